@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* The core's own view of struct vpdn_core. Not part of the SDK. */
+#ifndef VPDND_CORE_PRIVATE_H
+#define VPDND_CORE_PRIVATE_H
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/core.h>
+
+struct vpdn_core {
+	struct vpdn_bus *bus;
+	struct vpdn_timers *timers;
+	struct vpdn_log *log;
+	char *hostname;
+	char *config_path;
+	sd_bus *dbus;          /* NULL without D-Bus; owned (one ref) */
+	uint64_t started_ms;   /* on the timers' clock */
+	GHashTable *counters;  /* name -> struct vpdn_counter* */
+	GPtrArray *counter_list; /* registration order, for metrics */
+	void (*shutdown_fn)(struct vpdn_core *core, void *data);
+	void *shutdown_data;
+	bool test;             /* made by vpdn_core_new_test() */
+};
+
+struct vpdn_counter {
+	char *name;
+	char *help;
+	uint64_t value;
+};
+
+/* Create/free the daemon's core (real clock). */
+struct vpdn_core *vpdn_core_new(const char *hostname, const char *config_path);
+void vpdn_core_free(struct vpdn_core *core);
+void vpdn_core_set_hostname(struct vpdn_core *core, const char *hostname);
+/* Iterate counters in registration order (metrics, D-Bus). */
+size_t vpdn_core_counter_count(struct vpdn_core *core);
+const struct vpdn_counter *vpdn_core_counter_at(struct vpdn_core *core, size_t i);
+
+#endif

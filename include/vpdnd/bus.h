@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The typed event bus: control between modules.
+ *
+ * Each event type is an enum value (events.h) with its own payload struct;
+ * third-party modules register more types by name. Dispatch is synchronous
+ * on the main loop, in subscription order (lower priority value first).
+ * Handlers may subscribe, unsubscribe (themselves or others) and publish
+ * during dispatch: an unsubscribed handler is never called again, a handler
+ * added during dispatch is not called for the event being dispatched.
+ *
+ * Claim: a handler returns VPDN_BUS_CLAIM to take ownership of the thing
+ * the event is about (an incoming call, a forward request). Dispatch stops
+ * at the first claimer.
+ *
+ * Requests: an event published with vpdn_bus_request() carries a completion
+ * callback. The claimer takes the request (vpdn_event_take_request()) and
+ * completes it now or later with vpdn_request_complete(). If nobody claims,
+ * the requester's callback runs with -ENOENT before vpdn_bus_request()
+ * returns (which then returns NULL). The requester may cancel a pending
+ * request; its callback is then never called and the claimer's later
+ * completion is silently dropped.
+ */
+#ifndef VPDND_BUS_H
+#define VPDND_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vpdn_bus;
+struct vpdn_request;
+struct vpdn_subscription;
+
+enum vpdn_bus_verdict { VPDN_BUS_PASS = 0, VPDN_BUS_CLAIM = 1 };
+
+struct vpdn_event {
+	uint32_t type;
+	const void *payload;           /* the type's payload struct; borrowed */
+	struct vpdn_request *request;  /* non-NULL for requests */
+};
+
+/* Return VPDN_BUS_PASS or VPDN_BUS_CLAIM. The payload is borrowed for the
+ * duration of the call. */
+typedef enum vpdn_bus_verdict (*vpdn_bus_handler)(const struct vpdn_event *ev, void *data);
+
+/* status: 0 or a positive type-specific result on success, negative errno
+ * on failure. reply: the type's reply struct or NULL; borrowed for the
+ * duration of the call. */
+typedef void (*vpdn_request_done)(struct vpdn_request *req, int status,
+				  const void *reply, void *data);
+
+struct vpdn_bus *vpdn_bus_new(void);
+void vpdn_bus_free(struct vpdn_bus *bus);
+
+/* Register a new event type by name (idempotent: the same name gives the
+ * same id). Returns an id >= VPDN_EV__DYNAMIC_BASE or negative errno. */
+int vpdn_bus_register_type(struct vpdn_bus *bus, const char *name);
+/* Look up a type id by name (built-in or registered), or -ENOENT. */
+int vpdn_bus_lookup_type(struct vpdn_bus *bus, const char *name);
+const char *vpdn_bus_type_name(struct vpdn_bus *bus, uint32_t type);
+
+struct vpdn_subscription *vpdn_bus_subscribe(struct vpdn_bus *bus, uint32_t type,
+					     vpdn_bus_handler fn, void *data);
+struct vpdn_subscription *vpdn_bus_subscribe_prio(struct vpdn_bus *bus, uint32_t type,
+						  int priority, vpdn_bus_handler fn,
+						  void *data);
+void vpdn_bus_unsubscribe(struct vpdn_bus *bus, struct vpdn_subscription *sub);
+
+/* Notify every subscriber (or until one claims). Returns 1 if claimed,
+ * 0 if not, negative errno on error. */
+int vpdn_bus_publish(struct vpdn_bus *bus, uint32_t type, const void *payload);
+
+/* Publish a request. Returns the pending request (owned by the bus; valid
+ * until done runs or it is cancelled), or NULL if it already completed
+ * (synchronously, or because nobody claimed it). */
+struct vpdn_request *vpdn_bus_request(struct vpdn_bus *bus, uint32_t type,
+				      const void *payload, vpdn_request_done done,
+				      void *data);
+void vpdn_request_cancel(struct vpdn_request *req);
+
+/* In a claiming handler: take the request to complete later. The payload
+ * is NOT kept: copy what you need before returning. */
+struct vpdn_request *vpdn_event_take_request(const struct vpdn_event *ev);
+/* Complete a taken request (exactly once). Drops it if cancelled. */
+void vpdn_request_complete(struct vpdn_request *req, int status, const void *reply);
+bool vpdn_request_cancelled(const struct vpdn_request *req);
+uint32_t vpdn_request_type(const struct vpdn_request *req);
+
+struct vpdn_bus_stats {
+	uint64_t published, claimed, requests, unclaimed;
+};
+const struct vpdn_bus_stats *vpdn_bus_stats(const struct vpdn_bus *bus);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The services the core hands to every module. Everything a module needs
+ * from the node is reached through the struct vpdn_core it gets in init().
+ */
+#ifndef VPDND_CORE_H
+#define VPDND_CORE_H
+
+#include <stdint.h>
+
+#include <vpdnd/bus.h>
+#include <vpdnd/events.h>
+#include <vpdnd/link.h>
+#include <vpdnd/log.h>
+#include <vpdnd/timer.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vpdn_core;
+struct sd_bus;
+
+#define VPDND_VERSION_STRING "0.1.0"
+
+struct vpdn_bus *vpdn_core_bus(struct vpdn_core *core);
+struct vpdn_timers *vpdn_core_timers(struct vpdn_core *core);
+struct vpdn_log *vpdn_core_log(struct vpdn_core *core);
+/* The node's hostname (config `hostname`, default the system's). */
+const char *vpdn_core_hostname(struct vpdn_core *core);
+/* The connected D-Bus, or NULL when the node runs without one. */
+struct sd_bus *vpdn_core_dbus(struct vpdn_core *core);
+/* Path of the config file in force. */
+const char *vpdn_core_config_path(struct vpdn_core *core);
+/* Seconds since the node started. */
+uint64_t vpdn_core_uptime(struct vpdn_core *core);
+/* Ask the node to stop (from a module or a D-Bus method). */
+void vpdn_core_shutdown(struct vpdn_core *core);
+
+/* Named counters for metrics (per node). A module registers a counter
+ * once and bumps it through the returned pointer. name: "l2tp_malformed_total".
+ * help: one line. The pointer stays valid until the node stops. */
+uint64_t *vpdn_core_counter(struct vpdn_core *core, const char *name, const char *help);
+
+/* A core for unit tests: fake clock timers, bus, log to stderr, no D-Bus.
+ * Free with vpdn_core_free_test(). */
+struct vpdn_core *vpdn_core_new_test(void);
+void vpdn_core_free_test(struct vpdn_core *core);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

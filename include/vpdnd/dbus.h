@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * D-Bus for modules. The core connects with sd-bus (driven from the GLib
+ * main loop) and owns the well-known name org.vpdnd.Node.<hostname>;
+ * modules add their objects under VPDN_DBUS_ROOT with their own vtables,
+ * using sd-bus directly on vpdn_core_dbus(core).
+ *
+ * Object paths: /org/vpdnd/node (org.vpdnd.Node1), /org/vpdnd/module/<name>,
+ * /org/vpdnd/tunnel/<id>, /org/vpdnd/session/<tid>_<sid>, ...
+ * Errors: return negative errno from handlers, or set a standard
+ * sd_bus_error (org.freedesktop.DBus.Error.*) with a readable message.
+ */
+#ifndef VPDND_DBUS_H
+#define VPDND_DBUS_H
+
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VPDN_DBUS_ROOT "/org/vpdnd"
+#define VPDN_DBUS_NAME_PREFIX "org.vpdnd.Node."
+#define VPDN_DBUS_NODE_PATH "/org/vpdnd/node"
+#define VPDN_DBUS_NODE_IFACE "org.vpdnd.Node1"
+#define VPDN_DBUS_MODULE_IFACE "org.vpdnd.Module1"
+
+/* Well-known name for a hostname: dots and other characters not allowed
+ * in a bus name element become '_'; a leading digit gets a '_' prefix.
+ * Writes into buf, returns buf. */
+char *vpdn_dbus_node_name(const char *hostname, char *buf, size_t size);
+
+/* Add an object for a module: a vtable at path under interface. Returns
+ * 0 or negative errno; *slot (if given) removes it when unref'd. Works
+ * (and does nothing) when the node has no bus. */
+int vpdn_dbus_add_object(struct vpdn_core *core, const char *path, const char *interface,
+			 const sd_bus_vtable *vtable, void *userdata, sd_bus_slot **slot);
+
+/* Properties of the module's own object /org/vpdnd/module/<name>
+ * (interface org.vpdnd.Module1 plus `interface`). */
+int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
+				const char *interface, const sd_bus_vtable *vtable,
+				void *userdata, sd_bus_slot **slot);
+
+/* Is the caller of the current method allowed to change state (uid 0 or
+ * the node's own uid)? Returns 0, or sets error and returns -EPERM. */
+int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Built-in event types and their payloads.
+ *
+ * Rules for every payload: pointers are borrowed for the duration of the
+ * dispatch; copy what you keep. Strings are NUL-terminated UTF-8 or NULL.
+ * Structs only grow at the end (append-only); the first field of a struct
+ * that may grow is `uint32_t size` set to sizeof by the publisher.
+ *
+ * Request events (marked REQUEST) are published with vpdn_bus_request();
+ * the reply struct named is passed to the completion, status < 0 is a
+ * negative errno or, where stated, a negative Q.931 cause.
+ *
+ * The flows (see docs/ARCHITECTURE.md):
+ *  dial-in, LAC:   isdn CALL_INCOMING -> dialer/ppp claims, answers, runs
+ *                  PPP (LAC forwarding) -> FORWARD_REQUEST -> l2tp claims,
+ *                  opens tunnel+session, splices the B channel link with the
+ *                  session link.
+ *  dial-in, LNS:   l2tp SESSION_INCOMING -> ppp claims, clones Vi from the
+ *                  virtual-template, accepts proxy LCP, AUTH_REQUEST ->
+ *                  auth-local, IPCP -> PPP_NETWORK_UP -> ip attaches a TUN.
+ *  dial-out, LNS:  ip INTERESTING_TRAFFIC on an idle dialer -> dialer claims
+ *                  -> DIALOUT_REQUEST (dialer vpdn) -> l2tp sends OCRQ ...
+ *                  OCCN, replies with the session link -> dialer starts PPP
+ *                  (PPP_START, callout) -> PPP_NETWORK_UP bound to DialerN.
+ *  dial-out, LAC:  l2tp OCRQ -> DIAL_REQUEST (accept-dialout's dialer) ->
+ *                  dialer hunts its rotary group -> CALL_PLACE -> isdn
+ *                  -> reply with the B channel link -> l2tp splices, OCCN.
+ */
+#ifndef VPDND_EVENTS_H
+#define VPDND_EVENTS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vpdn_link;
+
+enum vpdn_event_type {
+	VPDN_EV_NONE = 0,
+
+	/* ISDN / carriers */
+	VPDN_EV_CALL_INCOMING,   /* REQUEST vpdn_ev_call; reply none. Claim =
+				    answer it (complete 0) or refuse it
+				    (complete -cause). */
+	VPDN_EV_CALL_PLACE,      /* REQUEST vpdn_ev_call_place; reply vpdn_ev_call */
+	VPDN_EV_CALL_CONNECTED,  /* vpdn_ev_call */
+	VPDN_EV_CALL_CLEARED,    /* vpdn_ev_call (cause set) */
+	VPDN_EV_CALL_HANGUP,     /* REQUEST vpdn_ev_call_hangup; clear a call */
+
+	/* Dialer */
+	VPDN_EV_DIAL_REQUEST,    /* REQUEST vpdn_ev_dial; reply vpdn_ev_call */
+	VPDN_EV_DIALOUT_REQUEST, /* REQUEST vpdn_ev_dialout; reply vpdn_ev_session */
+	VPDN_EV_INTERESTING_TRAFFIC, /* vpdn_ev_traffic */
+	VPDN_EV_DIALER_BIND,     /* vpdn_ev_dialer_bind */
+
+	/* PPP */
+	VPDN_EV_PPP_START,       /* REQUEST vpdn_ev_ppp_start; reply vpdn_ev_ppp */
+	VPDN_EV_PPP_PHASE,       /* vpdn_ev_ppp */
+	VPDN_EV_PPP_AUTHENTICATED, /* vpdn_ev_ppp (user set) */
+	VPDN_EV_PPP_NETWORK_UP,  /* vpdn_ev_ppp_network */
+	VPDN_EV_PPP_NETWORK_DOWN,/* vpdn_ev_ppp_network */
+	VPDN_EV_PPP_DOWN,        /* vpdn_ev_ppp */
+	VPDN_EV_FORWARD_REQUEST, /* REQUEST vpdn_ev_forward; reply vpdn_ev_session */
+	VPDN_EV_LINK_ACCM,       /* vpdn_ev_accm (from L2TP SLI) */
+
+	/* Authentication */
+	VPDN_EV_AUTH_REQUEST,    /* REQUEST vpdn_ev_auth; reply vpdn_ev_auth_result */
+	VPDN_EV_SECRET_REQUEST,  /* REQUEST vpdn_ev_secret; reply vpdn_ev_secret_reply */
+
+	/* L2TP */
+	VPDN_EV_TUNNEL_UP,       /* vpdn_ev_tunnel */
+	VPDN_EV_TUNNEL_DOWN,     /* vpdn_ev_tunnel */
+	VPDN_EV_SESSION_INCOMING,/* REQUEST vpdn_ev_session; reply vpdn_ev_session_accept */
+	VPDN_EV_SESSION_UP,      /* vpdn_ev_session */
+	VPDN_EV_SESSION_DOWN,    /* vpdn_ev_session */
+
+	/* IP */
+	VPDN_EV_INTERFACE_CREATED,   /* vpdn_ev_interface */
+	VPDN_EV_INTERFACE_DESTROYED, /* vpdn_ev_interface */
+
+	/* Core */
+	VPDN_EV_CONFIG_RELOADED, /* vpdn_ev_reload */
+	VPDN_EV_SHUTDOWN,        /* NULL payload: the node is stopping */
+
+	VPDN_EV__BUILTIN_COUNT,
+	VPDN_EV__DYNAMIC_BASE = 1000,
+};
+
+/* "call-incoming", ... ; NULL for unknown */
+const char *vpdn_event_type_name(uint32_t type);
+
+/* Q.931 cause values used across modules. */
+enum vpdn_q931_cause {
+	VPDN_CAUSE_UNALLOCATED_NUMBER = 1,
+	VPDN_CAUSE_NO_ROUTE = 3,
+	VPDN_CAUSE_NORMAL_CLEARING = 16,
+	VPDN_CAUSE_USER_BUSY = 17,
+	VPDN_CAUSE_NO_USER_RESPONDING = 18,
+	VPDN_CAUSE_NO_ANSWER = 19,
+	VPDN_CAUSE_CALL_REJECTED = 21,
+	VPDN_CAUSE_DEST_OUT_OF_ORDER = 27,
+	VPDN_CAUSE_INVALID_NUMBER_FORMAT = 28,
+	VPDN_CAUSE_NORMAL_UNSPECIFIED = 31,
+	VPDN_CAUSE_NO_CHANNEL = 34,
+	VPDN_CAUSE_NETWORK_OUT_OF_ORDER = 38,
+	VPDN_CAUSE_TEMPORARY_FAILURE = 41,
+	VPDN_CAUSE_RESOURCE_UNAVAILABLE = 47,
+	VPDN_CAUSE_BEARER_NOT_AVAILABLE = 58,
+	VPDN_CAUSE_INCOMPATIBLE_DESTINATION = 88,
+	VPDN_CAUSE_RECOVERY_ON_TIMER = 102,
+	VPDN_CAUSE_INTERWORKING = 127,
+};
+const char *vpdn_q931_cause_name(int cause);
+
+enum vpdn_call_dir { VPDN_CALL_IN = 1, VPDN_CALL_OUT = 2 };
+
+/* A call on a carrier (B channel, tty line). */
+struct vpdn_ev_call {
+	uint32_t size;
+	uint32_t call_id;       /* unique per node, 0x011B style in logs */
+	enum vpdn_call_dir dir;
+	const char *port;       /* "E1 0", "BRI 0", "tty0" */
+	const char *channel;    /* IOS name of the channel: "Serial0:17" */
+	const char *short_name; /* "Se0:17" */
+	const char *interface;  /* config interface owning the port: "Serial0:15" */
+	const char *calling;    /* calling party number ("6122") */
+	const char *called;     /* called number as seen locally (DNIS "211") */
+	uint32_t bearer_kbps;   /* 64 */
+	bool async;             /* the carrier frames async HDLC (tty) */
+	int cause;              /* for CALL_CLEARED: Q.931 cause */
+	struct vpdn_link *link; /* carrier at end A; consumer attaches at B */
+};
+
+struct vpdn_ev_call_place {
+	uint32_t size;
+	const char *port;       /* port to use, or NULL: any that can */
+	const char *number;     /* called number */
+	const char *calling;    /* our number to present, or NULL */
+	uint32_t bearer_kbps;
+};
+
+struct vpdn_ev_call_hangup {
+	uint32_t size;
+	uint32_t call_id;
+	int cause;
+};
+
+/* Ask a dialer (profile or dialer interface) to place a call. */
+struct vpdn_ev_dial {
+	uint32_t size;
+	const char *dialer;     /* "Dialer1" (LAC accept-dialout dialer 1) */
+	const char *number;     /* "6121"; NULL: the profile's dialer string */
+	const char *reason;     /* for "Dialing cause" lines */
+};
+
+/* Ask L2TP to place a call through a LAC (dialer vpdn). */
+struct vpdn_ev_dialout {
+	uint32_t size;
+	int pool;               /* dialer pool number (pool-member) */
+	const char *profile;    /* "Dialer2" */
+	const char *number;     /* "6121" */
+	const char *remote_name;/* "remote2@cisco.com" */
+	uint32_t min_bps, max_bps;
+};
+
+/* A packet routed to an idle dialer interface. */
+struct vpdn_ev_traffic {
+	uint32_t size;
+	const char *interface;  /* "Dialer2" */
+	const uint8_t *packet;  /* IPv4 packet */
+	size_t len;
+};
+
+struct vpdn_ev_dialer_bind {
+	uint32_t size;
+	const char *interface;  /* "Vi1" */
+	const char *profile;    /* "Dialer2" */
+	bool bound;
+};
+
+/* Proxy LCP and proxy authentication data (L2TP AVPs 26-33). Octet
+ * strings are the bodies of the LCP CONFREQs starting at the first option. */
+struct vpdn_proxy {
+	bool present;
+	const uint8_t *init_rcvd_confreq; size_t init_rcvd_confreq_len;
+	const uint8_t *last_sent_confreq; size_t last_sent_confreq_len;
+	const uint8_t *last_rcvd_confreq; size_t last_rcvd_confreq_len;
+	uint16_t auth_type;     /* 0 none given; 1 text, 2 CHAP, 3 PAP, 4 none, 5 MS-CHAPv1 */
+	const char *auth_name;
+	const uint8_t *auth_challenge; size_t auth_challenge_len;
+	bool has_auth_id;
+	uint8_t auth_id;
+	const uint8_t *auth_response; size_t auth_response_len;
+};
+
+/* LAC: PPP has a user for a domain; tunnel it. On success (status 0) the
+ * claimer has spliced `link` to its session: the requester must not touch
+ * end B of the link afterwards. */
+struct vpdn_ev_forward {
+	uint32_t size;
+	struct vpdn_link *link; /* the carrier's link (B channel) */
+	const char *interface;  /* "Se0:17" */
+	uint32_t call_id;
+	const char *user;       /* "remote1@cisco.com" */
+	const char *domain;     /* "cisco.com" */
+	const char *calling, *called, *dnis;
+	uint32_t bearer_kbps;
+	bool async;
+	struct vpdn_proxy proxy;
+};
+
+/* A session (LAC or LNS side), as L2TP describes it. */
+struct vpdn_ev_session {
+	uint32_t size;
+	uint16_t tunnel_id, session_id;         /* local IDs */
+	uint16_t peer_tunnel_id, peer_session_id;
+	enum vpdn_call_dir dir;                 /* as the LNS sees it: IN dial-in */
+	const char *group;                      /* vpdn-group name */
+	const char *peer_name;                  /* tunnel peer's hostname */
+	const char *interface;                  /* "Se0:17", "Vi2" or NULL */
+	const char *user;
+	const char *calling, *called;
+	int virtual_template;                   /* LNS dial-in: template number, -1 none */
+	const char *profile;                    /* LNS dial-out: dialer profile */
+	struct vpdn_link *link;                 /* session carrier at end A */
+	struct vpdn_proxy proxy;                /* LNS dial-in: from ICCN */
+	int result;                             /* SESSION_DOWN: CDN result code */
+	int error;                              /* SESSION_DOWN: CDN error code */
+	int cause;                              /* SESSION_DOWN: Q.931 cause or 0 */
+};
+
+/* Reply to SESSION_INCOMING: who consumes the session. */
+struct vpdn_ev_session_accept {
+	uint32_t size;
+	const char *interface;  /* "Vi2" */
+};
+
+struct vpdn_ev_tunnel {
+	uint32_t size;
+	uint16_t tunnel_id, peer_tunnel_id;
+	const char *peer_name;
+	const char *group;
+	struct sockaddr_storage peer;
+	int result, error;      /* TUNNEL_DOWN: StopCCN result/error */
+};
+
+enum vpdn_ppp_role {
+	VPDN_PPP_ROLE_CLIENT = 1,    /* dial-up user */
+	VPDN_PPP_ROLE_SERVER,        /* Virtual-Access, dialer profile */
+	VPDN_PPP_ROLE_LAC_FORWARD,   /* LCP + CHAP challenge, then forward */
+};
+
+enum vpdn_ppp_phase {
+	VPDN_PPP_PHASE_DOWN,
+	VPDN_PPP_PHASE_ESTABLISHING,
+	VPDN_PPP_PHASE_AUTHENTICATING,
+	VPDN_PPP_PHASE_FORWARDING,
+	VPDN_PPP_PHASE_UP,
+	VPDN_PPP_PHASE_TERMINATING,
+};
+
+/* Start a PPP engine on a link (claimed by the ppp module). */
+struct vpdn_ev_ppp_start {
+	uint32_t size;
+	struct vpdn_link *link;    /* carrier at end A; PPP attaches at B */
+	const char *interface;     /* name for logs: "Se0:17", "Vi1" */
+	const char *config;        /* config interface to take PPP settings
+				      from: "Serial0:15", "Dialer2",
+				      "Virtual-Template1" */
+	enum vpdn_ppp_role role;
+	enum vpdn_call_dir dir;    /* callin / callout (for `callin`) */
+	uint32_t call_id;
+	const char *calling, *called, *dnis;
+	bool async;
+	const struct vpdn_proxy *proxy; /* LNS: proxy LCP/auth, or NULL */
+};
+
+struct vpdn_ev_ppp {
+	uint32_t size;
+	const char *interface;
+	struct vpdn_link *link;
+	enum vpdn_ppp_phase phase;
+	const char *user;          /* authenticated peer name, or NULL */
+	int reason;                /* PPP_DOWN: negative errno */
+};
+
+/* IPCP is up (or down). `net` is a link whose frames are IPv4 packets:
+ * PPP at end A, the ip module attaches at end B. */
+struct vpdn_ev_ppp_network {
+	uint32_t size;
+	const char *interface;     /* "Vi2" */
+	const char *config;        /* "Virtual-Template1", "Dialer2" */
+	const char *profile;       /* bound dialer profile or NULL */
+	const char *user;
+	struct vpdn_link *net;
+	struct in_addr local, peer;
+	struct in_addr dns1, dns2;
+	uint32_t mtu;
+};
+
+struct vpdn_ev_accm {
+	uint32_t size;
+	struct vpdn_link *link;
+	uint32_t send_accm, recv_accm;
+};
+
+enum vpdn_auth_method {
+	VPDN_AUTH_NONE = 0,
+	VPDN_AUTH_PAP = 1,
+	VPDN_AUTH_CHAP_MD5 = 2,
+};
+
+/* Verify a peer's credentials. */
+struct vpdn_ev_auth {
+	uint32_t size;
+	enum vpdn_auth_method method;
+	const char *interface;
+	const char *user;
+	const char *local_name;      /* our name (CHAP hostname) */
+	/* CHAP */
+	uint8_t chap_id;
+	const uint8_t *challenge; size_t challenge_len;
+	const uint8_t *response; size_t response_len;
+	/* PAP */
+	const char *password;
+};
+
+struct vpdn_ev_auth_result {
+	uint32_t size;
+	bool ok;
+	const char *reason;          /* human readable, never the secret */
+	const char *user;            /* canonical name */
+};
+
+/* What is our secret toward a peer (to answer its CHAP challenge)? */
+struct vpdn_ev_secret {
+	uint32_t size;
+	const char *local_name;      /* "LNS" */
+	const char *peer_name;       /* "remote2@cisco.com" */
+};
+
+struct vpdn_ev_secret_reply {
+	uint32_t size;
+	const char *secret;          /* borrowed; never log it */
+	size_t secret_len;
+};
+
+struct vpdn_ev_interface {
+	uint32_t size;
+	const char *name;            /* "Vi2", "Dialer2" */
+	const char *kernel_name;     /* TUN device name */
+	int ifindex;
+};
+
+struct vpdn_ev_reload {
+	uint32_t size;
+	const char *path;
+	struct cfg_t *cfg;           /* the new config, already applied */
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The module ABI.
+ *
+ * A module is a shared object that exports exactly one symbol,
+ * VPDN_MODULE_SYMBOL ("vpdn_module"), a const struct vpdn_module. Use the
+ * VPDN_MODULE_EXPORT macro to define it and link with the version script
+ * the SDK installs (pkg-config variable `modulemap`), or build with
+ * -fvisibility=hidden, so that nothing else is exported.
+ *
+ * Lifetime: the core dlopen()s modules in the order of the config's
+ * `modules` list, checks every descriptor, then calls init() in dependency
+ * order (a module's `requires` first) and fini() in reverse order on
+ * shutdown. init() receives the whole parsed config (the root cfg_t) and
+ * reads its own sections from it; it may keep `cfg` pointers until reload()
+ * or fini(). Services come only through `core` (no globals).
+ */
+#ifndef VPDND_MODULE_H
+#define VPDND_MODULE_H
+
+#include <confuse.h>
+#include <stdint.h>
+
+#include <vpdnd/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VPDN_MODULE_ABI 1
+#define VPDN_MODULE_SYMBOL "vpdn_module"
+
+struct vpdn_module {
+	uint32_t abi;                     /* must equal VPDN_MODULE_ABI */
+	const char *name;                 /* "l2tp"; file is <name>.so */
+	const char *version;
+	const char *description;
+	const char *const *requires;      /* NULL-terminated, or NULL */
+	/* Top-level config options and sections this module owns, terminated
+	 * by CFG_END(); or NULL. */
+	cfg_opt_t *options;
+	/* Options this module adds inside `interface "NAME" { ... }`
+	 * sections, terminated by CFG_END(); or NULL. */
+	cfg_opt_t *interface_options;
+	/* Semantic checks after parsing; report with cfg_error() (which
+	 * names file and line) and return -EINVAL. May be NULL. */
+	int (*check)(cfg_t *cfg);
+	/* Start. Return 0 or negative errno (the node then stops). */
+	int (*init)(struct vpdn_core *core, cfg_t *cfg, void **state);
+	/* A new config was parsed and checked: apply what can change live
+	 * (new calls/tunnels use it; established ones stay). May be NULL. */
+	int (*reload)(void *state, cfg_t *cfg);
+	/* Stop and free everything. */
+	void (*fini)(void *state);
+};
+
+#define VPDN_MODULE_EXPORT __attribute__((visibility("default"))) \
+	extern const struct vpdn_module vpdn_module; \
+	__attribute__((visibility("default"))) const struct vpdn_module vpdn_module
+
+#ifdef __cplusplus
+}
+#endif
+#endif
