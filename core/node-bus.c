@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The node's D-Bus connection and its object /org/vpdnd/node
+ * (org.vpdnd.Node1): version, hostname, loaded modules, uptime, debug
+ * categories; Reload, SetDebug, Shutdown. See dbus/org.vpdnd.Node1.xml.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/dbus.h>
+#include <vpdnd/log.h>
+
+#include "config.h"
+#include "core-private.h"
+#include "dbus-glib.h"
+#include "node-bus.h"
+
+struct node_bus {
+	struct vpdn_core *core;
+	struct vpdn_node_info info;
+	sd_bus *bus;
+	GSource *source;
+	sd_bus_slot *node_slot;
+	sd_bus_slot *manager_slot;
+	char name[256];
+};
+
+/* One entry per open core (a process normally has one). */
+static GHashTable *node_buses;
+
+static struct node_bus *node_bus_get(struct vpdn_core *core)
+{
+	return node_buses ? g_hash_table_lookup(node_buses, core) : NULL;
+}
+
+static int property_version(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply,
+			    void *userdata, sd_bus_error *error)
+{
+	return sd_bus_message_append(reply, "s", VPDND_VERSION);
+}
+
+static int property_hostname(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply,
+			     void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	const char *h = vpdn_core_hostname(nb->core);
+
+	return sd_bus_message_append(reply, "s", h ? h : "");
+}
+
+static int property_modules(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply,
+			    void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'a', "(sss)");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; nb->info.module_at; i++) {
+		const char *version = NULL, *description = NULL;
+		const char *name = nb->info.module_at(nb->info.data, i, &version, &description);
+
+		if (!name)
+			break;
+		r = sd_bus_message_append(reply, "(sss)", name, version ? version : "",
+					  description ? description : "");
+		if (r < 0)
+			return r;
+	}
+	return sd_bus_message_close_container(reply);
+}
+
+static int property_uptime(sd_bus *bus, const char *path, const char *interface,
+			   const char *property, sd_bus_message *reply,
+			   void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+
+	return sd_bus_message_append(reply, "t", vpdn_core_uptime(nb->core));
+}
+
+static int property_debug_categories(sd_bus *bus, const char *path, const char *interface,
+				     const char *property, sd_bus_message *reply,
+				     void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	struct vpdn_log *log = vpdn_core_log(nb->core);
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'a', "s");
+	if (r < 0)
+		return r;
+	for (int cat = 0; cat < VPDN_DEBUG__COUNT; cat++) {
+		if (!vpdn_log_get_debug(log, cat))
+			continue;
+		r = sd_bus_message_append(reply, "s", vpdn_debug_name(cat));
+		if (r < 0)
+			return r;
+	}
+	return sd_bus_message_close_container(reply);
+}
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	char *message = NULL;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	if (!nb->info.reload)
+		return sd_bus_error_set(error, SD_BUS_ERROR_NOT_SUPPORTED,
+					"This node cannot reload its configuration");
+
+	r = nb->info.reload(nb->info.data, &message);
+	if (r < 0) {
+		vpdn_warn(vpdn_core_log(nb->core), "Reload refused: %s",
+			  message ? message : strerror(-r));
+		sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s",
+				  message ? message : strerror(-r));
+		g_free(message);
+		return -EINVAL;
+	}
+	g_free(message);
+	vpdn_info(vpdn_core_log(nb->core), "Configuration reloaded over D-Bus");
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_debug(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	struct vpdn_log *log = vpdn_core_log(nb->core);
+	const char *category;
+	int enabled, cat, r;
+
+	r = sd_bus_message_read(m, "sb", &category, &enabled);
+	if (r < 0)
+		return r;
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+
+	cat = vpdn_debug_parse(category);
+	if (cat < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "Unknown debug category '%s'", category);
+	if (cat == VPDN_DEBUG__COUNT) {
+		for (int c = 0; c < VPDN_DEBUG__COUNT; c++)
+			vpdn_log_set_debug(log, c, enabled);
+	} else {
+		vpdn_log_set_debug(log, cat, enabled);
+	}
+	vpdn_info(log, "Debugging %s %s", cat == VPDN_DEBUG__COUNT ? "all" : vpdn_debug_name(cat),
+		  enabled ? "on" : "off");
+
+	r = sd_bus_emit_properties_changed(sd_bus_message_get_bus(m), VPDN_DBUS_NODE_PATH,
+					   VPDN_DBUS_NODE_IFACE, "DebugCategories", NULL);
+	if (r < 0)
+		vpdn_warn(log, "Failed to emit PropertiesChanged for DebugCategories: %s",
+			  strerror(-r));
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	vpdn_notice(vpdn_core_log(nb->core), "Shutdown requested over D-Bus");
+	/* Reply first: the reply is flushed when the connection closes. */
+	r = sd_bus_reply_method_return(m, NULL);
+	vpdn_core_shutdown(nb->core);
+	return r;
+}
+
+static const sd_bus_vtable node_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Hostname", "s", property_hostname, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Modules", "a(sss)", property_modules, 0, 0),
+	SD_BUS_PROPERTY("Uptime", "t", property_uptime, 0, 0),
+	SD_BUS_PROPERTY("DebugCategories", "as", property_debug_categories, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_METHOD("Reload", "", "", method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("SetDebug", "sb", SD_BUS_PARAM(category) SD_BUS_PARAM(enabled),
+				 "", , method_set_debug, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("Shutdown", "", "", method_shutdown, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
+static void connection_lost(sd_bus *bus, void *data)
+{
+	struct node_bus *nb = data;
+
+	vpdn_warn(vpdn_core_log(nb->core),
+		  "D-Bus connection lost; the node keeps running without D-Bus");
+}
+
+static int bus_connect(const char *spec, sd_bus **ret)
+{
+	sd_bus *bus = NULL;
+	int r;
+
+	if (!spec || strcmp(spec, "system") == 0)
+		return sd_bus_open_system_with_description(ret, "vpdnd");
+	if (strcmp(spec, "session") == 0 || strcmp(spec, "user") == 0)
+		return sd_bus_open_user_with_description(ret, "vpdnd");
+
+	r = sd_bus_new(&bus);
+	if (r < 0)
+		return r;
+	r = sd_bus_set_description(bus, "vpdnd");
+	if (r < 0)
+		goto fail;
+	r = sd_bus_set_address(bus, spec);
+	if (r < 0)
+		goto fail;
+	r = sd_bus_set_bus_client(bus, 1);
+	if (r < 0)
+		goto fail;
+	r = sd_bus_start(bus);
+	if (r < 0)
+		goto fail;
+	*ret = bus;
+	return 0;
+
+fail:
+	sd_bus_unref(bus);
+	return r;
+}
+
+static void node_bus_free(struct node_bus *nb)
+{
+	if (!nb)
+		return;
+	vpdn_dbus_glib_detach(nb->source);
+	sd_bus_slot_unref(nb->node_slot);
+	sd_bus_slot_unref(nb->manager_slot);
+	if (nb->bus)
+		sd_bus_flush_close_unref(nb->bus);
+	g_free(nb);
+}
+
+int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
+		       const struct vpdn_node_info *info)
+{
+	struct vpdn_log *log = vpdn_core_log(core);
+	struct node_bus *nb;
+	const char *what = "connect to the bus", *obj = bus_spec ? bus_spec : "system";
+	int r;
+
+	if (!core)
+		return -EINVAL;
+	if (node_bus_get(core))
+		return -EALREADY;
+
+	nb = g_new0(struct node_bus, 1);
+	nb->core = core;
+	if (info)
+		nb->info = *info;
+	vpdn_dbus_node_name(vpdn_core_hostname(core), nb->name, sizeof(nb->name));
+
+	r = bus_connect(bus_spec, &nb->bus);
+	if (r < 0)
+		goto fail;
+
+	obj = nb->name;
+	what = "add the node object for";
+	r = sd_bus_add_object_vtable(nb->bus, &nb->node_slot, VPDN_DBUS_NODE_PATH,
+				     VPDN_DBUS_NODE_IFACE, node_vtable, nb);
+	if (r < 0)
+		goto fail;
+
+	what = "add the object manager for";
+	r = sd_bus_add_object_manager(nb->bus, &nb->manager_slot, VPDN_DBUS_ROOT);
+	if (r < 0)
+		goto fail;
+
+	what = "request the bus name";
+	r = sd_bus_request_name(nb->bus, nb->name, 0);
+	if (r < 0)
+		goto fail;
+
+	what = "attach to the main loop the bus of";
+	nb->source = vpdn_dbus_glib_attach(nb->bus, NULL, connection_lost, nb);
+	if (!nb->source) {
+		r = -errno;
+		goto fail;
+	}
+
+	if (!node_buses)
+		node_buses = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_insert(node_buses, core, nb);
+	core->dbus = sd_bus_ref(nb->bus);
+	vpdn_info(log, "D-Bus: %s on the %s bus", nb->name,
+		  !bus_spec ? "system" : bus_spec);
+	return 0;
+
+fail:
+	if (r == -EEXIST)
+		vpdn_err(log, "Failed to %s %s: another node already owns it", what, nb->name);
+	else
+		vpdn_err(log, "Failed to %s %s: %s", what, obj, strerror(-r));
+	node_bus_free(nb);
+	return r;
+}
+
+void vpdn_node_bus_close(struct vpdn_core *core)
+{
+	struct node_bus *nb = node_bus_get(core);
+
+	if (!nb)
+		return;
+	g_hash_table_remove(node_buses, core);
+	if (g_hash_table_size(node_buses) == 0)
+		g_clear_pointer(&node_buses, g_hash_table_unref);
+	if (nb->bus)
+		sd_bus_release_name(nb->bus, nb->name);
+	core->dbus = sd_bus_unref(core->dbus);
+	node_bus_free(nb);
+}
