@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal helpers of the L2TP codec. */
+#ifndef VPDND_L2TP_CODEC_PRIVATE_H
+#define VPDND_L2TP_CODEC_PRIVATE_H
+
+#include <stdint.h>
+
+static inline uint16_t l2tp_get16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t l2tp_get32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void l2tp_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void l2tp_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+#endif
