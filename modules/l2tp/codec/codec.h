@@ -18,11 +18,11 @@
  *   -ENOTSUP          unknown AVP (vendor != 0, unknown type or reserved
  *                     bits set) with M=1              -> Result 2 Error 8
  *   -ERANGE           value out of range in an M=1 AVP (Receive Window Size
- *                     0, Message Type 0)              -> Result 2 Error 3
- *   -ENODATA          hidden AVP without a preceding Random Vector
- *   -ENOKEY           hidden AVP but no shared secret configured
+ *                     0)                              -> Result 2 Error 3
+ *   -ENODATA          hidden AVP without a preceding Random Vector (M=0 too)
+ *   -ENOKEY           hidden AVP but no shared secret configured (M=0 too)
  *   -ENOSPC           decode scratch exhausted / encode buffer too small
- *   -ENOMSG           unknown message type with M=0: ignore the message
+ *   -ENOMSG           unknown message type (0 included) with M=0: ignore the message
  *                     (still acknowledge it: the header was valid)
  *   -EINVAL           bad arguments to an encoder
  */
