@@ -13,7 +13,6 @@
 #include <vpdnd/dbus.h>
 #include <vpdnd/log.h>
 
-#include "config.h"
 #include "core-private.h"
 #include "dbus-glib.h"
 #include "node-bus.h"
@@ -40,7 +39,7 @@ static int property_version(sd_bus *bus, const char *path, const char *interface
 			    const char *property, sd_bus_message *reply,
 			    void *userdata, sd_bus_error *error)
 {
-	return sd_bus_message_append(reply, "s", VPDND_VERSION);
+	return sd_bus_message_append(reply, "s", VPDND_VERSION_STRING);
 }
 
 static int property_hostname(sd_bus *bus, const char *path, const char *interface,

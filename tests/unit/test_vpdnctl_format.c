@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/* vpdnctl's output formatting, fed fake tunnels and sessions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "format.h"
+#include "json.h"
+#include "vpdn_test.h"
+
+/* Run fn into a memory stream and return what it printed (g_free). */
+#define CAPTURE(out, stmt)                                             \
+	do {                                                           \
+		char *buf_ = NULL;                                     \
+		size_t len_ = 0;                                       \
+		FILE *f = open_memstream(&buf_, &len_);                \
+		stmt;                                                  \
+		fclose(f);                                             \
+		(out) = g_strdup(buf_);                                \
+		free(buf_);                                            \
+	} while (0)
+
+/* The scenario's LAC after both calls; deliberately out of order. */
+static void scenario_rows(struct vpdn_tunnel_row *t, struct vpdn_session_row *s)
+{
+	memset(t, 0, sizeof(*t));
+	t->local_id = 45029;
+	t->remote_id = 11407;
+	t->remote_name = g_strdup("LNS");
+	t->state = g_strdup("est");
+	t->remote_address = g_strdup("18.18.18.2");
+	t->remote_port = 1701;
+	t->sessions = 2;
+	t->group = g_strdup("1");
+
+	memset(s, 0, 2 * sizeof(*s));
+	s[0].local_id = 292;
+	s[0].remote_id = 304;
+	s[0].tunnel_id = 45029;
+	s[0].interface = g_strdup("Se0:30");
+	s[0].username = g_strdup("");
+	s[0].state = g_strdup("est");
+	s[0].last_change = 20;
+	s[0].fastswitch = true;
+	s[1].local_id = 291;
+	s[1].remote_id = 303;
+	s[1].tunnel_id = 45029;
+	s[1].interface = g_strdup("Se0:17");
+	s[1].username = g_strdup("remote1@cisco.com");
+	s[1].state = g_strdup("est");
+	s[1].last_change = 57;
+	s[1].fastswitch = true;
+}
+
+static void clear_rows(struct vpdn_tunnel_row *t, size_t nt, struct vpdn_session_row *s,
+		       size_t ns)
+{
+	for (size_t i = 0; i < nt; i++)
+		fmt_vpdn_tunnel_clear(&t[i]);
+	for (size_t i = 0; i < ns; i++)
+		fmt_vpdn_session_clear(&s[i]);
+}
+
+static void test_show_vpdn_scenario(void)
+{
+	struct vpdn_tunnel_row t;
+	struct vpdn_session_row s[2];
+	char *out;
+	static const char expected[] =
+		"L2TP Tunnel and Session Information Total tunnels 1 sessions 2\n"
+		"\n"
+		"LocID RemID Remote Name   State  Remote Address  Port  Sessions\n"
+		"45029 11407 LNS           est    18.18.18.2      1701  2\n"
+		"\n"
+		"LocID RemID TunID Intf    Username           State  Last Chg Fastswitch\n"
+		"291   303   45029 Se0:17  remote1@cisco.com  est    00:00:57 enabled\n"
+		"292   304   45029 Se0:30                     est    00:00:20 enabled\n"
+		"\n"
+		"% No active L2F tunnels\n";
+
+	scenario_rows(&t, s);
+	CAPTURE(out, fmt_vpdn(f, FMT_VPDN_ALL, &t, 1, s, 2));
+	CU_ASSERT_STRING_EQUAL(out, expected);
+	if (strcmp(out, expected) != 0)
+		fprintf(stderr, "got:\n%s", out);
+	/* sorted in place: tunnel, then local id */
+	CU_ASSERT_EQUAL(s[0].local_id, 291);
+	g_free(out);
+	clear_rows(&t, 1, s, 2);
+}
+
+static void test_show_vpdn_empty(void)
+{
+	char *out;
+
+	CAPTURE(out, fmt_vpdn(f, FMT_VPDN_ALL, NULL, 0, NULL, 0));
+	CU_ASSERT_STRING_EQUAL(out, "% No active L2TP tunnels\n% No active L2F tunnels\n");
+	g_free(out);
+}
+
+static void test_show_vpdn_tunnel_only(void)
+{
+	struct vpdn_tunnel_row t;
+	struct vpdn_session_row s[2];
+	char *out;
+
+	scenario_rows(&t, s);
+	CAPTURE(out, fmt_vpdn(f, FMT_VPDN_TUNNELS, &t, 1, s, 2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "L2TP Tunnel Information Total tunnels 1 sessions 2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "45029 11407 LNS"));
+	CU_ASSERT_PTR_NULL(strstr(out, "remote1@cisco.com"));
+	g_free(out);
+
+	CAPTURE(out, fmt_vpdn(f, FMT_VPDN_SESSIONS, &t, 1, s, 2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "L2TP Session Information Total tunnels 1 sessions 2\n"));
+	CU_ASSERT_PTR_NULL(strstr(out, "Remote Address"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "remote1@cisco.com"));
+	g_free(out);
+	clear_rows(&t, 1, s, 2);
+}
+
+/* Column start of the n-th column in line, given the header's starts. */
+static void check_aligned(const char *table, const char *const *headers, size_t n)
+{
+	char **lines = g_strsplit(table, "\n", -1);
+	size_t starts[16];
+
+	CU_ASSERT_FATAL(n <= 16);
+	for (size_t c = 0; c < n; c++) {
+		const char *p = strstr(lines[0], headers[c]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		starts[c] = (size_t)(p - lines[0]);
+	}
+	for (size_t l = 1; lines[l] && *lines[l]; l++) {
+		for (size_t c = 1; c < n; c++) {
+			size_t st = starts[c];
+
+			/* every value starts at its header's column, after a blank */
+			CU_ASSERT_FATAL(strlen(lines[l]) > st);
+			CU_ASSERT_EQUAL(lines[l][st - 1], ' ');
+			CU_ASSERT_NOT_EQUAL(lines[l][st], ' ');
+		}
+	}
+	g_strfreev(lines);
+}
+
+static void test_wide_values_widen_columns(void)
+{
+	struct vpdn_tunnel_row t[2] = { 0 };
+	struct vpdn_session_row s[1] = { 0 };
+	char *out, *tab;
+	static const char *const theaders[] = { "LocID", "RemID", "Remote Name", "State",
+						"Remote Address", "Port", "Sessions" };
+	static const char *const sheaders[] = { "LocID", "RemID", "TunID", "Intf", "Username",
+						"State", "Last Chg", "Fastswitch" };
+
+	t[0].local_id = 7;
+	t[0].remote_id = 65535;
+	t[0].remote_name = g_strdup("a-very-long-lns-hostname.example.net");
+	t[0].state = g_strdup("wait-ctl-reply");
+	t[0].remote_address = g_strdup("2001:db8:1234:5678::1");
+	t[0].remote_port = 65000;
+	t[0].sessions = 1;
+	t[1].local_id = 3;
+	t[1].remote_id = 4;
+	t[1].remote_name = g_strdup("X");
+	t[1].state = g_strdup("est");
+	t[1].remote_address = g_strdup("1.2.3.4");
+	t[1].remote_port = 1701;
+	s[0].local_id = 1;
+	s[0].remote_id = 2;
+	s[0].tunnel_id = 7;
+	s[0].interface = g_strdup("Virtual-Access2");
+	s[0].username = g_strdup("someone.with.a.long.name@very-long-domain.example.com");
+	s[0].state = g_strdup("wait-reply");
+	s[0].last_change = 100 * 3600 + 61;
+	s[0].fastswitch = false;
+
+	CAPTURE(out, fmt_vpdn(f, FMT_VPDN_ALL, t, 2, s, 1));
+	/* sorted: tunnel 3 before 7 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n3     4     X"));
+	tab = strstr(out, "LocID RemID Remote Name");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tab);
+	check_aligned(tab, theaders, G_N_ELEMENTS(theaders));
+	tab = strstr(out, "LocID RemID TunID");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tab);
+	check_aligned(tab, sheaders, G_N_ELEMENTS(sheaders));
+	/* text columns keep two blanks after their widest value */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "a-very-long-lns-hostname.example.net  wait-ctl-reply  "
+					   "2001:db8:1234:5678::1  65000  1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Virtual-Access2  someone.with.a.long.name@very-long-"
+					   "domain.example.com  wait-reply  100:01:01 disabled\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "disabled\n"));
+	g_free(out);
+	clear_rows(t, 2, s, 1);
+}
+
+static void test_hms(void)
+{
+	char buf[32];
+
+	CU_ASSERT_STRING_EQUAL(fmt_hms(0, buf, sizeof(buf)), "00:00:00");
+	CU_ASSERT_STRING_EQUAL(fmt_hms(57, buf, sizeof(buf)), "00:00:57");
+	CU_ASSERT_STRING_EQUAL(fmt_hms(3725, buf, sizeof(buf)), "01:02:05");
+	CU_ASSERT_STRING_EQUAL(fmt_hms(86399, buf, sizeof(buf)), "23:59:59");
+	CU_ASSERT_STRING_EQUAL(fmt_hms(360000, buf, sizeof(buf)), "100:00:00");
+}
+
+static void test_table_trailing_blanks(void)
+{
+	static const struct fmt_column cols[] = { { "A", 4, 2 }, { "B", 0, 2 } };
+	const char *cells[] = { "x", "", "yy", "z" };
+	char *out;
+
+	CAPTURE(out, fmt_table(f, cols, 2, cells, 2));
+	CU_ASSERT_STRING_EQUAL(out, "A   B\nx\nyy  z\n");
+	g_free(out);
+}
+
+static void test_json_escaping(void)
+{
+	char *out;
+
+	CAPTURE(out, json_write_escaped(f, "a\"b\\c\nd\te\x01" "f\x7f" "g\xc3\xa9"));
+	CU_ASSERT_STRING_EQUAL(out, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007fg\xc3\xa9\"");
+	g_free(out);
+	CAPTURE(out, json_write_escaped(f, NULL));
+	CU_ASSERT_STRING_EQUAL(out, "null");
+	g_free(out);
+}
+
+static void test_json_structure(void)
+{
+	struct json j;
+	char *out;
+
+	CAPTURE(out, {
+		json_init(&j, f);
+		json_object_begin(&j);
+		json_kv_string(&j, "a", "x");
+		json_key(&j, "list");
+		json_array_begin(&j);
+		json_uint(&j, 1);
+		json_object_begin(&j);
+		json_kv_bool(&j, "t", true);
+		json_kv_bool(&j, "f", false);
+		json_object_end(&j);
+		json_array_begin(&j);
+		json_array_end(&j);
+		json_array_end(&j);
+		json_kv_uint(&j, "n", 18446744073709551615ULL);
+		json_object_end(&j);
+	});
+	CU_ASSERT_STRING_EQUAL(out, "{\"a\":\"x\",\"list\":[1,{\"t\":true,\"f\":false},[]],"
+				    "\"n\":18446744073709551615}\n");
+	g_free(out);
+}
+
+static void test_show_vpdn_json(void)
+{
+	struct vpdn_tunnel_row t;
+	struct vpdn_session_row s[2];
+	char *out;
+
+	scenario_rows(&t, s);
+	g_free(s[1].username);
+	s[1].username = g_strdup("we\"ird");
+	CAPTURE(out, fmt_vpdn_json(f, FMT_VPDN_ALL, &t, 1, s, 2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{\"tunnels\":[{\"local_id\":45029,\"remote_id\":11407,"
+					   "\"remote_name\":\"LNS\",\"state\":\"est\","
+					   "\"remote_address\":\"18.18.18.2\",\"remote_port\":1701,"
+					   "\"sessions\":2,\"group\":\"1\"}],\"sessions\":["));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"username\":\"we\\\"ird\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"last_change\":57,\"fastswitch\":true}"));
+	/* sorted: 291 comes first */
+	CU_ASSERT_TRUE(strstr(out, "\"local_id\":291") < strstr(out, "\"local_id\":292"));
+	g_free(out);
+
+	CAPTURE(out, fmt_vpdn_json(f, FMT_VPDN_TUNNELS, NULL, 0, NULL, 0));
+	CU_ASSERT_STRING_EQUAL(out, "{\"tunnels\":[]}\n");
+	g_free(out);
+	clear_rows(&t, 1, s, 2);
+}
+
+static const struct vpdn_test_case format_tests[] = {
+	{ "show vpdn: the scenario's LAC", test_show_vpdn_scenario },
+	{ "show vpdn: nothing active", test_show_vpdn_empty },
+	{ "show vpdn tunnel / session", test_show_vpdn_tunnel_only },
+	{ "wide values widen their column", test_wide_values_widen_columns },
+	{ "Last Chg as hh:mm:ss", test_hms },
+	{ "no trailing blanks", test_table_trailing_blanks },
+	{ NULL, NULL }
+};
+
+static const struct vpdn_test_case json_tests[] = {
+	{ "string escaping", test_json_escaping },
+	{ "nesting and commas", test_json_structure },
+	{ "show vpdn --json", test_show_vpdn_json },
+	{ NULL, NULL }
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "vpdnctl-format", format_tests, NULL, NULL },
+	{ "vpdnctl-json", json_tests, NULL, NULL },
+	{ NULL, NULL, NULL, NULL }
+};
+
+VPDN_TEST_MAIN(suites)

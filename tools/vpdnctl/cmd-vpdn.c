@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * show vpdn [tunnel|session], clear vpdn tunnel l2tp ID, clear vpdn session ID.
+ *
+ * Tunnels and sessions are the L2TP module's objects, enumerated with
+ * org.freedesktop.DBus.ObjectManager.GetManagedObjects at /org/vpdnd:
+ * org.vpdnd.Tunnel1 (LocalId q, RemoteId q, RemoteName s, State s,
+ * RemoteAddress s, RemotePort q, Sessions u, Group s) and org.vpdnd.Session1
+ * (LocalId q, RemoteId q, TunnelId q, Interface s, Username s, State s,
+ * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/dbus.h>
+
+#include "format.h"
+#include "vpdnctl.h"
+
+#define TUNNEL_IFACE "org.vpdnd.Tunnel1"
+#define SESSION_IFACE "org.vpdnd.Session1"
+#define L2TP_PATH VPDN_DBUS_ROOT "/module/l2tp"
+#define L2TP_IFACE "org.vpdnd.L2tp1"
+
+/* Read a variant holding a basic type `type` into out (strings g_strdup'd
+ * into *(char **)out). A variant of another type is skipped. */
+static int read_variant(sd_bus_message *m, char type, void *out)
+{
+	const char *contents = NULL;
+	char sig[2] = { type, '\0' };
+	char t;
+	int r;
+
+	r = sd_bus_message_peek_type(m, &t, &contents);
+	if (r < 0)
+		return r;
+	if (t != 'v' || !contents || strcmp(contents, sig) != 0)
+		return sd_bus_message_skip(m, "v");
+	r = sd_bus_message_enter_container(m, 'v', sig);
+	if (r < 0)
+		return r;
+	if (type == 's') {
+		const char *s;
+
+		r = sd_bus_message_read_basic(m, 's', &s);
+		if (r >= 0) {
+			g_free(*(char **)out);
+			*(char **)out = g_strdup(s);
+		}
+	} else if (type == 'b') {
+		int b;
+
+		r = sd_bus_message_read_basic(m, 'b', &b);
+		if (r >= 0)
+			*(bool *)out = b;
+	} else {
+		r = sd_bus_message_read_basic(m, type, out);
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_tunnel(sd_bus_message *m, struct vpdn_tunnel_row *t)
+{
+	const char *prop;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		r = sd_bus_message_read_basic(m, 's', &prop);
+		if (r < 0)
+			return r;
+		if (strcmp(prop, "LocalId") == 0)
+			r = read_variant(m, 'q', &t->local_id);
+		else if (strcmp(prop, "RemoteId") == 0)
+			r = read_variant(m, 'q', &t->remote_id);
+		else if (strcmp(prop, "RemoteName") == 0)
+			r = read_variant(m, 's', &t->remote_name);
+		else if (strcmp(prop, "State") == 0)
+			r = read_variant(m, 's', &t->state);
+		else if (strcmp(prop, "RemoteAddress") == 0)
+			r = read_variant(m, 's', &t->remote_address);
+		else if (strcmp(prop, "RemotePort") == 0)
+			r = read_variant(m, 'q', &t->remote_port);
+		else if (strcmp(prop, "Sessions") == 0)
+			r = read_variant(m, 'u', &t->sessions);
+		else if (strcmp(prop, "Group") == 0)
+			r = read_variant(m, 's', &t->group);
+		else
+			r = sd_bus_message_skip(m, "v");
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_session(sd_bus_message *m, struct vpdn_session_row *s)
+{
+	const char *prop;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		r = sd_bus_message_read_basic(m, 's', &prop);
+		if (r < 0)
+			return r;
+		if (strcmp(prop, "LocalId") == 0)
+			r = read_variant(m, 'q', &s->local_id);
+		else if (strcmp(prop, "RemoteId") == 0)
+			r = read_variant(m, 'q', &s->remote_id);
+		else if (strcmp(prop, "TunnelId") == 0)
+			r = read_variant(m, 'q', &s->tunnel_id);
+		else if (strcmp(prop, "Interface") == 0)
+			r = read_variant(m, 's', &s->interface);
+		else if (strcmp(prop, "Username") == 0)
+			r = read_variant(m, 's', &s->username);
+		else if (strcmp(prop, "State") == 0)
+			r = read_variant(m, 's', &s->state);
+		else if (strcmp(prop, "LastChange") == 0)
+			r = read_variant(m, 't', &s->last_change);
+		else if (strcmp(prop, "Fastswitch") == 0)
+			r = read_variant(m, 'b', &s->fastswitch);
+		else
+			r = sd_bus_message_skip(m, "v");
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+/* Parse GetManagedObjects' a{oa{sa{sv}}} into tunnel and session rows. */
+static int read_managed_objects(sd_bus_message *m, GArray *tunnels, GArray *sessions)
+{
+	const char *path, *iface;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
+		r = sd_bus_message_read_basic(m, 'o', &path);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
+		if (r < 0)
+			return r;
+		while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
+			r = sd_bus_message_read_basic(m, 's', &iface);
+			if (r < 0)
+				return r;
+			if (strcmp(iface, TUNNEL_IFACE) == 0) {
+				struct vpdn_tunnel_row t = { 0 };
+
+				r = read_tunnel(m, &t);
+				g_array_append_val(tunnels, t);
+			} else if (strcmp(iface, SESSION_IFACE) == 0) {
+				struct vpdn_session_row s = { 0 };
+
+				r = read_session(m, &s);
+				g_array_append_val(sessions, s);
+			} else {
+				r = sd_bus_message_skip(m, "a{sv}");
+			}
+			if (r < 0)
+				return r;
+			r = sd_bus_message_exit_container(m);
+			if (r < 0)
+				return r;
+		}
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int show_vpdn_what(struct vpdnctl *c, unsigned what)
+{
+	GArray *tunnels = g_array_new(FALSE, TRUE, sizeof(struct vpdn_tunnel_row));
+	GArray *sessions = g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_row));
+	sd_bus_message *reply = NULL;
+	int r, ret;
+
+	ret = vpdnctl_call(c, "list tunnels and sessions", VPDN_DBUS_ROOT,
+			   "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", &reply,
+			   NULL);
+	if (ret != VPDNCTL_OK)
+		goto out;
+	r = read_managed_objects(reply, tunnels, sessions);
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
+		ret = VPDNCTL_FAILED;
+		goto out;
+	}
+	if (c->json)
+		fmt_vpdn_json(c->out, what, (struct vpdn_tunnel_row *)(void *)tunnels->data,
+			      tunnels->len, (struct vpdn_session_row *)(void *)sessions->data,
+			      sessions->len);
+	else
+		fmt_vpdn(c->out, what, (struct vpdn_tunnel_row *)(void *)tunnels->data,
+			 tunnels->len, (struct vpdn_session_row *)(void *)sessions->data,
+			 sessions->len);
+out:
+	for (guint i = 0; i < tunnels->len; i++)
+		fmt_vpdn_tunnel_clear(&g_array_index(tunnels, struct vpdn_tunnel_row, i));
+	for (guint i = 0; i < sessions->len; i++)
+		fmt_vpdn_session_clear(&g_array_index(sessions, struct vpdn_session_row, i));
+	g_array_free(tunnels, TRUE);
+	g_array_free(sessions, TRUE);
+	sd_bus_message_unref(reply);
+	return ret;
+}
+
+static int show_vpdn(struct vpdnctl *c, int argc, char **argv)
+{
+	return show_vpdn_what(c, FMT_VPDN_ALL);
+}
+
+static int show_vpdn_tunnel(struct vpdnctl *c, int argc, char **argv)
+{
+	return show_vpdn_what(c, FMT_VPDN_TUNNELS);
+}
+
+static int show_vpdn_session(struct vpdnctl *c, int argc, char **argv)
+{
+	return show_vpdn_what(c, FMT_VPDN_SESSIONS);
+}
+
+/* A tunnel or session id: 1..65535. */
+static int parse_id(const char *s, uint16_t *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v == 0 || v > 65535) {
+		fprintf(stderr, "vpdnctl: '%s' is not a valid ID (1-65535)\n", s);
+		return VPDNCTL_USAGE;
+	}
+	*ret = (uint16_t)v;
+	return VPDNCTL_OK;
+}
+
+static int clear_tunnel(struct vpdnctl *c, int argc, char **argv)
+{
+	uint16_t id;
+	int ret = parse_id(argv[0], &id);
+
+	if (ret != VPDNCTL_OK)
+		return ret;
+	return vpdnctl_call(c, "clear the tunnel", L2TP_PATH, L2TP_IFACE, "ClearTunnel", NULL,
+			    "q", id);
+}
+
+static int clear_session(struct vpdnctl *c, int argc, char **argv)
+{
+	uint16_t id;
+	int ret = parse_id(argv[0], &id);
+
+	if (ret != VPDNCTL_OK)
+		return ret;
+	return vpdnctl_call(c, "clear the session", L2TP_PATH, L2TP_IFACE, "ClearSession", NULL,
+			    "q", id);
+}
+
+const struct vpdnctl_command vpdnctl_vpdn_commands[] = {
+	{ "show vpdn", NULL, 0, 0, CMD_NODE, show_vpdn, "L2TP tunnels and sessions" },
+	{ "show vpdn tunnel", NULL, 0, 0, CMD_NODE, show_vpdn_tunnel, "L2TP tunnels" },
+	{ "show vpdn session", NULL, 0, 0, CMD_NODE, show_vpdn_session, "L2TP sessions" },
+	{ "clear vpdn tunnel l2tp", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_tunnel,
+	  "Tear down an L2TP tunnel (local tunnel ID)" },
+	{ "clear vpdn session", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_session,
+	  "Tear down an L2TP session (local session ID)" },
+	{ NULL }
+};

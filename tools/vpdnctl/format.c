@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "format.h"
+#include "json.h"
+
+void fmt_table(FILE *f, const struct fmt_column *cols, size_t ncols,
+	       const char *const *cells, size_t nrows)
+{
+	unsigned *width = g_new0(unsigned, ncols);
+
+	for (size_t c = 0; c < ncols; c++) {
+		size_t w = strlen(cols[c].header);
+
+		for (size_t r = 0; r < nrows; r++) {
+			const char *cell = cells[r * ncols + c];
+			size_t l = cell ? strlen(cell) : 0;
+
+			if (l > w)
+				w = l;
+		}
+		w += cols[c].sep;
+		width[c] = w > cols[c].min_width ? (unsigned)w : cols[c].min_width;
+	}
+
+	for (size_t r = 0; r <= nrows; r++) {
+		GString *line = g_string_new(NULL);
+
+		for (size_t c = 0; c < ncols; c++) {
+			const char *cell = r == 0 ? cols[c].header : cells[(r - 1) * ncols + c];
+
+			if (!cell)
+				cell = "";
+			if (c + 1 < ncols)
+				g_string_append_printf(line, "%-*s", (int)width[c], cell);
+			else
+				g_string_append(line, cell);
+		}
+		/* An empty last cell leaves trailing blanks: drop them. */
+		while (line->len && line->str[line->len - 1] == ' ')
+			g_string_truncate(line, line->len - 1);
+		fprintf(f, "%s\n", line->str);
+		g_string_free(line, TRUE);
+	}
+	g_free(width);
+}
+
+char *fmt_hms(uint64_t seconds, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02" PRIu64 ":%02u:%02u", seconds / 3600,
+		 (unsigned)(seconds / 60 % 60), (unsigned)(seconds % 60));
+	return buf;
+}
+
+void fmt_vpdn_tunnel_clear(struct vpdn_tunnel_row *t)
+{
+	g_free(t->remote_name);
+	g_free(t->state);
+	g_free(t->remote_address);
+	g_free(t->group);
+	memset(t, 0, sizeof(*t));
+}
+
+void fmt_vpdn_session_clear(struct vpdn_session_row *s)
+{
+	g_free(s->interface);
+	g_free(s->username);
+	g_free(s->state);
+	memset(s, 0, sizeof(*s));
+}
+
+static int tunnel_cmp(const void *a, const void *b)
+{
+	const struct vpdn_tunnel_row *x = a, *y = b;
+
+	return (int)x->local_id - (int)y->local_id;
+}
+
+static int session_cmp(const void *a, const void *b)
+{
+	const struct vpdn_session_row *x = a, *y = b;
+
+	if (x->tunnel_id != y->tunnel_id)
+		return (int)x->tunnel_id - (int)y->tunnel_id;
+	return (int)x->local_id - (int)y->local_id;
+}
+
+static void sort_rows(struct vpdn_tunnel_row *tunnels, size_t ntunnels,
+		      struct vpdn_session_row *sessions, size_t nsessions)
+{
+	if (ntunnels > 1)
+		qsort(tunnels, ntunnels, sizeof(*tunnels), tunnel_cmp);
+	if (nsessions > 1)
+		qsort(sessions, nsessions, sizeof(*sessions), session_cmp);
+}
+
+/* IOS's column widths (`show vpdn` on 12.x); wider values widen them. */
+static const struct fmt_column tunnel_cols[] = {
+	{ "LocID", 6, 1 },
+	{ "RemID", 6, 1 },
+	{ "Remote Name", 14, 2 },
+	{ "State", 7, 2 },
+	{ "Remote Address", 16, 2 },
+	{ "Port", 6, 2 },
+	{ "Sessions", 0, 2 },
+};
+#define TUNNEL_NCOLS G_N_ELEMENTS(tunnel_cols)
+
+static const struct fmt_column session_cols[] = {
+	{ "LocID", 6, 1 },
+	{ "RemID", 6, 1 },
+	{ "TunID", 6, 1 },
+	{ "Intf", 8, 2 },
+	{ "Username", 19, 2 },
+	{ "State", 7, 2 },
+	{ "Last Chg", 9, 1 },
+	{ "Fastswitch", 0, 2 },
+};
+#define SESSION_NCOLS G_N_ELEMENTS(session_cols)
+
+static void print_tunnels(FILE *f, const struct vpdn_tunnel_row *t, size_t n)
+{
+	GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+
+	for (size_t i = 0; i < n; i++) {
+		g_ptr_array_add(cells, g_strdup_printf("%u", t[i].local_id));
+		g_ptr_array_add(cells, g_strdup_printf("%u", t[i].remote_id));
+		g_ptr_array_add(cells, g_strdup(t[i].remote_name ? t[i].remote_name : ""));
+		g_ptr_array_add(cells, g_strdup(t[i].state ? t[i].state : ""));
+		g_ptr_array_add(cells, g_strdup(t[i].remote_address ? t[i].remote_address : ""));
+		g_ptr_array_add(cells, g_strdup_printf("%u", t[i].remote_port));
+		g_ptr_array_add(cells, g_strdup_printf("%u", t[i].sessions));
+	}
+	fmt_table(f, tunnel_cols, TUNNEL_NCOLS, (const char *const *)cells->pdata, n);
+	g_ptr_array_free(cells, TRUE);
+}
+
+static void print_sessions(FILE *f, const struct vpdn_session_row *s, size_t n)
+{
+	GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+	char hms[32];
+
+	for (size_t i = 0; i < n; i++) {
+		g_ptr_array_add(cells, g_strdup_printf("%u", s[i].local_id));
+		g_ptr_array_add(cells, g_strdup_printf("%u", s[i].remote_id));
+		g_ptr_array_add(cells, g_strdup_printf("%u", s[i].tunnel_id));
+		g_ptr_array_add(cells, g_strdup(s[i].interface ? s[i].interface : ""));
+		g_ptr_array_add(cells, g_strdup(s[i].username ? s[i].username : ""));
+		g_ptr_array_add(cells, g_strdup(s[i].state ? s[i].state : ""));
+		g_ptr_array_add(cells, g_strdup(fmt_hms(s[i].last_change, hms, sizeof(hms))));
+		g_ptr_array_add(cells, g_strdup(s[i].fastswitch ? "enabled" : "disabled"));
+	}
+	fmt_table(f, session_cols, SESSION_NCOLS, (const char *const *)cells->pdata, n);
+	g_ptr_array_free(cells, TRUE);
+}
+
+void fmt_vpdn(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t ntunnels,
+	      struct vpdn_session_row *sessions, size_t nsessions)
+{
+	const char *title = what == FMT_VPDN_TUNNELS  ? "L2TP Tunnel Information" :
+			    what == FMT_VPDN_SESSIONS ? "L2TP Session Information" :
+							"L2TP Tunnel and Session Information";
+
+	sort_rows(tunnels, ntunnels, sessions, nsessions);
+	if (ntunnels == 0 && nsessions == 0) {
+		fputs("% No active L2TP tunnels\n", f);
+		fputs("% No active L2F tunnels\n", f);
+		return;
+	}
+	fprintf(f, "%s Total tunnels %zu sessions %zu\n", title, ntunnels, nsessions);
+	if ((what & FMT_VPDN_TUNNELS) && ntunnels) {
+		fputc('\n', f);
+		print_tunnels(f, tunnels, ntunnels);
+	}
+	if ((what & FMT_VPDN_SESSIONS) && nsessions) {
+		fputc('\n', f);
+		print_sessions(f, sessions, nsessions);
+	}
+	fputs("\n% No active L2F tunnels\n", f);
+}
+
+void fmt_vpdn_json(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t ntunnels,
+		   struct vpdn_session_row *sessions, size_t nsessions)
+{
+	struct json j;
+
+	sort_rows(tunnels, ntunnels, sessions, nsessions);
+	json_init(&j, f);
+	json_object_begin(&j);
+	if (what & FMT_VPDN_TUNNELS) {
+		json_key(&j, "tunnels");
+		json_array_begin(&j);
+		for (size_t i = 0; i < ntunnels; i++) {
+			const struct vpdn_tunnel_row *t = &tunnels[i];
+
+			json_object_begin(&j);
+			json_kv_uint(&j, "local_id", t->local_id);
+			json_kv_uint(&j, "remote_id", t->remote_id);
+			json_kv_string(&j, "remote_name", t->remote_name ? t->remote_name : "");
+			json_kv_string(&j, "state", t->state ? t->state : "");
+			json_kv_string(&j, "remote_address",
+				       t->remote_address ? t->remote_address : "");
+			json_kv_uint(&j, "remote_port", t->remote_port);
+			json_kv_uint(&j, "sessions", t->sessions);
+			json_kv_string(&j, "group", t->group ? t->group : "");
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
+	if (what & FMT_VPDN_SESSIONS) {
+		json_key(&j, "sessions");
+		json_array_begin(&j);
+		for (size_t i = 0; i < nsessions; i++) {
+			const struct vpdn_session_row *s = &sessions[i];
+
+			json_object_begin(&j);
+			json_kv_uint(&j, "local_id", s->local_id);
+			json_kv_uint(&j, "remote_id", s->remote_id);
+			json_kv_uint(&j, "tunnel_id", s->tunnel_id);
+			json_kv_string(&j, "interface", s->interface ? s->interface : "");
+			json_kv_string(&j, "username", s->username ? s->username : "");
+			json_kv_string(&j, "state", s->state ? s->state : "");
+			json_kv_uint(&j, "last_change", s->last_change);
+			json_kv_bool(&j, "fastswitch", s->fastswitch);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
+	json_object_end(&j);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Output formatting of vpdnctl, free of D-Bus so that unit tests feed it
+ * fake data (tests/unit/test_vpdnctl_format.c).
+ */
+#ifndef VPDNCTL_FORMAT_H
+#define VPDNCTL_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* An aligned text table. Each column is padded to
+ * max(min_width, widest cell or header + sep); the last column is not
+ * padded. min_width gives IOS's own layout for short values. */
+struct fmt_column {
+	const char *header;
+	unsigned min_width;
+	unsigned sep;          /* spaces at least after the widest cell */
+};
+
+/* cells: nrows * ncols strings, row-major (NULL prints as empty). */
+void fmt_table(FILE *f, const struct fmt_column *cols, size_t ncols,
+	       const char *const *cells, size_t nrows);
+
+/* Seconds as hh:mm:ss (hours grow past 99). Returns buf. */
+char *fmt_hms(uint64_t seconds, char *buf, size_t size);
+
+/* org.vpdnd.Tunnel1 / org.vpdnd.Session1 as vpdnctl sees them. Strings
+ * are owned by the row (free with fmt_vpdn_*_clear). */
+struct vpdn_tunnel_row {
+	uint16_t local_id, remote_id;
+	char *remote_name;
+	char *state;
+	char *remote_address;
+	uint16_t remote_port;
+	uint32_t sessions;
+	char *group;
+};
+
+struct vpdn_session_row {
+	uint16_t local_id, remote_id, tunnel_id;
+	char *interface;
+	char *username;
+	char *state;
+	uint64_t last_change;   /* seconds since the last state change */
+	bool fastswitch;
+};
+
+void fmt_vpdn_tunnel_clear(struct vpdn_tunnel_row *t);
+void fmt_vpdn_session_clear(struct vpdn_session_row *s);
+
+/* What `show vpdn` prints. */
+enum {
+	FMT_VPDN_TUNNELS = 0x1,
+	FMT_VPDN_SESSIONS = 0x2,
+	FMT_VPDN_ALL = 0x3,
+};
+
+/* Sorts the arrays (tunnels by local id, sessions by tunnel then local id)
+ * and prints IOS's `show vpdn` layout, or JSON. */
+void fmt_vpdn(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t ntunnels,
+	      struct vpdn_session_row *sessions, size_t nsessions);
+void fmt_vpdn_json(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t ntunnels,
+		   struct vpdn_session_row *sessions, size_t nsessions);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpdnctl: command table and the helpers shared by the command files.
+ *
+ * A command is a row in a table: its fixed words ("show vpdn tunnel"), the
+ * number of free arguments it takes, and a function. Each cmd-*.c file
+ * exports one table; main.c lists the tables. To add `show isdn status`,
+ * write cmd-isdn.c with its table and add the table to main.c.
+ */
+#ifndef VPDNCTL_H
+#define VPDNCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <systemd/sd-bus.h>
+
+/* Exit codes. */
+enum {
+	VPDNCTL_OK = 0,
+	VPDNCTL_FAILED = 1,     /* the node refused or the call failed */
+	VPDNCTL_USAGE = 2,      /* bad command line */
+	VPDNCTL_NO_NODE = 3,    /* no bus, or the node is not running */
+};
+
+struct vpdnctl {
+	const char *bus_spec;   /* "system", "session" or an address */
+	const char *node;       /* --node, or NULL: the only node on the bus */
+	bool json;
+	sd_bus *bus;            /* connected by main before a CMD_NODE command */
+	char name[256];         /* the node's well-known bus name */
+	FILE *out;
+};
+
+enum {
+	CMD_NODE = 0x1,         /* talks to a node: connect and resolve first */
+	CMD_EXACT = 0x2,        /* no abbreviations ("shutdown", not "sh") */
+};
+
+struct vpdnctl_command {
+	const char *words;      /* fixed words: "show vpdn tunnel" */
+	const char *args;       /* argument synopsis for help, or NULL */
+	int min_args, max_args; /* free arguments after the words; -1: any */
+	unsigned flags;
+	/* Returns an exit code. argv: the free arguments. */
+	int (*run)(struct vpdnctl *c, int argc, char **argv);
+	const char *help;
+};
+
+/* Tables, each terminated by an entry with words == NULL. */
+extern const struct vpdnctl_command vpdnctl_node_commands[];
+extern const struct vpdnctl_command vpdnctl_vpdn_commands[];
+
+/* Print "vpdnctl: Failed to WHAT: message" for a failed call and return
+ * the exit code it deserves (VPDNCTL_NO_NODE when the node vanished). */
+int vpdnctl_call_failed(struct vpdnctl *c, const char *what, int r,
+			const sd_bus_error *error);
+
+/* Call method on the node: path, interface, member, then signature and
+ * arguments as for sd_bus_call_method(). Returns 0 or an exit code (the
+ * error already printed, naming `what`). */
+int vpdnctl_call(struct vpdnctl *c, const char *what, const char *path,
+		 const char *interface, const char *member, sd_bus_message **reply,
+		 const char *types, ...);
+
+#endif
