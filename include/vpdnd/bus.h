@@ -85,7 +85,8 @@ void vpdn_request_cancel(struct vpdn_request *req);
 /* In a claiming handler: take the request to complete later. The payload
  * is NOT kept: copy what you need before returning. */
 struct vpdn_request *vpdn_event_take_request(const struct vpdn_event *ev);
-/* Complete a taken request (exactly once). Drops it if cancelled. */
+/* Complete a taken request exactly once, now (from the claiming handler)
+ * or later. Dropped silently if the requester cancelled it. */
 void vpdn_request_complete(struct vpdn_request *req, int status, const void *reply);
 bool vpdn_request_cancelled(const struct vpdn_request *req);
 uint32_t vpdn_request_type(const struct vpdn_request *req);

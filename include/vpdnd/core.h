@@ -6,6 +6,7 @@
 #ifndef VPDND_CORE_H
 #define VPDND_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <vpdnd/bus.h>
@@ -41,6 +42,9 @@ void vpdn_core_shutdown(struct vpdn_core *core);
  * once and bumps it through the returned pointer. name: "l2tp_malformed_total".
  * help: one line. The pointer stays valid until the node stops. */
 uint64_t *vpdn_core_counter(struct vpdn_core *core, const char *name, const char *help);
+
+/* Fill buf with len random octets from the kernel (getrandom). 0 or -errno. */
+int vpdn_random_bytes(void *buf, size_t len);
 
 /* A core for unit tests: fake clock timers, bus, log to stderr, no D-Bus.
  * Free with vpdn_core_free_test(). */

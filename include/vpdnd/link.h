@@ -78,9 +78,10 @@ const struct vpdn_link_stats *vpdn_link_stats(const struct vpdn_link *link,
  * Splice: connect two carriers directly. Attaches internal forwarders at
  * end B of both links, so a frame arriving from a's carrier is sent on b
  * from end B (reaching b's carrier at end A), and the other way round. A
- * hang-up on either carrier is passed to the other. Whatever consumer was
- * attached at the B ends is replaced (detach it first if it must know).
- * Each link keeps a reference on the other while spliced.
+ * hang-up on either carrier dissolves the splice and is then passed to the
+ * other carrier. Whatever consumer was attached at the B ends is replaced
+ * (detach it first if it must know). Each link keeps a reference on the
+ * other while spliced; vpdn_link_unsplice() drops both.
  */
 int vpdn_link_splice(struct vpdn_link *a, struct vpdn_link *b);
 void vpdn_link_unsplice(struct vpdn_link *a);

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The module loader. Modules are found by name in the search path, opened
+ * with GModule, and checked through their one exported descriptor. Init
+ * order is a topological sort of `requires` that otherwise keeps the order
+ * of the config's list; fini runs in reverse.
+ */
+#include <errno.h>
+#include <gmodule.h>
+#include <string.h>
+
+#include "loader.h"
+
+struct loaded {
+	GModule *gmod;
+	char *path;
+	const struct vpdn_module *desc;
+	void *state;
+	bool inited;
+};
+
+struct vpdn_loader {
+	GPtrArray *paths;  /* char * */
+	GArray *mods;      /* struct loaded, in init order once loaded */
+};
+
+struct vpdn_loader *vpdn_loader_new(void)
+{
+	struct vpdn_loader *ld = g_new0(struct vpdn_loader, 1);
+	ld->paths = g_ptr_array_new_with_free_func(g_free);
+	ld->mods = g_array_new(FALSE, TRUE, sizeof(struct loaded));
+	return ld;
+}
+
+static void close_all(struct vpdn_loader *ld)
+{
+	for (guint i = 0; i < ld->mods->len; i++) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		if (l->gmod)
+			g_module_close(l->gmod);
+		g_free(l->path);
+	}
+	g_array_set_size(ld->mods, 0);
+}
+
+void vpdn_loader_free(struct vpdn_loader *ld)
+{
+	if (!ld)
+		return;
+	vpdn_loader_fini(ld);
+	close_all(ld);
+	g_array_free(ld->mods, TRUE);
+	g_ptr_array_free(ld->paths, TRUE);
+	g_free(ld);
+}
+
+void vpdn_loader_add_path(struct vpdn_loader *ld, const char *dir)
+{
+	if (dir && *dir)
+		g_ptr_array_add(ld->paths, g_strdup(dir));
+}
+
+void vpdn_loader_add_path_list(struct vpdn_loader *ld, const char *list)
+{
+	if (!list)
+		return;
+	char **dirs = g_strsplit(list, ":", -1);
+	for (char **d = dirs; *d; d++)
+		vpdn_loader_add_path(ld, *d);
+	g_strfreev(dirs);
+}
+
+char *vpdn_loader_path_string(struct vpdn_loader *ld)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < ld->paths->len; i++) {
+		if (i)
+			g_string_append_c(s, ':');
+		g_string_append(s, g_ptr_array_index(ld->paths, i));
+	}
+	return g_string_free(s, FALSE);
+}
+
+static char *find_module(struct vpdn_loader *ld, const char *name)
+{
+	for (guint i = 0; i < ld->paths->len; i++) {
+		const char *dir = g_ptr_array_index(ld->paths, i);
+		char *file = g_strdup_printf("%s.so", name);
+		char *p1 = g_build_filename(dir, file, NULL);
+		char *p2 = g_build_filename(dir, name, file, NULL);
+		g_free(file);
+		if (g_file_test(p1, G_FILE_TEST_IS_REGULAR)) {
+			g_free(p2);
+			return p1;
+		}
+		g_free(p1);
+		if (g_file_test(p2, G_FILE_TEST_IS_REGULAR))
+			return p2;
+		g_free(p2);
+	}
+	return NULL;
+}
+
+static bool valid_name(const char *name)
+{
+	if (!name || !*name || strlen(name) > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
+static int open_one(struct vpdn_loader *ld, const char *name, struct loaded *out,
+		    char **error)
+{
+	if (!valid_name(name)) {
+		*error = g_strdup_printf("invalid module name '%s'", name ? name : "");
+		return -EINVAL;
+	}
+	char *path = find_module(ld, name);
+	if (!path) {
+		char *sp = vpdn_loader_path_string(ld);
+		*error = g_strdup_printf("unknown module '%s' (not found in %s)", name, sp);
+		g_free(sp);
+		return -ENOENT;
+	}
+	/* LOCAL: a module's symbols never satisfy another module's. */
+	GModule *gmod = g_module_open(path, G_MODULE_BIND_LOCAL);
+	if (!gmod) {
+		*error = g_strdup_printf("module '%s': cannot load %s: %s", name, path,
+					 g_module_error());
+		g_free(path);
+		return -ENOEXEC;
+	}
+	gpointer sym = NULL;
+	if (!g_module_symbol(gmod, VPDN_MODULE_SYMBOL, &sym) || !sym) {
+		*error = g_strdup_printf("module '%s': %s has no '%s' descriptor: not a vpdnd module",
+					 name, path, VPDN_MODULE_SYMBOL);
+		goto fail;
+	}
+	const struct vpdn_module *desc = sym;
+	if (desc->abi != VPDN_MODULE_ABI) {
+		*error = g_strdup_printf("module '%s': wrong ABI version %u (this vpdnd has %u): rebuild it against this SDK",
+					 name, desc->abi, VPDN_MODULE_ABI);
+		goto fail;
+	}
+	if (!desc->name || strcmp(desc->name, name) != 0) {
+		*error = g_strdup_printf("module '%s': %s calls itself '%s'", name, path,
+					 desc->name ? desc->name : "(null)");
+		goto fail;
+	}
+	if (!desc->init || !desc->fini) {
+		*error = g_strdup_printf("module '%s': descriptor lacks init or fini", name);
+		goto fail;
+	}
+	out->gmod = gmod;
+	out->path = path;
+	out->desc = desc;
+	return 0;
+fail:
+	g_module_close(gmod);
+	g_free(path);
+	return -ENOEXEC;
+}
+
+static int index_of(GArray *mods, const char *name)
+{
+	for (guint i = 0; i < mods->len; i++)
+		if (strcmp(g_array_index(mods, struct loaded, i).desc->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Depth-first topological sort; mark: 0 new, 1 in progress, 2 done. */
+static int visit(GArray *in, guint i, int *mark, GArray *out, char **error)
+{
+	if (mark[i] == 2)
+		return 0;
+	struct loaded *l = &g_array_index(in, struct loaded, i);
+	if (mark[i] == 1) {
+		*error = g_strdup_printf("module '%s': dependency cycle", l->desc->name);
+		return -ELOOP;
+	}
+	mark[i] = 1;
+	for (const char *const *r = l->desc->requires; r && *r; r++) {
+		int j = index_of(in, *r);
+		if (j < 0) {
+			*error = g_strdup_printf("module '%s' requires module '%s', which is not in the modules list",
+						 l->desc->name, *r);
+			return -ENOENT;
+		}
+		int err = visit(in, (guint)j, mark, out, error);
+		if (err)
+			return err;
+	}
+	mark[i] = 2;
+	g_array_append_val(out, *l);
+	return 0;
+}
+
+int vpdn_loader_load(struct vpdn_loader *ld, const char *const *names, size_t n,
+		     char **error)
+{
+	GArray *in = g_array_new(FALSE, TRUE, sizeof(struct loaded));
+	int err = 0;
+
+	*error = NULL;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				*error = g_strdup_printf("duplicate module '%s' in the modules list", names[i]);
+				err = -EEXIST;
+				goto fail;
+			}
+		struct loaded l = { 0 };
+		err = open_one(ld, names[i], &l, error);
+		if (err)
+			goto fail;
+		g_array_append_val(in, l);
+	}
+
+	int *mark = g_new0(int, in->len ? in->len : 1);
+	GArray *sorted = g_array_new(FALSE, TRUE, sizeof(struct loaded));
+	for (guint i = 0; i < in->len && !err; i++)
+		err = visit(in, i, mark, sorted, error);
+	g_free(mark);
+	if (err) {
+		g_array_free(sorted, TRUE);
+		goto fail;
+	}
+	g_array_free(in, TRUE);
+	close_all(ld);
+	g_array_free(ld->mods, TRUE);
+	ld->mods = sorted;
+	return 0;
+fail:
+	for (guint i = 0; i < in->len; i++) {
+		struct loaded *l = &g_array_index(in, struct loaded, i);
+		g_module_close(l->gmod);
+		g_free(l->path);
+	}
+	g_array_free(in, TRUE);
+	return err;
+}
+
+size_t vpdn_loader_count(const struct vpdn_loader *ld)
+{
+	return ld->mods->len;
+}
+
+const struct vpdn_module *vpdn_loader_module(const struct vpdn_loader *ld, size_t i)
+{
+	return i < ld->mods->len ? g_array_index(ld->mods, struct loaded, i).desc : NULL;
+}
+
+const char *vpdn_loader_module_path(const struct vpdn_loader *ld, size_t i)
+{
+	return i < ld->mods->len ? g_array_index(ld->mods, struct loaded, i).path : NULL;
+}
+
+int vpdn_loader_init(struct vpdn_loader *ld, struct vpdn_core *core, cfg_t *cfg,
+		     char **error)
+{
+	*error = NULL;
+	for (guint i = 0; i < ld->mods->len; i++) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		if (l->inited)
+			continue;
+		int err = l->desc->init(core, cfg, &l->state);
+		if (err < 0) {
+			*error = g_strdup_printf("module '%s' failed to start: %s",
+						 l->desc->name, g_strerror(-err));
+			vpdn_loader_fini(ld);
+			return err;
+		}
+		l->inited = true;
+	}
+	return 0;
+}
+
+int vpdn_loader_reload(struct vpdn_loader *ld, cfg_t *cfg, char **error)
+{
+	int first = 0;
+	*error = NULL;
+	for (guint i = 0; i < ld->mods->len; i++) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		if (!l->inited || !l->desc->reload)
+			continue;
+		int err = l->desc->reload(l->state, cfg);
+		if (err < 0 && !first) {
+			first = err;
+			*error = g_strdup_printf("module '%s' could not apply the new config: %s",
+						 l->desc->name, g_strerror(-err));
+		}
+	}
+	return first;
+}
+
+void vpdn_loader_fini(struct vpdn_loader *ld)
+{
+	for (guint i = ld->mods->len; i-- > 0;) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		if (!l->inited)
+			continue;
+		l->inited = false;
+		l->desc->fini(l->state);
+		l->state = NULL;
+	}
+}

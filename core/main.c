@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vpdnd daemon: arguments, config, modules, D-Bus, signals, main loop.
+ *
+ * Start-up order: pass 1 of the config (modules list), load and check the
+ * modules, pass 2 (everything, with the modules' options and checks), then
+ * --check stops here and lists the modules; otherwise connect D-Bus, init
+ * the modules in dependency order and run. SIGTERM/SIGINT stop cleanly
+ * (modules finalised in reverse), SIGHUP reloads.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vpdnd-config.h"
+#include "core-private.h"
+#include "daemon.h"
+#include "loader.h"
+#include "node-bus.h"
+#include <build-config.h>
+
+struct daemon {
+	struct vpdn_core *core;
+	struct vpdn_loader *loader;
+	cfg_t *cfg;
+	char *config_path;
+	char **module_names; /* as loaded, to refuse a reload that changes them */
+	GMainLoop *loop;
+	int exit_status;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vpdnd -c FILE [OPTIONS]\n"
+		"\n"
+		"  -c, --config FILE    config file (default " VPDND_SYSCONFDIR "/vpdnd.conf)\n"
+		"      --check          validate the config, list the modules it loads, exit\n"
+		"      --bus BUS        D-Bus to join: system (default), session, or an address\n"
+		"      --no-bus         run without D-Bus\n"
+		"  -d, --debug CAT      switch a debug category on (repeatable; \"all\")\n"
+		"      --syslog         log to syslog/journal as well as stderr\n"
+		"  -f, --foreground     accepted for compatibility (vpdnd never forks)\n"
+		"  -V, --version        print the version\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Modules are searched in $VPDND_MODULE_PATH, the config's module-path,\n"
+		"the build tree (when run from it) and " VPDND_MODULEDIR ".\n");
+}
+
+/* Running from the build tree: modules are found there without installing. */
+static bool in_build_tree(void)
+{
+	char *exe = g_file_read_link("/proc/self/exe", NULL);
+	bool yes = exe && g_str_has_prefix(exe, VPDND_BUILD_ROOT "/");
+	g_free(exe);
+	return yes;
+}
+
+static void setup_search_path(struct vpdn_loader *ld, char **config_dirs)
+{
+	vpdn_loader_add_path_list(ld, g_getenv("VPDND_MODULE_PATH"));
+	for (char **d = config_dirs; d && *d; d++)
+		vpdn_loader_add_path(ld, *d);
+	if (in_build_tree()) {
+		vpdn_loader_add_path(ld, VPDND_BUILD_ROOT "/modules");
+	}
+	vpdn_loader_add_path(ld, VPDND_MODULEDIR);
+}
+
+static const char *module_at(void *data, size_t i, const char **version, const char **desc)
+{
+	struct daemon *d = data;
+	const struct vpdn_module *m = vpdn_loader_module(d->loader, i);
+	if (!m)
+		return NULL;
+	if (version)
+		*version = m->version ? m->version : "";
+	if (desc)
+		*desc = m->description ? m->description : "";
+	return m->name;
+}
+
+static bool same_modules(struct daemon *d, const struct vpdn_config_core *cc)
+{
+	if (g_strv_length(d->module_names) != cc->n_modules)
+		return false;
+	for (size_t i = 0; i < cc->n_modules; i++)
+		if (g_strcmp0(d->module_names[i], cc->modules[i]) != 0)
+			return false;
+	return true;
+}
+
+static int do_reload(void *data, char **message)
+{
+	struct daemon *d = data;
+	struct vpdn_log *log = vpdn_core_log(d->core);
+	struct vpdn_config_core cc;
+	char *error = NULL;
+	int err;
+
+	*message = NULL;
+	err = vpdn_config_read_core(d->config_path, &cc, &error);
+	if (err < 0)
+		goto fail;
+	if (!same_modules(d, &cc)) {
+		error = g_strdup_printf("%s:%d: the modules list changed: restart vpdnd to load or unload modules",
+					d->config_path, cc.modules_line);
+		vpdn_config_core_clear(&cc);
+		err = -EINVAL;
+		goto fail;
+	}
+	vpdn_config_core_clear(&cc);
+	cfg_t *cfg = vpdn_config_parse(d->config_path, d->loader, &error);
+	if (!cfg) {
+		err = -EINVAL;
+		goto fail;
+	}
+	vpdn_config_apply_core(cfg, d->core);
+	err = vpdn_loader_reload(d->loader, cfg, &error);
+	/* Modules have switched to the new config (or kept their old state on
+	 * error); the old tree can go. */
+	vpdn_config_free(d->cfg);
+	d->cfg = cfg;
+	if (err < 0)
+		goto fail;
+	struct vpdn_ev_reload ev = { .size = sizeof(ev), .path = d->config_path, .cfg = cfg };
+	vpdn_bus_publish(vpdn_core_bus(d->core), VPDN_EV_CONFIG_RELOADED, &ev);
+	vpdn_notice(log, "%%SYS-5-CONFIG: configuration reloaded from %s", d->config_path);
+	return 0;
+fail:
+	vpdn_err(log, "Reload refused, running config stays in force: %s", error);
+	*message = error;
+	return err;
+}
+
+static gboolean on_sigterm(gpointer data)
+{
+	struct daemon *d = data;
+	vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-SHUTDOWN: stopping on signal");
+	g_main_loop_quit(d->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sighup(gpointer data)
+{
+	struct daemon *d = data;
+	char *msg = NULL;
+	do_reload(d, &msg);
+	g_free(msg);
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_shutdown(struct vpdn_core *core, void *data)
+{
+	struct daemon *d = data;
+	g_main_loop_quit(d->loop);
+}
+
+int vpdn_daemon_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "bus", required_argument, NULL, 'b' },
+		{ "no-bus", no_argument, NULL, 'N' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct daemon d = { 0 };
+	const char *config = VPDND_SYSCONFDIR "/vpdnd.conf";
+	const char *bus_spec = "system";
+	bool check = false, no_bus = false, syslog_too = false;
+	GPtrArray *debug = g_ptr_array_new();
+	struct vpdn_config_core cc = { 0 };
+	char *error = NULL;
+	int opt, status = 1;
+
+	while ((opt = getopt_long(argc, argv, "c:d:fVh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config = optarg; break;
+		case 'C': check = true; break;
+		case 'b': bus_spec = optarg; break;
+		case 'N': no_bus = true; break;
+		case 'd':
+			if (vpdn_debug_parse(optarg) < 0) {
+				fprintf(stderr, "vpdnd: unknown debug category '%s'\n", optarg);
+				g_ptr_array_free(debug, TRUE);
+				return 2;
+			}
+			g_ptr_array_add(debug, optarg);
+			break;
+		case 'S': syslog_too = true; break;
+		case 'f': break;
+		case 'V': printf("vpdnd %s\n", VPDND_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); g_ptr_array_free(debug, TRUE); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vpdnd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		g_ptr_array_free(debug, TRUE);
+		return 2;
+	}
+	d.config_path = g_strdup(config);
+
+	/* Pass 1: which modules. */
+	if (vpdn_config_read_core(d.config_path, &cc, &error) < 0) {
+		fprintf(stderr, "vpdnd: %s\n", error);
+		status = VPDN_EXIT_CONFIG;
+		goto out;
+	}
+	d.loader = vpdn_loader_new();
+	setup_search_path(d.loader, cc.module_path);
+	if (vpdn_loader_load(d.loader, (const char *const *)cc.modules, cc.n_modules, &error) < 0) {
+		fprintf(stderr, "vpdnd: %s:%d: %s\n", d.config_path, cc.modules_line, error);
+		status = VPDN_EXIT_CONFIG;
+		goto out;
+	}
+	d.module_names = g_strdupv(cc.modules);
+
+	/* Pass 2: everything. */
+	d.cfg = vpdn_config_parse(d.config_path, d.loader, &error);
+	if (!d.cfg) {
+		fprintf(stderr, "vpdnd: %s\n", error);
+		if (!cc.complete && cc.n_modules == 0)
+			fprintf(stderr, "vpdnd: hint: put `modules = {...}` before the modules' own sections\n");
+		status = VPDN_EXIT_CONFIG;
+		goto out;
+	}
+	char *warning = vpdn_config_permission_warning(d.config_path);
+	if (warning) {
+		fprintf(stderr, "vpdnd: warning: %s\n", warning);
+		g_free(warning);
+	}
+	if (check) {
+		for (size_t i = 0; i < vpdn_loader_count(d.loader); i++) {
+			const struct vpdn_module *m = vpdn_loader_module(d.loader, i);
+			printf("%s %s %s\n", m->name, m->version ? m->version : "-",
+			       m->description ? m->description : "");
+		}
+		status = 0;
+		goto out;
+	}
+
+	d.core = vpdn_core_new(cc.hostname, d.config_path);
+	d.core->shutdown_fn = on_shutdown;
+	d.core->shutdown_data = &d;
+	vpdn_config_apply_core(d.cfg, d.core);
+	if (syslog_too)
+		vpdn_log_set_targets(d.core->log, VPDN_LOG_TO_STDERR | VPDN_LOG_TO_SYSLOG);
+	for (guint i = 0; i < debug->len; i++)
+		vpdn_log_set_debug(d.core->log, vpdn_debug_parse(debug->pdata[i]), true);
+	d.loop = g_main_loop_new(NULL, FALSE);
+
+	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload, .data = &d };
+	if (!no_bus && vpdn_node_bus_open(d.core, bus_spec, &info) < 0) {
+		fprintf(stderr, "vpdnd: cannot join the %s D-Bus (use --no-bus to run without it)\n", bus_spec);
+		status = 1;
+		goto out;
+	}
+	if (vpdn_loader_init(d.loader, d.core, d.cfg, &error) < 0) {
+		vpdn_err(d.core->log, "%s", error);
+		status = 1;
+		goto out_bus;
+	}
+	vpdn_notice(d.core->log, "%%SYS-5-RESTART: vpdnd %s started as %s with %zu module%s",
+		    VPDND_VERSION, vpdn_core_hostname(d.core), vpdn_loader_count(d.loader),
+		    vpdn_loader_count(d.loader) == 1 ? "" : "s");
+
+	guint sig_term = g_unix_signal_add(SIGTERM, on_sigterm, &d);
+	guint sig_int = g_unix_signal_add(SIGINT, on_sigterm, &d);
+	guint sig_hup = g_unix_signal_add(SIGHUP, on_sighup, &d);
+	signal(SIGPIPE, SIG_IGN);
+
+	g_main_loop_run(d.loop);
+
+	g_source_remove(sig_term);
+	g_source_remove(sig_int);
+	g_source_remove(sig_hup);
+	vpdn_bus_publish(d.core->bus, VPDN_EV_SHUTDOWN, NULL);
+	vpdn_loader_fini(d.loader);
+	status = 0;
+out_bus:
+	if (!no_bus)
+		vpdn_node_bus_close(d.core);
+out:
+	g_free(error);
+	vpdn_config_core_clear(&cc);
+	vpdn_config_free(d.cfg);
+	vpdn_loader_free(d.loader);
+	if (d.core)
+		vpdn_core_free(d.core);
+	if (d.loop)
+		g_main_loop_unref(d.loop);
+	g_strfreev(d.module_names);
+	g_free(d.config_path);
+	g_ptr_array_free(debug, TRUE);
+	return status;
+}

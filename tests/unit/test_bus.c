@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/* The event bus: publish, claim, requests (sync, async, unclaimed,
+ * cancelled), dynamic types, and changes to subscriptions during dispatch. */
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+#include <vpdnd/bus.h>
+#include <vpdnd/events.h>
+
+#include "vpdn_test.h"
+
+struct rec {
+	int calls;
+	enum vpdn_bus_verdict verdict;
+	const void *last_payload;
+};
+
+static enum vpdn_bus_verdict rec_handler(const struct vpdn_event *ev, void *data)
+{
+	struct rec *r = data;
+	r->calls++;
+	r->last_payload = ev->payload;
+	return r->verdict;
+}
+
+static void test_publish_all(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct rec a = { 0 }, b = { 0 };
+	vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, rec_handler, &a);
+	vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, rec_handler, &b);
+	struct vpdn_ev_tunnel t = { .size = sizeof(t), .tunnel_id = 45029 };
+	CU_ASSERT_EQUAL(vpdn_bus_publish(bus, VPDN_EV_TUNNEL_UP, &t), 0);
+	CU_ASSERT_EQUAL(a.calls, 1);
+	CU_ASSERT_EQUAL(b.calls, 1);
+	CU_ASSERT_PTR_EQUAL(a.last_payload, &t);
+	/* Other types do not reach them. */
+	vpdn_bus_publish(bus, VPDN_EV_TUNNEL_DOWN, &t);
+	CU_ASSERT_EQUAL(a.calls, 1);
+	CU_ASSERT_EQUAL(vpdn_bus_publish(bus, 777, &t), -EINVAL);
+	vpdn_bus_free(bus);
+}
+
+static void test_claim_stops_dispatch(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct rec first = { .verdict = VPDN_BUS_PASS }, owner = { .verdict = VPDN_BUS_CLAIM },
+		   late = { 0 };
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CONNECTED, rec_handler, &first);
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CONNECTED, rec_handler, &owner);
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CONNECTED, rec_handler, &late);
+	CU_ASSERT_EQUAL(vpdn_bus_publish(bus, VPDN_EV_CALL_CONNECTED, NULL), 1);
+	CU_ASSERT_EQUAL(first.calls, 1);
+	CU_ASSERT_EQUAL(owner.calls, 1);
+	CU_ASSERT_EQUAL(late.calls, 0);
+	CU_ASSERT_EQUAL(vpdn_bus_stats(bus)->claimed, 1);
+	vpdn_bus_free(bus);
+}
+
+static void test_priority(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct rec normal = { .verdict = VPDN_BUS_CLAIM }, early = { .verdict = VPDN_BUS_CLAIM };
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CONNECTED, rec_handler, &normal);
+	vpdn_bus_subscribe_prio(bus, VPDN_EV_CALL_CONNECTED, -10, rec_handler, &early);
+	vpdn_bus_publish(bus, VPDN_EV_CALL_CONNECTED, NULL);
+	CU_ASSERT_EQUAL(early.calls, 1);
+	CU_ASSERT_EQUAL(normal.calls, 0);
+	vpdn_bus_free(bus);
+}
+
+/* Requests */
+struct answer {
+	int done_calls;
+	int status;
+	char user[64];
+};
+
+static void on_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct answer *a = data;
+	a->done_calls++;
+	a->status = status;
+	if (reply)
+		g_strlcpy(a->user, ((const struct vpdn_ev_auth_result *)reply)->user, sizeof(a->user));
+}
+
+static struct vpdn_request *held;
+
+static enum vpdn_bus_verdict auth_sync(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_auth *auth = ev->payload;
+	struct vpdn_request *req = vpdn_event_take_request(ev);
+	struct vpdn_ev_auth_result res = { .size = sizeof(res), .ok = true, .user = auth->user };
+	vpdn_request_complete(req, 0, &res);
+	return VPDN_BUS_CLAIM;
+}
+
+static enum vpdn_bus_verdict auth_async(const struct vpdn_event *ev, void *data)
+{
+	held = vpdn_event_take_request(ev);
+	CU_ASSERT_PTR_NOT_NULL(held);
+	CU_ASSERT_PTR_NULL(vpdn_event_take_request(ev)); /* only once */
+	return VPDN_BUS_CLAIM;
+}
+
+static void test_request_sync(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 };
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_sync, NULL);
+	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "remote1@cisco.com" };
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a));
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_EQUAL(a.status, 0);
+	CU_ASSERT_STRING_EQUAL(a.user, "remote1@cisco.com");
+	vpdn_bus_free(bus);
+}
+
+static void test_request_async(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 };
+	held = NULL;
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_async, NULL);
+	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "remote1@cisco.com" };
+	struct vpdn_request *req = vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a);
+	CU_ASSERT_PTR_NOT_NULL(req);
+	CU_ASSERT_PTR_EQUAL(req, held);
+	CU_ASSERT_EQUAL(a.done_calls, 0); /* the answer comes later */
+	CU_ASSERT_EQUAL(vpdn_request_type(req), VPDN_EV_AUTH_REQUEST);
+	struct vpdn_ev_auth_result res = { .size = sizeof(res), .ok = false, .user = "later" };
+	vpdn_request_complete(held, -EACCES, &res);
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_EQUAL(a.status, -EACCES);
+	CU_ASSERT_STRING_EQUAL(a.user, "later");
+	vpdn_bus_free(bus);
+}
+
+static void test_request_cancelled(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 };
+	held = NULL;
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_async, NULL);
+	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "u" };
+	struct vpdn_request *req = vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a);
+	CU_ASSERT_PTR_NOT_NULL(req);
+	vpdn_request_cancel(req);
+	CU_ASSERT_TRUE(vpdn_request_cancelled(held));
+	vpdn_request_complete(held, 0, NULL); /* dropped silently */
+	CU_ASSERT_EQUAL(a.done_calls, 0);
+	vpdn_bus_free(bus);
+}
+
+static void test_request_unclaimed(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { .status = 1 };
+	struct rec pass = { .verdict = VPDN_BUS_PASS };
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, rec_handler, &pass);
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
+	CU_ASSERT_EQUAL(pass.calls, 1);
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_EQUAL(a.status, -ENOENT);
+	CU_ASSERT_EQUAL(vpdn_bus_stats(bus)->unclaimed, 1);
+	vpdn_bus_free(bus);
+}
+
+static void test_claim_without_take(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 };
+	struct rec claim = { .verdict = VPDN_BUS_CLAIM };
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, rec_handler, &claim);
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_EQUAL(a.status, -EPROTO);
+	vpdn_bus_free(bus);
+}
+
+/* Subscription changes during dispatch. */
+struct selfish {
+	struct vpdn_bus *bus;
+	struct vpdn_subscription *self, *victim, *added;
+	int calls;
+	struct rec *late;
+};
+
+static enum vpdn_bus_verdict unsub_self(const struct vpdn_event *ev, void *data)
+{
+	struct selfish *s = data;
+	s->calls++;
+	vpdn_bus_unsubscribe(s->bus, s->self);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict unsub_victim(const struct vpdn_event *ev, void *data)
+{
+	struct selfish *s = data;
+	s->calls++;
+	vpdn_bus_unsubscribe(s->bus, s->victim);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict add_during(const struct vpdn_event *ev, void *data)
+{
+	struct selfish *s = data;
+	s->calls++;
+	if (!s->added)
+		s->added = vpdn_bus_subscribe(s->bus, ev->type, rec_handler, s->late);
+	return VPDN_BUS_PASS;
+}
+
+static void test_unsubscribe_during_dispatch(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct selfish a = { .bus = bus }, b = { .bus = bus };
+	struct rec victim = { 0 }, after = { 0 };
+	a.self = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, unsub_self, &a);
+	b.self = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, unsub_victim, &b);
+	b.victim = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, rec_handler, &victim);
+	vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, rec_handler, &after);
+
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	CU_ASSERT_EQUAL(a.calls, 1);
+	CU_ASSERT_EQUAL(b.calls, 1);
+	CU_ASSERT_EQUAL(victim.calls, 0); /* removed before its turn */
+	CU_ASSERT_EQUAL(after.calls, 1);  /* the walk went on past the holes */
+
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	CU_ASSERT_EQUAL(a.calls, 1); /* gone */
+	CU_ASSERT_EQUAL(b.calls, 2);
+	CU_ASSERT_EQUAL(after.calls, 2);
+	vpdn_bus_free(bus);
+}
+
+static void test_subscribe_during_dispatch(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct rec late = { 0 };
+	struct selfish s = { .bus = bus, .late = &late };
+	vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, add_during, &s);
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	CU_ASSERT_EQUAL(late.calls, 0); /* not for the event in flight */
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	CU_ASSERT_EQUAL(late.calls, 1);
+	vpdn_bus_free(bus);
+}
+
+/* A handler that publishes another event (nested dispatch) and whose
+ * nested handler unsubscribes the outer one. */
+struct nest {
+	struct vpdn_bus *bus;
+	struct vpdn_subscription *outer_sub;
+	int outer, inner;
+};
+
+static enum vpdn_bus_verdict outer_h(const struct vpdn_event *ev, void *data)
+{
+	struct nest *n = data;
+	n->outer++;
+	vpdn_bus_publish(n->bus, VPDN_EV_SESSION_DOWN, NULL);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict inner_h(const struct vpdn_event *ev, void *data)
+{
+	struct nest *n = data;
+	n->inner++;
+	vpdn_bus_unsubscribe(n->bus, n->outer_sub);
+	return VPDN_BUS_PASS;
+}
+
+static void test_publish_during_dispatch(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct nest n = { .bus = bus };
+	n.outer_sub = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, outer_h, &n);
+	vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, inner_h, &n);
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, NULL);
+	CU_ASSERT_EQUAL(n.outer, 1);
+	CU_ASSERT_EQUAL(n.inner, 1);
+	vpdn_bus_free(bus);
+}
+
+static void test_dynamic_types(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	int t = vpdn_bus_register_type(bus, "hello-greeting");
+	CU_ASSERT(t >= VPDN_EV__DYNAMIC_BASE);
+	CU_ASSERT_EQUAL(vpdn_bus_register_type(bus, "hello-greeting"), t);
+	int u = vpdn_bus_register_type(bus, "radius-accounting");
+	CU_ASSERT_NOT_EQUAL(t, u);
+	CU_ASSERT_STRING_EQUAL(vpdn_bus_type_name(bus, (uint32_t)t), "hello-greeting");
+	CU_ASSERT_EQUAL(vpdn_bus_lookup_type(bus, "hello-greeting"), t);
+	CU_ASSERT_EQUAL(vpdn_bus_lookup_type(bus, "tunnel-up"), VPDN_EV_TUNNEL_UP);
+	CU_ASSERT_EQUAL(vpdn_bus_lookup_type(bus, "nope"), -ENOENT);
+	CU_ASSERT_EQUAL(vpdn_bus_register_type(bus, ""), -EINVAL);
+	struct rec r = { 0 };
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_subscribe(bus, (uint32_t)t, rec_handler, &r));
+	const char *payload = "hi";
+	CU_ASSERT_EQUAL(vpdn_bus_publish(bus, (uint32_t)t, payload), 0);
+	CU_ASSERT_EQUAL(r.calls, 1);
+	CU_ASSERT_PTR_EQUAL(r.last_payload, payload);
+	CU_ASSERT_PTR_NULL(vpdn_bus_subscribe(bus, VPDN_EV__DYNAMIC_BASE + 99, rec_handler, &r));
+	vpdn_bus_free(bus);
+}
+
+static void test_event_names(void)
+{
+	for (uint32_t t = 1; t < VPDN_EV__BUILTIN_COUNT; t++)
+		CU_ASSERT_PTR_NOT_NULL(vpdn_event_type_name(t));
+	CU_ASSERT_STRING_EQUAL(vpdn_event_type_name(VPDN_EV_FORWARD_REQUEST), "forward-request");
+	CU_ASSERT_STRING_EQUAL(vpdn_q931_cause_name(17), "User busy");
+}
+
+static const struct vpdn_test_case tests[] = {
+	{ "publish reaches all", test_publish_all },
+	{ "claim stops dispatch", test_claim_stops_dispatch },
+	{ "priority", test_priority },
+	{ "request completed synchronously", test_request_sync },
+	{ "request completed asynchronously", test_request_async },
+	{ "request cancelled", test_request_cancelled },
+	{ "request unclaimed", test_request_unclaimed },
+	{ "claim without take", test_claim_without_take },
+	{ "unsubscribe during dispatch", test_unsubscribe_during_dispatch },
+	{ "subscribe during dispatch", test_subscribe_during_dispatch },
+	{ "publish during dispatch", test_publish_during_dispatch },
+	{ "dynamic types", test_dynamic_types },
+	{ "event names", test_event_names },
+	{ NULL, NULL },
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "bus", tests, NULL, NULL },
+	{ NULL },
+};
+
+VPDN_TEST_MAIN(suites)

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* The module loader: good modules in dependency order, and each refusal
+ * (wrong ABI, missing dependency, duplicate, unknown, not a module), init
+ * failure unwinding, and fini in reverse. */
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "loader.h"
+#include "vpdn_test.h"
+
+static struct vpdn_core *core;
+static GString *events;
+
+static enum vpdn_bus_verdict on_trace(const struct vpdn_event *ev, void *data)
+{
+	if (events->len)
+		g_string_append_c(events, ' ');
+	g_string_append(events, ev->payload);
+	return VPDN_BUS_PASS;
+}
+
+static int setup(void)
+{
+	core = vpdn_core_new_test();
+	events = g_string_new(NULL);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+	vpdn_bus_subscribe(bus, (uint32_t)vpdn_bus_register_type(bus, "test-trace"), on_trace, NULL);
+	return 0;
+}
+
+static int teardown(void)
+{
+	vpdn_core_free_test(core);
+	g_string_free(events, TRUE);
+	return 0;
+}
+
+static struct vpdn_loader *new_loader(void)
+{
+	struct vpdn_loader *ld = vpdn_loader_new();
+	vpdn_loader_add_path(ld, "/nonexistent");
+	vpdn_loader_add_path(ld, TEST_MODULE_DIR);
+	return ld;
+}
+
+static int load(struct vpdn_loader *ld, const char *list, char **error)
+{
+	char **names = g_strsplit(list, " ", -1);
+	int err = vpdn_loader_load(ld, (const char *const *)names, g_strv_length(names), error);
+	g_strfreev(names);
+	return err;
+}
+
+static void test_good_order(void)
+{
+	struct vpdn_loader *ld = new_loader();
+	char *error = NULL;
+	g_string_truncate(events, 0);
+	/* Listed dependent-first: the loader must still init "good" first. */
+	CU_ASSERT_EQUAL(load(ld, "needs-good good", &error), 0);
+	CU_ASSERT_PTR_NULL(error);
+	CU_ASSERT_EQUAL(vpdn_loader_count(ld), 2);
+	CU_ASSERT_STRING_EQUAL(vpdn_loader_module(ld, 0)->name, "good");
+	CU_ASSERT_STRING_EQUAL(vpdn_loader_module(ld, 1)->name, "needs-good");
+	CU_ASSERT_PTR_NOT_NULL(strstr(vpdn_loader_module_path(ld, 0), "good.so"));
+	CU_ASSERT_EQUAL(vpdn_loader_init(ld, core, NULL, &error), 0);
+	CU_ASSERT_STRING_EQUAL(events->str, "init:good init:needs-good");
+	vpdn_loader_fini(ld);
+	CU_ASSERT_STRING_EQUAL(events->str,
+			       "init:good init:needs-good fini:needs-good fini:good");
+	vpdn_loader_fini(ld); /* idempotent */
+	CU_ASSERT_STRING_EQUAL(events->str,
+			       "init:good init:needs-good fini:needs-good fini:good");
+	vpdn_loader_free(ld);
+}
+
+static void expect_refusal(const char *list, int expect_err, const char *expect_text)
+{
+	struct vpdn_loader *ld = new_loader();
+	char *error = NULL;
+	int err = load(ld, list, &error);
+	CU_ASSERT_EQUAL(err, expect_err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error, expect_text));
+	CU_ASSERT_PTR_NULL(strchr(error, '\n')); /* one line */
+	CU_ASSERT_EQUAL(vpdn_loader_count(ld), 0);
+	g_free(error);
+	vpdn_loader_free(ld);
+}
+
+static void test_wrong_abi(void)
+{
+	expect_refusal("good bad-abi", -ENOEXEC, "wrong ABI version 99");
+}
+
+static void test_missing_dependency(void)
+{
+	expect_refusal("needs-missing", -ENOENT, "requires module 'radius'");
+	expect_refusal("needs-good", -ENOENT, "requires module 'good'");
+}
+
+static void test_duplicate(void)
+{
+	expect_refusal("good needs-good good", -EEXIST, "duplicate module 'good'");
+}
+
+static void test_unknown(void)
+{
+	expect_refusal("good l2tpv9", -ENOENT, "unknown module 'l2tpv9'");
+	expect_refusal("../etc/passwd", -EINVAL, "invalid module name");
+}
+
+static void test_not_a_module(void)
+{
+	expect_refusal("not-a-module", -ENOEXEC, "not a vpdnd module");
+}
+
+static void test_init_failure_unwinds(void)
+{
+	struct vpdn_loader *ld = new_loader();
+	char *error = NULL;
+	g_string_truncate(events, 0);
+	static const char *const names[] = { "good", "fails-init", "needs-good" };
+	CU_ASSERT_EQUAL(vpdn_loader_load(ld, names, 3, &error), 0);
+	CU_ASSERT_EQUAL(vpdn_loader_init(ld, core, NULL, &error), -EADDRINUSE);
+	CU_ASSERT_PTR_NOT_NULL(error);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error, "fails-init"));
+	/* good started, fails-init failed, needs-good never started; good
+	 * was finalised. */
+	CU_ASSERT_STRING_EQUAL(events->str, "init:good init:fails-init fini:good");
+	g_free(error);
+	vpdn_loader_free(ld);
+}
+
+static const struct vpdn_test_case tests[] = {
+	{ "good modules in dependency order", test_good_order },
+	{ "wrong ABI refused", test_wrong_abi },
+	{ "missing dependency refused", test_missing_dependency },
+	{ "duplicate refused", test_duplicate },
+	{ "unknown module refused", test_unknown },
+	{ "not a module refused", test_not_a_module },
+	{ "init failure unwinds", test_init_failure_unwinds },
+	{ NULL, NULL },
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "loader", tests, setup, teardown },
+	{ NULL },
+};
+
+VPDN_TEST_MAIN(suites)
