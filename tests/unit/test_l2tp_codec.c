@@ -496,6 +496,8 @@ static void test_header_control_errors(void)
 	buf[1] = 0x03;
 	CU_ASSERT_EQUAL(l2tp_header_decode(buf, 20, &h), -EPROTO);
 	CU_ASSERT_EQUAL(h.version, 3);
+	CU_ASSERT_EQUAL(h.tunnel_id, 1); /* best effort, for the StopCCN */
+	CU_ASSERT_EQUAL(h.session_id, 2);
 	buf[1] = 0x00;
 	CU_ASSERT_EQUAL(l2tp_header_decode(buf, 20, &h), -EPROTO);
 	CU_ASSERT_EQUAL(l2tp_header_decode(NULL, 0, &h), -EBADMSG);
@@ -688,6 +690,20 @@ static void test_roundtrip_every_avp(void)
 	CU_ASSERT_EQUAL(l2tp_avps_decode(buf, (size_t)n, &d, &dctx), 0);
 	CU_ASSERT_TRUE(d.result.has_error);
 	CU_ASSERT_EQUAL(d.result.error, 6);
+
+	/* l2tp_msg_set_result. */
+	l2tp_msg_init(&m, L2TP_MSG_CDN);
+	l2tp_msg_set_result(&m, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH, "bad length");
+	n = l2tp_avps_encode(&m, NULL, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(n, 8 + 6 + 4 + 10);
+	CU_ASSERT_EQUAL(l2tp_avps_decode(buf, (size_t)n, &d, &dctx), 0);
+	CU_ASSERT_EQUAL(d.result.result, 2);
+	CU_ASSERT_EQUAL(d.result.error, 2);
+	CU_ASSERT_EQUAL(d.result.message.len, 10);
+	CU_ASSERT_EQUAL(memcmp(d.result.message.ptr, "bad length", 10), 0);
+	l2tp_msg_set_result(&m, L2TP_CDN_ADMIN, 0, NULL);
+	n = l2tp_avps_encode(&m, NULL, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(n, 8 + 8);
 
 	/* Encoding order: type order after the Message Type; M bits per RFC. */
 	fill_all(&m, L2TP_MSG_ICCN);

@@ -77,7 +77,10 @@ static inline bool l2tp_header_is_zlb(const struct l2tp_header *h)
 	return l2tp_header_is_control(h) && h->payload_len == 0;
 }
 
-/* Decode the header of a datagram of len octets. Control messages must have
+/* Decode the header of a datagram of len octets. On -EPROTO (a version other
+ * than 1 and 2) hdr->version is set and, if T is set and len >= 12, the other
+ * fields as an RFC 2661 control header would carry them (best effort).
+ * Control messages must have
  * T, L and S set and at least 12 octets; data messages at least 6. Length
  * greater than the datagram or smaller than the header: -EBADMSG; octets
  * beyond Length are ignored. Reserved bits are ignored. */
@@ -331,6 +334,11 @@ static inline void l2tp_msg_hide(struct l2tp_msg *m, unsigned type)
 
 /* Zero the struct and set Message Type (present). */
 void l2tp_msg_init(struct l2tp_msg *m, enum l2tp_msg_type type);
+
+/* Set the Result Code AVP (present). message may be NULL; error is sent if
+ * error != 0 or message is given. */
+void l2tp_msg_set_result(struct l2tp_msg *m, uint16_t result, uint16_t error,
+			 const char *message);
 
 /* Set a text/octet AVP from a C string / buffer (pointer kept, not copied)
  * and mark it present. */

@@ -19,8 +19,18 @@ int l2tp_header_decode(const uint8_t *buf, size_t len, struct l2tp_header *hdr)
 	hdr->flags = w & (L2TP_HDR_T | L2TP_HDR_L | L2TP_HDR_S | L2TP_HDR_O | L2TP_HDR_P);
 	if (hdr->version == L2TP_VERSION_L2F)
 		return -EPROTONOSUPPORT;
-	if (hdr->version != L2TP_VERSION)
+	if (hdr->version != L2TP_VERSION) {
+		/* Best effort for the StopCCN (result 5) answer: if it looks
+		 * like an RFC 2661 control header, report its fields. */
+		if ((hdr->flags & L2TP_HDR_T) && len >= L2TP_CONTROL_HDR_LEN) {
+			hdr->length = l2tp_get16(buf + 2);
+			hdr->tunnel_id = l2tp_get16(buf + 4);
+			hdr->session_id = l2tp_get16(buf + 6);
+			hdr->ns = l2tp_get16(buf + 8);
+			hdr->nr = l2tp_get16(buf + 10);
+		}
 		return -EPROTO;
+	}
 
 	if (hdr->flags & L2TP_HDR_T) {
 		/* Control: T, L, S set; O and P must be 0 (treat as error? RFC

@@ -66,6 +66,19 @@ void l2tp_msg_init(struct l2tp_msg *m, enum l2tp_msg_type type)
 	l2tp_msg_set(m, L2TP_AVP_MESSAGE_TYPE);
 }
 
+void l2tp_msg_set_result(struct l2tp_msg *m, uint16_t result, uint16_t error,
+			 const char *message)
+{
+	size_t len = message ? strlen(message) : 0;
+
+	m->result.result = result;
+	m->result.error = error;
+	m->result.has_error = error != 0 || len > 0;
+	m->result.message.ptr = len ? (const uint8_t *)message : NULL;
+	m->result.message.len = len > 0xffff ? 0xffff : (uint16_t)len;
+	l2tp_msg_set(m, L2TP_AVP_RESULT_CODE);
+}
+
 static struct l2tp_bytes *msg_bytes(struct l2tp_msg *m, unsigned type)
 {
 	switch (type) {
