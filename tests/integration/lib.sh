@@ -225,10 +225,10 @@ EOF
 		echo "</busconfig>"
 	} >"$conf"
 	dbus-daemon --config-file="$conf" --fork --print-address=3 --print-pid=4 \
-		3>"$T/bus.address" 4>"$T/bus.pid" || { echo "# cannot start dbus-daemon" >&2; exit 1; }
+		3>"$T/bus.address" 4>"$T/bus.pid" || { _fail "start dbus-daemon"; finish; }
 	BUS=$(head -n1 "$T/bus.address")
 	BUS_PID=$(head -n1 "$T/bus.pid")
-	[ -n "$BUS" ] || { echo "# dbus-daemon printed no address" >&2; exit 1; }
+	[ -n "$BUS" ] || { _fail "dbus-daemon printed no address"; finish; }
 	VPDND_BUS=$BUS
 	export BUS VPDND_BUS
 }

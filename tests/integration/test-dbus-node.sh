@@ -116,7 +116,9 @@ if "${AS_NOBODY[@]}" true 2>/dev/null; then
 	start_node test-node.1 "$T/node.conf" || _fail "vpdnd restarts on a permissive bus"
 	ko "the daemon refuses SetDebug from nobody" "${AS_NOBODY[@]}" busctl \
 		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 SetDebug sb all true
-	contains "with AccessDenied" "$ERR" "Permission denied"
+	contains "with AccessDenied" "$ERR" "Access denied"
+	ko "vpdnctl as nobody: the daemon's reason" 1 "${AS_NOBODY[@]}" "$VPDNCTL" debug all
+	contains "the reason names the uid" "$ERR" "uid 65534 may not change this node"
 	ko "the daemon refuses Reload from nobody" "${AS_NOBODY[@]}" busctl \
 		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 Reload
 	ko "the daemon refuses Shutdown from nobody" "${AS_NOBODY[@]}" busctl \
