@@ -397,7 +397,9 @@ int l2tp_avps_decode(const uint8_t *buf, size_t len, struct l2tp_msg *msg,
 
 /* Decode a datagram: header, then for a control message its AVPs. For a
  * data message msg is zeroed and hdr tells where the frame is. ctx->err is
- * set on every error (header ones too). */
+ * set on every error (header ones too). When the header decoded but the AVPs
+ * did not, hdr stays valid (Ns/Nr, Tunnel ID) so the caller can acknowledge
+ * and answer with StopCCN/CDN. */
 int l2tp_datagram_decode(const uint8_t *buf, size_t len,
 			 struct l2tp_header *hdr, struct l2tp_msg *msg,
 			 struct l2tp_decode_ctx *ctx);
