@@ -29,8 +29,8 @@ bench: build
 interop: build
 	@python3 tests/run-check.py $(BUILD) --suite interop
 
-fuzz: deps
-	@sh tests/fuzz/run.sh long
+fuzz: build
+	@sh tests/fuzz/run.sh long $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
