@@ -202,11 +202,11 @@ static enum vpdn_bus_verdict on_auth_request(const struct vpdn_event *ev, void *
 	char ifbuf[64], ubuf[128], obuf[300];
 	const char *ifname, *uname;
 
-	if (!ev->request || !a)
+	if (!ev->request || !a || !HAS_FIELD(a, struct vpdn_ev_auth, method))
 		return VPDN_BUS_PASS;
 	if (a->method != VPDN_AUTH_PAP && a->method != VPDN_AUTH_CHAP_MD5)
 		return VPDN_BUS_PASS;
-	ifname = a->interface ? safe_name(a->interface, ifbuf, sizeof(ifbuf)) : "-";
+	ifname = HAS_FIELD(a, struct vpdn_ev_auth, interface) && a->interface ? safe_name(a->interface, ifbuf, sizeof(ifbuf)) : "-";
 	if (!HAS_FIELD(a, struct vpdn_ev_auth, password) || !a->user) {
 		res.reason = "bad request";
 		uname = "(none)";

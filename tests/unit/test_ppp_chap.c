@@ -221,6 +221,26 @@ static void test_describe(void)
 	CU_ASSERT_STRING_EQUAL(line, "CHAL");
 }
 
+static void test_build_md5_response(void)
+{
+	uint8_t buf[64];
+	struct chap_packet p;
+	ssize_t n = chap_build_md5_response(buf, sizeof(buf), 1, "cisco", 5,
+					    vec_challenge, 16, "LNS", 3);
+
+	CU_ASSERT_EQUAL(n, 24);
+	CU_ASSERT_EQUAL(chap_parse(buf, (size_t)n, &p), 0);
+	CU_ASSERT_EQUAL(p.code, CHAP_RESPONSE);
+	CU_ASSERT_EQUAL(p.id, 1);
+	CU_ASSERT_EQUAL(p.value_len, 16);
+	CU_ASSERT_EQUAL(memcmp(p.value, vec_response, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(p.name, "LNS", 3), 0);
+	CU_ASSERT_EQUAL(chap_build_md5_response(buf, 23, 1, "cisco", 5, vec_challenge, 16,
+						"LNS", 3), -ENOSPC);
+	CU_ASSERT_EQUAL(chap_build_md5_response(buf, sizeof(buf), 1, NULL, 5, vec_challenge,
+						16, "LNS", 3), -EINVAL);
+}
+
 static void test_random_challenge(void)
 {
 	uint8_t a[16], b[16];
@@ -244,6 +264,7 @@ static const struct vpdn_test_case chap_tests[] = {
 	{"parse padding", test_parse_padding},
 	{"code names", test_code_names},
 	{"describe", test_describe},
+	{"build md5 response", test_build_md5_response},
 	{"random challenge", test_random_challenge},
 	{NULL, NULL},
 };

@@ -165,6 +165,23 @@ int chap_md5_response(uint8_t id, const void *secret, size_t secret_len,
 	return digest_len == CHAP_MD5_LEN ? 0 : -EIO;
 }
 
+ssize_t chap_build_md5_response(uint8_t *buf, size_t size, uint8_t id,
+				const void *secret, size_t secret_len,
+				const uint8_t *challenge, size_t challenge_len,
+				const char *name, size_t name_len)
+{
+	uint8_t digest[CHAP_MD5_LEN];
+	ssize_t n;
+	int r;
+
+	r = chap_md5_response(id, secret, secret_len, challenge, challenge_len, digest);
+	if (r < 0)
+		return r;
+	n = chap_build_response(buf, size, id, digest, sizeof(digest), name, name_len);
+	explicit_bzero(digest, sizeof(digest));
+	return n;
+}
+
 bool chap_ct_equal(const void *a, const void *b, size_t n)
 {
 	const volatile uint8_t *pa = a, *pb = b;

@@ -96,6 +96,14 @@ bool chap_md5_verify(uint8_t id, const void *secret, size_t secret_len,
 		     const uint8_t *challenge, size_t challenge_len,
 		     const uint8_t *response, size_t response_len);
 
+/* Convenience for the peer side: build a Response packet whose value is
+ * MD5(id, secret, challenge), named `name`. Returns the packet length
+ * (4 + 1 + 16 + name_len) or negative errno. */
+ssize_t chap_build_md5_response(uint8_t *buf, size_t size, uint8_t id,
+				const void *secret, size_t secret_len,
+				const uint8_t *challenge, size_t challenge_len,
+				const char *name, size_t name_len);
+
 /* Constant-time equality of two n-octet buffers (time depends on n only). */
 bool chap_ct_equal(const void *a, const void *b, size_t n);
 
