@@ -285,6 +285,17 @@ start_node() {
 	return 1
 }
 
+# spawn KEY COMMAND...: run any helper process in the background (output
+# in $T/KEY.log), stopped on exit like the nodes; stop_node KEY stops it.
+# Sets SPAWN_PID.
+spawn() {
+	local key=$1
+	shift
+	"$@" >"$T/$key.log" 2>&1 &
+	SPAWN_PID=$!
+	NODE_PIDS[$key]=$SPAWN_PID
+}
+
 # stop_node HOSTNAME: SIGTERM it and wait; returns its exit status.
 stop_node() {
 	local pid=${NODE_PIDS[$1]:-}
