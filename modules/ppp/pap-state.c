@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PAP (RFC 1334 §2) in both directions, packets from auth/pap.h.
+ *
+ * Authenticator: IDLE -> WAIT (for Authenticate-Request; the engine's
+ * authentication deadline bounds the wait) -> VERIFY (AUTH_REQUEST
+ * pending) -> DONE | FAILED (or WAIT again while ppp-max-bad-auth allows).
+ * A repeated request after the verdict gets the same verdict again.
+ * Peer: IDLE -> SECRET (SECRET_REQUEST pending) -> SENT (retransmitted
+ * every restart period up to max-configure) -> DONE | FAILED.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "auth/pap.h"
+#include "ppp-private.h"
+
+static void pap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)
+{
+	char d[160];
+	if (!vpdn_log_debug_on(e->log, AUTHC))
+		return;
+	pap_describe(pkt, len, d, sizeof(d));
+	vpdn_log_write(e->log, VPDN_LOG_DEBUG, AUTHC, "%s PAP: %c %s", e->name, dir, d);
+}
+
+static void pap_out(struct ppp_engine *e, const uint8_t *pkt, ssize_t len)
+{
+	if (len < 0)
+		return;
+	pap_log(e, 'O', pkt, (size_t)len);
+	ppp_send(e, PPP_PAP, pkt, (size_t)len);
+}
+
+static const char *pap_user(struct ppp_engine *e)
+{
+	return e->conf->pap_user ? e->conf->pap_user : ppp_our_name(e);
+}
+
+static void send_request(struct ppp_engine *e)
+{
+	struct ppp_pap *p = &e->pap;
+	uint8_t buf[600];
+	const char *user = pap_user(e);
+	size_t ulen = strlen(user), plen = strlen(p->secret);
+	pap_out(e, buf, pap_build_request(buf, sizeof(buf), p->id, user,
+					  ulen > 255 ? 255 : ulen, p->secret,
+					  plen > 255 ? 255 : plen));
+	p->tries++;
+	p->pstate = PAP_P_SENT;
+	vpdn_timer_arm(e->timers, &p->timer, e->conf->restart_ms);
+}
+
+static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
+{
+	struct ppp_pap *p = &e->pap;
+	if (p->pstate != PAP_P_SECRET)
+		return;
+	if (!secret) {
+		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+			       "%s PAP: no password to send", e->name);
+		p->pstate = PAP_P_FAILED;
+		ppp_auth_done(e, false, false, NULL);
+		return;
+	}
+	p->secret = g_strndup(secret, len);
+	p->id++;
+	p->tries = 0;
+	send_request(e);
+}
+
+void ppp_pap_start_peer(struct ppp_engine *e)
+{
+	e->pap.pstate = PAP_P_SECRET;
+	ppp_get_secret(e, pap_user(e), NULL, e->conf->pap_password, on_secret);
+}
+
+void ppp_pap_start_auth(struct ppp_engine *e)
+{
+	e->pap.astate = PAP_A_WAIT;
+}
+
+static void send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
+{
+	uint8_t buf[64];
+	static const char nak_msg[] = "Authentication failed";
+	if (ok)
+		pap_out(e, buf, pap_build_ack(buf, sizeof(buf), id, NULL, 0));
+	else
+		pap_out(e, buf, pap_build_nak(buf, sizeof(buf), id, nak_msg,
+					      sizeof(nak_msg) - 1));
+}
+
+static void pap_verdict(struct ppp_engine *e, bool ok, const char *user)
+{
+	struct ppp_pap *p = &e->pap;
+	if (p->astate != PAP_A_VERIFY)
+		return;
+	p->verdict = ok ? PAP_AUTH_ACK : PAP_AUTH_NAK;
+	send_verdict(e, p->last_rx_id, ok);
+	if (ok) {
+		p->astate = PAP_A_DONE;
+		ppp_auth_done(e, true, true, user);
+		return;
+	}
+	if (e->mgr->c_auth_fail)
+		(*e->mgr->c_auth_fail)++;
+	if (!e->proxy_auth && ++p->bad < e->conf->max_bad_auth) {
+		p->astate = PAP_A_WAIT;
+		return;
+	}
+	p->astate = PAP_A_FAILED;
+	ppp_auth_done(e, true, false, user);
+}
+
+static void verify(struct ppp_engine *e, const char *user, uint8_t id,
+		   const char *pw, size_t pw_len)
+{
+	char password[256];
+	if (pw_len > 255)
+		pw_len = 255;
+	memcpy(password, pw, pw_len);
+	password[pw_len] = '\0';
+	struct vpdn_ev_auth a = {
+		.size = sizeof(a),
+		.method = VPDN_AUTH_PAP,
+		.interface = e->name,
+		.user = user,
+		.local_name = ppp_our_name(e),
+		.password = password,
+	};
+	e->pap.last_rx_id = id;
+	e->pap.astate = PAP_A_VERIFY;
+	ppp_verify(e, &a, pap_verdict);
+	memset(password, 0, sizeof(password));
+}
+
+void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
+			  const uint8_t *pw, size_t pw_len)
+{
+	e->proxy_auth = true;
+	plog(e, AUTHC, "%s PAP: I AUTH-REQ id %u from \"%s\" (proxy)", e->name, id, user);
+	g_free(e->user);
+	e->user = g_strdup(user);
+	verify(e, user, id, (const char *)pw, pw_len);
+}
+
+void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
+{
+	struct pap_packet p;
+	struct ppp_pap *s = &e->pap;
+	if (pap_parse(pkt, len, &p) < 0) {
+		plog(e, AUTHC, "%s PAP: malformed packet (%zu octets), dropped", e->name, len);
+		ppp_count_malformed(e);
+		return;
+	}
+	pap_log(e, 'I', pkt, len);
+	switch (p.code) {
+	case PAP_AUTH_REQ:
+		if (!e->auth_peer)
+			return;
+		if ((s->astate == PAP_A_DONE || s->astate == PAP_A_FAILED) &&
+		    p.id == s->last_rx_id) {
+			send_verdict(e, p.id, s->verdict == PAP_AUTH_ACK);
+			return;
+		}
+		if (s->astate != PAP_A_WAIT)
+			return;
+		g_free(e->user);
+		e->user = g_strndup(p.peer_id, p.peer_id_len);
+		verify(e, e->user, p.id, p.password, p.password_len);
+		break;
+	case PAP_AUTH_ACK:
+	case PAP_AUTH_NAK:
+		if (s->pstate != PAP_P_SENT || p.id != s->id)
+			return;
+		vpdn_timer_cancel(e->timers, &s->timer);
+		s->pstate = p.code == PAP_AUTH_ACK ? PAP_P_DONE : PAP_P_FAILED;
+		ppp_auth_done(e, false, p.code == PAP_AUTH_ACK, NULL);
+		break;
+	default:
+		ppp_count_malformed(e);
+		break;
+	}
+}
+
+static void pap_timeout(struct vpdn_timer *t, void *data)
+{
+	struct ppp_engine *e = data;
+	struct ppp_pap *p = &e->pap;
+	if (p->pstate != PAP_P_SENT)
+		return;
+	ppp_enter(e);
+	if (p->tries >= e->conf->max_configure) {
+		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+			       "%s PAP: no reply to %u requests", e->name, p->tries);
+		p->pstate = PAP_P_FAILED;
+		ppp_auth_done(e, false, false, NULL);
+	} else {
+		send_request(e);
+	}
+	ppp_leave(e);
+}
+
+void ppp_pap_init(struct ppp_engine *e)
+{
+	memset(&e->pap, 0, sizeof(e->pap));
+	vpdn_timer_init(&e->pap.timer, pap_timeout, e);
+}
+
+void ppp_pap_fini(struct ppp_engine *e)
+{
+	vpdn_timer_cancel(e->timers, &e->pap.timer);
+	if (e->pap.secret) {
+		memset(e->pap.secret, 0, strlen(e->pap.secret));
+		g_free(e->pap.secret);
+		e->pap.secret = NULL;
+	}
+	e->pap.astate = PAP_A_IDLE;
+	e->pap.pstate = PAP_P_IDLE;
+}

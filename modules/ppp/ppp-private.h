@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine's insides, shared by ppp.c, lcp.c, ipcp.c, chap-state.c,
+ * pap-state.c and manager.c. Not for other modules. */
+#ifndef VPDN_PPP_PRIVATE_H
+#define VPDN_PPP_PRIVATE_H
+
+#include <glib.h>
+
+#include "ppp.h"
+
+#define PPP_CHAL_LEN 16         /* our CHAP challenges */
+#define PPP_PEER_CHAL_MAX 64    /* peer challenges we answer */
+#define PPP_LOOP_LIMIT 3        /* own magic seen this often: looped */
+
+/* LCP negotiated state. */
+struct ppp_lcp {
+	/* ours (what we request) */
+	uint16_t mru;
+	uint32_t accm;
+	uint32_t magic;
+	uint8_t auth;               /* enum ppp_auth_proto we ask for */
+	uint8_t auth_idx;           /* index into conf->auth */
+	bool want_mru, want_accm, want_magic, want_pfc, want_acfc;
+	/* the peer's (what we acked) */
+	uint16_t peer_mru;
+	uint32_t peer_accm;
+	uint32_t peer_magic;
+	uint8_t peer_auth;          /* the peer wants us to authenticate */
+	bool peer_pfc, peer_acfc;
+	uint8_t loops;              /* own magic seen in peer requests */
+	uint8_t echo_outstanding;
+	uint8_t echo_id;
+	uint32_t confreqs_sent;
+	struct vpdn_timer echo_timer;
+};
+
+struct ppp_ipcp {
+	struct in_addr local, peer;     /* negotiated */
+	struct in_addr dns1, dns2;      /* as a client: what the server gave */
+	struct in_addr assigned;        /* address we give the peer (0: none) */
+	bool assigned_from_pool;
+	bool want_addr, want_dns1, want_dns2;
+};
+
+enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
+enum ppp_chap_peer_state { CHAP_P_IDLE, CHAP_P_SECRET, CHAP_P_SENT, CHAP_P_DONE, CHAP_P_FAILED };
+
+struct ppp_chap {
+	uint8_t astate, pstate;
+	uint8_t id;                     /* id of our challenge */
+	uint8_t tries;                  /* challenges sent for this id */
+	uint8_t bad;                    /* failed verifications */
+	uint8_t chal[PPP_CHAL_LEN];
+	uint8_t peer_id;                /* the challenge we answer */
+	uint8_t peer_chal_len;
+	uint8_t peer_chal[PPP_PEER_CHAL_MAX];
+	uint8_t resp[16];               /* our last response (resend on dup) */
+	struct vpdn_timer timer;
+};
+
+enum ppp_pap_auth_state { PAP_A_IDLE, PAP_A_WAIT, PAP_A_VERIFY, PAP_A_DONE, PAP_A_FAILED };
+enum ppp_pap_peer_state { PAP_P_IDLE, PAP_P_SECRET, PAP_P_SENT, PAP_P_DONE, PAP_P_FAILED };
+
+struct ppp_pap {
+	uint8_t astate, pstate;
+	uint8_t id, tries;
+	uint8_t bad;                    /* failed verifications */
+	uint8_t last_rx_id;             /* request being verified / verdict given */
+	uint8_t verdict;                /* PAP_AUTH_ACK / NAK once given */
+	char *secret;                   /* our password (peer side), wiped on free */
+	struct vpdn_timer timer;
+};
+
+/* LAC forwarding: what the proxy AVPs will carry. */
+struct ppp_lac {
+	uint8_t *init_rcvd; size_t init_rcvd_len;
+	uint8_t *last_rcvd; size_t last_rcvd_len;
+	uint8_t resp_id;
+	uint8_t resp[255]; size_t resp_len;
+	char *user;
+	char *calling, *called, *dnis;
+	uint32_t bearer_kbps;
+};
+
+struct ppp_engine {
+	struct ppp_manager *mgr;
+	struct ppp_engine *prev, *next;
+	struct ppp_conf *conf;
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_timers *timers;
+	struct vpdn_link *link;
+	struct vpdn_link *net;
+	char name[24];
+	char *profile;
+	enum vpdn_ppp_role role;
+	enum vpdn_call_dir dir;
+	uint8_t phase;
+	uint8_t end;                    /* our end of link */
+	bool async;
+	bool auth_peer;                 /* we authenticate the peer */
+	bool auth_us;                   /* the peer authenticates us */
+	bool peer_done, us_done;
+	bool proxy_auth;                /* verifying the forwarded exchange */
+	bool attached, dying, freed_link_end;
+	uint8_t busy;
+	int vaccess;
+	uint32_t call_id;
+	int down_reason;
+	uint32_t malformed;
+	char *user;                     /* peer's (authenticated) name */
+	struct ppp_fsm lcp_fsm, ipcp_fsm;
+	struct ppp_lcp lcp;
+	struct ppp_ipcp ipcp;
+	struct ppp_chap chap;
+	struct ppp_pap pap;
+	struct ppp_lac *lac;            /* LAC_FORWARD role only */
+	struct vpdn_proxy *proxy;       /* LNS proxy data (copied), or NULL */
+	struct vpdn_request *auth_req, *secret_req, *fwd_req;
+	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
+	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
+	struct vpdn_timer auth_timer;   /* deadline of the authentication phase */
+	bool carrier_gone, proxy_lcp_ok, lac_local, fwd_waiting;
+};
+
+struct ppp_manager {
+	struct vpdn_core *core;
+	struct vpdn_bus *bus;
+	struct vpdn_log *log;
+	cfg_t *cfg;
+	GHashTable *confs;              /* name (casefolded) -> struct ppp_conf* */
+	struct ppp_engine *engines;
+	size_t n_engines;
+	GArray *vaccess_used;           /* gboolean per number */
+	struct vpdn_subscription *sub_start, *sub_incoming;
+	uint64_t *c_malformed, *c_sessions, *c_auth_fail;
+	uint8_t scratch[65536 + 8];     /* data path: header + packet */
+};
+
+#define plog(e, cat, ...) vpdn_debug((e)->log, (cat), __VA_ARGS__)
+#define NEG VPDN_DEBUG_PPP_NEGOTIATION
+#define AUTHC VPDN_DEBUG_PPP_AUTHENTICATION
+
+/* ppp.c */
+void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);
+void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *detail);
+void ppp_count_malformed(struct ppp_engine *e);
+void ppp_enter(struct ppp_engine *e);
+void ppp_leave(struct ppp_engine *e);
+/* LCP layer events seen by the engine */
+void ppp_lcp_up(struct ppp_engine *e);
+void ppp_lcp_down(struct ppp_engine *e);
+void ppp_lcp_finished(struct ppp_engine *e);
+/* One direction of authentication finished. this_end: we authenticated
+ * the peer (user set). */
+void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);
+/* LAC: the peer's CHAP response captured; forward the call. */
+void ppp_lac_forward(struct ppp_engine *e);
+void ppp_ipcp_up(struct ppp_engine *e);
+void ppp_ipcp_down(struct ppp_engine *e);
+/* Tear the session down now (LCP close + carrier hang-up). */
+void ppp_fail(struct ppp_engine *e, int reason, const char *why);
+const char *ppp_our_name(struct ppp_engine *e);
+
+/* lcp.c */
+extern const struct ppp_fsm_ops ppp_lcp_ops;
+void ppp_lcp_init(struct ppp_engine *e);
+void ppp_lcp_fini(struct ppp_engine *e);
+void ppp_lcp_protocol_reject(struct ppp_engine *e, uint16_t proto,
+			     const uint8_t *info, size_t len);
+/* Judge a list of LCP options as the peer's request would be (proxy). */
+int ppp_lcp_check_peer(struct ppp_engine *e, const uint8_t *opts, size_t len);
+/* Take the options of a request we are deemed to have sent (proxy):
+ * returns 0 if acceptable as our own. */
+int ppp_lcp_adopt_ours(struct ppp_engine *e, const uint8_t *opts, size_t len);
+void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
+		      const uint8_t *opts, size_t len);
+
+/* ipcp.c */
+extern const struct ppp_fsm_ops ppp_ipcp_ops;
+void ppp_ipcp_init(struct ppp_engine *e);
+void ppp_ipcp_fini(struct ppp_engine *e);
+
+/* chap-state.c */
+void ppp_chap_init(struct ppp_engine *e);
+void ppp_chap_fini(struct ppp_engine *e);
+void ppp_chap_start_auth(struct ppp_engine *e);
+void ppp_chap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len);
+/* LNS: verify a forwarded CHAP exchange (proxy AVPs). */
+void ppp_chap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
+			   const uint8_t *chal, size_t chal_len,
+			   const uint8_t *resp, size_t resp_len);
+/* LAC fallback (nobody claimed the forward): verify the captured response. */
+void ppp_chap_verify_captured(struct ppp_engine *e);
+void ppp_chap_send_result(struct ppp_engine *e, bool ok, uint8_t id);
+
+/* pap-state.c */
+void ppp_pap_init(struct ppp_engine *e);
+void ppp_pap_fini(struct ppp_engine *e);
+void ppp_pap_start_auth(struct ppp_engine *e);
+void ppp_pap_start_peer(struct ppp_engine *e);
+void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len);
+void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
+			  const uint8_t *pw, size_t pw_len);
+
+/* Shared by chap/pap (ppp.c): ask the bus to verify a peer's credentials
+ * (VPDN_EV_AUTH_REQUEST); cb runs once, maybe before this returns. The
+ * request is cancelled if the engine goes away first. */
+void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
+		void (*cb)(struct ppp_engine *e, bool ok, const char *user));
+/* Our secret toward peer_name: the configured password if any, else
+ * VPDN_EV_SECRET_REQUEST. cb gets NULL when there is none. */
+void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *peer_name,
+		    const char *configured,
+		    void (*cb)(struct ppp_engine *e, const char *secret, size_t len));
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PPP engine (internal API of the ppp module, unit-tested directly).
+ *
+ * One struct ppp_engine per PPP session: LCP and IPCP automata, CHAP/PAP
+ * state in both directions, keepalive, and the role-specific logic (client,
+ * server, LAC forwarding, LNS proxy acceptance). A struct ppp_manager holds
+ * the per-interface configuration, the Virtual-Access numbering, the peer
+ * address pools and the bus claims (PPP_START, SESSION_INCOMING).
+ *
+ * Data path: PPP frames arrive at the engine's end of the carrier link
+ * (end B by convention). IPv4 packets from the network link (`net`, PPP at
+ * end A) are sent on the carrier after copying them behind a 4-octet PPP
+ * header in the manager's one scratch buffer (links take contiguous
+ * borrowed frames, so this is one copy and no allocation per packet).
+ * IPv4 frames from the carrier are passed to `net` as a pointer into the
+ * received frame (no copy).
+ *
+ * Lifetime: an engine is owned by its manager. It frees itself when PPP is
+ * finished (LCP This-Layer-Finished, carrier hang-up, forwarded), but never
+ * from inside one of its own callbacks: entry points (frame, hangup, timer,
+ * request completion) count nesting and the free happens on the way out.
+ */
+#ifndef VPDN_PPP_ENGINE_H
+#define VPDN_PPP_ENGINE_H
+
+#include <confuse.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "fsm.h"
+
+#define PPP_LCP   0xC021
+#define PPP_PAP   0xC023
+#define PPP_CHAP  0xC223
+#define PPP_IPCP  0x8021
+#define PPP_IP    0x0021
+
+/* LCP option types */
+enum {
+	LCP_OPT_MRU = 1,
+	LCP_OPT_ACCM = 2,
+	LCP_OPT_AUTH = 3,
+	LCP_OPT_QUALITY = 4,
+	LCP_OPT_MAGIC = 5,
+	LCP_OPT_PFC = 7,
+	LCP_OPT_ACFC = 8,
+	LCP_OPT_CALLBACK = 13,
+	LCP_OPT_MRRU = 17,
+	LCP_OPT_EPDISC = 19,
+};
+
+/* IPCP option types */
+enum {
+	IPCP_OPT_COMPRESS = 2,
+	IPCP_OPT_ADDR = 3,
+	IPCP_OPT_DNS1 = 129,
+	IPCP_OPT_NBNS1 = 130,
+	IPCP_OPT_DNS2 = 131,
+	IPCP_OPT_NBNS2 = 132,
+};
+
+enum ppp_auth_proto { PPP_AUTH_P_NONE = 0, PPP_AUTH_P_PAP = 1, PPP_AUTH_P_CHAP = 2 };
+
+enum ppp_lcp_reneg { PPP_RENEG_ON_MISMATCH = 0, PPP_RENEG_ALWAYS = 1 };
+
+/* Settings of one config interface ("Virtual-Template1", "Dialer2",
+ * "Serial0:15"), reference counted: engines keep theirs across reloads. */
+struct ppp_conf {
+	int refs;
+	char *name;
+	uint8_t auth[2];            /* methods we ask the peer for, in order */
+	uint8_t n_auth;
+	bool callin;                /* authenticate only calls that came in */
+	bool chap_refuse, pap_refuse;
+	char *chap_hostname;        /* our CHAP name (NULL: node hostname) */
+	char *chap_password;        /* our CHAP secret toward peers, or NULL */
+	char *pap_user, *pap_password;
+	uint32_t keepalive_ms;      /* 0: no Echo keepalive */
+	uint8_t keepalive_count;
+	uint32_t restart_ms;
+	uint8_t max_configure, max_failure, max_terminate;
+	uint8_t max_bad_auth;
+	uint16_t mru;               /* MRU we propose (1500: not sent) */
+	bool pfc, acfc;             /* propose PFC/ACFC */
+	enum ppp_lcp_reneg reneg;
+	bool force_local_chap;
+	bool ipcp_dns_request;      /* as a client: ask for DNS addresses */
+	struct in_addr local;       /* our IPCP address (0: ask the peer) */
+	struct in_addr peer_default;/* address given to peers asking 0.0.0.0 */
+	struct in_addr pool_first;  /* pool (host order range), n 0: none */
+	uint32_t pool_size;
+	uint8_t *pool_used;         /* bitmap */
+	struct in_addr dns1, dns2;  /* offered to peers that ask */
+};
+
+struct ppp_conf *ppp_conf_new(const char *name);
+struct ppp_conf *ppp_conf_ref(struct ppp_conf *c);
+void ppp_conf_unref(struct ppp_conf *c);
+/* Fill from an `interface` section (NULL: defaults). root: the whole
+ * config, to resolve ip-unnumbered. Returns 0 or -EINVAL (bad value). */
+int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *iface);
+/* Pool: take a free address (0 if none / exhausted), give one back. */
+struct in_addr ppp_conf_pool_take(struct ppp_conf *c);
+void ppp_conf_pool_put(struct ppp_conf *c, struct in_addr a);
+
+struct ppp_manager;
+struct ppp_engine;
+
+/* Start parameters (what PPP_START carries, plus the test end). */
+struct ppp_start {
+	struct vpdn_link *link;
+	enum vpdn_link_end_id end;    /* where PPP attaches (B by default) */
+	const char *interface;        /* log name: "Se0:17", "Vi2" */
+	const char *profile;          /* bound dialer profile or NULL */
+	enum vpdn_ppp_role role;
+	enum vpdn_call_dir dir;
+	uint32_t call_id;
+	const char *calling, *called, *dnis;
+	bool async;
+	uint32_t bearer_kbps;
+	const struct vpdn_proxy *proxy;
+	int vaccess;                  /* Virtual-Access number owned, or 0 */
+};
+
+/* The `interface` options this module defines (module descriptor). */
+extern cfg_opt_t ppp_interface_options[];
+
+struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg);
+void ppp_manager_free(struct ppp_manager *m);
+int ppp_manager_reload(struct ppp_manager *m, cfg_t *cfg);
+/* The settings for a config interface (borrowed); defaults if unknown. */
+struct ppp_conf *ppp_manager_conf(struct ppp_manager *m, const char *name);
+/* Lowest free Virtual-Access number (from 1), marked used. */
+int ppp_manager_vaccess_take(struct ppp_manager *m);
+void ppp_manager_vaccess_put(struct ppp_manager *m, int n);
+size_t ppp_manager_engine_count(struct ppp_manager *m);
+struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname);
+
+/* Create and start an engine; conf is referenced. NULL on bad arguments. */
+struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf,
+				    const struct ppp_start *st);
+/* Administrative close: LCP Terminate, then the engine goes away. */
+void ppp_engine_close(struct ppp_engine *e, const char *reason);
+
+/* Introspection (tests, D-Bus later). */
+enum vpdn_ppp_phase ppp_engine_phase(const struct ppp_engine *e);
+const char *ppp_engine_name(const struct ppp_engine *e);
+const char *ppp_engine_user(const struct ppp_engine *e);
+struct ppp_fsm *ppp_engine_lcp(struct ppp_engine *e);
+struct ppp_fsm *ppp_engine_ipcp(struct ppp_engine *e);
+struct vpdn_link *ppp_engine_net(struct ppp_engine *e);
+struct in_addr ppp_engine_local_addr(const struct ppp_engine *e);
+struct in_addr ppp_engine_peer_addr(const struct ppp_engine *e);
+uint32_t ppp_engine_malformed(const struct ppp_engine *e);
+uint32_t ppp_engine_magic(const struct ppp_engine *e);
+uint32_t ppp_engine_lcp_confreqs_sent(const struct ppp_engine *e);
+
+const char *ppp_phase_name(enum vpdn_ppp_phase p);
+const char *ppp_role_name(enum vpdn_ppp_role r);
+/* "Virtual-Access2" -> "Vi2", "Serial0:17" -> "Se0:17", "Dialer2" -> "Di2" */
+void ppp_short_name(const char *name, char *out, size_t size);
+
+/* Internal: option codecs, testable alone. Parse an IPv4 from "a.b.c.d",
+ * "a.b.c.d/len" or "a.b.c.d mask". */
+int ppp_parse_ipv4(const char *s, struct in_addr *out);
+
+#endif
