@@ -11,6 +11,7 @@ struct bus_source {
 	GSource source;
 	sd_bus *bus;
 	gpointer fd_tag;
+	GIOCondition fd_events;   /* what fd_tag polls for now */
 	int fd;
 	vpdn_dbus_glib_lost_fn lost;
 	void *lost_data;
@@ -74,8 +75,12 @@ static gboolean bus_source_prepare(GSource *source, gint *timeout)
 		*timeout = 0;
 		return TRUE;
 	}
-	if (s->fd_tag)
-		g_source_modify_unix_fd(source, s->fd_tag, poll_to_gio(events));
+	/* Modifying the poll record wakes the context up: only on change,
+	 * or every iteration would wake the next one (a busy loop). */
+	if (s->fd_tag && poll_to_gio(events) != s->fd_events) {
+		s->fd_events = poll_to_gio(events);
+		g_source_modify_unix_fd(source, s->fd_tag, s->fd_events);
+	}
 	*timeout = bus_timeout_ms(s->bus);
 	return *timeout == 0;
 }
@@ -146,7 +151,8 @@ GSource *vpdn_dbus_glib_attach(sd_bus *bus, GMainContext *ctx,
 	s->fd = fd;
 	s->lost = lost;
 	s->lost_data = data;
-	s->fd_tag = g_source_add_unix_fd(&s->source, fd, G_IO_IN);
+	s->fd_events = G_IO_IN;
+	s->fd_tag = g_source_add_unix_fd(&s->source, fd, s->fd_events);
 	g_source_attach(&s->source, ctx);
 	return &s->source;
 }

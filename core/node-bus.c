@@ -302,8 +302,10 @@ int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
 		node_buses = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_hash_table_insert(node_buses, core, nb);
 	core->dbus = sd_bus_ref(nb->bus);
-	vpdn_info(log, "D-Bus: %s on the %s bus", nb->name,
-		  !bus_spec ? "system" : bus_spec);
+	if (!bus_spec || strcmp(bus_spec, "system") == 0 || strcmp(bus_spec, "session") == 0)
+		vpdn_info(log, "D-Bus: %s on the %s bus", nb->name, bus_spec ? bus_spec : "system");
+	else
+		vpdn_info(log, "D-Bus: %s on bus %s", nb->name, bus_spec);
 	return 0;
 
 fail:

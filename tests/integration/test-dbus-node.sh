@@ -135,4 +135,28 @@ ok "Shutdown as root" B call "$NAME" /org/vpdnd/node org.vpdnd.Node1 Shutdown
 wait_node_exit test-node.1 10
 check "vpdnd exits 0" [ $? -eq 0 ]
 
+# --- the main loop integration ----------------------------------------------
+# CPU ticks (user+system) a process has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+start_node test-node.1 "$T/node.conf" || _fail "vpdnd starts again"
+T0=$(cpu_ticks "$NODE_PID")
+sleep 1
+T1=$(cpu_ticks "$NODE_PID")
+check "an idle node does not spin ($((T1 - T0)) ticks in 1 s)" [ $((T1 - T0)) -lt 10 ]
+for i in $(seq 20); do B get-property "$NAME" /org/vpdnd/node org.vpdnd.Node1 Uptime >/dev/null; done
+ok "still answers after 20 calls" B get-property "$NAME" /org/vpdnd/node org.vpdnd.Node1 Hostname
+
+kill "$BUS_PID"
+BUS_PID=""
+wait_until 5 grep -q "D-Bus connection lost" "$NODE_LOG"
+check "losing the bus is logged" [ $? -eq 0 ]
+check "the node keeps running without the bus" kill -0 "$NODE_PID"
+T0=$(cpu_ticks "$NODE_PID")
+sleep 1
+T1=$(cpu_ticks "$NODE_PID")
+check "and does not spin on the dead connection ($((T1 - T0)) ticks in 1 s)" [ $((T1 - T0)) -lt 10 ]
+stop_node test-node.1
+check "SIGTERM still stops it cleanly (exit 0)" [ $? -eq 0 ]
+
 finish
