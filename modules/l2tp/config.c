@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The l2tp module's config: `vpdn`, `vpdn-group "N"` and `l2tp` sections.
+ *
+ *   vpdn { enable = true  search-order = {"domain"} }   # or {"dnis", "domain"}
+ *   vpdn-group "1" {
+ *     request-dialin { protocol = "l2tp"  domain = {"cisco.com"}  dnis = {} }
+ *     accept-dialout { protocol = "l2tp"  dialer = 1 }
+ *     accept-dialin  { protocol = "l2tp"  virtual-template = 1 }
+ *     request-dialout { protocol = "l2tp"  pool-member = 1 }
+ *     terminate-from = "LNS"
+ *     initiate-to = {"18.18.18.2", "18.18.18.9 priority 2"}
+ *     local-name = "LAC"  tunnel-password = "l2tptunnel"  source-ip = "18.18.18.1"
+ *     hello = 60  receive-window = 8  retransmit-retries = 5
+ *     retransmit-timeout-min = 1  retransmit-timeout-max = 8
+ *     hidden-avps = false  tunnel-authentication = true
+ *     session-limit = 0  sequencing = false
+ *   }
+ *   l2tp { listen = {"18.18.18.1"}  port = 1701 }
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+static cfg_opt_t request_dialin_opts[] = {
+	CFG_STR("protocol", "l2tp", CFGF_NONE),
+	CFG_STR_LIST("domain", NULL, CFGF_NONE),
+	CFG_STR_LIST("dnis", NULL, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t accept_dialout_opts[] = {
+	CFG_STR("protocol", "l2tp", CFGF_NONE),
+	CFG_INT("dialer", -1, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t accept_dialin_opts[] = {
+	CFG_STR("protocol", "l2tp", CFGF_NONE),
+	CFG_INT("virtual-template", -1, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t request_dialout_opts[] = {
+	CFG_STR("protocol", "l2tp", CFGF_NONE),
+	CFG_INT("pool-member", -1, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t group_opts[] = {
+	CFG_SEC("request-dialin", request_dialin_opts, CFGF_NONE),
+	CFG_SEC("accept-dialout", accept_dialout_opts, CFGF_NONE),
+	CFG_SEC("accept-dialin", accept_dialin_opts, CFGF_NONE),
+	CFG_SEC("request-dialout", request_dialout_opts, CFGF_NONE),
+	CFG_STR("terminate-from", NULL, CFGF_NONE),
+	CFG_STR_LIST("initiate-to", NULL, CFGF_NONE),
+	CFG_STR("local-name", NULL, CFGF_NONE),
+	CFG_STR("tunnel-password", NULL, CFGF_NONE),
+	CFG_STR("source-ip", NULL, CFGF_NONE),
+	CFG_INT("hello", 60, CFGF_NONE),
+	CFG_INT("receive-window", 8, CFGF_NONE),
+	CFG_INT("retransmit-retries", 5, CFGF_NONE),
+	CFG_INT("retransmit-timeout-min", 1, CFGF_NONE),
+	CFG_INT("retransmit-timeout-max", 8, CFGF_NONE),
+	CFG_BOOL("hidden-avps", cfg_false, CFGF_NONE),
+	CFG_BOOL("tunnel-authentication", cfg_true, CFGF_NONE),
+	CFG_INT("session-limit", 0, CFGF_NONE),
+	CFG_BOOL("sequencing", cfg_false, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t vpdn_opts[] = {
+	CFG_BOOL("enable", cfg_false, CFGF_NONE),
+	CFG_STR_LIST("search-order", "{domain}", CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t l2tp_opts[] = {
+	CFG_STR_LIST("listen", NULL, CFGF_NONE),
+	CFG_INT("port", L2TP_DEFAULT_PORT, CFGF_NONE),
+	CFG_END()
+};
+
+cfg_opt_t l2tp_cfg_options[] = {
+	CFG_SEC("vpdn", vpdn_opts, CFGF_NONE),
+	CFG_SEC("vpdn-group", group_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("l2tp", l2tp_opts, CFGF_NONE),
+	CFG_END()
+};
+
+static int parse_ip(const char *s, unsigned port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out)
+{
+	char host[64], word[16];
+	unsigned port = default_port;
+	int prio = 1, n;
+	char *colon;
+
+	memset(out, 0, sizeof(*out));
+	n = sscanf(s, "%63s %15s %d", host, word, &prio);
+	if (n < 1)
+		return -EINVAL;
+	if (n >= 2 && (strcmp(word, "priority") != 0 || n != 3 || prio < 1 || prio > 32))
+		return -EINVAL;
+	/* "a.b.c.d:port" (IPv4 only: IPv6 has too many colons). */
+	colon = strchr(host, ':');
+	if (colon && !strchr(colon + 1, ':')) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+
+		if (*end || p <= 0 || p > 65535)
+			return -EINVAL;
+		port = p;
+		*colon = '\0';
+	}
+	if (parse_ip(host, port, &out->addr) < 0)
+		return -EINVAL;
+	out->priority = prio;
+	g_strlcpy(out->text, host, sizeof(out->text));
+	return 0;
+}
+
+static char **strv_from_list(cfg_t *sec, const char *name)
+{
+	unsigned n = sec ? cfg_size(sec, name) : 0;
+	char **v = g_new0(char *, n + 1);
+
+	for (unsigned i = 0; i < n; i++)
+		v[i] = g_strdup(cfg_getnstr(sec, name, i));
+	return v;
+}
+
+static int cmp_prio(const void *a, const void *b)
+{
+	const struct l2tp_peer_addr *x = a, *y = b;
+
+	return x->priority - y->priority;
+}
+
+static bool is_l2tp(cfg_t *sec)
+{
+	const char *p = cfg_getstr(sec, "protocol");
+
+	return p && (strcmp(p, "l2tp") == 0 || strcmp(p, "any") == 0);
+}
+
+/* The one place that validates a group: check() reports through cfg_error
+ * (file:line), parse reports through *error. */
+static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char **error)
+{
+	cfg_t *sec;
+	unsigned n;
+
+	g->name = g_strdup(cfg_title(gs));
+	g->dialer = g->virtual_template = g->pool_member = -1;
+	if (cfg_size(gs, "request-dialin")) {
+		sec = cfg_getsec(gs, "request-dialin");
+		if (!is_l2tp(sec))
+			goto bad_protocol;
+		g->request_dialin = true;
+		g->domains = strv_from_list(sec, "domain");
+		g->dnis = strv_from_list(sec, "dnis");
+		if (!g->domains[0] && !g->dnis[0]) {
+			*error = g_strdup_printf("vpdn-group %s: request-dialin needs a domain or a dnis",
+						 g->name);
+			return -EINVAL;
+		}
+	}
+	if (!g->domains)
+		g->domains = g_new0(char *, 1);
+	if (!g->dnis)
+		g->dnis = g_new0(char *, 1);
+	if (cfg_size(gs, "accept-dialout")) {
+		sec = cfg_getsec(gs, "accept-dialout");
+		if (!is_l2tp(sec))
+			goto bad_protocol;
+		g->accept_dialout = true;
+		g->dialer = cfg_getint(sec, "dialer");
+		if (g->dialer < 0) {
+			*error = g_strdup_printf("vpdn-group %s: accept-dialout needs a dialer", g->name);
+			return -EINVAL;
+		}
+	}
+	if (cfg_size(gs, "accept-dialin")) {
+		sec = cfg_getsec(gs, "accept-dialin");
+		if (!is_l2tp(sec))
+			goto bad_protocol;
+		g->accept_dialin = true;
+		g->virtual_template = cfg_getint(sec, "virtual-template");
+	}
+	if (cfg_size(gs, "request-dialout")) {
+		sec = cfg_getsec(gs, "request-dialout");
+		if (!is_l2tp(sec))
+			goto bad_protocol;
+		g->request_dialout = true;
+		g->pool_member = cfg_getint(sec, "pool-member");
+		if (g->pool_member < 0) {
+			*error = g_strdup_printf("vpdn-group %s: request-dialout needs a pool-member",
+						 g->name);
+			return -EINVAL;
+		}
+	}
+	g->terminate_from = g_strdup(cfg_getstr(gs, "terminate-from"));
+	g->local_name = g_strdup(cfg_getstr(gs, "local-name"));
+	g->password = g_strdup(cfg_getstr(gs, "tunnel-password"));
+	if (g->password && !g->password[0]) {
+		g_free(g->password);
+		g->password = NULL;
+	}
+	n = cfg_size(gs, "initiate-to");
+	if (n > L2TP_MAX_INITIATE) {
+		*error = g_strdup_printf("vpdn-group %s: at most %d initiate-to addresses", g->name,
+					 L2TP_MAX_INITIATE);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const char *s = cfg_getnstr(gs, "initiate-to", i);
+
+		if (l2tp_parse_peer(s, port, &g->initiate_to[i]) < 0) {
+			*error = g_strdup_printf("vpdn-group %s: bad initiate-to \"%s\" "
+						 "(want \"ADDR[:PORT] [priority N]\")", g->name, s);
+			return -EINVAL;
+		}
+	}
+	g->n_initiate = n;
+	qsort(g->initiate_to, n, sizeof(g->initiate_to[0]), cmp_prio);
+	if ((g->request_dialin || g->request_dialout) && n == 0) {
+		*error = g_strdup_printf("vpdn-group %s: request-dialin/request-dialout need initiate-to",
+					 g->name);
+		return -EINVAL;
+	}
+	if (cfg_getstr(gs, "source-ip")) {
+		const char *s = cfg_getstr(gs, "source-ip");
+
+		if (parse_ip(s, port, &g->source) < 0) {
+			*error = g_strdup_printf("vpdn-group %s: bad source-ip \"%s\"", g->name, s);
+			return -EINVAL;
+		}
+		g->has_source = true;
+		g_strlcpy(g->source_text, s, sizeof(g->source_text));
+	}
+#define RANGE(opt, field, lo, hi)                                                          \
+	do {                                                                               \
+		long v_ = cfg_getint(gs, opt);                                             \
+		if (v_ < (lo) || v_ > (hi)) {                                              \
+			*error = g_strdup_printf("vpdn-group %s: %s must be %d..%d", g->name, \
+						 opt, (int)(lo), (int)(hi));               \
+			return -EINVAL;                                                    \
+		}                                                                          \
+		g->field = v_;                                                             \
+	} while (0)
+	RANGE("hello", hello_s, 0, 1000);
+	RANGE("receive-window", rwin, 1, 1024);
+	RANGE("retransmit-retries", retries, 1, 100);
+	RANGE("retransmit-timeout-min", rto_min_s, 1, 8);
+	RANGE("retransmit-timeout-max", rto_max_s, 1, 60);
+	RANGE("session-limit", session_limit, 0, 65535);
+#undef RANGE
+	if (g->rto_max_s < g->rto_min_s) {
+		*error = g_strdup_printf("vpdn-group %s: retransmit-timeout-max below -min", g->name);
+		return -EINVAL;
+	}
+	g->hidden = cfg_getbool(gs, "hidden-avps");
+	g->tunnel_auth = cfg_getbool(gs, "tunnel-authentication");
+	g->sequencing = cfg_getbool(gs, "sequencing");
+	if (g->hidden && !g->password) {
+		*error = g_strdup_printf("vpdn-group %s: hidden-avps needs a tunnel-password", g->name);
+		return -EINVAL;
+	}
+	return 0;
+
+bad_protocol:
+	*error = g_strdup_printf("vpdn-group %s: only protocol \"l2tp\" is supported", g->name);
+	return -EINVAL;
+}
+
+static void group_free(gpointer p)
+{
+	struct l2tp_group *g = p;
+
+	if (!g)
+		return;
+	g_free(g->name);
+	g_strfreev(g->domains);
+	g_strfreev(g->dnis);
+	g_free(g->terminate_from);
+	g_free(g->local_name);
+	if (g->password) {
+		explicit_bzero(g->password, strlen(g->password));
+		g_free(g->password);
+	}
+	g_free(g);
+}
+
+void l2tp_config_free(struct l2tp_config *c)
+{
+	if (!c)
+		return;
+	g_strfreev(c->listen);
+	if (c->groups)
+		g_ptr_array_free(c->groups, TRUE);
+	g_free(c);
+}
+
+int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
+{
+	struct l2tp_config *c = g_new0(struct l2tp_config, 1);
+	cfg_t *vpdn = cfg_size(cfg, "vpdn") ? cfg_getsec(cfg, "vpdn") : NULL;
+	cfg_t *l2 = cfg_size(cfg, "l2tp") ? cfg_getsec(cfg, "l2tp") : NULL;
+	unsigned n;
+
+	*error = NULL;
+	c->groups = g_ptr_array_new_with_free_func(group_free);
+	c->port = l2 ? cfg_getint(l2, "port") : L2TP_DEFAULT_PORT;
+	if (c->port == 0 || c->port > 65535) {
+		*error = g_strdup("l2tp: port must be 1..65535");
+		goto fail;
+	}
+	c->listen = strv_from_list(l2, "listen");
+	for (char **a = c->listen; *a; a++) {
+		struct sockaddr_storage ss;
+
+		if (parse_ip(*a, c->port, &ss) < 0) {
+			*error = g_strdup_printf("l2tp: bad listen address \"%s\"", *a);
+			goto fail;
+		}
+	}
+	c->enable = vpdn ? cfg_getbool(vpdn, "enable") : false;
+	c->search[0] = L2TP_SEARCH_DOMAIN;
+	if (vpdn) {
+		n = cfg_size(vpdn, "search-order");
+		if (n > 2) {
+			*error = g_strdup("vpdn: search-order takes at most \"dnis\" and \"domain\"");
+			goto fail;
+		}
+		c->search[0] = c->search[1] = 0;
+		for (unsigned i = 0; i < n; i++) {
+			const char *s = cfg_getnstr(vpdn, "search-order", i);
+
+			if (strcmp(s, "domain") == 0) {
+				c->search[i] = L2TP_SEARCH_DOMAIN;
+			} else if (strcmp(s, "dnis") == 0) {
+				c->search[i] = L2TP_SEARCH_DNIS;
+			} else {
+				*error = g_strdup_printf("vpdn: unknown search-order \"%s\" "
+							 "(want \"domain\" or \"dnis\")", s);
+				goto fail;
+			}
+		}
+		if (n == 2 && c->search[0] == c->search[1]) {
+			*error = g_strdup("vpdn: search-order lists the same key twice");
+			goto fail;
+		}
+	}
+	n = cfg_size(cfg, "vpdn-group");
+	for (unsigned i = 0; i < n; i++) {
+		struct l2tp_group *g = g_new0(struct l2tp_group, 1);
+
+		g_ptr_array_add(c->groups, g);
+		if (group_from_cfg(cfg_getnsec(cfg, "vpdn-group", i), c->port, g, error) < 0)
+			goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	l2tp_config_free(c);
+	return -EINVAL;
+}
+
+int l2tp_config_check(cfg_t *cfg)
+{
+	unsigned n = cfg_size(cfg, "vpdn-group");
+	struct l2tp_config *c;
+	char *error = NULL;
+	cfg_t *where = cfg;
+	int r;
+
+	/* Find the section the first error is about, so cfg_error names its
+	 * line: parse group by group. */
+	for (unsigned i = 0; i < n; i++) {
+		cfg_t *gs = cfg_getnsec(cfg, "vpdn-group", i);
+		struct l2tp_group *g = g_new0(struct l2tp_group, 1);
+
+		r = group_from_cfg(gs, L2TP_DEFAULT_PORT, g, &error);
+		group_free(g);
+		if (r < 0) {
+			cfg_error(gs, "%s", error);
+			g_free(error);
+			return -EINVAL;
+		}
+	}
+	r = l2tp_config_parse(cfg, &c, &error);
+	if (r < 0) {
+		if (cfg_size(cfg, "vpdn") && error && g_str_has_prefix(error, "vpdn:"))
+			where = cfg_getsec(cfg, "vpdn");
+		else if (cfg_size(cfg, "l2tp") && error && g_str_has_prefix(error, "l2tp:"))
+			where = cfg_getsec(cfg, "l2tp");
+		cfg_error(where, "%s", error);
+		g_free(error);
+		return -EINVAL;
+	}
+	l2tp_config_free(c);
+	return 0;
+}
+
+struct l2tp_group *l2tp_config_group(struct l2tp_config *c, const char *name)
+{
+	for (unsigned i = 0; i < c->groups->len; i++) {
+		struct l2tp_group *g = c->groups->pdata[i];
+
+		if (strcmp(g->name, name) == 0)
+			return g;
+	}
+	return NULL;
+}

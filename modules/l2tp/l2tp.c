@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The L2TP engine: tunnels by local Tunnel ID, the demultiplexer for every
+ * datagram of every local socket, and the event-bus glue (FORWARD_REQUEST
+ * at the LAC, DIALOUT_REQUEST at the LNS, PPP_AUTHENTICATED for the
+ * Username column).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+static int default_random(void *buf, size_t len, void *data)
+{
+	return vpdn_random_bytes(buf, len);
+}
+
+static const struct {
+	const char *name, *help;
+} counter_defs[] = {
+	{ "l2tp_malformed_total", "L2TP datagrams dropped or refused as malformed" },
+	{ "l2tp_control_rx_total", "L2TP control messages received in order" },
+	{ "l2tp_control_tx_total", "L2TP control datagrams sent (incl. retransmissions, ZLBs)" },
+	{ "l2tp_data_rx_total", "L2TP data messages received" },
+	{ "l2tp_data_tx_total", "L2TP data messages sent" },
+	{ "l2tp_no_tunnel_total", "L2TP datagrams for an unknown tunnel" },
+	{ "l2tp_no_session_total", "L2TP messages for an unknown session" },
+	{ "l2tp_retransmits_total", "L2TP control retransmissions" },
+	{ "l2tp_tunnels_up_total", "L2TP tunnels established" },
+	{ "l2tp_sessions_up_total", "L2TP sessions established" },
+	{ "l2tp_wen_total", "L2TP WAN-Error-Notify messages received" },
+};
+
+struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit_fn xmit,
+		      void *xctx)
+{
+	struct l2tp *l2tp = g_new0(struct l2tp, 1);
+	uint64_t **slots[] = {
+		&l2tp->cnt.malformed, &l2tp->cnt.ctrl_rx, &l2tp->cnt.ctrl_tx, &l2tp->cnt.data_rx,
+		&l2tp->cnt.data_tx, &l2tp->cnt.no_tunnel, &l2tp->cnt.no_session,
+		&l2tp->cnt.retransmits, &l2tp->cnt.tunnels_up, &l2tp->cnt.sessions_up,
+		&l2tp->cnt.wen,
+	};
+
+	l2tp->core = core;
+	l2tp->log = vpdn_core_log(core);
+	l2tp->tm = vpdn_core_timers(core);
+	l2tp->bus = vpdn_core_bus(core);
+	l2tp->cfg = cfg;
+	l2tp->xmit = xmit;
+	l2tp->xctx = xctx;
+	l2tp->random = default_random;
+	l2tp->tunnels = g_hash_table_new(NULL, NULL);
+	for (unsigned i = 0; i < G_N_ELEMENTS(slots); i++) {
+		*slots[i] = vpdn_core_counter(core, counter_defs[i].name, counter_defs[i].help);
+		if (!*slots[i])
+			*slots[i] = &l2tp->cnt_store[i];
+	}
+	return l2tp;
+}
+
+void l2tp_free(struct l2tp *l2tp)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (!l2tp)
+		return;
+	l2tp_unsubscribe(l2tp);
+	for (;;) {
+		g_hash_table_iter_init(&it, l2tp->tunnels);
+		if (!g_hash_table_iter_next(&it, NULL, &v))
+			break;
+		l2tp_tunnel_free(v);
+	}
+	g_hash_table_destroy(l2tp->tunnels);
+	if (l2tp->module_slot)
+		sd_bus_slot_unref(l2tp->module_slot);
+	l2tp_config_free(l2tp->cfg);
+	g_free(l2tp);
+}
+
+uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used)
+{
+	uint16_t id = 0;
+
+	/* A full table (65535 IDs) is refused by the callers' limits long
+	 * before this could loop for long. */
+	for (unsigned tries = 0; tries < 1000000; tries++) {
+		if (l2tp->random(&id, sizeof(id), l2tp->random_data) < 0)
+			id = (uint16_t)g_random_int();
+		if (id && !g_hash_table_contains(used, GUINT_TO_POINTER(id)))
+			return id;
+	}
+	g_error("l2tp: no free ID");
+	return 0;
+}
+
+struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid)
+{
+	return tid ? g_hash_table_lookup(l2tp->tunnels, GUINT_TO_POINTER(tid)) : NULL;
+}
+
+void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (!inet_ntop(ss->ss_family == AF_INET6 ? AF_INET6 : AF_INET, a, buf, size))
+		g_strlcpy(buf, "?", size);
+}
+
+uint16_t l2tp_addr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Demultiplexer                                                      */
+
+/* An SCCRQ with Tunnel ID 0: a new tunnel, or a retransmission of one we
+ * already answered (our SCCRP's ack was lost). Hidden AVPs need the
+ * secret of a group we do not know yet: try each group's. */
+static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer, const struct l2tp_header *h,
+			const uint8_t *buf, size_t len)
+{
+	struct l2tp_decode_ctx dc;
+	struct l2tp_header hh;
+	struct l2tp_msg m;
+	GHashTableIter it;
+	gpointer v;
+	int r;
+
+	l2tp_decode_ctx_init(&dc, NULL, 0);
+	r = l2tp_datagram_decode(buf, len, &hh, &m, &dc);
+	for (unsigned i = 0; (r == -ENOKEY || r == -EBADMSG) && i < l2tp->cfg->groups->len; i++) {
+		struct l2tp_group *g = l2tp->cfg->groups->pdata[i];
+
+		if (!g->password)
+			continue;
+		l2tp_decode_ctx_init(&dc, g->password, strlen(g->password));
+		r = l2tp_datagram_decode(buf, len, &hh, &m, &dc);
+	}
+	if (r < 0 || m.message_type != L2TP_MSG_SCCRQ ||
+	    !l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID) || !l2tp_msg_has(&m, L2TP_AVP_HOST_NAME)) {
+		(*l2tp->cnt.malformed)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "L2TP: Bad message for tunnel 0 (%s) dropped",
+			   r < 0 ? (dc.err.what ? dc.err.what : g_strerror(-r)) :
+				   l2tp_msg_type_name(m.message_type));
+		return;
+	}
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+
+		if (!t->initiator && t->peer_tid == m.assigned_tunnel_id &&
+		    l2tp_addr_same_host(&t->peer, peer)) {
+			/* Retransmitted SCCRQ: acked again, not processed. */
+			l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
+			return;
+		}
+	}
+	l2tp_tunnel_accept(l2tp, local, peer, h, &m, buf, len);
+}
+
+void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
+		const struct sockaddr_storage *peer, const uint8_t *buf, size_t len)
+{
+	struct l2tp_header h;
+	struct l2tp_tunnel *t;
+	struct l2tp_session *s;
+	int r;
+
+	r = l2tp_header_decode(buf, len, &h);
+	if (r == -EPROTONOSUPPORT)
+		return; /* L2F: silently */
+	if (r < 0) {
+		(*l2tp->cnt.malformed)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "L2TP: Malformed datagram of %zu octets dropped (%s)", len,
+			   r == -EPROTO ? "unsupported version" : "bad header");
+		return;
+	}
+	if (!l2tp_header_is_control(&h)) {
+		(*l2tp->cnt.data_rx)++;
+		t = l2tp_tunnel_get(l2tp, h.tunnel_id);
+		if (!t || t->state != L2TP_TUNNEL_ESTABLISHED) {
+			(*l2tp->cnt.no_tunnel)++;
+			return;
+		}
+		s = l2tp_session_get(t, h.session_id);
+		if (!s) {
+			(*l2tp->cnt.no_session)++;
+			return;
+		}
+		/* Data counts as life for the HELLO timer; re-arm lazily. */
+		if (t->ctrl.cfg.hello_ms &&
+		    vpdn_timer_remaining(l2tp->tm, &t->ctrl.hello_timer) < t->ctrl.cfg.hello_ms / 2)
+			l2tp_ctrl_touch(&t->ctrl);
+		l2tp_session_data(s, &h, buf + h.hdr_len, h.payload_len);
+		return;
+	}
+	if (h.tunnel_id == 0) {
+		if (l2tp_header_is_zlb(&h))
+			return;
+		sccrq_input(l2tp, local, peer, &h, buf, len);
+		return;
+	}
+	t = l2tp_tunnel_get(l2tp, h.tunnel_id);
+	if (!t) {
+		(*l2tp->cnt.no_tunnel)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "L2TP: Control message for unknown tunnel %u dropped", h.tunnel_id);
+		return;
+	}
+	l2tp_tunnel_input(t, peer, &h, buf, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tunnel selection                                                   */
+
+struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *g,
+					  bool need_bearer, const char *ifname)
+{
+	struct l2tp_tunnel *best = NULL;
+	GHashTableIter it;
+	gpointer v;
+	unsigned lo, n_lo, idx;
+	const char *who = ifname ? ifname : "";
+
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+
+		if (t->group != g || !l2tp_tunnel_usable(t))
+			continue;
+		if (t->state == L2TP_TUNNEL_ESTABLISHED) {
+			if (need_bearer && !t->peer_bearer)
+				continue;
+			return t;
+		}
+		if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY || t->state == L2TP_TUNNEL_WAIT_CTL_CONN)
+			best = t;
+	}
+	if (best)
+		return best;
+	if (g->n_initiate == 0)
+		return NULL;
+	/* Lowest priority value first; load sharing among equals. */
+	lo = (unsigned)g->initiate_to[0].priority;
+	for (n_lo = 0; n_lo < g->n_initiate && (unsigned)g->initiate_to[n_lo].priority == lo; n_lo++)
+		;
+	for (unsigned i = 0; i < g->n_initiate; i++)
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/%s: curlvl %d Address %u: %s, priority %d",
+			   who, g->name, lo, i, g->initiate_to[i].text, g->initiate_to[i].priority);
+	idx = g->rr++ % n_lo;
+	vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/%s: Select non-active address %s, priority %d",
+		   who, g->name, g->initiate_to[idx].text, g->initiate_to[idx].priority);
+	return l2tp_tunnel_initiate(l2tp, g, idx, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                             */
+
+static bool in_list(char **list, const char *s)
+{
+	if (!s)
+		return false;
+	for (; list && *list; list++)
+		if (g_ascii_strcasecmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+static struct l2tp_group *group_for_forward(struct l2tp *l2tp, const struct vpdn_ev_forward *f)
+{
+	const char *who = f->interface ? f->interface : "";
+
+	for (unsigned k = 0; k < 2 && l2tp->cfg->search[k]; k++) {
+		bool dnis = l2tp->cfg->search[k] == L2TP_SEARCH_DNIS;
+		const char *key = dnis ? (f->dnis ? f->dnis : f->called) : f->domain;
+
+		if (!key)
+			continue;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Looking for tunnel -- %s --",
+			   who, key);
+		for (unsigned i = 0; i < l2tp->cfg->groups->len; i++) {
+			struct l2tp_group *g = l2tp->cfg->groups->pdata[i];
+
+			if (g->request_dialin && in_list(dnis ? g->dnis : g->domains, key)) {
+				vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+					   "%s VPDN/LAC/%s: Got tunnel info for %s", who, g->name, key);
+				return g;
+			}
+		}
+	}
+	return NULL;
+}
+
+static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_forward *f = ev->payload;
+	const char *who = f->interface ? f->interface : "";
+	struct vpdn_request *req;
+	struct l2tp_group *g;
+	int r;
+
+	if (!l2tp->cfg->enable || !ev->request)
+		return VPDN_BUS_PASS;
+	g = group_for_forward(l2tp, f);
+	if (!g)
+		return VPDN_BUS_PASS;
+	vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: LAC %s", who, g->name,
+		   g->local_name ? g->local_name : vpdn_core_hostname(l2tp->core));
+	if (g->has_source)
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: source-ip %s", who,
+			   g->name, g->source_text);
+	if (g->password)
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+			   "%s VPDN/LAC/%s: l2tp-tunnel-password " VPDN_SECRET_MASK, who, g->name);
+	for (unsigned i = 0; i < g->n_initiate; i++)
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: IP %s", who, g->name,
+			   g->initiate_to[i].text);
+	req = vpdn_event_take_request(ev);
+	r = l2tp_lac_ic_start(l2tp, g, f, req);
+	if (r < 0) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Cannot forward: %s", who,
+			   g_strerror(-r));
+		vpdn_request_complete(req, r, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Pending", who);
+	return VPDN_BUS_CLAIM;
+}
+
+static enum vpdn_bus_verdict on_dialout(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_dialout *d = ev->payload;
+	struct vpdn_request *req;
+	struct l2tp_group *g = NULL;
+	int r;
+
+	if (!l2tp->cfg->enable || !ev->request)
+		return VPDN_BUS_PASS;
+	for (unsigned i = 0; i < l2tp->cfg->groups->len && !g; i++) {
+		struct l2tp_group *x = l2tp->cfg->groups->pdata[i];
+
+		if (x->request_dialout && x->pool_member == (int)d->pool)
+			g = x;
+	}
+	if (!g)
+		return VPDN_BUS_PASS;
+	req = vpdn_event_take_request(ev);
+	r = l2tp_lns_oc_start(l2tp, g, d, req);
+	if (r < 0) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "VPDN/%s: Cannot dial out to %s: %s",
+			   g->name, d->number ? d->number : "?", g_strerror(-r));
+		vpdn_request_complete(req, r, NULL);
+	}
+	return VPDN_BUS_CLAIM;
+}
+
+static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+	GHashTableIter it, is;
+	gpointer tv, sv;
+
+	if (!p->link || !p->user)
+		return VPDN_BUS_PASS;
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &tv)) {
+		g_hash_table_iter_init(&is, ((struct l2tp_tunnel *)tv)->sessions);
+		while (g_hash_table_iter_next(&is, NULL, &sv)) {
+			struct l2tp_session *s = sv;
+
+			if (s->link == p->link) {
+				g_free(s->user);
+				s->user = g_strdup(p->user);
+				if (p->interface && !s->ifname)
+					s->ifname = g_strdup(p->interface);
+				l2tp_bus_changed(s, NULL);
+				return VPDN_BUS_PASS;
+			}
+		}
+	}
+	return VPDN_BUS_PASS;
+}
+
+int l2tp_subscribe(struct l2tp *l2tp)
+{
+	l2tp->subs[0] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_FORWARD_REQUEST, on_forward, l2tp);
+	l2tp->subs[1] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_DIALOUT_REQUEST, on_dialout, l2tp);
+	l2tp->subs[2] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_AUTHENTICATED, on_authenticated,
+					   l2tp);
+	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2])
+		return -ENOMEM;
+	return 0;
+}
+
+void l2tp_unsubscribe(struct l2tp *l2tp)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(l2tp->subs); i++) {
+		if (l2tp->subs[i])
+			vpdn_bus_unsubscribe(l2tp->bus, l2tp->subs[i]);
+		l2tp->subs[i] = NULL;
+	}
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The l2tp module's internals: config (vpdn-groups), the engine (one per
+ * node: tunnels by local ID, the transport hook), tunnels and sessions.
+ *
+ * Ownership, top down: struct l2tp owns every tunnel (hash by local Tunnel
+ * ID); a tunnel owns its sessions (hash by local Session ID) and its
+ * reliable-delivery engine. Groups belong to the config and live until the
+ * module stops. Nothing here has its own GSource: every timer is a
+ * struct vpdn_timer on the core facility.
+ *
+ * Freeing rules: a session is freed synchronously by l2tp_session_close()
+ * (callers return right after). A tunnel is never freed while its
+ * reliable-delivery engine is delivering: l2tp_tunnel_stop() only changes
+ * state, and the tunnel is freed from its reap timer.
+ */
+#ifndef L2TP_L2TP_H
+#define L2TP_L2TP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <confuse.h>
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "codec/codec.h"
+#include "ctrl.h"
+
+#define L2TP_MAX_INITIATE 16
+#define L2TP_MAX_MSG 4096
+#define L2TP_DEFAULT_PORT 1701
+
+/* ------------------------------------------------------------------ */
+/* Config                                                             */
+
+struct l2tp_peer_addr {
+	struct sockaddr_storage addr;
+	int priority;           /* lower is preferred; default 1 */
+	char text[64];          /* "18.18.18.2" for logs */
+};
+
+struct l2tp_group {
+	char *name;
+	bool request_dialin, accept_dialout, accept_dialin, request_dialout;
+	char **domains;         /* NULL-terminated */
+	char **dnis;
+	int dialer;             /* accept-dialout dialer N, -1 none */
+	int virtual_template;   /* accept-dialin, -1 none */
+	int pool_member;        /* request-dialout, -1 none */
+	char *terminate_from;   /* peer Host Name we accept, NULL: any */
+	char *local_name;       /* our Host Name, NULL: node hostname */
+	char *password;         /* tunnel secret, NULL: none. Never logged. */
+	struct l2tp_peer_addr initiate_to[L2TP_MAX_INITIATE];
+	unsigned n_initiate;    /* sorted by priority */
+	struct sockaddr_storage source;
+	bool has_source;
+	char source_text[64];
+	unsigned hello_s, rwin, retries, rto_min_s, rto_max_s;
+	bool hidden, tunnel_auth, sequencing;
+	unsigned session_limit; /* 0: none */
+	unsigned sessions;      /* live sessions using this group */
+	unsigned rr;            /* load sharing among equal priorities */
+};
+
+enum l2tp_search { L2TP_SEARCH_DOMAIN = 1, L2TP_SEARCH_DNIS = 2 };
+
+struct l2tp_config {
+	bool enable;
+	int search[2];          /* order; 0 = unused */
+	char **listen;          /* local addresses */
+	unsigned port;
+	GPtrArray *groups;      /* struct l2tp_group* */
+};
+
+extern cfg_opt_t l2tp_cfg_options[];
+int l2tp_config_check(cfg_t *cfg);
+/* Parse the module's sections. Returns 0 or -EINVAL with *error set
+ * (g_malloc'd). */
+int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error);
+void l2tp_config_free(struct l2tp_config *c);
+/* "1.2.3.4", "1.2.3.4:1702", "1.2.3.4 priority 2". */
+int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out);
+struct l2tp_group *l2tp_config_group(struct l2tp_config *c, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                             */
+
+struct l2tp_tunnel;
+struct l2tp_session;
+struct l2tp_transport;
+
+/* Send one datagram from local to peer. buf is borrowed for the call. */
+typedef int (*l2tp_xmit_fn)(void *xctx, const struct sockaddr_storage *local,
+			    const struct sockaddr_storage *peer, const uint8_t *buf,
+			    size_t len);
+
+struct l2tp_counters {
+	uint64_t *malformed, *ctrl_rx, *ctrl_tx, *data_rx, *data_tx, *no_tunnel,
+		*no_session, *retransmits, *tunnels_up, *sessions_up, *wen;
+};
+
+struct l2tp {
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_timers *tm;
+	struct vpdn_bus *bus;
+	struct l2tp_config *cfg;
+	GHashTable *tunnels;        /* uint16 local id -> struct l2tp_tunnel* */
+	unsigned n_sessions;
+	l2tp_xmit_fn xmit;
+	void *xctx;
+	l2tp_random_fn random;      /* IDs, challenges, tie breakers, RVs */
+	void *random_data;
+	uint32_t call_serial;
+	struct l2tp_counters cnt;
+	uint64_t cnt_store[11];     /* when the core gives no counters */
+	struct vpdn_subscription *subs[4];
+	sd_bus_slot *module_slot;
+	struct l2tp_transport *transport;
+	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
+	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
+};
+
+/* Create the engine with a transport hook (sockets, or a test's). Takes
+ * ownership of cfg. */
+struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit_fn xmit,
+		      void *xctx);
+void l2tp_free(struct l2tp *l2tp);
+
+/* A datagram for local from peer (buf borrowed for the call). */
+void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
+		const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+
+/* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED. */
+int l2tp_subscribe(struct l2tp *l2tp);
+void l2tp_unsubscribe(struct l2tp *l2tp);
+
+struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
+/* Random non-zero 16-bit value not rejected by `used`. */
+uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used);
+/* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
+#define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
+void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size);
+uint16_t l2tp_addr_port(const struct sockaddr_storage *ss);
+bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+
+/* Find or create a tunnel for group g (LAC dial-in, LNS dial-out).
+ * need_bearer: only tunnels whose peer sent Bearer Capabilities. */
+struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *g,
+					  bool need_bearer, const char *ifname);
+
+/* ------------------------------------------------------------------ */
+/* Tunnel (tunnel.c)                                                  */
+
+enum l2tp_tunnel_state {
+	L2TP_TUNNEL_IDLE,
+	L2TP_TUNNEL_WAIT_CTL_REPLY,
+	L2TP_TUNNEL_WAIT_CTL_CONN,
+	L2TP_TUNNEL_ESTABLISHED,
+	L2TP_TUNNEL_CLOSING,     /* StopCCN sent or received: hold state */
+};
+const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s);
+/* The short name `show vpdn` prints ("est"). */
+const char *l2tp_tunnel_state_short(enum l2tp_tunnel_state s);
+
+struct l2tp_tunnel {
+	struct l2tp *l2tp;
+	uint16_t tid, peer_tid;
+	enum l2tp_tunnel_state state;
+	bool initiator;
+	bool up_published;
+	bool peer_bearer;           /* the peer sent Bearer Capabilities */
+	bool challenged;            /* we sent a Challenge */
+	bool has_tie_breaker;
+	bool stop_sent;             /* we sent StopCCN */
+	uint16_t addr_index;        /* initiate-to entry in use */
+	uint32_t tried;             /* initiate-to entries tried (failover) */
+	uint32_t peer_bearer_caps, peer_framing_caps;
+	struct l2tp_group *group;
+	struct sockaddr_storage local, peer;
+	char *peer_name;
+	uint8_t challenge[16];
+	uint8_t tie_breaker[8];
+	struct l2tp_ctrl ctrl;
+	GHashTable *sessions;       /* uint16 local sid -> struct l2tp_session* */
+	struct vpdn_timer reap_timer;
+	uint64_t changed_ms;
+	int result, error;          /* why it went down */
+	uint64_t wen_count;
+	uint64_t data_rx, data_tx;
+	sd_bus_slot *slot;
+};
+
+/* Initiate (LAC dial-in, LNS dial-out): SCCRQ to group's initiate-to
+ * entry idx. */
+struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g,
+					 unsigned idx, uint32_t tried);
+/* An SCCRQ with Tunnel ID 0 arrived. */
+void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer, const struct l2tp_header *h,
+			const struct l2tp_msg *m, const uint8_t *buf, size_t len);
+/* A control datagram for an existing tunnel (header decoded only: the
+ * tunnel decodes the AVPs with its secret once the message is in order). */
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+		       const struct l2tp_header *h, const uint8_t *buf, size_t len);
+/* Send StopCCN (result/error), clear every session, hold, then free. */
+void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *why);
+/* Free now (module stop). */
+void l2tp_tunnel_free(struct l2tp_tunnel *t);
+/* Encode and queue a control message for session peer_sid. */
+int l2tp_tunnel_send(struct l2tp_tunnel *t, uint16_t peer_sid, struct l2tp_msg *m);
+bool l2tp_tunnel_usable(const struct l2tp_tunnel *t);
+const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t);
+
+/* ------------------------------------------------------------------ */
+/* Sessions (session.c + one FSM per call type)                       */
+
+enum l2tp_session_kind {
+	L2TP_SESSION_LAC_IC,
+	L2TP_SESSION_LNS_IC,
+	L2TP_SESSION_LNS_OC,
+	L2TP_SESSION_LAC_OC,
+};
+
+/* Setup data kept until the session is established. */
+struct l2tp_call {
+	char *user, *calling, *called, *number, *profile, *remote_name;
+	uint32_t bearer_kbps, min_bps, max_bps;
+	int pool;
+	bool async;
+	/* proxy LCP/auth for the ICCN (LAC) */
+	struct vpdn_proxy proxy;
+	GByteArray *proxy_store;
+};
+
+struct l2tp_session {
+	struct l2tp_tunnel *tunnel;
+	uint16_t sid, peer_sid;
+	uint8_t kind;               /* enum l2tp_session_kind */
+	uint8_t state;              /* the kind's state enum */
+	bool seq;                   /* send data with Ns */
+	bool up_published;
+	uint16_t data_ns, data_nr;
+	uint32_t serial;
+	struct vpdn_link *link;     /* this session as a carrier (end A) */
+	struct vpdn_link *carrier;  /* LAC: B channel spliced to link */
+	struct vpdn_request *req;   /* request we must complete, or NULL */
+	struct vpdn_request *out_req; /* request we issued, pending */
+	char *ifname;               /* "Se0:17", "Vi2" */
+	char *user;
+	struct l2tp_call *call;
+	uint64_t changed_ms;
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
+	sd_bus_slot *slot;
+};
+
+const char *l2tp_session_state_name(const struct l2tp_session *s);
+const char *l2tp_session_state_short(const struct l2tp_session *s);
+
+struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind);
+struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid);
+void l2tp_session_set_state(struct l2tp_session *s, int state);
+/* Tear down: CDN (if send_cdn and the peer knows the session), fail any
+ * pending request, hang up the link, publish SESSION_DOWN, free.
+ * The session is freed when this returns. */
+void l2tp_session_close(struct l2tp_session *s, bool send_cdn, int result, int error,
+			int cause, const char *why);
+/* The tunnel went away (no CDN: StopCCN clears sessions). Frees s. */
+void l2tp_session_tunnel_down(struct l2tp_session *s);
+/* The tunnel reached established. */
+void l2tp_session_tunnel_up(struct l2tp_session *s);
+/* A control message for this session (in order, decoded). */
+void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m);
+/* Move a session waiting for a tunnel to another tunnel (failover). */
+void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to);
+/* A data message for this session: payload after the header. */
+void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
+		       const uint8_t *payload, size_t len);
+/* Create the session's link (carrier at end A). */
+void l2tp_session_make_link(struct l2tp_session *s);
+void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev);
+void l2tp_session_published_up(struct l2tp_session *s);
+int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m);
+/* CDN result for a negative errno or a negative/positive Q.931 cause. */
+int l2tp_cdn_result_for(int status, int *cause);
+void l2tp_call_free(struct l2tp_call *c);
+
+/* Per-kind state machines. Each provides: */
+struct l2tp_session_fsm {
+	const char *(*state_name)(int state);
+	const char *(*state_short)(int state);
+	bool (*waiting_tunnel)(const struct l2tp_session *s);
+	void (*tunnel_up)(struct l2tp_session *s);
+	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);
+	bool (*established)(const struct l2tp_session *s);
+};
+extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
+	l2tp_lac_oc_fsm;
+
+/* Starters. */
+/* LAC dial-in: a FORWARD_REQUEST claimed. req is completed later. */
+int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
+		      const struct vpdn_ev_forward *fwd, struct vpdn_request *req);
+/* LNS dial-in: ICRQ on tunnel t. */
+void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* LNS dial-out: a DIALOUT_REQUEST claimed. */
+int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
+		      const struct vpdn_ev_dialout *d, struct vpdn_request *req);
+/* LAC dial-out: OCRQ on tunnel t. */
+void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+
+/* ------------------------------------------------------------------ */
+/* D-Bus (l2tp-bus.c)                                                 */
+
+int l2tp_bus_module_add(struct l2tp *l2tp);
+void l2tp_bus_tunnel_add(struct l2tp_tunnel *t);
+void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t);
+void l2tp_bus_session_add(struct l2tp_session *s);
+void l2tp_bus_session_remove(struct l2tp_session *s);
+void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
+
+/* ------------------------------------------------------------------ */
+/* Transport (transport.c): one UDP socket per local address.         */
+
+struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error);
+void l2tp_transport_free(struct l2tp_transport *tr);
+int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+
+#endif

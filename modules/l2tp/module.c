@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The l2tp module's glue: config sections, init (engine, sockets, event
+ * subscriptions, D-Bus module object) and fini.
+ */
+#include <errno.h>
+
+#include "l2tp.h"
+
+struct l2tp_module {
+	struct l2tp *l2tp;
+	struct l2tp_transport *transport;
+};
+
+static int l2tp_module_init(struct vpdn_core *core, cfg_t *cfg, void **state)
+{
+	struct l2tp_module *mod = g_new0(struct l2tp_module, 1);
+	struct l2tp_config *c = NULL;
+	char *error = NULL;
+	int r;
+
+	r = l2tp_config_parse(cfg, &c, &error);
+	if (r < 0) {
+		vpdn_err(vpdn_core_log(core), "l2tp: %s", error);
+		goto fail;
+	}
+	mod->l2tp = l2tp_new(core, c, l2tp_transport_xmit, NULL);
+	mod->transport = l2tp_transport_new(mod->l2tp, &error);
+	if (!mod->transport) {
+		vpdn_err(vpdn_core_log(core), "%s", error);
+		r = -EADDRNOTAVAIL;
+		goto fail;
+	}
+	mod->l2tp->xctx = mod->transport;
+	mod->l2tp->transport = mod->transport;
+	r = l2tp_subscribe(mod->l2tp);
+	if (r < 0)
+		goto fail;
+	r = l2tp_bus_module_add(mod->l2tp);
+	if (r < 0) {
+		vpdn_err(vpdn_core_log(core), "l2tp: Failed to add D-Bus object: %s", g_strerror(-r));
+		goto fail;
+	}
+	*state = mod;
+	return 0;
+fail:
+	g_free(error);
+	if (mod->l2tp) {
+		/* Tunnels go first: they send through the transport. */
+		l2tp_free(mod->l2tp);
+	}
+	l2tp_transport_free(mod->transport);
+	g_free(mod);
+	return r < 0 ? r : -EINVAL;
+}
+
+static void l2tp_module_fini(void *state)
+{
+	struct l2tp_module *mod = state;
+
+	if (!mod)
+		return;
+	l2tp_free(mod->l2tp);
+	l2tp_transport_free(mod->transport);
+	g_free(mod);
+}
+
+VPDN_MODULE_EXPORT = {
+	.abi = VPDN_MODULE_ABI,
+	.name = "l2tp",
+	.version = VPDND_VERSION_STRING,
+	.description = "L2TPv2 LAC and LNS (RFC 2661): tunnels, sessions, vpdn-groups",
+	.requires = NULL,
+	.options = l2tp_cfg_options,
+	.interface_options = NULL,
+	.check = l2tp_config_check,
+	.init = l2tp_module_init,
+	.reload = NULL,
+	.fini = l2tp_module_fini,
+};

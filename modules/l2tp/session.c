@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every L2TP session shares, whatever its call type: IDs, state
+ * changes and their log lines, CDN, teardown, the data channel (the
+ * session as a carrier at end A of a vpdn_link) and the dispatch to the
+ * per-call-type state machines (session_lac_ic.c, session_lns_ic.c,
+ * session_lns_oc.c, session_lac_oc.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+#define SLOG(s, cat, fmt, ...)                                                          \
+	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
+		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
+		   (s)->sid, ##__VA_ARGS__)
+
+static const struct l2tp_session_fsm *fsm_of(const struct l2tp_session *s)
+{
+	switch (s->kind) {
+	case L2TP_SESSION_LAC_IC: return &l2tp_lac_ic_fsm;
+	case L2TP_SESSION_LNS_IC: return &l2tp_lns_ic_fsm;
+	case L2TP_SESSION_LNS_OC: return &l2tp_lns_oc_fsm;
+	case L2TP_SESSION_LAC_OC: return &l2tp_lac_oc_fsm;
+	default: return NULL;
+	}
+}
+
+const char *l2tp_session_state_name(const struct l2tp_session *s)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+
+	return f ? f->state_name(s->state) : "unknown";
+}
+
+const char *l2tp_session_state_short(const struct l2tp_session *s)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+
+	return f ? f->state_short(s->state) : "unknown";
+}
+
+struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
+{
+	return sid ? g_hash_table_lookup(t->sessions, GUINT_TO_POINTER(sid)) : NULL;
+}
+
+struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind)
+{
+	struct l2tp_session *s = g_new0(struct l2tp_session, 1);
+	struct l2tp *l2tp = t->l2tp;
+
+	s->tunnel = t;
+	s->kind = kind;
+	s->sid = l2tp_alloc_id(l2tp, t->sessions);
+	s->serial = ++l2tp->call_serial;
+	s->changed_ms = vpdn_timers_now(l2tp->tm);
+	g_hash_table_insert(t->sessions, GUINT_TO_POINTER(s->sid), s);
+	l2tp->n_sessions++;
+	if (t->group)
+		t->group->sessions++;
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session FS enabled");
+	l2tp_bus_session_add(s);
+	l2tp_bus_changed(NULL, t);
+	return s;
+}
+
+void l2tp_session_set_state(struct l2tp_session *s, int state)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+
+	if (s->state == state)
+		return;
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to %s",
+	     f->state_name(s->state), f->state_name(state));
+	s->state = state;
+	s->changed_ms = vpdn_timers_now(s->tunnel->l2tp->tm);
+	l2tp_bus_changed(s, NULL);
+}
+
+int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m)
+{
+	return l2tp_tunnel_send(s->tunnel, s->peer_sid, m);
+}
+
+void l2tp_call_free(struct l2tp_call *c)
+{
+	if (!c)
+		return;
+	g_free(c->user);
+	g_free(c->calling);
+	g_free(c->called);
+	g_free(c->number);
+	g_free(c->profile);
+	g_free(c->remote_name);
+	if (c->proxy_store)
+		g_byte_array_free(c->proxy_store, TRUE);
+	g_free(c);
+}
+
+/* Negative errno or Q.931 cause (from a dialer or carrier) to a CDN
+ * result code. A value that is a Q.931 cause we know is read as one
+ * (and returned in *cause); anything else as an errno. */
+int l2tp_cdn_result_for(int status, int *cause)
+{
+	int v = status < 0 ? -status : status;
+
+	*cause = 0;
+	switch (v) {
+	case VPDN_CAUSE_USER_BUSY:
+		*cause = v;
+		return L2TP_CDN_BUSY;
+	case VPDN_CAUSE_NO_USER_RESPONDING:
+	case VPDN_CAUSE_NO_ANSWER:
+	case VPDN_CAUSE_RECOVERY_ON_TIMER:
+		*cause = v;
+		return L2TP_CDN_TIMEOUT;
+	case VPDN_CAUSE_UNALLOCATED_NUMBER:
+	case VPDN_CAUSE_NO_ROUTE:
+	case VPDN_CAUSE_INVALID_NUMBER_FORMAT:
+		*cause = v;
+		return L2TP_CDN_INVALID_DEST;
+	case VPDN_CAUSE_NO_CHANNEL:
+	case VPDN_CAUSE_TEMPORARY_FAILURE:
+	case VPDN_CAUSE_RESOURCE_UNAVAILABLE:
+		*cause = v;
+		return L2TP_CDN_TEMP_NO_FACILITIES;
+	case VPDN_CAUSE_BEARER_NOT_AVAILABLE:
+		*cause = v;
+		return L2TP_CDN_PERM_NO_FACILITIES;
+	case VPDN_CAUSE_CALL_REJECTED:
+	case VPDN_CAUSE_DEST_OUT_OF_ORDER:
+		*cause = v;
+		return L2TP_CDN_NO_CARRIER;
+	case VPDN_CAUSE_NETWORK_OUT_OF_ORDER:
+		*cause = v;
+		return L2TP_CDN_NO_DIAL_TONE;
+	case VPDN_CAUSE_INCOMPATIBLE_DESTINATION:
+		*cause = v;
+		return L2TP_CDN_NO_FRAMING;
+	case VPDN_CAUSE_NORMAL_CLEARING:
+	case VPDN_CAUSE_NORMAL_UNSPECIFIED:
+		*cause = v;
+		return L2TP_CDN_LOST_CARRIER;
+	case ENOENT:
+		return L2TP_CDN_PERM_NO_FACILITIES; /* nobody can place it */
+	case ETIMEDOUT:
+		return L2TP_CDN_TIMEOUT;
+	case EAGAIN:
+	case ENOBUFS:
+	case ENOMEM:
+		return L2TP_CDN_TEMP_NO_FACILITIES;
+	case ECONNREFUSED:
+		return L2TP_CDN_NO_CARRIER;
+	default:
+		return L2TP_CDN_ADMIN;
+	}
+}
+
+static void send_cdn(struct l2tp_session *s, int result, int error, int cause, const char *why)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_CDN);
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	m.result.result = result;
+	if (error || why) {
+		m.result.has_error = true;
+		m.result.error = error;
+	}
+	if (why) {
+		m.result.message.ptr = (const uint8_t *)why;
+		m.result.message.len = strlen(why);
+	}
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = s->sid;
+	if (cause > 0) {
+		l2tp_msg_set(&m, L2TP_AVP_Q931_CAUSE);
+		m.q931.cause = cause;
+		m.q931.msg = 0x5a; /* RELEASE COMPLETE */
+	}
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s",
+	     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
+	     s->peer_sid, result, l2tp_result_text(L2TP_MSG_CDN, result), error,
+	     cause > 0 ? ", cause " : "", cause > 0 ? vpdn_q931_cause_name(cause) : "");
+	l2tp_session_send(s, &m);
+}
+
+static void publish(struct l2tp_session *s, uint32_t type, int result, int error, int cause)
+{
+	struct vpdn_ev_session ev;
+
+	l2tp_session_fill_event(s, &ev);
+	ev.result = result;
+	ev.error = error;
+	ev.cause = cause;
+	vpdn_bus_publish(s->tunnel->l2tp->bus, type, &ev);
+}
+
+void l2tp_session_published_up(struct l2tp_session *s)
+{
+	if (s->up_published)
+		return;
+	s->up_published = true;
+	(*s->tunnel->l2tp->cnt.sessions_up)++;
+	publish(s, VPDN_EV_SESSION_UP, 0, 0, 0);
+}
+
+static void session_free(struct l2tp_session *s)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp *l2tp = t->l2tp;
+
+	l2tp_bus_session_remove(s);
+	g_hash_table_remove(t->sessions, GUINT_TO_POINTER(s->sid));
+	l2tp->n_sessions--;
+	if (t->group && t->group->sessions)
+		t->group->sessions--;
+	l2tp_call_free(s->call);
+	g_free(s->ifname);
+	g_free(s->user);
+	g_free(s);
+	l2tp_bus_changed(NULL, t);
+}
+
+static void detach_links(struct l2tp_session *s, int cause)
+{
+	struct vpdn_link *link = s->link, *carrier = s->carrier;
+
+	s->link = NULL;
+	s->carrier = NULL;
+	if (link) {
+		if (vpdn_link_spliced_to(link))
+			vpdn_link_unsplice(link);
+		vpdn_link_detach(link, VPDN_LINK_A);
+	}
+	if (carrier) {
+		/* LAC: the B channel we were spliced to must hang up. */
+		vpdn_link_hangup(carrier, VPDN_LINK_B, cause);
+		vpdn_link_unref(carrier);
+	}
+	if (link) {
+		/* LNS: PPP (end B) learns that its carrier is gone. */
+		vpdn_link_hangup(link, VPDN_LINK_A, cause);
+		vpdn_link_unref(link);
+	}
+}
+
+void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error, int cause,
+			const char *why)
+{
+	struct vpdn_request *req = s->req, *out = s->out_req;
+	int hang = cause > 0 ? cause : VPDN_CAUSE_NORMAL_CLEARING;
+
+	s->req = s->out_req = NULL;
+	if (send && s->tunnel->state == L2TP_TUNNEL_ESTABLISHED)
+		send_cdn(s, result, error, cause, why);
+	if (out)
+		vpdn_request_cancel(out);
+	if (req) {
+		int status;
+
+		switch (result) {
+		case L2TP_CDN_BUSY: status = -EBUSY; break;
+		case L2TP_CDN_TIMEOUT: status = -ETIMEDOUT; break;
+		case L2TP_CDN_TEMP_NO_FACILITIES: status = -EAGAIN; break;
+		case L2TP_CDN_INVALID_DEST: status = -EHOSTUNREACH; break;
+		default: status = -ECONNREFUSED; break;
+		}
+		vpdn_request_complete(req, status, NULL);
+	}
+	detach_links(s, hang);
+	if (s->up_published) {
+		s->up_published = false;
+		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause);
+	}
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",
+	     l2tp_session_state_name(s));
+	session_free(s);
+}
+
+void l2tp_session_tunnel_down(struct l2tp_session *s)
+{
+	struct vpdn_request *req = s->req;
+
+	/* The request fails with "no control connection". */
+	if (req) {
+		s->req = NULL;
+		vpdn_request_complete(req, -ENOTCONN, NULL);
+	}
+	l2tp_session_close(s, false, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NO_CONTROL_CONNECTION, 0,
+			   "Tunnel down");
+}
+
+void l2tp_session_tunnel_up(struct l2tp_session *s)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+
+	if (f->waiting_tunnel(s))
+		f->tunnel_up(s);
+}
+
+void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
+{
+	struct l2tp_tunnel *from = s->tunnel;
+
+	l2tp_bus_session_remove(s);
+	g_hash_table_remove(from->sessions, GUINT_TO_POINTER(s->sid));
+	if (from->group && from->group->sessions)
+		from->group->sessions--;
+	s->tunnel = to;
+	if (g_hash_table_contains(to->sessions, GUINT_TO_POINTER(s->sid)))
+		s->sid = l2tp_alloc_id(to->l2tp, to->sessions);
+	g_hash_table_insert(to->sessions, GUINT_TO_POINTER(s->sid), s);
+	if (to->group)
+		to->group->sessions++;
+	l2tp_bus_session_add(s);
+	if (to->state == L2TP_TUNNEL_ESTABLISHED)
+		l2tp_session_tunnel_up(s);
+}
+
+void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+	char text[128] = "";
+
+	if (m->message_type == L2TP_MSG_CDN) {
+		if (m->result.message.len)
+			l2tp_bytes_to_str(&m->result.message, text, sizeof(text));
+		SLOG(s, VPDN_DEBUG_L2X_EVENTS,
+		     "I CDN from %s tnl %u, cl %u, result %u (%s), error %u%s%s%s%s",
+		     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
+		     m->assigned_session_id, m->result.result,
+		     l2tp_result_text(L2TP_MSG_CDN, m->result.result), m->result.error,
+		     text[0] ? ", " : "", text,
+		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? ", cause " : "",
+		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? vpdn_q931_cause_name(m->q931.cause) : "");
+		l2tp_session_close(s, false, m->result.result, m->result.error,
+				   l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? m->q931.cause : 0, NULL);
+		return;
+	}
+	f->input(s, m);
+}
+
+void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->size = sizeof(*ev);
+	ev->tunnel_id = t->tid;
+	ev->session_id = s->sid;
+	ev->peer_tunnel_id = t->peer_tid;
+	ev->peer_session_id = s->peer_sid;
+	ev->dir = (s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LNS_IC) ?
+		VPDN_CALL_IN : VPDN_CALL_OUT;
+	ev->group = t->group ? t->group->name : NULL;
+	ev->peer_name = t->peer_name;
+	ev->interface = s->ifname;
+	ev->user = s->user;
+	ev->virtual_template = t->group ? t->group->virtual_template : -1;
+	ev->link = s->link;
+	if (s->call) {
+		ev->calling = s->call->calling;
+		ev->called = s->call->called ? s->call->called : s->call->number;
+		ev->profile = s->call->profile;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Data channel                                                       */
+
+static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
+{
+	struct l2tp_session *s = ctx;
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp *l2tp = t->l2tp;
+	unsigned flags = s->seq ? L2TP_HDR_S : 0;
+	int hl;
+
+	if (!fsm_of(s)->established(s) || len > L2TP_MAX_MSG) {
+		s->errors++;
+		return;
+	}
+	hl = l2tp_data_header_encode(l2tp->dbuf, sizeof(l2tp->dbuf), flags, t->peer_tid,
+				     s->peer_sid, s->data_ns, len);
+	if (hl < 0) {
+		s->errors++;
+		return;
+	}
+	if (s->seq)
+		s->data_ns++;
+	memcpy(l2tp->dbuf + hl, data, len);
+	s->pkts_out++;
+	s->bytes_out += len;
+	t->data_tx++;
+	(*l2tp->cnt.data_tx)++;
+	l2tp->xmit(l2tp->xctx, &t->local, &t->peer, l2tp->dbuf, hl + len);
+}
+
+static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	struct l2tp_session *s = ctx;
+	int result = cause > 0 ? L2TP_CDN_LOST_CARRIER : L2TP_CDN_ADMIN;
+
+	SLOG(s, VPDN_DEBUG_VPDN_EVENTS, "Carrier side hung up");
+	/* The splice (if any) is dissolved already; the carrier we held
+	 * is the one that hung up: do not hang it up again. */
+	if (s->carrier && !vpdn_link_spliced_to(s->link)) {
+		vpdn_link_unref(s->carrier);
+		s->carrier = NULL;
+	}
+	l2tp_session_close(s, true, result, 0, cause > 0 ? cause : 0,
+			   cause > 0 ? "Lost carrier" : "Administrative");
+}
+
+static const struct vpdn_link_ops session_link_ops = {
+	.frame = link_frame,
+	.hangup = link_hangup,
+};
+
+void l2tp_session_make_link(struct l2tp_session *s)
+{
+	char name[32];
+
+	if (s->link)
+		return;
+	g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
+	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
+	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
+}
+
+void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
+		       const uint8_t *payload, size_t len)
+{
+	if (h->flags & L2TP_HDR_S) {
+		if (l2tp_seq_cmp(h->ns, s->data_nr) < 0) {
+			/* Late or duplicate: drop (§5.4). */
+			s->errors++;
+			return;
+		}
+		s->data_nr = h->ns + 1;
+	}
+	if (!s->link || !fsm_of(s)->established(s)) {
+		s->errors++;
+		return;
+	}
+	s->pkts_in++;
+	s->bytes_in += len;
+	s->tunnel->data_rx++;
+	vpdn_link_send(s->link, VPDN_LINK_A, payload, len);
+}

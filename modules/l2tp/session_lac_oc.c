@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LAC outgoing call (RFC 2661 §7.5.2): the LNS asks us to dial (OCRQ).
+ *
+ *   idle --OCRQ, DIAL_REQUEST to the accept-dialout dialer, OCRP sent-->
+ *   wait-cs-answer --call answered: B channel spliced, OCCN sent--> established
+ *   No dialer resource: CDN instead of OCRP. Dial failure: CDN with the
+ *   result for the cause (busy 8, no answer 10, ...) and the Q.931 cause.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+enum lac_oc_state {
+	LAC_OC_IDLE,
+	LAC_OC_WAIT_CS_ANSWER,
+	LAC_OC_ESTABLISHED,
+};
+
+#define SLOG(s, cat, fmt, ...)                                                          \
+	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
+		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
+		   (s)->sid, ##__VA_ARGS__)
+
+static const char *state_name(int st)
+{
+	switch (st) {
+	case LAC_OC_IDLE: return "idle";
+	case LAC_OC_WAIT_CS_ANSWER: return "wait-cs-answer";
+	case LAC_OC_ESTABLISHED: return "established";
+	default: return "unknown";
+	}
+}
+
+static const char *state_short(int st)
+{
+	return st == LAC_OC_ESTABLISHED ? "est" : state_name(st);
+}
+
+static bool waiting_tunnel(const struct l2tp_session *s)
+{
+	return false;
+}
+
+static bool established(const struct l2tp_session *s)
+{
+	return s->state == LAC_OC_ESTABLISHED;
+}
+
+static void tunnel_up(struct l2tp_session *s)
+{
+}
+
+static void send_ocrp(struct l2tp_session *s)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_OCRP);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = s->sid;
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "L2TP: Send OCRP");
+	l2tp_session_send(s, &m);
+	l2tp_session_set_state(s, LAC_OC_WAIT_CS_ANSWER);
+}
+
+static void answered(struct l2tp_session *s, const struct vpdn_ev_call *call)
+{
+	struct l2tp_group *g = s->tunnel->group;
+	struct l2tp_msg m;
+
+	g_free(s->ifname);
+	s->ifname = g_strdup(call->short_name ? call->short_name : call->channel);
+	s->carrier = vpdn_link_ref(call->link);
+	l2tp_session_make_link(s);
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Bind interface direction=1",
+		   s->ifname ? s->ifname : "");
+	if (vpdn_link_splice(s->carrier, s->link) < 0) {
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES, 0,
+				   "Cannot bind the call");
+		return;
+	}
+	l2tp_session_set_state(s, LAC_OC_ESTABLISHED);
+	l2tp_msg_init(&m, L2TP_MSG_OCCN);
+	l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+	m.tx_connect_speed = (call->bearer_kbps ? call->bearer_kbps : 64) * 1000;
+	l2tp_msg_set(&m, L2TP_AVP_RX_CONNECT_SPEED);
+	m.rx_connect_speed = m.tx_connect_speed;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	m.framing_type = call->async ? L2TP_FRAMING_ASYNC : L2TP_FRAMING_SYNC;
+	if (g && g->sequencing) {
+		l2tp_msg_set(&m, L2TP_AVP_SEQUENCING_REQUIRED);
+		s->seq = true;
+	}
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "L2TP: Send OCCN");
+	l2tp_session_send(s, &m);
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: bound to vpdn session",
+		   s->ifname ? s->ifname : "");
+	l2tp_call_free(s->call);
+	s->call = NULL;
+	l2tp_session_published_up(s);
+}
+
+struct dial_ctx {
+	struct l2tp_tunnel *tunnel;
+	uint16_t sid;
+};
+
+/* Completion of DIAL_REQUEST; may run inside vpdn_bus_request(). */
+static void dial_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct dial_ctx *dc = data;
+	struct l2tp_session *s = l2tp_session_get(dc->tunnel, dc->sid);
+	const struct vpdn_ev_call *call = reply;
+
+	g_free(dc);
+	if (!s)
+		return;
+	s->out_req = NULL;
+	if (status < 0 || !call || !call->link) {
+		int cause, result = l2tp_cdn_result_for(status < 0 ? status : -EIO, &cause);
+
+		SLOG(s, VPDN_DEBUG_L2X_ERRORS, "Dial-out failed: %s",
+		     cause ? vpdn_q931_cause_name(cause) : g_strerror(status < 0 ? -status : EIO));
+		/* Before OCRP (no dialer at all) the CDN replaces it. */
+		l2tp_session_close(s, true, result, 0, cause, cause ? NULL : "Dial-out failed");
+		return;
+	}
+	if (s->state == LAC_OC_IDLE)
+		send_ocrp(s);
+	answered(s, call);
+}
+
+static void input(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	switch (s->state) {
+	case LAC_OC_IDLE:
+	case LAC_OC_WAIT_CS_ANSWER:
+	case LAC_OC_ESTABLISHED:
+		break;
+	default:
+		SLOG(s, VPDN_DEBUG_L2X_ERRORS, "Bad state %d", s->state);
+		break;
+	}
+	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s not expected in state %s",
+	     l2tp_msg_type_name(m->message_type), state_name(s->state));
+	l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NONE, 0,
+			   "Message not expected in this state");
+}
+
+const struct l2tp_session_fsm l2tp_lac_oc_fsm = {
+	.state_name = state_name,
+	.state_short = state_short,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+};
+
+void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	struct l2tp_group *g = t->group;
+	struct vpdn_ev_dial ev = { .size = sizeof(ev) };
+	struct vpdn_request *req;
+	struct l2tp_session *s;
+	struct dial_ctx *dc;
+	char dialer[32], num[128];
+	uint16_t sid;
+
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: I OCRQ from %s tnl %u",
+		   t->tid, t->peer_name ? t->peer_name : "peer", t->peer_tid);
+	s = l2tp_session_new(t, L2TP_SESSION_LAC_OC);
+	s->peer_sid = m->assigned_session_id;
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "New session created");
+	s->call = g_new0(struct l2tp_call, 1);
+	s->call->number = g_strdup(l2tp_bytes_to_str(&m->called_number, num, sizeof(num)));
+	if (!g || !g->accept_dialout || g->dialer < 0) {
+		l2tp_session_close(s, true, L2TP_CDN_PERM_NO_FACILITIES, 0, 0,
+				   "No accept-dialout for this tunnel");
+		return;
+	}
+	if (g->session_limit && g->sessions > g->session_limit) {
+		l2tp_session_close(s, true, L2TP_CDN_TEMP_NO_FACILITIES, L2TP_ERR_NO_RESOURCES, 0,
+				   "Session limit reached");
+		return;
+	}
+	if (!num[0]) {
+		l2tp_session_close(s, true, L2TP_CDN_INVALID_DEST, 0, 0, "No called number");
+		return;
+	}
+	g_snprintf(dialer, sizeof(dialer), "Dialer%d", g->dialer);
+	ev.dialer = dialer;
+	ev.number = s->call->number;
+	ev.reason = "L2TP dial-out";
+	dc = g_new0(struct dial_ctx, 1);
+	dc->tunnel = t;
+	dc->sid = sid = s->sid;
+	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_DIAL_REQUEST, &ev, dial_done, dc);
+	/* dial_done may have run: the session may be gone or established. */
+	s = l2tp_session_get(t, sid);
+	if (!s)
+		return;
+	if (req)
+		s->out_req = req;
+	if (s->state == LAC_OC_IDLE)
+		send_ocrp(s);
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LNS outgoing call (RFC 2661 §7.5.1): a dialer profile with `dialer vpdn`
+ * asks (DIALOUT_REQUEST) for a call placed by a LAC.
+ *
+ *   idle -> wait-for-tunnel -> wait-reply (OCRQ sent)
+ *        -> wait-connect (OCRP received) -> established (OCCN received;
+ *           the request completes with the session link)
+ *   CDN or any failure: the request fails.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+enum lns_oc_state {
+	LNS_OC_IDLE,
+	LNS_OC_WAIT_TUNNEL,
+	LNS_OC_WAIT_REPLY,
+	LNS_OC_WAIT_CONNECT,
+	LNS_OC_ESTABLISHED,
+};
+
+#define SLOG(s, cat, fmt, ...)                                                          \
+	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
+		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
+		   (s)->sid, ##__VA_ARGS__)
+
+static const char *state_name(int st)
+{
+	switch (st) {
+	case LNS_OC_IDLE: return "idle";
+	case LNS_OC_WAIT_TUNNEL: return "wait-for-tunnel";
+	case LNS_OC_WAIT_REPLY: return "wait-reply";
+	case LNS_OC_WAIT_CONNECT: return "wait-connect";
+	case LNS_OC_ESTABLISHED: return "established";
+	default: return "unknown";
+	}
+}
+
+static const char *state_short(int st)
+{
+	return st == LNS_OC_ESTABLISHED ? "est" : state_name(st);
+}
+
+static bool waiting_tunnel(const struct l2tp_session *s)
+{
+	return s->state == LNS_OC_WAIT_TUNNEL;
+}
+
+static bool established(const struct l2tp_session *s)
+{
+	return s->state == LNS_OC_ESTABLISHED;
+}
+
+static void tunnel_up(struct l2tp_session *s)
+{
+	struct l2tp_call *c = s->call;
+	struct l2tp_msg m;
+
+	if (s->req && vpdn_request_cancelled(s->req)) {
+		s->req = NULL;
+		l2tp_session_close(s, false, L2TP_CDN_ADMIN, 0, 0, NULL);
+		return;
+	}
+	if (!s->tunnel->peer_bearer) {
+		/* OCRQ only to a LAC that said it can place calls. */
+		SLOG(s, VPDN_DEBUG_L2X_ERRORS, "Peer %s sent no Bearer Capabilities: cannot dial out",
+		     s->tunnel->peer_name ? s->tunnel->peer_name : "");
+		l2tp_session_close(s, false, L2TP_CDN_PERM_NO_FACILITIES, 0, 0, NULL);
+		return;
+	}
+	l2tp_msg_init(&m, L2TP_MSG_OCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = s->sid;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m.call_serial_number = s->serial;
+	l2tp_msg_set(&m, L2TP_AVP_MIN_BPS);
+	m.min_bps = c->min_bps ? c->min_bps : 64000;
+	l2tp_msg_set(&m, L2TP_AVP_MAX_BPS);
+	m.max_bps = c->max_bps ? c->max_bps : 64000;
+	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+	m.bearer_type = s->tunnel->peer_bearer_caps & L2TP_BEARER_DIGITAL ?
+		L2TP_BEARER_DIGITAL : L2TP_BEARER_ANALOG;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	m.framing_type = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
+	l2tp_msg_set_str(&m, L2TP_AVP_CALLED_NUMBER, c->number ? c->number : "");
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "L2TP: O OCRQ");
+	if (!c->number || !c->number[0] || l2tp_session_send(s, &m) < 0) {
+		l2tp_session_close(s, false, L2TP_CDN_INVALID_DEST, 0, 0, NULL);
+		return;
+	}
+	l2tp_session_set_state(s, LNS_OC_WAIT_REPLY);
+}
+
+static void got_occn(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct vpdn_ev_session ev;
+	struct vpdn_request *req;
+
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "I OCCN from %s tnl %u, cl %u",
+	     t->peer_name ? t->peer_name : "peer", t->peer_tid, s->peer_sid);
+	s->seq = l2tp_msg_has(m, L2TP_AVP_SEQUENCING_REQUIRED) || (t->group && t->group->sequencing);
+	l2tp_session_set_state(s, LNS_OC_ESTABLISHED);
+	l2tp_session_make_link(s);
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+		   "%s%sVPDN: Connection is up, start LCP negotiation now",
+		   s->ifname ? s->ifname : "", s->ifname ? " " : "");
+	req = s->req;
+	s->req = NULL;
+	l2tp_session_fill_event(s, &ev);
+	/* The dialer attaches PPP at end B of ev.link from its completion. */
+	if (req)
+		vpdn_request_complete(req, 0, &ev);
+	l2tp_session_published_up(s);
+}
+
+static void input(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	switch (s->state) {
+	case LNS_OC_WAIT_REPLY:
+		if (m->message_type == L2TP_MSG_OCRP) {
+			s->peer_sid = m->assigned_session_id;
+			SLOG(s, VPDN_DEBUG_L2X_EVENTS, "I OCRP from %s tnl %u, cl %u",
+			     s->tunnel->peer_name ? s->tunnel->peer_name : "peer",
+			     s->tunnel->peer_tid, s->peer_sid);
+			l2tp_session_set_state(s, LNS_OC_WAIT_CONNECT);
+			return;
+		}
+		break;
+	case LNS_OC_WAIT_CONNECT:
+		if (m->message_type == L2TP_MSG_OCCN) {
+			got_occn(s, m);
+			return;
+		}
+		break;
+	case LNS_OC_IDLE:
+	case LNS_OC_WAIT_TUNNEL:
+	case LNS_OC_ESTABLISHED:
+		break;
+	default:
+		SLOG(s, VPDN_DEBUG_L2X_ERRORS, "Bad state %d", s->state);
+		break;
+	}
+	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s not expected in state %s",
+	     l2tp_msg_type_name(m->message_type), state_name(s->state));
+	l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NONE, 0,
+			   "Message not expected in this state");
+}
+
+const struct l2tp_session_fsm l2tp_lns_oc_fsm = {
+	.state_name = state_name,
+	.state_short = state_short,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+};
+
+int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
+		      const struct vpdn_ev_dialout *d, struct vpdn_request *req)
+{
+	struct l2tp_tunnel *t;
+	struct l2tp_session *s;
+	struct l2tp_call *c;
+
+	if (!d->number || !d->number[0])
+		return -EINVAL;
+	if (g->session_limit && g->sessions >= g->session_limit)
+		return -EAGAIN;
+	t = l2tp_tunnel_for_group(l2tp, g, true, d->profile);
+	if (!t)
+		return -EHOSTUNREACH;
+	s = l2tp_session_new(t, L2TP_SESSION_LNS_OC);
+	s->req = req;
+	c = s->call = g_new0(struct l2tp_call, 1);
+	c->number = g_strdup(d->number);
+	c->profile = g_strdup(d->profile);
+	c->remote_name = g_strdup(d->remote_name);
+	c->min_bps = d->min_bps;
+	c->max_bps = d->max_bps;
+	c->pool = d->pool;
+	l2tp_session_set_state(s, LNS_OC_WAIT_TUNNEL);
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Create dialout session");
+	if (t->state == L2TP_TUNNEL_ESTABLISHED) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: SM State established",
+			   t->tid);
+		tunnel_up(s);
+	}
+	return 0;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UDP transport: one socket per local address (the `l2tp { listen }`
+ * addresses plus every vpdn-group's source-ip; the wildcard address when
+ * there is none) serves every tunnel. Receive with recvmmsg into reusable
+ * buffers (no allocation per datagram); what the engine sends while a
+ * batch is processed goes out with sendmmsg at the end of the batch.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "l2tp.h"
+
+#define BATCH 32
+#define DGRAM_MAX (L2TP_MAX_MSG + 64)
+
+struct l2tp_sock {
+	struct l2tp_transport *tr;
+	int fd;
+	struct sockaddr_storage addr;
+	guint watch;
+};
+
+struct tx_entry {
+	int fd;
+	struct sockaddr_storage peer;
+	size_t len;
+	uint8_t buf[DGRAM_MAX];
+};
+
+struct l2tp_transport {
+	struct l2tp *l2tp;
+	GPtrArray *socks;
+	bool batching;
+	unsigned ntx;
+	struct mmsghdr rx_msgs[BATCH];
+	struct iovec rx_iov[BATCH];
+	struct sockaddr_storage rx_addr[BATCH];
+	uint8_t rx_buf[BATCH][DGRAM_MAX];
+	struct tx_entry tx[BATCH];
+};
+
+static socklen_t ss_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static void flush_tx(struct l2tp_transport *tr)
+{
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	unsigned i = 0;
+
+	while (i < tr->ntx) {
+		unsigned n = 0, start = i;
+		int fd = tr->tx[i].fd, r;
+
+		while (i < tr->ntx && tr->tx[i].fd == fd) {
+			memset(&msgs[n], 0, sizeof(msgs[n]));
+			iov[n].iov_base = tr->tx[i].buf;
+			iov[n].iov_len = tr->tx[i].len;
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+			msgs[n].msg_hdr.msg_name = &tr->tx[i].peer;
+			msgs[n].msg_hdr.msg_namelen = ss_len(&tr->tx[i].peer);
+			n++;
+			i++;
+		}
+		for (unsigned done = 0; done < n;) {
+			r = sendmmsg(fd, msgs + done, n - done, 0);
+			if (r <= 0) {
+				vpdn_debug(tr->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+					   "L2TP: sendmmsg: %s (%u datagrams lost)",
+					   g_strerror(errno), n - done);
+				break;
+			}
+			done += r;
+		}
+		(void)start;
+	}
+	tr->ntx = 0;
+}
+
+static struct l2tp_sock *sock_for(struct l2tp_transport *tr, const struct sockaddr_storage *local)
+{
+	struct l2tp_sock *wild = NULL;
+
+	for (unsigned i = 0; i < tr->socks->len; i++) {
+		struct l2tp_sock *s = tr->socks->pdata[i];
+
+		if (l2tp_addr_same_host(&s->addr, local))
+			return s;
+		if (!wild && s->addr.ss_family == local->ss_family)
+			wild = s;
+	}
+	return wild;
+}
+
+int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len)
+{
+	struct l2tp_transport *tr = xctx;
+	struct l2tp_sock *s = sock_for(tr, local);
+
+	if (!s)
+		return -EADDRNOTAVAIL;
+	if (tr->batching && len <= DGRAM_MAX) {
+		struct tx_entry *e;
+
+		if (tr->ntx == BATCH)
+			flush_tx(tr);
+		e = &tr->tx[tr->ntx++];
+		e->fd = s->fd;
+		e->peer = *peer;
+		e->len = len;
+		memcpy(e->buf, buf, len);
+		return 0;
+	}
+	if (sendto(s->fd, buf, len, 0, (const struct sockaddr *)peer, ss_len(peer)) < 0) {
+		int e = errno;
+
+		vpdn_debug(tr->l2tp->log, VPDN_DEBUG_L2X_ERRORS, "L2TP: sendto: %s", g_strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct l2tp_sock *s = data;
+	struct l2tp_transport *tr = s->tr;
+	int n;
+
+	for (unsigned i = 0; i < BATCH; i++) {
+		tr->rx_iov[i].iov_base = tr->rx_buf[i];
+		tr->rx_iov[i].iov_len = DGRAM_MAX;
+		memset(&tr->rx_msgs[i].msg_hdr, 0, sizeof(tr->rx_msgs[i].msg_hdr));
+		tr->rx_msgs[i].msg_hdr.msg_iov = &tr->rx_iov[i];
+		tr->rx_msgs[i].msg_hdr.msg_iovlen = 1;
+		tr->rx_msgs[i].msg_hdr.msg_name = &tr->rx_addr[i];
+		tr->rx_msgs[i].msg_hdr.msg_namelen = sizeof(tr->rx_addr[i]);
+	}
+	n = recvmmsg(fd, tr->rx_msgs, BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return G_SOURCE_CONTINUE;
+	tr->batching = true;
+	for (int i = 0; i < n; i++)
+		l2tp_input(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i], tr->rx_msgs[i].msg_len);
+	tr->batching = false;
+	flush_tx(tr);
+	return G_SOURCE_CONTINUE;
+}
+
+static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *addr, char **error)
+{
+	struct l2tp_sock *s;
+	char text[64];
+	int fd, one = 1;
+
+	for (unsigned i = 0; i < tr->socks->len; i++)
+		if (l2tp_addr_same_host(&((struct l2tp_sock *)tr->socks->pdata[i])->addr, addr))
+			return 0;
+	l2tp_addr_text(addr, text, sizeof(text));
+	fd = socket(addr->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)addr, ss_len(addr)) < 0)
+		goto fail;
+	s = g_new0(struct l2tp_sock, 1);
+	s->tr = tr;
+	s->fd = fd;
+	s->addr = *addr;
+	s->watch = g_unix_fd_add(fd, G_IO_IN, on_readable, s);
+	g_ptr_array_add(tr->socks, s);
+	vpdn_info(tr->l2tp->log, "L2TP: listening on %s port %u", text, l2tp_addr_port(addr));
+	return 0;
+fail:
+	*error = g_strdup_printf("l2tp: cannot bind UDP %s port %u: %s", text, l2tp_addr_port(addr),
+				 g_strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -errno;
+}
+
+static void sock_free(gpointer p)
+{
+	struct l2tp_sock *s = p;
+
+	if (s->watch)
+		g_source_remove(s->watch);
+	close(s->fd);
+	g_free(s);
+}
+
+void l2tp_transport_free(struct l2tp_transport *tr)
+{
+	if (!tr)
+		return;
+	flush_tx(tr);
+	g_ptr_array_free(tr->socks, TRUE);
+	g_free(tr);
+}
+
+struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
+{
+	struct l2tp_transport *tr = g_new0(struct l2tp_transport, 1);
+	struct l2tp_config *c = l2tp->cfg;
+	struct l2tp_peer_addr pa;
+
+	tr->l2tp = l2tp;
+	tr->socks = g_ptr_array_new_with_free_func(sock_free);
+	for (char **a = c->listen; a && *a; a++) {
+		if (l2tp_parse_peer(*a, c->port, &pa) < 0 || open_sock(tr, &pa.addr, error) < 0)
+			goto fail;
+	}
+	for (unsigned i = 0; i < c->groups->len; i++) {
+		struct l2tp_group *g = c->groups->pdata[i];
+
+		if (g->has_source && open_sock(tr, &g->source, error) < 0)
+			goto fail;
+	}
+	if (tr->socks->len == 0) {
+		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
+		struct sockaddr_storage ss;
+
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, &any, sizeof(any));
+		if (open_sock(tr, &ss, error) < 0)
+			goto fail;
+	}
+	return tr;
+fail:
+	l2tp_transport_free(tr);
+	return NULL;
+}

@@ -1,0 +1,935 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The L2TP tunnel (control connection) state machine, RFC 2661 §7.2:
+ *
+ *   idle --SCCRQ sent--> wait-ctl-reply --SCCRP ok, SCCCN sent--> established
+ *   idle --SCCRQ rcvd, SCCRP sent--> wait-ctl-conn --SCCCN ok--> established
+ *   any --StopCCN sent/rcvd, failure--> closing (hold, then freed)
+ *
+ * Tunnel authentication both ways (Challenge / Challenge Response), hidden
+ * AVPs, tie breaker, terminate-from, version check, StopCCN result codes.
+ * Messages for sessions are handed to the session machines.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "l2tp.h"
+
+#define TLOG(t, cat, fmt, ...)                                                  \
+	vpdn_debug((t)->l2tp->log, (cat), "Tnl %u L2TP: " fmt, (t)->tid, ##__VA_ARGS__)
+
+#define FIRMWARE_REVISION 0x0100
+#define VENDOR_NAME "vpdnd"
+
+const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s)
+{
+	switch (s) {
+	case L2TP_TUNNEL_IDLE: return "idle";
+	case L2TP_TUNNEL_WAIT_CTL_REPLY: return "wait-ctl-reply";
+	case L2TP_TUNNEL_WAIT_CTL_CONN: return "wait-ctl-conn";
+	case L2TP_TUNNEL_ESTABLISHED: return "established";
+	case L2TP_TUNNEL_CLOSING: return "closing";
+	default: return "unknown";
+	}
+}
+
+const char *l2tp_tunnel_state_short(enum l2tp_tunnel_state s)
+{
+	return s == L2TP_TUNNEL_ESTABLISHED ? "est" : l2tp_tunnel_state_name(s);
+}
+
+bool l2tp_tunnel_usable(const struct l2tp_tunnel *t)
+{
+	return t->state != L2TP_TUNNEL_CLOSING;
+}
+
+const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t)
+{
+	if (t->group && t->group->local_name)
+		return t->group->local_name;
+	return vpdn_core_hostname(t->l2tp->core);
+}
+
+static const char *peer_label(const struct l2tp_tunnel *t)
+{
+	return t->peer_name ? t->peer_name : "peer";
+}
+
+static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
+{
+	if (t->state == st)
+		return;
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel state change from %s to %s",
+	     l2tp_tunnel_state_name(t->state), l2tp_tunnel_state_name(st));
+	t->state = st;
+	t->changed_ms = vpdn_timers_now(t->l2tp->tm);
+	l2tp_bus_changed(NULL, t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reliable delivery glue                                             */
+
+static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len);
+
+static int tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct l2tp_tunnel *t = ctx;
+
+	(*t->l2tp->cnt.ctrl_tx)++;
+	return t->l2tp->xmit(t->l2tp->xctx, &t->local, &t->peer, buf, len);
+}
+
+static void tunnel_hello(void *ctx)
+{
+	struct l2tp_tunnel *t = ctx;
+	struct l2tp_msg m;
+
+	if (t->state != L2TP_TUNNEL_ESTABLISHED)
+		return;
+	l2tp_msg_init(&m, L2TP_MSG_HELLO);
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O HELLO to %s", peer_label(t));
+	l2tp_tunnel_send(t, 0, &m);
+}
+
+static void failover(struct l2tp_tunnel *t);
+static void close_sessions(struct l2tp_tunnel *t);
+static void publish_down(struct l2tp_tunnel *t);
+
+static void tunnel_dead(void *ctx)
+{
+	struct l2tp_tunnel *t = ctx;
+
+	/* From the retransmission timer: we may free t here. */
+	if (t->state != L2TP_TUNNEL_CLOSING) {
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Control channel retransmit limit reached, "
+			   "clearing tunnel to %s", t->tid, peer_label(t));
+		t->result = L2TP_STOPCCN_GENERAL_ERROR;
+		t->error = L2TP_ERR_NO_CONTROL_CONNECTION;
+		if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+			failover(t);
+		close_sessions(t);
+		set_state(t, L2TP_TUNNEL_CLOSING);
+		publish_down(t);
+	}
+	l2tp_tunnel_free(t);
+}
+
+static void reap_fired(struct vpdn_timer *timer, void *data)
+{
+	l2tp_tunnel_free(data);
+}
+
+static void tunnel_drained(void *ctx)
+{
+	struct l2tp_tunnel *t = ctx;
+
+	/* Our StopCCN was acknowledged: nothing more to wait for. Freed from
+	 * the timer, never from inside the engine. */
+	if (t->state == L2TP_TUNNEL_CLOSING && t->stop_sent)
+		vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, 0);
+}
+
+static const struct l2tp_ctrl_ops tunnel_ctrl_ops = {
+	.xmit = tunnel_xmit,
+	.deliver = tunnel_deliver,
+	.hello = tunnel_hello,
+	.dead = tunnel_dead,
+	.drained = tunnel_drained,
+};
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                         */
+
+static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
+				      const struct sockaddr_storage *local,
+				      const struct sockaddr_storage *peer)
+{
+	struct l2tp_tunnel *t = g_new0(struct l2tp_tunnel, 1);
+	struct l2tp_ctrl_cfg cc;
+
+	t->l2tp = l2tp;
+	t->group = g;
+	t->local = *local;
+	t->peer = *peer;
+	t->tid = l2tp_alloc_id(l2tp, l2tp->tunnels);
+	l2tp_ctrl_cfg_default(&cc);
+	if (g) {
+		cc.rwin = g->rwin;
+		cc.retries = g->retries;
+		cc.rto_min_ms = g->rto_min_s * 1000;
+		cc.rto_max_ms = g->rto_max_s * 1000;
+		cc.hello_ms = g->hello_s * 1000;
+	}
+	l2tp_ctrl_init(&t->ctrl, l2tp->tm, &cc, &tunnel_ctrl_ops, t);
+	t->sessions = g_hash_table_new(NULL, NULL);
+	vpdn_timer_init(&t->reap_timer, reap_fired, t);
+	t->changed_ms = vpdn_timers_now(l2tp->tm);
+	g_hash_table_insert(l2tp->tunnels, GUINT_TO_POINTER(t->tid), t);
+	l2tp_bus_tunnel_add(t);
+	return t;
+}
+
+void l2tp_tunnel_free(struct l2tp_tunnel *t)
+{
+	close_sessions(t);
+	publish_down(t);
+	l2tp_bus_tunnel_remove(t);
+	g_hash_table_remove(t->l2tp->tunnels, GUINT_TO_POINTER(t->tid));
+	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
+	l2tp_ctrl_fini(&t->ctrl);
+	g_hash_table_destroy(t->sessions);
+	g_free(t->peer_name);
+	g_free(t);
+}
+
+static void close_sessions(struct l2tp_tunnel *t)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	/* Each close removes the session from the table: restart the walk. */
+	for (;;) {
+		g_hash_table_iter_init(&it, t->sessions);
+		if (!g_hash_table_iter_next(&it, NULL, &v))
+			break;
+		l2tp_session_tunnel_down(v);
+	}
+}
+
+static void publish_down(struct l2tp_tunnel *t)
+{
+	struct vpdn_ev_tunnel ev = { .size = sizeof(ev) };
+
+	if (!t->up_published)
+		return;
+	t->up_published = false;
+	ev.tunnel_id = t->tid;
+	ev.peer_tunnel_id = t->peer_tid;
+	ev.peer_name = t->peer_name;
+	ev.group = t->group ? t->group->name : NULL;
+	ev.peer = t->peer;
+	ev.result = t->result;
+	ev.error = t->error;
+	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_DOWN, &ev);
+}
+
+int l2tp_tunnel_send(struct l2tp_tunnel *t, uint16_t peer_sid, struct l2tp_msg *m)
+{
+	uint8_t buf[L2TP_MAX_MSG];
+	struct l2tp_encode_ctx ec = { .random = t->l2tp->random, .random_data = t->l2tp->random_data };
+	int len;
+
+	if (t->group && t->group->hidden && t->group->password) {
+		ec.secret = (const uint8_t *)t->group->password;
+		ec.secret_len = strlen(t->group->password);
+		for (unsigned a = 1; a < L2TP_AVP__COUNT; a++)
+			if (l2tp_msg_has(m, a) && l2tp_avp_hideable(a))
+				l2tp_msg_hide(m, a);
+	}
+	len = l2tp_control_encode(buf, sizeof(buf), t->peer_tid, peer_sid, 0, 0, m, &ec);
+	if (len < 0) {
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Cannot encode %s: %s", t->tid,
+			   l2tp_msg_type_name(m->message_type), g_strerror(-len));
+		return len;
+	}
+	return l2tp_ctrl_send(&t->ctrl, buf, len);
+}
+
+static void send_stopccn(struct l2tp_tunnel *t, int result, int error, const char *why)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_STOPCCN);
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	m.result.result = result;
+	if (error) {
+		m.result.has_error = true;
+		m.result.error = error;
+	}
+	if (why) {
+		m.result.has_error = true;
+		m.result.message.ptr = (const uint8_t *)why;
+		m.result.message.len = strlen(why);
+	}
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = t->tid;
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O StopCCN to %s tnlid %u, result %d (%s), error %d",
+	     peer_label(t), t->peer_tid, result, l2tp_result_text(L2TP_MSG_STOPCCN, result), error);
+	l2tp_tunnel_send(t, 0, &m);
+}
+
+void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *why)
+{
+	if (t->state == L2TP_TUNNEL_CLOSING)
+		return;
+	if (result != L2TP_STOPCCN_CLEAR)
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS, "Tnl %u L2TP: Clearing tunnel: %s",
+			   t->tid, why ? why : l2tp_result_text(L2TP_MSG_STOPCCN, result));
+	t->result = result;
+	t->error = error;
+	close_sessions(t);
+	t->stop_sent = true;
+	send_stopccn(t, result, error, why);
+	l2tp_ctrl_quiesce(&t->ctrl);
+	set_state(t, L2TP_TUNNEL_CLOSING);
+	publish_down(t);
+	/* Freed when the StopCCN is acked (drained) or after one full
+	 * retransmission cycle at the latest (dead, or this timer). */
+	vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, l2tp_ctrl_cycle_ms(&t->ctrl.cfg) + 1000);
+}
+
+/* The peer sent StopCCN: ack it, clear sessions, keep the state for one
+ * retransmission cycle so retransmitted StopCCNs are re-acked (§5.7). */
+static void stopccn_received(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	char text[128] = "";
+
+	if (m->result.message.len)
+		l2tp_bytes_to_str(&m->result.message, text, sizeof(text));
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "I StopCCN from %s tnl %u, result %u (%s), error %u%s%s",
+	     peer_label(t), t->peer_tid, m->result.result,
+	     l2tp_result_text(L2TP_MSG_STOPCCN, m->result.result), m->result.error,
+	     text[0] ? ", " : "", text);
+	l2tp_ctrl_flush_ack(&t->ctrl);
+	if (t->state == L2TP_TUNNEL_CLOSING)
+		return;
+	t->result = m->result.result;
+	t->error = m->result.error;
+	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+		failover(t);
+	close_sessions(t);
+	l2tp_ctrl_quiesce(&t->ctrl);
+	/* Nothing of ours is retransmitted any more. */
+	g_queue_clear_full(&t->ctrl.sent, g_free);
+	g_queue_clear_full(&t->ctrl.queued, g_free);
+	vpdn_timer_cancel(t->l2tp->tm, &t->ctrl.rtx_timer);
+	set_state(t, L2TP_TUNNEL_CLOSING);
+	publish_down(t);
+	vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, l2tp_ctrl_cycle_ms(&t->ctrl.cfg));
+}
+
+static void tunnel_up(struct l2tp_tunnel *t)
+{
+	struct vpdn_ev_tunnel ev = { .size = sizeof(ev) };
+	GPtrArray *wait;
+
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "SM State established");
+	l2tp_ctrl_start_hello(&t->ctrl);
+	(*t->l2tp->cnt.tunnels_up)++;
+	t->up_published = true;
+	ev.tunnel_id = t->tid;
+	ev.peer_tunnel_id = t->peer_tid;
+	ev.peer_name = t->peer_name;
+	ev.group = t->group ? t->group->name : NULL;
+	ev.peer = t->peer;
+	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_UP, &ev);
+	/* Sessions waiting for the tunnel go on. Each may close itself:
+	 * walk a snapshot of IDs. */
+	wait = g_ptr_array_new();
+	{
+		GHashTableIter it;
+		gpointer k;
+
+		g_hash_table_iter_init(&it, t->sessions);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			g_ptr_array_add(wait, k);
+	}
+	for (unsigned i = 0; i < wait->len; i++) {
+		struct l2tp_session *s = l2tp_session_get(t, GPOINTER_TO_UINT(wait->pdata[i]));
+
+		if (s && t->state == L2TP_TUNNEL_ESTABLISHED)
+			l2tp_session_tunnel_up(s);
+	}
+	g_ptr_array_free(wait, TRUE);
+}
+
+/* Sessions waiting on a tunnel that could not be set up move to a tunnel
+ * to the next initiate-to address (priority order), if any is left. */
+static void failover(struct l2tp_tunnel *t)
+{
+	struct l2tp_group *g = t->group;
+	uint32_t tried = t->tried | (1u << t->addr_index);
+	struct l2tp_tunnel *nt = NULL;
+	GHashTableIter it;
+	gpointer v;
+	unsigned next;
+
+	if (!g || g_hash_table_size(t->sessions) == 0)
+		return;
+	for (next = 0; next < g->n_initiate; next++)
+		if (!(tried & (1u << next)))
+			break;
+	if (next >= g->n_initiate)
+		return;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+		   "VPDN/%s: %s did not answer, fail over to %s, priority %d", g->name,
+		   g->initiate_to[t->addr_index].text, g->initiate_to[next].text,
+		   g->initiate_to[next].priority);
+	for (;;) {
+		bool moved = false;
+
+		g_hash_table_iter_init(&it, t->sessions);
+		while (g_hash_table_iter_next(&it, NULL, &v)) {
+			struct l2tp_session *s = v;
+
+			if (s->kind != L2TP_SESSION_LAC_IC && s->kind != L2TP_SESSION_LNS_OC)
+				continue;
+			if (!nt)
+				nt = l2tp_tunnel_initiate(t->l2tp, g, next, tried);
+			if (!nt)
+				return;
+			l2tp_session_move(s, nt);
+			moved = true;
+			break;
+		}
+		if (!moved)
+			break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Initiator side                                                     */
+
+static void set_common_avps(struct l2tp_tunnel *t, struct l2tp_msg *m)
+{
+	const char *host = l2tp_tunnel_local_name(t);
+
+	l2tp_msg_set(m, L2TP_AVP_PROTOCOL_VERSION);
+	m->protocol_version.version = 1;
+	m->protocol_version.revision = 0;
+	l2tp_msg_set(m, L2TP_AVP_FRAMING_CAPS);
+	m->framing_caps = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
+	if (t->group && t->group->accept_dialout) {
+		/* We can place calls: the peer may send OCRQ. */
+		l2tp_msg_set(m, L2TP_AVP_BEARER_CAPS);
+		m->bearer_caps = L2TP_BEARER_DIGITAL | L2TP_BEARER_ANALOG;
+	}
+	l2tp_msg_set(m, L2TP_AVP_FIRMWARE_REVISION);
+	m->firmware_revision = FIRMWARE_REVISION;
+	l2tp_msg_set_str(m, L2TP_AVP_HOST_NAME, host);
+	l2tp_msg_set_str(m, L2TP_AVP_VENDOR_NAME, VENDOR_NAME);
+	l2tp_msg_set(m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m->assigned_tunnel_id = t->tid;
+	l2tp_msg_set(m, L2TP_AVP_RECEIVE_WINDOW_SIZE);
+	m->receive_window_size = t->ctrl.cfg.rwin;
+	if (t->group && t->group->tunnel_auth && t->group->password) {
+		t->l2tp->random(t->challenge, sizeof(t->challenge), t->l2tp->random_data);
+		t->challenged = true;
+		l2tp_msg_set_bytes(m, L2TP_AVP_CHALLENGE, t->challenge, sizeof(t->challenge));
+	}
+}
+
+static int local_for_group(struct l2tp *l2tp, struct l2tp_group *g, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (g->has_source) {
+		*ss = g->source;
+	} else if (l2tp->cfg->listen && l2tp->cfg->listen[0]) {
+		struct l2tp_peer_addr pa;
+
+		if (l2tp_parse_peer(l2tp->cfg->listen[0], l2tp->cfg->port, &pa) < 0)
+			return -EINVAL;
+		*ss = pa.addr;
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = g->initiate_to[0].addr.ss_family;
+		if (in->sin_family == AF_INET6)
+			((struct sockaddr_in6 *)ss)->sin6_port = htons(l2tp->cfg->port);
+		else
+			in->sin_port = htons(l2tp->cfg->port);
+	}
+	/* The source port is always ours. */
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(l2tp->cfg->port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(l2tp->cfg->port);
+	return 0;
+}
+
+struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g,
+					 unsigned idx, uint32_t tried)
+{
+	struct sockaddr_storage local;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+
+	if (idx >= g->n_initiate || local_for_group(l2tp, g, &local) < 0)
+		return NULL;
+	t = tunnel_new(l2tp, g, &local, &g->initiate_to[idx].addr);
+	t->initiator = true;
+	t->addr_index = idx;
+	t->tried = tried;
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "SM State idle");
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	set_common_avps(t, &m);
+	l2tp_msg_set(&m, L2TP_AVP_TIE_BREAKER);
+	l2tp->random(t->tie_breaker, sizeof(t->tie_breaker), l2tp->random_data);
+	memcpy(m.tie_breaker, t->tie_breaker, 8);
+	t->has_tie_breaker = true;
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCRQ");
+	if (l2tp_tunnel_send(t, 0, &m) < 0) {
+		l2tp_tunnel_free(t);
+		return NULL;
+	}
+	set_state(t, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "SM State wait-ctl-reply");
+	return t;
+}
+
+static bool check_version(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	if (m->protocol_version.version == 1 && m->protocol_version.revision == 0)
+		return true;
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_BAD_VERSION, 0, "Protocol version not supported");
+	return false;
+}
+
+static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len)
+{
+	if (!t->group || !t->group->password) {
+		*len = 0;
+		return NULL;
+	}
+	*len = strlen(t->group->password);
+	return (const uint8_t *)t->group->password;
+}
+
+/* Verify the peer's Challenge Response to our challenge (type: the
+ * message it came in). */
+static bool check_response(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint8_t type)
+{
+	uint8_t want[16];
+	size_t slen;
+	const uint8_t *secret = secret_of(t, &slen);
+
+	if (!l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE)) {
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: No Challenge Response from %s", t->tid, peer_label(t));
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "No challenge response");
+		return false;
+	}
+	l2tp_challenge_response(type, secret, slen, t->challenge, sizeof(t->challenge), want);
+	if (!l2tp_ct_equal(want, m->challenge_response, 16)) {
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Tunnel Authentication failed for %s", t->tid, peer_label(t));
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "Tunnel authentication failed");
+		return false;
+	}
+	return true;
+}
+
+static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	char host[256];
+	struct l2tp_msg out;
+	bool auth = false;
+
+	l2tp_bytes_to_str(&m->host_name, host, sizeof(host));
+	g_free(t->peer_name);
+	t->peer_name = g_strdup(host);
+	t->peer_tid = m->assigned_tunnel_id;
+	l2tp_ctrl_set_peer(&t->ctrl, t->peer_tid,
+			   l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ? m->receive_window_size : 0);
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "I SCCRP from %s", host);
+	if (!check_version(t, m))
+		return;
+	if (t->group->terminate_from && strcmp(t->group->terminate_from, host) != 0) {
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Remote name %s does not match terminate-from %s",
+			   t->tid, host, t->group->terminate_from);
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "Host name not authorized");
+		return;
+	}
+	t->peer_bearer = l2tp_msg_has(m, L2TP_AVP_BEARER_CAPS) && m->bearer_caps;
+	t->peer_bearer_caps = m->bearer_caps;
+	t->peer_framing_caps = m->framing_caps;
+	l2tp_msg_init(&out, L2TP_MSG_SCCCN);
+	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE)) {
+		size_t slen;
+		const uint8_t *secret = secret_of(t, &slen);
+
+		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a challenge from remote peer, %s", host);
+		if (!secret) {
+			vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+				   "Tnl %u L2TP: Challenged by %s but no tunnel-password", t->tid,
+				   host);
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "No shared secret");
+			return;
+		}
+		l2tp_challenge_response(L2TP_MSG_SCCCN, secret, slen, m->challenge.ptr,
+					m->challenge.len, out.challenge_response);
+		l2tp_msg_set(&out, L2TP_AVP_CHALLENGE_RESPONSE);
+		auth = true;
+	}
+	if (t->challenged) {
+		if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE))
+			TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a response from remote peer, %s", host);
+		if (!check_response(t, m, L2TP_MSG_SCCRP))
+			return;
+		auth = true;
+	}
+	if (auth)
+		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel Authentication success");
+	set_state(t, L2TP_TUNNEL_ESTABLISHED);
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCCN to %s tnlid %u", host, t->peer_tid);
+	l2tp_tunnel_send(t, 0, &out);
+	tunnel_up(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Responder side                                                     */
+
+static struct l2tp_group *group_for_host(struct l2tp *l2tp, const char *host)
+{
+	struct l2tp_group *any = NULL;
+
+	for (unsigned i = 0; i < l2tp->cfg->groups->len; i++) {
+		struct l2tp_group *g = l2tp->cfg->groups->pdata[i];
+
+		if (!g->accept_dialin && !g->accept_dialout && !g->request_dialout &&
+		    !g->request_dialin)
+			continue;
+		if (g->terminate_from && strcmp(g->terminate_from, host) == 0)
+			return g;
+		if (!g->terminate_from && !any && (g->accept_dialin || g->accept_dialout))
+			any = g;
+	}
+	return any;
+}
+
+static void got_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	struct l2tp *l2tp = t->l2tp;
+	struct l2tp_msg out;
+	char addr[64];
+
+	l2tp_addr_text(&t->peer, addr, sizeof(addr));
+	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE))
+		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a challenge in SCCRQ, %s", peer_label(t));
+	if (!check_version(t, m))
+		return;
+	if (!l2tp->cfg->enable) {
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "VPDN is not enabled");
+		return;
+	}
+	if (!t->group) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: No vpdn-group accepts tunnels from %s (%s)", t->tid,
+			   peer_label(t), addr);
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "Host name not authorized");
+		return;
+	}
+	l2tp_msg_init(&out, L2TP_MSG_SCCRP);
+	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE)) {
+		size_t slen;
+		const uint8_t *secret = secret_of(t, &slen);
+
+		if (!secret) {
+			vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+				   "Tnl %u L2TP: Challenged by %s but no tunnel-password", t->tid,
+				   peer_label(t));
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "No shared secret");
+			return;
+		}
+		l2tp_challenge_response(L2TP_MSG_SCCRP, secret, slen, m->challenge.ptr,
+					m->challenge.len, out.challenge_response);
+		l2tp_msg_set(&out, L2TP_AVP_CHALLENGE_RESPONSE);
+	} else if (t->group->tunnel_auth && t->group->password) {
+		/* We challenge it back below; that it did not challenge us
+		 * is its choice. */
+	}
+	t->peer_bearer = l2tp_msg_has(m, L2TP_AVP_BEARER_CAPS) && m->bearer_caps;
+	t->peer_bearer_caps = m->bearer_caps;
+	t->peer_framing_caps = m->framing_caps;
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "New tunnel created for remote %s, address %s",
+	     peer_label(t), addr);
+	set_common_avps(t, &out);
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCRP to %s tnlid %u", peer_label(t), t->peer_tid);
+	l2tp_tunnel_send(t, 0, &out);
+	set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
+}
+
+static void got_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "I SCCCN from %s tnl %u", peer_label(t), t->peer_tid);
+	if (t->challenged) {
+		if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE_RESPONSE))
+			TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a Challenge Response in SCCCN from %s",
+			     peer_label(t));
+		if (!check_response(t, m, L2TP_MSG_SCCCN))
+			return;
+		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel Authentication success");
+	}
+	set_state(t, L2TP_TUNNEL_ESTABLISHED);
+	tunnel_up(t);
+}
+
+/* Tie breaker (§4.4.3 AVP 5): an SCCRQ from a peer we are ourselves
+ * opening a tunnel to. Returns true if the incoming SCCRQ is to be
+ * processed (we lost), false to drop it. */
+static bool tie_break(struct l2tp *l2tp, const struct sockaddr_storage *peer,
+		      const struct l2tp_msg *m, struct l2tp_tunnel **adopt_from)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	*adopt_from = NULL;
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *mine = v;
+		int c;
+
+		if (!mine->initiator || mine->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
+		    !mine->has_tie_breaker || !l2tp_addr_same_host(&mine->peer, peer))
+			continue;
+		if (!l2tp_msg_has(m, L2TP_AVP_TIE_BREAKER)) {
+			TLOG(mine, VPDN_DEBUG_L2X_EVENTS,
+			     "Tie breaker: peer sent none, we win; SCCRQ dropped");
+			return false;
+		}
+		c = memcmp(mine->tie_breaker, m->tie_breaker, 8);
+		if (c < 0) {
+			TLOG(mine, VPDN_DEBUG_L2X_EVENTS, "Tie breaker: we win; SCCRQ dropped");
+			return false;
+		}
+		if (c == 0) {
+			TLOG(mine, VPDN_DEBUG_L2X_EVENTS, "Tie breaker: equal values, both drop");
+			l2tp_tunnel_free(mine);
+			return false;
+		}
+		TLOG(mine, VPDN_DEBUG_L2X_EVENTS, "Tie breaker: peer wins; dropping our SCCRQ");
+		*adopt_from = mine;
+		return true;
+	}
+	return true;
+}
+
+void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer, const struct l2tp_header *h,
+			const struct l2tp_msg *m, const uint8_t *buf, size_t len)
+{
+	struct l2tp_tunnel *t, *loser = NULL;
+	char host[256];
+
+	l2tp_bytes_to_str(&m->host_name, host, sizeof(host));
+	vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS, "L2TP: I SCCRQ from %s tnl %u", host,
+		   m->assigned_tunnel_id);
+	if (!tie_break(l2tp, peer, m, &loser))
+		return;
+	t = tunnel_new(l2tp, group_for_host(l2tp, host), local, peer);
+	t->peer_name = g_strdup(host);
+	t->peer_tid = m->assigned_tunnel_id;
+	l2tp_ctrl_set_peer(&t->ctrl, t->peer_tid,
+			   l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ? m->receive_window_size : 0);
+	if (loser) {
+		/* Our own attempt lost: its waiting sessions use this tunnel. */
+		GHashTableIter it;
+		gpointer v;
+
+		for (;;) {
+			g_hash_table_iter_init(&it, loser->sessions);
+			if (!g_hash_table_iter_next(&it, NULL, &v))
+				break;
+			l2tp_session_move(v, t);
+		}
+		l2tp_tunnel_free(loser);
+	}
+	/* Through the reliable-delivery engine like every other message:
+	 * it is acknowledged and delivered to tunnel_deliver(). */
+	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
+	if (t->state == L2TP_TUNNEL_IDLE && !vpdn_timer_armed(&t->reap_timer))
+		l2tp_tunnel_free(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Input                                                              */
+
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+		       const struct l2tp_header *h, const uint8_t *buf, size_t len)
+{
+	if (!l2tp_addr_same_host(&t->peer, peer)) {
+		(*t->l2tp->cnt.malformed)++;
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Control message from a foreign address dropped", t->tid);
+		return;
+	}
+	/* The responder may answer from another port; then it stays. */
+	if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+		t->peer = *peer;
+	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, l2tp_header_is_zlb(h), buf, len);
+}
+
+static void fsm_error(struct l2tp_tunnel *t, unsigned type)
+{
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: %s not expected in state %s", t->tid, l2tp_msg_type_name(type),
+		   l2tp_tunnel_state_name(t->state));
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_FSM_ERROR, 0, "Message not expected in this state");
+}
+
+static void session_error(struct l2tp_tunnel *t, uint16_t sid, int error, const char *why)
+{
+	struct l2tp_session *s = l2tp_session_get(t, sid);
+
+	if (s)
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
+}
+
+static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	struct vpdn_ev_accm ev = { .size = sizeof(ev) };
+
+	ev.link = s->carrier ? s->carrier : s->link;
+	ev.send_accm = m->accm.send;
+	ev.recv_accm = m->accm.recv;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+		   "Tnl/Cl %u/%u L2TP: I SLI, send ACCM 0x%08X, receive ACCM 0x%08X", t->tid,
+		   s->sid, ev.send_accm, ev.recv_accm);
+	if (ev.link)
+		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
+}
+
+static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct l2tp_tunnel *t = ctx;
+	struct l2tp *l2tp = t->l2tp;
+	struct l2tp_decode_ctx dc;
+	struct l2tp_header h;
+	struct l2tp_msg m;
+	struct l2tp_session *s;
+	size_t slen;
+	const uint8_t *secret = secret_of(t, &slen);
+	unsigned missing;
+	int r;
+
+	(*l2tp->cnt.ctrl_rx)++;
+	l2tp_decode_ctx_init(&dc, secret, slen);
+	r = l2tp_datagram_decode(buf, len, &h, &m, &dc);
+	if (r == -ENOMSG)
+		return; /* unknown message without M: acked, ignored */
+	if (r < 0) {
+		int err = dc.err.l2tp_error ? dc.err.l2tp_error : L2TP_ERR_BAD_LENGTH;
+
+		(*l2tp->cnt.malformed)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Bad control message (%s), AVP %u: %s", t->tid,
+			   dc.err.what ? dc.err.what : "malformed", dc.err.type, g_strerror(-r));
+		if (r == -ENOTSUP)
+			err = L2TP_ERR_UNKNOWN_MANDATORY_AVP;
+		if (t->state == L2TP_TUNNEL_CLOSING)
+			return;
+		if (h.session_id && l2tp_session_get(t, h.session_id))
+			session_error(t, h.session_id, err, dc.err.what);
+		else
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, err,
+					 dc.err.what ? dc.err.what : "Malformed message");
+		return;
+	}
+	if (t->state == L2TP_TUNNEL_CLOSING) {
+		if (m.message_type == L2TP_MSG_STOPCCN)
+			stopccn_received(t, &m);
+		return;
+	}
+	if (l2tp_msg_check_mandatory(&m, &missing) < 0) {
+		(*l2tp->cnt.malformed)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: %s without mandatory AVP %s", t->tid,
+			   l2tp_msg_type_name(m.message_type), l2tp_avp_name(missing));
+		if (m.message_type == L2TP_MSG_STOPCCN) {
+			stopccn_received(t, &m);
+		} else if (h.session_id && l2tp_session_get(t, h.session_id)) {
+			session_error(t, h.session_id, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
+		} else {
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
+					 "Missing mandatory AVP");
+		}
+		return;
+	}
+	vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_PACKETS,
+		   "Tnl %u L2TP: Parse %s, Ns %u, Nr %u, session %u, %zu octets", t->tid,
+		   l2tp_msg_type_name(m.message_type), h.ns, h.nr, h.session_id, len);
+
+	switch (m.message_type) {
+	case L2TP_MSG_SCCRQ:
+		if (t->state == L2TP_TUNNEL_IDLE && !t->initiator)
+			got_sccrq(t, &m);
+		else
+			fsm_error(t, m.message_type);
+		break;
+	case L2TP_MSG_SCCRP:
+		if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+			got_sccrp(t, &m);
+		else
+			fsm_error(t, m.message_type);
+		break;
+	case L2TP_MSG_SCCCN:
+		if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN)
+			got_scccn(t, &m);
+		else
+			fsm_error(t, m.message_type);
+		break;
+	case L2TP_MSG_STOPCCN:
+		stopccn_received(t, &m);
+		break;
+	case L2TP_MSG_HELLO:
+		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "I HELLO from %s", peer_label(t));
+		break;
+	case L2TP_MSG_ICRQ:
+	case L2TP_MSG_OCRQ:
+		if (t->state != L2TP_TUNNEL_ESTABLISHED) {
+			fsm_error(t, m.message_type);
+			break;
+		}
+		if (m.message_type == L2TP_MSG_ICRQ)
+			l2tp_lns_ic_accept(t, &m);
+		else
+			l2tp_lac_oc_accept(t, &m);
+		break;
+	case L2TP_MSG_ICRP:
+	case L2TP_MSG_ICCN:
+	case L2TP_MSG_OCRP:
+	case L2TP_MSG_OCCN:
+	case L2TP_MSG_CDN:
+	case L2TP_MSG_WEN:
+	case L2TP_MSG_SLI:
+		if (t->state != L2TP_TUNNEL_ESTABLISHED) {
+			fsm_error(t, m.message_type);
+			break;
+		}
+		s = l2tp_session_get(t, h.session_id);
+		if (!s) {
+			(*l2tp->cnt.no_session)++;
+			vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+				   "Tnl %u L2TP: %s for unknown session %u ignored", t->tid,
+				   l2tp_msg_type_name(m.message_type), h.session_id);
+			break;
+		}
+		if (m.message_type == L2TP_MSG_WEN) {
+			t->wen_count++;
+			(*l2tp->cnt.wen)++;
+			vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+				   "Tnl/Cl %u/%u L2TP: I WEN, CRC %u, framing %u, overruns %u/%u, "
+				   "timeouts %u, alignment %u", t->tid, s->sid, m.call_errors.crc,
+				   m.call_errors.framing, m.call_errors.hardware_overruns,
+				   m.call_errors.buffer_overruns, m.call_errors.timeout,
+				   m.call_errors.alignment);
+			s->errors += m.call_errors.crc + m.call_errors.framing;
+			break;
+		}
+		if (m.message_type == L2TP_MSG_SLI) {
+			got_sli(t, s, &m);
+			break;
+		}
+		l2tp_session_input(s, &m);
+		break;
+	default:
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: Unexpected message type %u", t->tid, m.message_type);
+		l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_OUT_OF_RANGE,
+				 "Unexpected message type");
+		break;
+	}
+}
