@@ -18,6 +18,8 @@ ko "no command is a usage error" 2 "$VPDNCTL"
 ko "unknown command is a usage error" 2 "$VPDNCTL" frobnicate the node
 contains "unknown command is named" "$ERR" "frobnicate"
 ko "show vpdn takes no argument" 2 "$VPDNCTL" show vpdn please
+ko "an incomplete command is a usage error" 2 "$VPDNCTL" show
+contains "and lists what may follow" "$ERR" "show vpdn tunnel"
 ko "unreachable bus: exit 3" 3 "$VPDNCTL" --bus "unix:path=$T/nonexistent" show version
 
 start_bus

@@ -246,6 +246,18 @@ static int command_match(const struct vpdnctl_command *cmd, int argc, char **arg
 	return n;
 }
 
+/* Are all of argv the first words of cmd (with words left over)? */
+static bool command_starts_with(const struct vpdnctl_command *cmd, int argc, char **argv)
+{
+	char **words = g_strsplit(cmd->words, " ", -1);
+	bool exact, yes = (int)g_strv_length(words) > argc;
+
+	for (int i = 0; yes && i < argc; i++)
+		yes = word_matches(argv[i], words[i], &exact);
+	g_strfreev(words);
+	return yes;
+}
+
 static bool args_fit(const struct vpdnctl_command *cmd, int nargs)
 {
 	return nargs >= cmd->min_args && (cmd->max_args < 0 || nargs <= cmd->max_args);
@@ -290,7 +302,10 @@ static int find_command(int argc, char **argv, const struct vpdnctl_command **re
 		return VPDNCTL_OK;
 	}
 	if (best) {
-		fprintf(stderr, "vpdnctl: ambiguous command '%s'; see 'vpdnctl help'\n", argv[0]);
+		char *line = g_strjoinv(" ", argv);
+
+		fprintf(stderr, "vpdnctl: ambiguous command '%s'; see 'vpdnctl help'\n", line);
+		g_free(line);
 		return VPDNCTL_USAGE;
 	}
 	if (best_usage) {
@@ -300,8 +315,21 @@ static int find_command(int argc, char **argv, const struct vpdnctl_command **re
 	}
 	{
 		char *line = g_strjoinv(" ", argv);
+		GString *more = g_string_new(NULL);
 
-		fprintf(stderr, "vpdnctl: unknown command '%s'; see 'vpdnctl help'\n", line);
+		/* "show": list what can follow. */
+		for (const struct vpdnctl_command *const *t = command_tables; *t; t++)
+			for (const struct vpdnctl_command *cmd = *t; cmd->words; cmd++)
+				if (command_starts_with(cmd, argc, argv))
+					g_string_append_printf(more, "\n  %s%s%s", cmd->words,
+							       cmd->args ? " " : "",
+							       cmd->args ? cmd->args : "");
+		if (more->len)
+			fprintf(stderr, "vpdnctl: incomplete command '%s'; one of:%s\n", line,
+				more->str);
+		else
+			fprintf(stderr, "vpdnctl: unknown command '%s'; see 'vpdnctl help'\n", line);
+		g_string_free(more, TRUE);
 		g_free(line);
 	}
 	return VPDNCTL_USAGE;
