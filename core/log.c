@@ -126,9 +126,9 @@ void vpdn_log_set_timestamps(struct vpdn_log *log, bool on)
 
 void vpdn_log_set_debug(struct vpdn_log *log, enum vpdn_debug cat, bool on)
 {
-	uint32_t bits = cat == VPDN_DEBUG__COUNT ? (1u << VPDN_DEBUG__COUNT) - 1 : 1u << cat;
 	if ((unsigned)cat > VPDN_DEBUG__COUNT)
 		return;
+	uint32_t bits = cat == VPDN_DEBUG__COUNT ? (1u << VPDN_DEBUG__COUNT) - 1 : 1u << cat;
 	if (on)
 		log->debug_mask |= bits;
 	else
@@ -142,7 +142,7 @@ bool vpdn_log_get_debug(const struct vpdn_log *log, enum vpdn_debug cat)
 
 bool vpdn_log_debug_on(const struct vpdn_log *log, enum vpdn_debug cat)
 {
-	return log && (log->debug_mask & (1u << cat));
+	return log && (unsigned)cat < VPDN_DEBUG__COUNT && (log->debug_mask & (1u << cat));
 }
 
 uint32_t vpdn_log_debug_mask(const struct vpdn_log *log)
