@@ -60,4 +60,38 @@ check "nothing active" [ "$OUT" = "% No active L2TP tunnels
 grep -q "cleared tunnel 45029" "$T/fake.log"
 check "ClearTunnel received the tunnel id as q" [ $? -eq 0 ]
 
+# --- the real l2tp module, when built: same contract, nothing active ---------
+if [ -f "$VPDND_BUILD_ROOT/modules/l2tp/l2tp.so" ]; then
+	PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	write_config real.conf <<EOF
+hostname = "REAL"
+modules = {"l2tp"}
+l2tp { listen = {"127.0.0.1"} port = $PORT }
+EOF
+	if start_node REAL "$T/real.conf"; then
+		_pass "vpdnd with the l2tp module starts"
+		ok "show modules lists l2tp" "$VPDNCTL" -n REAL show modules
+		contains "l2tp is loaded" "$OUT" "l2tp"
+		ok "show vpdn on an idle l2tp node" "$VPDNCTL" -n REAL show vpdn
+		check "no tunnels" [ "$OUT" = "% No active L2TP tunnels
+% No active L2F tunnels" ]
+		ok "show vpdn --json on an idle l2tp node" "$VPDNCTL" -n REAL --json show vpdn
+		check "empty lists" [ "$OUT" = '{"tunnels":[],"sessions":[]}' ]
+		ko "clear vpdn tunnel l2tp of an unknown tunnel" 1 "$VPDNCTL" -n REAL clear vpdn tunnel l2tp 7
+		contains "the module's reason" "$ERR" "No tunnel 7"
+		ko "clear vpdn session of an unknown session" 1 "$VPDNCTL" -n REAL clear vpdn session 9
+		contains "the module's reason" "$ERR" "No session 9"
+		ok "the module object is listed by the ObjectManager" busctl --address="$BUS" call \
+			org.vpdnd.Node.REAL /org/vpdnd org.freedesktop.DBus.ObjectManager GetManagedObjects
+		contains "/org/vpdnd/module/l2tp with org.vpdnd.L2tp1" "$OUT" '"org.vpdnd.L2tp1"'
+		ok "shutdown of the l2tp node" "$VPDNCTL" -n REAL shutdown
+		wait_node_exit REAL 10
+		check "the l2tp node exits 0" [ $? -eq 0 ]
+	else
+		_fail "vpdnd with the l2tp module starts"
+	fi
+else
+	echo "# l2tp module not built: real-module checks not run"
+fi
+
 finish
