@@ -52,10 +52,10 @@ static cfg_opt_t request_dialout_opts[] = {
 };
 
 static cfg_opt_t group_opts[] = {
-	CFG_SEC("request-dialin", request_dialin_opts, CFGF_NONE),
-	CFG_SEC("accept-dialout", accept_dialout_opts, CFGF_NONE),
-	CFG_SEC("accept-dialin", accept_dialin_opts, CFGF_NONE),
-	CFG_SEC("request-dialout", request_dialout_opts, CFGF_NONE),
+	CFG_SEC("request-dialin", request_dialin_opts, CFGF_NODEFAULT),
+	CFG_SEC("accept-dialout", accept_dialout_opts, CFGF_NODEFAULT),
+	CFG_SEC("accept-dialin", accept_dialin_opts, CFGF_NODEFAULT),
+	CFG_SEC("request-dialout", request_dialout_opts, CFGF_NODEFAULT),
 	CFG_STR("terminate-from", NULL, CFGF_NONE),
 	CFG_STR_LIST("initiate-to", NULL, CFGF_NONE),
 	CFG_STR("local-name", NULL, CFGF_NONE),
@@ -86,9 +86,9 @@ static cfg_opt_t l2tp_opts[] = {
 };
 
 cfg_opt_t l2tp_cfg_options[] = {
-	CFG_SEC("vpdn", vpdn_opts, CFGF_NONE),
+	CFG_SEC("vpdn", vpdn_opts, CFGF_NODEFAULT),
 	CFG_SEC("vpdn-group", group_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
-	CFG_SEC("l2tp", l2tp_opts, CFGF_NONE),
+	CFG_SEC("l2tp", l2tp_opts, CFGF_NODEFAULT),
 	CFG_END()
 };
 
