@@ -275,8 +275,9 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 		s->up_published = false;
 		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause);
 	}
-	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",
-	     l2tp_session_state_name(s));
+	if (s->state != 0) /* every call type's idle is 0 */
+		SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",
+		     l2tp_session_state_name(s));
 	session_free(s);
 }
 

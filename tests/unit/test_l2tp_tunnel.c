@@ -1,0 +1,1174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Two L2TP engines back to back over a fake transport (a queue of
+ * datagrams), on one test core with a fake clock: tunnels with
+ * authentication and hidden AVPs, sessions both ways, CDN paths, StopCCN
+ * result codes, tie breaker, failover, hold state.
+ *
+ * The test plays the other modules on the bus: it publishes
+ * FORWARD_REQUEST (LAC PPP) and DIALOUT_REQUEST (LNS dialer), claims
+ * SESSION_INCOMING (LNS PPP) and DIAL_REQUEST (LAC dialer).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "l2tp.h"
+#include "vpdn_test.h"
+
+#define SECRET "l2tptunnel"
+#define MAXREC 256
+
+/* ------------------------------------------------------------------ */
+/* Fake network                                                       */
+
+struct dgram {
+	struct l2tp *to;
+	struct sockaddr_storage dst, src;
+	size_t len;
+	uint8_t data[];
+};
+
+struct rec {
+	int from;              /* 0 LAC, 1 LNS */
+	bool control;
+	uint16_t type, ns, nr, tid, sid;
+	uint16_t result, error, cause;
+	bool hidden, seq;
+	size_t len;
+	uint8_t data[512];
+};
+
+struct net {
+	struct vpdn_core *core;
+	struct vpdn_timers *tm;
+	struct l2tp *lac, *lns;
+	GQueue q;
+	struct rec rec[MAXREC];
+	unsigned nrec;
+	bool drop_to_lns;
+};
+
+static struct net N;
+
+static void addr(struct sockaddr_storage *ss, const char *ip, unsigned port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	inet_pton(AF_INET, ip, &in->sin_addr);
+}
+
+static void record(int from, const uint8_t *buf, size_t len)
+{
+	struct l2tp_decode_ctx *dc = g_new0(struct l2tp_decode_ctx, 1);
+	struct l2tp_header h;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	if (N.nrec >= MAXREC) {
+		g_free(dc);
+		return;
+	}
+	r = &N.rec[N.nrec++];
+	memset(r, 0, sizeof(*r));
+	r->from = from;
+	l2tp_decode_ctx_init(dc, SECRET, strlen(SECRET));
+	if (l2tp_datagram_decode(buf, len, &h, &m, dc) < 0)
+		r->type = 0xffff;
+	r->control = l2tp_header_is_control(&h);
+	r->type = r->control ? m.message_type : 0xfffe;
+	r->ns = h.ns;
+	r->nr = h.nr;
+	r->tid = h.tunnel_id;
+	r->sid = h.session_id;
+	r->seq = (h.flags & L2TP_HDR_S) != 0;
+	r->result = m.result.result;
+	r->error = m.result.error;
+	r->cause = l2tp_msg_has(&m, L2TP_AVP_Q931_CAUSE) ? m.q931.cause : 0;
+	r->hidden = m.hidden != 0;
+	r->len = MIN(len, sizeof(r->data));
+	memcpy(r->data, buf, r->len);
+	g_free(dc);
+}
+
+static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
+		     const struct sockaddr_storage *peer, const uint8_t *buf, size_t len)
+{
+	struct l2tp *self = xctx;
+	struct sockaddr_storage lac, lns;
+	struct dgram *d;
+
+	record(self == N.lns, buf, len);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	d = g_malloc0(sizeof(*d) + len);
+	if (l2tp_addr_same_host(peer, &lns) && !N.drop_to_lns)
+		d->to = N.lns;
+	else if (l2tp_addr_same_host(peer, &lac))
+		d->to = N.lac;
+	if (!d->to) {
+		g_free(d); /* a black hole */
+		return 0;
+	}
+	d->dst = *peer;
+	d->src = *local;
+	d->len = len;
+	memcpy(d->data, buf, len);
+	g_queue_push_tail(&N.q, d);
+	return 0;
+}
+
+static void pump(void)
+{
+	struct dgram *d;
+	unsigned n = 0;
+
+	while ((d = g_queue_pop_head(&N.q)) && n++ < 10000) {
+		l2tp_input(d->to, &d->dst, &d->src, d->data, d->len);
+		g_free(d);
+	}
+}
+
+/* Let time pass in small steps, delivering what is sent. */
+static void run(uint64_t ms)
+{
+	pump();
+	for (uint64_t t = 0; t < ms; t += 50) {
+		vpdn_timers_advance(N.tm, 50);
+		pump();
+	}
+}
+
+static struct rec *find(int from, uint16_t type, unsigned nth)
+{
+	for (unsigned i = 0; i < N.nrec; i++)
+		if (N.rec[i].from == from && N.rec[i].control && N.rec[i].type == type && nth-- == 0)
+			return &N.rec[i];
+	return NULL;
+}
+
+static unsigned count(int from, uint16_t type)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < N.nrec; i++)
+		if (N.rec[i].from == from && N.rec[i].control && N.rec[i].type == type)
+			n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deterministic randomness per engine                                */
+
+struct rnd {
+	uint8_t base;
+	uint32_t ctr;
+};
+static struct rnd rnd_lac, rnd_lns;
+
+static int det_random(void *buf, size_t len, void *data)
+{
+	struct rnd *r = data;
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		r->ctr++;
+		p[i] = r->base | ((r->ctr * 7 + i) & 0x0f);
+		if (i == 1)
+			p[i] = (uint8_t)r->ctr;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Configs                                                            */
+
+#define LAC_CFG_FMT \
+	"vpdn { enable = true search-order = {\"domain\"} }\n" \
+	"vpdn-group \"1\" {\n" \
+	"  request-dialin { protocol = \"l2tp\" domain = {\"cisco.com\"} }\n" \
+	"  accept-dialout { protocol = \"l2tp\" dialer = 1 }\n" \
+	"  terminate-from = \"%s\"\n" \
+	"  initiate-to = {%s}\n" \
+	"  local-name = \"LAC\"\n" \
+	"  tunnel-password = \"%s\"\n" \
+	"  source-ip = \"127.0.0.1\"\n" \
+	"  hidden-avps = %s\n" \
+	"  sequencing = %s\n" \
+	"}\n"
+
+#define LNS_CFG_FMT \
+	"vpdn { enable = true }\n" \
+	"vpdn-group \"1\" {\n" \
+	"  accept-dialin { protocol = \"l2tp\" virtual-template = 1 }\n" \
+	"  request-dialout { protocol = \"l2tp\" pool-member = 1 }\n" \
+	"  terminate-from = \"LAC\"\n" \
+	"  initiate-to = {\"127.0.0.1\"}\n" \
+	"  local-name = \"LNS\"\n" \
+	"  tunnel-password = \"%s\"\n" \
+	"  source-ip = \"127.0.0.2\"\n" \
+	"  hidden-avps = %s\n" \
+	"  session-limit = %d\n" \
+	"}\n"
+
+static struct l2tp_config *parse(const char *text)
+{
+	cfg_t *cfg = cfg_init(l2tp_cfg_options, CFGF_NONE);
+	struct l2tp_config *c = NULL;
+	char *err = NULL;
+
+	CU_ASSERT_FATAL(cfg_parse_buf(cfg, text) == CFG_SUCCESS);
+	CU_ASSERT_EQUAL(l2tp_config_check(cfg), 0);
+	CU_ASSERT_FATAL(l2tp_config_parse(cfg, &c, &err) == 0);
+	cfg_free(cfg);
+	return c;
+}
+
+struct opts {
+	const char *lac_secret, *lns_secret, *terminate_from, *initiate_to;
+	bool hidden, sequencing;
+	int session_limit;
+	bool same_random;
+};
+
+static struct vpdn_subscription *subs[8];
+static unsigned nsubs;
+
+static void setup_net(const struct opts *o)
+{
+	char buf[2048];
+
+	memset(&N, 0, sizeof(N));
+	g_queue_init(&N.q);
+	N.core = vpdn_core_new_test();
+	N.tm = vpdn_core_timers(N.core);
+	vpdn_log_set_targets(vpdn_core_log(N.core), getenv("L2TP_TEST_LOG") ? VPDN_LOG_TO_STDERR : 0);
+	snprintf(buf, sizeof(buf), LAC_CFG_FMT, o->terminate_from ? o->terminate_from : "LNS",
+		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
+		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
+		 o->sequencing ? "true" : "false");
+	N.lac = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
+	N.lac->xctx = N.lac;
+	snprintf(buf, sizeof(buf), LNS_CFG_FMT, o->lns_secret ? o->lns_secret : SECRET,
+		 o->hidden ? "true" : "false", o->session_limit);
+	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
+	N.lns->xctx = N.lns;
+	rnd_lac.base = 0x10;
+	rnd_lac.ctr = 0;
+	rnd_lns.base = o->same_random ? 0x10 : 0xa0;
+	rnd_lns.ctr = 0;
+	N.lac->random = det_random;
+	N.lac->random_data = &rnd_lac;
+	N.lns->random = det_random;
+	N.lns->random_data = &rnd_lns;
+	CU_ASSERT_EQUAL(l2tp_subscribe(N.lac), 0);
+	CU_ASSERT_EQUAL(l2tp_subscribe(N.lns), 0);
+}
+
+static void teardown_net(void)
+{
+	struct dgram *d;
+
+	for (unsigned i = 0; i < nsubs; i++)
+		vpdn_bus_unsubscribe(vpdn_core_bus(N.core), subs[i]);
+	nsubs = 0;
+	l2tp_free(N.lac);
+	l2tp_free(N.lns);
+	while ((d = g_queue_pop_head(&N.q)))
+		g_free(d);
+	vpdn_core_free_test(N.core);
+}
+
+/* ------------------------------------------------------------------ */
+/* The other modules, played by the test                              */
+
+struct endpoint {          /* a consumer or a carrier on a link end */
+	struct vpdn_link *link;
+	unsigned frames, hangups;
+	int cause;
+	uint8_t last[64];
+	size_t last_len;
+};
+
+static void ep_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, size_t len)
+{
+	struct endpoint *e = ctx;
+
+	e->frames++;
+	e->last_len = MIN(len, sizeof(e->last));
+	memcpy(e->last, d, e->last_len);
+}
+
+static void ep_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	struct endpoint *e = ctx;
+
+	e->hangups++;
+	e->cause = cause;
+}
+
+static const struct vpdn_link_ops ep_ops = { .frame = ep_frame, .hangup = ep_hangup };
+
+/* LNS side PPP */
+static struct endpoint lns_ppp[4];
+static unsigned n_incoming;
+static bool refuse_incoming;
+static struct vpdn_proxy seen_proxy;
+static char seen_user[64];
+
+static enum vpdn_bus_verdict on_incoming(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_session *s = ev->payload;
+	struct vpdn_ev_session_accept acc = { .size = sizeof(acc), .interface = "Vi2" };
+	struct vpdn_request *req;
+
+	if (refuse_incoming)
+		return VPDN_BUS_PASS;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s->link);
+	seen_proxy = s->proxy;
+	g_strlcpy(seen_user, s->user ? s->user : "", sizeof(seen_user));
+	CU_ASSERT_EQUAL(s->virtual_template, 1);
+	lns_ppp[n_incoming].link = s->link;
+	vpdn_link_attach(s->link, VPDN_LINK_B, &ep_ops, &lns_ppp[n_incoming]);
+	n_incoming++;
+	req = vpdn_event_take_request(ev);
+	vpdn_request_complete(req, 0, &acc);
+	return VPDN_BUS_CLAIM;
+}
+
+/* LAC dialer */
+static int dial_mode; /* 0 answer, else the negative status to fail with */
+static struct endpoint lac_bchan_out;
+static struct vpdn_link *dial_link;
+static char dialed[32], dialer_name[32];
+
+static enum vpdn_bus_verdict on_dial(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_dial *d = ev->payload;
+	struct vpdn_ev_call call = { .size = sizeof(call) };
+	struct vpdn_request *req = vpdn_event_take_request(ev);
+
+	g_strlcpy(dialed, d->number ? d->number : "", sizeof(dialed));
+	g_strlcpy(dialer_name, d->dialer ? d->dialer : "", sizeof(dialer_name));
+	if (dial_mode) {
+		vpdn_request_complete(req, dial_mode, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	dial_link = vpdn_link_new("Se0:30");
+	lac_bchan_out.link = dial_link;
+	vpdn_link_attach(dial_link, VPDN_LINK_A, &ep_ops, &lac_bchan_out);
+	call.link = dial_link;
+	call.short_name = "Se0:30";
+	call.channel = "Serial0:30";
+	call.bearer_kbps = 64;
+	vpdn_request_complete(req, 0, &call);
+	return VPDN_BUS_CLAIM;
+}
+
+static unsigned tunnels_up, tunnels_down, sessions_up, sessions_down;
+static int last_down_result;
+
+static enum vpdn_bus_verdict on_count(const struct vpdn_event *ev, void *data)
+{
+	switch (ev->type) {
+	case VPDN_EV_TUNNEL_UP: tunnels_up++; break;
+	case VPDN_EV_TUNNEL_DOWN: tunnels_down++; break;
+	case VPDN_EV_SESSION_UP: sessions_up++; break;
+	case VPDN_EV_SESSION_DOWN:
+		sessions_down++;
+		last_down_result = ((const struct vpdn_ev_session *)ev->payload)->result;
+		break;
+	default: break;
+	}
+	return VPDN_BUS_PASS;
+}
+
+static struct vpdn_ev_accm seen_accm;
+static unsigned n_accm;
+
+static enum vpdn_bus_verdict on_accm(const struct vpdn_event *ev, void *data)
+{
+	seen_accm = *(const struct vpdn_ev_accm *)ev->payload;
+	n_accm++;
+	return VPDN_BUS_PASS;
+}
+
+static void actors(bool dialer)
+{
+	struct vpdn_bus *bus = vpdn_core_bus(N.core);
+
+	memset(lns_ppp, 0, sizeof(lns_ppp));
+	memset(&lac_bchan_out, 0, sizeof(lac_bchan_out));
+	n_incoming = 0;
+	refuse_incoming = false;
+	dial_mode = 0;
+	dial_link = NULL;
+	tunnels_up = tunnels_down = sessions_up = sessions_down = 0;
+	n_accm = 0;
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_INCOMING, on_incoming, NULL);
+	if (dialer)
+		subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_DIAL_REQUEST, on_dial, NULL);
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, on_count, NULL);
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, on_count, NULL);
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, on_count, NULL);
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_count, NULL);
+	subs[nsubs++] = vpdn_bus_subscribe(bus, VPDN_EV_LINK_ACCM, on_accm, NULL);
+}
+
+/* LAC PPP forwarding a user */
+struct fwd_result {
+	bool done;
+	int status;
+	struct vpdn_link *session_link;
+};
+
+static void fwd_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct fwd_result *r = data;
+	const struct vpdn_ev_session *s = reply;
+
+	r->done = true;
+	r->status = status;
+	r->session_link = s ? s->link : NULL;
+}
+
+static const uint8_t confreq[] = { 0x03, 0x05, 0xc2, 0x23, 0x05, 0x05, 0x06, 0x6b, 0xde, 0x50, 0xcc };
+static const uint8_t chal[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+static struct vpdn_link *dial_in(struct endpoint *bchan, struct fwd_result *r)
+{
+	struct vpdn_ev_forward f = { .size = sizeof(f) };
+	struct vpdn_link *link = vpdn_link_new("Se0:17");
+
+	memset(bchan, 0, sizeof(*bchan));
+	memset(r, 0, sizeof(*r));
+	bchan->link = link;
+	vpdn_link_attach(link, VPDN_LINK_A, &ep_ops, bchan);
+	f.link = link;
+	f.interface = "Se0:17";
+	f.user = "remote1@cisco.com";
+	f.domain = "cisco.com";
+	f.calling = "6122";
+	f.called = "8211";
+	f.dnis = "211";
+	f.bearer_kbps = 64;
+	f.proxy.present = true;
+	f.proxy.init_rcvd_confreq = confreq;
+	f.proxy.init_rcvd_confreq_len = sizeof(confreq);
+	f.proxy.last_sent_confreq = confreq;
+	f.proxy.last_sent_confreq_len = sizeof(confreq);
+	f.proxy.last_rcvd_confreq = confreq;
+	f.proxy.last_rcvd_confreq_len = sizeof(confreq);
+	f.proxy.auth_type = 2;
+	f.proxy.auth_name = "remote1@cisco.com";
+	f.proxy.auth_challenge = chal;
+	f.proxy.auth_challenge_len = sizeof(chal);
+	f.proxy.has_auth_id = true;
+	f.proxy.auth_id = 7;
+	f.proxy.auth_response = chal;
+	f.proxy.auth_response_len = sizeof(chal);
+	vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_FORWARD_REQUEST, &f, fwd_done, r);
+	return link;
+}
+
+static struct vpdn_request *dial_out(struct fwd_result *r, const char *number)
+{
+	struct vpdn_ev_dialout d = { .size = sizeof(d) };
+
+	memset(r, 0, sizeof(*r));
+	d.pool = 1;
+	d.profile = "Dialer2";
+	d.number = number;
+	d.remote_name = "remote2@cisco.com";
+	return vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_DIALOUT_REQUEST, &d, fwd_done, r);
+}
+
+static struct l2tp_tunnel *only_tunnel(struct l2tp *l2tp)
+{
+	GHashTableIter it;
+	gpointer v = NULL;
+
+	if (g_hash_table_size(l2tp->tunnels) != 1)
+		return NULL;
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	g_hash_table_iter_next(&it, NULL, &v);
+	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                              */
+
+static void test_dialin_hidden_auth(void)
+{
+	struct opts o = { .hidden = true };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl, *tn;
+	struct rec *r;
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x21, 0x45, 0x00 };
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(1000);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	tl = only_tunnel(N.lac);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tl);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tn);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tl->peer_tid, tn->tid);
+	CU_ASSERT_EQUAL(tn->peer_tid, tl->tid);
+	CU_ASSERT_STRING_EQUAL(tl->peer_name, "LNS");
+	CU_ASSERT_STRING_EQUAL(tn->peer_name, "LAC");
+	CU_ASSERT_TRUE(tn->peer_bearer); /* the LAC has accept-dialout */
+	/* Appendix B.1: SCCRQ 0/0, SCCRP 0/1, SCCCN 1/1; both challenged. */
+	r = find(0, L2TP_MSG_SCCRQ, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->ns, 0);
+	CU_ASSERT_EQUAL(r->nr, 0);
+	CU_ASSERT_EQUAL(r->tid, 0);
+	CU_ASSERT_TRUE(r->hidden);
+	r = find(1, L2TP_MSG_SCCRP, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->ns, 0);
+	CU_ASSERT_EQUAL(r->nr, 1);
+	CU_ASSERT_EQUAL(r->tid, tl->tid);
+	r = find(0, L2TP_MSG_SCCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->ns, 1);
+	CU_ASSERT_EQUAL(r->nr, 1);
+	CU_ASSERT_TRUE(tl->challenged);
+	CU_ASSERT_TRUE(tn->challenged);
+	/* Session: ICRQ, ICRP, ICCN. */
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICRQ), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICCN), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN) + count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(n_incoming, 1);
+	CU_ASSERT_STRING_EQUAL(seen_user, "remote1@cisco.com");
+	CU_ASSERT_TRUE(seen_proxy.present);
+	CU_ASSERT_EQUAL(seen_proxy.auth_type, 2);
+	CU_ASSERT_EQUAL(seen_proxy.last_sent_confreq_len, sizeof(confreq));
+	CU_ASSERT_EQUAL(seen_proxy.auth_challenge_len, 16);
+	CU_ASSERT_TRUE(seen_proxy.has_auth_id);
+	CU_ASSERT_EQUAL(seen_proxy.auth_id, 7);
+	CU_ASSERT_EQUAL(tunnels_up, 2);
+	CU_ASSERT_EQUAL(sessions_up, 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 1);
+	/* Data: B channel -> LNS PPP, and back. */
+	vpdn_link_send(bchan.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(lns_ppp[0].last_len, sizeof(frame));
+	CU_ASSERT_EQUAL(memcmp(lns_ppp[0].last, frame, sizeof(frame)), 0);
+	vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, 4);
+	pump();
+	CU_ASSERT_EQUAL(bchan.frames, 1);
+	CU_ASSERT_EQUAL(bchan.last_len, 4);
+	{
+		GHashTableIter it;
+		gpointer v;
+
+		g_hash_table_iter_init(&it, tn->sessions);
+		g_hash_table_iter_next(&it, NULL, &v);
+		CU_ASSERT_EQUAL(((struct l2tp_session *)v)->pkts_in, 1);
+		CU_ASSERT_EQUAL(((struct l2tp_session *)v)->bytes_in, sizeof(frame));
+		CU_ASSERT_EQUAL(((struct l2tp_session *)v)->pkts_out, 1);
+		CU_ASSERT_STRING_EQUAL(((struct l2tp_session *)v)->ifname, "Vi2");
+	}
+	/* The caller hangs up: CDN result 1 with the cause; the LNS PPP
+	 * hears of it. */
+	vpdn_link_hangup(bchan.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->cause, VPDN_CAUSE_NORMAL_CLEARING);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 0);
+	CU_ASSERT_EQUAL(sessions_down, 2);
+	/* The tunnel stays, kept alive by HELLO. */
+	run(61000);
+	CU_ASSERT_TRUE(count(0, L2TP_MSG_HELLO) + count(1, L2TP_MSG_HELLO) >= 1);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_dialin_reuses_tunnel_and_sequencing(void)
+{
+	struct opts o = { .sequencing = true };
+	struct endpoint b1, b2;
+	struct fwd_result f1, f2;
+	static const uint8_t frame[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x08 };
+	unsigned nrec0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	dial_in(&b2, &f2);
+	run(500);
+	CU_ASSERT_EQUAL(f1.status, 0);
+	CU_ASSERT_TRUE(f2.done);
+	CU_ASSERT_EQUAL(f2.status, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRQ), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICRQ), 2);
+	CU_ASSERT_EQUAL(n_incoming, 2);
+	/* Sequencing Required: data carries Ns both ways. */
+	nrec0 = N.nrec;
+	vpdn_link_send(b2.link, VPDN_LINK_A, frame, sizeof(frame));
+	vpdn_link_send(lns_ppp[1].link, VPDN_LINK_B, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(N.nrec, nrec0 + 2);
+	CU_ASSERT_TRUE(N.rec[nrec0].seq);
+	CU_ASSERT_FALSE(N.rec[nrec0].control);
+	CU_ASSERT_TRUE(N.rec[nrec0 + 1].seq);
+	CU_ASSERT_EQUAL(lns_ppp[1].frames, 1);
+	CU_ASSERT_EQUAL(b2.frames, 1);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 0);
+	vpdn_link_unref(b1.link);
+	vpdn_link_unref(b2.link);
+	teardown_net();
+}
+
+static void test_dialout(void)
+{
+	struct opts o = { .hidden = true };
+	struct endpoint bchan, lns_dialer;
+	struct fwd_result fi, fo;
+	struct rec *r;
+	static const uint8_t frame[] = { 0xff, 0x03, 0xc0, 0x21, 0x01 };
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(fo.status, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fo.session_link);
+	/* The existing tunnel was reused: one SCCRQ only. */
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRQ) + count(1, L2TP_MSG_SCCRQ), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_OCRQ), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCRP), 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCCN), 1);
+	CU_ASSERT_STRING_EQUAL(dialed, "6121");
+	CU_ASSERT_STRING_EQUAL(dialer_name, "Dialer1");
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 2);
+	/* The dialer's PPP attaches at end B and talks to the B channel. */
+	memset(&lns_dialer, 0, sizeof(lns_dialer));
+	vpdn_link_attach(fo.session_link, VPDN_LINK_B, &ep_ops, &lns_dialer);
+	vpdn_link_send(fo.session_link, VPDN_LINK_B, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lac_bchan_out.frames, 1);
+	vpdn_link_send(dial_link, VPDN_LINK_A, frame, 3);
+	pump();
+	CU_ASSERT_EQUAL(lns_dialer.frames, 1);
+	CU_ASSERT_EQUAL(lns_dialer.last_len, 3);
+	/* The LNS clears it: CDN, the B channel is hung up. */
+	{
+		GHashTableIter it;
+		gpointer v;
+		struct l2tp_tunnel *tn = only_tunnel(N.lns);
+
+		g_hash_table_iter_init(&it, tn->sessions);
+		while (g_hash_table_iter_next(&it, NULL, &v))
+			if (((struct l2tp_session *)v)->kind == L2TP_SESSION_LNS_OC)
+				break;
+		l2tp_session_close(v, true, L2TP_CDN_ADMIN, 0, 0, "test");
+	}
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_ADMIN);
+	CU_ASSERT_EQUAL(lac_bchan_out.hangups, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 1);
+	vpdn_link_unref(dial_link);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void dialout_failure(int mode, bool with_dialer, int want_result, int want_cause,
+			    int want_status, bool want_ocrp)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fi, fo;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(with_dialer);
+	dial_mode = mode;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(fo.status, want_status);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, want_result);
+	CU_ASSERT_EQUAL(r->cause, want_cause);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCRP), want_ocrp ? 1 : 0);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCCN), 0);
+	/* The dial-in session is untouched. */
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_dialout_busy(void)
+{
+	dialout_failure(-VPDN_CAUSE_USER_BUSY, true, L2TP_CDN_BUSY, VPDN_CAUSE_USER_BUSY, -EBUSY,
+			false);
+}
+
+static void test_dialout_no_answer(void)
+{
+	dialout_failure(-VPDN_CAUSE_NO_ANSWER, true, L2TP_CDN_TIMEOUT, VPDN_CAUSE_NO_ANSWER,
+			-ETIMEDOUT, false);
+}
+
+static void test_dialout_no_dialer(void)
+{
+	/* Nobody claims DIAL_REQUEST: CDN instead of OCRP. */
+	dialout_failure(0, false, L2TP_CDN_PERM_NO_FACILITIES, 0, -ECONNREFUSED, false);
+}
+
+static void test_dialout_no_channel(void)
+{
+	dialout_failure(-VPDN_CAUSE_NO_CHANNEL, true, L2TP_CDN_TEMP_NO_FACILITIES,
+			VPDN_CAUSE_NO_CHANNEL, -EAGAIN, false);
+}
+
+static void test_auth_failure(void)
+{
+	struct opts o = { .lac_secret = "l2tptunnel", .lns_secret = "wrong" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(2000);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT(fr.status < 0);
+	/* The LAC checks the SCCRP's response and refuses: StopCCN 4. */
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_NOT_AUTHORIZED);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCCN), 0);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICRQ), 0);
+	CU_ASSERT_EQUAL(n_incoming, 0);
+	/* Both forget the tunnel once the StopCCN is acked / held. */
+	run(40000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_terminate_from_mismatch(void)
+{
+	struct opts o = { .terminate_from = "SOMEONE" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(2000);
+	CU_ASSERT(fr.status < 0);
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_NOT_AUTHORIZED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_tie_breaker(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fi, fo;
+
+	setup_net(&o);
+	actors(true);
+	/* Both open a tunnel before hearing from the other. The LAC's tie
+	 * breaker is lower (0x1.. < 0xa..): it wins. */
+	dial_in(&bchan, &fi);
+	dial_out(&fo, "6121");
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRQ), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRQ), 1);
+	run(3000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 1);
+	CU_ASSERT_TRUE(only_tunnel(N.lac)->initiator);
+	CU_ASSERT_FALSE(only_tunnel(N.lns)->initiator);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRP), 0); /* the LAC answered no SCCRQ */
+	CU_ASSERT_EQUAL(fi.status, 0);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(fo.status, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), 2);
+	vpdn_link_unref(bchan.link);
+	if (dial_link)
+		vpdn_link_unref(dial_link);
+	teardown_net();
+}
+
+static void test_tie_breaker_equal(void)
+{
+	struct opts o = { .same_random = true };
+	struct endpoint bchan;
+	struct fwd_result fi, fo;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fi);
+	dial_out(&fo, "6121");
+	run(1000);
+	/* Equal values: both drop their attempts. */
+	CU_ASSERT_TRUE(fi.done);
+	CU_ASSERT(fi.status < 0);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT(fo.status < 0);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRP) + count(1, L2TP_MSG_SCCRP), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_failover(void)
+{
+	struct opts o = { .initiate_to = "\"127.0.0.9\", \"127.0.0.2 priority 2\"" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *t;
+	char a[64];
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(30000);
+	CU_ASSERT_FALSE(fr.done);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRQ), 6); /* 1 + 5 retransmissions */
+	run(2000);
+	/* 127.0.0.9 is declared dead at 31 s; 127.0.0.2 answers. */
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	t = only_tunnel(N.lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	l2tp_addr_text(&t->peer, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "127.0.0.2");
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_ESTABLISHED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_dead_peer_clears_tunnel(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *t;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	t = only_tunnel(N.lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* Nothing reaches the LNS any more. Its HELLO (at 60 s idle) is
+	 * never acked: 1+2+4+8+8+8 s later it clears the tunnel and the
+	 * session. */
+	N.drop_to_lns = true;
+	run(60000 + 30000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 1);
+	run(2000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 1);
+	/* The LAC heard the LNS's HELLOs until then; 60 s after the last
+	 * one its own HELLO goes unanswered and 31 s later it gives up. */
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	run(90000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT(only_tunnel(N.lac) == NULL);
+	CU_ASSERT_EQUAL(tunnels_down, 2);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_stopccn_hold(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl;
+	struct rec *stop;
+	unsigned zlbs;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	l2tp_tunnel_stop(only_tunnel(N.lns), L2TP_STOPCCN_CLEAR, 0, "test");
+	run(500);
+	stop = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(stop != NULL);
+	CU_ASSERT_EQUAL(stop->result, L2TP_STOPCCN_CLEAR);
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tl);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_CLOSING);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	/* The LNS got its ack and is gone. */
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+	/* A retransmitted StopCCN is acked again during the hold. */
+	zlbs = tl->ctrl.stats.zlb_tx;
+	{
+		struct sockaddr_storage lac, lns;
+
+		addr(&lac, "127.0.0.1", 1701);
+		addr(&lns, "127.0.0.2", 1701);
+		l2tp_input(N.lac, &lac, &lns, stop->data, stop->len);
+	}
+	CU_ASSERT_EQUAL(tl->ctrl.stats.zlb_tx, zlbs + 1);
+	CU_ASSERT_EQUAL(tl->ctrl.stats.duplicates, 1);
+	run(32000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Inject a control message as if from the LNS on the established tunnel. */
+static void inject_from_lns(struct l2tp_msg *m, const uint8_t *extra, size_t extra_len)
+{
+	struct l2tp_tunnel *tl = only_tunnel(N.lac), *tn = only_tunnel(N.lns);
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	uint8_t buf[512];
+	int len;
+
+	len = l2tp_control_encode(buf, sizeof(buf), tl->tid, 0, tn->ctrl.ns, tn->ctrl.nr, m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	memcpy(buf + len, extra, extra_len);
+	len += extra_len;
+	buf[2] = len >> 8;
+	buf[3] = len & 0xff;
+	tn->ctrl.ns++; /* the LNS's engine never sent it: keep Ns in step */
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lac, &lac, &lns, buf, len);
+}
+
+static void test_unknown_mandatory_avp(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_msg m;
+	struct rec *r;
+	/* M bit, length 8, vendor 0, type 99, value 0 */
+	static const uint8_t avp[] = { 0x80, 0x08, 0x00, 0x00, 0x00, 0x63, 0x00, 0x00 };
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	l2tp_msg_init(&m, L2TP_MSG_HELLO);
+	inject_from_lns(&m, avp, sizeof(avp));
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_UNKNOWN_MANDATORY_AVP);
+	CU_ASSERT(*N.lac->cnt.malformed >= 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_fsm_error(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	/* An SCCRP on an established tunnel. */
+	l2tp_msg_init(&m, L2TP_MSG_SCCRP);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LNS");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 77;
+	inject_from_lns(&m, NULL, 0);
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_FSM_ERROR);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_version_check(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct l2tp_msg m;
+	uint8_t buf[512];
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 2;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LAC");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 4242;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_BAD_VERSION);
+	CU_ASSERT_EQUAL(r->tid, 4242);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 0);
+	teardown_net();
+}
+
+static void test_session_limit_and_unclaimed(void)
+{
+	struct opts o = { .session_limit = 1 };
+	struct endpoint b1, b2, b3;
+	struct fwd_result f1, f2, f3;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	CU_ASSERT_EQUAL(f1.status, 0);
+	dial_in(&b2, &f2);
+	run(500);
+	/* The LNS allows one session: CDN 4 (temporary lack of resources). */
+	CU_ASSERT_TRUE(f2.done);
+	CU_ASSERT(f2.status < 0);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TEMP_NO_FACILITIES);
+	CU_ASSERT_EQUAL(b2.hangups, 1);
+	/* Nobody takes the session: CDN too. */
+	vpdn_link_hangup(b1.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	refuse_incoming = true;
+	dial_in(&b3, &f3);
+	run(500);
+	/* The LAC's side was established (ICRP) before the LNS refused. */
+	CU_ASSERT_EQUAL(f3.status, 0);
+	CU_ASSERT_EQUAL(b3.hangups, 1);
+	r = find(1, L2TP_MSG_CDN, 1);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_PERM_NO_FACILITIES);
+	vpdn_link_unref(b1.link);
+	vpdn_link_unref(b2.link);
+	vpdn_link_unref(b3.link);
+	teardown_net();
+}
+
+static void test_sli_and_wen(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_session *s;
+	struct l2tp_msg m;
+	GHashTableIter it;
+	gpointer v;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	tn = only_tunnel(N.lns);
+	g_hash_table_iter_init(&it, tn->sessions);
+	g_hash_table_iter_next(&it, NULL, &v);
+	s = v;
+	l2tp_msg_init(&m, L2TP_MSG_SLI);
+	l2tp_msg_set(&m, L2TP_AVP_ACCM);
+	m.accm.send = 0x000a0000;
+	m.accm.recv = 0xffffffff;
+	l2tp_session_send(s, &m);
+	l2tp_msg_init(&m, L2TP_MSG_WEN);
+	l2tp_msg_set(&m, L2TP_AVP_CALL_ERRORS);
+	m.call_errors.crc = 3;
+	l2tp_session_send(s, &m);
+	run(500);
+	/* The LAC publishes the ACCM for the B channel's link. */
+	CU_ASSERT_EQUAL(n_accm, 1);
+	CU_ASSERT_PTR_EQUAL(seen_accm.link, bchan.link);
+	CU_ASSERT_EQUAL(seen_accm.send_accm, 0x000a0000);
+	CU_ASSERT_EQUAL(only_tunnel(N.lac)->wen_count, 1);
+	CU_ASSERT_EQUAL(*N.lac->cnt.wen, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static const struct vpdn_test_case tunnel_tests[] = {
+	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
+	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
+	{ "dial-out on the existing tunnel, cleared by the LNS", test_dialout },
+	{ "dial-out busy: CDN 8 with cause", test_dialout_busy },
+	{ "dial-out no answer: CDN 10", test_dialout_no_answer },
+	{ "dial-out without a dialer: CDN instead of OCRP", test_dialout_no_dialer },
+	{ "dial-out no channel: CDN 4", test_dialout_no_channel },
+	{ "tunnel authentication failure: StopCCN 4", test_auth_failure },
+	{ "terminate-from mismatch: StopCCN 4", test_terminate_from_mismatch },
+	{ "tie breaker: lower value wins, loser adopts", test_tie_breaker },
+	{ "tie breaker: equal values, both drop", test_tie_breaker_equal },
+	{ "failover to the next initiate-to address", test_failover },
+	{ "dead peer: tunnel cleared after the retransmission cycle", test_dead_peer_clears_tunnel },
+	{ "StopCCN hold state re-acks", test_stopccn_hold },
+	{ "unknown M-bit AVP: StopCCN 2/8", test_unknown_mandatory_avp },
+	{ "message out of sequence: StopCCN 7", test_fsm_error },
+	{ "protocol version 2.0: StopCCN 5", test_version_check },
+	{ "session limit CDN 4, unclaimed session CDN 5", test_session_limit_and_unclaimed },
+	{ "SLI publishes LINK_ACCM, WEN counted", test_sli_and_wen },
+	{ NULL, NULL }
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "l2tp-tunnel", tunnel_tests, NULL, NULL },
+	{ NULL, NULL, NULL, NULL }
+};
+
+VPDN_TEST_MAIN(suites)
