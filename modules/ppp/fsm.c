@@ -249,6 +249,10 @@ static bool timer_state(uint8_t s)
 
 static void fsm_log_state(struct ppp_fsm *f)
 {
+	/* IOS prints the states a reader cares about; Initial -> Closed on
+	 * Up is not one of them. */
+	if (f->state == FSM_CLOSED && f->log_state <= FSM_STARTING)
+		return;
 	if (f->state == FSM_OPENED || f->state == FSM_STOPPED || f->state == FSM_CLOSED)
 		flog(f, "%s %s: State is %s", f->ifname, f->ops->name,
 		     ppp_fsm_state_ios(f->state));

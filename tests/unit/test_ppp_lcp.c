@@ -1,3 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/* LCP options and packets: parsing edge cases, proxy LCP judgement, log
+ * formatting, header compression, Echo/Discard/Code-Reject/Protocol-Reject. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "ppp-private.h"
 #include "vpdn_test.h"
-static const struct vpdn_test_suite suites[] = {{NULL}};
+
+static struct vpdn_core *core;
+static struct ppp_manager *mgr;
+static cfg_t *cfg;
+static GPtrArray *lines;
+static unsigned sink_id;
+
+static void sink(enum vpdn_log_level level, int cat, const char *line, void *data)
+{
+	g_ptr_array_add(lines, g_strdup(line));
+}
+
+static bool has_line(const char *text)
+{
+	for (guint i = 0; i < lines->len; i++)
+		if (!strcmp(g_ptr_array_index(lines, i), text))
+			return true;
+	return false;
+}
+
+static int setup(void)
+{
+	static cfg_opt_t root_opts[] = {
+		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+		CFG_END()
+	};
+	core = vpdn_core_new_test();
+	cfg = cfg_init(root_opts, 0);
+	if (cfg_parse_buf(cfg,
+		"interface \"Virtual-Template1\" { ip-address = \"18.18.18.2\"\n"
+		"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\" }\n"
+		"interface \"Plain\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0 }\n") != CFG_SUCCESS)
+		return 1;
+	mgr = ppp_manager_new(core, cfg);
+	lines = g_ptr_array_new_with_free_func(g_free);
+	sink_id = vpdn_log_add_sink(vpdn_core_log(core), sink, NULL);
+	return mgr ? 0 : 1;
+}
+
+static int teardown(void)
+{
+	ppp_manager_free(mgr);
+	vpdn_log_remove_sink(vpdn_core_log(core), sink_id);
+	g_ptr_array_free(lines, TRUE);
+	cfg_free(cfg);
+	vpdn_core_free_test(core);
+	return 0;
+}
+
+struct raw {
+	struct vpdn_link *link;
+	uint8_t last[512];
+	size_t last_len;
+	int frames;
+};
+
+static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t len)
+{
+	struct raw *r = ctx;
+	size_t n = len < sizeof(r->last) ? len : sizeof(r->last);
+	memcpy(r->last, d, n);
+	r->last_len = n;
+	r->frames++;
+}
+
+static const struct vpdn_link_ops raw_ops = { .frame = raw_frame };
+
+static struct ppp_engine *start_raw(struct raw *r, const char *conf, enum vpdn_call_dir dir)
+{
+	memset(r, 0, sizeof(*r));
+	g_ptr_array_set_size(lines, 0);
+	r->link = vpdn_link_new("T1");
+	vpdn_link_attach(r->link, VPDN_LINK_A, &raw_ops, r);
+	struct ppp_start st = { .link = r->link, .end = VPDN_LINK_B, .interface = "T1",
+				.role = VPDN_PPP_ROLE_SERVER, .dir = dir };
+	return ppp_engine_start(mgr, ppp_manager_conf(mgr, conf), &st);
+}
+
+static void stop_raw(struct raw *r)
+{
+	vpdn_link_hangup(r->link, VPDN_LINK_A, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unref(r->link);
+}
+
+static void send_lcp(struct raw *r, bool acfc, uint8_t code, uint8_t id,
+		     const uint8_t *data, size_t n)
+{
+	uint8_t f[600] = { 0xFF, 0x03 };
+	size_t h = acfc ? 0 : 2;
+	f[h] = 0xC0; f[h + 1] = 0x21; f[h + 2] = code; f[h + 3] = id;
+	f[h + 4] = (uint8_t)((n + 4) >> 8); f[h + 5] = (uint8_t)(n + 4);
+	memcpy(f + h + 6, data, n);
+	vpdn_link_send(r->link, VPDN_LINK_A, f, h + 6 + n);
+}
+
+static void test_opt_next(void)
+{
+	size_t pos = 0;
+	uint8_t t, l;
+	const uint8_t *o;
+	static const uint8_t two[] = { 1, 4, 5, 0xDC, 7, 2 };
+	CU_ASSERT_EQUAL(ppp_opt_next(two, 0, &pos, &t, &l, &o), 0);
+	CU_ASSERT_EQUAL(ppp_opt_next(two, sizeof(two), &pos, &t, &l, &o), 1);
+	CU_ASSERT_EQUAL(t, 1);
+	CU_ASSERT_EQUAL(l, 4);
+	CU_ASSERT_EQUAL(ppp_opt_next(two, sizeof(two), &pos, &t, &l, &o), 1);
+	CU_ASSERT_EQUAL(t, 7);
+	CU_ASSERT_EQUAL(ppp_opt_next(two, sizeof(two), &pos, &t, &l, &o), 0);
+	static const uint8_t one[] = { 1 };
+	pos = 0;
+	CU_ASSERT_EQUAL(ppp_opt_next(one, 1, &pos, &t, &l, &o), -EBADMSG);
+	static const uint8_t zero[] = { 1, 0, 1, 1 };
+	pos = 0;
+	CU_ASSERT_EQUAL(ppp_opt_next(zero, 4, &pos, &t, &l, &o), -EBADMSG);
+	static const uint8_t lenone[] = { 1, 1 };
+	pos = 0;
+	CU_ASSERT_EQUAL(ppp_opt_next(lenone, 2, &pos, &t, &l, &o), -EBADMSG);
+	static const uint8_t past[] = { 5, 6, 1, 2, 3 };
+	pos = 0;
+	CU_ASSERT_EQUAL(ppp_opt_next(past, 5, &pos, &t, &l, &o), -EBADMSG);
+}
+
+/* The judgement the LNS makes on proxy LCP (AVPs 27/28). */
+static void test_proxy_judgement(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Virtual-Template1", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t lac_sent[] = { 3, 5, 0xC2, 0x23, 5, 5, 6, 0x6B, 0xDE, 0x50, 0xCC };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, lac_sent, sizeof(lac_sent)), 0);
+	CU_ASSERT_EQUAL(e->lcp.magic, 0x6BDE50CCu);
+	CU_ASSERT_EQUAL(e->lcp.auth, PPP_AUTH_P_CHAP);
+	static const uint8_t pap_sent[] = { 3, 4, 0xC0, 0x23, 5, 6, 1, 2, 3, 4 };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, pap_sent, sizeof(pap_sent)), -EPROTO);
+	static const uint8_t noauth[] = { 5, 6, 1, 2, 3, 4 };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, noauth, sizeof(noauth)), -EPROTO);
+	static const uint8_t unknown[] = { 3, 5, 0xC2, 0x23, 5, 77, 2 };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, unknown, sizeof(unknown)), -EPROTO);
+	static const uint8_t trunc[] = { 3, 5, 0xC2, 0x23 };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, trunc, sizeof(trunc)), -EBADMSG);
+	static const uint8_t md4[] = { 3, 5, 0xC2, 0x23, 0x80 };
+	CU_ASSERT_EQUAL(ppp_lcp_adopt_ours(e, md4, sizeof(md4)), -EPROTO);
+
+	static const uint8_t client[] = { 5, 6, 0xEB, 0x81, 0x86, 0x99 };
+	CU_ASSERT_EQUAL(ppp_lcp_check_peer(e, client, sizeof(client)), 0);
+	CU_ASSERT_EQUAL(e->lcp.peer_magic, 0xEB818699u);
+	static const uint8_t mrru[] = { 5, 6, 1, 2, 3, 4, 17, 4, 5, 0xF4 };
+	CU_ASSERT_EQUAL(ppp_lcp_check_peer(e, mrru, sizeof(mrru)), -EPROTO);
+	static const uint8_t magic0[] = { 5, 6, 0, 0, 0, 0 };
+	CU_ASSERT_EQUAL(ppp_lcp_check_peer(e, magic0, sizeof(magic0)), -EPROTO);
+	static const uint8_t bad[] = { 5, 7, 0, 0, 0, 0 };
+	CU_ASSERT_EQUAL(ppp_lcp_check_peer(e, bad, sizeof(bad)), -EBADMSG);
+	static const uint8_t full[] = { 1, 4, 0x05, 0xDC, 2, 6, 0, 0x0A, 0, 0, 7, 2, 8, 2,
+					5, 6, 9, 8, 7, 6 };
+	CU_ASSERT_EQUAL(ppp_lcp_check_peer(e, full, sizeof(full)), 0);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1500);
+	CU_ASSERT_EQUAL(e->lcp.peer_accm, 0x000A0000u);
+	CU_ASSERT_TRUE(e->lcp.peer_pfc);
+	CU_ASSERT_TRUE(e->lcp.peer_acfc);
+	stop_raw(&r);
+}
+
+static void test_option_log_lines(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Plain", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 1, 4, 0x05, 0xDC, 2, 6, 0, 0x0A, 0, 0, 7, 2, 8, 2,
+				       5, 6, 0xEB, 0x81, 0x86, 0x99, 3, 4, 0xC0, 0x23 };
+	send_lcp(&r, false, PPP_CONFREQ, 125, req, sizeof(req));
+	CU_ASSERT_TRUE(has_line("T1 LCP: I CONFREQ [Listen] id 125 len 28"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: MRU 1500 (0x010405DC)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: ACCM 0x000A0000 (0x0206000A0000)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: PFC (0x0702)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: ACFC (0x0802)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: MagicNumber 0xEB818699 (0x0506EB818699)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: AuthProto PAP (0x0304C023)"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [Listen] id 125 len 28"));
+	/* Our request: no auth (Plain asks none), magic only. */
+	CU_ASSERT_TRUE(e->lcp.peer_pfc);
+	CU_ASSERT_TRUE(e->lcp.peer_acfc);
+	/* Exactly 16 octets stay on one line, 17 split. */
+	uint8_t o[17] = { 99, 16 };
+	ppp_log_hex_option(vpdn_core_log(core), VPDN_DEBUG_PPP_NEGOTIATION, "T1", "LCP",
+			   "Option 99", o, 16);
+	CU_ASSERT_TRUE(has_line("T1 LCP: Option 99 (0x63100000000000000000000000000000)"));
+	o[1] = 17;
+	ppp_log_hex_option(vpdn_core_log(core), VPDN_DEBUG_PPP_NEGOTIATION, "T1", "LCP",
+			   "Option 99", o, 17);
+	CU_ASSERT_TRUE(has_line("T1 LCP: Option 99"));
+	CU_ASSERT_TRUE(has_line("T1 LCP: (0x00)"));
+	stop_raw(&r);
+}
+
+/* Open the engine's LCP with a peer that asked for PFC and ACFC. */
+static struct ppp_engine *open_with_compression(struct raw *r)
+{
+	struct ppp_engine *e = start_raw(r, "Plain", VPDN_CALL_IN);
+	static const uint8_t req[] = { 7, 2, 8, 2, 5, 6, 1, 2, 3, 4 };
+	send_lcp(r, true, PPP_CONFREQ, 1, req, sizeof(req));   /* ACFC-less frame */
+	/* ack the engine's own request */
+	uint8_t ours[PPP_FSM_SENT_MAX];
+	memcpy(ours, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, ours, e->lcp_fsm.sent_len);
+	return e;
+}
+
+static void test_compression_and_phase_rules(void)
+{
+	struct raw r;
+	struct ppp_engine *e = open_with_compression(&r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_phase(e), VPDN_PPP_PHASE_UP);   /* no auth */
+	/* IPCP went out compressed: no FF 03 (ACFC); 80 21 (not PFC-able). */
+	CU_ASSERT_EQUAL(r.last[0], 0x80);
+	CU_ASSERT_EQUAL(r.last[1], 0x21);
+	/* LCP always with full header: an Echo-Request is answered so. */
+	static const uint8_t echo[] = { 0, 0, 0, 0, 'h', 'i' };
+	send_lcp(&r, false, PPP_ECHOREQ, 9, echo, sizeof(echo));
+	CU_ASSERT_EQUAL(r.last[0], 0xFF);
+	CU_ASSERT_EQUAL(r.last[4], PPP_ECHOREP);
+	CU_ASSERT_EQUAL(r.last[5], 9);
+	uint32_t m;
+	memcpy(&m, r.last + 8, 4);
+	CU_ASSERT_EQUAL(ntohl(m), ppp_engine_magic(e));
+	CU_ASSERT_EQUAL(r.last[12], 'h');
+	/* Discard-Request: nothing back. */
+	int frames = r.frames;
+	send_lcp(&r, false, PPP_DISCREQ, 10, echo, sizeof(echo));
+	CU_ASSERT_EQUAL(r.frames, frames);
+	/* Unknown LCP code: Code-Reject carrying it. */
+	send_lcp(&r, false, 77, 11, echo, 2);
+	CU_ASSERT_EQUAL(r.last[4], PPP_CODEREJ);
+	CU_ASSERT_EQUAL(r.last[8], 77);
+	CU_ASSERT_EQUAL(r.last[9], 11);
+	/* A frame whose protocol field is invalid (even low octet): dropped. */
+	uint32_t bad = ppp_engine_malformed(e);
+	static const uint8_t badproto[] = { 0xFF, 0x03, 0x00, 0x22, 1 };
+	vpdn_link_send(r.link, VPDN_LINK_A, badproto, sizeof(badproto));
+	CU_ASSERT_EQUAL(ppp_engine_malformed(e), bad + 1);
+	/* PFC-compressed IP (one-octet protocol) is accepted: IPCP must be
+	 * open for IP; finish IPCP with an address of the peer's own. */
+	uint8_t ipcp_ours[PPP_FSM_SENT_MAX];
+	struct ppp_fsm *ip = ppp_engine_ipcp(e);
+	memcpy(ipcp_ours, ip->sent, ip->sent_len);
+	uint8_t f[64] = { 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->sent_len) };
+	memcpy(f + 6, ipcp_ours, ip->sent_len);
+	vpdn_link_send(r.link, VPDN_LINK_A, f, 6 + ip->sent_len);
+	static const uint8_t ipreq[] = { 0x80, 0x21, PPP_CONFREQ, 1, 0, 10, 3, 6, 10, 1, 1, 2 };
+	vpdn_link_send(r.link, VPDN_LINK_A, ipreq, sizeof(ipreq));
+	CU_ASSERT_EQUAL_FATAL(ip->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_peer_addr(e).s_addr, inet_addr("10.1.1.2"));
+	struct raw ipside = { 0 };
+	vpdn_link_attach(ppp_engine_net(e), VPDN_LINK_B, &raw_ops, &ipside);
+	static const uint8_t ippkt[] = { 0x21, 0x45, 0, 0, 20 };
+	vpdn_link_send(r.link, VPDN_LINK_A, ippkt, sizeof(ippkt));
+	CU_ASSERT_EQUAL(ipside.frames, 1);
+	CU_ASSERT_EQUAL(ipside.last_len, 4);
+	CU_ASSERT_EQUAL(ipside.last[0], 0x45);
+	/* Outgoing IP is PFC+ACFC compressed: 21 45 ... */
+	static const uint8_t out[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
+	vpdn_link_send(ppp_engine_net(e), VPDN_LINK_B, out, sizeof(out));
+	CU_ASSERT_EQUAL(r.last_len, 9);
+	CU_ASSERT_EQUAL(r.last[0], 0x21);
+	CU_ASSERT_EQUAL(r.last[1], 0x45);
+	vpdn_link_detach(ppp_engine_net(e), VPDN_LINK_B);
+	/* Protocol-Reject of IPCP by the peer closes IPCP, LCP stays. */
+	static const uint8_t prej[] = { 0x80, 0x21, 1, 1, 0, 4 };
+	send_lcp(&r, false, PPP_PROTREJ, 12, prej, sizeof(prej));
+	CU_ASSERT_NOT_EQUAL(ip->state, FSM_OPENED);
+	CU_ASSERT_PTR_NULL(ppp_engine_net(e));
+	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	stop_raw(&r);
+}
+
+static void test_echo_only_when_open(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Plain", VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	int frames = r.frames;    /* our CONFREQ */
+	static const uint8_t echo[] = { 0, 0, 0, 0 };
+	send_lcp(&r, false, PPP_ECHOREQ, 1, echo, sizeof(echo));
+	CU_ASSERT_EQUAL(r.frames, frames);
+	/* Terminate-Request while negotiating: Terminate-Ack. */
+	send_lcp(&r, false, PPP_TERMREQ, 5, NULL, 0);
+	CU_ASSERT_EQUAL(r.last[4], PPP_TERMACK);
+	CU_ASSERT_EQUAL(r.last[5], 5);
+	stop_raw(&r);
+}
+
+static const struct vpdn_test_case lcp_tests[] = {
+	{ "option walking edge cases", test_opt_next },
+	{ "proxy LCP judgement", test_proxy_judgement },
+	{ "option log lines", test_option_log_lines },
+	{ "PFC/ACFC, Echo, Discard, Code-Reject, Protocol-Reject", test_compression_and_phase_rules },
+	{ "Echo only in Opened; Terminate", test_echo_only_when_open },
+	{ NULL, NULL },
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "ppp-lcp", lcp_tests, setup, teardown },
+	{ NULL, NULL, NULL, NULL },
+};
+
 VPDN_TEST_MAIN(suites)
