@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: MIT */
+/* The ip module: TUN-backed interfaces, addresses, routes, dial on demand,
+ * shared mode. See ip.h. */
+#include "ip.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
+#define IP_BATCH 64          /* packets read per readable fd */
+#define IP_RBUF 65536
+
+enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
+
+static cfg_opt_t ip_sec_opts[] = {
+	CFG_STR("mode", "per-interface", CFGF_NONE),
+	CFG_STR("shared-device", "vpdn0", CFGF_NONE),
+	CFG_INT("dod-queue", 32, CFGF_NONE),
+	CFG_INT("dod-timeout", 60000, CFGF_NONE), /* ms to wait for the dial */
+	CFG_INT("mtu", 1500, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t ip_route_opts[] = {
+	CFG_STR("interface", NULL, CFGF_NONE),
+	CFG_END()
+};
+
+cfg_opt_t ip_options[] = {
+	CFG_SEC("ip", ip_sec_opts, CFGF_NONE),
+	CFG_SEC("ip-route", ip_route_opts, CFGF_MULTI | CFGF_TITLE),
+	CFG_END()
+};
+
+cfg_opt_t ip_interface_options[] = {
+	CFG_BOOL("ip-dialer", cfg_false, CFGF_NONE),
+	CFG_END()
+};
+
+struct ip_route {
+	struct in_addr dst;
+	int plen;
+	char *ifname;
+};
+
+struct ip_slot {
+	uint16_t len;
+	uint8_t data[IP_DOD_SLOT];
+};
+
+struct ip_iface {
+	struct ip_module *m;
+	char *name;                /* IOS name: "Vi2", "Dialer2" */
+	char kname[IFNAMSIZ];
+	int fd;                    /* own TUN, or -1 (shared mode) */
+	int ifindex;
+	guint source;
+	bool dialer;
+	/* the session while up */
+	struct vpdn_link *net;
+	struct in_addr local, peer;
+	bool addr_added, route_added, in_peers;
+	/* dial on demand */
+	struct ip_slot *q;
+	unsigned qhead, qlen, qcap;
+	bool dialing;
+	struct vpdn_timer dial_timer;
+};
+
+struct ip_module {
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_bus *bus;
+	struct vpdn_timers *timers;
+	const struct ip_sys_ops *ops;
+	void *ops_ctx;
+	cfg_t *root;
+
+	enum ip_mode mode;
+	char shared_name[IFNAMSIZ];
+	int shared_fd, shared_ifindex;
+	guint shared_source;
+	unsigned dod_queue;
+	uint64_t dod_timeout;
+	uint32_t mtu;
+
+	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
+	GHashTable *peers;         /* shared mode: peer s_addr -> struct ip_iface */
+	GArray *routes;            /* struct ip_route */
+	GArray *loopbacks;         /* struct in_addr we added to lo */
+	int lo_index;
+
+	struct vpdn_subscription *sub_up, *sub_down;
+	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
+	uint8_t *rbuf;
+};
+
+/* ---- names and addresses ---- */
+
+static char *norm_name(const char *s)
+{
+	GString *g = g_string_new(NULL);
+	for (; s && *s; s++)
+		if (*s != ' ')
+			g_string_append_c(g, g_ascii_tolower(*s));
+	return g_string_free(g, FALSE);
+}
+
+static bool has_prefix_ci(const char *s, const char *p, const char **rest)
+{
+	size_t n = strlen(p);
+	if (g_ascii_strncasecmp(s, p, n))
+		return false;
+	*rest = s + n;
+	return true;
+}
+
+void ip_kernel_name(const char *ios, char out[IFNAMSIZ])
+{
+	static const struct { const char *ios, *k; } map[] = {
+		{ "Virtual-Access", "vi" }, { "Virtual-Template", "vt" },
+		{ "Dialer", "dialer" }, { "Vi", "vi" }, { "Di", "dialer" },
+		{ "Loopback", "lo" },
+	};
+	const char *rest = ios ? ios : "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+		const char *r;
+		if (has_prefix_ci(rest, map[i].ios, &r) && g_ascii_isdigit(*r)) {
+			n = (size_t)g_snprintf(out, IFNAMSIZ, "%s", map[i].k);
+			rest = r;
+			break;
+		}
+	}
+	for (; *rest && n < IFNAMSIZ - 1; rest++) {
+		char c = g_ascii_tolower(*rest);
+		if (g_ascii_isalnum(c) || c == '-')
+			out[n++] = c;
+		else if (c == '/' || c == ':' || c == '.')
+			out[n++] = '-';
+	}
+	out[n] = '\0';
+	if (!n)
+		g_strlcpy(out, "ip", IFNAMSIZ);
+}
+
+int ip_parse_prefix(const char *s, struct in_addr *a, int *plen)
+{
+	char buf[64];
+	const char *rest;
+	size_t n;
+
+	if (!s)
+		return -EINVAL;
+	n = strcspn(s, "/ \t");
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, a) != 1)
+		return -EINVAL;
+	rest = s + n;
+	*plen = 32;
+	if (*rest == '/') {
+		char *end;
+		long v = strtol(rest + 1, &end, 10);
+		if (end == rest + 1 || *end || v < 0 || v > 32)
+			return -EINVAL;
+		*plen = (int)v;
+	} else if (*rest) {
+		struct in_addr mask;
+		uint32_t h;
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		if (inet_pton(AF_INET, rest, &mask) != 1)
+			return -EINVAL;
+		h = ntohl(mask.s_addr);
+		if ((~h & (~h + 1)) != 0) /* not contiguous */
+			return -EINVAL;
+		*plen = __builtin_popcount(h);
+	}
+	return 0;
+}
+
+static uint32_t plen_mask(int plen)
+{
+	return plen ? htonl(~0u << (32 - plen)) : 0;
+}
+
+/* Option value if the option exists (some module defines it) and is set. */
+static const char *opt_str(cfg_t *s, const char *name)
+{
+	cfg_opt_t *o = s ? cfg_getopt(s, name) : NULL;
+	if (!o || o->type != CFGT_STR || cfg_opt_size(o) == 0)
+		return NULL;
+	return cfg_opt_getnstr(o, 0);
+}
+
+static cfg_t *find_interface(cfg_t *root, const char *name)
+{
+	char *want;
+	cfg_t *found = NULL;
+
+	if (!root || !name || !cfg_getopt(root, "interface"))
+		return NULL;
+	want = norm_name(name);
+	for (unsigned i = 0; i < cfg_size(root, "interface") && !found; i++) {
+		cfg_t *s = cfg_getnsec(root, "interface", i);
+		char *t = norm_name(cfg_title(s));
+		if (!strcmp(t, want))
+			found = s;
+		g_free(t);
+	}
+	g_free(want);
+	return found;
+}
+
+static bool is_loopback(const char *name)
+{
+	const char *r;
+	return has_prefix_ci(name, "Loopback", &r);
+}
+
+static bool route_names(cfg_t *root, const char *name)
+{
+	char *want = norm_name(name);
+	bool hit = false;
+
+	for (unsigned i = 0; i < cfg_size(root, "ip-route") && !hit; i++) {
+		char *t = norm_name(cfg_getstr(cfg_getnsec(root, "ip-route", i), "interface"));
+		hit = !strcmp(t, want);
+		g_free(t);
+	}
+	g_free(want);
+	return hit;
+}
+
+static bool is_dialer_section(cfg_t *root, cfg_t *ifc)
+{
+	cfg_opt_t *o;
+
+	if (is_loopback(cfg_title(ifc)))
+		return false;
+	if (cfg_getbool(ifc, "ip-dialer"))
+		return true;
+	o = cfg_getopt(ifc, "dialer-pool");
+	if (o && cfg_opt_size(o) > 0 && o->type == CFGT_INT && cfg_opt_getnint(o, 0) > 0)
+		return true;
+	return route_names(root, cfg_title(ifc));
+}
+
+/* Address of an interface section: ip-address, else its ip-unnumbered
+ * interface's. 0 when none. */
+static struct in_addr section_address(cfg_t *root, cfg_t *ifc)
+{
+	struct in_addr a = { 0 };
+	const char *v = opt_str(ifc, "ip-address");
+	int plen;
+
+	if (!v && (v = opt_str(ifc, "ip-unnumbered")))
+		v = opt_str(find_interface(root, v), "ip-address");
+	if (!v || ip_parse_prefix(v, &a, &plen) < 0)
+		a.s_addr = 0;
+	return a;
+}
+
+int ip_check(cfg_t *cfg)
+{
+	cfg_t *ip = cfg_getsec(cfg, "ip");
+	struct in_addr a;
+	int plen, ret = 0;
+
+	if (ip) {
+		const char *mode = cfg_getstr(ip, "mode");
+		if (strcmp(mode, "per-interface") && strcmp(mode, "shared")) {
+			cfg_error(ip, "ip: mode must be \"per-interface\" or \"shared\", not \"%s\"", mode);
+			ret = -EINVAL;
+		}
+		if (cfg_getint(ip, "dod-queue") < 0 || cfg_getint(ip, "dod-queue") > 4096) {
+			cfg_error(ip, "ip: dod-queue must be 0..4096");
+			ret = -EINVAL;
+		}
+		if (cfg_getint(ip, "dod-timeout") < 1) {
+			cfg_error(ip, "ip: dod-timeout must be a positive number of ms");
+			ret = -EINVAL;
+		}
+		if (cfg_getint(ip, "mtu") < 68 || cfg_getint(ip, "mtu") > IP_DOD_SLOT) {
+			cfg_error(ip, "ip: mtu must be 68..%d", IP_DOD_SLOT);
+			ret = -EINVAL;
+		}
+		if (!*cfg_getstr(ip, "shared-device") ||
+		    strlen(cfg_getstr(ip, "shared-device")) >= IFNAMSIZ) {
+			cfg_error(ip, "ip: bad shared-device name");
+			ret = -EINVAL;
+		}
+	}
+	for (unsigned i = 0; i < cfg_size(cfg, "ip-route"); i++) {
+		cfg_t *r = cfg_getnsec(cfg, "ip-route", i);
+		const char *ifn = cfg_getstr(r, "interface");
+		if (ip_parse_prefix(cfg_title(r), &a, &plen) < 0) {
+			cfg_error(r, "ip-route: bad prefix \"%s\"", cfg_title(r));
+			ret = -EINVAL;
+		}
+		if (!ifn || !*ifn) {
+			cfg_error(r, "ip-route %s: interface missing", cfg_title(r));
+			ret = -EINVAL;
+		}
+	}
+	if (cfg_getopt(cfg, "interface")) {
+		for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
+			cfg_t *s = cfg_getnsec(cfg, "interface", i);
+			const char *v = opt_str(s, "ip-address"), *u = opt_str(s, "ip-unnumbered");
+			if (v && ip_parse_prefix(v, &a, &plen) < 0) {
+				cfg_error(s, "interface %s: bad ip-address \"%s\"", cfg_title(s), v);
+				ret = -EINVAL;
+			}
+			if (u && !find_interface(cfg, u)) {
+				cfg_error(s, "interface %s: ip-unnumbered names unknown interface %s",
+					  cfg_title(s), u);
+				ret = -EINVAL;
+			}
+		}
+	}
+	return ret;
+}
+
+/* ---- interfaces ---- */
+
+static void tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd);
+
+static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct ip_iface *ifc = data;
+	tun_drain(ifc->m, ifc, fd);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_shared_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	tun_drain(data, NULL, fd);
+	return G_SOURCE_CONTINUE;
+}
+
+static void publish_iface(struct ip_module *m, struct ip_iface *ifc, uint32_t type)
+{
+	struct vpdn_ev_interface ev = {
+		.size = sizeof(ev), .name = ifc->name, .kernel_name = ifc->kname,
+		.ifindex = ifc->ifindex,
+	};
+	vpdn_bus_publish(m->bus, type, &ev);
+}
+
+static void dod_flush_drop(struct ip_iface *ifc, const char *why)
+{
+	struct ip_module *m = ifc->m;
+	if (ifc->qlen)
+		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS, "%s IP: %s, %u queued packets dropped",
+			   ifc->name, why, ifc->qlen);
+	*m->dod_dropped += ifc->qlen;
+	ifc->qlen = ifc->qhead = 0;
+	ifc->dialing = false;
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+}
+
+static void on_dial_timeout(struct vpdn_timer *t, void *data)
+{
+	dod_flush_drop(data, "dial timed out");
+}
+
+static struct ip_iface *iface_find(struct ip_module *m, const char *name)
+{
+	char *k = norm_name(name);
+	struct ip_iface *ifc = g_hash_table_lookup(m->ifaces, k);
+	g_free(k);
+	return ifc;
+}
+
+static int iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out)
+{
+	struct ip_iface *ifc = g_new0(struct ip_iface, 1);
+	int r;
+
+	ifc->m = m;
+	ifc->name = g_strdup(name);
+	ifc->dialer = dialer;
+	ifc->fd = -1;
+	vpdn_timer_init(&ifc->dial_timer, on_dial_timeout, ifc);
+	if (m->mode == IP_MODE_SHARED) {
+		g_strlcpy(ifc->kname, m->shared_name, IFNAMSIZ);
+		ifc->ifindex = m->shared_ifindex;
+	} else {
+		ip_kernel_name(name, ifc->kname);
+		r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
+		if (r < 0) {
+			vpdn_err(m->log, "%s IP: Failed to create TUN %s: %s", name, ifc->kname,
+				 g_strerror(-r));
+			goto fail;
+		}
+		ifc->fd = r;
+		if (m->ops->pollable)
+			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+	}
+	if (dialer) {
+		ifc->qcap = m->dod_queue;
+		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
+	}
+	g_hash_table_insert(m->ifaces, norm_name(name), ifc);
+	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
+		   name, ifc->kname, ifc->ifindex);
+	publish_iface(m, ifc, VPDN_EV_INTERFACE_CREATED);
+	*out = ifc;
+	return 0;
+fail:
+	g_free(ifc->name);
+	g_free(ifc);
+	return r;
+}
+
+/* Called by the hash table's value destructor. */
+static void iface_free(gpointer p)
+{
+	struct ip_iface *ifc = p;
+	struct ip_module *m = ifc->m;
+
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	if (ifc->source)
+		g_source_remove(ifc->source);
+	if (ifc->fd >= 0)
+		m->ops->tun_close(m->ops_ctx, ifc->fd);
+	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
+		   ifc->kname);
+	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
+	g_free(ifc->q);
+	g_free(ifc->name);
+	g_free(ifc);
+}
+
+static void iface_destroy(struct ip_iface *ifc)
+{
+	char *k = norm_name(ifc->name);
+	g_hash_table_remove(ifc->m->ifaces, k);
+	g_free(k);
+}
+
+/* ---- the data path ---- */
+
+static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
+{
+	struct ip_iface *ifc = ctx;
+	struct ip_module *m = ifc->m;
+	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
+
+	if (len < 20 || (data[0] >> 4) != 4 || m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+		(*m->drops)++;
+		return;
+	}
+	(*m->tx)++;
+}
+
+static void iface_down(struct ip_iface *ifc, const char *why);
+
+/* The PPP end went away without NETWORK_DOWN. ifc may be freed here. */
+static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	iface_down(ctx, "link hung up");
+}
+
+static const struct vpdn_link_ops net_ops = { .frame = net_frame, .hangup = net_hangup };
+
+static void send_up(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+	if (vpdn_link_send(ifc->net, VPDN_LINK_B, p, len) < 0)
+		(*m->drops)++;
+	else
+		(*m->rx)++;
+}
+
+static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+
+	if (!ifc->dialing) {
+		struct vpdn_ev_traffic ev = {
+			.size = sizeof(ev), .interface = ifc->name, .packet = p, .len = len,
+		};
+		char dst[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
+			   "%s IP: interesting traffic to %s, asking to dial", ifc->name, dst);
+		ifc->dialing = true;
+		vpdn_timer_arm(m->timers, &ifc->dial_timer, m->dod_timeout);
+		if (vpdn_bus_publish(m->bus, VPDN_EV_INTERESTING_TRAFFIC, &ev) != 1) {
+			vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
+				   "%s IP: nobody dials for this interface, packet dropped",
+				   ifc->name);
+			(*m->unclaimed)++;
+			(*m->dod_dropped)++;
+			ifc->dialing = false;
+			vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			return;
+		}
+		/* The dial may have completed while we published. */
+		if (ifc->net) {
+			send_up(ifc, p, len);
+			return;
+		}
+	}
+	if (ifc->qlen >= ifc->qcap || len > IP_DOD_SLOT) {
+		(*m->dod_dropped)++;
+		return;
+	}
+	struct ip_slot *s = &ifc->q[(ifc->qhead + ifc->qlen) % ifc->qcap];
+	s->len = (uint16_t)len;
+	memcpy(s->data, p, len);
+	ifc->qlen++;
+	(*m->dod_queued)++;
+}
+
+static const struct ip_route *route_lookup(struct ip_module *m, struct in_addr dst)
+{
+	const struct ip_route *best = NULL;
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *r = &g_array_index(m->routes, struct ip_route, i);
+		if ((dst.s_addr & plen_mask(r->plen)) == r->dst.s_addr &&
+		    (!best || r->plen > best->plen))
+			best = r;
+	}
+	return best;
+}
+
+static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	if (len < 20 || (p[0] >> 4) != 4) {
+		(*m->drops)++;
+		return;
+	}
+	if (!ifc) { /* shared device: by peer, then by static route */
+		struct in_addr dst;
+		const struct ip_route *r;
+		memcpy(&dst, p + 16, 4);
+		ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(dst.s_addr));
+		if (!ifc && (r = route_lookup(m, dst)))
+			ifc = iface_find(m, r->ifname);
+		if (!ifc) {
+			(*m->drops)++;
+			return;
+		}
+	}
+	if (ifc->net)
+		send_up(ifc, p, len);
+	else if (ifc->dialer)
+		dod_packet(ifc, p, len);
+	else
+		(*m->drops)++;
+}
+
+static void tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
+{
+	for (int i = 0; i < IP_BATCH; i++) {
+		ssize_t n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
+		if (n < 0)
+			break;
+		packet_in(m, ifc, m->rbuf, (size_t)n);
+	}
+}
+
+void ip_module_tun_input(struct ip_module *m, int fd)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (m->mode == IP_MODE_SHARED && fd == m->shared_fd) {
+		tun_drain(m, NULL, fd);
+		return;
+	}
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ip_iface *ifc = v;
+		if (ifc->fd == fd) {
+			tun_drain(m, ifc, fd);
+			return;
+		}
+	}
+}
+
+/* ---- sessions ---- */
+
+static void iface_down(struct ip_iface *ifc, const char *why)
+{
+	struct ip_module *m = ifc->m;
+	char a[INET_ADDRSTRLEN];
+
+	if (!ifc->net)
+		return;
+	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
+	vpdn_link_detach(ifc->net, VPDN_LINK_B);
+	vpdn_link_unref(ifc->net);
+	ifc->net = NULL;
+	if (ifc->in_peers)
+		g_hash_table_remove(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr));
+	ifc->in_peers = false;
+	if (ifc->route_added)
+		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local);
+	if (ifc->addr_added)
+		m->ops->addr(m->ops_ctx, false, ifc->ifindex, ifc->local, 32);
+	ifc->route_added = ifc->addr_added = false;
+	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
+		   a);
+	if (!ifc->dialer)
+		iface_destroy(ifc);
+}
+
+static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
+{
+	struct ip_module *m = ifc->m;
+	char a[INET_ADDRSTRLEN];
+	int r;
+
+	ifc->local = ev->local;
+	if (!ifc->local.s_addr)
+		ifc->local = section_address(m->root, find_interface(m->root, ev->config));
+	ifc->peer = ev->peer;
+	ifc->net = vpdn_link_ref(ev->net);
+	vpdn_link_attach(ifc->net, VPDN_LINK_B, &net_ops, ifc);
+
+	if (m->mode == IP_MODE_PER_INTERFACE && ifc->local.s_addr) {
+		r = m->ops->addr(m->ops_ctx, true, ifc->ifindex, ifc->local, 32);
+		ifc->addr_added = r == 0;
+		if (r < 0 && r != -EEXIST)
+			vpdn_warn(m->log, "%s IP: Failed to add local address: %s", ifc->name,
+				  g_strerror(-r));
+	}
+	if (ifc->peer.s_addr) {
+		inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
+		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local);
+		if (r == -EINVAL && ifc->local.s_addr) /* source not local here */
+			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
+					  (struct in_addr){ 0 });
+		ifc->route_added = r == 0;
+		if (r < 0 && r != -EEXIST)
+			vpdn_warn(m->log, "%s IP: Failed to install route to %s: %s", ifc->name, a,
+				  g_strerror(-r));
+		else
+			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: Install route to %s on %s",
+				   ifc->name, a, ifc->kname);
+		if (m->mode == IP_MODE_SHARED) {
+			g_hash_table_insert(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr), ifc);
+			ifc->in_peers = true;
+		}
+	}
+	/* Deliver what waited for the dial, in order. */
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	ifc->dialing = false;
+	while (ifc->qlen && ifc->net) {
+		struct ip_slot *s = &ifc->q[ifc->qhead];
+		ifc->qhead = (ifc->qhead + 1) % ifc->qcap;
+		ifc->qlen--;
+		send_up(ifc, s->data, s->len);
+		(*m->dod_delivered)++;
+	}
+	ifc->qhead = 0;
+	return 0;
+}
+
+static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_ppp_network *ev = e->payload;
+	struct ip_iface *ifc = NULL;
+
+	if (!ev->net || !ev->interface)
+		return VPDN_BUS_PASS;
+	if (ev->profile)
+		ifc = iface_find(m, ev->profile);
+	if (!ifc && ev->config && (ifc = iface_find(m, ev->config)) && !ifc->dialer)
+		ifc = NULL;
+	if (ifc && ifc->net) {
+		vpdn_warn(m->log, "%s IP: %s is already up, session not attached", ev->interface,
+			  ifc->name);
+		return VPDN_BUS_PASS;
+	}
+	if (!ifc) {
+		if ((ifc = iface_find(m, ev->interface))) {
+			if (ifc->net)
+				iface_down(ifc, "replaced");
+			else if (!ifc->dialer)
+				iface_destroy(ifc);
+		}
+		if (iface_new(m, ev->interface, false, &ifc) < 0)
+			return VPDN_BUS_PASS;
+	}
+	iface_up(ifc, ev);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_ppp_network *ev = e->payload;
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ip_iface *ifc = v;
+		if (ifc->net && ifc->net == ev->net) {
+			iface_down(ifc, "network down");
+			break;
+		}
+	}
+	return VPDN_BUS_PASS;
+}
+
+/* ---- setup ---- */
+
+static int load_config(struct ip_module *m, cfg_t *cfg)
+{
+	cfg_t *ip = cfg_getsec(cfg, "ip");
+
+	m->mode = IP_MODE_PER_INTERFACE;
+	m->dod_queue = 32;
+	m->dod_timeout = 60000;
+	m->mtu = 1500;
+	g_strlcpy(m->shared_name, "vpdn0", IFNAMSIZ);
+	if (ip) {
+		m->mode = strcmp(cfg_getstr(ip, "mode"), "shared") ? IP_MODE_PER_INTERFACE
+								    : IP_MODE_SHARED;
+		g_strlcpy(m->shared_name, cfg_getstr(ip, "shared-device"), IFNAMSIZ);
+		m->dod_queue = (unsigned)cfg_getint(ip, "dod-queue");
+		m->dod_timeout = (uint64_t)cfg_getint(ip, "dod-timeout");
+		m->mtu = (uint32_t)cfg_getint(ip, "mtu");
+	}
+	for (unsigned i = 0; i < cfg_size(cfg, "ip-route"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "ip-route", i);
+		struct ip_route r = { .ifname = g_strdup(cfg_getstr(s, "interface")) };
+		if (ip_parse_prefix(cfg_title(s), &r.dst, &r.plen) < 0 || !r.ifname) {
+			g_free(r.ifname);
+			return -EINVAL;
+		}
+		r.dst.s_addr &= plen_mask(r.plen);
+		g_array_append_val(m->routes, r);
+	}
+	return 0;
+}
+
+static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
+{
+	int r;
+
+	if (m->mode == IP_MODE_SHARED) {
+		r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
+		if (r < 0) {
+			vpdn_err(m->log, "IP: Failed to create shared TUN %s: %s", m->shared_name,
+				 g_strerror(-r));
+			return r;
+		}
+		m->shared_fd = r;
+		if (m->ops->pollable)
+			m->shared_source = g_unix_fd_add(r, G_IO_IN, on_shared_readable, m);
+	}
+	for (unsigned i = 0; cfg_getopt(cfg, "interface") && i < cfg_size(cfg, "interface"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		const char *name = cfg_title(s);
+		struct ip_iface *ifc;
+
+		if (is_loopback(name)) {
+			const char *v = opt_str(s, "ip-address");
+			struct in_addr a;
+			int plen;
+			if (!v || ip_parse_prefix(v, &a, &plen) < 0)
+				continue;
+			if (m->lo_index <= 0)
+				m->lo_index = m->ops->ifindex(m->ops_ctx, "lo");
+			if (m->lo_index <= 0)
+				return -ENODEV;
+			r = m->ops->addr(m->ops_ctx, true, m->lo_index, a, plen);
+			if (r == 0)
+				g_array_append_val(m->loopbacks, a);
+			else if (r != -EEXIST)
+				return r;
+			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: address %s on lo", name, v);
+		} else if (is_dialer_section(cfg, s)) {
+			if ((r = iface_new(m, name, true, &ifc)) < 0)
+				return r;
+		}
+	}
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *rt = &g_array_index(m->routes, struct ip_route, i);
+		struct ip_iface *ifc = iface_find(m, rt->ifname);
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &rt->dst, a, sizeof(a));
+		if (!ifc) {
+			vpdn_warn(m->log, "IP: route %s/%d: interface %s does not exist", a, rt->plen,
+				  rt->ifname);
+			continue;
+		}
+		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
+				  (struct in_addr){ 0 });
+		if (r < 0 && r != -EEXIST)
+			return r;
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "IP: route %s/%d via %s (%s)", a, rt->plen,
+			   ifc->name, ifc->kname);
+	}
+	return 0;
+}
+
+static void route_clear(gpointer p)
+{
+	g_free(((struct ip_route *)p)->ifname);
+}
+
+int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *ops,
+		  void *ops_ctx, struct ip_module **out)
+{
+	struct ip_module *m = g_new0(struct ip_module, 1);
+	int r;
+
+	m->core = core;
+	m->log = vpdn_core_log(core);
+	m->bus = vpdn_core_bus(core);
+	m->timers = vpdn_core_timers(core);
+	m->ops = ops;
+	m->ops_ctx = ops_ctx;
+	m->root = cfg;
+	m->shared_fd = -1;
+	m->rbuf = g_malloc(IP_RBUF);
+	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iface_free);
+	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
+	g_array_set_clear_func(m->routes, route_clear);
+	m->loopbacks = g_array_new(FALSE, TRUE, sizeof(struct in_addr));
+	m->rx = vpdn_core_counter(core, "ip_rx_packets_total", "packets from the kernel sent on sessions");
+	m->tx = vpdn_core_counter(core, "ip_tx_packets_total", "packets from sessions written to the kernel");
+	m->drops = vpdn_core_counter(core, "ip_drops_total", "packets dropped (malformed, no session, write error)");
+	m->dod_queued = vpdn_core_counter(core, "ip_dod_queued_total", "packets held for dial on demand");
+	m->dod_delivered = vpdn_core_counter(core, "ip_dod_delivered_total", "held packets delivered once up");
+	m->dod_dropped = vpdn_core_counter(core, "ip_dod_dropped_total", "dial-on-demand packets dropped");
+	m->unclaimed = vpdn_core_counter(core, "ip_traffic_unclaimed_total", "interesting traffic no dialer took");
+	r = load_config(m, cfg);
+	if (r < 0)
+		goto fail;
+	m->sub_up = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, m);
+	m->sub_down = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, m);
+	r = setup_interfaces(m, cfg);
+	if (r < 0)
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	ip_module_free(m);
+	return r;
+}
+
+void ip_module_free(struct ip_module *m)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (!m)
+		return;
+	if (m->sub_up)
+		vpdn_bus_unsubscribe(m->bus, m->sub_up);
+	if (m->sub_down)
+		vpdn_bus_unsubscribe(m->bus, m->sub_down);
+	/* Sessions first (they may free Vi interfaces), then the rest. */
+	for (bool again = true; again;) {
+		again = false;
+		g_hash_table_iter_init(&it, m->ifaces);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			if (((struct ip_iface *)v)->net) {
+				iface_down(v, "stopping");
+				again = true;
+				break;
+			}
+		}
+	}
+	g_hash_table_destroy(m->ifaces);
+	g_hash_table_destroy(m->peers);
+	for (guint i = 0; i < m->loopbacks->len; i++)
+		m->ops->addr(m->ops_ctx, false, m->lo_index,
+			     g_array_index(m->loopbacks, struct in_addr, i), 32);
+	g_array_free(m->loopbacks, TRUE);
+	g_array_free(m->routes, TRUE);
+	if (m->shared_source)
+		g_source_remove(m->shared_source);
+	if (m->shared_fd >= 0)
+		m->ops->tun_close(m->ops_ctx, m->shared_fd);
+	g_free(m->rbuf);
+	g_free(m);
+}
+
+/* ---- queries ---- */
+
+void ip_module_stats(struct ip_module *m, struct ip_stats *o)
+{
+	*o = (struct ip_stats){
+		.rx = *m->rx, .tx = *m->tx, .drops = *m->drops, .dod_queued = *m->dod_queued,
+		.dod_delivered = *m->dod_delivered, .dod_dropped = *m->dod_dropped,
+		.traffic_unclaimed = *m->unclaimed,
+	};
+}
+
+bool ip_module_has_iface(struct ip_module *m, const char *name)
+{
+	return iface_find(m, name) != NULL;
+}
+
+int ip_module_iface_fd(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc ? ifc->fd : -ENOENT;
+}
+
+int ip_module_iface_ifindex(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc ? ifc->ifindex : -ENOENT;
+}
+
+const char *ip_module_iface_kernel_name(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc ? ifc->kname : NULL;
+}
+
+int ip_module_dod_queued(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc ? (int)ifc->qlen : -ENOENT;
+}
+
+bool ip_module_iface_up(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc && ifc->net;
+}
+
+const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer)
+{
+	struct ip_iface *ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(peer.s_addr));
+	return ifc ? ifc->name : NULL;
+}
+
+int ip_module_shared_fd(struct ip_module *m)
+{
+	return m->shared_fd;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ip module: IP interfaces of the node on TUN devices.
+ *
+ *  - Loopback interfaces (`interface "Loopback0" { ip-address = ... }`):
+ *    their address is added to the kernel's `lo`.
+ *  - Dialer profiles (`interface "Dialer2"` with `ip-dialer = true`, a
+ *    dialer-pool, or named by an `ip-route`): a TUN exists while idle so
+ *    static routes can point at it. A packet read from an idle one is
+ *    interesting traffic: VPDN_EV_INTERESTING_TRAFFIC is published and the
+ *    packet is held in a bounded queue (`ip { dod-queue }`) until the
+ *    profile's network comes up (delivered in order) or the dial times out
+ *    (`ip { dod-timeout }`, dropped and counted).
+ *  - Virtual-Access interfaces: a TUN per session created on
+ *    VPDN_EV_PPP_NETWORK_UP ("Vi2" -> "vi2") and removed when it goes down.
+ *  - Shared mode (`ip { mode = "shared" }`): one TUN for every session; a
+ *    hash by peer address picks the session for packets read from it, then
+ *    the static routes (to reach idle dialers).
+ *
+ * ip-address and ip-unnumbered are read from the interface sections when
+ * some module defines them (the ppp module does today); this module only
+ * adds ip-dialer.
+ */
+#ifndef VPDND_IP_H
+#define VPDND_IP_H
+
+#include <confuse.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vpdnd/core.h>
+
+#include "sys.h"
+
+struct ip_module;
+
+extern cfg_opt_t ip_options[];
+extern cfg_opt_t ip_interface_options[];
+
+int ip_check(cfg_t *cfg);
+
+/* ops: ip_sys_kernel, or a fake; ops_ctx is passed to every op. */
+int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *ops,
+		  void *ops_ctx, struct ip_module **out);
+void ip_module_free(struct ip_module *m);
+
+/* The fd (from ops->tun_open) is readable: read packets until -EAGAIN (at
+ * most a batch). Called by the module's GSource, or by tests with fakes. */
+void ip_module_tun_input(struct ip_module *m, int fd);
+
+/* "Virtual-Access2"/"Vi2" -> "vi2", "Dialer2" -> "dialer2"; others
+ * lower-cased, alphanumerics and '-' kept, truncated to IFNAMSIZ-1. */
+void ip_kernel_name(const char *ios, char out[IFNAMSIZ]);
+/* "a.b.c.d", "a.b.c.d/len" or "a.b.c.d m.m.m.m". */
+int ip_parse_prefix(const char *s, struct in_addr *a, int *plen);
+
+struct ip_stats {
+	uint64_t rx;            /* packets from the kernel sent on a session */
+	uint64_t tx;            /* packets from sessions written to the kernel */
+	uint64_t drops;         /* bad packets, no session, write errors */
+	uint64_t dod_queued, dod_delivered, dod_dropped;
+	uint64_t traffic_unclaimed; /* interesting traffic nobody dialed for */
+};
+void ip_module_stats(struct ip_module *m, struct ip_stats *out);
+
+/* For tests and D-Bus: an interface by IOS name. */
+bool ip_module_has_iface(struct ip_module *m, const char *name);
+int ip_module_iface_fd(struct ip_module *m, const char *name);     /* -ENOENT */
+int ip_module_iface_ifindex(struct ip_module *m, const char *name); /* -ENOENT */
+const char *ip_module_iface_kernel_name(struct ip_module *m, const char *name);
+int ip_module_dod_queued(struct ip_module *m, const char *name);   /* -ENOENT */
+bool ip_module_iface_up(struct ip_module *m, const char *name);
+/* Shared mode: the interface whose session has this peer, or NULL. */
+const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer);
+int ip_module_shared_fd(struct ip_module *m); /* -1 when not shared */
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The ip module descriptor: glue around ip.c with the real kernel. */
+#include <vpdnd/module.h>
+
+#include "ip.h"
+
+static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
+{
+	struct ip_module *m = NULL;
+	int r = ip_module_new(core, cfg, &ip_sys_kernel, NULL, &m);
+
+	if (r < 0)
+		return r;
+	*state = m;
+	return 0;
+}
+
+static void mod_fini(void *state)
+{
+	ip_module_free(state);
+}
+
+VPDN_MODULE_EXPORT = {
+	.abi = VPDN_MODULE_ABI,
+	.name = "ip",
+	.version = VPDND_VERSION_STRING,
+	.description = "IP interfaces on TUN: Virtual-Access, dialer profiles, loopbacks, routes, dial on demand",
+	.requires = NULL,
+	.options = ip_options,
+	.interface_options = ip_interface_options,
+	.check = ip_check,
+	.init = mod_init,
+	.reload = NULL,
+	.fini = mod_fini,
+};

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ip module's view of the kernel: TUN devices, addresses and routes.
+ * Everything the module does to the system goes through struct ip_sys_ops
+ * so unit tests can substitute a fake kernel (no TUN, no netlink).
+ *
+ * ip_sys_kernel is the real one: /dev/net/tun and rtnetlink on a
+ * NETLINK_ROUTE socket. All functions return 0 (or a value) or -errno.
+ */
+#ifndef VPDND_IP_SYS_H
+#define VPDND_IP_SYS_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ip_sys_ops {
+	/* The fds returned by tun_open are polled by the module (one GSource
+	 * per fd) when true; fakes set false and feed packets by calling
+	 * ip_module_tun_input(). */
+	bool pollable;
+	/* Create a TUN (IFF_TUN|IFF_NO_PI, non-blocking) named `name`, set
+	 * its MTU and bring it up. Returns the fd; *ifindex is set. */
+	int (*tun_open)(void *ctx, const char *name, uint32_t mtu, int *ifindex);
+	void (*tun_close)(void *ctx, int fd);
+	/* One packet, or -EAGAIN when none is waiting. */
+	ssize_t (*tun_read)(void *ctx, int fd, void *buf, size_t len);
+	ssize_t (*tun_write)(void *ctx, int fd, const void *buf, size_t len);
+	/* ifindex of an existing device ("lo"), or -ENODEV. */
+	int (*ifindex)(void *ctx, const char *name);
+	/* Add/delete local address a/plen on ifindex (add: -EEXIST if there). */
+	int (*addr)(void *ctx, bool add, int ifindex, struct in_addr a, int plen);
+	/* Add/delete route dst/plen dev ifindex scope link, preferred source
+	 * src (0: none). */
+	int (*route)(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
+		     struct in_addr src);
+};
+
+extern const struct ip_sys_ops ip_sys_kernel;
+
+/* Exposed for tests: rtnetlink helpers on a fresh NETLINK_ROUTE socket. */
+int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
+int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
+int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src);
+
+#endif

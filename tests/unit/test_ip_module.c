@@ -1,0 +1,670 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the ip module (modules/ip) with a fake kernel: naming,
+ * config, Virtual-Access and dialer interfaces, dial on demand, shared
+ * mode. Fake clock, no TUN, no netlink. */
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+#include <vpdnd/core.h>
+
+#include "ip.h"
+#include "test_ip_common.h"
+#include "vpdn_test.h"
+
+/* ---- fake kernel ---- */
+
+#define MAXTUN 16
+#define MAXPKT 16
+#define MAXOBJ 32
+
+struct fpkt { size_t len; uint8_t data[256]; };
+
+struct ftun {
+	bool open;
+	char name[IFNAMSIZ];
+	int ifindex;
+	struct fpkt in[MAXPKT]; unsigned in_head, in_len; /* to be read */
+	unsigned writes; struct fpkt last_write;
+};
+
+struct fobj { bool present; int ifindex; struct in_addr a, src; int plen; };
+
+struct fake {
+	struct ftun tun[MAXTUN];   /* fd = 100 + index */
+	unsigned opens;
+	struct fobj addrs[MAXOBJ], routes[MAXOBJ];
+};
+
+static struct fake fk;
+
+static int f_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
+{
+	for (int i = 0; i < MAXTUN; i++) {
+		if (fk.tun[i].open)
+			continue;
+		memset(&fk.tun[i], 0, sizeof(fk.tun[i]));
+		fk.tun[i].open = true;
+		g_strlcpy(fk.tun[i].name, name, IFNAMSIZ);
+		fk.tun[i].ifindex = *ifindex = 10 + i;
+		fk.opens++;
+		return 100 + i;
+	}
+	return -ENFILE;
+}
+
+static struct ftun *ftun_fd(int fd)
+{
+	CU_ASSERT_FATAL(fd >= 100 && fd < 100 + MAXTUN);
+	return &fk.tun[fd - 100];
+}
+
+static struct ftun *ftun_name(const char *name)
+{
+	for (int i = 0; i < MAXTUN; i++)
+		if (fk.tun[i].open && !strcmp(fk.tun[i].name, name))
+			return &fk.tun[i];
+	return NULL;
+}
+
+static void f_tun_close(void *ctx, int fd)
+{
+	ftun_fd(fd)->open = false;
+}
+
+static ssize_t f_tun_read(void *ctx, int fd, void *buf, size_t len)
+{
+	struct ftun *t = ftun_fd(fd);
+	struct fpkt *p;
+	if (!t->in_len)
+		return -EAGAIN;
+	p = &t->in[t->in_head];
+	t->in_head = (t->in_head + 1) % MAXPKT;
+	t->in_len--;
+	memcpy(buf, p->data, p->len);
+	return (ssize_t)p->len;
+}
+
+static ssize_t f_tun_write(void *ctx, int fd, const void *buf, size_t len)
+{
+	struct ftun *t = ftun_fd(fd);
+	CU_ASSERT(t->open);
+	t->writes++;
+	t->last_write.len = len;
+	memcpy(t->last_write.data, buf, len < 256 ? len : 256);
+	return (ssize_t)len;
+}
+
+static int f_ifindex(void *ctx, const char *name)
+{
+	return !strcmp(name, "lo") ? 1 : -ENODEV;
+}
+
+static int fobj_op(struct fobj *set, bool add, int ifindex, struct in_addr a, int plen,
+		   struct in_addr src)
+{
+	for (int i = 0; i < MAXOBJ; i++) {
+		struct fobj *o = &set[i];
+		if (o->present && o->ifindex == ifindex && o->a.s_addr == a.s_addr && o->plen == plen) {
+			if (add)
+				return -EEXIST;
+			o->present = false;
+			return 0;
+		}
+	}
+	if (!add)
+		return -ESRCH;
+	for (int i = 0; i < MAXOBJ; i++)
+		if (!set[i].present) {
+			set[i] = (struct fobj){ true, ifindex, a, src, plen };
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
+{
+	return fobj_op(fk.addrs, add, ifindex, a, plen, (struct in_addr){ 0 });
+}
+
+static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
+		   struct in_addr src)
+{
+	return fobj_op(fk.routes, add, ifindex, dst, plen, src);
+}
+
+static const struct ip_sys_ops fake_ops = {
+	.pollable = false,
+	.tun_open = f_tun_open, .tun_close = f_tun_close,
+	.tun_read = f_tun_read, .tun_write = f_tun_write,
+	.ifindex = f_ifindex, .addr = f_addr, .route = f_route,
+};
+
+static const struct fobj *fobj_find(struct fobj *set, int ifindex, const char *a, int plen)
+{
+	struct in_addr x = test_ip_addr(a);
+	for (int i = 0; i < MAXOBJ; i++)
+		if (set[i].present && set[i].ifindex == ifindex && set[i].a.s_addr == x.s_addr &&
+		    set[i].plen == plen)
+			return &set[i];
+	return NULL;
+}
+
+static unsigned fobj_count(struct fobj *set)
+{
+	unsigned n = 0;
+	for (int i = 0; i < MAXOBJ; i++)
+		n += set[i].present;
+	return n;
+}
+
+static unsigned open_tuns(void)
+{
+	unsigned n = 0;
+	for (int i = 0; i < MAXTUN; i++)
+		n += fk.tun[i].open;
+	return n;
+}
+
+static void inject(struct ftun *t, const uint8_t *p, size_t len)
+{
+	struct fpkt *s;
+	CU_ASSERT_FATAL(t && t->in_len < MAXPKT);
+	s = &t->in[(t->in_head + t->in_len) % MAXPKT];
+	s->len = len;
+	memcpy(s->data, p, len);
+	t->in_len++;
+}
+
+static void inject_udp(struct ftun *t, const char *dst, uint16_t id)
+{
+	uint8_t p[64];
+	size_t n = test_ip_udp(p, "10.200.20.32", dst, 1000, 9, id, "x", 1);
+	inject(t, p, n);
+}
+
+/* ---- the PPP side: a recorder at end A of the net link ---- */
+
+struct ppp_side {
+	struct vpdn_link *net;
+	unsigned frames;
+	uint16_t ids[64];
+	struct in_addr dst[64];
+};
+
+static void ppp_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t n)
+{
+	struct ppp_side *s = ctx;
+	CU_ASSERT(n >= 20 && (d[0] >> 4) == 4);
+	if (s->frames < 64) {
+		s->ids[s->frames] = (uint16_t)(d[4] << 8 | d[5]);
+		memcpy(&s->dst[s->frames], d + 16, 4);
+	}
+	s->frames++;
+}
+
+static const struct vpdn_link_ops ppp_ops = { .frame = ppp_frame };
+
+static void ppp_side_init(struct ppp_side *s, const char *name)
+{
+	memset(s, 0, sizeof(*s));
+	s->net = vpdn_link_new(name);
+	vpdn_link_attach(s->net, VPDN_LINK_A, &ppp_ops, s);
+}
+
+static void network(struct vpdn_core *core, uint32_t type, struct ppp_side *s,
+		    const char *ifname, const char *config, const char *profile,
+		    const char *local, const char *peer)
+{
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = ifname, .config = config, .profile = profile,
+		.net = s->net, .local = test_ip_addr(local), .peer = test_ip_addr(peer),
+		.mtu = 1500,
+	};
+	vpdn_bus_publish(vpdn_core_bus(core), type, &ev);
+}
+
+static void ppp_side_free(struct ppp_side *s)
+{
+	vpdn_link_detach(s->net, VPDN_LINK_A);
+	vpdn_link_unref(s->net);
+}
+
+/* ---- events ---- */
+
+struct evrec {
+	unsigned traffic, created, destroyed;
+	bool claim;
+	char last_iface[32];
+	struct in_addr last_dst;
+};
+
+static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *e, void *data)
+{
+	struct evrec *r = data;
+	const struct vpdn_ev_traffic *t = e->payload;
+	r->traffic++;
+	g_strlcpy(r->last_iface, t->interface, sizeof(r->last_iface));
+	CU_ASSERT(t->len >= 20);
+	memcpy(&r->last_dst, t->packet + 16, 4);
+	return r->claim ? VPDN_BUS_CLAIM : VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_created(const struct vpdn_event *e, void *data)
+{
+	((struct evrec *)data)->created++;
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_destroyed(const struct vpdn_event *e, void *data)
+{
+	((struct evrec *)data)->destroyed++;
+	return VPDN_BUS_PASS;
+}
+
+static void subscribe_all(struct vpdn_core *core, struct evrec *r)
+{
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+	vpdn_bus_subscribe(bus, VPDN_EV_INTERESTING_TRAFFIC, on_traffic, r);
+	vpdn_bus_subscribe(bus, VPDN_EV_INTERFACE_CREATED, on_created, r);
+	vpdn_bus_subscribe(bus, VPDN_EV_INTERFACE_DESTROYED, on_destroyed, r);
+}
+
+static const char *LNS_CONF =
+	"interface \"Loopback0\" { ip-address = \"18.18.18.2/32\" }\n"
+	"interface \"Virtual-Template1\" { ip-unnumbered = \"Loopback0\" }\n"
+	"interface \"Dialer2\" { dialer-pool = 1 }\n"
+	"interface \"Dialer1\" { ip-dialer = true }\n"
+	"ip-route \"17.17.17.2/32\" { interface = \"Dialer2\" }\n"
+	"ip-route \"17.17.17.20 255.255.255.255\" { interface = \"Dialer1\" }\n";
+
+struct fixture {
+	struct vpdn_core *core;
+	cfg_t *cfg;
+	struct ip_module *ip;
+	struct evrec ev;
+};
+
+static void fx_start(struct fixture *f, const char *extra, bool claim)
+{
+	char *text = g_strconcat(LNS_CONF, extra ? extra : "", NULL);
+	memset(&fk, 0, sizeof(fk));
+	memset(f, 0, sizeof(*f));
+	f->core = vpdn_core_new_test();
+	f->ev.claim = claim;
+	subscribe_all(f->core, &f->ev);
+	f->cfg = test_ip_cfg(text);
+	g_free(text);
+	CU_ASSERT_FATAL(f->cfg != NULL);
+	CU_ASSERT_EQUAL_FATAL(ip_check(f->cfg), 0);
+	CU_ASSERT_EQUAL_FATAL(ip_module_new(f->core, f->cfg, &fake_ops, NULL, &f->ip), 0);
+}
+
+static void fx_stop(struct fixture *f)
+{
+	ip_module_free(f->ip);
+	cfg_free(f->cfg);
+	vpdn_core_free_test(f->core);
+}
+
+static struct ip_stats stats(struct fixture *f)
+{
+	struct ip_stats s;
+	ip_module_stats(f->ip, &s);
+	return s;
+}
+
+/* ---- tests ---- */
+
+static void test_kernel_names(void)
+{
+	char n[IFNAMSIZ];
+	ip_kernel_name("Vi2", n); CU_ASSERT_STRING_EQUAL(n, "vi2");
+	ip_kernel_name("Virtual-Access2", n); CU_ASSERT_STRING_EQUAL(n, "vi2");
+	ip_kernel_name("Dialer2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
+	ip_kernel_name("Di2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
+	ip_kernel_name("Serial0:17", n); CU_ASSERT_STRING_EQUAL(n, "serial0-17");
+	ip_kernel_name("Virtual-Access12345678901234", n);
+	CU_ASSERT_EQUAL(strlen(n), IFNAMSIZ - 1);
+	CU_ASSERT_EQUAL(strncmp(n, "vi123", 5), 0);
+	ip_kernel_name("", n); CU_ASSERT_STRING_EQUAL(n, "ip");
+}
+
+static void test_parse_prefix(void)
+{
+	struct in_addr a;
+	int plen;
+	CU_ASSERT_EQUAL(ip_parse_prefix("17.17.17.2/32", &a, &plen), 0);
+	CU_ASSERT_EQUAL(plen, 32);
+	CU_ASSERT_EQUAL(a.s_addr, test_ip_addr("17.17.17.2").s_addr);
+	CU_ASSERT_EQUAL(ip_parse_prefix("10.0.0.0 255.255.0.0", &a, &plen), 0);
+	CU_ASSERT_EQUAL(plen, 16);
+	CU_ASSERT_EQUAL(ip_parse_prefix("18.18.18.1", &a, &plen), 0);
+	CU_ASSERT_EQUAL(plen, 32);
+	CU_ASSERT_EQUAL(ip_parse_prefix("10.0.0.0/33", &a, &plen), -EINVAL);
+	CU_ASSERT_EQUAL(ip_parse_prefix("10.0.0.0 255.0.255.0", &a, &plen), -EINVAL);
+	CU_ASSERT_EQUAL(ip_parse_prefix("bogus/8", &a, &plen), -EINVAL);
+	CU_ASSERT_EQUAL(ip_parse_prefix(NULL, &a, &plen), -EINVAL);
+}
+
+static void test_check(void)
+{
+	static const char *bad[] = {
+		"ip { mode = \"bridged\" }",
+		"ip { dod-queue = -1 }",
+		"ip { dod-timeout = 0 }",
+		"ip { shared-device = \"averyveryverylongname\" }",
+		"ip-route \"17.17.17.2/40\" { interface = \"Dialer2\" }",
+		"ip-route \"17.17.17.2/32\" { }",
+		"interface \"Loopback0\" { ip-address = \"18.18.18\" }",
+		"interface \"Virtual-Template1\" { ip-unnumbered = \"Loopback9\" }",
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++) {
+		cfg_t *c = test_ip_cfg(bad[i]);
+		CU_ASSERT_FATAL(c != NULL);
+		CU_ASSERT_EQUAL(ip_check(c), -EINVAL);
+		cfg_free(c);
+	}
+	cfg_t *c = test_ip_cfg(LNS_CONF);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_EQUAL(ip_check(c), 0);
+	cfg_free(c);
+}
+
+static void test_setup_and_teardown(void)
+{
+	struct fixture f;
+	int di2, di1;
+
+	fx_start(&f, NULL, true);
+	/* Loopback0's address on lo */
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.addrs, 1, "18.18.18.2", 32));
+	/* idle dialer interfaces, with the static routes */
+	CU_ASSERT_PTR_NOT_NULL(ftun_name("dialer2"));
+	CU_ASSERT_PTR_NOT_NULL(ftun_name("dialer1"));
+	CU_ASSERT_PTR_NULL(ftun_name("vt1"));
+	CU_ASSERT_EQUAL(open_tuns(), 2);
+	CU_ASSERT_EQUAL(f.ev.created, 2);
+	di2 = ip_module_iface_ifindex(f.ip, "Dialer2");
+	di1 = ip_module_iface_ifindex(f.ip, "dialer 1");
+	CU_ASSERT(di2 > 0 && di1 > 0 && di1 != di2);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di2, "17.17.17.2", 32));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di1, "17.17.17.20", 32));
+	CU_ASSERT_STRING_EQUAL(ip_module_iface_kernel_name(f.ip, "Dialer2"), "dialer2");
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Dialer2"));
+	fx_stop(&f);
+	CU_ASSERT_EQUAL(open_tuns(), 0);
+	CU_ASSERT_EQUAL(fobj_count(fk.addrs), 0);
+}
+
+static void test_virtual_access(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+	struct ftun *vi;
+	uint8_t p[64];
+	size_t n;
+
+	fx_start(&f, NULL, true);
+	ppp_side_init(&s, "Vi2");
+	/* local 0: taken from Virtual-Template1's ip unnumbered Loopback0 */
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi2", "Virtual-Template1", NULL, "0.0.0.0",
+		"17.17.17.1");
+	vi = ftun_name("vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
+	CU_ASSERT_EQUAL(f.ev.created, 3);
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi2"));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.addrs, vi->ifindex, "18.18.18.2", 32));
+	const struct fobj *rt = fobj_find(fk.routes, vi->ifindex, "17.17.17.1", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->src.s_addr, test_ip_addr("18.18.18.2").s_addr);
+	CU_ASSERT_TRUE(vpdn_link_attached(s.net, VPDN_LINK_B));
+
+	/* kernel -> session */
+	inject_udp(vi, "17.17.17.1", 7);
+	inject_udp(vi, "17.17.17.1", 8);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Vi2"));
+	CU_ASSERT_EQUAL(s.frames, 2);
+	CU_ASSERT_EQUAL(s.ids[0], 7);
+	CU_ASSERT_EQUAL(s.ids[1], 8);
+	CU_ASSERT_EQUAL(stats(&f).rx, 2);
+	/* session -> kernel; garbage is dropped */
+	n = test_ip_udp(p, "17.17.17.1", "10.200.20.32", 9, 1000, 99, "hi", 2);
+	CU_ASSERT_EQUAL(vpdn_link_send(s.net, VPDN_LINK_A, p, n), 0);
+	CU_ASSERT_EQUAL(vi->writes, 1);
+	CU_ASSERT_EQUAL(vi->last_write.len, n);
+	CU_ASSERT_EQUAL(memcmp(vi->last_write.data, p, n), 0);
+	CU_ASSERT_EQUAL(vpdn_link_send(s.net, VPDN_LINK_A, (const uint8_t *)"\x60junk", 5), 0);
+	CU_ASSERT_EQUAL(vi->writes, 1);
+	CU_ASSERT_EQUAL(stats(&f).tx, 1);
+	CU_ASSERT_EQUAL(stats(&f).drops, 1);
+
+	/* down: route, address and device go */
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	CU_ASSERT_PTR_NULL(ftun_name("vi2"));
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi2"));
+	CU_ASSERT_EQUAL(f.ev.destroyed, 1);
+	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2); /* the two static routes */
+	CU_ASSERT_EQUAL(fobj_count(fk.addrs), 1);  /* Loopback0 */
+	CU_ASSERT_FALSE(vpdn_link_attached(s.net, VPDN_LINK_B));
+	ppp_side_free(&s);
+	fx_stop(&f);
+}
+
+static void test_link_hangup(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+
+	fx_start(&f, NULL, true);
+	ppp_side_init(&s, "Vi3");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi3", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ftun_name("vi3"));
+	vpdn_link_hangup(s.net, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	CU_ASSERT_PTR_NULL(ftun_name("vi3"));
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi3"));
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, 12, "17.17.17.3", 32));
+	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2);
+	ppp_side_free(&s);
+	fx_stop(&f);
+}
+
+static void test_dod_bounded_and_delivered(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+	struct ftun *di;
+	int di_index;
+
+	fx_start(&f, "ip { dod-queue = 3 dod-timeout = 5000 }\n", true);
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	di_index = di->ifindex;
+	for (uint16_t id = 1; id <= 5; id++)
+		inject_udp(di, "17.17.17.2", id);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 1); /* once per dial */
+	CU_ASSERT_STRING_EQUAL(f.ev.last_iface, "Dialer2");
+	CU_ASSERT_EQUAL(f.ev.last_dst.s_addr, test_ip_addr("17.17.17.2").s_addr);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 3);
+	CU_ASSERT_EQUAL(stats(&f).dod_queued, 3);
+	CU_ASSERT_EQUAL(stats(&f).dod_dropped, 2);
+
+	/* the dial succeeds: Vi1 bound to profile Dialer2 */
+	vpdn_timers_advance(vpdn_core_timers(f.core), 4000);
+	ppp_side_init(&s, "Vi1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi1", "Dialer2", "Dialer2", "18.18.18.2",
+		"17.17.17.2");
+	CU_ASSERT_EQUAL(s.frames, 3);
+	CU_ASSERT_EQUAL(s.ids[0], 1);
+	CU_ASSERT_EQUAL(s.ids[1], 2);
+	CU_ASSERT_EQUAL(s.ids[2], 3);
+	CU_ASSERT_EQUAL(stats(&f).dod_delivered, 3);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 0);
+	CU_ASSERT_PTR_NULL(ftun_name("vi1")); /* the profile's interface carries it */
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Dialer2"));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di_index, "17.17.17.2", 32));
+	/* the timer was cancelled: nothing dropped later */
+	vpdn_timers_advance(vpdn_core_timers(f.core), 10000);
+	CU_ASSERT_EQUAL(stats(&f).dod_dropped, 2);
+	/* while up, traffic flows straight through */
+	inject_udp(di, "17.17.17.2", 6);
+	ip_module_tun_input(f.ip, di - fk.tun + 100);
+	CU_ASSERT_EQUAL(s.frames, 4);
+	CU_ASSERT_EQUAL(s.ids[3], 6);
+	CU_ASSERT_EQUAL(f.ev.traffic, 1);
+
+	/* down: the dialer interface stays, idle, with its static route */
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "Vi1", "Dialer2", "Dialer2", "18.18.18.2",
+		"17.17.17.2");
+	CU_ASSERT_PTR_NOT_NULL(ftun_name("dialer2"));
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Dialer2"));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di_index, "17.17.17.2", 32));
+	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2);
+	CU_ASSERT_EQUAL(f.ev.destroyed, 0);
+	/* and dials again */
+	inject_udp(di, "17.17.17.2", 7);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 2);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 1);
+	ppp_side_free(&s);
+	fx_stop(&f);
+}
+
+static void test_dod_dial_fails(void)
+{
+	struct fixture f;
+	struct ftun *di;
+
+	fx_start(&f, "ip { dod-timeout = 5000 }\n", true);
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	inject_udp(di, "17.17.17.2", 1);
+	inject_udp(di, "17.17.17.2", 2);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 2);
+	vpdn_timers_advance(vpdn_core_timers(f.core), 4999);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 2);
+	vpdn_timers_advance(vpdn_core_timers(f.core), 1);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 0);
+	CU_ASSERT_EQUAL(stats(&f).dod_dropped, 2);
+	CU_ASSERT_EQUAL(stats(&f).dod_delivered, 0);
+	/* the next packet is interesting again */
+	inject_udp(di, "17.17.17.2", 3);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 2);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 1);
+	fx_stop(&f);
+}
+
+static void test_dod_unclaimed(void)
+{
+	struct fixture f;
+	struct ftun *di;
+
+	fx_start(&f, NULL, false);
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	inject_udp(di, "17.17.17.2", 1);
+	inject_udp(di, "17.17.17.2", 2);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 2); /* nobody claimed: each packet asks */
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 0);
+	CU_ASSERT_EQUAL(stats(&f).traffic_unclaimed, 2);
+	CU_ASSERT_EQUAL(stats(&f).dod_dropped, 2);
+	CU_ASSERT_EQUAL(vpdn_timers_count(vpdn_core_timers(f.core)), 0);
+	fx_stop(&f);
+}
+
+static void test_shared_mode(void)
+{
+	struct fixture f;
+	struct ppp_side a, b;
+	struct ftun *sh;
+	int fd;
+
+	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
+	sh = ftun_name("vpdn7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sh);
+	CU_ASSERT_EQUAL(open_tuns(), 1); /* dialers ride on the shared device */
+	fd = ip_module_shared_fd(f.ip);
+	CU_ASSERT(fd >= 100);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, sh->ifindex, "17.17.17.2", 32));
+
+	ppp_side_init(&a, "Vi2");
+	ppp_side_init(&b, "Vi3");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &a, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &b, "Vi3", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.9");
+	CU_ASSERT_EQUAL(open_tuns(), 1);
+	CU_ASSERT_EQUAL(fk.opens, 1);
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi2");
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.9")), "Vi3");
+	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.5")));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, sh->ifindex, "17.17.17.1", 32));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, sh->ifindex, "17.17.17.9", 32));
+
+	inject_udp(sh, "17.17.17.9", 1);
+	inject_udp(sh, "17.17.17.1", 2);
+	inject_udp(sh, "17.17.17.9", 3);
+	inject_udp(sh, "9.9.9.9", 4);     /* no session, no route: dropped */
+	inject_udp(sh, "17.17.17.2", 5);  /* static route to idle Dialer2: dial */
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(a.frames, 1);
+	CU_ASSERT_EQUAL(a.ids[0], 2);
+	CU_ASSERT_EQUAL(b.frames, 2);
+	CU_ASSERT_EQUAL(b.ids[0], 1);
+	CU_ASSERT_EQUAL(b.ids[1], 3);
+	CU_ASSERT_EQUAL(stats(&f).drops, 1);
+	CU_ASSERT_EQUAL(f.ev.traffic, 1);
+	CU_ASSERT_STRING_EQUAL(f.ev.last_iface, "Dialer2");
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 1);
+
+	/* both sessions write into the one device */
+	uint8_t p[64];
+	size_t n = test_ip_udp(p, "17.17.17.9", "10.200.20.32", 9, 1000, 42, "y", 1);
+	vpdn_link_send(b.net, VPDN_LINK_A, p, n);
+	vpdn_link_send(a.net, VPDN_LINK_A, p, n);
+	CU_ASSERT_EQUAL(sh->writes, 2);
+
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &a, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")));
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, sh->ifindex, "17.17.17.1", 32));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.9")), "Vi3");
+	CU_ASSERT_TRUE(sh->open); /* the shared device stays */
+	inject_udp(sh, "17.17.17.1", 6);
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(a.frames, 1);
+	CU_ASSERT_EQUAL(stats(&f).drops, 2);
+	ppp_side_free(&a);
+	fx_stop(&f); /* Vi3 still up: torn down by free */
+	CU_ASSERT_FALSE(vpdn_link_attached(b.net, VPDN_LINK_B));
+	CU_ASSERT_EQUAL(open_tuns(), 0);
+	ppp_side_free(&b);
+}
+
+static const struct vpdn_test_case ip_tests[] = {
+	{ "kernel names", test_kernel_names },
+	{ "parse prefix", test_parse_prefix },
+	{ "config check", test_check },
+	{ "setup and teardown", test_setup_and_teardown },
+	{ "virtual-access up/down", test_virtual_access },
+	{ "link hangup", test_link_hangup },
+	{ "dod bounded, delivered in order", test_dod_bounded_and_delivered },
+	{ "dod dial fails", test_dod_dial_fails },
+	{ "dod unclaimed", test_dod_unclaimed },
+	{ "shared mode", test_shared_mode },
+	{ NULL, NULL },
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "ip", ip_tests, NULL, NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+VPDN_TEST_MAIN(suites)
