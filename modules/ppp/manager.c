@@ -311,13 +311,9 @@ struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname)
 
 /* ---- bus ---- */
 
-static void log_clone(struct ppp_manager *m, const char *vi, int n, const char *tmpl,
-		      const char *user)
+static void log_clone(struct ppp_manager *m, const char *vi, int n, const char *tmpl)
 {
 	struct vpdn_log *log = m->log;
-	if (user)
-		vpdn_debug(log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Virtual interface created for %s",
-			   vi, user);
 	vpdn_debug(log, VPDN_DEBUG_PPP_NEGOTIATION, "%s PPP: Phase is DOWN, Setup", vi);
 	vpdn_debug(log, VPDN_DEBUG_VTEMPLATE, "%s VTEMPLATE: ********** CLONE VACCESS%d **************",
 		   vi, n);
@@ -334,9 +330,6 @@ static enum vpdn_bus_verdict on_session_incoming(const struct vpdn_event *ev, vo
 	snprintf(tmpl, sizeof(tmpl), "Virtual-Template%d", s->virtual_template);
 	int n = ppp_manager_vaccess_take(m);
 	snprintf(vi, sizeof(vi), "Vi%d", n);
-	vpdn_debug(m->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Clone from Vtemplate %d",
-		   vi, s->virtual_template);
-	log_clone(m, vi, n, tmpl, s->user);
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	struct ppp_start st = {
 		.link = s->link,
@@ -349,9 +342,14 @@ static enum vpdn_bus_verdict on_session_incoming(const struct vpdn_event *ev, vo
 		.proxy = s->proxy.present ? &s->proxy : NULL,
 		.vaccess = n,
 	};
+	/* The reply first: L2TP names the session "Vi2" and logs "Virtual
+	 * interface created for <user>", then the clone's lines follow. */
 	struct vpdn_ev_session_accept acc = { .size = sizeof(acc), .interface = vi };
 	if (req)
 		vpdn_request_complete(req, 0, &acc);
+	log_clone(m, vi, n, tmpl);
+	vpdn_debug(m->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Clone from Vtemplate %d",
+		   vi, s->virtual_template);
 	if (!ppp_engine_start(m, ppp_manager_conf(m, tmpl), &st))
 		vpdn_warn(m->log, "%s PPP: session ended during start", vi);
 	return VPDN_BUS_CLAIM;
@@ -369,7 +367,7 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 	if (!name) {
 		n = ppp_manager_vaccess_take(m);
 		snprintf(vi, sizeof(vi), "Vi%d", n);
-		log_clone(m, vi, n, p->config ? p->config : "default", NULL);
+		log_clone(m, vi, n, p->config ? p->config : "default");
 		name = vi;
 	}
 	bool dialer = p->config && !g_ascii_strncasecmp(p->config, "Dialer", 6);

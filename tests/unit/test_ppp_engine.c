@@ -855,7 +855,8 @@ static void test_lac_forward_lns_proxy(void)
 	lns_session(&l2tp, &lns, "1", 1);
 	CU_ASSERT_STRING_EQUAL(fx.accept_if, "Vi1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
-	CU_ASSERT_TRUE(has_line("Vi1 VPDN: Virtual interface created for remote1@cisco.com"));
+	CU_ASSERT_TRUE(has_line("Vi1 VPDN: Clone from Vtemplate 1"));
+	CU_ASSERT_TRUE(has_line("Vi1 VTEMPLATE: Clone from Virtual-Template1"));
 	CU_ASSERT_TRUE(has_line("Vi1 VTEMPLATE: ********** CLONE VACCESS1 **************"));
 	CU_ASSERT_TRUE(has_line("Vi1 PPP: Phase is DOWN, Setup"));
 	CU_ASSERT_TRUE(has_line("Vi1 LCP: I FORCED CONFREQ len 11"));
