@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ip module against the real kernel, inside a private network
+ * namespace (unshare(CLONE_NEWNET) at start: the host is never touched).
+ * Needs root and /dev/net/tun, else exits 77 (skip).
+ *
+ * Loopback0's address lands on lo; the idle Dialer2 TUN and its static
+ * route exist; PPP_NETWORK_UP for Vi2 creates TUN vi2 with a host route to
+ * the peer; a UDP datagram sent by a socket reaches the PPP end of the net
+ * link, and the answer written from there reaches the socket; a datagram
+ * to 17.17.17.2 is interesting traffic on Dialer2; after NETWORK_DOWN and
+ * free nothing is left.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vpdnd/core.h>
+
+#include "ip.h"
+#include "test_ip_common.h"
+#include "vpdn_test.h"
+
+struct side {
+	struct vpdn_link *net;
+	unsigned frames;
+	uint8_t last[2048];
+	size_t last_len;
+};
+
+static void side_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t n)
+{
+	struct side *s = ctx;
+	s->frames++;
+	s->last_len = n < sizeof(s->last) ? n : sizeof(s->last);
+	memcpy(s->last, d, s->last_len);
+}
+
+static const struct vpdn_link_ops side_ops = { .frame = side_frame };
+
+struct traffic {
+	unsigned n;
+	struct in_addr dst;
+};
+
+static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *e, void *data)
+{
+	struct traffic *t = data;
+	const struct vpdn_ev_traffic *ev = e->payload;
+	t->n++;
+	memcpy(&t->dst, ev->packet + 16, 4);
+	return VPDN_BUS_CLAIM;
+}
+
+static gboolean on_guard(gpointer data)
+{
+	*(bool *)data = true;
+	return G_SOURCE_REMOVE;
+}
+
+/* Run the main loop until *count moves past `before` (bounded: 3 s guard). */
+static void loop_until(unsigned *count, unsigned before)
+{
+	bool expired = false;
+	guint guard = g_timeout_add(3000, on_guard, &expired);
+	while (*count == before && !expired)
+		g_main_context_iteration(NULL, TRUE);
+	if (!expired)
+		g_source_remove(guard);
+}
+
+static int udp_socket(const char *bind_addr, uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = test_ip_addr(bind_addr) };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static ssize_t send_to(int fd, const char *dst, uint16_t port, const char *msg)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = test_ip_addr(dst) };
+	return sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa));
+}
+
+static void test_real_tun(void)
+{
+	struct vpdn_core *core = vpdn_core_new_test();
+	struct ip_module *ip = NULL;
+	struct traffic tr = { 0 };
+	struct side s = { 0 };
+	uint16_t port = 0;
+	cfg_t *cfg;
+	int sock;
+
+	cfg = test_ip_cfg(
+		"interface \"Loopback0\" { ip-address = \"18.18.18.2/32\" }\n"
+		"interface \"Virtual-Template1\" { ip-unnumbered = \"Loopback0\" }\n"
+		"interface \"Dialer2\" { ip-dialer = true }\n"
+		"ip-route \"17.17.17.2/32\" { interface = \"Dialer2\" }\n");
+	CU_ASSERT_FATAL(cfg != NULL);
+	vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_INTERESTING_TRAFFIC, on_traffic, &tr);
+	CU_ASSERT_EQUAL_FATAL(ip_module_new(core, cfg, &ip_sys_kernel, NULL, &ip), 0);
+
+	/* Loopback0 on lo, dialer2 idle with its route */
+	sock = udp_socket("18.18.18.2", &port);
+	CU_ASSERT_FATAL(sock >= 0);
+	CU_ASSERT(if_nametoindex("dialer2") > 0);
+	CU_ASSERT_EQUAL((int)if_nametoindex("dialer2"), ip_module_iface_ifindex(ip, "Dialer2"));
+
+	/* dial on demand from a real packet */
+	CU_ASSERT_EQUAL(send_to(sock, "17.17.17.2", 9, "dial me"), 7);
+	loop_until(&tr.n, 0);
+	CU_ASSERT_EQUAL(tr.n, 1);
+	CU_ASSERT_EQUAL(tr.dst.s_addr, test_ip_addr("17.17.17.2").s_addr);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(ip, "Dialer2"), 1);
+
+	/* Vi2 comes up: TUN, address, host route */
+	s.net = vpdn_link_new("Vi2");
+	vpdn_link_attach(s.net, VPDN_LINK_A, &side_ops, &s);
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = "Vi2", .config = "Virtual-Template1",
+		.net = s.net, .local = test_ip_addr("18.18.18.2"),
+		.peer = test_ip_addr("17.17.17.1"), .mtu = 1500,
+	};
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &ev);
+	CU_ASSERT_FATAL(if_nametoindex("vi2") > 0);
+
+	/* kernel -> PPP: a datagram from the socket to the peer */
+	CU_ASSERT_EQUAL(send_to(sock, "17.17.17.1", 9, "hello"), 5);
+	loop_until(&s.frames, 0);
+	CU_ASSERT_EQUAL_FATAL(s.frames, 1);
+	CU_ASSERT_EQUAL(s.last_len, 33);
+	CU_ASSERT_EQUAL(s.last[0], 0x45);
+	CU_ASSERT_EQUAL(s.last[9], 17);
+	CU_ASSERT_EQUAL(memcmp(s.last + 12, &(struct in_addr){ test_ip_addr("18.18.18.2").s_addr }, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(s.last + 16, &(struct in_addr){ test_ip_addr("17.17.17.1").s_addr }, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(s.last + 28, "hello", 5), 0);
+
+	/* PPP -> kernel: the peer answers */
+	uint8_t p[64];
+	size_t n = test_ip_udp(p, "17.17.17.1", "18.18.18.2", 9, port, 1, "world", 5);
+	CU_ASSERT_EQUAL(vpdn_link_send(s.net, VPDN_LINK_A, p, n), 0);
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	CU_ASSERT_EQUAL(poll(&pfd, 1, 3000), 1);
+	char buf[64];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t got = recvfrom(sock, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+	CU_ASSERT_EQUAL(got, 5);
+	CU_ASSERT_EQUAL(memcmp(buf, "world", 5), 0);
+	CU_ASSERT_EQUAL(from.sin_addr.s_addr, test_ip_addr("17.17.17.1").s_addr);
+
+	/* down: vi2 and its route go */
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_DOWN, &ev);
+	CU_ASSERT_EQUAL(if_nametoindex("vi2"), 0);
+	CU_ASSERT_FALSE(vpdn_link_attached(s.net, VPDN_LINK_B));
+	CU_ASSERT(send_to(sock, "17.17.17.1", 9, "gone") < 0);
+	vpdn_link_detach(s.net, VPDN_LINK_A);
+	vpdn_link_unref(s.net);
+	close(sock);
+
+	/* free: dialer2 and Loopback0's address go */
+	ip_module_free(ip);
+	CU_ASSERT_EQUAL(if_nametoindex("dialer2"), 0);
+	CU_ASSERT_EQUAL(udp_socket("18.18.18.2", &port), -EADDRNOTAVAIL);
+	cfg_free(cfg);
+	vpdn_core_free_test(core);
+}
+
+static void test_shared_real(void)
+{
+	struct vpdn_core *core = vpdn_core_new_test();
+	struct ip_module *ip = NULL;
+	struct side a = { 0 }, b = { 0 };
+	uint16_t port;
+	cfg_t *cfg = test_ip_cfg("interface \"Loopback0\" { ip-address = \"18.18.18.2/32\" }\n"
+				 "ip { mode = \"shared\" shared-device = \"vpdnt0\" }\n");
+	int sock;
+
+	CU_ASSERT_FATAL(cfg != NULL);
+	CU_ASSERT_EQUAL_FATAL(ip_module_new(core, cfg, &ip_sys_kernel, NULL, &ip), 0);
+	CU_ASSERT(if_nametoindex("vpdnt0") > 0);
+	a.net = vpdn_link_new("Vi2");
+	b.net = vpdn_link_new("Vi3");
+	vpdn_link_attach(a.net, VPDN_LINK_A, &side_ops, &a);
+	vpdn_link_attach(b.net, VPDN_LINK_A, &side_ops, &b);
+	struct vpdn_ev_ppp_network ea = {
+		.size = sizeof(ea), .interface = "Vi2", .config = "Virtual-Template1",
+		.net = a.net, .local = test_ip_addr("18.18.18.2"), .peer = test_ip_addr("17.17.17.1"),
+	};
+	struct vpdn_ev_ppp_network eb = ea;
+	eb.interface = "Vi3";
+	eb.net = b.net;
+	eb.peer = test_ip_addr("17.17.17.3");
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &ea);
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &eb);
+	CU_ASSERT_EQUAL(if_nametoindex("vi2"), 0); /* no per-session device */
+	sock = udp_socket("18.18.18.2", &port);
+	CU_ASSERT_FATAL(sock >= 0);
+	CU_ASSERT_EQUAL(send_to(sock, "17.17.17.3", 9, "to three"), 8);
+	loop_until(&b.frames, 0);
+	CU_ASSERT_EQUAL(b.frames, 1);
+	CU_ASSERT_EQUAL(a.frames, 0);
+	CU_ASSERT_EQUAL(send_to(sock, "17.17.17.1", 9, "to one"), 6);
+	loop_until(&a.frames, 0);
+	CU_ASSERT_EQUAL(a.frames, 1);
+	CU_ASSERT_EQUAL(b.frames, 1);
+	close(sock);
+	ip_module_free(ip);
+	CU_ASSERT_EQUAL(if_nametoindex("vpdnt0"), 0);
+	CU_ASSERT_FALSE(vpdn_link_attached(a.net, VPDN_LINK_B));
+	vpdn_link_detach(a.net, VPDN_LINK_A);
+	vpdn_link_detach(b.net, VPDN_LINK_A);
+	vpdn_link_unref(a.net);
+	vpdn_link_unref(b.net);
+	cfg_free(cfg);
+	vpdn_core_free_test(core);
+}
+
+static const struct vpdn_test_case tests[] = {
+	{ "real TUN, routes, packets both ways", test_real_tun },
+	{ "shared TUN, two sessions", test_shared_real },
+	{ NULL, NULL },
+};
+
+static const struct vpdn_test_suite suites[] = {
+	{ "ip-netns", tests, NULL, NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int main(void)
+{
+	int fd;
+
+	if (geteuid() != 0) {
+		printf("SKIP: needs root (network namespace, TUN)\n");
+		return 77;
+	}
+	if (unshare(CLONE_NEWNET) < 0) {
+		printf("SKIP: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		return 77;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("SKIP: /dev/net/tun: %s\n", strerror(errno));
+		return 77;
+	}
+	close(fd);
+	if (ip_nl_link_set((int)if_nametoindex("lo"), true, 0) < 0) {
+		printf("SKIP: cannot bring lo up in the new namespace\n");
+		return 77;
+	}
+	return vpdn_test_run(suites);
+}
