@@ -80,7 +80,7 @@ void ppp_pap_start_auth(struct ppp_engine *e)
 	e->pap.astate = PAP_A_WAIT;
 }
 
-static void send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
+void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
 {
 	uint8_t buf[64];
 	static const char nak_msg[] = "Authentication failed";
@@ -97,7 +97,7 @@ static void pap_verdict(struct ppp_engine *e, bool ok, const char *user)
 	if (p->astate != PAP_A_VERIFY)
 		return;
 	p->verdict = ok ? PAP_AUTH_ACK : PAP_AUTH_NAK;
-	send_verdict(e, p->last_rx_id, ok);
+	ppp_pap_send_verdict(e, p->last_rx_id, ok);
 	if (ok) {
 		p->astate = PAP_A_DONE;
 		ppp_auth_done(e, true, true, user);
@@ -145,6 +145,13 @@ void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 	verify(e, user, id, (const char *)pw, pw_len);
 }
 
+void ppp_pap_verify_captured(struct ppp_engine *e)
+{
+	struct ppp_lac *l = e->lac;
+	e->lac_local = true;
+	verify(e, l->user, l->resp_id, (const char *)l->resp, l->resp_len);
+}
+
 void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 {
 	struct pap_packet p;
@@ -161,13 +168,27 @@ void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 			return;
 		if ((s->astate == PAP_A_DONE || s->astate == PAP_A_FAILED) &&
 		    p.id == s->last_rx_id) {
-			send_verdict(e, p.id, s->verdict == PAP_AUTH_ACK);
+			ppp_pap_send_verdict(e, p.id, s->verdict == PAP_AUTH_ACK);
 			return;
 		}
 		if (s->astate != PAP_A_WAIT)
 			return;
 		g_free(e->user);
 		e->user = g_strndup(p.peer_id, p.peer_id_len);
+		if (e->role == VPDN_PPP_ROLE_LAC_FORWARD && e->lac && !e->lac_local) {
+			/* LAC: capture, do not check; the LNS verifies. */
+			struct ppp_lac *l = e->lac;
+			l->pap = true;
+			l->resp_id = p.id;
+			l->resp_len = p.password_len;
+			memcpy(l->resp, p.password, p.password_len);
+			g_free(l->user);
+			l->user = g_strdup(e->user);
+			s->last_rx_id = p.id;
+			s->astate = PAP_A_VERIFY;
+			ppp_lac_forward(e);
+			return;
+		}
 		verify(e, e->user, p.id, p.password, p.password_len);
 		break;
 	case PAP_AUTH_ACK:

@@ -75,8 +75,9 @@ struct ppp_pap {
 struct ppp_lac {
 	uint8_t *init_rcvd; size_t init_rcvd_len;
 	uint8_t *last_rcvd; size_t last_rcvd_len;
+	bool pap;                       /* PAP captured (else CHAP) */
 	uint8_t resp_id;
-	uint8_t resp[255]; size_t resp_len;
+	uint8_t resp[255]; size_t resp_len;  /* CHAP response or PAP password */
 	char *user;
 	char *calling, *called, *dnis;
 	uint32_t bearer_kbps;
@@ -200,6 +201,9 @@ void ppp_pap_fini(struct ppp_engine *e);
 void ppp_pap_start_auth(struct ppp_engine *e);
 void ppp_pap_start_peer(struct ppp_engine *e);
 void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len);
+/* LAC fallback (nobody claimed the forward): verify the captured request. */
+void ppp_pap_verify_captured(struct ppp_engine *e);
+void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok);
 void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 			  const uint8_t *pw, size_t pw_len);
 

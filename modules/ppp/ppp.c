@@ -575,11 +575,17 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 		ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING, "by this end");
 		vpdn_timer_arm(e->timers, &e->auth_timer,
 			       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
-		ppp_chap_verify_captured(e);
+		if (e->lac->pap)
+			ppp_pap_verify_captured(e);
+		else
+			ppp_chap_verify_captured(e);
 	} else {
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: forwarding %s failed (%s)", e->name,
 		     e->user ? e->user : "?", g_strerror(-status));
-		ppp_chap_send_result(e, false, e->lac->resp_id);
+		if (e->lac->pap)
+			ppp_pap_send_verdict(e, e->lac->resp_id, false);
+		else
+			ppp_chap_send_result(e, false, e->lac->resp_id);
 		ppp_fail(e, status, "forwarding failed");
 	}
 	ppp_leave(e);
@@ -613,10 +619,10 @@ void ppp_lac_forward(struct ppp_engine *e)
 			.last_sent_confreq_len = e->lcp_fsm.sent_len,
 			.last_rcvd_confreq = l->last_rcvd,
 			.last_rcvd_confreq_len = l->last_rcvd_len,
-			.auth_type = 2,
+			.auth_type = l->pap ? 3 : 2,
 			.auth_name = l->user,
-			.auth_challenge = e->chap.chal,
-			.auth_challenge_len = PPP_CHAL_LEN,
+			.auth_challenge = l->pap ? NULL : e->chap.chal,
+			.auth_challenge_len = l->pap ? 0 : PPP_CHAL_LEN,
 			.has_auth_id = true,
 			.auth_id = l->resp_id,
 			.auth_response = l->resp,
@@ -814,7 +820,8 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	ppp_chap_init(e);
 	ppp_pap_init(e);
 	if (e->role == VPDN_PPP_ROLE_LAC_FORWARD) {
-		/* Forwarding needs a CHAP response to capture. */
+		/* Forwarding needs a CHAP response (or PAP request) to capture;
+		 * CHAP unless the interface names methods. */
 		e->auth_peer = true;
 		if (!conf->n_auth)
 			e->lcp.auth = PPP_AUTH_P_CHAP;

@@ -38,6 +38,7 @@ static const char *conf_text =
 	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"NAS\"\n"
 	"  ppp-peer-pool = \"10.0.0.10 10.0.0.12\"  ppp-dns = {\"10.0.0.53\", \"10.0.0.54\"} }\n"
 	"interface \"Serial0:15\" { ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n"
+	"interface \"Serial1:15\" { ppp-authentication = {\"pap\"} }\n"
 	"interface \"Dialer2\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"chap\", \"callin\"}  ppp-chap-hostname = \"LNS\" }\n"
 	"interface \"remote1\" { ip-address = \"17.17.17.1\"\n"
@@ -762,7 +763,8 @@ static void accept_done(struct vpdn_request *req, int status, const void *reply,
 
 /* Run the client against the LAC until FORWARD_REQUEST; returns the wire
  * (client <-> Se0:17). */
-static struct ppp_engine *lac_dial_in(struct wire *w, const char *client_conf)
+static struct ppp_engine *lac_dial_in_on(struct wire *w, const char *client_conf,
+					  const char *lac_conf)
 {
 	wire_init(w, "Se0:17", "BRI0");
 	struct ppp_start st = {
@@ -770,13 +772,18 @@ static struct ppp_engine *lac_dial_in(struct wire *w, const char *client_conf)
 		.role = VPDN_PPP_ROLE_LAC_FORWARD, .dir = VPDN_CALL_IN, .call_id = 0x11B,
 		.calling = "6122", .called = "8211", .dnis = "211",
 	};
-	struct ppp_engine *lac = ppp_engine_start(mgr, ppp_manager_conf(mgr, "Serial0:15"), &st);
+	struct ppp_engine *lac = ppp_engine_start(mgr, ppp_manager_conf(mgr, lac_conf), &st);
 	struct ppp_engine *cli = start(w->link[1], "BR0", client_conf, VPDN_PPP_ROLE_CLIENT,
 				       VPDN_CALL_OUT);
 	CU_ASSERT_PTR_NOT_NULL(lac);
 	CU_ASSERT_PTR_NOT_NULL(cli);
 	run(w, 30);
 	return cli;
+}
+
+static struct ppp_engine *lac_dial_in(struct wire *w, const char *client_conf)
+{
+	return lac_dial_in_on(w, client_conf, "Serial0:15");
 }
 
 /* Fake L2TP between the LAC's session link and the LNS's. */
@@ -957,6 +964,55 @@ static void test_lns_renegotiation_mismatch(void)
 	lns_renegotiates(3, "Vi1 PAP: I AUTH-REQ id * from \"remote1@cisco.com\"");
 }
 
+/* PAP: the LAC captures the Authenticate-Request, the LNS verifies it
+ * (proxy authen type 3) and Acks with the client's id. */
+static void test_lac_forward_pap(void)
+{
+	struct wire w, l2tp;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	reset_fx();
+	fwd_mode = 0;
+	struct ppp_engine *cli = lac_dial_in_on(&w, "remote1-pap", "Serial1:15");
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	CU_ASSERT_EQUAL(fx.auth_requests, 0);
+	CU_ASSERT_EQUAL(cap.type, 3);
+	CU_ASSERT_STRING_EQUAL(cap.user, "remote1@cisco.com");
+	CU_ASSERT_EQUAL(cap.resp_len, 5);
+	CU_ASSERT_EQUAL(memcmp(cap.resp, "cisco", 5), 0);
+	CU_ASSERT_EQUAL(cap.chal_len, 0);
+	CU_ASSERT_TRUE(has_line("Se0:17 LCP: AuthProto PAP (0x0304C023)"));
+	wire_init(&l2tp, "lac-session", "lns-session");
+	vpdn_link_splice(w.link[0], l2tp.link[0]);
+	vpdn_request_complete(cap.req, 0, NULL);
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, NULL, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_TRUE(has_line("Vi1 VPDN: PPP LCP accepted rcv CONFACK"));
+	char ack[64];
+	snprintf(ack, sizeof(ack), "Vi1 PAP: O AUTH-ACK id %u len 5", cap.id);
+	CU_ASSERT_TRUE(has_line(ack));
+	for (int i = 0; i < 30; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_EQUAL(ppp_engine_lcp_confreqs_sent(lns), 0);
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL(ppp_engine_phase(cli), VPDN_PPP_PHASE_UP);
+	ppp_engine_close(lns, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 static void test_lac_forward_refused_and_unclaimed(void)
 {
 	struct wire w;
@@ -1098,6 +1154,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LAC forward refused / unclaimed", test_lac_forward_refused_and_unclaimed },
+	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
 	{ "short names and config", test_short_names_and_config },
