@@ -78,9 +78,10 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 		g_free(s->ifname);
 		s->ifname = g_strdup(acc->interface);
 		vpdn_link_set_name(s->link, acc->interface);
-		vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
-			   "%s VPDN: Virtual interface created for %s", acc->interface,
-			   s->user ? s->user : "");
+		if (s->user)
+			vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+				   "%s VPDN: Virtual interface created for %s", acc->interface,
+				   s->user);
 	}
 	l2tp_session_published_up(s);
 	l2tp_bus_changed(s, NULL);
