@@ -32,6 +32,9 @@ static const char *conf_text =
 	"  ppp-lcp-renegotiation = \"always\" }\n"
 	"interface \"Virtual-Template3\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"pap\"}  ppp-chap-hostname = \"LNS\" }\n"
+	"interface \"Virtual-Template4\" { ip-unnumbered = \"Loopback0\"\n"
+	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\"\n"
+	"  ppp-force-local-chap = true }\n"
 	"interface \"PapServer\" { ip-address = \"18.18.18.2\"\n"
 	"  ppp-authentication = {\"pap\"} }\n"
 	"interface \"PoolServer\" { ip-address = \"10.0.0.1\"\n"
@@ -914,7 +917,7 @@ static void test_lac_forward_lns_proxy(void)
 
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
-static void lns_renegotiates(int vt, const char *auth_line)
+static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
 {
 	struct wire w, l2tp;
 	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
@@ -929,8 +932,13 @@ static void lns_renegotiates(int vt, const char *auth_line)
 	struct ppp_engine *lns = NULL;
 	lns_session(&l2tp, &lns, NULL, vt);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
-	CU_ASSERT_TRUE(has_match("Vi1 VPDN: *renegotiat*"));
-	CU_ASSERT_TRUE(ppp_engine_lcp_confreqs_sent(lns) > 0);
+	if (reneg) {
+		CU_ASSERT_TRUE(has_match("Vi1 VPDN: *renegotiat*"));
+		CU_ASSERT_TRUE(ppp_engine_lcp_confreqs_sent(lns) > 0);
+	} else {
+		CU_ASSERT_TRUE(has_line("Vi1 VPDN: PPP LCP accepted rcv CONFACK"));
+		CU_ASSERT_EQUAL(ppp_engine_lcp_confreqs_sent(lns), 0);
+	}
 	for (int i = 0; i < 60; i++) {
 		int n = wire_pump(&w) + wire_pump(&l2tp);
 		if (!n)
@@ -955,13 +963,21 @@ static void lns_renegotiates(int vt, const char *auth_line)
 static void test_lns_renegotiation_always(void)
 {
 	/* Virtual-Template2: lcp-renegotiation = "always"; CHAP re-run. */
-	lns_renegotiates(2, "Vi1 CHAP: O CHALLENGE id * len 24 from \"LNS\"");
+	lns_renegotiates(2, "Vi1 CHAP: O CHALLENGE id * len 24 from \"LNS\"", true);
 }
 
 static void test_lns_renegotiation_mismatch(void)
 {
 	/* Virtual-Template3 requires PAP; the LAC negotiated CHAP. */
-	lns_renegotiates(3, "Vi1 PAP: I AUTH-REQ id * from \"remote1@cisco.com\"");
+	lns_renegotiates(3, "Vi1 PAP: I AUTH-REQ id * from \"remote1@cisco.com\"", true);
+}
+
+static void test_lns_force_local_chap(void)
+{
+	/* Virtual-Template4: proxy LCP taken, but CHAP is run again. */
+	lns_renegotiates(4, "Vi1 CHAP: I RESPONSE id * len 38 from \"remote1@cisco.com\"", false);
+	CU_ASSERT_TRUE(has_match("Vi1 CHAP: O CHALLENGE id * len 24 from \"LNS\""));
+	CU_ASSERT_FALSE(has_match("*(proxy)*"));
 }
 
 /* PAP: the LAC captures the Authenticate-Request, the LNS verifies it
@@ -1153,6 +1169,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LAC forwarding into LNS proxy LCP (no renegotiation)", test_lac_forward_lns_proxy },
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
+	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },
 	{ "LAC forward refused / unclaimed", test_lac_forward_refused_and_unclaimed },
 	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },

@@ -40,7 +40,9 @@ static int setup(void)
 	if (cfg_parse_buf(cfg,
 		"interface \"Virtual-Template1\" { ip-address = \"18.18.18.2\"\n"
 		"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\" }\n"
-		"interface \"Plain\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0 }\n") != CFG_SUCCESS)
+		"interface \"Plain\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0 }\n"
+		"interface \"Default\" { ip-address = \"10.1.1.1\"\n"
+		"  ppp-peer-default-ip-address = \"10.9.9.9\" }\n") != CFG_SUCCESS)
 		return 1;
 	mgr = ppp_manager_new(core, cfg);
 	lines = g_ptr_array_new_with_free_func(g_free);
@@ -302,7 +304,60 @@ static void test_echo_only_when_open(void)
 	stop_raw(&r);
 }
 
+/* IPCP as the side with (or without) an address for the peer. */
+static void ipcp_peer_asks_zero(const char *conf, uint8_t want_code, const uint8_t *want_opt)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, conf, VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(e), VPDN_PPP_PHASE_UP);
+	static const uint8_t zero[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 7, 0, 16,
+					3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0 };
+	vpdn_link_send(r.link, VPDN_LINK_A, zero, sizeof(zero));
+	CU_ASSERT_EQUAL(r.last[2], 0x80);
+	CU_ASSERT_EQUAL(r.last[4], want_code);
+	CU_ASSERT_EQUAL(r.last[5], 7);
+	CU_ASSERT_EQUAL(memcmp(r.last + 8, want_opt, want_opt[1]), 0);
+	stop_raw(&r);
+}
+
+static void test_ipcp_peer_default(void)
+{
+	/* With an address to give: Nak 0.0.0.0 with it; DNS unknown: the
+	 * Reject wins (RFC 1661: Reject before Nak). */
+	static const uint8_t dns0[] = { 129, 6, 0, 0, 0, 0 };
+	ipcp_peer_asks_zero("Default", PPP_CONFREJ, dns0);
+	/* No peer default (Plain): 0.0.0.0 is Rejected. */
+	static const uint8_t addr0[] = { 3, 6, 0, 0, 0, 0 };
+	ipcp_peer_asks_zero("Plain", PPP_CONFREJ, addr0);
+	/* Only the address: Nak with the default. */
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Default", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	static const uint8_t z[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 8, 0, 10, 3, 6, 0, 0, 0, 0 };
+	vpdn_link_send(r.link, VPDN_LINK_A, z, sizeof(z));
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFNAK);
+	static const uint8_t nine[] = { 3, 6, 10, 9, 9, 9 };
+	CU_ASSERT_EQUAL(memcmp(r.last + 8, nine, 6), 0);
+	CU_ASSERT_TRUE(has_line("T1 IPCP: Address 10.9.9.9 (0x03060A090909)"));
+	/* The peer takes it: Ack, and a different address is Nak'd again. */
+	static const uint8_t other[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 9, 0, 10, 3, 6, 10, 9, 9, 8 };
+	vpdn_link_send(r.link, VPDN_LINK_A, other, sizeof(other));
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFNAK);
+	static const uint8_t ok[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 10, 0, 10, 3, 6, 10, 9, 9, 9 };
+	vpdn_link_send(r.link, VPDN_LINK_A, ok, sizeof(ok));
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFACK);
+	stop_raw(&r);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "IPCP: peer default address, no peer default", test_ipcp_peer_default },
 	{ "option walking edge cases", test_opt_next },
 	{ "proxy LCP judgement", test_proxy_judgement },
 	{ "option log lines", test_option_log_lines },
