@@ -52,6 +52,7 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 	l2tp->xctx = xctx;
 	l2tp->random = default_random;
 	l2tp->tunnels = g_hash_table_new(NULL, NULL);
+	l2tp->links = g_hash_table_new(NULL, NULL);
 	for (unsigned i = 0; i < G_N_ELEMENTS(slots); i++) {
 		*slots[i] = vpdn_core_counter(core, counter_defs[i].name, counter_defs[i].help);
 		if (!*slots[i])
@@ -75,6 +76,7 @@ void l2tp_free(struct l2tp *l2tp)
 		l2tp_tunnel_free(v);
 	}
 	g_hash_table_destroy(l2tp->tunnels);
+	g_hash_table_destroy(l2tp->links);
 	if (l2tp->module_slot)
 		sd_bus_slot_unref(l2tp->module_slot);
 	l2tp_config_free(l2tp->cfg);
@@ -383,26 +385,17 @@ static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void 
 {
 	struct l2tp *l2tp = data;
 	const struct vpdn_ev_ppp *p = ev->payload;
-	GHashTableIter it, is;
-	gpointer tv, sv;
+	struct l2tp_session *s;
 
 	if (!p->link || !p->user)
 		return VPDN_BUS_PASS;
-	g_hash_table_iter_init(&it, l2tp->tunnels);
-	while (g_hash_table_iter_next(&it, NULL, &tv)) {
-		g_hash_table_iter_init(&is, ((struct l2tp_tunnel *)tv)->sessions);
-		while (g_hash_table_iter_next(&is, NULL, &sv)) {
-			struct l2tp_session *s = sv;
-
-			if (s->link == p->link) {
-				g_free(s->user);
-				s->user = g_strdup(p->user);
-				if (p->interface && !s->ifname)
-					s->ifname = g_strdup(p->interface);
-				l2tp_bus_changed(s, NULL);
-				return VPDN_BUS_PASS;
-			}
-		}
+	s = g_hash_table_lookup(l2tp->links, p->link);
+	if (s) {
+		g_free(s->user);
+		s->user = g_strdup(p->user);
+		if (p->interface && !s->ifname)
+			s->ifname = g_strdup(p->interface);
+		l2tp_bus_changed(s, NULL);
 	}
 	return VPDN_BUS_PASS;
 }

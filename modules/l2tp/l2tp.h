@@ -110,6 +110,7 @@ struct l2tp {
 	struct vpdn_bus *bus;
 	struct l2tp_config *cfg;
 	GHashTable *tunnels;        /* uint16 local id -> struct l2tp_tunnel* */
+	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
 	l2tp_xmit_fn xmit;
 	void *xctx;
@@ -191,6 +192,7 @@ struct l2tp_tunnel {
 	uint64_t changed_ms;
 	int result, error;          /* why it went down */
 	uint64_t wen_count;
+	uint64_t rtx_seen;          /* ctrl.stats.retransmits already counted */
 	uint64_t data_rx, data_tx;
 	sd_bus_slot *slot;
 };

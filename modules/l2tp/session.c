@@ -231,6 +231,7 @@ static void detach_links(struct l2tp_session *s, int cause)
 	s->link = NULL;
 	s->carrier = NULL;
 	if (link) {
+		g_hash_table_remove(s->tunnel->l2tp->links, link);
 		if (vpdn_link_spliced_to(link))
 			vpdn_link_unsplice(link);
 		vpdn_link_detach(link, VPDN_LINK_A);
@@ -430,6 +431,7 @@ void l2tp_session_make_link(struct l2tp_session *s)
 	g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
 	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
 	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
+	g_hash_table_insert(s->tunnel->l2tp->links, s->link, s);
 }
 
 void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,

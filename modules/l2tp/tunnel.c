@@ -76,6 +76,10 @@ static int tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
 	struct l2tp_tunnel *t = ctx;
 
 	(*t->l2tp->cnt.ctrl_tx)++;
+	if (t->ctrl.stats.retransmits != t->rtx_seen) {
+		*t->l2tp->cnt.retransmits += t->ctrl.stats.retransmits - t->rtx_seen;
+		t->rtx_seen = t->ctrl.stats.retransmits;
+	}
 	return t->l2tp->xmit(t->l2tp->xctx, &t->local, &t->peer, buf, len);
 }
 
@@ -220,7 +224,10 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, uint16_t peer_sid, struct l2tp_msg *
 	struct l2tp_encode_ctx ec = { .random = t->l2tp->random, .random_data = t->l2tp->random_data };
 	int len;
 
-	if (t->group && t->group->hidden && t->group->password) {
+	/* A StopCCN is never hidden: the peer may not share our secret
+	 * (that may be why we stop). */
+	if (t->group && t->group->hidden && t->group->password &&
+	    m->message_type != L2TP_MSG_STOPCCN) {
 		ec.secret = (const uint8_t *)t->group->password;
 		ec.secret_len = strlen(t->group->password);
 		for (unsigned a = 1; a < L2TP_AVP__COUNT; a++)

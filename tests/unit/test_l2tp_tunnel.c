@@ -49,6 +49,8 @@ struct net {
 	struct rec rec[MAXREC];
 	unsigned nrec;
 	bool drop_to_lns;
+	unsigned drop_to_lac_n;   /* drop the next N datagrams to the LAC */
+	struct vpdn_request *last_req;
 };
 
 static struct net N;
@@ -109,8 +111,12 @@ static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
 	d = g_malloc0(sizeof(*d) + len);
 	if (l2tp_addr_same_host(peer, &lns) && !N.drop_to_lns)
 		d->to = N.lns;
-	else if (l2tp_addr_same_host(peer, &lac))
-		d->to = N.lac;
+	else if (l2tp_addr_same_host(peer, &lac)) {
+		if (N.drop_to_lac_n)
+			N.drop_to_lac_n--;
+		else
+			d->to = N.lac;
+	}
 	if (!d->to) {
 		g_free(d); /* a black hole */
 		return 0;
@@ -192,7 +198,7 @@ static int det_random(void *buf, size_t len, void *data)
 	"vpdn { enable = true search-order = {\"domain\"} }\n" \
 	"vpdn-group \"1\" {\n" \
 	"  request-dialin { protocol = \"l2tp\" domain = {\"cisco.com\"} }\n" \
-	"  accept-dialout { protocol = \"l2tp\" dialer = 1 }\n" \
+	"%s" \
 	"  terminate-from = \"%s\"\n" \
 	"  initiate-to = {%s}\n" \
 	"  local-name = \"LAC\"\n" \
@@ -234,6 +240,7 @@ struct opts {
 	bool hidden, sequencing;
 	int session_limit;
 	bool same_random;
+	bool no_dialout;
 };
 
 static struct vpdn_subscription *subs[8];
@@ -248,7 +255,9 @@ static void setup_net(const struct opts *o)
 	N.core = vpdn_core_new_test();
 	N.tm = vpdn_core_timers(N.core);
 	vpdn_log_set_targets(vpdn_core_log(N.core), getenv("L2TP_TEST_LOG") ? VPDN_LOG_TO_STDERR : 0);
-	snprintf(buf, sizeof(buf), LAC_CFG_FMT, o->terminate_from ? o->terminate_from : "LNS",
+	snprintf(buf, sizeof(buf), LAC_CFG_FMT,
+		 o->no_dialout ? "" : "  accept-dialout { protocol = \"l2tp\" dialer = 1 }\n",
+		 o->terminate_from ? o->terminate_from : "LNS",
 		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
 		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
 		 o->sequencing ? "true" : "false");
@@ -472,7 +481,7 @@ static struct vpdn_link *dial_in(struct endpoint *bchan, struct fwd_result *r)
 	f.proxy.auth_id = 7;
 	f.proxy.auth_response = chal;
 	f.proxy.auth_response_len = sizeof(chal);
-	vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_FORWARD_REQUEST, &f, fwd_done, r);
+	N.last_req = vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_FORWARD_REQUEST, &f, fwd_done, r);
 	return link;
 }
 
@@ -1143,6 +1152,140 @@ static void test_sli_and_wen(void)
 	teardown_net();
 }
 
+static void test_sccrp_lost(void)
+{
+	struct opts o = { .hidden = true };
+	struct endpoint bchan;
+	struct fwd_result fr;
+
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lac_n = 1; /* the first SCCRP is lost */
+	dial_in(&bchan, &fr);
+	run(5000);
+	/* The LAC retransmitted its SCCRQ (Tunnel ID 0): the LNS knew it,
+	 * acked it and made no second tunnel; its SCCRP went again. */
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCRQ), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 1);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	CU_ASSERT_EQUAL(only_tunnel(N.lns)->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT(*N.lns->cnt.retransmits >= 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_unknown_host(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct l2tp_msg m;
+	uint8_t buf[512];
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "EVIL");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 99;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_NOT_AUTHORIZED);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 0);
+	teardown_net();
+}
+
+static void test_unexpected_session_message(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_session *s;
+	struct l2tp_msg m;
+	GHashTableIter it;
+	gpointer v;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	g_hash_table_iter_init(&it, only_tunnel(N.lns)->sessions);
+	g_hash_table_iter_next(&it, NULL, &v);
+	s = v;
+	/* An ICRP to the LAC's established session. */
+	l2tp_msg_init(&m, L2TP_MSG_ICRP);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = s->sid;
+	l2tp_session_send(s, &m);
+	run(500);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), 0);
+	/* The tunnel itself is fine. */
+	CU_ASSERT_EQUAL(only_tunnel(N.lac)->state, L2TP_TUNNEL_ESTABLISHED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_dialout_needs_bearer(void)
+{
+	struct opts o = { .no_dialout = true };
+	struct endpoint bchan;
+	struct fwd_result fi, fo;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fi);
+	run(500);
+	CU_ASSERT_FALSE(only_tunnel(N.lns)->peer_bearer);
+	dial_out(&fo, "6121");
+	run(3000);
+	/* The only tunnel goes to a LAC that cannot dial: a new tunnel is
+	 * tried, whose peer (the same LAC) sent no Bearer Capabilities
+	 * either: no OCRQ, the request fails. */
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT(fo.status < 0);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_OCRQ), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_forward_cancelled(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(N.last_req);
+	/* The caller hangs up while the tunnel is being set up. */
+	vpdn_request_cancel(N.last_req);
+	run(1000);
+	CU_ASSERT_EQUAL(only_tunnel(N.lac)->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICRQ), 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 0);
+	CU_ASSERT_FALSE(fr.done);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1163,6 +1306,11 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "protocol version 2.0: StopCCN 5", test_version_check },
 	{ "session limit CDN 4, unclaimed session CDN 5", test_session_limit_and_unclaimed },
 	{ "SLI publishes LINK_ACCM, WEN counted", test_sli_and_wen },
+	{ "lost SCCRP: retransmitted SCCRQ recognised", test_sccrp_lost },
+	{ "SCCRQ from an unknown host: StopCCN 4", test_unknown_host },
+	{ "unexpected message for a session: CDN 2", test_unexpected_session_message },
+	{ "dial-out only to a LAC with Bearer Capabilities", test_dialout_needs_bearer },
+	{ "forward request cancelled while the tunnel comes up", test_forward_cancelled },
 	{ NULL, NULL }
 };
 
