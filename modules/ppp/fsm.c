@@ -420,7 +420,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 
 	switch (code) {
 	case PPP_CONFREQ: {
-		uint8_t out[PPP_FSM_SENT_MAX * 4];
+		uint8_t out[1500];     /* a Reject may list every option */
 		size_t outlen = 0;
 		if (!options_valid(data, dlen)) {
 			f->malformed++;

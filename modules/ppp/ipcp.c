@@ -104,7 +104,7 @@ static int ipcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 {
 	struct ppp_engine *e = ENG(f);
 	struct ppp_ipcp *ip = &e->ipcp;
-	uint8_t nak[128], rej[256];
+	uint8_t nak[128], rej[1500];
 	size_t nn = 0, nr = 0, pos = 0;
 	uint8_t type, olen;
 	const uint8_t *opt;

@@ -179,7 +179,7 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 		     uint8_t *out, size_t outsize, size_t *outlen, bool nak_ok,
 		     bool commit)
 {
-	uint8_t nak[256], rej[256];
+	uint8_t nak[256], rej[1500];
 	size_t nn = 0, nr = 0, pos = 0;
 	uint8_t type, olen;
 	const uint8_t *opt;
