@@ -125,7 +125,12 @@ void ppp_chap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 {
 	e->proxy_auth = true;
 	e->chap.id = id;
-	plog(e, AUTHC, "%s CHAP: I RESPONSE id %u len %zu from \"%s\" (proxy)", e->name,
+	plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Using proxy authentication (CHAP)", e->name);
+	if (e->conf->chap_hostname)
+		plog(e, AUTHC, "%s CHAP: Using alternate hostname %s", e->name,
+		     e->conf->chap_hostname);
+	/* The response the client sent the LAC, as forwarded (AVPs 30-33). */
+	plog(e, AUTHC, "%s CHAP: I RESPONSE id %u len %zu from \"%s\"", e->name,
 	     id, 5 + resp_len + strlen(user), user);
 	g_free(e->user);
 	e->user = g_strdup(user);

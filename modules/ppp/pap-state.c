@@ -139,7 +139,10 @@ void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 			  const uint8_t *pw, size_t pw_len)
 {
 	e->proxy_auth = true;
-	plog(e, AUTHC, "%s PAP: I AUTH-REQ id %u from \"%s\" (proxy)", e->name, id, user);
+	plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Using proxy authentication (PAP)", e->name);
+	/* The request the client sent the LAC, as forwarded (AVPs 30-33). */
+	plog(e, AUTHC, "%s PAP: I AUTH-REQ id %u len %zu from \"%s\"", e->name, id,
+	     6 + strlen(user) + pw_len, user);
 	g_free(e->user);
 	e->user = g_strdup(user);
 	verify(e, user, id, (const char *)pw, pw_len);
