@@ -114,6 +114,13 @@ bool ppp_fsm_cell(enum ppp_fsm_state s, enum ppp_fsm_event e,
 
 static void fsm_timeout(struct vpdn_timer *t, void *data);
 
+static void count_malformed(struct ppp_fsm *f)
+{
+	f->malformed++;
+	if (f->malformed_total)
+		(*f->malformed_total)++;
+}
+
 void ppp_fsm_init(struct ppp_fsm *f, const struct ppp_fsm_ops *ops, void *ctx,
 		  struct vpdn_timers *timers, struct vpdn_log *log, const char *ifname)
 {
@@ -389,14 +396,14 @@ static bool options_valid(const uint8_t *data, size_t len)
 void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 {
 	if (len < 4) {
-		f->malformed++;
+		count_malformed(f);
 		flog(f, "%s %s: packet too short (%zu octets), dropped", f->ifname,
 		     f->ops->name, len);
 		return;
 	}
 	size_t plen = ((size_t)pkt[2] << 8) | pkt[3];
 	if (plen < 4 || plen > len) {
-		f->malformed++;
+		count_malformed(f);
 		flog(f, "%s %s: bad length %zu (have %zu), dropped", f->ifname,
 		     f->ops->name, plen, len);
 		return;
@@ -423,7 +430,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 		uint8_t out[1500];     /* a Reject may list every option */
 		size_t outlen = 0;
 		if (!options_valid(data, dlen)) {
-			f->malformed++;
+			count_malformed(f);
 			flog(f, "%s %s: malformed CONFREQ id %u, dropped", f->ifname,
 			     f->ops->name, id);
 			return;
@@ -456,7 +463,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 			return;
 		}
 		if (!options_valid(data, dlen)) {
-			f->malformed++;
+			count_malformed(f);
 			flog(f, "%s %s: malformed %s id %u, dropped", f->ifname,
 			     f->ops->name, ppp_code_name(code), id);
 			return;
@@ -464,7 +471,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 		log_rx(f, code, id, data, dlen);
 		if (code == PPP_CONFACK) {
 			if (dlen != f->sent_len || memcmp(data, f->sent, dlen) != 0) {
-				f->malformed++;
+				count_malformed(f);
 				flog(f, "%s %s: CONFACK does not match our request, dropped",
 				     f->ifname, f->ops->name);
 				return;
@@ -497,7 +504,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 	case PPP_CODEREJ: {
 		log_rx(f, code, id, data, dlen);
 		if (dlen < 1) {
-			f->malformed++;
+			count_malformed(f);
 			return;
 		}
 		/* A rejected code we need (1..7 for every control protocol)

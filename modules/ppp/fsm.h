@@ -162,6 +162,7 @@ struct ppp_fsm {
 	size_t reply_len;
 	uint8_t reply_code;            /* PPP_CONFNAK or PPP_CONFREJ for scn */
 	uint32_t malformed;            /* packets dropped as malformed */
+	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
 	uint32_t ignored;              /* silently discarded (wrong id, state) */
 };
 

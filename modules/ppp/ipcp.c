@@ -206,6 +206,7 @@ void ppp_ipcp_init(struct ppp_engine *e)
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
+	f->malformed_total = e->mgr->c_malformed;
 }
 
 void ppp_ipcp_fini(struct ppp_engine *e)

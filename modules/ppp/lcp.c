@@ -628,6 +628,7 @@ void ppp_lcp_init(struct ppp_engine *e)
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
+	f->malformed_total = e->mgr->c_malformed;
 	vpdn_timer_init(&e->lcp.echo_timer, echo_timeout, e);
 	e->lcp.peer_mru = 1500;
 	e->lcp.peer_accm = 0xFFFFFFFF;

@@ -250,9 +250,15 @@ static void test_compression_and_phase_rules(void)
 	CU_ASSERT_EQUAL(r.last[9], 11);
 	/* A frame whose protocol field is invalid (even low octet): dropped. */
 	uint32_t bad = ppp_engine_malformed(e);
+	uint64_t *node = vpdn_core_counter(core, "ppp_malformed_total", NULL);
+	uint64_t node_before = *node;
 	static const uint8_t badproto[] = { 0xFF, 0x03, 0x00, 0x22, 1 };
 	vpdn_link_send(r.link, VPDN_LINK_A, badproto, sizeof(badproto));
 	CU_ASSERT_EQUAL(ppp_engine_malformed(e), bad + 1);
+	static const uint8_t shortlcp[] = { 0xFF, 0x03, 0xC0, 0x21, 1, 1, 0, 40 };
+	vpdn_link_send(r.link, VPDN_LINK_A, shortlcp, sizeof(shortlcp));
+	CU_ASSERT_EQUAL(ppp_engine_malformed(e), bad + 2);
+	CU_ASSERT_EQUAL(*node, node_before + 2);
 	/* PFC-compressed IP (one-octet protocol) is accepted: IPCP must be
 	 * open for IP; finish IPCP with an address of the peer's own. */
 	uint8_t ipcp_ours[PPP_FSM_SENT_MAX];
