@@ -83,6 +83,22 @@ void l2tp_free(struct l2tp *l2tp)
 	g_free(l2tp);
 }
 
+void l2tp_shutdown(struct l2tp *l2tp)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	/* Tell every peer (StopCCN 6) while the transport still exists; the
+	 * tunnels are freed right after, without waiting for the acks. */
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+
+		if (t->state != L2TP_TUNNEL_CLOSING && t->state != L2TP_TUNNEL_IDLE)
+			l2tp_tunnel_stop(t, L2TP_STOPCCN_SHUTTING_DOWN, 0, "Shutting down");
+	}
+}
+
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used)
 {
 	uint16_t id = 0;

@@ -131,6 +131,9 @@ struct l2tp {
 struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit_fn xmit,
 		      void *xctx);
 void l2tp_free(struct l2tp *l2tp);
+/* Send StopCCN (shutting down) on every tunnel; call before l2tp_free()
+ * while the transport is still there. */
+void l2tp_shutdown(struct l2tp *l2tp);
 
 /* A datagram for local from peer (buf borrowed for the call). */
 void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,

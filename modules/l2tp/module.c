@@ -60,6 +60,7 @@ static void l2tp_module_fini(void *state)
 
 	if (!mod)
 		return;
+	l2tp_shutdown(mod->l2tp);
 	l2tp_free(mod->l2tp);
 	l2tp_transport_free(mod->transport);
 	g_free(mod);

@@ -62,6 +62,8 @@ static void tunnel_up(struct l2tp_session *s)
 		l2tp_session_close(s, false, L2TP_CDN_LOST_CARRIER, 0, 0, NULL);
 		return;
 	}
+	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Forwarding...",
+		   s->ifname ? s->ifname : "");
 	l2tp_msg_init(&m, L2TP_MSG_ICRQ);
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.assigned_session_id = s->sid;
@@ -266,6 +268,13 @@ int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
 			c->user = g_strdup(p->auth_name);
 			c->proxy.auth_name = c->user;
 		}
+	}
+	{
+		char a[64];
+
+		l2tp_addr_text(&t->peer, a, sizeof(a));
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Forward to address %s",
+			   s->ifname ? s->ifname : "", a);
 	}
 	l2tp_session_set_state(s, LAC_IC_WAIT_TUNNEL);
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Create session");

@@ -201,7 +201,14 @@ if $have_vpdnctl; then
 	check "LNS: I StopCCN" log_has "$LNS_LOG" "I StopCCN from LAC"
 fi
 
+# --- a new tunnel, then the LAC stops: StopCCN 6 -----------------------------
+ok "DialIn again" tc LAC DialIn sss remote3@cisco.com 6123 211
+NEW=${OUT#u }
+wait_until 10 state_is LAC "$NEW" up
+check "a new tunnel and session come up" state_is LAC "$NEW" up
 stop_node LAC
+wait_until 5 log_has "$LNS_LOG" "result 6"
+check "LNS: StopCCN 6 (shutting down) from the stopping LAC" log_has "$LNS_LOG" "result 6 (Requester is being shut down)"
 stop_node LNS
 
 # --- the capture -----------------------------------------------------------
