@@ -1160,7 +1160,62 @@ static void test_short_names_and_config(void)
 	}
 }
 
+/* Dial-out as the LNS does it: the dialer starts PPP on Dialer2 against
+ * remote2; the route line names the profile (Di2). Then a reload changes
+ * the template for new engines only. */
+static void test_dialer_profile_and_reload(void)
+{
+	struct wire w;
+	reset_fx();
+	wire_init(&w, "dialer-session", "BRI0");
+	struct vpdn_ev_ppp_start ps = {
+		.size = sizeof(ps), .link = w.link[0], .interface = NULL, .config = "Dialer2",
+		.role = VPDN_PPP_ROLE_SERVER, .dir = VPDN_CALL_OUT,
+	};
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	struct ppp_engine *lns = ppp_manager_find(mgr, "Vi1");
+	struct ppp_engine *r2 = start(w.link[1], "BR0", "remote2", VPDN_PPP_ROLE_SERVER,
+				      VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r2);
+	run(&w, 60);
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL(ppp_engine_phase(r2), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_STRING_EQUAL(ppp_engine_user(r2), "LNS");
+	CU_ASSERT_TRUE(has_line("Vi1 PPP: Phase is AUTHENTICATING, by the peer"));
+	CU_ASSERT_TRUE(has_line("Di2 IPCP: Install route to 17.17.17.2"));
+	CU_ASSERT_EQUAL(fx.network_up, 2);
+	bool found = false;
+	for (int i = 0; i < 2; i++)
+		found |= !strcmp(fx.net_if[i], "Vi1") &&
+			 fx.peer[i].s_addr == inet_addr("17.17.17.2") &&
+			 fx.local[i].s_addr == inet_addr("18.18.18.2");
+	CU_ASSERT_TRUE(found);
+
+	/* Reload: a new hostname for Dialer2; the running engine keeps its own. */
+	static cfg_opt_t root_opts[] = {
+		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+		CFG_END()
+	};
+	cfg_t *n = cfg_init(root_opts, 0);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(n, "interface \"Dialer2\" { ppp-chap-hostname = \"LNS2\" }"),
+			      CFG_SUCCESS);
+	struct ppp_conf *old = lns->conf;
+	CU_ASSERT_EQUAL(ppp_manager_reload(mgr, n), 0);
+	CU_ASSERT_STRING_EQUAL(ppp_manager_conf(mgr, "Dialer2")->chap_hostname, "LNS2");
+	CU_ASSERT_PTR_EQUAL(lns->conf, old);
+	CU_ASSERT_STRING_EQUAL(lns->conf->chap_hostname, "LNS");
+	ppp_engine_close(lns, NULL);
+	run(&w, 100);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	/* back to the test config */
+	CU_ASSERT_EQUAL(ppp_manager_reload(mgr, cfg), 0);
+	cfg_free(n);
+	wire_fini(&w);
+}
+
 static const struct vpdn_test_case engine_tests[] = {
+	{ "dialer profile dial-out; reload", test_dialer_profile_and_reload },
 	{ "CHAP client vs server, IPCP, data, close", test_chap_client_server },
 	{ "PAP client vs server", test_pap_client_server },
 	{ "wrong password: Failure, link closed", test_wrong_password },
