@@ -356,10 +356,12 @@ void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *pe
 static void auth_deadline(struct vpdn_timer *t, void *data)
 {
 	struct ppp_engine *e = data;
-	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING)
+	bool listening = e->phase == VPDN_PPP_PHASE_ESTABLISHING &&
+			 e->lcp_fsm.state == FSM_STOPPED;
+	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING && !listening)
 		return;
 	ppp_enter(e);
-	ppp_fail(e, -ETIMEDOUT, "authentication timeout");
+	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
 	ppp_leave(e);
 }
 
@@ -855,7 +857,11 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 			ppp_fsm_open_active(&e->lcp_fsm);
 		}
 	} else if (passive) {
+		/* Listen, but not forever: a caller that never speaks LCP is
+		 * dropped after as long as an active open would try. */
 		ppp_fsm_listen(&e->lcp_fsm);
+		vpdn_timer_arm(e->timers, &e->auth_timer,
+			       (uint64_t)conf->restart_ms * (conf->max_configure + 2u));
 	} else {
 		ppp_fsm_open(&e->lcp_fsm);
 	}

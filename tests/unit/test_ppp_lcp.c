@@ -407,7 +407,23 @@ static void test_random_input(void)
 	g_rand_free(rnd);
 }
 
+/* A caller that never sends LCP: the listening engine gives up. */
+static void test_listen_timeout(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Plain", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_STOPPED);
+	vpdn_timers_advance(vpdn_core_timers(core), 30000);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 1);
+	vpdn_timers_advance(vpdn_core_timers(core), 10000);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	CU_ASSERT_EQUAL(r.frames, 0);
+	vpdn_link_unref(r.link);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "passive open times out", test_listen_timeout },
 	{ "random input never crashes", test_random_input },
 	{ "IPCP: peer default address, no peer default", test_ipcp_peer_default },
 	{ "option walking edge cases", test_opt_next },
