@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: MIT */
+/* The isdn module: ports, calls, the bus and the network. See isdn.h. */
+#include "isdn.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "port.h"
+#include "q931.h"
+#include "stream.h"
+#include "switch.h"
+#include "wire.h"
+
+#define RECONNECT_MS 1000
+#define CAUSE_INVALID_CREF 81
+
+static cfg_opt_t isdn_section_opts[] = {
+	CFG_STR("switch-type", "primary-net5", CFGF_NONE),
+	CFG_STR("network", "unix:/run/vpdnd/isdn.sock", CFGF_NONE),
+	CFG_INT("call-timeout", 30, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t controller_opts[] = {
+	CFG_STR("pri-group-timeslots", NULL, CFGF_NONE),
+	CFG_STR_LIST("number", NULL, CFGF_NONE),
+	CFG_INT("dnis-digits", 0, CFGF_NONE),
+	CFG_END()
+};
+
+cfg_opt_t isdn_options[] = {
+	CFG_SEC("isdn", isdn_section_opts, CFGF_NONE),
+	CFG_SEC("controller", controller_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_END()
+};
+
+struct isdn_call {
+	struct isdn *is;
+	struct isdn_port *port;
+	uint16_t key;             /* cref as the network sends it to us */
+	uint32_t call_id;
+	enum vpdn_call_dir dir;
+	int chan;                 /* -1 until known */
+	char channel[24], short_name[24];
+	char calling[ISDN_WIRE_NUMBER_MAX + 1], called[ISDN_WIRE_NUMBER_MAX + 1];
+	uint32_t bearer;
+	struct q931_call q;
+	struct vpdn_link *link;   /* we hold one reference; end A is ours */
+	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
+	bool upper_cleared, published, active;
+	bool b_gone;              /* the consumer hung up end B */
+	bool cancel_req;          /* cleared while CALL_INCOMING was dispatched */
+	uint64_t active_at;
+	int busy;                 /* > 0 while a bus dispatch may touch the call */
+	bool released;            /* back in U0: free when not busy */
+};
+
+struct isdn {
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_bus *bus;
+	struct vpdn_timers *tm;
+	GPtrArray *ports;         /* struct isdn_port *, owned */
+	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
+	struct isdn_stream *stream;
+	char *path;               /* NULL with isdn_new_fd */
+	char *switch_type;
+	uint64_t setup_timeout_ms;
+	struct vpdn_timer reconnect;
+	bool warned;
+	uint16_t next_cref;
+	uint32_t next_in, next_out;
+	struct vpdn_subscription *sub_place, *sub_hangup;
+	struct isdn_stats st;
+	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
+};
+
+static void call_release_check(struct isdn_call *c);
+
+/* c->req while CALL_INCOMING is being published (the completion may run
+ * inside vpdn_bus_request()). */
+#define REQ_PUBLISHING ((struct vpdn_request *)1)
+
+/* Logging */
+
+static void log_q931(struct isdn *is, struct isdn_call *c, bool tx, const struct isdn_msg *m)
+{
+	if (!vpdn_log_debug_on(is->log, VPDN_DEBUG_ISDN_Q931) || m->type == ISDN_MSG_DATA)
+		return;
+	const char *d = c ? c->port->dchan_short : "Se?";
+	vpdn_log_write(is->log, VPDN_LOG_DEBUG, VPDN_DEBUG_ISDN_Q931,
+		       "ISDN %s Q931: %s %s pd = 8  callref = 0x%04X", d, tx ? "TX ->" : "RX <-",
+		       isdn_msg_type_name(m->type), m->cref);
+	if (m->called[0])
+		vpdn_log_write(is->log, VPDN_LOG_DEBUG, VPDN_DEBUG_ISDN_Q931,
+			       "        Called Party Number i = 0x80, '%s'", m->called);
+	if (m->calling[0])
+		vpdn_log_write(is->log, VPDN_LOG_DEBUG, VPDN_DEBUG_ISDN_Q931,
+			       "        Calling Party Number i = 0x80, '%s'", m->calling);
+	if (m->channel >= 0)
+		vpdn_log_write(is->log, VPDN_LOG_DEBUG, VPDN_DEBUG_ISDN_Q931,
+			       "        Channel ID i = 0xA98381, B%d", m->channel);
+	if (m->cause)
+		vpdn_log_write(is->log, VPDN_LOG_DEBUG, VPDN_DEBUG_ISDN_Q931,
+			       "        Cause i = 0x80%02X - %s", 0x80 | m->cause,
+			       vpdn_q931_cause_name(m->cause));
+}
+
+static int net_send(struct isdn *is, struct isdn_call *c, struct isdn_msg *m)
+{
+	if (!is->stream)
+		return -ENOTCONN;
+	log_q931(is, c, true, m);
+	return isdn_stream_send(is->stream, m);
+}
+
+static struct isdn_port *find_port(struct isdn *is, const char *name)
+{
+	struct isdn_port tmp;
+	bool parsed = name && isdn_port_init(&tmp, name) == 0;
+
+	for (guint i = 0; i < is->ports->len; i++) {
+		struct isdn_port *p = g_ptr_array_index(is->ports, i);
+		if (!name || (parsed && strcmp(p->name, tmp.name) == 0) ||
+		    strcmp(p->dchan, name) == 0 || strcmp(p->dchan_short, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static void count_failure(struct isdn *is, int cause)
+{
+	char name[64];
+	uint64_t *c;
+
+	snprintf(name, sizeof(name), "isdn_call_failures_cause_%d_total", cause);
+	c = vpdn_core_counter(is->core, name, "ISDN calls that failed, by Q.931 cause");
+	if (c)
+		(*c)++;
+	(*is->c_failed)++;
+	is->st.failed++;
+}
+
+static void fill_ev(struct isdn_call *c, struct vpdn_ev_call *ev, int cause)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->size = sizeof(*ev);
+	ev->call_id = c->call_id;
+	ev->dir = c->dir;
+	ev->port = c->port->name;
+	ev->channel = c->chan >= 0 ? c->channel : NULL;
+	ev->short_name = c->chan >= 0 ? c->short_name : NULL;
+	ev->interface = c->port->dchan;
+	ev->calling = c->calling[0] ? c->calling : NULL;
+	ev->called = c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called) : c->called;
+	ev->bearer_kbps = c->bearer;
+	ev->cause = cause;
+	ev->link = c->link;
+}
+
+/* Tell the upper layers, once, that the call is gone. */
+static void clear_upper(struct isdn_call *c, int cause)
+{
+	struct isdn *is = c->is;
+	struct vpdn_ev_call ev;
+
+	if (c->upper_cleared)
+		return;
+	c->upper_cleared = true;
+	c->busy++;
+	if (c->req == REQ_PUBLISHING) {
+		c->req = NULL;   /* on_setup sees it and cancels what it gets */
+		c->cancel_req = true;
+	} else if (c->req) {
+		struct vpdn_request *req = c->req;
+		c->req = NULL;
+		if (c->dir == VPDN_CALL_IN)
+			vpdn_request_cancel(req);
+		else
+			vpdn_request_complete(req, -cause, NULL);
+	}
+	if (!c->active)
+		count_failure(is, cause);
+	if (c->link && !c->b_gone)
+		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
+	if (c->active) {
+		vpdn_info(is->log, "%%ISDN-6-DISCONNECT: Interface %s disconnected from %s, call lasted %" PRIu64 " seconds",
+			  c->channel, c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown") : c->called,
+			  (vpdn_timers_now(is->tm) - c->active_at) / 1000);
+		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to down", c->channel);
+	}
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: call id 0x%04X cleared, cause %d (%s)",
+		   c->port->dchan_short, c->call_id, cause, vpdn_q931_cause_name(cause));
+	if (c->published) {
+		fill_ev(c, &ev, cause);
+		vpdn_bus_publish(is->bus, VPDN_EV_CALL_CLEARED, &ev);
+	}
+	c->busy--;
+}
+
+static void call_free(struct isdn_call *c)
+{
+	struct isdn *is = c->is;
+
+	q931_call_stop(&c->q);
+	g_hash_table_remove(is->calls, GUINT_TO_POINTER(c->key));
+	if (c->chan >= 0)
+		isdn_port_release(c->port, c->chan);
+	if (c->link) {
+		vpdn_link_detach(c->link, VPDN_LINK_A);
+		vpdn_link_unref(c->link);
+	}
+	g_free(c);
+}
+
+static void call_release_check(struct isdn_call *c)
+{
+	if (c->released && c->busy == 0)
+		call_free(c);
+}
+
+/* q931 callbacks */
+
+static void q_send(void *ctx, struct q931_call *q, uint8_t type, int cause)
+{
+	struct isdn_call *c = ctx;
+	struct isdn_msg m;
+
+	isdn_msg_init(&m, type, c->key ^ ISDN_CREF_FLAG);
+	m.cause = cause;
+	if (type == ISDN_MSG_SETUP) {
+		snprintf(m.called, sizeof(m.called), "%s", c->called);
+		snprintf(m.calling, sizeof(m.calling), "%s", c->calling);
+		snprintf(m.port, sizeof(m.port), "%s", c->port->name);
+		m.bearer_kbps = c->bearer;
+		m.channel = c->chan;
+	}
+	if (type == ISDN_MSG_CONNECT)
+		vpdn_debug(c->is->log, VPDN_DEBUG_ISDN_EVENTS,
+			   "ISDN %s: isdn_send_connect(): msg 74, call id 0x%X, ces 1 bchan %d, call type DATA",
+			   c->port->dchan_short, c->call_id, c->chan);
+	(void)net_send(c->is, c, &m);
+}
+
+/* Lifetime: RELEASED may free the call (unless a dispatch is under way,
+ * then it is freed when that ends). */
+static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int cause)
+{
+	struct isdn_call *c = ctx;
+	struct isdn *is = c->is;
+	struct vpdn_ev_call ev;
+
+	switch (ind) {
+	case Q931_IND_PROCEEDING:
+	case Q931_IND_ALERTING:
+		return;
+	case Q931_IND_CONNECTED:
+		c->active = true;
+		c->active_at = vpdn_timers_now(is->tm);
+		is->st.connected++;
+		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to up", c->channel);
+		vpdn_info(is->log, "%%ISDN-6-CONNECT: Interface %s is now connected to %s", c->channel,
+			  c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown") : c->called);
+		c->busy++;
+		fill_ev(c, &ev, 0);
+		if (c->dir == VPDN_CALL_OUT && c->req) {
+			struct vpdn_request *req = c->req;
+			c->req = NULL;
+			if (vpdn_request_cancelled(req)) {
+				vpdn_request_complete(req, 0, &ev);
+				q931_input(&c->q, Q931_IN_DISCONNECT_REQ, VPDN_CAUSE_NORMAL_CLEARING);
+				c->busy--;
+				call_release_check(c);
+				return;
+			}
+			c->published = true;
+			vpdn_request_complete(req, 0, &ev);
+		}
+		c->published = true;
+		vpdn_bus_publish(is->bus, VPDN_EV_CALL_CONNECTED, &ev);
+		c->busy--;
+		call_release_check(c);
+		return;
+	case Q931_IND_DISCONNECTED:
+		clear_upper(c, cause);
+		return;
+	case Q931_IND_RELEASED:
+		clear_upper(c, cause);
+		c->released = true;
+		call_release_check(c);
+		return;
+	default:
+		vpdn_warn(is->log, "ISDN %s: unexpected indication %d", c->port->dchan_short, ind);
+		return;
+	}
+}
+
+static const struct q931_ops q_ops = { q_send, q_indicate };
+
+/* The B channel link, end A. */
+
+static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
+{
+	struct isdn_call *c = ctx;
+	struct isdn_msg m;
+
+	if (c->q.state != Q931_ACTIVE || len > ISDN_WIRE_MAX - ISDN_WIRE_HDR)
+		return;
+	isdn_msg_init(&m, ISDN_MSG_DATA, c->key ^ ISDN_CREF_FLAG);
+	m.data = data;
+	m.data_len = len;
+	(void)net_send(c->is, c, &m);
+}
+
+/* The consumer at end B hung up: clear the call toward the network. */
+static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	struct isdn_call *c = ctx;
+
+	c->busy++;
+	c->b_gone = true;
+	(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ,
+			 cause > 0 && cause < 128 ? cause : VPDN_CAUSE_NORMAL_CLEARING);
+	c->busy--;
+	call_release_check(c);
+}
+
+static const struct vpdn_link_ops link_ops = { link_frame, link_hangup };
+
+static struct isdn_call *call_new(struct isdn *is, struct isdn_port *p, uint16_t key,
+				  enum vpdn_call_dir dir)
+{
+	struct isdn_call *c = g_new0(struct isdn_call, 1);
+
+	c->is = is;
+	c->port = p;
+	c->key = key;
+	c->dir = dir;
+	c->chan = -1;
+	c->bearer = 64;
+	if (dir == VPDN_CALL_IN)
+		c->call_id = 0x0100 + (is->next_in++ & 0x7eff);
+	else
+		c->call_id = 0x8000 | (0x0050 + (is->next_out++ & 0x7faf));
+	q931_call_init(&c->q, is->tm, is->setup_timeout_ms, &q_ops, c);
+	g_hash_table_insert(is->calls, GUINT_TO_POINTER(key), c);
+	return c;
+}
+
+static void call_set_channel(struct isdn_call *c, int ch)
+{
+	c->chan = ch;
+	isdn_port_channel_name(c->port, ch, c->channel, sizeof(c->channel), c->short_name,
+			       sizeof(c->short_name));
+	if (!c->link) {
+		c->link = vpdn_link_new(c->short_name);
+		vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
+	} else {
+		vpdn_link_set_name(c->link, c->short_name);
+	}
+}
+
+/* Incoming call: the answer of whoever claimed CALL_INCOMING.
+ * Lifetime: may run inside vpdn_bus_request() (c->busy > 0 then). */
+static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct isdn_call *c = data;
+
+	c->req = NULL;
+	c->busy++;
+	if (status >= 0) {
+		(void)q931_input(&c->q, Q931_IN_ANSWER, 0);
+	} else {
+		int cause = status == -ENOENT ? VPDN_CAUSE_INCOMPATIBLE_DESTINATION
+			    : (-status > 0 && -status < 128) ? -status : VPDN_CAUSE_CALL_REJECTED;
+		(void)q931_input(&c->q, Q931_IN_REJECT, cause);
+	}
+	c->busy--;
+	call_release_check(c);
+}
+
+static void on_setup(struct isdn *is, const struct isdn_msg *m)
+{
+	struct isdn_port *p = m->port[0] ? find_port(is, m->port) : NULL;
+	struct isdn_msg r;
+	struct isdn_call *c;
+	struct vpdn_ev_call ev;
+	struct vpdn_request *req;
+
+	isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, m->cref ^ ISDN_CREF_FLAG);
+	if (m->cref & ISDN_CREF_FLAG || g_hash_table_contains(is->calls, GUINT_TO_POINTER(m->cref))) {
+		is->st.protocol_errors++;
+		r.cause = CAUSE_INVALID_CREF;
+		(void)net_send(is, NULL, &r);
+		return;
+	}
+	if (!p || isdn_port_take(p, m->channel) < 0) {
+		r.cause = VPDN_CAUSE_NO_CHANNEL;
+		(void)net_send(is, NULL, &r);
+		return;
+	}
+	c = call_new(is, p, m->cref, VPDN_CALL_IN);
+	snprintf(c->calling, sizeof(c->calling), "%s", m->calling);
+	snprintf(c->called, sizeof(c->called), "%s", m->called);
+	c->bearer = m->bearer_kbps ? m->bearer_kbps : 64;
+	call_set_channel(c, m->channel);
+	is->st.calls_in++;
+	(*is->c_in)++;
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Incoming call id = 0x%04X, dsl 0",
+		   p->dchan_short, c->call_id);
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: received CALL_INCOMING call_id 0x%X",
+		   p->dchan_short, c->call_id);
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: CALL_INCOMING: call type is DATA , bchan = %d",
+		   p->dchan_short, c->chan);
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS,
+		   "ISDN %s: Event: Received a DATA call from %s on B%d at %u Kb/s", p->dchan_short,
+		   c->calling[0] ? c->calling : "<unknown>", c->chan, c->bearer);
+	(void)q931_input(&c->q, Q931_IN_SETUP, 0);
+	c->busy++;
+	c->published = true;
+	fill_ev(c, &ev, 0);
+	c->req = REQ_PUBLISHING;
+	req = vpdn_bus_request(is->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, c);
+	if (c->req == REQ_PUBLISHING)
+		c->req = req;  /* still pending (or NULL: already completed) */
+	else if (c->cancel_req && req)
+		vpdn_request_cancel(req);
+	c->busy--;
+	call_release_check(c);
+}
+
+static void on_message(void *ctx, const struct isdn_msg *m)
+{
+	struct isdn *is = ctx;
+	struct isdn_call *c;
+	enum q931_input in;
+
+	switch (m->type) {
+	case ISDN_MSG_REGISTER_ACK:
+		vpdn_info(is->log, "ISDN %s: registered with the ISDN network (switch type %s)",
+			  m->port, is->switch_type);
+		return;
+	case ISDN_MSG_SETUP:
+		log_q931(is, NULL, false, m);
+		on_setup(is, m);
+		return;
+	case ISDN_MSG_REGISTER:
+		is->st.protocol_errors++;
+		return;
+	default:
+		break;
+	}
+	c = g_hash_table_lookup(is->calls, GUINT_TO_POINTER(m->cref));
+	if (!c) {
+		if (m->type != ISDN_MSG_RELEASE_COMPLETE && m->type != ISDN_MSG_DATA) {
+			struct isdn_msg r;
+			isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, m->cref ^ ISDN_CREF_FLAG);
+			r.cause = CAUSE_INVALID_CREF;
+			(void)net_send(is, NULL, &r);
+		}
+		return;
+	}
+	if (m->type == ISDN_MSG_DATA) {
+		if (c->q.state == Q931_ACTIVE && c->link)
+			vpdn_link_send(c->link, VPDN_LINK_A, m->data, m->data_len);
+		return;
+	}
+	log_q931(is, c, false, m);
+	switch (m->type) {
+	case ISDN_MSG_CALL_PROCEEDING:
+		in = Q931_IN_CALL_PROCEEDING;
+		if (c->q.state == Q931_CALL_INITIATED && m->channel >= 0 && m->channel != c->chan) {
+			/* The network chose another channel than we proposed. */
+			if (c->chan >= 0)
+				isdn_port_release(c->port, c->chan);
+			if (isdn_port_take(c->port, m->channel) < 0) {
+				c->chan = -1;
+				c->busy++;
+				(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ, VPDN_CAUSE_NO_CHANNEL);
+				c->busy--;
+				call_release_check(c);
+				return;
+			}
+			call_set_channel(c, m->channel);
+		}
+		if (c->q.state == Q931_CALL_INITIATED) {
+			vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: received CALL_ACCEPT call_id 0x%X",
+				   c->port->dchan_short, c->call_id);
+			vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS,
+				   "ISDN %s: PRI Event: CALL_ACCEPT, bchan = %d, call type = DATA",
+				   c->port->dchan_short, c->chan);
+		}
+		break;
+	case ISDN_MSG_ALERTING: in = Q931_IN_ALERTING; break;
+	case ISDN_MSG_CONNECT:
+		in = Q931_IN_CONNECT;
+		vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: received CALL_CONNECT call_id 0x%X",
+			   c->port->dchan_short, c->call_id);
+		break;
+	case ISDN_MSG_CONNECT_ACK: in = Q931_IN_CONNECT_ACK; break;
+	case ISDN_MSG_DISCONNECT: in = Q931_IN_DISCONNECT; break;
+	case ISDN_MSG_RELEASE: in = Q931_IN_RELEASE; break;
+	case ISDN_MSG_RELEASE_COMPLETE: in = Q931_IN_RELEASE_COMPLETE; break;
+	default:
+		is->st.protocol_errors++;
+		return;
+	}
+	c->busy++;
+	if (q931_input(&c->q, in, m->cause) < 0) {
+		is->st.protocol_errors++;
+		vpdn_debug(is->log, VPDN_DEBUG_ISDN_Q931, "ISDN %s Q931: %s unexpected in state %s, ignored",
+			   c->port->dchan_short, isdn_msg_type_name(m->type), q931_state_name(c->q.state));
+	}
+	c->busy--;
+	call_release_check(c);
+}
+
+/* The network */
+
+static void schedule_reconnect(struct isdn *is)
+{
+	if (is->path)
+		vpdn_timer_arm(is->tm, &is->reconnect, RECONNECT_MS);
+}
+
+/* Every call dies with the network (cause 38). */
+static void drop_all_calls(struct isdn *is, int cause)
+{
+	GList *calls = g_hash_table_get_values(is->calls);
+
+	for (GList *it = calls; it; it = it->next) {
+		struct isdn_call *c = it->data;
+		c->busy++;
+		clear_upper(c, cause);
+		c->busy--;
+		c->released = true;
+		call_release_check(c);
+	}
+	g_list_free(calls);
+}
+
+/* Lifetime: runs from the main loop (stream's idle report). */
+static void on_closed(void *ctx, int err)
+{
+	struct isdn *is = ctx;
+
+	if (err == -EBADMSG) {
+		is->st.malformed++;
+		(*is->c_malformed)++;
+		vpdn_warn(is->log, "ISDN: malformed message from the ISDN network, reconnecting");
+	} else {
+		vpdn_warn(is->log, "ISDN: lost the ISDN network (%s)", err ? g_strerror(-err) : "closed");
+	}
+	isdn_stream_free(is->stream);
+	is->stream = NULL;
+	drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
+	schedule_reconnect(is);
+}
+
+static int attach_stream(struct isdn *is, int fd)
+{
+	is->stream = isdn_stream_new(fd, on_message, on_closed, is);
+	if (!is->stream)
+		return -ENOMEM;
+	for (guint i = 0; i < is->ports->len; i++) {
+		struct isdn_port *p = g_ptr_array_index(is->ports, i);
+		struct isdn_msg m;
+		isdn_msg_init(&m, ISDN_MSG_REGISTER, 0);
+		snprintf(m.port, sizeof(m.port), "%s", p->name);
+		m.channels = p->channels;
+		for (unsigned k = 0; k < p->n_numbers && k < ISDN_WIRE_MAX_NUMBERS; k++)
+			snprintf(m.numbers[k], sizeof(m.numbers[k]), "%s", p->numbers[k]);
+		m.n_numbers = p->n_numbers < ISDN_WIRE_MAX_NUMBERS ? p->n_numbers : ISDN_WIRE_MAX_NUMBERS;
+		(void)isdn_stream_send(is->stream, &m);
+	}
+	return 0;
+}
+
+static void try_connect(struct vpdn_timer *t, void *data)
+{
+	struct isdn *is = data;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", is->path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (!is->warned)
+			vpdn_warn(is->log, "ISDN: cannot reach the ISDN network at %s: %m, retrying", is->path);
+		is->warned = true;
+		if (fd >= 0)
+			close(fd);
+		schedule_reconnect(is);
+		return;
+	}
+	is->warned = false;
+	vpdn_info(is->log, "ISDN: connected to the ISDN network at %s", is->path);
+	if (attach_stream(is, fd) < 0)
+		schedule_reconnect(is);
+}
+
+/* Bus handlers */
+
+static uint16_t alloc_cref(struct isdn *is)
+{
+	for (unsigned tries = 0; tries < 0x8000; tries++) {
+		uint16_t c = is->next_cref;
+		is->next_cref = (uint16_t)(is->next_cref % 0x7fff + 1);
+		if (!g_hash_table_contains(is->calls, GUINT_TO_POINTER(c | ISDN_CREF_FLAG)))
+			return c;
+	}
+	return 0;
+}
+
+static bool number_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > ISDN_WIRE_NUMBER_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '*' || s[i] == '#'))
+			return false;
+	return true;
+}
+
+static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *data)
+{
+	struct isdn *is = data;
+	const struct vpdn_ev_call_place *p = ev->payload;
+	struct isdn_port *port = NULL;
+	struct vpdn_request *req;
+	struct isdn_call *c;
+	uint16_t cref;
+	int ch;
+
+	if (!is->ports->len)
+		return VPDN_BUS_PASS;
+	if (p->port) {
+		port = find_port(is, p->port);
+		if (!port)
+			return VPDN_BUS_PASS;
+	} else {
+		for (guint i = 0; i < is->ports->len && !port; i++)
+			if (isdn_port_free_count(g_ptr_array_index(is->ports, i)))
+				port = g_ptr_array_index(is->ports, i);
+		if (!port)
+			port = g_ptr_array_index(is->ports, 0);
+	}
+	req = vpdn_event_take_request(ev);
+	if (!req)
+		return VPDN_BUS_CLAIM;
+	if (!number_ok(p->number) || (p->calling && p->calling[0] && !number_ok(p->calling))) {
+		count_failure(is, VPDN_CAUSE_INVALID_NUMBER_FORMAT);
+		vpdn_request_complete(req, -VPDN_CAUSE_INVALID_NUMBER_FORMAT, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	if (!is->stream) {
+		count_failure(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
+		vpdn_request_complete(req, -VPDN_CAUSE_NETWORK_OUT_OF_ORDER, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	cref = alloc_cref(is);
+	ch = isdn_port_alloc(port, true);
+	if (ch < 0 || !cref) {
+		if (ch >= 0)
+			isdn_port_release(port, ch);
+		count_failure(is, VPDN_CAUSE_NO_CHANNEL);
+		vpdn_request_complete(req, -VPDN_CAUSE_NO_CHANNEL, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	c = call_new(is, port, cref | ISDN_CREF_FLAG, VPDN_CALL_OUT);
+	snprintf(c->called, sizeof(c->called), "%s", p->number);
+	snprintf(c->calling, sizeof(c->calling), "%s",
+		 p->calling && p->calling[0] ? p->calling : port->n_numbers ? port->numbers[0] : "");
+	c->bearer = p->bearer_kbps ? p->bearer_kbps : 64;
+	call_set_channel(c, ch);
+	c->req = req;
+	is->st.calls_out++;
+	(*is->c_out)++;
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Outgoing call id = 0x%04X, dsl 0",
+		   port->dchan_short, c->call_id);
+	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: Call to %s at %u Kb/s",
+		   port->dchan_short, c->called, c->bearer);
+	c->busy++;
+	(void)q931_input(&c->q, Q931_IN_SETUP_REQ, 0);
+	c->busy--;
+	call_release_check(c);
+	return VPDN_BUS_CLAIM;
+}
+
+static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *data)
+{
+	struct isdn *is = data;
+	const struct vpdn_ev_call_hangup *h = ev->payload;
+	struct vpdn_request *req;
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, is->calls);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct isdn_call *c = v;
+		if (c->call_id != h->call_id)
+			continue;
+		req = vpdn_event_take_request(ev);
+		c->busy++;
+		(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ,
+				 h->cause > 0 && h->cause < 128 ? h->cause : VPDN_CAUSE_NORMAL_CLEARING);
+		c->busy--;
+		call_release_check(c);
+		if (req)
+			vpdn_request_complete(req, 0, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	return VPDN_BUS_PASS;
+}
+
+/* Config */
+
+static int port_from_cfg(cfg_t *sec, struct isdn_port *p)
+{
+	const char *ts = cfg_getstr(sec, "pri-group-timeslots");
+	long dnis = cfg_getint(sec, "dnis-digits");
+	unsigned n = cfg_size(sec, "number");
+
+	if (isdn_port_init(p, cfg_title(sec)) < 0) {
+		cfg_error(sec, "controller \"%s\": expected \"E1 n\", \"T1 n\" or \"BRI n\"", cfg_title(sec));
+		return -EINVAL;
+	}
+	if (ts && p->type == ISDN_PORT_BRI) {
+		cfg_error(sec, "controller \"%s\": pri-group-timeslots on a BRI", cfg_title(sec));
+		return -EINVAL;
+	}
+	if (ts && isdn_port_set_timeslots(p, ts) < 0) {
+		cfg_error(sec, "controller \"%s\": bad pri-group-timeslots \"%s\"", cfg_title(sec), ts);
+		return -EINVAL;
+	}
+	if (dnis < 0 || dnis > ISDN_WIRE_NUMBER_MAX) {
+		cfg_error(sec, "controller \"%s\": dnis-digits out of range", cfg_title(sec));
+		return -EINVAL;
+	}
+	p->dnis_digits = (int)dnis;
+	if (n > ISDN_PORT_MAX_NUMBERS) {
+		cfg_error(sec, "controller \"%s\": at most %d numbers", cfg_title(sec), ISDN_PORT_MAX_NUMBERS);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const char *num = cfg_getnstr(sec, "number", i);
+		if (!number_ok(num)) {
+			cfg_error(sec, "controller \"%s\": bad number \"%s\"", cfg_title(sec), num);
+			return -EINVAL;
+		}
+		snprintf(p->numbers[i], sizeof(p->numbers[i]), "%s", num);
+	}
+	p->n_numbers = n;
+	return 0;
+}
+
+int isdn_check(cfg_t *cfg)
+{
+	cfg_t *sec = cfg_getsec(cfg, "isdn");
+	struct isdn_port p;
+
+	if (sec && !isdn_unix_path(cfg_getstr(sec, "network"))) {
+		cfg_error(sec, "isdn: network must be unix:/absolute/path");
+		return -EINVAL;
+	}
+	if (sec && cfg_getint(sec, "call-timeout") <= 0) {
+		cfg_error(sec, "isdn: call-timeout must be positive");
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < cfg_size(cfg, "controller"); i++)
+		if (port_from_cfg(cfg_getnsec(cfg, "controller", i), &p) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
+{
+	struct isdn *is = g_new0(struct isdn, 1);
+	cfg_t *sec = cfg_getsec(cfg, "isdn");
+	int r;
+
+	is->core = core;
+	is->log = vpdn_core_log(core);
+	is->bus = vpdn_core_bus(core);
+	is->tm = vpdn_core_timers(core);
+	is->ports = g_ptr_array_new_with_free_func(g_free);
+	is->calls = g_hash_table_new(NULL, NULL);
+	is->next_cref = 1;
+	is->next_in = 0x1b;
+	is->next_out = 0x05;
+	is->switch_type = g_strdup(sec ? cfg_getstr(sec, "switch-type") : "primary-net5");
+	is->setup_timeout_ms = (uint64_t)(sec ? cfg_getint(sec, "call-timeout") : 30) * 1000;
+	vpdn_timer_init(&is->reconnect, try_connect, is);
+	for (unsigned i = 0; i < cfg_size(cfg, "controller"); i++) {
+		struct isdn_port *p = g_new0(struct isdn_port, 1);
+		r = port_from_cfg(cfg_getnsec(cfg, "controller", i), p);
+		if (r < 0) {
+			g_free(p);
+			goto fail;
+		}
+		g_ptr_array_add(is->ports, p);
+	}
+	is->c_in = vpdn_core_counter(core, "isdn_calls_in_total", "Incoming ISDN calls");
+	is->c_out = vpdn_core_counter(core, "isdn_calls_out_total", "Outgoing ISDN calls");
+	is->c_failed = vpdn_core_counter(core, "isdn_call_failures_total", "ISDN calls that never connected");
+	is->c_malformed = vpdn_core_counter(core, "isdn_malformed_total",
+					    "Malformed messages from the ISDN network");
+	is->sub_place = vpdn_bus_subscribe(is->bus, VPDN_EV_CALL_PLACE, on_call_place, is);
+	is->sub_hangup = vpdn_bus_subscribe(is->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, is);
+	*out = is;
+	return 0;
+fail:
+	isdn_free(is);
+	return r;
+}
+
+int isdn_new(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
+{
+	cfg_t *sec = cfg_getsec(cfg, "isdn");
+	const char *path = isdn_unix_path(sec ? cfg_getstr(sec, "network") : "unix:/run/vpdnd/isdn.sock");
+	int r;
+
+	if (!path)
+		return -EINVAL;
+	r = isdn_create(core, cfg, out);
+	if (r < 0)
+		return r;
+	(*out)->path = g_strdup(path);
+	try_connect(&(*out)->reconnect, *out);
+	return 0;
+}
+
+int isdn_new_fd(struct vpdn_core *core, cfg_t *cfg, int fd, struct isdn **out)
+{
+	int r = isdn_create(core, cfg, out);
+
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	r = attach_stream(*out, fd);
+	if (r < 0) {
+		isdn_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+void isdn_free(struct isdn *is)
+{
+	if (!is)
+		return;
+	if (is->sub_place)
+		vpdn_bus_unsubscribe(is->bus, is->sub_place);
+	if (is->sub_hangup)
+		vpdn_bus_unsubscribe(is->bus, is->sub_hangup);
+	vpdn_timer_cancel(is->tm, &is->reconnect);
+	drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
+	isdn_stream_free(is->stream);
+	g_hash_table_destroy(is->calls);
+	g_ptr_array_free(is->ports, TRUE);
+	g_free(is->path);
+	g_free(is->switch_type);
+	g_free(is);
+}
+
+unsigned isdn_call_count(const struct isdn *is)
+{
+	return g_hash_table_size(is->calls);
+}
+
+bool isdn_connected(const struct isdn *is)
+{
+	return is->stream != NULL;
+}
+
+const struct isdn_stats *isdn_stats(const struct isdn *is)
+{
+	return &is->st;
+}
