@@ -175,6 +175,22 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		l2tp_decode_ctx_init(&dc, g->password, strlen(g->password));
 		r = l2tp_datagram_decode(buf, len, &hh, &m, &dc);
 	}
+	if (r == 0 && m.message_type == L2TP_MSG_STOPCCN &&
+	    l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID)) {
+		/* A peer that could not read our Assigned Tunnel ID (e.g. it
+		 * failed to unhide it) stops with Tunnel ID 0: find the tunnel
+		 * by its address and its own ID. */
+		g_hash_table_iter_init(&it, l2tp->tunnels);
+		while (g_hash_table_iter_next(&it, NULL, &v)) {
+			struct l2tp_tunnel *t = v;
+
+			if (t->peer_tid == m.assigned_tunnel_id &&
+			    l2tp_addr_same_host(&t->peer, peer)) {
+				l2tp_tunnel_input(t, peer, h, buf, len);
+				return;
+			}
+		}
+	}
 	if (r < 0 || m.message_type != L2TP_MSG_SCCRQ ||
 	    !l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID) || !l2tp_msg_has(&m, L2TP_AVP_HOST_NAME)) {
 		(*l2tp->cnt.malformed)++;

@@ -856,8 +856,9 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 		return;
 	}
 	vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_PACKETS,
-		   "Tnl %u L2TP: Parse %s, Ns %u, Nr %u, session %u, %zu octets", t->tid,
-		   l2tp_msg_type_name(m.message_type), h.ns, h.nr, h.session_id, len);
+		   "Tnl %u L2TP: Parse %s, Ns %u, Nr %u, session %u, %zu octets, %d hidden AVPs",
+		   t->tid, l2tp_msg_type_name(m.message_type), h.ns, h.nr, h.session_id, len,
+		   __builtin_popcountll(m.hidden));
 
 	switch (m.message_type) {
 	case L2TP_MSG_SCCRQ:

@@ -192,4 +192,27 @@ else
 	_fail "our LNS starts"
 fi
 
+# --- 3. our hidden AVPs: xl2tpd 1.3 cannot unhide them ---------------------
+# It refuses our SCCRP with a StopCCN whose Tunnel ID is 0 (it could not
+# read our hidden Assigned Tunnel ID): that StopCCN must still reach and
+# clear our tunnel. (xl2tpd's own "hidden bit" hides nothing, so our
+# unhiding is checked by the unit tests and the loopback test instead.)
+sed -e 's/^  tunnel-authentication = true$/  tunnel-authentication = true\n  hidden-avps = true/' \
+	-e 's/^hostname = "LNS"$/hostname = "LNSH"/' "$T/lns.conf" >"$T/lnsh.conf"
+chmod 600 "$T/lnsh.conf"
+if start_node LNSH "$T/lnsh.conf" "${DBG[@]}"; then
+	LNS_LOG=$NODE_LOG
+	xl2tpd_start xlac
+	wait_until 15 log_has "$LNS_LOG" "I StopCCN from XLAC"
+	check "hidden: our SCCRP went out" log_has "$LNS_LOG" "O SCCRP to XLAC"
+	check "hidden: xl2tpd's StopCCN for Tunnel ID 0 reached our tunnel" \
+		log_has "$LNS_LOG" "I StopCCN from XLAC"
+	check "hidden: the tunnel is closing" log_has "$LNS_LOG" "Tunnel state change from wait-ctl-conn to closing"
+	check "hidden: xl2tpd said why" grep -q "Invalid Hidden AVP\|hidden" "$T/xlac.log"
+	stop_node xlac
+	stop_node LNSH
+else
+	_fail "our LNS (hidden AVPs) starts"
+fi
+
 finish
