@@ -103,6 +103,7 @@ static int transmit(struct l2tp_ctrl *c, struct l2tp_ctrl_msg *m)
 	put16(m->data + 10, c->nr);
 	/* The message carries our Nr: no separate ack is owed any more. */
 	c->ack_pending = false;
+	c->unacked_rx = 0;
 	vpdn_timer_cancel(c->tm, &c->ack_timer);
 	c->stats.tx++;
 	return c->ops->xmit(c->ctx, m->data, m->len);
@@ -157,6 +158,7 @@ static void send_zlb(struct l2tp_ctrl *c)
 		put16(zlb + 8, c->ns);
 	put16(zlb + 10, c->nr);
 	c->ack_pending = false;
+	c->unacked_rx = 0;
 	vpdn_timer_cancel(c->tm, &c->ack_timer);
 	c->stats.zlb_tx++;
 	c->ops->xmit(c->ctx, zlb, sizeof(zlb));
@@ -317,6 +319,7 @@ int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
 	 * so that a reply sent from deliver() acknowledges the message. */
 	c->nr++;
 	c->ack_pending = true;
+	c->unacked_rx++;
 	if (!vpdn_timer_armed(&c->ack_timer))
 		vpdn_timer_arm(c->tm, &c->ack_timer, c->cfg.ack_delay_ms);
 	if (c->reorder[0]) {
@@ -333,6 +336,7 @@ int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
 		c->reorder[0] = NULL;
 		c->nr++;
 		c->ack_pending = true;
+		c->unacked_rx++;
 		if (!vpdn_timer_armed(&c->ack_timer))
 			vpdn_timer_arm(c->tm, &c->ack_timer, c->cfg.ack_delay_ms);
 		shift_reorder(c);
@@ -340,6 +344,14 @@ int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
 		g_free(m);
 	}
 out:
+	/* Our own messages are held back by the peer's window: they cannot
+	 * carry the ack, so do not let the peer wait for the delayed one. */
+	if (c->ack_pending && c->queued.length)
+		send_zlb(c);
+	/* Half our window received and not acked: the peer is about to
+	 * stall on it; ack now rather than after the delay. */
+	if (c->ack_pending && c->unacked_rx >= MAX(c->cfg.rwin / 2, 2))
+		send_zlb(c);
 	if (acked && !c->sent.length && !c->queued.length && c->ops->drained)
 		c->ops->drained(c->ctx);
 	return ret;

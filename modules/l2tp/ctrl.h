@@ -93,6 +93,7 @@ struct l2tp_ctrl {
 	uint16_t retry;           /* retransmissions of the oldest message */
 	unsigned rto;             /* current timeout, ms */
 	bool ack_pending;
+	uint16_t unacked_rx;      /* delivered since our last ack */
 	bool stopped;             /* no more timers; input still acks */
 
 	GQueue sent;              /* l2tp_ctrl_msg in flight, oldest first */

@@ -103,15 +103,19 @@ uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used)
 {
 	uint16_t id = 0;
 
-	/* A full table (65535 IDs) is refused by the callers' limits long
-	 * before this could loop for long. */
-	for (unsigned tries = 0; tries < 1000000; tries++) {
+	if (g_hash_table_size(used) >= L2TP_MAX_IDS)
+		return 0;
+	/* Random probes first; when the table is so full that they keep
+	 * missing, walk from a random start: always terminates. */
+	for (unsigned tries = 0; tries < 64; tries++) {
 		if (l2tp->random(&id, sizeof(id), l2tp->random_data) < 0)
 			id = (uint16_t)g_random_int();
 		if (id && !g_hash_table_contains(used, GUINT_TO_POINTER(id)))
 			return id;
 	}
-	g_error("l2tp: no free ID");
+	for (unsigned i = 0; i < 65536; i++, id++)
+		if (id && !g_hash_table_contains(used, GUINT_TO_POINTER(id)))
+			return id;
 	return 0;
 }
 

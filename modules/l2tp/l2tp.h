@@ -33,6 +33,7 @@
 #define L2TP_MAX_INITIATE 16
 #define L2TP_MAX_MSG 4096
 #define L2TP_DEFAULT_PORT 1701
+#define L2TP_MAX_IDS 65535      /* tunnels per node, sessions per tunnel */
 
 /* ------------------------------------------------------------------ */
 /* Config                                                             */
@@ -144,7 +145,7 @@ int l2tp_subscribe(struct l2tp *l2tp);
 void l2tp_unsubscribe(struct l2tp *l2tp);
 
 struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
-/* Random non-zero 16-bit value not rejected by `used`. */
+/* Random non-zero 16-bit ID not in `used`; 0 when all are taken. */
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
 #define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
@@ -266,7 +267,12 @@ struct l2tp_session {
 const char *l2tp_session_state_name(const struct l2tp_session *s);
 const char *l2tp_session_state_short(const struct l2tp_session *s);
 
+/* NULL when the tunnel has no free Session ID. */
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind);
+/* Refuse a call we could not even create a session for: CDN with
+ * Assigned Session ID 0 to the peer's session. */
+void l2tp_session_refuse(struct l2tp_tunnel *t, uint16_t peer_sid, int result, int error,
+			 const char *why);
 struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid);
 void l2tp_session_set_state(struct l2tp_session *s, int state);
 /* Tear down: CDN (if send_cdn and the peer knows the session), fail any

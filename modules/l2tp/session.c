@@ -48,12 +48,20 @@ struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
 
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind)
 {
-	struct l2tp_session *s = g_new0(struct l2tp_session, 1);
 	struct l2tp *l2tp = t->l2tp;
+	uint16_t sid = l2tp_alloc_id(l2tp, t->sessions);
+	struct l2tp_session *s;
 
+	if (!sid) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: No free Session ID (%u sessions)", t->tid,
+			   g_hash_table_size(t->sessions));
+		return NULL;
+	}
+	s = g_new0(struct l2tp_session, 1);
 	s->tunnel = t;
 	s->kind = kind;
-	s->sid = l2tp_alloc_id(l2tp, t->sessions);
+	s->sid = sid;
 	s->serial = ++l2tp->call_serial;
 	s->changed_ms = vpdn_timers_now(l2tp->tm);
 	g_hash_table_insert(t->sessions, GUINT_TO_POINTER(s->sid), s);
@@ -64,6 +72,29 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	l2tp_bus_session_add(s);
 	l2tp_bus_changed(NULL, t);
 	return s;
+}
+
+void l2tp_session_refuse(struct l2tp_tunnel *t, uint16_t peer_sid, int result, int error,
+			 const char *why)
+{
+	struct l2tp_msg m;
+
+	l2tp_msg_init(&m, L2TP_MSG_CDN);
+	l2tp_msg_set(&m, L2TP_AVP_RESULT_CODE);
+	m.result.result = result;
+	m.result.has_error = true;
+	m.result.error = error;
+	if (why) {
+		m.result.message.ptr = (const uint8_t *)why;
+		m.result.message.len = strlen(why);
+	}
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = 0;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+		   "Tnl %u L2TP: O CDN to %s %u/%u, result %d (%s), error %d", t->tid,
+		   t->peer_name ? t->peer_name : "peer", t->peer_tid, peer_sid, result,
+		   l2tp_result_text(L2TP_MSG_CDN, result), error);
+	l2tp_tunnel_send(t, peer_sid, &m);
 }
 
 void l2tp_session_set_state(struct l2tp_session *s, int state)
@@ -312,6 +343,7 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 	if (from->group && from->group->sessions)
 		from->group->sessions--;
 	s->tunnel = to;
+	/* A fresh tunnel: a free ID always exists. */
 	if (g_hash_table_contains(to->sessions, GUINT_TO_POINTER(s->sid)))
 		s->sid = l2tp_alloc_id(to->l2tp, to->sessions);
 	g_hash_table_insert(to->sessions, GUINT_TO_POINTER(s->sid), s);

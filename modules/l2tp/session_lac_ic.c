@@ -232,6 +232,8 @@ int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
 	if (!t)
 		return -EHOSTUNREACH;
 	s = l2tp_session_new(t, L2TP_SESSION_LAC_IC);
+	if (!s)
+		return -EAGAIN;
 	s->ifname = g_strdup(fwd->interface);
 	s->user = g_strdup(fwd->user);
 	s->carrier = vpdn_link_ref(fwd->link);

@@ -173,6 +173,8 @@ int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
 	if (!t)
 		return -EHOSTUNREACH;
 	s = l2tp_session_new(t, L2TP_SESSION_LNS_OC);
+	if (!s)
+		return -EAGAIN;
 	s->req = req;
 	c = s->call = g_new0(struct l2tp_call, 1);
 	c->number = g_strdup(d->number);

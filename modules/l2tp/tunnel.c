@@ -149,14 +149,18 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 				      const struct sockaddr_storage *local,
 				      const struct sockaddr_storage *peer)
 {
-	struct l2tp_tunnel *t = g_new0(struct l2tp_tunnel, 1);
+	uint16_t tid = l2tp_alloc_id(l2tp, l2tp->tunnels);
+	struct l2tp_tunnel *t;
 	struct l2tp_ctrl_cfg cc;
 
+	if (!tid)
+		return NULL;
+	t = g_new0(struct l2tp_tunnel, 1);
 	t->l2tp = l2tp;
 	t->group = g;
 	t->local = *local;
 	t->peer = *peer;
-	t->tid = l2tp_alloc_id(l2tp, l2tp->tunnels);
+	t->tid = tid;
 	l2tp_ctrl_cfg_default(&cc);
 	if (g) {
 		cc.rwin = g->rwin;
@@ -466,6 +470,8 @@ struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g
 	if (idx >= g->n_initiate || local_for_group(l2tp, g, &local) < 0)
 		return NULL;
 	t = tunnel_new(l2tp, g, &local, &g->initiate_to[idx].addr);
+	if (!t)
+		return NULL;
 	t->initiator = true;
 	t->addr_index = idx;
 	t->tried = tried;
@@ -727,6 +733,10 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 	if (!tie_break(l2tp, peer, m, &loser))
 		return;
 	t = tunnel_new(l2tp, group_for_host(l2tp, host), local, peer);
+	if (!t) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS, "L2TP: No free Tunnel ID for %s", host);
+		return;
+	}
 	t->peer_name = g_strdup(host);
 	t->peer_tid = m->assigned_tunnel_id;
 	l2tp_ctrl_set_peer(&t->ctrl, t->peer_tid,

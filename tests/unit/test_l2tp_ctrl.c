@@ -390,6 +390,49 @@ static void test_piggyback(void)
 	vpdn_timers_free(tm);
 }
 
+static void test_ack_every_half_window(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct peer p;
+	uint8_t m[20];
+
+	peer_init(&p, tm, 8);
+	make_msg(m, 10);
+	for (uint16_t ns = 0; ns < 3; ns++)
+		l2tp_ctrl_input(&p.c, ns, 0, false, m, sizeof(m));
+	CU_ASSERT_EQUAL(p.nout, 0); /* still delayed */
+	l2tp_ctrl_input(&p.c, 3, 0, false, m, sizeof(m));
+	/* Four of our window of eight unacked: a ZLB at once. */
+	CU_ASSERT_EQUAL(p.nout, 1);
+	CU_ASSERT_EQUAL(p.out[0].len, 12);
+	CU_ASSERT_EQUAL(p.out[0].nr, 4);
+	CU_ASSERT_EQUAL(p.out[0].at, 0);
+	l2tp_ctrl_fini(&p.c);
+	vpdn_timers_free(tm);
+}
+
+static void test_ack_when_window_closed(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct peer p;
+	uint8_t m[20];
+
+	peer_init(&p, tm, 8);
+	make_msg(m, 1);
+	l2tp_ctrl_send(&p.c, m, sizeof(m)); /* in flight, cwnd 1 */
+	p.reply_tag = 2;                   /* its reply must wait */
+	make_msg(m, 10);
+	l2tp_ctrl_input(&p.c, 0, 0, false, m, sizeof(m));
+	CU_ASSERT_EQUAL(l2tp_ctrl_queued(&p.c), 1);
+	/* The reply cannot carry the ack: a ZLB goes at once. */
+	CU_ASSERT_EQUAL(p.nout, 2);
+	CU_ASSERT_EQUAL(p.out[1].len, 12);
+	CU_ASSERT_EQUAL(p.out[1].nr, 1);
+	CU_ASSERT_EQUAL(p.out[1].ns, 1); /* Ns of the next message queued */
+	l2tp_ctrl_fini(&p.c);
+	vpdn_timers_free(tm);
+}
+
 static const struct vpdn_test_case ctrl_tests[] = {
 	{ "appendix B.1 Ns/Nr trace", test_appendix_b1 },
 	{ "retransmission 1,2,4,8,8 s then dead at 31 s", test_retransmit_schedule },
@@ -399,6 +442,8 @@ static const struct vpdn_test_case ctrl_tests[] = {
 	{ "slow start, congestion avoidance, peer window", test_slow_start },
 	{ "hello after idle time", test_hello },
 	{ "ack piggybacked on an outgoing message", test_piggyback },
+	{ "ack at once after half a window", test_ack_every_half_window },
+	{ "ack at once when our messages wait for window", test_ack_when_window_closed },
 	{ NULL, NULL }
 };
 

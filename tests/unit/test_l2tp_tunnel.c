@@ -324,7 +324,7 @@ static void ep_hangup(void *ctx, struct vpdn_link *link, int cause)
 static const struct vpdn_link_ops ep_ops = { .frame = ep_frame, .hangup = ep_hangup };
 
 /* LNS side PPP */
-static struct endpoint lns_ppp[4];
+static struct endpoint lns_ppp[2100];
 static unsigned n_incoming;
 static bool refuse_incoming;
 static struct vpdn_proxy seen_proxy;
@@ -336,7 +336,7 @@ static enum vpdn_bus_verdict on_incoming(const struct vpdn_event *ev, void *data
 	struct vpdn_ev_session_accept acc = { .size = sizeof(acc), .interface = "Vi2" };
 	struct vpdn_request *req;
 
-	if (refuse_incoming)
+	if (refuse_incoming || n_incoming >= G_N_ELEMENTS(lns_ppp))
 		return VPDN_BUS_PASS;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s->link);
 	seen_proxy = s->proxy;
@@ -1286,6 +1286,87 @@ static void test_forward_cancelled(void)
 	teardown_net();
 }
 
+static void test_id_exhaustion(void)
+{
+	struct opts o = { 0 };
+	GHashTable *used = g_hash_table_new(NULL, NULL);
+	uint16_t id;
+
+	setup_net(&o);
+	for (unsigned i = 1; i <= 65535; i++)
+		if (i != 4242)
+			g_hash_table_add(used, GUINT_TO_POINTER(i));
+	/* One free ID left: found, whatever the random source says. */
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 4242);
+	g_hash_table_add(used, GUINT_TO_POINTER(4242));
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 0);
+	g_hash_table_remove_all(used);
+	id = l2tp_alloc_id(N.lac, used);
+	CU_ASSERT_NOT_EQUAL(id, 0);
+	g_hash_table_destroy(used);
+	teardown_net();
+}
+
+/* Many sessions on one tunnel: unique IDs, one timer facility, data
+ * demultiplexed to the right session. */
+static void test_many_sessions(void)
+{
+	enum { NS = 2000 };
+	struct opts o = { 0 };
+	struct endpoint *b = g_new0(struct endpoint, NS);
+	struct fwd_result *f = g_new0(struct fwd_result, NS);
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
+	unsigned ok = 0;
+	size_t timers;
+
+	setup_net(&o);
+	actors(true);
+	for (unsigned i = 0; i < NS; i++) {
+		struct vpdn_ev_forward fw = { .size = sizeof(fw) };
+
+		b[i].link = vpdn_link_new("Se0:1");
+		vpdn_link_attach(b[i].link, VPDN_LINK_A, &ep_ops, &b[i]);
+		fw.link = b[i].link;
+		fw.interface = "Se0:1";
+		fw.user = "u@cisco.com";
+		fw.domain = "cisco.com";
+		vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_FORWARD_REQUEST, &fw, fwd_done, &f[i]);
+		if (i % 50 == 49)
+			run(100);
+	}
+	run(2000);
+	for (unsigned i = 0; i < NS; i++)
+		ok += f[i].done && f[i].status == 0;
+	CU_ASSERT_EQUAL(ok, NS);
+	if (ok != NS)
+		fprintf(stderr, "ok %u, lac %u lns %u sessions, incoming %u; lac q %zu f %zu rtx %lu cwnd %u; lns q %zu f %zu rtx %lu cwnd %u\n", ok,
+			g_hash_table_size(only_tunnel(N.lac)->sessions), g_hash_table_size(only_tunnel(N.lns)->sessions), n_incoming,
+			l2tp_ctrl_queued(&only_tunnel(N.lac)->ctrl), l2tp_ctrl_in_flight(&only_tunnel(N.lac)->ctrl), (unsigned long)only_tunnel(N.lac)->ctrl.stats.retransmits, only_tunnel(N.lac)->ctrl.cwnd,
+			l2tp_ctrl_queued(&only_tunnel(N.lns)->ctrl), l2tp_ctrl_in_flight(&only_tunnel(N.lns)->ctrl), (unsigned long)only_tunnel(N.lns)->ctrl.stats.retransmits, only_tunnel(N.lns)->ctrl.cwnd);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), NS);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), NS);
+	/* No timer per session: a handful per tunnel. */
+	timers = vpdn_timers_count(N.tm);
+	CU_ASSERT(timers <= 8);
+	/* A frame on call 1234 reaches the 1235th LNS consumer only. */
+	vpdn_link_send(b[1234].link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	{
+		unsigned hits = 0;
+
+		for (unsigned i = 0; i < n_incoming; i++)
+			hits += lns_ppp[i].frames;
+		CU_ASSERT_EQUAL(n_incoming, NS);
+		CU_ASSERT_EQUAL(hits, 1);
+	}
+	for (unsigned i = 0; i < NS; i++)
+		vpdn_link_unref(b[i].link);
+	teardown_net();
+	g_free(b);
+	g_free(f);
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1311,6 +1392,8 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "unexpected message for a session: CDN 2", test_unexpected_session_message },
 	{ "dial-out only to a LAC with Bearer Capabilities", test_dialout_needs_bearer },
 	{ "forward request cancelled while the tunnel comes up", test_forward_cancelled },
+	{ "ID allocation when (nearly) all are taken", test_id_exhaustion },
+	{ "2000 sessions on one tunnel", test_many_sessions },
 	{ NULL, NULL }
 };
 
