@@ -57,8 +57,8 @@ static void tunnel_up(struct l2tp_session *s)
 	struct l2tp_msg m;
 
 	if (s->req && vpdn_request_cancelled(s->req)) {
-		/* The caller hung up while the tunnel came up. */
-		s->req = NULL;
+		/* The caller hung up while the tunnel came up. (The close
+		 * completes the cancelled request, which frees it.) */
 		l2tp_session_close(s, false, L2TP_CDN_LOST_CARRIER, 0, 0, NULL);
 		return;
 	}
@@ -103,7 +103,7 @@ static void got_icrp(struct l2tp_session *s, const struct l2tp_msg *in)
 
 	s->peer_sid = in->assigned_session_id;
 	if (s->req && vpdn_request_cancelled(s->req)) {
-		s->req = NULL;
+		/* Completed (and so freed) by the close. */
 		l2tp_session_close(s, true, L2TP_CDN_LOST_CARRIER, 0, 0, "Caller hung up");
 		return;
 	}

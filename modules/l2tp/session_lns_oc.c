@@ -59,7 +59,7 @@ static void tunnel_up(struct l2tp_session *s)
 	struct l2tp_msg m;
 
 	if (s->req && vpdn_request_cancelled(s->req)) {
-		s->req = NULL;
+		/* Completed (and so freed) by the close. */
 		l2tp_session_close(s, false, L2TP_CDN_ADMIN, 0, 0, NULL);
 		return;
 	}
