@@ -75,6 +75,9 @@ void l2tp_free(struct l2tp *l2tp)
 			break;
 		l2tp_tunnel_free(v);
 	}
+	/* After the sessions (which orphan their dials): nothing refers to
+	 * a dial any more. */
+	l2tp_dials_cancel(l2tp);
 	g_hash_table_destroy(l2tp->tunnels);
 	g_hash_table_destroy(l2tp->links);
 	if (l2tp->module_slot)

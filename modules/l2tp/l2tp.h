@@ -123,6 +123,7 @@ struct l2tp {
 	struct vpdn_subscription *subs[4];
 	sd_bus_slot *module_slot;
 	struct l2tp_transport *transport;
+	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
 	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
 };
@@ -256,6 +257,7 @@ struct l2tp_session {
 	struct vpdn_link *carrier;  /* LAC: B channel spliced to link */
 	struct vpdn_request *req;   /* request we must complete, or NULL */
 	struct vpdn_request *out_req; /* request we issued, pending */
+	struct l2tp_dial *dial;     /* LAC dial-out: our pending DIAL_REQUEST */
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
@@ -311,6 +313,18 @@ struct l2tp_session_fsm {
 };
 extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
 	l2tp_lac_oc_fsm;
+
+/* A DIAL_REQUEST we issued (LAC dial-out). It outlives its session: a
+ * call the dialer connects after the session went away is hung up. */
+struct l2tp_dial {
+	struct l2tp *l2tp;
+	uint16_t tid, sid;          /* sid 0: the session is gone */
+	struct vpdn_request *req;
+};
+/* The session is closing: orphan its dial (do not cancel it). */
+void l2tp_dial_orphan(struct l2tp_session *s);
+/* Module stop: cancel every pending dial. */
+void l2tp_dials_cancel(struct l2tp *l2tp);
 
 /* Starters. */
 /* LAC dial-in: a FORWARD_REQUEST claimed. req is completed later. */

@@ -288,7 +288,9 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 	s->req = s->out_req = NULL;
 	if (send && s->tunnel->state == L2TP_TUNNEL_ESTABLISHED)
 		send_cdn(s, result, error, cause, why);
-	if (out)
+	if (s->dial)
+		l2tp_dial_orphan(s);
+	else if (out)
 		vpdn_request_cancel(out);
 	if (req) {
 		int status;

@@ -101,22 +101,50 @@ static void answered(struct l2tp_session *s, const struct vpdn_ev_call *call)
 	l2tp_session_published_up(s);
 }
 
-struct dial_ctx {
-	struct l2tp_tunnel *tunnel;
-	uint16_t sid;
-};
+void l2tp_dial_orphan(struct l2tp_session *s)
+{
+	if (s->dial) {
+		s->dial->sid = 0;
+		s->dial = NULL;
+	}
+	s->out_req = NULL;
+}
+
+void l2tp_dials_cancel(struct l2tp *l2tp)
+{
+	while (l2tp->dials) {
+		struct l2tp_dial *d = l2tp->dials->data;
+
+		l2tp->dials = g_list_delete_link(l2tp->dials, l2tp->dials);
+		if (d->req)
+			vpdn_request_cancel(d->req);
+		g_free(d);
+	}
+}
 
 /* Completion of DIAL_REQUEST; may run inside vpdn_bus_request(). */
 static void dial_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
-	struct dial_ctx *dc = data;
-	struct l2tp_session *s = l2tp_session_get(dc->tunnel, dc->sid);
+	struct l2tp_dial *d = data;
+	struct l2tp *l2tp = d->l2tp;
+	struct l2tp_tunnel *t = l2tp_tunnel_get(l2tp, d->tid);
+	struct l2tp_session *s = t && d->sid ? l2tp_session_get(t, d->sid) : NULL;
 	const struct vpdn_ev_call *call = reply;
 
-	g_free(dc);
-	if (!s)
+	l2tp->dials = g_list_remove(l2tp->dials, d);
+	g_free(d);
+	if (!s) {
+		/* The session went away while the dialer was dialing. */
+		if (status >= 0 && call && call->link) {
+			vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+				   "%s VPDN: Dial-out session gone, hanging up",
+				   call->short_name ? call->short_name : "");
+			vpdn_link_hangup(call->link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+		}
 		return;
+	}
 	s->out_req = NULL;
+	s->dial = NULL;
 	if (status < 0 || !call || !call->link) {
 		int cause, result = l2tp_cdn_result_for(status < 0 ? status : -EIO, &cause);
 
@@ -163,7 +191,7 @@ void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	struct vpdn_ev_dial ev = { .size = sizeof(ev) };
 	struct vpdn_request *req;
 	struct l2tp_session *s;
-	struct dial_ctx *dc;
+	struct l2tp_dial *d;
 	char dialer[32], num[128];
 	uint16_t sid;
 
@@ -197,16 +225,23 @@ void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	ev.dialer = dialer;
 	ev.number = s->call->number;
 	ev.reason = "L2TP dial-out";
-	dc = g_new0(struct dial_ctx, 1);
-	dc->tunnel = t;
-	dc->sid = sid = s->sid;
-	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_DIAL_REQUEST, &ev, dial_done, dc);
-	/* dial_done may have run: the session may be gone or established. */
+	d = g_new0(struct l2tp_dial, 1);
+	d->l2tp = t->l2tp;
+	d->tid = t->tid;
+	d->sid = sid = s->sid;
+	t->l2tp->dials = g_list_prepend(t->l2tp->dials, d);
+	s->dial = d;
+	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_DIAL_REQUEST, &ev, dial_done, d);
+	/* dial_done may have run (d is then freed): the session may be gone
+	 * or established. */
 	s = l2tp_session_get(t, sid);
+	if (req) {
+		d->req = req;
+		if (s)
+			s->out_req = req;
+	}
 	if (!s)
 		return;
-	if (req)
-		s->out_req = req;
 	if (s->state == LAC_OC_IDLE)
 		send_ocrp(s);
 }

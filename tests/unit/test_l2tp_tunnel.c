@@ -351,7 +351,8 @@ static enum vpdn_bus_verdict on_incoming(const struct vpdn_event *ev, void *data
 }
 
 /* LAC dialer */
-static int dial_mode; /* 0 answer, else the negative status to fail with */
+static int dial_mode; /* 0 answer, 1 later, else the negative status to fail with */
+static struct vpdn_request *pending_dial;
 static struct endpoint lac_bchan_out;
 static struct vpdn_link *dial_link;
 static char dialed[32], dialer_name[32];
@@ -364,6 +365,10 @@ static enum vpdn_bus_verdict on_dial(const struct vpdn_event *ev, void *data)
 
 	g_strlcpy(dialed, d->number ? d->number : "", sizeof(dialed));
 	g_strlcpy(dialer_name, d->dialer ? d->dialer : "", sizeof(dialer_name));
+	if (dial_mode == 1) {
+		pending_dial = req; /* answered later by the test */
+		return VPDN_BUS_CLAIM;
+	}
 	if (dial_mode) {
 		vpdn_request_complete(req, dial_mode, NULL);
 		return VPDN_BUS_CLAIM;
@@ -1367,6 +1372,78 @@ static void test_many_sessions(void)
 	g_free(f);
 }
 
+static void test_dialout_cleared_while_dialing(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan, late;
+	struct fwd_result fi, fo;
+	struct vpdn_ev_call call = { .size = sizeof(call) };
+	struct l2tp_tunnel *tn;
+	GHashTableIter it;
+	gpointer v;
+
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCRP), 1);
+	CU_ASSERT_FALSE(fo.done);
+	/* The LNS gives up while the LAC is still dialing. */
+	tn = only_tunnel(N.lns);
+	g_hash_table_iter_init(&it, tn->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (((struct l2tp_session *)v)->kind == L2TP_SESSION_LNS_OC)
+			break;
+	l2tp_session_close(v, true, L2TP_CDN_ADMIN, 0, 0, "test");
+	run(500);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 1);
+	/* The call connects afterwards: the LAC hangs it up. */
+	memset(&late, 0, sizeof(late));
+	late.link = vpdn_link_new("Se0:31");
+	vpdn_link_attach(late.link, VPDN_LINK_A, &ep_ops, &late);
+	call.link = late.link;
+	call.short_name = "Se0:31";
+	vpdn_request_complete(pending_dial, 0, &call);
+	CU_ASSERT_EQUAL(late.hangups, 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCCN), 0);
+	CU_ASSERT_PTR_NULL(N.lac->dials);
+	vpdn_link_unref(late.link);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static void test_pending_dial_cancelled_at_stop(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fi, fo;
+
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	CU_ASSERT_PTR_NOT_NULL(N.lac->dials);
+	/* teardown frees the engines: the pending dial is cancelled, and
+	 * the dialer's completion afterwards is dropped by the bus. */
+	l2tp_free(N.lac);
+	N.lac = NULL;
+	CU_ASSERT_TRUE(vpdn_request_cancelled(pending_dial));
+	vpdn_request_complete(pending_dial, -EIO, NULL);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1394,6 +1471,8 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "forward request cancelled while the tunnel comes up", test_forward_cancelled },
 	{ "ID allocation when (nearly) all are taken", test_id_exhaustion },
 	{ "2000 sessions on one tunnel", test_many_sessions },
+	{ "dial-out cleared while dialing: the late call is hung up", test_dialout_cleared_while_dialing },
+	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
 	{ NULL, NULL }
 };
 
