@@ -21,7 +21,7 @@ check: build
 	@python3 tests/run-check.py $(BUILD)
 
 demo: build
-	@sh scripts/demo.sh $(BUILD)
+	@bash scripts/demo.sh $(BUILD)
 
 bench: build
 	@sh bench/run.sh $(BUILD)
