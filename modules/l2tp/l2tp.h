@@ -150,6 +150,12 @@ struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
 #define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
+
+/* A session's debug line, with the seed's prefix: "Se0:17 Tnl/Cl 45029/291 L2TP: ...". */
+#define SLOG(s, cat, fmt, ...)                                                          \
+	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
+		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
+		   (s)->sid, ##__VA_ARGS__)
 void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size);
 uint16_t l2tp_addr_port(const struct sockaddr_storage *ss);
 bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b);

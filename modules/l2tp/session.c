@@ -11,11 +11,6 @@
 
 #include "l2tp.h"
 
-#define SLOG(s, cat, fmt, ...)                                                          \
-	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
-		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
-		   (s)->sid, ##__VA_ARGS__)
-
 static const struct l2tp_session_fsm *fsm_of(const struct l2tp_session *s)
 {
 	switch (s->kind) {

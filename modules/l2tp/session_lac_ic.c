@@ -20,11 +20,6 @@ enum lac_ic_state {
 	LAC_IC_ESTABLISHED,
 };
 
-#define SLOG(s, cat, fmt, ...)                                                          \
-	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
-		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
-		   (s)->sid, ##__VA_ARGS__)
-
 static const char *state_name(int st)
 {
 	switch (st) {

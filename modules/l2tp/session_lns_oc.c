@@ -21,11 +21,6 @@ enum lns_oc_state {
 	LNS_OC_ESTABLISHED,
 };
 
-#define SLOG(s, cat, fmt, ...)                                                          \
-	vpdn_debug((s)->tunnel->l2tp->log, (cat), "%s%sTnl/Cl %u/%u L2TP: " fmt,            \
-		   (s)->ifname ? (s)->ifname : "", (s)->ifname ? " " : "", (s)->tunnel->tid, \
-		   (s)->sid, ##__VA_ARGS__)
-
 static const char *state_name(int st)
 {
 	switch (st) {
