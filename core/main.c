@@ -68,7 +68,19 @@ static void setup_search_path(struct vpdn_loader *ld, char **config_dirs)
 	for (char **d = config_dirs; d && *d; d++)
 		vpdn_loader_add_path(ld, *d);
 	if (in_build_tree()) {
+		/* modules/NAME/NAME.so, and modules that share a directory
+		 * (modules/isdn/isdn-switch.so). */
 		vpdn_loader_add_path(ld, VPDND_BUILD_ROOT "/modules");
+		GDir *dir = g_dir_open(VPDND_BUILD_ROOT "/modules", 0, NULL);
+		const char *name;
+		while (dir && (name = g_dir_read_name(dir))) {
+			char *sub = g_build_filename(VPDND_BUILD_ROOT "/modules", name, NULL);
+			if (g_file_test(sub, G_FILE_TEST_IS_DIR))
+				vpdn_loader_add_path(ld, sub);
+			g_free(sub);
+		}
+		if (dir)
+			g_dir_close(dir);
 	}
 	vpdn_loader_add_path(ld, VPDND_MODULEDIR);
 }
