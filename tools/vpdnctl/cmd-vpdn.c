@@ -10,6 +10,7 @@
  * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +66,40 @@ static int read_variant(sd_bus_message *m, char type, void *out)
 	return sd_bus_message_exit_container(m);
 }
 
-static int read_tunnel(sd_bus_message *m, struct vpdn_tunnel_row *t)
+/* Which property fills which field of a row. */
+struct prop_field {
+	const char *name;
+	char type;     /* D-Bus basic type: q, u, t, b, s */
+	size_t offset; /* into the row struct */
+};
+
+static const struct prop_field tunnel_fields[] = {
+	{ "LocalId", 'q', offsetof(struct vpdn_tunnel_row, local_id) },
+	{ "RemoteId", 'q', offsetof(struct vpdn_tunnel_row, remote_id) },
+	{ "RemoteName", 's', offsetof(struct vpdn_tunnel_row, remote_name) },
+	{ "State", 's', offsetof(struct vpdn_tunnel_row, state) },
+	{ "RemoteAddress", 's', offsetof(struct vpdn_tunnel_row, remote_address) },
+	{ "RemotePort", 'q', offsetof(struct vpdn_tunnel_row, remote_port) },
+	{ "Sessions", 'u', offsetof(struct vpdn_tunnel_row, sessions) },
+	{ "Group", 's', offsetof(struct vpdn_tunnel_row, group) },
+	{ NULL, 0, 0 },
+};
+
+static const struct prop_field session_fields[] = {
+	{ "LocalId", 'q', offsetof(struct vpdn_session_row, local_id) },
+	{ "RemoteId", 'q', offsetof(struct vpdn_session_row, remote_id) },
+	{ "TunnelId", 'q', offsetof(struct vpdn_session_row, tunnel_id) },
+	{ "Interface", 's', offsetof(struct vpdn_session_row, interface) },
+	{ "Username", 's', offsetof(struct vpdn_session_row, username) },
+	{ "State", 's', offsetof(struct vpdn_session_row, state) },
+	{ "LastChange", 't', offsetof(struct vpdn_session_row, last_change) },
+	{ "Fastswitch", 'b', offsetof(struct vpdn_session_row, fastswitch) },
+	{ NULL, 0, 0 },
+};
+
+/* Read an a{sv} of properties into the row fields the table names;
+ * properties not in the table are skipped. */
+static int read_props(sd_bus_message *m, const struct prop_field *fields, void *row)
 {
 	const char *prop;
 	int r;
@@ -74,66 +108,15 @@ static int read_tunnel(sd_bus_message *m, struct vpdn_tunnel_row *t)
 	if (r < 0)
 		return r;
 	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const struct prop_field *f;
+
 		r = sd_bus_message_read_basic(m, 's', &prop);
 		if (r < 0)
 			return r;
-		if (strcmp(prop, "LocalId") == 0)
-			r = read_variant(m, 'q', &t->local_id);
-		else if (strcmp(prop, "RemoteId") == 0)
-			r = read_variant(m, 'q', &t->remote_id);
-		else if (strcmp(prop, "RemoteName") == 0)
-			r = read_variant(m, 's', &t->remote_name);
-		else if (strcmp(prop, "State") == 0)
-			r = read_variant(m, 's', &t->state);
-		else if (strcmp(prop, "RemoteAddress") == 0)
-			r = read_variant(m, 's', &t->remote_address);
-		else if (strcmp(prop, "RemotePort") == 0)
-			r = read_variant(m, 'q', &t->remote_port);
-		else if (strcmp(prop, "Sessions") == 0)
-			r = read_variant(m, 'u', &t->sessions);
-		else if (strcmp(prop, "Group") == 0)
-			r = read_variant(m, 's', &t->group);
-		else
-			r = sd_bus_message_skip(m, "v");
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	return sd_bus_message_exit_container(m);
-}
-
-static int read_session(sd_bus_message *m, struct vpdn_session_row *s)
-{
-	const char *prop;
-	int r;
-
-	r = sd_bus_message_enter_container(m, 'a', "{sv}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		r = sd_bus_message_read_basic(m, 's', &prop);
-		if (r < 0)
-			return r;
-		if (strcmp(prop, "LocalId") == 0)
-			r = read_variant(m, 'q', &s->local_id);
-		else if (strcmp(prop, "RemoteId") == 0)
-			r = read_variant(m, 'q', &s->remote_id);
-		else if (strcmp(prop, "TunnelId") == 0)
-			r = read_variant(m, 'q', &s->tunnel_id);
-		else if (strcmp(prop, "Interface") == 0)
-			r = read_variant(m, 's', &s->interface);
-		else if (strcmp(prop, "Username") == 0)
-			r = read_variant(m, 's', &s->username);
-		else if (strcmp(prop, "State") == 0)
-			r = read_variant(m, 's', &s->state);
-		else if (strcmp(prop, "LastChange") == 0)
-			r = read_variant(m, 't', &s->last_change);
-		else if (strcmp(prop, "Fastswitch") == 0)
-			r = read_variant(m, 'b', &s->fastswitch);
+		for (f = fields; f->name && strcmp(f->name, prop) != 0; f++)
+			;
+		if (f->name)
+			r = read_variant(m, f->type, (char *)row + f->offset);
 		else
 			r = sd_bus_message_skip(m, "v");
 		if (r < 0)
@@ -170,12 +153,12 @@ static int read_managed_objects(sd_bus_message *m, GArray *tunnels, GArray *sess
 			if (strcmp(iface, TUNNEL_IFACE) == 0) {
 				struct vpdn_tunnel_row t = { 0 };
 
-				r = read_tunnel(m, &t);
+				r = read_props(m, tunnel_fields, &t);
 				g_array_append_val(tunnels, t);
 			} else if (strcmp(iface, SESSION_IFACE) == 0) {
 				struct vpdn_session_row s = { 0 };
 
-				r = read_session(m, &s);
+				r = read_props(m, session_fields, &s);
 				g_array_append_val(sessions, s);
 			} else {
 				r = sd_bus_message_skip(m, "a{sv}");
