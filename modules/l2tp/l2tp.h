@@ -308,10 +308,13 @@ int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m);
 int l2tp_cdn_result_for(int status, int *cause);
 void l2tp_call_free(struct l2tp_call *c);
 
+/* A message the session's machine does not expect in its state: log it
+ * under l2x-errors and clear the call (CDN 2, general error). */
+void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m);
+
 /* Per-kind state machines. Each provides: */
 struct l2tp_session_fsm {
 	const char *(*state_name)(int state);
-	const char *(*state_short)(int state);
 	bool (*waiting_tunnel)(const struct l2tp_session *s);
 	void (*tunnel_up)(struct l2tp_session *s);
 	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);

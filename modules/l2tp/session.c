@@ -29,11 +29,22 @@ const char *l2tp_session_state_name(const struct l2tp_session *s)
 	return f ? f->state_name(s->state) : "unknown";
 }
 
+/* IOS's short form for show vpdn: "est" once established, else the name. */
 const char *l2tp_session_state_short(const struct l2tp_session *s)
 {
 	const struct l2tp_session_fsm *f = fsm_of(s);
 
-	return f ? f->state_short(s->state) : "unknown";
+	if (!f)
+		return "unknown";
+	return f->established(s) ? "est" : f->state_name(s->state);
+}
+
+void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s not expected in state %s",
+	     l2tp_msg_type_name(m->message_type), l2tp_session_state_name(s));
+	l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NONE, 0,
+			   "Message not expected in this state");
 }
 
 struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)

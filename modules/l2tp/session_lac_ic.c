@@ -31,11 +31,6 @@ static const char *state_name(int st)
 	}
 }
 
-static const char *state_short(int st)
-{
-	return st == LAC_IC_ESTABLISHED ? "est" : state_name(st);
-}
-
 static bool waiting_tunnel(const struct l2tp_session *s)
 {
 	return s->state == LAC_IC_WAIT_TUNNEL;
@@ -183,15 +178,11 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 		SLOG(s, VPDN_DEBUG_L2X_ERRORS, "Bad state %d", s->state);
 		break;
 	}
-	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s not expected in state %s",
-	     l2tp_msg_type_name(m->message_type), state_name(s->state));
-	l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_NONE, 0,
-			   "Message not expected in this state");
+	l2tp_session_unexpected(s, m);
 }
 
 const struct l2tp_session_fsm l2tp_lac_ic_fsm = {
 	.state_name = state_name,
-	.state_short = state_short,
 	.waiting_tunnel = waiting_tunnel,
 	.tunnel_up = tunnel_up,
 	.input = input,
