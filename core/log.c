@@ -228,6 +228,25 @@ void vpdn_log_writev(struct vpdn_log *log, enum vpdn_log_level level, int cat,
 	}
 }
 
+char *vpdn_log_printable(char *dst, size_t size, const void *src, size_t n, size_t max)
+{
+	const unsigned char *s = src;
+	size_t j = 0;
+
+	if (!size)
+		return dst;
+	if (!max)
+		max = size - 1;
+	for (size_t i = 0; s && i < n && i < max && j + 1 < size; i++)
+		dst[j++] = (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"') ? (char)s[i] : '.';
+	if (n > max && j + 4 < size) {
+		memcpy(dst + j, "...", 3);
+		j += 3;
+	}
+	dst[j] = '\0';
+	return dst;
+}
+
 void vpdn_log_write(struct vpdn_log *log, enum vpdn_log_level level, int cat,
 		    const char *fmt, ...)
 {

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -88,6 +89,13 @@ void vpdn_log_write(struct vpdn_log *log, enum vpdn_log_level level, int cat,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void vpdn_log_writev(struct vpdn_log *log, enum vpdn_log_level level, int cat,
 		     const char *fmt, va_list ap);
+
+/* Text from the wire (a user or host name) made fit for a log line: the
+ * first n octets of src, non-printable octets and '"' shown as '.', at most
+ * `max` of them (0: as many as fit in dst) followed by "..." when src was
+ * longer and there is room. Always NUL-terminates dst (size > 0). Returns
+ * dst. */
+char *vpdn_log_printable(char *dst, size_t size, const void *src, size_t n, size_t max);
 
 /* Cheap test for hot paths. */
 bool vpdn_log_debug_on(const struct vpdn_log *log, enum vpdn_debug cat);

@@ -151,19 +151,12 @@ static void log_warn(const char *msg, void *data)
 	vpdn_warn(al->log, "AUTH-LOCAL: %s", msg);
 }
 
-/* A name from the wire, safe to print: non-printables as '.', bounded. */
+/* A name from the wire, safe to print (see vpdn_log_printable). */
 static const char *safe_name(const char *s, char *buf, size_t size)
 {
-	size_t j = 0;
-
 	if (!s)
 		return "(none)";
-	for (size_t i = 0; s[i] && j + 1 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[j++] = (c >= 0x20 && c < 0x7f && c != '"') ? (char)c : '.';
-	}
-	buf[j] = '\0';
-	return buf;
+	return vpdn_log_printable(buf, size, s, strlen(s), 0);
 }
 
 static const char *method_name(enum vpdn_auth_method m)

@@ -71,7 +71,23 @@ static void test_switching(void)
 	vpdn_log_free(log);
 }
 
+static void test_printable(void)
+{
+	char buf[16];
+	/* Control characters, quotes and high octets become dots. */
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, sizeof(buf), "a\"b\n\x01\xff", 6, 0), "a.b...");
+	/* Only n octets are read: no NUL needed. */
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, sizeof(buf), "remoteX", 6, 0), "remote");
+	/* A limit shows that the name was longer. */
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, sizeof(buf), "remote1@cisco.com", 17, 6), "remote...");
+	/* Without one, the buffer bounds it and it stays terminated. */
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, sizeof(buf), "remote1@cisco.com", 17, 0), "remote1@cisco.c");
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, 1, "x", 1, 0), "");
+	CU_ASSERT_STRING_EQUAL(vpdn_log_printable(buf, sizeof(buf), NULL, 4, 0), "");
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "printable names", test_printable },
 	{ "category names", test_names },
 	{ "switching and sinks", test_switching },
 	{ NULL, NULL },

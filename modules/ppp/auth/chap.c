@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <vpdnd/log.h>
+
 const char *chap_code_name(uint8_t code)
 {
 	switch (code) {
@@ -227,23 +229,6 @@ int chap_random_challenge(uint8_t *out, size_t len)
 	return 0;
 }
 
-/* Printable copy of s[0..n) into a bounded buffer: non-printables and '"'
- * become '.'; at most 64 characters, then "...". */
-static void printable(char *dst, size_t dst_size, const char *s, size_t n)
-{
-	size_t max = 64, j = 0;
-
-	for (size_t i = 0; i < n && i < max && j + 1 < dst_size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		dst[j++] = (c >= 0x20 && c < 0x7f && c != '"') ? (char)c : '.';
-	}
-	if (n > max && j + 4 < dst_size) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-}
-
 int chap_describe(const uint8_t *buf, size_t len, char *out, size_t size)
 {
 	struct chap_packet p;
@@ -261,14 +246,14 @@ int chap_describe(const uint8_t *buf, size_t len, char *out, size_t size)
 	switch (p.code) {
 	case CHAP_CHALLENGE:
 	case CHAP_RESPONSE:
-		printable(text, sizeof(text), p.name, p.name_len);
+		vpdn_log_printable(text, sizeof(text), p.name, p.name_len, 64);
 		return snprintf(out, size, "%s id %u len %u from \"%s\"",
 				chap_code_name(p.code), p.id, p.length, text);
 	default:
 		if (p.message_len == 0)
 			return snprintf(out, size, "%s id %u len %u",
 					chap_code_name(p.code), p.id, p.length);
-		printable(text, sizeof(text), p.message, p.message_len);
+		vpdn_log_printable(text, sizeof(text), p.message, p.message_len, 64);
 		return snprintf(out, size, "%s id %u len %u msg is \"%s\"",
 				chap_code_name(p.code), p.id, p.length, text);
 	}

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vpdnd/log.h>
+
 const char *pap_code_name(uint8_t code)
 {
 	switch (code) {
@@ -150,21 +152,6 @@ bool pap_password_equal(const void *given, size_t given_len,
 	return diff == 0;
 }
 
-static void printable(char *dst, size_t dst_size, const char *s, size_t n)
-{
-	size_t max = 64, j = 0;
-
-	for (size_t i = 0; i < n && i < max && j + 1 < dst_size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		dst[j++] = (c >= 0x20 && c < 0x7f && c != '"') ? (char)c : '.';
-	}
-	if (n > max && j + 4 < dst_size) {
-		memcpy(dst + j, "...", 3);
-		j += 3;
-	}
-	dst[j] = '\0';
-}
-
 int pap_describe(const uint8_t *buf, size_t len, char *out, size_t size)
 {
 	struct pap_packet p;
@@ -180,14 +167,14 @@ int pap_describe(const uint8_t *buf, size_t len, char *out, size_t size)
 	if (r < 0)
 		return snprintf(out, size, "malformed len %zu", buf ? len : 0);
 	if (p.code == PAP_AUTH_REQ) {
-		printable(text, sizeof(text), p.peer_id, p.peer_id_len);
+		vpdn_log_printable(text, sizeof(text), p.peer_id, p.peer_id_len, 64);
 		return snprintf(out, size, "%s id %u len %u from \"%s\"",
 				pap_code_name(p.code), p.id, p.length, text);
 	}
 	if (p.message_len == 0)
 		return snprintf(out, size, "%s id %u len %u",
 				pap_code_name(p.code), p.id, p.length);
-	printable(text, sizeof(text), p.message, p.message_len);
+	vpdn_log_printable(text, sizeof(text), p.message, p.message_len, 64);
 	return snprintf(out, size, "%s id %u len %u msg is \"%s\"",
 			pap_code_name(p.code), p.id, p.length, text);
 }
