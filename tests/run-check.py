@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
 """Run the whole test suite through meson and print one closing line,
+covering every build given (the normal one, and with --sanitized the
+AddressSanitizer + UndefinedBehaviorSanitizer one, where the unit and
+process tests run again; the fuzzers are sanitized already and the SDK
+install test is not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
 test does) counts as N+M cases, any other test counts as one. A test that
@@ -14,12 +18,11 @@ COUNT_RE = re.compile(r'^\s*(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) ski
 SKIP_RE = re.compile(r'^SKIP(?:PED)?:\s*(.*)$', re.M)
 
 
-def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
-    extra = sys.argv[2:]
+def run_build(build, extra, label, env=None):
+    """meson test in one build dir; returns (passed, failed, skipped, rows, rc)."""
     cmd = ['meson', 'test', '-C', build, '--print-errorlogs', '--num-processes',
            os.environ.get('VPDND_TEST_JOBS', '2')] + extra
-    rc = subprocess.call(cmd)
+    rc = subprocess.call(cmd, env=env)
     log = os.path.join(build, 'meson-logs', 'testlog.json')
     passed = failed = skipped = 0
     rows = []
@@ -27,10 +30,13 @@ def main():
         with open(log) as f:
             entries = [json.loads(line) for line in f if line.strip()]
     except OSError as e:
-        print(f'run-check: cannot read {log}: {e}')
-        entries = []
+        rows.append(f'FAILED  {label}: cannot read {log}: {e}')
+        return 0, 1, 0, rows, 1
+    if not entries:
+        rows.append(f'FAILED  {label}: no test ran')
+        return 0, 1, 0, rows, 1
     for e in entries:
-        name = e.get('name', '?')
+        name = label + e.get('name', '?')
         result = e.get('result', 'FAIL')
         out = e.get('stdout') or ''
         p = f = s = None
@@ -54,14 +60,41 @@ def main():
         skipped += s
         if f:
             rows.append(f'FAILED  {name}: {f} failed ({result})')
+    return passed, failed, skipped, rows, rc
+
+
+def main():
+    args = sys.argv[1:]
+    sanitized = None
+    if '--sanitized' in args:
+        i = args.index('--sanitized')
+        sanitized = args[i + 1]
+        del args[i:i + 2]
+    build = args[0] if args else 'build'
+    extra = args[1:]
+    totals = [0, 0, 0]
+    rows = []
+    rcs = []
+    runs = [(build, extra, '', None)]
+    if sanitized:
+        env = dict(os.environ)
+        env.setdefault('ASAN_OPTIONS', 'detect_leaks=1:abort_on_error=1')
+        env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
+        runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk'],
+                     'asan+ubsan:', env))
+    for b, x, label, env in runs:
+        p, f, s, r, rc = run_build(b, x, label, env)
+        totals[0] += p
+        totals[1] += f
+        totals[2] += s
+        rows += r
+        rcs.append(rc)
     print()
     for r in rows:
         print(r)
-    tail = f', {skipped} skipped' if skipped else ''
-    print(f'{passed} passed, {failed} failed{tail}')
-    if not entries:
-        return 1
-    return 1 if (failed or rc != 0) else 0
+    tail = f', {totals[2]} skipped' if totals[2] else ''
+    print(f'{totals[0]} passed, {totals[1]} failed{tail}')
+    return 1 if (totals[1] or any(rcs)) else 0
 
 
 if __name__ == '__main__':

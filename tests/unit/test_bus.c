@@ -201,6 +201,7 @@ static enum vpdn_bus_verdict unsub_victim(const struct vpdn_event *ev, void *dat
 	struct selfish *s = data;
 	s->calls++;
 	vpdn_bus_unsubscribe(s->bus, s->victim);
+	s->victim = NULL; /* the handle is invalid once unsubscribed */
 	return VPDN_BUS_PASS;
 }
 

@@ -982,7 +982,8 @@ static void inject_from_lns(struct l2tp_msg *m, const uint8_t *extra, size_t ext
 
 	len = l2tp_control_encode(buf, sizeof(buf), tl->tid, 0, tn->ctrl.ns, tn->ctrl.nr, m, &ec);
 	CU_ASSERT_FATAL(len > 0);
-	memcpy(buf + len, extra, extra_len);
+	if (extra_len)
+		memcpy(buf + len, extra, extra_len);
 	len += extra_len;
 	buf[2] = len >> 8;
 	buf[3] = len & 0xff;

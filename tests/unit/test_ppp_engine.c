@@ -724,8 +724,12 @@ static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
 	snprintf(cap.user, sizeof(cap.user), "%s", f->user);
 	snprintf(cap.domain, sizeof(cap.domain), "%s", f->domain);
 	snprintf(cap.dnis, sizeof(cap.dnis), "%s", f->dnis ? f->dnis : "");
-	memcpy(cap.chal, p->auth_challenge, cap.chal_len = p->auth_challenge_len);
-	memcpy(cap.resp, p->auth_response, cap.resp_len = p->auth_response_len);
+	cap.chal_len = p->auth_challenge_len;
+	cap.resp_len = p->auth_response_len;
+	if (cap.chal_len)
+		memcpy(cap.chal, p->auth_challenge, cap.chal_len);
+	if (cap.resp_len)
+		memcpy(cap.resp, p->auth_response, cap.resp_len);
 	cap.id = p->auth_id;
 	cap.type = p->auth_type;
 	cap.req = vpdn_event_take_request(ev);

@@ -246,7 +246,8 @@ static void input(struct ppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *op
 	pkt[1] = id;
 	pkt[2] = 0;
 	pkt[3] = (uint8_t)(n + 4);
-	memcpy(pkt + 4, opts, n);
+	if (n)
+		memcpy(pkt + 4, opts, n);
 	ppp_fsm_input(f, pkt, n + 4);
 }
 

@@ -103,7 +103,8 @@ static void send_lcp(struct raw *r, bool acfc, uint8_t code, uint8_t id,
 	size_t h = acfc ? 0 : 2;
 	f[h] = 0xC0; f[h + 1] = 0x21; f[h + 2] = code; f[h + 3] = id;
 	f[h + 4] = (uint8_t)((n + 4) >> 8); f[h + 5] = (uint8_t)(n + 4);
-	memcpy(f + h + 6, data, n);
+	if (n)
+		memcpy(f + h + 6, data, n);
 	vpdn_link_send(r->link, VPDN_LINK_A, f, h + 6 + n);
 }
 
