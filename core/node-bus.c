@@ -2,7 +2,7 @@
 /*
  * The node's D-Bus connection and its object /org/vpdnd/node
  * (org.vpdnd.Node1): version, hostname, loaded modules, uptime, debug
- * categories; Reload, SetDebug, Shutdown. See dbus/org.vpdnd.Node1.xml.
+ * categories; Reload, SetDebug, Shutdown, GetMetrics. See dbus/org.vpdnd.Node1.xml.
  */
 #include <errno.h>
 #include <string.h>
@@ -168,6 +168,34 @@ static int method_set_debug(sd_bus_message *m, void *userdata, sd_bus_error *err
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+/* The node's named counters and gauges: (name, help, value) in
+ * registration order. Names ending in "_total" are counters; others are
+ * gauges and may carry Prometheus labels (l2tp_tunnels{state="est"}). */
+static int method_get_metrics(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	sd_bus_message *reply = NULL;
+	size_t n = vpdn_core_counter_count(nb->core);
+	int r;
+
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(sst)");
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct vpdn_counter *c = vpdn_core_counter_at(nb->core, i);
+
+		r = sd_bus_message_append(reply, "(sst)", c->name, c->help ? c->help : "",
+					  c->value);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct node_bus *nb = userdata;
@@ -195,6 +223,8 @@ static const sd_bus_vtable node_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("SetDebug", "sb", SD_BUS_PARAM(category) SD_BUS_PARAM(enabled),
 				 "", , method_set_debug, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Shutdown", "", "", method_shutdown, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("GetMetrics", "", , "a(sst)", SD_BUS_PARAM(metrics),
+				 method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END
 };
 

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "l2tp.h"
@@ -51,6 +52,7 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 	l2tp->xmit = xmit;
 	l2tp->xctx = xctx;
 	l2tp->random = default_random;
+	l2tp->retired = g_ptr_array_new_with_free_func((GDestroyNotify)l2tp_config_free);
 	l2tp->tunnels = g_hash_table_new(NULL, NULL);
 	l2tp->links = g_hash_table_new(NULL, NULL);
 	for (unsigned i = 0; i < G_N_ELEMENTS(slots); i++) {
@@ -58,7 +60,30 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		if (!*slots[i])
 			*slots[i] = &l2tp->cnt_store[i];
 	}
+	/* Registered up front so that a scrape shows them at 0. */
+	for (int st = L2TP_TUNNEL_IDLE; st <= L2TP_TUNNEL_CLOSING; st++)
+		l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 0);
+	l2tp_gauge_add(l2tp, "l2tp_sessions", "est", 0);
 	return l2tp;
+}
+
+void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta)
+{
+	char name[96];
+	uint64_t *g;
+
+	if (!l2tp->core)
+		return;
+	snprintf(name, sizeof(name), "%s{state=\"%s\"}", family, state);
+	g = vpdn_core_counter(l2tp->core, name,
+			      g_str_equal(family, "l2tp_tunnels") ? "L2TP tunnels by state"
+								 : "L2TP sessions by state");
+	if (!g)
+		return;
+	if (delta < 0 && *g < (uint64_t)-delta)
+		*g = 0;
+	else
+		*g += delta;
 }
 
 void l2tp_free(struct l2tp *l2tp)
@@ -83,6 +108,8 @@ void l2tp_free(struct l2tp *l2tp)
 	if (l2tp->module_slot)
 		sd_bus_slot_unref(l2tp->module_slot);
 	l2tp_config_free(l2tp->cfg);
+	if (l2tp->retired)
+		g_ptr_array_free(l2tp->retired, TRUE);
 	g_free(l2tp);
 }
 
@@ -100,6 +127,89 @@ void l2tp_shutdown(struct l2tp *l2tp)
 		if (t->state != L2TP_TUNNEL_CLOSING && t->state != L2TP_TUNNEL_IDLE)
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_SHUTTING_DOWN, 0, "Shutting down");
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Reload                                                             */
+
+static bool str_same(const char *a, const char *b)
+{
+	return g_strcmp0(a, b) == 0;
+}
+
+/* Does a tunnel of group a keep working unchanged under group b? */
+static bool group_same_tunnel(const struct l2tp_group *a, const struct l2tp_group *b)
+{
+	if (!str_same(a->password, b->password) || !str_same(a->local_name, b->local_name) ||
+	    !str_same(a->terminate_from, b->terminate_from) || a->hidden != b->hidden ||
+	    a->tunnel_auth != b->tunnel_auth || a->has_source != b->has_source ||
+	    a->n_initiate != b->n_initiate)
+		return false;
+	if (a->has_source && !l2tp_addr_same_host(&a->source, &b->source))
+		return false;
+	for (unsigned i = 0; i < a->n_initiate; i++)
+		if (memcmp(&a->initiate_to[i].addr, &b->initiate_to[i].addr,
+			   sizeof(a->initiate_to[i].addr)) != 0)
+			return false;
+	return true;
+}
+
+static bool config_in_use(struct l2tp *l2tp, struct l2tp_config *c)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+
+		for (unsigned i = 0; t->group && i < c->groups->len; i++)
+			if (c->groups->pdata[i] == t->group)
+				return true;
+	}
+	return false;
+}
+
+int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error)
+{
+	struct l2tp_config *old = l2tp->cfg;
+	GHashTableIter it;
+	gpointer v;
+	unsigned moved = 0, kept = 0;
+
+	*error = NULL;
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+		struct l2tp_group *ng;
+		unsigned n;
+
+		if (!t->group)
+			continue;
+		ng = l2tp_config_group(nc, t->group->name);
+		if (!ng || !group_same_tunnel(t->group, ng)) {
+			kept++;
+			continue;
+		}
+		n = g_hash_table_size(t->sessions);
+		t->group->sessions = t->group->sessions > n ? t->group->sessions - n : 0;
+		ng->sessions += n;
+		t->group = ng;
+		moved++;
+	}
+	l2tp->cfg = nc;
+	g_ptr_array_add(l2tp->retired, old);
+	/* Free the configs no tunnel refers to any more. */
+	for (guint i = 0; i < l2tp->retired->len;) {
+		if (config_in_use(l2tp, l2tp->retired->pdata[i]))
+			i++;
+		else
+			g_ptr_array_remove_index(l2tp->retired, i);
+	}
+	vpdn_info(l2tp->log, "L2TP: configuration reloaded: %u vpdn-group%s, %u tunnel%s on the new "
+		  "groups, %u on their old settings", nc->groups->len,
+		  nc->groups->len == 1 ? "" : "s", moved, moved == 1 ? "" : "s", kept);
+	return 0;
 }
 
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used)

@@ -110,6 +110,8 @@ struct l2tp {
 	struct vpdn_timers *tm;
 	struct vpdn_bus *bus;
 	struct l2tp_config *cfg;
+	GPtrArray *retired;         /* struct l2tp_config*: replaced by a reload,
+				     * kept while a tunnel still uses a group */
 	GHashTable *tunnels;        /* uint16 local id -> struct l2tp_tunnel* */
 	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
@@ -140,6 +142,17 @@ void l2tp_shutdown(struct l2tp *l2tp);
 /* A datagram for local from peer (buf borrowed for the call). */
 void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+
+/* Reload: switch to nc (ownership taken on success). New tunnels and calls
+ * use the new groups; a tunnel keeps its group's old settings unless the
+ * group of that name kept every setting the tunnel depends on (secret,
+ * names, addresses), in which case it moves to the new group and new
+ * calls may reuse it. Returns 0 or -errno with *error set. */
+int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error);
+
+/* Gauges kept current for metrics: node counters named
+ * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
+void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta);
 
 /* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED. */
 int l2tp_subscribe(struct l2tp *l2tp);
@@ -362,6 +375,11 @@ void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
 
 struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error);
 void l2tp_transport_free(struct l2tp_transport *tr);
+/* Reload: open sockets the new config needs, close the ones it no longer
+ * lists. Refused (nothing changed, *error set) when a socket a tunnel uses
+ * would close, or a new one cannot be bound. */
+int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_config *nc,
+			       char **error);
 int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
 

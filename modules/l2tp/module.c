@@ -54,6 +54,34 @@ fail:
 	return r < 0 ? r : -EINVAL;
 }
 
+/* Live reload: the core parsed and checked the new config; sockets first
+ * (the step that can be refused), then the engine switches to the new
+ * groups. Established tunnels and sessions stay up. */
+static int l2tp_module_reload(void *state, cfg_t *cfg)
+{
+	struct l2tp_module *mod = state;
+	struct vpdn_log *log = vpdn_core_log(mod->l2tp->core);
+	struct l2tp_config *c = NULL;
+	char *error = NULL;
+	int r;
+
+	r = l2tp_config_parse(cfg, &c, &error);
+	if (r < 0)
+		goto fail;
+	r = l2tp_transport_reconfigure(mod->transport, c, &error);
+	if (r < 0)
+		goto fail;
+	r = l2tp_reconfigure(mod->l2tp, c, &error);
+	if (r < 0)
+		goto fail;
+	return 0;
+fail:
+	vpdn_err(log, "Reload refused: %s", error ? error : g_strerror(-r));
+	g_free(error);
+	l2tp_config_free(c);
+	return r;
+}
+
 static void l2tp_module_fini(void *state)
 {
 	struct l2tp_module *mod = state;
@@ -76,6 +104,6 @@ VPDN_MODULE_EXPORT = {
 	.interface_options = NULL,
 	.check = l2tp_config_check,
 	.init = l2tp_module_init,
-	.reload = NULL,
+	.reload = l2tp_module_reload,
 	.fini = l2tp_module_fini,
 };

@@ -72,6 +72,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	s->changed_ms = vpdn_timers_now(l2tp->tm);
 	g_hash_table_insert(t->sessions, GUINT_TO_POINTER(s->sid), s);
 	l2tp->n_sessions++;
+	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
 	if (t->group)
 		t->group->sessions++;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session FS enabled");
@@ -111,7 +112,9 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 		return;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to %s",
 	     f->state_name(s->state), f->state_name(state));
+	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
 	s->state = state;
+	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
 	s->changed_ms = vpdn_timers_now(s->tunnel->l2tp->tm);
 	l2tp_bus_changed(s, NULL);
 }
@@ -252,6 +255,7 @@ static void session_free(struct l2tp_session *s)
 	l2tp_bus_session_remove(s);
 	g_hash_table_remove(t->sessions, GUINT_TO_POINTER(s->sid));
 	l2tp->n_sessions--;
+	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);

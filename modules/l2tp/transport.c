@@ -207,6 +207,131 @@ void l2tp_transport_free(struct l2tp_transport *tr)
 	g_free(tr);
 }
 
+/* ------------------------------------------------------------------ */
+/* Reload                                                             */
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return l2tp_addr_same_host(a, b) && l2tp_addr_port(a) == l2tp_addr_port(b);
+}
+
+static void want_add(GArray *want, const struct sockaddr_storage *ss)
+{
+	for (guint i = 0; i < want->len; i++)
+		if (same_addr(&g_array_index(want, struct sockaddr_storage, i), ss))
+			return;
+	g_array_append_val(want, *ss);
+}
+
+/* The sockets a config needs (as l2tp_transport_new opens them). */
+static GArray *wanted_addrs(const struct l2tp_config *c)
+{
+	GArray *want = g_array_new(FALSE, TRUE, sizeof(struct sockaddr_storage));
+	struct l2tp_peer_addr pa;
+
+	for (char **a = c->listen; a && *a; a++)
+		if (l2tp_parse_peer(*a, c->port, &pa) == 0)
+			want_add(want, &pa.addr);
+	for (unsigned i = 0; i < c->groups->len; i++) {
+		struct l2tp_group *g = c->groups->pdata[i];
+
+		if (g->has_source)
+			want_add(want, &g->source);
+	}
+	if (want->len == 0) {
+		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
+		struct sockaddr_storage ss;
+
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, &any, sizeof(any));
+		want_add(want, &ss);
+	}
+	return want;
+}
+
+static bool wanted(GArray *want, const struct sockaddr_storage *ss)
+{
+	for (guint i = 0; i < want->len; i++)
+		if (same_addr(&g_array_index(want, struct sockaddr_storage, i), ss))
+			return true;
+	return false;
+}
+
+int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_config *nc,
+			       char **error)
+{
+	GArray *want = wanted_addrs(nc);
+	GPtrArray *opened = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer v;
+	char text[64];
+	int r = 0;
+
+	*error = NULL;
+	/* Refuse first, before anything changes: a socket an existing tunnel
+	 * sends on must stay. */
+	g_hash_table_iter_init(&it, tr->l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+		struct l2tp_sock *s = sock_for(tr, &t->local);
+
+		if (s && !wanted(want, &s->addr)) {
+			l2tp_addr_text(&s->addr, text, sizeof(text));
+			*error = g_strdup_printf("l2tp: cannot stop listening on %s port %u: tunnel %u "
+						 "uses it (clear the tunnel first, or keep the address)",
+						 text, l2tp_addr_port(&s->addr), t->tid);
+			r = -EBUSY;
+			goto out;
+		}
+	}
+	/* Open what is new. */
+	for (guint i = 0; i < want->len; i++) {
+		struct sockaddr_storage *ss = &g_array_index(want, struct sockaddr_storage, i);
+		bool have = false;
+
+		for (guint k = 0; k < tr->socks->len && !have; k++)
+			have = same_addr(&((struct l2tp_sock *)tr->socks->pdata[k])->addr, ss);
+		if (have)
+			continue;
+		guint before = tr->socks->len;
+
+		r = open_sock(tr, ss, error);
+		if (r < 0)
+			goto undo;
+		if (tr->socks->len == before) {
+			/* Same host on another port: one socket per host. */
+			l2tp_addr_text(ss, text, sizeof(text));
+			*error = g_strdup_printf("l2tp: cannot change the port on %s while it is "
+						 "open: restart vpdnd to change the port", text);
+			r = -EBUSY;
+			goto undo;
+		}
+		g_ptr_array_add(opened, tr->socks->pdata[tr->socks->len - 1]);
+	}
+	/* Close what is gone. */
+	for (guint k = 0; k < tr->socks->len;) {
+		struct l2tp_sock *s = tr->socks->pdata[k];
+
+		if (wanted(want, &s->addr)) {
+			k++;
+			continue;
+		}
+		l2tp_addr_text(&s->addr, text, sizeof(text));
+		vpdn_info(tr->l2tp->log, "L2TP: no longer listening on %s port %u", text,
+			  l2tp_addr_port(&s->addr));
+		flush_tx(tr);
+		g_ptr_array_remove_index(tr->socks, k);
+	}
+	goto out;
+undo:
+	for (guint i = 0; i < opened->len; i++)
+		g_ptr_array_remove(tr->socks, opened->pdata[i]);
+out:
+	g_ptr_array_free(opened, TRUE);
+	g_array_free(want, TRUE);
+	return r;
+}
+
 struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
 {
 	struct l2tp_transport *tr = g_new0(struct l2tp_transport, 1);

@@ -61,6 +61,8 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 		return;
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel state change from %s to %s",
 	     l2tp_tunnel_state_name(t->state), l2tp_tunnel_state_name(st));
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 1);
 	t->state = st;
 	t->changed_ms = vpdn_timers_now(t->l2tp->tm);
 	l2tp_bus_changed(NULL, t);
@@ -174,6 +176,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	vpdn_timer_init(&t->reap_timer, reap_fired, t);
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
 	g_hash_table_insert(l2tp->tunnels, GUINT_TO_POINTER(t->tid), t);
+	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
 	l2tp_bus_tunnel_add(t);
 	return t;
 }
@@ -184,6 +187,7 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	publish_down(t);
 	l2tp_bus_tunnel_remove(t);
 	g_hash_table_remove(t->l2tp->tunnels, GUINT_TO_POINTER(t->tid));
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
 	l2tp_ctrl_fini(&t->ctrl);
 	g_hash_table_destroy(t->sessions);

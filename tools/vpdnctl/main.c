@@ -29,6 +29,7 @@ static const struct vpdnctl_command *const command_tables[] = {
 	main_commands,
 	vpdnctl_node_commands,
 	vpdnctl_vpdn_commands,
+	vpdnctl_ops_commands,
 	NULL
 };
 

@@ -50,6 +50,7 @@ struct vpdnctl_command {
 /* Tables, each terminated by an entry with words == NULL. */
 extern const struct vpdnctl_command vpdnctl_node_commands[];
 extern const struct vpdnctl_command vpdnctl_vpdn_commands[];
+extern const struct vpdnctl_command vpdnctl_ops_commands[];
 
 /* Print "vpdnctl: Failed to WHAT: message" for a failed call and return
  * the exit code it deserves (VPDNCTL_NO_NODE when the node vanished). */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Operations commands: `metrics` (Prometheus text exposition or JSON from
+ * org.vpdnd.Node1.GetMetrics) and `capture` (a pcap of the node's L2TP
+ * datagrams through org.vpdnd.L2tp1.StartCapture/StopCapture).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/dbus.h>
+
+#include "json.h"
+#include "vpdnctl.h"
+
+#define L2TP_MODULE_PATH VPDN_DBUS_ROOT "/module/l2tp"
+#define L2TP_IFACE "org.vpdnd.L2tp1"
+
+/* ------------------------------------------------------------------ */
+/* metrics                                                            */
+
+struct metric {
+	char *family;   /* "vpdnd_l2tp_tunnels" */
+	char *labels;   /* "state=\"est\"" or "" */
+	char *help;
+	uint64_t value;
+};
+
+static void metric_free(gpointer p)
+{
+	struct metric *m = p;
+
+	g_free(m->family);
+	g_free(m->labels);
+	g_free(m->help);
+	g_free(m);
+}
+
+/* "l2tp_tunnels{state=\"est\"}" -> family "vpdnd_l2tp_tunnels", labels
+ * "state=\"est\"". Characters Prometheus does not allow in a name
+ * become '_'. */
+static struct metric *metric_new(const char *name, const char *help, uint64_t value)
+{
+	struct metric *m = g_new0(struct metric, 1);
+	const char *brace = strchr(name, '{');
+	size_t n = brace ? (size_t)(brace - name) : strlen(name);
+	GString *fam = g_string_new("vpdnd_");
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = name[i];
+
+		g_string_append_c(fam, g_ascii_isalnum(ch) || ch == '_' || ch == ':' ? ch : '_');
+	}
+	m->family = g_string_free(fam, FALSE);
+	if (brace) {
+		const char *end = strrchr(brace, '}');
+
+		m->labels = g_strndup(brace + 1, end ? (size_t)(end - brace - 1) : strlen(brace + 1));
+	} else {
+		m->labels = g_strdup("");
+	}
+	m->help = g_strdup(help);
+	m->value = value;
+	return m;
+}
+
+static bool is_counter(const char *family)
+{
+	return g_str_has_suffix(family, "_total");
+}
+
+/* HELP text escaping: backslash and newline. */
+static void print_help_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* Label value escaping: backslash, quote, newline. */
+static void print_label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static int read_metrics(struct vpdnctl *c, GPtrArray *out)
+{
+	sd_bus_message *reply = NULL;
+	const char *name, *help;
+	uint64_t value;
+	int r;
+
+	r = vpdnctl_call(c, "read the metrics", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+			 "GetMetrics", &reply, NULL);
+	if (r != VPDNCTL_OK)
+		return r;
+	r = sd_bus_message_enter_container(reply, 'a', "(sst)");
+	while (r >= 0 && (r = sd_bus_message_read(reply, "(sst)", &name, &help, &value)) > 0)
+		g_ptr_array_add(out, metric_new(name, help, value));
+	sd_bus_message_unref(reply);
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse the metrics: %s\n", strerror(-r));
+		return VPDNCTL_FAILED;
+	}
+	return VPDNCTL_OK;
+}
+
+static int cmd_metrics(struct vpdnctl *c, int argc, char **argv)
+{
+	GPtrArray *ms = g_ptr_array_new_with_free_func(metric_free);
+	GHashTable *done = g_hash_table_new(g_str_hash, g_str_equal);
+	char *hostname = NULL;
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r, ret;
+
+	r = sd_bus_get_property_string(c->bus, c->name, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+				       "Hostname", &error, &hostname);
+	if (r < 0) {
+		ret = vpdnctl_call_failed(c, "read Hostname", r, &error);
+		goto out;
+	}
+	ret = read_metrics(c, ms);
+	if (ret != VPDNCTL_OK)
+		goto out;
+
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, c->out);
+		json_object_begin(&j);
+		json_kv_string(&j, "node", hostname);
+		json_key(&j, "metrics");
+		json_array_begin(&j);
+		for (guint i = 0; i < ms->len; i++) {
+			struct metric *m = ms->pdata[i];
+
+			json_object_begin(&j);
+			json_kv_string(&j, "name", m->family);
+			json_kv_string(&j, "type", is_counter(m->family) ? "counter" : "gauge");
+			json_kv_string(&j, "labels", m->labels);
+			json_kv_string(&j, "help", m->help);
+			json_kv_uint(&j, "value", m->value);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+		goto out;
+	}
+
+	/* Prometheus text format: one HELP/TYPE per family, its samples
+	 * together (families with labels were registered one sample at a
+	 * time, possibly apart). */
+	for (guint i = 0; i < ms->len; i++) {
+		struct metric *m = ms->pdata[i];
+
+		if (g_hash_table_contains(done, m->family))
+			continue;
+		g_hash_table_add(done, m->family);
+		fprintf(c->out, "# HELP %s ", m->family);
+		print_help_text(c->out, m->help);
+		fprintf(c->out, "\n# TYPE %s %s\n", m->family,
+			is_counter(m->family) ? "counter" : "gauge");
+		for (guint k = i; k < ms->len; k++) {
+			struct metric *x = ms->pdata[k];
+
+			if (strcmp(x->family, m->family) != 0)
+				continue;
+			fprintf(c->out, "%s{node=\"", x->family);
+			print_label_value(c->out, hostname);
+			fprintf(c->out, "\"%s%s} %" PRIu64 "\n", x->labels[0] ? "," : "", x->labels,
+				x->value);
+		}
+	}
+out:
+	sd_bus_error_free(&error);
+	g_hash_table_destroy(done);
+	g_ptr_array_free(ms, TRUE);
+	free(hostname);
+	return ret;
+}
+
+const struct vpdnctl_command vpdnctl_ops_commands[] = {
+	{ "metrics", NULL, 0, 0, CMD_NODE, cmd_metrics,
+	  "Print the node's metrics (Prometheus text format; --json)" },
+	{ NULL }
+};
