@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* The dialer module's internals, shared by its files. */
+#ifndef DIALER_PRIVATE_H
+#define DIALER_PRIVATE_H
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include "dialer.h"
+
+/* A dialer interface ("Dialer1"): a rotary group and/or a profile. Copied
+ * from the config at init. */
+struct dialer_conf {
+	char *name;              /* "Dialer1" */
+	char short_name[16];     /* "Di1" */
+	int unit;                /* 1, -1 when the name has no number */
+	int pool;                /* dialer-pool, 0 none */
+	int group;               /* dialer-group, 0 none */
+	bool ip_permitted;       /* the group's dialer-list permits ip */
+	bool vpdn, in_band, aaa;
+	char *remote_name;       /* dialer-remote-name or NULL */
+	char *string;            /* dialer-string or NULL */
+	uint64_t idle_ms, carrier_ms, enable_ms;
+	GPtrArray *ports;        /* char *: ports to dial on; empty: any */
+	bool rotary;             /* some interface is in its rotary group */
+};
+
+/* A D-channel (or other physical) interface that takes calls. */
+struct dialer_member {
+	char *name;              /* "Serial0:15", "BRI0" */
+	char *ppp_config;        /* interface whose ppp-* settings apply */
+	bool forward;            /* LAC: answer with PPP LAC forwarding */
+	int rotary;              /* dialer-rotary-group, 0 none */
+};
+
+/* A rotary hunt for a B channel over a list of ports (hunt.c). */
+struct dialer_hunt;
+/* status 0 with the call (borrowed for the call), or a negative Q.931
+ * cause / errno. The hunt is freed after this returns. */
+typedef void (*dialer_hunt_done)(struct dialer_hunt *h, int status,
+				 const struct vpdn_ev_call *call, void *data);
+
+struct dialer_hunt *dialer_hunt_start(struct dialer_module *m, const struct dialer_conf *c,
+				      const char *number, const char *cause,
+				      dialer_hunt_done done, void *data);
+/* done is never called afterwards; a call still being placed is dropped. */
+void dialer_hunt_cancel(struct dialer_hunt *h);
+
+/* The per-profile state machine (profile.c). */
+struct dialer {
+	struct dialer_module *m;
+	struct dialer_conf *conf;
+	enum dialer_state state;
+	struct vpdn_timer timer;       /* wait-for-carrier, idle check, enable */
+	struct dialer_hunt *hunt;      /* ISDN dial under way */
+	struct vpdn_request *dialout;  /* vpdn dial under way (ours) */
+	struct vpdn_request *ppp_req;  /* PPP_START under way (ours) */
+	struct vpdn_link *link;        /* the call's carrier link (ref) */
+	struct vpdn_link *net;         /* IPv4 link once network up (ref) */
+	uint32_t call_id;              /* ISDN call, 0 for vpdn */
+	bool isdn_call;                /* link is an ISDN B channel */
+	bool incoming;                 /* bound incoming call (not ours) */
+	char iface[32];                /* "BR0:1", "Vi1" */
+	char number[40];
+	uint64_t last_count, last_change;
+	uint32_t failures, calls;
+	bool bound;                    /* %DIALER-6-BIND published */
+};
+
+void dialer_init(struct dialer *d, struct dialer_module *m, struct dialer_conf *c);
+void dialer_fini(struct dialer *d);
+int dialer_dial(struct dialer *d, const char *number, const char *cause);
+/* Bus notifications routed to the dialer owning `link` or `call_id`. */
+void dialer_on_network_up(struct dialer *d, const struct vpdn_ev_ppp_network *ev);
+void dialer_on_call_gone(struct dialer *d, bool ppp_failed, const char *why);
+/* An incoming call authenticated as the profile's remote name. */
+void dialer_bind_incoming(struct dialer *d, struct vpdn_link *link, uint32_t call_id,
+			  const char *iface);
+uint32_t dialer_idle_left(struct dialer *d);
+
+/* An incoming call we answered. */
+struct dialer_call {
+	uint32_t call_id;
+	struct vpdn_link *link;  /* ref */
+	char iface[32];
+	struct dialer *bound;
+};
+
+struct dialer_module {
+	struct vpdn_core *core;
+	struct vpdn_bus *bus;
+	struct vpdn_log *log;
+	struct vpdn_timers *tm;
+	GPtrArray *confs;        /* struct dialer_conf *, owned */
+	GPtrArray *members;      /* struct dialer_member *, owned */
+	GPtrArray *dialers;      /* struct dialer *, owned, same order as confs */
+	GHashTable *calls;       /* link -> struct dialer_call *, owned */
+	GPtrArray *hunts;        /* struct dialer_hunt *, live DIAL_REQUEST hunts */
+	struct vpdn_subscription *subs[10];
+	sd_bus_slot *slot;
+	uint64_t *c_dials, *c_failures, *c_answered, *c_refused;
+};
+
+/* config.c */
+int dialer_config_load(cfg_t *cfg, GPtrArray *confs, GPtrArray *members, char **error);
+void dialer_conf_free(struct dialer_conf *c);
+void dialer_member_free(struct dialer_member *mb);
+/* "Dialer1" == "dialer 1" == "Di1"; "BRI0" == "BRI 0". */
+bool dialer_ifname_eq(const char *a, const char *b);
+const char *dialer_short_ifname(const char *name, char *buf, size_t size);
+
+/* dialer.c */
+struct dialer *dialer_module_find(struct dialer_module *m, const char *name);
+void dialer_hangup_call(struct dialer_module *m, uint32_t call_id, int cause);
+
+/* dialer-bus.c */
+int dialer_bus_register(struct dialer_module *m);
+
+#define DDR(m, ...) vpdn_debug((m)->log, VPDN_DEBUG_DIALER_EVENTS, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dialer module's bus side: incoming calls, dial requests (rotary
+ * hunts for the LAC's accept-dialout), interesting traffic, binding by
+ * remote name, and the notifications that end calls. See dialer.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dialer-private.h"
+
+struct dialer *dialer_module_find(struct dialer_module *m, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (dialer_ifname_eq(d->conf->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+static struct dialer_member *find_member(struct dialer_module *m, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (guint i = 0; i < m->members->len; i++) {
+		struct dialer_member *mb = g_ptr_array_index(m->members, i);
+		if (dialer_ifname_eq(mb->name, name))
+			return mb;
+	}
+	return NULL;
+}
+
+void dialer_hangup_call(struct dialer_module *m, uint32_t call_id, int cause)
+{
+	struct vpdn_ev_call_hangup h = { .size = sizeof(h), .call_id = call_id, .cause = cause };
+
+	vpdn_bus_publish(m->bus, VPDN_EV_CALL_HANGUP, &h);
+}
+
+/* ---- incoming calls ---- */
+
+static void call_free(gpointer p)
+{
+	struct dialer_call *c = p;
+
+	vpdn_link_unref(c->link);
+	g_free(c);
+}
+
+/* PPP_START for an answered call: the ppp module answers at once. data:
+ * an int on the caller's stack (the request is cancelled if it is still
+ * pending when vpdn_bus_request() returns, so this never runs later). */
+static void in_ppp_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	*(int *)data = status < 0 ? status : 0;
+}
+
+static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_call *call = ev->payload;
+	struct dialer_member *mb = find_member(m, call->interface);
+	struct vpdn_request *req;
+	struct dialer_call *c;
+	char dch[32], from[40];
+
+	if (!mb)
+		return VPDN_BUS_PASS;
+	req = vpdn_event_take_request(ev);
+	dialer_short_ifname(mb->name, dch, sizeof(dch));
+	vpdn_log_printable(from, sizeof(from), call->calling ? call->calling : "unknown",
+			   call->calling ? strlen(call->calling) : 7, 32);
+	if (!call->link || !call->short_name) {
+		(*m->c_refused)++;
+		if (req)
+			vpdn_request_complete(req, -VPDN_CAUSE_RESOURCE_UNAVAILABLE, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	DDR(m, "%s DDR: Incoming call from %s on %s, PPP %s with the settings of %s", call->short_name,
+	    from, mb->name, mb->forward ? "LAC forwarding" : "server", mb->ppp_config);
+	c = g_new0(struct dialer_call, 1);
+	c->call_id = call->call_id;
+	c->link = vpdn_link_ref(call->link);
+	snprintf(c->iface, sizeof(c->iface), "%s", call->short_name);
+	g_hash_table_replace(m->calls, c->link, c);
+	(*m->c_answered)++;
+	if (req)
+		vpdn_request_complete(req, 0, NULL);
+
+	struct vpdn_ev_ppp_start st = {
+		.size = sizeof(st),
+		.link = call->link,
+		.interface = call->short_name,
+		.config = mb->ppp_config,
+		.role = mb->forward ? VPDN_PPP_ROLE_LAC_FORWARD : VPDN_PPP_ROLE_SERVER,
+		.dir = VPDN_CALL_IN,
+		.call_id = call->call_id,
+		.calling = call->calling,
+		.called = call->called,
+		.dnis = call->called,
+		.async = call->async,
+	};
+	int status = 1;
+	struct vpdn_request *preq = vpdn_bus_request(m->bus, VPDN_EV_PPP_START, &st, in_ppp_done,
+						     &status);
+	if (preq)
+		vpdn_request_cancel(preq); /* a late answer has nobody to tell */
+	if (status < 0) {
+		vpdn_warn(m->log, "%s DDR: PPP did not start (%s), clearing the call", call->short_name,
+			  g_strerror(-status));
+		dialer_hangup_call(m, call->call_id, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
+	}
+	return VPDN_BUS_CLAIM;
+}
+
+static void drop_call(struct dialer_module *m, struct vpdn_link *link, bool ppp_down)
+{
+	struct dialer_call *c = g_hash_table_lookup(m->calls, link);
+
+	if (!c)
+		return;
+	if (c->bound && c->bound->link == link)
+		dialer_on_call_gone(c->bound, ppp_down, ppp_down ? "PPP down" : "call cleared");
+	if (!ppp_down)
+		g_hash_table_remove(m->calls, link);
+}
+
+/* ---- dial requests (LAC accept-dialout) ---- */
+
+struct dial_req {
+	struct dialer_module *m;
+	struct vpdn_request *req;
+	struct dialer_hunt *h;
+	char dialer[16];
+};
+
+static void dial_req_free(struct dial_req *r)
+{
+	g_ptr_array_remove_fast(r->m->hunts, r);
+	g_free(r);
+}
+
+/* Lifetime: the hunt frees itself after this; `call` is borrowed. */
+static void dial_req_done(struct dialer_hunt *h, int status, const struct vpdn_ev_call *call,
+			  void *data)
+{
+	struct dial_req *r = data;
+	struct dialer_module *m = r->m;
+
+	r->h = NULL;
+	if (status < 0)
+		(*m->c_failures)++;
+	if (status >= 0 && vpdn_request_cancelled(r->req)) {
+		DDR(m, "%s DDR: dial request withdrawn, hanging up %s", r->dialer,
+		    call->short_name ? call->short_name : "");
+		dialer_hangup_call(m, call->call_id, VPDN_CAUSE_NORMAL_CLEARING);
+	}
+	vpdn_request_complete(r->req, status, status >= 0 ? call : NULL);
+	dial_req_free(r);
+}
+
+static enum vpdn_bus_verdict on_dial_request(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_dial *dr = ev->payload;
+	struct dialer *d = dialer_module_find(m, dr->dialer);
+	const char *num;
+	struct dial_req *r;
+	struct dialer_hunt *h;
+	char cause[96];
+
+	if (!d || d->conf->vpdn)
+		return VPDN_BUS_PASS;
+	r = g_new0(struct dial_req, 1);
+	r->m = m;
+	r->req = vpdn_event_take_request(ev);
+	snprintf(r->dialer, sizeof(r->dialer), "%s", d->conf->short_name);
+	if (!r->req) {
+		g_free(r);
+		return VPDN_BUS_CLAIM;
+	}
+	num = dr->number && *dr->number ? dr->number : d->conf->string;
+	if (!num) {
+		DDR(m, "%s DDR: No dialer string, dialing cannot occur", d->conf->short_name);
+		vpdn_request_complete(r->req, -VPDN_CAUSE_INVALID_NUMBER_FORMAT, NULL);
+		g_free(r);
+		return VPDN_BUS_CLAIM;
+	}
+	(*m->c_dials)++;
+	d->calls++;
+	snprintf(cause, sizeof(cause), "%s", dr->reason && *dr->reason ? dr->reason : "dial request");
+	g_ptr_array_add(m->hunts, r);
+	h = dialer_hunt_start(m, d->conf, num, cause, dial_req_done, r);
+	if (h)
+		r->h = h; /* else dial_req_done ran and freed r */
+	return VPDN_BUS_CLAIM;
+}
+
+/* ---- dial on demand ---- */
+
+static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_traffic *t = ev->payload;
+	struct dialer *d = dialer_module_find(m, t->interface);
+	char cause[80], s[INET_ADDRSTRLEN] = "?", dst[INET_ADDRSTRLEN] = "?";
+	int r;
+
+	if (!d || !d->conf->group)
+		return VPDN_BUS_PASS;
+	if (!d->conf->ip_permitted) {
+		DDR(m, "%s DDR: packet not interesting (dialer-list %d)", d->conf->short_name,
+		    d->conf->group);
+		return VPDN_BUS_PASS;
+	}
+	if (t->packet && t->len >= 20 && (t->packet[0] >> 4) == 4) {
+		inet_ntop(AF_INET, t->packet + 12, s, sizeof(s));
+		inet_ntop(AF_INET, t->packet + 16, dst, sizeof(dst));
+	}
+	snprintf(cause, sizeof(cause), "ip (s=%s, d=%s)", s, dst);
+	r = dialer_dial(d, NULL, cause);
+	if (r == -EINVAL)
+		return VPDN_BUS_PASS;  /* no dialer string: nobody dials */
+	return VPDN_BUS_CLAIM;     /* dialing, up, or held off by enable-timeout */
+}
+
+int dialer_module_dial(struct dialer_module *m, const char *name, const char *reason)
+{
+	struct dialer *d = dialer_module_find(m, name);
+
+	if (!d)
+		return -ENOENT;
+	if (d->conf->rotary && !d->conf->string)
+		return -EINVAL;
+	return dialer_dial(d, NULL, reason ? reason : "manual");
+}
+
+/* ---- call state ---- */
+
+static enum vpdn_bus_verdict on_call_cleared(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_call *call = ev->payload;
+	char why[64];
+
+	snprintf(why, sizeof(why), "cause %d %s", call->cause, vpdn_q931_cause_name(call->cause));
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (d->isdn_call && !d->incoming && d->call_id == call->call_id &&
+		    (!call->link || d->link == call->link))
+			dialer_on_call_gone(d, false, why);
+	}
+	if (call->link)
+		drop_call(m, call->link, false);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+
+	if (!p->link)
+		return VPDN_BUS_PASS;
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (d->link == p->link && !d->incoming)
+			dialer_on_call_gone(d, true, "PPP down");
+	}
+	drop_call(m, p->link, true);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_session *s = ev->payload;
+
+	if (!s->link)
+		return VPDN_BUS_PASS;
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (!d->isdn_call && d->link == s->link)
+			dialer_on_call_gone(d, false, "session down");
+	}
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_ppp_network *n = ev->payload;
+
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (d->state != DIALER_CONNECTING && d->state != DIALER_CONNECTED)
+			continue;
+		if ((d->iface[0] && n->interface && !strcmp(d->iface, n->interface)) ||
+		    (!d->iface[0] && n->profile && dialer_ifname_eq(n->profile, d->conf->name))) {
+			dialer_on_network_up(d, n);
+			break;
+		}
+	}
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void *data)
+{
+	struct dialer_module *m = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+	struct dialer_call *c = p->link ? g_hash_table_lookup(m->calls, p->link) : NULL;
+	char user[80];
+
+	if (!c || c->bound || !p->user)
+		return VPDN_BUS_PASS;
+	vpdn_log_printable(user, sizeof(user), p->user, strlen(p->user), 64);
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (d->conf->remote_name && !strcmp(d->conf->remote_name, p->user)) {
+			DDR(m, "%s DDR: Authenticated host %s, binding to profile %s", c->iface, user,
+			    d->conf->short_name);
+			dialer_bind_incoming(d, c->link, c->call_id, c->iface);
+			if (d->link == c->link)
+				c->bound = d;
+			return VPDN_BUS_PASS;
+		}
+	}
+	DDR(m, "%s DDR: Authenticated host %s with no matching dialer profile", c->iface, user);
+	return VPDN_BUS_PASS;
+}
+
+/* ---- module ---- */
+
+unsigned dialer_module_count(struct dialer_module *m)
+{
+	return m->dialers->len;
+}
+
+unsigned dialer_module_incoming_count(struct dialer_module *m)
+{
+	return g_hash_table_size(m->calls);
+}
+
+int dialer_module_info(struct dialer_module *m, unsigned i, struct dialer_info *out)
+{
+	struct dialer *d;
+
+	if (i >= m->dialers->len)
+		return -ENOENT;
+	d = g_ptr_array_index(m->dialers, i);
+	memset(out, 0, sizeof(*out));
+	out->name = d->conf->name;
+	out->kind = d->conf->vpdn ? "vpdn" : d->conf->rotary ? "rotary" : "isdn";
+	out->state = d->state;
+	out->number = d->number[0] ? d->number : d->conf->string ? d->conf->string : "";
+	out->remote_name = d->conf->remote_name ? d->conf->remote_name : "";
+	out->interface = d->iface;
+	out->call_id = d->call_id;
+	out->idle_left = dialer_idle_left(d);
+	out->failures = d->failures;
+	out->calls = d->calls;
+	return 0;
+}
+
+int dialer_module_info_by_name(struct dialer_module *m, const char *name, struct dialer_info *out)
+{
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (dialer_ifname_eq(d->conf->name, name))
+			return dialer_module_info(m, i, out);
+	}
+	return -ENOENT;
+}
+
+int dialer_module_new(struct vpdn_core *core, cfg_t *cfg, struct dialer_module **out)
+{
+	struct dialer_module *m = g_new0(struct dialer_module, 1);
+	char *error = NULL;
+	int r;
+
+	m->core = core;
+	m->bus = vpdn_core_bus(core);
+	m->log = vpdn_core_log(core);
+	m->tm = vpdn_core_timers(core);
+	m->confs = g_ptr_array_new_with_free_func((GDestroyNotify)dialer_conf_free);
+	m->members = g_ptr_array_new_with_free_func((GDestroyNotify)dialer_member_free);
+	m->dialers = g_ptr_array_new();
+	m->hunts = g_ptr_array_new();
+	m->calls = g_hash_table_new_full(NULL, NULL, NULL, call_free);
+	r = dialer_config_load(cfg, m->confs, m->members, &error);
+	if (r < 0) {
+		vpdn_err(m->log, "dialer: %s", error ? error : "invalid config");
+		g_free(error);
+		goto fail;
+	}
+	for (guint i = 0; i < m->confs->len; i++) {
+		struct dialer *d = g_new0(struct dialer, 1);
+		dialer_init(d, m, g_ptr_array_index(m->confs, i));
+		g_ptr_array_add(m->dialers, d);
+	}
+	m->c_dials = vpdn_core_counter(core, "dialer_dials_total", "Calls the dialer placed");
+	m->c_failures = vpdn_core_counter(core, "dialer_failures_total", "Dialer calls that failed");
+	m->c_answered = vpdn_core_counter(core, "dialer_answered_total", "Incoming calls answered");
+	m->c_refused = vpdn_core_counter(core, "dialer_refused_total", "Incoming calls refused");
+	static const struct { uint32_t type; vpdn_bus_handler fn; } subs[] = {
+		{ VPDN_EV_CALL_INCOMING, on_call_incoming },
+		{ VPDN_EV_DIAL_REQUEST, on_dial_request },
+		{ VPDN_EV_INTERESTING_TRAFFIC, on_traffic },
+		{ VPDN_EV_CALL_CLEARED, on_call_cleared },
+		{ VPDN_EV_PPP_DOWN, on_ppp_down },
+		{ VPDN_EV_SESSION_DOWN, on_session_down },
+		{ VPDN_EV_PPP_NETWORK_UP, on_network_up },
+		{ VPDN_EV_PPP_AUTHENTICATED, on_authenticated },
+	};
+	G_STATIC_ASSERT(G_N_ELEMENTS(subs) <= G_N_ELEMENTS(m->subs));
+	for (size_t i = 0; i < G_N_ELEMENTS(subs); i++) {
+		m->subs[i] = vpdn_bus_subscribe(m->bus, subs[i].type, subs[i].fn, m);
+		if (!m->subs[i]) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+	r = dialer_bus_register(m);
+	if (r < 0) {
+		vpdn_err(m->log, "dialer: Failed to add the D-Bus object: %s", g_strerror(-r));
+		goto fail;
+	}
+	*out = m;
+	return 0;
+fail:
+	dialer_module_free(m);
+	return r;
+}
+
+void dialer_module_free(struct dialer_module *m)
+{
+	if (!m)
+		return;
+	sd_bus_slot_unref(m->slot);
+	for (size_t i = 0; i < G_N_ELEMENTS(m->subs); i++)
+		if (m->subs[i])
+			vpdn_bus_unsubscribe(m->bus, m->subs[i]);
+	while (m->hunts->len) {
+		struct dial_req *r = g_ptr_array_index(m->hunts, 0);
+		dialer_hunt_cancel(r->h);
+		vpdn_request_complete(r->req, -ECANCELED, NULL);
+		dial_req_free(r);
+	}
+	for (guint i = 0; i < m->dialers->len; i++) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		dialer_fini(d);
+		g_free(d);
+	}
+	g_ptr_array_free(m->dialers, TRUE);
+	g_ptr_array_free(m->hunts, TRUE);
+	g_hash_table_destroy(m->calls);
+	g_ptr_array_free(m->confs, TRUE);
+	g_ptr_array_free(m->members, TRUE);
+	g_free(m);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rotary hunt: place a call on the first port of a dialer that has a free
+ * B channel ("rotor dialout [priority]": ports in config order).
+ *
+ *   placing(port i) --CALL_PLACE connected--> done(0, call)
+ *   placing(port i) --no channel here (34, 47, 38, unclaimed)--> placing(i+1)
+ *   placing(port i) --any other cause (17 busy, 1, 18 ...)--> done(-cause)
+ *   no port left --> done(-34 or the last local cause)
+ *
+ * Lifetime: the hunt frees itself after calling done (or when cancelled).
+ * CALL_PLACE may complete inside vpdn_bus_request(): `in_place` marks that,
+ * and the loop in hunt_next() continues instead of recursing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dialer-private.h"
+
+enum hunt_state {
+	HUNT_PLACING,
+	HUNT_DONE,
+};
+
+static const char *hunt_state_name(enum hunt_state st)
+{
+	switch (st) {
+	case HUNT_PLACING: return "placing";
+	case HUNT_DONE: return "done";
+	default: return "unknown";
+	}
+}
+
+struct dialer_hunt {
+	struct dialer_module *m;
+	enum hunt_state state;
+	char *dialer;            /* "Di1" for logs */
+	char *number;
+	char *cause;
+	GPtrArray *ports;        /* borrowed copy of names (owned strings) */
+	guint next;              /* next port to try */
+	char prefix[32];         /* "Se0:15" of the port being tried */
+	struct vpdn_request *req;
+	bool in_place;           /* inside vpdn_bus_request(CALL_PLACE) */
+	bool retry;              /* set by a synchronous retryable failure */
+	bool finished;           /* done ran while in_place: free on the way out */
+	int last;                /* last failure */
+	dialer_hunt_done done;
+	void *data;
+};
+
+/* "Serial0:15" -> "Se0:15", "BRI0"/"BRI 0" -> "BR0", "E1 0" -> "E10". */
+static void port_prefix(const char *port, char *buf, size_t size)
+{
+	char tmp[32];
+
+	dialer_short_ifname(port, tmp, sizeof(tmp));
+	if (!g_ascii_strncasecmp(tmp, "Serial", 6))
+		snprintf(buf, size, "Se%s", tmp + 6);
+	else if (!g_ascii_strncasecmp(tmp, "BRI", 3))
+		snprintf(buf, size, "BR%s", tmp + 3);
+	else
+		snprintf(buf, size, "%s", tmp);
+}
+
+static void hunt_free(struct dialer_hunt *h)
+{
+	g_free(h->dialer);
+	g_free(h->number);
+	g_free(h->cause);
+	g_ptr_array_free(h->ports, TRUE);
+	g_free(h);
+}
+
+static bool retryable(int status)
+{
+	return status == -VPDN_CAUSE_NO_CHANNEL || status == -VPDN_CAUSE_RESOURCE_UNAVAILABLE ||
+	       status == -VPDN_CAUSE_NETWORK_OUT_OF_ORDER || status == -ENOENT;
+}
+
+/* Report once; frees the hunt unless a CALL_PLACE dispatch is on the stack. */
+static void finish(struct dialer_hunt *h, int status, const struct vpdn_ev_call *call)
+{
+	h->state = HUNT_DONE;
+	h->req = NULL;
+	if (status < 0)
+		DDR(h->m, "%s DDR: rotor dialout to %s failed: %s", h->prefix, h->number,
+		    -status < 128 ? vpdn_q931_cause_name(-status) : g_strerror(-status));
+	if (h->done)
+		h->done(h, status, call, h->data);
+	if (h->in_place)
+		h->finished = true;
+	else
+		hunt_free(h);
+}
+
+static bool hunt_next(struct dialer_hunt *h);
+
+/* Completion of our CALL_PLACE. Lifetime: may run inside
+ * vpdn_bus_request(); `call` is borrowed for this call only. */
+static void place_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct dialer_hunt *h = data;
+
+	h->req = NULL;
+	if (h->state != HUNT_PLACING) {
+		vpdn_warn(h->m->log, "%s DDR: call placed in state %s, ignored", h->prefix,
+			  hunt_state_name(h->state));
+		return;
+	}
+	if (status >= 0 && reply) {
+		finish(h, 0, reply);
+		return;
+	}
+	if (status >= 0)
+		status = -EIO;
+	h->last = status;
+	if (retryable(status) && h->next < h->ports->len) {
+		if (h->in_place)
+			h->retry = true;
+		else
+			(void)hunt_next(h);
+		return;
+	}
+	finish(h, retryable(status) && status != -ENOENT ? -VPDN_CAUSE_NO_CHANNEL : status, NULL);
+}
+
+/* Try ports until one is pending. Returns false when the hunt is over
+ * (done ran, h freed). */
+static bool hunt_next(struct dialer_hunt *h)
+{
+	do {
+		const char *port = h->ports->len ? g_ptr_array_index(h->ports, h->next) : NULL;
+		struct vpdn_ev_call_place p = {
+			.size = sizeof(p),
+			.port = port,
+			.number = h->number,
+			.bearer_kbps = 64,
+		};
+		struct vpdn_request *req;
+
+		h->next++;
+		if (port)
+			port_prefix(port, h->prefix, sizeof(h->prefix));
+		else
+			snprintf(h->prefix, sizeof(h->prefix), "%s", h->dialer);
+		DDR(h->m, "%s DDR: rotor dialout [priority]", h->prefix);
+		DDR(h->m, "%s DDR: Dialing cause %s", h->prefix, h->cause);
+		DDR(h->m, "%s DDR: Attempting to dial %s", h->prefix, h->number);
+		h->retry = false;
+		h->in_place = true;
+		req = vpdn_bus_request(h->m->bus, VPDN_EV_CALL_PLACE, &p, place_done, h);
+		h->in_place = false;
+		if (h->finished) {
+			hunt_free(h);
+			return false;
+		}
+		if (req) {
+			h->req = req;
+			return true;
+		}
+	} while (h->retry && h->next < h->ports->len);
+	/* Unreachable: a synchronous completion either retries or finishes. */
+	finish(h, h->last ? h->last : -EIO, NULL);
+	return false;
+}
+
+struct dialer_hunt *dialer_hunt_start(struct dialer_module *m, const struct dialer_conf *c,
+				      const char *number, const char *cause,
+				      dialer_hunt_done done, void *data)
+{
+	struct dialer_hunt *h = g_new0(struct dialer_hunt, 1);
+
+	h->m = m;
+	h->state = HUNT_PLACING;
+	h->dialer = g_strdup(c->short_name);
+	h->number = g_strdup(number);
+	h->cause = g_strdup(cause ? cause : "unknown");
+	h->ports = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < c->ports->len; i++)
+		g_ptr_array_add(h->ports, g_strdup(g_ptr_array_index(c->ports, i)));
+	h->done = done;
+	h->data = data;
+	/* NULL: finished already (done ran). */
+	return hunt_next(h) ? h : NULL;
+}
+
+void dialer_hunt_cancel(struct dialer_hunt *h)
+{
+	if (!h)
+		return;
+	if (h->req)
+		vpdn_request_cancel(h->req);
+	h->req = NULL;
+	hunt_free(h);
+}
