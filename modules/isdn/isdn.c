@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "isdn-private.h"
+#include "line.h"
 #include "port.h"
 #include "q931.h"
 #include "stream.h"
@@ -34,51 +36,24 @@ static cfg_opt_t controller_opts[] = {
 	CFG_END()
 };
 
-cfg_opt_t isdn_options[] = {
-	CFG_SEC("isdn", isdn_section_opts, CFGF_NONE),
-	CFG_SEC("controller", controller_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+static cfg_opt_t line_opts[] = {
+	CFG_STR("device", NULL, CFGF_NONE),
+	CFG_BOOL("pty", cfg_false, CFGF_NONE),
+	CFG_STR("pty-link", NULL, CFGF_NONE),
+	CFG_STR("listen", NULL, CFGF_NONE),
+	CFG_STR("connect", NULL, CFGF_NONE),
+	CFG_INT("speed", 115200, CFGF_NONE),
+	CFG_STR("number", NULL, CFGF_NONE),
+	CFG_STR("called", NULL, CFGF_NONE),
+	CFG_STR("interface", NULL, CFGF_NONE),
 	CFG_END()
 };
 
-struct isdn_call {
-	struct isdn *is;
-	struct isdn_port *port;
-	uint16_t key;             /* cref as the network sends it to us */
-	uint32_t call_id;
-	enum vpdn_call_dir dir;
-	int chan;                 /* -1 until known */
-	char channel[24], short_name[24];
-	char calling[ISDN_WIRE_NUMBER_MAX + 1], called[ISDN_WIRE_NUMBER_MAX + 1];
-	uint32_t bearer;
-	struct q931_call q;
-	struct vpdn_link *link;   /* we hold one reference; end A is ours */
-	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
-	bool upper_cleared, published, active;
-	bool b_gone;              /* the consumer hung up end B */
-	bool cancel_req;          /* cleared while CALL_INCOMING was dispatched */
-	uint64_t active_at;
-	int busy;                 /* > 0 while a bus dispatch may touch the call */
-	bool released;            /* back in U0: free when not busy */
-};
-
-struct isdn {
-	struct vpdn_core *core;
-	struct vpdn_log *log;
-	struct vpdn_bus *bus;
-	struct vpdn_timers *tm;
-	GPtrArray *ports;         /* struct isdn_port *, owned */
-	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
-	struct isdn_stream *stream;
-	char *path;               /* NULL with isdn_new_fd */
-	char *switch_type;
-	uint64_t setup_timeout_ms;
-	struct vpdn_timer reconnect;
-	bool warned;
-	uint16_t next_cref;
-	uint32_t next_in, next_out;
-	struct vpdn_subscription *sub_place, *sub_hangup;
-	struct isdn_stats st;
-	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
+cfg_opt_t isdn_options[] = {
+	CFG_SEC("isdn", isdn_section_opts, CFGF_NONE),
+	CFG_SEC("controller", controller_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("line", line_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_END()
 };
 
 static void call_release_check(struct isdn_call *c);
@@ -442,10 +417,14 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 	enum q931_input in;
 
 	switch (m->type) {
-	case ISDN_MSG_REGISTER_ACK:
+	case ISDN_MSG_REGISTER_ACK: {
+		struct isdn_port *p = m->port[0] ? find_port(is, m->port) : NULL;
+		if (p)
+			p->registered = true;
 		vpdn_info(is->log, "ISDN %s: registered with the ISDN network (switch type %s)",
 			  m->port, is->switch_type);
 		return;
+	}
 	case ISDN_MSG_SETUP:
 		log_q931(is, NULL, false, m);
 		on_setup(is, m);
@@ -559,6 +538,8 @@ static void on_closed(void *ctx, int err)
 	}
 	isdn_stream_free(is->stream);
 	is->stream = NULL;
+	for (guint i = 0; i < is->ports->len; i++)
+		((struct isdn_port *)g_ptr_array_index(is->ports, i))->registered = false;
 	drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
 	schedule_reconnect(is);
 }
@@ -717,6 +698,65 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 			vpdn_request_complete(req, 0, NULL);
 		return VPDN_BUS_CLAIM;
 	}
+	for (guint i = 0; i < is->lines->len; i++) {
+		if (!isdn_line_hangup(g_ptr_array_index(is->lines, i), h->call_id, h->cause))
+			continue;
+		req = vpdn_event_take_request(ev);
+		if (req)
+			vpdn_request_complete(req, 0, NULL);
+		return VPDN_BUS_CLAIM;
+	}
+	return VPDN_BUS_PASS;
+}
+
+/* LINK_ACCM from PPP (async carriers): our serial lines take it. */
+static enum vpdn_bus_verdict on_link_accm(const struct vpdn_event *ev, void *data)
+{
+	struct isdn *is = data;
+	const struct vpdn_ev_accm *a = ev->payload;
+
+	for (guint i = 0; i < is->lines->len; i++)
+		if (isdn_line_set_accm(g_ptr_array_index(is->lines, i), a->link, a->send_accm,
+				       a->recv_accm))
+			break;
+	return VPDN_BUS_PASS;
+}
+
+/* The peer's name for show isdn active: from PPP authentication, or from
+ * the LAC's forward request (whose user is not verified locally). */
+static void learn_remote_name(struct isdn *is, const struct vpdn_link *link, const char *user)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (!link || !user)
+		return;
+	g_hash_table_iter_init(&it, is->calls);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct isdn_call *c = v;
+		if (c->link == link) {
+			vpdn_log_printable(c->remote_name, sizeof(c->remote_name), user, strlen(user), 0);
+			return;
+		}
+	}
+	for (guint i = 0; i < is->lines->len; i++)
+		if (isdn_line_set_remote_name(g_ptr_array_index(is->lines, i), link, user))
+			return;
+}
+
+static enum vpdn_bus_verdict on_ppp_authenticated(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_ppp *p = ev->payload;
+
+	learn_remote_name(data, p->link, p->user);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_forward *f = ev->payload;
+
+	learn_remote_name(data, f->link, f->user);
 	return VPDN_BUS_PASS;
 }
 
@@ -761,6 +801,71 @@ static int port_from_cfg(cfg_t *sec, struct isdn_port *p)
 	return 0;
 }
 
+static bool speed_ok(long speed)
+{
+	static const long speeds[] = { 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200,
+				       230400, 460800, 921600 };
+	for (size_t i = 0; i < G_N_ELEMENTS(speeds); i++)
+		if (speed == speeds[i])
+			return true;
+	return false;
+}
+
+/* line "NAME" { device | pty | listen | connect, speed, number, called,
+ * interface }; strings are borrowed from sec. */
+static int line_from_cfg(cfg_t *sec, struct isdn_line_conf *lc)
+{
+	const char *dev = cfg_getstr(sec, "device"), *lis = cfg_getstr(sec, "listen");
+	const char *con = cfg_getstr(sec, "connect");
+	bool pty = cfg_getbool(sec, "pty");
+	const char *name = cfg_title(sec);
+	long speed = cfg_getint(sec, "speed");
+	int n = (dev != NULL) + (lis != NULL) + (con != NULL) + pty;
+
+	memset(lc, 0, sizeof(*lc));
+	if (!name || !*name || strlen(name) > 31 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/._-") != strlen(name)) {
+		cfg_error(sec, "line \"%s\": name must be 1-31 letters, digits or :/._-", name ? name : "");
+		return -EINVAL;
+	}
+	if (n != 1) {
+		cfg_error(sec, "line \"%s\": give exactly one of device, pty, listen, connect", name);
+		return -EINVAL;
+	}
+	if ((lis && !isdn_unix_path(lis)) || (con && !isdn_unix_path(con))) {
+		cfg_error(sec, "line \"%s\": listen/connect must be unix:/absolute/path", name);
+		return -EINVAL;
+	}
+	if (dev && dev[0] != '/') {
+		cfg_error(sec, "line \"%s\": device must be an absolute path", name);
+		return -EINVAL;
+	}
+	if (!speed_ok(speed)) {
+		cfg_error(sec, "line \"%s\": unsupported speed %ld", name, speed);
+		return -EINVAL;
+	}
+	lc->number = cfg_getstr(sec, "number");
+	lc->called = cfg_getstr(sec, "called");
+	if ((lc->number && !number_ok(lc->number)) || (lc->called && !number_ok(lc->called))) {
+		cfg_error(sec, "line \"%s\": bad number", name);
+		return -EINVAL;
+	}
+	lc->name = name;
+	lc->kind = dev ? ISDN_LINE_DEVICE : pty ? ISDN_LINE_PTY : lis ? ISDN_LINE_LISTEN : ISDN_LINE_CONNECT;
+	lc->path = dev ? dev : lis ? isdn_unix_path(lis) : con ? isdn_unix_path(con) : NULL;
+	lc->pty_link = cfg_getstr(sec, "pty-link");
+	lc->speed = (unsigned)speed;
+	lc->interface = cfg_getstr(sec, "interface");
+	return 0;
+}
+
+static uint32_t line_call_id(void *ctx)
+{
+	struct isdn *is = ctx;
+
+	return 0x0100 + (is->next_in++ & 0x7eff);
+}
+
 int isdn_check(cfg_t *cfg)
 {
 	cfg_t *sec = cfg_getsec(cfg, "isdn");
@@ -777,6 +882,11 @@ int isdn_check(cfg_t *cfg)
 	for (unsigned i = 0; i < cfg_size(cfg, "controller"); i++)
 		if (port_from_cfg(cfg_getnsec(cfg, "controller", i), &p) < 0)
 			return -EINVAL;
+	for (unsigned i = 0; i < cfg_size(cfg, "line"); i++) {
+		struct isdn_line_conf lc;
+		if (line_from_cfg(cfg_getnsec(cfg, "line", i), &lc) < 0)
+			return -EINVAL;
+	}
 	return 0;
 }
 
@@ -807,6 +917,16 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 		}
 		g_ptr_array_add(is->ports, p);
 	}
+	is->lines = g_ptr_array_new_with_free_func((GDestroyNotify)isdn_line_free);
+	for (unsigned i = 0; i < cfg_size(cfg, "line"); i++) {
+		struct isdn_line_conf lc;
+		struct isdn_line_host host = { line_call_id, is };
+		struct isdn_line *l = NULL;
+		r = line_from_cfg(cfg_getnsec(cfg, "line", i), &lc);
+		if (r < 0 || (r = isdn_line_new(core, &lc, &host, &l)) < 0)
+			goto fail;
+		g_ptr_array_add(is->lines, l);
+	}
 	is->c_in = vpdn_core_counter(core, "isdn_calls_in_total", "Incoming ISDN calls");
 	is->c_out = vpdn_core_counter(core, "isdn_calls_out_total", "Outgoing ISDN calls");
 	is->c_failed = vpdn_core_counter(core, "isdn_call_failures_total", "ISDN calls that never connected");
@@ -814,6 +934,16 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 					    "Malformed messages from the ISDN network");
 	is->sub_place = vpdn_bus_subscribe(is->bus, VPDN_EV_CALL_PLACE, on_call_place, is);
 	is->sub_hangup = vpdn_bus_subscribe(is->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, is);
+	is->sub_accm = vpdn_bus_subscribe(is->bus, VPDN_EV_LINK_ACCM, on_link_accm, is);
+	is->sub_auth = vpdn_bus_subscribe(is->bus, VPDN_EV_PPP_AUTHENTICATED, on_ppp_authenticated, is);
+	/* before l2tp claims it */
+	is->sub_forward = vpdn_bus_subscribe_prio(is->bus, VPDN_EV_FORWARD_REQUEST, -100, on_forward, is);
+	for (guint i = 0; i < is->lines->len; i++) {
+		r = isdn_line_start(g_ptr_array_index(is->lines, i));
+		if (r < 0)
+			goto fail;
+	}
+	(void)isdn_bus_register(is);
 	*out = is;
 	return 0;
 fail:
@@ -832,6 +962,8 @@ int isdn_new(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	r = isdn_create(core, cfg, out);
 	if (r < 0)
 		return r;
+	if (!(*out)->ports->len && (*out)->lines->len)
+		return 0;  /* serial lines only: no ISDN network to reach */
 	(*out)->path = g_strdup(path);
 	try_connect(&(*out)->reconnect, *out);
 	return 0;
@@ -861,10 +993,19 @@ void isdn_free(struct isdn *is)
 		vpdn_bus_unsubscribe(is->bus, is->sub_place);
 	if (is->sub_hangup)
 		vpdn_bus_unsubscribe(is->bus, is->sub_hangup);
+	if (is->sub_accm)
+		vpdn_bus_unsubscribe(is->bus, is->sub_accm);
+	if (is->sub_auth)
+		vpdn_bus_unsubscribe(is->bus, is->sub_auth);
+	if (is->sub_forward)
+		vpdn_bus_unsubscribe(is->bus, is->sub_forward);
+	isdn_bus_unregister(is);
 	vpdn_timer_cancel(is->tm, &is->reconnect);
 	drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
 	isdn_stream_free(is->stream);
 	g_hash_table_destroy(is->calls);
+	if (is->lines)
+		g_ptr_array_free(is->lines, TRUE);
 	g_ptr_array_free(is->ports, TRUE);
 	g_free(is->path);
 	g_free(is->switch_type);
@@ -874,6 +1015,18 @@ void isdn_free(struct isdn *is)
 unsigned isdn_call_count(const struct isdn *is)
 {
 	return g_hash_table_size(is->calls);
+}
+
+struct isdn_line *isdn_find_line(struct isdn *is, const char *name)
+{
+	for (guint i = 0; name && i < is->lines->len; i++) {
+		struct isdn_line *l = g_ptr_array_index(is->lines, i);
+		struct isdn_line_info info;
+		isdn_line_get_info(l, &info);
+		if (strcmp(info.name, name) == 0)
+			return l;
+	}
+	return NULL;
 }
 
 bool isdn_connected(const struct isdn *is)

@@ -30,6 +30,7 @@ struct isdn_port {
 	char numbers[ISDN_PORT_MAX_NUMBERS][33];
 	unsigned n_numbers;
 	int dnis_digits;          /* keep this many trailing digits; 0 all */
+	bool registered;          /* REGISTER_ACK from the network (layer 2 up) */
 };
 
 /* Parse "E1 0", "T1 1", "BRI 0" (also "BRI0", "E1/0"...). 0 or -EINVAL. */

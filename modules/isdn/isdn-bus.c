@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * D-Bus objects of the isdn module: one per port and per serial line at
+ * /org/vpdnd/isdn/<name> (characters other than letters, digits and '_'
+ * become '_': "E1 0" -> E1_0, "tty0" -> tty0).
+ *
+ * org.vpdnd.IsdnPort1 (every port and line):
+ *   Name s         "E1 0", "BRI 0", "tty0"
+ *   Type s         "PRI" (E1), "T1", "BRI", "line"
+ *   SwitchType s   "primary-net5"; "none" for lines
+ *   Interface s    D channel ("Serial0:15") or the line's config interface
+ *   Numbers as     the port's numbers (a line: the number it presents)
+ *   Layer1 s       "ACTIVE" (network reached / line open) or "DEACTIVATED"
+ *   Layer2 s       "MULTIPLE_FRAME_ESTABLISHED" (registered / a caller is
+ *                  on the line), "TEI_ASSIGNED" (connected, not registered;
+ *                  line open and idle) or "TEI_UNASSIGNED"
+ *   Channels a(ssssu)  per B channel: name, "idle"/"busy"/"active", call id
+ *                  ("0x011B" or ""), remote number, seconds up
+ *   Calls a(ssssssu)   per call: call id, "In"/"Out", calling, called,
+ *                  remote name (PPP user, if known), channel, seconds up
+ *   ActiveCalls u, FreeChannels u
+ * org.vpdnd.IsdnLine1 (lines only):
+ *   Kind s ("device", "pty", "listen", "connect"), Device s (path or pty
+ *   slave), Speed u, State s, SendAccm u, RecvAccm u, Calls t, RxFrames t,
+ *   BadFcs t, Aborts t, Runts t, TooLong t, TxFrames t, TxDrops t
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <vpdnd/dbus.h>
+
+#include "isdn-private.h"
+#include "line.h"
+
+#define PORT_IFACE "org.vpdnd.IsdnPort1"
+#define LINE_IFACE "org.vpdnd.IsdnLine1"
+#define ISDN_PATH VPDN_DBUS_ROOT "/isdn"
+
+struct bus_obj {
+	struct isdn *is;
+	struct isdn_port *port;   /* one of port, line */
+	struct isdn_line *line;
+	char path[96];
+	sd_bus_slot *slot, *slot2;
+};
+
+static void bus_obj_free(gpointer p)
+{
+	struct bus_obj *o = p;
+
+	if (o->slot) {
+		sd_bus *bus = sd_bus_slot_get_bus(o->slot);
+		sd_bus_emit_object_removed(bus, o->path);
+	}
+	sd_bus_slot_unref(o->slot2);
+	sd_bus_slot_unref(o->slot);
+	g_free(o);
+}
+
+static const char *port_type(const struct isdn_port *p)
+{
+	switch (p->type) {
+	case ISDN_PORT_E1: return "PRI";
+	case ISDN_PORT_T1: return "T1";
+	case ISDN_PORT_BRI: return "BRI";
+	}
+	return "unknown";
+}
+
+static uint64_t call_seconds(const struct isdn_call *c)
+{
+	return c->active ? (vpdn_timers_now(c->is->tm) - c->active_at) / 1000 : 0;
+}
+
+static const struct isdn_call *call_on(struct isdn *is, const struct isdn_port *p, int ch)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, is->calls);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct isdn_call *c = v;
+		if (c->port == p && c->chan == ch && !c->released)
+			return c;
+	}
+	return NULL;
+}
+
+static int append_channels(sd_bus_message *reply, struct bus_obj *o)
+{
+	char id[16];
+	int r = sd_bus_message_open_container(reply, 'a', "(ssssu)");
+
+	if (r < 0)
+		return r;
+	if (o->line) {
+		struct isdn_line_info li;
+		isdn_line_get_info(o->line, &li);
+		snprintf(id, sizeof(id), "0x%04X", li.call_id);
+		r = sd_bus_message_append(reply, "(ssssu)", li.name,
+					  li.state == ISDN_LINE_ACTIVE ? "active" :
+					  li.state == ISDN_LINE_RINGING ? "busy" : "idle",
+					  li.call_id ? id : "", li.call_id && li.number ? li.number : "",
+					  (uint32_t)li.seconds);
+	} else {
+		for (int ch = 0; ch < 32 && r >= 0; ch++) {
+			char name[24], sname[24];
+			const struct isdn_call *c;
+			if (!(o->port->channels & (1u << ch)))
+				continue;
+			isdn_port_channel_name(o->port, ch, name, sizeof(name), sname, sizeof(sname));
+			c = call_on(o->is, o->port, ch);
+			if (c)
+				snprintf(id, sizeof(id), "0x%04X", c->call_id);
+			r = sd_bus_message_append(reply, "(ssssu)", name,
+						  !c ? "idle" : c->active ? "active" : "busy",
+						  c ? id : "",
+						  !c ? "" : c->dir == VPDN_CALL_IN ? c->calling : c->called,
+						  c ? (uint32_t)call_seconds(c) : 0);
+		}
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+static int append_calls(sd_bus_message *reply, struct bus_obj *o)
+{
+	char id[16];
+	int r = sd_bus_message_open_container(reply, 'a', "(ssssssu)");
+
+	if (r < 0)
+		return r;
+	if (o->line) {
+		struct isdn_line_info li;
+		isdn_line_get_info(o->line, &li);
+		snprintf(id, sizeof(id), "0x%04X", li.call_id);
+		if (li.call_id)
+			r = sd_bus_message_append(reply, "(ssssssu)", id, "In", li.number ? li.number : "",
+						  li.called ? li.called : "",
+						  li.remote_name ? li.remote_name : "", li.name,
+						  (uint32_t)li.seconds);
+	} else {
+		GHashTableIter it;
+		gpointer v;
+		g_hash_table_iter_init(&it, o->is->calls);
+		while (r >= 0 && g_hash_table_iter_next(&it, NULL, &v)) {
+			const struct isdn_call *c = v;
+			if (c->port != o->port || c->released)
+				continue;
+			snprintf(id, sizeof(id), "0x%04X", c->call_id);
+			r = sd_bus_message_append(reply, "(ssssssu)", id,
+						  c->dir == VPDN_CALL_IN ? "In" : "Out", c->calling,
+						  c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called)
+									 : c->called,
+						  c->remote_name, c->chan >= 0 ? c->channel : "",
+						  (uint32_t)call_seconds(c));
+		}
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+static unsigned active_calls(struct bus_obj *o)
+{
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	if (o->line) {
+		struct isdn_line_info li;
+		isdn_line_get_info(o->line, &li);
+		return li.state == ISDN_LINE_ACTIVE;
+	}
+	g_hash_table_iter_init(&it, o->is->calls);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct isdn_call *c = v;
+		n += c->port == o->port && c->active && !c->released;
+	}
+	return n;
+}
+
+static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
+		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct bus_obj *o = userdata;
+	struct isdn_line_info li;
+	bool up, l2;
+	int r;
+
+	if (o->line)
+		isdn_line_get_info(o->line, &li);
+	if (!strcmp(property, "Name"))
+		return sd_bus_message_append(reply, "s", o->line ? li.name : o->port->name);
+	if (!strcmp(property, "Type"))
+		return sd_bus_message_append(reply, "s", o->line ? "line" : port_type(o->port));
+	if (!strcmp(property, "SwitchType"))
+		return sd_bus_message_append(reply, "s", o->line ? "none" : o->is->switch_type);
+	if (!strcmp(property, "Interface"))
+		return sd_bus_message_append(reply, "s", o->line ? li.interface : o->port->dchan);
+	if (!strcmp(property, "Numbers")) {
+		r = sd_bus_message_open_container(reply, 'a', "s");
+		if (o->line && li.number && r >= 0)
+			r = sd_bus_message_append(reply, "s", li.number);
+		for (unsigned i = 0; !o->line && r >= 0 && i < o->port->n_numbers; i++)
+			r = sd_bus_message_append(reply, "s", o->port->numbers[i]);
+		return r < 0 ? r : sd_bus_message_close_container(reply);
+	}
+	if (!strcmp(property, "Layer1") || !strcmp(property, "Layer2")) {
+		up = o->line ? li.open : o->is->stream != NULL;
+		l2 = o->line ? li.call_id != 0 : o->port->registered;
+		if (property[5] == '1')
+			return sd_bus_message_append(reply, "s", up ? "ACTIVE" : "DEACTIVATED");
+		return sd_bus_message_append(reply, "s", !up ? "TEI_UNASSIGNED" :
+					     l2 ? "MULTIPLE_FRAME_ESTABLISHED" : "TEI_ASSIGNED");
+	}
+	if (!strcmp(property, "Channels"))
+		return append_channels(reply, o);
+	if (!strcmp(property, "Calls"))
+		return append_calls(reply, o);
+	if (!strcmp(property, "ActiveCalls"))
+		return sd_bus_message_append(reply, "u", active_calls(o));
+	if (!strcmp(property, "FreeChannels"))
+		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 && li.open)
+							 : isdn_port_free_count(o->port));
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
+}
+
+static int line_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
+		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct bus_obj *o = userdata;
+	struct isdn_line_info li;
+
+	isdn_line_get_info(o->line, &li);
+	if (!strcmp(property, "Kind"))
+		return sd_bus_message_append(reply, "s", isdn_line_kind_name(li.kind));
+	if (!strcmp(property, "Device"))
+		return sd_bus_message_append(reply, "s", li.slave ? li.slave : li.path ? li.path : "");
+	if (!strcmp(property, "Speed"))
+		return sd_bus_message_append(reply, "u", li.speed);
+	if (!strcmp(property, "State"))
+		return sd_bus_message_append(reply, "s", isdn_line_state_name(li.state));
+	if (!strcmp(property, "SendAccm"))
+		return sd_bus_message_append(reply, "u", li.send_accm);
+	if (!strcmp(property, "RecvAccm"))
+		return sd_bus_message_append(reply, "u", li.recv_accm);
+	if (!strcmp(property, "Calls"))
+		return sd_bus_message_append(reply, "t", li.calls);
+	if (!strcmp(property, "RxFrames"))
+		return sd_bus_message_append(reply, "t", li.rx->frames);
+	if (!strcmp(property, "BadFcs"))
+		return sd_bus_message_append(reply, "t", li.rx->bad_fcs);
+	if (!strcmp(property, "Aborts"))
+		return sd_bus_message_append(reply, "t", li.rx->aborts);
+	if (!strcmp(property, "Runts"))
+		return sd_bus_message_append(reply, "t", li.rx->runts);
+	if (!strcmp(property, "TooLong"))
+		return sd_bus_message_append(reply, "t", li.rx->too_long);
+	if (!strcmp(property, "TxFrames"))
+		return sd_bus_message_append(reply, "t", li.tx_frames);
+	if (!strcmp(property, "TxDrops"))
+		return sd_bus_message_append(reply, "t", li.tx_drops);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
+}
+
+#define P(name, sig, flags) SD_BUS_PROPERTY(name, sig, port_prop, 0, flags)
+static const sd_bus_vtable port_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	P("Name", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Type", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	P("SwitchType", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Interface", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Numbers", "as", SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Layer1", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Layer2", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Channels", "a(ssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Calls", "a(ssssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("ActiveCalls", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("FreeChannels", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_VTABLE_END
+};
+#undef P
+
+#define L(name, sig, flags) SD_BUS_PROPERTY(name, sig, line_prop, 0, flags)
+static const sd_bus_vtable line_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	L("Kind", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	L("Device", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Speed", "u", SD_BUS_VTABLE_PROPERTY_CONST),
+	L("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("SendAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("RecvAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Calls", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("RxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("BadFcs", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Aborts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Runts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TooLong", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TxDrops", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_VTABLE_END
+};
+#undef L
+
+static void object_path(const char *name, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "%s/", ISDN_PATH);
+
+	for (const char *s = name; *s && n + 1 < size; s++)
+		out[n++] = g_ascii_isalnum(*s) ? *s : '_';
+	out[n] = '\0';
+}
+
+static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
+{
+	struct bus_obj *o = g_new0(struct bus_obj, 1);
+	struct isdn_line_info li;
+	int r;
+
+	o->is = is;
+	o->port = port;
+	o->line = line;
+	if (line)
+		isdn_line_get_info(line, &li);
+	object_path(line ? li.name : port->name, o->path, sizeof(o->path));
+	r = vpdn_dbus_add_object(is->core, o->path, PORT_IFACE, port_vtable, o, &o->slot);
+	if (r >= 0 && line)
+		r = vpdn_dbus_add_object(is->core, o->path, LINE_IFACE, line_vtable, o, &o->slot2);
+	if (r < 0) {
+		vpdn_warn(is->log, "ISDN: Failed to add D-Bus object %s: %s", o->path, g_strerror(-r));
+		bus_obj_free(o);
+		return r;
+	}
+	g_ptr_array_add(is->slots, o);
+	if (o->slot)
+		sd_bus_emit_object_added(sd_bus_slot_get_bus(o->slot), o->path);
+	return 0;
+}
+
+int isdn_bus_register(struct isdn *is)
+{
+	int r = 0;
+
+	if (!is->slots)
+		is->slots = g_ptr_array_new_with_free_func(bus_obj_free);
+	for (guint i = 0; i < is->ports->len; i++)
+		r = add(is, g_ptr_array_index(is->ports, i), NULL) < 0 ? -EIO : r;
+	for (guint i = 0; is->lines && i < is->lines->len; i++)
+		r = add(is, NULL, g_ptr_array_index(is->lines, i)) < 0 ? -EIO : r;
+	return r;
+}
+
+void isdn_bus_unregister(struct isdn *is)
+{
+	if (!is->slots)
+		return;
+	g_ptr_array_free(is->slots, TRUE);
+	is->slots = NULL;
+}

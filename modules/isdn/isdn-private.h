@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* The isdn module's state, shared by isdn.c and isdn-bus.c. */
+#ifndef ISDN_PRIVATE_H
+#define ISDN_PRIVATE_H
+
+#include <glib.h>
+#include <vpdnd/core.h>
+
+#include "isdn.h"
+#include "port.h"
+#include "q931.h"
+#include "wire.h"
+
+struct isdn_call {
+	struct isdn *is;
+	struct isdn_port *port;
+	uint16_t key;             /* cref as the network sends it to us */
+	uint32_t call_id;
+	enum vpdn_call_dir dir;
+	int chan;                 /* -1 until known */
+	char channel[24], short_name[24];
+	char calling[ISDN_WIRE_NUMBER_MAX + 1], called[ISDN_WIRE_NUMBER_MAX + 1];
+	uint32_t bearer;
+	struct q931_call q;
+	struct vpdn_link *link;   /* we hold one reference; end A is ours */
+	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
+	bool upper_cleared, published, active;
+	bool b_gone;              /* the consumer hung up end B */
+	bool cancel_req;          /* cleared while CALL_INCOMING was dispatched */
+	uint64_t active_at;
+	char remote_name[64];     /* the peer's PPP name, once known */
+	int busy;                 /* > 0 while a bus dispatch may touch the call */
+	bool released;            /* back in U0: free when not busy */
+};
+
+struct isdn {
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_bus *bus;
+	struct vpdn_timers *tm;
+	GPtrArray *ports;         /* struct isdn_port *, owned */
+	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
+	struct isdn_stream *stream;
+	char *path;               /* NULL with isdn_new_fd */
+	char *switch_type;
+	uint64_t setup_timeout_ms;
+	struct vpdn_timer reconnect;
+	bool warned;
+	uint16_t next_cref;
+	uint32_t next_in, next_out;
+	struct vpdn_subscription *sub_place, *sub_hangup;
+	struct vpdn_subscription *sub_accm, *sub_auth, *sub_forward;
+	GPtrArray *lines;         /* struct isdn_line *, owned */
+	GPtrArray *slots;         /* sd_bus_slot *, isdn-bus.c */
+	struct isdn_stats st;
+	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
+};
+
+/* isdn-bus.c: D-Bus objects /org/vpdnd/isdn/<port> (no-op without a bus). */
+int isdn_bus_register(struct isdn *is);
+void isdn_bus_unregister(struct isdn *is);
+
+#endif
