@@ -53,10 +53,14 @@ static cfg_opt_t *find_opt(cfg_t *sec, const char *name)
 	return NULL;
 }
 
+/* Set to something: a non-empty list or a non-NULL string. */
 static bool opt_set(cfg_t *sec, const char *name)
 {
 	cfg_opt_t *o = find_opt(sec, name);
-	return o && cfg_opt_size(o) > 0;
+
+	if (!o || cfg_opt_size(o) == 0)
+		return false;
+	return o->type != CFGT_STR || cfg_opt_size(o) > 1 || cfg_opt_getnstr(o, 0) != NULL;
 }
 
 static bool is_dialer_name(const char *name)
