@@ -4,7 +4,8 @@
  *   /org/vpdnd/tunnel/<localid>             org.vpdnd.Tunnel1
  *   /org/vpdnd/session/<tunnelid>_<sessid>  org.vpdnd.Session1
  *   /org/vpdnd/module/l2tp                  org.vpdnd.L2tp1 (ClearTunnel,
- *                                           ClearSession, counters)
+ *                                           ClearSession, StartCapture,
+ *                                           StopCapture, counters)
  * Objects are announced with InterfacesAdded/Removed when a bus exists;
  * without one every function here does nothing.
  */
@@ -269,6 +270,74 @@ static int method_clear_session(sd_bus_message *m, void *userdata, sd_bus_error 
 	return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
 }
 
+static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct l2tp *l2tp = userdata;
+	const char *path, *kind;
+	enum l2tp_capture_filter filter;
+	char *msg = NULL;
+	uint16_t id;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "ssq", &path, &kind, &id);
+	if (r < 0)
+		return r;
+	if (!*kind || strcmp(kind, "all") == 0)
+		filter = L2TP_CAPTURE_ALL;
+	else if (strcmp(kind, "tunnel") == 0)
+		filter = L2TP_CAPTURE_TUNNEL;
+	else if (strcmp(kind, "session") == 0)
+		filter = L2TP_CAPTURE_SESSION;
+	else
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "Unknown capture filter \"%s\" (want \"\", \"tunnel\" or \"session\")",
+					 kind);
+	if (filter == L2TP_CAPTURE_TUNNEL && !l2tp_tunnel_get(l2tp, id))
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No tunnel %u", id);
+	if (filter == L2TP_CAPTURE_SESSION) {
+		GHashTableIter it;
+		gpointer v;
+		bool found = false;
+
+		g_hash_table_iter_init(&it, l2tp->tunnels);
+		while (!found && g_hash_table_iter_next(&it, NULL, &v))
+			found = l2tp_session_get(v, id) != NULL;
+		if (!found)
+			return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
+	}
+	r = l2tp_capture_start(l2tp, path, filter, id, &msg);
+	if (r < 0) {
+		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
+				  r == -EINVAL ? SD_BUS_ERROR_INVALID_ARGS : SD_BUS_ERROR_FAILED,
+				  "%s", msg);
+		g_free(msg);
+		return r;
+	}
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct l2tp *l2tp = userdata;
+	uint64_t packets = 0;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	r = l2tp_capture_stop(l2tp, &packets);
+	if (r == -ENOENT)
+		return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "No capture is running");
+	if (r < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_IO_ERROR,
+					 "The capture file was not written completely: %s",
+					 g_strerror(-r));
+	return sd_bus_reply_method_return(m, "t", packets);
+}
+
 static int module_prop(sd_bus *bus, const char *path, const char *interface,
 		       const char *property, sd_bus_message *reply, void *userdata,
 		       sd_bus_error *error)
@@ -291,6 +360,8 @@ static int module_prop(sd_bus *bus, const char *path, const char *interface,
 		return sd_bus_message_append(reply, "t", *l2tp->cnt.data_tx);
 	if (strcmp(property, "Retransmits") == 0)
 		return sd_bus_message_append(reply, "t", *l2tp->cnt.retransmits);
+	if (strcmp(property, "Capturing") == 0)
+		return sd_bus_message_append(reply, "b", l2tp->capture != NULL);
 	if (strcmp(property, "Enabled") == 0)
 		return sd_bus_message_append(reply, "b", (int)l2tp->cfg->enable);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
@@ -303,6 +374,12 @@ static const sd_bus_vtable module_vtable[] = {
 				 method_clear_tunnel, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("ClearSession", "q", SD_BUS_PARAM(localid), "", ,
 				 method_clear_session, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ssq",
+				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "", ,
+				 method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
+				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+	MP("Capturing", "b"),
 	MP("Tunnels", "u"),
 	MP("Sessions", "u"),
 	MP("Malformed", "t"),

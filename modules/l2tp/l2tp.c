@@ -107,6 +107,8 @@ void l2tp_free(struct l2tp *l2tp)
 	g_hash_table_destroy(l2tp->links);
 	if (l2tp->module_slot)
 		sd_bus_slot_unref(l2tp->module_slot);
+	if (l2tp->capture)
+		l2tp_capture_stop(l2tp, NULL);
 	l2tp_config_free(l2tp->cfg);
 	if (l2tp->retired)
 		g_ptr_array_free(l2tp->retired, TRUE);

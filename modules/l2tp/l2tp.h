@@ -104,6 +104,8 @@ struct l2tp_counters {
 		*no_session, *retransmits, *tunnels_up, *sessions_up, *wen;
 };
 
+struct l2tp_capture;
+
 struct l2tp {
 	struct vpdn_core *core;
 	struct vpdn_log *log;
@@ -125,6 +127,7 @@ struct l2tp {
 	struct vpdn_subscription *subs[4];
 	sd_bus_slot *module_slot;
 	struct l2tp_transport *transport;
+	struct l2tp_capture *capture; /* running packet capture, or NULL */
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
 	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
@@ -359,6 +362,24 @@ int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
 		      const struct vpdn_ev_dialout *d, struct vpdn_request *req);
 /* LAC dial-out: OCRQ on tunnel t. */
 void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+
+/* ------------------------------------------------------------------ */
+/* Packet capture (capture.c)                                         */
+
+enum l2tp_capture_filter {
+	L2TP_CAPTURE_ALL,
+	L2TP_CAPTURE_TUNNEL,    /* one tunnel by local Tunnel ID */
+	L2TP_CAPTURE_SESSION,   /* one session by local Session ID */
+};
+/* Start writing a pcap file (absolute path). -EBUSY when one runs. */
+int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_filter filter,
+		       uint16_t id, char **error);
+/* Stop; *packets (if given) gets the number written. -ENOENT if none. */
+int l2tp_capture_stop(struct l2tp *l2tp, uint64_t *packets);
+/* A datagram sent (out) or received on the socket bound to local. */
+void l2tp_capture_packet(struct l2tp *l2tp, const struct sockaddr_storage *local,
+			 const struct sockaddr_storage *peer, const uint8_t *buf, size_t len,
+			 bool out);
 
 /* ------------------------------------------------------------------ */
 /* D-Bus (l2tp-bus.c)                                                 */

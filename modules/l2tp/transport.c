@@ -109,6 +109,8 @@ int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 
 	if (!s)
 		return -EADDRNOTAVAIL;
+	if (tr->l2tp->capture)
+		l2tp_capture_packet(tr->l2tp, &s->addr, peer, buf, len, true);
 	if (tr->batching && len <= DGRAM_MAX) {
 		struct tx_entry *e;
 
@@ -149,8 +151,12 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 	if (n <= 0)
 		return G_SOURCE_CONTINUE;
 	tr->batching = true;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (tr->l2tp->capture)
+			l2tp_capture_packet(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i],
+					    tr->rx_msgs[i].msg_len, false);
 		l2tp_input(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i], tr->rx_msgs[i].msg_len);
+	}
 	tr->batching = false;
 	flush_tx(tr);
 	return G_SOURCE_CONTINUE;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -197,8 +198,116 @@ out:
 	return ret;
 }
 
+/* ------------------------------------------------------------------ */
+/* capture                                                            */
+
+static int capture_usage(void)
+{
+	fprintf(stderr, "Usage: vpdnctl capture FILE [tunnel ID | session ID] [--seconds N]\n");
+	return VPDNCTL_USAGE;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
+{
+	const char *kind = "";
+	unsigned long id = 0, seconds = 0;
+	char *path = NULL;
+	sd_bus_message *reply = NULL;
+	sigset_t mask, old;
+	uint64_t packets = 0;
+	int ret, sig;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--seconds") == 0 || strcmp(argv[i], "seconds") == 0) {
+			if (i + 1 >= argc || !parse_uint(argv[i + 1], 86400 * 365, &seconds) ||
+			    seconds == 0)
+				return capture_usage();
+			i++;
+		} else if (g_str_has_prefix(argv[i], "--seconds=")) {
+			if (!parse_uint(argv[i] + 10, 86400 * 365, &seconds) || seconds == 0)
+				return capture_usage();
+		} else if ((strcmp(argv[i], "tunnel") == 0 || strcmp(argv[i], "session") == 0) &&
+			   !*kind) {
+			kind = argv[i];
+			if (i + 1 >= argc || !parse_uint(argv[i + 1], 65535, &id) || id == 0)
+				return capture_usage();
+			i++;
+		} else {
+			return capture_usage();
+		}
+	}
+	/* The daemon opens the file: give it an absolute path. */
+	path = g_canonicalize_filename(argv[0], NULL);
+
+	/* Ctrl-C and SIGTERM stop the capture instead of killing us. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+
+	ret = vpdnctl_call(c, "start the capture", L2TP_MODULE_PATH, L2TP_IFACE, "StartCapture",
+			   NULL, "ssq", path, kind, (uint16_t)id);
+	if (ret != VPDNCTL_OK)
+		goto out;
+	if (seconds)
+		fprintf(stderr, "Capturing L2TP to %s for %lu s...\n", path, seconds);
+	else
+		fprintf(stderr, "Capturing L2TP to %s; Ctrl-C stops\n", path);
+	if (seconds) {
+		struct timespec ts = { .tv_sec = (time_t)seconds };
+
+		do
+			sig = sigtimedwait(&mask, NULL, &ts);
+		while (sig < 0 && errno == EINTR);
+	} else {
+		sigwait(&mask, &sig);
+	}
+	ret = vpdnctl_call(c, "stop the capture", L2TP_MODULE_PATH, L2TP_IFACE, "StopCapture",
+			   &reply, NULL);
+	if (ret != VPDNCTL_OK)
+		goto out;
+	if (sd_bus_message_read(reply, "t", &packets) < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse the StopCapture reply\n");
+		ret = VPDNCTL_FAILED;
+		goto out;
+	}
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, c->out);
+		json_object_begin(&j);
+		json_kv_string(&j, "file", path);
+		json_kv_uint(&j, "packets", packets);
+		json_object_end(&j);
+	} else {
+		fprintf(c->out, "%" PRIu64 " packets captured to %s\n", packets, path);
+	}
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	sd_bus_message_unref(reply);
+	g_free(path);
+	return ret;
+}
+
 const struct vpdnctl_command vpdnctl_ops_commands[] = {
 	{ "metrics", NULL, 0, 0, CMD_NODE, cmd_metrics,
 	  "Print the node's metrics (Prometheus text format; --json)" },
+	{ "capture", "FILE [tunnel ID | session ID] [--seconds N]", 1, 5, CMD_NODE | CMD_EXACT,
+	  cmd_capture, "Write the node's L2TP datagrams to a pcap file until Ctrl-C" },
 	{ NULL }
 };

@@ -24,12 +24,15 @@ static const struct vpdnctl_command main_commands[] = {
 	{ NULL }
 };
 
+extern const struct vpdnctl_command vpdnctl_isdn_commands[]; /* cmd-isdn.c */
+
 /* Every command table; a new cmd-*.c adds its table here. */
 static const struct vpdnctl_command *const command_tables[] = {
 	main_commands,
 	vpdnctl_node_commands,
 	vpdnctl_vpdn_commands,
 	vpdnctl_ops_commands,
+	vpdnctl_isdn_commands,
 	NULL
 };
 

@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Packet capture: `vpdnctl capture FILE [tunnel ID | session ID]` on the
+# LAC of the two-node loopback setup (l2tp + testcarrier) while a dial-in
+# comes up and carries frames; tshark must read the pcap as L2TP (SCCRQ ...
+# ICCN, data both ways, the PPP inside), with nothing malformed, right
+# checksums, and as many packets as vpdnctl reported.
+. "$(dirname "$0")/lib.sh"
+
+command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
+command -v busctl >/dev/null || skip "busctl not installed"
+[ -x "$VPDND" ] || skip "vpdnd not built"
+: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
+export VPDND_MODULE_PATH
+[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
+
+PORT=$(python3 -c 'import socket
+for _ in range(50):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        t.bind(("127.0.0.2", p)); print(p); break
+    except OSError:
+        pass')
+[ -n "$PORT" ] || skip "no free UDP port"
+
+[ -x "$VPDNCTL" ] || skip "vpdnctl not built"
+command -v tshark >/dev/null || skip "tshark not installed"
+
+start_bus
+
+write_config lac.conf <<EOF
+hostname = "LAC"
+modules = {"l2tp", "testcarrier"}
+vpdn { enable = true  search-order = {"domain"} }
+vpdn-group "1" {
+  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
+  terminate-from = "LNS"
+  initiate-to = {"127.0.0.2"}
+  local-name = "LAC"
+  tunnel-password = "l2tptunnel"
+  source-ip = "127.0.0.1"
+}
+l2tp { listen = {"127.0.0.1"}  port = $PORT }
+EOF
+write_config lns.conf <<EOF
+hostname = "LNS"
+modules = {"l2tp", "testcarrier"}
+vpdn { enable = true }
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  terminate-from = "LAC"
+  local-name = "LNS"
+  tunnel-password = "l2tptunnel"
+  source-ip = "127.0.0.2"
+}
+l2tp { listen = {"127.0.0.2"}  port = $PORT }
+EOF
+
+start_node LNS "$T/lns.conf" || { _fail "LNS starts"; finish; }
+start_node LAC "$T/lac.conf" || { _fail "LAC starts"; finish; }
+_pass "both nodes run"
+
+TC_PATH=/org/vpdnd/module/testcarrier
+TC_IFACE=org.vpdnd.TestCarrier1
+tc() { # tc NODE METHOD SIGNATURE ARGS...
+	local node=$1
+	shift
+	busctl --address="$BUS" call "org.vpdnd.Node.$node" "$TC_PATH" "$TC_IFACE" "$@"
+}
+calls() { # calls NODE: one line per call: id kind state intf in out
+	busctl --address="$BUS" --json=short get-property "org.vpdnd.Node.$1" "$TC_PATH" \
+		"$TC_IFACE" Calls | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["data"]:
+    print(*c)'
+}
+call_state() { calls "$1" | awk -v id="$2" '$1 == id { print $3 }'; }
+call_field() { calls "$1" | awk -v id="$2" -v f="$3" '$1 == id { print $f }'; }
+state_is() { [ "$(call_state "$1" "$2")" = "$3" ]; }
+frames_in_at_least() { [ "$(call_field "$1" "$2" 5)" -ge "$3" ] 2>/dev/null; }
+log_has() { grep -qF -- "$2" "$1"; }
+frame() { tc "$1" SendFrame uay "$2" 12 255 3 192 33 9 1 0 8 0 0 0 0; }
+DECODE=(-d "udp.port==$PORT,l2tp")
+capturing() { busctl --address="$BUS" get-property org.vpdnd.Node.LAC /org/vpdnd/module/l2tp \
+	org.vpdnd.L2tp1 Capturing | grep -q "b true"; }
+# stop_capture KEY: Ctrl-C the vpdnctl capture and wait for it.
+stop_capture() {
+	kill -INT "${NODE_PIDS[$1]}"
+	wait_node_exit "$1" 10
+}
+
+# --- capture everything during a dial-in ------------------------------------
+ALL="$T/all.pcap"
+spawn cap1 "$VPDNCTL" -n LAC capture "$ALL"
+wait_until 10 capturing
+check "the capture is running (L2tp1.Capturing)" capturing
+ko "a second capture is refused" 1 "$VPDNCTL" -n LAC capture "$T/second.pcap" --seconds 1
+contains "refusal says one runs" "$ERR" "already running"
+ok "DialIn remote1@cisco.com" tc LAC DialIn sss remote1@cisco.com 6122 211
+wait_until 10 state_is LAC 1 up
+check "dial-in session up" state_is LAC 1 up
+for i in 1 2 3; do frame LAC 1 >/dev/null; done
+wait_until 5 frames_in_at_least LAC 1 3
+check "three frames echoed" frames_in_at_least LAC 1 3
+sleep 0.5 # the ZLB acks after ICCN
+stop_capture cap1
+check "vpdnctl capture exits 0 on Ctrl-C" [ $? -eq 0 ]
+CAP1_OUT=$(cat "$T/cap1.log")
+contains "it reports the packet count" "$CAP1_OUT" "packets captured to $ALL"
+N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/cap1.log")
+check "capture stopped (Capturing false)" ! capturing
+check "the file exists" [ -s "$ALL" ]
+TOTAL=$(tshark -r "$ALL" 2>/dev/null | wc -l)
+check "tshark reads as many packets as reported ($TOTAL = $N)" [ "$TOTAL" = "$N" ]
+L2=$(tshark -r "$ALL" "${DECODE[@]}" -Y l2tp 2>/dev/null | wc -l)
+check "every packet is L2TP ($L2 of $TOTAL)" [ "$L2" = "$TOTAL" ]
+MAL=$(tshark -r "$ALL" "${DECODE[@]}" -Y _ws.malformed 2>/dev/null | wc -l)
+check "no malformed packet" [ "$MAL" -eq 0 ]
+EXP=$(tshark -r "$ALL" "${DECODE[@]}" -q -z expert,error 2>/dev/null)
+lacks "no expert errors" "$EXP" "Malformed"
+BADSUM=$(tshark -r "$ALL" "${DECODE[@]}" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+	-Y "udp.checksum.status == 0 || ip.checksum.status == 0" 2>/dev/null | wc -l)
+check "IP and UDP checksums are right" [ "$BADSUM" -eq 0 ]
+CTRL=$(tshark -r "$ALL" "${DECODE[@]}" -Y l2tp -T fields -e l2tp.avp.message_type 2>/dev/null |
+	tr ',' '\n' | grep . | sort -n | uniq | tr '\n' ' ')
+contains "SCCRQ SCCRP SCCCN ICRQ ICRP ICCN in the capture" "$CTRL" "1 2 3 10 11 12"
+ORDER=$(tshark -r "$ALL" "${DECODE[@]}" -Y "l2tp.avp.message_type" -T fields \
+	-e l2tp.avp.message_type 2>/dev/null | cut -d, -f1 | tr '\n' ' ')
+contains "in order" "$ORDER" "1 2 3 10 11 12"
+FIRST=$(tshark -r "$ALL" "${DECODE[@]}" -c 1 -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport 2>/dev/null)
+check "the SCCRQ goes 127.0.0.1 -> 127.0.0.2 port $PORT" \
+	[ "$FIRST" = "$(printf '127.0.0.1\t127.0.0.2\t%s\t%s' "$PORT" "$PORT")" ]
+DATA_OUT=$(tshark -r "$ALL" "${DECODE[@]}" -Y "l2tp.type == 0 && ip.src == 127.0.0.1" 2>/dev/null | wc -l)
+DATA_IN=$(tshark -r "$ALL" "${DECODE[@]}" -Y "l2tp.type == 0 && ip.src == 127.0.0.2" 2>/dev/null | wc -l)
+check "data both ways (out $DATA_OUT, in $DATA_IN)" [ "$DATA_OUT" -ge 3 ] && [ "$DATA_IN" -ge 3 ]
+PPP=$(tshark -r "$ALL" "${DECODE[@]}" -Y "lcp" 2>/dev/null | wc -l)
+check "the PPP inside the data messages decodes ($PPP LCP)" [ "$PPP" -ge 6 ]
+
+# --- one tunnel, for a few seconds ------------------------------------------
+TID=$("$VPDNCTL" -n LAC --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])')
+RTID=$("$VPDNCTL" -n LAC --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["remote_id"])')
+ko "an unknown tunnel is refused" 1 "$VPDNCTL" -n LAC capture "$T/x.pcap" tunnel 1 --seconds 1
+contains "naming it" "$ERR" "No tunnel 1"
+ko "a bad filter is a usage error" 2 "$VPDNCTL" -n LAC capture "$T/x.pcap" tunnel
+TUN="$T/tunnel.pcap"
+spawn cap2 "$VPDNCTL" -n LAC capture "$TUN" tunnel "$TID" --seconds 3
+wait_until 10 capturing
+for i in 1 2; do frame LAC 1 >/dev/null; done
+wait_until 5 frames_in_at_least LAC 1 5
+wait_node_exit cap2 10
+check "--seconds stops by itself" [ $? -eq 0 ]
+N2=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/cap2.log")
+T2=$(tshark -r "$TUN" 2>/dev/null | wc -l)
+check "tunnel capture: count matches ($T2 = $N2)" [ -n "$N2" ] && [ "$T2" = "$N2" ]
+check "tunnel capture: the 4 data messages" [ "${N2:-0}" -ge 4 ]
+IDS=$(tshark -r "$TUN" "${DECODE[@]}" -T fields -e l2tp.tunnel 2>/dev/null | sort -u | tr '\n' ' ')
+check "only tunnel $TID/$RTID in it ($IDS)" python3 -c '
+import sys
+ids = set(sys.argv[1].split()); assert ids and ids <= {sys.argv[2], sys.argv[3]}, ids' "$IDS" "$TID" "$RTID"
+
+finish
