@@ -2,7 +2,7 @@
 /*
  * D-Bus: /org/vpdnd/module/dialer, interface org.vpdnd.Dialer1.
  *   Dial(s profile)       privileged; starts dialing, returns at once
- *   Dialers  a(sssssuuuuu) name, kind (isdn/vpdn/rotary), state, number,
+ *   Dialers  a(ssssssuuuu) name, kind (isdn/vpdn/rotary), state, number,
  *                          remote name, interface, call id, idle seconds
  *                          left, failures, calls placed
  *   IncomingCalls u        answered incoming calls not yet cleared
@@ -54,13 +54,13 @@ static int prop_dialers(sd_bus *bus, const char *path, const char *interface,
 	struct dialer_info in;
 	int r;
 
-	r = sd_bus_message_open_container(reply, 'a', "(sssssuuuuu)");
+	r = sd_bus_message_open_container(reply, 'a', "(ssssssuuuu)");
 	if (r < 0)
 		return r;
 	for (unsigned i = 0; i < dialer_module_count(m); i++) {
 		if (dialer_module_info(m, i, &in) < 0)
 			continue;
-		r = sd_bus_message_append(reply, "(sssssuuuuu)", in.name, in.kind,
+		r = sd_bus_message_append(reply, "(ssssssuuuu)", in.name, in.kind,
 					  dialer_state_name(in.state), in.number, in.remote_name,
 					  in.interface, in.call_id, in.idle_left, in.failures, in.calls);
 		if (r < 0)
@@ -79,7 +79,7 @@ static int prop_incoming(sd_bus *bus, const char *path, const char *interface,
 static const sd_bus_vtable dialer_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD("Dial", "s", "", method_dial, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_PROPERTY("Dialers", "a(sssssuuuuu)", prop_dialers, 0, 0),
+	SD_BUS_PROPERTY("Dialers", "a(ssssssuuuu)", prop_dialers, 0, 0),
 	SD_BUS_PROPERTY("IncomingCalls", "u", prop_incoming, 0, 0),
 	SD_BUS_VTABLE_END
 };
