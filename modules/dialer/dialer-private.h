@@ -46,6 +46,9 @@ struct dialer_hunt *dialer_hunt_start(struct dialer_module *m, const struct dial
 /* done is never called afterwards; a call still being placed is dropped. */
 void dialer_hunt_cancel(struct dialer_hunt *h);
 
+/* "User busy", "no ISDN port took the call", strerror: for logs. */
+const char *dialer_cause_text(int status);
+
 /* The per-profile state machine (profile.c). */
 struct dialer {
 	struct dialer_module *m;

@@ -64,6 +64,15 @@ static void port_prefix(const char *port, char *buf, size_t size)
 		snprintf(buf, size, "%s", tmp);
 }
 
+const char *dialer_cause_text(int status)
+{
+	if (status == -ENOENT)
+		return "no ISDN port took the call";
+	if (status < 0 && -status < 128)
+		return vpdn_q931_cause_name(-status);
+	return g_strerror(status < 0 ? -status : EIO);
+}
+
 static void hunt_free(struct dialer_hunt *h)
 {
 	g_free(h->dialer);
@@ -86,7 +95,7 @@ static void finish(struct dialer_hunt *h, int status, const struct vpdn_ev_call 
 	h->req = NULL;
 	if (status < 0)
 		DDR(h->m, "%s DDR: rotor dialout to %s failed: %s", h->prefix, h->number,
-		    -status < 128 ? vpdn_q931_cause_name(-status) : g_strerror(-status));
+		    dialer_cause_text(status));
 	if (h->done)
 		h->done(h, status, call, h->data);
 	if (h->in_place)

@@ -250,8 +250,7 @@ static void hunt_done(struct dialer_hunt *h, int status, const struct vpdn_ev_ca
 	if (d->state != DIALER_DIALING)
 		return;
 	if (status < 0 || !call || !call->link) {
-		snprintf(why, sizeof(why), "%s", status < 0 && -status < 128
-			 ? vpdn_q931_cause_name(-status) : "no carrier");
+		snprintf(why, sizeof(why), "%s", status < 0 ? dialer_cause_text(status) : "no carrier");
 		fail(d, why);
 		return;
 	}

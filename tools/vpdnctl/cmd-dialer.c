@@ -79,10 +79,8 @@ static int show_dialer(struct vpdnctl *c, int argc, char **argv)
 		print_row(c, &j, &d);
 	if (r < 0)
 		goto bad;
-	if (c->json) {
+	if (c->json)
 		json_array_end(&j);
-		fputc('\n', c->out);
-	}
 	sd_bus_message_unref(reply);
 	return VPDNCTL_OK;
 bad:
