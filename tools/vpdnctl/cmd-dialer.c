@@ -16,8 +16,6 @@
 #define DIALER_PATH VPDN_DBUS_ROOT "/module/dialer"
 #define DIALER_IFACE "org.vpdnd.Dialer1"
 
-/* Until vpdnctl.h declares it. */
-extern const struct vpdnctl_command vpdnctl_dialer_commands[];
 
 struct dialer_row {
 	const char *name, *kind, *state, *number, *remote, *interface;

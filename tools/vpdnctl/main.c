@@ -33,6 +33,7 @@ static const struct vpdnctl_command *const command_tables[] = {
 	vpdnctl_vpdn_commands,
 	vpdnctl_ops_commands,
 	vpdnctl_isdn_commands,
+	vpdnctl_dialer_commands,
 	NULL
 };
 
