@@ -11,10 +11,12 @@ was skipped is reported with its reason, and counted as skipped."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 COUNT_RE = re.compile(r'^\s*(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$')
+TEST_NAME_RE = re.compile(r'^\s*Test: ')
 SKIP_RE = re.compile(r'^SKIP(?:PED)?:\s*(.*)$', re.M)
 
 
@@ -63,6 +65,45 @@ def run_build(build, extra, label, env=None):
     return passed, failed, skipped, rows, rc
 
 
+def scan_secrets(builds):
+    """Grep every test's captured output and the node logs the process
+    tests kept for the secrets the suite configures. Returns (ok, rows)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    patterns = []
+    with open(os.path.join(here, 'secrets.txt')) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith('#'):
+                patterns.append(re.compile(line))
+    files = []
+    for b in builds:
+        files.append(os.path.join(b, 'meson-logs', 'testlog.txt'))
+        for root, _, names in os.walk(os.path.join(b, 'test-logs')):
+            files += [os.path.join(root, n) for n in names]
+    rows, scanned, node_logs = [], 0, 0
+    for path in files:
+        try:
+            with open(path, errors='replace') as f:
+                text = f.read()
+        except OSError:
+            continue
+        scanned += 1
+        node_logs += 'test-logs' in path
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if TEST_NAME_RE.match(line):  # CUnit's list of test names
+                continue
+            for p in patterns:
+                if p.search(line):
+                    rows.append(f'FAILED  secrets-in-logs: {path}:{lineno}: matches /{p.pattern}/')
+                    break
+    if node_logs == 0:
+        rows.append('FAILED  secrets-in-logs: no node logs were kept to scan')
+    else:
+        print(f'secrets-in-logs: {len(patterns)} secrets, {scanned} files '
+              f'({node_logs} node logs): {"clean" if not rows else "FOUND"}')
+    return not rows, rows[:20]
+
+
 def main():
     args = sys.argv[1:]
     sanitized = None
@@ -82,6 +123,8 @@ def main():
         env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk'],
                      'asan+ubsan:', env))
+    for b, _, _, _ in runs:
+        shutil.rmtree(os.path.join(b, 'test-logs'), ignore_errors=True)
     for b, x, label, env in runs:
         p, f, s, r, rc = run_build(b, x, label, env)
         totals[0] += p
@@ -89,6 +132,10 @@ def main():
         totals[2] += s
         rows += r
         rcs.append(rc)
+    if not extra:  # the whole suite ran: check its logs for secrets
+        clean, r = scan_secrets([b for b, _, _, _ in runs])
+        totals[0 if clean else 1] += 1
+        rows += r
     print()
     for r in rows:
         print(r)

@@ -50,6 +50,11 @@ _lib_cleanup() {
 	if [ -n "$BUS_PID" ]; then
 		kill "$BUS_PID" 2>/dev/null
 	fi
+	# Keep the node logs for make check's scan for secrets.
+	if [ -n "${VPDND_TEST_LOGDIR:-}" ] && ls "$T"/*.log >/dev/null 2>&1; then
+		local keep="$VPDND_TEST_LOGDIR/$(basename "$0" .sh)-$$"
+		mkdir -p "$keep" && cp "$T"/*.log "$keep"/ 2>/dev/null
+	fi
 	if [ -n "${KEEP_TMP:-}" ]; then
 		echo "# kept $T" >&2
 	else

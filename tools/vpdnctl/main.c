@@ -24,7 +24,6 @@ static const struct vpdnctl_command main_commands[] = {
 	{ NULL }
 };
 
-extern const struct vpdnctl_command vpdnctl_isdn_commands[]; /* cmd-isdn.c */
 
 /* Every command table; a new cmd-*.c adds its table here. */
 static const struct vpdnctl_command *const command_tables[] = {
