@@ -31,7 +31,9 @@ set -u
 : "${VPDND_SOURCE_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${VPDND:=$VPDND_BUILD_ROOT/core/vpdnd}"
 : "${VPDNCTL:=$VPDND_BUILD_ROOT/tools/vpdnctl/vpdnctl}"
-export VPDND VPDNCTL VPDND_BUILD_ROOT VPDND_SOURCE_ROOT
+# Node logs are kept here at exit (make check greps them for secrets).
+: "${VPDND_TEST_LOGDIR:=$VPDND_BUILD_ROOT/test-logs}"
+export VPDND VPDNCTL VPDND_BUILD_ROOT VPDND_SOURCE_ROOT VPDND_TEST_LOGDIR
 
 TESTS_PASSED=0
 TESTS_FAILED=0
