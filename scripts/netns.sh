@@ -1,6 +1,7 @@
 # The reference network of ../shared/SCENARIO.md in network namespaces.
 # Sourced by scripts/demo.sh and the scenario tests.
-#   scenario_net_up PREFIX     create PREFIX-remote1 ... PREFIX-local1, wired
+#   scenario_net_up PREFIX     create PREFIX-remote1 ... PREFIX-local1 and
+#                              PREFIX-isdn (the ISDN network's node), wired
 #   scenario_net_down PREFIX   delete them (safe to call twice)
 #   in_ns PREFIX NODE CMD...   run CMD in a node's namespace
 #
@@ -8,9 +9,10 @@
 # 18.18.18.5/30, a veth pair); LNS and local1 share an Ethernet
 # (10.200.20.24/24 and 10.200.20.32/24). Loopbacks carry the scenario's
 # addresses. remote1 and remote2 have only their loopbacks: they reach the
-# others through ISDN calls and PPP.
+# others through ISDN calls and PPP. The ISDN network node has only lo:
+# nodes reach it on a UNIX socket (paths are shared across namespaces).
 
-scenario_nodes="remote1 remote2 LAC LNS local1"
+scenario_nodes="remote1 remote2 LAC LNS local1 isdn"
 
 in_ns() {
 	_p=$1; _n=$2; shift 2

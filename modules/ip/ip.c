@@ -90,11 +90,12 @@ struct ip_module {
 
 	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
 	GHashTable *peers;         /* shared mode: peer s_addr -> struct ip_iface */
+	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
 	GArray *loopbacks;         /* struct in_addr we added to lo */
 	int lo_index;
 
-	struct vpdn_subscription *sub_up, *sub_down;
+	struct vpdn_subscription *sub_up, *sub_down, *sub_bind;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint8_t *rbuf;
 };
@@ -606,7 +607,7 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 		g_hash_table_remove(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr));
 	ifc->in_peers = false;
 	if (ifc->route_added)
-		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local);
+		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
 	if (ifc->addr_added)
 		m->ops->addr(m->ops_ctx, false, ifc->ifindex, ifc->local, 32);
 	ifc->route_added = ifc->addr_added = false;
@@ -638,10 +639,10 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	}
 	if (ifc->peer.s_addr) {
 		inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
-		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local);
+		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
 		if (r == -EINVAL && ifc->local.s_addr) /* source not local here */
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
-					  (struct in_addr){ 0 });
+					  (struct in_addr){ 0 }, 0);
 		ifc->route_added = r == 0;
 		if (r < 0 && r != -EEXIST)
 			vpdn_warn(m->log, "%s IP: Failed to install route to %s: %s", ifc->name, a,
@@ -674,10 +675,17 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 	const struct vpdn_ev_ppp_network *ev = e->payload;
 	struct ip_iface *ifc = NULL;
 
+	const char *profile = ev->profile;
+
 	if (!ev->net || !ev->interface)
 		return VPDN_BUS_PASS;
-	if (ev->profile)
-		ifc = iface_find(m, ev->profile);
+	if (!profile) { /* an answered call the dialer bound to a profile */
+		char *k = norm_name(ev->interface);
+		profile = g_hash_table_lookup(m->binds, k);
+		g_free(k);
+	}
+	if (profile)
+		ifc = iface_find(m, profile);
 	if (!ifc && ev->config && (ifc = iface_find(m, ev->config)) && !ifc->dialer)
 		ifc = NULL;
 	if (ifc && ifc->net) {
@@ -696,6 +704,26 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 			return VPDN_BUS_PASS;
 	}
 	iface_up(ifc, ev);
+	return VPDN_BUS_PASS;
+}
+
+/* The dialer bound a call (interface "BR0:1") to a profile ("Dialer1") by
+ * the peer's name: its network, when it comes up, uses the profile's TUN
+ * and so the profile's static routes, as the profile's own calls do. */
+static enum vpdn_bus_verdict on_dialer_bind(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_dialer_bind *ev = e->payload;
+
+	if (!ev->interface || !ev->profile)
+		return VPDN_BUS_PASS;
+	if (ev->bound)
+		g_hash_table_replace(m->binds, norm_name(ev->interface), g_strdup(ev->profile));
+	else {
+		char *k = norm_name(ev->interface);
+		g_hash_table_remove(m->binds, k);
+		g_free(k);
+	}
 	return VPDN_BUS_PASS;
 }
 
@@ -802,7 +830,7 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 			continue;
 		}
 		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
-				  (struct in_addr){ 0 });
+				  (struct in_addr){ 0 }, IP_STATIC_METRIC);
 		if (r < 0 && r != -EEXIST)
 			return r;
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "IP: route %s/%d via %s (%s)", a, rt->plen,
@@ -833,6 +861,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->rbuf = g_malloc(IP_RBUF);
 	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iface_free);
 	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	m->binds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
 	g_array_set_clear_func(m->routes, route_clear);
 	m->loopbacks = g_array_new(FALSE, TRUE, sizeof(struct in_addr));
@@ -848,6 +877,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 		goto fail;
 	m->sub_up = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, m);
 	m->sub_down = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, m);
+	m->sub_bind = vpdn_bus_subscribe(m->bus, VPDN_EV_DIALER_BIND, on_dialer_bind, m);
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -869,6 +899,8 @@ void ip_module_free(struct ip_module *m)
 		vpdn_bus_unsubscribe(m->bus, m->sub_up);
 	if (m->sub_down)
 		vpdn_bus_unsubscribe(m->bus, m->sub_down);
+	if (m->sub_bind)
+		vpdn_bus_unsubscribe(m->bus, m->sub_bind);
 	/* Sessions first (they may free Vi interfaces), then the rest. */
 	for (bool again = true; again;) {
 		again = false;
@@ -883,6 +915,7 @@ void ip_module_free(struct ip_module *m)
 	}
 	g_hash_table_destroy(m->ifaces);
 	g_hash_table_destroy(m->peers);
+	g_hash_table_destroy(m->binds);
 	for (guint i = 0; i < m->loopbacks->len; i++)
 		m->ops->addr(m->ops_ctx, false, m->lo_index,
 			     g_array_index(m->loopbacks, struct in_addr, i), 32);

@@ -103,7 +103,8 @@ int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen)
 	return nl_transact(&r);
 }
 
-int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src)
+int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
+		uint32_t metric)
 {
 	struct nl_req r = { 0 };
 	uint32_t oif = (uint32_t)ifindex;
@@ -122,6 +123,8 @@ int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_a
 	nl_attr(&r, RTA_OIF, &oif, sizeof(oif));
 	if (src.s_addr)
 		nl_attr(&r, RTA_PREFSRC, &src, sizeof(src));
+	if (metric)
+		nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	return nl_transact(&r);
 }
 
@@ -193,9 +196,9 @@ static int k_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 }
 
 static int k_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src)
+		   struct in_addr src, uint32_t metric)
 {
-	return ip_nl_route(add, ifindex, dst, plen, src);
+	return ip_nl_route(add, ifindex, dst, plen, src, metric);
 }
 
 const struct ip_sys_ops ip_sys_kernel = {

@@ -34,16 +34,22 @@ struct ip_sys_ops {
 	/* Add/delete local address a/plen on ifindex (add: -EEXIST if there). */
 	int (*addr)(void *ctx, bool add, int ifindex, struct in_addr a, int plen);
 	/* Add/delete route dst/plen dev ifindex scope link, preferred source
-	 * src (0: none). */
+	 * src (0: none), metric (the kernel prefers the lowest: a session's
+	 * host route, metric 0, wins over a static route to an idle dialer,
+	 * IP_STATIC_METRIC, as a connected route's distance does in IOS). */
 	int (*route)(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		     struct in_addr src);
+		     struct in_addr src, uint32_t metric);
 };
 
 extern const struct ip_sys_ops ip_sys_kernel;
 
+/* Metric of the `ip-route` static routes. */
+#define IP_STATIC_METRIC 1
+
 /* Exposed for tests: rtnetlink helpers on a fresh NETLINK_ROUTE socket. */
 int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
 int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
-int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src);
+int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
+		uint32_t metric);
 
 #endif

@@ -128,7 +128,7 @@ static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 }
 
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src)
+		   struct in_addr src, uint32_t metric)
 {
 	return fobj_op(fk.routes, add, ifindex, dst, plen, src);
 }
