@@ -28,7 +28,7 @@ struct ftun {
 	unsigned writes; struct fpkt last_write;
 };
 
-struct fobj { bool present; int ifindex; struct in_addr a, src; int plen; };
+struct fobj { bool present; int ifindex; struct in_addr a, src; int plen; uint32_t metric; };
 
 struct fake {
 	struct ftun tun[MAXTUN];   /* fd = 100 + index */
@@ -130,7 +130,13 @@ static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
 		   struct in_addr src, uint32_t metric)
 {
-	return fobj_op(fk.routes, add, ifindex, dst, plen, src);
+	int r = fobj_op(fk.routes, add, ifindex, dst, plen, src);
+	if (r == 0 && add)
+		for (int i = 0; i < MAXOBJ; i++)
+			if (fk.routes[i].present && fk.routes[i].ifindex == ifindex &&
+			    fk.routes[i].a.s_addr == dst.s_addr && fk.routes[i].plen == plen)
+				fk.routes[i].metric = metric;
+	return r;
 }
 
 static const struct ip_sys_ops fake_ops = {
@@ -648,6 +654,57 @@ static void test_shared_mode(void)
 	ppp_side_free(&b);
 }
 
+/* An answered call the dialer bound to a profile (remote2: BR0:1 bound to
+ * Dialer1 by the caller's name) comes up on the profile's TUN, so the
+ * profile's static routes follow the call. Static routes carry a higher
+ * metric than a session's host route (IPCP), which the kernel prefers. */
+static void test_bound_call(void)
+{
+	struct fixture f;
+	struct ppp_side s, t;
+	struct ftun *di;
+	const struct fobj *rt;
+	struct vpdn_ev_dialer_bind b = {
+		.size = sizeof(b), .interface = "BR0:1", .profile = "Dialer1", .bound = true,
+	};
+
+	fx_start(&f, NULL, false);
+	di = ftun_name("dialer1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	rt = fobj_find(fk.routes, di->ifindex, "17.17.17.20", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->metric, IP_STATIC_METRIC);
+
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_DIALER_BIND, &b);
+	ppp_side_init(&s, "BR0:1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "BR0:1", "BRI0", NULL, "17.17.17.2",
+		"18.18.18.2");
+	CU_ASSERT_PTR_NULL(ftun_name("br0-1")); /* no TUN of its own */
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Dialer1"));
+	rt = fobj_find(fk.routes, di->ifindex, "18.18.18.2", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->metric, 0);
+	inject_udp(di, "17.17.17.20", 1); /* the static route's traffic rides the call */
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer1"));
+	CU_ASSERT_EQUAL(s.frames, 1);
+	CU_ASSERT_EQUAL(f.ev.traffic, 0);
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "BR0:1", "BRI0", NULL, "17.17.17.2",
+		"18.18.18.2");
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Dialer1"));
+
+	/* unbound: the next call on that channel gets its own interface */
+	b.bound = false;
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_DIALER_BIND, &b);
+	ppp_side_init(&t, "BR0:1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &t, "BR0:1", "BRI0", NULL, "17.17.17.2",
+		"18.18.18.2");
+	CU_ASSERT_PTR_NOT_NULL(ftun_name("br0-1"));
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Dialer1"));
+	ppp_side_free(&s);
+	fx_stop(&f);
+	ppp_side_free(&t);
+}
+
 static const struct vpdn_test_case ip_tests[] = {
 	{ "kernel names", test_kernel_names },
 	{ "parse prefix", test_parse_prefix },
@@ -659,6 +716,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "dod dial fails", test_dod_dial_fails },
 	{ "dod unclaimed", test_dod_unclaimed },
 	{ "shared mode", test_shared_mode },
+	{ "call bound to a dialer profile", test_bound_call },
 	{ NULL, NULL },
 };
 
