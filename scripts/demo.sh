@@ -132,7 +132,8 @@ DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentica
 	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
 
 say "Nodes: the ISDN network, then vpdnd as LNS, LAC, remote1 and remote2 (etc/*.conf)"
-in_ns "$P" isdn "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-network.log" 2>&1 &
+# ip netns exec execs vpdnd, so $! is vpdnd itself.
+ip netns exec "$P-isdn" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-network.log" 2>&1 &
 PIDS+=("$!")
 if wait_for 10 test -S "$VPDND_ISDN_SOCKET"; then
 	pass "ISDN network listening on $VPDND_ISDN_SOCKET"
@@ -141,7 +142,7 @@ else
 fi
 for node in $NODES; do
 	conf=$(echo "$node" | tr A-Z a-z)
-	in_ns "$P" "$node" "$VPDND" -c "$T/$conf.conf" --bus "$(bus_of "$node")" "${DBG[@]}" \
+	ip netns exec "$P-$node" "$VPDND" -c "$T/$conf.conf" --bus "$(bus_of "$node")" "${DBG[@]}" \
 		>"$T/$node.log" 2>&1 &
 	PIDS+=("$!")
 	if wait_for 10 ctl "$node" show version; then

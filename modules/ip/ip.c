@@ -592,6 +592,25 @@ void ip_module_tun_input(struct ip_module *m, int fd)
 
 /* ---- sessions ---- */
 
+/* (Re)install the static routes through a dialer interface. The kernel
+ * flushes a device's routes when its last IPv4 address goes, which a
+ * dialer profile's session address is when the call ends. */
+static void static_routes_restore(struct ip_iface *ifc)
+{
+	struct ip_module *m = ifc->m;
+
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *rt = &g_array_index(m->routes, struct ip_route, i);
+		if (iface_find(m, rt->ifname) != ifc)
+			continue;
+		int r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
+				      (struct in_addr){ 0 }, IP_STATIC_METRIC);
+		if (r < 0 && r != -EEXIST)
+			vpdn_warn(m->log, "%s IP: Failed to restore a static route: %s", ifc->name,
+				  g_strerror(-r));
+	}
+}
+
 static void iface_down(struct ip_iface *ifc, const char *why)
 {
 	struct ip_module *m = ifc->m;
@@ -608,8 +627,11 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 	ifc->in_peers = false;
 	if (ifc->route_added)
 		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
-	if (ifc->addr_added)
+	if (ifc->addr_added) {
 		m->ops->addr(m->ops_ctx, false, ifc->ifindex, ifc->local, 32);
+		if (ifc->dialer)
+			static_routes_restore(ifc);
+	}
 	ifc->route_added = ifc->addr_added = false;
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
 		   a);
