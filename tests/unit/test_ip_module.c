@@ -124,7 +124,18 @@ static int fobj_op(struct fobj *set, bool add, int ifindex, struct in_addr a, in
 
 static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 {
-	return fobj_op(fk.addrs, add, ifindex, a, plen, (struct in_addr){ 0 });
+	int r = fobj_op(fk.addrs, add, ifindex, a, plen, (struct in_addr){ 0 });
+	bool left = false;
+
+	if (r < 0 || add)
+		return r;
+	/* As Linux: a device's routes go with its last IPv4 address. */
+	for (int i = 0; i < MAXOBJ; i++)
+		left |= fk.addrs[i].present && fk.addrs[i].ifindex == ifindex;
+	for (int i = 0; i < MAXOBJ && !left; i++)
+		if (fk.routes[i].ifindex == ifindex)
+			fk.routes[i].present = false;
+	return r;
 }
 
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
