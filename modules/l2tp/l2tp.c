@@ -532,6 +532,25 @@ static enum vpdn_bus_verdict on_dialout(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_CLAIM;
 }
 
+/* PPP names the interface it runs on ("Vi1") in every phase change; a
+ * session learns it there, dial-outs included (the LNS does not
+ * authenticate a callout, so no PPP_AUTHENTICATED names it). */
+static enum vpdn_bus_verdict on_ppp_phase(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+	struct l2tp_session *s;
+
+	if (!p->link || !p->interface)
+		return VPDN_BUS_PASS;
+	s = g_hash_table_lookup(l2tp->links, p->link);
+	if (s && !s->ifname) {
+		s->ifname = g_strdup(p->interface);
+		l2tp_bus_changed(s, NULL);
+	}
+	return VPDN_BUS_PASS;
+}
+
 static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void *data)
 {
 	struct l2tp *l2tp = data;
@@ -557,7 +576,8 @@ int l2tp_subscribe(struct l2tp *l2tp)
 	l2tp->subs[1] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_DIALOUT_REQUEST, on_dialout, l2tp);
 	l2tp->subs[2] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_AUTHENTICATED, on_authenticated,
 					   l2tp);
-	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2])
+	l2tp->subs[3] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_PHASE, on_ppp_phase, l2tp);
+	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2] || !l2tp->subs[3])
 		return -ENOMEM;
 	return 0;
 }

@@ -61,6 +61,12 @@ d = json.load(sys.stdin)
 print(len(d["tunnels"]), len(d["sessions"]),
       ",".join(sorted(s.get("username") or "-" for s in d["sessions"])))'
 }
+# intfs NODE: the sessions' interfaces, sorted ("Vi1,Vi2")
+intfs() {
+	ctl "$1" --json show vpdn | python3 -c '
+import json, sys
+print(",".join(sorted(s.get("interface") or "-" for s in json.load(sys.stdin)["sessions"])))'
+}
 no_call() { ctl "$1" show dialer >"$T/dialer.txt" 2>&1 && ! grep -q connected "$T/dialer.txt"; }
 vpdn_is() { [ "$(vpdn "$1" 2>/dev/null)" = "$2" ]; }
 pings() { # pings NODE ARGS...: at least one reply out of 5
@@ -174,6 +180,8 @@ check "LAC: dial-out session wait-cs-answer -> established" in_log LAC "wait-cs-
 check "remote2: challenged the caller, bound it to Dialer1" in_log remote2 "Interface BR0:[12] bound to profile Di1"
 check "LAC show vpdn: 1 tunnel, 2 sessions" vpdn_is LAC "1 2 -,remote1@cisco.com"
 check "LNS show vpdn: 1 tunnel, 2 sessions" vpdn_is LNS "1 2 -,remote1@cisco.com"
+check "LNS show vpdn: both sessions on Virtual-Access interfaces (dial-out included)" \
+	[ "$(intfs LNS)" = "Vi1,Vi2" ]
 run ctl LAC show vpdn
 contains "LAC show vpdn names the LNS" "$OUT" "LNS"
 contains "LAC show vpdn lists remote1@cisco.com" "$OUT" "remote1@cisco.com"
