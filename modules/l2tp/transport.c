@@ -176,6 +176,13 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* One socket serves every tunnel: a burst of call set-ups (or data)
+	 * from thousands of sessions overflows the default 208 KiB receive
+	 * buffer and costs PPP restarts. Ask for 4 MiB each way (the kernel
+	 * caps it at net.core.rmem_max/wmem_max; failure is harmless). */
+	int buf = 4 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	if (bind(fd, (const struct sockaddr *)addr, ss_len(addr)) < 0)
 		goto fail;
 	s = g_new0(struct l2tp_sock, 1);
