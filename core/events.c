@@ -34,6 +34,7 @@ static const char *const event_names[VPDN_EV__BUILTIN_COUNT] = {
 	[VPDN_EV_INTERFACE_DESTROYED] = "interface-destroyed",
 	[VPDN_EV_CONFIG_RELOADED] = "config-reloaded",
 	[VPDN_EV_SHUTDOWN] = "shutdown",
+	[VPDN_EV_DIAL_FAILED] = "dial-failed",
 };
 
 const char *vpdn_event_type_name(uint32_t type)

@@ -88,6 +88,10 @@ enum vpdn_event_type {
 	VPDN_EV_CONFIG_RELOADED, /* vpdn_ev_reload */
 	VPDN_EV_SHUTDOWN,        /* NULL payload: the node is stopping */
 
+	/* Appended after the first release. */
+	VPDN_EV_DIAL_FAILED,     /* vpdn_ev_dial_failed: a dialer's call attempt
+				    failed; whoever holds traffic for it drops it */
+
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,
 };
@@ -175,6 +179,12 @@ struct vpdn_ev_traffic {
 	const char *interface;  /* "Dialer2" */
 	const uint8_t *packet;  /* IPv4 packet */
 	size_t len;
+};
+
+struct vpdn_ev_dial_failed {
+	uint32_t size;
+	const char *profile;    /* the dialer interface: "Dialer1" */
+	const char *reason;     /* for logs: "PPP down", "cause 17" ... */
 };
 
 struct vpdn_ev_dialer_bind {

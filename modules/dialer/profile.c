@@ -125,6 +125,10 @@ static void fail(struct dialer *d, const char *why)
 	(*d->m->c_failures)++;
 	DDR(d->m, "%s DDR: Dialer call failed (%s)", d->conf->short_name, why);
 	release_call(d);
+	/* Traffic held for this dial (the ip module's queue) is dropped now,
+	 * so the next packet asks again, after the enable-timeout. */
+	struct vpdn_ev_dial_failed ev = { .size = sizeof(ev), .profile = d->conf->name, .reason = why };
+	vpdn_bus_publish(d->m->bus, VPDN_EV_DIAL_FAILED, &ev);
 	if (d->conf->enable_ms) {
 		set_state(d, DIALER_ENABLE_WAIT);
 		DDR(d->m, "%s DDR: re-enable timeout %" G_GUINT64_FORMAT " s", d->conf->short_name,

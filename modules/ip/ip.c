@@ -95,7 +95,7 @@ struct ip_module {
 	GArray *loopbacks;         /* struct in_addr we added to lo */
 	int lo_index;
 
-	struct vpdn_subscription *sub_up, *sub_down, *sub_bind;
+	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint8_t *rbuf;
 };
@@ -732,6 +732,23 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 /* The dialer bound a call (interface "BR0:1") to a profile ("Dialer1") by
  * the peer's name: its network, when it comes up, uses the profile's TUN
  * and so the profile's static routes, as the profile's own calls do. */
+/* The dialer gave up on this interface's call: the held packets will not
+ * be delivered; drop them now so the next packet asks for a new dial
+ * (instead of waiting out dod-timeout). */
+static enum vpdn_bus_verdict on_dial_failed(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_dial_failed *ev = e->payload;
+	struct ip_iface *ifc;
+
+	if (!ev->profile)
+		return VPDN_BUS_PASS;
+	ifc = iface_find(m, ev->profile);
+	if (ifc && ifc->dialing && !ifc->net)
+		dod_flush_drop(ifc, "dial failed");
+	return VPDN_BUS_PASS;
+}
+
 static enum vpdn_bus_verdict on_dialer_bind(const struct vpdn_event *e, void *data)
 {
 	struct ip_module *m = data;
@@ -900,6 +917,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->sub_up = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, m);
 	m->sub_down = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, m);
 	m->sub_bind = vpdn_bus_subscribe(m->bus, VPDN_EV_DIALER_BIND, on_dialer_bind, m);
+	m->sub_failed = vpdn_bus_subscribe(m->bus, VPDN_EV_DIAL_FAILED, on_dial_failed, m);
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -923,6 +941,8 @@ void ip_module_free(struct ip_module *m)
 		vpdn_bus_unsubscribe(m->bus, m->sub_down);
 	if (m->sub_bind)
 		vpdn_bus_unsubscribe(m->bus, m->sub_bind);
+	if (m->sub_failed)
+		vpdn_bus_unsubscribe(m->bus, m->sub_failed);
 	/* Sessions first (they may free Vi interfaces), then the rest. */
 	for (bool again = true; again;) {
 		again = false;

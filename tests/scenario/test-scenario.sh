@@ -16,6 +16,9 @@
 #     calls; the LNS restarts and a new dial-in works.
 #  5. a wrong tunnel password on the LAC: the tunnel is refused (StopCCN
 #     result 4) and the ISDN call is cleared.
+#  6. every B channel of the LAC's rotary group busy (a PRI with one
+#     timeslot, taken by remote1's dial-in): the LNS's dial-out is answered
+#     with CDN result 4 (temporary lack of facilities); the dial-in stays.
 #
 # The test's copies of the configs differ from etc/ only where it says so:
 # the ISDN network's socket (VPDND_ISDN_SOCKET), short L2TP timers, short
@@ -127,10 +130,12 @@ interface "Dialer2" {
 }
 EOF
 sed 's/tunnel-password = "l2tptunnel"/tunnel-password = "wrong-secret"/' "$T/lac.conf" >"$T/lac-badpw.conf"
+sed 's/pri-group-timeslots = "1-31"/pri-group-timeslots = "1"/' "$T/lac.conf" >"$T/lac-1ch.conf"
 chmod 600 "$T"/*.conf
 check "LAC copy has short timers" grep -q "hello = 2" "$T/lac.conf"
 check "LAC copy with a wrong password differs" ! cmp -s "$T/lac.conf" "$T/lac-badpw.conf"
-for f in isdn-network lac lns remote1 remote2 lac-badpw; do
+check "LAC copy with one B channel differs" grep -q 'timeslots = "1"' "$T/lac-1ch.conf"
+for f in isdn-network lac lns remote1 remote2 lac-badpw lac-1ch; do
 	ok "$f.conf passes --check" "$VPDND" -c "$T/$f.conf" --check
 done
 
@@ -232,6 +237,22 @@ check "tunnel authentication failed" sh -c "grep -qiE 'Tunnel Authentication fai
 check "remote1: the ISDN call cleared with a cause" wait_s 10 sh -c \
 	"[ \$(grep -cE 'ISDN BR0: Event: call id 0x[0-9A-F]+ cleared, cause [0-9]+' '$T/remote1.log') -ge 3 ]"
 check "LAC: no tunnel left" wait_s 10 vpdn_is LAC "0 0 "
+
+# --- 6. every B channel of the rotary group busy ----------------------------------
+ok "LAC shuts down again" ctl LAC shutdown
+wait "${NODE_PIDS[LAC]}" 2>/dev/null
+unset "NODE_PIDS[LAC]"
+check "LAC restarts with one B channel" launch LAC "$T/lac-1ch.conf"
+check "LAC's E1 0 registered a third time" wait_s 15 sh -c "[ \$(grep -c 'E1 0: registered' '$T/LAC.log') -ge 3 ]"
+check "dial-in takes the only B channel" pings remote1 -I 17.17.17.1 17.17.17.3
+cdn_before=$(count_log LNS "I CDN from LAC.*result 4")
+check "dial-out finds no free B channel" ! pings local1 17.17.17.2
+check "LAC: the rotary group has no free channel" \
+	wait_s 10 in_log LAC "Se0:15 DDR: rotor dialout"
+check "LNS: the dial-out is answered with CDN result 4" \
+	wait_s 10 sh -c "[ \$(grep -cE 'I CDN from LAC.*result 4' '$T/LNS.log') -gt $cdn_before ]"
+check "the dial-in session stays" wait_s 5 vpdn_is LAC "1 1 remote1@cisco.com"
+check "remote1 still reaches local1" pings remote1 -I 17.17.17.1 17.17.17.3
 
 check "no secret in any log" sh -c "! grep -qE '(^|[^@[:alnum:]_.])cisco([^.@[:alnum:]_]|$)|l2tptunnel|wrong-secret' '$T'/*.log"
 for node in remote1 remote2 LAC LNS; do

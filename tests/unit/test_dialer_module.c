@@ -197,6 +197,17 @@ static enum vpdn_bus_verdict on_bind(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_PASS;
 }
 
+static int n_failed;
+static char failed_profile[32];
+
+static enum vpdn_bus_verdict on_dial_failed(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_dial_failed *f = ev->payload;
+	n_failed++;
+	snprintf(failed_profile, sizeof(failed_profile), "%s", f->profile ? f->profile : "");
+	return VPDN_BUS_PASS;
+}
+
 static void setup(const char *conf)
 {
 	cfg_t *cfg;
@@ -206,7 +217,7 @@ static void setup(const char *conf)
 	tm = vpdn_core_timers(core);
 	vpdn_log_set_debug(vpdn_core_log(core), VPDN_DEBUG_DIALER_EVENTS, true);
 	memset(ports, 0, sizeof(ports));
-	n_places = n_ppp = n_hangups = n_dialout = n_binds = 0;
+	n_places = n_ppp = n_hangups = n_dialout = n_binds = n_failed = 0;
 	memset(&ppp, 0, sizeof(ppp));
 	memset(&bnd, 0, sizeof(bnd));
 	dialout_req = NULL;
@@ -215,6 +226,7 @@ static void setup(const char *conf)
 	subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_CALL_HANGUP, fake_hangup, NULL);
 	subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_DIALOUT_REQUEST, fake_dialout, NULL);
 	subs[4] = vpdn_bus_subscribe(bus, VPDN_EV_DIALER_BIND, on_bind, NULL);
+	subs[5] = vpdn_bus_subscribe(bus, VPDN_EV_DIAL_FAILED, on_dial_failed, NULL);
 	cfg = parse(conf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
 	CU_ASSERT_EQUAL_FATAL(dialer_check(cfg), 0);
@@ -229,7 +241,7 @@ static void teardown(void)
 	for (int i = 0; i < MAX_PORTS; i++)
 		if (ports[i].link)
 			vpdn_link_unref(ports[i].link);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		vpdn_bus_unsubscribe(bus, subs[i]);
 	vpdn_core_free_test(core);
 }
@@ -508,6 +520,9 @@ static void test_enable_timeout_and_carrier(void)
 	CU_ASSERT_EQUAL(traffic("Dialer1"), 1);
 	CU_ASSERT_EQUAL(state_of("Dialer1"), DIALER_ENABLE_WAIT);
 	CU_ASSERT_EQUAL(ports[0].placed, 1);
+	/* The failure is announced, for whoever holds the traffic. */
+	CU_ASSERT_EQUAL(n_failed, 1);
+	CU_ASSERT_STRING_EQUAL(failed_profile, "Dialer1");
 	/* Held off: claimed (ip keeps or drops the packets) but not dialed. */
 	CU_ASSERT_EQUAL(traffic("Dialer1"), 1);
 	CU_ASSERT_EQUAL(ports[0].placed, 1);
@@ -542,6 +557,7 @@ static void test_enable_timeout_and_carrier(void)
 	CU_ASSERT_EQUAL(state_of("Dialer1"), DIALER_ENABLE_WAIT);
 	CU_ASSERT_EQUAL(n_hangups, 1);
 	CU_ASSERT_EQUAL(last_hangup, 0x8006);
+	CU_ASSERT_EQUAL(n_failed, 3);
 	CU_ASSERT_EQUAL(dialer_module_dial(dm, "Nope", NULL), -ENOENT);
 	teardown();
 }

@@ -577,6 +577,35 @@ static void test_dod_dial_fails(void)
 	fx_stop(&f);
 }
 
+/* The dialer says the call failed: the queue goes at once, not after
+ * dod-timeout, and the next packet asks for a dial again. */
+static void test_dod_dial_failed_event(void)
+{
+	struct fixture f;
+	struct ftun *di;
+
+	fx_start(&f, "ip { dod-timeout = 60000 }\n", true);
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	inject_udp(di, "17.17.17.2", 1);
+	inject_udp(di, "17.17.17.2", 2);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 2);
+	CU_ASSERT_EQUAL(f.ev.traffic, 1);
+	/* Another profile's failure does not touch this queue. */
+	struct vpdn_ev_dial_failed other = { .size = sizeof(other), .profile = "Dialer1", .reason = "test" };
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_DIAL_FAILED, &other);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 2);
+	struct vpdn_ev_dial_failed ev = { .size = sizeof(ev), .profile = "Dialer2", .reason = "cause 17" };
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_DIAL_FAILED, &ev);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer2"), 0);
+	CU_ASSERT_EQUAL(stats(&f).dod_dropped, 2);
+	inject_udp(di, "17.17.17.2", 3);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 2); /* asked again without waiting */
+	fx_stop(&f);
+}
+
 static void test_dod_unclaimed(void)
 {
 	struct fixture f;
@@ -725,6 +754,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "link hangup", test_link_hangup },
 	{ "dod bounded, delivered in order", test_dod_bounded_and_delivered },
 	{ "dod dial fails", test_dod_dial_fails },
+	{ "dod dial-failed event", test_dod_dial_failed_event },
 	{ "dod unclaimed", test_dod_unclaimed },
 	{ "shared mode", test_shared_mode },
 	{ "call bound to a dialer profile", test_bound_call },
