@@ -25,6 +25,9 @@ clang
 libclang-rt-14-dev
 valgrind
 gnuplot-nox
+qemu-system-x86
+busybox-static
+ppp
 "
 
 missing=""

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Interop scenario 1: a real xl2tpd + pppd (the kernel's PPPoL2TP) as LAC in
+# the VM, dialling our LNS (auth-local, ppp, l2tp, ip) in a namespace:
+#  - tunnel with challenge authentication both ways (shared secret);
+#  - remote1@cisco.com authenticated by CHAP against auth-local;
+#  - IPCP: client 17.17.17.1, LNS 18.18.18.2; ping both ways;
+#  - teardown from our side (clear vpdn tunnel: StopCCN, pppd goes down),
+#    a new xl2tpd dials again, then teardown from the peer (pppd stopped:
+#    CDN; xl2tpd stopped: StopCCN);
+#  - vpdnctl --json show vpdn at each step; the capture decodes in tshark.
+. "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
+. "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
+vm_init s1
+
+write_config lns.conf <<EOF
+hostname = "LNS"
+modules = {"auth-local", "ppp", "l2tp", "ip"}
+username "remote1@cisco.com" { password = "cisco" }
+vpdn { enable = true }
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  terminate-from = "XLAC"
+  local-name = "LNS"
+  tunnel-password = "l2tptunnel"
+  source-ip = "192.0.2.1"
+  tunnel-authentication = true
+}
+l2tp { listen = {"192.0.2.1"} }
+interface "Loopback0" { ip-address = "18.18.18.2/32" }
+interface "Virtual-Template1" {
+  ip-unnumbered = "Loopback0"
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "LNS"
+}
+EOF
+in_ns ip addr add 18.18.18.2/32 dev lo
+
+# The VM's side: xl2tpd as LAC (autodial), pppd through pppol2tp.so.
+cat >"$SHARE/run.sh" <<'EOF'
+w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-600} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
+ppp_up() { i=0; while [ $i -lt 300 ]; do ip -4 addr show dev ppp0 2>/dev/null | grep -q 17.17.17.1 && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up
+mkdir -p /etc/xl2tpd /var/run/xl2tpd
+echo "* * l2tptunnel" >/etc/xl2tpd/l2tp-secrets; chmod 600 /etc/xl2tpd/l2tp-secrets
+echo '"remote1@cisco.com" * "cisco" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
+cat >/etc/xl2tpd/xl2tpd.conf <<CONF
+[global]
+listen-addr = 192.0.2.2
+auth file = /etc/xl2tpd/l2tp-secrets
+access control = no
+debug tunnel = yes
+debug state = yes
+[lac ourlns]
+lns = 192.0.2.1
+hostname = XLAC
+challenge = yes
+autodial = yes
+redial = no
+require authentication = no
+length bit = yes
+pppoptfile = /etc/ppp/options.xlac
+CONF
+cat >/etc/ppp/options.xlac <<CONF
+name remote1@cisco.com
+17.17.17.1:
+noauth
+refuse-pap
+noccp
+novj
+nodeflate
+nobsdcomp
+lcp-echo-interval 0
+debug
+logfile /mnt/pppd.log
+CONF
+xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
+XPID=$!
+if ppp_up; then
+	touch /mnt/up1
+	ip addr show dev ppp0 >/mnt/ppp0.txt
+	ping -c 3 -W 2 18.18.18.2 >/mnt/ping1.txt 2>&1 && touch /mnt/ping1-ok
+fi
+# Host clears the tunnel (teardown from our side): pppd must go away.
+w clear1
+i=0; while pidof pppd >/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
+pidof pppd >/dev/null || touch /mnt/down1
+# A new xl2tpd dials again.
+kill $XPID; wait $XPID
+mv /mnt/xl2tpd.log /mnt/xl2tpd-1.log
+xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
+XPID=$!
+if ppp_up; then
+	touch /mnt/up2
+	ping -c 3 -W 2 18.18.18.2 >/mnt/ping2.txt 2>&1 && touch /mnt/ping2-ok
+fi
+# Teardown from the peer: pppd stopped (CDN), then xl2tpd (StopCCN).
+w stop2 && killall pppd
+i=0; while pidof pppd >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+pidof pppd >/dev/null || touch /mnt/down2
+w stop3
+kill $XPID
+wait $XPID
+exit 0
+EOF
+
+DBG=(-d "ppp negotiation" -d "ppp authentication" -d "vpdn events" -d "vpdn l2x-events"
+	-d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
+capture_start "$T/s1.pcap"
+check "capture on the VM's Ethernet" [ -n "$CAP_PID" ]
+vm_start || { _fail "the VM boots and mounts the share"; finish; }
+check "xl2tpd's pppd is up (ppp0 17.17.17.1)" vm_wait_file up1 60
+check "xl2tpd uses the kernel's L2TP" vm_log_has xl2tpd.log "Using l2tp kernel support"
+check "xl2tpd: connection established (our SCCRP answered its challenge)" \
+	vm_log_has xl2tpd.log "Connection established to 192.0.2.1"
+check "LNS: I SCCRQ from XLAC" log_has LNS "I SCCRQ from XLAC"
+check "LNS: xl2tpd answered our challenge" log_has LNS "Tunnel Authentication success"
+check "LNS: session established" log_has LNS "Session state change from wait-connect to established"
+check "LNS: cloned a Virtual-Access" log_has LNS "Vi[0-9]+ VTEMPLATE: Clone from Virtual-Template1"
+check "LNS: auth-local verified remote1@cisco.com" log_has LNS 'AUTH-LOCAL: CHAP user "remote1@cisco.com" authenticated'
+check "LNS: route to 17.17.17.1 installed" log_has LNS "IPCP: Install route to 17.17.17.1"
+check "pppd: CHAP authentication succeeded" vm_log_has pppd.log "CHAP authentication succeeded"
+check "pppd: remote IP address 18.18.18.2" vm_log_has pppd.log "remote IP address 18.18.18.2"
+check "ping VM -> LNS over PPP" vm_wait_file ping1-ok 15
+check "ping LNS -> VM (17.17.17.1)" in_ns ping -c 3 -W 2 -I 18.18.18.2 17.17.17.1
+check "show vpdn --json: 1 tunnel, remote1's session" vpdn_is LNS "1 1 remote1@cisco.com"
+run "$VPDNCTL" --bus "$BUS" -n LNS show vpdn
+contains "show vpdn names XLAC" "$OUT" "XLAC"
+contains "show vpdn: remote address 192.0.2.2" "$OUT" "192.0.2.2"
+
+# Teardown from our side: clear vpdn tunnel -> StopCCN; pppd goes down.
+tid=$("$VPDNCTL" --bus "$BUS" -n LNS --json show vpdn | python3 -c '
+import json, sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])' 2>/dev/null)
+ok "clear vpdn tunnel l2tp $tid" "$VPDNCTL" --bus "$BUS" -n LNS clear vpdn tunnel l2tp "$tid"
+vm_say clear1
+check "LNS: tunnel cleared by administrator" wait_until 10 log_has LNS "Cleared by administrator"
+check "show vpdn --json: no tunnel" wait_until 15 vpdn_is LNS "0 0 "
+check "pppd went down with the tunnel" vm_wait_file down1 30
+check "xl2tpd got our StopCCN (Administratively cleared)" wait_until 10 sh -c \
+	"grep -qs 'Stop-Control-Connection-Notification' '$SHARE/xl2tpd.log' '$SHARE/xl2tpd-1.log' &&
+	 grep -qs 'Administratively cleared' '$SHARE/xl2tpd.log' '$SHARE/xl2tpd-1.log'"
+
+# A new xl2tpd dials again; teardown from the peer this time.
+check "a new xl2tpd dials: ppp0 up again" vm_wait_file up2 60
+check "ping VM -> LNS again" vm_wait_file ping2-ok 15
+check "show vpdn --json: remote1's session again" wait_until 10 vpdn_is LNS "1 1 remote1@cisco.com"
+vm_say stop2
+check "pppd stopped" vm_wait_file down2 20
+check "LNS: I CDN from XLAC" wait_until 15 log_has LNS "I CDN from XLAC"
+check "show vpdn --json: the session is gone" wait_until 10 vpdn_is LNS "1 0 "
+check "pppd: terminated cleanly" vm_log_has pppd.log "Connection terminated"
+vm_say stop3
+check "LNS: I StopCCN from XLAC" wait_until 15 log_has LNS "I StopCCN from XLAC"
+check "show vpdn --json: no tunnel left" wait_until 15 vpdn_is LNS "0 0 "
+check "the VM powers off" vm_wait_done 60
+check "run.sh succeeded" [ "$VM_RC" = 0 ]
+capture_stop
+check "capture decodes in tshark, nothing malformed" capture_check "$T/s1.pcap"
+check "capture holds L2TP control and PPP CHAP/IPCP" sh -c \
+	"grep -q 'SCCRQ' '$T/tshark-read.txt' && grep -q 'CHAP' '$T/tshark-read.txt' && grep -q 'IPCP' '$T/tshark-read.txt'"
+check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
+finish
