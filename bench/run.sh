@@ -1,13 +1,31 @@
 #!/bin/sh
-# make bench: what can be measured so far. The core's hot paths (timers
-# with 100 000 armed, bus dispatch, spliced frames) as a median of 5 runs.
-# The end-to-end figures of issue 8 (set-up rate, sessions held, data
-# plane, xl2tpd baseline) need the isdn, dialer and ip modules and are not
-# measured yet: this script says so rather than inventing numbers.
+# make bench: the core's micro-benchmarks (timers with 100 000 armed, bus
+# dispatch, spliced frames; median of 5 runs), then the system benchmarks of
+# issue 8 (bench/bench.sh: data plane against a bare forwarder, L2TP-only
+# set-up rate against xl2tpd, PPP set-up rate, sessions held, RSS per
+# session, growth), summarised by bench/report.py into bench/results.json,
+# a table and bench/results/growth.png. docs/PERFORMANCE.md has the method.
+#
+#   sh bench/run.sh BUILD            the full run (a few minutes)
+#   sh bench/run.sh --smoke BUILD    tiny numbers, seconds; writes
+#                                    bench/results/smoke.json only
 set -eu
+smoke=""
+if [ "${1:-}" = "--smoke" ]; then smoke=--smoke; shift; fi
 build=${1:-build}
-mkdir -p bench/results
+here=$(dirname "$0")
+mkdir -p "$here/results"
 echo "== vpdnd micro-benchmarks ($(nproc) cores, $(uname -m), $(date -u +%Y-%m-%dT%H:%MZ))"
-"$build/bench/microbench" -j bench/results/microbench.json
-echo "results: bench/results/microbench.json"
-echo "not measured yet: end-to-end set-up rate, sessions held, data plane, xl2tpd baseline (issue 8)"
+if [ -z "$smoke" ]; then
+	"$build/bench/microbench" -j "$here/results/microbench.json"
+	echo "results: $here/results/microbench.json"
+fi
+rc=0
+bash "$here/bench.sh" "$build" $smoke || rc=$?
+if [ "$rc" = 77 ]; then exit 77; fi
+if [ -n "$smoke" ]; then
+	python3 "$here/report.py" "$here/results/smoke.json"
+else
+	python3 "$here/report.py"
+fi
+exit "$rc"

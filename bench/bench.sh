@@ -1,0 +1,236 @@
+#!/bin/bash
+# The system benchmarks of issue 8 (called by bench/run.sh; docs/PERFORMANCE.md
+# explains the method). Everything runs in a network namespace created here
+# and removed on exit; every process started here is stopped on exit.
+#
+#   bench/bench.sh BUILD [--smoke]
+#
+# Writes bench/results/system.txt ("key value" lines, raw), bench/results.json
+# (via bench/report.py), the chart bench/results/growth.png and a table on
+# stdout.
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+SMOKE=false
+[ "${2:-}" = "--smoke" ] && SMOKE=true
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+OUTDIR=$SRC/bench/results
+mkdir -p "$OUTDIR"
+VPDND=$BUILD/core/vpdnd
+LOADGEN=$BUILD/bench/loadgen
+UDPTUN=$BUILD/bench/udptun
+RAW=$OUTDIR/system.txt
+T=$(mktemp -d /tmp/vpdnd-bench.XXXXXX)
+NS=vpdnbench-$$
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+skip() { echo "bench: SKIP: $*"; echo "skipped $*" >>"$RAW"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespace, TUN)"
+[ -x "$LOADGEN" ] && [ -x "$VPDND" ] || skip "not built"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+ip netns add "$NS" || skip "cannot create a network namespace"
+# nsenter execs (ip netns exec forks): $! is then the program's own pid.
+# Background jobs use "${NSE[@]}" directly: a function run with & would
+# be a subshell, and $! its pid.
+NSE=(nsenter --net=/run/netns/"$NS")
+nsx() { "${NSE[@]}" "$@"; }
+nsx ip link set lo up
+nsx sysctl -qw net.ipv4.ip_forward=1
+nsx sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
+nsx sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+export VPDND_MODULE_PATH=$BUILD/modules/l2tp
+
+# Two cores: the node under test on CPU 1, the generator on CPU 0.
+NCPU=$(nproc)
+if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
+
+: >"$RAW"
+rec() { echo "$*" >>"$RAW"; }
+
+if $SMOKE; then
+	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
+else
+	RUNS=3 BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
+fi
+
+lns_ppp_conf() { # FILE
+	cat >"$1" <<EOF
+hostname = "LNS"
+modules = {"auth-local", "ppp", "l2tp", "ip"}
+username "bench@cisco.com" { password = "bench" }
+vpdn { enable = true }
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  local-name = "LNS"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.2"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.2"}  port = 1701 }
+ip { mode = "shared"  shared-device = "vpdn0" }
+interface "Loopback0" { ip-address = "18.18.18.2/32" }
+interface "Virtual-Template1" {
+  ip-unnumbered = "Loopback0"
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "LNS"
+}
+EOF
+	chmod 600 "$1"
+}
+
+lns_l2tp_conf() { # FILE: L2TP only, the test-only testcarrier module stands in for PPP
+	cat >"$1" <<EOF
+hostname = "LNS"
+modules = {"l2tp", "testcarrier"}
+vpdn { enable = true }
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  local-name = "LNS"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.2"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.2"}  port = 1701 }
+EOF
+	chmod 600 "$1"
+}
+
+LNS_PID=""
+start_lns() { # CONF
+	"${NSE[@]}" taskset -c "$CPU_DUT" "$VPDND" --no-bus -c "$1" >"$T/lns.log" 2>&1 &
+	LNS_PID=$!
+	PIDS+=("$LNS_PID")
+	local i
+	for i in $(seq 50); do
+		grep -q "started as" "$T/lns.log" && return 0
+		sleep 0.1
+	done
+	echo "bench: LNS did not start:" >&2
+	cat "$T/lns.log" >&2
+	return 1
+}
+stop_pid() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	# the ip module's shared TUN outlives the node: remove it with its routes
+	nsx ip link del vpdn0 2>/dev/null
+	return 0
+}
+gen() { # loadgen args...
+	nsx taskset -c "$CPU_GEN" "$LOADGEN" "$@"
+}
+
+echo "== system benchmarks: $(nproc) cores, $(uname -r), namespace $NS"
+
+# --- 1. data plane: ours, then the bare forwarder ------------------------
+lns_ppp_conf "$T/lns.conf"
+for r in $(seq "$RUNS"); do
+	start_lns "$T/lns.conf" || exit 1
+	gen --peer 127.0.0.2:1701 --ppp --phase 1 --blast "$BLAST" --size 64 --size 1400 \
+		--timeout 60 >"$T/dp.out" 2>>"$T/gen.err"
+	awk -v r="$r" '/^blast_size/{s=$2} /^blast_back_pps/{print "dataplane_pps", s, r, $2} /^blast_back_bps/{print "dataplane_bps", s, r, $2}' "$T/dp.out" >>"$RAW"
+	stop_pid "$LNS_PID"
+done
+for r in $(seq "$RUNS"); do
+	"${NSE[@]}" taskset -c "$CPU_DUT" "$UDPTUN" bfwd0 127.0.0.3:9000 $(awk -v b="$BLAST" 'BEGIN{print 2*(b+0.5)+3}') \
+		>"$T/fwd.out" 2>&1 &
+	FP=$!
+	PIDS+=("$FP")
+	for i in $(seq 50); do grep -qs ready "$T/fwd.out" && break; sleep 0.1; done
+	nsx ip link set bfwd0 up
+	nsx ip route replace 17.0.0.1/32 dev bfwd0
+	gen --peer 127.0.0.3:9000 --raw --blast "$BLAST" --size 64 --size 1400 >"$T/fw.out" 2>>"$T/gen.err"
+	awk -v r="$r" '/^blast_size/{s=$2} /^blast_back_pps/{print "forwarder_pps", s, r, $2} /^blast_back_bps/{print "forwarder_bps", s, r, $2}' "$T/fw.out" >>"$RAW"
+	stop_pid "$FP"
+done
+echo "data plane done"
+
+# --- 2. L2TP-only set-up rate: our LNS and xl2tpd's ----------------------
+lns_l2tp_conf "$T/lns2.conf"
+for r in $(seq "$RUNS"); do
+	start_lns "$T/lns2.conf" || exit 1
+	gen --peer 127.0.0.2:1701 --tunnels 4 --phase "$L2N" --timeout 60 >"$T/l2.out" 2>>"$T/gen.err"
+	awk -v r="$r" '/^phase 0 sessions/{print "l2tp_only_sps", r, $10}' "$T/l2.out" >>"$RAW"
+	stop_pid "$LNS_PID"
+done
+if command -v xl2tpd >/dev/null; then
+	cat >"$T/xl2tpd.conf" <<EOF
+[global]
+listen-addr = 127.0.0.3
+port = 1701
+auth file = $T/xl2tpd.secrets
+access control = no
+max retries = 5
+
+[lns default]
+ip range = 10.99.0.2-10.99.255.250
+local ip = 10.99.0.1
+require authentication = no
+hostname = XLNS
+challenge = yes
+length bit = yes
+pppoptfile = $T/xl2tpd.options
+EOF
+	echo "* * benchtunnel" >"$T/xl2tpd.secrets"
+	chmod 600 "$T/xl2tpd.secrets"
+	echo "noauth" >"$T/xl2tpd.options"
+	for r in $(seq "$RUNS"); do
+		"${NSE[@]}" taskset -c "$CPU_DUT" xl2tpd -D -c "$T/xl2tpd.conf" -s "$T/xl2tpd.secrets" \
+			-p "$T/xl2tpd.pid" -C "$T/xl2tpd.control" >"$T/xl2tpd.log" 2>&1 &
+		XP=$!
+		PIDS+=("$XP")
+		for i in $(seq 50); do grep -q "Listening on IP" "$T/xl2tpd.log" && break; sleep 0.1; done
+		gen --peer 127.0.0.3:1701 --tunnels 4 --phase "$XL2N" --timeout 120 --ignore-cdn \
+			>"$T/xl.out" 2>>"$T/gen.err"
+		awk -v r="$r" '/^phase 0 sessions/{print "xl2tpd_l2tp_only_sps", r, $10}' "$T/xl.out" >>"$RAW"
+		pkill -P "$XP" 2>/dev/null # its pppd children, if any
+		stop_pid "$XP"
+	done
+fi
+echo "L2TP-only set-up done"
+
+# --- 3. PPP set-up rate at the LNS (1k), growth, sessions held ------------
+for r in $(seq "$RUNS"); do
+	start_lns "$T/lns.conf" || exit 1
+	gen --peer 127.0.0.2:1701 --ppp --phase "$N1K" --timeout 60 >"$T/s1.out" 2>>"$T/gen.err"
+	awk -v r="$r" '/^phase 0 sessions/{print "lns_setup_sps_1k", r, $10}' "$T/s1.out" >>"$RAW"
+	stop_pid "$LNS_PID"
+done
+
+# One tunnel: 65 535 sessions in steps (the chart), rate at 0..1k and at
+# 59k..60k (growth), held for HOLD seconds.
+steps=()
+if $SMOKE; then
+	steps=(--phase 50 --phase 150)
+else
+	steps=(--phase 1000 --phase 9000 --phase 10000 --phase 10000 --phase 10000 --phase 10000
+		--phase 9000 --phase 1000 --phase 5535)
+fi
+start_lns "$T/lns.conf" || exit 1
+gen --peer 127.0.0.2:1701 --ppp --tunnels 1 "${steps[@]}" --watch "$LNS_PID" --hold "$HOLD" \
+	--timeout 300 >"$T/big1.out" 2>>"$T/gen.err"
+sed 's/^/one_tunnel /' "$T/big1.out" >>"$RAW"
+stop_pid "$LNS_PID"
+
+start_lns "$T/lns.conf" || exit 1
+gen --peer 127.0.0.2:1701 --ppp --tunnels "$NTUNBIG" --phase "$NBIG" --watch "$LNS_PID" --hold "$HOLD" \
+	--timeout 300 >"$T/big2.out" 2>>"$T/gen.err"
+sed 's/^/one_lns /' "$T/big2.out" >>"$RAW"
+stop_pid "$LNS_PID"
+echo "sessions held done"
+
+if [ -s "$T/gen.err" ]; then
+	echo "bench: generator messages:" >&2
+	sort "$T/gen.err" | uniq -c | head -20 >&2
+fi
+exit 0

@@ -1,0 +1,745 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loadgen: the benchmark's L2TP load generator, a LAC emulator.
+ *
+ * It opens T tunnels to an LNS (ours or xl2tpd) and sets up sessions
+ * (ICRQ/ICRP/ICCN) spread over them, using the project's L2TP codec
+ * (libl2tp_codec) for every control message. Two set-up modes:
+ *
+ *   --l2tp-only  a session counts when ICRP arrived and ICCN went out
+ *                (the LAC's view of "established"); the LNS's ICCN is
+ *                acknowledged before the generator stops.
+ *   --ppp        the ICCN carries proxy LCP and proxy CHAP AVPs (as a real
+ *                LAC forwarding a dial-in user sends them), so the LNS does
+ *                proxy LCP acceptance, CHAP verification against its local
+ *                users and IPCP; the generator plays the user over the L2TP
+ *                data channel: a session counts when IPCP is done both ways
+ *                (the LNS acked our Configure-Request and we acked its).
+ *
+ * Phases (--phase N, repeatable) set up N more sessions each and print the
+ * rate of each phase; between phases the RSS of the watched processes
+ * (--watch PID) is printed. --hold S keeps every session up for S seconds
+ * (answering LCP Echo-Requests and acknowledging HELLOs) and prints the CPU
+ * the watched processes used meanwhile. --blast SECONDS --size N (ppp mode)
+ * then sends IP packets of N octets from session 0 to its own address: the
+ * LNS writes them to its TUN, the kernel routes them back into the TUN, the
+ * LNS sends them back over L2TP; the generator counts what comes back.
+ * --raw-blast sends the same IP packets without L2TP/PPP to a bare
+ * forwarder (bench/udptun.c) instead.
+ *
+ * Output: "key value" lines on stdout, for bench/run.sh.
+ * Every loop is bounded by --timeout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+
+#define MAXT 64
+#define WIN 1024 /* our copies of unacked control messages per tunnel */
+
+enum { S_IDLE, S_WAIT_ICRP, S_WAIT_IPCP, S_UP };
+
+struct sess {
+	uint16_t peer_sid;
+	uint8_t state;
+	uint8_t ipcp_acked, ipcp_we_acked, lcp_id;
+	float t_ipcp; /* when our IPCP Configure-Request went out */
+};
+
+struct tun {
+	uint16_t peer_tid;
+	int up;
+	uint16_t ns, nr, peer_nr; /* next to send, next expected, acked by peer */
+	uint16_t rws;
+	int need_ack;
+	uint8_t (*copy)[512];
+	uint16_t copy_len[WIN];
+	double copy_t[WIN];
+	uint32_t next_sess; /* next session index of this tunnel to start */
+	uint32_t *pend;     /* sessions whose ICCN waits for window space */
+	uint32_t pend_head, pend_tail;
+};
+
+static int fd;
+static struct sockaddr_in peer;
+static const char *secret = "benchtunnel";
+static const char *user = "bench@cisco.com", *upass = "bench";
+static int ntun = 1, ppp_mode, inflight_max = 256;
+static struct tun tuns[MAXT];
+static struct sess *sess;      /* [ntun][per] */
+static uint32_t per;           /* sessions per tunnel (capacity) */
+static uint32_t started, done, target, inflight;
+static uint64_t echo_replies, hellos, cdns;
+static int ignore_cdn;
+static double t_base;
+static void ipcp_confreq(int ti, uint32_t k);
+static int watch_pids[8], nwatch;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *m)
+{
+	fprintf(stderr, "loadgen: %s: %s\n", m, strerror(errno));
+	exit(1);
+}
+
+static uint32_t client_addr(uint32_t g) /* 17.x.y.z, never .0 or .255 */
+{
+	return (17u << 24) | ((g / 250) << 8 & 0xffff00) | (g % 250 + 1);
+}
+
+static void tx(const void *b, size_t len)
+{
+	if (sendto(fd, b, len, 0, (struct sockaddr *)&peer, sizeof(peer)) < 0 &&
+	    errno != EAGAIN && errno != ENOBUFS)
+		die("sendto");
+}
+
+static int win_open(struct tun *t)
+{
+	return (uint16_t)(t->ns - t->peer_nr) < t->rws && (uint16_t)(t->ns - t->peer_nr) < WIN;
+}
+
+/* Send a control message on tunnel ti (0-based; our Tunnel ID is ti+1). */
+static void ctl_send(int ti, uint16_t sid, struct l2tp_msg *m)
+{
+	struct tun *t = &tuns[ti];
+	struct l2tp_encode_ctx ec = { 0 };
+	unsigned slot = t->ns % WIN;
+	int n = l2tp_control_encode(t->copy[slot], 512,
+				    t->peer_tid, sid, t->ns, t->nr, m, &ec);
+	if (n < 0) {
+		fprintf(stderr, "loadgen: encode %s: %d\n", l2tp_msg_type_name(m->message_type), n);
+		exit(1);
+	}
+	t->copy_len[slot] = n;
+	t->copy_t[slot] = now();
+	t->ns++;
+	t->need_ack = 0;
+	tx(t->copy[slot], n);
+}
+
+static void zlb(int ti)
+{
+	uint8_t b[12];
+	struct tun *t = &tuns[ti];
+	l2tp_control_encode(b, sizeof(b), t->peer_tid, 0, t->ns, t->nr, NULL, NULL);
+	t->need_ack = 0;
+	tx(b, 12);
+}
+
+/* PPP runs over the unreliable data channel: repeat our IPCP
+ * Configure-Request after a second without an answer (RFC 1661 restart). */
+static void ipcp_retransmit(double tnow)
+{
+	static double last;
+	if (!ppp_mode || tnow - last < 0.5)
+		return;
+	last = tnow;
+	for (int ti = 0; ti < ntun; ti++)
+		for (uint32_t k = 0; k < tuns[ti].next_sess; k++) {
+			struct sess *s = &sess[ti * per + k];
+			if (s->state == S_WAIT_IPCP && !s->ipcp_acked &&
+			    tnow - t_base - s->t_ipcp > 1.0)
+				ipcp_confreq(ti, k);
+		}
+}
+
+static void retransmit(double tnow)
+{
+	ipcp_retransmit(tnow);
+	for (int i = 0; i < ntun; i++) {
+		struct tun *t = &tuns[i];
+		for (uint16_t s = t->peer_nr; s != t->ns; s++) {
+			unsigned slot = s % WIN;
+			if (tnow - t->copy_t[slot] > 1.0) {
+				l2tp_control_header_set_nr(t->copy[slot], t->nr);
+				t->copy_t[slot] = tnow;
+				tx(t->copy[slot], t->copy_len[slot]);
+			}
+		}
+	}
+}
+
+static void sccrq(int ti)
+{
+	struct l2tp_msg m;
+	static uint8_t chal[16] = "benchchallenge!";
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "BENCHLAC");
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = L2TP_FRAMING_SYNC | L2TP_FRAMING_ASYNC;
+	l2tp_msg_set(&m, L2TP_AVP_BEARER_CAPS);
+	m.bearer_caps = L2TP_BEARER_DIGITAL;
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = ti + 1;
+	l2tp_msg_set(&m, L2TP_AVP_RECEIVE_WINDOW_SIZE);
+	m.receive_window_size = 1024;
+	l2tp_msg_set_bytes(&m, L2TP_AVP_CHALLENGE, chal, 16);
+	tuns[ti].rws = 4;
+	ctl_send(ti, 0, &m);
+}
+
+static void icrq(int ti, uint32_t k)
+{
+	struct l2tp_msg m;
+	l2tp_msg_init(&m, L2TP_MSG_ICRQ);
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m.assigned_session_id = k + 1;
+	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m.call_serial_number = ti * per + k + 1;
+	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+	m.bearer_type = L2TP_BEARER_DIGITAL;
+	l2tp_msg_set_str(&m, L2TP_AVP_CALLING_NUMBER, "6122");
+	l2tp_msg_set_str(&m, L2TP_AVP_CALLED_NUMBER, "8211");
+	sess[ti * per + k].state = S_WAIT_ICRP;
+	ctl_send(ti, 0, &m);
+}
+
+static void data_send(int ti, uint32_t k, uint16_t proto, const uint8_t *p, size_t len)
+{
+	uint8_t b[1600];
+	struct sess *s = &sess[ti * per + k];
+	int h = l2tp_data_header_encode(b, sizeof(b), 0, tuns[ti].peer_tid, s->peer_sid, 0, len + 4);
+	b[h] = 0xff; b[h + 1] = 0x03; b[h + 2] = proto >> 8; b[h + 3] = proto & 0xff;
+	memcpy(b + h + 4, p, len);
+	tx(b, h + 4 + len);
+}
+
+static void ipcp_confreq(int ti, uint32_t k)
+{
+	sess[ti * per + k].t_ipcp = now() - t_base;
+	uint32_t a = htonl(client_addr(ti * per + k));
+	uint8_t p[10] = { 1, 1, 0, 10, 3, 6 };
+	memcpy(p + 6, &a, 4);
+	data_send(ti, k, 0x8021, p, 10);
+}
+
+static void iccn(int ti, uint32_t k)
+{
+	struct l2tp_msg m;
+	struct sess *s = &sess[ti * per + k];
+	/* proxy LCP: what the LAC sent (auth CHAP MD5, magic) and received
+	 * (the user's magic); proxy CHAP: id, challenge, the user's response */
+	static const uint8_t lsent[] = { 3, 5, 0xc2, 0x23, 5, 5, 6, 0x11, 0x22, 0x33, 0x44 };
+	static const uint8_t lrcvd[] = { 5, 6, 0x55, 0x66, 0x77, 0x88 };
+	static const uint8_t chal[16] = "0123456789abcdef";
+	uint8_t resp[16];
+	gsize rl = 16;
+	uint8_t id = 7;
+	l2tp_msg_init(&m, L2TP_MSG_ICCN);
+	l2tp_msg_set(&m, L2TP_AVP_TX_CONNECT_SPEED);
+	m.tx_connect_speed = 64000;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_TYPE);
+	m.framing_type = L2TP_FRAMING_SYNC;
+	if (ppp_mode) {
+		GChecksum *c = g_checksum_new(G_CHECKSUM_MD5);
+		g_checksum_update(c, &id, 1);
+		g_checksum_update(c, (const guchar *)upass, strlen(upass));
+		g_checksum_update(c, chal, 16);
+		g_checksum_get_digest(c, resp, &rl);
+		g_checksum_free(c);
+		l2tp_msg_set_bytes(&m, L2TP_AVP_INITIAL_RCVD_LCP_CONFREQ, lrcvd, sizeof(lrcvd));
+		l2tp_msg_set_bytes(&m, L2TP_AVP_LAST_SENT_LCP_CONFREQ, lsent, sizeof(lsent));
+		l2tp_msg_set_bytes(&m, L2TP_AVP_LAST_RCVD_LCP_CONFREQ, lrcvd, sizeof(lrcvd));
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_TYPE);
+		m.proxy_authen_type = L2TP_PROXY_AUTH_CHAP;
+		l2tp_msg_set_str(&m, L2TP_AVP_PROXY_AUTHEN_NAME, user);
+		l2tp_msg_set_bytes(&m, L2TP_AVP_PROXY_AUTHEN_CHALLENGE, chal, 16);
+		l2tp_msg_set(&m, L2TP_AVP_PROXY_AUTHEN_ID);
+		m.proxy_authen_id = id;
+		l2tp_msg_set_bytes(&m, L2TP_AVP_PROXY_AUTHEN_RESPONSE, resp, 16);
+	}
+	ctl_send(ti, s->peer_sid, &m);
+	if (ppp_mode) {
+		s->state = S_WAIT_IPCP;
+		ipcp_confreq(ti, k);
+	} else {
+		s->state = S_UP;
+		done++;
+		inflight--;
+	}
+}
+
+static void on_ppp(int ti, uint32_t k, const uint8_t *f, size_t len)
+{
+	struct sess *s = &sess[ti * per + k];
+	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) { f += 2; len -= 2; }
+	if (len < 2)
+		return;
+	uint16_t proto = f[0] << 8 | f[1];
+	const uint8_t *p = f + 2;
+	size_t pl = len - 2;
+	if (pl < 4)
+		return;
+	if (proto == 0xc021 && p[0] == 9) { /* Echo-Request -> Reply, magic 0x55667788 */
+		uint8_t r[1500];
+		if (pl > sizeof(r)) return;
+		memcpy(r, p, pl);
+		r[0] = 10;
+		if (pl >= 8) { r[4] = 0x55; r[5] = 0x66; r[6] = 0x77; r[7] = 0x88; }
+		data_send(ti, k, 0xc021, r, pl);
+		echo_replies++;
+		return;
+	}
+	if (proto != 0x8021 || s->state != S_WAIT_IPCP)
+		return;
+	if (p[0] == 1) { /* their Configure-Request: ack it as is */
+		uint8_t r[256];
+		size_t n = pl < sizeof(r) ? pl : sizeof(r);
+		memcpy(r, p, n);
+		r[0] = 2;
+		data_send(ti, k, 0x8021, r, n);
+		s->ipcp_we_acked = 1;
+	} else if (p[0] == 2) {
+		s->ipcp_acked = 1;
+	} else if (p[0] == 3 || p[0] == 4) {
+		fprintf(stderr, "loadgen: IPCP %s from the LNS\n", p[0] == 3 ? "Nak" : "Reject");
+		exit(1);
+	}
+	if (s->ipcp_acked && s->ipcp_we_acked) {
+		s->state = S_UP;
+		done++;
+		inflight--;
+	}
+}
+
+static void on_ctl(int ti, struct l2tp_header *h, struct l2tp_msg *m, struct l2tp_decode_ctx *dc)
+{
+	struct tun *t = &tuns[ti];
+	if ((int16_t)(h->nr - t->peer_nr) > 0 && (int16_t)(t->ns - h->nr) >= 0)
+		t->peer_nr = h->nr;
+	if (l2tp_header_is_zlb(h))
+		return;
+	if (h->ns != t->nr) { /* duplicate (or a gap): ack again */
+		t->need_ack = 1;
+		return;
+	}
+	t->nr++;
+	t->need_ack = 1;
+	switch (m->message_type) {
+	case L2TP_MSG_SCCRP: {
+		struct l2tp_msg c;
+		t->peer_tid = m->assigned_tunnel_id;
+		if (l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE))
+			t->rws = m->receive_window_size;
+		l2tp_msg_init(&c, L2TP_MSG_SCCCN);
+		if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE)) {
+			l2tp_msg_set(&c, L2TP_AVP_CHALLENGE_RESPONSE);
+			l2tp_challenge_response(3, (const uint8_t *)secret, strlen(secret),
+						m->challenge.ptr, m->challenge.len, c.challenge_response);
+		}
+		ctl_send(ti, 0, &c);
+		t->up = 1;
+		break;
+	}
+	case L2TP_MSG_ICRP: {
+		uint32_t k = h->session_id - 1;
+		if (h->session_id == 0 || k >= per || sess[ti * per + k].state != S_WAIT_ICRP)
+			break;
+		sess[ti * per + k].peer_sid = m->assigned_session_id;
+		if (win_open(t) && t->pend_head == t->pend_tail)
+			iccn(ti, k);
+		else
+			t->pend[t->pend_tail++ % per] = k;
+		break;
+	}
+	case L2TP_MSG_HELLO:
+		hellos++;
+		break;
+	case L2TP_MSG_CDN:
+		cdns++;
+		if (ignore_cdn)
+			break;
+		fprintf(stderr, "loadgen: CDN for session %u (result %u error %u)\n",
+			h->session_id, m->result.result, m->result.error);
+		exit(1);
+	case L2TP_MSG_STOPCCN:
+		fprintf(stderr, "loadgen: StopCCN on tunnel %d (result %u)\n", ti + 1, m->result.result);
+		exit(1);
+	default:
+		break;
+	}
+	(void)dc;
+}
+
+static uint64_t rx_data;
+
+static void rx_all(void)
+{
+	static uint8_t bufs[64][2048];
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	static struct l2tp_decode_ctx dc;
+	static int inited;
+	if (!inited) {
+		l2tp_decode_ctx_init(&dc, secret, strlen(secret));
+		inited = 1;
+	}
+	for (;;) {
+		for (int i = 0; i < 64; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = sizeof(bufs[i]);
+			memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		int n = recvmmsg(fd, mm, 64, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			struct l2tp_header h;
+			struct l2tp_msg m;
+			if (l2tp_datagram_decode(bufs[i], mm[i].msg_len, &h, &m, &dc) < 0)
+				continue;
+			int ti = h.tunnel_id - 1;
+			if (ti < 0 || ti >= ntun)
+				continue;
+			if (l2tp_header_is_control(&h)) {
+				on_ctl(ti, &h, &m, &dc);
+			} else {
+				rx_data++;
+				uint32_t k = h.session_id - 1;
+				if (h.session_id && k < per)
+					on_ppp(ti, k, bufs[i] + h.hdr_len, h.payload_len);
+			}
+		}
+	}
+}
+
+static void flush_acks(void)
+{
+	for (int i = 0; i < ntun; i++) {
+		struct tun *t = &tuns[i];
+		while (t->pend_head != t->pend_tail && win_open(t))
+			iccn(i, t->pend[t->pend_head++ % per]);
+	}
+	for (int i = 0; i < ntun; i++)
+		if (tuns[i].need_ack)
+			zlb(i);
+}
+
+/* Start sessions while the in-flight budget and the tunnels' windows allow. */
+static void start_more(void)
+{
+	int progress = 1;
+	while (started < target && inflight < (uint32_t)inflight_max && progress) {
+		progress = 0;
+		for (int i = 0; i < ntun && started < target && inflight < (uint32_t)inflight_max; i++) {
+			struct tun *t = &tuns[i];
+			if (!t->up || t->next_sess >= per || !win_open(t))
+				continue;
+			/* keep room in the window for the ICCNs of this tunnel */
+			if ((uint16_t)(t->ns - t->peer_nr) >= (t->rws + 1) / 2 && t->rws > 1)
+				continue;
+			icrq(i, t->next_sess++);
+			started++;
+			inflight++;
+			progress = 1;
+		}
+	}
+}
+
+static void poll_once(int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	poll(&p, 1, ms);
+	rx_all();
+	flush_acks();
+}
+
+static long rss_kib(int pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static double cpu_s(int pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	unsigned long ut = 0, st = 0;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
+static void print_rss(const char *tag)
+{
+	for (int i = 0; i < nwatch; i++)
+		printf("rss_kib %s %d %ld\n", tag, i, rss_kib(watch_pids[i]));
+	fflush(stdout);
+}
+
+/* IP/UDP packet of size octets from a to b (header checksum filled). */
+static size_t ip_packet(uint8_t *p, size_t size, uint32_t a, uint32_t b)
+{
+	memset(p, 0, size);
+	p[0] = 0x45; p[2] = size >> 8; p[3] = size; p[8] = 64; p[9] = 17;
+	uint32_t na = htonl(a), nb = htonl(b);
+	memcpy(p + 12, &na, 4);
+	memcpy(p + 16, &nb, 4);
+	uint32_t sum = 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	p[10] = sum >> 8; p[11] = sum;
+	p[20] = 0x30; p[21] = 0x39; p[22] = 0x00; p[23] = 0x09; /* 12345 -> 9 */
+	p[24] = (size - 20) >> 8; p[25] = size - 20;
+	return size;
+}
+
+/* Send as fast as possible for secs seconds; count what comes back. */
+static void blast(double secs, size_t size, int raw)
+{
+	static uint8_t pkt[1600];
+	static uint8_t rbuf[64][2048];
+	struct mmsghdr mm[64], rm[64];
+	struct iovec iov[64], riov[64];
+	size_t off = 0, len;
+	uint32_t a = client_addr(0);
+	if (!raw) {
+		int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[0].peer_tid,
+						sess[0].peer_sid, 0, size + 4);
+		pkt[h] = 0xff; pkt[h + 1] = 0x03; pkt[h + 2] = 0x00; pkt[h + 3] = 0x21;
+		off = h + 4;
+	}
+	len = off + ip_packet(pkt + off, size, a, a);
+	for (int i = 0; i < 64; i++) {
+		iov[i].iov_base = pkt;
+		iov[i].iov_len = len;
+		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_name = &peer;
+		mm[i].msg_hdr.msg_namelen = sizeof(peer);
+		riov[i].iov_base = rbuf[i];
+		riov[i].iov_len = sizeof(rbuf[i]);
+	}
+	uint64_t sent = 0, back = 0, back_warm = 0;
+	double t0 = now(), tw = t0 + 0.5, tend = tw + secs, t;
+	int warm = 1;
+	while ((t = now()) < tend) {
+		if (warm && t >= tw) {
+			warm = 0;
+			back_warm = back;
+			sent = 0;
+		}
+		int n = sendmmsg(fd, mm, 16, MSG_DONTWAIT);
+		if (n > 0)
+			sent += n;
+		for (;;) {
+			for (int i = 0; i < 64; i++) {
+				memset(&rm[i].msg_hdr, 0, sizeof(rm[i].msg_hdr));
+				rm[i].msg_hdr.msg_iov = &riov[i];
+				rm[i].msg_hdr.msg_iovlen = 1;
+			}
+			int r = recvmmsg(fd, rm, 64, MSG_DONTWAIT, NULL);
+			if (r <= 0)
+				break;
+			for (int i = 0; i < r; i++)
+				if (rm[i].msg_len >= len - off && (raw || !(rbuf[i][0] & 0x80)))
+					back++;
+		}
+	}
+	printf("blast_size %zu\nblast_sent_pps %.0f\nblast_back_pps %.0f\nblast_back_bps %.0f\n",
+	       size, sent / secs, (back - back_warm) / secs, (back - back_warm) * size * 8.0 / secs);
+	fflush(stdout);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
+		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
+		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
+		"               [--ignore-cdn]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t phases[16];
+	int nphase = 0, raw = 0;
+	double hold = 0, timeout = 300, blast_s = 0;
+	size_t sizes[8];
+	int nsizes = 0;
+	char *peerstr = NULL;
+	per = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--ppp")) { ppp_mode = 1; continue; }
+		if (!strcmp(a, "--raw")) { raw = 1; continue; }
+		if (!strcmp(a, "--ignore-cdn")) { ignore_cdn = 1; continue; }
+		if (!v) usage();
+		i++;
+		if (!strcmp(a, "--peer")) peerstr = (char *)v;
+		else if (!strcmp(a, "--tunnels")) ntun = atoi(v);
+		else if (!strcmp(a, "--per-tunnel")) per = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--phase") && nphase < 16) phases[nphase++] = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--inflight")) inflight_max = atoi(v);
+		else if (!strcmp(a, "--watch") && nwatch < 8) watch_pids[nwatch++] = atoi(v);
+		else if (!strcmp(a, "--hold")) hold = atof(v);
+		else if (!strcmp(a, "--blast")) blast_s = atof(v);
+		else if (!strcmp(a, "--size") && nsizes < 8) sizes[nsizes++] = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--timeout")) timeout = atof(v);
+		else if (!strcmp(a, "--secret")) secret = v;
+		else usage();
+	}
+	if (!peerstr || ntun < 1 || ntun > MAXT)
+		usage();
+	char host[64];
+	int port = 1701;
+	if (sscanf(peerstr, "%63[^:]:%d", host, &port) < 1)
+		usage();
+	peer.sin_family = AF_INET;
+	peer.sin_port = htons(port);
+	if (inet_pton(AF_INET, host, &peer.sin_addr) != 1)
+		usage();
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	int big = 8 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+	if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0)
+		die("connect");
+
+	t_base = now();
+	double deadline = now() + timeout;
+	if (raw) {
+		for (int i = 0; i < nsizes; i++)
+			blast(blast_s, sizes[i], 1);
+		return 0;
+	}
+	uint32_t total = 0;
+	for (int i = 0; i < nphase; i++)
+		total += phases[i];
+	if (!per)
+		per = (total + ntun - 1) / ntun;
+	if (per == 0)
+		per = 1;
+	if (per > 65535 || (uint64_t)per * ntun < total) {
+		fprintf(stderr, "loadgen: too many sessions for %d tunnels\n", ntun);
+		return 2;
+	}
+	sess = calloc((size_t)ntun * per, sizeof(*sess));
+	for (int i = 0; i < ntun; i++)
+		tuns[i].copy = calloc(WIN, 512);
+	for (int i = 0; i < ntun; i++)
+		tuns[i].pend = calloc(per, sizeof(uint32_t));
+	print_rss("none");
+
+	/* tunnels */
+	double t0 = now();
+	for (int i = 0; i < ntun; i++)
+		sccrq(i);
+	for (;;) {
+		int up = 0;
+		for (int i = 0; i < ntun; i++)
+			up += tuns[i].up;
+		if (up == ntun)
+			break;
+		if (now() > deadline) {
+			fprintf(stderr, "loadgen: tunnels not up in time (%d/%d)\n", up, ntun);
+			return 1;
+		}
+		poll_once(50);
+		retransmit(now());
+	}
+	printf("tunnels_up %d %.4f\n", ntun, now() - t0);
+	fflush(stdout);
+
+	for (int ph = 0; ph < nphase; ph++) {
+		target += phases[ph];
+		uint32_t done0 = done;
+		double ts = now();
+		while (done < target) {
+			start_more();
+			poll_once(10);
+			double tn = now();
+			retransmit(tn);
+			static double lastdbg;
+			if (getenv("LOADGEN_DEBUG") && tn - lastdbg > 0.5) {
+				lastdbg = tn;
+				fprintf(stderr, "dbg started %u done %u inflight %u ns %u peer_nr %u nr %u pend %u rws %u\n",
+					started, done, inflight, tuns[0].ns, tuns[0].peer_nr, tuns[0].nr,
+					tuns[0].pend_tail - tuns[0].pend_head, tuns[0].rws);
+			}
+			if (tn > deadline) {
+				fprintf(stderr, "loadgen: timeout in phase %d (%u/%u up)\n", ph, done, target);
+				printf("phase %d timeout %u\n", ph, done);
+				return 1;
+			}
+		}
+		double dt = now() - ts;
+		/* let the LNS acknowledge the last ICCNs before measuring it */
+		double settle = now() + 0.5;
+		while (now() < settle)
+			poll_once(20);
+		printf("phase %d sessions %u total %u seconds %.4f rate %.1f\n", ph, done - done0,
+		       done, dt, (done - done0) / dt);
+		char tag[32];
+		snprintf(tag, sizeof(tag), "after%d", ph);
+		print_rss(tag);
+	}
+	if (hold > 0) {
+		double c0[8], h0 = now();
+		for (int i = 0; i < nwatch; i++)
+			c0[i] = cpu_s(watch_pids[i]);
+		uint64_t e0 = echo_replies, hl0 = hellos;
+		while (now() - h0 < hold) {
+			poll_once(100);
+			retransmit(now());
+		}
+		double ht = now() - h0;
+		for (int i = 0; i < nwatch; i++)
+			printf("hold_cpu %d %.4f\n", i, (cpu_s(watch_pids[i]) - c0[i]) / ht);
+		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
+		       (unsigned long)(echo_replies - e0), (unsigned long)(hellos - hl0));
+		print_rss("held");
+	}
+	if (cdns)
+		printf("cdn_received %lu\n", (unsigned long)cdns);
+	if (blast_s > 0 && ppp_mode && done > 0)
+		for (int i = 0; i < nsizes; i++)
+			blast(blast_s, sizes[i], 0);
+	return 0;
+}
