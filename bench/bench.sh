@@ -19,6 +19,7 @@ VPDND=$BUILD/core/vpdnd
 LOADGEN=$BUILD/bench/loadgen
 UDPTUN=$BUILD/bench/udptun
 RAW=$OUTDIR/system.txt
+[ "${2:-}" = "--smoke" ] && RAW=$OUTDIR/system-smoke.txt
 T=$(mktemp -d /tmp/vpdnd-bench.XXXXXX)
 NS=vpdnbench-$$
 PIDS=()
@@ -142,6 +143,7 @@ for r in $(seq "$RUNS"); do
 	stop_pid "$LNS_PID"
 done
 for r in $(seq "$RUNS"); do
+	rm -f "$T/fwd.out" # else the last run's "ready" may be read
 	"${NSE[@]}" taskset -c "$CPU_DUT" "$UDPTUN" bfwd0 127.0.0.3:9000 $(awk -v b="$BLAST" 'BEGIN{print 2*(b+0.5)+3}') \
 		>"$T/fwd.out" 2>&1 &
 	FP=$!

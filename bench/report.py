@@ -13,9 +13,10 @@ import subprocess
 import sys
 
 src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-raw_path = os.path.join(src, "bench", "results", "system.txt")
-out_json = sys.argv[1] if len(sys.argv) > 1 else os.path.join(src, "bench", "results.json")
-png = os.path.join(src, "bench", "results", "growth.png")
+smoke = len(sys.argv) > 1
+raw_path = os.path.join(src, "bench", "results", "system-smoke.txt" if smoke else "system.txt")
+out_json = sys.argv[1] if smoke else os.path.join(src, "bench", "results.json")
+png = os.path.join(src, "bench", "results", "growth-smoke.png" if smoke else "growth.png")
 
 runs = {}      # name -> [values]
 big = {"one_tunnel": {}, "one_lns": {}}
@@ -177,7 +178,7 @@ for name, v, tgt in rows:
 print("results: %s" % out_json)
 
 if steps and shutil.which("gnuplot"):
-    dat = os.path.join(src, "bench", "results", "growth.dat")
+    dat = png[:-4] + ".dat"
     with open(dat, "w") as f:
         for s, rt, m in steps:
             f.write("%d %.1f %.1f\n" % (s, rt, m))
