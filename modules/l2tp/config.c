@@ -82,6 +82,11 @@ static cfg_opt_t vpdn_opts[] = {
 static cfg_opt_t l2tp_opts[] = {
 	CFG_STR_LIST("listen", NULL, CFGF_NONE),
 	CFG_INT("port", L2TP_DEFAULT_PORT, CFGF_NONE),
+	/* Flood limits: tunnels we answered that are not established yet
+	 * (incl. refused ones held to re-send their StopCCN), and new SCCRQs
+	 * per second from one source address (0: no limit). */
+	CFG_INT("max-half-open", L2TP_DEFAULT_MAX_HALF_OPEN, CFGF_NONE),
+	CFG_INT("sccrq-rate", L2TP_DEFAULT_SCCRQ_RATE, CFGF_NONE),
 	CFG_END()
 };
 
@@ -336,6 +341,16 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 	c->port = l2 ? cfg_getint(l2, "port") : L2TP_DEFAULT_PORT;
 	if (c->port == 0 || c->port > 65535) {
 		*error = g_strdup("l2tp: port must be 1..65535");
+		goto fail;
+	}
+	c->max_half_open = l2 ? cfg_getint(l2, "max-half-open") : L2TP_DEFAULT_MAX_HALF_OPEN;
+	c->sccrq_rate = l2 ? cfg_getint(l2, "sccrq-rate") : L2TP_DEFAULT_SCCRQ_RATE;
+	if (l2 && (cfg_getint(l2, "max-half-open") < 1 || cfg_getint(l2, "max-half-open") > 65535)) {
+		*error = g_strdup("l2tp: max-half-open must be 1..65535");
+		goto fail;
+	}
+	if (l2 && (cfg_getint(l2, "sccrq-rate") < 0 || cfg_getint(l2, "sccrq-rate") > 100000)) {
+		*error = g_strdup("l2tp: sccrq-rate must be 0..100000");
 		goto fail;
 	}
 	c->listen = strv_from_list(l2, "listen");

@@ -60,6 +60,16 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		if (!*slots[i])
 			*slots[i] = &l2tp->cnt_store[i];
 	}
+	l2tp->sccrq_rate_limited = vpdn_core_counter(core, "l2tp_sccrq_rate_limited_total",
+		"L2TP SCCRQs dropped by the per-source rate limit (sccrq-rate)");
+	if (!l2tp->sccrq_rate_limited)
+		l2tp->sccrq_rate_limited = &l2tp->flood_store[0];
+	l2tp->sccrq_half_open_full = vpdn_core_counter(core, "l2tp_sccrq_half_open_full_total",
+		"L2TP SCCRQs dropped because max-half-open tunnels were pending");
+	if (!l2tp->sccrq_half_open_full)
+		l2tp->sccrq_half_open_full = &l2tp->flood_store[1];
+	l2tp->sccrq_buckets = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+						    (GDestroyNotify)g_bytes_unref, g_free);
 	/* Registered up front so that a scrape shows them at 0. */
 	for (int st = L2TP_TUNNEL_IDLE; st <= L2TP_TUNNEL_CLOSING; st++)
 		l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 0);
@@ -110,6 +120,8 @@ void l2tp_free(struct l2tp *l2tp)
 	if (l2tp->capture)
 		l2tp_capture_stop(l2tp, NULL);
 	l2tp_config_free(l2tp->cfg);
+	if (l2tp->sccrq_buckets)
+		g_hash_table_destroy(l2tp->sccrq_buckets);
 	if (l2tp->retired)
 		g_ptr_array_free(l2tp->retired, TRUE);
 	g_free(l2tp);
@@ -268,6 +280,98 @@ bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr
 }
 
 /* ------------------------------------------------------------------ */
+/* Flood limits                                                       */
+
+struct l2tp_bucket {
+	uint64_t last_ms;
+	double tokens;
+};
+
+#define L2TP_MAX_BUCKETS 4096
+
+static void flood_log(struct l2tp *l2tp, const struct sockaddr_storage *peer, const char *why)
+{
+	uint64_t now = vpdn_timers_now(l2tp->tm);
+	char text[64];
+
+	/* One line a second at most: a flood must not flood the log. */
+	if (l2tp->flood_logged_ms && now - l2tp->flood_logged_ms < 1000)
+		return;
+	l2tp->flood_logged_ms = now;
+	l2tp_addr_text(peer, text, sizeof(text));
+	vpdn_warn(l2tp->log, "L2TP: SCCRQ from %s port %u dropped: %s (%" G_GUINT64_FORMAT
+		  " rate-limited, %" G_GUINT64_FORMAT " half-open refusals so far)",
+		  text, l2tp_addr_port(peer), why, *l2tp->sccrq_rate_limited,
+		  *l2tp->sccrq_half_open_full);
+}
+
+static bool rate_ok(struct l2tp *l2tp, const struct sockaddr_storage *peer)
+{
+	unsigned rate = l2tp->cfg->sccrq_rate;
+	uint64_t now = vpdn_timers_now(l2tp->tm);
+	struct l2tp_bucket *b;
+	GBytes *key;
+
+	if (!rate)
+		return true;
+	if (peer->ss_family == AF_INET6)
+		key = g_bytes_new(&((const struct sockaddr_in6 *)peer)->sin6_addr, 16);
+	else
+		key = g_bytes_new(&((const struct sockaddr_in *)peer)->sin_addr, 4);
+	b = g_hash_table_lookup(l2tp->sccrq_buckets, key);
+	if (!b) {
+		/* Bounded memory: many sources at once start afresh. */
+		if (g_hash_table_size(l2tp->sccrq_buckets) >= L2TP_MAX_BUCKETS)
+			g_hash_table_remove_all(l2tp->sccrq_buckets);
+		b = g_new0(struct l2tp_bucket, 1);
+		b->tokens = rate;
+		b->last_ms = now;
+		g_hash_table_insert(l2tp->sccrq_buckets, key, b);
+	} else {
+		g_bytes_unref(key);
+		b->tokens += (double)(now - b->last_ms) * rate / 1000.0;
+		if (b->tokens > rate)
+			b->tokens = rate;
+		b->last_ms = now;
+	}
+	if (b->tokens < 1.0)
+		return false;
+	b->tokens -= 1.0;
+	return true;
+}
+
+static unsigned half_open(struct l2tp *l2tp)
+{
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, l2tp->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_tunnel *t = v;
+
+		if (!t->initiator && t->state != L2TP_TUNNEL_ESTABLISHED && !t->up_published)
+			n++;
+	}
+	return n;
+}
+
+bool l2tp_sccrq_admit(struct l2tp *l2tp, const struct sockaddr_storage *peer)
+{
+	if (!rate_ok(l2tp, peer)) {
+		(*l2tp->sccrq_rate_limited)++;
+		flood_log(l2tp, peer, "rate limit (sccrq-rate) reached for this source");
+		return false;
+	}
+	if (half_open(l2tp) >= l2tp->cfg->max_half_open) {
+		(*l2tp->sccrq_half_open_full)++;
+		flood_log(l2tp, peer, "too many half-open tunnels (max-half-open)");
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Demultiplexer                                                      */
 
 /* An SCCRQ with Tunnel ID 0: a new tunnel, or a retransmission of one we
@@ -330,6 +434,8 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			return;
 		}
 	}
+	if (!l2tp_sccrq_admit(l2tp, peer))
+		return;
 	l2tp_tunnel_accept(l2tp, local, peer, h, &m, buf, len);
 }
 

@@ -34,6 +34,8 @@
 #define L2TP_MAX_MSG 4096
 #define L2TP_DEFAULT_PORT 1701
 #define L2TP_MAX_IDS 65535      /* tunnels per node, sessions per tunnel */
+#define L2TP_DEFAULT_MAX_HALF_OPEN 512
+#define L2TP_DEFAULT_SCCRQ_RATE 100   /* per second and source address */
 
 /* ------------------------------------------------------------------ */
 /* Config                                                             */
@@ -74,6 +76,8 @@ struct l2tp_config {
 	int search[2];          /* order; 0 = unused */
 	char **listen;          /* local addresses */
 	unsigned port;
+	unsigned max_half_open; /* answered tunnels not established yet */
+	unsigned sccrq_rate;    /* new SCCRQs per second per source; 0: any */
 	GPtrArray *groups;      /* struct l2tp_group* */
 };
 
@@ -131,7 +135,16 @@ struct l2tp {
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
 	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
+	/* Flood limits (l2tp { max-half-open, sccrq-rate }). */
+	GHashTable *sccrq_buckets;  /* source host -> struct l2tp_bucket* */
+	uint64_t *sccrq_rate_limited, *sccrq_half_open_full;
+	uint64_t flood_store[2];
+	uint64_t flood_logged_ms;   /* last refusal logged (one a second) */
 };
+
+/* Admission of a new SCCRQ from peer: the per-source rate limit and the
+ * cap on half-open tunnels. false: dropped (counted, logged). */
+bool l2tp_sccrq_admit(struct l2tp *l2tp, const struct sockaddr_storage *peer);
 
 /* Create the engine with a transport hook (sockets, or a test's). Takes
  * ownership of cfg. */

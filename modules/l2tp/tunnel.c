@@ -170,6 +170,13 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 		cc.rto_min_ms = g->rto_min_s * 1000;
 		cc.rto_max_ms = g->rto_max_s * 1000;
 		cc.hello_ms = g->hello_s * 1000;
+	} else {
+		/* No group: a peer we refuse (unknown host name). Its StopCCN
+		 * is sent twice, 1 s apart, and the tunnel forgotten after
+		 * 3 s rather than held for a full cycle: a flood of unknown
+		 * hosts must not keep the half-open slots (max-half-open). */
+		cc.retries = 1;
+		cc.rto_min_ms = cc.rto_max_ms = 1000;
 	}
 	l2tp_ctrl_init(&t->ctrl, l2tp->tm, &cc, &tunnel_ctrl_ops, t);
 	t->sessions = g_hash_table_new(NULL, NULL);
