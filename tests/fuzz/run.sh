@@ -21,7 +21,7 @@ if ! command -v clang >/dev/null 2>&1; then
 	exit 77
 fi
 
-glib=$(pkg-config --cflags --libs glib-2.0)
+glib=$(pkg-config --cflags --libs glib-2.0 libconfuse)
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$top/include"
 
 # name | include dirs | sources (relative to the top of the tree)
@@ -29,6 +29,7 @@ targets="
 l2tp_codec|modules/l2tp/codec|tests/fuzz/fuzz_l2tp_codec.c modules/l2tp/codec/auth.c modules/l2tp/codec/avp.c modules/l2tp/codec/header.c modules/l2tp/codec/msg.c modules/l2tp/codec/names.c
 hdlc|lib/hdlc|tests/fuzz/fuzz_hdlc.c lib/hdlc/hdlc.c
 ppp_auth|modules/ppp/auth modules/auth-local|tests/fuzz/fuzz_ppp_auth.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c modules/auth-local/users.c core/log.c
+config|core modules/l2tp modules/l2tp/codec|tests/fuzz/fuzz_config.c core/config.c core/log.c modules/l2tp/config.c
 "
 
 passed=0
