@@ -2,7 +2,8 @@
 /*
  * The node's D-Bus connection and its object /org/vpdnd/node
  * (org.vpdnd.Node1): version, hostname, loaded modules, uptime, debug
- * categories; Reload, SetDebug, Shutdown, GetMetrics. See dbus/org.vpdnd.Node1.xml.
+ * categories; Reload, SetDebug, Shutdown, GetMetrics, Monitor and the
+ * LogLine signal. See dbus/org.vpdnd.Node1.xml.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,6 +26,11 @@ struct node_bus {
 	sd_bus_slot *node_slot;
 	sd_bus_slot *manager_slot;
 	char name[256];
+	/* Monitor: the clients subscribed to LogLine; the log sink exists
+	 * only while there is one. */
+	sd_bus_track *monitors;
+	unsigned sink_id;
+	bool in_sink;
 };
 
 /* One entry per open core (a process normally has one). */
@@ -196,6 +202,100 @@ static int method_get_metrics(sd_bus_message *m, void *userdata, sd_bus_error *e
 	return r;
 }
 
+
+/* ---- Monitor: LogLine to the subscribed clients ---- */
+
+static void log_sink(enum vpdn_log_level level, int cat, const char *line, void *data)
+{
+	struct node_bus *nb = data;
+
+	if (nb->in_sink || !nb->monitors)
+		return;
+	nb->in_sink = true;
+	for (const char *dest = sd_bus_track_first(nb->monitors); dest;
+	     dest = sd_bus_track_next(nb->monitors)) {
+		sd_bus_message *sig = NULL;
+		int r = sd_bus_message_new_signal(nb->bus, &sig, VPDN_DBUS_NODE_PATH,
+						  VPDN_DBUS_NODE_IFACE, "LogLine");
+
+		if (r >= 0)
+			r = sd_bus_message_set_destination(sig, dest);
+		if (r >= 0)
+			r = sd_bus_message_append(sig, "sss", vpdn_log_level_name(level),
+						  cat >= 0 && cat < VPDN_DEBUG__COUNT ?
+							  vpdn_debug_name(cat) : "",
+						  line);
+		if (r >= 0)
+			sd_bus_send(nb->bus, sig, NULL);
+		sd_bus_message_unref(sig);
+	}
+	nb->in_sink = false;
+}
+
+static void monitors_update(struct node_bus *nb)
+{
+	struct vpdn_log *log = vpdn_core_log(nb->core);
+	unsigned n = nb->monitors ? sd_bus_track_count(nb->monitors) : 0;
+
+	if (n && !nb->sink_id)
+		nb->sink_id = vpdn_log_add_sink(log, log_sink, nb);
+	else if (!n && nb->sink_id) {
+		vpdn_log_remove_sink(log, nb->sink_id);
+		nb->sink_id = 0;
+	}
+}
+
+/* The last monitor went away (unsubscribed or left the bus). */
+static int monitors_empty(sd_bus_track *track, void *userdata)
+{
+	struct node_bus *nb = userdata;
+
+	/* sd-bus calls this again and again while the empty track lives
+	 * and the handler returns 0: drop it (Monitor makes a new one). */
+	nb->monitors = sd_bus_track_unref(nb->monitors);
+	monitors_update(nb);
+	return 1;
+}
+
+static int property_monitors(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply,
+			     void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+
+	return sd_bus_message_append(reply, "u",
+				     nb->monitors ? (uint32_t)sd_bus_track_count(nb->monitors) : 0);
+}
+
+static int method_monitor(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	int on, r;
+
+	r = sd_bus_message_read(m, "b", &on);
+	if (r < 0)
+		return r;
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	if (!nb->monitors) {
+		r = sd_bus_track_new(nb->bus, &nb->monitors, monitors_empty, nb);
+		if (r < 0)
+			return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
+						 "Cannot track monitors: %s", strerror(-r));
+	}
+	if (on) {
+		r = sd_bus_track_add_sender(nb->monitors, m);
+		if (r < 0)
+			return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
+						 "Cannot add the monitor: %s", strerror(-r));
+	} else {
+		sd_bus_track_remove_sender(nb->monitors, m);
+	}
+	monitors_update(nb);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
 static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct node_bus *nb = userdata;
@@ -225,6 +325,11 @@ static const sd_bus_vtable node_vtable[] = {
 	SD_BUS_METHOD("Shutdown", "", "", method_shutdown, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("GetMetrics", "", , "a(sst)", SD_BUS_PARAM(metrics),
 				 method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_PROPERTY("Monitors", "u", property_monitors, 0, 0),
+	SD_BUS_METHOD_WITH_NAMES("Monitor", "b", SD_BUS_PARAM(on), "", , method_monitor,
+				 SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_NAMES("LogLine", "sss",
+				 SD_BUS_PARAM(level) SD_BUS_PARAM(category) SD_BUS_PARAM(line), 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -273,6 +378,9 @@ static void node_bus_free(struct node_bus *nb)
 {
 	if (!nb)
 		return;
+	if (nb->sink_id)
+		vpdn_log_remove_sink(vpdn_core_log(nb->core), nb->sink_id);
+	nb->monitors = sd_bus_track_unref(nb->monitors);
 	vpdn_dbus_glib_detach(nb->source);
 	sd_bus_slot_unref(nb->node_slot);
 	sd_bus_slot_unref(nb->manager_slot);

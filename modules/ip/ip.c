@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vpdnd/dbus.h>
+
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
 #define IP_RBUF 65536
@@ -69,6 +71,19 @@ struct ip_iface {
 	unsigned qhead, qlen, qcap;
 	bool dialing;
 	struct vpdn_timer dial_timer;
+	/* for D-Bus (org.vpdnd.Interface1) */
+	sd_bus_slot *slot;
+	char *user, *profile, *link_name, *config;
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
+	int64_t up_since;          /* g_get_monotonic_time() when up */
+};
+
+/* A Loopback interface: only a D-Bus object (its address is on lo). */
+struct ip_loop {
+	struct ip_module *m;
+	char *name;
+	struct in_addr addr;
+	sd_bus_slot *slot;
 };
 
 struct ip_module {
@@ -93,6 +108,7 @@ struct ip_module {
 	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
 	GArray *loopbacks;         /* struct in_addr we added to lo */
+	GPtrArray *loop_objs;      /* struct ip_loop, for D-Bus */
 	int lo_index;
 
 	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed;
@@ -330,6 +346,208 @@ int ip_check(cfg_t *cfg)
 	return ret;
 }
 
+/* ---- D-Bus: /org/vpdnd/interface/<name>, org.vpdnd.Interface1 ---- */
+
+#define IP_BUS_IFACE "org.vpdnd.Interface1"
+#define IP_BUS_PREFIX VPDN_DBUS_ROOT "/interface"
+
+static cfg_t *find_interface(cfg_t *root, const char *name);
+static const char *opt_str(cfg_t *s, const char *name);
+
+static const char *iface_kind(const struct ip_iface *ifc)
+{
+	const char *r;
+
+	if (ifc->dialer)
+		return "dialer";
+	if (ifc->m->mode == IP_MODE_SHARED)
+		return "shared";
+	if (has_prefix_ci(ifc->name, "Vi", &r) || has_prefix_ci(ifc->name, "Virtual-Access", &r))
+		return "virtual-access";
+	return "serial";
+}
+
+static const char *iface_state(const struct ip_iface *ifc)
+{
+	if (ifc->net)
+		return "up";
+	return ifc->dialing ? "dialing" : "down";
+}
+
+static int append_addr(sd_bus_message *reply, struct in_addr a)
+{
+	char buf[INET_ADDRSTRLEN] = "";
+
+	if (a.s_addr)
+		inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	return sd_bus_message_append(reply, "s", buf);
+}
+
+static int iface_prop(sd_bus *bus, const char *path, const char *interface,
+		      const char *property, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *error)
+{
+	struct ip_iface *ifc = userdata;
+	struct ip_module *m = ifc->m;
+	const char *conf = ifc->config ? ifc->config : ifc->name;
+
+	if (!strcmp(property, "Name"))
+		return sd_bus_message_append(reply, "s", ifc->name);
+	if (!strcmp(property, "KernelName"))
+		return sd_bus_message_append(reply, "s", ifc->kname);
+	if (!strcmp(property, "Ifindex"))
+		return sd_bus_message_append(reply, "i", (int32_t)ifc->ifindex);
+	if (!strcmp(property, "Kind"))
+		return sd_bus_message_append(reply, "s", iface_kind(ifc));
+	if (!strcmp(property, "State"))
+		return sd_bus_message_append(reply, "s", iface_state(ifc));
+	if (!strcmp(property, "LocalAddress"))
+		return append_addr(reply, ifc->net ? ifc->local : (struct in_addr){ 0 });
+	if (!strcmp(property, "PeerAddress"))
+		return append_addr(reply, ifc->net ? ifc->peer : (struct in_addr){ 0 });
+	if (!strcmp(property, "User"))
+		return sd_bus_message_append(reply, "s", ifc->user ? ifc->user : "");
+	if (!strcmp(property, "Profile"))
+		return sd_bus_message_append(reply, "s", ifc->profile ? ifc->profile : "");
+	if (!strcmp(property, "Link"))
+		return sd_bus_message_append(reply, "s", ifc->link_name ? ifc->link_name : "");
+	if (!strcmp(property, "Config"))
+		return sd_bus_message_append(reply, "s", ifc->config ? ifc->config : "");
+	if (!strcmp(property, "Unnumbered")) {
+		const char *u = opt_str(find_interface(m->root, conf), "ip-unnumbered");
+		return sd_bus_message_append(reply, "s", u ? u : "");
+	}
+	if (!strcmp(property, "Mtu"))
+		return sd_bus_message_append(reply, "u", m->mtu);
+	if (!strcmp(property, "PacketsIn"))
+		return sd_bus_message_append(reply, "t", ifc->pkts_in);
+	if (!strcmp(property, "PacketsOut"))
+		return sd_bus_message_append(reply, "t", ifc->pkts_out);
+	if (!strcmp(property, "BytesIn"))
+		return sd_bus_message_append(reply, "t", ifc->bytes_in);
+	if (!strcmp(property, "BytesOut"))
+		return sd_bus_message_append(reply, "t", ifc->bytes_out);
+	if (!strcmp(property, "Drops"))
+		return sd_bus_message_append(reply, "t", ifc->ndrops);
+	if (!strcmp(property, "Uptime"))
+		return sd_bus_message_append(reply, "t", ifc->net ?
+				(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+}
+
+static int loop_prop(sd_bus *bus, const char *path, const char *interface,
+		     const char *property, sd_bus_message *reply, void *userdata,
+		     sd_bus_error *error)
+{
+	struct ip_loop *l = userdata;
+	char kname[IFNAMSIZ];
+
+	if (!strcmp(property, "Name"))
+		return sd_bus_message_append(reply, "s", l->name);
+	if (!strcmp(property, "KernelName"))
+		return sd_bus_message_append(reply, "s", "lo");
+	if (!strcmp(property, "Ifindex"))
+		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
+	if (!strcmp(property, "Kind"))
+		return sd_bus_message_append(reply, "s", "loopback");
+	if (!strcmp(property, "State"))
+		return sd_bus_message_append(reply, "s", "up");
+	if (!strcmp(property, "LocalAddress"))
+		return append_addr(reply, l->addr);
+	if (!strcmp(property, "Mtu"))
+		return sd_bus_message_append(reply, "u", 65536u);
+	if (!strcmp(property, "Ifindex"))
+		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
+	(void)kname;
+	if (!strcmp(property, "PacketsIn") || !strcmp(property, "PacketsOut") ||
+	    !strcmp(property, "BytesIn") || !strcmp(property, "BytesOut") ||
+	    !strcmp(property, "Drops") || !strcmp(property, "Uptime"))
+		return sd_bus_message_append(reply, "t", (uint64_t)0);
+	/* the remaining strings are empty on a loopback */
+	return sd_bus_message_append(reply, "s", "");
+}
+
+#define IP_PROPS(fn)                                                                   \
+	SD_BUS_PROPERTY("Name", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),             \
+	SD_BUS_PROPERTY("KernelName", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),       \
+	SD_BUS_PROPERTY("Ifindex", "i", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),          \
+	SD_BUS_PROPERTY("Kind", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),             \
+	SD_BUS_PROPERTY("State", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),     \
+	SD_BUS_PROPERTY("LocalAddress", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE), \
+	SD_BUS_PROPERTY("PeerAddress", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE), \
+	SD_BUS_PROPERTY("User", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),      \
+	SD_BUS_PROPERTY("Profile", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),   \
+	SD_BUS_PROPERTY("Link", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),      \
+	SD_BUS_PROPERTY("Config", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),    \
+	SD_BUS_PROPERTY("Unnumbered", "s", fn, 0, 0),                                  \
+	SD_BUS_PROPERTY("Mtu", "u", fn, 0, 0),                                         \
+	SD_BUS_PROPERTY("PacketsIn", "t", fn, 0, 0),                                   \
+	SD_BUS_PROPERTY("PacketsOut", "t", fn, 0, 0),                                  \
+	SD_BUS_PROPERTY("BytesIn", "t", fn, 0, 0),                                     \
+	SD_BUS_PROPERTY("BytesOut", "t", fn, 0, 0),                                    \
+	SD_BUS_PROPERTY("Drops", "t", fn, 0, 0),                                       \
+	SD_BUS_PROPERTY("Uptime", "t", fn, 0, 0)
+
+static const sd_bus_vtable iface_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	IP_PROPS(iface_prop),
+	SD_BUS_VTABLE_END
+};
+
+static const sd_bus_vtable loop_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	IP_PROPS(loop_prop),
+	SD_BUS_VTABLE_END
+};
+
+/* Adds the object and announces it; *slot keeps it. */
+static void bus_object_add(struct ip_module *m, const char *name, const sd_bus_vtable *vt,
+			   void *data, sd_bus_slot **slot)
+{
+	sd_bus *bus = vpdn_core_dbus(m->core);
+	char *path = NULL;
+
+	if (!bus || sd_bus_path_encode(IP_BUS_PREFIX, name, &path) < 0)
+		return;
+	if (vpdn_dbus_add_object(m->core, path, IP_BUS_IFACE, vt, data, slot) >= 0)
+		sd_bus_emit_object_added(bus, path);
+	free(path);
+}
+
+static void bus_object_remove(struct ip_module *m, const char *name, sd_bus_slot **slot)
+{
+	sd_bus *bus = vpdn_core_dbus(m->core);
+	char *path = NULL;
+
+	if (!*slot)
+		return;
+	if (bus && sd_bus_path_encode(IP_BUS_PREFIX, name, &path) >= 0)
+		sd_bus_emit_object_removed(bus, path);
+	free(path);
+	*slot = sd_bus_slot_unref(*slot);
+}
+
+static void bus_iface_changed(struct ip_iface *ifc)
+{
+	sd_bus *bus = vpdn_core_dbus(ifc->m->core);
+	char *path = NULL;
+
+	if (!bus || !ifc->slot || sd_bus_path_encode(IP_BUS_PREFIX, ifc->name, &path) < 0)
+		return;
+	sd_bus_emit_properties_changed(bus, path, IP_BUS_IFACE, "State", "LocalAddress",
+				       "PeerAddress", "User", "Profile", "Link", "Config", NULL);
+	free(path);
+}
+
+static void loop_free(gpointer p)
+{
+	struct ip_loop *l = p;
+
+	bus_object_remove(l->m, l->name, &l->slot);
+	g_free(l->name);
+	g_free(l);
+}
+
 /* ---- interfaces ---- */
 
 static void tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd);
@@ -413,6 +631,7 @@ static int iface_new(struct ip_module *m, const char *name, bool dialer, struct 
 	g_hash_table_insert(m->ifaces, norm_name(name), ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
 		   name, ifc->kname, ifc->ifindex);
+	bus_object_add(m, ifc->name, iface_vtable, ifc, &ifc->slot);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_CREATED);
 	*out = ifc;
 	return 0;
@@ -436,6 +655,11 @@ static void iface_free(gpointer p)
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
 		   ifc->kname);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
+	bus_object_remove(m, ifc->name, &ifc->slot);
+	g_free(ifc->user);
+	g_free(ifc->profile);
+	g_free(ifc->link_name);
+	g_free(ifc->config);
 	g_free(ifc->q);
 	g_free(ifc->name);
 	g_free(ifc);
@@ -458,9 +682,12 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 
 	if (len < 20 || (data[0] >> 4) != 4 || m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
 		(*m->drops)++;
+		ifc->ndrops++;
 		return;
 	}
 	(*m->tx)++;
+	ifc->pkts_in++;
+	ifc->bytes_in += len;
 }
 
 static void iface_down(struct ip_iface *ifc, const char *why);
@@ -476,10 +703,14 @@ static const struct vpdn_link_ops net_ops = { .frame = net_frame, .hangup = net_
 static void send_up(struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	struct ip_module *m = ifc->m;
-	if (vpdn_link_send(ifc->net, VPDN_LINK_B, p, len) < 0)
+	if (vpdn_link_send(ifc->net, VPDN_LINK_B, p, len) < 0) {
 		(*m->drops)++;
-	else
+		ifc->ndrops++;
+	} else {
 		(*m->rx)++;
+		ifc->pkts_out++;
+		ifc->bytes_out += len;
+	}
 }
 
 static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
@@ -635,6 +866,13 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 	ifc->route_added = ifc->addr_added = false;
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
 		   a);
+	g_clear_pointer(&ifc->user, g_free);
+	g_clear_pointer(&ifc->link_name, g_free);
+	if (ifc->dialer) {
+		g_clear_pointer(&ifc->profile, g_free);
+		g_clear_pointer(&ifc->config, g_free);
+	}
+	bus_iface_changed(ifc);
 	if (!ifc->dialer)
 		iface_destroy(ifc);
 }
@@ -650,6 +888,16 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 		ifc->local = section_address(m->root, find_interface(m->root, ev->config));
 	ifc->peer = ev->peer;
 	ifc->net = vpdn_link_ref(ev->net);
+	ifc->up_since = g_get_monotonic_time();
+	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
+	g_free(ifc->user);
+	ifc->user = g_strdup(ev->user);
+	g_free(ifc->link_name);
+	ifc->link_name = g_strdup(ev->interface);
+	g_free(ifc->config);
+	ifc->config = g_strdup(ev->config);
+	g_free(ifc->profile);
+	ifc->profile = g_strdup(ev->profile ? ev->profile : (ifc->dialer ? ifc->name : NULL));
 	vpdn_link_attach(ifc->net, VPDN_LINK_B, &net_ops, ifc);
 
 	if (m->mode == IP_MODE_PER_INTERFACE && ifc->local.s_addr) {
@@ -688,6 +936,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 		(*m->dod_delivered)++;
 	}
 	ifc->qhead = 0;
+	bus_iface_changed(ifc);
 	return 0;
 }
 
@@ -851,6 +1100,12 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 				g_array_append_val(m->loopbacks, a);
 			else if (r != -EEXIST)
 				return r;
+			struct ip_loop *l = g_new0(struct ip_loop, 1);
+			l->m = m;
+			l->name = g_strdup(name);
+			l->addr = a;
+			g_ptr_array_add(m->loop_objs, l);
+			bus_object_add(m, l->name, loop_vtable, l, &l->slot);
 			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: address %s on lo", name, v);
 		} else if (is_dialer_section(cfg, s)) {
 			if ((r = iface_new(m, name, true, &ifc)) < 0)
@@ -904,6 +1159,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
 	g_array_set_clear_func(m->routes, route_clear);
 	m->loopbacks = g_array_new(FALSE, TRUE, sizeof(struct in_addr));
+	m->loop_objs = g_ptr_array_new_with_free_func(loop_free);
 	m->rx = vpdn_core_counter(core, "ip_rx_packets_total", "packets from the kernel sent on sessions");
 	m->tx = vpdn_core_counter(core, "ip_tx_packets_total", "packets from sessions written to the kernel");
 	m->drops = vpdn_core_counter(core, "ip_drops_total", "packets dropped (malformed, no session, write error)");
@@ -962,6 +1218,7 @@ void ip_module_free(struct ip_module *m)
 		m->ops->addr(m->ops_ctx, false, m->lo_index,
 			     g_array_index(m->loopbacks, struct in_addr, i), 32);
 	g_array_free(m->loopbacks, TRUE);
+	g_ptr_array_free(m->loop_objs, TRUE);
 	g_array_free(m->routes, TRUE);
 	if (m->shared_source)
 		g_source_remove(m->shared_source);
@@ -1026,4 +1283,102 @@ const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer)
 int ip_module_shared_fd(struct ip_module *m)
 {
 	return m->shared_fd;
+}
+
+/* ---- reload ---- */
+
+static bool route_same(const struct ip_route *a, const struct ip_route *b)
+{
+	char *na = norm_name(a->ifname), *nb = norm_name(b->ifname);
+	bool same = a->dst.s_addr == b->dst.s_addr && a->plen == b->plen && !strcmp(na, nb);
+
+	g_free(na);
+	g_free(nb);
+	return same;
+}
+
+static bool route_in(GArray *routes, const struct ip_route *r)
+{
+	for (guint i = 0; i < routes->len; i++)
+		if (route_same(&g_array_index(routes, struct ip_route, i), r))
+			return true;
+	return false;
+}
+
+static void route_apply(struct ip_module *m, const struct ip_route *rt, bool add)
+{
+	struct ip_iface *ifc = iface_find(m, rt->ifname);
+	char a[INET_ADDRSTRLEN];
+	int r;
+
+	inet_ntop(AF_INET, &rt->dst, a, sizeof(a));
+	if (!ifc) {
+		if (add)
+			vpdn_warn(m->log, "IP: route %s/%d: interface %s does not exist", a,
+				  rt->plen, rt->ifname);
+		return;
+	}
+	r = m->ops->route(m->ops_ctx, add, ifc->ifindex, rt->dst, rt->plen, (struct in_addr){ 0 },
+			  IP_STATIC_METRIC);
+	if (r < 0 && r != -EEXIST && r != -ESRCH && r != -ENOENT)
+		vpdn_warn(m->log, "IP: Failed to %s route %s/%d via %s: %s",
+			  add ? "add" : "remove", a, rt->plen, ifc->name, g_strerror(-r));
+	else
+		vpdn_info(m->log, "IP: reload: route %s/%d via %s %s", a, rt->plen, ifc->name,
+			  add ? "added" : "removed");
+}
+
+/* A new config: static routes added and removed, new dialer interfaces
+ * created. The mode, the shared device and the MTU need a restart (kept,
+ * logged); sessions that are up stay. */
+int ip_module_reload(struct ip_module *m, cfg_t *cfg)
+{
+	cfg_t *ip = cfg_getsec(cfg, "ip");
+	GArray *old = m->routes;
+	int r;
+
+	if (ip && ((strcmp(cfg_getstr(ip, "mode"), "shared") == 0) != (m->mode == IP_MODE_SHARED) ||
+		   (uint32_t)cfg_getint(ip, "mtu") != m->mtu))
+		vpdn_warn(m->log, "IP: reload: ip mode and mtu changes need a restart; kept");
+	if (ip) {
+		m->dod_timeout = (uint64_t)cfg_getint(ip, "dod-timeout");
+	}
+	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
+	g_array_set_clear_func(m->routes, route_clear);
+	for (unsigned i = 0; i < cfg_size(cfg, "ip-route"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "ip-route", i);
+		struct ip_route rt = { .ifname = g_strdup(cfg_getstr(s, "interface")) };
+
+		if (ip_parse_prefix(cfg_title(s), &rt.dst, &rt.plen) < 0 || !rt.ifname) {
+			g_free(rt.ifname);
+			g_array_free(m->routes, TRUE);
+			m->routes = old;
+			return -EINVAL;
+		}
+		rt.dst.s_addr &= plen_mask(rt.plen);
+		g_array_append_val(m->routes, rt);
+	}
+	m->root = cfg;
+	/* New dialer interfaces (before their routes). */
+	for (unsigned i = 0; cfg_getopt(cfg, "interface") && i < cfg_size(cfg, "interface"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		struct ip_iface *ifc;
+
+		if (!iface_find(m, cfg_title(s)) && is_dialer_section(cfg, s) &&
+		    (r = iface_new(m, cfg_title(s), true, &ifc)) < 0)
+			vpdn_warn(m->log, "IP: reload: cannot create %s: %s", cfg_title(s),
+				  g_strerror(-r));
+	}
+	for (guint i = 0; i < old->len; i++) {
+		const struct ip_route *rt = &g_array_index(old, struct ip_route, i);
+		if (!route_in(m->routes, rt))
+			route_apply(m, rt, false);
+	}
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *rt = &g_array_index(m->routes, struct ip_route, i);
+		if (!route_in(old, rt))
+			route_apply(m, rt, true);
+	}
+	g_array_free(old, TRUE);
+	return 0;
 }

@@ -46,6 +46,9 @@ int ip_check(cfg_t *cfg);
 int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *ops,
 		  void *ops_ctx, struct ip_module **out);
 void ip_module_free(struct ip_module *m);
+/* A new config (the old one is freed after): static routes added and
+ * removed, new dialer interfaces; sessions stay. */
+int ip_module_reload(struct ip_module *m, cfg_t *cfg);
 
 /* The fd (from ops->tun_open) is readable: read packets until -EAGAIN (at
  * most a batch). Called by the module's GSource, or by tests with fakes. */

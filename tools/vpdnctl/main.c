@@ -33,6 +33,8 @@ static const struct vpdnctl_command *const command_tables[] = {
 	vpdnctl_ops_commands,
 	vpdnctl_isdn_commands,
 	vpdnctl_dialer_commands,
+	vpdnctl_intf_commands,
+	vpdnctl_monitor_commands,
 	NULL
 };
 

@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Operating commands against the reference scenario's running nodes (in
+# network namespaces, as tests/scenario/test-scenario.sh): after dial-in and
+# dial-out, on the LNS `show interfaces virtual-access N` (IOS-like, JSON),
+# `show users` (text, JSON; the LAC's forwarded user too), the IP
+# interface objects (org.vpdnd.Interface1); `monitor` receives the log
+# lines while a debug category is on (text and --json) and the node stops
+# sending them once the monitor left.
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
+
+. "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
+. "$VPDND_SOURCE_ROOT/scripts/netns.sh"
+export VPDND_MODULE_PATH="$VPDND_BUILD_ROOT/modules/isdn"
+export VPDND_ISDN_SOCKET="$T/isdn.sock"
+ETC="$VPDND_SOURCE_ROOT/etc"
+P=vop2$$
+
+ops_cleanup() {
+	trap - EXIT INT TERM
+	[ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null
+	_lib_cleanup
+	scenario_net_down "$P"
+}
+trap ops_cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_s() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+}
+in_log() { grep -q -E -- "$2" "$T/$1.log"; }
+bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
+ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
+pings() {
+	in_ns "$P" "$1" ping -c 5 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
+	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
+}
+start_node_bus() {
+	local node=$1 d="$T/bus-$1"
+	mkdir -p "$d" && chmod 755 "$d"
+	cat >"$d/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$d</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/><allow user="*"/></policy>
+</busconfig>
+CONF
+	in_ns "$P" "$node" dbus-daemon --config-file="$d/bus.conf" --fork --print-address=3 \
+		--print-pid=4 3>"$d/address" 4>"$d/pid" || return 1
+	NODE_PIDS[bus-$node]=$(cat "$d/pid")
+	printf -v "BUS_$node" '%s' "$(head -n1 "$d/address")"
+}
+DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "vpdn events" -d "ip events")
+launch() {
+	local node=$1 conf=$2
+	ip netns exec "$P-$node" "$VPDND" -c "$conf" --bus "$(bus_of "$node")" "${DBG[@]}" >>"$T/$node.log" 2>&1 &
+	NODE_PIDS[$node]=$!
+	wait_s 10 ctl "$node" show version
+}
+
+for f in isdn-network lac lns remote1 remote2; do
+	install -m 600 "$ETC/$f.conf" "$T/$f.conf"
+done
+
+check "namespaces up" scenario_net_up "$P"
+for node in LNS LAC remote1 remote2; do
+	start_node_bus "$node" || { _fail "dbus-daemon for $node"; finish; }
+done
+ip netns exec "$P-isdn" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-network.log" 2>&1 &
+NODE_PIDS[isdn-network]=$!
+check "ISDN network listens" wait_s 10 test -S "$VPDND_ISDN_SOCKET"
+for node in LNS LAC remote1 remote2; do
+	conf=$(echo "$node" | tr A-Z a-z)
+	check "$node starts" launch "$node" "$T/$conf.conf" || true
+done
+check "LAC's E1 0 registered" wait_s 10 in_log LAC "E1 0: registered"
+check "remote1's BRI 0 registered" wait_s 10 in_log remote1 "BRI 0: registered"
+check "remote2's BRI 0 registered" wait_s 10 in_log remote2 "BRI 0: registered"
+
+# --- interfaces and users before any call -------------------------------------
+run ctl LNS show interfaces
+contains "LNS: Loopback0 listed with its address" "$OUT" "Loopback0 is up"
+contains "LNS: Dialer2 idle (spoofing)" "$OUT" "Dialer2 is up (spoofing)"
+run ctl LNS show users
+check "LNS: show users works with nobody logged in" [ "$RC" -eq 0 ]
+lacks "LNS: nobody logged in yet" "$OUT" "cisco.com"
+run ctl LNS show interfaces virtual-access 2
+check "show interfaces virtual-access 2 before the call fails (exit 1)" [ "$RC" -eq 1 ]
+run ctl LNS show interfaces virtual-access two
+check "virtual-access wants a number (exit 2)" [ "$RC" -eq 2 ]
+
+# --- dial-in and dial-out ----------------------------------------------------------
+check "dial-in: remote1 pings local1" pings remote1 -I 17.17.17.1 17.17.17.3
+check "dial-out: local1 pings remote2" pings local1 17.17.17.2
+va_of() { # the Vi carrying USER on the LNS, from show vpdn --json
+	ctl LNS --json show vpdn | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["sessions"]:
+    if (s.get("username") or "") == sys.argv[1]: print(s["interface"]); break' "$1"
+}
+VA=$(va_of remote1@cisco.com)
+N=${VA#Vi}
+check "LNS: remote1 is on a Virtual-Access ($VA)" [ -n "$N" ] && [ "$N" != "$VA" ]
+
+run ctl LNS show interfaces virtual-access "$N"
+check "show interfaces virtual-access $N: exit 0" [ "$RC" -eq 0 ]
+contains "...is up, line protocol is up" "$OUT" "Virtual-Access$N is up, line protocol is up"
+contains "...Hardware is Virtual Access interface" "$OUT" "Hardware is Virtual Access interface"
+contains "...unnumbered, using Loopback0's address" "$OUT" "Interface is unnumbered. Using address of Loopback0 (18.18.18.2)"
+contains "...MTU 1500 bytes" "$OUT" "MTU 1500 bytes"
+contains "...bound to its L2TP session" "$OUT" "Bound to Tnl/Cl "
+contains "...peer 17.17.17.1" "$OUT" "Peer address is 17.17.17.1"
+contains "...user remote1@cisco.com" "$OUT" "User remote1@cisco.com"
+pin=$(printf '%s\n' "$OUT" | sed -n 's/^ *\([0-9]*\) packets input.*/\1/p')
+check "...packets input counted (the pings: $pin)" [ "${pin:-0}" -ge 1 ]
+
+run ctl LNS --json show interfaces virtual-access "$N"
+check "--json show interfaces virtual-access $N: one object with the session" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1]); i = d[0]
+assert len(d) == 1, d
+assert i["name"] == sys.argv[2] and i["kind"] == "virtual-access" and i["state"] == "up", i
+assert i["user"] == "remote1@cisco.com" and i["peeraddress"] == "17.17.17.1", i
+assert i["localaddress"] == "18.18.18.2" and i["unnumbered"] == "Loopback0", i
+assert i["packets_in"] >= 1 and i["bytes_in"] >= 84 and i["tunnel_id"] > 0, i
+' "$OUT" "$VA"
+
+busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS /org/vpdnd/interface/Dialer2 \
+	org.vpdnd.Interface1 State >"$T/d2.txt" 2>&1
+check "Dialer2's object is up (dial-out)" grep -q '"up"' "$T/d2.txt"
+
+run ctl LNS show users
+contains "LNS show users: remote1 with its peer address" "$OUT" "remote1@cisco.com"
+contains "LNS show users: 17.17.17.1" "$OUT" "17.17.17.1"
+contains "LNS show users: over L2TP" "$OUT" "PPP (L2TP "
+contains "LNS show users: header" "$OUT" "Peer Address"
+run ctl LNS --json show users
+check "LNS --json show users: remote1 on $VA" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+u = [x for x in d if x["user"] == "remote1@cisco.com"]
+assert u and u[0]["interface"] == sys.argv[2] and u[0]["peer_address"] == "17.17.17.1", d
+' "$OUT" "$VA"
+run ctl LAC show users
+contains "LAC show users: the forwarded user" "$OUT" "remote1@cisco.com"
+contains "LAC show users: VPDN mode" "$OUT" "VPDN (L2TP "
+
+# --- monitor -----------------------------------------------------------------------
+ctl LNS monitor --seconds 20 >"$T/mon.txt" 2>"$T/mon.err" &
+MON_PID=$!
+monitors() { busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors; }
+check "the node counts one monitor" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 1'"
+ok "debug vpdn l2x-events on the LNS" ctl LNS debug vpdn l2x-events
+check "monitor prints the debug switch" wait_s 10 grep -q "Debugging vpdn l2x-events on" "$T/mon.txt"
+ctl LNS --json monitor --seconds 20 >"$T/monj.txt" 2>"$T/monj.err" &
+MONJ_PID=$!
+check "two monitors" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 2'"
+# An L2TP event while the category is on: clear the dial-out session
+# (no username on the LNS), then dial out again.
+SID=$(ctl LNS --json show vpdn | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["sessions"]:
+    if not s.get("username"): print(s["local_id"]); break')
+ok "clear the dial-out session ($SID)" ctl LNS clear vpdn session "$SID"
+check "L2TP debug lines reach the monitor" wait_s 15 grep -q "L2TP: " "$T/mon.txt"
+check "--json monitor: objects with level, category, line" wait_s 15 python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert any(r["category"] == "vpdn l2x-events" and "L2TP" in r["line"] and r["level"] == "debug" for r in rows), rows
+' "$T/monj.txt"
+check "Dialer2's object went down with its call" wait_s 15 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/interface/Dialer2 org.vpdnd.Interface1 State | grep -q '\"down\"'"
+check "dial-out again: local1 pings remote2" pings local1 17.17.17.2
+ok "undebug all" ctl LNS undebug all
+kill -INT "$MON_PID"
+wait "$MON_PID"
+check "monitor exits 0 on Ctrl-C" [ $? -eq 0 ]
+MON_PID=""
+kill -INT "$MONJ_PID"
+wait "$MONJ_PID"
+check "json monitor exits 0 on Ctrl-C" [ $? -eq 0 ]
+check "no monitor left: the node stops sending" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 0'"
+check "no secret in the monitor's output" sh -c "! grep -qE 'l2tptunnel|secret' '$T/mon.txt' '$T/monj.txt'"
+
+for node in remote1 remote2 LAC LNS; do
+	check "$node still runs" kill -0 "${NODE_PIDS[$node]}"
+done
+finish
