@@ -224,9 +224,13 @@ static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *ev, void *data)
 	}
 	snprintf(cause, sizeof(cause), "ip (s=%s, d=%s)", s, dst);
 	r = dialer_dial(d, NULL, cause);
-	if (r == -EINVAL)
-		return VPDN_BUS_PASS;  /* no dialer string: nobody dials */
-	return VPDN_BUS_CLAIM;     /* dialing, up, or held off by enable-timeout */
+	/* No dialer string, or held off by the enable-timeout after a failed
+	 * call: nobody dials now, so the packet is not ours to hold (the ip
+	 * module drops it and the next packet asks again; claiming it would
+	 * make the ip module hold traffic for a dial that never comes). */
+	if (r == -EINVAL || r == -EAGAIN)
+		return VPDN_BUS_PASS;
+	return VPDN_BUS_CLAIM;     /* dialing or up */
 }
 
 int dialer_module_dial(struct dialer_module *m, const char *name, const char *reason)
