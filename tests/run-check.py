@@ -3,7 +3,8 @@
 covering every build given (the normal one, and with --sanitized the
 AddressSanitizer + UndefinedBehaviorSanitizer one, where the unit and
 process tests run again; the fuzzers are sanitized already, and the SDK
-install test and the VM interop suite are not repeated),
+install test, the VM interop suite, the valgrind run (ASan and valgrind
+do not mix) and the bench smoke run are not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
 test does) counts as N+M cases, any other test counts as one. A test that
@@ -122,7 +123,8 @@ def main():
         env.setdefault('ASAN_OPTIONS', 'detect_leaks=1:abort_on_error=1')
         env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk',
-                                         '--no-suite', 'interop'],
+                                         '--no-suite', 'interop', '--no-suite', 'valgrind',
+                                         '--no-suite', 'bench'],
                      'asan+ubsan:', env))
     for b, _, _, _ in runs:
         shutil.rmtree(os.path.join(b, 'test-logs'), ignore_errors=True)
