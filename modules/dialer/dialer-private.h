@@ -68,6 +68,7 @@ struct dialer {
 	uint64_t last_count, last_change;
 	uint32_t failures, calls;
 	bool bound;                    /* %DIALER-6-BIND published */
+	bool removed;                  /* gone from the config: dropped when idle */
 };
 
 void dialer_init(struct dialer *d, struct dialer_module *m, struct dialer_conf *c);
@@ -101,6 +102,7 @@ struct dialer_module {
 	GPtrArray *hunts;        /* struct dialer_hunt *, live DIAL_REQUEST hunts */
 	struct vpdn_subscription *subs[10];
 	sd_bus_slot *slot;
+	guint sweep;             /* idle source dropping removed dialers */
 	uint64_t *c_dials, *c_failures, *c_answered, *c_refused;
 };
 
@@ -115,6 +117,9 @@ const char *dialer_short_ifname(const char *name, char *buf, size_t size);
 /* dialer.c */
 struct dialer *dialer_module_find(struct dialer_module *m, const char *name);
 void dialer_hangup_call(struct dialer_module *m, uint32_t call_id, int cause);
+
+/* reload: a removed profile's dialer went idle; drop it soon. */
+void dialer_module_sweep_later(struct dialer_module *m);
 
 /* dialer-bus.c */
 int dialer_bus_register(struct dialer_module *m);

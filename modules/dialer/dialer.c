@@ -445,6 +445,8 @@ void dialer_module_free(struct dialer_module *m)
 {
 	if (!m)
 		return;
+	if (m->sweep)
+		g_source_remove(m->sweep);
 	sd_bus_slot_unref(m->slot);
 	for (size_t i = 0; i < G_N_ELEMENTS(m->subs); i++)
 		if (m->subs[i])
@@ -466,4 +468,119 @@ void dialer_module_free(struct dialer_module *m)
 	g_ptr_array_free(m->confs, TRUE);
 	g_ptr_array_free(m->members, TRUE);
 	g_free(m);
+}
+
+/* ---- reload ---- */
+
+static bool dialer_idle(const struct dialer *d)
+{
+	return d->state == DIALER_IDLE && !d->link && !d->net && !d->hunt && !d->dialout &&
+	       !d->ppp_req;
+}
+
+static void dialer_drop(struct dialer_module *m, struct dialer *d)
+{
+	vpdn_info(m->log, "%s DDR: profile removed from the config, dropped", d->conf->name);
+	dialer_fini(d);
+	g_ptr_array_remove(m->dialers, d);
+	g_ptr_array_remove(m->confs, d->conf); /* frees it */
+	g_free(d);
+}
+
+static gboolean on_sweep(gpointer data)
+{
+	struct dialer_module *m = data;
+
+	m->sweep = 0;
+	for (guint i = 0; i < m->dialers->len;) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		if (d->removed && dialer_idle(d))
+			dialer_drop(m, d);
+		else
+			i++;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+void dialer_module_sweep_later(struct dialer_module *m)
+{
+	if (!m->sweep)
+		m->sweep = g_idle_add(on_sweep, m);
+}
+
+/* A new config: dialer profiles, rotary groups, dialer-lists, timers and
+ * the member interfaces are replaced. A profile with a call keeps the call
+ * (its new settings apply from now: idle timeout, and to the next call: the
+ * number, ports, ...); a new profile starts idle; a removed one is dropped
+ * at once when idle, else when its call ends. */
+int dialer_module_reload(struct dialer_module *m, cfg_t *cfg)
+{
+	GPtrArray *confs = g_ptr_array_new_with_free_func((GDestroyNotify)dialer_conf_free);
+	GPtrArray *members = g_ptr_array_new_with_free_func((GDestroyNotify)dialer_member_free);
+	char *error = NULL;
+	unsigned added = 0, changed = 0, removed = 0;
+	int r;
+
+	r = dialer_config_load(cfg, confs, members, &error);
+	if (r < 0) {
+		vpdn_err(m->log, "dialer: reload refused: %s", error ? error : "invalid config");
+		g_free(error);
+		g_ptr_array_free(confs, TRUE);
+		g_ptr_array_free(members, TRUE);
+		return r;
+	}
+	g_ptr_array_free(m->members, TRUE);
+	m->members = members;
+
+	/* Dialers that are no longer configured. */
+	for (guint i = 0; i < m->dialers->len;) {
+		struct dialer *d = g_ptr_array_index(m->dialers, i);
+		bool still = false;
+
+		for (guint k = 0; k < confs->len && !still; k++)
+			still = dialer_ifname_eq(((struct dialer_conf *)g_ptr_array_index(confs, k))->name,
+						 d->conf->name);
+		if (still || d->removed) {
+			i++;
+			continue;
+		}
+		removed++;
+		if (dialer_idle(d)) {
+			dialer_drop(m, d);
+			continue;
+		}
+		vpdn_info(m->log, "%s DDR: profile removed from the config; kept until its call ends",
+			  d->conf->name);
+		d->removed = true;
+		i++;
+	}
+	/* New settings for the others, new dialers for new profiles. */
+	for (guint k = 0; k < confs->len; k++) {
+		struct dialer_conf *c = g_ptr_array_index(confs, k);
+		struct dialer *d = NULL;
+
+		for (guint i = 0; i < m->dialers->len && !d; i++) {
+			struct dialer *x = g_ptr_array_index(m->dialers, i);
+			if (!x->removed && dialer_ifname_eq(x->conf->name, c->name))
+				d = x;
+		}
+		if (d) {
+			struct dialer_conf *old = d->conf;
+
+			d->conf = c;
+			g_ptr_array_remove(m->confs, old); /* frees it */
+			changed++;
+			if (!dialer_idle(d))
+				DDR(m, "%s DDR: new settings; the call stays up", c->short_name);
+		} else {
+			d = g_new0(struct dialer, 1);
+			dialer_init(d, m, c);
+			g_ptr_array_add(m->dialers, d);
+			added++;
+		}
+	}
+	g_ptr_array_extend_and_steal(m->confs, confs);
+	vpdn_info(m->log, "dialer: reloaded: %u profiles updated, %u added, %u removed", changed,
+		  added, removed);
+	return 0;
 }

@@ -75,6 +75,8 @@ struct dialer_info {
 	uint32_t failures;
 	uint32_t calls;               /* calls placed */
 };
+/* Apply a new config (see dialer.c); calls stay up. */
+int dialer_module_reload(struct dialer_module *m, cfg_t *cfg);
 unsigned dialer_module_count(struct dialer_module *m);
 /* i-th dialer (config order); strings borrowed until the next event. */
 int dialer_module_info(struct dialer_module *m, unsigned i, struct dialer_info *out);

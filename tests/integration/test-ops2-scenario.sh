@@ -71,6 +71,13 @@ launch() {
 for f in isdn-network lac lns remote1 remote2; do
 	install -m 600 "$ETC/$f.conf" "$T/$f.conf"
 done
+# remote1: an extra idle profile, Dialer8, that the reload removes.
+cat >>"$T/remote1.conf" <<'EOF'
+interface "Dialer8" {
+  dialer-pool = 1
+  dialer-string = "8288"
+}
+EOF
 
 check "namespaces up" scenario_net_up "$P"
 for node in LNS LAC remote1 remote2; do
@@ -154,6 +161,48 @@ assert u and u[0]["interface"] == sys.argv[2] and u[0]["peer_address"] == "17.17
 run ctl LAC show users
 contains "LAC show users: the forwarded user" "$OUT" "remote1@cisco.com"
 contains "LAC show users: VPDN mode" "$OUT" "VPDN (L2TP "
+
+# --- reload of dialer and ip settings while the call is up ---------------------------
+dialer_json() { ctl remote1 --json show dialer; }
+run dialer_json
+check "remote1 before the reload: Dialer1 connected, Dialer8 idle" python3 -c '
+import json, sys
+d = {x["name"]: x for x in json.loads(sys.argv[1])}
+assert d["Dialer1"]["state"] == "connected" and d["Dialer8"]["state"] == "idle", d
+assert "Dialer9" not in d, d' "$OUT"
+sed -i -e 's/^  dialer-idle-timeout = 300$/  dialer-idle-timeout = 250/' \
+	-e '/^interface "Dialer8" {$/,/^}$/d' \
+	-e 's|^ip-route "10.200.20.0/24" { interface = "Dialer1" }$|ip-route "17.17.17.9/32" { interface = "Dialer1" }|' \
+	"$T/remote1.conf"
+cat >>"$T/remote1.conf" <<'EOF'
+interface "Dialer9" {
+  dialer-pool = 1
+  dialer-string = "8299"
+  dialer-idle-timeout = 77
+}
+EOF
+check "the edited remote1 config passes --check" "$VPDND" -c "$T/remote1.conf" --check
+ok "reload remote1 (Dialer1 idle-timeout 250, Dialer8 removed, Dialer9 added, routes)" ctl remote1 reload
+check "remote1 logged the dialer reload" wait_s 5 in_log remote1 "dialer: reloaded: 1 profiles updated, 1 added, 1 removed"
+run dialer_json
+check "after the reload: Dialer1 still connected, Dialer8 gone, Dialer9 idle with its number" python3 -c '
+import json, sys
+d = {x["name"]: x for x in json.loads(sys.argv[1])}
+assert d["Dialer1"]["state"] == "connected", d
+assert "Dialer8" not in d, d
+assert d["Dialer9"]["state"] == "idle" and d["Dialer9"]["number"] == "8299", d' "$OUT"
+idle_left() { ctl remote1 --json show dialer | python3 -c '
+import json, sys
+print([x for x in json.load(sys.stdin) if x["name"] == "Dialer1"][0]["idle_left"])'; }
+left=$(idle_left)
+check "Dialer1's new idle timeout applies (idle left $left <= 250)" [ "${left:-999}" -le 250 ]
+check "the call stayed up: remote1 still reaches local1" pings remote1 -I 17.17.17.1 17.17.17.3
+run in_ns "$P" remote1 ip -4 route show 17.17.17.9/32
+contains "ip reload: the new static route is on dialer1" "$OUT" "dev dialer1"
+run in_ns "$P" remote1 ip -4 route show 10.200.20.0/24
+lacks "ip reload: the removed static route is gone" "$OUT" "dialer1"
+run ctl LAC show users
+contains "LAC still forwards remote1 after its reload" "$OUT" "remote1@cisco.com"
 
 # --- monitor -----------------------------------------------------------------------
 ctl LNS monitor --seconds 20 >"$T/mon.txt" 2>"$T/mon.err" &
