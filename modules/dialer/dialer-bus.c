@@ -79,8 +79,10 @@ static int prop_incoming(sd_bus *bus, const char *path, const char *interface,
 static const sd_bus_vtable dialer_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD("Dial", "s", "", method_dial, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_PROPERTY("Dialers", "a(ssssssuuuu)", prop_dialers, 0, 0),
-	SD_BUS_PROPERTY("IncomingCalls", "u", prop_incoming, 0, 0),
+	SD_BUS_PROPERTY("Dialers", "a(ssssssuuuu)", prop_dialers, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	SD_BUS_PROPERTY("IncomingCalls", "u", prop_incoming, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
 
@@ -88,4 +90,15 @@ int dialer_bus_register(struct dialer_module *m)
 {
 	return vpdn_dbus_add_module_object(m->core, "dialer", DIALER_IFACE, dialer_vtable, m,
 					   &m->slot);
+}
+
+/* A dialer changed state (or a call came or went): PropertiesChanged
+ * (invalidated) for Dialers and IncomingCalls. */
+void dialer_bus_changed(struct dialer_module *m)
+{
+	if (!m->slot)
+		return;
+	sd_bus_emit_properties_changed(sd_bus_slot_get_bus(m->slot),
+				       VPDN_DBUS_ROOT "/module/dialer", DIALER_IFACE, "Dialers",
+				       "IncomingCalls", NULL);
 }

@@ -123,6 +123,7 @@ void dialer_module_sweep_later(struct dialer_module *m);
 
 /* dialer-bus.c */
 int dialer_bus_register(struct dialer_module *m);
+void dialer_bus_changed(struct dialer_module *m);
 
 #define DDR(m, ...) vpdn_debug((m)->log, VPDN_DEBUG_DIALER_EVENTS, __VA_ARGS__)
 

@@ -23,6 +23,12 @@
  *   Kind s ("device", "pty", "listen", "connect"), Device s (path or pty
  *   slave), Speed u, State s, SendAccm u, RecvAccm u, Calls t, RxFrames t,
  *   BadFcs t, Aborts t, Runts t, TooLong t, TxFrames t, TxDrops t
+ * Channels, Calls, ActiveCalls and FreeChannels are announced with
+ * PropertiesChanged (invalidated) whenever a call connects or clears.
+ *
+ * /org/vpdnd/module/isdn, org.vpdnd.Isdn1: HangUp(u call_id) (privileged:
+ * clear a call, cause 16; InvalidArgs when there is no such call),
+ * ActiveCalls u.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -341,9 +347,79 @@ static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
 	return 0;
 }
 
+/* ---- /org/vpdnd/module/isdn: org.vpdnd.Isdn1 ---- */
+
+#define ISDN_IFACE "org.vpdnd.Isdn1"
+
+static int method_hangup(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+	struct vpdn_ev_call_hangup ev = { .size = sizeof(ev), .cause = VPDN_CAUSE_NORMAL_CLEARING };
+	int r;
+
+	r = sd_bus_message_read(m, "u", &ev.call_id);
+	if (r < 0)
+		return r;
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	if (ev.call_id == 0)
+		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "Call id 0 is not a call");
+	r = vpdn_bus_publish(is->bus, VPDN_EV_CALL_HANGUP, &ev);
+	if (r != 1)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+					 "No call 0x%04X on this node", ev.call_id);
+	vpdn_info(is->log, "ISDN: call 0x%04X hung up over D-Bus", ev.call_id);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int module_prop(sd_bus *bus, const char *path, const char *interface,
+		       const char *property, sd_bus_message *reply, void *userdata,
+		       sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+
+	return sd_bus_message_append(reply, "u", (uint32_t)g_hash_table_size(is->calls));
+}
+
+static const sd_bus_vtable module_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_NAMES("HangUp", "u", SD_BUS_PARAM(call_id), "", , method_hangup,
+				 SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),
+	SD_BUS_VTABLE_END
+};
+
+/* A call connected or cleared: every port's call lists changed. */
+static enum vpdn_bus_verdict on_call_change(const struct vpdn_event *ev, void *data)
+{
+	struct isdn *is = data;
+
+	for (guint i = 0; is->slots && i < is->slots->len; i++) {
+		struct bus_obj *o = g_ptr_array_index(is->slots, i);
+
+		if (o->slot)
+			sd_bus_emit_properties_changed(sd_bus_slot_get_bus(o->slot), o->path,
+						       PORT_IFACE, "Channels", "Calls",
+						       "ActiveCalls", "FreeChannels", NULL);
+	}
+	return VPDN_BUS_PASS;
+}
+
 int isdn_bus_register(struct isdn *is)
 {
 	int r = 0;
+
+	if (vpdn_core_dbus(is->core) && !is->module_slot) {
+		static const uint32_t types[] = { VPDN_EV_CALL_CONNECTED, VPDN_EV_CALL_CLEARED,
+						  VPDN_EV_CALL_INCOMING };
+		if (vpdn_dbus_add_module_object(is->core, "isdn", ISDN_IFACE, module_vtable, is,
+						&is->module_slot) < 0)
+			vpdn_warn(is->log, "ISDN: Failed to add the module's D-Bus object");
+		for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
+			is->bus_subs[i] = vpdn_bus_subscribe_prio(is->bus, types[i], 1000,
+								  on_call_change, is);
+	}
 
 	if (!is->slots)
 		is->slots = g_ptr_array_new_with_free_func(bus_obj_free);
@@ -356,6 +432,12 @@ int isdn_bus_register(struct isdn *is)
 
 void isdn_bus_unregister(struct isdn *is)
 {
+	for (size_t i = 0; i < G_N_ELEMENTS(is->bus_subs); i++)
+		if (is->bus_subs[i]) {
+			vpdn_bus_unsubscribe(is->bus, is->bus_subs[i]);
+			is->bus_subs[i] = NULL;
+		}
+	is->module_slot = sd_bus_slot_unref(is->module_slot);
 	if (!is->slots)
 		return;
 	g_ptr_array_free(is->slots, TRUE);

@@ -4,6 +4,7 @@
 #define ISDN_PRIVATE_H
 
 #include <glib.h>
+#include <systemd/sd-bus.h>
 #include <vpdnd/core.h>
 
 #include "isdn.h"
@@ -52,6 +53,8 @@ struct isdn {
 	struct vpdn_subscription *sub_accm, *sub_auth, *sub_forward;
 	GPtrArray *lines;         /* struct isdn_line *, owned */
 	GPtrArray *slots;         /* sd_bus_slot *, isdn-bus.c */
+	sd_bus_slot *module_slot; /* /org/vpdnd/module/isdn, isdn-bus.c */
+	struct vpdn_subscription *bus_subs[3]; /* call changes -> PropertiesChanged */
 	struct isdn_stats st;
 	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
 };

@@ -240,6 +240,27 @@ check "json monitor exits 0 on Ctrl-C" [ $? -eq 0 ]
 check "no monitor left: the node stops sending" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 0'"
 check "no secret in the monitor's output" sh -c "! grep -qE 'l2tptunnel|secret' '$T/mon.txt' '$T/monj.txt'"
 
+# --- hang up an ISDN call; PropertiesChanged of ports and dialers -----------------
+R1BUS=$(bus_of remote1)
+in_ns "$P" remote1 timeout 20 busctl --address="$R1BUS" monitor \
+	--match="type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'" \
+	>"$T/r1-signals.txt" 2>&1 &
+SIGMON=$!
+sleep 1
+CALLID=$(busctl --address="$R1BUS" get-property org.vpdnd.Node.remote1 /org/vpdnd/isdn/BRI_0 \
+	org.vpdnd.IsdnPort1 Calls | grep -oE '"0x[0-9A-Fa-f]+"' | head -n1 | tr -d '"')
+check "remote1 has a call on BRI 0 ($CALLID)" [ -n "$CALLID" ]
+run ctl remote1 clear isdn call 0x7777
+check "clear isdn call of an unknown call: exit 1" [ "$RC" -eq 1 ]
+contains "...with a readable error" "$ERR" "No call 0x7777"
+ok "clear isdn call $CALLID on remote1" ctl remote1 clear isdn call "$CALLID"
+check "remote1: Dialer1 idle after the hang-up" wait_s 15 sh -c "'$VPDNCTL' --bus '$R1BUS' -n remote1 show dialer | grep -E '^Dialer1 ' | grep -q ' idle '"
+check "remote1 logged the hang-up" in_log remote1 "call $CALLID hung up over D-Bus"
+check "LAC: the forwarded user is gone" wait_s 15 sh -c "! '$VPDNCTL' --bus '$(bus_of LAC)' -n LAC show users | grep -q remote1@cisco.com"
+kill "$SIGMON" 2>/dev/null; wait "$SIGMON" 2>/dev/null
+check "PropertiesChanged for remote1's BRI 0 port" grep -q "Path=/org/vpdnd/isdn/BRI_0" "$T/r1-signals.txt"
+check "PropertiesChanged for remote1's dialers" grep -q "Path=/org/vpdnd/module/dialer" "$T/r1-signals.txt"
+
 for node in remote1 remote2 LAC LNS; do
 	check "$node still runs" kill -0 "${NODE_PIDS[$node]}"
 done

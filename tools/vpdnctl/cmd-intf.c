@@ -482,7 +482,28 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 	return VPDNCTL_OK;
 }
 
+/* clear isdn call ID: org.vpdnd.Isdn1.HangUp ("0x011B" or decimal). */
+static int clear_isdn_call(struct vpdnctl *c, int argc, char **argv)
+{
+	char *end = NULL;
+	unsigned long id = strtoul(argv[0], &end, 0);
+	int ret;
+
+	if (!*argv[0] || !end || *end || id == 0 || id > UINT32_MAX) {
+		fprintf(stderr, "vpdnctl: bad call id '%s' (e.g. 0x011B, as show isdn active prints)\n",
+			argv[0]);
+		return VPDNCTL_USAGE;
+	}
+	ret = vpdnctl_call(c, "hang up the call", VPDN_DBUS_ROOT "/module/isdn", "org.vpdnd.Isdn1",
+			   "HangUp", NULL, "u", (uint32_t)id);
+	if (ret == VPDNCTL_OK && !c->json)
+		fprintf(c->out, "Call 0x%04lX hung up\n", id);
+	return ret;
+}
+
 const struct vpdnctl_command vpdnctl_intf_commands[] = {
+	{ "clear isdn call", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_isdn_call,
+	  "Hang up an ISDN or serial-line call (ID as show isdn active prints it)" },
 	{ "show interfaces", "[NAME]", 0, 1, CMD_NODE, show_interfaces,
 	  "IP interfaces: state, addresses, user, counters (all, or one)" },
 	{ "show interfaces virtual-access", "[N]", 0, 1, CMD_NODE, show_interfaces_va,
