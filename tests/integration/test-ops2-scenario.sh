@@ -162,6 +162,33 @@ run ctl LAC show users
 contains "LAC show users: the forwarded user" "$OUT" "remote1@cisco.com"
 contains "LAC show users: VPDN mode" "$OUT" "VPDN (L2TP "
 
+# --- introspection of every interface vs dbus/<interface>.xml ----------------------
+# (node, object, interface); OPS2_WRITE_XML=1 regenerates the files instead.
+intro() { # NODE PATH IFACE
+	local f="$T/intro-$3.busctl" x="$VPDND_SOURCE_ROOT/dbus/$3.xml"
+	busctl --address="$(bus_of "$1")" call "org.vpdnd.Node.$1" "$2" \
+		org.freedesktop.DBus.Introspectable Introspect >"$f" || return 1
+	if [ -n "${OPS2_WRITE_XML:-}" ]; then
+		python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" "$x" "$f" --write "$3"
+	fi
+	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" "$x" "$f"
+}
+TID=$(ctl LNS --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])')
+SPATH=$(busctl --address="$(bus_of LNS)" tree --list org.vpdnd.Node.LNS | grep '^/org/vpdnd/session/' | head -n1)
+for spec in "LNS /org/vpdnd/node org.vpdnd.Node1" \
+	"LNS /org/vpdnd/module/l2tp org.vpdnd.Module1" \
+	"LNS /org/vpdnd/module/l2tp org.vpdnd.L2tp1" \
+	"LNS /org/vpdnd/tunnel/$TID org.vpdnd.Tunnel1" \
+	"LNS $SPATH org.vpdnd.Session1" \
+	"LNS /org/vpdnd/interface/$VA org.vpdnd.Interface1" \
+	"LNS /org/vpdnd/interface/Loopback0 org.vpdnd.Interface1" \
+	"LNS /org/vpdnd/module/dialer org.vpdnd.Dialer1" \
+	"LAC /org/vpdnd/module/isdn org.vpdnd.Isdn1" \
+	"LAC /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1"; do
+	set -- $spec
+	check "introspection of $3 at $2 matches dbus/$3.xml" intro "$@"
+done
+
 # --- reload of dialer and ip settings while the call is up ---------------------------
 dialer_json() { ctl remote1 --json show dialer; }
 run dialer_json
