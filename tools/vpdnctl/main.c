@@ -341,6 +341,50 @@ static int find_command(int argc, char **argv, const struct vpdnctl_command **re
 	return VPDNCTL_USAGE;
 }
 
+/* vpdnctl --complete WORD... PARTIAL: the words that may follow (from the
+ * command tables), starting with PARTIAL, one a line (for the bash
+ * completion script). Options are skipped. */
+static int complete(int argc, char **argv)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GPtrArray *words = g_ptr_array_new();
+	const char *partial = argc > 0 ? argv[argc - 1] : "";
+
+	for (int i = 0; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--node") || !strcmp(argv[i], "--bus")) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] != '-')
+			g_ptr_array_add(words, argv[i]);
+	}
+	if (partial[0] == '-') {
+		static const char *const opts[] = { "--json", "--node", "--bus", "--help", NULL };
+		for (const char *const *o = opts; *o; o++)
+			if (g_str_has_prefix(*o, partial))
+				printf("%s\n", *o);
+	}
+	for (const struct vpdnctl_command *const *t = command_tables; *t; t++)
+		for (const struct vpdnctl_command *cmd = *t; cmd->words; cmd++) {
+			char **cw = g_strsplit(cmd->words, " ", -1);
+			guint n = g_strv_length(cw), k;
+			bool exact;
+
+			for (k = 0; k < words->len && k < n; k++)
+				if (!word_matches(words->pdata[k], cw[k], &exact))
+					break;
+			if (k == words->len && k < n && g_str_has_prefix(cw[k], partial) &&
+			    !g_hash_table_contains(seen, cw[k])) {
+				g_hash_table_add(seen, g_strdup(cw[k]));
+				printf("%s\n", cw[k]);
+			}
+			g_strfreev(cw);
+		}
+	g_hash_table_destroy(seen);
+	g_ptr_array_free(words, TRUE);
+	return VPDNCTL_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -353,6 +397,9 @@ int main(int argc, char **argv)
 	struct vpdnctl c = { .out = stdout };
 	const struct vpdnctl_command *cmd = NULL;
 	int opt, nwords = 0, ret;
+
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
+		return complete(argc - 2, argv + 2);
 
 	c.bus_spec = getenv("VPDND_BUS");
 	if (!c.bus_spec || !*c.bus_spec)
