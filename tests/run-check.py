@@ -42,7 +42,8 @@ def run_build(build, extra, label, env=None):
         name = label + e.get('name', '?')
         result = e.get('result', 'FAIL')
         out = e.get('stdout') or ''
-        p = f = s = None
+        p = f = None
+        s = 0
         for line in reversed(out.splitlines()):
             m = COUNT_RE.match(line)
             if m:
