@@ -288,6 +288,16 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 	return PPP_CONFACK;
 }
 
+/* A copy of a CONFREQ's options that is never NULL (an empty request is
+ * kept as a zero-length one). Copies exactly len octets. */
+static uint8_t *dup_opts(const uint8_t *opts, size_t len)
+{
+	uint8_t *p = g_malloc0(len ? len : 1);
+	if (len)
+		memcpy(p, opts, len);
+	return p;
+}
+
 static int lcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 		   uint8_t *out, size_t outsize, size_t *outlen, bool nak_ok)
 {
@@ -295,11 +305,11 @@ static int lcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 	if (e->lac) {
 		/* LAC forwarding: keep the requests for the proxy AVPs. */
 		if (!e->lac->init_rcvd) {
-			e->lac->init_rcvd = g_memdup2(opts, len ? len : 1);
+			e->lac->init_rcvd = dup_opts(opts, len);
 			e->lac->init_rcvd_len = len;
 		}
 		g_free(e->lac->last_rcvd);
-		e->lac->last_rcvd = g_memdup2(opts, len ? len : 1);
+		e->lac->last_rcvd = dup_opts(opts, len);
 		e->lac->last_rcvd_len = len;
 	}
 	int v = lcp_judge(e, opts, len, out, outsize, outlen, nak_ok, true);
