@@ -28,7 +28,9 @@
  *
  * /org/vpdnd/module/isdn, org.vpdnd.Isdn1: HangUp(u call_id) (privileged:
  * clear a call, cause 16; InvalidArgs when there is no such call),
- * ActiveCalls u.
+ * StartCapture(s path, s port) and StopCapture() -> t packets (privileged:
+ * a pcap, LINKTYPE_PPP, of the PPP frames of a port, line or B channel;
+ * see capture.h), ActiveCalls u, Capturing b.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -373,12 +375,57 @@ static int method_hangup(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+	const char *path, *port;
+	char *msg = NULL;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "ss", &path, &port);
+	if (r < 0)
+		return r;
+	r = isdn_capture_start(is, path, port, &msg);
+	if (r < 0) {
+		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
+				  r == -EINVAL || r == -ENOENT ? SD_BUS_ERROR_INVALID_ARGS :
+				  SD_BUS_ERROR_FAILED, "%s", msg ? msg : g_strerror(-r));
+		g_free(msg);
+		return r;
+	}
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+	uint64_t packets = 0;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	r = isdn_capture_stop(is, &packets);
+	if (r == -ENOENT)
+		return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "No capture is running");
+	if (r < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_IO_ERROR,
+					 "The capture file was not written completely: %s",
+					 g_strerror(-r));
+	return sd_bus_reply_method_return(m, "t", packets);
+}
+
 static int module_prop(sd_bus *bus, const char *path, const char *interface,
 		       const char *property, sd_bus_message *reply, void *userdata,
 		       sd_bus_error *error)
 {
 	struct isdn *is = userdata;
 
+	if (strcmp(property, "Capturing") == 0)
+		return sd_bus_message_append(reply, "b", is->cap != NULL);
 	return sd_bus_message_append(reply, "u", (uint32_t)g_hash_table_size(is->calls));
 }
 
@@ -386,7 +433,12 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_NAMES("HangUp", "u", SD_BUS_PARAM(call_id), "", , method_hangup,
 				 SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ss", SD_BUS_PARAM(path) SD_BUS_PARAM(port),
+				 "", , method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
+				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),
+	SD_BUS_PROPERTY("Capturing", "b", module_prop, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "isdn-private.h"
 #include "line.h"
 #include "port.h"
@@ -107,6 +108,17 @@ static struct isdn_port *find_port(struct isdn *is, const char *name)
 			return p;
 	}
 	return NULL;
+}
+
+/* A B channel frame, either direction: into the capture if it covers the
+ * call's port and channel. */
+static void capture_frame(struct isdn_call *c, const uint8_t *data, size_t len)
+{
+	struct isdn *is = c->is;
+
+	if (is->cap && is->cap_port && c->port == is->cap_port &&
+	    (is->cap_chan < 0 || c->chan == is->cap_chan))
+		isdn_capture_frame(is->cap, data, len);
 }
 
 static void count_failure(struct isdn *is, int cause)
@@ -290,6 +302,7 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 	isdn_msg_init(&m, ISDN_MSG_DATA, c->key ^ ISDN_CREF_FLAG);
 	m.data = data;
 	m.data_len = len;
+	capture_frame(c, data, len);
 	(void)net_send(c->is, c, &m);
 }
 
@@ -446,8 +459,10 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 		return;
 	}
 	if (m->type == ISDN_MSG_DATA) {
-		if (c->q.state == Q931_ACTIVE && c->link)
+		if (c->q.state == Q931_ACTIVE && c->link) {
+			capture_frame(c, m->data, m->data_len);
 			vpdn_link_send(c->link, VPDN_LINK_A, m->data, m->data_len);
+		}
 		return;
 	}
 	log_q931(is, c, false, m);
@@ -1007,6 +1022,8 @@ void isdn_free(struct isdn *is)
 	if (is->lines)
 		g_ptr_array_free(is->lines, TRUE);
 	g_ptr_array_free(is->ports, TRUE);
+	if (is->cap)
+		(void)isdn_capture_close(is->cap, NULL);
 	g_free(is->path);
 	g_free(is->switch_type);
 	g_free(is);
@@ -1037,4 +1054,72 @@ bool isdn_connected(const struct isdn *is)
 const struct isdn_stats *isdn_stats(const struct isdn *is)
 {
 	return &is->st;
+}
+
+/* StartCapture: what names the port, line or channel; see isdn-private.h. */
+int isdn_capture_start(struct isdn *is, const char *path, const char *what, char **msg)
+{
+	struct isdn_port *port = NULL;
+	struct isdn_line *line = NULL;
+	int chan = -1, r;
+
+	if (is->cap) {
+		*msg = g_strdup("A capture is already running");
+		return -EBUSY;
+	}
+	if (!path || path[0] != '/') {
+		*msg = g_strdup_printf("The capture path must be absolute (\"%s\")", path ? path : "");
+		return -EINVAL;
+	}
+	if (what && *what) {
+		port = find_port(is, what);
+		line = port ? NULL : isdn_find_line(is, what);
+	}
+	for (guint i = 0; what && *what && !port && !line && i < is->ports->len; i++) {
+		struct isdn_port *p = g_ptr_array_index(is->ports, i);
+		for (int ch = 0; ch < 32 && chan < 0; ch++) {
+			char name[24], sname[24];
+			if (!(p->channels & (1u << ch)))
+				continue;
+			isdn_port_channel_name(p, ch, name, sizeof(name), sname, sizeof(sname));
+			if (g_ascii_strcasecmp(what, name) == 0 || g_ascii_strcasecmp(what, sname) == 0) {
+				port = p;
+				chan = ch;
+			}
+		}
+	}
+	if (!port && !line) {
+		*msg = g_strdup_printf("No ISDN port, serial line or B channel \"%s\"", what ? what : "");
+		return -ENOENT;
+	}
+	r = isdn_capture_open(path, &is->cap);
+	if (r < 0) {
+		*msg = g_strdup_printf("Cannot create %s: %s", path, g_strerror(-r));
+		is->cap = NULL;
+		return r;
+	}
+	is->cap_port = port;
+	is->cap_chan = chan;
+	is->cap_line = line;
+	if (line)
+		isdn_line_set_capture(line, is->cap);
+	vpdn_info(is->log, "ISDN: capturing the PPP frames of %s to %s", what, path);
+	return 0;
+}
+
+int isdn_capture_stop(struct isdn *is, uint64_t *packets)
+{
+	int r;
+
+	if (!is->cap)
+		return -ENOENT;
+	if (is->cap_line)
+		isdn_line_set_capture(is->cap_line, NULL);
+	r = isdn_capture_close(is->cap, packets);
+	is->cap = NULL;
+	is->cap_port = NULL;
+	is->cap_line = NULL;
+	is->cap_chan = -1;
+	vpdn_info(is->log, "ISDN: capture stopped, %" PRIu64 " packets", packets ? *packets : 0);
+	return r;
 }

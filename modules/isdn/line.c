@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Serial lines: async HDLC over a tty, pty or UNIX stream. See line.h. */
 #include "line.h"
+#include "capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,7 @@ struct isdn_line {
 	uint8_t rx[LINE_RX_CHUNK];
 
 	uint64_t *c_bad_fcs, *c_aborts, *c_runts, *c_calls;
+	struct isdn_capture *cap;    /* borrowed: isdn_line_set_capture */
 };
 
 #define REQ_PUBLISHING ((struct vpdn_request *)1)
@@ -189,6 +191,8 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 		l->tx_drops++;
 		return;
 	}
+	if (l->cap)
+		isdn_capture_frame(l->cap, data, len);
 	if (LINE_TX_BUF - l->tx_tail < HDLC_ENCODED_MAX(len) && l->tx_head) {
 		memmove(l->tx, l->tx + l->tx_head, l->tx_tail - l->tx_head);
 		l->tx_tail -= l->tx_head;
@@ -228,6 +232,8 @@ static void deframed(const uint8_t *frame, size_t len, void *data)
 	if (l->deferred_hangup || !l->link ||
 	    (l->state != ISDN_LINE_ACTIVE && l->state != ISDN_LINE_RINGING))
 		return;
+	if (l->cap)
+		isdn_capture_frame(l->cap, frame, len);
 	vpdn_link_send(l->link, VPDN_LINK_A, frame, len);
 }
 
@@ -868,4 +874,9 @@ void isdn_line_get_info(const struct isdn_line *l, struct isdn_line_info *i)
 	i->calls = l->calls;
 	i->rx = hdlc_deframer_stats(l->deframer);
 	i->link = in_call ? l->link : NULL;
+}
+
+void isdn_line_set_capture(struct isdn_line *l, struct isdn_capture *cap)
+{
+	l->cap = cap;
 }

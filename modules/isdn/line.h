@@ -102,6 +102,11 @@ bool isdn_line_hangup(struct isdn_line *l, uint32_t call_id, int cause);
 /* The peer's name learnt from PPP, for show isdn active. */
 bool isdn_line_set_remote_name(struct isdn_line *l, const struct vpdn_link *link, const char *name);
 
+/* Capture the call's frames (both directions) into cap (borrowed; NULL
+ * stops). See capture.h. */
+struct isdn_capture;
+void isdn_line_set_capture(struct isdn_line *l, struct isdn_capture *cap);
+
 struct isdn_line_info {
 	const char *name, *path, *slave, *number, *called, *interface, *remote_name;
 	enum isdn_line_kind kind;

@@ -2,7 +2,9 @@
 /*
  * Operations commands: `metrics` (Prometheus text exposition or JSON from
  * org.vpdnd.Node1.GetMetrics) and `capture` (a pcap of the node's L2TP
- * datagrams through org.vpdnd.L2tp1.StartCapture/StopCapture).
+ * datagrams through org.vpdnd.L2tp1.StartCapture/StopCapture, or with
+ * `port NAME` of the PPP frames of an ISDN port, B channel or serial line
+ * through org.vpdnd.Isdn1.StartCapture/StopCapture).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +24,8 @@
 
 #define L2TP_MODULE_PATH VPDN_DBUS_ROOT "/module/l2tp"
 #define L2TP_IFACE "org.vpdnd.L2tp1"
+#define ISDN_MODULE_PATH VPDN_DBUS_ROOT "/module/isdn"
+#define ISDN_IFACE "org.vpdnd.Isdn1"
 
 /* ------------------------------------------------------------------ */
 /* metrics                                                            */
@@ -203,7 +207,7 @@ out:
 
 static int capture_usage(void)
 {
-	fprintf(stderr, "Usage: vpdnctl capture FILE [tunnel ID | session ID] [--seconds N]\n");
+	fprintf(stderr, "Usage: vpdnctl capture FILE [tunnel ID | session ID | port NAME] [--seconds N]\n");
 	return VPDNCTL_USAGE;
 }
 
@@ -224,9 +228,10 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 {
-	const char *kind = "";
+	const char *kind = "", *port = NULL;
+	const char *mpath = L2TP_MODULE_PATH, *iface = L2TP_IFACE, *what = "L2TP";
 	unsigned long id = 0, seconds = 0;
-	char *path = NULL;
+	char *path = NULL, joined[64];
 	sd_bus_message *reply = NULL;
 	sigset_t mask, old;
 	uint64_t packets = 0;
@@ -241,8 +246,21 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 		} else if (g_str_has_prefix(argv[i], "--seconds=")) {
 			if (!parse_uint(argv[i] + 10, 86400 * 365, &seconds) || seconds == 0)
 				return capture_usage();
+		} else if (strcmp(argv[i], "port") == 0 && !*kind && !port) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return capture_usage();
+			port = argv[++i];
+			/* `port BRI 0` unquoted: the port is "BRI 0". */
+			if (i + 1 < argc && g_ascii_isdigit(argv[i + 1][0]) &&
+			    strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1]) &&
+			    (g_ascii_strcasecmp(port, "E1") == 0 || g_ascii_strcasecmp(port, "T1") == 0 ||
+			     g_ascii_strcasecmp(port, "BRI") == 0)) {
+				snprintf(joined, sizeof(joined), "%s %s", port, argv[i + 1]);
+				port = joined;
+				i++;
+			}
 		} else if ((strcmp(argv[i], "tunnel") == 0 || strcmp(argv[i], "session") == 0) &&
-			   !*kind) {
+			   !*kind && !port) {
 			kind = argv[i];
 			if (i + 1 >= argc || !parse_uint(argv[i + 1], 65535, &id) || id == 0)
 				return capture_usage();
@@ -260,14 +278,22 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 
-	ret = vpdnctl_call(c, "start the capture", L2TP_MODULE_PATH, L2TP_IFACE, "StartCapture",
-			   NULL, "ssq", path, kind, (uint16_t)id);
+	if (port) {
+		mpath = ISDN_MODULE_PATH;
+		iface = ISDN_IFACE;
+		what = port;
+		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", NULL,
+				   "ss", path, port);
+	} else {
+		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", NULL,
+				   "ssq", path, kind, (uint16_t)id);
+	}
 	if (ret != VPDNCTL_OK)
 		goto out;
 	if (seconds)
-		fprintf(stderr, "Capturing L2TP to %s for %lu s...\n", path, seconds);
+		fprintf(stderr, "Capturing %s to %s for %lu s...\n", what, path, seconds);
 	else
-		fprintf(stderr, "Capturing L2TP to %s; Ctrl-C stops\n", path);
+		fprintf(stderr, "Capturing %s to %s; Ctrl-C stops\n", what, path);
 	if (seconds) {
 		struct timespec ts = { .tv_sec = (time_t)seconds };
 
@@ -277,8 +303,7 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 	} else {
 		sigwait(&mask, &sig);
 	}
-	ret = vpdnctl_call(c, "stop the capture", L2TP_MODULE_PATH, L2TP_IFACE, "StopCapture",
-			   &reply, NULL);
+	ret = vpdnctl_call(c, "stop the capture", mpath, iface, "StopCapture", &reply, NULL);
 	if (ret != VPDNCTL_OK)
 		goto out;
 	if (sd_bus_message_read(reply, "t", &packets) < 0) {
@@ -307,7 +332,8 @@ out:
 const struct vpdnctl_command vpdnctl_ops_commands[] = {
 	{ "metrics", NULL, 0, 0, CMD_NODE, cmd_metrics,
 	  "Print the node's metrics (Prometheus text format; --json)" },
-	{ "capture", "FILE [tunnel ID | session ID] [--seconds N]", 1, 5, CMD_NODE | CMD_EXACT,
-	  cmd_capture, "Write the node's L2TP datagrams to a pcap file until Ctrl-C" },
+	{ "capture", "FILE [tunnel ID | session ID | port NAME] [--seconds N]", 1, 6,
+	  CMD_NODE | CMD_EXACT, cmd_capture,
+	  "Write the node's L2TP datagrams (or with port NAME the PPP frames of an ISDN port, B channel or serial line) to a pcap file until Ctrl-C" },
 	{ NULL }
 };
