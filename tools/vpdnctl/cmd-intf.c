@@ -98,6 +98,49 @@ static int read_text(sd_bus_message *m, char **out)
 	return sd_bus_message_exit_container(m);
 }
 
+struct want_objects {
+	const char *const *want; /* NULL-terminated interfaces to keep */
+	GPtrArray *objs;
+};
+
+/* One object of GetManagedObjects: a wanted interface's properties are
+ * kept as text, keyed by name. */
+static int keep_object(sd_bus_message *m, const char *path, const char *iface, void *data)
+{
+	struct want_objects *w = data;
+	bool keep = false;
+	int r;
+
+	for (const char *const *i = w->want; *i; i++)
+		keep = keep || strcmp(*i, iface) == 0;
+	if (!keep)
+		return sd_bus_message_skip(m, "a{sv}");
+
+	struct obj *o = g_new0(struct obj, 1);
+	o->path = g_strdup(path);
+	o->iface = g_strdup(iface);
+	o->props = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_ptr_array_add(w->objs, o);
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	while (r > 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const char *name;
+		char *text = NULL;
+
+		r = sd_bus_message_read_basic(m, 's', &name);
+		if (r >= 0)
+			r = read_text(m, &text);
+		if (r >= 0 && text)
+			g_hash_table_replace(o->props, g_strdup(name), text);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+		if (r >= 0)
+			r = 1;
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(m);
+	return r;
+}
+
 /* Every object's interfaces among `want` (NULL-terminated). */
 static int get_objects(struct vpdnctl *c, const char *const *want, GPtrArray **ret)
 {
@@ -112,59 +155,7 @@ static int get_objects(struct vpdnctl *c, const char *const *want, GPtrArray **r
 		g_ptr_array_free(objs, TRUE);
 		return ret_code;
 	}
-	r = sd_bus_message_enter_container(reply, 'a', "{oa{sa{sv}}}");
-	while (r > 0 && (r = sd_bus_message_enter_container(reply, 'e', "oa{sa{sv}}")) > 0) {
-		const char *path;
-
-		r = sd_bus_message_read_basic(reply, 'o', &path);
-		if (r >= 0)
-			r = sd_bus_message_enter_container(reply, 'a', "{sa{sv}}");
-		while (r > 0 && (r = sd_bus_message_enter_container(reply, 'e', "sa{sv}")) > 0) {
-			const char *iface;
-			bool keep = false;
-
-			r = sd_bus_message_read_basic(reply, 's', &iface);
-			for (const char *const *w = want; r >= 0 && *w; w++)
-				keep = keep || strcmp(*w, iface) == 0;
-			if (r >= 0 && !keep) {
-				r = sd_bus_message_skip(reply, "a{sv}");
-			} else if (r >= 0) {
-				struct obj *o = g_new0(struct obj, 1);
-
-				o->path = g_strdup(path);
-				o->iface = g_strdup(iface);
-				o->props = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-				g_ptr_array_add(objs, o);
-				r = sd_bus_message_enter_container(reply, 'a', "{sv}");
-				while (r > 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-					const char *name;
-					char *text = NULL;
-
-					r = sd_bus_message_read_basic(reply, 's', &name);
-					if (r >= 0)
-						r = read_text(reply, &text);
-					if (r >= 0 && text)
-						g_hash_table_replace(o->props, g_strdup(name), text);
-					if (r >= 0)
-						r = sd_bus_message_exit_container(reply);
-					if (r >= 0)
-						r = 1;
-				}
-				if (r >= 0)
-					r = sd_bus_message_exit_container(reply);
-			}
-			if (r >= 0)
-				r = sd_bus_message_exit_container(reply);
-			if (r >= 0)
-				r = 1;
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(reply);
-		if (r >= 0)
-			r = 1;
-	}
+	r = vpdnctl_walk_objects(reply, keep_object, &(struct want_objects){ want, objs });
 	sd_bus_message_unref(reply);
 	if (r < 0) {
 		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));

@@ -186,54 +186,22 @@ static int read_port_props(sd_bus_message *m, struct isdn_port_row *p)
 	return sd_bus_message_exit_container(m);
 }
 
-static int read_ports(sd_bus_message *m, GArray *ports)
+/* One object of GetManagedObjects: ISDN ports (and lines) become rows. */
+static int port_object(sd_bus_message *m, const char *path, const char *iface, void *data)
 {
-	const char *path, *iface;
+	GArray *ports = data;
+	struct isdn_port_row p = { 0 };
 	int r;
 
-	r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
-		r = sd_bus_message_read_basic(m, 'o', &path);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
-		if (r < 0)
-			return r;
-		while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
-			r = sd_bus_message_read_basic(m, 's', &iface);
-			if (r < 0)
-				return r;
-			if (!strcmp(iface, PORT_IFACE)) {
-				struct isdn_port_row p = { 0 };
-				p.path = g_strdup(path);
-				p.numbers = g_ptr_array_new_with_free_func(free);
-				p.channels = g_array_new(FALSE, TRUE, sizeof(struct isdn_chan));
-				p.calls = g_array_new(FALSE, TRUE, sizeof(struct isdn_call_row));
-				r = read_port_props(m, &p);
-				g_array_append_val(ports, p);
-			} else {
-				r = sd_bus_message_skip(m, "a{sv}");
-			}
-			if (r < 0)
-				return r;
-			r = sd_bus_message_exit_container(m);
-			if (r < 0)
-				return r;
-		}
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	return sd_bus_message_exit_container(m);
+	if (strcmp(iface, PORT_IFACE) != 0)
+		return sd_bus_message_skip(m, "a{sv}");
+	p.path = g_strdup(path);
+	p.numbers = g_ptr_array_new_with_free_func(free);
+	p.channels = g_array_new(FALSE, TRUE, sizeof(struct isdn_chan));
+	p.calls = g_array_new(FALSE, TRUE, sizeof(struct isdn_call_row));
+	r = read_port_props(m, &p);
+	g_array_append_val(ports, p);
+	return r;
 }
 
 static const char *str(const char *s)
@@ -395,7 +363,7 @@ static int show_isdn(struct vpdnctl *c, int what)
 			   "GetManagedObjects", &reply, NULL);
 	if (ret != VPDNCTL_OK)
 		goto out;
-	r = read_ports(reply, ports);
+	r = vpdnctl_walk_objects(reply, port_object, ports);
 	if (r < 0) {
 		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
 		ret = VPDNCTL_FAILED;

@@ -130,57 +130,31 @@ static int read_props(sd_bus_message *m, const struct prop_field *fields, void *
 	return sd_bus_message_exit_container(m);
 }
 
-/* Parse GetManagedObjects' a{oa{sa{sv}}} into tunnel and session rows. */
-static int read_managed_objects(sd_bus_message *m, GArray *tunnels, GArray *sessions)
+struct vpdn_rows {
+	GArray *tunnels, *sessions;
+};
+
+/* One object of GetManagedObjects: tunnels and sessions become rows. */
+static int vpdn_object(sd_bus_message *m, const char *path, const char *iface, void *data)
 {
-	const char *path, *iface;
+	struct vpdn_rows *rows = data;
 	int r;
 
-	r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
-	if (r < 0)
+	if (strcmp(iface, TUNNEL_IFACE) == 0) {
+		struct vpdn_tunnel_row t = { 0 };
+
+		r = read_props(m, tunnel_fields, &t);
+		g_array_append_val(rows->tunnels, t);
 		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
-		r = sd_bus_message_read_basic(m, 'o', &path);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
-		if (r < 0)
-			return r;
-		while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
-			r = sd_bus_message_read_basic(m, 's', &iface);
-			if (r < 0)
-				return r;
-			if (strcmp(iface, TUNNEL_IFACE) == 0) {
-				struct vpdn_tunnel_row t = { 0 };
-
-				r = read_props(m, tunnel_fields, &t);
-				g_array_append_val(tunnels, t);
-			} else if (strcmp(iface, SESSION_IFACE) == 0) {
-				struct vpdn_session_row s = { 0 };
-
-				r = read_props(m, session_fields, &s);
-				g_array_append_val(sessions, s);
-			} else {
-				r = sd_bus_message_skip(m, "a{sv}");
-			}
-			if (r < 0)
-				return r;
-			r = sd_bus_message_exit_container(m);
-			if (r < 0)
-				return r;
-		}
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
-		r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			return r;
 	}
-	if (r < 0)
+	if (strcmp(iface, SESSION_IFACE) == 0) {
+		struct vpdn_session_row s = { 0 };
+
+		r = read_props(m, session_fields, &s);
+		g_array_append_val(rows->sessions, s);
 		return r;
-	return sd_bus_message_exit_container(m);
+	}
+	return sd_bus_message_skip(m, "a{sv}");
 }
 
 static int show_vpdn_what(struct vpdnctl *c, unsigned what)
@@ -195,7 +169,7 @@ static int show_vpdn_what(struct vpdnctl *c, unsigned what)
 			   NULL);
 	if (ret != VPDNCTL_OK)
 		goto out;
-	r = read_managed_objects(reply, tunnels, sessions);
+	r = vpdnctl_walk_objects(reply, vpdn_object, &(struct vpdn_rows){ tunnels, sessions });
 	if (r < 0) {
 		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
 		ret = VPDNCTL_FAILED;

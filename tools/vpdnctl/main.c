@@ -26,6 +26,47 @@ static const struct vpdnctl_command main_commands[] = {
 
 
 /* Every command table; a new cmd-*.c adds its table here. */
+int vpdnctl_walk_objects(sd_bus_message *m, vpdnctl_object_fn fn, void *data)
+{
+	const char *path, *iface;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
+		r = sd_bus_message_read_basic(m, 'o', &path);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
+		if (r < 0)
+			return r;
+		while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
+			r = sd_bus_message_read_basic(m, 's', &iface);
+			if (r < 0)
+				return r;
+			r = fn(m, path, iface, data);
+			if (r < 0)
+				return r;
+			r = sd_bus_message_exit_container(m);
+			if (r < 0)
+				return r;
+		}
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	r = sd_bus_message_exit_container(m);
+	return r < 0 ? r : 0;
+}
+
 static const struct vpdnctl_command *const command_tables[] = {
 	main_commands,
 	vpdnctl_node_commands,

@@ -68,4 +68,12 @@ int vpdnctl_call(struct vpdnctl *c, const char *what, const char *path,
 		 const char *interface, const char *member, sd_bus_message **reply,
 		 const char *types, ...);
 
+/* Walk a GetManagedObjects reply (a{oa{sa{sv}}}): fn is called for each
+ * (object path, interface) with the message positioned at that interface's
+ * a{sv}, which fn must read completely or skip. fn returns >= 0 to go on or
+ * a negative errno to stop; the walk returns 0 or the first error. */
+typedef int (*vpdnctl_object_fn)(sd_bus_message *m, const char *path, const char *iface,
+				 void *data);
+int vpdnctl_walk_objects(sd_bus_message *m, vpdnctl_object_fn fn, void *data);
+
 #endif
