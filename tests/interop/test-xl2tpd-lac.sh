@@ -149,7 +149,7 @@ vm_say stop2
 check "pppd stopped" vm_wait_file down2 20
 check "LNS: I CDN from XLAC" wait_until 15 log_has LNS "I CDN from XLAC"
 check "show vpdn --json: the session is gone" wait_until 10 vpdn_is LNS "1 0 "
-check "pppd: terminated cleanly" vm_log_has pppd.log "Connection terminated"
+check "pppd: terminated cleanly" wait_until 15 vm_log_has pppd.log "Connection terminated"
 vm_say stop3
 check "LNS: I StopCCN from XLAC" wait_until 15 log_has LNS "I StopCCN from XLAC"
 # After a StopCCN the tunnel stays in "closing" for one retransmission

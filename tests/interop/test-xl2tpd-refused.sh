@@ -104,7 +104,7 @@ vm_say next-a
 check "LNS: auth-local refuses remote1@cisco.com" \
 	wait_until 60 log_has LNS 'CHAP authentication of user "remote1@cisco.com" failed'
 check "pppd: CHAP authentication failed" wait_until 15 vm_log_has pppd.log "CHAP authentication failed"
-check "pppd: told us it failed to authenticate" vm_log_has pppd.log "Failed to authenticate ourselves to peer"
+check "pppd: told us it failed to authenticate" wait_until 15 vm_log_has pppd.log "Failed to authenticate ourselves to peer"
 check "LNS: O CDN result 3 (administrative)" wait_until 10 log_has LNS "O CDN to XLAC .*result 3"
 check "xl2tpd: our CDN closed the call (Administrative)" \
 	wait_until 15 vm_log_has xl2tpd-b.log "Connection closed to 192.0.2.1, serial [0-9]+ \\(Administrative\\)"
