@@ -39,17 +39,7 @@ have_vpdnctl=false
 [ -x "$VPDNCTL" ] && have_vpdnctl=true
 
 start_bus
-TC_PATH=/org/vpdnd/module/testcarrier
-TC_IFACE=org.vpdnd.TestCarrier1
-calls() {
-	busctl --address="$BUS" --json=short get-property "org.vpdnd.Node.$1" "$TC_PATH" \
-		"$TC_IFACE" Calls | python3 -c '
-import json, sys
-for c in json.load(sys.stdin)["data"]:
-    print(*c)'
-}
-state_is() { [ "$(calls "$1" | awk -v id="$2" '$1 == id { print $3 }')" = "$3" ]; }
-log_has() { grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/lib-testcarrier.sh"
 
 # xl2tpd CONF NAME: run xl2tpd in the foreground with its files in $T/NAME.*
 xl2tpd_start() {

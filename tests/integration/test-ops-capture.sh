@@ -61,25 +61,7 @@ start_node LNS "$T/lns.conf" || { _fail "LNS starts"; finish; }
 start_node LAC "$T/lac.conf" || { _fail "LAC starts"; finish; }
 _pass "both nodes run"
 
-TC_PATH=/org/vpdnd/module/testcarrier
-TC_IFACE=org.vpdnd.TestCarrier1
-tc() { # tc NODE METHOD SIGNATURE ARGS...
-	local node=$1
-	shift
-	busctl --address="$BUS" call "org.vpdnd.Node.$node" "$TC_PATH" "$TC_IFACE" "$@"
-}
-calls() { # calls NODE: one line per call: id kind state intf in out
-	busctl --address="$BUS" --json=short get-property "org.vpdnd.Node.$1" "$TC_PATH" \
-		"$TC_IFACE" Calls | python3 -c '
-import json, sys
-for c in json.load(sys.stdin)["data"]:
-    print(*c)'
-}
-call_state() { calls "$1" | awk -v id="$2" '$1 == id { print $3 }'; }
-call_field() { calls "$1" | awk -v id="$2" -v f="$3" '$1 == id { print $f }'; }
-state_is() { [ "$(call_state "$1" "$2")" = "$3" ]; }
-frames_in_at_least() { [ "$(call_field "$1" "$2" 5)" -ge "$3" ] 2>/dev/null; }
-log_has() { grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/lib-testcarrier.sh"
 frame() { tc "$1" SendFrame uay "$2" 12 255 3 192 33 9 1 0 8 0 0 0 0; }
 DECODE=(-d "udp.port==$PORT,l2tp")
 capturing() { busctl --address="$BUS" get-property org.vpdnd.Node.LAC /org/vpdnd/module/l2tp \

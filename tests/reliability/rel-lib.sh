@@ -77,13 +77,7 @@ EOF
 
 DBG=(-d "vpdn l2x-errors" -d "vpdn events")
 
-TC_PATH=/org/vpdnd/module/testcarrier
-TC_IFACE=org.vpdnd.TestCarrier1
-tc() { # tc NODE METHOD SIGNATURE ARGS...
-	local node=$1
-	shift
-	busctl --address="$BUS" call "org.vpdnd.Node.$node" "$TC_PATH" "$TC_IFACE" "$@"
-}
+. "$VPDND_SOURCE_ROOT/tests/integration/lib-testcarrier.sh"
 # count_calls NODE STATE [KIND]: testcarrier calls in STATE
 count_calls() {
 	busctl --address="$BUS" --json=short get-property "org.vpdnd.Node.$1" "$TC_PATH" \
