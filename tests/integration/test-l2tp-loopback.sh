@@ -7,22 +7,11 @@
 # dial-out (CDN 8), hang-ups, `vpdnctl show vpdn` on both nodes, clearing
 # the tunnel; tshark captures the run and must find nothing malformed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-testcarrier.sh"
 
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
-command -v busctl >/dev/null || skip "busctl not installed"
-[ -x "$VPDND" ] || skip "vpdnd not built"
-: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
-export VPDND_MODULE_PATH
-[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
+tc_require
 
-PORT=$(python3 -c 'import socket
-for _ in range(50):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        t.bind(("127.0.0.2", p)); print(p); break
-    except OSError:
-        pass')
+PORT=$(free_port 127.0.0.1 127.0.0.2)
 [ -n "$PORT" ] || skip "no free UDP port"
 
 have_vpdnctl=false
@@ -87,7 +76,6 @@ start_node LAC "$T/lac.conf" "${DBG[@]}" || { _fail "LAC starts"; finish; }
 LAC_LOG=$NODE_LOG
 _pass "both nodes run"
 
-. "$(dirname "$0")/lib-testcarrier.sh"
 
 # --- dial-in -------------------------------------------------------------
 ok "DialIn remote1@cisco.com at the LAC" tc LAC DialIn sss remote1@cisco.com 6122 211

@@ -8,38 +8,17 @@
 # xl2tpd then starts pppd, which may fail here (no /dev/ppp, no kernel
 # L2TP): the checks stop at the L2TP exchange, which completes before.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-testcarrier.sh"
 
 command -v xl2tpd >/dev/null || skip "xl2tpd not installed"
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
-command -v busctl >/dev/null || skip "busctl not installed"
-[ -x "$VPDND" ] || skip "vpdnd not built"
-: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
-export VPDND_MODULE_PATH
-[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
+tc_require
 
-free_port() { # free_port ADDR...: a UDP port free on every address
-	python3 - "$@" <<'EOF'
-import socket, sys
-for _ in range(100):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 0))
-    p = s.getsockname()[1]; ok = True; keep = [s]
-    for a in sys.argv[2:]:
-        t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            t.bind((a, p)); keep.append(t)
-        except OSError:
-            ok = False; break
-    if ok:
-        print(p); break
-EOF
-}
 PORT=$(free_port 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4)
 [ -n "$PORT" ] || skip "no free UDP port"
 have_vpdnctl=false
 [ -x "$VPDNCTL" ] && have_vpdnctl=true
 
 start_bus
-. "$(dirname "$0")/lib-testcarrier.sh"
 
 # xl2tpd CONF NAME: run xl2tpd in the foreground with its files in $T/NAME.*
 xl2tpd_start() {

@@ -6,22 +6,11 @@
 # ICCN, data both ways, the PPP inside), with nothing malformed, right
 # checksums, and as many packets as vpdnctl reported.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-testcarrier.sh"
 
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
-command -v busctl >/dev/null || skip "busctl not installed"
-[ -x "$VPDND" ] || skip "vpdnd not built"
-: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
-export VPDND_MODULE_PATH
-[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
+tc_require
 
-PORT=$(python3 -c 'import socket
-for _ in range(50):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        t.bind(("127.0.0.2", p)); print(p); break
-    except OSError:
-        pass')
+PORT=$(free_port 127.0.0.1 127.0.0.2)
 [ -n "$PORT" ] || skip "no free UDP port"
 
 [ -x "$VPDNCTL" ] || skip "vpdnctl not built"
@@ -61,7 +50,6 @@ start_node LNS "$T/lns.conf" || { _fail "LNS starts"; finish; }
 start_node LAC "$T/lac.conf" || { _fail "LAC starts"; finish; }
 _pass "both nodes run"
 
-. "$(dirname "$0")/lib-testcarrier.sh"
 frame() { tc "$1" SendFrame uay "$2" 12 255 3 192 33 9 1 0 8 0 0 0 0; }
 DECODE=(-d "udp.port==$PORT,l2tp")
 capturing() { busctl --address="$BUS" get-property org.vpdnd.Node.LAC /org/vpdnd/module/l2tp \

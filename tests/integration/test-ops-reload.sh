@@ -8,22 +8,11 @@
 # config stays in force. `vpdnctl metrics` shows the counters and the l2tp
 # gauges in Prometheus text format and as JSON.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-testcarrier.sh"
 
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
-command -v busctl >/dev/null || skip "busctl not installed"
-[ -x "$VPDND" ] || skip "vpdnd not built"
-: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
-export VPDND_MODULE_PATH
-[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
+tc_require
 
-PORT=$(python3 -c 'import socket
-for _ in range(50):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        t.bind(("127.0.0.2", p)); print(p); break
-    except OSError:
-        pass')
+PORT=$(free_port 127.0.0.1 127.0.0.2)
 [ -n "$PORT" ] || skip "no free UDP port"
 
 [ -x "$VPDNCTL" ] || skip "vpdnctl not built"
@@ -74,7 +63,6 @@ start_node LAC "$T/lac.conf" "${DBG[@]}" || { _fail "LAC starts"; finish; }
 LAC_LOG=$NODE_LOG
 _pass "both nodes run"
 
-. "$(dirname "$0")/lib-testcarrier.sh"
 # Sum of PacketsIn over the node's L2TP sessions.
 packets_in() {
 	busctl --address="$BUS" --json=short call "org.vpdnd.Node.$1" /org/vpdnd \

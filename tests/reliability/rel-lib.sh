@@ -5,29 +5,13 @@
 # relay between them (the LAC sends to 127.0.0.3, the relay forwards from
 # 127.0.0.4 to the LNS). Source after tests/integration/lib.sh.
 
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed"
-command -v busctl >/dev/null || skip "busctl not installed"
-[ -x "$VPDND" ] || skip "vpdnd not built"
+. "$VPDND_SOURCE_ROOT/tests/integration/lib-testcarrier.sh"
+tc_require
 [ -x "$VPDNCTL" ] || skip "vpdnctl not built"
-: "${VPDND_MODULE_PATH:=$VPDND_BUILD_ROOT/modules/l2tp}"
-export VPDND_MODULE_PATH
-[ -f "$VPDND_MODULE_PATH/testcarrier.so" ] || skip "testcarrier module not built"
 REL_DIR=$VPDND_SOURCE_ROOT/tests/reliability
 
 # A UDP port free on 127.0.0.1 .. 127.0.0.4.
-PORT=$(python3 -c 'import socket
-for _ in range(50):
-    socks = []
-    try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); socks.append(s)
-        p = s.getsockname()[1]
-        for h in ("127.0.0.2", "127.0.0.3", "127.0.0.4"):
-            t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.bind((h, p)); socks.append(t)
-        print(p); break
-    except OSError:
-        pass
-    finally:
-        for s in socks: s.close()')
+PORT=$(free_port 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4)
 [ -n "$PORT" ] || skip "no free UDP port"
 
 # lac_config [INITIATE_TO] [EXTRA GROUP LINES] [GROUPS]: $T/lac.conf; with
@@ -77,7 +61,6 @@ EOF
 
 DBG=(-d "vpdn l2x-errors" -d "vpdn events")
 
-. "$VPDND_SOURCE_ROOT/tests/integration/lib-testcarrier.sh"
 # count_calls NODE STATE [KIND]: testcarrier calls in STATE
 count_calls() {
 	busctl --address="$BUS" --json=short get-property "org.vpdnd.Node.$1" "$TC_PATH" \
