@@ -13,30 +13,10 @@ command -v busctl >/dev/null || skip "busctl not found"
 command -v dbus-daemon >/dev/null || skip "dbus-daemon not found"
 
 start_bus
-sock="$T/isdn.sock"
-DBG=(-d "dialer events" -d "ppp negotiation" -d "ppp authentication" -d "isdn events")
-
-write_config isdnnet.conf <<EOF
-hostname = "isdnnet"
-modules = {"isdn-switch"}
-isdn-switch { listen = "unix:$sock" }
-EOF
-start_node isdnnet "$T/isdnnet.conf" || { _fail "isdn-switch node starts"; finish; }
-
-write_config srv.conf <<EOF
-hostname = "srv"
-modules = {"isdn", "dialer", "ppp", "auth-local"}
-isdn { switch-type = "primary-net5"  network = "unix:$sock" }
-controller "E1 0" { pri-group-timeslots = "1-31"  number = {"8211"} }
-interface "Serial0:15" {
-  ppp-authentication = {"chap"}
-  ppp-chap-hostname = "srv"
-  ip-address = "18.18.18.9"
-}
-username "remote1@cisco.com" { password = "secret1" }
-EOF
-start_node srv "$T/srv.conf" "${DBG[@]}" || { _fail "srv starts"; finish; }
-S="$T/srv.log"
+. "$(dirname "$0")/lib-isdn.sh"
+DBG=("${ISDN_DBG[@]}")
+isdn_network_start || { _fail "isdn-switch node starts"; finish; }
+ppp_srv_start || { _fail "srv starts"; finish; }
 
 write_config remote1.conf <<EOF
 hostname = "remote1"
