@@ -100,22 +100,8 @@ in_ns "$P" local1 ping -q -c1 -W2 18.18.18.2 >/dev/null && pass "local1 10.200.2
 
 # Each node gets its own D-Bus inside its namespace.
 start_bus() { # start_bus NODE: sets BUS_<NODE>
-	local node=$1 d="$T/bus-$1"
-	mkdir -p "$d" && chmod 755 "$d"
-	cat >"$d/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$d</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/><allow user="*"/></policy>
-</busconfig>
-CONF
-	in_ns "$P" "$node" dbus-daemon --config-file="$d/bus.conf" --fork --print-address=3 \
-		--print-pid=4 3>"$d/address" 4>"$d/pid" || return 1
-	PIDS+=("$(cat "$d/pid")")
-	printf -v "BUS_$node" '%s' "$(head -n1 "$d/address")"
+	netns_bus "$P" "$1" "$T/bus-$1" || return 1
+	PIDS+=("$NETNS_BUS_PID")
 }
 
 NODES="LNS LAC remote1 remote2"

@@ -4,6 +4,7 @@
 #                              PREFIX-isdn (the ISDN network's node), wired
 #   scenario_net_down PREFIX   delete them (safe to call twice)
 #   in_ns PREFIX NODE CMD...   run CMD in a node's namespace
+#   netns_bus PREFIX NODE DIR  a private dbus-daemon in that namespace
 #
 # LAC and LNS share a point-to-point link (Serial0: 18.18.18.6/30 and
 # 18.18.18.5/30, a veth pair); LNS and local1 share an Ethernet
@@ -63,4 +64,26 @@ scenario_net_up() {
 	# LNS forwards between its interfaces.
 	in_ns "$_p" LNS sysctl -qw net.ipv4.ip_forward=1
 	return 0
+}
+
+# netns_bus PREFIX NODE DIR: a private dbus-daemon for NODE inside its
+# namespace, listening in DIR (created). Sets BUS_<NODE> to its address and
+# NETNS_BUS_PID to its pid (the caller stops it).
+netns_bus() {
+	_p=$1; _n=$2; _d=$3
+	mkdir -p "$_d" && chmod 755 "$_d"
+	cat >"$_d/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$_d</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/><allow user="*"/></policy>
+</busconfig>
+CONF
+	in_ns "$_p" "$_n" dbus-daemon --config-file="$_d/bus.conf" --fork --print-address=3 \
+		--print-pid=4 3>"$_d/address" 4>"$_d/pid" || return 1
+	NETNS_BUS_PID=$(cat "$_d/pid")
+	eval "BUS_$_n=\$(head -n1 \"\$_d/address\")"
 }

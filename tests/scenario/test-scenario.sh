@@ -78,22 +78,8 @@ pings() { # pings NODE ARGS...: at least one reply out of 5
 }
 
 start_node_bus() { # NODE: a private dbus-daemon in the node's namespace
-	local node=$1 d="$T/bus-$1"
-	mkdir -p "$d" && chmod 755 "$d"
-	cat >"$d/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$d</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/><allow user="*"/></policy>
-</busconfig>
-CONF
-	in_ns "$P" "$node" dbus-daemon --config-file="$d/bus.conf" --fork --print-address=3 \
-		--print-pid=4 3>"$d/address" 4>"$d/pid" || return 1
-	NODE_PIDS[bus-$node]=$(cat "$d/pid")
-	printf -v "BUS_$node" '%s' "$(head -n1 "$d/address")"
+	netns_bus "$P" "$1" "$T/bus-$1" || return 1
+	NODE_PIDS[bus-$1]=$NETNS_BUS_PID
 }
 
 DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
