@@ -198,7 +198,7 @@ wait_s() {
 	local end=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
+		[ "$SECONDS" -ge "$end" ] && return 1
 		sleep 0.1
 	done
 }
