@@ -446,7 +446,11 @@ void ppp_lcp_down(struct ppp_engine *e)
 	}
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
-	ppp_fsm_down(&e->ipcp_fsm);
+	/* IPCP had its Up only if the network phase was reached: LCP can go
+	 * down before (renegotiated by an LNS, authentication failed), and
+	 * Down in Initial or Starting is illegal (RFC 1661 4.1). */
+	if (e->ipcp_fsm.state != FSM_INITIAL && e->ipcp_fsm.state != FSM_STARTING)
+		ppp_fsm_down(&e->ipcp_fsm);
 	if (e->ipcp_fsm.state != FSM_INITIAL)
 		ppp_fsm_close(&e->ipcp_fsm);
 	e->peer_done = e->us_done = false;
