@@ -15,10 +15,11 @@
 #  - show vpdn --json at LAC and LNS, show isdn active at the LAC, the line's
 #    PPP frames captured by the LAC (vpdnctl capture ... port tty0), the L2TP
 #    capture on lo decodes;
-#  - teardown: pppd stopped in the VM (LCP Terminate-Request answered by the
-#    LNS through the tunnel), pppd closes ttyS1 -> the LAC reads end of file
-#    on the pty: the line's call clears (cause 16, the caller went away) ->
-#    CDN result 1 to the LNS -> the session goes at both ends.
+#  - teardown: pppd stopped in the VM sends LCP Terminate-Request, which the
+#    LAC forwards; the LNS acks, closes the session and sends CDN; the LAC
+#    clears the line's call (cause 16) and reopens the pty for the next
+#    caller. (A QEMU pty carries no modem signals: pppd closing ttyS1 is not
+#    seen as a carrier loss; the VM powering off is, as end of file.)
 . "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
 export VPDND_MODULE_PATH="$VPDND_BUILD_ROOT/modules/isdn"
@@ -88,6 +89,8 @@ w stop
 kill $PID
 i=0; while kill -0 $PID 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done
 kill -0 $PID 2>/dev/null || touch /mnt/down
+# Stay up (QEMU's ptys open) until the host has seen the call cleared.
+w quit
 exit 0
 EOF
 
@@ -134,15 +137,17 @@ contains "json: call on tty0" "$OUT" '"port":"tty0"'
 contains "json: calling 6122" "$OUT" '"calling":"6122"'
 contains "json: remote1 named" "$OUT" 'remote1@cisco.com'
 
-# Teardown: pppd stops and closes the tty: the line's call clears, CDN.
+# Teardown: pppd stops; LCP Terminate end to end, CDN, the call clears.
 vm_say stop
 check "pppd exited" vm_wait_file down 30
 check "pppd: Connection terminated" wait_until 10 vm_log_has pppd.log "Connection terminated"
-check "LAC: the line's call cleared, the caller went away" wait_until 15 log_has LAC \
-	"ISDN tty0: Event: call id 0x[0-9A-F]+ cleared, cause 16 \\(Normal call clearing\\), the caller went away"
-check "LAC: CDN to the LNS, result 1 (loss of carrier)" wait_until 15 log_has LAC \
-	"O CDN to LNS .*result 1 \\(Call disconnected due to loss of carrier\\)"
-check "LNS: I CDN from LAC" wait_until 15 log_has LNS "I CDN from LAC"
+check "LNS: pppd's LCP Terminate-Request came through the tunnel" log_has LNS "LCP: I TERMREQ"
+check "LNS: session closed, CDN to the LAC" wait_until 15 log_has LNS "O CDN to LAC"
+check "LAC: I CDN from the LNS" wait_until 15 log_has LAC "I CDN from LNS"
+check "LAC: the line's call cleared (cause 16)" wait_until 15 log_has LAC \
+	"ISDN tty0: Event: call id 0x[0-9A-F]+ cleared, cause 16 \\(Normal call clearing\\)$"
+check "LAC: tty0 reopened the pty, idle for the next caller" wait_until 10 sh -c \
+	"grep 'ISDN tty0: line state' '$T/LAC.log' | tail -n1 | grep -q 'down -> idle'"
 check "LNS show vpdn --json: the session is gone" wait_until 15 vpdn_is LNS "1 0 "
 check "LAC show vpdn --json: the session is gone" wait_until 15 vpdn_is LAC "1 0 "
 ok "LAC show isdn active --json after" "$VPDNCTL" --bus "$BUS" -n LAC --json show isdn active
