@@ -235,7 +235,9 @@ static int port_prop(sd_bus *bus, const char *path, const char *interface, const
 	if (!strcmp(property, "ActiveCalls"))
 		return sd_bus_message_append(reply, "u", active_calls(o));
 	if (!strcmp(property, "FreeChannels"))
-		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 && li.open)
+		/* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
+		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 &&
+							 (li.open || isdn_line_can_dial(o->line)))
 							 : isdn_port_free_count(o->port));
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
 }

@@ -133,6 +133,10 @@ check "QEMU made ttyS1's pty; linked for tty0" vm_pty_link s1 "$T/ttyS1"
 check "LAC: tty1 is a dial-out line, unconnected while idle" \
 	log_has LAC "ISDN tty1: dial-out line to $T/ttyS2.sock, connects when it dials"
 check "pppd waits on ttyS2" vm_wait_file listening1 60
+ok "LAC show isdn status, idle" "$VPDNCTL" --bus "$BUS" -n LAC show isdn status
+TTY1=$(printf '%s\n' "$OUT" | sed -n '/ISDN tty1 interface/,$p')
+contains "idle tty1: unconnected (layer 1 deactivated)" "$TTY1" "DEACTIVATED"
+contains "idle tty1: free to dial (1 channel available)" "$TTY1" "Number of available B-channels = 1"
 sleep 1
 
 # Traffic for remote2 at the LNS dials Dialer2 (the first packets may be
