@@ -110,7 +110,9 @@ static int append_channels(sd_bus_message *reply, struct bus_obj *o)
 		r = sd_bus_message_append(reply, "(ssssu)", li.name,
 					  li.state == ISDN_LINE_ACTIVE ? "active" :
 					  li.state == ISDN_LINE_RINGING ? "busy" : "idle",
-					  li.call_id ? id : "", li.call_id && li.number ? li.number : "",
+					  li.call_id ? id : "",
+					  !li.call_id ? "" : li.outgoing ? (li.dialled ? li.dialled : "")
+					  : li.number ? li.number : "",
 					  (uint32_t)li.seconds);
 	} else {
 		for (int ch = 0; ch < 32 && r >= 0; ch++) {
@@ -146,8 +148,9 @@ static int append_calls(sd_bus_message *reply, struct bus_obj *o)
 		isdn_line_get_info(o->line, &li);
 		snprintf(id, sizeof(id), "0x%04X", li.call_id);
 		if (li.call_id)
-			r = sd_bus_message_append(reply, "(ssssssu)", id, "In", li.number ? li.number : "",
-						  li.called ? li.called : "",
+			r = sd_bus_message_append(reply, "(ssssssu)", id, li.outgoing ? "Out" : "In",
+						  li.outgoing ? "" : li.number ? li.number : "",
+						  li.outgoing ? (li.dialled ? li.dialled : "") : li.called ? li.called : "",
 						  li.remote_name ? li.remote_name : "", li.name,
 						  (uint32_t)li.seconds);
 	} else {
@@ -232,7 +235,9 @@ static int port_prop(sd_bus *bus, const char *path, const char *interface, const
 	if (!strcmp(property, "ActiveCalls"))
 		return sd_bus_message_append(reply, "u", active_calls(o));
 	if (!strcmp(property, "FreeChannels"))
-		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 && li.open)
+		/* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
+		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 &&
+							 (li.open || isdn_line_can_dial(o->line)))
 							 : isdn_port_free_count(o->port));
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
 }

@@ -47,6 +47,7 @@ static cfg_opt_t line_opts[] = {
 	CFG_STR("number", NULL, CFGF_NONE),
 	CFG_STR("called", NULL, CFGF_NONE),
 	CFG_STR("interface", NULL, CFGF_NONE),
+	CFG_STR("calls", "in", CFGF_NONE),
 	CFG_END()
 };
 
@@ -625,6 +626,43 @@ static bool number_ok(const char *s)
 	return true;
 }
 
+/* CALL_PLACE for a serial line (line.h, dial-out): a port named as a
+ * dial-out line (its name or its config interface, unless an ISDN port
+ * has that name), or no port named, no ISDN port, and a free dial-out
+ * line. True if a line took (and completed) the request. */
+static bool place_on_line(struct isdn *is, const struct vpdn_event *ev, const struct vpdn_ev_call_place *p)
+{
+	struct isdn_line *line = NULL;
+	struct vpdn_request *req;
+	int r;
+
+	for (guint i = 0; i < is->lines->len && !line; i++) {
+		struct isdn_line *l = g_ptr_array_index(is->lines, i);
+		struct isdn_line_info li;
+		isdn_line_get_info(l, &li);
+		if (li.mode == ISDN_LINE_CALLS_IN)
+			continue;
+		if (p->port ? isdn_line_matches(l, p->port) && !find_port(is, p->port)
+			    : !is->ports->len && isdn_line_can_dial(l))
+			line = l;
+	}
+	if (!line)
+		return false;
+	req = vpdn_event_take_request(ev);
+	if (!req)
+		return true;
+	if (p->number && p->number[0] && !number_ok(p->number)) {
+		count_failure(is, VPDN_CAUSE_INVALID_NUMBER_FORMAT);
+		vpdn_request_complete(req, -VPDN_CAUSE_INVALID_NUMBER_FORMAT, NULL);
+		return true;
+	}
+	r = isdn_line_dial(line, p->number, req);
+	if (r < 0)
+		count_failure(is, -r);
+	is->st.calls_out++;
+	return true;
+}
+
 static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *data)
 {
 	struct isdn *is = data;
@@ -635,6 +673,8 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 	uint16_t cref;
 	int ch;
 
+	if (place_on_line(is, ev, p))
+		return VPDN_BUS_CLAIM;
 	if (!is->ports->len)
 		return VPDN_BUS_PASS;
 	if (p->port) {
@@ -826,6 +866,30 @@ static bool speed_ok(long speed)
 	return false;
 }
 
+/* calls = "in" | "out" | "both" (line.h: dial-out on device and connect
+ * lines, both on device lines only). */
+static int line_calls_from_cfg(cfg_t *sec, const char *name, struct isdn_line_conf *lc)
+{
+	const char *calls = cfg_getstr(sec, "calls");
+
+	if (!calls || !strcmp(calls, "in"))
+		lc->calls = ISDN_LINE_CALLS_IN;
+	else if (!strcmp(calls, "out"))
+		lc->calls = ISDN_LINE_CALLS_OUT;
+	else if (!strcmp(calls, "both"))
+		lc->calls = ISDN_LINE_CALLS_BOTH;
+	else {
+		cfg_error(sec, "line \"%s\": calls must be \"in\", \"out\" or \"both\", not \"%s\"", name, calls);
+		return -EINVAL;
+	}
+	if (isdn_line_calls_check(lc->kind, lc->calls) < 0) {
+		cfg_error(sec, "line \"%s\": calls = \"%s\" needs a %s line", name, isdn_line_calls_name(lc->calls),
+			  lc->calls == ISDN_LINE_CALLS_OUT ? "device or connect" : "device");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* line "NAME" { device | pty | listen | connect, speed, number, called,
  * interface }; strings are borrowed from sec. */
 static int line_from_cfg(cfg_t *sec, struct isdn_line_conf *lc)
@@ -867,6 +931,8 @@ static int line_from_cfg(cfg_t *sec, struct isdn_line_conf *lc)
 	}
 	lc->name = name;
 	lc->kind = dev ? ISDN_LINE_DEVICE : pty ? ISDN_LINE_PTY : lis ? ISDN_LINE_LISTEN : ISDN_LINE_CONNECT;
+	if (line_calls_from_cfg(sec, name, lc) < 0)
+		return -EINVAL;
 	lc->path = dev ? dev : lis ? isdn_unix_path(lis) : con ? isdn_unix_path(con) : NULL;
 	lc->pty_link = cfg_getstr(sec, "pty-link");
 	lc->speed = (unsigned)speed;

@@ -32,7 +32,12 @@
  *     number = "6122"                        # calling number presented
  *     called = "211"                         # called number (DNIS) presented
  *     interface = "Serial0:15"               # config interface for PPP settings
- *   }
+ *     calls = "in"                           # in | out (device, connect) |
+ *   }                                        #   both (device): line.h
+ * CALL_PLACE also dials out on a line with calls "out"/"both": the port
+ * named is the line or its interface (a dialer rotary-group member), or
+ * none and there is no ISDN port; see line.h for the direct-connect
+ * semantics (the number is recorded, not dialled).
  * Without any controller the node does not connect to an ISDN network.
  * LINK_ACCM for a line's link sets its send/receive ACCM.
  *

@@ -39,6 +39,7 @@ struct isdn_line {
 	struct isdn_line_host host;
 	char *name, *path, *pty_link, *number, *called, *interface;
 	enum isdn_line_kind kind;
+	enum isdn_line_calls mode;   /* which calls: in, out, both */
 	unsigned speed;
 	enum isdn_line_state state;
 	char slave[64];              /* pty slave path */
@@ -61,7 +62,10 @@ struct isdn_line {
 	int deferred_hangup;         /* consumer hung up during feed: cause */
 	uint64_t active_at;
 	char remote_name[64];
-	uint64_t calls;
+	uint64_t calls, calls_out;
+	bool outgoing;               /* the current call is ours (dial-out) */
+	char dialled[32];            /* its called number */
+	uint64_t idle_octets;        /* dial-out line: octets while idle, discarded */
 
 	struct hdlc_deframer *deframer;
 	struct hdlc_stats seen;      /* deframer stats already added to counters */
@@ -71,7 +75,7 @@ struct isdn_line {
 	uint64_t tx_frames, tx_drops;
 	uint8_t rx[LINE_RX_CHUNK];
 
-	uint64_t *c_bad_fcs, *c_aborts, *c_runts, *c_calls;
+	uint64_t *c_bad_fcs, *c_aborts, *c_runts, *c_calls, *c_calls_out;
 	struct isdn_capture *cap;    /* borrowed: isdn_line_set_capture */
 };
 
@@ -99,6 +103,32 @@ const char *isdn_line_state_name(enum isdn_line_state s)
 	case ISDN_LINE_DRAINING: return "draining";
 	}
 	return "unknown";
+}
+
+const char *isdn_line_calls_name(enum isdn_line_calls c)
+{
+	switch (c) {
+	case ISDN_LINE_CALLS_IN: return "in";
+	case ISDN_LINE_CALLS_OUT: return "out";
+	case ISDN_LINE_CALLS_BOTH: return "both";
+	}
+	return "unknown";
+}
+
+/* Dial-out needs a stream the line opens itself: a device (open = the
+ * call) or a connect socket (connected = the call). A connect line either
+ * holds its connection as an incoming call or dials it, not both. */
+int isdn_line_calls_check(enum isdn_line_kind kind, enum isdn_line_calls calls)
+{
+	switch (calls) {
+	case ISDN_LINE_CALLS_IN:
+		return 0;
+	case ISDN_LINE_CALLS_OUT:
+		return kind == ISDN_LINE_DEVICE || kind == ISDN_LINE_CONNECT || kind == ISDN_LINE_FD ? 0 : -EINVAL;
+	case ISDN_LINE_CALLS_BOTH:
+		return kind == ISDN_LINE_DEVICE || kind == ISDN_LINE_FD ? 0 : -EINVAL;
+	}
+	return -EINVAL;
 }
 
 static void set_state(struct isdn_line *l, enum isdn_line_state s)
@@ -270,13 +300,13 @@ static void fill_ev(struct isdn_line *l, struct vpdn_ev_call *ev, int cause)
 	memset(ev, 0, sizeof(*ev));
 	ev->size = sizeof(*ev);
 	ev->call_id = l->call_id;
-	ev->dir = VPDN_CALL_IN;
+	ev->dir = l->outgoing ? VPDN_CALL_OUT : VPDN_CALL_IN;
 	ev->port = l->name;
 	ev->channel = l->name;
 	ev->short_name = l->name;
 	ev->interface = l->interface;
-	ev->calling = l->number;
-	ev->called = l->called;
+	ev->calling = l->outgoing ? NULL : l->number;
+	ev->called = l->outgoing ? l->dialled : l->called;
 	ev->bearer_kbps = l->speed / 1000 ? l->speed / 1000 : 1;
 	ev->async = true;
 	ev->cause = cause;
@@ -298,7 +328,7 @@ static void end_call(struct isdn_line *l, int cause, bool by_peer, bool tell_lin
 		return;
 	if (l->state == ISDN_LINE_ACTIVE)
 		vpdn_info(l->log, "%%ISDN-6-DISCONNECT: Interface %s disconnected from %s, call lasted %" PRIu64 " seconds",
-			  l->name, l->number ? l->number : "unknown",
+			  l->name, l->outgoing ? l->dialled : l->number ? l->number : "unknown",
 			  (vpdn_timers_now(l->tm) - l->active_at) / 1000);
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: call id 0x%04X cleared, cause %d (%s)%s",
 		   l->name, l->call_id, cause, vpdn_q931_cause_name(cause),
@@ -340,6 +370,7 @@ static void end_call(struct isdn_line *l, int cause, bool by_peer, bool tell_lin
 		vpdn_link_unref(link);
 	}
 	l->call_id = 0;
+	l->outgoing = false;
 }
 
 /* The answer of whoever claimed CALL_INCOMING. May run inside
@@ -387,6 +418,8 @@ static void start_call(struct isdn_line *l)
 	hdlc_deframer_reset(l->deframer);
 	l->deferred_hangup = 0;
 	l->remote_name[0] = '\0';
+	l->outgoing = false;
+	l->dialled[0] = '\0';
 	l->calls++;
 	(*l->c_calls)++;
 	set_state(l, ISDN_LINE_RINGING);
@@ -433,6 +466,14 @@ void isdn_line_read(struct isdn_line *l)
 		if (n <= 0) {
 			stream_lost(l, n < 0 ? -errno : 0);
 			return;
+		}
+		if (l->state == ISDN_LINE_IDLE && l->mode == ISDN_LINE_CALLS_OUT) {
+			/* a dial-out line takes no caller: noise until we dial */
+			if (!l->idle_octets)
+				vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS,
+					   "ISDN %s: octets while idle discarded (dial-out line)", l->name);
+			l->idle_octets += (uint64_t)n;
+			continue;
 		}
 		if (l->state == ISDN_LINE_IDLE)
 			start_call(l);  /* device: the first octets are the call */
@@ -635,15 +676,26 @@ static void open_again(struct isdn_line *l)
 		}
 		vpdn_timer_arm(l->tm, &l->retry, LINE_RETRY_MS);
 		return;
-	case ISDN_LINE_DEVICE:
+	case ISDN_LINE_DEVICE: {
 		/* closing dropped DTR (HUPCL); reopen at once, or retry */
-		if (open_device(l) < 0)
+		int r = open_device(l);
+		if (r < 0) {
+			vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: cannot reopen %s: %s, retrying every %d ms",
+				   l->name, l->path, g_strerror(-r), LINE_RETRY_MS);
 			vpdn_timer_arm(l->tm, &l->retry, LINE_RETRY_MS);
+		}
 		return;
+	}
 	case ISDN_LINE_CONNECT:
+		if (l->mode == ISDN_LINE_CALLS_OUT) {
+			set_state(l, ISDN_LINE_IDLE);  /* unconnected until the next dial */
+			return;
+		}
 		vpdn_timer_arm(l->tm, &l->retry, LINE_RETRY_MS);
 		return;
 	case ISDN_LINE_FD:
+		if (l->mode != ISDN_LINE_CALLS_IN)
+			set_state(l, ISDN_LINE_IDLE);  /* tests: dial again after attach */
 		return;
 	default:
 		vpdn_warn(l->log, "ISDN %s: unknown line kind %d", l->name, l->kind);
@@ -695,7 +747,8 @@ int isdn_line_new(struct vpdn_core *core, const struct isdn_line_conf *conf,
 {
 	struct isdn_line *l;
 
-	if (!conf || !conf->name || !host || !host->call_id || !out)
+	if (!conf || !conf->name || !host || !host->call_id || !out ||
+	    isdn_line_calls_check(conf->kind, conf->calls) < 0)
 		return -EINVAL;
 	l = g_new0(struct isdn_line, 1);
 	l->core = core;
@@ -710,6 +763,7 @@ int isdn_line_new(struct vpdn_core *core, const struct isdn_line_conf *conf,
 	l->called = conf->called && *conf->called ? g_strdup(conf->called) : NULL;
 	l->interface = g_strdup(conf->interface ? conf->interface : conf->name);
 	l->kind = conf->kind;
+	l->mode = conf->calls;
 	l->speed = conf->speed;
 	l->state = ISDN_LINE_DOWN;
 	l->fd = l->lfd = -1;
@@ -722,7 +776,9 @@ int isdn_line_new(struct vpdn_core *core, const struct isdn_line_conf *conf,
 	l->c_aborts = vpdn_core_counter(core, "isdn_line_aborts_total", "Serial line frames aborted (7D 7E)");
 	l->c_runts = vpdn_core_counter(core, "isdn_line_runts_total", "Serial line frames too short");
 	l->c_calls = vpdn_core_counter(core, "isdn_line_calls_total", "Calls on serial lines");
-	if (!l->deframer || !l->c_bad_fcs || !l->c_aborts || !l->c_runts || !l->c_calls) {
+	l->c_calls_out = vpdn_core_counter(core, "isdn_line_calls_out_total",
+					   "Outgoing calls placed on serial lines");
+	if (!l->deframer || !l->c_bad_fcs || !l->c_aborts || !l->c_runts || !l->c_calls || !l->c_calls_out) {
 		isdn_line_free(l);
 		return -ENOMEM;
 	}
@@ -749,6 +805,11 @@ int isdn_line_start(struct isdn_line *l)
 		r = start_listen(l);
 		break;
 	case ISDN_LINE_CONNECT:
+		if (l->mode == ISDN_LINE_CALLS_OUT) {
+			set_state(l, ISDN_LINE_IDLE);
+			vpdn_info(l->log, "ISDN %s: dial-out line to %s, connects when it dials", l->name, l->path);
+			return 0;
+		}
 		r = try_connect(l);
 		if (r < 0) {
 			vpdn_warn(l->log, "ISDN %s: cannot connect to %s: %s, retrying", l->name, l->path,
@@ -757,6 +818,8 @@ int isdn_line_start(struct isdn_line *l)
 		}
 		return 0;
 	case ISDN_LINE_FD:
+		if (l->mode != ISDN_LINE_CALLS_IN)
+			set_state(l, ISDN_LINE_IDLE);  /* tests: attach_fd, then dial */
 		return 0;
 	default:
 		return -EINVAL;
@@ -784,6 +847,10 @@ int isdn_line_attach_fd(struct isdn_line *l, int fd)
 	}
 	l->fd = fd;
 	watch_stream(l);
+	if (l->mode == ISDN_LINE_CALLS_OUT) {
+		set_state(l, ISDN_LINE_IDLE);  /* the stream waits for a dial */
+		return 0;
+	}
 	start_call(l);
 	return 0;
 }
@@ -841,6 +908,113 @@ bool isdn_line_hangup(struct isdn_line *l, uint32_t call_id, int cause)
 	return true;
 }
 
+bool isdn_line_matches(const struct isdn_line *l, const char *name)
+{
+	return name && (strcmp(name, l->name) == 0 || (l->interface && strcmp(name, l->interface) == 0));
+}
+
+bool isdn_line_can_dial(const struct isdn_line *l)
+{
+	if (l->mode == ISDN_LINE_CALLS_IN || l->state != ISDN_LINE_IDLE)
+		return false;
+	return l->kind == ISDN_LINE_CONNECT || l->fd >= 0;
+}
+
+/* A dial-out connect line: connect now, blocking (a UNIX socket connects
+ * or fails at once). 0 or negative errno. */
+static int dial_connect(struct isdn_line *l)
+{
+	struct sockaddr_un sa;
+	int fd, flags, r = unix_addr(l->path, &sa);
+
+	if (r < 0)
+		return r;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	l->fd = fd;
+	watch_stream(l);
+	return 0;
+}
+
+int isdn_line_dial(struct isdn_line *l, const char *number, struct vpdn_request *req)
+{
+	struct vpdn_ev_call ev;
+	int cause = 0, r;
+	uint32_t id;
+
+	if (l->mode == ISDN_LINE_CALLS_IN || (l->state != ISDN_LINE_IDLE && l->state != ISDN_LINE_DOWN))
+		cause = VPDN_CAUSE_NO_CHANNEL;     /* busy or not a dial-out line */
+	else if (l->state == ISDN_LINE_DOWN || (l->kind != ISDN_LINE_CONNECT && l->fd < 0))
+		cause = VPDN_CAUSE_RESOURCE_UNAVAILABLE;  /* device not open */
+	if (!cause && l->kind == ISDN_LINE_CONNECT) {
+		r = dial_connect(l);
+		if (r < 0) {
+			vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: dial: cannot connect to %s: %s",
+				   l->name, l->path, g_strerror(-r));
+			cause = VPDN_CAUSE_DEST_OUT_OF_ORDER;
+		}
+	}
+	if (cause) {
+		vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: call to %s refused, cause %d (%s), line %s",
+			   l->name, number ? number : "", cause, vpdn_q931_cause_name(cause),
+			   isdn_line_state_name(l->state));
+		if (req)
+			vpdn_request_complete(req, -cause, NULL);
+		return -cause;
+	}
+	if (l->old_link) {
+		vpdn_link_unref(l->old_link);
+		l->old_link = NULL;
+	}
+	l->call_id = id = l->host.call_id(l->host.ctx);
+	l->outgoing = true;
+	snprintf(l->dialled, sizeof(l->dialled), "%s", number ? number : "");
+	l->link = vpdn_link_new(l->name);
+	vpdn_link_attach(l->link, VPDN_LINK_A, &link_ops, l);
+	l->send_accm = HDLC_ACCM_DEFAULT;
+	hdlc_deframer_set_accm(l->deframer, HDLC_ACCM_DEFAULT);
+	hdlc_deframer_reset(l->deframer);
+	l->deferred_hangup = 0;
+	l->remote_name[0] = '\0';
+	l->calls++;
+	l->calls_out++;
+	(*l->c_calls)++;
+	(*l->c_calls_out)++;
+	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Outgoing call id = 0x%04X, %s line", l->name, id,
+		   isdn_line_kind_name(l->kind));
+	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS,
+		   "ISDN %s: Event: Call to %s at %u b/s, async: number %s not dialled, direct-connect line",
+		   l->name, l->dialled[0] ? l->dialled : "<none>", l->speed, l->dialled[0] ? l->dialled : "<none>");
+	set_state(l, ISDN_LINE_ACTIVE);
+	l->active_at = vpdn_timers_now(l->tm);
+	vpdn_info(l->log, "%%LINK-3-UPDOWN: Interface %s, changed state to up", l->name);
+	vpdn_info(l->log, "%%ISDN-6-CONNECT: Interface %s is now connected to %s", l->name,
+		  l->dialled[0] ? l->dialled : "unknown");
+	fill_ev(l, &ev, 0);
+	l->published = true;
+	if (req) {
+		if (vpdn_request_cancelled(req)) {
+			/* the dialer gave up meanwhile: connected, nobody wants it */
+			vpdn_request_complete(req, 0, &ev);
+			vpdn_bus_publish(l->bus, VPDN_EV_CALL_CONNECTED, &ev);
+			end_call(l, VPDN_CAUSE_NORMAL_CLEARING, false, true);
+			return 0;
+		}
+		vpdn_request_complete(req, 0, &ev);
+	}
+	/* the consumer may have hung up inside the completion */
+	if (l->state == ISDN_LINE_ACTIVE && l->call_id == id)
+		vpdn_bus_publish(l->bus, VPDN_EV_CALL_CONNECTED, &ev);
+	return 0;
+}
+
 bool isdn_line_set_remote_name(struct isdn_line *l, const struct vpdn_link *link, const char *name)
 {
 	if (!link || link != l->link || !name)
@@ -863,6 +1037,9 @@ void isdn_line_get_info(const struct isdn_line *l, struct isdn_line_info *i)
 	i->remote_name = l->remote_name[0] ? l->remote_name : NULL;
 	i->kind = l->kind;
 	i->state = l->state;
+	i->mode = l->mode;
+	i->outgoing = in_call && l->outgoing;
+	i->dialled = i->outgoing && l->dialled[0] ? l->dialled : NULL;
 	i->speed = l->speed;
 	i->open = l->fd >= 0 || l->lfd >= 0;
 	i->call_id = in_call ? l->call_id : 0;
@@ -872,6 +1049,8 @@ void isdn_line_get_info(const struct isdn_line *l, struct isdn_line_info *i)
 	i->tx_frames = l->tx_frames;
 	i->tx_drops = l->tx_drops;
 	i->calls = l->calls;
+	i->calls_out = l->calls_out;
+	i->idle_octets = l->idle_octets;
 	i->rx = hdlc_deframer_stats(l->deframer);
 	i->link = in_call ? l->link : NULL;
 }

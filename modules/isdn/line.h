@@ -24,12 +24,37 @@
  * (isdn_line_set_accm, from LINK_ACCM). End of file / HUP from the peer:
  * link hang-up and CALL_CLEARED with cause 16.
  *
+ * Outgoing calls (`calls = "out"` or `"both"`, device and connect lines):
+ * a direct-connect line, no modem and no chat script, as an IOS async line
+ * in a dialer rotary group would be with a null modem. A dial (CALL_PLACE
+ * naming the line or its interface, or any free dial-out line) is:
+ *   device   the device is open (DTR up): the call is connected at once;
+ *   connect  the line stays unconnected while idle; the dial connects to
+ *            the socket and the call is connected when that succeeds
+ *            (refused, missing: cause 27, destination out of order).
+ * The called number is not dialled (there is nothing to dial it to): it is
+ * logged ("number 6121 not dialled, direct-connect line"), kept with the
+ * call (show isdn active: Out, called 6121) and counted
+ * (isdn_line_calls_out_total). A busy line refuses a dial with cause 34
+ * (no channel: a rotary hunt tries its next member), a device line that is
+ * not open with 47 (resource unavailable). The call ends as an incoming
+ * one does: the peer's EOF/HUP (cause 16), the consumer's hang-up or
+ * CALL_HANGUP. A connect line then closes its connection and stays idle
+ * (unconnected); a device line closes (HUPCL drops DTR) and reopens.
+ * On a "out" line, octets received while idle are discarded (counted):
+ * only "in" and "both" lines take them as an incoming call.
+ *
  * States (one machine, this file's line.c):
  *   DOWN     nothing open (device missing, connect retrying, fd closed)
- *   IDLE     open or listening, no caller
+ *   IDLE     open or listening, no caller; a dial-out connect line: not
+ *            connected, ready to dial
  *   RINGING  CALL_INCOMING published, no answer yet
- *   ACTIVE   answered, frames flow
+ *   ACTIVE   answered (incoming) or connected (outgoing), frames flow
  *   DRAINING pty only: the consumer hung up, waiting for the slave to close
+ *
+ *   IDLE --octets (in, both)--> RINGING --answer--> ACTIVE
+ *   IDLE --dial (out, both)---> ACTIVE (device; connect once connected)
+ *   ACTIVE --EOF/HUP, hang-up--> DOWN -> IDLE (reopen) | IDLE (connect out)
  */
 #ifndef ISDN_LINE_H
 #define ISDN_LINE_H
@@ -59,6 +84,16 @@ enum isdn_line_state {
 };
 const char *isdn_line_state_name(enum isdn_line_state s);
 
+/* Which calls a line takes (config `calls`). */
+enum isdn_line_calls {
+	ISDN_LINE_CALLS_IN = 0,    /* default: answers callers only */
+	ISDN_LINE_CALLS_OUT,       /* places calls only (device, connect) */
+	ISDN_LINE_CALLS_BOTH,      /* both (device) */
+};
+const char *isdn_line_calls_name(enum isdn_line_calls c);
+/* 0 if a line of this kind may take these calls, else -EINVAL. */
+int isdn_line_calls_check(enum isdn_line_kind kind, enum isdn_line_calls calls);
+
 struct isdn_line_conf {
 	const char *name;          /* "tty0": port, channel and link name */
 	enum isdn_line_kind kind;
@@ -68,6 +103,7 @@ struct isdn_line_conf {
 	const char *number;        /* calling number presented, or NULL */
 	const char *called;        /* called number (DNIS) presented, or NULL */
 	const char *interface;     /* config interface owning the line */
+	enum isdn_line_calls calls;
 };
 
 /* What the line needs from its owner. */
@@ -99,6 +135,16 @@ bool isdn_line_set_accm(struct isdn_line *l, const struct vpdn_link *link, uint3
 			uint32_t recv_accm);
 /* CALL_HANGUP: clear the call if it is call_id (cause 16 if 0). */
 bool isdn_line_hangup(struct isdn_line *l, uint32_t call_id, int cause);
+/* May this line place a call now (a dial-out line, idle)? */
+bool isdn_line_can_dial(const struct isdn_line *l);
+/* Does name designate this line (its name or its config interface)? */
+bool isdn_line_matches(const struct isdn_line *l, const char *name);
+/* CALL_PLACE on this line: completes req (taken from the event) with the
+ * connected call (0, vpdn_ev_call with the link at end A) or -cause, and
+ * publishes CALL_CONNECTED. number: the called number (recorded, not
+ * dialled). Returns 0 or the negative cause it completed req with. */
+int isdn_line_dial(struct isdn_line *l, const char *number, struct vpdn_request *req);
+
 /* The peer's name learnt from PPP, for show isdn active. */
 bool isdn_line_set_remote_name(struct isdn_line *l, const struct vpdn_link *link, const char *name);
 
@@ -111,12 +157,15 @@ struct isdn_line_info {
 	const char *name, *path, *slave, *number, *called, *interface, *remote_name;
 	enum isdn_line_kind kind;
 	enum isdn_line_state state;
+	enum isdn_line_calls mode; /* config `calls` */
+	bool outgoing;             /* the current call was placed by us */
+	const char *dialled;       /* its called number (outgoing), or NULL */
 	unsigned speed;
 	bool open;                 /* device/pty/socket open or listening */
 	uint32_t call_id;          /* 0 when no call */
 	uint64_t seconds;          /* since answered */
 	uint32_t send_accm, recv_accm;
-	uint64_t tx_frames, tx_drops, calls;
+	uint64_t tx_frames, tx_drops, calls, calls_out, idle_octets;
 	const struct hdlc_stats *rx;
 	struct vpdn_link *link;    /* current call's link or NULL */
 };

@@ -136,4 +136,22 @@ check "the caller leaving clears the call with cause 16" \
 	wait_until 10 grep -q "cleared tty0 cause 16" "$NODE_LOG"
 ok "show isdn active after" "$VPDNCTL" -n LAC --json show isdn active
 check "no active calls" [ "$OUT" = '{"calls":[]}' ]
+
+# Dial-out lines (calls = "out"/"both"): refusals name file and line.
+write_config badcalls.conf <<CONF
+hostname = "LAC"
+modules = {"isdn"}
+line "tty1" {
+  listen = "unix:$T/tty1.sock"
+  calls = "out"
+}
+line "tty2" { device = "/dev/null" calls = "sideways" }
+CONF
+run "$VPDND" -c "$T/badcalls.conf" --check
+check "calls = out on a listen line is refused (exit 78)" [ "$RC" -eq 78 ]
+contains "names file:line and why" "$OUT$ERR" "badcalls.conf:6: line \"tty1\": calls = \"out\" needs a device or connect line"
+sed -i 's/  calls = "out"/  calls = "in"/' "$T/badcalls.conf"
+run "$VPDND" -c "$T/badcalls.conf" --check
+contains "an unknown calls value names file:line" "$OUT$ERR" \
+	"badcalls.conf:7: line \"tty2\": calls must be \"in\", \"out\" or \"both\", not \"sideways\""
 finish

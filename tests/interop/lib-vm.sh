@@ -14,6 +14,9 @@
 #                        its output in $SHARE/vm.log (kept as $T/vm.log)
 #   vm_serial ID PATH    QEMU args: a serial port (ttyS1, ttyS2, ... in the
 #                        order given) as a UNIX socket server at PATH
+#   vm_pty ID            QEMU args: a serial port on a pseudo-tty made by QEMU
+#   vm_pty_link ID LINK  after vm_start: symlink LINK to that pty's slave (our
+#                        `device` line opens LINK, retrying until it exists)
 #   vm_wait_file F [S]   wait up to S seconds (default 60) for $SHARE/F
 #   vm_say WORD          create $SHARE/WORD (run.sh polls for it)
 #   vm_wait_done [S]     wait for the VM to power off; sets VM_RC
@@ -107,6 +110,16 @@ node_start() {
 
 vm_serial() { # ID PATH: a serial port of the VM as a UNIX socket server
 	echo "-chardev socket,id=$1,path=$2,server=on,wait=off -serial chardev:$1"
+}
+
+vm_pty() { # ID: a serial port of the VM on a pty (QEMU prints its name)
+	echo "-chardev pty,id=$1 -serial chardev:$1"
+}
+vm_pty_link() { # ID LINK: QEMU logs "char device redirected to /dev/pts/N (label ID)"
+	local pts
+	wait_until 10 grep -q "redirected to .* (label $1)" "$T/qemu.log" || return 1
+	pts=$(sed -n "s|.*redirected to \(/dev/pts/[0-9]*\) (label $1).*|\1|p" "$T/qemu.log" | head -n1)
+	[ -c "$pts" ] && ln -sfn "$pts" "$2"
 }
 
 # vm_start [QEMU-ARGS...]: boot; returns when run.sh starts (VM-READY), or 1.

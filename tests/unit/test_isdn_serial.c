@@ -558,6 +558,225 @@ static void test_device(void)
 	close(m);
 }
 
+/* ---- dial-out (calls = "out" / "both") ---- */
+
+static bool placed;
+static int placed_status;
+static struct vpdn_ev_call placed_ev;
+static char placed_called[16];
+
+/* CALL_PLACE's completion: the caller (a dialer) takes the link at end B.
+ * Lifetime: reply is borrowed for this call. */
+static void place_cb(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	const struct vpdn_ev_call *c = reply;
+
+	placed = true;
+	placed_status = status;
+	if (status < 0 || !c)
+		return;
+	placed_ev = *c;
+	snprintf(placed_called, sizeof(placed_called), "%s", c->called ? c->called : "");
+	memset(&cons, 0, sizeof(cons));
+	cons.link = c->link;
+	vpdn_link_attach(c->link, VPDN_LINK_B, &cons_ops, &cons);
+}
+
+static void place(const char *port, const char *number)
+{
+	struct vpdn_ev_call_place p = { .size = sizeof(p), .port = port, .number = number, .bearer_kbps = 64 };
+
+	placed = false;
+	placed_status = 1;
+	placed_called[0] = '\0';
+	(void)vpdn_bus_request(bus, VPDN_EV_CALL_PLACE, &p, place_cb, NULL);
+	pump();
+}
+
+/* A pty master as the far end of a device line; the line opens the slave. */
+static int device_far_end(char *slave, size_t size)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	CU_ASSERT_FATAL(m >= 0);
+	CU_ASSERT_EQUAL_FATAL(grantpt(m), 0);
+	CU_ASSERT_EQUAL_FATAL(unlockpt(m), 0);
+	CU_ASSERT_EQUAL_FATAL(ptsname_r(m, slave, size), 0);
+	return m;
+}
+
+/* A device line that only dials: octets while idle are no call; a dial by
+ * the line's interface is connected at once (direct connect), the number
+ * kept, not dialled; busy refuses with 34; hang-up reopens, dial again. */
+static void test_dial_device(void)
+{
+	char slave[64], body[160];
+	struct isdn_line_info li;
+	uint8_t buf[256];
+	int m = device_far_end(slave, sizeof(slave));
+
+	snprintf(body, sizeof(body), "device = \"%s\" calls = \"out\"", slave);
+	start_with(body);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT_EQUAL(li.mode, ISDN_LINE_CALLS_OUT);
+	CU_ASSERT(isdn_line_can_dial(line));
+	/* the far end's noise while idle is not a caller */
+	peer_send(m, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
+	pump();
+	CU_ASSERT_EQUAL(n_in, 0);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT(li.idle_octets > 0);
+
+	place("Serial0:15", "6121");
+	CU_ASSERT_FATAL(placed);
+	CU_ASSERT_EQUAL_FATAL(placed_status, 0);
+	CU_ASSERT_EQUAL(placed_ev.dir, VPDN_CALL_OUT);
+	CU_ASSERT_STRING_EQUAL(placed_called, "6121");
+	CU_ASSERT(placed_ev.async);
+	CU_ASSERT_PTR_NOT_NULL(placed_ev.link);
+	CU_ASSERT_EQUAL(n_connected, 1);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	CU_ASSERT(li.outgoing);
+	CU_ASSERT_STRING_EQUAL(li.dialled, "6121");
+	CU_ASSERT_EQUAL(li.calls_out, 1);
+	CU_ASSERT_EQUAL(li.call_id, placed_ev.call_id);
+	CU_ASSERT_FALSE(isdn_line_can_dial(line));
+	/* frames both ways */
+	CU_ASSERT_EQUAL(vpdn_link_send(cons.link, VPDN_LINK_B, lcp_confreq, sizeof(lcp_confreq)), 0);
+	pump();
+	peer_read(m, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(rx_frames, 1);
+	peer_send(m, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
+	pump();
+	CU_ASSERT_EQUAL(cons.frames, 1);
+	/* busy: a second dial (by the line's name) gets no channel */
+	struct consumer keep = cons;
+	place("tty0", "6121");
+	CU_ASSERT(placed);
+	CU_ASSERT_EQUAL(placed_status, -VPDN_CAUSE_NO_CHANNEL);
+	cons = keep;
+	/* the dialer's side hangs up: cleared, the device reopened */
+	vpdn_link_hangup(cons.link, VPDN_LINK_B, 16);
+	vpdn_link_detach(cons.link, VPDN_LINK_B);
+	pump();
+	CU_ASSERT_EQUAL(n_cleared, 1);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT(li.open);
+	CU_ASSERT_FALSE(li.outgoing);
+	CU_ASSERT_EQUAL(li.call_id, 0);
+	/* and it dials again (no port named: any free dial-out line) */
+	place(NULL, "6121");
+	CU_ASSERT_EQUAL(placed_status, 0);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.calls_out, 2);
+	CU_ASSERT_EQUAL(n_in, 0);
+	stop();
+	close(m);
+}
+
+/* A connect line that only dials: unconnected while idle (no retries),
+ * the dial connects, the far end leaving clears with 16 and the line stays
+ * unconnected; nobody listening: cause 27. */
+static void test_dial_connect(void)
+{
+	char body[200], path[100];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct isdn_line_info li;
+	int lfd, s;
+
+	snprintf(path, sizeof(path), "/tmp/vpdnd-isdn-serial-o%d.sock", (int)getpid());
+	(void)unlink(path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	CU_ASSERT_FATAL(lfd >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	CU_ASSERT_EQUAL_FATAL(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CU_ASSERT_EQUAL_FATAL(listen(lfd, 4), 0);
+	snprintf(body, sizeof(body), "connect = \"unix:%s\" calls = \"out\"", path);
+	start_with(body);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT_FALSE(li.open);
+	vpdn_timers_advance(vpdn_core_timers(core), 5000);
+	pump();
+	CU_ASSERT(accept(lfd, NULL, NULL) < 0);   /* no connection while idle */
+
+	place("tty0", "6121");
+	CU_ASSERT_EQUAL_FATAL(placed_status, 0);
+	s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	CU_ASSERT_FATAL(s >= 0);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	CU_ASSERT(li.open);
+	CU_ASSERT_EQUAL(n_connected, 1);
+	peer_send(s, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
+	pump();
+	CU_ASSERT_EQUAL(cons.frames, 1);
+	/* the callee hangs up */
+	close(s);
+	pump();
+	CU_ASSERT_EQUAL(cons.hangups, 1);
+	CU_ASSERT_EQUAL(n_cleared, 1);
+	CU_ASSERT_EQUAL(cleared_cause, VPDN_CAUSE_NORMAL_CLEARING);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT_FALSE(li.open);
+	vpdn_timers_advance(vpdn_core_timers(core), 5000);
+	pump();
+	CU_ASSERT(accept(lfd, NULL, NULL) < 0);   /* no reconnecting */
+	/* nobody there: destination out of order, the line stays idle */
+	close(lfd);
+	(void)unlink(path);
+	place("tty0", "6121");
+	CU_ASSERT(placed);
+	CU_ASSERT_EQUAL(placed_status, -VPDN_CAUSE_DEST_OUT_OF_ORDER);
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	CU_ASSERT_EQUAL(li.calls_out, 1);
+	CU_ASSERT_EQUAL(n_connected, 1);
+	stop();
+}
+
+/* calls = "both" on a device: a caller's octets ring, and it dials. */
+static void test_dial_both(void)
+{
+	char slave[64], body[160];
+	struct isdn_line_info li;
+	int m = device_far_end(slave, sizeof(slave));
+
+	snprintf(body, sizeof(body), "device = \"%s\" calls = \"both\"", slave);
+	start_with(body);
+	place("Serial0:15", "6121");
+	CU_ASSERT_EQUAL_FATAL(placed_status, 0);
+	vpdn_link_hangup(cons.link, VPDN_LINK_B, 16);
+	vpdn_link_detach(cons.link, VPDN_LINK_B);
+	pump();
+	CU_ASSERT_EQUAL(n_cleared, 1);
+	peer_send(m, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
+	pump();
+	CU_ASSERT_EQUAL(n_in, 1);
+	CU_ASSERT_EQUAL(last_in.dir, VPDN_CALL_IN);
+	CU_ASSERT_STRING_EQUAL(in_calling, "6122");
+	isdn_line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	CU_ASSERT_FALSE(li.outgoing);
+	stop();
+	close(m);
+}
+
+/* An answering-only line is not dialled: the request is left unclaimed. */
+static void test_dial_in_line_not_dialled(void)
+{
+	start();
+	place("tty0", "6121");
+	CU_ASSERT(placed);
+	CU_ASSERT_EQUAL(placed_status, -ENOENT);
+	stop();
+}
+
 static void test_config_errors(void)
 {
 	static const char *bad[] = {
@@ -568,6 +787,10 @@ static void test_config_errors(void)
 		"line \"tty0\" { pty = true speed = 12345 }\n",
 		"line \"tty0\" { pty = true number = \"61a2\" }\n",
 		"line \"tty 0\" { pty = true }\n",
+		"line \"tty0\" { pty = true calls = \"sideways\" }\n",
+		"line \"tty0\" { pty = true calls = \"out\" }\n",
+		"line \"tty0\" { listen = \"unix:/tmp/x\" calls = \"out\" }\n",
+		"line \"tty0\" { connect = \"unix:/tmp/x\" calls = \"both\" }\n",
 		NULL,
 	};
 	for (int i = 0; bad[i]; i++) {
@@ -589,6 +812,10 @@ static const struct vpdn_test_case tests[] = {
 	{ "listen socket", test_listen_socket },
 	{ "pty", test_pty },
 	{ "device", test_device },
+	{ "dial-out on a device line", test_dial_device },
+	{ "dial-out on a connect line", test_dial_connect },
+	{ "a device line both ways", test_dial_both },
+	{ "an answering line is not dialled", test_dial_in_line_not_dialled },
 	{ "config errors", test_config_errors },
 	{ NULL, NULL },
 };
