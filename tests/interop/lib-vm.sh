@@ -9,9 +9,15 @@
 #                        (prepare.sh) can be had; creates the namespace $NS
 #                        and the VM's share directory $SHARE (under $T)
 #   node_start HOST CONF start vpdnd in $NS on the test's bus (log $T/HOST.log)
+#   lns_conf PEER SRC [GROUP-LINES]  $T/lns.conf: our LNS (auth-local, ppp,
+#                        l2tp, ip) on SRC accepting dial-ins from PEER,
+#                        remote1@cisco.com/cisco, Virtual-Template1 with CHAP
+#   INTEROP_DBG          the debug categories the tests turn on
 #   vm_start [QEMU-ARGS] boot the VM: its eth0 (192.0.2.2/24) is the tap
 #                        "vm0" in $NS (192.0.2.1/24, made by vm_init); the VM runs $SHARE/run.sh,
-#                        its output in $SHARE/vm.log (kept as $T/vm.log)
+#                        its output in $SHARE/vm.log (kept as $T/vm.log);
+#                        run.sh starts with `. /mnt/vm-lib.sh` (helpers for
+#                        the VM's side, written by vm_init: see there)
 #   vm_serial ID PATH    QEMU args: a serial port (ttyS1, ttyS2, ... in the
 #                        order given) as a UNIX socket server at PATH
 #   vm_pty ID            QEMU args: a serial port on a pseudo-tty made by QEMU
@@ -87,7 +93,63 @@ vm_init() {
 	SHARE=$T/share
 	mkdir -p "$SHARE"
 	chmod 755 "$T" "$SHARE"
+	_vm_lib >"$SHARE/vm-lib.sh"
 	start_bus
+}
+
+# The helpers of the VM's side (busybox sh), /mnt/vm-lib.sh in the VM
+# (sourcing it also makes /etc/xl2tpd and /var/run/xl2tpd):
+#   w FILE [TICKS]      wait for the host's marker /mnt/FILE (0.1 s ticks,
+#                       default 900)
+#   ppp_up TEXT [TICKS] wait until `ip -4 addr` shows TEXT (default 900)
+#   ppp_gone [TICKS]    wait until no pppd runs (default 150)
+#   eth0_up             192.0.2.2/24 on eth0 (the tap to our namespace)
+#   xl2tpd_conf         /etc/xl2tpd/xl2tpd.conf: the common [global]
+#                       (192.0.2.2, /etc/xl2tpd/l2tp-secrets, debug on),
+#                       then the sections read from stdin
+_vm_lib() {
+	cat <<'VMLIB'
+mkdir -p /etc/xl2tpd /var/run/xl2tpd
+w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-900} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
+ppp_up() { i=0; while [ $i -lt ${2:-900} ]; do ip -4 addr 2>/dev/null | grep -q "$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+ppp_gone() { i=0; while pidof pppd >/dev/null && [ $i -lt ${1:-150} ]; do sleep 0.1; i=$((i+1)); done; ! pidof pppd >/dev/null; }
+eth0_up() { ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up; }
+xl2tpd_conf() {
+	{
+		printf '[global]\nlisten-addr = 192.0.2.2\nauth file = /etc/xl2tpd/l2tp-secrets\n'
+		printf 'access control = no\ndebug tunnel = yes\ndebug state = yes\n'
+		cat
+	} >/etc/xl2tpd/xl2tpd.conf
+}
+VMLIB
+}
+
+INTEROP_DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
+	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+
+# lns_conf PEER SRC [GROUP-LINES]: $T/lns.conf (see the header)
+lns_conf() {
+	write_config lns.conf <<EOF
+hostname = "LNS"
+modules = {"auth-local", "ppp", "l2tp", "ip"}
+username "remote1@cisco.com" { password = "cisco" }
+vpdn { enable = true }
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  terminate-from = "$1"
+  local-name = "LNS"
+  tunnel-password = "l2tptunnel"
+  source-ip = "$2"
+${3:-}
+}
+l2tp { listen = {"$2"} }
+interface "Loopback0" { ip-address = "18.18.18.2/32" }
+interface "Virtual-Template1" {
+  ip-unnumbered = "Loopback0"
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "LNS"
+}
+EOF
 }
 
 in_ns() { ip netns exec "$NS" "$@"; }

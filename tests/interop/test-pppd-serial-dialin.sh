@@ -47,40 +47,20 @@ interface "Serial0:15" {
 }
 EOF
 
-write_config lns.conf <<EOF
-hostname = "LNS"
-modules = {"auth-local", "ppp", "l2tp", "ip"}
-username "remote1@cisco.com" { password = "cisco" }
-vpdn { enable = true }
-vpdn-group "1" {
-  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
-  terminate-from = "LAC"
-  local-name = "LNS"
-  tunnel-password = "l2tptunnel"
-  source-ip = "18.18.18.2"
-}
-l2tp { listen = {"18.18.18.2"} }
-interface "Loopback0" { ip-address = "18.18.18.2/32" }
-interface "Virtual-Template1" {
-  ip-unnumbered = "Loopback0"
-  ppp-authentication = {"chap"}
-  ppp-chap-hostname = "LNS"
-}
-EOF
+lns_conf LAC 18.18.18.2
 in_ns ip addr add 18.18.18.1/32 dev lo
 in_ns ip addr add 18.18.18.2/32 dev lo
 
 # The VM's side: pppd on ttyS1 dials (a direct-connect line: no chat).
 cat >"$SHARE/run.sh" <<'EOF'
-w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-600} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
-ppp_up() { i=0; while [ $i -lt 600 ]; do ip -4 addr show dev ppp0 2>/dev/null | grep -q 17.17.17.1 && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+. /mnt/vm-lib.sh
 echo '"remote1@cisco.com" * "cisco" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
 w go 300 || exit 2
 pppd /dev/ttyS1 115200 nodetach local nocrtscts name remote1@cisco.com user remote1@cisco.com \
 	17.17.17.1: noauth refuse-pap noccp novj nodeflate nobsdcomp asyncmap 0 \
 	lcp-echo-interval 0 maxfail 1 debug logfile /mnt/pppd.log >/mnt/pppd.out 2>&1 &
 PID=$!
-if ppp_up; then
+if ppp_up 'inet 17.17.17.1' 600; then
 	touch /mnt/up
 	ip addr show dev ppp0 >/mnt/ppp0.txt
 	ping -c 3 -W 2 18.18.18.2 >/mnt/ping.txt 2>&1 && touch /mnt/ping-ok
@@ -94,8 +74,7 @@ w quit
 exit 0
 EOF
 
-DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
-	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+DBG=("${INTEROP_DBG[@]}")
 node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
 node_start LAC "$T/lac.conf" "${DBG[@]}" || { _fail "our LAC starts in the namespace"; finish; }
 # The L2TP between LAC and LNS runs on the namespace's lo.

@@ -97,8 +97,7 @@ in_ns ip addr add 18.18.18.2/32 dev lo
 # The VM's side: pppd answers on ttyS2 (silent: waits for the caller's LCP)
 # and challenges the caller (auth, CHAP): the LNS must answer as "LNS".
 cat >"$SHARE/run.sh" <<'EOF'
-w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-600} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
-ppp_up() { i=0; while [ $i -lt 900 ]; do ip -4 addr show dev ppp0 2>/dev/null | grep -q 17.17.17.2 && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+. /mnt/vm-lib.sh
 echo '"LNS" "remote2@cisco.com" "cisco" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
 for n in 1 2; do
 	pppd /dev/ttyS2 115200 nodetach local nocrtscts silent name remote2@cisco.com \
@@ -106,7 +105,7 @@ for n in 1 2; do
 		lcp-echo-interval 0 maxfail 1 debug logfile /mnt/pppd$n.log >/mnt/pppd$n.out 2>&1 &
 	PID=$!
 	touch /mnt/listening$n
-	if ppp_up; then
+	if ppp_up 'inet 17.17.17.2'; then
 		touch /mnt/up$n
 		ping -c 3 -W 2 18.18.18.2 >/mnt/ping$n.txt 2>&1 && touch /mnt/ping$n-ok
 	fi
@@ -120,8 +119,7 @@ w quit
 exit 0
 EOF
 
-DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
-	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+DBG=("${INTEROP_DBG[@]}")
 node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
 node_start LAC "$T/lac.conf" "${DBG[@]}" || { _fail "our LAC starts in the namespace"; finish; }
 ip netns exec "$NS" tshark -i lo -f "udp port 1701" -w "$T/s4.pcap" -q >"$T/tshark.log" 2>&1 &

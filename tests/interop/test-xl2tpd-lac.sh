@@ -13,44 +13,16 @@
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
 vm_init s1
 
-write_config lns.conf <<EOF
-hostname = "LNS"
-modules = {"auth-local", "ppp", "l2tp", "ip"}
-username "remote1@cisco.com" { password = "cisco" }
-vpdn { enable = true }
-vpdn-group "1" {
-  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
-  terminate-from = "XLAC"
-  local-name = "LNS"
-  tunnel-password = "l2tptunnel"
-  source-ip = "192.0.2.1"
-  tunnel-authentication = true
-}
-l2tp { listen = {"192.0.2.1"} }
-interface "Loopback0" { ip-address = "18.18.18.2/32" }
-interface "Virtual-Template1" {
-  ip-unnumbered = "Loopback0"
-  ppp-authentication = {"chap"}
-  ppp-chap-hostname = "LNS"
-}
-EOF
+lns_conf XLAC 192.0.2.1 "  tunnel-authentication = true"
 in_ns ip addr add 18.18.18.2/32 dev lo
 
 # The VM's side: xl2tpd as LAC (autodial), pppd through pppol2tp.so.
 cat >"$SHARE/run.sh" <<'EOF'
-w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-600} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
-ppp_up() { i=0; while [ $i -lt 300 ]; do ip -4 addr show dev ppp0 2>/dev/null | grep -q 17.17.17.1 && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
-ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up
-mkdir -p /etc/xl2tpd /var/run/xl2tpd
+. /mnt/vm-lib.sh
+eth0_up
 echo "* * l2tptunnel" >/etc/xl2tpd/l2tp-secrets; chmod 600 /etc/xl2tpd/l2tp-secrets
 echo '"remote1@cisco.com" * "cisco" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
-cat >/etc/xl2tpd/xl2tpd.conf <<CONF
-[global]
-listen-addr = 192.0.2.2
-auth file = /etc/xl2tpd/l2tp-secrets
-access control = no
-debug tunnel = yes
-debug state = yes
+xl2tpd_conf <<CONF
 [lac ourlns]
 lns = 192.0.2.1
 hostname = XLAC
@@ -76,7 +48,7 @@ logfile /mnt/pppd.log
 CONF
 xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
 XPID=$!
-if ppp_up; then
+if ppp_up 'inet 17.17.17.1' 300; then
 	touch /mnt/up1
 	ip addr show dev ppp0 >/mnt/ppp0.txt
 	ping -c 3 -W 2 18.18.18.2 >/mnt/ping1.txt 2>&1 && touch /mnt/ping1-ok
@@ -90,7 +62,7 @@ kill $XPID; wait $XPID
 mv /mnt/xl2tpd.log /mnt/xl2tpd-1.log
 xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
 XPID=$!
-if ppp_up; then
+if ppp_up 'inet 17.17.17.1' 300; then
 	touch /mnt/up2
 	ping -c 3 -W 2 18.18.18.2 >/mnt/ping2.txt 2>&1 && touch /mnt/ping2-ok
 fi
@@ -104,8 +76,7 @@ wait $XPID
 exit 0
 EOF
 
-DBG=(-d "ppp negotiation" -d "ppp authentication" -d "vpdn events" -d "vpdn l2x-events"
-	-d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+DBG=("${INTEROP_DBG[@]}")
 node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
 capture_start "$T/s1.pcap"
 check "capture on the VM's Ethernet" [ -n "$CAP_PID" ]

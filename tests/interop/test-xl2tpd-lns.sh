@@ -115,20 +115,11 @@ done
 
 # The VM's side: xl2tpd as LNS, pppd as the PPP server through pppol2tp.so.
 cat >"$SHARE/run.sh" <<'EOF'
-w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-900} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
-ppp_up() { i=0; while [ $i -lt 900 ]; do ip -4 addr 2>/dev/null | grep -q 'inet 10.20.0.1 peer 17.17.17.1' && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
-ppp_gone() { i=0; while pidof pppd >/dev/null && [ $i -lt ${1:-150} ]; do sleep 0.1; i=$((i+1)); done; ! pidof pppd >/dev/null; }
-ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up
-mkdir -p /etc/xl2tpd /var/run/xl2tpd
+. /mnt/vm-lib.sh
+eth0_up
 echo "* * l2tptunnel" >/etc/xl2tpd/l2tp-secrets; chmod 600 /etc/xl2tpd/l2tp-secrets
 echo '"remote1@cisco.com" XLNS "cisco" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
-cat >/etc/xl2tpd/xl2tpd.conf <<CONF
-[global]
-listen-addr = 192.0.2.2
-auth file = /etc/xl2tpd/l2tp-secrets
-access control = no
-debug tunnel = yes
-debug state = yes
+xl2tpd_conf <<CONF
 [lns default]
 ip range = 17.17.17.1-17.17.17.1
 local ip = 10.20.0.1
@@ -157,7 +148,7 @@ xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
 XPID=$!
 touch /mnt/lns-ready
 # 1) remote1 dials; pppd comes up; ping remote1 from the server's side.
-if ppp_up; then
+if ppp_up 'inet 10.20.0.1 peer 17.17.17.1'; then
 	touch /mnt/up1
 	ip addr >/mnt/ppp-1.txt
 	ping -c 3 -W 2 17.17.17.1 >/mnt/ping1.txt 2>&1 && touch /mnt/ping1-ok
@@ -167,7 +158,7 @@ w clear1
 ppp_gone 300 && touch /mnt/down1
 mv /mnt/pppd.log /mnt/pppd-1.log
 # 2) remote1 dials again (same xl2tpd); then pppd is killed here.
-if ppp_up; then
+if ppp_up 'inet 10.20.0.1 peer 17.17.17.1'; then
 	touch /mnt/up2
 	ping -c 3 -W 2 17.17.17.1 >/mnt/ping2.txt 2>&1 && touch /mnt/ping2-ok
 fi
@@ -179,8 +170,7 @@ wait $XPID
 exit 0
 EOF
 
-DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
-	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "ip events")
+DBG=("${INTEROP_DBG[@]}")
 ip netns exec "$NS" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-network.log" 2>&1 &
 NODE_PIDS[isdn-network]=$!
 check "ISDN network listens" wait_until 10 test -S "$VPDND_ISDN_SOCKET"

@@ -13,41 +13,14 @@
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
 vm_init s5
 
-write_config lns.conf <<EOF
-hostname = "LNS"
-modules = {"auth-local", "ppp", "l2tp", "ip"}
-username "remote1@cisco.com" { password = "cisco" }
-vpdn { enable = true }
-vpdn-group "1" {
-  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
-  terminate-from = "XLAC"
-  local-name = "LNS"
-  tunnel-password = "l2tptunnel"
-  source-ip = "192.0.2.1"
-  tunnel-authentication = true
-}
-l2tp { listen = {"192.0.2.1"} }
-interface "Loopback0" { ip-address = "18.18.18.2/32" }
-interface "Virtual-Template1" {
-  ip-unnumbered = "Loopback0"
-  ppp-authentication = {"chap"}
-  ppp-chap-hostname = "LNS"
-}
-EOF
+lns_conf XLAC 192.0.2.1 "  tunnel-authentication = true"
 in_ns ip addr add 18.18.18.2/32 dev lo
 
 cat >"$SHARE/run.sh" <<'EOF'
-w() { i=0; while [ ! -e "/mnt/$1" ] && [ $i -lt ${2:-600} ]; do sleep 0.1; i=$((i+1)); done; [ -e "/mnt/$1" ]; }
-ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up
-mkdir -p /etc/xl2tpd /var/run/xl2tpd
+. /mnt/vm-lib.sh
+eth0_up
 echo '"remote1@cisco.com" * "wrong-secret" *' >/etc/ppp/chap-secrets; chmod 600 /etc/ppp/chap-secrets
-cat >/etc/xl2tpd/xl2tpd.conf <<CONF
-[global]
-listen-addr = 192.0.2.2
-auth file = /etc/xl2tpd/l2tp-secrets
-access control = no
-debug tunnel = yes
-debug state = yes
+xl2tpd_conf <<CONF
 [lac ourlns]
 lns = 192.0.2.1
 hostname = XLAC
@@ -84,8 +57,7 @@ kill $XPID; wait $XPID
 exit 0
 EOF
 
-DBG=(-d "ppp negotiation" -d "ppp authentication" -d "vpdn events" -d "vpdn l2x-events"
-	-d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+DBG=("${INTEROP_DBG[@]}")
 node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
 capture_start "$T/s5.pcap"
 check "capture on the VM's Ethernet" [ -n "$CAP_PID" ]
