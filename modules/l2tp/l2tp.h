@@ -416,5 +416,7 @@ int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_conf
 			       char **error);
 int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+/* Datagrams queued for the next sendmmsg (tests). */
+size_t l2tp_transport_queued(const struct l2tp_transport *tr);
 
 #endif
