@@ -134,6 +134,12 @@ struct l2tp {
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
+	struct {                         /* l2tp_gauge_add's cache */
+		const char *state;       /* static string: compared by pointer */
+		bool tunnels;
+		uint64_t *value;         /* the core's counter */
+	} gauges[32];
+	unsigned n_gauges;
 	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
 	/* Flood limits (l2tp { max-half-open, sccrq-rate }). */
 	GHashTable *sccrq_buckets;  /* source host -> struct l2tp_bucket* */

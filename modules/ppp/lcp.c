@@ -96,6 +96,8 @@ void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
 	uint8_t type, olen;
 	const uint8_t *opt;
 	char desc[64];
+	if (!vpdn_log_debug_on(e->log, NEG)) /* the descriptions cost a printf each */
+		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		lcp_option_desc(opt, olen, desc, sizeof(desc));
 		ppp_log_hex_option(e->log, NEG, e->name, proto, desc, opt, olen);

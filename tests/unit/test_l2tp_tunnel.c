@@ -1366,6 +1366,10 @@ static void test_many_sessions(void)
 		CU_ASSERT_EQUAL(n_incoming, NS);
 		CU_ASSERT_EQUAL(hits, 1);
 	}
+	/* The state gauges (cached counter pointers): LAC and LNS share the
+	 * test core, so each established session and tunnel counts twice. */
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_sessions{state=\"est\"}", NULL), 2 * NS);
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_tunnels{state=\"est\"}", NULL), 2);
 	for (unsigned i = 0; i < NS; i++)
 		vpdn_link_unref(b[i].link);
 	teardown_net();
