@@ -119,6 +119,8 @@ struct l2tp {
 	GPtrArray *retired;         /* struct l2tp_config*: replaced by a reload,
 				     * kept while a tunnel still uses a group */
 	GHashTable *tunnels;        /* uint16 local id -> struct l2tp_tunnel* */
+	uint64_t rx_batch;          /* the transport's received batches; 0: none
+				     * (tests calling l2tp_input directly) */
 	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
 	l2tp_xmit_fn xmit;
@@ -227,6 +229,7 @@ struct l2tp_tunnel {
 	uint16_t addr_index;        /* initiate-to entry in use */
 	uint32_t tried;             /* initiate-to entries tried (failover) */
 	uint32_t peer_bearer_caps, peer_framing_caps;
+	uint64_t hello_batch;       /* l2tp->rx_batch when data last looked at HELLO */
 	struct l2tp_group *group;
 	struct sockaddr_storage local, peer;
 	char *peer_name;

@@ -187,6 +187,7 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 	n = recvmmsg(fd, tr->rx_msgs, BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return G_SOURCE_CONTINUE;
+	tr->l2tp->rx_batch++;
 	for (int i = 0; i < n; i++) {
 		if (tr->l2tp->capture)
 			l2tp_capture_packet(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i],

@@ -657,6 +657,53 @@ static void test_dialin_reuses_tunnel_and_sequencing(void)
 	teardown_net();
 }
 
+/* Data counts as life for the HELLO timer, looked at once per received
+ * batch (rx_batch, set by the transport; 0 in the other tests: every
+ * datagram). */
+static void test_data_rearms_hello_per_batch(void)
+{
+	struct opts o = { 0 };
+	struct endpoint b;
+	struct fwd_result f;
+	struct l2tp_tunnel *tn;
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b, &f);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f.status, 0);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL);
+	N.lns->rx_batch = 7;
+	vpdn_timers_advance(N.tm, 40000);
+	CU_ASSERT_TRUE(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer) <= 20000);
+	/* first data of batch 7: HELLO pushed back to 60 s */
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 60000);
+	/* data the other way keeps the LAC from sending HELLO meanwhile */
+	vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(b.frames, 1);
+	/* later data of the same batch: not looked at again */
+	vpdn_timers_advance(N.tm, 40000);
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 2);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 20000);
+	/* the next batch: pushed back again */
+	N.lns->rx_batch = 8;
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 3);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 60000);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_HELLO), 0);
+	vpdn_link_unref(b.link);
+	teardown_net();
+}
+
 static void test_dialout(void)
 {
 	struct opts o = { .hidden = true };
@@ -1452,6 +1499,7 @@ static void test_pending_dial_cancelled_at_stop(void)
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
+	{ "data re-arms HELLO once per received batch", test_data_rearms_hello_per_batch },
 	{ "dial-out on the existing tunnel, cleared by the LNS", test_dialout },
 	{ "dial-out busy: CDN 8 with cause", test_dialout_busy },
 	{ "dial-out no answer: CDN 10", test_dialout_no_answer },
