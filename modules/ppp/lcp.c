@@ -28,7 +28,7 @@ static uint32_t new_magic(uint32_t avoid)
 {
 	uint32_t m = 0;
 	for (int i = 0; i < 8 && (m == 0 || m == avoid); i++)
-		if (chap_random_challenge((uint8_t *)&m, sizeof(m)) < 0)
+		if (vpdn_random_bytes(&m, sizeof(m)) < 0)
 			m = (uint32_t)g_random_int();
 	if (m == 0 || m == avoid)
 		m = avoid ^ 0x5A5A5A5Au;
