@@ -134,6 +134,7 @@ void l2tp_free(struct l2tp *l2tp)
 	 * a dial any more. */
 	l2tp_dials_cancel(l2tp);
 	g_hash_table_destroy(l2tp->tunnels);
+	g_free(l2tp->tid_bits);
 	g_hash_table_destroy(l2tp->links);
 	if (l2tp->module_slot)
 		sd_bus_slot_unref(l2tp->module_slot);
@@ -246,24 +247,57 @@ int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error)
 	return 0;
 }
 
-uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used)
+static bool id_taken(GHashTable *used, const uint64_t *bits, uint16_t id)
+{
+	if (bits)
+		return bits[id / 64] >> (id % 64) & 1;
+	return g_hash_table_contains(used, GUINT_TO_POINTER(id));
+}
+
+uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used, uint64_t **bits)
 {
 	uint16_t id = 0;
 
 	if (g_hash_table_size(used) >= L2TP_MAX_IDS)
 		return 0;
+	if (!*bits && g_hash_table_size(used) >= L2TP_ID_BITS_AT) {
+		GHashTableIter it;
+		gpointer k;
+
+		*bits = g_new0(uint64_t, 65536 / 64);
+		g_hash_table_iter_init(&it, used);
+		while (g_hash_table_iter_next(&it, &k, NULL)) {
+			uint16_t x = (uint16_t)GPOINTER_TO_UINT(k);
+
+			(*bits)[x / 64] |= (uint64_t)1 << (x % 64);
+		}
+	}
 	/* Random probes first; when the table is so full that they keep
 	 * missing, walk from a random start: always terminates. */
 	for (unsigned tries = 0; tries < 64; tries++) {
 		if (l2tp->random(&id, sizeof(id), l2tp->random_data) < 0)
 			id = (uint16_t)g_random_int();
-		if (id && !g_hash_table_contains(used, GUINT_TO_POINTER(id)))
+		if (id && !id_taken(used, *bits, id))
 			return id;
 	}
 	for (unsigned i = 0; i < 65536; i++, id++)
-		if (id && !g_hash_table_contains(used, GUINT_TO_POINTER(id)))
+		if (id && !id_taken(used, *bits, id))
 			return id;
 	return 0;
+}
+
+void l2tp_id_insert(GHashTable *used, uint64_t **bits, uint16_t id, gpointer value)
+{
+	g_hash_table_insert(used, GUINT_TO_POINTER(id), value);
+	if (*bits)
+		(*bits)[id / 64] |= (uint64_t)1 << (id % 64);
+}
+
+void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id)
+{
+	g_hash_table_remove(used, GUINT_TO_POINTER(id));
+	if (*bits)
+		(*bits)[id / 64] &= ~((uint64_t)1 << (id % 64));
 }
 
 struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid)

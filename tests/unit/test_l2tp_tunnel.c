@@ -1343,19 +1343,58 @@ static void test_id_exhaustion(void)
 {
 	struct opts o = { 0 };
 	GHashTable *used = g_hash_table_new(NULL, NULL);
+	uint64_t *bits = NULL;
 	uint16_t id;
 
 	setup_net(&o);
 	for (unsigned i = 1; i <= 65535; i++)
 		if (i != 4242)
-			g_hash_table_add(used, GUINT_TO_POINTER(i));
+			l2tp_id_insert(used, &bits, i, GUINT_TO_POINTER(i));
 	/* One free ID left: found, whatever the random source says. */
-	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 4242);
-	g_hash_table_add(used, GUINT_TO_POINTER(4242));
-	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 0);
-	g_hash_table_remove_all(used);
-	id = l2tp_alloc_id(N.lac, used);
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 4242);
+	CU_ASSERT_PTR_NOT_NULL(bits); /* a full table probes a bitmap */
+	l2tp_id_insert(used, &bits, 4242, GUINT_TO_POINTER(4242));
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 0);
+	l2tp_id_remove(used, &bits, 17);
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 17);
+	for (unsigned i = 1; i <= 65535; i++)
+		l2tp_id_remove(used, &bits, i);
+	id = l2tp_alloc_id(N.lac, used, &bits);
 	CU_ASSERT_NOT_EQUAL(id, 0);
+	g_free(bits);
+	g_hash_table_destroy(used);
+	teardown_net();
+}
+
+/* Below L2TP_ID_BITS_AT IDs the hash table is probed; from there on a
+ * bitmap, kept in step by insert/remove: drawn IDs are never in use. */
+static void test_id_bitmap(void)
+{
+	struct opts o = { 0 };
+	GHashTable *used = g_hash_table_new(NULL, NULL);
+	uint64_t *bits = NULL;
+	unsigned bad = 0;
+
+	setup_net(&o);
+	for (unsigned i = 0; i < L2TP_ID_BITS_AT - 1; i++) {
+		uint16_t id = l2tp_alloc_id(N.lns, used, &bits);
+
+		bad += id == 0 || g_hash_table_contains(used, GUINT_TO_POINTER(id));
+		l2tp_id_insert(used, &bits, id, GUINT_TO_POINTER(1));
+	}
+	CU_ASSERT_PTR_NULL(bits);
+	for (unsigned n = 0; g_hash_table_size(used) < 60000 - 1; n++) {
+		uint16_t id = l2tp_alloc_id(N.lns, used, &bits);
+
+		bad += id == 0 || g_hash_table_contains(used, GUINT_TO_POINTER(id));
+		l2tp_id_insert(used, &bits, id, GUINT_TO_POINTER(1));
+		if (n % 3 == 0) /* churn: give it back, drawn again later */
+			l2tp_id_remove(used, &bits, id);
+	}
+	CU_ASSERT_PTR_NOT_NULL(bits);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(used), 60000 - 1);
+	g_free(bits);
 	g_hash_table_destroy(used);
 	teardown_net();
 }
@@ -1500,6 +1539,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
 	{ "data re-arms HELLO once per received batch", test_data_rearms_hello_per_batch },
+	{ "ID bitmap once a table is large", test_id_bitmap },
 	{ "dial-out on the existing tunnel, cleared by the LNS", test_dialout },
 	{ "dial-out busy: CDN 8 with cause", test_dialout_busy },
 	{ "dial-out no answer: CDN 10", test_dialout_no_answer },
