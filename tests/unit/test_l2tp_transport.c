@@ -167,6 +167,7 @@ static void test_free_flushes(void)
 	/* set up again for teardown */
 	close(rx);
 	rx = -1;
+	vpdn_core_free_test(core);
 	CU_ASSERT_EQUAL_FATAL(setup(), 0);
 }
 
