@@ -79,8 +79,8 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 
 /* The counter for (family, state). State names are the static strings of
  * the *_state_short() helpers, so the last few found are cached by pointer:
- * a session's state changes cost no snprintf and no string hashing (10% of
- * an LNS set-up's instructions before). */
+ * a session's state changes cost no snprintf and no string hashing (~14%
+ * of an LNS set-up's instructions before). A full cache only costs speed. */
 static uint64_t *gauge_find(struct l2tp *l2tp, const char *family, const char *state)
 {
 	bool tunnels = g_str_equal(family, "l2tp_tunnels");
