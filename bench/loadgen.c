@@ -18,7 +18,8 @@
  *
  * Phases (--phase N, repeatable) set up N more sessions each and print the
  * rate of each phase; between phases the RSS of the watched processes
- * (--watch PID) is printed. --hold S keeps every session up for S seconds
+ * (--watch PID) is printed; --pause S idles S seconds after each phase
+ * (for a profiler to mark the phase's end). --hold S keeps every session up for S seconds
  * (answering LCP Echo-Requests and acknowledging HELLOs) and prints the CPU
  * the watched processes used meanwhile. --blast SECONDS --size N (ppp mode)
  * then sends IP packets of N octets from session 0 to its own address: the
@@ -499,6 +500,22 @@ static double cpu_s(int pid)
 	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
+/* CPU time (ns) the process has run, from /proc/PID/schedstat: finer than
+ * the clock ticks of /proc/PID/stat, so that a short phase can be charged. */
+static double run_s(int pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns / 1e9;
+}
+
 static void print_rss(const char *tag)
 {
 	for (int i = 0; i < nwatch; i++)
@@ -554,13 +571,15 @@ static void blast(double secs, size_t size, int raw)
 		riov[i].iov_len = sizeof(rbuf[i]);
 	}
 	uint64_t sent = 0, back = 0, back_warm = 0;
-	double t0 = now(), tw = t0 + 0.5, tend = tw + secs, t;
+	double t0 = now(), tw = t0 + 0.5, tend = tw + secs, t, c0 = 0;
 	int warm = 1;
 	while ((t = now()) < tend) {
 		if (warm && t >= tw) {
 			warm = 0;
 			back_warm = back;
 			sent = 0;
+			if (nwatch)
+				c0 = run_s(watch_pids[0]);
 		}
 		int n = sendmmsg(fd, mm, 16, MSG_DONTWAIT);
 		if (n > 0)
@@ -581,6 +600,10 @@ static void blast(double secs, size_t size, int raw)
 	}
 	printf("blast_size %zu\nblast_sent_pps %.0f\nblast_back_pps %.0f\nblast_back_bps %.0f\n",
 	       size, sent / secs, (back - back_warm) / secs, (back - back_warm) * size * 8.0 / secs);
+	if (nwatch && back > back_warm) /* the forwarding process's CPU per packet back */
+		printf("blast_cpu_busy %.3f\nblast_cpu_us_per_pkt %.3f\n",
+		       (run_s(watch_pids[0]) - c0) / secs,
+		       (run_s(watch_pids[0]) - c0) * 1e6 / (back - back_warm));
 	fflush(stdout);
 }
 
@@ -590,7 +613,7 @@ static void usage(void)
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
-		"               [--ignore-cdn]\n");
+		"               [--ignore-cdn] [--pause S]\n");
 	exit(2);
 }
 
@@ -598,7 +621,7 @@ int main(int argc, char **argv)
 {
 	uint32_t phases[16];
 	int nphase = 0, raw = 0;
-	double hold = 0, timeout = 300, blast_s = 0;
+	double hold = 0, timeout = 300, blast_s = 0, pause_s = 0;
 	size_t sizes[8];
 	int nsizes = 0;
 	char *peerstr = NULL;
@@ -617,6 +640,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--inflight")) inflight_max = atoi(v);
 		else if (!strcmp(a, "--watch") && nwatch < 8) watch_pids[nwatch++] = atoi(v);
 		else if (!strcmp(a, "--hold")) hold = atof(v);
+		else if (!strcmp(a, "--pause")) pause_s = atof(v);
 		else if (!strcmp(a, "--blast")) blast_s = atof(v);
 		else if (!strcmp(a, "--size") && nsizes < 8) sizes[nsizes++] = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--timeout")) timeout = atof(v);
@@ -690,7 +714,9 @@ int main(int argc, char **argv)
 	for (int ph = 0; ph < nphase; ph++) {
 		target += phases[ph];
 		uint32_t done0 = done;
-		double ts = now();
+		double ts = now(), c0[8];
+		for (int i = 0; i < nwatch; i++)
+			c0[i] = run_s(watch_pids[i]);
 		while (done < target) {
 			start_more();
 			poll_once(10);
@@ -710,6 +736,10 @@ int main(int argc, char **argv)
 			}
 		}
 		double dt = now() - ts;
+		for (int i = 0; i < nwatch; i++) /* CPU of the watched process per session */
+			printf("phase_cpu %d %d seconds %.4f us_per_session %.2f\n", ph, i,
+			       run_s(watch_pids[i]) - c0[i],
+			       (run_s(watch_pids[i]) - c0[i]) * 1e6 / (done - done0 ? done - done0 : 1));
 		/* let the LNS acknowledge the last ICCNs before measuring it */
 		double settle = now() + 0.5;
 		while (now() < settle)
@@ -719,6 +749,12 @@ int main(int argc, char **argv)
 		char tag[32];
 		snprintf(tag, sizeof(tag), "after%d", ph);
 		print_rss(tag);
+		/* --pause: idle time after each phase's line (still acking), so
+		 * that a profiler can be told where one phase ends (callgrind_control
+		 * -d) before the next begins; not part of any rate. */
+		double pend = now() + pause_s;
+		while (now() < pend)
+			poll_once(20);
 	}
 	if (hold > 0) {
 		double c0[8], h0 = now();

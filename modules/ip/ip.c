@@ -120,11 +120,13 @@ struct ip_module {
 
 static char *norm_name(const char *s)
 {
-	GString *g = g_string_new(NULL);
+	char *r = g_malloc(s ? strlen(s) + 1 : 1), *d = r;
+
 	for (; s && *s; s++)
 		if (*s != ' ')
-			g_string_append_c(g, g_ascii_tolower(*s));
-	return g_string_free(g, FALSE);
+			*d++ = g_ascii_tolower(*s);
+	*d = '\0';
+	return r;
 }
 
 static bool has_prefix_ci(const char *s, const char *p, const char **rest)
@@ -908,18 +910,19 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 				  g_strerror(-r));
 	}
 	if (ifc->peer.s_addr) {
-		inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
 		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
 		if (r == -EINVAL && ifc->local.s_addr) /* source not local here */
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
 					  (struct in_addr){ 0 }, 0);
 		ifc->route_added = r == 0;
+		/* the address text only when a line is written (a set-up's cost) */
 		if (r < 0 && r != -EEXIST)
-			vpdn_warn(m->log, "%s IP: Failed to install route to %s: %s", ifc->name, a,
-				  g_strerror(-r));
+			vpdn_warn(m->log, "%s IP: Failed to install route to %s: %s", ifc->name,
+				  inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), g_strerror(-r));
 		else
 			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: Install route to %s on %s",
-				   ifc->name, a, ifc->kname);
+				   ifc->name, inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)),
+				   ifc->kname);
 		if (m->mode == IP_MODE_SHARED) {
 			g_hash_table_insert(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr), ifc);
 			ifc->in_peers = true;

@@ -119,6 +119,9 @@ struct l2tp {
 	GPtrArray *retired;         /* struct l2tp_config*: replaced by a reload,
 				     * kept while a tunnel still uses a group */
 	GHashTable *tunnels;        /* uint16 local id -> struct l2tp_tunnel* */
+	uint64_t *tid_bits;         /* tunnel IDs in use, see l2tp_alloc_id */
+	uint64_t rx_batch;          /* the transport's received batches; 0: none
+				     * (tests calling l2tp_input directly) */
 	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
 	l2tp_xmit_fn xmit;
@@ -134,6 +137,12 @@ struct l2tp {
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
+	struct {                         /* l2tp_gauge_add's cache */
+		const char *state;       /* static string: compared by pointer */
+		bool tunnels;
+		uint64_t *value;         /* the core's counter */
+	} gauges[32];
+	unsigned n_gauges;
 	struct l2tp_decode_ctx dctx;     /* receive scratch, reused */
 	/* Flood limits (l2tp { max-half-open, sccrq-rate }). */
 	GHashTable *sccrq_buckets;  /* source host -> struct l2tp_bucket* */
@@ -176,7 +185,15 @@ void l2tp_unsubscribe(struct l2tp *l2tp);
 
 struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
 /* Random non-zero 16-bit ID not in `used`; 0 when all are taken. */
-uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used);
+/* IDs in use of one table (the node's tunnels, a tunnel's sessions): the
+ * hash table maps them; once it holds L2TP_ID_BITS_AT of them, a bitmap of
+ * all 65 536 (*bits, 8 KiB) marks them too, so that drawing a free ID by
+ * random probes costs no hash lookups when the table is nearly full (ten
+ * probes a set-up at 60 000 sessions). Insert and remove through these. */
+#define L2TP_ID_BITS_AT 4096
+uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used, uint64_t **bits);
+void l2tp_id_insert(GHashTable *used, uint64_t **bits, uint16_t id, gpointer value);
+void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
 #define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
 
@@ -221,6 +238,8 @@ struct l2tp_tunnel {
 	uint16_t addr_index;        /* initiate-to entry in use */
 	uint32_t tried;             /* initiate-to entries tried (failover) */
 	uint32_t peer_bearer_caps, peer_framing_caps;
+	uint64_t hello_batch;       /* l2tp->rx_batch when data last looked at HELLO */
+	uint64_t *sid_bits;         /* session IDs in use, see l2tp_alloc_id */
 	struct l2tp_group *group;
 	struct sockaddr_storage local, peer;
 	char *peer_name;
@@ -416,5 +435,7 @@ int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_conf
 			       char **error);
 int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+/* Datagrams queued for the next sendmmsg (tests). */
+size_t l2tp_transport_queued(const struct l2tp_transport *tr);
 
 #endif

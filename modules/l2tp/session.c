@@ -55,7 +55,7 @@ struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind)
 {
 	struct l2tp *l2tp = t->l2tp;
-	uint16_t sid = l2tp_alloc_id(l2tp, t->sessions);
+	uint16_t sid = l2tp_alloc_id(l2tp, t->sessions, &t->sid_bits);
 	struct l2tp_session *s;
 
 	if (!sid) {
@@ -70,7 +70,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	s->sid = sid;
 	s->serial = ++l2tp->call_serial;
 	s->changed_ms = vpdn_timers_now(l2tp->tm);
-	g_hash_table_insert(t->sessions, GUINT_TO_POINTER(s->sid), s);
+	l2tp_id_insert(t->sessions, &t->sid_bits, s->sid, s);
 	l2tp->n_sessions++;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
 	if (t->group)
@@ -253,7 +253,7 @@ static void session_free(struct l2tp_session *s)
 	struct l2tp *l2tp = t->l2tp;
 
 	l2tp_bus_session_remove(s);
-	g_hash_table_remove(t->sessions, GUINT_TO_POINTER(s->sid));
+	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
 	l2tp->n_sessions--;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
 	if (t->group && t->group->sessions)
@@ -351,14 +351,14 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 	struct l2tp_tunnel *from = s->tunnel;
 
 	l2tp_bus_session_remove(s);
-	g_hash_table_remove(from->sessions, GUINT_TO_POINTER(s->sid));
+	l2tp_id_remove(from->sessions, &from->sid_bits, s->sid);
 	if (from->group && from->group->sessions)
 		from->group->sessions--;
 	s->tunnel = to;
 	/* A fresh tunnel: a free ID always exists. */
 	if (g_hash_table_contains(to->sessions, GUINT_TO_POINTER(s->sid)))
-		s->sid = l2tp_alloc_id(to->l2tp, to->sessions);
-	g_hash_table_insert(to->sessions, GUINT_TO_POINTER(s->sid), s);
+		s->sid = l2tp_alloc_id(to->l2tp, to->sessions, &to->sid_bits);
+	l2tp_id_insert(to->sessions, &to->sid_bits, s->sid, s);
 	if (to->group)
 		to->group->sessions++;
 	l2tp_bus_session_add(s);
@@ -472,7 +472,8 @@ void l2tp_session_make_link(struct l2tp_session *s)
 
 	if (s->link)
 		return;
-	g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
+	if (!s->ifname) /* formatted only when needed (a set-up's cost) */
+		g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
 	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
 	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
 	g_hash_table_insert(s->tunnel->l2tp->links, s->link, s);

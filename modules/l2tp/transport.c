@@ -3,8 +3,12 @@
  * UDP transport: one socket per local address (the `l2tp { listen }`
  * addresses plus every vpdn-group's source-ip; the wildcard address when
  * there is none) serves every tunnel. Receive with recvmmsg into reusable
- * buffers (no allocation per datagram); what the engine sends while a
- * batch is processed goes out with sendmmsg at the end of the batch.
+ * buffers (no allocation per datagram). Everything the engine sends is
+ * queued and goes out with sendmmsg: at the end of a received batch, when
+ * the queue is full, and otherwise before the main loop next polls (a
+ * source whose prepare() flushes). So the data a TUN read batch hands to
+ * L2TP sessions (the ip module's callbacks), timer expiries and D-Bus calls
+ * cost one sendmmsg per main-loop iteration, not one sendto per datagram.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +20,7 @@
 
 #include "l2tp.h"
 
-#define BATCH 32
+#define BATCH 64
 #define DGRAM_MAX (L2TP_MAX_MSG + 64)
 
 struct l2tp_sock {
@@ -33,10 +37,16 @@ struct tx_entry {
 	uint8_t buf[DGRAM_MAX];
 };
 
+struct flush_source {
+	GSource base;
+	struct l2tp_transport *tr;
+};
+
 struct l2tp_transport {
 	struct l2tp *l2tp;
+	struct vpdn_log *log; /* the core's: outlives l2tp, which module fini frees first */
 	GPtrArray *socks;
-	bool batching;
+	GSource *flush;  /* struct flush_source: sends the queue before poll */
 	unsigned ntx;
 	struct mmsghdr rx_msgs[BATCH];
 	struct iovec rx_iov[BATCH];
@@ -74,7 +84,7 @@ static void flush_tx(struct l2tp_transport *tr)
 		for (unsigned done = 0; done < n;) {
 			r = sendmmsg(fd, msgs + done, n - done, 0);
 			if (r <= 0) {
-				vpdn_debug(tr->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+				vpdn_debug(tr->log, VPDN_DEBUG_L2X_ERRORS,
 					   "L2TP: sendmmsg: %s (%u datagrams lost)",
 					   g_strerror(errno), n - done);
 				break;
@@ -111,7 +121,7 @@ int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 		return -EADDRNOTAVAIL;
 	if (tr->l2tp->capture)
 		l2tp_capture_packet(tr->l2tp, &s->addr, peer, buf, len, true);
-	if (tr->batching && len <= DGRAM_MAX) {
+	if (len <= DGRAM_MAX) {
 		struct tx_entry *e;
 
 		if (tr->ntx == BATCH)
@@ -132,6 +142,33 @@ int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 	return 0;
 }
 
+size_t l2tp_transport_queued(const struct l2tp_transport *tr)
+{
+	return tr->ntx;
+}
+
+/* Runs once per main-loop iteration, before poll and before the sources
+ * of lower priority are prepared (G_PRIORITY_HIGH); never dispatches. */
+static gboolean flush_prepare(GSource *src, gint *timeout)
+{
+	struct l2tp_transport *tr = ((struct flush_source *)src)->tr;
+
+	if (tr->ntx)
+		flush_tx(tr);
+	*timeout = -1;
+	return FALSE;
+}
+
+static gboolean flush_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs flush_funcs = {
+	.prepare = flush_prepare,
+	.dispatch = flush_dispatch,
+};
+
 static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct l2tp_sock *s = data;
@@ -150,14 +187,13 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 	n = recvmmsg(fd, tr->rx_msgs, BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return G_SOURCE_CONTINUE;
-	tr->batching = true;
+	tr->l2tp->rx_batch++;
 	for (int i = 0; i < n; i++) {
 		if (tr->l2tp->capture)
 			l2tp_capture_packet(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i],
 					    tr->rx_msgs[i].msg_len, false);
 		l2tp_input(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i], tr->rx_msgs[i].msg_len);
 	}
-	tr->batching = false;
 	flush_tx(tr);
 	return G_SOURCE_CONTINUE;
 }
@@ -216,6 +252,10 @@ void l2tp_transport_free(struct l2tp_transport *tr)
 	if (!tr)
 		return;
 	flush_tx(tr);
+	if (tr->flush) {
+		g_source_destroy(tr->flush);
+		g_source_unref(tr->flush);
+	}
 	g_ptr_array_free(tr->socks, TRUE);
 	g_free(tr);
 }
@@ -352,7 +392,13 @@ struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
 	struct l2tp_peer_addr pa;
 
 	tr->l2tp = l2tp;
+	tr->log = l2tp->log;
 	tr->socks = g_ptr_array_new_with_free_func(sock_free);
+	tr->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));
+	((struct flush_source *)tr->flush)->tr = tr;
+	g_source_set_priority(tr->flush, G_PRIORITY_HIGH);
+	g_source_set_name(tr->flush, "l2tp-tx-flush");
+	g_source_attach(tr->flush, NULL);
 	for (char **a = c->listen; a && *a; a++) {
 		if (l2tp_parse_peer(*a, c->port, &pa) < 0 || open_sock(tr, &pa.addr, error) < 0)
 			goto fail;

@@ -151,7 +151,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 				      const struct sockaddr_storage *local,
 				      const struct sockaddr_storage *peer)
 {
-	uint16_t tid = l2tp_alloc_id(l2tp, l2tp->tunnels);
+	uint16_t tid = l2tp_alloc_id(l2tp, l2tp->tunnels, &l2tp->tid_bits);
 	struct l2tp_tunnel *t;
 	struct l2tp_ctrl_cfg cc;
 
@@ -182,7 +182,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	t->sessions = g_hash_table_new(NULL, NULL);
 	vpdn_timer_init(&t->reap_timer, reap_fired, t);
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
-	g_hash_table_insert(l2tp->tunnels, GUINT_TO_POINTER(t->tid), t);
+	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
 	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
 	l2tp_bus_tunnel_add(t);
 	return t;
@@ -193,11 +193,12 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	close_sessions(t);
 	publish_down(t);
 	l2tp_bus_tunnel_remove(t);
-	g_hash_table_remove(t->l2tp->tunnels, GUINT_TO_POINTER(t->tid));
+	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
 	l2tp_ctrl_fini(&t->ctrl);
 	g_hash_table_destroy(t->sessions);
+	g_free(t->sid_bits);
 	g_free(t->peer_name);
 	g_free(t);
 }

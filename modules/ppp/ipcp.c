@@ -55,6 +55,8 @@ static void ipcp_log_opts(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 	uint8_t type, olen;
 	const uint8_t *opt;
 	char desc[64];
+	if (!vpdn_log_debug_on(e->log, NEG)) /* the descriptions cost a printf each */
+		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		ipcp_option_desc(opt, olen, desc, sizeof(desc));
 		ppp_log_hex_option(e->log, NEG, e->name, "IPCP", desc, opt, olen);

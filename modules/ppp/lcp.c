@@ -28,7 +28,7 @@ static uint32_t new_magic(uint32_t avoid)
 {
 	uint32_t m = 0;
 	for (int i = 0; i < 8 && (m == 0 || m == avoid); i++)
-		if (chap_random_challenge((uint8_t *)&m, sizeof(m)) < 0)
+		if (vpdn_random_bytes(&m, sizeof(m)) < 0)
 			m = (uint32_t)g_random_int();
 	if (m == 0 || m == avoid)
 		m = avoid ^ 0x5A5A5A5Au;
@@ -96,6 +96,8 @@ void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
 	uint8_t type, olen;
 	const uint8_t *opt;
 	char desc[64];
+	if (!vpdn_log_debug_on(e->log, NEG)) /* the descriptions cost a printf each */
+		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		lcp_option_desc(opt, olen, desc, sizeof(desc));
 		ppp_log_hex_option(e->log, NEG, e->name, proto, desc, opt, olen);

@@ -133,6 +133,7 @@ struct ppp_manager {
 	struct ppp_engine *engines;
 	size_t n_engines;
 	GArray *vaccess_used;           /* gboolean per number */
+	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail;
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */

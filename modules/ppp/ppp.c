@@ -534,13 +534,15 @@ void ppp_ipcp_up(struct ppp_engine *e)
 		return;
 	e->net = vpdn_link_new(e->name);
 	vpdn_link_attach(e->net, VPDN_LINK_A, &net_ops, e);
-	if (e->profile)
-		ppp_short_name(e->profile, prefix, sizeof(prefix));
-	else
-		snprintf(prefix, sizeof(prefix), "%s", e->name);
-	inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
-	if (e->ipcp.peer.s_addr)
+	/* the line's text only when it is written (a set-up's cost) */
+	if (e->ipcp.peer.s_addr && vpdn_log_debug_on(e->log, NEG)) {
+		if (e->profile)
+			ppp_short_name(e->profile, prefix, sizeof(prefix));
+		else
+			snprintf(prefix, sizeof(prefix), "%s", e->name);
+		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
 		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
+	}
 	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
 }
 
@@ -793,7 +795,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	e->conf = ppp_conf_ref(conf);
 	e->link = vpdn_link_ref(st->link);
 	e->end = st->end;
-	snprintf(e->name, sizeof(e->name), "%s", st->interface);
+	g_strlcpy(e->name, st->interface, sizeof(e->name));
 	e->profile = g_strdup(st->profile);
 	e->role = st->role ? st->role : VPDN_PPP_ROLE_SERVER;
 	e->dir = st->dir ? st->dir : VPDN_CALL_IN;

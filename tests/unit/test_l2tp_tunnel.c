@@ -657,6 +657,53 @@ static void test_dialin_reuses_tunnel_and_sequencing(void)
 	teardown_net();
 }
 
+/* Data counts as life for the HELLO timer, looked at once per received
+ * batch (rx_batch, set by the transport; 0 in the other tests: every
+ * datagram). */
+static void test_data_rearms_hello_per_batch(void)
+{
+	struct opts o = { 0 };
+	struct endpoint b;
+	struct fwd_result f;
+	struct l2tp_tunnel *tn;
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x21, 0x45 };
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b, &f);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f.status, 0);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL);
+	N.lns->rx_batch = 7;
+	vpdn_timers_advance(N.tm, 40000);
+	CU_ASSERT_TRUE(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer) <= 20000);
+	/* first data of batch 7: HELLO pushed back to 60 s */
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 60000);
+	/* data the other way keeps the LAC from sending HELLO meanwhile */
+	vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(b.frames, 1);
+	/* later data of the same batch: not looked at again */
+	vpdn_timers_advance(N.tm, 40000);
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 2);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 20000);
+	/* the next batch: pushed back again */
+	N.lns->rx_batch = 8;
+	vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 3);
+	CU_ASSERT_EQUAL(vpdn_timer_remaining(N.tm, &tn->ctrl.hello_timer), 60000);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_HELLO), 0);
+	vpdn_link_unref(b.link);
+	teardown_net();
+}
+
 static void test_dialout(void)
 {
 	struct opts o = { .hidden = true };
@@ -1296,19 +1343,58 @@ static void test_id_exhaustion(void)
 {
 	struct opts o = { 0 };
 	GHashTable *used = g_hash_table_new(NULL, NULL);
+	uint64_t *bits = NULL;
 	uint16_t id;
 
 	setup_net(&o);
 	for (unsigned i = 1; i <= 65535; i++)
 		if (i != 4242)
-			g_hash_table_add(used, GUINT_TO_POINTER(i));
+			l2tp_id_insert(used, &bits, i, GUINT_TO_POINTER(i));
 	/* One free ID left: found, whatever the random source says. */
-	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 4242);
-	g_hash_table_add(used, GUINT_TO_POINTER(4242));
-	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used), 0);
-	g_hash_table_remove_all(used);
-	id = l2tp_alloc_id(N.lac, used);
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 4242);
+	CU_ASSERT_PTR_NOT_NULL(bits); /* a full table probes a bitmap */
+	l2tp_id_insert(used, &bits, 4242, GUINT_TO_POINTER(4242));
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 0);
+	l2tp_id_remove(used, &bits, 17);
+	CU_ASSERT_EQUAL(l2tp_alloc_id(N.lac, used, &bits), 17);
+	for (unsigned i = 1; i <= 65535; i++)
+		l2tp_id_remove(used, &bits, i);
+	id = l2tp_alloc_id(N.lac, used, &bits);
 	CU_ASSERT_NOT_EQUAL(id, 0);
+	g_free(bits);
+	g_hash_table_destroy(used);
+	teardown_net();
+}
+
+/* Below L2TP_ID_BITS_AT IDs the hash table is probed; from there on a
+ * bitmap, kept in step by insert/remove: drawn IDs are never in use. */
+static void test_id_bitmap(void)
+{
+	struct opts o = { 0 };
+	GHashTable *used = g_hash_table_new(NULL, NULL);
+	uint64_t *bits = NULL;
+	unsigned bad = 0;
+
+	setup_net(&o);
+	for (unsigned i = 0; i < L2TP_ID_BITS_AT - 1; i++) {
+		uint16_t id = l2tp_alloc_id(N.lns, used, &bits);
+
+		bad += id == 0 || g_hash_table_contains(used, GUINT_TO_POINTER(id));
+		l2tp_id_insert(used, &bits, id, GUINT_TO_POINTER(1));
+	}
+	CU_ASSERT_PTR_NULL(bits);
+	for (unsigned n = 0; g_hash_table_size(used) < 60000 - 1; n++) {
+		uint16_t id = l2tp_alloc_id(N.lns, used, &bits);
+
+		bad += id == 0 || g_hash_table_contains(used, GUINT_TO_POINTER(id));
+		l2tp_id_insert(used, &bits, id, GUINT_TO_POINTER(1));
+		if (n % 3 == 0) /* churn: give it back, drawn again later */
+			l2tp_id_remove(used, &bits, id);
+	}
+	CU_ASSERT_PTR_NOT_NULL(bits);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(used), 60000 - 1);
+	g_free(bits);
 	g_hash_table_destroy(used);
 	teardown_net();
 }
@@ -1366,6 +1452,10 @@ static void test_many_sessions(void)
 		CU_ASSERT_EQUAL(n_incoming, NS);
 		CU_ASSERT_EQUAL(hits, 1);
 	}
+	/* The state gauges (cached counter pointers): LAC and LNS share the
+	 * test core, so each established session and tunnel counts twice. */
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_sessions{state=\"est\"}", NULL), 2 * NS);
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_tunnels{state=\"est\"}", NULL), 2);
 	for (unsigned i = 0; i < NS; i++)
 		vpdn_link_unref(b[i].link);
 	teardown_net();
@@ -1448,6 +1538,8 @@ static void test_pending_dial_cancelled_at_stop(void)
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
+	{ "data re-arms HELLO once per received batch", test_data_rearms_hello_per_batch },
+	{ "ID bitmap once a table is large", test_id_bitmap },
 	{ "dial-out on the existing tunnel, cleared by the LNS", test_dialout },
 	{ "dial-out busy: CDN 8 with cause", test_dialout_busy },
 	{ "dial-out no answer: CDN 10", test_dialout_no_answer },

@@ -1222,6 +1222,40 @@ static void test_dialer_profile_and_reload(void)
 	wire_fini(&w);
 }
 
+/* Virtual-Access numbers: the lowest free one is reused; put is idempotent;
+ * many numbers come back in ascending order whatever order they were freed. */
+static void test_vaccess_numbering(void)
+{
+	int x[5], many[1000];
+
+	for (int i = 0; i < 5; i++) {
+		x[i] = ppp_manager_vaccess_take(mgr);
+		CU_ASSERT_TRUE(x[i] > 0);
+		if (i)
+			CU_ASSERT_TRUE(x[i] > x[i - 1]);
+	}
+	ppp_manager_vaccess_put(mgr, x[3]);
+	ppp_manager_vaccess_put(mgr, x[1]);
+	ppp_manager_vaccess_put(mgr, x[1]); /* twice: no duplicate */
+	ppp_manager_vaccess_put(mgr, 0);    /* never taken: ignored */
+	CU_ASSERT_EQUAL(ppp_manager_vaccess_take(mgr), x[1]);
+	CU_ASSERT_EQUAL(ppp_manager_vaccess_take(mgr), x[3]);
+	int y = ppp_manager_vaccess_take(mgr);
+	CU_ASSERT_TRUE(y > x[4]);
+	CU_ASSERT_NOT_EQUAL(y, x[1]);
+	for (int i = 0; i < 1000; i++)
+		many[i] = ppp_manager_vaccess_take(mgr);
+	for (int i = 0; i < 1000; i++) /* a scrambled order (7 is prime to 1000) */
+		ppp_manager_vaccess_put(mgr, many[(i * 7) % 1000]);
+	for (int i = 0; i < 1000; i++)
+		CU_ASSERT_EQUAL(ppp_manager_vaccess_take(mgr), many[i]);
+	for (int i = 0; i < 1000; i++)
+		ppp_manager_vaccess_put(mgr, many[i]);
+	ppp_manager_vaccess_put(mgr, y);
+	for (int i = 0; i < 5; i++)
+		ppp_manager_vaccess_put(mgr, x[i]);
+}
+
 static const struct vpdn_test_case engine_tests[] = {
 	{ "dialer profile dial-out; reload", test_dialer_profile_and_reload },
 	{ "CHAP client vs server, IPCP, data, close", test_chap_client_server },
@@ -1242,6 +1276,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
 	{ "short names and config", test_short_names_and_config },
+	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
 	{ NULL, NULL },
 };
 
