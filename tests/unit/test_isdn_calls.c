@@ -373,8 +373,8 @@ static void test_malformed_from_network(void)
 	int sp[2];
 	struct isdn *is = NULL;
 	cfg_t *cfg;
-	uint8_t junk[] = { 0x00, 0x07, 0x99, 0x00, 0x01, 0xde, 0xad };
-	uint8_t setup_bad[] = { 0x00, 0x08, ISDN_MSG_SETUP, 0x00, 0x01, ISDN_TLV_CHANNEL, 5, 1 };
+	uint8_t junk[] = { 0x00, 9, 0x99, 0, 0, 0x00, 0x01, 0xde, 0xad };
+	uint8_t setup_bad[] = { 0x00, 10, ISDN_MSG_SETUP, 0, 0, 0x00, 0x01, ISDN_TLV_CHANNEL, 5, 1 };
 	uint8_t buf[256];
 
 	core = vpdn_core_new_test();
