@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "codec.h"
+#include "pppuser.h"
 
 #define MAXT 64
 #define WIN 1024 /* our copies of unacked control messages per tunnel */
@@ -54,8 +55,7 @@ enum { S_IDLE, S_WAIT_ICRP, S_WAIT_IPCP, S_UP };
 struct sess {
 	uint16_t peer_sid;
 	uint8_t state;
-	uint8_t ipcp_acked, ipcp_we_acked, lcp_id;
-	float t_ipcp; /* when our IPCP Configure-Request went out */
+	struct pppu u; /* the user's PPP after proxy LCP/CHAP (--ppp) */
 };
 
 struct tun {
@@ -81,7 +81,7 @@ static struct tun tuns[MAXT];
 static struct sess *sess;      /* [ntun][per] */
 static uint32_t per;           /* sessions per tunnel (capacity) */
 static uint32_t started, done, target, inflight;
-static uint64_t echo_replies, hellos, cdns;
+static uint64_t hellos, cdns;
 static int ignore_cdn;
 static double t_base;
 static void ipcp_confreq(int ti, uint32_t k);
@@ -89,9 +89,7 @@ static int watch_pids[8], nwatch;
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return bench_now();
 }
 
 static void die(const char *m)
@@ -100,10 +98,6 @@ static void die(const char *m)
 	exit(1);
 }
 
-static uint32_t client_addr(uint32_t g) /* 17.x.y.z, never .0 or .255 */
-{
-	return (17u << 24) | ((g / 250) << 8 & 0xffff00) | (g % 250 + 1);
-}
 
 static void tx(const void *b, size_t len)
 {
@@ -156,8 +150,8 @@ static void ipcp_retransmit(double tnow)
 	for (int ti = 0; ti < ntun; ti++)
 		for (uint32_t k = 0; k < tuns[ti].next_sess; k++) {
 			struct sess *s = &sess[ti * per + k];
-			if (s->state == S_WAIT_IPCP && !s->ipcp_acked &&
-			    tnow - t_base - s->t_ipcp > 1.0)
+			if (s->state == S_WAIT_IPCP && !s->u.ipcp_acked &&
+			    tnow - t_base - s->u.t_sent > 1.0)
 				ipcp_confreq(ti, k);
 		}
 }
@@ -225,13 +219,30 @@ static void data_send(int ti, uint32_t k, uint16_t proto, const uint8_t *p, size
 	tx(b, h + 4 + len);
 }
 
+struct sess_ref {
+	int ti;
+	uint32_t k;
+};
+
+static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
+{
+	const struct sess_ref *r = ctx;
+	data_send(r->ti, r->k, proto, p, len);
+}
+
+/* The PPP user's I/O for session k of tunnel ti (ref: the caller's). */
+static struct pppu_io user_io(struct sess_ref *r)
+{
+	struct pppu_io io = { user_send, r, pppu_client_addr(r->ti * per + r->k),
+			      user, upass, (float)(now() - t_base) };
+	return io;
+}
+
 static void ipcp_confreq(int ti, uint32_t k)
 {
-	sess[ti * per + k].t_ipcp = now() - t_base;
-	uint32_t a = htonl(client_addr(ti * per + k));
-	uint8_t p[10] = { 1, 1, 0, 10, 3, 6 };
-	memcpy(p + 6, &a, 4);
-	data_send(ti, k, 0x8021, p, 10);
+	struct sess_ref r = { ti, k };
+	struct pppu_io io = user_io(&r);
+	pppu_ipcp_confreq(&sess[ti * per + k].u, &io);
 }
 
 static void iccn(int ti, uint32_t k)
@@ -283,40 +294,18 @@ static void iccn(int ti, uint32_t k)
 static void on_ppp(int ti, uint32_t k, const uint8_t *f, size_t len)
 {
 	struct sess *s = &sess[ti * per + k];
-	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) { f += 2; len -= 2; }
-	if (len < 2)
+	struct sess_ref r = { ti, k };
+	struct pppu_io io = user_io(&r);
+	enum pppu_result res;
+
+	if (s->state != S_WAIT_IPCP && s->state != S_UP)
 		return;
-	uint16_t proto = f[0] << 8 | f[1];
-	const uint8_t *p = f + 2;
-	size_t pl = len - 2;
-	if (pl < 4)
-		return;
-	if (proto == 0xc021 && p[0] == 9) { /* Echo-Request -> Reply, magic 0x55667788 */
-		uint8_t r[1500];
-		if (pl > sizeof(r)) return;
-		memcpy(r, p, pl);
-		r[0] = 10;
-		if (pl >= 8) { r[4] = 0x55; r[5] = 0x66; r[6] = 0x77; r[7] = 0x88; }
-		data_send(ti, k, 0xc021, r, pl);
-		echo_replies++;
-		return;
-	}
-	if (proto != 0x8021 || s->state != S_WAIT_IPCP)
-		return;
-	if (p[0] == 1) { /* their Configure-Request: ack it as is */
-		uint8_t r[256];
-		size_t n = pl < sizeof(r) ? pl : sizeof(r);
-		memcpy(r, p, n);
-		r[0] = 2;
-		data_send(ti, k, 0x8021, r, n);
-		s->ipcp_we_acked = 1;
-	} else if (p[0] == 2) {
-		s->ipcp_acked = 1;
-	} else if (p[0] == 3 || p[0] == 4) {
-		fprintf(stderr, "loadgen: IPCP %s from the LNS\n", p[0] == 3 ? "Nak" : "Reject");
+	res = pppu_input(&s->u, &io, f, len);
+	if (res == PPPU_REFUSED) {
+		fprintf(stderr, "loadgen: IPCP Nak or Reject from the LNS\n");
 		exit(1);
 	}
-	if (s->ipcp_acked && s->ipcp_we_acked) {
+	if (res == PPPU_UP && s->state == S_WAIT_IPCP) {
 		s->state = S_UP;
 		done++;
 		inflight--;
@@ -467,42 +456,10 @@ static void poll_once(int ms)
 	flush_acks();
 }
 
-static long rss_kib(int pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-static double cpu_s(int pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	unsigned long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
-}
-
 static void print_rss(const char *tag)
 {
 	for (int i = 0; i < nwatch; i++)
-		printf("rss_kib %s %d %ld\n", tag, i, rss_kib(watch_pids[i]));
+		printf("rss_kib %s %d %ld\n", tag, i, bench_rss_kib(watch_pids[i]));
 	fflush(stdout);
 }
 
@@ -534,7 +491,7 @@ static void blast(double secs, size_t size, int raw)
 	struct mmsghdr mm[64], rm[64];
 	struct iovec iov[64], riov[64];
 	size_t off = 0, len;
-	uint32_t a = client_addr(0);
+	uint32_t a = pppu_client_addr(0);
 	if (!raw) {
 		int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[0].peer_tid,
 						sess[0].peer_sid, 0, size + 4);
@@ -723,17 +680,17 @@ int main(int argc, char **argv)
 	if (hold > 0) {
 		double c0[8], h0 = now();
 		for (int i = 0; i < nwatch; i++)
-			c0[i] = cpu_s(watch_pids[i]);
-		uint64_t e0 = echo_replies, hl0 = hellos;
+			c0[i] = bench_cpu_s(watch_pids[i]);
+		uint64_t e0 = pppu_echo_replies, hl0 = hellos;
 		while (now() - h0 < hold) {
 			poll_once(100);
 			retransmit(now());
 		}
 		double ht = now() - h0;
 		for (int i = 0; i < nwatch; i++)
-			printf("hold_cpu %d %.4f\n", i, (cpu_s(watch_pids[i]) - c0[i]) / ht);
+			printf("hold_cpu %d %.4f\n", i, (bench_cpu_s(watch_pids[i]) - c0[i]) / ht);
 		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
-		       (unsigned long)(echo_replies - e0), (unsigned long)(hellos - hl0));
+		       (unsigned long)(pppu_echo_replies - e0), (unsigned long)(hellos - hl0));
 		print_rss("held");
 	}
 	if (cdns)
