@@ -66,10 +66,10 @@ only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 # 1k, controllers (E1s, 30 B channels each) at the LAC, users at the LNS.
 if $SMOKE; then
 	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
-	E2E1K=60 E2ENCTL=4 E2EUSERS=20
+	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1
 else
 	RUNS=3 BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
-	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000
+	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10
 fi
 
 lns_ppp_conf() { # FILE
@@ -295,11 +295,11 @@ start_lac() { # CONF
 	cat "$T/lac.log" >&2
 	return 1
 }
-# e2e TAG PHASES...: one run with a fresh LAC and LNS; isdngen's lines go
-# to RAW prefixed with TAG.
+# e2e TAG HOLD PHASES...: one run with a fresh LAC and LNS, sessions held
+# HOLD seconds at the end (idle CPU); isdngen's lines go to RAW after TAG.
 e2e() {
-	local tag=$1 ph=() n t0
-	shift
+	local tag=$1 hold=$2 ph=() n t0
+	shift 2
 	for n in "$@"; do ph+=(--phase "$n"); done
 	rm -f "$T/isdn.sock"
 	start_lns "$T/lns-e2e.conf" "$CPU_GEN" || return 1
@@ -307,7 +307,7 @@ e2e() {
 	start_lac "$T/lac-e2e.conf" || return 1
 	rec "$tag lac_start_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
 	nsx taskset -c "$CPU_GEN" "$ISDNGEN" --listen "$T/isdn.sock" --users "$E2EUSERS" "${ph[@]}" \
-		--watch "$LAC_PID" --watch "$LNS_PID" --timeout 300 >"$T/e2e.out" 2>>"$T/gen.err"
+		--watch "$LAC_PID" --watch "$LNS_PID" --hold "$hold" --timeout 300 >"$T/e2e.out" 2>>"$T/gen.err"
 	sed "s/^/$tag /" "$T/e2e.out" >>"$RAW"
 	stop_pid "$LAC_PID"
 	stop_pid "$LNS_PID"
@@ -315,13 +315,13 @@ e2e() {
 lac_isdn_conf "$T/lac-e2e.conf" "$E2ENCTL"
 lns_e2e_conf "$T/lns-e2e.conf" "$E2EUSERS"
 for r in $(seq "$RUNS"); do
-	e2e "e2e_1k $r" "$E2E1K"
+	e2e "e2e_1k $r" 0 "$E2E1K"
 done
 if $SMOKE; then
-	e2e e2e_big 20 40
+	e2e e2e_big "$E2EHOLD" 20 40
 else
 	# 0 -> 1k, up to 59k in steps (the chart), then the step 59k -> 60k
-	e2e e2e_big 1000 9000 10000 10000 10000 10000 9000 1000
+	e2e e2e_big "$E2EHOLD" 1000 9000 10000 10000 10000 10000 9000 1000
 fi
 echo "end-to-end set-up done"
 fi
