@@ -306,9 +306,18 @@ e2e() {
 	t0=$(date +%s%N)
 	start_lac "$T/lac-e2e.conf" || return 1
 	rec "$tag lac_start_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
+	# BENCH_PERF=DIR: perf record -g the LAC and the LNS during the big run
+	local perfs=()
+	if [ -n "${BENCH_PERF:-}" ] && [ "$tag" = e2e_big ] && command -v perf >/dev/null; then
+		perf record -q -g -p "$LAC_PID" -o "$BENCH_PERF/lac.perf.data" 2>/dev/null &
+		perfs+=($!)
+		perf record -q -g -p "$LNS_PID" -o "$BENCH_PERF/lns.perf.data" 2>/dev/null &
+		perfs+=($!)
+	fi
 	nsx taskset -c "$CPU_GEN" "$ISDNGEN" --listen "$T/isdn.sock" --users "$E2EUSERS" "${ph[@]}" \
 		--watch "$LAC_PID" --watch "$LNS_PID" --hold "$hold" --timeout 300 >"$T/e2e.out" 2>>"$T/gen.err"
 	sed "s/^/$tag /" "$T/e2e.out" >>"$RAW"
+	for n in "${perfs[@]}"; do kill -INT "$n"; wait "$n"; done
 	stop_pid "$LAC_PID"
 	stop_pid "$LNS_PID"
 }

@@ -21,7 +21,7 @@
  * Phases (--phase N, repeatable) set up N more sessions each, at most
  * --inflight K at a time, and print the rate of each; the RSS of the
  * watched processes (--watch PID) is printed before any call and after
- * each phase. --hold S keeps everything up S seconds (LCP echoes answered)
+ * each phase, with the CPU seconds they used so far. --hold S keeps everything up S seconds (LCP echoes answered)
  * and prints the CPU the watched processes used meanwhile.
  *
  *   isdngen --listen PATH [--phase N]... [--inflight K] [--users U]
@@ -341,10 +341,13 @@ static void poll_once(int ms)
 	flush_out();
 }
 
+/* RSS and the CPU time used so far by each watched process. */
 static void print_rss(const char *tag)
 {
-	for (int i = 0; i < nwatch; i++)
+	for (int i = 0; i < nwatch; i++) {
 		printf("rss_kib %s %d %ld\n", tag, i, bench_rss_kib(watch_pids[i]));
+		printf("cpu_s %s %d %.2f\n", tag, i, bench_cpu_s(watch_pids[i]));
+	}
 	fflush(stdout);
 }
 
