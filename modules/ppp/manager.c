@@ -279,21 +279,27 @@ struct ppp_conf *ppp_manager_conf(struct ppp_manager *m, const char *name)
 
 int ppp_manager_vaccess_take(struct ppp_manager *m)
 {
-	for (guint i = 1; i < m->vaccess_used->len; i++)
+	/* the lowest free number, searched from vaccess_low (amortised O(1)) */
+	for (guint i = MAX(m->vaccess_low, 1); i < m->vaccess_used->len; i++)
 		if (!g_array_index(m->vaccess_used, gboolean, i)) {
 			g_array_index(m->vaccess_used, gboolean, i) = TRUE;
+			m->vaccess_low = i + 1;
 			return (int)i;
 		}
 	guint n = m->vaccess_used->len ? m->vaccess_used->len : 1;
 	g_array_set_size(m->vaccess_used, n + 1);
 	g_array_index(m->vaccess_used, gboolean, n) = TRUE;
+	m->vaccess_low = n + 1;
 	return (int)n;
 }
 
 void ppp_manager_vaccess_put(struct ppp_manager *m, int n)
 {
-	if (n > 0 && (guint)n < m->vaccess_used->len)
+	if (n > 0 && (guint)n < m->vaccess_used->len) {
 		g_array_index(m->vaccess_used, gboolean, n) = FALSE;
+		if ((guint)n < m->vaccess_low)
+			m->vaccess_low = (guint)n;
+	}
 }
 
 size_t ppp_manager_engine_count(struct ppp_manager *m)

@@ -133,6 +133,7 @@ struct ppp_manager {
 	struct ppp_engine *engines;
 	size_t n_engines;
 	GArray *vaccess_used;           /* gboolean per number */
+	guint vaccess_low;              /* no free number below this one */
 	struct vpdn_subscription *sub_start, *sub_incoming;
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail;
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
