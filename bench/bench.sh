@@ -114,19 +114,26 @@ EOF
 	chmod 600 "$1"
 }
 
-LNS_PID=""
-start_lns() { # CONF [CPU]
-	"${NSE[@]}" taskset -c "${2:-$CPU_DUT}" "$VPDND" --no-bus -c "$1" >"$T/lns.log" 2>&1 &
-	LNS_PID=$!
-	PIDS+=("$LNS_PID")
+# start_node NAME CONF CPU: vpdnd in the namespace, pinned; NODE_PID is its
+# pid once it logged that it started (30 s at most).
+NODE_PID=""
+start_node() {
+	"${NSE[@]}" taskset -c "$3" "$VPDND" --no-bus -c "$2" >"$T/$1.log" 2>&1 &
+	NODE_PID=$!
+	PIDS+=("$NODE_PID")
 	local i
-	for i in $(seq 50); do
-		grep -q "started as" "$T/lns.log" && return 0
+	for i in $(seq 300); do
+		grep -q "started as" "$T/$1.log" && return 0
 		sleep 0.1
 	done
-	echo "bench: LNS did not start:" >&2
-	cat "$T/lns.log" >&2
+	echo "bench: $1 did not start:" >&2
+	cat "$T/$1.log" >&2
 	return 1
+}
+LNS_PID=""
+start_lns() { # CONF [CPU]
+	start_node lns "$1" "${2:-$CPU_DUT}" || return 1
+	LNS_PID=$NODE_PID
 }
 stop_pid() {
 	kill "$1" 2>/dev/null
@@ -283,17 +290,8 @@ lns_e2e_conf() { # FILE USERS: the PPP LNS with users bench0..bench(USERS-1)@cis
 }
 LAC_PID=""
 start_lac() { # CONF
-	"${NSE[@]}" taskset -c "$CPU_DUT" "$VPDND" --no-bus -c "$1" >"$T/lac.log" 2>&1 &
-	LAC_PID=$!
-	PIDS+=("$LAC_PID")
-	local i
-	for i in $(seq 300); do
-		grep -q "started as" "$T/lac.log" && return 0
-		sleep 0.1
-	done
-	echo "bench: LAC did not start:" >&2
-	cat "$T/lac.log" >&2
-	return 1
+	start_node lac "$1" "$CPU_DUT" || return 1
+	LAC_PID=$NODE_PID
 }
 # e2e TAG HOLD PHASES...: one run with a fresh LAC and LNS, sessions held
 # HOLD seconds at the end (idle CPU); isdngen's lines go to RAW after TAG.

@@ -68,7 +68,6 @@ static unsigned nports, maxports = 65536;
 static uint32_t started, done, target, inflight, inflight_max = 256, nusers = 1000;
 static unsigned cursor;         /* next port to look for a free channel */
 static double t_base;
-static int watch_pids[8], nwatch;
 static uint32_t next_user;     /* CALLING, user name, address: never reused */
 static uint64_t cleared;
 
@@ -245,17 +244,13 @@ static void on_call_msg(const struct isdn_msg *m)
 		}
 		return;
 	}
-	case ISDN_MSG_DISCONNECT:
-		isdn_msg_init(&r, ISDN_MSG_RELEASE, cref);
-		r.dchan = m->dchan;
-		msg_send(&r);
-		call_gone(k, "disconnected by the LAC", m->cause);
-		return;
+	case ISDN_MSG_DISCONNECT: /* we release; RELEASE: we complete */
 	case ISDN_MSG_RELEASE:
-		isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, cref);
+		isdn_msg_init(&r, m->type == ISDN_MSG_DISCONNECT ? ISDN_MSG_RELEASE
+				  : ISDN_MSG_RELEASE_COMPLETE, cref);
 		r.dchan = m->dchan;
 		msg_send(&r);
-		call_gone(k, "released by the LAC", m->cause);
+		call_gone(k, "cleared by the LAC", m->cause);
 		return;
 	case ISDN_MSG_RELEASE_COMPLETE:
 		call_gone(k, "refused by the LAC", m->cause);
@@ -341,15 +336,6 @@ static void poll_once(int ms)
 	flush_out();
 }
 
-/* RSS and the CPU time used so far by each watched process. */
-static void print_rss(const char *tag)
-{
-	for (int i = 0; i < nwatch; i++) {
-		printf("rss_kib %s %d %ld\n", tag, i, bench_rss_kib(watch_pids[i]));
-		printf("cpu_s %s %d %.2f\n", tag, i, bench_cpu_s(watch_pids[i]));
-	}
-	fflush(stdout);
-}
 
 static void usage(void)
 {
@@ -375,7 +361,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--phase") && nphase < 16) phases[nphase++] = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--inflight")) inflight_max = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--users")) nusers = strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--watch") && nwatch < 8) watch_pids[nwatch++] = atoi(v);
+		else if (!strcmp(a, "--watch")) (void)bench_watch(atoi(v));
 		else if (!strcmp(a, "--hold")) hold = atof(v);
 		else if (!strcmp(a, "--timeout")) timeout = atof(v);
 		else if (!strcmp(a, "--ports-wait")) ports_wait = atof(v);
@@ -434,7 +420,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < nports; i++)
 		bchans += (unsigned)__builtin_popcount(ports[i].channels);
 	printf("ports %u b_channels %u register_seconds %.3f\n", nports, bchans, last_reg - t0);
-	print_rss("none");
+	bench_print_watch("none");
 
 	uint32_t total = 0;
 	for (int i = 0; i < nphase; i++)
@@ -461,26 +447,19 @@ int main(int argc, char **argv)
 			}
 		}
 		double dt = bench_now() - ts;
-		printf("phase %d sessions %u total %u seconds %.4f rate %.1f\n", ph, done - done0,
-		       done, dt, (done - done0) / dt);
-		char tag[32];
-		snprintf(tag, sizeof(tag), "after%d", ph);
-		print_rss(tag);
+		bench_print_phase(ph, done - done0, done, dt);
 	}
 	if (hold > 0) {
-		double c0[8], h0 = bench_now();
+		struct bench_hold bh;
 		uint64_t e0 = pppu_echo_replies;
-		for (int i = 0; i < nwatch; i++)
-			c0[i] = bench_cpu_s(watch_pids[i]);
-		while (bench_now() - h0 < hold) {
+		bench_hold_start(&bh);
+		while (bench_now() - bh.t0 < hold) {
 			poll_once(100);
 			retransmit(bench_now());
 		}
-		double ht = bench_now() - h0;
-		for (int i = 0; i < nwatch; i++)
-			printf("hold_cpu %d %.4f\n", i, (bench_cpu_s(watch_pids[i]) - c0[i]) / ht);
+		double ht = bench_hold_end(&bh);
 		printf("hold_seconds %.1f echo_replies %lu\n", ht, (unsigned long)(pppu_echo_replies - e0));
-		print_rss("held");
+		bench_print_watch("held");
 	}
 	if (cleared)
 		printf("calls_cleared %lu\n", (unsigned long)cleared);

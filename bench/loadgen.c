@@ -85,7 +85,6 @@ static uint64_t hellos, cdns;
 static int ignore_cdn;
 static double t_base;
 static void ipcp_confreq(int ti, uint32_t k);
-static int watch_pids[8], nwatch;
 
 static double now(void)
 {
@@ -456,12 +455,6 @@ static void poll_once(int ms)
 	flush_acks();
 }
 
-static void print_rss(const char *tag)
-{
-	for (int i = 0; i < nwatch; i++)
-		printf("rss_kib %s %d %ld\n", tag, i, bench_rss_kib(watch_pids[i]));
-	fflush(stdout);
-}
 
 /* IP/UDP packet of size octets from a to b (header checksum filled). */
 static size_t ip_packet(uint8_t *p, size_t size, uint32_t a, uint32_t b)
@@ -572,7 +565,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--per-tunnel")) per = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--phase") && nphase < 16) phases[nphase++] = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--inflight")) inflight_max = atoi(v);
-		else if (!strcmp(a, "--watch") && nwatch < 8) watch_pids[nwatch++] = atoi(v);
+		else if (!strcmp(a, "--watch")) (void)bench_watch(atoi(v));
 		else if (!strcmp(a, "--hold")) hold = atof(v);
 		else if (!strcmp(a, "--blast")) blast_s = atof(v);
 		else if (!strcmp(a, "--size") && nsizes < 8) sizes[nsizes++] = strtoul(v, NULL, 10);
@@ -622,7 +615,7 @@ int main(int argc, char **argv)
 		tuns[i].copy = calloc(WIN, 512);
 	for (int i = 0; i < ntun; i++)
 		tuns[i].pend = calloc(per, sizeof(uint32_t));
-	print_rss("none");
+	bench_print_watch("none");
 
 	/* tunnels */
 	double t0 = now();
@@ -671,27 +664,20 @@ int main(int argc, char **argv)
 		double settle = now() + 0.5;
 		while (now() < settle)
 			poll_once(20);
-		printf("phase %d sessions %u total %u seconds %.4f rate %.1f\n", ph, done - done0,
-		       done, dt, (done - done0) / dt);
-		char tag[32];
-		snprintf(tag, sizeof(tag), "after%d", ph);
-		print_rss(tag);
+		bench_print_phase(ph, done - done0, done, dt);
 	}
 	if (hold > 0) {
-		double c0[8], h0 = now();
-		for (int i = 0; i < nwatch; i++)
-			c0[i] = bench_cpu_s(watch_pids[i]);
+		struct bench_hold bh;
+		bench_hold_start(&bh);
 		uint64_t e0 = pppu_echo_replies, hl0 = hellos;
-		while (now() - h0 < hold) {
+		while (now() - bh.t0 < hold) {
 			poll_once(100);
 			retransmit(now());
 		}
-		double ht = now() - h0;
-		for (int i = 0; i < nwatch; i++)
-			printf("hold_cpu %d %.4f\n", i, (bench_cpu_s(watch_pids[i]) - c0[i]) / ht);
+		double ht = bench_hold_end(&bh);
 		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
 		       (unsigned long)(pppu_echo_replies - e0), (unsigned long)(hellos - hl0));
-		print_rss("held");
+		bench_print_watch("held");
 	}
 	if (cdns)
 		printf("cdn_received %lu\n", (unsigned long)cdns);

@@ -130,6 +130,51 @@ enum pppu_result pppu_input(struct pppu *u, const struct pppu_io *io, const uint
 	}
 }
 
+static int watch_pids[8], nwatch;
+
+int bench_watch(int pid)
+{
+	if (nwatch >= 8)
+		return -1;
+	watch_pids[nwatch++] = pid;
+	return 0;
+}
+
+void bench_print_watch(const char *tag)
+{
+	for (int i = 0; i < nwatch; i++) {
+		printf("rss_kib %s %d %ld\n", tag, i, bench_rss_kib(watch_pids[i]));
+		printf("cpu_s %s %d %.2f\n", tag, i, bench_cpu_s(watch_pids[i]));
+	}
+	fflush(stdout);
+}
+
+void bench_print_phase(int ph, uint32_t sessions, uint32_t total, double seconds)
+{
+	char tag[32];
+
+	printf("phase %d sessions %u total %u seconds %.4f rate %.1f\n", ph, sessions, total,
+	       seconds, sessions / seconds);
+	snprintf(tag, sizeof(tag), "after%d", ph);
+	bench_print_watch(tag);
+}
+
+void bench_hold_start(struct bench_hold *h)
+{
+	h->t0 = bench_now();
+	for (int i = 0; i < nwatch; i++)
+		h->cpu0[i] = bench_cpu_s(watch_pids[i]);
+}
+
+double bench_hold_end(const struct bench_hold *h)
+{
+	double ht = bench_now() - h->t0;
+
+	for (int i = 0; i < nwatch; i++)
+		printf("hold_cpu %d %.4f\n", i, (bench_cpu_s(watch_pids[i]) - h->cpu0[i]) / ht);
+	return ht;
+}
+
 double bench_now(void)
 {
 	struct timespec ts;

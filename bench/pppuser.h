@@ -50,6 +50,20 @@ void pppu_ipcp_confreq(struct pppu *u, const struct pppu_io *io);
 /* 17.x.y.z for user g, never .0 or .255 */
 uint32_t pppu_client_addr(uint32_t g);
 
+/* The generators' report lines (stdout, "key value", for bench.sh):
+ * watched processes (--watch PID, up to 8) print "rss_kib TAG I KIB" and
+ * "cpu_s TAG I SECONDS"; a phase prints "phase N sessions ... rate R" and
+ * then its watch lines tagged afterN; a hold prints "hold_cpu I CORES"
+ * and returns its length. */
+int bench_watch(int pid);   /* 0, or -1: too many */
+void bench_print_watch(const char *tag);
+void bench_print_phase(int ph, uint32_t sessions, uint32_t total, double seconds);
+struct bench_hold {
+	double t0, cpu0[8];
+};
+void bench_hold_start(struct bench_hold *h);
+double bench_hold_end(const struct bench_hold *h);
+
 /* /proc: VmRSS in KiB (-1 if unknown), utime+stime in seconds. */
 long bench_rss_kib(int pid);
 double bench_cpu_s(int pid);
