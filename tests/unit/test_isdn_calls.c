@@ -231,6 +231,42 @@ static void test_dial_in_data_and_hangup(void)
 	stop();
 }
 
+/* A node with two PRIs: the switch numbers call references per D channel,
+ * so both calls carry cref 1 and the node tells them apart by port. */
+static void test_two_pris_same_cref(void)
+{
+	start();
+	struct isdn *big = node("controller \"E1 0\" { number = {\"71\"} }\n"
+				"controller \"E1 1\" { number = {\"72\"} }\n");
+	pump();
+	place("BRI 0", "71", &out_cons[0]);
+	CU_ASSERT_EQUAL(place_status, 0);
+	CU_ASSERT_STRING_EQUAL(last_iface, "Serial0:15");
+	place("BRI 0", "72", &out_cons[1]);
+	CU_ASSERT_EQUAL(place_status, 0);
+	CU_ASSERT_STRING_EQUAL(last_iface, "Serial1:15");
+	CU_ASSERT_EQUAL(isdn_call_count(big), 2);
+	/* a frame on the second call reaches only the second call */
+	uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x7d, 0x00, 0x04 };
+	CU_ASSERT_EQUAL(vpdn_link_send(out_cons[1].link, VPDN_LINK_B, lcp, sizeof(lcp)), 0);
+	pump();
+	CU_ASSERT_EQUAL(in_cons[1].frames, 1);
+	CU_ASSERT_EQUAL(in_cons[0].frames, 0);
+	/* clearing the first leaves the second */
+	vpdn_link_hangup(out_cons[0].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_link_detach(out_cons[0].link, VPDN_LINK_B);
+	pump();
+	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(in_cons[1].hangups, 0);
+	CU_ASSERT_EQUAL(isdn_call_count(big), 1);
+	vpdn_link_hangup(out_cons[1].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_link_detach(out_cons[1].link, VPDN_LINK_B);
+	pump();
+	CU_ASSERT_EQUAL(isdn_call_count(big), 0);
+	isdn_free(big);
+	stop();
+}
+
 static void test_dial_out_busy_unallocated(void)
 {
 	start();
@@ -443,6 +479,7 @@ static void test_config_errors(void)
 }
 
 static const struct vpdn_test_case call_tests[] = {
+	{ "two PRIs, the same cref on each", test_two_pris_same_cref },
 	{ "dial-in, data, hang-up", test_dial_in_data_and_hangup },
 	{ "dial-out, busy, unallocated", test_dial_out_busy_unallocated },
 	{ "CALL_HANGUP", test_call_hangup_request },
