@@ -123,7 +123,7 @@ start_node() {
 	PIDS+=("$NODE_PID")
 	local i
 	for i in $(seq 300); do
-		grep -q "started as" "$T/$1.log" && return 0
+		grep -qs "started as" "$T/$1.log" && return 0
 		sleep 0.1
 	done
 	echo "bench: $1 did not start:" >&2

@@ -252,7 +252,7 @@ if (steps or e2e_steps) and shutil.which("gnuplot"):
                    "'%s' using 1:3 with linespoints dt 2 title 'end to end: LAC RSS' axes x1y2" % dat2,
                    "'%s' using 1:4 with linespoints dt 3 title 'end to end: LNS RSS' axes x1y2" % dat2]
     script = """
-set terminal png size 800,450 font ",10"
+set terminal png size 800,520 font ",10"
 set output '%s'
 set title 'Set-up rate and RSS as sessions grow (end to end: ISDN -> LAC -> LNS; LNS alone: one tunnel)'
 set xlabel 'established sessions'
@@ -262,7 +262,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
-set key left top
+set key below
 set grid
 plot %s
 """ % (png, ", \\\n     ".join(curves))
