@@ -15,6 +15,8 @@
 /* Call references are scoped per D channel (Q.931): a call is known by
  * its port's D channel index and the cref the network sends. */
 #define CALL_KEY(dchan, cref) ((uint32_t)(dchan) << 16 | (cref))
+/* A B channel of a port, as a key of chan_calls (never 0). */
+#define CHAN_KEY(dchan, ch) ((((uint32_t)(dchan) << 5) | (uint32_t)(ch)) + 1u)
 
 struct isdn_call {
 	struct isdn *is;
@@ -48,6 +50,7 @@ struct isdn {
 	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
 	GHashTable *call_ids;     /* call_id -> struct isdn_call *, not owning */
 	GHashTable *call_links;   /* struct vpdn_link * -> struct isdn_call *, not owning */
+	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
 	char *path;               /* NULL with isdn_new_fd */
 	char *switch_type;
@@ -60,6 +63,7 @@ struct isdn {
 	struct vpdn_subscription *sub_accm, *sub_auth, *sub_forward;
 	GPtrArray *lines;         /* struct isdn_line *, owned */
 	GPtrArray *slots;         /* sd_bus_slot *, isdn-bus.c */
+	GHashTable *bus_objs;     /* port or line name -> its object in slots, isdn-bus.c */
 	sd_bus_slot *module_slot; /* /org/vpdnd/module/isdn, isdn-bus.c */
 	struct vpdn_subscription *bus_subs[3]; /* call changes -> PropertiesChanged */
 	struct isdn_stats st;
@@ -69,6 +73,9 @@ struct isdn {
 	int cap_chan;                   /* its B channel, -1: every channel */
 	struct isdn_line *cap_line;     /* its line, or NULL */
 };
+
+/* isdn.c: the call on B channel ch of port p, or NULL (one lookup). */
+struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch);
 
 /* isdn.c: org.vpdnd.Isdn1.StartCapture/StopCapture. what: a port ("E1 0",
  * "BRI 0", or its D channel), a serial line ("tty0") or a B channel

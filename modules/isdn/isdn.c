@@ -58,6 +58,7 @@ cfg_opt_t isdn_options[] = {
 };
 
 static void call_release_check(struct isdn_call *c);
+static void chan_unindex(struct isdn_call *c);
 
 /* c->req while CALL_INCOMING is being published (the completion may run
  * inside vpdn_bus_request()). */
@@ -207,6 +208,7 @@ static void call_free(struct isdn_call *c)
 		g_hash_table_remove(is->call_ids, GUINT_TO_POINTER(c->call_id));
 	if (c->link)
 		g_hash_table_remove(is->call_links, c->link);
+	chan_unindex(c);
 	if (c->chan >= 0)
 		isdn_port_release(c->port, c->chan);
 	if (c->link) {
@@ -367,9 +369,25 @@ static struct isdn_call *call_new(struct isdn *is, struct isdn_port *p, uint16_t
 	return c;
 }
 
+/* chan_calls: the B channel -> call index of show isdn status / D-Bus. */
+static void chan_unindex(struct isdn_call *c)
+{
+	gpointer k = GUINT_TO_POINTER(CHAN_KEY(c->port->dchan_ix, c->chan));
+
+	if (c->chan >= 0 && g_hash_table_lookup(c->is->chan_calls, k) == c)
+		g_hash_table_remove(c->is->chan_calls, k);
+}
+
+struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch)
+{
+	return g_hash_table_lookup(is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(p->dchan_ix, ch)));
+}
+
 static void call_set_channel(struct isdn_call *c, int ch)
 {
+	chan_unindex(c);
 	c->chan = ch;
+	g_hash_table_insert(c->is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(c->port->dchan_ix, ch)), c);
 	isdn_port_channel_name(c->port, ch, c->channel, sizeof(c->channel), c->short_name,
 			       sizeof(c->short_name));
 	if (!c->link) {
@@ -503,6 +521,7 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 			/* The network chose another channel than we proposed. */
 			if (c->chan >= 0)
 				isdn_port_release(c->port, c->chan);
+			chan_unindex(c);
 			if (isdn_port_take(c->port, m->channel) < 0) {
 				c->chan = -1;
 				c->busy++;
@@ -943,6 +962,7 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	is->calls = g_hash_table_new(NULL, NULL);
 	is->call_ids = g_hash_table_new(NULL, NULL);
 	is->call_links = g_hash_table_new(NULL, NULL);
+	is->chan_calls = g_hash_table_new(NULL, NULL);
 	is->next_cref = 1;
 	is->next_in = 0x1b;
 	is->next_out = 0x05;
@@ -1066,6 +1086,7 @@ void isdn_free(struct isdn *is)
 	g_hash_table_destroy(is->calls);
 	g_hash_table_destroy(is->call_ids);
 	g_hash_table_destroy(is->call_links);
+	g_hash_table_destroy(is->chan_calls);
 	g_hash_table_destroy(is->port_names);
 	if (is->lines)
 		g_ptr_array_free(is->lines, TRUE);

@@ -12,6 +12,7 @@
 #include <vpdnd/core.h>
 
 #include "isdn.h"
+#include "isdn-private.h"
 #include "switch.h"
 #include "vpdn_test.h"
 #include "wire.h"
@@ -246,6 +247,13 @@ static void test_two_pris_same_cref(void)
 	CU_ASSERT_EQUAL(place_status, 0);
 	CU_ASSERT_STRING_EQUAL(last_iface, "Serial1:15");
 	CU_ASSERT_EQUAL(isdn_call_count(big), 2);
+	/* each PRI's lowest B channel holds one of them (the channel index) */
+	struct isdn_call *c0 = isdn_call_on(big, g_ptr_array_index(big->ports, 0), 0);
+	struct isdn_call *c1 = isdn_call_on(big, g_ptr_array_index(big->ports, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(c0);
+	CU_ASSERT_PTR_NOT_NULL(c1);
+	CU_ASSERT_PTR_NOT_EQUAL(c0, c1);
+	CU_ASSERT_PTR_NULL(isdn_call_on(big, g_ptr_array_index(big->ports, 1), 1));
 	/* a frame on the second call reaches only the second call */
 	uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x7d, 0x00, 0x04 };
 	CU_ASSERT_EQUAL(vpdn_link_send(out_cons[1].link, VPDN_LINK_B, lcp, sizeof(lcp)), 0);
@@ -259,6 +267,7 @@ static void test_two_pris_same_cref(void)
 	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
 	CU_ASSERT_EQUAL(in_cons[1].hangups, 0);
 	CU_ASSERT_EQUAL(isdn_call_count(big), 1);
+	CU_ASSERT_PTR_NULL(isdn_call_on(big, g_ptr_array_index(big->ports, 0), 0));
 	vpdn_link_hangup(out_cons[1].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
 	vpdn_link_detach(out_cons[1].link, VPDN_LINK_B);
 	pump();
