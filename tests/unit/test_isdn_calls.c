@@ -191,6 +191,14 @@ static void place(const char *port, const char *number, struct consumer *out)
 	pump();
 }
 
+/* The consumer k hangs up its end (normal clearing) and lets go. */
+static void hang_up(struct consumer *k)
+{
+	vpdn_link_hangup(k->link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_link_detach(k->link, VPDN_LINK_B);
+	pump();
+}
+
 static void test_dial_in_data_and_hangup(void)
 {
 	start();
@@ -217,9 +225,7 @@ static void test_dial_in_data_and_hangup(void)
 	CU_ASSERT_EQUAL(out_cons[0].frames, 1);
 	CU_ASSERT_EQUAL(out_cons[0].last_len, 4);
 	/* remote1's consumer hangs up: the LAC's consumer hears cause 16 */
-	vpdn_link_hangup(out_cons[0].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(out_cons[0].link, VPDN_LINK_B);
-	pump();
+	hang_up(&out_cons[0]);
 	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
 	CU_ASSERT_EQUAL(in_cons[0].cause, 16);
 	CU_ASSERT_EQUAL(out_cons[0].hangups, 0);
@@ -261,16 +267,12 @@ static void test_two_pris_same_cref(void)
 	CU_ASSERT_EQUAL(in_cons[1].frames, 1);
 	CU_ASSERT_EQUAL(in_cons[0].frames, 0);
 	/* clearing the first leaves the second */
-	vpdn_link_hangup(out_cons[0].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(out_cons[0].link, VPDN_LINK_B);
-	pump();
+	hang_up(&out_cons[0]);
 	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
 	CU_ASSERT_EQUAL(in_cons[1].hangups, 0);
 	CU_ASSERT_EQUAL(isdn_call_count(big), 1);
 	CU_ASSERT_PTR_NULL(isdn_call_on(big, g_ptr_array_index(big->ports, 0), 0));
-	vpdn_link_hangup(out_cons[1].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(out_cons[1].link, VPDN_LINK_B);
-	pump();
+	hang_up(&out_cons[1]);
 	CU_ASSERT_EQUAL(isdn_call_count(big), 0);
 	isdn_free(big);
 	stop();
