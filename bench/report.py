@@ -21,7 +21,7 @@ png = os.path.join(src, "bench", "results", "growth-smoke.png" if smoke else "gr
 runs = {}      # name -> [values]
 big = {"one_tunnel": {}, "one_lns": {}}
 steps = []     # (total sessions, rate, rss MiB) of the one-tunnel run
-e2e = {"phases": [], "rss": {}, "cpu": {}}  # the end-to-end run to 60k (e2e_big)
+e2e = {"phases": [], "rss": {}, "cpu": {}, "cpu_s": {}}  # the end-to-end run to 60k (e2e_big)
 skipped = None
 for line in open(raw_path):
     f = line.split()
@@ -46,6 +46,8 @@ for line in open(raw_path):
             e2e["rss"][(f[2], int(f[3]))] = int(f[4])
         elif f[1] == "hold_cpu":
             e2e["cpu"][int(f[2])] = float(f[3])
+        elif f[1] == "cpu_s":     # CPU seconds so far: tag, process, seconds
+            e2e["cpu_s"][(f[2], int(f[3]))] = float(f[4])
         elif f[1] == "ports":
             e2e["ports"], e2e["b_channels"] = int(f[2]), int(f[4])
     elif f[0] in big:
@@ -124,6 +126,28 @@ e2e_steps = [(total, rate, e2e["rss"].get(("after%d" % i, 0), 0) / 1024.0,
              for i, (total, rate) in enumerate(e2e["phases"])]
 e2e_60k = e2e_rate.get(60000) if e2e_n == 60000 else None
 
+
+def cpu_growth(who):
+    """CPU microseconds per session set up over the second step (1k..10k)
+    and the second-last one (50k..59k) of the run to 60k, for the LAC (0) or
+    the LNS (1), and first / last: a growth figure that the sharing of the
+    cores does not move much (clock ticks of 10 ms over 9 000 sessions)."""
+    ph, c = e2e["phases"], e2e["cpu_s"]
+    if e2e_60k is None or len(ph) < 4:
+        return None, None, None
+    def per(i):
+        a, b = c.get(("after%d" % (i - 1), who)), c.get(("after%d" % i, who))
+        n = ph[i][0] - ph[i - 1][0]
+        return (b - a) * 1e6 / n if a is not None and b is not None and n else None
+    first, last = per(1), per(len(ph) - 2)
+    if not first or not last:
+        return None, None, None
+    return round(first, 1), round(last, 1), round(first / last, 3)
+
+
+lac_cpu = cpu_growth(0)
+lns_cpu = cpu_growth(1)
+
 r = {
     # end to end: ISDN call at the LAC -> IPCP Opened at the LNS (isdngen)
     "setup_rate_sps_1k": med("e2e_setup_sps_1k"),
@@ -157,6 +181,12 @@ r = {
     "e2e_idle_cpu_lac": round(e2e["cpu"][0], 4) if 0 in e2e["cpu"] else None,
     "e2e_idle_cpu_lns": round(e2e["cpu"][1], 4) if 1 in e2e["cpu"] else None,
     "e2e_lac_start_ms": med("e2e_lac_start_ms"),
+    "e2e_cpu_us_per_session_lac_1k_10k": lac_cpu[0],
+    "e2e_cpu_us_per_session_lac_50k_59k": lac_cpu[1],
+    "e2e_cpu_growth_ratio_lac": lac_cpu[2],
+    "e2e_cpu_us_per_session_lns_1k_10k": lns_cpu[0],
+    "e2e_cpu_us_per_session_lns_50k_59k": lns_cpu[1],
+    "e2e_cpu_growth_ratio_lns": lns_cpu[2],
     # the PPP set-up at the LNS alone (loadgen as LAC + user), same steps
     "growth_ratio_lns": ratio(rate_60k, rate_1k),
     "rss_per_session_bytes_lns_one_tunnel": per1,
@@ -208,6 +238,12 @@ rows = [
     ("set-up rate end to end at 60k (sessions/s)", r["setup_rate_sps_60k"], ">= 5 000"),
     ("  end to end at 0..1k in the run to 60k", r["e2e_setup_rate_sps_at_1k_one_run"], ""),
     ("growth ratio end to end (59k..60k / 0..1k)", r["growth_ratio"], ">= 0.9"),
+    ("  CPU us per session, LAC, 1k..10k / 50k..59k",
+     None if r["e2e_cpu_growth_ratio_lac"] is None else "%s / %s" % (
+         r["e2e_cpu_us_per_session_lac_1k_10k"], r["e2e_cpu_us_per_session_lac_50k_59k"]), ""),
+    ("  CPU us per session, LNS, 1k..10k / 50k..59k",
+     None if r["e2e_cpu_growth_ratio_lns"] is None else "%s / %s" % (
+         r["e2e_cpu_us_per_session_lns_1k_10k"], r["e2e_cpu_us_per_session_lns_50k_59k"]), ""),
     ("  LNS PPP set-up rate, 1k sessions (sessions/s)", r["lns_setup_rate_sps_1k"], ""),
     ("  LNS PPP set-up rate at 59k..60k (sessions/s)", r["lns_setup_rate_sps_at_60k_one_run"], ""),
     ("  growth ratio, LNS alone", r["growth_ratio_lns"], ""),
