@@ -17,6 +17,7 @@ OUTDIR=$SRC/bench/results
 mkdir -p "$OUTDIR"
 VPDND=$BUILD/core/vpdnd
 LOADGEN=$BUILD/bench/loadgen
+ISDNGEN=$BUILD/bench/isdngen
 UDPTUN=$BUILD/bench/udptun
 RAW=$OUTDIR/system.txt
 [ "${2:-}" = "--smoke" ] && RAW=$OUTDIR/system-smoke.txt
@@ -37,7 +38,7 @@ trap 'exit 130' INT TERM
 
 skip() { echo "bench: SKIP: $*"; echo "skipped $*" >>"$RAW"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace, TUN)"
-[ -x "$LOADGEN" ] && [ -x "$VPDND" ] || skip "not built"
+[ -x "$LOADGEN" ] && [ -x "$ISDNGEN" ] && [ -x "$VPDND" ] || skip "not built"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 ip netns add "$NS" || skip "cannot create a network namespace"
 # nsenter execs (ip netns exec forks): $! is then the program's own pid.
@@ -57,11 +58,18 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
+# BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e);
+# for working on one of them. Unset: all.
+only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
+# E2E*: the end-to-end section (isdngen + LAC + LNS): sessions per run at
+# 1k, controllers (E1s, 30 B channels each) at the LAC, users at the LNS.
 if $SMOKE; then
 	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
+	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1
 else
 	RUNS=3 BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
+	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10
 fi
 
 lns_ppp_conf() { # FILE
@@ -106,19 +114,26 @@ EOF
 	chmod 600 "$1"
 }
 
-LNS_PID=""
-start_lns() { # CONF
-	"${NSE[@]}" taskset -c "$CPU_DUT" "$VPDND" --no-bus -c "$1" >"$T/lns.log" 2>&1 &
-	LNS_PID=$!
-	PIDS+=("$LNS_PID")
+# start_node NAME CONF CPU: vpdnd in the namespace, pinned; NODE_PID is its
+# pid once it logged that it started (30 s at most).
+NODE_PID=""
+start_node() {
+	"${NSE[@]}" taskset -c "$3" "$VPDND" --no-bus -c "$2" >"$T/$1.log" 2>&1 &
+	NODE_PID=$!
+	PIDS+=("$NODE_PID")
 	local i
-	for i in $(seq 50); do
-		grep -q "started as" "$T/lns.log" && return 0
+	for i in $(seq 300); do
+		grep -qs "started as" "$T/$1.log" && return 0
 		sleep 0.1
 	done
-	echo "bench: LNS did not start:" >&2
-	cat "$T/lns.log" >&2
+	echo "bench: $1 did not start:" >&2
+	cat "$T/$1.log" >&2
 	return 1
+}
+LNS_PID=""
+start_lns() { # CONF [CPU]
+	start_node lns "$1" "${2:-$CPU_DUT}" || return 1
+	LNS_PID=$NODE_PID
 }
 stop_pid() {
 	kill "$1" 2>/dev/null
@@ -133,6 +148,7 @@ gen() { # loadgen args...
 
 echo "== system benchmarks: $(nproc) cores, $(uname -r), namespace $NS"
 
+if only dataplane; then
 # --- 1. data plane: ours, then the bare forwarder ------------------------
 lns_ppp_conf "$T/lns.conf"
 for r in $(seq "$RUNS"); do
@@ -156,7 +172,9 @@ for r in $(seq "$RUNS"); do
 	stop_pid "$FP"
 done
 echo "data plane done"
+fi
 
+if only l2tp; then
 # --- 2. L2TP-only set-up rate: our LNS and xl2tpd's ----------------------
 lns_l2tp_conf "$T/lns2.conf"
 for r in $(seq "$RUNS"); do
@@ -200,7 +218,9 @@ EOF
 	done
 fi
 echo "L2TP-only set-up done"
+fi
 
+if only lns; then
 # --- 3. PPP set-up rate at the LNS (1k), growth, sessions held ------------
 for r in $(seq "$RUNS"); do
 	start_lns "$T/lns.conf" || exit 1
@@ -230,6 +250,88 @@ gen --peer 127.0.0.2:1701 --ppp --tunnels "$NTUNBIG" --phase "$NBIG" --watch "$L
 sed 's/^/one_lns /' "$T/big2.out" >>"$RAW"
 stop_pid "$LNS_PID"
 echo "sessions held done"
+fi
+
+if only e2e; then
+# --- 4. end to end: ISDN call at the LAC -> IPCP Opened at the LNS --------
+# isdngen is the ISDN network (the isdn-switch of modules/isdn/PROTOCOL.txt)
+# and its users; the LAC (isdn, dialer, ppp, l2tp) answers the calls, runs
+# LCP and its CHAP challenge and forwards each user over L2TP to the LNS
+# (auth-local, ppp, l2tp, ip), which accepts the proxy LCP, verifies the
+# CHAP response and runs IPCP with the user. Pinning: the LAC alone on the
+# DUT CPU (it does the most per call); the LNS and isdngen share the other.
+lac_isdn_conf() { # FILE CONTROLLERS
+	{
+		cat <<EOF
+hostname = "LAC"
+modules = {"isdn", "dialer", "ppp", "l2tp"}
+vpdn { enable = true  search-order = {"domain"} }
+vpdn-group "1" {
+  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
+  initiate-to = {"127.0.0.2"}
+  local-name = "LAC"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.1"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.1"}  port = 1701 }
+isdn { switch-type = "primary-net5"  network = "unix:$T/isdn.sock" }
+EOF
+		awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) {
+			printf "controller \"E1 %d\" { pri-group-timeslots = \"1-31\"  number = {\"8%04d\"} }\n", i, i
+			printf "interface \"Serial%d:15\" { dialer-vpdn-forward = true  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n", i
+		} }'
+	} >"$1"
+	chmod 600 "$1"
+}
+lns_e2e_conf() { # FILE USERS: the PPP LNS with users bench0..bench(USERS-1)@cisco.com
+	lns_ppp_conf "$1"
+	awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' >>"$1"
+}
+LAC_PID=""
+start_lac() { # CONF
+	start_node lac "$1" "$CPU_DUT" || return 1
+	LAC_PID=$NODE_PID
+}
+# e2e TAG HOLD PHASES...: one run with a fresh LAC and LNS, sessions held
+# HOLD seconds at the end (idle CPU); isdngen's lines go to RAW after TAG.
+e2e() {
+	local tag=$1 hold=$2 ph=() n t0
+	shift 2
+	for n in "$@"; do ph+=(--phase "$n"); done
+	rm -f "$T/isdn.sock"
+	start_lns "$T/lns-e2e.conf" "$CPU_GEN" || return 1
+	t0=$(date +%s%N)
+	start_lac "$T/lac-e2e.conf" || return 1
+	rec "$tag lac_start_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
+	# BENCH_PERF=DIR: perf record -g the LAC and the LNS during the big run
+	local perfs=()
+	if [ -n "${BENCH_PERF:-}" ] && [ "$tag" = e2e_big ] && command -v perf >/dev/null; then
+		perf record -q -g -p "$LAC_PID" -o "$BENCH_PERF/lac.perf.data" 2>/dev/null &
+		perfs+=($!)
+		perf record -q -g -p "$LNS_PID" -o "$BENCH_PERF/lns.perf.data" 2>/dev/null &
+		perfs+=($!)
+	fi
+	nsx taskset -c "$CPU_GEN" "$ISDNGEN" --listen "$T/isdn.sock" --users "$E2EUSERS" "${ph[@]}" \
+		--watch "$LAC_PID" --watch "$LNS_PID" --hold "$hold" --timeout 300 >"$T/e2e.out" 2>>"$T/gen.err"
+	sed "s/^/$tag /" "$T/e2e.out" >>"$RAW"
+	for n in "${perfs[@]}"; do kill -INT "$n"; wait "$n"; done
+	stop_pid "$LAC_PID"
+	stop_pid "$LNS_PID"
+}
+lac_isdn_conf "$T/lac-e2e.conf" "$E2ENCTL"
+lns_e2e_conf "$T/lns-e2e.conf" "$E2EUSERS"
+for r in $(seq "$RUNS"); do
+	e2e "e2e_1k $r" 0 "$E2E1K"
+done
+if $SMOKE; then
+	e2e e2e_big "$E2EHOLD" 20 40
+else
+	# 0 -> 1k, up to 59k in steps (the chart), then the step 59k -> 60k
+	e2e e2e_big "$E2EHOLD" 1000 9000 10000 10000 10000 10000 9000 1000
+fi
+echo "end-to-end set-up done"
+fi
 
 if [ -s "$T/gen.err" ]; then
 	echo "bench: generator messages:" >&2

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "codec.h"
+#include "pppuser.h"
 
 #define MAXT 64
 #define WIN 1024 /* our copies of unacked control messages per tunnel */
@@ -55,8 +56,7 @@ enum { S_IDLE, S_WAIT_ICRP, S_WAIT_IPCP, S_UP };
 struct sess {
 	uint16_t peer_sid;
 	uint8_t state;
-	uint8_t ipcp_acked, ipcp_we_acked, lcp_id;
-	float t_ipcp; /* when our IPCP Configure-Request went out */
+	struct pppu u; /* the user's PPP after proxy LCP/CHAP (--ppp) */
 };
 
 struct tun {
@@ -82,17 +82,14 @@ static struct tun tuns[MAXT];
 static struct sess *sess;      /* [ntun][per] */
 static uint32_t per;           /* sessions per tunnel (capacity) */
 static uint32_t started, done, target, inflight;
-static uint64_t echo_replies, hellos, cdns;
+static uint64_t hellos, cdns;
 static int ignore_cdn;
 static double t_base;
 static void ipcp_confreq(int ti, uint32_t k);
-static int watch_pids[8], nwatch;
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return bench_now();
 }
 
 static void die(const char *m)
@@ -101,10 +98,6 @@ static void die(const char *m)
 	exit(1);
 }
 
-static uint32_t client_addr(uint32_t g) /* 17.x.y.z, never .0 or .255 */
-{
-	return (17u << 24) | ((g / 250) << 8 & 0xffff00) | (g % 250 + 1);
-}
 
 static void tx(const void *b, size_t len)
 {
@@ -157,8 +150,8 @@ static void ipcp_retransmit(double tnow)
 	for (int ti = 0; ti < ntun; ti++)
 		for (uint32_t k = 0; k < tuns[ti].next_sess; k++) {
 			struct sess *s = &sess[ti * per + k];
-			if (s->state == S_WAIT_IPCP && !s->ipcp_acked &&
-			    tnow - t_base - s->t_ipcp > 1.0)
+			if (s->state == S_WAIT_IPCP && !s->u.ipcp_acked &&
+			    tnow - t_base - s->u.t_sent > 1.0)
 				ipcp_confreq(ti, k);
 		}
 }
@@ -226,13 +219,30 @@ static void data_send(int ti, uint32_t k, uint16_t proto, const uint8_t *p, size
 	tx(b, h + 4 + len);
 }
 
+struct sess_ref {
+	int ti;
+	uint32_t k;
+};
+
+static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
+{
+	const struct sess_ref *r = ctx;
+	data_send(r->ti, r->k, proto, p, len);
+}
+
+/* The PPP user's I/O for session k of tunnel ti (ref: the caller's). */
+static struct pppu_io user_io(struct sess_ref *r)
+{
+	struct pppu_io io = { user_send, r, pppu_client_addr(r->ti * per + r->k),
+			      user, upass, (float)(now() - t_base) };
+	return io;
+}
+
 static void ipcp_confreq(int ti, uint32_t k)
 {
-	sess[ti * per + k].t_ipcp = now() - t_base;
-	uint32_t a = htonl(client_addr(ti * per + k));
-	uint8_t p[10] = { 1, 1, 0, 10, 3, 6 };
-	memcpy(p + 6, &a, 4);
-	data_send(ti, k, 0x8021, p, 10);
+	struct sess_ref r = { ti, k };
+	struct pppu_io io = user_io(&r);
+	pppu_ipcp_confreq(&sess[ti * per + k].u, &io);
 }
 
 static void iccn(int ti, uint32_t k)
@@ -284,40 +294,18 @@ static void iccn(int ti, uint32_t k)
 static void on_ppp(int ti, uint32_t k, const uint8_t *f, size_t len)
 {
 	struct sess *s = &sess[ti * per + k];
-	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) { f += 2; len -= 2; }
-	if (len < 2)
+	struct sess_ref r = { ti, k };
+	struct pppu_io io = user_io(&r);
+	enum pppu_result res;
+
+	if (s->state != S_WAIT_IPCP && s->state != S_UP)
 		return;
-	uint16_t proto = f[0] << 8 | f[1];
-	const uint8_t *p = f + 2;
-	size_t pl = len - 2;
-	if (pl < 4)
-		return;
-	if (proto == 0xc021 && p[0] == 9) { /* Echo-Request -> Reply, magic 0x55667788 */
-		uint8_t r[1500];
-		if (pl > sizeof(r)) return;
-		memcpy(r, p, pl);
-		r[0] = 10;
-		if (pl >= 8) { r[4] = 0x55; r[5] = 0x66; r[6] = 0x77; r[7] = 0x88; }
-		data_send(ti, k, 0xc021, r, pl);
-		echo_replies++;
-		return;
-	}
-	if (proto != 0x8021 || s->state != S_WAIT_IPCP)
-		return;
-	if (p[0] == 1) { /* their Configure-Request: ack it as is */
-		uint8_t r[256];
-		size_t n = pl < sizeof(r) ? pl : sizeof(r);
-		memcpy(r, p, n);
-		r[0] = 2;
-		data_send(ti, k, 0x8021, r, n);
-		s->ipcp_we_acked = 1;
-	} else if (p[0] == 2) {
-		s->ipcp_acked = 1;
-	} else if (p[0] == 3 || p[0] == 4) {
-		fprintf(stderr, "loadgen: IPCP %s from the LNS\n", p[0] == 3 ? "Nak" : "Reject");
+	res = pppu_input(&s->u, &io, f, len);
+	if (res == PPPU_REFUSED) {
+		fprintf(stderr, "loadgen: IPCP Nak or Reject from the LNS\n");
 		exit(1);
 	}
-	if (s->ipcp_acked && s->ipcp_we_acked) {
+	if (res == PPPU_UP && s->state == S_WAIT_IPCP) {
 		s->state = S_UP;
 		done++;
 		inflight--;
@@ -468,60 +456,6 @@ static void poll_once(int ms)
 	flush_acks();
 }
 
-static long rss_kib(int pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-static double cpu_s(int pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	unsigned long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
-}
-
-/* CPU time (ns) the process has run, from /proc/PID/schedstat: finer than
- * the clock ticks of /proc/PID/stat, so that a short phase can be charged. */
-static double run_s(int pid)
-{
-	char path[64];
-	unsigned long long ns = 0;
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%llu", &ns) != 1)
-		ns = 0;
-	fclose(f);
-	return ns / 1e9;
-}
-
-static void print_rss(const char *tag)
-{
-	for (int i = 0; i < nwatch; i++)
-		printf("rss_kib %s %d %ld\n", tag, i, rss_kib(watch_pids[i]));
-	fflush(stdout);
-}
 
 /* IP/UDP packet of size octets from a to b (header checksum filled). */
 static size_t ip_packet(uint8_t *p, size_t size, uint32_t a, uint32_t b)
@@ -551,7 +485,7 @@ static void blast(double secs, size_t size, int raw)
 	struct mmsghdr mm[64], rm[64];
 	struct iovec iov[64], riov[64];
 	size_t off = 0, len;
-	uint32_t a = client_addr(0);
+	uint32_t a = pppu_client_addr(0);
 	if (!raw) {
 		int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[0].peer_tid,
 						sess[0].peer_sid, 0, size + 4);
@@ -578,8 +512,8 @@ static void blast(double secs, size_t size, int raw)
 			warm = 0;
 			back_warm = back;
 			sent = 0;
-			if (nwatch)
-				c0 = run_s(watch_pids[0]);
+			if (bench_nwatch())
+				c0 = bench_watched_run_s(0);
 		}
 		int n = sendmmsg(fd, mm, 16, MSG_DONTWAIT);
 		if (n > 0)
@@ -600,10 +534,10 @@ static void blast(double secs, size_t size, int raw)
 	}
 	printf("blast_size %zu\nblast_sent_pps %.0f\nblast_back_pps %.0f\nblast_back_bps %.0f\n",
 	       size, sent / secs, (back - back_warm) / secs, (back - back_warm) * size * 8.0 / secs);
-	if (nwatch && back > back_warm) /* the forwarding process's CPU per packet back */
+	if (bench_nwatch() && back > back_warm) /* the forwarding process's CPU per packet back */
 		printf("blast_cpu_busy %.3f\nblast_cpu_us_per_pkt %.3f\n",
-		       (run_s(watch_pids[0]) - c0) / secs,
-		       (run_s(watch_pids[0]) - c0) * 1e6 / (back - back_warm));
+		       (bench_watched_run_s(0) - c0) / secs,
+		       (bench_watched_run_s(0) - c0) * 1e6 / (back - back_warm));
 	fflush(stdout);
 }
 
@@ -638,7 +572,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--per-tunnel")) per = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--phase") && nphase < 16) phases[nphase++] = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--inflight")) inflight_max = atoi(v);
-		else if (!strcmp(a, "--watch") && nwatch < 8) watch_pids[nwatch++] = atoi(v);
+		else if (!strcmp(a, "--watch")) (void)bench_watch(atoi(v));
 		else if (!strcmp(a, "--hold")) hold = atof(v);
 		else if (!strcmp(a, "--pause")) pause_s = atof(v);
 		else if (!strcmp(a, "--blast")) blast_s = atof(v);
@@ -689,7 +623,7 @@ int main(int argc, char **argv)
 		tuns[i].copy = calloc(WIN, 512);
 	for (int i = 0; i < ntun; i++)
 		tuns[i].pend = calloc(per, sizeof(uint32_t));
-	print_rss("none");
+	bench_print_watch("none");
 
 	/* tunnels */
 	double t0 = now();
@@ -715,8 +649,8 @@ int main(int argc, char **argv)
 		target += phases[ph];
 		uint32_t done0 = done;
 		double ts = now(), c0[8];
-		for (int i = 0; i < nwatch; i++)
-			c0[i] = run_s(watch_pids[i]);
+		for (int i = 0; i < bench_nwatch(); i++)
+			c0[i] = bench_watched_run_s(i);
 		while (done < target) {
 			start_more();
 			poll_once(10);
@@ -736,19 +670,15 @@ int main(int argc, char **argv)
 			}
 		}
 		double dt = now() - ts;
-		for (int i = 0; i < nwatch; i++) /* CPU of the watched process per session */
+		for (int i = 0; i < bench_nwatch(); i++) /* CPU of the watched process per session */
 			printf("phase_cpu %d %d seconds %.4f us_per_session %.2f\n", ph, i,
-			       run_s(watch_pids[i]) - c0[i],
-			       (run_s(watch_pids[i]) - c0[i]) * 1e6 / (done - done0 ? done - done0 : 1));
+			       bench_watched_run_s(i) - c0[i],
+			       (bench_watched_run_s(i) - c0[i]) * 1e6 / (done - done0 ? done - done0 : 1));
 		/* let the LNS acknowledge the last ICCNs before measuring it */
 		double settle = now() + 0.5;
 		while (now() < settle)
 			poll_once(20);
-		printf("phase %d sessions %u total %u seconds %.4f rate %.1f\n", ph, done - done0,
-		       done, dt, (done - done0) / dt);
-		char tag[32];
-		snprintf(tag, sizeof(tag), "after%d", ph);
-		print_rss(tag);
+		bench_print_phase(ph, done - done0, done, dt);
 		/* --pause: idle time after each phase's line (still acking), so
 		 * that a profiler can be told where one phase ends (callgrind_control
 		 * -d) before the next begins; not part of any rate. */
@@ -757,20 +687,17 @@ int main(int argc, char **argv)
 			poll_once(20);
 	}
 	if (hold > 0) {
-		double c0[8], h0 = now();
-		for (int i = 0; i < nwatch; i++)
-			c0[i] = cpu_s(watch_pids[i]);
-		uint64_t e0 = echo_replies, hl0 = hellos;
-		while (now() - h0 < hold) {
+		struct bench_hold bh;
+		bench_hold_start(&bh);
+		uint64_t e0 = pppu_echo_replies, hl0 = hellos;
+		while (now() - bh.t0 < hold) {
 			poll_once(100);
 			retransmit(now());
 		}
-		double ht = now() - h0;
-		for (int i = 0; i < nwatch; i++)
-			printf("hold_cpu %d %.4f\n", i, (cpu_s(watch_pids[i]) - c0[i]) / ht);
+		double ht = bench_hold_end(&bh);
 		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
-		       (unsigned long)(echo_replies - e0), (unsigned long)(hellos - hl0));
-		print_rss("held");
+		       (unsigned long)(pppu_echo_replies - e0), (unsigned long)(hellos - hl0));
+		bench_print_watch("held");
 	}
 	if (cdns)
 		printf("cdn_received %lu\n", (unsigned long)cdns);

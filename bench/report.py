@@ -21,6 +21,7 @@ png = os.path.join(src, "bench", "results", "growth-smoke.png" if smoke else "gr
 runs = {}      # name -> [values]
 big = {"one_tunnel": {}, "one_lns": {}}
 steps = []     # (total sessions, rate, rss MiB) of the one-tunnel run
+e2e = {"phases": [], "rss": {}, "cpu": {}, "cpu_s": {}}  # the end-to-end run to 60k (e2e_big)
 skipped = None
 for line in open(raw_path):
     f = line.split()
@@ -32,6 +33,23 @@ for line in open(raw_path):
         runs.setdefault("%s_%s" % (f[0], f[1]), []).append(float(f[3]))
     elif f[0] in ("l2tp_only_sps", "xl2tpd_l2tp_only_sps", "lns_setup_sps_1k"):
         runs.setdefault(f[0], []).append(float(f[2]))
+    elif f[0] == "e2e_1k" and len(f) > 11 and f[2] == "phase" and f[4] == "sessions":
+        runs.setdefault("e2e_setup_sps_1k", []).append(float(f[11]))
+    elif f[0] == "e2e_1k" and len(f) > 3 and f[2] == "lac_start_ms":
+        runs.setdefault("e2e_lac_start_ms", []).append(float(f[3]))
+    elif f[0] == "e2e_big":
+        if f[1] == "phase" and f[3] == "sessions":
+            e2e["phases"].append((int(f[6]), float(f[10])))
+        elif f[1] == "phase" and f[3] == "timeout":
+            e2e["timeout"] = int(f[4])
+        elif f[1] == "rss_kib":   # tag, watched process (0 LAC, 1 LNS), KiB
+            e2e["rss"][(f[2], int(f[3]))] = int(f[4])
+        elif f[1] == "hold_cpu":
+            e2e["cpu"][int(f[2])] = float(f[3])
+        elif f[1] == "cpu_s":     # CPU seconds so far: tag, process, seconds
+            e2e["cpu_s"][(f[2], int(f[3]))] = float(f[4])
+        elif f[1] == "ports":
+            e2e["ports"], e2e["b_channels"] = int(f[2]), int(f[4])
     elif f[0] in big:
         b = big[f[0]]
         if f[1] == "phase" and f[3] == "sessions":
@@ -91,13 +109,52 @@ for i, (total, rate) in enumerate(ph):
     r = rss.get("after%d" % i)
     steps.append((total, rate, (r or 0) / 1024.0))
 
+# End to end (isdngen -> LAC -> LNS): the step rates of the run to 60k, the
+# RSS of LAC (0) and LNS (1) per established session after the last step.
+e2e_rate = {total: round(rate, 1) for total, rate in e2e["phases"]}
+e2e_n = e2e["phases"][-1][0] if e2e["phases"] and "timeout" not in e2e else None
+e2e_last = "after%d" % (len(e2e["phases"]) - 1)
+
+
+def e2e_per_session(who):
+    a, b = e2e["rss"].get(("none", who)), e2e["rss"].get((e2e_last, who))
+    return round((b - a) * 1024 / e2e_n) if e2e_n and a is not None and b is not None else None
+
+
+e2e_steps = [(total, rate, e2e["rss"].get(("after%d" % i, 0), 0) / 1024.0,
+              e2e["rss"].get(("after%d" % i, 1), 0) / 1024.0)
+             for i, (total, rate) in enumerate(e2e["phases"])]
+e2e_60k = e2e_rate.get(60000) if e2e_n == 60000 else None
+
+
+def cpu_growth(who):
+    """CPU microseconds per session set up over the second step (1k..10k)
+    and the second-last one (50k..59k) of the run to 60k, for the LAC (0) or
+    the LNS (1), and first / last: a growth figure that the sharing of the
+    cores does not move much (clock ticks of 10 ms over 9 000 sessions)."""
+    ph, c = e2e["phases"], e2e["cpu_s"]
+    if e2e_60k is None or len(ph) < 4:
+        return None, None, None
+    def per(i):
+        a, b = c.get(("after%d" % (i - 1), who)), c.get(("after%d" % i, who))
+        n = ph[i][0] - ph[i - 1][0]
+        return (b - a) * 1e6 / n if a is not None and b is not None and n else None
+    first, last = per(1), per(len(ph) - 2)
+    if not first or not last:
+        return None, None, None
+    return round(first, 1), round(last, 1), round(first / last, 3)
+
+
+lac_cpu = cpu_growth(0)
+lns_cpu = cpu_growth(1)
+
 r = {
-    # end to end (ISDN call at the LAC -> IPCP Opened at the LNS): not measured
-    "setup_rate_sps_1k": None,
-    "setup_rate_sps_60k": None,
+    # end to end: ISDN call at the LAC -> IPCP Opened at the LNS (isdngen)
+    "setup_rate_sps_1k": med("e2e_setup_sps_1k"),
+    "setup_rate_sps_60k": e2e_60k,
     "sessions_one_tunnel": n1,
     "sessions_one_lns": n2,
-    "rss_per_session_bytes_lac": None,
+    "rss_per_session_bytes_lac": e2e_per_session(0) if e2e_60k else None,
     "rss_per_session_bytes_lns": per2 if per2 is not None else per1,
     "dataplane_pps_64": med("dataplane_pps_64"),
     "dataplane_pps_1400": med("dataplane_pps_1400"),
@@ -114,11 +171,30 @@ r = {
     "lns_setup_rate_sps_1k": med("lns_setup_sps_1k"),
     "lns_setup_rate_sps_at_1k_one_run": rate_1k,
     "lns_setup_rate_sps_at_60k_one_run": rate_60k,
-    "growth_ratio": ratio(rate_60k, rate_1k),
+    # end to end, same run: rate over 59k -> 60k / rate over 0 -> 1k
+    "growth_ratio": ratio(e2e_60k, e2e_rate.get(1000)),
+    "e2e_setup_rate_sps_at_1k_one_run": e2e_rate.get(1000),
+    "e2e_sessions": e2e_n,
+    "e2e_lac_controllers": e2e.get("ports"),
+    "e2e_lac_b_channels": e2e.get("b_channels"),
+    "e2e_rss_per_session_bytes_lns": e2e_per_session(1),
+    "e2e_idle_cpu_lac": round(e2e["cpu"][0], 4) if 0 in e2e["cpu"] else None,
+    "e2e_idle_cpu_lns": round(e2e["cpu"][1], 4) if 1 in e2e["cpu"] else None,
+    "e2e_lac_start_ms": med("e2e_lac_start_ms"),
+    "e2e_cpu_us_per_session_lac_1k_10k": lac_cpu[0],
+    "e2e_cpu_us_per_session_lac_50k_59k": lac_cpu[1],
+    "e2e_cpu_growth_ratio_lac": lac_cpu[2],
+    "e2e_cpu_us_per_session_lns_1k_10k": lns_cpu[0],
+    "e2e_cpu_us_per_session_lns_50k_59k": lns_cpu[1],
+    "e2e_cpu_growth_ratio_lns": lns_cpu[2],
+    # the PPP set-up at the LNS alone (loadgen as LAC + user), same steps
+    "growth_ratio_lns": ratio(rate_60k, rate_1k),
     "rss_per_session_bytes_lns_one_tunnel": per1,
     "idle_cpu_lns_one_tunnel": cpu1,
     "idle_cpu_lns_one_lns": cpu2,
     "detail": {k: stat(k) for k in sorted(runs)},
+    "steps_e2e": [{"sessions": s, "rate_sps": round(rt, 1), "rss_mib_lac": round(a, 1),
+                   "rss_mib_lns": round(b, 1)} for s, rt, a, b in e2e_steps],
     "steps_one_tunnel": [{"sessions": s, "rate_sps": round(rt, 1), "rss_mib": round(m, 1)}
                          for s, rt, m in steps],
     "machine": {
@@ -127,15 +203,21 @@ r = {
                      if l.startswith("model name")), platform.machine()),
         "kernel": platform.release(),
     },
-    "not_measured": {
-        "setup_rate_sps_1k": "end-to-end ISDN -> LAC -> LNS load path not built yet: the generator "
-                             "plays the LAC (L2TP + proxy LCP/CHAP) and the user, so the LAC's own "
-                             "work is not in the path; see lns_setup_rate_sps_1k",
-        "setup_rate_sps_60k": "as setup_rate_sps_1k; see lns_setup_rate_sps_at_60k_one_run",
-        "rss_per_session_bytes_lac": "needs the ISDN load path (thousands of B channels at the LAC)",
-        "growth_ratio": "measured at the LNS (generator as LAC), not end to end",
-    },
+    "not_measured": {},
 }
+why = {
+    "setup_rate_sps_1k": "the end-to-end section did not run (see bench.sh section 4)",
+    "setup_rate_sps_60k": "the end-to-end run to 60 000 did not complete (smoke run, or timeout)",
+    "rss_per_session_bytes_lac": "as setup_rate_sps_60k",
+    "growth_ratio": "as setup_rate_sps_60k",
+}
+for k, v in why.items():
+    if r.get(k) is None:
+        r["not_measured"][k] = v
+for k in ("sessions_one_tunnel", "sessions_one_lns", "dataplane_pps_64", "l2tp_only_sps",
+          "xl2tpd_l2tp_only_sps", "rss_per_session_bytes_lns"):
+    if r.get(k) is None:
+        r["not_measured"][k] = "that section did not run or did not complete"
 if skipped:
     r["skipped"] = skipped
 with open(out_json, "w") as f:
@@ -154,13 +236,24 @@ def fmt(v, unit=""):
 rows = [
     ("set-up rate end to end at 1k (sessions/s)", r["setup_rate_sps_1k"], ">= 5 000"),
     ("set-up rate end to end at 60k (sessions/s)", r["setup_rate_sps_60k"], ">= 5 000"),
+    ("  end to end at 0..1k in the run to 60k", r["e2e_setup_rate_sps_at_1k_one_run"], ""),
+    ("growth ratio end to end (59k..60k / 0..1k)", r["growth_ratio"], ">= 0.9"),
+    ("  CPU us per session, LAC, 1k..10k / 50k..59k",
+     None if r["e2e_cpu_growth_ratio_lac"] is None else "%s / %s" % (
+         r["e2e_cpu_us_per_session_lac_1k_10k"], r["e2e_cpu_us_per_session_lac_50k_59k"]), ""),
+    ("  CPU us per session, LNS, 1k..10k / 50k..59k",
+     None if r["e2e_cpu_growth_ratio_lns"] is None else "%s / %s" % (
+         r["e2e_cpu_us_per_session_lns_1k_10k"], r["e2e_cpu_us_per_session_lns_50k_59k"]), ""),
     ("  LNS PPP set-up rate, 1k sessions (sessions/s)", r["lns_setup_rate_sps_1k"], ""),
     ("  LNS PPP set-up rate at 59k..60k (sessions/s)", r["lns_setup_rate_sps_at_60k_one_run"], ""),
-    ("growth ratio (rate at 60k / at 1k, LNS)", r["growth_ratio"], ">= 0.9"),
+    ("  growth ratio, LNS alone", r["growth_ratio_lns"], ""),
     ("sessions held on one tunnel (LNS)", r["sessions_one_tunnel"], "65 535"),
     ("sessions held in one LNS (2 tunnels)", r["sessions_one_lns"], "100 000"),
     ("RSS per session, LNS (bytes)", r["rss_per_session_bytes_lns"], "<= 4 096"),
-    ("RSS per session, LAC (bytes)", r["rss_per_session_bytes_lac"], "<= 4 096"),
+    ("RSS per session, LAC (bytes, 60k end to end)", r["rss_per_session_bytes_lac"], "<= 4 096"),
+    ("  RSS per session, LNS in that run (bytes)", r["e2e_rss_per_session_bytes_lns"], ""),
+    ("  idle CPU, LAC / LNS with 60k (cores)",
+     None if r["e2e_idle_cpu_lac"] is None else "%s / %s" % (r["e2e_idle_cpu_lac"], r["e2e_idle_cpu_lns"]), ""),
     ("idle CPU, LNS with 65 535 sessions (cores)", r["idle_cpu_lns_one_tunnel"], ""),
     ("data plane 64 B (pps)", r["dataplane_pps_64"], ""),
     ("bare forwarder 64 B (pps)", r["forwarder_pps_64"], ""),
@@ -177,15 +270,27 @@ for name, v, tgt in rows:
     print("%-50s %16s  %s" % (name, fmt(v), tgt))
 print("results: %s" % out_json)
 
-if steps and shutil.which("gnuplot"):
+if (steps or e2e_steps) and shutil.which("gnuplot"):
     dat = png[:-4] + ".dat"
+    dat2 = png[:-4] + "-e2e.dat"
     with open(dat, "w") as f:
         for s, rt, m in steps:
             f.write("%d %.1f %.1f\n" % (s, rt, m))
+    with open(dat2, "w") as f:
+        for s, rt, a, b in e2e_steps:
+            f.write("%d %.1f %.1f %.1f\n" % (s, rt, a, b))
+    curves = []
+    if steps:
+        curves += ["'%s' using 1:2 with linespoints title 'LNS alone: set-up rate' axes x1y1" % dat,
+                   "'%s' using 1:3 with linespoints title 'LNS alone: RSS' axes x1y2" % dat]
+    if e2e_steps:
+        curves += ["'%s' using 1:2 with linespoints lw 2 title 'end to end: set-up rate' axes x1y1" % dat2,
+                   "'%s' using 1:3 with linespoints dt 2 title 'end to end: LAC RSS' axes x1y2" % dat2,
+                   "'%s' using 1:4 with linespoints dt 3 title 'end to end: LNS RSS' axes x1y2" % dat2]
     script = """
-set terminal png size 800,450 font ",10"
+set terminal png size 800,520 font ",10"
 set output '%s'
-set title 'LNS: PPP set-up rate and resident memory as sessions grow (one tunnel)'
+set title 'Set-up rate and RSS as sessions grow (end to end: ISDN -> LAC -> LNS; LNS alone: one tunnel)'
 set xlabel 'established sessions'
 set ylabel 'set-up rate (sessions/s, over the step)'
 set y2label 'RSS (MiB)'
@@ -193,10 +298,9 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
-set key left top
+set key below
 set grid
-plot '%s' using 1:2 with linespoints title 'set-up rate' axes x1y1, \\
-     '%s' using 1:3 with linespoints title 'RSS' axes x1y2
-""" % (png, dat, dat)
+plot %s
+""" % (png, ", \\\n     ".join(curves))
     subprocess.run(["gnuplot"], input=script.encode(), check=False)
     print("chart: %s" % png)

@@ -97,6 +97,7 @@ struct dialer_module {
 	struct vpdn_timers *tm;
 	GPtrArray *confs;        /* struct dialer_conf *, owned */
 	GPtrArray *members;      /* struct dialer_member *, owned */
+	GHashTable *member_index; /* normalised name (owned) -> member (in members) */
 	GPtrArray *dialers;      /* struct dialer *, owned, same order as confs */
 	GHashTable *calls;       /* link -> struct dialer_call *, owned */
 	GPtrArray *hunts;        /* struct dialer_hunt *, live DIAL_REQUEST hunts */

@@ -23,16 +23,43 @@ struct dialer *dialer_module_find(struct dialer_module *m, const char *name)
 	return NULL;
 }
 
-static struct dialer_member *find_member(struct dialer_module *m, const char *name)
+/* The key under which dialer_ifname_eq() names are equal (g_free). */
+static char *member_key(const char *name)
 {
-	if (!name)
-		return NULL;
+	char buf[64];
+
+	return g_ascii_strdown(dialer_short_ifname(name, buf, sizeof(buf)), -1);
+}
+
+/* Index m->members by name: one lookup per incoming call, however many
+ * interfaces (a LAC with 2 100 PRIs has 2 100 members). The first member
+ * of a name wins, as a scan in config order would. */
+static void index_members(struct dialer_module *m)
+{
+	if (m->member_index)
+		g_hash_table_destroy(m->member_index);
+	m->member_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < m->members->len; i++) {
 		struct dialer_member *mb = g_ptr_array_index(m->members, i);
-		if (dialer_ifname_eq(mb->name, name))
-			return mb;
+		char *k = member_key(mb->name);
+		if (g_hash_table_contains(m->member_index, k))
+			g_free(k);
+		else
+			g_hash_table_insert(m->member_index, k, mb);
 	}
-	return NULL;
+}
+
+static struct dialer_member *find_member(struct dialer_module *m, const char *name)
+{
+	struct dialer_member *mb;
+	char *k;
+
+	if (!name)
+		return NULL;
+	k = member_key(name);
+	mb = g_hash_table_lookup(m->member_index, k);
+	g_free(k);
+	return mb;
 }
 
 void dialer_hangup_call(struct dialer_module *m, uint32_t call_id, int cause)
@@ -397,6 +424,7 @@ int dialer_module_new(struct vpdn_core *core, cfg_t *cfg, struct dialer_module *
 	m->hunts = g_ptr_array_new();
 	m->calls = g_hash_table_new_full(NULL, NULL, NULL, call_free);
 	r = dialer_config_load(cfg, m->confs, m->members, &error);
+	index_members(m);
 	if (r < 0) {
 		vpdn_err(m->log, "dialer: %s", error ? error : "invalid config");
 		g_free(error);
@@ -467,6 +495,8 @@ void dialer_module_free(struct dialer_module *m)
 	g_hash_table_destroy(m->calls);
 	g_ptr_array_free(m->confs, TRUE);
 	g_ptr_array_free(m->members, TRUE);
+	if (m->member_index)
+		g_hash_table_destroy(m->member_index);
 	g_free(m);
 }
 
@@ -531,6 +561,7 @@ int dialer_module_reload(struct dialer_module *m, cfg_t *cfg)
 	}
 	g_ptr_array_free(m->members, TRUE);
 	m->members = members;
+	index_members(m);
 
 	/* Dialers that are no longer configured. */
 	for (guint i = 0; i < m->dialers->len;) {

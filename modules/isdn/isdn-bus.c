@@ -50,6 +50,7 @@ struct bus_obj {
 	struct isdn *is;
 	struct isdn_port *port;   /* one of port, line */
 	struct isdn_line *line;
+	char name[40];            /* the port's or line's name: key of is->bus_objs */
 	char path[96];
 	sd_bus_slot *slot, *slot2;
 };
@@ -82,18 +83,13 @@ static uint64_t call_seconds(const struct isdn_call *c)
 	return c->active ? (vpdn_timers_now(c->is->tm) - c->active_at) / 1000 : 0;
 }
 
+/* The live call on a B channel: a lookup, not a walk over every call (a
+ * LAC with 60 000 calls answers this per channel of a port). */
 static const struct isdn_call *call_on(struct isdn *is, const struct isdn_port *p, int ch)
 {
-	GHashTableIter it;
-	gpointer v;
+	const struct isdn_call *c = isdn_call_on(is, p, ch);
 
-	g_hash_table_iter_init(&it, is->calls);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct isdn_call *c = v;
-		if (c->port == p && c->chan == ch && !c->released)
-			return c;
-	}
-	return NULL;
+	return c && !c->released ? c : NULL;
 }
 
 static int append_channels(sd_bus_message *reply, struct bus_obj *o)
@@ -154,12 +150,9 @@ static int append_calls(sd_bus_message *reply, struct bus_obj *o)
 						  li.remote_name ? li.remote_name : "", li.name,
 						  (uint32_t)li.seconds);
 	} else {
-		GHashTableIter it;
-		gpointer v;
-		g_hash_table_iter_init(&it, o->is->calls);
-		while (r >= 0 && g_hash_table_iter_next(&it, NULL, &v)) {
-			const struct isdn_call *c = v;
-			if (c->port != o->port || c->released)
+		for (int ch = 0; ch < 32 && r >= 0; ch++) { /* the port's calls, by channel */
+			const struct isdn_call *c = call_on(o->is, o->port, ch);
+			if (!c)
 				continue;
 			snprintf(id, sizeof(id), "0x%04X", c->call_id);
 			r = sd_bus_message_append(reply, "(ssssssu)", id,
@@ -177,8 +170,6 @@ static int append_calls(sd_bus_message *reply, struct bus_obj *o)
 
 static unsigned active_calls(struct bus_obj *o)
 {
-	GHashTableIter it;
-	gpointer v;
 	unsigned n = 0;
 
 	if (o->line) {
@@ -186,10 +177,9 @@ static unsigned active_calls(struct bus_obj *o)
 		isdn_line_get_info(o->line, &li);
 		return li.state == ISDN_LINE_ACTIVE;
 	}
-	g_hash_table_iter_init(&it, o->is->calls);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct isdn_call *c = v;
-		n += c->port == o->port && c->active && !c->released;
+	for (int ch = 0; ch < 32; ch++) {
+		const struct isdn_call *c = call_on(o->is, o->port, ch);
+		n += c && c->active;
 	}
 	return n;
 }
@@ -339,7 +329,8 @@ static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
 	o->line = line;
 	if (line)
 		isdn_line_get_info(line, &li);
-	object_path(line ? li.name : port->name, o->path, sizeof(o->path));
+	snprintf(o->name, sizeof(o->name), "%s", line ? li.name : port->name);
+	object_path(o->name, o->path, sizeof(o->path));
 	r = vpdn_dbus_add_object(is->core, o->path, PORT_IFACE, port_vtable, o, &o->slot);
 	if (r >= 0 && line)
 		r = vpdn_dbus_add_object(is->core, o->path, LINE_IFACE, line_vtable, o, &o->slot2);
@@ -349,6 +340,7 @@ static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
 		return r;
 	}
 	g_ptr_array_add(is->slots, o);
+	g_hash_table_replace(is->bus_objs, o->name, o);
 	if (o->slot)
 		sd_bus_emit_object_added(sd_bus_slot_get_bus(o->slot), o->path);
 	return 0;
@@ -447,19 +439,19 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-/* A call connected or cleared: every port's call lists changed. */
+/* A call connected or cleared: its port's (or line's) call lists changed;
+ * other ports' did not (one signal, not one per port of a big LAC). */
 static enum vpdn_bus_verdict on_call_change(const struct vpdn_event *ev, void *data)
 {
 	struct isdn *is = data;
+	const struct vpdn_ev_call *call = ev->payload;
+	struct bus_obj *o = call && call->port && is->bus_objs
+			    ? g_hash_table_lookup(is->bus_objs, call->port) : NULL;
 
-	for (guint i = 0; is->slots && i < is->slots->len; i++) {
-		struct bus_obj *o = g_ptr_array_index(is->slots, i);
-
-		if (o->slot)
-			sd_bus_emit_properties_changed(sd_bus_slot_get_bus(o->slot), o->path,
-						       PORT_IFACE, "Channels", "Calls",
-						       "ActiveCalls", "FreeChannels", NULL);
-	}
+	if (o && o->slot)
+		sd_bus_emit_properties_changed(sd_bus_slot_get_bus(o->slot), o->path,
+					       PORT_IFACE, "Channels", "Calls",
+					       "ActiveCalls", "FreeChannels", NULL);
 	return VPDN_BUS_PASS;
 }
 
@@ -478,8 +470,10 @@ int isdn_bus_register(struct isdn *is)
 								  on_call_change, is);
 	}
 
-	if (!is->slots)
+	if (!is->slots) {
 		is->slots = g_ptr_array_new_with_free_func(bus_obj_free);
+		is->bus_objs = g_hash_table_new(g_str_hash, g_str_equal);
+	}
 	for (guint i = 0; i < is->ports->len; i++)
 		r = add(is, g_ptr_array_index(is->ports, i), NULL) < 0 ? -EIO : r;
 	for (guint i = 0; is->lines && i < is->lines->len; i++)
@@ -497,6 +491,8 @@ void isdn_bus_unregister(struct isdn *is)
 	is->module_slot = sd_bus_slot_unref(is->module_slot);
 	if (!is->slots)
 		return;
+	g_hash_table_destroy(is->bus_objs);
+	is->bus_objs = NULL;
 	g_ptr_array_free(is->slots, TRUE);
 	is->slots = NULL;
 }

@@ -12,10 +12,16 @@
 #include "q931.h"
 #include "wire.h"
 
+/* Call references are scoped per D channel (Q.931): a call is known by
+ * its port's D channel index and the cref the network sends. */
+#define CALL_KEY(dchan, cref) ((uint32_t)(dchan) << 16 | (cref))
+/* A B channel of a port, as a key of chan_calls (never 0). */
+#define CHAN_KEY(dchan, ch) ((((uint32_t)(dchan) << 5) | (uint32_t)(ch)) + 1u)
+
 struct isdn_call {
 	struct isdn *is;
 	struct isdn_port *port;
-	uint16_t key;             /* cref as the network sends it to us */
+	uint32_t key;             /* CALL_KEY(port->dchan, cref as the network sends it) */
 	uint32_t call_id;
 	enum vpdn_call_dir dir;
 	int chan;                 /* -1 until known */
@@ -39,20 +45,25 @@ struct isdn {
 	struct vpdn_log *log;
 	struct vpdn_bus *bus;
 	struct vpdn_timers *tm;
-	GPtrArray *ports;         /* struct isdn_port *, owned */
+	GPtrArray *ports;         /* struct isdn_port *, owned; index = port->dchan */
+	GHashTable *port_names;   /* name, dchan, dchan_short -> struct isdn_port * */
 	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
+	GHashTable *call_ids;     /* call_id -> struct isdn_call *, not owning */
+	GHashTable *call_links;   /* struct vpdn_link * -> struct isdn_call *, not owning */
+	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
 	char *path;               /* NULL with isdn_new_fd */
 	char *switch_type;
 	uint64_t setup_timeout_ms;
 	struct vpdn_timer reconnect;
 	bool warned;
-	uint16_t next_cref;
+	uint16_t next_cref;       /* next cref to try, on any port */
 	uint32_t next_in, next_out;
 	struct vpdn_subscription *sub_place, *sub_hangup;
 	struct vpdn_subscription *sub_accm, *sub_auth, *sub_forward;
 	GPtrArray *lines;         /* struct isdn_line *, owned */
 	GPtrArray *slots;         /* sd_bus_slot *, isdn-bus.c */
+	GHashTable *bus_objs;     /* port or line name -> its object in slots, isdn-bus.c */
 	sd_bus_slot *module_slot; /* /org/vpdnd/module/isdn, isdn-bus.c */
 	struct vpdn_subscription *bus_subs[3]; /* call changes -> PropertiesChanged */
 	struct isdn_stats st;
@@ -62,6 +73,9 @@ struct isdn {
 	int cap_chan;                   /* its B channel, -1: every channel */
 	struct isdn_line *cap_line;     /* its line, or NULL */
 };
+
+/* isdn.c: the call on B channel ch of port p, or NULL (one lookup). */
+struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch);
 
 /* isdn.c: org.vpdnd.Isdn1.StartCapture/StopCapture. what: a port ("E1 0",
  * "BRI 0", or its D channel), a serial line ("tty0") or a B channel

@@ -59,6 +59,7 @@ cfg_opt_t isdn_options[] = {
 };
 
 static void call_release_check(struct isdn_call *c);
+static void chan_unindex(struct isdn_call *c);
 
 /* c->req while CALL_INCOMING is being published (the completion may run
  * inside vpdn_bus_request()). */
@@ -97,18 +98,24 @@ static int net_send(struct isdn *is, struct isdn_call *c, struct isdn_msg *m)
 	return isdn_stream_send(is->stream, m);
 }
 
+/* A port by name ("E1 0", also "E1/0"...), D channel ("Serial0:15") or
+ * its short name ("Se0:15"); NULL: the first port. One hash lookup. */
 static struct isdn_port *find_port(struct isdn *is, const char *name)
 {
 	struct isdn_port tmp;
-	bool parsed = name && isdn_port_init(&tmp, name) == 0;
+	struct isdn_port *p;
 
-	for (guint i = 0; i < is->ports->len; i++) {
-		struct isdn_port *p = g_ptr_array_index(is->ports, i);
-		if (!name || (parsed && strcmp(p->name, tmp.name) == 0) ||
-		    strcmp(p->dchan, name) == 0 || strcmp(p->dchan_short, name) == 0)
-			return p;
-	}
-	return NULL;
+	if (!name)
+		return is->ports->len ? g_ptr_array_index(is->ports, 0) : NULL;
+	if (isdn_port_init(&tmp, name) == 0 && (p = g_hash_table_lookup(is->port_names, tmp.name)))
+		return p;
+	return g_hash_table_lookup(is->port_names, name);
+}
+
+/* The port of a message's D channel index, or NULL. */
+static struct isdn_port *dchan_port(struct isdn *is, uint16_t dchan)
+{
+	return dchan < is->ports->len ? g_ptr_array_index(is->ports, dchan) : NULL;
 }
 
 /* A B channel frame, either direction: into the capture if it covers the
@@ -198,6 +205,11 @@ static void call_free(struct isdn_call *c)
 
 	q931_call_stop(&c->q);
 	g_hash_table_remove(is->calls, GUINT_TO_POINTER(c->key));
+	if (g_hash_table_lookup(is->call_ids, GUINT_TO_POINTER(c->call_id)) == c)
+		g_hash_table_remove(is->call_ids, GUINT_TO_POINTER(c->call_id));
+	if (c->link)
+		g_hash_table_remove(is->call_links, c->link);
+	chan_unindex(c);
 	if (c->chan >= 0)
 		isdn_port_release(c->port, c->chan);
 	if (c->link) {
@@ -220,7 +232,8 @@ static void q_send(void *ctx, struct q931_call *q, uint8_t type, int cause)
 	struct isdn_call *c = ctx;
 	struct isdn_msg m;
 
-	isdn_msg_init(&m, type, c->key ^ ISDN_CREF_FLAG);
+	isdn_msg_init(&m, type, (uint16_t)c->key ^ ISDN_CREF_FLAG);
+	m.dchan = c->port->dchan_ix;
 	m.cause = cause;
 	if (type == ISDN_MSG_SETUP) {
 		snprintf(m.called, sizeof(m.called), "%s", c->called);
@@ -300,7 +313,8 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 
 	if (c->q.state != Q931_ACTIVE || len > ISDN_WIRE_MAX - ISDN_WIRE_HDR)
 		return;
-	isdn_msg_init(&m, ISDN_MSG_DATA, c->key ^ ISDN_CREF_FLAG);
+	isdn_msg_init(&m, ISDN_MSG_DATA, (uint16_t)c->key ^ ISDN_CREF_FLAG);
+	m.dchan = c->port->dchan_ix;
 	m.data = data;
 	m.data_len = len;
 	capture_frame(c, data, len);
@@ -322,34 +336,65 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 
 static const struct vpdn_link_ops link_ops = { link_frame, link_hangup };
 
-static struct isdn_call *call_new(struct isdn *is, struct isdn_port *p, uint16_t key,
+/* Incoming call ids (also the serial lines'): 0x011B style, bit 15 clear
+ * (outgoing ones have it set); past 0x7fff the count goes on in the upper
+ * half so that 60 000+ calls still have distinct ids. Skips ids in use. */
+static uint32_t next_in_id(struct isdn *is)
+{
+	for (;;) {
+		uint32_t k = is->next_in++ & 0x7fffffff;
+		uint32_t id = (k / 0x7f00) << 16 | (0x0100 + k % 0x7f00);
+		if (!g_hash_table_contains(is->call_ids, GUINT_TO_POINTER(id)))
+			return id;
+	}
+}
+
+static struct isdn_call *call_new(struct isdn *is, struct isdn_port *p, uint16_t cref,
 				  enum vpdn_call_dir dir)
 {
 	struct isdn_call *c = g_new0(struct isdn_call, 1);
 
 	c->is = is;
 	c->port = p;
-	c->key = key;
+	c->key = CALL_KEY(p->dchan_ix, cref);
 	c->dir = dir;
 	c->chan = -1;
 	c->bearer = 64;
 	if (dir == VPDN_CALL_IN)
-		c->call_id = 0x0100 + (is->next_in++ & 0x7eff);
+		c->call_id = next_in_id(is);
 	else
 		c->call_id = 0x8000 | (0x0050 + (is->next_out++ & 0x7faf));
 	q931_call_init(&c->q, is->tm, is->setup_timeout_ms, &q_ops, c);
-	g_hash_table_insert(is->calls, GUINT_TO_POINTER(key), c);
+	g_hash_table_insert(is->calls, GUINT_TO_POINTER(c->key), c);
+	g_hash_table_insert(is->call_ids, GUINT_TO_POINTER(c->call_id), c);
 	return c;
+}
+
+/* chan_calls: the B channel -> call index of show isdn status / D-Bus. */
+static void chan_unindex(struct isdn_call *c)
+{
+	gpointer k = GUINT_TO_POINTER(CHAN_KEY(c->port->dchan_ix, c->chan));
+
+	if (c->chan >= 0 && g_hash_table_lookup(c->is->chan_calls, k) == c)
+		g_hash_table_remove(c->is->chan_calls, k);
+}
+
+struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch)
+{
+	return g_hash_table_lookup(is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(p->dchan_ix, ch)));
 }
 
 static void call_set_channel(struct isdn_call *c, int ch)
 {
+	chan_unindex(c);
 	c->chan = ch;
+	g_hash_table_insert(c->is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(c->port->dchan_ix, ch)), c);
 	isdn_port_channel_name(c->port, ch, c->channel, sizeof(c->channel), c->short_name,
 			       sizeof(c->short_name));
 	if (!c->link) {
 		c->link = vpdn_link_new(c->short_name);
 		vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
+		g_hash_table_insert(c->is->call_links, c->link, c);
 	} else {
 		vpdn_link_set_name(c->link, c->short_name);
 	}
@@ -376,14 +421,16 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 
 static void on_setup(struct isdn *is, const struct isdn_msg *m)
 {
-	struct isdn_port *p = m->port[0] ? find_port(is, m->port) : NULL;
+	struct isdn_port *p = dchan_port(is, m->dchan);
 	struct isdn_msg r;
 	struct isdn_call *c;
 	struct vpdn_ev_call ev;
 	struct vpdn_request *req;
 
 	isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, m->cref ^ ISDN_CREF_FLAG);
-	if (m->cref & ISDN_CREF_FLAG || g_hash_table_contains(is->calls, GUINT_TO_POINTER(m->cref))) {
+	r.dchan = m->dchan;
+	if (m->cref & ISDN_CREF_FLAG ||
+	    g_hash_table_contains(is->calls, GUINT_TO_POINTER(CALL_KEY(m->dchan, m->cref)))) {
 		is->st.protocol_errors++;
 		r.cause = CAUSE_INVALID_CREF;
 		(void)net_send(is, NULL, &r);
@@ -432,7 +479,7 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 
 	switch (m->type) {
 	case ISDN_MSG_REGISTER_ACK: {
-		struct isdn_port *p = m->port[0] ? find_port(is, m->port) : NULL;
+		struct isdn_port *p = dchan_port(is, m->dchan);
 		if (p)
 			p->registered = true;
 		vpdn_info(is->log, "ISDN %s: registered with the ISDN network (switch type %s)",
@@ -449,11 +496,12 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 	default:
 		break;
 	}
-	c = g_hash_table_lookup(is->calls, GUINT_TO_POINTER(m->cref));
+	c = g_hash_table_lookup(is->calls, GUINT_TO_POINTER(CALL_KEY(m->dchan, m->cref)));
 	if (!c) {
 		if (m->type != ISDN_MSG_RELEASE_COMPLETE && m->type != ISDN_MSG_DATA) {
 			struct isdn_msg r;
 			isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, m->cref ^ ISDN_CREF_FLAG);
+			r.dchan = m->dchan;
 			r.cause = CAUSE_INVALID_CREF;
 			(void)net_send(is, NULL, &r);
 		}
@@ -474,6 +522,7 @@ static void on_message(void *ctx, const struct isdn_msg *m)
 			/* The network chose another channel than we proposed. */
 			if (c->chan >= 0)
 				isdn_port_release(c->port, c->chan);
+			chan_unindex(c);
 			if (isdn_port_take(c->port, m->channel) < 0) {
 				c->chan = -1;
 				c->busy++;
@@ -569,6 +618,7 @@ static int attach_stream(struct isdn *is, int fd)
 		struct isdn_port *p = g_ptr_array_index(is->ports, i);
 		struct isdn_msg m;
 		isdn_msg_init(&m, ISDN_MSG_REGISTER, 0);
+		m.dchan = p->dchan_ix;
 		snprintf(m.port, sizeof(m.port), "%s", p->name);
 		m.channels = p->channels;
 		for (unsigned k = 0; k < p->n_numbers && k < ISDN_WIRE_MAX_NUMBERS; k++)
@@ -604,12 +654,13 @@ static void try_connect(struct vpdn_timer *t, void *data)
 
 /* Bus handlers */
 
-static uint16_t alloc_cref(struct isdn *is)
+/* A free call reference of our own on port p (scoped by its D channel). */
+static uint16_t alloc_cref(struct isdn *is, const struct isdn_port *p)
 {
 	for (unsigned tries = 0; tries < 0x8000; tries++) {
 		uint16_t c = is->next_cref;
 		is->next_cref = (uint16_t)(is->next_cref % 0x7fff + 1);
-		if (!g_hash_table_contains(is->calls, GUINT_TO_POINTER(c | ISDN_CREF_FLAG)))
+		if (!g_hash_table_contains(is->calls, GUINT_TO_POINTER(CALL_KEY(p->dchan_ix, c | ISDN_CREF_FLAG))))
 			return c;
 	}
 	return 0;
@@ -701,7 +752,7 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 		vpdn_request_complete(req, -VPDN_CAUSE_NETWORK_OUT_OF_ORDER, NULL);
 		return VPDN_BUS_CLAIM;
 	}
-	cref = alloc_cref(is);
+	cref = alloc_cref(is, port);
 	ch = isdn_port_alloc(port, true);
 	if (ch < 0 || !cref) {
 		if (ch >= 0)
@@ -735,14 +786,9 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 	struct isdn *is = data;
 	const struct vpdn_ev_call_hangup *h = ev->payload;
 	struct vpdn_request *req;
-	GHashTableIter it;
-	gpointer v;
+	struct isdn_call *c = g_hash_table_lookup(is->call_ids, GUINT_TO_POINTER(h->call_id));
 
-	g_hash_table_iter_init(&it, is->calls);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		struct isdn_call *c = v;
-		if (c->call_id != h->call_id)
-			continue;
+	if (c) {
 		req = vpdn_event_take_request(ev);
 		c->busy++;
 		(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ,
@@ -781,18 +827,14 @@ static enum vpdn_bus_verdict on_link_accm(const struct vpdn_event *ev, void *dat
  * the LAC's forward request (whose user is not verified locally). */
 static void learn_remote_name(struct isdn *is, const struct vpdn_link *link, const char *user)
 {
-	GHashTableIter it;
-	gpointer v;
+	struct isdn_call *c;
 
 	if (!link || !user)
 		return;
-	g_hash_table_iter_init(&it, is->calls);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		struct isdn_call *c = v;
-		if (c->link == link) {
-			vpdn_log_printable(c->remote_name, sizeof(c->remote_name), user, strlen(user), 0);
-			return;
-		}
+	c = g_hash_table_lookup(is->call_links, link);
+	if (c) {
+		vpdn_log_printable(c->remote_name, sizeof(c->remote_name), user, strlen(user), 0);
+		return;
 	}
 	for (guint i = 0; i < is->lines->len; i++)
 		if (isdn_line_set_remote_name(g_ptr_array_index(is->lines, i), link, user))
@@ -944,7 +986,7 @@ static uint32_t line_call_id(void *ctx)
 {
 	struct isdn *is = ctx;
 
-	return 0x0100 + (is->next_in++ & 0x7eff);
+	return next_in_id(is);
 }
 
 int isdn_check(cfg_t *cfg)
@@ -982,7 +1024,11 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	is->bus = vpdn_core_bus(core);
 	is->tm = vpdn_core_timers(core);
 	is->ports = g_ptr_array_new_with_free_func(g_free);
+	is->port_names = g_hash_table_new(g_str_hash, g_str_equal);
 	is->calls = g_hash_table_new(NULL, NULL);
+	is->call_ids = g_hash_table_new(NULL, NULL);
+	is->call_links = g_hash_table_new(NULL, NULL);
+	is->chan_calls = g_hash_table_new(NULL, NULL);
 	is->next_cref = 1;
 	is->next_in = 0x1b;
 	is->next_out = 0x05;
@@ -996,7 +1042,26 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 			g_free(p);
 			goto fail;
 		}
+		if (is->ports->len > 0xffff) {
+			cfg_error(cfg, "isdn: at most 65 536 controllers");
+			g_free(p);
+			r = -EINVAL;
+			goto fail;
+		}
+		if (g_hash_table_contains(is->port_names, p->name)) {
+			cfg_error(cfg, "controller \"%s\": configured twice", p->name);
+			g_free(p);
+			r = -EINVAL;
+			goto fail;
+		}
+		p->dchan_ix = (uint16_t)is->ports->len;
 		g_ptr_array_add(is->ports, p);
+		/* first come first served, as a scan in config order would */
+		g_hash_table_insert(is->port_names, p->name, p);
+		if (!g_hash_table_contains(is->port_names, p->dchan))
+			g_hash_table_insert(is->port_names, p->dchan, p);
+		if (!g_hash_table_contains(is->port_names, p->dchan_short))
+			g_hash_table_insert(is->port_names, p->dchan_short, p);
 	}
 	is->lines = g_ptr_array_new_with_free_func((GDestroyNotify)isdn_line_free);
 	for (unsigned i = 0; i < cfg_size(cfg, "line"); i++) {
@@ -1085,6 +1150,10 @@ void isdn_free(struct isdn *is)
 	drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
 	isdn_stream_free(is->stream);
 	g_hash_table_destroy(is->calls);
+	g_hash_table_destroy(is->call_ids);
+	g_hash_table_destroy(is->call_links);
+	g_hash_table_destroy(is->chan_calls);
+	g_hash_table_destroy(is->port_names);
 	if (is->lines)
 		g_ptr_array_free(is->lines, TRUE);
 	g_ptr_array_free(is->ports, TRUE);

@@ -50,7 +50,7 @@ int isdn_port_init(struct isdn_port *p, const char *name)
 		return -EINVAL;
 	errno = 0;
 	unit = strtoul(s, &end, 10);
-	if (errno || *end || unit > 99)
+	if (errno || *end || unit > 65535)
 		return -EINVAL;
 	p->unit = (unsigned)unit;
 	snprintf(p->name, sizeof(p->name), "%s %u", isdn_port_type_name(p->type), p->unit);

@@ -31,6 +31,7 @@ struct isdn_port {
 	unsigned n_numbers;
 	int dnis_digits;          /* keep this many trailing digits; 0 all */
 	bool registered;          /* REGISTER_ACK from the network (layer 2 up) */
+	uint16_t dchan_ix;        /* its index on the node's network connection (wire dchan) */
 };
 
 /* Parse "E1 0", "T1 1", "BRI 0" (also "BRI0", "E1/0"...). 0 or -EINVAL. */

@@ -15,7 +15,7 @@
 struct isdn_stream {
 	int fd;
 	guint in_id, out_id, err_id;
-	uint8_t rx[2 * ISDN_WIRE_MAX];
+	uint8_t rx[16 * ISDN_WIRE_MAX]; /* many messages per recv() */
 	size_t rx_len;
 	GByteArray *tx;
 	isdn_stream_msg_fn on_msg;
@@ -33,6 +33,8 @@ static void really_free(struct isdn_stream *s)
 		g_source_remove(s->out_id);
 	if (s->err_id)
 		g_source_remove(s->err_id);
+	if (s->tx->len && !s->failed) /* what is queued: best effort, not waiting */
+		(void)!send(s->fd, s->tx->data, s->tx->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (s->fd >= 0)
 		close(s->fd);
 	g_byte_array_free(s->tx, TRUE);
@@ -96,34 +98,25 @@ static gboolean on_writable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Messages are queued and written when the socket is next found writable
+ * (the next main loop iteration): everything one iteration produces goes
+ * out in one send(), not one system call per message. */
 int isdn_stream_send(struct isdn_stream *s, const struct isdn_msg *m)
 {
 	uint8_t buf[ISDN_WIRE_MAX];
 	int len = isdn_msg_encode(m, buf, sizeof(buf));
-	size_t off = 0;
 
 	if (len < 0)
 		return len;
 	if (s->failed || s->dead)
 		return -EPIPE;
-	if (!s->tx->len) {
-		ssize_t n = send(s->fd, buf, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			int err = -errno;
-			fail(s, err);
-			return err;
-		}
-		off = n > 0 ? (size_t)n : 0;
+	if (s->tx->len + (size_t)len > TX_BACKLOG_MAX) {
+		fail(s, -ENOBUFS);
+		return -ENOBUFS;
 	}
-	if (off < (size_t)len) {
-		if (s->tx->len + (size_t)len - off > TX_BACKLOG_MAX) {
-			fail(s, -ENOBUFS);
-			return -ENOBUFS;
-		}
-		g_byte_array_append(s->tx, buf + off, (guint)((size_t)len - off));
-		if (!s->out_id)
-			s->out_id = g_unix_fd_add(s->fd, G_IO_OUT, on_writable, s);
-	}
+	g_byte_array_append(s->tx, buf, (guint)len);
+	if (!s->out_id)
+		s->out_id = g_unix_fd_add(s->fd, G_IO_OUT, on_writable, s);
 	return 0;
 }
 

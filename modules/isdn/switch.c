@@ -37,13 +37,18 @@ static const char *sw_leg_state_name(enum sw_leg_state s)
 
 struct sw_port {
 	struct isdn_sw_node *node;
-	struct isdn_port port;
+	struct isdn_port port;    /* port.dchan_ix: the node's index for it */
+	uint16_t next_cref;       /* call references are per D channel */
 };
+
+/* A leg is known by its port's D channel and the cref as the node sends it. */
+#define LEG_KEY(dchan, cref) ((uint32_t)(dchan) << 16 | (cref))
 
 struct sw_leg {
 	struct isdn_sw_node *node;
 	struct sw_port *port;
-	uint16_t key;          /* the cref as the node sends it */
+	uint32_t key;          /* LEG_KEY(dchan, cref) */
+	uint16_t dchan, cref;
 	int chan;
 	enum sw_leg_state state;
 	struct sw_leg *peer;   /* the other leg, or NULL once it is gone */
@@ -55,8 +60,9 @@ struct isdn_sw_node {
 	isdn_sw_send_fn send;
 	void *ctx;
 	GPtrArray *ports;      /* struct sw_port *, owned */
+	GHashTable *port_names; /* port.name -> struct sw_port * */
+	GHashTable *dchans;    /* dchan -> struct sw_port * */
 	GHashTable *legs;      /* key -> struct sw_leg *, owned */
-	uint16_t next_cref;
 	struct isdn_stream *stream; /* when on a socket */
 	bool failed;
 };
@@ -65,6 +71,7 @@ struct isdn_sw {
 	struct vpdn_core *core;
 	struct vpdn_log *log;
 	GList *nodes;
+	GHashTable *numbers;   /* registered number -> struct sw_port * (routing) */
 	struct isdn_sw_stats st;
 	unsigned calls;
 	int listen_fd;
@@ -78,18 +85,20 @@ static void leg_send(struct sw_leg *l, uint8_t type, int cause, int chan)
 {
 	struct isdn_msg m;
 
-	isdn_msg_init(&m, type, l->key ^ ISDN_CREF_FLAG);
+	isdn_msg_init(&m, type, l->cref ^ ISDN_CREF_FLAG);
+	m.dchan = l->dchan;
 	m.cause = cause;
 	m.channel = chan;
 	if (l->node->send(l->node->ctx, &m) < 0)
 		l->node->failed = true;
 }
 
-static void reply(struct isdn_sw_node *n, uint16_t cref, uint8_t type, int cause)
+static void reply(struct isdn_sw_node *n, uint16_t dchan, uint16_t cref, uint8_t type, int cause)
 {
 	struct isdn_msg m;
 
 	isdn_msg_init(&m, type, cref ^ ISDN_CREF_FLAG);
+	m.dchan = dchan;
 	m.cause = cause;
 	if (n->send(n->ctx, &m) < 0)
 		n->failed = true;
@@ -111,16 +120,18 @@ static void leg_destroy(gpointer p)
 	g_free(l);
 }
 
-static struct sw_leg *leg_new(struct isdn_sw_node *n, struct sw_port *p, uint16_t key, int chan)
+static struct sw_leg *leg_new(struct isdn_sw_node *n, struct sw_port *p, uint16_t cref, int chan)
 {
 	struct sw_leg *l = g_new0(struct sw_leg, 1);
 
 	l->node = n;
 	l->port = p;
-	l->key = key;
+	l->dchan = p->port.dchan_ix;
+	l->cref = cref;
+	l->key = LEG_KEY(l->dchan, cref);
 	l->chan = chan;
 	l->state = SW_LEG_SETUP;
-	g_hash_table_insert(n->legs, GUINT_TO_POINTER(key), l);
+	g_hash_table_insert(n->legs, GUINT_TO_POINTER(l->key), l);
 	n->sw->calls++;
 	return l;
 }
@@ -137,45 +148,35 @@ static void clear_leg(struct sw_leg *l, int cause)
 	}
 }
 
-static struct sw_port *find_port(struct isdn_sw_node *n, const char *name)
+/* Longest registered number that is a prefix of called: one hash lookup
+ * per prefix length, however many ports are registered. */
+static struct sw_port *route(struct isdn_sw *sw, const char *called)
 {
-	for (guint i = 0; i < n->ports->len; i++) {
-		struct sw_port *p = g_ptr_array_index(n->ports, i);
-		if (strcmp(p->port.name, name) == 0)
+	char prefix[ISDN_WIRE_NUMBER_MAX + 1];
+	size_t len = strlen(called);
+
+	if (len > ISDN_WIRE_NUMBER_MAX)
+		len = ISDN_WIRE_NUMBER_MAX;
+	memcpy(prefix, called, len);
+	for (; len > 0; len--) {
+		struct sw_port *p;
+		prefix[len] = 0;
+		p = g_hash_table_lookup(sw->numbers, prefix);
+		if (p)
 			return p;
 	}
 	return NULL;
 }
 
-/* Longest registered number that is a prefix of called. */
-static struct sw_port *route(struct isdn_sw *sw, const char *called)
-{
-	struct sw_port *best = NULL;
-	size_t best_len = 0;
-
-	for (GList *it = sw->nodes; it; it = it->next) {
-		struct isdn_sw_node *n = it->data;
-		for (guint i = 0; i < n->ports->len; i++) {
-			struct sw_port *p = g_ptr_array_index(n->ports, i);
-			for (unsigned k = 0; k < p->port.n_numbers; k++) {
-				size_t len = strlen(p->port.numbers[k]);
-				if (len > best_len && strncmp(called, p->port.numbers[k], len) == 0) {
-					best = p;
-					best_len = len;
-				}
-			}
-		}
-	}
-	return best;
-}
-
-static uint16_t alloc_cref(struct isdn_sw_node *n)
+/* A free call reference on port p's D channel (switch-originated: the
+ * node answers with the flag set). */
+static uint16_t alloc_cref(struct sw_port *p)
 {
 	for (unsigned tries = 0; tries < 0x8000; tries++) {
-		uint16_t c = n->next_cref;
-		n->next_cref = (uint16_t)(n->next_cref % 0x7fff + 1);
-		/* switch-originated: the node answers with the flag set */
-		if (!g_hash_table_contains(n->legs, GUINT_TO_POINTER(c | ISDN_CREF_FLAG)))
+		uint16_t c = p->next_cref;
+		p->next_cref = (uint16_t)(p->next_cref % 0x7fff + 1);
+		if (!g_hash_table_contains(p->node->legs,
+					   GUINT_TO_POINTER(LEG_KEY(p->port.dchan_ix, c | ISDN_CREF_FLAG))))
 			return c;
 	}
 	return 0;
@@ -187,7 +188,8 @@ static int on_register(struct isdn_sw_node *n, const struct isdn_msg *m)
 	struct sw_port *p;
 	struct isdn_msg ack;
 
-	if (isdn_port_init(&port, m->port) < 0 || find_port(n, port.name))
+	if (isdn_port_init(&port, m->port) < 0 || g_hash_table_contains(n->port_names, port.name) ||
+	    g_hash_table_contains(n->dchans, GUINT_TO_POINTER(m->dchan)))
 		return -EPROTO;
 	if (!m->channels || (m->channels & ~port.channels &&
 			     port.type == ISDN_PORT_BRI))
@@ -196,15 +198,23 @@ static int on_register(struct isdn_sw_node *n, const struct isdn_msg *m)
 	for (unsigned i = 0; i < m->n_numbers; i++)
 		snprintf(port.numbers[i], sizeof(port.numbers[i]), "%s", m->numbers[i]);
 	port.n_numbers = m->n_numbers;
+	port.dchan_ix = m->dchan;
 	p = g_new0(struct sw_port, 1);
 	p->node = n;
 	p->port = port;
+	p->next_cref = 1;
 	g_ptr_array_add(n->ports, p);
+	g_hash_table_insert(n->port_names, p->port.name, p);
+	g_hash_table_insert(n->dchans, GUINT_TO_POINTER(m->dchan), p);
+	for (unsigned i = 0; i < port.n_numbers; i++)  /* the first to register a number keeps it */
+		if (!g_hash_table_contains(n->sw->numbers, p->port.numbers[i]))
+			g_hash_table_insert(n->sw->numbers, p->port.numbers[i], p);
 	vpdn_info(n->sw->log, "ISDN network: %s registered %s (%u B channels, %s%s)",
 		  n->name, port.name, isdn_port_free_count(&port),
 		  port.n_numbers ? port.numbers[0] : "no number",
 		  port.n_numbers > 1 ? ", ..." : "");
 	isdn_msg_init(&ack, ISDN_MSG_REGISTER_ACK, 0);
+	ack.dchan = m->dchan;
 	snprintf(ack.port, sizeof(ack.port), "%s", port.name);
 	if (n->send(n->ctx, &ack) < 0)
 		n->failed = true;
@@ -222,17 +232,19 @@ static int on_setup(struct isdn_sw_node *n, const struct isdn_msg *m)
 
 	if (m->cref & ISDN_CREF_FLAG || m->cref == 0)
 		return -EPROTO;
-	if (g_hash_table_contains(n->legs, GUINT_TO_POINTER(m->cref)))
+	if (g_hash_table_contains(n->legs, GUINT_TO_POINTER(LEG_KEY(m->dchan, m->cref))))
 		return -EPROTO;
 	sw->st.calls++;
 	(*sw->c_calls)++;
-	from = find_port(n, m->port);
+	from = g_hash_table_lookup(n->dchans, GUINT_TO_POINTER(m->dchan));
+	if (from && m->port[0] && strcmp(from->port.name, m->port) != 0)
+		from = NULL; /* PORT, when given, must name that D channel's port */
 	if (!from) {
-		reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
+		reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
 		return 0;
 	}
 	if (!m->called[0]) {
-		reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_INVALID_NUMBER_FORMAT);
+		reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_INVALID_NUMBER_FORMAT);
 		return 0;
 	}
 	to = route(sw, m->called);
@@ -240,7 +252,7 @@ static int on_setup(struct isdn_sw_node *n, const struct isdn_msg *m)
 		sw->st.unallocated++;
 		(*sw->c_refused)++;
 		vpdn_info(sw->log, "ISDN network: %s calls %s: unallocated number", n->name, m->called);
-		reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_UNALLOCATED_NUMBER);
+		reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_UNALLOCATED_NUMBER);
 		return 0;
 	}
 	if (m->channel >= 0) {
@@ -251,17 +263,17 @@ static int on_setup(struct isdn_sw_node *n, const struct isdn_msg *m)
 	if (ca < 0) {
 		sw->st.no_channel++;
 		(*sw->c_refused)++;
-		reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_NO_CHANNEL);
+		reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_NO_CHANNEL);
 		return 0;
 	}
-	cref = alloc_cref(to->node);
+	cref = alloc_cref(to);
 	cb = cref ? isdn_port_alloc(&to->port, false) : -1;
 	if (cb < 0) {
 		isdn_port_release(&from->port, ca);
 		sw->st.busy++;
 		(*sw->c_refused)++;
 		vpdn_info(sw->log, "ISDN network: %s calls %s: user busy", n->name, m->called);
-		reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_USER_BUSY);
+		reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, VPDN_CAUSE_USER_BUSY);
 		return 0;
 	}
 	a = leg_new(n, from, m->cref, ca);
@@ -271,6 +283,7 @@ static int on_setup(struct isdn_sw_node *n, const struct isdn_msg *m)
 	leg_send(a, ISDN_MSG_CALL_PROCEEDING, 0, ca);
 
 	isdn_msg_init(&out, ISDN_MSG_SETUP, cref);
+	out.dchan = to->port.dchan_ix;
 	snprintf(out.called, sizeof(out.called), "%s", m->called);
 	if (m->calling[0])
 		snprintf(out.calling, sizeof(out.calling), "%s", m->calling);
@@ -297,21 +310,22 @@ int isdn_sw_node_input(struct isdn_sw_node *n, const struct isdn_msg *m)
 		return on_setup(n, m);
 	if (m->type == ISDN_MSG_REGISTER_ACK)
 		return -EPROTO;
-	l = g_hash_table_lookup(n->legs, GUINT_TO_POINTER(m->cref));
+	l = g_hash_table_lookup(n->legs, GUINT_TO_POINTER(LEG_KEY(m->dchan, m->cref)));
 	if (!l) {
 		if (m->type == ISDN_MSG_DATA) {
 			sw->st.dropped_data++;
 			return 0;
 		}
 		if (m->type != ISDN_MSG_RELEASE_COMPLETE)
-			reply(n, m->cref, ISDN_MSG_RELEASE_COMPLETE, CAUSE_INVALID_CREF);
+			reply(n, m->dchan, m->cref, ISDN_MSG_RELEASE_COMPLETE, CAUSE_INVALID_CREF);
 		return 0;
 	}
 	switch (m->type) {
 	case ISDN_MSG_DATA:
 		if (l->state == SW_LEG_ACTIVE && l->peer && l->peer->state == SW_LEG_ACTIVE) {
 			struct isdn_msg d;
-			isdn_msg_init(&d, ISDN_MSG_DATA, l->peer->key ^ ISDN_CREF_FLAG);
+			isdn_msg_init(&d, ISDN_MSG_DATA, l->peer->cref ^ ISDN_CREF_FLAG);
+			d.dchan = l->peer->dchan;
 			d.data = m->data;
 			d.data_len = m->data_len;
 			if (l->peer->node->send(l->peer->node->ctx, &d) < 0)
@@ -328,7 +342,7 @@ int isdn_sw_node_input(struct isdn_sw_node *n, const struct isdn_msg *m)
 		return 0;
 	case ISDN_MSG_CONNECT:
 		/* only the called leg (switch-originated) answers */
-		if (l->state != SW_LEG_SETUP || !(l->key & ISDN_CREF_FLAG) || !l->peer)
+		if (l->state != SW_LEG_SETUP || !(l->cref & ISDN_CREF_FLAG) || !l->peer)
 			return 0;
 		l->state = SW_LEG_ACTIVE;
 		leg_send(l, ISDN_MSG_CONNECT_ACK, 0, -1);
@@ -364,7 +378,7 @@ int isdn_sw_node_input(struct isdn_sw_node *n, const struct isdn_msg *m)
 			leg_send(l, ISDN_MSG_RELEASE_COMPLETE, 0, -1);
 		vpdn_debug(sw->log, VPDN_DEBUG_ISDN_EVENTS,
 			   "ISDN network: %s call 0x%04X released in state %s",
-			   n->name, l->key, sw_leg_state_name(l->state));
+			   n->name, l->cref, sw_leg_state_name(l->state));
 		leg_free(l);
 		return 0;
 	}
@@ -383,8 +397,9 @@ struct isdn_sw_node *isdn_sw_node_new(struct isdn_sw *sw, const char *name,
 	n->send = send;
 	n->ctx = ctx;
 	n->ports = g_ptr_array_new_with_free_func(g_free);
+	n->port_names = g_hash_table_new(g_str_hash, g_str_equal);
+	n->dchans = g_hash_table_new(NULL, NULL);
 	n->legs = g_hash_table_new_full(NULL, NULL, NULL, leg_destroy);
-	n->next_cref = 1;
 	sw->nodes = g_list_append(sw->nodes, n);
 	return n;
 }
@@ -412,6 +427,14 @@ void isdn_sw_node_free(struct isdn_sw_node *n)
 			  n->name, g_hash_table_size(n->legs));
 	n->sw->nodes = g_list_remove(n->sw->nodes, n);
 	g_hash_table_destroy(n->legs);
+	for (guint i = 0; i < n->ports->len; i++) {
+		struct sw_port *p = g_ptr_array_index(n->ports, i);
+		for (unsigned k = 0; k < p->port.n_numbers; k++)
+			if (g_hash_table_lookup(n->sw->numbers, p->port.numbers[k]) == p)
+				g_hash_table_remove(n->sw->numbers, p->port.numbers[k]);
+	}
+	g_hash_table_destroy(n->port_names);
+	g_hash_table_destroy(n->dchans);
 	g_ptr_array_free(n->ports, TRUE);
 	isdn_stream_free(n->stream);
 	g_free(n->name);
@@ -435,6 +458,7 @@ struct isdn_sw *isdn_sw_new(struct vpdn_core *core)
 	sw->core = core;
 	sw->log = vpdn_core_log(core);
 	sw->listen_fd = -1;
+	sw->numbers = g_hash_table_new(g_str_hash, g_str_equal);
 	sw->c_calls = vpdn_core_counter(core, "isdn_switch_calls_total", "SETUPs routed by the ISDN network");
 	sw->c_malformed = vpdn_core_counter(core, "isdn_switch_malformed_total",
 					    "Connections dropped for a malformed message or protocol error");
@@ -456,6 +480,7 @@ void isdn_sw_free(struct isdn_sw *sw)
 	if (sw->path)
 		unlink(sw->path);
 	g_free(sw->path);
+	g_hash_table_destroy(sw->numbers);
 	g_free(sw);
 }
 

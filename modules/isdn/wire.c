@@ -91,7 +91,8 @@ static void put_str(struct wbuf *w, uint8_t tag, const char *s, bool digits, siz
 int isdn_msg_encode(const struct isdn_msg *m, uint8_t *buf, size_t size)
 {
 	struct wbuf w = { .p = buf, .size = size };
-	uint8_t hdr[ISDN_WIRE_HDR] = { 0, 0, m->type, m->cref >> 8, m->cref & 0xff };
+	uint8_t hdr[ISDN_WIRE_HDR] = { 0, 0, m->type, m->dchan >> 8, m->dchan & 0xff,
+				     m->cref >> 8, m->cref & 0xff };
 
 	if (!isdn_msg_type_name(m->type))
 		return -EINVAL;
@@ -169,7 +170,8 @@ int isdn_msg_decode(const uint8_t *buf, size_t len, struct isdn_msg *m)
 
 	if (len < ISDN_WIRE_HDR || len > ISDN_WIRE_MAX || ((size_t)buf[0] << 8 | buf[1]) != len)
 		return -EBADMSG;
-	isdn_msg_init(m, buf[2], (uint16_t)(buf[3] << 8 | buf[4]));
+	isdn_msg_init(m, buf[2], (uint16_t)(buf[5] << 8 | buf[6]));
+	m->dchan = (uint16_t)(buf[3] << 8 | buf[4]);
 	if (!isdn_msg_type_name(m->type))
 		return -EBADMSG;
 	if (m->type == ISDN_MSG_DATA) {

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define ISDN_WIRE_MAX 4096          /* largest message, length field included */
-#define ISDN_WIRE_HDR 5             /* length(2) type(1) callref(2) */
+#define ISDN_WIRE_HDR 7             /* length(2) type(1) dchan(2) callref(2) */
 #define ISDN_WIRE_NUMBER_MAX 32     /* digits */
 #define ISDN_WIRE_PORT_MAX 32
 #define ISDN_WIRE_MAX_NUMBERS 8
@@ -48,6 +48,7 @@ enum isdn_tlv_tag {
  * data (DATA only) points into the decoded buffer. */
 struct isdn_msg {
 	uint8_t type;
+	uint16_t dchan;         /* the node's port (D channel) index: scopes cref */
 	uint16_t cref;
 	char called[ISDN_WIRE_NUMBER_MAX + 1];
 	char calling[ISDN_WIRE_NUMBER_MAX + 1];
@@ -62,6 +63,7 @@ struct isdn_msg {
 	size_t data_len;
 };
 
+/* dchan starts at 0 (a node's first port). */
 void isdn_msg_init(struct isdn_msg *m, uint8_t type, uint16_t cref);
 
 /* Encode into buf (size >= ISDN_WIRE_MAX is always enough). Returns the

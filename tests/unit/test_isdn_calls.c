@@ -12,6 +12,7 @@
 #include <vpdnd/core.h>
 
 #include "isdn.h"
+#include "isdn-private.h"
 #include "switch.h"
 #include "vpdn_test.h"
 #include "wire.h"
@@ -190,6 +191,14 @@ static void place(const char *port, const char *number, struct consumer *out)
 	pump();
 }
 
+/* The consumer k hangs up its end (normal clearing) and lets go. */
+static void hang_up(struct consumer *k)
+{
+	vpdn_link_hangup(k->link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_link_detach(k->link, VPDN_LINK_B);
+	pump();
+}
+
 static void test_dial_in_data_and_hangup(void)
 {
 	start();
@@ -216,9 +225,7 @@ static void test_dial_in_data_and_hangup(void)
 	CU_ASSERT_EQUAL(out_cons[0].frames, 1);
 	CU_ASSERT_EQUAL(out_cons[0].last_len, 4);
 	/* remote1's consumer hangs up: the LAC's consumer hears cause 16 */
-	vpdn_link_hangup(out_cons[0].link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(out_cons[0].link, VPDN_LINK_B);
-	pump();
+	hang_up(&out_cons[0]);
 	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
 	CU_ASSERT_EQUAL(in_cons[0].cause, 16);
 	CU_ASSERT_EQUAL(out_cons[0].hangups, 0);
@@ -228,6 +235,46 @@ static void test_dial_in_data_and_hangup(void)
 	CU_ASSERT_EQUAL(isdn_call_count(rem1), 0);
 	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), 0);
 	CU_ASSERT_EQUAL(vpdn_timers_count(vpdn_core_timers(core)), 0);
+	stop();
+}
+
+/* A node with two PRIs: the switch numbers call references per D channel,
+ * so both calls carry cref 1 and the node tells them apart by port. */
+static void test_two_pris_same_cref(void)
+{
+	start();
+	struct isdn *big = node("controller \"E1 0\" { number = {\"71\"} }\n"
+				"controller \"E1 1\" { number = {\"72\"} }\n");
+	pump();
+	place("BRI 0", "71", &out_cons[0]);
+	CU_ASSERT_EQUAL(place_status, 0);
+	CU_ASSERT_STRING_EQUAL(last_iface, "Serial0:15");
+	place("BRI 0", "72", &out_cons[1]);
+	CU_ASSERT_EQUAL(place_status, 0);
+	CU_ASSERT_STRING_EQUAL(last_iface, "Serial1:15");
+	CU_ASSERT_EQUAL(isdn_call_count(big), 2);
+	/* each PRI's lowest B channel holds one of them (the channel index) */
+	struct isdn_call *c0 = isdn_call_on(big, g_ptr_array_index(big->ports, 0), 0);
+	struct isdn_call *c1 = isdn_call_on(big, g_ptr_array_index(big->ports, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(c0);
+	CU_ASSERT_PTR_NOT_NULL(c1);
+	CU_ASSERT_PTR_NOT_EQUAL(c0, c1);
+	CU_ASSERT_PTR_NULL(isdn_call_on(big, g_ptr_array_index(big->ports, 1), 1));
+	/* a frame on the second call reaches only the second call */
+	uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x7d, 0x00, 0x04 };
+	CU_ASSERT_EQUAL(vpdn_link_send(out_cons[1].link, VPDN_LINK_B, lcp, sizeof(lcp)), 0);
+	pump();
+	CU_ASSERT_EQUAL(in_cons[1].frames, 1);
+	CU_ASSERT_EQUAL(in_cons[0].frames, 0);
+	/* clearing the first leaves the second */
+	hang_up(&out_cons[0]);
+	CU_ASSERT_EQUAL(in_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(in_cons[1].hangups, 0);
+	CU_ASSERT_EQUAL(isdn_call_count(big), 1);
+	CU_ASSERT_PTR_NULL(isdn_call_on(big, g_ptr_array_index(big->ports, 0), 0));
+	hang_up(&out_cons[1]);
+	CU_ASSERT_EQUAL(isdn_call_count(big), 0);
+	isdn_free(big);
 	stop();
 }
 
@@ -373,8 +420,8 @@ static void test_malformed_from_network(void)
 	int sp[2];
 	struct isdn *is = NULL;
 	cfg_t *cfg;
-	uint8_t junk[] = { 0x00, 0x07, 0x99, 0x00, 0x01, 0xde, 0xad };
-	uint8_t setup_bad[] = { 0x00, 0x08, ISDN_MSG_SETUP, 0x00, 0x01, ISDN_TLV_CHANNEL, 5, 1 };
+	uint8_t junk[] = { 0x00, 9, 0x99, 0, 0, 0x00, 0x01, 0xde, 0xad };
+	uint8_t setup_bad[] = { 0x00, 10, ISDN_MSG_SETUP, 0, 0, 0x00, 0x01, ISDN_TLV_CHANNEL, 5, 1 };
 	uint8_t buf[256];
 
 	core = vpdn_core_new_test();
@@ -443,6 +490,7 @@ static void test_config_errors(void)
 }
 
 static const struct vpdn_test_case call_tests[] = {
+	{ "two PRIs, the same cref on each", test_two_pris_same_cref },
 	{ "dial-in, data, hang-up", test_dial_in_data_and_hangup },
 	{ "dial-out, busy, unallocated", test_dial_out_busy_unallocated },
 	{ "CALL_HANGUP", test_call_hangup_request },

@@ -35,6 +35,10 @@ static void test_e1(void)
 		CU_ASSERT(isdn_port_alloc(&p, false) >= 0);
 	CU_ASSERT_EQUAL(isdn_port_alloc(&p, false), -1);
 	CU_ASSERT_EQUAL(isdn_port_free_count(&p), 0);
+	/* big LACs: thousands of E1s (unit up to 65535) */
+	CU_ASSERT_EQUAL_FATAL(isdn_port_init(&p, "E1 2099"), 0);
+	CU_ASSERT_STRING_EQUAL(p.dchan, "Serial2099:15");
+	CU_ASSERT_EQUAL(isdn_port_init(&p, "E1 65536"), -EINVAL);
 }
 
 static void test_e1_partial(void)

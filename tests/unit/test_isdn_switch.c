@@ -343,7 +343,91 @@ static void test_protocol_errors(void)
 	stop();
 }
 
+/* Call references are scoped per D channel: a node with two PRIs uses
+ * cref 1 on both at once, and DATA and clearing follow the D channel. */
+static void test_cref_per_dchan(void)
+{
+	struct fake big = { 0 };
+	const struct isdn_msg *m;
+	struct isdn_msg s;
+	uint16_t c[2];
+
+	start();
+	big.node = isdn_sw_node_new(sw, "big", fake_send, &big);
+	for (int i = 0; i < 2; i++) {
+		isdn_msg_init(&s, ISDN_MSG_REGISTER, 0);
+		s.dchan = (uint16_t)(7 + i);
+		strcpy(s.port, i ? "E1 1" : "E1 0");
+		s.channels = 0x7fff7fff;
+		strcpy(s.numbers[0], i ? "72" : "71");
+		s.n_numbers = 1;
+		CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), 0);
+		m = next(&big);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_EQUAL(m->type, ISDN_MSG_REGISTER_ACK);
+		CU_ASSERT_EQUAL(m->dchan, 7 + i);
+	}
+	/* a D channel index registered twice is a protocol error */
+	CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), -EPROTO);
+	/* one call to each PRI: both get cref 1, told apart by dchan */
+	CU_ASSERT_EQUAL(setup_call(&lac, 1, "E1 0", "71"), 0);
+	CU_ASSERT_EQUAL(setup_call(&lac, 2, "E1 0", "72"), 0);
+	for (int i = 0; i < 2; i++) {
+		m = next(&big);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_EQUAL(m->type, ISDN_MSG_SETUP);
+		CU_ASSERT_EQUAL(m->dchan, 7 + i);
+		CU_ASSERT_STRING_EQUAL(m->port, i ? "E1 1" : "E1 0");
+		c[i] = m->cref;
+	}
+	CU_ASSERT_EQUAL(c[0], c[1]);
+	for (int i = 0; i < 2; i++) {
+		isdn_msg_init(&s, ISDN_MSG_CONNECT, c[i] | ISDN_CREF_FLAG);
+		s.dchan = (uint16_t)(7 + i);
+		CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), 0);
+		CU_ASSERT_EQUAL(next(&big)->type, ISDN_MSG_CONNECT_ACK);
+	}
+	drain(&lac);
+	/* DATA on the second PRI reaches the caller's second call */
+	uint8_t frame[] = { 0xff, 0x03, 0xc0, 0x21 };
+	isdn_msg_init(&s, ISDN_MSG_DATA, c[1] | ISDN_CREF_FLAG);
+	s.dchan = 8;
+	s.data = frame;
+	s.data_len = sizeof(frame);
+	CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), 0);
+	m = next(&lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->type, ISDN_MSG_DATA);
+	CU_ASSERT_EQUAL(m->cref, 0x8002);
+	CU_ASSERT_EQUAL(m->dchan, 0);
+	/* clearing the first PRI's call leaves the second one up */
+	isdn_msg_init(&s, ISDN_MSG_RELEASE, c[0] | ISDN_CREF_FLAG);
+	s.dchan = 7;
+	CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), 0);
+	m = next(&big);
+	CU_ASSERT_EQUAL(m->type, ISDN_MSG_RELEASE_COMPLETE);
+	CU_ASSERT_EQUAL(m->dchan, 7);
+	m = next(&lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->type, ISDN_MSG_DISCONNECT);
+	CU_ASSERT_EQUAL(m->cref, 0x8001);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), 3);
+	/* a SETUP whose PORT is not its D channel's port: 47 */
+	isdn_msg_init(&s, ISDN_MSG_SETUP, 3);
+	s.dchan = 8;
+	strcpy(s.port, "E1 0");
+	strcpy(s.called, "8211");
+	CU_ASSERT_EQUAL(isdn_sw_node_input(big.node, &s), 0);
+	m = next(&big);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->cause, 47);
+	CU_ASSERT_EQUAL(m->dchan, 8);
+	isdn_sw_node_free(big.node);
+	stop();
+}
+
 static const struct vpdn_test_case sw_tests[] = {
+	{ "call references per D channel", test_cref_per_dchan },
 	{ "call, connect, data, clear", test_call_connect_data_clear },
 	{ "busy, unallocated, refusal", test_busy_and_unallocated },
 	{ "no channel, proposed channel", test_no_channel_and_proposed_channel },

@@ -17,6 +17,7 @@ static void test_setup_round_trip(void)
 	strcpy(m.port, "BRI 0");
 	m.bearer_kbps = 64;
 	m.channel = 17;
+	m.dchan = 2101;
 	int n = isdn_msg_encode(&m, buf, sizeof(buf));
 	CU_ASSERT_FATAL(n > ISDN_WIRE_HDR);
 	CU_ASSERT_EQUAL(isdn_msg_frame_len(buf, (size_t)n), n);
@@ -24,6 +25,9 @@ static void test_setup_round_trip(void)
 	CU_ASSERT_EQUAL(isdn_msg_decode(buf, (size_t)n, &d), 0);
 	CU_ASSERT_EQUAL(d.type, ISDN_MSG_SETUP);
 	CU_ASSERT_EQUAL(d.cref, 0x0123);
+	CU_ASSERT_EQUAL(d.dchan, 2101);
+	CU_ASSERT_EQUAL(buf[3] << 8 | buf[4], 2101); /* dchan before cref */
+	CU_ASSERT_EQUAL(buf[5] << 8 | buf[6], 0x0123);
 	CU_ASSERT_STRING_EQUAL(d.called, "8211");
 	CU_ASSERT_STRING_EQUAL(d.calling, "6122");
 	CU_ASSERT_STRING_EQUAL(d.port, "BRI 0");
@@ -108,34 +112,34 @@ static void test_malformed(void)
 	/* length field too small / too big */
 	uint8_t small[] = { 0, 3, ISDN_MSG_SETUP };
 	CU_ASSERT_EQUAL(isdn_msg_frame_len(small, sizeof(small)), -EBADMSG);
-	uint8_t huge[] = { 0xff, 0xff, ISDN_MSG_SETUP, 0, 1 };
+	uint8_t huge[] = { 0xff, 0xff, ISDN_MSG_SETUP, 0, 0, 0, 1 };
 	CU_ASSERT_EQUAL(isdn_msg_frame_len(huge, sizeof(huge)), -EBADMSG);
 	CU_ASSERT_EQUAL(isdn_msg_frame_len(huge, 1), 0);
 	/* unknown type */
-	uint8_t unk[] = { 0, 5, 0x99, 0, 1 };
+	uint8_t unk[] = { 0, 7, 0x99, 0, 0, 0, 1 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(unk, sizeof(unk), &d), -EBADMSG);
 	/* length field disagrees with the buffer */
-	uint8_t dis[] = { 0, 9, ISDN_MSG_SETUP, 0, 1 };
+	uint8_t dis[] = { 0, 11, ISDN_MSG_SETUP, 0, 0, 0, 1 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(dis, sizeof(dis), &d), -EBADMSG);
 	/* TLV running past the end */
-	uint8_t trunc[] = { 0, 9, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_CALLED, 9, '1', '2' };
+	uint8_t trunc[] = { 0, 11, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_CALLED, 9, '1', '2' };
 	CU_ASSERT_EQUAL(isdn_msg_decode(trunc, sizeof(trunc), &d), -EBADMSG);
 	/* half a TLV header */
-	uint8_t half[] = { 0, 6, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_CALLED };
+	uint8_t half[] = { 0, 8, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_CALLED };
 	CU_ASSERT_EQUAL(isdn_msg_decode(half, sizeof(half), &d), -EBADMSG);
 	/* bad cause, bad channel, bad digits, empty number, wrong sizes */
-	uint8_t cause[] = { 0, 8, ISDN_MSG_RELEASE, 0, 1, ISDN_TLV_CAUSE, 1, 0 };
+	uint8_t cause[] = { 0, 10, ISDN_MSG_RELEASE, 0, 0, 0, 1, ISDN_TLV_CAUSE, 1, 0 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(cause, sizeof(cause), &d), -EBADMSG);
-	uint8_t chan[] = { 0, 8, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_CHANNEL, 1, 32 };
+	uint8_t chan[] = { 0, 10, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_CHANNEL, 1, 32 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(chan, sizeof(chan), &d), -EBADMSG);
-	uint8_t dig[] = { 0, 9, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_CALLING, 2, '1', 'x' };
+	uint8_t dig[] = { 0, 11, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_CALLING, 2, '1', 'x' };
 	CU_ASSERT_EQUAL(isdn_msg_decode(dig, sizeof(dig), &d), -EBADMSG);
-	uint8_t empty[] = { 0, 7, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_CALLED, 0 };
+	uint8_t empty[] = { 0, 9, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_CALLED, 0 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(empty, sizeof(empty), &d), -EBADMSG);
-	uint8_t bearer[] = { 0, 8, ISDN_MSG_SETUP, 0, 1, ISDN_TLV_BEARER, 1, 64 };
+	uint8_t bearer[] = { 0, 10, ISDN_MSG_SETUP, 0, 0, 0, 1, ISDN_TLV_BEARER, 1, 64 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(bearer, sizeof(bearer), &d), -EBADMSG);
 	/* too many numbers */
-	size_t off = 5;
+	size_t off = ISDN_WIRE_HDR;
 	memset(b, 0, sizeof(b));
 	b[2] = ISDN_MSG_REGISTER;
 	for (int i = 0; i < ISDN_WIRE_MAX_NUMBERS + 1; i++) {
@@ -146,7 +150,7 @@ static void test_malformed(void)
 	b[1] = (uint8_t)off;
 	CU_ASSERT_EQUAL(isdn_msg_decode(b, off, &d), -EBADMSG);
 	/* unknown TLV is skipped */
-	uint8_t skip[] = { 0, 10, ISDN_MSG_ALERTING, 0x80, 1, 0x55, 3, 1, 2, 3 };
+	uint8_t skip[] = { 0, 12, ISDN_MSG_ALERTING, 0, 0, 0x80, 1, 0x55, 3, 1, 2, 3 };
 	CU_ASSERT_EQUAL(isdn_msg_decode(skip, sizeof(skip), &d), 0);
 	CU_ASSERT_EQUAL(d.cref, 0x8001);
 }
