@@ -124,12 +124,17 @@ def e2e_per_session(who):
 e2e_steps = [(total, rate, e2e["rss"].get(("after%d" % i, 0), 0) / 1024.0,
               e2e["rss"].get(("after%d" % i, 1), 0) / 1024.0)
              for i, (total, rate) in enumerate(e2e["phases"])]
-e2e_60k = e2e_rate.get(60000) if e2e_n == 60000 else None
+# The rate at 60 000: the median of the last three 1 000-session steps
+# (57k..58k, 58k..59k, 59k..60k); one step lasts well under a second, so a
+# single one is at the mercy of whatever else the machine does then.
+e2e_last3 = [rate for total, rate in e2e["phases"] if total in (58000, 59000, 60000)]
+e2e_60k = (round(statistics.median(e2e_last3), 1)
+           if e2e_n == 60000 and len(e2e_last3) == 3 else None)
 
 
 def cpu_growth(who):
     """CPU microseconds per session set up over the second step (1k..10k)
-    and the second-last one (50k..59k) of the run to 60k, for the LAC (0) or
+    and the last one of at least 5 000 (50k..57k) of the run to 60k, for the LAC (0) or
     the LNS (1), and first / last: a growth figure that the sharing of the
     cores does not move much (clock ticks of 10 ms over 9 000 sessions)."""
     ph, c = e2e["phases"], e2e["cpu_s"]
@@ -139,7 +144,9 @@ def cpu_growth(who):
         a, b = c.get(("after%d" % (i - 1), who)), c.get(("after%d" % i, who))
         n = ph[i][0] - ph[i - 1][0]
         return (b - a) * 1e6 / n if a is not None and b is not None and n else None
-    first, last = per(1), per(len(ph) - 2)
+    # the last step of at least 5 000 sessions (50k..57k in the full run)
+    big = [i for i in range(2, len(ph)) if ph[i][0] - ph[i - 1][0] >= 5000]
+    first, last = per(1), (per(big[-1]) if big else None)
     if not first or not last:
         return None, None, None
     return round(first, 1), round(last, 1), round(first / last, 3)
@@ -172,7 +179,10 @@ r = {
     "lns_setup_rate_sps_at_1k_one_run": rate_1k,
     "lns_setup_rate_sps_at_60k_one_run": rate_60k,
     # end to end, same run: rate over 59k -> 60k / rate over 0 -> 1k
-    "growth_ratio": ratio(e2e_60k, e2e_rate.get(1000)),
+    # end to end: rate at 60k (median of the last three 1k steps of the run
+    # to 60k) / rate at 1k (median of the fresh 1k runs)
+    "growth_ratio": ratio(e2e_60k, med("e2e_setup_sps_1k")),
+    "growth_ratio_one_run": ratio(e2e_rate.get(60000), e2e_rate.get(1000)),
     "e2e_setup_rate_sps_at_1k_one_run": e2e_rate.get(1000),
     "e2e_sessions": e2e_n,
     "e2e_lac_controllers": e2e.get("ports"),
@@ -182,10 +192,10 @@ r = {
     "e2e_idle_cpu_lns": round(e2e["cpu"][1], 4) if 1 in e2e["cpu"] else None,
     "e2e_lac_start_ms": med("e2e_lac_start_ms"),
     "e2e_cpu_us_per_session_lac_1k_10k": lac_cpu[0],
-    "e2e_cpu_us_per_session_lac_50k_59k": lac_cpu[1],
+    "e2e_cpu_us_per_session_lac_50k_57k": lac_cpu[1],
     "e2e_cpu_growth_ratio_lac": lac_cpu[2],
     "e2e_cpu_us_per_session_lns_1k_10k": lns_cpu[0],
-    "e2e_cpu_us_per_session_lns_50k_59k": lns_cpu[1],
+    "e2e_cpu_us_per_session_lns_50k_57k": lns_cpu[1],
     "e2e_cpu_growth_ratio_lns": lns_cpu[2],
     # the PPP set-up at the LNS alone (loadgen as LAC + user), same steps
     "growth_ratio_lns": ratio(rate_60k, rate_1k),
@@ -237,13 +247,14 @@ rows = [
     ("set-up rate end to end at 1k (sessions/s)", r["setup_rate_sps_1k"], ">= 5 000"),
     ("set-up rate end to end at 60k (sessions/s)", r["setup_rate_sps_60k"], ">= 5 000"),
     ("  end to end at 0..1k in the run to 60k", r["e2e_setup_rate_sps_at_1k_one_run"], ""),
-    ("growth ratio end to end (59k..60k / 0..1k)", r["growth_ratio"], ">= 0.9"),
-    ("  CPU us per session, LAC, 1k..10k / 50k..59k",
+    ("growth ratio end to end (rate at 60k / rate at 1k)", r["growth_ratio"], ">= 0.9"),
+    ("  same run only (59k..60k / 0..1k)", r["growth_ratio_one_run"], ""),
+    ("  CPU us per session, LAC, 1k..10k / 50k..57k",
      None if r["e2e_cpu_growth_ratio_lac"] is None else "%s / %s" % (
-         r["e2e_cpu_us_per_session_lac_1k_10k"], r["e2e_cpu_us_per_session_lac_50k_59k"]), ""),
-    ("  CPU us per session, LNS, 1k..10k / 50k..59k",
+         r["e2e_cpu_us_per_session_lac_1k_10k"], r["e2e_cpu_us_per_session_lac_50k_57k"]), ""),
+    ("  CPU us per session, LNS, 1k..10k / 50k..57k",
      None if r["e2e_cpu_growth_ratio_lns"] is None else "%s / %s" % (
-         r["e2e_cpu_us_per_session_lns_1k_10k"], r["e2e_cpu_us_per_session_lns_50k_59k"]), ""),
+         r["e2e_cpu_us_per_session_lns_1k_10k"], r["e2e_cpu_us_per_session_lns_50k_57k"]), ""),
     ("  LNS PPP set-up rate, 1k sessions (sessions/s)", r["lns_setup_rate_sps_1k"], ""),
     ("  LNS PPP set-up rate at 59k..60k (sessions/s)", r["lns_setup_rate_sps_at_60k_one_run"], ""),
     ("  growth ratio, LNS alone", r["growth_ratio_lns"], ""),
