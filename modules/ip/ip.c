@@ -105,6 +105,7 @@ struct ip_module {
 
 	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
 	GHashTable *peers;         /* shared mode: peer s_addr -> struct ip_iface */
+	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
 	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
 	GArray *loopbacks;         /* struct in_addr we added to lo */
@@ -852,6 +853,7 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 	if (!ifc->net)
 		return;
 	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
+	g_hash_table_remove(m->by_net, ifc->net);
 	vpdn_link_detach(ifc->net, VPDN_LINK_B);
 	vpdn_link_unref(ifc->net);
 	ifc->net = NULL;
@@ -885,11 +887,17 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	char a[INET_ADDRSTRLEN];
 	int r;
 
+	/* A link carries one network: by_net maps each up link to its one
+	 * interface (a second NETWORK_UP on a link moves it). */
+	struct ip_iface *old = g_hash_table_lookup(m->by_net, ev->net);
+	if (old && old != ifc)
+		iface_down(old, "moved");
 	ifc->local = ev->local;
 	if (!ifc->local.s_addr)
 		ifc->local = section_address(m->root, find_interface(m->root, ev->config));
 	ifc->peer = ev->peer;
 	ifc->net = vpdn_link_ref(ev->net);
+	g_hash_table_insert(m->by_net, ifc->net, ifc);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
 	g_free(ifc->user);
@@ -1022,17 +1030,10 @@ static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *e, void *d
 {
 	struct ip_module *m = data;
 	const struct vpdn_ev_ppp_network *ev = e->payload;
-	GHashTableIter it;
-	gpointer k, v;
+	struct ip_iface *ifc = ev->net ? g_hash_table_lookup(m->by_net, ev->net) : NULL;
 
-	g_hash_table_iter_init(&it, m->ifaces);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		struct ip_iface *ifc = v;
-		if (ifc->net && ifc->net == ev->net) {
-			iface_down(ifc, "network down");
-			break;
-		}
-	}
+	if (ifc)
+		iface_down(ifc, "network down");
 	return VPDN_BUS_PASS;
 }
 
@@ -1158,6 +1159,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->rbuf = g_malloc(IP_RBUF);
 	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iface_free);
 	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	m->by_net = g_hash_table_new(g_direct_hash, g_direct_equal);
 	m->binds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
 	g_array_set_clear_func(m->routes, route_clear);
@@ -1202,20 +1204,16 @@ void ip_module_free(struct ip_module *m)
 		vpdn_bus_unsubscribe(m->bus, m->sub_bind);
 	if (m->sub_failed)
 		vpdn_bus_unsubscribe(m->bus, m->sub_failed);
-	/* Sessions first (they may free Vi interfaces), then the rest. */
-	for (bool again = true; again;) {
-		again = false;
-		g_hash_table_iter_init(&it, m->ifaces);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			if (((struct ip_iface *)v)->net) {
-				iface_down(v, "stopping");
-				again = true;
-				break;
-			}
-		}
+	/* Sessions first (they may free Vi interfaces), then the rest;
+	 * iface_down takes each out of by_net. */
+	while (g_hash_table_size(m->by_net)) {
+		g_hash_table_iter_init(&it, m->by_net);
+		g_hash_table_iter_next(&it, &k, &v);
+		iface_down(v, "stopping");
 	}
 	g_hash_table_destroy(m->ifaces);
 	g_hash_table_destroy(m->peers);
+	g_hash_table_destroy(m->by_net);
 	g_hash_table_destroy(m->binds);
 	for (guint i = 0; i < m->loopbacks->len; i++)
 		m->ops->addr(m->ops_ctx, false, m->lo_index,

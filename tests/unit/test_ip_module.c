@@ -489,6 +489,41 @@ static void test_link_hangup(void)
 	fx_stop(&f);
 }
 
+/* A link carries one network: NETWORK_DOWN finds the interface by the
+ * link (not by name), and a second NETWORK_UP of the same link under
+ * another name moves it (the first interface goes down). */
+static void test_network_by_link(void)
+{
+	struct fixture f;
+	struct ppp_side a, b;
+
+	fx_start(&f, NULL, true);
+	ppp_side_init(&a, "Vi2");
+	ppp_side_init(&b, "Vi4");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &a, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &b, "Vi4", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.4");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ftun_name("vi2"));
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &a, "Vi3", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	CU_ASSERT_PTR_NULL(ftun_name("vi2"));
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi2"));
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi3"));
+	CU_ASSERT_TRUE(vpdn_link_attached(a.net, VPDN_LINK_B));
+	/* the event's interface name is not what finds it */
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &a, "Vi9", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi3"));
+	CU_ASSERT_FALSE(vpdn_link_attached(a.net, VPDN_LINK_B));
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi4"));
+	CU_ASSERT_TRUE(vpdn_link_attached(b.net, VPDN_LINK_B));
+	ppp_side_free(&a);
+	fx_stop(&f);
+	CU_ASSERT_FALSE(vpdn_link_attached(b.net, VPDN_LINK_B));
+	ppp_side_free(&b);
+}
+
 static void test_dod_bounded_and_delivered(void)
 {
 	struct fixture f;
@@ -752,6 +787,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "setup and teardown", test_setup_and_teardown },
 	{ "virtual-access up/down", test_virtual_access },
 	{ "link hangup", test_link_hangup },
+	{ "network found by its link", test_network_by_link },
 	{ "dod bounded, delivered in order", test_dod_bounded_and_delivered },
 	{ "dod dial fails", test_dod_dial_fails },
 	{ "dod dial-failed event", test_dod_dial_failed_event },
