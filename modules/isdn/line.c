@@ -399,18 +399,18 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 	vpdn_bus_publish(l->bus, VPDN_EV_CALL_CONNECTED, &ev);
 }
 
-/* A caller is on the byte stream (fd open and watched): offer the call. */
-static void start_call(struct isdn_line *l)
+/* A new call on the line, in or out (number: the number an outgoing call
+ * was asked for, kept and shown, not dialled): a fresh call id and link,
+ * the framing back to its defaults; counted. Returns the call id. */
+static uint32_t call_begin(struct isdn_line *l, bool outgoing, const char *number)
 {
-	struct vpdn_ev_call ev;
-	struct vpdn_request *req;
-	uint32_t id;
-
 	if (l->old_link) {
 		vpdn_link_unref(l->old_link);
 		l->old_link = NULL;
 	}
-	l->call_id = id = l->host.call_id(l->host.ctx);
+	l->call_id = l->host.call_id(l->host.ctx);
+	l->outgoing = outgoing;
+	snprintf(l->dialled, sizeof(l->dialled), "%s", number ? number : "");
 	l->link = vpdn_link_new(l->name);
 	vpdn_link_attach(l->link, VPDN_LINK_A, &link_ops, l);
 	l->send_accm = HDLC_ACCM_DEFAULT;
@@ -418,10 +418,22 @@ static void start_call(struct isdn_line *l)
 	hdlc_deframer_reset(l->deframer);
 	l->deferred_hangup = 0;
 	l->remote_name[0] = '\0';
-	l->outgoing = false;
-	l->dialled[0] = '\0';
 	l->calls++;
 	(*l->c_calls)++;
+	if (outgoing) {
+		l->calls_out++;
+		(*l->c_calls_out)++;
+	}
+	return l->call_id;
+}
+
+/* A caller is on the byte stream (fd open and watched): offer the call. */
+static void start_call(struct isdn_line *l)
+{
+	struct vpdn_ev_call ev;
+	struct vpdn_request *req;
+	uint32_t id = call_begin(l, false, NULL);
+
 	set_state(l, ISDN_LINE_RINGING);
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Incoming call id = 0x%04X, %s line", l->name, id,
 		   isdn_line_kind_name(l->kind));
@@ -969,24 +981,7 @@ int isdn_line_dial(struct isdn_line *l, const char *number, struct vpdn_request 
 			vpdn_request_complete(req, -cause, NULL);
 		return -cause;
 	}
-	if (l->old_link) {
-		vpdn_link_unref(l->old_link);
-		l->old_link = NULL;
-	}
-	l->call_id = id = l->host.call_id(l->host.ctx);
-	l->outgoing = true;
-	snprintf(l->dialled, sizeof(l->dialled), "%s", number ? number : "");
-	l->link = vpdn_link_new(l->name);
-	vpdn_link_attach(l->link, VPDN_LINK_A, &link_ops, l);
-	l->send_accm = HDLC_ACCM_DEFAULT;
-	hdlc_deframer_set_accm(l->deframer, HDLC_ACCM_DEFAULT);
-	hdlc_deframer_reset(l->deframer);
-	l->deferred_hangup = 0;
-	l->remote_name[0] = '\0';
-	l->calls++;
-	l->calls_out++;
-	(*l->c_calls)++;
-	(*l->c_calls_out)++;
+	id = call_begin(l, true, number);
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Outgoing call id = 0x%04X, %s line", l->name, id,
 		   isdn_line_kind_name(l->kind));
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS,

@@ -13,6 +13,7 @@
 #                        l2tp, ip) on SRC accepting dial-ins from PEER,
 #                        remote1@cisco.com/cisco, Virtual-Template1 with CHAP
 #   INTEROP_DBG          the debug categories the tests turn on
+#   lac_lns_start PCAP   start $T/lns.conf and $T/lac.conf, capture L2TP on lo
 #   vm_start [QEMU-ARGS] boot the VM: its eth0 (192.0.2.2/24) is the tap
 #                        "vm0" in $NS (192.0.2.1/24, made by vm_init); the VM runs $SHARE/run.sh,
 #                        its output in $SHARE/vm.log (kept as $T/vm.log);
@@ -126,6 +127,17 @@ VMLIB
 
 INTEROP_DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
 	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+
+# lac_lns_start PCAP: our LNS ($T/lns.conf) and LAC ($T/lac.conf) in $NS
+# with INTEROP_DBG, and a capture of the L2TP between them (on the
+# namespace's lo) into PCAP; a failed start ends the test.
+lac_lns_start() {
+	node_start LNS "$T/lns.conf" "${INTEROP_DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
+	node_start LAC "$T/lac.conf" "${INTEROP_DBG[@]}" || { _fail "our LAC starts in the namespace"; finish; }
+	ip netns exec "$NS" tshark -i lo -f "udp port 1701" -w "$1" -q >"$T/tshark.log" 2>&1 &
+	CAP_PID=$!
+	check "capture of L2TP on the namespace's lo" wait_until 10 grep -q "Capturing on" "$T/tshark.log"
+}
 
 # lns_conf PEER SRC [GROUP-LINES]: $T/lns.conf (see the header)
 lns_conf() {

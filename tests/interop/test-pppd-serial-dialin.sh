@@ -74,13 +74,7 @@ w quit
 exit 0
 EOF
 
-DBG=("${INTEROP_DBG[@]}")
-node_start LNS "$T/lns.conf" "${DBG[@]}" || { _fail "our LNS starts in the namespace"; finish; }
-node_start LAC "$T/lac.conf" "${DBG[@]}" || { _fail "our LAC starts in the namespace"; finish; }
-# The L2TP between LAC and LNS runs on the namespace's lo.
-ip netns exec "$NS" tshark -i lo -f "udp port 1701" -w "$T/s3.pcap" -q >"$T/tshark.log" 2>&1 &
-CAP_PID=$!
-check "capture of L2TP on the namespace's lo" wait_until 10 grep -q "Capturing on" "$T/tshark.log"
+lac_lns_start "$T/s3.pcap"
 # shellcheck disable=SC2046
 vm_start $(vm_pty s1) || { _fail "the VM boots and mounts the share"; finish; }
 check "QEMU made ttyS1's pty; linked for the LAC's line" vm_pty_link s1 "$T/ttyS1"
