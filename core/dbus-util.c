@@ -179,3 +179,15 @@ int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error)
 			  "Permission denied: uid %u may not change this node", (unsigned)uid);
 	return -EPERM;
 }
+
+int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,
+				 uint64_t packets)
+{
+	if (r == -ENOENT)
+		return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "No capture is running");
+	if (r < 0)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_IO_ERROR,
+					 "The capture file was not written completely: %s",
+					 strerror(-r));
+	return sd_bus_reply_method_return(m, "t", packets);
+}

@@ -48,6 +48,12 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
  * the node's own uid)? Returns 0, or sets error and returns -EPERM. */
 int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error);
 
+/* The reply of a StopCapture() method, from what the module's capture
+ * stop returned: "t" packets on 0; -ENOENT: no capture was running; any
+ * other error: the file was not written completely. */
+int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,
+				 uint64_t packets);
+
 #ifdef __cplusplus
 }
 #endif

@@ -406,13 +406,7 @@ static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *
 	if (r < 0)
 		return r;
 	r = isdn_capture_stop(is, &packets);
-	if (r == -ENOENT)
-		return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "No capture is running");
-	if (r < 0)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_IO_ERROR,
-					 "The capture file was not written completely: %s",
-					 g_strerror(-r));
-	return sd_bus_reply_method_return(m, "t", packets);
+	return vpdn_dbus_reply_capture_stop(m, error, r, packets);
 }
 
 static int module_prop(sd_bus *bus, const char *path, const char *interface,
