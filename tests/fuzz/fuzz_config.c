@@ -4,8 +4,9 @@
  * (vpdn_config_parse_string: libconfuse with the core's options merged
  * with a module's, then the module's semantic check) and the l2tp module's
  * own parse of its sections (modules/l2tp/config.c: vpdn-group, l2tp,
- * initiate-to addresses, ranges). The loader is a stub that "loads" the
- * l2tp module's option table and check, as vpdnd does.
+ * initiate-to addresses, ranges). No module is dlopen'ed in a fuzzer: the
+ * two loader calls pass 2 makes are answered here with the l2tp module's
+ * descriptor (its option table and check), linked in.
  * Whatever the text, the loader answers a config or an error, never
  * crashes, and never leaks (ASan's leak checker runs at exit).
  */
