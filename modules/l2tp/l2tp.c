@@ -746,8 +746,15 @@ static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
 	req = vpdn_event_take_request(ev);
 	r = l2tp_lac_ic_start(l2tp, g, f, req);
 	if (r < 0) {
-		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Cannot forward: %s", who,
-			   g_strerror(-r));
+		if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_VPDN_ERRORS)) {
+			char user[72];
+
+			vpdn_log_printable(user, sizeof(user), f->user ? f->user : "?",
+					   f->user ? strlen(f->user) : 1, 64);
+			vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
+				   "%s VPDN/%s: Cannot forward %s: %s", who, g->name, user,
+				   g_strerror(-r));
+		}
 		vpdn_request_complete(req, r, NULL);
 		return VPDN_BUS_CLAIM;
 	}
@@ -776,7 +783,7 @@ static enum vpdn_bus_verdict on_dialout(const struct vpdn_event *ev, void *data)
 	req = vpdn_event_take_request(ev);
 	r = l2tp_lns_oc_start(l2tp, g, d, req);
 	if (r < 0) {
-		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "VPDN/%s: Cannot dial out to %s: %s",
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS, "VPDN/%s: Cannot dial out to %s: %s",
 			   g->name, d->number ? d->number : "?", g_strerror(-r));
 		vpdn_request_complete(req, r, NULL);
 	}
