@@ -669,8 +669,9 @@ struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *
 	if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_VPDN_EVENTS))
 		for (unsigned i = 0; i < g->n_initiate; i++)
 			vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
-				   "%s VPDN/%s: Address %u: %s, priority %d, %u sessions%s%s", who,
-				   g->name, i, g->initiate_to[i].text, g->initiate_to[i].priority,
+				   "%s VPDN/%s: curlvl %d Address %u: %s, priority %d, %u sessions%s%s",
+				   who, g->name, g->initiate_to[best].priority, i,
+				   g->initiate_to[i].text, g->initiate_to[i].priority,
 				   load[i], g->initiate_to[i].dead_until_ms > now ? ", dead" : "",
 				   (int)i == best ? ", selected" : "");
 	if (tun[best])

@@ -483,9 +483,15 @@ static void test_equal_priority_split(void)
 static void test_limit_overflow_and_refusal(void)
 {
 	setup_lac("\"127.0.0.2 limit 2\", \"127.0.0.3 priority 2 limit 3\"", NULL, false, NULL);
+	vpdn_log_set_debug(vpdn_core_log(N.core), VPDN_DEBUG_VPDN_ERRORS, true);
 	for (unsigned i = 0; i < 6; i++)
 		dial_in("cisco.com", NULL);
 	run(2000);
+	/* debug vpdn errors says why the sixth was refused. */
+	CU_ASSERT_EQUAL(lines_with("Se0:6 VPDN/1: no initiate-to address usable: every one is at "
+				   "its session limit", NULL), 1);
+	CU_ASSERT_EQUAL(lines_with("Se0:6 VPDN/1: Cannot forward remote1@cisco.com: ", NULL), 1);
+	CU_ASSERT_EQUAL(lines_with("VPDN/1: ", NULL), 2);
 	/* A (priority 1) takes 2, the rest overflow to B (priority 2) up to
 	 * its 3; the sixth finds every LNS full: refused, EAGAIN (the
 	 * "no resources, try later" answer, as for the group's
