@@ -15,6 +15,7 @@
  *     retransmit-timeout-min = 1  retransmit-timeout-max = 8
  *     hidden-avps = false  tunnel-authentication = true
  *     session-limit = 0  sequencing = false
+ *     lns-dead-time = 60   # initiate-to entries: "ADDR priority N limit N"
  *   }
  *   l2tp { listen = {"18.18.18.1"}  port = 1701 }
  */
@@ -70,6 +71,9 @@ static cfg_opt_t group_opts[] = {
 	CFG_BOOL("tunnel-authentication", cfg_true, CFGF_NONE),
 	CFG_INT("session-limit", 0, CFGF_NONE),
 	CFG_BOOL("sequencing", cfg_false, CFGF_NONE),
+	/* Seconds an initiate-to peer that failed tunnel set-up is skipped
+	 * (IOS busy-timeout); 0: never skipped. */
+	CFG_INT("lns-dead-time", L2TP_DEFAULT_DEAD_TIME, CFGF_NONE),
 	CFG_END()
 };
 
@@ -118,17 +122,46 @@ static int parse_ip(const char *s, unsigned port, struct sockaddr_storage *ss)
 
 int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out)
 {
-	char host[64], word[16];
-	unsigned port = default_port;
-	int prio = 1, n;
+	char **w = g_strsplit_set(s, " \t", -1);
+	char host[64];
+	unsigned port = default_port, n = 0;
+	bool has_prio = false, has_limit = false;
+	int r = -EINVAL;
 	char *colon;
 
 	memset(out, 0, sizeof(*out));
-	n = sscanf(s, "%63s %15s %d", host, word, &prio);
-	if (n < 1)
-		return -EINVAL;
-	if (n >= 2 && (strcmp(word, "priority") != 0 || n != 3 || prio < 1 || prio > 32))
-		return -EINVAL;
+	out->priority = 1;
+	/* Words, empty ones (runs of blanks) skipped: the address, then
+	 * "priority N" and "limit N" in either order, each at most once. */
+	for (char **p = w; *p; p++) {
+		if (**p)
+			w[n++] = *p;
+		else
+			g_free(*p);
+	}
+	w[n] = NULL;
+	if (n < 1 || strlen(w[0]) >= sizeof(host))
+		goto fail;
+	g_strlcpy(host, w[0], sizeof(host));
+	for (unsigned i = 1; i < n; i += 2) {
+		char *end;
+		long v;
+
+		if (i + 1 >= n)
+			goto fail;
+		v = strtol(w[i + 1], &end, 10);
+		if (*end || end == w[i + 1])
+			goto fail;
+		if (strcmp(w[i], "priority") == 0 && !has_prio && v >= 1 && v <= 32) {
+			out->priority = v;
+			has_prio = true;
+		} else if (strcmp(w[i], "limit") == 0 && !has_limit && v >= 1 && v <= 65535) {
+			out->limit = v;
+			has_limit = true;
+		} else {
+			goto fail;
+		}
+	}
 	/* "a.b.c.d:port" (IPv4 only: IPv6 has too many colons). */
 	colon = strchr(host, ':');
 	if (colon && !strchr(colon + 1, ':')) {
@@ -136,15 +169,17 @@ int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr 
 		long p = strtol(colon + 1, &end, 10);
 
 		if (*end || p <= 0 || p > 65535)
-			return -EINVAL;
+			goto fail;
 		port = p;
 		*colon = '\0';
 	}
 	if (parse_ip(host, port, &out->addr) < 0)
-		return -EINVAL;
-	out->priority = prio;
+		goto fail;
 	g_strlcpy(out->text, host, sizeof(out->text));
-	return 0;
+	r = 0;
+fail:
+	g_strfreev(w);
+	return r;
 }
 
 static char **strv_from_list(cfg_t *sec, const char *name)
@@ -161,7 +196,10 @@ static int cmp_prio(const void *a, const void *b)
 {
 	const struct l2tp_peer_addr *x = a, *y = b;
 
-	return x->priority - y->priority;
+	/* qsort is not stable: equal priorities keep the config's order. */
+	if (x->priority != y->priority)
+		return x->priority - y->priority;
+	return (int)x->order - (int)y->order;
 }
 
 static bool is_l2tp(cfg_t *sec)
@@ -245,9 +283,10 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 
 		if (l2tp_parse_peer(s, port, &g->initiate_to[i]) < 0) {
 			*error = g_strdup_printf("vpdn-group %s: bad initiate-to \"%s\" "
-						 "(want \"ADDR[:PORT] [priority N]\")", g->name, s);
+						 "(want \"ADDR[:PORT] [priority N] [limit N]\")", g->name, s);
 			return -EINVAL;
 		}
+		g->initiate_to[i].order = i;
 	}
 	g->n_initiate = n;
 	qsort(g->initiate_to, n, sizeof(g->initiate_to[0]), cmp_prio);
@@ -282,6 +321,7 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 	RANGE("retransmit-timeout-min", rto_min_s, 1, 8);
 	RANGE("retransmit-timeout-max", rto_max_s, 1, 60);
 	RANGE("session-limit", session_limit, 0, 65535);
+	RANGE("lns-dead-time", dead_time_s, 0, 86400);
 #undef RANGE
 	if (g->rto_max_s < g->rto_min_s) {
 		*error = g_strdup_printf("vpdn-group %s: retransmit-timeout-max below -min", g->name);

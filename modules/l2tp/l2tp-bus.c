@@ -332,6 +332,38 @@ static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *
 	return vpdn_dbus_reply_capture_stop(m, error, r, packets);
 }
 
+/* Peers a(ssuuuu): per vpdn-group initiate-to entry, in priority order:
+ * group, address, priority, limit (0: none), sessions now, seconds it
+ * stays dead (0: alive). For operators: walks the tunnels per entry. */
+static int peers_prop(sd_bus *bus, const char *path, const char *interface,
+		      const char *property, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *error)
+{
+	struct l2tp *l2tp = userdata;
+	uint64_t now = vpdn_timers_now(l2tp->tm);
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'a', "(ssuuuu)");
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < l2tp->cfg->groups->len; i++) {
+		const struct l2tp_group *g = l2tp->cfg->groups->pdata[i];
+
+		for (unsigned k = 0; k < g->n_initiate; k++) {
+			const struct l2tp_peer_addr *e = &g->initiate_to[k];
+			uint64_t dead = e->dead_until_ms > now ? e->dead_until_ms - now : 0;
+
+			r = sd_bus_message_append(reply, "(ssuuuu)", g->name, e->text,
+						  (uint32_t)e->priority, (uint32_t)e->limit,
+						  (uint32_t)l2tp_group_entry_sessions(l2tp, g, k),
+						  (uint32_t)((dead + 999) / 1000));
+			if (r < 0)
+				return r;
+		}
+	}
+	return sd_bus_message_close_container(reply);
+}
+
 static int module_prop(sd_bus *bus, const char *path, const char *interface,
 		       const char *property, sd_bus_message *reply, void *userdata,
 		       sd_bus_error *error)
@@ -383,6 +415,7 @@ static const sd_bus_vtable module_vtable[] = {
 	MP("DataTx", "t"),
 	MP("Retransmits", "t"),
 	MP("Enabled", "b"),
+	SD_BUS_PROPERTY("Peers", "a(ssuuuu)", peers_prop, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

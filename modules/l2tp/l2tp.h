@@ -36,6 +36,7 @@
 #define L2TP_MAX_IDS 65535      /* tunnels per node, sessions per tunnel */
 #define L2TP_DEFAULT_MAX_HALF_OPEN 512
 #define L2TP_DEFAULT_SCCRQ_RATE 100   /* per second and source address */
+#define L2TP_DEFAULT_DEAD_TIME 60     /* s an LNS that failed is skipped */
 
 /* ------------------------------------------------------------------ */
 /* Config                                                             */
@@ -43,7 +44,12 @@
 struct l2tp_peer_addr {
 	struct sockaddr_storage addr;
 	int priority;           /* lower is preferred; default 1 */
+	unsigned limit;         /* sessions at most ("limit N"); 0: none */
 	char text[64];          /* "18.18.18.2" for logs */
+	/* Run time (not config): tunnel set-up to it failed; skipped until
+	 * then (lns-dead-time). A reload starts the new groups afresh. */
+	uint64_t dead_until_ms;
+	unsigned order;         /* position in the config (stable sort) */
 };
 
 struct l2tp_group {
@@ -65,8 +71,8 @@ struct l2tp_group {
 	unsigned hello_s, rwin, retries, rto_min_s, rto_max_s;
 	bool hidden, tunnel_auth, sequencing;
 	unsigned session_limit; /* 0: none */
+	unsigned dead_time_s;   /* lns-dead-time */
 	unsigned sessions;      /* live sessions using this group */
-	unsigned rr;            /* load sharing among equal priorities */
 };
 
 enum l2tp_search { L2TP_SEARCH_DOMAIN = 1, L2TP_SEARCH_DNIS = 2 };
@@ -87,7 +93,7 @@ int l2tp_config_check(cfg_t *cfg);
  * (g_malloc'd). */
 int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error);
 void l2tp_config_free(struct l2tp_config *c);
-/* "1.2.3.4", "1.2.3.4:1702", "1.2.3.4 priority 2". */
+/* "1.2.3.4", "1.2.3.4:1702", "1.2.3.4 priority 2 limit 1000". */
 int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out);
 struct l2tp_group *l2tp_config_group(struct l2tp_config *c, const char *name);
 
@@ -206,10 +212,19 @@ void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size);
 uint16_t l2tp_addr_port(const struct sockaddr_storage *ss);
 bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 
-/* Find or create a tunnel for group g (LAC dial-in, LNS dial-out).
- * need_bearer: only tunnels whose peer sent Bearer Capabilities. */
+/* Find or create a tunnel for one new session of group g (LAC dial-in,
+ * LNS dial-out). Load sharing: the initiate-to entries of the best
+ * priority that are not dead (lns-dead-time) and below their limit; among
+ * them the one carrying fewest sessions (ties: config order). When every
+ * entry is dead, the one whose dead time ends first is tried anyway.
+ * tried: entries not to use (failover). need_bearer: only tunnels whose
+ * peer sent Bearer Capabilities. NULL with *err -EAGAIN (every usable
+ * entry at its limit) or -EHOSTUNREACH. */
 struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *g,
-					  bool need_bearer, const char *ifname);
+					  bool need_bearer, const char *ifname, uint32_t tried,
+					  int *err);
+/* Sessions on the usable tunnels to initiate-to entry idx of g. */
+unsigned l2tp_group_entry_sessions(struct l2tp *l2tp, const struct l2tp_group *g, unsigned idx);
 
 /* ------------------------------------------------------------------ */
 /* Tunnel (tunnel.c)                                                  */

@@ -417,6 +417,20 @@ void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 /* ------------------------------------------------------------------ */
 /* Data channel                                                       */
 
+/* The PPP protocol of a frame as L2TP carries it (FF 03 optional, the
+ * protocol field possibly compressed), 0 if too short: for the
+ * `vpdn l2x-data` lines only. */
+static unsigned frame_proto(const uint8_t *d, size_t len)
+{
+	size_t pos = len >= 2 && d[0] == 0xff && d[1] == 0x03 ? 2 : 0;
+
+	if (pos < len && (d[pos] & 1))
+		return d[pos];
+	if (pos + 2 <= len)
+		return (unsigned)d[pos] << 8 | d[pos + 1];
+	return 0;
+}
+
 static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
 {
 	struct l2tp_session *s = ctx;
@@ -442,6 +456,14 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 	s->bytes_out += len;
 	t->data_tx++;
 	(*l2tp->cnt.data_tx)++;
+	if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_L2X_DATA)) {
+		char ns[16] = "";
+
+		if (s->seq)
+			g_snprintf(ns, sizeof(ns), ", ns %u", (uint16_t)(s->data_ns - 1));
+		SLOG(s, VPDN_DEBUG_L2X_DATA, "O data to %u/%u%s, %zu octets, protocol 0x%04x",
+		     t->peer_tid, s->peer_sid, ns, len, frame_proto(data, len));
+	}
 	l2tp->xmit(l2tp->xctx, &t->local, &t->peer, l2tp->dbuf, hl + len);
 }
 
@@ -486,13 +508,25 @@ void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
 		if (l2tp_seq_cmp(h->ns, s->data_nr) < 0) {
 			/* Late or duplicate: drop (§5.4). */
 			s->errors++;
+			SLOG(s, VPDN_DEBUG_L2X_DATA, "I data, ns %u, %zu octets: late, "
+			     "expected ns %u, dropped", h->ns, len, s->data_nr);
 			return;
 		}
 		s->data_nr = h->ns + 1;
 	}
 	if (!s->link || !fsm_of(s)->established(s)) {
 		s->errors++;
+		SLOG(s, VPDN_DEBUG_L2X_DATA, "I data, %zu octets: session not established, dropped",
+		     len);
 		return;
+	}
+	if (vpdn_log_debug_on(s->tunnel->l2tp->log, VPDN_DEBUG_L2X_DATA)) {
+		char ns[16] = "";
+
+		if (h->flags & L2TP_HDR_S)
+			g_snprintf(ns, sizeof(ns), ", ns %u", h->ns);
+		SLOG(s, VPDN_DEBUG_L2X_DATA, "I data%s, %zu octets, protocol 0x%04x", ns, len,
+		     frame_proto(payload, len));
 	}
 	s->pkts_in++;
 	s->bytes_in += len;

@@ -205,18 +205,19 @@ int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
 	struct l2tp_tunnel *t;
 	struct l2tp_session *s;
 	struct l2tp_call *c;
+	int err;
 
 	if (!fwd->link)
 		return -EINVAL;
 	if (g->session_limit && g->sessions >= g->session_limit) {
-		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
 			   "%s VPDN/%s: Session limit %u reached", fwd->interface ? fwd->interface : "",
 			   g->name, g->session_limit);
 		return -EAGAIN;
 	}
-	t = l2tp_tunnel_for_group(l2tp, g, false, fwd->interface);
+	t = l2tp_tunnel_for_group(l2tp, g, false, fwd->interface, 0, &err);
 	if (!t)
-		return -EHOSTUNREACH;
+		return err;
 	s = l2tp_session_new(t, L2TP_SESSION_LAC_IC);
 	if (!s)
 		return -EAGAIN;

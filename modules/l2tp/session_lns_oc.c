@@ -150,14 +150,18 @@ int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
 	struct l2tp_tunnel *t;
 	struct l2tp_session *s;
 	struct l2tp_call *c;
+	int err;
 
 	if (!d->number || !d->number[0])
 		return -EINVAL;
-	if (g->session_limit && g->sessions >= g->session_limit)
+	if (g->session_limit && g->sessions >= g->session_limit) {
+		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS, "%s VPDN/%s: Session limit %u reached",
+			   d->profile ? d->profile : "", g->name, g->session_limit);
 		return -EAGAIN;
-	t = l2tp_tunnel_for_group(l2tp, g, true, d->profile);
+	}
+	t = l2tp_tunnel_for_group(l2tp, g, true, d->profile, 0, &err);
 	if (!t)
-		return -EHOSTUNREACH;
+		return err;
 	s = l2tp_session_new(t, L2TP_SESSION_LNS_OC);
 	if (!s)
 		return -EAGAIN;

@@ -72,11 +72,42 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 /* Reliable delivery glue                                             */
 
 static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len);
+static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len);
+
+/* `debug vpdn l2x-packets`: one line per control message sent ("O") or
+ * received ("I"), ZLBs and retransmissions included, decoded with the
+ * tunnel's secret so hidden AVPs read in clear (secrets masked by
+ * l2tp_msg_format). Costs nothing while the category is off. */
+static void log_packet(struct l2tp_tunnel *t, const char *dir, const uint8_t *buf, size_t len)
+{
+	struct l2tp_decode_ctx *dc;
+	struct l2tp_header h;
+	struct l2tp_msg m;
+	char text[900];
+	size_t slen;
+	const uint8_t *secret;
+	int r;
+
+	if (!vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_L2X_PACKETS))
+		return;
+	secret = secret_of(t, &slen);
+	dc = g_new(struct l2tp_decode_ctx, 1);
+	l2tp_decode_ctx_init(dc, secret, slen);
+	r = l2tp_datagram_decode(buf, len, &h, &m, dc);
+	if (r < 0 && r != -ENOMSG)
+		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "%s %zu octets, undecodable (%s)", dir, len,
+		     dc->err.what ? dc->err.what : g_strerror(-r));
+	else
+		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "%s %s", dir, l2tp_msg_format(&h, &m, text, sizeof(text)));
+	explicit_bzero(dc, sizeof(*dc));
+	g_free(dc);
+}
 
 static int tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct l2tp_tunnel *t = ctx;
 
+	log_packet(t, "O", buf, len);
 	(*t->l2tp->cnt.ctrl_tx)++;
 	if (t->ctrl.stats.retransmits != t->rtx_seen) {
 		*t->l2tp->cnt.retransmits += t->ctrl.stats.retransmits - t->rtx_seen;
@@ -368,48 +399,57 @@ static void tunnel_up(struct l2tp_tunnel *t)
 	g_ptr_array_free(wait, TRUE);
 }
 
-/* Sessions waiting on a tunnel that could not be set up move to a tunnel
- * to the next initiate-to address (priority order), if any is left. */
+/* Tunnel set-up to initiate-to entry t->addr_index failed (no answer
+ * after the retransmissions, or a StopCCN): the entry is dead for
+ * lns-dead-time, and the sessions waiting on t move, one by one, to the
+ * tunnel load sharing picks among the entries not tried yet. Those that
+ * find none stay and are cleared with t. */
 static void failover(struct l2tp_tunnel *t)
 {
 	struct l2tp_group *g = t->group;
 	uint32_t tried = t->tried | (1u << t->addr_index);
-	struct l2tp_tunnel *nt = NULL;
+	GPtrArray *wait;
 	GHashTableIter it;
 	gpointer v;
-	unsigned next;
 
-	if (!g || g_hash_table_size(t->sessions) == 0)
+	if (!g || t->addr_index >= g->n_initiate)
 		return;
-	for (next = 0; next < g->n_initiate; next++)
-		if (!(tried & (1u << next)))
-			break;
-	if (next >= g->n_initiate)
-		return;
-	vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
-		   "VPDN/%s: %s did not answer, fail over to %s, priority %d", g->name,
-		   g->initiate_to[t->addr_index].text, g->initiate_to[next].text,
-		   g->initiate_to[next].priority);
-	for (;;) {
-		bool moved = false;
-
-		g_hash_table_iter_init(&it, t->sessions);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			struct l2tp_session *s = v;
-
-			if (s->kind != L2TP_SESSION_LAC_IC && s->kind != L2TP_SESSION_LNS_OC)
-				continue;
-			if (!nt)
-				nt = l2tp_tunnel_initiate(t->l2tp, g, next, tried);
-			if (!nt)
-				return;
-			l2tp_session_move(s, nt);
-			moved = true;
-			break;
-		}
-		if (!moved)
-			break;
+	if (g->dead_time_s) {
+		g->initiate_to[t->addr_index].dead_until_ms =
+			vpdn_timers_now(t->l2tp->tm) + (uint64_t)g->dead_time_s * 1000;
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
+			   "VPDN/%s: %s failed tunnel set-up, marked dead for %u s", g->name,
+			   g->initiate_to[t->addr_index].text, g->dead_time_s);
 	}
+	wait = g_ptr_array_new();
+	g_hash_table_iter_init(&it, t->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_session *s = v;
+
+		if (s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LNS_OC)
+			g_ptr_array_add(wait, s);
+	}
+	for (unsigned i = 0; i < wait->len; i++) {
+		struct l2tp_session *s = wait->pdata[i];
+		struct l2tp_tunnel *nt;
+		int err;
+
+		nt = l2tp_tunnel_for_group(t->l2tp, g, s->kind == L2TP_SESSION_LNS_OC, s->ifname,
+					   tried, &err);
+		if (!nt || nt == t || g_hash_table_size(nt->sessions) >= L2TP_MAX_IDS)
+			break;
+		if (vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS)) {
+			char a[64];
+
+			l2tp_addr_text(&nt->peer, a, sizeof(a));
+			vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+				   "%s VPDN/%s: %s did not answer, fail over to %s",
+				   s->ifname ? s->ifname : "", g->name,
+				   g->initiate_to[t->addr_index].text, a);
+		}
+		l2tp_session_move(s, nt);
+	}
+	g_ptr_array_free(wait, TRUE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -598,6 +638,9 @@ static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	}
 	if (auth)
 		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel Authentication success");
+	/* It answers: no longer dead (it may have been tried anyway). */
+	if (t->addr_index < t->group->n_initiate)
+		t->group->initiate_to[t->addr_index].dead_until_ms = 0;
 	set_state(t, L2TP_TUNNEL_ESTABLISHED);
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCCN to %s tnlid %u", host, t->peer_tid);
 	l2tp_tunnel_send(t, 0, &out);
@@ -766,6 +809,7 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		}
 		l2tp_tunnel_free(loser);
 	}
+	log_packet(t, "I", buf, len);
 	/* Through the reliable-delivery engine like every other message:
 	 * it is acknowledged and delivered to tunnel_deliver(). */
 	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
@@ -788,6 +832,7 @@ void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *pee
 	/* The responder may answer from another port; then it stays. */
 	if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
 		t->peer = *peer;
+	log_packet(t, "I", buf, len);
 	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, l2tp_header_is_zlb(h), buf, len);
 }
 
@@ -877,11 +922,6 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 		}
 		return;
 	}
-	vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_PACKETS,
-		   "Tnl %u L2TP: Parse %s, Ns %u, Nr %u, session %u, %zu octets, %d hidden AVPs",
-		   t->tid, l2tp_msg_type_name(m.message_type), h.ns, h.nr, h.session_id, len,
-		   __builtin_popcountll(m.hidden));
-
 	switch (m.message_type) {
 	case L2TP_MSG_SCCRQ:
 		if (t->state == L2TP_TUNNEL_IDLE && !t->initiator)
@@ -905,7 +945,7 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 		stopccn_received(t, &m);
 		break;
 	case L2TP_MSG_HELLO:
-		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "I HELLO from %s", peer_label(t));
+		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "I HELLO from %s", peer_label(t));
 		break;
 	case L2TP_MSG_ICRQ:
 	case L2TP_MSG_OCRQ:

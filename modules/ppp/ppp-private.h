@@ -145,6 +145,14 @@ struct ppp_manager {
 
 /* ppp.c */
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);
+/* `debug ppp packet` (packet.c): a control packet (after the protocol
+ * field) as one line, "LCP ConfReq id 1 len 14: MRU 1500, MagicNumber
+ * 0x...". CHAP responses and PAP passwords print as VPDN_SECRET_MASK.
+ * Returns dst. */
+char *ppp_packet_text(uint16_t proto, const uint8_t *p, size_t n, char *dst, size_t size);
+/* Log pkt as sent ("O") or received ("I") if `ppp packet` is on. */
+void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const uint8_t *pkt,
+		    size_t len);
 void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *detail);
 void ppp_count_malformed(struct ppp_engine *e);
 void ppp_enter(struct ppp_engine *e);

@@ -234,6 +234,17 @@ void ppp_engine_close(struct ppp_engine *e, const char *reason)
 
 /* ---- sending ---- */
 
+void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const uint8_t *pkt,
+		    size_t len)
+{
+	char text[512];
+
+	if (proto == PPP_IP || !vpdn_log_debug_on(e->log, VPDN_DEBUG_PPP_PACKET))
+		return;
+	vpdn_log_write(e->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
+		       ppp_packet_text(proto, pkt, len, text, sizeof(text)));
+}
+
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	uint8_t buf[2048];
@@ -259,6 +270,7 @@ void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t l
 		b[h++] = (uint8_t)proto;
 	}
 	memmove(b + h, pkt, len);
+	ppp_log_packet(e, "O", proto, pkt, len);
 	vpdn_link_send(e->link, e->end, b, h + len);
 }
 
@@ -678,6 +690,7 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 	const uint8_t *p = d + pos;
 	size_t n = len - pos;
 	bool lcp_open = e->lcp_fsm.state == FSM_OPENED;
+	ppp_log_packet(e, "I", proto, p, n);
 	switch (proto) {
 	case PPP_LCP:
 		ppp_fsm_input(&e->lcp_fsm, p, n);

@@ -49,7 +49,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (hdr.hdr_len + hdr.payload_len > size)
 			abort();
-		if (!l2tp_header_is_control(&hdr) || l2tp_header_is_zlb(&hdr))
+		if (!l2tp_header_is_control(&hdr))
+			continue;
+		/* debug vpdn l2x-packets renders what the network sent: one
+		 * bounded line (a small buffer to exercise the cut too). */
+		{
+			char text[900], small[48];
+
+			l2tp_msg_format(&hdr, &msg, text, sizeof(text));
+			l2tp_msg_format(&hdr, &msg, small, sizeof(small));
+			if (strlen(text) >= sizeof(text) || strlen(small) >= sizeof(small) ||
+			    strchr(text, '\n'))
+				abort();
+		}
+		if (l2tp_header_is_zlb(&hdr))
 			continue;
 		(void)l2tp_msg_check_mandatory(&msg, &missing);
 		(void)l2tp_msg_type_name(msg.message_type);

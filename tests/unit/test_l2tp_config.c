@@ -171,6 +171,55 @@ static void test_parse_peer(void)
 	CU_ASSERT(l2tp_parse_peer("10.0.0.1:0", 1701, &p) < 0);
 	CU_ASSERT(l2tp_parse_peer("10.0.0.1 priority", 1701, &p) < 0);
 	CU_ASSERT(l2tp_parse_peer("host.example", 1701, &p) < 0);
+	/* Per-LNS session limit, either order, blanks repeated. */
+	CU_ASSERT_EQUAL(l2tp_parse_peer("10.0.0.1 priority 1 limit 1000", 1701, &p), 0);
+	CU_ASSERT_EQUAL(p.priority, 1);
+	CU_ASSERT_EQUAL(p.limit, 1000);
+	CU_ASSERT_EQUAL(l2tp_parse_peer("10.0.0.1  limit 7   priority 3", 1701, &p), 0);
+	CU_ASSERT_EQUAL(p.priority, 3);
+	CU_ASSERT_EQUAL(p.limit, 7);
+	CU_ASSERT_EQUAL(l2tp_parse_peer("10.0.0.1", 1701, &p), 0);
+	CU_ASSERT_EQUAL(p.limit, 0);
+	CU_ASSERT(l2tp_parse_peer("10.0.0.1 limit 0", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("10.0.0.1 limit 70000", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("10.0.0.1 limit 5 limit 6", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("10.0.0.1 limit x", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("10.0.0.1 priority 2 limit", 1701, &p) < 0);
+}
+
+/* lns-dead-time: default, range; equal priorities keep the config's
+ * order (load sharing breaks ties by it). */
+static void test_dead_time_and_order(void)
+{
+	static const char *text =
+		"vpdn-group \"g\" {\n"
+		"  request-dialin { domain = {\"x\"} }\n"
+		"  initiate-to = {\"10.0.0.3 priority 2\", \"10.0.0.1\", \"10.0.0.4 priority 2\",\n"
+		"                 \"10.0.0.2 limit 5\", \"10.0.0.5 priority 2\"}\n"
+		"  lns-dead-time = 120\n"
+		"}\n"
+		"vpdn-group \"h\" { request-dialin { domain = {\"y\"} } initiate-to = {\"10.0.0.1\"} }\n";
+	cfg_t *cfg = cfg_init(l2tp_cfg_options, CFGF_NONE);
+	struct l2tp_config *c = NULL;
+	struct l2tp_group *g;
+	char *err = NULL;
+
+	CU_ASSERT_FATAL(cfg_parse_buf(cfg, text) == CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(l2tp_config_parse(cfg, &c, &err), 0);
+	g = l2tp_config_group(c, "g");
+	CU_ASSERT_EQUAL(g->dead_time_s, 120);
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[0].text, "10.0.0.1");
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[1].text, "10.0.0.2");
+	CU_ASSERT_EQUAL(g->initiate_to[1].limit, 5);
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[2].text, "10.0.0.3");
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[3].text, "10.0.0.4");
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[4].text, "10.0.0.5");
+	CU_ASSERT_EQUAL(l2tp_config_group(c, "h")->dead_time_s, L2TP_DEFAULT_DEAD_TIME);
+	l2tp_config_free(c);
+	cfg_free(cfg);
+	bad("vpdn-group \"g\" { lns-dead-time = -1 }\n", 1, "lns-dead-time must be");
+	bad("vpdn-group \"g\" {\n request-dialin { domain = {\"x\"} }\n"
+	    " initiate-to = {\"10.0.0.1 limit 0\"} }\n", 3, "bad initiate-to");
 }
 
 static const struct vpdn_test_case config_tests[] = {
@@ -178,6 +227,7 @@ static const struct vpdn_test_case config_tests[] = {
 	{ "no sections: defaults", test_empty },
 	{ "semantic errors name the line", test_errors },
 	{ "initiate-to syntax", test_parse_peer },
+	{ "lns-dead-time; equal priorities keep their order", test_dead_time_and_order },
 	{ NULL, NULL }
 };
 

@@ -448,6 +448,72 @@ static void test_pap_client_server(void)
 	wire_fini(&w);
 }
 
+/* debug ppp packet: one line per control packet each way, decoded; no
+ * CHAP value or PAP password, no line for IP data. */
+static void test_ppp_packet_lines(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	reset_fx();
+	client_server("Virtual-Template1", "remote1", &s, &c, &w);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: O LCP ConfReq id * len *: *AuthProto CHAP (alg 5, MD5)*"
+				 "MagicNumber 0x*"));
+	CU_ASSERT_TRUE(has_match("BR0 PPP: I LCP ConfReq id * len *: *MagicNumber 0x*"));
+	CU_ASSERT_TRUE(has_match("BR0 PPP: O LCP ConfAck id *"));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: O CHAP Challenge id * len 24: value 16 octets, name \"LNS\""));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: I CHAP Response id * len 38: value xxxxxx, "
+				 "name \"remote1@cisco.com\""));
+	CU_ASSERT_TRUE(has_match("BR0 PPP: I CHAP Success id * len 4"));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: O IPCP ConfReq id * len *: Address 18.18.18.2*"));
+	static const uint8_t ip[20] = { 0x45, 0, 0, 20 };
+	vpdn_link_send(ppp_engine_net(s), VPDN_LINK_B, ip, sizeof(ip));
+	wire_pump(&w);
+	CU_ASSERT_FALSE(has_match("* PPP: * protocol 0x0021*"));
+	CU_ASSERT_FALSE(has_match("* PPP: *IP *0x45*"));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: O LCP TermReq id *"));
+	CU_ASSERT_TRUE(has_match("BR0 PPP: O LCP TermAck id *"));
+	wire_fini(&w);
+
+	reset_fx();
+	client_server("PapServer", "remote1-pap", &s, &c, &w);
+	CU_ASSERT_TRUE(has_match("BR0 PPP: O PAP AuthReq id * len *: peer-id \"remote1@cisco.com\", "
+				 "password xxxxxx"));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: O PAP AuthAck id *"));
+	CU_ASSERT_FALSE(has_match("* PPP: *cisco\"*password*cisco*"));
+	CU_ASSERT_FALSE(has_match("* PPP: *password \"*"));
+	/* Off: nothing. */
+	vpdn_log_set_debug(vpdn_core_log(core), VPDN_DEBUG_PPP_PACKET, false);
+	g_ptr_array_set_size(lines, 0);
+	ppp_engine_close(c, "test");
+	run(&w, 100);
+	CU_ASSERT_FALSE(has_match("* PPP: O LCP *"));
+	vpdn_log_set_debug(vpdn_core_log(core), VPDN_DEBUG_PPP_PACKET, true);
+	wire_fini(&w);
+}
+
+/* The text of malformed packets: bounded, never past the data. */
+static void test_ppp_packet_text(void)
+{
+	char out[256];
+	static const uint8_t short_len[] = { 1, 1, 0, 40, 1, 4, 5, 0xdc };
+	static const uint8_t bad_opt[] = { 1, 2, 0, 8, 1, 9, 5, 0xdc };
+	static const uint8_t pap_req[] = { 1, 3, 0, 14, 3, 'b', 'o', 'b', 5, 's', 'e', 'c', 'r', 't' };
+	static const uint8_t chap_odd[] = { 2, 4, 0, 6, 200, 1 };
+	CU_ASSERT_STRING_EQUAL(ppp_packet_text(PPP_LCP, short_len, sizeof(short_len), out, sizeof(out)),
+			       "protocol 0xC021 code 1 id 1: bad length 40 of 8");
+	CU_ASSERT_STRING_EQUAL(ppp_packet_text(PPP_LCP, bad_opt, sizeof(bad_opt), out, sizeof(out)),
+			       "LCP ConfReq id 2 len 8: bad option length 9");
+	CU_ASSERT_STRING_EQUAL(ppp_packet_text(PPP_PAP, pap_req, sizeof(pap_req), out, sizeof(out)),
+			       "PAP AuthReq id 3 len 14: peer-id \"bob\", password xxxxxx");
+	CU_ASSERT_STRING_EQUAL(ppp_packet_text(PPP_CHAP, chap_odd, sizeof(chap_odd), out, sizeof(out)),
+			       "CHAP Response id 4 len 6");
+	CU_ASSERT_STRING_EQUAL(ppp_packet_text(PPP_IPCP, chap_odd, 2, out, sizeof(out)),
+			       "protocol 0x8021, 2 octets (short)");
+}
+
 static void test_wrong_password(void)
 {
 	struct wire w;
@@ -1260,6 +1326,8 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "dialer profile dial-out; reload", test_dialer_profile_and_reload },
 	{ "CHAP client vs server, IPCP, data, close", test_chap_client_server },
 	{ "PAP client vs server", test_pap_client_server },
+	{ "ppp packet: control packets both ways, no secret", test_ppp_packet_lines },
+	{ "ppp packet: malformed packets bounded", test_ppp_packet_text },
 	{ "wrong password: Failure, link closed", test_wrong_password },
 	{ "IPCP pool and DNS", test_ipcp_pool_and_dns },
 	{ "magic-number loop detection", test_magic_loop },

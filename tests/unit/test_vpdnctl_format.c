@@ -284,7 +284,34 @@ static void test_show_vpdn_json(void)
 	clear_rows(&t, 1, s, 2);
 }
 
+static void test_show_vpdn_group(void)
+{
+	struct vpdn_peer_row p[2] = {
+		{ .group = "1", .address = "18.18.18.2", .priority = 1, .limit = 1000, .sessions = 5 },
+		{ .group = "1", .address = "18.18.18.9", .priority = 1, .dead_s = 42 },
+	};
+	char *out;
+
+	CAPTURE(out, fmt_vpdn_peers(f, p, 2));
+	CU_ASSERT_STRING_EQUAL(out,
+		"Group  Address     Priority  Limit  Sessions  Status\n"
+		"1      18.18.18.2  1         1000   5         alive\n"
+		"1      18.18.18.9  1         -      0         dead 42s\n");
+	g_free(out);
+	CAPTURE(out, fmt_vpdn_peers(f, p, 0));
+	CU_ASSERT_STRING_EQUAL(out, "% No vpdn-group initiates tunnels\n");
+	g_free(out);
+	CAPTURE(out, fmt_vpdn_peers_json(f, p, 2));
+	CU_ASSERT_STRING_EQUAL(out,
+		"{\"peers\":[{\"group\":\"1\",\"address\":\"18.18.18.2\",\"priority\":1,"
+		"\"limit\":1000,\"sessions\":5,\"dead\":false,\"dead_seconds\":0},"
+		"{\"group\":\"1\",\"address\":\"18.18.18.9\",\"priority\":1,\"limit\":0,"
+		"\"sessions\":0,\"dead\":true,\"dead_seconds\":42}]}\n");
+	g_free(out);
+}
+
 static const struct vpdn_test_case format_tests[] = {
+	{ "show vpdn group: load sharing state, text and JSON", test_show_vpdn_group },
 	{ "show vpdn: the scenario's LAC", test_show_vpdn_scenario },
 	{ "show vpdn: nothing active", test_show_vpdn_empty },
 	{ "show vpdn tunnel / session", test_show_vpdn_tunnel_only },

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * show vpdn [tunnel|session], clear vpdn tunnel l2tp ID, clear vpdn session ID.
+ * show vpdn [tunnel|session|group], clear vpdn tunnel l2tp ID, clear vpdn session ID.
  *
  * Tunnels and sessions are the L2TP module's objects, enumerated with
  * org.freedesktop.DBus.ObjectManager.GetManagedObjects at /org/vpdnd:
@@ -209,6 +209,50 @@ static int show_vpdn_session(struct vpdnctl *c, int argc, char **argv)
 	return show_vpdn_what(c, FMT_VPDN_SESSIONS);
 }
 
+/* show vpdn group: org.vpdnd.L2tp1.Peers, a(ssuuuu). */
+static int show_vpdn_group(struct vpdnctl *c, int argc, char **argv)
+{
+	GArray *rows = g_array_new(FALSE, TRUE, sizeof(struct vpdn_peer_row));
+	sd_bus_message *reply = NULL;
+	int r, ret;
+
+	ret = vpdnctl_call(c, "read the load sharing state", L2TP_PATH,
+			   "org.freedesktop.DBus.Properties", "Get", &reply, "ss", L2TP_IFACE,
+			   "Peers");
+	if (ret != VPDNCTL_OK)
+		goto out;
+	r = sd_bus_message_enter_container(reply, 'v', "a(ssuuuu)");
+	if (r >= 0)
+		r = sd_bus_message_enter_container(reply, 'a', "(ssuuuu)");
+	while (r > 0) {
+		struct vpdn_peer_row p = { 0 };
+		const char *g, *a;
+
+		r = sd_bus_message_read(reply, "(ssuuuu)", &g, &a, &p.priority, &p.limit,
+					&p.sessions, &p.dead_s);
+		if (r <= 0)
+			break;
+		p.group = g_strdup(g);
+		p.address = g_strdup(a);
+		g_array_append_val(rows, p);
+	}
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse Peers: %s\n", strerror(-r));
+		ret = VPDNCTL_FAILED;
+		goto out;
+	}
+	if (c->json)
+		fmt_vpdn_peers_json(c->out, (struct vpdn_peer_row *)(void *)rows->data, rows->len);
+	else
+		fmt_vpdn_peers(c->out, (struct vpdn_peer_row *)(void *)rows->data, rows->len);
+out:
+	for (guint i = 0; i < rows->len; i++)
+		fmt_vpdn_peer_clear(&g_array_index(rows, struct vpdn_peer_row, i));
+	g_array_free(rows, TRUE);
+	sd_bus_message_unref(reply);
+	return ret;
+}
+
 /* A tunnel or session id: 1..65535. */
 static int parse_id(const char *s, uint16_t *ret)
 {
@@ -251,6 +295,8 @@ const struct vpdnctl_command vpdnctl_vpdn_commands[] = {
 	{ "show vpdn", NULL, 0, 0, CMD_NODE, show_vpdn, "L2TP tunnels and sessions" },
 	{ "show vpdn tunnel", NULL, 0, 0, CMD_NODE, show_vpdn_tunnel, "L2TP tunnels" },
 	{ "show vpdn session", NULL, 0, 0, CMD_NODE, show_vpdn_session, "L2TP sessions" },
+	{ "show vpdn group", NULL, 0, 0, CMD_NODE, show_vpdn_group,
+	  "Load sharing: each initiate-to peer's sessions, limit, dead time" },
 	{ "clear vpdn tunnel l2tp", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_tunnel,
 	  "Tear down an L2TP tunnel (local tunnel ID)" },
 	{ "clear vpdn session", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_session,

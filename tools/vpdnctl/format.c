@@ -232,3 +232,63 @@ void fmt_vpdn_json(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size
 	}
 	json_object_end(&j);
 }
+
+void fmt_vpdn_peer_clear(struct vpdn_peer_row *p)
+{
+	g_free(p->group);
+	g_free(p->address);
+	p->group = p->address = NULL;
+}
+
+void fmt_vpdn_peers(FILE *f, const struct vpdn_peer_row *rows, size_t n)
+{
+	static const struct fmt_column cols[] = {
+		{ "Group", 0, 2 }, { "Address", 0, 2 }, { "Priority", 0, 2 },
+		{ "Limit", 0, 2 }, { "Sessions", 0, 2 }, { "Status", 0, 0 },
+	};
+	GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+
+	if (!n) {
+		fputs("% No vpdn-group initiates tunnels\n", f);
+		g_ptr_array_free(cells, TRUE);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vpdn_peer_row *p = &rows[i];
+
+		g_ptr_array_add(cells, g_strdup(p->group ? p->group : ""));
+		g_ptr_array_add(cells, g_strdup(p->address ? p->address : ""));
+		g_ptr_array_add(cells, g_strdup_printf("%u", p->priority));
+		g_ptr_array_add(cells, p->limit ? g_strdup_printf("%u", p->limit) : g_strdup("-"));
+		g_ptr_array_add(cells, g_strdup_printf("%u", p->sessions));
+		g_ptr_array_add(cells, p->dead_s ? g_strdup_printf("dead %us", p->dead_s) :
+						   g_strdup("alive"));
+	}
+	fmt_table(f, cols, G_N_ELEMENTS(cols), (const char *const *)cells->pdata, n);
+	g_ptr_array_free(cells, TRUE);
+}
+
+void fmt_vpdn_peers_json(FILE *f, const struct vpdn_peer_row *rows, size_t n)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_object_begin(&j);
+	json_key(&j, "peers");
+	json_array_begin(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct vpdn_peer_row *p = &rows[i];
+
+		json_object_begin(&j);
+		json_kv_string(&j, "group", p->group ? p->group : "");
+		json_kv_string(&j, "address", p->address ? p->address : "");
+		json_kv_uint(&j, "priority", p->priority);
+		json_kv_uint(&j, "limit", p->limit);
+		json_kv_uint(&j, "sessions", p->sessions);
+		json_kv_bool(&j, "dead", p->dead_s != 0);
+		json_kv_uint(&j, "dead_seconds", p->dead_s);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+}

@@ -65,4 +65,19 @@ void fmt_vpdn(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t nt
 void fmt_vpdn_json(FILE *f, unsigned what, struct vpdn_tunnel_row *tunnels, size_t ntunnels,
 		   struct vpdn_session_row *sessions, size_t nsessions);
 
+/* One initiate-to entry of a vpdn-group (org.vpdnd.L2tp1.Peers). Strings
+ * owned by the row (fmt_vpdn_peer_clear). */
+struct vpdn_peer_row {
+	char *group;
+	char *address;
+	uint32_t priority, limit, sessions;
+	uint32_t dead_s;        /* seconds still marked dead, 0: alive */
+};
+
+void fmt_vpdn_peer_clear(struct vpdn_peer_row *p);
+/* `show vpdn group`: Group, Address, Priority, Limit ("-": none),
+ * Sessions, Status ("alive", "dead 42s"), in the order given; or JSON. */
+void fmt_vpdn_peers(FILE *f, const struct vpdn_peer_row *rows, size_t n);
+void fmt_vpdn_peers_json(FILE *f, const struct vpdn_peer_row *rows, size_t n);
+
 #endif

@@ -404,6 +404,18 @@ int l2tp_datagram_decode(const uint8_t *buf, size_t len,
 			 struct l2tp_header *hdr, struct l2tp_msg *msg,
 			 struct l2tp_decode_ctx *ctx);
 
+/* One line of text for `debug vpdn l2x-packets`: the header
+ * ("ICRQ tnl 45029, cl 0, ns 3, nr 2"; "ZLB ..." for an acknowledgement)
+ * and every AVP present, Message Type first, then in type order
+ * ("Assigned-Session-ID 291, Called-Number(H) \"8211\""). AVPs that came
+ * hidden are shown decrypted (as decoded) and marked "(H)". Challenge
+ * Response and Proxy Authen Response are printed as VPDN_SECRET_MASK;
+ * challenges, random vectors and LCP CONFREQs by length only; text from the
+ * wire made printable and cut at 64 characters. Truncated with "..." to
+ * size. Returns dst. */
+char *l2tp_msg_format(const struct l2tp_header *h, const struct l2tp_msg *m, char *dst,
+		      size_t size);
+
 /* ------------------------------------------------------------------ */
 /* Encode                                                             */
 
