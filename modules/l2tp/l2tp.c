@@ -68,6 +68,10 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		"L2TP SCCRQs dropped because max-half-open tunnels were pending");
 	if (!l2tp->sccrq_half_open_full)
 		l2tp->sccrq_half_open_full = &l2tp->flood_store[1];
+	l2tp->foreign_source = vpdn_core_counter(core, "l2tp_foreign_source_total",
+		"L2TP datagrams for a tunnel dropped: not from its peer's address and port");
+	if (!l2tp->foreign_source)
+		l2tp->foreign_source = &l2tp->foreign_store;
 	l2tp->sccrq_buckets = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						    (GDestroyNotify)g_bytes_unref, g_free);
 	/* Registered up front so that a scrape shows them at 0. */
@@ -337,6 +341,39 @@ bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr
 		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
 }
 
+bool l2tp_addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return l2tp_addr_same_host(a, b) && l2tp_addr_port(a) == l2tp_addr_port(b);
+}
+
+bool l2tp_addr_is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+			   const struct sockaddr_storage *src, const char *what)
+{
+	char a[64], b[64];
+
+	if (l2tp_addr_same_endpoint(&t->peer, src) &&
+	    (!local || l2tp_addr_is_any(local) || l2tp_addr_is_any(&t->local) ||
+	     l2tp_addr_same_host(&t->local, local)))
+		return true;
+	(*t->l2tp->foreign_source)++;
+	if (vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS)) {
+		l2tp_addr_text(src, a, sizeof(a));
+		l2tp_addr_text(&t->peer, b, sizeof(b));
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: %s message from %s port %u dropped: the peer is %s "
+			   "port %u", t->tid, what, a, l2tp_addr_port(src), b,
+			   l2tp_addr_port(&t->peer));
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Flood limits                                                       */
 
@@ -467,7 +504,7 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 
 			if (t->peer_tid == m.assigned_tunnel_id &&
 			    l2tp_addr_same_host(&t->peer, peer)) {
-				l2tp_tunnel_input(t, peer, h, buf, len);
+				l2tp_tunnel_input(t, local, peer, h, buf, len);
 				return;
 			}
 		}
@@ -486,7 +523,7 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		struct l2tp_tunnel *t = v;
 
 		if (!t->initiator && t->peer_tid == m.assigned_tunnel_id &&
-		    l2tp_addr_same_host(&t->peer, peer)) {
+		    l2tp_addr_same_endpoint(&t->peer, peer)) {
 			/* Retransmitted SCCRQ: acked again, not processed. */
 			l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
 			return;
@@ -522,6 +559,11 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			(*l2tp->cnt.no_tunnel)++;
 			return;
 		}
+		/* Only the peer may speak for its sessions: a datagram from
+		 * anyone else with a guessed tunnel and session ID (an LCP
+		 * Terminate-Request, say) must not reach the session. */
+		if (!l2tp_tunnel_source_ok(t, local, peer, "Data"))
+			return;
 		s = l2tp_session_get(t, h.session_id);
 		if (!s) {
 			(*l2tp->cnt.no_session)++;
@@ -552,7 +594,7 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			   "L2TP: Control message for unknown tunnel %u dropped", h.tunnel_id);
 		return;
 	}
-	l2tp_tunnel_input(t, peer, &h, buf, len);
+	l2tp_tunnel_input(t, local, peer, &h, buf, len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -149,6 +149,9 @@ struct l2tp {
 	uint64_t *sccrq_rate_limited, *sccrq_half_open_full;
 	uint64_t flood_store[2];
 	uint64_t flood_logged_ms;   /* last refusal logged (one a second) */
+	/* Datagrams for a tunnel not from its peer's address and port. */
+	uint64_t *foreign_source;
+	uint64_t foreign_store;
 };
 
 /* Admission of a new SCCRQ from peer: the per-source rate limit and the
@@ -205,6 +208,17 @@ void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
 void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size);
 uint16_t l2tp_addr_port(const struct sockaddr_storage *ss);
 bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* Same host and same port. */
+bool l2tp_addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* 0.0.0.0 or :: (a socket bound to every address). */
+bool l2tp_addr_is_any(const struct sockaddr_storage *ss);
+/* A datagram for tunnel t came from src to local. Is src the tunnel's
+ * peer (address and port) and local its local address (when both the
+ * tunnel's and the socket's are specific)? If not, it is counted
+ * (l2tp_foreign_source_total) and logged under l2x-errors: the caller
+ * drops it. what: "Data" or "Control" for the log line. */
+bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+			   const struct sockaddr_storage *src, const char *what);
 
 /* Find or create a tunnel for group g (LAC dial-in, LNS dial-out).
  * need_bearer: only tunnels whose peer sent Bearer Capabilities. */
@@ -235,6 +249,7 @@ struct l2tp_tunnel {
 	bool challenged;            /* we sent a Challenge */
 	bool has_tie_breaker;
 	bool stop_sent;             /* we sent StopCCN */
+	bool peer_port_fixed;       /* §8.1: the peer's port may change no more */
 	uint16_t addr_index;        /* initiate-to entry in use */
 	uint32_t tried;             /* initiate-to entries tried (failover) */
 	uint32_t peer_bearer_caps, peer_framing_caps;
@@ -265,8 +280,12 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const struct l2tp_header *h,
 			const struct l2tp_msg *m, const uint8_t *buf, size_t len);
 /* A control datagram for an existing tunnel (header decoded only: the
- * tunnel decodes the AVPs with its secret once the message is in order). */
-void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+ * tunnel decodes the AVPs with its secret once the message is in order).
+ * Dropped (counted) unless it comes from the tunnel's peer address and
+ * port; the initiator takes the port of the responder's first datagram
+ * once (RFC 2661 §8.1), after which it is fixed. */
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer,
 		       const struct l2tp_header *h, const uint8_t *buf, size_t len);
 /* Send StopCCN (result/error), clear every session, hold, then free. */
 void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *why);

@@ -776,18 +776,27 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 /* ------------------------------------------------------------------ */
 /* Input                                                              */
 
-void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer,
 		       const struct l2tp_header *h, const uint8_t *buf, size_t len)
 {
-	if (!l2tp_addr_same_host(&t->peer, peer)) {
-		(*t->l2tp->cnt.malformed)++;
-		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Control message from a foreign address dropped", t->tid);
-		return;
-	}
-	/* The responder may answer from another port; then it stays. */
-	if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+	/* RFC 2661 §8.1: the recipient of our SCCRQ may answer from another
+	 * port than the one we sent to; once it has, the addresses and
+	 * ports stay fixed for the tunnel's life. So the initiator takes the
+	 * port of the first datagram from the peer's address, once; every
+	 * other datagram must come from the peer's address and port. */
+	if (!t->peer_port_fixed && t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY &&
+	    l2tp_addr_same_host(&t->peer, peer)) {
+		if (l2tp_addr_port(&t->peer) != l2tp_addr_port(peer))
+			TLOG(t, VPDN_DEBUG_L2X_EVENTS,
+			     "Peer answers from port %u, not %u: fixed for the tunnel",
+			     l2tp_addr_port(peer), l2tp_addr_port(&t->peer));
 		t->peer = *peer;
+		t->peer_port_fixed = true;
+	}
+	if (!l2tp_tunnel_source_ok(t, local, peer, "Control"))
+		return;
+	t->peer_port_fixed = true;
 	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, l2tp_header_is_zlb(h), buf, len);
 }
 

@@ -50,6 +50,7 @@ struct net {
 	unsigned nrec;
 	bool drop_to_lns;
 	unsigned drop_to_lac_n;   /* drop the next N datagrams to the LAC */
+	unsigned lns_src_port;    /* the LNS answers from this port (§8.1), 0: 1701 */
 	struct vpdn_request *last_req;
 };
 
@@ -123,6 +124,8 @@ static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
 	}
 	d->dst = *peer;
 	d->src = *local;
+	if (self == N.lns && N.lns_src_port)
+		((struct sockaddr_in *)&d->src)->sin_port = htons(N.lns_src_port);
 	d->len = len;
 	memcpy(d->data, buf, len);
 	g_queue_push_tail(&N.q, d);
@@ -1535,6 +1538,184 @@ static void test_pending_dial_cancelled_at_stop(void)
 	teardown_net();
 }
 
+/* ------------------------------------------------------------------ */
+/* Hostile input: sources, IDs, timers, AVPs (issues #14 and #22)      */
+
+static struct l2tp_session *only_session(struct l2tp_tunnel *t)
+{
+	GHashTableIter it;
+	gpointer v = NULL;
+
+	if (!t || g_hash_table_size(t->sessions) != 1)
+		return NULL;
+	g_hash_table_iter_init(&it, t->sessions);
+	g_hash_table_iter_next(&it, NULL, &v);
+	return v;
+}
+
+/* An LCP Terminate-Request in a data message to (tid, sid) of `to`,
+ * sent from src to dst. */
+static void send_terminate(struct l2tp *to, const char *dst, const char *src, unsigned sport,
+			   uint16_t tid, uint16_t sid)
+{
+	static const uint8_t term[] = { 0xff, 0x03, 0xc0, 0x21, 0x05, 0x01, 0x00, 0x04 };
+	struct sockaddr_storage d, sa;
+	uint8_t buf[64];
+	int hl;
+
+	hl = l2tp_data_header_encode(buf, sizeof(buf), 0, tid, sid, 0, sizeof(term));
+	CU_ASSERT_FATAL(hl > 0);
+	memcpy(buf + hl, term, sizeof(term));
+	addr(&d, dst, 1701);
+	addr(&sa, src, sport);
+	l2tp_input(to, &d, &sa, buf, hl + sizeof(term));
+}
+
+/* A HELLO to tunnel tid of `to`, Ns ns, sent from src. */
+static void send_hello(struct l2tp *to, const char *dst, const char *src, unsigned sport,
+		       uint16_t tid, uint16_t ns, uint16_t nr)
+{
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage d, sa;
+	struct l2tp_msg m;
+	uint8_t buf[64];
+	int len;
+
+	l2tp_msg_init(&m, L2TP_MSG_HELLO);
+	len = l2tp_control_encode(buf, sizeof(buf), tid, 0, ns, nr, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&d, dst, 1701);
+	addr(&sa, src, sport);
+	l2tp_input(to, &d, &sa, buf, len);
+}
+
+/* Issue #14 item 2: data and control messages for a live tunnel and
+ * session from another host, another port or to another local address
+ * are dropped and counted; the session stays. */
+static void test_foreign_source_dropped(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_session *s;
+	uint64_t rx0;
+	unsigned zlb0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	zlb0 = count(1, L2TP_MSG_ZLB);
+	tn = only_tunnel(N.lns);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	/* A foreign host, the peer's host from another port, the peer to
+	 * another of our addresses: none reaches PPP. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 40000, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.3", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 3);
+	CU_ASSERT_EQUAL(s->pkts_in, 0);
+	/* Control from a foreign host or port: not even acknowledged. */
+	rx0 = tn->ctrl.stats.rx;
+	send_hello(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	send_hello(N.lns, "127.0.0.2", "127.0.0.1", 1702, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(tn->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 5);
+	run(500);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ZLB), zlb0);
+	CU_ASSERT_PTR_EQUAL(only_session(tn), s);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	/* The real peer still gets through. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 5);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* RFC 2661 §8.1: the LNS answers from port 1702. The LAC takes that
+ * port from the first datagram, once; afterwards neither the old port
+ * nor a third one is accepted. */
+static void test_first_reply_port_change_once(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl, *tn;
+	struct l2tp_session *sl;
+	uint64_t rx0;
+
+	setup_net(&o);
+	actors(true);
+	N.lns_src_port = 1702;
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tl = only_tunnel(N.lac);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tl != NULL && tn != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 0);
+	sl = only_session(tl);
+	CU_ASSERT_FATAL(sl != NULL);
+	/* Data from the port we first sent to, and from a third port. */
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1701, tl->tid, sl->sid);
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1703, tl->tid, sl->sid);
+	CU_ASSERT_EQUAL(bchan.frames, 0);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 2);
+	rx0 = tl->ctrl.stats.rx;
+	send_hello(N.lac, "127.0.0.1", "127.0.0.2", 1701, tl->tid, tl->ctrl.nr, tl->ctrl.ns);
+	CU_ASSERT_EQUAL(tl->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 3);
+	/* From 1702, all is well both ways. */
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1702, tl->tid, sl->sid);
+	CU_ASSERT_EQUAL(bchan.frames, 1);
+	vpdn_link_send(bchan.link, VPDN_LINK_A, (const uint8_t *)"\xff\x03\x00\x21", 4);
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+
+	/* While wait-ctl-reply: the first datagram from the peer's host
+	 * (a ZLB acking our SCCRQ, from 1702) fixes the port; a second one
+	 * from 1703 is dropped. */
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	{
+		uint8_t zlb[12] = { 0xc8, 0x02, 0x00, 0x0c };
+		struct sockaddr_storage d, sa;
+
+		zlb[4] = tl->tid >> 8;
+		zlb[5] = tl->tid & 0xff;
+		zlb[11] = 1; /* Nr 1: acks the SCCRQ */
+		addr(&d, "127.0.0.1", 1701);
+		addr(&sa, "127.0.0.2", 1702);
+		l2tp_input(N.lac, &d, &sa, zlb, sizeof(zlb));
+		CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+		CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&tl->ctrl), 0);
+		CU_ASSERT_EQUAL(*N.lac->foreign_source, 0);
+		addr(&sa, "127.0.0.2", 1703);
+		l2tp_input(N.lac, &d, &sa, zlb, sizeof(zlb));
+		CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+		CU_ASSERT_EQUAL(*N.lac->foreign_source, 1);
+	}
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1566,6 +1747,8 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "2000 sessions on one tunnel", test_many_sessions },
 	{ "dial-out cleared while dialing: the late call is hung up", test_dialout_cleared_while_dialing },
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
+	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
+	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
 	{ NULL, NULL }
 };
 
