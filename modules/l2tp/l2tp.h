@@ -262,6 +262,8 @@ struct l2tp_tunnel {
 	uint8_t tie_breaker[8];
 	struct l2tp_ctrl ctrl;
 	GHashTable *sessions;       /* uint16 local sid -> struct l2tp_session* */
+	GHashTable *peer_sessions;  /* uint16 peer sid -> struct l2tp_session*:
+				     * the peer's Assigned Session IDs in use */
 	struct vpdn_timer reap_timer;
 	uint64_t changed_ms;
 	int result, error;          /* why it went down */
@@ -349,6 +351,17 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 void l2tp_session_refuse(struct l2tp_tunnel *t, uint16_t peer_sid, int result, int error,
 			 const char *why);
 struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid);
+/* The session of t the peer assigned peer_sid to, or NULL. */
+struct l2tp_session *l2tp_session_by_peer_sid(struct l2tp_tunnel *t, uint16_t peer_sid);
+/* Record the peer's Assigned Session ID for s. -EINVAL for 0 (never
+ * assigned, §4.4.3), -EEXIST when another session of the tunnel has it:
+ * the caller refuses the call (CDN 2/5), s->peer_sid is left unchanged. */
+int l2tp_session_set_peer_sid(struct l2tp_session *s, uint16_t peer_sid);
+/* Answer for a refused Assigned Session ID (r from the above): CDN
+ * result 2, error 5 and a text, on s (closed, freed) or, with s NULL,
+ * to the peer's session peer_sid. Counted as malformed. */
+void l2tp_session_bad_peer_sid(struct l2tp_tunnel *t, struct l2tp_session *s, uint16_t peer_sid,
+			       int r);
 void l2tp_session_set_state(struct l2tp_session *s, int state);
 /* Tear down: CDN (if send_cdn and the peer knows the session), fail any
  * pending request, hang up the link, publish SESSION_DOWN, free.

@@ -52,6 +52,43 @@ struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
 	return sid ? g_hash_table_lookup(t->sessions, GUINT_TO_POINTER(sid)) : NULL;
 }
 
+struct l2tp_session *l2tp_session_by_peer_sid(struct l2tp_tunnel *t, uint16_t peer_sid)
+{
+	return peer_sid ? g_hash_table_lookup(t->peer_sessions, GUINT_TO_POINTER(peer_sid)) : NULL;
+}
+
+int l2tp_session_set_peer_sid(struct l2tp_session *s, uint16_t peer_sid)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_session *other;
+
+	if (!peer_sid)
+		return -EINVAL;
+	other = l2tp_session_by_peer_sid(t, peer_sid);
+	if (other && other != s)
+		return -EEXIST;
+	if (s->peer_sid && l2tp_session_by_peer_sid(t, s->peer_sid) == s)
+		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
+	s->peer_sid = peer_sid;
+	g_hash_table_insert(t->peer_sessions, GUINT_TO_POINTER(peer_sid), s);
+	return 0;
+}
+
+void l2tp_session_bad_peer_sid(struct l2tp_tunnel *t, struct l2tp_session *s, uint16_t peer_sid,
+			       int r)
+{
+	const char *why = r == -EEXIST ? "Assigned Session ID already in use" :
+		"Assigned Session ID 0";
+
+	(*t->l2tp->cnt.malformed)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS, "Tnl %u L2TP: %s (%u) from %s: call refused",
+		   t->tid, why, peer_sid, t->peer_name ? t->peer_name : "peer");
+	if (s)
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_SESSION_ID, 0, why);
+	else
+		l2tp_session_refuse(t, peer_sid, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_SESSION_ID, why);
+}
+
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind)
 {
 	struct l2tp *l2tp = t->l2tp;
@@ -254,6 +291,8 @@ static void session_free(struct l2tp_session *s)
 
 	l2tp_bus_session_remove(s);
 	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
+	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
+		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
 	l2tp->n_sessions--;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
 	if (t->group && t->group->sessions)
@@ -352,6 +391,10 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 
 	l2tp_bus_session_remove(s);
 	l2tp_id_remove(from->sessions, &from->sid_bits, s->sid);
+	if (l2tp_session_by_peer_sid(from, s->peer_sid) == s)
+		g_hash_table_remove(from->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
+	/* Waiting for a tunnel: the new peer has assigned nothing yet. */
+	s->peer_sid = 0;
 	if (from->group && from->group->sessions)
 		from->group->sessions--;
 	s->tunnel = to;

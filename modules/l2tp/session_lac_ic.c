@@ -90,8 +90,13 @@ static void got_icrp(struct l2tp_session *s, const struct l2tp_msg *in)
 	struct vpdn_ev_session ev;
 	struct vpdn_request *req;
 	struct l2tp_msg m;
+	int r;
 
-	s->peer_sid = in->assigned_session_id;
+	r = l2tp_session_set_peer_sid(s, in->assigned_session_id);
+	if (r < 0) {
+		l2tp_session_bad_peer_sid(s->tunnel, s, in->assigned_session_id, r);
+		return;
+	}
 	if (s->req && vpdn_request_cancelled(s->req)) {
 		/* Completed (and so freed) by the close. */
 		l2tp_session_close(s, true, L2TP_CDN_LOST_CARRIER, 0, 0, "Caller hung up");

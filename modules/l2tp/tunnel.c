@@ -180,6 +180,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	}
 	l2tp_ctrl_init(&t->ctrl, l2tp->tm, &cc, &tunnel_ctrl_ops, t);
 	t->sessions = g_hash_table_new(NULL, NULL);
+	t->peer_sessions = g_hash_table_new(NULL, NULL);
 	vpdn_timer_init(&t->reap_timer, reap_fired, t);
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
 	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
@@ -198,6 +199,7 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
 	l2tp_ctrl_fini(&t->ctrl);
 	g_hash_table_destroy(t->sessions);
+	g_hash_table_destroy(t->peer_sessions);
 	g_free(t->sid_bits);
 	g_free(t->peer_name);
 	g_free(t);
@@ -546,6 +548,19 @@ static bool check_response(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint
 	return true;
 }
 
+/* An Assigned Tunnel ID is never 0 (§4.4.3, §3.1): refuse the tunnel,
+ * StopCCN 2/3 (to the peer's tunnel 0; it finds its own by our Assigned
+ * Tunnel ID and the address, as we do). */
+static void assigned_tid_zero(struct l2tp_tunnel *t)
+{
+	(*t->l2tp->cnt.malformed)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: Assigned Tunnel ID 0 from %s: tunnel refused", t->tid,
+		   peer_label(t));
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_OUT_OF_RANGE,
+			 "Assigned Tunnel ID 0");
+}
+
 static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	char host[256];
@@ -555,6 +570,10 @@ static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_bytes_to_str(&m->host_name, host, sizeof(host));
 	g_free(t->peer_name);
 	t->peer_name = g_strdup(host);
+	if (!m->assigned_tunnel_id) {
+		assigned_tid_zero(t);
+		return;
+	}
 	t->peer_tid = m->assigned_tunnel_id;
 	l2tp_ctrl_set_peer(&t->ctrl, t->peer_tid,
 			   l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ? m->receive_window_size : 0);
@@ -636,6 +655,10 @@ static void got_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a challenge in SCCRQ, %s", peer_label(t));
 	if (!check_version(t, m))
 		return;
+	if (!t->peer_tid) {
+		assigned_tid_zero(t);
+		return;
+	}
 	if (!l2tp->cfg->enable) {
 		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "VPDN is not enabled");
 		return;
@@ -830,6 +853,43 @@ static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct 
 		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
 }
 
+static bool session_scoped(unsigned type)
+{
+	switch (type) {
+	case L2TP_MSG_OCRQ: case L2TP_MSG_OCRP: case L2TP_MSG_OCCN:
+	case L2TP_MSG_ICRQ: case L2TP_MSG_ICRP: case L2TP_MSG_ICCN:
+	case L2TP_MSG_CDN: case L2TP_MSG_WEN: case L2TP_MSG_SLI:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session it belongs to,
+ * not the tunnel. A known session is closed with CDN 2/error; a new
+ * call (ICRQ, OCRQ) is refused with CDN to the peer's Assigned Session
+ * ID; anything else for no session of ours is ignored. */
+static void session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				  const struct l2tp_msg *m, int error, const char *why)
+{
+	struct l2tp_session *s = l2tp_session_get(t, h->session_id);
+
+	if (s) {
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
+		return;
+	}
+	if (!h->session_id && t->state == L2TP_TUNNEL_ESTABLISHED &&
+	    (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ)) {
+		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_GENERAL_ERROR, error, why);
+		return;
+	}
+	(*t->l2tp->cnt.no_session)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: bad %s for unknown session %u ignored", t->tid,
+		   l2tp_msg_type_name(m->message_type), h->session_id);
+}
+
 static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct l2tp_tunnel *t = ctx;
@@ -845,6 +905,7 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 
 	(*l2tp->cnt.ctrl_rx)++;
 	l2tp_decode_ctx_init(&dc, secret, slen);
+	dc.past_unknown_m = true; /* a session message answers its session */
 	r = l2tp_datagram_decode(buf, len, &h, &m, &dc);
 	if (r == -ENOMSG)
 		return; /* unknown message without M: acked, ignored */
@@ -859,7 +920,10 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 			err = L2TP_ERR_UNKNOWN_MANDATORY_AVP;
 		if (t->state == L2TP_TUNNEL_CLOSING)
 			return;
-		if (h.session_id && l2tp_session_get(t, h.session_id))
+		if (r == -ENOTSUP && session_scoped(m.message_type) &&
+		    t->state == L2TP_TUNNEL_ESTABLISHED)
+			session_message_error(t, &h, &m, err, dc.err.what);
+		else if (h.session_id && l2tp_session_get(t, h.session_id))
 			session_error(t, h.session_id, err, dc.err.what);
 		else
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, err,
@@ -878,8 +942,9 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 			   l2tp_msg_type_name(m.message_type), l2tp_avp_name(missing));
 		if (m.message_type == L2TP_MSG_STOPCCN) {
 			stopccn_received(t, &m);
-		} else if (h.session_id && l2tp_session_get(t, h.session_id)) {
-			session_error(t, h.session_id, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
+		} else if (session_scoped(m.message_type) && t->state == L2TP_TUNNEL_ESTABLISHED &&
+			   (h.session_id || l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_SESSION_ID))) {
+			session_message_error(t, &h, &m, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
 		} else {
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
 					 "Missing mandatory AVP");

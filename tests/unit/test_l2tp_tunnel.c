@@ -1716,6 +1716,202 @@ static void test_first_reply_port_change_once(void)
 	teardown_net();
 }
 
+/* A control message from the LAC to the LNS on the established tunnel,
+ * header Session ID sid; extra octets (an AVP) go right after the
+ * Message Type AVP. */
+static void inject_from_lac(struct l2tp_msg *m, uint16_t sid, const uint8_t *extra,
+			    size_t extra_len)
+{
+	struct l2tp_tunnel *tl = only_tunnel(N.lac), *tn = only_tunnel(N.lns);
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	uint8_t buf[512];
+	int len;
+
+	len = l2tp_control_encode(buf, sizeof(buf), tn->tid, sid, tl->ctrl.ns, tl->ctrl.nr, m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	if (extra_len) {
+		memmove(buf + 20 + extra_len, buf + 20, len - 20);
+		memcpy(buf + 20, extra, extra_len);
+	}
+	len += extra_len;
+	buf[2] = len >> 8;
+	buf[3] = len & 0xff;
+	tl->ctrl.ns++;
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+}
+
+static void icrq(struct l2tp_msg *m, uint16_t assigned_sid)
+{
+	l2tp_msg_init(m, L2TP_MSG_ICRQ);
+	l2tp_msg_set(m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m->assigned_session_id = assigned_sid;
+	l2tp_msg_set(m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m->call_serial_number = 77;
+	l2tp_msg_set(m, L2TP_AVP_BEARER_TYPE);
+	m->bearer_type = L2TP_BEARER_DIGITAL;
+}
+
+/* Issue #14 item 14: an ICRQ with an unknown M-bit AVP (before its
+ * Assigned Session ID) ends that call only: CDN 2/8 to the peer's
+ * session; the tunnel and its other session stay. */
+static void test_unknown_mandatory_avp_in_icrq(void)
+{
+	static const uint8_t avp[] = { 0x80, 0x08, 0x00, 0x00, 0x00, 0x63, 0x00, 0x00 };
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, avp, sizeof(avp));
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_UNKNOWN_MANDATORY_AVP);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 1); /* the first call's only */
+	CU_ASSERT_EQUAL(only_tunnel(N.lns)->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), 1);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT(*N.lns->cnt.malformed >= 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Assigned Session ID 0 and an Assigned Session ID already in use by a
+ * session of the tunnel: CDN 2/5, no session. */
+static void test_bad_assigned_session_id(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	icrq(&m, 0);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 1);
+	/* Two ICRQs with the same Assigned Session ID: the first is a call,
+	 * the second refused. So is one reusing the live session's ID. */
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	/* (The CDN goes to the peer's session of that ID: a peer that
+	 * reuses the ID of a call it still has loses that call.) */
+	CU_ASSERT_FATAL(only_session(only_tunnel(N.lac)) != NULL);
+	icrq(&m, only_session(only_tunnel(N.lac))->sid);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	r = find(1, L2TP_MSG_CDN, 1);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	r = find(1, L2TP_MSG_CDN, 2);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Assigned Tunnel ID 0 in an SCCRQ (at the LNS) or an SCCRP (at the
+ * LAC): the tunnel is refused with StopCCN 2/3. */
+static void test_assigned_tunnel_id_zero(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl;
+	struct l2tp_msg m;
+	uint8_t buf[512];
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LAC");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 0;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 0);
+	teardown_net();
+
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRP);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LNS");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 0;
+	len = l2tp_control_encode(buf, sizeof(buf), tl->tid, 0, 0, 1, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	l2tp_input(N.lac, &lac, &lns, buf, len);
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCCN), 0);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_CLOSING);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1749,6 +1945,9 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
 	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
 	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
+	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
+	{ "Assigned Session ID 0 or in use: CDN 2/5", test_bad_assigned_session_id },
+	{ "Assigned Tunnel ID 0 in SCCRQ or SCCRP: StopCCN 2/3", test_assigned_tunnel_id_zero },
 	{ NULL, NULL }
 };
 
