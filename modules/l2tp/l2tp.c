@@ -68,6 +68,13 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		"L2TP SCCRQs dropped because max-half-open tunnels were pending");
 	if (!l2tp->sccrq_half_open_full)
 		l2tp->sccrq_half_open_full = &l2tp->flood_store[1];
+	l2tp->setup_timeouts[0] = vpdn_core_counter(core, "l2tp_tunnel_setup_timeouts_total",
+		"L2TP tunnels cleared: the peer did not finish set-up within setup-timeout");
+	l2tp->setup_timeouts[1] = vpdn_core_counter(core, "l2tp_session_setup_timeouts_total",
+		"L2TP calls cleared (CDN 10): not set up within setup-timeout");
+	for (unsigned i = 0; i < 2; i++)
+		if (!l2tp->setup_timeouts[i])
+			l2tp->setup_timeouts[i] = &l2tp->setup_timeout_store[i];
 	l2tp->foreign_source = vpdn_core_counter(core, "l2tp_foreign_source_total",
 		"L2TP datagrams for a tunnel dropped: not from its peer's address and port");
 	if (!l2tp->foreign_source)
@@ -306,6 +313,11 @@ void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id)
 	g_hash_table_remove(used, GUINT_TO_POINTER(id));
 	if (*bits)
 		(*bits)[id / 64] &= ~((uint64_t)1 << (id % 64));
+}
+
+uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t)
+{
+	return (uint64_t)(t->group ? t->group->setup_timeout_s : L2TP_DEFAULT_SETUP_TIMEOUT) * 1000;
 }
 
 struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid)

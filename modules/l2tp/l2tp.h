@@ -36,6 +36,7 @@
 #define L2TP_MAX_IDS 65535      /* tunnels per node, sessions per tunnel */
 #define L2TP_DEFAULT_MAX_HALF_OPEN 512
 #define L2TP_DEFAULT_SCCRQ_RATE 100   /* per second and source address */
+#define L2TP_DEFAULT_SETUP_TIMEOUT 60 /* s: longer than a retransmission cycle */
 
 /* ------------------------------------------------------------------ */
 /* Config                                                             */
@@ -64,6 +65,9 @@ struct l2tp_group {
 	char source_text[64];
 	unsigned hello_s, rwin, retries, rto_min_s, rto_max_s;
 	bool hidden, tunnel_auth, sequencing;
+	unsigned setup_timeout_s; /* wait on the peer during set-up */
+	bool cdn_q931_cause;    /* Q.931 Cause Code AVP in CDN (unless the
+				 * peer is known to refuse it) */
 	unsigned session_limit; /* 0: none */
 	unsigned sessions;      /* live sessions using this group */
 	unsigned rr;            /* load sharing among equal priorities */
@@ -149,6 +153,10 @@ struct l2tp {
 	uint64_t *sccrq_rate_limited, *sccrq_half_open_full;
 	uint64_t flood_store[2];
 	uint64_t flood_logged_ms;   /* last refusal logged (one a second) */
+	/* Set-ups the peer did not complete within setup-timeout:
+	 * [0] tunnels, [1] sessions. */
+	uint64_t *setup_timeouts[2];
+	uint64_t setup_timeout_store[2];
 	/* Datagrams for a tunnel not from its peer's address and port. */
 	uint64_t *foreign_source;
 	uint64_t foreign_store;
@@ -197,6 +205,8 @@ struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used, uint64_t **bits);
 void l2tp_id_insert(GHashTable *used, uint64_t **bits, uint16_t id, gpointer value);
 void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
+/* setup-timeout of the tunnel's group in ms (the default without one). */
+uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
 #define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
 
@@ -265,6 +275,7 @@ struct l2tp_tunnel {
 	GHashTable *peer_sessions;  /* uint16 peer sid -> struct l2tp_session*:
 				     * the peer's Assigned Session IDs in use */
 	struct vpdn_timer reap_timer;
+	struct vpdn_timer setup_timer; /* wait-ctl-reply / wait-ctl-conn */
 	uint64_t changed_ms;
 	int result, error;          /* why it went down */
 	uint64_t wen_count;
@@ -336,6 +347,7 @@ struct l2tp_session {
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
+	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
 	sd_bus_slot *slot;
@@ -399,6 +411,10 @@ struct l2tp_session_fsm {
 	void (*tunnel_up)(struct l2tp_session *s);
 	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);
 	bool (*established)(const struct l2tp_session *s);
+	/* What the state waits for from the peer (or our dialer): "ICCN",
+	 * ...; NULL when it waits on nothing outside (or on the tunnel,
+	 * whose own timers cover it). setup-timeout runs while non-NULL. */
+	const char *(*awaits)(const struct l2tp_session *s);
 };
 extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
 	l2tp_lac_oc_fsm;

@@ -52,6 +52,24 @@ struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
 	return sid ? g_hash_table_lookup(t->sessions, GUINT_TO_POINTER(sid)) : NULL;
 }
 
+/* setup-timeout while the call waits on the peer (or our dialer): CDN 10
+ * and clear. Frees s. */
+static void setup_fired(struct vpdn_timer *timer, void *data)
+{
+	struct l2tp_session *s = data;
+	const char *what = fsm_of(s)->awaits(s);
+	char why[64];
+
+	if (!what)
+		return;
+	(*s->tunnel->l2tp->setup_timeouts[1])++;
+	g_snprintf(why, sizeof(why), "Timeout waiting for %s", what);
+	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s in state %s (setup-timeout %" G_GUINT64_FORMAT " s), "
+	     "clearing the call", why, l2tp_session_state_name(s),
+	     l2tp_setup_timeout_ms(s->tunnel) / 1000);
+	l2tp_session_close(s, true, L2TP_CDN_TIMEOUT, L2TP_ERR_NONE, 0, why);
+}
+
 struct l2tp_session *l2tp_session_by_peer_sid(struct l2tp_tunnel *t, uint16_t peer_sid)
 {
 	return peer_sid ? g_hash_table_lookup(t->peer_sessions, GUINT_TO_POINTER(peer_sid)) : NULL;
@@ -107,6 +125,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	s->sid = sid;
 	s->serial = ++l2tp->call_serial;
 	s->changed_ms = vpdn_timers_now(l2tp->tm);
+	vpdn_timer_init(&s->setup_timer, setup_fired, s);
 	l2tp_id_insert(t->sessions, &t->sid_bits, s->sid, s);
 	l2tp->n_sessions++;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
@@ -153,6 +172,11 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 	s->state = state;
 	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
 	s->changed_ms = vpdn_timers_now(s->tunnel->l2tp->tm);
+	if (f->awaits(s))
+		vpdn_timer_arm(s->tunnel->l2tp->tm, &s->setup_timer,
+			       l2tp_setup_timeout_ms(s->tunnel));
+	else
+		vpdn_timer_cancel(s->tunnel->l2tp->tm, &s->setup_timer);
 	l2tp_bus_changed(s, NULL);
 }
 
@@ -290,6 +314,7 @@ static void session_free(struct l2tp_session *s)
 	struct l2tp *l2tp = t->l2tp;
 
 	l2tp_bus_session_remove(s);
+	vpdn_timer_cancel(l2tp->tm, &s->setup_timer);
 	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
 	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
 		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));

@@ -36,6 +36,11 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return s->state == LAC_IC_WAIT_TUNNEL;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LAC_IC_WAIT_REPLY ? "ICRP" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LAC_IC_ESTABLISHED;
@@ -192,6 +197,7 @@ const struct l2tp_session_fsm l2tp_lac_ic_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 static const uint8_t *keep(GByteArray *store, const uint8_t *p, size_t len)

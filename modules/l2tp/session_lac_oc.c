@@ -33,6 +33,13 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return false;
 }
 
+/* The dialer has its own timers; this one only guards against a call
+ * that neither connects nor fails. */
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LAC_OC_WAIT_CS_ANSWER ? "the call to be answered" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LAC_OC_ESTABLISHED;
@@ -169,6 +176,7 @@ const struct l2tp_session_fsm l2tp_lac_oc_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)

@@ -33,6 +33,11 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return false;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LNS_IC_WAIT_CONNECT ? "ICCN" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LNS_IC_ESTABLISHED;
@@ -161,6 +166,7 @@ const struct l2tp_session_fsm l2tp_lns_ic_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)

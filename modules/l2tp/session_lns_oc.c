@@ -38,6 +38,15 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return s->state == LNS_OC_WAIT_TUNNEL;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	switch (s->state) {
+	case LNS_OC_WAIT_REPLY: return "OCRP";
+	case LNS_OC_WAIT_CONNECT: return "OCCN";
+	default: return NULL;
+	}
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LNS_OC_ESTABLISHED;
@@ -147,6 +156,7 @@ const struct l2tp_session_fsm l2tp_lns_oc_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,

@@ -65,6 +65,13 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 1);
 	t->state = st;
 	t->changed_ms = vpdn_timers_now(t->l2tp->tm);
+	/* A tunnel waiting on the peer's SCCRP or SCCCN does not wait for
+	 * ever: a peer that acks our message and answers nothing would hold
+	 * the tunnel (and a half-open slot) otherwise. */
+	if (st == L2TP_TUNNEL_WAIT_CTL_REPLY || st == L2TP_TUNNEL_WAIT_CTL_CONN)
+		vpdn_timer_arm(t->l2tp->tm, &t->setup_timer, l2tp_setup_timeout_ms(t));
+	else
+		vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
 	l2tp_bus_changed(NULL, t);
 }
 
@@ -126,6 +133,27 @@ static void reap_fired(struct vpdn_timer *timer, void *data)
 	l2tp_tunnel_free(data);
 }
 
+/* setup-timeout in wait-ctl-reply or wait-ctl-conn: StopCCN 2 and clear
+ * (the initiator's waiting calls fail over first, as for a dead peer). */
+static void setup_fired(struct vpdn_timer *timer, void *data)
+{
+	struct l2tp_tunnel *t = data;
+	const char *why;
+
+	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY && t->state != L2TP_TUNNEL_WAIT_CTL_CONN)
+		return;
+	why = t->state == L2TP_TUNNEL_WAIT_CTL_REPLY ? "Timeout waiting for SCCRP" :
+		"Timeout waiting for SCCCN";
+	(*t->l2tp->setup_timeouts[0])++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: %s in state %s (setup-timeout %" G_GUINT64_FORMAT " s), "
+		   "clearing tunnel to %s", t->tid, why, l2tp_tunnel_state_name(t->state),
+		   l2tp_setup_timeout_ms(t) / 1000, peer_label(t));
+	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+		failover(t);
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NONE, why);
+}
+
 static void tunnel_drained(void *ctx)
 {
 	struct l2tp_tunnel *t = ctx;
@@ -182,6 +210,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	t->sessions = g_hash_table_new(NULL, NULL);
 	t->peer_sessions = g_hash_table_new(NULL, NULL);
 	vpdn_timer_init(&t->reap_timer, reap_fired, t);
+	vpdn_timer_init(&t->setup_timer, setup_fired, t);
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
 	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
 	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
@@ -197,6 +226,7 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
+	vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
 	l2tp_ctrl_fini(&t->ctrl);
 	g_hash_table_destroy(t->sessions);
 	g_hash_table_destroy(t->peer_sessions);

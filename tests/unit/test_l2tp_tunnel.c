@@ -51,6 +51,7 @@ struct net {
 	bool drop_to_lns;
 	unsigned drop_to_lac_n;   /* drop the next N datagrams to the LAC */
 	unsigned lns_src_port;    /* the LNS answers from this port (§8.1), 0: 1701 */
+	uint16_t drop_type_to_lac; /* drop control messages of this type to the LAC */
 	struct vpdn_request *last_req;
 };
 
@@ -113,7 +114,10 @@ static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
 	if (l2tp_addr_same_host(peer, &lns) && !N.drop_to_lns)
 		d->to = N.lns;
 	else if (l2tp_addr_same_host(peer, &lac)) {
-		if (N.drop_to_lac_n)
+		if (N.drop_type_to_lac && N.rec[N.nrec - 1].control &&
+		    N.rec[N.nrec - 1].type == N.drop_type_to_lac)
+			; /* lost */
+		else if (N.drop_to_lac_n)
 			N.drop_to_lac_n--;
 		else
 			d->to = N.lac;
@@ -209,6 +213,7 @@ static int det_random(void *buf, size_t len, void *data)
 	"  source-ip = \"127.0.0.1\"\n" \
 	"  hidden-avps = %s\n" \
 	"  sequencing = %s\n" \
+	"%s" \
 	"}\n"
 
 #define LNS_CFG_FMT \
@@ -223,6 +228,7 @@ static int det_random(void *buf, size_t len, void *data)
 	"  source-ip = \"127.0.0.2\"\n" \
 	"  hidden-avps = %s\n" \
 	"  session-limit = %d\n" \
+	"%s" \
 	"}\n"
 
 static struct l2tp_config *parse(const char *text)
@@ -244,6 +250,7 @@ struct opts {
 	int session_limit;
 	bool same_random;
 	bool no_dialout;
+	const char *lac_extra, *lns_extra; /* more lines for the vpdn-group */
 };
 
 static struct vpdn_subscription *subs[8];
@@ -263,11 +270,11 @@ static void setup_net(const struct opts *o)
 		 o->terminate_from ? o->terminate_from : "LNS",
 		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
 		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
-		 o->sequencing ? "true" : "false");
+		 o->sequencing ? "true" : "false", o->lac_extra ? o->lac_extra : "");
 	N.lac = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lac->xctx = N.lac;
 	snprintf(buf, sizeof(buf), LNS_CFG_FMT, o->lns_secret ? o->lns_secret : SECRET,
-		 o->hidden ? "true" : "false", o->session_limit);
+		 o->hidden ? "true" : "false", o->session_limit, o->lns_extra ? o->lns_extra : "");
 	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lns->xctx = N.lns;
 	rnd_lac.base = 0x10;
@@ -1912,6 +1919,240 @@ static void test_assigned_tunnel_id_zero(void)
 	teardown_net();
 }
 
+/* Issue #14 item 6: an ICRQ with no ICCN. The LNS's session in
+ * wait-connect is cleared after setup-timeout (60 s) with CDN 10 and
+ * freed; the tunnel and its other call stay. */
+static void test_wait_connect_timeout(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_msg m;
+	struct rec *r;
+	unsigned ns0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	ns0 = N.lns->n_sessions;
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_PTR_NOT_NULL(l2tp_session_by_peer_sid(tn, 4242));
+	run(58000);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_CDN), 0);
+	run(2000);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 1);
+	CU_ASSERT_EQUAL(N.lns->n_sessions, ns0);
+	CU_ASSERT_PTR_NULL(l2tp_session_by_peer_sid(tn, 4242));
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[1], 1);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* The LAC's call in wait-reply: no ICRP arrives (every one is lost).
+ * setup-timeout = 5: CDN 10, the forward request fails with
+ * -ETIMEDOUT, the B channel is hung up. */
+static void test_wait_reply_timeout(void)
+{
+	struct opts o = { .lac_extra = "  setup-timeout = 5\n" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	N.drop_type_to_lac = L2TP_MSG_ICRP;
+	dial_in(&bchan, &fr);
+	run(4000);
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_FALSE(fr.done);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 1);
+	run(1500);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT_EQUAL(fr.status, -ETIMEDOUT);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[1], 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Dial-out: the LAC answers OCRQ with OCRP and dials for ever. The
+ * LNS (setup-timeout = 5) clears its call in wait-connect with CDN 10;
+ * the LAC's call goes with it; the late answer is hung up. Without
+ * the LNS's timer, the LAC's own (wait-cs-answer, 60 s) would. */
+static void test_outgoing_call_timeouts(void)
+{
+	struct opts o = { .lns_extra = "  setup-timeout = 5\n" };
+	struct endpoint bchan, late;
+	struct fwd_result fi, fo;
+	struct vpdn_ev_call call = { .size = sizeof(call) };
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCRP), 1);
+	run(3500);
+	CU_ASSERT_FALSE(fo.done);
+	run(1500);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(fo.status, -ETIMEDOUT);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[1], 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 1);
+	memset(&late, 0, sizeof(late));
+	late.link = vpdn_link_new("Se0:31");
+	vpdn_link_attach(late.link, VPDN_LINK_A, &ep_ops, &late);
+	call.link = late.link;
+	call.short_name = "Se0:31";
+	vpdn_request_complete(pending_dial, 0, &call);
+	CU_ASSERT_EQUAL(late.hangups, 1);
+	vpdn_link_unref(late.link);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+
+	/* The LAC's own timer: it dials for 60 s, then CDN 10. (The two
+	 * engines share the test core's counters.) */
+	memset(&o, 0, sizeof(o));
+	o.lns_extra = "  setup-timeout = 120\n";
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	run(61000);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[1], 1);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT(fo.status < 0);
+	vpdn_request_complete(pending_dial, -EIO, NULL);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Tunnels: an SCCRP acked but no SCCCN (the responder in
+ * wait-ctl-conn), an SCCRQ acked but no SCCRP (the initiator in
+ * wait-ctl-reply): StopCCN 2 after setup-timeout, the tunnel (and its
+ * half-open slot) freed, the waiting call failed. */
+static void test_tunnel_wait_timeouts(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	uint8_t buf[512], zlb[12] = { 0xc8, 0x02, 0x00, 0x0c };
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LAC");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 4343;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	t = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_CONN);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 1);
+	/* The SCCRP is acked (so no retransmission ends it), nothing else. */
+	zlb[4] = t->tid >> 8;
+	zlb[5] = t->tid & 0xff;
+	zlb[9] = 1;  /* Ns 1 */
+	zlb[11] = 1; /* Nr 1 */
+	l2tp_input(N.lns, &lns, &lac, zlb, sizeof(zlb));
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&t->ctrl), 0);
+	vpdn_timers_advance(N.tm, 59000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_CONN);
+	vpdn_timers_advance(N.tm, 1000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_CLOSING);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->tid, 4343);
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[0], 1);
+	vpdn_timers_advance(N.tm, 40000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+	teardown_net();
+
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	t = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	memset(zlb, 0, sizeof(zlb));
+	zlb[0] = 0xc8;
+	zlb[1] = 0x02;
+	zlb[3] = 0x0c;
+	zlb[4] = t->tid >> 8;
+	zlb[5] = t->tid & 0xff;
+	zlb[11] = 1; /* acks the SCCRQ */
+	l2tp_input(N.lac, &lac, &lns, zlb, sizeof(zlb));
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&t->ctrl), 0);
+	run(59000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	CU_ASSERT_FALSE(fr.done);
+	run(1000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_CLOSING);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 1);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT(fr.status < 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[0], 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1948,6 +2189,10 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
 	{ "Assigned Session ID 0 or in use: CDN 2/5", test_bad_assigned_session_id },
 	{ "Assigned Tunnel ID 0 in SCCRQ or SCCRP: StopCCN 2/3", test_assigned_tunnel_id_zero },
+	{ "ICRQ without ICCN: CDN 10 after setup-timeout, session freed", test_wait_connect_timeout },
+	{ "no ICRP: the LAC's call cleared after setup-timeout", test_wait_reply_timeout },
+	{ "outgoing call set-up timeouts at the LNS and the LAC", test_outgoing_call_timeouts },
+	{ "tunnel wait-ctl-conn and wait-ctl-reply timeouts", test_tunnel_wait_timeouts },
 	{ NULL, NULL }
 };
 
