@@ -75,6 +75,12 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 	for (unsigned i = 0; i < 2; i++)
 		if (!l2tp->setup_timeouts[i])
 			l2tp->setup_timeouts[i] = &l2tp->setup_timeout_store[i];
+	l2tp->q931_refused = vpdn_core_counter(core, "l2tp_peer_q931_refused_total",
+		"L2TP peers found to refuse the Q.931 Cause Code AVP in CDN (left out since)");
+	if (!l2tp->q931_refused)
+		l2tp->q931_refused = &l2tp->q931_store;
+	l2tp->no_q931_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+						    (GDestroyNotify)g_bytes_unref, NULL);
 	l2tp->foreign_source = vpdn_core_counter(core, "l2tp_foreign_source_total",
 		"L2TP datagrams for a tunnel dropped: not from its peer's address and port");
 	if (!l2tp->foreign_source)
@@ -154,6 +160,8 @@ void l2tp_free(struct l2tp *l2tp)
 	l2tp_config_free(l2tp->cfg);
 	if (l2tp->sccrq_buckets)
 		g_hash_table_destroy(l2tp->sccrq_buckets);
+	if (l2tp->no_q931_peers)
+		g_hash_table_destroy(l2tp->no_q931_peers);
 	if (l2tp->retired)
 		g_ptr_array_free(l2tp->retired, TRUE);
 	g_free(l2tp);
@@ -313,6 +321,110 @@ void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id)
 	g_hash_table_remove(used, GUINT_TO_POINTER(id));
 	if (*bits)
 		(*bits)[id / 64] &= ~((uint64_t)1 << (id % 64));
+}
+
+/* ------------------------------------------------------------------ */
+/* Peers that refuse the Q.931 Cause Code AVP (issue #22)             */
+
+#define L2TP_MAX_NO_Q931_PEERS 4096
+
+static GBytes *host_key(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return g_bytes_new(&((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	return g_bytes_new(&((const struct sockaddr_in *)ss)->sin_addr, 4);
+}
+
+bool l2tp_tunnel_q931_ok(const struct l2tp_tunnel *t)
+{
+	GBytes *key;
+	bool known;
+
+	if (t->group && !t->group->cdn_q931_cause)
+		return false;
+	if (g_hash_table_size(t->l2tp->no_q931_peers) == 0)
+		return true;
+	key = host_key(&t->peer);
+	known = g_hash_table_contains(t->l2tp->no_q931_peers, key);
+	g_bytes_unref(key);
+	return !known;
+}
+
+int l2tp_text_names_avp(const struct l2tp_bytes *msg, unsigned type)
+{
+	int named = -1;
+
+	for (size_t i = 0; msg->ptr && i + 1 < msg->len; i++) {
+		const uint8_t *p = msg->ptr + i;
+		size_t left = msg->len - i, j = 0;
+		unsigned long v = 0;
+		bool hex = false;
+		unsigned digits = 0;
+
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+			hex = true;
+			j = 2;
+		} else if (left >= 3 && g_ascii_strncasecmp((const char *)p, "avp", 3) == 0) {
+			j = 3;
+			while (j < left && (p[j] == ' ' || p[j] == '#' || p[j] == ':'))
+				j++;
+			if (left - j >= 5 && g_ascii_strncasecmp((const char *)p + j, "type ", 5) == 0)
+				j += 5;
+			if (left - j >= 2 && p[j] == '0' && (p[j + 1] == 'x' || p[j + 1] == 'X')) {
+				hex = true;
+				j += 2;
+			}
+		} else {
+			continue;
+		}
+		for (; j < left && digits < 6; j++, digits++) {
+			int d = hex ? g_ascii_xdigit_value(p[j]) : g_ascii_digit_value(p[j]);
+
+			if (d < 0)
+				break;
+			v = v * (hex ? 16 : 10) + (unsigned)d;
+		}
+		if (!digits)
+			continue;
+		if (v == type)
+			return 1;
+		named = 0;
+		i += j - 1;
+	}
+	return named;
+}
+
+bool l2tp_q931_learn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	struct l2tp *l2tp = t->l2tp;
+	char addr[64], name[64], text[96];
+	int named;
+	GBytes *key;
+
+	if (!t->cdn_q931_sent || m->result.result != L2TP_STOPCCN_GENERAL_ERROR ||
+	    !m->result.has_error || m->result.error != L2TP_ERR_UNKNOWN_MANDATORY_AVP)
+		return false;
+	/* Naming AVP 12, or naming none right after our CDN carried it. */
+	named = l2tp_text_names_avp(&m->result.message, L2TP_AVP_Q931_CAUSE);
+	if (named == 0)
+		return false;
+	if (g_hash_table_size(l2tp->no_q931_peers) >= L2TP_MAX_NO_Q931_PEERS)
+		return false;
+	key = host_key(&t->peer);
+	if (g_hash_table_contains(l2tp->no_q931_peers, key)) {
+		g_bytes_unref(key);
+		return false;
+	}
+	g_hash_table_add(l2tp->no_q931_peers, key);
+	(*l2tp->q931_refused)++;
+	l2tp_addr_text(&t->peer, addr, sizeof(addr));
+	vpdn_log_printable(name, sizeof(name), t->peer_name ? t->peer_name : "peer",
+			   t->peer_name ? strlen(t->peer_name) : 4, 0);
+	vpdn_log_printable(text, sizeof(text), m->result.message.ptr, m->result.message.len, 0);
+	vpdn_notice(l2tp->log, "L2TP: peer %s (%s) refused the Q.931 Cause Code AVP in our CDN "
+		    "(StopCCN 2/8 \"%s\"): CDNs to it leave the AVP out from now on "
+		    "(cdn-q931-cause = false avoids the first loss)", addr, name, text);
+	return true;
 }
 
 uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t)

@@ -157,6 +157,12 @@ struct l2tp {
 	 * [0] tunnels, [1] sessions. */
 	uint64_t *setup_timeouts[2];
 	uint64_t setup_timeout_store[2];
+	/* Peers (host address, GBytes -> NULL) that refused the Q.931
+	 * Cause Code AVP in our CDN: left out of CDNs to them for the
+	 * node's life (issue #22). */
+	GHashTable *no_q931_peers;
+	uint64_t *q931_refused;
+	uint64_t q931_store;
 	/* Datagrams for a tunnel not from its peer's address and port. */
 	uint64_t *foreign_source;
 	uint64_t foreign_store;
@@ -205,6 +211,17 @@ struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used, uint64_t **bits);
 void l2tp_id_insert(GHashTable *used, uint64_t **bits, uint16_t id, gpointer value);
 void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
+/* May CDNs on t carry the Q.931 Cause Code AVP? The group's
+ * cdn-q931-cause, unless the peer is known to refuse it. */
+bool l2tp_tunnel_q931_ok(const struct l2tp_tunnel *t);
+/* t's peer answered a CDN with StopCCN m: if that says (result 2, error
+ * 8) that it does not know AVP 12, remember the peer (logged once at
+ * notice level, counted). Returns true when it did. */
+bool l2tp_q931_learn(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* Does a Result Code's error message name AVP type `type` ("AVP 12",
+ * "unknown AVP 0x000c")? 1 it does, 0 it names another, -1 it names
+ * none. */
+int l2tp_text_names_avp(const struct l2tp_bytes *msg, unsigned type);
 /* setup-timeout of the tunnel's group in ms (the default without one). */
 uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
@@ -260,6 +277,7 @@ struct l2tp_tunnel {
 	bool has_tie_breaker;
 	bool stop_sent;             /* we sent StopCCN */
 	bool peer_port_fixed;       /* §8.1: the peer's port may change no more */
+	bool cdn_q931_sent;         /* a CDN with the Q.931 Cause Code AVP went out */
 	uint16_t addr_index;        /* initiate-to entry in use */
 	uint32_t tried;             /* initiate-to entries tried (failover) */
 	uint32_t peer_bearer_caps, peer_framing_caps;

@@ -276,10 +276,13 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 	}
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.assigned_session_id = s->sid;
-	if (cause > 0) {
+	/* Optional in CDN (§6.14), mandatory bit set: left out where the
+	 * group says so or the peer is known to refuse it (issue #22). */
+	if (cause > 0 && l2tp_tunnel_q931_ok(s->tunnel)) {
 		l2tp_msg_set(&m, L2TP_AVP_Q931_CAUSE);
 		m.q931.cause = cause;
 		m.q931.msg = 0x5a; /* RELEASE COMPLETE */
+		s->tunnel->cdn_q931_sent = true;
 	}
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s",
 	     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,

@@ -350,6 +350,9 @@ static void stopccn_received(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_ctrl_flush_ack(&t->ctrl);
 	if (t->state == L2TP_TUNNEL_CLOSING)
 		return;
+	/* A peer that does not know AVP 12 (l2tpns) stops the tunnel when
+	 * our CDN carries it: learn that, for its next tunnels. */
+	l2tp_q931_learn(t, m);
 	t->result = m->result.result;
 	t->error = m->result.error;
 	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)

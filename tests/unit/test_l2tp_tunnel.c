@@ -2153,6 +2153,138 @@ static void test_tunnel_wait_timeouts(void)
 	teardown_net();
 }
 
+static unsigned cdn_with_cause(int from)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < N.nrec; i++)
+		if (N.rec[i].from == from && N.rec[i].control && N.rec[i].type == L2TP_MSG_CDN &&
+		    N.rec[i].cause)
+			n++;
+	return n;
+}
+
+/* Issue #22: cdn-q931-cause = false leaves AVP 12 out of CDN. */
+static void test_cdn_q931_cause_knob(void)
+{
+	struct opts o = { .lac_extra = "  cdn-q931-cause = false\n" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	vpdn_link_hangup(bchan.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->cause, 0);
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Issue #22: an LNS like l2tpns answers our CDN with AVP 12 by StopCCN
+ * 2/8 "unknown AVP 0x000c", dropping the tunnel's other session. The
+ * LAC learns it for that peer: the next tunnel's CDNs leave AVP 12
+ * out, and nothing else is lost. Learned once; another AVP named, or
+ * another result, teaches nothing. */
+static void test_cdn_q931_learned(void)
+{
+	struct opts o = { 0 };
+	struct endpoint b1, b2, b3;
+	struct fwd_result f1, f2, f3;
+	struct l2tp_tunnel *tn;
+	struct rec *r;
+	unsigned ncdn;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	dial_in(&b2, &f2);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f2.status, 0);
+	CU_ASSERT_TRUE(l2tp_tunnel_q931_ok(only_tunnel(N.lac)));
+	vpdn_link_hangup(b1.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	pump();
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 1);
+	/* The LNS plays l2tpns. */
+	tn = only_tunnel(N.lns);
+	l2tp_tunnel_stop(tn, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY_AVP,
+			 "unknown AVP 0x000c");
+	run(500);
+	CU_ASSERT_EQUAL(b2.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->no_q931_peers), 1);
+	run(40000); /* the old tunnels are gone */
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 0);
+	/* A new tunnel to the same peer: the CDN has no AVP 12. */
+	dial_in(&b3, &f3);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f3.status, 0);
+	CU_ASSERT_FALSE(l2tp_tunnel_q931_ok(only_tunnel(N.lac)));
+	ncdn = count(0, L2TP_MSG_CDN);
+	vpdn_link_hangup(b3.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_CDN), ncdn + 1);
+	r = find(0, L2TP_MSG_CDN, ncdn);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->cause, 0);
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 1);
+	/* The LNS tunnel is fine this time. */
+	CU_ASSERT_EQUAL(only_tunnel(N.lns)->state, L2TP_TUNNEL_ESTABLISHED);
+	/* A second refusal by the known peer is not counted again. */
+	only_tunnel(N.lac)->cdn_q931_sent = true;
+	l2tp_tunnel_stop(only_tunnel(N.lns), L2TP_STOPCCN_GENERAL_ERROR,
+			 L2TP_ERR_UNKNOWN_MANDATORY_AVP, "unknown AVP 0x000c");
+	run(500);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 1);
+	vpdn_link_unref(b1.link);
+	vpdn_link_unref(b2.link);
+	vpdn_link_unref(b3.link);
+	teardown_net();
+
+	/* Another AVP named: nothing learned. */
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	vpdn_link_hangup(b1.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	l2tp_tunnel_stop(only_tunnel(N.lns), L2TP_STOPCCN_GENERAL_ERROR,
+			 L2TP_ERR_UNKNOWN_MANDATORY_AVP, "unknown AVP 0x0063");
+	run(500);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->no_q931_peers), 0);
+	vpdn_link_unref(b1.link);
+	teardown_net();
+}
+
+static void test_text_names_avp(void)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} v[] = {
+		{ "unknown AVP 0x000c", 1 }, { "Unknown AVP 12", 1 }, { "AVP type 12 unknown", 1 },
+		{ "avp#0xC", 1 }, { "unknown AVP 0x0063", 0 }, { "AVP 120", 0 },
+		{ "Invalid mandatory AVP", -1 }, { "", -1 }, { "0x", -1 },
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(v); i++) {
+		struct l2tp_bytes b = { (const uint8_t *)v[i].text, (uint16_t)strlen(v[i].text) };
+
+		CU_ASSERT_EQUAL(l2tp_text_names_avp(&b, 12), v[i].want);
+	}
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -2193,6 +2325,9 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "no ICRP: the LAC's call cleared after setup-timeout", test_wait_reply_timeout },
 	{ "outgoing call set-up timeouts at the LNS and the LAC", test_outgoing_call_timeouts },
 	{ "tunnel wait-ctl-conn and wait-ctl-reply timeouts", test_tunnel_wait_timeouts },
+	{ "cdn-q931-cause = false: CDN without AVP 12", test_cdn_q931_cause_knob },
+	{ "StopCCN 2/8 naming AVP 12 after our CDN: learned for the peer", test_cdn_q931_learned },
+	{ "which AVP a Result Code's message names", test_text_names_avp },
 	{ NULL, NULL }
 };
 
