@@ -1852,6 +1852,44 @@ static void test_bad_assigned_session_id(void)
 	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
 	vpdn_link_unref(bchan.link);
 	teardown_net();
+
+	/* At the LAC: an ICRP assigning Session ID 0 (in place of the LNS's
+	 * real one, which is lost) ends the call with CDN 2/5. */
+	setup_net(&o);
+	actors(true);
+	N.drop_type_to_lac = L2TP_MSG_ICRP;
+	dial_in(&bchan, &fr);
+	run(300);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL && only_session(only_tunnel(N.lac)) != NULL);
+	{
+		struct l2tp_tunnel *tl = only_tunnel(N.lac);
+		struct l2tp_encode_ctx ec = { 0 };
+		struct sockaddr_storage lac, lns;
+		uint8_t buf[128];
+		int len;
+
+		l2tp_msg_init(&m, L2TP_MSG_ICRP);
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m.assigned_session_id = 0;
+		/* The Ns of the lost ICRP. */
+		len = l2tp_control_encode(buf, sizeof(buf), tl->tid, only_session(tl)->sid,
+					  (uint16_t)(tn->ctrl.ns - 1), tn->ctrl.nr, &m, &ec);
+		CU_ASSERT_FATAL(len > 0);
+		addr(&lac, "127.0.0.1", 1701);
+		addr(&lns, "127.0.0.2", 1701);
+		l2tp_input(N.lac, &lac, &lns, buf, len);
+		r = find(0, L2TP_MSG_CDN, 0);
+		CU_ASSERT_FATAL(r != NULL);
+		CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+		CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+		CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+		CU_ASSERT_TRUE(fr.done);
+		CU_ASSERT(fr.status < 0);
+		CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICCN), 0);
+	}
+	vpdn_link_unref(bchan.link);
+	teardown_net();
 }
 
 /* Assigned Tunnel ID 0 in an SCCRQ (at the LNS) or an SCCRP (at the
