@@ -16,6 +16,7 @@
  *     hidden-avps = false  tunnel-authentication = true
  *     session-limit = 0  sequencing = false
  *     lns-dead-time = 60   # initiate-to entries: "ADDR priority N limit N"
+ *     setup-timeout = 60  cdn-q931-cause = true
  *   }
  *   l2tp { listen = {"18.18.18.1"}  port = 1701 }
  */
@@ -74,6 +75,11 @@ static cfg_opt_t group_opts[] = {
 	/* Seconds an initiate-to peer that failed tunnel set-up is skipped
 	 * (IOS busy-timeout); 0: never skipped. */
 	CFG_INT("lns-dead-time", L2TP_DEFAULT_DEAD_TIME, CFGF_NONE),
+	/* Seconds a tunnel or call set-up may wait on the peer (SCCRP,
+	 * SCCCN, ICRP, ICCN, OCRP, OCCN) or on our dialer. */
+	CFG_INT("setup-timeout", L2TP_DEFAULT_SETUP_TIMEOUT, CFGF_NONE),
+	/* Send the Q.931 Cause Code AVP in CDN (RFC 2661 §6.14). */
+	CFG_BOOL("cdn-q931-cause", cfg_true, CFGF_NONE),
 	CFG_END()
 };
 
@@ -322,6 +328,7 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 	RANGE("retransmit-timeout-max", rto_max_s, 1, 60);
 	RANGE("session-limit", session_limit, 0, 65535);
 	RANGE("lns-dead-time", dead_time_s, 0, 86400);
+	RANGE("setup-timeout", setup_timeout_s, 1, 3600);
 #undef RANGE
 	if (g->rto_max_s < g->rto_min_s) {
 		*error = g_strdup_printf("vpdn-group %s: retransmit-timeout-max below -min", g->name);
@@ -330,6 +337,7 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 	g->hidden = cfg_getbool(gs, "hidden-avps");
 	g->tunnel_auth = cfg_getbool(gs, "tunnel-authentication");
 	g->sequencing = cfg_getbool(gs, "sequencing");
+	g->cdn_q931_cause = cfg_getbool(gs, "cdn-q931-cause");
 	if (g->hidden && !g->password) {
 		*error = g_strdup_printf("vpdn-group %s: hidden-avps needs a tunnel-password", g->name);
 		return -EINVAL;

@@ -209,6 +209,14 @@ static void hello_fired(struct vpdn_timer *t, void *data)
 	if (c->stopped || !c->cfg.hello_ms)
 		return;
 	vpdn_timer_arm(c->tm, &c->hello_timer, c->cfg.hello_ms);
+	/* Something of ours (a HELLO included) is still unacknowledged: its
+	 * retransmissions find out whether the peer is alive, and end the
+	 * tunnel when it is not. Another HELLO would only add a message to
+	 * the window every interval while the peer is silent. */
+	if (c->sent.length || c->queued.length) {
+		c->stats.hello_skipped++;
+		return;
+	}
 	c->ops->hello(c->ctx);
 }
 

@@ -16,7 +16,9 @@
  *    retransmissions and one more timeout the peer is dead (ops->dead).
  *  - Slow start / congestion avoidance (Appendix A) bounded by the peer's
  *    receive window; messages beyond the window wait in a queue.
- *  - Hello: ops->hello after hello_ms without receiving anything.
+ *  - Hello: ops->hello after hello_ms without receiving anything, unless a
+ *    message (a HELLO too) is still unacknowledged: one outstanding is
+ *    enough, its retransmissions detect a dead peer.
  *
  * No allocation on the transmit path except the one copy of each message
  * kept for retransmission.
@@ -58,7 +60,8 @@ void l2tp_ctrl_cfg_default(struct l2tp_ctrl_cfg *cfg);
  *    included, borrowed for the call). The callee may send, and may stop
  *    the engine (l2tp_ctrl_stop) but must NOT free it: free the tunnel from
  *    a timer or after l2tp_ctrl_input() returns.
- *  - hello: the idle timer fired; the callee normally sends a HELLO.
+ *  - hello: the idle timer fired and nothing is in flight; the callee
+ *    normally sends a HELLO.
  *  - dead: the retransmission budget is exhausted. The engine is not used
  *    again after this returns: the callee may free it from here.
  *  - drained: every message sent has been acknowledged (used to finish a
@@ -76,6 +79,7 @@ struct l2tp_ctrl_msg;
 
 struct l2tp_ctrl_stats {
 	uint64_t tx, rx, retransmits, duplicates, out_of_order, dropped, zlb_tx, zlb_rx;
+	uint64_t hello_skipped;    /* HELLO due while a message was unacked */
 };
 
 struct l2tp_ctrl {

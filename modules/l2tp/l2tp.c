@@ -68,6 +68,23 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		"L2TP SCCRQs dropped because max-half-open tunnels were pending");
 	if (!l2tp->sccrq_half_open_full)
 		l2tp->sccrq_half_open_full = &l2tp->flood_store[1];
+	l2tp->setup_timeouts[0] = vpdn_core_counter(core, "l2tp_tunnel_setup_timeouts_total",
+		"L2TP tunnels cleared: the peer did not finish set-up within setup-timeout");
+	l2tp->setup_timeouts[1] = vpdn_core_counter(core, "l2tp_session_setup_timeouts_total",
+		"L2TP calls cleared (CDN 10): not set up within setup-timeout");
+	for (unsigned i = 0; i < 2; i++)
+		if (!l2tp->setup_timeouts[i])
+			l2tp->setup_timeouts[i] = &l2tp->setup_timeout_store[i];
+	l2tp->q931_refused = vpdn_core_counter(core, "l2tp_peer_q931_refused_total",
+		"L2TP peers found to refuse the Q.931 Cause Code AVP in CDN (left out since)");
+	if (!l2tp->q931_refused)
+		l2tp->q931_refused = &l2tp->q931_store;
+	l2tp->no_q931_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+						    (GDestroyNotify)g_bytes_unref, NULL);
+	l2tp->foreign_source = vpdn_core_counter(core, "l2tp_foreign_source_total",
+		"L2TP datagrams for a tunnel dropped: not from its peer's address and port");
+	if (!l2tp->foreign_source)
+		l2tp->foreign_source = &l2tp->foreign_store;
 	l2tp->sccrq_buckets = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						    (GDestroyNotify)g_bytes_unref, g_free);
 	/* Registered up front so that a scrape shows them at 0. */
@@ -143,6 +160,8 @@ void l2tp_free(struct l2tp *l2tp)
 	l2tp_config_free(l2tp->cfg);
 	if (l2tp->sccrq_buckets)
 		g_hash_table_destroy(l2tp->sccrq_buckets);
+	if (l2tp->no_q931_peers)
+		g_hash_table_destroy(l2tp->no_q931_peers);
 	if (l2tp->retired)
 		g_ptr_array_free(l2tp->retired, TRUE);
 	g_free(l2tp);
@@ -304,6 +323,115 @@ void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id)
 		(*bits)[id / 64] &= ~((uint64_t)1 << (id % 64));
 }
 
+/* ------------------------------------------------------------------ */
+/* Peers that refuse the Q.931 Cause Code AVP (issue #22)             */
+
+#define L2TP_MAX_NO_Q931_PEERS 4096
+
+static GBytes *host_key(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return g_bytes_new(&((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	return g_bytes_new(&((const struct sockaddr_in *)ss)->sin_addr, 4);
+}
+
+bool l2tp_tunnel_q931_ok(const struct l2tp_tunnel *t)
+{
+	GBytes *key;
+	bool known;
+
+	if (t->group && !t->group->cdn_q931_cause)
+		return false;
+	if (g_hash_table_size(t->l2tp->no_q931_peers) == 0)
+		return true;
+	key = host_key(&t->peer);
+	known = g_hash_table_contains(t->l2tp->no_q931_peers, key);
+	g_bytes_unref(key);
+	return !known;
+}
+
+int l2tp_text_names_avp(const struct l2tp_bytes *msg, unsigned type)
+{
+	int named = -1;
+
+	for (size_t i = 0; msg->ptr && i + 1 < msg->len; i++) {
+		const uint8_t *p = msg->ptr + i;
+		size_t left = msg->len - i, j = 0;
+		unsigned long v = 0;
+		bool hex = false;
+		unsigned digits = 0;
+
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+			hex = true;
+			j = 2;
+		} else if (left >= 3 && g_ascii_strncasecmp((const char *)p, "avp", 3) == 0) {
+			j = 3;
+			while (j < left && (p[j] == ' ' || p[j] == '#' || p[j] == ':'))
+				j++;
+			if (left - j >= 5 && g_ascii_strncasecmp((const char *)p + j, "type ", 5) == 0)
+				j += 5;
+			if (left - j >= 2 && p[j] == '0' && (p[j + 1] == 'x' || p[j + 1] == 'X')) {
+				hex = true;
+				j += 2;
+			}
+		} else {
+			continue;
+		}
+		for (; j < left && digits < 6; j++, digits++) {
+			int d = hex ? g_ascii_xdigit_value(p[j]) : g_ascii_digit_value(p[j]);
+
+			if (d < 0)
+				break;
+			v = v * (hex ? 16 : 10) + (unsigned)d;
+		}
+		if (!digits)
+			continue;
+		if (v == type)
+			return 1;
+		named = 0;
+		i += j - 1;
+	}
+	return named;
+}
+
+bool l2tp_q931_learn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	struct l2tp *l2tp = t->l2tp;
+	char addr[64], name[64], text[96];
+	int named;
+	GBytes *key;
+
+	if (!t->cdn_q931_sent || m->result.result != L2TP_STOPCCN_GENERAL_ERROR ||
+	    !m->result.has_error || m->result.error != L2TP_ERR_UNKNOWN_MANDATORY_AVP)
+		return false;
+	/* Naming AVP 12, or naming none right after our CDN carried it. */
+	named = l2tp_text_names_avp(&m->result.message, L2TP_AVP_Q931_CAUSE);
+	if (named == 0)
+		return false;
+	if (g_hash_table_size(l2tp->no_q931_peers) >= L2TP_MAX_NO_Q931_PEERS)
+		return false;
+	key = host_key(&t->peer);
+	if (g_hash_table_contains(l2tp->no_q931_peers, key)) {
+		g_bytes_unref(key);
+		return false;
+	}
+	g_hash_table_add(l2tp->no_q931_peers, key);
+	(*l2tp->q931_refused)++;
+	l2tp_addr_text(&t->peer, addr, sizeof(addr));
+	vpdn_log_printable(name, sizeof(name), t->peer_name ? t->peer_name : "peer",
+			   t->peer_name ? strlen(t->peer_name) : 4, 0);
+	vpdn_log_printable(text, sizeof(text), m->result.message.ptr, m->result.message.len, 0);
+	vpdn_notice(l2tp->log, "L2TP: peer %s (%s) refused the Q.931 Cause Code AVP in our CDN "
+		    "(StopCCN 2/8 \"%s\"): CDNs to it leave the AVP out from now on "
+		    "(cdn-q931-cause = false avoids the first loss)", addr, name, text);
+	return true;
+}
+
+uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t)
+{
+	return (uint64_t)(t->group ? t->group->setup_timeout_s : L2TP_DEFAULT_SETUP_TIMEOUT) * 1000;
+}
+
 struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid)
 {
 	return tid ? g_hash_table_lookup(l2tp->tunnels, GUINT_TO_POINTER(tid)) : NULL;
@@ -335,6 +463,39 @@ bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr
 		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
 	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
 		      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+}
+
+bool l2tp_addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return l2tp_addr_same_host(a, b) && l2tp_addr_port(a) == l2tp_addr_port(b);
+}
+
+bool l2tp_addr_is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+			   const struct sockaddr_storage *src, const char *what)
+{
+	char a[64], b[64];
+
+	if (l2tp_addr_same_endpoint(&t->peer, src) &&
+	    (!local || l2tp_addr_is_any(local) || l2tp_addr_is_any(&t->local) ||
+	     l2tp_addr_same_host(&t->local, local)))
+		return true;
+	(*t->l2tp->foreign_source)++;
+	if (vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS)) {
+		l2tp_addr_text(src, a, sizeof(a));
+		l2tp_addr_text(&t->peer, b, sizeof(b));
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: %s message from %s port %u dropped: the peer is %s "
+			   "port %u", t->tid, what, a, l2tp_addr_port(src), b,
+			   l2tp_addr_port(&t->peer));
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -467,7 +628,7 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 
 			if (t->peer_tid == m.assigned_tunnel_id &&
 			    l2tp_addr_same_host(&t->peer, peer)) {
-				l2tp_tunnel_input(t, peer, h, buf, len);
+				l2tp_tunnel_input(t, local, peer, h, buf, len);
 				return;
 			}
 		}
@@ -486,7 +647,7 @@ static void sccrq_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		struct l2tp_tunnel *t = v;
 
 		if (!t->initiator && t->peer_tid == m.assigned_tunnel_id &&
-		    l2tp_addr_same_host(&t->peer, peer)) {
+		    l2tp_addr_same_endpoint(&t->peer, peer)) {
 			/* Retransmitted SCCRQ: acked again, not processed. */
 			l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
 			return;
@@ -522,6 +683,11 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			(*l2tp->cnt.no_tunnel)++;
 			return;
 		}
+		/* Only the peer may speak for its sessions: a datagram from
+		 * anyone else with a guessed tunnel and session ID (an LCP
+		 * Terminate-Request, say) must not reach the session. */
+		if (!l2tp_tunnel_source_ok(t, local, peer, "Data"))
+			return;
 		s = l2tp_session_get(t, h.session_id);
 		if (!s) {
 			(*l2tp->cnt.no_session)++;
@@ -552,7 +718,7 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			   "L2TP: Control message for unknown tunnel %u dropped", h.tunnel_id);
 		return;
 	}
-	l2tp_tunnel_input(t, peer, &h, buf, len);
+	l2tp_tunnel_input(t, local, peer, &h, buf, len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,6 +37,7 @@
 #define L2TP_DEFAULT_MAX_HALF_OPEN 512
 #define L2TP_DEFAULT_SCCRQ_RATE 100   /* per second and source address */
 #define L2TP_DEFAULT_DEAD_TIME 60     /* s an LNS that failed is skipped */
+#define L2TP_DEFAULT_SETUP_TIMEOUT 60 /* s: longer than a retransmission cycle */
 
 /* ------------------------------------------------------------------ */
 /* Config                                                             */
@@ -70,6 +71,9 @@ struct l2tp_group {
 	char source_text[64];
 	unsigned hello_s, rwin, retries, rto_min_s, rto_max_s;
 	bool hidden, tunnel_auth, sequencing;
+	unsigned setup_timeout_s; /* wait on the peer during set-up */
+	bool cdn_q931_cause;    /* Q.931 Cause Code AVP in CDN (unless the
+				 * peer is known to refuse it) */
 	unsigned session_limit; /* 0: none */
 	unsigned dead_time_s;   /* lns-dead-time */
 	unsigned sessions;      /* live sessions using this group */
@@ -155,6 +159,19 @@ struct l2tp {
 	uint64_t *sccrq_rate_limited, *sccrq_half_open_full;
 	uint64_t flood_store[2];
 	uint64_t flood_logged_ms;   /* last refusal logged (one a second) */
+	/* Set-ups the peer did not complete within setup-timeout:
+	 * [0] tunnels, [1] sessions. */
+	uint64_t *setup_timeouts[2];
+	uint64_t setup_timeout_store[2];
+	/* Peers (host address, GBytes -> NULL) that refused the Q.931
+	 * Cause Code AVP in our CDN: left out of CDNs to them for the
+	 * node's life (issue #22). */
+	GHashTable *no_q931_peers;
+	uint64_t *q931_refused;
+	uint64_t q931_store;
+	/* Datagrams for a tunnel not from its peer's address and port. */
+	uint64_t *foreign_source;
+	uint64_t foreign_store;
 };
 
 /* Admission of a new SCCRQ from peer: the per-source rate limit and the
@@ -200,6 +217,19 @@ struct l2tp_tunnel *l2tp_tunnel_get(struct l2tp *l2tp, uint16_t tid);
 uint16_t l2tp_alloc_id(struct l2tp *l2tp, GHashTable *used, uint64_t **bits);
 void l2tp_id_insert(GHashTable *used, uint64_t **bits, uint16_t id, gpointer value);
 void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
+/* May CDNs on t carry the Q.931 Cause Code AVP? The group's
+ * cdn-q931-cause, unless the peer is known to refuse it. */
+bool l2tp_tunnel_q931_ok(const struct l2tp_tunnel *t);
+/* t's peer answered a CDN with StopCCN m: if that says (result 2, error
+ * 8) that it does not know AVP 12, remember the peer (logged once at
+ * notice level, counted). Returns true when it did. */
+bool l2tp_q931_learn(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* Does a Result Code's error message name AVP type `type` ("AVP 12",
+ * "unknown AVP 0x000c")? 1 it does, 0 it names another, -1 it names
+ * none. */
+int l2tp_text_names_avp(const struct l2tp_bytes *msg, unsigned type);
+/* setup-timeout of the tunnel's group in ms (the default without one). */
+uint64_t l2tp_setup_timeout_ms(const struct l2tp_tunnel *t);
 /* Log under l2x-events etc. with the "Tnl N L2TP: " prefix done by caller. */
 #define l2tp_dbg(l2tp, cat, ...) vpdn_debug((l2tp)->log, (cat), __VA_ARGS__)
 
@@ -211,6 +241,17 @@ void l2tp_id_remove(GHashTable *used, uint64_t **bits, uint16_t id);
 void l2tp_addr_text(const struct sockaddr_storage *ss, char *buf, size_t size);
 uint16_t l2tp_addr_port(const struct sockaddr_storage *ss);
 bool l2tp_addr_same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* Same host and same port. */
+bool l2tp_addr_same_endpoint(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* 0.0.0.0 or :: (a socket bound to every address). */
+bool l2tp_addr_is_any(const struct sockaddr_storage *ss);
+/* A datagram for tunnel t came from src to local. Is src the tunnel's
+ * peer (address and port) and local its local address (when both the
+ * tunnel's and the socket's are specific)? If not, it is counted
+ * (l2tp_foreign_source_total) and logged under l2x-errors: the caller
+ * drops it. what: "Data" or "Control" for the log line. */
+bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+			   const struct sockaddr_storage *src, const char *what);
 
 /* Find or create a tunnel for one new session of group g (LAC dial-in,
  * LNS dial-out). Load sharing: the initiate-to entries of the best
@@ -250,6 +291,8 @@ struct l2tp_tunnel {
 	bool challenged;            /* we sent a Challenge */
 	bool has_tie_breaker;
 	bool stop_sent;             /* we sent StopCCN */
+	bool peer_port_fixed;       /* §8.1: the peer's port may change no more */
+	bool cdn_q931_sent;         /* a CDN with the Q.931 Cause Code AVP went out */
 	uint16_t addr_index;        /* initiate-to entry in use */
 	uint32_t tried;             /* initiate-to entries tried (failover) */
 	uint32_t peer_bearer_caps, peer_framing_caps;
@@ -262,7 +305,10 @@ struct l2tp_tunnel {
 	uint8_t tie_breaker[8];
 	struct l2tp_ctrl ctrl;
 	GHashTable *sessions;       /* uint16 local sid -> struct l2tp_session* */
+	GHashTable *peer_sessions;  /* uint16 peer sid -> struct l2tp_session*:
+				     * the peer's Assigned Session IDs in use */
 	struct vpdn_timer reap_timer;
+	struct vpdn_timer setup_timer; /* wait-ctl-reply / wait-ctl-conn */
 	uint64_t changed_ms;
 	int result, error;          /* why it went down */
 	uint64_t wen_count;
@@ -280,8 +326,12 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const struct l2tp_header *h,
 			const struct l2tp_msg *m, const uint8_t *buf, size_t len);
 /* A control datagram for an existing tunnel (header decoded only: the
- * tunnel decodes the AVPs with its secret once the message is in order). */
-void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+ * tunnel decodes the AVPs with its secret once the message is in order).
+ * Dropped (counted) unless it comes from the tunnel's peer address and
+ * port; the initiator takes the port of the responder's first datagram
+ * once (RFC 2661 §8.1), after which it is fixed. */
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer,
 		       const struct l2tp_header *h, const uint8_t *buf, size_t len);
 /* Send StopCCN (result/error), clear every session, hold, then free. */
 void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *why);
@@ -330,6 +380,7 @@ struct l2tp_session {
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
+	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
 	sd_bus_slot *slot;
@@ -345,6 +396,17 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 void l2tp_session_refuse(struct l2tp_tunnel *t, uint16_t peer_sid, int result, int error,
 			 const char *why);
 struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid);
+/* The session of t the peer assigned peer_sid to, or NULL. */
+struct l2tp_session *l2tp_session_by_peer_sid(struct l2tp_tunnel *t, uint16_t peer_sid);
+/* Record the peer's Assigned Session ID for s. -EINVAL for 0 (never
+ * assigned, §4.4.3), -EEXIST when another session of the tunnel has it:
+ * the caller refuses the call (CDN 2/5), s->peer_sid is left unchanged. */
+int l2tp_session_set_peer_sid(struct l2tp_session *s, uint16_t peer_sid);
+/* Answer for a refused Assigned Session ID (r from the above): CDN
+ * result 2, error 5 and a text, on s (closed, freed) or, with s NULL,
+ * to the peer's session peer_sid. Counted as malformed. */
+void l2tp_session_bad_peer_sid(struct l2tp_tunnel *t, struct l2tp_session *s, uint16_t peer_sid,
+			       int r);
 void l2tp_session_set_state(struct l2tp_session *s, int state);
 /* Tear down: CDN (if send_cdn and the peer knows the session), fail any
  * pending request, hang up the link, publish SESSION_DOWN, free.
@@ -382,6 +444,10 @@ struct l2tp_session_fsm {
 	void (*tunnel_up)(struct l2tp_session *s);
 	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);
 	bool (*established)(const struct l2tp_session *s);
+	/* What the state waits for from the peer (or our dialer): "ICCN",
+	 * ...; NULL when it waits on nothing outside (or on the tunnel,
+	 * whose own timers cover it). setup-timeout runs while non-NULL. */
+	const char *(*awaits)(const struct l2tp_session *s);
 };
 extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
 	l2tp_lac_oc_fsm;

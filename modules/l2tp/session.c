@@ -52,6 +52,61 @@ struct l2tp_session *l2tp_session_get(struct l2tp_tunnel *t, uint16_t sid)
 	return sid ? g_hash_table_lookup(t->sessions, GUINT_TO_POINTER(sid)) : NULL;
 }
 
+/* setup-timeout while the call waits on the peer (or our dialer): CDN 10
+ * and clear. Frees s. */
+static void setup_fired(struct vpdn_timer *timer, void *data)
+{
+	struct l2tp_session *s = data;
+	const char *what = fsm_of(s)->awaits(s);
+	char why[64];
+
+	if (!what)
+		return;
+	(*s->tunnel->l2tp->setup_timeouts[1])++;
+	g_snprintf(why, sizeof(why), "Timeout waiting for %s", what);
+	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s in state %s (setup-timeout %" G_GUINT64_FORMAT " s), "
+	     "clearing the call", why, l2tp_session_state_name(s),
+	     l2tp_setup_timeout_ms(s->tunnel) / 1000);
+	l2tp_session_close(s, true, L2TP_CDN_TIMEOUT, L2TP_ERR_NONE, 0, why);
+}
+
+struct l2tp_session *l2tp_session_by_peer_sid(struct l2tp_tunnel *t, uint16_t peer_sid)
+{
+	return peer_sid ? g_hash_table_lookup(t->peer_sessions, GUINT_TO_POINTER(peer_sid)) : NULL;
+}
+
+int l2tp_session_set_peer_sid(struct l2tp_session *s, uint16_t peer_sid)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_session *other;
+
+	if (!peer_sid)
+		return -EINVAL;
+	other = l2tp_session_by_peer_sid(t, peer_sid);
+	if (other && other != s)
+		return -EEXIST;
+	if (s->peer_sid && l2tp_session_by_peer_sid(t, s->peer_sid) == s)
+		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
+	s->peer_sid = peer_sid;
+	g_hash_table_insert(t->peer_sessions, GUINT_TO_POINTER(peer_sid), s);
+	return 0;
+}
+
+void l2tp_session_bad_peer_sid(struct l2tp_tunnel *t, struct l2tp_session *s, uint16_t peer_sid,
+			       int r)
+{
+	const char *why = r == -EEXIST ? "Assigned Session ID already in use" :
+		"Assigned Session ID 0";
+
+	(*t->l2tp->cnt.malformed)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS, "Tnl %u L2TP: %s (%u) from %s: call refused",
+		   t->tid, why, peer_sid, t->peer_name ? t->peer_name : "peer");
+	if (s)
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_SESSION_ID, 0, why);
+	else
+		l2tp_session_refuse(t, peer_sid, L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_SESSION_ID, why);
+}
+
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind)
 {
 	struct l2tp *l2tp = t->l2tp;
@@ -70,6 +125,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	s->sid = sid;
 	s->serial = ++l2tp->call_serial;
 	s->changed_ms = vpdn_timers_now(l2tp->tm);
+	vpdn_timer_init(&s->setup_timer, setup_fired, s);
 	l2tp_id_insert(t->sessions, &t->sid_bits, s->sid, s);
 	l2tp->n_sessions++;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
@@ -116,6 +172,11 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 	s->state = state;
 	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
 	s->changed_ms = vpdn_timers_now(s->tunnel->l2tp->tm);
+	if (f->awaits(s))
+		vpdn_timer_arm(s->tunnel->l2tp->tm, &s->setup_timer,
+			       l2tp_setup_timeout_ms(s->tunnel));
+	else
+		vpdn_timer_cancel(s->tunnel->l2tp->tm, &s->setup_timer);
 	l2tp_bus_changed(s, NULL);
 }
 
@@ -215,10 +276,13 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 	}
 	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
 	m.assigned_session_id = s->sid;
-	if (cause > 0) {
+	/* Optional in CDN (§6.14), mandatory bit set: left out where the
+	 * group says so or the peer is known to refuse it (issue #22). */
+	if (cause > 0 && l2tp_tunnel_q931_ok(s->tunnel)) {
 		l2tp_msg_set(&m, L2TP_AVP_Q931_CAUSE);
 		m.q931.cause = cause;
 		m.q931.msg = 0x5a; /* RELEASE COMPLETE */
+		s->tunnel->cdn_q931_sent = true;
 	}
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s",
 	     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
@@ -253,7 +317,10 @@ static void session_free(struct l2tp_session *s)
 	struct l2tp *l2tp = t->l2tp;
 
 	l2tp_bus_session_remove(s);
+	vpdn_timer_cancel(l2tp->tm, &s->setup_timer);
 	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
+	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
+		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
 	l2tp->n_sessions--;
 	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
 	if (t->group && t->group->sessions)
@@ -352,6 +419,10 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 
 	l2tp_bus_session_remove(s);
 	l2tp_id_remove(from->sessions, &from->sid_bits, s->sid);
+	if (l2tp_session_by_peer_sid(from, s->peer_sid) == s)
+		g_hash_table_remove(from->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
+	/* Waiting for a tunnel: the new peer has assigned nothing yet. */
+	s->peer_sid = 0;
 	if (from->group && from->group->sessions)
 		from->group->sessions--;
 	s->tunnel = to;

@@ -36,6 +36,11 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return s->state == LAC_IC_WAIT_TUNNEL;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LAC_IC_WAIT_REPLY ? "ICRP" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LAC_IC_ESTABLISHED;
@@ -90,8 +95,13 @@ static void got_icrp(struct l2tp_session *s, const struct l2tp_msg *in)
 	struct vpdn_ev_session ev;
 	struct vpdn_request *req;
 	struct l2tp_msg m;
+	int r;
 
-	s->peer_sid = in->assigned_session_id;
+	r = l2tp_session_set_peer_sid(s, in->assigned_session_id);
+	if (r < 0) {
+		l2tp_session_bad_peer_sid(s->tunnel, s, in->assigned_session_id, r);
+		return;
+	}
 	if (s->req && vpdn_request_cancelled(s->req)) {
 		/* Completed (and so freed) by the close. */
 		l2tp_session_close(s, true, L2TP_CDN_LOST_CARRIER, 0, 0, "Caller hung up");
@@ -187,6 +197,7 @@ const struct l2tp_session_fsm l2tp_lac_ic_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 static const uint8_t *keep(GByteArray *store, const uint8_t *p, size_t len)

@@ -33,6 +33,13 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return false;
 }
 
+/* The dialer has its own timers; this one only guards against a call
+ * that neither connects nor fails. */
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LAC_OC_WAIT_CS_ANSWER ? "the call to be answered" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LAC_OC_ESTABLISHED;
@@ -169,6 +176,7 @@ const struct l2tp_session_fsm l2tp_lac_oc_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
@@ -183,13 +191,18 @@ void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 
 	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: I OCRQ from %s tnl %u",
 		   t->tid, t->peer_name ? t->peer_name : "peer", t->peer_tid);
+	if (!m->assigned_session_id || l2tp_session_by_peer_sid(t, m->assigned_session_id)) {
+		l2tp_session_bad_peer_sid(t, NULL, m->assigned_session_id,
+					  m->assigned_session_id ? -EEXIST : -EINVAL);
+		return;
+	}
 	s = l2tp_session_new(t, L2TP_SESSION_LAC_OC);
 	if (!s) {
 		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_TEMP_NO_FACILITIES,
 				    L2TP_ERR_NO_RESOURCES, "No free session ID");
 		return;
 	}
-	s->peer_sid = m->assigned_session_id;
+	l2tp_session_set_peer_sid(s, m->assigned_session_id);
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "New session created");
 	s->call = g_new0(struct l2tp_call, 1);
 	s->call->number = g_strdup(l2tp_bytes_to_str(&m->called_number, num, sizeof(num)));

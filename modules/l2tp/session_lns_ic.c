@@ -33,6 +33,11 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return false;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	return s->state == LNS_IC_WAIT_CONNECT ? "ICCN" : NULL;
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LNS_IC_ESTABLISHED;
@@ -161,6 +166,7 @@ const struct l2tp_session_fsm l2tp_lns_ic_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
@@ -172,13 +178,19 @@ void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 
 	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: I ICRQ from %s tnl %u",
 		   t->tid, t->peer_name ? t->peer_name : "peer", t->peer_tid);
+	/* Checked before anything is allocated for the call. */
+	if (!m->assigned_session_id || l2tp_session_by_peer_sid(t, m->assigned_session_id)) {
+		l2tp_session_bad_peer_sid(t, NULL, m->assigned_session_id,
+					  m->assigned_session_id ? -EEXIST : -EINVAL);
+		return;
+	}
 	s = l2tp_session_new(t, L2TP_SESSION_LNS_IC);
 	if (!s) {
 		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_TEMP_NO_FACILITIES,
 				    L2TP_ERR_NO_RESOURCES, "No free session ID");
 		return;
 	}
-	s->peer_sid = m->assigned_session_id;
+	l2tp_session_set_peer_sid(s, m->assigned_session_id);
 	s->call = g_new0(struct l2tp_call, 1);
 	if (l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER))
 		s->call->calling = g_strdup(l2tp_bytes_to_str(&m->calling_number, num, sizeof(num)));

@@ -38,6 +38,15 @@ static bool waiting_tunnel(const struct l2tp_session *s)
 	return s->state == LNS_OC_WAIT_TUNNEL;
 }
 
+static const char *awaits(const struct l2tp_session *s)
+{
+	switch (s->state) {
+	case LNS_OC_WAIT_REPLY: return "OCRP";
+	case LNS_OC_WAIT_CONNECT: return "OCCN";
+	default: return NULL;
+	}
+}
+
 static bool established(const struct l2tp_session *s)
 {
 	return s->state == LNS_OC_ESTABLISHED;
@@ -111,7 +120,12 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 	switch (s->state) {
 	case LNS_OC_WAIT_REPLY:
 		if (m->message_type == L2TP_MSG_OCRP) {
-			s->peer_sid = m->assigned_session_id;
+			int r = l2tp_session_set_peer_sid(s, m->assigned_session_id);
+
+			if (r < 0) {
+				l2tp_session_bad_peer_sid(s->tunnel, s, m->assigned_session_id, r);
+				return;
+			}
 			SLOG(s, VPDN_DEBUG_L2X_EVENTS, "I OCRP from %s tnl %u, cl %u",
 			     s->tunnel->peer_name ? s->tunnel->peer_name : "peer",
 			     s->tunnel->peer_tid, s->peer_sid);
@@ -142,6 +156,7 @@ const struct l2tp_session_fsm l2tp_lns_oc_fsm = {
 	.tunnel_up = tunnel_up,
 	.input = input,
 	.established = established,
+	.awaits = awaits,
 };
 
 int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,

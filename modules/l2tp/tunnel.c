@@ -65,6 +65,13 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 1);
 	t->state = st;
 	t->changed_ms = vpdn_timers_now(t->l2tp->tm);
+	/* A tunnel waiting on the peer's SCCRP or SCCCN does not wait for
+	 * ever: a peer that acks our message and answers nothing would hold
+	 * the tunnel (and a half-open slot) otherwise. */
+	if (st == L2TP_TUNNEL_WAIT_CTL_REPLY || st == L2TP_TUNNEL_WAIT_CTL_CONN)
+		vpdn_timer_arm(t->l2tp->tm, &t->setup_timer, l2tp_setup_timeout_ms(t));
+	else
+		vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
 	l2tp_bus_changed(NULL, t);
 }
 
@@ -157,6 +164,27 @@ static void reap_fired(struct vpdn_timer *timer, void *data)
 	l2tp_tunnel_free(data);
 }
 
+/* setup-timeout in wait-ctl-reply or wait-ctl-conn: StopCCN 2 and clear
+ * (the initiator's waiting calls fail over first, as for a dead peer). */
+static void setup_fired(struct vpdn_timer *timer, void *data)
+{
+	struct l2tp_tunnel *t = data;
+	const char *why;
+
+	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY && t->state != L2TP_TUNNEL_WAIT_CTL_CONN)
+		return;
+	why = t->state == L2TP_TUNNEL_WAIT_CTL_REPLY ? "Timeout waiting for SCCRP" :
+		"Timeout waiting for SCCCN";
+	(*t->l2tp->setup_timeouts[0])++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: %s in state %s (setup-timeout %" G_GUINT64_FORMAT " s), "
+		   "clearing tunnel to %s", t->tid, why, l2tp_tunnel_state_name(t->state),
+		   l2tp_setup_timeout_ms(t) / 1000, peer_label(t));
+	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+		failover(t);
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NONE, why);
+}
+
 static void tunnel_drained(void *ctx)
 {
 	struct l2tp_tunnel *t = ctx;
@@ -211,7 +239,9 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	}
 	l2tp_ctrl_init(&t->ctrl, l2tp->tm, &cc, &tunnel_ctrl_ops, t);
 	t->sessions = g_hash_table_new(NULL, NULL);
+	t->peer_sessions = g_hash_table_new(NULL, NULL);
 	vpdn_timer_init(&t->reap_timer, reap_fired, t);
+	vpdn_timer_init(&t->setup_timer, setup_fired, t);
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
 	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
 	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
@@ -227,8 +257,10 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
+	vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
 	l2tp_ctrl_fini(&t->ctrl);
 	g_hash_table_destroy(t->sessions);
+	g_hash_table_destroy(t->peer_sessions);
 	g_free(t->sid_bits);
 	g_free(t->peer_name);
 	g_free(t);
@@ -349,6 +381,9 @@ static void stopccn_received(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_ctrl_flush_ack(&t->ctrl);
 	if (t->state == L2TP_TUNNEL_CLOSING)
 		return;
+	/* A peer that does not know AVP 12 (l2tpns) stops the tunnel when
+	 * our CDN carries it: learn that, for its next tunnels. */
+	l2tp_q931_learn(t, m);
 	t->result = m->result.result;
 	t->error = m->result.error;
 	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
@@ -586,6 +621,19 @@ static bool check_response(struct l2tp_tunnel *t, const struct l2tp_msg *m, uint
 	return true;
 }
 
+/* An Assigned Tunnel ID is never 0 (§4.4.3, §3.1): refuse the tunnel,
+ * StopCCN 2/3 (to the peer's tunnel 0; it finds its own by our Assigned
+ * Tunnel ID and the address, as we do). */
+static void assigned_tid_zero(struct l2tp_tunnel *t)
+{
+	(*t->l2tp->cnt.malformed)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: Assigned Tunnel ID 0 from %s: tunnel refused", t->tid,
+		   peer_label(t));
+	l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_OUT_OF_RANGE,
+			 "Assigned Tunnel ID 0");
+}
+
 static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	char host[256];
@@ -595,6 +643,10 @@ static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_bytes_to_str(&m->host_name, host, sizeof(host));
 	g_free(t->peer_name);
 	t->peer_name = g_strdup(host);
+	if (!m->assigned_tunnel_id) {
+		assigned_tid_zero(t);
+		return;
+	}
 	t->peer_tid = m->assigned_tunnel_id;
 	l2tp_ctrl_set_peer(&t->ctrl, t->peer_tid,
 			   l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ? m->receive_window_size : 0);
@@ -679,6 +731,10 @@ static void got_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Got a challenge in SCCRQ, %s", peer_label(t));
 	if (!check_version(t, m))
 		return;
+	if (!t->peer_tid) {
+		assigned_tid_zero(t);
+		return;
+	}
 	if (!l2tp->cfg->enable) {
 		l2tp_tunnel_stop(t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "VPDN is not enabled");
 		return;
@@ -820,18 +876,27 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 /* ------------------------------------------------------------------ */
 /* Input                                                              */
 
-void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *peer,
+void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer,
 		       const struct l2tp_header *h, const uint8_t *buf, size_t len)
 {
-	if (!l2tp_addr_same_host(&t->peer, peer)) {
-		(*t->l2tp->cnt.malformed)++;
-		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Control message from a foreign address dropped", t->tid);
-		return;
-	}
-	/* The responder may answer from another port; then it stays. */
-	if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
+	/* RFC 2661 §8.1: the recipient of our SCCRQ may answer from another
+	 * port than the one we sent to; once it has, the addresses and
+	 * ports stay fixed for the tunnel's life. So the initiator takes the
+	 * port of the first datagram from the peer's address, once; every
+	 * other datagram must come from the peer's address and port. */
+	if (!t->peer_port_fixed && t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY &&
+	    l2tp_addr_same_host(&t->peer, peer)) {
+		if (l2tp_addr_port(&t->peer) != l2tp_addr_port(peer))
+			TLOG(t, VPDN_DEBUG_L2X_EVENTS,
+			     "Peer answers from port %u, not %u: fixed for the tunnel",
+			     l2tp_addr_port(peer), l2tp_addr_port(&t->peer));
 		t->peer = *peer;
+		t->peer_port_fixed = true;
+	}
+	if (!l2tp_tunnel_source_ok(t, local, peer, "Control"))
+		return;
+	t->peer_port_fixed = true;
 	log_packet(t, "I", buf, len);
 	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, l2tp_header_is_zlb(h), buf, len);
 }
@@ -866,6 +931,43 @@ static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct 
 		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
 }
 
+static bool session_scoped(unsigned type)
+{
+	switch (type) {
+	case L2TP_MSG_OCRQ: case L2TP_MSG_OCRP: case L2TP_MSG_OCCN:
+	case L2TP_MSG_ICRQ: case L2TP_MSG_ICRP: case L2TP_MSG_ICCN:
+	case L2TP_MSG_CDN: case L2TP_MSG_WEN: case L2TP_MSG_SLI:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session it belongs to,
+ * not the tunnel. A known session is closed with CDN 2/error; a new
+ * call (ICRQ, OCRQ) is refused with CDN to the peer's Assigned Session
+ * ID; anything else for no session of ours is ignored. */
+static void session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				  const struct l2tp_msg *m, int error, const char *why)
+{
+	struct l2tp_session *s = l2tp_session_get(t, h->session_id);
+
+	if (s) {
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
+		return;
+	}
+	if (!h->session_id && t->state == L2TP_TUNNEL_ESTABLISHED &&
+	    (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ)) {
+		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_GENERAL_ERROR, error, why);
+		return;
+	}
+	(*t->l2tp->cnt.no_session)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: bad %s for unknown session %u ignored", t->tid,
+		   l2tp_msg_type_name(m->message_type), h->session_id);
+}
+
 static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct l2tp_tunnel *t = ctx;
@@ -881,6 +983,7 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 
 	(*l2tp->cnt.ctrl_rx)++;
 	l2tp_decode_ctx_init(&dc, secret, slen);
+	dc.past_unknown_m = true; /* a session message answers its session */
 	r = l2tp_datagram_decode(buf, len, &h, &m, &dc);
 	if (r == -ENOMSG)
 		return; /* unknown message without M: acked, ignored */
@@ -895,7 +998,10 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 			err = L2TP_ERR_UNKNOWN_MANDATORY_AVP;
 		if (t->state == L2TP_TUNNEL_CLOSING)
 			return;
-		if (h.session_id && l2tp_session_get(t, h.session_id))
+		if (r == -ENOTSUP && session_scoped(m.message_type) &&
+		    t->state == L2TP_TUNNEL_ESTABLISHED)
+			session_message_error(t, &h, &m, err, dc.err.what);
+		else if (h.session_id && l2tp_session_get(t, h.session_id))
 			session_error(t, h.session_id, err, dc.err.what);
 		else
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, err,
@@ -914,8 +1020,9 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 			   l2tp_msg_type_name(m.message_type), l2tp_avp_name(missing));
 		if (m.message_type == L2TP_MSG_STOPCCN) {
 			stopccn_received(t, &m);
-		} else if (h.session_id && l2tp_session_get(t, h.session_id)) {
-			session_error(t, h.session_id, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
+		} else if (session_scoped(m.message_type) && t->state == L2TP_TUNNEL_ESTABLISHED &&
+			   (h.session_id || l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_SESSION_ID))) {
+			session_message_error(t, &h, &m, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
 		} else {
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
 					 "Missing mandatory AVP");

@@ -6,6 +6,7 @@
  * Build: see tests/fuzz/README-l2tp.txt.
  */
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if ((again.present & ~((uint64_t)1 << L2TP_AVP_RANDOM_VECTOR)) !=
 		    (msg.present & ~((uint64_t)1 << L2TP_AVP_RANDOM_VECTOR)))
+			abort();
+	}
+
+	/* Decoding past an unknown M-bit AVP (what a tunnel does so that a
+	 * session message ends its session only): the same answer as a
+	 * plain decode when that succeeds; -ENOTSUP (error 8) with the
+	 * message filled when it stopped at an unknown AVP. */
+	{
+		struct l2tp_msg plain;
+		int r0;
+
+		l2tp_decode_ctx_init(&dctx, secret, 5);
+		r0 = l2tp_datagram_decode(buf, size, &hdr, &plain, &dctx);
+		l2tp_decode_ctx_init(&dctx2, secret, 5);
+		dctx2.past_unknown_m = true;
+		r = l2tp_datagram_decode(buf, size, &hdr, &msg, &dctx2);
+		if (r < 0 && (dctx2.err.code != r || !dctx2.err.what))
+			abort();
+		if (r0 == 0 && (r != 0 || msg.present != plain.present))
+			abort();
+		if (r == -ENOTSUP && dctx2.err.l2tp_error != L2TP_ERR_UNKNOWN_MANDATORY_AVP)
+			abort();
+		if (r0 == -ENOTSUP && r == -ENOTSUP && msg.message_type != plain.message_type)
 			abort();
 	}
 	free(buf);

@@ -100,6 +100,9 @@ static void test_scenario(void)
 	CU_ASSERT_EQUAL(g->pool_member, 1);
 	CU_ASSERT_PTR_NULL(g->password);
 	CU_ASSERT_FALSE(g->hidden);
+	/* Defaults. */
+	CU_ASSERT_EQUAL(g->setup_timeout_s, 60);
+	CU_ASSERT_TRUE(g->cdn_q931_cause);
 	l2tp_config_free(c);
 	cfg_free(cfg);
 }
@@ -144,6 +147,7 @@ static void test_errors(void)
 	bad("vpdn-group \"1\" {\n request-dialin { domain = {\"x\"} }\n}\n", 3, "need initiate-to");
 	bad("\n\nvpdn-group \"g\" { hidden-avps = true }\n", 3, "hidden-avps needs a tunnel-password");
 	bad("vpdn-group \"g\" { receive-window = 0 }\n", 1, "receive-window must be");
+	bad("\nvpdn-group \"g\" { setup-timeout = 0 }\n", 2, "setup-timeout must be 1..3600");
 	bad("vpdn-group \"g\" { accept-dialout { protocol = \"l2f\" dialer = 1 } }\n", 1,
 	    "only protocol");
 	bad("vpdn-group \"g\" { request-dialout { protocol = \"l2tp\" } initiate-to = {\"1.1.1.1\"} }\n",

@@ -433,6 +433,75 @@ static void test_ack_when_window_closed(void)
 	vpdn_timers_free(tm);
 }
 
+/* A HELLO that sends a message, as the tunnel's does. */
+static void p_hello_sends(void *ctx)
+{
+	struct peer *p = ctx;
+	uint8_t m[20];
+
+	p->hellos++;
+	make_msg(m, 6);
+	l2tp_ctrl_send(&p->c, m, sizeof(m));
+}
+
+static const struct l2tp_ctrl_ops hello_ops = {
+	.xmit = p_xmit, .deliver = p_deliver, .hello = p_hello_sends,
+	.dead = p_dead, .drained = p_drained,
+};
+
+/* The peer goes silent with hello = 10 s: the first HELLO's
+ * retransmissions (1, 2, 4, 8, 8 s; dead at 31 s) span three hello
+ * intervals. Only that one HELLO is ever sent (six transmissions of one
+ * Ns), not a new one every 10 s. */
+static void test_one_outstanding_hello(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct l2tp_ctrl_cfg cfg;
+	struct peer p;
+	unsigned hello_tx = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.tm = tm;
+	l2tp_ctrl_cfg_default(&cfg);
+	cfg.hello_ms = 10000;
+	l2tp_ctrl_init(&p.c, tm, &cfg, &hello_ops, &p);
+	l2tp_ctrl_start_hello(&p.c);
+	vpdn_timers_advance(tm, 10000);
+	CU_ASSERT_EQUAL(p.hellos, 1);
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&p.c), 1);
+	vpdn_timers_advance(tm, 30000);
+	CU_ASSERT_EQUAL(p.hellos, 1);
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&p.c) + l2tp_ctrl_queued(&p.c), 1);
+	CU_ASSERT_EQUAL(p.c.stats.hello_skipped, 3);
+	for (unsigned i = 0; i < p.nout; i++) {
+		CU_ASSERT_EQUAL(p.out[i].ns, 0);
+		hello_tx += p.out[i].tag == 6;
+	}
+	CU_ASSERT_EQUAL(hello_tx, 6); /* first transmission + 5 retries */
+	vpdn_timers_advance(tm, 1000);
+	CU_ASSERT_EQUAL(p.dead, 1);
+	CU_ASSERT_EQUAL(p.dead_at, 41000);
+	l2tp_ctrl_fini(&p.c);
+
+	/* Once it is acked, HELLOs resume at the interval. */
+	memset(&p, 0, sizeof(p));
+	p.tm = tm;
+	l2tp_ctrl_init(&p.c, tm, &cfg, &hello_ops, &p);
+	l2tp_ctrl_start_hello(&p.c);
+	vpdn_timers_advance(tm, 10000);
+	CU_ASSERT_EQUAL(p.hellos, 1);
+	{
+		uint8_t z[12] = { 0 };
+
+		l2tp_ctrl_input(&p.c, 0, 1, true, z, 12); /* ack of the HELLO */
+	}
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&p.c), 0);
+	vpdn_timers_advance(tm, 10000);
+	CU_ASSERT_EQUAL(p.hellos, 2);
+	l2tp_ctrl_fini(&p.c);
+	vpdn_timers_free(tm);
+}
+
 static const struct vpdn_test_case ctrl_tests[] = {
 	{ "appendix B.1 Ns/Nr trace", test_appendix_b1 },
 	{ "retransmission 1,2,4,8,8 s then dead at 31 s", test_retransmit_schedule },
@@ -441,6 +510,7 @@ static const struct vpdn_test_case ctrl_tests[] = {
 	{ "out-of-order queued inside the window", test_out_of_order },
 	{ "slow start, congestion avoidance, peer window", test_slow_start },
 	{ "hello after idle time", test_hello },
+	{ "one outstanding HELLO while the peer is silent", test_one_outstanding_hello },
 	{ "ack piggybacked on an outgoing message", test_piggyback },
 	{ "ack at once after half a window", test_ack_every_half_window },
 	{ "ack at once when our messages wait for window", test_ack_when_window_closed },

@@ -50,6 +50,8 @@ struct net {
 	unsigned nrec;
 	bool drop_to_lns;
 	unsigned drop_to_lac_n;   /* drop the next N datagrams to the LAC */
+	unsigned lns_src_port;    /* the LNS answers from this port (§8.1), 0: 1701 */
+	uint16_t drop_type_to_lac; /* drop control messages of this type to the LAC */
 	struct vpdn_request *last_req;
 };
 
@@ -112,7 +114,10 @@ static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
 	if (l2tp_addr_same_host(peer, &lns) && !N.drop_to_lns)
 		d->to = N.lns;
 	else if (l2tp_addr_same_host(peer, &lac)) {
-		if (N.drop_to_lac_n)
+		if (N.drop_type_to_lac && N.rec[N.nrec - 1].control &&
+		    N.rec[N.nrec - 1].type == N.drop_type_to_lac)
+			; /* lost */
+		else if (N.drop_to_lac_n)
 			N.drop_to_lac_n--;
 		else
 			d->to = N.lac;
@@ -123,6 +128,8 @@ static int fake_xmit(void *xctx, const struct sockaddr_storage *local,
 	}
 	d->dst = *peer;
 	d->src = *local;
+	if (self == N.lns && N.lns_src_port)
+		((struct sockaddr_in *)&d->src)->sin_port = htons(N.lns_src_port);
 	d->len = len;
 	memcpy(d->data, buf, len);
 	g_queue_push_tail(&N.q, d);
@@ -206,6 +213,7 @@ static int det_random(void *buf, size_t len, void *data)
 	"  source-ip = \"127.0.0.1\"\n" \
 	"  hidden-avps = %s\n" \
 	"  sequencing = %s\n" \
+	"%s" \
 	"}\n"
 
 #define LNS_CFG_FMT \
@@ -220,6 +228,7 @@ static int det_random(void *buf, size_t len, void *data)
 	"  source-ip = \"127.0.0.2\"\n" \
 	"  hidden-avps = %s\n" \
 	"  session-limit = %d\n" \
+	"%s" \
 	"}\n"
 
 static struct l2tp_config *parse(const char *text)
@@ -241,6 +250,7 @@ struct opts {
 	int session_limit;
 	bool same_random;
 	bool no_dialout;
+	const char *lac_extra, *lns_extra; /* more lines for the vpdn-group */
 };
 
 static struct vpdn_subscription *subs[8];
@@ -260,11 +270,11 @@ static void setup_net(const struct opts *o)
 		 o->terminate_from ? o->terminate_from : "LNS",
 		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
 		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
-		 o->sequencing ? "true" : "false");
+		 o->sequencing ? "true" : "false", o->lac_extra ? o->lac_extra : "");
 	N.lac = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lac->xctx = N.lac;
 	snprintf(buf, sizeof(buf), LNS_CFG_FMT, o->lns_secret ? o->lns_secret : SECRET,
-		 o->hidden ? "true" : "false", o->session_limit);
+		 o->hidden ? "true" : "false", o->session_limit, o->lns_extra ? o->lns_extra : "");
 	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lns->xctx = N.lns;
 	rnd_lac.base = 0x10;
@@ -1535,6 +1545,784 @@ static void test_pending_dial_cancelled_at_stop(void)
 	teardown_net();
 }
 
+/* ------------------------------------------------------------------ */
+/* Hostile input: sources, IDs, timers, AVPs (issues #14 and #22)      */
+
+static struct l2tp_session *only_session(struct l2tp_tunnel *t)
+{
+	GHashTableIter it;
+	gpointer v = NULL;
+
+	if (!t || g_hash_table_size(t->sessions) != 1)
+		return NULL;
+	g_hash_table_iter_init(&it, t->sessions);
+	g_hash_table_iter_next(&it, NULL, &v);
+	return v;
+}
+
+/* An LCP Terminate-Request in a data message to (tid, sid) of `to`,
+ * sent from src to dst. */
+static void send_terminate(struct l2tp *to, const char *dst, const char *src, unsigned sport,
+			   uint16_t tid, uint16_t sid)
+{
+	static const uint8_t term[] = { 0xff, 0x03, 0xc0, 0x21, 0x05, 0x01, 0x00, 0x04 };
+	struct sockaddr_storage d, sa;
+	uint8_t buf[64];
+	int hl;
+
+	hl = l2tp_data_header_encode(buf, sizeof(buf), 0, tid, sid, 0, sizeof(term));
+	CU_ASSERT_FATAL(hl > 0);
+	memcpy(buf + hl, term, sizeof(term));
+	addr(&d, dst, 1701);
+	addr(&sa, src, sport);
+	l2tp_input(to, &d, &sa, buf, hl + sizeof(term));
+}
+
+/* A HELLO to tunnel tid of `to`, Ns ns, sent from src. */
+static void send_hello(struct l2tp *to, const char *dst, const char *src, unsigned sport,
+		       uint16_t tid, uint16_t ns, uint16_t nr)
+{
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage d, sa;
+	struct l2tp_msg m;
+	uint8_t buf[64];
+	int len;
+
+	l2tp_msg_init(&m, L2TP_MSG_HELLO);
+	len = l2tp_control_encode(buf, sizeof(buf), tid, 0, ns, nr, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&d, dst, 1701);
+	addr(&sa, src, sport);
+	l2tp_input(to, &d, &sa, buf, len);
+}
+
+/* Issue #14 item 2: data and control messages for a live tunnel and
+ * session from another host, another port or to another local address
+ * are dropped and counted; the session stays. */
+static void test_foreign_source_dropped(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_session *s;
+	uint64_t rx0;
+	unsigned zlb0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	zlb0 = count(1, L2TP_MSG_ZLB);
+	tn = only_tunnel(N.lns);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	/* A foreign host, the peer's host from another port, the peer to
+	 * another of our addresses: none reaches PPP. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 40000, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.3", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 3);
+	CU_ASSERT_EQUAL(s->pkts_in, 0);
+	/* Control from a foreign host or port: not even acknowledged. */
+	rx0 = tn->ctrl.stats.rx;
+	send_hello(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	send_hello(N.lns, "127.0.0.2", "127.0.0.1", 1702, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(tn->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 5);
+	run(500);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ZLB), zlb0);
+	CU_ASSERT_PTR_EQUAL(only_session(tn), s);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	/* The real peer still gets through. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 5);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* RFC 2661 §8.1: the LNS answers from port 1702. The LAC takes that
+ * port from the first datagram, once; afterwards neither the old port
+ * nor a third one is accepted. */
+static void test_first_reply_port_change_once(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl, *tn;
+	struct l2tp_session *sl;
+	uint64_t rx0;
+
+	setup_net(&o);
+	actors(true);
+	N.lns_src_port = 1702;
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tl = only_tunnel(N.lac);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tl != NULL && tn != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 0);
+	sl = only_session(tl);
+	CU_ASSERT_FATAL(sl != NULL);
+	/* Data from the port we first sent to, and from a third port. */
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1701, tl->tid, sl->sid);
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1703, tl->tid, sl->sid);
+	CU_ASSERT_EQUAL(bchan.frames, 0);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 2);
+	rx0 = tl->ctrl.stats.rx;
+	send_hello(N.lac, "127.0.0.1", "127.0.0.2", 1701, tl->tid, tl->ctrl.nr, tl->ctrl.ns);
+	CU_ASSERT_EQUAL(tl->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lac->foreign_source, 3);
+	/* From 1702, all is well both ways. */
+	send_terminate(N.lac, "127.0.0.1", "127.0.0.2", 1702, tl->tid, sl->sid);
+	CU_ASSERT_EQUAL(bchan.frames, 1);
+	vpdn_link_send(bchan.link, VPDN_LINK_A, (const uint8_t *)"\xff\x03\x00\x21", 4);
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+
+	/* While wait-ctl-reply: the first datagram from the peer's host
+	 * (a ZLB acking our SCCRQ, from 1702) fixes the port; a second one
+	 * from 1703 is dropped. */
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	{
+		uint8_t zlb[12] = { 0xc8, 0x02, 0x00, 0x0c };
+		struct sockaddr_storage d, sa;
+
+		zlb[4] = tl->tid >> 8;
+		zlb[5] = tl->tid & 0xff;
+		zlb[11] = 1; /* Nr 1: acks the SCCRQ */
+		addr(&d, "127.0.0.1", 1701);
+		addr(&sa, "127.0.0.2", 1702);
+		l2tp_input(N.lac, &d, &sa, zlb, sizeof(zlb));
+		CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+		CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&tl->ctrl), 0);
+		CU_ASSERT_EQUAL(*N.lac->foreign_source, 0);
+		addr(&sa, "127.0.0.2", 1703);
+		l2tp_input(N.lac, &d, &sa, zlb, sizeof(zlb));
+		CU_ASSERT_EQUAL(l2tp_addr_port(&tl->peer), 1702);
+		CU_ASSERT_EQUAL(*N.lac->foreign_source, 1);
+	}
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* A control message from the LAC to the LNS on the established tunnel,
+ * header Session ID sid; extra octets (an AVP) go right after the
+ * Message Type AVP. */
+static void inject_from_lac(struct l2tp_msg *m, uint16_t sid, const uint8_t *extra,
+			    size_t extra_len)
+{
+	struct l2tp_tunnel *tl = only_tunnel(N.lac), *tn = only_tunnel(N.lns);
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	uint8_t buf[512];
+	int len;
+
+	len = l2tp_control_encode(buf, sizeof(buf), tn->tid, sid, tl->ctrl.ns, tl->ctrl.nr, m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	if (extra_len) {
+		memmove(buf + 20 + extra_len, buf + 20, len - 20);
+		memcpy(buf + 20, extra, extra_len);
+	}
+	len += extra_len;
+	buf[2] = len >> 8;
+	buf[3] = len & 0xff;
+	tl->ctrl.ns++;
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+}
+
+static void icrq(struct l2tp_msg *m, uint16_t assigned_sid)
+{
+	l2tp_msg_init(m, L2TP_MSG_ICRQ);
+	l2tp_msg_set(m, L2TP_AVP_ASSIGNED_SESSION_ID);
+	m->assigned_session_id = assigned_sid;
+	l2tp_msg_set(m, L2TP_AVP_CALL_SERIAL_NUMBER);
+	m->call_serial_number = 77;
+	l2tp_msg_set(m, L2TP_AVP_BEARER_TYPE);
+	m->bearer_type = L2TP_BEARER_DIGITAL;
+}
+
+/* Issue #14 item 14: an ICRQ with an unknown M-bit AVP (before its
+ * Assigned Session ID) ends that call only: CDN 2/8 to the peer's
+ * session; the tunnel and its other session stay. */
+static void test_unknown_mandatory_avp_in_icrq(void)
+{
+	static const uint8_t avp[] = { 0x80, 0x08, 0x00, 0x00, 0x00, 0x63, 0x00, 0x00 };
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, avp, sizeof(avp));
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_UNKNOWN_MANDATORY_AVP);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 1); /* the first call's only */
+	CU_ASSERT_EQUAL(only_tunnel(N.lns)->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lns)->sessions), 1);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT(*N.lns->cnt.malformed >= 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Assigned Session ID 0 and an Assigned Session ID already in use by a
+ * session of the tunnel: CDN 2/5, no session. */
+static void test_bad_assigned_session_id(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_msg m;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	icrq(&m, 0);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 1);
+	/* Two ICRQs with the same Assigned Session ID: the first is a call,
+	 * the second refused. So is one reusing the live session's ID. */
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	/* (The CDN goes to the peer's session of that ID: a peer that
+	 * reuses the ID of a call it still has loses that call.) */
+	CU_ASSERT_FATAL(only_session(only_tunnel(N.lac)) != NULL);
+	icrq(&m, only_session(only_tunnel(N.lac))->sid);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	r = find(1, L2TP_MSG_CDN, 1);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	r = find(1, L2TP_MSG_CDN, 2);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+
+	/* At the LAC: an ICRP assigning Session ID 0 (in place of the LNS's
+	 * real one, which is lost) ends the call with CDN 2/5. */
+	setup_net(&o);
+	actors(true);
+	N.drop_type_to_lac = L2TP_MSG_ICRP;
+	dial_in(&bchan, &fr);
+	run(300);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL && only_session(only_tunnel(N.lac)) != NULL);
+	{
+		struct l2tp_tunnel *tl = only_tunnel(N.lac);
+		struct l2tp_encode_ctx ec = { 0 };
+		struct sockaddr_storage lac, lns;
+		uint8_t buf[128];
+		int len;
+
+		l2tp_msg_init(&m, L2TP_MSG_ICRP);
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m.assigned_session_id = 0;
+		/* The Ns of the lost ICRP. */
+		len = l2tp_control_encode(buf, sizeof(buf), tl->tid, only_session(tl)->sid,
+					  (uint16_t)(tn->ctrl.ns - 1), tn->ctrl.nr, &m, &ec);
+		CU_ASSERT_FATAL(len > 0);
+		addr(&lac, "127.0.0.1", 1701);
+		addr(&lns, "127.0.0.2", 1701);
+		l2tp_input(N.lac, &lac, &lns, buf, len);
+		r = find(0, L2TP_MSG_CDN, 0);
+		CU_ASSERT_FATAL(r != NULL);
+		CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+		CU_ASSERT_EQUAL(r->error, L2TP_ERR_BAD_SESSION_ID);
+		CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+		CU_ASSERT_TRUE(fr.done);
+		CU_ASSERT(fr.status < 0);
+		CU_ASSERT_EQUAL(count(0, L2TP_MSG_ICCN), 0);
+	}
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Assigned Tunnel ID 0 in an SCCRQ (at the LNS) or an SCCRP (at the
+ * LAC): the tunnel is refused with StopCCN 2/3. */
+static void test_assigned_tunnel_id_zero(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl;
+	struct l2tp_msg m;
+	uint8_t buf[512];
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LAC");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 0;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 0);
+	teardown_net();
+
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRP);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LNS");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 0;
+	len = l2tp_control_encode(buf, sizeof(buf), tl->tid, 0, 0, 1, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	l2tp_input(N.lac, &lac, &lns, buf, len);
+	r = find(0, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_SCCCN), 0);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_CLOSING);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Issue #14 item 6: an ICRQ with no ICCN. The LNS's session in
+ * wait-connect is cleared after setup-timeout (60 s) with CDN 10 and
+ * freed; the tunnel and its other call stay. */
+static void test_wait_connect_timeout(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_msg m;
+	struct rec *r;
+	unsigned ns0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	ns0 = N.lns->n_sessions;
+	icrq(&m, 4242);
+	inject_from_lac(&m, 0, NULL, 0);
+	run(500);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_ICRP), 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_PTR_NOT_NULL(l2tp_session_by_peer_sid(tn, 4242));
+	run(58000);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 2);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_CDN), 0);
+	run(2000);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(r->sid, 4242);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 1);
+	CU_ASSERT_EQUAL(N.lns->n_sessions, ns0);
+	CU_ASSERT_PTR_NULL(l2tp_session_by_peer_sid(tn, 4242));
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[1], 1);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(bchan.hangups, 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* The LAC's call in wait-reply: no ICRP arrives (every one is lost).
+ * setup-timeout = 5: CDN 10, the forward request fails with
+ * -ETIMEDOUT, the B channel is hung up. */
+static void test_wait_reply_timeout(void)
+{
+	struct opts o = { .lac_extra = "  setup-timeout = 5\n" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	N.drop_type_to_lac = L2TP_MSG_ICRP;
+	dial_in(&bchan, &fr);
+	run(4000);
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tl != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_FALSE(fr.done);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 1);
+	run(1500);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT_EQUAL(fr.status, -ETIMEDOUT);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[1], 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Dial-out: the LAC answers OCRQ with OCRP and dials for ever. The
+ * LNS (setup-timeout = 5) clears its call in wait-connect with CDN 10;
+ * the LAC's call goes with it; the late answer is hung up. Without
+ * the LNS's timer, the LAC's own (wait-cs-answer, 60 s) would. */
+static void test_outgoing_call_timeouts(void)
+{
+	struct opts o = { .lns_extra = "  setup-timeout = 5\n" };
+	struct endpoint bchan, late;
+	struct fwd_result fi, fo;
+	struct vpdn_ev_call call = { .size = sizeof(call) };
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_OCRP), 1);
+	run(3500);
+	CU_ASSERT_FALSE(fo.done);
+	run(1500);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT_EQUAL(fo.status, -ETIMEDOUT);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[1], 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 1);
+	memset(&late, 0, sizeof(late));
+	late.link = vpdn_link_new("Se0:31");
+	vpdn_link_attach(late.link, VPDN_LINK_A, &ep_ops, &late);
+	call.link = late.link;
+	call.short_name = "Se0:31";
+	vpdn_request_complete(pending_dial, 0, &call);
+	CU_ASSERT_EQUAL(late.hangups, 1);
+	vpdn_link_unref(late.link);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+
+	/* The LAC's own timer: it dials for 60 s, then CDN 10. (The two
+	 * engines share the test core's counters.) */
+	memset(&o, 0, sizeof(o));
+	o.lns_extra = "  setup-timeout = 120\n";
+	setup_net(&o);
+	actors(true);
+	dial_mode = 1;
+	pending_dial = NULL;
+	dial_in(&bchan, &fi);
+	run(500);
+	dial_out(&fo, "6121");
+	run(500);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pending_dial);
+	run(61000);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[1], 1);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_TIMEOUT);
+	CU_ASSERT_TRUE(fo.done);
+	CU_ASSERT(fo.status < 0);
+	vpdn_request_complete(pending_dial, -EIO, NULL);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Tunnels: an SCCRP acked but no SCCCN (the responder in
+ * wait-ctl-conn), an SCCRQ acked but no SCCRP (the initiator in
+ * wait-ctl-reply): StopCCN 2 after setup-timeout, the tunnel (and its
+ * half-open slot) freed, the waiting call failed. */
+static void test_tunnel_wait_timeouts(void)
+{
+	struct opts o = { 0 };
+	struct l2tp_encode_ctx ec = { 0 };
+	struct sockaddr_storage lac, lns;
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	uint8_t buf[512], zlb[12] = { 0xc8, 0x02, 0x00, 0x0c };
+	struct rec *r;
+	int len;
+
+	setup_net(&o);
+	actors(true);
+	addr(&lac, "127.0.0.1", 1701);
+	addr(&lns, "127.0.0.2", 1701);
+	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
+	l2tp_msg_set(&m, L2TP_AVP_PROTOCOL_VERSION);
+	m.protocol_version.version = 1;
+	l2tp_msg_set(&m, L2TP_AVP_FRAMING_CAPS);
+	m.framing_caps = 3;
+	l2tp_msg_set_str(&m, L2TP_AVP_HOST_NAME, "LAC");
+	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_TUNNEL_ID);
+	m.assigned_tunnel_id = 4343;
+	len = l2tp_control_encode(buf, sizeof(buf), 0, 0, 0, 0, &m, &ec);
+	CU_ASSERT_FATAL(len > 0);
+	l2tp_input(N.lns, &lns, &lac, buf, len);
+	t = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_CONN);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_SCCRP), 1);
+	/* The SCCRP is acked (so no retransmission ends it), nothing else. */
+	zlb[4] = t->tid >> 8;
+	zlb[5] = t->tid & 0xff;
+	zlb[9] = 1;  /* Ns 1 */
+	zlb[11] = 1; /* Nr 1 */
+	l2tp_input(N.lns, &lns, &lac, zlb, sizeof(zlb));
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&t->ctrl), 0);
+	vpdn_timers_advance(N.tm, 59000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_CONN);
+	vpdn_timers_advance(N.tm, 1000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_CLOSING);
+	r = find(1, L2TP_MSG_STOPCCN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_STOPCCN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->tid, 4343);
+	CU_ASSERT_EQUAL(*N.lns->setup_timeouts[0], 1);
+	vpdn_timers_advance(N.tm, 40000);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+	teardown_net();
+
+	setup_net(&o);
+	actors(true);
+	N.drop_to_lns = true;
+	dial_in(&bchan, &fr);
+	pump();
+	t = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	memset(zlb, 0, sizeof(zlb));
+	zlb[0] = 0xc8;
+	zlb[1] = 0x02;
+	zlb[3] = 0x0c;
+	zlb[4] = t->tid >> 8;
+	zlb[5] = t->tid & 0xff;
+	zlb[11] = 1; /* acks the SCCRQ */
+	l2tp_input(N.lac, &lac, &lns, zlb, sizeof(zlb));
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&t->ctrl), 0);
+	run(59000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	CU_ASSERT_FALSE(fr.done);
+	run(1000);
+	CU_ASSERT_EQUAL(t->state, L2TP_TUNNEL_CLOSING);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 1);
+	CU_ASSERT_TRUE(fr.done);
+	CU_ASSERT(fr.status < 0);
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->setup_timeouts[0], 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+static unsigned cdn_with_cause(int from)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < N.nrec; i++)
+		if (N.rec[i].from == from && N.rec[i].control && N.rec[i].type == L2TP_MSG_CDN &&
+		    N.rec[i].cause)
+			n++;
+	return n;
+}
+
+/* Issue #22: cdn-q931-cause = false leaves AVP 12 out of CDN. */
+static void test_cdn_q931_cause_knob(void)
+{
+	struct opts o = { .lac_extra = "  cdn-q931-cause = false\n" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	vpdn_link_hangup(bchan.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	r = find(0, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->cause, 0);
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 1);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* Issue #22: an LNS like l2tpns answers our CDN with AVP 12 by StopCCN
+ * 2/8 "unknown AVP 0x000c", dropping the tunnel's other session. The
+ * LAC learns it for that peer: the next tunnel's CDNs leave AVP 12
+ * out, and nothing else is lost. Learned once; another AVP named, or
+ * another result, teaches nothing. */
+static void test_cdn_q931_learned(void)
+{
+	struct opts o = { 0 };
+	struct endpoint b1, b2, b3;
+	struct fwd_result f1, f2, f3;
+	struct l2tp_tunnel *tn;
+	struct rec *r;
+	unsigned ncdn;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	dial_in(&b2, &f2);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f2.status, 0);
+	CU_ASSERT_TRUE(l2tp_tunnel_q931_ok(only_tunnel(N.lac)));
+	vpdn_link_hangup(b1.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	pump();
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 1);
+	/* The LNS plays l2tpns. */
+	tn = only_tunnel(N.lns);
+	l2tp_tunnel_stop(tn, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_MANDATORY_AVP,
+			 "unknown AVP 0x000c");
+	run(500);
+	CU_ASSERT_EQUAL(b2.hangups, 1);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->no_q931_peers), 1);
+	run(40000); /* the old tunnels are gone */
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 0);
+	/* A new tunnel to the same peer: the CDN has no AVP 12. */
+	dial_in(&b3, &f3);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(f3.status, 0);
+	CU_ASSERT_FALSE(l2tp_tunnel_q931_ok(only_tunnel(N.lac)));
+	ncdn = count(0, L2TP_MSG_CDN);
+	vpdn_link_hangup(b3.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_CDN), ncdn + 1);
+	r = find(0, L2TP_MSG_CDN, ncdn);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->cause, 0);
+	CU_ASSERT_EQUAL(cdn_with_cause(0), 1);
+	/* The LNS tunnel is fine this time. */
+	CU_ASSERT_EQUAL(only_tunnel(N.lns)->state, L2TP_TUNNEL_ESTABLISHED);
+	/* A second refusal by the known peer is not counted again. */
+	only_tunnel(N.lac)->cdn_q931_sent = true;
+	l2tp_tunnel_stop(only_tunnel(N.lns), L2TP_STOPCCN_GENERAL_ERROR,
+			 L2TP_ERR_UNKNOWN_MANDATORY_AVP, "unknown AVP 0x000c");
+	run(500);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 1);
+	vpdn_link_unref(b1.link);
+	vpdn_link_unref(b2.link);
+	vpdn_link_unref(b3.link);
+	teardown_net();
+
+	/* Another AVP named: nothing learned. */
+	setup_net(&o);
+	actors(true);
+	dial_in(&b1, &f1);
+	run(500);
+	vpdn_link_hangup(b1.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	l2tp_tunnel_stop(only_tunnel(N.lns), L2TP_STOPCCN_GENERAL_ERROR,
+			 L2TP_ERR_UNKNOWN_MANDATORY_AVP, "unknown AVP 0x0063");
+	run(500);
+	CU_ASSERT_EQUAL(*N.lac->q931_refused, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->no_q931_peers), 0);
+	vpdn_link_unref(b1.link);
+	teardown_net();
+}
+
+static void test_text_names_avp(void)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} v[] = {
+		{ "unknown AVP 0x000c", 1 }, { "Unknown AVP 12", 1 }, { "AVP type 12 unknown", 1 },
+		{ "avp#0xC", 1 }, { "unknown AVP 0x0063", 0 }, { "AVP 120", 0 },
+		{ "Invalid mandatory AVP", -1 }, { "", -1 }, { "0x", -1 },
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(v); i++) {
+		struct l2tp_bytes b = { (const uint8_t *)v[i].text, (uint16_t)strlen(v[i].text) };
+
+		CU_ASSERT_EQUAL(l2tp_text_names_avp(&b, 12), v[i].want);
+	}
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
@@ -1566,6 +2354,18 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "2000 sessions on one tunnel", test_many_sessions },
 	{ "dial-out cleared while dialing: the late call is hung up", test_dialout_cleared_while_dialing },
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
+	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
+	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
+	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
+	{ "Assigned Session ID 0 or in use: CDN 2/5", test_bad_assigned_session_id },
+	{ "Assigned Tunnel ID 0 in SCCRQ or SCCRP: StopCCN 2/3", test_assigned_tunnel_id_zero },
+	{ "ICRQ without ICCN: CDN 10 after setup-timeout, session freed", test_wait_connect_timeout },
+	{ "no ICRP: the LAC's call cleared after setup-timeout", test_wait_reply_timeout },
+	{ "outgoing call set-up timeouts at the LNS and the LAC", test_outgoing_call_timeouts },
+	{ "tunnel wait-ctl-conn and wait-ctl-reply timeouts", test_tunnel_wait_timeouts },
+	{ "cdn-q931-cause = false: CDN without AVP 12", test_cdn_q931_cause_knob },
+	{ "StopCCN 2/8 naming AVP 12 after our CDN: learned for the peer", test_cdn_q931_learned },
+	{ "which AVP a Result Code's message names", test_text_names_avp },
 	{ NULL, NULL }
 };
 

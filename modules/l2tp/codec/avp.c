@@ -229,7 +229,7 @@ int l2tp_avps_decode(const uint8_t *buf, size_t len, struct l2tp_msg *m,
 	const uint8_t *rv = NULL;
 	size_t rv_len = 0;
 	size_t pos = 0;
-	bool first = true;
+	bool first = true, unknown_m = false;
 
 	memset(m, 0, sizeof(*m));
 	memset(&ctx->err, 0, sizeof(ctx->err));
@@ -294,6 +294,15 @@ int l2tp_avps_decode(const uint8_t *buf, size_t len, struct l2tp_msg *m,
 
 		if (vendor != 0 || !l2tp_avp_type_known(type) ||
 		    (w & L2TP_AVP_RESERVED) || type == L2TP_AVP_MESSAGE_TYPE) {
+			if (mbit && ctx->past_unknown_m && !unknown_m &&
+			    type != L2TP_AVP_MESSAGE_TYPE) {
+				/* Noted; the rest is decoded (see codec.h). */
+				set_error(ctx, -ENOTSUP, vendor, type, pos,
+					  "unknown AVP with M bit set");
+				unknown_m = true;
+				pos += alen;
+				continue;
+			}
 			if (mbit)
 				return set_error(ctx, -ENOTSUP, vendor, type, pos,
 						 type == L2TP_AVP_MESSAGE_TYPE && vendor == 0 &&
@@ -355,7 +364,7 @@ int l2tp_avps_decode(const uint8_t *buf, size_t len, struct l2tp_msg *m,
 		ctx->malformed_ignored++;
 		pos += alen;
 	}
-	return 0;
+	return unknown_m ? -ENOTSUP : 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -383,6 +383,12 @@ struct l2tp_decode_ctx {
 	struct l2tp_decode_error err;
 	unsigned unknown_skipped;   /* unknown M=0 AVPs skipped */
 	unsigned malformed_ignored; /* malformed M=0 AVPs ignored */
+	/* In: on an unknown AVP with M=1, note it in err and decode the
+	 * rest of the message (so that its Assigned Session ID is known and
+	 * only that session is answered, §4.1), then return -ENOTSUP with
+	 * msg filled. Any later error still stops the decode. Set after
+	 * l2tp_decode_ctx_init(); kept by each decode call. */
+	bool past_unknown_m;
 	size_t scratch_used;
 	uint8_t scratch[L2TP_DECODE_SCRATCH];
 };
