@@ -200,8 +200,12 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 	if (len)
 		memcpy(pkt + 4, data, len);
 	if (vpdn_log_debug_on(f->log, f->log_cat)) {
+		/* Inside an event the state the packet answers (IOS prints the
+		 * state before the transition); from a timer or another layer
+		 * (Echo, Protocol-Reject) the current one. */
+		uint8_t shown = f->in_event ? f->log_state : f->state;
 		flog(f, "%s %s: O %s [%s] id %u len %zu", f->ifname, f->ops->name,
-		     ppp_code_name(code), ppp_fsm_state_ios(f->log_state), id, len + 4);
+		     ppp_code_name(code), ppp_fsm_state_ios(shown), id, len + 4);
 		if (code >= PPP_CONFREQ && code <= PPP_CONFREJ && f->ops->log_opts)
 			f->ops->log_opts(f, data, len);
 	}
@@ -269,7 +273,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 {
 	uint16_t act;
 	enum ppp_fsm_state next;
-	uint8_t old = f->state;
+	uint8_t old = f->state, outer_log_state = f->log_state;
 	if (!ppp_fsm_cell(old, ev, &act, &next)) {
 		/* "-": cannot happen with a correct implementation. */
 		vpdn_log_write(f->log, VPDN_LOG_WARNING, -1,
@@ -282,6 +286,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	f->last_actions = act;
 	f->log_state = old;
 	f->state = next;
+	f->in_event++;
 	if (!timer_state(next))
 		vpdn_timer_cancel(f->timers, &f->timer);
 	if (old != next)
@@ -325,6 +330,11 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 		f->ops->tls(f);
 	if (act & TLF && f->ops->tlf)
 		f->ops->tlf(f);
+	/* An event nested in an action (a synchronous carrier) has its own
+	 * "before" state; the outer event's is shown again after it. */
+	f->in_event--;
+	if (f->in_event)
+		f->log_state = outer_log_state;
 }
 
 static void fsm_timeout(struct vpdn_timer *t, void *data)

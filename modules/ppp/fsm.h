@@ -144,6 +144,7 @@ struct ppp_fsm {
 	uint32_t restart_ms;
 	uint8_t state;
 	uint8_t log_state;             /* state before the event (for logs) */
+	uint8_t in_event;              /* ppp_fsm_event() depth: log_state valid */
 	uint8_t id;                    /* next identifier we send */
 	uint8_t reqid;                 /* id of our outstanding Configure-Request */
 	uint8_t restart;               /* restart counter */

@@ -423,7 +423,55 @@ static void test_listen_timeout(void)
 	vpdn_link_unref(r.link);
 }
 
+
+/* Packets sent outside an event (the keepalive timer, a Protocol-Reject of
+ * a frame from the carrier) are logged with the state the automaton is in,
+ * not the one before its last transition ("O ECHOREQ [ACKsent]" while
+ * Open was logged before). */
+static bool has_prefix_line(const char *prefix)
+{
+	for (guint i = 0; i < lines->len; i++)
+		if (g_str_has_prefix(g_ptr_array_index(lines, i), prefix))
+			return true;
+	return false;
+}
+
+static void test_log_state_outside_event(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Default", VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* Our CONFREQ is out (Req-Sent); the peer's request: Ack-Sent. */
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [REQsent] id 1 len 10"));
+	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_ACKSENT);
+	/* The peer acks ours: Opened, entered from Ack-Sent. */
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	g_ptr_array_set_size(lines, 0);
+	/* The keepalive timer (10 s) sends an Echo-Request. */
+	vpdn_timers_advance(vpdn_core_timers(core), 10000);
+	CU_ASSERT_EQUAL(r.last[4], PPP_ECHOREQ);
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O ECHOREQ [Open] id "));
+	CU_ASSERT_FALSE(has_prefix_line("T1 LCP: O ECHOREQ [ACKsent]"));
+	/* A protocol we do not run, from the carrier: Protocol-Reject. */
+	static const uint8_t unk[] = { 0xFF, 0x03, 0x80, 0x57, 1, 2, 3, 4 };
+	vpdn_link_send(r.link, VPDN_LINK_A, unk, sizeof(unk));
+	CU_ASSERT_EQUAL(r.last[4], PPP_PROTREJ);
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O PROTREJ [Open] id "));
+	CU_ASSERT_FALSE(has_prefix_line("T1 LCP: O PROTREJ [ACKsent]"));
+	/* Inside an event the state before the transition is still shown:
+	 * a CONFREQ in Opened answered with CONFACK "[Open]". */
+	g_ptr_array_set_size(lines, 0);
+	send_lcp(&r, false, PPP_CONFREQ, 2, req, sizeof(req));
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O CONFREQ [Open] id "));
+	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [Open] id 2 len 10"));
+	stop_raw(&r);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "log lines outside an event show the current state", test_log_state_outside_event },
 	{ "passive open times out", test_listen_timeout },
 	{ "random input never crashes", test_random_input },
 	{ "IPCP: peer default address, no peer default", test_ipcp_peer_default },
