@@ -191,8 +191,12 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 			 const uint8_t *data, size_t len)
 {
 	uint8_t pkt[1504];
-	if (len > sizeof(pkt) - 4)
-		len = sizeof(pkt) - 4;
+	size_t max = f->peer_mru && f->peer_mru < sizeof(pkt) ? f->peer_mru : sizeof(pkt);
+	/* Nothing over the peer's MRU: what may grow with the peer's input
+	 * (Code-Reject, a Reject list) is truncated, as RFC 1661 5.6/5.7 say
+	 * for the rejects. */
+	if (len > max - 4)
+		len = max - 4;
 	pkt[0] = code;
 	pkt[1] = id;
 	pkt[2] = (uint8_t)((len + 4) >> 8);

@@ -145,6 +145,7 @@ struct ppp_fsm {
 	uint8_t state;
 	uint8_t log_state;             /* state before the event (for logs) */
 	uint8_t in_event;              /* ppp_fsm_event() depth: log_state valid */
+	uint16_t peer_mru;             /* longest packet the peer takes (0: 1500) */
 	uint8_t id;                    /* next identifier we send */
 	uint8_t reqid;                 /* id of our outstanding Configure-Request */
 	uint8_t restart;               /* restart counter */

@@ -281,6 +281,8 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 	*outlen = 0;
 	if (commit) {
 		e->lcp.peer_mru = mru;
+		e->lcp_fsm.peer_mru = mru;
+		e->ipcp_fsm.peer_mru = mru;
 		e->lcp.peer_accm = accm;
 		e->lcp.peer_magic = magic;
 		e->lcp.peer_auth = auth;

@@ -135,7 +135,7 @@ struct ppp_manager {
 	GArray *vaccess_used;           /* gboolean per number */
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
-	uint64_t *c_malformed, *c_sessions, *c_auth_fail;
+	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 

@@ -496,12 +496,31 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 	struct ppp_engine *e = ctx;
 	if (e->ipcp_fsm.state != FSM_OPENED)
 		return;
+	/* No frame over the peer's MRU leaves: the ip module fits packets
+	 * (fragments, ICMP fragmentation-needed); this is the last guard. */
+	if (len > e->lcp.peer_mru) {
+		if (e->mgr->c_too_big)
+			(*e->mgr->c_too_big)++;
+		plog(e, NEG, "%s PPP: %zu-octet packet over the peer's MRU %u, dropped", e->name,
+		     len, e->lcp.peer_mru);
+		return;
+	}
 	ppp_send(e, PPP_IP, data, len);
 }
 
+/* The IP side hung up: its interface is gone (a TUN device deleted under
+ * the node). A session without a data path only looks up: close it with
+ * that cause (LCP Terminate, then the carrier; an L2TP CDN). A consumer
+ * that merely detaches (network down) does not call this. */
 static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
-	/* The IP side went away; the session stays (no consumer for now). */
+	struct ppp_engine *e = ctx;
+
+	if (e->dying || link != e->net)
+		return;
+	ppp_enter(e);
+	ppp_fail(e, cause < 0 ? cause : -ENODEV, "IP interface lost");
+	ppp_leave(e);
 }
 
 static const struct vpdn_link_ops net_ops = {

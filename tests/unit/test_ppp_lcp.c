@@ -64,6 +64,7 @@ struct raw {
 	struct vpdn_link *link;
 	uint8_t last[512];
 	size_t last_len;
+	size_t full_len;           /* the last frame's real length */
 	int frames;
 };
 
@@ -73,6 +74,7 @@ static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t l
 	size_t n = len < sizeof(r->last) ? len : sizeof(r->last);
 	memcpy(r->last, d, n);
 	r->last_len = n;
+	r->full_len = len;
 	r->frames++;
 }
 
@@ -470,7 +472,63 @@ static void test_log_state_outside_event(void)
 	stop_raw(&r);
 }
 
+
+/* The peer asked for MRU 1200: nothing longer leaves. A Code-Reject of a
+ * long unknown packet and an Echo-Reply to a long Echo-Request are cut to
+ * 1200 octets of information; an IP packet over it from the ip side is
+ * dropped and counted (the ip module fragments before). Before: the
+ * Code-Reject went out at 1404 octets, the IP packet whole. */
+static void send_lcp_big(struct raw *r, uint8_t code, uint8_t id, size_t n)
+{
+	static uint8_t f[2000];
+	memset(f, 0, sizeof(f));
+	f[0] = 0xFF; f[1] = 0x03; f[2] = 0xC0; f[3] = 0x21;
+	f[4] = code; f[5] = id; f[6] = (uint8_t)((n + 4) >> 8); f[7] = (uint8_t)(n + 4);
+	vpdn_link_send(r->link, VPDN_LINK_A, f, 8 + n);
+}
+
+static void test_peer_mru_respected(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Plain", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 1, 4, 0x04, 0xB0, 5, 6, 1, 2, 3, 4 }; /* MRU 1200 */
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1200);
+	/* unknown code, 1400 octets: Code-Reject truncated to the MRU */
+	send_lcp_big(&r, 77, 3, 1400);
+	CU_ASSERT_EQUAL(r.last[4], PPP_CODEREJ);
+	CU_ASSERT_EQUAL(r.full_len, 4 + 1200);
+	CU_ASSERT_EQUAL(r.last[6] << 8 | r.last[7], 1200); /* LCP Length */
+	/* Echo-Request of 1400: the reply fits too */
+	send_lcp_big(&r, PPP_ECHOREQ, 4, 1400);
+	CU_ASSERT_EQUAL(r.last[4], PPP_ECHOREP);
+	CU_ASSERT(r.full_len <= 4 + 1200);
+	/* IPCP up, then IP from the ip side */
+	struct ppp_fsm *ip = ppp_engine_ipcp(e);
+	uint8_t f[64] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->sent_len) };
+	memcpy(f + 8, ip->sent, ip->sent_len);
+	vpdn_link_send(r.link, VPDN_LINK_A, f, 8 + ip->sent_len);
+	static const uint8_t ipreq[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 1, 0, 10, 3, 6, 10, 1, 1, 2 };
+	vpdn_link_send(r.link, VPDN_LINK_A, ipreq, sizeof(ipreq));
+	CU_ASSERT_EQUAL_FATAL(ip->state, FSM_OPENED);
+	uint64_t *big = vpdn_core_counter(core, "ppp_too_big_total", NULL);
+	uint64_t before = *big;
+	static uint8_t pkt[1300] = { 0x45 };
+	int frames = r.frames;
+	vpdn_link_send(ppp_engine_net(e), VPDN_LINK_B, pkt, 1201);
+	CU_ASSERT_EQUAL(r.frames, frames);
+	CU_ASSERT_EQUAL(*big, before + 1);
+	vpdn_link_send(ppp_engine_net(e), VPDN_LINK_B, pkt, 1200);
+	CU_ASSERT_EQUAL(r.frames, frames + 1);
+	CU_ASSERT_EQUAL(r.full_len, 4 + 1200);
+	stop_raw(&r);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "the peer's MRU bounds every frame sent", test_peer_mru_respected },
 	{ "log lines outside an event show the current state", test_log_state_outside_event },
 	{ "passive open times out", test_listen_timeout },
 	{ "random input never crashes", test_random_input },
