@@ -321,6 +321,8 @@ static int lcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 		vpdn_log_write(e->log, VPDN_LOG_ERR, -1,
 			       "%s LCP: looped line detected (own magic seen %u times), "
 			       "taking the link down", e->name, e->lcp.loops);
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_MAGIC, PPP_LCP, VPDN_PPP_DISC_AT_LOCAL,
+				   "looped line");
 		ppp_fail(e, -ELOOP, "looped line");
 		return -1;
 	}
@@ -401,6 +403,20 @@ int ppp_lcp_adopt_ours(struct ppp_engine *e, const uint8_t *opts, size_t len)
 	return 0;
 }
 
+/* The peer will not authenticate with anything we take: the automaton
+ * closes LCP; the session ends as a refused negotiation (not a carrier
+ * loss): -EPROTO, RFC 3145 code 15 about the protocol we asked for, the
+ * refusal at the peer. */
+static void lcp_auth_refused(struct ppp_engine *e, const char *why)
+{
+	uint16_t p = e->lcp.auth == PPP_AUTH_P_CHAP ? PPP_CHAP :
+		     e->lcp.auth == PPP_AUTH_P_PAP ? PPP_PAP : PPP_LCP;
+
+	if (!e->down_reason)
+		e->down_reason = -EPROTO;
+	ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_PROTOCOL, p, VPDN_PPP_DISC_AT_PEER, why);
+}
+
 static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 {
 	struct ppp_engine *e = ENG(f);
@@ -418,6 +434,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: peer refuses to authenticate",
 						       e->name);
+					lcp_auth_refused(e, "LCP: peer refuses to authenticate");
 					return -EPERM;
 				}
 				break;
@@ -463,6 +480,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: no common authentication protocol",
 						       e->name);
+					lcp_auth_refused(e, "LCP: no common authentication protocol");
 					return -EPERM;
 				}
 			}
@@ -587,6 +605,8 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 			       "%s LCP: no reply to %u Echo-Requests, link dead", e->name,
 			       e->lcp.echo_outstanding);
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_ECHO_TIMEOUT, PPP_LCP,
+				   VPDN_PPP_DISC_AT_PEER, "keepalive failure");
 		ppp_fail(e, -ETIMEDOUT, "keepalive failure");
 	} else {
 		e->lcp.echo_outstanding++;

@@ -66,6 +66,7 @@ struct raw {
 	size_t last_len;
 	size_t full_len;           /* the last frame's real length */
 	int frames;
+	int hangups, cause;
 };
 
 static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t len)
@@ -78,7 +79,14 @@ static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t l
 	r->frames++;
 }
 
-static const struct vpdn_link_ops raw_ops = { .frame = raw_frame };
+static void raw_hangup(void *ctx, struct vpdn_link *l, int cause)
+{
+	struct raw *r = ctx;
+	r->hangups++;
+	r->cause = cause;
+}
+
+static const struct vpdn_link_ops raw_ops = { .frame = raw_frame, .hangup = raw_hangup };
 
 static struct ppp_engine *start_raw(struct raw *r, const char *conf, enum vpdn_call_dir dir)
 {
@@ -527,7 +535,61 @@ static void test_peer_mru_respected(void)
 	stop_raw(&r);
 }
 
+
+/* The peer refuses to authenticate with CHAP (Configure-Reject of our
+ * Auth-Protocol): LCP closes, and the session ends as a refused
+ * negotiation, not a carrier loss: PPP_DOWN carries -EPROTO and the
+ * RFC 3145 cause (15, authentication protocol unacceptable, about CHAP,
+ * at the peer), the carrier is hung up with -EPROTO (the L2TP session
+ * turns it into CDN result 2). Before: reason 0, hang-up with Q.931 16
+ * (normal clearing), which L2TP reported as loss of carrier. */
+static struct vpdn_ev_ppp last_down;
+static char last_down_msg[80];
+static int n_down;
+
+static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_ppp *p = ev->payload;
+	last_down = *p;
+	g_strlcpy(last_down_msg, p->disconnect_message ? p->disconnect_message : "",
+		  sizeof(last_down_msg));
+	n_down++;
+	return VPDN_BUS_PASS;
+}
+
+static void test_auth_refused_cause(void)
+{
+	struct raw r;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_PPP_DOWN, on_ppp_down, NULL);
+	n_down = 0;
+	struct ppp_engine *e = start_raw(&r, "Virtual-Template1", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	CU_ASSERT_EQUAL(e->lcp.auth, PPP_AUTH_P_CHAP);
+	static const uint8_t rej[] = { 3, 5, 0xC2, 0x23, 5 };
+	send_lcp(&r, false, PPP_CONFREJ, e->lcp_fsm.reqid, rej, sizeof(rej));
+	CU_ASSERT_EQUAL(r.last[4], PPP_TERMREQ);
+	CU_ASSERT_EQUAL(n_down, 0);
+	send_lcp(&r, false, PPP_TERMACK, r.last[5], NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(n_down, 1);
+	CU_ASSERT_EQUAL(last_down.reason, -EPROTO);
+	CU_ASSERT_TRUE(last_down.disconnect_known);
+	CU_ASSERT_EQUAL(last_down.disconnect_code, VPDN_PPP_DISC_AUTH_PROTOCOL);
+	CU_ASSERT_EQUAL(last_down.disconnect_protocol, 0xC223);
+	CU_ASSERT_EQUAL(last_down.disconnect_direction, VPDN_PPP_DISC_AT_PEER);
+	CU_ASSERT_STRING_EQUAL(last_down_msg, "LCP: peer refuses to authenticate");
+	CU_ASSERT_EQUAL(r.hangups, 1);
+	CU_ASSERT_EQUAL(r.cause, -EPROTO);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	CU_ASSERT_STRING_EQUAL(vpdn_ppp_disconnect_name(15), "authentication protocol unacceptable");
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+	vpdn_link_unref(r.link);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "refused authentication: PPP_DOWN with the RFC 3145 cause", test_auth_refused_cause },
 	{ "the peer's MRU bounds every frame sent", test_peer_mru_respected },
 	{ "log lines outside an event show the current state", test_log_state_outside_event },
 	{ "passive open times out", test_listen_timeout },
