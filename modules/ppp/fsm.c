@@ -328,17 +328,20 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 		act_scj(f);
 	if (act & SER && f->ops->ser)
 		f->ops->ser(f, f->rx_code, f->rx_id, f->rx_data, f->rx_len);
+	/* The packets of this event are out. An event nested in an action (a
+	 * synchronous carrier) has its own "before" state; the outer event's
+	 * is shown again after it. Done before the this-layer callbacks: they
+	 * may free the owner (a timer's TO- ends the session), f is not
+	 * touched after them. */
+	f->in_event--;
+	if (f->in_event)
+		f->log_state = outer_log_state;
 	if (act & TLU && f->ops->tlu)
 		f->ops->tlu(f);
 	if (act & TLS && f->ops->tls)
 		f->ops->tls(f);
 	if (act & TLF && f->ops->tlf)
 		f->ops->tlf(f);
-	/* An event nested in an action (a synchronous carrier) has its own
-	 * "before" state; the outer event's is shown again after it. */
-	f->in_event--;
-	if (f->in_event)
-		f->log_state = outer_log_state;
 }
 
 static void fsm_timeout(struct vpdn_timer *t, void *data)
