@@ -504,6 +504,8 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 				vpdn_log_write(f->log, VPDN_LOG_NOTICE, -1,
 					       "%s %s: no agreement with the peer, closing",
 					       f->ifname, f->ops->name);
+				if (f->ops->no_agreement)
+					f->ops->no_agreement(f);
 				ppp_fsm_close(f);
 				return;
 			}

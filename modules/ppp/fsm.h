@@ -129,6 +129,9 @@ struct ppp_fsm_ops {
 	void (*log_opts)(struct ppp_fsm *f, const uint8_t *opts, size_t len);
 	/* Send a packet of this protocol (Information field from the Code). */
 	void (*send)(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
+	/* No agreement is possible (rcn failed, or Max-Configure Naks): the
+	 * layer is closed right after. May be NULL. */
+	void (*no_agreement)(struct ppp_fsm *f);
 };
 
 #define PPP_FSM_SENT_MAX 64

@@ -500,6 +500,19 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 
 static void echo_timeout(struct vpdn_timer *t, void *data);
 
+/* The negotiation failed (the peer Naks for ever, or refuses what we
+ * need): a refused negotiation, not a carrier loss. A more precise cause
+ * set before (no common authentication protocol) stays. */
+static void lcp_no_agreement(struct ppp_fsm *f)
+{
+	struct ppp_engine *e = ENG(f);
+
+	if (!e->down_reason)
+		e->down_reason = -EPROTO;
+	ppp_set_disconnect(e, VPDN_PPP_DISC_NO_INFO, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
+			   "LCP: no agreement with the peer");
+}
+
 static void lcp_tlu(struct ppp_fsm *f)
 {
 	struct ppp_engine *e = ENG(f);
@@ -652,6 +665,7 @@ const struct ppp_fsm_ops ppp_lcp_ops = {
 	.ser = lcp_ser,
 	.log_opts = lcp_log_opts,
 	.send = lcp_send,
+	.no_agreement = lcp_no_agreement,
 };
 
 void ppp_lcp_init(struct ppp_engine *e)

@@ -584,6 +584,23 @@ static void test_auth_refused_cause(void)
 	CU_ASSERT_EQUAL(r.cause, -EPROTO);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	CU_ASSERT_STRING_EQUAL(vpdn_ppp_disconnect_name(15), "authentication protocol unacceptable");
+	vpdn_link_unref(r.link);
+
+	/* A peer that Naks for ever: closed after Max-Configure Naks, also a
+	 * refused negotiation (-EPROTO), not a carrier loss. */
+	n_down = 0;
+	e = start_raw(&r, "Plain", VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t nak[] = { 2, 6, 0, 0, 0, 1 }; /* ACCM */
+	for (int i = 0; i < 12 && r.last[4] != PPP_TERMREQ; i++)
+		send_lcp(&r, false, PPP_CONFNAK, e->lcp_fsm.reqid, nak, sizeof(nak));
+	CU_ASSERT_EQUAL_FATAL(r.last[4], PPP_TERMREQ);
+	send_lcp(&r, false, PPP_TERMACK, r.last[5], NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(n_down, 1);
+	CU_ASSERT_EQUAL(last_down.reason, -EPROTO);
+	CU_ASSERT_EQUAL(last_down.disconnect_protocol, PPP_LCP);
+	CU_ASSERT_STRING_EQUAL(last_down_msg, "LCP: no agreement with the peer");
+	CU_ASSERT_EQUAL(r.cause, -EPROTO);
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 	vpdn_link_unref(r.link);
 }
