@@ -68,3 +68,31 @@ const char *vpdn_q931_cause_name(int cause)
 	}
 	return "Unknown cause";
 }
+
+const char *vpdn_ppp_disconnect_name(int code)
+{
+	switch (code) {
+	case VPDN_PPP_DISC_NO_INFO: return "no information";
+	case VPDN_PPP_DISC_ADMIN: return "administrative disconnect";
+	case VPDN_PPP_DISC_LCP_RENEG_DISABLED: return "LCP renegotiation at LNS disabled";
+	case VPDN_PPP_DISC_NORMAL: return "normal disconnection";
+	case VPDN_PPP_DISC_ENCRYPTION_REFUSED: return "compulsory encryption refused";
+	case VPDN_PPP_DISC_LCP_FSM_TIMEOUT: return "LCP FSM timeout";
+	case VPDN_PPP_DISC_LCP_NO_PACKETS: return "no recognizable LCP packets";
+	case VPDN_PPP_DISC_LCP_MAGIC: return "LCP magic number error";
+	case VPDN_PPP_DISC_LCP_ECHO_TIMEOUT: return "LCP echo request timeout";
+	case VPDN_PPP_DISC_MP_ENDPOINT: return "unexpected MP endpoint discriminator";
+	case VPDN_PPP_DISC_MP_MRRU: return "unexpected MP MRRU";
+	case VPDN_PPP_DISC_MP_SSN: return "unexpected MP short sequence numbers";
+	case VPDN_PPP_DISC_CALLBACK_REFUSED: return "compulsory callback refused";
+	case VPDN_PPP_DISC_AUTH_FSM_TIMEOUT: return "authentication timeout";
+	case VPDN_PPP_DISC_AUTH_MP_NAME: return "unexpected MP authenticated name";
+	case VPDN_PPP_DISC_AUTH_PROTOCOL: return "authentication protocol unacceptable";
+	case VPDN_PPP_DISC_AUTH_FAILED: return "authentication failed";
+	case VPDN_PPP_DISC_NCP_FSM_TIMEOUT: return "NCP FSM timeout";
+	case VPDN_PPP_DISC_NCP_NONE: return "no NCPs available";
+	case VPDN_PPP_DISC_NCP_ADDRESSES: return "NCP failed to converge on addresses";
+	case VPDN_PPP_DISC_NCP_NOT_PERMITTED: return "no permitted addresses";
+	}
+	return "unknown";
+}

@@ -291,13 +291,54 @@ struct vpdn_ev_ppp_start {
 	const struct vpdn_proxy *proxy; /* LNS: proxy LCP/auth, or NULL */
 };
 
+/* RFC 3145 PPP Disconnect Cause Codes (L2TP AVP 46 in a CDN). */
+enum vpdn_ppp_disconnect_code {
+	VPDN_PPP_DISC_NO_INFO = 0,
+	VPDN_PPP_DISC_ADMIN = 1,
+	VPDN_PPP_DISC_LCP_RENEG_DISABLED = 2,
+	VPDN_PPP_DISC_NORMAL = 3,                /* Terminate-Request sent */
+	VPDN_PPP_DISC_ENCRYPTION_REFUSED = 4,
+	VPDN_PPP_DISC_LCP_FSM_TIMEOUT = 5,       /* TO- */
+	VPDN_PPP_DISC_LCP_NO_PACKETS = 6,
+	VPDN_PPP_DISC_LCP_MAGIC = 7,             /* looped back */
+	VPDN_PPP_DISC_LCP_ECHO_TIMEOUT = 8,
+	VPDN_PPP_DISC_MP_ENDPOINT = 9,
+	VPDN_PPP_DISC_MP_MRRU = 10,
+	VPDN_PPP_DISC_MP_SSN = 11,
+	VPDN_PPP_DISC_CALLBACK_REFUSED = 12,
+	VPDN_PPP_DISC_AUTH_FSM_TIMEOUT = 13,
+	VPDN_PPP_DISC_AUTH_MP_NAME = 14,
+	VPDN_PPP_DISC_AUTH_PROTOCOL = 15,        /* no acceptable protocol */
+	VPDN_PPP_DISC_AUTH_FAILED = 16,          /* bad name or secret */
+	VPDN_PPP_DISC_NCP_FSM_TIMEOUT = 17,
+	VPDN_PPP_DISC_NCP_NONE = 18,
+	VPDN_PPP_DISC_NCP_ADDRESSES = 19,
+	VPDN_PPP_DISC_NCP_NOT_PERMITTED = 20,
+};
+/* Direction of RFC 3145: where the failure was seen. */
+enum vpdn_ppp_disconnect_dir {
+	VPDN_PPP_DISC_GLOBAL = 0,
+	VPDN_PPP_DISC_AT_PEER = 1,
+	VPDN_PPP_DISC_AT_LOCAL = 2,
+};
+const char *vpdn_ppp_disconnect_name(int code);
+
 struct vpdn_ev_ppp {
 	uint32_t size;
 	const char *interface;
 	struct vpdn_link *link;
 	enum vpdn_ppp_phase phase;
 	const char *user;          /* authenticated peer name, or NULL */
-	int reason;                /* PPP_DOWN: negative errno */
+	int reason;                /* PPP_DOWN: negative errno (-EPROTO: negotiation
+				      failed, -EACCES: authentication, -ENODEV: the
+				      IP interface went away, ...) */
+	/* Appended: PPP_DOWN, the RFC 3145 cause (carried to the L2TP CDN
+	 * by whoever carries the session); disconnect_known false: none. */
+	bool disconnect_known;
+	uint16_t disconnect_code;      /* enum vpdn_ppp_disconnect_code */
+	uint16_t disconnect_protocol;  /* control protocol (0xC021...), 0 global */
+	uint8_t disconnect_direction;  /* enum vpdn_ppp_disconnect_dir */
+	const char *disconnect_message; /* one line of text, or NULL */
 };
 
 /* IPCP is up (or down). `net` is a link whose frames are IPv4 packets:

@@ -12,9 +12,12 @@
 
 #include <vpdnd/dbus.h>
 
+#include "frag.h"
+
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
 #define IP_RBUF 65536
+#define IP_ICMP_RATE 50      /* fragmentation-needed per second, burst as many */
 
 enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
 
@@ -66,6 +69,7 @@ struct ip_iface {
 	struct vpdn_link *net;
 	struct in_addr local, peer;
 	bool addr_added, route_added, in_peers;
+	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
 	/* dial on demand */
 	struct ip_slot *q;
 	unsigned qhead, qlen, qcap;
@@ -114,7 +118,13 @@ struct ip_module {
 
 	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
+	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
+	uint64_t *frag_needed, *fragmented, *too_big;
 	uint8_t *rbuf;
+	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
+	uint8_t ibuf[576];         /* one ICMP error */
+	uint32_t icmp_tokens;
+	uint64_t icmp_ms;          /* clock of the last refill */
 };
 
 /* ---- names and addresses ---- */
@@ -421,7 +431,7 @@ static int iface_prop(sd_bus *bus, const char *path, const char *interface,
 		return sd_bus_message_append(reply, "s", u ? u : "");
 	}
 	if (!strcmp(property, "Mtu"))
-		return sd_bus_message_append(reply, "u", m->mtu);
+		return sd_bus_message_append(reply, "u", ifc->mtu ? ifc->mtu : m->mtu);
 	if (!strcmp(property, "PacketsIn"))
 		return sd_bus_message_append(reply, "t", ifc->pkts_in);
 	if (!strcmp(property, "PacketsOut"))
@@ -553,19 +563,36 @@ static void loop_free(gpointer p)
 
 /* ---- interfaces ---- */
 
-static void tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd);
+static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd);
+static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err);
+static void static_routes_restore(struct ip_iface *ifc);
 
+/* A TUN whose device was deleted (`ip link del vi1`) is readable forever:
+ * poll reports POLLERR and read fails with EBADFD. Either ends the device:
+ * tun_lost() stops polling it (the source is removed here or by
+ * tun_lost itself; ifc may be freed when this returns). */
 static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct ip_iface *ifc = data;
-	tun_drain(ifc->m, ifc, fd);
-	return G_SOURCE_CONTINUE;
+	int r = (cond & (G_IO_ERR | G_IO_HUP | G_IO_NVAL)) ? -EBADFD : tun_drain(ifc->m, ifc, fd);
+
+	if (r == -EAGAIN)
+		return G_SOURCE_CONTINUE;
+	ifc->source = 0; /* this source goes with the return value */
+	tun_lost(ifc->m, ifc, r);
+	return G_SOURCE_REMOVE;
 }
 
 static gboolean on_shared_readable(gint fd, GIOCondition cond, gpointer data)
 {
-	tun_drain(data, NULL, fd);
-	return G_SOURCE_CONTINUE;
+	struct ip_module *m = data;
+	int r = (cond & (G_IO_ERR | G_IO_HUP | G_IO_NVAL)) ? -EBADFD : tun_drain(m, NULL, fd);
+
+	if (r == -EAGAIN)
+		return G_SOURCE_CONTINUE;
+	m->shared_source = 0;
+	tun_lost(m, NULL, r);
+	return G_SOURCE_REMOVE;
 }
 
 static void publish_iface(struct ip_module *m, struct ip_iface *ifc, uint32_t type)
@@ -703,9 +730,15 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 
 static const struct vpdn_link_ops net_ops = { .frame = net_frame, .hangup = net_hangup };
 
+static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len);
+
 static void send_up(struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	struct ip_module *m = ifc->m;
+	if (ifc->mtu && len > ifc->mtu) {
+		send_fit(ifc, p, len);
+		return;
+	}
 	if (vpdn_link_send(ifc->net, VPDN_LINK_B, p, len) < 0) {
 		(*m->drops)++;
 		ifc->ndrops++;
@@ -714,6 +747,64 @@ static void send_up(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		ifc->pkts_out++;
 		ifc->bytes_out += len;
 	}
+}
+
+static void frag_out(void *ctx, const uint8_t *f, size_t n)
+{
+	send_up(ctx, f, n);
+}
+
+static bool icmp_allowed(struct ip_module *m)
+{
+	uint64_t now = vpdn_timers_now(m->timers), add;
+
+	add = (now - m->icmp_ms) * IP_ICMP_RATE / 1000;
+	if (add) {
+		m->icmp_tokens = (uint32_t)MIN(IP_ICMP_RATE, m->icmp_tokens + add);
+		m->icmp_ms = now;
+	}
+	if (!m->icmp_tokens)
+		return false;
+	m->icmp_tokens--;
+	return true;
+}
+
+/*
+ * A packet from the kernel longer than the peer's MRU (the interface or
+ * route MTU should have stopped it; this is the guarantee): no frame over
+ * the MRU leaves. DF set: dropped, and an ICMP fragmentation-needed with
+ * the MTU goes back to its source (from the peer's address: a local one
+ * would be a martian to the kernel), at most IP_ICMP_RATE a second. DF
+ * clear: sent in fragments.
+ */
+static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
+	ssize_t n;
+	int r;
+
+	if (ip_v4_check(p, len) < 0)
+		goto drop;
+	if (!ip_v4_df(p)) {
+		r = ip_fragment(p, len, ifc->mtu, m->fbuf, sizeof(m->fbuf), frag_out, ifc);
+		if (r < 0)
+			goto drop;
+		(*m->fragmented)++;
+		return;
+	}
+	n = ip_icmp_frag_needed(p, len, ifc->mtu, ifc->peer, m->ibuf, sizeof(m->ibuf));
+	if (n > 0 && icmp_allowed(m) && fd >= 0 &&
+	    m->ops->tun_write(m->ops_ctx, fd, m->ibuf, (size_t)n) >= 0) {
+		(*m->frag_needed)++;
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
+			   "%s IP: %zu-octet packet with DF over MTU %u, ICMP fragmentation needed sent",
+			   ifc->name, len, ifc->mtu);
+	}
+drop:
+	(*m->too_big)++;
+	(*m->drops)++;
+	ifc->ndrops++;
 }
 
 static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
@@ -795,33 +886,162 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 		(*m->drops)++;
 }
 
-static void tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
+/* Read up to a batch of packets. Returns -EAGAIN when the device is
+ * fine (drained, or more next time), another negative errno when it is
+ * unusable (EBADFD: deleted; EIO, ENODEV...). */
+static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
 {
 	for (int i = 0; i < IP_BATCH; i++) {
 		ssize_t n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
-		if (n < 0)
+		if (n == -EAGAIN || n == -EINTR)
 			break;
+		if (n < 0)
+			return (int)n;
 		packet_in(m, ifc, m->rbuf, (size_t)n);
 	}
+	return -EAGAIN;
 }
 
 void ip_module_tun_input(struct ip_module *m, int fd)
 {
 	GHashTableIter it;
 	gpointer k, v;
+	int r;
 
 	if (m->mode == IP_MODE_SHARED && fd == m->shared_fd) {
-		tun_drain(m, NULL, fd);
+		if ((r = tun_drain(m, NULL, fd)) != -EAGAIN)
+			tun_lost(m, NULL, r);
 		return;
 	}
 	g_hash_table_iter_init(&it, m->ifaces);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct ip_iface *ifc = v;
 		if (ifc->fd == fd) {
-			tun_drain(m, ifc, fd);
+			if ((r = tun_drain(m, ifc, fd)) != -EAGAIN)
+				tun_lost(m, ifc, r);
 			return;
 		}
 	}
+}
+
+/* ---- a TUN device gone under us ---- */
+
+/* Close the session on ifc: the IP side is gone, so the PPP session
+ * (told by a hang-up of the network link) closes with that cause and its
+ * carrier (an L2TP session: CDN) follows. ifc may be freed (a Vi). */
+static void iface_session_lost(struct ip_iface *ifc, const char *why)
+{
+	struct vpdn_link *net;
+
+	if (!ifc->net)
+		return;
+	net = vpdn_link_ref(ifc->net);
+	/* The kernel took the device's address and route with it. */
+	ifc->addr_added = ifc->route_added = false;
+	iface_down(ifc, why);
+	vpdn_link_hangup(net, VPDN_LINK_B, -ENODEV);
+	vpdn_link_unref(net);
+}
+
+/* A dialer profile's TUN exists while idle (static routes point at it):
+ * make it again so dial on demand works after the loss. */
+static void dialer_tun_reopen(struct ip_iface *ifc)
+{
+	struct ip_module *m = ifc->m;
+	int r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
+
+	if (r < 0) {
+		vpdn_err(m->log, "%s IP: Failed to re-create TUN %s: %s", ifc->name, ifc->kname,
+			 g_strerror(-r));
+		return;
+	}
+	ifc->fd = r;
+	if (m->ops->pollable)
+		ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+	static_routes_restore(ifc);
+	vpdn_info(m->log, "%s IP: TUN %s re-created (ifindex %d)", ifc->name, ifc->kname,
+		  ifc->ifindex);
+}
+
+/*
+ * The TUN behind ifc (per-interface mode) or the shared one (ifc NULL) is
+ * unusable. Stop polling it (a deleted device polls POLLERR forever: the
+ * spin this prevents), close it, count it, log it, and close the sessions
+ * that ran on it with that cause: a session without a device has no data
+ * path, and its kernel state (address, host route) went with the device.
+ *
+ * The shared device is then made again at once, empty, for new sessions.
+ * Its sessions are not re-attached: re-installing every session's route
+ * behind an operator's back would hide the deletion, and clients that
+ * redial get all their state from the normal path. Sessions see a CDN
+ * (L2TP) or Terminate-Request (PPP) with the reason, not a silent stall.
+ */
+static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	GPtrArray *on_shared;
+	int r;
+
+	(*m->tun_lost)++;
+	if (ifc) {
+		vpdn_err(m->log, "%s IP: TUN %s lost (%s): interface down%s", ifc->name,
+			 ifc->kname, g_strerror(-err), ifc->net ? ", session closed" : "");
+		if (ifc->source)
+			g_source_remove(ifc->source);
+		ifc->source = 0;
+		if (ifc->fd >= 0)
+			m->ops->tun_close(m->ops_ctx, ifc->fd);
+		ifc->fd = -1;
+		ifc->ifindex = 0;
+		if (ifc->dialer) {
+			iface_session_lost(ifc, "TUN lost");
+			dialer_tun_reopen(ifc);
+		} else if (ifc->net) {
+			iface_session_lost(ifc, "TUN lost"); /* frees ifc */
+		} else {
+			iface_destroy(ifc);
+		}
+		return;
+	}
+	vpdn_err(m->log, "IP: shared TUN %s lost (%s): %u sessions closed", m->shared_name,
+		 g_strerror(-err), g_hash_table_size(m->by_net));
+	if (m->shared_source)
+		g_source_remove(m->shared_source);
+	m->shared_source = 0;
+	if (m->shared_fd >= 0)
+		m->ops->tun_close(m->ops_ctx, m->shared_fd);
+	m->shared_fd = -1;
+	/* Every interface is on the shared device; collect first (closing
+	 * one changes the tables). */
+	on_shared = g_ptr_array_new();
+	g_hash_table_iter_init(&it, m->by_net);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(on_shared, k);
+	for (guint i = 0; i < on_shared->len; i++) {
+		struct ip_iface *s = g_hash_table_lookup(m->by_net, on_shared->pdata[i]);
+		if (s)
+			iface_session_lost(s, "shared TUN lost");
+	}
+	g_ptr_array_free(on_shared, TRUE);
+	r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
+	if (r < 0) {
+		vpdn_err(m->log, "IP: Failed to re-create shared TUN %s: %s", m->shared_name,
+			 g_strerror(-r));
+		return;
+	}
+	m->shared_fd = r;
+	if (m->ops->pollable)
+		m->shared_source = g_unix_fd_add(r, G_IO_IN, on_shared_readable, m);
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ip_iface *d = v;
+		d->ifindex = m->shared_ifindex;
+		if (d->dialer)
+			static_routes_restore(d);
+	}
+	vpdn_info(m->log, "IP: shared TUN %s re-created (ifindex %d)", m->shared_name,
+		  m->shared_ifindex);
 }
 
 /* ---- sessions ---- */
@@ -843,6 +1063,42 @@ static void static_routes_restore(struct ip_iface *ifc)
 			vpdn_warn(m->log, "%s IP: Failed to restore a static route: %s", ifc->name,
 				  g_strerror(-r));
 	}
+}
+
+/*
+ * The MTU toward the peer follows its negotiated MRU (at most ip { mtu },
+ * the idle devices' MTU): the device's in per-interface mode, the host
+ * route's in shared mode (one device for all). The kernel then answers DF
+ * packets over it with ICMP fragmentation-needed and fragments the others;
+ * send_fit() enforces it for whatever still comes. mru 0: idle again.
+ */
+static void iface_apply_mtu(struct ip_iface *ifc, uint32_t mru)
+{
+	struct ip_module *m = ifc->m;
+	uint32_t mtu = mru ? MIN(mru, m->mtu) : 0;
+	uint32_t was = ifc->mtu ? ifc->mtu : m->mtu;
+	int r = 0;
+
+	if (mtu && mtu < IP_MTU_MIN)
+		mtu = IP_MTU_MIN;
+	ifc->mtu = mtu;
+	if (m->mode == IP_MODE_PER_INTERFACE) {
+		uint32_t want = mtu ? mtu : m->mtu;
+		if (ifc->fd >= 0 && m->ops->link_mtu && want != was)
+			r = m->ops->link_mtu(m->ops_ctx, ifc->ifindex, want);
+	} else if (mtu && mtu < m->mtu && ifc->route_added && m->ops->route_mtu) {
+		r = m->ops->route_mtu(m->ops_ctx, ifc->ifindex, ifc->peer, 32, ifc->local, mtu);
+		if (r == -EINVAL && ifc->local.s_addr) /* installed without a source */
+			r = m->ops->route_mtu(m->ops_ctx, ifc->ifindex, ifc->peer, 32,
+					      (struct in_addr){ 0 }, mtu);
+	}
+	if (r < 0)
+		vpdn_warn(m->log, "%s IP: Failed to set MTU %u on %s: %s", ifc->name, mtu, ifc->kname,
+			  g_strerror(-r));
+	else if (mtu && mtu != m->mtu)
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: MTU %u (the peer's MRU) on %s%s",
+			   ifc->name, mtu, ifc->kname,
+			   m->mode == IP_MODE_SHARED ? ", route" : "");
 }
 
 static void iface_down(struct ip_iface *ifc, const char *why)
@@ -868,6 +1124,9 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 			static_routes_restore(ifc);
 	}
 	ifc->route_added = ifc->addr_added = false;
+	if (ifc->dialer && ifc->mtu)
+		iface_apply_mtu(ifc, 0);
+	ifc->mtu = 0;
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
 		   a);
 	g_clear_pointer(&ifc->user, g_free);
@@ -936,6 +1195,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 			ifc->in_peers = true;
 		}
 	}
+	iface_apply_mtu(ifc, ev->mtu);
 	/* Deliver what waited for the dial, in order. */
 	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
 	ifc->dialing = false;
@@ -1172,6 +1432,11 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->dod_delivered = vpdn_core_counter(core, "ip_dod_delivered_total", "held packets delivered once up");
 	m->dod_dropped = vpdn_core_counter(core, "ip_dod_dropped_total", "dial-on-demand packets dropped");
 	m->unclaimed = vpdn_core_counter(core, "ip_traffic_unclaimed_total", "interesting traffic no dialer took");
+	m->tun_lost = vpdn_core_counter(core, "ip_tun_lost_total", "TUN devices lost (deleted under the node); their sessions closed");
+	m->frag_needed = vpdn_core_counter(core, "ip_frag_needed_total", "ICMP fragmentation-needed sent for DF packets over a peer's MRU");
+	m->fragmented = vpdn_core_counter(core, "ip_fragmented_total", "packets over a peer's MRU sent in fragments");
+	m->too_big = vpdn_core_counter(core, "ip_too_big_total", "packets over a peer's MRU not sent whole (DF or malformed)");
+	m->icmp_tokens = IP_ICMP_RATE;
 	r = load_config(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -1236,7 +1501,9 @@ void ip_module_stats(struct ip_module *m, struct ip_stats *o)
 	*o = (struct ip_stats){
 		.rx = *m->rx, .tx = *m->tx, .drops = *m->drops, .dod_queued = *m->dod_queued,
 		.dod_delivered = *m->dod_delivered, .dod_dropped = *m->dod_dropped,
-		.traffic_unclaimed = *m->unclaimed,
+		.traffic_unclaimed = *m->unclaimed, .tun_lost = *m->tun_lost,
+		.frag_needed = *m->frag_needed, .fragmented = *m->fragmented,
+		.too_big = *m->too_big,
 	};
 }
 
@@ -1279,6 +1546,12 @@ const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer)
 {
 	struct ip_iface *ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(peer.s_addr));
 	return ifc ? ifc->name : NULL;
+}
+
+uint32_t ip_module_iface_mtu(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = iface_find(m, name);
+	return ifc ? ifc->mtu : 0;
 }
 
 int ip_module_shared_fd(struct ip_module *m)

@@ -66,6 +66,10 @@ struct ip_stats {
 	uint64_t drops;         /* bad packets, no session, write errors */
 	uint64_t dod_queued, dod_delivered, dod_dropped;
 	uint64_t traffic_unclaimed; /* interesting traffic nobody dialed for */
+	uint64_t tun_lost;          /* TUN devices found deleted; sessions closed */
+	uint64_t frag_needed;       /* ICMP fragmentation-needed sent (DF over MRU) */
+	uint64_t fragmented;        /* packets over the peer's MRU fragmented */
+	uint64_t too_big;           /* packets over the peer's MRU not sent whole */
 };
 void ip_module_stats(struct ip_module *m, struct ip_stats *out);
 
@@ -79,5 +83,7 @@ bool ip_module_iface_up(struct ip_module *m, const char *name);
 /* Shared mode: the interface whose session has this peer, or NULL. */
 const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer);
 int ip_module_shared_fd(struct ip_module *m); /* -1 when not shared */
+/* MTU toward the session's peer (its MRU, at most ip { mtu }); 0 idle. */
+uint32_t ip_module_iface_mtu(struct ip_module *m, const char *name);
 
 #endif

@@ -128,6 +128,33 @@ int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_a
 	return nl_transact(&r);
 }
 
+int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr src, uint32_t mtu)
+{
+	struct nl_req r = { 0 };
+	uint32_t oif = (uint32_t)ifindex;
+	uint8_t metrics[RTA_LENGTH(sizeof(uint32_t))];
+	struct rtattr *m = (struct rtattr *)metrics;
+
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	r.nh.nlmsg_type = RTM_NEWROUTE;
+	r.nh.nlmsg_flags = NLM_F_REPLACE; /* "ip route change": it must exist */
+	r.rt.rtm_family = AF_INET;
+	r.rt.rtm_dst_len = (unsigned char)plen;
+	r.rt.rtm_table = RT_TABLE_MAIN;
+	r.rt.rtm_protocol = RTPROT_STATIC;
+	r.rt.rtm_scope = RT_SCOPE_LINK;
+	r.rt.rtm_type = RTN_UNICAST;
+	nl_attr(&r, RTA_DST, &dst, sizeof(dst));
+	nl_attr(&r, RTA_OIF, &oif, sizeof(oif));
+	if (src.s_addr)
+		nl_attr(&r, RTA_PREFSRC, &src, sizeof(src));
+	m->rta_type = RTAX_MTU;
+	m->rta_len = (unsigned short)RTA_LENGTH(sizeof(mtu));
+	memcpy(RTA_DATA(m), &mtu, sizeof(mtu));
+	nl_attr(&r, RTA_METRICS, metrics, sizeof(metrics));
+	return nl_transact(&r);
+}
+
 static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
@@ -201,6 +228,17 @@ static int k_route(void *ctx, bool add, int ifindex, struct in_addr dst, int ple
 	return ip_nl_route(add, ifindex, dst, plen, src, metric);
 }
 
+static int k_link_mtu(void *ctx, int ifindex, uint32_t mtu)
+{
+	return ip_nl_link_set(ifindex, true, mtu);
+}
+
+static int k_route_mtu(void *ctx, int ifindex, struct in_addr dst, int plen,
+		       struct in_addr src, uint32_t mtu)
+{
+	return ip_nl_route_mtu(ifindex, dst, plen, src, mtu);
+}
+
 const struct ip_sys_ops ip_sys_kernel = {
 	.pollable = true,
 	.tun_open = k_tun_open,
@@ -210,4 +248,6 @@ const struct ip_sys_ops ip_sys_kernel = {
 	.ifindex = k_ifindex,
 	.addr = k_addr,
 	.route = k_route,
+	.link_mtu = k_link_mtu,
+	.route_mtu = k_route_mtu,
 };

@@ -39,6 +39,13 @@ struct ip_sys_ops {
 	 * IP_STATIC_METRIC, as a connected route's distance does in IOS). */
 	int (*route)(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
 		     struct in_addr src, uint32_t metric);
+	/* Set a device's MTU (a session's: the peer's MRU). May be NULL. */
+	int (*link_mtu)(void *ctx, int ifindex, uint32_t mtu);
+	/* Replace the route dst/plen dev ifindex (metric 0, preferred source
+	 * src as route() installed it) with one of MTU mtu (shared mode: one
+	 * device, an MTU per session). -ENOENT if there is none. May be NULL. */
+	int (*route_mtu)(void *ctx, int ifindex, struct in_addr dst, int plen,
+			 struct in_addr src, uint32_t mtu);
 };
 
 extern const struct ip_sys_ops ip_sys_kernel;
@@ -51,5 +58,6 @@ int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
 int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
 		uint32_t metric);
+int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr src, uint32_t mtu);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -995,6 +996,29 @@ static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void 
 	return VPDN_BUS_PASS;
 }
 
+/* PPP on a session's link ended: keep its reason for the CDN that the
+ * link's hang-up (which follows) sends. */
+static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+	struct l2tp_session *s;
+
+	if (!p->link || p->size < offsetof(struct vpdn_ev_ppp, disconnect_message) +
+				  sizeof(p->disconnect_message) || !p->disconnect_known)
+		return VPDN_BUS_PASS;
+	s = g_hash_table_lookup(l2tp->links, p->link);
+	if (!s)
+		return VPDN_BUS_PASS;
+	s->ppp_disc = true;
+	s->ppp_disc_code = p->disconnect_code;
+	s->ppp_disc_proto = p->disconnect_protocol;
+	s->ppp_disc_dir = p->disconnect_direction;
+	g_free(s->ppp_disc_msg);
+	s->ppp_disc_msg = p->disconnect_message ? g_strndup(p->disconnect_message, 200) : NULL;
+	return VPDN_BUS_PASS;
+}
+
 int l2tp_subscribe(struct l2tp *l2tp)
 {
 	l2tp->subs[0] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_FORWARD_REQUEST, on_forward, l2tp);
@@ -1002,7 +1026,9 @@ int l2tp_subscribe(struct l2tp *l2tp)
 	l2tp->subs[2] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_AUTHENTICATED, on_authenticated,
 					   l2tp);
 	l2tp->subs[3] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_PHASE, on_ppp_phase, l2tp);
-	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2] || !l2tp->subs[3])
+	l2tp->subs[4] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_DOWN, on_ppp_down, l2tp);
+	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2] || !l2tp->subs[3] ||
+	    !l2tp->subs[4])
 		return -ENOMEM;
 	return 0;
 }

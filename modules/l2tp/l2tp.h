@@ -141,7 +141,7 @@ struct l2tp {
 	uint32_t call_serial;
 	struct l2tp_counters cnt;
 	uint64_t cnt_store[11];     /* when the core gives no counters */
-	struct vpdn_subscription *subs[4];
+	struct vpdn_subscription *subs[5];
 	sd_bus_slot *module_slot;
 	struct l2tp_transport *transport;
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
@@ -384,6 +384,12 @@ struct l2tp_session {
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
 	sd_bus_slot *slot;
+	/* LNS: why PPP ended (PPP_DOWN comes before the link's hang-up), for
+	 * the CDN's PPP Disconnect Cause Code (RFC 3145) */
+	bool ppp_disc;
+	uint8_t ppp_disc_dir;
+	uint16_t ppp_disc_code, ppp_disc_proto;
+	char *ppp_disc_msg;
 };
 
 const char *l2tp_session_state_name(const struct l2tp_session *s);

@@ -284,10 +284,22 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 		m.q931.msg = 0x5a; /* RELEASE COMPLETE */
 		s->tunnel->cdn_q931_sent = true;
 	}
-	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s",
+	if (s->ppp_disc) { /* RFC 3145: informational, M=0 */
+		l2tp_msg_set(&m, L2TP_AVP_PPP_DISCONNECT_CAUSE);
+		m.ppp_disconnect.code = s->ppp_disc_code;
+		m.ppp_disconnect.protocol = s->ppp_disc_proto;
+		m.ppp_disconnect.direction = s->ppp_disc_dir;
+		if (s->ppp_disc_msg) {
+			m.ppp_disconnect.message.ptr = (const uint8_t *)s->ppp_disc_msg;
+			m.ppp_disconnect.message.len = (uint16_t)strlen(s->ppp_disc_msg);
+		}
+	}
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s%s%s",
 	     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
 	     s->peer_sid, result, l2tp_result_text(L2TP_MSG_CDN, result), error,
-	     cause > 0 ? ", cause " : "", cause > 0 ? vpdn_q931_cause_name(cause) : "");
+	     cause > 0 ? ", cause " : "", cause > 0 ? vpdn_q931_cause_name(cause) : "",
+	     s->ppp_disc ? ", PPP: " : "",
+	     s->ppp_disc ? vpdn_ppp_disconnect_name(s->ppp_disc_code) : "");
 	l2tp_session_send(s, &m);
 }
 
@@ -326,6 +338,7 @@ static void session_free(struct l2tp_session *s)
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);
+	g_free(s->ppp_disc_msg);
 	g_free(s->ifname);
 	g_free(s->user);
 	g_free(s);
@@ -445,14 +458,30 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 	if (m->message_type == L2TP_MSG_CDN) {
 		if (m->result.message.len)
 			l2tp_bytes_to_str(&m->result.message, text, sizeof(text));
+		bool pd = l2tp_msg_has(m, L2TP_AVP_PPP_DISCONNECT_CAUSE);
+		char ptext[160] = "";
+		if (pd) {
+			char msg[96] = "";
+			l2tp_bytes_to_str(&m->ppp_disconnect.message, msg, sizeof(msg));
+			/* peer text: printable ASCII only in our log */
+			for (char *c = msg; *c; c++)
+				if (!g_ascii_isprint(*c))
+					*c = '?';
+			g_snprintf(ptext, sizeof(ptext), ", PPP disconnect %u (%s) proto 0x%04X dir %u%s%s",
+				   m->ppp_disconnect.code,
+				   vpdn_ppp_disconnect_name(m->ppp_disconnect.code),
+				   m->ppp_disconnect.protocol, m->ppp_disconnect.direction,
+				   msg[0] ? ": " : "", msg);
+		}
 		SLOG(s, VPDN_DEBUG_L2X_EVENTS,
-		     "I CDN from %s tnl %u, cl %u, result %u (%s), error %u%s%s%s%s",
+		     "I CDN from %s tnl %u, cl %u, result %u (%s), error %u%s%s%s%s%s",
 		     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
 		     m->assigned_session_id, m->result.result,
 		     l2tp_result_text(L2TP_MSG_CDN, m->result.result), m->result.error,
 		     text[0] ? ", " : "", text,
 		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? ", cause " : "",
-		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? vpdn_q931_cause_name(m->q931.cause) : "");
+		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? vpdn_q931_cause_name(m->q931.cause) : "",
+		     ptext);
 		l2tp_session_close(s, false, m->result.result, m->result.error,
 				   l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? m->q931.cause : 0, NULL);
 		return;
@@ -541,7 +570,17 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
 	struct l2tp_session *s = ctx;
-	int result = cause > 0 ? L2TP_CDN_LOST_CARRIER : L2TP_CDN_ADMIN;
+	int result = cause > 0 ? L2TP_CDN_LOST_CARRIER : L2TP_CDN_ADMIN, error = 0;
+	const char *why = cause > 0 ? "Lost carrier" : "Administrative";
+
+	/* PPP refused the negotiation (no common authentication protocol):
+	 * neither a carrier loss nor an administrator's act. Result 2, the
+	 * reason in the message (and in the PPP Disconnect Cause Code). */
+	if (cause == -EPROTO) {
+		result = L2TP_CDN_GENERAL_ERROR;
+		error = L2TP_ERR_VENDOR;
+		why = s->ppp_disc && s->ppp_disc_msg ? s->ppp_disc_msg : "PPP negotiation failed";
+	}
 
 	SLOG(s, VPDN_DEBUG_VPDN_EVENTS, "Carrier side hung up");
 	/* The splice (if any) is dissolved already; the carrier we held
@@ -550,8 +589,7 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 		vpdn_link_unref(s->carrier);
 		s->carrier = NULL;
 	}
-	l2tp_session_close(s, true, result, 0, cause > 0 ? cause : 0,
-			   cause > 0 ? "Lost carrier" : "Administrative");
+	l2tp_session_close(s, true, result, error, cause > 0 ? cause : 0, why);
 }
 
 static const struct vpdn_link_ops session_link_ops = {

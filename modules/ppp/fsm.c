@@ -191,8 +191,12 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 			 const uint8_t *data, size_t len)
 {
 	uint8_t pkt[1504];
-	if (len > sizeof(pkt) - 4)
-		len = sizeof(pkt) - 4;
+	size_t max = f->peer_mru && f->peer_mru < sizeof(pkt) ? f->peer_mru : sizeof(pkt);
+	/* Nothing over the peer's MRU: what may grow with the peer's input
+	 * (Code-Reject, a Reject list) is truncated, as RFC 1661 5.6/5.7 say
+	 * for the rejects. */
+	if (len > max - 4)
+		len = max - 4;
 	pkt[0] = code;
 	pkt[1] = id;
 	pkt[2] = (uint8_t)((len + 4) >> 8);
@@ -200,8 +204,12 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 	if (len)
 		memcpy(pkt + 4, data, len);
 	if (vpdn_log_debug_on(f->log, f->log_cat)) {
+		/* Inside an event the state the packet answers (IOS prints the
+		 * state before the transition); from a timer or another layer
+		 * (Echo, Protocol-Reject) the current one. */
+		uint8_t shown = f->in_event ? f->log_state : f->state;
 		flog(f, "%s %s: O %s [%s] id %u len %zu", f->ifname, f->ops->name,
-		     ppp_code_name(code), ppp_fsm_state_ios(f->log_state), id, len + 4);
+		     ppp_code_name(code), ppp_fsm_state_ios(shown), id, len + 4);
 		if (code >= PPP_CONFREQ && code <= PPP_CONFREJ && f->ops->log_opts)
 			f->ops->log_opts(f, data, len);
 	}
@@ -269,7 +277,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 {
 	uint16_t act;
 	enum ppp_fsm_state next;
-	uint8_t old = f->state;
+	uint8_t old = f->state, outer_log_state = f->log_state;
 	if (!ppp_fsm_cell(old, ev, &act, &next)) {
 		/* "-": cannot happen with a correct implementation. */
 		vpdn_log_write(f->log, VPDN_LOG_WARNING, -1,
@@ -282,6 +290,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	f->last_actions = act;
 	f->log_state = old;
 	f->state = next;
+	f->in_event++;
 	if (!timer_state(next))
 		vpdn_timer_cancel(f->timers, &f->timer);
 	if (old != next)
@@ -319,6 +328,14 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 		act_scj(f);
 	if (act & SER && f->ops->ser)
 		f->ops->ser(f, f->rx_code, f->rx_id, f->rx_data, f->rx_len);
+	/* The packets of this event are out. An event nested in an action (a
+	 * synchronous carrier) has its own "before" state; the outer event's
+	 * is shown again after it. Done before the this-layer callbacks: they
+	 * may free the owner (a timer's TO- ends the session), f is not
+	 * touched after them. */
+	f->in_event--;
+	if (f->in_event)
+		f->log_state = outer_log_state;
 	if (act & TLU && f->ops->tlu)
 		f->ops->tlu(f);
 	if (act & TLS && f->ops->tls)
@@ -487,6 +504,8 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 				vpdn_log_write(f->log, VPDN_LOG_NOTICE, -1,
 					       "%s %s: no agreement with the peer, closing",
 					       f->ifname, f->ops->name);
+				if (f->ops->no_agreement)
+					f->ops->no_agreement(f);
 				ppp_fsm_close(f);
 				return;
 			}

@@ -129,6 +129,9 @@ struct ppp_fsm_ops {
 	void (*log_opts)(struct ppp_fsm *f, const uint8_t *opts, size_t len);
 	/* Send a packet of this protocol (Information field from the Code). */
 	void (*send)(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
+	/* No agreement is possible (rcn failed, or Max-Configure Naks): the
+	 * layer is closed right after. May be NULL. */
+	void (*no_agreement)(struct ppp_fsm *f);
 };
 
 #define PPP_FSM_SENT_MAX 64
@@ -144,6 +147,8 @@ struct ppp_fsm {
 	uint32_t restart_ms;
 	uint8_t state;
 	uint8_t log_state;             /* state before the event (for logs) */
+	uint8_t in_event;              /* ppp_fsm_event() depth: log_state valid */
+	uint16_t peer_mru;             /* longest packet the peer takes (0: 1500) */
 	uint8_t id;                    /* next identifier we send */
 	uint8_t reqid;                 /* id of our outstanding Configure-Request */
 	uint8_t restart;               /* restart counter */

@@ -281,6 +281,8 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 	*outlen = 0;
 	if (commit) {
 		e->lcp.peer_mru = mru;
+		e->lcp_fsm.peer_mru = mru;
+		e->ipcp_fsm.peer_mru = mru;
 		e->lcp.peer_accm = accm;
 		e->lcp.peer_magic = magic;
 		e->lcp.peer_auth = auth;
@@ -319,6 +321,8 @@ static int lcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 		vpdn_log_write(e->log, VPDN_LOG_ERR, -1,
 			       "%s LCP: looped line detected (own magic seen %u times), "
 			       "taking the link down", e->name, e->lcp.loops);
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_MAGIC, PPP_LCP, VPDN_PPP_DISC_AT_LOCAL,
+				   "looped line");
 		ppp_fail(e, -ELOOP, "looped line");
 		return -1;
 	}
@@ -399,6 +403,20 @@ int ppp_lcp_adopt_ours(struct ppp_engine *e, const uint8_t *opts, size_t len)
 	return 0;
 }
 
+/* The peer will not authenticate with anything we take: the automaton
+ * closes LCP; the session ends as a refused negotiation (not a carrier
+ * loss): -EPROTO, RFC 3145 code 15 about the protocol we asked for, the
+ * refusal at the peer. */
+static void lcp_auth_refused(struct ppp_engine *e, const char *why)
+{
+	uint16_t p = e->lcp.auth == PPP_AUTH_P_CHAP ? PPP_CHAP :
+		     e->lcp.auth == PPP_AUTH_P_PAP ? PPP_PAP : PPP_LCP;
+
+	if (!e->down_reason)
+		e->down_reason = -EPROTO;
+	ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_PROTOCOL, p, VPDN_PPP_DISC_AT_PEER, why);
+}
+
 static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 {
 	struct ppp_engine *e = ENG(f);
@@ -416,6 +434,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: peer refuses to authenticate",
 						       e->name);
+					lcp_auth_refused(e, "LCP: peer refuses to authenticate");
 					return -EPERM;
 				}
 				break;
@@ -461,6 +480,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: no common authentication protocol",
 						       e->name);
+					lcp_auth_refused(e, "LCP: no common authentication protocol");
 					return -EPERM;
 				}
 			}
@@ -479,6 +499,19 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 }
 
 static void echo_timeout(struct vpdn_timer *t, void *data);
+
+/* The negotiation failed (the peer Naks for ever, or refuses what we
+ * need): a refused negotiation, not a carrier loss. A more precise cause
+ * set before (no common authentication protocol) stays. */
+static void lcp_no_agreement(struct ppp_fsm *f)
+{
+	struct ppp_engine *e = ENG(f);
+
+	if (!e->down_reason)
+		e->down_reason = -EPROTO;
+	ppp_set_disconnect(e, VPDN_PPP_DISC_NO_INFO, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
+			   "LCP: no agreement with the peer");
+}
 
 static void lcp_tlu(struct ppp_fsm *f)
 {
@@ -585,6 +618,8 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 			       "%s LCP: no reply to %u Echo-Requests, link dead", e->name,
 			       e->lcp.echo_outstanding);
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_ECHO_TIMEOUT, PPP_LCP,
+				   VPDN_PPP_DISC_AT_PEER, "keepalive failure");
 		ppp_fail(e, -ETIMEDOUT, "keepalive failure");
 	} else {
 		e->lcp.echo_outstanding++;
@@ -630,6 +665,7 @@ const struct ppp_fsm_ops ppp_lcp_ops = {
 	.ser = lcp_ser,
 	.log_opts = lcp_log_opts,
 	.send = lcp_send,
+	.no_agreement = lcp_no_agreement,
 };
 
 void ppp_lcp_init(struct ppp_engine *e)

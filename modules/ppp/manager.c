@@ -438,6 +438,8 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	m->c_malformed = vpdn_core_counter(core, "ppp_malformed_total",
 					   "PPP packets dropped as malformed");
 	m->c_sessions = vpdn_core_counter(core, "ppp_sessions_total", "PPP engines started");
+	m->c_too_big = vpdn_core_counter(core, "ppp_too_big_total",
+					 "IP packets over the peer's MRU not sent");
 	m->c_auth_fail = vpdn_core_counter(core, "ppp_auth_failures_total",
 					   "PPP peers that failed authentication");
 	m->sub_start = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_START, on_ppp_start, m);

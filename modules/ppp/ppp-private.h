@@ -108,6 +108,11 @@ struct ppp_engine {
 	int vaccess;
 	uint32_t call_id;
 	int down_reason;
+	/* RFC 3145 cause for PPP_DOWN (the first one set wins) */
+	bool disc_known;
+	uint8_t disc_dir;
+	uint16_t disc_code, disc_proto;
+	const char *disc_msg;           /* static text */
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
@@ -135,7 +140,7 @@ struct ppp_manager {
 	GArray *vaccess_used;           /* gboolean per number */
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
-	uint64_t *c_malformed, *c_sessions, *c_auth_fail;
+	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 
@@ -170,6 +175,10 @@ void ppp_ipcp_up(struct ppp_engine *e);
 void ppp_ipcp_down(struct ppp_engine *e);
 /* Tear the session down now (LCP close + carrier hang-up). */
 void ppp_fail(struct ppp_engine *e, int reason, const char *why);
+/* Record why the session ends, for PPP_DOWN (RFC 3145: code, control
+ * protocol, direction, static text); the first call wins. */
+void ppp_set_disconnect(struct ppp_engine *e, enum vpdn_ppp_disconnect_code code,
+			uint16_t proto, enum vpdn_ppp_disconnect_dir dir, const char *msg);
 const char *ppp_our_name(struct ppp_engine *e);
 
 /* lcp.c */

@@ -90,8 +90,31 @@ static void publish_ppp(struct ppp_engine *e, uint32_t type)
 		.phase = e->phase,
 		.user = e->user,
 		.reason = e->down_reason,
+		.disconnect_known = e->disc_known,
+		.disconnect_code = e->disc_code,
+		.disconnect_protocol = e->disc_proto,
+		.disconnect_direction = e->disc_dir,
+		.disconnect_message = e->disc_msg,
 	};
 	vpdn_bus_publish(e->mgr->bus, type, &ev);
+}
+
+void ppp_set_disconnect(struct ppp_engine *e, enum vpdn_ppp_disconnect_code code,
+			uint16_t proto, enum vpdn_ppp_disconnect_dir dir, const char *msg)
+{
+	if (e->disc_known)
+		return;
+	e->disc_known = true;
+	e->disc_code = (uint16_t)code;
+	e->disc_proto = proto;
+	e->disc_dir = (uint8_t)dir;
+	e->disc_msg = msg;
+}
+
+/* The protocol number of the authentication we asked for (RFC 3145). */
+static uint16_t auth_proto(uint8_t a)
+{
+	return a == PPP_AUTH_P_CHAP ? PPP_CHAP : a == PPP_AUTH_P_PAP ? PPP_PAP : 0;
 }
 
 void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *detail)
@@ -228,6 +251,8 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 void ppp_engine_close(struct ppp_engine *e, const char *reason)
 {
 	ppp_enter(e);
+	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL,
+			   reason ? reason : "administrative close");
 	ppp_fail(e, 0, reason ? reason : "administrative close");
 	ppp_leave(e);
 }
@@ -373,6 +398,12 @@ static void auth_deadline(struct vpdn_timer *t, void *data)
 	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING && !listening)
 		return;
 	ppp_enter(e);
+	if (listening)
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_NO_PACKETS, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
+				   "no LCP from the peer");
+	else
+		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FSM_TIMEOUT, auth_proto(e->lcp.auth),
+				   VPDN_PPP_DISC_AT_PEER, "authentication timeout");
 	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
 	ppp_leave(e);
 }
@@ -481,6 +512,11 @@ void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *use
 	if (e->dying)
 		return;
 	if (!ok) {
+		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FAILED,
+				   auth_proto(this_end ? e->lcp.auth : e->lcp.peer_auth),
+				   this_end ? VPDN_PPP_DISC_AT_PEER : VPDN_PPP_DISC_AT_LOCAL,
+				   this_end ? "peer failed to authenticate"
+					    : "authentication by the peer failed");
 		ppp_fail(e, -EACCES, this_end ? "peer failed to authenticate"
 					      : "authentication by the peer failed");
 		return;
@@ -508,12 +544,32 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 	struct ppp_engine *e = ctx;
 	if (e->ipcp_fsm.state != FSM_OPENED)
 		return;
+	/* No frame over the peer's MRU leaves: the ip module fits packets
+	 * (fragments, ICMP fragmentation-needed); this is the last guard. */
+	if (len > e->lcp.peer_mru) {
+		if (e->mgr->c_too_big)
+			(*e->mgr->c_too_big)++;
+		plog(e, NEG, "%s PPP: %zu-octet packet over the peer's MRU %u, dropped", e->name,
+		     len, e->lcp.peer_mru);
+		return;
+	}
 	ppp_send(e, PPP_IP, data, len);
 }
 
+/* The IP side hung up: its interface is gone (a TUN device deleted under
+ * the node). A session without a data path only looks up: close it with
+ * that cause (LCP Terminate, then the carrier; an L2TP CDN). A consumer
+ * that merely detaches (network down) does not call this. */
 static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
-	/* The IP side went away; the session stays (no consumer for now). */
+	struct ppp_engine *e = ctx;
+
+	if (e->dying || link != e->net)
+		return;
+	ppp_enter(e);
+	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, "IP interface lost");
+	ppp_fail(e, cause < 0 ? cause : -ENODEV, "IP interface lost");
+	ppp_leave(e);
 }
 
 static const struct vpdn_link_ops net_ops = {

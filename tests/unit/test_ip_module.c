@@ -18,13 +18,15 @@
 #define MAXPKT 16
 #define MAXOBJ 32
 
-struct fpkt { size_t len; uint8_t data[256]; };
+struct fpkt { size_t len; uint8_t data[2048]; };
 
 struct ftun {
 	bool open;
 	char name[IFNAMSIZ];
 	int ifindex;
 	struct fpkt in[MAXPKT]; unsigned in_head, in_len; /* to be read */
+	bool gone;       /* the device was deleted: reads fail with EBADFD */
+	unsigned reads;
 	unsigned writes; struct fpkt last_write;
 };
 
@@ -34,6 +36,8 @@ struct fake {
 	struct ftun tun[MAXTUN];   /* fd = 100 + index */
 	unsigned opens;
 	struct fobj addrs[MAXOBJ], routes[MAXOBJ];
+	int mtu_ifindex; uint32_t link_mtu;         /* last link_mtu() */
+	struct in_addr mtu_dst, mtu_src; uint32_t route_mtu; /* last route_mtu() */
 };
 
 static struct fake fk;
@@ -76,6 +80,9 @@ static ssize_t f_tun_read(void *ctx, int fd, void *buf, size_t len)
 {
 	struct ftun *t = ftun_fd(fd);
 	struct fpkt *p;
+	t->reads++;
+	if (t->gone)
+		return -EBADFD;
 	if (!t->in_len)
 		return -EAGAIN;
 	p = &t->in[t->in_head];
@@ -91,7 +98,7 @@ static ssize_t f_tun_write(void *ctx, int fd, const void *buf, size_t len)
 	CU_ASSERT(t->open);
 	t->writes++;
 	t->last_write.len = len;
-	memcpy(t->last_write.data, buf, len < 256 ? len : 256);
+	memcpy(t->last_write.data, buf, len < 2048 ? len : 2048);
 	return (ssize_t)len;
 }
 
@@ -150,11 +157,33 @@ static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int ple
 	return r;
 }
 
+static int f_link_mtu(void *ctx, int ifindex, uint32_t mtu)
+{
+	fk.mtu_ifindex = ifindex;
+	fk.link_mtu = mtu;
+	return 0;
+}
+
+static int f_route_mtu(void *ctx, int ifindex, struct in_addr dst, int plen,
+		       struct in_addr src, uint32_t mtu)
+{
+	for (int i = 0; i < MAXOBJ; i++)
+		if (fk.routes[i].present && fk.routes[i].ifindex == ifindex &&
+		    fk.routes[i].a.s_addr == dst.s_addr && fk.routes[i].plen == plen) {
+			fk.mtu_dst = dst;
+			fk.mtu_src = src;
+			fk.route_mtu = mtu;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 static const struct ip_sys_ops fake_ops = {
 	.pollable = false,
 	.tun_open = f_tun_open, .tun_close = f_tun_close,
 	.tun_read = f_tun_read, .tun_write = f_tun_write,
 	.ifindex = f_ifindex, .addr = f_addr, .route = f_route,
+	.link_mtu = f_link_mtu, .route_mtu = f_route_mtu,
 };
 
 static const struct fobj *fobj_find(struct fobj *set, int ifindex, const char *a, int plen)
@@ -204,6 +233,9 @@ static void inject_udp(struct ftun *t, const char *dst, uint16_t id)
 
 struct ppp_side {
 	struct vpdn_link *net;
+	size_t maxlen;             /* longest frame received */
+	unsigned hangups;
+	int cause;
 	unsigned frames;
 	uint16_t ids[64];
 	struct in_addr dst[64];
@@ -213,6 +245,8 @@ static void ppp_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t n
 {
 	struct ppp_side *s = ctx;
 	CU_ASSERT(n >= 20 && (d[0] >> 4) == 4);
+	if (n > s->maxlen)
+		s->maxlen = n;
 	if (s->frames < 64) {
 		s->ids[s->frames] = (uint16_t)(d[4] << 8 | d[5]);
 		memcpy(&s->dst[s->frames], d + 16, 4);
@@ -220,7 +254,14 @@ static void ppp_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t n
 	s->frames++;
 }
 
-static const struct vpdn_link_ops ppp_ops = { .frame = ppp_frame };
+static void ppp_hangup(void *ctx, struct vpdn_link *l, int cause)
+{
+	struct ppp_side *s = ctx;
+	s->hangups++;
+	s->cause = cause;
+}
+
+static const struct vpdn_link_ops ppp_ops = { .frame = ppp_frame, .hangup = ppp_hangup };
 
 static void ppp_side_init(struct ppp_side *s, const char *name)
 {
@@ -239,6 +280,17 @@ static void network(struct vpdn_core *core, uint32_t type, struct ppp_side *s,
 		.mtu = 1500,
 	};
 	vpdn_bus_publish(vpdn_core_bus(core), type, &ev);
+}
+
+static void network_mtu(struct vpdn_core *core, struct ppp_side *s, const char *ifname,
+			const char *config, const char *peer, uint32_t mtu)
+{
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = ifname, .config = config,
+		.net = s->net, .local = test_ip_addr("18.18.18.2"), .peer = test_ip_addr(peer),
+		.mtu = mtu,
+	};
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &ev);
 }
 
 static void ppp_side_free(struct ppp_side *s)
@@ -780,7 +832,290 @@ static void test_bound_call(void)
 	ppp_side_free(&t);
 }
 
+
+/* ---- a TUN deleted under the node ---- */
+
+static GPtrArray *loglines;
+
+static void log_sink(enum vpdn_log_level level, int cat, const char *line, void *data)
+{
+	g_ptr_array_add(loglines, g_strdup(line));
+}
+
+static bool logged(const char *needle)
+{
+	for (guint i = 0; i < loglines->len; i++)
+		if (strstr(g_ptr_array_index(loglines, i), needle))
+			return true;
+	return false;
+}
+
+/* `ip link del vi2`: reads fail with EBADFD (and poll says POLLERR, for
+ * ever). The interface goes down, its session is told (hang-up of the
+ * network link: PPP closes it with the cause), the device is no longer
+ * read, a line is logged and ip_tun_lost_total counts it. A dialer
+ * profile's TUN is made again (its static route with it). Before: the
+ * error was taken for "no packet", the session stayed up and the fd was
+ * polled again at once (100 % CPU). */
+static void test_tun_deleted(void)
+{
+	struct fixture f;
+	struct ppp_side s, d;
+	struct ftun *vi, *di;
+	unsigned id;
+	int fd, dfd;
+
+	fx_start(&f, NULL, true);
+	loglines = g_ptr_array_new_with_free_func(g_free);
+	id = vpdn_log_add_sink(vpdn_core_log(f.core), log_sink, NULL);
+	ppp_side_init(&s, "Vi2");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	vi = ftun_name("vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
+	fd = ip_module_iface_fd(f.ip, "Vi2");
+	vi->gone = true;
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(s.hangups, 1);
+	CU_ASSERT_EQUAL(s.cause, -ENODEV);
+	CU_ASSERT_FALSE(vpdn_link_attached(s.net, VPDN_LINK_B));
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi2"));
+	CU_ASSERT_FALSE(vi->open);
+	CU_ASSERT_EQUAL(stats(&f).tun_lost, 1);
+	CU_ASSERT_EQUAL(*vpdn_core_counter(f.core, "ip_tun_lost_total", NULL), 1);
+	CU_ASSERT_TRUE(logged("Vi2 IP: TUN vi2 lost (File descriptor in bad state): interface down, session closed"));
+	/* not read again */
+	unsigned reads = vi->reads;
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(vi->reads, reads);
+	CU_ASSERT_EQUAL(stats(&f).tun_lost, 1);
+
+	/* A dialer profile with a session: session closed, TUN made again. */
+	ppp_side_init(&d, "Vi5");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &d, "Vi5", "Dialer2", "Dialer2", "18.18.18.2",
+		"17.17.17.2");
+	CU_ASSERT_TRUE_FATAL(ip_module_iface_up(f.ip, "Dialer2"));
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	dfd = ip_module_iface_fd(f.ip, "Dialer2");
+	unsigned opens = fk.opens;
+	di->gone = true;
+	ip_module_tun_input(f.ip, dfd);
+	CU_ASSERT_EQUAL(d.hangups, 1);
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Dialer2"));
+	CU_ASSERT_TRUE(ip_module_has_iface(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(fk.opens, opens + 1);
+	di = ftun_name("dialer2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	CU_ASSERT_FALSE(di->gone); /* a new device (the fake reuses the fd) */
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di->ifindex, "17.17.17.2", 32));
+	CU_ASSERT_EQUAL(stats(&f).tun_lost, 2);
+	CU_ASSERT_TRUE(logged("Dialer2 IP: TUN dialer2 re-created"));
+	/* and it works: traffic to it is interesting again */
+	inject_udp(di, "17.17.17.2", 3);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(f.ev.traffic, 1);
+	vpdn_log_remove_sink(vpdn_core_log(f.core), id);
+	ppp_side_free(&s);
+	ppp_side_free(&d);
+	fx_stop(&f);
+	g_ptr_array_free(loglines, TRUE);
+}
+
+/* Shared mode: `ip link del vpdn0` closes every session on it (each told
+ * by a hang-up), and the device is made again, empty, with the static
+ * routes, for new sessions. */
+static void test_shared_tun_deleted(void)
+{
+	struct fixture f;
+	struct ppp_side a, b, c;
+	struct ftun *sh;
+	int fd;
+
+	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
+	loglines = g_ptr_array_new_with_free_func(g_free);
+	unsigned id = vpdn_log_add_sink(vpdn_core_log(f.core), log_sink, NULL);
+	sh = ftun_name("vpdn7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sh);
+	fd = ip_module_shared_fd(f.ip);
+	ppp_side_init(&a, "Vi2");
+	ppp_side_init(&b, "Vi3");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &a, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &b, "Vi3", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.9");
+	sh->gone = true;
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(a.hangups, 1);
+	CU_ASSERT_EQUAL(b.hangups, 1);
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi2"));
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi3"));
+	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")));
+	CU_ASSERT_EQUAL(stats(&f).tun_lost, 1);
+	CU_ASSERT_TRUE(logged("IP: shared TUN vpdn7 lost (File descriptor in bad state): 2 sessions closed"));
+	/* made again, with the static route; new sessions work */
+	CU_ASSERT_EQUAL(fk.opens, 2);
+	sh = ftun_name("vpdn7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sh);
+	CU_ASSERT_FALSE(sh->gone);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, sh->ifindex, "17.17.17.2", 32));
+	ppp_side_init(&c, "Vi4");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &c, "Vi4", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	inject_udp(sh, "17.17.17.1", 9);
+	ip_module_tun_input(f.ip, ip_module_shared_fd(f.ip));
+	CU_ASSERT_EQUAL(c.frames, 1);
+	vpdn_log_remove_sink(vpdn_core_log(f.core), id);
+	ppp_side_free(&a);
+	ppp_side_free(&b);
+	fx_stop(&f);
+	ppp_side_free(&c);
+	g_ptr_array_free(loglines, TRUE);
+}
+
+
+/* ---- the peer's MRU ---- */
+
+/* A UDP packet of tot octets from local1 to dst, DF as asked. */
+static size_t big_udp(uint8_t *p, const char *dst, size_t tot, bool df, uint16_t id)
+{
+	static uint8_t data[2048];
+	size_t n = test_ip_udp(p, "10.200.20.32", dst, 1000, 9, id, data, tot - 28);
+	uint16_t c;
+
+	if (df) {
+		p[6] |= 0x40;
+		p[10] = p[11] = 0;
+		c = test_ip_csum(p, 20);
+		p[10] = (uint8_t)(c >> 8);
+		p[11] = (uint8_t)c;
+	}
+	return n;
+}
+
+/* pppd "mru 1200" at the peer: the Vi's MTU is 1200 (was: the global
+ * 1500), and what the kernel still hands over longer is fitted: DF ->
+ * dropped, ICMP fragmentation-needed with MTU 1200 written back to the
+ * kernel; no DF -> fragments of at most 1200 octets. Nothing over 1200
+ * reaches the session. ICMP errors are rate limited. */
+static void test_peer_mru(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+	struct ftun *vi;
+	uint8_t p[2048];
+	size_t n;
+	int fd;
+
+	fx_start(&f, NULL, true);
+	ppp_side_init(&s, "Vi2");
+	network_mtu(f.core, &s, "Vi2", "Virtual-Template1", "17.17.17.1", 1200);
+	vi = ftun_name("vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
+	fd = ip_module_iface_fd(f.ip, "Vi2");
+	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Vi2"), 1200);
+	CU_ASSERT_EQUAL(fk.mtu_ifindex, vi->ifindex);
+	CU_ASSERT_EQUAL(fk.link_mtu, 1200);
+
+	/* no DF: two fragments */
+	n = big_udp(p, "17.17.17.1", 1428, false, 77);
+	inject(vi, p, n);
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(s.frames, 2);
+	CU_ASSERT(s.maxlen <= 1200);
+	CU_ASSERT_EQUAL(s.ids[0], 77);
+	CU_ASSERT_EQUAL(s.ids[1], 77);
+	CU_ASSERT_EQUAL(stats(&f).fragmented, 1);
+	/* DF: nothing to the session, ICMP 3/4 MTU 1200 to local1 */
+	n = big_udp(p, "17.17.17.1", 1428, true, 78);
+	inject(vi, p, n);
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(s.frames, 2);
+	CU_ASSERT_EQUAL(vi->writes, 1);
+	const uint8_t *w = vi->last_write.data;
+	CU_ASSERT_EQUAL(vi->last_write.len, 576);
+	CU_ASSERT_EQUAL(w[9], 1);
+	CU_ASSERT_EQUAL(w[20], 3);
+	CU_ASSERT_EQUAL(w[21], 4);
+	CU_ASSERT_EQUAL(w[26] << 8 | w[27], 1200);
+	CU_ASSERT_EQUAL(memcmp(w + 12, &(struct in_addr){ test_ip_addr("17.17.17.1").s_addr }, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(w + 16, p + 12, 4), 0);
+	CU_ASSERT_EQUAL(stats(&f).frag_needed, 1);
+	CU_ASSERT_EQUAL(stats(&f).too_big, 1);
+	CU_ASSERT_EQUAL(*vpdn_core_counter(f.core, "ip_frag_needed_total", NULL), 1);
+	/* exactly the MTU passes whole */
+	n = big_udp(p, "17.17.17.1", 1200, true, 79);
+	inject(vi, p, n);
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(s.frames, 3);
+	CU_ASSERT_EQUAL(s.maxlen, 1200);
+	/* a flood of DF packets: at most 50 ICMP errors a second */
+	for (int i = 0; i < 100; i++) {
+		n = big_udp(p, "17.17.17.1", 1300, true, (uint16_t)i);
+		inject(vi, p, n);
+		ip_module_tun_input(f.ip, fd);
+	}
+	CU_ASSERT_EQUAL(stats(&f).frag_needed, 50);
+	CU_ASSERT_EQUAL(stats(&f).too_big, 101);
+	CU_ASSERT_EQUAL(s.frames, 3);
+	vpdn_timers_advance(vpdn_core_timers(f.core), 1000);
+	inject(vi, p, n);
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(stats(&f).frag_needed, 51);
+
+	/* an MRU above ip { mtu } (1500) is capped to it */
+	struct ppp_side t;
+	ppp_side_init(&t, "Vi3");
+	network_mtu(f.core, &t, "Vi3", "Virtual-Template1", "17.17.17.3", 4000);
+	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Vi3"), 1500);
+	ppp_side_free(&s);
+	ppp_side_free(&t);
+	fx_stop(&f);
+}
+
+/* Shared mode: one device at 1500, the session's host route gets the MTU;
+ * the read path fits packets all the same. A dialer profile's device goes
+ * back to the idle MTU when its call ends. */
+static void test_peer_mru_shared_and_dialer(void)
+{
+	struct fixture f;
+	struct ppp_side s, d;
+	uint8_t p[2048];
+	size_t n;
+
+	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
+	ppp_side_init(&s, "Vi2");
+	network_mtu(f.core, &s, "Vi2", "Virtual-Template1", "17.17.17.1", 1200);
+	CU_ASSERT_EQUAL(fk.route_mtu, 1200);
+	CU_ASSERT_EQUAL(fk.mtu_dst.s_addr, test_ip_addr("17.17.17.1").s_addr);
+	CU_ASSERT_EQUAL(fk.mtu_src.s_addr, test_ip_addr("18.18.18.2").s_addr);
+	CU_ASSERT_EQUAL(fk.link_mtu, 0); /* the shared device keeps its MTU */
+	n = big_udp(p, "17.17.17.1", 1428, false, 5);
+	inject(ftun_name("vpdn7"), p, n);
+	ip_module_tun_input(f.ip, ip_module_shared_fd(f.ip));
+	CU_ASSERT_EQUAL(s.frames, 2);
+	CU_ASSERT(s.maxlen <= 1200);
+	ppp_side_free(&s);
+	fx_stop(&f);
+
+	fx_start(&f, NULL, true);
+	ppp_side_init(&d, "Vi5");
+	network_mtu(f.core, &d, "Vi5", "Dialer2", "17.17.17.2", 1200);
+	CU_ASSERT_TRUE_FATAL(ip_module_iface_up(f.ip, "Dialer2"));
+	CU_ASSERT_EQUAL(fk.link_mtu, 1200);
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &d, "Vi5", "Dialer2", NULL, "18.18.18.2",
+		"17.17.17.2");
+	CU_ASSERT_EQUAL(fk.link_mtu, 1500);
+	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Dialer2"), 0);
+	ppp_side_free(&d);
+	fx_stop(&f);
+}
+
 static const struct vpdn_test_case ip_tests[] = {
+	{ "peer MRU: MTU, fragments, ICMP fragmentation needed", test_peer_mru },
+	{ "peer MRU: shared mode route, dialer back to idle", test_peer_mru_shared_and_dialer },
+	{ "TUN deleted under a session", test_tun_deleted },
+	{ "shared TUN deleted", test_shared_tun_deleted },
 	{ "kernel names", test_kernel_names },
 	{ "parse prefix", test_parse_prefix },
 	{ "config check", test_check },

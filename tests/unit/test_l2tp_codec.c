@@ -122,6 +122,13 @@ static void fill_avp(struct l2tp_msg *m, unsigned t)
 	case L2TP_AVP_PRIVATE_GROUP_ID: l2tp_msg_set_str(m, t, "group-7"); break;
 	case L2TP_AVP_RX_CONNECT_SPEED: m->rx_connect_speed = 56000; break;
 	case L2TP_AVP_SEQUENCING_REQUIRED: break;
+	case L2TP_AVP_PPP_DISCONNECT_CAUSE:
+		m->ppp_disconnect.code = 15;
+		m->ppp_disconnect.protocol = 0xC223;
+		m->ppp_disconnect.direction = 1;
+		m->ppp_disconnect.message.ptr = (const uint8_t *)"no common authentication protocol";
+		m->ppp_disconnect.message.len = 33;
+		break;
 	default: CU_FAIL("fill_avp: unknown type"); return;
 	}
 	l2tp_msg_set(m, t);
@@ -236,6 +243,12 @@ static int msg_diff(const struct l2tp_msg *a, const struct l2tp_msg *b)
 		case 37: eq = bytes_eq(&a->private_group_id, &b->private_group_id); break;
 		case 38: eq = a->rx_connect_speed == b->rx_connect_speed; break;
 		case 39: eq = true; break;
+		case 46:
+			eq = a->ppp_disconnect.code == b->ppp_disconnect.code &&
+			     a->ppp_disconnect.protocol == b->ppp_disconnect.protocol &&
+			     a->ppp_disconnect.direction == b->ppp_disconnect.direction &&
+			     bytes_eq(&a->ppp_disconnect.message, &b->ppp_disconnect.message);
+			break;
 		default: eq = false; break;
 		}
 		if (!eq)
@@ -379,18 +392,22 @@ static void test_names(void)
 	CU_ASSERT_FALSE(l2tp_msg_type_known(13));
 
 	for (unsigned t = 0; t < L2TP_AVP__COUNT; t++) {
-		CU_ASSERT_EQUAL(l2tp_avp_type_known(t), t != 20);
-		CU_ASSERT_EQUAL(strcmp(l2tp_avp_name(t), "unknown") != 0, t != 20);
+		bool known = t != 20 && (t < 40 || t > 45);
+		CU_ASSERT_EQUAL(l2tp_avp_type_known(t), known);
+		CU_ASSERT_EQUAL(strcmp(l2tp_avp_name(t), "unknown") != 0, known);
 	}
 	CU_ASSERT_STRING_EQUAL(l2tp_avp_name(7), "Host Name");
 	CU_ASSERT_STRING_EQUAL(l2tp_avp_name(36), "Random Vector");
 	CU_ASSERT_STRING_EQUAL(l2tp_avp_name(40), "unknown");
+	CU_ASSERT_STRING_EQUAL(l2tp_avp_name(46), "PPP Disconnect Cause Code");
+	CU_ASSERT_FALSE(l2tp_avp_mandatory(46)); /* RFC 3145: MUST NOT be M */
+	CU_ASSERT_TRUE(l2tp_avp_hideable(46));
 
 	static const unsigned never[] = { 0, 1, 2, 5, 7, 10, 12, 36, 39 };
 	unsigned hideable = 0;
 	for (unsigned t = 0; t < 64; t++)
 		hideable += l2tp_avp_hideable(t);
-	CU_ASSERT_EQUAL(hideable, 39 - 9); /* 39 known types (20 unassigned) */
+	CU_ASSERT_EQUAL(hideable, 40 - 9); /* 40 known types (20, 40-45 not) */
 	for (unsigned i = 0; i < sizeof(never) / sizeof(never[0]); i++)
 		CU_ASSERT_FALSE(l2tp_avp_hideable(never[i]));
 	CU_ASSERT_FALSE(l2tp_avp_mandatory(5)); /* Tie Breaker M=0 */
@@ -776,7 +793,7 @@ static void test_hidden_roundtrip_each(void)
 			       dctx.malformed_ignored > 0);
 		tested++;
 	}
-	CU_ASSERT_EQUAL(tested, 30);
+	CU_ASSERT_EQUAL(tested, 31);
 
 	/* Everything hideable hidden at once, with a caller's Random Vector. */
 	struct l2tp_msg m, d;
@@ -962,7 +979,7 @@ static void test_malformed_values(void)
 		{ 12, 2 }, { 13, 15 }, { 13, 17 }, { 14, 3 }, { 15, 2 }, { 16, 3 },
 		{ 17, 5 }, { 18, 0 }, { 19, 8 }, { 24, 2 }, { 25, 1 }, { 29, 1 },
 		{ 32, 1 }, { 32, 3 }, { 34, 25 }, { 35, 9 }, { 36, 0 }, { 38, 3 },
-		{ 39, 1 },
+		{ 39, 1 }, { 46, 0 }, { 46, 4 },
 	};
 	uint8_t zeros[64] = { 0 };
 
@@ -1347,7 +1364,59 @@ static void test_random_mutations(void)
 	CU_ASSERT_TRUE(fail > 0);
 }
 
+
+/* RFC 3145 PPP Disconnect Cause Code in a CDN, as a peer sends it: M=0,
+ * code, control protocol, direction, text. */
+static void test_ppp_disconnect_cause(void)
+{
+	struct raw r;
+	struct l2tp_msg m;
+	char text[64];
+	static const uint8_t v[] = { 0, 15, 0xC2, 0x23, 1, 'n', 'o', ' ', 'a', 'u', 't', 'h' };
+	static const uint8_t rc[] = { 0, 2, 0, 6 };
+	static const uint8_t sid[] = { 1, 35 };
+
+	memset(&r, 0, sizeof(r));
+	raw_msgtype(&r, L2TP_MSG_CDN);
+	raw_avp(&r, L2TP_AVP_M, 0, L2TP_AVP_RESULT_CODE, rc, sizeof(rc));
+	raw_avp(&r, L2TP_AVP_M, 0, L2TP_AVP_ASSIGNED_SESSION_ID, sid, sizeof(sid));
+	raw_avp(&r, 0, 0, L2TP_AVP_PPP_DISCONNECT_CAUSE, v, sizeof(v));
+	CU_ASSERT_EQUAL_FATAL(decode_raw(&r, NULL, &m), 0);
+	CU_ASSERT_TRUE(l2tp_msg_has(&m, L2TP_AVP_PPP_DISCONNECT_CAUSE));
+	CU_ASSERT_EQUAL(m.ppp_disconnect.code, 15);
+	CU_ASSERT_EQUAL(m.ppp_disconnect.protocol, 0xC223);
+	CU_ASSERT_EQUAL(m.ppp_disconnect.direction, 1);
+	CU_ASSERT_STRING_EQUAL(l2tp_bytes_to_str(&m.ppp_disconnect.message, text, sizeof(text)),
+			       "no auth");
+	/* encoded with M=0, value as given */
+	uint8_t buf[256];
+	int n = l2tp_avps_encode(&m, NULL, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	int found = 0;
+	for (int pos = 0; pos + 6 <= n;) {
+		unsigned alen = ((buf[pos] << 8) | buf[pos + 1]) & 0x3ff;
+		if (((buf[pos + 4] << 8) | buf[pos + 5]) == 46) {
+			found++;
+			CU_ASSERT_EQUAL(buf[pos] & 0x80, 0);
+			CU_ASSERT_EQUAL(alen, 6 + sizeof(v));
+			CU_ASSERT_EQUAL(memcmp(buf + pos + 6, v, sizeof(v)), 0);
+		}
+		pos += (int)alen;
+	}
+	CU_ASSERT_EQUAL(found, 1);
+	/* too short with M=0: ignored, the CDN still decodes */
+	memset(&r, 0, sizeof(r));
+	raw_msgtype(&r, L2TP_MSG_CDN);
+	raw_avp(&r, L2TP_AVP_M, 0, L2TP_AVP_RESULT_CODE, rc, sizeof(rc));
+	raw_avp(&r, L2TP_AVP_M, 0, L2TP_AVP_ASSIGNED_SESSION_ID, sid, sizeof(sid));
+	raw_avp(&r, 0, 0, L2TP_AVP_PPP_DISCONNECT_CAUSE, v, 4);
+	CU_ASSERT_EQUAL(decode_raw(&r, NULL, &m), 0);
+	CU_ASSERT_FALSE(l2tp_msg_has(&m, L2TP_AVP_PPP_DISCONNECT_CAUSE));
+	CU_ASSERT_EQUAL(dctx.malformed_ignored, 1);
+}
+
 static const struct vpdn_test_case vector_tests[] = {
+	{ "PPP Disconnect Cause Code (RFC 3145)", test_ppp_disconnect_cause },
 	{ "challenge response vector", test_challenge_response_vector },
 	{ "hidden AVP vector", test_hidden_vector },
 	{ "hidden long value", test_hidden_long_value },

@@ -36,6 +36,10 @@ struct rec {
 	bool control;
 	uint16_t type, ns, nr, tid, sid;
 	uint16_t result, error, cause;
+	bool ppp_disc;             /* PPP Disconnect Cause Code (RFC 3145) */
+	uint16_t disc_code, disc_proto;
+	uint8_t disc_dir;
+	char msg[64], disc_msg[64]; /* Result Code message, AVP 46 text */
 	bool hidden, seq;
 	size_t len;
 	uint8_t data[512];
@@ -94,6 +98,12 @@ static void record(int from, const uint8_t *buf, size_t len)
 	r->result = m.result.result;
 	r->error = m.result.error;
 	r->cause = l2tp_msg_has(&m, L2TP_AVP_Q931_CAUSE) ? m.q931.cause : 0;
+	r->ppp_disc = l2tp_msg_has(&m, L2TP_AVP_PPP_DISCONNECT_CAUSE);
+	r->disc_code = m.ppp_disconnect.code;
+	r->disc_proto = m.ppp_disconnect.protocol;
+	r->disc_dir = m.ppp_disconnect.direction;
+	l2tp_bytes_to_str(&m.result.message, r->msg, sizeof(r->msg));
+	l2tp_bytes_to_str(&m.ppp_disconnect.message, r->disc_msg, sizeof(r->disc_msg));
 	r->hidden = m.hidden != 0;
 	r->len = MIN(len, sizeof(r->data));
 	memcpy(r->data, buf, r->len);
@@ -824,6 +834,53 @@ static void test_dialout_no_channel(void)
 {
 	dialout_failure(-VPDN_CAUSE_NO_CHANNEL, true, L2TP_CDN_TEMP_NO_FACILITIES,
 			VPDN_CAUSE_NO_CHANNEL, -EAGAIN, false);
+}
+
+
+/* PPP at the LNS refused the negotiation (no common authentication
+ * protocol): it publishes PPP_DOWN with the RFC 3145 cause, then hangs up
+ * the session's link with -EPROTO. The CDN says so: result 2 (the reason
+ * in the message), error 6, and the PPP Disconnect Cause Code 15 about
+ * CHAP, at the peer. Before: result 1, "Lost carrier", Q.931 cause 16. */
+static void test_cdn_ppp_refused(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(1000);
+	CU_ASSERT_EQUAL_FATAL(n_incoming, 1);
+	struct vpdn_ev_ppp down = {
+		.size = sizeof(down), .interface = "Vi2", .link = lns_ppp[0].link,
+		.phase = VPDN_PPP_PHASE_DOWN, .reason = -EPROTO,
+		.disconnect_known = true, .disconnect_code = VPDN_PPP_DISC_AUTH_PROTOCOL,
+		.disconnect_protocol = 0xC223, .disconnect_direction = VPDN_PPP_DISC_AT_PEER,
+		.disconnect_message = "LCP: no common authentication protocol",
+	};
+	vpdn_bus_publish(vpdn_core_bus(N.core), VPDN_EV_PPP_DOWN, &down);
+	vpdn_link_hangup(lns_ppp[0].link, VPDN_LINK_B, -EPROTO);
+	run(500);
+	r = find(1, L2TP_MSG_CDN, 0);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_GENERAL_ERROR);
+	CU_ASSERT_EQUAL(r->error, L2TP_ERR_VENDOR);
+	CU_ASSERT_STRING_EQUAL(r->msg, "LCP: no common authentication protocol");
+	CU_ASSERT_EQUAL(r->cause, 0); /* no Q.931 cause: no carrier was lost */
+	CU_ASSERT_TRUE(r->ppp_disc);
+	CU_ASSERT_EQUAL(r->disc_code, 15);
+	CU_ASSERT_EQUAL(r->disc_proto, 0xC223);
+	CU_ASSERT_EQUAL(r->disc_dir, 1);
+	CU_ASSERT_STRING_EQUAL(r->disc_msg, "LCP: no common authentication protocol");
+	/* the LAC hears it and clears the call */
+	CU_ASSERT_EQUAL(bchan.hangups, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(only_tunnel(N.lac));
+	CU_ASSERT_EQUAL(g_hash_table_size(only_tunnel(N.lac)->sessions), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
 }
 
 static void test_auth_failure(void)
@@ -2329,6 +2386,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "data re-arms HELLO once per received batch", test_data_rearms_hello_per_batch },
 	{ "ID bitmap once a table is large", test_id_bitmap },
 	{ "dial-out on the existing tunnel, cleared by the LNS", test_dialout },
+	{ "PPP refused the negotiation: CDN 2 with the PPP Disconnect Cause", test_cdn_ppp_refused },
 	{ "dial-out busy: CDN 8 with cause", test_dialout_busy },
 	{ "dial-out no answer: CDN 10", test_dialout_no_answer },
 	{ "dial-out without a dialer: CDN instead of OCRP", test_dialout_no_dialer },

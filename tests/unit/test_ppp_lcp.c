@@ -64,7 +64,9 @@ struct raw {
 	struct vpdn_link *link;
 	uint8_t last[512];
 	size_t last_len;
+	size_t full_len;           /* the last frame's real length */
 	int frames;
+	int hangups, cause;
 };
 
 static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t len)
@@ -73,10 +75,18 @@ static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t l
 	size_t n = len < sizeof(r->last) ? len : sizeof(r->last);
 	memcpy(r->last, d, n);
 	r->last_len = n;
+	r->full_len = len;
 	r->frames++;
 }
 
-static const struct vpdn_link_ops raw_ops = { .frame = raw_frame };
+static void raw_hangup(void *ctx, struct vpdn_link *l, int cause)
+{
+	struct raw *r = ctx;
+	r->hangups++;
+	r->cause = cause;
+}
+
+static const struct vpdn_link_ops raw_ops = { .frame = raw_frame, .hangup = raw_hangup };
 
 static struct ppp_engine *start_raw(struct raw *r, const char *conf, enum vpdn_call_dir dir)
 {
@@ -423,7 +433,182 @@ static void test_listen_timeout(void)
 	vpdn_link_unref(r.link);
 }
 
+
+/* Packets sent outside an event (the keepalive timer, a Protocol-Reject of
+ * a frame from the carrier) are logged with the state the automaton is in,
+ * not the one before its last transition ("O ECHOREQ [ACKsent]" while
+ * Open was logged before). */
+static bool has_prefix_line(const char *prefix)
+{
+	for (guint i = 0; i < lines->len; i++)
+		if (g_str_has_prefix(g_ptr_array_index(lines, i), prefix))
+			return true;
+	return false;
+}
+
+static void test_log_state_outside_event(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Default", VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* Our CONFREQ is out (Req-Sent); the peer's request: Ack-Sent. */
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [REQsent] id 1 len 10"));
+	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_ACKSENT);
+	/* The peer acks ours: Opened, entered from Ack-Sent. */
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	g_ptr_array_set_size(lines, 0);
+	/* The keepalive timer (10 s) sends an Echo-Request. */
+	vpdn_timers_advance(vpdn_core_timers(core), 10000);
+	CU_ASSERT_EQUAL(r.last[4], PPP_ECHOREQ);
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O ECHOREQ [Open] id "));
+	CU_ASSERT_FALSE(has_prefix_line("T1 LCP: O ECHOREQ [ACKsent]"));
+	/* A protocol we do not run, from the carrier: Protocol-Reject. */
+	static const uint8_t unk[] = { 0xFF, 0x03, 0x80, 0x57, 1, 2, 3, 4 };
+	vpdn_link_send(r.link, VPDN_LINK_A, unk, sizeof(unk));
+	CU_ASSERT_EQUAL(r.last[4], PPP_PROTREJ);
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O PROTREJ [Open] id "));
+	CU_ASSERT_FALSE(has_prefix_line("T1 LCP: O PROTREJ [ACKsent]"));
+	/* Inside an event the state before the transition is still shown:
+	 * a CONFREQ in Opened answered with CONFACK "[Open]". */
+	g_ptr_array_set_size(lines, 0);
+	send_lcp(&r, false, PPP_CONFREQ, 2, req, sizeof(req));
+	CU_ASSERT_TRUE(has_prefix_line("T1 LCP: O CONFREQ [Open] id "));
+	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [Open] id 2 len 10"));
+	stop_raw(&r);
+}
+
+
+/* The peer asked for MRU 1200: nothing longer leaves. A Code-Reject of a
+ * long unknown packet and an Echo-Reply to a long Echo-Request are cut to
+ * 1200 octets of information; an IP packet over it from the ip side is
+ * dropped and counted (the ip module fragments before). Before: the
+ * Code-Reject went out at 1404 octets, the IP packet whole. */
+static void send_lcp_big(struct raw *r, uint8_t code, uint8_t id, size_t n)
+{
+	static uint8_t f[2000];
+	memset(f, 0, sizeof(f));
+	f[0] = 0xFF; f[1] = 0x03; f[2] = 0xC0; f[3] = 0x21;
+	f[4] = code; f[5] = id; f[6] = (uint8_t)((n + 4) >> 8); f[7] = (uint8_t)(n + 4);
+	vpdn_link_send(r->link, VPDN_LINK_A, f, 8 + n);
+}
+
+static void test_peer_mru_respected(void)
+{
+	struct raw r;
+	struct ppp_engine *e = start_raw(&r, "Plain", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 1, 4, 0x04, 0xB0, 5, 6, 1, 2, 3, 4 }; /* MRU 1200 */
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1200);
+	/* unknown code, 1400 octets: Code-Reject truncated to the MRU */
+	send_lcp_big(&r, 77, 3, 1400);
+	CU_ASSERT_EQUAL(r.last[4], PPP_CODEREJ);
+	CU_ASSERT_EQUAL(r.full_len, 4 + 1200);
+	CU_ASSERT_EQUAL(r.last[6] << 8 | r.last[7], 1200); /* LCP Length */
+	/* Echo-Request of 1400: the reply fits too */
+	send_lcp_big(&r, PPP_ECHOREQ, 4, 1400);
+	CU_ASSERT_EQUAL(r.last[4], PPP_ECHOREP);
+	CU_ASSERT(r.full_len <= 4 + 1200);
+	/* IPCP up, then IP from the ip side */
+	struct ppp_fsm *ip = ppp_engine_ipcp(e);
+	uint8_t f[64] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->sent_len) };
+	memcpy(f + 8, ip->sent, ip->sent_len);
+	vpdn_link_send(r.link, VPDN_LINK_A, f, 8 + ip->sent_len);
+	static const uint8_t ipreq[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 1, 0, 10, 3, 6, 10, 1, 1, 2 };
+	vpdn_link_send(r.link, VPDN_LINK_A, ipreq, sizeof(ipreq));
+	CU_ASSERT_EQUAL_FATAL(ip->state, FSM_OPENED);
+	uint64_t *big = vpdn_core_counter(core, "ppp_too_big_total", NULL);
+	uint64_t before = *big;
+	static uint8_t pkt[1300] = { 0x45 };
+	int frames = r.frames;
+	vpdn_link_send(ppp_engine_net(e), VPDN_LINK_B, pkt, 1201);
+	CU_ASSERT_EQUAL(r.frames, frames);
+	CU_ASSERT_EQUAL(*big, before + 1);
+	vpdn_link_send(ppp_engine_net(e), VPDN_LINK_B, pkt, 1200);
+	CU_ASSERT_EQUAL(r.frames, frames + 1);
+	CU_ASSERT_EQUAL(r.full_len, 4 + 1200);
+	stop_raw(&r);
+}
+
+
+/* The peer refuses to authenticate with CHAP (Configure-Reject of our
+ * Auth-Protocol): LCP closes, and the session ends as a refused
+ * negotiation, not a carrier loss: PPP_DOWN carries -EPROTO and the
+ * RFC 3145 cause (15, authentication protocol unacceptable, about CHAP,
+ * at the peer), the carrier is hung up with -EPROTO (the L2TP session
+ * turns it into CDN result 2). Before: reason 0, hang-up with Q.931 16
+ * (normal clearing), which L2TP reported as loss of carrier. */
+static struct vpdn_ev_ppp last_down;
+static char last_down_msg[80];
+static int n_down;
+
+static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_ppp *p = ev->payload;
+	last_down = *p;
+	g_strlcpy(last_down_msg, p->disconnect_message ? p->disconnect_message : "",
+		  sizeof(last_down_msg));
+	n_down++;
+	return VPDN_BUS_PASS;
+}
+
+static void test_auth_refused_cause(void)
+{
+	struct raw r;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_PPP_DOWN, on_ppp_down, NULL);
+	n_down = 0;
+	struct ppp_engine *e = start_raw(&r, "Virtual-Template1", VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	CU_ASSERT_EQUAL(e->lcp.auth, PPP_AUTH_P_CHAP);
+	static const uint8_t rej[] = { 3, 5, 0xC2, 0x23, 5 };
+	send_lcp(&r, false, PPP_CONFREJ, e->lcp_fsm.reqid, rej, sizeof(rej));
+	CU_ASSERT_EQUAL(r.last[4], PPP_TERMREQ);
+	CU_ASSERT_EQUAL(n_down, 0);
+	send_lcp(&r, false, PPP_TERMACK, r.last[5], NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(n_down, 1);
+	CU_ASSERT_EQUAL(last_down.reason, -EPROTO);
+	CU_ASSERT_TRUE(last_down.disconnect_known);
+	CU_ASSERT_EQUAL(last_down.disconnect_code, VPDN_PPP_DISC_AUTH_PROTOCOL);
+	CU_ASSERT_EQUAL(last_down.disconnect_protocol, 0xC223);
+	CU_ASSERT_EQUAL(last_down.disconnect_direction, VPDN_PPP_DISC_AT_PEER);
+	CU_ASSERT_STRING_EQUAL(last_down_msg, "LCP: peer refuses to authenticate");
+	CU_ASSERT_EQUAL(r.hangups, 1);
+	CU_ASSERT_EQUAL(r.cause, -EPROTO);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	CU_ASSERT_STRING_EQUAL(vpdn_ppp_disconnect_name(15), "authentication protocol unacceptable");
+	vpdn_link_unref(r.link);
+
+	/* A peer that Naks for ever: closed after Max-Configure Naks, also a
+	 * refused negotiation (-EPROTO), not a carrier loss. */
+	n_down = 0;
+	e = start_raw(&r, "Plain", VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	static const uint8_t nak[] = { 2, 6, 0, 0, 0, 1 }; /* ACCM */
+	for (int i = 0; i < 12 && r.last[4] != PPP_TERMREQ; i++)
+		send_lcp(&r, false, PPP_CONFNAK, e->lcp_fsm.reqid, nak, sizeof(nak));
+	CU_ASSERT_EQUAL_FATAL(r.last[4], PPP_TERMREQ);
+	send_lcp(&r, false, PPP_TERMACK, r.last[5], NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(n_down, 1);
+	CU_ASSERT_EQUAL(last_down.reason, -EPROTO);
+	CU_ASSERT_EQUAL(last_down.disconnect_protocol, PPP_LCP);
+	CU_ASSERT_STRING_EQUAL(last_down_msg, "LCP: no agreement with the peer");
+	CU_ASSERT_EQUAL(r.cause, -EPROTO);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+	vpdn_link_unref(r.link);
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
+	{ "refused authentication: PPP_DOWN with the RFC 3145 cause", test_auth_refused_cause },
+	{ "the peer's MRU bounds every frame sent", test_peer_mru_respected },
+	{ "log lines outside an event show the current state", test_log_state_outside_event },
 	{ "passive open times out", test_listen_timeout },
 	{ "random input never crashes", test_random_input },
 	{ "IPCP: peer default address, no peer default", test_ipcp_peer_default },

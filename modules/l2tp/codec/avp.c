@@ -216,6 +216,15 @@ static int avp_parse(struct l2tp_msg *m, unsigned type, const uint8_t *v,
 		if (n != 0)
 			return -EBADMSG;
 		break;
+	case L2TP_AVP_PPP_DISCONNECT_CAUSE:
+		/* RFC 3145: at least 11 octets with the header */
+		if (n < 5)
+			return -EBADMSG;
+		m->ppp_disconnect.code = l2tp_get16(v);
+		m->ppp_disconnect.protocol = l2tp_get16(v + 2);
+		m->ppp_disconnect.direction = v[4];
+		bytes_set(&m->ppp_disconnect.message, n > 5 ? v + 5 : NULL, n - 5);
+		break;
 	default:
 		*what = "unknown AVP";
 		return -ENOTSUP;
@@ -520,6 +529,17 @@ static int avp_value(const struct l2tp_msg *m, unsigned type, uint8_t *out)
 		return 4;
 	case L2TP_AVP_SEQUENCING_REQUIRED:
 		return 0;
+	case L2TP_AVP_PPP_DISCONNECT_CAUSE: {
+		const struct l2tp_bytes *msg = &m->ppp_disconnect.message;
+		if (msg->len > AVP_VALUE_MAX - 5 || (msg->len && !msg->ptr))
+			return -EINVAL;
+		l2tp_put16(out, m->ppp_disconnect.code);
+		l2tp_put16(out + 2, m->ppp_disconnect.protocol);
+		out[4] = m->ppp_disconnect.direction;
+		if (msg->len)
+			memcpy(out + 5, msg->ptr, msg->len);
+		return 5 + msg->len;
+	}
 	default:
 		return -EINVAL;
 	}

@@ -170,7 +170,9 @@ enum l2tp_avp_type {
 	L2TP_AVP_PRIVATE_GROUP_ID = 37,
 	L2TP_AVP_RX_CONNECT_SPEED = 38,
 	L2TP_AVP_SEQUENCING_REQUIRED = 39,
-	L2TP_AVP__COUNT = 40,
+	/* 40..45 (RFC 3301, ATM) are not decoded: treated as unknown */
+	L2TP_AVP_PPP_DISCONNECT_CAUSE = 46, /* RFC 3145, CDN only, M=0 */
+	L2TP_AVP__COUNT = 47,
 };
 
 #define L2TP_AVP_M 0x8000
@@ -311,6 +313,12 @@ struct l2tp_msg {
 	struct l2tp_bytes private_group_id;    /* 37 */
 	uint32_t rx_connect_speed;             /* 38 */
 	/* 39 Sequencing Required: presence only */
+	struct {                               /* 46 (RFC 3145) */
+		uint16_t code;                 /* enum vpdn_ppp_disconnect_code */
+		uint16_t protocol;             /* control protocol, 0: global */
+		uint8_t direction;             /* 0 global, 1 at peer, 2 at local */
+		struct l2tp_bytes message;     /* UTF-8, len 0 if absent */
+	} ppp_disconnect;
 };
 
 static inline bool l2tp_msg_has(const struct l2tp_msg *m, unsigned type)

@@ -71,6 +71,7 @@ static const char *const avp_names[L2TP_AVP__COUNT] = {
 	[L2TP_AVP_PRIVATE_GROUP_ID] = "Private Group ID",
 	[L2TP_AVP_RX_CONNECT_SPEED] = "Rx Connect Speed",
 	[L2TP_AVP_SEQUENCING_REQUIRED] = "Sequencing Required",
+	[L2TP_AVP_PPP_DISCONNECT_CAUSE] = "PPP Disconnect Cause Code",
 };
 
 bool l2tp_avp_type_known(unsigned type)
@@ -92,7 +93,8 @@ static const uint64_t avp_not_mandatory =
 	B(L2TP_AVP_LAST_RCVD_LCP_CONFREQ) | B(L2TP_AVP_PROXY_AUTHEN_TYPE) |
 	B(L2TP_AVP_PROXY_AUTHEN_NAME) | B(L2TP_AVP_PROXY_AUTHEN_CHALLENGE) |
 	B(L2TP_AVP_PROXY_AUTHEN_ID) | B(L2TP_AVP_PROXY_AUTHEN_RESPONSE) |
-	B(L2TP_AVP_PRIVATE_GROUP_ID) | B(L2TP_AVP_RX_CONNECT_SPEED);
+	B(L2TP_AVP_PRIVATE_GROUP_ID) | B(L2TP_AVP_RX_CONNECT_SPEED) |
+	B(L2TP_AVP_PPP_DISCONNECT_CAUSE);
 
 static const uint64_t avp_never_hidden =
 	B(L2TP_AVP_MESSAGE_TYPE) | B(L2TP_AVP_RESULT_CODE) |
