@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Reload errors over D-Bus (Node1.Reload via vpdnctl): a refused reload
+# names the real file and line after comments, with nothing stale from an
+# earlier run-time lookup (the ip module used to ask libconfuse for the
+# dialer module's dialer-pool, which left "no such option" behind for the
+# next failed reload); the ip module's own check errors name the file, not
+# "<config>".
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$VPDNCTL" ] || skip "vpdnctl not built"
+start_bus
+
+node_conf() { # node_conf EXTRA
+	write_config node.conf <<EOF
+# A node with ppp and ip, no dialer module.
+# Two comment lines above the first statement.
+hostname = "RELOADER"
+modules = {"ppp", "ip"}   # no dialer: dialer-pool is nobody's option
+// a C++ comment
+/* and a C comment
+   over two lines */
+interface "Dialer1" {
+  ip-address = "10.9.0.1/24"
+}
+$1
+EOF
+}
+node_conf ""
+start_node RELOADER "$T/node.conf" || { _fail "node starts"; finish; }
+_pass "node runs"
+
+ok "a good reload" "$VPDNCTL" -n RELOADER reload
+
+node_conf "# one more comment
+bogus-after-comments = 1"
+ko "a reload with an unknown option is refused" 1 "$VPDNCTL" -n RELOADER reload
+contains "it names the exact file and line" "$ERR$OUT" "$T/node.conf:12: no such option 'bogus-after-comments'"
+lacks "nothing stale from the ip module's lookups" "$ERR$OUT" "dialer-pool"
+check "one line" [ "$(printf '%s\n' "$ERR$OUT" | grep -c "node.conf")" -eq 1 ]
+
+node_conf "ip {
+  # too small
+  mtu = 10
+}"
+ko "a reload with a bad ip mtu is refused" 1 "$VPDNCTL" -n RELOADER reload
+contains "the ip module's error names the file and the section's line" "$ERR$OUT" "$T/node.conf:11: ip: mtu must be"
+lacks "not <config>" "$ERR$OUT" "<config>"
+check "the node still runs" kill -0 "$NODE_PID"
+node_conf ""
+ok "a good reload after the refused ones" "$VPDNCTL" -n RELOADER reload
+finish
