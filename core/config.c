@@ -98,6 +98,136 @@ static int parse_source(cfg_t *cfg, const char *path, const struct vpdn_cfg_sour
 	return ret == CFG_SUCCESS ? 0 : -EINVAL;
 }
 
+/* libconfuse 3.3 looks for an earlier section of the same title among
+ * all of an option's values each time a titled section opens (cfg_setopt),
+ * so n sections cost n*n/2 strcmp(): 40 000 `username` sections took 4 s
+ * and more. After each top-level titled section is parsed, its value moves
+ * to a side table with a title index, so libconfuse only ever sees the one
+ * it is parsing; duplicates are decided here as libconfuse would
+ * (CFGF_NO_TITLE_DUPES refuses them, otherwise the later replaces the
+ * earlier in its place) and the values go back to the option, in order,
+ * when the parse ends. */
+struct titled {
+	cfg_opt_t *opt;
+	cfg_validate_callback_t chained; /* a module's own, called first */
+	GPtrArray *values;               /* cfg_value_t *, in file order */
+	GHashTable *index;               /* title -> position + 1 */
+};
+static GPtrArray *titled_opts;   /* struct titled *, during a parse */
+static size_t title_compares;     /* titles libconfuse compared (tests) */
+
+size_t vpdn_config_title_compares(void)
+{
+	return title_compares;
+}
+
+static void error_at_section(cfg_t *cfg, const char *name, const char *title, const char *fmt, ...)
+	G_GNUC_PRINTF(4, 5);
+static void error_at_section(cfg_t *cfg, const char *name, const char *title, const char *fmt, ...)
+{
+	const char *file;
+	int line;
+	if (!current)
+		return;
+	if (!vpdn_cfg_source_section(current, name, title, cfg->line, &file, &line))
+		vpdn_cfg_source_locate(current, cfg->line, &file, &line);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *full = g_strdup_printf("%s:%d: %s", file, line, msg);
+	append_error(full);
+	g_free(full);
+	g_free(msg);
+}
+
+static void free_section_value(cfg_value_t *v)
+{
+	v->section->path = NULL;
+	cfg_free(v->section);
+	free(v);
+}
+
+static int titled_parsed(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct titled *t = NULL;
+	for (guint i = 0; titled_opts && i < titled_opts->len && !t; i++)
+		if (((struct titled *)g_ptr_array_index(titled_opts, i))->opt == opt)
+			t = g_ptr_array_index(titled_opts, i);
+	if (!t)
+		return 0;
+	if (t->chained && t->chained(cfg, opt) != 0)
+		return -1;
+	if (opt->nvalues)
+		title_compares += opt->nvalues - 1;
+	while (opt->nvalues) {
+		cfg_value_t *v = opt->values[0];
+		const char *title = v->section->title;
+		gpointer pos = g_hash_table_lookup(t->index, title);
+		if (pos && (opt->flags & CFGF_NO_TITLE_DUPES)) {
+			error_at_section(cfg, opt->name, title, "found duplicate title '%s'", title);
+			return -1; /* v stays in opt, freed with the tree */
+		}
+		memmove(opt->values, opt->values + 1, (opt->nvalues - 1) * sizeof(*opt->values));
+		opt->nvalues--;
+		if (pos) {
+			guint k = GPOINTER_TO_UINT(pos) - 1;
+			cfg_value_t *old = g_ptr_array_index(t->values, k);
+			/* the index must not keep the old title's string */
+			g_hash_table_replace(t->index, v->section->title, pos);
+			t->values->pdata[k] = v;
+			free_section_value(old);
+		} else {
+			g_ptr_array_add(t->values, v);
+			g_hash_table_insert(t->index, v->section->title, GUINT_TO_POINTER(t->values->len));
+		}
+	}
+	return 0;
+}
+
+static void titled_begin(cfg_t *cfg)
+{
+	title_compares = 0;
+	titled_opts = g_ptr_array_new();
+	for (cfg_opt_t *o = cfg->opts; o && o->name; o++) {
+		if (o->type != CFGT_SEC || !(o->flags & CFGF_MULTI) || !(o->flags & CFGF_TITLE))
+			continue;
+		struct titled *t = g_new0(struct titled, 1);
+		t->opt = o;
+		t->values = g_ptr_array_new();
+		t->index = g_hash_table_new(g_str_hash, g_str_equal);
+		t->chained = cfg_set_validate_func(cfg, o->name, titled_parsed);
+		g_ptr_array_add(titled_opts, t);
+	}
+}
+
+/* Give the values back to their options, before any leftover. */
+static void titled_end(cfg_t *cfg)
+{
+	for (guint i = 0; titled_opts && i < titled_opts->len; i++) {
+		struct titled *t = g_ptr_array_index(titled_opts, i);
+		cfg_opt_t *o = t->opt;
+		guint n = t->values->len + o->nvalues;
+		if (t->values->len) {
+			cfg_value_t **all = malloc(n * sizeof(*all));
+			g_assert(all);
+			memcpy(all, t->values->pdata, t->values->len * sizeof(*all));
+			if (o->nvalues)
+				memcpy(all + t->values->len, o->values, o->nvalues * sizeof(*all));
+			free(o->values);
+			o->values = all;
+			o->nvalues = n;
+		}
+		cfg_set_validate_func(cfg, o->name, t->chained);
+		g_ptr_array_free(t->values, TRUE);
+		g_hash_table_destroy(t->index);
+		g_free(t);
+	}
+	if (titled_opts)
+		g_ptr_array_free(titled_opts, TRUE);
+	titled_opts = NULL;
+}
+
 static int validate_debug(cfg_t *cfg, cfg_opt_t *opt)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
@@ -273,7 +403,9 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	reset_errors();
 	current = src;
 	phase = PHASE_PARSE;
+	titled_begin(cfg);
 	int ret = parse_source(cfg, path, src);
+	titled_end(cfg);
 	const char *braces = vpdn_cfg_source_brace_errors(src);
 	if (ret == -EINVAL) {
 		/* libconfuse's first error, then what the braces say (a

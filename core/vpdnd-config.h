@@ -48,6 +48,11 @@ void vpdn_config_free(cfg_t *cfg);
 void vpdn_config_errors_begin(cfg_t *cfg);
 char *vpdn_config_errors_end(void);
 
+/* How many titles libconfuse compared while the last parse opened titled
+ * sections (its own duplicate search, linear per section): 0 since the
+ * core keeps parsed sections aside (tests). */
+size_t vpdn_config_title_compares(void);
+
 /* Apply the core's own settings (debug categories, log options). */
 void vpdn_config_apply_core(cfg_t *cfg, struct vpdn_core *core);
 

@@ -152,4 +152,50 @@ printf 'bogus-in-include = 1\n' > "$tmp/bad-part.conf"
 printf 'modules = {"l2tp"}\ninclude("bad-part.conf")\n' > "$tmp/inc-bad.conf"
 out=$("$VPDND" -c "$tmp/inc-bad.conf" --check 2>&1)
 check "an error in an included file names that file" expr "$out" : ".*$tmp/bad-part.conf:1: no such option 'bogus-in-include'"
+
+# --check catches what used to pass and fail later, silently.
+mkdir -p "$tmp/cs-dir"
+printf 'remote1 * secret *\n' > "$tmp/chap-secrets"
+for cs in "$tmp/no-such-chap-secrets:No such file" "$tmp/cs-dir:is a directory"; do
+	path=${cs%%:*}; why=${cs#*:}
+	printf 'modules = {"auth-local"}\n# c\nauth-local {\n  chap-secrets = {"%s", "%s"}\n}\n' "$tmp/chap-secrets" "$path" > "$tmp/cs.conf"
+	out=$("$VPDND" -c "$tmp/cs.conf" --check 2>&1); rc=$?
+	check "chap-secrets $why: refused at --check" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:3: auth-local: chap-secrets \"$4\": $5"' _ "$rc" "$out" "$tmp/cs.conf" "$path" "$why"
+done
+printf 'modules = {"auth-local"}\nauth-local { chap-secrets = {"%s"} }\n' "$tmp/chap-secrets" > "$tmp/cs.conf"
+check "a readable chap-secrets file passes" "$VPDND" -c "$tmp/cs.conf" --check
+cat > "$tmp/vt.conf" <<'CONF'
+modules = {"ppp", "l2tp"}
+# an LNS whose template is missing
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 7 }
+  terminate-from = "LAC"
+}
+interface "Virtual-Template1" { }
+CONF
+out=$("$VPDND" -c "$tmp/vt.conf" --check 2>&1); rc=$?
+check "virtual-template 7 without Virtual-Template7 refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:3: vpdn-group 1: virtual-template = 7 but no interface \"Virtual-Template7\""' _ "$rc" "$out" "$tmp/vt.conf"
+sed -i 's/Virtual-Template1/virtual-template 7/' "$tmp/vt.conf"
+check "with it (any case or spacing) it passes" "$VPDND" -c "$tmp/vt.conf" --check
+cat > "$tmp/pw.conf" <<'CONF'
+modules = {"l2tp"}
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  tunnel-password = "${VPDND_TEST_UNSET_SECRET}"
+}
+CONF
+out=$(env -u VPDND_TEST_UNSET_SECRET "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
+check "an empty tunnel-password is refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:2: vpdn-group 1: tunnel-password is empty"' _ "$rc" "$out" "$tmp/pw.conf"
+out=$(VPDND_TEST_UNSET_SECRET=s3cret "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
+check "a set one passes" [ "$rc" -eq 0 ]
+
+# 40 000 username sections: libconfuse compared each title with every
+# earlier one (n*n/2 strcmp, 43 s here); a smoke run within the test's
+# timeout (the unit test counts the comparisons: none).
+awk 'BEGIN { print "modules = {\"auth-local\"}"; for (i = 0; i < 40000; i++) printf "username \"u%d@example.com\" { password = \"p%d\" }\n", i, i }' > "$tmp/users.conf"
+echo 'username "u17@example.com" { password = "again" }' >> "$tmp/users.conf"
+out=$("$VPDND" -c "$tmp/users.conf" --check 2>&1); rc=$?
+check "40 000 users: a duplicate found at its line" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:40002: found duplicate title"' _ "$rc" "$out" "$tmp/users.conf"
+sed -i '$d' "$tmp/users.conf"
+check "40 000 users pass --check" "$VPDND" -c "$tmp/users.conf" --check
 finish
