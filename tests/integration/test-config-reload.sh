@@ -49,4 +49,34 @@ lacks "not <config>" "$ERR$OUT" "<config>"
 check "the node still runs" kill -0 "$NODE_PID"
 node_conf ""
 ok "a good reload after the refused ones" "$VPDNCTL" -n RELOADER reload
+
+# isdn used to have no reload(): a changed number "reloaded" with status 0.
+isdn_conf() { # isdn_conf NUMBER CALL-TIMEOUT
+	write_config isdn.conf <<EOF
+hostname = "ISDNRELOAD"
+modules = {"isdn"}
+# the network is not there: the node keeps trying, which is enough here
+isdn {
+  switch-type = "basic-net3"
+  network = "unix:$T/no-network.sock"
+  call-timeout = $2
+}
+# c
+controller "BRI 0" {
+  number = {"$1"}
+}
+EOF
+}
+isdn_conf 6122 30
+start_node ISDNRELOAD "$T/isdn.conf" || { _fail "isdn node starts"; finish; }
+ISDN_LOG=$NODE_LOG
+isdn_conf 6199 30
+ko "a changed controller number is refused" 1 "$VPDNCTL" -n ISDNRELOAD reload
+contains "one line naming the option, at the controller's line" "$ERR$OUT" "$T/isdn.conf:10: controller \"BRI 0\": number cannot change live"
+check "one line" [ "$(printf '%s\n' "$ERR$OUT" | grep -c "isdn.conf")" -eq 1 ]
+isdn_conf 6122 45
+ok "a changed call-timeout is applied" "$VPDNCTL" -n ISDNRELOAD reload
+check "the isdn module applied it" grep -q "ISDN: configuration reloaded: call-timeout 45 s" "$ISDN_LOG"
+isdn_conf 6199 45
+ko "the number is still refused after it" 1 "$VPDNCTL" -n ISDNRELOAD reload
 finish
