@@ -18,10 +18,17 @@ struct origin {
 	int line;
 };
 
+/* An option statement directly in a section. */
+struct stmt {
+	char *name;
+	struct origin at;
+};
+
 struct section_rec {
 	char *name, *title;
 	int close_line; /* libconfuse's line of the closing brace */
 	struct origin open;
+	GArray *stmts;  /* struct stmt */
 };
 
 struct vpdn_cfg_source {
@@ -46,6 +53,7 @@ struct open_brace {
 	int line;
 	bool section;
 	char *name, *title;
+	GArray *stmts;  /* struct stmt, sections only */
 };
 
 /* An include() being read: which token of `include ( "FILE" )` is next. */
@@ -66,6 +74,7 @@ struct scan {
 	char *inc_arg;
 	int level;            /* include nesting */
 	GPtrArray *chain;     /* real paths of the files being read */
+	struct open_brace *outer; /* the includer's innermost open section */
 	char *error;
 };
 
@@ -146,7 +155,27 @@ static void on_open(struct scan *sc)
 		b.name = g_strdup(sc->prev2.value);
 		b.title = g_strdup(sc->prev.value);
 	}
+	if (b.section)
+		b.stmts = g_array_new(FALSE, FALSE, sizeof(struct stmt));
 	g_array_append_val(sc->open, b);
+}
+
+static void free_stmts(GArray *a)
+{
+	for (guint i = 0; a && i < a->len; i++)
+		g_free(g_array_index(a, struct stmt, i).name);
+	if (a)
+		g_array_free(a, TRUE);
+}
+
+/* The section a statement at this point belongs to, or NULL. */
+static struct open_brace *inner_section(struct scan *sc)
+{
+	if (sc->open->len) {
+		struct open_brace *b = &g_array_index(sc->open, struct open_brace, sc->open->len - 1);
+		return b->section ? b : NULL;
+	}
+	return sc->outer;
 }
 
 static void on_close(struct scan *sc)
@@ -162,7 +191,7 @@ static void on_close(struct scan *sc)
 	}
 	struct open_brace *b = &g_array_index(sc->open, struct open_brace, sc->open->len - 1);
 	if (b->section) {
-		struct section_rec r = { b->name, b->title, out_line(sc), { sc->file, b->line } };
+		struct section_rec r = { b->name, b->title, out_line(sc), { sc->file, b->line }, b->stmts };
 		g_array_append_val(sc->src->sections, r);
 	} else {
 		g_free(b->name);
@@ -225,6 +254,11 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 	if (sc->inc == INC_NONE)
 		g_clear_pointer(&sc->inc_arg, g_free);
 
+	struct open_brace *in = kind == TOK_STR && stmt ? inner_section(sc) : NULL;
+	if (in) {
+		struct stmt st = { g_strdup(value), { sc->file, sc->line } };
+		g_array_append_val(in->stmts, st);
+	}
 	if (kind == TOK_STR && stmt && depth(sc) == 0 && !g_hash_table_contains(sc->src->options, value)) {
 		struct origin *o = g_new(struct origin, 1);
 		*o = (struct origin){ sc->file, sc->line };
@@ -619,6 +653,7 @@ static void scan_file(struct scan *sc, const char *name, const char *text, size_
 	for (guint i = 0; i < sc->open->len; i++) {
 		g_free(g_array_index(sc->open, struct open_brace, i).name);
 		g_free(g_array_index(sc->open, struct open_brace, i).title);
+		free_stmts(g_array_index(sc->open, struct open_brace, i).stmts);
 	}
 	g_array_free(sc->open, TRUE);
 	token_clear(&sc->prev);
@@ -682,6 +717,7 @@ static void include_file(struct scan *sc)
 		.src = s,
 		.file = s->files->len - 1,
 		.depth_base = depth(sc),
+		.outer = inner_section(sc),
 		.level = sc->level + 1,
 		.chain = sc->chain,
 	};
@@ -703,6 +739,7 @@ static void section_rec_clear(gpointer p)
 	struct section_rec *r = p;
 	g_free(r->name);
 	g_free(r->title);
+	free_stmts(r->stmts);
 }
 
 struct vpdn_cfg_source *vpdn_cfg_source_new(const char *path, const char *text, char **error)
@@ -783,8 +820,25 @@ void vpdn_cfg_source_locate(const struct vpdn_cfg_source *s, int line,
 	*out_line = o->line;
 }
 
+static bool word_at(const char *msg, const char *p, size_t len)
+{
+#define NAME_CHAR(c) (g_ascii_isalnum(c) || (c) == '-' || (c) == '_')
+	return (p == msg || !NAME_CHAR(p[-1])) && !NAME_CHAR(p[len]);
+#undef NAME_CHAR
+}
+
+/* Where in msg the option name is first mentioned as a word, or -1. */
+static long mention(const char *msg, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = strstr(msg, name); p && len; p = strstr(p + 1, name))
+		if (word_at(msg, p, len))
+			return p - msg;
+	return -1;
+}
+
 bool vpdn_cfg_source_section(const struct vpdn_cfg_source *s, const char *name,
-			     const char *title, int close_line,
+			     const char *title, int close_line, const char *message,
 			     const char **file, int *out_line)
 {
 	/* Sections are recorded as they close: sorted by close_line. */
@@ -800,11 +854,21 @@ bool vpdn_cfg_source_section(const struct vpdn_cfg_source *s, const char *name,
 		const struct section_rec *r = &g_array_index(s->sections, struct section_rec, i);
 		if (r->close_line != close_line)
 			break;
-		if (!g_strcmp0(r->name, name) && !g_strcmp0(r->title, title)) {
-			*file = g_ptr_array_index(s->files, r->open.file);
-			*out_line = r->open.line;
-			return true;
+		if (g_strcmp0(r->name, name) || g_strcmp0(r->title, title))
+			continue;
+		const struct origin *at = &r->open;
+		long best = -1;
+		for (guint k = 0; message && r->stmts && k < r->stmts->len; k++) {
+			const struct stmt *st = &g_array_index(r->stmts, struct stmt, k);
+			long m = strcmp(st->name, r->name) ? mention(message, st->name) : -1;
+			if (m >= 0 && (best < 0 || m < best)) {
+				best = m;
+				at = &st->at;
+			}
 		}
+		*file = g_ptr_array_index(s->files, at->file);
+		*out_line = at->line;
+		return true;
 	}
 	return false;
 }

@@ -41,10 +41,12 @@ const char *vpdn_cfg_source_text(const struct vpdn_cfg_source *s, size_t *len);
 void vpdn_cfg_source_locate(const struct vpdn_cfg_source *s, int line,
 			    const char **file, int *out_line);
 
-/* Where the section `name` "title" (title NULL: untitled) that closes on
- * libconfuse's line `close_line` opens. False when no such section. */
+/* Where an error about the section `name` "title" (title NULL: untitled)
+ * that closes on libconfuse's line `close_line` points: the statement of
+ * the first of its options `message` names (NULL: none), else the line
+ * that opens the section. False when no such section. */
 bool vpdn_cfg_source_section(const struct vpdn_cfg_source *s, const char *name,
-			     const char *title, int close_line,
+			     const char *title, int close_line, const char *message,
 			     const char **file, int *out_line);
 
 /* Where the first top-level `name = ...` statement is. False if none. */

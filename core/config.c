@@ -22,13 +22,14 @@ static GString *parse_errors;
 /* root cfg_t -> its struct vpdn_cfg_source, for errors of later checks */
 static GHashTable *sources;
 
-static void locate(cfg_t *cfg, const char **file, int *line)
+static void locate(cfg_t *cfg, const char *msg, const char **file, int *line)
 {
 	int l = cfg ? cfg->line : 0;
 	/* After the parse a section's counter rests on its closing brace:
-	 * name the line that opens it. */
+	 * name the line of the option the message is about, else the line
+	 * that opens the section. */
 	if (phase == PHASE_CHECK && cfg && cfg->name && strcmp(cfg->name, "root") &&
-	    vpdn_cfg_source_section(current, cfg->name, cfg->title, l, file, line))
+	    vpdn_cfg_source_section(current, cfg->name, cfg->title, l, msg, file, line))
 		return;
 	vpdn_cfg_source_locate(current, l, file, line);
 }
@@ -49,7 +50,7 @@ static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
 	char *msg = g_strdup_vprintf(fmt, ap);
 	const char *file;
 	int line;
-	locate(cfg, &file, &line);
+	locate(cfg, msg, &file, &line);
 	char *full = line > 0 ? g_strdup_printf("%s:%d: %s", file, line, msg)
 			      : g_strdup_printf("%s: %s", file, msg);
 	append_error(full);
@@ -129,7 +130,7 @@ static void error_at_section(cfg_t *cfg, const char *name, const char *title, co
 	int line;
 	if (!current)
 		return;
-	if (!vpdn_cfg_source_section(current, name, title, cfg->line, &file, &line))
+	if (!vpdn_cfg_source_section(current, name, title, cfg->line, NULL, &file, &line))
 		vpdn_cfg_source_locate(current, cfg->line, &file, &line);
 	va_list ap;
 	va_start(ap, fmt);

@@ -160,7 +160,7 @@ for cs in "$tmp/no-such-chap-secrets:No such file" "$tmp/cs-dir:is a directory";
 	path=${cs%%:*}; why=${cs#*:}
 	printf 'modules = {"auth-local"}\n# c\nauth-local {\n  chap-secrets = {"%s", "%s"}\n}\n' "$tmp/chap-secrets" "$path" > "$tmp/cs.conf"
 	out=$("$VPDND" -c "$tmp/cs.conf" --check 2>&1); rc=$?
-	check "chap-secrets $why: refused at --check" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:3: auth-local: chap-secrets \"$4\": $5"' _ "$rc" "$out" "$tmp/cs.conf" "$path" "$why"
+	check "chap-secrets $why: refused at --check" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:4: auth-local: chap-secrets \"$4\": $5"' _ "$rc" "$out" "$tmp/cs.conf" "$path" "$why"
 done
 printf 'modules = {"auth-local"}\nauth-local { chap-secrets = {"%s"} }\n' "$tmp/chap-secrets" > "$tmp/cs.conf"
 check "a readable chap-secrets file passes" "$VPDND" -c "$tmp/cs.conf" --check
@@ -185,7 +185,7 @@ vpdn-group "1" {
 }
 CONF
 out=$(env -u VPDND_TEST_UNSET_SECRET "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
-check "an empty tunnel-password is refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:2: vpdn-group 1: tunnel-password is empty"' _ "$rc" "$out" "$tmp/pw.conf"
+check "an empty tunnel-password is refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:4: vpdn-group 1: tunnel-password is empty"' _ "$rc" "$out" "$tmp/pw.conf"
 out=$(VPDND_TEST_UNSET_SECRET=s3cret "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
 check "a set one passes" [ "$rc" -eq 0 ]
 

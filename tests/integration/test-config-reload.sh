@@ -44,7 +44,7 @@ node_conf "ip {
   mtu = 10
 }"
 ko "a reload with a bad ip mtu is refused" 1 "$VPDNCTL" -n RELOADER reload
-contains "the ip module's error names the file and the section's line" "$ERR$OUT" "$T/node.conf:11: ip: mtu must be"
+contains "the ip module's error names the file and the option's line" "$ERR$OUT" "$T/node.conf:13: ip: mtu must be"
 lacks "not <config>" "$ERR$OUT" "<config>"
 check "the node still runs" kill -0 "$NODE_PID"
 node_conf ""
@@ -72,7 +72,7 @@ start_node ISDNRELOAD "$T/isdn.conf" || { _fail "isdn node starts"; finish; }
 ISDN_LOG=$NODE_LOG
 isdn_conf 6199 30
 ko "a changed controller number is refused" 1 "$VPDNCTL" -n ISDNRELOAD reload
-contains "one line naming the option, at the controller's line" "$ERR$OUT" "$T/isdn.conf:10: controller \"BRI 0\": number cannot change live"
+contains "one line naming the option, at its line" "$ERR$OUT" "$T/isdn.conf:11: controller \"BRI 0\": number cannot change live"
 check "one line" [ "$(printf '%s\n' "$ERR$OUT" | grep -c "isdn.conf")" -eq 1 ]
 isdn_conf 6122 45
 ok "a changed call-timeout is applied" "$VPDNCTL" -n ISDNRELOAD reload

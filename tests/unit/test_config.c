@@ -185,9 +185,12 @@ static void test_lines_after_comments(void)
 		     "etc/lac.conf:5:", "no such option 'interface'");
 	expect_error("# c\n\ninterface \"A\" {\n  good-speed = 1\ninterface \"B\" { }\n",
 		     "etc/lac.conf:3:", "not closed");
-	/* A module's check names the line that opens the section. */
+	/* A module's check names the line of the option it is about, else
+	 * the line that opens the section. */
 	expect_error("# c\n# c\nmodules = {\"good\"}\n# c\ninterface \"Serial0:15\" {\n  # c\n"
-		     "  good-speed = 9999\n}\n", "etc/lac.conf:5:", "good-speed above 2048");
+		     "  good-speed = 9999\n}\n", "etc/lac.conf:7:", "good-speed above 2048");
+	expect_error("# c\n# c\nmodules = {\"good\"}\n# c\ninterface \"Serial0:15\" {\n  # c\n"
+		     "  description = \"x\"\n  good-speed = 9999\n}\n", "etc/lac.conf:8:", "good-speed above 2048");
 }
 
 static void test_lines_in_includes(void)
@@ -261,9 +264,11 @@ static void test_no_stale_errors(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
 	vpdn_config_errors_begin(cfg);
 	cfg_error(cfg_gettsec(cfg, "interface", "A"), "good-speed cannot change live");
+	cfg_error(cfg_gettsec(cfg, "interface", "A"), "A is read-only");
 	char *why = vpdn_config_errors_end();
 	CU_ASSERT_PTR_NOT_NULL(why);
-	CU_ASSERT_STRING_EQUAL(why ? why : "", "etc/lac.conf:2: good-speed cannot change live");
+	CU_ASSERT_STRING_EQUAL(why ? why : "", "etc/lac.conf:3: good-speed cannot change live\n"
+					       "etc/lac.conf:2: A is read-only");
 	g_free(why);
 	vpdn_config_free(cfg);
 }
