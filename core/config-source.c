@@ -226,7 +226,9 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 			fail_at(sc, sc->inc_line, "include() needs the name of a file");
 			sc->inc = INC_NONE;
 		} else {
-			sc->inc = INC_NONE; /* libconfuse will say what is wrong */
+			/* libconfuse would leak the arguments read so far */
+			fail_at(sc, sc->line, "include(): expected a file name in quotes");
+			sc->inc = INC_NONE;
 		}
 		break;
 	case INC_AFTER_ARG:
@@ -247,6 +249,7 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 			g_clear_pointer(&sc->inc_arg, g_free);
 			return;
 		} else {
+			fail_at(sc, sc->line, "include(): expected ) after the file name");
 			sc->inc = INC_NONE;
 		}
 		break;
@@ -550,8 +553,10 @@ static void scan_text(struct scan *sc)
 	}
 	if (sc->error)
 		return;
-	if (sc->inc != INC_NONE)
-		return; /* libconfuse reports the broken call */
+	if (sc->inc == INC_ARG || sc->inc == INC_AFTER_ARG) {
+		fail_at(sc, sc->inc_line, "include( is not closed before the end of the file");
+		return;
+	}
 	if (sc->open->len) {
 		struct open_brace *b = &g_array_index(sc->open, struct open_brace, sc->open->len - 1);
 		GString *e = sc->src->brace_errors;

@@ -180,6 +180,13 @@ static void test_lines_after_comments(void)
 	expect_error("# c\ngood-greeting = \"x\n\n", "etc/lac.conf:2:", "unterminated string");
 	expect_error("# c\n\n/* x\n", "etc/lac.conf:3:", "unterminated comment");
 	expect_error("good-greeting = \"${HOME\n}\"\n", "etc/lac.conf:1:", "${ without }");
+	/* A broken include() is refused before libconfuse (which leaked the
+	 * arguments it had read). */
+	expect_error("# c\ninclude(\"a\" x)\n", "etc/lac.conf:2:", "include(): expected )");
+	expect_error("# c\ninclude(=)\n", "etc/lac.conf:2:", "include(): expected a file name");
+	expect_error("# c\ninclude(\"a\", \"b\")\n", "etc/lac.conf:2:", "include() takes one file name");
+	expect_error("# c\ninclude(\"a\"\n", "etc/lac.conf:2:", "include( is not closed");
+	expect_error("# c\ninclude()\n", "etc/lac.conf:2:", "include() needs the name of a file");
 	expect_error("# c\ninterface \"A\" {\n  good-speed = 1\n", "etc/lac.conf:2:", "section interface \"A\" is not closed");
 	expect_error("# c\n\ninterface \"A\" {\n  good-speed = 1\ninterface \"B\" { }\n",
 		     "etc/lac.conf:5:", "no such option 'interface'");
