@@ -79,4 +79,23 @@ ok "a changed call-timeout is applied" "$VPDNCTL" -n ISDNRELOAD reload
 check "the isdn module applied it" grep -q "ISDN: configuration reloaded: call-timeout 45 s" "$ISDN_LOG"
 isdn_conf 6199 45
 ko "the number is still refused after it" 1 "$VPDNCTL" -n ISDNRELOAD reload
+
+# The network node (isdn-switch) had no reload() either.
+sw_conf() {
+	write_config sw.conf <<EOF
+hostname = "SWRELOAD"
+modules = {"isdn-switch"}
+# c
+isdn-switch {
+  # c
+  listen = "unix:$T/$1"
+}
+EOF
+}
+sw_conf sw.sock
+start_node SWRELOAD "$T/sw.conf" || { _fail "switch node starts"; finish; }
+ok "an unchanged switch reloads" "$VPDNCTL" -n SWRELOAD reload
+sw_conf other.sock
+ko "a changed listen path is refused" 1 "$VPDNCTL" -n SWRELOAD reload
+contains "naming the option at its line" "$ERR$OUT" "$T/sw.conf:6: isdn-switch: listen cannot change live"
 finish
