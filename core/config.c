@@ -6,40 +6,227 @@
 #include <sys/stat.h>
 
 #include "vpdnd-config.h"
+#include "config-source.h"
 #include "core-private.h"
 
-/* libconfuse's error callback has no user data: errors of the parse in
- * progress collect here (the daemon parses on one thread). */
+/* libconfuse's error callback has no user data: errors of the parse,
+ * check or reload in progress collect here (the daemon parses on one
+ * thread), each placed through the source's line map (config-source.h),
+ * never through libconfuse's own file name and line counter. Outside those
+ * windows (a module calling cfg_getopt() on an option nobody defines, at
+ * run time) nothing is kept, so nothing stale reaches the next error. */
+enum phase { PHASE_IDLE, PHASE_PASS_ONE, PHASE_PARSE, PHASE_CHECK };
+static enum phase phase;
+static const struct vpdn_cfg_source *current;
 static GString *parse_errors;
+/* root cfg_t -> its struct vpdn_cfg_source, for errors of later checks */
+static GHashTable *sources;
 
-static bool pass_one;
-
-static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
+static void locate(cfg_t *cfg, const char *msg, const char **file, int *line)
 {
-	if (pass_one)
+	int l = cfg ? cfg->line : 0;
+	/* After the parse a section's counter rests on its closing brace:
+	 * name the line of the option the message is about, else the line
+	 * that opens the section. */
+	if (phase == PHASE_CHECK && cfg && cfg->name && strcmp(cfg->name, "root") &&
+	    vpdn_cfg_source_section(current, cfg->name, cfg->title, l, msg, file, line))
 		return;
-	char *msg = g_strdup_vprintf(fmt, ap);
-	const char *file = cfg && cfg->filename ? cfg->filename : "<config>";
-	int line = cfg ? cfg->line : 0;
+	vpdn_cfg_source_locate(current, l, file, line);
+}
+
+static void append_error(const char *text)
+{
 	if (!parse_errors)
 		parse_errors = g_string_new(NULL);
 	if (parse_errors->len)
 		g_string_append_c(parse_errors, '\n');
-	g_string_append_printf(parse_errors, "%s:%d: %s", file, line, msg);
+	g_string_append(parse_errors, text);
+}
+
+static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	if ((phase != PHASE_PARSE && phase != PHASE_CHECK) || !current)
+		return;
+	char *msg = g_strdup_vprintf(fmt, ap);
+	const char *file;
+	int line;
+	locate(cfg, msg, &file, &line);
+	char *full = line > 0 ? g_strdup_printf("%s:%d: %s", file, line, msg)
+			      : g_strdup_printf("%s: %s", file, msg);
+	append_error(full);
+	g_free(full);
 	g_free(msg);
+}
+
+static void reset_errors(void)
+{
+	if (parse_errors)
+		g_string_free(parse_errors, TRUE);
+	parse_errors = NULL;
 }
 
 static char *take_errors(const char *fallback_file)
 {
 	if (!parse_errors || !parse_errors->len) {
-		if (parse_errors)
-			g_string_free(parse_errors, TRUE);
-		parse_errors = NULL;
-		return g_strdup_printf("%s: cannot parse the config", fallback_file);
+		reset_errors();
+		return fallback_file ? g_strdup_printf("%s: cannot parse the config", fallback_file) : NULL;
 	}
 	char *s = g_string_free(parse_errors, FALSE);
 	parse_errors = NULL;
 	return s;
+}
+
+/* include() is expanded before libconfuse sees the text; one left over
+ * stands where the source scanner did not take it for a statement. */
+static int include_misplaced(cfg_t *cfg, cfg_opt_t *opt, int argc, const char **argv)
+{
+	cfg_error(cfg, "include() must stand on its own, between statements");
+	return -1;
+}
+
+static int parse_source(cfg_t *cfg, const char *path, const struct vpdn_cfg_source *src)
+{
+	size_t len;
+	const char *text = vpdn_cfg_source_text(src, &len);
+	/* fmemopen() of nothing fails: an empty file is one blank line. */
+	FILE *f = len ? fmemopen((void *)text, len, "r") : fmemopen((void *)"\n", 1, "r");
+	if (!f)
+		return -errno;
+	free(cfg->filename);
+	cfg->filename = strdup(path);
+	int ret = cfg_parse_fp(cfg, f);
+	fclose(f);
+	return ret == CFG_SUCCESS ? 0 : -EINVAL;
+}
+
+/* libconfuse 3.3 looks for an earlier section of the same title among
+ * all of an option's values each time a titled section opens (cfg_setopt),
+ * so n sections cost n*n/2 strcmp(): 40 000 `username` sections took 4 s
+ * and more. After each top-level titled section is parsed, its value moves
+ * to a side table with a title index, so libconfuse only ever sees the one
+ * it is parsing; duplicates are decided here as libconfuse would
+ * (CFGF_NO_TITLE_DUPES refuses them, otherwise the later replaces the
+ * earlier in its place) and the values go back to the option, in order,
+ * when the parse ends. */
+struct titled {
+	cfg_opt_t *opt;
+	cfg_validate_callback_t chained; /* a module's own, called first */
+	GPtrArray *values;               /* cfg_value_t *, in file order */
+	GHashTable *index;               /* title -> position + 1 */
+};
+static GPtrArray *titled_opts;   /* struct titled *, during a parse */
+static size_t title_compares;     /* titles libconfuse compared (tests) */
+
+size_t vpdn_config_title_compares(void)
+{
+	return title_compares;
+}
+
+static void error_at_section(cfg_t *cfg, const char *name, const char *title, const char *fmt, ...)
+	G_GNUC_PRINTF(4, 5);
+static void error_at_section(cfg_t *cfg, const char *name, const char *title, const char *fmt, ...)
+{
+	const char *file;
+	int line;
+	if (!current)
+		return;
+	if (!vpdn_cfg_source_section(current, name, title, cfg->line, NULL, &file, &line))
+		vpdn_cfg_source_locate(current, cfg->line, &file, &line);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *full = g_strdup_printf("%s:%d: %s", file, line, msg);
+	append_error(full);
+	g_free(full);
+	g_free(msg);
+}
+
+static void free_section_value(cfg_value_t *v)
+{
+	v->section->path = NULL;
+	cfg_free(v->section);
+	free(v);
+}
+
+static int titled_parsed(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct titled *t = NULL;
+	for (guint i = 0; titled_opts && i < titled_opts->len && !t; i++)
+		if (((struct titled *)g_ptr_array_index(titled_opts, i))->opt == opt)
+			t = g_ptr_array_index(titled_opts, i);
+	if (!t)
+		return 0;
+	if (t->chained && t->chained(cfg, opt) != 0)
+		return -1;
+	if (opt->nvalues)
+		title_compares += opt->nvalues - 1;
+	while (opt->nvalues) {
+		cfg_value_t *v = opt->values[0];
+		const char *title = v->section->title;
+		gpointer pos = g_hash_table_lookup(t->index, title);
+		if (pos && (opt->flags & CFGF_NO_TITLE_DUPES)) {
+			error_at_section(cfg, opt->name, title, "found duplicate title '%s'", title);
+			return -1; /* v stays in opt, freed with the tree */
+		}
+		memmove(opt->values, opt->values + 1, (opt->nvalues - 1) * sizeof(*opt->values));
+		opt->nvalues--;
+		if (pos) {
+			guint k = GPOINTER_TO_UINT(pos) - 1;
+			cfg_value_t *old = g_ptr_array_index(t->values, k);
+			/* the index must not keep the old title's string */
+			g_hash_table_replace(t->index, v->section->title, pos);
+			t->values->pdata[k] = v;
+			free_section_value(old);
+		} else {
+			g_ptr_array_add(t->values, v);
+			g_hash_table_insert(t->index, v->section->title, GUINT_TO_POINTER(t->values->len));
+		}
+	}
+	return 0;
+}
+
+static void titled_begin(cfg_t *cfg)
+{
+	title_compares = 0;
+	titled_opts = g_ptr_array_new();
+	for (cfg_opt_t *o = cfg->opts; o && o->name; o++) {
+		if (o->type != CFGT_SEC || !(o->flags & CFGF_MULTI) || !(o->flags & CFGF_TITLE))
+			continue;
+		struct titled *t = g_new0(struct titled, 1);
+		t->opt = o;
+		t->values = g_ptr_array_new();
+		t->index = g_hash_table_new(g_str_hash, g_str_equal);
+		t->chained = cfg_set_validate_func(cfg, o->name, titled_parsed);
+		g_ptr_array_add(titled_opts, t);
+	}
+}
+
+/* Give the values back to their options, before any leftover. */
+static void titled_end(cfg_t *cfg)
+{
+	for (guint i = 0; titled_opts && i < titled_opts->len; i++) {
+		struct titled *t = g_ptr_array_index(titled_opts, i);
+		cfg_opt_t *o = t->opt;
+		guint n = t->values->len + o->nvalues;
+		if (t->values->len) {
+			cfg_value_t **all = malloc(n * sizeof(*all));
+			g_assert(all);
+			memcpy(all, t->values->pdata, t->values->len * sizeof(*all));
+			if (o->nvalues)
+				memcpy(all + t->values->len, o->values, o->nvalues * sizeof(*all));
+			free(o->values);
+			o->values = all;
+			o->nvalues = n;
+		}
+		cfg_set_validate_func(cfg, o->name, t->chained);
+		g_ptr_array_free(t->values, TRUE);
+		g_hash_table_destroy(t->index);
+		g_free(t);
+	}
+	if (titled_opts)
+		g_ptr_array_free(titled_opts, TRUE);
+	titled_opts = NULL;
 }
 
 static int validate_debug(cfg_t *cfg, cfg_opt_t *opt)
@@ -65,34 +252,6 @@ static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
-/* The line of the `modules` statement, for messages about the list.
- * (libconfuse's line counter runs ahead of a list's closing brace.) */
-static int find_modules_line(const char *path)
-{
-	char *text = NULL;
-	int line = 0;
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return 0;
-	char **lines = g_strsplit(text, "\n", -1);
-	for (int i = 0; lines[i]; i++) {
-		const char *p = lines[i];
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (g_str_has_prefix(p, "modules")) {
-			p += strlen("modules");
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '=' || *p == '+') {
-				line = i + 1;
-				break;
-			}
-		}
-	}
-	g_strfreev(lines);
-	g_free(text);
-	return line;
-}
-
 #define CORE_OPTS                                                        \
 	CFG_STR_LIST("modules", "{}", CFGF_NONE),                        \
 	CFG_STR_LIST("module-path", "{}", CFGF_NONE),                    \
@@ -102,7 +261,7 @@ static int find_modules_line(const char *path)
 	CFG_BOOL("log-syslog", cfg_false, CFGF_NONE),                    \
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
-	CFG_FUNC("include", cfg_include)
+	CFG_FUNC("include", include_misplaced)
 
 static cfg_t *init_core_only(void)
 {
@@ -132,26 +291,29 @@ int vpdn_config_read_core(const char *path, struct vpdn_config_core *out, char *
 {
 	memset(out, 0, sizeof(*out));
 	*error = NULL;
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		*error = g_strdup_printf("%s: cannot read: %s", path, g_strerror(ENOENT));
-		return -ENOENT;
-	}
+	struct vpdn_cfg_source *src = vpdn_cfg_source_new(path, NULL, error);
+	if (!src)
+		return -EINVAL;
 	cfg_t *cfg = init_core_only();
-	pass_one = true;
-	int ret = cfg_parse(cfg, path);
-	pass_one = false;
-	if (ret == CFG_FILE_ERROR) {
-		int e = errno ? errno : EIO;
-		*error = g_strdup_printf("%s: cannot read: %s", path, g_strerror(e));
+	phase = PHASE_PASS_ONE;
+	int ret = parse_source(cfg, path, src);
+	phase = PHASE_IDLE;
+	if (ret < 0 && ret != -EINVAL) {
+		*error = g_strdup_printf("%s: %s", path, g_strerror(-ret));
 		cfg_free(cfg);
-		return -e;
+		vpdn_cfg_source_free(src);
+		return ret;
 	}
 	out->modules = dup_list(cfg, "modules", &out->n_modules);
-	out->modules_line = find_modules_line(path);
+	const char *mfile = path;
+	if (!vpdn_cfg_source_option(src, "modules", &mfile, &out->modules_line))
+		out->modules_line = 0;
+	out->modules_file = g_strdup(mfile);
 	out->module_path = dup_list(cfg, "module-path", NULL);
 	out->hostname = g_strdup(cfg_getstr(cfg, "hostname"));
-	out->complete = ret == CFG_SUCCESS;
+	out->complete = ret == 0;
 	cfg_free(cfg);
+	vpdn_cfg_source_free(src);
 	return 0;
 }
 
@@ -160,6 +322,7 @@ void vpdn_config_core_clear(struct vpdn_config_core *c)
 	g_strfreev(c->modules);
 	g_strfreev(c->module_path);
 	g_free(c->hostname);
+	g_free(c->modules_file);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -218,44 +381,53 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_opt_t *iface = NULL;
 	cfg_t *cfg = NULL;
 	*error = NULL;
-	cfg_opt_t *opts = build_opts(ld, &iface, error);
-	if (!opts)
+	struct vpdn_cfg_source *src = vpdn_cfg_source_new(path, text, error);
+	if (!src)
 		return NULL;
+	cfg_opt_t *opts = build_opts(ld, &iface, error);
+	if (!opts) {
+		vpdn_cfg_source_free(src);
+		return NULL;
+	}
 	cfg = cfg_init(opts, CFGF_NONE);
 	g_free(opts);
 	g_free(iface);
 	if (!cfg) {
 		*error = g_strdup("cannot initialise the config parser");
+		vpdn_cfg_source_free(src);
 		return NULL;
 	}
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
 
-	int ret;
-	if (text) {
-		/* cfg_parse_buf() would call the text "[buf]": parse it as a
-		 * stream under the name we were given. */
-		FILE *f = fmemopen((void *)text, strlen(text), "r");
-		if (!f) {
-			*error = g_strdup_printf("%s: %s", path, g_strerror(errno));
-			goto fail;
-		}
-		free(cfg->filename);
-		cfg->filename = strdup(path);
-		ret = cfg_parse_fp(cfg, f);
-		fclose(f);
-	} else {
-		ret = cfg_parse(cfg, path);
-	}
-	if (ret == CFG_FILE_ERROR) {
-		*error = g_strdup_printf("%s: cannot read: %s", path, g_strerror(errno));
-		goto fail;
-	}
-	if (ret != CFG_SUCCESS) {
+	reset_errors();
+	current = src;
+	phase = PHASE_PARSE;
+	titled_begin(cfg);
+	int ret = parse_source(cfg, path, src);
+	titled_end(cfg);
+	const char *braces = vpdn_cfg_source_brace_errors(src);
+	if (ret == -EINVAL) {
+		/* libconfuse's first error, then what the braces say (a
+		 * section left open is often why an option was unknown). */
 		*error = take_errors(path);
+		if (braces) {
+			char *both = g_strdup_printf("%s\n%s", *error, braces);
+			g_free(*error);
+			*error = both;
+		}
 		goto fail;
 	}
+	if (ret < 0) {
+		*error = g_strdup_printf("%s: %s", path, g_strerror(-ret));
+		goto fail;
+	}
+	if (braces) {
+		*error = g_strdup(braces);
+		goto fail;
+	}
+	phase = PHASE_CHECK;
 	bool bad = false;
 	for (size_t i = 0; i < vpdn_loader_count(ld); i++) {
 		const struct vpdn_module *m = vpdn_loader_module(ld, i);
@@ -266,13 +438,20 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 		*error = take_errors(path);
 		goto fail;
 	}
-	if (parse_errors) { /* warnings a check printed but did not fail on */
-		g_string_free(parse_errors, TRUE);
-		parse_errors = NULL;
-	}
+	reset_errors(); /* warnings a check printed but did not fail on */
+	phase = PHASE_IDLE;
+	current = NULL;
+	if (!sources)
+		sources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+						(GDestroyNotify)vpdn_cfg_source_free);
+	g_hash_table_insert(sources, cfg, src);
 	return cfg;
 fail:
+	reset_errors();
+	phase = PHASE_IDLE;
+	current = NULL;
 	cfg_free(cfg);
+	vpdn_cfg_source_free(src);
 	return NULL;
 }
 
@@ -289,8 +468,27 @@ cfg_t *vpdn_config_parse_string(const char *text, const char *name,
 
 void vpdn_config_free(cfg_t *cfg)
 {
-	if (cfg)
-		cfg_free(cfg);
+	if (!cfg)
+		return;
+	if (sources)
+		g_hash_table_remove(sources, cfg);
+	cfg_free(cfg);
+}
+
+void vpdn_config_errors_begin(cfg_t *cfg)
+{
+	reset_errors();
+	current = sources ? g_hash_table_lookup(sources, cfg) : NULL;
+	phase = current ? PHASE_CHECK : PHASE_IDLE;
+}
+
+char *vpdn_config_errors_end(void)
+{
+	char *e = phase == PHASE_CHECK ? take_errors(NULL) : NULL;
+	reset_errors();
+	phase = PHASE_IDLE;
+	current = NULL;
+	return e;
 }
 
 static enum vpdn_log_level level_of(const char *s)

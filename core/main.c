@@ -122,7 +122,7 @@ static int do_reload(void *data, char **message)
 		goto fail;
 	if (!same_modules(d, &cc)) {
 		error = g_strdup_printf("%s:%d: the modules list changed: restart vpdnd to load or unload modules",
-					d->config_path, cc.modules_line);
+					cc.modules_file, cc.modules_line);
 		vpdn_config_core_clear(&cc);
 		err = -EINVAL;
 		goto fail;
@@ -134,7 +134,17 @@ static int do_reload(void *data, char **message)
 		goto fail;
 	}
 	vpdn_config_apply_core(cfg, d->core);
+	/* A module refuses what it cannot apply with cfg_error(): file:line
+	 * and the option, rather than the loader's generic line. */
+	vpdn_config_errors_begin(cfg);
 	err = vpdn_loader_reload(d->loader, cfg, &error);
+	char *why = vpdn_config_errors_end();
+	if (err < 0 && why) {
+		g_free(error);
+		error = why;
+	} else {
+		g_free(why);
+	}
 	/* Modules have switched to the new config (or kept their old state on
 	 * error); the old tree can go. */
 	vpdn_config_free(d->cfg);
@@ -235,7 +245,7 @@ int vpdn_daemon_main(int argc, char **argv)
 	d.loader = vpdn_loader_new();
 	setup_search_path(d.loader, cc.module_path);
 	if (vpdn_loader_load(d.loader, (const char *const *)cc.modules, cc.n_modules, &error) < 0) {
-		fprintf(stderr, "vpdnd: %s:%d: %s\n", d.config_path, cc.modules_line, error);
+		fprintf(stderr, "vpdnd: %s:%d: %s\n", cc.modules_file, cc.modules_line, error);
 		status = VPDN_EXIT_CONFIG;
 		goto out;
 	}

@@ -43,12 +43,18 @@ struct vpdn_module {
 	 * sections, terminated by CFG_END(); or NULL. */
 	cfg_opt_t *interface_options;
 	/* Semantic checks after parsing; report with cfg_error() (which
-	 * names file and line) and return -EINVAL. May be NULL. */
+	 * names file and line: on a section, the line of the first of its
+	 * options the message names, else its opening line) and return
+	 * -EINVAL. May be NULL. */
 	int (*check)(cfg_t *cfg);
 	/* Start. Return 0 or negative errno (the node then stops). */
 	int (*init)(struct vpdn_core *core, cfg_t *cfg, void **state);
 	/* A new config was parsed and checked: apply what can change live
-	 * (new calls/tunnels use it; established ones stay). May be NULL. */
+	 * (new calls/tunnels use it; established ones stay). To refuse a
+	 * change, cfg_error() on the section (one line naming the option; the
+	 * core adds file and line and returns it to the caller) and return
+	 * -EINVAL. Pointers into the tree init() or an earlier reload() got
+	 * die after every reload, refused or not. May be NULL. */
 	int (*reload)(void *state, cfg_t *cfg);
 	/* Stop and free everything. */
 	void (*fini)(void *state);

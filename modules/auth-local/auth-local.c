@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "chap.h"
 #include "pap.h"
@@ -93,6 +94,29 @@ int auth_local_check(cfg_t *cfg)
 		} else if (r < 0) {
 			cfg_error(sec, "username \"%s\": invalid %spassword", name,
 				  type == 7 ? "type 7 " : "");
+			ret = -EINVAL;
+		}
+	}
+	/* A chap-secrets file that is missing, a directory or unreadable
+	 * would only be a warning at start, every user in it refused. */
+	cfg_t *al = cfg_size(cfg, "auth-local") ? cfg_getsec(cfg, "auth-local") : NULL;
+	for (unsigned i = 0; al && i < cfg_size(al, "chap-secrets"); i++) {
+		const char *path = cfg_getnstr(al, "chap-secrets", i);
+		struct stat st;
+		const char *why = NULL;
+
+		if (!path || !*path)
+			why = "empty file name";
+		else if (stat(path, &st) < 0)
+			why = g_strerror(errno);
+		else if (S_ISDIR(st.st_mode))
+			why = "is a directory";
+		else if (!S_ISREG(st.st_mode))
+			why = "not a regular file";
+		else if (access(path, R_OK) < 0)
+			why = g_strerror(errno);
+		if (why) {
+			cfg_error(al, "auth-local: chap-secrets \"%s\": %s", path ? path : "", why);
 			ret = -EINVAL;
 		}
 	}

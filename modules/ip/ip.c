@@ -222,10 +222,21 @@ static uint32_t plen_mask(int plen)
 	return plen ? htonl(~0u << (32 - plen)) : 0;
 }
 
+/* The option if some loaded module defines it, else NULL. cfg_getopt()
+ * would report "no such option" through the config's error function
+ * (dialer-pool without the dialer module). */
+static cfg_opt_t *find_opt(cfg_t *s, const char *name)
+{
+	for (cfg_opt_t *o = s ? s->opts : NULL; o && o->name; o++)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
 /* Option value if the option exists (some module defines it) and is set. */
 static const char *opt_str(cfg_t *s, const char *name)
 {
-	cfg_opt_t *o = s ? cfg_getopt(s, name) : NULL;
+	cfg_opt_t *o = find_opt(s, name);
 	if (!o || o->type != CFGT_STR || cfg_opt_size(o) == 0)
 		return NULL;
 	return cfg_opt_getnstr(o, 0);
@@ -278,7 +289,7 @@ static bool is_dialer_section(cfg_t *root, cfg_t *ifc)
 		return false;
 	if (cfg_getbool(ifc, "ip-dialer"))
 		return true;
-	o = cfg_getopt(ifc, "dialer-pool");
+	o = find_opt(ifc, "dialer-pool");
 	if (o && cfg_opt_size(o) > 0 && o->type == CFGT_INT && cfg_opt_getnint(o, 0) > 0)
 		return true;
 	return route_names(root, cfg_title(ifc));

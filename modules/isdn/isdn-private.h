@@ -53,6 +53,7 @@ struct isdn {
 	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
 	char *path;               /* NULL with isdn_new_fd */
+	GPtrArray *snap;          /* the settings in force, for reload (isdn.c) */
 	char *switch_type;
 	uint64_t setup_timeout_ms;
 	struct vpdn_timer reconnect;

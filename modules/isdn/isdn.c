@@ -989,6 +989,9 @@ static uint32_t line_call_id(void *ctx)
 	return next_in_id(is);
 }
 
+static GPtrArray *snap_new(cfg_t *cfg);
+static void snap_forget_sections(GPtrArray *snap);
+
 int isdn_check(cfg_t *cfg)
 {
 	cfg_t *sec = cfg_getsec(cfg, "isdn");
@@ -1090,11 +1093,153 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 			goto fail;
 	}
 	(void)isdn_bus_register(is);
+	is->snap = snap_new(cfg);
+	snap_forget_sections(is->snap);
 	*out = is;
 	return 0;
 fail:
 	isdn_free(is);
 	return r;
+}
+
+/* Reload. The core frees the tree the module started with after every
+ * reload, refused or not, so what is running is kept as a snapshot: per
+ * section (isdn, each controller, each line, in order) its title and
+ * each option's values as text. */
+
+struct isdn_snap {
+	const char *kind;  /* "isdn", "controller", "line" */
+	char *title;       /* NULL for isdn */
+	GHashTable *opts;  /* option name -> its values as text */
+	cfg_t *sec;        /* only while the snapshot of a new config is compared */
+};
+
+static void snap_free(gpointer p)
+{
+	struct isdn_snap *e = p;
+	g_free(e->title);
+	g_hash_table_destroy(e->opts);
+	g_free(e);
+}
+
+static char *opt_text(cfg_opt_t *o)
+{
+	GString *t = g_string_new(NULL);
+	for (unsigned i = 0; i < cfg_opt_size(o); i++) {
+		const char *v;
+		switch (o->type) {
+		case CFGT_INT: g_string_append_printf(t, "%ld,", cfg_opt_getnint(o, i)); break;
+		case CFGT_BOOL: g_string_append_printf(t, "%d,", cfg_opt_getnbool(o, i)); break;
+		case CFGT_FLOAT: g_string_append_printf(t, "%a,", cfg_opt_getnfloat(o, i)); break;
+		case CFGT_STR:
+			v = cfg_opt_getnstr(o, i);
+			if (v)
+				g_string_append_printf(t, "%zu:%s,", strlen(v), v);
+			else
+				g_string_append(t, "-,");
+			break;
+		default: break;
+		}
+	}
+	return g_string_free(t, FALSE);
+}
+
+static void snap_add(GPtrArray *snap, const char *kind, cfg_t *sec)
+{
+	struct isdn_snap *e = g_new0(struct isdn_snap, 1);
+	e->kind = kind;
+	e->title = g_strdup(cfg_title(sec));
+	e->sec = sec;
+	e->opts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (cfg_opt_t *o = sec->opts; o && o->name; o++)
+		g_hash_table_insert(e->opts, g_strdup(o->name), opt_text(o));
+	g_ptr_array_add(snap, e);
+}
+
+static GPtrArray *snap_new(cfg_t *cfg)
+{
+	static const char *const kinds[] = { "controller", "line" };
+	GPtrArray *snap = g_ptr_array_new_with_free_func(snap_free);
+	snap_add(snap, "isdn", cfg_getsec(cfg, "isdn"));
+	for (unsigned k = 0; k < G_N_ELEMENTS(kinds); k++)
+		for (unsigned i = 0; i < cfg_size(cfg, kinds[k]); i++)
+			snap_add(snap, kinds[k], cfg_getnsec(cfg, kinds[k], i));
+	return snap;
+}
+
+static void snap_forget_sections(GPtrArray *snap)
+{
+	for (guint i = 0; i < snap->len; i++)
+		((struct isdn_snap *)g_ptr_array_index(snap, i))->sec = NULL;
+}
+
+/* What new calls use: the rest must be as running. */
+static bool is_live(const struct isdn_snap *e, const char *opt)
+{
+	if (!strcmp(e->kind, "isdn"))
+		return !strcmp(opt, "call-timeout");
+	if (!strcmp(e->kind, "controller"))
+		return !strcmp(opt, "dnis-digits");
+	return false;
+}
+
+static void refuse(struct isdn_snap *e, const char *opt, const char *how)
+{
+	if (e->title)
+		cfg_error(e->sec, "%s \"%s\": %s %s live; restart vpdnd to apply it",
+			  e->kind, e->title, opt, how);
+	else
+		cfg_error(e->sec, "%s: %s %s live; restart vpdnd to apply it", e->kind, opt, how);
+}
+
+/* The first difference that cannot apply live, reported; false if any. */
+static bool snap_compatible(GPtrArray *old, GPtrArray *new, cfg_t *root)
+{
+	for (guint i = 0; i < MAX(old->len, new->len); i++) {
+		struct isdn_snap *a = i < old->len ? g_ptr_array_index(old, i) : NULL;
+		struct isdn_snap *b = i < new->len ? g_ptr_array_index(new, i) : NULL;
+		if (!b) {
+			struct isdn_snap gone = { a->kind, a->title, NULL, root };
+			refuse(&gone, "the section", "cannot be removed");
+			return false;
+		}
+		if (!a || strcmp(a->kind, b->kind) || g_strcmp0(a->title, b->title)) {
+			refuse(b, "the section", "cannot be added or renamed");
+			return false;
+		}
+		GHashTableIter it;
+		gpointer k, v;
+		g_hash_table_iter_init(&it, b->opts);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			if (!is_live(b, k) && g_strcmp0(v, g_hash_table_lookup(a->opts, k))) {
+				refuse(b, k, "cannot change");
+				return false;
+			}
+	}
+	return true;
+}
+
+int isdn_reload(struct isdn *is, cfg_t *cfg)
+{
+	GPtrArray *snap = snap_new(cfg);
+	cfg_t *sec = cfg_getsec(cfg, "isdn");
+
+	if (!is->snap || !snap_compatible(is->snap, snap, cfg)) {
+		g_ptr_array_free(snap, TRUE);
+		return -EINVAL;
+	}
+	is->setup_timeout_ms = (uint64_t)cfg_getint(sec, "call-timeout") * 1000;
+	for (unsigned i = 0; i < cfg_size(cfg, "controller") && i < is->ports->len; i++) {
+		struct isdn_port *p = g_ptr_array_index(is->ports, i);
+		p->dnis_digits = (int)cfg_getint(cfg_getnsec(cfg, "controller", i), "dnis-digits");
+	}
+	snap_forget_sections(snap);
+	g_ptr_array_free(is->snap, TRUE);
+	is->snap = snap;
+	vpdn_notice(is->log, "ISDN: configuration reloaded: call-timeout %lu s, %u controller%s",
+		    (unsigned long)(is->setup_timeout_ms / 1000), is->ports->len,
+		    is->ports->len == 1 ? "" : "s");
+	return 0;
 }
 
 int isdn_new(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
@@ -1161,6 +1306,8 @@ void isdn_free(struct isdn *is)
 		(void)isdn_capture_close(is->cap, NULL);
 	g_free(is->path);
 	g_free(is->switch_type);
+	if (is->snap)
+		g_ptr_array_free(is->snap, TRUE);
 	g_free(is);
 }
 

@@ -61,6 +61,12 @@ int isdn_new(struct vpdn_core *core, cfg_t *cfg, struct isdn **out);
 /* Tests: use an already connected socket instead of `network`. */
 int isdn_new_fd(struct vpdn_core *core, cfg_t *cfg, int fd, struct isdn **out);
 void isdn_free(struct isdn *is);
+/* A new config: call-timeout and each controller's dnis-digits change
+ * live (new calls); anything else that differs (network, switch-type,
+ * controllers or lines added, removed or changed) is refused with
+ * cfg_error() naming the first such option, and nothing changes.
+ * 0 or -EINVAL. */
+int isdn_reload(struct isdn *is, cfg_t *cfg);
 
 unsigned isdn_call_count(const struct isdn *is);
 /* A serial line by name (line.h), or NULL. Borrowed. */

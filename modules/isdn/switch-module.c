@@ -15,6 +15,11 @@ static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
 	return 0;
 }
 
+static int mod_reload(void *state, cfg_t *cfg)
+{
+	return isdn_sw_reload(state, cfg);
+}
+
 static void mod_fini(void *state)
 {
 	isdn_sw_free(state);
@@ -30,6 +35,6 @@ VPDN_MODULE_EXPORT = {
 	.interface_options = NULL,
 	.check = isdn_sw_check,
 	.init = mod_init,
-	.reload = NULL,
+	.reload = mod_reload,
 	.fini = mod_fini,
 };

@@ -600,7 +600,19 @@ int isdn_sw_check(cfg_t *cfg)
 	const char *listen_on = sec ? cfg_getstr(sec, "listen") : NULL;
 
 	if (!isdn_unix_path(listen_on)) {
-		cfg_error(cfg, "isdn-switch: listen must be unix:/absolute/path");
+		cfg_error(sec ? sec : cfg, "isdn-switch: listen must be unix:/absolute/path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int isdn_sw_reload(struct isdn_sw *sw, cfg_t *cfg)
+{
+	cfg_t *sec = cfg_getsec(cfg, "isdn-switch");
+	const char *path = isdn_unix_path(sec ? cfg_getstr(sec, "listen") : NULL);
+
+	if (!path || g_strcmp0(path, sw->path)) {
+		cfg_error(sec ? sec : cfg, "isdn-switch: listen cannot change live; restart vpdnd to apply it");
 		return -EINVAL;
 	}
 	return 0;

@@ -275,8 +275,11 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 	g->local_name = g_strdup(cfg_getstr(gs, "local-name"));
 	g->password = g_strdup(cfg_getstr(gs, "tunnel-password"));
 	if (g->password && !g->password[0]) {
-		g_free(g->password);
-		g->password = NULL;
+		/* Not "no password": tunnel authentication would be off without
+		 * a word (a "${SECRET}" whose variable is unset reads as ""). */
+		*error = g_strdup_printf("vpdn-group %s: tunnel-password is empty; "
+					 "leave it out to run without tunnel authentication", g->name);
+		return -EINVAL;
 	}
 	n = cfg_size(gs, "initiate-to");
 	if (n > L2TP_MAX_INITIATE) {

@@ -84,7 +84,7 @@ static bool ifname_eq(const char *a, const char *b)
 	return true;
 }
 
-static cfg_t *find_interface(cfg_t *root, const char *name)
+cfg_t *ppp_find_interface(cfg_t *root, const char *name)
 {
 	if (!root || !name || !cfg_getopt(root, "interface"))
 		return NULL;
@@ -205,7 +205,7 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *s)
 		if (ppp_parse_ipv4(v, &c->local) < 0)
 			return -EINVAL;
 	} else if ((v = opt_str(s, "ip-unnumbered"))) {
-		const char *a = opt_str(find_interface(root, v), "ip-address");
+		const char *a = opt_str(ppp_find_interface(root, v), "ip-address");
 		if (a && ppp_parse_ipv4(a, &c->local) < 0)
 			return -EINVAL;
 	}

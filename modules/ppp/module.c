@@ -1,11 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /* The ppp module's glue: descriptor, config checks, init/reload/fini. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "ppp-private.h"
 
+/* The option if a loaded module defines it (cfg_getopt() would report
+ * "no such option" for the l2tp module's vpdn-group without l2tp). */
+static cfg_opt_t *find_opt(cfg_t *s, const char *name)
+{
+	for (cfg_opt_t *o = s ? s->opts : NULL; o && o->name; o++)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
+/* An L2TP accept-dialin clones its Virtual-Access interfaces from
+ * interface "Virtual-TemplateN": without that section every session would
+ * run with defaults (no authentication, no address) and nothing says so. */
+static int check_virtual_templates(cfg_t *cfg)
+{
+	cfg_opt_t *groups = find_opt(cfg, "vpdn-group");
+	int ret = 0;
+
+	for (unsigned i = 0; groups && i < cfg_opt_size(groups); i++) {
+		cfg_t *g = cfg_opt_getnsec(groups, i);
+		if (!find_opt(g, "accept-dialin") || !cfg_size(g, "accept-dialin"))
+			continue;
+		cfg_t *ad = cfg_getsec(g, "accept-dialin");
+		if (!find_opt(ad, "virtual-template"))
+			continue;
+		long vt = cfg_getint(ad, "virtual-template");
+		char name[40];
+		if (vt < 0)
+			continue;
+		snprintf(name, sizeof(name), "Virtual-Template%ld", vt);
+		if (!ppp_find_interface(cfg, name)) {
+			cfg_error(g, "vpdn-group %s: virtual-template = %ld but no interface \"%s\" section to clone sessions from",
+				  cfg_title(g), vt, name);
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
 static int ppp_check(cfg_t *cfg)
 {
+	if (check_virtual_templates(cfg) < 0)
+		return -EINVAL;
 	if (!cfg_getopt(cfg, "interface"))
 		return 0;
 	for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {

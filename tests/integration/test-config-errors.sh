@@ -59,4 +59,143 @@ for node in lac lns remote1 remote2 isdn-network; do
 	[ -f "$f" ] || continue
 	check "etc/$node.conf --check" "$VPDND" -c "$f" --check
 done
+
+# Exact file:line on the shipped configs themselves (libconfuse 3.3 counts
+# each # or // comment line three times, each C comment one line too many):
+# a bad option goes before every line where a statement may start, in each
+# shipped config as shipped, with its comments rewritten as // and as
+# C comments, with its second half in an included file, with a section's
+# body in an included file, with and without the ${ENV} the configs use.
+awk_lines="$VPDND_SOURCE_ROOT/tests/integration/config-lines.awk"
+tried=0
+wrong=0
+inject() { # IN LINE OUT TEXT: OUT is IN with the line TEXT before line LINE
+	awk -v at="$2" -v text="$4" 'NR == at { print text } { print } END { if (at > NR) print text }' "$1" > "$3"
+}
+expect_at() { # CONF FILE LINE NAME: --check of CONF refuses NAME at FILE:LINE
+	tried=$((tried + 1))
+	out=$("$VPDND" -c "$1" --check 2>&1); rc=$?
+	case $out in
+	*"$2:$3: no such option '$4'"*) [ "$rc" -eq 78 ] && return 0 ;;
+	esac
+	wrong=$((wrong + 1))
+	[ "$wrong" -le 5 ] && echo "  want $2:$3 ($4), got rc $rc: $(printf '%s' "$out" | head -2)"
+	return 1
+}
+sweep() { # FILE CONF: a bad option before every insertion point of FILE (a part of CONF)
+	n=$(wc -l < "$1")
+	cp "$1" "$tmp/part.orig"
+	for at in $(awk -v mode=points -f "$awk_lines" "$tmp/part.orig" 2>/dev/null) $((n + 1)); do
+		name="vpdnd-bogus-$at"
+		inject "$tmp/part.orig" "$at" "$1" "$name = \"\${HOME}-\${NO_SUCH_VAR:-x}\""
+		expect_at "$2" "$1" "$at" "$name"
+	done
+	cp "$tmp/part.orig" "$1"
+}
+shipped=""
+for f in "$VPDND_SOURCE_ROOT"/etc/*.conf "$VPDND_SOURCE_ROOT"/modules/*/*.conf "$VPDND_SOURCE_ROOT"/examples/*/*.conf; do
+	[ -f "$f" ] && shipped="$shipped $f"
+done
+for f in $shipped; do
+	base=$(basename "$f" .conf)
+	for style in as-shipped slash block; do
+		d="$tmp/$style"; mkdir -p "$d"
+		c="$d/$base.conf"
+		if [ $style = as-shipped ]; then cp "$f" "$c"; else awk -v mode=$style -f "$awk_lines" "$f" > "$c"; fi
+		"$VPDND" -c "$c" --check >/dev/null 2>&1 || { echo "  $style $base.conf does not pass --check"; wrong=$((wrong + 1)); }
+		sweep "$c" "$c"
+		[ $style = as-shipped ] && VPDND_ISDN_SOCKET=/tmp/elsewhere.sock sweep "$c" "$c"
+		# the second half in an included file
+		tops=$(awk -v mode=top -f "$awk_lines" "$c" 2>/dev/null)
+		mid=$(echo $tops | tr ' ' '\n' | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+		m="$d/$base-main.conf"; t="$d/$base-tail.conf"
+		head -n $((mid - 1)) "$c" > "$m"; echo 'include("'"$base"'-tail.conf")  # the rest' >> "$m"
+		tail -n +"$mid" "$c" > "$t"
+		"$VPDND" -c "$m" --check >/dev/null 2>&1 || { echo "  $style $base-main.conf does not pass --check"; wrong=$((wrong + 1)); }
+		sweep "$t" "$m"
+		sweep "$m" "$m"
+		# a section's body in an included file
+		sec=$(awk -v mode=sections -f "$awk_lines" "$c" 2>&1 >/dev/null | tail -n 1)
+		if [ -n "$sec" ]; then
+			o=${sec% *}; e=${sec#* }
+			m="$d/$base-sec.conf"; b="$d/$base-body.conf"
+			{ head -n "$o" "$c"; echo '  include("'"$base"'-body.conf")'; tail -n +"$e" "$c"; } > "$m"
+			sed -n "$((o + 1)),$((e - 1))p" "$c" > "$b"
+			"$VPDND" -c "$m" --check >/dev/null 2>&1 || { echo "  $style $base-sec.conf does not pass --check"; wrong=$((wrong + 1)); }
+			sweep "$b" "$m"
+			sweep "$m" "$m"
+		fi
+	done
+done
+echo "  $tried placements in $(echo "$shipped" | wc -w | tr -d ' ') shipped configs, $wrong wrong"
+check "shipped configs: every injected error names its exact file and line" \
+	sh -c '[ "$1" -gt 2000 ] && [ "$2" -eq 0 ]' _ "$tried" "$wrong"
+
+# A section left open at the end of the file (libconfuse accepts it).
+printf 'modules = {"l2tp"}\n# c\nvpdn-group "1" {\n  local-name = "LAC"\n' > "$tmp/open.conf"
+out=$("$VPDND" -c "$tmp/open.conf" --check 2>&1); rc=$?
+check "unterminated section exits 78" [ "$rc" -eq 78 ]
+check "unterminated section names file and opening line" expr "$out" : ".*$tmp/open.conf:3: section vpdn-group \"1\" is not closed"
+printf '# c\n/* c\n */ modules = {"l2tp"} // c\nl2tp { hello = 60 }\n/* not closed\n' > "$tmp/opencomment.conf"
+out=$("$VPDND" -c "$tmp/opencomment.conf" --check 2>&1); rc=$?
+check "unterminated comment exits 78 naming its line" sh -c '[ "$1" -eq 78 ] && expr "$2" : ".*opencomment.conf:5: unterminated comment"' _ "$rc" "$out"
+printf 'modules = {"l2tp"}\nl2tp {\n  hello = 60\n}\n' > "$tmp/part.conf"
+printf 'include("part.conf")\ninclude("missing.conf")\n' > "$tmp/inc-missing.conf"
+out=$("$VPDND" -c "$tmp/inc-missing.conf" --check 2>&1); rc=$?
+check "include of a missing file names the include line" sh -c '[ "$1" -eq 78 ] && expr "$2" : ".*inc-missing.conf:2: include(\"missing.conf\"): cannot read"' _ "$rc" "$out"
+printf 'include("self.conf")\n' > "$tmp/self.conf"
+out=$("$VPDND" -c "$tmp/self.conf" --check 2>&1); rc=$?
+check "an include cycle is refused" sh -c '[ "$1" -eq 78 ] && expr "$2" : ".*self.conf:1: .*includes itself"' _ "$rc" "$out"
+# libconfuse's include stack was never unwound after an error in an
+# included file: after ten failed parses every include failed.
+printf 'bogus-in-include = 1\n' > "$tmp/bad-part.conf"
+printf 'modules = {"l2tp"}\ninclude("bad-part.conf")\n' > "$tmp/inc-bad.conf"
+out=$("$VPDND" -c "$tmp/inc-bad.conf" --check 2>&1)
+check "an error in an included file names that file" expr "$out" : ".*$tmp/bad-part.conf:1: no such option 'bogus-in-include'"
+
+# --check catches what used to pass and fail later, silently.
+mkdir -p "$tmp/cs-dir"
+printf 'remote1 * secret *\n' > "$tmp/chap-secrets"
+for cs in "$tmp/no-such-chap-secrets:No such file" "$tmp/cs-dir:is a directory"; do
+	path=${cs%%:*}; why=${cs#*:}
+	printf 'modules = {"auth-local"}\n# c\nauth-local {\n  chap-secrets = {"%s", "%s"}\n}\n' "$tmp/chap-secrets" "$path" > "$tmp/cs.conf"
+	out=$("$VPDND" -c "$tmp/cs.conf" --check 2>&1); rc=$?
+	check "chap-secrets $why: refused at --check" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:4: auth-local: chap-secrets \"$4\": $5"' _ "$rc" "$out" "$tmp/cs.conf" "$path" "$why"
+done
+printf 'modules = {"auth-local"}\nauth-local { chap-secrets = {"%s"} }\n' "$tmp/chap-secrets" > "$tmp/cs.conf"
+check "a readable chap-secrets file passes" "$VPDND" -c "$tmp/cs.conf" --check
+cat > "$tmp/vt.conf" <<'CONF'
+modules = {"ppp", "l2tp"}
+# an LNS whose template is missing
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 7 }
+  terminate-from = "LAC"
+}
+interface "Virtual-Template1" { }
+CONF
+out=$("$VPDND" -c "$tmp/vt.conf" --check 2>&1); rc=$?
+check "virtual-template 7 without Virtual-Template7 refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:3: vpdn-group 1: virtual-template = 7 but no interface \"Virtual-Template7\""' _ "$rc" "$out" "$tmp/vt.conf"
+sed -i 's/Virtual-Template1/virtual-template 7/' "$tmp/vt.conf"
+check "with it (any case or spacing) it passes" "$VPDND" -c "$tmp/vt.conf" --check
+cat > "$tmp/pw.conf" <<'CONF'
+modules = {"l2tp"}
+vpdn-group "1" {
+  accept-dialin { protocol = "l2tp"  virtual-template = 1 }
+  tunnel-password = "${VPDND_TEST_UNSET_SECRET}"
+}
+CONF
+out=$(env -u VPDND_TEST_UNSET_SECRET "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
+check "an empty tunnel-password is refused" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:4: vpdn-group 1: tunnel-password is empty"' _ "$rc" "$out" "$tmp/pw.conf"
+out=$(VPDND_TEST_UNSET_SECRET=s3cret "$VPDND" -c "$tmp/pw.conf" --check 2>&1); rc=$?
+check "a set one passes" [ "$rc" -eq 0 ]
+
+# 40 000 username sections: libconfuse compared each title with every
+# earlier one (n*n/2 strcmp, 43 s here); a smoke run within the test's
+# timeout (the unit test counts the comparisons: none).
+awk 'BEGIN { print "modules = {\"auth-local\"}"; for (i = 0; i < 40000; i++) printf "username \"u%d@example.com\" { password = \"p%d\" }\n", i, i }' > "$tmp/users.conf"
+echo 'username "u17@example.com" { password = "again" }' >> "$tmp/users.conf"
+out=$("$VPDND" -c "$tmp/users.conf" --check 2>&1); rc=$?
+check "40 000 users: a duplicate found at its line" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -qF "$3:40002: found duplicate title"' _ "$rc" "$out" "$tmp/users.conf"
+sed -i '$d' "$tmp/users.conf"
+check "40 000 users pass --check" "$VPDND" -c "$tmp/users.conf" --check
 finish

@@ -23,6 +23,7 @@ vpdn-group "1" {
   tunnel-password = "l2tptunnel"
 }
 l2tp { listen = {"127.0.0.1"}  port = $PORT }
+interface "Virtual-Template1" { }
 dialer-list "1" { protocol = "ip"  permit = true }
 interface "Dialer1" {
   dialer-pool = 1

@@ -149,7 +149,7 @@ line "tty2" { device = "/dev/null" calls = "sideways" }
 CONF
 run "$VPDND" -c "$T/badcalls.conf" --check
 check "calls = out on a listen line is refused (exit 78)" [ "$RC" -eq 78 ]
-contains "names file:line and why" "$OUT$ERR" "badcalls.conf:6: line \"tty1\": calls = \"out\" needs a device or connect line"
+contains "names file:line and why" "$OUT$ERR" "badcalls.conf:5: line \"tty1\": calls = \"out\" needs a device or connect line"
 sed -i 's/  calls = "out"/  calls = "in"/' "$T/badcalls.conf"
 run "$VPDND" -c "$T/badcalls.conf" --check
 contains "an unknown calls value names file:line" "$OUT$ERR" \

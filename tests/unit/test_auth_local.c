@@ -597,12 +597,32 @@ static void test_config_check(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
 	CU_ASSERT_EQUAL(auth_local_check(cfg), -EINVAL);
 	cfg_free(cfg);
-	cfg = parse_cfg("username \"a\" { password = \"x\" }\n"
-			"username \"b\" { password = \"02050D480809\" password-type = 7 }\n"
-			"auth-local { authoritative = false chap-secrets = {\"/x\", \"/y\"} }\n");
+	char *dir = g_dir_make_tmp("vpdnd-cs-XXXXXX", NULL);
+	char *cs = g_build_filename(dir, "chap-secrets", NULL);
+	g_assert(g_file_set_contents(cs, "a * x *\n", -1, NULL));
+	char *text = g_strdup_printf("username \"a\" { password = \"x\" }\n"
+				     "username \"b\" { password = \"02050D480809\" password-type = 7 }\n"
+				     "auth-local { authoritative = false chap-secrets = {\"%s\", \"%s\"} }\n",
+				     cs, cs);
+	cfg = parse_cfg(text);
+	g_free(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
 	CU_ASSERT_EQUAL(auth_local_check(cfg), 0);
 	cfg_free(cfg);
+	/* --check refuses a chap-secrets file that is missing or a directory */
+	const char *bad[] = { "/nonexistent/chap-secrets", dir };
+	for (unsigned i = 0; i < 2; i++) {
+		text = g_strdup_printf("auth-local { chap-secrets = {\"%s\", \"%s\"} }\n", cs, bad[i]);
+		cfg = parse_cfg(text);
+		g_free(text);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+		CU_ASSERT_EQUAL(auth_local_check(cfg), -EINVAL);
+		cfg_free(cfg);
+	}
+	g_unlink(cs);
+	g_rmdir(dir);
+	g_free(cs);
+	g_free(dir);
 	/* duplicate user names are a parse error */
 	CU_ASSERT_PTR_NULL(parse_cfg("username \"a\" { password = \"x\" }\n"
 				     "username \"a\" { password = \"y\" }\n"));

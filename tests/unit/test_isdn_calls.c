@@ -377,6 +377,48 @@ static void test_no_answer_timeout(void)
 	stop();
 }
 
+/* Reload: call-timeout and dnis-digits apply to new calls; any other
+ * change is refused and the running settings stay. */
+static void test_reload(void)
+{
+	start();
+	cfg_t *c = parse("isdn { call-timeout = 5 }\ncontroller \"BRI 0\" { number = {\"6122\"} }\n");
+	CU_ASSERT_EQUAL(isdn_reload(rem1, c), 0);
+	cfg_free(c);
+	static const char *const refused[] = {
+		"controller \"BRI 0\" { number = {\"6199\"} }\n",
+		"isdn { switch-type = \"basic-5ess\" }\ncontroller \"BRI 0\" { number = {\"6122\"} }\n",
+		"isdn { network = \"unix:/elsewhere.sock\" }\ncontroller \"BRI 0\" { number = {\"6122\"} }\n",
+		"controller \"BRI 0\" { number = {\"6122\"} }\ncontroller \"BRI 1\" { number = {\"6123\"} }\n",
+		"controller \"BRI 1\" { number = {\"6122\"} }\n",
+		"",
+		"controller \"BRI 0\" { number = {\"6122\"} }\nline \"tty0\" { pty = true }\n",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+		c = parse(refused[i]);
+		CU_ASSERT_EQUAL(isdn_reload(rem1, c), -EINVAL);
+		cfg_free(c);
+	}
+	CU_ASSERT_EQUAL(rem1->setup_timeout_ms, 5000);
+	/* the new call-timeout is the one a new call runs with */
+	mode = DEFER;
+	place("BRI 0", "8211", &out_cons[0]);
+	CU_ASSERT_FALSE(place_done);
+	vpdn_timers_advance(vpdn_core_timers(core), 5000);
+	pump();
+	CU_ASSERT(place_done);
+	CU_ASSERT_EQUAL(place_status, -VPDN_CAUSE_NO_USER_RESPONDING);
+	vpdn_request_complete(deferred, 0, NULL);
+	pump();
+	/* dnis-digits on the LAC */
+	c = parse("isdn { switch-type = \"primary-net5\" call-timeout = 30 }\n"
+		  "controller \"E1 0\" { pri-group-timeslots = \"1-31\" number = {\"8211\"} dnis-digits = 2 }\n");
+	CU_ASSERT_EQUAL(isdn_reload(lac, c), 0);
+	cfg_free(c);
+	CU_ASSERT_EQUAL(((struct isdn_port *)g_ptr_array_index(lac->ports, 0))->dnis_digits, 2);
+	stop();
+}
+
 static void test_node_death(void)
 {
 	start();
@@ -501,6 +543,7 @@ static const struct vpdn_test_case call_tests[] = {
 	{ "malformed from the network", test_malformed_from_network },
 	{ "malformed to the switch", test_malformed_to_switch },
 	{ "config errors", test_config_errors },
+	{ "reload", test_reload },
 	{ NULL, NULL },
 };
 
