@@ -36,9 +36,10 @@ WATCHED = {'vpdnd', 'vpdnctl', 'dbus-daemon', 'busctl', 'xl2tpd', 'pppd',
            'qemu-system-x86_64', 'tshark', 'dumpcap', 'l2tpns', 'nsctl',
            'freeradius', 'radiusd', 'valgrind', 'testcarrier', 'fake-l2tp-node',
            'socat'}
-# Temporary files the tests make directly in /tmp (the C unit tests' UNIX
-# sockets); everything else goes under the run's own TMPDIR.
-TMP_GLOBS = ['/tmp/vpdnd-*', '/tmp/isdn-serial.*']
+# Temporary files the tests make in /tmp whatever TMPDIR says (the C unit
+# tests' UNIX sockets); everything else goes under the run's own TMPDIR,
+# so that another run's /tmp/vpdnd-test.* is not taken for ours.
+TMP_GLOBS = ['/tmp/vpdnd-isdn-*', '/tmp/isdn-serial.*']
 # Set in the environment of every test of this run, so that its processes
 # are told from those of another run (or of a running service).
 TOKEN_VAR = 'VPDND_CHECK_RUN'

@@ -56,7 +56,7 @@ ours = spawn(token)
 theirs = spawn(secrets.token_hex(8))
 ns = f'vpdnd-leak{os.getpid()}'
 have_ns = os.geteuid() == 0 and subprocess.call(['ip', 'netns', 'add', ns]) == 0
-tmpfile = f'/tmp/vpdnd-leak{os.getpid()}.sock'
+tmpfile = f'/tmp/vpdnd-isdn-leak{os.getpid()}.sock'
 open(tmpfile, 'w').close()
 open(os.path.join(tmpdir, 'vpdnd-test.leak'), 'w').close()
 
