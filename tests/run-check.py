@@ -103,6 +103,23 @@ def _proc_is_ours(environ, token, builds):
     return None
 
 
+def _held_by_other_run(name, token):
+    """Tests name their namespaces and /tmp sockets after their pid
+    (vscn$$, vpdnd-isdn-ppp-<pid>.sock). A name holding the pid of a live
+    process that is not of this run belongs to a test still running
+    elsewhere, not to a leftover of ours."""
+    tag = f'{TOKEN_VAR}={token}'.encode()
+    for digits in re.findall(r'\d{2,}', os.path.basename(name)):
+        try:
+            with open(f'/proc/{int(digits)}/environ', 'rb') as f:
+                environ = f.read().split(b'\0')
+        except (OSError, ValueError):
+            continue
+        if tag not in environ:
+            return True
+    return False
+
+
 def leftovers(before, token, builds, tmpdir, grace=5.0):
     """What the run left: processes, namespaces and temporary files that
     were not there before. Waits up to GRACE seconds for processes that
@@ -130,9 +147,11 @@ def leftovers(before, token, builds, tmpdir, grace=5.0):
             except OSError:
                 pass
     for ns in sorted(_netns() - before['netns']):
-        rows.append(f'FAILED  leftover network namespace {ns}')
+        if not _held_by_other_run(ns, token):
+            rows.append(f'FAILED  leftover network namespace {ns}')
     for p in sorted(_tmp_entries() - before['tmp']):
-        rows.append(f'FAILED  leftover temporary file {p}')
+        if not _held_by_other_run(p, token):
+            rows.append(f'FAILED  leftover temporary file {p}')
     for p in sorted(os.listdir(tmpdir)):
         rows.append(f'FAILED  leftover temporary file {os.path.join(tmpdir, p)}')
     shutil.rmtree(tmpdir, ignore_errors=True)

@@ -54,10 +54,20 @@ check('snapshot lists processes', len(before['procs']) > 1)
 
 ours = spawn(token)
 theirs = spawn(secrets.token_hex(8))
-ns = f'vpdnd-leak{os.getpid()}'
+# Named after a pid that is gone (as a test's $$ after it ended): ours.
+dead = spawn(token)
+os.kill(dead, 9)
+while alive(dead):
+    time.sleep(0.01)
+ns = f'vpdnd-leak{dead}'
 have_ns = os.geteuid() == 0 and subprocess.call(['ip', 'netns', 'add', ns]) == 0
-tmpfile = f'/tmp/vpdnd-isdn-leak{os.getpid()}.sock'
+# Named after a live process of another run: a test still running there.
+ns_other = f'vpdnd-busy{theirs}'
+have_ns_other = have_ns and subprocess.call(['ip', 'netns', 'add', ns_other]) == 0
+tmpfile = f'/tmp/vpdnd-isdn-leak{dead}.sock'
 open(tmpfile, 'w').close()
+tmp_other = f'/tmp/vpdnd-isdn-busy{theirs}.sock'
+open(tmp_other, 'w').close()
 open(os.path.join(tmpdir, 'vpdnd-test.leak'), 'w').close()
 
 rows = rc.leftovers(before, token, [], tmpdir, grace=0.5)
@@ -67,7 +77,10 @@ check('the run\'s orphaned process is listed', f'leftover process {ours} (sleep)
 check('another run\'s process is not', f'leftover process {theirs} ' not in text, text)
 if have_ns:
     check('the new network namespace is listed', f'leftover network namespace {ns}' in text, text)
+if have_ns_other:
+    check('a namespace named after another run\'s live process is not', ns_other not in text, text)
 check('the file left in /tmp is listed', f'leftover temporary file {tmpfile}' in text, text)
+check('a /tmp file named after another run\'s live process is not', tmp_other not in text, text)
 check('the file left in the run\'s TMPDIR is listed', 'vpdnd-test.leak' in text, text)
 check('every row is a failure row', rows and all(r.startswith('FAILED  leftover') for r in rows), text)
 for _ in range(40):
@@ -82,7 +95,10 @@ check('another run\'s process was left alone', alive(theirs))
 os.kill(theirs, 9)
 if have_ns:
     subprocess.call(['ip', 'netns', 'del', ns])
+if have_ns_other:
+    subprocess.call(['ip', 'netns', 'del', ns_other])
 os.unlink(tmpfile)
+os.unlink(tmp_other)
 tmpdir = tempfile.mkdtemp(prefix='vpdnd-check.')
 rows = rc.leftovers(before, token, [], tmpdir, grace=2)
 text = '\n'.join(rows)

@@ -470,9 +470,10 @@ check "remote2 still reaches 10.20.0.1" r_ping 2
 # --- 4. clear vpdn tunnel at our LAC ----------------------------------------------------
 r2_clears=$(count remote2 "cleared, cause|disconnected from")
 TID=$(tunnel_id)
+lns_stops=$(lns_count "Message type = 4 \(StopCCN\)")
 ok "clear vpdn tunnel l2tp $TID" ctl LAC clear vpdn tunnel l2tp "$TID"
 check "LAC: O StopCCN to l2tpns" wait_s 10 log_has LAC "O StopCCN to l2tpns"
-check "l2tpns: got our StopCCN" wait_s 10 lns_log "StopCCN"
+check "l2tpns: got our StopCCN" wait_s 10 sh -c "[ \$(grep -cE 'Message type = 4 \(StopCCN\)' '$T/l2tpns-log.txt') -gt $lns_stops ]"
 check "remote2: its ISDN call went down" wait_s 15 r_cleared 2 "$r2_clears"
 check "LAC show vpdn --json: no session" wait_s 15 no_session
 
