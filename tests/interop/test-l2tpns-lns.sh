@@ -225,7 +225,11 @@ done
 chmod -R go-rwx "$RADDB"
 ip netns exec "$P-lns" freeradius -d "$RADDB" -X >"$T/freeradius.log" 2>&1 &
 NODE_PIDS[freeradius]=$!
-check "freeradius -X ready" wait_until 20 grep -q "Ready to process requests" "$T/freeradius.log"
+if wait_until 20 grep -q "Ready to process requests" "$T/freeradius.log"; then
+	_pass "freeradius -X ready"
+else
+	_fail "freeradius -X ready"; sed 's/^/#   /' "$T/freeradius.log" | tail -20; finish
+fi
 
 # --- l2tpns --------------------------------------------------------------------
 LNSETC=$T/l2tpns-etc
@@ -277,7 +281,12 @@ l2tpns_start() {
 lns_log() { grep -qE -- "$1" "$T/l2tpns-log.txt"; }
 lns_count() { grep -cE -- "$1" "$T/l2tpns-log.txt"; }
 nsctl_() { ip netns exec "$P-lns" nsctl -h 127.0.0.1 "$@"; }
-check "l2tpns starts and becomes its cluster's master" l2tpns_start
+if l2tpns_start; then
+	_pass "l2tpns starts and becomes its cluster's master"
+else
+	_fail "l2tpns starts and becomes its cluster's master"
+	sed 's/^/#   /' "$T/l2tpns-out.txt" | grep -v secret | tail -5; finish
+fi
 check "l2tpns set up tun0 (10.20.0.1)" sh -c "ip -n '$P-lns' addr show tun0 | grep -q 10.20.0.1"
 
 # --- our nodes -----------------------------------------------------------------
