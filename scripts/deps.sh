@@ -59,6 +59,8 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO de
 POLICY=/usr/sbin/policy-rc.d
 OWN_POLICY=""
 if [ ! -e "$POLICY" ]; then
+	trap '[ -z "$OWN_POLICY" ] || $SUDO rm -f "$POLICY"' EXIT
+	trap 'exit 130' INT TERM
 	printf '#!/bin/sh\n# vpdnd scripts/deps.sh: no service starts during the install\nexit 101\n' |
 		$SUDO tee "$POLICY" >/dev/null
 	$SUDO chmod 755 "$POLICY"
@@ -66,7 +68,7 @@ if [ ! -e "$POLICY" ]; then
 fi
 rc=0
 $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends $missing >/dev/null || rc=$?
-[ -n "$OWN_POLICY" ] && $SUDO rm -f "$POLICY"
+[ -z "$OWN_POLICY" ] || { $SUDO rm -f "$POLICY"; OWN_POLICY=""; }
 [ "$rc" -eq 0 ] || { echo "deps: apt-get install failed ($rc)" >&2; exit "$rc"; }
 # Belt and braces: where systemd runs, keep those services stopped and
 # disabled (the tests never use them); without systemd, kill what a
