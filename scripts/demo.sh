@@ -1,5 +1,5 @@
 #!/bin/bash
-# make demo: the reference scenario of ../shared/SCENARIO.md, end to end,
+# make demo: the reference scenario of docs/SCENARIO.md, end to end,
 # with the real modules and the configs in etc/.
 #
 #   remote1 --ISDN-- LAC ==L2TP== LNS --Ethernet-- local1

@@ -1,4 +1,4 @@
-# The reference network of ../shared/SCENARIO.md in network namespaces.
+# The reference network of docs/SCENARIO.md in network namespaces.
 # Sourced by scripts/demo.sh and the scenario tests.
 #   scenario_net_up PREFIX     create PREFIX-remote1 ... PREFIX-local1 and
 #                              PREFIX-isdn (the ISDN network's node), wired

@@ -8,17 +8,154 @@ do not mix) and the bench smoke run are not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
 test does) counts as N+M cases, any other test counts as one. A test that
-was skipped is reported with its reason, and counted as skipped."""
+was skipped is reported with its reason, and counted as skipped.
+
+A run leaves nothing behind: processes, network namespaces and temporary
+files are snapshotted before and after (see leftovers()); anything of the
+run's still there at the end is listed and counted as a failure."""
+import glob
 import json
 import os
 import re
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 COUNT_RE = re.compile(r'^\s*(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$')
 TEST_NAME_RE = re.compile(r'^\s*Test: ')
 SKIP_RE = re.compile(r'^SKIP(?:PED)?:\s*(.*)$', re.M)
+
+
+# What the tests start (argv[0]'s base name): a new one of these after the
+# run is a leftover unless it belongs to another run (see _proc_is_ours).
+WATCHED = {'vpdnd', 'vpdnctl', 'dbus-daemon', 'busctl', 'xl2tpd', 'pppd',
+           'qemu-system-x86_64', 'tshark', 'dumpcap', 'l2tpns', 'nsctl',
+           'freeradius', 'radiusd', 'valgrind', 'testcarrier', 'fake-l2tp-node',
+           'socat'}
+# Temporary files the tests make in /tmp whatever TMPDIR says (the C unit
+# tests' UNIX sockets); everything else goes under the run's own TMPDIR,
+# so that another run's /tmp/vpdnd-test.* is not taken for ours.
+TMP_GLOBS = ['/tmp/vpdnd-isdn-*', '/tmp/isdn-serial.*']
+# Set in the environment of every test of this run, so that its processes
+# are told from those of another run (or of a running service).
+TOKEN_VAR = 'VPDND_CHECK_RUN'
+
+
+def _proc_table():
+    """{(pid, starttime): (argv0 base name, cmdline, environ)} of every process."""
+    table = {}
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f'/proc/{d}/stat') as f:
+                stat = f.read()
+            fields = stat[stat.rindex(')') + 2:].split()
+            if fields[0] == 'Z':
+                continue  # dead already, waiting for its parent
+            with open(f'/proc/{d}/cmdline', 'rb') as f:
+                argv = [a.decode(errors='replace') for a in f.read().split(b'\0') if a]
+            try:
+                with open(f'/proc/{d}/environ', 'rb') as f:
+                    environ = f.read().split(b'\0')
+            except OSError:
+                environ = []
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or a kernel thread
+        if not argv:
+            continue
+        table[(int(d), fields[19])] = (os.path.basename(argv[0]), ' '.join(argv), environ)
+    return table
+
+
+def _netns():
+    out = subprocess.run(['ip', 'netns', 'list'], capture_output=True, text=True).stdout
+    return {line.split()[0] for line in out.splitlines() if line.strip()}
+
+
+def _tmp_entries():
+    return {p for g in TMP_GLOBS for p in glob.glob(g)}
+
+
+def snapshot():
+    return {'procs': set(_proc_table()), 'netns': _netns(), 'tmp': _tmp_entries()}
+
+
+def _proc_is_ours(environ, token, builds):
+    """A process carrying this run's token is ours; one carrying another
+    run's token (or the test environment of another build tree) is not;
+    any other (a service a package started, a process that cleared its
+    environment) is counted."""
+    tag = f'{TOKEN_VAR}={token}'.encode()
+    if tag in environ:
+        return True
+    for e in environ:
+        if e.startswith(f'{TOKEN_VAR}='.encode()):
+            return False
+        if e.startswith(b'VPDND_BUILD_ROOT='):
+            root = os.path.realpath(e.split(b'=', 1)[1].decode(errors='replace'))
+            if root not in builds:
+                return False
+    return None
+
+
+def _held_by_other_run(name, token):
+    """Tests name their namespaces and /tmp sockets after their pid
+    (vscn$$, vpdnd-isdn-ppp-<pid>.sock). A name holding the pid of a live
+    process that is not of this run belongs to a test still running
+    elsewhere, not to a leftover of ours."""
+    tag = f'{TOKEN_VAR}={token}'.encode()
+    for digits in re.findall(r'\d{2,}', os.path.basename(name)):
+        try:
+            with open(f'/proc/{int(digits)}/environ', 'rb') as f:
+                environ = f.read().split(b'\0')
+        except (OSError, ValueError):
+            continue
+        if tag not in environ:
+            return True
+    return False
+
+
+def leftovers(before, token, builds, tmpdir, grace=5.0):
+    """What the run left: processes, namespaces and temporary files that
+    were not there before. Waits up to GRACE seconds for processes that
+    are on their way out. Stops the run's own leftover processes and
+    removes its TMPDIR (after listing them). Returns the rows."""
+    builds = {os.path.realpath(b) for b in builds}
+    deadline = time.monotonic() + grace
+    while True:
+        procs = {}
+        for key, (name, cmd, environ) in _proc_table().items():
+            if key in before['procs'] or key[0] == os.getpid():
+                continue
+            ours = _proc_is_ours(environ, token, builds)
+            if ours or (ours is None and name in WATCHED):
+                procs[key] = (name, cmd, bool(ours))
+        if not procs or time.monotonic() >= deadline:
+            break
+        time.sleep(0.25)
+    rows = []
+    for (pid, _), (name, cmd, ours) in sorted(procs.items()):
+        rows.append(f'FAILED  leftover process {pid} ({name}): {cmd[:160]}')
+        if ours:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    for ns in sorted(_netns() - before['netns']):
+        if not _held_by_other_run(ns, token):
+            rows.append(f'FAILED  leftover network namespace {ns}')
+    for p in sorted(_tmp_entries() - before['tmp']):
+        if not _held_by_other_run(p, token):
+            rows.append(f'FAILED  leftover temporary file {p}')
+    for p in sorted(os.listdir(tmpdir)):
+        rows.append(f'FAILED  leftover temporary file {os.path.join(tmpdir, p)}')
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    return rows
 
 
 def run_build(build, extra, label, env=None):
@@ -118,9 +255,15 @@ def main():
     totals = [0, 0, 0]
     rows = []
     rcs = []
-    runs = [(build, extra, '', None)]
+    # Every test of the run gets the token and a TMPDIR of the run's own
+    # (whatever is left in it at the end is a leftover).
+    token = secrets.token_hex(8)
+    tmpdir = tempfile.mkdtemp(prefix='vpdnd-check.')
+    base_env = dict(os.environ, **{TOKEN_VAR: token, 'TMPDIR': tmpdir})
+    before = snapshot()
+    runs = [(build, extra, '', base_env)]
     if sanitized:
-        env = dict(os.environ)
+        env = dict(base_env)
         env.setdefault('ASAN_OPTIONS', 'detect_leaks=1:abort_on_error=1')
         env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk',
@@ -140,6 +283,11 @@ def main():
         clean, r = scan_secrets([b for b, _, _, _ in runs])
         totals[0 if clean else 1] += 1
         rows += r
+    left = leftovers(before, token, [b for b, _, _, _ in runs], tmpdir)
+    print(f'leftovers (processes, network namespaces, temporary files): '
+          f'{len(left) or "none"}')
+    totals[1] += len(left)
+    rows += left
     print()
     for r in rows:
         print(r)

@@ -218,13 +218,15 @@ run ctl LAC show users
 contains "LAC still forwards remote1 after its reload" "$OUT" "remote1@cisco.com"
 
 # --- monitor -----------------------------------------------------------------------
-ctl LNS monitor --seconds 20 >"$T/mon.txt" 2>"$T/mon.err" &
+# Not through ctl (a function): a function run with & is a subshell, and
+# $! would be the subshell's pid, not vpdnctl's (ip netns exec execs).
+ip netns exec "$P-LNS" "$VPDNCTL" --bus "$(bus_of LNS)" -n LNS monitor --seconds 20 >"$T/mon.txt" 2>"$T/mon.err" &
 MON_PID=$!
 monitors() { busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors; }
 check "the node counts one monitor" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 1'"
 ok "debug vpdn l2x-events on the LNS" ctl LNS debug vpdn l2x-events
 check "monitor prints the debug switch" wait_s 10 grep -q "Debugging vpdn l2x-events on" "$T/mon.txt"
-ctl LNS --json monitor --seconds 20 >"$T/monj.txt" 2>"$T/monj.err" &
+ip netns exec "$P-LNS" "$VPDNCTL" --bus "$(bus_of LNS)" -n LNS --json monitor --seconds 20 >"$T/monj.txt" 2>"$T/monj.err" &
 MONJ_PID=$!
 check "two monitors" wait_s 10 sh -c "busctl --address='$(bus_of LNS)' get-property org.vpdnd.Node.LNS /org/vpdnd/node org.vpdnd.Node1 Monitors | grep -qx 'u 2'"
 # An L2TP event while the category is on: clear the dial-out session
@@ -255,7 +257,7 @@ check "no secret in the monitor's output" sh -c "! grep -qE 'l2tptunnel|secret' 
 
 # --- hang up an ISDN call; PropertiesChanged of ports and dialers -----------------
 R1BUS=$(bus_of remote1)
-in_ns "$P" remote1 timeout 20 busctl --address="$R1BUS" monitor \
+ip netns exec "$P-remote1" timeout 20 busctl --address="$R1BUS" monitor \
 	--match="type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'" \
 	>"$T/r1-signals.txt" 2>&1 &
 SIGMON=$!

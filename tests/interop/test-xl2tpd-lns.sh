@@ -175,8 +175,10 @@ ip netns exec "$NS" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-networ
 NODE_PIDS[isdn-network]=$!
 check "ISDN network listens" wait_until 10 test -S "$VPDND_ISDN_SOCKET"
 node_start LAC "$T/lac.conf" "${DBG[@]}" || { _fail "our LAC starts in the namespace"; finish; }
-# remote1 in its own namespace, on the same bus (a socket path).
-in_r1 "$VPDND" -c "$T/remote1.conf" --bus "$BUS" "${DBG[@]}" >>"$T/remote1.log" 2>&1 &
+# remote1 in its own namespace, on the same bus (a socket path). Not
+# through in_r1: a function run with & is a subshell, $! its pid, and
+# stopping it would leave vpdnd running; ip netns exec execs vpdnd.
+ip netns exec "$R1NS" "$VPDND" -c "$T/remote1.conf" --bus "$BUS" "${DBG[@]}" >>"$T/remote1.log" 2>&1 &
 NODE_PIDS[remote1]=$!
 check "remote1 starts in its namespace" wait_until 10 name_on_bus "$(node_name remote1)"
 check "LAC's E1 0 registered" wait_until 10 log_has LAC "E1 0: registered"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The reference scenario (../shared/SCENARIO.md) end to end, with the real
+# The reference scenario (docs/SCENARIO.md) end to end, with the real
 # modules and etc/'s configs, in network namespaces (scripts/netns.sh):
 #
 #  1. dial-in: remote1 pings local1; remote1 dials 8211, the LAC forwards

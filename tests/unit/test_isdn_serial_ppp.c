@@ -166,9 +166,13 @@ static void test_ppp_session_over_serial(void)
 	vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_UP, on_up, NULL);
 	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CLEARED, on_cleared, NULL);
 
-	char *text = g_strdup_printf("line \"tty0\" { listen = \"unix:/tmp/vpdnd-isdn-ppp-%d.sock\""
+	/* The listening socket is replaced by the attached fd below and is
+	 * not unlinked by isdn_free(): removed at the end (make check fails
+	 * on files left in /tmp). */
+	char *sock = g_strdup_printf("/tmp/vpdnd-isdn-ppp-%d.sock", (int)getpid());
+	char *text = g_strdup_printf("line \"tty0\" { listen = \"unix:%s\""
 				     " number = \"6122\" called = \"211\" interface = \"Serial0:15\" }\n",
-				     (int)getpid());
+				     sock);
 	icfg = cfg_init(isdn_options, CFGF_NONE);
 	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(icfg, text), CFG_SUCCESS);
 	g_free(text);
@@ -224,6 +228,8 @@ static void test_ppp_session_over_serial(void)
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 
 	isdn_free(is);
+	(void)unlink(sock);
+	g_free(sock);
 	ppp_manager_free(mgr);
 	vpdn_link_detach(cl, VPDN_LINK_A);
 	vpdn_link_unref(cl);
