@@ -146,7 +146,7 @@ contains "LNS: vi1 has MTU 1200" "$OUT" "mtu 1200"
 run in_ns "$P" local1 ping -c 2 -W 2 -M do -s 1400 17.17.17.1
 contains "local1: DF ping of 1428 octets gets fragmentation needed, mtu 1200" "$OUT$ERR" "mtu = 1200"
 if command -v tshark >/dev/null; then
-	in_ns "$P" remote1 tshark -q -n -i dialer1 -w "$T/remote1.pcap" >"$T/tshark.log" 2>&1 &
+	ip netns exec "$P-remote1" tshark -q -n -i dialer1 -w "$T/remote1.pcap" >"$T/tshark.log" 2>&1 &
 	CAP_PID=$!
 	wait_s 10 grep -q "Capturing on" "$T/tshark.log"
 fi
