@@ -259,6 +259,9 @@ def main():
     # (whatever is left in it at the end is a leftover).
     token = secrets.token_hex(8)
     tmpdir = tempfile.mkdtemp(prefix='vpdnd-check.')
+    # Like /tmp (sticky, world-writable): the privilege tests run vpdnctl
+    # as nobody against a bus socket made under TMPDIR.
+    os.chmod(tmpdir, 0o1777)
     base_env = dict(os.environ, **{TOKEN_VAR: token, 'TMPDIR': tmpdir})
     before = snapshot()
     runs = [(build, extra, '', base_env)]
