@@ -18,7 +18,9 @@
  *                  session link.
  *  dial-in, LNS:   l2tp SESSION_INCOMING -> ppp claims, clones Vi from the
  *                  virtual-template, accepts proxy LCP, AUTH_REQUEST ->
- *                  auth-local, IPCP -> PPP_NETWORK_UP -> ip attaches a TUN.
+ *                  auth-local (reply: the user's address), IPCP
+ *                  (ADDRESS_CHECK before an address is acked) ->
+ *                  PPP_NETWORK_UP -> ip attaches a TUN.
  *  dial-out, LNS:  ip INTERESTING_TRAFFIC on an idle dialer -> dialer claims
  *                  -> DIALOUT_REQUEST (dialer vpdn) -> l2tp sends OCRQ ...
  *                  OCCN, replies with the session link -> dialer starts PPP
