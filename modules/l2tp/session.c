@@ -457,8 +457,13 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 		vpdn_link_unref(s->carrier);
 		s->carrier = NULL;
 	}
+	/* PPP ended it because IPCP had no address it may give (or the IP
+	 * side refused the one it gave): say so in the CDN's message. */
+	bool no_addr = cause == -EADDRNOTAVAIL || cause == -EADDRINUSE;
 	l2tp_session_close(s, true, result, 0, cause > 0 ? cause : 0,
-			   cause > 0 ? "Lost carrier" : "Administrative");
+			   cause > 0 ? "Lost carrier"
+			   : no_addr ? "Administrative: no IP address allowed for the user"
+				     : "Administrative");
 }
 
 static const struct vpdn_link_ops session_link_ops = {

@@ -68,6 +68,8 @@ pings() { # pings NODE ARGS...: at least one reply out of 3
 ping1() { in_ns "$P" remote1 ping -c 1 -W 1 -I 17.17.17.1 17.17.17.3 >/dev/null 2>&1; }
 # the LNS's kernel route to A: the device ("vi2"), or "" if none via a vi
 route_dev() { in_ns "$P" LNS ip -4 route show "$1/32" | awk '/dev vi/ { for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1) }' | head -n1; }
+routed() { [ -n "$(route_dev "$1")" ]; }
+unrouted() { [ -z "$(route_dev "$1")" ]; }
 
 declare -A NS_OF=([mallory]=remote2)
 start_node_bus() {
@@ -141,7 +143,7 @@ check "remote1's BRI 0 registered" wait_s 10 in_log remote1 "BRI 0: registered"
 
 # --- 1. the victim -----------------------------------------------------------------
 check "remote1 (17.17.17.1) reaches local1" pings remote1 -I 17.17.17.1 17.17.17.3
-check "LNS: 17.17.17.1 routed on a Virtual-Access" wait_s 5 test -n "$(route_dev 17.17.17.1)"
+check "LNS: 17.17.17.1 routed on a Virtual-Access" wait_s 5 routed 17.17.17.1
 VICTIM_DEV=$(route_dev 17.17.17.1)
 echo "# remote1's route: dev $VICTIM_DEV"
 
@@ -168,6 +170,7 @@ if [ -z "${ADDR_ONLY_RECONNECT:-}" ]; then
 # 2a. the shipped config: a user without an address gets none
 check "shipped LNS: mallory asking 17.17.17.1 is closed (no address allowed)" \
 	attack 17.17.17.1 "IPCP: no address allowed for the peer \(the peer asked 17.17.17.1: authorization gave none"
+check "LAC: the LNS's CDN says why" wait_s 5 in_log LAC "I CDN .*no IP address allowed for the user"
 check "the victim's route and traffic are unaffected" victim_ok
 
 # 2b. the permissive config: each bad address refused by a check
@@ -209,10 +212,10 @@ mallory_conf 17.17.17.77
 launch mallory "$T/mallory.conf" remote2
 wait_s 10 in_log mallory "BRI 0: registered"
 ctl mallory dial Dialer1 >/dev/null 2>&1
-check "mallory asking a free 17.17.17.77: acked, routed" wait_s 20 test -n "$(route_dev 17.17.17.77)"
+check "mallory asking a free 17.17.17.77: acked, routed" wait_s 20 routed 17.17.17.77
 check "LNS: both sessions" wait_s 5 vpdn_is LNS "1 2 mallory@cisco.com,remote1@cisco.com"
 stop mallory
-check "mallory's route goes with it" wait_s 15 test -z "$(route_dev 17.17.17.77)"
+check "mallory's route goes with it" wait_s 15 unrouted 17.17.17.77
 check "the victim still flows" victim_ok
 fi
 
