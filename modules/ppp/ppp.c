@@ -563,7 +563,8 @@ void ppp_ipcp_up(struct ppp_engine *e)
 	/* The line's text only when it is written (a set-up's cost), and
 	 * only if the IP side kept the network (it hangs up one whose
 	 * address it refuses). */
-	if (e->net && !e->dying && e->ipcp.peer.s_addr && vpdn_log_debug_on(e->log, NEG)) {
+	if (e->net && !e->dying && !e->net_refused && e->ipcp.peer.s_addr &&
+	    vpdn_log_debug_on(e->log, NEG)) {
 		if (e->profile)
 			ppp_short_name(e->profile, prefix, sizeof(prefix));
 		else

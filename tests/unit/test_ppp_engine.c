@@ -179,9 +179,13 @@ static enum vpdn_bus_verdict on_secret(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_CLAIM;
 }
 
+static int refuse_network;    /* the IP side hangs the network up (-errno) */
+
 static enum vpdn_bus_verdict on_network(const struct vpdn_event *ev, void *data)
 {
 	const struct vpdn_ev_ppp_network *n = ev->payload;
+	if (ev->type == VPDN_EV_PPP_NETWORK_UP && refuse_network)
+		vpdn_link_hangup(n->net, VPDN_LINK_B, refuse_network);
 	if (ev->type == VPDN_EV_PPP_NETWORK_UP) {
 		int i = fx.network_up++ % 4;
 		fx.net[i] = n->net;
@@ -1246,6 +1250,29 @@ static void test_dialer_profile_and_reload(void)
 
 /* Virtual-Access numbers: the lowest free one is reused; put is idempotent;
  * many numbers come back in ascending order whatever order they were freed. */
+/* The IP side refuses the network (its route, another owner's address):
+ * no "Install route" line, the session ends with that cause. */
+static void test_ip_side_refuses_network(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	reset_fx();
+	refuse_network = -EEXIST;
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "Virtual-Template1", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 80);
+	refuse_network = 0;
+	CU_ASSERT_TRUE(fx.network_up >= 1);
+	CU_ASSERT_FALSE(has_match("Vi9 IPCP: Install route to *"));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: closing: the IP layer ended the network: File exists"));
+	run(&w, 200);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+}
+
 static void test_vaccess_numbering(void)
 {
 	int x[5], many[1000];
@@ -1284,6 +1311,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "PAP client vs server", test_pap_client_server },
 	{ "wrong password: Failure, link closed", test_wrong_password },
 	{ "IPCP pool and DNS", test_ipcp_pool_and_dns },
+	{ "the IP side refuses the network", test_ip_side_refuses_network },
 	{ "magic-number loop detection", test_magic_loop },
 	{ "echo keepalive failure", test_echo_failure },
 	{ "callout: no remote auth, answer the challenge, seed CONFREQ",
