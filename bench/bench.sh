@@ -92,6 +92,8 @@ interface "Virtual-Template1" {
   ip-unnumbered = "Loopback0"
   ppp-authentication = {"chap"}
   ppp-chap-hostname = "LNS"
+  # the generators' users choose their own addresses (17.0.0.1 up)
+  ppp-ipcp-accept-peer-address = true
 }
 EOF
 	chmod 600 "$1"

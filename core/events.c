@@ -35,6 +35,7 @@ static const char *const event_names[VPDN_EV__BUILTIN_COUNT] = {
 	[VPDN_EV_CONFIG_RELOADED] = "config-reloaded",
 	[VPDN_EV_SHUTDOWN] = "shutdown",
 	[VPDN_EV_DIAL_FAILED] = "dial-failed",
+	[VPDN_EV_ADDRESS_CHECK] = "address-check",
 };
 
 const char *vpdn_event_type_name(uint32_t type)

@@ -18,7 +18,9 @@
  *                  session link.
  *  dial-in, LNS:   l2tp SESSION_INCOMING -> ppp claims, clones Vi from the
  *                  virtual-template, accepts proxy LCP, AUTH_REQUEST ->
- *                  auth-local, IPCP -> PPP_NETWORK_UP -> ip attaches a TUN.
+ *                  auth-local (reply: the user's address), IPCP
+ *                  (ADDRESS_CHECK before an address is acked) ->
+ *                  PPP_NETWORK_UP -> ip attaches a TUN.
  *  dial-out, LNS:  ip INTERESTING_TRAFFIC on an idle dialer -> dialer claims
  *                  -> DIALOUT_REQUEST (dialer vpdn) -> l2tp sends OCRQ ...
  *                  OCCN, replies with the session link -> dialer starts PPP
@@ -91,6 +93,9 @@ enum vpdn_event_type {
 	/* Appended after the first release. */
 	VPDN_EV_DIAL_FAILED,     /* vpdn_ev_dial_failed: a dialer's call attempt
 				    failed; whoever holds traffic for it drops it */
+	VPDN_EV_ADDRESS_CHECK,   /* REQUEST vpdn_ev_address_check; reply
+				    vpdn_ev_address_refusal. Synchronous:
+				    see the struct. */
 
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,
@@ -387,6 +392,9 @@ struct vpdn_ev_auth_result {
 	bool ok;
 	const char *reason;          /* human readable, never the secret */
 	const char *user;            /* canonical name */
+	/* Appended: authorization. The address the user is to get (IPCP),
+	 * 0.0.0.0 for none (username ip-address, chap-secrets' 4th column). */
+	struct in_addr address;
 };
 
 /* What is our secret toward a peer (to answer its CHAP challenge)? */
@@ -401,6 +409,51 @@ struct vpdn_ev_secret_reply {
 	const char *secret;          /* borrowed; never log it */
 	size_t secret_len;
 };
+
+/*
+ * ADDRESS_CHECK: may a PPP peer get this IPv4 address? Asked by IPCP
+ * before it acks (or Naks with) an address, and answered synchronously:
+ * each module that knows a reason to refuse claims the request and
+ * completes it at once (before returning) with a negative errno and a
+ * vpdn_ev_address_refusal; nobody claiming (-ENOENT) means no objection.
+ * A requester that gets the request back pending treats it as refused
+ * and cancels it. Who answers:
+ *  - ip: the address is ours (a local, broadcast or multicast route in the
+ *    kernel), held by another owner's session (-EADDRINUSE), or (for a
+ *    peer-chosen address, !authorized) routed to a connected network or
+ *    one of our interfaces;
+ *  - l2tp: the address is a tunnel endpoint (a tunnel's peer, an
+ *    initiate-to, listen or source-ip address).
+ * The owner rule (docs/RELIABILITY.md): an address belongs to the owner
+ * of the session that holds it (vpdn_address_owner()). The same owner
+ * asking again (a user reconnecting while its dead session lingers) is
+ * not refused: its newest session takes the address and the ip module
+ * tears the stale one down when the new network comes up. Another owner
+ * is refused.
+ */
+struct vpdn_ev_address_check {
+	uint32_t size;
+	struct in_addr address;
+	const char *interface;       /* the asking session: "Vi3" */
+	const char *owner;           /* vpdn_address_owner() of that session */
+	bool authorized;             /* given by authorization or config (user
+					entry, pool, peer default) rather than
+					chosen by the peer */
+};
+
+struct vpdn_ev_address_refusal {
+	uint32_t size;
+	const char *reason;          /* "in use by another session", ... */
+	const char *holder;          /* "Vi2", "tunnel 11407" or NULL */
+};
+
+/* Who owns a session's address: the authenticated user, else the dialer
+ * profile, else the config interface (a dial-out nobody authenticated). */
+static inline const char *vpdn_address_owner(const char *user, const char *profile,
+					     const char *config)
+{
+	return user && *user ? user : profile && *profile ? profile : config;
+}
 
 struct vpdn_ev_interface {
 	uint32_t size;

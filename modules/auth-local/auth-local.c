@@ -2,6 +2,7 @@
 /* auth-local: local users for CHAP/PAP verification. See auth-local.h. */
 #include "auth-local.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 static cfg_opt_t username_opts[] = {
 	CFG_STR("password", NULL, CFGF_NONE),
 	CFG_INT("password-type", 0, CFGF_NONE),
+	CFG_STR("ip-address", NULL, CFGF_NONE),
 	CFG_END()
 };
 
@@ -65,6 +67,25 @@ static int user_password(cfg_t *sec, char *out, size_t size)
 	return (int)n;
 }
 
+/* A username's ip-address: one unicast IPv4 address (0.0.0.0: none). */
+static int user_address(cfg_t *sec, struct in_addr *a)
+{
+	const char *v = cfg_getstr(sec, "ip-address");
+	uint32_t h;
+
+	a->s_addr = 0;
+	if (!v)
+		return 0;
+	if (inet_pton(AF_INET, v, a) != 1)
+		return -EINVAL;
+	h = ntohl(a->s_addr);
+	if (h == 0 || h >> 24 == 0 || h >> 24 == 127 || h >> 28 >= 14) {
+		a->s_addr = 0;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int auth_local_check(cfg_t *cfg)
 {
 	char pw[TYPE7_MAX];
@@ -85,6 +106,12 @@ int auth_local_check(cfg_t *cfg)
 			cfg_error(sec, "username \"%s\": password-type must be 0 or 7", name);
 			ret = -EINVAL;
 			continue;
+		}
+		struct in_addr a;
+		if (user_address(sec, &a) < 0) {
+			cfg_error(sec, "username \"%s\": ip-address must be one unicast IPv4 "
+				  "address, not \"%s\"", name, cfg_getstr(sec, "ip-address"));
+			ret = -EINVAL;
 		}
 		r = user_password(sec, pw, sizeof(pw));
 		explicit_bzero(pw, sizeof(pw));
@@ -138,10 +165,14 @@ struct auth_db *auth_local_build_db(cfg_t *cfg, auth_db_warn_fn warn, void *data
 			r = n == -ENOENT ? -EINVAL : n;
 			goto fail;
 		}
+		struct in_addr a;
 		r = auth_db_add_user(db, cfg_title(u), pw, (size_t)n);
 		explicit_bzero(pw, sizeof(pw));
 		if (r < 0)
 			goto fail;
+		if ((r = user_address(u, &a)) < 0)
+			goto fail;
+		auth_db_set_last_address(db, a);
 	}
 	sec = cfg ? cfg_getsec(cfg, "auth-local") : NULL;
 	for (unsigned i = 0; sec && i < cfg_size(sec, "chap-secrets"); i++) {
@@ -266,6 +297,7 @@ done:
 		return VPDN_BUS_PASS;
 	if (res.ok) {
 		(*al->n_success)++;
+		res.address = e->address;
 		vpdn_debug(al->log, VPDN_DEBUG_PPP_AUTHENTICATION,
 			   "%s AUTH-LOCAL: %s user \"%s\" authenticated (%s)",
 			   ifname, method_name(a->method), uname,

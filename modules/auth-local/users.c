@@ -3,6 +3,7 @@
 #include "users.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
@@ -113,7 +114,33 @@ int auth_db_add_secret(struct auth_db *db, const char *client, const char *serve
 	return add_entry(db, client, server, secret, secret_len, false, origin, line);
 }
 
+int auth_db_set_last_address(struct auth_db *db, struct in_addr address)
+{
+	struct auth_entry *e;
+
+	if (!db || !db->entries->len)
+		return -EINVAL;
+	e = g_ptr_array_index(db->entries, db->entries->len - 1);
+	e->address = address;
+	return 0;
+}
+
 /* --- chap-secrets ------------------------------------------------------ */
+
+/* The fourth column: one unicast IPv4 address, or none. Returns 0 with
+ * *a set (0.0.0.0 for "*", "-" or nothing), -EINVAL for what we do not
+ * support. */
+static int parse_address_word(const char *w, size_t len, struct in_addr *a)
+{
+	a->s_addr = 0;
+	if (len == 0 || (len == 1 && (w[0] == '*' || w[0] == '-')))
+		return 0;
+	if (memchr(w, '\0', len) || inet_pton(AF_INET, w, a) != 1 || !a->s_addr) {
+		a->s_addr = 0;
+		return -EINVAL;
+	}
+	return 0;
+}
 
 struct word {
 	char buf[MAX_WORD + 1];
@@ -144,9 +171,10 @@ static bool is_blank(char c)
 int auth_db_parse_chap_secrets(struct auth_db *db, const char *text, size_t len,
 			       const char *origin, auth_db_warn_fn warn, void *data)
 {
-	/* Only the first three words matter; the rest (addresses) are read
-	 * and ignored. The buffers can hold a secret: wiped at the end. */
-	struct word *w = g_new0(struct word, 3);
+	/* Four words matter: client, server, secret, address; more
+	 * addresses are not supported (warned about). The buffers can hold
+	 * a secret: wiped at the end. */
+	struct word *w = g_new0(struct word, 4);
 	size_t pos = 0;
 	unsigned line = 1;
 	int added = 0;
@@ -163,7 +191,7 @@ int auth_db_parse_chap_secrets(struct auth_db *db, const char *text, size_t len,
 		unsigned nwords = 0;
 		const char *error = NULL;
 
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			w[i].len = 0;
 		/* one logical line */
 		for (;;) {
@@ -191,7 +219,7 @@ int auth_db_parse_chap_secrets(struct auth_db *db, const char *text, size_t len,
 				continue;
 			}
 			/* a word: plain, quoted and escaped parts concatenated */
-			struct word *cur = nwords < 3 ? &w[nwords] : NULL;
+			struct word *cur = nwords < 4 ? &w[nwords] : NULL;
 			char quote = 0;
 			bool too_long = false;
 
@@ -239,7 +267,7 @@ int auth_db_parse_chap_secrets(struct auth_db *db, const char *text, size_t len,
 			nwords++;
 		}
 
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			w[i].buf[w[i].len] = '\0';
 		if (nwords == 0)
 			goto next;
@@ -256,15 +284,23 @@ int auth_db_parse_chap_secrets(struct auth_db *db, const char *text, size_t len,
 			goto next;
 		}
 		if (auth_db_add_secret(db, w[0].buf, w[1].buf, w[2].buf, w[2].len,
-				       origin, entry_line) < 0)
+				       origin, entry_line) < 0) {
 			warnf(warn, data, "%s:%u: cannot add entry; line ignored",
 			      origin, entry_line);
+			goto next;
+		}
+		added++;
+		struct in_addr a;
+		if (nwords > 4 || parse_address_word(w[3].buf, w[3].len, &a) < 0)
+			warnf(warn, data, "%s:%u: only one IPv4 address is supported in the "
+			      "address column; no address given to %s", origin, entry_line,
+			      "this client");
 		else
-			added++;
+			auth_db_set_last_address(db, a);
 next:
 		continue;
 	}
-	explicit_bzero(w, 3 * sizeof(*w));
+	explicit_bzero(w, 4 * sizeof(*w));
 	g_free(w);
 	return added;
 }

@@ -8,8 +8,11 @@
  *  - username entries (IOS `username NAME password SECRET`): NAME's secret,
  *    valid toward any local name, and also the secret WE use when the peer
  *    called NAME challenges us (IOS shared-secret semantics);
- *  - chap-secrets lines `client server secret [addresses...]`: the secret
- *    `client` uses toward `server`; `*` matches any name. To verify peer P
+ *  - chap-secrets lines `client server secret [address]`: the secret
+ *    `client` uses toward `server`; `*` matches any name. The fourth
+ *    column, when it is one IPv4 address, is the address the client gets
+ *    (IPCP); `*`, `-` or nothing: none given. Other forms (several
+ *    addresses, subnets, `!`) are not supported: warned about, no address. To verify peer P
  *    we look for client=P, server=our name; to answer P's challenge as
  *    local name L we look for client=L, server=P (as pppd does).
  * The most specific match wins (exact beats `*`, client before server);
@@ -21,6 +24,7 @@
 #ifndef VPDN_AUTH_LOCAL_USERS_H
 #define VPDN_AUTH_LOCAL_USERS_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +37,7 @@ struct auth_entry {
 	bool shared;          /* a username entry */
 	const char *origin;   /* "config" or the file path (owned by the db) */
 	unsigned line;        /* line in origin, 0 for config */
+	struct in_addr address; /* the client's IPCP address, 0: none given */
 };
 
 struct auth_db;
@@ -53,6 +58,8 @@ int auth_db_add_user(struct auth_db *db, const char *name,
 int auth_db_add_secret(struct auth_db *db, const char *client, const char *server,
 		       const void *secret, size_t secret_len,
 		       const char *origin, unsigned line);
+/* The address of the entry added last (authorization), 0: none. */
+int auth_db_set_last_address(struct auth_db *db, struct in_addr address);
 
 /* Parse chap-secrets text (any bytes; bad lines are skipped with a warning
  * naming origin:line). Returns the number of entries added, or -ENOMEM. */

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib-unix.h>
+#include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +80,7 @@ struct ip_iface {
 	/* for D-Bus (org.vpdnd.Interface1) */
 	sd_bus_slot *slot;
 	char *user, *profile, *link_name, *config;
+	char *owner;               /* vpdn_address_owner() of the session */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
@@ -108,7 +111,7 @@ struct ip_module {
 	uint32_t mtu;
 
 	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
-	GHashTable *peers;         /* shared mode: peer s_addr -> struct ip_iface */
+	GHashTable *peers;         /* peer s_addr -> the ip_iface whose session has it */
 	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
 	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
@@ -116,10 +119,11 @@ struct ip_module {
 	GPtrArray *loop_objs;      /* struct ip_loop, for D-Bus */
 	int lo_index;
 
-	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed;
+	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;
+	uint64_t *addr_refused, *addr_takeovers, *route_failures;
 	uint8_t *rbuf;
 	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
 	uint8_t ibuf[576];         /* one ICMP error */
@@ -698,6 +702,7 @@ static void iface_free(gpointer p)
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
 	bus_object_remove(m, ifc->name, &ifc->slot);
 	g_free(ifc->user);
+	g_free(ifc->owner);
 	g_free(ifc->profile);
 	g_free(ifc->link_name);
 	g_free(ifc->config);
@@ -1124,7 +1129,9 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 	vpdn_link_detach(ifc->net, VPDN_LINK_B);
 	vpdn_link_unref(ifc->net);
 	ifc->net = NULL;
-	if (ifc->in_peers)
+	/* Only our own entry: a newer session of the owner may hold it now. */
+	if (ifc->in_peers &&
+	    g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr)) == ifc)
 		g_hash_table_remove(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr));
 	ifc->in_peers = false;
 	if (ifc->route_added)
@@ -1141,6 +1148,7 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
 		   a);
 	g_clear_pointer(&ifc->user, g_free);
+	g_clear_pointer(&ifc->owner, g_free);
 	g_clear_pointer(&ifc->link_name, g_free);
 	if (ifc->dialer) {
 		g_clear_pointer(&ifc->profile, g_free);
@@ -1151,10 +1159,92 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 		iface_destroy(ifc);
 }
 
+/* The session of `held` loses its address to a newer session of the same
+ * owner: its route goes now and its PPP session is ended (the network link
+ * hung up), so nothing of it is left to remove the new route later. */
+static void take_over(struct ip_iface *held, const char *by)
+{
+	struct ip_module *m = held->m;
+	struct vpdn_link *net = vpdn_link_ref(held->net);
+	char a[INET_ADDRSTRLEN], why[64];
+
+	inet_ntop(AF_INET, &held->peer, a, sizeof(a));
+	vpdn_log_write(m->log, VPDN_LOG_NOTICE, -1,
+		       "%s IP: %s taken over by a newer session of its owner on %s; "
+		       "ending this one", held->name, a, by);
+	(*m->addr_takeovers)++;
+	snprintf(why, sizeof(why), "replaced by %s", by);
+	iface_down(held, why);   /* held may be freed */
+	vpdn_link_hangup(net, VPDN_LINK_B, -EADDRINUSE);
+	vpdn_link_unref(net);
+}
+
+/* May a session of `owner` have a? NULL, or why not (and *holder). The
+ * owner rule of VPDN_EV_ADDRESS_CHECK (events.h). */
+static const char *address_refusal(struct ip_module *m, struct in_addr a, const char *owner,
+				   bool authorized, const char *asking, const char **holder)
+{
+	struct ip_iface *held = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(a.s_addr));
+	struct ip_route_info ri;
+
+	*holder = NULL;
+	if (held) {
+		if (held->owner && owner && !strcmp(held->owner, owner))
+			return NULL;    /* the owner again: its newest session wins */
+		if (asking && !strcmp(held->name, asking))
+			return NULL;
+		*holder = held->name;
+		return "in use by another session";
+	}
+	for (guint i = 0; i < m->loop_objs->len; i++)
+		if (((struct ip_loop *)g_ptr_array_index(m->loop_objs, i))->addr.s_addr == a.s_addr)
+			return "one of our addresses";
+	if (!m->ops->route_get || m->ops->route_get(m->ops_ctx, a, &ri) < 0)
+		return NULL;    /* no kernel to ask, or no route at all */
+	switch (ri.type) {
+	case RTN_UNICAST:
+		break;
+	case RTN_LOCAL:
+		return "one of our addresses";
+	case RTN_BROADCAST:
+		return "a broadcast address of a connected network";
+	case RTN_MULTICAST:
+	case RTN_ANYCAST:
+		return "not a unicast address";
+	default:
+		return NULL;    /* blackhole, unreachable, prohibit: not routed */
+	}
+	/* A peer-chosen address must not be one the kernel reaches directly
+	 * (a host on a connected LAN, a dialer profile's remote). */
+	if (!authorized && !ri.gateway)
+		return "routed to a connected network";
+	return NULL;
+}
+
+static enum vpdn_bus_verdict on_address_check(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_address_check *q = e->payload;
+	struct vpdn_ev_address_refusal r = { .size = sizeof(r) };
+	struct vpdn_request *req;
+
+	if (!e->request || !q || q->size < offsetof(struct vpdn_ev_address_check, authorized) +
+					   sizeof(q->authorized))
+		return VPDN_BUS_PASS;
+	r.reason = address_refusal(m, q->address, q->owner, q->authorized, q->interface,
+				   &r.holder);
+	if (!r.reason || !(req = vpdn_event_take_request(e)))
+		return VPDN_BUS_PASS;
+	(*m->addr_refused)++;
+	vpdn_request_complete(req, r.holder ? -EADDRINUSE : -EADDRNOTAVAIL, &r);
+	return VPDN_BUS_CLAIM;
+}
+
 static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 {
 	struct ip_module *m = ifc->m;
 	char a[INET_ADDRSTRLEN];
+	const char *owner = vpdn_address_owner(ev->user, ev->profile, ev->config);
 	int r;
 
 	/* A link carries one network: by_net maps each up link to its one
@@ -1162,6 +1252,22 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	struct ip_iface *old = g_hash_table_lookup(m->by_net, ev->net);
 	if (old && old != ifc)
 		iface_down(old, "moved");
+	/* The peers table says who has the address: the owner's newest
+	 * session takes it, another owner's is refused (two sessions that
+	 * passed ADDRESS_CHECK before either was up). */
+	struct ip_iface *held = ev->peer.s_addr
+		? g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ev->peer.s_addr)) : NULL;
+	if (held && held != ifc) {
+		if (!held->owner || !owner || strcmp(held->owner, owner)) {
+			inet_ntop(AF_INET, &ev->peer, a, sizeof(a));
+			vpdn_warn(m->log, "%s IP: %s is in use by the session on %s; "
+				  "this session is refused", ev->interface, a, held->name);
+			(*m->addr_refused)++;
+			vpdn_link_hangup(ev->net, VPDN_LINK_B, -EADDRINUSE);
+			return -EADDRINUSE;
+		}
+		take_over(held, ev->interface);
+	}
 	ifc->local = ev->local;
 	if (!ifc->local.s_addr)
 		ifc->local = section_address(m->root, find_interface(m->root, ev->config));
@@ -1172,6 +1278,8 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
 	g_free(ifc->user);
 	ifc->user = g_strdup(ev->user);
+	g_free(ifc->owner);
+	ifc->owner = g_strdup(owner);
 	g_free(ifc->link_name);
 	ifc->link_name = g_strdup(ev->interface);
 	g_free(ifc->config);
@@ -1193,18 +1301,26 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
 					  (struct in_addr){ 0 }, 0);
 		ifc->route_added = r == 0;
-		/* the address text only when a line is written (a set-up's cost) */
-		if (r < 0 && r != -EEXIST)
-			vpdn_warn(m->log, "%s IP: Failed to install route to %s: %s", ifc->name,
-				  inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), g_strerror(-r));
-		else
-			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: Install route to %s on %s",
-				   ifc->name, inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)),
-				   ifc->kname);
-		if (m->mode == IP_MODE_SHARED) {
-			g_hash_table_insert(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr), ifc);
-			ifc->in_peers = true;
+		g_hash_table_insert(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr), ifc);
+		ifc->in_peers = true;
+		if (r < 0) {
+			/* No route, no traffic: the session would be a black hole
+			 * (EEXIST: a route we did not make, same metric). */
+			vpdn_warn(m->log, "%s IP: Failed to install route to %s on %s: %s; "
+				  "ending the session", ifc->name,
+				  inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), ifc->kname,
+				  g_strerror(-r));
+			(*m->route_failures)++;
+			struct vpdn_link *net = vpdn_link_ref(ifc->net);
+			bool dialer = ifc->dialer;
+			iface_down(ifc, "route refused");   /* a Vi is freed */
+			vpdn_link_hangup(net, VPDN_LINK_B, r);
+			vpdn_link_unref(net);
+			return dialer ? r : 1;   /* 1: freed already */
 		}
+		/* the address text only when a line is written (a set-up's cost) */
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: Install route to %s on %s",
+			   ifc->name, inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), ifc->kname);
 	}
 	iface_apply_mtu(ifc, ev->mtu);
 	/* Deliver what waited for the dial, in order. */
@@ -1256,7 +1372,9 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 		if (iface_new(m, ev->interface, false, &ifc) < 0)
 			return VPDN_BUS_PASS;
 	}
-	iface_up(ifc, ev);
+	/* refused before anything was set up: a new Vi goes again */
+	if (iface_up(ifc, ev) == -EADDRINUSE && !ifc->dialer && !ifc->net)
+		iface_destroy(ifc);
 	return VPDN_BUS_PASS;
 }
 
@@ -1448,6 +1566,12 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->fragmented = vpdn_core_counter(core, "ip_fragmented_total", "packets over a peer's MRU sent in fragments");
 	m->too_big = vpdn_core_counter(core, "ip_too_big_total", "packets over a peer's MRU not sent whole (DF or malformed)");
 	m->icmp_tokens = IP_ICMP_RATE;
+	m->addr_refused = vpdn_core_counter(core, "ip_address_refused_total",
+					    "peer addresses refused (ours, in use by another owner, connected)");
+	m->addr_takeovers = vpdn_core_counter(core, "ip_address_takeovers_total",
+					      "addresses taken from a stale session by its owner's newer one");
+	m->route_failures = vpdn_core_counter(core, "ip_route_failures_total",
+					      "session host routes the kernel refused (session ended)");
 	r = load_config(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -1455,6 +1579,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->sub_down = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, m);
 	m->sub_bind = vpdn_bus_subscribe(m->bus, VPDN_EV_DIALER_BIND, on_dialer_bind, m);
 	m->sub_failed = vpdn_bus_subscribe(m->bus, VPDN_EV_DIAL_FAILED, on_dial_failed, m);
+	m->sub_check = vpdn_bus_subscribe(m->bus, VPDN_EV_ADDRESS_CHECK, on_address_check, m);
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -1480,6 +1605,8 @@ void ip_module_free(struct ip_module *m)
 		vpdn_bus_unsubscribe(m->bus, m->sub_bind);
 	if (m->sub_failed)
 		vpdn_bus_unsubscribe(m->bus, m->sub_failed);
+	if (m->sub_check)
+		vpdn_bus_unsubscribe(m->bus, m->sub_check);
 	/* Sessions first (they may free Vi interfaces), then the rest;
 	 * iface_down takes each out of by_net. */
 	while (g_hash_table_size(m->by_net)) {

@@ -16,6 +16,10 @@
  *  - Shared mode (`ip { mode = "shared" }`): one TUN for every session; a
  *    hash by peer address picks the session for packets read from it, then
  *    the static routes (to reach idle dialers).
+ *  - Peer addresses: the same hash (every mode) says which session holds
+ *    an address (VPDN_EV_ADDRESS_CHECK, events.h); a session whose host
+ *    route the kernel refuses is ended (net link hung up) rather than left
+ *    without traffic.
  *
  * ip-address and ip-unnumbered are read from the interface sections when
  * some module defines them (the ppp module does today); this module only
@@ -80,7 +84,11 @@ int ip_module_iface_ifindex(struct ip_module *m, const char *name); /* -ENOENT *
 const char *ip_module_iface_kernel_name(struct ip_module *m, const char *name);
 int ip_module_dod_queued(struct ip_module *m, const char *name);   /* -ENOENT */
 bool ip_module_iface_up(struct ip_module *m, const char *name);
-/* Shared mode: the interface whose session has this peer, or NULL. */
+/* The interface whose session has this peer address, or NULL (every
+ * mode). The peers table answers VPDN_EV_ADDRESS_CHECK: an address is
+ * held by its session's owner; the owner's newer session takes it at
+ * NETWORK_UP (the stale one ended through its net link), another owner's
+ * is refused. */
 const char *ip_module_lookup_peer(struct ip_module *m, struct in_addr peer);
 int ip_module_shared_fd(struct ip_module *m); /* -1 when not shared */
 /* MTU toward the session's peer (its MRU, at most ip { mtu }); 0 idle. */

@@ -155,6 +155,63 @@ int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr sr
 	return nl_transact(&r);
 }
 
+int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nl_req r = { 0 };
+	char buf[4096];
+	int fd, ret = -EIO;
+
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	r.nh.nlmsg_type = RTM_GETROUTE;
+	r.nh.nlmsg_flags = NLM_F_REQUEST;
+	r.nh.nlmsg_seq = 1;
+	r.rt.rtm_family = AF_INET;
+	r.rt.rtm_dst_len = 32;
+	nl_attr(&r, RTA_DST, &dst, sizeof(dst));
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &r, r.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto fail;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				ret = e->error ? e->error : -EIO;
+				goto fail;
+			}
+			if (h->nlmsg_type != RTM_NEWROUTE)
+				continue;
+			const struct rtmsg *rt = NLMSG_DATA(h);
+			int alen = (int)RTM_PAYLOAD(h);
+			*out = (struct ip_route_info){ .type = rt->rtm_type };
+			for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen);
+			     a = RTA_NEXT(a, alen)) {
+				if (a->rta_type == RTA_GATEWAY)
+					out->gateway = true;
+				else if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4)
+					memcpy(&out->ifindex, RTA_DATA(a), 4);
+			}
+			ret = 0;
+			goto fail;
+		}
+	}
+fail:
+	close(fd);
+	return ret;
+}
+
 static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
@@ -239,6 +296,11 @@ static int k_route_mtu(void *ctx, int ifindex, struct in_addr dst, int plen,
 	return ip_nl_route_mtu(ifindex, dst, plen, src, mtu);
 }
 
+static int k_route_get(void *ctx, struct in_addr dst, struct ip_route_info *out)
+{
+	return ip_nl_route_get(dst, out);
+}
+
 const struct ip_sys_ops ip_sys_kernel = {
 	.pollable = true,
 	.tun_open = k_tun_open,
@@ -250,4 +312,5 @@ const struct ip_sys_ops ip_sys_kernel = {
 	.route = k_route,
 	.link_mtu = k_link_mtu,
 	.route_mtu = k_route_mtu,
+	.route_get = k_route_get,
 };

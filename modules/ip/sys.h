@@ -17,6 +17,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* What the kernel's routing says about one destination (route_get). */
+struct ip_route_info {
+	uint8_t type;            /* RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, ... */
+	bool gateway;            /* via a gateway (not a connected network) */
+	int ifindex;             /* output device, 0 if none */
+};
+
 struct ip_sys_ops {
 	/* The fds returned by tun_open are polled by the module (one GSource
 	 * per fd) when true; fakes set false and feed packets by calling
@@ -46,6 +53,10 @@ struct ip_sys_ops {
 	 * device, an MTU per session). -ENOENT if there is none. May be NULL. */
 	int (*route_mtu)(void *ctx, int ifindex, struct in_addr dst, int plen,
 			 struct in_addr src, uint32_t mtu);
+	/* Appended. How the kernel would route to dst (RTM_GETROUTE): 0 with
+	 * *out set, -ENETUNREACH when there is no route, -errno. May be
+	 * NULL (fakes): no kernel to ask. */
+	int (*route_get)(void *ctx, struct in_addr dst, struct ip_route_info *out);
 };
 
 extern const struct ip_sys_ops ip_sys_kernel;
@@ -59,5 +70,6 @@ int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
 		uint32_t metric);
 int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr src, uint32_t mtu);
+int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out);
 
 #endif

@@ -88,6 +88,7 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		l2tp->foreign_source = &l2tp->foreign_store;
 	l2tp->sccrq_buckets = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						    (GDestroyNotify)g_bytes_unref, g_free);
+	l2tp->peer_hosts = g_hash_table_new(NULL, NULL);
 	/* Registered up front so that a scrape shows them at 0. */
 	for (int st = L2TP_TUNNEL_IDLE; st <= L2TP_TUNNEL_CLOSING; st++)
 		l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 0);
@@ -163,6 +164,8 @@ void l2tp_free(struct l2tp *l2tp)
 		g_hash_table_destroy(l2tp->sccrq_buckets);
 	if (l2tp->no_q931_peers)
 		g_hash_table_destroy(l2tp->no_q931_peers);
+	if (l2tp->peer_hosts)
+		g_hash_table_destroy(l2tp->peer_hosts);
 	if (l2tp->retired)
 		g_ptr_array_free(l2tp->retired, TRUE);
 	g_free(l2tp);
@@ -1019,6 +1022,82 @@ static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data
 	return VPDN_BUS_PASS;
 }
 
+void l2tp_peer_host_add(struct l2tp *l2tp, const struct sockaddr_storage *peer, int delta)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)peer;
+	gpointer k;
+	guint n;
+
+	if (!l2tp->peer_hosts || peer->ss_family != AF_INET)
+		return;
+	k = GUINT_TO_POINTER(sin->sin_addr.s_addr);
+	n = GPOINTER_TO_UINT(g_hash_table_lookup(l2tp->peer_hosts, k));
+	if (delta > 0)
+		g_hash_table_insert(l2tp->peer_hosts, k, GUINT_TO_POINTER(n + 1));
+	else if (n > 1)
+		g_hash_table_insert(l2tp->peer_hosts, k, GUINT_TO_POINTER(n - 1));
+	else
+		g_hash_table_remove(l2tp->peer_hosts, k);
+}
+
+static bool same_v4(const struct sockaddr_storage *ss, struct in_addr a)
+{
+	return ss->ss_family == AF_INET &&
+	       ((const struct sockaddr_in *)ss)->sin_addr.s_addr == a.s_addr;
+}
+
+/* A PPP peer given the address of a tunnel endpoint would have the
+ * tunnel routed into its session: every session of that tunnel dies.
+ * Live tunnels by a hash; the config's addresses (few) by a walk. */
+const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *holder,
+				 size_t size)
+{
+	char txt[INET_ADDRSTRLEN];
+
+	if (g_hash_table_contains(l2tp->peer_hosts, GUINT_TO_POINTER(a.s_addr))) {
+		snprintf(holder, size, "an L2TP tunnel peer");
+		return "a tunnel endpoint";
+	}
+	if (!l2tp->cfg)
+		return NULL;
+	inet_ntop(AF_INET, &a, txt, sizeof(txt));
+	for (char **l = l2tp->cfg->listen; l && *l; l++)
+		if (!strcmp(*l, txt)) {
+			snprintf(holder, size, "l2tp listen");
+			return "a tunnel endpoint";
+		}
+	for (guint i = 0; l2tp->cfg->groups && i < l2tp->cfg->groups->len; i++) {
+		const struct l2tp_group *g = g_ptr_array_index(l2tp->cfg->groups, i);
+		bool hit = g->has_source && same_v4(&g->source, a);
+		for (unsigned j = 0; j < g->n_initiate && !hit; j++)
+			hit = same_v4(&g->initiate_to[j].addr, a);
+		if (hit) {
+			snprintf(holder, size, "vpdn-group %s", g->name);
+			return "a tunnel endpoint";
+		}
+	}
+	return NULL;
+}
+
+static enum vpdn_bus_verdict on_address_check(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_address_check *q = ev->payload;
+	struct vpdn_ev_address_refusal r = { .size = sizeof(r) };
+	struct vpdn_request *req;
+	char holder[80];
+
+	if (!ev->request || !q || q->size < offsetof(struct vpdn_ev_address_check, address) +
+					   sizeof(q->address))
+		return VPDN_BUS_PASS;
+	r.reason = l2tp_address_refusal(l2tp, q->address, holder, sizeof(holder));
+	if (!r.reason || !(req = vpdn_event_take_request(ev)))
+		return VPDN_BUS_PASS;
+	r.holder = holder;
+	vpdn_request_complete(req, -EADDRNOTAVAIL, &r);
+	return VPDN_BUS_CLAIM;
+}
+
 int l2tp_subscribe(struct l2tp *l2tp)
 {
 	l2tp->subs[0] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_FORWARD_REQUEST, on_forward, l2tp);
@@ -1027,8 +1106,10 @@ int l2tp_subscribe(struct l2tp *l2tp)
 					   l2tp);
 	l2tp->subs[3] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_PHASE, on_ppp_phase, l2tp);
 	l2tp->subs[4] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_PPP_DOWN, on_ppp_down, l2tp);
+	l2tp->subs[5] = vpdn_bus_subscribe(l2tp->bus, VPDN_EV_ADDRESS_CHECK, on_address_check,
+					   l2tp);
 	if (!l2tp->subs[0] || !l2tp->subs[1] || !l2tp->subs[2] || !l2tp->subs[3] ||
-	    !l2tp->subs[4])
+	    !l2tp->subs[4] || !l2tp->subs[5])
 		return -ENOMEM;
 	return 0;
 }

@@ -141,7 +141,8 @@ struct l2tp {
 	uint32_t call_serial;
 	struct l2tp_counters cnt;
 	uint64_t cnt_store[11];     /* when the core gives no counters */
-	struct vpdn_subscription *subs[5];
+	struct vpdn_subscription *subs[6];
+	GHashTable *peer_hosts;     /* IPv4 s_addr of tunnel peers -> tunnel count */
 	sd_bus_slot *module_slot;
 	struct l2tp_transport *transport;
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
@@ -202,7 +203,14 @@ int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error);
  * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
 void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta);
 
-/* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED. */
+/* Tunnel peers by host, for ADDRESS_CHECK (tunnel_new/_free). */
+void l2tp_peer_host_add(struct l2tp *l2tp, const struct sockaddr_storage *peer, int delta);
+/* Why a PPP peer must not get address a (a tunnel endpoint), or NULL. */
+const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *holder,
+				 size_t size);
+
+/* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED, PPP_PHASE,
+ * ADDRESS_CHECK. */
 int l2tp_subscribe(struct l2tp *l2tp);
 void l2tp_unsubscribe(struct l2tp *l2tp);
 

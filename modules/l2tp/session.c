@@ -589,6 +589,10 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 		vpdn_link_unref(s->carrier);
 		s->carrier = NULL;
 	}
+	/* PPP ended it because IPCP had no address it may give (or the IP
+	 * side refused the one it gave): say so in the CDN's message. */
+	if (cause == -EADDRNOTAVAIL || cause == -EADDRINUSE)
+		why = "Administrative: no IP address allowed for the user";
 	l2tp_session_close(s, true, result, error, cause > 0 ? cause : 0, why);
 }
 

@@ -2,12 +2,21 @@
 /*
  * IPCP (RFC 1332, RFC 1877): IP-Address both ways, primary/secondary DNS.
  *
- * As the side that has an address for the peer (a pool, or
- * ppp-peer-default-ip-address), a peer asking 0.0.0.0 or proposing another
- * address is Nak'd with it. Without one ("no peer default ip address") the
- * peer's own address is accepted and 0.0.0.0 is Rejected. DNS options are
- * Nak'd with the configured servers, Rejected when none. As a client we ask
- * 0.0.0.0 when we have no address and take what the server Naks.
+ * As a server an address is acked only if it is the one we give: the one
+ * authorization gave the user (username ip-address, chap-secrets' address
+ * column), else a pool's, else ppp-peer-default-ip-address; a peer asking
+ * 0.0.0.0 or another address is Nak'd with it, and one that still insists
+ * after Max-Failure Naks is closed. With none of these, a peer's own
+ * address is acked only where the interface says
+ * ppp-ipcp-accept-peer-address (default off), and only if it passes the
+ * checks. Every address we would give is checked: its class
+ * (ppp_ipcp_bad_class), not our IPCP address, and VPDN_EV_ADDRESS_CHECK
+ * (the ip module: not ours, not another owner's session; l2tp: not a
+ * tunnel endpoint). When nothing allowed is left the session is closed
+ * ("no address allowed", counted) after the input that found it.
+ * DNS options are Nak'd with the configured servers, Rejected when none.
+ * As a client we ask 0.0.0.0 when we have no address and take what the
+ * server Naks, and take the server's own address as it gives it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,6 +72,164 @@ static void ipcp_log_opts(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 	}
 }
 
+const char *ppp_ipcp_bad_class(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	if (h >> 24 == 0)
+		return "\"this network\" (0/8)";
+	if (h >> 24 == 127)
+		return "loopback";
+	if (h >> 16 == 0xA9FE)
+		return "link-local";
+	if (h == 0xFFFFFFFFu)
+		return "broadcast";
+	if (h >> 28 == 14)
+		return "multicast";
+	if (h >> 28 == 15)
+		return "reserved (240/4)";
+	return NULL;
+}
+
+struct check_answer {
+	bool done;
+	int status;
+	char why[120];
+};
+
+static void check_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct check_answer *c = data;
+	const struct vpdn_ev_address_refusal *r = reply;
+
+	c->done = true;
+	c->status = status == -ENOENT ? 0 : status;
+	if (c->status < 0)
+		snprintf(c->why, sizeof(c->why), "%s%s%s%s",
+			 r && r->reason ? r->reason : g_strerror(-status),
+			 r && r->holder ? " (" : "", r && r->holder ? r->holder : "",
+			 r && r->holder ? ")" : "");
+}
+
+/* May the peer get a? 0, or -errno with the reason logged and counted. */
+static int address_check(struct ppp_engine *e, struct in_addr a, bool authorized)
+{
+	struct ppp_ipcp *ip = &e->ipcp;
+	struct check_answer c = { 0 };
+	const char *bad = ppp_ipcp_bad_class(a);
+	char txt[INET_ADDRSTRLEN], ubuf[96];
+
+	if (bad) {
+		snprintf(c.why, sizeof(c.why), "a %s address", bad);
+		c.status = -EADDRNOTAVAIL;
+	} else if (a.s_addr == ip->local.s_addr || a.s_addr == e->conf->local.s_addr) {
+		snprintf(c.why, sizeof(c.why), "our own address");
+		c.status = -EADDRNOTAVAIL;
+	} else {
+		struct vpdn_ev_address_check q = {
+			.size = sizeof(q),
+			.address = a,
+			.interface = e->name,
+			.owner = vpdn_address_owner(e->user, e->profile, e->conf->name),
+			.authorized = authorized,
+		};
+		struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_ADDRESS_CHECK, &q,
+							  check_done, &c);
+		if (r) { /* an answer later is no answer: refuse */
+			vpdn_request_cancel(r);
+			snprintf(c.why, sizeof(c.why), "no synchronous answer to the check");
+			c.status = -EAGAIN;
+		}
+	}
+	if (c.status == 0)
+		return 0;
+	inet_ntop(AF_INET, &a, txt, sizeof(txt));
+	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s IPCP: address %s refused for %s: %s",
+		       e->name, txt,
+		       e->user ? vpdn_log_printable(ubuf, sizeof(ubuf), e->user, strlen(e->user), 0)
+			       : "the peer", c.why);
+	if (e->mgr->c_addr_refused)
+		(*e->mgr->c_addr_refused)++;
+	g_strlcpy(ip->refused_why, c.why, sizeof(ip->refused_why));
+	return c.status;
+}
+
+/* The address we give, checked once per choice: a refused pool address
+ * is skipped for the next free ones (a few), a refused authorized or
+ * default one leaves nothing. */
+static bool assigned_ok(struct ppp_engine *e)
+{
+	struct ppp_ipcp *ip = &e->ipcp;
+	struct in_addr skipped[4];
+	unsigned n = 0;
+
+	if (ip->assigned_checked)
+		return ip->assigned.s_addr != 0;
+	ip->assigned_checked = true;
+	while (ip->assigned.s_addr && address_check(e, ip->assigned, true) < 0) {
+		if (!ip->assigned_from_pool || n == G_N_ELEMENTS(skipped)) {
+			if (ip->assigned_from_pool)
+				ppp_conf_pool_put(e->conf, ip->assigned);
+			ip->assigned.s_addr = 0;
+			ip->assigned_from_pool = false;
+			break;
+		}
+		skipped[n++] = ip->assigned;
+		ip->assigned = ppp_conf_pool_take(e->conf);
+		ip->assigned_from_pool = ip->assigned.s_addr != 0;
+	}
+	for (unsigned i = 0; i < n; i++)
+		ppp_conf_pool_put(e->conf, skipped[i]);
+	return ip->assigned.s_addr != 0;
+}
+
+/* A peer-chosen address (ppp-ipcp-accept-peer-address), judged once per
+ * address the peer asks. */
+static bool peer_choice_ok(struct ppp_engine *e, struct in_addr a)
+{
+	struct ppp_ipcp *ip = &e->ipcp;
+
+	if (!e->conf->accept_peer_addr || !a.s_addr)
+		return false;
+	if (ip->judged.s_addr != a.s_addr) {
+		ip->judged = a;
+		ip->judged_ok = address_check(e, a, false) == 0;
+	}
+	return ip->judged_ok;
+}
+
+/* Nothing allowed: remember why; ppp_ipcp_check_refused() closes. */
+static void refuse(struct ppp_engine *e, const char *what, struct in_addr a)
+{
+	struct ppp_ipcp *ip = &e->ipcp;
+	char txt[INET_ADDRSTRLEN], why[sizeof(ip->refused_why) + 96];
+
+	inet_ntop(AF_INET, &a, txt, sizeof(txt));
+	snprintf(why, sizeof(why), "%s (the peer asked %s%s%s)", what, txt,
+		 ip->refused_why[0] ? ": " : "", ip->refused_why);
+	g_strlcpy(ip->refused_why, why, sizeof(ip->refused_why));
+	ip->refused = true;
+}
+
+void ppp_ipcp_check_refused(struct ppp_engine *e)
+{
+	char why[sizeof(e->ipcp.refused_why) + 32];
+
+	if (e->net_refused && !e->dying) {
+		int cause = e->net_refused;
+		e->net_refused = 0;
+		ppp_fail(e, cause, e->ipcp.refused_why);
+		return;
+	}
+	if (!e->ipcp.refused || e->dying)
+		return;
+	e->ipcp.refused = false;
+	if (e->mgr->c_ipcp_closed)
+		(*e->mgr->c_ipcp_closed)++;
+	snprintf(why, sizeof(why), "IPCP: %s", e->ipcp.refused_why);
+	ppp_fail(e, -EADDRNOTAVAIL, why);
+}
+
 static void ipcp_reset(struct ppp_fsm *f)
 {
 	struct ppp_engine *e = ENG(f);
@@ -73,8 +240,14 @@ static void ipcp_reset(struct ppp_fsm *f)
 					e->conf->ipcp_dns_request;
 	ip->dns1.s_addr = ip->dns2.s_addr = 0;
 	ip->peer.s_addr = 0;
-	if (!ip->assigned.s_addr) {
-		if (e->conf->pool_size) {
+	ip->refused = false;
+	ip->refused_why[0] = '\0';
+	ip->judged.s_addr = 0;
+	if (!ip->assigned.s_addr && e->role == VPDN_PPP_ROLE_SERVER) {
+		ip->assigned_checked = false;
+		if (e->auth_addr.s_addr) {
+			ip->assigned = e->auth_addr;
+		} else if (e->conf->pool_size) {
 			ip->assigned = ppp_conf_pool_take(e->conf);
 			ip->assigned_from_pool = ip->assigned.s_addr != 0;
 		} else {
@@ -121,11 +294,26 @@ static int ipcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 		}
 		struct in_addr a = get_addr(opt + 2);
 		struct in_addr want = { 0 };
-		if (type == IPCP_OPT_ADDR) {
-			if (ip->assigned.s_addr)
+		if (type == IPCP_OPT_ADDR && e->role != VPDN_PPP_ROLE_SERVER) {
+			want = ip->assigned.s_addr ? ip->assigned : a; /* the server's own */
+			peer = want;
+		} else if (type == IPCP_OPT_ADDR) {
+			if (assigned_ok(e))
 				want = ip->assigned;
-			else if (a.s_addr)
-				want = a;       /* no peer default: the peer's own */
+			else if (peer_choice_ok(e, a))
+				want = a;
+			if (!want.s_addr) {
+				if (!ip->refused_why[0] && !e->conf->accept_peer_addr)
+					g_strlcpy(ip->refused_why, "authorization gave none and "
+						  "the interface does not accept the peer's own",
+						  sizeof(ip->refused_why));
+				refuse(e, "no address allowed for the peer", a);
+				return 0;   /* dropped; the engine closes */
+			}
+			if (want.s_addr != a.s_addr && !nak_ok) {
+				refuse(e, "the peer does not take the address it is given", a);
+				return 0;
+			}
 			peer = want;
 		} else {
 			want = type == IPCP_OPT_DNS1 ? e->conf->dns1 : e->conf->dns2;

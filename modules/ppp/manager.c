@@ -187,6 +187,7 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *s)
 	}
 	c->force_local_chap = opt_bool(s, "ppp-force-local-chap", false);
 	c->ipcp_dns_request = opt_bool(s, "ppp-ipcp-dns-request", false);
+	c->accept_peer_addr = opt_bool(s, "ppp-ipcp-accept-peer-address", false);
 	if ((v = opt_str(s, "ppp-peer-default-ip-address")) &&
 	    ppp_parse_ipv4(v, &c->peer_default) < 0)
 		return -EINVAL;
@@ -442,6 +443,10 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 					 "IP packets over the peer's MRU not sent");
 	m->c_auth_fail = vpdn_core_counter(core, "ppp_auth_failures_total",
 					   "PPP peers that failed authentication");
+	m->c_addr_refused = vpdn_core_counter(core, "ppp_ipcp_address_refused_total",
+					      "addresses IPCP refused to a peer");
+	m->c_ipcp_closed = vpdn_core_counter(core, "ppp_ipcp_no_address_total",
+					     "PPP sessions closed: no address allowed for the peer");
 	m->sub_start = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_START, on_ppp_start, m);
 	m->sub_incoming = vpdn_bus_subscribe(m->bus, VPDN_EV_SESSION_INCOMING,
 					     on_session_incoming, m);
@@ -508,6 +513,7 @@ cfg_opt_t ppp_interface_options[] = {
 	CFG_STR("ppp-lcp-renegotiation", "on-mismatch", CFGF_NONE),
 	CFG_BOOL("ppp-force-local-chap", cfg_false, CFGF_NONE),
 	CFG_BOOL("ppp-ipcp-dns-request", cfg_false, CFGF_NONE),
+	CFG_BOOL("ppp-ipcp-accept-peer-address", cfg_false, CFGF_NONE),
 	CFG_STR("ppp-peer-default-ip-address", NULL, CFGF_NONE),
 	CFG_STR("ppp-peer-pool", NULL, CFGF_NONE),
 	CFG_STR_LIST("ppp-dns", NULL, CFGF_NONE),

@@ -39,7 +39,14 @@ struct ppp_ipcp {
 	struct in_addr dns1, dns2;      /* as a client: what the server gave */
 	struct in_addr assigned;        /* address we give the peer (0: none) */
 	bool assigned_from_pool;
+	bool assigned_checked;          /* ADDRESS_CHECK asked for `assigned` */
 	bool want_addr, want_dns1, want_dns2;
+	/* a peer-chosen address last judged (retransmitted requests) */
+	struct in_addr judged;
+	bool judged_ok;
+	/* nothing allowed to give: the engine closes after this input */
+	bool refused;
+	char refused_why[160];
 };
 
 enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
@@ -115,6 +122,9 @@ struct ppp_engine {
 	const char *disc_msg;           /* static text */
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
+	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
+	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
 	struct ppp_lcp lcp;
 	struct ppp_ipcp ipcp;
@@ -141,6 +151,8 @@ struct ppp_manager {
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
+	uint64_t *c_addr_refused;       /* addresses IPCP refused */
+	uint64_t *c_ipcp_closed;        /* sessions closed: no allowed address */
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 
@@ -199,6 +211,8 @@ void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
 extern const struct ppp_fsm_ops ppp_ipcp_ops;
 void ppp_ipcp_init(struct ppp_engine *e);
 void ppp_ipcp_fini(struct ppp_engine *e);
+/* After IPCP input: close the session if IPCP found no allowed address. */
+void ppp_ipcp_check_refused(struct ppp_engine *e);
 
 /* chap-state.c */
 void ppp_chap_init(struct ppp_engine *e);

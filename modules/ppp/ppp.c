@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -314,6 +315,10 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 		     r && r->reason ? r->reason : status == -ENOENT ? ": no authenticator" : "");
 	void (*cb)(struct ppp_engine *, bool, const char *) = e->verify_cb;
 	e->verify_cb = NULL;
+	/* authorization: the address the user gets (IPCP) */
+	e->auth_addr.s_addr = 0;
+	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
+		e->auth_addr = r->address;
 	if (cb && !e->dying)
 		cb(e, ok, ok && r->user ? r->user : e->user);
 	ppp_leave(e);
@@ -557,18 +562,32 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 }
 
 /* The IP side hung up: its interface is gone (a TUN device deleted under
- * the node). A session without a data path only looks up: close it with
- * that cause (LCP Terminate, then the carrier; an L2TP CDN). A consumer
- * that merely detaches (network down) does not call this. */
+ * the node, -ENODEV), or it ended the network (the address was taken by
+ * the owner's newer session, its route refused). A session without a
+ * data path only looks up: close it with that cause (LCP Terminate, then
+ * the carrier; an L2TP CDN). A consumer that merely detaches (network
+ * down) does not call this. */
 static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
 	struct ppp_engine *e = ctx;
+	char why[96];
 
 	if (e->dying || link != e->net)
 		return;
+	if (cause == -ENODEV)
+		g_strlcpy(why, "IP interface lost", sizeof(why));
+	else
+		snprintf(why, sizeof(why), "the IP layer ended the network: %s",
+			 cause < 0 ? g_strerror(-cause) : "hung up");
+	if (e->in_net_up) {
+		/* inside IPCP's This-Layer-Up: close after the input */
+		e->net_refused = cause < 0 ? cause : -ENETDOWN;
+		g_strlcpy(e->ipcp.refused_why, why, sizeof(e->ipcp.refused_why));
+		return;
+	}
 	ppp_enter(e);
-	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, "IP interface lost");
-	ppp_fail(e, cause < 0 ? cause : -ENODEV, "IP interface lost");
+	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
+	ppp_fail(e, cause < 0 ? cause : -ENETDOWN, why);
 	ppp_leave(e);
 }
 
@@ -602,8 +621,15 @@ void ppp_ipcp_up(struct ppp_engine *e)
 		return;
 	e->net = vpdn_link_new(e->name);
 	vpdn_link_attach(e->net, VPDN_LINK_A, &net_ops, e);
-	/* the line's text only when it is written (a set-up's cost) */
-	if (e->ipcp.peer.s_addr && vpdn_log_debug_on(e->log, NEG)) {
+	ppp_enter(e);
+	e->in_net_up = true;
+	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
+	e->in_net_up = false;
+	/* The line's text only when it is written (a set-up's cost), and
+	 * only if the IP side kept the network (it hangs up one whose
+	 * address it refuses). */
+	if (e->net && !e->dying && !e->net_refused && e->ipcp.peer.s_addr &&
+	    vpdn_log_debug_on(e->log, NEG)) {
 		if (e->profile)
 			ppp_short_name(e->profile, prefix, sizeof(prefix));
 		else
@@ -611,7 +637,7 @@ void ppp_ipcp_up(struct ppp_engine *e)
 		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
 		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
 	}
-	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
+	ppp_leave(e);
 }
 
 void ppp_ipcp_down(struct ppp_engine *e)
@@ -763,8 +789,10 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 			ppp_pap_input(e, p, n);   /* repeated request: same verdict */
 		break;
 	case PPP_IPCP:
-		if (e->phase == VPDN_PPP_PHASE_UP)
+		if (e->phase == VPDN_PPP_PHASE_UP) {
 			ppp_fsm_input(&e->ipcp_fsm, p, n);
+			ppp_ipcp_check_refused(e);
+		}
 		break;
 	case PPP_IP:
 		if (e->phase == VPDN_PPP_PHASE_UP && e->ipcp_fsm.state == FSM_OPENED && e->net)

@@ -95,6 +95,9 @@ struct ppp_conf {
 	uint32_t pool_size;
 	uint8_t *pool_used;         /* bitmap */
 	struct in_addr dns1, dns2;  /* offered to peers that ask */
+	bool accept_peer_addr;      /* ppp-ipcp-accept-peer-address: with no
+				       address to give, a peer's own one
+				       (validated) is acked */
 };
 
 struct ppp_conf *ppp_conf_new(const char *name);
@@ -167,5 +170,8 @@ void ppp_short_name(const char *name, char *out, size_t size);
 /* Internal: option codecs, testable alone. Parse an IPv4 from "a.b.c.d",
  * "a.b.c.d/len" or "a.b.c.d mask". */
 int ppp_parse_ipv4(const char *s, struct in_addr *out);
+/* Why no PPP peer may have this address ("loopback", "multicast", ...),
+ * or NULL if its class is fine (unicast). */
+const char *ppp_ipcp_bad_class(struct in_addr a);
 
 #endif

@@ -35,7 +35,7 @@ interface "Serial0:15" {
   ppp-chap-hostname = "srv"
   ip-address = "18.18.18.9"
 }
-username "remote1@cisco.com" { password = "secret1" }
+username "remote1@cisco.com" { password = "secret1"  ip-address = "17.17.17.1" }
 CONF
 	S="$T/srv.log"
 	start_node srv "$T/srv.conf" "${ISDN_DBG[@]}"

@@ -11,7 +11,8 @@
 #   node_start HOST CONF start vpdnd in $NS on the test's bus (log $T/HOST.log)
 #   lns_conf PEER SRC [GROUP-LINES]  $T/lns.conf: our LNS (auth-local, ppp,
 #                        l2tp, ip) on SRC accepting dial-ins from PEER,
-#                        remote1@cisco.com/cisco, Virtual-Template1 with CHAP
+#                        remote1@cisco.com/cisco (address 17.17.17.1),
+#                        Virtual-Template1 with CHAP
 #   INTEROP_DBG          the debug categories the tests turn on
 #   lac_lns_start PCAP   start $T/lns.conf and $T/lac.conf, capture L2TP on lo
 #   vm_start [QEMU-ARGS] boot the VM: its eth0 (192.0.2.2/24) is the tap
@@ -144,7 +145,7 @@ lns_conf() {
 	write_config lns.conf <<EOF
 hostname = "LNS"
 modules = {"auth-local", "ppp", "l2tp", "ip"}
-username "remote1@cisco.com" { password = "cisco" }
+username "remote1@cisco.com" { password = "cisco"  ip-address = "17.17.17.1" }
 vpdn { enable = true }
 vpdn-group "1" {
   accept-dialin { protocol = "l2tp"  virtual-template = 1 }

@@ -77,6 +77,7 @@ interface "Loopback0" { ip-address = "18.18.18.2/32" }
 dialer-list "1" { protocol = "ip"  permit = true }
 interface "Dialer2" {
   ip-unnumbered = "Loopback0"
+  ppp-peer-default-ip-address = "17.17.17.2"
   dialer-pool = 1
   dialer-remote-name = "remote2@cisco.com"
   dialer-string = "6121"

@@ -96,7 +96,7 @@ sed -i 's/^\(  dialer-idle-timeout = 300\)$/\1\n  dialer-enable-timeout = 1\n  p
 cat >"$T/lns.conf" <<'EOF'
 hostname = "LNS"
 modules = {"auth-local", "ppp", "l2tp", "ip"}
-username "remote1@cisco.com" { password = "cisco" }
+username "remote1@cisco.com" { password = "cisco"  ip-address = "17.17.17.1" }
 vpdn { enable = true }
 vpdn-group "1" {
   accept-dialin { protocol = "l2tp"  virtual-template = 1 }

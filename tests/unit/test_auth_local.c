@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* auth-local: users database, chap-secrets parser, and the module driven
  * through a test core's bus. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -87,6 +88,38 @@ static void test_db_username_entries(void)
 	CU_ASSERT_PTR_NULL(auth_db_lookup_own(db, "LNS", NULL));
 	auth_db_free(db);
 	auth_db_free(NULL);
+}
+
+/* The fourth column: the address authorization gives the client. */
+static void test_chap_secrets_address(void)
+{
+	const char *text =
+		"remote1@cisco.com  LNS  s1  17.17.17.1\n"
+		"remote2@cisco.com  LNS  s2  *\n"
+		"remote3@cisco.com  LNS  s3  -\n"
+		"remote4@cisco.com  LNS  s4\n"
+		"remote5@cisco.com  LNS  s5  10.0.0.0/24\n"
+		"remote6@cisco.com  LNS  s6  17.17.17.6 17.17.17.7\n"
+		"remote7@cisco.com  LNS  s7  0.0.0.0\n"
+		"remote8@cisco.com  LNS  s8  not-an-address\n";
+	struct auth_db *db = auth_db_new();
+	struct warnings w = {0};
+	const struct auth_entry *e;
+
+	CU_ASSERT_EQUAL(auth_db_parse_chap_secrets(db, text, strlen(text), "cs", on_warn, &w), 8);
+	e = auth_db_lookup_peer(db, "remote1@cisco.com", "LNS");
+	CU_ASSERT_EQUAL(e ? e->address.s_addr : 0, inet_addr("17.17.17.1"));
+	for (int i = 2; i <= 8; i++) {
+		char user[32];
+		snprintf(user, sizeof(user), "remote%d@cisco.com", i);
+		e = auth_db_lookup_peer(db, user, "LNS");
+		CU_ASSERT_PTR_NOT_NULL(e);  /* the secret still works */
+		CU_ASSERT_EQUAL(e ? e->address.s_addr : 1, 0);
+	}
+	/* unsupported forms are warned about, naming the line */
+	CU_ASSERT_EQUAL(w.count, 4);
+	CU_ASSERT_PTR_NOT_NULL(strstr(w.last, "cs:8:"));
+	auth_db_free(db);
 }
 
 static void test_chap_secrets_parse(void)
@@ -265,6 +298,7 @@ struct result {
 	char user[128];
 	char secret[128];
 	size_t secret_len;
+	struct in_addr address;
 };
 
 static void on_auth_done(struct vpdn_request *req, int status, const void *reply, void *data)
@@ -279,6 +313,7 @@ static void on_auth_done(struct vpdn_request *req, int status, const void *reply
 		r->ok = a->ok;
 		g_strlcpy(r->reason, a->reason ? a->reason : "", sizeof(r->reason));
 		g_strlcpy(r->user, a->user ? a->user : "", sizeof(r->user));
+		r->address = a->address;
 	}
 }
 
@@ -639,9 +674,57 @@ static void test_config_check(void)
 	cfg_free(cfg);
 }
 
+/* The address a user gets travels with the verdict. */
+static void test_module_address(void)
+{
+	struct fixture f;
+	struct result r;
+	char path[] = "/tmp/vpdnd-test-cs-XXXXXX";
+	int fd = mkstemp(path);
+	const char *cs = "carol LNS carolpw 17.17.17.9\n";
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, cs, strlen(cs)), (ssize_t)strlen(cs));
+	close(fd);
+	char *text = g_strdup_printf(
+		"username \"remote1@cisco.com\" { password = \"" SECRET1 "\" ip-address = \"17.17.17.1\" }\n"
+		"username \"remote2@cisco.com\" { password = \"" SECRET2 "\" }\n"
+		"auth-local { chap-secrets = {\"%s\"} }\n", path);
+	CU_ASSERT_TRUE_FATAL(fixture_setup(&f, text));
+	r = chap_request(&f, "remote1@cisco.com", "LNS", 7, SECRET1);
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_EQUAL(r.address.s_addr, inet_addr("17.17.17.1"));
+	r = chap_request(&f, "remote2@cisco.com", "LNS", 8, SECRET2);
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_EQUAL(r.address.s_addr, 0);
+	r = chap_request(&f, "carol", "LNS", 9, "carolpw");
+	CU_ASSERT_TRUE(r.ok);
+	CU_ASSERT_EQUAL(r.address.s_addr, inet_addr("17.17.17.9"));
+	/* a failure gives no address */
+	r = chap_request(&f, "remote1@cisco.com", "LNS", 10, "wrong");
+	CU_ASSERT_FALSE(r.ok);
+	CU_ASSERT_EQUAL(r.address.s_addr, 0);
+	fixture_teardown(&f);
+	g_free(text);
+	unlink(path);
+
+	/* config check: a bad ip-address is file:line error */
+	const char *bad[] = { "x.y", "127.0.0.1", "224.0.0.1", "255.255.255.255", "0.0.0.0" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *t = g_strdup_printf("username \"a\" { password = \"x\" ip-address = \"%s\" }\n",
+					  bad[i]);
+		cfg_t *cfg = parse_cfg(t);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+		CU_ASSERT_EQUAL(auth_local_check(cfg), -EINVAL);
+		cfg_free(cfg);
+		g_free(t);
+	}
+}
+
 static const struct vpdn_test_case db_tests[] = {
 	{"username entries", test_db_username_entries},
 	{"chap-secrets parse", test_chap_secrets_parse},
+	{"chap-secrets address column", test_chap_secrets_address},
 	{"precedence", test_precedence},
 	{"cisco type 7", test_type7},
 	{"load file, permissions", test_load_file},
@@ -657,6 +740,7 @@ static const struct vpdn_test_case module_tests[] = {
 	{"not authoritative", test_module_not_authoritative},
 	{"reload", test_module_reload},
 	{"config check", test_config_check},
+	{"authorization: the user's address", test_module_address},
 	{NULL, NULL},
 };
 

@@ -73,7 +73,17 @@ static struct ftun *ftun_name(const char *name)
 
 static void f_tun_close(void *ctx, int fd)
 {
-	ftun_fd(fd)->open = false;
+	struct ftun *t = ftun_fd(fd);
+
+	/* As the kernel: a deleted device's routes and addresses went with it. */
+	if (t->gone)
+		for (int i = 0; i < MAXOBJ; i++) {
+			if (fk.routes[i].ifindex == t->ifindex)
+				fk.routes[i].present = false;
+			if (fk.addrs[i].ifindex == t->ifindex)
+				fk.addrs[i].present = false;
+		}
+	t->open = false;
 }
 
 static ssize_t f_tun_read(void *ctx, int fd, void *buf, size_t len)
@@ -145,16 +155,31 @@ static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 	return r;
 }
 
+/* As Linux: a route is dst/plen + metric; another one with the same
+ * prefix and metric is EEXIST whatever its device (the item 7 failure). */
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
 		   struct in_addr src, uint32_t metric)
 {
-	int r = fobj_op(fk.routes, add, ifindex, dst, plen, src);
-	if (r == 0 && add)
-		for (int i = 0; i < MAXOBJ; i++)
-			if (fk.routes[i].present && fk.routes[i].ifindex == ifindex &&
-			    fk.routes[i].a.s_addr == dst.s_addr && fk.routes[i].plen == plen)
-				fk.routes[i].metric = metric;
-	return r;
+	for (int i = 0; i < MAXOBJ; i++) {
+		struct fobj *o = &fk.routes[i];
+		if (!o->present || o->a.s_addr != dst.s_addr || o->plen != plen ||
+		    o->metric != metric)
+			continue;
+		if (add)
+			return -EEXIST;
+		if (o->ifindex != ifindex)
+			continue;
+		o->present = false;
+		return 0;
+	}
+	if (!add)
+		return -ESRCH;
+	for (int i = 0; i < MAXOBJ; i++)
+		if (!fk.routes[i].present) {
+			fk.routes[i] = (struct fobj){ true, ifindex, dst, src, plen, metric };
+			return 0;
+		}
+	return -ENOSPC;
 }
 
 static int f_link_mtu(void *ctx, int ifindex, uint32_t mtu)
@@ -297,6 +322,45 @@ static void ppp_side_free(struct ppp_side *s)
 {
 	vpdn_link_detach(s->net, VPDN_LINK_A);
 	vpdn_link_unref(s->net);
+}
+
+/* NETWORK_UP/DOWN with the session's user (the address owner). */
+static void network_user(struct vpdn_core *core, uint32_t type, struct ppp_side *s,
+			 const char *ifname, const char *user, const char *peer)
+{
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = ifname, .config = "Virtual-Template1",
+		.user = user, .net = s->net, .local = test_ip_addr("18.18.18.2"),
+		.peer = test_ip_addr(peer), .mtu = 1500,
+	};
+	vpdn_bus_publish(vpdn_core_bus(core), type, &ev);
+}
+
+struct check_reply { int calls, status; char reason[64], holder[16]; };
+
+static void check_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct check_reply *c = data;
+	const struct vpdn_ev_address_refusal *r = reply;
+	c->calls++;
+	c->status = status;
+	g_strlcpy(c->reason, r && r->reason ? r->reason : "", sizeof(c->reason));
+	g_strlcpy(c->holder, r && r->holder ? r->holder : "", sizeof(c->holder));
+}
+
+/* ADDRESS_CHECK as IPCP asks it; the answer is always synchronous. */
+static struct check_reply check(struct vpdn_core *core, const char *addr, const char *owner,
+				bool authorized)
+{
+	struct check_reply c = { 0 };
+	struct vpdn_ev_address_check q = {
+		.size = sizeof(q), .address = test_ip_addr(addr), .interface = "Vi9",
+		.owner = owner, .authorized = authorized,
+	};
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(core), VPDN_EV_ADDRESS_CHECK, &q,
+					    check_done, &c));
+	CU_ASSERT_EQUAL(c.calls, 1);
+	return c;
 }
 
 /* ---- events ---- */
@@ -1111,6 +1175,117 @@ static void test_peer_mru_shared_and_dialer(void)
 	fx_stop(&f);
 }
 
+/* The fake's PPP end counts hang-ups (the ip module ending a session). */
+static int ppp_hangups;
+static int ppp_hangup_cause;
+static void ppp_hangup_rec(void *ctx, struct vpdn_link *l, int cause)
+{
+	ppp_hangups++;
+	ppp_hangup_cause = cause;
+}
+static const struct vpdn_link_ops ppp_ops_hup = { .frame = ppp_frame, .hangup = ppp_hangup_rec };
+
+/* Issue #14 items 1 and 7: who owns a peer address. */
+static void test_peer_ownership(void)
+{
+	struct fixture f;
+	struct ppp_side a, b, c;
+	struct check_reply r;
+
+	fx_start(&f, NULL, false);
+	ppp_hangups = 0;
+	ppp_side_init(&a, "Vi2");
+	ppp_side_init(&b, "Vi3");
+	ppp_side_init(&c, "Vi4");
+	vpdn_link_attach(a.net, VPDN_LINK_A, &ppp_ops_hup, &a);
+	vpdn_link_attach(b.net, VPDN_LINK_A, &ppp_ops_hup, &b);
+	vpdn_link_attach(c.net, VPDN_LINK_A, &ppp_ops_hup, &c);
+
+	/* Free: no objection; ours (a Loopback): refused. */
+	r = check(f.core, "17.17.17.1", "remote1@cisco.com", true);
+	CU_ASSERT_EQUAL(r.status, -ENOENT);
+	r = check(f.core, "18.18.18.2", "remote1@cisco.com", false);
+	CU_ASSERT_EQUAL(r.status, -EADDRNOTAVAIL);
+	CU_ASSERT_STRING_EQUAL(r.reason, "one of our addresses");
+
+	/* remote1's session on Vi2 holds 17.17.17.1 (per-interface mode). */
+	network_user(f.core, VPDN_EV_PPP_NETWORK_UP, &a, "Vi2", "remote1@cisco.com", "17.17.17.1");
+	struct ftun *vi2 = ftun_name("vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi2);
+	int vi2_index = vi2->ifindex;
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi2_index, "17.17.17.1", 32));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi2");
+
+	/* Another user asking for it: refused, naming the holder. */
+	r = check(f.core, "17.17.17.1", "mallory@cisco.com", false);
+	CU_ASSERT_EQUAL(r.status, -EADDRINUSE);
+	CU_ASSERT_STRING_EQUAL(r.reason, "in use by another session");
+	CU_ASSERT_STRING_EQUAL(r.holder, "Vi2");
+	/* The owner again (reconnecting while the dead session lingers): allowed. */
+	r = check(f.core, "17.17.17.1", "remote1@cisco.com", true);
+	CU_ASSERT_EQUAL(r.status, -ENOENT);
+
+	/* Two sessions that both passed the check: the other owner's
+	 * network is refused when it comes up, its session ended, the
+	 * holder untouched. */
+	network_user(f.core, VPDN_EV_PPP_NETWORK_UP, &c, "Vi4", "mallory@cisco.com", "17.17.17.1");
+	CU_ASSERT_EQUAL(ppp_hangups, 1);
+	CU_ASSERT_EQUAL(ppp_hangup_cause, -EADDRINUSE);
+	CU_ASSERT_PTR_NULL(ftun_name("vi4"));
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Vi4"));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi2");
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi2_index, "17.17.17.1", 32));
+	/* ... and its going down does not remove the holder's entry/route */
+	network_user(f.core, VPDN_EV_PPP_NETWORK_DOWN, &c, "Vi4", "mallory@cisco.com", "17.17.17.1");
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi2");
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi2_index, "17.17.17.1", 32));
+
+	/* Item 7: the owner's newer session (the LAC died, the user redialled)
+	 * takes the address and its route at once; the stale one is ended. */
+	network_user(f.core, VPDN_EV_PPP_NETWORK_UP, &b, "Vi3", "remote1@cisco.com", "17.17.17.1");
+	CU_ASSERT_EQUAL(ppp_hangups, 2);
+	CU_ASSERT_PTR_NULL(ftun_name("vi2"));
+	struct ftun *vi3 = ftun_name("vi3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi3);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi3->ifindex, "17.17.17.1", 32));
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, vi2_index, "17.17.17.1", 32));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi3");
+	CU_ASSERT_EQUAL(*vpdn_core_counter(f.core, "ip_address_takeovers_total", NULL), 1);
+	/* The stale session's NETWORK_DOWN, much later: the new route stays. */
+	network_user(f.core, VPDN_EV_PPP_NETWORK_DOWN, &a, "Vi2", "remote1@cisco.com", "17.17.17.1");
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi3->ifindex, "17.17.17.1", 32));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")), "Vi3");
+	/* Packets to it reach the new session. */
+	uint8_t p[64];
+	size_t n = test_ip_udp(p, "10.200.20.32", "17.17.17.1", 9, 1000, 77, "z", 1);
+	inject(vi3, p, n);
+	ip_module_tun_input(f.ip, ip_module_iface_fd(f.ip, "Vi3"));
+	CU_ASSERT_EQUAL(b.frames, 1);
+	CU_ASSERT_EQUAL(a.frames, 0);
+
+	/* A route the kernel refuses (EEXIST: not ours): no "Install route",
+	 * the session is ended rather than left a black hole. */
+	struct in_addr x = test_ip_addr("17.17.17.5");
+	f_route(NULL, true, 99, x, 32, (struct in_addr){ 0 }, 0);
+	struct ppp_side d;
+	ppp_side_init(&d, "Vi5");
+	vpdn_link_attach(d.net, VPDN_LINK_A, &ppp_ops_hup, &d);
+	network_user(f.core, VPDN_EV_PPP_NETWORK_UP, &d, "Vi5", "remote5@cisco.com", "17.17.17.5");
+	CU_ASSERT_EQUAL(ppp_hangups, 3);
+	CU_ASSERT_EQUAL(ppp_hangup_cause, -EEXIST);
+	CU_ASSERT_FALSE(ip_module_iface_up(f.ip, "Vi5"));
+	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, x));
+	CU_ASSERT_EQUAL(*vpdn_core_counter(f.core, "ip_route_failures_total", NULL), 1);
+
+	network_user(f.core, VPDN_EV_PPP_NETWORK_DOWN, &b, "Vi3", "remote1@cisco.com", "17.17.17.1");
+	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.1")));
+	fx_stop(&f);
+	ppp_side_free(&a);
+	ppp_side_free(&b);
+	ppp_side_free(&c);
+	ppp_side_free(&d);
+}
+
 static const struct vpdn_test_case ip_tests[] = {
 	{ "peer MRU: MTU, fragments, ICMP fragmentation needed", test_peer_mru },
 	{ "peer MRU: shared mode route, dialer back to idle", test_peer_mru_shared_and_dialer },
@@ -1129,6 +1304,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "dod unclaimed", test_dod_unclaimed },
 	{ "shared mode", test_shared_mode },
 	{ "call bound to a dialer profile", test_bound_call },
+	{ "peer addresses: ownership, takeover, refusal", test_peer_ownership },
 	{ NULL, NULL },
 };
 

@@ -91,7 +91,9 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 	bool ok = a->method == VPDN_AUTH_CHAP_MD5 && a->user && !strcmp(a->user, "remote1@cisco.com") &&
 		  chap_md5_verify(a->chap_id, "cisco", 5, a->challenge, a->challenge_len, a->response,
 				  a->response_len);
-	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user };
+	/* authorization gives remote1 its address (chap-secrets' column) */
+	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user,
+					 .address = { htonl(0x11111101) } };
 
 	n_auth++;
 	vpdn_request_complete(req, 0, &r);

@@ -1008,6 +1008,55 @@ static void test_failover(void)
 	teardown_net();
 }
 
+/* Issue #14 item 1: a PPP peer must not get a tunnel endpoint's address
+ * (the tunnel would be routed into its session): live tunnels' peers by
+ * a hash, the config's addresses by a walk; the bus answer is synchronous. */
+static void check_done_cb(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	*(int *)data = status;
+}
+
+static void test_address_check_endpoints(void)
+{
+	struct opts o = { .initiate_to = "\"127.0.0.2\"" };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	char holder[80];
+	struct in_addr lac = { .s_addr = htonl(0x7f000001) }, other = { .s_addr = htonl(0x0a010203) };
+
+	setup_net(&o);
+	actors(true);
+	/* the configs: the LNS initiates to the LAC, listens nowhere here */
+	CU_ASSERT_STRING_EQUAL(l2tp_address_refusal(N.lns, lac, holder, sizeof(holder)) ?: "",
+			       "a tunnel endpoint");
+	CU_ASSERT_STRING_EQUAL(holder, "vpdn-group 1");
+	CU_ASSERT_PTR_NULL(l2tp_address_refusal(N.lns, other, holder, sizeof(holder)));
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	struct l2tp_tunnel *tn = only_tunnel(N.lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tn);
+	/* the live tunnel's peer, found by the hash */
+	CU_ASSERT_STRING_EQUAL(l2tp_address_refusal(N.lns, lac, holder, sizeof(holder)) ?: "",
+			       "a tunnel endpoint");
+	CU_ASSERT_STRING_EQUAL(holder, "an L2TP tunnel peer");
+	/* over the bus: claimed and completed before the request returns */
+	int status = 1;
+	struct vpdn_ev_address_check q = { .size = sizeof(q), .address = lac, .owner = "x" };
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
+					    check_done_cb, &status));
+	CU_ASSERT_EQUAL(status, -EADDRNOTAVAIL);
+	q.address = other;
+	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
+					    check_done_cb, &status));
+	CU_ASSERT_EQUAL(status, -ENOENT);
+	/* the tunnel gone: out of the hash */
+	l2tp_tunnel_free(tn);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->peer_hosts), 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static void test_dead_peer_clears_tunnel(void)
 {
 	struct opts o = { 0 };
@@ -2424,6 +2473,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "cdn-q931-cause = false: CDN without AVP 12", test_cdn_q931_cause_knob },
 	{ "StopCCN 2/8 naming AVP 12 after our CDN: learned for the peer", test_cdn_q931_learned },
 	{ "which AVP a Result Code's message names", test_text_names_avp },
+	{ "ADDRESS_CHECK: tunnel endpoints refused", test_address_check_endpoints },
 	{ NULL, NULL }
 };
 

@@ -43,6 +43,7 @@ static const char *conf_text =
 	"interface \"Serial0:15\" { ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n"
 	"interface \"Serial1:15\" { ppp-authentication = {\"pap\"} }\n"
 	"interface \"Dialer2\" { ip-unnumbered = \"Loopback0\"\n"
+	"  ppp-peer-default-ip-address = \"17.17.17.2\"\n"
 	"  ppp-authentication = {\"chap\", \"callin\"}  ppp-chap-hostname = \"LNS\" }\n"
 	"interface \"remote1\" { ip-address = \"17.17.17.1\"\n"
 	"  ppp-chap-hostname = \"remote1@cisco.com\"  ppp-chap-password = \"cisco\" }\n"
@@ -54,7 +55,8 @@ static const char *conf_text =
 	"  ppp-chap-password = \"cisco\"  ppp-ipcp-dns-request = true }\n"
 	"interface \"remote2\" { ip-address = \"17.17.17.2\"\n"
 	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"remote2@cisco.com\" }\n"
-	"interface \"fast-keepalive\" { ip-address = \"17.17.17.9\"  ppp-keepalive = 2\n"
+	"interface \"fast-keepalive\" { ip-address = \"17.17.17.8\"  ppp-keepalive = 2\n"
+	"  ppp-peer-default-ip-address = \"17.17.17.9\"\n"
 	"  ppp-keepalive-count = 3 }\n";
 
 static void sink(enum vpdn_log_level level, int cat, const char *line, void *data)
@@ -97,6 +99,23 @@ static const char *secret_of(const char *user)
 	return NULL;
 }
 
+/* ... and the addresses their authorization gives toward the LNS (as
+ * chap-secrets' address column: "remote1@cisco.com LNS cisco 17.17.17.1"). */
+static const char *auth_local_name;
+static struct in_addr address_of(const char *user)
+{
+	struct in_addr a = { 0 };
+	if (!auth_local_name || strcmp(auth_local_name, "NAS") == 0)
+		return a;
+	if (user && !strcmp(user, "remote1@cisco.com"))
+		a.s_addr = inet_addr("17.17.17.1");
+	if (user && !strcmp(user, "remote2@cisco.com"))
+		a.s_addr = inet_addr("17.17.17.2");
+	if (user && !strcmp(user, "LNS"))   /* remote2's `username "LNS"` */
+		a.s_addr = inet_addr("18.18.18.2");
+	return a;
+}
+
 static struct {
 	int auth_requests, secret_requests;
 	bool async;
@@ -118,6 +137,7 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 	const char *s = secret_of(a->user);
 	bool ok = false;
 	fx.auth_requests++;
+	auth_local_name = a->local_name;
 	if (s && a->method == VPDN_AUTH_CHAP_MD5)
 		ok = chap_md5_verify(a->chap_id, s, strlen(s), a->challenge, a->challenge_len,
 				     a->response, a->response_len);
@@ -131,7 +151,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 		return VPDN_BUS_CLAIM;
 	}
 	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user,
-					 .reason = ok ? NULL : "bad password" };
+					 .reason = ok ? NULL : "bad password",
+					 .address = address_of(a->user) };
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
 }
@@ -141,7 +162,8 @@ static void complete_pending_auth(void)
 	struct vpdn_request *req = fx.pending;
 	fx.pending = NULL;
 	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = fx.pending_ok,
-					 .user = fx.pending_user };
+					 .user = fx.pending_user,
+					 .address = address_of(fx.pending_user) };
 	vpdn_request_complete(req, 0, &r);
 }
 
@@ -157,9 +179,13 @@ static enum vpdn_bus_verdict on_secret(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_CLAIM;
 }
 
+static int refuse_network;    /* the IP side hangs the network up (-errno) */
+
 static enum vpdn_bus_verdict on_network(const struct vpdn_event *ev, void *data)
 {
 	const struct vpdn_ev_ppp_network *n = ev->payload;
+	if (ev->type == VPDN_EV_PPP_NETWORK_UP && refuse_network)
+		vpdn_link_hangup(n->net, VPDN_LINK_B, refuse_network);
 	if (ev->type == VPDN_EV_PPP_NETWORK_UP) {
 		int i = fx.network_up++ % 4;
 		fx.net[i] = n->net;
@@ -1290,6 +1316,29 @@ static void test_dialer_profile_and_reload(void)
 
 /* Virtual-Access numbers: the lowest free one is reused; put is idempotent;
  * many numbers come back in ascending order whatever order they were freed. */
+/* The IP side refuses the network (its route, another owner's address):
+ * no "Install route" line, the session ends with that cause. */
+static void test_ip_side_refuses_network(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	reset_fx();
+	refuse_network = -EEXIST;
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "Virtual-Template1", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 80);
+	refuse_network = 0;
+	CU_ASSERT_TRUE(fx.network_up >= 1);
+	CU_ASSERT_FALSE(has_match("Vi9 IPCP: Install route to *"));
+	CU_ASSERT_TRUE(has_match("Vi9 PPP: closing: the IP layer ended the network: File exists"));
+	run(&w, 200);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+}
+
 static void test_vaccess_numbering(void)
 {
 	int x[5], many[1000];
@@ -1330,6 +1379,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "ppp packet: malformed packets bounded", test_ppp_packet_text },
 	{ "wrong password: Failure, link closed", test_wrong_password },
 	{ "IPCP pool and DNS", test_ipcp_pool_and_dns },
+	{ "the IP side refuses the network", test_ip_side_refuses_network },
 	{ "magic-number loop detection", test_magic_loop },
 	{ "echo keepalive failure", test_echo_failure },
 	{ "callout: no remote auth, answer the challenge, seed CONFREQ",

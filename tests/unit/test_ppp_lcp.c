@@ -40,7 +40,11 @@ static int setup(void)
 	if (cfg_parse_buf(cfg,
 		"interface \"Virtual-Template1\" { ip-address = \"18.18.18.2\"\n"
 		"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\" }\n"
-		"interface \"Plain\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0 }\n"
+		"interface \"Plain\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0\n"
+		"  ppp-ipcp-accept-peer-address = true }\n"
+		"interface \"Strict\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0 }\n"
+		"interface \"Pool\" { ip-address = \"10.1.1.1\" ppp-keepalive = 0\n"
+		"  ppp-peer-pool = \"10.5.0.1 10.5.0.3\" }\n"
 		"interface \"Default\" { ip-address = \"10.1.1.1\"\n"
 		"  ppp-peer-default-ip-address = \"10.9.9.9\" }\n") != CFG_SUCCESS)
 		return 1;
@@ -347,9 +351,6 @@ static void test_ipcp_peer_default(void)
 	 * Reject wins (RFC 1661: Reject before Nak). */
 	static const uint8_t dns0[] = { 129, 6, 0, 0, 0, 0 };
 	ipcp_peer_asks_zero("Default", PPP_CONFREJ, dns0);
-	/* No peer default (Plain): 0.0.0.0 is Rejected. */
-	static const uint8_t addr0[] = { 3, 6, 0, 0, 0, 0 };
-	ipcp_peer_asks_zero("Plain", PPP_CONFREJ, addr0);
 	/* Only the address: Nak with the default. */
 	struct raw r;
 	struct ppp_engine *e = start_raw(&r, "Default", VPDN_CALL_IN);
@@ -605,6 +606,220 @@ static void test_auth_refused_cause(void)
 	vpdn_link_unref(r.link);
 }
 
+/* ---- IPCP: which addresses a peer may get (issue #14 item 1) ---- */
+
+/* A stand-in for the ip and l2tp modules' ADDRESS_CHECK answers. */
+static struct {
+	int asked;
+	struct in_addr last;
+	bool last_authorized;
+	char last_owner[64];
+} chk;
+
+static enum vpdn_bus_verdict on_check(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_address_check *q = ev->payload;
+	struct vpdn_ev_address_refusal r = { .size = sizeof(r) };
+	chk.asked++;
+	chk.last = q->address;
+	chk.last_authorized = q->authorized;
+	g_strlcpy(chk.last_owner, q->owner ? q->owner : "", sizeof(chk.last_owner));
+	if (q->address.s_addr == inet_addr("18.18.18.1")) {
+		r.reason = "a tunnel endpoint";
+		r.holder = "tunnel 11407";
+	} else if (q->address.s_addr == inet_addr("17.17.17.3") ||
+		   q->address.s_addr == inet_addr("10.5.0.1")) {
+		r.reason = "in use by another session";
+		r.holder = "Vi2";
+	} else if (q->address.s_addr == inet_addr("10.200.20.24")) {
+		r.reason = "one of our addresses";
+	} else {
+		return VPDN_BUS_PASS;
+	}
+	vpdn_request_complete(vpdn_event_take_request(ev), -EADDRINUSE, &r);
+	return VPDN_BUS_CLAIM;
+}
+
+/* LCP up (no authentication), then the network phase; auth: the address
+ * authorization gave (as verify_done stores it). */
+static struct ppp_engine *up_to_ipcp(struct raw *r, const char *conf, const char *auth)
+{
+	struct ppp_engine *e = start_raw(r, conf, VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	if (auth)
+		e->auth_addr.s_addr = inet_addr(auth);
+	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
+	send_lcp(r, false, PPP_CONFREQ, 1, req, sizeof(req));
+	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(e), VPDN_PPP_PHASE_UP);
+	return e;
+}
+
+/* The peer's IPCP Configure-Request for addr; returns the answer's code
+ * (IPCP) or -TERMREQ when LCP closed the session. */
+static int ipcp_ask(struct raw *r, uint8_t id, const char *addr)
+{
+	struct in_addr a = { .s_addr = inet_addr(addr) };
+	uint8_t f[14] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, id, 0, 10, 3, 6 };
+	memcpy(f + 10, &a.s_addr, 4);
+	vpdn_link_send(r->link, VPDN_LINK_A, f, sizeof(f));
+	if (r->last[2] == 0xC0 && r->last[3] == 0x21)
+		return r->last[4] == PPP_TERMREQ ? -PPP_TERMREQ : -1;
+	return r->last[2] == 0x80 && r->last[5] == id ? r->last[4] : -2;
+}
+
+static uint64_t counter(const char *name)
+{
+	return *vpdn_core_counter(core, name, NULL);
+}
+
+/* Without ppp-ipcp-accept-peer-address, only the authorized address. */
+static void test_ipcp_authorized_only(void)
+{
+	struct raw r;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_ADDRESS_CHECK, on_check, NULL);
+	memset(&chk, 0, sizeof(chk));
+
+	/* Authorization gave 17.17.17.1: acked, checked as authorized. */
+	struct ppp_engine *e = up_to_ipcp(&r, "Strict", "17.17.17.1");
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 1, "17.17.17.1"), PPP_CONFACK);
+	CU_ASSERT_EQUAL(chk.last.s_addr, inet_addr("17.17.17.1"));
+	CU_ASSERT_TRUE(chk.last_authorized);
+	CU_ASSERT_STRING_EQUAL(chk.last_owner, "Strict"); /* no user: the config */
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(e)->state, FSM_ACKSENT);
+	/* Another user's address, the LAC's, broadcast: Nak'd with ours. */
+	const char *other[] = { "17.17.17.2", "18.18.18.1", "255.255.255.255", "0.0.0.0" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(other); i++) {
+		CU_ASSERT_EQUAL(ipcp_ask(&r, (uint8_t)(2 + i), other[i]), PPP_CONFNAK);
+		static const uint8_t want[] = { 3, 6, 17, 17, 17, 1 };
+		CU_ASSERT_EQUAL(memcmp(r.last + 8, want, 6), 0);
+	}
+	CU_ASSERT_EQUAL(chk.asked, 1);  /* the given address is checked once */
+	stop_raw(&r);
+
+	/* Nothing given by authorization: whatever the peer asks, the
+	 * session closes (no Ack of a peer-chosen address), counted. */
+	const char *asks[] = { "17.17.17.2", "10.1.1.2", "0.0.0.0" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(asks); i++) {
+		uint64_t closed = counter("ppp_ipcp_no_address_total");
+		up_to_ipcp(&r, "Strict", NULL);
+		CU_ASSERT_EQUAL(ipcp_ask(&r, 1, asks[i]), -PPP_TERMREQ);
+		CU_ASSERT_EQUAL(counter("ppp_ipcp_no_address_total"), closed + 1);
+		CU_ASSERT_TRUE(g_pattern_match_simple("*closing: IPCP: no address allowed*",
+						      g_ptr_array_index(lines, lines->len - 1)) ||
+			       has_line("T1 PPP: closing: IPCP: no address allowed for the peer "
+					"(the peer asked 17.17.17.2: authorization gave none and "
+					"the interface does not accept the peer's own)") || i);
+		stop_raw(&r);
+	}
+	CU_ASSERT_TRUE(has_line("T1 PPP: closing: IPCP: no address allowed for the peer "
+				"(the peer asked 0.0.0.0: authorization gave none and "
+				"the interface does not accept the peer's own)"));
+
+	/* An authorized address that is bad or held by another owner:
+	 * nothing left to give, closed. */
+	const char *bad_auth[] = { "127.0.0.1", "17.17.17.3", "10.1.1.1" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad_auth); i++) {
+		up_to_ipcp(&r, "Strict", bad_auth[i]);
+		CU_ASSERT_EQUAL(ipcp_ask(&r, 1, bad_auth[i]), -PPP_TERMREQ);
+		stop_raw(&r);
+		if (i == 1)
+			CU_ASSERT_TRUE(has_line("T1 IPCP: address 17.17.17.3 refused for the peer: "
+						"in use by another session (Vi2)"));
+	}
+
+	/* A peer that insists on another address after Max-Failure Naks. */
+	up_to_ipcp(&r, "Strict", "17.17.17.1");
+	int code = 0;
+	for (uint8_t id = 1; id < 12 && code != -PPP_TERMREQ; id++)
+		code = ipcp_ask(&r, id, "17.17.17.2");
+	CU_ASSERT_EQUAL(code, -PPP_TERMREQ);
+	stop_raw(&r);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
+/* ppp-ipcp-accept-peer-address: the peer's own, if it passes the checks;
+ * each bad class closes (there is nothing to Nak with). */
+static void test_ipcp_peer_chosen(void)
+{
+	struct raw r;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_ADDRESS_CHECK, on_check, NULL);
+	static const char *const bad[] = {
+		"0.0.0.0", "0.1.2.3", "127.0.0.1", "127.1.2.3", "169.254.0.9",
+		"224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255",
+		"10.1.1.1",       /* our IPCP address */
+		"10.200.20.24",   /* ours (the ip module says) */
+		"18.18.18.1",     /* the LAC: a tunnel endpoint (l2tp says) */
+		"17.17.17.3",     /* another user's session */
+	};
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		uint64_t refused = counter("ppp_ipcp_address_refused_total");
+		uint64_t closed = counter("ppp_ipcp_no_address_total");
+		up_to_ipcp(&r, "Plain", NULL);
+		CU_ASSERT_EQUAL(ipcp_ask(&r, 1, bad[i]), -PPP_TERMREQ);
+		CU_ASSERT_EQUAL(counter("ppp_ipcp_no_address_total"), closed + 1);
+		/* 0.0.0.0 asks us to choose: nothing to refuse, nothing to give */
+		CU_ASSERT_EQUAL(counter("ppp_ipcp_address_refused_total"), refused + (i > 0));
+		stop_raw(&r);
+		if (!strcmp(bad[i], "127.0.0.1"))
+			CU_ASSERT_TRUE(has_line("T1 IPCP: address 127.0.0.1 refused for the peer: "
+						"a loopback address"));
+		if (!strcmp(bad[i], "18.18.18.1"))
+			CU_ASSERT_TRUE(has_line("T1 IPCP: address 18.18.18.1 refused for the peer: "
+						"a tunnel endpoint (tunnel 11407)"));
+	}
+	/* A good one: acked, checked as peer-chosen. */
+	memset(&chk, 0, sizeof(chk));
+	struct ppp_engine *e = up_to_ipcp(&r, "Plain", NULL);
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 1, "10.1.1.2"), PPP_CONFACK);
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 2, "10.1.1.2"), PPP_CONFACK); /* judged once */
+	CU_ASSERT_EQUAL(chk.asked, 1);
+	CU_ASSERT_FALSE(chk.last_authorized);
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(e)->state, FSM_ACKSENT);
+	stop_raw(&r);
+	/* An authorized address wins over the peer's choice. */
+	up_to_ipcp(&r, "Plain", "10.1.1.7");
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 1, "10.1.1.2"), PPP_CONFNAK);
+	stop_raw(&r);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
+/* A pool address held elsewhere is skipped for the next free one. */
+static void test_ipcp_pool_skips_refused(void)
+{
+	struct raw r;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_ADDRESS_CHECK, on_check, NULL);
+	up_to_ipcp(&r, "Pool", NULL);
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 1, "0.0.0.0"), PPP_CONFNAK);
+	static const uint8_t want[] = { 3, 6, 10, 5, 0, 2 };
+	CU_ASSERT_EQUAL(memcmp(r.last + 8, want, 6), 0);
+	CU_ASSERT_EQUAL(ipcp_ask(&r, 2, "10.5.0.2"), PPP_CONFACK);
+	stop_raw(&r);
+	/* Both went back to the pool. */
+	struct ppp_conf *c = ppp_manager_conf(mgr, "Pool");
+	struct in_addr a = ppp_conf_pool_take(c), b = ppp_conf_pool_take(c);
+	CU_ASSERT_EQUAL(a.s_addr, inet_addr("10.5.0.1"));
+	CU_ASSERT_EQUAL(b.s_addr, inet_addr("10.5.0.2"));
+	ppp_conf_pool_put(c, a);
+	ppp_conf_pool_put(c, b);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
+static void test_ipcp_bad_class(void)
+{
+	static const char *const good[] = { "1.0.0.1", "17.17.17.1", "223.255.255.254",
+					    "169.253.0.1", "126.255.255.255" };
+	static const char *const bad[] = { "0.0.0.0", "0.255.1.1", "127.0.0.1", "169.254.3.4",
+					   "224.0.0.1", "239.1.1.1", "240.0.0.0", "255.255.255.255" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(good); i++)
+		CU_ASSERT_PTR_NULL(ppp_ipcp_bad_class((struct in_addr){ inet_addr(good[i]) }));
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++)
+		CU_ASSERT_PTR_NOT_NULL(ppp_ipcp_bad_class((struct in_addr){ inet_addr(bad[i]) }));
+}
+
 static const struct vpdn_test_case lcp_tests[] = {
 	{ "refused authentication: PPP_DOWN with the RFC 3145 cause", test_auth_refused_cause },
 	{ "the peer's MRU bounds every frame sent", test_peer_mru_respected },
@@ -617,6 +832,10 @@ static const struct vpdn_test_case lcp_tests[] = {
 	{ "option log lines", test_option_log_lines },
 	{ "PFC/ACFC, Echo, Discard, Code-Reject, Protocol-Reject", test_compression_and_phase_rules },
 	{ "Echo only in Opened; Terminate", test_echo_only_when_open },
+	{ "IPCP: address classes", test_ipcp_bad_class },
+	{ "IPCP: only the authorized address", test_ipcp_authorized_only },
+	{ "IPCP: peer-chosen addresses, checked", test_ipcp_peer_chosen },
+	{ "IPCP: a refused pool address is skipped", test_ipcp_pool_skips_refused },
 	{ NULL, NULL },
 };
 
