@@ -7,19 +7,23 @@
 
 #include "vpdnd-config.h"
 #include "core-private.h"
+#include "metrics-http.h"
 
 /* libconfuse's error callback has no user data: errors of the parse in
  * progress collect here (the daemon parses on one thread). */
 static GString *parse_errors;
 
 static bool pass_one;
+/* The file being parsed: a section's cfg_t has no filename of its own. */
+static const char *parse_path;
 
 static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	if (pass_one)
 		return;
 	char *msg = g_strdup_vprintf(fmt, ap);
-	const char *file = cfg && cfg->filename ? cfg->filename : "<config>";
+	const char *file = cfg && cfg->filename ? cfg->filename
+			   : parse_path ? parse_path : "<config>";
 	int line = cfg ? cfg->line : 0;
 	if (!parse_errors)
 		parse_errors = g_string_new(NULL);
@@ -50,6 +54,20 @@ static int validate_debug(cfg_t *cfg, cfg_opt_t *opt)
 			cfg_error(cfg, "unknown debug category '%s'", name);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+static int validate_metrics_listen(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char *error = NULL;
+
+	if (vpdn_metrics_parse_listen(cfg_opt_getnstr(opt, 0), &ss, &len, &error) < 0) {
+		cfg_error(cfg, "%s", error);
+		g_free(error);
+		return -1;
 	}
 	return 0;
 }
@@ -93,6 +111,13 @@ static int find_modules_line(const char *path)
 	return line;
 }
 
+/* metrics { listen = "127.0.0.1:9464" }: the Prometheus endpoint, off
+ * unless listen is set. */
+static cfg_opt_t metrics_opts[] = {
+	CFG_STR("listen", NULL, CFGF_NONE),
+	CFG_END(),
+};
+
 #define CORE_OPTS                                                        \
 	CFG_STR_LIST("modules", "{}", CFGF_NONE),                        \
 	CFG_STR_LIST("module-path", "{}", CFGF_NONE),                    \
@@ -102,6 +127,7 @@ static int find_modules_line(const char *path)
 	CFG_BOOL("log-syslog", cfg_false, CFGF_NONE),                    \
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
+	CFG_SEC("metrics", metrics_opts, CFGF_NONE),                     \
 	CFG_FUNC("include", cfg_include)
 
 static cfg_t *init_core_only(void)
@@ -231,8 +257,10 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
+	cfg_set_validate_func(cfg, "metrics|listen", validate_metrics_listen);
 
 	int ret;
+	parse_path = path;
 	if (text) {
 		/* cfg_parse_buf() would call the text "[buf]": parse it as a
 		 * stream under the name we were given. */
@@ -248,6 +276,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	} else {
 		ret = cfg_parse(cfg, path);
 	}
+	parse_path = NULL;
 	if (ret == CFG_FILE_ERROR) {
 		*error = g_strdup_printf("%s: cannot read: %s", path, g_strerror(errno));
 		goto fail;

@@ -21,7 +21,9 @@
 #include "core-private.h"
 #include "daemon.h"
 #include "loader.h"
+#include "metrics-http.h"
 #include "node-bus.h"
+#include "sd-notify.h"
 #include <build-config.h>
 
 struct daemon {
@@ -32,6 +34,8 @@ struct daemon {
 	char **module_names; /* as loaded, to refuse a reload that changes them */
 	GMainLoop *loop;
 	int exit_status;
+	struct vpdn_metrics_http *metrics; /* NULL unless metrics { listen } */
+	struct vpdn_sd *sd;                /* systemd notifications */
 };
 
 static void usage(FILE *f)
@@ -98,6 +102,68 @@ static const char *module_at(void *data, size_t i, const char **version, const c
 	return m->name;
 }
 
+/* The line of the file that holds "value" (libconfuse keeps no line per
+ * option), else fallback. */
+static int line_of_value(const char *path, const char *value, int fallback)
+{
+	char *text = NULL, *quoted = g_strdup_printf("\"%s\"", value);
+	int line = fallback;
+
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		char **lines = g_strsplit(text, "\n", -1);
+		for (int i = 0; lines[i]; i++)
+			if (strstr(lines[i], "listen") && strstr(lines[i], quoted)) {
+				line = i + 1;
+				break;
+			}
+		g_strfreev(lines);
+	}
+	g_free(text);
+	g_free(quoted);
+	return line;
+}
+
+/* metrics { listen }: NULL when unset. */
+static const char *metrics_listen(cfg_t *cfg, int *line)
+{
+	cfg_t *sec = cfg_getsec(cfg, "metrics");
+
+	*line = sec ? sec->line : 0;
+	return sec ? cfg_getstr(sec, "listen") : NULL;
+}
+
+/* Open, move or close the metrics endpoint to match cfg. On failure the
+ * endpoint in force (if any) stays and *error says why (file:line). */
+static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
+{
+	int line;
+	const char *listen = metrics_listen(cfg, &line);
+	struct vpdn_metrics_http *h;
+	char *why = NULL;
+
+	if (g_strcmp0(listen, vpdn_metrics_http_address(d->metrics)) == 0)
+		return 0;
+	if (!listen) {
+		vpdn_metrics_http_close(d->metrics);
+		d->metrics = NULL;
+		vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-METRICS: metrics endpoint closed");
+		return 0;
+	}
+	/* Same port on another address, or the other way round: free the old
+	 * socket first so that the new bind can succeed. */
+	vpdn_metrics_http_close(d->metrics);
+	d->metrics = NULL;
+	h = vpdn_metrics_http_open(d->core, listen, &why);
+	if (!h) {
+		*error = g_strdup_printf("%s:%d: %s", d->config_path,
+					 line_of_value(d->config_path, listen, line), why);
+		g_free(why);
+		return -EADDRNOTAVAIL;
+	}
+	d->metrics = h;
+	return 0;
+}
+
 static bool same_modules(struct daemon *d, const struct vpdn_config_core *cc)
 {
 	if (g_strv_length(d->module_names) != cc->n_modules)
@@ -108,7 +174,7 @@ static bool same_modules(struct daemon *d, const struct vpdn_config_core *cc)
 	return true;
 }
 
-static int do_reload(void *data, char **message)
+static int reload_config(void *data, char **message)
 {
 	struct daemon *d = data;
 	struct vpdn_log *log = vpdn_core_log(d->core);
@@ -141,6 +207,9 @@ static int do_reload(void *data, char **message)
 	d->cfg = cfg;
 	if (err < 0)
 		goto fail;
+	err = apply_metrics(d, cfg, &error);
+	if (err < 0)
+		goto fail;
 	struct vpdn_ev_reload ev = { .size = sizeof(ev), .path = d->config_path, .cfg = cfg };
 	vpdn_bus_publish(vpdn_core_bus(d->core), VPDN_EV_CONFIG_RELOADED, &ev);
 	vpdn_notice(log, "%%SYS-5-CONFIG: configuration reloaded from %s", d->config_path);
@@ -151,10 +220,24 @@ fail:
 	return err;
 }
 
+/* SIGHUP and Node1.Reload(): systemd hears RELOADING=1, then READY=1
+ * whatever the result. */
+static int do_reload(void *data, char **message)
+{
+	struct daemon *d = data;
+	int err;
+
+	vpdn_sd_reloading(d->sd);
+	err = reload_config(d, message);
+	vpdn_sd_reloaded(d->sd, err < 0 ? *message : NULL);
+	return err;
+}
+
 static gboolean on_sigterm(gpointer data)
 {
 	struct daemon *d = data;
 	vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-SHUTDOWN: stopping on signal");
+	vpdn_sd_stopping(d->sd);
 	g_main_loop_quit(d->loop);
 	return G_SOURCE_CONTINUE;
 }
@@ -171,6 +254,7 @@ static gboolean on_sighup(gpointer data)
 static void on_shutdown(struct vpdn_core *core, void *data)
 {
 	struct daemon *d = data;
+	vpdn_sd_stopping(d->sd);
 	g_main_loop_quit(d->loop);
 }
 
@@ -274,6 +358,12 @@ int vpdn_daemon_main(int argc, char **argv)
 	for (guint i = 0; i < debug->len; i++)
 		vpdn_log_set_debug(d.core->log, vpdn_debug_parse(debug->pdata[i]), true);
 	d.loop = g_main_loop_new(NULL, FALSE);
+	d.sd = vpdn_sd_new(d.core);
+	if (apply_metrics(&d, d.cfg, &error) < 0) {
+		fprintf(stderr, "vpdnd: %s\n", error);
+		status = 1;
+		goto out;
+	}
 
 	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload, .data = &d };
 	if (!no_bus && vpdn_node_bus_open(d.core, bus_spec, &info) < 0) {
@@ -294,12 +384,14 @@ int vpdn_daemon_main(int argc, char **argv)
 	guint sig_int = g_unix_signal_add(SIGINT, on_sigterm, &d);
 	guint sig_hup = g_unix_signal_add(SIGHUP, on_sighup, &d);
 	signal(SIGPIPE, SIG_IGN);
+	vpdn_sd_ready(d.sd);
 
 	g_main_loop_run(d.loop);
 
 	g_source_remove(sig_term);
 	g_source_remove(sig_int);
 	g_source_remove(sig_hup);
+	vpdn_sd_stopping(d.sd);
 	vpdn_bus_publish(d.core->bus, VPDN_EV_SHUTDOWN, NULL);
 	vpdn_loader_fini(d.loader);
 	status = 0;
@@ -307,6 +399,8 @@ out_bus:
 	if (!no_bus)
 		vpdn_node_bus_close(d.core);
 out:
+	vpdn_metrics_http_close(d.metrics);
+	vpdn_sd_free(d.sd);
 	g_free(error);
 	vpdn_config_core_clear(&cc);
 	vpdn_config_free(d.cfg);

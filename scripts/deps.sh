@@ -12,6 +12,7 @@ python3
 libglib2.0-dev
 libconfuse-dev
 libsystemd-dev
+libmicrohttpd-dev
 libcunit1-dev
 dbus
 iproute2
@@ -28,6 +29,8 @@ gnuplot-nox
 qemu-system-x86
 busybox-static
 ppp
+prometheus
+curl
 "
 
 missing=""
