@@ -133,7 +133,8 @@ static const char *metrics_listen(cfg_t *cfg, int *line)
 }
 
 /* Open, move or close the metrics endpoint to match cfg. On failure the
- * endpoint in force (if any) stays and *error says why (file:line). */
+ * endpoint in force (if any) is opened again and *error says why
+ * (file:line). */
 static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
 {
 	int line;
@@ -151,6 +152,7 @@ static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
 	}
 	/* Same port on another address, or the other way round: free the old
 	 * socket first so that the new bind can succeed. */
+	char *old = g_strdup(vpdn_metrics_http_address(d->metrics));
 	vpdn_metrics_http_close(d->metrics);
 	d->metrics = NULL;
 	h = vpdn_metrics_http_open(d->core, listen, &why);
@@ -158,8 +160,15 @@ static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
 		*error = g_strdup_printf("%s:%d: %s", d->config_path,
 					 line_of_value(d->config_path, listen, line), why);
 		g_free(why);
+		why = NULL;
+		if (old && !(d->metrics = vpdn_metrics_http_open(d->core, old, &why))) {
+			vpdn_err(vpdn_core_log(d->core), "%s", why);
+			g_free(why);
+		}
+		g_free(old);
 		return -EADDRNOTAVAIL;
 	}
+	g_free(old);
 	d->metrics = h;
 	return 0;
 }
@@ -199,15 +208,19 @@ static int reload_config(void *data, char **message)
 		err = -EINVAL;
 		goto fail;
 	}
+	/* The metrics endpoint first: a port in use refuses the reload before
+	 * any module switched. */
+	err = apply_metrics(d, cfg, &error);
+	if (err < 0) {
+		vpdn_config_free(cfg);
+		goto fail;
+	}
 	vpdn_config_apply_core(cfg, d->core);
 	err = vpdn_loader_reload(d->loader, cfg, &error);
 	/* Modules have switched to the new config (or kept their old state on
 	 * error); the old tree can go. */
 	vpdn_config_free(d->cfg);
 	d->cfg = cfg;
-	if (err < 0)
-		goto fail;
-	err = apply_metrics(d, cfg, &error);
 	if (err < 0)
 		goto fail;
 	struct vpdn_ev_reload ev = { .size = sizeof(ev), .path = d->config_path, .cfg = cfg };
