@@ -72,6 +72,17 @@ static int validate_metrics_listen(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_max_series(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v < 1 || v > 1000000) {
+		cfg_error(cfg, "metrics max-series must be 1..1000000, not %ld", v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
@@ -115,6 +126,7 @@ static int find_modules_line(const char *path)
  * unless listen is set. */
 static cfg_opt_t metrics_opts[] = {
 	CFG_STR("listen", NULL, CFGF_NONE),
+	CFG_INT("max-series", VPDN_METRICS_MAX_SERIES_DEFAULT, CFGF_NONE),
 	CFG_END(),
 };
 
@@ -258,6 +270,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
 	cfg_set_validate_func(cfg, "metrics|listen", validate_metrics_listen);
+	cfg_set_validate_func(cfg, "metrics|max-series", validate_max_series);
 
 	int ret;
 	parse_path = path;

@@ -142,8 +142,12 @@ static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
 	struct vpdn_metrics_http *h;
 	char *why = NULL;
 
-	if (g_strcmp0(listen, vpdn_metrics_http_address(d->metrics)) == 0)
+	unsigned max_series = cfg_getint(cfg_getsec(cfg, "metrics"), "max-series");
+
+	if (g_strcmp0(listen, vpdn_metrics_http_address(d->metrics)) == 0) {
+		vpdn_metrics_http_set_max_series(d->metrics, max_series);
 		return 0;
+	}
 	if (!listen) {
 		vpdn_metrics_http_close(d->metrics);
 		d->metrics = NULL;
@@ -169,6 +173,7 @@ static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
 		return -EADDRNOTAVAIL;
 	}
 	g_free(old);
+	vpdn_metrics_http_set_max_series(h, max_series);
 	d->metrics = h;
 	return 0;
 }

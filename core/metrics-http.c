@@ -44,6 +44,7 @@ struct vpdn_metrics_http {
 	struct metrics_source *source;
 	char *address;
 	int port;
+	unsigned max_series;
 	uint64_t *c_ok, *c_not_found, *c_bad_method;
 };
 
@@ -133,8 +134,9 @@ static char *family_of(const char *name, const char **labels)
 	return g_string_free(fam, FALSE);
 }
 
-char *vpdn_metrics_render(struct vpdn_core *core)
+char *vpdn_metrics_render(struct vpdn_core *core, unsigned max_series)
 {
+	unsigned emitted = 0, dropped = 0;
 	size_t n = vpdn_core_counter_count(core);
 	GString *out = g_string_sized_new(64 * n + 64);
 	GHashTable *families = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -163,6 +165,11 @@ char *vpdn_metrics_render(struct vpdn_core *core)
 		GPtrArray *members = g_hash_table_lookup(families, fam);
 		const struct vpdn_counter *first = members->pdata[0];
 
+		if (emitted + members->len > max_series) {
+			dropped += members->len;
+			continue;
+		}
+		emitted += members->len;
 		g_string_append_printf(out, "# HELP %s ", fam);
 		append_escaped(out, first->help && *first->help ? first->help : fam, false);
 		g_string_append_printf(out, "\n# TYPE %s %s\n", fam,
@@ -187,6 +194,9 @@ char *vpdn_metrics_render(struct vpdn_core *core)
 			       "# TYPE vpdnd_build_info gauge\n"
 			       "vpdnd_build_info{node=\"%s\",version=\"" VPDND_VERSION_STRING "\"} 1\n",
 			       node->str, vpdn_core_uptime(core), node->str);
+	g_string_append_printf(out, "# HELP vpdnd_metrics_series_dropped Samples left out by metrics max-series\n"
+			       "# TYPE vpdnd_metrics_series_dropped gauge\n"
+			       "vpdnd_metrics_series_dropped{node=\"%s\"} %u\n", node->str, dropped);
 	g_string_free(node, TRUE);
 	g_ptr_array_free(order, TRUE);
 	g_hash_table_destroy(families);
@@ -231,7 +241,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      "text/plain");
 	}
 	(*h->c_ok)++;
-	return answer(conn, MHD_HTTP_OK, vpdn_metrics_render(h->core),
+	return answer(conn, MHD_HTTP_OK, vpdn_metrics_render(h->core, h->max_series),
 		      "text/plain; version=0.0.4; charset=utf-8");
 }
 
@@ -327,6 +337,7 @@ struct vpdn_metrics_http *vpdn_metrics_http_open(struct vpdn_core *core, const c
 	h->core = core;
 	h->address = g_strdup(listen);
 	h->port = g_ascii_strtoll(strrchr(listen, ':') + 1, NULL, 10);
+	h->max_series = VPDN_METRICS_MAX_SERIES_DEFAULT;
 	h->c_ok = vpdn_core_counter(core, "metrics_http_requests_total{code=\"200\"}",
 				    "HTTP requests to the metrics endpoint, by status code");
 	h->c_not_found = vpdn_core_counter(core, "metrics_http_requests_total{code=\"404\"}", NULL);
@@ -380,6 +391,12 @@ void vpdn_metrics_http_close(struct vpdn_metrics_http *h)
 		MHD_stop_daemon(h->mhd);
 	g_free(h->address);
 	g_free(h);
+}
+
+void vpdn_metrics_http_set_max_series(struct vpdn_metrics_http *h, unsigned max_series)
+{
+	if (h)
+		h->max_series = max_series;
 }
 
 const char *vpdn_metrics_http_address(const struct vpdn_metrics_http *h)

@@ -168,6 +168,7 @@ wait_until 10 eval 'scrape "$URL" | grep -qF "vpdnd_l2tp_sessions{node=\"LNS\",s
 contains "four established sessions" "$(scrape "$URL")" 'vpdnd_l2tp_sessions{node="LNS",state="est"} 4'
 N4=$(series "$URL")
 check "series count independent of sessions ($N1 with 1, $N4 with 4)" [ "$N1" -eq "$N4" ]
+contains "nothing dropped by max-series" "$(scrape "$URL")" 'vpdnd_metrics_series_dropped{node="LNS"} 0'
 
 # --- a real Prometheus scraping it --------------------------------------------
 if command -v prometheus >/dev/null; then

@@ -73,7 +73,7 @@ static void test_render(void)
 	/* Same family, registered apart: its samples must come together. */
 	*vpdn_core_counter(core, "l2tp_tunnels{state=\"idle\"}", "L2TP tunnels by state") = 1;
 	*vpdn_core_counter(core, "weird-name.x", NULL) = 3;
-	char *t = vpdn_metrics_render(core);
+	char *t = vpdn_metrics_render(core, VPDN_METRICS_MAX_SERIES_DEFAULT);
 
 	CU_ASSERT_PTR_NOT_NULL(strstr(t,
 		"# HELP vpdnd_l2tp_tunnels L2TP tunnels by state\n"
@@ -97,6 +97,34 @@ static void test_render(void)
 		p++;
 	}
 	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_metrics_series_dropped{node=\"L\\\"A\\\\C\"} 0\n"));
+	g_free(t);
+	vpdn_core_free_test(core);
+}
+
+/* 100 000 would-be per-session counters stay out beyond max-series: whole
+ * families only, and the drop is reported. */
+static void test_max_series(void)
+{
+	struct vpdn_core *core = vpdn_core_new_test();
+	char name[64];
+
+	*vpdn_core_counter(core, "l2tp_sessions{state=\"est\"}", "by state") = 100000;
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "session_bytes_total{session=\"%d\"}", i);
+		*vpdn_core_counter(core, name, "per session") = i;
+	}
+	*vpdn_core_counter(core, "ppp_sessions_total", "PPP engines") = 5;
+	char *t = vpdn_metrics_render(core, VPDN_METRICS_MAX_SERIES_DEFAULT);
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_l2tp_sessions{node=\"test\",state=\"est\"} 100000\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_ppp_sessions_total{node=\"test\"} 5\n"));
+	CU_ASSERT_PTR_NULL(strstr(t, "vpdnd_session_bytes_total"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_metrics_series_dropped{node=\"test\"} 100000\n"));
+	g_free(t);
+	t = vpdn_metrics_render(core, 200000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_session_bytes_total{node=\"test\",session=\"99999\"} 99999\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "vpdnd_metrics_series_dropped{node=\"test\"} 0\n"));
 	g_free(t);
 	vpdn_core_free_test(core);
 }
@@ -123,12 +151,19 @@ static void test_config_section(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error, "m.conf:3: metrics listen 'nonsense'"));
 	g_free(error);
+	error = NULL;
+	cfg = vpdn_config_parse_string("metrics {\n  max-series = 0\n}\n", "m.conf", ld, &error);
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error, "m.conf:2: metrics max-series must be 1..1000000, not 0"));
+	g_free(error);
 	vpdn_loader_free(ld);
 }
 
 static const struct vpdn_test_case tests[] = {
 	{ "listen addresses", test_listen },
 	{ "Prometheus text", test_render },
+	{ "max-series bounds the samples", test_max_series },
 	{ "metrics section in the config", test_config_section },
 	{ NULL, NULL },
 };
