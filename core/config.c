@@ -8,6 +8,7 @@
 #include "vpdnd-config.h"
 #include "config-source.h"
 #include "core-private.h"
+#include "metrics-http.h"
 
 /* libconfuse's error callback has no user data: errors of the parse,
  * check or reload in progress collect here (the daemon parses on one
@@ -241,6 +242,31 @@ static int validate_debug(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_metrics_listen(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char *error = NULL;
+
+	if (vpdn_metrics_parse_listen(cfg_opt_getnstr(opt, 0), &ss, &len, &error) < 0) {
+		cfg_error(cfg, "%s", error);
+		g_free(error);
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_max_series(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v < 1 || v > 1000000) {
+		cfg_error(cfg, "metrics max-series must be 1..1000000, not %ld", v);
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
@@ -252,6 +278,14 @@ static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+/* metrics { listen = "127.0.0.1:9464" }: the Prometheus endpoint, off
+ * unless listen is set. */
+static cfg_opt_t metrics_opts[] = {
+	CFG_STR("listen", NULL, CFGF_NONE),
+	CFG_INT("max-series", VPDN_METRICS_MAX_SERIES_DEFAULT, CFGF_NONE),
+	CFG_END(),
+};
+
 #define CORE_OPTS                                                        \
 	CFG_STR_LIST("modules", "{}", CFGF_NONE),                        \
 	CFG_STR_LIST("module-path", "{}", CFGF_NONE),                    \
@@ -261,6 +295,7 @@ static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 	CFG_BOOL("log-syslog", cfg_false, CFGF_NONE),                    \
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
+	CFG_SEC("metrics", metrics_opts, CFGF_NONE),                     \
 	CFG_FUNC("include", include_misplaced)
 
 static cfg_t *init_core_only(void)
@@ -400,6 +435,8 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
+	cfg_set_validate_func(cfg, "metrics|listen", validate_metrics_listen);
+	cfg_set_validate_func(cfg, "metrics|max-series", validate_max_series);
 
 	reset_errors();
 	current = src;

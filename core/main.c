@@ -21,7 +21,9 @@
 #include "core-private.h"
 #include "daemon.h"
 #include "loader.h"
+#include "metrics-http.h"
 #include "node-bus.h"
+#include "sd-notify.h"
 #include <build-config.h>
 
 struct daemon {
@@ -32,6 +34,8 @@ struct daemon {
 	char **module_names; /* as loaded, to refuse a reload that changes them */
 	GMainLoop *loop;
 	int exit_status;
+	struct vpdn_metrics_http *metrics; /* NULL unless metrics { listen } */
+	struct vpdn_sd *sd;                /* systemd notifications */
 };
 
 static void usage(FILE *f)
@@ -98,6 +102,82 @@ static const char *module_at(void *data, size_t i, const char **version, const c
 	return m->name;
 }
 
+/* The line of the file that holds "value" (libconfuse keeps no line per
+ * option), else fallback. */
+static int line_of_value(const char *path, const char *value, int fallback)
+{
+	char *text = NULL, *quoted = g_strdup_printf("\"%s\"", value);
+	int line = fallback;
+
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		char **lines = g_strsplit(text, "\n", -1);
+		for (int i = 0; lines[i]; i++)
+			if (strstr(lines[i], "listen") && strstr(lines[i], quoted)) {
+				line = i + 1;
+				break;
+			}
+		g_strfreev(lines);
+	}
+	g_free(text);
+	g_free(quoted);
+	return line;
+}
+
+/* metrics { listen }: NULL when unset. */
+static const char *metrics_listen(cfg_t *cfg, int *line)
+{
+	cfg_t *sec = cfg_getsec(cfg, "metrics");
+
+	*line = sec ? sec->line : 0;
+	return sec ? cfg_getstr(sec, "listen") : NULL;
+}
+
+/* Open, move or close the metrics endpoint to match cfg. On failure the
+ * endpoint in force (if any) is opened again and *error says why
+ * (file:line). */
+static int apply_metrics(struct daemon *d, cfg_t *cfg, char **error)
+{
+	int line;
+	const char *listen = metrics_listen(cfg, &line);
+	struct vpdn_metrics_http *h;
+	char *why = NULL;
+
+	unsigned max_series = cfg_getint(cfg_getsec(cfg, "metrics"), "max-series");
+
+	if (g_strcmp0(listen, vpdn_metrics_http_address(d->metrics)) == 0) {
+		vpdn_metrics_http_set_max_series(d->metrics, max_series);
+		return 0;
+	}
+	if (!listen) {
+		vpdn_metrics_http_close(d->metrics);
+		d->metrics = NULL;
+		vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-METRICS: metrics endpoint closed");
+		return 0;
+	}
+	/* Same port on another address, or the other way round: free the old
+	 * socket first so that the new bind can succeed. */
+	char *old = g_strdup(vpdn_metrics_http_address(d->metrics));
+	vpdn_metrics_http_close(d->metrics);
+	d->metrics = NULL;
+	h = vpdn_metrics_http_open(d->core, listen, &why);
+	if (!h) {
+		*error = g_strdup_printf("%s:%d: %s", d->config_path,
+					 line_of_value(d->config_path, listen, line), why);
+		g_free(why);
+		why = NULL;
+		if (old && !(d->metrics = vpdn_metrics_http_open(d->core, old, &why))) {
+			vpdn_err(vpdn_core_log(d->core), "%s", why);
+			g_free(why);
+		}
+		g_free(old);
+		return -EADDRNOTAVAIL;
+	}
+	g_free(old);
+	vpdn_metrics_http_set_max_series(h, max_series);
+	d->metrics = h;
+	return 0;
+}
+
 static bool same_modules(struct daemon *d, const struct vpdn_config_core *cc)
 {
 	if (g_strv_length(d->module_names) != cc->n_modules)
@@ -108,7 +188,7 @@ static bool same_modules(struct daemon *d, const struct vpdn_config_core *cc)
 	return true;
 }
 
-static int do_reload(void *data, char **message)
+static int reload_config(void *data, char **message)
 {
 	struct daemon *d = data;
 	struct vpdn_log *log = vpdn_core_log(d->core);
@@ -131,6 +211,13 @@ static int do_reload(void *data, char **message)
 	cfg_t *cfg = vpdn_config_parse(d->config_path, d->loader, &error);
 	if (!cfg) {
 		err = -EINVAL;
+		goto fail;
+	}
+	/* The metrics endpoint first: a port in use refuses the reload before
+	 * any module switched. */
+	err = apply_metrics(d, cfg, &error);
+	if (err < 0) {
+		vpdn_config_free(cfg);
 		goto fail;
 	}
 	vpdn_config_apply_core(cfg, d->core);
@@ -161,10 +248,24 @@ fail:
 	return err;
 }
 
+/* SIGHUP and Node1.Reload(): systemd hears RELOADING=1, then READY=1
+ * whatever the result. */
+static int do_reload(void *data, char **message)
+{
+	struct daemon *d = data;
+	int err;
+
+	vpdn_sd_reloading(d->sd);
+	err = reload_config(d, message);
+	vpdn_sd_reloaded(d->sd, err < 0 ? *message : NULL);
+	return err;
+}
+
 static gboolean on_sigterm(gpointer data)
 {
 	struct daemon *d = data;
 	vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-SHUTDOWN: stopping on signal");
+	vpdn_sd_stopping(d->sd);
 	g_main_loop_quit(d->loop);
 	return G_SOURCE_CONTINUE;
 }
@@ -181,6 +282,7 @@ static gboolean on_sighup(gpointer data)
 static void on_shutdown(struct vpdn_core *core, void *data)
 {
 	struct daemon *d = data;
+	vpdn_sd_stopping(d->sd);
 	g_main_loop_quit(d->loop);
 }
 
@@ -284,6 +386,12 @@ int vpdn_daemon_main(int argc, char **argv)
 	for (guint i = 0; i < debug->len; i++)
 		vpdn_log_set_debug(d.core->log, vpdn_debug_parse(debug->pdata[i]), true);
 	d.loop = g_main_loop_new(NULL, FALSE);
+	d.sd = vpdn_sd_new(d.core);
+	if (apply_metrics(&d, d.cfg, &error) < 0) {
+		fprintf(stderr, "vpdnd: %s\n", error);
+		status = 1;
+		goto out;
+	}
 
 	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload, .data = &d };
 	if (!no_bus && vpdn_node_bus_open(d.core, bus_spec, &info) < 0) {
@@ -304,12 +412,14 @@ int vpdn_daemon_main(int argc, char **argv)
 	guint sig_int = g_unix_signal_add(SIGINT, on_sigterm, &d);
 	guint sig_hup = g_unix_signal_add(SIGHUP, on_sighup, &d);
 	signal(SIGPIPE, SIG_IGN);
+	vpdn_sd_ready(d.sd);
 
 	g_main_loop_run(d.loop);
 
 	g_source_remove(sig_term);
 	g_source_remove(sig_int);
 	g_source_remove(sig_hup);
+	vpdn_sd_stopping(d.sd);
 	vpdn_bus_publish(d.core->bus, VPDN_EV_SHUTDOWN, NULL);
 	vpdn_loader_fini(d.loader);
 	status = 0;
@@ -317,6 +427,8 @@ out_bus:
 	if (!no_bus)
 		vpdn_node_bus_close(d.core);
 out:
+	vpdn_metrics_http_close(d.metrics);
+	vpdn_sd_free(d.sd);
 	g_free(error);
 	vpdn_config_core_clear(&cc);
 	vpdn_config_free(d.cfg);

@@ -12,6 +12,7 @@ python3
 libglib2.0-dev
 libconfuse-dev
 libsystemd-dev
+libmicrohttpd-dev
 libcunit1-dev
 dbus
 iproute2
@@ -31,6 +32,8 @@ ppp
 l2tpns
 freeradius
 freeradius-utils
+prometheus
+curl
 "
 
 missing=""

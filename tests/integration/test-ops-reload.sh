@@ -104,8 +104,12 @@ for l in sys.argv[1].splitlines():
         assert re.fullmatch(r"vpdnd_[A-Za-z0-9_:]+\{node=\"LAC\"(,[a-z]+=\"[^\"]*\")*\} [0-9]+", l), l
 ' "$M"
 check "one TYPE line per family" [ "$(grep -c "^# TYPE vpdnd_l2tp_tunnels " <<<"$M")" -eq 1 ]
+# promtool comes with scripts/deps.sh (Debian's prometheus): no silent skip.
 if command -v promtool >/dev/null; then
 	check "promtool accepts it" promtool check metrics <<<"$M"
+	check "promtool has no lint complaints" [ -z "$(promtool check metrics <<<"$M" 2>&1)" ]
+else
+	_fail "promtool installed (prometheus, scripts/deps.sh)"
 fi
 ok "vpdnctl --json metrics (LNS)" "$VPDNCTL" -n LNS --json metrics
 check "JSON: node LNS, an established session gauge" python3 -c '

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * systemd service notifications (sd_notify from libsystemd): READY=1 once
+ * the node listens, RELOADING=1 (with MONOTONIC_USEC) / READY=1 around a
+ * reload, STOPPING=1, STATUS= with the established tunnels and sessions
+ * (checked once a second, sent only when it changed), and WATCHDOG=1 from
+ * the main loop at half of WatchdogSec= when the manager asks for it.
+ * Everything is a no-op when NOTIFY_SOCKET is not set.
+ */
+#ifndef VPDND_SD_NOTIFY_H
+#define VPDND_SD_NOTIFY_H
+
+#include <stdbool.h>
+
+struct vpdn_core;
+struct vpdn_sd;
+
+struct vpdn_sd *vpdn_sd_new(struct vpdn_core *core);
+/* The node is up: READY=1 with the first STATUS=, start the watchdog. */
+void vpdn_sd_ready(struct vpdn_sd *sd);
+void vpdn_sd_reloading(struct vpdn_sd *sd);
+/* After a reload, whatever its result (systemd waits for READY=1). */
+void vpdn_sd_reloaded(struct vpdn_sd *sd, const char *error);
+void vpdn_sd_stopping(struct vpdn_sd *sd);
+void vpdn_sd_free(struct vpdn_sd *sd);
+
+#endif
