@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <vpdnd/capture.h>
+
 #include "vpdnd-config.h"
 #include "core-private.h"
 
@@ -65,6 +67,15 @@ static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int validate_capture_directory(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	if (v && g_path_is_absolute(v))
+		return 0;
+	cfg_error(cfg, "capture-directory must be an absolute path, not '%s'", v ? v : "");
+	return -1;
+}
+
 /* The line of the `modules` statement, for messages about the list.
  * (libconfuse's line counter runs ahead of a list's closing brace.) */
 static int find_modules_line(const char *path)
@@ -102,6 +113,7 @@ static int find_modules_line(const char *path)
 	CFG_BOOL("log-syslog", cfg_false, CFGF_NONE),                    \
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
+	CFG_STR("capture-directory", VPDN_CAPTURE_DIRECTORY_DEFAULT, CFGF_NONE), \
 	CFG_FUNC("include", cfg_include)
 
 static cfg_t *init_core_only(void)
@@ -231,6 +243,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
+	cfg_set_validate_func(cfg, "capture-directory", validate_capture_directory);
 
 	int ret;
 	if (text) {
@@ -313,6 +326,7 @@ void vpdn_config_apply_core(cfg_t *cfg, struct vpdn_core *core)
 	vpdn_log_set_targets(log, targets);
 	vpdn_log_set_timestamps(log, cfg_getbool(cfg, "log-timestamps"));
 	vpdn_log_set_level(log, level_of(cfg_getstr(cfg, "log-level")));
+	vpdn_core_set_capture_directory(core, cfg_getstr(cfg, "capture-directory"));
 	for (unsigned i = 0; i < cfg_size(cfg, "debug"); i++) {
 		int cat = vpdn_debug_parse(cfg_getnstr(cfg, "debug", i));
 		if (cat >= 0)

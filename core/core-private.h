@@ -14,6 +14,7 @@ struct vpdn_core {
 	struct vpdn_log *log;
 	char *hostname;
 	char *config_path;
+	char *capture_dir;      /* config capture-directory; NULL: captures refused */
 	sd_bus *dbus;          /* NULL without D-Bus; owned (one ref) */
 	uint64_t started_ms;   /* on the timers' clock */
 	GHashTable *counters;  /* name -> struct vpdn_counter* */

@@ -95,6 +95,7 @@ void vpdn_core_free(struct vpdn_core *core)
 	g_ptr_array_free(core->counter_list, TRUE);
 	g_free(core->hostname);
 	g_free(core->config_path);
+	g_free(core->capture_dir);
 	g_free(core);
 }
 

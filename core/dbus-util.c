@@ -180,6 +180,35 @@ int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error)
 	return -EPERM;
 }
 
+int vpdn_dbus_reply_capture_start(sd_bus_message *m, sd_bus_error *error, int r,
+				  const char *message, const char *path)
+{
+	const char *name;
+
+	if (r >= 0)
+		return sd_bus_reply_method_return(m, "s", path ? path : "");
+	switch (r) {
+	case -EBUSY:
+		name = SD_BUS_ERROR_LIMITS_EXCEEDED;
+		break;
+	case -EACCES:
+	case -EPERM:
+		name = SD_BUS_ERROR_ACCESS_DENIED;
+		break;
+	case -EEXIST:
+		name = SD_BUS_ERROR_FILE_EXISTS;
+		break;
+	case -EINVAL:
+	case -ENOENT:
+		name = SD_BUS_ERROR_INVALID_ARGS;
+		break;
+	default:
+		name = SD_BUS_ERROR_FAILED;
+		break;
+	}
+	return sd_bus_error_setf(error, name, "%s", message ? message : strerror(-r));
+}
+
 int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,
 				 uint64_t packets)
 {

@@ -48,6 +48,15 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
  * the node's own uid)? Returns 0, or sets error and returns -EPERM. */
 int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error);
 
+/* The reply of a StartCapture() method: on r == 0 "s" path (the file's
+ * resolved full name); otherwise the error named by r (see
+ * vpdn_capture_create() in vpdnd/capture.h): -EBUSY LimitsExceeded (one
+ * runs), -EACCES/-EPERM AccessDenied (outside the capture directory),
+ * -EEXIST FileExists, -EINVAL/-ENOENT InvalidArgs, else Failed; message
+ * is the text (NULL: strerror). */
+int vpdn_dbus_reply_capture_start(sd_bus_message *m, sd_bus_error *error, int r,
+				  const char *message, const char *path);
+
 /* The reply of a StopCapture() method, from what the module's capture
  * stop returned: "t" packets on 0; -ENOENT: no capture was running; any
  * other error: the file was not written completely. */

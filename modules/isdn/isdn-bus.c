@@ -386,14 +386,9 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 	if (r < 0)
 		return r;
 	r = isdn_capture_start(is, path, port, &msg);
-	if (r < 0) {
-		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
-				  r == -EINVAL || r == -ENOENT ? SD_BUS_ERROR_INVALID_ARGS :
-				  SD_BUS_ERROR_FAILED, "%s", msg ? msg : g_strerror(-r));
-		g_free(msg);
-		return r;
-	}
-	return sd_bus_reply_method_return(m, NULL);
+	r = vpdn_dbus_reply_capture_start(m, error, r, msg, is->cap_path);
+	g_free(msg);
+	return r;
 }
 
 static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -425,7 +420,8 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("HangUp", "u", SD_BUS_PARAM(call_id), "", , method_hangup,
 				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ss", SD_BUS_PARAM(path) SD_BUS_PARAM(port),
-				 "", , method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+				 "s", SD_BUS_PARAM(file), method_start_capture,
+				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),

@@ -309,14 +309,9 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 			return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
 	}
 	r = l2tp_capture_start(l2tp, path, filter, id, &msg);
-	if (r < 0) {
-		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
-				  r == -EINVAL ? SD_BUS_ERROR_INVALID_ARGS : SD_BUS_ERROR_FAILED,
-				  "%s", msg);
-		g_free(msg);
-		return r;
-	}
-	return sd_bus_reply_method_return(m, NULL);
+	r = vpdn_dbus_reply_capture_start(m, error, r, msg, l2tp_capture_path(l2tp));
+	g_free(msg);
+	return r;
 }
 
 static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -369,7 +364,8 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("ClearSession", "q", SD_BUS_PARAM(localid), "", ,
 				 method_clear_session, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ssq",
-				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "", ,
+				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "s",
+				 SD_BUS_PARAM(file),
 				 method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),

@@ -403,9 +403,14 @@ enum l2tp_capture_filter {
 	L2TP_CAPTURE_TUNNEL,    /* one tunnel by local Tunnel ID */
 	L2TP_CAPTURE_SESSION,   /* one session by local Session ID */
 };
-/* Start writing a pcap file (absolute path). -EBUSY when one runs. */
-int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_filter filter,
+/* Start writing a new pcap file `name` inside the node's capture
+ * directory (vpdn_capture_create(): never an existing file, never through
+ * a symlink, mode 0600). -EBUSY when one runs; other errors as
+ * vpdn_capture_create(), with *error. */
+int l2tp_capture_start(struct l2tp *l2tp, const char *name, enum l2tp_capture_filter filter,
 		       uint16_t id, char **error);
+/* The running capture's resolved file name, or NULL. */
+const char *l2tp_capture_path(const struct l2tp *l2tp);
 /* Stop; *packets (if given) gets the number written. -ENOENT if none. */
 int l2tp_capture_stop(struct l2tp *l2tp, uint64_t *packets);
 /* A datagram sent (out) or received on the socket bound to local. */
