@@ -88,6 +88,7 @@ void vpdn_core_free(struct vpdn_core *core)
 {
 	if (!core)
 		return;
+	vpdn_dbus_registry_free(core);
 	vpdn_bus_free(core->bus);
 	vpdn_timers_free(core->timers);
 	vpdn_log_free(core->log);

@@ -60,8 +60,10 @@ static void bus_obj_free(gpointer p)
 	struct bus_obj *o = p;
 
 	if (o->slot) {
-		sd_bus *bus = sd_bus_slot_get_bus(o->slot);
-		sd_bus_emit_object_removed(bus, o->path);
+		sd_bus *bus = vpdn_core_dbus(o->is->core);
+
+		if (bus)
+			sd_bus_emit_object_removed(bus, o->path);
 	}
 	sd_bus_slot_unref(o->slot2);
 	sd_bus_slot_unref(o->slot);
@@ -342,7 +344,7 @@ static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
 	g_ptr_array_add(is->slots, o);
 	g_hash_table_replace(is->bus_objs, o->name, o);
 	if (o->slot)
-		sd_bus_emit_object_added(sd_bus_slot_get_bus(o->slot), o->path);
+		sd_bus_emit_object_added(vpdn_core_dbus(is->core), o->path);
 	return 0;
 }
 
@@ -439,7 +441,7 @@ static enum vpdn_bus_verdict on_call_change(const struct vpdn_event *ev, void *d
 			    ? g_hash_table_lookup(is->bus_objs, call->port) : NULL;
 
 	if (o && o->slot)
-		sd_bus_emit_properties_changed(sd_bus_slot_get_bus(o->slot), o->path,
+		sd_bus_emit_properties_changed(vpdn_core_dbus(is->core), o->path,
 					       PORT_IFACE, "Channels", "Calls",
 					       "ActiveCalls", "FreeChannels", NULL);
 	return VPDN_BUS_PASS;

@@ -151,7 +151,7 @@ ok "still answers after 20 calls" B get-property "$NAME" /org/vpdnd/node org.vpd
 
 kill "$BUS_PID"
 BUS_PID=""
-wait_until 5 grep -q "D-Bus connection lost" "$NODE_LOG"
+wait_until 5 grep -q "D-Bus: connection lost" "$NODE_LOG"
 check "losing the bus is logged" [ $? -eq 0 ]
 check "the node keeps running without the bus" kill -0 "$NODE_PID"
 TICKS=$(idle_ticks "$NODE_PID")
