@@ -22,6 +22,8 @@ struct node_bus {
 	struct vpdn_core *core;
 	struct vpdn_node_info info;
 	char *spec;               /* what vpdn_node_bus_open() was given */
+	char *retry_spec;         /* the same without guid= (a restarted
+				   * daemon has a new one) */
 	sd_bus *bus;
 	GSource *source;
 	sd_bus_slot *node_slot;
@@ -375,6 +377,43 @@ fail:
 	return r;
 }
 
+/* "unix:path=/x,guid=..;tcp:..." without the guid keys. */
+static char *spec_without_guid(const char *spec)
+{
+	GString *out;
+	char **addrs;
+
+	if (!spec || !strchr(spec, ':'))
+		return g_strdup(spec);
+	out = g_string_new(NULL);
+	addrs = g_strsplit(spec, ";", -1);
+	for (char **a = addrs; *a; a++) {
+		const char *colon = strchr(*a, ':');
+		char **keys;
+		bool first = true;
+
+		if (a != addrs)
+			g_string_append_c(out, ';');
+		if (!colon) {
+			g_string_append(out, *a);
+			continue;
+		}
+		g_string_append_len(out, *a, colon - *a + 1);
+		keys = g_strsplit(colon + 1, ",", -1);
+		for (char **k = keys; *k; k++) {
+			if (g_str_has_prefix(*k, "guid="))
+				continue;
+			if (!first)
+				g_string_append_c(out, ',');
+			g_string_append(out, *k);
+			first = false;
+		}
+		g_strfreev(keys);
+	}
+	g_strfreev(addrs);
+	return g_string_free(out, FALSE);
+}
+
 #define RETRY_FIRST_S 1
 #define RETRY_MAX_S 60
 
@@ -415,7 +454,7 @@ static int conn_open(struct node_bus *nb, struct conn *c, const char **what)
 
 	memset(c, 0, sizeof(*c));
 	*what = "connect to the bus";
-	r = bus_connect(nb->spec, &c->bus);
+	r = bus_connect(nb->lost ? nb->retry_spec : nb->spec, &c->bus);
 	if (r < 0)
 		goto fail;
 	*what = "add the node object for";
@@ -529,6 +568,7 @@ static void node_bus_free(struct node_bus *nb)
 	c = (struct conn){ nb->bus, nb->node_slot, nb->manager_slot, nb->source };
 	conn_clear(&c);
 	g_free(nb->spec);
+	g_free(nb->retry_spec);
 	g_free(nb);
 }
 
@@ -551,6 +591,7 @@ int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
 	if (info)
 		nb->info = *info;
 	nb->spec = g_strdup(bus_spec);
+	nb->retry_spec = spec_without_guid(bus_spec);
 	nb->retry_s = RETRY_FIRST_S;
 	vpdn_dbus_node_name(vpdn_core_hostname(core), nb->name, sizeof(nb->name));
 

@@ -17,8 +17,9 @@ tc_require
 PORT=$(free_port 127.0.0.1 127.0.0.2)
 [ -n "$PORT" ] || skip "no free UDP port"
 
-# A bus at a fixed path (lib.sh's start_bus picks a new name each start)
-# and an address without the daemon's guid, as the system bus's is.
+# A bus at a fixed path (lib.sh's start_bus picks a new name each start).
+# The LNS gets the address as the daemon prints it, with its guid (which a
+# restarted daemon does not share), the LAC without, as the system bus's.
 SOCK="$T/bus.sock"
 bus_up() {
 	rm -f "$SOCK"
@@ -38,7 +39,8 @@ bus_up() {
   </policy>
 </busconfig>
 EOF
-	dbus-daemon --config-file="$T/bus.conf" --fork --print-pid=4 4>"$T/bus.pid" || return 1
+	dbus-daemon --config-file="$T/bus.conf" --fork --print-pid=4 --print-address=3 \
+		4>"$T/bus.pid" 3>"$T/bus.address" || return 1
 	BUS_PID=$(head -n1 "$T/bus.pid")
 	[ -n "$BUS_PID" ]
 }
@@ -79,7 +81,9 @@ vpdn-group "1" {
 }
 l2tp { listen = {"127.0.0.2"}  port = $PORT }
 EOF
-start_node LNS "$T/lns.conf" || { _fail "LNS starts"; finish; }
+GUID_BUS=$(head -n1 "$T/bus.address")
+contains "the daemon's address has a guid" "$GUID_BUS" "guid="
+BUS=$GUID_BUS start_node LNS "$T/lns.conf" || { _fail "LNS starts"; finish; }
 start_node LAC "$T/lac.conf" || { _fail "LAC starts"; finish; }
 _pass "both nodes run"
 
