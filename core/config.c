@@ -76,6 +76,15 @@ static int validate_capture_directory(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int validate_dbus_max_objects(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+	if (v >= 1 && v <= 1000000)
+		return 0;
+	cfg_error(cfg, "dbus-max-objects must be 1 to 1000000, not %ld", v);
+	return -1;
+}
+
 /* The line of the `modules` statement, for messages about the list.
  * (libconfuse's line counter runs ahead of a list's closing brace.) */
 static int find_modules_line(const char *path)
@@ -114,6 +123,7 @@ static int find_modules_line(const char *path)
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
 	CFG_STR("capture-directory", VPDN_CAPTURE_DIRECTORY_DEFAULT, CFGF_NONE), \
+	CFG_INT("dbus-max-objects", VPDN_DBUS_MAX_OBJECTS_DEFAULT, CFGF_NONE), \
 	CFG_FUNC("include", cfg_include)
 
 static cfg_t *init_core_only(void)
@@ -244,6 +254,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_validate_func(cfg, "debug", validate_debug);
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
 	cfg_set_validate_func(cfg, "capture-directory", validate_capture_directory);
+	cfg_set_validate_func(cfg, "dbus-max-objects", validate_dbus_max_objects);
 
 	int ret;
 	if (text) {
@@ -327,6 +338,7 @@ void vpdn_config_apply_core(cfg_t *cfg, struct vpdn_core *core)
 	vpdn_log_set_timestamps(log, cfg_getbool(cfg, "log-timestamps"));
 	vpdn_log_set_level(log, level_of(cfg_getstr(cfg, "log-level")));
 	vpdn_core_set_capture_directory(core, cfg_getstr(cfg, "capture-directory"));
+	core->dbus_max_objects = (unsigned)cfg_getint(cfg, "dbus-max-objects");
 	for (unsigned i = 0; i < cfg_size(cfg, "debug"); i++) {
 		int cat = vpdn_debug_parse(cfg_getnstr(cfg, "debug", i));
 		if (cat >= 0)

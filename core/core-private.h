@@ -19,6 +19,7 @@ struct vpdn_core {
 	bool dbus_lost;        /* dbus is a lost connection, a new one is being made */
 	GHashTable *dbus_regs; /* struct registration *: every module object, dbus-util.c */
 	sd_bus *dbus_handles;  /* never connected: the modules' slot handles */
+	unsigned dbus_max_objects; /* config dbus-max-objects: GetManagedObjects past it is refused */
 	uint64_t started_ms;   /* on the timers' clock */
 	GHashTable *counters;  /* name -> struct vpdn_counter* */
 	GPtrArray *counter_list; /* registration order, for metrics */
@@ -26,6 +27,10 @@ struct vpdn_core {
 	void *shutdown_data;
 	bool test;             /* made by vpdn_core_new_test() */
 };
+
+/* Beyond this many module objects one GetManagedObjects reply could pass
+ * dbus-daemon's 32 MiB message limit (objects run to a few KiB). */
+#define VPDN_DBUS_MAX_OBJECTS_DEFAULT 4096
 
 struct vpdn_counter {
 	char *name;

@@ -64,6 +64,7 @@ static struct vpdn_core *core_alloc(struct vpdn_timers *timers)
 	core->counters = g_hash_table_new(g_str_hash, g_str_equal);
 	core->counter_list = g_ptr_array_new_with_free_func(counter_free);
 	core->started_ms = vpdn_timers_now(timers);
+	core->dbus_max_objects = VPDN_DBUS_MAX_OBJECTS_DEFAULT;
 	return core;
 }
 

@@ -28,6 +28,7 @@ struct node_bus {
 	GSource *source;
 	sd_bus_slot *node_slot;
 	sd_bus_slot *manager_slot;
+	sd_bus_slot *guard_slot;  /* GetManagedObjects past dbus-max-objects */
 	char name[256];
 	/* A lost connection is made again: the first try after
 	 * RETRY_FIRST_S, each next one after twice as long, up to
@@ -36,7 +37,8 @@ struct node_bus {
 	guint retry_id;           /* GLib timeout of the next try, 0: none */
 	unsigned retry_s;         /* delay before the next try */
 	unsigned attempts;        /* failed tries since the loss */
-	uint64_t *c_lost, *c_reconnected, *c_failed;
+	uint64_t *c_lost, *c_reconnected, *c_failed, *c_refused;
+	uint64_t refused_logged_ms;  /* last GetManagedObjects refusal logged */
 	/* Monitor: the clients subscribed to LogLine; the log sink exists
 	 * only while there is one. */
 	sd_bus_track *monitors;
@@ -433,10 +435,48 @@ struct conn {
 	sd_bus *bus;
 	sd_bus_slot *node_slot, *manager_slot;
 	GSource *source;
+	sd_bus_slot *guard_slot;
 };
+
+/*
+ * GetManagedObjects answers in one message holding every object: past
+ * dbus-max-objects module objects it could pass the bus's message size
+ * limit (32 MiB on dbus-daemon), and the bus would drop the node. Refused
+ * then with LimitsExceeded (logged at most once a minute, counted). L2TP
+ * tunnels and sessions are not managed objects and do not count.
+ */
+static int managed_objects_guard(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	size_t n;
+	uint64_t now;
+
+	if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.ObjectManager",
+					   "GetManagedObjects"))
+		return 0;
+	n = vpdn_dbus_registry_count(nb->core);
+	if (n <= nb->core->dbus_max_objects)
+		return 0;
+	if (nb->c_refused)
+		(*nb->c_refused)++;
+	now = (uint64_t)(g_get_monotonic_time() / 1000);
+	if (!nb->refused_logged_ms || now - nb->refused_logged_ms >= 60000) {
+		nb->refused_logged_ms = now;
+		vpdn_warn(vpdn_core_log(nb->core),
+			  "D-Bus: GetManagedObjects refused: %zu objects, more than dbus-max-objects %u "
+			  "(one reply could pass the bus's message size limit)",
+			  n, nb->core->dbus_max_objects);
+	}
+	sd_bus_reply_method_errorf(m, SD_BUS_ERROR_LIMITS_EXCEEDED,
+				   "%zu objects: more than one reply may hold (dbus-max-objects %u); "
+				   "read them by path or with the modules' list methods",
+				   n, nb->core->dbus_max_objects);
+	return 1;
+}
 
 static void conn_clear(struct conn *c)
 {
+	sd_bus_slot_unref(c->guard_slot);
 	vpdn_dbus_glib_detach(c->source);
 	sd_bus_slot_unref(c->node_slot);
 	sd_bus_slot_unref(c->manager_slot);
@@ -464,6 +504,8 @@ static int conn_open(struct node_bus *nb, struct conn *c, const char **what)
 		goto fail;
 	*what = "add the object manager for";
 	r = sd_bus_add_object_manager(c->bus, &c->manager_slot, VPDN_DBUS_ROOT);
+	if (r >= 0)
+		r = sd_bus_add_filter(c->bus, &c->guard_slot, managed_objects_guard, nb);
 	if (r < 0)
 		goto fail;
 	*what = "add the modules' objects for";
@@ -490,12 +532,13 @@ fail:
 /* Take c as the node's connection; the old one is closed. */
 static void conn_take(struct node_bus *nb, struct conn *c)
 {
-	struct conn old = { nb->bus, nb->node_slot, nb->manager_slot, nb->source };
+	struct conn old = { nb->bus, nb->node_slot, nb->manager_slot, nb->source, nb->guard_slot };
 
 	nb->bus = c->bus;
 	nb->node_slot = c->node_slot;
 	nb->manager_slot = c->manager_slot;
 	nb->source = c->source;
+	nb->guard_slot = c->guard_slot;
 	sd_bus_unref(nb->core->dbus);
 	nb->core->dbus = sd_bus_ref(nb->bus);
 	conn_clear(&old);
@@ -565,7 +608,7 @@ static void node_bus_free(struct node_bus *nb)
 	if (nb->retry_id)
 		g_source_remove(nb->retry_id);
 	monitors_drop(nb);
-	c = (struct conn){ nb->bus, nb->node_slot, nb->manager_slot, nb->source };
+	c = (struct conn){ nb->bus, nb->node_slot, nb->manager_slot, nb->source, nb->guard_slot };
 	conn_clear(&c);
 	g_free(nb->spec);
 	g_free(nb->retry_spec);
@@ -605,6 +648,8 @@ int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
 					      "Times a lost D-Bus connection was made again");
 	nb->c_failed = vpdn_core_counter(core, "dbus_reconnect_failures_total",
 					 "Failed tries to make a lost D-Bus connection again");
+	nb->c_refused = vpdn_core_counter(core, "dbus_managed_objects_refused_total",
+					  "GetManagedObjects refused: more objects than dbus-max-objects");
 
 	if (!node_buses)
 		node_buses = g_hash_table_new(g_direct_hash, g_direct_equal);

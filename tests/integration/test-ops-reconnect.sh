@@ -71,6 +71,7 @@ EOF
 write_config lns.conf <<EOF
 hostname = "LNS"
 modules = {"l2tp", "testcarrier"}
+dbus-max-objects = 1
 vpdn { enable = true }
 vpdn-group "1" {
   accept-dialin { protocol = "l2tp"  virtual-template = 1 }
@@ -100,6 +101,18 @@ ok "DialIn remote1@cisco.com" tc LAC DialIn sss remote1@cisco.com 6122 211
 wait_until 10 state_is LAC 1 up
 check "dial-in session up" state_is LAC 1 up
 check "LNS lists the session" reachable LNS
+
+# --- GetManagedObjects past dbus-max-objects (the LNS: 1; it has 2 module
+# objects) is refused instead of risking the bus's message size limit -----
+ko "LNS: GetManagedObjects refused" busctl --address="$BUS" call org.vpdnd.Node.LNS /org/vpdnd \
+	org.freedesktop.DBus.ObjectManager GetManagedObjects
+check "the refusal is logged" grep -q "GetManagedObjects refused: 2 objects, more than dbus-max-objects 1" "$T/LNS.log"
+check "and counted" [ "$(metric LNS vpdnd_dbus_managed_objects_refused_total)" = 1 ]
+check "the LNS stays on the bus" reachable LNS
+ok "LAC (default 4096): GetManagedObjects answers" busctl --address="$BUS" call \
+	org.vpdnd.Node.LAC /org/vpdnd org.freedesktop.DBus.ObjectManager GetManagedObjects
+VPDNCTL_ERR=$("$VPDNCTL" -n LNS show interfaces 2>&1 >/dev/null)
+contains "vpdnctl passes the reason on" "$VPDNCTL_ERR" "dbus-max-objects 1"
 
 # --- the bus goes away and comes back -------------------------------------------
 bus_down
