@@ -5,6 +5,7 @@
  * privilege check used by every state-changing method.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,7 +63,8 @@ struct part {
 	char *iface;
 	const sd_bus_vtable *vtable;
 	sd_bus_object_find_t find;   /* PART_FALLBACK */
-	void *userdata;              /* NULL for Module1: the registration */
+	void *userdata;
+	bool module1;                /* Module1: its userdata is the registration */
 	sd_bus_slot *live;           /* on the connection; NULL while lost */
 };
 
@@ -85,7 +87,7 @@ static void part_free(gpointer p)
 
 static int part_register(struct registration *reg, struct part *pt, sd_bus *bus)
 {
-	void *ud = pt->userdata ? pt->userdata : reg;
+	void *ud = pt->module1 ? reg : pt->userdata;
 
 	pt->live = sd_bus_slot_unref(pt->live);
 	if (pt->kind == PART_FALLBACK)
@@ -131,7 +133,8 @@ static int add_part(struct registration *reg, enum part_kind kind, const char *p
 	pt->iface = g_strdup(iface);
 	pt->vtable = vtable;
 	pt->find = find;
-	pt->userdata = module1 ? NULL : userdata;
+	pt->userdata = userdata;
+	pt->module1 = module1;
 	if (reg->core && bus_usable(reg->core))
 		r = part_register(reg, pt, reg->core->dbus);
 	if (r < 0) {
