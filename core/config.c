@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <vpdnd/capture.h>
+
 #include "vpdnd-config.h"
 #include "config-source.h"
 #include "core-private.h"
@@ -286,6 +288,24 @@ static cfg_opt_t metrics_opts[] = {
 	CFG_END(),
 };
 
+static int validate_capture_directory(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	if (v && g_path_is_absolute(v))
+		return 0;
+	cfg_error(cfg, "capture-directory must be an absolute path, not '%s'", v ? v : "");
+	return -1;
+}
+
+static int validate_dbus_max_objects(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+	if (v >= 1 && v <= 1000000)
+		return 0;
+	cfg_error(cfg, "dbus-max-objects must be 1 to 1000000, not %ld", v);
+	return -1;
+}
+
 #define CORE_OPTS                                                        \
 	CFG_STR_LIST("modules", "{}", CFGF_NONE),                        \
 	CFG_STR_LIST("module-path", "{}", CFGF_NONE),                    \
@@ -296,6 +316,8 @@ static cfg_opt_t metrics_opts[] = {
 	CFG_BOOL("log-stderr", cfg_true, CFGF_NONE),                     \
 	CFG_BOOL("log-timestamps", cfg_true, CFGF_NONE),                 \
 	CFG_SEC("metrics", metrics_opts, CFGF_NONE),                     \
+	CFG_STR("capture-directory", VPDN_CAPTURE_DIRECTORY_DEFAULT, CFGF_NONE), \
+	CFG_INT("dbus-max-objects", VPDN_DBUS_MAX_OBJECTS_DEFAULT, CFGF_NONE), \
 	CFG_FUNC("include", include_misplaced)
 
 static cfg_t *init_core_only(void)
@@ -437,6 +459,8 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_validate_func(cfg, "log-level", validate_log_level);
 	cfg_set_validate_func(cfg, "metrics|listen", validate_metrics_listen);
 	cfg_set_validate_func(cfg, "metrics|max-series", validate_max_series);
+	cfg_set_validate_func(cfg, "capture-directory", validate_capture_directory);
+	cfg_set_validate_func(cfg, "dbus-max-objects", validate_dbus_max_objects);
 
 	reset_errors();
 	current = src;
@@ -548,6 +572,8 @@ void vpdn_config_apply_core(cfg_t *cfg, struct vpdn_core *core)
 	vpdn_log_set_targets(log, targets);
 	vpdn_log_set_timestamps(log, cfg_getbool(cfg, "log-timestamps"));
 	vpdn_log_set_level(log, level_of(cfg_getstr(cfg, "log-level")));
+	vpdn_core_set_capture_directory(core, cfg_getstr(cfg, "capture-directory"));
+	core->dbus_max_objects = (unsigned)cfg_getint(cfg, "dbus-max-objects");
 	for (unsigned i = 0; i < cfg_size(cfg, "debug"); i++) {
 		int cat = vpdn_debug_parse(cfg_getnstr(cfg, "debug", i));
 		if (cat >= 0)

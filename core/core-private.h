@@ -14,7 +14,12 @@ struct vpdn_core {
 	struct vpdn_log *log;
 	char *hostname;
 	char *config_path;
+	char *capture_dir;      /* config capture-directory; NULL: captures refused */
 	sd_bus *dbus;          /* NULL without D-Bus; owned (one ref) */
+	bool dbus_lost;        /* dbus is a lost connection, a new one is being made */
+	GHashTable *dbus_regs; /* struct registration *: every module object, dbus-util.c */
+	sd_bus *dbus_handles;  /* never connected: the modules' slot handles */
+	unsigned dbus_max_objects; /* config dbus-max-objects: GetManagedObjects past it is refused */
 	uint64_t started_ms;   /* on the timers' clock */
 	GHashTable *counters;  /* name -> struct vpdn_counter* */
 	GPtrArray *counter_list; /* registration order, for metrics */
@@ -22,6 +27,10 @@ struct vpdn_core {
 	void *shutdown_data;
 	bool test;             /* made by vpdn_core_new_test() */
 };
+
+/* Beyond this many module objects one GetManagedObjects reply could pass
+ * dbus-daemon's 32 MiB message limit (objects run to a few KiB). */
+#define VPDN_DBUS_MAX_OBJECTS_DEFAULT 4096
 
 struct vpdn_counter {
 	char *name;
@@ -36,5 +45,14 @@ void vpdn_core_set_hostname(struct vpdn_core *core, const char *hostname);
 /* Iterate counters in registration order (metrics, D-Bus). */
 size_t vpdn_core_counter_count(struct vpdn_core *core);
 const struct vpdn_counter *vpdn_core_counter_at(struct vpdn_core *core, size_t i);
+
+/* dbus-util.c: the registry of module objects. Register every object on
+ * bus (a new connection after one was lost; NULL: drop them from the old
+ * one). Returns 0, or -EIO if some part could not be registered. */
+int vpdn_dbus_registry_attach(struct vpdn_core *core, sd_bus *bus);
+size_t vpdn_dbus_registry_count(struct vpdn_core *core);
+/* At close: every object leaves the connection; handles still held by
+ * modules stay valid (unref frees them). */
+void vpdn_dbus_registry_free(struct vpdn_core *core);
 
 #endif

@@ -64,6 +64,7 @@ static struct vpdn_core *core_alloc(struct vpdn_timers *timers)
 	core->counters = g_hash_table_new(g_str_hash, g_str_equal);
 	core->counter_list = g_ptr_array_new_with_free_func(counter_free);
 	core->started_ms = vpdn_timers_now(timers);
+	core->dbus_max_objects = VPDN_DBUS_MAX_OBJECTS_DEFAULT;
 	return core;
 }
 
@@ -88,6 +89,7 @@ void vpdn_core_free(struct vpdn_core *core)
 {
 	if (!core)
 		return;
+	vpdn_dbus_registry_free(core);
 	vpdn_bus_free(core->bus);
 	vpdn_timers_free(core->timers);
 	vpdn_log_free(core->log);
@@ -95,6 +97,7 @@ void vpdn_core_free(struct vpdn_core *core)
 	g_ptr_array_free(core->counter_list, TRUE);
 	g_free(core->hostname);
 	g_free(core->config_path);
+	g_free(core->capture_dir);
 	g_free(core);
 }
 

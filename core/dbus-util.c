@@ -5,6 +5,7 @@
  * privilege check used by every state-changing method.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 
 #include <vpdnd/core.h>
 #include <vpdnd/dbus.h>
+
+#include "core-private.h"
 
 char *vpdn_dbus_node_name(const char *hostname, char *buf, size_t size)
 {
@@ -43,37 +46,195 @@ char *vpdn_dbus_node_name(const char *hostname, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * The registry. Every object a module adds is kept here as a list of parts
+ * (a vtable at a path, or a fallback vtable under a prefix), registered on
+ * the live connection; when the connection is lost and made again
+ * (node-bus.c), vpdn_dbus_registry_attach() registers every part on the new
+ * one, so modules never notice. The slot handed to a module is a handle:
+ * a filter slot on a bus object of the core's that never connects (so it
+ * outlives any connection), whose destroy callback removes the object.
+ */
+enum part_kind { PART_OBJECT, PART_FALLBACK };
+
+struct part {
+	enum part_kind kind;
+	char *path;                  /* the object, or the fallback's prefix */
+	char *iface;
+	const sd_bus_vtable *vtable;
+	sd_bus_object_find_t find;   /* PART_FALLBACK */
+	void *userdata;
+	bool module1;                /* Module1: its userdata is the registration */
+	sd_bus_slot *live;           /* on the connection; NULL while lost */
+};
+
+struct registration {
+	struct vpdn_core *core;      /* NULL once the registry is gone */
+	GPtrArray *parts;            /* struct part * */
+	char *module;                /* Module1's Name, or NULL */
+	sd_bus_slot *handle;
+};
+
+static void part_free(gpointer p)
+{
+	struct part *pt = p;
+
+	sd_bus_slot_unref(pt->live);
+	g_free(pt->path);
+	g_free(pt->iface);
+	g_free(pt);
+}
+
+static int part_register(struct registration *reg, struct part *pt, sd_bus *bus)
+{
+	void *ud = pt->module1 ? reg : pt->userdata;
+
+	pt->live = sd_bus_slot_unref(pt->live);
+	if (pt->kind == PART_FALLBACK)
+		return sd_bus_add_fallback_vtable(bus, &pt->live, pt->path, pt->iface, pt->vtable,
+						  pt->find, ud);
+	return sd_bus_add_object_vtable(bus, &pt->live, pt->path, pt->iface, pt->vtable, ud);
+}
+
+/* Destroy callback of the handle: the module dropped the object (or the
+ * registry went away with a floating one). */
+static void registration_free(void *userdata)
+{
+	struct registration *reg = userdata;
+
+	if (reg->core && reg->core->dbus_regs)
+		g_hash_table_remove(reg->core->dbus_regs, reg);
+	g_ptr_array_free(reg->parts, TRUE);
+	g_free(reg->module);
+	g_free(reg);
+}
+
+static int handle_filter(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return 0; /* never called: the handles' bus never connects */
+}
+
+/* Live registration wanted? Not while the connection is lost (the parts
+ * are registered when it is back). */
+static bool bus_usable(struct vpdn_core *core)
+{
+	return core->dbus && !core->dbus_lost;
+}
+
+static int add_part(struct registration *reg, enum part_kind kind, const char *path,
+		    const char *iface, const sd_bus_vtable *vtable, sd_bus_object_find_t find,
+		    void *userdata, bool module1)
+{
+	struct part *pt = g_new0(struct part, 1);
+	int r = 0;
+
+	pt->kind = kind;
+	pt->path = g_strdup(path);
+	pt->iface = g_strdup(iface);
+	pt->vtable = vtable;
+	pt->find = find;
+	pt->userdata = userdata;
+	pt->module1 = module1;
+	if (reg->core && bus_usable(reg->core))
+		r = part_register(reg, pt, reg->core->dbus);
+	if (r < 0) {
+		part_free(pt);
+		return r;
+	}
+	g_ptr_array_add(reg->parts, pt);
+	return 0;
+}
+
+static struct registration *registration_new(struct vpdn_core *core)
+{
+	struct registration *reg = g_new0(struct registration, 1);
+
+	reg->core = core;
+	reg->parts = g_ptr_array_new_with_free_func(part_free);
+	return reg;
+}
+
+/* Make the handle and hand it out (or keep it floating). On failure the
+ * registration is freed. */
+static int registration_commit(struct registration *reg, sd_bus_slot **slot)
+{
+	struct vpdn_core *core = reg->core;
+	int r;
+
+	if (!core->dbus_handles) {
+		r = sd_bus_new(&core->dbus_handles);
+		if (r < 0)
+			goto fail;
+	}
+	if (!core->dbus_regs)
+		core->dbus_regs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	r = sd_bus_add_filter(core->dbus_handles, &reg->handle, handle_filter, reg);
+	if (r < 0)
+		goto fail;
+	sd_bus_slot_set_destroy_callback(reg->handle, registration_free);
+	g_hash_table_add(core->dbus_regs, reg);
+	if (slot) {
+		*slot = reg->handle;
+	} else {
+		/* Lives as long as the node's D-Bus. */
+		sd_bus_slot_set_floating(reg->handle, 1);
+		sd_bus_slot_unref(reg->handle);
+	}
+	return 0;
+
+fail:
+	reg->core = NULL;
+	registration_free(reg);
+	return r;
+}
+
 int vpdn_dbus_add_object(struct vpdn_core *core, const char *path, const char *interface,
 			 const sd_bus_vtable *vtable, void *userdata, sd_bus_slot **slot)
 {
-	sd_bus *bus = core ? vpdn_core_dbus(core) : NULL;
+	struct registration *reg;
+	int r;
 
 	if (slot)
 		*slot = NULL;
 	if (!path || !interface || !vtable)
 		return -EINVAL;
-	if (!bus)
+	if (!core || !vpdn_core_dbus(core))
 		return 0;
-	return sd_bus_add_object_vtable(bus, slot, path, interface, vtable, userdata);
+	reg = registration_new(core);
+	r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, userdata, false);
+	if (r < 0) {
+		reg->core = NULL;
+		registration_free(reg);
+		return r;
+	}
+	return registration_commit(reg, slot);
 }
 
-/*
- * org.vpdnd.Module1 on /org/vpdnd/module/<name>. Its slot is the one handed
- * to the module; it owns the module's own vtable slot, so unref'ing the
- * returned slot removes both interfaces.
- */
-struct module_object {
-	char *name;
-	sd_bus_slot *own;   /* the module's interface; NULL when floating */
-};
+int vpdn_dbus_slot_add_fallback(sd_bus_slot *slot, const char *prefix, const char *interface,
+				const sd_bus_vtable *vtable, sd_bus_object_find_t find,
+				void *userdata)
+{
+	struct registration *reg;
+
+	if (!slot || !prefix || !interface || !vtable || !find)
+		return -EINVAL;
+	sd_bus_destroy_t cb = NULL;
+
+	if (sd_bus_slot_get_destroy_callback(slot, &cb) < 0 || cb != registration_free)
+		return -EINVAL;
+	reg = sd_bus_slot_get_userdata(slot);
+	if (!reg || reg->handle != slot)
+		return -EINVAL;
+	return add_part(reg, PART_FALLBACK, prefix, interface, vtable, find, userdata, false);
+}
 
 static int module_property_name(sd_bus *bus, const char *path, const char *interface,
 				const char *property, sd_bus_message *reply,
 				void *userdata, sd_bus_error *error)
 {
-	struct module_object *mo = userdata;
+	struct registration *reg = userdata;
 
-	return sd_bus_message_append(reply, "s", mo->name);
+	return sd_bus_message_append(reply, "s", reg->module);
 }
 
 static const sd_bus_vtable module_vtable[] = {
@@ -82,23 +243,13 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-/* Destroy callback of the Module1 slot (runs when it is freed). */
-static void module_object_free(void *userdata)
-{
-	struct module_object *mo = userdata;
-
-	sd_bus_slot_unref(mo->own);
-	g_free(mo->name);
-	g_free(mo);
-}
-
+/* org.vpdnd.Module1 (and the module's own interface) on
+ * /org/vpdnd/module/<name>: one registration, one slot for both. */
 int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
 				const char *interface, const sd_bus_vtable *vtable,
 				void *userdata, sd_bus_slot **slot)
 {
-	sd_bus *bus = core ? vpdn_core_dbus(core) : NULL;
-	struct module_object *mo = NULL;
-	sd_bus_slot *base = NULL, *own = NULL;
+	struct registration *reg;
 	char *path = NULL;
 	int r;
 
@@ -106,49 +257,85 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
 		*slot = NULL;
 	if (!module || !*module || (!interface) != (!vtable))
 		return -EINVAL;
-	if (!bus)
+	if (!core || !vpdn_core_dbus(core))
 		return 0;
 
 	r = sd_bus_path_encode(VPDN_DBUS_ROOT "/module", module, &path);
 	if (r < 0)
-		goto fail;
-
-	if (vtable) {
-		r = sd_bus_add_object_vtable(bus, &own, path, interface, vtable, userdata);
-		if (r < 0)
-			goto fail;
-	}
-
-	mo = g_new0(struct module_object, 1);
-	mo->name = g_strdup(module);
-	r = sd_bus_add_object_vtable(bus, &base, path, VPDN_DBUS_MODULE_IFACE,
-				     module_vtable, mo);
-	if (r < 0)
-		goto fail;
-	sd_bus_slot_set_destroy_callback(base, module_object_free);
-
-	if (slot) {
-		mo->own = own;
-		*slot = base;
-	} else {
-		/* Both live as long as the connection. */
-		if (own)
-			sd_bus_slot_set_floating(own, 1);
-		sd_bus_slot_set_floating(base, 1);
-		sd_bus_slot_unref(own);
-		sd_bus_slot_unref(base);
-	}
+		return r;
+	reg = registration_new(core);
+	reg->module = g_strdup(module);
+	if (vtable)
+		r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, userdata, false);
+	if (r >= 0)
+		r = add_part(reg, PART_OBJECT, path, VPDN_DBUS_MODULE_IFACE, module_vtable, NULL,
+			     NULL, true);
 	free(path);
-	return 0;
-
-fail:
-	sd_bus_slot_unref(own);
-	if (mo) {
-		g_free(mo->name);
-		g_free(mo);
+	if (r < 0) {
+		reg->core = NULL;
+		registration_free(reg);
+		return r;
 	}
-	free(path);
-	return r;
+	return registration_commit(reg, slot);
+}
+
+int vpdn_dbus_registry_attach(struct vpdn_core *core, sd_bus *bus)
+{
+	GHashTableIter it;
+	gpointer k;
+	int failed = 0;
+
+	if (!core->dbus_regs)
+		return 0;
+	g_hash_table_iter_init(&it, core->dbus_regs);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		struct registration *reg = k;
+
+		for (guint i = 0; i < reg->parts->len; i++) {
+			struct part *pt = g_ptr_array_index(reg->parts, i);
+
+			if (!bus) {
+				pt->live = sd_bus_slot_unref(pt->live);
+				continue;
+			}
+			if (part_register(reg, pt, bus) < 0)
+				failed++;
+		}
+	}
+	return failed ? -EIO : 0;
+}
+
+size_t vpdn_dbus_registry_count(struct vpdn_core *core)
+{
+	return core->dbus_regs ? g_hash_table_size(core->dbus_regs) : 0;
+}
+
+void vpdn_dbus_registry_free(struct vpdn_core *core)
+{
+	GHashTable *regs = core->dbus_regs;
+	GHashTableIter it;
+	gpointer k;
+
+	if (!regs)
+		goto handles;
+	core->dbus_regs = NULL;
+	g_hash_table_iter_init(&it, regs);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		struct registration *reg = k;
+
+		/* Orphaned: its parts leave the connection now; a module that
+		 * still holds the handle frees the rest when it lets go. */
+		reg->core = NULL;
+		for (guint i = 0; i < reg->parts->len; i++) {
+			struct part *pt = g_ptr_array_index(reg->parts, i);
+
+			pt->live = sd_bus_slot_unref(pt->live);
+		}
+	}
+	g_hash_table_unref(regs);
+handles:
+	/* Frees the floating handles (and their registrations). */
+	core->dbus_handles = sd_bus_unref(core->dbus_handles);
 }
 
 int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error)
@@ -178,6 +365,35 @@ int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error)
 	sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
 			  "Permission denied: uid %u may not change this node", (unsigned)uid);
 	return -EPERM;
+}
+
+int vpdn_dbus_reply_capture_start(sd_bus_message *m, sd_bus_error *error, int r,
+				  const char *message, const char *path)
+{
+	const char *name;
+
+	if (r >= 0)
+		return sd_bus_reply_method_return(m, "s", path ? path : "");
+	switch (r) {
+	case -EBUSY:
+		name = SD_BUS_ERROR_LIMITS_EXCEEDED;
+		break;
+	case -EACCES:
+	case -EPERM:
+		name = SD_BUS_ERROR_ACCESS_DENIED;
+		break;
+	case -EEXIST:
+		name = SD_BUS_ERROR_FILE_EXISTS;
+		break;
+	case -EINVAL:
+	case -ENOENT:
+		name = SD_BUS_ERROR_INVALID_ARGS;
+		break;
+	default:
+		name = SD_BUS_ERROR_FAILED;
+		break;
+	}
+	return sd_bus_error_setf(error, name, "%s", message ? message : strerror(-r));
 }
 
 int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,

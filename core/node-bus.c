@@ -21,11 +21,24 @@
 struct node_bus {
 	struct vpdn_core *core;
 	struct vpdn_node_info info;
+	char *spec;               /* what vpdn_node_bus_open() was given */
+	char *retry_spec;         /* the same without guid= (a restarted
+				   * daemon has a new one) */
 	sd_bus *bus;
 	GSource *source;
 	sd_bus_slot *node_slot;
 	sd_bus_slot *manager_slot;
+	sd_bus_slot *guard_slot;  /* GetManagedObjects past dbus-max-objects */
 	char name[256];
+	/* A lost connection is made again: the first try after
+	 * RETRY_FIRST_S, each next one after twice as long, up to
+	 * RETRY_MAX_S; back to the first after a success. */
+	bool lost;
+	guint retry_id;           /* GLib timeout of the next try, 0: none */
+	unsigned retry_s;         /* delay before the next try */
+	unsigned attempts;        /* failed tries since the loss */
+	uint64_t *c_lost, *c_reconnected, *c_failed, *c_refused;
+	uint64_t refused_logged_ms;  /* last GetManagedObjects refusal logged */
 	/* Monitor: the clients subscribed to LogLine; the log sink exists
 	 * only while there is one. */
 	sd_bus_track *monitors;
@@ -333,14 +346,6 @@ static const sd_bus_vtable node_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-static void connection_lost(sd_bus *bus, void *data)
-{
-	struct node_bus *nb = data;
-
-	vpdn_warn(vpdn_core_log(nb->core),
-		  "D-Bus connection lost; the node keeps running without D-Bus");
-}
-
 static int bus_connect(const char *spec, sd_bus **ret)
 {
 	sd_bus *bus = NULL;
@@ -374,18 +379,239 @@ fail:
 	return r;
 }
 
-static void node_bus_free(struct node_bus *nb)
+/* "unix:path=/x,guid=..;tcp:..." without the guid keys. */
+static char *spec_without_guid(const char *spec)
 {
-	if (!nb)
-		return;
+	GString *out;
+	char **addrs;
+
+	if (!spec || !strchr(spec, ':'))
+		return g_strdup(spec);
+	out = g_string_new(NULL);
+	addrs = g_strsplit(spec, ";", -1);
+	for (char **a = addrs; *a; a++) {
+		const char *colon = strchr(*a, ':');
+		char **keys;
+		bool first = true;
+
+		if (a != addrs)
+			g_string_append_c(out, ';');
+		if (!colon) {
+			g_string_append(out, *a);
+			continue;
+		}
+		g_string_append_len(out, *a, colon - *a + 1);
+		keys = g_strsplit(colon + 1, ",", -1);
+		for (char **k = keys; *k; k++) {
+			if (g_str_has_prefix(*k, "guid="))
+				continue;
+			if (!first)
+				g_string_append_c(out, ',');
+			g_string_append(out, *k);
+			first = false;
+		}
+		g_strfreev(keys);
+	}
+	g_strfreev(addrs);
+	return g_string_free(out, FALSE);
+}
+
+#define RETRY_FIRST_S 1
+#define RETRY_MAX_S 60
+
+static void connection_lost(sd_bus *bus, void *data);
+
+/* Stop tracking monitors: they were clients on the lost connection. */
+static void monitors_drop(struct node_bus *nb)
+{
 	if (nb->sink_id)
 		vpdn_log_remove_sink(vpdn_core_log(nb->core), nb->sink_id);
+	nb->sink_id = 0;
 	nb->monitors = sd_bus_track_unref(nb->monitors);
-	vpdn_dbus_glib_detach(nb->source);
-	sd_bus_slot_unref(nb->node_slot);
-	sd_bus_slot_unref(nb->manager_slot);
-	if (nb->bus)
-		sd_bus_flush_close_unref(nb->bus);
+}
+
+/* What one connection holds. */
+struct conn {
+	sd_bus *bus;
+	sd_bus_slot *node_slot, *manager_slot;
+	GSource *source;
+	sd_bus_slot *guard_slot;
+};
+
+/*
+ * GetManagedObjects answers in one message holding every object: past
+ * dbus-max-objects module objects it could pass the bus's message size
+ * limit (32 MiB on dbus-daemon), and the bus would drop the node. Refused
+ * then with LimitsExceeded (logged at most once a minute, counted). L2TP
+ * tunnels and sessions are not managed objects and do not count.
+ */
+static int managed_objects_guard(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	size_t n;
+	uint64_t now;
+
+	if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.ObjectManager",
+					   "GetManagedObjects"))
+		return 0;
+	n = vpdn_dbus_registry_count(nb->core);
+	if (n <= nb->core->dbus_max_objects)
+		return 0;
+	if (nb->c_refused)
+		(*nb->c_refused)++;
+	now = (uint64_t)(g_get_monotonic_time() / 1000);
+	if (!nb->refused_logged_ms || now - nb->refused_logged_ms >= 60000) {
+		nb->refused_logged_ms = now;
+		vpdn_warn(vpdn_core_log(nb->core),
+			  "D-Bus: GetManagedObjects refused: %zu objects, more than dbus-max-objects %u "
+			  "(one reply could pass the bus's message size limit)",
+			  n, nb->core->dbus_max_objects);
+	}
+	sd_bus_reply_method_errorf(m, SD_BUS_ERROR_LIMITS_EXCEEDED,
+				   "%zu objects: more than one reply may hold (dbus-max-objects %u); "
+				   "read them by path or with the modules' list methods",
+				   n, nb->core->dbus_max_objects);
+	return 1;
+}
+
+static void conn_clear(struct conn *c)
+{
+	sd_bus_slot_unref(c->guard_slot);
+	vpdn_dbus_glib_detach(c->source);
+	sd_bus_slot_unref(c->node_slot);
+	sd_bus_slot_unref(c->manager_slot);
+	if (c->bus)
+		sd_bus_flush_close_unref(c->bus);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Connect, export the node object, the ObjectManager and every module
+ * object the core keeps (dbus-util.c's registry), take the name and join
+ * the main loop. *what names the step that failed. */
+static int conn_open(struct node_bus *nb, struct conn *c, const char **what)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	*what = "connect to the bus";
+	r = bus_connect(nb->lost ? nb->retry_spec : nb->spec, &c->bus);
+	if (r < 0)
+		goto fail;
+	*what = "add the node object for";
+	r = sd_bus_add_object_vtable(c->bus, &c->node_slot, VPDN_DBUS_NODE_PATH,
+				     VPDN_DBUS_NODE_IFACE, node_vtable, nb);
+	if (r < 0)
+		goto fail;
+	*what = "add the object manager for";
+	r = sd_bus_add_object_manager(c->bus, &c->manager_slot, VPDN_DBUS_ROOT);
+	if (r >= 0)
+		r = sd_bus_add_filter(c->bus, &c->guard_slot, managed_objects_guard, nb);
+	if (r < 0)
+		goto fail;
+	*what = "add the modules' objects for";
+	r = vpdn_dbus_registry_attach(nb->core, c->bus);
+	if (r < 0)
+		goto fail;
+	*what = "request the bus name";
+	r = sd_bus_request_name(c->bus, nb->name, 0);
+	if (r < 0)
+		goto fail;
+	*what = "attach to the main loop the bus of";
+	c->source = vpdn_dbus_glib_attach(c->bus, NULL, connection_lost, nb);
+	if (!c->source) {
+		r = -errno;
+		goto fail;
+	}
+	return 0;
+
+fail:
+	conn_clear(c);
+	return r;
+}
+
+/* Take c as the node's connection; the old one is closed. */
+static void conn_take(struct node_bus *nb, struct conn *c)
+{
+	struct conn old = { nb->bus, nb->node_slot, nb->manager_slot, nb->source, nb->guard_slot };
+
+	nb->bus = c->bus;
+	nb->node_slot = c->node_slot;
+	nb->manager_slot = c->manager_slot;
+	nb->source = c->source;
+	nb->guard_slot = c->guard_slot;
+	sd_bus_unref(nb->core->dbus);
+	nb->core->dbus = sd_bus_ref(nb->bus);
+	conn_clear(&old);
+}
+
+static gboolean retry_connect(gpointer data)
+{
+	struct node_bus *nb = data;
+	struct vpdn_log *log = vpdn_core_log(nb->core);
+	const char *what = NULL;
+	struct conn c;
+	int r;
+
+	nb->retry_id = 0;
+	r = conn_open(nb, &c, &what);
+	if (r < 0) {
+		nb->attempts++;
+		(*nb->c_failed)++;
+		nb->retry_s = MIN(nb->retry_s * 2, RETRY_MAX_S);
+		vpdn_warn(log, "D-Bus: reconnect %u failed: cannot %s %s: %s; next try in %u s",
+			  nb->attempts, what, nb->name, strerror(-r), nb->retry_s);
+		nb->retry_id = g_timeout_add_seconds(nb->retry_s, retry_connect, nb);
+		return G_SOURCE_REMOVE;
+	}
+	conn_take(nb, &c);
+	nb->lost = false;
+	nb->core->dbus_lost = false;
+	(*nb->c_reconnected)++;
+	vpdn_notice(log, "D-Bus: connection re-established (%s, %zu module objects) after %u "
+		    "failed tries", nb->name, vpdn_dbus_registry_count(nb->core), nb->attempts);
+	nb->attempts = 0;
+	nb->retry_s = RETRY_FIRST_S;
+	return G_SOURCE_REMOVE;
+}
+
+/* From the bus source, once per connection: the daemon closed it (it went
+ * away, or dropped us). The node keeps running; a new connection is made
+ * with exponential backoff. */
+static void connection_lost(sd_bus *bus, void *data)
+{
+	struct node_bus *nb = data;
+
+	if (nb->lost || bus != nb->bus)
+		return;
+	nb->lost = true;
+	nb->core->dbus_lost = true;
+	(*nb->c_lost)++;
+	monitors_drop(nb);
+	/* The parts leave the dead connection (it is freed when the new one
+	 * is taken). */
+	vpdn_dbus_registry_attach(nb->core, NULL);
+	nb->retry_s = RETRY_FIRST_S;
+	nb->attempts = 0;
+	vpdn_warn(vpdn_core_log(nb->core),
+		  "D-Bus: connection lost (%s); the node keeps running, reconnecting in %u s",
+		  nb->name, nb->retry_s);
+	if (!nb->retry_id)
+		nb->retry_id = g_timeout_add_seconds(nb->retry_s, retry_connect, nb);
+}
+
+static void node_bus_free(struct node_bus *nb)
+{
+	struct conn c;
+
+	if (!nb)
+		return;
+	if (nb->retry_id)
+		g_source_remove(nb->retry_id);
+	monitors_drop(nb);
+	c = (struct conn){ nb->bus, nb->node_slot, nb->manager_slot, nb->source, nb->guard_slot };
+	conn_clear(&c);
+	g_free(nb->spec);
+	g_free(nb->retry_spec);
 	g_free(nb);
 }
 
@@ -394,7 +620,8 @@ int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
 {
 	struct vpdn_log *log = vpdn_core_log(core);
 	struct node_bus *nb;
-	const char *what = "connect to the bus", *obj = bus_spec ? bus_spec : "system";
+	const char *what = NULL;
+	struct conn c;
 	int r;
 
 	if (!core)
@@ -406,40 +633,27 @@ int vpdn_node_bus_open(struct vpdn_core *core, const char *bus_spec,
 	nb->core = core;
 	if (info)
 		nb->info = *info;
+	nb->spec = g_strdup(bus_spec);
+	nb->retry_spec = spec_without_guid(bus_spec);
+	nb->retry_s = RETRY_FIRST_S;
 	vpdn_dbus_node_name(vpdn_core_hostname(core), nb->name, sizeof(nb->name));
 
-	r = bus_connect(bus_spec, &nb->bus);
+	r = conn_open(nb, &c, &what);
 	if (r < 0)
 		goto fail;
-
-	obj = nb->name;
-	what = "add the node object for";
-	r = sd_bus_add_object_vtable(nb->bus, &nb->node_slot, VPDN_DBUS_NODE_PATH,
-				     VPDN_DBUS_NODE_IFACE, node_vtable, nb);
-	if (r < 0)
-		goto fail;
-
-	what = "add the object manager for";
-	r = sd_bus_add_object_manager(nb->bus, &nb->manager_slot, VPDN_DBUS_ROOT);
-	if (r < 0)
-		goto fail;
-
-	what = "request the bus name";
-	r = sd_bus_request_name(nb->bus, nb->name, 0);
-	if (r < 0)
-		goto fail;
-
-	what = "attach to the main loop the bus of";
-	nb->source = vpdn_dbus_glib_attach(nb->bus, NULL, connection_lost, nb);
-	if (!nb->source) {
-		r = -errno;
-		goto fail;
-	}
+	conn_take(nb, &c);
+	nb->c_lost = vpdn_core_counter(core, "dbus_connection_lost_total",
+				       "Times the node's D-Bus connection was lost");
+	nb->c_reconnected = vpdn_core_counter(core, "dbus_reconnects_total",
+					      "Times a lost D-Bus connection was made again");
+	nb->c_failed = vpdn_core_counter(core, "dbus_reconnect_failures_total",
+					 "Failed tries to make a lost D-Bus connection again");
+	nb->c_refused = vpdn_core_counter(core, "dbus_managed_objects_refused_total",
+					  "GetManagedObjects refused: more objects than dbus-max-objects");
 
 	if (!node_buses)
 		node_buses = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_hash_table_insert(node_buses, core, nb);
-	core->dbus = sd_bus_ref(nb->bus);
 	if (!bus_spec || strcmp(bus_spec, "system") == 0 || strcmp(bus_spec, "session") == 0)
 		vpdn_info(log, "D-Bus: %s on the %s bus", nb->name, bus_spec ? bus_spec : "system");
 	else
@@ -450,7 +664,10 @@ fail:
 	if (r == -EEXIST)
 		vpdn_err(log, "Failed to %s %s: another node already owns it", what, nb->name);
 	else
-		vpdn_err(log, "Failed to %s %s: %s", what, obj, strerror(-r));
+		vpdn_err(log, "Failed to %s %s: %s", what,
+			 strcmp(what, "connect to the bus") == 0 ? (bus_spec ? bus_spec : "system")
+								 : nb->name,
+			 strerror(-r));
 	node_bus_free(nb);
 	return r;
 }
@@ -464,8 +681,10 @@ void vpdn_node_bus_close(struct vpdn_core *core)
 	g_hash_table_remove(node_buses, core);
 	if (g_hash_table_size(node_buses) == 0)
 		g_clear_pointer(&node_buses, g_hash_table_unref);
-	if (nb->bus)
+	if (nb->bus && !nb->lost)
 		sd_bus_release_name(nb->bus, nb->name);
+	vpdn_dbus_registry_free(core);
 	core->dbus = sd_bus_unref(core->dbus);
+	core->dbus_lost = false;
 	node_bus_free(nb);
 }

@@ -9,6 +9,13 @@
  * /org/vpdnd/tunnel/<id>, /org/vpdnd/session/<tid>_<sid>, ...
  * Errors: return negative errno from handlers, or set a standard
  * sd_bus_error (org.freedesktop.DBus.Error.*) with a readable message.
+ *
+ * Objects are added through the core (vpdn_dbus_add_object() and friends),
+ * which keeps them: when the node loses its bus connection and makes a new
+ * one, it registers them all again. The sd_bus_slot handed back is a
+ * handle: unref it to remove the object. It does not belong to the
+ * connection, so emit signals on vpdn_core_dbus(core) (the current
+ * connection), never on sd_bus_slot_get_bus(slot).
  */
 #ifndef VPDND_DBUS_H
 #define VPDND_DBUS_H
@@ -38,6 +45,17 @@ char *vpdn_dbus_node_name(const char *hostname, char *buf, size_t size);
 int vpdn_dbus_add_object(struct vpdn_core *core, const char *path, const char *interface,
 			 const sd_bus_vtable *vtable, void *userdata, sd_bus_slot **slot);
 
+/* A class of objects found by path: a fallback vtable under prefix
+ * (sd_bus_add_fallback_vtable(); find maps a path to its object, or returns
+ * 0 for none), added to the registration behind slot (a handle from
+ * vpdn_dbus_add_object() or vpdn_dbus_add_module_object()) and removed
+ * with it. Such objects cost nothing until asked for, and are not
+ * enumerated (not in GetManagedObjects nor in introspection's children):
+ * a module with many offers a paged list method instead. */
+int vpdn_dbus_slot_add_fallback(sd_bus_slot *slot, const char *prefix, const char *interface,
+				const sd_bus_vtable *vtable, sd_bus_object_find_t find,
+				void *userdata);
+
 /* Properties of the module's own object /org/vpdnd/module/<name>
  * (interface org.vpdnd.Module1 plus `interface`). */
 int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
@@ -47,6 +65,15 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
 /* Is the caller of the current method allowed to change state (uid 0 or
  * the node's own uid)? Returns 0, or sets error and returns -EPERM. */
 int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error);
+
+/* The reply of a StartCapture() method: on r == 0 "s" path (the file's
+ * resolved full name); otherwise the error named by r (see
+ * vpdn_capture_create() in vpdnd/capture.h): -EBUSY LimitsExceeded (one
+ * runs), -EACCES/-EPERM AccessDenied (outside the capture directory),
+ * -EEXIST FileExists, -EINVAL/-ENOENT InvalidArgs, else Failed; message
+ * is the text (NULL: strerror). */
+int vpdn_dbus_reply_capture_start(sd_bus_message *m, sd_bus_error *error, int r,
+				  const char *message, const char *path);
 
 /* The reply of a StopCapture() method, from what the module's capture
  * stop returned: "t" packets on 0; -ENOENT: no capture was running; any

@@ -3,6 +3,7 @@
 #ifndef VPDND_VPDND_H
 #define VPDND_VPDND_H
 #include <vpdnd/bus.h>
+#include <vpdnd/capture.h>
 #include <vpdnd/core.h>
 #include <vpdnd/dbus.h>
 #include <vpdnd/events.h>

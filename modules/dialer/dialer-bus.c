@@ -98,7 +98,7 @@ void dialer_bus_changed(struct dialer_module *m)
 {
 	if (!m->slot)
 		return;
-	sd_bus_emit_properties_changed(sd_bus_slot_get_bus(m->slot),
+	sd_bus_emit_properties_changed(vpdn_core_dbus(m->core),
 				       VPDN_DBUS_ROOT "/module/dialer", DIALER_IFACE, "Dialers",
 				       "IncomingCalls", NULL);
 }

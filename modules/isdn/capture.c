@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -22,19 +23,20 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);  /* native byte order, as the magic says */
 }
 
-int isdn_capture_open(const char *path, struct isdn_capture **out)
+int isdn_capture_open(int fd, struct isdn_capture **out)
 {
 	struct isdn_capture *cap;
 	uint8_t hdr[24];
 	uint16_t v;
 	int r;
 
-	if (!path || path[0] != '/')
-		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
 	cap = g_new0(struct isdn_capture, 1);
-	cap->f = fopen(path, "wbe");
+	cap->f = fdopen(fd, "wb");
 	if (!cap->f) {
 		r = -errno;
+		close(fd);
 		g_free(cap);
 		return r;
 	}

@@ -19,8 +19,9 @@
 
 struct isdn_capture;
 
-/* Create or truncate path and write the file header. 0 or negative errno. */
-int isdn_capture_open(const char *path, struct isdn_capture **out);
+/* Write the file header to fd (a new file from vpdn_capture_create(); the
+ * capture owns it from here on, also on failure). 0 or negative errno. */
+int isdn_capture_open(int fd, struct isdn_capture **out);
 /* Append one frame (truncated to the snaplen). Write errors are kept for
  * close. */
 void isdn_capture_frame(struct isdn_capture *cap, const uint8_t *data, size_t len);

@@ -60,8 +60,10 @@ static void bus_obj_free(gpointer p)
 	struct bus_obj *o = p;
 
 	if (o->slot) {
-		sd_bus *bus = sd_bus_slot_get_bus(o->slot);
-		sd_bus_emit_object_removed(bus, o->path);
+		sd_bus *bus = vpdn_core_dbus(o->is->core);
+
+		if (bus)
+			sd_bus_emit_object_removed(bus, o->path);
 	}
 	sd_bus_slot_unref(o->slot2);
 	sd_bus_slot_unref(o->slot);
@@ -342,7 +344,7 @@ static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
 	g_ptr_array_add(is->slots, o);
 	g_hash_table_replace(is->bus_objs, o->name, o);
 	if (o->slot)
-		sd_bus_emit_object_added(sd_bus_slot_get_bus(o->slot), o->path);
+		sd_bus_emit_object_added(vpdn_core_dbus(is->core), o->path);
 	return 0;
 }
 
@@ -386,14 +388,9 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 	if (r < 0)
 		return r;
 	r = isdn_capture_start(is, path, port, &msg);
-	if (r < 0) {
-		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
-				  r == -EINVAL || r == -ENOENT ? SD_BUS_ERROR_INVALID_ARGS :
-				  SD_BUS_ERROR_FAILED, "%s", msg ? msg : g_strerror(-r));
-		g_free(msg);
-		return r;
-	}
-	return sd_bus_reply_method_return(m, NULL);
+	r = vpdn_dbus_reply_capture_start(m, error, r, msg, is->cap_path);
+	g_free(msg);
+	return r;
 }
 
 static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -425,7 +422,8 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("HangUp", "u", SD_BUS_PARAM(call_id), "", , method_hangup,
 				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ss", SD_BUS_PARAM(path) SD_BUS_PARAM(port),
-				 "", , method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+				 "s", SD_BUS_PARAM(file), method_start_capture,
+				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),
@@ -443,7 +441,7 @@ static enum vpdn_bus_verdict on_call_change(const struct vpdn_event *ev, void *d
 			    ? g_hash_table_lookup(is->bus_objs, call->port) : NULL;
 
 	if (o && o->slot)
-		sd_bus_emit_properties_changed(sd_bus_slot_get_bus(o->slot), o->path,
+		sd_bus_emit_properties_changed(vpdn_core_dbus(is->core), o->path,
 					       PORT_IFACE, "Channels", "Calls",
 					       "ActiveCalls", "FreeChannels", NULL);
 	return VPDN_BUS_PASS;

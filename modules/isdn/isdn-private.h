@@ -70,6 +70,7 @@ struct isdn {
 	struct isdn_stats st;
 	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
 	struct isdn_capture *cap;       /* StartCapture, or NULL */
+	char *cap_path;                 /* its file (resolved), or NULL */
 	struct isdn_port *cap_port;     /* its port (NULL: a line) */
 	int cap_chan;                   /* its B channel, -1: every channel */
 	struct isdn_line *cap_line;     /* its line, or NULL */
@@ -81,8 +82,10 @@ struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int c
 /* isdn.c: org.vpdnd.Isdn1.StartCapture/StopCapture. what: a port ("E1 0",
  * "BRI 0", or its D channel), a serial line ("tty0") or a B channel
  * ("Se0:17", "Serial0:17", "BR0:1"). 0, or negative errno with *msg
- * (g_free): -EBUSY one is running, -EINVAL relative path, -ENOENT no such
- * port, else the file could not be created. Stop: -ENOENT none running,
+ * (g_free): -EBUSY one is running, -ENOENT no such port, else why the
+ * file could not be created (vpdn_capture_create(): the path is inside
+ * the node's capture directory, a new file, 0600); the file's name is
+ * then is->cap_path. Stop: -ENOENT none running,
  * else 0 or the write error; *packets the records written. */
 int isdn_capture_start(struct isdn *is, const char *path, const char *what, char **msg);
 int isdn_capture_stop(struct isdn *is, uint64_t *packets);

@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <vpdnd/capture.h>
+
 #include "capture.h"
 #include "isdn-private.h"
 #include "line.h"
@@ -1304,6 +1306,7 @@ void isdn_free(struct isdn *is)
 	g_ptr_array_free(is->ports, TRUE);
 	if (is->cap)
 		(void)isdn_capture_close(is->cap, NULL);
+	g_free(is->cap_path);
 	g_free(is->path);
 	g_free(is->switch_type);
 	if (is->snap)
@@ -1343,15 +1346,12 @@ int isdn_capture_start(struct isdn *is, const char *path, const char *what, char
 {
 	struct isdn_port *port = NULL;
 	struct isdn_line *line = NULL;
+	char *file = NULL;
 	int chan = -1, r;
 
 	if (is->cap) {
 		*msg = g_strdup("A capture is already running");
 		return -EBUSY;
-	}
-	if (!path || path[0] != '/') {
-		*msg = g_strdup_printf("The capture path must be absolute (\"%s\")", path ? path : "");
-		return -EINVAL;
 	}
 	if (what && *what) {
 		port = find_port(is, what);
@@ -1374,18 +1374,25 @@ int isdn_capture_start(struct isdn *is, const char *path, const char *what, char
 		*msg = g_strdup_printf("No ISDN port, serial line or B channel \"%s\"", what ? what : "");
 		return -ENOENT;
 	}
-	r = isdn_capture_open(path, &is->cap);
+	r = vpdn_capture_create(is->core, path, &file, msg);
 	if (r < 0) {
-		*msg = g_strdup_printf("Cannot create %s: %s", path, g_strerror(-r));
-		is->cap = NULL;
+		vpdn_warn(is->log, "ISDN: capture refused: %s", *msg);
 		return r;
 	}
+	r = isdn_capture_open(r, &is->cap);
+	if (r < 0) {
+		*msg = g_strdup_printf("Cannot write %s: %s", file, g_strerror(-r));
+		is->cap = NULL;
+		g_free(file);
+		return r;
+	}
+	is->cap_path = file;
 	is->cap_port = port;
 	is->cap_chan = chan;
 	is->cap_line = line;
 	if (line)
 		isdn_line_set_capture(line, is->cap);
-	vpdn_info(is->log, "ISDN: capturing the PPP frames of %s to %s", what, path);
+	vpdn_info(is->log, "ISDN: capturing the PPP frames of %s to %s", what, file);
 	return 0;
 }
 
@@ -1399,6 +1406,7 @@ int isdn_capture_stop(struct isdn *is, uint64_t *packets)
 		isdn_line_set_capture(is->cap_line, NULL);
 	r = isdn_capture_close(is->cap, packets);
 	is->cap = NULL;
+	g_clear_pointer(&is->cap_path, g_free);
 	is->cap_port = NULL;
 	is->cap_line = NULL;
 	is->cap_chan = -1;

@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <vpdnd/capture.h>
 
 #include "l2tp.h"
 
@@ -47,7 +50,7 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = v & 0xff;
 }
 
-int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_filter filter,
+int l2tp_capture_start(struct l2tp *l2tp, const char *name, enum l2tp_capture_filter filter,
 		       uint16_t id, char **error)
 {
 	struct l2tp_capture *c;
@@ -57,24 +60,27 @@ int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_fi
 		int32_t thiszone;
 		uint32_t sigfigs, snaplen, network;
 	} hdr = { PCAP_MAGIC, 2, 4, 0, 0, SNAPLEN, LINKTYPE_RAW };
+	char *path = NULL;
 	FILE *f;
+	int fd;
 
 	*error = NULL;
 	if (l2tp->capture) {
 		*error = g_strdup_printf("a capture to %s is already running", l2tp->capture->path);
 		return -EBUSY;
 	}
-	if (!g_path_is_absolute(path)) {
-		*error = g_strdup_printf("capture file \"%s\" is not an absolute path", path);
-		return -EINVAL;
+	fd = vpdn_capture_create(l2tp->core, name, &path, error);
+	if (fd < 0) {
+		vpdn_warn(l2tp->log, "L2TP: capture refused: %s", *error);
+		return fd;
 	}
-	f = fopen(path, "wbx");
-	if (!f && errno == EEXIST)
-		f = fopen(path, "wb");
+	f = fdopen(fd, "wb");
 	if (!f) {
 		int e = errno;
 
-		*error = g_strdup_printf("cannot create %s: %s", path, g_strerror(e));
+		close(fd);
+		*error = g_strdup_printf("cannot write %s: %s", path, g_strerror(e));
+		g_free(path);
 		return -e;
 	}
 	if (fwrite(&hdr, sizeof(hdr), 1, f) != 1) {
@@ -82,11 +88,12 @@ int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_fi
 
 		fclose(f);
 		*error = g_strdup_printf("cannot write %s: %s", path, g_strerror(e));
+		g_free(path);
 		return -e;
 	}
 	c = g_new0(struct l2tp_capture, 1);
 	c->f = f;
-	c->path = g_strdup(path);
+	c->path = path;
 	c->filter = filter;
 	c->id = id;
 	l2tp->capture = c;
@@ -96,6 +103,11 @@ int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_fi
 		vpdn_notice(l2tp->log, "L2TP: capturing %s %u to %s",
 			    filter == L2TP_CAPTURE_TUNNEL ? "tunnel" : "session", id, path);
 	return 0;
+}
+
+const char *l2tp_capture_path(const struct l2tp *l2tp)
+{
+	return l2tp->capture ? l2tp->capture->path : NULL;
 }
 
 int l2tp_capture_stop(struct l2tp *l2tp, uint64_t *packets)

@@ -5,9 +5,15 @@
  *   /org/vpdnd/session/<tunnelid>_<sessid>  org.vpdnd.Session1
  *   /org/vpdnd/module/l2tp                  org.vpdnd.L2tp1 (ClearTunnel,
  *                                           ClearSession, StartCapture,
- *                                           StopCapture, counters)
- * Objects are announced with InterfacesAdded/Removed when a bus exists;
- * without one every function here does nothing.
+ *                                           StopCapture, ListTunnels,
+ *                                           ListSessions, counters)
+ * Tunnels and sessions are two classes registered once (fallback vtables
+ * whose find callback looks the path up in the hash tables): an object
+ * costs nothing until asked for, whatever the number of sessions. They are
+ * not enumerated (GetManagedObjects of 65 535 sessions would pass the
+ * bus's message size limit and get the node dropped): ListTunnels and
+ * ListSessions page through them in ID order, each reply bounded in rows
+ * and bytes. Without a bus every function here does nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -89,32 +95,6 @@ static const sd_bus_vtable tunnel_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-void l2tp_bus_tunnel_add(struct l2tp_tunnel *t)
-{
-	sd_bus *bus = vpdn_core_dbus(t->l2tp->core);
-	char path[64];
-
-	if (!bus)
-		return;
-	tunnel_path(t, path, sizeof(path));
-	if (vpdn_dbus_add_object(t->l2tp->core, path, TUNNEL_IFACE, tunnel_vtable, t, &t->slot) < 0)
-		return;
-	sd_bus_emit_object_added(bus, path);
-}
-
-void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t)
-{
-	sd_bus *bus = vpdn_core_dbus(t->l2tp->core);
-	char path[64];
-
-	if (!t->slot)
-		return;
-	tunnel_path(t, path, sizeof(path));
-	if (bus)
-		sd_bus_emit_object_removed(bus, path);
-	t->slot = sd_bus_slot_unref(t->slot);
-}
-
 /* ------------------------------------------------------------------ */
 /* Session1                                                           */
 
@@ -177,47 +157,332 @@ static const sd_bus_vtable session_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
+/* ------------------------------------------------------------------ */
+/* The classes: objects found by path                                 */
+
+/* A decimal ID 1..65535 written canonically (no sign, no leading zero);
+ * *end gets what follows. */
+static bool parse_id(const char *p, uint16_t *id, const char **end)
+{
+	unsigned long v = 0;
+	const char *q = p;
+
+	if (*q < '1' || *q > '9')
+		return false;
+	while (*q >= '0' && *q <= '9' && q - p < 6)
+		v = v * 10 + (unsigned long)(*q++ - '0');
+	if (v == 0 || v > 65535)
+		return false;
+	*id = (uint16_t)v;
+	*end = q;
+	return true;
+}
+
+static int tunnel_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+		       void **found, sd_bus_error *error)
+{
+	static const char prefix[] = VPDN_DBUS_ROOT "/tunnel/";
+	struct l2tp *l2tp = userdata;
+	struct l2tp_tunnel *t;
+	const char *end;
+	uint16_t tid;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 ||
+	    !parse_id(path + sizeof(prefix) - 1, &tid, &end) || *end)
+		return 0;
+	t = l2tp_tunnel_get(l2tp, tid);
+	if (!t)
+		return 0;
+	*found = t;
+	return 1;
+}
+
+static struct l2tp_session *session_by_path(struct l2tp *l2tp, const char *path)
+{
+	static const char prefix[] = VPDN_DBUS_ROOT "/session/";
+	struct l2tp_tunnel *t;
+	const char *end;
+	uint16_t tid, sid;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 ||
+	    !parse_id(path + sizeof(prefix) - 1, &tid, &end) || *end != '_' ||
+	    !parse_id(end + 1, &sid, &end) || *end)
+		return NULL;
+	t = l2tp_tunnel_get(l2tp, tid);
+	return t ? l2tp_session_get(t, sid) : NULL;
+}
+
+static int session_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+			void **found, sd_bus_error *error)
+{
+	struct l2tp_session *s = session_by_path(userdata, path);
+
+	if (!s)
+		return 0;
+	*found = s;
+	return 1;
+}
+
+/* Nothing is registered per tunnel or session: the classes find them. */
+void l2tp_bus_tunnel_add(struct l2tp_tunnel *t)
+{
+}
+
+void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t)
+{
+}
+
 void l2tp_bus_session_add(struct l2tp_session *s)
 {
-	struct l2tp *l2tp = s->tunnel->l2tp;
-	sd_bus *bus = vpdn_core_dbus(l2tp->core);
-	char path[64];
-
-	if (!bus)
-		return;
-	session_path(s, path, sizeof(path));
-	if (vpdn_dbus_add_object(l2tp->core, path, SESSION_IFACE, session_vtable, s, &s->slot) < 0)
-		return;
-	sd_bus_emit_object_added(bus, path);
 }
 
 void l2tp_bus_session_remove(struct l2tp_session *s)
 {
-	sd_bus *bus = vpdn_core_dbus(s->tunnel->l2tp->core);
-	char path[64];
-
-	if (!s->slot)
-		return;
-	session_path(s, path, sizeof(path));
-	if (bus)
-		sd_bus_emit_object_removed(bus, path);
-	s->slot = sd_bus_slot_unref(s->slot);
 }
 
 void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t)
 {
+	struct l2tp *l2tp = s ? s->tunnel->l2tp : t ? t->l2tp : NULL;
+	sd_bus *bus = l2tp && l2tp->module_slot ? vpdn_core_dbus(l2tp->core) : NULL;
 	char path[64];
 
-	if (s && s->slot) {
+	if (!bus)
+		return;
+	if (s) {
 		session_path(s, path, sizeof(path));
-		sd_bus_emit_properties_changed(sd_bus_slot_get_bus(s->slot), path, SESSION_IFACE,
-					       "State", "Interface", "Username", "RemoteId", NULL);
+		sd_bus_emit_properties_changed(bus, path, SESSION_IFACE, "State", "Interface",
+					       "Username", "RemoteId", NULL);
 	}
-	if (t && t->slot) {
+	if (t) {
 		tunnel_path(t, path, sizeof(path));
-		sd_bus_emit_properties_changed(sd_bus_slot_get_bus(t->slot), path, TUNNEL_IFACE,
-					       "State", "Sessions", "RemoteId", "RemoteName", NULL);
+		sd_bus_emit_properties_changed(bus, path, TUNNEL_IFACE, "State", "Sessions",
+					       "RemoteId", "RemoteName", NULL);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* ListTunnels, ListSessions: pages of (path, properties)             */
+
+/* One row: (o path, a{sv} every property of the vtable, read through its
+ * getter as Properties.GetAll would). */
+static int append_row(sd_bus_message *m, const char *path, const char *iface,
+		      const sd_bus_vtable *vtable, void *userdata)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus *bus = sd_bus_message_get_bus(m);
+	int r;
+
+	r = sd_bus_message_open_container(m, 'r', "oa{sv}");
+	if (r >= 0)
+		r = sd_bus_message_append_basic(m, 'o', path);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sv}");
+	for (const sd_bus_vtable *v = vtable; r >= 0 && v->type != _SD_BUS_VTABLE_END; v++) {
+		if (v->type != _SD_BUS_VTABLE_PROPERTY)
+			continue;
+		r = sd_bus_message_open_container(m, 'e', "sv");
+		if (r >= 0)
+			r = sd_bus_message_append_basic(m, 's', v->x.property.member);
+		if (r >= 0)
+			r = sd_bus_message_open_container(m, 'v', v->x.property.signature);
+		if (r >= 0)
+			r = v->x.property.get(bus, path, iface, v->x.property.member, m, userdata,
+					      &error);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	sd_bus_error_free(&error);
+	return r;
+}
+
+static uint32_t page_max(uint32_t max)
+{
+	return max == 0 ? L2TP_BUS_PAGE_DEFAULT : MIN(max, L2TP_BUS_PAGE_MAX);
+}
+
+/* The variable part of a row, for the byte budget (the fixed part of a
+ * row is well under L2TP_BUS_ROW_FIXED octets). */
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+static gint by_id(gconstpointer a, gconstpointer b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The first `want` IDs above `after` in an ID table (the node's tunnels,
+ * a tunnel's sessions), in order, into out. A table of L2TP_ID_BITS_AT IDs
+ * or more has its bitmap of all 65 536 (l2tp_alloc_id): scanned word by
+ * word, so a page costs its rows plus at most 1024 words, however small
+ * the pages a client asks for. A smaller table is sorted (at most a few
+ * thousand IDs). Every ID found is checked against the table.
+ */
+static unsigned ids_after(GHashTable *table, const uint64_t *bits, uint32_t after,
+			  unsigned want, uint16_t *out)
+{
+	unsigned n = 0;
+
+	if (after >= 65535 || want == 0)
+		return 0;
+	if (bits) {
+		for (uint32_t id = after + 1; id <= 65535 && n < want;) {
+			uint64_t w = bits[id / 64] >> (id % 64);
+
+			if (!w) {
+				id = (id / 64 + 1) * 64;
+				continue;
+			}
+			id += (uint32_t)__builtin_ctzll(w);
+			if (id <= 65535 && g_hash_table_contains(table, GUINT_TO_POINTER(id)))
+				out[n++] = (uint16_t)id;
+			id++;
+		}
+		return n;
+	}
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, table);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		uint16_t id = (uint16_t)GPOINTER_TO_UINT(k);
+
+		if (id > after)
+			g_array_append_val(ids, id);
+	}
+	g_array_sort(ids, by_id);
+	for (; n < want && n < ids->len; n++)
+		out[n] = g_array_index(ids, uint16_t, n);
+	g_array_free(ids, TRUE);
+	return n;
+}
+
+int l2tp_bus_append_tunnels(struct l2tp *l2tp, sd_bus_message *m, uint32_t cursor,
+			    uint32_t max, uint32_t *next, uint32_t *rows)
+{
+	uint16_t ids[L2TP_BUS_PAGE_MAX];
+	size_t bytes = 0;
+	unsigned k;
+	uint32_t n = 0;
+	int r;
+
+	max = page_max(max);
+	*next = 0;
+	k = ids_after(l2tp->tunnels, l2tp->tid_bits, cursor, max, ids);
+	r = sd_bus_message_open_container(m, 'a', "(oa{sv})");
+	for (unsigned i = 0; r >= 0 && i < k; i++) {
+		struct l2tp_tunnel *t = l2tp_tunnel_get(l2tp, ids[i]);
+		size_t row = L2TP_BUS_ROW_FIXED + len0(t->peer_name) +
+			     len0(t->group ? t->group->name : NULL);
+		char path[64];
+
+		if (n > 0 && bytes + row > L2TP_BUS_PAGE_BYTES)
+			break;
+		tunnel_path(t, path, sizeof(path));
+		r = append_row(m, path, TUNNEL_IFACE, tunnel_vtable, t);
+		bytes += row;
+		n++;
+	}
+	/* More may follow a full page (or one the byte budget ended). */
+	if (n == max || n < k)
+		*next = ids[n - 1];
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (rows)
+		*rows = n;
+	return r;
+}
+
+int l2tp_bus_append_sessions(struct l2tp *l2tp, sd_bus_message *m, uint32_t cursor,
+			     uint32_t max, uint32_t *next, uint32_t *rows)
+{
+	uint16_t ids[L2TP_BUS_PAGE_MAX], tid = (uint16_t)(cursor >> 16);
+	uint32_t after = cursor & 0xffff, n = 0, last = 0;
+	size_t bytes = 0;
+	int r;
+
+	max = page_max(max);
+	*next = 0;
+	r = sd_bus_message_open_container(m, 'a', "(oa{sv})");
+	/* Key order (tunnel, session): this tunnel's sessions above `after`,
+	 * then the next tunnel's from its first. */
+	while (r >= 0) {
+		struct l2tp_tunnel *t = tid ? l2tp_tunnel_get(l2tp, tid) : NULL;
+		unsigned k = t ? ids_after(t->sessions, t->sid_bits, after, max - n, ids) : 0;
+
+		for (unsigned i = 0; r >= 0 && i < k; i++) {
+			struct l2tp_session *s = l2tp_session_get(t, ids[i]);
+			size_t row = L2TP_BUS_ROW_FIXED + len0(s->user) + len0(s->ifname);
+			char path[64];
+
+			if (n > 0 && bytes + row > L2TP_BUS_PAGE_BYTES) {
+				*next = last;
+				goto done;
+			}
+			session_path(s, path, sizeof(path));
+			r = append_row(m, path, SESSION_IFACE, session_vtable, s);
+			bytes += row;
+			n++;
+			last = (uint32_t)tid << 16 | ids[i];
+		}
+		if (n == max) {
+			*next = last;
+			break;
+		}
+		if (ids_after(l2tp->tunnels, l2tp->tid_bits, tid, 1, &tid) == 0)
+			break; /* the end: *next stays 0 */
+		after = 0;
+	}
+done:
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (rows)
+		*rows = n;
+	return r;
+}
+
+static int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error, bool sessions)
+{
+	struct l2tp *l2tp = userdata;
+	sd_bus_message *reply = NULL;
+	uint32_t cursor, max, next = 0;
+	int r;
+
+	r = sd_bus_message_read(m, "uu", &cursor, &max);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r < 0)
+		return r;
+	r = sessions ? l2tp_bus_append_sessions(l2tp, reply, cursor, max, &next, NULL)
+		     : l2tp_bus_append_tunnels(l2tp, reply, cursor, max, &next, NULL);
+	if (r >= 0)
+		r = sd_bus_message_append_basic(reply, 'u', &next);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int method_list_tunnels(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return method_list(m, userdata, error, false);
+}
+
+static int method_list_sessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return method_list(m, userdata, error, true);
 }
 
 /* ------------------------------------------------------------------ */
@@ -309,14 +574,9 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 			return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
 	}
 	r = l2tp_capture_start(l2tp, path, filter, id, &msg);
-	if (r < 0) {
-		sd_bus_error_setf(error, r == -EBUSY ? SD_BUS_ERROR_LIMITS_EXCEEDED :
-				  r == -EINVAL ? SD_BUS_ERROR_INVALID_ARGS : SD_BUS_ERROR_FAILED,
-				  "%s", msg);
-		g_free(msg);
-		return r;
-	}
-	return sd_bus_reply_method_return(m, NULL);
+	r = vpdn_dbus_reply_capture_start(m, error, r, msg, l2tp_capture_path(l2tp));
+	g_free(msg);
+	return r;
 }
 
 static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -401,10 +661,17 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("ClearSession", "q", SD_BUS_PARAM(localid), "", ,
 				 method_clear_session, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ssq",
-				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "", ,
+				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "s",
+				 SD_BUS_PARAM(file),
 				 method_start_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("ListTunnels", "uu", SD_BUS_PARAM(cursor) SD_BUS_PARAM(max),
+				 "a(oa{sv})u", SD_BUS_PARAM(tunnels) SD_BUS_PARAM(next),
+				 method_list_tunnels, 0),
+	SD_BUS_METHOD_WITH_NAMES("ListSessions", "uu", SD_BUS_PARAM(cursor) SD_BUS_PARAM(max),
+				 "a(oa{sv})u", SD_BUS_PARAM(sessions) SD_BUS_PARAM(next),
+				 method_list_sessions, 0),
 	MP("Capturing", "b"),
 	MP("Tunnels", "u"),
 	MP("Sessions", "u"),
@@ -421,6 +688,19 @@ static const sd_bus_vtable module_vtable[] = {
 
 int l2tp_bus_module_add(struct l2tp *l2tp)
 {
-	return vpdn_dbus_add_module_object(l2tp->core, "l2tp", L2TP_IFACE, module_vtable, l2tp,
-					   &l2tp->module_slot);
+	int r;
+
+	r = vpdn_dbus_add_module_object(l2tp->core, "l2tp", L2TP_IFACE, module_vtable, l2tp,
+					&l2tp->module_slot);
+	if (r < 0 || !l2tp->module_slot)
+		return r;
+	/* The classes go with the module object's slot. */
+	r = vpdn_dbus_slot_add_fallback(l2tp->module_slot, VPDN_DBUS_ROOT "/tunnel", TUNNEL_IFACE,
+					tunnel_vtable, tunnel_find, l2tp);
+	if (r >= 0)
+		r = vpdn_dbus_slot_add_fallback(l2tp->module_slot, VPDN_DBUS_ROOT "/session",
+						SESSION_IFACE, session_vtable, session_find, l2tp);
+	if (r < 0)
+		l2tp->module_slot = sd_bus_slot_unref(l2tp->module_slot);
+	return r;
 }

@@ -498,9 +498,14 @@ enum l2tp_capture_filter {
 	L2TP_CAPTURE_TUNNEL,    /* one tunnel by local Tunnel ID */
 	L2TP_CAPTURE_SESSION,   /* one session by local Session ID */
 };
-/* Start writing a pcap file (absolute path). -EBUSY when one runs. */
-int l2tp_capture_start(struct l2tp *l2tp, const char *path, enum l2tp_capture_filter filter,
+/* Start writing a new pcap file `name` inside the node's capture
+ * directory (vpdn_capture_create(): never an existing file, never through
+ * a symlink, mode 0600). -EBUSY when one runs; other errors as
+ * vpdn_capture_create(), with *error. */
+int l2tp_capture_start(struct l2tp *l2tp, const char *name, enum l2tp_capture_filter filter,
 		       uint16_t id, char **error);
+/* The running capture's resolved file name, or NULL. */
+const char *l2tp_capture_path(const struct l2tp *l2tp);
 /* Stop; *packets (if given) gets the number written. -ENOENT if none. */
 int l2tp_capture_stop(struct l2tp *l2tp, uint64_t *packets);
 /* A datagram sent (out) or received on the socket bound to local. */
@@ -517,6 +522,19 @@ void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t);
 void l2tp_bus_session_add(struct l2tp_session *s);
 void l2tp_bus_session_remove(struct l2tp_session *s);
 void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
+/* ListTunnels/ListSessions: append one page, a(oa{sv}) (path, every
+ * property), of the objects whose key (tunnel ID; tunnel ID << 16 |
+ * session ID) is above cursor, in key order: at most max rows (0: the
+ * default; capped at L2TP_BUS_PAGE_MAX) and about L2TP_BUS_PAGE_BYTES.
+ * *next: the cursor of the next page, 0 when this one reached the end. */
+#define L2TP_BUS_PAGE_DEFAULT 500
+#define L2TP_BUS_PAGE_MAX 1000
+#define L2TP_BUS_PAGE_BYTES (1024 * 1024)
+#define L2TP_BUS_ROW_FIXED 512   /* a row's octets beyond its strings (~430), rounded up */
+int l2tp_bus_append_tunnels(struct l2tp *l2tp, sd_bus_message *m, uint32_t cursor,
+			    uint32_t max, uint32_t *next, uint32_t *rows);
+int l2tp_bus_append_sessions(struct l2tp *l2tp, sd_bus_message *m, uint32_t cursor,
+			     uint32_t max, uint32_t *next, uint32_t *rows);
 
 /* ------------------------------------------------------------------ */
 /* Transport (transport.c): one UDP socket per local address.         */

@@ -5,7 +5,9 @@
  * L2TP module's D-Bus contract says, the scenario's LAC after both calls:
  * tunnel 45029 and sessions 291 and 292 (org.vpdnd.Tunnel1/Session1 under
  * an ObjectManager at /org/vpdnd), plus org.vpdnd.L2tp1 ClearTunnel(q) and
- * ClearSession(q) at /org/vpdnd/module/l2tp, which remove the objects.
+ * ClearSession(q) at /org/vpdnd/module/l2tp, which remove the objects, and
+ * the paged ListTunnels/ListSessions, one row a page (so that vpdnctl's
+ * paging is exercised).
  *
  *   fake-l2tp-node ADDRESS HOSTNAME
  *
@@ -128,8 +130,81 @@ static int method_clear_session(sd_bus_message *m, void *userdata, sd_bus_error 
 	return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
 }
 
+/* One row a page: the first live object whose key is above cursor. */
+static int method_list(sd_bus_message *m, bool want_sessions)
+{
+	sd_bus_message *reply = NULL;
+	uint32_t cursor, max, next = 0, best = UINT32_MAX;
+	size_t pick = 0;
+	char path[128];
+	int r;
+
+	r = sd_bus_message_read(m, "uu", &cursor, &max);
+	if (r < 0)
+		return r;
+	if (want_sessions) {
+		for (size_t j = 0; j < sizeof(sessions) / sizeof(sessions[0]); j++) {
+			uint32_t key = (uint32_t)sessions[j].tunnel_id << 16 | sessions[j].local_id;
+
+			if (sessions[j].slot && key > cursor && key < best)
+				best = key, pick = j;
+		}
+	} else {
+		for (size_t i = 0; i < sizeof(tunnels) / sizeof(tunnels[0]); i++)
+			if (tunnels[i].slot && tunnels[i].local_id > cursor &&
+			    tunnels[i].local_id < best)
+				best = tunnels[i].local_id, pick = i;
+	}
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(oa{sv})");
+	if (r >= 0 && best != UINT32_MAX && want_sessions) {
+		const struct session *x = &sessions[pick];
+
+		snprintf(path, sizeof(path), "/org/vpdnd/session/%u_%u", x->tunnel_id, x->local_id);
+		r = sd_bus_message_append(reply, "(oa{sv})", path, 9,
+					  "LocalId", "q", x->local_id, "RemoteId", "q", x->remote_id,
+					  "TunnelId", "q", x->tunnel_id, "Interface", "s", x->interface,
+					  "Username", "s", x->username, "State", "s", x->state,
+					  "LastChange", "t", x->last_change, "Fastswitch", "b",
+					  x->fastswitch, "Extra", "a(ss)", 2, "a", "b", "c", "d");
+		next = best;
+	} else if (r >= 0 && best != UINT32_MAX) {
+		const struct tunnel *x = &tunnels[pick];
+
+		snprintf(path, sizeof(path), "/org/vpdnd/tunnel/%u", x->local_id);
+		r = sd_bus_message_append(reply, "(oa{sv})", path, 8,
+					  "LocalId", "q", x->local_id, "RemoteId", "q", x->remote_id,
+					  "RemoteName", "s", x->remote_name, "State", "s", x->state,
+					  "RemoteAddress", "s", x->remote_address, "RemotePort", "q",
+					  x->remote_port, "Sessions", "u", x->sessions, "Group", "s",
+					  x->group);
+		next = best;
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "u", next);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+static int method_list_tunnels(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return method_list(m, false);
+}
+
+static int method_list_sessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return method_list(m, true);
+}
+
 static const sd_bus_vtable l2tp_vtable[] = {
 	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD("ListTunnels", "uu", "a(oa{sv})u", method_list_tunnels, 0),
+	SD_BUS_METHOD("ListSessions", "uu", "a(oa{sv})u", method_list_sessions, 0),
 	SD_BUS_METHOD("ClearTunnel", "q", "", method_clear_tunnel, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("ClearSession", "q", "", method_clear_session, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END

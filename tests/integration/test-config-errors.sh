@@ -19,6 +19,20 @@ check "typo exits 78" [ "$rc" -eq 78 ]
 check "typo names file and line" expr "$out" : ".*$tmp/typo.conf:4:.*good-greting" 
 check "typo is one line" [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]
 
+cat > "$tmp/capdir.conf" <<'CONF'
+hostname = "LAC"
+modules = {"good"}
+capture-directory = "captures"
+CONF
+out=$("$VPDND" -c "$tmp/capdir.conf" --check 2>&1); rc=$?
+check "a relative capture-directory exits 78" [ "$rc" -eq 78 ]
+check "naming file and line" expr "$out" : ".*$tmp/capdir.conf:3:.*capture-directory must be an absolute path"
+
+printf 'modules = {"good"}\ndbus-max-objects = 0\n' > "$tmp/maxobj.conf"
+out=$("$VPDND" -c "$tmp/maxobj.conf" --check 2>&1); rc=$?
+check "dbus-max-objects = 0 exits 78" [ "$rc" -eq 78 ]
+check "naming file and line" expr "$out" : ".*$tmp/maxobj.conf:2:.*dbus-max-objects must be 1 to 1000000"
+
 printf 'modules = {"good"\n' > "$tmp/syntax.conf"
 out=$("$VPDND" -c "$tmp/syntax.conf" --check 2>&1); rc=$?
 check "syntax error exits 78" [ "$rc" -eq 78 ]

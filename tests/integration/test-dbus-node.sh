@@ -99,6 +99,13 @@ if "${AS_NOBODY[@]}" true 2>/dev/null; then
 		call "$NAME" /org/vpdnd/node org.freedesktop.DBus.Introspectable Introspect
 	ok "nobody may enumerate objects" "${AS_NOBODY[@]}" busctl --address="$BUS" \
 		call "$NAME" /org/vpdnd org.freedesktop.DBus.ObjectManager GetManagedObjects
+	# (No l2tp module here: the node answers UnknownObject, the policy let it through.)
+	"${AS_NOBODY[@]}" busctl --address="$BUS" call "$NAME" /org/vpdnd/module/l2tp \
+		org.vpdnd.L2tp1 ListSessions uu 0 0 >/dev/null 2>"$T/list.err"
+	check "the bus policy lets nobody list L2TP sessions" sh -c "! grep -qi denied '$T/list.err' && grep -qi 'unknown object' '$T/list.err'"
+	"${AS_NOBODY[@]}" busctl --address="$BUS" call "$NAME" /org/vpdnd/module/l2tp \
+		org.vpdnd.L2tp1 ListTunnels uu 0 0 >/dev/null 2>"$T/list.err"
+	check "and tunnels" sh -c "! grep -qi denied '$T/list.err'"
 	ko "the bus policy stops nobody calling SetDebug" "${AS_NOBODY[@]}" busctl \
 		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 SetDebug sb all true
 	contains "refused by the bus policy" "$ERR" "denied"
@@ -151,7 +158,7 @@ ok "still answers after 20 calls" B get-property "$NAME" /org/vpdnd/node org.vpd
 
 kill "$BUS_PID"
 BUS_PID=""
-wait_until 5 grep -q "D-Bus connection lost" "$NODE_LOG"
+wait_until 5 grep -q "D-Bus: connection lost" "$NODE_LOG"
 check "losing the bus is logged" [ $? -eq 0 ]
 check "the node keeps running without the bus" kill -0 "$NODE_PID"
 TICKS=$(idle_ticks "$NODE_PID")

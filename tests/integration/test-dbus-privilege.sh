@@ -15,6 +15,7 @@ start_bus
 write_config node.conf <<EOF2
 hostname = "PRIV"
 modules = {"ppp", "l2tp", "dialer"}
+capture-directory = "$T"
 vpdn { enable = true }
 vpdn-group "1" {
   accept-dialin { protocol = "l2tp"  virtual-template = 1 }
@@ -39,7 +40,7 @@ root() { busctl --address="$BUS" call "$NAME" "$@"; }
 
 # Each state-changing method: nobody gets AccessDenied, root does not.
 for m in "${L2TP[*]} ClearTunnel q 1" "${L2TP[*]} ClearSession q 1" \
-	"${L2TP[*]} StartCapture ssq $T/x.pcap all 0" "${L2TP[*]} StopCapture" \
+	"${L2TP[*]} StartCapture ssq x.pcap all 0" "${L2TP[*]} StopCapture" \
 	"${DIALER[*]} Dial s Dialer1"; do
 	# shellcheck disable=SC2086
 	set -- $m

@@ -7,7 +7,9 @@
 # starts before the call; remote1 dials, both sides reach IPCP Open, the
 # capture stops: tshark reads the file as PPP (LCP, CHAP, IPCP), nothing
 # malformed, as many packets as StopCapture reported. Refused: an
-# unprivileged caller, an unknown port, a second capture.
+# unprivileged caller, an unknown port, a second capture, a path outside
+# the config's capture-directory, a symlink at the name (the shared
+# vpdn_capture_create(), tested in full by core-capture and ops-capture).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +19,8 @@ command -v tshark >/dev/null || skip "tshark not found"
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 start_bus
+mkdir -p "$T/caps"
+CAPS=$(realpath "$T/caps")
 . "$(dirname "$0")/lib-isdn.sh"
 DBG=("${ISDN_DBG[@]}")
 isdn_network_start || { _fail "isdn-switch node starts"; finish; }
@@ -25,6 +29,7 @@ ppp_srv_start || { _fail "srv starts"; finish; }
 write_config remote1.conf <<EOF2
 hostname = "remote1"
 modules = {"isdn", "dialer", "ppp"}
+capture-directory = "$CAPS"
 isdn { switch-type = "basic-net3"  network = "unix:$sock" }
 controller "BRI 0" { number = {"6122"} }
 interface "BRI0" { dialer-pool-member = {1} }
@@ -51,28 +56,34 @@ capturing() { busctl --address="$BUS" get-property "$R1" "${ISDN[@]}" Capturing 
 
 # --- refusals --------------------------------------------------------------
 if "${AS_NOBODY[@]}" true 2>/dev/null; then
-	ko "nobody may not start a capture" nobody "${ISDN[@]}" StartCapture ss "$T/nobody.pcap" "BRI 0"
+	ko "nobody may not start a capture" nobody "${ISDN[@]}" StartCapture ss nobody.pcap "BRI 0"
 	contains "nobody: AccessDenied" "$ERR" "Access denied"
 	ko "nobody may not stop a capture" nobody "${ISDN[@]}" StopCapture
 	contains "nobody's stop: AccessDenied" "$ERR" "Access denied"
-	check "nobody's capture file was not created" [ ! -e "$T/nobody.pcap" ]
+	check "nobody's capture file was not created" [ ! -e "$CAPS/nobody.pcap" ]
 else
 	echo "# cannot run commands as nobody here: privilege checks not made"
 fi
-ko "an unknown port is refused" root "${ISDN[@]}" StartCapture ss "$T/x.pcap" "BRI 7"
+ko "an unknown port is refused" root "${ISDN[@]}" StartCapture ss x.pcap "BRI 7"
 contains "unknown port: InvalidArgs" "$ERR" "No ISDN port"
-ko "a relative path is refused" root "${ISDN[@]}" StartCapture ss "x.pcap" "BRI 0"
+ko "a path outside the capture directory is refused" root "${ISDN[@]}" StartCapture ss "$T/x.pcap" "BRI 0"
+contains "outside: AccessDenied" "$ERR" "Access denied"
+check "nothing created outside" [ ! -e "$T/x.pcap" ]
+echo secret >"$T/victim"
+ln -s "$T/victim" "$CAPS/link.pcap"
+ko "a symlink at the name is refused" root "${ISDN[@]}" StartCapture ss link.pcap "BRI 0"
+check "its target is untouched" [ "$(cat "$T/victim")" = secret ]
 ko "StopCapture with none running fails" root "${ISDN[@]}" StopCapture
 check "no capture runs (Capturing false)" ! capturing
 
 # --- capture a PPP call ----------------------------------------------------
-CAP="$T/bri.pcap"
+CAP="$CAPS/bri.pcap"
 spawn cap "$VPDNCTL" -n remote1 capture "$CAP" port BRI 0  # unquoted: the port is "BRI 0"
 wait_until 10 capturing
 check "the capture is running (Isdn1.Capturing)" capturing
-ko "a second capture is refused" root "${ISDN[@]}" StartCapture ss "$T/second.pcap" "BR0:1"
+ko "a second capture is refused" root "${ISDN[@]}" StartCapture ss second.pcap "BR0:1"
 contains "second capture: LimitsExceeded" "$ERR" "already running"
-ko "vpdnctl: a second capture is refused" 1 "$VPDNCTL" -n remote1 capture "$T/second.pcap" \
+ko "vpdnctl: a second capture is refused" 1 "$VPDNCTL" -n remote1 capture second.pcap \
 	port "BRI 0" --seconds 1
 
 ok "Dial(Dialer1) over D-Bus" root /org/vpdnd/module/dialer org.vpdnd.Dialer1 Dial s Dialer1
@@ -86,6 +97,7 @@ contains "it reports the packet count" "$(cat "$T/cap.log")" "packets captured t
 N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/cap.log")
 check "capture stopped (Capturing false)" ! capturing
 check "the file exists" [ -s "$CAP" ]
+check "it is mode 0600" [ "$(stat -c %a "$CAP")" = 600 ]
 MAGIC=$(od -An -N4 -tx4 "$CAP" | tr -d ' ')
 check "classic pcap magic ($MAGIC)" [ "$MAGIC" = a1b2c3d4 ]
 TOTAL=$(tshark -r "$CAP" 2>/dev/null | wc -l)
@@ -111,11 +123,12 @@ CH=$(busctl --address="$BUS" get-property "$R1" /org/vpdnd/isdn/BRI_0 org.vpdnd.
 	grep -o '"BRI0:[12]" "active"' | grep -o 'BRI0:[12]')
 check "the call is on a B channel ($CH)" [ -n "$CH" ]
 SHORT="BR0:${CH#BRI0:}"
-ok "StartCapture on the channel $SHORT" root "${ISDN[@]}" StartCapture ss "$T/ch.pcap" "$SHORT"
+ok "StartCapture on the channel $SHORT" root "${ISDN[@]}" StartCapture ss ch.pcap "$SHORT"
+contains "StartCapture answers the file" "$OUT" "$CAPS/ch.pcap"
 sleep 1
 ok "StopCapture" root "${ISDN[@]}" StopCapture
 CHN=$(echo "$OUT" | sed -n 's/^t \([0-9]*\)$/\1/p')
-CHT=$(tshark -r "$T/ch.pcap" 2>/dev/null | wc -l)
+CHT=$(tshark -r "$CAPS/ch.pcap" 2>/dev/null | wc -l)
 check "channel capture: tshark count equals StopCapture's ($CHT = $CHN)" [ "$CHT" = "$CHN" ]
 
 check "srv still runs" kill -0 "${NODE_PIDS[srv]}"

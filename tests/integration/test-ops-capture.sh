@@ -4,7 +4,11 @@
 # LAC of the two-node loopback setup (l2tp + testcarrier) while a dial-in
 # comes up and carries frames; tshark must read the pcap as L2TP (SCCRQ ...
 # ICCN, data both ways, the PPP inside), with nothing malformed, right
-# checksums, and as many packets as vpdnctl reported.
+# checksums, and as many packets as vpdnctl reported. The node runs as root
+# and the files hold CHAP exchanges: a capture is only ever a new file
+# (mode 0600) inside the config's capture-directory; a symlink or an
+# existing file at the name, a path outside the directory and a `..`
+# escape are refused with the target untouched.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-testcarrier.sh"
 
@@ -17,10 +21,13 @@ PORT=$(free_port 127.0.0.1 127.0.0.2)
 command -v tshark >/dev/null || skip "tshark not installed"
 
 start_bus
+mkdir -p "$T/caps" "$T/outside"
+CAPS=$(realpath "$T/caps")
 
 write_config lac.conf <<EOF
 hostname = "LAC"
 modules = {"l2tp", "testcarrier"}
+capture-directory = "$CAPS"
 vpdn { enable = true  search-order = {"domain"} }
 vpdn-group "1" {
   request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
@@ -61,11 +68,11 @@ stop_capture() {
 }
 
 # --- capture everything during a dial-in ------------------------------------
-ALL="$T/all.pcap"
+ALL="$CAPS/all.pcap"
 spawn cap1 "$VPDNCTL" -n LAC capture "$ALL"
 wait_until 10 capturing
 check "the capture is running (L2tp1.Capturing)" capturing
-ko "a second capture is refused" 1 "$VPDNCTL" -n LAC capture "$T/second.pcap" --seconds 1
+ko "a second capture is refused" 1 "$VPDNCTL" -n LAC capture second.pcap --seconds 1
 contains "refusal says one runs" "$ERR" "already running"
 ok "DialIn remote1@cisco.com" tc LAC DialIn sss remote1@cisco.com 6122 211
 wait_until 10 state_is LAC 1 up
@@ -110,11 +117,11 @@ check "the PPP inside the data messages decodes ($PPP LCP)" [ "$PPP" -ge 6 ]
 # --- one tunnel, for a few seconds ------------------------------------------
 TID=$("$VPDNCTL" -n LAC --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])')
 RTID=$("$VPDNCTL" -n LAC --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["remote_id"])')
-ko "an unknown tunnel is refused" 1 "$VPDNCTL" -n LAC capture "$T/x.pcap" tunnel 1 --seconds 1
+ko "an unknown tunnel is refused" 1 "$VPDNCTL" -n LAC capture x.pcap tunnel 1 --seconds 1
 contains "naming it" "$ERR" "No tunnel 1"
-ko "a bad filter is a usage error" 2 "$VPDNCTL" -n LAC capture "$T/x.pcap" tunnel
-TUN="$T/tunnel.pcap"
-spawn cap2 "$VPDNCTL" -n LAC capture "$TUN" tunnel "$TID" --seconds 3
+ko "a bad filter is a usage error" 2 "$VPDNCTL" -n LAC capture x.pcap tunnel
+TUN="$CAPS/tunnel.pcap"
+spawn cap2 "$VPDNCTL" -n LAC capture tunnel.pcap tunnel "$TID" --seconds 3  # relative: in $CAPS
 wait_until 10 capturing
 for i in 1 2; do frame LAC 1 >/dev/null; done
 wait_until 5 frames_in_at_least LAC 1 5
@@ -128,5 +135,44 @@ IDS=$(tshark -r "$TUN" "${DECODE[@]}" -T fields -e l2tp.tunnel 2>/dev/null | sor
 check "only tunnel $TID/$RTID in it ($IDS)" python3 -c '
 import sys
 ids = set(sys.argv[1].split()); assert ids and ids <= {sys.argv[2], sys.argv[3]}, ids' "$IDS" "$TID" "$RTID"
+contains "vpdnctl names the file inside the directory" "$(cat "$T/cap2.log")" "captured to $TUN"
+check "a capture file is mode 0600" [ "$(stat -c %a "$TUN")" = 600 ]
+check "the first one too" [ "$(stat -c %a "$ALL")" = 600 ]
+
+# --- the capture directory ---------------------------------------------------
+L2TP=(/org/vpdnd/module/l2tp org.vpdnd.L2tp1)
+start() { busctl --address="$BUS" call org.vpdnd.Node.LAC "${L2TP[@]}" StartCapture ssq "$1" "" 0; }
+echo secret >"$T/outside/victim"
+ln -s "$T/outside/victim" "$CAPS/link.pcap"
+ko "a symlink at the name is refused" start link.pcap
+contains "symlink: FileExists" "$ERR" "already exists"
+check "the symlink's target is untouched" [ "$(cat "$T/outside/victim")" = secret ]
+ln -s "$T/outside/made-through-link" "$CAPS/dangling.pcap"
+ko "a dangling symlink is refused" start "$CAPS/dangling.pcap"
+check "nothing was created through it" [ ! -e "$T/outside/made-through-link" ]
+echo "keep me" >"$CAPS/old.pcap"
+ko "vpdnctl: an existing file is refused" 1 "$VPDNCTL" -n LAC capture old.pcap --seconds 1
+contains "saying it exists" "$ERR" "already exists"
+check "the existing file is not truncated" [ "$(cat "$CAPS/old.pcap")" = "keep me" ]
+ko "a path outside the directory is refused" start "$T/outside/x.pcap"
+contains "outside: AccessDenied" "$ERR" "Access denied"
+ko "vpdnctl: outside is refused" 1 "$VPDNCTL" -n LAC capture "$T/outside/x.pcap" --seconds 1
+contains "saying why" "$ERR" "is outside the capture directory $CAPS"
+check "nothing created outside" [ ! -e "$T/outside/x.pcap" ]
+ko "/etc is outside too" start /etc/vpdnd-test.pcap
+check "nothing in /etc" [ ! -e /etc/vpdnd-test.pcap ]
+ko "a .. escape is refused" start ../outside/y.pcap
+contains ".. escape: AccessDenied" "$ERR" "Access denied"
+ko "an absolute .. escape is refused" start "$CAPS/../outside/y.pcap"
+check "nothing created by the escapes" [ ! -e "$T/outside/y.pcap" ]
+ln -s "$T/outside" "$CAPS/sub"
+ko "a symlinked directory leading out is refused" start sub/z.pcap
+check "nothing created through it" [ ! -e "$T/outside/z.pcap" ]
+check "no capture runs after the refusals" ! capturing
+check "each refusal logged" grep -q "capture refused" "$T/LAC.log"
+ok "a new name works after all that" start fresh.pcap
+contains "StartCapture answers the file" "$OUT" "$CAPS/fresh.pcap"
+ok "StopCapture" busctl --address="$BUS" call org.vpdnd.Node.LAC "${L2TP[@]}" StopCapture
+check "fresh.pcap is 0600" [ "$(stat -c %a "$CAPS/fresh.pcap")" = 600 ]
 
 finish

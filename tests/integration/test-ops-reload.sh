@@ -63,14 +63,14 @@ start_node LAC "$T/lac.conf" "${DBG[@]}" || { _fail "LAC starts"; finish; }
 LAC_LOG=$NODE_LOG
 _pass "both nodes run"
 
-# Sum of PacketsIn over the node's L2TP sessions.
+# Sum of PacketsIn over the node's L2TP sessions (L2tp1.ListSessions: one
+# page holds them all here).
 packets_in() {
-	busctl --address="$BUS" --json=short call "org.vpdnd.Node.$1" /org/vpdnd \
-		org.freedesktop.DBus.ObjectManager GetManagedObjects | python3 -c '
+	busctl --address="$BUS" --json=short call "org.vpdnd.Node.$1" /org/vpdnd/module/l2tp \
+		org.vpdnd.L2tp1 ListSessions uu 0 0 | python3 -c '
 import json, sys
-objs = json.load(sys.stdin)["data"][0]
-print(sum(i["org.vpdnd.Session1"]["PacketsIn"]["data"]
-          for i in objs.values() if "org.vpdnd.Session1" in i))'
+rows = json.load(sys.stdin)["data"][0]
+print(sum(props["PacketsIn"]["data"] for path, props in rows))'
 }
 frame() { tc "$1" SendFrame uay "$2" 12 255 3 192 33 9 1 0 8 0 0 0 0; }
 

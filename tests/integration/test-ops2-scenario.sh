@@ -160,7 +160,8 @@ intro() { # NODE PATH IFACE
 	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" "$x" "$f"
 }
 TID=$(ctl LNS --json show vpdn | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])')
-SPATH=$(busctl --address="$(bus_of LNS)" tree --list org.vpdnd.Node.LNS | grep '^/org/vpdnd/session/' | head -n1)
+# Sessions are found by path, not enumerated (L2tp1.ListSessions lists them).
+SPATH=$(ctl LNS --json show vpdn | python3 -c 'import json,sys; s=json.load(sys.stdin)["sessions"][0]; print("/org/vpdnd/session/%d_%d" % (s["tunnel_id"], s["local_id"]))')
 for spec in "LNS /org/vpdnd/node org.vpdnd.Node1" \
 	"LNS /org/vpdnd/module/l2tp org.vpdnd.Module1" \
 	"LNS /org/vpdnd/module/l2tp org.vpdnd.L2tp1" \

@@ -28,6 +28,7 @@ vm_init s3
 write_config lac.conf <<EOF
 hostname = "LAC"
 modules = {"isdn", "dialer", "ppp", "l2tp"}
+capture-directory = "$T"
 vpdn { enable = true  search-order = {"domain"} }
 vpdn-group "1" {
   request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* core/dbus-util.c: node names, and object registration for modules. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <systemd/sd-bus.h>
@@ -146,10 +147,107 @@ static void test_module_object_slot(void)
 	vpdn_core_free_test(core);
 }
 
+static int find_one(sd_bus *bus, const char *path, const char *interface, void *userdata,
+		    void **found, sd_bus_error *error)
+{
+	if (strcmp(path, "/org/vpdnd/session/1_1") != 0)
+		return 0;
+	*found = userdata;
+	return 1;
+}
+
+/* Is (path, interface) registered on bus? sd-bus refuses the same vtable
+ * twice (-EEXIST) at a path where one is (a fallback included). */
+static bool registered(sd_bus *bus, const char *path, const char *iface, bool fallback)
+{
+	sd_bus_slot *probe = NULL;
+	int r = fallback ? sd_bus_add_fallback_vtable(bus, &probe, path, iface, dummy_vtable,
+						      find_one, NULL)
+			 : sd_bus_add_object_vtable(bus, &probe, path, iface, dummy_vtable, NULL);
+
+	sd_bus_slot_unref(probe);
+	return r == -EEXIST;
+}
+
+/* A lost connection and a new one: every object (plain, module, the
+ * fallback classes on a module's slot, floating ones) moves to the new
+ * bus and leaves the old; objects added while lost appear on the new one;
+ * a handle dropped after the move removes its object from the new bus. */
+static void test_registry_reattach(void)
+{
+	struct vpdn_core *core = vpdn_core_new_test();
+	sd_bus *a = NULL, *b = NULL;
+	sd_bus_slot *obj = NULL, *mod = NULL, *late = NULL;
+	int ud = 0;
+
+	CU_ASSERT_FATAL(sd_bus_new(&a) >= 0);
+	CU_ASSERT_FATAL(sd_bus_new(&b) >= 0);
+	core->dbus = a;
+	CU_ASSERT_EQUAL(vpdn_dbus_add_object(core, "/org/vpdnd/isdn/E1_0", "org.vpdnd.X1",
+					     dummy_vtable, &ud, &obj), 0);
+	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "l2tp", "org.vpdnd.L2tp1", dummy_vtable,
+						    &ud, &mod), 0);
+	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_fallback(mod, "/org/vpdnd/session", "org.vpdnd.Session1",
+						    dummy_vtable, find_one, &ud), 0);
+	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "forever", NULL, NULL, NULL, NULL), 0);
+	/* not a handle of ours */
+	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_fallback(NULL, "/x", "a.B", dummy_vtable, find_one,
+						    NULL), -EINVAL);
+	CU_ASSERT_EQUAL(vpdn_dbus_registry_count(core), 3);
+	CU_ASSERT_TRUE(registered(a, "/org/vpdnd/isdn/E1_0", "org.vpdnd.X1", false));
+	CU_ASSERT_TRUE(registered(a, "/org/vpdnd/session", "org.vpdnd.Session1", true));
+
+	/* lost: the parts leave the old connection; a new object waits */
+	core->dbus_lost = true;
+	CU_ASSERT_EQUAL(vpdn_dbus_registry_attach(core, NULL), 0);
+	CU_ASSERT_FALSE(registered(a, "/org/vpdnd/isdn/E1_0", "org.vpdnd.X1", false));
+	CU_ASSERT_EQUAL(vpdn_dbus_add_object(core, "/org/vpdnd/isdn/BRI_0", "org.vpdnd.X1",
+					     dummy_vtable, &ud, &late), 0);
+	CU_ASSERT_PTR_NOT_NULL(late);
+	CU_ASSERT_FALSE(registered(a, "/org/vpdnd/isdn/BRI_0", "org.vpdnd.X1", false));
+
+	/* the new connection: everything is there */
+	CU_ASSERT_EQUAL(vpdn_dbus_registry_attach(core, b), 0);
+	core->dbus = b;
+	core->dbus_lost = false;
+	CU_ASSERT_TRUE(registered(b, "/org/vpdnd/isdn/E1_0", "org.vpdnd.X1", false));
+	CU_ASSERT_TRUE(registered(b, "/org/vpdnd/isdn/BRI_0", "org.vpdnd.X1", false));
+	CU_ASSERT_TRUE(registered(b, "/org/vpdnd/module/l2tp", "org.vpdnd.L2tp1", false));
+	CU_ASSERT_TRUE(registered(b, "/org/vpdnd/session", "org.vpdnd.Session1", true));
+	/* Module1 (dbus-util's own vtable): a second module object of the
+	 * name is refused on the new bus */
+	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "l2tp", NULL, NULL, NULL, NULL), -EEXIST);
+	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "forever", NULL, NULL, NULL, NULL),
+			-EEXIST);
+	CU_ASSERT_FALSE(registered(a, "/org/vpdnd/module/l2tp", "org.vpdnd.L2tp1", false));
+
+	/* handles still work: one unref removes the module object and its class */
+	sd_bus_slot_unref(mod);
+	CU_ASSERT_FALSE(registered(b, "/org/vpdnd/module/l2tp", "org.vpdnd.L2tp1", false));
+	CU_ASSERT_FALSE(registered(b, "/org/vpdnd/session", "org.vpdnd.Session1", true));
+	CU_ASSERT_EQUAL(vpdn_dbus_registry_count(core), 3);
+	sd_bus_slot_unref(obj);
+	CU_ASSERT_FALSE(registered(b, "/org/vpdnd/isdn/E1_0", "org.vpdnd.X1", false));
+
+	/* the registry goes (node close): objects leave; a handle still
+	 * held is freed by its unref */
+	vpdn_dbus_registry_free(core);
+	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "forever", NULL, NULL, NULL, NULL), 0);
+	vpdn_dbus_registry_free(core);
+	CU_ASSERT_FALSE(registered(b, "/org/vpdnd/isdn/BRI_0", "org.vpdnd.X1", false));
+	sd_bus_slot_unref(late);
+
+	core->dbus = NULL;
+	sd_bus_unref(a);
+	sd_bus_unref(b);
+	vpdn_core_free_test(core);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "node names", test_node_name },
 	{ "without a bus", test_no_bus },
 	{ "module objects and their slot", test_module_object_slot },
+	{ "a new connection gets every object again", test_registry_reattach },
 	{ NULL, NULL }
 };
 

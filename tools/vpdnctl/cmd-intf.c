@@ -4,9 +4,9 @@
  *
  * IP interfaces are the ip module's objects (/org/vpdnd/interface/<name>,
  * org.vpdnd.Interface1); L2TP sessions (org.vpdnd.Session1) give the
- * "Bound to Tnl/Cl" line and the LAC's forwarded users. Everything comes
- * from one GetManagedObjects call at /org/vpdnd; every basic property is
- * kept as text.
+ * "Bound to Tnl/Cl" line and the LAC's forwarded users. Interfaces come
+ * from GetManagedObjects at /org/vpdnd, sessions from the l2tp module's
+ * paged ListSessions; every basic property is kept as text.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -161,6 +161,20 @@ static int get_objects(struct vpdnctl *c, const char *const *want, GPtrArray **r
 		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
 		g_ptr_array_free(objs, TRUE);
 		return VPDNCTL_FAILED;
+	}
+	/* L2TP sessions are not managed objects (there may be 65 535): the
+	 * l2tp module pages through them. */
+	for (const char *const *i = want; *i; i++) {
+		if (strcmp(*i, SESSION_IFACE) != 0)
+			continue;
+		ret_code = vpdnctl_walk_pages(c, "list the L2TP sessions",
+					      VPDN_DBUS_ROOT "/module/l2tp", "org.vpdnd.L2tp1",
+					      "ListSessions", SESSION_IFACE, keep_object,
+					      &(struct want_objects){ want, objs });
+		if (ret_code != VPDNCTL_OK) {
+			g_ptr_array_free(objs, TRUE);
+			return ret_code;
+		}
 	}
 	*ret = objs;
 	return VPDNCTL_OK;

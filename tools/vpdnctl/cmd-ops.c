@@ -269,8 +269,9 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 			return capture_usage();
 		}
 	}
-	/* The daemon opens the file: give it an absolute path. */
-	path = g_canonicalize_filename(argv[0], NULL);
+	/* The daemon creates the file inside its capture directory: a
+	 * relative name is taken there (not in our cwd); it answers with the
+	 * full name. */
 
 	/* Ctrl-C and SIGTERM stop the capture instead of killing us. */
 	sigemptyset(&mask);
@@ -282,14 +283,22 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 		mpath = ISDN_MODULE_PATH;
 		iface = ISDN_IFACE;
 		what = port;
-		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", NULL,
-				   "ss", path, port);
+		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", &reply,
+				   "ss", argv[0], port);
 	} else {
-		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", NULL,
-				   "ssq", path, kind, (uint16_t)id);
+		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", &reply,
+				   "ssq", argv[0], kind, (uint16_t)id);
 	}
 	if (ret != VPDNCTL_OK)
 		goto out;
+	{
+		const char *file = NULL;
+
+		if (sd_bus_message_read(reply, "s", &file) < 0 || !file || !*file)
+			file = argv[0]; /* a node from before StartCapture answered */
+		path = g_strdup(file);
+	}
+	reply = sd_bus_message_unref(reply);
 	if (seconds)
 		fprintf(stderr, "Capturing %s to %s for %lu s...\n", what, path, seconds);
 	else

@@ -2,9 +2,9 @@
 /*
  * show vpdn [tunnel|session|group], clear vpdn tunnel l2tp ID, clear vpdn session ID.
  *
- * Tunnels and sessions are the L2TP module's objects, enumerated with
- * org.freedesktop.DBus.ObjectManager.GetManagedObjects at /org/vpdnd:
- * org.vpdnd.Tunnel1 (LocalId q, RemoteId q, RemoteName s, State s,
+ * Tunnels and sessions are the L2TP module's objects, listed page by page
+ * with org.vpdnd.L2tp1.ListTunnels and ListSessions (never one message
+ * that grows with the number of sessions): org.vpdnd.Tunnel1 (LocalId q, RemoteId q, RemoteName s, State s,
  * RemoteAddress s, RemotePort q, Sessions u, Group s) and org.vpdnd.Session1
  * (LocalId q, RemoteId q, TunnelId q, Interface s, Username s, State s,
  * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
@@ -134,7 +134,7 @@ struct vpdn_rows {
 	GArray *tunnels, *sessions;
 };
 
-/* One object of GetManagedObjects: tunnels and sessions become rows. */
+/* One row of ListTunnels or ListSessions. */
 static int vpdn_object(sd_bus_message *m, const char *path, const char *iface, void *data)
 {
 	struct vpdn_rows *rows = data;
@@ -161,20 +161,17 @@ static int show_vpdn_what(struct vpdnctl *c, unsigned what)
 {
 	GArray *tunnels = g_array_new(FALSE, TRUE, sizeof(struct vpdn_tunnel_row));
 	GArray *sessions = g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_row));
-	sd_bus_message *reply = NULL;
-	int r, ret;
+	struct vpdn_rows rows = { tunnels, sessions };
+	int ret;
 
-	ret = vpdnctl_call(c, "list tunnels and sessions", VPDN_DBUS_ROOT,
-			   "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", &reply,
-			   NULL);
+	ret = vpdnctl_walk_pages(c, "list the tunnels", L2TP_PATH, L2TP_IFACE, "ListTunnels",
+				 TUNNEL_IFACE, vpdn_object, &rows);
+	/* Sessions too for `show vpdn tunnel`: its title counts them. */
+	if (ret == VPDNCTL_OK)
+		ret = vpdnctl_walk_pages(c, "list the sessions", L2TP_PATH, L2TP_IFACE,
+					 "ListSessions", SESSION_IFACE, vpdn_object, &rows);
 	if (ret != VPDNCTL_OK)
 		goto out;
-	r = vpdnctl_walk_objects(reply, vpdn_object, &(struct vpdn_rows){ tunnels, sessions });
-	if (r < 0) {
-		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
-		ret = VPDNCTL_FAILED;
-		goto out;
-	}
 	if (c->json)
 		fmt_vpdn_json(c->out, what, (struct vpdn_tunnel_row *)(void *)tunnels->data,
 			      tunnels->len, (struct vpdn_session_row *)(void *)sessions->data,
@@ -190,7 +187,6 @@ out:
 		fmt_vpdn_session_clear(&g_array_index(sessions, struct vpdn_session_row, i));
 	g_array_free(tunnels, TRUE);
 	g_array_free(sessions, TRUE);
-	sd_bus_message_unref(reply);
 	return ret;
 }
 

@@ -67,6 +67,64 @@ int vpdnctl_walk_objects(sd_bus_message *m, vpdnctl_object_fn fn, void *data)
 	return r < 0 ? r : 0;
 }
 
+int vpdnctl_walk_pages(struct vpdnctl *c, const char *what, const char *path,
+		       const char *interface, const char *method, const char *iface,
+		       vpdnctl_object_fn fn, void *data)
+{
+	uint32_t cursor = 0, next = 0;
+	unsigned pages = 0;
+	int r;
+
+	do {
+		sd_bus_error error = SD_BUS_ERROR_NULL;
+		sd_bus_message *reply = NULL;
+		const char *opath;
+
+		r = sd_bus_call_method(c->bus, c->name, path, interface, method, &error, &reply,
+				       "uu", cursor, (uint32_t)VPDNCTL_PAGE);
+		if (r < 0) {
+			bool absent = pages == 0 &&
+				      (sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT) ||
+				       sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD) ||
+				       sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_INTERFACE));
+
+			r = absent ? VPDNCTL_OK : vpdnctl_call_failed(c, what, r, &error);
+			sd_bus_error_free(&error);
+			return r;
+		}
+		r = sd_bus_message_enter_container(reply, 'a', "(oa{sv})");
+		while (r > 0 && (r = sd_bus_message_enter_container(reply, 'r', "oa{sv}")) > 0) {
+			r = sd_bus_message_read_basic(reply, 'o', &opath);
+			if (r >= 0)
+				r = fn(reply, opath, iface, data);
+			if (r >= 0)
+				r = sd_bus_message_exit_container(reply);
+			if (r >= 0)
+				r = 1;
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_read_basic(reply, 'u', &next);
+		sd_bus_message_unref(reply);
+		if (r < 0) {
+			fprintf(stderr, "vpdnctl: Failed to parse the reply of %s: %s\n", method,
+				strerror(-r));
+			return VPDNCTL_FAILED;
+		}
+		/* The cursor only moves forward: a node that answers otherwise
+		 * would have us loop. */
+		if (next != 0 && next <= cursor) {
+			fprintf(stderr, "vpdnctl: %s went backwards (cursor %u, next %u)\n", method,
+				cursor, next);
+			return VPDNCTL_FAILED;
+		}
+		cursor = next;
+		pages++;
+	} while (next != 0);
+	return VPDNCTL_OK;
+}
+
 static const struct vpdnctl_command *const command_tables[] = {
 	main_commands,
 	vpdnctl_node_commands,

@@ -76,4 +76,14 @@ typedef int (*vpdnctl_object_fn)(sd_bus_message *m, const char *path, const char
 				 void *data);
 int vpdnctl_walk_objects(sd_bus_message *m, vpdnctl_object_fn fn, void *data);
 
+/* Page through a paged list method (org.vpdnd.L2tp1.ListTunnels,
+ * ListSessions: (u cursor, u max) -> (a(oa{sv}) rows, u next)) on path:
+ * fn is called for each row as by vpdnctl_walk_objects, with iface as the
+ * rows' interface. A node without the object or method has no rows.
+ * Returns 0 or an exit code (the error printed, naming `what`). */
+#define VPDNCTL_PAGE 1000
+int vpdnctl_walk_pages(struct vpdnctl *c, const char *what, const char *path,
+		       const char *interface, const char *method, const char *iface,
+		       vpdnctl_object_fn fn, void *data);
+
 #endif
