@@ -82,6 +82,7 @@ import json, sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])' 2>/dev/
 OLDDEV=$(in_ns ip -4 route show 17.17.17.1/32 | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1) }' | head -n1)
 check "LNS: 17.17.17.1 routed on $OLDDEV" [ -n "$OLDDEV" ]
 
+vpdn_sessions_are() { [ "$(vpdn_json "$1" 2>/dev/null | cut -d" " -f2-)" = "$2" ]; }
 vm_say crash
 check "the LAC crashed (xl2tpd and pppd killed -9)" vm_wait_file crashed 20
 check "the LNS still holds the dead tunnel and session" vpdn_is LNS "1 1 remote1@cisco.com"
@@ -100,7 +101,12 @@ sleep 2
 check "the route stays after the dead tunnel is cleared" \
 	[ "$(in_ns ip -4 route show 17.17.17.1/32 | grep -c "dev $NEWDEV")" -ge 1 ]
 check "ping LNS -> VM still" in_ns ping -c 3 -W 2 -I 18.18.18.2 17.17.17.1
-check "LNS: remote1's one session" wait_until 10 vpdn_is LNS "1 1 remote1@cisco.com"
+# The dead LAC never acknowledges the StopCCN of the cleared tunnel, so it
+# stays in closing for one retransmission cycle (1+2+4+8+8+8 = 31 s with
+# the default timers, RFC 2661 5.7) before it is freed.
+check "LNS: remote1's one session, the live tunnel" wait_until 5 vpdn_sessions_are LNS "1 remote1@cisco.com"
+check "LNS: the cleared tunnel freed after its StopCCN's retransmissions" \
+	wait_until 45 vpdn_is LNS "1 1 remote1@cisco.com"
 vm_say stop
 check "the VM powers off" vm_wait_done 60
 check "run.sh succeeded" [ "$VM_RC" = 0 ]
