@@ -15,7 +15,9 @@ cat >"$VG_DIR/vpdnd" <<WRAP
 #!/bin/sh
 # --check runs (config validation) need no memcheck; nodes do.
 case " \$* " in *" --check "*) exec "$REAL_VPDND" "\$@" ;; esac
-exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
+# --vgdb=no: no vgdb FIFOs in TMPDIR (a node the test kills would leave
+# them behind, and make check counts leftovers).
+exec valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full \\
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
 	--log-file="$VG_DIR/vg-%p.log" "$REAL_VPDND" "\$@"
 WRAP
