@@ -33,11 +33,14 @@ static void nl_attr(struct nl_req *r, uint16_t type, const void *data, size_t le
 	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
-/* Send one request with NLM_F_ACK and return the kernel's verdict. */
-static int nl_transact(struct nl_req *r)
+/* Send one request with NLM_F_ACK and return the kernel's verdict (0 or
+ * -errno). Each other message of the answer (a RTM_GETROUTE's route) goes
+ * to on_msg, when given, before the acknowledgement ends the exchange. */
+static int nl_exchange(struct nl_req *r, void (*on_msg)(const struct nlmsghdr *h, void *data),
+		       void *data)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[1024];
+	char buf[4096];
 	int fd, ret;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -64,11 +67,18 @@ static int nl_transact(struct nl_req *r)
 				ret = e->error; /* 0 or -errno */
 				goto fail;
 			}
+			if (on_msg)
+				on_msg(h, data);
 		}
 	}
 fail:
 	close(fd);
 	return ret;
+}
+
+static int nl_transact(struct nl_req *r)
+{
+	return nl_exchange(r, NULL, NULL);
 }
 
 int ip_nl_link_set(int ifindex, bool up, uint32_t mtu)
@@ -155,61 +165,44 @@ int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr sr
 	return nl_transact(&r);
 }
 
+struct route_answer {
+	struct ip_route_info *out;
+	bool found;
+};
+
+static void on_route(const struct nlmsghdr *h, void *data)
+{
+	struct route_answer *a = data;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	int alen = (int)RTM_PAYLOAD(h);
+
+	if (h->nlmsg_type != RTM_NEWROUTE || a->found)
+		return;
+	a->found = true;
+	*a->out = (struct ip_route_info){ .type = rt->rtm_type };
+	for (const struct rtattr *at = RTM_RTA(rt); RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
+		if (at->rta_type == RTA_GATEWAY)
+			a->out->gateway = true;
+		else if (at->rta_type == RTA_OIF && RTA_PAYLOAD(at) >= 4)
+			memcpy(&a->out->ifindex, RTA_DATA(at), 4);
+	}
+}
+
 int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct nl_req r = { 0 };
-	char buf[4096];
-	int fd, ret = -EIO;
+	struct route_answer a = { .out = out };
+	int ret;
 
 	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	r.nh.nlmsg_type = RTM_GETROUTE;
-	r.nh.nlmsg_flags = NLM_F_REQUEST;
-	r.nh.nlmsg_seq = 1;
 	r.rt.rtm_family = AF_INET;
 	r.rt.rtm_dst_len = 32;
 	nl_attr(&r, RTA_DST, &dst, sizeof(dst));
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, &r, r.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto fail;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				ret = e->error ? e->error : -EIO;
-				goto fail;
-			}
-			if (h->nlmsg_type != RTM_NEWROUTE)
-				continue;
-			const struct rtmsg *rt = NLMSG_DATA(h);
-			int alen = (int)RTM_PAYLOAD(h);
-			*out = (struct ip_route_info){ .type = rt->rtm_type };
-			for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen);
-			     a = RTA_NEXT(a, alen)) {
-				if (a->rta_type == RTA_GATEWAY)
-					out->gateway = true;
-				else if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4)
-					memcpy(&out->ifindex, RTA_DATA(a), 4);
-			}
-			ret = 0;
-			goto fail;
-		}
-	}
-fail:
-	close(fd);
-	return ret;
+	ret = nl_exchange(&r, on_route, &a);
+	if (ret < 0)
+		return ret;
+	return a.found ? 0 : -EIO;
 }
 
 static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
