@@ -134,8 +134,9 @@ ko "a path that is no interface is unknown" busctl --address="$BUS" get-property
 	org.vpdnd.Node.LNS /org/vpdnd/interface/Vi999999 org.vpdnd.Interface1 State
 
 # --- sessions end: PropertiesChanged, then the interfaces go -----------------------
-busctl --address="$BUS" monitor --match "type='signal',interface='org.freedesktop.DBus.Properties',path='/org/vpdnd/interface/$VA'" >"$T/monitor.out" 2>&1 &
-MON=$!
+# (spawn: stopped on exit whatever happens)
+spawn monitor busctl --address="$BUS" monitor \
+	--match "type='signal',interface='org.freedesktop.DBus.Properties',path='/org/vpdnd/interface/$VA'"
 sleep 0.5
 TIDS=$("$VPDNCTL" -n LNS --json show vpdn | python3 -c 'import json,sys; print(" ".join(str(t["local_id"]) for t in json.load(sys.stdin)["tunnels"]))')
 for tid in $TIDS; do
@@ -144,9 +145,8 @@ done
 none_up() { [ "$(vis)" = 0 ]; }
 check "the sessions end with their tunnels" wait_until 30 none_up
 stop_node gen
-check "PropertiesChanged for $VA went out" wait_until 5 grep -q '"down"' "$T/monitor.out"
-kill "$MON" 2>/dev/null
-wait "$MON" 2>/dev/null
+check "PropertiesChanged for $VA went out" wait_until 5 grep -q '"down"' "$T/monitor.log"
+stop_node monitor
 ok "show interfaces --json after" "$VPDNCTL" -n LNS --json show interfaces
 check "only Loopback0 left" [ "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([x["name"] for x in json.load(sys.stdin)])')" = "['Loopback0']" ]
 ok "the node still answers" "$VPDNCTL" -n LNS show version
