@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The ip module: TUN-backed interfaces, addresses, routes, dial on demand,
- * shared mode. See ip.h. */
+ * shared mode. See ip.h; the D-Bus side is ip-bus.c, the shared state
+ * ip-private.h. */
 #include "ip.h"
 
 #include <arpa/inet.h>
