@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The ip module: TUN-backed interfaces, addresses, routes, dial on demand,
- * shared mode. See ip.h. */
+ * shared mode. See ip.h; the D-Bus side is ip-bus.c, the shared state
+ * ip-private.h. */
 #include "ip.h"
 
 #include <arpa/inet.h>
@@ -15,13 +16,10 @@
 #include <vpdnd/dbus.h>
 
 #include "frag.h"
+#include "ip-private.h"
 
-#define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
 #define IP_RBUF 65536
-#define IP_ICMP_RATE 50      /* fragmentation-needed per second, burst as many */
-
-enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
 
 static cfg_opt_t ip_sec_opts[] = {
 	CFG_STR("mode", "per-interface", CFGF_NONE),
@@ -46,89 +44,6 @@ cfg_opt_t ip_options[] = {
 cfg_opt_t ip_interface_options[] = {
 	CFG_BOOL("ip-dialer", cfg_false, CFGF_NONE),
 	CFG_END()
-};
-
-struct ip_route {
-	struct in_addr dst;
-	int plen;
-	char *ifname;
-};
-
-struct ip_slot {
-	uint16_t len;
-	uint8_t data[IP_DOD_SLOT];
-};
-
-struct ip_iface {
-	struct ip_module *m;
-	char *name;                /* IOS name: "Vi2", "Dialer2" */
-	char kname[IFNAMSIZ];
-	int fd;                    /* own TUN, or -1 (shared mode) */
-	int ifindex;
-	guint source;
-	bool dialer;
-	/* the session while up */
-	struct vpdn_link *net;
-	struct in_addr local, peer;
-	bool addr_added, route_added, in_peers;
-	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
-	/* dial on demand */
-	struct ip_slot *q;
-	unsigned qhead, qlen, qcap;
-	bool dialing;
-	struct vpdn_timer dial_timer;
-	/* for D-Bus (org.vpdnd.Interface1) */
-	sd_bus_slot *slot;
-	char *user, *profile, *link_name, *config;
-	char *owner;               /* vpdn_address_owner() of the session */
-	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
-	int64_t up_since;          /* g_get_monotonic_time() when up */
-};
-
-/* A Loopback interface: only a D-Bus object (its address is on lo). */
-struct ip_loop {
-	struct ip_module *m;
-	char *name;
-	struct in_addr addr;
-	sd_bus_slot *slot;
-};
-
-struct ip_module {
-	struct vpdn_core *core;
-	struct vpdn_log *log;
-	struct vpdn_bus *bus;
-	struct vpdn_timers *timers;
-	const struct ip_sys_ops *ops;
-	void *ops_ctx;
-	cfg_t *root;
-
-	enum ip_mode mode;
-	char shared_name[IFNAMSIZ];
-	int shared_fd, shared_ifindex;
-	guint shared_source;
-	unsigned dod_queue;
-	uint64_t dod_timeout;
-	uint32_t mtu;
-
-	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
-	GHashTable *peers;         /* peer s_addr -> the ip_iface whose session has it */
-	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
-	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
-	GArray *routes;            /* struct ip_route */
-	GArray *loopbacks;         /* struct in_addr we added to lo */
-	GPtrArray *loop_objs;      /* struct ip_loop, for D-Bus */
-	int lo_index;
-
-	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
-	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
-	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
-	uint64_t *frag_needed, *fragmented, *too_big;
-	uint64_t *addr_refused, *addr_takeovers, *route_failures;
-	uint8_t *rbuf;
-	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
-	uint8_t ibuf[576];         /* one ICMP error */
-	uint32_t icmp_tokens;
-	uint64_t icmp_ms;          /* clock of the last refill */
 };
 
 /* ---- names and addresses ---- */
@@ -374,204 +289,23 @@ int ip_check(cfg_t *cfg)
 	return ret;
 }
 
-/* ---- D-Bus: /org/vpdnd/interface/<name>, org.vpdnd.Interface1 ---- */
+/* ---- for ip-bus.c ---- */
 
-#define IP_BUS_IFACE "org.vpdnd.Interface1"
-#define IP_BUS_PREFIX VPDN_DBUS_ROOT "/interface"
-
-static cfg_t *find_interface(cfg_t *root, const char *name);
-static const char *opt_str(cfg_t *s, const char *name);
-
-static const char *iface_kind(const struct ip_iface *ifc)
+cfg_t *ip_find_interface(cfg_t *root, const char *name)
 {
-	const char *r;
-
-	if (ifc->dialer)
-		return "dialer";
-	if (ifc->m->mode == IP_MODE_SHARED)
-		return "shared";
-	if (has_prefix_ci(ifc->name, "Vi", &r) || has_prefix_ci(ifc->name, "Virtual-Access", &r))
-		return "virtual-access";
-	return "serial";
+	return find_interface(root, name);
 }
 
-static const char *iface_state(const struct ip_iface *ifc)
+const char *ip_opt_str(cfg_t *s, const char *name)
 {
-	if (ifc->net)
-		return "up";
-	return ifc->dialing ? "dialing" : "down";
-}
-
-static int append_addr(sd_bus_message *reply, struct in_addr a)
-{
-	char buf[INET_ADDRSTRLEN] = "";
-
-	if (a.s_addr)
-		inet_ntop(AF_INET, &a, buf, sizeof(buf));
-	return sd_bus_message_append(reply, "s", buf);
-}
-
-static int iface_prop(sd_bus *bus, const char *path, const char *interface,
-		      const char *property, sd_bus_message *reply, void *userdata,
-		      sd_bus_error *error)
-{
-	struct ip_iface *ifc = userdata;
-	struct ip_module *m = ifc->m;
-	const char *conf = ifc->config ? ifc->config : ifc->name;
-
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", ifc->name);
-	if (!strcmp(property, "KernelName"))
-		return sd_bus_message_append(reply, "s", ifc->kname);
-	if (!strcmp(property, "Ifindex"))
-		return sd_bus_message_append(reply, "i", (int32_t)ifc->ifindex);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", iface_kind(ifc));
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", iface_state(ifc));
-	if (!strcmp(property, "LocalAddress"))
-		return append_addr(reply, ifc->net ? ifc->local : (struct in_addr){ 0 });
-	if (!strcmp(property, "PeerAddress"))
-		return append_addr(reply, ifc->net ? ifc->peer : (struct in_addr){ 0 });
-	if (!strcmp(property, "User"))
-		return sd_bus_message_append(reply, "s", ifc->user ? ifc->user : "");
-	if (!strcmp(property, "Profile"))
-		return sd_bus_message_append(reply, "s", ifc->profile ? ifc->profile : "");
-	if (!strcmp(property, "Link"))
-		return sd_bus_message_append(reply, "s", ifc->link_name ? ifc->link_name : "");
-	if (!strcmp(property, "Config"))
-		return sd_bus_message_append(reply, "s", ifc->config ? ifc->config : "");
-	if (!strcmp(property, "Unnumbered")) {
-		const char *u = opt_str(find_interface(m->root, conf), "ip-unnumbered");
-		return sd_bus_message_append(reply, "s", u ? u : "");
-	}
-	if (!strcmp(property, "Mtu"))
-		return sd_bus_message_append(reply, "u", ifc->mtu ? ifc->mtu : m->mtu);
-	if (!strcmp(property, "PacketsIn"))
-		return sd_bus_message_append(reply, "t", ifc->pkts_in);
-	if (!strcmp(property, "PacketsOut"))
-		return sd_bus_message_append(reply, "t", ifc->pkts_out);
-	if (!strcmp(property, "BytesIn"))
-		return sd_bus_message_append(reply, "t", ifc->bytes_in);
-	if (!strcmp(property, "BytesOut"))
-		return sd_bus_message_append(reply, "t", ifc->bytes_out);
-	if (!strcmp(property, "Drops"))
-		return sd_bus_message_append(reply, "t", ifc->ndrops);
-	if (!strcmp(property, "Uptime"))
-		return sd_bus_message_append(reply, "t", ifc->net ?
-				(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
-}
-
-static int loop_prop(sd_bus *bus, const char *path, const char *interface,
-		     const char *property, sd_bus_message *reply, void *userdata,
-		     sd_bus_error *error)
-{
-	struct ip_loop *l = userdata;
-	char kname[IFNAMSIZ];
-
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", l->name);
-	if (!strcmp(property, "KernelName"))
-		return sd_bus_message_append(reply, "s", "lo");
-	if (!strcmp(property, "Ifindex"))
-		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", "loopback");
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", "up");
-	if (!strcmp(property, "LocalAddress"))
-		return append_addr(reply, l->addr);
-	if (!strcmp(property, "Mtu"))
-		return sd_bus_message_append(reply, "u", 65536u);
-	if (!strcmp(property, "Ifindex"))
-		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
-	(void)kname;
-	if (!strcmp(property, "PacketsIn") || !strcmp(property, "PacketsOut") ||
-	    !strcmp(property, "BytesIn") || !strcmp(property, "BytesOut") ||
-	    !strcmp(property, "Drops") || !strcmp(property, "Uptime"))
-		return sd_bus_message_append(reply, "t", (uint64_t)0);
-	/* the remaining strings are empty on a loopback */
-	return sd_bus_message_append(reply, "s", "");
-}
-
-#define IP_PROPS(fn)                                                                   \
-	SD_BUS_PROPERTY("Name", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),             \
-	SD_BUS_PROPERTY("KernelName", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),       \
-	SD_BUS_PROPERTY("Ifindex", "i", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),          \
-	SD_BUS_PROPERTY("Kind", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_CONST),             \
-	SD_BUS_PROPERTY("State", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),     \
-	SD_BUS_PROPERTY("LocalAddress", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE), \
-	SD_BUS_PROPERTY("PeerAddress", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE), \
-	SD_BUS_PROPERTY("User", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),      \
-	SD_BUS_PROPERTY("Profile", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),   \
-	SD_BUS_PROPERTY("Link", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),      \
-	SD_BUS_PROPERTY("Config", "s", fn, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),    \
-	SD_BUS_PROPERTY("Unnumbered", "s", fn, 0, 0),                                  \
-	SD_BUS_PROPERTY("Mtu", "u", fn, 0, 0),                                         \
-	SD_BUS_PROPERTY("PacketsIn", "t", fn, 0, 0),                                   \
-	SD_BUS_PROPERTY("PacketsOut", "t", fn, 0, 0),                                  \
-	SD_BUS_PROPERTY("BytesIn", "t", fn, 0, 0),                                     \
-	SD_BUS_PROPERTY("BytesOut", "t", fn, 0, 0),                                    \
-	SD_BUS_PROPERTY("Drops", "t", fn, 0, 0),                                       \
-	SD_BUS_PROPERTY("Uptime", "t", fn, 0, 0)
-
-static const sd_bus_vtable iface_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	IP_PROPS(iface_prop),
-	SD_BUS_VTABLE_END
-};
-
-static const sd_bus_vtable loop_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	IP_PROPS(loop_prop),
-	SD_BUS_VTABLE_END
-};
-
-/* Adds the object and announces it; *slot keeps it. */
-static void bus_object_add(struct ip_module *m, const char *name, const sd_bus_vtable *vt,
-			   void *data, sd_bus_slot **slot)
-{
-	sd_bus *bus = vpdn_core_dbus(m->core);
-	char *path = NULL;
-
-	if (!bus || sd_bus_path_encode(IP_BUS_PREFIX, name, &path) < 0)
-		return;
-	if (vpdn_dbus_add_object(m->core, path, IP_BUS_IFACE, vt, data, slot) >= 0)
-		sd_bus_emit_object_added(bus, path);
-	free(path);
-}
-
-static void bus_object_remove(struct ip_module *m, const char *name, sd_bus_slot **slot)
-{
-	sd_bus *bus = vpdn_core_dbus(m->core);
-	char *path = NULL;
-
-	if (!*slot)
-		return;
-	if (bus && sd_bus_path_encode(IP_BUS_PREFIX, name, &path) >= 0)
-		sd_bus_emit_object_removed(bus, path);
-	free(path);
-	*slot = sd_bus_slot_unref(*slot);
-}
-
-static void bus_iface_changed(struct ip_iface *ifc)
-{
-	sd_bus *bus = vpdn_core_dbus(ifc->m->core);
-	char *path = NULL;
-
-	if (!bus || !ifc->slot || sd_bus_path_encode(IP_BUS_PREFIX, ifc->name, &path) < 0)
-		return;
-	sd_bus_emit_properties_changed(bus, path, IP_BUS_IFACE, "State", "LocalAddress",
-				       "PeerAddress", "User", "Profile", "Link", "Config", NULL);
-	free(path);
+	return opt_str(s, name);
 }
 
 static void loop_free(gpointer p)
 {
 	struct ip_loop *l = p;
 
-	bus_object_remove(l->m, l->name, &l->slot);
+	ip_bus_obj_remove(l->m, &l->obj);
 	g_free(l->name);
 	g_free(l);
 }
@@ -644,6 +378,11 @@ static struct ip_iface *iface_find(struct ip_module *m, const char *name)
 	return ifc;
 }
 
+struct ip_iface *ip_iface_find(struct ip_module *m, const char *name)
+{
+	return iface_find(m, name);
+}
+
 static int iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out)
 {
 	struct ip_iface *ifc = g_new0(struct ip_iface, 1);
@@ -676,7 +415,7 @@ static int iface_new(struct ip_module *m, const char *name, bool dialer, struct 
 	g_hash_table_insert(m->ifaces, norm_name(name), ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
 		   name, ifc->kname, ifc->ifindex);
-	bus_object_add(m, ifc->name, iface_vtable, ifc, &ifc->slot);
+	ip_bus_obj_add(m, &ifc->obj, false);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_CREATED);
 	*out = ifc;
 	return 0;
@@ -700,7 +439,7 @@ static void iface_free(gpointer p)
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
 		   ifc->kname);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
-	bus_object_remove(m, ifc->name, &ifc->slot);
+	ip_bus_obj_remove(m, &ifc->obj);
 	g_free(ifc->user);
 	g_free(ifc->owner);
 	g_free(ifc->profile);
@@ -1154,7 +893,7 @@ static void iface_down(struct ip_iface *ifc, const char *why)
 		g_clear_pointer(&ifc->profile, g_free);
 		g_clear_pointer(&ifc->config, g_free);
 	}
-	bus_iface_changed(ifc);
+	ip_bus_changed(ifc);
 	if (!ifc->dialer)
 		iface_destroy(ifc);
 }
@@ -1334,7 +1073,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 		(*m->dod_delivered)++;
 	}
 	ifc->qhead = 0;
-	bus_iface_changed(ifc);
+	ip_bus_changed(ifc);
 	return 0;
 }
 
@@ -1498,7 +1237,7 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 			l->name = g_strdup(name);
 			l->addr = a;
 			g_ptr_array_add(m->loop_objs, l);
-			bus_object_add(m, l->name, loop_vtable, l, &l->slot);
+			ip_bus_obj_add(m, &l->obj, true);
 			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: address %s on lo", name, v);
 		} else if (is_dialer_section(cfg, s)) {
 			if ((r = iface_new(m, name, true, &ifc)) < 0)
@@ -1554,6 +1293,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	g_array_set_clear_func(m->routes, route_clear);
 	m->loopbacks = g_array_new(FALSE, TRUE, sizeof(struct in_addr));
 	m->loop_objs = g_ptr_array_new_with_free_func(loop_free);
+	m->bus_objs = g_tree_new(ip_bus_key_cmp);
 	m->rx = vpdn_core_counter(core, "ip_rx_packets_total", "packets from the kernel sent on sessions");
 	m->tx = vpdn_core_counter(core, "ip_tx_packets_total", "packets from sessions written to the kernel");
 	m->drops = vpdn_core_counter(core, "ip_drops_total", "packets dropped (malformed, no session, write error)");
@@ -1583,6 +1323,11 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
+	r = ip_bus_module_add(m);
+	if (r < 0) {
+		vpdn_err(m->log, "IP: Failed to add the D-Bus objects: %s", g_strerror(-r));
+		goto fail;
+	}
 	*out = m;
 	return 0;
 fail:
@@ -1597,6 +1342,8 @@ void ip_module_free(struct ip_module *m)
 
 	if (!m)
 		return;
+	/* Nothing is found by path from here on. */
+	ip_bus_module_remove(m);
 	if (m->sub_up)
 		vpdn_bus_unsubscribe(m->bus, m->sub_up);
 	if (m->sub_down)
@@ -1623,6 +1370,7 @@ void ip_module_free(struct ip_module *m)
 			     g_array_index(m->loopbacks, struct in_addr, i), 32);
 	g_array_free(m->loopbacks, TRUE);
 	g_ptr_array_free(m->loop_objs, TRUE);
+	g_tree_destroy(m->bus_objs);
 	g_array_free(m->routes, TRUE);
 	if (m->shared_source)
 		g_source_remove(m->shared_source);

@@ -169,6 +169,7 @@ for spec in "LNS /org/vpdnd/node org.vpdnd.Node1" \
 	"LNS $SPATH org.vpdnd.Session1" \
 	"LNS /org/vpdnd/interface/$VA org.vpdnd.Interface1" \
 	"LNS /org/vpdnd/interface/Loopback0 org.vpdnd.Interface1" \
+	"LNS /org/vpdnd/module/ip org.vpdnd.Ip1" \
 	"LNS /org/vpdnd/module/dialer org.vpdnd.Dialer1" \
 	"LAC /org/vpdnd/module/isdn org.vpdnd.Isdn1" \
 	"LAC /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1"; do

@@ -5,8 +5,9 @@
  * IP interfaces are the ip module's objects (/org/vpdnd/interface/<name>,
  * org.vpdnd.Interface1); L2TP sessions (org.vpdnd.Session1) give the
  * "Bound to Tnl/Cl" line and the LAC's forwarded users. Interfaces come
- * from GetManagedObjects at /org/vpdnd, sessions from the l2tp module's
- * paged ListSessions; every basic property is kept as text.
+ * from the ip module's paged ListInterfaces, sessions from the l2tp
+ * module's paged ListSessions (neither is one message that grows with
+ * the calls); every basic property is kept as text.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -103,8 +104,8 @@ struct want_objects {
 	GPtrArray *objs;
 };
 
-/* One object of GetManagedObjects: a wanted interface's properties are
- * kept as text, keyed by name. */
+/* One row of a paged list: a wanted interface's properties are kept as
+ * text, keyed by name. */
 static int keep_object(sd_bus_message *m, const char *path, const char *iface, void *data)
 {
 	struct want_objects *w = data;
@@ -141,35 +142,32 @@ static int keep_object(sd_bus_message *m, const char *path, const char *iface, v
 	return r;
 }
 
-/* Every object's interfaces among `want` (NULL-terminated). */
+/* Every object's interfaces among `want` (NULL-terminated). Neither IP
+ * interfaces nor L2TP sessions are managed objects (an LNS has one
+ * Virtual-Access interface and one session per call): the ip module's
+ * ListInterfaces and the l2tp module's ListSessions page through them. */
 static int get_objects(struct vpdnctl *c, const char *const *want, GPtrArray **ret)
 {
-	sd_bus_message *reply = NULL;
+	static const struct {
+		const char *iface, *what, *path, *interface, *method;
+	} lists[] = {
+		{ INTF_IFACE, "list the IP interfaces", VPDN_DBUS_ROOT "/module/ip",
+		  "org.vpdnd.Ip1", "ListInterfaces" },
+		{ SESSION_IFACE, "list the L2TP sessions", VPDN_DBUS_ROOT "/module/l2tp",
+		  "org.vpdnd.L2tp1", "ListSessions" },
+	};
 	GPtrArray *objs = g_ptr_array_new_with_free_func(obj_free);
-	int r, ret_code;
+	int ret_code;
 
-	ret_code = vpdnctl_call(c, "enumerate the node's objects", VPDN_DBUS_ROOT,
-				"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", &reply,
-				NULL);
-	if (ret_code != VPDNCTL_OK) {
-		g_ptr_array_free(objs, TRUE);
-		return ret_code;
-	}
-	r = vpdnctl_walk_objects(reply, keep_object, &(struct want_objects){ want, objs });
-	sd_bus_message_unref(reply);
-	if (r < 0) {
-		fprintf(stderr, "vpdnctl: Failed to parse the node's objects: %s\n", strerror(-r));
-		g_ptr_array_free(objs, TRUE);
-		return VPDNCTL_FAILED;
-	}
-	/* L2TP sessions are not managed objects (there may be 65 535): the
-	 * l2tp module pages through them. */
-	for (const char *const *i = want; *i; i++) {
-		if (strcmp(*i, SESSION_IFACE) != 0)
+	for (size_t k = 0; k < G_N_ELEMENTS(lists); k++) {
+		bool wanted = false;
+
+		for (const char *const *i = want; *i; i++)
+			wanted = wanted || strcmp(*i, lists[k].iface) == 0;
+		if (!wanted)
 			continue;
-		ret_code = vpdnctl_walk_pages(c, "list the L2TP sessions",
-					      VPDN_DBUS_ROOT "/module/l2tp", "org.vpdnd.L2tp1",
-					      "ListSessions", SESSION_IFACE, keep_object,
+		ret_code = vpdnctl_walk_pages(c, lists[k].what, lists[k].path, lists[k].interface,
+					      lists[k].method, lists[k].iface, keep_object,
 					      &(struct want_objects){ want, objs });
 		if (ret_code != VPDNCTL_OK) {
 			g_ptr_array_free(objs, TRUE);

@@ -77,7 +77,8 @@ typedef int (*vpdnctl_object_fn)(sd_bus_message *m, const char *path, const char
 int vpdnctl_walk_objects(sd_bus_message *m, vpdnctl_object_fn fn, void *data);
 
 /* Page through a paged list method (org.vpdnd.L2tp1.ListTunnels,
- * ListSessions: (u cursor, u max) -> (a(oa{sv}) rows, u next)) on path:
+ * ListSessions, org.vpdnd.Ip1.ListInterfaces: (u cursor, u max) ->
+ * (a(oa{sv}) rows, u next)) on path:
  * fn is called for each row as by vpdnctl_walk_objects, with iface as the
  * rows' interface. A node without the object or method has no rows.
  * Returns 0 or an exit code (the error printed, naming `what`). */

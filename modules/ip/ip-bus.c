@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * D-Bus objects of the ip module (read by `vpdnctl show interfaces`):
+ *   /org/vpdnd/interface/<name>  org.vpdnd.Interface1 (path element
+ *                                escaped as sd_bus_path_encode does)
+ *   /org/vpdnd/module/ip         org.vpdnd.Ip1 (ListInterfaces, Interfaces)
+ * The interfaces (Virtual-Access per session, dialers, loopbacks) are one
+ * class registered once: a fallback vtable whose find callback looks the
+ * path's name up, so an LNS in per-interface mode with 100 000 sessions
+ * registers nothing per session. They are not enumerated (GetManagedObjects
+ * would grow with the sessions, and past dbus-max-objects it is refused):
+ * ListInterfaces pages through them in creation order, each reply bounded
+ * in rows and bytes, as L2tp1.ListSessions does (modules/l2tp/l2tp-bus.c).
+ * Without a bus every function here does nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ip-private.h"
+
+#define IP_BUS_IFACE "org.vpdnd.Interface1"
+#define IP_BUS_PREFIX VPDN_DBUS_ROOT "/interface"
+#define IP_MODULE_IFACE "org.vpdnd.Ip1"
+
+/* ------------------------------------------------------------------ */
+/* Interface1                                                         */
+
+static const char *iface_kind(const struct ip_iface *ifc)
+{
+	if (ifc->dialer)
+		return "dialer";
+	if (ifc->m->mode == IP_MODE_SHARED)
+		return "shared";
+	if (g_ascii_strncasecmp(ifc->name, "Vi", 2) == 0) /* also "Virtual-Access" */
+		return "virtual-access";
+	return "serial";
+}
+
+static const char *iface_state(const struct ip_iface *ifc)
+{
+	if (ifc->net)
+		return "up";
+	return ifc->dialing ? "dialing" : "down";
+}
+
+static int append_addr(sd_bus_message *reply, struct in_addr a)
+{
+	char buf[INET_ADDRSTRLEN] = "";
+
+	if (a.s_addr)
+		inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	return sd_bus_message_append(reply, "s", buf);
+}
+
+static const char *iface_unnumbered(const struct ip_iface *ifc)
+{
+	const char *conf = ifc->config ? ifc->config : ifc->name;
+
+	return ip_opt_str(ip_find_interface(ifc->m->root, conf), "ip-unnumbered");
+}
+
+static int iface_prop(const struct ip_iface *ifc, const char *property, sd_bus_message *reply,
+		      sd_bus_error *error)
+{
+	const struct ip_module *m = ifc->m;
+
+	if (!strcmp(property, "Name"))
+		return sd_bus_message_append(reply, "s", ifc->name);
+	if (!strcmp(property, "KernelName"))
+		return sd_bus_message_append(reply, "s", ifc->kname);
+	if (!strcmp(property, "Ifindex"))
+		return sd_bus_message_append(reply, "i", (int32_t)ifc->ifindex);
+	if (!strcmp(property, "Kind"))
+		return sd_bus_message_append(reply, "s", iface_kind(ifc));
+	if (!strcmp(property, "State"))
+		return sd_bus_message_append(reply, "s", iface_state(ifc));
+	if (!strcmp(property, "LocalAddress"))
+		return append_addr(reply, ifc->net ? ifc->local : (struct in_addr){ 0 });
+	if (!strcmp(property, "PeerAddress"))
+		return append_addr(reply, ifc->net ? ifc->peer : (struct in_addr){ 0 });
+	if (!strcmp(property, "User"))
+		return sd_bus_message_append(reply, "s", ifc->user ? ifc->user : "");
+	if (!strcmp(property, "Profile"))
+		return sd_bus_message_append(reply, "s", ifc->profile ? ifc->profile : "");
+	if (!strcmp(property, "Link"))
+		return sd_bus_message_append(reply, "s", ifc->link_name ? ifc->link_name : "");
+	if (!strcmp(property, "Config"))
+		return sd_bus_message_append(reply, "s", ifc->config ? ifc->config : "");
+	if (!strcmp(property, "Unnumbered")) {
+		const char *u = iface_unnumbered(ifc);
+		return sd_bus_message_append(reply, "s", u ? u : "");
+	}
+	if (!strcmp(property, "Mtu"))
+		return sd_bus_message_append(reply, "u", ifc->mtu ? ifc->mtu : m->mtu);
+	if (!strcmp(property, "PacketsIn"))
+		return sd_bus_message_append(reply, "t", ifc->pkts_in);
+	if (!strcmp(property, "PacketsOut"))
+		return sd_bus_message_append(reply, "t", ifc->pkts_out);
+	if (!strcmp(property, "BytesIn"))
+		return sd_bus_message_append(reply, "t", ifc->bytes_in);
+	if (!strcmp(property, "BytesOut"))
+		return sd_bus_message_append(reply, "t", ifc->bytes_out);
+	if (!strcmp(property, "Drops"))
+		return sd_bus_message_append(reply, "t", ifc->ndrops);
+	if (!strcmp(property, "Uptime"))
+		return sd_bus_message_append(reply, "t", ifc->net ?
+				(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+}
+
+static int loop_prop(const struct ip_loop *l, const char *property, sd_bus_message *reply)
+{
+	if (!strcmp(property, "Name"))
+		return sd_bus_message_append(reply, "s", l->name);
+	if (!strcmp(property, "KernelName"))
+		return sd_bus_message_append(reply, "s", "lo");
+	if (!strcmp(property, "Ifindex"))
+		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
+	if (!strcmp(property, "Kind"))
+		return sd_bus_message_append(reply, "s", "loopback");
+	if (!strcmp(property, "State"))
+		return sd_bus_message_append(reply, "s", "up");
+	if (!strcmp(property, "LocalAddress"))
+		return append_addr(reply, l->addr);
+	if (!strcmp(property, "Mtu"))
+		return sd_bus_message_append(reply, "u", 65536u);
+	if (!strcmp(property, "PacketsIn") || !strcmp(property, "PacketsOut") ||
+	    !strcmp(property, "BytesIn") || !strcmp(property, "BytesOut") ||
+	    !strcmp(property, "Drops") || !strcmp(property, "Uptime"))
+		return sd_bus_message_append(reply, "t", (uint64_t)0);
+	/* the remaining strings are empty on a loopback */
+	return sd_bus_message_append(reply, "s", "");
+}
+
+/* userdata: what obj_find found (an ip_bus_obj heading an interface or a
+ * loopback). */
+static int obj_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
+		    sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	const struct ip_bus_obj *o = userdata;
+
+	if (o->loop)
+		return loop_prop((const struct ip_loop *)o, property, reply);
+	return iface_prop((const struct ip_iface *)o, property, reply, error);
+}
+
+#define IP(name, sig, flags) SD_BUS_PROPERTY(name, sig, obj_prop, 0, flags)
+static const sd_bus_vtable iface_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	IP("Name", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("KernelName", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("Ifindex", "i", SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("Kind", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("LocalAddress", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("PeerAddress", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("User", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Profile", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Link", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Config", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Unnumbered", "s", 0),
+	IP("Mtu", "u", 0),
+	IP("PacketsIn", "t", 0),
+	IP("PacketsOut", "t", 0),
+	IP("BytesIn", "t", 0),
+	IP("BytesOut", "t", 0),
+	IP("Drops", "t", 0),
+	IP("Uptime", "t", 0),
+	SD_BUS_VTABLE_END
+};
+
+/* ------------------------------------------------------------------ */
+/* The class: objects found by path                                   */
+
+static const char *obj_name(const struct ip_bus_obj *o)
+{
+	return o->loop ? ((const struct ip_loop *)o)->name : ((const struct ip_iface *)o)->name;
+}
+
+/* The object whose name is exactly name (as the path was encoded from
+ * it: "vi2" is not "Vi2"), or NULL. */
+static struct ip_bus_obj *obj_by_name(struct ip_module *m, const char *name)
+{
+	struct ip_iface *ifc = ip_iface_find(m, name);
+
+	if (ifc && strcmp(ifc->name, name) == 0)
+		return &ifc->obj;
+	for (guint i = 0; i < m->loop_objs->len; i++) {
+		struct ip_loop *l = g_ptr_array_index(m->loop_objs, i);
+
+		if (strcmp(l->name, name) == 0)
+			return &l->obj;
+	}
+	return NULL;
+}
+
+static int obj_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+		    void **found, sd_bus_error *error)
+{
+	struct ip_module *m = userdata;
+	struct ip_bus_obj *o;
+	char *name = NULL;
+	int r;
+
+	r = sd_bus_path_decode(path, IP_BUS_PREFIX, &name);
+	if (r <= 0 || !name)
+		return 0;
+	o = strchr(name, '/') ? NULL : obj_by_name(m, name);
+	free(name);
+	if (!o)
+		return 0;
+	*found = o;
+	return 1;
+}
+
+gint ip_bus_key_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+
+	return (x > y) - (x < y);
+}
+
+void ip_bus_obj_add(struct ip_module *m, struct ip_bus_obj *o, bool loop)
+{
+	/* 0 is the first page's cursor; after 2^32 - 1 interfaces the keys
+	 * go round, skipping any still held. */
+	do
+		o->key = ++m->bus_next_key;
+	while (o->key == 0 || g_tree_lookup(m->bus_objs, GUINT_TO_POINTER(o->key)));
+	o->loop = loop;
+	g_tree_insert(m->bus_objs, GUINT_TO_POINTER(o->key), o);
+}
+
+void ip_bus_obj_remove(struct ip_module *m, struct ip_bus_obj *o)
+{
+	if (o->key && g_tree_lookup(m->bus_objs, GUINT_TO_POINTER(o->key)) == o)
+		g_tree_remove(m->bus_objs, GUINT_TO_POINTER(o->key));
+	o->key = 0;
+}
+
+void ip_bus_changed(struct ip_iface *ifc)
+{
+	sd_bus *bus = ifc->m->bus_slot ? vpdn_core_dbus(ifc->m->core) : NULL;
+	char *path = NULL;
+
+	if (!bus || sd_bus_path_encode(IP_BUS_PREFIX, ifc->name, &path) < 0)
+		return;
+	sd_bus_emit_properties_changed(bus, path, IP_BUS_IFACE, "State", "LocalAddress",
+				       "PeerAddress", "User", "Profile", "Link", "Config", NULL);
+	free(path);
+}
+
+/* ------------------------------------------------------------------ */
+/* ListInterfaces: pages of (path, properties)                        */
+
+/* One row: (o path, a{sv} every property, read through the getter as
+ * Properties.GetAll would). */
+static int append_row(sd_bus_message *msg, const char *path, struct ip_bus_obj *o)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	r = sd_bus_message_open_container(msg, 'r', "oa{sv}");
+	if (r >= 0)
+		r = sd_bus_message_append_basic(msg, 'o', path);
+	if (r >= 0)
+		r = sd_bus_message_open_container(msg, 'a', "{sv}");
+	for (const sd_bus_vtable *v = iface_vtable; r >= 0 && v->type != _SD_BUS_VTABLE_END; v++) {
+		if (v->type != _SD_BUS_VTABLE_PROPERTY)
+			continue;
+		r = sd_bus_message_open_container(msg, 'e', "sv");
+		if (r >= 0)
+			r = sd_bus_message_append_basic(msg, 's', v->x.property.member);
+		if (r >= 0)
+			r = sd_bus_message_open_container(msg, 'v', v->x.property.signature);
+		if (r >= 0)
+			r = obj_prop(NULL, path, IP_BUS_IFACE, v->x.property.member, msg, o, &error);
+		if (r >= 0)
+			r = sd_bus_message_close_container(msg);
+		if (r >= 0)
+			r = sd_bus_message_close_container(msg);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(msg);
+	if (r >= 0)
+		r = sd_bus_message_close_container(msg);
+	sd_bus_error_free(&error);
+	return r;
+}
+
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* A row's octets, for the byte budget: the fixed part (names of the
+ * properties, signatures, numbers, padding) and its strings (the path
+ * escapes a name to at most 3 octets a character). */
+static size_t row_size(const struct ip_bus_obj *o)
+{
+	size_t n = IP_BUS_ROW_FIXED + 4 * len0(obj_name(o));
+
+	if (!o->loop) {
+		const struct ip_iface *ifc = (const struct ip_iface *)o;
+
+		n += len0(ifc->user) + len0(ifc->profile) + len0(ifc->link_name) +
+		     len0(ifc->config) + len0(iface_unnumbered(ifc));
+	}
+	return n;
+}
+
+int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
+			     uint32_t max, uint32_t *next, uint32_t *rows)
+{
+	GTreeNode *node = g_tree_upper_bound(m->bus_objs, GUINT_TO_POINTER(cursor));
+	uint32_t n = 0, last = 0;
+	size_t bytes = 0;
+	int r;
+
+	max = max == 0 ? IP_BUS_PAGE_DEFAULT : MIN(max, IP_BUS_PAGE_MAX);
+	*next = 0;
+	r = sd_bus_message_open_container(msg, 'a', "(oa{sv})");
+	for (; r >= 0 && node; node = g_tree_node_next(node)) {
+		struct ip_bus_obj *o = g_tree_node_value(node);
+		size_t row = row_size(o);
+		char *path = NULL;
+
+		if (n == max || (n > 0 && bytes + row > IP_BUS_PAGE_BYTES)) {
+			*next = last; /* more follow */
+			break;
+		}
+		r = sd_bus_path_encode(IP_BUS_PREFIX, obj_name(o), &path);
+		if (r >= 0)
+			r = append_row(msg, path, o);
+		free(path);
+		bytes += row;
+		n++;
+		last = o->key;
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(msg);
+	if (rows)
+		*rows = n;
+	return r;
+}
+
+static int method_list_interfaces(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct ip_module *m = userdata;
+	sd_bus_message *reply = NULL;
+	uint32_t cursor, max, next = 0;
+	int r;
+
+	r = sd_bus_message_read(msg, "uu", &cursor, &max);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r < 0)
+		return r;
+	r = ip_bus_append_interfaces(m, reply, cursor, max, &next, NULL);
+	if (r >= 0)
+		r = sd_bus_message_append_basic(reply, 'u', &next);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Module object                                                      */
+
+static int module_prop(sd_bus *bus, const char *path, const char *interface,
+		       const char *property, sd_bus_message *reply, void *userdata,
+		       sd_bus_error *error)
+{
+	struct ip_module *m = userdata;
+
+	if (strcmp(property, "Interfaces") == 0)
+		return sd_bus_message_append(reply, "u", (uint32_t)g_tree_nnodes(m->bus_objs));
+	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+}
+
+static const sd_bus_vtable module_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_NAMES("ListInterfaces", "uu", SD_BUS_PARAM(cursor) SD_BUS_PARAM(max),
+				 "a(oa{sv})u", SD_BUS_PARAM(interfaces) SD_BUS_PARAM(next),
+				 method_list_interfaces, 0),
+	SD_BUS_PROPERTY("Interfaces", "u", module_prop, 0, 0),
+	SD_BUS_VTABLE_END
+};
+
+int ip_bus_module_add(struct ip_module *m)
+{
+	int r;
+
+	r = vpdn_dbus_add_module_object(m->core, "ip", IP_MODULE_IFACE, module_vtable, m,
+					&m->bus_slot);
+	if (r < 0 || !m->bus_slot)
+		return r;
+	/* The class goes with the module object's slot. */
+	r = vpdn_dbus_slot_add_fallback(m->bus_slot, IP_BUS_PREFIX, IP_BUS_IFACE, iface_vtable,
+					obj_find, m);
+	if (r < 0)
+		m->bus_slot = sd_bus_slot_unref(m->bus_slot);
+	return r;
+}
+
+void ip_bus_module_remove(struct ip_module *m)
+{
+	m->bus_slot = sd_bus_slot_unref(m->bus_slot);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* The ip module's state, shared by ip.c (interfaces, sessions, kernel)
+ * and ip-bus.c (its D-Bus objects). Not for other modules. */
+#ifndef VPDND_IP_PRIVATE_H
+#define VPDND_IP_PRIVATE_H
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <vpdnd/vpdnd.h>
+
+#include "ip.h"
+
+#define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
+#define IP_ICMP_RATE 50      /* fragmentation-needed per second, burst as many */
+
+enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
+
+struct ip_route {
+	struct in_addr dst;
+	int plen;
+	char *ifname;
+};
+
+struct ip_slot {
+	uint16_t len;
+	uint8_t data[IP_DOD_SLOT];
+};
+
+/* What the D-Bus class finds by path: the head of an interface or a
+ * loopback (ip-bus.c). key orders ListInterfaces: given once, at
+ * creation, from a counter (never reused while the module runs). */
+struct ip_bus_obj {
+	uint32_t key;
+	bool loop;                 /* a struct ip_loop, else a struct ip_iface */
+};
+
+struct ip_iface {
+	struct ip_bus_obj obj;     /* first: the D-Bus class's handle */
+	struct ip_module *m;
+	char *name;                /* IOS name: "Vi2", "Dialer2" */
+	char kname[IFNAMSIZ];
+	int fd;                    /* own TUN, or -1 (shared mode) */
+	int ifindex;
+	guint source;
+	bool dialer;
+	/* the session while up */
+	struct vpdn_link *net;
+	struct in_addr local, peer;
+	bool addr_added, route_added, in_peers;
+	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
+	/* dial on demand */
+	struct ip_slot *q;
+	unsigned qhead, qlen, qcap;
+	bool dialing;
+	struct vpdn_timer dial_timer;
+	/* for D-Bus (org.vpdnd.Interface1) */
+	char *user, *profile, *link_name, *config;
+	char *owner;               /* vpdn_address_owner() of the session */
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
+	int64_t up_since;          /* g_get_monotonic_time() when up */
+};
+
+/* A Loopback interface: only a D-Bus object (its address is on lo). */
+struct ip_loop {
+	struct ip_bus_obj obj;     /* first: the D-Bus class's handle */
+	struct ip_module *m;
+	char *name;
+	struct in_addr addr;
+};
+
+struct ip_module {
+	struct vpdn_core *core;
+	struct vpdn_log *log;
+	struct vpdn_bus *bus;
+	struct vpdn_timers *timers;
+	const struct ip_sys_ops *ops;
+	void *ops_ctx;
+	cfg_t *root;
+
+	enum ip_mode mode;
+	char shared_name[IFNAMSIZ];
+	int shared_fd, shared_ifindex;
+	guint shared_source;
+	unsigned dod_queue;
+	uint64_t dod_timeout;
+	uint32_t mtu;
+
+	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
+	GHashTable *peers;         /* peer s_addr -> the ip_iface whose session has it */
+	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
+	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
+	GArray *routes;            /* struct ip_route */
+	GArray *loopbacks;         /* struct in_addr we added to lo */
+	GPtrArray *loop_objs;      /* struct ip_loop, for D-Bus */
+	GTree *bus_objs;           /* key -> struct ip_bus_obj (ifaces and loops) */
+	uint32_t bus_next_key;     /* the last key given */
+	sd_bus_slot *bus_slot;     /* /org/vpdnd/module/ip and the interface class */
+	int lo_index;
+
+	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
+	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
+	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
+	uint64_t *frag_needed, *fragmented, *too_big;
+	uint64_t *addr_refused, *addr_takeovers, *route_failures;
+	uint8_t *rbuf;
+	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
+	uint8_t ibuf[576];         /* one ICMP error */
+	uint32_t icmp_tokens;
+	uint64_t icmp_ms;          /* clock of the last refill */
+};
+
+/* ip.c, for ip-bus.c */
+cfg_t *ip_find_interface(cfg_t *root, const char *name);
+const char *ip_opt_str(cfg_t *s, const char *name);
+struct ip_iface *ip_iface_find(struct ip_module *m, const char *name);
+
+/* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of
+ * interface objects /org/vpdnd/interface/<name> (org.vpdnd.Interface1),
+ * found by path. Without a bus these do nothing. */
+int ip_bus_module_add(struct ip_module *m);
+void ip_bus_module_remove(struct ip_module *m);
+/* Every interface and loopback gets a key (ListInterfaces' order) when
+ * created and leaves the list when freed. */
+gint ip_bus_key_cmp(gconstpointer a, gconstpointer b);
+void ip_bus_obj_add(struct ip_module *m, struct ip_bus_obj *o, bool loop);
+void ip_bus_obj_remove(struct ip_module *m, struct ip_bus_obj *o);
+/* PropertiesChanged for the properties that emit it. */
+void ip_bus_changed(struct ip_iface *ifc);
+
+/* ListInterfaces(u cursor, u max) -> (a(oa{sv}) interfaces, u next): the
+ * rows with keys above cursor, in key order, at most max (0: the
+ * default; capped at IP_BUS_PAGE_MAX) and about IP_BUS_PAGE_BYTES; next
+ * is the cursor of the next page, 0 at the end. Appends the array to m
+ * (the tests send it as they like); *rows (if given) gets the count. */
+#define IP_BUS_PAGE_DEFAULT 500
+#define IP_BUS_PAGE_MAX 1000
+#define IP_BUS_PAGE_BYTES (1024 * 1024)
+#define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
+int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
+			     uint32_t max, uint32_t *next, uint32_t *rows);
+
+#endif
