@@ -407,3 +407,41 @@ int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,
 					 strerror(-r));
 	return sd_bus_reply_method_return(m, "t", packets);
 }
+
+/* One row: (o path, a{sv} every property of the vtable, read through its
+ * getter as Properties.GetAll would). */
+int vpdn_dbus_append_object_row(sd_bus_message *m, const char *path, const char *iface,
+				const sd_bus_vtable *vtable, void *userdata)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus *bus = sd_bus_message_get_bus(m);
+	int r;
+
+	r = sd_bus_message_open_container(m, 'r', "oa{sv}");
+	if (r >= 0)
+		r = sd_bus_message_append_basic(m, 'o', path);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sv}");
+	for (const sd_bus_vtable *v = vtable; r >= 0 && v->type != _SD_BUS_VTABLE_END; v++) {
+		if (v->type != _SD_BUS_VTABLE_PROPERTY)
+			continue;
+		r = sd_bus_message_open_container(m, 'e', "sv");
+		if (r >= 0)
+			r = sd_bus_message_append_basic(m, 's', v->x.property.member);
+		if (r >= 0)
+			r = sd_bus_message_open_container(m, 'v', v->x.property.signature);
+		if (r >= 0)
+			r = v->x.property.get(bus, path, iface, v->x.property.member, m,
+					      (uint8_t *)userdata + v->x.property.offset, &error);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	sd_bus_error_free(&error);
+	return r;
+}

@@ -20,6 +20,7 @@
 #ifndef VPDND_DBUS_H
 #define VPDND_DBUS_H
 
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 #include <vpdnd/core.h>
@@ -55,6 +56,26 @@ int vpdn_dbus_add_object(struct vpdn_core *core, const char *path, const char *i
 int vpdn_dbus_slot_add_fallback(sd_bus_slot *slot, const char *prefix, const char *interface,
 				const sd_bus_vtable *vtable, sd_bus_object_find_t find,
 				void *userdata);
+
+/* Paged lists of such objects (L2tp1.ListTunnels/ListSessions,
+ * Ip1.ListInterfaces): (u cursor, u max) -> (a(oa{sv}) rows, u next), at
+ * most max rows (0: VPDN_DBUS_PAGE_DEFAULT; capped at VPDN_DBUS_PAGE_MAX)
+ * and about VPDN_DBUS_PAGE_BYTES a page, so no reply grows with the
+ * number of objects. */
+#define VPDN_DBUS_PAGE_DEFAULT 500
+#define VPDN_DBUS_PAGE_MAX 1000
+#define VPDN_DBUS_PAGE_BYTES (1024 * 1024)
+
+static inline uint32_t vpdn_dbus_page_max(uint32_t max)
+{
+	return max == 0 ? VPDN_DBUS_PAGE_DEFAULT
+			: max < VPDN_DBUS_PAGE_MAX ? max : VPDN_DBUS_PAGE_MAX;
+}
+
+/* Append one row (o path, a{sv} every property of vtable, read through
+ * its getters with userdata as Properties.GetAll would) to m. */
+int vpdn_dbus_append_object_row(sd_bus_message *m, const char *path, const char *iface,
+				const sd_bus_vtable *vtable, void *userdata);
 
 /* Properties of the module's own object /org/vpdnd/module/<name>
  * (interface org.vpdnd.Module1 plus `interface`). */

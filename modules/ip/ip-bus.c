@@ -255,41 +255,6 @@ void ip_bus_changed(struct ip_iface *ifc)
 /* ------------------------------------------------------------------ */
 /* ListInterfaces: pages of (path, properties)                        */
 
-/* One row: (o path, a{sv} every property, read through the getter as
- * Properties.GetAll would). */
-static int append_row(sd_bus_message *msg, const char *path, struct ip_bus_obj *o)
-{
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	int r;
-
-	r = sd_bus_message_open_container(msg, 'r', "oa{sv}");
-	if (r >= 0)
-		r = sd_bus_message_append_basic(msg, 'o', path);
-	if (r >= 0)
-		r = sd_bus_message_open_container(msg, 'a', "{sv}");
-	for (const sd_bus_vtable *v = iface_vtable; r >= 0 && v->type != _SD_BUS_VTABLE_END; v++) {
-		if (v->type != _SD_BUS_VTABLE_PROPERTY)
-			continue;
-		r = sd_bus_message_open_container(msg, 'e', "sv");
-		if (r >= 0)
-			r = sd_bus_message_append_basic(msg, 's', v->x.property.member);
-		if (r >= 0)
-			r = sd_bus_message_open_container(msg, 'v', v->x.property.signature);
-		if (r >= 0)
-			r = obj_prop(NULL, path, IP_BUS_IFACE, v->x.property.member, msg, o, &error);
-		if (r >= 0)
-			r = sd_bus_message_close_container(msg);
-		if (r >= 0)
-			r = sd_bus_message_close_container(msg);
-	}
-	if (r >= 0)
-		r = sd_bus_message_close_container(msg);
-	if (r >= 0)
-		r = sd_bus_message_close_container(msg);
-	sd_bus_error_free(&error);
-	return r;
-}
-
 static size_t len0(const char *s)
 {
 	return s ? strlen(s) : 0;
@@ -319,7 +284,7 @@ int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t 
 	size_t bytes = 0;
 	int r;
 
-	max = max == 0 ? IP_BUS_PAGE_DEFAULT : MIN(max, IP_BUS_PAGE_MAX);
+	max = vpdn_dbus_page_max(max);
 	*next = 0;
 	r = sd_bus_message_open_container(msg, 'a', "(oa{sv})");
 	for (; r >= 0 && node; node = g_tree_node_next(node)) {
@@ -333,7 +298,7 @@ int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t 
 		}
 		r = sd_bus_path_encode(IP_BUS_PREFIX, obj_name(o), &path);
 		if (r >= 0)
-			r = append_row(msg, path, o);
+			r = vpdn_dbus_append_object_row(msg, path, IP_BUS_IFACE, iface_vtable, o);
 		free(path);
 		bytes += row;
 		n++;

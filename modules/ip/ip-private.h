@@ -133,9 +133,9 @@ void ip_bus_changed(struct ip_iface *ifc);
  * default; capped at IP_BUS_PAGE_MAX) and about IP_BUS_PAGE_BYTES; next
  * is the cursor of the next page, 0 at the end. Appends the array to m
  * (the tests send it as they like); *rows (if given) gets the count. */
-#define IP_BUS_PAGE_DEFAULT 500
-#define IP_BUS_PAGE_MAX 1000
-#define IP_BUS_PAGE_BYTES (1024 * 1024)
+#define IP_BUS_PAGE_DEFAULT VPDN_DBUS_PAGE_DEFAULT
+#define IP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
+#define IP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);

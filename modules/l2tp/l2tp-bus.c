@@ -263,49 +263,6 @@ void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t)
 /* ------------------------------------------------------------------ */
 /* ListTunnels, ListSessions: pages of (path, properties)             */
 
-/* One row: (o path, a{sv} every property of the vtable, read through its
- * getter as Properties.GetAll would). */
-static int append_row(sd_bus_message *m, const char *path, const char *iface,
-		      const sd_bus_vtable *vtable, void *userdata)
-{
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus *bus = sd_bus_message_get_bus(m);
-	int r;
-
-	r = sd_bus_message_open_container(m, 'r', "oa{sv}");
-	if (r >= 0)
-		r = sd_bus_message_append_basic(m, 'o', path);
-	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "{sv}");
-	for (const sd_bus_vtable *v = vtable; r >= 0 && v->type != _SD_BUS_VTABLE_END; v++) {
-		if (v->type != _SD_BUS_VTABLE_PROPERTY)
-			continue;
-		r = sd_bus_message_open_container(m, 'e', "sv");
-		if (r >= 0)
-			r = sd_bus_message_append_basic(m, 's', v->x.property.member);
-		if (r >= 0)
-			r = sd_bus_message_open_container(m, 'v', v->x.property.signature);
-		if (r >= 0)
-			r = v->x.property.get(bus, path, iface, v->x.property.member, m, userdata,
-					      &error);
-		if (r >= 0)
-			r = sd_bus_message_close_container(m);
-		if (r >= 0)
-			r = sd_bus_message_close_container(m);
-	}
-	if (r >= 0)
-		r = sd_bus_message_close_container(m);
-	if (r >= 0)
-		r = sd_bus_message_close_container(m);
-	sd_bus_error_free(&error);
-	return r;
-}
-
-static uint32_t page_max(uint32_t max)
-{
-	return max == 0 ? L2TP_BUS_PAGE_DEFAULT : MIN(max, L2TP_BUS_PAGE_MAX);
-}
-
 /* The variable part of a row, for the byte budget (the fixed part of a
  * row is well under L2TP_BUS_ROW_FIXED octets). */
 static size_t len0(const char *s)
@@ -377,7 +334,7 @@ int l2tp_bus_append_tunnels(struct l2tp *l2tp, sd_bus_message *m, uint32_t curso
 	uint32_t n = 0;
 	int r;
 
-	max = page_max(max);
+	max = vpdn_dbus_page_max(max);
 	*next = 0;
 	k = ids_after(l2tp->tunnels, l2tp->tid_bits, cursor, max, ids);
 	r = sd_bus_message_open_container(m, 'a', "(oa{sv})");
@@ -390,7 +347,7 @@ int l2tp_bus_append_tunnels(struct l2tp *l2tp, sd_bus_message *m, uint32_t curso
 		if (n > 0 && bytes + row > L2TP_BUS_PAGE_BYTES)
 			break;
 		tunnel_path(t, path, sizeof(path));
-		r = append_row(m, path, TUNNEL_IFACE, tunnel_vtable, t);
+		r = vpdn_dbus_append_object_row(m, path, TUNNEL_IFACE, tunnel_vtable, t);
 		bytes += row;
 		n++;
 	}
@@ -412,7 +369,7 @@ int l2tp_bus_append_sessions(struct l2tp *l2tp, sd_bus_message *m, uint32_t curs
 	size_t bytes = 0;
 	int r;
 
-	max = page_max(max);
+	max = vpdn_dbus_page_max(max);
 	*next = 0;
 	r = sd_bus_message_open_container(m, 'a', "(oa{sv})");
 	/* Key order (tunnel, session): this tunnel's sessions above `after`,
@@ -431,7 +388,7 @@ int l2tp_bus_append_sessions(struct l2tp *l2tp, sd_bus_message *m, uint32_t curs
 				goto done;
 			}
 			session_path(s, path, sizeof(path));
-			r = append_row(m, path, SESSION_IFACE, session_vtable, s);
+			r = vpdn_dbus_append_object_row(m, path, SESSION_IFACE, session_vtable, s);
 			bytes += row;
 			n++;
 			last = (uint32_t)tid << 16 | ids[i];

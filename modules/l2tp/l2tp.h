@@ -527,9 +527,9 @@ void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
  * session ID) is above cursor, in key order: at most max rows (0: the
  * default; capped at L2TP_BUS_PAGE_MAX) and about L2TP_BUS_PAGE_BYTES.
  * *next: the cursor of the next page, 0 when this one reached the end. */
-#define L2TP_BUS_PAGE_DEFAULT 500
-#define L2TP_BUS_PAGE_MAX 1000
-#define L2TP_BUS_PAGE_BYTES (1024 * 1024)
+#define L2TP_BUS_PAGE_DEFAULT VPDN_DBUS_PAGE_DEFAULT
+#define L2TP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
+#define L2TP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define L2TP_BUS_ROW_FIXED 512   /* a row's octets beyond its strings (~430), rounded up */
 int l2tp_bus_append_tunnels(struct l2tp *l2tp, sd_bus_message *m, uint32_t cursor,
 			    uint32_t max, uint32_t *next, uint32_t *rows);
