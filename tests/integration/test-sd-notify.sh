@@ -108,6 +108,9 @@ wait_until 5 [ "$(nlines "^READY=1")" -gt "$R1" ]
 check "READY=1 after a refused reload, STATUS says so" has "^READY=1|STATUS=.*(last reload refused)"
 
 stop_node LNS
+# The node sent STOPPING=1 before it exited; the listener may not have
+# written it yet (it reads the socket on its own time).
+wait_until 2 has "^STOPPING=1"
 check "STOPPING=1 on SIGTERM" has "^STOPPING=1"
 W1=$(nlines "^WATCHDOG=1$")
 sleep 0.6
@@ -125,6 +128,7 @@ check "READY=1 without modules, STATUS=running" has "^READY=1|STATUS=running$"
 sleep 0.5
 check "no WATCHDOG=1 when WATCHDOG_PID is another process" [ "$(nlines "^WATCHDOG=1$")" -eq 0 ]
 stop_node plain
+wait_until 2 has "^STOPPING=1"
 check "STOPPING=1 there too" has "^STOPPING=1"
 
 # --- the unit file ---------------------------------------------------------
