@@ -13,6 +13,7 @@ libglib2.0-dev
 libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev
+libjson-glib-dev
 libcunit1-dev
 dbus
 iproute2
