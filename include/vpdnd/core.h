@@ -43,8 +43,9 @@ void vpdn_core_shutdown(struct vpdn_core *core);
  * help: one line. The pointer stays valid until the node stops. */
 uint64_t *vpdn_core_counter(struct vpdn_core *core, const char *name, const char *help);
 
-/* Fill buf with len random octets from the kernel (getrandom; up to 64
- * octets from a pool refilled 512 at a time). 0 or -errno. Not thread-safe. */
+/* Fill buf with len random octets (glibc's arc4random_buf; up to 64 octets
+ * from a pool refilled 512 at a time). Returns 0: arc4random cannot fail.
+ * Not thread-safe. */
 int vpdn_random_bytes(void *buf, size_t len);
 
 /* A core for unit tests: fake clock timers, bus, log to stderr, no D-Bus.
