@@ -14,6 +14,8 @@ libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev
 libjson-glib-dev
+debhelper
+dpkg-dev
 libcunit1-dev
 dbus
 iproute2
