@@ -14,6 +14,7 @@ libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev
 libjson-glib-dev
+libmnl-dev
 debhelper
 dpkg-dev
 libcunit1-dev
