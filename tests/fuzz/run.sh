@@ -28,7 +28,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 targets="
 l2tp_codec|lib/l2tp-codec|tests/fuzz/fuzz_l2tp_codec.c lib/l2tp-codec/auth.c lib/l2tp-codec/avp.c lib/l2tp-codec/header.c lib/l2tp-codec/msg.c lib/l2tp-codec/names.c lib/l2tp-codec/format.c
 hdlc|lib/hdlc|tests/fuzz/fuzz_hdlc.c lib/hdlc/hdlc.c
-isdn_wire|modules/isdn|tests/fuzz/fuzz_isdn_wire.c modules/isdn/wire.c
+isdn_wire|lib/isdn-wire|tests/fuzz/fuzz_isdn_wire.c lib/isdn-wire/wire.c
 ppp_auth|lib/ppp-auth modules/auth-local|tests/fuzz/fuzz_ppp_auth.c lib/ppp-auth/chap.c lib/ppp-auth/pap.c modules/auth-local/users.c core/log.c
 config|core modules/l2tp lib/l2tp-codec|tests/fuzz/fuzz_config.c core/config-source.c core/config.c core/metrics-listen.c core/capture.c core/log.c modules/l2tp/config.c
 ppp|core modules/ppp lib/ppp-auth|tests/fuzz/fuzz_ppp.c modules/ppp/fsm.c modules/ppp/lcp.c modules/ppp/ipcp.c modules/ppp/chap-state.c modules/ppp/pap-state.c modules/ppp/ppp.c modules/ppp/manager.c modules/ppp/packet.c lib/ppp-auth/chap.c lib/ppp-auth/pap.c core/bus.c core/core.c core/link.c core/log.c core/timer.c core/events.c core/util.c core/dbus-util.c
