@@ -14,6 +14,7 @@ libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev
 libcunit1-dev
+libpcap-dev
 dbus
 iproute2
 iputils-ping
