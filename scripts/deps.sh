@@ -18,6 +18,7 @@ libmnl-dev
 debhelper
 dpkg-dev
 libcunit1-dev
+libpcap-dev
 dbus
 iproute2
 iputils-ping

@@ -16,7 +16,7 @@
 
 #include <vpdnd/vpdnd.h>
 
-#include "auth/chap.h"
+#include "chap.h"
 #include "hdlc.h"
 #include "isdn.h"
 #include "line.h"

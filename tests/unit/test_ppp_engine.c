@@ -11,7 +11,7 @@
 
 #include <vpdnd/vpdnd.h>
 
-#include "auth/chap.h"
+#include "chap.h"
 #include "ppp-private.h"
 #include "vpdn_test.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The node <-> switch wire codec. See wire.h and PROTOCOL.txt. */
+/* The node <-> switch wire codec. See wire.h and modules/isdn/PROTOCOL.txt. */
 #include "wire.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The wire format between a node's isdn module and the simulated ISDN
- * network (isdn-switch). See PROTOCOL.txt. Pure codec: no I/O.
+ * network (isdn-switch). See modules/isdn/PROTOCOL.txt. Pure codec: no I/O.
  */
 #ifndef ISDN_WIRE_H
 #define ISDN_WIRE_H
