@@ -2,8 +2,8 @@
 /* Hidden AVPs (RFC 2661 §4.3), tunnel authentication (§4.4.3), randomness. */
 #include <errno.h>
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "codec.h"
 #include "codec-private.h"
@@ -112,17 +112,6 @@ bool l2tp_ct_equal(const void *a, const void *b, size_t len)
 
 int l2tp_random_bytes(void *buf, size_t len, void *data)
 {
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	arc4random_buf(buf, len); /* glibc 2.36: cannot fail */
 	return 0;
 }

@@ -4,7 +4,7 @@
  * authentication, names for logs.
  *
  * The codec does no I/O and keeps no state between calls. It needs only GLib
- * (GChecksum for MD5) and getrandom(2).
+ * (GChecksum for MD5) and arc4random_buf.
  *
  * Errors are negative errno values:
  *   -EPROTONOSUPPORT  header version 1 (L2F): drop silently
@@ -435,7 +435,7 @@ char *l2tp_msg_format(const struct l2tp_header *h, const struct l2tp_msg *m, cha
 
 /* Fill buf with len random octets; 0 or negative errno. */
 typedef int (*l2tp_random_fn)(void *buf, size_t len, void *data);
-/* Default source: getrandom(2). */
+/* Default source: arc4random_buf (never fails). */
 int l2tp_random_bytes(void *buf, size_t len, void *data);
 
 struct l2tp_encode_ctx {

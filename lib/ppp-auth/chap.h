@@ -107,7 +107,8 @@ ssize_t chap_build_md5_response(uint8_t *buf, size_t size, uint8_t id,
 /* Constant-time equality of two n-octet buffers (time depends on n only). */
 bool chap_ct_equal(const void *a, const void *b, size_t n);
 
-/* Fill out[0..len) with random octets (getrandom(2)). 0 or negative errno. */
+/* Fill out[0..len) with random octets (arc4random_buf). 0, or -EINVAL
+ * for a NULL out with a length. */
 int chap_random_challenge(uint8_t *out, size_t len);
 
 /* One-line description for logs, without the "CHAP: I/O " prefix:
