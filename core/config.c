@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <vpdnd/capture.h>
+#include <vpdnd/interface.h>
 
 #include "vpdnd-config.h"
 #include "config-source.h"
@@ -396,10 +397,9 @@ static size_t opts_len(const cfg_opt_t *o)
 static cfg_opt_t *build_opts(struct vpdn_loader *ld, cfg_opt_t **iface_out, char **error)
 {
 	static cfg_opt_t core_opts[] = { CORE_OPTS, CFG_END() };
-	static cfg_opt_t iface_core[] = {
-		CFG_STR("description", NULL, CFGF_NONE),
-		CFG_END(),
-	};
+	/* The interface keys the core owns (description, ip-address,
+	 * ip-unnumbered: core/interface.c), then the modules'. */
+	const cfg_opt_t *iface_core = vpdn_interface_core_options();
 	GArray *top = g_array_new(TRUE, TRUE, sizeof(cfg_opt_t));
 	GArray *iface = g_array_new(TRUE, TRUE, sizeof(cfg_opt_t));
 	g_array_append_vals(top, core_opts, opts_len(core_opts));

@@ -250,7 +250,4 @@ void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *pe
 		    const char *configured,
 		    void (*cb)(struct ppp_engine *e, const char *secret, size_t len));
 
-/* The interface "NAME" section ("Loopback0" == "loopback 0"), or NULL. */
-cfg_t *ppp_find_interface(cfg_t *root, const char *name);
-
 #endif

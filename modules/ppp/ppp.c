@@ -40,21 +40,6 @@ const char *ppp_role_name(enum vpdn_ppp_role r)
 	}
 }
 
-void ppp_short_name(const char *name, char *out, size_t size)
-{
-	if (!name) {
-		snprintf(out, size, "?");
-		return;
-	}
-	const char *p = name;
-	while (*p && !g_ascii_isdigit(*p))
-		p++;
-	if (p - name > 2 && *p)
-		snprintf(out, size, "%.2s%s", name, p);
-	else
-		snprintf(out, size, "%s", name);
-}
-
 enum vpdn_ppp_phase ppp_engine_phase(const struct ppp_engine *e) { return e->phase; }
 const char *ppp_engine_name(const struct ppp_engine *e) { return e->name; }
 const char *ppp_engine_user(const struct ppp_engine *e) { return e->user; }
@@ -631,7 +616,7 @@ void ppp_ipcp_up(struct ppp_engine *e)
 	if (e->net && !e->dying && !e->net_refused && e->ipcp.peer.s_addr &&
 	    vpdn_log_debug_on(e->log, NEG)) {
 		if (e->profile)
-			ppp_short_name(e->profile, prefix, sizeof(prefix));
+			vpdn_ifname_short(e->profile, prefix, sizeof(prefix));
 		else
 			snprintf(prefix, sizeof(prefix), "%s", e->name);
 		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
