@@ -117,6 +117,14 @@ bool vpdn_ifname_eq(const char *a, const char *b)
 	return eq;
 }
 
+const char *vpdn_ifname_type(const char *name)
+{
+	const struct iftype *t;
+	const char *unit;
+
+	return name && (t = parse(name, &unit)) ? t->full : NULL;
+}
+
 const char *vpdn_ifname_short(const char *name, char *buf, size_t size)
 {
 	const struct iftype *t;

@@ -32,6 +32,11 @@ extern "C" {
 /* Do a and b name the same interface? false if either is NULL. */
 bool vpdn_ifname_eq(const char *a, const char *b);
 
+/* The full name of the name's type when it is one of the known ones:
+ * "Dialer" for "Dialer1", "di 1" and "Di1"; NULL otherwise ("client",
+ * "Dialer" without a unit). A static string. */
+const char *vpdn_ifname_type(const char *name);
+
 /* The IOS short form, for log lines: "Dialer1" -> "Di1", "Serial0:15" ->
  * "Se0:15", "Virtual-Access2" -> "Vi2", "BRI 0" -> "BR0"; a name of an
  * unknown type without its spaces ("E1 0" -> "E10"). Truncated to fit

@@ -141,6 +141,23 @@ static void test_short(void)
 				      "Virtual-Template7"));
 }
 
+static void test_type(void)
+{
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Dialer1"), "Dialer");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("di 1"), "Dialer");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Di1"), "Dialer");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Lo0"), "Loopback");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Se0:15"), "Serial");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Vi2"), "Virtual-Access");
+	CU_ASSERT_STRING_EQUAL(vpdn_ifname_type("Vt2"), "Virtual-Template");
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type("Dialer"));
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type("Dialerx1"));
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type("client"));
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type("remote1"));
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type(""));
+	CU_ASSERT_PTR_NULL(vpdn_ifname_type(NULL));
+}
+
 static void test_key(void)
 {
 	static const char *const same[][2] = {
@@ -296,6 +313,7 @@ static const struct vpdn_test_case ifname_tests[] = {
 	{ "eq: prefixes are not the name", test_eq_prefixes },
 	{ "eq: garbage", test_eq_garbage },
 	{ "short: IOS short forms", test_short },
+	{ "type: the full type name", test_type },
 	{ "key: equal exactly when eq", test_key },
 	{ NULL, NULL },
 };
