@@ -111,8 +111,6 @@ struct ip_module {
 };
 
 /* ip.c, for ip-bus.c */
-cfg_t *ip_find_interface(cfg_t *root, const char *name);
-const char *ip_opt_str(cfg_t *s, const char *name);
 struct ip_iface *ip_iface_find(struct ip_module *m, const char *name);
 
 /* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of

@@ -48,17 +48,6 @@ cfg_opt_t ip_interface_options[] = {
 
 /* ---- names and addresses ---- */
 
-static char *norm_name(const char *s)
-{
-	char *r = g_malloc(s ? strlen(s) + 1 : 1), *d = r;
-
-	for (; s && *s; s++)
-		if (*s != ' ')
-			*d++ = g_ascii_tolower(*s);
-	*d = '\0';
-	return r;
-}
-
 static bool has_prefix_ci(const char *s, const char *p, const char **rest)
 {
 	size_t n = strlen(p);
@@ -152,52 +141,20 @@ static cfg_opt_t *find_opt(cfg_t *s, const char *name)
 	return NULL;
 }
 
-/* Option value if the option exists (some module defines it) and is set. */
-static const char *opt_str(cfg_t *s, const char *name)
-{
-	cfg_opt_t *o = find_opt(s, name);
-	if (!o || o->type != CFGT_STR || cfg_opt_size(o) == 0)
-		return NULL;
-	return cfg_opt_getnstr(o, 0);
-}
-
-static cfg_t *find_interface(cfg_t *root, const char *name)
-{
-	char *want;
-	cfg_t *found = NULL;
-
-	if (!root || !name || !cfg_getopt(root, "interface"))
-		return NULL;
-	want = norm_name(name);
-	for (unsigned i = 0; i < cfg_size(root, "interface") && !found; i++) {
-		cfg_t *s = cfg_getnsec(root, "interface", i);
-		char *t = norm_name(cfg_title(s));
-		if (!strcmp(t, want))
-			found = s;
-		g_free(t);
-	}
-	g_free(want);
-	return found;
-}
-
+/* "Loopback0", "Lo0" */
 static bool is_loopback(const char *name)
 {
-	const char *r;
-	return has_prefix_ci(name, "Loopback", &r);
+	const char *t = vpdn_ifname_type(name);
+
+	return t && !strcmp(t, "Loopback");
 }
 
 static bool route_names(cfg_t *root, const char *name)
 {
-	char *want = norm_name(name);
-	bool hit = false;
-
-	for (unsigned i = 0; i < cfg_size(root, "ip-route") && !hit; i++) {
-		char *t = norm_name(cfg_getstr(cfg_getnsec(root, "ip-route", i), "interface"));
-		hit = !strcmp(t, want);
-		g_free(t);
-	}
-	g_free(want);
-	return hit;
+	for (unsigned i = 0; i < cfg_size(root, "ip-route"); i++)
+		if (vpdn_ifname_eq(cfg_getstr(cfg_getnsec(root, "ip-route", i), "interface"), name))
+			return true;
+	return false;
 }
 
 static bool is_dialer_section(cfg_t *root, cfg_t *ifc)
@@ -215,15 +172,13 @@ static bool is_dialer_section(cfg_t *root, cfg_t *ifc)
 }
 
 /* Address of an interface section: ip-address, else its ip-unnumbered
- * interface's. 0 when none. */
+ * interface's (vpdn_interface_address). 0 when none. */
 static struct in_addr section_address(cfg_t *root, cfg_t *ifc)
 {
 	struct in_addr a = { 0 };
-	const char *v = opt_str(ifc, "ip-address");
+	const char *v = vpdn_interface_address(root, ifc);
 	int plen;
 
-	if (!v && (v = opt_str(ifc, "ip-unnumbered")))
-		v = opt_str(find_interface(root, v), "ip-address");
 	if (!v || ip_parse_prefix(v, &a, &plen) < 0)
 		a.s_addr = 0;
 	return a;
@@ -274,12 +229,13 @@ int ip_check(cfg_t *cfg)
 	if (cfg_getopt(cfg, "interface")) {
 		for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
 			cfg_t *s = cfg_getnsec(cfg, "interface", i);
-			const char *v = opt_str(s, "ip-address"), *u = opt_str(s, "ip-unnumbered");
+			const char *v = vpdn_interface_ip_address(s);
+			const char *u = vpdn_interface_ip_unnumbered(s);
 			if (v && ip_parse_prefix(v, &a, &plen) < 0) {
 				cfg_error(s, "interface %s: bad ip-address \"%s\"", cfg_title(s), v);
 				ret = -EINVAL;
 			}
-			if (u && !find_interface(cfg, u)) {
+			if (u && !vpdn_interface_find(cfg, u)) {
 				cfg_error(s, "interface %s: ip-unnumbered names unknown interface %s",
 					  cfg_title(s), u);
 				ret = -EINVAL;
@@ -287,18 +243,6 @@ int ip_check(cfg_t *cfg)
 		}
 	}
 	return ret;
-}
-
-/* ---- for ip-bus.c ---- */
-
-cfg_t *ip_find_interface(cfg_t *root, const char *name)
-{
-	return find_interface(root, name);
-}
-
-const char *ip_opt_str(cfg_t *s, const char *name)
-{
-	return opt_str(s, name);
 }
 
 static void loop_free(gpointer p)
@@ -372,7 +316,7 @@ static void on_dial_timeout(struct vpdn_timer *t, void *data)
 
 static struct ip_iface *iface_find(struct ip_module *m, const char *name)
 {
-	char *k = norm_name(name);
+	char *k = vpdn_ifname_key(name);
 	struct ip_iface *ifc = g_hash_table_lookup(m->ifaces, k);
 	g_free(k);
 	return ifc;
@@ -412,7 +356,7 @@ static int iface_new(struct ip_module *m, const char *name, bool dialer, struct 
 		ifc->qcap = m->dod_queue;
 		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
 	}
-	g_hash_table_insert(m->ifaces, norm_name(name), ifc);
+	g_hash_table_insert(m->ifaces, vpdn_ifname_key(name), ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
 		   name, ifc->kname, ifc->ifindex);
 	ip_bus_obj_add(m, &ifc->obj, false);
@@ -452,7 +396,7 @@ static void iface_free(gpointer p)
 
 static void iface_destroy(struct ip_iface *ifc)
 {
-	char *k = norm_name(ifc->name);
+	char *k = vpdn_ifname_key(ifc->name);
 	g_hash_table_remove(ifc->m->ifaces, k);
 	g_free(k);
 }
@@ -1009,7 +953,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	}
 	ifc->local = ev->local;
 	if (!ifc->local.s_addr)
-		ifc->local = section_address(m->root, find_interface(m->root, ev->config));
+		ifc->local = section_address(m->root, vpdn_interface_find(m->root, ev->config));
 	ifc->peer = ev->peer;
 	ifc->net = vpdn_link_ref(ev->net);
 	g_hash_table_insert(m->by_net, ifc->net, ifc);
@@ -1088,7 +1032,7 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 	if (!ev->net || !ev->interface)
 		return VPDN_BUS_PASS;
 	if (!profile) { /* an answered call the dialer bound to a profile */
-		char *k = norm_name(ev->interface);
+		char *k = vpdn_ifname_key(ev->interface);
 		profile = g_hash_table_lookup(m->binds, k);
 		g_free(k);
 	}
@@ -1145,9 +1089,9 @@ static enum vpdn_bus_verdict on_dialer_bind(const struct vpdn_event *e, void *da
 	if (!ev->interface || !ev->profile)
 		return VPDN_BUS_PASS;
 	if (ev->bound)
-		g_hash_table_replace(m->binds, norm_name(ev->interface), g_strdup(ev->profile));
+		g_hash_table_replace(m->binds, vpdn_ifname_key(ev->interface), g_strdup(ev->profile));
 	else {
-		char *k = norm_name(ev->interface);
+		char *k = vpdn_ifname_key(ev->interface);
 		g_hash_table_remove(m->binds, k);
 		g_free(k);
 	}
@@ -1218,7 +1162,7 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 		struct ip_iface *ifc;
 
 		if (is_loopback(name)) {
-			const char *v = opt_str(s, "ip-address");
+			const char *v = vpdn_interface_ip_address(s);
 			struct in_addr a;
 			int plen;
 			if (!v || ip_parse_prefix(v, &a, &plen) < 0)
@@ -1449,12 +1393,8 @@ int ip_module_shared_fd(struct ip_module *m)
 
 static bool route_same(const struct ip_route *a, const struct ip_route *b)
 {
-	char *na = norm_name(a->ifname), *nb = norm_name(b->ifname);
-	bool same = a->dst.s_addr == b->dst.s_addr && a->plen == b->plen && !strcmp(na, nb);
-
-	g_free(na);
-	g_free(nb);
-	return same;
+	return a->dst.s_addr == b->dst.s_addr && a->plen == b->plen &&
+	       vpdn_ifname_eq(a->ifname, b->ifname);
 }
 
 static bool route_in(GArray *routes, const struct ip_route *r)

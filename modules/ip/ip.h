@@ -21,9 +21,9 @@
  *    route the kernel refuses is ended (net link hung up) rather than left
  *    without traffic.
  *
- * ip-address and ip-unnumbered are read from the interface sections when
- * some module defines them (the ppp module does today); this module only
- * adds ip-dialer.
+ * ip-address and ip-unnumbered are the core's interface keys
+ * (vpdnd/interface.h); this module adds ip-dialer. Interface names are
+ * IOS names compared with vpdn_ifname_eq ("Di2" is "Dialer2").
  */
 #ifndef VPDND_IP_H
 #define VPDND_IP_H
