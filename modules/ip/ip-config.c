@@ -37,30 +37,23 @@ cfg_opt_t ip_interface_options[] = {
 
 /* ---- names and prefixes ---- */
 
-static bool has_prefix_ci(const char *s, const char *p, const char **rest)
-{
-	size_t n = strlen(p);
-	if (g_ascii_strncasecmp(s, p, n))
-		return false;
-	*rest = s + n;
-	return true;
-}
-
+/* The kernel's name for an IOS name: the types below by a short prefix
+ * (whatever form the IOS name takes: vpdn_ifname_type), the rest as it
+ * is, lower-cased. */
 void ip_kernel_name(const char *ios, char out[IFNAMSIZ])
 {
-	static const struct { const char *ios, *k; } map[] = {
+	static const struct { const char *type, *k; } map[] = {
 		{ "Virtual-Access", "vi" }, { "Virtual-Template", "vt" },
-		{ "Dialer", "dialer" }, { "Vi", "vi" }, { "Di", "dialer" },
-		{ "Loopback", "lo" },
+		{ "Dialer", "dialer" }, { "Loopback", "lo" },
 	};
 	const char *rest = ios ? ios : "";
+	const char *type = vpdn_ifname_type(rest);
 	size_t n = 0;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-		const char *r;
-		if (has_prefix_ci(rest, map[i].ios, &r) && g_ascii_isdigit(*r)) {
+	for (size_t i = 0; type && i < G_N_ELEMENTS(map); i++) {
+		if (!strcmp(type, map[i].type)) {
 			n = (size_t)g_snprintf(out, IFNAMSIZ, "%s", map[i].k);
-			rest = r;
+			rest += strcspn(rest, "0123456789"); /* the unit */
 			break;
 		}
 	}

@@ -457,6 +457,13 @@ static void test_kernel_names(void)
 	ip_kernel_name("Dialer2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
 	ip_kernel_name("Di2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
 	ip_kernel_name("Serial0:17", n); CU_ASSERT_STRING_EQUAL(n, "serial0-17");
+	/* every form of one IOS name gives one kernel name */
+	ip_kernel_name("virtual-access 2", n); CU_ASSERT_STRING_EQUAL(n, "vi2");
+	ip_kernel_name("Virtual-Template 1", n); CU_ASSERT_STRING_EQUAL(n, "vt1");
+	ip_kernel_name("Vt1", n); CU_ASSERT_STRING_EQUAL(n, "vt1");
+	ip_kernel_name("Lo0", n); CU_ASSERT_STRING_EQUAL(n, "lo0");
+	ip_kernel_name("Loopback0", n); CU_ASSERT_STRING_EQUAL(n, "lo0");
+	ip_kernel_name("Dialerx1", n); CU_ASSERT_STRING_EQUAL(n, "dialerx1");
 	ip_kernel_name("Virtual-Access12345678901234", n);
 	CU_ASSERT_EQUAL(strlen(n), IFNAMSIZ - 1);
 	CU_ASSERT_EQUAL(strncmp(n, "vi123", 5), 0);
