@@ -33,7 +33,7 @@ static const char *iface_kind(const struct ip_iface *ifc)
 		return "dialer";
 	if (ifc->m->mode == IP_MODE_SHARED)
 		return "shared";
-	if (g_ascii_strncasecmp(ifc->name, "Vi", 2) == 0) /* also "Virtual-Access" */
+	if (!g_strcmp0(vpdn_ifname_type(ifc->name), "Virtual-Access")) /* "Vi2" too */
 		return "virtual-access";
 	return "serial";
 }

@@ -346,7 +346,7 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 		log_clone(m, vi, n, p->config ? p->config : "default");
 		name = vi;
 	}
-	bool dialer = p->config && !g_ascii_strncasecmp(p->config, "Dialer", 6);
+	bool dialer = !g_strcmp0(vpdn_ifname_type(p->config), "Dialer"); /* "Di1" too */
 	struct ppp_start st = {
 		.link = p->link,
 		.end = VPDN_LINK_B,

@@ -1224,6 +1224,20 @@ static void test_ppp_start_event(void)
 	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	vpdn_link_unref(r.link);
+	/* the profile named by its IOS short form is a dialer profile too */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("y");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.config = "Di2";
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "Vi1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(e->profile, "Di2");
+	CU_ASSERT_STRING_EQUAL(e->conf->name, "Dialer2");
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unref(r.link);
 	(void)on_accept_reply_probe;
 }
 
