@@ -80,7 +80,7 @@ check "the installed policy is well-formed XML" python3 -c \
 UNIT=$(find "$D" -name vpdnd.service | head -n1)
 check "systemd unit installed" [ -n "$UNIT" ]
 [ -n "$UNIT" ] && contains "the unit runs the installed vpdnd" "$(cat "$UNIT")" "$PREFIX/"
-for h in bus.h core.h dbus.h events.h link.h log.h module.h timer.h vpdnd.h; do
+for h in bus.h core.h dbus.h events.h interface.h link.h log.h module.h timer.h vpdnd.h; do
 	check "SDK header vpdnd/$h installed" [ -f "$R/include/vpdnd/$h" ]
 done
 PC=$(find "$R" -name 'vpdnd*.pc' | head -n1)

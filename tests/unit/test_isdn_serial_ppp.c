@@ -147,18 +147,29 @@ static bool pump_once(void)
 	return busy;
 }
 
-static void test_ppp_session_over_serial(void)
+/* A parser with the interface table the daemon builds: the core's keys
+ * (ip-address, ip-unnumbered...), then ppp's. */
+static cfg_t *ppp_cfg_init(void)
 {
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+	cfg_opt_t *iface = vpdn_interface_options_new(ppp_interface_options);
+	cfg_opt_t opts[] = {
+		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
+	cfg_t *c = cfg_init(opts, 0);
+
+	g_free(iface); /* cfg_init() copied it */
+	return c;
+}
+
+static void test_ppp_session_over_serial(void)
+{
 	cfg_t *pcfg, *icfg;
 	int sp[2];
 
 	core = vpdn_core_new_test();
 	bus = vpdn_core_bus(core);
-	pcfg = cfg_init(root_opts, 0);
+	pcfg = ppp_cfg_init();
 	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(pcfg, conf_text), CFG_SUCCESS);
 	mgr = ppp_manager_new(core, pcfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mgr);
