@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <confuse.h>
 #include <vpdnd/vpdnd.h>
 
