@@ -1,7 +1,7 @@
 #!/bin/bash
-# Process-level test of the isdn module's operations: a node with an E1
-# PRI on the simulated ISDN network (an isdn-switch node) and a serial line
-# listening on a UNIX socket; the isdn-testpeer stand-in answers calls and
+# Process-level test of the isdn and line modules' operations: a node with
+# an E1 PRI on the simulated ISDN network (an isdn-switch node) and a serial
+# line (the line module) listening on a UNIX socket; the isdn-testpeer stand-in answers calls and
 # echoes probes. A caller (python3) connects to the line and speaks async
 # HDLC; `vpdnctl show isdn status` / `show isdn active` (and --json) must
 # show the layers, the active call on tty0 and its numbers; the caller
@@ -28,7 +28,7 @@ wait_until 10 grep -q "listening on $sock" "$T/isdnnet.log"
 
 write_config lac.conf <<CONF
 hostname = "LAC"
-modules = {"isdn", "isdn-testpeer"}
+modules = {"isdn", "line", "isdn-testpeer"}
 isdn { switch-type = "primary-net5" network = "unix:$sock" }
 controller "E1 0" { pri-group-timeslots = "1-31" number = {"8211"} dnis-digits = 3 }
 line "tty0" { listen = "unix:$line" number = "6122" called = "211" interface = "Serial0:15" }
@@ -140,7 +140,7 @@ check "no active calls" [ "$OUT" = '{"calls":[]}' ]
 # Dial-out lines (calls = "out"/"both"): refusals name file and line.
 write_config badcalls.conf <<CONF
 hostname = "LAC"
-modules = {"isdn"}
+modules = {"line"}
 line "tty1" {
   listen = "unix:$T/tty1.sock"
   calls = "out"

@@ -392,7 +392,6 @@ static void test_reload(void)
 		"controller \"BRI 0\" { number = {\"6122\"} }\ncontroller \"BRI 1\" { number = {\"6123\"} }\n",
 		"controller \"BRI 1\" { number = {\"6122\"} }\n",
 		"",
-		"controller \"BRI 0\" { number = {\"6122\"} }\nline \"tty0\" { pty = true }\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
 		c = parse(refused[i]);
