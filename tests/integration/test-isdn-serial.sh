@@ -29,6 +29,7 @@ wait_until 10 grep -q "listening on $sock" "$T/isdnnet.log"
 write_config lac.conf <<CONF
 hostname = "LAC"
 modules = {"isdn", "line", "isdn-testpeer"}
+capture-directory = "$T/caps"
 isdn { switch-type = "primary-net5" network = "unix:$sock" }
 controller "E1 0" { pri-group-timeslots = "1-31" number = {"8211"} dnis-digits = 3 }
 line "tty0" { listen = "unix:$line" number = "6122" called = "211" interface = "Serial0:15" }
@@ -101,9 +102,27 @@ for _ in range(400):
     time.sleep(0.05)
 s.close()
 PY
+# A capture of the line's PPP frames (the line module's Line1, which
+# vpdnctl picks for a line's name) while the caller is on it.
+mkdir -p "$T/caps"
+line_capturing() {
+	run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/module/line \
+		org.vpdnd.Line1 Capturing
+	[ "$OUT" = "b true" ]
+}
+spawn linecap "$VPDNCTL" -n LAC capture "$T/caps/tty0.pcap" port tty0
+check "the line capture runs (Line1.Capturing)" wait_until 10 line_capturing
+
 spawn caller python3 "$T/caller.py" "$line" "$T"
 check "the caller gets its probe echoed through HDLC" wait_until 10 grep -q ok "$T/echo"
 check "the call was offered async to the testpeer" grep -q "incoming from 6122 to 211 on tty0" "$NODE_LOG"
+
+kill -INT "${NODE_PIDS[linecap]}"
+wait_node_exit linecap 10
+check "vpdnctl capture port tty0 exits 0 on Ctrl-C" [ $? -eq 0 ]
+N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/linecap.log")
+check "the probe and its echo were captured (${N:-none})" [ "${N:-0}" -ge 2 ]
+check "the capture file is there" [ -s "$T/caps/tty0.pcap" ]
 
 ok "show isdn active" "$VPDNCTL" -n LAC show isdn active
 contains "active calls header" "$OUT" "ISDN ACTIVE CALLS"
