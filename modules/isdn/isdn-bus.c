@@ -272,17 +272,23 @@ static int port_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
 {
 	struct isdn *is = userdata;
 	char **v = g_new0(char *, is->ports->len + 1);
+	size_t n = 0;
 
-	/* sd-bus frees the array and its strings with free(): g_malloc is malloc */
+	/* sd-bus frees the array and its strings with free(): g_malloc is
+	 * malloc. An object is listed below prefix, not at it: sd-bus would
+	 * take the object as known at this prefix (introspection would
+	 * stop there, before a line's vtables: modules/line/line-bus.c). */
 	for (guint i = 0; i < is->ports->len; i++) {
 		char path[96];
-		object_path(((struct isdn_port *)g_ptr_array_index(is->ports, i))->name, path,
-			    sizeof(path));
-		v[i] = strdup(path);
-		if (!v[i]) {
+		object_path(((struct isdn_port *)g_ptr_array_index(is->ports, i))->name, path, sizeof(path));
+		if (strcmp(path, prefix) == 0)
+			continue;
+		v[n] = strdup(path);
+		if (!v[n]) {
 			g_strfreev(v);
 			return -ENOMEM;
 		}
+		n++;
 	}
 	*nodes = v;
 	return 0;

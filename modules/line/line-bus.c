@@ -21,10 +21,12 @@
  * PropertiesChanged (invalidated) whenever a call connects or clears.
  *
  * sd-bus keeps one vtable per (prefix, interface, member): while the isdn
- * module holds org.vpdnd.IsdnPort1 under /org/vpdnd/isdn, the lines' view
- * of that interface is registered one level up, under /org/vpdnd, and its
- * find answers only /org/vpdnd/isdn/<line> (sd-bus tries the longer
- * prefix first, whose find does not know the line, then this one).
+ * module holds org.vpdnd.IsdnPort1 under /org/vpdnd/isdn, the lines'
+ * vtables are registered one level up, under /org/vpdnd, and their find
+ * answers only /org/vpdnd/isdn/<line> (sd-bus tries the longer prefix
+ * first, whose find does not know the line, then this one). Both of a
+ * line's interfaces sit on that one prefix, since sd-bus introspects an
+ * object from the first prefix that knows it.
  *
  * /org/vpdnd/module/line, org.vpdnd.Line1: HangUp(u call_id) (privileged;
  * any call of the node, as org.vpdnd.Isdn1.HangUp), StartCapture(s path,
@@ -256,16 +258,23 @@ static int line_enumerate(sd_bus *bus, const char *prefix, void *userdata, char 
 {
 	struct line_module *lm = userdata;
 	char **v = g_new0(char *, lm->lines->len + 1);
+	size_t n = 0;
 
-	/* sd-bus frees the array and its strings with free(): g_malloc is malloc */
+	/* sd-bus frees the array and its strings with free(): g_malloc is
+	 * malloc. An object is listed below prefix, not at it: sd-bus would
+	 * take the object as known at this prefix (introspection would
+	 * stop there, before a line's vtables: modules/line/line-bus.c). */
 	for (guint i = 0; i < lm->lines->len; i++) {
 		char path[96];
 		object_path(name_of(g_ptr_array_index(lm->lines, i)), path, sizeof(path));
-		v[i] = strdup(path);
-		if (!v[i]) {
+		if (strcmp(path, prefix) == 0)
+			continue;
+		v[n] = strdup(path);
+		if (!v[n]) {
 			g_strfreev(v);
 			return -ENOMEM;
 		}
+		n++;
 	}
 	*nodes = v;
 	return 0;
@@ -405,13 +414,13 @@ int line_bus_register(struct line_module *lm)
 	}
 	r = vpdn_dbus_add_module_object(lm->core, "line", MODULE_IFACE, module_vtable, lm,
 					&lm->module_slot);
-	/* IsdnPort1 one level up: see the top of this file */
+	/* one level up: see the top of this file */
 	if (r >= 0 && lm->module_slot)
 		r = vpdn_dbus_slot_add_fallback(lm->module_slot, VPDN_DBUS_ROOT, PORT_IFACE,
 						port_vtable, line_find, lm);
 	if (r >= 0 && lm->module_slot)
-		r = vpdn_dbus_slot_add_fallback(lm->module_slot, ISDN_PATH, LINE_IFACE, line_vtable,
-						line_find, lm);
+		r = vpdn_dbus_slot_add_fallback(lm->module_slot, VPDN_DBUS_ROOT, LINE_IFACE,
+						line_vtable, line_find, lm);
 	if (r >= 0 && lm->module_slot)
 		r = vpdn_dbus_slot_add_enumerator(lm->module_slot, ISDN_PATH, line_enumerate, lm);
 	if (r < 0) {

@@ -150,6 +150,23 @@ contains "json numbers" "$OUT" '"numbers":["8211"]'
 run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/isdn/tty0 org.vpdnd.IsdnLine1 BadFcs
 check "bad FCS counted on D-Bus" [ "$OUT" = "t 1" ]
 
+# The line module's interfaces, and the ports' and lines' IsdnPort1 (two
+# modules' classes under one prefix), as dbus/<interface>.xml says.
+intro() { # PATH IFACE
+	local f="$T/intro.busctl"
+	busctl --address="$BUS" call "$(node_name LAC)" "$1" org.freedesktop.DBus.Introspectable \
+		Introspect >"$f" || return 1
+	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" \
+		"$VPDND_SOURCE_ROOT/dbus/$2.xml" "$f"
+}
+for spec in "/org/vpdnd/module/line org.vpdnd.Line1" "/org/vpdnd/isdn/tty0 org.vpdnd.IsdnPort1" \
+	"/org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1"; do
+	set -- $spec
+	check "introspection of $2 at $1 matches dbus/$2.xml" intro "$@"
+done
+run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnLine1 Speed
+check "an ISDN port has no IsdnLine1" [ "$RC" -ne 0 ]
+
 touch "$T/go"
 check "the caller leaving clears the call with cause 16" \
 	wait_until 10 grep -q "cleared tty0 cause 16" "$NODE_LOG"
