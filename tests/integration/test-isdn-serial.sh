@@ -110,6 +110,21 @@ line_capturing() {
 		org.vpdnd.Line1 Capturing
 	[ "$OUT" = "b true" ]
 }
+LINE1=(/org/vpdnd/module/line org.vpdnd.Line1)
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+nobody() { "${AS_NOBODY[@]}" busctl --address="$BUS" call "$(node_name LAC)" "$@"; }
+if "${AS_NOBODY[@]}" true 2>/dev/null; then
+	ko "nobody may not start a line capture" nobody "${LINE1[@]}" StartCapture ss nobody.pcap tty0
+	contains "nobody: AccessDenied" "$ERR" "Access denied"
+	ko "nobody may not hang up over Line1" nobody "${LINE1[@]}" HangUp u 283
+	contains "nobody's HangUp: AccessDenied" "$ERR" "Access denied"
+	check "nobody's capture file was not created" [ ! -e "$T/caps/nobody.pcap" ]
+else
+	echo "# cannot run commands as nobody here: privilege checks not made"
+fi
+run busctl --address="$BUS" call "$(node_name LAC)" "${LINE1[@]}" StartCapture ss x.pcap E1_0
+check "Line1 refuses an ISDN port (no such line)" [ "$RC" -ne 0 ]
+contains "with InvalidArgs naming it" "$ERR" "No serial line"
 spawn linecap "$VPDNCTL" -n LAC capture "$T/caps/tty0.pcap" port tty0
 check "the line capture runs (Line1.Capturing)" wait_until 10 line_capturing
 
