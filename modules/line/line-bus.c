@@ -107,10 +107,84 @@ static int append_numbers(sd_bus_message *reply, const struct line_info *li)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* The properties, by table: each one's getter, from the line's info. */
+typedef int (*line_get_fn)(sd_bus_message *m, struct line *l, const struct line_info *li);
+
+#define GETTER(fn, sig, expr) \
+	static int fn(sd_bus_message *m, struct line *l, const struct line_info *li) \
+	{ \
+		return sd_bus_message_append(m, sig, expr); \
+	}
+
+/* IsdnPort1 */
+GETTER(get_name, "s", li->name)
+GETTER(get_type, "s", "line")
+GETTER(get_switch_type, "s", "none")
+GETTER(get_interface, "s", li->interface)
+GETTER(get_layer1, "s", li->open ? "ACTIVE" : "DEACTIVATED")
+GETTER(get_layer2, "s", !li->open ? "TEI_UNASSIGNED" :
+       li->call_id ? "MULTIPLE_FRAME_ESTABLISHED" : "TEI_ASSIGNED")
+GETTER(get_active_calls, "u", (uint32_t)(li->state == LINE_ACTIVE))
+/* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
+GETTER(get_free_channels, "u", (uint32_t)(li->call_id == 0 && (li->open || line_can_dial(l))))
+/* IsdnLine1 */
+GETTER(get_kind, "s", line_kind_name(li->kind))
+GETTER(get_device, "s", li->slave ? li->slave : li->path ? li->path : "")
+GETTER(get_speed, "u", li->speed)
+GETTER(get_state, "s", line_state_name(li->state))
+GETTER(get_send_accm, "u", li->send_accm)
+GETTER(get_recv_accm, "u", li->recv_accm)
+GETTER(get_calls_count, "t", li->calls)
+GETTER(get_rx_frames, "t", li->rx->frames)
+GETTER(get_bad_fcs, "t", li->rx->bad_fcs)
+GETTER(get_aborts, "t", li->rx->aborts)
+GETTER(get_runts, "t", li->rx->runts)
+GETTER(get_too_long, "t", li->rx->too_long)
+GETTER(get_tx_frames, "t", li->tx_frames)
+GETTER(get_tx_drops, "t", li->tx_drops)
+#undef GETTER
+
+static int get_numbers(sd_bus_message *m, struct line *l, const struct line_info *li)
+{
+	return append_numbers(m, li);
+}
+
+static int get_channels(sd_bus_message *m, struct line *l, const struct line_info *li)
+{
+	return append_channels(m, li);
+}
+
+static int get_calls(sd_bus_message *m, struct line *l, const struct line_info *li)
+{
+	return append_calls(m, li);
+}
+
+struct prop_row {
+	const char *name;
+	line_get_fn get;
+};
+
+static const struct prop_row port_props[] = {
+	{ "Name", get_name }, { "Type", get_type }, { "SwitchType", get_switch_type },
+	{ "Interface", get_interface }, { "Numbers", get_numbers }, { "Layer1", get_layer1 },
+	{ "Layer2", get_layer2 }, { "Channels", get_channels }, { "Calls", get_calls },
+	{ "ActiveCalls", get_active_calls }, { "FreeChannels", get_free_channels },
+	{ NULL, NULL },
+};
+
+static const struct prop_row line_props[] = {
+	{ "Kind", get_kind }, { "Device", get_device }, { "Speed", get_speed },
+	{ "State", get_state }, { "SendAccm", get_send_accm }, { "RecvAccm", get_recv_accm },
+	{ "Calls", get_calls_count }, { "RxFrames", get_rx_frames }, { "BadFcs", get_bad_fcs },
+	{ "Aborts", get_aborts }, { "Runts", get_runts }, { "TooLong", get_too_long },
+	{ "TxFrames", get_tx_frames }, { "TxDrops", get_tx_drops },
+	{ NULL, NULL },
+};
+
 /* userdata: the module (what the find callbacks found); the line is the
- * path's. */
-static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
+ * path's; rows: the interface's table. */
+static int prop(const struct prop_row *rows, const char *path, const char *property,
+		sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
 	struct line *l = line_of(userdata, path);
 	struct line_info li;
@@ -118,72 +192,22 @@ static int port_prop(sd_bus *bus, const char *path, const char *interface, const
 	if (!l)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no line %s", path);
 	line_get_info(l, &li);
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", li.name);
-	if (!strcmp(property, "Type"))
-		return sd_bus_message_append(reply, "s", "line");
-	if (!strcmp(property, "SwitchType"))
-		return sd_bus_message_append(reply, "s", "none");
-	if (!strcmp(property, "Interface"))
-		return sd_bus_message_append(reply, "s", li.interface);
-	if (!strcmp(property, "Numbers"))
-		return append_numbers(reply, &li);
-	if (!strcmp(property, "Layer1"))
-		return sd_bus_message_append(reply, "s", li.open ? "ACTIVE" : "DEACTIVATED");
-	if (!strcmp(property, "Layer2"))
-		return sd_bus_message_append(reply, "s", !li.open ? "TEI_UNASSIGNED" :
-					     li.call_id ? "MULTIPLE_FRAME_ESTABLISHED" : "TEI_ASSIGNED");
-	if (!strcmp(property, "Channels"))
-		return append_channels(reply, &li);
-	if (!strcmp(property, "Calls"))
-		return append_calls(reply, &li);
-	if (!strcmp(property, "ActiveCalls"))
-		return sd_bus_message_append(reply, "u", (uint32_t)(li.state == LINE_ACTIVE));
-	if (!strcmp(property, "FreeChannels"))
-		/* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
-		return sd_bus_message_append(reply, "u", (uint32_t)(li.call_id == 0 &&
-								  (li.open || line_can_dial(l))));
+	for (const struct prop_row *r = rows; r->name; r++)
+		if (strcmp(property, r->name) == 0)
+			return r->get(reply, l, &li);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
+}
+
+static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
+		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	return prop(port_props, path, property, reply, userdata, error);
 }
 
 static int line_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
 		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
-	struct line *l = line_of(userdata, path);
-	struct line_info li;
-
-	if (!l)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no line %s", path);
-	line_get_info(l, &li);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", line_kind_name(li.kind));
-	if (!strcmp(property, "Device"))
-		return sd_bus_message_append(reply, "s", li.slave ? li.slave : li.path ? li.path : "");
-	if (!strcmp(property, "Speed"))
-		return sd_bus_message_append(reply, "u", li.speed);
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", line_state_name(li.state));
-	if (!strcmp(property, "SendAccm"))
-		return sd_bus_message_append(reply, "u", li.send_accm);
-	if (!strcmp(property, "RecvAccm"))
-		return sd_bus_message_append(reply, "u", li.recv_accm);
-	if (!strcmp(property, "Calls"))
-		return sd_bus_message_append(reply, "t", li.calls);
-	if (!strcmp(property, "RxFrames"))
-		return sd_bus_message_append(reply, "t", li.rx->frames);
-	if (!strcmp(property, "BadFcs"))
-		return sd_bus_message_append(reply, "t", li.rx->bad_fcs);
-	if (!strcmp(property, "Aborts"))
-		return sd_bus_message_append(reply, "t", li.rx->aborts);
-	if (!strcmp(property, "Runts"))
-		return sd_bus_message_append(reply, "t", li.rx->runts);
-	if (!strcmp(property, "TooLong"))
-		return sd_bus_message_append(reply, "t", li.rx->too_long);
-	if (!strcmp(property, "TxFrames"))
-		return sd_bus_message_append(reply, "t", li.tx_frames);
-	if (!strcmp(property, "TxDrops"))
-		return sd_bus_message_append(reply, "t", li.tx_drops);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
+	return prop(line_props, path, property, reply, userdata, error);
 }
 
 #define P(name, sig, flags) SD_BUS_PROPERTY(name, sig, port_prop, 0, flags)
