@@ -549,15 +549,6 @@ static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-const char *isdn_unix_path(const char *spec)
-{
-	if (!spec)
-		return NULL;
-	if (strncmp(spec, "unix:", 5) == 0)
-		spec += 5;
-	return spec[0] == '/' ? spec : NULL;
-}
-
 int isdn_sw_listen(struct isdn_sw *sw, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A whole PPP session over a serial line of the isdn module: the caller's
+ * A whole PPP session over a serial line of the line module: the caller's
  * side of a socketpair runs a PPP client engine (libppp_static) through
  * the test's own RFC 1662 framing; the line's CALL_INCOMING is claimed by
  * the test, which starts a PPP server engine on the link with PPP_START.
@@ -18,7 +18,7 @@
 
 #include "chap.h"
 #include "hdlc.h"
-#include "isdn.h"
+#include "line-module.h"
 #include "line.h"
 #include "ppp.h"
 #include "vpdn_test.h"
@@ -32,7 +32,7 @@ static const char *conf_text =
 static struct vpdn_core *core;
 static struct vpdn_bus *bus;
 static struct ppp_manager *mgr;
-static struct isdn *is;
+static struct line_module *is;
 static int peer = -1;
 static struct vpdn_link *cl;            /* the client's carrier link */
 static struct hdlc_deframer *rx;        /* the client's deframer */
@@ -180,16 +180,16 @@ static void test_ppp_session_over_serial(void)
 	vpdn_bus_subscribe(bus, VPDN_EV_CALL_CLEARED, on_cleared, NULL);
 
 	/* The listening socket is replaced by the attached fd below and is
-	 * not unlinked by isdn_free(): removed at the end (make check fails
+	 * not unlinked by line_module_free(): removed at the end (make check fails
 	 * on files left in /tmp). */
 	char *sock = g_strdup_printf("/tmp/vpdnd-isdn-ppp-%d.sock", (int)getpid());
 	char *text = g_strdup_printf("line \"tty0\" { listen = \"unix:%s\""
 				     " number = \"6122\" called = \"211\" interface = \"Serial0:15\" }\n",
 				     sock);
-	icfg = cfg_init(isdn_options, CFGF_NONE);
+	icfg = cfg_init(line_options, CFGF_NONE);
 	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(icfg, text), CFG_SUCCESS);
 	g_free(text);
-	CU_ASSERT_EQUAL_FATAL(isdn_new(core, icfg, &is), 0);
+	CU_ASSERT_EQUAL_FATAL(line_module_new(core, icfg, &is), 0);
 	cfg_free(icfg);
 
 	/* the client: its engine behind the test's framing on the socketpair */
@@ -199,7 +199,7 @@ static void test_ppp_session_over_serial(void)
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
 	peer = sp[0];
 	CU_ASSERT_EQUAL(fcntl(peer, F_SETFL, O_NONBLOCK), 0);
-	CU_ASSERT_EQUAL_FATAL(isdn_line_attach_fd(isdn_find_line(is, "tty0"), sp[1]), 0);
+	CU_ASSERT_EQUAL_FATAL(line_attach_fd(line_module_find(is, "tty0"), sp[1]), 0);
 	CU_ASSERT_EQUAL(ppp_started, 1);
 	struct ppp_engine *srv = ppp_manager_find(mgr, "tty0");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
@@ -221,8 +221,8 @@ static void test_ppp_session_over_serial(void)
 	CU_ASSERT_EQUAL(ppp_engine_peer_addr(cli).s_addr, htonl(0x12121201));  /* 18.18.18.1 */
 	/* the server's LINK_ACCM reached the line: both directions use it */
 	CU_ASSERT(n_accm_line >= 1);
-	struct isdn_line_info li;
-	isdn_line_get_info(isdn_find_line(is, "tty0"), &li);
+	struct line_info li;
+	line_get_info(line_module_find(is, "tty0"), &li);
 	CU_ASSERT_EQUAL(li.send_accm, 0);   /* the client engine asks for ACCM 0 */
 	CU_ASSERT_EQUAL(li.rx->bad_fcs, 0);
 	/* LCP Configure-Request and -Ack, CHAP Response, IPCP Request and Ack */
@@ -240,7 +240,7 @@ static void test_ppp_session_over_serial(void)
 	vpdn_timers_advance(vpdn_core_timers(core), 1000);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 
-	isdn_free(is);
+	line_module_free(is);
 	(void)unlink(sock);
 	g_free(sock);
 	ppp_manager_free(mgr);

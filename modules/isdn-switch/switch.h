@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <vpdnd/core.h>
 
+#include "stream.h"
 #include "wire.h"
 
 struct isdn_sw;
@@ -58,8 +59,5 @@ int isdn_sw_check(cfg_t *cfg);
 int isdn_sw_module_new(struct vpdn_core *core, cfg_t *cfg, struct isdn_sw **out);
 /* Reload: nothing changes live; a changed listen is refused (cfg_error). */
 int isdn_sw_reload(struct isdn_sw *sw, cfg_t *cfg);
-
-/* "unix:/path" or "/path" -> "/path"; NULL if neither. */
-const char *isdn_unix_path(const char *spec);
 
 #endif

@@ -15,13 +15,13 @@
  *           connection (one at a time: a second caller is closed at once)
  *   connect a UNIX stream socket the line connects to (retrying every
  *           second); a call per connection
- *   fd      tests: an already connected stream (isdn_line_attach_fd)
+ *   fd      tests: an already connected stream (line_attach_fd)
  *
  * A call: CALL_INCOMING (request, async = true, the link with the line at
  * end A); complete 0 answers (CALL_CONNECTED), a negative cause refuses
  * (the connection is closed). Deframed frames go from end A to end B;
  * frames from end B are HDLC-encoded with the send ACCM
- * (isdn_line_set_accm, from LINK_ACCM). End of file / HUP from the peer:
+ * (line_set_accm, from LINK_ACCM). End of file / HUP from the peer:
  * link hang-up and CALL_CLEARED with cause 16.
  *
  * Outgoing calls (`calls = "out"` or `"both"`, device and connect lines):
@@ -35,7 +35,7 @@
  * The called number is not dialled (there is nothing to dial it to): it is
  * logged ("number 6121 not dialled, direct-connect line"), kept with the
  * call (show isdn active: Out, called 6121) and counted
- * (isdn_line_calls_out_total). A busy line refuses a dial with cause 34
+ * (line_calls_out_total). A busy line refuses a dial with cause 34
  * (no channel: a rotary hunt tries its next member), a device line that is
  * not open with 47 (resource unavailable). The call ends as an incoming
  * one does: the peer's EOF/HUP (cause 16), the consumer's hang-up or
@@ -56,8 +56,8 @@
  *   IDLE --dial (out, both)---> ACTIVE (device; connect once connected)
  *   ACTIVE --EOF/HUP, hang-up--> DOWN -> IDLE (reopen) | IDLE (connect out)
  */
-#ifndef ISDN_LINE_H
-#define ISDN_LINE_H
+#ifndef LINE_H
+#define LINE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,98 +66,91 @@
 
 #include "hdlc.h"
 
-enum isdn_line_kind {
-	ISDN_LINE_DEVICE = 1,
-	ISDN_LINE_PTY,
-	ISDN_LINE_LISTEN,
-	ISDN_LINE_CONNECT,
-	ISDN_LINE_FD,
+enum line_kind {
+	LINE_DEVICE = 1,
+	LINE_PTY,
+	LINE_LISTEN,
+	LINE_CONNECT,
+	LINE_FD,
 };
-const char *isdn_line_kind_name(enum isdn_line_kind k);
+const char *line_kind_name(enum line_kind k);
 
-enum isdn_line_state {
-	ISDN_LINE_DOWN,
-	ISDN_LINE_IDLE,
-	ISDN_LINE_RINGING,
-	ISDN_LINE_ACTIVE,
-	ISDN_LINE_DRAINING,
+enum line_state {
+	LINE_DOWN,
+	LINE_IDLE,
+	LINE_RINGING,
+	LINE_ACTIVE,
+	LINE_DRAINING,
 };
-const char *isdn_line_state_name(enum isdn_line_state s);
+const char *line_state_name(enum line_state s);
 
 /* Which calls a line takes (config `calls`). */
-enum isdn_line_calls {
-	ISDN_LINE_CALLS_IN = 0,    /* default: answers callers only */
-	ISDN_LINE_CALLS_OUT,       /* places calls only (device, connect) */
-	ISDN_LINE_CALLS_BOTH,      /* both (device) */
+enum line_calls {
+	LINE_CALLS_IN = 0,    /* default: answers callers only */
+	LINE_CALLS_OUT,       /* places calls only (device, connect) */
+	LINE_CALLS_BOTH,      /* both (device) */
 };
-const char *isdn_line_calls_name(enum isdn_line_calls c);
+const char *line_calls_name(enum line_calls c);
 /* 0 if a line of this kind may take these calls, else -EINVAL. */
-int isdn_line_calls_check(enum isdn_line_kind kind, enum isdn_line_calls calls);
+int line_calls_check(enum line_kind kind, enum line_calls calls);
 
-struct isdn_line_conf {
+struct line_conf {
 	const char *name;          /* "tty0": port, channel and link name */
-	enum isdn_line_kind kind;
+	enum line_kind kind;
 	const char *path;          /* device or socket path; NULL: pty, fd */
 	const char *pty_link;      /* pty: symlink made to the slave, or NULL */
 	unsigned speed;            /* bit/s, device/pty */
 	const char *number;        /* calling number presented, or NULL */
 	const char *called;        /* called number (DNIS) presented, or NULL */
 	const char *interface;     /* config interface owning the line */
-	enum isdn_line_calls calls;
+	enum line_calls calls;
 };
 
-/* What the line needs from its owner. */
-struct isdn_line_host {
-	uint32_t (*call_id)(void *ctx);  /* a call id unique in the node */
-	void *ctx;
-};
-
-struct isdn_line;
+struct line;
 
 /* Copies conf. 0 or negative errno. Nothing is opened before start. */
-int isdn_line_new(struct vpdn_core *core, const struct isdn_line_conf *conf,
-		  const struct isdn_line_host *host, struct isdn_line **out);
+int line_new(struct vpdn_core *core, const struct line_conf *conf, struct line **out);
 /* Open the device / create the pty / listen / connect (a connect that
  * fails is retried every second). 0 or negative errno (logged). */
-int isdn_line_start(struct isdn_line *l);
-/* ISDN_LINE_FD (tests) or any idle line: take a connected byte stream as
+int line_start(struct line *l);
+/* LINE_FD (tests) or any idle line: take a connected byte stream as
  * if a caller had connected; the call starts now. Takes fd. */
-int isdn_line_attach_fd(struct isdn_line *l, int fd);
-void isdn_line_free(struct isdn_line *l);
+int line_attach_fd(struct line *l, int fd);
+void line_free(struct line *l);
 
 /* Read what the peer sent and process it, as the main loop does when the
  * fd is readable (tests may call it). */
-void isdn_line_read(struct isdn_line *l);
+void line_read(struct line *l);
 
 /* LINK_ACCM for this line's link: send ACCM for the encoder, receive ACCM
  * for the deframer. Returns false if link is not this line's. */
-bool isdn_line_set_accm(struct isdn_line *l, const struct vpdn_link *link, uint32_t send_accm,
+bool line_set_accm(struct line *l, const struct vpdn_link *link, uint32_t send_accm,
 			uint32_t recv_accm);
 /* CALL_HANGUP: clear the call if it is call_id (cause 16 if 0). */
-bool isdn_line_hangup(struct isdn_line *l, uint32_t call_id, int cause);
+bool line_hangup(struct line *l, uint32_t call_id, int cause);
 /* May this line place a call now (a dial-out line, idle)? */
-bool isdn_line_can_dial(const struct isdn_line *l);
+bool line_can_dial(const struct line *l);
 /* Does name designate this line (its name or its config interface)? */
-bool isdn_line_matches(const struct isdn_line *l, const char *name);
+bool line_matches(const struct line *l, const char *name);
 /* CALL_PLACE on this line: completes req (taken from the event) with the
  * connected call (0, vpdn_ev_call with the link at end A) or -cause, and
  * publishes CALL_CONNECTED. number: the called number (recorded, not
  * dialled). Returns 0 or the negative cause it completed req with. */
-int isdn_line_dial(struct isdn_line *l, const char *number, struct vpdn_request *req);
+int line_dial(struct line *l, const char *number, struct vpdn_request *req);
 
 /* The peer's name learnt from PPP, for show isdn active. */
-bool isdn_line_set_remote_name(struct isdn_line *l, const struct vpdn_link *link, const char *name);
+bool line_set_remote_name(struct line *l, const struct vpdn_link *link, const char *name);
 
 /* Capture the call's frames (both directions) into cap (borrowed; NULL
  * stops). See capture.h. */
 struct isdn_capture;
-void isdn_line_set_capture(struct isdn_line *l, struct isdn_capture *cap);
+void line_set_capture(struct line *l, struct isdn_capture *cap);
 
-struct isdn_line_info {
+struct line_info {
 	const char *name, *path, *slave, *number, *called, *interface, *remote_name;
-	enum isdn_line_kind kind;
-	enum isdn_line_state state;
-	enum isdn_line_calls mode; /* config `calls` */
+	enum line_kind kind;
+	enum line_state state;
+	enum line_calls mode; /* config `calls` */
 	bool outgoing;             /* the current call was placed by us */
 	const char *dialled;       /* its called number (outgoing), or NULL */
 	unsigned speed;
@@ -169,6 +162,6 @@ struct isdn_line_info {
 	const struct hdlc_stats *rx;
 	struct vpdn_link *link;    /* current call's link or NULL */
 };
-void isdn_line_get_info(const struct isdn_line *l, struct isdn_line_info *info);
+void line_get_info(const struct line *l, struct line_info *info);
 
 #endif

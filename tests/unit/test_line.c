@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Serial lines of the isdn module (line.c) in one process: the caller's
+ * Serial lines of the line module (modules/line) in one process: the caller's
  * side of a socketpair (or a UNIX socket, a pty) speaks RFC 1662 async
  * HDLC made with lib/hdlc; the CALL_INCOMING link is claimed by a test
  * consumer. Driven by the main loop without blocking, and the fake clock.
@@ -18,7 +18,7 @@
 #include <vpdnd/core.h>
 
 #include "hdlc.h"
-#include "isdn.h"
+#include "line-module.h"
 #include "line.h"
 #include "vpdn_test.h"
 
@@ -34,8 +34,8 @@ struct consumer {
 
 static struct vpdn_core *core;
 static struct vpdn_bus *bus;
-static struct isdn *is;
-static struct isdn_line *line;
+static struct line_module *is;
+static struct line *line;
 static char dir[64], sock_path[128];
 static struct consumer cons;
 static bool answer;
@@ -139,14 +139,14 @@ static void start_with(const char *line_body)
 	subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_CALL_CLEARED, on_call, NULL);
 	text = g_strdup_printf("line \"tty0\" { %s speed = 115200 number = \"6122\" called = \"211\""
 			       " interface = \"Serial0:15\" }\n", line_body);
-	cfg = cfg_init(isdn_options, CFGF_NONE);
+	cfg = cfg_init(line_options, CFGF_NONE);
 	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
-	CU_ASSERT_EQUAL_FATAL(isdn_check(cfg), 0);
-	CU_ASSERT_EQUAL_FATAL(isdn_new(core, cfg, &is), 0);
+	CU_ASSERT_EQUAL_FATAL(line_module_check(cfg), 0);
+	CU_ASSERT_EQUAL_FATAL(line_module_new(core, cfg, &is), 0);
 	cfg_free(cfg);
 	g_free(text);
-	CU_ASSERT_FALSE(isdn_connected(is));  /* lines only: no ISDN network */
-	line = isdn_find_line(is, "tty0");
+	CU_ASSERT_EQUAL(is->lines->len, 1);
+	line = line_module_find(is, "tty0");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
 	rx = hdlc_deframer_new(0, rx_frame, NULL);
 }
@@ -160,7 +160,7 @@ static void start(void)
 	snprintf(body, sizeof(body), "listen = \"unix:/tmp/vpdnd-isdn-serial-a%d.sock\"", (int)getpid());
 	start_with(body);
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-	CU_ASSERT_EQUAL_FATAL(isdn_line_attach_fd(line, sp[1]), 0);
+	CU_ASSERT_EQUAL_FATAL(line_attach_fd(line, sp[1]), 0);
 	peer = sp[0];
 	CU_ASSERT_EQUAL(fcntl(peer, F_SETFL, O_NONBLOCK), 0);
 	pump();
@@ -168,7 +168,7 @@ static void start(void)
 
 static void stop(void)
 {
-	isdn_free(is);
+	line_module_free(is);
 	is = NULL;
 	pump();
 	if (peer >= 0)
@@ -249,9 +249,9 @@ static void test_call_and_frames_in(void)
 	CU_ASSERT_EQUAL(cons.frames, 3);
 	CU_ASSERT_EQUAL(cons.last_len, 8);
 
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	struct line_info li;
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
 	CU_ASSERT_EQUAL(li.rx->frames, 3);
 	CU_ASSERT(li.call_id >= 0x100);
 	stop();
@@ -299,8 +299,8 @@ static void test_frames_out_and_accm(void)
 	CU_ASSERT(contains(buf, n, (const uint8_t[]){ 0x01, 0x11, 0x7d, 0x5e }, 4));
 	CU_ASSERT_EQUAL(rx_frames, 3);
 	CU_ASSERT_EQUAL(memcmp(rx_last, echo, sizeof(echo)), 0);
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
+	struct line_info li;
+	line_get_info(line, &li);
 	CU_ASSERT_EQUAL(li.send_accm, 0);
 	CU_ASSERT_EQUAL(li.recv_accm, 0);
 	CU_ASSERT_EQUAL(li.tx_frames, 3);
@@ -319,7 +319,7 @@ static void test_frames_out_and_accm(void)
 	peer_send(peer, 0, echo, sizeof(echo));
 	pump();
 	CU_ASSERT_EQUAL(cons.frames, before + 1);
-	isdn_line_get_info(line, &li);
+	line_get_info(line, &li);
 	CU_ASSERT_EQUAL(li.rx->bad_fcs, 1);
 	CU_ASSERT(li.rx->ctrl_dropped >= 2);
 	stop();
@@ -336,9 +336,9 @@ static void test_eof_clears_cause_16(void)
 	CU_ASSERT_EQUAL(cons.cause, VPDN_CAUSE_NORMAL_CLEARING);
 	CU_ASSERT_EQUAL(n_cleared, 1);
 	CU_ASSERT_EQUAL(cleared_cause, VPDN_CAUSE_NORMAL_CLEARING);
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);  /* listening again */
+	struct line_info li;
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);  /* listening again */
 	CU_ASSERT_EQUAL(li.call_id, 0);
 	CU_ASSERT_PTR_NULL(li.link);
 	stop();
@@ -360,7 +360,7 @@ static void test_consumer_hangup_closes(void)
 	/* CALL_HANGUP of a new call on the line */
 	int sp[2];
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-	CU_ASSERT_EQUAL_FATAL(isdn_line_attach_fd(line, sp[1]), 0);
+	CU_ASSERT_EQUAL_FATAL(line_attach_fd(line, sp[1]), 0);
 	close(peer);
 	peer = sp[0];
 	CU_ASSERT_EQUAL(n_in, 2);
@@ -388,8 +388,8 @@ static void test_garbage_counted(void)
 	CU_ASSERT_EQUAL(write(peer, big, sizeof(big)), (ssize_t)sizeof(big));
 	pump();
 	CU_ASSERT_EQUAL(cons.frames, 0);
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
+	struct line_info li;
+	line_get_info(line, &li);
 	CU_ASSERT(li.rx->bad_fcs >= 1);
 	CU_ASSERT(li.rx->runts >= 1);
 	CU_ASSERT(li.rx->aborts >= 1);
@@ -400,7 +400,7 @@ static void test_garbage_counted(void)
 	peer_send(peer, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
 	pump();
 	CU_ASSERT_EQUAL(cons.frames, 1);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
 	stop();
 }
 
@@ -414,7 +414,7 @@ static void test_refused_and_unclaimed(void)
 	answer = false;   /* nobody claims: refused with 88 */
 	int sp[2];
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-	CU_ASSERT_EQUAL_FATAL(isdn_line_attach_fd(line, sp[1]), 0);
+	CU_ASSERT_EQUAL_FATAL(line_attach_fd(line, sp[1]), 0);
 	peer = sp[0];
 	pump();
 	CU_ASSERT_EQUAL(n_in, 1);
@@ -422,9 +422,9 @@ static void test_refused_and_unclaimed(void)
 	CU_ASSERT_EQUAL(n_cleared, 1);
 	CU_ASSERT_EQUAL(cleared_cause, VPDN_CAUSE_INCOMPATIBLE_DESTINATION);
 	CU_ASSERT_EQUAL(read(peer, buf, sizeof(buf)), 0);
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	struct line_info li;
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	stop();
 }
 
@@ -471,14 +471,14 @@ static void test_listen_socket(void)
 
 static void test_pty(void)
 {
-	struct isdn_line_info li;
+	struct line_info li;
 	struct termios t;
 	char slave[64];
 	int s;
 
 	start_with("pty = true");
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL_FATAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL_FATAL(li.state, LINE_IDLE);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(li.slave);
 	snprintf(slave, sizeof(slave), "%s", li.slave);
 	/* nobody on the slave: no call however long we wait */
@@ -503,8 +503,8 @@ static void test_pty(void)
 	pump();
 	CU_ASSERT_EQUAL(n_cleared, 1);
 	CU_ASSERT_EQUAL(cleared_cause, 16);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT_STRING_EQUAL(li.slave, slave);   /* same pty for the next caller */
 	s = open(slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	CU_ASSERT_FATAL(s >= 0);
@@ -530,9 +530,9 @@ static void test_device(void)
 	CU_ASSERT_EQUAL_FATAL(ptsname_r(m, slave, sizeof(slave)), 0);
 	snprintf(body, sizeof(body), "device = \"%s\"", slave);
 	start_with(body);
-	struct isdn_line_info li;
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	struct line_info li;
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT(li.open);
 	CU_ASSERT_EQUAL(n_in, 0);
 	peer_send(m, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
@@ -551,8 +551,8 @@ static void test_device(void)
 	vpdn_link_detach(cons.link, VPDN_LINK_B);
 	pump();
 	CU_ASSERT_EQUAL(n_cleared, 1);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT(li.open);
 	stop();
 	close(m);
@@ -611,22 +611,22 @@ static int device_far_end(char *slave, size_t size)
 static void test_dial_device(void)
 {
 	char slave[64], body[160];
-	struct isdn_line_info li;
+	struct line_info li;
 	uint8_t buf[256];
 	int m = device_far_end(slave, sizeof(slave));
 
 	snprintf(body, sizeof(body), "device = \"%s\" calls = \"out\"", slave);
 	start_with(body);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
-	CU_ASSERT_EQUAL(li.mode, ISDN_LINE_CALLS_OUT);
-	CU_ASSERT(isdn_line_can_dial(line));
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
+	CU_ASSERT_EQUAL(li.mode, LINE_CALLS_OUT);
+	CU_ASSERT(line_can_dial(line));
 	/* the far end's noise while idle is not a caller */
 	peer_send(m, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
 	pump();
 	CU_ASSERT_EQUAL(n_in, 0);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT(li.idle_octets > 0);
 
 	place("Serial0:15", "6121");
@@ -637,13 +637,13 @@ static void test_dial_device(void)
 	CU_ASSERT(placed_ev.async);
 	CU_ASSERT_PTR_NOT_NULL(placed_ev.link);
 	CU_ASSERT_EQUAL(n_connected, 1);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
 	CU_ASSERT(li.outgoing);
 	CU_ASSERT_STRING_EQUAL(li.dialled, "6121");
 	CU_ASSERT_EQUAL(li.calls_out, 1);
 	CU_ASSERT_EQUAL(li.call_id, placed_ev.call_id);
-	CU_ASSERT_FALSE(isdn_line_can_dial(line));
+	CU_ASSERT_FALSE(line_can_dial(line));
 	/* frames both ways */
 	CU_ASSERT_EQUAL(vpdn_link_send(cons.link, VPDN_LINK_B, lcp_confreq, sizeof(lcp_confreq)), 0);
 	pump();
@@ -663,15 +663,15 @@ static void test_dial_device(void)
 	vpdn_link_detach(cons.link, VPDN_LINK_B);
 	pump();
 	CU_ASSERT_EQUAL(n_cleared, 1);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT(li.open);
 	CU_ASSERT_FALSE(li.outgoing);
 	CU_ASSERT_EQUAL(li.call_id, 0);
 	/* and it dials again (no port named: any free dial-out line) */
 	place(NULL, "6121");
 	CU_ASSERT_EQUAL(placed_status, 0);
-	isdn_line_get_info(line, &li);
+	line_get_info(line, &li);
 	CU_ASSERT_EQUAL(li.calls_out, 2);
 	CU_ASSERT_EQUAL(n_in, 0);
 	stop();
@@ -685,7 +685,7 @@ static void test_dial_connect(void)
 {
 	char body[200], path[100];
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct isdn_line_info li;
+	struct line_info li;
 	int lfd, s;
 
 	snprintf(path, sizeof(path), "/tmp/vpdnd-isdn-serial-o%d.sock", (int)getpid());
@@ -697,8 +697,8 @@ static void test_dial_connect(void)
 	CU_ASSERT_EQUAL_FATAL(listen(lfd, 4), 0);
 	snprintf(body, sizeof(body), "connect = \"unix:%s\" calls = \"out\"", path);
 	start_with(body);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT_FALSE(li.open);
 	vpdn_timers_advance(vpdn_core_timers(core), 5000);
 	pump();
@@ -708,8 +708,8 @@ static void test_dial_connect(void)
 	CU_ASSERT_EQUAL_FATAL(placed_status, 0);
 	s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	CU_ASSERT_FATAL(s >= 0);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
 	CU_ASSERT(li.open);
 	CU_ASSERT_EQUAL(n_connected, 1);
 	peer_send(s, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
@@ -721,8 +721,8 @@ static void test_dial_connect(void)
 	CU_ASSERT_EQUAL(cons.hangups, 1);
 	CU_ASSERT_EQUAL(n_cleared, 1);
 	CU_ASSERT_EQUAL(cleared_cause, VPDN_CAUSE_NORMAL_CLEARING);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT_FALSE(li.open);
 	vpdn_timers_advance(vpdn_core_timers(core), 5000);
 	pump();
@@ -733,8 +733,8 @@ static void test_dial_connect(void)
 	place("tty0", "6121");
 	CU_ASSERT(placed);
 	CU_ASSERT_EQUAL(placed_status, -VPDN_CAUSE_DEST_OUT_OF_ORDER);
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_IDLE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_IDLE);
 	CU_ASSERT_EQUAL(li.calls_out, 1);
 	CU_ASSERT_EQUAL(n_connected, 1);
 	stop();
@@ -744,7 +744,7 @@ static void test_dial_connect(void)
 static void test_dial_both(void)
 {
 	char slave[64], body[160];
-	struct isdn_line_info li;
+	struct line_info li;
 	int m = device_far_end(slave, sizeof(slave));
 
 	snprintf(body, sizeof(body), "device = \"%s\" calls = \"both\"", slave);
@@ -760,8 +760,8 @@ static void test_dial_both(void)
 	CU_ASSERT_EQUAL(n_in, 1);
 	CU_ASSERT_EQUAL(last_in.dir, VPDN_CALL_IN);
 	CU_ASSERT_STRING_EQUAL(in_calling, "6122");
-	isdn_line_get_info(line, &li);
-	CU_ASSERT_EQUAL(li.state, ISDN_LINE_ACTIVE);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
 	CU_ASSERT_FALSE(li.outgoing);
 	stop();
 	close(m);
@@ -794,12 +794,57 @@ static void test_config_errors(void)
 		NULL,
 	};
 	for (int i = 0; bad[i]; i++) {
-		cfg_t *cfg = cfg_init(isdn_options, CFGF_NONE);
+		cfg_t *cfg = cfg_init(line_options, CFGF_NONE);
 		cfg_set_error_function(cfg, NULL);
 		CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, bad[i]), CFG_SUCCESS);
-		CU_ASSERT_EQUAL(isdn_check(cfg), -EINVAL);
+		CU_ASSERT_EQUAL(line_module_check(cfg), -EINVAL);
 		cfg_free(cfg);
 	}
+}
+
+/* Reload: a line's settings are all as running; the same config is
+ * taken, any change (an option, a line added or removed) refused. */
+static void test_reload(void)
+{
+	char body[200], *text;
+	cfg_t *cfg;
+
+	snprintf(body, sizeof(body), "listen = \"unix:/tmp/vpdnd-isdn-serial-r%d.sock\"", (int)getpid());
+	start_with(body);
+	/* speed of tty0 (0: no tty0), and a second line or not */
+	static const struct { int speed; bool tty1; } variants[] = {
+		{ 115200, false }, { 9600, false }, { 115200, true }, { 0, false },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(variants); i++) {
+		if (variants[i].speed)
+			text = g_strdup_printf("line \"tty0\" { %s speed = %d number = \"6122\" called = \"211\""
+					       " interface = \"Serial0:15\" }\n%s", body, variants[i].speed,
+					       variants[i].tty1 ? "line \"tty1\" { pty = true }\n" : "");
+		else
+			text = g_strdup("");
+		cfg = cfg_init(line_options, CFGF_NONE);
+		cfg_set_error_function(cfg, NULL);
+		CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+		CU_ASSERT_EQUAL(line_module_reload(is, cfg), i == 0 ? 0 : -EINVAL);
+		cfg_free(cfg);
+		g_free(text);
+	}
+	CU_ASSERT_EQUAL(is->lines->len, 1);
+	stop();
+}
+
+/* Call ids come from the core's one service (vpdn_core_call_id), which
+ * the isdn module's ports draw from too: no two carriers hand out the
+ * same id. */
+static void test_call_id_from_core(void)
+{
+	struct line_info li;
+
+	start();
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.call_id, 0x011B);  /* the node's first call */
+	CU_ASSERT_EQUAL(vpdn_core_call_id(core), 0x011C);
+	stop();
 }
 
 static const struct vpdn_test_case tests[] = {
@@ -817,6 +862,8 @@ static const struct vpdn_test_case tests[] = {
 	{ "a device line both ways", test_dial_both },
 	{ "an answering line is not dialled", test_dial_in_line_not_dialled },
 	{ "config errors", test_config_errors },
+	{ "reload refuses any change", test_reload },
+	{ "call ids from the core", test_call_id_from_core },
 	{ NULL, NULL },
 };
 
