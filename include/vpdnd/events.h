@@ -129,6 +129,15 @@ const char *vpdn_q931_cause_name(int cause);
 
 enum vpdn_call_dir { VPDN_CALL_IN = 1, VPDN_CALL_OUT = 2 };
 
+/* Which side ended a session or a tunnel (SESSION_DOWN, TUNNEL_DOWN). */
+enum vpdn_end_side {
+	VPDN_END_UNKNOWN = 0,
+	VPDN_END_LOCAL = 1,     /* we sent the CDN/StopCCN, or gave up on the peer */
+	VPDN_END_PEER = 2,      /* the peer sent it */
+};
+/* "local", "peer", "unknown" */
+const char *vpdn_end_side_name(int side);
+
 /* A call on a carrier (B channel, tty line). */
 struct vpdn_ev_call {
 	uint32_t size;
@@ -248,6 +257,9 @@ struct vpdn_ev_session {
 	int result;                             /* SESSION_DOWN: CDN result code */
 	int error;                              /* SESSION_DOWN: CDN error code */
 	int cause;                              /* SESSION_DOWN: Q.931 cause or 0 */
+	/* Appended: SESSION_DOWN, which side ended it (a session closed
+	 * with its tunnel: the side that ended the tunnel). */
+	enum vpdn_end_side ended_by;
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */
@@ -263,6 +275,8 @@ struct vpdn_ev_tunnel {
 	const char *group;
 	struct sockaddr_storage peer;
 	int result, error;      /* TUNNEL_DOWN: StopCCN result/error */
+	/* Appended: TUNNEL_DOWN, which side ended it. */
+	enum vpdn_end_side ended_by;
 };
 
 enum vpdn_ppp_role {

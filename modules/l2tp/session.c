@@ -303,7 +303,8 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 	l2tp_session_send(s, &m);
 }
 
-static void publish(struct l2tp_session *s, uint32_t type, int result, int error, int cause)
+static void publish(struct l2tp_session *s, uint32_t type, int result, int error, int cause,
+		    enum vpdn_end_side ended_by)
 {
 	struct vpdn_ev_session ev;
 
@@ -311,6 +312,7 @@ static void publish(struct l2tp_session *s, uint32_t type, int result, int error
 	ev.result = result;
 	ev.error = error;
 	ev.cause = cause;
+	ev.ended_by = ended_by;
 	vpdn_bus_publish(s->tunnel->l2tp->bus, type, &ev);
 }
 
@@ -320,7 +322,7 @@ void l2tp_session_published_up(struct l2tp_session *s)
 		return;
 	s->up_published = true;
 	(*s->tunnel->l2tp->cnt.sessions_up)++;
-	publish(s, VPDN_EV_SESSION_UP, 0, 0, 0);
+	publish(s, VPDN_EV_SESSION_UP, 0, 0, 0, VPDN_END_UNKNOWN);
 }
 
 static void session_free(struct l2tp_session *s)
@@ -397,7 +399,10 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 	detach_links(s, hang);
 	if (s->up_published) {
 		s->up_published = false;
-		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause);
+		/* Not sent by us: the peer's CDN, or the tunnel's end. */
+		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause,
+			send ? VPDN_END_LOCAL
+			     : s->tunnel->ended_by ? s->tunnel->ended_by : VPDN_END_PEER);
 	}
 	if (s->state != 0) /* every call type's idle is 0 */
 		SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",
