@@ -321,6 +321,17 @@ static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *
 	}
 	e->ended_by = p->size >= offsetof(struct vpdn_ev_session, ended_by) + sizeof(p->ended_by) ?
 			      p->ended_by : VPDN_END_UNKNOWN;
+	/* Our PPP said it (PPP_DOWN) or else the CDN's AVP 46 (the peer's
+	 * at a LAC). */
+	if (!e->ppp_known &&
+	    p->size >= offsetof(struct vpdn_ev_session, ppp_disconnect_direction) +
+			       sizeof(p->ppp_disconnect_direction) &&
+	    p->ppp_disconnect_known) {
+		e->ppp_known = true;
+		e->ppp_code = p->ppp_disconnect_code;
+		e->ppp_protocol = p->ppp_disconnect_protocol;
+		e->ppp_direction = p->ppp_disconnect_direction;
+	}
 	e->result = clamp16(p->result);
 	e->error = clamp16(p->error);
 	e->q931 = p->cause > 0 && p->cause <= 127 ? (uint16_t)p->cause : 0;

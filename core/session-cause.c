@@ -165,8 +165,8 @@ char *vpdn_session_cause_text(const struct vpdn_session_end *e)
 		if (e->ppp_protocol)
 			g_string_append_printf(s, ", protocol 0x%04X", e->ppp_protocol);
 		g_string_append_printf(s, ", %s); ",
-				       e->ppp_direction == VPDN_PPP_DISC_AT_PEER ? "at the peer" :
-				       e->ppp_direction == VPDN_PPP_DISC_AT_LOCAL ? "seen locally" :
+				       e->ppp_direction == VPDN_PPP_DISC_AT_PEER ? "at peer" :
+				       e->ppp_direction == VPDN_PPP_DISC_AT_LOCAL ? "at local" :
 										    "global");
 	}
 	append_l2tp(s, cdn_results, e->result, e->error);

@@ -260,6 +260,14 @@ struct vpdn_ev_session {
 	/* Appended: SESSION_DOWN, which side ended it (a session closed
 	 * with its tunnel: the side that ended the tunnel). */
 	enum vpdn_end_side ended_by;
+	/* Appended: SESSION_DOWN, the RFC 3145 PPP Disconnect Cause its CDN
+	 * carried (AVP 46: the one we sent for our PPP, or the peer's), the
+	 * direction as this node sees it (the peer's "at local" is our
+	 * VPDN_PPP_DISC_AT_PEER); ppp_disconnect_known false: none. */
+	bool ppp_disconnect_known;
+	uint16_t ppp_disconnect_code;      /* enum vpdn_ppp_disconnect_code */
+	uint16_t ppp_disconnect_protocol;
+	uint8_t ppp_disconnect_direction;  /* enum vpdn_ppp_disconnect_dir */
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */

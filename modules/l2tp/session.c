@@ -313,6 +313,10 @@ static void publish(struct l2tp_session *s, uint32_t type, int result, int error
 	ev.error = error;
 	ev.cause = cause;
 	ev.ended_by = ended_by;
+	ev.ppp_disconnect_known = s->ppp_disc;
+	ev.ppp_disconnect_code = s->ppp_disc_code;
+	ev.ppp_disconnect_protocol = s->ppp_disc_proto;
+	ev.ppp_disconnect_direction = s->ppp_disc_dir;
 	vpdn_bus_publish(s->tunnel->l2tp->bus, type, &ev);
 }
 
@@ -487,6 +491,18 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? ", cause " : "",
 		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? vpdn_q931_cause_name(m->q931.cause) : "",
 		     ptext);
+		if (pd && !s->ppp_disc) {
+			/* The peer's cause, for SESSION_DOWN: its "at local"
+			 * is at our peer. */
+			s->ppp_disc = true;
+			s->ppp_disc_code = m->ppp_disconnect.code;
+			s->ppp_disc_proto = m->ppp_disconnect.protocol;
+			s->ppp_disc_dir = m->ppp_disconnect.direction;
+			if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_LOCAL)
+				s->ppp_disc_dir = VPDN_PPP_DISC_AT_PEER;
+			else if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_PEER)
+				s->ppp_disc_dir = VPDN_PPP_DISC_AT_LOCAL;
+		}
 		l2tp_session_close(s, false, m->result.result, m->result.error,
 				   l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? m->q931.cause : 0, NULL);
 		return;

@@ -12,7 +12,8 @@
 #  - an LNS running ppp and auth-local that refuses the forwarded CHAP
 #    response (testcarrier's is random: a wrong password): its history
 #    says ppp-auth-failed with the RFC 3145 cause, the LAC's says the
-#    peer ended it.
+#    peer ended it, with the cause its CDN carried (AVP 46: the LNS's
+#    "at peer", the LAC's caller, is "at local" for the LAC).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-testcarrier.sh"
 
@@ -234,7 +235,7 @@ ok "show vpdn history failure on LNS2" "$VPDNCTL" -n LNS2 show vpdn history fail
 contains "the refused user" "$OUT" "User: remote1@cisco.com"
 contains "ended by the LNS" "$OUT" "ended by local"
 contains "failure type: CHAP refused" "$OUT" "  Failure type: ppp-auth-failed"
-contains "the RFC 3145 cause, CHAP" "$OUT" "PPP: authentication failed (code 16, protocol 0xC223"
+contains "the RFC 3145 cause, CHAP, at the peer (the caller)" "$OUT" "PPP: authentication failed (code 16, protocol 0xC223, at peer)"
 wait_until 5 hist_has LAC2 "Failure type"
 ok "show vpdn history failure --json on LAC2" "$VPDNCTL" -n LAC2 show vpdn history failure --json
 check "the LAC: the LNS ended it, with its CDN" python3 -c '
@@ -243,6 +244,10 @@ d = json.loads(sys.argv[1])
 e = d["entries"][0]
 assert d["total"] == 1 and e["user"] == "remote1@cisco.com" and e["ended_by"] == "peer", e
 assert e["interface"] == "Se0:17" and e["peer_name"] == "LNS2" and e["result"] != 0, e
+# The LNS'"'"'s RFC 3145 cause (AVP 46 of its CDN): CHAP failed "at peer"
+# (its PPP peer: our caller), so "local" as the LAC sees it.
+assert e["cause"] == "ppp-auth-failed" and e["ppp_disconnect_code"] == 16, e
+assert e["ppp_protocol"] == 0xC223 and e["ppp_direction"] == "local", e
 ' "$OUT"
 ok "LNS2 metrics" "$VPDNCTL" -n LNS2 metrics
 contains "the refusal is counted" "$OUT" 'vpdnd_sessions_ended_total{node="LNS2",cause="ppp-auth-failed"} 1'

@@ -123,7 +123,7 @@ static void test_session_record(void)
 	CU_ASSERT_TRUE(e->ppp_known);
 	CU_ASSERT_EQUAL(e->ppp_code, VPDN_PPP_DISC_AUTH_FAILED);
 	CU_ASSERT_STRING_EQUAL(e->cause, "ppp-auth-failed");
-	CU_ASSERT_PTR_NOT_NULL(strstr(e->reason, "PPP: authentication failed (code 16, protocol 0xC223, seen locally)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e->reason, "PPP: authentication failed (code 16, protocol 0xC223, at local)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e->reason, "L2TP result 2 (general error), error 6 (vendor specific error)"));
 	CU_ASSERT_EQUAL(counter("sessions_ended_total{cause=\"ppp-auth-failed\"}"), 1);
 
@@ -142,6 +142,27 @@ static void test_session_record(void)
 	session(VPDN_EV_SESSION_DOWN, 45029, 293, "u3", "Vi4", 1, 0,
 		VPDN_CAUSE_NORMAL_CLEARING, VPDN_END_PEER);
 	CU_ASSERT_STRING_EQUAL(newest()->cause, "l2tp-lost-carrier");
+
+	/* A LAC: no PPP of ours, the peer's CDN carried AVP 46. */
+	{
+		struct vpdn_ev_session s = { .size = sizeof(s), .tunnel_id = 45029,
+					     .session_id = 294, .dir = VPDN_CALL_IN,
+					     .interface = "Se0:20", .result = 2, .error = 6,
+					     .ended_by = VPDN_END_PEER,
+					     .ppp_disconnect_known = true,
+					     .ppp_disconnect_code = VPDN_PPP_DISC_AUTH_FAILED,
+					     .ppp_disconnect_protocol = 0xC223,
+					     .ppp_disconnect_direction = VPDN_PPP_DISC_AT_PEER };
+
+		session(VPDN_EV_SESSION_UP, 45029, 294, "u4", "Se0:20", 0, 0, 0, 0);
+		vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_SESSION_DOWN, &s);
+		e = newest();
+		CU_ASSERT_EQUAL(e->session_id, 294);
+		CU_ASSERT_TRUE(e->ppp_known);
+		CU_ASSERT_STRING_EQUAL(e->cause, "ppp-auth-failed");
+		CU_ASSERT_PTR_NOT_NULL(strstr(e->reason, "0xC223, at peer)"));
+		CU_ASSERT_EQUAL(counter("sessions_ended_total{cause=\"ppp-auth-failed\"}"), 2);
+	}
 
 	/* The tunnel: lived 13.5 s, cleared by us. */
 	tunnel_down(45029, 1, 0, VPDN_END_LOCAL);
