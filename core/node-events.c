@@ -5,9 +5,9 @@
  * the history of ended sessions.
  *
  * The core subscribes like any module, at the lowest priority (it only
- * watches: never claims). Per live tunnel and session it keeps what the
- * events told (the tunnel's peer address, the session's user, start,
- * IPCP addresses, its PPP's RFC 3145 cause), indexed by ID and by
+ * watches: never claims). Per live tunnel and session it keeps what
+ * SESSION_DOWN does not tell (the tunnel's peer address, the session's
+ * start, IPCP addresses, its PPP's RFC 3145 cause), indexed by ID and by
  * interface name; the tables hold what the l2tp module holds, no more.
  * Strings from the network (user and host names) are made valid UTF-8
  * and cut to a bounded length before they reach D-Bus, JSON or the
@@ -40,20 +40,22 @@ struct tunnel_info {
 	uint64_t up_ms;
 };
 
+/* Per live session, what SESSION_DOWN does not say (the user it does:
+ * the l2tp module follows PPP_AUTHENTICATED). Kept small: an LNS holds
+ * one per session (about 130 octets with the tables' slots). */
 struct session_info {
 	uint32_t key;              /* tunnel_id << 16 | session_id */
 	char *interface;           /* key of by_ifname, or NULL */
-	char *user;
-	char *local_address, *remote_address;
 	uint64_t up_ms;
+	struct in_addr local, remote;  /* IPCP's, 0 unknown */
 	bool ppp_known;
-	uint16_t ppp_code, ppp_protocol;
 	uint8_t ppp_direction;
+	uint16_t ppp_code, ppp_protocol;
 };
 
 struct vpdn_node_events {
 	struct vpdn_core *core;
-	struct vpdn_subscription *subs[7];
+	struct vpdn_subscription *subs[6];
 	GHashTable *tunnels;       /* tunnel id -> struct tunnel_info */
 	GHashTable *sessions;      /* key -> struct session_info */
 	GHashTable *by_ifname;     /* interface -> struct session_info (borrowed) */
@@ -75,9 +77,6 @@ static void session_info_free(gpointer p)
 	struct session_info *s = p;
 
 	g_free(s->interface);
-	g_free(s->user);
-	g_free(s->local_address);
-	g_free(s->remote_address);
 	g_free(s);
 }
 
@@ -227,6 +226,7 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 	const struct vpdn_ev_session *p = ev->payload;
 	struct session_info *s, *old;
 	struct tunnel_info *t;
+	char *user, *peer;
 	int r;
 
 	if (!p || p->size < offsetof(struct vpdn_ev_session, link))
@@ -237,8 +237,6 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 	s = g_new0(struct session_info, 1);
 	s->key = session_key(p);
 	s->up_ms = now_ms(ne);
-	if (p->user && *p->user)
-		s->user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
 	if (p->interface && *p->interface) {
 		s->interface = vpdn_text_sanitize(p->interface, IFNAME_MAX_LEN);
 		g_hash_table_replace(ne->by_ifname, s->interface, s);
@@ -247,16 +245,15 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 	if (!bus_live(ne))
 		return VPDN_BUS_PASS;
 	t = g_hash_table_lookup(ne->tunnels, GUINT_TO_POINTER(p->tunnel_id));
-	{
-		char *peer = t ? NULL : vpdn_text_sanitize(p->peer_name, NAME_MAX_LEN);
-
-		r = sd_bus_emit_signal(ne->core->dbus, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
-				       "SessionUp", VPDN_SIG_SESSION_UP, p->tunnel_id, p->session_id,
-				       p->peer_tunnel_id, p->peer_session_id, dir_name(p->dir),
-				       s->user ? s->user : "", s->interface ? s->interface : "",
-				       t ? t->peer_name : peer, t ? t->peer_address : "");
-		g_free(peer);
-	}
+	peer = t ? NULL : vpdn_text_sanitize(p->peer_name, NAME_MAX_LEN);
+	user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
+	r = sd_bus_emit_signal(ne->core->dbus, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+			       "SessionUp", VPDN_SIG_SESSION_UP, p->tunnel_id, p->session_id,
+			       p->peer_tunnel_id, p->peer_session_id, dir_name(p->dir), user,
+			       s->interface ? s->interface : "", t ? t->peer_name : peer,
+			       t ? t->peer_address : "");
+	g_free(user);
+	g_free(peer);
 	if (r < 0)
 		emit_failed(ne, "SessionUp", r);
 	return VPDN_BUS_PASS;
@@ -301,10 +298,7 @@ static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *
 	e->peer_tunnel_id = p->peer_tunnel_id;
 	e->peer_session_id = p->peer_session_id;
 	e->dir = p->dir;
-	if (s && s->user)
-		e->user = g_strdup(s->user);
-	else
-		e->user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
+	e->user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
 	if (s && s->interface)
 		e->interface = g_strdup(s->interface);
 	else
@@ -312,8 +306,8 @@ static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *
 	e->peer_name = t ? g_strdup(t->peer_name) : vpdn_text_sanitize(p->peer_name, NAME_MAX_LEN);
 	e->peer_address = t ? g_strdup(t->peer_address) : NULL;
 	if (s) {
-		e->local_address = g_strdup(s->local_address);
-		e->remote_address = g_strdup(s->remote_address);
+		e->local_address = in_addr_text(s->local);
+		e->remote_address = in_addr_text(s->remote);
 		e->ppp_known = s->ppp_known;
 		e->ppp_code = s->ppp_code;
 		e->ppp_protocol = s->ppp_protocol;
@@ -361,22 +355,6 @@ static struct session_info *by_ifname(struct vpdn_node_events *ne, const char *i
 	return ifname ? g_hash_table_lookup(ne->by_ifname, ifname) : NULL;
 }
 
-static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void *data)
-{
-	struct vpdn_node_events *ne = data;
-	const struct vpdn_ev_ppp *p = ev->payload;
-	struct session_info *s;
-
-	if (!p || p->size < offsetof(struct vpdn_ev_ppp, reason))
-		return VPDN_BUS_PASS;
-	s = by_ifname(ne, p->interface);
-	if (s && p->user && *p->user) {
-		g_free(s->user);
-		s->user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
-	}
-	return VPDN_BUS_PASS;
-}
-
 static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *data)
 {
 	struct vpdn_node_events *ne = data;
@@ -388,12 +366,8 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 	s = by_ifname(ne, p->interface);
 	if (!s)
 		return VPDN_BUS_PASS;
-	g_free(s->local_address);
-	g_free(s->remote_address);
-	s->local_address = in_addr_text(p->local);
-	s->remote_address = in_addr_text(p->peer);
-	if (!s->user && p->user && *p->user)
-		s->user = vpdn_text_sanitize(p->user, NAME_MAX_LEN);
+	s->local = p->local;
+	s->remote = p->peer;
 	return VPDN_BUS_PASS;
 }
 
@@ -426,7 +400,6 @@ struct vpdn_node_events *vpdn_node_events_new(struct vpdn_core *core)
 		{ VPDN_EV_TUNNEL_DOWN, on_tunnel_down },
 		{ VPDN_EV_SESSION_UP, on_session_up },
 		{ VPDN_EV_SESSION_DOWN, on_session_down },
-		{ VPDN_EV_PPP_AUTHENTICATED, on_authenticated },
 		{ VPDN_EV_PPP_NETWORK_UP, on_network_up },
 		{ VPDN_EV_PPP_DOWN, on_ppp_down },
 	};

@@ -2,8 +2,8 @@
 /*
  * The node's session events (core/node-events.c): the core subscribes to
  * the event bus as a module would and turns TUNNEL_UP/DOWN and
- * SESSION_UP/DOWN (with what PPP_AUTHENTICATED, PPP_NETWORK_UP and
- * PPP_DOWN said about the session) into the Node1 signals TunnelUp,
+ * SESSION_UP/DOWN (with what PPP_NETWORK_UP and PPP_DOWN said about the
+ * session) into the Node1 signals TunnelUp,
  * TunnelDown, SessionUp, SessionDown, the counters sessions_ended_total
  * and tunnels_ended_total by cause, and the history of ended sessions
  * (vpdn-history.h, Node1.GetVpdnHistory).

@@ -102,7 +102,9 @@ static void test_session_record(void)
 	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &net);
 	vpdn_timers_advance(vpdn_core_timers(core), 12500);
 	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_DOWN, &down);
-	session(VPDN_EV_SESSION_DOWN, 45029, 291, NULL, "Vi2", 2, 6, 0, VPDN_END_LOCAL);
+	/* (The l2tp module names the user PPP authenticated.) */
+	session(VPDN_EV_SESSION_DOWN, 45029, 291, "remote1@cisco.com", "Vi2", 2, 6, 0,
+		VPDN_END_LOCAL);
 
 	CU_ASSERT_EQUAL(vpdn_history_count(vpdn_node_events_history(ne)), 1);
 	e = newest();
