@@ -192,6 +192,12 @@ contains "sessions ended by cause" "$OUT" 'vpdnd_sessions_ended_total{node="LNS"
 contains "... one with its tunnel" "$OUT" 'vpdnd_sessions_ended_total{node="LNS",cause="l2tp-no-control-connection"} 1'
 contains "tunnels ended by cause" "$OUT" 'vpdnd_tunnels_ended_total{node="LNS",cause="l2tp-clear"} 1'
 contains "a counter" "$OUT" "# TYPE vpdnd_sessions_ended_total counter"
+if command -v promtool >/dev/null; then
+	check "promtool check metrics accepts the families by cause" \
+		sh -c 'printf "%s\n" "$1" | promtool check metrics' _ "$OUT"
+else
+	echo "SKIP: promtool check metrics: promtool not installed"
+fi
 
 # Reload shrinks the table.
 sed -i 's/^vpdn-history-size = 3$/vpdn-history-size = 1/' "$T/LNS.conf"
