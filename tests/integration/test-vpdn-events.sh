@@ -211,6 +211,13 @@ assert d["size"] == 1 and [x["user"] for x in d["entries"]] == ["user7@cisco.com
 sed -i 's/^vpdn-history-size = 1$/vpdn-history-size = 100001/' "$T/LNS.conf"
 ko "a history size out of range is refused" 1 "$VPDNCTL" -n LNS reload
 contains "with file:line" "$ERR" "LNS.conf:3: vpdn-history-size must be 0 to 10000, not 100001"
+write_config bad.conf <<CONF
+hostname = "BAD"
+
+vpdn-history-size = -5
+CONF
+ko "at start-up: exit 78" 78 "$VPDND" -c "$T/bad.conf" --check
+contains "file:line: message" "$ERR" "bad.conf:3: vpdn-history-size must be 0 to 10000, not -5"
 
 # --- a refused CHAP ---------------------------------------------------------
 lac_conf LAC2 127.0.0.3 127.0.0.4 LNS2
