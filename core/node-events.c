@@ -259,6 +259,18 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 	return VPDN_BUS_PASS;
 }
 
+/* The RFC 3145 direction: "local", "peer", "global"; "" without a cause. */
+static const char *ppp_dir_name(const struct vpdn_session_end *e)
+{
+	if (!e->ppp_known)
+		return "";
+	switch (e->ppp_direction) {
+	case VPDN_PPP_DISC_AT_PEER: return "peer";
+	case VPDN_PPP_DISC_AT_LOCAL: return "local";
+	}
+	return "global";
+}
+
 static int emit_session_down(struct vpdn_node_events *ne, const struct vpdn_session_end *e)
 {
 	return sd_bus_emit_signal(ne->core->dbus, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
@@ -269,11 +281,7 @@ static int emit_session_down(struct vpdn_node_events *ne, const struct vpdn_sess
 				  (e->ended_ms - e->started_ms) / 1000,
 				  vpdn_end_side_name(e->ended_by), e->result, e->error, e->q931,
 				  e->ppp_known ? (int32_t)e->ppp_code : -1, e->ppp_protocol,
-				  e->ppp_known ? (e->ppp_direction == VPDN_PPP_DISC_AT_PEER ? "peer" :
-						  e->ppp_direction == VPDN_PPP_DISC_AT_LOCAL ? "local" :
-											      "global")
-					       : "",
-				  e->cause, e->reason);
+				  ppp_dir_name(e), e->cause, e->reason);
 }
 
 static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *data)
@@ -459,8 +467,5 @@ int vpdn_node_events_append_entry(sd_bus_message *m, const struct vpdn_session_e
 		e->peer_name, e->peer_address, e->local_address, e->remote_address,
 		(e->ended_ms - e->started_ms) / 1000, vpdn_end_side_name(e->ended_by), e->result,
 		e->error, e->q931, e->ppp_known ? (int32_t)e->ppp_code : -1, e->ppp_protocol,
-		e->ppp_known ? (e->ppp_direction == VPDN_PPP_DISC_AT_PEER ? "peer" :
-				e->ppp_direction == VPDN_PPP_DISC_AT_LOCAL ? "local" : "global")
-			     : "",
-		e->cause, e->reason);
+		ppp_dir_name(e), e->cause, e->reason);
 }
