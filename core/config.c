@@ -12,6 +12,7 @@
 #include "config-source.h"
 #include "core-private.h"
 #include "metrics-http.h"
+#include "node-events.h"
 
 /* libconfuse's error callback has no user data: errors of the parse,
  * check or reload in progress collect here (the daemon parses on one
@@ -307,6 +308,15 @@ static int validate_dbus_max_objects(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int validate_vpdn_history_size(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+	if (v >= 0 && v <= VPDN_HISTORY_SIZE_MAX)
+		return 0;
+	cfg_error(cfg, "vpdn-history-size must be 0 to %d, not %ld", VPDN_HISTORY_SIZE_MAX, v);
+	return -1;
+}
+
 #define CORE_OPTS                                                        \
 	CFG_STR_LIST("modules", "{}", CFGF_NONE),                        \
 	CFG_STR_LIST("module-path", "{}", CFGF_NONE),                    \
@@ -319,6 +329,7 @@ static int validate_dbus_max_objects(cfg_t *cfg, cfg_opt_t *opt)
 	CFG_SEC("metrics", metrics_opts, CFGF_NONE),                     \
 	CFG_STR("capture-directory", VPDN_CAPTURE_DIRECTORY_DEFAULT, CFGF_NONE), \
 	CFG_INT("dbus-max-objects", VPDN_DBUS_MAX_OBJECTS_DEFAULT, CFGF_NONE), \
+	CFG_INT("vpdn-history-size", VPDN_HISTORY_SIZE_DEFAULT, CFGF_NONE), \
 	CFG_FUNC("include", include_misplaced)
 
 static cfg_t *init_core_only(void)
@@ -487,6 +498,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_validate_func(cfg, "metrics|max-series", validate_max_series);
 	cfg_set_validate_func(cfg, "capture-directory", validate_capture_directory);
 	cfg_set_validate_func(cfg, "dbus-max-objects", validate_dbus_max_objects);
+	cfg_set_validate_func(cfg, "vpdn-history-size", validate_vpdn_history_size);
 
 	reset_errors();
 	current = src;
@@ -600,6 +612,8 @@ void vpdn_config_apply_core(cfg_t *cfg, struct vpdn_core *core)
 	vpdn_log_set_level(log, level_of(cfg_getstr(cfg, "log-level")));
 	vpdn_core_set_capture_directory(core, cfg_getstr(cfg, "capture-directory"));
 	core->dbus_max_objects = (unsigned)cfg_getint(cfg, "dbus-max-objects");
+	core->vpdn_history_size = (unsigned)cfg_getint(cfg, "vpdn-history-size");
+	vpdn_node_events_set_history_size(core->events, core->vpdn_history_size);
 	for (unsigned i = 0; i < cfg_size(cfg, "debug"); i++) {
 		int cat = vpdn_debug_parse(cfg_getnstr(cfg, "debug", i));
 		if (cat >= 0)

@@ -20,6 +20,8 @@ struct vpdn_core {
 	GHashTable *dbus_regs; /* struct registration *: every module object, dbus-util.c */
 	sd_bus *dbus_handles;  /* never connected: the modules' slot handles */
 	unsigned dbus_max_objects; /* config dbus-max-objects: GetManagedObjects past it is refused */
+	unsigned vpdn_history_size; /* config vpdn-history-size: ended sessions kept */
+	struct vpdn_node_events *events; /* node-events.c, NULL until the daemon makes it */
 	uint64_t started_ms;   /* on the timers' clock */
 	uint32_t next_call;    /* vpdn_core_call_id()'s count */
 	GHashTable *counters;  /* name -> struct vpdn_counter* */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core-private.h"
+#include "vpdn-history.h"
 
 struct vpdn_bus *vpdn_core_bus(struct vpdn_core *core) { return core->bus; }
 struct vpdn_timers *vpdn_core_timers(struct vpdn_core *core) { return core->timers; }
@@ -73,6 +74,7 @@ static struct vpdn_core *core_alloc(struct vpdn_timers *timers)
 	core->started_ms = vpdn_timers_now(timers);
 	core->dbus_max_objects = VPDN_DBUS_MAX_OBJECTS_DEFAULT;
 	core->next_call = 0x1b;  /* the first call is 0x011B, as on IOS */
+	core->vpdn_history_size = VPDN_HISTORY_SIZE_DEFAULT;
 	return core;
 }
 

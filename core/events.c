@@ -97,3 +97,12 @@ const char *vpdn_ppp_disconnect_name(int code)
 	}
 	return "unknown";
 }
+
+const char *vpdn_end_side_name(int side)
+{
+	switch (side) {
+	case VPDN_END_LOCAL: return "local";
+	case VPDN_END_PEER: return "peer";
+	}
+	return "unknown";
+}

@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "metrics-http.h"
 #include "node-bus.h"
+#include "node-events.h"
 #include "sd-notify.h"
 #include <build-config.h>
 
@@ -387,6 +388,12 @@ int vpdn_daemon_main(int argc, char **argv)
 		vpdn_log_set_debug(d.core->log, vpdn_debug_parse(debug->pdata[i]), true);
 	d.loop = g_main_loop_new(NULL, FALSE);
 	d.sd = vpdn_sd_new(d.core);
+	/* Before the modules: it hears every session from the first. */
+	if (!vpdn_node_events_new(d.core)) {
+		fprintf(stderr, "vpdnd: cannot subscribe to the session events\n");
+		status = 1;
+		goto out;
+	}
 	if (apply_metrics(&d, d.cfg, &error) < 0) {
 		fprintf(stderr, "vpdnd: %s\n", error);
 		status = 1;
@@ -433,8 +440,10 @@ out:
 	vpdn_config_core_clear(&cc);
 	vpdn_config_free(d.cfg);
 	vpdn_loader_free(d.loader);
-	if (d.core)
+	if (d.core) {
+		vpdn_node_events_free(d.core->events);
 		vpdn_core_free(d.core);
+	}
 	if (d.loop)
 		g_main_loop_unref(d.loop);
 	g_strfreev(d.module_names);

@@ -17,6 +17,7 @@
 #include "core-private.h"
 #include "dbus-glib.h"
 #include "node-bus.h"
+#include "node-events.h"
 
 struct node_bus {
 	struct vpdn_core *core;
@@ -309,6 +310,31 @@ static int method_monitor(sd_bus_message *m, void *userdata, sd_bus_error *error
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+/* The ended sessions, newest first (node-events.c keeps them): the table
+ * size, how many ended since the start, the entries. */
+static int method_get_vpdn_history(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	struct vpdn_history *h = vpdn_node_events_history(nb->core->events);
+	sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "ut", h ? vpdn_history_size(h) : 0,
+					  h ? vpdn_history_total(h) : 0);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', VPDN_SIG_HISTORY_ENTRY);
+	for (const GList *l = h ? vpdn_history_entries(h) : NULL; r >= 0 && l; l = l->next)
+		r = vpdn_node_events_append_entry(reply, l->data);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct node_bus *nb = userdata;
@@ -343,6 +369,35 @@ static const sd_bus_vtable node_vtable[] = {
 				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_NAMES("LogLine", "sss",
 				 SD_BUS_PARAM(level) SD_BUS_PARAM(category) SD_BUS_PARAM(line), 0),
+	SD_BUS_METHOD_WITH_NAMES("GetVpdnHistory", "", , "uta" VPDN_SIG_HISTORY_ENTRY,
+				 SD_BUS_PARAM(size) SD_BUS_PARAM(total) SD_BUS_PARAM(entries),
+				 method_get_vpdn_history, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_NAMES("TunnelUp", VPDN_SIG_TUNNEL_UP,
+				 SD_BUS_PARAM(tunnel_id) SD_BUS_PARAM(peer_tunnel_id)
+				 SD_BUS_PARAM(peer_name) SD_BUS_PARAM(peer_address)
+				 SD_BUS_PARAM(group), 0),
+	SD_BUS_SIGNAL_WITH_NAMES("TunnelDown", VPDN_SIG_TUNNEL_DOWN,
+				 SD_BUS_PARAM(tunnel_id) SD_BUS_PARAM(peer_tunnel_id)
+				 SD_BUS_PARAM(peer_name) SD_BUS_PARAM(peer_address)
+				 SD_BUS_PARAM(group) SD_BUS_PARAM(duration)
+				 SD_BUS_PARAM(ended_by) SD_BUS_PARAM(result) SD_BUS_PARAM(error)
+				 SD_BUS_PARAM(cause) SD_BUS_PARAM(reason), 0),
+	SD_BUS_SIGNAL_WITH_NAMES("SessionUp", VPDN_SIG_SESSION_UP,
+				 SD_BUS_PARAM(tunnel_id) SD_BUS_PARAM(session_id)
+				 SD_BUS_PARAM(peer_tunnel_id) SD_BUS_PARAM(peer_session_id)
+				 SD_BUS_PARAM(direction) SD_BUS_PARAM(user) SD_BUS_PARAM(interface)
+				 SD_BUS_PARAM(peer_name) SD_BUS_PARAM(peer_address), 0),
+	SD_BUS_SIGNAL_WITH_NAMES("SessionDown", VPDN_SIG_SESSION_DOWN,
+				 SD_BUS_PARAM(tunnel_id) SD_BUS_PARAM(session_id)
+				 SD_BUS_PARAM(peer_tunnel_id) SD_BUS_PARAM(peer_session_id)
+				 SD_BUS_PARAM(direction) SD_BUS_PARAM(user) SD_BUS_PARAM(interface)
+				 SD_BUS_PARAM(peer_name) SD_BUS_PARAM(peer_address)
+				 SD_BUS_PARAM(local_address) SD_BUS_PARAM(remote_address)
+				 SD_BUS_PARAM(duration) SD_BUS_PARAM(ended_by) SD_BUS_PARAM(result)
+				 SD_BUS_PARAM(error) SD_BUS_PARAM(q931_cause)
+				 SD_BUS_PARAM(ppp_disconnect_code) SD_BUS_PARAM(ppp_protocol)
+				 SD_BUS_PARAM(ppp_direction) SD_BUS_PARAM(cause)
+				 SD_BUS_PARAM(reason), 0),
 	SD_BUS_VTABLE_END
 };
 

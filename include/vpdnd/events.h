@@ -129,6 +129,15 @@ const char *vpdn_q931_cause_name(int cause);
 
 enum vpdn_call_dir { VPDN_CALL_IN = 1, VPDN_CALL_OUT = 2 };
 
+/* Which side ended a session or a tunnel (SESSION_DOWN, TUNNEL_DOWN). */
+enum vpdn_end_side {
+	VPDN_END_UNKNOWN = 0,
+	VPDN_END_LOCAL = 1,     /* we sent the CDN/StopCCN, or gave up on the peer */
+	VPDN_END_PEER = 2,      /* the peer sent it */
+};
+/* "local", "peer", "unknown" */
+const char *vpdn_end_side_name(int side);
+
 /* A call on a carrier (B channel, tty line). */
 struct vpdn_ev_call {
 	uint32_t size;
@@ -248,6 +257,17 @@ struct vpdn_ev_session {
 	int result;                             /* SESSION_DOWN: CDN result code */
 	int error;                              /* SESSION_DOWN: CDN error code */
 	int cause;                              /* SESSION_DOWN: Q.931 cause or 0 */
+	/* Appended: SESSION_DOWN, which side ended it (a session closed
+	 * with its tunnel: the side that ended the tunnel). */
+	enum vpdn_end_side ended_by;
+	/* Appended: SESSION_DOWN, the RFC 3145 PPP Disconnect Cause its CDN
+	 * carried (AVP 46: the one we sent for our PPP, or the peer's), the
+	 * direction as this node sees it (the peer's "at local" is our
+	 * VPDN_PPP_DISC_AT_PEER); ppp_disconnect_known false: none. */
+	bool ppp_disconnect_known;
+	uint16_t ppp_disconnect_code;      /* enum vpdn_ppp_disconnect_code */
+	uint16_t ppp_disconnect_protocol;
+	uint8_t ppp_disconnect_direction;  /* enum vpdn_ppp_disconnect_dir */
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */
@@ -263,6 +283,8 @@ struct vpdn_ev_tunnel {
 	const char *group;
 	struct sockaddr_storage peer;
 	int result, error;      /* TUNNEL_DOWN: StopCCN result/error */
+	/* Appended: TUNNEL_DOWN, which side ended it. */
+	enum vpdn_end_side ended_by;
 };
 
 enum vpdn_ppp_role {

@@ -299,6 +299,7 @@ struct l2tp_tunnel {
 	bool challenged;            /* we sent a Challenge */
 	bool has_tie_breaker;
 	bool stop_sent;             /* we sent StopCCN */
+	enum vpdn_end_side ended_by; /* set before its sessions are closed */
 	bool peer_port_fixed;       /* §8.1: the peer's port may change no more */
 	bool cdn_q931_sent;         /* a CDN with the Q.931 Cause Code AVP went out */
 	uint16_t addr_index;        /* initiate-to entry in use */

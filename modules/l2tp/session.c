@@ -303,7 +303,8 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 	l2tp_session_send(s, &m);
 }
 
-static void publish(struct l2tp_session *s, uint32_t type, int result, int error, int cause)
+static void publish(struct l2tp_session *s, uint32_t type, int result, int error, int cause,
+		    enum vpdn_end_side ended_by)
 {
 	struct vpdn_ev_session ev;
 
@@ -311,6 +312,11 @@ static void publish(struct l2tp_session *s, uint32_t type, int result, int error
 	ev.result = result;
 	ev.error = error;
 	ev.cause = cause;
+	ev.ended_by = ended_by;
+	ev.ppp_disconnect_known = s->ppp_disc;
+	ev.ppp_disconnect_code = s->ppp_disc_code;
+	ev.ppp_disconnect_protocol = s->ppp_disc_proto;
+	ev.ppp_disconnect_direction = s->ppp_disc_dir;
 	vpdn_bus_publish(s->tunnel->l2tp->bus, type, &ev);
 }
 
@@ -320,7 +326,7 @@ void l2tp_session_published_up(struct l2tp_session *s)
 		return;
 	s->up_published = true;
 	(*s->tunnel->l2tp->cnt.sessions_up)++;
-	publish(s, VPDN_EV_SESSION_UP, 0, 0, 0);
+	publish(s, VPDN_EV_SESSION_UP, 0, 0, 0, VPDN_END_UNKNOWN);
 }
 
 static void session_free(struct l2tp_session *s)
@@ -397,7 +403,10 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 	detach_links(s, hang);
 	if (s->up_published) {
 		s->up_published = false;
-		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause);
+		/* Not sent by us: the peer's CDN, or the tunnel's end. */
+		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause,
+			send ? VPDN_END_LOCAL
+			     : s->tunnel->ended_by ? s->tunnel->ended_by : VPDN_END_PEER);
 	}
 	if (s->state != 0) /* every call type's idle is 0 */
 		SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",
@@ -482,6 +491,18 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? ", cause " : "",
 		     l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? vpdn_q931_cause_name(m->q931.cause) : "",
 		     ptext);
+		if (pd && !s->ppp_disc) {
+			/* The peer's cause, for SESSION_DOWN: its "at local"
+			 * is at our peer. */
+			s->ppp_disc = true;
+			s->ppp_disc_code = m->ppp_disconnect.code;
+			s->ppp_disc_proto = m->ppp_disconnect.protocol;
+			s->ppp_disc_dir = m->ppp_disconnect.direction;
+			if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_LOCAL)
+				s->ppp_disc_dir = VPDN_PPP_DISC_AT_PEER;
+			else if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_PEER)
+				s->ppp_disc_dir = VPDN_PPP_DISC_AT_LOCAL;
+		}
 		l2tp_session_close(s, false, m->result.result, m->result.error,
 				   l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? m->q931.cause : 0, NULL);
 		return;

@@ -150,6 +150,7 @@ static void tunnel_dead(void *ctx)
 			   "clearing tunnel to %s", t->tid, peer_label(t));
 		t->result = L2TP_STOPCCN_GENERAL_ERROR;
 		t->error = L2TP_ERR_NO_CONTROL_CONNECTION;
+		t->ended_by = VPDN_END_LOCAL;
 		if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
 			failover(t);
 		close_sessions(t);
@@ -252,6 +253,8 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 
 void l2tp_tunnel_free(struct l2tp_tunnel *t)
 {
+	if (!t->ended_by)
+		t->ended_by = VPDN_END_LOCAL;
 	close_sessions(t);
 	publish_down(t);
 	l2tp_bus_tunnel_remove(t);
@@ -296,6 +299,7 @@ static void publish_down(struct l2tp_tunnel *t)
 	ev.peer = t->peer;
 	ev.result = t->result;
 	ev.error = t->error;
+	ev.ended_by = t->ended_by;
 	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_DOWN, &ev);
 }
 
@@ -357,6 +361,7 @@ void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *
 			   t->tid, why ? why : l2tp_result_text(L2TP_MSG_STOPCCN, result));
 	t->result = result;
 	t->error = error;
+	t->ended_by = VPDN_END_LOCAL;
 	close_sessions(t);
 	t->stop_sent = true;
 	send_stopccn(t, result, error, why);
@@ -388,6 +393,7 @@ static void stopccn_received(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_q931_learn(t, m);
 	t->result = m->result.result;
 	t->error = m->result.error;
+	t->ended_by = VPDN_END_PEER;
 	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
 		failover(t);
 	close_sessions(t);

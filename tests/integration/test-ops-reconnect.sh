@@ -7,7 +7,8 @@
 # and is reachable through vpdnctl again within a bounded time, with its
 # name, its node object and every module's objects (L2tp1, the testcarrier
 # object, the tunnel and session classes) back; the loss and the
-# reconnect are counted in the metrics. A second loss right after
+# reconnect are counted in the metrics; the session signals (SessionUp,
+# SessionDown) go out on the new connection. A second loss right after
 # reconnects at the first backoff again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-testcarrier.sh"
@@ -145,6 +146,18 @@ contains "est" "$OUT" '"est"'
 check "vpdnd_dbus_connection_lost_total 1" [ "$(metric LAC vpdnd_dbus_connection_lost_total)" = 1 ]
 check "dbus_reconnects_total 1" [ "$(metric LAC vpdnd_dbus_reconnects_total)" = 1 ]
 check "dbus_reconnect_failures_total >= 1" [ "$(metric LAC vpdnd_dbus_reconnect_failures_total)" -ge 1 ]
+# The session signals go out on the new connection (node-events.c emits
+# on the node's current one).
+"$VPDNCTL" -n LAC monitor --events --json >"$T/ev.json" 2>"$T/ev.err" &
+NODE_PIDS[evmon]=$!
+wait_until 5 grep -q "Following the events" "$T/ev.err"
+ok "a second DialIn after the reconnect" tc LAC DialIn sss remote2@cisco.com 6123 211
+wait_until 10 state_is LAC 2 up
+ok "... and its HangUp" tc LAC HangUp u 2
+check "SessionDown seen on the new connection" \
+	wait_until 5 grep -q '"event":"SessionDown".*"user":"remote2@cisco.com"' "$T/ev.json"
+check "SessionUp too" grep -q '"event":"SessionUp".*"user":"remote2@cisco.com"' "$T/ev.json"
+stop_node evmon
 
 # --- again at once: the backoff started over ----------------------------------
 bus_down

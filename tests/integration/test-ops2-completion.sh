@@ -39,6 +39,19 @@ run comp show us
 check "script: 'vpdnctl show us<TAB>' -> users" [ "$OUT" = "users" ]
 run comp show interfaces ""
 check "script: 'vpdnctl show interfaces <TAB>' -> virtual-access" [ "$OUT" = "virtual-access" ]
+run comp show vpdn hi
+check "script: 'vpdnctl show vpdn hi<TAB>' -> history" [ "$OUT" = "history" ]
+run comp show vpdn history ""
+check "script: 'vpdnctl show vpdn history <TAB>' -> failure" [ "$OUT" = "failure" ]
+run comp monitor --e
+check "script: 'vpdnctl monitor --e<TAB>' -> --events" [ "$OUT" = "--events" ]
+run comp monitor ""
+check "script: 'vpdnctl monitor <TAB>' -> its options" \
+	[ "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" = "--events --json --seconds " ]
+run comp monitor --events --s
+check "script: 'vpdnctl monitor --events --s<TAB>' -> --seconds" [ "$OUT" = "--seconds" ]
+run comp monitor --seconds ""
+check "script: no completion for the number of seconds" [ -z "$OUT" ]
 run comp --bus s
 check "script: '--bus s<TAB>' -> system, session" [ "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" = "session system " ]
 finish

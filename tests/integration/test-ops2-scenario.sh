@@ -6,7 +6,8 @@
 # `show users` (text, JSON; the LAC's forwarded user too), the IP
 # interface objects (org.vpdnd.Interface1); `monitor` receives the log
 # lines while a debug category is on (text and --json) and the node stops
-# sending them once the monitor left.
+# sending them once the monitor left. The failure history (show vpdn
+# history failure) of the sessions ended on the way, with IPCP's addresses.
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -277,6 +278,28 @@ check "LAC: the forwarded user is gone" wait_s 15 sh -c "! '$VPDNCTL' --bus '$(b
 kill "$SIGMON" 2>/dev/null; wait "$SIGMON" 2>/dev/null
 check "PropertiesChanged for remote1's BRI 0 port" grep -q "Path=/org/vpdnd/isdn/BRI_0" "$T/r1-signals.txt"
 check "PropertiesChanged for remote1's dialers" grep -q "Path=/org/vpdnd/module/dialer" "$T/r1-signals.txt"
+
+# --- the failure history of the sessions ended above (real PPP and IPCP) ---------
+hist_user() { # NODE USER: the node's newest history entry for USER, as JSON
+	ctl "$1" --json show vpdn history failure | python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin)["entries"] if x["user"] == sys.argv[1]]
+assert e
+print(json.dumps(e[0]))' "$2"
+}
+check "LNS history: remote1's session" wait_s 15 hist_user LNS remote1@cisco.com
+check "... ended by the LAC, with the addresses IPCP gave" python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])
+assert e["ended_by"] == "peer" and e["remote_address"] == "17.17.17.1", e
+assert e["local_address"] == "18.18.18.2" and e["interface"].startswith("Vi"), e
+assert e["peer_name"] == "LAC" and e["duration"] > 0, e' "$(hist_user LNS remote1@cisco.com)"
+check "LAC history: remote1's call ended by the LAC itself" python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])
+assert e["ended_by"] == "local" and e["peer_name"] == "LNS", e' "$(hist_user LAC remote1@cisco.com)"
+ok "LNS: show vpdn history failure" ctl LNS show vpdn history failure
+contains "the cleared dial-out session, ended by the LNS" "$OUT" "Failure type: l2tp-admin"
 
 for node in remote1 remote2 LAC LNS; do
 	check "$node still runs" kill -0 "${NODE_PIDS[$node]}"

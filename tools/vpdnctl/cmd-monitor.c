@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor [--seconds N]: subscribe to the node's log (org.vpdnd.Node1.Monitor
- * and the LogLine signal) and print each line until Ctrl-C (or N seconds).
- * --json: one JSON object per line ({"level", "category", "line"}).
+ * monitor [--events] [--seconds N]: subscribe to the node's log
+ * (org.vpdnd.Node1.Monitor and the LogLine signal) and print each line
+ * until Ctrl-C (or N seconds). --json: one JSON object per line
+ * ({"level", "category", "line"}).
+ * --events: follow the session events instead, the Node1 signals
+ * TunnelUp, TunnelDown, SessionUp and SessionDown (broadcast: no
+ * subscription call, no privilege), one line each (--json: one object
+ * a line, {"event": "SessionDown", ...the signal's arguments by name}).
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +23,7 @@
 
 #include <vpdnd/dbus.h>
 
+#include "events.h"
 #include "json.h"
 #include "vpdnctl.h"
 
@@ -44,8 +50,25 @@ static int on_log_line(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	return 0;
 }
 
+static int on_event(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct vpdnctl *c = userdata;
+	const struct ev_kind *kind = ev_kind_of_signal(sd_bus_message_get_member(m));
+	struct ev_fields f;
+
+	if (!kind || ev_read(m, kind, &f) < 0)
+		return 0;
+	if (c->json)
+		ev_print_json(c->out, &f, NULL);
+	else
+		ev_print_text(c->out, &f);
+	fflush(c->out);
+	return 0;
+}
+
 static int cmd_monitor(struct vpdnctl *c, int argc, char **argv)
 {
+	bool events = false;
 	sd_bus_slot *slot = NULL;
 	unsigned long seconds = 0;
 	sigset_t mask;
@@ -56,6 +79,10 @@ static int cmd_monitor(struct vpdnctl *c, int argc, char **argv)
 		char *end = NULL;
 		const char *v = NULL;
 
+		if (!strcmp(argv[i], "--events") || !strcmp(argv[i], "events")) {
+			events = true;
+			continue;
+		}
 		if ((!strcmp(argv[i], "--seconds") || !strcmp(argv[i], "seconds")) && i + 1 < argc)
 			v = argv[++i];
 		else if (g_str_has_prefix(argv[i], "--seconds="))
@@ -63,7 +90,7 @@ static int cmd_monitor(struct vpdnctl *c, int argc, char **argv)
 		if (v)
 			seconds = strtoul(v, &end, 10);
 		if (!v || !end || *end || !*v || seconds == 0) {
-			fprintf(stderr, "Usage: vpdnctl monitor [--seconds N]\n");
+			fprintf(stderr, "Usage: vpdnctl monitor [--events] [--seconds N]\n");
 			return VPDNCTL_USAGE;
 		}
 	}
@@ -76,18 +103,28 @@ static int cmd_monitor(struct vpdnctl *c, int argc, char **argv)
 		fprintf(stderr, "vpdnctl: signalfd: %s\n", strerror(errno));
 		return VPDNCTL_FAILED;
 	}
-	r = sd_bus_match_signal(c->bus, &slot, NULL, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
-				"LogLine", on_log_line, c);
+	/* Events: every Node1 signal of this node (on_event keeps the four
+	 * it knows); the match is in place when the call returns. */
+	r = sd_bus_match_signal(c->bus, &slot, events ? c->name : NULL, VPDN_DBUS_NODE_PATH,
+				VPDN_DBUS_NODE_IFACE, events ? NULL : "LogLine",
+				events ? on_event : on_log_line, c);
 	if (r < 0) {
-		fprintf(stderr, "vpdnctl: Failed to subscribe to LogLine: %s\n", strerror(-r));
+		fprintf(stderr, "vpdnctl: Failed to subscribe to %s: %s\n",
+			events ? "the node's events" : "LogLine", strerror(-r));
 		close(sfd);
 		return VPDNCTL_FAILED;
 	}
-	ret = vpdnctl_call(c, "start monitoring", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
-			   "Monitor", NULL, "b", 1);
+	if (events) {
+		ret = VPDNCTL_OK;
+		fprintf(stderr, "Following the events of %s (Ctrl-C to stop)\n",
+			c->node ? c->node : c->name);
+	} else {
+		ret = vpdnctl_call(c, "start monitoring", VPDN_DBUS_NODE_PATH,
+				   VPDN_DBUS_NODE_IFACE, "Monitor", NULL, "b", 1);
+	}
 	if (ret != VPDNCTL_OK)
 		goto out;
-	if (!c->json)
+	if (!events && !c->json)
 		fprintf(stderr, "Monitoring %s%s (Ctrl-C to stop)\n", c->node ? c->node : c->name,
 			seconds ? "" : "");
 	if (seconds)
@@ -126,8 +163,9 @@ static int cmd_monitor(struct vpdnctl *c, int argc, char **argv)
 			break;
 	}
 	/* Unsubscribe (the node also drops us when we leave the bus). */
-	ret = vpdnctl_call(c, "stop monitoring", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
-			   "Monitor", NULL, "b", 0);
+	if (!events)
+		ret = vpdnctl_call(c, "stop monitoring", VPDN_DBUS_NODE_PATH,
+				   VPDN_DBUS_NODE_IFACE, "Monitor", NULL, "b", 0);
 out:
 	sd_bus_slot_unref(slot);
 	close(sfd);
@@ -135,7 +173,8 @@ out:
 }
 
 const struct vpdnctl_command vpdnctl_monitor_commands[] = {
-	{ "monitor", "[--seconds N]", 0, 2, CMD_NODE, cmd_monitor,
-	  "Print the node's log lines live until Ctrl-C (--json: one object a line)" },
+	{ "monitor", "[--events] [--seconds N]", 0, 3, CMD_NODE, cmd_monitor,
+	  "Print the node's log lines (--events: tunnel and session events) live until "
+	  "Ctrl-C (--json: one object a line)" },
 	{ NULL }
 };

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * show vpdn [tunnel|session|group], clear vpdn tunnel l2tp ID, clear vpdn session ID.
+ * show vpdn [tunnel|session|group], clear vpdn tunnel l2tp ID, clear vpdn session ID,
+ * show vpdn history failure (org.vpdnd.Node1.GetVpdnHistory, the node's last
+ * vpdn-history-size ended sessions).
  *
  * Tunnels and sessions are the L2TP module's objects, listed page by page
  * with org.vpdnd.L2tp1.ListTunnels and ListSessions (never one message
@@ -10,6 +12,7 @@
  * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,9 @@
 
 #include <vpdnd/dbus.h>
 
+#include "events.h"
 #include "format.h"
+#include "json.h"
 #include "vpdnctl.h"
 
 #define TUNNEL_IFACE "org.vpdnd.Tunnel1"
@@ -249,6 +254,71 @@ out:
 	return ret;
 }
 
+/* show vpdn history failure: (u size, t total, a(entry)) newest first. */
+static int show_vpdn_history(struct vpdnctl *c, int argc, char **argv)
+{
+	sd_bus_message *reply = NULL;
+	uint64_t total = 0, now = (uint64_t)(g_get_real_time() / G_USEC_PER_SEC);
+	uint32_t size = 0;
+	unsigned n = 0;
+	struct json j;
+	int r, ret;
+
+	ret = vpdnctl_call(c, "read the VPDN history", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+			   "GetVpdnHistory", &reply, NULL);
+	if (ret != VPDNCTL_OK)
+		return ret;
+	r = sd_bus_message_read(reply, "ut", &size, &total);
+	if (r >= 0)
+		r = sd_bus_message_enter_container(reply, 'a', "(tqqqqssssssstsqqqiqsss)");
+	if (r < 0)
+		goto bad;
+	if (c->json) {
+		json_init(&j, c->out);
+		json_object_begin(&j);
+		json_kv_uint(&j, "size", size);
+		json_kv_uint(&j, "total", total);
+		json_key(&j, "entries");
+		json_array_begin(&j);
+	}
+	while ((r = sd_bus_message_enter_container(reply, 'r', "tqqqqssssssstsqqqiqsss")) > 0) {
+		struct ev_fields f;
+
+		r = ev_read(reply, &ev_history_entry, &f);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (r < 0)
+			break;
+		if (c->json) {
+			json_object_begin(&j);
+			ev_json_members(&j, &f);
+			json_object_end(&j);
+			continue;
+		}
+		if (n == 0)
+			fprintf(c->out, "%% VPDN user failure table: size %u, %" PRIu64
+				" sessions ended since the node started\n", size, total);
+		fprintf(c->out, "\n");
+		ev_print_history_entry(c->out, &f, now);
+		n++;
+	}
+	if (c->json) {
+		json_array_end(&j);
+		json_object_end(&j);
+	} else if (r >= 0 && n == 0) {
+		fprintf(c->out, "%% VPDN user failure table is empty (size %u, %" PRIu64
+			" sessions ended since the node started)\n", size, total);
+	}
+	if (r < 0)
+		goto bad;
+	sd_bus_message_unref(reply);
+	return VPDNCTL_OK;
+bad:
+	fprintf(stderr, "vpdnctl: Failed to parse the VPDN history: %s\n", strerror(-r));
+	sd_bus_message_unref(reply);
+	return VPDNCTL_FAILED;
+}
+
 /* A tunnel or session id: 1..65535. */
 static int parse_id(const char *s, uint16_t *ret)
 {
@@ -293,6 +363,8 @@ const struct vpdnctl_command vpdnctl_vpdn_commands[] = {
 	{ "show vpdn session", NULL, 0, 0, CMD_NODE, show_vpdn_session, "L2TP sessions" },
 	{ "show vpdn group", NULL, 0, 0, CMD_NODE, show_vpdn_group,
 	  "Load sharing: each initiate-to peer's sessions, limit, dead time" },
+	{ "show vpdn history failure", NULL, 0, 0, CMD_NODE, show_vpdn_history,
+	  "The last ended VPDN sessions: user, peer, when, who ended it, cause" },
 	{ "clear vpdn tunnel l2tp", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_tunnel,
 	  "Tear down an L2TP tunnel (local tunnel ID)" },
 	{ "clear vpdn session", "ID", 1, 1, CMD_NODE | CMD_EXACT, clear_session,

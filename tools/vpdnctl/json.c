@@ -120,6 +120,12 @@ void json_uint(struct json *j, uint64_t v)
 		json_builder_add_int_value(j->b, v > G_MAXINT64 ? G_MAXINT64 : (gint64)v);
 }
 
+void json_int(struct json *j, int64_t v)
+{
+	if (j->b)
+		json_builder_add_int_value(j->b, v);
+}
+
 void json_bool(struct json *j, bool b)
 {
 	if (j->b)
@@ -136,6 +142,12 @@ void json_kv_uint(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	json_uint(j, v);
+}
+
+void json_kv_int(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	json_int(j, v);
 }
 
 void json_kv_bool(struct json *j, const char *key, bool b)

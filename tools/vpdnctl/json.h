@@ -35,11 +35,13 @@ void json_array_end(struct json *j);
 void json_key(struct json *j, const char *key);
 void json_string(struct json *j, const char *s);
 void json_uint(struct json *j, uint64_t v);
+void json_int(struct json *j, int64_t v);
 void json_bool(struct json *j, bool b);
 
 /* key + value shorthands, inside an object */
 void json_kv_string(struct json *j, const char *key, const char *s);
 void json_kv_uint(struct json *j, const char *key, uint64_t v);
+void json_kv_int(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, bool b);
 
 #endif

@@ -144,7 +144,12 @@ static void forward_done(struct vpdn_request *req, int status, const void *reply
 		set_state(c, "up");
 }
 
+/* Proxy LCP: what the LAC sent (CHAP, its magic) and what the caller
+ * sent (its own magic: an LNS running PPP takes equal ones for a looped
+ * line and renegotiates). The CHAP response is random, so an LNS that
+ * verifies it (ppp + auth-local) refuses the user: a wrong password. */
 static const uint8_t confreq[] = { 0x03, 0x05, 0xc2, 0x23, 0x05, 0x05, 0x06, 0x6b, 0xde, 0x50, 0xcc };
+static const uint8_t peer_confreq[] = { 0x05, 0x06, 0x12, 0x34, 0x56, 0x78 };
 
 static int m_dialin(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
@@ -176,12 +181,12 @@ static int m_dialin(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	f.dnis = called;
 	f.bearer_kbps = 64;
 	f.proxy.present = true;
-	f.proxy.init_rcvd_confreq = confreq;
-	f.proxy.init_rcvd_confreq_len = sizeof(confreq);
+	f.proxy.init_rcvd_confreq = peer_confreq;
+	f.proxy.init_rcvd_confreq_len = sizeof(peer_confreq);
 	f.proxy.last_sent_confreq = confreq;
 	f.proxy.last_sent_confreq_len = sizeof(confreq);
-	f.proxy.last_rcvd_confreq = confreq;
-	f.proxy.last_rcvd_confreq_len = sizeof(confreq);
+	f.proxy.last_rcvd_confreq = peer_confreq;
+	f.proxy.last_rcvd_confreq_len = sizeof(peer_confreq);
 	f.proxy.auth_type = 2;
 	f.proxy.auth_name = user;
 	f.proxy.auth_challenge = challenge;
