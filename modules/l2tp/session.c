@@ -3,8 +3,8 @@
  * What every L2TP session shares, whatever its call type: IDs, state
  * changes and their log lines, CDN, teardown, the data channel (the
  * session as a carrier at end A of a vpdn_link) and the dispatch to the
- * per-call-type state machines (session_lac_ic.c, session_lns_ic.c,
- * session_lns_oc.c, session_lac_oc.c).
+ * per-call-type state machines (session-lac-ic.c, session-lns-ic.c,
+ * session-lns-oc.c, session-lac-oc.c).
  */
 #include <errno.h>
 #include <string.h>
