@@ -151,7 +151,7 @@ void l2tp_free(struct l2tp *l2tp)
 	}
 	/* After the sessions (which orphan their dials): nothing refers to
 	 * a dial any more. */
-	l2tp_dials_cancel(l2tp);
+	l2tp_sessions_stop(l2tp);
 	g_hash_table_destroy(l2tp->tunnels);
 	g_free(l2tp->tid_bits);
 	g_hash_table_destroy(l2tp->links);
@@ -915,7 +915,7 @@ static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
 		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: IP %s", who, g->name,
 			   g->initiate_to[i].text);
 	req = vpdn_event_take_request(ev);
-	r = l2tp_lac_ic_start(l2tp, g, f, req);
+	r = l2tp_session_start(l2tp, L2TP_SESSION_LAC_IC, g, f, req);
 	if (r < 0) {
 		if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_VPDN_ERRORS)) {
 			char user[72];
@@ -952,7 +952,7 @@ static enum vpdn_bus_verdict on_dialout(const struct vpdn_event *ev, void *data)
 	if (!g)
 		return VPDN_BUS_PASS;
 	req = vpdn_event_take_request(ev);
-	r = l2tp_lns_oc_start(l2tp, g, d, req);
+	r = l2tp_session_start(l2tp, L2TP_SESSION_LNS_OC, g, d, req);
 	if (r < 0) {
 		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS, "VPDN/%s: Cannot dial out to %s: %s",
 			   g->name, d->number ? d->number : "?", g_strerror(-r));

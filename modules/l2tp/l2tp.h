@@ -451,44 +451,19 @@ void l2tp_call_free(struct l2tp_call *c);
  * under l2x-errors and clear the call (CDN 2, general error). */
 void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m);
 
-/* Per-kind state machines. Each provides: */
-struct l2tp_session_fsm {
-	const char *(*state_name)(int state);
-	bool (*waiting_tunnel)(const struct l2tp_session *s);
-	void (*tunnel_up)(struct l2tp_session *s);
-	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);
-	bool (*established)(const struct l2tp_session *s);
-	/* What the state waits for from the peer (or our dialer): "ICCN",
-	 * ...; NULL when it waits on nothing outside (or on the tunnel,
-	 * whose own timers cover it). setup-timeout runs while non-NULL. */
-	const char *(*awaits)(const struct l2tp_session *s);
-};
-extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
-	l2tp_lac_oc_fsm;
-
-/* A DIAL_REQUEST we issued (LAC dial-out). It outlives its session: a
- * call the dialer connects after the session went away is hung up. */
-struct l2tp_dial {
-	struct l2tp *l2tp;
-	uint16_t tid, sid;          /* sid 0: the session is gone */
-	struct vpdn_request *req;
-};
-/* The session is closing: orphan its dial (do not cancel it). */
-void l2tp_dial_orphan(struct l2tp_session *s);
-/* Module stop: cancel every pending dial. */
-void l2tp_dials_cancel(struct l2tp *l2tp);
-
-/* Starters. */
-/* LAC dial-in: a FORWARD_REQUEST claimed. req is completed later. */
-int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_forward *fwd, struct vpdn_request *req);
-/* LNS dial-in: ICRQ on tunnel t. */
-void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
-/* LNS dial-out: a DIALOUT_REQUEST claimed. */
-int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_dialout *d, struct vpdn_request *req);
-/* LAC dial-out: OCRQ on tunnel t. */
-void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* A new call the peer opens on established tunnel t (ICRQ, OCRQ): handed
+ * to the state machine of the call type that message opens. */
+void l2tp_session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* A call we originate for a claimed request: kind L2TP_SESSION_LAC_IC with
+ * the FORWARD_REQUEST's struct vpdn_ev_forward (LAC dial-in), or
+ * L2TP_SESSION_LNS_OC with the DIALOUT_REQUEST's struct vpdn_ev_dialout
+ * (LNS dial-out). req is completed later; a negative errno (nothing
+ * started) leaves it to the caller. */
+int l2tp_session_start(struct l2tp *l2tp, enum l2tp_session_kind kind, struct l2tp_group *g,
+		       const void *request, struct vpdn_request *req);
+/* The engine stops: what the call types keep outside their sessions (the
+ * LAC dial-out's pending DIAL_REQUESTs) is cancelled. After the tunnels. */
+void l2tp_sessions_stop(struct l2tp *l2tp);
 
 /* ------------------------------------------------------------------ */
 /* Packet capture (capture.c)                                         */

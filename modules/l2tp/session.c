@@ -9,17 +9,44 @@
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
+
+/* The call types, by enum l2tp_session_kind: the only place that names
+ * their state machines. */
+static const struct l2tp_session_fsm *const fsms[] = {
+	[L2TP_SESSION_LAC_IC] = &l2tp_lac_ic_fsm,
+	[L2TP_SESSION_LNS_IC] = &l2tp_lns_ic_fsm,
+	[L2TP_SESSION_LNS_OC] = &l2tp_lns_oc_fsm,
+	[L2TP_SESSION_LAC_OC] = &l2tp_lac_oc_fsm,
+};
 
 static const struct l2tp_session_fsm *fsm_of(const struct l2tp_session *s)
 {
-	switch (s->kind) {
-	case L2TP_SESSION_LAC_IC: return &l2tp_lac_ic_fsm;
-	case L2TP_SESSION_LNS_IC: return &l2tp_lns_ic_fsm;
-	case L2TP_SESSION_LNS_OC: return &l2tp_lns_oc_fsm;
-	case L2TP_SESSION_LAC_OC: return &l2tp_lac_oc_fsm;
-	default: return NULL;
-	}
+	return s->kind < G_N_ELEMENTS(fsms) ? fsms[s->kind] : NULL;
+}
+
+void l2tp_session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	for (unsigned k = 0; k < G_N_ELEMENTS(fsms); k++)
+		if (fsms[k]->accept && fsms[k]->opened_by == m->message_type) {
+			fsms[k]->accept(t, m);
+			return;
+		}
+}
+
+int l2tp_session_start(struct l2tp *l2tp, enum l2tp_session_kind kind, struct l2tp_group *g,
+		       const void *request, struct vpdn_request *req)
+{
+	if ((unsigned)kind >= G_N_ELEMENTS(fsms) || !fsms[kind]->start)
+		return -EINVAL;
+	return fsms[kind]->start(l2tp, g, request, req);
+}
+
+void l2tp_sessions_stop(struct l2tp *l2tp)
+{
+	for (unsigned k = 0; k < G_N_ELEMENTS(fsms); k++)
+		if (fsms[k]->stop)
+			fsms[k]->stop(l2tp);
 }
 
 const char *l2tp_session_state_name(const struct l2tp_session *s)

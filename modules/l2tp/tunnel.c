@@ -1062,10 +1062,7 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 			fsm_error(t, m.message_type);
 			break;
 		}
-		if (m.message_type == L2TP_MSG_ICRQ)
-			l2tp_lns_ic_accept(t, &m);
-		else
-			l2tp_lac_oc_accept(t, &m);
+		l2tp_session_accept(t, &m);
 		break;
 	case L2TP_MSG_ICRP:
 	case L2TP_MSG_ICCN:
