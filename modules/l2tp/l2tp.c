@@ -120,6 +120,17 @@ static uint64_t *gauge_find(struct l2tp *l2tp, const char *family, const char *s
 	return g;
 }
 
+void l2tp_changed(struct l2tp *l2tp, enum l2tp_object what, const void *obj)
+{
+	if (l2tp->changed)
+		l2tp->changed(l2tp, what, obj);
+}
+
+void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn)
+{
+	l2tp->changed = fn;
+}
+
 void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta)
 {
 	uint64_t *g;
@@ -975,7 +986,7 @@ static enum vpdn_bus_verdict on_ppp_phase(const struct vpdn_event *ev, void *dat
 	s = g_hash_table_lookup(l2tp->links, p->link);
 	if (s && !s->ifname) {
 		s->ifname = g_strdup(p->interface);
-		l2tp_bus_changed(s, NULL);
+		l2tp_changed(l2tp, L2TP_OBJECT_SESSION, s);
 	}
 	return VPDN_BUS_PASS;
 }
@@ -994,7 +1005,7 @@ static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void 
 		s->user = g_strdup(p->user);
 		if (p->interface && !s->ifname)
 			s->ifname = g_strdup(p->interface);
-		l2tp_bus_changed(s, NULL);
+		l2tp_changed(l2tp, L2TP_OBJECT_SESSION, s);
 	}
 	return VPDN_BUS_PASS;
 }

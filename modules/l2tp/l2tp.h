@@ -119,6 +119,14 @@ struct l2tp_counters {
 };
 
 struct l2tp_capture;
+struct l2tp;
+
+/* The objects a view (D-Bus, l2tp-bus.c) shows. */
+enum l2tp_object {
+	L2TP_OBJECT_TUNNEL,     /* obj: struct l2tp_tunnel * */
+	L2TP_OBJECT_SESSION,    /* obj: struct l2tp_session * */
+};
+typedef void (*l2tp_changed_fn)(struct l2tp *l2tp, enum l2tp_object what, const void *obj);
 
 struct l2tp {
 	struct vpdn_core *core;
@@ -143,7 +151,8 @@ struct l2tp {
 	uint64_t cnt_store[11];     /* when the core gives no counters */
 	struct vpdn_subscription *subs[6];
 	GHashTable *peer_hosts;     /* IPv4 s_addr of tunnel peers -> tunnel count */
-	sd_bus_slot *module_slot;
+	sd_bus_slot *module_slot;    /* l2tp-bus.c's registration, or NULL */
+	l2tp_changed_fn changed;     /* the view's hook, or NULL */
 	struct l2tp_transport *transport;
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
@@ -198,6 +207,12 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
  * names, addresses), in which case it moves to the new group and new
  * calls may reuse it. Returns 0 or -errno with *error set. */
 int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error);
+
+/* The model's one word to its view: "the properties of obj changed" (a
+ * state, a name, an ID, a tunnel's session count). Tunnels and sessions
+ * call nothing else of the view: it finds them by path itself. */
+void l2tp_changed(struct l2tp *l2tp, enum l2tp_object what, const void *obj);
+void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn);
 
 /* Gauges kept current for metrics: node counters named
  * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
@@ -322,7 +337,6 @@ struct l2tp_tunnel {
 	uint64_t wen_count;
 	uint64_t rtx_seen;          /* ctrl.stats.retransmits already counted */
 	uint64_t data_rx, data_tx;
-	sd_bus_slot *slot;
 };
 
 /* Initiate (LAC dial-in, LNS dial-out): SCCRQ to group's initiate-to
@@ -391,7 +405,6 @@ struct l2tp_session {
 	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
-	sd_bus_slot *slot;
 	/* LNS: why PPP ended (PPP_DOWN comes before the link's hang-up), for
 	 * the CDN's PPP Disconnect Cause Code (RFC 3145) */
 	bool ppp_disc;
@@ -491,12 +504,9 @@ void l2tp_capture_packet(struct l2tp *l2tp, const struct sockaddr_storage *local
 /* ------------------------------------------------------------------ */
 /* D-Bus (l2tp-bus.c)                                                 */
 
+/* The module object and the two classes (tunnels, sessions), registered
+ * once; sets the engine's changed hook (l2tp_changed()). */
 int l2tp_bus_module_add(struct l2tp *l2tp);
-void l2tp_bus_tunnel_add(struct l2tp_tunnel *t);
-void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t);
-void l2tp_bus_session_add(struct l2tp_session *s);
-void l2tp_bus_session_remove(struct l2tp_session *s);
-void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
 /* ListTunnels/ListSessions: append one page, a(oa{sv}) (path, every
  * property), of the objects whose key (tunnel ID; tunnel ID << 16 |
  * session ID) is above cursor, in key order: at most max rows (0: the

@@ -79,7 +79,7 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 				   s->user);
 	}
 	l2tp_session_published_up(s);
-	l2tp_bus_changed(s, NULL);
+	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
 static void fill_proxy(const struct l2tp_msg *m, struct vpdn_proxy *p, char *name, size_t nsize)

@@ -159,8 +159,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	if (t->group)
 		t->group->sessions++;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session FS enabled");
-	l2tp_bus_session_add(s);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(l2tp, L2TP_OBJECT_TUNNEL, t);
 	return s;
 }
 
@@ -204,7 +203,7 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 			       l2tp_setup_timeout_ms(s->tunnel));
 	else
 		vpdn_timer_cancel(s->tunnel->l2tp->tm, &s->setup_timer);
-	l2tp_bus_changed(s, NULL);
+	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
 int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m)
@@ -355,7 +354,6 @@ static void session_free(struct l2tp_session *s)
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp *l2tp = t->l2tp;
 
-	l2tp_bus_session_remove(s);
 	vpdn_timer_cancel(l2tp->tm, &s->setup_timer);
 	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
 	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
@@ -369,7 +367,7 @@ static void session_free(struct l2tp_session *s)
 	g_free(s->ifname);
 	g_free(s->user);
 	g_free(s);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(l2tp, L2TP_OBJECT_TUNNEL, t);
 }
 
 static void detach_links(struct l2tp_session *s, int cause)
@@ -457,7 +455,6 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 {
 	struct l2tp_tunnel *from = s->tunnel;
 
-	l2tp_bus_session_remove(s);
 	l2tp_id_remove(from->sessions, &from->sid_bits, s->sid);
 	if (l2tp_session_by_peer_sid(from, s->peer_sid) == s)
 		g_hash_table_remove(from->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
@@ -472,7 +469,6 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 	l2tp_id_insert(to->sessions, &to->sid_bits, s->sid, s);
 	if (to->group)
 		to->group->sessions++;
-	l2tp_bus_session_add(s);
 	if (to->state == L2TP_TUNNEL_ESTABLISHED)
 		l2tp_session_tunnel_up(s);
 }

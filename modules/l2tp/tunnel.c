@@ -72,7 +72,7 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 		vpdn_timer_arm(t->l2tp->tm, &t->setup_timer, l2tp_setup_timeout_ms(t));
 	else
 		vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(t->l2tp, L2TP_OBJECT_TUNNEL, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -246,7 +246,6 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
 	l2tp_peer_host_add(l2tp, &t->peer, 1);
 	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
-	l2tp_bus_tunnel_add(t);
 	return t;
 }
 
@@ -254,7 +253,6 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 {
 	close_sessions(t);
 	publish_down(t);
-	l2tp_bus_tunnel_remove(t);
 	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
 	l2tp_peer_host_add(t->l2tp, &t->peer, -1);
 	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
