@@ -287,6 +287,10 @@ bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage 
 struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *g,
 					  bool need_bearer, const char *ifname, uint32_t tried,
 					  int *err);
+/* Tunnel set-up to initiate-to entry t->addr_index failed: the entry is
+ * dead for lns-dead-time, the calls waiting on t move to another tunnel
+ * when load sharing finds one (tunnel-select.c). */
+void l2tp_tunnel_failover(struct l2tp_tunnel *t);
 /* Sessions on the usable tunnels to initiate-to entry idx of g. */
 unsigned l2tp_group_entry_sessions(struct l2tp *l2tp, const struct l2tp_group *g, unsigned idx);
 
@@ -464,9 +468,20 @@ void l2tp_call_free(struct l2tp_call *c);
  * under l2x-errors and clear the call (CDN 2, general error). */
 void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m);
 
-/* A new call the peer opens on established tunnel t (ICRQ, OCRQ): handed
- * to the state machine of the call type that message opens. */
-void l2tp_session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* A session-scoped control message (l2tp_msg_session_scoped(): ICRQ ...
+ * SLI) on established tunnel t, in order and decoded: a new call (ICRQ,
+ * OCRQ) to the state machine of the call type it opens, the others to the
+ * session h names (none: counted, ignored); WEN counts, SLI becomes
+ * LINK_ACCM, the rest goes to l2tp_session_input(). */
+void l2tp_session_message(struct l2tp_tunnel *t, const struct l2tp_header *h,
+			  const struct l2tp_msg *m);
+bool l2tp_msg_session_scoped(unsigned type);
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session, not the
+ * tunnel: CDN 2/error for a known session, a refused new call, anything
+ * else ignored (counted). */
+void l2tp_session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				const struct l2tp_msg *m, int error, const char *why);
 /* A call we originate for a claimed request: kind L2TP_SESSION_LAC_IC with
  * the FORWARD_REQUEST's struct vpdn_ev_forward (LAC dial-in), or
  * L2TP_SESSION_LNS_OC with the DIALOUT_REQUEST's struct vpdn_ev_dialout

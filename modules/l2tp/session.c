@@ -25,7 +25,8 @@ static const struct l2tp_session_fsm *fsm_of(const struct l2tp_session *s)
 	return s->kind < G_N_ELEMENTS(fsms) ? fsms[s->kind] : NULL;
 }
 
-void l2tp_session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+/* A new call the peer opens: to the call type the message opens. */
+static void session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	for (unsigned k = 0; k < G_N_ELEMENTS(fsms); k++)
 		if (fsms[k]->accept && fsms[k]->opened_by == m->message_type) {
@@ -510,6 +511,97 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 		return;
 	}
 	f->input(s, m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Session messages from the tunnel                                   */
+
+static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	struct vpdn_ev_accm ev = { .size = sizeof(ev) };
+
+	ev.link = s->carrier ? s->carrier : s->link;
+	ev.send_accm = m->accm.send;
+	ev.recv_accm = m->accm.recv;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+		   "Tnl/Cl %u/%u L2TP: I SLI, send ACCM 0x%08X, receive ACCM 0x%08X", t->tid,
+		   s->sid, ev.send_accm, ev.recv_accm);
+	if (ev.link)
+		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
+}
+
+bool l2tp_msg_session_scoped(unsigned type)
+{
+	switch (type) {
+	case L2TP_MSG_OCRQ: case L2TP_MSG_OCRP: case L2TP_MSG_OCCN:
+	case L2TP_MSG_ICRQ: case L2TP_MSG_ICRP: case L2TP_MSG_ICCN:
+	case L2TP_MSG_CDN: case L2TP_MSG_WEN: case L2TP_MSG_SLI:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session it belongs to,
+ * not the tunnel. A known session is closed with CDN 2/error; a new
+ * call (ICRQ, OCRQ) is refused with CDN to the peer's Assigned Session
+ * ID; anything else for no session of ours is ignored. */
+void l2tp_session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				const struct l2tp_msg *m, int error, const char *why)
+{
+	struct l2tp_session *s = l2tp_session_get(t, h->session_id);
+
+	if (s) {
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
+		return;
+	}
+	if (!h->session_id && t->state == L2TP_TUNNEL_ESTABLISHED &&
+	    (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ)) {
+		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_GENERAL_ERROR, error, why);
+		return;
+	}
+	(*t->l2tp->cnt.no_session)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: bad %s for unknown session %u ignored", t->tid,
+		   l2tp_msg_type_name(m->message_type), h->session_id);
+}
+
+void l2tp_session_message(struct l2tp_tunnel *t, const struct l2tp_header *h,
+			  const struct l2tp_msg *m)
+{
+	struct l2tp *l2tp = t->l2tp;
+	struct l2tp_session *s;
+
+	if (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ) {
+		session_accept(t, m);
+		return;
+	}
+	s = l2tp_session_get(t, h->session_id);
+	if (!s) {
+		(*l2tp->cnt.no_session)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: %s for unknown session %u ignored", t->tid,
+			   l2tp_msg_type_name(m->message_type), h->session_id);
+		return;
+	}
+	if (m->message_type == L2TP_MSG_WEN) {
+		t->wen_count++;
+		(*l2tp->cnt.wen)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+			   "Tnl/Cl %u/%u L2TP: I WEN, CRC %u, framing %u, overruns %u/%u, "
+			   "timeouts %u, alignment %u", t->tid, s->sid, m->call_errors.crc,
+			   m->call_errors.framing, m->call_errors.hardware_overruns,
+			   m->call_errors.buffer_overruns, m->call_errors.timeout,
+			   m->call_errors.alignment);
+		s->errors += m->call_errors.crc + m->call_errors.framing;
+		return;
+	}
+	if (m->message_type == L2TP_MSG_SLI) {
+		got_sli(t, s, m);
+		return;
+	}
+	l2tp_session_input(s, m);
 }
 
 void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)

@@ -135,3 +135,55 @@ struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *
 	return l2tp_tunnel_initiate(l2tp, g, best, tried);
 }
 
+/* Tunnel set-up to initiate-to entry t->addr_index failed (no answer
+ * after the retransmissions, or a StopCCN): the entry is dead for
+ * lns-dead-time, and the sessions waiting on t move, one by one, to the
+ * tunnel load sharing picks among the entries not tried yet. Those that
+ * find none stay and are cleared with t. */
+void l2tp_tunnel_failover(struct l2tp_tunnel *t)
+{
+	struct l2tp_group *g = t->group;
+	uint32_t tried = t->tried | (1u << t->addr_index);
+	GPtrArray *wait;
+	GHashTableIter it;
+	gpointer v;
+
+	if (!g || t->addr_index >= g->n_initiate)
+		return;
+	if (g->dead_time_s) {
+		g->initiate_to[t->addr_index].dead_until_ms =
+			vpdn_timers_now(t->l2tp->tm) + (uint64_t)g->dead_time_s * 1000;
+		vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
+			   "VPDN/%s: %s failed tunnel set-up, marked dead for %u s", g->name,
+			   g->initiate_to[t->addr_index].text, g->dead_time_s);
+	}
+	wait = g_ptr_array_new();
+	g_hash_table_iter_init(&it, t->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct l2tp_session *s = v;
+
+		if (s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LNS_OC)
+			g_ptr_array_add(wait, s);
+	}
+	for (unsigned i = 0; i < wait->len; i++) {
+		struct l2tp_session *s = wait->pdata[i];
+		struct l2tp_tunnel *nt;
+		int err;
+
+		nt = l2tp_tunnel_for_group(t->l2tp, g, s->kind == L2TP_SESSION_LNS_OC, s->ifname,
+					   tried, &err);
+		if (!nt || nt == t || g_hash_table_size(nt->sessions) >= L2TP_MAX_IDS)
+			break;
+		if (vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS)) {
+			char a[64];
+
+			l2tp_addr_text(&nt->peer, a, sizeof(a));
+			vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
+				   "%s VPDN/%s: %s did not answer, fail over to %s",
+				   s->ifname ? s->ifname : "", g->name,
+				   g->initiate_to[t->addr_index].text, a);
+		}
+		l2tp_session_move(s, nt);
+	}
+	g_ptr_array_free(wait, TRUE);
+}
