@@ -419,6 +419,8 @@ struct l2tp_session {
 
 const char *l2tp_session_state_name(const struct l2tp_session *s);
 const char *l2tp_session_state_short(const struct l2tp_session *s);
+/* Established (data flows)? */
+bool l2tp_session_established(const struct l2tp_session *s);
 
 /* NULL when the tunnel has no free Session ID. */
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind);
@@ -452,7 +454,8 @@ void l2tp_session_tunnel_up(struct l2tp_session *s);
 void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m);
 /* Move a session waiting for a tunnel to another tunnel (failover). */
 void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to);
-/* A data message for this session: payload after the header. */
+/* A data message for this session: payload after the header
+ * (session-data.c). */
 void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
 		       const uint8_t *payload, size_t len);
 /* Create the session's link (carrier at end A). */
