@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The l2tp module's internals: config (vpdn-groups), the engine (one per
- * node: tunnels by local ID, the transport hook), tunnels and sessions.
+ * node: tunnels by local ID, the transport hook; l2tp.c, demux.c,
+ * peers.c, tunnel-select.c), tunnels (tunnel.c, tunnel-ctrl.c), sessions
+ * (session.c, session-data.c; the call types behind session-fsm.h), and
+ * the glue that knows them (l2tp-events.c, l2tp-bus.c), which they do
+ * not know: they tell their view of a change through l2tp_changed().
  *
  * Ownership, top down: struct l2tp owns every tunnel (hash by local Tunnel
  * ID); a tunnel owns its sessions (hash by local Session ID) and its
@@ -218,14 +222,15 @@ void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn);
  * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
 void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta);
 
-/* Tunnel peers by host, for ADDRESS_CHECK (tunnel_new/_free). */
+/* Tunnel peers by host, for ADDRESS_CHECK (l2tp_tunnel_new/_free;
+ * peers.c). */
 void l2tp_peer_host_add(struct l2tp *l2tp, const struct sockaddr_storage *peer, int delta);
 /* Why a PPP peer must not get address a (a tunnel endpoint), or NULL. */
 const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *holder,
 				 size_t size);
 
 /* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED, PPP_PHASE,
- * ADDRESS_CHECK. */
+ * PPP_DOWN, ADDRESS_CHECK (l2tp-events.c). */
 int l2tp_subscribe(struct l2tp *l2tp);
 void l2tp_unsubscribe(struct l2tp *l2tp);
 
@@ -295,7 +300,7 @@ void l2tp_tunnel_failover(struct l2tp_tunnel *t);
 unsigned l2tp_group_entry_sessions(struct l2tp *l2tp, const struct l2tp_group *g, unsigned idx);
 
 /* ------------------------------------------------------------------ */
-/* Tunnel (tunnel.c)                                                  */
+/* Tunnel (tunnel.c, tunnel-ctrl.c)                                   */
 
 enum l2tp_tunnel_state {
 	L2TP_TUNNEL_IDLE,
@@ -369,7 +374,7 @@ bool l2tp_tunnel_usable(const struct l2tp_tunnel *t);
 const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t);
 
 /* ------------------------------------------------------------------ */
-/* Sessions (session.c + one FSM per call type)                       */
+/* Sessions (session.c, session-data.c; the call types behind it)      */
 
 enum l2tp_session_kind {
 	L2TP_SESSION_LAC_IC,
