@@ -374,7 +374,7 @@ bool l2tp_tunnel_usable(const struct l2tp_tunnel *t);
 const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t);
 
 /* ------------------------------------------------------------------ */
-/* Sessions (session.c, session-data.c; the call types behind it)      */
+/* Sessions (session.c, session-data.c; call types behind it)         */
 
 enum l2tp_session_kind {
 	L2TP_SESSION_LAC_IC,
