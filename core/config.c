@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <vpdnd/capture.h>
+#include <vpdnd/interface.h>
 
 #include "vpdnd-config.h"
 #include "config-source.h"
@@ -396,10 +397,9 @@ static size_t opts_len(const cfg_opt_t *o)
 static cfg_opt_t *build_opts(struct vpdn_loader *ld, cfg_opt_t **iface_out, char **error)
 {
 	static cfg_opt_t core_opts[] = { CORE_OPTS, CFG_END() };
-	static cfg_opt_t iface_core[] = {
-		CFG_STR("description", NULL, CFGF_NONE),
-		CFG_END(),
-	};
+	/* The interface keys the core owns (description, ip-address,
+	 * ip-unnumbered: core/interface.c), then the modules'. */
+	const cfg_opt_t *iface_core = vpdn_interface_core_options();
 	GArray *top = g_array_new(TRUE, TRUE, sizeof(cfg_opt_t));
 	GArray *iface = g_array_new(TRUE, TRUE, sizeof(cfg_opt_t));
 	g_array_append_vals(top, core_opts, opts_len(core_opts));
@@ -430,6 +430,32 @@ static cfg_opt_t *build_opts(struct vpdn_loader *ld, cfg_opt_t **iface_out, char
 	g_array_append_val(top, sec);
 	*iface_out = iface_opts;
 	return (cfg_opt_t *)g_array_free(top, FALSE);
+}
+
+/* Two sections naming one interface ("Dialer1" and "Di1", "dialer 1"):
+ * which one a module used would depend on how it looked the name up.
+ * CFGF_NO_TITLE_DUPES only catches the same title twice. */
+static bool interfaces_distinct(cfg_t *cfg)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	bool ok = true;
+
+	for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		char *k = vpdn_ifname_key(cfg_title(s));
+		cfg_t *first = g_hash_table_lookup(seen, k);
+
+		if (first) {
+			cfg_error(s, "interface \"%s\" is the same interface as \"%s\"", cfg_title(s),
+				  cfg_title(first));
+			ok = false;
+			g_free(k);
+		} else {
+			g_hash_table_insert(seen, k, s);
+		}
+	}
+	g_hash_table_destroy(seen);
+	return ok;
 }
 
 static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader *ld,
@@ -489,7 +515,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 		goto fail;
 	}
 	phase = PHASE_CHECK;
-	bool bad = false;
+	bool bad = !interfaces_distinct(cfg);
 	for (size_t i = 0; i < vpdn_loader_count(ld); i++) {
 		const struct vpdn_module *m = vpdn_loader_module(ld, i);
 		if (m->check && m->check(cfg) < 0)

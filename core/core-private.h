@@ -21,6 +21,7 @@ struct vpdn_core {
 	sd_bus *dbus_handles;  /* never connected: the modules' slot handles */
 	unsigned dbus_max_objects; /* config dbus-max-objects: GetManagedObjects past it is refused */
 	uint64_t started_ms;   /* on the timers' clock */
+	uint32_t next_call;    /* vpdn_core_call_id()'s count */
 	GHashTable *counters;  /* name -> struct vpdn_counter* */
 	GPtrArray *counter_list; /* registration order, for metrics */
 	void (*shutdown_fn)(struct vpdn_core *core, void *data);

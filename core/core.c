@@ -24,6 +24,13 @@ void vpdn_core_shutdown(struct vpdn_core *core)
 		core->shutdown_fn(core, core->shutdown_data);
 }
 
+uint32_t vpdn_core_call_id(struct vpdn_core *core)
+{
+	uint32_t k = core->next_call++ & 0x7fffffff;
+
+	return (k / 0x7f00) << 16 | (0x0100 + k % 0x7f00);
+}
+
 static void counter_free(gpointer p)
 {
 	struct vpdn_counter *c = p;
@@ -65,6 +72,7 @@ static struct vpdn_core *core_alloc(struct vpdn_timers *timers)
 	core->counter_list = g_ptr_array_new_with_free_func(counter_free);
 	core->started_ms = vpdn_timers_now(timers);
 	core->dbus_max_objects = VPDN_DBUS_MAX_OBJECTS_DEFAULT;
+	core->next_call = 0x1b;  /* the first call is 0x011B, as on IOS */
 	return core;
 }
 

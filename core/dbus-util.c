@@ -57,7 +57,7 @@ char *vpdn_dbus_node_name(const char *hostname, char *buf, size_t size)
  * a filter slot on a bus object of the core's that never connects (so it
  * outlives any connection), whose destroy callback removes the object.
  */
-enum part_kind { PART_OBJECT, PART_FALLBACK };
+enum part_kind { PART_OBJECT, PART_FALLBACK, PART_ENUMERATOR };
 
 struct part {
 	enum part_kind kind;
@@ -65,6 +65,7 @@ struct part {
 	char *iface;
 	const sd_bus_vtable *vtable;
 	sd_bus_object_find_t find;   /* PART_FALLBACK */
+	sd_bus_node_enumerator_t enumerate; /* PART_ENUMERATOR (path: its prefix) */
 	void *userdata;
 	bool module1;                /* Module1: its userdata is the registration */
 	sd_bus_slot *live;           /* on the connection; NULL while lost */
@@ -92,6 +93,8 @@ static int part_register(struct registration *reg, struct part *pt, sd_bus *bus)
 	void *ud = pt->module1 ? reg : pt->userdata;
 
 	pt->live = sd_bus_slot_unref(pt->live);
+	if (pt->kind == PART_ENUMERATOR)
+		return sd_bus_add_node_enumerator(bus, &pt->live, pt->path, pt->enumerate, ud);
 	if (pt->kind == PART_FALLBACK)
 		return sd_bus_add_fallback_vtable(bus, &pt->live, pt->path, pt->iface, pt->vtable,
 						  pt->find, ud);
@@ -125,7 +128,7 @@ static bool bus_usable(struct vpdn_core *core)
 
 static int add_part(struct registration *reg, enum part_kind kind, const char *path,
 		    const char *iface, const sd_bus_vtable *vtable, sd_bus_object_find_t find,
-		    void *userdata, bool module1)
+		    sd_bus_node_enumerator_t enumerate, void *userdata, bool module1)
 {
 	struct part *pt = g_new0(struct part, 1);
 	int r = 0;
@@ -135,6 +138,7 @@ static int add_part(struct registration *reg, enum part_kind kind, const char *p
 	pt->iface = g_strdup(iface);
 	pt->vtable = vtable;
 	pt->find = find;
+	pt->enumerate = enumerate;
 	pt->userdata = userdata;
 	pt->module1 = module1;
 	if (reg->core && bus_usable(reg->core))
@@ -203,7 +207,7 @@ int vpdn_dbus_add_object(struct vpdn_core *core, const char *path, const char *i
 	if (!core || !vpdn_core_dbus(core))
 		return 0;
 	reg = registration_new(core);
-	r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, userdata, false);
+	r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, NULL, userdata, false);
 	if (r < 0) {
 		reg->core = NULL;
 		registration_free(reg);
@@ -227,7 +231,25 @@ int vpdn_dbus_slot_add_fallback(sd_bus_slot *slot, const char *prefix, const cha
 	reg = sd_bus_slot_get_userdata(slot);
 	if (!reg || reg->handle != slot)
 		return -EINVAL;
-	return add_part(reg, PART_FALLBACK, prefix, interface, vtable, find, userdata, false);
+	return add_part(reg, PART_FALLBACK, prefix, interface, vtable, find, NULL, userdata, false);
+}
+
+int vpdn_dbus_slot_add_enumerator(sd_bus_slot *slot, const char *prefix,
+				  sd_bus_node_enumerator_t enumerate, void *userdata)
+{
+	struct registration *reg;
+	sd_bus_destroy_t cb = NULL;
+	int r;
+
+	if (!slot || !prefix || !enumerate)
+		return -EINVAL;
+	if (sd_bus_slot_get_destroy_callback(slot, &cb) < 0 || cb != registration_free)
+		return -EINVAL;
+	reg = sd_bus_slot_get_userdata(slot);
+	if (!reg || reg->handle != slot)
+		return -EINVAL;
+	r = add_part(reg, PART_ENUMERATOR, prefix, NULL, NULL, NULL, enumerate, userdata, false);
+	return r;
 }
 
 static int module_property_name(sd_bus *bus, const char *path, const char *interface,
@@ -268,10 +290,10 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
 	reg = registration_new(core);
 	reg->module = g_strdup(module);
 	if (vtable)
-		r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, userdata, false);
+		r = add_part(reg, PART_OBJECT, path, interface, vtable, NULL, NULL, userdata, false);
 	if (r >= 0)
 		r = add_part(reg, PART_OBJECT, path, VPDN_DBUS_MODULE_IFACE, module_vtable, NULL,
-			     NULL, true);
+			     NULL, NULL, true);
 	free(path);
 	if (r < 0) {
 		reg->core = NULL;

@@ -1,47 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /* Small helpers shared by modules. */
-#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <vpdnd/core.h>
 
 #define POOL 512     /* octets drawn from the kernel at a time */
 #define SMALL 64     /* requests up to this size are served from the pool */
 
-static int kernel_random(uint8_t *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Small requests (IDs, magic numbers, challenges) come from a pool refilled
- * from getrandom 512 octets at a time: an L2TP session ID is drawn by
- * random probes, and at 60 000 sessions on a tunnel a set-up makes ~10 of
- * them; one syscall each was 7% of the LNS's CPU there. Octets handed out
- * are wiped from the pool. The node has one thread (docs/ARCHITECTURE.md);
- * so has every user of this library. */
+/* Random octets come from glibc's arc4random_buf (2.36): it cannot fail,
+ * retries EINTR and waits for the kernel's pool at boot. In glibc 2.36 it
+ * is one getrandom system call per call (strace shows it; the user-space
+ * ChaCha20 buffer was dropped before the release), so small requests (IDs,
+ * magic numbers, challenges) are still served from a pool refilled 512
+ * octets at a time: an L2TP session ID is drawn by random probes, and at
+ * 60 000 sessions on a tunnel a set-up makes ~10 of them; one syscall each
+ * was 7% of the LNS's CPU there. Octets handed out are wiped from the
+ * pool. The node has one thread (docs/ARCHITECTURE.md); so has every user
+ * of this library. */
 int vpdn_random_bytes(void *buf, size_t len)
 {
 	static uint8_t pool[POOL];
 	static size_t left; /* unused octets at the end of pool */
 	uint8_t *p = buf;
 
-	if (len > SMALL)
-		return kernel_random(p, len);
+	if (len > SMALL) {
+		arc4random_buf(p, len);
+		return 0;
+	}
 	if (left < len) {
-		int r = kernel_random(pool, POOL);
-		if (r < 0)
-			return r;
+		arc4random_buf(pool, POOL);
 		left = POOL;
 	}
 	memcpy(p, pool + POOL - left, len);

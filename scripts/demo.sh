@@ -26,9 +26,9 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 VPDND="$BUILD/core/vpdnd"
 VPDNCTL="$BUILD/tools/vpdnctl/vpdnctl"
-# isdn-switch.so sits next to isdn.so; the other modules are found in the
-# build tree.
-export VPDND_MODULE_PATH="$BUILD/modules/isdn"
+# isdn-switch.so (modules/isdn-switch) and the other modules are found in
+# the build tree; the isdn-switch first, as before.
+export VPDND_MODULE_PATH="$BUILD/modules/isdn-switch"
 . "$TOP/scripts/netns.sh"
 
 if [ "$(id -u)" -ne 0 ]; then

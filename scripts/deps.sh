@@ -13,7 +13,12 @@ libglib2.0-dev
 libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev
+libjson-glib-dev
+libmnl-dev
+debhelper
+dpkg-dev
 libcunit1-dev
+libpcap-dev
 dbus
 iproute2
 iputils-ping

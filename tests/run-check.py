@@ -3,7 +3,7 @@
 covering every build given (the normal one, and with --sanitized the
 AddressSanitizer + UndefinedBehaviorSanitizer one, where the unit and
 process tests run again; the fuzzers are sanitized already, and the SDK
-install test, the VM interop suite, the valgrind run (ASan and valgrind
+install test, the .deb package test, the VM interop suite, the valgrind run (ASan and valgrind
 do not mix) and the bench smoke run are not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
@@ -271,6 +271,7 @@ def main():
         env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1:halt_on_error=1')
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk',
                                          '--no-suite', 'interop', '--no-suite', 'valgrind',
+                                         '--no-suite', 'package',
                                          '--no-suite', 'bench'],
                      'asan+ubsan:', env))
     for b, _, _, _ in runs:

@@ -43,8 +43,16 @@ void vpdn_core_shutdown(struct vpdn_core *core);
  * help: one line. The pointer stays valid until the node stops. */
 uint64_t *vpdn_core_counter(struct vpdn_core *core, const char *name, const char *help);
 
-/* Fill buf with len random octets from the kernel (getrandom; up to 64
- * octets from a pool refilled 512 at a time). 0 or -errno. Not thread-safe. */
+/* A call id unique in the node, for every carrier that hands calls out
+ * (ISDN ports, serial lines): 0x011B style, never 0 and with bit 15 clear
+ * (an ISDN port's own outgoing ids set it); past 0x7fff the count goes on
+ * in the upper half so that 60 000+ calls still have distinct ids. A
+ * carrier that still holds an old call under the id it gets asks again. */
+uint32_t vpdn_core_call_id(struct vpdn_core *core);
+
+/* Fill buf with len random octets (glibc's arc4random_buf; up to 64 octets
+ * from a pool refilled 512 at a time). Returns 0: arc4random cannot fail.
+ * Not thread-safe. */
 int vpdn_random_bytes(void *buf, size_t len);
 
 /* A core for unit tests: fake clock timers, bus, log to stderr, no D-Bus.

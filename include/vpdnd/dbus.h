@@ -58,6 +58,13 @@ int vpdn_dbus_slot_add_fallback(sd_bus_slot *slot, const char *prefix, const cha
 				const sd_bus_vtable *vtable, sd_bus_object_find_t find,
 				void *userdata);
 
+/* The children of prefix for GetManagedObjects and introspection (a
+ * class of objects small enough to list, such as ISDN ports and serial
+ * lines): sd_bus_add_node_enumerator() on the registration behind slot,
+ * removed with it. Several modules may enumerate one prefix. */
+int vpdn_dbus_slot_add_enumerator(sd_bus_slot *slot, const char *prefix,
+				  sd_bus_node_enumerator_t enumerate, void *userdata);
+
 /* Paged lists of such objects (L2tp1.ListTunnels/ListSessions,
  * Ip1.ListInterfaces): (u cursor, u max) -> (a(oa{sv}) rows, u next), at
  * most max rows (0: VPDN_DBUS_PAGE_DEFAULT; capped at VPDN_DBUS_PAGE_MAX)

@@ -7,6 +7,7 @@
 #include <vpdnd/core.h>
 #include <vpdnd/dbus.h>
 #include <vpdnd/events.h>
+#include <vpdnd/interface.h>
 #include <vpdnd/link.h>
 #include <vpdnd/log.h>
 #include <vpdnd/module.h>

@@ -63,40 +63,12 @@ static bool opt_set(cfg_t *sec, const char *name)
 	return o->type != CFGT_STR || cfg_opt_size(o) > 1 || cfg_opt_getnstr(o, 0) != NULL;
 }
 
+/* A Dialer interface: "Dialer1", "dialer 1", "Di1". */
 static bool is_dialer_name(const char *name)
 {
-	return name && !g_ascii_strncasecmp(name, "Dialer", 6);
-}
+	const char *t = vpdn_ifname_type(name);
 
-/* Compare interface names ignoring case and spaces; "Di" abbreviates
- * "Dialer". */
-bool dialer_ifname_eq(const char *a, const char *b)
-{
-	char x[64], y[64];
-
-	if (!a || !b)
-		return false;
-	dialer_short_ifname(a, x, sizeof(x));
-	dialer_short_ifname(b, y, sizeof(y));
-	return g_ascii_strcasecmp(x, y) == 0;
-}
-
-/* "Dialer1" -> "Di1", "BRI 0" -> "BRI0"; others without spaces. */
-const char *dialer_short_ifname(const char *name, char *buf, size_t size)
-{
-	size_t o = 0;
-
-	if (is_dialer_name(name)) {
-		snprintf(buf, size, "Di");
-		o = 2;
-		name += 6;
-	}
-	for (; *name && o + 1 < size; name++)
-		if (*name != ' ')
-			buf[o++] = *name;
-	if (size)
-		buf[o < size ? o : size - 1] = '\0';
-	return buf;
+	return t && !strcmp(t, "Dialer");
 }
 
 static int name_unit(const char *name)
@@ -211,7 +183,7 @@ int dialer_config_load(cfg_t *cfg, GPtrArray *confs, GPtrArray *members, char **
 		c = g_new0(struct dialer_conf, 1);
 		g_ptr_array_add(confs, c);
 		c->name = g_strdup(name);
-		dialer_short_ifname(name, c->short_name, sizeof(c->short_name));
+		vpdn_ifname_short(name, c->short_name, sizeof(c->short_name));
 		c->unit = name_unit(name);
 		c->pool = (int)cfg_getint(s, "dialer-pool");
 		c->group = (int)cfg_getint(s, "dialer-group");

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include <vpdnd/interface.h>
+
 #include "dialer.h"
 
 /* A dialer interface ("Dialer1"): a rotary group and/or a profile. Copied
@@ -114,9 +116,6 @@ struct dialer_module {
 int dialer_config_load(cfg_t *cfg, GPtrArray *confs, GPtrArray *members, char **error);
 void dialer_conf_free(struct dialer_conf *c);
 void dialer_member_free(struct dialer_member *mb);
-/* "Dialer1" == "dialer 1" == "Di1"; "BRI0" == "BRI 0". */
-bool dialer_ifname_eq(const char *a, const char *b);
-const char *dialer_short_ifname(const char *name, char *buf, size_t size);
 
 /* dialer.c */
 struct dialer *dialer_module_find(struct dialer_module *m, const char *name);

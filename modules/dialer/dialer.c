@@ -17,18 +17,10 @@ struct dialer *dialer_module_find(struct dialer_module *m, const char *name)
 		return NULL;
 	for (guint i = 0; i < m->dialers->len; i++) {
 		struct dialer *d = g_ptr_array_index(m->dialers, i);
-		if (dialer_ifname_eq(d->conf->name, name))
+		if (vpdn_ifname_eq(d->conf->name, name))
 			return d;
 	}
 	return NULL;
-}
-
-/* The key under which dialer_ifname_eq() names are equal (g_free). */
-static char *member_key(const char *name)
-{
-	char buf[64];
-
-	return g_ascii_strdown(dialer_short_ifname(name, buf, sizeof(buf)), -1);
 }
 
 /* Index m->members by name: one lookup per incoming call, however many
@@ -41,7 +33,7 @@ static void index_members(struct dialer_module *m)
 	m->member_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < m->members->len; i++) {
 		struct dialer_member *mb = g_ptr_array_index(m->members, i);
-		char *k = member_key(mb->name);
+		char *k = vpdn_ifname_key(mb->name);
 		if (g_hash_table_contains(m->member_index, k))
 			g_free(k);
 		else
@@ -56,7 +48,7 @@ static struct dialer_member *find_member(struct dialer_module *m, const char *na
 
 	if (!name)
 		return NULL;
-	k = member_key(name);
+	k = vpdn_ifname_key(name);
 	mb = g_hash_table_lookup(m->member_index, k);
 	g_free(k);
 	return mb;
@@ -94,12 +86,11 @@ static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void 
 	struct dialer_member *mb = find_member(m, call->interface);
 	struct vpdn_request *req;
 	struct dialer_call *c;
-	char dch[32], from[40];
+	char from[40];
 
 	if (!mb)
 		return VPDN_BUS_PASS;
 	req = vpdn_event_take_request(ev);
-	dialer_short_ifname(mb->name, dch, sizeof(dch));
 	vpdn_log_printable(from, sizeof(from), call->calling ? call->calling : "unknown",
 			   call->calling ? strlen(call->calling) : 7, 32);
 	if (!call->link || !call->short_name) {
@@ -332,7 +323,7 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 		if (d->state != DIALER_CONNECTING && d->state != DIALER_CONNECTED)
 			continue;
 		if ((d->iface[0] && n->interface && !strcmp(d->iface, n->interface)) ||
-		    (!d->iface[0] && n->profile && dialer_ifname_eq(n->profile, d->conf->name))) {
+		    (!d->iface[0] && n->profile && vpdn_ifname_eq(n->profile, d->conf->name))) {
 			dialer_on_network_up(d, n);
 			break;
 		}
@@ -402,7 +393,7 @@ int dialer_module_info_by_name(struct dialer_module *m, const char *name, struct
 {
 	for (guint i = 0; i < m->dialers->len; i++) {
 		struct dialer *d = g_ptr_array_index(m->dialers, i);
-		if (dialer_ifname_eq(d->conf->name, name))
+		if (vpdn_ifname_eq(d->conf->name, name))
 			return dialer_module_info(m, i, out);
 	}
 	return -ENOENT;
@@ -575,7 +566,7 @@ int dialer_module_reload(struct dialer_module *m, cfg_t *cfg)
 		bool still = false;
 
 		for (guint k = 0; k < confs->len && !still; k++)
-			still = dialer_ifname_eq(((struct dialer_conf *)g_ptr_array_index(confs, k))->name,
+			still = vpdn_ifname_eq(((struct dialer_conf *)g_ptr_array_index(confs, k))->name,
 						 d->conf->name);
 		if (still || d->removed) {
 			i++;
@@ -598,7 +589,7 @@ int dialer_module_reload(struct dialer_module *m, cfg_t *cfg)
 
 		for (guint i = 0; i < m->dialers->len && !d; i++) {
 			struct dialer *x = g_ptr_array_index(m->dialers, i);
-			if (!x->removed && dialer_ifname_eq(x->conf->name, c->name))
+			if (!x->removed && vpdn_ifname_eq(x->conf->name, c->name))
 				d = x;
 		}
 		if (d) {

@@ -50,20 +50,6 @@ struct dialer_hunt {
 	void *data;
 };
 
-/* "Serial0:15" -> "Se0:15", "BRI0"/"BRI 0" -> "BR0", "E1 0" -> "E10". */
-static void port_prefix(const char *port, char *buf, size_t size)
-{
-	char tmp[32];
-
-	dialer_short_ifname(port, tmp, sizeof(tmp));
-	if (!g_ascii_strncasecmp(tmp, "Serial", 6))
-		snprintf(buf, size, "Se%s", tmp + 6);
-	else if (!g_ascii_strncasecmp(tmp, "BRI", 3))
-		snprintf(buf, size, "BR%s", tmp + 3);
-	else
-		snprintf(buf, size, "%s", tmp);
-}
-
 const char *dialer_cause_text(int status)
 {
 	if (status == -ENOENT)
@@ -151,7 +137,7 @@ static bool hunt_next(struct dialer_hunt *h)
 
 		h->next++;
 		if (port)
-			port_prefix(port, h->prefix, sizeof(h->prefix));
+			vpdn_ifname_short(port, h->prefix, sizeof(h->prefix)); /* "Se0:15", "BR0" */
 		else
 			snprintf(h->prefix, sizeof(h->prefix), "%s", h->dialer);
 		DDR(h->m, "%s DDR: rotor dialout [priority]", h->prefix);

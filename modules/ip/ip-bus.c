@@ -33,7 +33,7 @@ static const char *iface_kind(const struct ip_iface *ifc)
 		return "dialer";
 	if (ifc->m->mode == IP_MODE_SHARED)
 		return "shared";
-	if (g_ascii_strncasecmp(ifc->name, "Vi", 2) == 0) /* also "Virtual-Access" */
+	if (!g_strcmp0(vpdn_ifname_type(ifc->name), "Virtual-Access")) /* "Vi2" too */
 		return "virtual-access";
 	return "serial";
 }
@@ -58,7 +58,7 @@ static const char *iface_unnumbered(const struct ip_iface *ifc)
 {
 	const char *conf = ifc->config ? ifc->config : ifc->name;
 
-	return ip_opt_str(ip_find_interface(ifc->m->root, conf), "ip-unnumbered");
+	return vpdn_interface_ip_unnumbered(vpdn_interface_find(ifc->m->root, conf));
 }
 
 static int iface_prop(const struct ip_iface *ifc, const char *property, sd_bus_message *reply,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The ip module's state, shared by ip.c (interfaces, sessions, kernel)
- * and ip-bus.c (its D-Bus objects). Not for other modules. */
+/* The ip module's state, shared by its files: ip.c (the module's life),
+ * ip-config.c (options, names, check), ip-iface.c (interfaces and the
+ * data path), ip-network.c (sessions) and ip-bus.c (D-Bus objects). Not
+ * for other modules. */
 #ifndef VPDND_IP_PRIVATE_H
 #define VPDND_IP_PRIVATE_H
 
@@ -12,6 +14,8 @@
 #include "ip.h"
 
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
+#define IP_BATCH 64          /* packets read per readable fd */
+#define IP_RBUF 65536
 #define IP_ICMP_RATE 50      /* fragmentation-needed per second, burst as many */
 
 enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
@@ -110,10 +114,40 @@ struct ip_module {
 	uint64_t icmp_ms;          /* clock of the last refill */
 };
 
-/* ip.c, for ip-bus.c */
-cfg_t *ip_find_interface(cfg_t *root, const char *name);
-const char *ip_opt_str(cfg_t *s, const char *name);
+/* ip-config.c */
+uint32_t ip_plen_mask(int plen);           /* network order */
+bool ip_is_loopback(const char *name);     /* "Loopback0", "Lo0" */
+/* An interface section this module gives an idle TUN: ip-dialer, a
+ * dialer-pool, or named by an ip-route. */
+bool ip_is_dialer_section(cfg_t *root, cfg_t *ifc);
+/* ip-address, else the ip-unnumbered interface's; 0 when none. */
+struct in_addr ip_section_address(cfg_t *root, cfg_t *ifc);
+/* The `ip` settings and the static routes into m (its routes array). */
+int ip_config_load(struct ip_module *m, cfg_t *cfg);
+/* The ip-route sections appended to routes (struct ip_route). */
+int ip_config_routes(cfg_t *cfg, GArray *routes);
+void ip_route_clear(gpointer p);           /* GArray clear function */
+
+/* ip-iface.c: interfaces by IOS name (vpdn_ifname_eq), in m->ifaces. */
 struct ip_iface *ip_iface_find(struct ip_module *m, const char *name);
+int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out);
+void ip_iface_free(gpointer p);            /* m->ifaces' value destructor */
+void ip_iface_destroy(struct ip_iface *ifc);
+/* The session's network link, attached while up (ip-network.c). */
+extern const struct vpdn_link_ops ip_iface_net_ops;
+/* A packet from the kernel to the session (fitted to the peer's MRU). */
+void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
+void ip_dod_flush_drop(struct ip_iface *ifc, const char *why);
+void ip_static_routes_restore(struct ip_iface *ifc);
+/* Poll m->shared_fd (when the ops can be polled). */
+void ip_shared_watch(struct ip_module *m);
+
+/* ip-network.c */
+/* The session on ifc is over: route, address, MTU undone; a Virtual-
+ * Access interface is freed, a dialer profile's stays idle. */
+void ip_iface_down(struct ip_iface *ifc, const char *why);
+void ip_network_subscribe(struct ip_module *m);
+void ip_network_unsubscribe(struct ip_module *m);
 
 /* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of
  * interface objects /org/vpdnd/interface/<name> (org.vpdnd.Interface1),

@@ -21,9 +21,9 @@
  *    route the kernel refuses is ended (net link hung up) rather than left
  *    without traffic.
  *
- * ip-address and ip-unnumbered are read from the interface sections when
- * some module defines them (the ppp module does today); this module only
- * adds ip-dialer.
+ * ip-address and ip-unnumbered are the core's interface keys
+ * (vpdnd/interface.h); this module adds ip-dialer. Interface names are
+ * IOS names compared with vpdn_ifname_eq ("Di2" is "Dialer2").
  */
 #ifndef VPDND_IP_H
 #define VPDND_IP_H
@@ -58,8 +58,10 @@ int ip_module_reload(struct ip_module *m, cfg_t *cfg);
  * most a batch). Called by the module's GSource, or by tests with fakes. */
 void ip_module_tun_input(struct ip_module *m, int fd);
 
-/* "Virtual-Access2"/"Vi2" -> "vi2", "Dialer2" -> "dialer2"; others
- * lower-cased, alphanumerics and '-' kept, truncated to IFNAMSIZ-1. */
+/* "Virtual-Access2"/"Vi2"/"virtual-access 2" -> "vi2", "Dialer2"/"Di2" ->
+ * "dialer2", "Virtual-Template1" -> "vt1", "Loopback0" -> "lo0" (the type
+ * as vpdn_ifname_type() sees it); others lower-cased, alphanumerics and
+ * '-' kept ('/', ':', '.' become '-'), truncated to IFNAMSIZ-1. */
 void ip_kernel_name(const char *ios, char out[IFNAMSIZ]);
 /* "a.b.c.d", "a.b.c.d/len" or "a.b.c.d m.m.m.m". */
 int ip_parse_prefix(const char *s, struct in_addr *a, int *plen);

@@ -64,7 +64,8 @@ extern const struct ip_sys_ops ip_sys_kernel;
 /* Metric of the `ip-route` static routes. */
 #define IP_STATIC_METRIC 1
 
-/* Exposed for tests: rtnetlink helpers on a fresh NETLINK_ROUTE socket. */
+/* Exposed for tests: rtnetlink helpers (libmnl, one NETLINK_ROUTE socket
+ * for the process). 0 or the kernel's -errno. */
 int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
 int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,

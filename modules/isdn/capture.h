@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A pcap writer for the PPP frames of one port, line or B channel
- * (org.vpdnd.Isdn1.StartCapture). Classic libpcap format (magic
- * 0xa1b2c3d4, version 2.4, snaplen 65535), LINKTYPE_PPP (9): our link
- * frames are PPP frames as on a sync line (FF 03 + protocol + info, or
- * without FF 03 under ACFC), which is what LINKTYPE_PPP holds. Real
- * timestamps. One fwrite per frame from a preallocated record buffer
- * into a buffered FILE*: no allocation per frame.
+ * The capture of the PPP frames of one port, line or B channel
+ * (org.vpdnd.Isdn1.StartCapture), written by the tree's one pcap writer
+ * (lib/pcap-writer: libpcap's savefile writer; magic 0xa1b2c3d4, version
+ * 2.4, snaplen 65535), LINKTYPE_PPP (9): our link frames are PPP frames as
+ * on a sync line (FF 03 + protocol + info, or without FF 03 under ACFC),
+ * which is what LINKTYPE_PPP holds. Real timestamps. Records go from the
+ * writer's preallocated record buffer into a 64 KiB buffered FILE*: no
+ * allocation per frame.
  */
 #ifndef ISDN_CAPTURE_H
 #define ISDN_CAPTURE_H

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * D-Bus objects of the isdn module: one per port and per serial line at
- * /org/vpdnd/isdn/<name> (characters other than letters, digits and '_'
- * become '_': "E1 0" -> E1_0, "tty0" -> tty0).
+ * D-Bus objects of the isdn module: one per port at /org/vpdnd/isdn/<name>
+ * (characters other than letters, digits and '_' become '_': "E1 0" ->
+ * E1_0), one class: a fallback vtable under /org/vpdnd/isdn whose find
+ * callback looks the port up by its path, and an enumerator listing the
+ * ports for GetManagedObjects. Ports hold no sd_bus_slot. Serial lines
+ * (the line module) live under the same prefix with the same interface.
  *
- * org.vpdnd.IsdnPort1 (every port and line):
+ * org.vpdnd.IsdnPort1 (every port; lines too, see modules/line/line-bus.c):
  *   Name s         "E1 0", "BRI 0", "tty0"
  *   Type s         "PRI" (E1), "T1", "BRI", "line"
  *   SwitchType s   "primary-net5"; "none" for lines
@@ -19,18 +22,15 @@
  *   Calls a(ssssssu)   per call: call id, "In"/"Out", calling, called,
  *                  remote name (PPP user, if known), channel, seconds up
  *   ActiveCalls u, FreeChannels u
- * org.vpdnd.IsdnLine1 (lines only):
- *   Kind s ("device", "pty", "listen", "connect"), Device s (path or pty
- *   slave), Speed u, State s, SendAccm u, RecvAccm u, Calls t, RxFrames t,
- *   BadFcs t, Aborts t, Runts t, TooLong t, TxFrames t, TxDrops t
  * Channels, Calls, ActiveCalls and FreeChannels are announced with
  * PropertiesChanged (invalidated) whenever a call connects or clears.
  *
  * /org/vpdnd/module/isdn, org.vpdnd.Isdn1: HangUp(u call_id) (privileged:
  * clear a call, cause 16; InvalidArgs when there is no such call),
  * StartCapture(s path, s port) and StopCapture() -> t packets (privileged:
- * a pcap, LINKTYPE_PPP, of the PPP frames of a port, line or B channel;
- * see capture.h), ActiveCalls u, Capturing b.
+ * a pcap, LINKTYPE_PPP, of the PPP frames of a port or B channel; see
+ * capture.h), ActiveCalls u, Capturing b. HangUp clears any call of the
+ * node (CALL_HANGUP on the event bus: a serial line's too).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,35 +40,9 @@
 #include <vpdnd/dbus.h>
 
 #include "isdn-private.h"
-#include "line.h"
 
 #define PORT_IFACE "org.vpdnd.IsdnPort1"
-#define LINE_IFACE "org.vpdnd.IsdnLine1"
 #define ISDN_PATH VPDN_DBUS_ROOT "/isdn"
-
-struct bus_obj {
-	struct isdn *is;
-	struct isdn_port *port;   /* one of port, line */
-	struct isdn_line *line;
-	char name[40];            /* the port's or line's name: key of is->bus_objs */
-	char path[96];
-	sd_bus_slot *slot, *slot2;
-};
-
-static void bus_obj_free(gpointer p)
-{
-	struct bus_obj *o = p;
-
-	if (o->slot) {
-		sd_bus *bus = vpdn_core_dbus(o->is->core);
-
-		if (bus)
-			sd_bus_emit_object_removed(bus, o->path);
-	}
-	sd_bus_slot_unref(o->slot2);
-	sd_bus_slot_unref(o->slot);
-	g_free(o);
-}
 
 static const char *port_type(const struct isdn_port *p)
 {
@@ -94,181 +68,162 @@ static const struct isdn_call *call_on(struct isdn *is, const struct isdn_port *
 	return c && !c->released ? c : NULL;
 }
 
-static int append_channels(sd_bus_message *reply, struct bus_obj *o)
+/* The port an object path names (ISDN_PATH/<escaped name>), or NULL. */
+static struct isdn_port *port_of(struct isdn *is, const char *path)
+{
+	size_t n = strlen(ISDN_PATH);
+
+	if (!is->port_paths || strncmp(path, ISDN_PATH "/", n + 1) != 0)
+		return NULL;
+	return g_hash_table_lookup(is->port_paths, path + n + 1);
+}
+
+static int append_channels(sd_bus_message *reply, struct isdn *is, const struct isdn_port *p)
 {
 	char id[16];
 	int r = sd_bus_message_open_container(reply, 'a', "(ssssu)");
 
-	if (r < 0)
-		return r;
-	if (o->line) {
-		struct isdn_line_info li;
-		isdn_line_get_info(o->line, &li);
-		snprintf(id, sizeof(id), "0x%04X", li.call_id);
-		r = sd_bus_message_append(reply, "(ssssu)", li.name,
-					  li.state == ISDN_LINE_ACTIVE ? "active" :
-					  li.state == ISDN_LINE_RINGING ? "busy" : "idle",
-					  li.call_id ? id : "",
-					  !li.call_id ? "" : li.outgoing ? (li.dialled ? li.dialled : "")
-					  : li.number ? li.number : "",
-					  (uint32_t)li.seconds);
-	} else {
-		for (int ch = 0; ch < 32 && r >= 0; ch++) {
-			char name[24], sname[24];
-			const struct isdn_call *c;
-			if (!(o->port->channels & (1u << ch)))
-				continue;
-			isdn_port_channel_name(o->port, ch, name, sizeof(name), sname, sizeof(sname));
-			c = call_on(o->is, o->port, ch);
-			if (c)
-				snprintf(id, sizeof(id), "0x%04X", c->call_id);
-			r = sd_bus_message_append(reply, "(ssssu)", name,
-						  !c ? "idle" : c->active ? "active" : "busy",
-						  c ? id : "",
-						  !c ? "" : c->dir == VPDN_CALL_IN ? c->calling : c->called,
-						  c ? (uint32_t)call_seconds(c) : 0);
-		}
+	for (int ch = 0; ch < 32 && r >= 0; ch++) {
+		char name[24], sname[24];
+		const struct isdn_call *c;
+		if (!(p->channels & (1u << ch)))
+			continue;
+		isdn_port_channel_name(p, ch, name, sizeof(name), sname, sizeof(sname));
+		c = call_on(is, p, ch);
+		if (c)
+			snprintf(id, sizeof(id), "0x%04X", c->call_id);
+		r = sd_bus_message_append(reply, "(ssssu)", name,
+					  !c ? "idle" : c->active ? "active" : "busy",
+					  c ? id : "",
+					  !c ? "" : c->dir == VPDN_CALL_IN ? c->calling : c->called,
+					  c ? (uint32_t)call_seconds(c) : 0);
 	}
 	if (r < 0)
 		return r;
 	return sd_bus_message_close_container(reply);
 }
 
-static int append_calls(sd_bus_message *reply, struct bus_obj *o)
+static int append_calls(sd_bus_message *reply, struct isdn *is, const struct isdn_port *p)
 {
 	char id[16];
 	int r = sd_bus_message_open_container(reply, 'a', "(ssssssu)");
 
-	if (r < 0)
-		return r;
-	if (o->line) {
-		struct isdn_line_info li;
-		isdn_line_get_info(o->line, &li);
-		snprintf(id, sizeof(id), "0x%04X", li.call_id);
-		if (li.call_id)
-			r = sd_bus_message_append(reply, "(ssssssu)", id, li.outgoing ? "Out" : "In",
-						  li.outgoing ? "" : li.number ? li.number : "",
-						  li.outgoing ? (li.dialled ? li.dialled : "") : li.called ? li.called : "",
-						  li.remote_name ? li.remote_name : "", li.name,
-						  (uint32_t)li.seconds);
-	} else {
-		for (int ch = 0; ch < 32 && r >= 0; ch++) { /* the port's calls, by channel */
-			const struct isdn_call *c = call_on(o->is, o->port, ch);
-			if (!c)
-				continue;
-			snprintf(id, sizeof(id), "0x%04X", c->call_id);
-			r = sd_bus_message_append(reply, "(ssssssu)", id,
-						  c->dir == VPDN_CALL_IN ? "In" : "Out", c->calling,
-						  c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called)
-									 : c->called,
-						  c->remote_name, c->chan >= 0 ? c->channel : "",
-						  (uint32_t)call_seconds(c));
-		}
+	for (int ch = 0; ch < 32 && r >= 0; ch++) { /* the port's calls, by channel */
+		const struct isdn_call *c = call_on(is, p, ch);
+		if (!c)
+			continue;
+		snprintf(id, sizeof(id), "0x%04X", c->call_id);
+		r = sd_bus_message_append(reply, "(ssssssu)", id,
+					  c->dir == VPDN_CALL_IN ? "In" : "Out", c->calling,
+					  c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called)
+								 : c->called,
+					  c->remote_name, c->chan >= 0 ? c->channel : "",
+					  (uint32_t)call_seconds(c));
 	}
 	if (r < 0)
 		return r;
 	return sd_bus_message_close_container(reply);
 }
 
-static unsigned active_calls(struct bus_obj *o)
+static unsigned active_calls(struct isdn *is, const struct isdn_port *p)
 {
 	unsigned n = 0;
 
-	if (o->line) {
-		struct isdn_line_info li;
-		isdn_line_get_info(o->line, &li);
-		return li.state == ISDN_LINE_ACTIVE;
-	}
 	for (int ch = 0; ch < 32; ch++) {
-		const struct isdn_call *c = call_on(o->is, o->port, ch);
+		const struct isdn_call *c = call_on(is, p, ch);
 		n += c && c->active;
 	}
 	return n;
 }
 
+static int append_numbers(sd_bus_message *reply, const struct isdn_port *p)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "s");
+
+	for (unsigned i = 0; r >= 0 && i < p->n_numbers; i++)
+		r = sd_bus_message_append(reply, "s", p->numbers[i]);
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static const char *layer1(const struct isdn *is, const struct isdn_port *p)
+{
+	return is->stream ? "ACTIVE" : "DEACTIVATED";
+}
+
+static const char *layer2(const struct isdn *is, const struct isdn_port *p)
+{
+	return !is->stream ? "TEI_UNASSIGNED" : p->registered ? "MULTIPLE_FRAME_ESTABLISHED"
+							      : "TEI_ASSIGNED";
+}
+
+/* The properties, by table: each one's getter. */
+typedef int (*port_get_fn)(sd_bus_message *reply, struct isdn *is, const struct isdn_port *p);
+
+static int get_name(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", p->name);
+}
+
+static int get_type(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", port_type(p));
+}
+
+static int get_switch_type(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", is->switch_type);
+}
+
+static int get_interface(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", p->dchan);
+}
+
+static int get_layer1(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", layer1(is, p));
+}
+
+static int get_layer2(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "s", layer2(is, p));
+}
+
+static int get_numbers(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return append_numbers(m, p);
+}
+
+static int get_active_calls(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "u", active_calls(is, p));
+}
+
+static int get_free_channels(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
+{
+	return sd_bus_message_append(m, "u", isdn_port_free_count(p));
+}
+
+static const struct {
+	const char *name;
+	port_get_fn get;
+} port_props[] = {
+	{ "Name", get_name }, { "Type", get_type }, { "SwitchType", get_switch_type },
+	{ "Interface", get_interface }, { "Numbers", get_numbers }, { "Layer1", get_layer1 },
+	{ "Layer2", get_layer2 }, { "Channels", append_channels }, { "Calls", append_calls },
+	{ "ActiveCalls", get_active_calls }, { "FreeChannels", get_free_channels },
+};
+
+/* userdata: the module (what port_find found); the port is the path's. */
 static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
 		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
-	struct bus_obj *o = userdata;
-	struct isdn_line_info li;
-	bool up, l2;
-	int r;
+	struct isdn *is = userdata;
+	const struct isdn_port *p = port_of(is, path);
 
-	if (o->line)
-		isdn_line_get_info(o->line, &li);
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", o->line ? li.name : o->port->name);
-	if (!strcmp(property, "Type"))
-		return sd_bus_message_append(reply, "s", o->line ? "line" : port_type(o->port));
-	if (!strcmp(property, "SwitchType"))
-		return sd_bus_message_append(reply, "s", o->line ? "none" : o->is->switch_type);
-	if (!strcmp(property, "Interface"))
-		return sd_bus_message_append(reply, "s", o->line ? li.interface : o->port->dchan);
-	if (!strcmp(property, "Numbers")) {
-		r = sd_bus_message_open_container(reply, 'a', "s");
-		if (o->line && li.number && r >= 0)
-			r = sd_bus_message_append(reply, "s", li.number);
-		for (unsigned i = 0; !o->line && r >= 0 && i < o->port->n_numbers; i++)
-			r = sd_bus_message_append(reply, "s", o->port->numbers[i]);
-		return r < 0 ? r : sd_bus_message_close_container(reply);
-	}
-	if (!strcmp(property, "Layer1") || !strcmp(property, "Layer2")) {
-		up = o->line ? li.open : o->is->stream != NULL;
-		l2 = o->line ? li.call_id != 0 : o->port->registered;
-		if (property[5] == '1')
-			return sd_bus_message_append(reply, "s", up ? "ACTIVE" : "DEACTIVATED");
-		return sd_bus_message_append(reply, "s", !up ? "TEI_UNASSIGNED" :
-					     l2 ? "MULTIPLE_FRAME_ESTABLISHED" : "TEI_ASSIGNED");
-	}
-	if (!strcmp(property, "Channels"))
-		return append_channels(reply, o);
-	if (!strcmp(property, "Calls"))
-		return append_calls(reply, o);
-	if (!strcmp(property, "ActiveCalls"))
-		return sd_bus_message_append(reply, "u", active_calls(o));
-	if (!strcmp(property, "FreeChannels"))
-		/* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
-		return sd_bus_message_append(reply, "u", o->line ? (uint32_t)(li.call_id == 0 &&
-							 (li.open || isdn_line_can_dial(o->line)))
-							 : isdn_port_free_count(o->port));
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
-}
-
-static int line_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	struct bus_obj *o = userdata;
-	struct isdn_line_info li;
-
-	isdn_line_get_info(o->line, &li);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", isdn_line_kind_name(li.kind));
-	if (!strcmp(property, "Device"))
-		return sd_bus_message_append(reply, "s", li.slave ? li.slave : li.path ? li.path : "");
-	if (!strcmp(property, "Speed"))
-		return sd_bus_message_append(reply, "u", li.speed);
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", isdn_line_state_name(li.state));
-	if (!strcmp(property, "SendAccm"))
-		return sd_bus_message_append(reply, "u", li.send_accm);
-	if (!strcmp(property, "RecvAccm"))
-		return sd_bus_message_append(reply, "u", li.recv_accm);
-	if (!strcmp(property, "Calls"))
-		return sd_bus_message_append(reply, "t", li.calls);
-	if (!strcmp(property, "RxFrames"))
-		return sd_bus_message_append(reply, "t", li.rx->frames);
-	if (!strcmp(property, "BadFcs"))
-		return sd_bus_message_append(reply, "t", li.rx->bad_fcs);
-	if (!strcmp(property, "Aborts"))
-		return sd_bus_message_append(reply, "t", li.rx->aborts);
-	if (!strcmp(property, "Runts"))
-		return sd_bus_message_append(reply, "t", li.rx->runts);
-	if (!strcmp(property, "TooLong"))
-		return sd_bus_message_append(reply, "t", li.rx->too_long);
-	if (!strcmp(property, "TxFrames"))
-		return sd_bus_message_append(reply, "t", li.tx_frames);
-	if (!strcmp(property, "TxDrops"))
-		return sd_bus_message_append(reply, "t", li.tx_drops);
+	for (size_t i = 0; p && i < G_N_ELEMENTS(port_props); i++)
+		if (strcmp(property, port_props[i].name) == 0)
+			return port_props[i].get(reply, is, p);
 	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
 }
 
@@ -290,26 +245,7 @@ static const sd_bus_vtable port_vtable[] = {
 };
 #undef P
 
-#define L(name, sig, flags) SD_BUS_PROPERTY(name, sig, line_prop, 0, flags)
-static const sd_bus_vtable line_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	L("Kind", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	L("Device", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Speed", "u", SD_BUS_VTABLE_PROPERTY_CONST),
-	L("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("SendAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("RecvAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Calls", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("RxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("BadFcs", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Aborts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Runts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TooLong", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TxDrops", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	SD_BUS_VTABLE_END
-};
-#undef L
+/* The class: ports found by path, listed by the enumerator. */
 
 static void object_path(const char *name, char *out, size_t size)
 {
@@ -320,32 +256,58 @@ static void object_path(const char *name, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int add(struct isdn *is, struct isdn_port *port, struct isdn_line *line)
+static int port_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+		     void **found, sd_bus_error *error)
 {
-	struct bus_obj *o = g_new0(struct bus_obj, 1);
-	struct isdn_line_info li;
-	int r;
+	struct isdn *is = userdata;
 
-	o->is = is;
-	o->port = port;
-	o->line = line;
-	if (line)
-		isdn_line_get_info(line, &li);
-	snprintf(o->name, sizeof(o->name), "%s", line ? li.name : port->name);
-	object_path(o->name, o->path, sizeof(o->path));
-	r = vpdn_dbus_add_object(is->core, o->path, PORT_IFACE, port_vtable, o, &o->slot);
-	if (r >= 0 && line)
-		r = vpdn_dbus_add_object(is->core, o->path, LINE_IFACE, line_vtable, o, &o->slot2);
-	if (r < 0) {
-		vpdn_warn(is->log, "ISDN: Failed to add D-Bus object %s: %s", o->path, g_strerror(-r));
-		bus_obj_free(o);
-		return r;
+	if (!port_of(is, path))
+		return 0;
+	*found = is;
+	return 1;
+}
+
+static int port_enumerate(sd_bus *bus, const char *prefix, void *userdata, char ***nodes,
+			  sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+	char **v = g_new0(char *, is->ports->len + 1);
+	size_t n = 0;
+
+	/* sd-bus frees the array and its strings with free(): g_malloc is
+	 * malloc. An object is listed below prefix, not at it: sd-bus would
+	 * take the object as known at this prefix (introspection would
+	 * stop there, before a line's vtables: modules/line/line-bus.c). */
+	for (guint i = 0; i < is->ports->len; i++) {
+		char path[96];
+		object_path(((struct isdn_port *)g_ptr_array_index(is->ports, i))->name, path, sizeof(path));
+		if (strcmp(path, prefix) == 0)
+			continue;
+		v[n] = strdup(path);
+		if (!v[n]) {
+			g_strfreev(v);
+			return -ENOMEM;
+		}
+		n++;
 	}
-	g_ptr_array_add(is->slots, o);
-	g_hash_table_replace(is->bus_objs, o->name, o);
-	if (o->slot)
-		sd_bus_emit_object_added(vpdn_core_dbus(is->core), o->path);
+	*nodes = v;
 	return 0;
+}
+
+/* Every port's ObjectAdded (added) or ObjectRemoved. */
+static void announce(struct isdn *is, bool added)
+{
+	sd_bus *bus = vpdn_core_dbus(is->core);
+
+	for (guint i = 0; bus && is->module_slot && i < is->ports->len; i++) {
+		char path[96];
+		object_path(((struct isdn_port *)g_ptr_array_index(is->ports, i))->name, path,
+			    sizeof(path));
+		if (added)
+			sd_bus_emit_object_added(bus, path);
+		else
+			sd_bus_emit_object_removed(bus, path);
+	}
 }
 
 /* ---- /org/vpdnd/module/isdn: org.vpdnd.Isdn1 ---- */
@@ -431,46 +393,56 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-/* A call connected or cleared: its port's (or line's) call lists changed;
- * other ports' did not (one signal, not one per port of a big LAC). */
+/* A call connected or cleared: its port's call lists changed; other
+ * ports' did not (one signal, not one per port of a big LAC). A serial
+ * line's calls are the line module's. */
 static enum vpdn_bus_verdict on_call_change(const struct vpdn_event *ev, void *data)
 {
 	struct isdn *is = data;
 	const struct vpdn_ev_call *call = ev->payload;
-	struct bus_obj *o = call && call->port && is->bus_objs
-			    ? g_hash_table_lookup(is->bus_objs, call->port) : NULL;
+	const struct isdn_port *p = call && call->port ? g_hash_table_lookup(is->port_names, call->port)
+						       : NULL;
+	char path[96];
 
-	if (o && o->slot)
-		sd_bus_emit_properties_changed(vpdn_core_dbus(is->core), o->path,
-					       PORT_IFACE, "Channels", "Calls",
-					       "ActiveCalls", "FreeChannels", NULL);
+	if (!p || strcmp(p->name, call->port) != 0 || !is->module_slot)
+		return VPDN_BUS_PASS;
+	object_path(p->name, path, sizeof(path));
+	sd_bus_emit_properties_changed(vpdn_core_dbus(is->core), path, PORT_IFACE, "Channels",
+				       "Calls", "ActiveCalls", "FreeChannels", NULL);
 	return VPDN_BUS_PASS;
 }
 
 int isdn_bus_register(struct isdn *is)
 {
-	int r = 0;
+	static const uint32_t types[] = { VPDN_EV_CALL_CONNECTED, VPDN_EV_CALL_CLEARED,
+					  VPDN_EV_CALL_INCOMING };
+	int r;
 
-	if (vpdn_core_dbus(is->core) && !is->module_slot) {
-		static const uint32_t types[] = { VPDN_EV_CALL_CONNECTED, VPDN_EV_CALL_CLEARED,
-						  VPDN_EV_CALL_INCOMING };
-		if (vpdn_dbus_add_module_object(is->core, "isdn", ISDN_IFACE, module_vtable, is,
-						&is->module_slot) < 0)
-			vpdn_warn(is->log, "ISDN: Failed to add the module's D-Bus object");
-		for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
-			is->bus_subs[i] = vpdn_bus_subscribe_prio(is->bus, types[i], 1000,
-								  on_call_change, is);
+	if (!vpdn_core_dbus(is->core) || is->module_slot)
+		return 0;
+	is->port_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < is->ports->len; i++) {
+		struct isdn_port *p = g_ptr_array_index(is->ports, i);
+		char path[96];
+		object_path(p->name, path, sizeof(path));
+		g_hash_table_replace(is->port_paths, g_strdup(path + strlen(ISDN_PATH) + 1), p);
 	}
-
-	if (!is->slots) {
-		is->slots = g_ptr_array_new_with_free_func(bus_obj_free);
-		is->bus_objs = g_hash_table_new(g_str_hash, g_str_equal);
+	r = vpdn_dbus_add_module_object(is->core, "isdn", ISDN_IFACE, module_vtable, is,
+					&is->module_slot);
+	if (r >= 0 && is->module_slot)
+		r = vpdn_dbus_slot_add_fallback(is->module_slot, ISDN_PATH, PORT_IFACE, port_vtable,
+						port_find, is);
+	if (r >= 0 && is->module_slot)
+		r = vpdn_dbus_slot_add_enumerator(is->module_slot, ISDN_PATH, port_enumerate, is);
+	if (r < 0) {
+		vpdn_warn(is->log, "ISDN: Failed to add the module's D-Bus objects: %s", g_strerror(-r));
+		is->module_slot = sd_bus_slot_unref(is->module_slot);
+		return r;
 	}
-	for (guint i = 0; i < is->ports->len; i++)
-		r = add(is, g_ptr_array_index(is->ports, i), NULL) < 0 ? -EIO : r;
-	for (guint i = 0; is->lines && i < is->lines->len; i++)
-		r = add(is, NULL, g_ptr_array_index(is->lines, i)) < 0 ? -EIO : r;
-	return r;
+	for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
+		is->bus_subs[i] = vpdn_bus_subscribe_prio(is->bus, types[i], 1000, on_call_change, is);
+	announce(is, true);
+	return 0;
 }
 
 void isdn_bus_unregister(struct isdn *is)
@@ -480,11 +452,7 @@ void isdn_bus_unregister(struct isdn *is)
 			vpdn_bus_unsubscribe(is->bus, is->bus_subs[i]);
 			is->bus_subs[i] = NULL;
 		}
+	announce(is, false);
 	is->module_slot = sd_bus_slot_unref(is->module_slot);
-	if (!is->slots)
-		return;
-	g_hash_table_destroy(is->bus_objs);
-	is->bus_objs = NULL;
-	g_ptr_array_free(is->slots, TRUE);
-	is->slots = NULL;
+	g_clear_pointer(&is->port_paths, g_hash_table_destroy);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The isdn module's state, shared by isdn.c and isdn-bus.c. */
+/* The isdn module's state, shared by its files (isdn.c, isdn-calls.c,
+ * isdn-events.c, isdn-config.c, isdn-bus.c). */
 #ifndef ISDN_PRIVATE_H
 #define ISDN_PRIVATE_H
 
+#include <confuse.h>
 #include <glib.h>
 #include <systemd/sd-bus.h>
 #include <vpdnd/core.h>
@@ -53,35 +55,63 @@ struct isdn {
 	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
 	char *path;               /* NULL with isdn_new_fd */
-	GPtrArray *snap;          /* the settings in force, for reload (isdn.c) */
+	GPtrArray *snap;          /* the settings in force, for reload (config-snap.h) */
 	char *switch_type;
 	uint64_t setup_timeout_ms;
 	struct vpdn_timer reconnect;
 	bool warned;
 	uint16_t next_cref;       /* next cref to try, on any port */
-	uint32_t next_in, next_out;
+	uint32_t next_out;        /* outgoing call ids (incoming: vpdn_core_call_id) */
 	struct vpdn_subscription *sub_place, *sub_hangup;
-	struct vpdn_subscription *sub_accm, *sub_auth, *sub_forward;
-	GPtrArray *lines;         /* struct isdn_line *, owned */
-	GPtrArray *slots;         /* sd_bus_slot *, isdn-bus.c */
-	GHashTable *bus_objs;     /* port or line name -> its object in slots, isdn-bus.c */
-	sd_bus_slot *module_slot; /* /org/vpdnd/module/isdn, isdn-bus.c */
+	struct vpdn_subscription *sub_auth, *sub_forward;
+	sd_bus_slot *module_slot; /* /org/vpdnd/module/isdn and the ports' class, isdn-bus.c */
+	GHashTable *port_paths;   /* object path element ("E1_0") -> port, isdn-bus.c */
 	struct vpdn_subscription *bus_subs[3]; /* call changes -> PropertiesChanged */
 	struct isdn_stats st;
 	uint64_t *c_in, *c_out, *c_failed, *c_malformed;
 	struct isdn_capture *cap;       /* StartCapture, or NULL */
 	char *cap_path;                 /* its file (resolved), or NULL */
-	struct isdn_port *cap_port;     /* its port (NULL: a line) */
+	struct isdn_port *cap_port;     /* its port */
 	int cap_chan;                   /* its B channel, -1: every channel */
-	struct isdn_line *cap_line;     /* its line, or NULL */
 };
 
-/* isdn.c: the call on B channel ch of port p, or NULL (one lookup). */
+/* isdn-calls.c: the call on B channel ch of port p, or NULL (one lookup). */
 struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch);
+/* isdn-calls.c: a new call on port p (cref as the network sends it),
+ * indexed; its call id from vpdn_core_call_id() (in) or our own (out). */
+struct isdn_call *isdn_call_new(struct isdn *is, struct isdn_port *p, uint16_t cref,
+				enum vpdn_call_dir dir);
+/* isdn-calls.c: the call is on B channel ch (its names, its link). */
+void isdn_call_set_channel(struct isdn_call *c, int ch);
+/* isdn-calls.c: free the call if it is released and no dispatch runs. */
+void isdn_call_release_check(struct isdn_call *c);
+/* isdn-calls.c: count a call that failed with this cause. */
+void isdn_count_failure(struct isdn *is, int cause);
+/* isdn-calls.c: a message from the network (the stream's callback). */
+void isdn_on_message(void *ctx, const struct isdn_msg *m);
+/* isdn-calls.c: every call dies (the network is gone, the module stops). */
+void isdn_drop_all_calls(struct isdn *is, int cause);
+/* isdn-calls.c: send m (of call c, or NULL) to the network, logged. */
+int isdn_net_send(struct isdn *is, struct isdn_call *c, struct isdn_msg *m);
+void isdn_log_q931(struct isdn *is, struct isdn_call *c, bool tx, const struct isdn_msg *m);
+
+/* isdn.c: a port by name ("E1 0"), D channel ("Serial0:15") or its short
+ * name ("Se0:15"); NULL: the first port. */
+struct isdn_port *isdn_find_port(struct isdn *is, const char *name);
+
+/* isdn-events.c: the event-bus handlers (CALL_PLACE, CALL_HANGUP, the
+ * peer's name). */
+void isdn_events_subscribe(struct isdn *is);
+void isdn_events_unsubscribe(struct isdn *is);
+
+/* isdn-config.c */
+bool isdn_number_ok(const char *s);
+int isdn_port_from_cfg(cfg_t *sec, struct isdn_port *p);
+GPtrArray *isdn_config_snap(cfg_t *cfg);
 
 /* isdn.c: org.vpdnd.Isdn1.StartCapture/StopCapture. what: a port ("E1 0",
- * "BRI 0", or its D channel), a serial line ("tty0") or a B channel
- * ("Se0:17", "Serial0:17", "BR0:1"). 0, or negative errno with *msg
+ * "BRI 0", or its D channel) or a B channel ("Se0:17", "Serial0:17",
+ * "BR0:1"); a serial line is the line module's (org.vpdnd.Line1). 0, or negative errno with *msg
  * (g_free): -EBUSY one is running, -ENOENT no such port, else why the
  * file could not be created (vpdn_capture_create(): the path is inside
  * the node's capture directory, a new file, 0600); the file's name is
@@ -90,7 +120,8 @@ struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int c
 int isdn_capture_start(struct isdn *is, const char *path, const char *what, char **msg);
 int isdn_capture_stop(struct isdn *is, uint64_t *packets);
 
-/* isdn-bus.c: D-Bus objects /org/vpdnd/isdn/<port> (no-op without a bus). */
+/* isdn-bus.c: the module object and the ports' class
+ * /org/vpdnd/isdn/<port> (no-op without a bus). */
 int isdn_bus_register(struct isdn *is);
 void isdn_bus_unregister(struct isdn *is);
 

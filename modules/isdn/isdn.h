@@ -20,29 +20,13 @@
  * NULL: any port with a free B channel) and CALL_HANGUP for its calls.
  * The B channel is a vpdn_link with this module at end A.
  *
- * Serial lines (line.h): a port whose one channel is an async HDLC byte
- * stream, for an external PPP (pppd, a VM's serial port):
- *   line "tty0" {
- *     device = "/dev/ttyS0"                  # one of: device (a tty),
- *     pty = true                             #   pty (made by the line;
- *     pty-link = "/run/vpdnd/tty0"           #   optional symlink to it),
- *     listen = "unix:/run/vpdnd/tty0.sock"   #   listen (QEMU -chardev socket,
- *                                            #   server=off), connect (server=on)
- *     speed = 115200                         # tty/pty bit/s
- *     number = "6122"                        # calling number presented
- *     called = "211"                         # called number (DNIS) presented
- *     interface = "Serial0:15"               # config interface for PPP settings
- *     calls = "in"                           # in | out (device, connect) |
- *   }                                        #   both (device): line.h
- * CALL_PLACE also dials out on a line with calls "out"/"both": the port
- * named is the line or its interface (a dialer rotary-group member), or
- * none and there is no ISDN port; see line.h for the direct-connect
- * semantics (the number is recorded, not dialled).
  * Without any controller the node does not connect to an ISDN network.
- * LINK_ACCM for a line's link sets its send/receive ACCM.
+ * Serial lines are the line module's (modules/line): they share the
+ * node's call ids (vpdn_core_call_id()) and the D-Bus path prefix
+ * /org/vpdnd/isdn/, and answer for their own calls on the bus.
  *
- * D-Bus: /org/vpdnd/isdn/<port> ("E1_0", "tty0"), org.vpdnd.IsdnPort1 (and
- * org.vpdnd.IsdnLine1 for lines); see isdn-bus.c.
+ * D-Bus: /org/vpdnd/isdn/<port> ("E1_0"), org.vpdnd.IsdnPort1; see
+ * isdn-bus.c.
  */
 #ifndef ISDN_ISDN_H
 #define ISDN_ISDN_H
@@ -63,14 +47,12 @@ int isdn_new_fd(struct vpdn_core *core, cfg_t *cfg, int fd, struct isdn **out);
 void isdn_free(struct isdn *is);
 /* A new config: call-timeout and each controller's dnis-digits change
  * live (new calls); anything else that differs (network, switch-type,
- * controllers or lines added, removed or changed) is refused with
+ * controllers added, removed or changed) is refused with
  * cfg_error() naming the first such option, and nothing changes.
  * 0 or -EINVAL. */
 int isdn_reload(struct isdn *is, cfg_t *cfg);
 
 unsigned isdn_call_count(const struct isdn *is);
-/* A serial line by name (line.h), or NULL. Borrowed. */
-struct isdn_line *isdn_find_line(struct isdn *is, const char *name);
 bool isdn_connected(const struct isdn *is);
 
 struct isdn_stats {

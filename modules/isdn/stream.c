@@ -185,3 +185,12 @@ struct isdn_stream *isdn_stream_new(int fd, isdn_stream_msg_fn on_msg,
 	s->in_id = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, s);
 	return s;
 }
+
+const char *isdn_unix_path(const char *spec)
+{
+	if (!spec)
+		return NULL;
+	if (strncmp(spec, "unix:", 5) == 0)
+		spec += 5;
+	return spec[0] == '/' ? spec : NULL;
+}

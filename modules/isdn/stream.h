@@ -27,4 +27,7 @@ struct isdn_stream *isdn_stream_new(int fd, isdn_stream_msg_fn on_msg,
 int isdn_stream_send(struct isdn_stream *s, const struct isdn_msg *m);
 void isdn_stream_free(struct isdn_stream *s);
 
+/* "unix:/path" or "/path" -> "/path"; NULL if neither. */
+const char *isdn_unix_path(const char *spec);
+
 #endif

@@ -1,31 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Packet capture: every L2TP datagram the transport sends or receives,
- * control and data, written to a pcap file (LINKTYPE_RAW) inside a
- * synthesized IPv4 or IPv6 + UDP header with the real addresses and ports,
- * so that tshark decodes it as L2TP. Optionally only one tunnel or one
- * session (by local ID). One capture per node at a time.
+ * control and data, written to a pcap file (LINKTYPE_RAW, by the tree's one
+ * pcap writer, lib/pcap-writer, flushed per record) inside a synthesized
+ * IPv4 or IPv6 + UDP header with the real addresses and ports, so that
+ * tshark decodes it as L2TP. Optionally only one tunnel or one session (by
+ * local ID). One capture per node at a time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <vpdnd/capture.h>
 
 #include "l2tp.h"
-
-#define PCAP_MAGIC 0xa1b2c3d4u
-#define LINKTYPE_RAW 101
-#define SNAPLEN 65535
+#include "pcap-writer.h"
 
 struct l2tp_capture {
-	FILE *f;
+	struct pcapw *w;
 	char *path;
 	enum l2tp_capture_filter filter;
 	uint16_t id;
-	uint64_t packets;
 };
 
 static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
@@ -54,15 +49,9 @@ int l2tp_capture_start(struct l2tp *l2tp, const char *name, enum l2tp_capture_fi
 		       uint16_t id, char **error)
 {
 	struct l2tp_capture *c;
-	struct {
-		uint32_t magic;
-		uint16_t major, minor;
-		int32_t thiszone;
-		uint32_t sigfigs, snaplen, network;
-	} hdr = { PCAP_MAGIC, 2, 4, 0, 0, SNAPLEN, LINKTYPE_RAW };
+	struct pcapw *w;
 	char *path = NULL;
-	FILE *f;
-	int fd;
+	int fd, r;
 
 	*error = NULL;
 	if (l2tp->capture) {
@@ -74,25 +63,14 @@ int l2tp_capture_start(struct l2tp *l2tp, const char *name, enum l2tp_capture_fi
 		vpdn_warn(l2tp->log, "L2TP: capture refused: %s", *error);
 		return fd;
 	}
-	f = fdopen(fd, "wb");
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		*error = g_strdup_printf("cannot write %s: %s", path, g_strerror(e));
+	r = pcapw_open(fd, PCAPW_LINK_RAW, PCAPW_FLUSH, &w);
+	if (r < 0) {
+		*error = g_strdup_printf("cannot write %s: %s", path, g_strerror(-r));
 		g_free(path);
-		return -e;
-	}
-	if (fwrite(&hdr, sizeof(hdr), 1, f) != 1) {
-		int e = errno;
-
-		fclose(f);
-		*error = g_strdup_printf("cannot write %s: %s", path, g_strerror(e));
-		g_free(path);
-		return -e;
+		return r;
 	}
 	c = g_new0(struct l2tp_capture, 1);
-	c->f = f;
+	c->w = w;
 	c->path = path;
 	c->filter = filter;
 	c->id = id;
@@ -113,16 +91,16 @@ const char *l2tp_capture_path(const struct l2tp *l2tp)
 int l2tp_capture_stop(struct l2tp *l2tp, uint64_t *packets)
 {
 	struct l2tp_capture *c = l2tp->capture;
-	int r = 0;
+	uint64_t n = 0;
+	int r;
 
 	if (!c)
 		return -ENOENT;
+	r = pcapw_close(c->w, &n);
 	if (packets)
-		*packets = c->packets;
-	if (fclose(c->f) != 0)
-		r = -errno;
+		*packets = n;
 	vpdn_notice(l2tp->log, "L2TP: capture to %s stopped, %" G_GUINT64_FORMAT " packets",
-		    c->path, c->packets);
+		    c->path, n);
 	g_free(c->path);
 	g_free(c);
 	l2tp->capture = NULL;
@@ -175,12 +153,9 @@ void l2tp_capture_packet(struct l2tp *l2tp, const struct sockaddr_storage *local
 	uint8_t ip[48];
 	size_t iplen, udplen = 8 + len;
 	uint32_t sum;
-	gint64 now;
-	struct {
-		uint32_t sec, usec, incl, orig;
-	} rec;
+	int r;
 
-	if (!c || !c->f || !wanted(l2tp, c, peer, buf, len, out))
+	if (!c || !c->w || !wanted(l2tp, c, peer, buf, len, out))
 		return;
 	if (udplen > 0xffff - 40)
 		return;
@@ -225,16 +200,10 @@ void l2tp_capture_packet(struct l2tp *l2tp, const struct sockaddr_storage *local
 		sum = sum16(buf, len, sum);
 		put16(udp + 6, fold(sum) ? fold(sum) : 0xffff);
 	}
-	now = g_get_real_time();
-	rec.sec = (uint32_t)(now / G_USEC_PER_SEC);
-	rec.usec = (uint32_t)(now % G_USEC_PER_SEC);
-	rec.incl = rec.orig = (uint32_t)(iplen + 8 + len);
-	if (fwrite(&rec, sizeof(rec), 1, c->f) != 1 || fwrite(ip, iplen + 8, 1, c->f) != 1 ||
-	    fwrite(buf, len, 1, c->f) != 1 || fflush(c->f) != 0) {
+	r = pcapw_write(c->w, ip, iplen + 8, buf, len);
+	if (r < 0) {
 		vpdn_err(l2tp->log, "L2TP: capture to %s failed: %s; stopped", c->path,
-			 g_strerror(errno));
+			 g_strerror(-r));
 		l2tp_capture_stop(l2tp, NULL);
-		return;
 	}
-	c->packets++;
 }

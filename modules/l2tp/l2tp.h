@@ -31,7 +31,7 @@
 
 #include <vpdnd/vpdnd.h>
 
-#include "codec/codec.h"
+#include "codec.h"
 #include "ctrl.h"
 
 #define L2TP_MAX_INITIATE 16

@@ -3,7 +3,7 @@
  * CHAP-MD5 (RFC 1994) in both directions: the authenticator (challenge,
  * retransmission, verification through the bus, Success/Failure, retries)
  * and the peer (answer challenges with our secret). Packets are built and
- * parsed by the codec in auth/chap.h.
+ * parsed by the codec in lib/ppp-auth/chap.h.
  *
  * Authenticator states: IDLE -> SENT (challenge out, timer) -> VERIFY
  * (AUTH_REQUEST pending) -> DONE | FAILED (or SENT again with a new id and
@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "auth/chap.h"
+#include "chap.h"
 #include "ppp-private.h"
 
 static const char chap_fail_msg[] = "Authentication failed";

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/chap.h"
+#include "chap.h"
 #include "ppp-private.h"
 
 #define ENG(f) ((struct ppp_engine *)(f)->ctx)

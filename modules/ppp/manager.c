@@ -70,32 +70,6 @@ int ppp_parse_ipv4(const char *s, struct in_addr *out)
 	return inet_pton(AF_INET, buf, out) == 1 ? 0 : -EINVAL;
 }
 
-/* "Loopback0" == "loopback 0" */
-static bool ifname_eq(const char *a, const char *b)
-{
-	while (*a || *b) {
-		if (*a == ' ') { a++; continue; }
-		if (*b == ' ') { b++; continue; }
-		if (g_ascii_tolower(*a) != g_ascii_tolower(*b))
-			return false;
-		a++;
-		b++;
-	}
-	return true;
-}
-
-cfg_t *ppp_find_interface(cfg_t *root, const char *name)
-{
-	if (!root || !name || !cfg_getopt(root, "interface"))
-		return NULL;
-	for (unsigned i = 0; i < cfg_size(root, "interface"); i++) {
-		cfg_t *s = cfg_getnsec(root, "interface", i);
-		if (s && cfg_title(s) && ifname_eq(cfg_title(s), name))
-			return s;
-	}
-	return NULL;
-}
-
 static const char *opt_str(cfg_t *s, const char *name)
 {
 	return s && cfg_getopt(s, name) ? cfg_getstr(s, name) : NULL;
@@ -200,16 +174,10 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *s)
 		if (n > 1 && ppp_parse_ipv4(cfg_getnstr(s, "ppp-dns", 1), &c->dns2) < 0)
 			return -EINVAL;
 	}
-	/* Our address: ip-address, else the ip-unnumbered interface's. These
-	 * options belong to the ip module; read them only if defined. */
-	if ((v = opt_str(s, "ip-address"))) {
-		if (ppp_parse_ipv4(v, &c->local) < 0)
-			return -EINVAL;
-	} else if ((v = opt_str(s, "ip-unnumbered"))) {
-		const char *a = opt_str(ppp_find_interface(root, v), "ip-address");
-		if (a && ppp_parse_ipv4(a, &c->local) < 0)
-			return -EINVAL;
-	}
+	/* Our address: ip-address, else the ip-unnumbered interface's (the
+	 * core's keys, vpdnd/interface.h). */
+	if ((v = vpdn_interface_address(root, s)) && ppp_parse_ipv4(v, &c->local) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -233,17 +201,6 @@ void ppp_conf_pool_put(struct ppp_conf *c, struct in_addr a)
 		c->pool_used[i / 8] &= (uint8_t)~(1u << (i % 8));
 }
 
-static char *conf_key(const char *name)
-{
-	char *k = g_ascii_strdown(name, -1);
-	char *w = k;
-	for (char *r = k; *r; r++)
-		if (*r != ' ')
-			*w++ = *r;
-	*w = '\0';
-	return k;
-}
-
 static GHashTable *load_confs(cfg_t *cfg, int *err)
 {
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -258,7 +215,7 @@ static GHashTable *load_confs(cfg_t *cfg, int *err)
 				ppp_conf_unref(c);
 				continue;
 			}
-			g_hash_table_replace(t, conf_key(c->name), c);
+			g_hash_table_replace(t, vpdn_ifname_key(c->name), c);
 		}
 	}
 	g_hash_table_replace(t, g_strdup(""), ppp_conf_new("default"));
@@ -269,7 +226,7 @@ struct ppp_conf *ppp_manager_conf(struct ppp_manager *m, const char *name)
 {
 	struct ppp_conf *c = NULL;
 	if (name) {
-		char *k = conf_key(name);
+		char *k = vpdn_ifname_key(name);
 		c = g_hash_table_lookup(m->confs, k);
 		g_free(k);
 	}
@@ -389,7 +346,7 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 		log_clone(m, vi, n, p->config ? p->config : "default");
 		name = vi;
 	}
-	bool dialer = p->config && !g_ascii_strncasecmp(p->config, "Dialer", 6);
+	bool dialer = !g_strcmp0(vpdn_ifname_type(p->config), "Dialer"); /* "Di1" too */
 	struct ppp_start st = {
 		.link = p->link,
 		.end = VPDN_LINK_B,
@@ -490,8 +447,7 @@ void ppp_manager_free(struct ppp_manager *m)
 }
 
 /* Options this module adds to `interface "NAME" { ... }`. ip-address and
- * ip-unnumbered belong to the ip module: they are defined here only until
- * modules/ip defines them (then delete the two lines below). */
+ * ip-unnumbered are the core's (vpdnd/interface.h). */
 cfg_opt_t ppp_interface_options[] = {
 	CFG_STR_LIST("ppp-authentication", NULL, CFGF_NONE),
 	CFG_STR("ppp-chap-hostname", NULL, CFGF_NONE),
@@ -517,7 +473,5 @@ cfg_opt_t ppp_interface_options[] = {
 	CFG_STR("ppp-peer-default-ip-address", NULL, CFGF_NONE),
 	CFG_STR("ppp-peer-pool", NULL, CFGF_NONE),
 	CFG_STR_LIST("ppp-dns", NULL, CFGF_NONE),
-	CFG_STR("ip-address", NULL, CFGF_NONE),
-	CFG_STR("ip-unnumbered", NULL, CFGF_NONE),
 	CFG_END()
 };

@@ -36,7 +36,7 @@ static int check_virtual_templates(cfg_t *cfg)
 		if (vt < 0)
 			continue;
 		snprintf(name, sizeof(name), "Virtual-Template%ld", vt);
-		if (!ppp_find_interface(cfg, name)) {
+		if (!vpdn_interface_find(cfg, name)) {
 			cfg_error(g, "vpdn-group %s: virtual-template = %ld but no interface \"%s\" section to clone sessions from",
 				  cfg_title(g), vt, name);
 			ret = -EINVAL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PAP (RFC 1334 §2) in both directions, packets from auth/pap.h.
+ * PAP (RFC 1334 §2) in both directions, packets from lib/ppp-auth/pap.h.
  *
  * Authenticator: IDLE -> WAIT (for Authenticate-Request; the engine's
  * authentication deadline bounds the wait) -> VERIFY (AUTH_REQUEST
@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "auth/pap.h"
+#include "pap.h"
 #include "ppp-private.h"
 
 static void pap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)

@@ -160,7 +160,7 @@ struct ppp_manager {
 #define NEG VPDN_DEBUG_PPP_NEGOTIATION
 #define AUTHC VPDN_DEBUG_PPP_AUTHENTICATION
 
-/* ppp.c */
+/* ppp.c: the engine's life and its carrier */
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);
 /* `debug ppp packet` (packet.c): a control packet (after the protocol
  * field) as one line, "LCP ConfReq id 1 len 14: MRU 1500, MagicNumber
@@ -174,17 +174,13 @@ void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *deta
 void ppp_count_malformed(struct ppp_engine *e);
 void ppp_enter(struct ppp_engine *e);
 void ppp_leave(struct ppp_engine *e);
-/* LCP layer events seen by the engine */
-void ppp_lcp_up(struct ppp_engine *e);
-void ppp_lcp_down(struct ppp_engine *e);
+/* VPDN_EV_PPP_PHASE, _AUTHENTICATED, _DOWN about e. */
+void ppp_publish(struct ppp_engine *e, uint32_t type);
+/* The session is over: tell the bus, let go of the carrier (hanging it
+ * up unless it hung up first or was spliced away), free on the way out. */
+void ppp_engine_die(struct ppp_engine *e, bool spliced);
+/* LCP finished (This-Layer-Finished): the session is over. */
 void ppp_lcp_finished(struct ppp_engine *e);
-/* One direction of authentication finished. this_end: we authenticated
- * the peer (user set). */
-void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);
-/* LAC: the peer's CHAP response captured; forward the call. */
-void ppp_lac_forward(struct ppp_engine *e);
-void ppp_ipcp_up(struct ppp_engine *e);
-void ppp_ipcp_down(struct ppp_engine *e);
 /* Tear the session down now (LCP close + carrier hang-up). */
 void ppp_fail(struct ppp_engine *e, int reason, const char *why);
 /* Record why the session ends, for PPP_DOWN (RFC 3145: code, control
@@ -192,6 +188,24 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why);
 void ppp_set_disconnect(struct ppp_engine *e, enum vpdn_ppp_disconnect_code code,
 			uint16_t proto, enum vpdn_ppp_disconnect_dir dir, const char *msg);
 const char *ppp_our_name(struct ppp_engine *e);
+
+/* auth-phase.c: LCP layer events seen by the engine, the authentication
+ * phase and the way to the network phase */
+void ppp_lcp_up(struct ppp_engine *e);
+void ppp_lcp_down(struct ppp_engine *e);
+/* One direction of authentication finished. this_end: we authenticated
+ * the peer (user set). */
+void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);
+/* e->auth_timer: authentication (or a passive open's first LCP) took
+ * too long. */
+void ppp_auth_deadline(struct vpdn_timer *t, void *data);
+
+/* network.c: the network link to the ip module */
+void ppp_ipcp_up(struct ppp_engine *e);
+void ppp_ipcp_down(struct ppp_engine *e);
+
+/* lac-forward.c: LAC, the peer's CHAP response captured; forward the call. */
+void ppp_lac_forward(struct ppp_engine *e);
 
 /* lcp.c */
 extern const struct ppp_fsm_ops ppp_lcp_ops;
@@ -239,7 +253,7 @@ void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok);
 void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 			  const uint8_t *pw, size_t pw_len);
 
-/* Shared by chap/pap (ppp.c): ask the bus to verify a peer's credentials
+/* Shared by chap/pap (auth-phase.c): ask the bus to verify a peer's credentials
  * (VPDN_EV_AUTH_REQUEST); cb runs once, maybe before this returns. The
  * request is cancelled if the engine goes away first. */
 void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
@@ -249,8 +263,5 @@ void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *peer_name,
 		    const char *configured,
 		    void (*cb)(struct ppp_engine *e, const char *secret, size_t len));
-
-/* The interface "NAME" section ("Loopback0" == "loopback 0"), or NULL. */
-cfg_t *ppp_find_interface(cfg_t *root, const char *name);
 
 #endif

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The PPP engine: phases (RFC 1661 §3.2), frame demultiplexing, roles.
+ * This file is the engine's life (start, phase changes, the end) and its
+ * carrier; the authentication phase is auth-phase.c, the network link to
+ * the ip module network.c, LAC forwarding lac-forward.c.
  *
  * Phases: DOWN -> ESTABLISHING (LCP) -> AUTHENTICATING -> UP (network,
  * IPCP) -> TERMINATING -> DOWN. A LAC forwarding the call goes from
@@ -8,7 +11,6 @@
  * aside once L2TP has spliced the carrier. In AUTHENTICATING only LCP and
  * authentication packets pass; IPCP before the network phase is dropped.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,21 +42,6 @@ const char *ppp_role_name(enum vpdn_ppp_role r)
 	}
 }
 
-void ppp_short_name(const char *name, char *out, size_t size)
-{
-	if (!name) {
-		snprintf(out, size, "?");
-		return;
-	}
-	const char *p = name;
-	while (*p && !g_ascii_isdigit(*p))
-		p++;
-	if (p - name > 2 && *p)
-		snprintf(out, size, "%.2s%s", name, p);
-	else
-		snprintf(out, size, "%s", name);
-}
-
 enum vpdn_ppp_phase ppp_engine_phase(const struct ppp_engine *e) { return e->phase; }
 const char *ppp_engine_name(const struct ppp_engine *e) { return e->name; }
 const char *ppp_engine_user(const struct ppp_engine *e) { return e->user; }
@@ -82,7 +69,7 @@ void ppp_count_malformed(struct ppp_engine *e)
 		(*e->mgr->c_malformed)++;
 }
 
-static void publish_ppp(struct ppp_engine *e, uint32_t type)
+void ppp_publish(struct ppp_engine *e, uint32_t type)
 {
 	struct vpdn_ev_ppp ev = {
 		.size = sizeof(ev),
@@ -112,12 +99,6 @@ void ppp_set_disconnect(struct ppp_engine *e, enum vpdn_ppp_disconnect_code code
 	e->disc_msg = msg;
 }
 
-/* The protocol number of the authentication we asked for (RFC 3145). */
-static uint16_t auth_proto(uint8_t a)
-{
-	return a == PPP_AUTH_P_CHAP ? PPP_CHAP : a == PPP_AUTH_P_PAP ? PPP_PAP : 0;
-}
-
 void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *detail)
 {
 	if (detail)
@@ -127,7 +108,7 @@ void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *deta
 	if (e->phase == p)
 		return;
 	e->phase = p;
-	publish_ppp(e, VPDN_EV_PPP_PHASE);
+	ppp_publish(e, VPDN_EV_PPP_PHASE);
 }
 
 /* ---- lifetime ---- */
@@ -208,7 +189,7 @@ static void stop_everything(struct ppp_engine *e)
 
 /* The session is over: tell the bus, let go of the carrier (hanging it up
  * unless it hung up first or was spliced away), free on the way out. */
-static void engine_die(struct ppp_engine *e, bool spliced)
+void ppp_engine_die(struct ppp_engine *e, bool spliced)
 {
 	if (e->dying)
 		return;
@@ -217,7 +198,7 @@ static void engine_die(struct ppp_engine *e, bool spliced)
 	if (!spliced) {
 		if (e->phase != VPDN_PPP_PHASE_DOWN)
 			ppp_set_phase(e, VPDN_PPP_PHASE_DOWN, NULL);
-		publish_ppp(e, VPDN_EV_PPP_DOWN);
+		ppp_publish(e, VPDN_EV_PPP_DOWN);
 		if (e->attached) {
 			vpdn_link_detach(e->link, e->end);
 			e->attached = false;
@@ -230,6 +211,11 @@ static void engine_die(struct ppp_engine *e, bool spliced)
 	e->attached = false;
 	if (e->busy == 0)
 		engine_free(e);
+}
+
+void ppp_lcp_finished(struct ppp_engine *e)
+{
+	ppp_engine_die(e, false);
 }
 
 void ppp_fail(struct ppp_engine *e, int reason, const char *why)
@@ -245,7 +231,7 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 		if (e->phase != VPDN_PPP_PHASE_DOWN && !e->dying)
 			ppp_set_phase(e, VPDN_PPP_PHASE_TERMINATING, NULL);
 	} else if (s != FSM_CLOSING && s != FSM_STOPPING) {
-		engine_die(e, false);
+		ppp_engine_die(e, false);
 	}
 }
 
@@ -298,451 +284,6 @@ void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t l
 	memmove(b + h, pkt, len);
 	ppp_log_packet(e, "O", proto, pkt, len);
 	vpdn_link_send(e->link, e->end, b, h + len);
-}
-
-/* ---- bus requests ---- */
-
-static void verify_done(struct vpdn_request *req, int status, const void *reply, void *data)
-{
-	struct ppp_engine *e = data;
-	const struct vpdn_ev_auth_result *r = reply;
-	e->auth_req = NULL;
-	ppp_enter(e);
-	bool ok = status >= 0 && r && r->ok;
-	if (!ok)
-		plog(e, AUTHC, "%s PPP: authentication of %s failed%s%s", e->name,
-		     e->user ? e->user : "peer", r && r->reason ? ": " : "",
-		     r && r->reason ? r->reason : status == -ENOENT ? ": no authenticator" : "");
-	void (*cb)(struct ppp_engine *, bool, const char *) = e->verify_cb;
-	e->verify_cb = NULL;
-	/* authorization: the address the user gets (IPCP) */
-	e->auth_addr.s_addr = 0;
-	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
-		e->auth_addr = r->address;
-	if (cb && !e->dying)
-		cb(e, ok, ok && r->user ? r->user : e->user);
-	ppp_leave(e);
-}
-
-void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
-		void (*cb)(struct ppp_engine *e, bool ok, const char *user))
-{
-	if (e->auth_req) {
-		vpdn_request_cancel(e->auth_req);
-		e->auth_req = NULL;
-	}
-	e->verify_cb = cb;
-	ppp_enter(e);
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a,
-						  verify_done, e);
-	if (e->verify_cb == NULL)
-		r = NULL;   /* completed synchronously */
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->auth_req = r;
-	ppp_leave(e);
-}
-
-static void secret_done(struct vpdn_request *req, int status, const void *reply, void *data)
-{
-	struct ppp_engine *e = data;
-	const struct vpdn_ev_secret_reply *r = reply;
-	e->secret_req = NULL;
-	ppp_enter(e);
-	void (*cb)(struct ppp_engine *, const char *, size_t) = e->secret_cb;
-	e->secret_cb = NULL;
-	if (cb && !e->dying) {
-		if (status >= 0 && r && r->secret)
-			cb(e, r->secret, r->secret_len ? r->secret_len : strlen(r->secret));
-		else
-			cb(e, NULL, 0);
-	}
-	ppp_leave(e);
-}
-
-void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *peer_name,
-		    const char *configured,
-		    void (*cb)(struct ppp_engine *e, const char *secret, size_t len))
-{
-	if (configured) {
-		cb(e, configured, strlen(configured));
-		return;
-	}
-	struct vpdn_ev_secret s = {
-		.size = sizeof(s),
-		.local_name = local_name,
-		.peer_name = peer_name,
-	};
-	if (e->secret_req) {
-		vpdn_request_cancel(e->secret_req);
-		e->secret_req = NULL;
-	}
-	e->secret_cb = cb;
-	ppp_enter(e);
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s,
-						  secret_done, e);
-	if (e->secret_cb == NULL)
-		r = NULL;
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->secret_req = r;
-	ppp_leave(e);
-}
-
-/* ---- layers ---- */
-
-static void auth_deadline(struct vpdn_timer *t, void *data)
-{
-	struct ppp_engine *e = data;
-	bool listening = e->phase == VPDN_PPP_PHASE_ESTABLISHING &&
-			 e->lcp_fsm.state == FSM_STOPPED;
-	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING && !listening)
-		return;
-	ppp_enter(e);
-	if (listening)
-		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_NO_PACKETS, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
-				   "no LCP from the peer");
-	else
-		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FSM_TIMEOUT, auth_proto(e->lcp.auth),
-				   VPDN_PPP_DISC_AT_PEER, "authentication timeout");
-	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
-	ppp_leave(e);
-}
-
-static void network_phase(struct ppp_engine *e)
-{
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
-	ppp_set_phase(e, VPDN_PPP_PHASE_UP, NULL);
-	/* Order as IOS shows it: a callout brings IPCP up and then opens it
-	 * ("[Closed]"), a callin opens it first ("[Not negotiated]"). */
-	if (e->dir == VPDN_CALL_OUT) {
-		ppp_fsm_up(&e->ipcp_fsm);
-		ppp_fsm_open(&e->ipcp_fsm);
-	} else {
-		ppp_fsm_open(&e->ipcp_fsm);
-		ppp_fsm_up(&e->ipcp_fsm);
-	}
-}
-
-static bool try_proxy_auth(struct ppp_engine *e)
-{
-	const struct vpdn_proxy *p = e->proxy;
-	if (!p || !e->proxy_lcp_ok || e->conf->force_local_chap)
-		return false;
-	if (p->auth_type == 2 && e->lcp.auth == PPP_AUTH_P_CHAP && p->has_auth_id &&
-	    p->auth_name && p->auth_challenge_len && p->auth_response_len) {
-		ppp_chap_verify_proxy(e, p->auth_name, p->auth_id, p->auth_challenge,
-				      p->auth_challenge_len, p->auth_response,
-				      p->auth_response_len);
-		return true;
-	}
-	if (p->auth_type == 3 && e->lcp.auth == PPP_AUTH_P_PAP && p->auth_name) {
-		ppp_pap_verify_proxy(e, p->auth_name, p->has_auth_id ? p->auth_id : 1,
-				     p->auth_response, p->auth_response_len);
-		return true;
-	}
-	return false;
-}
-
-void ppp_lcp_up(struct ppp_engine *e)
-{
-	e->auth_us = e->lcp.peer_auth != PPP_AUTH_P_NONE;
-	bool by_us = e->lcp.auth != PPP_AUTH_P_NONE;
-	e->peer_done = e->us_done = false;
-	if (e->async) {
-		struct vpdn_ev_accm a = {
-			.size = sizeof(a),
-			.link = e->link,
-			.send_accm = e->lcp.peer_accm,
-			.recv_accm = e->lcp.want_accm ? e->lcp.accm : 0xFFFFFFFF,
-		};
-		vpdn_bus_publish(e->mgr->bus, VPDN_EV_LINK_ACCM, &a);
-	}
-	if (!by_us && !e->auth_us) {
-		network_phase(e);
-		return;
-	}
-	e->auth_peer = by_us;
-	ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING,
-		      by_us && e->auth_us ? "by both" : by_us ? "by this end" : "by the peer");
-	vpdn_timer_arm(e->timers, &e->auth_timer,
-		       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
-	if (by_us && !try_proxy_auth(e)) {
-		if (e->lcp.auth == PPP_AUTH_P_CHAP)
-			ppp_chap_start_auth(e);
-		else
-			ppp_pap_start_auth(e);
-	}
-	if (e->auth_us && e->lcp.peer_auth == PPP_AUTH_P_PAP && !e->dying)
-		ppp_pap_start_peer(e);
-}
-
-void ppp_lcp_down(struct ppp_engine *e)
-{
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
-	if (e->auth_req) {
-		vpdn_request_cancel(e->auth_req);
-		e->auth_req = NULL;
-	}
-	if (e->secret_req) {
-		vpdn_request_cancel(e->secret_req);
-		e->secret_req = NULL;
-	}
-	ppp_chap_fini(e);
-	ppp_pap_fini(e);
-	/* IPCP had its Up only if the network phase was reached: LCP can go
-	 * down before (renegotiated by an LNS, authentication failed), and
-	 * Down in Initial or Starting is illegal (RFC 1661 4.1). */
-	if (e->ipcp_fsm.state != FSM_INITIAL && e->ipcp_fsm.state != FSM_STARTING)
-		ppp_fsm_down(&e->ipcp_fsm);
-	if (e->ipcp_fsm.state != FSM_INITIAL)
-		ppp_fsm_close(&e->ipcp_fsm);
-	e->peer_done = e->us_done = false;
-	if (!e->dying)
-		ppp_set_phase(e, e->lcp_fsm.state == FSM_CLOSING || e->lcp_fsm.state == FSM_STOPPING
-				 ? VPDN_PPP_PHASE_TERMINATING : VPDN_PPP_PHASE_ESTABLISHING, NULL);
-}
-
-void ppp_lcp_finished(struct ppp_engine *e)
-{
-	engine_die(e, false);
-}
-
-void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user)
-{
-	if (e->dying)
-		return;
-	if (!ok) {
-		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FAILED,
-				   auth_proto(this_end ? e->lcp.auth : e->lcp.peer_auth),
-				   this_end ? VPDN_PPP_DISC_AT_PEER : VPDN_PPP_DISC_AT_LOCAL,
-				   this_end ? "peer failed to authenticate"
-					    : "authentication by the peer failed");
-		ppp_fail(e, -EACCES, this_end ? "peer failed to authenticate"
-					      : "authentication by the peer failed");
-		return;
-	}
-	if (this_end) {
-		e->peer_done = true;
-		if (user && user != e->user) {
-			char *u = g_strdup(user);
-			g_free(e->user);
-			e->user = u;
-		}
-		publish_ppp(e, VPDN_EV_PPP_AUTHENTICATED);
-	} else {
-		e->us_done = true;
-	}
-	if ((!e->auth_peer || e->peer_done) && (!e->auth_us || e->us_done) &&
-	    e->phase == VPDN_PPP_PHASE_AUTHENTICATING)
-		network_phase(e);
-}
-
-/* ---- network ---- */
-
-static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
-{
-	struct ppp_engine *e = ctx;
-	if (e->ipcp_fsm.state != FSM_OPENED)
-		return;
-	/* No frame over the peer's MRU leaves: the ip module fits packets
-	 * (fragments, ICMP fragmentation-needed); this is the last guard. */
-	if (len > e->lcp.peer_mru) {
-		if (e->mgr->c_too_big)
-			(*e->mgr->c_too_big)++;
-		plog(e, NEG, "%s PPP: %zu-octet packet over the peer's MRU %u, dropped", e->name,
-		     len, e->lcp.peer_mru);
-		return;
-	}
-	ppp_send(e, PPP_IP, data, len);
-}
-
-/* The IP side hung up: its interface is gone (a TUN device deleted under
- * the node, -ENODEV), or it ended the network (the address was taken by
- * the owner's newer session, its route refused). A session without a
- * data path only looks up: close it with that cause (LCP Terminate, then
- * the carrier; an L2TP CDN). A consumer that merely detaches (network
- * down) does not call this. */
-static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
-{
-	struct ppp_engine *e = ctx;
-	char why[96];
-
-	if (e->dying || link != e->net)
-		return;
-	if (cause == -ENODEV)
-		g_strlcpy(why, "IP interface lost", sizeof(why));
-	else
-		snprintf(why, sizeof(why), "the IP layer ended the network: %s",
-			 cause < 0 ? g_strerror(-cause) : "hung up");
-	if (e->in_net_up) {
-		/* inside IPCP's This-Layer-Up: close after the input */
-		e->net_refused = cause < 0 ? cause : -ENETDOWN;
-		g_strlcpy(e->ipcp.refused_why, why, sizeof(e->ipcp.refused_why));
-		return;
-	}
-	ppp_enter(e);
-	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
-	ppp_fail(e, cause < 0 ? cause : -ENETDOWN, why);
-	ppp_leave(e);
-}
-
-static const struct vpdn_link_ops net_ops = {
-	.frame = net_frame,
-	.hangup = net_hangup,
-};
-
-static void publish_network(struct ppp_engine *e, uint32_t type)
-{
-	struct vpdn_ev_ppp_network ev = {
-		.size = sizeof(ev),
-		.interface = e->name,
-		.config = e->conf->name,
-		.profile = e->profile,
-		.user = e->user,
-		.net = e->net,
-		.local = e->ipcp.local,
-		.peer = e->ipcp.peer,
-		.dns1 = e->role == VPDN_PPP_ROLE_CLIENT ? e->ipcp.dns1 : e->conf->dns1,
-		.dns2 = e->role == VPDN_PPP_ROLE_CLIENT ? e->ipcp.dns2 : e->conf->dns2,
-		.mtu = e->lcp.peer_mru,
-	};
-	vpdn_bus_publish(e->mgr->bus, type, &ev);
-}
-
-void ppp_ipcp_up(struct ppp_engine *e)
-{
-	char a[INET_ADDRSTRLEN], prefix[24];
-	if (e->net)
-		return;
-	e->net = vpdn_link_new(e->name);
-	vpdn_link_attach(e->net, VPDN_LINK_A, &net_ops, e);
-	ppp_enter(e);
-	e->in_net_up = true;
-	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
-	e->in_net_up = false;
-	/* The line's text only when it is written (a set-up's cost), and
-	 * only if the IP side kept the network (it hangs up one whose
-	 * address it refuses). */
-	if (e->net && !e->dying && !e->net_refused && e->ipcp.peer.s_addr &&
-	    vpdn_log_debug_on(e->log, NEG)) {
-		if (e->profile)
-			ppp_short_name(e->profile, prefix, sizeof(prefix));
-		else
-			snprintf(prefix, sizeof(prefix), "%s", e->name);
-		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
-		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
-	}
-	ppp_leave(e);
-}
-
-void ppp_ipcp_down(struct ppp_engine *e)
-{
-	struct vpdn_link *net = e->net;
-	if (!net)
-		return;
-	publish_network(e, VPDN_EV_PPP_NETWORK_DOWN);
-	e->net = NULL;
-	vpdn_link_hangup(net, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(net, VPDN_LINK_A);
-	vpdn_link_unref(net);
-}
-
-/* ---- LAC forwarding ---- */
-
-static void fwd_done(struct vpdn_request *req, int status, const void *reply, void *data)
-{
-	struct ppp_engine *e = data;
-	e->fwd_req = NULL;
-	e->fwd_waiting = false;
-	ppp_enter(e);
-	if (e->dying) {
-		ppp_leave(e);
-		return;
-	}
-	if (status == 0) {
-		/* L2TP spliced the carrier: our end was replaced. Step aside. */
-		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: %s is forwarded", e->name,
-		     e->user ? e->user : "?");
-		e->attached = false;
-		engine_die(e, true);
-	} else if (status == -ENOENT) {
-		plog(e, VPDN_DEBUG_VPDN_EVENTS,
-		     "%s VPDN: no tunnel for %s, authenticating locally", e->name,
-		     e->user ? e->user : "?");
-		ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING, "by this end");
-		vpdn_timer_arm(e->timers, &e->auth_timer,
-			       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
-		if (e->lac->pap)
-			ppp_pap_verify_captured(e);
-		else
-			ppp_chap_verify_captured(e);
-	} else {
-		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: forwarding %s failed (%s)", e->name,
-		     e->user ? e->user : "?", g_strerror(-status));
-		if (e->lac->pap)
-			ppp_pap_send_verdict(e, e->lac->resp_id, false);
-		else
-			ppp_chap_send_result(e, false, e->lac->resp_id);
-		ppp_fail(e, status, "forwarding failed");
-	}
-	ppp_leave(e);
-}
-
-void ppp_lac_forward(struct ppp_engine *e)
-{
-	struct ppp_lac *l = e->lac;
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
-	ppp_set_phase(e, VPDN_PPP_PHASE_FORWARDING, NULL);
-	if (l->dnis)
-		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Got DNIS string %s", e->name, l->dnis);
-	const char *at = l->user ? strrchr(l->user, '@') : NULL;
-	struct vpdn_ev_forward ev = {
-		.size = sizeof(ev),
-		.link = e->link,
-		.interface = e->name,
-		.call_id = e->call_id,
-		.user = l->user,
-		.domain = at && at[1] ? at + 1 : NULL,
-		.calling = l->calling,
-		.called = l->called,
-		.dnis = l->dnis,
-		.bearer_kbps = l->bearer_kbps,
-		.async = e->async,
-		.proxy = {
-			.present = true,
-			.init_rcvd_confreq = l->init_rcvd,
-			.init_rcvd_confreq_len = l->init_rcvd_len,
-			.last_sent_confreq = e->lcp_fsm.sent,
-			.last_sent_confreq_len = e->lcp_fsm.sent_len,
-			.last_rcvd_confreq = l->last_rcvd,
-			.last_rcvd_confreq_len = l->last_rcvd_len,
-			.auth_type = l->pap ? 3 : 2,
-			.auth_name = l->user,
-			.auth_challenge = l->pap ? NULL : e->chap.chal,
-			.auth_challenge_len = l->pap ? 0 : PPP_CHAL_LEN,
-			.has_auth_id = true,
-			.auth_id = l->resp_id,
-			.auth_response = l->resp,
-			.auth_response_len = l->resp_len,
-		},
-	};
-	ppp_enter(e);
-	e->fwd_waiting = true;    /* fwd_done clears it */
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_FORWARD_REQUEST, &ev,
-						  fwd_done, e);
-	if (!e->fwd_waiting)
-		r = NULL;
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->fwd_req = r;
-	ppp_leave(e);
 }
 
 /* ---- carrier ---- */
@@ -819,7 +360,7 @@ static void carrier_hangup(void *ctx, struct vpdn_link *link, int cause)
 	if (!e->down_reason)
 		e->down_reason = -ENOTCONN;
 	ppp_fsm_down(&e->lcp_fsm);
-	engine_die(e, false);
+	ppp_engine_die(e, false);
 	ppp_leave(e);
 }
 
@@ -900,7 +441,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	e->call_id = st->call_id;
 	e->vaccess = st->vaccess;
 	e->phase = VPDN_PPP_PHASE_DOWN;
-	vpdn_timer_init(&e->auth_timer, auth_deadline, e);
+	vpdn_timer_init(&e->auth_timer, ppp_auth_deadline, e);
 	bool callout_noauth = conf->callin && e->dir == VPDN_CALL_OUT;
 	e->auth_peer = conf->n_auth > 0 && !callout_noauth;
 	if (e->role == VPDN_PPP_ROLE_LAC_FORWARD) {
@@ -972,3 +513,4 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	ppp_leave(e);
 	return alive ? e : NULL;
 }
+

@@ -164,8 +164,6 @@ uint32_t ppp_engine_lcp_confreqs_sent(const struct ppp_engine *e);
 
 const char *ppp_phase_name(enum vpdn_ppp_phase p);
 const char *ppp_role_name(enum vpdn_ppp_role r);
-/* "Virtual-Access2" -> "Vi2", "Serial0:17" -> "Se0:17", "Dialer2" -> "Di2" */
-void ppp_short_name(const char *name, char *out, size_t size);
 
 /* Internal: option codecs, testable alone. Parse an IPv4 from "a.b.c.d",
  * "a.b.c.d/len" or "a.b.c.d mask". */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the isdn wire codec (modules/isdn/wire.c): the
+ * libFuzzer target for the isdn wire codec (lib/isdn-wire/wire.c): the
  * input is a byte stream as a node or the switch reads it; every message
  * that frames and decodes must encode again to the same octets (TLVs in
  * the encoder's order aside: it is decoded a second time and compared

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <confuse.h>
 #include <vpdnd/vpdnd.h>
 
@@ -48,16 +49,27 @@ static void carrier_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size
 
 static const struct vpdn_link_ops carrier_ops = { .frame = carrier_frame };
 
-static void init_once(void)
+/* A parser with the interface table the daemon builds: the core's keys
+ * (ip-address, ip-unnumbered...), then ppp's. */
+static cfg_t *ppp_cfg_init(void)
 {
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+	cfg_opt_t *iface = vpdn_interface_options_new(ppp_interface_options);
+	cfg_opt_t opts[] = {
+		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
+	cfg_t *c = cfg_init(opts, 0);
+
+	g_free(iface); /* cfg_init() copied it */
+	return c;
+}
+
+static void init_once(void)
+{
 	core = vpdn_core_new_test();
 	vpdn_log_set_targets(vpdn_core_log(core), 0); /* quiet */
 	vpdn_log_set_debug(vpdn_core_log(core), VPDN_DEBUG__COUNT, true); /* but format every line */
-	cfg_t *cfg = cfg_init(root_opts, 0);
+	cfg_t *cfg = ppp_cfg_init();
 	if (cfg_parse_buf(cfg, conf_text) != CFG_SUCCESS)
 		abort();
 	mgr = ppp_manager_new(core, cfg);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the CHAP/PAP codecs (modules/ppp/auth) and the
+ * libFuzzer target for the CHAP/PAP codecs (lib/ppp-auth) and the
  * chap-secrets parser of auth-local (modules/auth-local/users.c).
  *
  * Input byte 0 selects: 0 CHAP, 1 PAP, 2 chap-secrets, 3 all codecs.

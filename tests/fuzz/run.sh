@@ -1,15 +1,18 @@
 #!/bin/sh
-# Build the libFuzzer targets with clang (ASan + UBSan) and run each one.
+# Build the libFuzzer targets with meson (clang, ASan + UBSan) and run each.
 #   tests/fuzz/run.sh short [BUILD_DIR]   a few seconds each (make check)
 #   tests/fuzz/run.sh long  [BUILD_DIR]   FUZZ_SECONDS each (make fuzz, default 300)
+# The targets are the ones tests/fuzz/meson.build defines; they are built
+# in BUILD_DIR/fuzz, a build directory of their own (CC=clang, -Dfuzz=true),
+# and run from the list meson writes there (tests/fuzz/fuzz-targets.txt):
+# this script keeps no list of targets or sources.
 # New inputs go to a scratch directory; the committed seed corpora in
 # tests/fuzz/corpus/<target>/ stay small. A crash leaves crash-* in the
 # scratch directory and fails the run. Prints "N passed, M failed".
 set -u
 mode=${1:-short}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=${2:-$top/build}/fuzz
-mkdir -p "$out"
+build=${2:-$top/build}
 case $mode in
 short) secs=${FUZZ_SECONDS:-8} ;;
 long) secs=${FUZZ_SECONDS:-300} ;;
@@ -20,43 +23,34 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "SKIP: clang is not installed (make deps installs it)"
 	exit 77
 fi
+mkdir -p "$build/fuzz" || exit 1
+out=$(cd "$build/fuzz" && pwd)
 
-glib=$(pkg-config --cflags --libs glib-2.0 libconfuse libsystemd)
-cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$top/include"
-
-# name | include dirs | sources (relative to the top of the tree)
-targets="
-l2tp_codec|modules/l2tp/codec|tests/fuzz/fuzz_l2tp_codec.c modules/l2tp/codec/auth.c modules/l2tp/codec/avp.c modules/l2tp/codec/header.c modules/l2tp/codec/msg.c modules/l2tp/codec/names.c modules/l2tp/codec/format.c
-hdlc|lib/hdlc|tests/fuzz/fuzz_hdlc.c lib/hdlc/hdlc.c
-isdn_wire|modules/isdn|tests/fuzz/fuzz_isdn_wire.c modules/isdn/wire.c
-ppp_auth|modules/ppp/auth modules/auth-local|tests/fuzz/fuzz_ppp_auth.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c modules/auth-local/users.c core/log.c
-config|core modules/l2tp modules/l2tp/codec|tests/fuzz/fuzz_config.c core/config-source.c core/config.c core/metrics-listen.c core/capture.c core/log.c modules/l2tp/config.c
-ppp|core modules/ppp modules/ppp/auth|tests/fuzz/fuzz_ppp.c modules/ppp/fsm.c modules/ppp/lcp.c modules/ppp/ipcp.c modules/ppp/chap-state.c modules/ppp/pap-state.c modules/ppp/ppp.c modules/ppp/manager.c modules/ppp/packet.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c core/bus.c core/core.c core/link.c core/log.c core/timer.c core/events.c core/util.c core/dbus-util.c
-"
+# Configure once; later runs only rebuild (ninja re-runs meson when a
+# meson.build changed). A directory left by the old script (binaries, no
+# meson-private) is set up in place.
+if [ ! -f "$out/meson-private/coredata.dat" ]; then
+	if ! CC=clang meson setup "$out" "$top" -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=undefined \
+		-Doptimization=1 -Ddebug=true >"$out/setup.log" 2>&1; then
+		echo "FAIL - fuzz: meson setup failed:"
+		tail -20 "$out/setup.log" | sed 's/^/    /'
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+fi
+if ! meson compile -C "$out" fuzzers >"$out/build.log" 2>&1; then
+	echo "FAIL - fuzz: build failed:"
+	grep -E -A5 'error|FAILED' "$out/build.log" | head -30 | sed 's/^/    /'
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 passed=0
 failed=0
-echo "$targets" | while IFS='|' read -r name incs srcs; do
-	[ -n "$name" ] || continue
-	echo "$name" >> "$out/.list"
-done
-rm -f "$out/.results"
-for name in $(cat "$out/.list"); do
-	line=$(echo "$targets" | grep "^$name|")
-	incs=$(echo "$line" | cut -d'|' -f2)
-	srcs=$(echo "$line" | cut -d'|' -f3)
-	iflags=""
-	for i in $incs; do iflags="$iflags -I$top/$i"; done
-	files=""
-	for s in $srcs; do files="$files $top/$s"; done
-	bin="$out/fuzz_$name"
-	# shellcheck disable=SC2086
-	if ! clang $cflags $iflags $files $glib -o "$bin" 2>"$out/$name.build.log"; then
-		echo "FAIL - fuzz_$name: build failed:"
-		sed 's/^/    /' "$out/$name.build.log" | head -20
-		failed=$((failed + 1))
-		continue
-	fi
+for name in $(cat "$out/tests/fuzz/fuzz-targets.txt"); do
+	bin="$out/tests/fuzz/fuzz_$name"
 	work="$out/work_$name"
 	mkdir -p "$work"
 	corpus="$top/tests/fuzz/corpus/$name"
@@ -72,6 +66,5 @@ for name in $(cat "$out/.list"); do
 		failed=$((failed + 1))
 	fi
 done
-rm -f "$out/.list"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

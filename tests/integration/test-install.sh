@@ -24,10 +24,11 @@ MODDIR=$(dirname "$(find "$R" -name l2tp.so | head -n1)")
 check "vpdnd installed" [ -n "$VPDND_I" ]
 check "vpdnctl installed" [ -n "$VPDNCTL_I" ]
 check "libvpdnd installed" [ -n "$LIB_I" ]
-for m in l2tp ppp auth-local isdn dialer ip; do
+for m in l2tp ppp auth-local isdn isdn-switch line dialer ip; do
 	check "module $m.so installed" [ -f "$MODDIR/$m.so" ]
 done
 check "the test-only testcarrier module is not installed" [ -z "$(find "$R" -name testcarrier.so)" ]
+check "the test-only isdn-testpeer module is not installed" [ -z "$(find "$R" -name isdn-testpeer.so)" ]
 check "installed binaries do not point into the build tree" \
 	! grep -q "RUNPATH.*$VPDND_BUILD_ROOT" <(readelf -d "$VPDND_I" "$VPDNCTL_I" 2>/dev/null)
 
@@ -80,7 +81,7 @@ check "the installed policy is well-formed XML" python3 -c \
 UNIT=$(find "$D" -name vpdnd.service | head -n1)
 check "systemd unit installed" [ -n "$UNIT" ]
 [ -n "$UNIT" ] && contains "the unit runs the installed vpdnd" "$(cat "$UNIT")" "$PREFIX/"
-for h in bus.h core.h dbus.h events.h link.h log.h module.h timer.h vpdnd.h; do
+for h in bus.h core.h dbus.h events.h interface.h link.h log.h module.h timer.h vpdnd.h; do
 	check "SDK header vpdnd/$h installed" [ -f "$R/include/vpdnd/$h" ]
 done
 PC=$(find "$R" -name 'vpdnd*.pc' | head -n1)

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Process-level test of the isdn module's operations: a node with an E1
-# PRI on the simulated ISDN network (an isdn-switch node) and a serial line
-# listening on a UNIX socket; the isdn-testpeer stand-in answers calls and
+# Process-level test of the isdn and line modules' operations: a node with
+# an E1 PRI on the simulated ISDN network (an isdn-switch node) and a serial
+# line (the line module) listening on a UNIX socket; the isdn-testpeer stand-in answers calls and
 # echoes probes. A caller (python3) connects to the line and speaks async
 # HDLC; `vpdnctl show isdn status` / `show isdn active` (and --json) must
 # show the layers, the active call on tty0 and its numbers; the caller
@@ -28,7 +28,8 @@ wait_until 10 grep -q "listening on $sock" "$T/isdnnet.log"
 
 write_config lac.conf <<CONF
 hostname = "LAC"
-modules = {"isdn", "isdn-testpeer"}
+modules = {"isdn", "line", "isdn-testpeer"}
+capture-directory = "$T/caps"
 isdn { switch-type = "primary-net5" network = "unix:$sock" }
 controller "E1 0" { pri-group-timeslots = "1-31" number = {"8211"} dnis-digits = 3 }
 line "tty0" { listen = "unix:$line" number = "6122" called = "211" interface = "Serial0:15" }
@@ -101,9 +102,42 @@ for _ in range(400):
     time.sleep(0.05)
 s.close()
 PY
+# A capture of the line's PPP frames (the line module's Line1, which
+# vpdnctl picks for a line's name) while the caller is on it.
+mkdir -p "$T/caps"
+line_capturing() {
+	run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/module/line \
+		org.vpdnd.Line1 Capturing
+	[ "$OUT" = "b true" ]
+}
+LINE1=(/org/vpdnd/module/line org.vpdnd.Line1)
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+nobody() { "${AS_NOBODY[@]}" busctl --address="$BUS" call "$(node_name LAC)" "$@"; }
+if "${AS_NOBODY[@]}" true 2>/dev/null; then
+	ko "nobody may not start a line capture" nobody "${LINE1[@]}" StartCapture ss nobody.pcap tty0
+	contains "nobody: AccessDenied" "$ERR" "Access denied"
+	ko "nobody may not hang up over Line1" nobody "${LINE1[@]}" HangUp u 283
+	contains "nobody's HangUp: AccessDenied" "$ERR" "Access denied"
+	check "nobody's capture file was not created" [ ! -e "$T/caps/nobody.pcap" ]
+else
+	echo "# cannot run commands as nobody here: privilege checks not made"
+fi
+run busctl --address="$BUS" call "$(node_name LAC)" "${LINE1[@]}" StartCapture ss x.pcap E1_0
+check "Line1 refuses an ISDN port (no such line)" [ "$RC" -ne 0 ]
+contains "with InvalidArgs naming it" "$ERR" "No serial line"
+spawn linecap "$VPDNCTL" -n LAC capture "$T/caps/tty0.pcap" port tty0
+check "the line capture runs (Line1.Capturing)" wait_until 10 line_capturing
+
 spawn caller python3 "$T/caller.py" "$line" "$T"
 check "the caller gets its probe echoed through HDLC" wait_until 10 grep -q ok "$T/echo"
 check "the call was offered async to the testpeer" grep -q "incoming from 6122 to 211 on tty0" "$NODE_LOG"
+
+kill -INT "${NODE_PIDS[linecap]}"
+wait_node_exit linecap 10
+check "vpdnctl capture port tty0 exits 0 on Ctrl-C" [ $? -eq 0 ]
+N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/linecap.log")
+check "the probe and its echo were captured (${N:-none})" [ "${N:-0}" -ge 2 ]
+check "the capture file is there" [ -s "$T/caps/tty0.pcap" ]
 
 ok "show isdn active" "$VPDNCTL" -n LAC show isdn active
 contains "active calls header" "$OUT" "ISDN ACTIVE CALLS"
@@ -131,6 +165,23 @@ contains "json numbers" "$OUT" '"numbers":["8211"]'
 run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/isdn/tty0 org.vpdnd.IsdnLine1 BadFcs
 check "bad FCS counted on D-Bus" [ "$OUT" = "t 1" ]
 
+# The line module's interfaces, and the ports' and lines' IsdnPort1 (two
+# modules' classes under one prefix), as dbus/<interface>.xml says.
+intro() { # PATH IFACE
+	local f="$T/intro.busctl"
+	busctl --address="$BUS" call "$(node_name LAC)" "$1" org.freedesktop.DBus.Introspectable \
+		Introspect >"$f" || return 1
+	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" \
+		"$VPDND_SOURCE_ROOT/dbus/$2.xml" "$f"
+}
+for spec in "/org/vpdnd/module/line org.vpdnd.Line1" "/org/vpdnd/isdn/tty0 org.vpdnd.IsdnPort1" \
+	"/org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1"; do
+	set -- $spec
+	check "introspection of $2 at $1 matches dbus/$2.xml" intro "$@"
+done
+run busctl --address="$BUS" get-property "$(node_name LAC)" /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnLine1 Speed
+check "an ISDN port has no IsdnLine1" [ "$RC" -ne 0 ]
+
 touch "$T/go"
 check "the caller leaving clears the call with cause 16" \
 	wait_until 10 grep -q "cleared tty0 cause 16" "$NODE_LOG"
@@ -140,7 +191,7 @@ check "no active calls" [ "$OUT" = '{"calls":[]}' ]
 # Dial-out lines (calls = "out"/"both"): refusals name file and line.
 write_config badcalls.conf <<CONF
 hostname = "LAC"
-modules = {"isdn"}
+modules = {"line"}
 line "tty1" {
   listen = "unix:$T/tty1.sock"
   calls = "out"

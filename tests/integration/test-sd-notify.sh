@@ -5,7 +5,9 @@
 # with STATUS= once the node listens, STATUS= updated when a tunnel and a
 # session come up, RELOADING=1 (with MONOTONIC_USEC=) then READY=1 on
 # SIGHUP, WATCHDOG=1 every WATCHDOG_USEC/2 from the main loop, STOPPING=1 on
-# SIGTERM. Then the unit file: systemd-analyze verify, and its hardening
+# SIGTERM; a stuck loop (SIGSTOP) stops WATCHDOG=1 and a supervisor acting
+# as systemd (Restart=on-watchdog) restarts the node. Then the unit file:
+# systemd-analyze verify, and its hardening
 # keeps the TUN device, pty lines, the state and runtime directories.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-testcarrier.sh"
@@ -130,6 +132,80 @@ check "no WATCHDOG=1 when WATCHDOG_PID is another process" [ "$(nlines "^WATCHDO
 stop_node plain
 wait_until 2 has "^STOPPING=1"
 check "STOPPING=1 there too" has "^STOPPING=1"
+
+# --- a stuck main loop ----------------------------------------------------
+# WATCHDOG=1 is sent from the main loop, so a loop that stops turning stops
+# it. A small supervisor plays systemd's part (WatchdogSec=, Restart=
+# on-watchdog): it starts the node, and when WATCHDOG_USEC passes without
+# WATCHDOG=1 it sends SIGABRT (systemd's WatchdogSignal), SIGKILL after
+# 1 s, and starts it again. The test freezes the first node with SIGSTOP,
+# which is what a stuck loop looks like from outside.
+ulimit -c 0
+SUP_LOG=$T/supervisor.txt
+cat >"$T/supervisor.py" <<'PY'
+import os, signal, socket, subprocess, sys, time
+sock_path, log_path, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sock_path)
+log = open(log_path, "a", buffering=1)
+usec = 1000000
+p = None
+def stop(*_):
+    # Stopping the supervisor stops its node, as systemctl stop would.
+    if p is not None and p.poll() is None:
+        p.terminate()
+        p.wait()
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+for run in (1, 2):
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path, WATCHDOG_USEC=str(usec))
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log.write("start %d pid %d\n" % (run, p.pid))
+    ready = False
+    last = time.monotonic()
+    while True:
+        s.settimeout(0.05)
+        try:
+            d = s.recv(4096).decode(errors="replace")
+            if "READY=1" in d and not ready:
+                ready = True
+                log.write("ready %d pid %d\n" % (run, p.pid))
+            if "WATCHDOG=1" in d:
+                last = time.monotonic()
+        except socket.timeout:
+            pass
+        if p.poll() is not None:
+            log.write("exited %d\n" % run)
+            break
+        if ready and time.monotonic() - last > usec / 1e6:
+            log.write("watchdog timeout %d pid %d\n" % (run, p.pid))
+            p.send_signal(signal.SIGABRT)
+            try:
+                p.wait(1)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            log.write("killed %d\n" % run)
+            break
+PY
+spawn supervisor python3 -u "$T/supervisor.py" "$T/sup.sock" "$SUP_LOG" "$VPDND" -c "$T/plain.conf" --no-bus
+sup_has() { grep -q -- "$1" "$SUP_LOG" 2>/dev/null; }
+wait_until 5 sup_has "^ready 1 "
+check "supervised node READY=1" sup_has "^ready 1 "
+P1=$(sed -n 's/^ready 1 pid //p' "$SUP_LOG")
+sleep 2
+check "no watchdog timeout while the loop turns (2 s, timeout 1 s)" ! sup_has "watchdog timeout"
+kill -STOP "$P1"
+wait_until 10 sup_has "^killed 1"
+check "the stuck node missed its watchdog and was killed" sup_has "^watchdog timeout 1 pid $P1"
+wait_until 5 sup_has "^ready 2 "
+P2=$(sed -n 's/^ready 2 pid //p' "$SUP_LOG")
+check "restarted: a new process is READY=1" [ -n "$P2" ] && [ "$P2" != "$P1" ]
+check "the stuck process is gone" sh -c "[ -n '$P1' ] && ! kill -0 '$P1' 2>/dev/null"
+sleep 2
+check "the new node keeps its watchdog" sh -c "[ -n '$P2' ] && ! grep -q 'watchdog timeout 2' '$SUP_LOG'"
+stop_node supervisor
+check "the supervisor's node stopped with it" sh -c "[ -n '$P2' ] && ! kill -0 '$P2' 2>/dev/null"
 
 # --- the unit file ---------------------------------------------------------
 UNIT_IN=$VPDND_SOURCE_ROOT/systemd/vpdnd.service.in

@@ -27,7 +27,7 @@ vm_init s3
 
 write_config lac.conf <<EOF
 hostname = "LAC"
-modules = {"isdn", "dialer", "ppp", "l2tp"}
+modules = {"isdn", "line", "dialer", "ppp", "l2tp"}
 capture-directory = "$T"
 vpdn { enable = true  search-order = {"domain"} }
 vpdn-group "1" {

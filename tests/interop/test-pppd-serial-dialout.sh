@@ -28,7 +28,7 @@ vm_init s4
 
 write_config lac.conf <<EOF
 hostname = "LAC"
-modules = {"isdn", "dialer", "ppp", "l2tp"}
+modules = {"isdn", "line", "dialer", "ppp", "l2tp"}
 vpdn { enable = true  search-order = {"domain"} }
 vpdn-group "1" {
   request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }

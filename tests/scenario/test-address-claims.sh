@@ -25,7 +25,7 @@ command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
 
 . "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
 . "$VPDND_SOURCE_ROOT/scripts/netns.sh"
-export VPDND_MODULE_PATH="$VPDND_BUILD_ROOT/modules/isdn"
+export VPDND_MODULE_PATH="$VPDND_BUILD_ROOT/modules/isdn-switch"
 export VPDND_ISDN_SOCKET="$T/isdn.sock"
 ETC="$VPDND_SOURCE_ROOT/etc"
 P=vadr$$

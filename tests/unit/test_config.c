@@ -159,6 +159,11 @@ static void test_errors_name_file_and_line(void)
 	expect_error("good-limit = -1\n", "etc/lac.conf:", "must not be negative");
 	/* Duplicate interface title. */
 	expect_error("interface \"A\" {}\ninterface \"A\" {}\n", "etc/lac.conf:2:", "A");
+	/* Two titles naming one interface (IOS names, vpdnd/interface.h). */
+	expect_error("interface \"Dialer1\" {}\n\ninterface \"Di1\" {}\n", "etc/lac.conf:3:",
+		     "interface \"Di1\" is the same interface as \"Dialer1\"");
+	expect_error("interface \"Serial0:15\" {}\ninterface \"serial 0:15\" {\n}\n",
+		     "etc/lac.conf:2:", "is the same interface as \"Serial0:15\"");
 }
 
 /* libconfuse 3.3 counts a # or // comment line three times and a C

@@ -158,6 +158,13 @@ static int find_one(sd_bus *bus, const char *path, const char *interface, void *
 	return 1;
 }
 
+static int enum_none(sd_bus *bus, const char *prefix, void *userdata, char ***nodes,
+		     sd_bus_error *error)
+{
+	*nodes = NULL;
+	return 0;
+}
+
 /* Is (path, interface) registered on bus? sd-bus refuses the same vtable
  * twice (-EEXIST) at a path where one is (a fallback included). */
 static bool registered(sd_bus *bus, const char *path, const char *iface, bool fallback)
@@ -191,6 +198,10 @@ static void test_registry_reattach(void)
 						    &ud, &mod), 0);
 	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_fallback(mod, "/org/vpdnd/session", "org.vpdnd.Session1",
 						    dummy_vtable, find_one, &ud), 0);
+	/* an enumerator (ports, lines) rides on the module's registration */
+	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_enumerator(mod, "/org/vpdnd/session", enum_none, &ud), 0);
+	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_enumerator(mod, "/org/vpdnd/session", NULL, &ud), -EINVAL);
+	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_enumerator(NULL, "/x", enum_none, NULL), -EINVAL);
 	CU_ASSERT_EQUAL(vpdn_dbus_add_module_object(core, "forever", NULL, NULL, NULL, NULL), 0);
 	/* not a handle of ours */
 	CU_ASSERT_EQUAL(vpdn_dbus_slot_add_fallback(NULL, "/x", "a.B", dummy_vtable, find_one,

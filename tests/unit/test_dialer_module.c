@@ -641,6 +641,34 @@ static void test_bind_incoming_by_remote_name(void)
 	teardown();
 }
 
+/* IOS names (vpdnd/interface.h): a call on "Se0:15" is Serial0:15's, a
+ * dial request for "di 1" is Dialer1's, an interface "Di3" is a Dialer;
+ * "Dialer10" is not Dialer1. */
+static void test_ios_short_names(void)
+{
+	setup(lac_conf);
+	struct vpdn_link *l = incoming("Se0:15", "Se0:17", 0x11F);
+	CU_ASSERT_EQUAL(in_status, 0);
+	CU_ASSERT_STRING_EQUAL(ppp.config, "Serial0:15");
+	vpdn_link_unref(l);
+	CU_ASSERT_EQUAL(state_of("Di1"), state_of("Dialer1"));
+	ports[0] = (struct port_fake){ .name = "Serial0:15" };
+	struct vpdn_request *r = dial_request("di 1", "6121");
+	CU_ASSERT_PTR_NOT_NULL(r);
+	CU_ASSERT_EQUAL(ports[0].placed, 1);
+	port_connect(&ports[0], 0x8056, "Se0:30");
+	CU_ASSERT_EQUAL(dial_status, 0);
+	r = dial_request("Dialer10", "6121");
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_EQUAL(dial_status, -ENOENT);
+	teardown();
+
+	cfg_t *cfg = parse("interface \"Di3\" { dialer-string = \"6121\" }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(dialer_check(cfg), 0);
+	cfg_free(cfg);
+}
+
 static void test_config_errors(void)
 {
 	static const char *bad[] = {
@@ -667,6 +695,7 @@ static const struct vpdn_test_case incoming_tests[] = {
 	{ "LAC: answered, PPP LAC forwarding on the B channel", test_incoming_lac_forward },
 	{ "server role; unknown interface refused", test_incoming_server_and_unknown },
 	{ "bind an incoming call by remote name", test_bind_incoming_by_remote_name },
+	{ "IOS short names: Se0:15, Di1, Di3", test_ios_short_names },
 	{ NULL, NULL }
 };
 

@@ -457,6 +457,13 @@ static void test_kernel_names(void)
 	ip_kernel_name("Dialer2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
 	ip_kernel_name("Di2", n); CU_ASSERT_STRING_EQUAL(n, "dialer2");
 	ip_kernel_name("Serial0:17", n); CU_ASSERT_STRING_EQUAL(n, "serial0-17");
+	/* every form of one IOS name gives one kernel name */
+	ip_kernel_name("virtual-access 2", n); CU_ASSERT_STRING_EQUAL(n, "vi2");
+	ip_kernel_name("Virtual-Template 1", n); CU_ASSERT_STRING_EQUAL(n, "vt1");
+	ip_kernel_name("Vt1", n); CU_ASSERT_STRING_EQUAL(n, "vt1");
+	ip_kernel_name("Lo0", n); CU_ASSERT_STRING_EQUAL(n, "lo0");
+	ip_kernel_name("Loopback0", n); CU_ASSERT_STRING_EQUAL(n, "lo0");
+	ip_kernel_name("Dialerx1", n); CU_ASSERT_STRING_EQUAL(n, "dialerx1");
 	ip_kernel_name("Virtual-Access12345678901234", n);
 	CU_ASSERT_EQUAL(strlen(n), IFNAMSIZ - 1);
 	CU_ASSERT_EQUAL(strncmp(n, "vi123", 5), 0);
@@ -582,6 +589,44 @@ static void test_virtual_access(void)
 	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2); /* the two static routes */
 	CU_ASSERT_EQUAL(fobj_count(fk.addrs), 1);  /* Loopback0 */
 	CU_ASSERT_FALSE(vpdn_link_attached(s.net, VPDN_LINK_B));
+	ppp_side_free(&s);
+	fx_stop(&f);
+}
+
+/* IOS names (vpdnd/interface.h): "Lo2" is a loopback, "Di3" in an
+ * ip-route names Dialer3 (so it is a dialer profile with a TUN),
+ * "ip-unnumbered = Lo1" borrows Loopback1's address, and a session's
+ * config "Vt5" is Virtual-Template5. Before, only spaces and case were
+ * ignored: Lo2 had no address, Dialer3 no TUN, and ip_check refused
+ * "Lo1". */
+static void test_ios_short_names(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+	struct ftun *di, *vi;
+
+	fx_start(&f, "interface \"Loopback1\" { ip-address = \"18.18.18.9/32\" }\n"
+		     "interface \"Lo2\" { ip-address = \"18.18.18.10/32\" }\n"
+		     "interface \"Dialer3\" { }\n"
+		     "interface \"Virtual-Template5\" { ip-unnumbered = \"Lo1\" }\n"
+		     "ip-route \"17.17.17.30/32\" { interface = \"Di3\" }\n", true);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.addrs, 1, "18.18.18.10", 32));
+	di = ftun_name("dialer3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, di->ifindex, "17.17.17.30", 32));
+	CU_ASSERT_TRUE(ip_module_has_iface(f.ip, "Di3"));
+	CU_ASSERT_EQUAL(ip_module_iface_ifindex(f.ip, "di 3"), di->ifindex);
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Dialer30"));
+
+	ppp_side_init(&s, "Vi7");
+	network(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi7", "Vt5", NULL, "0.0.0.0", "17.17.17.7");
+	vi = ftun_name("vi7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Virtual-Access7"));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.addrs, vi->ifindex, "18.18.18.9", 32));
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "Vi7", "Vt5", NULL, "18.18.18.9",
+		"17.17.17.7");
+	CU_ASSERT_FALSE(ip_module_has_iface(f.ip, "Vi7"));
 	ppp_side_free(&s);
 	fx_stop(&f);
 }
@@ -1304,6 +1349,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "dod unclaimed", test_dod_unclaimed },
 	{ "shared mode", test_shared_mode },
 	{ "call bound to a dialer profile", test_bound_call },
+	{ "IOS short names: Lo2, Di3, Lo1, Vt5", test_ios_short_names },
 	{ "peer addresses: ownership, takeover, refusal", test_peer_ownership },
 	{ NULL, NULL },
 };

@@ -11,7 +11,10 @@
  * to 17.17.17.2 is interesting traffic on Dialer2; after NETWORK_DOWN and
  * free nothing is left.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <poll.h>
@@ -233,7 +236,50 @@ static void test_shared_real(void)
 	vpdn_core_free_test(core);
 }
 
+/* rtnetlink (sys.c over libmnl, one socket for the process): answers and
+ * the kernel's refusals, and the socket still serves after a refusal. */
+static void test_rtnetlink(void)
+{
+	int lo = (int)if_nametoindex("lo");
+	struct in_addr a = { htonl(0x0a090901) }, net = { htonl(0x0a090800) };
+	struct in_addr in = { htonl(0x0a090805) }, none = { 0 };
+	struct in_addr absent = { htonl(0x0a090700) }, far = { htonl(0x0b000001) };
+	struct ip_route_info ri = { 0 };
+
+	CU_ASSERT_TRUE_FATAL(lo > 0);
+	CU_ASSERT_EQUAL(ip_nl_link_set(lo, true, 65536), 0);
+	CU_ASSERT_EQUAL(ip_nl_addr(true, lo, a, 32), 0);
+	CU_ASSERT_EQUAL(ip_nl_addr(true, lo, a, 32), -EEXIST);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7), -EEXIST);
+	/* After two refusals, an answer with a route in it. */
+	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), 0);
+	CU_ASSERT_EQUAL(ri.ifindex, lo);
+	CU_ASSERT_EQUAL(ri.type, RTN_UNICAST);
+	CU_ASSERT_FALSE(ri.gateway);
+	CU_ASSERT_EQUAL(ip_nl_route_get(a, &ri), 0);
+	CU_ASSERT_EQUAL(ri.type, RTN_LOCAL);
+	/* "ip route change" matches on the metric: a session's route has
+	 * metric 0, the one above 7. */
+	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, net, 24, a, 1400), -ENOENT);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, in, 32, a, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, in, 32, a, 1400), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, in, 32, a, 0), 0);
+	/* ... and of a route that is not there. */
+	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, absent, 24, none, 1400), -ENOENT);
+	CU_ASSERT_EQUAL(ip_nl_route_get(far, &ri), -ENETUNREACH);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7), -ESRCH);
+	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), -ENETUNREACH);
+	CU_ASSERT_EQUAL(ip_nl_addr(false, lo, a, 32), 0);
+	CU_ASSERT_EQUAL(ip_nl_addr(false, lo, a, 32), -EADDRNOTAVAIL);
+	/* Many requests, one socket: no descriptor is used up per request. */
+	for (int i = 0; i < 2000; i++)
+		CU_ASSERT_EQUAL_FATAL(ip_nl_link_set(lo, true, 0), 0);
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "rtnetlink: answers, refusals, one socket", test_rtnetlink },
 	{ "real TUN, routes, packets both ways", test_real_tun },
 	{ "shared TUN, two sessions", test_shared_real },
 	{ NULL, NULL },

@@ -13,6 +13,7 @@
 
 #include "isdn.h"
 #include "isdn-private.h"
+#include "line-module.h"
 #include "switch.h"
 #include "vpdn_test.h"
 #include "wire.h"
@@ -392,7 +393,6 @@ static void test_reload(void)
 		"controller \"BRI 0\" { number = {\"6122\"} }\ncontroller \"BRI 1\" { number = {\"6123\"} }\n",
 		"controller \"BRI 1\" { number = {\"6122\"} }\n",
 		"",
-		"controller \"BRI 0\" { number = {\"6122\"} }\nline \"tty0\" { pty = true }\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
 		c = parse(refused[i]);
@@ -531,6 +531,51 @@ static void test_config_errors(void)
 	}
 }
 
+/* The line module beside the isdn modules on one bus (two carriers, two
+ * modules): a CALL_PLACE naming no port is the ISDN ports' (the isdn
+ * module runs first) even with a free dial-out line; one naming the line
+ * or its interface is the line's (here it cannot connect: cause 27). The
+ * ISDN call's id came from the core's one service. */
+static void test_line_beside_ports(void)
+{
+	struct line_module *lm = NULL;
+	char *text;
+	cfg_t *cfg;
+
+	start();
+	text = g_strdup_printf("line \"tty9\" { connect = \"unix:/tmp/vpdnd-no-such-%d.sock\""
+			       " calls = \"out\" interface = \"Serial9\" }\n", (int)getpid());
+	cfg = cfg_init(line_options, CFGF_NONE);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(line_module_new(core, cfg, &lm), 0);
+	cfg_free(cfg);
+	g_free(text);
+	CU_ASSERT_TRUE(line_can_dial(line_module_find(lm, "tty9")));
+
+	place(NULL, "6122", &out_cons[0]);
+	CU_ASSERT(place_done);
+	CU_ASSERT_EQUAL(place_status, 0);
+	CU_ASSERT_EQUAL(strncmp(last_channel, "Serial0:", 8), 0);  /* the LAC's E1 0 */
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 1);
+	CU_ASSERT_EQUAL(n_in, 1);
+	/* rem1's incoming call took the node's first id */
+	CU_ASSERT_EQUAL(vpdn_core_call_id(core), 0x011C);
+
+	place("Serial9", "6121", NULL);
+	CU_ASSERT(place_done);
+	CU_ASSERT_EQUAL(place_status, -VPDN_CAUSE_DEST_OUT_OF_ORDER);
+	place("tty9", "6121", NULL);
+	CU_ASSERT(place_done);
+	CU_ASSERT_EQUAL(place_status, -VPDN_CAUSE_DEST_OUT_OF_ORDER);
+	CU_ASSERT_EQUAL(n_in, 1);                  /* no ISDN call for them */
+	CU_ASSERT_TRUE(line_can_dial(line_module_find(lm, "tty9")));
+
+	hang_up(&out_cons[0]);
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 0);
+	line_module_free(lm);
+	stop();
+}
+
 static const struct vpdn_test_case call_tests[] = {
 	{ "two PRIs, the same cref on each", test_two_pris_same_cref },
 	{ "dial-in, data, hang-up", test_dial_in_data_and_hangup },
@@ -544,6 +589,7 @@ static const struct vpdn_test_case call_tests[] = {
 	{ "malformed to the switch", test_malformed_to_switch },
 	{ "config errors", test_config_errors },
 	{ "reload", test_reload },
+	{ "a line module beside the ports", test_line_beside_ports },
 	{ NULL, NULL },
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the L2TPv2 codec (modules/l2tp/codec). */
+/* Unit tests of the L2TPv2 codec (lib/l2tp-codec). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>

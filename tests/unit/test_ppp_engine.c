@@ -11,7 +11,7 @@
 
 #include <vpdnd/vpdnd.h>
 
-#include "auth/chap.h"
+#include "chap.h"
 #include "ppp-private.h"
 #include "vpdn_test.h"
 
@@ -208,14 +208,25 @@ static enum vpdn_bus_verdict on_ppp(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_PASS;
 }
 
-static int setup(void)
+/* A parser with the interface table the daemon builds: the core's keys
+ * (ip-address, ip-unnumbered...), then ppp's. */
+static cfg_t *ppp_cfg_init(void)
 {
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+	cfg_opt_t *iface = vpdn_interface_options_new(ppp_interface_options);
+	cfg_opt_t opts[] = {
+		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
+	cfg_t *c = cfg_init(opts, 0);
+
+	g_free(iface); /* cfg_init() copied it */
+	return c;
+}
+
+static int setup(void)
+{
 	core = vpdn_core_new_test();
-	cfg = cfg_init(root_opts, 0);
+	cfg = ppp_cfg_init();
 	if (cfg_parse_buf(cfg, conf_text) != CFG_SUCCESS)
 		return 1;
 	mgr = ppp_manager_new(core, cfg);
@@ -1213,17 +1224,31 @@ static void test_ppp_start_event(void)
 	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	vpdn_link_unref(r.link);
+	/* the profile named by its IOS short form is a dialer profile too */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("y");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.config = "Di2";
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "Vi1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(e->profile, "Di2");
+	CU_ASSERT_STRING_EQUAL(e->conf->name, "Dialer2");
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unref(r.link);
 	(void)on_accept_reply_probe;
 }
 
 static void test_short_names_and_config(void)
 {
 	char b[16];
-	ppp_short_name("Virtual-Access2", b, sizeof(b));
+	vpdn_ifname_short("Virtual-Access2", b, sizeof(b));
 	CU_ASSERT_STRING_EQUAL(b, "Vi2");
-	ppp_short_name("Serial0:17", b, sizeof(b));
+	vpdn_ifname_short("Serial0:17", b, sizeof(b));
 	CU_ASSERT_STRING_EQUAL(b, "Se0:17");
-	ppp_short_name("Dialer2", b, sizeof(b));
+	vpdn_ifname_short("Dialer2", b, sizeof(b));
 	CU_ASSERT_STRING_EQUAL(b, "Di2");
 	struct ppp_conf *c = ppp_manager_conf(mgr, "virtual-template 1");
 	CU_ASSERT_STRING_EQUAL(c->name, "Virtual-Template1");
@@ -1233,6 +1258,11 @@ static void test_short_names_and_config(void)
 	CU_ASSERT_STRING_EQUAL(c->chap_hostname, "LNS");
 	c = ppp_manager_conf(mgr, "Dialer2");
 	CU_ASSERT_TRUE(c->callin);
+	/* IOS short names find the same settings (vpdn_ifname_key) */
+	CU_ASSERT_STRING_EQUAL(ppp_manager_conf(mgr, "Di2")->name, "Dialer2");
+	CU_ASSERT_STRING_EQUAL(ppp_manager_conf(mgr, "Vt1")->name, "Virtual-Template1");
+	CU_ASSERT_STRING_EQUAL(ppp_manager_conf(mgr, "Lo0")->name, "Loopback0");
+	CU_ASSERT_STRING_EQUAL(ppp_manager_conf(mgr, "Dialer20")->name, "default");
 	c = ppp_manager_conf(mgr, "no-such-interface");
 	CU_ASSERT_STRING_EQUAL(c->name, "default");
 	CU_ASSERT_EQUAL(c->restart_ms, 3000);
@@ -1240,10 +1270,6 @@ static void test_short_names_and_config(void)
 	CU_ASSERT_EQUAL(c->max_failure, 5);
 	CU_ASSERT_EQUAL(c->max_terminate, 2);
 	/* bad values are refused */
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
-		CFG_END()
-	};
 	static const char *bad[] = {
 		"interface \"X\" { ppp-authentication = {\"ms-chap\"} }",
 		"interface \"X\" { ppp-lcp-renegotiation = \"sometimes\" }",
@@ -1251,7 +1277,7 @@ static void test_short_names_and_config(void)
 		"interface \"X\" { ppp-mru = 10 }",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		cfg_t *t = cfg_init(root_opts, 0);
+		cfg_t *t = ppp_cfg_init();
 		CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(t, bad[i]), CFG_SUCCESS);
 		struct ppp_conf *x = ppp_conf_new("X");
 		CU_ASSERT_EQUAL(ppp_conf_load(x, t, cfg_getnsec(t, "interface", 0)), -EINVAL);
@@ -1293,11 +1319,7 @@ static void test_dialer_profile_and_reload(void)
 	CU_ASSERT_TRUE(found);
 
 	/* Reload: a new hostname for Dialer2; the running engine keeps its own. */
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
-		CFG_END()
-	};
-	cfg_t *n = cfg_init(root_opts, 0);
+	cfg_t *n = ppp_cfg_init();
 	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(n, "interface \"Dialer2\" { ppp-chap-hostname = \"LNS2\" }"),
 			      CFG_SUCCESS);
 	struct ppp_conf *old = lns->conf;

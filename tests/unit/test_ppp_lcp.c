@@ -29,14 +29,25 @@ static bool has_line(const char *text)
 	return false;
 }
 
-static int setup(void)
+/* A parser with the interface table the daemon builds: the core's keys
+ * (ip-address, ip-unnumbered...), then ppp's. */
+static cfg_t *ppp_cfg_init(void)
 {
-	static cfg_opt_t root_opts[] = {
-		CFG_SEC("interface", ppp_interface_options, CFGF_MULTI | CFGF_TITLE),
+	cfg_opt_t *iface = vpdn_interface_options_new(ppp_interface_options);
+	cfg_opt_t opts[] = {
+		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
+	cfg_t *c = cfg_init(opts, 0);
+
+	g_free(iface); /* cfg_init() copied it */
+	return c;
+}
+
+static int setup(void)
+{
 	core = vpdn_core_new_test();
-	cfg = cfg_init(root_opts, 0);
+	cfg = ppp_cfg_init();
 	if (cfg_parse_buf(cfg,
 		"interface \"Virtual-Template1\" { ip-address = \"18.18.18.2\"\n"
 		"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\" }\n"

@@ -226,6 +226,10 @@ static void test_json_escaping(void)
 	CAPTURE(out, json_write_escaped(f, "a\"b\\c\nd\te\x01" "f\x7f" "g\xc3\xa9"));
 	CU_ASSERT_STRING_EQUAL(out, "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007fg\xc3\xa9\"");
 	g_free(out);
+	/* A name from the network that is not UTF-8 still makes valid JSON. */
+	CAPTURE(out, json_write_escaped(f, "a\xff" "b"));
+	CU_ASSERT_STRING_EQUAL(out, "\"a\xef\xbf\xbd" "b\"");
+	g_free(out);
 	CAPTURE(out, json_write_escaped(f, NULL));
 	CU_ASSERT_STRING_EQUAL(out, "null");
 	g_free(out);
@@ -250,11 +254,23 @@ static void test_json_structure(void)
 		json_array_begin(&j);
 		json_array_end(&j);
 		json_array_end(&j);
-		json_kv_uint(&j, "n", 18446744073709551615ULL);
+		json_kv_uint(&j, "n", 9223372036854775807ULL);
+		json_kv_uint(&j, "max", 18446744073709551615ULL);
 		json_object_end(&j);
 	});
+	/* json-glib's integers are signed 64-bit: above INT64_MAX clamps. */
 	CU_ASSERT_STRING_EQUAL(out, "{\"a\":\"x\",\"list\":[1,{\"t\":true,\"f\":false},[]],"
-				    "\"n\":18446744073709551615}\n");
+				    "\"n\":9223372036854775807,\"max\":9223372036854775807}\n");
+	g_free(out);
+	/* Two top-level values: one line each. */
+	CAPTURE(out, {
+		json_init(&j, f);
+		json_array_begin(&j);
+		json_array_end(&j);
+		json_object_begin(&j);
+		json_object_end(&j);
+	});
+	CU_ASSERT_STRING_EQUAL(out, "[]\n{}\n");
 	g_free(out);
 }
 

@@ -485,7 +485,8 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 	return VPDNCTL_OK;
 }
 
-/* clear isdn call ID: org.vpdnd.Isdn1.HangUp ("0x011B" or decimal). */
+/* clear isdn call ID: org.vpdnd.Isdn1.HangUp ("0x011B" or decimal), or
+ * org.vpdnd.Line1.HangUp on a node with serial lines only. */
 static int clear_isdn_call(struct vpdnctl *c, int argc, char **argv)
 {
 	char *end = NULL;
@@ -497,8 +498,15 @@ static int clear_isdn_call(struct vpdnctl *c, int argc, char **argv)
 			argv[0]);
 		return VPDNCTL_USAGE;
 	}
-	ret = vpdnctl_call(c, "hang up the call", VPDN_DBUS_ROOT "/module/isdn", "org.vpdnd.Isdn1",
-			   "HangUp", NULL, "u", (uint32_t)id);
+	/* Either carrier's HangUp clears any call of the node (CALL_HANGUP on
+	 * its bus); a node with serial lines only has no isdn module. */
+	if (vpdnctl_has_property(c, VPDN_DBUS_ROOT "/module/isdn", VPDN_DBUS_MODULE_IFACE, "Name", "s") ||
+	    !vpdnctl_has_property(c, VPDN_DBUS_ROOT "/module/line", VPDN_DBUS_MODULE_IFACE, "Name", "s"))
+		ret = vpdnctl_call(c, "hang up the call", VPDN_DBUS_ROOT "/module/isdn",
+				   "org.vpdnd.Isdn1", "HangUp", NULL, "u", (uint32_t)id);
+	else
+		ret = vpdnctl_call(c, "hang up the call", VPDN_DBUS_ROOT "/module/line",
+				   "org.vpdnd.Line1", "HangUp", NULL, "u", (uint32_t)id);
 	if (ret == VPDNCTL_OK && !c->json)
 		fprintf(c->out, "Call 0x%04lX hung up\n", id);
 	return ret;

@@ -3,8 +3,9 @@
  * Operations commands: `metrics` (Prometheus text exposition or JSON from
  * org.vpdnd.Node1.GetMetrics) and `capture` (a pcap of the node's L2TP
  * datagrams through org.vpdnd.L2tp1.StartCapture/StopCapture, or with
- * `port NAME` of the PPP frames of an ISDN port, B channel or serial line
- * through org.vpdnd.Isdn1.StartCapture/StopCapture).
+ * `port NAME` of the PPP frames of an ISDN port or B channel through
+ * org.vpdnd.Isdn1.StartCapture/StopCapture, or of a serial line through
+ * org.vpdnd.Line1's: NAME is a line if /org/vpdnd/isdn/NAME is one).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,6 +27,21 @@
 #define L2TP_IFACE "org.vpdnd.L2tp1"
 #define ISDN_MODULE_PATH VPDN_DBUS_ROOT "/module/isdn"
 #define ISDN_IFACE "org.vpdnd.Isdn1"
+#define LINE_MODULE_PATH VPDN_DBUS_ROOT "/module/line"
+#define LINE_IFACE "org.vpdnd.Line1"
+
+/* Is name a serial line of the node (an object /org/vpdnd/isdn/<name>
+ * with org.vpdnd.IsdnLine1; the path escaped as the modules do)? */
+static bool is_line(struct vpdnctl *c, const char *name)
+{
+	char path[128];
+	size_t n = (size_t)snprintf(path, sizeof(path), "%s/isdn/", VPDN_DBUS_ROOT);
+
+	for (const char *s = name; *s && n + 1 < sizeof(path); s++)
+		path[n++] = g_ascii_isalnum(*s) ? *s : '_';
+	path[n] = '\0';
+	return vpdnctl_has_property(c, path, "org.vpdnd.IsdnLine1", "Speed", "u");
+}
 
 /* ------------------------------------------------------------------ */
 /* metrics                                                            */
@@ -280,8 +296,10 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, &old);
 
 	if (port) {
-		mpath = ISDN_MODULE_PATH;
-		iface = ISDN_IFACE;
+		bool line = is_line(c, port);
+
+		mpath = line ? LINE_MODULE_PATH : ISDN_MODULE_PATH;
+		iface = line ? LINE_IFACE : ISDN_IFACE;
 		what = port;
 		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", &reply,
 				   "ss", argv[0], port);

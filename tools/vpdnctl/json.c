@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <inttypes.h>
-
 #include "json.h"
 
 void json_init(struct json *j, FILE *f)
@@ -8,122 +6,124 @@ void json_init(struct json *j, FILE *f)
 	*j = (struct json){ .f = f };
 }
 
+/* The text json-glib makes of one node, written to f. */
+static void write_node(FILE *f, JsonNode *node)
+{
+	JsonGenerator *gen = json_generator_new();
+	char *text;
+
+	json_generator_set_root(gen, node);
+	text = json_generator_to_data(gen, NULL);
+	fputs(text, f);
+	g_free(text);
+	g_object_unref(gen);
+}
+
 void json_write_escaped(FILE *f, const char *s)
 {
+	JsonNode *node;
+	char *valid;
+
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f); /* UTF-8 passes through */
-			break;
-		}
-	}
-	fputc('"', f);
+	valid = g_utf8_make_valid(s, -1);
+	node = json_node_new(JSON_NODE_VALUE);
+	json_node_set_string(node, valid);
+	write_node(f, node);
+	json_node_unref(node);
+	g_free(valid);
 }
 
-/* Before a value or a key: separate it from its predecessor. */
-static void json_before(struct json *j)
+static void json_open(struct json *j, bool object)
 {
-	if (j->after_key) {
-		j->after_key = false;
-		return;
-	}
-	if (j->depth < JSON_MAX_DEPTH && j->need_comma[j->depth])
-		fputc(',', j->f);
-	if (j->depth < JSON_MAX_DEPTH)
-		j->need_comma[j->depth] = true;
-}
-
-static void json_open(struct json *j, char c)
-{
-	json_before(j);
-	fputc(c, j->f);
-	j->depth++;
-	if (j->depth < JSON_MAX_DEPTH)
-		j->need_comma[j->depth] = false;
-}
-
-static void json_close(struct json *j, char c)
-{
-	fputc(c, j->f);
-	if (j->depth > 0)
-		j->depth--;
 	if (j->depth == 0)
-		fputc('\n', j->f);
+		j->b = json_builder_new();
+	if (object)
+		json_builder_begin_object(j->b);
+	else
+		json_builder_begin_array(j->b);
+	j->depth++;
+}
+
+static void json_close(struct json *j, bool object)
+{
+	JsonNode *root;
+
+	if (!j->b || j->depth == 0)
+		return;
+	if (object)
+		json_builder_end_object(j->b);
+	else
+		json_builder_end_array(j->b);
+	if (--j->depth > 0)
+		return;
+	root = json_builder_get_root(j->b);
+	if (root) {
+		write_node(j->f, root);
+		json_node_unref(root);
+	}
+	fputc('\n', j->f);
+	g_clear_object(&j->b);
 }
 
 void json_object_begin(struct json *j)
 {
-	json_open(j, '{');
+	json_open(j, true);
 }
 
 void json_object_end(struct json *j)
 {
-	json_close(j, '}');
+	json_close(j, true);
 }
 
 void json_array_begin(struct json *j)
 {
-	json_open(j, '[');
+	json_open(j, false);
 }
 
 void json_array_end(struct json *j)
 {
-	json_close(j, ']');
+	json_close(j, false);
 }
 
 void json_key(struct json *j, const char *key)
 {
-	json_before(j);
-	json_write_escaped(j->f, key);
-	fputc(':', j->f);
-	j->after_key = true;
+	char *valid;
+
+	if (!j->b)
+		return;
+	valid = g_utf8_make_valid(key, -1);
+	json_builder_set_member_name(j->b, valid);
+	g_free(valid);
 }
 
 void json_string(struct json *j, const char *s)
 {
-	json_before(j);
-	json_write_escaped(j->f, s);
+	char *valid;
+
+	if (!j->b)
+		return;
+	if (!s) {
+		json_builder_add_null_value(j->b);
+		return;
+	}
+	valid = g_utf8_make_valid(s, -1);
+	json_builder_add_string_value(j->b, valid);
+	g_free(valid);
 }
 
 void json_uint(struct json *j, uint64_t v)
 {
-	json_before(j);
-	fprintf(j->f, "%" PRIu64, v);
+	if (j->b)
+		json_builder_add_int_value(j->b, v > G_MAXINT64 ? G_MAXINT64 : (gint64)v);
 }
 
 void json_bool(struct json *j, bool b)
 {
-	json_before(j);
-	fputs(b ? "true" : "false", j->f);
+	if (j->b)
+		json_builder_add_boolean_value(j->b, b);
 }
 
 void json_kv_string(struct json *j, const char *key, const char *s)

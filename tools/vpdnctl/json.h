@@ -1,24 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* A tiny streaming JSON writer for vpdnctl --json (no extra library). */
+/*
+ * vpdnctl --json: a small streaming-style API over json-glib. Calls build
+ * a JsonBuilder tree; when the outermost object or array ends, json-glib's
+ * generator writes it to the FILE as one line. Strings that are not valid
+ * UTF-8 (a user name from the network can be anything) are written with
+ * U+FFFD in place of the bad bytes, so the output is always valid JSON.
+ * JSON integers are 64-bit signed in json-glib: an unsigned value above
+ * INT64_MAX is written as INT64_MAX (no counter gets there: 2^63 packets
+ * at 10^9 a second take 292 years).
+ */
 #ifndef VPDNCTL_JSON_H
 #define VPDNCTL_JSON_H
 
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define JSON_MAX_DEPTH 16
-
 struct json {
 	FILE *f;
+	JsonBuilder *b;  /* NULL outside an outermost object or array */
 	unsigned depth;
-	bool after_key;                    /* a key was written, value next */
-	bool need_comma[JSON_MAX_DEPTH];   /* per nesting level */
 };
 
 void json_init(struct json *j, FILE *f);
-/* Write s as a JSON string literal: quotes, backslash and control
- * characters escaped. NULL writes null. */
+/* Write s as a JSON string literal (json-glib's escaping); NULL writes
+ * null. */
 void json_write_escaped(FILE *f, const char *s);
 
 void json_object_begin(struct json *j);

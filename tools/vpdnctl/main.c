@@ -220,6 +220,19 @@ fail:
 	return r;
 }
 
+bool vpdnctl_has_property(struct vpdnctl *c, const char *path, const char *interface,
+			  const char *property, const char *type)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	int r = sd_bus_get_property(c->bus, c->name, path, interface, property, &error, &reply,
+				    type);
+
+	sd_bus_error_free(&error);
+	sd_bus_message_unref(reply);
+	return r >= 0;
+}
+
 static int bus_connect(const char *spec, sd_bus **ret)
 {
 	sd_bus *bus = NULL;

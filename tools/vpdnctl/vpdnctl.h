@@ -68,6 +68,11 @@ int vpdnctl_call(struct vpdnctl *c, const char *what, const char *path,
 		 const char *interface, const char *member, sd_bus_message **reply,
 		 const char *types, ...);
 
+/* Does the node have an object at path with interface (its property, of
+ * D-Bus type type, readable)? A quiet probe: nothing is printed. */
+bool vpdnctl_has_property(struct vpdnctl *c, const char *path, const char *interface,
+			  const char *property, const char *type);
+
 /* Walk a GetManagedObjects reply (a{oa{sa{sv}}}): fn is called for each
  * (object path, interface) with the message positioned at that interface's
  * a{sv}, which fn must read completely or skip. fn returns >= 0 to go on or

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: MIT */
+/* The ip module's interfaces and their data path: TUN devices (one per
+ * interface, or the shared one), packets between the kernel and the
+ * sessions' network links (fitted to the peer's MRU), the dial-on-demand
+ * queue of an idle dialer profile, and a TUN device deleted under the
+ * node. Sessions come and go in ip-network.c. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <string.h>
+
+#include "frag.h"
+#include "ip-private.h"
+
+/* ---- interfaces ---- */
+
+static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd);
+static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err);
+
+/* A TUN whose device was deleted (`ip link del vi1`) is readable forever:
+ * poll reports POLLERR and read fails with EBADFD. Either ends the device:
+ * tun_lost() stops polling it (the source is removed here or by
+ * tun_lost itself; ifc may be freed when this returns). */
+static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct ip_iface *ifc = data;
+	int r = (cond & (G_IO_ERR | G_IO_HUP | G_IO_NVAL)) ? -EBADFD : tun_drain(ifc->m, ifc, fd);
+
+	if (r == -EAGAIN)
+		return G_SOURCE_CONTINUE;
+	ifc->source = 0; /* this source goes with the return value */
+	tun_lost(ifc->m, ifc, r);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_shared_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct ip_module *m = data;
+	int r = (cond & (G_IO_ERR | G_IO_HUP | G_IO_NVAL)) ? -EBADFD : tun_drain(m, NULL, fd);
+
+	if (r == -EAGAIN)
+		return G_SOURCE_CONTINUE;
+	m->shared_source = 0;
+	tun_lost(m, NULL, r);
+	return G_SOURCE_REMOVE;
+}
+
+void ip_shared_watch(struct ip_module *m)
+{
+	if (m->ops->pollable)
+		m->shared_source = g_unix_fd_add(m->shared_fd, G_IO_IN, on_shared_readable, m);
+}
+
+static void publish_iface(struct ip_module *m, struct ip_iface *ifc, uint32_t type)
+{
+	struct vpdn_ev_interface ev = {
+		.size = sizeof(ev), .name = ifc->name, .kernel_name = ifc->kname,
+		.ifindex = ifc->ifindex,
+	};
+	vpdn_bus_publish(m->bus, type, &ev);
+}
+
+void ip_dod_flush_drop(struct ip_iface *ifc, const char *why)
+{
+	struct ip_module *m = ifc->m;
+	if (ifc->qlen)
+		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS, "%s IP: %s, %u queued packets dropped",
+			   ifc->name, why, ifc->qlen);
+	*m->dod_dropped += ifc->qlen;
+	ifc->qlen = ifc->qhead = 0;
+	ifc->dialing = false;
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+}
+
+static void on_dial_timeout(struct vpdn_timer *t, void *data)
+{
+	ip_dod_flush_drop(data, "dial timed out");
+}
+
+struct ip_iface *ip_iface_find(struct ip_module *m, const char *name)
+{
+	char *k = vpdn_ifname_key(name);
+	struct ip_iface *ifc = g_hash_table_lookup(m->ifaces, k);
+	g_free(k);
+	return ifc;
+}
+
+int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out)
+{
+	struct ip_iface *ifc = g_new0(struct ip_iface, 1);
+	int r;
+
+	ifc->m = m;
+	ifc->name = g_strdup(name);
+	ifc->dialer = dialer;
+	ifc->fd = -1;
+	vpdn_timer_init(&ifc->dial_timer, on_dial_timeout, ifc);
+	if (m->mode == IP_MODE_SHARED) {
+		g_strlcpy(ifc->kname, m->shared_name, IFNAMSIZ);
+		ifc->ifindex = m->shared_ifindex;
+	} else {
+		ip_kernel_name(name, ifc->kname);
+		r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
+		if (r < 0) {
+			vpdn_err(m->log, "%s IP: Failed to create TUN %s: %s", name, ifc->kname,
+				 g_strerror(-r));
+			goto fail;
+		}
+		ifc->fd = r;
+		if (m->ops->pollable)
+			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+	}
+	if (dialer) {
+		ifc->qcap = m->dod_queue;
+		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
+	}
+	g_hash_table_insert(m->ifaces, vpdn_ifname_key(name), ifc);
+	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
+		   name, ifc->kname, ifc->ifindex);
+	ip_bus_obj_add(m, &ifc->obj, false);
+	publish_iface(m, ifc, VPDN_EV_INTERFACE_CREATED);
+	*out = ifc;
+	return 0;
+fail:
+	g_free(ifc->name);
+	g_free(ifc);
+	return r;
+}
+
+/* Called by the hash table's value destructor. */
+void ip_iface_free(gpointer p)
+{
+	struct ip_iface *ifc = p;
+	struct ip_module *m = ifc->m;
+
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	if (ifc->source)
+		g_source_remove(ifc->source);
+	if (ifc->fd >= 0)
+		m->ops->tun_close(m->ops_ctx, ifc->fd);
+	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
+		   ifc->kname);
+	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
+	ip_bus_obj_remove(m, &ifc->obj);
+	g_free(ifc->user);
+	g_free(ifc->owner);
+	g_free(ifc->profile);
+	g_free(ifc->link_name);
+	g_free(ifc->config);
+	g_free(ifc->q);
+	g_free(ifc->name);
+	g_free(ifc);
+}
+
+void ip_iface_destroy(struct ip_iface *ifc)
+{
+	char *k = vpdn_ifname_key(ifc->name);
+	g_hash_table_remove(ifc->m->ifaces, k);
+	g_free(k);
+}
+
+/* ---- the data path ---- */
+
+static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
+{
+	struct ip_iface *ifc = ctx;
+	struct ip_module *m = ifc->m;
+	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
+
+	if (len < 20 || (data[0] >> 4) != 4 || m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+		(*m->drops)++;
+		ifc->ndrops++;
+		return;
+	}
+	(*m->tx)++;
+	ifc->pkts_in++;
+	ifc->bytes_in += len;
+}
+
+/* The PPP end went away without NETWORK_DOWN. ifc may be freed here. */
+static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	ip_iface_down(ctx, "link hung up");
+}
+
+const struct vpdn_link_ops ip_iface_net_ops = { .frame = net_frame, .hangup = net_hangup };
+
+static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len);
+
+void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+	if (ifc->mtu && len > ifc->mtu) {
+		send_fit(ifc, p, len);
+		return;
+	}
+	if (vpdn_link_send(ifc->net, VPDN_LINK_B, p, len) < 0) {
+		(*m->drops)++;
+		ifc->ndrops++;
+	} else {
+		(*m->rx)++;
+		ifc->pkts_out++;
+		ifc->bytes_out += len;
+	}
+}
+
+static void frag_out(void *ctx, const uint8_t *f, size_t n)
+{
+	ip_iface_send(ctx, f, n);
+}
+
+static bool icmp_allowed(struct ip_module *m)
+{
+	uint64_t now = vpdn_timers_now(m->timers), add;
+
+	add = (now - m->icmp_ms) * IP_ICMP_RATE / 1000;
+	if (add) {
+		m->icmp_tokens = (uint32_t)MIN(IP_ICMP_RATE, m->icmp_tokens + add);
+		m->icmp_ms = now;
+	}
+	if (!m->icmp_tokens)
+		return false;
+	m->icmp_tokens--;
+	return true;
+}
+
+/*
+ * A packet from the kernel longer than the peer's MRU (the interface or
+ * route MTU should have stopped it; this is the guarantee): no frame over
+ * the MRU leaves. DF set: dropped, and an ICMP fragmentation-needed with
+ * the MTU goes back to its source (from the peer's address: a local one
+ * would be a martian to the kernel), at most IP_ICMP_RATE a second. DF
+ * clear: sent in fragments.
+ */
+static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
+	ssize_t n;
+	int r;
+
+	if (ip_v4_check(p, len) < 0)
+		goto drop;
+	if (!ip_v4_df(p)) {
+		r = ip_fragment(p, len, ifc->mtu, m->fbuf, sizeof(m->fbuf), frag_out, ifc);
+		if (r < 0)
+			goto drop;
+		(*m->fragmented)++;
+		return;
+	}
+	n = ip_icmp_frag_needed(p, len, ifc->mtu, ifc->peer, m->ibuf, sizeof(m->ibuf));
+	if (n > 0 && icmp_allowed(m) && fd >= 0 &&
+	    m->ops->tun_write(m->ops_ctx, fd, m->ibuf, (size_t)n) >= 0) {
+		(*m->frag_needed)++;
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
+			   "%s IP: %zu-octet packet with DF over MTU %u, ICMP fragmentation needed sent",
+			   ifc->name, len, ifc->mtu);
+	}
+drop:
+	(*m->too_big)++;
+	(*m->drops)++;
+	ifc->ndrops++;
+}
+
+static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+
+	if (!ifc->dialing) {
+		struct vpdn_ev_traffic ev = {
+			.size = sizeof(ev), .interface = ifc->name, .packet = p, .len = len,
+		};
+		char dst[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
+			   "%s IP: interesting traffic to %s, asking to dial", ifc->name, dst);
+		ifc->dialing = true;
+		vpdn_timer_arm(m->timers, &ifc->dial_timer, m->dod_timeout);
+		if (vpdn_bus_publish(m->bus, VPDN_EV_INTERESTING_TRAFFIC, &ev) != 1) {
+			vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
+				   "%s IP: nobody dials for this interface, packet dropped",
+				   ifc->name);
+			(*m->unclaimed)++;
+			(*m->dod_dropped)++;
+			ifc->dialing = false;
+			vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			return;
+		}
+		/* The dial may have completed while we published. */
+		if (ifc->net) {
+			ip_iface_send(ifc, p, len);
+			return;
+		}
+	}
+	if (ifc->qlen >= ifc->qcap || len > IP_DOD_SLOT) {
+		(*m->dod_dropped)++;
+		return;
+	}
+	struct ip_slot *s = &ifc->q[(ifc->qhead + ifc->qlen) % ifc->qcap];
+	s->len = (uint16_t)len;
+	memcpy(s->data, p, len);
+	ifc->qlen++;
+	(*m->dod_queued)++;
+}
+
+static const struct ip_route *route_lookup(struct ip_module *m, struct in_addr dst)
+{
+	const struct ip_route *best = NULL;
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *r = &g_array_index(m->routes, struct ip_route, i);
+		if ((dst.s_addr & ip_plen_mask(r->plen)) == r->dst.s_addr &&
+		    (!best || r->plen > best->plen))
+			best = r;
+	}
+	return best;
+}
+
+static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	if (len < 20 || (p[0] >> 4) != 4) {
+		(*m->drops)++;
+		return;
+	}
+	if (!ifc) { /* shared device: by peer, then by static route */
+		struct in_addr dst;
+		const struct ip_route *r;
+		memcpy(&dst, p + 16, 4);
+		ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(dst.s_addr));
+		if (!ifc && (r = route_lookup(m, dst)))
+			ifc = ip_iface_find(m, r->ifname);
+		if (!ifc) {
+			(*m->drops)++;
+			return;
+		}
+	}
+	if (ifc->net)
+		ip_iface_send(ifc, p, len);
+	else if (ifc->dialer)
+		dod_packet(ifc, p, len);
+	else
+		(*m->drops)++;
+}
+
+/* Read up to a batch of packets. Returns -EAGAIN when the device is
+ * fine (drained, or more next time), another negative errno when it is
+ * unusable (EBADFD: deleted; EIO, ENODEV...). */
+static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
+{
+	for (int i = 0; i < IP_BATCH; i++) {
+		ssize_t n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
+		if (n == -EAGAIN || n == -EINTR)
+			break;
+		if (n < 0)
+			return (int)n;
+		packet_in(m, ifc, m->rbuf, (size_t)n);
+	}
+	return -EAGAIN;
+}
+
+void ip_module_tun_input(struct ip_module *m, int fd)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	int r;
+
+	if (m->mode == IP_MODE_SHARED && fd == m->shared_fd) {
+		if ((r = tun_drain(m, NULL, fd)) != -EAGAIN)
+			tun_lost(m, NULL, r);
+		return;
+	}
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ip_iface *ifc = v;
+		if (ifc->fd == fd) {
+			if ((r = tun_drain(m, ifc, fd)) != -EAGAIN)
+				tun_lost(m, ifc, r);
+			return;
+		}
+	}
+}
+
+/* ---- a TUN device gone under us ---- */
+
+/* Close the session on ifc: the IP side is gone, so the PPP session
+ * (told by a hang-up of the network link) closes with that cause and its
+ * carrier (an L2TP session: CDN) follows. ifc may be freed (a Vi). */
+static void iface_session_lost(struct ip_iface *ifc, const char *why)
+{
+	struct vpdn_link *net;
+
+	if (!ifc->net)
+		return;
+	net = vpdn_link_ref(ifc->net);
+	/* The kernel took the device's address and route with it. */
+	ifc->addr_added = ifc->route_added = false;
+	ip_iface_down(ifc, why);
+	vpdn_link_hangup(net, VPDN_LINK_B, -ENODEV);
+	vpdn_link_unref(net);
+}
+
+/* A dialer profile's TUN exists while idle (static routes point at it):
+ * make it again so dial on demand works after the loss. */
+static void dialer_tun_reopen(struct ip_iface *ifc)
+{
+	struct ip_module *m = ifc->m;
+	int r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
+
+	if (r < 0) {
+		vpdn_err(m->log, "%s IP: Failed to re-create TUN %s: %s", ifc->name, ifc->kname,
+			 g_strerror(-r));
+		return;
+	}
+	ifc->fd = r;
+	if (m->ops->pollable)
+		ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+	ip_static_routes_restore(ifc);
+	vpdn_info(m->log, "%s IP: TUN %s re-created (ifindex %d)", ifc->name, ifc->kname,
+		  ifc->ifindex);
+}
+
+/*
+ * The TUN behind ifc (per-interface mode) or the shared one (ifc NULL) is
+ * unusable. Stop polling it (a deleted device polls POLLERR forever: the
+ * spin this prevents), close it, count it, log it, and close the sessions
+ * that ran on it with that cause: a session without a device has no data
+ * path, and its kernel state (address, host route) went with the device.
+ *
+ * The shared device is then made again at once, empty, for new sessions.
+ * Its sessions are not re-attached: re-installing every session's route
+ * behind an operator's back would hide the deletion, and clients that
+ * redial get all their state from the normal path. Sessions see a CDN
+ * (L2TP) or Terminate-Request (PPP) with the reason, not a silent stall.
+ */
+static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	GPtrArray *on_shared;
+	int r;
+
+	(*m->tun_lost)++;
+	if (ifc) {
+		vpdn_err(m->log, "%s IP: TUN %s lost (%s): interface down%s", ifc->name,
+			 ifc->kname, g_strerror(-err), ifc->net ? ", session closed" : "");
+		if (ifc->source)
+			g_source_remove(ifc->source);
+		ifc->source = 0;
+		if (ifc->fd >= 0)
+			m->ops->tun_close(m->ops_ctx, ifc->fd);
+		ifc->fd = -1;
+		ifc->ifindex = 0;
+		if (ifc->dialer) {
+			iface_session_lost(ifc, "TUN lost");
+			dialer_tun_reopen(ifc);
+		} else if (ifc->net) {
+			iface_session_lost(ifc, "TUN lost"); /* frees ifc */
+		} else {
+			ip_iface_destroy(ifc);
+		}
+		return;
+	}
+	vpdn_err(m->log, "IP: shared TUN %s lost (%s): %u sessions closed", m->shared_name,
+		 g_strerror(-err), g_hash_table_size(m->by_net));
+	if (m->shared_source)
+		g_source_remove(m->shared_source);
+	m->shared_source = 0;
+	if (m->shared_fd >= 0)
+		m->ops->tun_close(m->ops_ctx, m->shared_fd);
+	m->shared_fd = -1;
+	/* Every interface is on the shared device; collect first (closing
+	 * one changes the tables). */
+	on_shared = g_ptr_array_new();
+	g_hash_table_iter_init(&it, m->by_net);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(on_shared, k);
+	for (guint i = 0; i < on_shared->len; i++) {
+		struct ip_iface *s = g_hash_table_lookup(m->by_net, on_shared->pdata[i]);
+		if (s)
+			iface_session_lost(s, "shared TUN lost");
+	}
+	g_ptr_array_free(on_shared, TRUE);
+	r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
+	if (r < 0) {
+		vpdn_err(m->log, "IP: Failed to re-create shared TUN %s: %s", m->shared_name,
+			 g_strerror(-r));
+		return;
+	}
+	m->shared_fd = r;
+	ip_shared_watch(m);
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ip_iface *d = v;
+		d->ifindex = m->shared_ifindex;
+		if (d->dialer)
+			ip_static_routes_restore(d);
+	}
+	vpdn_info(m->log, "IP: shared TUN %s re-created (ifindex %d)", m->shared_name,
+		  m->shared_ifindex);
+}
+
+/* (Re)install the static routes through a dialer interface. The kernel
+ * flushes a device's routes when its last IPv4 address goes, which a
+ * dialer profile's session address is when the call ends. */
+void ip_static_routes_restore(struct ip_iface *ifc)
+{
+	struct ip_module *m = ifc->m;
+
+	for (guint i = 0; i < m->routes->len; i++) {
+		const struct ip_route *rt = &g_array_index(m->routes, struct ip_route, i);
+		if (ip_iface_find(m, rt->ifname) != ifc)
+			continue;
+		int r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
+				      (struct in_addr){ 0 }, IP_STATIC_METRIC);
+		if (r < 0 && r != -EEXIST)
+			vpdn_warn(m->log, "%s IP: Failed to restore a static route: %s", ifc->name,
+				  g_strerror(-r));
+	}
+}

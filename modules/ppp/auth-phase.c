@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PPP engine's authentication phase (RFC 1661 §3.5): LCP up starts it
+ * (by this end, by the peer, both, or taken from a LAC's proxy
+ * authentication), each direction's outcome ends it, and the network
+ * phase (IPCP) follows; LCP down goes back to establishing. The bus
+ * requests authentication makes: AUTH_REQUEST to verify a peer,
+ * SECRET_REQUEST for our secret.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ppp-private.h"
+
+/* The protocol number of the authentication we asked for (RFC 3145). */
+static uint16_t auth_proto(uint8_t a)
+{
+	return a == PPP_AUTH_P_CHAP ? PPP_CHAP : a == PPP_AUTH_P_PAP ? PPP_PAP : 0;
+}
+
+/* ---- bus requests ---- */
+
+static void verify_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct ppp_engine *e = data;
+	const struct vpdn_ev_auth_result *r = reply;
+	e->auth_req = NULL;
+	ppp_enter(e);
+	bool ok = status >= 0 && r && r->ok;
+	if (!ok)
+		plog(e, AUTHC, "%s PPP: authentication of %s failed%s%s", e->name,
+		     e->user ? e->user : "peer", r && r->reason ? ": " : "",
+		     r && r->reason ? r->reason : status == -ENOENT ? ": no authenticator" : "");
+	void (*cb)(struct ppp_engine *, bool, const char *) = e->verify_cb;
+	e->verify_cb = NULL;
+	/* authorization: the address the user gets (IPCP) */
+	e->auth_addr.s_addr = 0;
+	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
+		e->auth_addr = r->address;
+	if (cb && !e->dying)
+		cb(e, ok, ok && r->user ? r->user : e->user);
+	ppp_leave(e);
+}
+
+void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
+		void (*cb)(struct ppp_engine *e, bool ok, const char *user))
+{
+	if (e->auth_req) {
+		vpdn_request_cancel(e->auth_req);
+		e->auth_req = NULL;
+	}
+	e->verify_cb = cb;
+	ppp_enter(e);
+	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a,
+						  verify_done, e);
+	if (e->verify_cb == NULL)
+		r = NULL;   /* completed synchronously */
+	if (r && e->dying) {
+		vpdn_request_cancel(r);
+		r = NULL;
+	}
+	e->auth_req = r;
+	ppp_leave(e);
+}
+
+static void secret_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct ppp_engine *e = data;
+	const struct vpdn_ev_secret_reply *r = reply;
+	e->secret_req = NULL;
+	ppp_enter(e);
+	void (*cb)(struct ppp_engine *, const char *, size_t) = e->secret_cb;
+	e->secret_cb = NULL;
+	if (cb && !e->dying) {
+		if (status >= 0 && r && r->secret)
+			cb(e, r->secret, r->secret_len ? r->secret_len : strlen(r->secret));
+		else
+			cb(e, NULL, 0);
+	}
+	ppp_leave(e);
+}
+
+void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *peer_name,
+		    const char *configured,
+		    void (*cb)(struct ppp_engine *e, const char *secret, size_t len))
+{
+	if (configured) {
+		cb(e, configured, strlen(configured));
+		return;
+	}
+	struct vpdn_ev_secret s = {
+		.size = sizeof(s),
+		.local_name = local_name,
+		.peer_name = peer_name,
+	};
+	if (e->secret_req) {
+		vpdn_request_cancel(e->secret_req);
+		e->secret_req = NULL;
+	}
+	e->secret_cb = cb;
+	ppp_enter(e);
+	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s,
+						  secret_done, e);
+	if (e->secret_cb == NULL)
+		r = NULL;
+	if (r && e->dying) {
+		vpdn_request_cancel(r);
+		r = NULL;
+	}
+	e->secret_req = r;
+	ppp_leave(e);
+}
+
+/* ---- the phase ---- */
+
+void ppp_auth_deadline(struct vpdn_timer *t, void *data)
+{
+	struct ppp_engine *e = data;
+	bool listening = e->phase == VPDN_PPP_PHASE_ESTABLISHING &&
+			 e->lcp_fsm.state == FSM_STOPPED;
+	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING && !listening)
+		return;
+	ppp_enter(e);
+	if (listening)
+		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_NO_PACKETS, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
+				   "no LCP from the peer");
+	else
+		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FSM_TIMEOUT, auth_proto(e->lcp.auth),
+				   VPDN_PPP_DISC_AT_PEER, "authentication timeout");
+	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
+	ppp_leave(e);
+}
+
+static void network_phase(struct ppp_engine *e)
+{
+	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	ppp_set_phase(e, VPDN_PPP_PHASE_UP, NULL);
+	/* Order as IOS shows it: a callout brings IPCP up and then opens it
+	 * ("[Closed]"), a callin opens it first ("[Not negotiated]"). */
+	if (e->dir == VPDN_CALL_OUT) {
+		ppp_fsm_up(&e->ipcp_fsm);
+		ppp_fsm_open(&e->ipcp_fsm);
+	} else {
+		ppp_fsm_open(&e->ipcp_fsm);
+		ppp_fsm_up(&e->ipcp_fsm);
+	}
+}
+
+static bool try_proxy_auth(struct ppp_engine *e)
+{
+	const struct vpdn_proxy *p = e->proxy;
+	if (!p || !e->proxy_lcp_ok || e->conf->force_local_chap)
+		return false;
+	if (p->auth_type == 2 && e->lcp.auth == PPP_AUTH_P_CHAP && p->has_auth_id &&
+	    p->auth_name && p->auth_challenge_len && p->auth_response_len) {
+		ppp_chap_verify_proxy(e, p->auth_name, p->auth_id, p->auth_challenge,
+				      p->auth_challenge_len, p->auth_response,
+				      p->auth_response_len);
+		return true;
+	}
+	if (p->auth_type == 3 && e->lcp.auth == PPP_AUTH_P_PAP && p->auth_name) {
+		ppp_pap_verify_proxy(e, p->auth_name, p->has_auth_id ? p->auth_id : 1,
+				     p->auth_response, p->auth_response_len);
+		return true;
+	}
+	return false;
+}
+
+void ppp_lcp_up(struct ppp_engine *e)
+{
+	e->auth_us = e->lcp.peer_auth != PPP_AUTH_P_NONE;
+	bool by_us = e->lcp.auth != PPP_AUTH_P_NONE;
+	e->peer_done = e->us_done = false;
+	if (e->async) {
+		struct vpdn_ev_accm a = {
+			.size = sizeof(a),
+			.link = e->link,
+			.send_accm = e->lcp.peer_accm,
+			.recv_accm = e->lcp.want_accm ? e->lcp.accm : 0xFFFFFFFF,
+		};
+		vpdn_bus_publish(e->mgr->bus, VPDN_EV_LINK_ACCM, &a);
+	}
+	if (!by_us && !e->auth_us) {
+		network_phase(e);
+		return;
+	}
+	e->auth_peer = by_us;
+	ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING,
+		      by_us && e->auth_us ? "by both" : by_us ? "by this end" : "by the peer");
+	vpdn_timer_arm(e->timers, &e->auth_timer,
+		       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
+	if (by_us && !try_proxy_auth(e)) {
+		if (e->lcp.auth == PPP_AUTH_P_CHAP)
+			ppp_chap_start_auth(e);
+		else
+			ppp_pap_start_auth(e);
+	}
+	if (e->auth_us && e->lcp.peer_auth == PPP_AUTH_P_PAP && !e->dying)
+		ppp_pap_start_peer(e);
+}
+
+void ppp_lcp_down(struct ppp_engine *e)
+{
+	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	if (e->auth_req) {
+		vpdn_request_cancel(e->auth_req);
+		e->auth_req = NULL;
+	}
+	if (e->secret_req) {
+		vpdn_request_cancel(e->secret_req);
+		e->secret_req = NULL;
+	}
+	ppp_chap_fini(e);
+	ppp_pap_fini(e);
+	/* IPCP had its Up only if the network phase was reached: LCP can go
+	 * down before (renegotiated by an LNS, authentication failed), and
+	 * Down in Initial or Starting is illegal (RFC 1661 4.1). */
+	if (e->ipcp_fsm.state != FSM_INITIAL && e->ipcp_fsm.state != FSM_STARTING)
+		ppp_fsm_down(&e->ipcp_fsm);
+	if (e->ipcp_fsm.state != FSM_INITIAL)
+		ppp_fsm_close(&e->ipcp_fsm);
+	e->peer_done = e->us_done = false;
+	if (!e->dying)
+		ppp_set_phase(e, e->lcp_fsm.state == FSM_CLOSING || e->lcp_fsm.state == FSM_STOPPING
+				 ? VPDN_PPP_PHASE_TERMINATING : VPDN_PPP_PHASE_ESTABLISHING, NULL);
+}
+
+void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user)
+{
+	if (e->dying)
+		return;
+	if (!ok) {
+		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FAILED,
+				   auth_proto(this_end ? e->lcp.auth : e->lcp.peer_auth),
+				   this_end ? VPDN_PPP_DISC_AT_PEER : VPDN_PPP_DISC_AT_LOCAL,
+				   this_end ? "peer failed to authenticate"
+					    : "authentication by the peer failed");
+		ppp_fail(e, -EACCES, this_end ? "peer failed to authenticate"
+					      : "authentication by the peer failed");
+		return;
+	}
+	if (this_end) {
+		e->peer_done = true;
+		if (user && user != e->user) {
+			char *u = g_strdup(user);
+			g_free(e->user);
+			e->user = u;
+		}
+		ppp_publish(e, VPDN_EV_PPP_AUTHENTICATED);
+	} else {
+		e->us_done = true;
+	}
+	if ((!e->auth_peer || e->peer_done) && (!e->auth_us || e->us_done) &&
+	    e->phase == VPDN_PPP_PHASE_AUTHENTICATING)
+		network_phase(e);
+}
+
