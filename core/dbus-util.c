@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * D-Bus helpers for modules (include/vpdnd/dbus.h): the node's well-known
- * name, object registration that works with or without a bus, and the
- * privilege check used by every state-changing method.
+ * name, object registration that works with or without a bus, the
+ * privilege check used by every state-changing method, the one errno ->
+ * error name mapping and the property getters by table.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -389,44 +391,120 @@ int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error)
 	return -EPERM;
 }
 
+/* The errno -> error name table (include/vpdnd/dbus.h). */
+static const struct {
+	int errnum;
+	const char *name;
+} error_names[] = {
+	{ EPERM, SD_BUS_ERROR_ACCESS_DENIED },
+	{ EACCES, SD_BUS_ERROR_ACCESS_DENIED },
+	{ EINVAL, SD_BUS_ERROR_INVALID_ARGS },
+	{ ENOENT, SD_BUS_ERROR_INVALID_ARGS },
+	{ ERANGE, SD_BUS_ERROR_INVALID_ARGS },
+	{ EEXIST, SD_BUS_ERROR_FILE_EXISTS },
+	{ EBUSY, SD_BUS_ERROR_LIMITS_EXCEEDED },
+	{ ENOBUFS, SD_BUS_ERROR_LIMITS_EXCEEDED },
+	{ EOPNOTSUPP, SD_BUS_ERROR_NOT_SUPPORTED },
+	{ ENOSYS, SD_BUS_ERROR_NOT_SUPPORTED },
+	{ EIO, SD_BUS_ERROR_IO_ERROR },
+};
+
+const char *vpdn_dbus_error_from_errno(int r)
+{
+	int e = r < 0 ? -r : r;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(error_names); i++)
+		if (error_names[i].errnum == e)
+			return error_names[i].name;
+	return SD_BUS_ERROR_FAILED;
+}
+
+int vpdn_dbus_errorf(sd_bus_error *error, int r, const char *format, ...)
+{
+	const char *name = vpdn_dbus_error_from_errno(r);
+	char *text;
+	va_list ap;
+	int ret;
+
+	if (!format)
+		return sd_bus_error_set(error, name, strerror(r < 0 ? -r : r));
+	va_start(ap, format);
+	text = g_strdup_vprintf(format, ap);
+	va_end(ap);
+	ret = sd_bus_error_set(error, name, text);
+	g_free(text);
+	return ret;
+}
+
+/* The getters by table: userdata is the object plus the entry's offset. */
+int vpdn_dbus_property_get_u16(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	return sd_bus_message_append_basic(reply, 'q', userdata);
+}
+
+int vpdn_dbus_property_get_u32(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	return sd_bus_message_append_basic(reply, 'u', userdata);
+}
+
+int vpdn_dbus_property_get_u64(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	return sd_bus_message_append_basic(reply, 't', userdata);
+}
+
+int vpdn_dbus_property_get_u64_ptr(sd_bus *bus, const char *path, const char *interface,
+				   const char *property, sd_bus_message *reply, void *userdata,
+				   sd_bus_error *error)
+{
+	const uint64_t *v = *(uint64_t *const *)userdata;
+	uint64_t zero = 0;
+
+	return sd_bus_message_append_basic(reply, 't', v ? v : &zero);
+}
+
+int vpdn_dbus_property_get_bool(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error)
+{
+	int b = *(const bool *)userdata;
+
+	return sd_bus_message_append_basic(reply, 'b', &b);
+}
+
+int vpdn_dbus_property_get_str(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	const char *s = *(char *const *)userdata;
+
+	return sd_bus_message_append_basic(reply, 's', s ? s : "");
+}
+
 int vpdn_dbus_reply_capture_start(sd_bus_message *m, sd_bus_error *error, int r,
 				  const char *message, const char *path)
 {
-	const char *name;
-
 	if (r >= 0)
 		return sd_bus_reply_method_return(m, "s", path ? path : "");
-	switch (r) {
-	case -EBUSY:
-		name = SD_BUS_ERROR_LIMITS_EXCEEDED;
-		break;
-	case -EACCES:
-	case -EPERM:
-		name = SD_BUS_ERROR_ACCESS_DENIED;
-		break;
-	case -EEXIST:
-		name = SD_BUS_ERROR_FILE_EXISTS;
-		break;
-	case -EINVAL:
-	case -ENOENT:
-		name = SD_BUS_ERROR_INVALID_ARGS;
-		break;
-	default:
-		name = SD_BUS_ERROR_FAILED;
-		break;
-	}
-	return sd_bus_error_setf(error, name, "%s", message ? message : strerror(-r));
+	if (message)
+		return vpdn_dbus_errorf(error, r, "%s", message);
+	return vpdn_dbus_errorf(error, r, NULL);
 }
 
 int vpdn_dbus_reply_capture_stop(sd_bus_message *m, sd_bus_error *error, int r,
 				 uint64_t packets)
 {
+	/* None running is a state, not a bad argument: -EALREADY (Failed). */
 	if (r == -ENOENT)
-		return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "No capture is running");
+		return vpdn_dbus_errorf(error, -EALREADY, "No capture is running");
 	if (r < 0)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_IO_ERROR,
-					 "The capture file was not written completely: %s",
-					 strerror(-r));
+		return vpdn_dbus_errorf(error, -EIO, "The capture file was not written completely: %s",
+					strerror(-r));
 	return sd_bus_reply_method_return(m, "t", packets);
 }
 

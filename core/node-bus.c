@@ -136,15 +136,15 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (!nb->info.reload)
-		return sd_bus_error_set(error, SD_BUS_ERROR_NOT_SUPPORTED,
+		return vpdn_dbus_errorf(error, -EOPNOTSUPP,
 					"This node cannot reload its configuration");
 
 	r = nb->info.reload(nb->info.data, &message);
 	if (r < 0) {
 		vpdn_warn(vpdn_core_log(nb->core), "Reload refused: %s",
 			  message ? message : strerror(-r));
-		sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s",
-				  message ? message : strerror(-r));
+		/* Whatever the module's reason: the config is what is refused. */
+		vpdn_dbus_errorf(error, -EINVAL, "%s", message ? message : strerror(-r));
 		g_free(message);
 		return -EINVAL;
 	}
@@ -169,8 +169,7 @@ static int method_set_debug(sd_bus_message *m, void *userdata, sd_bus_error *err
 
 	cat = vpdn_debug_parse(category);
 	if (cat < 0)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "Unknown debug category '%s'", category);
+		return vpdn_dbus_errorf(error, -EINVAL, "Unknown debug category '%s'", category);
 	if (cat == VPDN_DEBUG__COUNT) {
 		for (int c = 0; c < VPDN_DEBUG__COUNT; c++)
 			vpdn_log_set_debug(log, c, enabled);
@@ -295,14 +294,12 @@ static int method_monitor(sd_bus_message *m, void *userdata, sd_bus_error *error
 	if (!nb->monitors) {
 		r = sd_bus_track_new(nb->bus, &nb->monitors, monitors_empty, nb);
 		if (r < 0)
-			return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
-						 "Cannot track monitors: %s", strerror(-r));
+			return vpdn_dbus_errorf(error, r, "Cannot track monitors: %s", strerror(-r));
 	}
 	if (on) {
 		r = sd_bus_track_add_sender(nb->monitors, m);
 		if (r < 0)
-			return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
-						 "Cannot add the monitor: %s", strerror(-r));
+			return vpdn_dbus_errorf(error, r, "Cannot add the monitor: %s", strerror(-r));
 	} else {
 		sd_bus_track_remove_sender(nb->monitors, m);
 	}
@@ -522,7 +519,7 @@ static int managed_objects_guard(sd_bus_message *m, void *userdata, sd_bus_error
 			  "(one reply could pass the bus's message size limit)",
 			  n, nb->core->dbus_max_objects);
 	}
-	sd_bus_reply_method_errorf(m, SD_BUS_ERROR_LIMITS_EXCEEDED,
+	sd_bus_reply_method_errorf(m, vpdn_dbus_error_from_errno(-ENOBUFS),
 				   "%zu objects: more than one reply may hold (dbus-max-objects %u); "
 				   "read them by path or with the modules' list methods",
 				   n, nb->core->dbus_max_objects);

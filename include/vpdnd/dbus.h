@@ -7,8 +7,9 @@
  *
  * Object paths: /org/vpdnd/node (org.vpdnd.Node1), /org/vpdnd/module/<name>,
  * /org/vpdnd/tunnel/<id>, /org/vpdnd/session/<tid>_<sid>, ...
- * Errors: return negative errno from handlers, or set a standard
- * sd_bus_error (org.freedesktop.DBus.Error.*) with a readable message.
+ * Errors: a handler sets a standard org.freedesktop.DBus.Error.* with a
+ * readable message through vpdn_dbus_errorf() (the one errno -> name
+ * mapping, below).
  *
  * Objects are added through the core (vpdn_dbus_add_object() and friends),
  * which keeps them: when the node loses its bus connection and makes a new
@@ -93,6 +94,43 @@ int vpdn_dbus_add_module_object(struct vpdn_core *core, const char *module,
 /* Is the caller of the current method allowed to change state (uid 0 or
  * the node's own uid)? Returns 0, or sets error and returns -EPERM. */
 int vpdn_dbus_check_privileged(sd_bus_message *m, sd_bus_error *error);
+
+/* The one errno -> D-Bus error mapping every method handler uses (r a
+ * negative errno): -EPERM/-EACCES AccessDenied; -EINVAL/-ENOENT/-ERANGE
+ * InvalidArgs (a bad argument, no such object); -EEXIST FileExists;
+ * -EBUSY/-ENOBUFS LimitsExceeded (one at a time, a bound reached);
+ * -EOPNOTSUPP/-ENOSYS NotSupported; -EIO IOError; anything else Failed. */
+const char *vpdn_dbus_error_from_errno(int r);
+/* Set error to vpdn_dbus_error_from_errno(r) with a printf message (NULL
+ * format: strerror). Returns a negative errno, for `return
+ * vpdn_dbus_errorf(error, -ENOENT, "No tunnel %u", id);` in a handler. */
+int vpdn_dbus_errorf(sd_bus_error *error, int r, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Property getters by table: each reads the member at the vtable entry's
+ * offset in the object, as in SD_BUS_PROPERTY("LocalId", "q",
+ * vpdn_dbus_property_get_u16, offsetof(struct x, id), flags). _u16 "q"
+ * (uint16_t), _u32 "u" (uint32_t or unsigned), _u64 "t" (uint64_t),
+ * _u64_ptr "t" (a uint64_t *, e.g. a core counter; NULL reads 0), _bool
+ * "b" (bool), _str "s" (char *; NULL reads ""). */
+int vpdn_dbus_property_get_u16(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error);
+int vpdn_dbus_property_get_u32(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error);
+int vpdn_dbus_property_get_u64(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error);
+int vpdn_dbus_property_get_u64_ptr(sd_bus *bus, const char *path, const char *interface,
+				   const char *property, sd_bus_message *reply, void *userdata,
+				   sd_bus_error *error);
+int vpdn_dbus_property_get_bool(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error);
+int vpdn_dbus_property_get_str(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error);
 
 /* The reply of a StartCapture() method: on r == 0 "s" path (the file's
  * resolved full name); otherwise the error named by r (see

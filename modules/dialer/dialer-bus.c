@@ -9,11 +9,17 @@
  */
 #include <errno.h>
 
+#include <glib.h>
+
 #include <vpdnd/dbus.h>
 
 #include "dialer-private.h"
 
 #define DIALER_IFACE "org.vpdnd.Dialer1"
+
+struct dialer_bus {
+	sd_bus_slot *slot;       /* the module object's registration */
+};
 
 static int method_dial(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
@@ -32,17 +38,16 @@ static int method_dial(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 	case 0:
 		return sd_bus_reply_method_return(msg, NULL);
 	case -ENOENT:
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No dialer \"%s\"", name);
+		return vpdn_dbus_errorf(error, r, "No dialer \"%s\"", name);
 	case -EBUSY:
-		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "Dialer %s is not idle", name);
+		/* A state that passes (try again), not a limit: -EAGAIN. */
+		return vpdn_dbus_errorf(error, -EAGAIN, "Dialer %s is not idle", name);
 	case -EAGAIN:
-		return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED,
-					 "Dialer %s waits for its enable timeout", name);
+		return vpdn_dbus_errorf(error, r, "Dialer %s waits for its enable timeout", name);
 	case -EINVAL:
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "Dialer %s has no dialer-string", name);
+		return vpdn_dbus_errorf(error, r, "Dialer %s has no dialer-string", name);
 	default:
-		return r;
+		return vpdn_dbus_errorf(error, r, NULL);
 	}
 }
 
@@ -86,19 +91,37 @@ static const sd_bus_vtable dialer_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-int dialer_bus_register(struct dialer_module *m)
+/* The view's side of the hook: a dialer changed state (or a call came or
+ * went): PropertiesChanged (invalidated) for Dialers and IncomingCalls. */
+static void bus_changed(struct dialer_module *m)
 {
-	return vpdn_dbus_add_module_object(m->core, "dialer", DIALER_IFACE, dialer_vtable, m,
-					   &m->slot);
-}
-
-/* A dialer changed state (or a call came or went): PropertiesChanged
- * (invalidated) for Dialers and IncomingCalls. */
-void dialer_bus_changed(struct dialer_module *m)
-{
-	if (!m->slot)
-		return;
 	sd_bus_emit_properties_changed(vpdn_core_dbus(m->core),
 				       VPDN_DBUS_ROOT "/module/dialer", DIALER_IFACE, "Dialers",
 				       "IncomingCalls", NULL);
+}
+
+int dialer_bus_register(struct dialer_module *m)
+{
+	struct dialer_bus *v = g_new0(struct dialer_bus, 1);
+	int r;
+
+	r = vpdn_dbus_add_module_object(m->core, "dialer", DIALER_IFACE, dialer_vtable, m,
+					&v->slot);
+	if (r < 0 || !v->slot) {
+		g_free(v);
+		return r; /* no bus: no view, and no hook */
+	}
+	m->view = v;
+	m->changed = bus_changed;
+	return 0;
+}
+
+void dialer_bus_unregister(struct dialer_module *m)
+{
+	if (!m->view)
+		return;
+	m->changed = NULL;
+	sd_bus_slot_unref(m->view->slot);
+	g_free(m->view);
+	m->view = NULL;
 }

@@ -4,7 +4,6 @@
 #define DIALER_PRIVATE_H
 
 #include <glib.h>
-#include <systemd/sd-bus.h>
 
 #include <vpdnd/interface.h>
 
@@ -104,7 +103,11 @@ struct dialer_module {
 	GHashTable *calls;       /* link -> struct dialer_call *, owned */
 	GPtrArray *hunts;        /* struct dialer_hunt *, live DIAL_REQUEST hunts */
 	struct vpdn_subscription *subs[10];
-	sd_bus_slot *slot;
+	/* The D-Bus view (dialer-bus.c): its registration, and the hook
+	 * through which the model says "the dialers or the incoming calls
+	 * changed" (dialer_changed()). */
+	struct dialer_bus *view;
+	void (*changed)(struct dialer_module *m);
 	guint sweep;             /* idle source dropping removed dialers */
 	uint64_t *c_dials, *c_failures, *c_answered, *c_refused;
 };
@@ -123,7 +126,9 @@ void dialer_module_sweep_later(struct dialer_module *m);
 
 /* dialer-bus.c */
 int dialer_bus_register(struct dialer_module *m);
-void dialer_bus_changed(struct dialer_module *m);
+void dialer_bus_unregister(struct dialer_module *m);
+/* The model's one word to its view (no-op without one). */
+void dialer_changed(struct dialer_module *m);
 
 #define DDR(m, ...) vpdn_debug((m)->log, VPDN_DEBUG_DIALER_EVENTS, __VA_ARGS__)
 

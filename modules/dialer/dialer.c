@@ -460,13 +460,19 @@ fail:
 	return r;
 }
 
+void dialer_changed(struct dialer_module *m)
+{
+	if (m->changed)
+		m->changed(m);
+}
+
 void dialer_module_free(struct dialer_module *m)
 {
 	if (!m)
 		return;
 	if (m->sweep)
 		g_source_remove(m->sweep);
-	sd_bus_slot_unref(m->slot);
+	dialer_bus_unregister(m);
 	for (size_t i = 0; i < G_N_ELEMENTS(m->subs); i++)
 		if (m->subs[i])
 			vpdn_bus_unsubscribe(m->bus, m->subs[i]);

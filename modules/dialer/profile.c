@@ -42,7 +42,7 @@ static void set_state(struct dialer *d, enum dialer_state st)
 	DDR(d->m, "%s DDR: Dialer state change from %s to %s", d->conf->short_name,
 	    dialer_state_name(d->state), dialer_state_name(st));
 	d->state = st;
-	dialer_bus_changed(d->m);
+	dialer_changed(d->m);
 	if (st == DIALER_IDLE && d->removed)
 		dialer_module_sweep_later(d->m);
 }

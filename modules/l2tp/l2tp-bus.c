@@ -16,6 +16,7 @@
  * and bytes. Without a bus every function here does nothing.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,124 +39,160 @@ static void session_path(const struct l2tp_session *s, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* Tunnel1                                                            */
 
-static int tunnel_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+/* Properties by table: a member at an offset (vpdn_dbus_property_get_*),
+ * or one small getter for a value computed from the tunnel. */
+static int tunnel_state(sd_bus *bus, const char *path, const char *interface,
+			const char *property, sd_bus_message *reply, void *userdata,
+			sd_bus_error *error)
 {
-	struct l2tp_tunnel *t = userdata;
-	char addr[64];
+	const struct l2tp_tunnel *t = userdata;
 
-	if (strcmp(property, "LocalId") == 0)
-		return sd_bus_message_append(reply, "q", t->tid);
-	if (strcmp(property, "RemoteId") == 0)
-		return sd_bus_message_append(reply, "q", t->peer_tid);
-	if (strcmp(property, "RemoteName") == 0)
-		return sd_bus_message_append(reply, "s", t->peer_name ? t->peer_name : "");
-	if (strcmp(property, "State") == 0)
-		return sd_bus_message_append(reply, "s", l2tp_tunnel_state_short(t->state));
-	if (strcmp(property, "RemoteAddress") == 0) {
-		l2tp_addr_text(&t->peer, addr, sizeof(addr));
-		return sd_bus_message_append(reply, "s", addr);
-	}
-	if (strcmp(property, "RemotePort") == 0)
-		return sd_bus_message_append(reply, "q", l2tp_addr_port(&t->peer));
-	if (strcmp(property, "Sessions") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)g_hash_table_size(t->sessions));
-	if (strcmp(property, "Group") == 0)
-		return sd_bus_message_append(reply, "s", t->group ? t->group->name : "");
-	if (strcmp(property, "CtrlTx") == 0)
-		return sd_bus_message_append(reply, "t", t->ctrl.stats.tx + t->ctrl.stats.zlb_tx);
-	if (strcmp(property, "CtrlRx") == 0)
-		return sd_bus_message_append(reply, "t", t->ctrl.stats.rx);
-	if (strcmp(property, "Retransmits") == 0)
-		return sd_bus_message_append(reply, "t", t->ctrl.stats.retransmits);
-	if (strcmp(property, "DataRx") == 0)
-		return sd_bus_message_append(reply, "t", t->data_rx);
-	if (strcmp(property, "DataTx") == 0)
-		return sd_bus_message_append(reply, "t", t->data_tx);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+	return sd_bus_message_append_basic(reply, 's', l2tp_tunnel_state_short(t->state));
 }
 
-#define TP(name, sig, flags) SD_BUS_PROPERTY(name, sig, tunnel_prop, 0, flags)
+static int tunnel_remote_address(sd_bus *bus, const char *path, const char *interface,
+				 const char *property, sd_bus_message *reply, void *userdata,
+				 sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	char addr[64];
+
+	l2tp_addr_text(&t->peer, addr, sizeof(addr));
+	return sd_bus_message_append_basic(reply, 's', addr);
+}
+
+static int tunnel_remote_port(sd_bus *bus, const char *path, const char *interface,
+			      const char *property, sd_bus_message *reply, void *userdata,
+			      sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint16_t port = l2tp_addr_port(&t->peer);
+
+	return sd_bus_message_append_basic(reply, 'q', &port);
+}
+
+static int tunnel_sessions(sd_bus *bus, const char *path, const char *interface,
+			   const char *property, sd_bus_message *reply, void *userdata,
+			   sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint32_t n = g_hash_table_size(t->sessions);
+
+	return sd_bus_message_append_basic(reply, 'u', &n);
+}
+
+static int tunnel_group(sd_bus *bus, const char *path, const char *interface,
+			const char *property, sd_bus_message *reply, void *userdata,
+			sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+
+	return sd_bus_message_append_basic(reply, 's', t->group ? t->group->name : "");
+}
+
+static int tunnel_ctrl_tx(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint64_t n = t->ctrl.stats.tx + t->ctrl.stats.zlb_tx;
+
+	return sd_bus_message_append_basic(reply, 't', &n);
+}
+
+#define TUNNEL_AT(member) offsetof(struct l2tp_tunnel, member)
 static const sd_bus_vtable tunnel_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	TP("LocalId", "q", SD_BUS_VTABLE_PROPERTY_CONST),
-	TP("RemoteId", "q", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("RemoteName", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("RemoteAddress", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("RemotePort", "q", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("Sessions", "u", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	TP("Group", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	TP("CtrlTx", "t", 0),
-	TP("CtrlRx", "t", 0),
-	TP("Retransmits", "t", 0),
-	TP("DataRx", "t", 0),
-	TP("DataTx", "t", 0),
+	SD_BUS_PROPERTY("LocalId", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(tid),
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("RemoteId", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(peer_tid),
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("RemoteName", "s", vpdn_dbus_property_get_str, TUNNEL_AT(peer_name),
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("State", "s", tunnel_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("RemoteAddress", "s", tunnel_remote_address, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("RemotePort", "q", tunnel_remote_port, 0,
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Sessions", "u", tunnel_sessions, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Group", "s", tunnel_group, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("CtrlTx", "t", tunnel_ctrl_tx, 0, 0),
+	SD_BUS_PROPERTY("CtrlRx", "t", vpdn_dbus_property_get_u64, TUNNEL_AT(ctrl.stats.rx), 0),
+	SD_BUS_PROPERTY("Retransmits", "t", vpdn_dbus_property_get_u64,
+			TUNNEL_AT(ctrl.stats.retransmits), 0),
+	SD_BUS_PROPERTY("DataRx", "t", vpdn_dbus_property_get_u64, TUNNEL_AT(data_rx), 0),
+	SD_BUS_PROPERTY("DataTx", "t", vpdn_dbus_property_get_u64, TUNNEL_AT(data_tx), 0),
 	SD_BUS_VTABLE_END
 };
+
+/* What PropertiesChanged names when the model says a tunnel changed. */
+static const char *const tunnel_changing[] = { "State", "Sessions", "RemoteId", "RemoteName",
+					       NULL };
 
 /* ------------------------------------------------------------------ */
 /* Session1                                                           */
 
-static int session_prop(sd_bus *bus, const char *path, const char *interface,
-			const char *property, sd_bus_message *reply, void *userdata,
-			sd_bus_error *error)
+static int session_tunnel_id(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
 {
-	struct l2tp_session *s = userdata;
-	struct l2tp *l2tp = s->tunnel->l2tp;
+	const struct l2tp_session *s = userdata;
 
-	if (strcmp(property, "LocalId") == 0)
-		return sd_bus_message_append(reply, "q", s->sid);
-	if (strcmp(property, "RemoteId") == 0)
-		return sd_bus_message_append(reply, "q", s->peer_sid);
-	if (strcmp(property, "TunnelId") == 0)
-		return sd_bus_message_append(reply, "q", s->tunnel->tid);
-	if (strcmp(property, "Interface") == 0)
-		return sd_bus_message_append(reply, "s", s->ifname ? s->ifname : "");
-	if (strcmp(property, "Username") == 0)
-		return sd_bus_message_append(reply, "s", s->user ? s->user : "");
-	if (strcmp(property, "State") == 0)
-		return sd_bus_message_append(reply, "s", l2tp_session_state_short(s));
-	if (strcmp(property, "LastChange") == 0)
-		return sd_bus_message_append(reply, "t",
-					     (uint64_t)((vpdn_timers_now(l2tp->tm) - s->changed_ms) / 1000));
-	if (strcmp(property, "Fastswitch") == 0)
-		return sd_bus_message_append(reply, "b", 1);
-	if (strcmp(property, "PacketsIn") == 0)
-		return sd_bus_message_append(reply, "t", s->pkts_in);
-	if (strcmp(property, "PacketsOut") == 0)
-		return sd_bus_message_append(reply, "t", s->pkts_out);
-	if (strcmp(property, "BytesIn") == 0)
-		return sd_bus_message_append(reply, "t", s->bytes_in);
-	if (strcmp(property, "BytesOut") == 0)
-		return sd_bus_message_append(reply, "t", s->bytes_out);
-	if (strcmp(property, "Errors") == 0)
-		return sd_bus_message_append(reply, "t", s->errors);
-	if (strcmp(property, "Sequencing") == 0)
-		return sd_bus_message_append(reply, "b", (int)s->seq);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+	return sd_bus_message_append_basic(reply, 'q', &s->tunnel->tid);
 }
 
-#define SP(name, sig, flags) SD_BUS_PROPERTY(name, sig, session_prop, 0, flags)
+static int session_state(sd_bus *bus, const char *path, const char *interface,
+			 const char *property, sd_bus_message *reply, void *userdata,
+			 sd_bus_error *error)
+{
+	return sd_bus_message_append_basic(reply, 's', l2tp_session_state_short(userdata));
+}
+
+static int session_last_change(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	const struct l2tp_session *s = userdata;
+	uint64_t secs = (vpdn_timers_now(s->tunnel->l2tp->tm) - s->changed_ms) / 1000;
+
+	return sd_bus_message_append_basic(reply, 't', &secs);
+}
+
+static int session_fastswitch(sd_bus *bus, const char *path, const char *interface,
+			      const char *property, sd_bus_message *reply, void *userdata,
+			      sd_bus_error *error)
+{
+	int yes = 1;
+
+	return sd_bus_message_append_basic(reply, 'b', &yes);
+}
+
+#define SESSION_AT(member) offsetof(struct l2tp_session, member)
 static const sd_bus_vtable session_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SP("LocalId", "q", SD_BUS_VTABLE_PROPERTY_CONST),
-	SP("RemoteId", "q", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SP("TunnelId", "q", SD_BUS_VTABLE_PROPERTY_CONST),
-	SP("Interface", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SP("Username", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SP("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SP("LastChange", "t", 0),
-	SP("Fastswitch", "b", SD_BUS_VTABLE_PROPERTY_CONST),
-	SP("PacketsIn", "t", 0),
-	SP("PacketsOut", "t", 0),
-	SP("BytesIn", "t", 0),
-	SP("BytesOut", "t", 0),
-	SP("Errors", "t", 0),
-	SP("Sequencing", "b", 0),
+	SD_BUS_PROPERTY("LocalId", "q", vpdn_dbus_property_get_u16, SESSION_AT(sid),
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("RemoteId", "q", vpdn_dbus_property_get_u16, SESSION_AT(peer_sid),
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("TunnelId", "q", session_tunnel_id, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Interface", "s", vpdn_dbus_property_get_str, SESSION_AT(ifname),
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Username", "s", vpdn_dbus_property_get_str, SESSION_AT(user),
+			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("State", "s", session_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("LastChange", "t", session_last_change, 0, 0),
+	SD_BUS_PROPERTY("Fastswitch", "b", session_fastswitch, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("PacketsIn", "t", vpdn_dbus_property_get_u64, SESSION_AT(pkts_in), 0),
+	SD_BUS_PROPERTY("PacketsOut", "t", vpdn_dbus_property_get_u64, SESSION_AT(pkts_out), 0),
+	SD_BUS_PROPERTY("BytesIn", "t", vpdn_dbus_property_get_u64, SESSION_AT(bytes_in), 0),
+	SD_BUS_PROPERTY("BytesOut", "t", vpdn_dbus_property_get_u64, SESSION_AT(bytes_out), 0),
+	SD_BUS_PROPERTY("Errors", "t", vpdn_dbus_property_get_u64, SESSION_AT(errors), 0),
+	SD_BUS_PROPERTY("Sequencing", "b", vpdn_dbus_property_get_bool, SESSION_AT(seq), 0),
 	SD_BUS_VTABLE_END
 };
+
+static const char *const session_changing[] = { "State", "Interface", "Username", "RemoteId",
+						NULL };
 
 /* ------------------------------------------------------------------ */
 /* The classes: objects found by path                                 */
@@ -223,40 +260,24 @@ static int session_find(sd_bus *bus, const char *path, const char *interface, vo
 	return 1;
 }
 
-/* Nothing is registered per tunnel or session: the classes find them. */
-void l2tp_bus_tunnel_add(struct l2tp_tunnel *t)
+/* The model's one hook (l2tp_changed()): nothing is registered per
+ * tunnel or session (the classes find them), so a change is only a
+ * PropertiesChanged naming the class's changing properties. */
+static void bus_changed(struct l2tp *l2tp, enum l2tp_object what, const void *obj)
 {
-}
-
-void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t)
-{
-}
-
-void l2tp_bus_session_add(struct l2tp_session *s)
-{
-}
-
-void l2tp_bus_session_remove(struct l2tp_session *s)
-{
-}
-
-void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t)
-{
-	struct l2tp *l2tp = s ? s->tunnel->l2tp : t ? t->l2tp : NULL;
-	sd_bus *bus = l2tp && l2tp->module_slot ? vpdn_core_dbus(l2tp->core) : NULL;
+	sd_bus *bus = l2tp->module_slot ? vpdn_core_dbus(l2tp->core) : NULL;
 	char path[64];
 
 	if (!bus)
 		return;
-	if (s) {
-		session_path(s, path, sizeof(path));
-		sd_bus_emit_properties_changed(bus, path, SESSION_IFACE, "State", "Interface",
-					       "Username", "RemoteId", NULL);
-	}
-	if (t) {
-		tunnel_path(t, path, sizeof(path));
-		sd_bus_emit_properties_changed(bus, path, TUNNEL_IFACE, "State", "Sessions",
-					       "RemoteId", "RemoteName", NULL);
+	if (what == L2TP_OBJECT_SESSION) {
+		session_path(obj, path, sizeof(path));
+		sd_bus_emit_properties_changed_strv(bus, path, SESSION_IFACE,
+						    (char **)session_changing);
+	} else {
+		tunnel_path(obj, path, sizeof(path));
+		sd_bus_emit_properties_changed_strv(bus, path, TUNNEL_IFACE,
+						    (char **)tunnel_changing);
 	}
 }
 
@@ -460,7 +481,7 @@ static int method_clear_tunnel(sd_bus_message *m, void *userdata, sd_bus_error *
 		return r;
 	t = l2tp_tunnel_get(l2tp, id);
 	if (!t)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No tunnel %u", id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No tunnel %u", id);
 	vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: Cleared by administrator", id);
 	l2tp_tunnel_stop(t, L2TP_STOPCCN_CLEAR, 0, "Administratively cleared");
 	return sd_bus_reply_method_return(m, NULL);
@@ -489,7 +510,7 @@ static int method_clear_session(sd_bus_message *m, void *userdata, sd_bus_error 
 			return sd_bus_reply_method_return(m, NULL);
 		}
 	}
-	return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
+	return vpdn_dbus_errorf(error, -ENOENT, "No session %u", id);
 }
 
 static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -514,11 +535,11 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 	else if (strcmp(kind, "session") == 0)
 		filter = L2TP_CAPTURE_SESSION;
 	else
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "Unknown capture filter \"%s\" (want \"\", \"tunnel\" or \"session\")",
-					 kind);
+		return vpdn_dbus_errorf(error, -EINVAL,
+					"Unknown capture filter \"%s\" (want \"\", \"tunnel\" or \"session\")",
+					kind);
 	if (filter == L2TP_CAPTURE_TUNNEL && !l2tp_tunnel_get(l2tp, id))
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No tunnel %u", id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No tunnel %u", id);
 	if (filter == L2TP_CAPTURE_SESSION) {
 		GHashTableIter it;
 		gpointer v;
@@ -528,7 +549,7 @@ static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error 
 		while (!found && g_hash_table_iter_next(&it, NULL, &v))
 			found = l2tp_session_get(v, id) != NULL;
 		if (!found)
-			return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No session %u", id);
+			return vpdn_dbus_errorf(error, -ENOENT, "No session %u", id);
 	}
 	r = l2tp_capture_start(l2tp, path, filter, id, &msg);
 	r = vpdn_dbus_reply_capture_start(m, error, r, msg, l2tp_capture_path(l2tp));
@@ -581,36 +602,39 @@ static int peers_prop(sd_bus *bus, const char *path, const char *interface,
 	return sd_bus_message_close_container(reply);
 }
 
-static int module_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+static int module_tunnels(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
 {
-	struct l2tp *l2tp = userdata;
+	const struct l2tp *l2tp = userdata;
+	uint32_t n = g_hash_table_size(l2tp->tunnels);
 
-	if (strcmp(property, "Tunnels") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)g_hash_table_size(l2tp->tunnels));
-	if (strcmp(property, "Sessions") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)l2tp->n_sessions);
-	if (strcmp(property, "Malformed") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.malformed);
-	if (strcmp(property, "ControlRx") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.ctrl_rx);
-	if (strcmp(property, "ControlTx") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.ctrl_tx);
-	if (strcmp(property, "DataRx") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.data_rx);
-	if (strcmp(property, "DataTx") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.data_tx);
-	if (strcmp(property, "Retransmits") == 0)
-		return sd_bus_message_append(reply, "t", *l2tp->cnt.retransmits);
-	if (strcmp(property, "Capturing") == 0)
-		return sd_bus_message_append(reply, "b", l2tp->capture != NULL);
-	if (strcmp(property, "Enabled") == 0)
-		return sd_bus_message_append(reply, "b", (int)l2tp->cfg->enable);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+	return sd_bus_message_append_basic(reply, 'u', &n);
 }
 
-#define MP(name, sig) SD_BUS_PROPERTY(name, sig, module_prop, 0, 0)
+static int module_capturing(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *error)
+{
+	const struct l2tp *l2tp = userdata;
+	int on = l2tp->capture != NULL;
+
+	return sd_bus_message_append_basic(reply, 'b', &on);
+}
+
+static int module_enabled(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	const struct l2tp *l2tp = userdata;
+	int on = l2tp->cfg->enable;
+
+	return sd_bus_message_append_basic(reply, 'b', &on);
+}
+
+#define L2TP_AT(member) offsetof(struct l2tp, member)
+#define COUNTER(name, member)                                                                 \
+	SD_BUS_PROPERTY(name, "t", vpdn_dbus_property_get_u64_ptr, L2TP_AT(cnt.member), 0)
 static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_NAMES("ClearTunnel", "q", SD_BUS_PARAM(localid), "", ,
@@ -629,16 +653,16 @@ static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("ListSessions", "uu", SD_BUS_PARAM(cursor) SD_BUS_PARAM(max),
 				 "a(oa{sv})u", SD_BUS_PARAM(sessions) SD_BUS_PARAM(next),
 				 method_list_sessions, 0),
-	MP("Capturing", "b"),
-	MP("Tunnels", "u"),
-	MP("Sessions", "u"),
-	MP("Malformed", "t"),
-	MP("ControlRx", "t"),
-	MP("ControlTx", "t"),
-	MP("DataRx", "t"),
-	MP("DataTx", "t"),
-	MP("Retransmits", "t"),
-	MP("Enabled", "b"),
+	SD_BUS_PROPERTY("Capturing", "b", module_capturing, 0, 0),
+	SD_BUS_PROPERTY("Tunnels", "u", module_tunnels, 0, 0),
+	SD_BUS_PROPERTY("Sessions", "u", vpdn_dbus_property_get_u32, L2TP_AT(n_sessions), 0),
+	COUNTER("Malformed", malformed),
+	COUNTER("ControlRx", ctrl_rx),
+	COUNTER("ControlTx", ctrl_tx),
+	COUNTER("DataRx", data_rx),
+	COUNTER("DataTx", data_tx),
+	COUNTER("Retransmits", retransmits),
+	SD_BUS_PROPERTY("Enabled", "b", module_enabled, 0, 0),
 	SD_BUS_PROPERTY("Peers", "a(ssuuuu)", peers_prop, 0, 0),
 	SD_BUS_VTABLE_END
 };
@@ -659,5 +683,7 @@ int l2tp_bus_module_add(struct l2tp *l2tp)
 						SESSION_IFACE, session_vtable, session_find, l2tp);
 	if (r < 0)
 		l2tp->module_slot = sd_bus_slot_unref(l2tp->module_slot);
+	else
+		l2tp_set_changed_hook(l2tp, bus_changed);
 	return r;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The l2tp module's internals: config (vpdn-groups), the engine (one per
- * node: tunnels by local ID, the transport hook), tunnels and sessions.
+ * node: tunnels by local ID, the transport hook; l2tp.c, demux.c,
+ * peers.c, tunnel-select.c), tunnels (tunnel.c, tunnel-ctrl.c), sessions
+ * (session.c, session-data.c; the call types behind session-fsm.h), and
+ * the glue that knows them (l2tp-events.c, l2tp-bus.c), which they do
+ * not know: they tell their view of a change through l2tp_changed().
  *
  * Ownership, top down: struct l2tp owns every tunnel (hash by local Tunnel
  * ID); a tunnel owns its sessions (hash by local Session ID) and its
@@ -119,6 +123,14 @@ struct l2tp_counters {
 };
 
 struct l2tp_capture;
+struct l2tp;
+
+/* The objects a view (D-Bus, l2tp-bus.c) shows. */
+enum l2tp_object {
+	L2TP_OBJECT_TUNNEL,     /* obj: struct l2tp_tunnel * */
+	L2TP_OBJECT_SESSION,    /* obj: struct l2tp_session * */
+};
+typedef void (*l2tp_changed_fn)(struct l2tp *l2tp, enum l2tp_object what, const void *obj);
 
 struct l2tp {
 	struct vpdn_core *core;
@@ -143,7 +155,8 @@ struct l2tp {
 	uint64_t cnt_store[11];     /* when the core gives no counters */
 	struct vpdn_subscription *subs[6];
 	GHashTable *peer_hosts;     /* IPv4 s_addr of tunnel peers -> tunnel count */
-	sd_bus_slot *module_slot;
+	sd_bus_slot *module_slot;    /* l2tp-bus.c's registration, or NULL */
+	l2tp_changed_fn changed;     /* the view's hook, or NULL */
 	struct l2tp_transport *transport;
 	struct l2tp_capture *capture; /* running packet capture, or NULL */
 	GList *dials;               /* struct l2tp_dial*: DIAL_REQUESTs pending */
@@ -199,18 +212,25 @@ void l2tp_input(struct l2tp *l2tp, const struct sockaddr_storage *local,
  * calls may reuse it. Returns 0 or -errno with *error set. */
 int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error);
 
+/* The model's one word to its view: "the properties of obj changed" (a
+ * state, a name, an ID, a tunnel's session count). Tunnels and sessions
+ * call nothing else of the view: it finds them by path itself. */
+void l2tp_changed(struct l2tp *l2tp, enum l2tp_object what, const void *obj);
+void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn);
+
 /* Gauges kept current for metrics: node counters named
  * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
 void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta);
 
-/* Tunnel peers by host, for ADDRESS_CHECK (tunnel_new/_free). */
+/* Tunnel peers by host, for ADDRESS_CHECK (l2tp_tunnel_new/_free;
+ * peers.c). */
 void l2tp_peer_host_add(struct l2tp *l2tp, const struct sockaddr_storage *peer, int delta);
 /* Why a PPP peer must not get address a (a tunnel endpoint), or NULL. */
 const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *holder,
 				 size_t size);
 
 /* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED, PPP_PHASE,
- * ADDRESS_CHECK. */
+ * PPP_DOWN, ADDRESS_CHECK (l2tp-events.c). */
 int l2tp_subscribe(struct l2tp *l2tp);
 void l2tp_unsubscribe(struct l2tp *l2tp);
 
@@ -272,11 +292,15 @@ bool l2tp_tunnel_source_ok(struct l2tp_tunnel *t, const struct sockaddr_storage 
 struct l2tp_tunnel *l2tp_tunnel_for_group(struct l2tp *l2tp, struct l2tp_group *g,
 					  bool need_bearer, const char *ifname, uint32_t tried,
 					  int *err);
+/* Tunnel set-up to initiate-to entry t->addr_index failed: the entry is
+ * dead for lns-dead-time, the calls waiting on t move to another tunnel
+ * when load sharing finds one (tunnel-select.c). */
+void l2tp_tunnel_failover(struct l2tp_tunnel *t);
 /* Sessions on the usable tunnels to initiate-to entry idx of g. */
 unsigned l2tp_group_entry_sessions(struct l2tp *l2tp, const struct l2tp_group *g, unsigned idx);
 
 /* ------------------------------------------------------------------ */
-/* Tunnel (tunnel.c)                                                  */
+/* Tunnel (tunnel.c, tunnel-ctrl.c)                                   */
 
 enum l2tp_tunnel_state {
 	L2TP_TUNNEL_IDLE,
@@ -323,7 +347,6 @@ struct l2tp_tunnel {
 	uint64_t wen_count;
 	uint64_t rtx_seen;          /* ctrl.stats.retransmits already counted */
 	uint64_t data_rx, data_tx;
-	sd_bus_slot *slot;
 };
 
 /* Initiate (LAC dial-in, LNS dial-out): SCCRQ to group's initiate-to
@@ -352,7 +375,7 @@ bool l2tp_tunnel_usable(const struct l2tp_tunnel *t);
 const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t);
 
 /* ------------------------------------------------------------------ */
-/* Sessions (session.c + one FSM per call type)                       */
+/* Sessions (session.c, session-data.c; call types behind it)         */
 
 enum l2tp_session_kind {
 	L2TP_SESSION_LAC_IC,
@@ -392,7 +415,6 @@ struct l2tp_session {
 	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
-	sd_bus_slot *slot;
 	/* LNS: why PPP ended (PPP_DOWN comes before the link's hang-up), for
 	 * the CDN's PPP Disconnect Cause Code (RFC 3145) */
 	bool ppp_disc;
@@ -403,6 +425,8 @@ struct l2tp_session {
 
 const char *l2tp_session_state_name(const struct l2tp_session *s);
 const char *l2tp_session_state_short(const struct l2tp_session *s);
+/* Established (data flows)? */
+bool l2tp_session_established(const struct l2tp_session *s);
 
 /* NULL when the tunnel has no free Session ID. */
 struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_kind kind);
@@ -436,7 +460,8 @@ void l2tp_session_tunnel_up(struct l2tp_session *s);
 void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m);
 /* Move a session waiting for a tunnel to another tunnel (failover). */
 void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to);
-/* A data message for this session: payload after the header. */
+/* A data message for this session: payload after the header
+ * (session-data.c). */
 void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
 		       const uint8_t *payload, size_t len);
 /* Create the session's link (carrier at end A). */
@@ -452,44 +477,30 @@ void l2tp_call_free(struct l2tp_call *c);
  * under l2x-errors and clear the call (CDN 2, general error). */
 void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m);
 
-/* Per-kind state machines. Each provides: */
-struct l2tp_session_fsm {
-	const char *(*state_name)(int state);
-	bool (*waiting_tunnel)(const struct l2tp_session *s);
-	void (*tunnel_up)(struct l2tp_session *s);
-	void (*input)(struct l2tp_session *s, const struct l2tp_msg *m);
-	bool (*established)(const struct l2tp_session *s);
-	/* What the state waits for from the peer (or our dialer): "ICCN",
-	 * ...; NULL when it waits on nothing outside (or on the tunnel,
-	 * whose own timers cover it). setup-timeout runs while non-NULL. */
-	const char *(*awaits)(const struct l2tp_session *s);
-};
-extern const struct l2tp_session_fsm l2tp_lac_ic_fsm, l2tp_lns_ic_fsm, l2tp_lns_oc_fsm,
-	l2tp_lac_oc_fsm;
-
-/* A DIAL_REQUEST we issued (LAC dial-out). It outlives its session: a
- * call the dialer connects after the session went away is hung up. */
-struct l2tp_dial {
-	struct l2tp *l2tp;
-	uint16_t tid, sid;          /* sid 0: the session is gone */
-	struct vpdn_request *req;
-};
-/* The session is closing: orphan its dial (do not cancel it). */
-void l2tp_dial_orphan(struct l2tp_session *s);
-/* Module stop: cancel every pending dial. */
-void l2tp_dials_cancel(struct l2tp *l2tp);
-
-/* Starters. */
-/* LAC dial-in: a FORWARD_REQUEST claimed. req is completed later. */
-int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_forward *fwd, struct vpdn_request *req);
-/* LNS dial-in: ICRQ on tunnel t. */
-void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
-/* LNS dial-out: a DIALOUT_REQUEST claimed. */
-int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_dialout *d, struct vpdn_request *req);
-/* LAC dial-out: OCRQ on tunnel t. */
-void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m);
+/* A session-scoped control message (l2tp_msg_session_scoped(): ICRQ ...
+ * SLI) on established tunnel t, in order and decoded: a new call (ICRQ,
+ * OCRQ) to the state machine of the call type it opens, the others to the
+ * session h names (none: counted, ignored); WEN counts, SLI becomes
+ * LINK_ACCM, the rest goes to l2tp_session_input(). */
+void l2tp_session_message(struct l2tp_tunnel *t, const struct l2tp_header *h,
+			  const struct l2tp_msg *m);
+bool l2tp_msg_session_scoped(unsigned type);
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session, not the
+ * tunnel: CDN 2/error for a known session, a refused new call, anything
+ * else ignored (counted). */
+void l2tp_session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				const struct l2tp_msg *m, int error, const char *why);
+/* A call we originate for a claimed request: kind L2TP_SESSION_LAC_IC with
+ * the FORWARD_REQUEST's struct vpdn_ev_forward (LAC dial-in), or
+ * L2TP_SESSION_LNS_OC with the DIALOUT_REQUEST's struct vpdn_ev_dialout
+ * (LNS dial-out). req is completed later; a negative errno (nothing
+ * started) leaves it to the caller. */
+int l2tp_session_start(struct l2tp *l2tp, enum l2tp_session_kind kind, struct l2tp_group *g,
+		       const void *request, struct vpdn_request *req);
+/* The engine stops: what the call types keep outside their sessions (the
+ * LAC dial-out's pending DIAL_REQUESTs) is cancelled. After the tunnels. */
+void l2tp_sessions_stop(struct l2tp *l2tp);
 
 /* ------------------------------------------------------------------ */
 /* Packet capture (capture.c)                                         */
@@ -517,12 +528,9 @@ void l2tp_capture_packet(struct l2tp *l2tp, const struct sockaddr_storage *local
 /* ------------------------------------------------------------------ */
 /* D-Bus (l2tp-bus.c)                                                 */
 
+/* The module object and the two classes (tunnels, sessions), registered
+ * once; sets the engine's changed hook (l2tp_changed()). */
 int l2tp_bus_module_add(struct l2tp *l2tp);
-void l2tp_bus_tunnel_add(struct l2tp_tunnel *t);
-void l2tp_bus_tunnel_remove(struct l2tp_tunnel *t);
-void l2tp_bus_session_add(struct l2tp_session *s);
-void l2tp_bus_session_remove(struct l2tp_session *s);
-void l2tp_bus_changed(struct l2tp_session *s, struct l2tp_tunnel *t);
 /* ListTunnels/ListSessions: append one page, a(oa{sv}) (path, every
  * property), of the objects whose key (tunnel ID; tunnel ID << 16 |
  * session ID) is above cursor, in key order: at most max rows (0: the

@@ -1,25 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every L2TP session shares, whatever its call type: IDs, state
- * changes and their log lines, CDN, teardown, the data channel (the
- * session as a carrier at end A of a vpdn_link) and the dispatch to the
- * per-call-type state machines (session_lac_ic.c, session_lns_ic.c,
- * session_lns_oc.c, session_lac_oc.c).
+ * changes and their log lines, CDN, teardown, the session messages the
+ * tunnel hands over (l2tp_session_message()), and the dispatch to the
+ * per-call-type state machines (session-lac-ic.c, session-lns-ic.c,
+ * session-lns-oc.c, session-lac-oc.c), which nothing else reaches. The
+ * data channel is session-data.c's.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
+
+/* The call types, by enum l2tp_session_kind: the only place that names
+ * their state machines. */
+static const struct l2tp_session_fsm *const fsms[] = {
+	[L2TP_SESSION_LAC_IC] = &l2tp_lac_ic_fsm,
+	[L2TP_SESSION_LNS_IC] = &l2tp_lns_ic_fsm,
+	[L2TP_SESSION_LNS_OC] = &l2tp_lns_oc_fsm,
+	[L2TP_SESSION_LAC_OC] = &l2tp_lac_oc_fsm,
+};
 
 static const struct l2tp_session_fsm *fsm_of(const struct l2tp_session *s)
 {
-	switch (s->kind) {
-	case L2TP_SESSION_LAC_IC: return &l2tp_lac_ic_fsm;
-	case L2TP_SESSION_LNS_IC: return &l2tp_lns_ic_fsm;
-	case L2TP_SESSION_LNS_OC: return &l2tp_lns_oc_fsm;
-	case L2TP_SESSION_LAC_OC: return &l2tp_lac_oc_fsm;
-	default: return NULL;
-	}
+	return s->kind < G_N_ELEMENTS(fsms) ? fsms[s->kind] : NULL;
+}
+
+/* A new call the peer opens: to the call type the message opens. */
+static void session_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	for (unsigned k = 0; k < G_N_ELEMENTS(fsms); k++)
+		if (fsms[k]->accept && fsms[k]->opened_by == m->message_type) {
+			fsms[k]->accept(t, m);
+			return;
+		}
+}
+
+int l2tp_session_start(struct l2tp *l2tp, enum l2tp_session_kind kind, struct l2tp_group *g,
+		       const void *request, struct vpdn_request *req)
+{
+	if ((unsigned)kind >= G_N_ELEMENTS(fsms) || !fsms[kind]->start)
+		return -EINVAL;
+	return fsms[kind]->start(l2tp, g, request, req);
+}
+
+void l2tp_sessions_stop(struct l2tp *l2tp)
+{
+	for (unsigned k = 0; k < G_N_ELEMENTS(fsms); k++)
+		if (fsms[k]->stop)
+			fsms[k]->stop(l2tp);
 }
 
 const char *l2tp_session_state_name(const struct l2tp_session *s)
@@ -27,6 +56,13 @@ const char *l2tp_session_state_name(const struct l2tp_session *s)
 	const struct l2tp_session_fsm *f = fsm_of(s);
 
 	return f ? f->state_name(s->state) : "unknown";
+}
+
+bool l2tp_session_established(const struct l2tp_session *s)
+{
+	const struct l2tp_session_fsm *f = fsm_of(s);
+
+	return f && f->established(s);
 }
 
 /* IOS's short form for show vpdn: "est" once established, else the name. */
@@ -132,8 +168,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	if (t->group)
 		t->group->sessions++;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session FS enabled");
-	l2tp_bus_session_add(s);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(l2tp, L2TP_OBJECT_TUNNEL, t);
 	return s;
 }
 
@@ -177,7 +212,7 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 			       l2tp_setup_timeout_ms(s->tunnel));
 	else
 		vpdn_timer_cancel(s->tunnel->l2tp->tm, &s->setup_timer);
-	l2tp_bus_changed(s, NULL);
+	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
 int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m)
@@ -334,7 +369,6 @@ static void session_free(struct l2tp_session *s)
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp *l2tp = t->l2tp;
 
-	l2tp_bus_session_remove(s);
 	vpdn_timer_cancel(l2tp->tm, &s->setup_timer);
 	l2tp_id_remove(t->sessions, &t->sid_bits, s->sid);
 	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
@@ -348,7 +382,7 @@ static void session_free(struct l2tp_session *s)
 	g_free(s->ifname);
 	g_free(s->user);
 	g_free(s);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(l2tp, L2TP_OBJECT_TUNNEL, t);
 }
 
 static void detach_links(struct l2tp_session *s, int cause)
@@ -439,7 +473,6 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 {
 	struct l2tp_tunnel *from = s->tunnel;
 
-	l2tp_bus_session_remove(s);
 	l2tp_id_remove(from->sessions, &from->sid_bits, s->sid);
 	if (l2tp_session_by_peer_sid(from, s->peer_sid) == s)
 		g_hash_table_remove(from->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
@@ -454,7 +487,6 @@ void l2tp_session_move(struct l2tp_session *s, struct l2tp_tunnel *to)
 	l2tp_id_insert(to->sessions, &to->sid_bits, s->sid, s);
 	if (to->group)
 		to->group->sessions++;
-	l2tp_bus_session_add(s);
 	if (to->state == L2TP_TUNNEL_ESTABLISHED)
 		l2tp_session_tunnel_up(s);
 }
@@ -510,6 +542,97 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 	f->input(s, m);
 }
 
+/* ------------------------------------------------------------------ */
+/* Session messages from the tunnel                                   */
+
+static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	struct vpdn_ev_accm ev = { .size = sizeof(ev) };
+
+	ev.link = s->carrier ? s->carrier : s->link;
+	ev.send_accm = m->accm.send;
+	ev.recv_accm = m->accm.recv;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+		   "Tnl/Cl %u/%u L2TP: I SLI, send ACCM 0x%08X, receive ACCM 0x%08X", t->tid,
+		   s->sid, ev.send_accm, ev.recv_accm);
+	if (ev.link)
+		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
+}
+
+bool l2tp_msg_session_scoped(unsigned type)
+{
+	switch (type) {
+	case L2TP_MSG_OCRQ: case L2TP_MSG_OCRP: case L2TP_MSG_OCCN:
+	case L2TP_MSG_ICRQ: case L2TP_MSG_ICRP: case L2TP_MSG_ICCN:
+	case L2TP_MSG_CDN: case L2TP_MSG_WEN: case L2TP_MSG_SLI:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A session message we cannot take (an unknown AVP with M set, a
+ * mandatory AVP missing): RFC 2661 §4.1 ends the session it belongs to,
+ * not the tunnel. A known session is closed with CDN 2/error; a new
+ * call (ICRQ, OCRQ) is refused with CDN to the peer's Assigned Session
+ * ID; anything else for no session of ours is ignored. */
+void l2tp_session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
+				const struct l2tp_msg *m, int error, const char *why)
+{
+	struct l2tp_session *s = l2tp_session_get(t, h->session_id);
+
+	if (s) {
+		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
+		return;
+	}
+	if (!h->session_id && t->state == L2TP_TUNNEL_ESTABLISHED &&
+	    (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ)) {
+		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_GENERAL_ERROR, error, why);
+		return;
+	}
+	(*t->l2tp->cnt.no_session)++;
+	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+		   "Tnl %u L2TP: bad %s for unknown session %u ignored", t->tid,
+		   l2tp_msg_type_name(m->message_type), h->session_id);
+}
+
+void l2tp_session_message(struct l2tp_tunnel *t, const struct l2tp_header *h,
+			  const struct l2tp_msg *m)
+{
+	struct l2tp *l2tp = t->l2tp;
+	struct l2tp_session *s;
+
+	if (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ) {
+		session_accept(t, m);
+		return;
+	}
+	s = l2tp_session_get(t, h->session_id);
+	if (!s) {
+		(*l2tp->cnt.no_session)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
+			   "Tnl %u L2TP: %s for unknown session %u ignored", t->tid,
+			   l2tp_msg_type_name(m->message_type), h->session_id);
+		return;
+	}
+	if (m->message_type == L2TP_MSG_WEN) {
+		t->wen_count++;
+		(*l2tp->cnt.wen)++;
+		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS,
+			   "Tnl/Cl %u/%u L2TP: I WEN, CRC %u, framing %u, overruns %u/%u, "
+			   "timeouts %u, alignment %u", t->tid, s->sid, m->call_errors.crc,
+			   m->call_errors.framing, m->call_errors.hardware_overruns,
+			   m->call_errors.buffer_overruns, m->call_errors.timeout,
+			   m->call_errors.alignment);
+		s->errors += m->call_errors.crc + m->call_errors.framing;
+		return;
+	}
+	if (m->message_type == L2TP_MSG_SLI) {
+		got_sli(t, s, m);
+		return;
+	}
+	l2tp_session_input(s, m);
+}
+
 void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 {
 	struct l2tp_tunnel *t = s->tunnel;
@@ -533,137 +656,4 @@ void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 		ev->called = s->call->called ? s->call->called : s->call->number;
 		ev->profile = s->call->profile;
 	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Data channel                                                       */
-
-/* The PPP protocol of a frame as L2TP carries it (FF 03 optional, the
- * protocol field possibly compressed), 0 if too short: for the
- * `vpdn l2x-data` lines only. */
-static unsigned frame_proto(const uint8_t *d, size_t len)
-{
-	size_t pos = len >= 2 && d[0] == 0xff && d[1] == 0x03 ? 2 : 0;
-
-	if (pos < len && (d[pos] & 1))
-		return d[pos];
-	if (pos + 2 <= len)
-		return (unsigned)d[pos] << 8 | d[pos + 1];
-	return 0;
-}
-
-static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
-{
-	struct l2tp_session *s = ctx;
-	struct l2tp_tunnel *t = s->tunnel;
-	struct l2tp *l2tp = t->l2tp;
-	unsigned flags = s->seq ? L2TP_HDR_S : 0;
-	int hl;
-
-	if (!fsm_of(s)->established(s) || len > L2TP_MAX_MSG) {
-		s->errors++;
-		return;
-	}
-	hl = l2tp_data_header_encode(l2tp->dbuf, sizeof(l2tp->dbuf), flags, t->peer_tid,
-				     s->peer_sid, s->data_ns, len);
-	if (hl < 0) {
-		s->errors++;
-		return;
-	}
-	if (s->seq)
-		s->data_ns++;
-	memcpy(l2tp->dbuf + hl, data, len);
-	s->pkts_out++;
-	s->bytes_out += len;
-	t->data_tx++;
-	(*l2tp->cnt.data_tx)++;
-	if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_L2X_DATA)) {
-		char ns[16] = "";
-
-		if (s->seq)
-			g_snprintf(ns, sizeof(ns), ", ns %u", (uint16_t)(s->data_ns - 1));
-		SLOG(s, VPDN_DEBUG_L2X_DATA, "O data to %u/%u%s, %zu octets, protocol 0x%04x",
-		     t->peer_tid, s->peer_sid, ns, len, frame_proto(data, len));
-	}
-	l2tp->xmit(l2tp->xctx, &t->local, &t->peer, l2tp->dbuf, hl + len);
-}
-
-static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
-{
-	struct l2tp_session *s = ctx;
-	int result = cause > 0 ? L2TP_CDN_LOST_CARRIER : L2TP_CDN_ADMIN, error = 0;
-	const char *why = cause > 0 ? "Lost carrier" : "Administrative";
-
-	/* PPP refused the negotiation (no common authentication protocol):
-	 * neither a carrier loss nor an administrator's act. Result 2, the
-	 * reason in the message (and in the PPP Disconnect Cause Code). */
-	if (cause == -EPROTO) {
-		result = L2TP_CDN_GENERAL_ERROR;
-		error = L2TP_ERR_VENDOR;
-		why = s->ppp_disc && s->ppp_disc_msg ? s->ppp_disc_msg : "PPP negotiation failed";
-	}
-
-	SLOG(s, VPDN_DEBUG_VPDN_EVENTS, "Carrier side hung up");
-	/* The splice (if any) is dissolved already; the carrier we held
-	 * is the one that hung up: do not hang it up again. */
-	if (s->carrier && !vpdn_link_spliced_to(s->link)) {
-		vpdn_link_unref(s->carrier);
-		s->carrier = NULL;
-	}
-	/* PPP ended it because IPCP had no address it may give (or the IP
-	 * side refused the one it gave): say so in the CDN's message. */
-	if (cause == -EADDRNOTAVAIL || cause == -EADDRINUSE)
-		why = "Administrative: no IP address allowed for the user";
-	l2tp_session_close(s, true, result, error, cause > 0 ? cause : 0, why);
-}
-
-static const struct vpdn_link_ops session_link_ops = {
-	.frame = link_frame,
-	.hangup = link_hangup,
-};
-
-void l2tp_session_make_link(struct l2tp_session *s)
-{
-	char name[32];
-
-	if (s->link)
-		return;
-	if (!s->ifname) /* formatted only when needed (a set-up's cost) */
-		g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
-	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
-	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
-	g_hash_table_insert(s->tunnel->l2tp->links, s->link, s);
-}
-
-void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
-		       const uint8_t *payload, size_t len)
-{
-	if (h->flags & L2TP_HDR_S) {
-		if (l2tp_seq_cmp(h->ns, s->data_nr) < 0) {
-			/* Late or duplicate: drop (§5.4). */
-			s->errors++;
-			SLOG(s, VPDN_DEBUG_L2X_DATA, "I data, ns %u, %zu octets: late, "
-			     "expected ns %u, dropped", h->ns, len, s->data_nr);
-			return;
-		}
-		s->data_nr = h->ns + 1;
-	}
-	if (!s->link || !fsm_of(s)->established(s)) {
-		s->errors++;
-		SLOG(s, VPDN_DEBUG_L2X_DATA, "I data, %zu octets: session not established, dropped",
-		     len);
-		return;
-	}
-	if (vpdn_log_debug_on(s->tunnel->l2tp->log, VPDN_DEBUG_L2X_DATA)) {
-		char ns[16] = "";
-
-		if (h->flags & L2TP_HDR_S)
-			g_snprintf(ns, sizeof(ns), ", ns %u", h->ns);
-		SLOG(s, VPDN_DEBUG_L2X_DATA, "I data%s, %zu octets, protocol 0x%04x", ns, len,
-		     frame_proto(payload, len));
-	}
-	s->pkts_in++;
-	s->bytes_in += len;
-	s->tunnel->data_rx++;
-	vpdn_link_send(s->link, VPDN_LINK_A, payload, len);
 }

@@ -8,15 +8,13 @@
  *
  * Tunnel authentication both ways (Challenge / Challenge Response), hidden
  * AVPs, tie breaker, terminate-from, version check, StopCCN result codes.
- * Messages for sessions are handed to the session machines.
+ * Messages for sessions go to session.c (l2tp_session_message()). The
+ * tunnel's life and control channel are tunnel-ctrl.c's.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
-
-#define TLOG(t, cat, fmt, ...)                                                  \
-	vpdn_debug((t)->l2tp->log, (cat), "Tnl %u L2TP: " fmt, (t)->tid, ##__VA_ARGS__)
+#include "tunnel-private.h"
 
 #define FIRMWARE_REVISION 0x0100
 #define VENDOR_NAME "vpdnd"
@@ -38,24 +36,7 @@ const char *l2tp_tunnel_state_short(enum l2tp_tunnel_state s)
 	return s == L2TP_TUNNEL_ESTABLISHED ? "est" : l2tp_tunnel_state_name(s);
 }
 
-bool l2tp_tunnel_usable(const struct l2tp_tunnel *t)
-{
-	return t->state != L2TP_TUNNEL_CLOSING;
-}
-
-const char *l2tp_tunnel_local_name(const struct l2tp_tunnel *t)
-{
-	if (t->group && t->group->local_name)
-		return t->group->local_name;
-	return vpdn_core_hostname(t->l2tp->core);
-}
-
-static const char *peer_label(const struct l2tp_tunnel *t)
-{
-	return t->peer_name ? t->peer_name : "peer";
-}
-
-static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
+void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 {
 	if (t->state == st)
 		return;
@@ -72,262 +53,11 @@ static void set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 		vpdn_timer_arm(t->l2tp->tm, &t->setup_timer, l2tp_setup_timeout_ms(t));
 	else
 		vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
-	l2tp_bus_changed(NULL, t);
+	l2tp_changed(t->l2tp, L2TP_OBJECT_TUNNEL, t);
 }
 
 /* ------------------------------------------------------------------ */
-/* Reliable delivery glue                                             */
-
-static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len);
-static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len);
-
-/* `debug vpdn l2x-packets`: one line per control message sent ("O") or
- * received ("I"), ZLBs and retransmissions included, decoded with the
- * tunnel's secret so hidden AVPs read in clear (secrets masked by
- * l2tp_msg_format). Costs nothing while the category is off. */
-static void log_packet(struct l2tp_tunnel *t, const char *dir, const uint8_t *buf, size_t len)
-{
-	struct l2tp_decode_ctx *dc;
-	struct l2tp_header h;
-	struct l2tp_msg m;
-	char text[900];
-	size_t slen;
-	const uint8_t *secret;
-	int r;
-
-	if (!vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_L2X_PACKETS))
-		return;
-	secret = secret_of(t, &slen);
-	dc = g_new(struct l2tp_decode_ctx, 1);
-	l2tp_decode_ctx_init(dc, secret, slen);
-	r = l2tp_datagram_decode(buf, len, &h, &m, dc);
-	if (r < 0 && r != -ENOMSG)
-		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "%s %zu octets, undecodable (%s)", dir, len,
-		     dc->err.what ? dc->err.what : g_strerror(-r));
-	else
-		TLOG(t, VPDN_DEBUG_L2X_PACKETS, "%s %s", dir, l2tp_msg_format(&h, &m, text, sizeof(text)));
-	explicit_bzero(dc, sizeof(*dc));
-	g_free(dc);
-}
-
-static int tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct l2tp_tunnel *t = ctx;
-
-	log_packet(t, "O", buf, len);
-	(*t->l2tp->cnt.ctrl_tx)++;
-	if (t->ctrl.stats.retransmits != t->rtx_seen) {
-		*t->l2tp->cnt.retransmits += t->ctrl.stats.retransmits - t->rtx_seen;
-		t->rtx_seen = t->ctrl.stats.retransmits;
-	}
-	return t->l2tp->xmit(t->l2tp->xctx, &t->local, &t->peer, buf, len);
-}
-
-static void tunnel_hello(void *ctx)
-{
-	struct l2tp_tunnel *t = ctx;
-	struct l2tp_msg m;
-
-	if (t->state != L2TP_TUNNEL_ESTABLISHED)
-		return;
-	l2tp_msg_init(&m, L2TP_MSG_HELLO);
-	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O HELLO to %s", peer_label(t));
-	l2tp_tunnel_send(t, 0, &m);
-}
-
-static void failover(struct l2tp_tunnel *t);
-static void close_sessions(struct l2tp_tunnel *t);
-static void publish_down(struct l2tp_tunnel *t);
-
-static void tunnel_dead(void *ctx)
-{
-	struct l2tp_tunnel *t = ctx;
-
-	/* From the retransmission timer: we may free t here. */
-	if (t->state != L2TP_TUNNEL_CLOSING) {
-		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Control channel retransmit limit reached, "
-			   "clearing tunnel to %s", t->tid, peer_label(t));
-		t->result = L2TP_STOPCCN_GENERAL_ERROR;
-		t->error = L2TP_ERR_NO_CONTROL_CONNECTION;
-		t->ended_by = VPDN_END_LOCAL;
-		if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
-			failover(t);
-		close_sessions(t);
-		set_state(t, L2TP_TUNNEL_CLOSING);
-		publish_down(t);
-	}
-	l2tp_tunnel_free(t);
-}
-
-static void reap_fired(struct vpdn_timer *timer, void *data)
-{
-	l2tp_tunnel_free(data);
-}
-
-/* setup-timeout in wait-ctl-reply or wait-ctl-conn: StopCCN 2 and clear
- * (the initiator's waiting calls fail over first, as for a dead peer). */
-static void setup_fired(struct vpdn_timer *timer, void *data)
-{
-	struct l2tp_tunnel *t = data;
-	const char *why;
-
-	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY && t->state != L2TP_TUNNEL_WAIT_CTL_CONN)
-		return;
-	why = t->state == L2TP_TUNNEL_WAIT_CTL_REPLY ? "Timeout waiting for SCCRP" :
-		"Timeout waiting for SCCCN";
-	(*t->l2tp->setup_timeouts[0])++;
-	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-		   "Tnl %u L2TP: %s in state %s (setup-timeout %" G_GUINT64_FORMAT " s), "
-		   "clearing tunnel to %s", t->tid, why, l2tp_tunnel_state_name(t->state),
-		   l2tp_setup_timeout_ms(t) / 1000, peer_label(t));
-	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
-		failover(t);
-	l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NONE, why);
-}
-
-static void tunnel_drained(void *ctx)
-{
-	struct l2tp_tunnel *t = ctx;
-
-	/* Our StopCCN was acknowledged: nothing more to wait for. Freed from
-	 * the timer, never from inside the engine. */
-	if (t->state == L2TP_TUNNEL_CLOSING && t->stop_sent)
-		vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, 0);
-}
-
-static const struct l2tp_ctrl_ops tunnel_ctrl_ops = {
-	.xmit = tunnel_xmit,
-	.deliver = tunnel_deliver,
-	.hello = tunnel_hello,
-	.dead = tunnel_dead,
-	.drained = tunnel_drained,
-};
-
-/* ------------------------------------------------------------------ */
-/* Life cycle                                                         */
-
-static struct l2tp_tunnel *tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
-				      const struct sockaddr_storage *local,
-				      const struct sockaddr_storage *peer)
-{
-	uint16_t tid = l2tp_alloc_id(l2tp, l2tp->tunnels, &l2tp->tid_bits);
-	struct l2tp_tunnel *t;
-	struct l2tp_ctrl_cfg cc;
-
-	if (!tid)
-		return NULL;
-	t = g_new0(struct l2tp_tunnel, 1);
-	t->l2tp = l2tp;
-	t->group = g;
-	t->local = *local;
-	t->peer = *peer;
-	t->tid = tid;
-	l2tp_ctrl_cfg_default(&cc);
-	if (g) {
-		cc.rwin = g->rwin;
-		cc.retries = g->retries;
-		cc.rto_min_ms = g->rto_min_s * 1000;
-		cc.rto_max_ms = g->rto_max_s * 1000;
-		cc.hello_ms = g->hello_s * 1000;
-	} else {
-		/* No group: a peer we refuse (unknown host name). Its StopCCN
-		 * is sent twice, 1 s apart, and the tunnel forgotten after
-		 * 3 s rather than held for a full cycle: a flood of unknown
-		 * hosts must not keep the half-open slots (max-half-open). */
-		cc.retries = 1;
-		cc.rto_min_ms = cc.rto_max_ms = 1000;
-	}
-	l2tp_ctrl_init(&t->ctrl, l2tp->tm, &cc, &tunnel_ctrl_ops, t);
-	t->sessions = g_hash_table_new(NULL, NULL);
-	t->peer_sessions = g_hash_table_new(NULL, NULL);
-	vpdn_timer_init(&t->reap_timer, reap_fired, t);
-	vpdn_timer_init(&t->setup_timer, setup_fired, t);
-	t->changed_ms = vpdn_timers_now(l2tp->tm);
-	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
-	l2tp_peer_host_add(l2tp, &t->peer, 1);
-	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
-	l2tp_bus_tunnel_add(t);
-	return t;
-}
-
-void l2tp_tunnel_free(struct l2tp_tunnel *t)
-{
-	if (!t->ended_by)
-		t->ended_by = VPDN_END_LOCAL;
-	close_sessions(t);
-	publish_down(t);
-	l2tp_bus_tunnel_remove(t);
-	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
-	l2tp_peer_host_add(t->l2tp, &t->peer, -1);
-	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
-	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
-	vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
-	l2tp_ctrl_fini(&t->ctrl);
-	g_hash_table_destroy(t->sessions);
-	g_hash_table_destroy(t->peer_sessions);
-	g_free(t->sid_bits);
-	g_free(t->peer_name);
-	g_free(t);
-}
-
-static void close_sessions(struct l2tp_tunnel *t)
-{
-	GHashTableIter it;
-	gpointer v;
-
-	/* Each close removes the session from the table: restart the walk. */
-	for (;;) {
-		g_hash_table_iter_init(&it, t->sessions);
-		if (!g_hash_table_iter_next(&it, NULL, &v))
-			break;
-		l2tp_session_tunnel_down(v);
-	}
-}
-
-static void publish_down(struct l2tp_tunnel *t)
-{
-	struct vpdn_ev_tunnel ev = { .size = sizeof(ev) };
-
-	if (!t->up_published)
-		return;
-	t->up_published = false;
-	ev.tunnel_id = t->tid;
-	ev.peer_tunnel_id = t->peer_tid;
-	ev.peer_name = t->peer_name;
-	ev.group = t->group ? t->group->name : NULL;
-	ev.peer = t->peer;
-	ev.result = t->result;
-	ev.error = t->error;
-	ev.ended_by = t->ended_by;
-	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_DOWN, &ev);
-}
-
-int l2tp_tunnel_send(struct l2tp_tunnel *t, uint16_t peer_sid, struct l2tp_msg *m)
-{
-	uint8_t buf[L2TP_MAX_MSG];
-	struct l2tp_encode_ctx ec = { .random = t->l2tp->random, .random_data = t->l2tp->random_data };
-	int len;
-
-	/* A StopCCN is never hidden: the peer may not share our secret
-	 * (that may be why we stop). */
-	if (t->group && t->group->hidden && t->group->password &&
-	    m->message_type != L2TP_MSG_STOPCCN) {
-		ec.secret = (const uint8_t *)t->group->password;
-		ec.secret_len = strlen(t->group->password);
-		for (unsigned a = 1; a < L2TP_AVP__COUNT; a++)
-			if (l2tp_msg_has(m, a) && l2tp_avp_hideable(a))
-				l2tp_msg_hide(m, a);
-	}
-	len = l2tp_control_encode(buf, sizeof(buf), t->peer_tid, peer_sid, 0, 0, m, &ec);
-	if (len < 0) {
-		vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Cannot encode %s: %s", t->tid,
-			   l2tp_msg_type_name(m->message_type), g_strerror(-len));
-		return len;
-	}
-	return l2tp_ctrl_send(&t->ctrl, buf, len);
-}
+/* Stopping                                                           */
 
 static void send_stopccn(struct l2tp_tunnel *t, int result, int error, const char *why)
 {
@@ -362,12 +92,12 @@ void l2tp_tunnel_stop(struct l2tp_tunnel *t, int result, int error, const char *
 	t->result = result;
 	t->error = error;
 	t->ended_by = VPDN_END_LOCAL;
-	close_sessions(t);
+	l2tp_tunnel_close_sessions(t);
 	t->stop_sent = true;
 	send_stopccn(t, result, error, why);
 	l2tp_ctrl_quiesce(&t->ctrl);
-	set_state(t, L2TP_TUNNEL_CLOSING);
-	publish_down(t);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_CLOSING);
+	l2tp_tunnel_publish_down(t);
 	/* Freed when the StopCCN is acked (drained) or after one full
 	 * retransmission cycle at the latest (dead, or this timer). */
 	vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, l2tp_ctrl_cycle_ms(&t->ctrl.cfg) + 1000);
@@ -395,15 +125,15 @@ static void stopccn_received(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	t->error = m->result.error;
 	t->ended_by = VPDN_END_PEER;
 	if (t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
-		failover(t);
-	close_sessions(t);
+		l2tp_tunnel_failover(t);
+	l2tp_tunnel_close_sessions(t);
 	l2tp_ctrl_quiesce(&t->ctrl);
 	/* Nothing of ours is retransmitted any more. */
 	g_queue_clear_full(&t->ctrl.sent, g_free);
 	g_queue_clear_full(&t->ctrl.queued, g_free);
 	vpdn_timer_cancel(t->l2tp->tm, &t->ctrl.rtx_timer);
-	set_state(t, L2TP_TUNNEL_CLOSING);
-	publish_down(t);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_CLOSING);
+	l2tp_tunnel_publish_down(t);
 	vpdn_timer_arm(t->l2tp->tm, &t->reap_timer, l2tp_ctrl_cycle_ms(&t->ctrl.cfg));
 }
 
@@ -438,59 +168,6 @@ static void tunnel_up(struct l2tp_tunnel *t)
 
 		if (s && t->state == L2TP_TUNNEL_ESTABLISHED)
 			l2tp_session_tunnel_up(s);
-	}
-	g_ptr_array_free(wait, TRUE);
-}
-
-/* Tunnel set-up to initiate-to entry t->addr_index failed (no answer
- * after the retransmissions, or a StopCCN): the entry is dead for
- * lns-dead-time, and the sessions waiting on t move, one by one, to the
- * tunnel load sharing picks among the entries not tried yet. Those that
- * find none stay and are cleared with t. */
-static void failover(struct l2tp_tunnel *t)
-{
-	struct l2tp_group *g = t->group;
-	uint32_t tried = t->tried | (1u << t->addr_index);
-	GPtrArray *wait;
-	GHashTableIter it;
-	gpointer v;
-
-	if (!g || t->addr_index >= g->n_initiate)
-		return;
-	if (g->dead_time_s) {
-		g->initiate_to[t->addr_index].dead_until_ms =
-			vpdn_timers_now(t->l2tp->tm) + (uint64_t)g->dead_time_s * 1000;
-		vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
-			   "VPDN/%s: %s failed tunnel set-up, marked dead for %u s", g->name,
-			   g->initiate_to[t->addr_index].text, g->dead_time_s);
-	}
-	wait = g_ptr_array_new();
-	g_hash_table_iter_init(&it, t->sessions);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		struct l2tp_session *s = v;
-
-		if (s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LNS_OC)
-			g_ptr_array_add(wait, s);
-	}
-	for (unsigned i = 0; i < wait->len; i++) {
-		struct l2tp_session *s = wait->pdata[i];
-		struct l2tp_tunnel *nt;
-		int err;
-
-		nt = l2tp_tunnel_for_group(t->l2tp, g, s->kind == L2TP_SESSION_LNS_OC, s->ifname,
-					   tried, &err);
-		if (!nt || nt == t || g_hash_table_size(nt->sessions) >= L2TP_MAX_IDS)
-			break;
-		if (vpdn_log_debug_on(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS)) {
-			char a[64];
-
-			l2tp_addr_text(&nt->peer, a, sizeof(a));
-			vpdn_debug(t->l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
-				   "%s VPDN/%s: %s did not answer, fail over to %s",
-				   s->ifname ? s->ifname : "", g->name,
-				   g->initiate_to[t->addr_index].text, a);
-		}
-		l2tp_session_move(s, nt);
 	}
 	g_ptr_array_free(wait, TRUE);
 }
@@ -564,7 +241,7 @@ struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g
 
 	if (idx >= g->n_initiate || local_for_group(l2tp, g, &local) < 0)
 		return NULL;
-	t = tunnel_new(l2tp, g, &local, &g->initiate_to[idx].addr);
+	t = l2tp_tunnel_new(l2tp, g, &local, &g->initiate_to[idx].addr);
 	if (!t)
 		return NULL;
 	t->initiator = true;
@@ -582,7 +259,7 @@ struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g
 		l2tp_tunnel_free(t);
 		return NULL;
 	}
-	set_state(t, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_WAIT_CTL_REPLY);
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "SM State wait-ctl-reply");
 	return t;
 }
@@ -593,16 +270,6 @@ static bool check_version(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		return true;
 	l2tp_tunnel_stop(t, L2TP_STOPCCN_BAD_VERSION, 0, "Protocol version not supported");
 	return false;
-}
-
-static const uint8_t *secret_of(const struct l2tp_tunnel *t, size_t *len)
-{
-	if (!t->group || !t->group->password) {
-		*len = 0;
-		return NULL;
-	}
-	*len = strlen(t->group->password);
-	return (const uint8_t *)t->group->password;
 }
 
 /* Verify the peer's Challenge Response to our challenge (type: the
@@ -701,7 +368,7 @@ static void got_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	/* It answers: no longer dead (it may have been tried anyway). */
 	if (t->addr_index < t->group->n_initiate)
 		t->group->initiate_to[t->addr_index].dead_until_ms = 0;
-	set_state(t, L2TP_TUNNEL_ESTABLISHED);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_ESTABLISHED);
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCCN to %s tnlid %u", host, t->peer_tid);
 	l2tp_tunnel_send(t, 0, &out);
 	tunnel_up(t);
@@ -781,7 +448,7 @@ static void got_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	set_common_avps(t, &out);
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "O SCCRP to %s tnlid %u", peer_label(t), t->peer_tid);
 	l2tp_tunnel_send(t, 0, &out);
-	set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
 }
 
 static void got_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
@@ -795,7 +462,7 @@ static void got_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 			return;
 		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel Authentication success");
 	}
-	set_state(t, L2TP_TUNNEL_ESTABLISHED);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_ESTABLISHED);
 	tunnel_up(t);
 }
 
@@ -851,7 +518,7 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		   m->assigned_tunnel_id);
 	if (!tie_break(l2tp, peer, m, &loser))
 		return;
-	t = tunnel_new(l2tp, group_for_host(l2tp, host), local, peer);
+	t = l2tp_tunnel_new(l2tp, group_for_host(l2tp, host), local, peer);
 	if (!t) {
 		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS, "L2TP: No free Tunnel ID for %s", host);
 		return;
@@ -873,7 +540,7 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 		}
 		l2tp_tunnel_free(loser);
 	}
-	log_packet(t, "I", buf, len);
+	l2tp_tunnel_log_packet(t, "I", buf, len);
 	/* Through the reliable-delivery engine like every other message:
 	 * it is acknowledged and delivered to tunnel_deliver(). */
 	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, false, buf, len);
@@ -882,33 +549,6 @@ void l2tp_tunnel_accept(struct l2tp *l2tp, const struct sockaddr_storage *local,
 }
 
 /* ------------------------------------------------------------------ */
-/* Input                                                              */
-
-void l2tp_tunnel_input(struct l2tp_tunnel *t, const struct sockaddr_storage *local,
-		       const struct sockaddr_storage *peer,
-		       const struct l2tp_header *h, const uint8_t *buf, size_t len)
-{
-	/* RFC 2661 §8.1: the recipient of our SCCRQ may answer from another
-	 * port than the one we sent to; once it has, the addresses and
-	 * ports stay fixed for the tunnel's life. So the initiator takes the
-	 * port of the first datagram from the peer's address, once; every
-	 * other datagram must come from the peer's address and port. */
-	if (!t->peer_port_fixed && t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY &&
-	    l2tp_addr_same_host(&t->peer, peer)) {
-		if (l2tp_addr_port(&t->peer) != l2tp_addr_port(peer))
-			TLOG(t, VPDN_DEBUG_L2X_EVENTS,
-			     "Peer answers from port %u, not %u: fixed for the tunnel",
-			     l2tp_addr_port(peer), l2tp_addr_port(&t->peer));
-		t->peer = *peer;
-		t->peer_port_fixed = true;
-	}
-	if (!l2tp_tunnel_source_ok(t, local, peer, "Control"))
-		return;
-	t->peer_port_fixed = true;
-	log_packet(t, "I", buf, len);
-	l2tp_ctrl_input(&t->ctrl, h->ns, h->nr, l2tp_header_is_zlb(h), buf, len);
-}
-
 static void fsm_error(struct l2tp_tunnel *t, unsigned type)
 {
 	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
@@ -917,162 +557,64 @@ static void fsm_error(struct l2tp_tunnel *t, unsigned type)
 	l2tp_tunnel_stop(t, L2TP_STOPCCN_FSM_ERROR, 0, "Message not expected in this state");
 }
 
-static void session_error(struct l2tp_tunnel *t, uint16_t sid, int error, const char *why)
+/* A control message for t, in order and decoded (tunnel-ctrl.c): the
+ * tunnel's own to its state machine, a session's to session.c. */
+void l2tp_tunnel_dispatch(struct l2tp_tunnel *t, const struct l2tp_header *h,
+			  const struct l2tp_msg *m)
 {
-	struct l2tp_session *s = l2tp_session_get(t, sid);
-
-	if (s)
-		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
-}
-
-static void got_sli(struct l2tp_tunnel *t, struct l2tp_session *s, const struct l2tp_msg *m)
-{
-	struct vpdn_ev_accm ev = { .size = sizeof(ev) };
-
-	ev.link = s->carrier ? s->carrier : s->link;
-	ev.send_accm = m->accm.send;
-	ev.recv_accm = m->accm.recv;
-	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS,
-		   "Tnl/Cl %u/%u L2TP: I SLI, send ACCM 0x%08X, receive ACCM 0x%08X", t->tid,
-		   s->sid, ev.send_accm, ev.recv_accm);
-	if (ev.link)
-		vpdn_bus_publish(t->l2tp->bus, VPDN_EV_LINK_ACCM, &ev);
-}
-
-static bool session_scoped(unsigned type)
-{
-	switch (type) {
-	case L2TP_MSG_OCRQ: case L2TP_MSG_OCRP: case L2TP_MSG_OCCN:
-	case L2TP_MSG_ICRQ: case L2TP_MSG_ICRP: case L2TP_MSG_ICCN:
-	case L2TP_MSG_CDN: case L2TP_MSG_WEN: case L2TP_MSG_SLI:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* A session message we cannot take (an unknown AVP with M set, a
- * mandatory AVP missing): RFC 2661 §4.1 ends the session it belongs to,
- * not the tunnel. A known session is closed with CDN 2/error; a new
- * call (ICRQ, OCRQ) is refused with CDN to the peer's Assigned Session
- * ID; anything else for no session of ours is ignored. */
-static void session_message_error(struct l2tp_tunnel *t, const struct l2tp_header *h,
-				  const struct l2tp_msg *m, int error, const char *why)
-{
-	struct l2tp_session *s = l2tp_session_get(t, h->session_id);
-
-	if (s) {
-		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, error, 0, why);
-		return;
-	}
-	if (!h->session_id && t->state == L2TP_TUNNEL_ESTABLISHED &&
-	    (m->message_type == L2TP_MSG_ICRQ || m->message_type == L2TP_MSG_OCRQ)) {
-		l2tp_session_refuse(t, m->assigned_session_id, L2TP_CDN_GENERAL_ERROR, error, why);
-		return;
-	}
-	(*t->l2tp->cnt.no_session)++;
-	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-		   "Tnl %u L2TP: bad %s for unknown session %u ignored", t->tid,
-		   l2tp_msg_type_name(m->message_type), h->session_id);
-}
-
-static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct l2tp_tunnel *t = ctx;
 	struct l2tp *l2tp = t->l2tp;
-	struct l2tp_decode_ctx dc;
-	struct l2tp_header h;
-	struct l2tp_msg m;
-	struct l2tp_session *s;
-	size_t slen;
-	const uint8_t *secret = secret_of(t, &slen);
 	unsigned missing;
-	int r;
 
-	(*l2tp->cnt.ctrl_rx)++;
-	l2tp_decode_ctx_init(&dc, secret, slen);
-	dc.past_unknown_m = true; /* a session message answers its session */
-	r = l2tp_datagram_decode(buf, len, &h, &m, &dc);
-	if (r == -ENOMSG)
-		return; /* unknown message without M: acked, ignored */
-	if (r < 0) {
-		int err = dc.err.l2tp_error ? dc.err.l2tp_error : L2TP_ERR_BAD_LENGTH;
-
-		(*l2tp->cnt.malformed)++;
-		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Bad control message (%s), AVP %u: %s", t->tid,
-			   dc.err.what ? dc.err.what : "malformed", dc.err.type, g_strerror(-r));
-		if (r == -ENOTSUP)
-			err = L2TP_ERR_UNKNOWN_MANDATORY_AVP;
-		if (t->state == L2TP_TUNNEL_CLOSING)
-			return;
-		if (r == -ENOTSUP && session_scoped(m.message_type) &&
-		    t->state == L2TP_TUNNEL_ESTABLISHED)
-			session_message_error(t, &h, &m, err, dc.err.what);
-		else if (h.session_id && l2tp_session_get(t, h.session_id))
-			session_error(t, h.session_id, err, dc.err.what);
-		else
-			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, err,
-					 dc.err.what ? dc.err.what : "Malformed message");
-		return;
-	}
 	if (t->state == L2TP_TUNNEL_CLOSING) {
-		if (m.message_type == L2TP_MSG_STOPCCN)
-			stopccn_received(t, &m);
+		if (m->message_type == L2TP_MSG_STOPCCN)
+			stopccn_received(t, m);
 		return;
 	}
-	if (l2tp_msg_check_mandatory(&m, &missing) < 0) {
+	if (l2tp_msg_check_mandatory(m, &missing) < 0) {
 		(*l2tp->cnt.malformed)++;
 		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
 			   "Tnl %u L2TP: %s without mandatory AVP %s", t->tid,
-			   l2tp_msg_type_name(m.message_type), l2tp_avp_name(missing));
-		if (m.message_type == L2TP_MSG_STOPCCN) {
-			stopccn_received(t, &m);
-		} else if (session_scoped(m.message_type) && t->state == L2TP_TUNNEL_ESTABLISHED &&
-			   (h.session_id || l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_SESSION_ID))) {
-			session_message_error(t, &h, &m, L2TP_ERR_BAD_LENGTH, "Missing mandatory AVP");
+			   l2tp_msg_type_name(m->message_type), l2tp_avp_name(missing));
+		if (m->message_type == L2TP_MSG_STOPCCN) {
+			stopccn_received(t, m);
+		} else if (l2tp_msg_session_scoped(m->message_type) &&
+			   t->state == L2TP_TUNNEL_ESTABLISHED &&
+			   (h->session_id || l2tp_msg_has(m, L2TP_AVP_ASSIGNED_SESSION_ID))) {
+			l2tp_session_message_error(t, h, m, L2TP_ERR_BAD_LENGTH,
+						   "Missing mandatory AVP");
 		} else {
 			l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_BAD_LENGTH,
 					 "Missing mandatory AVP");
 		}
 		return;
 	}
-	switch (m.message_type) {
+	switch (m->message_type) {
 	case L2TP_MSG_SCCRQ:
 		if (t->state == L2TP_TUNNEL_IDLE && !t->initiator)
-			got_sccrq(t, &m);
+			got_sccrq(t, m);
 		else
-			fsm_error(t, m.message_type);
+			fsm_error(t, m->message_type);
 		break;
 	case L2TP_MSG_SCCRP:
 		if (t->state == L2TP_TUNNEL_WAIT_CTL_REPLY)
-			got_sccrp(t, &m);
+			got_sccrp(t, m);
 		else
-			fsm_error(t, m.message_type);
+			fsm_error(t, m->message_type);
 		break;
 	case L2TP_MSG_SCCCN:
 		if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN)
-			got_scccn(t, &m);
+			got_scccn(t, m);
 		else
-			fsm_error(t, m.message_type);
+			fsm_error(t, m->message_type);
 		break;
 	case L2TP_MSG_STOPCCN:
-		stopccn_received(t, &m);
+		stopccn_received(t, m);
 		break;
 	case L2TP_MSG_HELLO:
 		TLOG(t, VPDN_DEBUG_L2X_EVENTS, "I HELLO from %s", peer_label(t));
 		break;
 	case L2TP_MSG_ICRQ:
 	case L2TP_MSG_OCRQ:
-		if (t->state != L2TP_TUNNEL_ESTABLISHED) {
-			fsm_error(t, m.message_type);
-			break;
-		}
-		if (m.message_type == L2TP_MSG_ICRQ)
-			l2tp_lns_ic_accept(t, &m);
-		else
-			l2tp_lac_oc_accept(t, &m);
-		break;
 	case L2TP_MSG_ICRP:
 	case L2TP_MSG_ICCN:
 	case L2TP_MSG_OCRP:
@@ -1081,38 +623,14 @@ static void tunnel_deliver(void *ctx, const uint8_t *buf, size_t len)
 	case L2TP_MSG_WEN:
 	case L2TP_MSG_SLI:
 		if (t->state != L2TP_TUNNEL_ESTABLISHED) {
-			fsm_error(t, m.message_type);
+			fsm_error(t, m->message_type);
 			break;
 		}
-		s = l2tp_session_get(t, h.session_id);
-		if (!s) {
-			(*l2tp->cnt.no_session)++;
-			vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-				   "Tnl %u L2TP: %s for unknown session %u ignored", t->tid,
-				   l2tp_msg_type_name(m.message_type), h.session_id);
-			break;
-		}
-		if (m.message_type == L2TP_MSG_WEN) {
-			t->wen_count++;
-			(*l2tp->cnt.wen)++;
-			vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_EVENTS,
-				   "Tnl/Cl %u/%u L2TP: I WEN, CRC %u, framing %u, overruns %u/%u, "
-				   "timeouts %u, alignment %u", t->tid, s->sid, m.call_errors.crc,
-				   m.call_errors.framing, m.call_errors.hardware_overruns,
-				   m.call_errors.buffer_overruns, m.call_errors.timeout,
-				   m.call_errors.alignment);
-			s->errors += m.call_errors.crc + m.call_errors.framing;
-			break;
-		}
-		if (m.message_type == L2TP_MSG_SLI) {
-			got_sli(t, s, &m);
-			break;
-		}
-		l2tp_session_input(s, &m);
+		l2tp_session_message(t, h, m);
 		break;
 	default:
 		vpdn_debug(l2tp->log, VPDN_DEBUG_L2X_ERRORS,
-			   "Tnl %u L2TP: Unexpected message type %u", t->tid, m.message_type);
+			   "Tnl %u L2TP: Unexpected message type %u", t->tid, m->message_type);
 		l2tp_tunnel_stop(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_OUT_OF_RANGE,
 				 "Unexpected message type");
 		break;

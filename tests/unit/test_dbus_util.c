@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* core/dbus-util.c: node names, and object registration for modules. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "core-private.h"
 #include "vpdn_test.h"
+#include "test_bus_pair.h"
 
 static void test_node_name(void)
 {
@@ -254,11 +256,117 @@ static void test_registry_reattach(void)
 	vpdn_core_free_test(core);
 }
 
+/* The one errno -> error name mapping, and the message it sets. */
+static void test_error_from_errno(void)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EPERM), SD_BUS_ERROR_ACCESS_DENIED);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EACCES), SD_BUS_ERROR_ACCESS_DENIED);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EINVAL), SD_BUS_ERROR_INVALID_ARGS);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-ENOENT), SD_BUS_ERROR_INVALID_ARGS);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EEXIST), SD_BUS_ERROR_FILE_EXISTS);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EBUSY), SD_BUS_ERROR_LIMITS_EXCEEDED);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EOPNOTSUPP), SD_BUS_ERROR_NOT_SUPPORTED);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EIO), SD_BUS_ERROR_IO_ERROR);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(-EAGAIN), SD_BUS_ERROR_FAILED);
+	CU_ASSERT_STRING_EQUAL(vpdn_dbus_error_from_errno(EINVAL), SD_BUS_ERROR_INVALID_ARGS);
+
+	CU_ASSERT_TRUE(vpdn_dbus_errorf(&e, -ENOENT, "No tunnel %u", 7u) < 0);
+	CU_ASSERT_TRUE(sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS));
+	CU_ASSERT_STRING_EQUAL(e.message, "No tunnel 7");
+	sd_bus_error_free(&e);
+	CU_ASSERT_TRUE(vpdn_dbus_errorf(&e, -EAGAIN, NULL) < 0);
+	CU_ASSERT_TRUE(sd_bus_error_has_name(&e, SD_BUS_ERROR_FAILED));
+	CU_ASSERT_STRING_EQUAL(e.message, strerror(EAGAIN));
+	sd_bus_error_free(&e);
+}
+
+struct props {
+	uint16_t q;
+	uint32_t u;
+	uint64_t t;
+	uint64_t *counter;
+	bool b;
+	char *s;
+};
+
+static const sd_bus_vtable props_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Q", "q", vpdn_dbus_property_get_u16, offsetof(struct props, q), 0),
+	SD_BUS_PROPERTY("U", "u", vpdn_dbus_property_get_u32, offsetof(struct props, u), 0),
+	SD_BUS_PROPERTY("T", "t", vpdn_dbus_property_get_u64, offsetof(struct props, t), 0),
+	SD_BUS_PROPERTY("C", "t", vpdn_dbus_property_get_u64_ptr, offsetof(struct props, counter),
+			0),
+	SD_BUS_PROPERTY("B", "b", vpdn_dbus_property_get_bool, offsetof(struct props, b), 0),
+	SD_BUS_PROPERTY("S", "s", vpdn_dbus_property_get_str, offsetof(struct props, s), 0),
+	SD_BUS_VTABLE_END
+};
+
+/* The getters by table read each member at its offset (through
+ * vpdn_dbus_append_object_row(), as GetAll does); NULL strings and
+ * counters read "" and 0. */
+static void test_property_getters(void)
+{
+	uint64_t counter = 99;
+	struct props p = { 0xfffe, 70000, (uint64_t)1 << 40, &counter, true, (char *)"Vi2" };
+	sd_bus *bus = NULL;
+	sd_bus_message *m = NULL;
+	const char *path, *name, *str;
+	int peer = -1;
+	uint16_t q;
+	uint32_t u;
+	uint64_t t, c;
+	int b;
+
+	test_bus_pair_up(&bus, &peer);
+	for (int round = 0; round < 2; round++) {
+		CU_ASSERT_FATAL(sd_bus_message_new_signal(bus, &m, "/x", "a.B", "C") >= 0);
+		CU_ASSERT_FATAL(vpdn_dbus_append_object_row(m, "/org/vpdnd/x", "a.B", props_vtable,
+							    &p) >= 0);
+		CU_ASSERT_FATAL(sd_bus_message_seal(m, 1, 0) >= 0);
+		CU_ASSERT_FATAL(sd_bus_message_rewind(m, true) >= 0);
+		CU_ASSERT_FATAL(sd_bus_message_enter_container(m, 'r', "oa{sv}") > 0);
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "o", &path) > 0);
+		CU_ASSERT_STRING_EQUAL(path, "/org/vpdnd/x");
+		CU_ASSERT_FATAL(sd_bus_message_enter_container(m, 'a', "{sv}") > 0);
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "q", &q) > 0);
+		CU_ASSERT_STRING_EQUAL(name, "Q");
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "u", &u) > 0);
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "t", &t) > 0);
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "t", &c) > 0);
+		CU_ASSERT_STRING_EQUAL(name, "C");
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "b", &b) > 0);
+		CU_ASSERT_FATAL(sd_bus_message_read(m, "{sv}", &name, "s", &str) > 0);
+		CU_ASSERT_STRING_EQUAL(name, "S");
+		if (round == 0) {
+			CU_ASSERT_EQUAL(q, 0xfffe);
+			CU_ASSERT_EQUAL(u, 70000);
+			CU_ASSERT_EQUAL(t, (uint64_t)1 << 40);
+			CU_ASSERT_EQUAL(c, 99);
+			CU_ASSERT_TRUE(b);
+			CU_ASSERT_STRING_EQUAL(str, "Vi2");
+		} else {
+			CU_ASSERT_EQUAL(c, 0);
+			CU_ASSERT_FALSE(b);
+			CU_ASSERT_STRING_EQUAL(str, "");
+		}
+		m = sd_bus_message_unref(m);
+		p.counter = NULL;
+		p.s = NULL;
+		p.b = false;
+	}
+	sd_bus_flush_close_unref(bus);
+	close(peer);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "node names", test_node_name },
 	{ "without a bus", test_no_bus },
 	{ "module objects and their slot", test_module_object_slot },
 	{ "a new connection gets every object again", test_registry_reattach },
+	{ "one errno -> error name mapping", test_error_from_errno },
+	{ "property getters by table", test_property_getters },
 	{ NULL, NULL }
 };
 

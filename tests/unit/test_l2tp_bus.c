@@ -21,6 +21,7 @@
 
 #include <vpdnd/vpdnd.h>
 
+#include "core-private.h"
 #include "l2tp.h"
 #include "test_bus_pair.h"
 #include "vpdn_test.h"
@@ -319,11 +320,99 @@ static void test_odd_cursors(void)
 	CU_ASSERT_EQUAL(pg.next, 0);
 }
 
+/* One message as it went on the wire (header, fields, body). */
+static uint8_t *read_message(size_t *len)
+{
+	uint8_t hdr[16], *all;
+	uint32_t body, fields;
+	struct pollfd pfd = { peer, POLLIN, 0 };
+	size_t n;
+
+	/* Nothing sent is a failure, not a hang. */
+	CU_ASSERT_FATAL(poll(&pfd, 1, 2000) == 1);
+	read_all(peer, hdr, sizeof(hdr));
+	CU_ASSERT_FATAL(hdr[0] == 'l' || hdr[0] == 'B');
+	memcpy(&body, hdr + 4, 4);
+	memcpy(&fields, hdr + 12, 4);
+	if (hdr[0] == 'B') {
+		body = GUINT32_FROM_BE(body);
+		fields = GUINT32_FROM_BE(fields);
+	}
+	n = ((fields + 7) & ~7u) + body;
+	all = g_malloc(16 + n);
+	memcpy(all, hdr, 16);
+	read_all(peer, all + 16, n);
+	*len = 16 + n;
+	return all;
+}
+
+static bool has(const uint8_t *buf, size_t len, const char *text)
+{
+	return memmem(buf, len, text, strlen(text) + 1) != NULL; /* with its NUL */
+}
+
+/* The model's hook, the view's signal: l2tp_changed() on a session or a
+ * tunnel is one PropertiesChanged on its path, naming the class's
+ * changing properties (what `vpdnctl monitor` and clients watch), none
+ * of the counters. */
+static void test_changed_signal(void)
+{
+	struct l2tp_tunnel *t = fake_tunnel(9, "LAC-c");
+	struct l2tp_session *s;
+	GHashTableIter it;
+	gpointer v;
+	char path[64];
+	uint8_t *msg;
+	size_t len;
+
+	fake_sessions(t, 1, 0);
+	g_hash_table_iter_init(&it, t->sessions);
+	CU_ASSERT_FATAL(g_hash_table_iter_next(&it, NULL, &v));
+	s = v;
+	core->dbus = sd_bus_ref(bus);
+	CU_ASSERT_FATAL(l2tp_bus_module_add(l2tp) >= 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l2tp->module_slot);
+	CU_ASSERT_PTR_NOT_NULL(l2tp->changed);
+
+	l2tp_changed(l2tp, L2TP_OBJECT_SESSION, s);
+	CU_ASSERT_FATAL(sd_bus_flush(bus) >= 0);
+	msg = read_message(&len);
+	snprintf(path, sizeof(path), "/org/vpdnd/session/9_%u", s->sid);
+	CU_ASSERT_TRUE(has(msg, len, "PropertiesChanged"));
+	CU_ASSERT_TRUE(has(msg, len, path));
+	CU_ASSERT_TRUE(has(msg, len, "org.vpdnd.Session1"));
+	CU_ASSERT_TRUE(has(msg, len, "State"));
+	CU_ASSERT_TRUE(has(msg, len, "Interface"));
+	CU_ASSERT_TRUE(has(msg, len, "Username"));
+	CU_ASSERT_TRUE(has(msg, len, "RemoteId"));
+	CU_ASSERT_TRUE(has(msg, len, s->user));
+	CU_ASSERT_FALSE(has(msg, len, "BytesIn"));
+	g_free(msg);
+
+	l2tp_changed(l2tp, L2TP_OBJECT_TUNNEL, t);
+	CU_ASSERT_FATAL(sd_bus_flush(bus) >= 0);
+	msg = read_message(&len);
+	CU_ASSERT_TRUE(has(msg, len, "/org/vpdnd/tunnel/9"));
+	CU_ASSERT_TRUE(has(msg, len, "org.vpdnd.Tunnel1"));
+	CU_ASSERT_TRUE(has(msg, len, "Sessions"));
+	CU_ASSERT_TRUE(has(msg, len, "RemoteName"));
+	CU_ASSERT_TRUE(has(msg, len, "LAC-c"));
+	CU_ASSERT_FALSE(has(msg, len, "CtrlTx"));
+	g_free(msg);
+
+	/* The view goes: the hook with it. */
+	l2tp->module_slot = sd_bus_slot_unref(l2tp->module_slot);
+	l2tp_set_changed_hook(l2tp, NULL);
+	sd_bus_unref(core->dbus);
+	core->dbus = NULL;
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "set up: an engine, a connection over a socketpair", setup },
 	{ "100 000 sessions: each listed once, in order, pages bounded", test_100k_sessions },
 	{ "1000-octet usernames: pages still bounded", test_long_names },
 	{ "odd cursors", test_odd_cursors },
+	{ "a change is one PropertiesChanged of the class's names", test_changed_signal },
 	{ "tear down", teardown },
 	{ NULL, NULL },
 };

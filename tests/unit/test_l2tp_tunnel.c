@@ -639,6 +639,84 @@ static void test_dialin_hidden_auth(void)
 	teardown_net();
 }
 
+/* The model's one word to its view (issue #15): tunnels and sessions
+ * call nothing of D-Bus; every change they make that a view shows comes
+ * through l2tp_changed(), naming the object. */
+static struct {
+	unsigned tunnel, session;
+	const void *last_tunnel, *last_session;
+	char tunnel_state[32], session_state[32], session_user[64], session_ifname[16];
+	unsigned tunnel_sessions;
+} seen_changes;
+
+static void record_change(struct l2tp *l2tp, enum l2tp_object what, const void *obj)
+{
+	if (what == L2TP_OBJECT_TUNNEL) {
+		const struct l2tp_tunnel *t = obj;
+
+		seen_changes.tunnel++;
+		seen_changes.last_tunnel = t;
+		g_strlcpy(seen_changes.tunnel_state, l2tp_tunnel_state_short(t->state),
+			  sizeof(seen_changes.tunnel_state));
+		seen_changes.tunnel_sessions = g_hash_table_size(t->sessions);
+	} else {
+		const struct l2tp_session *x = obj;
+
+		seen_changes.session++;
+		seen_changes.last_session = x;
+		g_strlcpy(seen_changes.session_state, l2tp_session_state_short(x),
+			  sizeof(seen_changes.session_state));
+		g_strlcpy(seen_changes.session_user, x->user ? x->user : "",
+			  sizeof(seen_changes.session_user));
+		g_strlcpy(seen_changes.session_ifname, x->ifname ? x->ifname : "",
+			  sizeof(seen_changes.session_ifname));
+	}
+}
+
+static struct l2tp_session *only_session(struct l2tp_tunnel *t);
+
+static void test_changed_hook(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+
+	memset(&seen_changes, 0, sizeof(seen_changes));
+	setup_net(&o);
+	actors(true);
+	l2tp_set_changed_hook(N.lns, record_change);
+	dial_in(&bchan, &fr);
+	run(1000);
+	CU_ASSERT_TRUE_FATAL(fr.done);
+	CU_ASSERT_EQUAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tn);
+	/* the tunnel: idle -> wait-ctl-conn -> est, then a session came */
+	CU_ASSERT_TRUE(seen_changes.tunnel >= 3);
+	CU_ASSERT_PTR_EQUAL(seen_changes.last_tunnel, tn);
+	CU_ASSERT_STRING_EQUAL(seen_changes.tunnel_state, "est");
+	CU_ASSERT_EQUAL(seen_changes.tunnel_sessions, 1);
+	/* the session: wait-connect, est, and the interface PPP named */
+	CU_ASSERT_TRUE(seen_changes.session >= 2);
+	CU_ASSERT_PTR_EQUAL(seen_changes.last_session, only_session(tn));
+	CU_ASSERT_STRING_EQUAL(seen_changes.session_state, "est");
+	CU_ASSERT_STRING_EQUAL(seen_changes.session_ifname, "Vi2");
+	/* the call ends: the tunnel's session count goes back to 0 */
+	vpdn_link_hangup(bchan.link, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	run(500);
+	CU_ASSERT_PTR_EQUAL(seen_changes.last_tunnel, tn);
+	CU_ASSERT_EQUAL(seen_changes.tunnel_sessions, 0);
+	/* no hook: nothing is called (the LAC never had one) */
+	l2tp_set_changed_hook(N.lns, NULL);
+	seen_changes.tunnel = 0;
+	l2tp_tunnel_stop(tn, L2TP_STOPCCN_CLEAR, 0, "test");
+	run(100);
+	CU_ASSERT_EQUAL(seen_changes.tunnel, 0);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 static void test_dialin_reuses_tunnel_and_sequencing(void)
 {
 	struct opts o = { .sequencing = true };
@@ -2431,6 +2509,7 @@ static void test_text_names_avp(void)
 
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
+	{ "tunnels and sessions tell their view through one hook", test_changed_hook },
 	{ "second dial-in reuses the tunnel; sequencing", test_dialin_reuses_tunnel_and_sequencing },
 	{ "data re-arms HELLO once per received batch", test_data_rearms_hello_per_batch },
 	{ "ID bitmap once a table is large", test_id_bitmap },

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
 
 enum lac_ic_state {
 	LAC_IC_IDLE,
@@ -191,15 +191,6 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 	l2tp_session_unexpected(s, m);
 }
 
-const struct l2tp_session_fsm l2tp_lac_ic_fsm = {
-	.state_name = state_name,
-	.waiting_tunnel = waiting_tunnel,
-	.tunnel_up = tunnel_up,
-	.input = input,
-	.established = established,
-	.awaits = awaits,
-};
-
 static const uint8_t *keep(GByteArray *store, const uint8_t *p, size_t len)
 {
 	size_t off = store->len;
@@ -210,9 +201,11 @@ static const uint8_t *keep(GByteArray *store, const uint8_t *p, size_t len)
 	return (const uint8_t *)(uintptr_t)off; /* fixed up below */
 }
 
-int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_forward *fwd, struct vpdn_request *req)
+/* LAC dial-in: a FORWARD_REQUEST claimed (request: its payload). */
+static int start_call(struct l2tp *l2tp, struct l2tp_group *g, const void *request,
+		      struct vpdn_request *req)
 {
+	const struct vpdn_ev_forward *fwd = request;
 	struct l2tp_tunnel *t;
 	struct l2tp_session *s;
 	struct l2tp_call *c;
@@ -282,3 +275,13 @@ int l2tp_lac_ic_start(struct l2tp *l2tp, struct l2tp_group *g,
 		tunnel_up(s);
 	return 0;
 }
+
+const struct l2tp_session_fsm l2tp_lac_ic_fsm = {
+	.state_name = state_name,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+	.awaits = awaits,
+	.start = start_call,
+};

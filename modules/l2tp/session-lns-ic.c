@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
 
 enum lns_ic_state {
 	LNS_IC_IDLE,
@@ -79,7 +79,7 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 				   s->user);
 	}
 	l2tp_session_published_up(s);
-	l2tp_bus_changed(s, NULL);
+	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
 static void fill_proxy(const struct l2tp_msg *m, struct vpdn_proxy *p, char *name, size_t nsize)
@@ -160,16 +160,8 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 	l2tp_session_unexpected(s, m);
 }
 
-const struct l2tp_session_fsm l2tp_lns_ic_fsm = {
-	.state_name = state_name,
-	.waiting_tunnel = waiting_tunnel,
-	.tunnel_up = tunnel_up,
-	.input = input,
-	.established = established,
-	.awaits = awaits,
-};
-
-void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+/* LNS dial-in: ICRQ on tunnel t. */
+static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	struct l2tp_group *g = t->group;
 	struct l2tp_session *s;
@@ -215,3 +207,14 @@ void l2tp_lns_ic_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	     t->peer_tid, s->peer_sid);
 	l2tp_session_send(s, &out);
 }
+
+const struct l2tp_session_fsm l2tp_lns_ic_fsm = {
+	.state_name = state_name,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+	.awaits = awaits,
+	.opened_by = L2TP_MSG_ICRQ,
+	.accept = accept_call,
+};

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
 
 enum lns_oc_state {
 	LNS_OC_IDLE,
@@ -150,18 +150,11 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 	l2tp_session_unexpected(s, m);
 }
 
-const struct l2tp_session_fsm l2tp_lns_oc_fsm = {
-	.state_name = state_name,
-	.waiting_tunnel = waiting_tunnel,
-	.tunnel_up = tunnel_up,
-	.input = input,
-	.established = established,
-	.awaits = awaits,
-};
-
-int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
-		      const struct vpdn_ev_dialout *d, struct vpdn_request *req)
+/* LNS dial-out: a DIALOUT_REQUEST claimed (request: its payload). */
+static int start_call(struct l2tp *l2tp, struct l2tp_group *g, const void *request,
+		      struct vpdn_request *req)
 {
+	const struct vpdn_ev_dialout *d = request;
 	struct l2tp_tunnel *t;
 	struct l2tp_session *s;
 	struct l2tp_call *c;
@@ -197,3 +190,13 @@ int l2tp_lns_oc_start(struct l2tp *l2tp, struct l2tp_group *g,
 	}
 	return 0;
 }
+
+const struct l2tp_session_fsm l2tp_lns_oc_fsm = {
+	.state_name = state_name,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+	.awaits = awaits,
+	.start = start_call,
+};

@@ -10,12 +10,20 @@
 #include <errno.h>
 #include <string.h>
 
-#include "l2tp.h"
+#include "session-fsm.h"
 
 enum lac_oc_state {
 	LAC_OC_IDLE,
 	LAC_OC_WAIT_CS_ANSWER,
 	LAC_OC_ESTABLISHED,
+};
+
+/* A DIAL_REQUEST we issued. It outlives its session: a call the dialer
+ * connects after the session went away is hung up. */
+struct l2tp_dial {
+	struct l2tp *l2tp;
+	uint16_t tid, sid;          /* sid 0: the session is gone */
+	struct vpdn_request *req;
 };
 
 static const char *state_name(int st)
@@ -107,7 +115,8 @@ void l2tp_dial_orphan(struct l2tp_session *s)
 	s->out_req = NULL;
 }
 
-void l2tp_dials_cancel(struct l2tp *l2tp)
+/* The engine stops: cancel every pending dial. */
+static void stop_dials(struct l2tp *l2tp)
 {
 	while (l2tp->dials) {
 		struct l2tp_dial *d = l2tp->dials->data;
@@ -170,16 +179,8 @@ static void input(struct l2tp_session *s, const struct l2tp_msg *m)
 	l2tp_session_unexpected(s, m);
 }
 
-const struct l2tp_session_fsm l2tp_lac_oc_fsm = {
-	.state_name = state_name,
-	.waiting_tunnel = waiting_tunnel,
-	.tunnel_up = tunnel_up,
-	.input = input,
-	.established = established,
-	.awaits = awaits,
-};
-
-void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+/* LAC dial-out: OCRQ on tunnel t. */
+static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	struct l2tp_group *g = t->group;
 	struct vpdn_ev_dial ev = { .size = sizeof(ev) };
@@ -244,3 +245,15 @@ void l2tp_lac_oc_accept(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	if (s->state == LAC_OC_IDLE)
 		send_ocrp(s);
 }
+
+const struct l2tp_session_fsm l2tp_lac_oc_fsm = {
+	.state_name = state_name,
+	.waiting_tunnel = waiting_tunnel,
+	.tunnel_up = tunnel_up,
+	.input = input,
+	.established = established,
+	.awaits = awaits,
+	.opened_by = L2TP_MSG_OCRQ,
+	.accept = accept_call,
+	.stop = stop_dials,
+};
