@@ -565,3 +565,98 @@ unsigned acct_sessions(const struct acct *a)
 {
 	return g_hash_table_size(a->sessions);
 }
+
+/* ---- dynamic authorization (dae.c) ---- */
+
+static bool matches(const struct asess *s, const struct acct_match *m)
+{
+	if (m->sid && strcmp(m->sid, s->sid) != 0)
+		return false;
+	if (m->user && (!s->user || strcmp(m->user, s->user) != 0))
+		return false;
+	if (m->addr.s_addr && m->addr.s_addr != s->addr.s_addr)
+		return false;
+	if (m->port_id && strcmp(m->port_id, s->iface) != 0)
+		return false;
+	return !s->down;
+}
+
+/* The live sessions m names (at most max), into out. */
+static unsigned find(struct acct *a, const struct acct_match *m, struct asess **out, unsigned max)
+{
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	if (!m->sid && !m->user && !m->addr.s_addr && !m->port_id)
+		return 0;
+	g_hash_table_iter_init(&it, a->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v) && n < max)
+		if (matches(v, m))
+			out[n++] = v;
+	return n;
+}
+
+#define DAE_MAX_MATCH 64
+
+int acct_disconnect(struct acct *a, const struct acct_match *m)
+{
+	struct asess *hit[DAE_MAX_MATCH];
+	unsigned n = find(a, m, hit, DAE_MAX_MATCH);
+
+	/* cut() publishes (PPP closes): each session is looked up first */
+	for (unsigned i = 0; i < n; i++)
+		cut(hit[i], RADIUS_TERM_ADMIN_RESET, "Disconnect-Request");
+	return (int)n;
+}
+
+int acct_coa(struct acct *a, const struct acct_match *m, bool has_session, uint32_t session_s,
+	     bool has_idle, uint32_t idle_s)
+{
+	struct asess *hit[DAE_MAX_MATCH];
+	unsigned n = find(a, m, hit, DAE_MAX_MATCH);
+	char ibuf[64];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct asess *s = hit[i];
+		uint64_t now = vpdn_timers_now(a->tm);
+		uint64_t elapsed = now - s->start_ms;
+
+		char st[32] = "", it[32] = "";
+		if (has_session)
+			snprintf(st, sizeof(st), " Session-Timeout %u", session_s);
+		if (has_idle)
+			snprintf(it, sizeof(it), " Idle-Timeout %u", idle_s);
+		vpdn_info(a->log, "%s AUTH-RADIUS: CoA-Request:%s%s",
+			  vpdn_log_printable(ibuf, sizeof(ibuf), s->iface, strlen(s->iface), 0),
+			  st, it);
+		if (has_idle) {
+			s->z.idle_timeout = idle_s;
+			vpdn_timer_cancel(a->tm, &s->idle);
+			if (idle_s && s->net) {
+				s->idle_bytes = traffic(s);
+				vpdn_timer_arm(a->tm, &s->idle, (uint64_t)idle_s * 1000);
+			}
+		}
+		if (has_session) {
+			/* the session's whole life, counted from its start */
+			s->z.session_timeout = session_s;
+			vpdn_timer_cancel(a->tm, &s->session_to);
+			if (session_s && s->net)
+				vpdn_timer_arm(a->tm, &s->session_to,
+					       (uint64_t)session_s * 1000 > elapsed
+						       ? (uint64_t)session_s * 1000 - elapsed : 0);
+		}
+	}
+	return (int)n;
+}
+
+const char *acct_nas_id(const struct acct *a)
+{
+	return a->nas_id;
+}
+
+struct in_addr acct_nas_ip(const struct acct *a)
+{
+	return a->nas_ip;
+}

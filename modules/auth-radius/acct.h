@@ -52,6 +52,22 @@ uint64_t acct_dropped(const struct acct *a);
 unsigned acct_queued(const struct acct *a);
 unsigned acct_sessions(const struct acct *a);
 
+/* Dynamic authorization (RFC 5176, dae.c): the live sessions whose
+ * every given identifier matches (NULL / 0.0.0.0: not given; at least one
+ * must be). Disconnect ends them (Acct-Terminate-Cause Admin-Reset); CoA
+ * sets Session-Timeout (from the session's start: one already over ends
+ * it now) and/or Idle-Timeout (0: none). Both return how many sessions
+ * matched. */
+struct acct_match {
+	const char *sid, *user, *port_id;
+	struct in_addr addr;
+};
+int acct_disconnect(struct acct *a, const struct acct_match *m);
+int acct_coa(struct acct *a, const struct acct_match *m, bool has_session, uint32_t session_s,
+	     bool has_idle, uint32_t idle_s);
+const char *acct_nas_id(const struct acct *a);
+struct in_addr acct_nas_ip(const struct acct *a);
+
 /* NAS-* attributes (auth-radius.c). */
 int auth_radius_add_nas(struct radius_pkt *p, const char *nas_id, struct in_addr nas_ip,
 			const char *iface);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acct.h"
+#include "dae.h"
 
 static cfg_opt_t server_opts[] = {
 	CFG_STR("secret", NULL, CFGF_NONE),
@@ -31,6 +32,7 @@ static cfg_opt_t radius_opts[] = {
 	CFG_INT("interim-interval", 0, CFGF_NONE),
 	CFG_STR("nas-identifier", NULL, CFGF_NONE),
 	CFG_STR("nas-ip-address", NULL, CFGF_NONE),
+	CFG_SEC("dynamic-authorization", dae_options, CFGF_NONE),
 	CFG_END()
 };
 
@@ -45,6 +47,7 @@ struct auth_radius {
 	struct radius_client *client;
 	struct radius_client_conf conf;
 	struct acct *acct;
+	struct dae *dae;
 	char *nas_id;
 	struct in_addr nas_ip;
 	struct vpdn_subscription *sub_auth;
@@ -164,6 +167,8 @@ int auth_radius_check(cfg_t *cfg)
 		cfg_error(sec, "radius: nas-ip-address must be an IPv4 address, not \"%s\"", ip);
 		ret = -EINVAL;
 	}
+	if (dae_check(sec) < 0)
+		ret = -EINVAL;
 	return ret;
 }
 
@@ -579,6 +584,14 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
+	/* the listener is made again (its clients or port may change); it
+	 * exists only with a client to listen to */
+	cfg_t *dsec = sec && cfg_size(sec, "dynamic-authorization")
+			      ? cfg_getsec(sec, "dynamic-authorization") : NULL;
+	dae_free(ar->dae);
+	ar->dae = dae_new(ar->core, ar->acct, dsec && cfg_size(dsec, "client") ? dsec : NULL, &r);
+	if (r < 0)
+		return r;
 	vpdn_info(ar->log, "AUTH-RADIUS: %u server%s, timeout %u ms x %u tries, dead-time %u s",
 		  conf.n_servers, conf.n_servers == 1 ? "" : "s", conf.timeout_ms, conf.retries,
 		  conf.dead_time_s);
@@ -646,6 +659,7 @@ void auth_radius_free(struct auth_radius *ar)
 	if (ar->sub_auth)
 		vpdn_bus_unsubscribe(vpdn_core_bus(ar->core), ar->sub_auth);
 	drop_jobs(ar);
+	dae_free(ar->dae);
 	acct_free(ar->acct);
 	radius_client_free(ar->client);
 	conf_clear(&ar->conf);

@@ -12,10 +12,15 @@
 #     pings go through; Accounting Start lands in the detail file with
 #     the Class FreeRADIUS gave, an Interim-Update follows
 #     (Acct-Interim-Interval 10 s).
-#  2. Session-Timeout (25 s) from FreeRADIUS ends the session: the
-#     Stop says Session-Timeout and carries the session's octets.
+#  2. radclient's CoA-Request shortens the Session-Timeout (25 s from
+#     FreeRADIUS) to 20 s, which then ends the session: the Stop says
+#     Session-Timeout and carries the session's octets.
 #  3. remote1's profile with a wrong CHAP secret: Access-Reject, the
 #     session is refused (CDN).
+#  3b. remote1 again: radclient's Disconnect-Request with a wrong secret
+#     is ignored, one naming another session is NAKed (Error-Cause 503),
+#     the right one is ACKed and ends the session (CDN, Stop with
+#     Admin-Reset).
 #  4. the LNS reloaded with a wrong shared secret: FreeRADIUS drops our
 #     requests (their Message-Authenticator does not verify), the user is
 #     refused with "no RADIUS server answered" and nothing else breaks.
@@ -60,6 +65,10 @@ pings() {
 # detail_count STATUS: records of that Acct-Status-Type in the detail file
 detail_count() { grep -c "Acct-Status-Type = $1" "$RADDB/detail" 2>/dev/null || echo 0; }
 detail_has() { [ "$(detail_count "$1")" -ge "$2" ]; }
+# vpdn_has NODE N: N sessions in `show vpdn`
+vpdn_has() {
+	[ "$(ctl "$1" --json show vpdn | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sessions"]))')" = "$2" ]
+}
 # the last record of a type, as text
 detail_last() { awk -v t="Acct-Status-Type = $1" '/^[A-Z][a-z][a-z] /{r=""} {r=r $0 "\n"} /^$/{if (index(r, t)) last=r} END{printf "%s", last}' "$RADDB/detail"; }
 
@@ -103,6 +112,10 @@ radius {
   dead-time = 5
   nas-identifier = "LNS"
   nas-ip-address = "18.18.18.2"
+  dynamic-authorization {
+    listen = "127.0.0.1"
+    client "127.0.0.1" { secret = "daesecret" }
+  }
 }
 EOF
 sed 's/secret = "radsecret"/secret = "wrong-secret"/' "$T/lns.conf" >"$T/lns-badsecret.conf"
@@ -277,19 +290,28 @@ contains "Start: NAS-Port-Id names the Virtual-Access" "$START" 'NAS-Port-Id = "
 contains "Start: Acct-Session-Id" "$START" "Acct-Session-Id = "
 check "detail file: an Interim-Update (Acct-Interim-Interval 10 s)" wait_s 15 detail_has Interim-Update 1
 
-# --- 2. Session-Timeout ----------------------------------------------------------------
-check "LNS: Session-Timeout (25 s) ends the session" wait_s 20 in_log LNS "AUTH-RADIUS: Session-Timeout expired"
+# --- 2. CoA, then Session-Timeout -------------------------------------------------------
+SID_START=$(echo "$START" | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+dae() { # CODE SECRET ATTRS...: radclient from the LNS's namespace to our port 3799
+	local code=$1 secret=$2
+	shift 2
+	printf '%s\n' "$@" | in_ns "$P" LNS radclient -x -r 1 -t 2 127.0.0.1:3799 "$code" "$secret" >"$T/radclient.txt" 2>&1
+}
+check "CoA-Request Session-Timeout 20 ACKed" dae coa daesecret "Acct-Session-Id = \"$SID_START\"" "Session-Timeout = 20"
+check "radclient got a CoA-ACK" grep -q "Received CoA-ACK" "$T/radclient.txt"
+check "LNS: the CoA logged" in_log LNS "AUTH-RADIUS: CoA-Request: Session-Timeout 20$"
+check "LNS: Session-Timeout (now 20 s) ends the session" wait_s 20 in_log LNS "AUTH-RADIUS: Session-Timeout expired"
 check "detail file: Accounting Stop" wait_s 10 detail_has Stop 1
 STOP=$(detail_last Stop)
 contains "Stop: Acct-Terminate-Cause Session-Timeout" "$STOP" "Acct-Terminate-Cause = Session-Timeout"
 contains "Stop: Class echoed" "$STOP" 'Class = 0x676f6c642d73756273637269626572'
 check "Stop: input octets counted" sh -c "echo '$STOP' | grep -qE 'Acct-Input-Octets = [1-9]'"
 check "Stop: output packets counted" sh -c "echo '$STOP' | grep -qE 'Acct-Output-Packets = [1-9]'"
-check "Stop: Acct-Session-Time about 25 s" sh -c "echo '$STOP' | grep -qE 'Acct-Session-Time = (2[4-6])'"
-SID_START=$(echo "$START" | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+check "Stop: Acct-Session-Time 20 s (the CoA's, not FreeRADIUS's 25)" \
+	sh -c "echo '$STOP' | grep -qE 'Acct-Session-Time = (19|20|21)$'"
 contains "Stop: same Acct-Session-Id as the Start" "$STOP" "Acct-Session-Id = \"$SID_START\""
 check "LNS: the session is gone (CDN)" wait_s 10 in_log LNS "O CDN to LAC"
-check "detail file: one Start, one Stop (nothing lost, nothing twice)" \
+check "detail file: one Start, one Stop so far (nothing lost, nothing twice)" \
 	sh -c "[ $(detail_count Start) -eq 1 ] && [ $(detail_count Stop) -eq 1 ]"
 
 # --- 3. a wrong CHAP secret: Access-Reject ---------------------------------------------
@@ -299,6 +321,29 @@ check "LNS: rejected by RADIUS" \
 check "FreeRADIUS: Login incorrect" grep -q 'Login incorrect' "$T/freeradius.txt"
 check "LNS: CDN to the LAC after the reject" wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 2 ]"
 check "no accounting for a rejected user" sh -c "[ $(detail_count Start) -eq 1 ]"
+
+# --- 3b. Disconnect-Request ---------------------------------------------------------------
+wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
+check "remote1 dials Dialer1 (the right secret)" wait_s 20 ctl remote1 dial Dialer1
+check "LNS: remote1 accepted again" \
+	wait_s 20 sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
+check "detail file: the second Start" wait_s 10 detail_has Start 2
+SID2=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+check "a new Acct-Session-Id" sh -c "[ -n '$SID2' ] && [ '$SID2' != '$SID_START' ]"
+ko "Disconnect-Request with a wrong secret: no answer" dae disconnect wrong-secret "Acct-Session-Id = \"$SID2\""
+check "LNS: it was dropped (authenticator)" in_log LNS "RADIUS DAE: datagram from 127.0.0.1:[0-9]+ dropped: authenticator does not verify"
+ko "Disconnect-Request for another session: NAK" dae disconnect daesecret 'Acct-Session-Id = "no-such-session"'
+check "radclient got a Disconnect-NAK with Error-Cause 503" \
+	sh -c "grep -q 'Received Disconnect-NAK' '$T/radclient.txt' && grep -qE 'Error-Cause = (Session-Context-Not-Found|503)' '$T/radclient.txt'"
+check "the session survived both" vpdn_has LNS 1
+ok "Disconnect-Request by Acct-Session-Id and User-Name: ACK" dae disconnect daesecret \
+	"Acct-Session-Id = \"$SID2\"" 'User-Name = "remote1@cisco.com"'
+check "radclient got a Disconnect-ACK" grep -q "Received Disconnect-ACK" "$T/radclient.txt"
+check "LNS: CDN to the LAC for the disconnected session" \
+	wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 3 ]"
+check "LNS: no session left" wait_s 10 vpdn_has LNS 0
+check "detail file: the second Stop" wait_s 10 detail_has Stop 2
+contains "Stop: Acct-Terminate-Cause Admin-Reset" "$(detail_last Stop)" "Acct-Terminate-Cause = Admin-Reset"
 
 # --- 4. the wrong shared secret -----------------------------------------------------------
 wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
@@ -354,11 +399,11 @@ check "LNS: an answer without Message-Authenticator dropped" \
 	wait_s 20 in_log LNS "Access-Accept id [0-9]+ from 127.0.0.1 dropped: no Message-Authenticator"
 check "LNS: the forged accepts never authenticate the user" \
 	wait_s 20 sh -c "[ \$(grep -c 'failed: no RADIUS server answered' '$T/LNS.log') -ge 2 ]"
-check "LNS: no forged acceptance" sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 1 ]"
+check "LNS: no forged acceptance (2 accepts, both FreeRADIUS's)" sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
 
 # --- the nodes survived -----------------------------------------------------------------------
 for node in LNS LAC remote1; do
 	check "$node still runs" kill -0 "${NODE_PIDS[$node]}"
 done
-check "LNS log has no secret" sh -c "! grep -qE 'radsecret|wrong-secret|not-the-secret' '$T/LNS.log'"
+check "LNS log has no secret" sh -c "! grep -qE 'radsecret|daesecret|wrong-secret|not-the-secret' '$T/LNS.log'"
 finish

@@ -670,6 +670,155 @@ static void test_session_timeout(void)
 	server_close(&s);
 }
 
+
+/* RFC 5176: Disconnect-Request / CoA-Request from a configured client. */
+static uint16_t free_port(void)
+{
+	uint16_t port;
+	int fd = udp_bound(&port);
+
+	close(fd);
+	return port;
+}
+
+/* Send a DAE request to port with secret; returns the answer's code (0:
+ * none) and its Error-Cause in *cause. */
+static int dae_send(uint16_t port, const char *secret, uint8_t code,
+		    void (*add)(struct radius_pkt *p), uint32_t *cause)
+{
+	static uint8_t id;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				  .sin_port = htons(port) };
+	struct radius_pkt p;
+	struct got g;
+	uint16_t me;
+	int fd = udp_bound(&me);
+	struct radius_attr a;
+	int ret = 0;
+
+	radius_pkt_init(&p, code, ++id, NULL);
+	add(&p);
+	radius_finish_request(&p, secret, strlen(secret));
+	sendto(fd, p.buf, p.len, 0, (struct sockaddr *)&to, sizeof(to));
+	turn();
+	*cause = 0;
+	if (server_recv(fd, &g)) {
+		ret = g.v.code;
+		CU_ASSERT_EQUAL(g.v.id, id);
+		CU_ASSERT_EQUAL(radius_verify_response(&g.v, p.buf + 4, secret, strlen(secret), false), 0);
+		if (radius_find(&g.v, RADIUS_ERROR_CAUSE, &a))
+			radius_attr_u32(&a, cause);
+	}
+	close(fd);
+	return ret;
+}
+
+static char dae_sid[64];
+static void add_sid(struct radius_pkt *p) { radius_add_str(p, RADIUS_ACCT_SESSION_ID, dae_sid); }
+static void add_bad_sid(struct radius_pkt *p) { radius_add_str(p, RADIUS_ACCT_SESSION_ID, "nope"); }
+static void add_user_wrong_nas(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_USER_NAME, "remote1@cisco.com");
+	radius_add_str(p, RADIUS_NAS_IDENTIFIER, "other-nas");
+}
+static void add_nothing(struct radius_pkt *p) { radius_add_str(p, RADIUS_NAS_IDENTIFIER, "LNS"); }
+static void add_coa(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_USER_NAME, "remote1@cisco.com");
+	radius_add_u32(p, RADIUS_SESSION_TIMEOUT, 100);
+}
+static void add_coa_filter(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_USER_NAME, "remote1@cisco.com");
+	radius_add_str(p, RADIUS_FILTER_ID, "x");
+}
+static void add_port(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_NAS_PORT_ID, "Vi6");
+	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("17.17.17.1"));
+}
+
+static void test_dynamic_authorization(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	struct radius_attr a;
+	uint32_t cause;
+	uint16_t dport = free_port();
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			   "nas-identifier = \"LNS\" "
+			   "dynamic-authorization { port = %u client \"127.0.0.1\" { secret = \"daesecret\" } } }",
+			   s.port[0], s.port[1], dport);
+	struct auth_radius *ar = start(cfg);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+
+	pap("remote1@cisco.com", "cisco", "Vi6", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_framed);  /* Session-Timeout 30 */
+	turn();
+	struct vpdn_link *net = vpdn_link_new("Vi6");
+	vpdn_link_attach(net, VPDN_LINK_A, &ppp_end, NULL);
+	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi6", .user = "remote1@cisco.com",
+					 .net = net };
+	n.peer.s_addr = inet_addr("17.17.17.1");
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
+	memcpy(dae_sid, a.val, a.len);
+	dae_sid[a.len] = 0;
+	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+	turn();
+	hung = false;
+
+	/* the wrong secret: dropped, no answer */
+	CU_ASSERT_EQUAL(dae_send(dport, "wrong", RADIUS_DISCONNECT_REQUEST, add_sid, &cause), 0);
+	CU_ASSERT_FALSE(hung);
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_DISCONNECT_REQUEST, add_bad_sid, &cause),
+			RADIUS_DISCONNECT_NAK);
+	CU_ASSERT_EQUAL(cause, 503);
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_DISCONNECT_REQUEST, add_user_wrong_nas, &cause),
+			RADIUS_DISCONNECT_NAK);
+	CU_ASSERT_EQUAL(cause, 403);
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_DISCONNECT_REQUEST, add_nothing, &cause),
+			RADIUS_DISCONNECT_NAK);
+	CU_ASSERT_EQUAL(cause, 402);
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_COA_REQUEST, add_coa_filter, &cause),
+			RADIUS_COA_NAK);
+	CU_ASSERT_EQUAL(cause, 401);
+	CU_ASSERT_FALSE(hung);
+	/* CoA: Session-Timeout 30 -> 100 s (from the start) */
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_COA_REQUEST, add_coa, &cause), RADIUS_COA_ACK);
+	vpdn_timers_advance(tm, 31000);
+	CU_ASSERT_FALSE(hung);
+	/* Disconnect by NAS-Port-Id + Framed-IP-Address */
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_DISCONNECT_REQUEST, add_port, &cause),
+			RADIUS_DISCONNECT_ACK);
+	CU_ASSERT_TRUE(hung);
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_DOWN, &n);
+	turn();
+	while (server_recv(s.fd[1], &g)) {
+		uint32_t u = 0;
+		if (radius_find(&g.v, RADIUS_ACCT_TERMINATE_CAUSE, &a))
+			radius_attr_u32(&a, &u);
+		if (u)
+			CU_ASSERT_EQUAL(u, RADIUS_TERM_ADMIN_RESET);
+	}
+	/* the session is gone: a second Disconnect finds nothing */
+	CU_ASSERT_EQUAL(dae_send(dport, "daesecret", RADIUS_DISCONNECT_REQUEST, add_sid, &cause),
+			RADIUS_DISCONNECT_NAK);
+	CU_ASSERT_EQUAL(cause, 503);
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_unref(net);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_acct_queue_full(void)
 {
 	struct fake_server s;
@@ -749,6 +898,7 @@ static const struct vpdn_test_case tests[] = {
 	{"accounting Start/Stop in order", test_accounting},
 	{"Session-Timeout ends the session", test_session_timeout},
 	{"accounting queue full", test_acct_queue_full},
+	{"Disconnect-Request and CoA-Request", test_dynamic_authorization},
 	{"config errors", test_config_errors},
 	{"no server: passed on", test_no_server_passes},
 	{NULL, NULL},
