@@ -58,7 +58,7 @@ fi
 
 # --- data files -----------------------------------------------------------------
 MAN="$R/share/man"
-for p in man8/vpdnd.8 man8/vpdnctl.8 man5/vpdnd.conf.5; do
+for p in man8/vpdnd.8 man8/vpdnctl.8 man5/vpdnd.conf.5 man5/vpdnd-radius.5; do
 	check "man page $p installed" [ -f "$MAN/$p" ]
 	if [ -f "$MAN/$p" ] && command -v groff >/dev/null; then
 		W=$(groff -man -Tutf8 -ww "$MAN/$p" 2>&1 >/dev/null)

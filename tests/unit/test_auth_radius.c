@@ -13,6 +13,7 @@
 
 #include <vpdnd/core.h>
 
+#include "auth-local.h"
 #include "auth-radius.h"
 #include "vpdn_test.h"
 
@@ -848,6 +849,58 @@ static void test_acct_queue_full(void)
 	server_close(&s);
 }
 
+
+/* auth-local first with authoritative = false, then auth-radius: local
+ * users answered locally (no packet), the others by RADIUS. */
+static void test_local_then_radius(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	cfg_opt_t opts[8];
+	unsigned n = 0;
+	char *text;
+
+	for (cfg_opt_t *o = auth_local_options; o->name; o++)
+		opts[n++] = *o;
+	for (cfg_opt_t *o = auth_radius_options; o->name; o++)
+		opts[n++] = *o;
+	opts[n] = (cfg_opt_t)CFG_END();
+	server_open(&s);
+	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+	text = g_strdup_printf("username \"local1\" { password = \"pw1\" } "
+			       "auth-local { authoritative = false } "
+			       "radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+			       s.port[0], s.port[1]);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	g_free(text);
+	struct auth_local *al = NULL;
+	CU_ASSERT_EQUAL_FATAL(auth_local_new(core, cfg, &al), 0);
+	struct auth_radius *ar = start(cfg);
+
+	pap("local1", "pw1", "Vi1", &res);
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_TRUE(res.ok);
+	turn();
+	CU_ASSERT_FALSE(server_recv(s.fd[0], &g));
+	pap("local1", "bad", "Vi1", &res);        /* a local user's wrong password: no RADIUS */
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_FALSE(res.ok);
+	turn();
+	CU_ASSERT_FALSE(server_recv(s.fd[0], &g));
+	pap("radius1", "pw", "Vi1", &res);
+	CU_ASSERT_FALSE(res.done);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	auth_radius_free(ar);
+	auth_local_free(al);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_config_errors(void)
 {
 	cfg_t *cfg;
@@ -899,6 +952,7 @@ static const struct vpdn_test_case tests[] = {
 	{"Session-Timeout ends the session", test_session_timeout},
 	{"accounting queue full", test_acct_queue_full},
 	{"Disconnect-Request and CoA-Request", test_dynamic_authorization},
+	{"auth-local first, then RADIUS", test_local_then_radius},
 	{"config errors", test_config_errors},
 	{"no server: passed on", test_no_server_passes},
 	{NULL, NULL},
