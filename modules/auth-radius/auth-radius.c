@@ -28,6 +28,7 @@ static cfg_opt_t radius_opts[] = {
 	CFG_INT("max-in-flight", 256, CFGF_NONE),
 	CFG_INT("max-queued", 4096, CFGF_NONE),
 	CFG_BOOL("accounting", cfg_true, CFGF_NONE),
+	CFG_BOOL("fallback", cfg_false, CFGF_NONE),
 	CFG_INT("acct-queue", 10000, CFGF_NONE),
 	CFG_INT("interim-interval", 0, CFGF_NONE),
 	CFG_STR("nas-identifier", NULL, CFGF_NONE),
@@ -52,6 +53,8 @@ struct auth_radius {
 	struct in_addr nas_ip;
 	struct vpdn_subscription *sub_auth;
 	GHashTable *jobs;               /* pending auth jobs (set) */
+	bool fallback;                  /* no server answered: ask the others */
+	const struct vpdn_ev_auth *fallback_ev; /* being published by us */
 	uint64_t *n_accept, *n_reject, *n_timeout, *n_refused;
 };
 
@@ -60,8 +63,9 @@ struct auth_job {
 	struct auth_radius *ar;
 	struct vpdn_request *req;
 	struct radius_req *rr;
+	struct vpdn_request *fb;        /* the fallback request, while pending */
 	enum vpdn_auth_method method;
-	char *user, *iface;
+	char *user, *iface, *local_name;
 	uint8_t *password; size_t password_len;
 	uint8_t chap_id;
 	uint8_t challenge[RADIUS_ATTR_MAX]; size_t challenge_len;
@@ -324,6 +328,7 @@ static void job_free(struct auth_job *j)
 	explicit_bzero(j->response, sizeof(j->response));
 	g_free(j->user);
 	g_free(j->iface);
+	g_free(j->local_name);
 	g_free(j);
 }
 
@@ -399,6 +404,54 @@ static int build_access(struct radius_pkt *p, const uint8_t *secret, size_t slen
 	return r;
 }
 
+/* The other authentication modules' answer, given as ours. */
+static void fallback_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct auth_job *j = data;
+	struct auth_radius *ar = j->ar;
+	const struct vpdn_ev_auth_result *r = reply;
+	struct vpdn_ev_auth_result res = { .size = sizeof(res), .user = j->user,
+					   .reason = "no RADIUS server answered, nor another "
+						     "authenticator" };
+	char ubuf[128];
+
+	j->fb = NULL;
+	g_hash_table_remove(ar->jobs, j);
+	vpdn_info(ar->log, "AUTH-RADIUS: no server answered; user \"%s\" %s by fallback",
+		  vpdn_log_printable(ubuf, sizeof(ubuf), j->user, strlen(j->user), 0),
+		  status >= 0 && r && r->ok ? "accepted" : "refused");
+	if (status == -ENOENT || !r)
+		vpdn_request_complete(j->req, status < 0 ? -ETIMEDOUT : status, &res);
+	else
+		vpdn_request_complete(j->req, status, r);
+	job_free(j);
+}
+
+/* No server answered: publish the request again for the other modules
+ * (auth-local). A reject from a server never comes here. */
+static bool fallback(struct auth_job *j)
+{
+	struct auth_radius *ar = j->ar;
+	char pw_nul = 0;
+	struct vpdn_ev_auth ev = {
+		.size = sizeof(ev), .method = j->method, .interface = j->iface, .user = j->user,
+		.local_name = j->local_name, .chap_id = j->chap_id,
+		.challenge = j->challenge, .challenge_len = j->challenge_len,
+		.response = j->response, .response_len = j->method == VPDN_AUTH_CHAP_MD5 ? 16 : 0,
+		.password = j->password ? (const char *)j->password : &pw_nul,
+	};
+	struct vpdn_request *r;
+
+	g_hash_table_add(ar->jobs, j);
+	ar->fallback_ev = &ev;
+	r = vpdn_bus_request(vpdn_core_bus(ar->core), VPDN_EV_AUTH_REQUEST, &ev, fallback_done, j);
+	ar->fallback_ev = NULL;
+	/* NULL: already completed (fallback_done freed j); else pending */
+	if (r)
+		j->fb = r;
+	return true;
+}
+
 static void access_done(int status, const struct radius_view *v, void *data)
 {
 	struct auth_job *j = data;
@@ -414,6 +467,8 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	vpdn_log_printable(ubuf, sizeof(ubuf), j->user, strlen(j->user), 0);
 	vpdn_log_printable(ibuf, sizeof(ibuf), j->iface ? j->iface : "-",
 			   strlen(j->iface ? j->iface : "-"), 0);
+	if (status < 0 && ar->fallback && fallback(j))
+		return;
 	if (status < 0) {
 		(*ar->n_timeout)++;
 		snprintf(reason, sizeof(reason), "%s",
@@ -467,7 +522,7 @@ static enum vpdn_bus_verdict on_auth_request(const struct vpdn_event *ev, void *
 	int err = 0;
 
 	if (!ev->request || !a || !HAS_FIELD(a, struct vpdn_ev_auth, password) || !ar->client ||
-	    !radius_client_n_servers(ar->client))
+	    !radius_client_n_servers(ar->client) || a == ar->fallback_ev)
 		return VPDN_BUS_PASS;
 	if (a->method != VPDN_AUTH_PAP && a->method != VPDN_AUTH_CHAP_MD5)
 		return VPDN_BUS_PASS;
@@ -476,6 +531,7 @@ static enum vpdn_bus_verdict on_auth_request(const struct vpdn_event *ev, void *
 	j->method = a->method;
 	j->user = g_strdup(a->user ? a->user : "");
 	j->iface = a->interface ? g_strdup(a->interface) : NULL;
+	j->local_name = a->local_name ? g_strdup(a->local_name) : NULL;
 	res.user = a->user;
 	if (!a->user || !*a->user || strlen(a->user) > 253) {
 		res.reason = "bad request: user name empty or longer than 253 octets";
@@ -542,6 +598,8 @@ static void drop_jobs(struct auth_radius *ar)
 		struct auth_job *j = k;
 		g_hash_table_iter_remove(&it);
 		radius_req_cancel(j->rr);
+		if (j->fb)
+			vpdn_request_cancel(j->fb);
 		res.user = j->user;
 		vpdn_request_complete(j->req, -ESHUTDOWN, &res);
 		job_free(j);
@@ -580,6 +638,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	s = sec ? cfg_getstr(sec, "nas-ip-address") : NULL;
 	if (s)
 		inet_pton(AF_INET, s, &ar->nas_ip);
+	ar->fallback = sec ? cfg_getbool(sec, "fallback") : false;
 	acct_configure(ar->acct, sec ? cfg_getbool(sec, "accounting") : false,
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);

@@ -323,6 +323,47 @@ static void test_accept_refused(void)
 	server_close(&s);
 }
 
+
+static void add_loopback(struct radius_pkt *p)
+{
+	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("127.0.0.1"));
+}
+static void add_pool(struct radius_pkt *p)
+{
+	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("255.255.255.254"));
+}
+
+static void test_framed_ip_forms(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+			   s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+
+	pap("u", "p", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_loopback);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_FALSE(res.ok);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "Framed-IP-Address"));
+	pap("u", "p", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_pool);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_EQUAL(res.addr.s_addr, 0);   /* the pool decides */
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_chap_attributes(void)
 {
 	struct fake_server s;
@@ -901,6 +942,68 @@ static void test_local_then_radius(void)
 	server_close(&s);
 }
 
+
+/* RADIUS first with fallback = true, auth-local after it: a user is
+ * asked locally only when no server answered; a server's reject is
+ * final. */
+static void test_radius_then_local(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	cfg_opt_t opts[8];
+	unsigned n = 0;
+	char *text;
+
+	for (cfg_opt_t *o = auth_local_options; o->name; o++)
+		opts[n++] = *o;
+	for (cfg_opt_t *o = auth_radius_options; o->name; o++)
+		opts[n++] = *o;
+	opts[n] = (cfg_opt_t)CFG_END();
+	server_open(&s);
+	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+	text = g_strdup_printf("username \"local1\" { password = \"pw1\" } "
+			       "radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			       "timeout = 1 retries = 1 fallback = true }",
+			       s.port[0], s.port[1]);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	g_free(text);
+	struct auth_radius *ar = start(cfg);
+	struct auth_local *al = NULL;
+	CU_ASSERT_EQUAL_FATAL(auth_local_new(core, cfg, &al), 0);
+
+	/* the server rejects: final, auth-local is not asked */
+	pap("local1", "pw1", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_REJECT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_FALSE(res.ok);
+	CU_ASSERT_EQUAL(res.status, -EACCES);
+	/* the server silent: auth-local answers after the timeout */
+	pap("local1", "pw1", "Vi1", &res);
+	turn();
+	CU_ASSERT_FALSE(res.done);
+	vpdn_timers_advance(tm, 1000);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_EQUAL(res.status, 0);
+	/* ... and refuses what it refuses */
+	pap("local1", "bad", "Vi1", &res);
+	vpdn_timers_advance(tm, 0);
+	vpdn_timers_advance(tm, 1000);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_FALSE(res.ok);
+	server_drain(s.fd[0]);
+	auth_local_free(al);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_config_errors(void)
 {
 	cfg_t *cfg;
@@ -944,6 +1047,7 @@ static const struct vpdn_test_case tests[] = {
 	{"answers without/with wrong MA dropped", test_answer_verification},
 	{"Reject carries Reply-Message", test_reject_reply_message},
 	{"Accept for Login service refused", test_accept_refused},
+	{"Framed-IP-Address loopback refused, pool", test_framed_ip_forms},
 	{"CHAP-Password and CHAP-Challenge", test_chap_attributes},
 	{"failover, retransmission, dead-time", test_failover_dead_time},
 	{"every server silent: timed out", test_all_dead_times_out},
@@ -953,6 +1057,7 @@ static const struct vpdn_test_case tests[] = {
 	{"accounting queue full", test_acct_queue_full},
 	{"Disconnect-Request and CoA-Request", test_dynamic_authorization},
 	{"auth-local first, then RADIUS", test_local_then_radius},
+	{"RADIUS first, auth-local when unreachable", test_radius_then_local},
 	{"config errors", test_config_errors},
 	{"no server: passed on", test_no_server_passes},
 	{NULL, NULL},
