@@ -12,6 +12,7 @@
 
 #include "acct.h"
 #include "dae.h"
+#include "radius-bus.h"
 
 static cfg_opt_t server_opts[] = {
 	CFG_STR("secret", NULL, CFGF_NONE),
@@ -49,6 +50,7 @@ struct auth_radius {
 	struct radius_client_conf conf;
 	struct acct *acct;
 	struct dae *dae;
+	sd_bus_slot *slot;
 	char *nas_id;
 	struct in_addr nas_ip;
 	struct vpdn_subscription *sub_auth;
@@ -694,6 +696,9 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 		r = -ENOMEM;
 		goto fail;
 	}
+	r = radius_bus_register(core, ar, &ar->slot);
+	if (r < 0)
+		goto fail;
 	*out = ar;
 	return 0;
 fail:
@@ -717,6 +722,7 @@ void auth_radius_free(struct auth_radius *ar)
 		return;
 	if (ar->sub_auth)
 		vpdn_bus_unsubscribe(vpdn_core_bus(ar->core), ar->sub_auth);
+	sd_bus_slot_unref(ar->slot);
 	drop_jobs(ar);
 	dae_free(ar->dae);
 	acct_free(ar->acct);
@@ -735,4 +741,14 @@ struct radius_client *auth_radius_client(struct auth_radius *ar)
 uint64_t auth_radius_acct_dropped(struct auth_radius *ar)
 {
 	return acct_dropped(ar->acct);
+}
+
+unsigned auth_radius_acct_queued(struct auth_radius *ar)
+{
+	return acct_queued(ar->acct);
+}
+
+unsigned auth_radius_sessions(struct auth_radius *ar)
+{
+	return acct_sessions(ar->acct);
 }

@@ -65,5 +65,7 @@ int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, cons
 struct radius_client *auth_radius_client(struct auth_radius *ar);
 /* Accounting records refused because the queue was full. */
 uint64_t auth_radius_acct_dropped(struct auth_radius *ar);
+unsigned auth_radius_acct_queued(struct auth_radius *ar);
+unsigned auth_radius_sessions(struct auth_radius *ar);
 
 #endif

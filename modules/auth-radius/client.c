@@ -656,8 +656,13 @@ unsigned radius_client_n_servers(const struct radius_client *c)
 void radius_client_server_stats(const struct radius_client *c, unsigned i,
 				struct radius_server_stats *out)
 {
-	if (i < c->conf.n_servers)
-		*out = c->servers[i].st;
+	if (i < c->conf.n_servers) {
+		const struct server *s = &c->servers[i];
+		uint64_t now = vpdn_timers_now(c->tm);
+		*out = s->st;
+		out->dead_left_s = s->state == RADIUS_SERVER_DEAD && s->dead_until > now
+					   ? (uint32_t)((s->dead_until - now + 999) / 1000) : 0;
+	}
 }
 
 unsigned radius_client_queued(const struct radius_client *c, enum radius_service svc)

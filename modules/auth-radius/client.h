@@ -101,6 +101,7 @@ void radius_req_cancel(struct radius_req *r);
 struct radius_server_stats {
 	const char *name;
 	enum radius_server_state state;
+	uint32_t dead_left_s;                   /* DEAD: seconds of dead-time left */
 	uint64_t requests[RADIUS_SVC__COUNT];
 	uint64_t retransmissions[RADIUS_SVC__COUNT];
 	uint64_t timeouts[RADIUS_SVC__COUNT];   /* servers given up on */

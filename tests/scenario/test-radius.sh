@@ -26,7 +26,8 @@
 #     refused with "no RADIUS server answered" and nothing else breaks.
 #  5. a fake server answering with the wrong secret / without a
 #     Message-Authenticator: every answer dropped and counted
-#     (radius_bad_answers_total), the user refused.
+#     (radius_bad_answers_total), the user refused; `vpdnctl show
+#     radius` (and --json) shows the server, its counters and queues.
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -400,6 +401,31 @@ check "LNS: an answer without Message-Authenticator dropped" \
 check "LNS: the forged accepts never authenticate the user" \
 	wait_s 20 sh -c "[ \$(grep -c 'failed: no RADIUS server answered' '$T/LNS.log') -ge 2 ]"
 check "LNS: no forged acceptance (2 accepts, both FreeRADIUS's)" sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
+
+# --- vpdnctl show radius --------------------------------------------------------------------
+run ctl LNS show radius
+contains "show radius lists the server" "$OUT" "127.0.0.1"
+contains "show radius shows the queues" "$OUT" "Accounting: 0 queued, 0 dropped"
+lacks "show radius shows no secret" "$OUT" "radsecret"
+radius_json_ok() {
+	ctl LNS --json show radius | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["servers"][0]
+assert s["address"] == "127.0.0.1", s
+assert s["dropped_answers"] >= 2, s
+assert s["access_requests"] >= 1 and s["retransmissions"] >= 1, s
+assert d["acct_queued"] == 0 and d["sessions"] == 0, d
+'
+}
+check "show radius --json: requests, retransmissions, the dropped answers counted" radius_json_ok
+radius_introspect() { # the running object matches dbus/org.vpdnd.Radius1.xml
+	busctl --address="$(bus_of LNS)" call org.vpdnd.Node.LNS /org/vpdnd/module/auth_2dradius \
+		org.freedesktop.DBus.Introspectable Introspect >"$T/intro-radius.busctl" &&
+	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" \
+		"$VPDND_SOURCE_ROOT/dbus/org.vpdnd.Radius1.xml" "$T/intro-radius.busctl"
+}
+check "org.vpdnd.Radius1 introspection matches dbus/org.vpdnd.Radius1.xml" radius_introspect
 
 # --- the nodes survived -----------------------------------------------------------------------
 for node in LNS LAC remote1; do
