@@ -18,7 +18,9 @@
  *
  * Records: an in-memory FIFO bounded by acct-queue, handed to the client
  * at most ACCT_WINDOW at a time, oldest first; a record leaves the FIFO
- * only when a server acknowledged it. While every server is down records
+ * only when a server acknowledged it. When one goes unanswered the client
+ * takes the younger ones off the wire and sends one at a time until an
+ * answer comes (client.h), so records reach the server in order. While every server is down records
  * wait (in memory only: a restart loses them); a full FIFO refuses the
  * newest record with a log line and radius_acct_dropped_total.
  */

@@ -51,6 +51,7 @@ struct radius_req {
 	struct radius_pkt *pkt;       /* while in flight */
 	struct vpdn_timer timer;
 	uint64_t submitted;
+	uint64_t seq;                 /* submission order */
 };
 
 struct radius_client {
@@ -62,6 +63,10 @@ struct radius_client {
 	GQueue queue[RADIUS_SVC__COUNT];
 	unsigned in_flight[RADIUS_SVC__COUNT];
 	struct vpdn_timer kick;
+	uint64_t seq;
+	/* accounting unanswered: one record at a time until an answer, so
+	 * records arrive in order (acct.h) */
+	bool acct_degraded;
 	uint64_t *n_requests, *n_retrans, *n_timeouts, *n_bad, *n_unknown, *n_full,
 		*n_send_err;
 };
@@ -214,8 +219,8 @@ static void debug_packet(struct radius_client *c, const char *dir, const struct 
 			       "RADIUS:  %s", radius_attr_format(&a, line, sizeof(line)));
 }
 
-/* Build r for server s and put it on the wire. */
-static int send_to(struct radius_req *r, struct server *s)
+/* Build r for server s and put it on the wire as its try number `tries`. */
+static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 {
 	struct radius_client *c = r->c;
 	struct rsock *k = &s->sock[r->svc];
@@ -249,7 +254,7 @@ static int send_to(struct radius_req *r, struct server *s)
 		goto fail;
 	r->srv = s;
 	r->id = (uint8_t)id;
-	r->tries = 1;
+	r->tries = tries;
 	if (s->idx < 64)
 		r->tried |= 1ull << s->idx;
 	s->st.in_flight[r->svc]++;
@@ -298,6 +303,8 @@ static struct server *pick(struct radius_client *c, struct radius_req *r)
 static void pump(struct radius_client *c, enum radius_service svc)
 {
 	while (c->in_flight[svc] < c->conf.max_in_flight && c->queue[svc].head) {
+		if (svc == RADIUS_SVC_ACCT && c->acct_degraded && c->in_flight[svc])
+			break;
 		struct radius_req *r = c->queue[svc].head->data;
 		struct server *s = pick(c, r);
 		int ret;
@@ -309,7 +316,7 @@ static void pump(struct radius_client *c, enum radius_service svc)
 		g_queue_unlink(&c->queue[svc], &r->node);
 		r->queued = false;
 		c->in_flight[svc]++;
-		ret = send_to(r, s);
+		ret = send_to(r, s, 1);
 		if (ret == -EAGAIN) {
 			/* that server's 256 identifiers are all in use:
 			 * wait for one to come back */
@@ -347,6 +354,44 @@ static void on_kick(struct vpdn_timer *t, void *data)
 		pump(c, svc);
 }
 
+static gint by_seq_desc(gconstpointer a, gconstpointer b)
+{
+	const struct radius_req *x = a, *y = b;
+
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
+}
+
+/* An accounting request went unanswered: every younger one in flight
+ * goes back to the head of the queue, in order, so that only the oldest
+ * is retried and the records reach the server in order. */
+static void acct_rewind(struct radius_client *c, const struct radius_req *oldest)
+{
+	GList *back = NULL;
+
+	c->acct_degraded = true;
+	for (unsigned i = 0; i < c->conf.n_servers; i++) {
+		struct rsock *k = &c->servers[i].sock[RADIUS_SVC_ACCT];
+		for (unsigned id = 0; id < IDS; id++) {
+			struct radius_req *r = k->ids[id];
+			if (r && r != oldest && r->seq > oldest->seq)
+				back = g_list_prepend(back, r);
+		}
+	}
+	back = g_list_sort(back, by_seq_desc);
+	for (GList *l = back; l; l = l->next) {
+		struct radius_req *r = l->data;
+		unsend(r);
+		c->in_flight[RADIUS_SVC_ACCT]--;
+		explicit_bzero(r->pkt, sizeof(*r->pkt));
+		g_free(r->pkt);
+		r->pkt = NULL;
+		r->tried = 0;
+		g_queue_push_head_link(&c->queue[RADIUS_SVC_ACCT], &r->node);
+		r->queued = true;
+	}
+	g_list_free(back);
+}
+
 static void on_timeout(struct vpdn_timer *t, void *data)
 {
 	struct radius_req *r = data;
@@ -354,14 +399,22 @@ static void on_timeout(struct vpdn_timer *t, void *data)
 	struct server *s = r->srv, *next;
 	char why[64];
 
+	if (r->svc == RADIUS_SVC_ACCT)
+		acct_rewind(c, r);
+
 	if (r->tries < c->conf.retries) {
-		r->tries++;
 		s->st.retransmissions[r->svc]++;
 		(*c->n_retrans)++;
 		vpdn_debug(c->log, VPDN_DEBUG_PPP_AUTHENTICATION,
 			   "RADIUS: %s id %u to %s: no answer, try %u of %u",
-			   radius_service_name(r->svc), r->id, s->conf->name, r->tries,
+			   radius_service_name(r->svc), r->id, s->conf->name, r->tries + 1,
 			   c->conf.retries);
+		/* The same octets under the same identifier, so a late
+		 * answer to an earlier try still counts; an accounting
+		 * request gets its grown Acct-Delay-Time (and a new
+		 * identifier, RFC 2866 §5.2) when it is built again for the
+		 * next server or the next round. */
+		r->tries++;
 		transmit(r);
 		return;
 	}
@@ -378,7 +431,7 @@ static void on_timeout(struct vpdn_timer *t, void *data)
 			finish(r, -ETIMEDOUT, NULL);
 			return;
 		}
-		int ret = send_to(r, next);
+		int ret = send_to(r, next, 1);
 		if (ret == 0)
 			return;
 		if (next->idx < 64)
@@ -463,6 +516,8 @@ static void on_datagram(struct rsock *k, const uint8_t *buf, size_t n)
 		return;
 	}
 	s->st.answers[r->svc]++;
+	if (r->svc == RADIUS_SVC_ACCT)
+		c->acct_degraded = false;
 	if (s->state == RADIUS_SERVER_DEAD)
 		server_set_state(s, RADIUS_SERVER_ALIVE, "answered");
 	finish(r, 0, &v);
@@ -629,6 +684,7 @@ struct radius_req *radius_client_submit(struct radius_client *c, enum radius_ser
 	r->data = data;
 	r->node.data = r;
 	r->submitted = vpdn_timers_now(c->tm);
+	r->seq = ++c->seq;
 	vpdn_timer_init(&r->timer, on_timeout, r);
 	g_queue_push_tail_link(&c->queue[svc], &r->node);
 	r->queued = true;

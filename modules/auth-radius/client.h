@@ -23,6 +23,12 @@
  * Limits: at most `max_in_flight` requests per service on the wire (and
  * 256 per server socket: the identifier space); the rest wait in a FIFO
  * bounded by `max_queued` (authentication) / `acct_queue` (accounting).
+ * Accounting keeps its order: when an accounting request goes
+ * unanswered, every younger one in flight goes back to the head of the
+ * queue and only the oldest is tried until an answer comes. Tries to one
+ * server resend the same octets (a late answer still counts); a request
+ * is built again (new identifier, grown Acct-Delay-Time) only for its next
+ * server or round.
  * An authentication request that has gone through every server's tries
  * fails with -ETIMEDOUT; an accounting request never gives up (it stays at
  * the head of the queue, in order, until a server answers) and only a full

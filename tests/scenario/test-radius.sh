@@ -17,7 +17,10 @@
 #     Session-Timeout and carries the session's octets.
 #  3. remote1's profile with a wrong CHAP secret: Access-Reject, the
 #     session is refused (CDN).
-#  3b. remote1 again: radclient's Disconnect-Request with a wrong secret
+#  3b. remote1 again; FreeRADIUS stopped: the session stays, its
+#     Interim-Update and Stop queue and are delivered in order, nothing
+#     lost, once FreeRADIUS is started again. radclient's
+#     Disconnect-Request (while FreeRADIUS is away) with a wrong secret
 #     is ignored, one naming another session is NAKed (Error-Cause 503),
 #     the right one is ACKed and ends the session (CDN, Stop with
 #     Admin-Reset).
@@ -66,6 +69,9 @@ pings() {
 # detail_count STATUS: records of that Acct-Status-Type in the detail file
 detail_count() { grep -c "Acct-Status-Type = $1" "$RADDB/detail" 2>/dev/null || echo 0; }
 detail_has() { [ "$(detail_count "$1")" -ge "$2" ]; }
+acct_queued_zero() {
+	[ "$(ctl LNS --json show radius | python3 -c 'import json, sys; print(json.load(sys.stdin)["acct_queued"])')" = 0 ]
+}
 # vpdn_has NODE N: N sessions in `show vpdn`
 vpdn_has() {
 	[ "$(ctl "$1" --json show vpdn | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sessions"]))')" = "$2" ]
@@ -331,6 +337,18 @@ check "LNS: remote1 accepted again" \
 check "detail file: the second Start" wait_s 10 detail_has Start 2
 SID2=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
 check "a new Acct-Session-Id" sh -c "[ -n '$SID2' ] && [ '$SID2' != '$SID_START' ]"
+# FreeRADIUS stopped: the session stays up, its records queue (an
+# Interim-Update, then the Stop of the Disconnect below) and arrive in
+# order once it is back.
+_stop_pid "${NODE_PIDS[freeradius]}"
+unset "NODE_PIDS[freeradius]"
+check "LNS: accounting server declared dead while FreeRADIUS is away" \
+	wait_s 20 sh -c "[ \$(grep -c 'RADIUS: server 127.0.0.1 from alive to dead' '$T/LNS.log') -ge 1 ]"
+acct_queued() { # N: at least N records queued
+	[ "$(ctl LNS --json show radius | python3 -c 'import json, sys; print(json.load(sys.stdin)["acct_queued"])')" -ge "$1" ]
+}
+check "an Interim-Update queues while no server answers" wait_s 15 acct_queued 1
+check "the session is still up" vpdn_has LNS 1
 ko "Disconnect-Request with a wrong secret: no answer" dae disconnect wrong-secret "Acct-Session-Id = \"$SID2\""
 check "LNS: it was dropped (authenticator)" in_log LNS "RADIUS DAE: datagram from 127.0.0.1:[0-9]+ dropped: authenticator does not verify"
 ko "Disconnect-Request for another session: NAK" dae disconnect daesecret 'Acct-Session-Id = "no-such-session"'
@@ -343,7 +361,20 @@ check "radclient got a Disconnect-ACK" grep -q "Received Disconnect-ACK" "$T/rad
 check "LNS: CDN to the LAC for the disconnected session" \
 	wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 3 ]"
 check "LNS: no session left" wait_s 10 vpdn_has LNS 0
+check "the Stop queues behind the Interim-Update" acct_queued 2
+run ctl LNS show radius
+contains "show radius: the server dead" "$OUT" "dead"
+ip netns exec "$P-LNS" freeradius -d "$RADDB" -X >>"$T/freeradius.txt" 2>&1 &
+NODE_PIDS[freeradius]=$!
+check "freeradius -X back" wait_s 20 sh -c "[ \$(grep -c 'Ready to process requests' '$T/freeradius.txt') -ge 2 ]"
+check "the queue drains once it answers" wait_s 20 acct_queued_zero
 check "detail file: the second Stop" wait_s 10 detail_has Stop 2
+# the second session's records, in the order FreeRADIUS wrote them
+SEQ2=$(awk -v sid="Acct-Session-Id = \"$SID2\"" '/^[A-Z][a-z][a-z] /{r=""; t=""} /Acct-Status-Type/{t=$3} {r=r $0 "\n"} /^$/{if (index(r, sid)) printf "%s ", t}' "$RADDB/detail")
+check "second session: Start, Interim-Update(s), Stop, in order, nothing lost" \
+	sh -c "echo '$SEQ2' | grep -qE '^Start (Interim-Update )+Stop \$'"
+check "the Interim-Update that waited carries its Acct-Delay-Time" \
+	sh -c "echo '$(detail_last Interim-Update)' | grep -qE 'Acct-Delay-Time = [1-9]'"
 contains "Stop: Acct-Terminate-Cause Admin-Reset" "$(detail_last Stop)" "Acct-Terminate-Cause = Admin-Reset"
 
 # --- 4. the wrong shared secret -----------------------------------------------------------

@@ -640,6 +640,7 @@ static void test_accounting(void)
 				CU_ASSERT(u >= 5);
 			}
 			answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+			turn();   /* the answer arrives before the next timeout */
 		}
 		vpdn_timers_advance(tm, 1000);
 		turn();
@@ -861,6 +862,128 @@ static void test_dynamic_authorization(void)
 	server_close(&s);
 }
 
+
+/* Retransmissions to the same server are the same octets under the same
+ * identifier (a late answer still counts); an accounting request built
+ * again for the next round gets a new identifier and its grown
+ * Acct-Delay-Time (RFC 2866 §5.2). */
+static void test_acct_retransmission(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g1, g2, g3, a1, a2;
+	struct radius_attr a;
+	uint32_t d1 = 99, d3 = 0;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			   "timeout = 2 retries = 2 }", s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+
+	pap("u", "p", "Vi7", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &a1));
+	vpdn_timers_advance(tm, 2000);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &a2));
+	CU_ASSERT_EQUAL(a1.len, a2.len);
+	CU_ASSERT(memcmp(a1.buf, a2.buf, a1.len) == 0);
+	/* the answer to the first try, arriving late, still counts */
+	answer(s.fd[0], &a1, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi7", .user = "u" };
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g1));
+	vpdn_timers_advance(tm, 2000);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g2));
+	CU_ASSERT_EQUAL(g1.v.id, g2.v.id);
+	CU_ASSERT(g1.len == g2.len && memcmp(g1.buf, g2.buf, g1.len) == 0);
+	vpdn_timers_advance(tm, 2000);   /* both tries unanswered: next round */
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g3));
+	CU_ASSERT_NOT_EQUAL(g1.v.id, g3.v.id);
+	CU_ASSERT_FATAL(radius_find(&g1.v, RADIUS_ACCT_DELAY_TIME, &a));
+	radius_attr_u32(&a, &d1);
+	CU_ASSERT_FATAL(radius_find(&g3.v, RADIUS_ACCT_DELAY_TIME, &a));
+	radius_attr_u32(&a, &d3);
+	CU_ASSERT_EQUAL(d1, 0);
+	CU_ASSERT_EQUAL(d3, 4);
+	CU_ASSERT_EQUAL(radius_verify_request(&g3.v, SECRET, strlen(SECRET), true), 0);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
+/* While accounting goes unanswered only the oldest record is on the
+ * wire: the younger ones wait, and reach the server after it, in order. */
+static void test_acct_order_under_outage(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	struct radius_attr a;
+	char iface[8];
+	char sids[3][64];
+	unsigned got = 0;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			   "timeout = 1 retries = 1 dead-time = 3 }", s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(iface, sizeof(iface), "Vi%d", 20 + i);
+		pap("u", "p", iface, &res);
+		turn();
+		CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+		answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+		turn();
+		struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = iface, .user = "u" };
+		vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &n);
+		turn();
+		if (i == 0) {
+			/* the first Start goes unanswered: the server is away */
+			CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+			vpdn_timers_advance(tm, 1000);
+			turn();
+			/* the younger records start half a timeout later: on
+			 * the wire together, their tries would reach the
+			 * server before the oldest's next one */
+			vpdn_timers_advance(tm, 500);
+			turn();
+		}
+	}
+	/* the oldest is tried again at 2 s, the younger ones would be at
+	 * 2.5 s: the server comes back at 2.25 s */
+	vpdn_timers_advance(tm, 750);
+	turn();
+	server_drain(s.fd[1]);
+	/* the server is back: answer what comes, one round at a time */
+	for (int round = 0; round < 80 && got < 3; round++) {
+		while (server_recv(s.fd[1], &g)) {
+			CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
+			memcpy(sids[got < 3 ? got : 2], a.val, a.len);
+			sids[got < 3 ? got : 2][a.len] = 0;
+			if (got == 0 || strcmp(sids[got - 1], sids[got < 3 ? got : 2]) != 0)
+				got++;
+			answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+			turn();
+		}
+		vpdn_timers_advance(tm, 250);
+		turn();
+	}
+	CU_ASSERT_EQUAL_FATAL(got, 3);
+	/* session ids grow with the sessions: delivered oldest first */
+	CU_ASSERT(strcmp(sids[0], sids[1]) < 0);
+	CU_ASSERT(strcmp(sids[1], sids[2]) < 0);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_acct_queue_full(void)
 {
 	struct fake_server s;
@@ -1054,6 +1177,8 @@ static const struct vpdn_test_case tests[] = {
 	{"bounded in flight and queued", test_bounded_in_flight},
 	{"accounting Start/Stop in order", test_accounting},
 	{"Session-Timeout ends the session", test_session_timeout},
+	{"retransmission: same octets; next round: new id, Acct-Delay-Time", test_acct_retransmission},
+	{"accounting in order through an outage", test_acct_order_under_outage},
 	{"accounting queue full", test_acct_queue_full},
 	{"Disconnect-Request and CoA-Request", test_dynamic_authorization},
 	{"auth-local first, then RADIUS", test_local_then_radius},
