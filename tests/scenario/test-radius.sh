@@ -336,6 +336,7 @@ check "LNS: remote1 accepted again" \
 	wait_s 20 sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
 check "detail file: the second Start" wait_s 10 detail_has Start 2
 SID2=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+check "remote1 pings local1 over the second session" pings remote1 -I 17.17.17.1 17.17.17.3
 check "a new Acct-Session-Id" sh -c "[ -n '$SID2' ] && [ '$SID2' != '$SID_START' ]"
 # FreeRADIUS stopped: the session stays up, its records queue (an
 # Interim-Update, then the Stop of the Disconnect below) and arrive in
@@ -349,6 +350,16 @@ acct_queued() { # N: at least N records queued
 }
 check "an Interim-Update queues while no server answers" wait_s 15 acct_queued 1
 check "the session is still up" vpdn_has LNS 1
+# the Virtual-Access's counters, the session idle from here on
+IFC=$(ctl LNS --json show interfaces | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+rows = d if isinstance(d, list) else d.get("interfaces", [])
+for r in rows:
+    if r.get("user") == "remote1@cisco.com":
+        print(r["bytes_in"], r["bytes_out"], r["packets_in"], r["packets_out"])
+        break')
+check "the Virtual-Access's counters read (in out pkts-in pkts-out: $IFC)" [ -n "$IFC" ]
 ko "Disconnect-Request with a wrong secret: no answer" dae disconnect wrong-secret "Acct-Session-Id = \"$SID2\""
 check "LNS: it was dropped (authenticator)" in_log LNS "RADIUS DAE: datagram from 127.0.0.1:[0-9]+ dropped: authenticator does not verify"
 ko "Disconnect-Request for another session: NAK" dae disconnect daesecret 'Acct-Session-Id = "no-such-session"'
@@ -373,6 +384,19 @@ check "detail file: the second Stop" wait_s 10 detail_has Stop 2
 SEQ2=$(awk -v sid="Acct-Session-Id = \"$SID2\"" '/^[A-Z][a-z][a-z] /{r=""; t=""} /Acct-Status-Type/{t=$3} {r=r $0 "\n"} /^$/{if (index(r, sid)) printf "%s ", t}' "$RADDB/detail")
 check "second session: Start, Interim-Update(s), Stop, in order, nothing lost" \
 	sh -c "echo '$SEQ2' | grep -qE '^Start (Interim-Update )+Stop \$'"
+stop_matches_interface() { # the Stop's octets and packets vs the interface, within one packet
+	detail_last Stop | python3 -c '
+import re, sys
+rec = sys.stdin.read()
+v = {k: int(n) for k, n in re.findall(r"(Acct-(?:In|Out)put-(?:Octets|Packets)) = (\d+)", rec)}
+bi, bo, pi, po = map(int, sys.argv[1].split())
+print("stop", v, "interface", bi, bo, pi, po)
+ok = (abs(v["Acct-Input-Octets"] - bi) <= 1500 and abs(v["Acct-Output-Octets"] - bo) <= 1500 and
+      abs(v["Acct-Input-Packets"] - pi) <= 1 and abs(v["Acct-Output-Packets"] - po) <= 1 and
+      v["Acct-Input-Packets"] >= 5)
+sys.exit(0 if ok else 1)' "$IFC"
+}
+check "the Stop's octets and packets match the interface counters within one packet" stop_matches_interface
 check "the Interim-Update that waited carries its Acct-Delay-Time" \
 	sh -c "echo '$(detail_last Interim-Update)' | grep -qE 'Acct-Delay-Time = [1-9]'"
 contains "Stop: Acct-Terminate-Cause Admin-Reset" "$(detail_last Stop)" "Acct-Terminate-Cause = Admin-Reset"
