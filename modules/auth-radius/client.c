@@ -211,9 +211,9 @@ static void debug_packet(struct radius_client *c, const char *dir, const struct 
 	if (radius_parse(buf, len, &v) < 0)
 		return;
 	vpdn_log_write(c->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_AUTHENTICATION,
-		       "RADIUS: %s %s id %u to/from %s, %zu octets", dir,
+		       "RADIUS: %s %s id %u %s %s, %zu octets", dir,
 		       radius_code_name(v.code) ? radius_code_name(v.code) : "?", v.id,
-		       s->conf->name, v.len);
+		       strcmp(dir, "send") == 0 ? "to" : "from", s->conf->name, v.len);
 	while (radius_next(&v, &pos, &a))
 		vpdn_log_write(c->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_AUTHENTICATION,
 			       "RADIUS:  %s", radius_attr_format(&a, line, sizeof(line)));

@@ -126,10 +126,14 @@ radius {
 }
 EOF
 sed 's/secret = "radsecret"/secret = "wrong-secret"/' "$T/lns.conf" >"$T/lns-badsecret.conf"
+cp "$T/lns.conf" "$T/lns-good.conf"
+# two servers, the first (127.0.0.2: nothing listens) dead
+sed 's/^  server "127.0.0.1" { secret = "radsecret" }$/  server "127.0.0.2" { secret = "radsecret" }\n&/' "$T/lns.conf" >"$T/lns-two.conf"
 chmod 600 "$T"/*.conf
 check "LNS copy loads auth-radius, not auth-local" grep -q '"auth-radius", "dialer"' "$T/lns.conf"
 check "LNS copy has no local users" sh -c "! grep -q '^username' '$T/lns.conf'"
-for f in isdn-network lac remote1 lns lns-badsecret; do
+check "the two-server copy lists 127.0.0.2 first" sh -c "grep -n 'server \"127.0.0' '$T/lns-two.conf' | head -1 | grep -q 127.0.0.2"
+for f in isdn-network lac remote1 lns lns-badsecret lns-two; do
 	ok "$f.conf passes --check" "$VPDND" -c "$T/$f.conf" --check
 done
 
@@ -457,6 +461,35 @@ check "LNS: the forged accepts never authenticate the user" \
 	wait_s 20 sh -c "[ \$(grep -c 'failed: no RADIUS server answered' '$T/LNS.log') -ge 2 ]"
 check "LNS: no forged acceptance (2 accepts, both FreeRADIUS's)" sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
 
+# --- 6. two servers, the first dead -----------------------------------------------------------
+wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
+cp "$T/lns-two.conf" "$T/lns.conf"
+ok "LNS reloads with two servers, the first dead" ctl LNS reload
+accepts() { grep -c 'AUTH-RADIUS: CHAP user "remote1@cisco.com" accepted' "$T/LNS.log"; }
+t6=$SECONDS
+check "remote1 dials Dialer1" wait_s 20 ctl remote1 dial Dialer1
+check "LNS: 127.0.0.2 given up after its 2 tries, declared dead" \
+	wait_s 15 in_log LNS "RADIUS: server 127.0.0.2 from alive to dead \(2 tries unanswered\)"
+check "LNS: failed over to 127.0.0.1, remote1 accepted" wait_s 15 sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 3 ]"
+check "failover within the tries' budget (2 x 1 s, plus the dial)" [ $((SECONDS - t6)) -le 10 ]
+# tries to 127.0.0.2: the first send and each "no answer, try N" resend
+sends2() { grep -cE "RADIUS: (send Access-Request id [0-9]+|auth id [0-9]+) to 127.0.0.2" "$T/LNS.log"; }
+N2=$(sends2)
+check "exactly 2 tries went to 127.0.0.2" [ "$N2" -eq 2 ]
+check "its accounting went to 127.0.0.1 (the Start in the detail file)" wait_s 10 detail_has Start 3
+ok "Disconnect-Request ends it" dae disconnect daesecret 'User-Name = "remote1@cisco.com"'
+check "LNS: no session left" wait_s 10 vpdn_has LNS 0
+wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
+check "remote1 dials again within the dead-time" wait_s 20 ctl remote1 dial Dialer1
+check "LNS: accepted again" wait_s 15 sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 4 ]"
+if [ $((SECONDS - t6)) -lt 9 ]; then
+	check "dead-time respected: no request to 127.0.0.2 this time" [ "$(sends2)" -eq "$N2" ]
+else
+	_pass "dead-time respected: (skipped, the dial took longer than the 5 s dead-time)"
+fi
+ok "Disconnect-Request ends it" dae disconnect daesecret 'User-Name = "remote1@cisco.com"'
+check "LNS: no session left" wait_s 10 vpdn_has LNS 0
+
 # --- vpdnctl show radius --------------------------------------------------------------------
 run ctl LNS show radius
 contains "show radius lists the server" "$OUT" "127.0.0.1"
@@ -466,14 +499,15 @@ radius_json_ok() {
 	ctl LNS --json show radius | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-s = d["servers"][0]
-assert s["address"] == "127.0.0.1", s
-assert s["dropped_answers"] >= 2, s
-assert s["access_requests"] >= 1 and s["retransmissions"] >= 1, s
+dead, live = d["servers"]
+assert dead["address"] == "127.0.0.2" and live["address"] == "127.0.0.1", d
+assert dead["access_requests"] >= 1 and dead["retransmissions"] >= 1 and dead["timeouts"] >= 1, dead
+assert dead["answers"] == 0, dead
+assert live["answers"] >= 2 and live["dropped_answers"] == 0, live
 assert d["acct_queued"] == 0 and d["sessions"] == 0, d
 '
 }
-check "show radius --json: requests, retransmissions, the dropped answers counted" radius_json_ok
+check "show radius --json: the dead server's tries and timeouts, the live one's answers" radius_json_ok
 radius_introspect() { # the running object matches dbus/org.vpdnd.Radius1.xml
 	busctl --address="$(bus_of LNS)" call org.vpdnd.Node.LNS /org/vpdnd/module/auth_2dradius \
 		org.freedesktop.DBus.Introspectable Introspect >"$T/intro-radius.busctl" &&
