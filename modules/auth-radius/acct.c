@@ -41,6 +41,7 @@ struct pending_authz {
 
 struct line {
 	char *calling, *called;
+	bool down;                      /* SESSION_DOWN seen */
 };
 
 struct asess {
@@ -300,9 +301,14 @@ static void on_stop(struct vpdn_timer *t, void *data)
 {
 	struct asess *s = data;
 	struct acct *a = s->a;
+	struct line *ln;
 
 	if (a->on)
 		queue_record(a, s, RADIUS_ACCT_STOP);
+	/* the line stayed for this Stop; it goes with its L2TP session */
+	ln = g_hash_table_lookup(a->lines, s->iface);
+	if (ln && ln->down)
+		g_hash_table_remove(a->lines, s->iface);
 	g_hash_table_remove(a->sessions, s->iface);
 }
 
@@ -378,7 +384,11 @@ static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data
 	const struct vpdn_ev_ppp *p = ev->payload;
 	struct asess *s;
 
-	if (!p || !p->interface || !(s = g_hash_table_lookup(a->sessions, p->interface)))
+	if (!p || !p->interface)
+		return VPDN_BUS_PASS;
+	/* an Accept whose network never came up */
+	g_hash_table_remove(a->authz, p->interface);
+	if (!(s = g_hash_table_lookup(a->sessions, p->interface)))
 		return VPDN_BUS_PASS;
 	if (!s->cause && p->size >= offsetof(struct vpdn_ev_ppp, disconnect_direction) +
 				    sizeof(p->disconnect_direction) && p->disconnect_known) {
@@ -427,8 +437,13 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 			 : se->result == 1 ? RADIUS_TERM_LOST_CARRIER : RADIUS_TERM_LOST_SERVICE;
 	}
 	/* the line goes when the Stop has been built (it names the numbers) */
-	if (!s)
+	if (!s) {
 		g_hash_table_remove(a->lines, se->interface);
+	} else {
+		struct line *ln = g_hash_table_lookup(a->lines, se->interface);
+		if (ln)
+			ln->down = true;
+	}
 	return VPDN_BUS_PASS;
 }
 
@@ -564,6 +579,11 @@ unsigned acct_queued(const struct acct *a)
 unsigned acct_sessions(const struct acct *a)
 {
 	return g_hash_table_size(a->sessions);
+}
+
+unsigned acct_pending(const struct acct *a)
+{
+	return g_hash_table_size(a->authz) + g_hash_table_size(a->lines);
 }
 
 /* ---- dynamic authorization (dae.c) ---- */

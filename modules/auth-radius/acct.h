@@ -53,6 +53,9 @@ void acct_authorized(struct acct *a, const char *iface, const char *user,
 uint64_t acct_dropped(const struct acct *a);
 unsigned acct_queued(const struct acct *a);
 unsigned acct_sessions(const struct acct *a);
+/* Accepts waiting for their network plus L2TP lines remembered (tests:
+ * both must drain). */
+unsigned acct_pending(const struct acct *a);
 
 /* Dynamic authorization (RFC 5176, dae.c): the live sessions whose
  * every given identifier matches (NULL / 0.0.0.0: not given; at least one

@@ -752,3 +752,8 @@ unsigned auth_radius_sessions(struct auth_radius *ar)
 {
 	return acct_sessions(ar->acct);
 }
+
+unsigned auth_radius_acct_pending(struct auth_radius *ar)
+{
+	return acct_pending(ar->acct);
+}

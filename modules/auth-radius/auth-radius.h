@@ -67,5 +67,6 @@ struct radius_client *auth_radius_client(struct auth_radius *ar);
 uint64_t auth_radius_acct_dropped(struct auth_radius *ar);
 unsigned auth_radius_acct_queued(struct auth_radius *ar);
 unsigned auth_radius_sessions(struct auth_radius *ar);
+unsigned auth_radius_acct_pending(struct auth_radius *ar);
 
 #endif

@@ -602,9 +602,14 @@ static void test_accounting(void)
 	struct vpdn_ev_ppp d = { .size = sizeof(d), .interface = "Vi1", .disconnect_known = true,
 				 .disconnect_code = VPDN_PPP_DISC_NORMAL,
 				 .disconnect_direction = VPDN_PPP_DISC_AT_PEER };
+	struct vpdn_ev_session se = { .size = sizeof(se), .interface = "Vi1", .calling = "6122" };
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, &se);
 	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_DOWN, &n);
 	vpdn_bus_publish(bus, VPDN_EV_PPP_DOWN, &d);
+	/* the L2TP session goes in the same tear-down, before the Stop */
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_DOWN, &se);
 	turn();
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);   /* nothing left behind */
 	vpdn_link_detach(net, VPDN_LINK_A);
 	vpdn_link_detach(net, VPDN_LINK_B);
 	vpdn_link_unref(net);
@@ -684,6 +689,9 @@ static void test_session_timeout(void)
 	turn();
 	struct vpdn_link *net = vpdn_link_new("Vi4");
 	vpdn_link_attach(net, VPDN_LINK_A, &ppp_end, NULL);
+	struct vpdn_ev_session se = { .size = sizeof(se), .interface = "Vi4", .calling = "6122",
+				      .called = "8211" };
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, &se);
 	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi4", .user = "remote1@cisco.com",
 					 .net = net };
 	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
@@ -706,6 +714,23 @@ static void test_session_timeout(void)
 	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_TIME, &a));
 	radius_attr_u32(&a, &u);
 	CU_ASSERT_EQUAL(u, 30);
+	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_CALLING_STATION_ID, &a));
+	CU_ASSERT(a.len == 4 && memcmp(a.val, "6122", 4) == 0);
+	/* the L2TP session goes after the Stop: nothing is left behind */
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_DOWN, &se);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);
+	CU_ASSERT_EQUAL(auth_radius_sessions(ar), 0);
+	/* an Accept whose PPP dies before IPCP: dropped at PPP_DOWN */
+	pap("remote1@cisco.com", "cisco", "Vi5", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 1);
+	struct vpdn_ev_ppp d = { .size = sizeof(d), .interface = "Vi5" };
+	vpdn_bus_publish(bus, VPDN_EV_PPP_DOWN, &d);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);
 	vpdn_link_detach(net, VPDN_LINK_A);
 	vpdn_link_unref(net);
 	auth_radius_free(ar);
