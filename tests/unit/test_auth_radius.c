@@ -739,6 +739,66 @@ static void test_session_timeout(void)
 }
 
 
+static void add_idle(struct radius_pkt *p)
+{
+	radius_add_u32(p, RADIUS_IDLE_TIMEOUT, 10);
+}
+
+/* Idle-Timeout: traffic in a period keeps the session; a whole period
+ * without a frame ends it, and the Stop says Idle-Timeout. */
+static void test_idle_timeout(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	struct radius_attr a;
+	uint32_t u = 0;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+			   s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+
+	pap("u", "p", "Vi8", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_idle);
+	turn();
+	struct vpdn_link *net = vpdn_link_new("Vi8");
+	vpdn_link_attach(net, VPDN_LINK_A, &ppp_end, NULL);
+	vpdn_link_attach(net, VPDN_LINK_B, &null_end, NULL);
+	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi8", .user = "u", .net = net };
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+	turn();
+	hung = false;
+	/* a frame in every period: up after 30 s */
+	for (int i = 0; i < 3; i++) {
+		vpdn_timers_advance(tm, 5000);
+		vpdn_link_send(net, VPDN_LINK_A, (const uint8_t *)"x", 1);
+		vpdn_timers_advance(tm, 5000);
+	}
+	CU_ASSERT_FALSE(hung);
+	/* silent from here: ended within two periods */
+	vpdn_timers_advance(tm, 20000);
+	CU_ASSERT_TRUE(hung);
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_DOWN, &n);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_TERMINATE_CAUSE, &a));
+	radius_attr_u32(&a, &u);
+	CU_ASSERT_EQUAL(u, RADIUS_TERM_IDLE_TIMEOUT);
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_detach(net, VPDN_LINK_B);
+	vpdn_link_unref(net);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 /* RFC 5176: Disconnect-Request / CoA-Request from a configured client. */
 static uint16_t free_port(void)
 {
@@ -1204,6 +1264,7 @@ static const struct vpdn_test_case tests[] = {
 	{"Session-Timeout ends the session", test_session_timeout},
 	{"retransmission: same octets; next round: new id, Acct-Delay-Time", test_acct_retransmission},
 	{"accounting in order through an outage", test_acct_order_under_outage},
+	{"Idle-Timeout ends an idle session", test_idle_timeout},
 	{"accounting queue full", test_acct_queue_full},
 	{"Disconnect-Request and CoA-Request", test_dynamic_authorization},
 	{"auth-local first, then RADIUS", test_local_then_radius},
