@@ -24,7 +24,7 @@ MODDIR=$(dirname "$(find "$R" -name l2tp.so | head -n1)")
 check "vpdnd installed" [ -n "$VPDND_I" ]
 check "vpdnctl installed" [ -n "$VPDNCTL_I" ]
 check "libvpdnd installed" [ -n "$LIB_I" ]
-for m in l2tp ppp auth-local isdn isdn-switch line dialer ip; do
+for m in l2tp ppp auth-local auth-radius isdn isdn-switch line dialer ip; do
 	check "module $m.so installed" [ -f "$MODDIR/$m.so" ]
 done
 check "the test-only testcarrier module is not installed" [ -z "$(find "$R" -name testcarrier.so)" ]
@@ -59,7 +59,7 @@ fi
 
 # --- data files -----------------------------------------------------------------
 MAN="$R/share/man"
-for p in man8/vpdnd.8 man8/vpdnctl.8 man5/vpdnd.conf.5; do
+for p in man8/vpdnd.8 man8/vpdnctl.8 man5/vpdnd.conf.5 man5/vpdnd-radius.5; do
 	check "man page $p installed" [ -f "$MAN/$p" ]
 	if [ -f "$MAN/$p" ] && command -v groff >/dev/null; then
 		W=$(groff -man -Tutf8 -ww "$MAN/$p" 2>&1 >/dev/null)

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: MIT */
+/* RADIUS accounting. See acct.h. */
+#include "acct.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth-radius.h"
+
+#define INTERIM_MIN_S 10
+
+struct acct {
+	struct vpdn_core *core;
+	struct vpdn_timers *tm;
+	struct vpdn_log *log;
+	struct radius_client *client;
+	bool on;
+	uint32_t interim_s;
+	char *nas_id;
+	struct in_addr nas_ip;
+	unsigned queue_max;
+	GQueue q;                       /* struct rec, oldest first */
+	unsigned in_flight;
+	GHashTable *sessions;           /* iface -> struct asess */
+	GHashTable *authz;              /* iface -> struct pending_authz */
+	GHashTable *lines;              /* iface -> struct line (L2TP calling/called) */
+	struct vpdn_subscription *subs[5];
+	char sid_prefix[24];
+	uint32_t sid_next;
+	uint64_t *n_records, *n_dropped, *n_acked;
+	uint64_t dropped;
+};
+
+struct pending_authz {
+	char *user;
+	struct radius_authz z;
+};
+
+struct line {
+	char *calling, *called;
+	bool down;                      /* SESSION_DOWN seen */
+};
+
+struct asess {
+	struct acct *a;
+	char *iface, *user, *sid;
+	struct in_addr addr;
+	struct vpdn_link *net;
+	uint64_t start_ms;
+	struct radius_authz z;
+	uint32_t cause;                 /* Acct-Terminate-Cause, 0 not known yet */
+	bool down;
+	uint64_t idle_bytes;
+	struct vpdn_timer interim, session_to, idle, stop;
+};
+
+struct rec {
+	struct acct *a;
+	GList node;
+	struct radius_req *rr;          /* while handed to the client */
+	uint32_t status;
+	char *sid, *user, *iface, *calling, *called;
+	struct in_addr addr;
+	uint64_t in_oct, out_oct, in_pkt, out_pkt;
+	uint32_t session_time, cause, event_time;
+	uint8_t class_[RADIUS_ATTR_MAX];
+	size_t class_len;
+	uint64_t created_ms;
+};
+
+static const char *status_name(uint32_t s)
+{
+	switch (s) {
+	case RADIUS_ACCT_START: return "Start";
+	case RADIUS_ACCT_STOP: return "Stop";
+	case RADIUS_ACCT_INTERIM: return "Interim-Update";
+	default: return "?";
+	}
+}
+
+static void rec_free(struct rec *r)
+{
+	g_free(r->sid);
+	g_free(r->user);
+	g_free(r->iface);
+	g_free(r->calling);
+	g_free(r->called);
+	g_free(r);
+}
+
+static void pump(struct acct *a);
+
+static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, uint32_t age,
+		      void *data)
+{
+	struct rec *r = data;
+	struct acct *a = r->a;
+	uint64_t delay = (vpdn_timers_now(a->tm) - r->created_ms) / 1000;
+	int e = 0;
+
+	e |= radius_add_u32(p, RADIUS_ACCT_STATUS_TYPE, r->status);
+	e |= radius_add_str(p, RADIUS_ACCT_SESSION_ID, r->sid);
+	if (r->user && *r->user)
+		e |= radius_add(p, RADIUS_USER_NAME, r->user, MIN(strlen(r->user), 253));
+	e |= radius_add_u32(p, RADIUS_ACCT_AUTHENTIC, 1);   /* RADIUS */
+	e |= radius_add_u32(p, RADIUS_SERVICE_TYPE, 2);
+	e |= radius_add_u32(p, RADIUS_FRAMED_PROTOCOL, 1);
+	e |= auth_radius_add_nas(p, a->nas_id, a->nas_ip, r->iface);
+	if (r->addr.s_addr)
+		e |= radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, r->addr.s_addr);
+	if (r->calling && *r->calling)
+		e |= radius_add(p, RADIUS_CALLING_STATION_ID, r->calling, MIN(strlen(r->calling), 253));
+	if (r->called && *r->called)
+		e |= radius_add(p, RADIUS_CALLED_STATION_ID, r->called, MIN(strlen(r->called), 253));
+	if (r->class_len)
+		e |= radius_add(p, RADIUS_CLASS, r->class_, r->class_len);
+	e |= radius_add_u32(p, RADIUS_EVENT_TIMESTAMP, r->event_time);
+	e |= radius_add_u32(p, RADIUS_ACCT_DELAY_TIME, (uint32_t)delay);
+	if (r->status != RADIUS_ACCT_START) {
+		e |= radius_add_u32(p, RADIUS_ACCT_SESSION_TIME, r->session_time);
+		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_OCTETS, (uint32_t)r->in_oct);
+		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_OCTETS, (uint32_t)r->out_oct);
+		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_GIGAWORDS, (uint32_t)(r->in_oct >> 32));
+		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_GIGAWORDS, (uint32_t)(r->out_oct >> 32));
+		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_PACKETS, (uint32_t)r->in_pkt);
+		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_PACKETS, (uint32_t)r->out_pkt);
+	}
+	if (r->status == RADIUS_ACCT_STOP)
+		e |= radius_add_u32(p, RADIUS_ACCT_TERMINATE_CAUSE, r->cause);
+	return e ? -EMSGSIZE : 0;
+}
+
+static void acct_done(int status, const struct radius_view *v, void *data)
+{
+	struct rec *r = data;
+	struct acct *a = r->a;
+
+	r->rr = NULL;
+	a->in_flight--;
+	g_queue_unlink(&a->q, &r->node);
+	if (status == 0) {
+		(*a->n_acked)++;
+		vpdn_debug(a->log, VPDN_DEBUG_PPP_AUTHENTICATION,
+			   "AUTH-RADIUS: accounting %s of session %s acknowledged",
+			   status_name(r->status), r->sid);
+	} else {
+		a->dropped++;
+		(*a->n_dropped)++;
+		vpdn_warn(a->log, "AUTH-RADIUS: accounting %s of session %s lost: %s",
+			  status_name(r->status), r->sid, g_strerror(-status));
+	}
+	rec_free(r);
+	pump(a);
+}
+
+static void pump(struct acct *a)
+{
+	if (!a->client)
+		return;
+	for (GList *l = a->q.head; l && a->in_flight < ACCT_WINDOW; l = l->next) {
+		struct rec *r = l->data;
+		int err = 0;
+
+		if (r->rr)
+			continue;
+		r->rr = radius_client_submit(a->client, RADIUS_SVC_ACCT, RADIUS_ACCOUNTING_REQUEST,
+					     build_acct, acct_done, r, &err);
+		if (!r->rr)
+			break;
+		a->in_flight++;
+	}
+}
+
+static void queue_record(struct acct *a, struct asess *s, uint32_t status)
+{
+	struct rec *r;
+	char ibuf[64];
+
+	if (a->q.length >= a->queue_max) {
+		a->dropped++;
+		(*a->n_dropped)++;
+		vpdn_warn(a->log, "%s AUTH-RADIUS: accounting queue full (%u records): %s of "
+			  "session %s dropped",
+			  vpdn_log_printable(ibuf, sizeof(ibuf), s->iface, strlen(s->iface), 0),
+			  a->q.length, status_name(status), s->sid);
+		return;
+	}
+	r = g_new0(struct rec, 1);
+	r->a = a;
+	r->node.data = r;
+	r->status = status;
+	r->sid = g_strdup(s->sid);
+	r->user = g_strdup(s->user);
+	r->iface = g_strdup(s->iface);
+	struct line *ln = g_hash_table_lookup(a->lines, s->iface);
+	if (ln) {
+		r->calling = g_strdup(ln->calling);
+		r->called = g_strdup(ln->called);
+	}
+	r->addr = s->addr;
+	r->created_ms = vpdn_timers_now(a->tm);
+	r->event_time = (uint32_t)vpdn_timers_wall(a->tm);
+	r->session_time = (uint32_t)((r->created_ms - s->start_ms) / 1000);
+	if (s->net) {
+		const struct vpdn_link_stats *in = vpdn_link_stats(s->net, VPDN_LINK_B);
+		const struct vpdn_link_stats *out = vpdn_link_stats(s->net, VPDN_LINK_A);
+		if (in) {
+			r->in_oct = in->bytes;
+			r->in_pkt = in->frames;
+		}
+		if (out) {
+			r->out_oct = out->bytes;
+			r->out_pkt = out->frames;
+		}
+	}
+	r->cause = s->cause ? s->cause : RADIUS_TERM_LOST_CARRIER;
+	memcpy(r->class_, s->z.class_, s->z.class_len);
+	r->class_len = s->z.class_len;
+	g_queue_push_tail_link(&a->q, &r->node);
+	(*a->n_records)++;
+	pump(a);
+}
+
+/* ---- sessions ---- */
+
+static void sess_free(gpointer p)
+{
+	struct asess *s = p;
+	struct acct *a = s->a;
+
+	vpdn_timer_cancel(a->tm, &s->interim);
+	vpdn_timer_cancel(a->tm, &s->session_to);
+	vpdn_timer_cancel(a->tm, &s->idle);
+	vpdn_timer_cancel(a->tm, &s->stop);
+	if (s->net)
+		vpdn_link_unref(s->net);
+	g_free(s->iface);
+	g_free(s->user);
+	g_free(s->sid);
+	g_free(s);
+}
+
+static uint32_t interim_of(struct acct *a, struct asess *s)
+{
+	uint32_t v = s->z.interim_interval ? s->z.interim_interval : a->interim_s;
+
+	return v && v < INTERIM_MIN_S ? INTERIM_MIN_S : v;
+}
+
+static void on_interim(struct vpdn_timer *t, void *data)
+{
+	struct asess *s = data;
+
+	queue_record(s->a, s, RADIUS_ACCT_INTERIM);
+	vpdn_timer_arm(s->a->tm, &s->interim, (uint64_t)interim_of(s->a, s) * 1000);
+}
+
+static void cut(struct asess *s, uint32_t cause, const char *what)
+{
+	char ibuf[64];
+
+	if (s->down || !s->net)
+		return;
+	s->cause = cause;
+	vpdn_info(s->a->log, "%s AUTH-RADIUS: %s expired, ending the session",
+		  vpdn_log_printable(ibuf, sizeof(ibuf), s->iface, strlen(s->iface), 0), what);
+	/* as the IP side: PPP closes the network and the session */
+	vpdn_link_hangup(s->net, VPDN_LINK_B, -ETIME);
+}
+
+static void on_session_timeout(struct vpdn_timer *t, void *data)
+{
+	cut(data, RADIUS_TERM_SESSION_TIMEOUT, "Session-Timeout");
+}
+
+static uint64_t traffic(struct asess *s)
+{
+	const struct vpdn_link_stats *x = vpdn_link_stats(s->net, VPDN_LINK_A);
+	const struct vpdn_link_stats *y = vpdn_link_stats(s->net, VPDN_LINK_B);
+
+	return (x ? x->frames : 0) + (y ? y->frames : 0);
+}
+
+static void on_idle(struct vpdn_timer *t, void *data)
+{
+	struct asess *s = data;
+	uint64_t now = traffic(s);
+
+	if (now == s->idle_bytes) {
+		cut(s, RADIUS_TERM_IDLE_TIMEOUT, "Idle-Timeout");
+		return;
+	}
+	s->idle_bytes = now;
+	vpdn_timer_arm(s->a->tm, &s->idle, (uint64_t)s->z.idle_timeout * 1000);
+}
+
+static void on_stop(struct vpdn_timer *t, void *data)
+{
+	struct asess *s = data;
+	struct acct *a = s->a;
+	struct line *ln;
+
+	if (a->on)
+		queue_record(a, s, RADIUS_ACCT_STOP);
+	/* the line stayed for this Stop; it goes with its L2TP session */
+	ln = g_hash_table_lookup(a->lines, s->iface);
+	if (ln && ln->down)
+		g_hash_table_remove(a->lines, s->iface);
+	g_hash_table_remove(a->sessions, s->iface);
+}
+
+static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *data)
+{
+	struct acct *a = data;
+	const struct vpdn_ev_ppp_network *n = ev->payload;
+	struct pending_authz *pz;
+	struct asess *s;
+
+	if (!n || !n->interface || n->size < offsetof(struct vpdn_ev_ppp_network, peer) + sizeof(n->peer))
+		return VPDN_BUS_PASS;
+	pz = g_hash_table_lookup(a->authz, n->interface);
+	/* accounted: sessions RADIUS authorized (others belong to auth-local) */
+	if (!pz || !n->user || strcmp(pz->user, n->user) != 0)
+		return VPDN_BUS_PASS;
+	s = g_new0(struct asess, 1);
+	s->a = a;
+	s->iface = g_strdup(n->interface);
+	s->user = g_strdup(n->user);
+	s->sid = g_strdup_printf("%s%08X", a->sid_prefix, ++a->sid_next);
+	s->addr = n->peer;
+	s->net = n->net ? vpdn_link_ref(n->net) : NULL;
+	s->start_ms = vpdn_timers_now(a->tm);
+	s->z = pz->z;
+	g_hash_table_remove(a->authz, n->interface);
+	vpdn_timer_init(&s->interim, on_interim, s);
+	vpdn_timer_init(&s->session_to, on_session_timeout, s);
+	vpdn_timer_init(&s->idle, on_idle, s);
+	vpdn_timer_init(&s->stop, on_stop, s);
+	/* a stale session on the same interface (missed down) ends first */
+	struct asess *old = g_hash_table_lookup(a->sessions, s->iface);
+	if (old)
+		on_stop(&old->stop, old);
+	g_hash_table_insert(a->sessions, s->iface, s);
+	if (a->on) {
+		queue_record(a, s, RADIUS_ACCT_START);
+		if (interim_of(a, s))
+			vpdn_timer_arm(a->tm, &s->interim, (uint64_t)interim_of(a, s) * 1000);
+	}
+	if (s->z.session_timeout && s->net)
+		vpdn_timer_arm(a->tm, &s->session_to, (uint64_t)s->z.session_timeout * 1000);
+	if (s->z.idle_timeout && s->net)
+		vpdn_timer_arm(a->tm, &s->idle, (uint64_t)s->z.idle_timeout * 1000);
+	if (s->z.n_routes)
+		vpdn_warn(a->log, "%s AUTH-RADIUS: %u Framed-Route attribute%s not applied "
+			  "(not supported yet)", s->iface, s->z.n_routes, s->z.n_routes == 1 ? "" : "s");
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *ev, void *data)
+{
+	struct acct *a = data;
+	const struct vpdn_ev_ppp_network *n = ev->payload;
+	struct asess *s;
+
+	if (!n || !n->interface || !(s = g_hash_table_lookup(a->sessions, n->interface)))
+		return VPDN_BUS_PASS;
+	if (s->down)
+		return VPDN_BUS_PASS;
+	s->down = true;
+	vpdn_timer_cancel(a->tm, &s->interim);
+	vpdn_timer_cancel(a->tm, &s->session_to);
+	vpdn_timer_cancel(a->tm, &s->idle);
+	/* the rest of the tear-down (PPP_DOWN, SESSION_DOWN) names the cause */
+	vpdn_timer_arm(a->tm, &s->stop, 0);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data)
+{
+	struct acct *a = data;
+	const struct vpdn_ev_ppp *p = ev->payload;
+	struct asess *s;
+
+	if (!p || !p->interface)
+		return VPDN_BUS_PASS;
+	/* an Accept whose network never came up */
+	g_hash_table_remove(a->authz, p->interface);
+	if (!(s = g_hash_table_lookup(a->sessions, p->interface)))
+		return VPDN_BUS_PASS;
+	if (!s->cause && p->size >= offsetof(struct vpdn_ev_ppp, disconnect_direction) +
+				    sizeof(p->disconnect_direction) && p->disconnect_known) {
+		switch (p->disconnect_code) {
+		case VPDN_PPP_DISC_ADMIN:
+			s->cause = RADIUS_TERM_ADMIN_RESET;
+			break;
+		case VPDN_PPP_DISC_NORMAL:
+			s->cause = p->disconnect_direction == VPDN_PPP_DISC_AT_LOCAL
+					   ? RADIUS_TERM_NAS_REQUEST : RADIUS_TERM_USER_REQUEST;
+			break;
+		case VPDN_PPP_DISC_LCP_ECHO_TIMEOUT:
+		case VPDN_PPP_DISC_LCP_NO_PACKETS:
+			s->cause = RADIUS_TERM_LOST_CARRIER;
+			break;
+		default:
+			s->cause = RADIUS_TERM_NAS_ERROR;
+			break;
+		}
+	}
+	if (!s->down)
+		on_network_down(&(struct vpdn_event){ .type = VPDN_EV_PPP_NETWORK_DOWN,
+			.payload = &(struct vpdn_ev_ppp_network){ .size = sizeof(struct vpdn_ev_ppp_network),
+								 .interface = p->interface } }, a);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
+{
+	struct acct *a = data;
+	const struct vpdn_ev_session *se = ev->payload;
+
+	if (!se || !se->interface || se->size < offsetof(struct vpdn_ev_session, cause) + sizeof(se->cause))
+		return VPDN_BUS_PASS;
+	if (ev->type == VPDN_EV_SESSION_UP) {
+		struct line *ln = g_new0(struct line, 1);
+		ln->calling = g_strdup(se->calling);
+		ln->called = g_strdup(se->called);
+		g_hash_table_replace(a->lines, g_strdup(se->interface), ln);
+		return VPDN_BUS_PASS;
+	}
+	struct asess *s = g_hash_table_lookup(a->sessions, se->interface);
+	if (s && !s->cause) {
+		/* RFC 2661 CDN result 1: loss of carrier, 3: administrative */
+		s->cause = se->result == 3 ? RADIUS_TERM_ADMIN_RESET
+			 : se->result == 1 ? RADIUS_TERM_LOST_CARRIER : RADIUS_TERM_LOST_SERVICE;
+	}
+	/* the line goes when the Stop has been built (it names the numbers) */
+	if (!s) {
+		g_hash_table_remove(a->lines, se->interface);
+	} else {
+		struct line *ln = g_hash_table_lookup(a->lines, se->interface);
+		if (ln)
+			ln->down = true;
+	}
+	return VPDN_BUS_PASS;
+}
+
+static void line_free(gpointer p)
+{
+	struct line *l = p;
+
+	g_free(l->calling);
+	g_free(l->called);
+	g_free(l);
+}
+
+static void pz_free(gpointer p)
+{
+	struct pending_authz *pz = p;
+
+	g_free(pz->user);
+	g_free(pz);
+}
+
+struct acct *acct_new(struct vpdn_core *core)
+{
+	struct acct *a = g_new0(struct acct, 1);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+	uint8_t rnd[2] = {0, 0};
+
+	a->core = core;
+	a->tm = vpdn_core_timers(core);
+	a->log = vpdn_core_log(core);
+	a->queue_max = 10000;
+	g_queue_init(&a->q);
+	a->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sess_free);
+	a->authz = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pz_free);
+	a->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, line_free);
+	/* unique across restarts: start time in seconds and 16 random bits */
+	(void)vpdn_random_bytes(rnd, sizeof(rnd));
+	snprintf(a->sid_prefix, sizeof(a->sid_prefix), "%08X%02X%02X",
+		 (uint32_t)vpdn_timers_wall(a->tm), rnd[0], rnd[1]);
+	a->n_records = vpdn_core_counter(core, "radius_acct_records_total",
+					 "Accounting records queued");
+	a->n_acked = vpdn_core_counter(core, "radius_acct_acked_total",
+				       "Accounting records a server acknowledged");
+	a->n_dropped = vpdn_core_counter(core, "radius_acct_dropped_total",
+					 "Accounting records dropped: queue full");
+	a->subs[0] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, a);
+	a->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, a);
+	a->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_DOWN, on_ppp_down, a);
+	a->subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, on_session, a);
+	a->subs[4] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_session, a);
+	for (int i = 0; i < 5; i++)
+		if (!a->subs[i]) {
+			acct_free(a);
+			return NULL;
+		}
+	if (!a->n_records || !a->n_acked || !a->n_dropped) {
+		acct_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void acct_free(struct acct *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < 5; i++)
+		if (a->subs[i])
+			vpdn_bus_unsubscribe(vpdn_core_bus(a->core), a->subs[i]);
+	acct_set_client(a, NULL);
+	if (a->q.length)
+		vpdn_warn(a->log, "AUTH-RADIUS: %u accounting records undelivered at stop",
+			  a->q.length);
+	while (a->q.head) {
+		struct rec *r = a->q.head->data;
+		g_queue_unlink(&a->q, &r->node);
+		rec_free(r);
+	}
+	g_hash_table_destroy(a->sessions);
+	g_hash_table_destroy(a->authz);
+	g_hash_table_destroy(a->lines);
+	g_free(a->nas_id);
+	g_free(a);
+}
+
+void acct_configure(struct acct *a, bool on, uint32_t interim_s, const char *nas_id,
+		    struct in_addr nas_ip, unsigned queue_max)
+{
+	a->on = on;
+	a->interim_s = interim_s;
+	g_free(a->nas_id);
+	a->nas_id = g_strdup(nas_id);
+	a->nas_ip = nas_ip;
+	a->queue_max = queue_max ? queue_max : 1;
+}
+
+void acct_set_client(struct acct *a, struct radius_client *c)
+{
+	for (GList *l = a->q.head; l; l = l->next) {
+		struct rec *r = l->data;
+		if (r->rr) {
+			radius_req_cancel(r->rr);
+			r->rr = NULL;
+			a->in_flight--;
+		}
+	}
+	a->client = c;
+	pump(a);
+}
+
+void acct_authorized(struct acct *a, const char *iface, const char *user,
+		     const struct radius_authz *z)
+{
+	struct pending_authz *pz;
+
+	if (!iface || !user)
+		return;
+	pz = g_new0(struct pending_authz, 1);
+	pz->user = g_strdup(user);
+	pz->z = *z;
+	g_hash_table_replace(a->authz, g_strdup(iface), pz);
+}
+
+uint64_t acct_dropped(const struct acct *a)
+{
+	return a->dropped;
+}
+
+unsigned acct_queued(const struct acct *a)
+{
+	return a->q.length;
+}
+
+unsigned acct_sessions(const struct acct *a)
+{
+	return g_hash_table_size(a->sessions);
+}
+
+unsigned acct_pending(const struct acct *a)
+{
+	return g_hash_table_size(a->authz) + g_hash_table_size(a->lines);
+}
+
+/* ---- dynamic authorization (dae.c) ---- */
+
+static bool matches(const struct asess *s, const struct acct_match *m)
+{
+	if (m->sid && strcmp(m->sid, s->sid) != 0)
+		return false;
+	if (m->user && (!s->user || strcmp(m->user, s->user) != 0))
+		return false;
+	if (m->addr.s_addr && m->addr.s_addr != s->addr.s_addr)
+		return false;
+	if (m->port_id && strcmp(m->port_id, s->iface) != 0)
+		return false;
+	return !s->down;
+}
+
+/* The live sessions m names (at most max), into out. */
+static unsigned find(struct acct *a, const struct acct_match *m, struct asess **out, unsigned max)
+{
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	if (!m->sid && !m->user && !m->addr.s_addr && !m->port_id)
+		return 0;
+	g_hash_table_iter_init(&it, a->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v) && n < max)
+		if (matches(v, m))
+			out[n++] = v;
+	return n;
+}
+
+#define DAE_MAX_MATCH 64
+
+int acct_disconnect(struct acct *a, const struct acct_match *m)
+{
+	struct asess *hit[DAE_MAX_MATCH];
+	unsigned n = find(a, m, hit, DAE_MAX_MATCH);
+
+	/* cut() publishes (PPP closes): each session is looked up first */
+	for (unsigned i = 0; i < n; i++)
+		cut(hit[i], RADIUS_TERM_ADMIN_RESET, "Disconnect-Request");
+	return (int)n;
+}
+
+int acct_coa(struct acct *a, const struct acct_match *m, bool has_session, uint32_t session_s,
+	     bool has_idle, uint32_t idle_s)
+{
+	struct asess *hit[DAE_MAX_MATCH];
+	unsigned n = find(a, m, hit, DAE_MAX_MATCH);
+	char ibuf[64];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct asess *s = hit[i];
+		uint64_t now = vpdn_timers_now(a->tm);
+		uint64_t elapsed = now - s->start_ms;
+
+		char st[32] = "", it[32] = "";
+		if (has_session)
+			snprintf(st, sizeof(st), " Session-Timeout %u", session_s);
+		if (has_idle)
+			snprintf(it, sizeof(it), " Idle-Timeout %u", idle_s);
+		vpdn_info(a->log, "%s AUTH-RADIUS: CoA-Request:%s%s",
+			  vpdn_log_printable(ibuf, sizeof(ibuf), s->iface, strlen(s->iface), 0),
+			  st, it);
+		if (has_idle) {
+			s->z.idle_timeout = idle_s;
+			vpdn_timer_cancel(a->tm, &s->idle);
+			if (idle_s && s->net) {
+				s->idle_bytes = traffic(s);
+				vpdn_timer_arm(a->tm, &s->idle, (uint64_t)idle_s * 1000);
+			}
+		}
+		if (has_session) {
+			/* the session's whole life, counted from its start */
+			s->z.session_timeout = session_s;
+			vpdn_timer_cancel(a->tm, &s->session_to);
+			if (session_s && s->net)
+				vpdn_timer_arm(a->tm, &s->session_to,
+					       (uint64_t)session_s * 1000 > elapsed
+						       ? (uint64_t)session_s * 1000 - elapsed : 0);
+		}
+	}
+	return (int)n;
+}
+
+const char *acct_nas_id(const struct acct *a)
+{
+	return a->nas_id;
+}
+
+struct in_addr acct_nas_ip(const struct acct *a)
+{
+	return a->nas_ip;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RADIUS accounting (RFC 2866) for the PPP network sessions of the node.
+ *
+ * Session: PPP_NETWORK_UP starts one (Acct-Status-Type Start) for the
+ * interface; Interim-Update every Acct-Interim-Interval (from the Accept,
+ * else the config's interim-interval, never under 10 s); PPP_NETWORK_DOWN
+ * ends it: the Stop is built on the next main-loop turn, so a PPP_DOWN or
+ * an L2TP SESSION_DOWN published in the same tear-down names the
+ * Acct-Terminate-Cause. Counters are the network link's (the frames PPP
+ * handed to IP = input, those IP handed to PPP = output).
+ *
+ * Authorization applied here, because this module owns the session's
+ * timers: Session-Timeout and Idle-Timeout end the network by hanging its
+ * link up from the IP end (PPP closes, the L2TP session goes with it), and
+ * the Stop then says Session-Timeout / Idle-Timeout. Class is echoed in
+ * every record.
+ *
+ * Records: an in-memory FIFO bounded by acct-queue, handed to the client
+ * at most ACCT_WINDOW at a time, oldest first; a record leaves the FIFO
+ * only when a server acknowledged it. When one goes unanswered the client
+ * takes the younger ones off the wire and sends one at a time until an
+ * answer comes (client.h), so records reach the server in order. While every server is down records
+ * wait (in memory only: a restart loses them); a full FIFO refuses the
+ * newest record with a log line and radius_acct_dropped_total.
+ */
+#ifndef VPDN_RADIUS_ACCT_H
+#define VPDN_RADIUS_ACCT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vpdnd/core.h>
+
+#include "client.h"
+
+#define ACCT_WINDOW 32
+
+struct acct;
+struct radius_authz;
+
+struct acct *acct_new(struct vpdn_core *core);
+void acct_free(struct acct *a);
+void acct_configure(struct acct *a, bool on, uint32_t interim_s, const char *nas_id,
+		    struct in_addr nas_ip, unsigned queue_max);
+/* The client to send through (NULL: hold every record). Records handed to
+ * an old client are taken back, in order. */
+void acct_set_client(struct acct *a, struct radius_client *c);
+/* An Access-Accept for user on iface: applied when its network comes up. */
+void acct_authorized(struct acct *a, const char *iface, const char *user,
+		     const struct radius_authz *z);
+uint64_t acct_dropped(const struct acct *a);
+unsigned acct_queued(const struct acct *a);
+unsigned acct_sessions(const struct acct *a);
+/* Accepts waiting for their network plus L2TP lines remembered (tests:
+ * both must drain). */
+unsigned acct_pending(const struct acct *a);
+
+/* Dynamic authorization (RFC 5176, dae.c): the live sessions whose
+ * every given identifier matches (NULL / 0.0.0.0: not given; at least one
+ * must be). Disconnect ends them (Acct-Terminate-Cause Admin-Reset); CoA
+ * sets Session-Timeout (from the session's start: one already over ends
+ * it now) and/or Idle-Timeout (0: none). Both return how many sessions
+ * matched. */
+struct acct_match {
+	const char *sid, *user, *port_id;
+	struct in_addr addr;
+};
+int acct_disconnect(struct acct *a, const struct acct_match *m);
+int acct_coa(struct acct *a, const struct acct_match *m, bool has_session, uint32_t session_s,
+	     bool has_idle, uint32_t idle_s);
+const char *acct_nas_id(const struct acct *a);
+struct in_addr acct_nas_ip(const struct acct *a);
+
+/* NAS-* attributes (auth-radius.c). */
+int auth_radius_add_nas(struct radius_pkt *p, const char *nas_id, struct in_addr nas_ip,
+			const char *iface);
+
+#endif

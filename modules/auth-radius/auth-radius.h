@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * auth-radius: AAA over RADIUS. Answers VPDN_EV_AUTH_REQUEST (PAP, CHAP)
+ * with an Access-Request through the asynchronous client (client.h),
+ * applies what the Access-Accept authorizes, and accounts every PPP
+ * network session (Start / Interim-Update / Stop, RFC 2866).
+ *
+ * Config (top level; see man/vpdnd-radius.5):
+ *   radius {
+ *     server "127.0.0.1" { secret = "..." auth-port = 1812 acct-port = 1813 }
+ *     timeout = 3  retries = 3  dead-time = 60
+ *     max-in-flight = 256  max-queued = 4096
+ *     accounting = true  acct-queue = 10000  interim-interval = 0
+ *     nas-identifier = "LNS"  nas-ip-address = "192.0.2.2"
+ *   }
+ *
+ * AUTH_REQUEST: claimed when the method is PAP or CHAP-MD5 and at least one
+ * server is configured; completed later (from the main loop), never inside
+ * the claiming handler: status 0 ok = true (Access-Accept, checked), or
+ * -EACCES (Access-Reject, reason from Reply-Message), -ETIMEDOUT (no
+ * server answered), -ENOBUFS (too many requests queued).
+ */
+#ifndef VPDN_AUTH_RADIUS_H
+#define VPDN_AUTH_RADIUS_H
+
+#include <confuse.h>
+#include <netinet/in.h>
+
+#include <vpdnd/core.h>
+
+#include "client.h"
+
+struct auth_radius;
+
+extern cfg_opt_t auth_radius_options[];
+
+int auth_radius_check(cfg_t *cfg);
+int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out);
+/* Servers and limits take effect for new requests; pending ones finish on
+ * the old client. */
+int auth_radius_reload(struct auth_radius *ar, cfg_t *cfg);
+void auth_radius_free(struct auth_radius *ar);
+
+/* What an Access-Accept authorized (radius_authz_parse). */
+struct radius_authz {
+	struct in_addr address;       /* 0: none or pool (255.255.255.254) */
+	bool pool;                    /* 255.255.255.254: the NAS assigns */
+	struct in_addr netmask;
+	uint32_t session_timeout;     /* s, 0 none */
+	uint32_t idle_timeout;        /* s, 0 none */
+	uint32_t interim_interval;    /* s, 0 none */
+	uint8_t class_[RADIUS_ATTR_MAX];
+	size_t class_len;
+	unsigned n_routes;            /* Framed-Route attributes seen */
+	char filter_id[RADIUS_ATTR_MAX + 1];
+	char pool_name[RADIUS_ATTR_MAX + 1];
+	char reply_message[RADIUS_ATTR_MAX + 1]; /* printable copy */
+};
+/* Parse an Access-Accept's authorization. Returns 0, or -EPERM with *why
+ * when it refuses the service (Service-Type not Framed-User, Framed-
+ * Protocol not PPP), -EBADMSG when an attribute has a wrong length. */
+int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, const char **why);
+
+/* The client in use (tests, show). */
+struct radius_client *auth_radius_client(struct auth_radius *ar);
+/* Accounting records refused because the queue was full. */
+uint64_t auth_radius_acct_dropped(struct auth_radius *ar);
+unsigned auth_radius_acct_queued(struct auth_radius *ar);
+unsigned auth_radius_sessions(struct auth_radius *ar);
+unsigned auth_radius_acct_pending(struct auth_radius *ar);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* The auth-radius module descriptor: glue around auth-radius.c. */
+#include <vpdnd/module.h>
+
+#include "auth-radius.h"
+
+static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
+{
+	struct auth_radius *ar = NULL;
+	int r = auth_radius_new(core, cfg, &ar);
+
+	if (r < 0)
+		return r;
+	*state = ar;
+	return 0;
+}
+
+static int mod_reload(void *state, cfg_t *cfg)
+{
+	return auth_radius_reload(state, cfg);
+}
+
+static void mod_fini(void *state)
+{
+	auth_radius_free(state);
+}
+
+VPDN_MODULE_EXPORT = {
+	.abi = VPDN_MODULE_ABI,
+	.name = "auth-radius",
+	.version = VPDND_VERSION_STRING,
+	.description = "RADIUS authentication, authorization and accounting (RFC 2865/2866)",
+	.requires = NULL,
+	.options = auth_radius_options,
+	.interface_options = NULL,
+	.check = auth_radius_check,
+	.init = mod_init,
+	.reload = mod_reload,
+	.fini = mod_fini,
+};
