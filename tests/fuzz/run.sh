@@ -28,6 +28,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 targets="
 l2tp_codec|modules/l2tp/codec|tests/fuzz/fuzz_l2tp_codec.c modules/l2tp/codec/auth.c modules/l2tp/codec/avp.c modules/l2tp/codec/header.c modules/l2tp/codec/msg.c modules/l2tp/codec/names.c modules/l2tp/codec/format.c
 hdlc|lib/hdlc|tests/fuzz/fuzz_hdlc.c lib/hdlc/hdlc.c
+pppoe|lib/pppoe|tests/fuzz/fuzz_pppoe.c lib/pppoe/pppoe.c
 isdn_wire|modules/isdn|tests/fuzz/fuzz_isdn_wire.c modules/isdn/wire.c
 ppp_auth|modules/ppp/auth modules/auth-local|tests/fuzz/fuzz_ppp_auth.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c modules/auth-local/users.c core/log.c
 config|core modules/l2tp modules/l2tp/codec|tests/fuzz/fuzz_config.c core/config-source.c core/config.c core/metrics-listen.c core/capture.c core/log.c modules/l2tp/config.c
