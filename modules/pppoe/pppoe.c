@@ -1,0 +1,738 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pppoe module: config, one AF_PACKET socket pair per interface
+ * (discovery 0x8863 and session 0x8864, each bound to its protocol and
+ * interface so only PPPoE frames wake us), sessions as links, and the bus:
+ *
+ *  server: a session opened by PADR is published as CALL_INCOMING with
+ *          interface = the bba-group's virtual-template interface
+ *          ("Virtual-Template1"), short name "PPPoE<n>", calling = the
+ *          peer's MAC; the dialer answers it and starts PPP (server or
+ *          LAC forwarding, as for a B channel).
+ *  client: CALL_PLACE for a port that names a `pppoe-client` interface
+ *          runs discovery; PADS completes the request with the link.
+ *  CALL_HANGUP (dialer) or a hang-up from PPP on the link: PADT;
+ *  PADT from the peer: the link is hung up, CALL_CLEARED.
+ *
+ * Frames on the link are FF 03 + protocol + information; on the wire the
+ * session payload is protocol + information (FF 03 stripped). Nothing
+ * longer than the session's payload (1492, or PPP-Max-Payload) is sent.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pppoe-module.h"
+
+#define CALL_ID_BASE 0x50000000u
+#define RX_BATCH 16
+#define FRAME_MAX 1600
+
+struct pppoe_port {
+	struct pppoe_module *m;
+	struct pppoe_if *ifc;
+	int fd_disc, fd_sess;
+	guint src_disc, src_sess;
+	char *service;      /* client */
+	char *ac_name;      /* client */
+	uint16_t want_payload;
+};
+
+struct pppoe_call {
+	struct pppoe_module *m;
+	struct pppoe_session *s;   /* NULL once the session is gone */
+	struct pppoe_port *port;
+	struct vpdn_link *link;
+	uint32_t call_id;
+	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
+	bool publishing, dead, connected;
+	char calling[20];
+};
+
+struct pppoe_module {
+	struct vpdn_core *core;
+	struct vpdn_bus *bus;
+	struct vpdn_log *log;
+	struct pppoe_engine *e;
+	GPtrArray *groups;          /* struct pppoe_group * */
+	GPtrArray *ports;           /* struct pppoe_port * */
+	GHashTable *calls;          /* call_id -> struct pppoe_call */
+	struct vpdn_subscription *sub_place, *sub_hangup;
+	uint8_t rx[RX_BATCH][FRAME_MAX];
+};
+
+/* ---- config ---- */
+
+static cfg_opt_t group_opts[] = {
+	CFG_INT("virtual-template", 0, CFGF_NONE),
+	CFG_STR("ac-name", NULL, CFGF_NONE),
+	CFG_STR_LIST("service-name", NULL, CFGF_NONE),
+	CFG_INT("sessions-per-mac", 0, CFGF_NONE),
+	CFG_INT("sessions-per-interface", 0, CFGF_NONE),
+	CFG_INT("padi-rate", 0, CFGF_NONE),
+	CFG_INT("padi-rate-per-mac", 0, CFGF_NONE),
+	CFG_INT("pppoe-max-payload", 0, CFGF_NONE),
+	CFG_INT("cookie-lifetime", 60, CFGF_NONE),
+	CFG_END()
+};
+
+cfg_opt_t pppoe_options[] = {
+	CFG_SEC("bba-group", group_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_INT("pppoe-sessions-max", 0, CFGF_NONE),
+	CFG_END()
+};
+
+cfg_opt_t pppoe_interface_options[] = {
+	CFG_STR("pppoe-enable", NULL, CFGF_NONE),
+	CFG_BOOL("pppoe-client", cfg_false, CFGF_NONE),
+	CFG_STR("pppoe-service-name", "", CFGF_NONE),
+	CFG_STR("pppoe-ac-name", NULL, CFGF_NONE),
+	CFG_INT("pppoe-max-payload", 0, CFGF_NONE),
+	CFG_END()
+};
+
+static long opt_int_or(cfg_t *s, const char *name, long def)
+{
+	for (cfg_opt_t *o = s && s->opts ? s->opts : NULL; o && o->name; o++)
+		if (!strcmp(o->name, name))
+			return cfg_opt_size(o) ? cfg_opt_getnint(o, 0) : def;
+	return def;
+}
+
+static bool in_range(cfg_t *s, const char *opt, long lo, long hi)
+{
+	long v = cfg_getint(s, opt);
+
+	if (v < lo || v > hi) {
+		cfg_error(s, "%s must be %ld..%ld", opt, lo, hi);
+		return false;
+	}
+	return true;
+}
+
+int pppoe_check(cfg_t *cfg)
+{
+	unsigned ng = cfg_size(cfg, "bba-group"), ni = cfg_size(cfg, "interface");
+
+	if (cfg_getint(cfg, "pppoe-sessions-max") < 0) {
+		cfg_error(cfg, "pppoe-sessions-max must be >= 0");
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < ng; i++) {
+		cfg_t *g = cfg_getnsec(cfg, "bba-group", i);
+		char vt[40];
+		long mp = cfg_getint(g, "pppoe-max-payload");
+		if (!in_range(g, "virtual-template", 1, 65535) ||
+		    !in_range(g, "sessions-per-mac", 0, 65534) ||
+		    !in_range(g, "sessions-per-interface", 0, 65534) ||
+		    !in_range(g, "padi-rate", 0, 1000000) ||
+		    !in_range(g, "padi-rate-per-mac", 0, 1000000) ||
+		    !in_range(g, "cookie-lifetime", 1, 86400))
+			return -EINVAL;
+		if (mp && (mp < PPPOE_DEFAULT_MRU || mp > 9000)) {
+			cfg_error(g, "pppoe-max-payload must be 0 or 1492..9000");
+			return -EINVAL;
+		}
+		snprintf(vt, sizeof(vt), "Virtual-Template%ld", cfg_getint(g, "virtual-template"));
+		cfg_t *t = cfg_gettsec(cfg, "interface", vt);
+		if (!t) {
+			cfg_error(g, "virtual-template %ld: no interface \"%s\"",
+				  cfg_getint(g, "virtual-template"), vt);
+			return -EINVAL;
+		}
+		long mru = opt_int_or(t, "ppp-mru", 1500);
+		long most = mp ? mp : PPPOE_DEFAULT_MRU;
+		if (mru > most) {
+			cfg_error(g, "virtual-template %ld: interface %s has ppp-mru %ld, more than "
+				  "PPPoE carries (%ld): set ppp-mru = %ld there", cfg_getint(g,
+				  "virtual-template"), vt, mru, most, most);
+			return -EINVAL;
+		}
+	}
+	for (unsigned i = 0; i < ni; i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		const char *grp = cfg_getstr(s, "pppoe-enable");
+		long mp = cfg_getint(s, "pppoe-max-payload");
+		if (grp && !cfg_gettsec(cfg, "bba-group", grp)) {
+			cfg_error(s, "pppoe-enable \"%s\": no bba-group \"%s\"", grp, grp);
+			return -EINVAL;
+		}
+		if (mp && (mp < PPPOE_DEFAULT_MRU || mp > 9000)) {
+			cfg_error(s, "pppoe-max-payload must be 0 or 1492..9000");
+			return -EINVAL;
+		}
+		if (strlen(cfg_title(s)) >= IFNAMSIZ && (grp || cfg_getbool(s, "pppoe-client"))) {
+			cfg_error(s, "interface %s: not a Linux interface name", cfg_title(s));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void group_free(gpointer p)
+{
+	struct pppoe_group *g = p;
+
+	g_free(g->name);
+	g_free(g->ac_name);
+	g_free(g->config);
+	g_ptr_array_free(g->services, TRUE);
+	g_free(g);
+}
+
+static struct pppoe_group *group_load(cfg_t *s, const char *hostname)
+{
+	struct pppoe_group *g = g_new0(struct pppoe_group, 1);
+	const char *ac = cfg_getstr(s, "ac-name");
+
+	g->name = g_strdup(cfg_title(s));
+	g->ac_name = g_strdup(ac ? ac : hostname);
+	g->services = g_ptr_array_new_with_free_func(g_free);
+	for (unsigned i = 0; i < cfg_size(s, "service-name"); i++)
+		g_ptr_array_add(g->services, g_strdup(cfg_getnstr(s, "service-name", i)));
+	g->config = g_strdup_printf("Virtual-Template%ld", cfg_getint(s, "virtual-template"));
+	g->sessions_per_mac = (unsigned)cfg_getint(s, "sessions-per-mac");
+	g->sessions_per_if = (unsigned)cfg_getint(s, "sessions-per-interface");
+	g->padi_rate = (unsigned)cfg_getint(s, "padi-rate");
+	g->padi_rate_mac = (unsigned)cfg_getint(s, "padi-rate-per-mac");
+	g->max_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
+	g->cookie_lifetime_s = (unsigned)cfg_getint(s, "cookie-lifetime");
+	return g;
+}
+
+static struct pppoe_group *group_find(struct pppoe_module *m, const char *name)
+{
+	for (guint i = 0; i < m->groups->len; i++) {
+		struct pppoe_group *g = g_ptr_array_index(m->groups, i);
+		if (!strcmp(g->name, name))
+			return g;
+	}
+	return NULL;
+}
+
+/* ---- calls ---- */
+
+static void call_free(struct pppoe_call *c)
+{
+	if (c->req)
+		vpdn_request_cancel(c->req);
+	if (c->link) {
+		vpdn_link_detach(c->link, VPDN_LINK_A);
+		vpdn_link_unref(c->link);
+	}
+	g_free(c);
+}
+
+static void fill_call(struct pppoe_call *c, struct vpdn_ev_call *ev, enum vpdn_call_dir dir,
+		      int cause)
+{
+	struct pppoe_session *s = c->s;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->size = sizeof(*ev);
+	ev->call_id = c->call_id;
+	ev->dir = dir;
+	ev->port = c->port->ifc->name;
+	ev->channel = s ? s->name : vpdn_link_name(c->link);
+	ev->short_name = ev->channel;
+	ev->interface = c->port->ifc->group && dir == VPDN_CALL_IN ? c->port->ifc->group->config
+		: c->port->ifc->name;
+	ev->calling = c->calling;
+	ev->called = s && s->service ? s->service : "";
+	ev->bearer_kbps = 0;
+	ev->cause = cause;
+	ev->link = c->link;
+}
+
+/* The call is over: tell PPP (link) and the bus, forget it. The session
+ * is gone already or is ended here with a PADT. */
+static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt)
+{
+	struct pppoe_module *m = c->m;
+	struct vpdn_ev_call ev;
+
+	if (c->dead)
+		return;
+	c->dead = true;
+	if (c->s) {
+		struct pppoe_session *s = c->s;
+		c->s = NULL;
+		s->data = NULL;
+		if (padt)
+			pppoe_session_terminate(s, why);
+	}
+	vpdn_notice(m->log, "%s PPPoE: %s ended: %s", c->port->ifc->name,
+		    vpdn_link_name(c->link), why);
+	g_hash_table_steal(m->calls, GUINT_TO_POINTER(c->call_id));
+	if (c->link) {
+		vpdn_link_detach(c->link, VPDN_LINK_A);
+		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
+	}
+	if (c->connected || c->publishing) {
+		fill_call(c, &ev, c->port->ifc->group ? VPDN_CALL_IN : VPDN_CALL_OUT, cause);
+		vpdn_bus_publish(m->bus, VPDN_EV_CALL_CLEARED, &ev);
+	}
+	if (!c->publishing)
+		call_free(c);
+}
+
+static int send_session(struct pppoe_call *c, const uint8_t *data, size_t len)
+{
+	struct pppoe_session *s = c->s;
+	struct pppoe_engine *e = c->m->e;
+	uint8_t buf[PPPOE_ETH_HLEN + PPPOE_HLEN + 9000 + 2];
+
+	if (len >= 2 && data[0] == 0xff && data[1] == 0x03) {
+		data += 2;
+		len -= 2;
+	}
+	if (len < 1 || len > (size_t)s->mtu + 2) {
+		(*e->c.too_big)++;
+		return -EMSGSIZE;
+	}
+	pppoe_eth_header(buf, s->peer, c->port->ifc->mac, PPPOE_ETH_P_SESS);
+	pppoe_session_header(buf + PPPOE_ETH_HLEN, s->id, (uint16_t)len);
+	memcpy(buf + PPPOE_ETH_HLEN + PPPOE_HLEN, data, len);
+	if (send(c->port->fd_sess, buf, PPPOE_ETH_HLEN + PPPOE_HLEN + len, MSG_DONTWAIT) < 0)
+		return -errno;
+	(*e->c.tx_sess)++;
+	return 0;
+}
+
+static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
+{
+	struct pppoe_call *c = ctx;
+
+	if (c->s && c->s->state == PPPOE_ST_OPEN)
+		send_session(c, data, len);
+}
+
+static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	struct pppoe_call *c = ctx;
+
+	call_end(c, VPDN_CAUSE_NORMAL_CLEARING, "PPP hung up", true);
+}
+
+static const struct vpdn_link_ops link_ops = { link_frame, link_hangup };
+
+static struct pppoe_call *call_new(struct pppoe_module *m, struct pppoe_port *p,
+				   struct pppoe_session *s)
+{
+	struct pppoe_call *c = g_new0(struct pppoe_call, 1);
+
+	c->m = m;
+	c->port = p;
+	c->s = s;
+	c->call_id = CALL_ID_BASE + s->unit;
+	s->data = c;
+	g_hash_table_insert(m->calls, GUINT_TO_POINTER(c->call_id), c);
+	return c;
+}
+
+static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct pppoe_call *c = data;
+
+	c->req = NULL;
+	if (c->dead)
+		return;
+	if (status < 0) {
+		(*c->m->e->c.open_failed)++;
+		vpdn_warn(c->m->log, "%s PPPoE: %s: nobody answers (%s), PADT sent",
+			  c->port->ifc->name, vpdn_link_name(c->link),
+			  status == -ENOENT ? "no dialer/PPP for this interface" : "refused");
+		call_end(c, -status < 128 ? -status : VPDN_CAUSE_CALL_REJECTED, "not answered", true);
+		return;
+	}
+	c->connected = true;
+	struct vpdn_ev_call ev;
+	fill_call(c, &ev, VPDN_CALL_IN, 0);
+	vpdn_bus_publish(c->m->bus, VPDN_EV_CALL_CONNECTED, &ev);
+}
+
+/* engine: a session is open (server: PADS sent; client: PADS received) */
+static int on_session_open(void *ctx, struct pppoe_session *s)
+{
+	struct pppoe_module *m = ctx;
+	struct pppoe_port *p = s->ifc->data;
+	struct pppoe_call *c = s->data;
+	struct vpdn_ev_call ev;
+
+	if (s->role == PPPOE_ROLE_CLIENT) {
+		if (!c)
+			return -ENOENT;
+		c->link = vpdn_link_new(s->name);
+		vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
+		c->connected = true;
+		pppoe_mac_format(s->peer, c->calling, sizeof(c->calling));
+		vpdn_info(m->log, "%s PPPoE: %s up, session %u with %s (AC \"%s\"), payload %u",
+			  p->ifc->name, s->name, s->id, c->calling, s->ac_name ? s->ac_name : "",
+			  s->mtu);
+		fill_call(c, &ev, VPDN_CALL_OUT, 0);
+		struct vpdn_request *req = c->req;
+		c->req = NULL;
+		vpdn_request_complete(req, 0, &ev);
+		return 0;
+	}
+	c = call_new(m, p, s);
+	pppoe_mac_format(s->peer, c->calling, sizeof(c->calling));
+	c->link = vpdn_link_new(s->name);
+	vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
+	vpdn_info(m->log, "%s PPPoE: %s session %u from %s, service \"%s\", payload %u, "
+		  "answered by %s", p->ifc->name, s->name, s->id, c->calling,
+		  s->service ? s->service : "", s->mtu, p->ifc->group->config);
+	fill_call(c, &ev, VPDN_CALL_IN, 0);
+	c->publishing = true;
+	struct vpdn_request *req = vpdn_bus_request(m->bus, VPDN_EV_CALL_INCOMING, &ev,
+						    incoming_done, c);
+	c->publishing = false;
+	if (c->dead) {
+		if (req)
+			vpdn_request_cancel(req);
+		call_free(c);
+		return 0;
+	}
+	if (req && !c->connected)
+		c->req = req;
+	return 0;
+}
+
+/* engine: the session ended by itself (PADT from the peer, a client's
+ * discovery failed) */
+static void on_session_closed(void *ctx, struct pppoe_session *s, const char *reason)
+{
+	struct pppoe_call *c = s->data;
+
+	if (!c)
+		return;
+	c->s = NULL;
+	s->data = NULL;
+	if (c->req && !c->connected) {   /* client discovery failed */
+		struct vpdn_request *req = c->req;
+		c->req = NULL;
+		g_hash_table_steal(c->m->calls, GUINT_TO_POINTER(c->call_id));
+		vpdn_request_complete(req, -VPDN_CAUSE_NO_USER_RESPONDING, NULL);
+		call_free(c);
+		return;
+	}
+	call_end(c, VPDN_CAUSE_NORMAL_CLEARING, reason, false);
+}
+
+static int on_send_disc(void *ctx, struct pppoe_if *ifc, const uint8_t dst[6],
+			const uint8_t *pkt, size_t len)
+{
+	struct pppoe_port *p = ifc->data;
+	uint8_t buf[PPPOE_ETH_HLEN + PPPOE_ETH_DATA_MAX];
+
+	if (len > PPPOE_ETH_DATA_MAX)
+		return -EMSGSIZE;
+	pppoe_eth_header(buf, dst, ifc->mac, PPPOE_ETH_P_DISC);
+	memcpy(buf + PPPOE_ETH_HLEN, pkt, len);
+	if (send(p->fd_disc, buf, PPPOE_ETH_HLEN + len, MSG_DONTWAIT) < 0) {
+		vpdn_debug(ifc->e->log, VPDN_DEBUG_PPPOE_EVENTS, "%s PPPoE: send: %s", ifc->name,
+			   g_strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static const struct pppoe_carrier_ops carrier_ops = {
+	on_send_disc, on_session_open, on_session_closed,
+};
+
+/* ---- sockets ---- */
+
+static void session_frame(struct pppoe_port *p, const uint8_t *f, size_t n)
+{
+	struct pppoe_engine *e = p->m->e;
+	const uint8_t *payload;
+	size_t plen;
+	uint16_t sid;
+	uint8_t buf[2 + 9000 + 2];
+
+	(*e->c.rx_sess)++;
+	if (n < PPPOE_ETH_HLEN ||
+	    pppoe_session_decode(f + PPPOE_ETH_HLEN, n - PPPOE_ETH_HLEN, &sid, &payload, &plen,
+				 NULL) < 0) {
+		(*e->c.malformed)++;
+		return;
+	}
+	struct pppoe_session *s = pppoe_if_find(p->ifc, sid, f + PPPOE_ETH_ALEN);
+	struct pppoe_call *c = s ? s->data : NULL;
+	if (!c || !c->link || s->state != PPPOE_ST_OPEN) {
+		(*e->c.sess_unknown)++;
+		return;
+	}
+	if (plen > (size_t)s->mtu + 2) {
+		(*e->c.too_big)++;
+		return;
+	}
+	buf[0] = 0xff;
+	buf[1] = 0x03;
+	memcpy(buf + 2, payload, plen);
+	vpdn_link_send(c->link, VPDN_LINK_A, buf, plen + 2);
+}
+
+static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct pppoe_port *p = data;
+	struct pppoe_module *m = p->m;
+	struct mmsghdr msgs[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_ll from[RX_BATCH];
+	bool disc = fd == p->fd_disc;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < RX_BATCH; i++) {
+		iov[i].iov_base = m->rx[i];
+		iov[i].iov_len = FRAME_MAX;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &from[i];
+		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	int n = recvmmsg(fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+	for (int i = 0; i < n; i++) {
+		const uint8_t *f = m->rx[i];
+		size_t len = msgs[i].msg_len;
+		if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC || len < PPPOE_ETH_HLEN) {
+			(*m->e->c.malformed)++;
+			continue;
+		}
+		/* not to us (another AC's unicast), or our own going out */
+		if (from[i].sll_pkttype == PACKET_OTHERHOST || from[i].sll_pkttype == PACKET_OUTGOING ||
+		    !memcmp(f + PPPOE_ETH_ALEN, p->ifc->mac, 6))
+			continue;
+		if (disc)
+			pppoe_disc_input(p->ifc, f + PPPOE_ETH_ALEN, f, f + PPPOE_ETH_HLEN,
+					 len - PPPOE_ETH_HLEN);
+		else
+			session_frame(p, f, len);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static int open_socket(int ifindex, uint16_t proto)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(proto),
+		.sll_ifindex = ifindex,
+	};
+	/* protocol 0 until bound: no frame of another interface gets in */
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void port_free(gpointer x)
+{
+	struct pppoe_port *p = x;
+
+	if (p->src_disc)
+		g_source_remove(p->src_disc);
+	if (p->src_sess)
+		g_source_remove(p->src_sess);
+	if (p->fd_disc >= 0)
+		close(p->fd_disc);
+	if (p->fd_sess >= 0)
+		close(p->fd_sess);
+	pppoe_if_free(p->ifc);
+	g_free(p->service);
+	g_free(p->ac_name);
+	g_free(p);
+}
+
+static int port_open(struct pppoe_module *m, cfg_t *s)
+{
+	const char *name = cfg_title(s);
+	const char *grp = cfg_getstr(s, "pppoe-enable");
+	struct ifreq ifr;
+	int ifindex = (int)if_nametoindex(name), fd, r;
+
+	if (!ifindex) {
+		vpdn_err(m->log, "%s PPPoE: no such interface", name);
+		return -ENODEV;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	r = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	close(fd);
+	if (r < 0 || ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
+		vpdn_err(m->log, "%s PPPoE: not an Ethernet interface", name);
+		return -ENODEV;
+	}
+	struct pppoe_port *p = g_new0(struct pppoe_port, 1);
+	p->m = m;
+	p->fd_disc = p->fd_sess = -1;
+	p->ifc = pppoe_if_new(m->e, name, ifindex, (const uint8_t *)ifr.ifr_hwaddr.sa_data);
+	p->ifc->data = p;
+	p->ifc->group = grp ? group_find(m, grp) : NULL;
+	p->ifc->client = cfg_getbool(s, "pppoe-client");
+	p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));
+	p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
+	p->want_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
+	g_ptr_array_add(m->ports, p);
+	if ((p->fd_disc = open_socket(ifindex, PPPOE_ETH_P_DISC)) < 0 ||
+	    (p->fd_sess = open_socket(ifindex, PPPOE_ETH_P_SESS)) < 0) {
+		r = p->fd_disc < 0 ? p->fd_disc : p->fd_sess;
+		vpdn_err(m->log, "%s PPPoE: AF_PACKET socket: %s", name, g_strerror(-r));
+		return r;
+	}
+	p->src_disc = g_unix_fd_add(p->fd_disc, G_IO_IN, on_readable, p);
+	p->src_sess = g_unix_fd_add(p->fd_sess, G_IO_IN, on_readable, p);
+	char mac[20];
+	vpdn_info(m->log, "%s PPPoE: %s%s%s on %s", name,
+		  p->ifc->group ? "access concentrator, bba-group " : "",
+		  p->ifc->group ? p->ifc->group->name : "", p->ifc->client ?
+		  (p->ifc->group ? ", client" : "client") : "",
+		  pppoe_mac_format(p->ifc->mac, mac, sizeof(mac)));
+	return 0;
+}
+
+/* ---- bus ---- */
+
+static struct pppoe_port *port_find(struct pppoe_module *m, const char *name)
+{
+	for (guint i = 0; name && i < m->ports->len; i++) {
+		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
+		if (!strcmp(p->ifc->name, name))
+			return p;
+	}
+	return NULL;
+}
+
+static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *data)
+{
+	struct pppoe_module *m = data;
+	const struct vpdn_ev_call_place *cp = ev->payload;
+	struct pppoe_port *p = cp ? port_find(m, cp->port) : NULL;
+	struct vpdn_request *req;
+
+	if (!p || !p->ifc->client)
+		return VPDN_BUS_PASS;
+	if (!(req = vpdn_event_take_request(ev)))
+		return VPDN_BUS_CLAIM;
+	struct pppoe_session *s = pppoe_client_start(p->ifc, p->service, p->ac_name,
+						     p->want_payload);
+	struct pppoe_call *c = call_new(m, p, s);
+	c->req = req;
+	snprintf(c->calling, sizeof(c->calling), "%s", "");
+	vpdn_info(m->log, "%s PPPoE: %s dialing, service \"%s\"", p->ifc->name, s->name,
+		  p->service);
+	return VPDN_BUS_CLAIM;
+}
+
+static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *data)
+{
+	struct pppoe_module *m = data;
+	const struct vpdn_ev_call_hangup *h = ev->payload;
+	struct pppoe_call *c = h ? g_hash_table_lookup(m->calls, GUINT_TO_POINTER(h->call_id))
+				 : NULL;
+
+	if (!c)
+		return VPDN_BUS_PASS;
+	if (c->req && !c->connected) {   /* a client still discovering */
+		struct pppoe_session *s = c->s;
+		struct vpdn_request *req = c->req;
+		c->req = NULL;
+		c->s = NULL;
+		if (s) {
+			s->data = NULL;
+			pppoe_session_free(s);
+		}
+		g_hash_table_steal(m->calls, GUINT_TO_POINTER(c->call_id));
+		vpdn_request_complete(req, -VPDN_CAUSE_NORMAL_CLEARING, NULL);
+		call_free(c);
+		return VPDN_BUS_CLAIM;
+	}
+	call_end(c, h->cause ? h->cause : VPDN_CAUSE_NORMAL_CLEARING, "hung up", true);
+	return VPDN_BUS_CLAIM;
+}
+
+void pppoe_module_free(struct pppoe_module *m)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (!m)
+		return;
+	if (m->sub_place)
+		vpdn_bus_unsubscribe(m->bus, m->sub_place);
+	if (m->sub_hangup)
+		vpdn_bus_unsubscribe(m->bus, m->sub_hangup);
+	/* the node stops: every session ends with a PADT */
+	g_hash_table_iter_init(&it, m->calls);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct pppoe_call *c = v;
+		g_hash_table_iter_steal(&it);
+		if (c->s) {
+			c->s->data = NULL;
+			pppoe_session_terminate(c->s, "node stopping");
+			c->s = NULL;
+		}
+		call_free(c);
+	}
+	g_hash_table_destroy(m->calls);
+	if (m->ports)
+		g_ptr_array_free(m->ports, TRUE);
+	if (m->groups)
+		g_ptr_array_free(m->groups, TRUE);
+	pppoe_engine_free(m->e);
+	g_free(m);
+}
+
+int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out)
+{
+	struct pppoe_module *m = g_new0(struct pppoe_module, 1);
+	int r = 0;
+
+	m->core = core;
+	m->bus = vpdn_core_bus(core);
+	m->log = vpdn_core_log(core);
+	m->e = pppoe_engine_new(core, &carrier_ops, m);
+	m->e->sessions_max = (unsigned)cfg_getint(cfg, "pppoe-sessions-max");
+	m->groups = g_ptr_array_new_with_free_func(group_free);
+	m->ports = g_ptr_array_new_with_free_func(port_free);
+	m->calls = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
+		g_ptr_array_add(m->groups, group_load(cfg_getnsec(cfg, "bba-group", i),
+						     vpdn_core_hostname(core)));
+	for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		if (!cfg_getstr(s, "pppoe-enable") && !cfg_getbool(s, "pppoe-client"))
+			continue;
+		if ((r = port_open(m, s)) < 0)
+			goto fail;
+	}
+	m->sub_place = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_PLACE, on_call_place, m);
+	m->sub_hangup = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, m);
+	*out = m;
+	return 0;
+fail:
+	pppoe_module_free(m);
+	return r;
+}
+
+struct pppoe_engine *pppoe_module_engine(struct pppoe_module *m)
+{
+	return m->e;
+}

@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# PPPoE (modules/pppoe) between two network namespaces over a veth pair:
+# "bras" is an access concentrator terminating PPP (bba-group, Virtual-
+# Template1, CHAP by auth-local, IPCP, the ip module's TUN); "client" dials
+# it from a dialer profile over its pppoe-client interface. Checked: a ping
+# through the session; a PADR with a wrong AC-Cookie gets no PADS (the right
+# one does); a PADT from a spoofed MAC leaves the session up; a PADI flood
+# is answered at most at padi-rate; PADT both ways (the client's idle
+# timeout ends the session with a PADT the bras sees; the bras stopping
+# sends one the client sees).
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
+command -v busctl >/dev/null || { echo "SKIP: no busctl"; exit 77; }
+
+. "$(dirname "$0")/lib.sh"
+PROBE="$VPDND_SOURCE_ROOT/tests/integration/pppoe-probe.py"
+P=vpo$$
+
+pppoe_cleanup() {
+	trap - EXIT INT TERM
+	_lib_cleanup
+	ip netns del "$P-bras" 2>/dev/null
+	ip netns del "$P-cl" 2>/dev/null
+}
+trap pppoe_cleanup EXIT
+trap 'exit 130' INT TERM
+
+net_up() {
+	ip netns add "$P-bras" && ip netns add "$P-cl" || return 1
+	ip -n "$P-bras" link set lo up && ip -n "$P-cl" link set lo up || return 1
+	ip link add "$P-a" netns "$P-bras" type veth peer name "$P-c" netns "$P-cl" || return 1
+	ip -n "$P-bras" link set "$P-a" name eth0 && ip -n "$P-cl" link set "$P-c" name eth0 &&
+		ip -n "$P-bras" link set eth0 up && ip -n "$P-cl" link set eth0 up
+}
+check "namespaces and veth pair up" net_up || finish
+
+start_bus
+DBG=(-d "pppoe events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication" -d "ip events")
+launch() { # NS HOST CONF
+	NODE_LOG="$T/$2.log"
+	ip netns exec "$P-$1" "$VPDND" -c "$3" --bus "$BUS" "${DBG[@]}" >>"$NODE_LOG" 2>&1 &
+	NODE_PIDS[$2]=$!
+	wait_until 10 name_on_bus "$(node_name "$2")"
+}
+in_log() { grep -q -E -- "$2" "$T/$1.log"; }
+metric() { # HOST NAME: the counter's value (vpdnd_NAME)
+	"$VPDNCTL" -n "$1" metrics 2>/dev/null | awk -v n="vpdnd_$2" '{ k = $1; sub(/{.*/, "", k) } k == n { print $2 }'
+}
+metric_ge() { local v; v=$(metric "$1" "$2"); [ -n "$v" ] && [ "${v%.*}" -ge "$3" ]; }
+
+write_config bras.conf <<EOF
+hostname = "bras"
+modules = {"pppoe", "dialer", "ppp", "auth-local", "ip"}
+bba-group "global" {
+  virtual-template = 1
+  ac-name = "bras"
+  sessions-per-mac = 2
+  padi-rate = 20
+}
+interface "eth0" { pppoe-enable = "global" }
+interface "Loopback0" { ip-address = "10.9.0.1/32" }
+interface "Virtual-Template1" {
+  ip-unnumbered = "Loopback0"
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "bras"
+  ppp-mru = 1492
+}
+username "user1@isp" { password = "pppoe-secret-1"  ip-address = "10.9.0.2" }
+EOF
+write_config client.conf <<EOF
+hostname = "client"
+modules = {"pppoe", "dialer", "ppp", "ip"}
+interface "eth0" { pppoe-client = true  dialer-pool-member = {1} }
+interface "Loopback0" { ip-address = "10.9.0.2/32" }
+interface "Dialer1" {
+  ip-unnumbered = "Loopback0"
+  dialer-pool = 1
+  dialer-string = "1"              # not dialled: PPPoE discovers its AC
+  dialer-idle-timeout = 0
+  ppp-chap-hostname = "user1@isp"
+  ppp-chap-password = "pppoe-secret-1"
+  ppp-mru = 1492
+}
+ip-route "10.9.0.1/32" { interface = "Dialer1" }
+EOF
+
+check "bras starts (access concentrator on eth0)" launch bras bras "$T/bras.conf" || finish
+check "bras: eth0 is an access concentrator" in_log bras "eth0 PPPoE: access concentrator, bba-group global"
+check "client starts" launch cl client "$T/client.conf" || finish
+
+dial() {
+	busctl --address="$BUS" call "$(node_name client)" /org/vpdnd/module/dialer \
+		org.vpdnd.Dialer1 Dial s Dialer1
+}
+ok "client: Dial(Dialer1)" dial
+check "client: PPPoE session up" wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ up, session [0-9]+"
+check "bras: session answered by Virtual-Template1" \
+	wait_until 10 in_log bras "PPPoE[0-9]+ session [0-9]+ from .*answered by Virtual-Template1"
+check "bras: CHAP user1@isp authenticated" \
+	wait_until 15 in_log bras 'AUTH-LOCAL: CHAP user "user1@isp" authenticated'
+check "client: IPCP Open" wait_until 15 in_log client "IPCP: State is Open"
+check "bras: IPCP Open" wait_until 15 in_log bras "IPCP: State is Open"
+pings() {
+	ip netns exec "$P-cl" ping -c 3 -W 2 -I 10.9.0.2 10.9.0.1 >"$T/ping.txt" 2>&1
+	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
+}
+check "ping client -> bras through the PPPoE session" wait_until 20 pings
+check "bras counted session packets" metric_ge bras pppoe_session_packets_received_total 3
+SID=$(grep -oE 'PPPoE[0-9]+ session [0-9]+ from' "$T/bras.log" | tail -1 | awk '{print $3}')
+BRAS_MAC=$(ip -n "$P-bras" link show eth0 | awk '/link\/ether/ {print $2}')
+
+# --- hostile discovery --------------------------------------------------
+run ip netns exec "$P-cl" python3 "$PROBE" cookie eth0
+contains "wrong AC-Cookie: no PADS; the right cookie: a PADS" "$OUT" "wrong-cookie-pads 0 good-pads 1"
+check "bras counted the wrong cookie" metric_ge bras pppoe_bad_cookie_total 1
+check "bras: the probe's own PADT ended its session" wait_until 5 metric_ge bras pppoe_padt_received_total 1
+
+ok "spoofed PADT for the live session sent" ip netns exec "$P-cl" python3 "$PROBE" padt eth0 "$SID" "$BRAS_MAC"
+check "bras ignored the spoofed PADT" wait_until 5 metric_ge bras pppoe_padt_ignored_total 1
+check "ping still goes through after the spoofed PADT" pings
+
+run ip netns exec "$P-cl" python3 "$PROBE" flood eth0 3000
+PADOS=$(echo "$OUT" | awk '{print $4}')
+check "PADI flood: some PADOs ($PADOS)" test "${PADOS:-0}" -ge 1
+check "PADI flood: at most padi-rate per second ($PADOS <= 60)" test "${PADOS:-999}" -le 60
+check "bras counted rate-limited PADIs" metric_ge bras pppoe_padi_rate_limited_total 1000
+check "ping still goes through after the flood" pings
+
+# --- PADT both ways -----------------------------------------------------
+ok "client stops (sends PADT)" stop_node client
+check "bras: the client's PADT ended the session" \
+	wait_until 10 in_log bras "eth0 PPPoE: PPPoE[0-9]+ ended: PADT received"
+check "client restarts" launch cl client "$T/client.conf"
+ok "client: Dial(Dialer1) again" dial
+check "client: second PPPoE session up" \
+	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ up, session [0-9]+"
+check "client: IPCP Open again" wait_until 15 in_log client "IPCP: State is Open"
+ok "bras stops (sends PADT)" stop_node bras
+check "client: the bras's PADT ended the session" \
+	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ ended: PADT received"
+check "client still runs" kill -0 "${NODE_PIDS[client]}"
+check "no secret in the logs" sh -c "! grep -q pppoe-secret-1 '$T/bras.log' '$T/client.log'"
+finish
