@@ -66,6 +66,8 @@ interface "Virtual-Template1" {
   ppp-authentication = {"chap"}
   ppp-chap-hostname = "bras"
   ppp-mru = 1492
+  ppp-keepalive = 1          # a client gone without PADT is found in ~4 s
+  ppp-keepalive-count = 3
 }
 username "user1@isp" { password = "pppoe-secret-1"  ip-address = "10.9.0.2" }
 EOF
@@ -85,6 +87,34 @@ interface "Dialer1" {
 }
 ip-route "10.9.0.1/32" { interface = "Dialer1" }
 EOF
+
+# --- config errors: file:line, exit 78 ------------------------------------
+conf_err() { # NAME TEXT EXPECTED-MESSAGE
+	write_config "$1" <<<"$2"
+	"$VPDND" -c "$T/$1" --check >"$T/$1.out" 2>&1
+	local rc=$?
+	[ $rc -eq 78 ] && grep -q -- "$T/$1:[0-9]*: .*$3" "$T/$1.out"
+}
+check "config: pppoe-enable names no bba-group" conf_err bad1.conf \
+	'modules = {"pppoe"}
+interface "eth0" { pppoe-enable = "nope" }' 'no bba-group "nope"'
+check "config: bba-group without its Virtual-Template" conf_err bad2.conf \
+	'modules = {"pppoe"}
+bba-group "g" { virtual-template = 3 }' 'no interface "Virtual-Template3"'
+check "config: template ppp-mru over what PPPoE carries" conf_err bad3.conf \
+	'modules = {"pppoe", "ppp"}
+bba-group "g" { virtual-template = 1 }
+interface "Virtual-Template1" { ppp-mru = 1500 }' 'set ppp-mru = 1492'
+check "config: pppoe-max-payload out of range" conf_err bad4.conf \
+	'modules = {"pppoe"}
+interface "eth0" { pppoe-client = true  pppoe-max-payload = 100 }' 'pppoe-max-payload must be'
+
+# --- capture on the bras's Ethernet (tshark decodes it at the end) ------
+CAP="$T/pppoe.pcap"
+if command -v tshark >/dev/null; then
+	spawn tshark ip netns exec "$P-bras" tshark -q -i eth0 -w "$CAP"
+	wait_until 5 test -s "$T/tshark.log"
+fi
 
 check "bras starts (access concentrator on eth0)" launch bras bras "$T/bras.conf" || finish
 check "bras: eth0 is an access concentrator" in_log bras "eth0 PPPoE: access concentrator, bba-group global"
@@ -132,14 +162,39 @@ check "ping still goes through after the flood" pings
 ok "client stops (sends PADT)" stop_node client
 check "bras: the client's PADT ended the session" \
 	wait_until 10 in_log bras "eth0 PPPoE: PPPoE[0-9]+ ended: PADT received"
+mv "$T/client.log" "$T/client-1.log"
 check "client restarts" launch cl client "$T/client.conf"
 ok "client: Dial(Dialer1) again" dial
-check "client: second PPPoE session up" \
-	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ up, session [0-9]+"
 check "client: IPCP Open again" wait_until 15 in_log client "IPCP: State is Open"
+N_PADT=$(metric bras pppoe_padt_sent_total)
+N_HUNG=$(grep -c "ended: PPP hung up" "$T/bras.log")
+hung_more() { [ "$(grep -c "ended: PPP hung up" "$T/bras.log")" -gt "$N_HUNG" ]; }
+ok "client killed without a PADT (SIGKILL)" kill -KILL "${NODE_PIDS[client]}"
+wait "${NODE_PIDS[client]}" 2>/dev/null; unset "NODE_PIDS[client]"
+check "bras: LCP echo finds the client dead, PPP ends the session" \
+	wait_until 15 hung_more
+check "bras sent a PADT for it" metric_ge bras pppoe_padt_sent_total $((${N_PADT:-0} + 1))
+mv "$T/client.log" "$T/client-2.log"
+check "client restarts" launch cl client "$T/client.conf"
+ok "client: Dial(Dialer1) a third time" dial
+check "client: third PPPoE session up" \
+	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ up, session [0-9]+"
+check "client: IPCP Open a third time" wait_until 15 in_log client "IPCP: State is Open"
+if [ -n "${NODE_PIDS[tshark]:-}" ]; then
+	stop_node tshark
+	run tshark -r "$CAP" -Y pppoed
+	contains "tshark: PADI decoded" "$OUT" "(PADI)"
+	contains "tshark: PADS decoded" "$OUT" "(PADS)"
+	run tshark -r "$CAP" -Y "pppoes && lcp"
+	contains "tshark: LCP over PPPoE sessions decoded" "$OUT" "Configuration Request"
+	run tshark -r "$CAP" -Y "pppoes && icmp"
+	contains "tshark: the ping inside the PPPoE session" "$OUT" "Echo (ping) request"
+	run tshark -r "$CAP" -Y _ws.malformed
+	check "tshark: no malformed packet in the capture" test -z "$OUT"
+fi
 ok "bras stops (sends PADT)" stop_node bras
 check "client: the bras's PADT ended the session" \
 	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ ended: PADT received"
 check "client still runs" kill -0 "${NODE_PIDS[client]}"
-check "no secret in the logs" sh -c "! grep -q pppoe-secret-1 '$T/bras.log' '$T/client.log'"
+check "no secret in the logs" sh -c "! grep -q pppoe-secret-1 '$T'/*.log"
 finish
