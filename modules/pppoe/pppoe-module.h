@@ -4,16 +4,56 @@
 #define VPDN_PPPOE_MODULE_H
 
 #include <confuse.h>
+#include <systemd/sd-bus.h>
 
 #include "pppoe-private.h"
 
-struct pppoe_module;
+#define CALL_ID_BASE 0x50000000u
+#define RX_BATCH 16
+#define FRAME_MAX 1600
+
+struct pppoe_port {
+	struct pppoe_module *m;
+	struct pppoe_if *ifc;
+	int fd_disc, fd_sess;
+	guint src_disc, src_sess;
+	char *service;      /* client */
+	char *ac_name;      /* client */
+	uint16_t want_payload;
+};
+
+struct pppoe_call {
+	struct pppoe_module *m;
+	struct pppoe_session *s;   /* NULL once the session is gone */
+	struct pppoe_port *port;
+	struct vpdn_link *link;
+	uint32_t call_id;
+	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
+	bool publishing, dead, connected;
+	char calling[20];
+};
+
+struct pppoe_module {
+	sd_bus_slot *slot;
+	struct vpdn_core *core;
+	struct vpdn_bus *bus;
+	struct vpdn_log *log;
+	struct pppoe_engine *e;
+	GPtrArray *groups;          /* struct pppoe_group * */
+	GPtrArray *ports;           /* struct pppoe_port * */
+	GTree *calls;               /* call_id -> struct pppoe_call, in call_id order */
+	struct vpdn_subscription *sub_place, *sub_hangup;
+	uint8_t rx[RX_BATCH][FRAME_MAX];
+};
+
 
 extern cfg_opt_t pppoe_options[];
 extern cfg_opt_t pppoe_interface_options[];
 int pppoe_check(cfg_t *cfg);
 int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out);
 void pppoe_module_free(struct pppoe_module *m);
-struct pppoe_engine *pppoe_module_engine(struct pppoe_module *m);
+/* pppoe-bus.c: /org/vpdnd/module/pppoe, org.vpdnd.Pppoe1 */
+int pppoe_bus_register(struct pppoe_module *m);
+void pppoe_bus_unregister(struct pppoe_module *m);
 
 #endif

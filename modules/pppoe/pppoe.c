@@ -32,43 +32,6 @@
 
 #include "pppoe-module.h"
 
-#define CALL_ID_BASE 0x50000000u
-#define RX_BATCH 16
-#define FRAME_MAX 1600
-
-struct pppoe_port {
-	struct pppoe_module *m;
-	struct pppoe_if *ifc;
-	int fd_disc, fd_sess;
-	guint src_disc, src_sess;
-	char *service;      /* client */
-	char *ac_name;      /* client */
-	uint16_t want_payload;
-};
-
-struct pppoe_call {
-	struct pppoe_module *m;
-	struct pppoe_session *s;   /* NULL once the session is gone */
-	struct pppoe_port *port;
-	struct vpdn_link *link;
-	uint32_t call_id;
-	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
-	bool publishing, dead, connected;
-	char calling[20];
-};
-
-struct pppoe_module {
-	struct vpdn_core *core;
-	struct vpdn_bus *bus;
-	struct vpdn_log *log;
-	struct pppoe_engine *e;
-	GPtrArray *groups;          /* struct pppoe_group * */
-	GPtrArray *ports;           /* struct pppoe_port * */
-	GHashTable *calls;          /* call_id -> struct pppoe_call */
-	struct vpdn_subscription *sub_place, *sub_hangup;
-	uint8_t rx[RX_BATCH][FRAME_MAX];
-};
-
 /* ---- config ---- */
 
 static cfg_opt_t group_opts[] = {
@@ -271,7 +234,7 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 	}
 	vpdn_notice(m->log, "%s PPPoE: %s ended: %s", c->port->ifc->name,
 		    vpdn_link_name(c->link), why);
-	g_hash_table_steal(m->calls, GUINT_TO_POINTER(c->call_id));
+	g_tree_steal(m->calls, GUINT_TO_POINTER(c->call_id));
 	if (c->link) {
 		vpdn_link_detach(c->link, VPDN_LINK_A);
 		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
@@ -334,7 +297,7 @@ static struct pppoe_call *call_new(struct pppoe_module *m, struct pppoe_port *p,
 	c->s = s;
 	c->call_id = CALL_ID_BASE + s->unit;
 	s->data = c;
-	g_hash_table_insert(m->calls, GUINT_TO_POINTER(c->call_id), c);
+	g_tree_insert(m->calls, GUINT_TO_POINTER(c->call_id), c);
 	return c;
 }
 
@@ -419,7 +382,7 @@ static void on_session_closed(void *ctx, struct pppoe_session *s, const char *re
 	if (c->req && !c->connected) {   /* client discovery failed */
 		struct vpdn_request *req = c->req;
 		c->req = NULL;
-		g_hash_table_steal(c->m->calls, GUINT_TO_POINTER(c->call_id));
+		g_tree_steal(c->m->calls, GUINT_TO_POINTER(c->call_id));
 		vpdn_request_complete(req, -VPDN_CAUSE_NO_USER_RESPONDING, NULL);
 		call_free(c);
 		return;
@@ -645,7 +608,7 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 {
 	struct pppoe_module *m = data;
 	const struct vpdn_ev_call_hangup *h = ev->payload;
-	struct pppoe_call *c = h ? g_hash_table_lookup(m->calls, GUINT_TO_POINTER(h->call_id))
+	struct pppoe_call *c = h ? g_tree_lookup(m->calls, GUINT_TO_POINTER(h->call_id))
 				 : NULL;
 
 	if (!c)
@@ -659,7 +622,7 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 			s->data = NULL;
 			pppoe_session_free(s);
 		}
-		g_hash_table_steal(m->calls, GUINT_TO_POINTER(c->call_id));
+		g_tree_steal(m->calls, GUINT_TO_POINTER(c->call_id));
 		vpdn_request_complete(req, -VPDN_CAUSE_NORMAL_CLEARING, NULL);
 		call_free(c);
 		return VPDN_BUS_CLAIM;
@@ -670,20 +633,19 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 
 void pppoe_module_free(struct pppoe_module *m)
 {
-	GHashTableIter it;
-	gpointer k, v;
+	GTreeNode *n;
 
 	if (!m)
 		return;
+	pppoe_bus_unregister(m);
 	if (m->sub_place)
 		vpdn_bus_unsubscribe(m->bus, m->sub_place);
 	if (m->sub_hangup)
 		vpdn_bus_unsubscribe(m->bus, m->sub_hangup);
 	/* the node stops: every session ends with a PADT */
-	g_hash_table_iter_init(&it, m->calls);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		struct pppoe_call *c = v;
-		g_hash_table_iter_steal(&it);
+	while ((n = g_tree_node_first(m->calls))) {
+		struct pppoe_call *c = g_tree_node_value(n);
+		g_tree_steal(m->calls, g_tree_node_key(n));
 		if (c->s) {
 			c->s->data = NULL;
 			pppoe_session_terminate(c->s, "node stopping");
@@ -691,13 +653,20 @@ void pppoe_module_free(struct pppoe_module *m)
 		}
 		call_free(c);
 	}
-	g_hash_table_destroy(m->calls);
+	g_tree_destroy(m->calls);
 	if (m->ports)
 		g_ptr_array_free(m->ports, TRUE);
 	if (m->groups)
 		g_ptr_array_free(m->groups, TRUE);
 	pppoe_engine_free(m->e);
 	g_free(m);
+}
+
+static gint cmp_id(gconstpointer a, gconstpointer b)
+{
+	guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+
+	return x < y ? -1 : x > y;
 }
 
 int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out)
@@ -712,7 +681,7 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	m->e->sessions_max = (unsigned)cfg_getint(cfg, "pppoe-sessions-max");
 	m->groups = g_ptr_array_new_with_free_func(group_free);
 	m->ports = g_ptr_array_new_with_free_func(port_free);
-	m->calls = g_hash_table_new(g_direct_hash, g_direct_equal);
+	m->calls = g_tree_new(cmp_id);
 	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
 		g_ptr_array_add(m->groups, group_load(cfg_getnsec(cfg, "bba-group", i),
 						     vpdn_core_hostname(core)));
@@ -725,6 +694,10 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	}
 	m->sub_place = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_PLACE, on_call_place, m);
 	m->sub_hangup = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, m);
+	if ((r = pppoe_bus_register(m)) < 0) {
+		vpdn_err(m->log, "PPPoE: Failed to add the D-Bus object: %s", g_strerror(-r));
+		goto fail;
+	}
 	*out = m;
 	return 0;
 fail:
@@ -732,7 +705,3 @@ fail:
 	return r;
 }
 
-struct pppoe_engine *pppoe_module_engine(struct pppoe_module *m)
-{
-	return m->e;
-}

@@ -140,6 +140,29 @@ check "ping client -> bras through the PPPoE session" wait_until 20 pings
 check "bras counted session packets" metric_ge bras pppoe_session_packets_received_total 3
 SID=$(grep -oE 'PPPoE[0-9]+ session [0-9]+ from' "$T/bras.log" | tail -1 | awk '{print $3}')
 BRAS_MAC=$(ip -n "$P-bras" link show eth0 | awk '/link\/ether/ {print $2}')
+CL_MAC=$(ip -n "$P-cl" link show eth0 | awk '/link\/ether/ {print $2}')
+
+# --- show pppoe ---------------------------------------------------------
+run "$VPDNCTL" -n bras show pppoe sessions
+check "bras: show pppoe sessions lists the session" sh -c "echo \"\$0\" | grep -qE \"^eth0 +PPPoE[0-9]+ +$SID $CL_MAC server OPEN +1492 \"" "$OUT"
+contains "bras: show pppoe sessions counts it" "$OUT" "1 session"
+run "$VPDNCTL" -n client --json show pppoe sessions
+contains "client: show pppoe sessions --json" "$OUT" "\"session_id\":$SID,\"peer\":\"$BRAS_MAC\",\"role\":\"client\",\"state\":\"OPEN\""
+run "$VPDNCTL" -n bras show pppoe summary
+check "bras: show pppoe summary" sh -c "echo \"\$0\" | grep -qE \"^eth0 .* server +global +1 +0\$\"" "$OUT"
+intro() { # introspection of org.vpdnd.Pppoe1 vs dbus/org.vpdnd.Pppoe1.xml
+	local f="$T/intro-pppoe.busctl" x="$VPDND_SOURCE_ROOT/dbus/org.vpdnd.Pppoe1.xml"
+	busctl --address="$BUS" call "$(node_name bras)" /org/vpdnd/module/pppoe \
+		org.freedesktop.DBus.Introspectable Introspect >"$f" || return 1
+	if [ -n "${PPPOE_WRITE_XML:-}" ]; then
+		python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" "$x" "$f" \
+			--write org.vpdnd.Pppoe1
+	fi
+	python3 "$VPDND_SOURCE_ROOT/tests/integration/introspect-compare.py" "$x" "$f"
+}
+check "org.vpdnd.Pppoe1 matches dbus/org.vpdnd.Pppoe1.xml" intro
+run "$VPDNCTL" -n bras --json show pppoe summary
+contains "bras: show pppoe summary --json" "$OUT" '"sessions":1,"interfaces":[{"interface":"eth0"'
 
 # --- hostile discovery --------------------------------------------------
 run ip netns exec "$P-cl" python3 "$PROBE" cookie eth0
@@ -155,7 +178,9 @@ run ip netns exec "$P-cl" python3 "$PROBE" flood eth0 3000
 PADOS=$(echo "$OUT" | awk '{print $4}')
 check "PADI flood: some PADOs ($PADOS)" test "${PADOS:-0}" -ge 1
 check "PADI flood: at most padi-rate per second ($PADOS <= 60)" test "${PADOS:-999}" -le 60
-check "bras counted rate-limited PADIs" metric_ge bras pppoe_padi_rate_limited_total 1000
+# (the kernel may drop some of the 3000 at the socket: that is fine)
+check "bras counted rate-limited PADIs ($(metric bras pppoe_padi_rate_limited_total) of $(metric bras pppoe_padi_total))" \
+	metric_ge bras pppoe_padi_rate_limited_total 100
 check "ping still goes through after the flood" pings
 
 # --- PADT both ways -----------------------------------------------------

@@ -134,6 +134,7 @@ static const struct vpdnctl_command *const command_tables[] = {
 	vpdnctl_dialer_commands,
 	vpdnctl_intf_commands,
 	vpdnctl_monitor_commands,
+	vpdnctl_pppoe_commands,
 	NULL
 };
 
