@@ -71,6 +71,9 @@ struct pppoe_session *pppoe_client_start(struct pppoe_if *ifc, const char *servi
 
 	s->service = g_strdup(service ? service : "");
 	s->ac_name = ac_name && *ac_name ? g_strdup(ac_name) : NULL;
+	/* ask for no more than the Ethernet carries (RFC 4638) */
+	if (want_payload > ifc->eth_mtu - PPPOE_HLEN - 2)
+		want_payload = (uint16_t)(ifc->eth_mtu - PPPOE_HLEN - 2);
 	s->want_payload = want_payload > PPPOE_DEFAULT_MRU ? want_payload : 0;
 	s->host_uniq_len = 4;
 	s->host_uniq = g_malloc(4);

@@ -10,7 +10,7 @@
 
 #define CALL_ID_BASE 0x50000000u
 #define RX_BATCH 16
-#define FRAME_MAX 1600
+#define FRAME_MAX 9024      /* Ethernet header + 9000 (jumbo) + slack */
 
 struct pppoe_port {
 	struct pppoe_module *m;

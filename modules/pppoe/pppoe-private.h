@@ -107,6 +107,7 @@ struct pppoe_if {
 	char *name;
 	int ifindex;
 	uint8_t mac[6];
+	unsigned eth_mtu;                  /* the device's MTU: PPP payload <= eth_mtu - 8 */
 	const struct pppoe_group *group;   /* server role, or NULL */
 	bool client;                       /* client role on this interface */
 	GHashTable *sessions;              /* sid -> session (open ones) */

@@ -538,6 +538,8 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	r = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	struct ifreq mtu = ifr;
+	int mr = ioctl(fd, SIOCGIFMTU, &mtu);
 	close(fd);
 	if (r < 0 || ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
 		vpdn_err(m->log, "%s PPPoE: not an Ethernet interface", name);
@@ -548,6 +550,8 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	p->fd_disc = p->fd_sess = -1;
 	p->ifc = pppoe_if_new(m->e, name, ifindex, (const uint8_t *)ifr.ifr_hwaddr.sa_data);
 	p->ifc->data = p;
+	if (mr == 0 && mtu.ifr_mtu >= 1280)
+		p->ifc->eth_mtu = (unsigned)mtu.ifr_mtu > 9000 ? 9000 : (unsigned)mtu.ifr_mtu;
 	p->ifc->group = grp ? group_find(m, grp) : NULL;
 	p->ifc->client = cfg_getbool(s, "pppoe-client");
 	p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));

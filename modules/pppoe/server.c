@@ -144,11 +144,18 @@ static const char *limit_reached(struct pppoe_if *ifc, const uint8_t src[6])
 	return NULL;
 }
 
-static uint16_t granted_payload(const struct pppoe_group *g, const struct pppoe_disc *d)
+/* RFC 4638: grant what the client asks, up to pppoe-max-payload and what
+ * the Ethernet carries (device MTU - 8); nothing when that is <= 1492. */
+static uint16_t granted_payload(const struct pppoe_if *ifc, const struct pppoe_disc *d)
 {
-	if (!d->has_max_payload || !g->max_payload || d->max_payload <= PPPOE_DEFAULT_MRU)
+	const struct pppoe_group *g = ifc->group;
+	unsigned most = g->max_payload;
+
+	if (ifc->eth_mtu - PPPOE_HLEN - 2 < most)
+		most = ifc->eth_mtu - PPPOE_HLEN - 2;
+	if (!d->has_max_payload || most <= PPPOE_DEFAULT_MRU || d->max_payload <= PPPOE_DEFAULT_MRU)
 		return 0;
-	return d->max_payload < g->max_payload ? d->max_payload : g->max_payload;
+	return (uint16_t)(d->max_payload < most ? d->max_payload : most);
 }
 
 static void answer(struct pppoe_if *ifc, const uint8_t dst[6], uint8_t code, uint16_t sid,
@@ -212,7 +219,7 @@ static void padi(struct pppoe_if *ifc, const uint8_t src[6], const struct pppoe_
 		return;
 	}
 	pppoe_server_cookie(ifc, src, cookie);
-	answer(ifc, src, PPPOE_CODE_PADO, 0, d, svc, cookie, granted_payload(ifc->group, d), 0,
+	answer(ifc, src, PPPOE_CODE_PADO, 0, d, svc, cookie, granted_payload(ifc, d), 0,
 	       NULL);
 }
 
@@ -286,7 +293,7 @@ static void padr(struct pppoe_if *ifc, const uint8_t src[6], const struct pppoe_
 		s->relay_len = d->relay_session_id.len;
 	}
 	s->service = g_strndup((const char *)svc->data, svc->len);
-	uint16_t pl = granted_payload(ifc->group, d);
+	uint16_t pl = granted_payload(ifc, d);
 	if (pl)
 		s->mtu = pl;
 	pppoe_session_set_state(s, PPPOE_ST_OPEN, "PADR with a valid cookie");

@@ -96,6 +96,7 @@ struct pppoe_if *pppoe_if_new(struct pppoe_engine *e, const char *name, int ifin
 	ifc->name = g_strdup(name);
 	ifc->ifindex = ifindex;
 	memcpy(ifc->mac, mac, 6);
+	ifc->eth_mtu = PPPOE_ETH_DATA_MAX;
 	ifc->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
 	ifc->per_mac = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, mac_count_free);
 	ifc->pending = g_ptr_array_new();

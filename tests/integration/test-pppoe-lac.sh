@@ -121,6 +121,13 @@ pings() {
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 check "ping client -> LNS through PPPoE and L2TP" wait_until 20 pings
+df_ping() { # SIZE: a DF ping of SIZE octets of data answered?
+	ip netns exec "$P-cl" ping -c 1 -W 2 -M do -s "$1" -I 10.9.1.2 10.9.1.1 >"$T/ping.txt" 2>&1
+	grep -qE ' 1 received' "$T/ping.txt"
+}
+check "a 1492-octet packet (DF) goes through (MTU 1492)" df_ping 1464
+df_refused() { ! df_ping "$1"; }
+check "a 1493-octet packet (DF) does not: nothing over the session's payload" df_refused 1465
 ok "client stops (PADT)" stop_node client
 check "lac: the PADT ended the PPPoE session" wait_until 10 in_log lac "ended: PADT received"
 check "lns: the session is gone (CDN)" wait_until 10 in_log lns "CDN"

@@ -32,6 +32,8 @@ net_up() {
 	ip -n "$P-bras" link set lo up && ip -n "$P-cl" link set lo up || return 1
 	ip link add "$P-a" netns "$P-bras" type veth peer name "$P-c" netns "$P-cl" || return 1
 	ip -n "$P-bras" link set "$P-a" name eth0 && ip -n "$P-cl" link set "$P-c" name eth0 &&
+	# baby jumbo frames: RFC 4638 gives the session a 1500-octet payload
+	ip -n "$P-bras" link set eth0 mtu 1508 && ip -n "$P-cl" link set eth0 mtu 1508 &&
 		ip -n "$P-bras" link set eth0 up && ip -n "$P-cl" link set eth0 up
 }
 check "namespaces and veth pair up" net_up || finish
@@ -58,6 +60,7 @@ bba-group "global" {
   ac-name = "bras"
   sessions-per-mac = 2
   padi-rate = 20
+  pppoe-max-payload = 1500
 }
 interface "eth0" { pppoe-enable = "global" }
 interface "Loopback0" { ip-address = "10.9.0.1/32" }
@@ -65,7 +68,7 @@ interface "Virtual-Template1" {
   ip-unnumbered = "Loopback0"
   ppp-authentication = {"chap"}
   ppp-chap-hostname = "bras"
-  ppp-mru = 1492
+  ppp-mru = 1500
   ppp-keepalive = 1          # a client gone without PADT is found in ~4 s
   ppp-keepalive-count = 3
 }
@@ -74,7 +77,7 @@ EOF
 write_config client.conf <<EOF
 hostname = "client"
 modules = {"pppoe", "dialer", "ppp", "ip"}
-interface "eth0" { pppoe-client = true  dialer-pool-member = {1} }
+interface "eth0" { pppoe-client = true  dialer-pool-member = {1}  pppoe-max-payload = 1500 }
 interface "Loopback0" { ip-address = "10.9.0.2/32" }
 interface "Dialer1" {
   ip-unnumbered = "Loopback0"
@@ -83,7 +86,6 @@ interface "Dialer1" {
   dialer-idle-timeout = 0
   ppp-chap-hostname = "user1@isp"
   ppp-chap-password = "pppoe-secret-1"
-  ppp-mru = 1492
 }
 ip-route "10.9.0.1/32" { interface = "Dialer1" }
 EOF
@@ -137,6 +139,12 @@ pings() {
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 check "ping client -> bras through the PPPoE session" wait_until 20 pings
+check "client: PPP-Max-Payload 1500 granted" in_log client "eth0 PPPoE: PPPoE[0-9]+ up, .*payload 1500"
+big_ping() {
+	ip netns exec "$P-cl" ping -c 2 -W 2 -M do -s 1472 -I 10.9.0.2 10.9.0.1 >"$T/ping.txt" 2>&1
+	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
+}
+check "a 1500-octet packet (DF) goes through the RFC 4638 session" big_ping
 check "bras counted session packets" metric_ge bras pppoe_session_packets_received_total 3
 SID=$(grep -oE 'PPPoE[0-9]+ session [0-9]+ from' "$T/bras.log" | tail -1 | awk '{print $3}')
 BRAS_MAC=$(ip -n "$P-bras" link show eth0 | awk '/link\/ether/ {print $2}')
@@ -144,7 +152,7 @@ CL_MAC=$(ip -n "$P-cl" link show eth0 | awk '/link\/ether/ {print $2}')
 
 # --- show pppoe ---------------------------------------------------------
 run "$VPDNCTL" -n bras show pppoe sessions
-check "bras: show pppoe sessions lists the session" sh -c "echo \"\$0\" | grep -qE \"^eth0 +PPPoE[0-9]+ +$SID $CL_MAC server OPEN +1492 \"" "$OUT"
+check "bras: show pppoe sessions lists the session" sh -c "echo \"\$0\" | grep -qE \"^eth0 +PPPoE[0-9]+ +$SID $CL_MAC server OPEN +1500 \"" "$OUT"
 contains "bras: show pppoe sessions counts it" "$OUT" "1 session"
 run "$VPDNCTL" -n client --json show pppoe sessions
 contains "client: show pppoe sessions --json" "$OUT" "\"session_id\":$SID,\"peer\":\"$BRAS_MAC\",\"role\":\"client\",\"state\":\"OPEN\""

@@ -85,6 +85,7 @@ static int setup(void)
 	F.g.cookie_lifetime_s = 60;
 	F.ifc = pppoe_if_new(F.e, "veth0", 7, ac_mac);
 	F.ifc->group = &F.g;
+	F.ifc->eth_mtu = 1508;   /* baby jumbo: RFC 4638 payloads of 1500 fit */
 	return 0;
 }
 
@@ -216,6 +217,58 @@ static void test_padr_opens_session(void)
 	CU_ASSERT_FALSE(last().has_max_payload);
 	CU_ASSERT_EQUAL(F.last_open->mtu, PPPOE_DEFAULT_MRU);
 	CU_ASSERT_EQUAL(pppoe_if_mac_sessions(F.ifc, cl_mac), 2);
+	teardown();
+}
+
+static void test_max_payload_and_relay(void)
+{
+	uint8_t cookie[16], buf[200];
+	struct pppoe_builder b;
+	struct pppoe_disc d;
+
+	setup();
+	/* the Ethernet carries only 1500: a 1500 payload is not granted */
+	F.ifc->eth_mtu = 1500;
+	discover(cl_mac, cookie, NULL);
+	feed(PPPOE_CODE_PADR, cl_mac, "", cookie, 16, "a", 1500);
+	d = last();
+	CU_ASSERT_FALSE(d.has_max_payload);
+	CU_ASSERT_EQUAL(F.last_open->mtu, PPPOE_DEFAULT_MRU);
+	/* baby jumbo (1508): granted, capped at what is asked and at the group's */
+	F.ifc->eth_mtu = 1508;
+	feed(PPPOE_CODE_PADR, cl_mac, "", cookie, 16, "b", 1500);
+	d = last();
+	CU_ASSERT_TRUE(d.has_max_payload);
+	CU_ASSERT_EQUAL(d.max_payload, 1500);
+	CU_ASSERT_EQUAL(F.last_open->mtu, 1500);
+	F.ifc->eth_mtu = 9000;
+	F.g.sessions_per_mac = 0;
+	feed(PPPOE_CODE_PADR, cl_mac, "", cookie, 16, "c", 8000);
+	d = last();
+	CU_ASSERT_EQUAL(d.max_payload, 1500);   /* the group's pppoe-max-payload */
+	/* a relay's Relay-Session-Id is echoed in PADO, PADS and PADT */
+	pppoe_build_begin(&b, buf, sizeof(buf), PPPOE_CODE_PADI, 0);
+	pppoe_build_tag(&b, PPPOE_TAG_SERVICE_NAME, NULL, 0);
+	pppoe_build_tag(&b, PPPOE_TAG_RELAY_SESSION_ID, "relay-7", 7);
+	int n = pppoe_build_end(&b);
+	pppoe_disc_input(F.ifc, cl2_mac, (const uint8_t *)"\xff\xff\xff\xff\xff\xff", buf, (size_t)n);
+	d = last();
+	CU_ASSERT_EQUAL(d.code, PPPOE_CODE_PADO);
+	CU_ASSERT_TRUE(pppoe_blob_eq(&d.relay_session_id, "relay-7"));
+	memcpy(cookie, d.ac_cookie.data, 16);
+	pppoe_build_begin(&b, buf, sizeof(buf), PPPOE_CODE_PADR, 0);
+	pppoe_build_tag(&b, PPPOE_TAG_SERVICE_NAME, NULL, 0);
+	pppoe_build_tag(&b, PPPOE_TAG_RELAY_SESSION_ID, "relay-7", 7);
+	pppoe_build_tag(&b, PPPOE_TAG_AC_COOKIE, cookie, 16);
+	n = pppoe_build_end(&b);
+	pppoe_disc_input(F.ifc, cl2_mac, ac_mac, buf, (size_t)n);
+	d = last();
+	CU_ASSERT_EQUAL(d.code, PPPOE_CODE_PADS);
+	CU_ASSERT_TRUE(pppoe_blob_eq(&d.relay_session_id, "relay-7"));
+	pppoe_session_terminate(F.last_open, NULL);
+	d = last();
+	CU_ASSERT_EQUAL(d.code, PPPOE_CODE_PADT);
+	CU_ASSERT_TRUE(pppoe_blob_eq(&d.relay_session_id, "relay-7"));
 	teardown();
 }
 
@@ -423,6 +476,7 @@ static void test_client_server(void)
 	setup();
 	F.peer_if = pppoe_if_new(F.e, "veth1", 8, cl_mac);
 	F.peer_if->client = true;
+	F.peer_if->eth_mtu = 1508;
 	F.deliver = true;
 	struct pppoe_session *c = pppoe_client_start(F.peer_if, "", "vpdnd-ac", 1500);
 	/* PADI, PADO, PADR, PADS, all in one go */
@@ -501,6 +555,7 @@ static void test_client_timeouts(void)
 static const struct vpdn_test_case server_tests[] = {
 	{"PADI -> PADO, no state", test_padi_pado_stateless},
 	{"PADR -> PADS, session", test_padr_opens_session},
+	{"PPP-Max-Payload, Relay-Session-Id", test_max_payload_and_relay},
 	{"wrong cookie ignored", test_bad_cookie_ignored},
 	{"cookie key rotation", test_cookie_rotation},
 	{"PADT both ways, spoofed PADT", test_padt_both_ways},
