@@ -20,6 +20,7 @@ struct pppoe_port {
 	char *service;      /* client */
 	char *ac_name;      /* client */
 	uint16_t want_payload;
+	bool down;          /* not up or no carrier (rtnetlink) */
 };
 
 struct pppoe_call {
@@ -43,6 +44,8 @@ struct pppoe_module {
 	GPtrArray *ports;           /* struct pppoe_port * */
 	GTree *calls;               /* call_id -> struct pppoe_call, in call_id order */
 	struct vpdn_subscription *sub_place, *sub_hangup;
+	int fd_nl;                  /* rtnetlink: link up/down */
+	guint src_nl;
 	uint8_t rx[RX_BATCH][FRAME_MAX];
 };
 

@@ -155,6 +155,10 @@ void pppoe_engine_free(struct pppoe_engine *e);
 struct pppoe_if *pppoe_if_new(struct pppoe_engine *e, const char *name, int ifindex,
 			      const uint8_t mac[6]);
 void pppoe_if_free(struct pppoe_if *ifc);   /* sessions closed silently */
+/* The interface went down: every session on it (open or discovering)
+ * ends through the carrier's session_closed(why); no PADT (it cannot be
+ * sent). Returns how many ended. */
+unsigned pppoe_if_down(struct pppoe_if *ifc, const char *why);
 struct pppoe_session *pppoe_session_new(struct pppoe_if *ifc, enum pppoe_role role,
 					const uint8_t peer[6]);
 /* Take a free session ID on the interface and index the session. */

@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -31,6 +33,10 @@
 #include <unistd.h>
 
 #include "pppoe-module.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000   /* linux/if.h; glibc's net/if.h stops before it */
+#endif
 
 /* ---- config ---- */
 
@@ -538,8 +544,9 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	r = ioctl(fd, SIOCGIFHWADDR, &ifr);
-	struct ifreq mtu = ifr;
+	struct ifreq mtu = ifr, flags = ifr;
 	int mr = ioctl(fd, SIOCGIFMTU, &mtu);
+	int fr = ioctl(fd, SIOCGIFFLAGS, &flags);
 	close(fd);
 	if (r < 0 || ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
 		vpdn_err(m->log, "%s PPPoE: not an Ethernet interface", name);
@@ -550,6 +557,7 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	p->fd_disc = p->fd_sess = -1;
 	p->ifc = pppoe_if_new(m->e, name, ifindex, (const uint8_t *)ifr.ifr_hwaddr.sa_data);
 	p->ifc->data = p;
+	p->down = fr == 0 && (!(flags.ifr_flags & IFF_UP) || !(flags.ifr_flags & IFF_RUNNING));
 	if (mr == 0 && mtu.ifr_mtu >= 1280)
 		p->ifc->eth_mtu = (unsigned)mtu.ifr_mtu > 9000 ? 9000 : (unsigned)mtu.ifr_mtu;
 	p->ifc->group = grp ? group_find(m, grp) : NULL;
@@ -572,6 +580,63 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 		  p->ifc->group ? p->ifc->group->name : "", p->ifc->client ?
 		  (p->ifc->group ? ", client" : "client") : "",
 		  pppoe_mac_format(p->ifc->mac, mac, sizeof(mac)));
+	return 0;
+}
+
+/* ---- interface state (rtnetlink) ---- */
+
+static void link_state(struct pppoe_module *m, int ifindex, bool down)
+{
+	for (guint i = 0; i < m->ports->len; i++) {
+		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
+		if (p->ifc->ifindex != ifindex || p->down == down)
+			continue;
+		p->down = down;
+		if (!down) {
+			vpdn_notice(m->log, "%s PPPoE: interface up", p->ifc->name);
+			continue;
+		}
+		unsigned n = pppoe_if_down(p->ifc, "interface down");
+		vpdn_warn(m->log, "%s PPPoE: interface down, %u session%s ended", p->ifc->name, n,
+			  n == 1 ? "" : "s");
+	}
+}
+
+static gboolean on_netlink(gint fd, GIOCondition cond, gpointer data)
+{
+	struct pppoe_module *m = data;
+	char buf[16384];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		size_t len = (size_t)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+				continue;
+			const struct ifinfomsg *ifi = NLMSG_DATA(h);
+			link_state(m, ifi->ifi_index, h->nlmsg_type == RTM_DELLINK ||
+				   !(ifi->ifi_flags & IFF_UP) || !(ifi->ifi_flags & IFF_LOWER_UP));
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static int netlink_open(struct pppoe_module *m)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	m->fd_nl = fd;
+	m->src_nl = g_unix_fd_add(fd, G_IO_IN, on_netlink, m);
 	return 0;
 }
 
@@ -598,6 +663,11 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 		return VPDN_BUS_PASS;
 	if (!(req = vpdn_event_take_request(ev)))
 		return VPDN_BUS_CLAIM;
+	if (p->down) {
+		vpdn_notice(m->log, "%s PPPoE: interface down, not dialing", p->ifc->name);
+		vpdn_request_complete(req, -VPDN_CAUSE_NETWORK_OUT_OF_ORDER, NULL);
+		return VPDN_BUS_CLAIM;
+	}
 	struct pppoe_session *s = pppoe_client_start(p->ifc, p->service, p->ac_name,
 						     p->want_payload);
 	struct pppoe_call *c = call_new(m, p, s);
@@ -642,6 +712,10 @@ void pppoe_module_free(struct pppoe_module *m)
 	if (!m)
 		return;
 	pppoe_bus_unregister(m);
+	if (m->src_nl)
+		g_source_remove(m->src_nl);
+	if (m->fd_nl >= 0)
+		close(m->fd_nl);
 	if (m->sub_place)
 		vpdn_bus_unsubscribe(m->bus, m->sub_place);
 	if (m->sub_hangup)
@@ -686,6 +760,7 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	m->groups = g_ptr_array_new_with_free_func(group_free);
 	m->ports = g_ptr_array_new_with_free_func(port_free);
 	m->calls = g_tree_new(cmp_id);
+	m->fd_nl = -1;
 	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
 		g_ptr_array_add(m->groups, group_load(cfg_getnsec(cfg, "bba-group", i),
 						     vpdn_core_hostname(core)));
@@ -695,6 +770,10 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 			continue;
 		if ((r = port_open(m, s)) < 0)
 			goto fail;
+	}
+	if (m->ports->len && (r = netlink_open(m)) < 0) {
+		vpdn_err(m->log, "PPPoE: rtnetlink socket: %s", g_strerror(-r));
+		goto fail;
 	}
 	m->sub_place = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_PLACE, on_call_place, m);
 	m->sub_hangup = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, m);

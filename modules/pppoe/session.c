@@ -126,6 +126,30 @@ void pppoe_if_free(struct pppoe_if *ifc)
 	g_free(ifc);
 }
 
+unsigned pppoe_if_down(struct pppoe_if *ifc, const char *why)
+{
+	GPtrArray *all = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, ifc->sessions);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(all, v);
+	for (guint i = 0; i < ifc->pending->len; i++)
+		g_ptr_array_add(all, g_ptr_array_index(ifc->pending, i));
+	/* the callback may not end other sessions of this interface (it is
+	 * the carrier's own teardown), so the list stays valid */
+	for (guint i = 0; i < all->len; i++) {
+		struct pppoe_session *s = g_ptr_array_index(all, i);
+		pppoe_session_set_state(s, PPPOE_ST_CLOSED, why);
+		ifc->e->ops->session_closed(ifc->e->ctx, s, why);
+		pppoe_session_free(s);
+	}
+	unsigned n = all->len;
+	g_ptr_array_free(all, TRUE);
+	return n;
+}
+
 gint64 pppoe_mac_key(const uint8_t mac[6])
 {
 	gint64 k = 0;

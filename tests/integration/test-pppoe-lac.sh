@@ -4,7 +4,8 @@
 # answers LCP and CHAP, forwards user2@isp.example by domain to "lns" over
 # L2TP (second veth pair, proxy LCP and authentication), which terminates
 # PPP on a Virtual-Access; a ping from the client reaches the LNS. The
-# client stopping sends a PADT: the LAC ends the L2TP session (CDN).
+# client stopping sends a PADT: the LAC ends the L2TP session (CDN). The
+# LAC's access interface going down ends its sessions (CDN to the LNS).
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -131,6 +132,26 @@ check "a 1493-octet packet (DF) does not: nothing over the session's payload" df
 ok "client stops (PADT)" stop_node client
 check "lac: the PADT ended the PPPoE session" wait_until 10 in_log lac "ended: PADT received"
 check "lns: the session is gone (CDN)" wait_until 10 in_log lns "CDN"
+
+# --- the access interface goes down ----------------------------------------
+count() { grep -c -E -- "$2" "$T/$1.log"; }
+N_CDN=$(count lns "I CDN")
+N_OPEN=$(count lns "IPCP: State is Open")
+more() { [ "$(count "$1" "$2")" -gt "$3" ]; }
+mv "$T/client.log" "$T/client-1.log"
+check "client restarts" launch cl client "$T/client.conf"
+ok "client: Dial(Dialer1) again" busctl --address="$BUS" call "$(node_name client)" \
+	/org/vpdnd/module/dialer org.vpdnd.Dialer1 Dial s Dialer1
+check "lns: IPCP Open for the second session" wait_until 20 more lns "IPCP: State is Open" "$N_OPEN"
+check "ping through the second session" wait_until 20 pings
+ok "lac: eth0 down" ip -n "$P-lac" link set eth0 down
+check "lac: interface down ends the session" \
+	wait_until 10 in_log lac "eth0 PPPoE: interface down, 1 session ended"
+check "lns: the LAC sent CDN for it" wait_until 10 more lns "I CDN" "$N_CDN"
+check "client: its eth0 lost carrier, the session ended" \
+	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ ended: interface down"
+ok "lac: eth0 up again" ip -n "$P-lac" link set eth0 up
+check "lac: interface up" wait_until 10 in_log lac "eth0 PPPoE: interface up"
 check "lac still runs" kill -0 "${NODE_PIDS[lac]}"
 check "lns still runs" kill -0 "${NODE_PIDS[lns]}"
 check "no secret in the logs" sh -c "! grep -q -e pppoe-lac-secret -e pppoe-tunnel-secret '$T/lac.log' '$T/lns.log' '$T/client.log'"

@@ -552,7 +552,34 @@ static void test_client_timeouts(void)
 	teardown();
 }
 
+static void test_interface_down(void)
+{
+	uint8_t cookie[16];
+
+	setup();
+	F.peer_if = pppoe_if_new(F.e, "veth1", 8, cl_mac);
+	F.peer_if->client = true;
+	discover(cl2_mac, cookie, NULL);
+	feed(PPPOE_CODE_PADR, cl2_mac, "", cookie, 16, "1", 0);
+	feed(PPPOE_CODE_PADR, cl2_mac, "", cookie, 16, "2", 0);
+	pppoe_client_start(F.peer_if, "", NULL, 0);   /* discovering, elsewhere */
+	CU_ASSERT_EQUAL(F.ifc->n_sessions, 2);
+	unsigned n = F.nsent;
+	CU_ASSERT_EQUAL(pppoe_if_down(F.ifc, "interface down"), 2);
+	CU_ASSERT_EQUAL(F.closed, 2);
+	CU_ASSERT_STRING_EQUAL(F.last_reason, "interface down");
+	CU_ASSERT_EQUAL(F.nsent, n);            /* no PADT on a dead link */
+	CU_ASSERT_EQUAL(F.ifc->n_sessions, 0);
+	CU_ASSERT_EQUAL(pppoe_if_mac_sessions(F.ifc, cl2_mac), 0);
+	CU_ASSERT_EQUAL(F.e->n_sessions, 0);
+	CU_ASSERT_EQUAL(F.peer_if->pending->len, 1);   /* the other interface untouched */
+	CU_ASSERT_EQUAL(pppoe_if_down(F.peer_if, "interface down"), 1);
+	CU_ASSERT_EQUAL(F.peer_if->pending->len, 0);
+	teardown();
+}
+
 static const struct vpdn_test_case server_tests[] = {
+	{"interface down", test_interface_down},
 	{"PADI -> PADO, no state", test_padi_pado_stateless},
 	{"PADR -> PADS, session", test_padr_opens_session},
 	{"PPP-Max-Payload, Relay-Session-Id", test_max_payload_and_relay},
