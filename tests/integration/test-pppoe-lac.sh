@@ -37,6 +37,7 @@ net_up() {
 }
 check "namespaces and veth pairs up" net_up || finish
 
+check "carrier on both ends of eth0" wait_until 10 sh -c "ip -n $P-cl link show eth0 | grep -q LOWER_UP && ip -n $P-lac link show eth0 | grep -q LOWER_UP"
 start_bus
 DBG=(-d "pppoe events" -d "dialer events" -d "ppp negotiation" -d "vpdn events" -d "vpdn l2x-events")
 launch() { # NS HOST CONF

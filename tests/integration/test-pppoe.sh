@@ -38,6 +38,7 @@ net_up() {
 }
 check "namespaces and veth pair up" net_up || finish
 
+check "carrier on both ends of eth0" wait_until 10 sh -c "ip -n $P-bras link show eth0 | grep -q LOWER_UP && ip -n $P-cl link show eth0 | grep -q LOWER_UP"
 start_bus
 DBG=(-d "pppoe events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication" -d "ip events")
 launch() { # NS HOST CONF
