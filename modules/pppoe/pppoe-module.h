@@ -11,6 +11,14 @@
 #define CALL_ID_BASE 0x50000000u
 #define RX_BATCH 16
 #define FRAME_MAX 9024      /* Ethernet header + 9000 (jumbo) + slack */
+#define TX_BATCH 64
+#define TX_FRAME 1536        /* queued frames; longer ones (jumbo) go at once */
+
+struct pppoe_tx {
+	int fd;
+	uint16_t len;
+	uint8_t buf[TX_FRAME];
+};
 
 struct pppoe_port {
 	struct pppoe_module *m;
@@ -47,6 +55,11 @@ struct pppoe_module {
 	int fd_nl;                  /* rtnetlink: link up/down */
 	guint src_nl;
 	uint8_t rx[RX_BATCH][FRAME_MAX];
+	/* session frames out: sent with one sendmmsg per socket at the end of
+	 * a received batch, when full, and before the main loop polls */
+	GSource *flush;
+	unsigned ntx;
+	struct pppoe_tx tx[TX_BATCH];
 };
 
 

@@ -253,8 +253,68 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 		call_free(c);
 }
 
+static void flush_tx(struct pppoe_module *m)
+{
+	struct mmsghdr msgs[TX_BATCH];
+	struct iovec iov[TX_BATCH];
+	unsigned i = 0;
+
+	while (i < m->ntx) {
+		unsigned n = 0;
+		int fd = m->tx[i].fd;
+		while (i < m->ntx && m->tx[i].fd == fd) {
+			memset(&msgs[n], 0, sizeof(msgs[n]));
+			iov[n].iov_base = m->tx[i].buf;
+			iov[n].iov_len = m->tx[i].len;
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+			n++;
+			i++;
+		}
+		for (unsigned done = 0; done < n;) {
+			int r = sendmmsg(fd, msgs + done, n - done, MSG_DONTWAIT);
+			if (r <= 0) {
+				vpdn_debug(m->log, VPDN_DEBUG_PPPOE_EVENTS,
+					   "PPPoE: sendmmsg: %s (%u frames lost)", g_strerror(errno),
+					   n - done);
+				break;
+			}
+			(*m->e->c.tx_sess) += (uint64_t)r;
+			done += (unsigned)r;
+		}
+	}
+	m->ntx = 0;
+}
+
+struct flush_source {
+	GSource base;
+	struct pppoe_module *m;
+};
+
+/* Once per main-loop iteration, before poll; never dispatches. */
+static gboolean flush_prepare(GSource *src, gint *timeout)
+{
+	struct pppoe_module *m = ((struct flush_source *)src)->m;
+
+	if (m->ntx)
+		flush_tx(m);
+	*timeout = -1;
+	return FALSE;
+}
+
+static gboolean flush_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs flush_funcs = {
+	.prepare = flush_prepare,
+	.dispatch = flush_dispatch,
+};
+
 static int send_session(struct pppoe_call *c, const uint8_t *data, size_t len)
 {
+	struct pppoe_module *m = c->m;
 	struct pppoe_session *s = c->s;
 	struct pppoe_engine *e = c->m->e;
 	uint8_t buf[PPPOE_ETH_HLEN + PPPOE_HLEN + 9000 + 2];
@@ -267,10 +327,22 @@ static int send_session(struct pppoe_call *c, const uint8_t *data, size_t len)
 		(*e->c.too_big)++;
 		return -EMSGSIZE;
 	}
+	size_t total = PPPOE_ETH_HLEN + PPPOE_HLEN + len;
+	if (total <= TX_FRAME) {
+		if (m->ntx == TX_BATCH)
+			flush_tx(m);
+		struct pppoe_tx *t = &m->tx[m->ntx++];
+		t->fd = c->port->fd_sess;
+		t->len = (uint16_t)total;
+		pppoe_eth_header(t->buf, s->peer, c->port->ifc->mac, PPPOE_ETH_P_SESS);
+		pppoe_session_header(t->buf + PPPOE_ETH_HLEN, s->id, (uint16_t)len);
+		memcpy(t->buf + PPPOE_ETH_HLEN + PPPOE_HLEN, data, len);
+		return 0;
+	}
 	pppoe_eth_header(buf, s->peer, c->port->ifc->mac, PPPOE_ETH_P_SESS);
 	pppoe_session_header(buf + PPPOE_ETH_HLEN, s->id, (uint16_t)len);
 	memcpy(buf + PPPOE_ETH_HLEN + PPPOE_HLEN, data, len);
-	if (send(c->port->fd_sess, buf, PPPOE_ETH_HLEN + PPPOE_HLEN + len, MSG_DONTWAIT) < 0)
+	if (send(c->port->fd_sess, buf, total, MSG_DONTWAIT) < 0)
 		return -errno;
 	(*e->c.tx_sess)++;
 	return 0;
@@ -404,6 +476,8 @@ static int on_send_disc(void *ctx, struct pppoe_if *ifc, const uint8_t dst[6],
 
 	if (len > PPPOE_ETH_DATA_MAX)
 		return -EMSGSIZE;
+	if (p->m->ntx)
+		flush_tx(p->m);   /* a PADT goes after the session's last frames */
 	pppoe_eth_header(buf, dst, ifc->mac, PPPOE_ETH_P_DISC);
 	memcpy(buf + PPPOE_ETH_HLEN, pkt, len);
 	if (send(p->fd_disc, buf, PPPOE_ETH_HLEN + len, MSG_DONTWAIT) < 0) {
@@ -487,6 +561,8 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 		else
 			session_frame(p, f, len);
 	}
+	if (m->ntx)
+		flush_tx(m);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -732,6 +808,12 @@ void pppoe_module_free(struct pppoe_module *m)
 		call_free(c);
 	}
 	g_tree_destroy(m->calls);
+	if (m->ntx)
+		flush_tx(m);   /* the PADTs above went direct; data still queued goes now */
+	if (m->flush) {
+		g_source_destroy(m->flush);
+		g_source_unref(m->flush);
+	}
 	if (m->ports)
 		g_ptr_array_free(m->ports, TRUE);
 	if (m->groups)
@@ -775,6 +857,10 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 		vpdn_err(m->log, "PPPoE: rtnetlink socket: %s", g_strerror(-r));
 		goto fail;
 	}
+	m->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));
+	((struct flush_source *)m->flush)->m = m;
+	g_source_set_priority(m->flush, G_PRIORITY_HIGH);
+	g_source_attach(m->flush, NULL);
 	m->sub_place = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_PLACE, on_call_place, m);
 	m->sub_hangup = vpdn_bus_subscribe(m->bus, VPDN_EV_CALL_HANGUP, on_call_hangup, m);
 	if ((r = pppoe_bus_register(m)) < 0) {
