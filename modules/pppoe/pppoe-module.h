@@ -29,6 +29,7 @@ struct pppoe_port {
 	char *ac_name;      /* client */
 	uint16_t want_payload;
 	bool down;          /* not up or no carrier (rtnetlink) */
+	bool attached;      /* the interface exists and the sockets are open */
 };
 
 struct pppoe_call {

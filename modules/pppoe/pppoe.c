@@ -604,17 +604,17 @@ static void port_free(gpointer x)
 	g_free(p);
 }
 
-static int port_open(struct pppoe_module *m, cfg_t *s)
+/* Find the interface by name and open its sockets. -ENODEV: not there
+ * (yet); the port waits for rtnetlink to announce it. */
+static int port_attach(struct pppoe_port *p)
 {
-	const char *name = cfg_title(s);
-	const char *grp = cfg_getstr(s, "pppoe-enable");
+	struct pppoe_module *m = p->m;
+	const char *name = p->ifc->name;
 	struct ifreq ifr;
 	int ifindex = (int)if_nametoindex(name), fd, r;
 
-	if (!ifindex) {
-		vpdn_err(m->log, "%s PPPoE: no such interface", name);
+	if (!ifindex)
 		return -ENODEV;
-	}
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
@@ -626,30 +626,27 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	close(fd);
 	if (r < 0 || ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
 		vpdn_err(m->log, "%s PPPoE: not an Ethernet interface", name);
-		return -ENODEV;
+		return -EMEDIUMTYPE;
 	}
-	struct pppoe_port *p = g_new0(struct pppoe_port, 1);
-	p->m = m;
-	p->fd_disc = p->fd_sess = -1;
-	p->ifc = pppoe_if_new(m->e, name, ifindex, (const uint8_t *)ifr.ifr_hwaddr.sa_data);
-	p->ifc->data = p;
+	p->ifc->ifindex = ifindex;
+	memcpy(p->ifc->mac, ifr.ifr_hwaddr.sa_data, 6);
 	p->down = fr == 0 && (!(flags.ifr_flags & IFF_UP) || !(flags.ifr_flags & IFF_RUNNING));
+	p->ifc->eth_mtu = PPPOE_ETH_DATA_MAX;
 	if (mr == 0 && mtu.ifr_mtu >= 1280)
 		p->ifc->eth_mtu = (unsigned)mtu.ifr_mtu > 9000 ? 9000 : (unsigned)mtu.ifr_mtu;
-	p->ifc->group = grp ? group_find(m, grp) : NULL;
-	p->ifc->client = cfg_getbool(s, "pppoe-client");
-	p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));
-	p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
-	p->want_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
-	g_ptr_array_add(m->ports, p);
 	if ((p->fd_disc = open_socket(ifindex, PPPOE_ETH_P_DISC)) < 0 ||
 	    (p->fd_sess = open_socket(ifindex, PPPOE_ETH_P_SESS)) < 0) {
 		r = p->fd_disc < 0 ? p->fd_disc : p->fd_sess;
 		vpdn_err(m->log, "%s PPPoE: AF_PACKET socket: %s", name, g_strerror(-r));
+		if (p->fd_disc >= 0)
+			close(p->fd_disc);
+		p->fd_disc = p->fd_sess = -1;
+		p->ifc->ifindex = 0;
 		return r;
 	}
 	p->src_disc = g_unix_fd_add(p->fd_disc, G_IO_IN, on_readable, p);
 	p->src_sess = g_unix_fd_add(p->fd_sess, G_IO_IN, on_readable, p);
+	p->attached = true;
 	char mac[20];
 	vpdn_info(m->log, "%s PPPoE: %s%s%s on %s", name,
 		  p->ifc->group ? "access concentrator, bba-group " : "",
@@ -657,6 +654,58 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 		  (p->ifc->group ? ", client" : "client") : "",
 		  pppoe_mac_format(p->ifc->mac, mac, sizeof(mac)));
 	return 0;
+}
+
+/* The interface is gone: its sessions end, its sockets close; the port
+ * waits for an interface of that name again. */
+static void port_detach(struct pppoe_port *p, const char *why)
+{
+	unsigned n = pppoe_if_down(p->ifc, why);
+
+	if (p->m->ntx)
+		flush_tx(p->m);   /* nothing queued may name a closed socket */
+	if (p->src_disc)
+		g_source_remove(p->src_disc);
+	if (p->src_sess)
+		g_source_remove(p->src_sess);
+	p->src_disc = p->src_sess = 0;
+	if (p->fd_disc >= 0)
+		close(p->fd_disc);
+	if (p->fd_sess >= 0)
+		close(p->fd_sess);
+	p->fd_disc = p->fd_sess = -1;
+	p->ifc->ifindex = 0;
+	p->attached = false;
+	p->down = true;
+	vpdn_warn(p->m->log, "%s PPPoE: %s, %u session%s ended; waiting for it", p->ifc->name, why,
+		  n, n == 1 ? "" : "s");
+}
+
+static int port_open(struct pppoe_module *m, cfg_t *s)
+{
+	const char *name = cfg_title(s);
+	const char *grp = cfg_getstr(s, "pppoe-enable");
+	static const uint8_t none[6];
+	int r;
+
+	struct pppoe_port *p = g_new0(struct pppoe_port, 1);
+	p->m = m;
+	p->fd_disc = p->fd_sess = -1;
+	p->down = true;
+	p->ifc = pppoe_if_new(m->e, name, 0, none);
+	p->ifc->data = p;
+	p->ifc->group = grp ? group_find(m, grp) : NULL;
+	p->ifc->client = cfg_getbool(s, "pppoe-client");
+	p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));
+	p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
+	p->want_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
+	g_ptr_array_add(m->ports, p);
+	if ((r = port_attach(p)) == -ENODEV) {
+		/* a VLAN or veth made later: rtnetlink tells us when it comes */
+		vpdn_warn(m->log, "%s PPPoE: no such interface yet; waiting for it", name);
+		return 0;
+	}
+	return r;
 }
 
 /* ---- interface state (rtnetlink) ---- */
@@ -678,6 +727,34 @@ static void link_state(struct pppoe_module *m, int ifindex, bool down)
 	}
 }
 
+/* A link message: attach a waiting port whose interface appeared, detach
+ * one whose interface was deleted, else follow up/down. */
+static void link_msg(struct pppoe_module *m, const struct nlmsghdr *h)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	const char *ifname = NULL;
+	int alen = (int)IFLA_PAYLOAD(h);
+
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == IFLA_IFNAME && RTA_PAYLOAD(a) > 0 &&
+		    ((const char *)RTA_DATA(a))[RTA_PAYLOAD(a) - 1] == '\0')
+			ifname = RTA_DATA(a);
+	for (guint i = 0; i < m->ports->len; i++) {
+		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
+		if (p->attached && p->ifc->ifindex == ifi->ifi_index) {
+			if (h->nlmsg_type == RTM_DELLINK ||
+			    (ifname && strcmp(ifname, p->ifc->name) != 0))  /* renamed away */
+				port_detach(p, "interface removed");
+			else
+				link_state(m, ifi->ifi_index, !(ifi->ifi_flags & IFF_UP) ||
+					   !(ifi->ifi_flags & IFF_LOWER_UP));
+		} else if (!p->attached && h->nlmsg_type == RTM_NEWLINK && ifname &&
+			   strcmp(ifname, p->ifc->name) == 0) {
+			port_attach(p);
+		}
+	}
+}
+
 static gboolean on_netlink(gint fd, GIOCondition cond, gpointer data)
 {
 	struct pppoe_module *m = data;
@@ -691,9 +768,7 @@ static gboolean on_netlink(gint fd, GIOCondition cond, gpointer data)
 			if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
 			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 				continue;
-			const struct ifinfomsg *ifi = NLMSG_DATA(h);
-			link_state(m, ifi->ifi_index, h->nlmsg_type == RTM_DELLINK ||
-				   !(ifi->ifi_flags & IFF_UP) || !(ifi->ifi_flags & IFF_LOWER_UP));
+			link_msg(m, h);
 		}
 	}
 	return G_SOURCE_CONTINUE;
@@ -846,16 +921,17 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
 		g_ptr_array_add(m->groups, group_load(cfg_getnsec(cfg, "bba-group", i),
 						     vpdn_core_hostname(core)));
+	/* before the interfaces are looked up: none appears unseen */
+	if ((r = netlink_open(m)) < 0) {
+		vpdn_err(m->log, "PPPoE: rtnetlink socket: %s", g_strerror(-r));
+		goto fail;
+	}
 	for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
 		if (!cfg_getstr(s, "pppoe-enable") && !cfg_getbool(s, "pppoe-client"))
 			continue;
 		if ((r = port_open(m, s)) < 0)
 			goto fail;
-	}
-	if (m->ports->len && (r = netlink_open(m)) < 0) {
-		vpdn_err(m->log, "PPPoE: rtnetlink socket: %s", g_strerror(-r));
-		goto fail;
 	}
 	m->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));
 	((struct flush_source *)m->flush)->m = m;

@@ -64,6 +64,7 @@ bba-group "global" {
   pppoe-max-payload = 1500
 }
 interface "eth0" { pppoe-enable = "global" }
+interface "eth1" { pppoe-enable = "global" }   # made after the start (below)
 interface "Loopback0" { ip-address = "10.9.0.1/32" }
 interface "Virtual-Template1" {
   ip-unnumbered = "Loopback0"
@@ -121,6 +122,8 @@ fi
 
 check "bras starts (access concentrator on eth0)" launch bras bras "$T/bras.conf" || finish
 check "bras: eth0 is an access concentrator" in_log bras "eth0 PPPoE: access concentrator, bba-group global"
+check "bras: eth1 does not exist yet, the node waits for it" \
+	in_log bras "eth1 PPPoE: no such interface yet; waiting for it"
 check "client starts" launch cl client "$T/client.conf" || finish
 
 dial() {
@@ -191,6 +194,23 @@ check "PADI flood: at most padi-rate per second ($PADOS <= 60)" test "${PADOS:-9
 check "bras counted rate-limited PADIs ($(metric bras pppoe_padi_rate_limited_total) of $(metric bras pppoe_padi_total))" \
 	metric_ge bras pppoe_padi_rate_limited_total 100
 check "ping still goes through after the flood" pings
+
+# --- an interface made after the start, then deleted -----------------
+eth1_up() {
+	ip link add "$P-a1" netns "$P-bras" type veth peer name "$P-c1" netns "$P-cl" &&
+	ip -n "$P-bras" link set "$P-a1" name eth1 && ip -n "$P-cl" link set "$P-c1" name eth1 &&
+	ip -n "$P-bras" link set eth1 up && ip -n "$P-cl" link set eth1 up
+}
+check "veth pair eth1 made" eth1_up
+check "bras: eth1 appeared, access concentrator on it" \
+	wait_until 10 in_log bras "eth1 PPPoE: access concentrator, bba-group global"
+wait_until 10 sh -c "ip -n $P-cl link show eth1 | grep -q LOWER_UP"
+run ip netns exec "$P-cl" python3 "$PROBE" cookie eth1
+contains "eth1: PADO, and PADS for the right cookie only" "$OUT" "wrong-cookie-pads 0 good-pads 1"
+ok "eth1 deleted" ip -n "$P-bras" link del eth1
+check "bras: eth1 removed, waiting for it again" \
+	wait_until 10 in_log bras "eth1 PPPoE: interface removed, 0 sessions ended; waiting for it"
+check "ping on eth0 unaffected" pings
 
 # --- PADT both ways -----------------------------------------------------
 ok "client stops (sends PADT)" stop_node client
