@@ -47,7 +47,7 @@ static gboolean add_row(gpointer key, gpointer value, gpointer data)
 	uint64_t up = (p->now - s->created_ms) / 1000;
 	p->r = sd_bus_message_append(p->reply, ROW, c->port->ifc->name, s->name, s->id,
 				     pppoe_mac_format(s->peer, mac, sizeof(mac)),
-				     s->role == PPPOE_ROLE_SERVER ? "server" : "client",
+				     pppoe_role_name(s->role),
 				     pppoe_state_name(s->state), s->mtu, s->service ? s->service : "",
 				     (uint32_t)up);
 	if (p->r < 0)

@@ -67,6 +67,10 @@ struct pppoe_module {
 extern cfg_opt_t pppoe_options[];
 extern cfg_opt_t pppoe_interface_options[];
 int pppoe_check(cfg_t *cfg);
+/* pppoe-config.c: the bba-groups */
+struct pppoe_group *pppoe_group_load(cfg_t *s, const char *hostname);
+void pppoe_group_free(gpointer g);
+struct pppoe_group *pppoe_group_find(struct pppoe_module *m, const char *name);
 int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out);
 void pppoe_module_free(struct pppoe_module *m);
 /* pppoe-bus.c: /org/vpdnd/module/pppoe, org.vpdnd.Pppoe1 */

@@ -12,7 +12,9 @@
  *             limits.
  *  client.c   the client's discovery state machine: PADI, PADO, PADR,
  *             PADS, retransmissions.
- *  pppoe.c    the module: config, AF_PACKET sockets, links, the bus.
+ *  pppoe.c    the module: AF_PACKET sockets, rtnetlink, links, the bus.
+ *  pppoe-config.c  options, check(), bba-groups.
+ *  pppoe-bus.c     D-Bus: org.vpdnd.Pppoe1.
  *
  * Lifetime: sessions belong to their interface's table; the carrier's
  * session_closed() callback is the last time a session pointer is valid.
@@ -32,6 +34,7 @@ struct pppoe_if;
 struct pppoe_session;
 
 enum pppoe_role { PPPOE_ROLE_SERVER = 1, PPPOE_ROLE_CLIENT = 2 };
+const char *pppoe_role_name(enum pppoe_role role);   /* "server", "client" */
 
 enum pppoe_state {
 	PPPOE_ST_IDLE = 0,

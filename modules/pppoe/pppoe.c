@@ -38,155 +38,6 @@
 #define IFF_LOWER_UP 0x10000   /* linux/if.h; glibc's net/if.h stops before it */
 #endif
 
-/* ---- config ---- */
-
-static cfg_opt_t group_opts[] = {
-	CFG_INT("virtual-template", 0, CFGF_NONE),
-	CFG_STR("ac-name", NULL, CFGF_NONE),
-	CFG_STR_LIST("service-name", NULL, CFGF_NONE),
-	CFG_INT("sessions-per-mac", 0, CFGF_NONE),
-	CFG_INT("sessions-per-interface", 0, CFGF_NONE),
-	CFG_INT("padi-rate", 0, CFGF_NONE),
-	CFG_INT("padi-rate-per-mac", 0, CFGF_NONE),
-	CFG_INT("pppoe-max-payload", 0, CFGF_NONE),
-	CFG_INT("cookie-lifetime", 60, CFGF_NONE),
-	CFG_END()
-};
-
-cfg_opt_t pppoe_options[] = {
-	CFG_SEC("bba-group", group_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
-	CFG_INT("pppoe-sessions-max", 0, CFGF_NONE),
-	CFG_END()
-};
-
-cfg_opt_t pppoe_interface_options[] = {
-	CFG_STR("pppoe-enable", NULL, CFGF_NONE),
-	CFG_BOOL("pppoe-client", cfg_false, CFGF_NONE),
-	CFG_STR("pppoe-service-name", "", CFGF_NONE),
-	CFG_STR("pppoe-ac-name", NULL, CFGF_NONE),
-	CFG_INT("pppoe-max-payload", 0, CFGF_NONE),
-	CFG_END()
-};
-
-static long opt_int_or(cfg_t *s, const char *name, long def)
-{
-	for (cfg_opt_t *o = s && s->opts ? s->opts : NULL; o && o->name; o++)
-		if (!strcmp(o->name, name))
-			return cfg_opt_size(o) ? cfg_opt_getnint(o, 0) : def;
-	return def;
-}
-
-static bool in_range(cfg_t *s, const char *opt, long lo, long hi)
-{
-	long v = cfg_getint(s, opt);
-
-	if (v < lo || v > hi) {
-		cfg_error(s, "%s must be %ld..%ld", opt, lo, hi);
-		return false;
-	}
-	return true;
-}
-
-int pppoe_check(cfg_t *cfg)
-{
-	unsigned ng = cfg_size(cfg, "bba-group"), ni = cfg_size(cfg, "interface");
-
-	if (cfg_getint(cfg, "pppoe-sessions-max") < 0) {
-		cfg_error(cfg, "pppoe-sessions-max must be >= 0");
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < ng; i++) {
-		cfg_t *g = cfg_getnsec(cfg, "bba-group", i);
-		char vt[40];
-		long mp = cfg_getint(g, "pppoe-max-payload");
-		if (!in_range(g, "virtual-template", 1, 65535) ||
-		    !in_range(g, "sessions-per-mac", 0, 65534) ||
-		    !in_range(g, "sessions-per-interface", 0, 65534) ||
-		    !in_range(g, "padi-rate", 0, 1000000) ||
-		    !in_range(g, "padi-rate-per-mac", 0, 1000000) ||
-		    !in_range(g, "cookie-lifetime", 1, 86400))
-			return -EINVAL;
-		if (mp && (mp < PPPOE_DEFAULT_MRU || mp > 9000)) {
-			cfg_error(g, "pppoe-max-payload must be 0 or 1492..9000");
-			return -EINVAL;
-		}
-		snprintf(vt, sizeof(vt), "Virtual-Template%ld", cfg_getint(g, "virtual-template"));
-		cfg_t *t = cfg_gettsec(cfg, "interface", vt);
-		if (!t) {
-			cfg_error(g, "virtual-template %ld: no interface \"%s\"",
-				  cfg_getint(g, "virtual-template"), vt);
-			return -EINVAL;
-		}
-		long mru = opt_int_or(t, "ppp-mru", 1500);
-		long most = mp ? mp : PPPOE_DEFAULT_MRU;
-		if (mru > most) {
-			cfg_error(g, "virtual-template %ld: interface %s has ppp-mru %ld, more than "
-				  "PPPoE carries (%ld): set ppp-mru = %ld there", cfg_getint(g,
-				  "virtual-template"), vt, mru, most, most);
-			return -EINVAL;
-		}
-	}
-	for (unsigned i = 0; i < ni; i++) {
-		cfg_t *s = cfg_getnsec(cfg, "interface", i);
-		const char *grp = cfg_getstr(s, "pppoe-enable");
-		long mp = cfg_getint(s, "pppoe-max-payload");
-		if (grp && !cfg_gettsec(cfg, "bba-group", grp)) {
-			cfg_error(s, "pppoe-enable \"%s\": no bba-group \"%s\"", grp, grp);
-			return -EINVAL;
-		}
-		if (mp && (mp < PPPOE_DEFAULT_MRU || mp > 9000)) {
-			cfg_error(s, "pppoe-max-payload must be 0 or 1492..9000");
-			return -EINVAL;
-		}
-		if (strlen(cfg_title(s)) >= IFNAMSIZ && (grp || cfg_getbool(s, "pppoe-client"))) {
-			cfg_error(s, "interface %s: not a Linux interface name", cfg_title(s));
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static void group_free(gpointer p)
-{
-	struct pppoe_group *g = p;
-
-	g_free(g->name);
-	g_free(g->ac_name);
-	g_free(g->config);
-	g_ptr_array_free(g->services, TRUE);
-	g_free(g);
-}
-
-static struct pppoe_group *group_load(cfg_t *s, const char *hostname)
-{
-	struct pppoe_group *g = g_new0(struct pppoe_group, 1);
-	const char *ac = cfg_getstr(s, "ac-name");
-
-	g->name = g_strdup(cfg_title(s));
-	g->ac_name = g_strdup(ac ? ac : hostname);
-	g->services = g_ptr_array_new_with_free_func(g_free);
-	for (unsigned i = 0; i < cfg_size(s, "service-name"); i++)
-		g_ptr_array_add(g->services, g_strdup(cfg_getnstr(s, "service-name", i)));
-	g->config = g_strdup_printf("Virtual-Template%ld", cfg_getint(s, "virtual-template"));
-	g->sessions_per_mac = (unsigned)cfg_getint(s, "sessions-per-mac");
-	g->sessions_per_if = (unsigned)cfg_getint(s, "sessions-per-interface");
-	g->padi_rate = (unsigned)cfg_getint(s, "padi-rate");
-	g->padi_rate_mac = (unsigned)cfg_getint(s, "padi-rate-per-mac");
-	g->max_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
-	g->cookie_lifetime_s = (unsigned)cfg_getint(s, "cookie-lifetime");
-	return g;
-}
-
-static struct pppoe_group *group_find(struct pppoe_module *m, const char *name)
-{
-	for (guint i = 0; i < m->groups->len; i++) {
-		struct pppoe_group *g = g_ptr_array_index(m->groups, i);
-		if (!strcmp(g->name, name))
-			return g;
-	}
-	return NULL;
-}
-
 /* ---- calls ---- */
 
 static void call_free(struct pppoe_call *c)
@@ -498,25 +349,34 @@ static void session_frame(struct pppoe_port *p, const uint8_t *f, size_t n)
 {
 	struct pppoe_engine *e = p->m->e;
 	const uint8_t *payload;
+	const char *why = "shorter than an Ethernet header";
 	size_t plen;
 	uint16_t sid;
 	uint8_t buf[2 + 9000 + 2];
+	char mac[20];
 
 	(*e->c.rx_sess)++;
 	if (n < PPPOE_ETH_HLEN ||
 	    pppoe_session_decode(f + PPPOE_ETH_HLEN, n - PPPOE_ETH_HLEN, &sid, &payload, &plen,
-				 NULL) < 0) {
+				 &why) < 0) {
 		(*e->c.malformed)++;
+		vpdn_debug(e->log, VPDN_DEBUG_PPPOE_PACKETS, "%s PPPoE: session packet dropped: %s",
+			   p->ifc->name, why);
 		return;
 	}
 	struct pppoe_session *s = pppoe_if_find(p->ifc, sid, f + PPPOE_ETH_ALEN);
 	struct pppoe_call *c = s ? s->data : NULL;
 	if (!c || !c->link || s->state != PPPOE_ST_OPEN) {
 		(*e->c.sess_unknown)++;
+		vpdn_debug(e->log, VPDN_DEBUG_PPPOE_PACKETS, "%s PPPoE %u: session packet from %s "
+			   "dropped: no such session of that MAC", p->ifc->name, sid,
+			   pppoe_mac_format(f + PPPOE_ETH_ALEN, mac, sizeof(mac)));
 		return;
 	}
 	if (plen > (size_t)s->mtu + 2) {
 		(*e->c.too_big)++;
+		vpdn_debug(e->log, VPDN_DEBUG_PPPOE_PACKETS, "%s PPPoE %u: %zu-octet frame over the "
+			   "session's payload %u dropped", p->ifc->name, sid, plen - 2, s->mtu);
 		return;
 	}
 	buf[0] = 0xff;
@@ -694,7 +554,7 @@ static int port_open(struct pppoe_module *m, cfg_t *s)
 	p->down = true;
 	p->ifc = pppoe_if_new(m->e, name, 0, none);
 	p->ifc->data = p;
-	p->ifc->group = grp ? group_find(m, grp) : NULL;
+	p->ifc->group = grp ? pppoe_group_find(m, grp) : NULL;
 	p->ifc->client = cfg_getbool(s, "pppoe-client");
 	p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));
 	p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
@@ -914,12 +774,12 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	m->log = vpdn_core_log(core);
 	m->e = pppoe_engine_new(core, &carrier_ops, m);
 	m->e->sessions_max = (unsigned)cfg_getint(cfg, "pppoe-sessions-max");
-	m->groups = g_ptr_array_new_with_free_func(group_free);
+	m->groups = g_ptr_array_new_with_free_func(pppoe_group_free);
 	m->ports = g_ptr_array_new_with_free_func(port_free);
 	m->calls = g_tree_new(cmp_id);
 	m->fd_nl = -1;
 	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
-		g_ptr_array_add(m->groups, group_load(cfg_getnsec(cfg, "bba-group", i),
+		g_ptr_array_add(m->groups, pppoe_group_load(cfg_getnsec(cfg, "bba-group", i),
 						     vpdn_core_hostname(core)));
 	/* before the interfaces are looked up: none appears unseen */
 	if ((r = netlink_open(m)) < 0) {

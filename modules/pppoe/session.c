@@ -23,6 +23,15 @@ const char *pppoe_state_name(enum pppoe_state st)
 	return "?";
 }
 
+const char *pppoe_role_name(enum pppoe_role role)
+{
+	switch (role) {
+	case PPPOE_ROLE_SERVER: return "server";
+	case PPPOE_ROLE_CLIENT: return "client";
+	}
+	return "?";
+}
+
 static uint64_t *counter(struct vpdn_core *core, const char *name, const char *help)
 {
 	return vpdn_core_counter(core, name, help);
