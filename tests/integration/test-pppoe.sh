@@ -64,7 +64,7 @@ bba-group "global" {
   pppoe-max-payload = 1500
 }
 interface "eth0" { pppoe-enable = "global" }
-interface "eth1" { pppoe-enable = "global" }   # made after the start (below)
+interface "eth0.100" { pppoe-enable = "global" }   # a VLAN made after the start (below)
 interface "Loopback0" { ip-address = "10.9.0.1/32" }
 interface "Virtual-Template1" {
   ip-unnumbered = "Loopback0"
@@ -122,8 +122,8 @@ fi
 
 check "bras starts (access concentrator on eth0)" launch bras bras "$T/bras.conf" || finish
 check "bras: eth0 is an access concentrator" in_log bras "eth0 PPPoE: access concentrator, bba-group global"
-check "bras: eth1 does not exist yet, the node waits for it" \
-	in_log bras "eth1 PPPoE: no such interface yet; waiting for it"
+check "bras: eth0.100 does not exist yet, the node waits for it" \
+	in_log bras "eth0.100 PPPoE: no such interface yet; waiting for it"
 check "client starts" launch cl client "$T/client.conf" || finish
 
 dial() {
@@ -195,21 +195,35 @@ check "bras counted rate-limited PADIs ($(metric bras pppoe_padi_rate_limited_to
 	metric_ge bras pppoe_padi_rate_limited_total 100
 check "ping still goes through after the flood" pings
 
-# --- an interface made after the start, then deleted -----------------
-eth1_up() {
-	ip link add "$P-a1" netns "$P-bras" type veth peer name "$P-c1" netns "$P-cl" &&
-	ip -n "$P-bras" link set "$P-a1" name eth1 && ip -n "$P-cl" link set "$P-c1" name eth1 &&
-	ip -n "$P-bras" link set eth1 up && ip -n "$P-cl" link set eth1 up
+# --- a VLAN sub-interface made after the start, then deleted ----------
+# (a kernel without 802.1Q, as here: a second veth pair named eth0.100)
+vlan_up() {
+	if ip -n "$P-bras" link add link eth0 name eth0.100 type vlan id 100 2>/dev/null; then
+		ip -n "$P-cl" link add link eth0 name eth0.100 type vlan id 100 || return 1
+		KIND="VLAN 100"
+	else
+		ip link add "$P-a1" netns "$P-bras" type veth peer name "$P-c1" netns "$P-cl" &&
+		ip -n "$P-bras" link set "$P-a1" name eth0.100 &&
+		ip -n "$P-cl" link set "$P-c1" name eth0.100 || return 1
+		KIND="a veth pair (no 802.1Q in this kernel)"
+	fi
+	ip -n "$P-bras" link set eth0.100 up && ip -n "$P-cl" link set eth0.100 up
 }
-check "veth pair eth1 made" eth1_up
-check "bras: eth1 appeared, access concentrator on it" \
-	wait_until 10 in_log bras "eth1 PPPoE: access concentrator, bba-group global"
-wait_until 10 sh -c "ip -n $P-cl link show eth1 | grep -q LOWER_UP"
-run ip netns exec "$P-cl" python3 "$PROBE" cookie eth1
-contains "eth1: PADO, and PADS for the right cookie only" "$OUT" "wrong-cookie-pads 0 good-pads 1"
-ok "eth1 deleted" ip -n "$P-bras" link del eth1
-check "bras: eth1 removed, waiting for it again" \
-	wait_until 10 in_log bras "eth1 PPPoE: interface removed, 0 sessions ended; waiting for it"
+KIND=""
+check "eth0.100 made on both ends" vlan_up
+echo "# eth0.100 is $KIND"
+check "bras: eth0.100 appeared, access concentrator on it" \
+	wait_until 10 in_log bras "eth0.100 PPPoE: access concentrator, bba-group global"
+wait_until 10 sh -c "ip -n $P-cl link show eth0.100 | grep -q LOWER_UP"
+N_EPADO=$(metric bras pppoe_discovery_sent_total)
+run ip netns exec "$P-cl" python3 "$PROBE" cookie eth0.100
+contains "eth0.100: PADO, and PADS for the right cookie only" "$OUT" "wrong-cookie-pads 0 good-pads 1"
+# PADO + PADS (+ PADT, none: the probe ends it) from eth0.100 only, not eth0 too
+check "bras answered on eth0.100 only (2 discovery packets sent)" \
+	test "$(( $(metric bras pppoe_discovery_sent_total) - N_EPADO ))" -eq 2
+ok "eth0.100 deleted" ip -n "$P-bras" link del eth0.100
+check "bras: eth0.100 removed, waiting for it again" \
+	wait_until 10 in_log bras "eth0.100 PPPoE: interface removed, 0 sessions ended; waiting for it"
 check "ping on eth0 unaffected" pings
 
 # --- PADT both ways -----------------------------------------------------
