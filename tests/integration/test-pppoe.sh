@@ -81,8 +81,11 @@ hostname = "client"
 modules = {"pppoe", "dialer", "ppp", "ip"}
 interface "eth0" { pppoe-client = true  dialer-pool-member = {1}  pppoe-max-payload = 1500 }
 interface "Loopback0" { ip-address = "10.9.0.2/32" }
+dialer-list "1" { protocol = "ip"  permit = true }
 interface "Dialer1" {
   ip-unnumbered = "Loopback0"
+  ip-dialer = true
+  dialer-group = 1                 # ip traffic dials on demand
   dialer-pool = 1
   dialer-string = "1"              # not dialled: PPPoE discovers its AC
   dialer-idle-timeout = 0
@@ -244,7 +247,10 @@ check "bras: LCP echo finds the client dead, PPP ends the session" \
 check "bras sent a PADT for it" metric_ge bras pppoe_padt_sent_total $((${N_PADT:-0} + 1))
 mv "$T/client.log" "$T/client-2.log"
 check "client restarts" launch cl client "$T/client.conf"
-ok "client: Dial(Dialer1) a third time" dial
+# the third session on demand: a ping for the bras dials Dialer1
+ip netns exec "$P-cl" ping -c 1 -W 1 -I 10.9.0.2 10.9.0.1 >/dev/null 2>&1 &
+check "client: traffic for 10.9.0.1 dials Dialer1 (dial on demand)" \
+	wait_until 10 in_log client "Dialing cause ip"
 check "client: third PPPoE session up" \
 	wait_until 10 in_log client "eth0 PPPoE: PPPoE[0-9]+ up, session [0-9]+"
 check "client: IPCP Open a third time" wait_until 15 in_log client "IPCP: State is Open"
