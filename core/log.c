@@ -42,6 +42,8 @@ static const char *const debug_names[VPDN_DEBUG__COUNT] = {
 	[VPDN_DEBUG_VTEMPLATE] = "vtemplate",
 	[VPDN_DEBUG_IP_EVENTS] = "ip events",
 	[VPDN_DEBUG_CORE] = "core",
+	[VPDN_DEBUG_PPPOE_EVENTS] = "pppoe events",
+	[VPDN_DEBUG_PPPOE_PACKETS] = "pppoe packets",
 };
 
 const char *vpdn_debug_name(enum vpdn_debug cat)

@@ -106,7 +106,7 @@ python3 - "$MODDIR" "$R/lib/modules" >"$R/modules.order" <<'EOF' || skip "kernel
 import os, shutil, sys
 moddir, dest = sys.argv[1], sys.argv[2]
 want = ["virtio_pci", "virtio_net", "9pnet_virtio", "9p", "ppp_async", "ppp_generic",
-        "pppox", "l2tp_core", "l2tp_ppp", "l2tp_netlink", "l2tp_ip", "tun"]
+        "pppox", "l2tp_core", "l2tp_ppp", "l2tp_netlink", "l2tp_ip", "tun", "pppoe"]
 paths = {}
 for root, _, files in os.walk(os.path.join(moddir, "kernel")):
     for f in files:
@@ -132,7 +132,7 @@ def visit(n):
 for n in want:
     if n in paths:
         visit(n)
-    elif n in ("virtio_pci", "virtio_net", "9pnet_virtio", "9p", "tun", "l2tp_ip"):
+    elif n in ("virtio_pci", "virtio_net", "9pnet_virtio", "9p", "tun", "l2tp_ip", "pppoe"):
         continue  # built in, or optional
     else:
         sys.exit("module %s not found" % n)

@@ -135,6 +135,7 @@ static const struct vpdnctl_command *const command_tables[] = {
 	vpdnctl_intf_commands,
 	vpdnctl_monitor_commands,
 	vpdnctl_radius_commands,
+	vpdnctl_pppoe_commands,
 	NULL
 };
 

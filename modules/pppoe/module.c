@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The pppoe module descriptor (ABI 1): glue around pppoe.c. */
+#include <vpdnd/module.h>
+
+#include "pppoe-module.h"
+
+static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
+{
+	struct pppoe_module *m = NULL;
+	int r = pppoe_module_new(core, cfg, &m);
+
+	if (r < 0)
+		return r;
+	*state = m;
+	return 0;
+}
+
+static void mod_fini(void *state)
+{
+	pppoe_module_free(state);
+}
+
+VPDN_MODULE_EXPORT = {
+	.abi = VPDN_MODULE_ABI,
+	.name = "pppoe",
+	.version = VPDND_VERSION_STRING,
+	.description = "PPPoE (RFC 2516): access concentrator and client, sessions as links",
+	.requires = NULL,
+	.options = pppoe_options,
+	.interface_options = pppoe_interface_options,
+	.check = pppoe_check,
+	.init = mod_init,
+	.reload = NULL,
+	.fini = mod_fini,
+};

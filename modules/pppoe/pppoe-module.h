@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The pppoe module (pppoe.c): config, sockets, links, bus. */
+#ifndef VPDN_PPPOE_MODULE_H
+#define VPDN_PPPOE_MODULE_H
+
+#include <confuse.h>
+#include <systemd/sd-bus.h>
+
+#include "pppoe-private.h"
+
+#define CALL_ID_BASE 0x50000000u
+#define RX_BATCH 16
+#define FRAME_MAX 9024      /* Ethernet header + 9000 (jumbo) + slack */
+#define TX_BATCH 64
+#define TX_FRAME 1536        /* queued frames; longer ones (jumbo) go at once */
+
+struct pppoe_tx {
+	int fd;
+	uint16_t len;
+	uint8_t buf[TX_FRAME];
+};
+
+struct pppoe_port {
+	struct pppoe_module *m;
+	struct pppoe_if *ifc;
+	int fd_disc, fd_sess;
+	guint src_disc, src_sess;
+	char *service;      /* client */
+	char *ac_name;      /* client */
+	uint16_t want_payload;
+	bool down;          /* not up or no carrier (rtnetlink) */
+	bool attached;      /* the interface exists and the sockets are open */
+};
+
+struct pppoe_call {
+	struct pppoe_module *m;
+	struct pppoe_session *s;   /* NULL once the session is gone */
+	struct pppoe_port *port;
+	struct vpdn_link *link;
+	uint32_t call_id;
+	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
+	bool publishing, dead, connected;
+	char calling[20];
+};
+
+struct pppoe_module {
+	sd_bus_slot *slot;
+	struct vpdn_core *core;
+	struct vpdn_bus *bus;
+	struct vpdn_log *log;
+	struct pppoe_engine *e;
+	GPtrArray *groups;          /* struct pppoe_group * */
+	GPtrArray *ports;           /* struct pppoe_port * */
+	GTree *calls;               /* call_id -> struct pppoe_call, in call_id order */
+	struct vpdn_subscription *sub_place, *sub_hangup;
+	int fd_nl;                  /* rtnetlink: link up/down */
+	guint src_nl;
+	uint8_t rx[RX_BATCH][FRAME_MAX];
+	/* session frames out: sent with one sendmmsg per socket at the end of
+	 * a received batch, when full, and before the main loop polls */
+	GSource *flush;
+	unsigned ntx;
+	struct pppoe_tx tx[TX_BATCH];
+};
+
+
+extern cfg_opt_t pppoe_options[];
+extern cfg_opt_t pppoe_interface_options[];
+int pppoe_check(cfg_t *cfg);
+/* pppoe-config.c: the bba-groups */
+struct pppoe_group *pppoe_group_load(cfg_t *s, const char *hostname);
+void pppoe_group_free(gpointer g);
+struct pppoe_group *pppoe_group_find(struct pppoe_module *m, const char *name);
+int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out);
+void pppoe_module_free(struct pppoe_module *m);
+/* pppoe-bus.c: /org/vpdnd/module/pppoe, org.vpdnd.Pppoe1 */
+int pppoe_bus_register(struct pppoe_module *m);
+void pppoe_bus_unregister(struct pppoe_module *m);
+
+#endif
