@@ -8,7 +8,6 @@
 
 #include "pppoe-private.h"
 
-#define CALL_ID_BASE 0x50000000u
 #define RX_BATCH 16
 #define FRAME_MAX 9024      /* Ethernet header + 9000 (jumbo) + slack */
 #define TX_BATCH 64

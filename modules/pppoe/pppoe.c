@@ -224,7 +224,12 @@ static struct pppoe_call *call_new(struct pppoe_module *m, struct pppoe_port *p,
 	c->m = m;
 	c->port = p;
 	c->s = s;
-	c->call_id = CALL_ID_BASE + s->unit;
+	/* From the core's one call-id service, as the isdn and line
+	 * modules' calls: a CALL_HANGUP names one carrier's call. After a
+	 * wrap, an id still held here is skipped. */
+	do
+		c->call_id = vpdn_core_call_id(m->core);
+	while (g_tree_lookup(m->calls, GUINT_TO_POINTER(c->call_id)));
 	s->data = c;
 	g_tree_insert(m->calls, GUINT_TO_POINTER(c->call_id), c);
 	return c;
