@@ -24,7 +24,7 @@ MODDIR=$(dirname "$(find "$R" -name l2tp.so | head -n1)")
 check "vpdnd installed" [ -n "$VPDND_I" ]
 check "vpdnctl installed" [ -n "$VPDNCTL_I" ]
 check "libvpdnd installed" [ -n "$LIB_I" ]
-for m in l2tp ppp auth-local auth-radius isdn isdn-switch line dialer ip; do
+for m in l2tp ppp auth-local auth-radius isdn isdn-switch line dialer ip pppoe; do
 	check "module $m.so installed" [ -f "$MODDIR/$m.so" ]
 done
 check "the test-only testcarrier module is not installed" [ -z "$(find "$R" -name testcarrier.so)" ]
