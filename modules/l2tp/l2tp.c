@@ -92,8 +92,9 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 	l2tp->peer_hosts = g_hash_table_new(NULL, NULL);
 	/* Registered up front so that a scrape shows them at 0. */
 	for (int st = L2TP_TUNNEL_IDLE; st <= L2TP_TUNNEL_CLOSING; st++)
-		l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 0);
-	l2tp_gauge_add(l2tp, "l2tp_sessions", "est", 0);
+		l2tp_gauge_add(l2tp, "l2tp_tunnels", NULL, l2tp_tunnel_state_short(st), 0);
+	l2tp_gauge_add(l2tp, "l2tp_sessions", "lac", "est", 0);
+	l2tp_gauge_add(l2tp, "l2tp_sessions", "lns", "est", 0);
 	return l2tp;
 }
 
@@ -101,20 +102,26 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
  * the *_state_short() helpers, so the last few found are cached by pointer:
  * a session's state changes cost no snprintf and no string hashing (~14%
  * of an LNS set-up's instructions before). A full cache only costs speed. */
-static uint64_t *gauge_find(struct l2tp *l2tp, const char *family, const char *state)
+static uint64_t *gauge_find(struct l2tp *l2tp, const char *family, const char *role,
+			    const char *state)
 {
 	bool tunnels = g_str_equal(family, "l2tp_tunnels");
 	char name[96];
 	uint64_t *g;
 
 	for (unsigned i = 0; i < l2tp->n_gauges; i++)
-		if (l2tp->gauges[i].state == state && l2tp->gauges[i].tunnels == tunnels)
+		if (l2tp->gauges[i].state == state && l2tp->gauges[i].role == role &&
+		    l2tp->gauges[i].tunnels == tunnels)
 			return l2tp->gauges[i].value;
-	snprintf(name, sizeof(name), "%s{state=\"%s\"}", family, state);
+	if (role)
+		snprintf(name, sizeof(name), "%s{role=\"%s\",state=\"%s\"}", family, role, state);
+	else
+		snprintf(name, sizeof(name), "%s{state=\"%s\"}", family, state);
 	g = vpdn_core_counter(l2tp->core, name,
-			      tunnels ? "L2TP tunnels by state" : "L2TP sessions by state");
+			      tunnels ? "L2TP tunnels by state" : "L2TP sessions by side (LAC, LNS) and state");
 	if (g && l2tp->n_gauges < G_N_ELEMENTS(l2tp->gauges)) {
 		l2tp->gauges[l2tp->n_gauges].state = state;
+		l2tp->gauges[l2tp->n_gauges].role = role;
 		l2tp->gauges[l2tp->n_gauges].tunnels = tunnels;
 		l2tp->gauges[l2tp->n_gauges++].value = g;
 	}
@@ -132,13 +139,14 @@ void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn)
 	l2tp->changed = fn;
 }
 
-void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta)
+void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *role, const char *state,
+		    int delta)
 {
 	uint64_t *g;
 
 	if (!l2tp->core)
 		return;
-	g = gauge_find(l2tp, family, state);
+	g = gauge_find(l2tp, family, role, state);
 	if (!g)
 		return;
 	if (delta < 0 && *g < (uint64_t)-delta)

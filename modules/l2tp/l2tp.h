@@ -163,6 +163,7 @@ struct l2tp {
 	uint8_t dbuf[L2TP_MAX_MSG + 32]; /* data transmit scratch */
 	struct {                         /* l2tp_gauge_add's cache */
 		const char *state;       /* static string: compared by pointer */
+		const char *role;        /* "lac", "lns" (sessions), NULL (tunnels) */
 		bool tunnels;
 		uint64_t *value;         /* the core's counter */
 	} gauges[32];
@@ -220,7 +221,13 @@ void l2tp_set_changed_hook(struct l2tp *l2tp, l2tp_changed_fn fn);
 
 /* Gauges kept current for metrics: node counters named
  * `family{state="STATE"}` (no "_total": a gauge). delta +1 / -1. */
-void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *state, int delta);
+/* Gauge (family, role, state) += delta: "l2tp_tunnels{state=...}" (role
+ * NULL) or "l2tp_sessions{role=\"lns\",state=...}". role and state are
+ * static strings. */
+void l2tp_gauge_add(struct l2tp *l2tp, const char *family, const char *role, const char *state,
+		    int delta);
+/* "lac" or "lns": the session's side, a static string (the role label). */
+const char *l2tp_session_role(const struct l2tp_session *s);
 
 /* Tunnel peers by host, for ADDRESS_CHECK (l2tp_tunnel_new/_free;
  * peers.c). */

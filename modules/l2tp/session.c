@@ -75,6 +75,11 @@ const char *l2tp_session_state_short(const struct l2tp_session *s)
 	return f->established(s) ? "est" : f->state_name(s->state);
 }
 
+const char *l2tp_session_role(const struct l2tp_session *s)
+{
+	return s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LAC_OC ? "lac" : "lns";
+}
+
 void l2tp_session_unexpected(struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	SLOG(s, VPDN_DEBUG_L2X_ERRORS, "%s not expected in state %s",
@@ -164,7 +169,7 @@ struct l2tp_session *l2tp_session_new(struct l2tp_tunnel *t, enum l2tp_session_k
 	vpdn_timer_init(&s->setup_timer, setup_fired, s);
 	l2tp_id_insert(t->sessions, &t->sid_bits, s->sid, s);
 	l2tp->n_sessions++;
-	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
+	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_role(s), l2tp_session_state_short(s), 1);
 	if (t->group)
 		t->group->sessions++;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session FS enabled");
@@ -203,9 +208,9 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 		return;
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to %s",
 	     f->state_name(s->state), f->state_name(state));
-	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
+	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_role(s), l2tp_session_state_short(s), -1);
 	s->state = state;
-	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_state_short(s), 1);
+	l2tp_gauge_add(s->tunnel->l2tp, "l2tp_sessions", l2tp_session_role(s), l2tp_session_state_short(s), 1);
 	s->changed_ms = vpdn_timers_now(s->tunnel->l2tp->tm);
 	if (f->awaits(s))
 		vpdn_timer_arm(s->tunnel->l2tp->tm, &s->setup_timer,
@@ -374,7 +379,7 @@ static void session_free(struct l2tp_session *s)
 	if (l2tp_session_by_peer_sid(t, s->peer_sid) == s)
 		g_hash_table_remove(t->peer_sessions, GUINT_TO_POINTER(s->peer_sid));
 	l2tp->n_sessions--;
-	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_state_short(s), -1);
+	l2tp_gauge_add(l2tp, "l2tp_sessions", l2tp_session_role(s), l2tp_session_state_short(s), -1);
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);

@@ -182,7 +182,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp *l2tp, struct l2tp_group *g,
 	t->changed_ms = vpdn_timers_now(l2tp->tm);
 	l2tp_id_insert(l2tp->tunnels, &l2tp->tid_bits, t->tid, t);
 	l2tp_peer_host_add(l2tp, &t->peer, 1);
-	l2tp_gauge_add(l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), 1);
+	l2tp_gauge_add(l2tp, "l2tp_tunnels", NULL, l2tp_tunnel_state_short(t->state), 1);
 	return t;
 }
 
@@ -194,7 +194,7 @@ void l2tp_tunnel_free(struct l2tp_tunnel *t)
 	l2tp_tunnel_publish_down(t);
 	l2tp_id_remove(t->l2tp->tunnels, &t->l2tp->tid_bits, t->tid);
 	l2tp_peer_host_add(t->l2tp, &t->peer, -1);
-	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", NULL, l2tp_tunnel_state_short(t->state), -1);
 	vpdn_timer_cancel(t->l2tp->tm, &t->reap_timer);
 	vpdn_timer_cancel(t->l2tp->tm, &t->setup_timer);
 	l2tp_ctrl_fini(&t->ctrl);

@@ -42,8 +42,8 @@ void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state st)
 		return;
 	TLOG(t, VPDN_DEBUG_L2X_EVENTS, "Tunnel state change from %s to %s",
 	     l2tp_tunnel_state_name(t->state), l2tp_tunnel_state_name(st));
-	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(t->state), -1);
-	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", l2tp_tunnel_state_short(st), 1);
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", NULL, l2tp_tunnel_state_short(t->state), -1);
+	l2tp_gauge_add(t->l2tp, "l2tp_tunnels", NULL, l2tp_tunnel_state_short(st), 1);
 	t->state = st;
 	t->changed_ms = vpdn_timers_now(t->l2tp->tm);
 	/* A tunnel waiting on the peer's SCCRP or SCCCN does not wait for

@@ -86,7 +86,7 @@ series() { scrape "$1" | grep -vc '^#'; }
 ok "DialIn remote1@cisco.com" tc LAC DialIn sss remote1@cisco.com 6122 211
 wait_until 10 state_is LAC 1 up
 check "session 1 up" state_is LAC 1 up
-wait_until 5 eval 'scrape "$URL" | grep -qF "vpdnd_l2tp_sessions{node=\"LNS\",state=\"est\"} 1"'
+wait_until 5 eval 'scrape "$URL" | grep -qF "vpdnd_l2tp_sessions{node=\"LNS\",role=\"lns\",state=\"est\"} 1"'
 
 ok "GET /metrics (LNS)" scrape -D "$T/headers" -o "$T/m1" "$URL"
 M=$(cat "$T/m1")
@@ -95,7 +95,7 @@ check "text format 0.0.4" grep -qi "^Content-Type: text/plain; version=0.0.4" "$
 contains "HELP line" "$M" "# HELP vpdnd_l2tp_control_rx_total L2TP control messages received in order"
 contains "TYPE counter for a _total" "$M" "# TYPE vpdnd_l2tp_control_rx_total counter"
 contains "TYPE gauge otherwise" "$M" "# TYPE vpdnd_l2tp_sessions gauge"
-contains "one established session" "$M" 'vpdnd_l2tp_sessions{node="LNS",state="est"} 1'
+contains "one established session" "$M" 'vpdnd_l2tp_sessions{node="LNS",role="lns",state="est"} 1'
 contains "one established tunnel" "$M" 'vpdnd_l2tp_tunnels{node="LNS",state="est"} 1'
 contains "a counter with its node label" "$M" 'vpdnd_l2tp_sessions_up_total{node="LNS"} 1'
 contains "uptime in seconds" "$M" '# TYPE vpdnd_uptime_seconds gauge'
@@ -108,7 +108,7 @@ ok "promtool check metrics (LNS)" promtool check metrics <"$T/m1"
 # promtool also lints (e.g. a counter without _total); it prints nothing when clean.
 check "promtool has no complaints" [ -z "$OUT" ]
 ok "GET /metrics (LAC, $LAC_LISTEN)" scrape -o "$T/lac.m" "$LAC_URL"
-contains "LAC: one established session" "$(cat "$T/lac.m")" 'vpdnd_l2tp_sessions{node="LAC",state="est"} 1'
+contains "LAC: one established session" "$(cat "$T/lac.m")" 'vpdnd_l2tp_sessions{node="LAC",role="lac",state="est"} 1'
 ok "promtool check metrics (LAC)" promtool check metrics <"$T/lac.m"
 ok "vpdnctl metrics (LNS)" "$VPDNCTL" -n LNS metrics
 check "vpdnctl and HTTP name the same families" python3 -c '
@@ -164,8 +164,8 @@ N1=$(series "$URL")
 for u in 2 3 4; do
 	ok "DialIn remote$u@cisco.com" tc LAC DialIn sss "remote$u@cisco.com" "612$u" 211
 done
-wait_until 10 eval 'scrape "$URL" | grep -qF "vpdnd_l2tp_sessions{node=\"LNS\",state=\"est\"} 4"'
-contains "four established sessions" "$(scrape "$URL")" 'vpdnd_l2tp_sessions{node="LNS",state="est"} 4'
+wait_until 10 eval 'scrape "$URL" | grep -qF "vpdnd_l2tp_sessions{node=\"LNS\",role=\"lns\",state=\"est\"} 4"'
+contains "four established sessions" "$(scrape "$URL")" 'vpdnd_l2tp_sessions{node="LNS",role="lns",state="est"} 4'
 N4=$(series "$URL")
 check "series count independent of sessions ($N1 with 1, $N4 with 4)" [ "$N1" -eq "$N4" ]
 contains "nothing dropped by max-series" "$(scrape "$URL")" 'vpdnd_metrics_series_dropped{node="LNS"} 0'
@@ -192,9 +192,9 @@ r = d["data"]["result"]
 assert d["status"] == "success" and r and r[0]["value"][1] == sys.argv[1], r' "$2"; }
 	wait_until 30 vec_is 'up{job="vpdnd"}' 1
 	check "Prometheus: up{job=\"vpdnd\"} == 1" vec_is 'up{job="vpdnd"}' 1
-	wait_until 5 vec_is 'vpdnd_l2tp_sessions{job="vpdnd",state="est"}' 4
-	check "Prometheus: vpdnd_l2tp_sessions{state=\"est\"} == 4" \
-		vec_is 'vpdnd_l2tp_sessions{job="vpdnd",state="est"}' 4
+	wait_until 5 vec_is 'vpdnd_l2tp_sessions{job="vpdnd",role="lns",state="est"}' 4
+	check "Prometheus: vpdnd_l2tp_sessions{role=\"lns\",state=\"est\"} == 4" \
+		vec_is 'vpdnd_l2tp_sessions{job="vpdnd",role="lns",state="est"}' 4
 	stop_node prometheus
 else
 	_fail "prometheus installed (scripts/deps.sh)"

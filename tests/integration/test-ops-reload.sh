@@ -94,7 +94,7 @@ contains "node label on a counter" "$M" 'vpdnd_l2tp_sessions_up_total{node="LAC"
 contains "TYPE gauge for tunnels by state" "$M" "# TYPE vpdnd_l2tp_tunnels gauge"
 contains "one established tunnel" "$M" 'vpdnd_l2tp_tunnels{node="LAC",state="est"} 1'
 contains "no tunnel closing" "$M" 'vpdnd_l2tp_tunnels{node="LAC",state="closing"} 0'
-contains "one established session" "$M" 'vpdnd_l2tp_sessions{node="LAC",state="est"} 1'
+contains "one established session" "$M" 'vpdnd_l2tp_sessions{node="LAC",role="lac",state="est"} 1'
 check "every sample line is NAME{LABELS} VALUE" python3 -c '
 import re, sys
 for l in sys.argv[1].splitlines():
@@ -117,8 +117,9 @@ import json, sys
 d = json.loads(sys.argv[1])
 assert d["node"] == "LNS"
 m = {(x["name"], x["labels"]): x for x in d["metrics"]}
-assert m[("vpdnd_l2tp_sessions", "state=\"est\"")]["value"] == 1
-assert m[("vpdnd_l2tp_sessions", "state=\"est\"")]["type"] == "gauge"
+assert m[("vpdnd_l2tp_sessions", "role=\"lns\",state=\"est\"")]["value"] == 1
+assert m[("vpdnd_l2tp_sessions", "role=\"lns\",state=\"est\"")]["type"] == "gauge"
+assert m[("vpdnd_l2tp_sessions", "role=\"lac\",state=\"est\"")]["value"] == 0
 assert m[("vpdnd_l2tp_control_rx_total", "")]["type"] == "counter"
 ' "$OUT"
 ok "GetMetrics over D-Bus" busctl --address="$BUS" call org.vpdnd.Node.LNS /org/vpdnd/node \
@@ -188,7 +189,7 @@ NEW=${OUT#u }
 wait_until 10 state_is LAC "$NEW" up
 check "the running config still serves new calls" state_is LAC "$NEW" up
 ok "metrics after all that (LAC)" "$VPDNCTL" -n LAC metrics
-contains "three established sessions" "$OUT" 'vpdnd_l2tp_sessions{node="LAC",state="est"} 3'
+contains "three established sessions" "$OUT" 'vpdnd_l2tp_sessions{node="LAC",role="lac",state="est"} 3'
 contains "two established tunnels (group 1 and group 2)" "$OUT" 'vpdnd_l2tp_tunnels{node="LAC",state="est"} 2'
 
 finish

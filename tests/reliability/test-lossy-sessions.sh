@@ -47,8 +47,8 @@ check "$G tunnels each side" [ "$(python3 -c 'import json,sys; print(len(json.lo
 
 check "LAC: l2tp_sessions_up_total = $N" [ "$(metric LAC l2tp_sessions_up_total)" -eq "$N" ]
 check "LNS: l2tp_sessions_up_total = $N" [ "$(metric LNS l2tp_sessions_up_total)" -eq "$N" ]
-check "LAC: session gauge est = $N" [ "$(metric LAC l2tp_sessions 'state="est"')" -eq "$N" ]
-check "LNS: session gauge est = $N" [ "$(metric LNS l2tp_sessions 'state="est"')" -eq "$N" ]
+check "LAC: session gauge est = $N" [ "$(metric LAC l2tp_sessions 'role="lac",state="est"')" -eq "$N" ]
+check "LNS: session gauge est = $N" [ "$(metric LNS l2tp_sessions 'role="lns",state="est"')" -eq "$N" ]
 check "LAC: l2tp_tunnels_up_total = $G" [ "$(metric LAC l2tp_tunnels_up_total)" -eq "$G" ]
 check "LNS: l2tp_tunnels_up_total = $G" [ "$(metric LNS l2tp_tunnels_up_total)" -eq "$G" ]
 check "LAC: tunnel gauge est = $G" [ "$(metric LAC l2tp_tunnels 'state="est"')" -eq "$G" ]

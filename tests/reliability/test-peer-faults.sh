@@ -34,7 +34,8 @@ dial_up() {
 clean() {
 	no_vpdn "$1" && [ "$(count_calls "$1" up)" -eq 0 ] &&
 		[ "$(metric "$1" l2tp_tunnels 'state="est"')" -eq 0 ] &&
-		[ "$(metric "$1" l2tp_sessions 'state="est"')" -eq 0 ]
+		[ "$(metric "$1" l2tp_sessions 'role="lac",state="est"')" -eq 0 ] &&
+		[ "$(metric "$1" l2tp_sessions 'role="lns",state="est"')" -eq 0 ]
 }
 cut() { kill -USR1 "$RELAY_PID"; }
 uncut() { kill -USR2 "$RELAY_PID"; }

@@ -1647,8 +1647,10 @@ static void test_many_sessions(void)
 		CU_ASSERT_EQUAL(hits, 1);
 	}
 	/* The state gauges (cached counter pointers): LAC and LNS share the
-	 * test core, so each established session and tunnel counts twice. */
-	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_sessions{state=\"est\"}", NULL), 2 * NS);
+	 * test core, so each established tunnel counts twice, and each
+	 * session once on each side (the role label). */
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_sessions{role=\"lac\",state=\"est\"}", NULL), NS);
+	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_sessions{role=\"lns\",state=\"est\"}", NULL), NS);
 	CU_ASSERT_EQUAL(*vpdn_core_counter(N.core, "l2tp_tunnels{state=\"est\"}", NULL), 2);
 	for (unsigned i = 0; i < NS; i++)
 		vpdn_link_unref(b[i].link);
