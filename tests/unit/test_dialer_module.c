@@ -275,7 +275,10 @@ static struct vpdn_link *incoming(const char *iface, const char *chan, uint32_t 
 	in_done = false;
 	in_status = 1;
 	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_CALL_INCOMING, &c, incoming_done, NULL);
-	CU_ASSERT_PTR_NULL(r); /* answered (or refused) at once */
+	CU_ASSERT_PTR_NOT_NULL(r);
+	CU_ASSERT_FALSE(in_done); /* never inside vpdn_bus_request() */
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_TRUE(in_done); /* answered (or refused) on the next turn */
 	return l;
 }
 
@@ -362,7 +365,10 @@ static struct vpdn_request *dial_request(const char *dialer, const char *number)
 	dial_done_flag = false;
 	dial_status = 1;
 	dial_link = NULL;
-	return vpdn_bus_request(bus, VPDN_EV_DIAL_REQUEST, &d, dial_done, NULL);
+	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_DIAL_REQUEST, &d, dial_done, NULL);
+	CU_ASSERT_FALSE(dial_done_flag);
+	vpdn_bus_run_pending(bus); /* main-loop turns: the hunt's answers */
+	return dial_done_flag ? NULL : r; /* NULL: answered by then */
 }
 
 static void test_rotary_hunt(void)
@@ -430,7 +436,9 @@ static int traffic(const char *iface)
 {
 	struct vpdn_ev_traffic t = { .size = sizeof(t), .interface = iface, .packet = ip_packet,
 				     .len = sizeof(ip_packet) };
-	return vpdn_bus_publish(bus, VPDN_EV_INTERESTING_TRAFFIC, &t);
+	int r = vpdn_bus_publish(bus, VPDN_EV_INTERESTING_TRAFFIC, &t);
+	vpdn_bus_run_pending(bus); /* the dial's answers, on the next turns */
+	return r;
 }
 
 static const char *remote1_conf =
@@ -583,6 +591,8 @@ static void test_dod_vpdn_bind(void)
 				     .dir = VPDN_CALL_OUT, .profile = "Dialer2", .link = sl };
 	vpdn_request_complete(dialout_req, 0, &s);
 	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(n_binds, 0); /* PPP_START is answered on the next turn */
+	vpdn_bus_run_pending(bus);
 	CU_ASSERT_TRUE(ppp.iface_null); /* ppp clones a Virtual-Access */
 	CU_ASSERT_STRING_EQUAL(ppp.config, "Dialer2");
 	CU_ASSERT_EQUAL(ppp.role, VPDN_PPP_ROLE_SERVER);
