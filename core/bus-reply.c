@@ -7,7 +7,8 @@
  * still being dispatched), it keeps a deep copy until the requester's
  * callback has run: one allocation holding the struct, then every string
  * and octet string it points to. Links in a reply are referenced for as
- * long as the copy lives. The reply structs of the built-in types are
+ * long as the copy lives; a call handed over in a reply that is dropped
+ * (the requester cancelled first) is hung up. The reply structs of the built-in types are
  * described by a table; a registered type's reply is copied shallowly by
  * its leading `uint32_t size` (its pointers must outlive the next
  * main-loop turn).
@@ -32,6 +33,7 @@ struct reply_desc {
 	struct blob_field blob[MAX_BLOB];/* offsets of (const uint8_t *, size_t) */
 	size_t link;                     /* offset of struct vpdn_link *, or 0 */
 	bool secret;                     /* wipe before freeing */
+	bool call;                       /* hands a call over (carrier at end A) */
 };
 
 #define S(T, f) offsetof(struct T, f)
@@ -45,7 +47,7 @@ static const struct reply_desc call_reply = {
 	sizeof(struct vpdn_ev_call),
 	{ S(vpdn_ev_call, port), S(vpdn_ev_call, channel), S(vpdn_ev_call, short_name),
 	  S(vpdn_ev_call, interface), S(vpdn_ev_call, calling), S(vpdn_ev_call, called) },
-	{ { 0 } }, S(vpdn_ev_call, link), false,
+	{ { 0 } }, S(vpdn_ev_call, link), false, true,
 };
 
 /* auth_response is the fifth octet string of a proxy: more than MAX_BLOB
@@ -192,7 +194,18 @@ struct vpdn_reply_copy *vpdn_reply_copy_new(uint32_t type, const void *reply)
 	}
 	if (d->link && d->link + sizeof(void *) <= n && FIELD(c->data, d->link, struct vpdn_link *))
 		c->link = vpdn_link_ref(FIELD(c->data, d->link, struct vpdn_link *));
+	c->call = d->call;
 	return c;
+}
+
+/* The requester cancelled before the answer reached it: a call the answer
+ * handed over has nobody, so it is hung up (as the claimer would have,
+ * seeing the request cancelled). */
+void vpdn_reply_copy_drop(struct vpdn_reply_copy *c, int status)
+{
+	if (c && c->call && c->link && status >= 0)
+		vpdn_link_hangup(c->link, VPDN_LINK_B, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_reply_copy_free(c);
 }
 
 void vpdn_reply_copy_free(struct vpdn_reply_copy *c)

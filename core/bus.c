@@ -295,8 +295,12 @@ static struct vpdn_request *pop_and_deliver(struct vpdn_bus *bus)
 	struct vpdn_request *req = g_queue_pop_head(&bus->pending);
 	if (!req)
 		return NULL;
-	deliver(req, req->status, req->reply ? (const void *)req->reply->data : NULL);
-	vpdn_reply_copy_free(req->reply);
+	if (req->cancelled)
+		vpdn_reply_copy_drop(req->reply, req->status);
+	else {
+		deliver(req, req->status, req->reply ? (const void *)req->reply->data : NULL);
+		vpdn_reply_copy_free(req->reply);
+	}
 	req->reply = NULL;
 	request_unref(req); /* the queue's */
 	return req;

@@ -239,6 +239,50 @@ static void test_secret_copied(void)
 	vpdn_bus_free(bus);
 }
 
+/* A call handed over at once to a requester that cancels before the
+ * answer reaches it is hung up (nobody else would). */
+struct carrier { int hangups; };
+
+static void carrier_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	((struct carrier *)ctx)->hangups++;
+}
+
+static const struct vpdn_link_ops carrier_ops = { .hangup = carrier_hangup };
+
+static void on_placed(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	(*(int *)data)++;
+}
+
+static enum vpdn_bus_verdict place_sync(const struct vpdn_event *ev, void *data)
+{
+	struct vpdn_ev_call call = { .size = sizeof(call), .link = data, .short_name = "Se0:30" };
+	vpdn_request_complete(vpdn_event_take_request(ev), 0, &call);
+	return VPDN_BUS_CLAIM;
+}
+
+static void test_dropped_call_hung_up(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct vpdn_link *link = vpdn_link_new("Se0:30");
+	struct carrier car = { 0 };
+	int placed = 0;
+	vpdn_link_attach(link, VPDN_LINK_A, &carrier_ops, &car);
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_PLACE, place_sync, link);
+	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_CALL_PLACE, NULL, on_placed, &placed);
+	vpdn_bus_run_pending(bus); /* delivered: the requester owns the call */
+	CU_ASSERT_EQUAL(car.hangups, 0);
+	r = vpdn_bus_request(bus, VPDN_EV_CALL_PLACE, NULL, on_placed, &placed);
+	vpdn_request_cancel(r);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_EQUAL(car.hangups, 1);
+	CU_ASSERT_EQUAL(placed, 1);
+	vpdn_link_detach(link, VPDN_LINK_A);
+	vpdn_link_unref(link);
+	vpdn_bus_free(bus);
+}
+
 /* Questions are answered before vpdn_bus_ask() returns. */
 static void test_ask(void)
 {
@@ -479,6 +523,7 @@ static const struct vpdn_test_case tests[] = {
 	{ "queued reply copied", test_reply_copied },
 	{ "queued secret copied", test_secret_copied },
 	{ "question answered at once", test_ask },
+	{ "dropped call hung up", test_dropped_call_hung_up },
 	{ "request completed asynchronously", test_request_async },
 	{ "request cancelled", test_request_cancelled },
 	{ "request unclaimed", test_request_unclaimed },
