@@ -79,8 +79,6 @@ struct isdn_line {
 	struct isdn_capture *cap;    /* borrowed: isdn_line_set_capture */
 };
 
-#define REQ_PUBLISHING ((struct vpdn_request *)1)
-
 const char *isdn_line_kind_name(enum isdn_line_kind k)
 {
 	switch (k) {
@@ -333,9 +331,7 @@ static void end_call(struct isdn_line *l, int cause, bool by_peer, bool tell_lin
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: call id 0x%04X cleared, cause %d (%s)%s",
 		   l->name, l->call_id, cause, vpdn_q931_cause_name(cause),
 		   by_peer ? ", the caller went away" : "");
-	if (l->req == REQ_PUBLISHING) {
-		l->req = NULL;
-	} else if (l->req) {
+	if (l->req) {
 		vpdn_request_cancel(l->req);
 		l->req = NULL;
 	}
@@ -373,15 +369,14 @@ static void end_call(struct isdn_line *l, int cause, bool by_peer, bool tell_lin
 	l->outgoing = false;
 }
 
-/* The answer of whoever claimed CALL_INCOMING. May run inside
- * vpdn_bus_request(). */
+/* The answer of whoever claimed CALL_INCOMING, from the main loop (never
+ * inside vpdn_bus_request()); end_call() cancels it. */
 static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct isdn_line *l = data;
 	struct vpdn_ev_call ev;
 
-	if (l->req == REQ_PUBLISHING || l->req == req)
-		l->req = NULL;
+	l->req = NULL;
 	if (l->state != ISDN_LINE_RINGING)
 		return;
 	if (status < 0) {
@@ -442,12 +437,11 @@ static void start_call(struct isdn_line *l)
 		   l->number ? l->number : "<unknown>", l->name, l->speed);
 	fill_ev(l, &ev, 0);
 	l->published = true;
-	l->req = REQ_PUBLISHING;
 	req = vpdn_bus_request(l->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, l);
-	if (l->req == REQ_PUBLISHING)
-		l->req = req;  /* pending, or NULL: completed already */
-	else if (req && (l->state != ISDN_LINE_RINGING || l->call_id != id))
-		vpdn_request_cancel(req);  /* cleared while it was being published */
+	if (l->state != ISDN_LINE_RINGING || l->call_id != id)
+		vpdn_request_cancel(req);  /* a claimer cleared it at once */
+	else
+		l->req = req;
 }
 
 /* Reading */
