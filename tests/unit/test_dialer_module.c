@@ -149,12 +149,18 @@ static void port_connect(struct port_fake *pf, uint32_t call_id, const char *cha
 	vpdn_request_complete(req, 0, &c);
 }
 
+static int ppp_refuse; /* PPP_START answered with this (negative) */
+
 static enum vpdn_bus_verdict fake_ppp_start(const struct vpdn_event *ev, void *data)
 {
 	const struct vpdn_ev_ppp_start *s = ev->payload;
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 
 	n_ppp++;
+	if (ppp_refuse) {
+		vpdn_request_complete(req, ppp_refuse, NULL);
+		return VPDN_BUS_CLAIM;
+	}
 	ppp.iface_null = !s->interface;
 	snprintf(ppp.interface, sizeof(ppp.interface), "%s", s->interface ? s->interface : "Vi1");
 	snprintf(ppp.config, sizeof(ppp.config), "%s", s->config ? s->config : "");
@@ -315,6 +321,22 @@ static void test_incoming_lac_forward(void)
 	CU_ASSERT_EQUAL(dialer_module_incoming_count(dm), 1);
 	vpdn_link_unref(l);
 	vpdn_link_unref(l2);
+	teardown();
+}
+
+/* PPP refuses to start on an answered call (answered at once, so the
+ * refusal arrives on the next turn): the call is cleared. */
+static void test_incoming_ppp_refused(void)
+{
+	setup(lac_conf);
+	ppp_refuse = -ENODEV;
+	struct vpdn_link *l = incoming("Serial0:15", "Se0:17", 0x11B);
+	CU_ASSERT_EQUAL(in_status, 0);
+	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(n_hangups, 1);
+	CU_ASSERT_EQUAL(last_hangup, 0x11B);
+	ppp_refuse = 0;
+	vpdn_link_unref(l);
 	teardown();
 }
 
@@ -676,6 +698,7 @@ static void test_config_errors(void)
 static const struct vpdn_test_case incoming_tests[] = {
 	{ "LAC: answered, PPP LAC forwarding on the B channel", test_incoming_lac_forward },
 	{ "server role; unknown interface refused", test_incoming_server_and_unknown },
+	{ "PPP refuses an answered call: cleared", test_incoming_ppp_refused },
 	{ "bind an incoming call by remote name", test_bind_incoming_by_remote_name },
 	{ NULL, NULL }
 };
