@@ -31,7 +31,7 @@ hdlc|lib/hdlc|tests/fuzz/fuzz_hdlc.c lib/hdlc/hdlc.c
 isdn_wire|modules/isdn|tests/fuzz/fuzz_isdn_wire.c modules/isdn/wire.c
 ppp_auth|modules/ppp/auth modules/auth-local|tests/fuzz/fuzz_ppp_auth.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c modules/auth-local/users.c core/log.c
 config|core modules/l2tp modules/l2tp/codec|tests/fuzz/fuzz_config.c core/config-source.c core/config-lex.c core/config.c core/metrics-listen.c core/capture.c core/log.c modules/l2tp/config.c
-ppp|core modules/ppp modules/ppp/auth|tests/fuzz/fuzz_ppp.c modules/ppp/fsm.c modules/ppp/lcp.c modules/ppp/ipcp.c modules/ppp/chap-state.c modules/ppp/pap-state.c modules/ppp/ppp.c modules/ppp/manager.c modules/ppp/packet.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c core/bus.c core/core.c core/link.c core/log.c core/timer.c core/events.c core/util.c core/dbus-util.c
+ppp|core modules/ppp modules/ppp/auth|tests/fuzz/fuzz_ppp.c modules/ppp/fsm.c modules/ppp/lcp.c modules/ppp/ipcp.c modules/ppp/chap-state.c modules/ppp/pap-state.c modules/ppp/ppp.c modules/ppp/manager.c modules/ppp/packet.c modules/ppp/auth/chap.c modules/ppp/auth/pap.c core/bus.c core/bus-reply.c core/core.c core/link.c core/log.c core/timer.c core/events.c core/util.c core/dbus-util.c
 "
 
 passed=0
