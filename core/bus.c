@@ -5,6 +5,14 @@
  * pointers; an unsubscribe during dispatch only marks the entry dead (it is
  * unlinked once no dispatch is running), and entries added during a
  * dispatch carry a serial newer than the dispatch's and are skipped by it.
+ *
+ * Requests: a completion given while its request is still being dispatched
+ * (by the claiming handler, or -ENOENT/-EPROTO by the bus itself) is queued
+ * with a copy of the reply (bus-reply.c) and delivered by run_pending(),
+ * from a zero-delay timer on the next main-loop turn; one given later runs
+ * the requester's callback at once. A request holds one reference for the
+ * requester (dropped when its callback ran or it cancelled), one for the
+ * claimer that took it (dropped by complete) and one while it is queued.
  */
 #include <errno.h>
 #include <glib.h>
@@ -12,6 +20,9 @@
 
 #include <vpdnd/bus.h>
 #include <vpdnd/events.h>
+#include <vpdnd/timer.h>
+
+#include "bus-private.h"
 
 struct vpdn_subscription {
 	struct vpdn_subscription *next;
@@ -29,7 +40,14 @@ struct vpdn_request {
 	vpdn_request_done done;
 	void *data;
 	int refs;
-	bool taken, completed, cancelled;
+	bool taken;
+	bool dispatching;       /* inside its own vpdn_bus_request() */
+	bool sync;              /* vpdn_bus_ask(): delivered at once */
+	bool completed;         /* a status was given; later ones are dropped */
+	bool delivered;         /* the requester's callback ran */
+	bool cancelled;
+	int status;             /* while queued */
+	struct vpdn_reply_copy *reply;
 };
 
 struct vpdn_bus {
@@ -39,8 +57,13 @@ struct vpdn_bus {
 	uint64_t serial;
 	unsigned depth;         /* dispatches in progress */
 	bool has_dead;
+	GQueue pending;         /* struct vpdn_request *, completions to deliver */
+	struct vpdn_timers *tm; /* drives the pending queue, or NULL */
+	struct vpdn_timer wake;
 	struct vpdn_bus_stats stats;
 };
+
+static void wake_fired(struct vpdn_timer *t, void *data);
 
 struct vpdn_bus *vpdn_bus_new(void)
 {
@@ -48,6 +71,8 @@ struct vpdn_bus *vpdn_bus_new(void)
 	bus->lists = g_hash_table_new(g_direct_hash, g_direct_equal);
 	bus->dyn_names = g_ptr_array_new_with_free_func(g_free);
 	bus->dyn_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_queue_init(&bus->pending);
+	vpdn_timer_init(&bus->wake, wake_fired, bus);
 	return bus;
 }
 
@@ -61,10 +86,20 @@ static void free_list(gpointer key, gpointer value, gpointer user)
 	}
 }
 
+static void request_unref(struct vpdn_request *req);
+
 void vpdn_bus_free(struct vpdn_bus *bus)
 {
 	if (!bus)
 		return;
+	if (bus->tm)
+		vpdn_timer_cancel(bus->tm, &bus->wake);
+	struct vpdn_request *req;
+	while ((req = g_queue_pop_head(&bus->pending))) {
+		vpdn_reply_copy_free(req->reply);
+		req->reply = NULL;
+		request_unref(req); /* the queue's; a requester's stays leaked as before */
+	}
 	g_hash_table_foreach(bus->lists, free_list, NULL);
 	g_hash_table_destroy(bus->lists);
 	g_hash_table_destroy(bus->dyn_ids);
@@ -219,8 +254,20 @@ int vpdn_bus_publish(struct vpdn_bus *bus, uint32_t type, const void *payload)
 
 static void request_unref(struct vpdn_request *req)
 {
-	if (--req->refs == 0)
+	if (--req->refs == 0) {
+		vpdn_reply_copy_free(req->reply);
 		g_free(req);
+	}
+}
+
+/* Run the requester's callback (once, unless it cancelled). */
+static void deliver(struct vpdn_request *req, int status, const void *reply)
+{
+	if (req->delivered || req->cancelled)
+		return;
+	req->delivered = true;
+	req->done(req, status, reply, req->data);
+	request_unref(req); /* the requester's reference */
 }
 
 static void request_finish(struct vpdn_request *req, int status, const void *reply)
@@ -228,25 +275,88 @@ static void request_finish(struct vpdn_request *req, int status, const void *rep
 	if (req->completed || req->cancelled)
 		return;
 	req->completed = true;
-	req->done(req, status, reply, req->data);
-	request_unref(req); /* the requester's reference */
+	req->status = status;
+	if (!req->dispatching || req->sync) {
+		deliver(req, status, reply);
+		return;
+	}
+	/* Never inside vpdn_bus_request(): keep it for the next turn. */
+	struct vpdn_bus *bus = req->bus;
+	req->reply = vpdn_reply_copy_new(req->type, reply);
+	req->refs++; /* the queue's */
+	g_queue_push_tail(&bus->pending, req);
+	bus->stats.deferred++;
+	if (bus->tm && !vpdn_timer_armed(&bus->wake))
+		vpdn_timer_arm(bus->tm, &bus->wake, 0);
 }
 
-struct vpdn_request *vpdn_bus_request(struct vpdn_bus *bus, uint32_t type,
-				      const void *payload, vpdn_request_done done,
-				      void *data)
+static struct vpdn_request *pop_and_deliver(struct vpdn_bus *bus)
 {
-	if (!type_valid(bus, type) || !done)
+	struct vpdn_request *req = g_queue_pop_head(&bus->pending);
+	if (!req)
 		return NULL;
+	if (req->cancelled)
+		vpdn_reply_copy_drop(req->reply, req->status);
+	else {
+		deliver(req, req->status, req->reply ? (const void *)req->reply->data : NULL);
+		vpdn_reply_copy_free(req->reply);
+	}
+	req->reply = NULL;
+	request_unref(req); /* the queue's */
+	return req;
+}
+
+size_t vpdn_bus_run_pending(struct vpdn_bus *bus)
+{
+	size_t n = 0;
+	while (pop_and_deliver(bus))
+		n++;
+	if (bus->tm)
+		vpdn_timer_cancel(bus->tm, &bus->wake);
+	return n;
+}
+
+/* One turn: what was queued before it; what callbacks queue goes to the
+ * next (the timer is re-armed, so a chain of requests cannot starve the
+ * loop). */
+static void wake_fired(struct vpdn_timer *t, void *data)
+{
+	struct vpdn_bus *bus = data;
+	for (guint n = bus->pending.length; n > 0 && pop_and_deliver(bus); n--)
+		;
+	if (bus->pending.length && bus->tm)
+		vpdn_timer_arm(bus->tm, &bus->wake, 0);
+}
+
+void vpdn_bus_set_timers(struct vpdn_bus *bus, struct vpdn_timers *tm)
+{
+	if (bus->tm)
+		vpdn_timer_cancel(bus->tm, &bus->wake);
+	bus->tm = tm;
+	if (tm && bus->pending.length)
+		vpdn_timer_arm(tm, &bus->wake, 0);
+}
+
+size_t vpdn_bus_pending_count(const struct vpdn_bus *bus)
+{
+	return bus->pending.length;
+}
+
+static struct vpdn_request *request_publish(struct vpdn_bus *bus, uint32_t type,
+					    const void *payload, vpdn_request_done done,
+					    void *data, bool sync)
+{
 	struct vpdn_request *req = g_new0(struct vpdn_request, 1);
 	req->bus = bus;
 	req->type = type;
 	req->done = done;
 	req->data = data;
+	req->sync = sync;
 	req->refs = 2; /* the requester's, and ours during dispatch */
 	bus->stats.requests++;
 
 	struct vpdn_event ev = { .type = type, .payload = payload, .request = req };
+	req->dispatching = true;
 	int claimed = dispatch(bus, &ev);
 	if (!claimed) {
 		bus->stats.unclaimed++;
@@ -255,10 +365,34 @@ struct vpdn_request *vpdn_bus_request(struct vpdn_bus *bus, uint32_t type,
 		/* Claimed but neither completed nor taken: the claimer broke
 		 * the contract; fail the request rather than leak it. */
 		request_finish(req, -EPROTO, NULL);
+	} else if (sync && !req->completed) {
+		/* A question must be answered before the claimer returns. */
+		request_finish(req, -EPROTO, NULL);
 	}
-	struct vpdn_request *pending = req->completed ? NULL : req;
+	req->dispatching = false;
+	return req;
+}
+
+struct vpdn_request *vpdn_bus_request(struct vpdn_bus *bus, uint32_t type,
+				      const void *payload, vpdn_request_done done,
+				      void *data)
+{
+	if (!type_valid(bus, type) || !done)
+		return NULL;
+	struct vpdn_request *req = request_publish(bus, type, payload, done, data, false);
+	request_unref(req); /* ours; the requester's stays until done or cancel */
+	return req;
+}
+
+int vpdn_bus_ask(struct vpdn_bus *bus, uint32_t type, const void *payload,
+		 vpdn_request_done done, void *data)
+{
+	if (!type_valid(bus, type) || !done)
+		return -EINVAL;
+	struct vpdn_request *req = request_publish(bus, type, payload, done, data, true);
+	int status = req->status;
 	request_unref(req);
-	return pending;
+	return status;
 }
 
 struct vpdn_request *vpdn_event_take_request(const struct vpdn_event *ev)
@@ -285,7 +419,8 @@ void vpdn_request_complete(struct vpdn_request *req, int status, const void *rep
 
 void vpdn_request_cancel(struct vpdn_request *req)
 {
-	if (!req || req->completed || req->cancelled)
+	/* Also when its completion is queued: the callback then never runs. */
+	if (!req || req->delivered || req->cancelled)
 		return;
 	req->cancelled = true;
 	request_unref(req); /* the requester's reference */
@@ -294,6 +429,11 @@ void vpdn_request_cancel(struct vpdn_request *req)
 bool vpdn_request_cancelled(const struct vpdn_request *req)
 {
 	return req->cancelled;
+}
+
+bool vpdn_request_answered(const struct vpdn_request *req)
+{
+	return req->completed;
 }
 
 uint32_t vpdn_request_type(const struct vpdn_request *req)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The text libconfuse parses, with its line map (config-source.h). */
+/* The text libconfuse parses, with its line map (config-source.h): the
+ * statements and sections its tokens make, include(), and the lookups
+ * from libconfuse's lines back to file and line. The characters
+ * themselves are read by config-lex.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -9,77 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config-source.h"
+#include "config-source-private.h"
 
-#define MAX_INCLUDE_DEPTH 10
 
-struct origin {
-	guint file; /* index into files */
-	int line;
-};
-
-/* An option statement directly in a section. */
-struct stmt {
-	char *name;
-	struct origin at;
-};
-
-struct section_rec {
-	char *name, *title;
-	int close_line; /* libconfuse's line of the closing brace */
-	struct origin open;
-	GArray *stmts;  /* struct stmt */
-};
-
-struct vpdn_cfg_source {
-	GString *text;
-	GArray *origins;   /* struct origin, index = libconfuse's line */
-	GPtrArray *files;  /* file names, index 0 the main file */
-	GArray *sections;  /* struct section_rec, by close_line */
-	GHashTable *options; /* top-level option name -> struct origin* */
-	GString *brace_errors;
-};
-
-enum tok { TOK_NONE, TOK_STR, TOK_OPEN, TOK_CLOSE, TOK_LPAREN, TOK_RPAREN,
-	   TOK_EQ, TOK_PLUS, TOK_COMMA };
-
-struct token {
-	enum tok kind;
-	char *value; /* TOK_STR: the decoded word or string */
-	bool stmt;   /* it stands where a statement may start */
-};
-
-struct open_brace {
-	int line;
-	bool section;
-	char *name, *title;
-	GArray *stmts;  /* struct stmt, sections only */
-};
-
-/* An include() being read: which token of `include ( "FILE" )` is next. */
-enum inc_state { INC_NONE, INC_NAME, INC_ARG, INC_AFTER_ARG };
-
-struct scan {
-	struct vpdn_cfg_source *src;
-	const char *name;     /* this file's name */
-	guint file;
-	const char *p, *end;
-	int line;             /* in this file */
-	int depth_base;       /* braces open in the includers */
-	GArray *open;         /* struct open_brace */
-	struct token prev, prev2;
-	enum inc_state inc;
-	size_t inc_start;     /* offset in src->text of `include` */
-	int inc_line, inc_argc;
-	char *inc_arg;
-	int level;            /* include nesting */
-	GPtrArray *chain;     /* real paths of the files being read */
-	struct open_brace *outer; /* the includer's innermost open section */
-	char *error;
-};
-
-static void fail_at(struct scan *sc, int line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static void fail_at(struct scan *sc, int line, const char *fmt, ...)
+void cfgsrc_fail_at(struct scan *sc, int line, const char *fmt, ...)
 {
 	if (sc->error)
 		return;
@@ -91,19 +27,12 @@ static void fail_at(struct scan *sc, int line, const char *fmt, ...)
 	g_free(msg);
 }
 
-static void push_origin(struct vpdn_cfg_source *s, guint file, int line)
+void cfgsrc_push_origin(struct vpdn_cfg_source *s, guint file, int line)
 {
 	struct origin o = { file, line };
 	g_array_append_val(s->origins, o);
 }
 
-/* A newline of this file: both counters move. */
-static void newline(struct scan *sc)
-{
-	sc->line++;
-	g_string_append_c(sc->src->text, '\n');
-	push_origin(sc->src, sc->file, sc->line);
-}
 
 static int out_line(const struct scan *sc)
 {
@@ -200,8 +129,7 @@ static void on_close(struct scan *sc)
 	g_array_set_size(sc->open, sc->open->len - 1);
 }
 
-/* One token of libconfuse's grammar; `start` is its offset in the text. */
-static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
+void cfgsrc_token(struct scan *sc, enum tok kind, char *value, size_t start)
 {
 	bool stmt = at_statement(sc);
 
@@ -223,11 +151,11 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 				sc->inc_arg = g_strdup(value);
 			sc->inc = INC_AFTER_ARG;
 		} else if (kind == TOK_RPAREN) {
-			fail_at(sc, sc->inc_line, "include() needs the name of a file");
+			cfgsrc_fail_at(sc, sc->inc_line, "include() needs the name of a file");
 			sc->inc = INC_NONE;
 		} else {
 			/* libconfuse would leak the arguments read so far */
-			fail_at(sc, sc->line, "include(): expected a file name in quotes");
+			cfgsrc_fail_at(sc, sc->line, "include(): expected a file name in quotes");
 			sc->inc = INC_NONE;
 		}
 		break;
@@ -237,7 +165,7 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 		} else if (kind == TOK_RPAREN) {
 			sc->inc = INC_NONE;
 			if (sc->inc_argc != 1)
-				fail_at(sc, sc->inc_line, "include() takes one file name, not %d",
+				cfgsrc_fail_at(sc, sc->inc_line, "include() takes one file name, not %d",
 					sc->inc_argc);
 			else
 				include_file(sc);
@@ -249,7 +177,7 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 			g_clear_pointer(&sc->inc_arg, g_free);
 			return;
 		} else {
-			fail_at(sc, sc->line, "include(): expected ) after the file name");
+			cfgsrc_fail_at(sc, sc->line, "include(): expected ) after the file name");
 			sc->inc = INC_NONE;
 		}
 		break;
@@ -277,302 +205,6 @@ static void on_token(struct scan *sc, enum tok kind, char *value, size_t start)
 	sc->prev = (struct token){ kind, value, stmt };
 }
 
-/* ${NAME} or ${NAME:-default}, as libconfuse substitutes it. */
-static void put_env(GString *v, const char *body, size_t len)
-{
-	char *name = g_strndup(body, len);
-	char *e = strchr(name, ':');
-	const char *def = NULL;
-	if (e && e[1] == '-') {
-		*e = 0;
-		def = e + 2;
-	}
-	const char *val = g_getenv(name);
-	if (!val)
-		val = def;
-	if (val)
-		g_string_append(v, val);
-	g_free(name);
-}
-
-/* The closing brace of a ${ at p (p[0] == '$', p[1] == '{'), searched as
- * libconfuse does (anywhere further in the file), or NULL. */
-static const char *env_end(const struct scan *sc, const char *p)
-{
-	return memchr(p + 2, '}', sc->end - (p + 2));
-}
-
-static bool env_on_one_line(struct scan *sc, const char *p, const char *close)
-{
-	if (memchr(p, '\n', close - p)) {
-		fail_at(sc, sc->line, "${ without } on the same line");
-		return false;
-	}
-	return true;
-}
-
-static void copy(struct scan *sc, const char *from, const char *to)
-{
-	g_string_append_len(sc->src->text, from, to - from);
-}
-
-/* "...": escapes as libconfuse decodes them. */
-static void scan_dq(struct scan *sc)
-{
-	const char *p = sc->p + 1;
-	int line0 = sc->line;
-	size_t start = sc->src->text->len;
-	GString *v = g_string_new(NULL);
-
-	g_string_append_c(sc->src->text, '"');
-	for (;;) {
-		if (p >= sc->end) {
-			fail_at(sc, line0, "unterminated string (no closing \")");
-			g_string_free(v, TRUE);
-			return;
-		}
-		char c = *p;
-		if (c == '"') {
-			g_string_append_c(sc->src->text, '"');
-			p++;
-			break;
-		}
-		if (c == '\n') {
-			newline(sc);
-			g_string_append_c(v, '\n');
-			p++;
-		} else if (c == '\\' && p + 1 < sc->end) {
-			char d = p[1];
-			copy(sc, p, p + 1);
-			if (d == '\n') {
-				newline(sc);
-				p += 2;
-				continue;
-			}
-			if (d >= '0' && d <= '7') {
-				const char *q = p + 1;
-				unsigned n = 0;
-				while (q < sc->end && q < p + 4 && *q >= '0' && *q <= '7')
-					n = n * 8 + (unsigned)(*q++ - '0');
-				copy(sc, p + 1, q);
-				g_string_append_c(v, (char)n);
-				p = q;
-				continue;
-			}
-			if (d == 'x' && p + 2 < sc->end && g_ascii_isxdigit(p[2])) {
-				const char *q = p + 2;
-				unsigned n = 0;
-				while (q < sc->end && q < p + 4 && g_ascii_isxdigit(*q))
-					n = n * 16 + (unsigned)g_ascii_xdigit_value(*q++);
-				copy(sc, p + 1, q);
-				g_string_append_c(v, (char)n);
-				p = q;
-				continue;
-			}
-			static const char from[] = "nrbfaetv", to[] = "\n\r\b\f\a\033\t\v";
-			const char *k = strchr(from, d);
-			g_string_append_c(v, k && d ? to[k - from] : d);
-			copy(sc, p + 1, p + 2);
-			p += 2;
-		} else if (c == '$' && p + 1 < sc->end && p[1] == '{' && env_end(sc, p)) {
-			const char *close = env_end(sc, p);
-			if (!env_on_one_line(sc, p, close)) {
-				g_string_free(v, TRUE);
-				return;
-			}
-			put_env(v, p + 2, close - (p + 2));
-			copy(sc, p, close + 1);
-			p = close + 1;
-		} else {
-			g_string_append_c(v, c);
-			copy(sc, p, p + 1);
-			p++;
-		}
-	}
-	sc->p = p;
-	on_token(sc, TOK_STR, g_string_free(v, FALSE), start);
-}
-
-/* '...': only \\ and \' are escapes; a backslash-newline continues. */
-static void scan_sq(struct scan *sc)
-{
-	const char *p = sc->p + 1;
-	int line0 = sc->line;
-	size_t start = sc->src->text->len;
-	GString *v = g_string_new(NULL);
-
-	g_string_append_c(sc->src->text, '\'');
-	for (;;) {
-		if (p >= sc->end) {
-			fail_at(sc, line0, "unterminated string (no closing ')");
-			g_string_free(v, TRUE);
-			return;
-		}
-		char c = *p;
-		if (c == '\'') {
-			g_string_append_c(sc->src->text, '\'');
-			p++;
-			break;
-		}
-		if (c == '\n') {
-			newline(sc);
-			g_string_append_c(v, '\n');
-			p++;
-		} else if (c == '\\' && p + 1 < sc->end) {
-			copy(sc, p, p + 1);
-			if (p[1] == '\n') {
-				newline(sc);
-			} else {
-				if (p[1] != '\\' && p[1] != '\'')
-					g_string_append_c(v, '\\');
-				g_string_append_c(v, p[1]);
-				copy(sc, p + 1, p + 2);
-			}
-			p += 2;
-		} else {
-			g_string_append_c(v, c);
-			copy(sc, p, p + 1);
-			p++;
-		}
-	}
-	sc->p = p;
-	on_token(sc, TOK_STR, g_string_free(v, FALSE), start);
-}
-
-static void skip_line_comment(struct scan *sc)
-{
-	const char *nl = memchr(sc->p, '\n', sc->end - sc->p);
-	sc->p = nl ? nl : sc->end;
-	g_string_append_c(sc->src->text, ' ');
-}
-
-static void skip_block_comment(struct scan *sc)
-{
-	int line0 = sc->line;
-	const char *p = sc->p + 2;
-	g_string_append_c(sc->src->text, ' ');
-	for (;;) {
-		if (p + 1 >= sc->end) {
-			fail_at(sc, line0, "unterminated comment (/* without */)");
-			return;
-		}
-		if (p[0] == '*' && p[1] == '/') {
-			sc->p = p + 2;
-			return;
-		}
-		if (*p == '\n')
-			newline(sc);
-		p++;
-	}
-}
-
-static bool word_char(char c)
-{
-	return c && !strchr(" #\"'\t\n\r={}()+,*", c);
-}
-
-static void scan_text(struct scan *sc)
-{
-	while (sc->p < sc->end && !sc->error) {
-		const char *p = sc->p;
-		size_t start = sc->src->text->len;
-		enum tok single = TOK_NONE;
-
-		switch (*p) {
-		case '\n':
-			newline(sc);
-			sc->p++;
-			continue;
-		case '#':
-			skip_line_comment(sc);
-			continue;
-		case '/':
-			if (p + 1 < sc->end && p[1] == '/') {
-				skip_line_comment(sc);
-				continue;
-			}
-			if (p + 1 < sc->end && p[1] == '*') {
-				skip_block_comment(sc);
-				continue;
-			}
-			break;
-		case '"':
-			scan_dq(sc);
-			continue;
-		case '\'':
-			scan_sq(sc);
-			continue;
-		case '$':
-			if (p + 1 < sc->end && p[1] == '{' && env_end(sc, p)) {
-				const char *close = env_end(sc, p);
-				if (!env_on_one_line(sc, p, close))
-					return;
-				GString *v = g_string_new(NULL);
-				put_env(v, p + 2, close - (p + 2));
-				copy(sc, p, close + 1);
-				sc->p = close + 1;
-				on_token(sc, TOK_STR, g_string_free(v, FALSE), start);
-				continue;
-			}
-			break;
-		case '{': single = TOK_OPEN; break;
-		case '}': single = TOK_CLOSE; break;
-		case '(': single = TOK_LPAREN; break;
-		case ')': single = TOK_RPAREN; break;
-		case '=': single = TOK_EQ; break;
-		case ',': single = TOK_COMMA; break;
-		case '+':
-			if (p + 1 < sc->end && p[1] == '=') {
-				copy(sc, p, p + 2);
-				sc->p += 2;
-				on_token(sc, TOK_PLUS, NULL, start);
-				continue;
-			}
-			/* a lone + is skipped by libconfuse */
-			/* fall through */
-		case ' ': case '\t': case '\r': case '*':
-			copy(sc, p, p + 1);
-			sc->p++;
-			continue;
-		default:
-			break;
-		}
-		if (single != TOK_NONE) {
-			copy(sc, p, p + 1);
-			sc->p++;
-			on_token(sc, single, NULL, start);
-			continue;
-		}
-		/* A word: anything up to a separator; '/' and '$' may be in it. */
-		const char *q = p + 1;
-		while (q < sc->end && word_char(*q))
-			q++;
-		copy(sc, p, q);
-		sc->p = q;
-		on_token(sc, TOK_STR, g_strndup(p, q - p), start);
-	}
-	if (sc->error)
-		return;
-	if (sc->inc == INC_ARG || sc->inc == INC_AFTER_ARG) {
-		fail_at(sc, sc->inc_line, "include( is not closed before the end of the file");
-		return;
-	}
-	if (sc->open->len) {
-		struct open_brace *b = &g_array_index(sc->open, struct open_brace, sc->open->len - 1);
-		GString *e = sc->src->brace_errors;
-		if (e->len)
-			g_string_append_c(e, '\n');
-		if (b->section && b->title)
-			g_string_append_printf(e, "%s:%d: section %s \"%s\" is not closed: '}' missing before the end of %s",
-					       sc->name, b->line, b->name, b->title, sc->level ? "this included file" : "the file");
-		else if (b->section)
-			g_string_append_printf(e, "%s:%d: section %s is not closed: '}' missing before the end of %s",
-					       sc->name, b->line, b->name, sc->level ? "this included file" : "the file");
-		else
-			g_string_append_printf(e, "%s:%d: list is not closed: '}' missing before the end of %s",
-					       sc->name, b->line, sc->level ? "this included file" : "the file");
-	}
-}
 
 static char *expand_tilde(const char *path)
 {
@@ -651,9 +283,9 @@ static void scan_file(struct scan *sc, const char *name, const char *text, size_
 		int line = 1;
 		for (const char *q = text; q < nul; q++)
 			line += *q == '\n';
-		fail_at(sc, line, "NUL byte in the file");
+		cfgsrc_fail_at(sc, line, "NUL byte in the file");
 	} else {
-		scan_text(sc);
+		cfgsrc_scan_text(sc);
 	}
 	for (guint i = 0; i < sc->open->len; i++) {
 		g_free(g_array_index(sc->open, struct open_brace, i).name);
@@ -677,17 +309,17 @@ static void include_file(struct scan *sc)
 		if (s->text->str[i] != '\n')
 			s->text->str[i] = ' ';
 	if (!*sc->inc_arg) {
-		fail_at(sc, line, "include(): empty file name");
+		cfgsrc_fail_at(sc, line, "include(): empty file name");
 		return;
 	}
 	if (sc->level + 1 > MAX_INCLUDE_DEPTH) {
-		fail_at(sc, line, "include(\"%s\"): includes nested more than %d deep",
+		cfgsrc_fail_at(sc, line, "include(\"%s\"): includes nested more than %d deep",
 			sc->inc_arg, MAX_INCLUDE_DEPTH);
 		return;
 	}
 	char *path = expand_tilde(sc->inc_arg);
 	if (!path) {
-		fail_at(sc, line, "include(\"%s\"): no such user", sc->inc_arg);
+		cfgsrc_fail_at(sc, line, "include(\"%s\"): no such user", sc->inc_arg);
 		return;
 	}
 	if (!g_path_is_absolute(path)) {
@@ -700,7 +332,7 @@ static void include_file(struct scan *sc)
 	char *text = NULL, *why = NULL;
 	size_t len = 0;
 	if (!read_file(path, &text, &len, &why)) {
-		fail_at(sc, line, "include(\"%s\"): cannot read %s: %s", sc->inc_arg, path, why);
+		cfgsrc_fail_at(sc, line, "include(\"%s\"): cannot read %s: %s", sc->inc_arg, path, why);
 		g_free(why);
 		g_free(path);
 		return;
@@ -708,7 +340,7 @@ static void include_file(struct scan *sc)
 	char *real = realpath(path, NULL);
 	for (guint i = 0; real && i < sc->chain->len; i++)
 		if (!strcmp(real, g_ptr_array_index(sc->chain, i))) {
-			fail_at(sc, line, "include(\"%s\"): %s includes itself", sc->inc_arg, path);
+			cfgsrc_fail_at(sc, line, "include(\"%s\"): %s includes itself", sc->inc_arg, path);
 			free(real);
 			g_free(text);
 			g_free(path);
@@ -727,7 +359,7 @@ static void include_file(struct scan *sc)
 		.chain = sc->chain,
 	};
 	g_string_append_c(s->text, '\n');
-	push_origin(s, sub.file, 1);
+	cfgsrc_push_origin(s, sub.file, 1);
 	scan_file(&sub, path, text, len);
 	g_free(text);
 	g_ptr_array_remove_index(sc->chain, sc->chain->len - 1);
@@ -736,7 +368,7 @@ static void include_file(struct scan *sc)
 		return;
 	}
 	g_string_append_c(s->text, '\n');
-	push_origin(s, sc->file, sc->line);
+	cfgsrc_push_origin(s, sc->file, sc->line);
 }
 
 static void section_rec_clear(gpointer p)
@@ -772,8 +404,8 @@ struct vpdn_cfg_source *vpdn_cfg_source_new(const char *path, const char *text, 
 	s->options = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	s->brace_errors = g_string_new(NULL);
 	g_ptr_array_add(s->files, g_strdup(path));
-	push_origin(s, 0, 0); /* libconfuse counts from 1 */
-	push_origin(s, 0, 1);
+	cfgsrc_push_origin(s, 0, 0); /* libconfuse counts from 1 */
+	cfgsrc_push_origin(s, 0, 1);
 
 	struct scan sc = { .src = s, .file = 0, .chain = g_ptr_array_new_with_free_func(g_free) };
 	char *real = own ? realpath(path, NULL) : NULL;

@@ -68,6 +68,7 @@ static struct vpdn_core *core_alloc(struct vpdn_timers *timers)
 	struct vpdn_core *core = g_new0(struct vpdn_core, 1);
 	core->bus = vpdn_bus_new();
 	core->timers = timers;
+	vpdn_bus_set_timers(core->bus, timers);
 	core->log = vpdn_log_new();
 	core->counters = g_hash_table_new(g_str_hash, g_str_equal);
 	core->counter_list = g_ptr_array_new_with_free_func(counter_free);

@@ -3,11 +3,15 @@
  * The module loader. Modules are found by name in the search path, opened
  * with GModule, and checked through their one exported descriptor. Init
  * order is a topological sort of `requires` that otherwise keeps the order
- * of the config's list; fini runs in reverse.
+ * of the config's list; fini runs in reverse. After loading, the
+ * request types modules ask are matched against the ones they claim
+ * (vpdn_loader_unanswered()).
  */
 #include <errno.h>
 #include <gmodule.h>
 #include <string.h>
+
+#include <vpdnd/events.h>
 
 #include "loader.h"
 
@@ -111,6 +115,31 @@ static bool valid_name(const char *name)
 	return true;
 }
 
+#define MAX_LIST 64
+
+/* A claims/needs/uses list: built-in types, VPDN_EV_NONE-terminated. */
+static bool list_ok(const uint32_t *list)
+{
+	for (size_t i = 0; list && i <= MAX_LIST; i++) {
+		if (list[i] == VPDN_EV_NONE)
+			return true;
+		if (list[i] >= VPDN_EV__BUILTIN_COUNT || i == MAX_LIST)
+			return false;
+	}
+	return true;
+}
+
+static const char *check_lists(const struct vpdn_module *d)
+{
+	if (!list_ok(d->claims))
+		return "claims";
+	if (!list_ok(d->needs))
+		return "needs";
+	if (!list_ok(d->uses))
+		return "uses";
+	return NULL;
+}
+
 static int open_one(struct vpdn_loader *ld, const char *name, struct loaded *out,
 		    char **error)
 {
@@ -141,8 +170,19 @@ static int open_one(struct vpdn_loader *ld, const char *name, struct loaded *out
 	}
 	const struct vpdn_module *desc = sym;
 	if (desc->abi != VPDN_MODULE_ABI) {
-		*error = g_strdup_printf("module '%s': wrong ABI version %u (this vpdnd has %u): rebuild it against this SDK",
+		*error = g_strdup_printf("module '%s': wrong ABI version %u (this vpdnd loads ABI %u only): rebuild it against this SDK",
 					 name, desc->abi, VPDN_MODULE_ABI);
+		goto fail;
+	}
+	if (desc->size < VPDN_MODULE_SIZE_2) {
+		*error = g_strdup_printf("module '%s': descriptor of %u bytes, ABI %u has at least %zu: rebuild it against this SDK",
+					 name, desc->size, VPDN_MODULE_ABI, (size_t)VPDN_MODULE_SIZE_2);
+		goto fail;
+	}
+	const char *bad_list = check_lists(desc);
+	if (bad_list) {
+		*error = g_strdup_printf("module '%s': its %s list names no built-in event type (or does not end with VPDN_EV_NONE)",
+					 name, bad_list);
 		goto fail;
 	}
 	if (!desc->name || strcmp(desc->name, name) != 0) {
@@ -295,6 +335,55 @@ int vpdn_loader_reload(struct vpdn_loader *ld, cfg_t *cfg, char **error)
 		}
 	}
 	return first;
+}
+
+static bool lists(const uint32_t *list, uint32_t type)
+{
+	for (; list && *list != VPDN_EV_NONE; list++)
+		if (*list == type)
+			return true;
+	return false;
+}
+
+/* "auth-request" -> "AUTH_REQUEST", as events.h spells the type. */
+static char *type_label(uint32_t type)
+{
+	char *s = g_ascii_strup(vpdn_event_type_name(type), -1);
+	g_strdelimit(s, "-", '_');
+	return s;
+}
+
+size_t vpdn_loader_unanswered(const struct vpdn_loader *ld, GPtrArray *errors,
+			      GPtrArray *warnings)
+{
+	size_t n_errors = 0;
+
+	for (uint32_t t = VPDN_EV_NONE + 1; t < VPDN_EV__BUILTIN_COUNT; t++) {
+		GString *needed = g_string_new(NULL), *used = g_string_new(NULL);
+		bool answered = false;
+		for (guint i = 0; i < ld->mods->len; i++) {
+			const struct vpdn_module *m = g_array_index(ld->mods, struct loaded, i).desc;
+			answered |= lists(m->claims, t);
+			GString *to = lists(m->needs, t) ? needed : lists(m->uses, t) ? used : NULL;
+			if (to)
+				g_string_append_printf(to, "%s%s", to->len ? ", " : "", m->name);
+		}
+		if (!answered && (needed->len || used->len)) {
+			char *label = type_label(t);
+			if (needed->len) {
+				g_ptr_array_add(errors, g_strdup_printf("%s: no module loaded answers it (needed by %s)",
+									label, needed->str));
+				n_errors++;
+			} else {
+				g_ptr_array_add(warnings, g_strdup_printf("%s: no module loaded answers it (asked by %s: those requests fail)",
+									  label, used->str));
+			}
+			g_free(label);
+		}
+		g_string_free(needed, TRUE);
+		g_string_free(used, TRUE);
+	}
+	return n_errors;
 }
 
 void vpdn_loader_fini(struct vpdn_loader *ld)

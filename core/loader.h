@@ -4,6 +4,7 @@
 #define VPDND_LOADER_H
 
 #include <confuse.h>
+#include <glib.h>
 #include <stddef.h>
 
 #include <vpdnd/module.h>
@@ -23,10 +24,18 @@ char *vpdn_loader_path_string(struct vpdn_loader *ld);
 
 /* Load the named modules, check them and sort them in dependency order.
  * On failure returns negative errno and sets *error (g_malloc'd, one
- * line): unknown module, not a module, wrong ABI, duplicate, missing
- * dependency, dependency cycle. */
+ * line): unknown module, not a module, wrong ABI (an ABI 1 module
+ * included), a descriptor shorter than ABI 2's, a bad claims/needs/uses
+ * list, duplicate, missing dependency, dependency cycle. */
 int vpdn_loader_load(struct vpdn_loader *ld, const char *const *names, size_t n,
 		     char **error);
+
+/* Requests the loaded modules ask that none of them claims: one line per
+ * type (g_malloc'd), "AUTH_REQUEST: no module loaded answers it (...)",
+ * into errors for a module's `needs`, else into warnings for its `uses`.
+ * Returns the number of errors. */
+size_t vpdn_loader_unanswered(const struct vpdn_loader *ld, GPtrArray *errors,
+			      GPtrArray *warnings);
 
 size_t vpdn_loader_count(const struct vpdn_loader *ld);
 /* The i-th module in init order, and the file it came from. */

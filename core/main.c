@@ -368,6 +368,25 @@ int vpdn_daemon_main(int argc, char **argv)
 		fprintf(stderr, "vpdnd: warning: %s\n", warning);
 		g_free(warning);
 	}
+	/* What the modules ask that nobody answers: needs are config errors
+	 * (the modules list: --check fails, the node does not start); uses
+	 * are warnings, printed by --check only (a node may well run a
+	 * subset: an LAC has no local authenticator). */
+	GPtrArray *unanswered = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *unanswered_w = g_ptr_array_new_with_free_func(g_free);
+	vpdn_loader_unanswered(d.loader, unanswered, unanswered_w);
+	for (guint i = 0; check && i < unanswered_w->len; i++)
+		fprintf(stderr, "vpdnd: warning: %s\n", (char *)unanswered_w->pdata[i]);
+	for (guint i = 0; i < unanswered->len; i++)
+		fprintf(stderr, "vpdnd: %s:%d: %s\n", cc.modules_file, cc.modules_line,
+			(char *)unanswered->pdata[i]);
+	bool refused = unanswered->len > 0;
+	g_ptr_array_free(unanswered, TRUE);
+	g_ptr_array_free(unanswered_w, TRUE);
+	if (refused) {
+		status = VPDN_EXIT_CONFIG;
+		goto out;
+	}
 	if (check) {
 		for (size_t i = 0; i < vpdn_loader_count(d.loader); i++) {
 			const struct vpdn_module *m = vpdn_loader_module(d.loader, i);

@@ -150,8 +150,14 @@ fail:
 	return r;
 }
 
+/* ABI 2: `size` lets the descriptor grow. hello answers no built-in
+ * request and asks none, so it leaves `claims`, `needs` and `uses` NULL; a
+ * module that did would list them (ending with VPDN_EV_NONE), e.g.
+ *   static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_NONE };
+ * and `vpdnd --check` reports what no loaded module answers. */
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "hello",
 	.version = "1.0",
 	.description = "Example out-of-tree module: a greeting over D-Bus",

@@ -7,7 +7,9 @@
  * Structs only grow at the end (append-only); the first field of a struct
  * that may grow is `uint32_t size` set to sizeof by the publisher.
  *
- * Request events (marked REQUEST) are published with vpdn_bus_request();
+ * Request events (marked REQUEST) are published with vpdn_bus_request()
+ * (ADDRESS_CHECK, a question, with vpdn_bus_ask()); the answer never
+ * arrives inside vpdn_bus_request() (bus.h: the request lifetime rule);
  * the reply struct named is passed to the completion, status < 0 is a
  * negative errno or, where stated, a negative Q.931 cause.
  *
@@ -434,12 +436,13 @@ struct vpdn_ev_secret_reply {
 
 /*
  * ADDRESS_CHECK: may a PPP peer get this IPv4 address? Asked by IPCP
- * before it acks (or Naks with) an address, and answered synchronously:
- * each module that knows a reason to refuse claims the request and
- * completes it at once (before returning) with a negative errno and a
- * vpdn_ev_address_refusal; nobody claiming (-ENOENT) means no objection.
- * A requester that gets the request back pending treats it as refused
- * and cancels it. Who answers:
+ * before it acks (or Naks with) an address, as a question
+ * (vpdn_bus_ask(), answered before it returns): each module that knows a
+ * reason to refuse claims the request and completes it at once (before
+ * returning) with a negative errno and a vpdn_ev_address_refusal; nobody
+ * claiming (-ENOENT) means no objection. A claimer that does not answer
+ * at once gives the asker -EPROTO, which it treats as refused. Who
+ * answers:
  *  - ip: the address is ours (a local, broadcast or multicast route in the
  *    kernel), held by another owner's session (-EADDRINUSE), or (for a
  *    peer-chosen address, !authorized) routed to a connected network or

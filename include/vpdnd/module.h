@@ -14,11 +14,29 @@
  * shutdown. init() receives the whole parsed config (the root cfg_t) and
  * reads its own sections from it; it may keep `cfg` pointers until reload()
  * or fini(). Services come only through `core` (no globals).
+ *
+ * ABI 2 (this header): the descriptor starts with `abi` and `size`
+ * (sizeof(struct vpdn_module) as the module was built, so the struct can
+ * grow at the end: the core reads only the fields a module's size covers)
+ * and says which built-in request types the module answers (`claims`) and
+ * which it asks (`needs`: it cannot work without an answer; `uses`: some
+ * of its configs ask). The loader refuses another ABI (an ABI 1 module
+ * included) with one line; after parsing, each needed or used request no
+ * loaded module claims is reported with one line, e.g.
+ * "AUTH_REQUEST: no module loaded answers it (asked by ppp: ...)": an
+ * error for `needs` (--check fails, the node does not start), a warning
+ * for `uses`. Lists hold enum vpdn_event_type values, end with
+ * VPDN_EV_NONE, or are NULL.
+ *
+ * The request lifetime rule of ABI 2 (vpdnd/bus.h): a request never
+ * completes inside vpdn_bus_request(); an answer given at once reaches the
+ * requester on the next main-loop turn.
  */
 #ifndef VPDND_MODULE_H
 #define VPDND_MODULE_H
 
 #include <confuse.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <vpdnd/core.h>
@@ -27,11 +45,12 @@
 extern "C" {
 #endif
 
-#define VPDN_MODULE_ABI 1
+#define VPDN_MODULE_ABI 2
 #define VPDN_MODULE_SYMBOL "vpdn_module"
 
 struct vpdn_module {
 	uint32_t abi;                     /* must equal VPDN_MODULE_ABI */
+	uint32_t size;                    /* sizeof(struct vpdn_module) */
 	const char *name;                 /* "l2tp"; file is <name>.so */
 	const char *version;
 	const char *description;
@@ -58,7 +77,18 @@ struct vpdn_module {
 	int (*reload)(void *state, cfg_t *cfg);
 	/* Stop and free everything. */
 	void (*fini)(void *state);
+	/* ABI 2. Request types this module claims (answers). */
+	const uint32_t *claims;
+	/* Request types it asks and cannot work without an answer to. */
+	const uint32_t *needs;
+	/* Request types it asks in some configs (a node may run without an
+	 * answer: those requests fail with -ENOENT). */
+	const uint32_t *uses;
 };
+
+/* The size of the first ABI 2 descriptor: a module's `size` is at least
+ * this. */
+#define VPDN_MODULE_SIZE_2 (offsetof(struct vpdn_module, uses) + sizeof(const uint32_t *))
 
 #define VPDN_MODULE_EXPORT __attribute__((visibility("default"))) \
 	extern const struct vpdn_module vpdn_module; \

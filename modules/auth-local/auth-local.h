@@ -16,7 +16,8 @@
  * password", "bad request") on failure. The reply is always given.
  * SECRET_REQUEST: status 0 with the secret, or -ENOENT (authoritative) /
  * not claimed (non-authoritative) when there is none.
- * Both requests are completed synchronously, inside the claiming handler.
+ * Both requests are completed synchronously, inside the claiming handler
+ * (the bus delivers the answer to the requester on the next main-loop turn).
  */
 #ifndef VPDN_AUTH_LOCAL_H
 #define VPDN_AUTH_LOCAL_H

@@ -25,8 +25,13 @@ static void mod_fini(void *state)
 	auth_local_free(state);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_SECRET_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "auth-local",
 	.version = VPDND_VERSION_STRING,
 	.description = "Local users (username sections, chap-secrets files) for CHAP and PAP",
@@ -37,4 +42,5 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
 };

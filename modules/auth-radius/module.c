@@ -25,8 +25,11 @@ static void mod_fini(void *state)
 	auth_radius_free(state);
 }
 
+static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "auth-radius",
 	.version = VPDND_VERSION_STRING,
 	.description = "RADIUS authentication, authorization and accounting (RFC 2865/2866)",
@@ -37,4 +40,5 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
 };

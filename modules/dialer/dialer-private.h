@@ -85,10 +85,12 @@ uint32_t dialer_idle_left(struct dialer *d);
 
 /* An incoming call we answered. */
 struct dialer_call {
+	struct dialer_module *m;
 	uint32_t call_id;
 	struct vpdn_link *link;  /* ref */
 	char iface[32];
 	struct dialer *bound;
+	struct vpdn_request *ppp_req; /* our PPP_START until it is answered */
 };
 
 struct dialer_module {

@@ -67,16 +67,24 @@ static void call_free(gpointer p)
 {
 	struct dialer_call *c = p;
 
+	if (c->ppp_req)
+		vpdn_request_cancel(c->ppp_req);
 	vpdn_link_unref(c->link);
 	g_free(c);
 }
 
-/* PPP_START for an answered call: the ppp module answers at once. data:
- * an int on the caller's stack (the request is cancelled if it is still
- * pending when vpdn_bus_request() returns, so this never runs later). */
+/* PPP_START for an answered call, answered on the next main-loop turn.
+ * Lifetime: c cancels it when it goes (call_free). */
 static void in_ppp_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
-	*(int *)data = status < 0 ? status : 0;
+	struct dialer_call *c = data;
+
+	c->ppp_req = NULL;
+	if (status < 0) {
+		vpdn_warn(c->m->log, "%s DDR: PPP did not start (%s), clearing the call", c->iface,
+			  g_strerror(-status));
+		dialer_hangup_call(c->m, c->call_id, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
+	}
 }
 
 static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void *data)
@@ -102,6 +110,7 @@ static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void 
 	DDR(m, "%s DDR: Incoming call from %s on %s, PPP %s with the settings of %s", call->short_name,
 	    from, mb->name, mb->forward ? "LAC forwarding" : "server", mb->ppp_config);
 	c = g_new0(struct dialer_call, 1);
+	c->m = m;
 	c->call_id = call->call_id;
 	c->link = vpdn_link_ref(call->link);
 	snprintf(c->iface, sizeof(c->iface), "%s", call->short_name);
@@ -123,16 +132,7 @@ static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void 
 		.dnis = call->called,
 		.async = call->async,
 	};
-	int status = 1;
-	struct vpdn_request *preq = vpdn_bus_request(m->bus, VPDN_EV_PPP_START, &st, in_ppp_done,
-						     &status);
-	if (preq)
-		vpdn_request_cancel(preq); /* a late answer has nobody to tell */
-	if (status < 0) {
-		vpdn_warn(m->log, "%s DDR: PPP did not start (%s), clearing the call", call->short_name,
-			  g_strerror(-status));
-		dialer_hangup_call(m, call->call_id, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
-	}
+	c->ppp_req = vpdn_bus_request(m->bus, VPDN_EV_PPP_START, &st, in_ppp_done, c);
 	return VPDN_BUS_CLAIM;
 }
 
@@ -189,7 +189,6 @@ static enum vpdn_bus_verdict on_dial_request(const struct vpdn_event *ev, void *
 	struct dialer *d = dialer_module_find(m, dr->dialer);
 	const char *num;
 	struct dial_req *r;
-	struct dialer_hunt *h;
 	char cause[96];
 
 	if (!d || d->conf->vpdn)
@@ -213,9 +212,7 @@ static enum vpdn_bus_verdict on_dial_request(const struct vpdn_event *ev, void *
 	d->calls++;
 	snprintf(cause, sizeof(cause), "%s", dr->reason && *dr->reason ? dr->reason : "dial request");
 	g_ptr_array_add(m->hunts, r);
-	h = dialer_hunt_start(m, d->conf, num, cause, dial_req_done, r);
-	if (h)
-		r->h = h; /* else dial_req_done ran and freed r */
+	r->h = dialer_hunt_start(m, d->conf, num, cause, dial_req_done, r);
 	return VPDN_BUS_CLAIM;
 }
 

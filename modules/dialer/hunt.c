@@ -9,8 +9,8 @@
  *   no port left --> done(-34 or the last local cause)
  *
  * Lifetime: the hunt frees itself after calling done (or when cancelled).
- * CALL_PLACE may complete inside vpdn_bus_request(): `in_place` marks that,
- * and the loop in hunt_next() continues instead of recursing.
+ * CALL_PLACE completes from the main loop, never inside vpdn_bus_request(),
+ * so the next port is tried from place_done().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,9 +42,6 @@ struct dialer_hunt {
 	guint next;              /* next port to try */
 	char prefix[32];         /* "Se0:15" of the port being tried */
 	struct vpdn_request *req;
-	bool in_place;           /* inside vpdn_bus_request(CALL_PLACE) */
-	bool retry;              /* set by a synchronous retryable failure */
-	bool finished;           /* done ran while in_place: free on the way out */
 	int last;                /* last failure */
 	dialer_hunt_done done;
 	void *data;
@@ -74,7 +71,7 @@ static bool retryable(int status)
 	       status == -VPDN_CAUSE_NETWORK_OUT_OF_ORDER || status == -ENOENT;
 }
 
-/* Report once; frees the hunt unless a CALL_PLACE dispatch is on the stack. */
+/* Report once, then free the hunt. */
 static void finish(struct dialer_hunt *h, int status, const struct vpdn_ev_call *call)
 {
 	h->state = HUNT_DONE;
@@ -84,16 +81,13 @@ static void finish(struct dialer_hunt *h, int status, const struct vpdn_ev_call 
 		    dialer_cause_text(status));
 	if (h->done)
 		h->done(h, status, call, h->data);
-	if (h->in_place)
-		h->finished = true;
-	else
-		hunt_free(h);
+	hunt_free(h);
 }
 
-static bool hunt_next(struct dialer_hunt *h);
+static void hunt_next(struct dialer_hunt *h);
 
-/* Completion of our CALL_PLACE. Lifetime: may run inside
- * vpdn_bus_request(); `call` is borrowed for this call only. */
+/* Completion of our CALL_PLACE, from the main loop; `call` is borrowed
+ * for this call only. */
 static void place_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct dialer_hunt *h = data;
@@ -112,53 +106,32 @@ static void place_done(struct vpdn_request *req, int status, const void *reply, 
 		status = -EIO;
 	h->last = status;
 	if (retryable(status) && h->next < h->ports->len) {
-		if (h->in_place)
-			h->retry = true;
-		else
-			(void)hunt_next(h);
+		hunt_next(h);
 		return;
 	}
 	finish(h, retryable(status) && status != -ENOENT ? -VPDN_CAUSE_NO_CHANNEL : status, NULL);
 }
 
-/* Try ports until one is pending. Returns false when the hunt is over
- * (done ran, h freed). */
-static bool hunt_next(struct dialer_hunt *h)
+/* Place the call on the next port; place_done() answers. */
+static void hunt_next(struct dialer_hunt *h)
 {
-	do {
-		const char *port = h->ports->len ? g_ptr_array_index(h->ports, h->next) : NULL;
-		struct vpdn_ev_call_place p = {
-			.size = sizeof(p),
-			.port = port,
-			.number = h->number,
-			.bearer_kbps = 64,
-		};
-		struct vpdn_request *req;
+	const char *port = h->ports->len ? g_ptr_array_index(h->ports, h->next) : NULL;
+	struct vpdn_ev_call_place p = {
+		.size = sizeof(p),
+		.port = port,
+		.number = h->number,
+		.bearer_kbps = 64,
+	};
 
-		h->next++;
-		if (port)
-			vpdn_ifname_short(port, h->prefix, sizeof(h->prefix)); /* "Se0:15", "BR0" */
-		else
-			snprintf(h->prefix, sizeof(h->prefix), "%s", h->dialer);
-		DDR(h->m, "%s DDR: rotor dialout [priority]", h->prefix);
-		DDR(h->m, "%s DDR: Dialing cause %s", h->prefix, h->cause);
-		DDR(h->m, "%s DDR: Attempting to dial %s", h->prefix, h->number);
-		h->retry = false;
-		h->in_place = true;
-		req = vpdn_bus_request(h->m->bus, VPDN_EV_CALL_PLACE, &p, place_done, h);
-		h->in_place = false;
-		if (h->finished) {
-			hunt_free(h);
-			return false;
-		}
-		if (req) {
-			h->req = req;
-			return true;
-		}
-	} while (h->retry && h->next < h->ports->len);
-	/* Unreachable: a synchronous completion either retries or finishes. */
-	finish(h, h->last ? h->last : -EIO, NULL);
-	return false;
+	h->next++;
+	if (port)
+		vpdn_ifname_short(port, h->prefix, sizeof(h->prefix)); /* "Se0:15", "BR0" */
+	else
+		snprintf(h->prefix, sizeof(h->prefix), "%s", h->dialer);
+	DDR(h->m, "%s DDR: rotor dialout [priority]", h->prefix);
+	DDR(h->m, "%s DDR: Dialing cause %s", h->prefix, h->cause);
+	DDR(h->m, "%s DDR: Attempting to dial %s", h->prefix, h->number);
+	h->req = vpdn_bus_request(h->m->bus, VPDN_EV_CALL_PLACE, &p, place_done, h);
 }
 
 struct dialer_hunt *dialer_hunt_start(struct dialer_module *m, const struct dialer_conf *c,
@@ -177,8 +150,8 @@ struct dialer_hunt *dialer_hunt_start(struct dialer_module *m, const struct dial
 		g_ptr_array_add(h->ports, g_strdup(g_ptr_array_index(c->ports, i)));
 	h->done = done;
 	h->data = data;
-	/* NULL: finished already (done ran). */
-	return hunt_next(h) ? h : NULL;
+	hunt_next(h); /* done never runs before this returns */
+	return h;
 }
 
 void dialer_hunt_cancel(struct dialer_hunt *h)

@@ -25,8 +25,15 @@ static void mod_fini(void *state)
 	dialer_module_free(state);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_DIAL_REQUEST, VPDN_EV_NONE };
+static const uint32_t needs[] = { VPDN_EV_PPP_START, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_CALL_PLACE, VPDN_EV_DIALOUT_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "dialer",
 	.version = VPDND_VERSION_STRING,
 	.description = "Dialer: answers calls, rotary groups, dialer profiles, dial on demand",
@@ -37,4 +44,7 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
+	.needs = needs,
+	.uses = uses,
 };

@@ -87,17 +87,15 @@ static void bind_publish(struct dialer *d, bool bound)
 }
 
 /* Drop everything about the current call (no hang-up here). */
-#define PENDING ((struct vpdn_request *)1) /* request being published */
-
 static void release_call(struct dialer *d)
 {
 	if (d->hunt)
 		dialer_hunt_cancel(d->hunt);
 	d->hunt = NULL;
-	if (d->dialout && d->dialout != PENDING)
+	if (d->dialout)
 		vpdn_request_cancel(d->dialout);
 	d->dialout = NULL;
-	if (d->ppp_req && d->ppp_req != PENDING)
+	if (d->ppp_req)
 		vpdn_request_cancel(d->ppp_req);
 	d->ppp_req = NULL;
 	bind_publish(d, false);
@@ -199,7 +197,8 @@ static void start_connected(struct dialer *d)
 		vpdn_timer_cancel(d->m->tm, &d->timer);
 }
 
-/* Completion of our PPP_START. Lifetime: may run inside vpdn_bus_request(). */
+/* Completion of our PPP_START, from the main loop (never inside
+ * vpdn_bus_request()); release_call() cancels it. */
 static void ppp_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct dialer *d = data;
@@ -234,16 +233,10 @@ static void start_ppp(struct dialer *d, const char *calling)
 		.calling = calling,
 		.called = d->number,
 	};
-	struct vpdn_request *req;
 
 	set_state(d, DIALER_CONNECTING);
 	vpdn_timer_cancel(d->m->tm, &d->timer);
-	d->ppp_req = PENDING;
-	req = vpdn_bus_request(d->m->bus, VPDN_EV_PPP_START, &st, ppp_done, d);
-	if (d->ppp_req == PENDING)
-		d->ppp_req = req;
-	else if (req)
-		vpdn_request_cancel(req); /* the call went away meanwhile */
+	d->ppp_req = vpdn_bus_request(d->m->bus, VPDN_EV_PPP_START, &st, ppp_done, d);
 }
 
 /* ISDN: the hunt's answer. Lifetime: the hunt frees itself after this. */
@@ -270,8 +263,8 @@ static void hunt_done(struct dialer_hunt *h, int status, const struct vpdn_ev_ca
 	start_ppp(d, call->calling);
 }
 
-/* vpdn: L2TP's answer (OCCN received). Lifetime: may run inside
- * vpdn_bus_request(); the session payload is borrowed. */
+/* vpdn: L2TP's answer (OCCN received), from the main loop; the session
+ * payload is borrowed. */
 static void dialout_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct dialer *d = data;
@@ -328,24 +321,13 @@ int dialer_dial(struct dialer *d, const char *number, const char *cause)
 			.min_bps = 64000,
 			.max_bps = 64000,
 		};
-		struct vpdn_request *req;
 
 		DDR(d->m, "%s DDR: Dialing cause %s", c->short_name, cause);
 		DDR(d->m, "%s DDR: Attempting to dial %s", c->short_name, d->number);
-		d->dialout = PENDING;
-		req = vpdn_bus_request(d->m->bus, VPDN_EV_DIALOUT_REQUEST, &ev, dialout_done, d);
-		if (d->dialout == PENDING)
-			d->dialout = req;
-		else if (req)
-			vpdn_request_cancel(req);
+		d->dialout = vpdn_bus_request(d->m->bus, VPDN_EV_DIALOUT_REQUEST, &ev, dialout_done, d);
 		return 0;
 	}
-	/* NULL: hunt_done ran already. */
-	struct dialer_hunt *h = dialer_hunt_start(d->m, c, d->number, cause, hunt_done, d);
-	if (h && d->state == DIALER_DIALING && !d->link)
-		d->hunt = h;
-	else if (h)
-		dialer_hunt_cancel(h);
+	d->hunt = dialer_hunt_start(d->m, c, d->number, cause, hunt_done, d);
 	return 0;
 }
 

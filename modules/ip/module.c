@@ -25,8 +25,13 @@ static void mod_fini(void *state)
 	ip_module_free(state);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "ip",
 	.version = VPDND_VERSION_STRING,
 	.description = "IP interfaces on TUN: Virtual-Access, dialer profiles, loopbacks, routes, dial on demand",
@@ -37,4 +42,5 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
 };

@@ -27,6 +27,7 @@ static void mod_fini(void *state)
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "isdn-switch",
 	.version = VPDND_VERSION_STRING,
 	.description = "The simulated ISDN network: routes calls between nodes' ISDN ports",

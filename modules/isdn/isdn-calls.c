@@ -18,10 +18,6 @@
 
 static void chan_unindex(struct isdn_call *c);
 
-/* c->req while CALL_INCOMING is being published (the completion may run
- * inside vpdn_bus_request()). */
-#define REQ_PUBLISHING ((struct vpdn_request *)1)
-
 /* Logging */
 
 void isdn_log_q931(struct isdn *is, struct isdn_call *c, bool tx, const struct isdn_msg *m)
@@ -112,10 +108,7 @@ static void clear_upper(struct isdn_call *c, int cause)
 		return;
 	c->upper_cleared = true;
 	c->busy++;
-	if (c->req == REQ_PUBLISHING) {
-		c->req = NULL;   /* on_setup sees it and cancels what it gets */
-		c->cancel_req = true;
-	} else if (c->req) {
+	if (c->req) {
 		struct vpdn_request *req = c->req;
 		c->req = NULL;
 		if (c->dir == VPDN_CALL_IN)
@@ -342,8 +335,8 @@ void isdn_call_set_channel(struct isdn_call *c, int ch)
 	}
 }
 
-/* Incoming call: the answer of whoever claimed CALL_INCOMING.
- * Lifetime: may run inside vpdn_bus_request() (c->busy > 0 then). */
+/* Incoming call: the answer of whoever claimed CALL_INCOMING, from the
+ * main loop (never inside vpdn_bus_request()); clear_upper() cancels it. */
 static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct isdn_call *c = data;
@@ -403,12 +396,11 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 	c->busy++;
 	c->published = true;
 	fill_ev(c, &ev, 0);
-	c->req = REQ_PUBLISHING;
 	req = vpdn_bus_request(is->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, c);
-	if (c->req == REQ_PUBLISHING)
-		c->req = req;  /* still pending (or NULL: already completed) */
-	else if (c->cancel_req && req)
-		vpdn_request_cancel(req);
+	if (c->upper_cleared)
+		vpdn_request_cancel(req); /* a claimer cleared it at once */
+	else
+		c->req = req;
 	c->busy--;
 	isdn_call_release_check(c);
 }

@@ -35,7 +35,6 @@ struct isdn_call {
 	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
 	bool upper_cleared, published, active;
 	bool b_gone;              /* the consumer hung up end B */
-	bool cancel_req;          /* cleared while CALL_INCOMING was dispatched */
 	uint64_t active_at;
 	char remote_name[64];     /* the peer's PPP name, once known */
 	int busy;                 /* > 0 while a bus dispatch may touch the call */

@@ -25,8 +25,14 @@ static void mod_fini(void *state)
 	isdn_free(state);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "isdn",
 	.version = VPDND_VERSION_STRING,
 	.description = "ISDN ports (PRI E1/T1, BRI) on the simulated ISDN network",
@@ -37,4 +43,6 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
+	.uses = uses,
 };

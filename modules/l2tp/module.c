@@ -94,8 +94,14 @@ static void l2tp_module_fini(void *state)
 	g_free(mod);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_FORWARD_REQUEST, VPDN_EV_DIALOUT_REQUEST, VPDN_EV_ADDRESS_CHECK, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_SESSION_INCOMING, VPDN_EV_DIAL_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "l2tp",
 	.version = VPDND_VERSION_STRING,
 	.description = "L2TPv2 LAC and LNS (RFC 2661): tunnels, sessions, vpdn-groups",
@@ -106,4 +112,6 @@ VPDN_MODULE_EXPORT = {
 	.init = l2tp_module_init,
 	.reload = l2tp_module_reload,
 	.fini = l2tp_module_fini,
+	.claims = claims,
+	.uses = uses,
 };

@@ -128,7 +128,8 @@ static void stop_dials(struct l2tp *l2tp)
 	}
 }
 
-/* Completion of DIAL_REQUEST; may run inside vpdn_bus_request(). */
+/* Completion of DIAL_REQUEST, from the main loop (never inside
+ * vpdn_bus_request()). */
 static void dial_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct l2tp_dial *d = data;
@@ -188,7 +189,6 @@ static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	struct l2tp_session *s;
 	struct l2tp_dial *d;
 	char dialer[32], num[128];
-	uint16_t sid;
 
 	vpdn_debug(t->l2tp->log, VPDN_DEBUG_L2X_EVENTS, "Tnl %u L2TP: I OCRQ from %s tnl %u",
 		   t->tid, t->peer_name ? t->peer_name : "peer", t->peer_tid);
@@ -228,21 +228,15 @@ static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	d = g_new0(struct l2tp_dial, 1);
 	d->l2tp = t->l2tp;
 	d->tid = t->tid;
-	d->sid = sid = s->sid;
+	d->sid = s->sid;
 	t->l2tp->dials = g_list_prepend(t->l2tp->dials, d);
 	s->dial = d;
 	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_DIAL_REQUEST, &ev, dial_done, d);
-	/* dial_done may have run (d is then freed): the session may be gone
-	 * or established. */
-	s = l2tp_session_get(t, sid);
-	if (req) {
-		d->req = req;
-		if (s)
-			s->out_req = req;
-	}
-	if (!s)
-		return;
-	if (s->state == LAC_OC_IDLE)
+	d->req = req;
+	s->out_req = req;
+	/* An answer given at once (a failure: no dialer, all ports busy)
+	 * sends its CDN instead of the OCRP when it is delivered. */
+	if (req && !vpdn_request_answered(req))
 		send_ocrp(s);
 }
 

@@ -52,7 +52,8 @@ struct incoming_ctx {
 	uint16_t sid;
 };
 
-/* Completion of SESSION_INCOMING. May run inside vpdn_bus_request(). */
+/* Completion of SESSION_INCOMING, from the main loop (never inside
+ * vpdn_bus_request()); closing the session cancels it. */
 static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct incoming_ctx *ic = data;
@@ -117,7 +118,6 @@ static void got_iccn(struct l2tp_session *s, const struct l2tp_msg *m)
 	struct l2tp_tunnel *t = s->tunnel;
 	struct vpdn_ev_session ev;
 	struct incoming_ctx *ic;
-	struct vpdn_request *req;
 	char name[256];
 	uint16_t sid = s->sid;
 
@@ -134,11 +134,7 @@ static void got_iccn(struct l2tp_session *s, const struct l2tp_msg *m)
 	ic = g_new0(struct incoming_ctx, 1);
 	ic->tunnel = t;
 	ic->sid = sid;
-	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_SESSION_INCOMING, &ev, incoming_done, ic);
-	/* incoming_done may have run (and closed the session) already. */
-	s = l2tp_session_get(t, sid);
-	if (s && req)
-		s->out_req = req;
+	s->out_req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_SESSION_INCOMING, &ev, incoming_done, ic);
 }
 
 static void input(struct l2tp_session *s, const struct l2tp_msg *m)

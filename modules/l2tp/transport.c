@@ -193,6 +193,10 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 			l2tp_capture_packet(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i],
 					    tr->rx_msgs[i].msg_len, false);
 		l2tp_input(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i], tr->rx_msgs[i].msg_len);
+		/* A turn per datagram: answers given at once to what this one
+		 * asked reach their requesters before the next is handled (an
+		 * ICCN's AUTH_REQUEST before the IPCP request behind it). */
+		vpdn_bus_run_pending(tr->l2tp->bus);
 	}
 	flush_tx(tr);
 	return G_SOURCE_CONTINUE;

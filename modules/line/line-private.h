@@ -72,8 +72,6 @@ struct line {
 	struct isdn_capture *cap;    /* borrowed: line_set_capture */
 };
 
-#define REQ_PUBLISHING ((struct vpdn_request *)1)
-
 /* line.c: the one place the line's state changes (logs "from -> to"). */
 void line_set_state(struct line *l, enum line_state s);
 /* line.c: a caller is on the byte stream (fd open and watched): offer

@@ -159,9 +159,7 @@ void line_end_call(struct line *l, int cause, bool by_peer, bool tell_link)
 	vpdn_debug(l->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: call id 0x%04X cleared, cause %d (%s)%s",
 		   l->name, l->call_id, cause, vpdn_q931_cause_name(cause),
 		   by_peer ? ", the caller went away" : "");
-	if (l->req == REQ_PUBLISHING) {
-		l->req = NULL;
-	} else if (l->req) {
+	if (l->req) {
 		vpdn_request_cancel(l->req);
 		l->req = NULL;
 	}
@@ -199,15 +197,14 @@ void line_end_call(struct line *l, int cause, bool by_peer, bool tell_link)
 	l->outgoing = false;
 }
 
-/* The answer of whoever claimed CALL_INCOMING. May run inside
- * vpdn_bus_request(). */
+/* The answer of whoever claimed CALL_INCOMING, from the main loop (never
+ * inside vpdn_bus_request()); end_call() cancels it. */
 static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct line *l = data;
 	struct vpdn_ev_call ev;
 
-	if (l->req == REQ_PUBLISHING || l->req == req)
-		l->req = NULL;
+	l->req = NULL;
 	if (l->state != LINE_RINGING)
 		return;
 	if (status < 0) {
@@ -268,12 +265,11 @@ void line_start_call(struct line *l)
 		   l->number ? l->number : "<unknown>", l->name, l->speed);
 	fill_ev(l, &ev, 0);
 	l->published = true;
-	l->req = REQ_PUBLISHING;
 	req = vpdn_bus_request(l->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, l);
-	if (l->req == REQ_PUBLISHING)
-		l->req = req;  /* pending, or NULL: completed already */
-	else if (req && (l->state != LINE_RINGING || l->call_id != id))
-		vpdn_request_cancel(req);  /* cleared while it was being published */
+	if (l->state != LINE_RINGING || l->call_id != id)
+		vpdn_request_cancel(req);  /* a claimer cleared it at once */
+	else
+		l->req = req;
 }
 
 /* Public */

@@ -25,8 +25,12 @@ static void mod_fini(void *state)
 	line_module_free(state);
 }
 
+static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "line",
 	.version = VPDND_VERSION_STRING,
 	.description = "Serial lines (async HDLC over a tty, pty or UNIX stream) for an external PPP",
@@ -37,4 +41,6 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = mod_reload,
 	.fini = mod_fini,
+	.claims = claims,
+	.uses = uses,
 };

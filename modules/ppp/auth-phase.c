@@ -52,17 +52,8 @@ void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		e->auth_req = NULL;
 	}
 	e->verify_cb = cb;
-	ppp_enter(e);
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a,
-						  verify_done, e);
-	if (e->verify_cb == NULL)
-		r = NULL;   /* completed synchronously */
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->auth_req = r;
-	ppp_leave(e);
+	/* verify_done runs from the main loop, never in here. */
+	e->auth_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a, verify_done, e);
 }
 
 static void secret_done(struct vpdn_request *req, int status, const void *reply, void *data)
@@ -100,17 +91,8 @@ void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *pe
 		e->secret_req = NULL;
 	}
 	e->secret_cb = cb;
-	ppp_enter(e);
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s,
-						  secret_done, e);
-	if (e->secret_cb == NULL)
-		r = NULL;
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->secret_req = r;
-	ppp_leave(e);
+	/* secret_done runs from the main loop, never in here. */
+	e->secret_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s, secret_done, e);
 }
 
 /* ---- the phase ---- */

@@ -104,7 +104,10 @@ static void check_done(struct vpdn_request *req, int status, const void *reply, 
 
 	c->done = true;
 	c->status = status == -ENOENT ? 0 : status;
-	if (c->status < 0)
+	if (status == -EPROTO && !r) { /* an answer later is no answer: refuse */
+		snprintf(c->why, sizeof(c->why), "no synchronous answer to the check");
+		c->status = -EAGAIN;
+	} else if (c->status < 0)
 		snprintf(c->why, sizeof(c->why), "%s%s%s%s",
 			 r && r->reason ? r->reason : g_strerror(-status),
 			 r && r->holder ? " (" : "", r && r->holder ? r->holder : "",
@@ -133,13 +136,8 @@ static int address_check(struct ppp_engine *e, struct in_addr a, bool authorized
 			.owner = vpdn_address_owner(e->user, e->profile, e->conf->name),
 			.authorized = authorized,
 		};
-		struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_ADDRESS_CHECK, &q,
-							  check_done, &c);
-		if (r) { /* an answer later is no answer: refuse */
-			vpdn_request_cancel(r);
-			snprintf(c.why, sizeof(c.why), "no synchronous answer to the check");
-			c.status = -EAGAIN;
-		}
+		/* A question: answered before vpdn_bus_ask() returns. */
+		(void)vpdn_bus_ask(e->mgr->bus, VPDN_EV_ADDRESS_CHECK, &q, check_done, &c);
 	}
 	if (c.status == 0)
 		return 0;

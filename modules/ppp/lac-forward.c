@@ -17,7 +17,6 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 {
 	struct ppp_engine *e = data;
 	e->fwd_req = NULL;
-	e->fwd_waiting = false;
 	ppp_enter(e);
 	if (e->dying) {
 		ppp_leave(e);
@@ -90,17 +89,7 @@ void ppp_lac_forward(struct ppp_engine *e)
 			.auth_response_len = l->resp_len,
 		},
 	};
-	ppp_enter(e);
-	e->fwd_waiting = true;    /* fwd_done clears it */
-	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_FORWARD_REQUEST, &ev,
-						  fwd_done, e);
-	if (!e->fwd_waiting)
-		r = NULL;
-	if (r && e->dying) {
-		vpdn_request_cancel(r);
-		r = NULL;
-	}
-	e->fwd_req = r;
-	ppp_leave(e);
+	/* fwd_done runs from the main loop, never in here. */
+	e->fwd_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_FORWARD_REQUEST, &ev, fwd_done, e);
 }
 

@@ -86,8 +86,14 @@ static void ppp_fini(void *state)
 	ppp_manager_free(state);
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_PPP_START, VPDN_EV_SESSION_INCOMING, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_SECRET_REQUEST, VPDN_EV_FORWARD_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "ppp",
 	.version = "0.1.0",
 	.description = "PPP engine: LCP, CHAP, PAP, IPCP; client, server, LAC forwarding",
@@ -98,4 +104,6 @@ VPDN_MODULE_EXPORT = {
 	.init = ppp_init,
 	.reload = ppp_reload,
 	.fini = ppp_fini,
+	.claims = claims,
+	.uses = uses,
 };

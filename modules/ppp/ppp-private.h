@@ -136,7 +136,7 @@ struct ppp_engine {
 	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
 	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
 	struct vpdn_timer auth_timer;   /* deadline of the authentication phase */
-	bool carrier_gone, proxy_lcp_ok, lac_local, fwd_waiting;
+	bool carrier_gone, proxy_lcp_ok, lac_local;
 };
 
 struct ppp_manager {

@@ -20,8 +20,12 @@ static void mod_fini(void *state)
 	pppoe_module_free(state);
 }
 
+static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "pppoe",
 	.version = VPDND_VERSION_STRING,
 	.description = "PPPoE (RFC 2516): access concentrator and client, sessions as links",
@@ -32,4 +36,6 @@ VPDN_MODULE_EXPORT = {
 	.init = mod_init,
 	.reload = NULL,
 	.fini = mod_fini,
+	.claims = claims,
+	.uses = uses,
 };

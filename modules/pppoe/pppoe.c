@@ -425,6 +425,10 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 					 len - PPPOE_ETH_HLEN);
 		else
 			session_frame(p, f, len);
+		/* A turn per frame, as the l2tp transport does: answers given
+		 * at once to what this frame asked reach their requesters
+		 * before the next frame is handled. */
+		vpdn_bus_run_pending(m->bus);
 	}
 	if (m->ntx)
 		flush_tx(m);

@@ -48,13 +48,25 @@ check "--check succeeds" [ "$rc" -eq 0 ]
 check "--check lists modules in init order, name first" \
 	[ "$(printf '%s\n' "$out" | cut -d' ' -f1 | tr '\n' ' ')" = "good needs-good " ]
 
-for case in "bad-abi:wrong ABI" "needs-missing:requires module 'radius'" "nosuch:unknown module 'nosuch'"; do
+for case in "bad-abi:wrong ABI" "abi1:wrong ABI version 1 (this vpdnd loads ABI 2 only)" "needs-missing:requires module 'radius'" "nosuch:unknown module 'nosuch'"; do
 	mod=${case%%:*}; text=${case#*:}
 	printf 'modules = {"%s"}\n' "$mod" > "$tmp/$mod.conf"
 	out=$("$VPDND" -c "$tmp/$mod.conf" --check 2>&1); rc=$?
 	check "$mod refused with non-zero exit" [ "$rc" -ne 0 ]
 	check "$mod refused with one clear line" sh -c '[ "$(printf "%s\n" "$1" | wc -l)" -eq 1 ] && printf "%s" "$1" | grep -qF "$2" && printf "%s" "$1" | grep -qF "$3:1:"' _ "$out" "$text" "$tmp/$mod.conf"
 done
+# ABI 2: a request a module needs and nobody answers is a config error
+# at the modules line; one it only uses is a warning of --check.
+printf 'modules = {"asker"}\n' > "$tmp/asker.conf"
+chmod 600 "$tmp/asker.conf"
+out=$("$VPDND" -c "$tmp/asker.conf" --check 2>&1); rc=$?
+check "unanswered need exits 78" [ "$rc" -eq 78 ]
+check "unanswered need named at the modules line" sh -c 'printf "%s\n" "$1" | grep -qxF "vpdnd: $2:1: AUTH_REQUEST: no module loaded answers it (needed by asker)"' _ "$out" "$tmp/asker.conf"
+check "unanswered use is a warning" sh -c 'printf "%s\n" "$1" | grep -qxF "vpdnd: warning: SECRET_REQUEST: no module loaded answers it (asked by asker: those requests fail)"' _ "$out"
+printf 'modules = {"asker", "answerer"}\n' > "$tmp/answered.conf"
+chmod 600 "$tmp/answered.conf"
+out=$("$VPDND" -c "$tmp/answered.conf" --check 2>&1); rc=$?
+check "answered requests: --check succeeds quietly" sh -c '[ "$1" -eq 0 ] && ! printf "%s" "$2" | grep -q "answers it"' _ "$rc" "$out"
 printf 'modules = {"good", "good"}\n' > "$tmp/dup.conf"
 out=$("$VPDND" -c "$tmp/dup.conf" --check 2>&1); rc=$?
 check "duplicate refused" sh -c '[ "$1" -ne 0 ] && printf "%s" "$2" | grep -q "duplicate module .good."' _ "$rc" "$out"

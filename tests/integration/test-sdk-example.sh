@@ -57,6 +57,20 @@ check "hello.so exports only vpdn_module" [ "$EXPORTS" = "vpdn_module" ]
 ok "make install puts it into the moduledir" make -C "$T/hello" PKG_CONFIG="$PKGCONF" install
 check "installed into the moduledir" [ -f "$LIBDIR/vpdnd/modules/hello.so" ]
 
+# Module ABI 2: the descriptor carries its size; a module built for
+# another ABI is refused by the installed vpdnd with one line.
+check "hello is an ABI 2 descriptor with its size" grep -q '\.size = sizeof(struct vpdn_module)' "$T/hello/hello.c"
+cp -r "$T/hello" "$T/old"
+sed -i 's/\.abi = VPDN_MODULE_ABI,/.abi = 1,/' "$T/old/hello.c"
+rm -f "$T/old/hello.so"
+ok "an ABI 1 descriptor still builds" make -C "$T/old" PKG_CONFIG="$PKGCONF"
+printf 'modules = {"hello"}\n' > "$T/old.conf"
+chmod 600 "$T/old.conf"
+OLD_OUT=$(LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" VPDND_MODULE_PATH="$T/old" \
+	"$ROOT/sbin/vpdnd" --check -c "$T/old.conf" 2>&1); OLD_RC=$?
+check "the installed vpdnd refuses it (exit 78)" [ "$OLD_RC" -eq 78 ]
+check "with one clear line" sh -c '[ "$(printf "%s\n" "$1" | wc -l)" -eq 1 ] && printf "%s" "$1" | grep -qF "wrong ABI version 1 (this vpdnd loads ABI 2 only): rebuild it against this SDK"' _ "$OLD_OUT"
+
 start_bus
 write_config hello.conf <<EOF
 hostname = "SDK"

@@ -21,6 +21,15 @@ struct warnings {
 	char last[512];
 };
 
+
+/* Requests complete on the next main-loop turn: publish, then run it. */
+static void request_now(struct vpdn_core *core, uint32_t type, const void *payload,
+			vpdn_request_done done, void *data)
+{
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_request(vpdn_core_bus(core), type, payload, done, data));
+	vpdn_bus_run_pending(vpdn_core_bus(core));
+}
+
 static void on_warn(const char *msg, void *data)
 {
 	struct warnings *w = data;
@@ -385,8 +394,7 @@ static struct result chap_request(struct fixture *f, const char *user, const cha
 	for (int i = 0; i < 16; i++)
 		challenge[i] = (uint8_t)(i * 7 + id);
 	chap_md5_response(id, secret, strlen(secret), challenge, sizeof(challenge), response);
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(f->core), VPDN_EV_AUTH_REQUEST,
-					    &a, on_auth_done, &r));
+	request_now(f->core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.calls, 1);
 	return r;
 }
@@ -399,8 +407,7 @@ static struct result pap_request(struct fixture *f, const char *user, const char
 		.user = user, .local_name = "LNS", .password = password,
 	};
 
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(f->core), VPDN_EV_AUTH_REQUEST,
-					    &a, on_auth_done, &r));
+	request_now(f->core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.calls, 1);
 	return r;
 }
@@ -458,40 +465,40 @@ static void test_module_chap_vector(void)
 	for (int i = 0; i < 16; i++)
 		challenge[i] = (uint8_t)i;
 	CU_ASSERT_TRUE_FATAL(fixture_setup(&f, config_text));
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.calls, 1);
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_TRUE(r.ok);
 	/* a short response is a bad response, not a crash */
 	r = (struct result){0};
 	a.response_len = 15;
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_STRING_EQUAL(r.reason, "bad response");
 	/* no challenge: bad request */
 	r = (struct result){0};
 	a.response_len = 16;
 	a.challenge = NULL;
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.status, -EACCES);
 	CU_ASSERT_STRING_EQUAL(r.reason, "bad request");
 	/* a publisher with a truncated struct: bad request */
 	r = (struct result){0};
 	a.challenge = challenge;
 	a.size = 8;
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.status, -EACCES);
 	CU_ASSERT_STRING_EQUAL(r.reason, "bad request");
 	/* no user */
 	r = (struct result){0};
 	a.size = sizeof(a);
 	a.user = NULL;
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_STRING_EQUAL(r.reason, "bad request");
 	/* method NONE is not ours */
 	r = (struct result){0};
 	a.method = VPDN_AUTH_NONE;
 	a.user = "seven";
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
+	request_now(f.core, VPDN_EV_AUTH_REQUEST, &a, on_auth_done, &r);
 	CU_ASSERT_EQUAL(r.status, -ENOENT);
 	fixture_teardown(&f);
 }
@@ -535,8 +542,7 @@ static void test_module_secret(void)
 	text = g_strdup_printf("%sauth-local { chap-secrets = {\"%s\"} }\n", config_text, file);
 	CU_ASSERT_TRUE_FATAL(fixture_setup(&f, text));
 	/* IOS: username remote2 is the shared secret with remote2 */
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_SECRET_REQUEST,
-					    &s, on_secret_done, &r));
+	request_now(f.core, VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
 	CU_ASSERT_EQUAL(r.calls, 1);
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_STRING_EQUAL(r.secret, SECRET2);
@@ -544,7 +550,7 @@ static void test_module_secret(void)
 	/* chap-secrets: client = our name, server = peer */
 	r = (struct result){0};
 	s.peer_name = "remote3";
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
+	request_now(f.core, VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_STRING_EQUAL(r.secret, "ours-toward-3");
 	/* and the other direction verifies remote3 */
@@ -553,7 +559,7 @@ static void test_module_secret(void)
 	/* unknown peer: authoritative, so a definite -ENOENT from us */
 	r = (struct result){0};
 	s.peer_name = "stranger";
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
+	request_now(f.core, VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
 	CU_ASSERT_EQUAL(r.status, -ENOENT);
 	CU_ASSERT_FALSE(r.has_reply);
 	CU_ASSERT_EQUAL(vpdn_bus_stats(vpdn_core_bus(f.core))->unclaimed, 0);
@@ -562,7 +568,7 @@ static void test_module_secret(void)
 	r = (struct result){0};
 	s.local_name = NULL;
 	s.peer_name = "remote2@cisco.com";
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
+	request_now(f.core, VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
 	CU_ASSERT_STRING_EQUAL(r.secret, SECRET2);
 	fixture_teardown(&f);
 	g_unlink(file);
@@ -587,7 +593,7 @@ static void test_module_not_authoritative(void)
 	CU_ASSERT_EQUAL(r.status, -EACCES);
 	CU_ASSERT_STRING_EQUAL(r.reason, "bad response");
 	r = (struct result){0};
-	vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
+	request_now(f.core, VPDN_EV_SECRET_REQUEST, &s, on_secret_done, &r);
 	CU_ASSERT_EQUAL(r.status, -ENOENT);
 	CU_ASSERT_EQUAL(vpdn_bus_stats(vpdn_core_bus(f.core))->unclaimed, 2);
 	fixture_teardown(&f);

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The event bus: publish, claim, requests (sync, async, unclaimed,
- * cancelled), dynamic types, and changes to subscriptions during dispatch. */
+/* The event bus: publish, claim, requests (answered at once: delivered on
+ * the next turn; later; unclaimed; cancelled, also while queued; replies
+ * copied), questions, dynamic types, and changes to subscriptions during
+ * dispatch. */
 #include <errno.h>
 #include <glib.h>
 #include <string.h>
 
 #include <vpdnd/bus.h>
 #include <vpdnd/events.h>
+#include <vpdnd/link.h>
+#include <vpdnd/timer.h>
 
 #include "vpdn_test.h"
 
@@ -88,12 +92,16 @@ static void on_done(struct vpdn_request *req, int status, const void *reply, voi
 
 static struct vpdn_request *held;
 
+/* Answers at once with a reply on its stack naming a string on its stack. */
 static enum vpdn_bus_verdict auth_sync(const struct vpdn_event *ev, void *data)
 {
 	const struct vpdn_ev_auth *auth = ev->payload;
 	struct vpdn_request *req = vpdn_event_take_request(ev);
-	struct vpdn_ev_auth_result res = { .size = sizeof(res), .ok = true, .user = auth->user };
+	char name[64];
+	g_strlcpy(name, auth->user, sizeof(name));
+	struct vpdn_ev_auth_result res = { .size = sizeof(res), .ok = true, .user = name };
 	vpdn_request_complete(req, 0, &res);
+	memset(name, 'X', sizeof(name) - 1); /* the bus kept its own copy */
 	return VPDN_BUS_CLAIM;
 }
 
@@ -111,10 +119,194 @@ static void test_request_sync(void)
 	struct answer a = { 0 };
 	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_sync, NULL);
 	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "remote1@cisco.com" };
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a));
+	/* Never inside vpdn_bus_request(): pending until the next turn. */
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a));
+	CU_ASSERT_EQUAL(a.done_calls, 0);
+	CU_ASSERT_EQUAL(vpdn_bus_pending_count(bus), 1);
+	CU_ASSERT_EQUAL(vpdn_bus_stats(bus)->deferred, 1);
+	CU_ASSERT_EQUAL(vpdn_bus_run_pending(bus), 1);
 	CU_ASSERT_EQUAL(a.done_calls, 1);
 	CU_ASSERT_EQUAL(a.status, 0);
 	CU_ASSERT_STRING_EQUAL(a.user, "remote1@cisco.com");
+	CU_ASSERT_EQUAL(vpdn_bus_run_pending(bus), 0);
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	vpdn_bus_free(bus);
+}
+
+/* A queued completion is dropped when the requester cancels first. */
+static void test_request_cancelled_while_queued(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 }, b = { 0 };
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_sync, NULL);
+	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "u" };
+	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a);
+	vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	vpdn_request_cancel(r);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_EQUAL(a.done_calls, 0);
+	CU_ASSERT_EQUAL(b.done_calls, 1);
+	vpdn_bus_free(bus);
+}
+
+/* The core's timers deliver the queue: a fake clock's advance does. */
+static void test_request_delivered_by_timers(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { .status = 1 };
+	vpdn_bus_set_timers(bus, tm);
+	vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a);
+	CU_ASSERT_EQUAL(a.done_calls, 0);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 1);
+	vpdn_timers_advance(tm, 0);
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_EQUAL(a.status, -ENOENT);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 0);
+	vpdn_bus_free(bus);
+	vpdn_timers_free(tm);
+}
+
+/* A queued reply is a deep copy: strings, octet strings, the secret, and
+ * a reference on the link. */
+static enum vpdn_bus_verdict forward_sync(const struct vpdn_event *ev, void *data)
+{
+	struct vpdn_link *link = data;
+	uint8_t confreq[4] = { 1, 4, 5, 0xdc };
+	char user[32] = "remote1@cisco.com";
+	struct vpdn_ev_session s = { .size = sizeof(s), .tunnel_id = 7, .user = user,
+				     .link = link };
+	s.proxy.present = true;
+	s.proxy.last_sent_confreq = confreq;
+	s.proxy.last_sent_confreq_len = sizeof(confreq);
+	s.proxy.auth_response = confreq;
+	s.proxy.auth_response_len = 2;
+	vpdn_request_complete(vpdn_event_take_request(ev), 0, &s);
+	memset(user, 0, sizeof(user));
+	memset(confreq, 0, sizeof(confreq));
+	vpdn_link_unref(link); /* the claimer lets go of it at once */
+	return VPDN_BUS_CLAIM;
+}
+
+struct fwd_answer { int calls; bool ok; };
+
+static void on_forward(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	const struct vpdn_ev_session *s = reply;
+	struct fwd_answer *f = data;
+	f->calls++;
+	f->ok = status == 0 && s && s->tunnel_id == 7 && !strcmp(s->user, "remote1@cisco.com") &&
+		s->proxy.last_sent_confreq_len == 4 && s->proxy.last_sent_confreq[3] == 0xdc &&
+		s->proxy.auth_response[1] == 4 && !strcmp(vpdn_link_name(s->link), "Se0:17");
+}
+
+static void test_reply_copied(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct fwd_answer f = { 0 };
+	vpdn_bus_subscribe(bus, VPDN_EV_FORWARD_REQUEST, forward_sync, vpdn_link_new("Se0:17"));
+	vpdn_bus_request(bus, VPDN_EV_FORWARD_REQUEST, NULL, on_forward, &f);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_EQUAL(f.calls, 1);
+	CU_ASSERT_TRUE(f.ok);
+	vpdn_bus_free(bus);
+}
+
+static enum vpdn_bus_verdict secret_sync(const struct vpdn_event *ev, void *data)
+{
+	char secret[16] = "s3cr3t";
+	struct vpdn_ev_secret_reply r = { .size = sizeof(r), .secret = secret };
+	vpdn_request_complete(vpdn_event_take_request(ev), 0, &r);
+	memset(secret, 0, sizeof(secret));
+	return VPDN_BUS_CLAIM;
+}
+
+static void on_secret(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	const struct vpdn_ev_secret_reply *r = reply;
+	*(bool *)data = r && r->secret_len == 6 && !memcmp(r->secret, "s3cr3t", 7);
+}
+
+static void test_secret_copied(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	bool ok = false;
+	vpdn_bus_subscribe(bus, VPDN_EV_SECRET_REQUEST, secret_sync, NULL);
+	vpdn_bus_request(bus, VPDN_EV_SECRET_REQUEST, NULL, on_secret, &ok);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_TRUE(ok);
+	vpdn_bus_free(bus);
+}
+
+/* A call handed over at once to a requester that cancels before the
+ * answer reaches it is hung up (nobody else would). */
+struct carrier { int hangups; };
+
+static void carrier_hangup(void *ctx, struct vpdn_link *link, int cause)
+{
+	((struct carrier *)ctx)->hangups++;
+}
+
+static const struct vpdn_link_ops carrier_ops = { .hangup = carrier_hangup };
+
+static void on_placed(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	(*(int *)data)++;
+}
+
+static enum vpdn_bus_verdict place_sync(const struct vpdn_event *ev, void *data)
+{
+	struct vpdn_ev_call call = { .size = sizeof(call), .link = data, .short_name = "Se0:30" };
+	vpdn_request_complete(vpdn_event_take_request(ev), 0, &call);
+	return VPDN_BUS_CLAIM;
+}
+
+static void test_dropped_call_hung_up(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct vpdn_link *link = vpdn_link_new("Se0:30");
+	struct carrier car = { 0 };
+	int placed = 0;
+	vpdn_link_attach(link, VPDN_LINK_A, &carrier_ops, &car);
+	vpdn_bus_subscribe(bus, VPDN_EV_CALL_PLACE, place_sync, link);
+	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_CALL_PLACE, NULL, on_placed, &placed);
+	vpdn_bus_run_pending(bus); /* delivered: the requester owns the call */
+	CU_ASSERT_EQUAL(car.hangups, 0);
+	r = vpdn_bus_request(bus, VPDN_EV_CALL_PLACE, NULL, on_placed, &placed);
+	vpdn_request_cancel(r);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_EQUAL(car.hangups, 1);
+	CU_ASSERT_EQUAL(placed, 1);
+	vpdn_link_detach(link, VPDN_LINK_A);
+	vpdn_link_unref(link);
+	vpdn_bus_free(bus);
+}
+
+/* Questions are answered before vpdn_bus_ask() returns. */
+static void test_ask(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct answer a = { 0 }, b = { .status = 1 }, c = { 0 };
+	CU_ASSERT_EQUAL(vpdn_bus_ask(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &b), -ENOENT);
+	CU_ASSERT_EQUAL(b.done_calls, 1);
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_sync, NULL);
+	struct vpdn_ev_auth q = { .size = sizeof(q), .user = "asked" };
+	CU_ASSERT_EQUAL(vpdn_bus_ask(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &a), 0);
+	CU_ASSERT_EQUAL(a.done_calls, 1);
+	CU_ASSERT_STRING_EQUAL(a.user, "asked");
+	CU_ASSERT_EQUAL(vpdn_bus_pending_count(bus), 0);
+	vpdn_bus_free(bus);
+
+	/* A claimer that keeps the question for later: -EPROTO now. */
+	bus = vpdn_bus_new();
+	held = NULL;
+	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, auth_async, NULL);
+	CU_ASSERT_EQUAL(vpdn_bus_ask(bus, VPDN_EV_AUTH_REQUEST, &q, on_done, &c), -EPROTO);
+	CU_ASSERT_EQUAL(c.done_calls, 1);
+	vpdn_request_complete(held, 0, NULL); /* dropped */
+	CU_ASSERT_EQUAL(c.done_calls, 1);
+	CU_ASSERT_EQUAL(vpdn_bus_ask(bus, 777, NULL, on_done, &c), -EINVAL);
 	vpdn_bus_free(bus);
 }
 
@@ -160,8 +352,10 @@ static void test_request_unclaimed(void)
 	struct answer a = { .status = 1 };
 	struct rec pass = { .verdict = VPDN_BUS_PASS };
 	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, rec_handler, &pass);
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
 	CU_ASSERT_EQUAL(pass.calls, 1);
+	CU_ASSERT_EQUAL(a.done_calls, 0); /* -ENOENT on the next turn too */
+	vpdn_bus_run_pending(bus);
 	CU_ASSERT_EQUAL(a.done_calls, 1);
 	CU_ASSERT_EQUAL(a.status, -ENOENT);
 	CU_ASSERT_EQUAL(vpdn_bus_stats(bus)->unclaimed, 1);
@@ -174,7 +368,8 @@ static void test_claim_without_take(void)
 	struct answer a = { 0 };
 	struct rec claim = { .verdict = VPDN_BUS_CLAIM };
 	vpdn_bus_subscribe(bus, VPDN_EV_AUTH_REQUEST, rec_handler, &claim);
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, on_done, &a));
+	vpdn_bus_run_pending(bus);
 	CU_ASSERT_EQUAL(a.done_calls, 1);
 	CU_ASSERT_EQUAL(a.status, -EPROTO);
 	vpdn_bus_free(bus);
@@ -322,7 +517,13 @@ static const struct vpdn_test_case tests[] = {
 	{ "publish reaches all", test_publish_all },
 	{ "claim stops dispatch", test_claim_stops_dispatch },
 	{ "priority", test_priority },
-	{ "request completed synchronously", test_request_sync },
+	{ "request answered at once: next turn", test_request_sync },
+	{ "request cancelled while queued", test_request_cancelled_while_queued },
+	{ "request delivered by the timers", test_request_delivered_by_timers },
+	{ "queued reply copied", test_reply_copied },
+	{ "queued secret copied", test_secret_copied },
+	{ "question answered at once", test_ask },
+	{ "dropped call hung up", test_dropped_call_hung_up },
 	{ "request completed asynchronously", test_request_async },
 	{ "request cancelled", test_request_cancelled },
 	{ "request unclaimed", test_request_unclaimed },

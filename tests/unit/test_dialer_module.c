@@ -149,12 +149,18 @@ static void port_connect(struct port_fake *pf, uint32_t call_id, const char *cha
 	vpdn_request_complete(req, 0, &c);
 }
 
+static int ppp_refuse; /* PPP_START answered with this (negative) */
+
 static enum vpdn_bus_verdict fake_ppp_start(const struct vpdn_event *ev, void *data)
 {
 	const struct vpdn_ev_ppp_start *s = ev->payload;
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 
 	n_ppp++;
+	if (ppp_refuse) {
+		vpdn_request_complete(req, ppp_refuse, NULL);
+		return VPDN_BUS_CLAIM;
+	}
 	ppp.iface_null = !s->interface;
 	snprintf(ppp.interface, sizeof(ppp.interface), "%s", s->interface ? s->interface : "Vi1");
 	snprintf(ppp.config, sizeof(ppp.config), "%s", s->config ? s->config : "");
@@ -275,7 +281,10 @@ static struct vpdn_link *incoming(const char *iface, const char *chan, uint32_t 
 	in_done = false;
 	in_status = 1;
 	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_CALL_INCOMING, &c, incoming_done, NULL);
-	CU_ASSERT_PTR_NULL(r); /* answered (or refused) at once */
+	CU_ASSERT_PTR_NOT_NULL(r);
+	CU_ASSERT_FALSE(in_done); /* never inside vpdn_bus_request() */
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_TRUE(in_done); /* answered (or refused) on the next turn */
 	return l;
 }
 
@@ -312,6 +321,22 @@ static void test_incoming_lac_forward(void)
 	CU_ASSERT_EQUAL(dialer_module_incoming_count(dm), 1);
 	vpdn_link_unref(l);
 	vpdn_link_unref(l2);
+	teardown();
+}
+
+/* PPP refuses to start on an answered call (answered at once, so the
+ * refusal arrives on the next turn): the call is cleared. */
+static void test_incoming_ppp_refused(void)
+{
+	setup(lac_conf);
+	ppp_refuse = -ENODEV;
+	struct vpdn_link *l = incoming("Serial0:15", "Se0:17", 0x11B);
+	CU_ASSERT_EQUAL(in_status, 0);
+	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(n_hangups, 1);
+	CU_ASSERT_EQUAL(last_hangup, 0x11B);
+	ppp_refuse = 0;
+	vpdn_link_unref(l);
 	teardown();
 }
 
@@ -362,7 +387,10 @@ static struct vpdn_request *dial_request(const char *dialer, const char *number)
 	dial_done_flag = false;
 	dial_status = 1;
 	dial_link = NULL;
-	return vpdn_bus_request(bus, VPDN_EV_DIAL_REQUEST, &d, dial_done, NULL);
+	struct vpdn_request *r = vpdn_bus_request(bus, VPDN_EV_DIAL_REQUEST, &d, dial_done, NULL);
+	CU_ASSERT_FALSE(dial_done_flag);
+	vpdn_bus_run_pending(bus); /* main-loop turns: the hunt's answers */
+	return dial_done_flag ? NULL : r; /* NULL: answered by then */
 }
 
 static void test_rotary_hunt(void)
@@ -430,7 +458,9 @@ static int traffic(const char *iface)
 {
 	struct vpdn_ev_traffic t = { .size = sizeof(t), .interface = iface, .packet = ip_packet,
 				     .len = sizeof(ip_packet) };
-	return vpdn_bus_publish(bus, VPDN_EV_INTERESTING_TRAFFIC, &t);
+	int r = vpdn_bus_publish(bus, VPDN_EV_INTERESTING_TRAFFIC, &t);
+	vpdn_bus_run_pending(bus); /* the dial's answers, on the next turns */
+	return r;
 }
 
 static const char *remote1_conf =
@@ -583,6 +613,8 @@ static void test_dod_vpdn_bind(void)
 				     .dir = VPDN_CALL_OUT, .profile = "Dialer2", .link = sl };
 	vpdn_request_complete(dialout_req, 0, &s);
 	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(n_binds, 0); /* PPP_START is answered on the next turn */
+	vpdn_bus_run_pending(bus);
 	CU_ASSERT_TRUE(ppp.iface_null); /* ppp clones a Virtual-Access */
 	CU_ASSERT_STRING_EQUAL(ppp.config, "Dialer2");
 	CU_ASSERT_EQUAL(ppp.role, VPDN_PPP_ROLE_SERVER);
@@ -694,6 +726,7 @@ static void test_config_errors(void)
 static const struct vpdn_test_case incoming_tests[] = {
 	{ "LAC: answered, PPP LAC forwarding on the B channel", test_incoming_lac_forward },
 	{ "server role; unknown interface refused", test_incoming_server_and_unknown },
+	{ "PPP refuses an answered call: cleared", test_incoming_ppp_refused },
 	{ "bind an incoming call by remote name", test_bind_incoming_by_remote_name },
 	{ "IOS short names: Se0:15, Di1, Di3", test_ios_short_names },
 	{ NULL, NULL }

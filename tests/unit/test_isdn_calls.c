@@ -122,11 +122,16 @@ static void place_cb(struct vpdn_request *req, int status, const void *reply, vo
 	}
 }
 
+/* Main-loop turns: sockets, then the bus's queued completions (the test
+ * core's timers are a fake clock, so the bus's timer never fires here). */
 static void pump(void)
 {
 	int idle = 0;
-	for (int i = 0; i < 10000 && idle < 3; i++)
-		idle = g_main_context_iteration(NULL, FALSE) ? 0 : idle + 1;
+	for (int i = 0; i < 10000 && idle < 3; i++) {
+		bool busy = g_main_context_iteration(NULL, FALSE);
+		busy = vpdn_bus_run_pending(bus) > 0 || busy;
+		idle = busy ? 0 : idle + 1;
+	}
 }
 
 static cfg_t *parse(const char *text)
@@ -467,6 +472,7 @@ static void test_malformed_from_network(void)
 	uint8_t buf[256];
 
 	core = vpdn_core_new_test();
+	bus = vpdn_core_bus(core);
 	cfg = parse("controller \"BRI 0\" { number = {\"6122\"} }\n");
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
 	CU_ASSERT_EQUAL_FATAL(isdn_new_fd(core, cfg, sp[1], &is), 0);
@@ -496,6 +502,7 @@ static void test_malformed_to_switch(void)
 	uint8_t junk[] = { 0x00, 0x02, 0x00 };
 
 	core = vpdn_core_new_test();
+	bus = vpdn_core_bus(core);
 	sw = isdn_sw_new(core);
 	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
 	CU_ASSERT_EQUAL_FATAL(isdn_sw_add_fd(sw, sp[0]), 0);

@@ -1118,15 +1118,15 @@ static void test_address_check_endpoints(void)
 	CU_ASSERT_STRING_EQUAL(l2tp_address_refusal(N.lns, lac, holder, sizeof(holder)) ?: "",
 			       "a tunnel endpoint");
 	CU_ASSERT_STRING_EQUAL(holder, "an L2TP tunnel peer");
-	/* over the bus: claimed and completed before the request returns */
+	/* over the bus: a question, answered before vpdn_bus_ask() returns */
 	int status = 1;
 	struct vpdn_ev_address_check q = { .size = sizeof(q), .address = lac, .owner = "x" };
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
-					    check_done_cb, &status));
+	CU_ASSERT_EQUAL(vpdn_bus_ask(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
+				     check_done_cb, &status), -EADDRNOTAVAIL);
 	CU_ASSERT_EQUAL(status, -EADDRNOTAVAIL);
 	q.address = other;
-	CU_ASSERT_PTR_NULL(vpdn_bus_request(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
-					    check_done_cb, &status));
+	CU_ASSERT_EQUAL(vpdn_bus_ask(vpdn_core_bus(N.core), VPDN_EV_ADDRESS_CHECK, &q,
+				     check_done_cb, &status), -ENOENT);
 	CU_ASSERT_EQUAL(status, -ENOENT);
 	/* the tunnel gone: out of the hash */
 	l2tp_tunnel_free(tn);

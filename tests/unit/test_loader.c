@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The module loader: good modules in dependency order, and each refusal
- * (wrong ABI, missing dependency, duplicate, unknown, not a module), init
- * failure unwinding, and fini in reverse. */
+ * (wrong ABI, an ABI 1 module, a short descriptor, a bad event list,
+ * missing dependency, duplicate, unknown, not a module), requests nobody
+ * answers, init failure unwinding, and fini in reverse. */
 #include <errno.h>
 #include <glib.h>
 #include <string.h>
@@ -93,7 +94,38 @@ static void expect_refusal(const char *list, int expect_err, const char *expect_
 
 static void test_wrong_abi(void)
 {
-	expect_refusal("good bad-abi", -ENOEXEC, "wrong ABI version 99");
+	expect_refusal("good bad-abi", -ENOEXEC, "wrong ABI version 100 (this vpdnd loads ABI 2 only)");
+	expect_refusal("abi1", -ENOEXEC, "module 'abi1': wrong ABI version 1 (this vpdnd loads ABI 2 only): rebuild it against this SDK");
+	expect_refusal("short-size", -ENOEXEC, "descriptor of 16 bytes");
+	expect_refusal("bad-list", -ENOEXEC, "its claims list names no built-in event type");
+}
+
+static void unanswered(const char *list, size_t want_errors, const char *want_error,
+		       const char *want_warning)
+{
+	struct vpdn_loader *ld = new_loader();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+	char *error = NULL;
+	CU_ASSERT_EQUAL_FATAL(load(ld, list, &error), 0);
+	CU_ASSERT_EQUAL(vpdn_loader_unanswered(ld, errors, warnings), want_errors);
+	CU_ASSERT_EQUAL(errors->len, want_errors);
+	if (want_error && errors->len)
+		CU_ASSERT_STRING_EQUAL(errors->pdata[0], want_error);
+	CU_ASSERT_EQUAL(warnings->len, want_warning ? 1 : 0);
+	if (want_warning && warnings->len)
+		CU_ASSERT_STRING_EQUAL(warnings->pdata[0], want_warning);
+	g_ptr_array_free(errors, TRUE);
+	g_ptr_array_free(warnings, TRUE);
+	vpdn_loader_free(ld);
+}
+
+static void test_unanswered(void)
+{
+	unanswered("asker", 1, "AUTH_REQUEST: no module loaded answers it (needed by asker)",
+		   "SECRET_REQUEST: no module loaded answers it (asked by asker: those requests fail)");
+	unanswered("asker answerer", 0, NULL, NULL);
+	unanswered("good answerer", 0, NULL, NULL);
 }
 
 static void test_missing_dependency(void)
@@ -138,6 +170,7 @@ static void test_init_failure_unwinds(void)
 static const struct vpdn_test_case tests[] = {
 	{ "good modules in dependency order", test_good_order },
 	{ "wrong ABI refused", test_wrong_abi },
+	{ "requests nobody answers", test_unanswered },
 	{ "missing dependency refused", test_missing_dependency },
 	{ "duplicate refused", test_duplicate },
 	{ "unknown module refused", test_unknown },

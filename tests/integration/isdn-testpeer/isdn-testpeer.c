@@ -186,8 +186,14 @@ static int tp_init(struct vpdn_core *core, cfg_t *cfg, void **state)
 	return 0;
 }
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_CALL_PLACE, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "isdn-testpeer",
 	.version = VPDND_VERSION_STRING,
 	.description = "Test stand-in for the layers above ISDN: answers, dials, echoes",
@@ -198,4 +204,6 @@ VPDN_MODULE_EXPORT = {
 	.init = tp_init,
 	.reload = NULL,
 	.fini = tp_fini,
+	.claims = claims,
+	.uses = uses,
 };

@@ -433,12 +433,20 @@ static void tc_fini(void *state)
 
 static const char *const tc_requires[] = { "l2tp", NULL };
 
+/* ABI 2: the requests this module answers (claims) and asks (needs,
+ * uses); the loader reports what nobody answers. */
+static const uint32_t claims[] = { VPDN_EV_SESSION_INCOMING, VPDN_EV_DIAL_REQUEST, VPDN_EV_NONE };
+static const uint32_t uses[] = { VPDN_EV_FORWARD_REQUEST, VPDN_EV_DIALOUT_REQUEST, VPDN_EV_NONE };
+
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "testcarrier",
 	.version = VPDND_VERSION_STRING,
 	.description = "Test-only stand-in for ISDN, PPP and dialers around L2TP",
 	.requires = tc_requires,
 	.init = tc_init,
 	.fini = tc_fini,
+	.claims = claims,
+	.uses = uses,
 };

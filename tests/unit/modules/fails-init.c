@@ -15,6 +15,7 @@ static void never_fini(void *state)
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "fails-init",
 	.version = "1.0",
 	.init = fail_init,

@@ -34,6 +34,7 @@ static int check(cfg_t *cfg)
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "good",
 	.version = "1.0",
 	.description = "a module that loads",

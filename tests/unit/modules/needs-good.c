@@ -8,6 +8,7 @@ static const char *const requires[] = { "good", NULL };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "needs-good",
 	.version = "1.0",
 	.description = "depends on good",

@@ -8,6 +8,7 @@ static const char *const requires[] = { "radius", NULL };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
+	.size = sizeof(struct vpdn_module),
 	.name = "needs-missing",
 	.version = "1.0",
 	.requires = requires,
