@@ -34,7 +34,10 @@ static char *status_text(struct vpdn_sd *sd)
 {
 	bool l2tp = false, isdn = false;
 	uint64_t tunnels = counter_value(sd->core, "l2tp_tunnels{state=\"est\"}", &l2tp);
-	uint64_t sessions = counter_value(sd->core, "l2tp_sessions{state=\"est\"}", &l2tp);
+	/* Both sides of the node (l2tp_sessions{role,state}: a node can be
+	 * the LAC of some sessions and the LNS of others). */
+	uint64_t sessions = counter_value(sd->core, "l2tp_sessions{role=\"lac\",state=\"est\"}", &l2tp) +
+			    counter_value(sd->core, "l2tp_sessions{role=\"lns\",state=\"est\"}", &l2tp);
 	uint64_t calls = counter_value(sd->core, "isdn_calls_in_total", &isdn);
 
 	if (l2tp)
