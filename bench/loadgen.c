@@ -494,7 +494,7 @@ static void blast(double secs, size_t size, int raw)
 	struct iovec iov[64], riov[64];
 	size_t off = 0, len;
 	/* the address IPCP agreed on (the LNS may have Nak'ed ours) */
-	uint32_t a = sess[0].u.addr ? sess[0].u.addr : pppu_client_addr(0);
+	uint32_t a = !raw && sess && sess[0].u.addr ? sess[0].u.addr : pppu_client_addr(0);
 	if (!raw) {
 		int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[0].peer_tid,
 						sess[0].peer_sid, 0, size + 4);

@@ -379,7 +379,8 @@ static const uint8_t *last_sent(void)
 static void feed(uint16_t proto, uint8_t code, uint8_t id, const uint8_t *o, size_t n)
 {
 	uint8_t f[64] = { proto >> 8, proto & 0xff, code, id, 0, (uint8_t)(n + 4) };
-	memcpy(f + 6, o, n);
+	if (n)
+		memcpy(f + 6, o, n);
 	struct pppu_io i = io();
 	count(pppu_input(&w.u, &i, f, n + 6));
 }
