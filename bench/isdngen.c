@@ -312,6 +312,7 @@ static void rx_all(void)
 static void retransmit(double tnow)
 {
 	static double last;
+	float t = (float)(tnow - t_base);
 
 	if (tnow - last < 0.5)
 		return;
@@ -319,7 +320,7 @@ static void retransmit(double tnow)
 	for (uint32_t k = 0; k < nports * 32; k++) {
 		struct call *c = &calls[k];
 		char name[48];
-		if (c->state != C_PPP && c->state != C_UP)
+		if ((c->state != C_PPP && c->state != C_UP) || !pppu_due(&c->u, t))
 			continue;
 		struct pppu_io io = user_io(k, name, sizeof(name));
 		ppp_result(c, pppu_tick(&c->u, &io));

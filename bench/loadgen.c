@@ -19,7 +19,8 @@
  * Phases (--phase N, repeatable) set up N more sessions each and print the
  * rate of each phase; between phases the RSS of the watched processes
  * (--watch PID) is printed; --pause S idles S seconds after each phase
- * (for a profiler to mark the phase's end). --hold S keeps every session up for S seconds
+ * (for a profiler to mark the phase's end). --trace prints every PPP state
+ * change of every user (bench/pppuser.c) on stderr. --hold S keeps every session up for S seconds
  * (answering LCP Echo-Requests and acknowledging HELLOs) and prints the CPU
  * the watched processes used meanwhile. --blast SECONDS --size N (ppp mode)
  * then sends IP packets of N octets from session 0 to its own address: the
@@ -37,6 +38,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,7 +158,8 @@ static void ppp_tick(double tnow)
 	for (int ti = 0; ti < ntun; ti++)
 		for (uint32_t k = 0; k < tuns[ti].next_sess; k++) {
 			struct sess *s = &sess[ti * per + k];
-			if (s->state != S_WAIT_PPP && s->state != S_UP)
+			if ((s->state != S_WAIT_PPP && s->state != S_UP) ||
+			    !pppu_due(&s->u, (float)(tnow - t_base)))
 				continue;
 			struct sess_ref r = { ti, k };
 			struct pppu_io io = user_io(&r);
@@ -550,13 +553,22 @@ static void blast(double secs, size_t size, int raw)
 	fflush(stdout);
 }
 
+/* --trace: every PPP state change of every user, on stderr. */
+static void trace(const struct pppu *u, const char *layer, const char *ev, const char *from,
+		  const char *to)
+{
+	const struct sess *s = (const struct sess *)((const char *)u - offsetof(struct sess, u));
+	fprintf(stderr, "loadgen: session %td %s: %s from %s to %s\n", s - sess, layer, ev,
+		from, to);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
-		"               [--ignore-cdn] [--pause S]\n");
+		"               [--ignore-cdn] [--pause S] [--trace]\n");
 	exit(2);
 }
 
@@ -572,6 +584,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--ppp")) { ppp_mode = 1; continue; }
+		if (!strcmp(a, "--trace")) { pppu_trace = trace; continue; }
 		if (!strcmp(a, "--raw")) { raw = 1; continue; }
 		if (!strcmp(a, "--ignore-cdn")) { ignore_cdn = 1; continue; }
 		if (!v) usage();

@@ -73,6 +73,16 @@ static const struct cell table[EV__COUNT][PPPU__STATE_COUNT] = {
 #undef C
 #undef X
 
+void (*pppu_trace)(const struct pppu *u, const char *layer, const char *event,
+		   const char *from, const char *to);
+
+static const char *event_name(enum ev e)
+{
+	static const char *const n[] = { "Up", "Down", "TO+", "TO-", "RCR+", "RCR-", "RCA",
+					 "RCN", "RTR", "RTA" };
+	return (unsigned)e < EV__COUNT ? n[e] : "?";
+}
+
 const char *pppu_state_name(enum pppu_state s)
 {
 	static const char *const n[] = { "Starting", "Closed", "Stopped", "Closing", "Stopping",
@@ -218,7 +228,13 @@ static void event(struct run *r, int lcp, enum ev ev)
 
 	if (a & A_BAD)
 		return;
-	l->state = c->next;  /* first, as modules/ppp/fsm.c: nested events see it */
+	/* the one place a layer changes state; first, as modules/ppp/fsm.c
+	 * does, so that nested events see the new state */
+	if (pppu_trace && l->state != c->next)
+		pppu_trace(r->u, lcp ? "LCP" : "IPCP", event_name(ev),
+			   pppu_state_name((enum pppu_state)l->state),
+			   pppu_state_name((enum pppu_state)c->next));
+	l->state = c->next;
 	if (a & A_TLD)
 		tld(r, lcp);
 	if (a & A_IRC)
@@ -476,12 +492,22 @@ enum pppu_result pppu_input(struct pppu *u, const struct pppu_io *io, const uint
 	return r.res;
 }
 
+/* The layer's restart timer runs in Closing..Ack-Sent. */
+static int timing(const struct pppu_layer *l)
+{
+	return l->state >= PPPU_CLOSING && l->state != PPPU_OPENED;
+}
+
+int pppu_due(const struct pppu *u, float now)
+{
+	return (timing(&u->lcp) || timing(&u->ipcp)) && now - u->t_sent >= PPPU_RESTART_S;
+}
+
 static void tick_layer(struct run *r, int lcp)
 {
 	struct pppu_layer *l = lcp ? &r->u->lcp : &r->u->ipcp;
 
-	if (l->state < PPPU_CLOSING || l->state == PPPU_OPENED ||
-	    r->io->now - r->u->t_sent < PPPU_RESTART_S)
+	if (!timing(l) || r->io->now - r->u->t_sent < PPPU_RESTART_S)
 		return;
 	event(r, lcp, l->restart ? EV_TO_PLUS : EV_TO_MINUS);
 }

@@ -82,8 +82,15 @@ struct pppu_io {
 
 /* A received frame (address/control optional). */
 enum pppu_result pppu_input(struct pppu *u, const struct pppu_io *io, const uint8_t *f, size_t len);
-/* The restart timers: call every ~0.5 s per user (TO+ / TO-). */
+/* The restart timers: call every ~0.5 s per user (TO+ / TO-) for which
+ * pppu_due() says a timer ran out (cheap: no pppu_io to build for the
+ * other 99 %). */
 enum pppu_result pppu_tick(struct pppu *u, const struct pppu_io *io);
+int pppu_due(const struct pppu *u, float now);
+/* Every state change, when set (loadgen --trace, the unit test): layer
+ * "LCP"/"IPCP", the event's name ("RCR+"), from, to (pppu_state_name). */
+extern void (*pppu_trace)(const struct pppu *u, const char *layer, const char *event,
+			  const char *from, const char *to);
 /* Why the last PPPU_REFUSED (static text). */
 const char *pppu_why(void);
 /* LCP Echo-Replies sent by every user so far. */

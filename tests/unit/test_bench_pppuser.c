@@ -121,7 +121,15 @@ static struct {
 	int ipcp_before_success; /* IPCP from the user before CHAP Success */
 	int success_seen;        /* CHAP Success delivered to the user */
 	int results[4];          /* PPPU_UP, PPPU_DOWN, PPPU_REFUSED counts */
+	char trace[2048];        /* "LCP RCR+ Opened>Ack-Sent;" ... */
 } w;
+
+static void trace(const struct pppu *u, const char *layer, const char *ev, const char *from,
+		  const char *to)
+{
+	size_t n = strlen(w.trace);
+	snprintf(w.trace + n, sizeof(w.trace) - n, "%s %s %s>%s;", layer, ev, from, to);
+}
 
 static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
 {
@@ -246,6 +254,7 @@ static struct ppp_engine *session(int vt)
 		.virtual_template = vt, .link = w.link, .proxy = p,
 	};
 	struct pppu_io i = io();
+	pppu_trace = trace;
 	pppu_proxy_opened(&w.u, &i, 1);
 	vpdn_bus_request(vpdn_core_bus(core), VPDN_EV_SESSION_INCOMING, &s, accept_done, NULL);
 	CU_ASSERT_TRUE_FATAL(fx.session_claimed);
@@ -322,6 +331,9 @@ static void test_renegotiation_always(void)
 	CU_ASSERT_TRUE(req >= 0);
 	CU_ASSERT_TRUE(ack >= 0);
 	CU_ASSERT_TRUE(req < ack);
+	/* the user's states, as the RFC's table has them */
+	CU_ASSERT_PTR_NOT_NULL(strstr(w.trace, "LCP RCR+ Opened>Ack-Sent;LCP RCA Ack-Sent>Opened;"
+					       "IPCP Up Starting>Req-Sent;"));
 	/* CHAP run again by the LNS, answered, IPCP only after Success */
 	CU_ASSERT_TRUE(sent_index(0xc223, 2, 0) > ack);
 	CU_ASSERT_EQUAL(fx.auth_requests, 1);
