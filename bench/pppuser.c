@@ -416,9 +416,11 @@ static void layer_input(struct run *r, int lcp, const uint8_t *p, size_t pl)
 	default:
 		break;
 	}
-	/* RUC: Code-Reject with as much of the packet as fits */
+	/* RUC: Code-Reject with as much of the packet as fits (an id of its
+	 * own: l->id stays our outstanding request's) */
+	static uint8_t rej_id;
 	if (l->state != PPPU_STARTING)
-		send_pkt(r, lcp ? PROTO_LCP : PROTO_IPCP, CODEREJ, ++l->id, p,
+		send_pkt(r, lcp ? PROTO_LCP : PROTO_IPCP, CODEREJ, ++rej_id, p,
 			 len < 1400 ? len : 1400);
 }
 

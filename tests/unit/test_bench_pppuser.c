@@ -418,8 +418,17 @@ static void test_user_table_reneg_in_opened(void)
 	feed(0x8021, 2, w.u.ipcp.id, mine, 6);
 	CU_ASSERT_EQUAL(w.results[0], 1);
 	CU_ASSERT_EQUAL(w.u.ipcp.state, PPPU_OPENED);
-	/* a duplicate Ack changes nothing (RFC 1661 would renegotiate) */
+	/* a duplicate Ack changes nothing (as in pppd: the RFC table would
+	 * take the layer down for an Ack of a request already answered) */
 	feed(0x8021, 2, w.u.ipcp.id, mine, 6);
+	CU_ASSERT_EQUAL(w.u.ipcp.state, PPPU_OPENED);
+	/* an unknown code: Code-Reject, our request's id kept */
+	uint8_t id0 = w.u.ipcp.id;
+	feed(0x8021, 12, 77, NULL, 0);
+	CU_ASSERT_EQUAL(w.sent[w.nsent - 1], 0x802107u);
+	CU_ASSERT_EQUAL(last_sent()[6], 12);
+	CU_ASSERT_EQUAL(last_sent()[7], 77);
+	CU_ASSERT_EQUAL(w.u.ipcp.id, id0);
 	CU_ASSERT_EQUAL(w.u.ipcp.state, PPPU_OPENED);
 
 	/* LCP Configure-Request in Opened: IPCP down, our request, then Nak
