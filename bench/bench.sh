@@ -58,8 +58,9 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
-# BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e);
-# for working on one of them. Unset: all.
+# BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e;
+# lnsrate: of lns, only the set-up rates of both PPP paths); for working on
+# one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 # E2E*: the end-to-end section (isdngen + LAC + LNS): sessions per run at
@@ -68,11 +69,11 @@ if $SMOKE; then
 	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
 	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1
 else
-	RUNS=3 BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
+	RUNS=${BENCH_RUNS:-3} BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
 	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10
 fi
 
-lns_ppp_conf() { # FILE
+lns_ppp_conf() { # FILE [EXTRA]: EXTRA, a line added to Virtual-Template1
 	cat >"$1" <<EOF
 hostname = "LNS"
 modules = {"auth-local", "ppp", "l2tp", "ip"}
@@ -94,6 +95,7 @@ interface "Virtual-Template1" {
   ppp-chap-hostname = "LNS"
   # the generators' users choose their own addresses (17.0.0.1 up)
   ppp-ipcp-accept-peer-address = true
+${2:-}
 }
 EOF
 	chmod 600 "$1"
@@ -225,14 +227,29 @@ fi
 echo "L2TP-only set-up done"
 fi
 
-if only lns; then
+if only lns || only lnsrate; then
 # --- 3. PPP set-up rate at the LNS (1k), growth, sessions held ------------
+# Both paths, alternating: proxy LCP + CHAP accepted (lns.conf), and LCP +
+# CHAP renegotiated by the LNS (ppp-lcp-renegotiation "always": one more
+# LCP exchange and a CHAP round trip per session, loadgen's user answering
+# as RFC 1661 says).
+lns_ppp_conf "$T/lns.conf"
+lns_ppp_conf "$T/lns-reneg.conf" '  ppp-lcp-renegotiation = "always"'
 for r in $(seq "$RUNS"); do
-	start_lns "$T/lns.conf" || exit 1
-	gen --peer 127.0.0.2:1701 --ppp --phase "$N1K" --timeout 60 >"$T/s1.out" 2>>"$T/gen.err"
-	awk -v r="$r" '/^phase 0 sessions/{print "lns_setup_sps_1k", r, $10}' "$T/s1.out" >>"$RAW"
-	stop_pid "$LNS_PID"
+	for path in proxy reneg; do
+		conf=$T/lns.conf key=lns_setup_sps_1k
+		[ "$path" = reneg ] && conf=$T/lns-reneg.conf key=lns_setup_sps_1k_reneg
+		start_lns "$conf" || exit 1
+		gen --peer 127.0.0.2:1701 --ppp --phase "$N1K" --timeout 60 >"$T/s1.out" 2>>"$T/gen.err"
+		awk -v r="$r" -v k="$key" '/^phase 0 sessions/{print k, r, $10}' "$T/s1.out" >>"$RAW"
+		grep -q '^phase 0 sessions' "$T/s1.out" || echo "bench: $path path: no set-up" >&2
+		stop_pid "$LNS_PID"
+	done
 done
+echo "LNS set-up rates done"
+fi
+
+if only lns; then
 
 # One tunnel: 65 535 sessions in steps (the chart), rate at 0..1k and at
 # 59k..60k (growth), held for HOLD seconds.

@@ -133,6 +133,19 @@ static struct pppu_io user_io(uint32_t k, char *name, size_t nsize)
 	return io;
 }
 
+static void ppp_result(struct call *c, enum pppu_result res)
+{
+	if (res == PPPU_REFUSED) {
+		fprintf(stderr, "isdngen: PPP failed for user %u: %s\n", c->user, pppu_why());
+		exit(1);
+	}
+	if (res == PPPU_UP && c->state == C_PPP) {
+		c->state = C_UP;
+		done++;
+		inflight--;
+	}
+}
+
 static void on_register(const struct isdn_msg *m)
 {
 	struct isdn_msg ack;
@@ -225,23 +238,14 @@ static void on_call_msg(const struct isdn_msg *m)
 		if (c->state == C_SETUP) {
 			struct pppu_io io = user_io(k, name, sizeof(name));
 			c->state = C_PPP;
-			pppu_lcp_confreq(&c->u, &io);
+			pppu_start(&c->u, &io);
 		}
 		return;
 	}
 	case ISDN_MSG_DATA: {
 		char name[48];
 		struct pppu_io io = user_io(k, name, sizeof(name));
-		enum pppu_result res = pppu_input(&c->u, &io, m->data, m->data_len);
-		if (res == PPPU_REFUSED) {
-			fprintf(stderr, "isdngen: IPCP Nak or Reject for user %u\n", c->user);
-			exit(1);
-		}
-		if (res == PPPU_UP && c->state == C_PPP) {
-			c->state = C_UP;
-			done++;
-			inflight--;
-		}
+		ppp_result(c, pppu_input(&c->u, &io, m->data, m->data_len));
 		return;
 	}
 	case ISDN_MSG_DISCONNECT: /* we release; RELEASE: we complete */
@@ -302,8 +306,9 @@ static void rx_all(void)
 	}
 }
 
-/* Our LCP and IPCP requests again after a second without an answer; calls
- * the LAC never answered within the call timeout are its business. */
+/* Every 0.5 s, each user's PPP restart timers (RFC 1661 4.6: TO+ repeats
+ * a request, TO- gives up); calls the LAC never answered within the call
+ * timeout are its business. */
 static void retransmit(double tnow)
 {
 	static double last;
@@ -315,13 +320,10 @@ static void retransmit(double tnow)
 	for (uint32_t k = 0; k < nports * 32; k++) {
 		struct call *c = &calls[k];
 		char name[48];
-		if (c->state != C_PPP || t - c->u.t_sent < 1.0f)
+		if ((c->state != C_PPP && c->state != C_UP) || !pppu_due(&c->u, t))
 			continue;
 		struct pppu_io io = user_io(k, name, sizeof(name));
-		if (!c->u.lcp_acked)
-			pppu_lcp_confreq(&c->u, &io);
-		else if (c->u.ipcp_sent && !c->u.ipcp_acked)
-			pppu_ipcp_confreq(&c->u, &io);
+		ppp_result(c, pppu_tick(&c->u, &io));
 	}
 }
 

@@ -19,7 +19,8 @@
  * Phases (--phase N, repeatable) set up N more sessions each and print the
  * rate of each phase; between phases the RSS of the watched processes
  * (--watch PID) is printed; --pause S idles S seconds after each phase
- * (for a profiler to mark the phase's end). --hold S keeps every session up for S seconds
+ * (for a profiler to mark the phase's end). --trace prints every PPP state
+ * change of every user (bench/pppuser.c) on stderr. --hold S keeps every session up for S seconds
  * (answering LCP Echo-Requests and acknowledging HELLOs) and prints the CPU
  * the watched processes used meanwhile. --blast SECONDS --size N (ppp mode)
  * then sends IP packets of N octets from session 0 to its own address: the
@@ -37,6 +38,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +53,7 @@
 #define MAXT 64
 #define WIN 1024 /* our copies of unacked control messages per tunnel */
 
-enum { S_IDLE, S_WAIT_ICRP, S_WAIT_IPCP, S_UP };
+enum { S_IDLE, S_WAIT_ICRP, S_WAIT_PPP, S_UP };
 
 struct sess {
 	uint16_t peer_sid;
@@ -82,10 +84,9 @@ static struct tun tuns[MAXT];
 static struct sess *sess;      /* [ntun][per] */
 static uint32_t per;           /* sessions per tunnel (capacity) */
 static uint32_t started, done, target, inflight;
-static uint64_t hellos, cdns;
+static uint64_t hellos, cdns, ppp_downs;
 static int ignore_cdn;
 static double t_base;
-static void ipcp_confreq(int ti, uint32_t k);
 
 static double now(void)
 {
@@ -139,9 +140,16 @@ static void zlb(int ti)
 	tx(b, 12);
 }
 
-/* PPP runs over the unreliable data channel: repeat our IPCP
- * Configure-Request after a second without an answer (RFC 1661 restart). */
-static void ipcp_retransmit(double tnow)
+struct sess_ref {
+	int ti;
+	uint32_t k;
+};
+static struct pppu_io user_io(struct sess_ref *r);
+static void ppp_result(struct sess *s, enum pppu_result res);
+
+/* PPP runs over the unreliable data channel: every 0.5 s, each user's
+ * restart timers (RFC 1661 4.6: TO+ repeats a request, TO- gives up). */
+static void ppp_tick(double tnow)
 {
 	static double last;
 	if (!ppp_mode || tnow - last < 0.5)
@@ -150,15 +158,18 @@ static void ipcp_retransmit(double tnow)
 	for (int ti = 0; ti < ntun; ti++)
 		for (uint32_t k = 0; k < tuns[ti].next_sess; k++) {
 			struct sess *s = &sess[ti * per + k];
-			if (s->state == S_WAIT_IPCP && !s->u.ipcp_acked &&
-			    tnow - t_base - s->u.t_sent > 1.0)
-				ipcp_confreq(ti, k);
+			if ((s->state != S_WAIT_PPP && s->state != S_UP) ||
+			    !pppu_due(&s->u, (float)(tnow - t_base)))
+				continue;
+			struct sess_ref r = { ti, k };
+			struct pppu_io io = user_io(&r);
+			ppp_result(s, pppu_tick(&s->u, &io));
 		}
 }
 
 static void retransmit(double tnow)
 {
-	ipcp_retransmit(tnow);
+	ppp_tick(tnow);
 	for (int i = 0; i < ntun; i++) {
 		struct tun *t = &tuns[i];
 		for (uint16_t s = t->peer_nr; s != t->ns; s++) {
@@ -219,11 +230,6 @@ static void data_send(int ti, uint32_t k, uint16_t proto, const uint8_t *p, size
 	tx(b, h + 4 + len);
 }
 
-struct sess_ref {
-	int ti;
-	uint32_t k;
-};
-
 static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
 {
 	const struct sess_ref *r = ctx;
@@ -236,13 +242,6 @@ static struct pppu_io user_io(struct sess_ref *r)
 	struct pppu_io io = { user_send, r, pppu_client_addr(r->ti * per + r->k),
 			      user, upass, (float)(now() - t_base) };
 	return io;
-}
-
-static void ipcp_confreq(int ti, uint32_t k)
-{
-	struct sess_ref r = { ti, k };
-	struct pppu_io io = user_io(&r);
-	pppu_ipcp_confreq(&sess[ti * per + k].u, &io);
 }
 
 static void iccn(int ti, uint32_t k)
@@ -282,8 +281,13 @@ static void iccn(int ti, uint32_t k)
 	}
 	ctl_send(ti, s->peer_sid, &m);
 	if (ppp_mode) {
-		s->state = S_WAIT_IPCP;
-		ipcp_confreq(ti, k);
+		/* the LAC negotiated LCP for the user (proxy): Opened, CHAP
+		 * asked by the LAC, so IPCP waits for the LNS's CHAP Success,
+		 * and a renegotiation from the LNS is answered as RFC 1661 says */
+		struct sess_ref r = { ti, k };
+		struct pppu_io io = user_io(&r);
+		s->state = S_WAIT_PPP;
+		pppu_proxy_opened(&s->u, &io, 1);
 	} else {
 		s->state = S_UP;
 		done++;
@@ -298,14 +302,21 @@ static void on_ppp(int ti, uint32_t k, const uint8_t *f, size_t len)
 	struct pppu_io io = user_io(&r);
 	enum pppu_result res;
 
-	if (s->state != S_WAIT_IPCP && s->state != S_UP)
+	if (s->state != S_WAIT_PPP && s->state != S_UP)
 		return;
 	res = pppu_input(&s->u, &io, f, len);
+	ppp_result(s, res);
+}
+
+static void ppp_result(struct sess *s, enum pppu_result res)
+{
 	if (res == PPPU_REFUSED) {
-		fprintf(stderr, "loadgen: IPCP Nak or Reject from the LNS\n");
+		fprintf(stderr, "loadgen: PPP with the LNS failed: %s\n", pppu_why());
 		exit(1);
 	}
-	if (res == PPPU_UP && s->state == S_WAIT_IPCP) {
+	if (res == PPPU_DOWN)
+		ppp_downs++;
+	if (res == PPPU_UP && s->state == S_WAIT_PPP) {
 		s->state = S_UP;
 		done++;
 		inflight--;
@@ -485,7 +496,8 @@ static void blast(double secs, size_t size, int raw)
 	struct mmsghdr mm[64], rm[64];
 	struct iovec iov[64], riov[64];
 	size_t off = 0, len;
-	uint32_t a = pppu_client_addr(0);
+	/* the address IPCP agreed on (the LNS may have Nak'ed ours) */
+	uint32_t a = !raw && sess && sess[0].u.addr ? sess[0].u.addr : pppu_client_addr(0);
 	if (!raw) {
 		int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[0].peer_tid,
 						sess[0].peer_sid, 0, size + 4);
@@ -541,13 +553,22 @@ static void blast(double secs, size_t size, int raw)
 	fflush(stdout);
 }
 
+/* --trace: every PPP state change of every user, on stderr. */
+static void trace(const struct pppu *u, const char *layer, const char *ev, const char *from,
+		  const char *to)
+{
+	const struct sess *s = (const struct sess *)((const char *)u - offsetof(struct sess, u));
+	fprintf(stderr, "loadgen: session %td %s: %s from %s to %s\n", s - sess, layer, ev,
+		from, to);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
-		"               [--ignore-cdn] [--pause S]\n");
+		"               [--ignore-cdn] [--pause S] [--trace]\n");
 	exit(2);
 }
 
@@ -563,6 +584,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--ppp")) { ppp_mode = 1; continue; }
+		if (!strcmp(a, "--trace")) { pppu_trace = trace; continue; }
 		if (!strcmp(a, "--raw")) { raw = 1; continue; }
 		if (!strcmp(a, "--ignore-cdn")) { ignore_cdn = 1; continue; }
 		if (!v) usage();
@@ -697,6 +719,8 @@ int main(int argc, char **argv)
 		double ht = bench_hold_end(&bh);
 		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
 		       (unsigned long)(pppu_echo_replies - e0), (unsigned long)(hellos - hl0));
+		if (ppp_downs)
+			printf("ppp_ipcp_downs %lu\n", (unsigned long)ppp_downs);
 		bench_print_watch("held");
 	}
 	if (cdns)
