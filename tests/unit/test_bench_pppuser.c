@@ -257,6 +257,7 @@ static struct ppp_engine *session(int vt)
 	pppu_trace = trace;
 	pppu_proxy_opened(&w.u, &i, 1);
 	vpdn_bus_request(vpdn_core_bus(core), VPDN_EV_SESSION_INCOMING, &s, accept_done, NULL);
+	vpdn_bus_run_pending(vpdn_core_bus(core)); /* ABI 2: answered on the next turn */
 	CU_ASSERT_TRUE_FATAL(fx.session_claimed);
 	struct ppp_engine *e = ppp_manager_find(mgr, fx.accept_if);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
