@@ -23,6 +23,7 @@ static int mod_reload(void *state, cfg_t *cfg)
 static void mod_fini(void *state)
 {
 	ip_module_free(state);
+	ip_nl_close();
 }
 
 /* ABI 2: the requests this module answers (claims) and asks (needs,

@@ -49,6 +49,11 @@ static void nl_drop(void)
 	nl_sock = NULL;
 }
 
+void ip_nl_close(void)
+{
+	nl_drop();
+}
+
 /* A request of `type` with a family header of `hdrlen` octets; the caller
  * fills the header and adds attributes. */
 static struct nlmsghdr *nl_msg(char *buf, uint16_t type, uint16_t flags, void **hdr,
