@@ -82,6 +82,7 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 	if (c->dead)
 		return;
 	c->dead = true;
+	pppoe_capture_session_gone(c);
 	if (c->s) {
 		struct pppoe_session *s = c->s;
 		c->s = NULL;
@@ -203,8 +204,9 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 {
 	struct pppoe_call *c = ctx;
 
-	if (c->s && c->s->state == PPPOE_ST_OPEN)
-		send_session(c, data, len);
+	if (c->s && c->s->state == PPPOE_ST_OPEN && send_session(c, data, len) == 0 &&
+	    pppoe_capturing(c))
+		pppoe_capture_frame(c, data, len);
 }
 
 static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
@@ -387,6 +389,8 @@ static void session_frame(struct pppoe_port *p, const uint8_t *f, size_t n)
 	buf[0] = 0xff;
 	buf[1] = 0x03;
 	memcpy(buf + 2, payload, plen);
+	if (pppoe_capturing(c))
+		pppoe_capture_frame(c, buf, plen + 2);
 	vpdn_link_send(c->link, VPDN_LINK_A, buf, plen + 2);
 }
 
@@ -728,6 +732,8 @@ void pppoe_module_free(struct pppoe_module *m)
 	if (!m)
 		return;
 	pppoe_bus_unregister(m);
+	if (m->cap)
+		pppoe_capture_stop(m, NULL);
 	if (m->src_nl)
 		g_source_remove(m->src_nl);
 	if (m->fd_nl >= 0)
