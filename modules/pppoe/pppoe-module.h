@@ -40,6 +40,8 @@ struct pppoe_call {
 	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
 	bool publishing, dead, connected;
 	char calling[20];
+	char *config;              /* server: the template that answered it (a
+				      reload may change the group's) */
 };
 
 struct pppoe_module {
@@ -75,6 +77,16 @@ struct pppoe_group *pppoe_group_load(cfg_t *s, const char *hostname);
 void pppoe_group_free(gpointer g);
 struct pppoe_group *pppoe_group_find(struct pppoe_module *m, const char *name);
 int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out);
+/* pppoe.c: a configured interface section -> a port, opened now or when
+ * the interface appears. */
+int pppoe_port_open(struct pppoe_module *m, cfg_t *s);
+struct pppoe_port *pppoe_port_find(struct pppoe_module *m, const char *name);
+/* pppoe-config.c: a new config. New discoveries and dials use the new
+ * bba-groups, interface keys and pppoe-sessions-max; established sessions
+ * keep what they negotiated; new PPPoE interfaces are opened. Refused
+ * (cfg_error, -EINVAL, nothing changed): PPPoE turned off on an interface
+ * (server or client role), which would end its sessions. */
+int pppoe_module_reload(struct pppoe_module *m, cfg_t *cfg);
 void pppoe_module_free(struct pppoe_module *m);
 /* pppoe-capture.c: StartCapture(path, "PPPoE7") / StopCapture(); errors
  * as vpdn_dbus_reply_capture_start() maps them, *msg the text. */

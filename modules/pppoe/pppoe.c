@@ -48,6 +48,7 @@ static void call_free(struct pppoe_call *c)
 		vpdn_link_detach(c->link, VPDN_LINK_A);
 		vpdn_link_unref(c->link);
 	}
+	g_free(c->config);
 	g_free(c);
 }
 
@@ -63,8 +64,7 @@ static void fill_call(struct pppoe_call *c, struct vpdn_ev_call *ev, enum vpdn_c
 	ev->port = c->port->ifc->name;
 	ev->channel = s ? s->name : vpdn_link_name(c->link);
 	ev->short_name = ev->channel;
-	ev->interface = c->port->ifc->group && dir == VPDN_CALL_IN ? c->port->ifc->group->config
-		: c->port->ifc->name;
+	ev->interface = c->config && dir == VPDN_CALL_IN ? c->config : c->port->ifc->name;
 	ev->calling = c->calling;
 	ev->called = s && s->service ? s->service : "";
 	ev->bearer_kbps = 0;
@@ -98,7 +98,7 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
 	}
 	if (c->connected || c->publishing) {
-		fill_call(c, &ev, c->port->ifc->group ? VPDN_CALL_IN : VPDN_CALL_OUT, cause);
+		fill_call(c, &ev, c->config ? VPDN_CALL_IN : VPDN_CALL_OUT, cause);
 		vpdn_bus_publish(m->bus, VPDN_EV_CALL_CLEARED, &ev);
 	}
 	if (!c->publishing)
@@ -283,6 +283,7 @@ static int on_session_open(void *ctx, struct pppoe_session *s)
 		return 0;
 	}
 	c = call_new(m, p, s);
+	c->config = g_strdup(p->ifc->group->config);
 	pppoe_mac_format(s->peer, c->calling, sizeof(c->calling));
 	c->link = vpdn_link_new(s->name);
 	vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
@@ -558,7 +559,7 @@ static void port_detach(struct pppoe_port *p, const char *why)
 		  n, n == 1 ? "" : "s");
 }
 
-static int port_open(struct pppoe_module *m, cfg_t *s)
+int pppoe_port_open(struct pppoe_module *m, cfg_t *s)
 {
 	const char *name = cfg_title(s);
 	const char *grp = cfg_getstr(s, "pppoe-enable");
@@ -670,7 +671,7 @@ static int netlink_open(struct pppoe_module *m)
 
 /* ---- bus ---- */
 
-static struct pppoe_port *port_find(struct pppoe_module *m, const char *name)
+struct pppoe_port *pppoe_port_find(struct pppoe_module *m, const char *name)
 {
 	for (guint i = 0; name && i < m->ports->len; i++) {
 		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
@@ -684,7 +685,7 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 {
 	struct pppoe_module *m = data;
 	const struct vpdn_ev_call_place *cp = ev->payload;
-	struct pppoe_port *p = cp ? port_find(m, cp->port) : NULL;
+	struct pppoe_port *p = cp ? pppoe_port_find(m, cp->port) : NULL;
 	struct vpdn_request *req;
 
 	if (!p || !p->ifc->client)
@@ -809,7 +810,7 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
 		if (!cfg_getstr(s, "pppoe-enable") && !cfg_getbool(s, "pppoe-client"))
 			continue;
-		if ((r = port_open(m, s)) < 0)
+		if ((r = pppoe_port_open(m, s)) < 0)
 			goto fail;
 	}
 	m->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));

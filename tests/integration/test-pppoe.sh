@@ -218,6 +218,31 @@ if command -v tshark >/dev/null; then
 	check "tshark: no malformed packet in the session capture" [ "$MAL" -eq 0 ]
 fi
 
+# --- reload: new discoveries use the new bba-group, the session stays ----
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "before the reload: PADO from AC bras, any service" "$OUT" "ac-name bras services - pads 1"
+cp "$T/bras.conf" "$T/bras-before.conf"
+sed -i 's/^  ac-name = "bras"$/  ac-name = "bras-reloaded"\n  service-name = {"gold", "silver"}/' "$T/bras.conf"
+check "the new config differs (ac-name, service-name)" grep -q 'service-name = {"gold", "silver"}' "$T/bras.conf"
+ok "vpdnctl reload" "$VPDNCTL" -n bras reload
+check "bras: pppoe reloaded" wait_until 5 in_log bras "PPPoE: reloaded: 1 bba-group, 2 interfaces \(0 new\)"
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "after the reload: PADO from AC bras-reloaded offering gold and silver" "$OUT" \
+	"ac-name bras-reloaded services gold,silver pads 1"
+check "the established session still carries pings" pings
+run "$VPDNCTL" -n bras show pppoe sessions
+check "it keeps its session ID and its 1500 payload" sh -c "echo \"\$0\" | grep -qE \"^eth0 +PPPoE[0-9]+ +$SID $CL_MAC server OPEN +1500 \"" "$OUT"
+cp "$T/bras.conf" "$T/bras-good.conf"
+sed -i 's/^interface "eth0" { pppoe-enable = "global" }$/interface "eth0" { }/' "$T/bras.conf"
+check "a config without PPPoE on eth0" grep -q '^interface "eth0" { }' "$T/bras.conf"
+ko "a reload turning PPPoE off on eth0 is refused" "$VPDNCTL" -n bras reload
+contains "it says why, with file:line" "$ERR" "bras.conf:"
+contains "and what" "$ERR" "pppoe-enable cannot be removed by a reload"
+check "the session survived the refused reload" pings
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "the refused reload changed nothing" "$OUT" "ac-name bras-reloaded services gold,silver pads 1"
+cp "$T/bras-good.conf" "$T/bras.conf"
+
 # --- hostile discovery --------------------------------------------------
 run ip netns exec "$P-cl" python3 "$PROBE" cookie eth0
 contains "wrong AC-Cookie: no PADS; the right cookie: a PADS" "$OUT" "wrong-cookie-pads 0 good-pads 1"
