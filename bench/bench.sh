@@ -18,6 +18,7 @@ mkdir -p "$OUTDIR"
 VPDND=$BUILD/core/vpdnd
 LOADGEN=$BUILD/bench/loadgen
 ISDNGEN=$BUILD/bench/isdngen
+PPPOEGEN=$BUILD/bench/pppoegen
 UDPTUN=$BUILD/bench/udptun
 RAW=$OUTDIR/system.txt
 [ "${2:-}" = "--smoke" ] && RAW=$OUTDIR/system-smoke.txt
@@ -58,19 +59,19 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
-# BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e;
-# lnsrate: of lns, only the set-up rates of both PPP paths); for working on
-# one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
+# BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
+# pppoe; lnsrate: of lns, only the set-up rates of both PPP paths); for
+# working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 # E2E*: the end-to-end section (isdngen + LAC + LNS): sessions per run at
 # 1k, controllers (E1s, 30 B channels each) at the LAC, users at the LNS.
 if $SMOKE; then
 	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
-	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1
+	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1 PO1K=50 POBIG=200
 else
 	RUNS=${BENCH_RUNS:-3} BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
-	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10
+	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10 PO1K=1000 POBIG=20000
 fi
 
 lns_ppp_conf() { # FILE [EXTRA]: EXTRA, a line added to Virtual-Template1
@@ -99,6 +100,11 @@ ${2:-}
 }
 EOF
 	chmod 600 "$1"
+}
+
+lns_e2e_conf() { # FILE USERS (sections 4 and 5): the PPP LNS with users bench0..bench(USERS-1)@cisco.com
+	lns_ppp_conf "$1"
+	awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' >>"$1"
 }
 
 lns_l2tp_conf() { # FILE: L2TP only, the test-only testcarrier module stands in for PPP
@@ -306,10 +312,6 @@ EOF
 	} >"$1"
 	chmod 600 "$1"
 }
-lns_e2e_conf() { # FILE USERS: the PPP LNS with users bench0..bench(USERS-1)@cisco.com
-	lns_ppp_conf "$1"
-	awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' >>"$1"
-}
 LAC_PID=""
 start_lac() { # CONF
 	start_node lac "$1" "$CPU_DUT" || return 1
@@ -354,6 +356,67 @@ else
 	e2e e2e_big "$E2EHOLD" 1000 9000 10000 10000 10000 10000 7000 1000 1000 1000
 fi
 echo "end-to-end set-up done"
+fi
+
+if only pppoe; then
+# --- 5. end to end over PPPoE: PADI at the LAC -> IPCP Opened at the LNS --
+# pppoegen is a crowd of PPPoE clients (one MAC each) on pg0, a veth end
+# whose peer pl0 is the LAC's access interface (bba-group, Virtual-
+# Template1 forwarding by domain, as Serial0:15 in the ISDN case); the LNS
+# is the one of section 4. Pinning as there: the LAC alone on the DUT
+# CPU, the LNS and pppoegen on the other.
+if [ -x "$PPPOEGEN" ] && nsx ip link add pg0 type veth peer name pl0 2>/dev/null; then
+	nsx ip link set pg0 up
+	nsx ip link set pl0 up
+	cat >"$T/lac-pppoe.conf" <<EOF
+hostname = "LAC"
+modules = {"pppoe", "dialer", "ppp", "l2tp"}
+vpdn { enable = true  search-order = {"domain"} }
+vpdn-group "1" {
+  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
+  initiate-to = {"127.0.0.2"}
+  local-name = "LAC"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.1"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.1"}  port = 1701 }
+bba-group "bench" { virtual-template = 1  ac-name = "LAC" }
+interface "pl0" { pppoe-enable = "bench" }
+interface "Virtual-Template1" {
+  dialer-vpdn-forward = true
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "LAC"
+  ppp-mru = 1492
+}
+EOF
+	chmod 600 "$T/lac-pppoe.conf"
+	[ -s "$T/lns-e2e.conf" ] || lns_e2e_conf "$T/lns-e2e.conf" "$E2EUSERS"
+	# pppoe_run TAG HOLD PHASES...: a fresh LAC and LNS, pppoegen's lines to RAW
+	pppoe_run() {
+		local tag=$1 hold=$2 ph=() n lac
+		shift 2
+		for n in "$@"; do ph+=(--phase "$n"); done
+		start_lns "$T/lns-e2e.conf" "$CPU_GEN" || return 1
+		start_node lac "$T/lac-pppoe.conf" "$CPU_DUT" || return 1
+		lac=$NODE_PID
+		for n in $(seq 50); do grep -qs "pl0 PPPoE: access concentrator" "$T/lac.log" && break; sleep 0.1; done
+		nsx taskset -c "$CPU_GEN" "$PPPOEGEN" --if pg0 --users "$E2EUSERS" "${ph[@]}" \
+			--watch "$lac" --watch "$LNS_PID" --hold "$hold" --timeout 300 --no-padt \
+			>"$T/po.out" 2>>"$T/gen.err"
+		sed "s/^/$tag /" "$T/po.out" >>"$RAW"
+		stop_pid "$lac"
+		stop_pid "$LNS_PID"
+	}
+	for r in $(seq "$RUNS"); do
+		pppoe_run "pppoe_1k $r" 0 "$PO1K"
+	done
+	pppoe_run pppoe_big "$E2EHOLD" "$POBIG"
+	nsx ip link del pg0 2>/dev/null
+	echo "PPPoE end-to-end set-up done"
+else
+	rec "skipped pppoe (no pppoegen or no veth)"
+fi
 fi
 
 if [ -s "$T/gen.err" ]; then

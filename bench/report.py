@@ -22,6 +22,8 @@ runs = {}      # name -> [values]
 big = {"one_tunnel": {}, "one_lns": {}}
 steps = []     # (total sessions, rate, rss MiB) of the one-tunnel run
 e2e = {"phases": [], "rss": {}, "cpu": {}, "cpu_s": {}}  # the end-to-end run to 60k (e2e_big)
+# PPPoE end to end (pppoegen -> LAC -> LNS): fresh 1k runs, one big run
+pppoe = {"phases": [], "rss": {}, "cpu_s": {}, "cpu": {}}
 skipped = None
 for line in open(raw_path):
     f = line.split()
@@ -38,6 +40,21 @@ for line in open(raw_path):
         runs.setdefault("e2e_setup_sps_1k", []).append(float(f[11]))
     elif f[0] == "e2e_1k" and len(f) > 3 and f[2] == "lac_start_ms":
         runs.setdefault("e2e_lac_start_ms", []).append(float(f[3]))
+    elif f[0] == "pppoe_1k" and len(f) > 11 and f[2] == "phase" and f[4] == "sessions":
+        runs.setdefault("pppoe_setup_sps_1k", []).append(float(f[11]))
+    elif f[0] == "pppoe_1k" and len(f) > 5 and f[2] == "cpu_s" and f[3] == "after0" and f[4] == "0":
+        runs.setdefault("pppoe_cpu_s_lac_1k", []).append(float(f[5]))
+    elif f[0] == "pppoe_big":
+        if f[1] == "phase" and f[3] == "sessions":
+            pppoe["phases"].append((int(f[6]), float(f[10])))
+        elif f[1] == "phase" and f[3] == "timeout":
+            pppoe["timeout"] = int(f[4])
+        elif f[1] == "rss_kib":
+            pppoe["rss"][(f[2], int(f[3]))] = int(f[4])
+        elif f[1] == "cpu_s":
+            pppoe["cpu_s"][(f[2], int(f[3]))] = float(f[4])
+        elif f[1] == "hold_cpu":
+            pppoe["cpu"][int(f[2])] = float(f[3])
     elif f[0] == "e2e_big":
         if f[1] == "phase" and f[3] == "sessions":
             e2e["phases"].append((int(f[6]), float(f[10])))
@@ -153,6 +170,22 @@ def cpu_growth(who):
     return round(first, 1), round(last, 1), round(first / last, 3)
 
 
+def pppoe_big_fig():
+    """(sessions, set-up rate, LAC RSS bytes per session, LAC CPU us per
+    session) of the big PPPoE run (one phase from 0)."""
+    ph = pppoe["phases"]
+    if not ph or "timeout" in pppoe:
+        return None, None, None, None
+    n, rate = ph[-1][0], round(ph[-1][1], 1)
+    last = "after%d" % (len(ph) - 1)
+    a, b = pppoe["rss"].get(("none", 0)), pppoe["rss"].get((last, 0))
+    per = round((b - a) * 1024 / n) if a is not None and b is not None else None
+    c0, c1 = pppoe["cpu_s"].get(("none", 0)), pppoe["cpu_s"].get((last, 0))
+    cpu = round((c1 - c0) * 1e6 / n, 1) if c0 is not None and c1 is not None else None
+    return n, rate, per, cpu
+
+
+po_n, po_rate, po_rss, po_cpu = pppoe_big_fig()
 lac_cpu = cpu_growth(0)
 lns_cpu = cpu_growth(1)
 
@@ -205,6 +238,15 @@ r = {
     "rss_per_session_bytes_lns_one_tunnel": per1,
     "idle_cpu_lns_one_tunnel": cpu1,
     "idle_cpu_lns_one_lns": cpu2,
+    # end to end over PPPoE: PADI at the LAC -> IPCP Opened at the LNS
+    # (pppoegen); the LAC's CPU per session says what one free core does
+    "pppoe_setup_rate_sps_1k": med("pppoe_setup_sps_1k"),
+    "pppoe_sessions": po_n,
+    "pppoe_setup_rate_sps_big": po_rate,
+    "pppoe_rss_per_session_bytes_lac": po_rss,
+    "pppoe_cpu_us_per_session_lac": po_cpu,
+    "pppoe_setup_rate_sps_one_lac_core": round(1e6 / po_cpu) if po_cpu else None,
+    "pppoe_idle_cpu_lac": round(pppoe["cpu"][0], 4) if 0 in pppoe["cpu"] else None,
     "detail": {k: stat(k) for k in sorted(runs)},
     "steps_e2e": [{"sessions": s, "rate_sps": round(rt, 1), "rss_mib_lac": round(a, 1),
                    "rss_mib_lns": round(b, 1)} for s, rt, a, b in e2e_steps],
@@ -270,6 +312,11 @@ rows = [
     ("  idle CPU, LAC / LNS with 60k (cores)",
      None if r["e2e_idle_cpu_lac"] is None else "%s / %s" % (r["e2e_idle_cpu_lac"], r["e2e_idle_cpu_lns"]), ""),
     ("idle CPU, LNS with 65 535 sessions (cores)", r["idle_cpu_lns_one_tunnel"], ""),
+    ("PPPoE -> L2TP set-up end to end, 1k (sessions/s)", r["pppoe_setup_rate_sps_1k"], ">= 10 000"),
+    ("  PPPoE -> L2TP set-up, 0..%s (sessions/s)" % (r["pppoe_sessions"] or "?"),
+     r["pppoe_setup_rate_sps_big"], ""),
+    ("  LAC CPU us per PPPoE session (1e6/it: one core)", r["pppoe_cpu_us_per_session_lac"], ""),
+    ("RSS per PPPoE session, LAC (bytes)", r["pppoe_rss_per_session_bytes_lac"], "<= 2 048"),
     ("data plane 64 B (pps)", r["dataplane_pps_64"], ""),
     ("bare forwarder 64 B (pps)", r["forwarder_pps_64"], ""),
     ("data plane / forwarder, 64 B", r["dataplane_ratio_64"], ">= 0.8"),

@@ -2,18 +2,22 @@
 # make demo: the reference scenario of docs/SCENARIO.md, end to end,
 # with the real modules and the configs in etc/.
 #
-#   remote1 --ISDN-- LAC ==L2TP== LNS --Ethernet-- local1
-#   remote2 --ISDN--/
+#   remote1 --ISDN-----\
+#   remote2 --ISDN------ LAC ==L2TP== LNS --Ethernet-- local1
+#   remote3 --PPPoE----/
 #
-# Six network namespaces (scripts/netns.sh): the five routers and the
+# Seven network namespaces (scripts/netns.sh): the six routers and the
 # simulated ISDN network. vpdnd runs as isdn-network (etc/isdn-network.conf),
-# remote1, remote2, LAC and LNS (etc/<node>.conf), each on a private D-Bus
+# remote1, remote2, remote3, LAC and LNS (etc/<node>.conf), each on a private D-Bus
 # in its own namespace; vpdnctl runs there too, as an operator logs into
 # each router. The only thing changed in the configs is where the ISDN
 # network's socket is (VPDND_ISDN_SOCKET, a temporary directory).
 #
 # Dial-in: remote1 pings local1's loopback; the first packet dials 8211,
 # the LAC forwards remote1@cisco.com to the LNS, replies come back.
+# PPPoE: remote3 pings local1's loopback; the first packet dials Dialer1
+# over PPPoE on its Ethernet (PADI ... PADS with the LAC's bba-group), the
+# LAC forwards remote3@cisco.com over the same tunnel, replies come back.
 # Dial-out: local1 pings remote2; the LNS dials 6121 through the LAC over
 # the same tunnel, remote2 answers, replies come back.
 #
@@ -89,7 +93,7 @@ print(len(d["tunnels"]), len(d["sessions"]),
       ",".join(sorted(s.get("username") or "-" for s in d["sessions"])))'
 }
 
-say "Network: remote1, remote2, LAC, LNS, local1 and the ISDN network in namespaces $P-*"
+say "Network: remote1, remote2, remote3, LAC, LNS, local1 and the ISDN network in namespaces $P-*"
 if scenario_net_up "$P" && in_ns "$P" LAC ping -q -c1 -W2 -I 18.18.18.1 18.18.18.2 >/dev/null; then
 	pass "LAC Serial0 18.18.18.6/30 <-> LNS Serial0 18.18.18.5/30; LAC 18.18.18.1 reaches LNS 18.18.18.2"
 else
@@ -104,20 +108,21 @@ start_bus() { # start_bus NODE: sets BUS_<NODE>
 	PIDS+=("$NETNS_BUS_PID")
 }
 
-NODES="LNS LAC remote1 remote2"
+NODES="LNS LAC remote1 remote2 remote3"
 say "D-Bus: a private bus in each router's namespace"
 for node in $NODES; do
 	start_bus "$node" && pass "$node's bus" || { fail "dbus-daemon for $node"; exit 1; }
 done
 
 # The configs are etc/'s; copies so they are private (mode 600).
-for f in isdn-network lac lns remote1 remote2; do
+for f in isdn-network lac lns remote1 remote2 remote3; do
 	install -m 600 "$TOP/etc/$f.conf" "$T/$f.conf"
 done
 DBG=(-d "isdn events" -d "dialer events" -d "ppp negotiation" -d "ppp authentication"
-	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events")
+	-d "vpdn events" -d "vpdn l2x-events" -d "vpdn l2x-errors" -d "vtemplate" -d "ip events"
+	-d "pppoe events")
 
-say "Nodes: the ISDN network, then vpdnd as LNS, LAC, remote1 and remote2 (etc/*.conf)"
+say "Nodes: the ISDN network, then vpdnd as LNS, LAC, remote1, remote2 and remote3 (etc/*.conf)"
 # ip netns exec execs vpdnd, so $! is vpdnd itself.
 ip netns exec "$P-isdn" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-network.log" 2>&1 &
 PIDS+=("$!")
@@ -173,6 +178,26 @@ logs LNS "Dialing cause|Attempting to dial|O OCRQ|I OCRP|I OCCN|No remote authen
 logs LAC "I OCRQ|rotor dialout|Attempting to dial 6121|wait-cs-answer to established|O OCCN" 6
 logs remote2 "Incoming call|CHAP: O CHALLENGE|AUTH-LOCAL|BIND|IPCP: State is Open" 6
 
+say "PPPoE: remote3# ping 17.17.17.3 source 17.17.17.4 (local1's loopback)"
+note "remote3's Dialer1 dials over PPPoE on its Ethernet0: PADI, PADO from the LAC's"
+note "bba-group (with an AC-Cookie), PADR, PADS; the session is a call on the LAC's"
+note "Virtual-Template1, which challenges as LAC and forwards remote3@cisco.com to the"
+note "LNS over the tunnel remote1's call opened, as for an ISDN call."
+wait_for 10 in_log LAC "ethernet1 PPPoE: access concentrator" ||
+	note "(the LAC's ethernet1 is not up yet)"
+in_ns "$P" remote3 ping -c 5 -W 2 -I 17.17.17.4 17.17.17.3 >"$T/ping-pppoe.txt" 2>&1
+sed 's/^/     remote3| /' "$T/ping-pppoe.txt" | tail -n 3
+if grep -qE ' [1-9][0-9]* received' "$T/ping-pppoe.txt"; then
+	pass "remote3 17.17.17.4 reaches local1 17.17.17.3 over PPPoE + L2TP"
+else
+	fail "PPPoE ping"
+fi
+logs remote3 "DDR: (Dialing cause|Attempting to dial)|PPPoE: PPPoE[0-9]+ (dialing|up)|IPCP: State is Open" 4
+logs LAC "PPPoE: PPPoE[0-9]+ session|Phase is FORWARDING|O ICRQ|O ICCN" 6
+logs LNS "I ICCN|VTEMPLATE: Clone|AUTH-LOCAL: .*remote3|IPCP: State is Open" 6
+say "LAC# show pppoe sessions"
+ctl LAC show pppoe sessions | sed 's/^/   /'
+
 say "LAC# show vpdn"
 ctl LAC show vpdn | sed 's/^/   /'
 say "LNS# show vpdn"
@@ -180,8 +205,9 @@ ctl LNS show vpdn | sed 's/^/   /'
 for node in LAC LNS; do
 	n=$(vpdn_counts "$node")
 	case "$n" in
-	"1 2 "*remote1@cisco.com*) pass "$node: one tunnel, two sessions (remote1@cisco.com and the dial-out)" ;;
-	*) fail "$node: expected 1 tunnel, 2 sessions with remote1@cisco.com; got '$n'" ;;
+	"1 3 "*remote1@cisco.com*remote3@cisco.com*)
+		pass "$node: one tunnel, three sessions (remote1@cisco.com, remote3@cisco.com over PPPoE, the dial-out)" ;;
+	*) fail "$node: expected 1 tunnel, 3 sessions with remote1@cisco.com and remote3@cisco.com; got '$n'" ;;
 	esac
 done
 if grep -qE '(^|[^@\w.])cisco([^.@\w]|$)|l2tptunnel' "$T"/*.log; then
@@ -192,7 +218,7 @@ fi
 
 say "Teardown"
 down_ok=true
-for node in remote1 remote2 LAC LNS; do
+for node in remote1 remote2 remote3 LAC LNS; do
 	ctl "$node" shutdown >/dev/null 2>&1 || down_ok=false
 done
 $down_ok && pass "every node shut down cleanly" || fail "shutdown"

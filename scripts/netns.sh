@@ -10,10 +10,12 @@
 # 18.18.18.5/30, a veth pair); LNS and local1 share an Ethernet
 # (10.200.20.24/24 and 10.200.20.32/24). Loopbacks carry the scenario's
 # addresses. remote1 and remote2 have only their loopbacks: they reach the
-# others through ISDN calls and PPP. The ISDN network node has only lo:
+# others through ISDN calls and PPP. remote3 and the LAC share an Ethernet
+# with no IP address on it (ethernet0 and ethernet1, a veth pair): remote3
+# reaches the LAC over PPPoE. The ISDN network node has only lo:
 # nodes reach it on a UNIX socket (paths are shared across namespaces).
 
-scenario_nodes="remote1 remote2 LAC LNS local1 isdn"
+scenario_nodes="remote1 remote2 remote3 LAC LNS local1 isdn"
 
 in_ns() {
 	_p=$1; _n=$2; shift 2
@@ -35,6 +37,7 @@ scenario_net_up() {
 	done
 	in_ns "$_p" remote1 ip addr add 17.17.17.1/32 dev lo
 	in_ns "$_p" remote2 ip addr add 17.17.17.2/32 dev lo
+	in_ns "$_p" remote3 ip addr add 17.17.17.4/32 dev lo
 	in_ns "$_p" LAC ip addr add 18.18.18.1/32 dev lo
 	in_ns "$_p" LNS ip addr add 18.18.18.2/32 dev lo
 	in_ns "$_p" local1 ip addr add 17.17.17.3/32 dev lo
@@ -47,6 +50,12 @@ scenario_net_up() {
 	in_ns "$_p" LNS ip addr add 18.18.18.5/30 dev serial0
 	in_ns "$_p" LAC ip link set serial0 up
 	in_ns "$_p" LNS ip link set serial0 up
+	# remote3 Ethernet0 <-> LAC Ethernet1: PPPoE only
+	ip link add "$_p-e1a" netns "$_p-LAC" type veth peer name "$_p-e1b" netns "$_p-remote3" || return 1
+	in_ns "$_p" LAC ip link set "$_p-e1a" name ethernet1
+	in_ns "$_p" remote3 ip link set "$_p-e1b" name ethernet0
+	in_ns "$_p" LAC ip link set ethernet1 up
+	in_ns "$_p" remote3 ip link set ethernet0 up
 	# LNS Ethernet0 <-> local1 Ethernet0
 	ip link add "$_p-e0a" netns "$_p-LNS" type veth peer name "$_p-e0b" netns "$_p-local1" || return 1
 	in_ns "$_p" LNS ip link set "$_p-e0a" name ethernet0

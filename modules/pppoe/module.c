@@ -15,6 +15,11 @@ static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
 	return 0;
 }
 
+static int mod_reload(void *state, cfg_t *cfg)
+{
+	return pppoe_module_reload(state, cfg);
+}
+
 static void mod_fini(void *state)
 {
 	pppoe_module_free(state);
@@ -34,7 +39,7 @@ VPDN_MODULE_EXPORT = {
 	.interface_options = pppoe_interface_options,
 	.check = pppoe_check,
 	.init = mod_init,
-	.reload = NULL,
+	.reload = mod_reload,
 	.fini = mod_fini,
 	.claims = claims,
 	.uses = uses,

@@ -10,7 +10,13 @@
  *   Interfaces a(ssssuu) name, MAC, role ("server"/"client"/"server,client"),
  *                        bba-group, sessions open, client discoveries
  *                        running (read on demand: no change signals)
+ *   StartCapture(s path, s session) -> s file
+ *       privileged: a pcap (LINKTYPE_PPP) of one open session's PPP
+ *       frames ("PPPoE7"), both ways, in the capture directory
+ *       (pppoe-capture.c); one capture at a time.
+ *   StopCapture() -> t packets   privileged
  *   Sessions u           sessions open on the node
+ *   Capturing b          a capture runs
  */
 #include <errno.h>
 
@@ -115,13 +121,57 @@ static int prop_sessions(sd_bus *bus, const char *path, const char *interface,
 	return sd_bus_message_append(reply, "u", m->e->n_sessions);
 }
 
+static int method_start_capture(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct pppoe_module *m = userdata;
+	const char *path, *session;
+	char *text = NULL;
+	int r;
+
+	if ((r = vpdn_dbus_check_privileged(msg, error)) < 0)
+		return r;
+	if ((r = sd_bus_message_read(msg, "ss", &path, &session)) < 0)
+		return r;
+	r = pppoe_capture_start(m, path, session, &text);
+	r = vpdn_dbus_reply_capture_start(msg, error, r, text, m->cap_path);
+	g_free(text);
+	return r;
+}
+
+static int method_stop_capture(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct pppoe_module *m = userdata;
+	uint64_t packets = 0;
+	int r;
+
+	if ((r = vpdn_dbus_check_privileged(msg, error)) < 0)
+		return r;
+	r = pppoe_capture_stop(m, &packets);
+	return vpdn_dbus_reply_capture_stop(msg, error, r, packets);
+}
+
+static int prop_capturing(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	struct pppoe_module *m = userdata;
+
+	return sd_bus_message_append(reply, "b", m->cap != NULL);
+}
+
 static const sd_bus_vtable pppoe_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_ARGS("ListSessions", SD_BUS_ARGS("u", cursor, "u", max),
 				SD_BUS_RESULT("a" ROW, sessions, "u", next), method_list,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("Interfaces", "a(ssssuu)", prop_interfaces, 0, 0),
+	SD_BUS_METHOD_WITH_ARGS("StartCapture", SD_BUS_ARGS("s", path, "s", session),
+				SD_BUS_RESULT("s", file), method_start_capture,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("StopCapture", SD_BUS_NO_ARGS, SD_BUS_RESULT("t", packets),
+				method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("Sessions", "u", prop_sessions, 0, 0),
+	SD_BUS_PROPERTY("Capturing", "b", prop_capturing, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

@@ -159,3 +159,73 @@ struct pppoe_group *pppoe_group_find(struct pppoe_module *m, const char *name)
 	return NULL;
 }
 
+
+/* The interface section of a port in a new config, and what it asks. */
+static cfg_t *port_section(cfg_t *cfg, const struct pppoe_port *p, const char **grp, bool *client)
+{
+	cfg_t *s = cfg_gettsec(cfg, "interface", p->ifc->name);
+
+	*grp = s ? cfg_getstr(s, "pppoe-enable") : NULL;
+	*client = s && cfg_getbool(s, "pppoe-client");
+	return s;
+}
+
+int pppoe_module_reload(struct pppoe_module *m, cfg_t *cfg)
+{
+	GPtrArray *groups, *old;
+	unsigned added = 0;
+
+	/* refuse first: nothing is changed by a refused reload */
+	for (guint i = 0; i < m->ports->len; i++) {
+		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
+		const char *grp;
+		bool client;
+		cfg_t *s = port_section(cfg, p, &grp, &client);
+		const char *lost = p->ifc->group && !grp ? "pppoe-enable"
+			: p->ifc->client && !client ? "pppoe-client" : NULL;
+		if (lost) {
+			cfg_error(s ? s : cfg, "interface %s: %s cannot be removed by a reload "
+				  "(its %u session%s would end); restart the node for that",
+				  p->ifc->name, lost, p->ifc->n_sessions,
+				  p->ifc->n_sessions == 1 ? "" : "s");
+			return -EINVAL;
+		}
+	}
+	groups = g_ptr_array_new_with_free_func(pppoe_group_free);
+	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
+		g_ptr_array_add(groups, pppoe_group_load(cfg_getnsec(cfg, "bba-group", i),
+							 vpdn_core_hostname(m->core)));
+	old = m->groups;
+	m->groups = groups;
+	for (guint i = 0; i < m->ports->len; i++) {
+		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
+		const char *grp;
+		bool client;
+		cfg_t *s = port_section(cfg, p, &grp, &client);
+		p->ifc->group = grp ? pppoe_group_find(m, grp) : NULL;
+		p->ifc->client = client;
+		g_free(p->service);
+		g_free(p->ac_name);
+		p->service = g_strdup(cfg_getstr(s, "pppoe-service-name"));
+		p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
+		p->want_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
+	}
+	g_ptr_array_free(old, TRUE);   /* no session points into a group */
+	m->e->sessions_max = (unsigned)cfg_getint(cfg, "pppoe-sessions-max");
+	for (unsigned i = 0; i < cfg_size(cfg, "interface"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		if ((!cfg_getstr(s, "pppoe-enable") && !cfg_getbool(s, "pppoe-client")) ||
+		    pppoe_port_find(m, cfg_title(s)))
+			continue;
+		int r = pppoe_port_open(m, s);
+		if (r < 0)   /* logged; the port waits as a missing one does */
+			vpdn_warn(m->log, "%s PPPoE: not opened by the reload: %s", cfg_title(s),
+				  g_strerror(-r));
+		added++;
+	}
+	vpdn_notice(m->log, "PPPoE: reloaded: %u bba-group%s, %u interface%s (%u new); "
+		    "established sessions keep their settings", groups->len,
+		    groups->len == 1 ? "" : "s", m->ports->len, m->ports->len == 1 ? "" : "s",
+		    added);
+	return 0;
+}

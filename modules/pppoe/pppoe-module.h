@@ -40,6 +40,8 @@ struct pppoe_call {
 	struct vpdn_request *req;  /* CALL_PLACE (client) or CALL_INCOMING pending */
 	bool publishing, dead, connected;
 	char calling[20];
+	char *config;              /* server: the template that answered it (a
+				      reload may change the group's) */
 };
 
 struct pppoe_module {
@@ -60,6 +62,10 @@ struct pppoe_module {
 	GSource *flush;
 	unsigned ntx;
 	struct pppoe_tx tx[TX_BATCH];
+	/* StartCapture: one session's PPP frames (pppoe-capture.c) */
+	struct pcapw *cap;
+	char *cap_path;
+	struct pppoe_call *cap_call;   /* NULL once that session ended */
 };
 
 
@@ -71,7 +77,29 @@ struct pppoe_group *pppoe_group_load(cfg_t *s, const char *hostname);
 void pppoe_group_free(gpointer g);
 struct pppoe_group *pppoe_group_find(struct pppoe_module *m, const char *name);
 int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **out);
+/* pppoe.c: a configured interface section -> a port, opened now or when
+ * the interface appears. */
+int pppoe_port_open(struct pppoe_module *m, cfg_t *s);
+struct pppoe_port *pppoe_port_find(struct pppoe_module *m, const char *name);
+/* pppoe-config.c: a new config. New discoveries and dials use the new
+ * bba-groups, interface keys and pppoe-sessions-max; established sessions
+ * keep what they negotiated; new PPPoE interfaces are opened. Refused
+ * (cfg_error, -EINVAL, nothing changed): PPPoE turned off on an interface
+ * (server or client role), which would end its sessions. */
+int pppoe_module_reload(struct pppoe_module *m, cfg_t *cfg);
 void pppoe_module_free(struct pppoe_module *m);
+/* pppoe-capture.c: StartCapture(path, "PPPoE7") / StopCapture(); errors
+ * as vpdn_dbus_reply_capture_start() maps them, *msg the text. */
+int pppoe_capture_start(struct pppoe_module *m, const char *path, const char *what, char **msg);
+int pppoe_capture_stop(struct pppoe_module *m, uint64_t *packets);
+/* A frame of the captured session (either way, FF 03 optional). */
+void pppoe_capture_frame(struct pppoe_call *c, const uint8_t *data, size_t len);
+static inline bool pppoe_capturing(const struct pppoe_call *c)
+{
+	return c->m->cap_call == c;
+}
+/* The call's session ended: if captured, the capture stops growing. */
+void pppoe_capture_session_gone(struct pppoe_call *c);
 /* pppoe-bus.c: /org/vpdnd/module/pppoe, org.vpdnd.Pppoe1 */
 int pppoe_bus_register(struct pppoe_module *m);
 void pppoe_bus_unregister(struct pppoe_module *m);

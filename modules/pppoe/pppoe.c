@@ -48,6 +48,7 @@ static void call_free(struct pppoe_call *c)
 		vpdn_link_detach(c->link, VPDN_LINK_A);
 		vpdn_link_unref(c->link);
 	}
+	g_free(c->config);
 	g_free(c);
 }
 
@@ -63,8 +64,7 @@ static void fill_call(struct pppoe_call *c, struct vpdn_ev_call *ev, enum vpdn_c
 	ev->port = c->port->ifc->name;
 	ev->channel = s ? s->name : vpdn_link_name(c->link);
 	ev->short_name = ev->channel;
-	ev->interface = c->port->ifc->group && dir == VPDN_CALL_IN ? c->port->ifc->group->config
-		: c->port->ifc->name;
+	ev->interface = c->config && dir == VPDN_CALL_IN ? c->config : c->port->ifc->name;
 	ev->calling = c->calling;
 	ev->called = s && s->service ? s->service : "";
 	ev->bearer_kbps = 0;
@@ -82,6 +82,7 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 	if (c->dead)
 		return;
 	c->dead = true;
+	pppoe_capture_session_gone(c);
 	if (c->s) {
 		struct pppoe_session *s = c->s;
 		c->s = NULL;
@@ -97,7 +98,7 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
 	}
 	if (c->connected || c->publishing) {
-		fill_call(c, &ev, c->port->ifc->group ? VPDN_CALL_IN : VPDN_CALL_OUT, cause);
+		fill_call(c, &ev, c->config ? VPDN_CALL_IN : VPDN_CALL_OUT, cause);
 		vpdn_bus_publish(m->bus, VPDN_EV_CALL_CLEARED, &ev);
 	}
 	if (!c->publishing)
@@ -203,8 +204,9 @@ static void link_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, s
 {
 	struct pppoe_call *c = ctx;
 
-	if (c->s && c->s->state == PPPOE_ST_OPEN)
-		send_session(c, data, len);
+	if (c->s && c->s->state == PPPOE_ST_OPEN && send_session(c, data, len) == 0 &&
+	    pppoe_capturing(c))
+		pppoe_capture_frame(c, data, len);
 }
 
 static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
@@ -281,6 +283,7 @@ static int on_session_open(void *ctx, struct pppoe_session *s)
 		return 0;
 	}
 	c = call_new(m, p, s);
+	c->config = g_strdup(p->ifc->group->config);
 	pppoe_mac_format(s->peer, c->calling, sizeof(c->calling));
 	c->link = vpdn_link_new(s->name);
 	vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
@@ -387,6 +390,8 @@ static void session_frame(struct pppoe_port *p, const uint8_t *f, size_t n)
 	buf[0] = 0xff;
 	buf[1] = 0x03;
 	memcpy(buf + 2, payload, plen);
+	if (pppoe_capturing(c))
+		pppoe_capture_frame(c, buf, plen + 2);
 	vpdn_link_send(c->link, VPDN_LINK_A, buf, plen + 2);
 }
 
@@ -447,6 +452,14 @@ static int open_socket(int ifindex, uint16_t proto)
 
 	if (fd < 0)
 		return -errno;
+	/* One socket per interface carries every session: a burst of set-ups
+	 * (or a moment without the CPU) overflows the default 208 KiB and
+	 * costs PPP retransmissions (a second each at the client). 4 MiB:
+	 * forced if we may (CAP_NET_ADMIN), else up to net.core.rmem_max;
+	 * failure is harmless. */
+	int buf = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		int r = -errno;
 		close(fd);
@@ -550,7 +563,7 @@ static void port_detach(struct pppoe_port *p, const char *why)
 		  n, n == 1 ? "" : "s");
 }
 
-static int port_open(struct pppoe_module *m, cfg_t *s)
+int pppoe_port_open(struct pppoe_module *m, cfg_t *s)
 {
 	const char *name = cfg_title(s);
 	const char *grp = cfg_getstr(s, "pppoe-enable");
@@ -662,7 +675,7 @@ static int netlink_open(struct pppoe_module *m)
 
 /* ---- bus ---- */
 
-static struct pppoe_port *port_find(struct pppoe_module *m, const char *name)
+struct pppoe_port *pppoe_port_find(struct pppoe_module *m, const char *name)
 {
 	for (guint i = 0; name && i < m->ports->len; i++) {
 		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
@@ -676,7 +689,7 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 {
 	struct pppoe_module *m = data;
 	const struct vpdn_ev_call_place *cp = ev->payload;
-	struct pppoe_port *p = cp ? port_find(m, cp->port) : NULL;
+	struct pppoe_port *p = cp ? pppoe_port_find(m, cp->port) : NULL;
 	struct vpdn_request *req;
 
 	if (!p || !p->ifc->client)
@@ -732,6 +745,8 @@ void pppoe_module_free(struct pppoe_module *m)
 	if (!m)
 		return;
 	pppoe_bus_unregister(m);
+	if (m->cap)
+		pppoe_capture_stop(m, NULL);
 	if (m->src_nl)
 		g_source_remove(m->src_nl);
 	if (m->fd_nl >= 0)
@@ -799,7 +814,7 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
 		if (!cfg_getstr(s, "pppoe-enable") && !cfg_getbool(s, "pppoe-client"))
 			continue;
-		if ((r = port_open(m, s)) < 0)
+		if ((r = pppoe_port_open(m, s)) < 0)
 			goto fail;
 	}
 	m->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));

@@ -9,6 +9,9 @@
   pppoe-probe.py flood IFACE N     N PADIs from N made-up MACs as fast as
                                    possible; prints "pados N" (answers seen
                                    within 1 s after the last).
+  pppoe-probe.py offer IFACE       PADI; prints what the PADO offers:
+                                   "ac-name NAME services A,B" (then a
+                                   session by PADR and its PADT)
   pppoe-probe.py padt IFACE SID    a PADT for session SID from a made-up MAC
                                    (a spoofed PADT: the AC must ignore it).
 """
@@ -61,6 +64,14 @@ def recv_until(s, deadline, want_code, src_filter=None):
         ver, code, sid, ln = struct.unpack("!BBHH", f[14:20])
         if code != want_code or (src_filter and dst != src_filter):
             continue
+        if code == 0x07:
+            del PADO_SERVICES[:]
+            body = f[20:20 + ln]
+            while len(body) >= 4:
+                t, n = struct.unpack("!HH", body[:4])
+                if t == 0x0101 and n:
+                    PADO_SERVICES.append(body[4:4 + n].decode(errors="replace"))
+                body = body[4 + n:]
         got.append((src, sid, parse_tags(f[20:20 + ln])))
 
 
@@ -91,6 +102,31 @@ def cookie_test(iface):
             s.send(frame(ac, mac, pkt(0xa7, sid, b"")))
     print("wrong-cookie-pads %d good-pads %d" % (len(wrong), len([g for g in good if g[1]])))
     return 0
+
+
+def offer(iface):
+    s, mac = open_sock(iface)
+    hu = os.urandom(4)
+    s.send(frame(BCAST, mac, pkt(0x09, 0, tags((0x0101, b""), (0x0103, hu)))))
+    pados = recv_until(s, time.time() + 2, 0x07, mac)
+    if not pados:
+        print("no-pado")
+        return 1
+    ac, _, t = pados[0]
+    # PADO_SERVICES: every Service-Name of that PADO (recv_until)
+    s.send(frame(ac, mac, pkt(0x19, 0, tags((0x0101, b""), (0x0103, hu),
+                                            (0x0104, t.get(0x0104, b""))))))
+    good = recv_until(s, time.time() + 2, 0x65, mac)
+    for _, sid, _ in good:
+        if sid:
+            s.send(frame(ac, mac, pkt(0xa7, sid, b"")))
+    print("ac-name %s services %s pads %d" % (t.get(0x0102, b"").decode(errors="replace"),
+                                              ",".join(PADO_SERVICES) or "-",
+                                              len([g for g in good if g[1]])))
+    return 0
+
+
+PADO_SERVICES = []
 
 
 def flood(iface, n):
@@ -126,6 +162,8 @@ def main():
         return cookie_test(iface)
     if mode == "flood":
         return flood(iface, int(sys.argv[3]))
+    if mode == "offer":
+        return offer(iface)
     if mode == "padt":
         return padt(iface, int(sys.argv[3]))
     print(__doc__)

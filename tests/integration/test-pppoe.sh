@@ -53,8 +53,10 @@ metric() { # HOST NAME: the counter's value (vpdnd_NAME)
 }
 metric_ge() { local v; v=$(metric "$1" "$2"); [ -n "$v" ] && [ "${v%.*}" -ge "$3" ]; }
 
+CAPS="$T/caps"; mkdir -p "$CAPS"
 write_config bras.conf <<EOF
 hostname = "bras"
+capture-directory = "$CAPS"
 modules = {"pppoe", "dialer", "ppp", "auth-local", "ip"}
 bba-group "global" {
   virtual-template = 1
@@ -178,6 +180,68 @@ intro() { # introspection of org.vpdnd.Pppoe1 vs dbus/org.vpdnd.Pppoe1.xml
 check "org.vpdnd.Pppoe1 matches dbus/org.vpdnd.Pppoe1.xml" intro
 run "$VPDNCTL" -n bras --json show pppoe summary
 contains "bras: show pppoe summary --json" "$OUT" '"sessions":1,"interfaces":[{"interface":"eth0"'
+
+# --- one session's PPP frames: vpdnctl capture FILE port PPPoEn --------
+SNAME=$(grep -oE 'PPPoE[0-9]+ session [0-9]+ from' "$T/bras.log" | tail -1 | awk '{print $1}')
+PPPOE=(/org/vpdnd/module/pppoe org.vpdnd.Pppoe1)
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+pcapturing() { busctl --address="$BUS" get-property "$(node_name bras)" "${PPPOE[@]}" Capturing | grep -q "b true"; }
+ko "capture of an unknown session is refused" "$VPDNCTL" -n bras capture nosuch.pcap port PPPoE999 --seconds 1
+contains "it says which" "$ERR" 'No PPPoE session "PPPoE999"'
+if "${AS_NOBODY[@]}" true 2>/dev/null; then
+	ko "nobody may not start a PPPoE capture" "${AS_NOBODY[@]}" busctl --address="$BUS" call \
+		"$(node_name bras)" "${PPPOE[@]}" StartCapture ss nobody.pcap "$SNAME"
+fi
+SCAP="$CAPS/session.pcap"
+spawn scap "$VPDNCTL" -n bras capture "$SCAP" port "$SNAME" --seconds 4
+check "the capture of $SNAME runs (Pppoe1.Capturing)" wait_until 5 pcapturing
+ko "a second capture is refused" "$VPDNCTL" -n bras capture second.pcap port "$SNAME" --seconds 1
+check "ping through the captured session" pings
+wait_node_exit scap 10
+check "vpdnctl capture exits 0" [ $? -eq 0 ]
+N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/scap.log")
+check "capture stopped (Capturing false)" ! pcapturing
+check "the file is mode 0600" [ "$(stat -c %a "$SCAP" 2>/dev/null)" = 600 ]
+if command -v tshark >/dev/null; then
+	TOTAL=$(tshark -r "$SCAP" 2>/dev/null | wc -l)
+	check "tshark reads as many packets as StopCapture reported ($TOTAL = $N)" [ "$TOTAL" = "${N:-none}" ]
+	PPPN=$(tshark -r "$SCAP" -Y ppp 2>/dev/null | wc -l)
+	check "every packet is PPP ($PPPN of $TOTAL)" [ "$TOTAL" -gt 0 ] && [ "$PPPN" = "$TOTAL" ]
+	ICMPN=$(tshark -r "$SCAP" -Y "icmp.type == 8" 2>/dev/null | wc -l)
+	ICMPR=$(tshark -r "$SCAP" -Y "icmp.type == 0" 2>/dev/null | wc -l)
+	check "the pings both ways are in it ($ICMPN requests, $ICMPR replies)" \
+		[ "$ICMPN" -ge 3 ] && [ "$ICMPR" -ge 3 ]
+	LCPN=$(tshark -r "$SCAP" -Y lcp 2>/dev/null | wc -l)
+	check "LCP (the 1 s keepalive's echoes) is in it ($LCPN)" [ "$LCPN" -ge 1 ]
+	echo "# session capture: $(tshark -r "$SCAP" -T fields -e frame.protocols 2>/dev/null | sort | uniq -c | tr '\n' ' ')"
+	MAL=$(tshark -r "$SCAP" -Y _ws.malformed 2>/dev/null | wc -l)
+	check "tshark: no malformed packet in the session capture" [ "$MAL" -eq 0 ]
+fi
+
+# --- reload: new discoveries use the new bba-group, the session stays ----
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "before the reload: PADO from AC bras, any service" "$OUT" "ac-name bras services - pads 1"
+cp "$T/bras.conf" "$T/bras-before.conf"
+sed -i 's/^  ac-name = "bras"$/  ac-name = "bras-reloaded"\n  service-name = {"gold", "silver"}/' "$T/bras.conf"
+check "the new config differs (ac-name, service-name)" grep -q 'service-name = {"gold", "silver"}' "$T/bras.conf"
+ok "vpdnctl reload" "$VPDNCTL" -n bras reload
+check "bras: pppoe reloaded" wait_until 5 in_log bras "PPPoE: reloaded: 1 bba-group, 2 interfaces \(0 new\)"
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "after the reload: PADO from AC bras-reloaded offering gold and silver" "$OUT" \
+	"ac-name bras-reloaded services gold,silver pads 1"
+check "the established session still carries pings" pings
+run "$VPDNCTL" -n bras show pppoe sessions
+check "it keeps its session ID and its 1500 payload" sh -c "echo \"\$0\" | grep -qE \"^eth0 +PPPoE[0-9]+ +$SID $CL_MAC server OPEN +1500 \"" "$OUT"
+cp "$T/bras.conf" "$T/bras-good.conf"
+sed -i 's/^interface "eth0" { pppoe-enable = "global" }$/interface "eth0" { }/' "$T/bras.conf"
+check "a config without PPPoE on eth0" grep -q '^interface "eth0" { }' "$T/bras.conf"
+ko "a reload turning PPPoE off on eth0 is refused" "$VPDNCTL" -n bras reload
+contains "it says why, with file:line" "$ERR" "bras.conf:"
+contains "and what" "$ERR" "pppoe-enable cannot be removed by a reload"
+check "the session survived the refused reload" pings
+run ip netns exec "$P-cl" python3 "$PROBE" offer eth0
+contains "the refused reload changed nothing" "$OUT" "ac-name bras-reloaded services gold,silver pads 1"
+cp "$T/bras-good.conf" "$T/bras.conf"
 
 # --- hostile discovery --------------------------------------------------
 run ip netns exec "$P-cl" python3 "$PROBE" cookie eth0

@@ -5,7 +5,8 @@
  * datagrams through org.vpdnd.L2tp1.StartCapture/StopCapture, or with
  * `port NAME` of the PPP frames of an ISDN port or B channel through
  * org.vpdnd.Isdn1.StartCapture/StopCapture, or of a serial line through
- * org.vpdnd.Line1's: NAME is a line if /org/vpdnd/isdn/NAME is one).
+ * org.vpdnd.Line1's: NAME is a line if /org/vpdnd/isdn/NAME is one), or
+ * of one PPPoE session (NAME "PPPoE7") through org.vpdnd.Pppoe1's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +30,8 @@
 #define ISDN_IFACE "org.vpdnd.Isdn1"
 #define LINE_MODULE_PATH VPDN_DBUS_ROOT "/module/line"
 #define LINE_IFACE "org.vpdnd.Line1"
+#define PPPOE_MODULE_PATH VPDN_DBUS_ROOT "/module/pppoe"
+#define PPPOE_IFACE "org.vpdnd.Pppoe1"
 
 /* Is name a serial line of the node (an object /org/vpdnd/isdn/<name>
  * with org.vpdnd.IsdnLine1; the path escaped as the modules do)? */
@@ -41,6 +44,13 @@ static bool is_line(struct vpdnctl *c, const char *name)
 		path[n++] = g_ascii_isalnum(*s) ? *s : '_';
 	path[n] = '\0';
 	return vpdnctl_has_property(c, path, "org.vpdnd.IsdnLine1", "Speed", "u");
+}
+
+/* A PPPoE session's name, "PPPoE7" (any case): the pppoe module's. */
+static bool is_pppoe_session(const char *name)
+{
+	return g_ascii_strncasecmp(name, "PPPoE", 5) == 0 && name[5] &&
+	       strspn(name + 5, "0123456789") == strlen(name + 5);
 }
 
 /* ------------------------------------------------------------------ */
@@ -296,10 +306,11 @@ static int cmd_capture(struct vpdnctl *c, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, &old);
 
 	if (port) {
-		bool line = is_line(c, port);
+		bool pppoe = is_pppoe_session(port);
+		bool line = !pppoe && is_line(c, port);
 
-		mpath = line ? LINE_MODULE_PATH : ISDN_MODULE_PATH;
-		iface = line ? LINE_IFACE : ISDN_IFACE;
+		mpath = pppoe ? PPPOE_MODULE_PATH : line ? LINE_MODULE_PATH : ISDN_MODULE_PATH;
+		iface = pppoe ? PPPOE_IFACE : line ? LINE_IFACE : ISDN_IFACE;
 		what = port;
 		ret = vpdnctl_call(c, "start the capture", mpath, iface, "StartCapture", &reply,
 				   "ss", argv[0], port);
