@@ -219,6 +219,22 @@ static struct pppu_io user_io(uint32_t k, char *name, size_t nsize)
 	return io;
 }
 
+/* What the PPP user's automaton said: up (counted once), or given up. */
+static void ppp_result(uint32_t k, enum pppu_result res)
+{
+	struct user *u = &users[k];
+
+	if (res == PPPU_REFUSED) {
+		fprintf(stderr, "pppoegen: PPP failed for user %u: %s\n", (unsigned)k, pppu_why());
+		exit(1);
+	}
+	if (res == PPPU_UP && u->state == U_PPP) {
+		u->state = U_UP;
+		done++;
+		inflight--;
+	}
+}
+
 static void user_gone(uint32_t k, const char *why)
 {
 	struct user *u = &users[k];
@@ -275,7 +291,7 @@ static void disc_frame(const uint8_t *f, size_t len)
 		u->sid = d.session_id;
 		u->state = U_PPP;
 		struct pppu_io io = user_io((uint32_t)k, name, sizeof(name));
-		pppu_lcp_confreq(&u->u, &io);
+		pppu_start(&u->u, &io);
 		return;
 	}
 	case PPPOE_CODE_PADT:
@@ -304,16 +320,7 @@ static void sess_frame(const uint8_t *f, size_t len)
 	if (u->state < U_PPP || sid != u->sid)
 		return;
 	struct pppu_io io = user_io((uint32_t)k, name, sizeof(name));
-	enum pppu_result res = pppu_input(&u->u, &io, payload, plen);
-	if (res == PPPU_REFUSED) {
-		fprintf(stderr, "pppoegen: IPCP Nak or Reject for user %u\n", (unsigned)k);
-		exit(1);
-	}
-	if (res == PPPU_UP && u->state == U_PPP) {
-		u->state = U_UP;
-		done++;
-		inflight--;
-	}
+	ppp_result((uint32_t)k, pppu_input(&u->u, &io, payload, plen));
 }
 
 static void rx(int fd, bool disc)
@@ -384,15 +391,15 @@ static void retransmit(double tnow)
 			send_padi(k);
 		} else if (u->state == U_PADR && t - u->t_disc >= 1.0f) {
 			send_padr(k);
-		} else if (u->state == U_PPP && t - u->u.t_sent >= 1.0f) {
+		} else if ((u->state == U_PPP || u->state == U_UP) && pppu_due(&u->u, t)) {
+			/* The PPP user's restart timers (RFC 1661): a request
+			 * again, or a layer given up. */
 			struct pppu_io io = user_io(k, name, sizeof(name));
-			if (!u->u.lcp_acked) {
-				pppu_lcp_confreq(&u->u, &io);
+			if (u->u.lcp.state != PPPU_OPENED)
 				lcp_resent++;
-			} else if (u->u.ipcp_sent && !u->u.ipcp_acked) {
-				pppu_ipcp_confreq(&u->u, &io);
+			else
 				ipcp_resent++;
-			}
+			ppp_result(k, pppu_tick(&u->u, &io));
 		}
 	}
 }
