@@ -417,6 +417,11 @@ struct vpdn_ev_auth_result {
 	/* Appended: authorization. The address the user is to get (IPCP),
 	 * 0.0.0.0 for none (username ip-address, chap-secrets' 4th column). */
 	struct in_addr address;
+	/* Appended: text for the peer (RADIUS Reply-Message), or NULL. The PPP
+	 * engine sends it, made printable and cut to 128 octets, in its CHAP
+	 * Success/Failure or PAP Authenticate-Ack/Nak; NULL: its fixed text.
+	 * Never the local reason (which may say too much). */
+	const char *peer_message;
 };
 
 /* What is our secret toward a peer (to answer its CHAP challenge)? */

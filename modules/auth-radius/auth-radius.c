@@ -460,6 +460,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	struct auth_radius *ar = j->ar;
 	struct vpdn_ev_auth_result res = { .size = sizeof(res), .user = j->user };
 	char reason[320], ubuf[128], ibuf[64];
+	char msg[RADIUS_ATTR_MAX + 1] = "";   /* Reply-Message, for the peer */
 	struct radius_authz z;
 	const char *why = NULL;
 	int st;
@@ -481,6 +482,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		if (st == 0) {
 			res.ok = true;
 			res.address = z.address;
+			res.peer_message = z.reply_message[0] ? z.reply_message : NULL;
 			acct_authorized(ar->acct, j->iface, j->user, &z);
 			(*ar->n_accept)++;
 			vpdn_debug(ar->log, VPDN_DEBUG_PPP_AUTHENTICATION,
@@ -498,7 +500,6 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		st = -EACCES;
 	} else {
 		struct radius_attr a;
-		char msg[RADIUS_ATTR_MAX + 1] = "";
 		if (radius_find(v, RADIUS_REPLY_MESSAGE, &a))
 			printable(msg, sizeof(msg), a.val, a.len);
 		snprintf(reason, sizeof(reason), "%s%s%s",
@@ -509,6 +510,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		st = -EACCES;
 	}
 	res.reason = reason;
+	res.peer_message = *msg ? msg : NULL;
 	vpdn_info(ar->log, "%s AUTH-RADIUS: %s authentication of user \"%s\" failed: %s",
 		  ibuf, method_name(j->method), ubuf, reason);
 	vpdn_request_complete(j->req, st, &res);

@@ -22,6 +22,30 @@ static uint16_t auth_proto(uint8_t a)
 
 /* ---- bus requests ---- */
 
+/* The authenticator's text for the peer, as the peer will see it: printable
+ * ASCII (anything else becomes '?'), at most PPP_AUTH_MSG_MAX octets, ""
+ * when there is none or it is all blanks. The text comes from a RADIUS
+ * server's Reply-Message: not trusted to be either. */
+static void keep_peer_message(struct ppp_engine *e, const char *m)
+{
+	size_t o = 0;
+	bool seen = false;
+
+	for (; m && *m && o < PPP_AUTH_MSG_MAX; m++) {
+		unsigned char c = (unsigned char)*m;
+		e->auth_msg[o++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+		seen |= c != ' ';
+	}
+	e->auth_msg[seen ? o : 0] = '\0';
+}
+
+const char *ppp_auth_message(const struct ppp_engine *e, bool ok, size_t *len)
+{
+	const char *m = e->auth_msg[0] ? e->auth_msg : ok ? "" : "Authentication failed";
+	*len = strlen(m);
+	return *len ? m : NULL;
+}
+
 static void verify_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct ppp_engine *e = data;
@@ -37,6 +61,9 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 	e->verify_cb = NULL;
 	/* authorization: the address the user gets (IPCP) */
 	e->auth_addr.s_addr = 0;
+	keep_peer_message(e, r && r->size >= offsetof(struct vpdn_ev_auth_result, peer_message) +
+				  sizeof(r->peer_message)
+			     ? r->peer_message : NULL);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
 		e->auth_addr = r->address;
 	if (cb && !e->dying)
@@ -52,6 +79,7 @@ void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		e->auth_req = NULL;
 	}
 	e->verify_cb = cb;
+	e->auth_msg[0] = '\0';
 	ppp_enter(e);
 	struct vpdn_request *r = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a,
 						  verify_done, e);

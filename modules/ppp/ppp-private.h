@@ -90,6 +90,9 @@ struct ppp_lac {
 	uint32_t bearer_kbps;
 };
 
+/* Longest authenticator text sent to the peer (CHAP/PAP message). */
+#define PPP_AUTH_MSG_MAX 128
+
 struct ppp_engine {
 	struct ppp_manager *mgr;
 	struct ppp_engine *prev, *next;
@@ -123,6 +126,8 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	/* the authenticator's text for the peer (printable), "": the fixed one */
+	char auth_msg[PPP_AUTH_MSG_MAX + 1];
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
 	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
@@ -256,6 +261,9 @@ void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 /* Shared by chap/pap (auth-phase.c): ask the bus to verify a peer's credentials
  * (VPDN_EV_AUTH_REQUEST); cb runs once, maybe before this returns. The
  * request is cancelled if the engine goes away first. */
+/* The text of our CHAP Success/Failure, PAP Ack/Nak: the authenticator's
+ * (sanitized, bounded) or the fixed one; NULL with *len 0 for none. */
+const char *ppp_auth_message(const struct ppp_engine *e, bool ok, size_t *len);
 void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		void (*cb)(struct ppp_engine *e, bool ok, const char *user));
 /* Our secret toward peer_name: the configured password if any, else

@@ -16,7 +16,8 @@
 #     FreeRADIUS) to 20 s, which then ends the session: the Stop says
 #     Session-Timeout and carries the session's octets.
 #  3. remote1's profile with a wrong CHAP secret: Access-Reject, the
-#     session is refused (CDN).
+#     session is refused (CDN); remote1 sees FreeRADIUS's Reply-Message
+#     in the CHAP Failure.
 #  3b. remote1 again; FreeRADIUS stopped: the session stays, its
 #     Interim-Update and Stop queue and are delivered in order, nothing
 #     lost, once FreeRADIUS is started again. radclient's
@@ -231,6 +232,7 @@ server default {
 		Post-Auth-Type REJECT {
 			update reply {
 				&Message-Authenticator := 0x00
+				&Reply-Message := "Login refused\tcall 555-0100"
 			}
 		}
 	}
@@ -326,10 +328,16 @@ check "detail file: one Start, one Stop so far (nothing lost, nothing twice)" \
 	sh -c "[ $(detail_count Start) -eq 1 ] && [ $(detail_count Stop) -eq 1 ]"
 
 # --- 3. a wrong CHAP secret: Access-Reject ---------------------------------------------
+ok "debug ppp authentication on remote1 (to see the CHAP Failure)" ctl remote1 debug ppp authentication
 ok "remote1 dials Dialer2 (wrong CHAP secret)" ctl remote1 dial Dialer2
 check "LNS: rejected by RADIUS" \
 	wait_s 15 in_log LNS 'CHAP authentication of user "remote1@cisco.com" failed: rejected by RADIUS'
 check "FreeRADIUS: Login incorrect" grep -q 'Login incorrect' "$T/freeradius.txt"
+check "remote1 sees FreeRADIUS's Reply-Message (tab made '?') in the CHAP Failure" \
+	wait_s 10 in_log remote1 'CHAP: I FAILURE id [0-9]+ len 31 msg is "Login refused\?call 555-0100"'
+check "LNS: the Reply-Message sent, not the local reason" \
+	sh -c "! grep -q 'msg is \"rejected by RADIUS' '$T/LNS.log'"
+ok "debug ppp authentication off on remote1" ctl remote1 undebug ppp authentication
 check "LNS: CDN to the LAC after the reject" wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 2 ]"
 check "no accounting for a rejected user" sh -c "[ $(detail_count Start) -eq 1 ]"
 

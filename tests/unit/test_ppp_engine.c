@@ -129,6 +129,8 @@ static struct {
 	int forward_requests;
 	int session_claimed;
 	char accept_if[16];
+	bool refuse;                /* the authenticator says no */
+	const char *peer_message;   /* its text for the peer (Reply-Message) */
 } fx;
 
 static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
@@ -143,6 +145,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 				     a->response, a->response_len);
 	else if (s && a->method == VPDN_AUTH_PAP)
 		ok = a->password && !strcmp(a->password, s);
+	if (fx.refuse)
+		ok = false;
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	if (fx.async) {
 		fx.pending = req;
@@ -152,7 +156,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 	}
 	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user,
 					 .reason = ok ? NULL : "bad password",
-					 .address = address_of(a->user) };
+					 .address = address_of(a->user),
+					 .peer_message = fx.peer_message };
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
 }
@@ -570,6 +575,82 @@ static void test_wrong_password(void)
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	CU_ASSERT_EQUAL(fx.ppp_down, 2);
 	CU_ASSERT_EQUAL(w.end[0].hangups, 1);   /* carrier hung up by the server */
+	wire_fini(&w);
+}
+
+/* The authenticator's text (RADIUS Reply-Message) reaches the peer in the
+ * CHAP Failure / Success and the PAP Nak / Ack, made printable and cut to
+ * 128 octets; without one, the fixed text; the local reason never. */
+static void test_peer_message(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	char long_msg[300];
+
+	/* CHAP refused: control characters become '?' */
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = "Account\x07 expired\r\n\xc3\xa9";
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "Virtual-Template1", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("Vi9 CHAP: O FAILURE id * len 24 msg is \"Account? expired????\""));
+	CU_ASSERT_TRUE(has_match("BR0 CHAP: I FAILURE id * len 24 msg is \"Account? expired????\""));
+	CU_ASSERT_FALSE(has_match("*CHAP: * FAILURE * msg is \"Authentication failed\""));
+	CU_ASSERT_FALSE(has_match("*CHAP: * msg is *bad password*"));
+	CU_ASSERT_EQUAL(fx.network_up, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+
+	/* PAP refused with a text longer than a PPP message should carry:
+	 * cut to 128 octets (Nak: 4 header + 1 length + 128) */
+	memset(long_msg, 'x', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = '\0';
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = long_msg;
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "PapServer", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1-pap", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("Vi9 PAP: O AUTH-NAK id * len 133 msg is \"xxxx*"));
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-NAK id * len 133 msg is \"xxxx*"));
+	CU_ASSERT_EQUAL(fx.network_up, 0);
+	wire_fini(&w);
+
+	/* all blanks: the fixed text */
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = "   ";
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "PapServer", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1-pap", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-NAK id * msg is \"Authentication failed\""));
+	wire_fini(&w);
+
+	/* accepted: the text in the Success / Ack */
+	reset_fx();
+	fx.peer_message = "Welcome";
+	client_server("Virtual-Template1", "remote1", &s, &c, &w);
+	CU_ASSERT_EQUAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_match("BR0 CHAP: I SUCCESS id * len 11 msg is \"Welcome\""));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	wire_fini(&w);
+	reset_fx();
+	fx.peer_message = "Welcome";
+	client_server("PapServer", "remote1-pap", &s, &c, &w);
+	CU_ASSERT_EQUAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-ACK id * len 12 msg is \"Welcome\""));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	wire_fini(&w);
 }
 
@@ -1414,6 +1495,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LAC forward refused / unclaimed", test_lac_forward_refused_and_unclaimed },
 	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
+	{ "the authenticator's text reaches the peer", test_peer_message },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
