@@ -66,6 +66,12 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 			     ? r->peer_message : NULL);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
 		e->auth_addr = r->address;
+	e->n_auth_routes = 0;
+	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, n_routes) + sizeof(r->n_routes) &&
+	    r->routes) {
+		e->n_auth_routes = MIN(r->n_routes, (size_t)VPDN_ROUTES_MAX);
+		memcpy(e->auth_routes, r->routes, e->n_auth_routes * sizeof(*r->routes));
+	}
 	if (cb && !e->dying)
 		cb(e, ok, ok && r->user ? r->user : e->user);
 	ppp_leave(e);

@@ -128,6 +128,8 @@ struct ppp_engine {
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
 	/* the authenticator's text for the peer (printable), "": the fixed one */
 	char auth_msg[PPP_AUTH_MSG_MAX + 1];
+	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
+	size_t n_auth_routes;
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
 	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;

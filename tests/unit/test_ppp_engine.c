@@ -131,6 +131,8 @@ static struct {
 	char accept_if[16];
 	bool refuse;                /* the authenticator says no */
 	const char *peer_message;   /* its text for the peer (Reply-Message) */
+	const struct vpdn_route4 *routes; size_t n_routes;  /* its routes */
+	size_t up_routes[4]; struct vpdn_route4 up_route0[4]; /* NETWORK_UP's */
 } fx;
 
 static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
@@ -157,7 +159,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user,
 					 .reason = ok ? NULL : "bad password",
 					 .address = address_of(a->user),
-					 .peer_message = fx.peer_message };
+					 .peer_message = fx.peer_message,
+					 .routes = fx.routes, .n_routes = fx.n_routes };
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
 }
@@ -197,6 +200,9 @@ static enum vpdn_bus_verdict on_network(const struct vpdn_event *ev, void *data)
 		fx.peer[i] = n->peer;
 		fx.local[i] = n->local;
 		fx.dns1[i] = n->dns1;
+		fx.up_routes[i] = n->routes ? n->n_routes : 0;
+		if (n->routes && n->n_routes)
+			fx.up_route0[i] = n->routes[0];
 		snprintf(fx.net_if[i], sizeof(fx.net_if[i]), "%s", n->interface);
 	} else {
 		fx.network_down++;
@@ -648,6 +654,35 @@ static void test_peer_message(void)
 	client_server("PapServer", "remote1-pap", &s, &c, &w);
 	CU_ASSERT_EQUAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
 	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-ACK id * len 12 msg is \"Welcome\""));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+}
+
+/* The authorization's routes (RADIUS Framed-Route) go with the server's
+ * PPP_NETWORK_UP to the IP side, at most VPDN_ROUTES_MAX; the client's
+ * NETWORK_UP has none. */
+static void test_routes_to_network_up(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	struct vpdn_route4 rt[VPDN_ROUTES_MAX + 3];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(rt); i++)
+		rt[i] = (struct vpdn_route4){ .dst.s_addr = htonl(0x0A000000u | (uint32_t)i << 16),
+					      .plen = 16, .metric = (uint32_t)i };
+	reset_fx();
+	fx.routes = rt;
+	fx.n_routes = G_N_ELEMENTS(rt);
+	client_server("Virtual-Template1", "remote1", &s, &c, &w);
+	CU_ASSERT_EQUAL_FATAL(fx.network_up, 2);
+	int si = !strcmp(fx.net_if[0], "Vi9") ? 0 : 1;
+	CU_ASSERT_STRING_EQUAL(fx.net_if[si], "Vi9");
+	CU_ASSERT_EQUAL(fx.up_routes[si], VPDN_ROUTES_MAX);
+	CU_ASSERT_EQUAL(fx.up_route0[si].dst.s_addr, inet_addr("10.0.0.0"));
+	CU_ASSERT_EQUAL(fx.up_route0[si].plen, 16);
+	CU_ASSERT_EQUAL(fx.up_routes[1 - si], 0);    /* the client's */
 	ppp_engine_close(s, "test");
 	run(&w, 100);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
@@ -1496,6 +1531,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
 	{ "the authenticator's text reaches the peer", test_peer_message },
+	{ "the authorization's routes go with NETWORK_UP", test_routes_to_network_up },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
