@@ -23,10 +23,11 @@ static uint32_t mask_of(unsigned plen)
 /* NULL, or why the IP side does not install rt on ifc. */
 static const char *refusal(const struct ip_iface *ifc, const struct vpdn_route4 *rt)
 {
-	uint32_t d = ntohl(rt->dst.s_addr), mask = mask_of(rt->plen);
+	uint32_t d = ntohl(rt->dst.s_addr), mask;
 
 	if (rt->plen < 1 || rt->plen > 32)
 		return "prefix length out of 1..32";
+	mask = mask_of(rt->plen);
 	if (d & ~mask)
 		return "host bits set past the prefix length";
 	if (d >> 24 == 0 || d >> 24 == 127 || d >> 28 >= 14)
