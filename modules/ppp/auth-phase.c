@@ -167,6 +167,24 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
 	ppp_leave(e);
 }
 
+/*
+ * With a LAC's proxy authentication the user's PPP is past its
+ * authentication already (the LAC sent it the Success) and sends its IPCP
+ * Configure-Request at once, while we still verify the forwarded exchange
+ * (a RADIUS round trip). RFC 1661 3.5 drops it; the user would repeat it
+ * only after its restart timer (3 s for pppd), which caps the set-up rate
+ * with RADIUS at in-flight / 3 s. So the last one (bounded) is kept and
+ * given to IPCP when the network phase starts; any other packet, or this
+ * one without proxy authentication, is still dropped.
+ */
+void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n)
+{
+	if (!e->proxy_auth || n < 4 || n > sizeof(e->early_ipcp) || p[0] != 1 /* ConfReq */)
+		return;
+	memcpy(e->early_ipcp, p, n);
+	e->early_ipcp_len = n;
+}
+
 static void network_phase(struct ppp_engine *e)
 {
 	vpdn_timer_cancel(e->timers, &e->auth_timer);
@@ -179,6 +197,13 @@ static void network_phase(struct ppp_engine *e)
 	} else {
 		ppp_fsm_open(&e->ipcp_fsm);
 		ppp_fsm_up(&e->ipcp_fsm);
+	}
+	if (e->early_ipcp_len && !e->dying && e->phase == VPDN_PPP_PHASE_UP) {
+		size_t n = e->early_ipcp_len;
+		e->early_ipcp_len = 0;
+		plog(e, NEG, "%s IPCP: the peer's early Configure-Request taken", e->name);
+		ppp_fsm_input(&e->ipcp_fsm, e->early_ipcp, n);
+		ppp_ipcp_check_refused(e);
 	}
 }
 
@@ -246,6 +271,7 @@ void ppp_lcp_down(struct ppp_engine *e)
 		vpdn_request_cancel(e->secret_req);
 		e->secret_req = NULL;
 	}
+	e->early_ipcp_len = 0;
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPCP had its Up only if the network phase was reached: LCP can go

@@ -1142,6 +1142,62 @@ static void test_lac_forward_lns_proxy(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+/* A LAC that sent the user its CHAP Success itself: the user's IPCP
+ * Configure-Request reaches the LNS while it still verifies the proxy
+ * authentication (an asynchronous authenticator: RADIUS). It is kept and
+ * answered when the network phase starts, not dropped to wait for the
+ * user's restart timer (before: no ConfAck for it). */
+static void test_lns_proxy_early_ipcp(void)
+{
+	struct wire w, l2tp;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	static const uint8_t early[] = { 0xFF, 0x03, 0x80, 0x21, 1, 0x77, 0, 10,
+					 3, 6, 17, 17, 17, 1 };
+	static const uint8_t early_lcp_like[] = { 0xFF, 0x03, 0x80, 0x21, 2, 0x78, 0, 4 };
+
+	reset_fx();
+	fwd_mode = 0;
+	struct ppp_engine *cli = lac_dial_in(&w, "remote1");
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	wire_init(&l2tp, "Tnl/Cl 45029/291", "Tnl/Cl 11407/303");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp.link[0]), 0);
+	vpdn_request_complete(cap.req, 0, NULL);
+	fx.async = true;
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, "1", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fx.pending);
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	/* the user's IPCP, early (and a ConfAck, which is not kept) */
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early, sizeof(early));
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early_lcp_like, sizeof(early_lcp_like));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	complete_pending_auth();
+	fx.async = false;
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_line("Vi1 IPCP: the peer's early Configure-Request taken"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPCP: I CONFREQ [*] id 119 len 10"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPCP: O CONFACK [*] id 119 len 10"));
+	for (int i = 0; i < 20; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(lns)->state, FSM_OPENED);
+	ppp_engine_close(cli, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
 static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
@@ -1524,6 +1580,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	  test_callout_seed_confreq },
 	{ "LCP options: Max-Failure, unknown, malformed", test_lcp_options },
 	{ "LAC forwarding into LNS proxy LCP (no renegotiation)", test_lac_forward_lns_proxy },
+	{ "LNS proxy authentication: an early IPCP ConfReq kept", test_lns_proxy_early_ipcp },
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },
