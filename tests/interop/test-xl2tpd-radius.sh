@@ -123,7 +123,9 @@ check "LNS: Framed-Route 10.88.0.0/16 through the Vi, metric 3" \
 	sh -c "ip netns exec '$NS' ip route show 10.88.0.0/16 | grep -qE 'dev vi[0-9]+ .*metric 3'"
 check "ping VM -> LNS over PPP" vm_wait_file ping-ok 20
 check "ping LNS -> VM (17.17.17.1)" in_ns ping -c 3 -W 2 -I 18.18.18.2 17.17.17.1
-check "show vpdn --json: 1 tunnel, remote1's session" vpdn_is LNS "1 1 remote1@cisco.com"
+# the first xl2tpd's tunnel may still be in its StopCCN hold: sessions only
+one_session() { local v; v=$(vpdn_json LNS 2>/dev/null) || return 1; [ "${v#* }" = "1 remote1@cisco.com" ]; }
+check "show vpdn --json: remote1's one session" one_session
 
 # 3. the peer hangs up
 vm_say stop
