@@ -60,8 +60,8 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
 # BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
-# pppoe; lnsrate: of lns, only the set-up rates of both PPP paths); for
-# working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
+# pppoe radius; lnsrate: of lns, only the set-up rates of both PPP paths);
+# for working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 # E2E*: the end-to-end section (isdngen + LAC + LNS): sessions per run at
@@ -416,6 +416,69 @@ EOF
 	echo "PPPoE end-to-end set-up done"
 else
 	rec "skipped pppoe (no pppoegen or no veth)"
+fi
+fi
+
+if only radius; then
+# --- 6. PPP set-up rate at the LNS with auth-radius against FreeRADIUS ----
+# The same run measures (a) FreeRADIUS's own Access-Request rate alone
+# (radclient, CHAP, signed, 64 in parallel, from the DUT's CPU, FreeRADIUS
+# on the generator's), (b) the LNS set-up rate with auth-local, and (c)
+# with auth-radius asking that FreeRADIUS (accounting off: the figure is
+# authentication's). Target: (c) >= 80 % of (a).
+if command -v freeradius >/dev/null && command -v radclient >/dev/null; then
+	. "$SRC/scripts/raddb.sh"
+	RADDB=$T/raddb
+	raddb_write "$RADDB" benchsecret 2
+	echo '"bench@cisco.com" Cleartext-Password := "bench"' >"$RADDB/users"
+	printf '\tService-Type = Framed-User,\n\tFramed-Protocol = PPP\n' >>"$RADDB/users"
+	"${NSE[@]}" taskset -c "$CPU_GEN" freeradius -d "$RADDB" -f -l stdout >"$T/freeradius.log" 2>&1 &
+	RP=$!
+	PIDS+=("$RP")
+	for i in $(seq 100); do grep -q "Ready to process requests" "$T/freeradius.log" && break; sleep 0.1; done
+	# (a) FreeRADIUS alone: RADN requests, 64 different packets in flight
+	RADN=$((N1K * 4))
+	: >"$T/rad.req"
+	for i in $(seq 64); do
+		printf 'User-Name = "bench@cisco.com"\nCHAP-Password = "bench"\nMessage-Authenticator = 0x00\n\n' >>"$T/rad.req"
+	done
+	for r in $(seq "$RUNS"); do
+		t0=$(date +%s.%N)
+		nsx taskset -c "$CPU_DUT" radclient -q -s -p 64 -c $(( (RADN + 63) / 64 )) -r 3 -t 2 \
+			-f "$T/rad.req" 127.0.0.1:1812 auth benchsecret >"$T/radclient.out" 2>&1
+		t1=$(date +%s.%N)
+		acc=$(sed -n 's/.*Accepted *: *\([0-9]*\).*/\1/p' "$T/radclient.out" | head -1)
+		awk -v r="$r" -v a="${acc:-0}" -v t0="$t0" -v t1="$t1" \
+			'BEGIN { printf "freeradius_rps %s %.1f %s\n", r, a / (t1 - t0), a }' >>"$RAW"
+	done
+	# (b) auth-local and (c) auth-radius, alternated, same loadgen
+	lns_ppp_conf "$T/lns-local.conf"
+	sed -e 's/modules = {"auth-local", /modules = {"auth-radius", /' -e '/^username /d' \
+		"$T/lns-local.conf" >"$T/lns-radius.conf"
+	cat >>"$T/lns-radius.conf" <<RADCONF
+radius {
+  server "127.0.0.1" { secret = "benchsecret" }
+  timeout = 2
+  retries = 3
+  accounting = false
+  max-in-flight = 256
+  max-queued = 65536
+}
+RADCONF
+	chmod 600 "$T/lns-radius.conf"
+	for r in $(seq "$RUNS"); do
+		for kind in local radius; do
+			start_lns "$T/lns-$kind.conf" || exit 1
+			gen --peer 127.0.0.2:1701 --ppp --phase "$N1K" --timeout 60 >"$T/sr.out" 2>>"$T/gen.err"
+			awk -v r="$r" -v k="$kind" \
+				'/^phase 0 sessions/{print "lns_setup_sps_radrun_" k, r, $10}' "$T/sr.out" >>"$RAW"
+			stop_pid "$LNS_PID"
+		done
+	done
+	stop_pid "$RP"
+	echo "RADIUS set-up done"
+else
+	echo "skipped radius: freeradius or radclient not installed" >>"$RAW"
 fi
 fi
 

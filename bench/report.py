@@ -34,7 +34,9 @@ for line in open(raw_path):
     elif f[0] in ("dataplane_pps", "dataplane_bps", "forwarder_pps", "forwarder_bps"):
         runs.setdefault("%s_%s" % (f[0], f[1]), []).append(float(f[3]))
     elif f[0] in ("l2tp_only_sps", "xl2tpd_l2tp_only_sps", "lns_setup_sps_1k",
-                  "lns_setup_sps_1k_reneg"):
+                  "lns_setup_sps_1k_reneg",
+                  "freeradius_rps", "lns_setup_sps_radrun_local",
+                  "lns_setup_sps_radrun_radius"):
         runs.setdefault(f[0], []).append(float(f[2]))
     elif f[0] == "e2e_1k" and len(f) > 11 and f[2] == "phase" and f[4] == "sessions":
         runs.setdefault("e2e_setup_sps_1k", []).append(float(f[11]))
@@ -212,6 +214,15 @@ r = {
     "lns_setup_rate_sps_1k": med("lns_setup_sps_1k"),   # proxy LCP + CHAP accepted
     # LCP + CHAP renegotiated by the LNS (ppp-lcp-renegotiation "always")
     "lns_setup_rate_sps_1k_reneg": med("lns_setup_sps_1k_reneg"),
+    # RADIUS (section 6): FreeRADIUS alone (radclient), then the
+    # LNS set-up with auth-local and with auth-radius against it
+    "freeradius_rps": med("freeradius_rps"),
+    "lns_setup_rate_sps_1k_auth_local": med("lns_setup_sps_radrun_local"),
+    "lns_setup_rate_sps_1k_auth_radius": med("lns_setup_sps_radrun_radius"),
+    "radius_setup_ratio_vs_freeradius": ratio(med("lns_setup_sps_radrun_radius"),
+                                              med("freeradius_rps")),
+    "radius_setup_ratio_vs_auth_local": ratio(med("lns_setup_sps_radrun_radius"),
+                                              med("lns_setup_sps_radrun_local")),
     "lns_setup_rate_sps_at_1k_one_run": rate_1k,
     "lns_setup_rate_sps_at_60k_one_run": rate_60k,
     # end to end, same run: rate over 59k -> 60k / rate over 0 -> 1k
@@ -270,7 +281,8 @@ for k, v in why.items():
     if r.get(k) is None:
         r["not_measured"][k] = v
 for k in ("sessions_one_tunnel", "sessions_one_lns", "dataplane_pps_64", "l2tp_only_sps",
-          "xl2tpd_l2tp_only_sps", "rss_per_session_bytes_lns"):
+          "xl2tpd_l2tp_only_sps", "rss_per_session_bytes_lns", "freeradius_rps",
+          "radius_setup_ratio_vs_freeradius"):
     if r.get(k) is None:
         r["not_measured"][k] = "that section did not run or did not complete"
 if skipped:

@@ -372,6 +372,15 @@ struct vpdn_ev_ppp {
 
 /* IPCP is up (or down). `net` is a link whose frames are IPv4 packets:
  * PPP at end A, the ip module attaches at end B. */
+/* An IPv4 route toward a PPP user: dst/plen through the session's
+ * interface (a point-to-point link: the user is the gateway). */
+struct vpdn_route4 {
+	struct in_addr dst;        /* network order, no bits past plen */
+	uint8_t plen;              /* 1..32 */
+	uint32_t metric;           /* kernel priority, 0 = the host route's */
+};
+#define VPDN_ROUTES_MAX 8
+
 struct vpdn_ev_ppp_network {
 	uint32_t size;
 	const char *interface;     /* "Vi2" */
@@ -382,6 +391,11 @@ struct vpdn_ev_ppp_network {
 	struct in_addr local, peer;
 	struct in_addr dns1, dns2;
 	uint32_t mtu;
+	/* Appended: routes authorization gave (vpdn_ev_auth_result), at most
+	 * VPDN_ROUTES_MAX; the IP side installs them through the session's
+	 * interface with its host route and removes them with it. */
+	const struct vpdn_route4 *routes;
+	size_t n_routes;
 };
 
 struct vpdn_ev_accm {
@@ -419,6 +433,17 @@ struct vpdn_ev_auth_result {
 	/* Appended: authorization. The address the user is to get (IPCP),
 	 * 0.0.0.0 for none (username ip-address, chap-secrets' 4th column). */
 	struct in_addr address;
+	/* Appended: text for the peer (RADIUS Reply-Message), or NULL. The PPP
+	 * engine sends it, made printable and cut to 128 octets, in its CHAP
+	 * Success/Failure or PAP Authenticate-Ack/Nak; NULL: its fixed text.
+	 * Never the local reason (which may say too much). */
+	const char *peer_message;
+	/* Appended: routes authorization gives toward the user (RADIUS
+	 * Framed-Route, Framed-IP-Netmask), checked by the authenticator;
+	 * the PPP engine keeps the first VPDN_ROUTES_MAX and hands them to
+	 * the IP side in PPP_NETWORK_UP. */
+	const struct vpdn_route4 *routes;
+	size_t n_routes;
 };
 
 /* What is our secret toward a peer (to answer its CHAP challenge)? */

@@ -353,9 +353,6 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 		vpdn_timer_arm(a->tm, &s->session_to, (uint64_t)s->z.session_timeout * 1000);
 	if (s->z.idle_timeout && s->net)
 		vpdn_timer_arm(a->tm, &s->idle, (uint64_t)s->z.idle_timeout * 1000);
-	if (s->z.n_routes)
-		vpdn_warn(a->log, "%s AUTH-RADIUS: %u Framed-Route attribute%s not applied "
-			  "(not supported yet)", s->iface, s->z.n_routes, s->z.n_routes == 1 ? "" : "s");
 	return VPDN_BUS_PASS;
 }
 

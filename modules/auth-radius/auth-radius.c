@@ -58,6 +58,7 @@ struct auth_radius {
 	bool fallback;                  /* no server answered: ask the others */
 	const struct vpdn_ev_auth *fallback_ev; /* being published by us */
 	uint64_t *n_accept, *n_reject, *n_timeout, *n_refused;
+	uint64_t *n_routes_refused;     /* framed.c: Framed-Route/-Netmask refused */
 };
 
 /* An AUTH_REQUEST on its way through RADIUS. Owns copies of the payload. */
@@ -313,6 +314,7 @@ int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, cons
 			break;
 		}
 	}
+	radius_authz_routes(v, z);
 	return 0;
 bad:
 	*why = radius_attr_name(a.type);
@@ -460,6 +462,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	struct auth_radius *ar = j->ar;
 	struct vpdn_ev_auth_result res = { .size = sizeof(res), .user = j->user };
 	char reason[320], ubuf[128], ibuf[64];
+	char msg[RADIUS_ATTR_MAX + 1] = "";   /* Reply-Message, for the peer */
 	struct radius_authz z;
 	const char *why = NULL;
 	int st;
@@ -481,6 +484,19 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		if (st == 0) {
 			res.ok = true;
 			res.address = z.address;
+			res.peer_message = z.reply_message[0] ? z.reply_message : NULL;
+			res.routes = z.route4;
+			res.n_routes = z.n_route4;
+			if (z.routes_refused) {
+				(*ar->n_routes_refused) += z.routes_refused;
+				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u route%s refused, "
+					  "first: %s", ibuf, ubuf, z.routes_refused,
+					  z.routes_refused == 1 ? "" : "s", z.route_refusal);
+			}
+			if (z.pool_name[0])
+				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": Framed-Pool \"%s\" "
+					  "not applied: the ppp module has no named pools (the "
+					  "interface's ppp-peer-pool is used)", ibuf, ubuf, z.pool_name);
 			acct_authorized(ar->acct, j->iface, j->user, &z);
 			(*ar->n_accept)++;
 			vpdn_debug(ar->log, VPDN_DEBUG_PPP_AUTHENTICATION,
@@ -498,7 +514,6 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		st = -EACCES;
 	} else {
 		struct radius_attr a;
-		char msg[RADIUS_ATTR_MAX + 1] = "";
 		if (radius_find(v, RADIUS_REPLY_MESSAGE, &a))
 			printable(msg, sizeof(msg), a.val, a.len);
 		snprintf(reason, sizeof(reason), "%s%s%s",
@@ -509,6 +524,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		st = -EACCES;
 	}
 	res.reason = reason;
+	res.peer_message = *msg ? msg : NULL;
 	vpdn_info(ar->log, "%s AUTH-RADIUS: %s authentication of user \"%s\" failed: %s",
 		  ibuf, method_name(j->method), ubuf, reason);
 	vpdn_request_complete(j->req, st, &res);
@@ -678,6 +694,8 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 					  "Authentications no RADIUS server answered");
 	ar->n_refused = vpdn_core_counter(core, "radius_auth_refused_total",
 					  "Authentications refused before sending: queue full");
+	ar->n_routes_refused = vpdn_core_counter(core, "radius_routes_refused_total",
+						 "Framed-Route / Framed-IP-Netmask values refused");
 	if (!ar->n_accept || !ar->n_reject || !ar->n_timeout || !ar->n_refused) {
 		r = -ENOMEM;
 		goto fail;

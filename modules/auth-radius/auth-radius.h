@@ -55,11 +55,29 @@ struct radius_authz {
 	char filter_id[RADIUS_ATTR_MAX + 1];
 	char pool_name[RADIUS_ATTR_MAX + 1];
 	char reply_message[RADIUS_ATTR_MAX + 1]; /* printable copy */
+	/* framed.c: the routes toward the user that passed the checks
+	 * (Framed-IP-Netmask's network first, then each Framed-Route), and
+	 * how many were refused, the first with its reason */
+	struct vpdn_route4 route4[VPDN_ROUTES_MAX];
+	size_t n_route4;
+	unsigned routes_refused;
+	char route_refusal[160];
 };
 /* Parse an Access-Accept's authorization. Returns 0, or -EPERM with *why
  * when it refuses the service (Service-Type not Framed-User, Framed-
  * Protocol not PPP), -EBADMSG when an attribute has a wrong length. */
 int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, const char **why);
+
+/* framed.c. One Framed-Route value ("10.1.0.0/16 0.0.0.0 1"; user: the
+ * Framed-IP-Address or 0): 0 with *out, or -EINVAL / -EPERM with *why. */
+int radius_framed_route_parse(const uint8_t *val, size_t len, struct in_addr user,
+			      struct vpdn_route4 *out, const char **why);
+/* The network of Framed-IP-Address/Framed-IP-Netmask: 1 with *out, 0 for
+ * a /32 (no route beyond the host route), -errno with *why. */
+int radius_framed_netmask_route(struct in_addr address, struct in_addr netmask,
+				struct vpdn_route4 *out, const char **why);
+/* Fill z's route4 / routes_refused from v (after the other attributes). */
+void radius_authz_routes(const struct radius_view *v, struct radius_authz *z);
 
 /* The client in use (tests, show). */
 struct radius_client *auth_radius_client(struct auth_radius *ar);

@@ -67,6 +67,7 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 	    g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr)) == ifc)
 		g_hash_table_remove(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr));
 	ifc->in_peers = false;
+	ip_framed_routes_remove(ifc);
 	if (ifc->route_added)
 		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
 	if (ifc->addr_added) {
@@ -255,6 +256,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: Install route to %s on %s",
 			   ifc->name, inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), ifc->kname);
 	}
+	ip_framed_routes_add(ifc, ev);
 	iface_apply_mtu(ifc, ev->mtu);
 	/* Deliver what waited for the dial, in order. */
 	vpdn_timer_cancel(m->timers, &ifc->dial_timer);

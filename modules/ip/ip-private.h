@@ -53,6 +53,8 @@ struct ip_iface {
 	struct in_addr local, peer;
 	bool addr_added, route_added, in_peers;
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
+	struct vpdn_route4 framed[VPDN_ROUTES_MAX]; /* authorization's, installed */
+	unsigned n_framed;
 	/* dial on demand */
 	struct ip_slot *q;
 	unsigned qhead, qlen, qcap;
@@ -107,6 +109,7 @@ struct ip_module {
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;
 	uint64_t *addr_refused, *addr_takeovers, *route_failures;
+	uint64_t *framed_refused;  /* authorization's routes not installed */
 	uint8_t *rbuf;
 	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
 	uint8_t ibuf[576];         /* one ICMP error */
@@ -173,5 +176,10 @@ void ip_bus_changed(struct ip_iface *ifc);
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);
+
+/* ip-routes.c: the authorization's routes of a session (events.h
+ * vpdn_ev_ppp_network.routes), installed when it is up, removed with it. */
+void ip_framed_routes_add(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev);
+void ip_framed_routes_remove(struct ip_iface *ifc);
 
 #endif

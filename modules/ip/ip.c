@@ -134,6 +134,8 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 					      "addresses taken from a stale session by its owner's newer one");
 	m->route_failures = vpdn_core_counter(core, "ip_route_failures_total",
 					      "session host routes the kernel refused (session ended)");
+	m->framed_refused = vpdn_core_counter(core, "ip_framed_routes_refused_total",
+					      "routes from a session's authorization not installed");
 	r = ip_config_load(m, cfg);
 	if (r < 0)
 		goto fail;

@@ -22,6 +22,30 @@ static uint16_t auth_proto(uint8_t a)
 
 /* ---- bus requests ---- */
 
+/* The authenticator's text for the peer, as the peer will see it: printable
+ * ASCII (anything else becomes '?'), at most PPP_AUTH_MSG_MAX octets, ""
+ * when there is none or it is all blanks. The text comes from a RADIUS
+ * server's Reply-Message: not trusted to be either. */
+static void keep_peer_message(struct ppp_engine *e, const char *m)
+{
+	size_t o = 0;
+	bool seen = false;
+
+	for (; m && *m && o < PPP_AUTH_MSG_MAX; m++) {
+		unsigned char c = (unsigned char)*m;
+		e->auth_msg[o++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+		seen |= c != ' ';
+	}
+	e->auth_msg[seen ? o : 0] = '\0';
+}
+
+const char *ppp_auth_message(const struct ppp_engine *e, bool ok, size_t *len)
+{
+	const char *m = e->auth_msg[0] ? e->auth_msg : ok ? "" : "Authentication failed";
+	*len = strlen(m);
+	return *len ? m : NULL;
+}
+
 static void verify_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct ppp_engine *e = data;
@@ -37,8 +61,17 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 	e->verify_cb = NULL;
 	/* authorization: the address the user gets (IPCP) */
 	e->auth_addr.s_addr = 0;
+	keep_peer_message(e, r && r->size >= offsetof(struct vpdn_ev_auth_result, peer_message) +
+				  sizeof(r->peer_message)
+			     ? r->peer_message : NULL);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
 		e->auth_addr = r->address;
+	e->n_auth_routes = 0;
+	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, n_routes) + sizeof(r->n_routes) &&
+	    r->routes) {
+		e->n_auth_routes = MIN(r->n_routes, (size_t)VPDN_ROUTES_MAX);
+		memcpy(e->auth_routes, r->routes, e->n_auth_routes * sizeof(*r->routes));
+	}
 	if (cb && !e->dying)
 		cb(e, ok, ok && r->user ? r->user : e->user);
 	ppp_leave(e);
@@ -52,6 +85,7 @@ void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		e->auth_req = NULL;
 	}
 	e->verify_cb = cb;
+	e->auth_msg[0] = '\0';
 	/* verify_done runs from the main loop, never in here. */
 	e->auth_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a, verify_done, e);
 }
@@ -115,6 +149,24 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
 	ppp_leave(e);
 }
 
+/*
+ * With a LAC's proxy authentication the user's PPP is past its
+ * authentication already (the LAC sent it the Success) and sends its IPCP
+ * Configure-Request at once, while we still verify the forwarded exchange
+ * (a RADIUS round trip). RFC 1661 3.5 drops it; the user would repeat it
+ * only after its restart timer (3 s for pppd), which caps the set-up rate
+ * with RADIUS at in-flight / 3 s. So the last one (bounded) is kept and
+ * given to IPCP when the network phase starts; any other packet, or this
+ * one without proxy authentication, is still dropped.
+ */
+void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n)
+{
+	if (!e->proxy_auth || n < 4 || n > sizeof(e->early_ipcp) || p[0] != 1 /* ConfReq */)
+		return;
+	memcpy(e->early_ipcp, p, n);
+	e->early_ipcp_len = n;
+}
+
 static void network_phase(struct ppp_engine *e)
 {
 	vpdn_timer_cancel(e->timers, &e->auth_timer);
@@ -127,6 +179,13 @@ static void network_phase(struct ppp_engine *e)
 	} else {
 		ppp_fsm_open(&e->ipcp_fsm);
 		ppp_fsm_up(&e->ipcp_fsm);
+	}
+	if (e->early_ipcp_len && !e->dying && e->phase == VPDN_PPP_PHASE_UP) {
+		size_t n = e->early_ipcp_len;
+		e->early_ipcp_len = 0;
+		plog(e, NEG, "%s IPCP: the peer's early Configure-Request taken", e->name);
+		ppp_fsm_input(&e->ipcp_fsm, e->early_ipcp, n);
+		ppp_ipcp_check_refused(e);
 	}
 }
 
@@ -194,6 +253,7 @@ void ppp_lcp_down(struct ppp_engine *e)
 		vpdn_request_cancel(e->secret_req);
 		e->secret_req = NULL;
 	}
+	e->early_ipcp_len = 0;
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPCP had its Up only if the network phase was reached: LCP can go

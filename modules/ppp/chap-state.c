@@ -18,7 +18,6 @@
 #include "chap.h"
 #include "ppp-private.h"
 
-static const char chap_fail_msg[] = "Authentication failed";
 
 static void chap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)
 {
@@ -70,12 +69,13 @@ void ppp_chap_start_auth(struct ppp_engine *e)
 
 void ppp_chap_send_result(struct ppp_engine *e, bool ok, uint8_t id)
 {
-	uint8_t buf[64];
+	uint8_t buf[PPP_AUTH_MSG_MAX + 16];
+	size_t n;
+	const char *m = ppp_auth_message(e, ok, &n);
 	if (ok)
-		chap_out(e, buf, chap_build_success(buf, sizeof(buf), id, NULL, 0));
+		chap_out(e, buf, chap_build_success(buf, sizeof(buf), id, m, n));
 	else
-		chap_out(e, buf, chap_build_failure(buf, sizeof(buf), id, chap_fail_msg,
-						    sizeof(chap_fail_msg) - 1));
+		chap_out(e, buf, chap_build_failure(buf, sizeof(buf), id, m, n));
 }
 
 static void chap_verdict(struct ppp_engine *e, bool ok, const char *user)

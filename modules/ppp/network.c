@@ -79,6 +79,8 @@ static void publish_network(struct ppp_engine *e, uint32_t type)
 		.dns1 = e->role == VPDN_PPP_ROLE_CLIENT ? e->ipcp.dns1 : e->conf->dns1,
 		.dns2 = e->role == VPDN_PPP_ROLE_CLIENT ? e->ipcp.dns2 : e->conf->dns2,
 		.mtu = e->lcp.peer_mru,
+		.routes = e->role == VPDN_PPP_ROLE_CLIENT ? NULL : e->auth_routes,
+		.n_routes = e->role == VPDN_PPP_ROLE_CLIENT ? 0 : e->n_auth_routes,
 	};
 	vpdn_bus_publish(e->mgr->bus, type, &ev);
 }

@@ -82,13 +82,13 @@ void ppp_pap_start_auth(struct ppp_engine *e)
 
 void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
 {
-	uint8_t buf[64];
-	static const char nak_msg[] = "Authentication failed";
+	uint8_t buf[PPP_AUTH_MSG_MAX + 16];
+	size_t n;
+	const char *m = ppp_auth_message(e, ok, &n);
 	if (ok)
-		pap_out(e, buf, pap_build_ack(buf, sizeof(buf), id, NULL, 0));
+		pap_out(e, buf, pap_build_ack(buf, sizeof(buf), id, m, n));
 	else
-		pap_out(e, buf, pap_build_nak(buf, sizeof(buf), id, nak_msg,
-					      sizeof(nak_msg) - 1));
+		pap_out(e, buf, pap_build_nak(buf, sizeof(buf), id, m, n));
 }
 
 static void pap_verdict(struct ppp_engine *e, bool ok, const char *user)

@@ -90,6 +90,11 @@ struct ppp_lac {
 	uint32_t bearer_kbps;
 };
 
+/* Longest authenticator text sent to the peer (CHAP/PAP message). */
+#define PPP_AUTH_MSG_MAX 128
+/* Longest IPCP Configure-Request kept for the network phase. */
+#define PPP_EARLY_IPCP_MAX 128
+
 struct ppp_engine {
 	struct ppp_manager *mgr;
 	struct ppp_engine *prev, *next;
@@ -123,6 +128,14 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	/* the authenticator's text for the peer (printable), "": the fixed one */
+	char auth_msg[PPP_AUTH_MSG_MAX + 1];
+	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
+	size_t n_auth_routes;
+	/* An IPCP Configure-Request that came while a LAC's proxy
+	 * authentication was still being verified (auth-phase.c) */
+	uint8_t early_ipcp[PPP_EARLY_IPCP_MAX];
+	size_t early_ipcp_len;
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
 	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
@@ -256,6 +269,13 @@ void ppp_pap_verify_proxy(struct ppp_engine *e, const char *user, uint8_t id,
 /* Shared by chap/pap (auth-phase.c): ask the bus to verify a peer's credentials
  * (VPDN_EV_AUTH_REQUEST); cb runs once, maybe before this returns. The
  * request is cancelled if the engine goes away first. */
+/* An IPCP packet in the authentication phase: kept (the last
+ * Configure-Request, at most PPP_EARLY_IPCP_MAX octets) when the peer's
+ * authentication is a LAC's proxy one being verified, else dropped. */
+void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n);
+/* The text of our CHAP Success/Failure, PAP Ack/Nak: the authenticator's
+ * (sanitized, bounded) or the fixed one; NULL with *len 0 for none. */
+const char *ppp_auth_message(const struct ppp_engine *e, bool ok, size_t *len);
 void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		void (*cb)(struct ppp_engine *e, bool ok, const char *user));
 /* Our secret toward peer_name: the configured password if any, else

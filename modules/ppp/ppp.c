@@ -333,6 +333,8 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 		if (e->phase == VPDN_PPP_PHASE_UP) {
 			ppp_fsm_input(&e->ipcp_fsm, p, n);
 			ppp_ipcp_check_refused(e);
+		} else if (lcp_open && e->phase == VPDN_PPP_PHASE_AUTHENTICATING) {
+			ppp_auth_early_ipcp(e, p, n);
 		}
 		break;
 	case PPP_IP:

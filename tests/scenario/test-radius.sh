@@ -11,12 +11,15 @@
 #     FreeRADIUS: CHAP accepted, the address is the Framed-IP-Address,
 #     pings go through; Accounting Start lands in the detail file with
 #     the Class FreeRADIUS gave, an Interim-Update follows
-#     (Acct-Interim-Interval 10 s).
+#     (Acct-Interim-Interval 10 s). The Framed-Route 10.77.0.0/16 is
+#     installed through the session's Vi (a default route and a third
+#     party's gateway refused), Framed-Pool said not applied.
 #  2. radclient's CoA-Request shortens the Session-Timeout (25 s from
 #     FreeRADIUS) to 20 s, which then ends the session: the Stop says
 #     Session-Timeout and carries the session's octets.
 #  3. remote1's profile with a wrong CHAP secret: Access-Reject, the
-#     session is refused (CDN).
+#     session is refused (CDN); remote1 sees FreeRADIUS's Reply-Message
+#     in the CHAP Failure.
 #  3b. remote1 again; FreeRADIUS stopped: the session stays, its
 #     Interim-Update and Stop queue and are delivered in order, nothing
 #     lost, once FreeRADIUS is started again. radclient's
@@ -231,6 +234,7 @@ server default {
 		Post-Auth-Type REJECT {
 			update reply {
 				&Message-Authenticator := 0x00
+				&Reply-Message := "Login refused\tcall 555-0100"
 			}
 		}
 	}
@@ -243,7 +247,11 @@ cat >"$RADDB/users" <<'EOF'
 	Framed-IP-Address = 17.17.17.1,
 	Session-Timeout = 25,
 	Acct-Interim-Interval = 10,
-	Class = "gold-subscriber"
+	Class = "gold-subscriber",
+	Framed-Route = "10.77.0.0/16 0.0.0.0 5",
+	Framed-Route = "0.0.0.0/0 0.0.0.0 1",
+	Framed-Route = "17.17.17.0/24 10.9.9.9 1",
+	Framed-Pool = "gold"
 
 DEFAULT Auth-Type := Reject
 	Reply-Message = "unknown user"
@@ -288,6 +296,16 @@ check "LNS: route to 17.17.17.1 (the Framed-IP-Address) installed" \
 	in_log LNS "Vi[0-9]+ IPCP: Install route to 17.17.17.1"
 check "FreeRADIUS: CHAP login OK for remote1@cisco.com" \
 	grep -q 'Login OK: \[remote1@cisco.com' "$T/freeradius.txt"
+# framed_route PREFIX: the LNS's kernel route to PREFIX through a Vi
+framed_route() { in_ns "$P" LNS ip route show "$1" 2>/dev/null | grep -E 'dev vi[0-9]+'; }
+no_framed_route() { ! framed_route "$1" >/dev/null; }
+check "LNS: Framed-Route 10.77.0.0/16 installed through the session's Vi, metric 5" \
+	sh -c "echo '$(framed_route 10.77.0.0/16)' | grep -q 'metric 5'"
+check "LNS: the default route and the third-party gateway refused (line, count)" \
+	in_log LNS 'AUTH-RADIUS: user "remote1@cisco.com": 2 routes refused, first: Framed-Route "0.0.0.0/0 0.0.0.0 1": a default route'
+check "LNS: no default route through a Vi" no_framed_route default
+check "LNS: Framed-Pool said not applied (no named pools)" \
+	in_log LNS 'Framed-Pool "gold" not applied: the ppp module has no named pools'
 check "local1 pings remote1 back" pings local1 17.17.17.1
 check "detail file: Accounting Start" wait_s 10 detail_has Start 1
 START=$(detail_last Start)
@@ -322,14 +340,22 @@ check "Stop: Acct-Session-Time 20 s (the CoA's, not FreeRADIUS's 25)" \
 	sh -c "echo '$STOP' | grep -qE 'Acct-Session-Time = (19|20|21)$'"
 contains "Stop: same Acct-Session-Id as the Start" "$STOP" "Acct-Session-Id = \"$SID_START\""
 check "LNS: the session is gone (CDN)" wait_s 10 in_log LNS "O CDN to LAC"
+check "LNS: the Framed-Route went with the session" \
+	wait_s 10 no_framed_route 10.77.0.0/16
 check "detail file: one Start, one Stop so far (nothing lost, nothing twice)" \
 	sh -c "[ $(detail_count Start) -eq 1 ] && [ $(detail_count Stop) -eq 1 ]"
 
 # --- 3. a wrong CHAP secret: Access-Reject ---------------------------------------------
+ok "debug ppp authentication on remote1 (to see the CHAP Failure)" ctl remote1 debug ppp authentication
 ok "remote1 dials Dialer2 (wrong CHAP secret)" ctl remote1 dial Dialer2
 check "LNS: rejected by RADIUS" \
 	wait_s 15 in_log LNS 'CHAP authentication of user "remote1@cisco.com" failed: rejected by RADIUS'
 check "FreeRADIUS: Login incorrect" grep -q 'Login incorrect' "$T/freeradius.txt"
+check "remote1 sees FreeRADIUS's Reply-Message (tab made '?') in the CHAP Failure" \
+	wait_s 10 in_log remote1 'CHAP: I FAILURE id [0-9]+ len 31 msg is "Login refused\?call 555-0100"'
+check "LNS: the Reply-Message sent, not the local reason" \
+	sh -c "! grep -q 'msg is \"rejected by RADIUS' '$T/LNS.log'"
+ok "debug ppp authentication off on remote1" ctl remote1 undebug ppp authentication
 check "LNS: CDN to the LAC after the reject" wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 2 ]"
 check "no accounting for a rejected user" sh -c "[ $(detail_count Start) -eq 1 ]"
 

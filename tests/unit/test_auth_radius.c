@@ -132,6 +132,9 @@ struct result {
 	bool ok;
 	struct in_addr addr;
 	char reason[256];
+	char peer_message[256];
+	struct vpdn_route4 routes[VPDN_ROUTES_MAX];
+	size_t n_routes;
 };
 
 static void auth_done(struct vpdn_request *req, int status, const void *reply, void *data)
@@ -145,6 +148,11 @@ static void auth_done(struct vpdn_request *req, int status, const void *reply, v
 	if (a) {
 		r->addr = a->address;
 		g_strlcpy(r->reason, a->reason ? a->reason : "", sizeof(r->reason));
+		g_strlcpy(r->peer_message, a->peer_message ? a->peer_message : "",
+			  sizeof(r->peer_message));
+		r->n_routes = a->routes ? MIN(a->n_routes, (size_t)VPDN_ROUTES_MAX) : 0;
+		if (r->n_routes)
+			memcpy(r->routes, a->routes, r->n_routes * sizeof(*a->routes));
 	}
 }
 
@@ -291,6 +299,7 @@ static void test_reject_reply_message(void)
 	CU_ASSERT_TRUE(res.done);
 	CU_ASSERT_EQUAL(res.status, -EACCES);
 	CU_ASSERT_STRING_EQUAL(res.reason, "rejected by RADIUS: account locked?");
+	CU_ASSERT_STRING_EQUAL(res.peer_message, "account locked?");  /* for the peer */
 	auth_radius_free(ar);
 	cfg_free(cfg);
 	server_close(&s);
@@ -361,6 +370,124 @@ static void test_framed_ip_forms(void)
 	turn();
 	CU_ASSERT_TRUE(res.ok);
 	CU_ASSERT_EQUAL(res.addr.s_addr, 0);   /* the pool decides */
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
+/* Framed-Route (RFC 2865 §5.22) values, one by one: what is kept and
+ * what is refused (hostile: a default route, host bits, multicast, a third
+ * party as gateway, garbage). */
+static void test_framed_route_parse(void)
+{
+	static const struct { const char *text; const char *dst; int plen; uint32_t metric; int r; } v[] = {
+		{ "10.1.0.0/16", "10.1.0.0", 16, 0, 0 },
+		{ "10.1.0.0/16 0.0.0.0 1", "10.1.0.0", 16, 1, 0 },
+		{ "192.168.1.0/24 17.17.17.1 1 2 -1 3 400", "192.168.1.0", 24, 1, 0 },
+		{ "10.0.0.0", "10.0.0.0", 8, 0, 0 },          /* class A: /8 */
+		{ "172.16.0.0 0.0.0.0 5", "172.16.0.0", 16, 5, 0 }, /* class B */
+		{ "192.0.2.0", "192.0.2.0", 24, 0, 0 },       /* class C */
+		{ "192.0.2.7/32", "192.0.2.7", 32, 0, 0 },
+		{ "0.0.0.0/0 0.0.0.0 1", NULL, 0, 0, -EPERM },  /* default route */
+		{ "10.1.2.0/16", NULL, 0, 0, -EINVAL },        /* host bits */
+		{ "10.1.0.0/33", NULL, 0, 0, -EINVAL },
+		{ "10.1.0.0/-1", NULL, 0, 0, -EINVAL },
+		{ "10.1.0.0/16x", NULL, 0, 0, -EINVAL },
+		{ "224.0.0.0/4", NULL, 0, 0, -EPERM },
+		{ "127.0.0.0/8", NULL, 0, 0, -EPERM },
+		{ "10.1.0.0/16 10.9.9.9 1", NULL, 0, 0, -EPERM },  /* third party */
+		{ "10.1.0.0/16 0.0.0.0 65536", NULL, 0, 0, -EINVAL },
+		{ "10.1.0.0/16 0.0.0.0 99999999999", NULL, 0, 0, -EINVAL },
+		{ "bogus", NULL, 0, 0, -EINVAL },
+		{ "", NULL, 0, 0, -EINVAL },
+		{ "   ", NULL, 0, 0, -EINVAL },
+	};
+	struct in_addr user = { inet_addr("17.17.17.1") };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(v); i++) {
+		struct vpdn_route4 rt = { 0 };
+		const char *why = NULL;
+		int r = radius_framed_route_parse((const uint8_t *)v[i].text, strlen(v[i].text),
+						  user, &rt, &why);
+		CU_ASSERT_EQUAL(r, v[i].r);
+		if (r != v[i].r)
+			fprintf(stderr, "Framed-Route \"%s\": %d (%s)\n", v[i].text, r, why);
+		if (r == 0 && v[i].r == 0) {
+			CU_ASSERT_EQUAL(rt.dst.s_addr, inet_addr(v[i].dst));
+			CU_ASSERT_EQUAL(rt.plen, v[i].plen);
+			CU_ASSERT_EQUAL(rt.metric, v[i].metric);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(why);
+		}
+	}
+	/* a NUL inside the value is not text */
+	struct vpdn_route4 rt;
+	const char *why;
+	CU_ASSERT_EQUAL(radius_framed_route_parse((const uint8_t *)"10.0.0.0/8\0x", 12, user, &rt,
+						  &why), -EINVAL);
+	/* Framed-IP-Netmask: the user's network, contiguous, at least /8 */
+	struct in_addr a = { inet_addr("17.17.17.1") };
+	CU_ASSERT_EQUAL(radius_framed_netmask_route(a, (struct in_addr){ inet_addr("255.255.255.248") },
+						    &rt, &why), 1);
+	CU_ASSERT_EQUAL(rt.dst.s_addr, inet_addr("17.17.17.0"));
+	CU_ASSERT_EQUAL(rt.plen, 29);
+	CU_ASSERT_EQUAL(radius_framed_netmask_route(a, (struct in_addr){ inet_addr("255.255.255.255") },
+						    &rt, &why), 0);
+	CU_ASSERT_EQUAL(radius_framed_netmask_route(a, (struct in_addr){ inet_addr("255.0.255.0") },
+						    &rt, &why), -EINVAL);
+	CU_ASSERT_EQUAL(radius_framed_netmask_route(a, (struct in_addr){ inet_addr("128.0.0.0") },
+						    &rt, &why), -EPERM);
+	CU_ASSERT_EQUAL(radius_framed_netmask_route((struct in_addr){ 0 },
+						    (struct in_addr){ inet_addr("255.255.255.0") },
+						    &rt, &why), -EINVAL);
+}
+
+static void add_routes(struct radius_pkt *p)
+{
+	static const char *r[] = { "10.1.0.0/16 0.0.0.0 1", "0.0.0.0/0 0.0.0.0 1",
+				   "10.2.0.0/24 17.17.17.1", "10.3.3.3/24", "\x01\x02junk" };
+	radius_add_u32(p, RADIUS_SERVICE_TYPE, 2);
+	for (size_t i = 0; i < G_N_ELEMENTS(r); i++)
+		radius_add(p, RADIUS_FRAMED_ROUTE, r[i], strlen(r[i]));
+	radius_add_ipv4(p, RADIUS_FRAMED_IP_NETMASK, inet_addr("255.255.255.252"));
+	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("17.17.17.1")); /* after the routes */
+	radius_add(p, RADIUS_FRAMED_POOL, "gold", 4);
+	radius_add(p, RADIUS_REPLY_MESSAGE, "Welcome", 7);
+}
+
+/* An Access-Accept's routes reach the reply (to the PPP engine, then the
+ * ip module); the hostile ones are refused, counted, and do not refuse the
+ * user; Framed-Pool is said not applied. */
+static void test_framed_routes_in_reply(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	uint64_t *refused = vpdn_core_counter(core, "radius_routes_refused_total", NULL);
+	uint64_t before = *refused;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+			   s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+
+	pap("u", "p", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_routes);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_STRING_EQUAL(res.peer_message, "Welcome");
+	CU_ASSERT_EQUAL_FATAL(res.n_routes, 3);
+	CU_ASSERT_EQUAL(res.routes[0].dst.s_addr, inet_addr("17.17.17.0"));  /* the netmask's */
+	CU_ASSERT_EQUAL(res.routes[0].plen, 30);
+	CU_ASSERT_EQUAL(res.routes[1].dst.s_addr, inet_addr("10.1.0.0"));
+	CU_ASSERT_EQUAL(res.routes[1].plen, 16);
+	CU_ASSERT_EQUAL(res.routes[1].metric, 1);
+	CU_ASSERT_EQUAL(res.routes[2].dst.s_addr, inet_addr("10.2.0.0"));
+	CU_ASSERT_EQUAL(res.routes[2].plen, 24);
+	CU_ASSERT_EQUAL(*refused - before, 3);   /* default route, host bits, junk */
 	auth_radius_free(ar);
 	cfg_free(cfg);
 	server_close(&s);
@@ -1259,6 +1386,8 @@ static const struct vpdn_test_case tests[] = {
 	{"answers without/with wrong MA dropped", test_answer_verification},
 	{"Reject carries Reply-Message", test_reject_reply_message},
 	{"Accept for Login service refused", test_accept_refused},
+	{"Framed-Route values parsed, hostile ones refused", test_framed_route_parse},
+	{"Framed-Route / -Netmask in the reply, Framed-Pool said", test_framed_routes_in_reply},
 	{"Framed-IP-Address loopback refused, pool", test_framed_ip_forms},
 	{"CHAP-Password and CHAP-Challenge", test_chap_attributes},
 	{"failover, retransmission, dead-time", test_failover_dead_time},

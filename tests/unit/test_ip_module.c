@@ -1330,6 +1330,87 @@ static void test_peer_ownership(void)
 	ppp_side_free(&d);
 }
 
+/* ---- routes from the authorization (RADIUS Framed-Route) ---- */
+
+static void network_routes(struct vpdn_core *core, uint32_t type, struct ppp_side *s,
+			   const char *ifname, const struct vpdn_route4 *rt, size_t n)
+{
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = ifname, .config = "Virtual-Template1",
+		.user = "u", .net = s->net, .local = test_ip_addr("18.18.18.2"),
+		.peer = test_ip_addr("17.17.17.1"), .mtu = 1500, .routes = rt, .n_routes = n,
+	};
+	vpdn_bus_publish(vpdn_core_bus(core), type, &ev);
+}
+
+#define RT(a, l, m) { .dst = { 0 }, .plen = (l), .metric = (m) }
+
+/* Installed through the session's device after its host route, removed
+ * with it; a prefix with host bits, of length 0 or 33, multicast, covering
+ * our own address, one the kernel refuses (there already), and every one
+ * in shared mode: refused with a line and ip_framed_routes_refused_total,
+ * the session stays. */
+static void test_framed_routes(void)
+{
+	struct fixture f;
+	struct ppp_side s;
+	struct ftun *vi;
+	unsigned id;
+	static const char *dst[] = { "10.1.0.0", "10.2.2.0", "10.3.3.3", "0.0.0.0", "10.4.0.0",
+				     "224.0.0.0", "18.18.18.0", "10.1.0.0", "17.17.17.1" };
+	struct vpdn_route4 rt[] = { RT(0, 16, 1), RT(0, 24, 0), RT(0, 24, 0), RT(0, 0, 0),
+				    RT(0, 33, 0), RT(0, 4, 0), RT(0, 24, 0), RT(0, 16, 1),
+				    RT(0, 32, 0) };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(rt); i++)
+		rt[i].dst = test_ip_addr(dst[i]);
+	fx_start(&f, NULL, true);
+	loglines = g_ptr_array_new_with_free_func(g_free);
+	id = vpdn_log_add_sink(vpdn_core_log(f.core), log_sink, NULL);
+	uint64_t *refused = vpdn_core_counter(f.core, "ip_framed_routes_refused_total", NULL);
+	ppp_side_init(&s, "Vi2");
+	network_routes(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi2", rt, G_N_ELEMENTS(rt));
+	vi = ftun_name("vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
+	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi2"));
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi->ifindex, "17.17.17.1", 32));
+	const struct fobj *r1 = fobj_find(fk.routes, vi->ifindex, "10.1.0.0", 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r1);
+	CU_ASSERT_EQUAL(r1->metric, 1);
+	CU_ASSERT_PTR_NOT_NULL(fobj_find(fk.routes, vi->ifindex, "10.2.2.0", 24));
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, vi->ifindex, "18.18.18.0", 24));
+	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2 + 3);   /* statics, host, two framed */
+	CU_ASSERT_EQUAL(*refused, 6);
+	CU_ASSERT_TRUE(logged("Vi2 IP: route 10.3.3.3/24 from the authorization refused: host bits"));
+	CU_ASSERT_TRUE(logged("Vi2 IP: route 18.18.18.0/24 from the authorization refused: covers this node's own address"));
+	CU_ASSERT_TRUE(logged("Vi2 IP: route 224.0.0.0/4 from the authorization refused: not a unicast"));
+	CU_ASSERT_TRUE(logged("Vi2 IP: route 10.1.0.0/16 from the authorization refused: File exists"));
+	CU_ASSERT_TRUE(vpdn_link_attached(s.net, VPDN_LINK_B));   /* the session stays */
+	CU_ASSERT_EQUAL(s.hangups, 0);
+	/* down: the framed routes go with the host route */
+	network_routes(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "Vi2", NULL, 0);
+	CU_ASSERT_EQUAL(fobj_count(fk.routes), 2);
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, vi->ifindex, "10.1.0.0", 16));
+	ppp_side_free(&s);
+	vpdn_log_remove_sink(vpdn_core_log(f.core), id);
+	fx_stop(&f);
+
+	/* shared mode: one device, sessions found by peer address only */
+	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
+	id = vpdn_log_add_sink(vpdn_core_log(f.core), log_sink, NULL);
+	refused = vpdn_core_counter(f.core, "ip_framed_routes_refused_total", NULL);
+	ppp_side_init(&s, "Vi2");
+	network_routes(f.core, VPDN_EV_PPP_NETWORK_UP, &s, "Vi2", rt, 1);
+	CU_ASSERT_EQUAL(*refused, 1);
+	CU_ASSERT_TRUE(logged("Vi2 IP: route 10.1.0.0/16 from the authorization refused: ip mode shared"));
+	CU_ASSERT_TRUE(vpdn_link_attached(s.net, VPDN_LINK_B));
+	network_routes(f.core, VPDN_EV_PPP_NETWORK_DOWN, &s, "Vi2", NULL, 0);
+	ppp_side_free(&s);
+	vpdn_log_remove_sink(vpdn_core_log(f.core), id);
+	fx_stop(&f);
+	g_ptr_array_free(loglines, TRUE);
+}
+
 static const struct vpdn_test_case ip_tests[] = {
 	{ "peer MRU: MTU, fragments, ICMP fragmentation needed", test_peer_mru },
 	{ "peer MRU: shared mode route, dialer back to idle", test_peer_mru_shared_and_dialer },
@@ -1350,6 +1431,7 @@ static const struct vpdn_test_case ip_tests[] = {
 	{ "call bound to a dialer profile", test_bound_call },
 	{ "IOS short names: Lo2, Di3, Lo1, Vt5", test_ios_short_names },
 	{ "peer addresses: ownership, takeover, refusal", test_peer_ownership },
+	{ "routes from the authorization (Framed-Route)", test_framed_routes },
 	{ NULL, NULL },
 };
 

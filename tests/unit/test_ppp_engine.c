@@ -129,6 +129,10 @@ static struct {
 	int forward_requests;
 	int session_claimed;
 	char accept_if[16];
+	bool refuse;                /* the authenticator says no */
+	const char *peer_message;   /* its text for the peer (Reply-Message) */
+	const struct vpdn_route4 *routes; size_t n_routes;  /* its routes */
+	size_t up_routes[4]; struct vpdn_route4 up_route0[4]; /* NETWORK_UP's */
 } fx;
 
 static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
@@ -143,6 +147,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 				     a->response, a->response_len);
 	else if (s && a->method == VPDN_AUTH_PAP)
 		ok = a->password && !strcmp(a->password, s);
+	if (fx.refuse)
+		ok = false;
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	if (fx.async) {
 		fx.pending = req;
@@ -152,7 +158,9 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 	}
 	struct vpdn_ev_auth_result r = { .size = sizeof(r), .ok = ok, .user = a->user,
 					 .reason = ok ? NULL : "bad password",
-					 .address = address_of(a->user) };
+					 .address = address_of(a->user),
+					 .peer_message = fx.peer_message,
+					 .routes = fx.routes, .n_routes = fx.n_routes };
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
 }
@@ -192,6 +200,9 @@ static enum vpdn_bus_verdict on_network(const struct vpdn_event *ev, void *data)
 		fx.peer[i] = n->peer;
 		fx.local[i] = n->local;
 		fx.dns1[i] = n->dns1;
+		fx.up_routes[i] = n->routes ? n->n_routes : 0;
+		if (n->routes && n->n_routes)
+			fx.up_route0[i] = n->routes[0];
 		snprintf(fx.net_if[i], sizeof(fx.net_if[i]), "%s", n->interface);
 	} else {
 		fx.network_down++;
@@ -579,6 +590,111 @@ static void test_wrong_password(void)
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	CU_ASSERT_EQUAL(fx.ppp_down, 2);
 	CU_ASSERT_EQUAL(w.end[0].hangups, 1);   /* carrier hung up by the server */
+	wire_fini(&w);
+}
+
+/* The authenticator's text (RADIUS Reply-Message) reaches the peer in the
+ * CHAP Failure / Success and the PAP Nak / Ack, made printable and cut to
+ * 128 octets; without one, the fixed text; the local reason never. */
+static void test_peer_message(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	char long_msg[300];
+
+	/* CHAP refused: control characters become '?' */
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = "Account\x07 expired\r\n\xc3\xa9";
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "Virtual-Template1", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("Vi9 CHAP: O FAILURE id * len 24 msg is \"Account? expired????\""));
+	CU_ASSERT_TRUE(has_match("BR0 CHAP: I FAILURE id * len 24 msg is \"Account? expired????\""));
+	CU_ASSERT_FALSE(has_match("*CHAP: * FAILURE * msg is \"Authentication failed\""));
+	CU_ASSERT_FALSE(has_match("*CHAP: * msg is *bad password*"));
+	CU_ASSERT_EQUAL(fx.network_up, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+
+	/* PAP refused with a text longer than a PPP message should carry:
+	 * cut to 128 octets (Nak: 4 header + 1 length + 128) */
+	memset(long_msg, 'x', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = '\0';
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = long_msg;
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "PapServer", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1-pap", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("Vi9 PAP: O AUTH-NAK id * len 133 msg is \"xxxx*"));
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-NAK id * len 133 msg is \"xxxx*"));
+	CU_ASSERT_EQUAL(fx.network_up, 0);
+	wire_fini(&w);
+
+	/* all blanks: the fixed text */
+	reset_fx();
+	fx.refuse = true;
+	fx.peer_message = "   ";
+	wire_init(&w, "Vi9", "BRI0");
+	s = start(w.link[0], "Vi9", "PapServer", VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	c = start(w.link[1], "BR0", "remote1-pap", VPDN_PPP_ROLE_CLIENT, VPDN_CALL_OUT);
+	run(&w, 150);
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-NAK id * msg is \"Authentication failed\""));
+	wire_fini(&w);
+
+	/* accepted: the text in the Success / Ack */
+	reset_fx();
+	fx.peer_message = "Welcome";
+	client_server("Virtual-Template1", "remote1", &s, &c, &w);
+	CU_ASSERT_EQUAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_match("BR0 CHAP: I SUCCESS id * len 11 msg is \"Welcome\""));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	wire_fini(&w);
+	reset_fx();
+	fx.peer_message = "Welcome";
+	client_server("PapServer", "remote1-pap", &s, &c, &w);
+	CU_ASSERT_EQUAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_match("BR0 PAP: I AUTH-ACK id * len 12 msg is \"Welcome\""));
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	wire_fini(&w);
+}
+
+/* The authorization's routes (RADIUS Framed-Route) go with the server's
+ * PPP_NETWORK_UP to the IP side, at most VPDN_ROUTES_MAX; the client's
+ * NETWORK_UP has none. */
+static void test_routes_to_network_up(void)
+{
+	struct wire w;
+	struct ppp_engine *s, *c;
+	struct vpdn_route4 rt[VPDN_ROUTES_MAX + 3];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(rt); i++)
+		rt[i] = (struct vpdn_route4){ .dst.s_addr = htonl(0x0A000000u | (uint32_t)i << 16),
+					      .plen = 16, .metric = (uint32_t)i };
+	reset_fx();
+	fx.routes = rt;
+	fx.n_routes = G_N_ELEMENTS(rt);
+	client_server("Virtual-Template1", "remote1", &s, &c, &w);
+	CU_ASSERT_EQUAL_FATAL(fx.network_up, 2);
+	int si = !strcmp(fx.net_if[0], "Vi9") ? 0 : 1;
+	CU_ASSERT_STRING_EQUAL(fx.net_if[si], "Vi9");
+	CU_ASSERT_EQUAL(fx.up_routes[si], VPDN_ROUTES_MAX);
+	CU_ASSERT_EQUAL(fx.up_route0[si].dst.s_addr, inet_addr("10.0.0.0"));
+	CU_ASSERT_EQUAL(fx.up_route0[si].plen, 16);
+	CU_ASSERT_EQUAL(fx.up_routes[1 - si], 0);    /* the client's */
+	ppp_engine_close(s, "test");
+	run(&w, 100);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 	wire_fini(&w);
 }
 
@@ -1038,6 +1154,62 @@ static void test_lac_forward_lns_proxy(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+/* A LAC that sent the user its CHAP Success itself: the user's IPCP
+ * Configure-Request reaches the LNS while it still verifies the proxy
+ * authentication (an asynchronous authenticator: RADIUS). It is kept and
+ * answered when the network phase starts, not dropped to wait for the
+ * user's restart timer (before: no ConfAck for it). */
+static void test_lns_proxy_early_ipcp(void)
+{
+	struct wire w, l2tp;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	static const uint8_t early[] = { 0xFF, 0x03, 0x80, 0x21, 1, 0x77, 0, 10,
+					 3, 6, 17, 17, 17, 1 };
+	static const uint8_t early_lcp_like[] = { 0xFF, 0x03, 0x80, 0x21, 2, 0x78, 0, 4 };
+
+	reset_fx();
+	fwd_mode = 0;
+	struct ppp_engine *cli = lac_dial_in(&w, "remote1");
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	wire_init(&l2tp, "Tnl/Cl 45029/291", "Tnl/Cl 11407/303");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp.link[0]), 0);
+	vpdn_request_complete(cap.req, 0, NULL);
+	fx.async = true;
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, "1", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fx.pending);
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	/* the user's IPCP, early (and a ConfAck, which is not kept) */
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early, sizeof(early));
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early_lcp_like, sizeof(early_lcp_like));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	complete_pending_auth();
+	fx.async = false;
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_line("Vi1 IPCP: the peer's early Configure-Request taken"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPCP: I CONFREQ [*] id 119 len 10"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPCP: O CONFACK [*] id 119 len 10"));
+	for (int i = 0; i < 20; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(lns)->state, FSM_OPENED);
+	ppp_engine_close(cli, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
 static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
@@ -1420,12 +1592,15 @@ static const struct vpdn_test_case engine_tests[] = {
 	  test_callout_seed_confreq },
 	{ "LCP options: Max-Failure, unknown, malformed", test_lcp_options },
 	{ "LAC forwarding into LNS proxy LCP (no renegotiation)", test_lac_forward_lns_proxy },
+	{ "LNS proxy authentication: an early IPCP ConfReq kept", test_lns_proxy_early_ipcp },
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },
 	{ "LAC forward refused / unclaimed", test_lac_forward_refused_and_unclaimed },
 	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
+	{ "the authenticator's text reaches the peer", test_peer_message },
+	{ "the authorization's routes go with NETWORK_UP", test_routes_to_network_up },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
