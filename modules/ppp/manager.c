@@ -407,6 +407,8 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	m->sub_start = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_START, on_ppp_start, m);
 	m->sub_incoming = vpdn_bus_subscribe(m->bus, VPDN_EV_SESSION_INCOMING,
 					     on_session_incoming, m);
+	if (ppp_bus_add(m) < 0)
+		vpdn_warn(m->log, "ppp: no D-Bus objects for the PPP sessions");
 	return m;
 }
 
@@ -431,6 +433,7 @@ void ppp_manager_free(struct ppp_manager *m)
 		return;
 	vpdn_bus_unsubscribe(m->bus, m->sub_start);
 	vpdn_bus_unsubscribe(m->bus, m->sub_incoming);
+	ppp_bus_remove(m);
 	/* Engines go without Terminate: the node is stopping. */
 	while (m->engines) {
 		struct ppp_engine *e = m->engines;
