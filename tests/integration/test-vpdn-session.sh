@@ -153,6 +153,20 @@ d = json.loads(sys.argv[1])["sessions"]
 assert len(d) == 1 and d[0]["local_id"] == int(sys.argv[2]) and d[0]["tunnel"]["remote_name"] == "LAC", d
 ' "$OUT" "$LNS_SID"
 
+# Bash completion: `show vpdn session <TAB>` offers "all" and the IDs.
+comp() { # WORDS...: COMPREPLY for the last word
+	bash -c '
+		. "$1"; shift
+		COMP_WORDS=("$VPDNCTL" "$@"); COMP_CWORD=$#
+		_vpdnctl
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$VPDND_SOURCE_ROOT/tools/vpdnctl/vpdnctl.bash-completion" "$@"
+}
+run comp -n LNS show vpdn session ""
+check "completion: 'show vpdn session <TAB>' -> all and the LNS's session $LNS_SID" \
+	[ "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" = "$(printf '%s\n' all "$LNS_SID" | sort | tr '\n' ' ')" ]
+run comp -n LAC sh vpdn sess "${LAC_SID:0:2}"
+check "completion: abbreviated, a prefix -> the LAC's session $LAC_SID" [ "$OUT" = "$LAC_SID" ]
+
 # Unknown and bad IDs.
 ko "show vpdn session 4242: unknown" 1 "$VPDNCTL" -n LNS show vpdn session 4242
 contains "the node's reason" "$ERR" "No session 4242"
