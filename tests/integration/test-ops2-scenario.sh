@@ -234,6 +234,15 @@ contains "text: remote1's magic number" "$OUT" "magic $R1MAGIC"
 run ctl LNS show vpdn session 65535
 check "LNS show vpdn session 65535: exit 1" [ "$RC" -eq 1 ]
 contains "...with the node's reason" "$ERR" "No session 65535"
+for bad in nosuch Vi1_zz "$VA/extra" "_2f$VA"; do
+	run busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS "/org/vpdnd/ppp/$bad" \
+		org.vpdnd.PppSession1 Phase
+	check "no PPP object at /org/vpdnd/ppp/$bad" [ "$RC" -ne 0 ]
+	contains "...unknown object" "$ERR" "nknown object"
+done
+run busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS "/org/vpdnd/ppp/$VA" \
+	org.vpdnd.PppSession1 PeerAddress
+contains "the PPP object of $VA still answers" "$OUT" '"17.17.17.1"'
 
 # --- reload of dialer and ip settings while the call is up ---------------------------
 dialer_json() { ctl remote1 --json show dialer; }

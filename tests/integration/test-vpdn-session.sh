@@ -173,6 +173,7 @@ contains "the node's reason" "$ERR" "No session 4242"
 ko "show vpdn session 0: not an ID" 2 "$VPDNCTL" -n LNS show vpdn session 0
 contains "the reason" "$ERR" "is not a valid ID"
 ko "show vpdn session 70000: not an ID" 2 "$VPDNCTL" -n LNS show vpdn session 70000
+ko "show vpdn session two: not an ID" 2 "$VPDNCTL" -n LNS show vpdn session two
 
 ok "the caller hangs up" tc LAC HangUp u 1
 wait_until 5 eval '! "$VPDNCTL" -n LNS show vpdn session "$LNS_SID" >/dev/null 2>&1'
