@@ -204,6 +204,8 @@ static const sd_bus_vtable tunnel_vtable[] = {
 	SD_BUS_PROPERTY("Unacked", "u", tunnel_unacked, 0, 0),
 	SD_BUS_PROPERTY("Queued", "u", tunnel_unacked, 0, 0),
 	SD_BUS_PROPERTY("HelloInterval", "u", tunnel_hello, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("RetransmitTimeout", "u", vpdn_dbus_property_get_u32, TUNNEL_AT(ctrl.rto),
+			0),
 	SD_BUS_PROPERTY("Uptime", "t", tunnel_uptime, 0, 0),
 	SD_BUS_VTABLE_END
 };

@@ -37,6 +37,7 @@ vpdn-group "1" {
   source-ip = "127.0.0.1"
   receive-window = 6
   hello = 45
+  retransmit-timeout-min = 2
 }
 l2tp { listen = {"127.0.0.1"}  port = $PORT }
 CONF
@@ -113,6 +114,8 @@ assert ta["unacked"] == 0 and tb["unacked"] == 0 and ta["queued"] == 0
 assert ta["receive_window"] == 6 and tb["peer_receive_window"] == 6, (ta, tb)
 assert tb["receive_window"] == 9 and ta["peer_receive_window"] == 9, (ta, tb)
 assert ta["hello_interval"] == 45 and tb["hello_interval"] == 30, (ta, tb)
+# retransmit-timeout-min 2 s at the LAC, the default 1 s at the LNS; none retransmitted
+assert ta["retransmit_timeout_ms"] == 2000 and tb["retransmit_timeout_ms"] == 1000, (ta, tb)
 assert ta["uptime"] >= 1 and tb["uptime"] >= 1
 # the session
 for s in (a, b):

@@ -363,6 +363,7 @@ static void detail_row(struct vpdn_session_detail *d)
 	d->peer_rwin = 4;
 	d->cwnd = 4;
 	d->hello_s = 60;
+	d->rto_ms = 1000;
 	d->has_ppp = true;
 	d->ppp_role = g_strdup("server");
 	d->ppp_phase = g_strdup("UP");
@@ -397,7 +398,8 @@ static void test_session_detail(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Tunnel state is est, up 01:01:01"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Control channel Ns 3, Nr 6, receive window 8, "
 					   "peer's 4, congestion window 4\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hello interval 60 seconds\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 unacknowledged, 0 queued, retransmit timeout 1000 ms, "
+					   "hello interval 60 seconds\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Setup timer is not running\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "    12 Packets sent, 11 received\n"
 					   "    524 Bytes sent, 516 received\n"));

@@ -253,6 +253,7 @@ static const struct prop_field detail_tunnel_fields[] = {
 	{ "Unacked", 'u', D(unacked) },
 	{ "Queued", 'u', D(queued) },
 	{ "HelloInterval", 'u', D(hello_s) },
+	{ "RetransmitTimeout", 'u', D(rto_ms) },
 	{ NULL, 0, 0 },
 };
 

@@ -64,8 +64,8 @@ static void print_one(FILE *f, const struct vpdn_session_detail *d)
 			or_dash(d->t_group), d->t_sessions);
 		fprintf(f, "  Control channel Ns %u, Nr %u, receive window %u, peer's %u, "
 			"congestion window %u\n", d->ns, d->nr, d->rwin, d->peer_rwin, d->cwnd);
-		fprintf(f, "    %" PRIu32 " unacknowledged, %" PRIu32 " queued, hello interval ",
-			d->unacked, d->queued);
+		fprintf(f, "    %" PRIu32 " unacknowledged, %" PRIu32 " queued, retransmit timeout %"
+			PRIu32 " ms, hello interval ", d->unacked, d->queued, d->rto_ms);
 		if (d->hello_s)
 			fprintf(f, "%" PRIu32 " seconds\n", d->hello_s);
 		else
@@ -174,6 +174,7 @@ static void json_one(struct json *j, const struct vpdn_session_detail *d)
 		json_kv_uint(j, "unacked", d->unacked);
 		json_kv_uint(j, "queued", d->queued);
 		json_kv_uint(j, "hello_interval", d->hello_s);
+		json_kv_uint(j, "retransmit_timeout_ms", d->rto_ms);
 		json_object_end(j);
 	} else {
 		json_string(j, NULL);

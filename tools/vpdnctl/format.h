@@ -96,7 +96,7 @@ struct vpdn_session_detail {
 	uint16_t t_remote_id, t_remote_port, t_local_port;
 	char *t_state, *t_remote_name, *t_local_name, *t_remote_address, *t_local_address, *t_group;
 	uint16_t ns, nr, rwin, peer_rwin, cwnd;
-	uint32_t unacked, queued, hello_s, t_sessions;
+	uint32_t unacked, queued, hello_s, t_sessions, rto_ms;
 	uint64_t t_uptime;
 	/* PppSession1 */
 	bool has_ppp;
