@@ -37,104 +37,112 @@ static const char *auth_name(uint8_t a)
 	}
 }
 
-static int append_addr(sd_bus_message *reply, struct in_addr a)
+/* Properties by table: sd-bus hands each getter the engine plus the
+ * vtable entry's offset, so one getter serves every member of a type
+ * (an address, an auth protocol, an automaton's state). */
+#define GETTER(fn)                                                                           \
+	static int fn(sd_bus *bus, const char *path, const char *interface,                  \
+		      const char *property, sd_bus_message *reply, void *userdata,           \
+		      sd_bus_error *error)
+
+/* struct in_addr at the offset, "" for 0.0.0.0 */
+GETTER(get_addr)
 {
+	const struct in_addr *a = userdata;
 	char buf[INET_ADDRSTRLEN] = "";
 
-	if (a.s_addr)
-		inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	if (a->s_addr)
+		inet_ntop(AF_INET, a, buf, sizeof(buf));
 	return sd_bus_message_append_basic(reply, 's', buf);
 }
 
-/* One getter for the computed values, by property name (a small table
- * would need one function per entry; these are read rarely). */
-static int engine_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+/* uint8_t enum ppp_auth_proto at the offset */
+GETTER(get_auth)
+{
+	return sd_bus_message_append_basic(reply, 's', auth_name(*(const uint8_t *)userdata));
+}
+
+/* struct ppp_fsm at the offset: its RFC 1661 state name */
+GETTER(get_fsm_state)
+{
+	const struct ppp_fsm *f = userdata;
+
+	return sd_bus_message_append_basic(reply, 's', ppp_fsm_state_name(f->state));
+}
+
+/* a char array at the offset */
+GETTER(get_chars)
+{
+	return sd_bus_message_append_basic(reply, 's', (const char *)userdata);
+}
+
+GETTER(get_phase)
 {
 	const struct ppp_engine *e = userdata;
-	const struct ppp_lcp *l = &e->lcp;
-	uint32_t u;
-	uint16_t q;
-	int b;
 
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append_basic(reply, 's', e->name);
-	if (!strcmp(property, "Phase"))
-		return sd_bus_message_append_basic(reply, 's', ppp_phase_name(e->phase));
-	if (!strcmp(property, "Role"))
-		return sd_bus_message_append_basic(reply, 's', ppp_role_name(e->role));
-	if (!strcmp(property, "User"))
-		return sd_bus_message_append_basic(reply, 's', e->user ? e->user : "");
-	if (!strcmp(property, "LcpState"))
-		return sd_bus_message_append_basic(reply, 's',
-						   ppp_fsm_state_name(e->lcp_fsm.state));
-	if (!strcmp(property, "IpcpState"))
-		return sd_bus_message_append_basic(reply, 's',
-						   ppp_fsm_state_name(e->ipcp_fsm.state));
-	if (!strcmp(property, "LocalMru")) {
-		q = l->want_mru ? l->mru : 1500;
-		return sd_bus_message_append_basic(reply, 'q', &q);
-	}
-	if (!strcmp(property, "PeerMru")) {
-		q = l->peer_mru ? l->peer_mru : 1500;
-		return sd_bus_message_append_basic(reply, 'q', &q);
-	}
-	if (!strcmp(property, "LocalAccm")) {
-		u = l->want_accm ? l->accm : 0xFFFFFFFFu;
-		return sd_bus_message_append_basic(reply, 'u', &u);
-	}
-	if (!strcmp(property, "LocalMagic")) {
-		u = l->want_magic ? l->magic : 0;
-		return sd_bus_message_append_basic(reply, 'u', &u);
-	}
-	if (!strcmp(property, "LocalAuth"))
-		return sd_bus_message_append_basic(reply, 's', auth_name(l->auth));
-	if (!strcmp(property, "PeerAuth"))
-		return sd_bus_message_append_basic(reply, 's', auth_name(l->peer_auth));
-	if (!strcmp(property, "LocalPfc") || !strcmp(property, "LocalAcfc")) {
-		b = property[5] == 'P' ? l->want_pfc : l->want_acfc;
-		return sd_bus_message_append_basic(reply, 'b', &b);
-	}
-	if (!strcmp(property, "LocalAddress"))
-		return append_addr(reply, e->ipcp.local);
-	if (!strcmp(property, "PeerAddress"))
-		return append_addr(reply, e->ipcp.peer);
-	if (!strcmp(property, "PrimaryDns"))
-		return append_addr(reply, e->ipcp.dns1);
-	if (!strcmp(property, "SecondaryDns"))
-		return append_addr(reply, e->ipcp.dns2);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+	return sd_bus_message_append_basic(reply, 's', ppp_phase_name(e->phase));
+}
+
+GETTER(get_role)
+{
+	const struct ppp_engine *e = userdata;
+
+	return sd_bus_message_append_basic(reply, 's', ppp_role_name(e->role));
+}
+
+/* Our side of LCP: an option we asked for counts only while the peer has
+ * not rejected it (want_*); otherwise the RFC 1661 default. */
+GETTER(get_local_mru)
+{
+	const struct ppp_lcp *l = &((const struct ppp_engine *)userdata)->lcp;
+	uint16_t v = l->want_mru ? l->mru : 1500;
+
+	return sd_bus_message_append_basic(reply, 'q', &v);
+}
+
+GETTER(get_local_accm)
+{
+	const struct ppp_lcp *l = &((const struct ppp_engine *)userdata)->lcp;
+	uint32_t v = l->want_accm ? l->accm : 0xFFFFFFFFu;
+
+	return sd_bus_message_append_basic(reply, 'u', &v);
+}
+
+GETTER(get_local_magic)
+{
+	const struct ppp_lcp *l = &((const struct ppp_engine *)userdata)->lcp;
+	uint32_t v = l->want_magic ? l->magic : 0;
+
+	return sd_bus_message_append_basic(reply, 'u', &v);
 }
 
 #define ENGINE_AT(member) offsetof(struct ppp_engine, member)
+#define PROP(name, sig, fn, member) SD_BUS_PROPERTY(name, sig, fn, ENGINE_AT(member), 0)
 static const sd_bus_vtable engine_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SD_BUS_PROPERTY("Name", "s", engine_prop, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("Role", "s", engine_prop, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("Phase", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("User", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("LcpState", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("IpcpState", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("LocalMru", "q", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerMru", "q", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("LocalAccm", "u", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerAccm", "u", vpdn_dbus_property_get_u32, ENGINE_AT(lcp.peer_accm), 0),
-	SD_BUS_PROPERTY("LocalMagic", "u", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerMagic", "u", vpdn_dbus_property_get_u32, ENGINE_AT(lcp.peer_magic),
-			0),
-	SD_BUS_PROPERTY("LocalAuth", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerAuth", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("LocalPfc", "b", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerPfc", "b", vpdn_dbus_property_get_bool, ENGINE_AT(lcp.peer_pfc), 0),
-	SD_BUS_PROPERTY("LocalAcfc", "b", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerAcfc", "b", vpdn_dbus_property_get_bool, ENGINE_AT(lcp.peer_acfc),
-			0),
-	SD_BUS_PROPERTY("LocalAddress", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PeerAddress", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("PrimaryDns", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("SecondaryDns", "s", engine_prop, 0, 0),
-	SD_BUS_PROPERTY("Malformed", "u", vpdn_dbus_property_get_u32, ENGINE_AT(malformed), 0),
+	SD_BUS_PROPERTY("Name", "s", get_chars, ENGINE_AT(name), SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Role", "s", get_role, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Phase", "s", get_phase, 0, 0),
+	PROP("User", "s", vpdn_dbus_property_get_str, user),
+	PROP("LcpState", "s", get_fsm_state, lcp_fsm),
+	PROP("IpcpState", "s", get_fsm_state, ipcp_fsm),
+	SD_BUS_PROPERTY("LocalMru", "q", get_local_mru, 0, 0),
+	PROP("PeerMru", "q", vpdn_dbus_property_get_u16, lcp.peer_mru),
+	SD_BUS_PROPERTY("LocalAccm", "u", get_local_accm, 0, 0),
+	PROP("PeerAccm", "u", vpdn_dbus_property_get_u32, lcp.peer_accm),
+	SD_BUS_PROPERTY("LocalMagic", "u", get_local_magic, 0, 0),
+	PROP("PeerMagic", "u", vpdn_dbus_property_get_u32, lcp.peer_magic),
+	PROP("LocalAuth", "s", get_auth, lcp.auth),
+	PROP("PeerAuth", "s", get_auth, lcp.peer_auth),
+	PROP("LocalPfc", "b", vpdn_dbus_property_get_bool, lcp.want_pfc),
+	PROP("PeerPfc", "b", vpdn_dbus_property_get_bool, lcp.peer_pfc),
+	PROP("LocalAcfc", "b", vpdn_dbus_property_get_bool, lcp.want_acfc),
+	PROP("PeerAcfc", "b", vpdn_dbus_property_get_bool, lcp.peer_acfc),
+	PROP("LocalAddress", "s", get_addr, ipcp.local),
+	PROP("PeerAddress", "s", get_addr, ipcp.peer),
+	PROP("PrimaryDns", "s", get_addr, ipcp.dns1),
+	PROP("SecondaryDns", "s", get_addr, ipcp.dns2),
+	PROP("Malformed", "u", vpdn_dbus_property_get_u32, malformed),
 	SD_BUS_VTABLE_END
 };
 

@@ -10,6 +10,12 @@
  * RemoteAddress s, RemotePort q, Sessions u, Group s) and org.vpdnd.Session1
  * (LocalId q, RemoteId q, TunnelId q, Interface s, Username s, State s,
  * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
+ *
+ * show vpdn session ID | all: one session in detail, from three classes:
+ * L2tp1.FindSessions(q) gives its path(s), then Properties.GetAll of its
+ * Session1, of its tunnel's Tunnel1 and, when PPP runs on this node for
+ * the session's interface, of the ppp module's org.vpdnd.PppSession1 at
+ * /org/vpdnd/ppp/<interface> (format-session.c prints them).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -383,10 +389,11 @@ out:
 	return ret;
 }
 
-/* show vpdn session all: every session in detail, page by page. */
+/* show vpdn session all: every session in detail, page by page (data:
+ * the GArray of struct vpdn_session_detail). */
 static int detail_row(sd_bus_message *m, const char *path, const char *iface, void *data)
 {
-	struct { struct vpdnctl *c; GArray *details; int ret; } *ctx = data;
+	GArray *details = data;
 	struct vpdn_session_detail d = { 0 };
 	int r;
 
@@ -397,23 +404,20 @@ static int detail_row(sd_bus_message *m, const char *path, const char *iface, vo
 		fmt_vpdn_session_detail_clear(&d);
 		return r;
 	}
-	g_array_append_val(ctx->details, d);
+	g_array_append_val(details, d);
 	return 0;
 }
 
 static int show_session_all(struct vpdnctl *c)
 {
-	struct { struct vpdnctl *c; GArray *details; int ret; } ctx = {
-		c, g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_detail)), 0
-	};
+	GArray *details = g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_detail));
 	int ret;
 
 	ret = vpdnctl_walk_pages(c, "list the sessions", L2TP_PATH, L2TP_IFACE, "ListSessions",
-				 SESSION_IFACE, detail_row, &ctx);
+				 SESSION_IFACE, detail_row, details);
 	/* The rows have the session's properties; add its tunnel and PPP. */
-	for (guint i = 0; ret == VPDNCTL_OK && i < ctx.details->len; i++) {
-		struct vpdn_session_detail *d =
-			&g_array_index(ctx.details, struct vpdn_session_detail, i);
+	for (guint i = 0; ret == VPDNCTL_OK && i < details->len; i++) {
+		struct vpdn_session_detail *d = &g_array_index(details, struct vpdn_session_detail, i);
 		char path[64];
 		struct vpdn_session_detail fresh = { 0 };
 
@@ -428,8 +432,8 @@ static int show_session_all(struct vpdnctl *c)
 		}
 	}
 	if (ret == VPDNCTL_OK)
-		print_details(c, ctx.details);
-	free_details(ctx.details);
+		print_details(c, details);
+	free_details(details);
 	return ret;
 }
 
