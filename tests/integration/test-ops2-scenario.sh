@@ -304,6 +304,17 @@ SID=$(ctl LNS --json show vpdn | python3 -c '
 import json, sys
 for s in json.load(sys.stdin)["sessions"]:
     if not s.get("username"): print(s["local_id"]); break')
+ok "LNS show vpdn session $SID (the dial-out)" ctl LNS --json show vpdn session "$SID"
+check "the dial-out session: lns-oc to 6121, PPP with remote2 (17.17.17.2), CHAP asked by remote2 (callin)" python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])["sessions"][0]
+p = s["ppp"]
+assert s["type"] == "lns-oc" and s["called"] == "6121" and s["state"] == "est", s
+assert p["phase"] == "UP" and p["lcp_state"] == "Opened" and p["ipcp_state"] == "Opened", p
+assert p["peer_address"] == "17.17.17.2" and p["local_address"] == "18.18.18.2", p
+assert p["lcp_local"]["auth"] == "none" and p["lcp_peer"]["auth"] == "chap", p
+assert p["lcp_local"]["magic"] != 0 and p["lcp_peer"]["magic"] != 0, p
+' "$OUT"
 ok "clear the dial-out session ($SID)" ctl LNS clear vpdn session "$SID"
 check "L2TP debug lines reach the monitor" wait_s 15 grep -q "L2TP: " "$T/mon.txt"
 check "--json monitor: objects with level, category, line" wait_s 15 python3 -c '
