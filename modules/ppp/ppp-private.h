@@ -148,6 +148,7 @@ struct ppp_manager {
 	GHashTable *confs;              /* name (casefolded) -> struct ppp_conf* */
 	struct ppp_engine *engines;
 	size_t n_engines;
+	GHashTable *by_name;            /* e->name -> the newest engine of that name */
 	GArray *vaccess_used;           /* gboolean per number */
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
