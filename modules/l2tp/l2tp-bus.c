@@ -100,6 +100,74 @@ static int tunnel_ctrl_tx(sd_bus *bus, const char *path, const char *interface,
 	return sd_bus_message_append_basic(reply, 't', &n);
 }
 
+static int tunnel_local_address(sd_bus *bus, const char *path, const char *interface,
+				const char *property, sd_bus_message *reply, void *userdata,
+				sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	char addr[64] = "";
+
+	if (t->local.ss_family)
+		l2tp_addr_text(&t->local, addr, sizeof(addr));
+	return sd_bus_message_append_basic(reply, 's', addr);
+}
+
+static int tunnel_local_port(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint16_t port = t->local.ss_family ? l2tp_addr_port(&t->local) : 0;
+
+	return sd_bus_message_append_basic(reply, 'q', &port);
+}
+
+static int tunnel_local_name(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	const char *name = l2tp_tunnel_local_name(userdata);
+
+	return sd_bus_message_append_basic(reply, 's', name ? name : "");
+}
+
+/* Messages sent and not yet acknowledged, and those waiting for room in
+ * the peer's window. */
+static int tunnel_unacked(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint32_t n = t->ctrl.sent.length;
+
+	if (strcmp(property, "Queued") == 0)
+		n = t->ctrl.queued.length;
+	return sd_bus_message_append_basic(reply, 'u', &n);
+}
+
+static int tunnel_hello(sd_bus *bus, const char *path, const char *interface,
+			const char *property, sd_bus_message *reply, void *userdata,
+			sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint32_t secs = t->ctrl.cfg.hello_ms / 1000;
+
+	return sd_bus_message_append_basic(reply, 'u', &secs);
+}
+
+/* Seconds since the tunnel was established (0: it is not). */
+static int tunnel_uptime(sd_bus *bus, const char *path, const char *interface,
+			 const char *property, sd_bus_message *reply, void *userdata,
+			 sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint64_t secs = 0;
+
+	if (t->state == L2TP_TUNNEL_ESTABLISHED)
+		secs = (vpdn_timers_now(t->l2tp->tm) - t->changed_ms) / 1000;
+	return sd_bus_message_append_basic(reply, 't', &secs);
+}
+
 #define TUNNEL_AT(member) offsetof(struct l2tp_tunnel, member)
 static const sd_bus_vtable tunnel_vtable[] = {
 	SD_BUS_VTABLE_START(0),
@@ -122,6 +190,23 @@ static const sd_bus_vtable tunnel_vtable[] = {
 			TUNNEL_AT(ctrl.stats.retransmits), 0),
 	SD_BUS_PROPERTY("DataRx", "t", vpdn_dbus_property_get_u64, TUNNEL_AT(data_rx), 0),
 	SD_BUS_PROPERTY("DataTx", "t", vpdn_dbus_property_get_u64, TUNNEL_AT(data_tx), 0),
+	SD_BUS_PROPERTY("LocalName", "s", tunnel_local_name, 0, 0),
+	SD_BUS_PROPERTY("LocalAddress", "s", tunnel_local_address, 0, 0),
+	SD_BUS_PROPERTY("LocalPort", "q", tunnel_local_port, 0, 0),
+	SD_BUS_PROPERTY("Ns", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(ctrl.ns), 0),
+	SD_BUS_PROPERTY("Nr", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(ctrl.nr), 0),
+	SD_BUS_PROPERTY("ReceiveWindow", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(ctrl.cfg.rwin),
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("PeerReceiveWindow", "q", vpdn_dbus_property_get_u16,
+			TUNNEL_AT(ctrl.peer_rwin), 0),
+	SD_BUS_PROPERTY("CongestionWindow", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(ctrl.cwnd),
+			0),
+	SD_BUS_PROPERTY("Unacked", "u", tunnel_unacked, 0, 0),
+	SD_BUS_PROPERTY("Queued", "u", tunnel_unacked, 0, 0),
+	SD_BUS_PROPERTY("HelloInterval", "u", tunnel_hello, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("RetransmitTimeout", "u", vpdn_dbus_property_get_u32, TUNNEL_AT(ctrl.rto),
+			0),
+	SD_BUS_PROPERTY("Uptime", "t", tunnel_uptime, 0, 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -167,6 +252,59 @@ static int session_fastswitch(sd_bus *bus, const char *path, const char *interfa
 	return sd_bus_message_append_basic(reply, 'b', &yes);
 }
 
+/* Seconds since the session was established (0: it is not): its last
+ * state change is the one to established. */
+static int session_uptime(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	const struct l2tp_session *s = userdata;
+	uint64_t secs = 0;
+
+	if (l2tp_session_established(s))
+		secs = (vpdn_timers_now(s->tunnel->l2tp->tm) - s->changed_ms) / 1000;
+	return sd_bus_message_append_basic(reply, 't', &secs);
+}
+
+/* Milliseconds before the setup timer fires (0: not armed). */
+static int session_setup_timer(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	const struct l2tp_session *s = userdata;
+	uint64_t ms = vpdn_timer_remaining(s->tunnel->l2tp->tm, &s->setup_timer);
+
+	return sd_bus_message_append_basic(reply, 't', &ms);
+}
+
+static int session_number(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	const struct l2tp_session *s = userdata;
+	const char *n = strcmp(property, "CallingNumber") == 0 ? l2tp_session_calling(s)
+							       : l2tp_session_called(s);
+
+	return sd_bus_message_append_basic(reply, 's', n ? n : "");
+}
+
+/* "lac-ic" (LAC dial-in), "lns-ic", "lns-oc" (LNS dial-out), "lac-oc". */
+static int session_type(sd_bus *bus, const char *path, const char *interface,
+			const char *property, sd_bus_message *reply, void *userdata,
+			sd_bus_error *error)
+{
+	static const char *const names[] = {
+		[L2TP_SESSION_LAC_IC] = "lac-ic",
+		[L2TP_SESSION_LNS_IC] = "lns-ic",
+		[L2TP_SESSION_LNS_OC] = "lns-oc",
+		[L2TP_SESSION_LAC_OC] = "lac-oc",
+	};
+	const struct l2tp_session *s = userdata;
+	const char *n = s->kind < G_N_ELEMENTS(names) ? names[s->kind] : NULL;
+
+	return sd_bus_message_append_basic(reply, 's', n ? n : "unknown");
+}
+
 #define SESSION_AT(member) offsetof(struct l2tp_session, member)
 static const sd_bus_vtable session_vtable[] = {
 	SD_BUS_VTABLE_START(0),
@@ -188,6 +326,12 @@ static const sd_bus_vtable session_vtable[] = {
 	SD_BUS_PROPERTY("BytesOut", "t", vpdn_dbus_property_get_u64, SESSION_AT(bytes_out), 0),
 	SD_BUS_PROPERTY("Errors", "t", vpdn_dbus_property_get_u64, SESSION_AT(errors), 0),
 	SD_BUS_PROPERTY("Sequencing", "b", vpdn_dbus_property_get_bool, SESSION_AT(seq), 0),
+	SD_BUS_PROPERTY("Type", "s", session_type, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("CallSerial", "u", vpdn_dbus_property_get_u32, SESSION_AT(serial), 0),
+	SD_BUS_PROPERTY("CallingNumber", "s", session_number, 0, 0),
+	SD_BUS_PROPERTY("CalledNumber", "s", session_number, 0, 0),
+	SD_BUS_PROPERTY("SetupTimer", "t", session_setup_timer, 0, 0),
+	SD_BUS_PROPERTY("Uptime", "t", session_uptime, 0, 0),
 	SD_BUS_VTABLE_END
 };
 
@@ -513,6 +657,49 @@ static int method_clear_session(sd_bus_message *m, void *userdata, sd_bus_error 
 	return vpdn_dbus_errorf(error, -ENOENT, "No session %u", id);
 }
 
+/* FindSessions(q localid) -> ao: the sessions with that local ID (one
+ * per tunnel at most: IDs are the tunnel's). */
+static int method_find_sessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct l2tp *l2tp = userdata;
+	sd_bus_message *reply = NULL;
+	uint16_t ids[L2TP_BUS_PAGE_MAX];
+	uint32_t after = 0;
+	unsigned k, n = 0;
+	uint16_t id;
+	int r;
+
+	r = sd_bus_message_read(m, "q", &id);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "o");
+	/* Tunnels in ID order, so the answer is in (tunnel, session) order. */
+	while (r >= 0 && (k = ids_after(l2tp->tunnels, l2tp->tid_bits, after,
+					L2TP_BUS_PAGE_MAX, ids)) > 0) {
+		for (unsigned i = 0; r >= 0 && i < k; i++) {
+			struct l2tp_session *s = l2tp_session_get(l2tp_tunnel_get(l2tp, ids[i]), id);
+			char path[64];
+
+			if (!s)
+				continue;
+			session_path(s, path, sizeof(path));
+			r = sd_bus_message_append_basic(reply, 'o', path);
+			n++;
+		}
+		after = ids[k - 1];
+	}
+	if (r >= 0 && n == 0)
+		r = vpdn_dbus_errorf(error, -ENOENT, "No session %u", id);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 static int method_start_capture(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct l2tp *l2tp = userdata;
@@ -641,6 +828,8 @@ static const sd_bus_vtable module_vtable[] = {
 				 method_clear_tunnel, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("ClearSession", "q", SD_BUS_PARAM(localid), "", ,
 				 method_clear_session, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_NAMES("FindSessions", "q", SD_BUS_PARAM(localid), "ao",
+				 SD_BUS_PARAM(sessions), method_find_sessions, 0),
 	SD_BUS_METHOD_WITH_NAMES("StartCapture", "ssq",
 				 SD_BUS_PARAM(path) SD_BUS_PARAM(filter_kind) SD_BUS_PARAM(id), "s",
 				 SD_BUS_PARAM(file),

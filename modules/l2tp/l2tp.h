@@ -419,6 +419,7 @@ struct l2tp_session {
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
+	char *calling, *called;     /* kept from call once it is dropped */
 	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
@@ -479,6 +480,13 @@ int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m);
 /* CDN result for a negative errno or a negative/positive Q.931 cause. */
 int l2tp_cdn_result_for(int status, int *cause);
 void l2tp_call_free(struct l2tp_call *c);
+/* The session is established: free its setup data (s->call), keeping the
+ * calling and called numbers for `show vpdn session ID`. */
+void l2tp_session_drop_call(struct l2tp_session *s);
+/* The calling / called number of the call (the dialled number of an
+ * outgoing call), or NULL. */
+const char *l2tp_session_calling(const struct l2tp_session *s);
+const char *l2tp_session_called(const struct l2tp_session *s);
 
 /* A message the session's machine does not expect in its state: log it
  * under l2x-errors and clear the call (CDN 2, general error). */

@@ -158,8 +158,7 @@ static void got_icrp(struct l2tp_session *s, const struct l2tp_msg *in)
 		return;
 	}
 	l2tp_session_set_state(s, LAC_IC_ESTABLISHED);
-	l2tp_call_free(s->call);
-	s->call = NULL;
+	l2tp_session_drop_call(s);
 	/* The requester must not touch end B of its link from now on. */
 	req = s->req;
 	s->req = NULL;

@@ -101,8 +101,7 @@ static void answered(struct l2tp_session *s, const struct vpdn_ev_call *call)
 	l2tp_session_send(s, &m);
 	vpdn_debug(s->tunnel->l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: bound to vpdn session",
 		   s->ifname ? s->ifname : "");
-	l2tp_call_free(s->call);
-	s->call = NULL;
+	l2tp_session_drop_call(s);
 	l2tp_session_published_up(s);
 }
 

@@ -220,6 +220,30 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
+const char *l2tp_session_calling(const struct l2tp_session *s)
+{
+	return s->call ? s->call->calling : s->calling;
+}
+
+const char *l2tp_session_called(const struct l2tp_session *s)
+{
+	if (!s->call)
+		return s->called;
+	return s->call->called ? s->call->called : s->call->number;
+}
+
+void l2tp_session_drop_call(struct l2tp_session *s)
+{
+	if (!s->call)
+		return;
+	g_free(s->calling);
+	g_free(s->called);
+	s->calling = g_strdup(l2tp_session_calling(s));
+	s->called = g_strdup(l2tp_session_called(s));
+	l2tp_call_free(s->call);
+	s->call = NULL;
+}
+
 int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m)
 {
 	return l2tp_tunnel_send(s->tunnel, s->peer_sid, m);
@@ -383,6 +407,8 @@ static void session_free(struct l2tp_session *s)
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);
+	g_free(s->calling);
+	g_free(s->called);
 	g_free(s->ppp_disc_msg);
 	g_free(s->ifname);
 	g_free(s->user);

@@ -277,9 +277,16 @@ size_t ppp_manager_engine_count(struct ppp_manager *m)
 	return m->n_engines;
 }
 
+/* The newest live engine of that name: by the name table (a D-Bus
+ * lookup per session must not walk 100 000 engines); only when the
+ * newest is dying, an older one of the same name is looked for. */
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname)
 {
-	for (struct ppp_engine *e = m->engines; e; e = e->next)
+	struct ppp_engine *e = g_hash_table_lookup(m->by_name, ifname);
+
+	if (!e || !e->dying)
+		return e;
+	for (e = m->engines; e; e = e->next)
 		if (!e->dying && !strcmp(e->name, ifname))
 			return e;
 	return NULL;
@@ -392,6 +399,7 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 		return NULL;
 	}
 	m->vaccess_used = g_array_new(FALSE, TRUE, sizeof(gboolean));
+	m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	m->vaccess_free = g_sequence_new(NULL);
 	m->c_malformed = vpdn_core_counter(core, "ppp_malformed_total",
 					   "PPP packets dropped as malformed");
@@ -407,6 +415,8 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	m->sub_start = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_START, on_ppp_start, m);
 	m->sub_incoming = vpdn_bus_subscribe(m->bus, VPDN_EV_SESSION_INCOMING,
 					     on_session_incoming, m);
+	if (ppp_bus_add(m) < 0)
+		vpdn_warn(m->log, "ppp: no D-Bus objects for the PPP sessions");
 	return m;
 }
 
@@ -431,6 +441,7 @@ void ppp_manager_free(struct ppp_manager *m)
 		return;
 	vpdn_bus_unsubscribe(m->bus, m->sub_start);
 	vpdn_bus_unsubscribe(m->bus, m->sub_incoming);
+	ppp_bus_remove(m);
 	/* Engines go without Terminate: the node is stopping. */
 	while (m->engines) {
 		struct ppp_engine *e = m->engines;
@@ -441,6 +452,7 @@ void ppp_manager_free(struct ppp_manager *m)
 		ppp_leave(e);
 	}
 	g_hash_table_destroy(m->confs);
+	g_hash_table_destroy(m->by_name);
 	g_array_free(m->vaccess_used, TRUE);
 	g_sequence_free(m->vaccess_free);
 	g_free(m);

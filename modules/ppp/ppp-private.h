@@ -5,6 +5,7 @@
 #define VPDN_PPP_PRIVATE_H
 
 #include <glib.h>
+#include <systemd/sd-bus.h>
 
 #include "ppp.h"
 
@@ -160,12 +161,14 @@ struct ppp_manager {
 	GHashTable *confs;              /* name (casefolded) -> struct ppp_conf* */
 	struct ppp_engine *engines;
 	size_t n_engines;
+	GHashTable *by_name;            /* e->name -> the newest engine of that name */
 	GArray *vaccess_used;           /* gboolean per number */
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
 	uint64_t *c_addr_refused;       /* addresses IPCP refused */
 	uint64_t *c_ipcp_closed;        /* sessions closed: no allowed address */
+	sd_bus_slot *bus_slot;          /* ppp-bus.c: module object and engine class */
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 
@@ -233,6 +236,11 @@ int ppp_lcp_check_peer(struct ppp_engine *e, const uint8_t *opts, size_t len);
 int ppp_lcp_adopt_ours(struct ppp_engine *e, const uint8_t *opts, size_t len);
 void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
 		      const uint8_t *opts, size_t len);
+
+/* ppp-bus.c: /org/vpdnd/module/ppp and the engines' class
+ * /org/vpdnd/ppp/<name> (org.vpdnd.PppSession1). Without a bus: nothing. */
+int ppp_bus_add(struct ppp_manager *m);
+void ppp_bus_remove(struct ppp_manager *m);
 
 /* ipcp.c */
 extern const struct ppp_fsm_ops ppp_ipcp_ops;

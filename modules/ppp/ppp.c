@@ -123,6 +123,8 @@ static void engine_free(struct ppp_engine *e)
 	if (e->next)
 		e->next->prev = e->prev;
 	m->n_engines--;
+	if (g_hash_table_lookup(m->by_name, e->name) == e)
+		g_hash_table_remove(m->by_name, e->name);
 	if (e->vaccess > 0)
 		ppp_manager_vaccess_put(m, e->vaccess);
 	if (e->lac) {
@@ -460,6 +462,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 		m->engines->prev = e;
 	m->engines = e;
 	m->n_engines++;
+	g_hash_table_replace(m->by_name, e->name, e);
 	if (m->c_sessions)
 		(*m->c_sessions)++;
 

@@ -106,6 +106,9 @@ if "${AS_NOBODY[@]}" true 2>/dev/null; then
 	"${AS_NOBODY[@]}" busctl --address="$BUS" call "$NAME" /org/vpdnd/module/l2tp \
 		org.vpdnd.L2tp1 ListTunnels uu 0 0 >/dev/null 2>"$T/list.err"
 	check "and tunnels" sh -c "! grep -qi denied '$T/list.err'"
+	"${AS_NOBODY[@]}" busctl --address="$BUS" call "$NAME" /org/vpdnd/module/l2tp \
+		org.vpdnd.L2tp1 FindSessions q 7 >/dev/null 2>"$T/list.err"
+	check "and find a session by ID (show vpdn session ID)" sh -c "! grep -qi denied '$T/list.err' && grep -qi 'unknown object' '$T/list.err'"
 	"${AS_NOBODY[@]}" busctl --address="$BUS" call "$NAME" /org/vpdnd/module/ip \
 		org.vpdnd.Ip1 ListInterfaces uu 0 0 >/dev/null 2>"$T/list.err"
 	check "and IP interfaces" sh -c "! grep -qi denied '$T/list.err' && grep -qi 'unknown object' '$T/list.err'"

@@ -21,6 +21,8 @@ check "'show v' -> version, vpdn" [ "$(printf '%s\n' "$OUT" | sort | tr '\n' ' '
 run "$VPDNCTL" --complete -n LAC --bus session clear vpdn ""
 check "options and their values are skipped: clear vpdn -> tunnel, session" \
 	[ "$(printf '%s\n' "$OUT" | sort | tr '\n' ' ')" = "session tunnel " ]
+run "$VPDNCTL" --complete show vpdn session ""
+check "show vpdn session -> all (IDs come from the node)" [ "$OUT" = "all" ]
 run "$VPDNCTL" --complete --j
 check "options complete" [ "$OUT" = "--json" ]
 run "$VPDNCTL" --complete show nosuch ""
@@ -43,6 +45,8 @@ run comp show vpdn hi
 check "script: 'vpdnctl show vpdn hi<TAB>' -> history" [ "$OUT" = "history" ]
 run comp show vpdn history ""
 check "script: 'vpdnctl show vpdn history <TAB>' -> failure" [ "$OUT" = "failure" ]
+run comp show vpdn session ""
+check "script: 'vpdnctl show vpdn session <TAB>' with no node -> all" [ "$OUT" = "all" ]
 run comp monitor --e
 check "script: 'vpdnctl monitor --e<TAB>' -> --events" [ "$OUT" = "--events" ]
 run comp monitor ""

@@ -173,10 +173,76 @@ for spec in "LNS /org/vpdnd/node org.vpdnd.Node1" \
 	"LNS /org/vpdnd/module/ip org.vpdnd.Ip1" \
 	"LNS /org/vpdnd/module/dialer org.vpdnd.Dialer1" \
 	"LAC /org/vpdnd/module/isdn org.vpdnd.Isdn1" \
-	"LAC /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1"; do
+	"LAC /org/vpdnd/isdn/E1_0 org.vpdnd.IsdnPort1" \
+	"LNS /org/vpdnd/ppp/$VA org.vpdnd.PppSession1" \
+	"LNS /org/vpdnd/module/ppp org.vpdnd.Ppp1"; do
 	set -- $spec
 	check "introspection of $3 at $2 matches dbus/$3.xml" intro "$@"
 done
+
+# --- show vpdn session ID: the LNS's PPP against what remote1 negotiated -------------
+# remote1 runs the other end of the LCP and IPCP the LNS took over (proxy
+# LCP from the LAC): its own PppSession1 object says what it asked for
+# and what it acked, which is the LNS's "peer" and "local" side.
+LSID=$(ctl LNS --json show vpdn | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["sessions"]:
+    if s["username"] == "remote1@cisco.com": print(s["local_id"]); break')
+ok "LNS show vpdn session $LSID --json (remote1)" ctl LNS --json show vpdn session "$LSID"
+printf '%s\n' "$OUT" >"$T/sess.json"
+R1IF=$(grep -o '[^ ]* PPP: Phase is UP' "$T/remote1.log" | tail -1 | cut -d' ' -f1)
+R1PATH=/org/vpdnd/ppp/$(python3 -c 'import sys; print("".join(c if c.isalnum() else "_%02x" % ord(c) for c in sys.argv[1]))' "$R1IF")
+busctl --address="$(bus_of remote1)" --json=short call org.vpdnd.Node.remote1 "$R1PATH" \
+	org.freedesktop.DBus.Properties GetAll s org.vpdnd.PppSession1 >"$T/r1ppp.json" 2>&1
+check "remote1's PPP engine ($R1IF) has its PppSession1 object" python3 -m json.tool "$T/r1ppp.json"
+check "the LNS shows what was negotiated: LCP both ways, IPCP addresses, as remote1 sees it" \
+	python3 - "$T/sess.json" "$T/r1ppp.json" "$VA" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["sessions"]
+assert len(d) == 1, d
+s = d[0]
+p = s["ppp"]
+r1 = {k: v["data"] for k, v in json.load(open(sys.argv[2]))["data"][0].items()}
+assert s["interface"] == sys.argv[3] and s["username"] == "remote1@cisco.com", s
+assert s["type"] == "lns-ic" and s["state"] == "est" and s["setup_timer_ms"] == 0, s
+assert s["tunnel"]["remote_name"] == "LAC" and s["tunnel"]["hello_interval"] == 60, s["tunnel"]
+assert s["packets_in"] >= 5 and s["packets_out"] >= 5, s       # the pings
+assert p is not None, s
+assert p["role"] == "server" and p["phase"] == "UP" and p["user"] == "remote1@cisco.com", p
+assert p["lcp_state"] == "Opened" and p["ipcp_state"] == "Opened", p
+# IPCP: unnumbered Loopback0 here, 17.17.17.1 for remote1 (its view reversed)
+assert p["local_address"] == "18.18.18.2" and p["peer_address"] == "17.17.17.1", p
+assert r1["LocalAddress"] == "17.17.17.1" and r1["PeerAddress"] == "18.18.18.2", r1
+# LCP: remote1's own magic is the LNS's peer's; both not zero
+assert p["lcp_peer"]["magic"] == r1["LocalMagic"] != 0, (p, r1)
+assert p["lcp_local"]["magic"] == r1["PeerMagic"] != 0, (p, r1)
+assert p["lcp_local"]["magic"] != p["lcp_peer"]["magic"], p
+assert p["lcp_peer"]["mru"] == r1["LocalMru"] == 1500, (p, r1)
+assert p["lcp_local"]["mru"] == r1["PeerMru"] == 1500, (p, r1)
+# CHAP: the LNS (Virtual-Template1) asks for it, remote1 is asked
+assert p["lcp_local"]["auth"] == "chap" and r1["PeerAuth"] == "chap", (p, r1)
+assert p["lcp_peer"]["auth"] == "none", p
+PY
+ok "LNS show vpdn session $LSID (text)" ctl LNS show vpdn session "$LSID"
+printf '%s\n' "$OUT" | sed 's/^/#   /'
+contains "text: PPP on the Virtual-Access" "$OUT" "PPP $VA: phase UP, role server, user remote1@cisco.com"
+contains "text: LCP open" "$OUT" "LCP Opened"
+contains "text: IPCP addresses" "$OUT" "Local address 18.18.18.2, peer address 17.17.17.1"
+R1MAGIC=$(python3 -c 'import json,sys; print("0x%08x" % json.load(open(sys.argv[1]))["data"][0]["LocalMagic"]["data"])' "$T/r1ppp.json")
+contains "text: the peer's magic is remote1's ($R1MAGIC)" "$OUT" "Peer:  MRU 1500, ACCM"
+contains "text: remote1's magic number" "$OUT" "magic $R1MAGIC"
+run ctl LNS show vpdn session 65535
+check "LNS show vpdn session 65535: exit 1" [ "$RC" -eq 1 ]
+contains "...with the node's reason" "$ERR" "No session 65535"
+for bad in nosuch Vi1_zz "$VA/extra" "_2f$VA"; do
+	run busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS "/org/vpdnd/ppp/$bad" \
+		org.vpdnd.PppSession1 Phase
+	check "no PPP object at /org/vpdnd/ppp/$bad" [ "$RC" -ne 0 ]
+	contains "...unknown object" "$ERR" "nknown object"
+done
+run busctl --address="$(bus_of LNS)" get-property org.vpdnd.Node.LNS "/org/vpdnd/ppp/$VA" \
+	org.vpdnd.PppSession1 PeerAddress
+contains "the PPP object of $VA still answers" "$OUT" '"17.17.17.1"'
 
 # --- reload of dialer and ip settings while the call is up ---------------------------
 dialer_json() { ctl remote1 --json show dialer; }
@@ -238,6 +304,17 @@ SID=$(ctl LNS --json show vpdn | python3 -c '
 import json, sys
 for s in json.load(sys.stdin)["sessions"]:
     if not s.get("username"): print(s["local_id"]); break')
+ok "LNS show vpdn session $SID (the dial-out)" ctl LNS --json show vpdn session "$SID"
+check "the dial-out session: lns-oc to 6121, PPP with remote2 (17.17.17.2), CHAP asked by remote2 (callin)" python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])["sessions"][0]
+p = s["ppp"]
+assert s["type"] == "lns-oc" and s["called"] == "6121" and s["state"] == "est", s
+assert p["phase"] == "UP" and p["lcp_state"] == "Opened" and p["ipcp_state"] == "Opened", p
+assert p["peer_address"] == "17.17.17.2" and p["local_address"] == "18.18.18.2", p
+assert p["lcp_local"]["auth"] == "none" and p["lcp_peer"]["auth"] == "chap", p
+assert p["lcp_local"]["magic"] != 0 and p["lcp_peer"]["magic"] != 0, p
+' "$OUT"
 ok "clear the dial-out session ($SID)" ctl LNS clear vpdn session "$SID"
 check "L2TP debug lines reach the monitor" wait_s 15 grep -q "L2TP: " "$T/mon.txt"
 check "--json monitor: objects with level, category, line" wait_s 15 python3 -c '

@@ -326,7 +326,131 @@ static void test_show_vpdn_group(void)
 	g_free(out);
 }
 
+/* show vpdn session ID: an LNS session with its tunnel and PPP. */
+static void detail_row(struct vpdn_session_detail *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->local_id = 42017;
+	d->remote_id = 11591;
+	d->tunnel_id = 45622;
+	d->type = g_strdup("lns-ic");
+	d->state = g_strdup("est");
+	d->interface = g_strdup("Vi2");
+	d->username = g_strdup("remote1@cisco.com");
+	d->calling = g_strdup("6122");
+	d->called = g_strdup("211");
+	d->serial = 7;
+	d->last_change = 65;
+	d->uptime = 65;
+	d->packets_in = 11;
+	d->packets_out = 12;
+	d->bytes_in = 516;
+	d->bytes_out = 524;
+	d->has_tunnel = true;
+	d->t_remote_id = 22873;
+	d->t_state = g_strdup("est");
+	d->t_remote_name = g_strdup("LAC");
+	d->t_local_name = g_strdup("LNS");
+	d->t_remote_address = g_strdup("18.18.18.1");
+	d->t_local_address = g_strdup("18.18.18.2");
+	d->t_remote_port = d->t_local_port = 1701;
+	d->t_group = g_strdup("1");
+	d->t_sessions = 1;
+	d->t_uptime = 3661;
+	d->ns = 3;
+	d->nr = 6;
+	d->rwin = 8;
+	d->peer_rwin = 4;
+	d->cwnd = 4;
+	d->hello_s = 60;
+	d->rto_ms = 1000;
+	d->has_ppp = true;
+	d->ppp_role = g_strdup("server");
+	d->ppp_phase = g_strdup("UP");
+	d->ppp_user = g_strdup("remote1@cisco.com");
+	d->lcp_state = g_strdup("Opened");
+	d->ipcp_state = g_strdup("Opened");
+	d->local_mru = 1500;
+	d->peer_mru = 1492;
+	d->local_accm = d->peer_accm = 0xffffffff;
+	d->local_magic = 0x0dd08280;
+	d->peer_magic = 0x5a54e3d3;
+	d->local_auth = g_strdup("chap");
+	d->peer_auth = g_strdup("none");
+	d->peer_pfc = true;
+	d->local_address = g_strdup("18.18.18.2");
+	d->peer_address = g_strdup("17.17.17.1");
+	d->dns1 = g_strdup("");
+	d->dns2 = g_strdup("");
+}
+
+static void test_session_detail(void)
+{
+	struct vpdn_session_detail d[2];
+	char *out;
+
+	detail_row(&d[0]);
+	CAPTURE(out, fmt_vpdn_session_details(f, d, 1));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Session id 42017 is up, tunnel id 45622\n"
+					   "  Remote session id is 11591, remote tunnel id 22873\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Remote tunnel name is LAC\n"
+					   "  Internet address is 18.18.18.1, port 1701\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Tunnel state is est, up 01:01:01"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Control channel Ns 3, Nr 6, receive window 8, "
+					   "peer's 4, congestion window 4\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 unacknowledged, 0 queued, retransmit timeout 1000 ms, "
+					   "hello interval 60 seconds\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Setup timer is not running\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "    12 Packets sent, 11 received\n"
+					   "    524 Bytes sent, 516 received\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Calling number 6122, called number 211\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "    Local: MRU 1500, ACCM 0xffffffff, magic 0x0dd08280, "
+					   "auth chap, PFC off, ACFC off\n"
+					   "    Peer:  MRU 1492, ACCM 0xffffffff, magic 0x5a54e3d3, "
+					   "auth none, PFC on, ACFC off\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Local address 18.18.18.2, peer address 17.17.17.1\n"));
+	CU_ASSERT_PTR_NULL(strstr(out, "DNS"));
+	g_free(out);
+
+	/* A LAC session being set up: no PPP here, the setup timer runs; a
+	 * second one without its tunnel (gone between the two reads). */
+	detail_row(&d[1]);
+	d[1].has_ppp = false;
+	g_free(d[1].state);
+	d[1].state = g_strdup("wait-connect");
+	d[1].setup_timer_ms = 59250;
+	d[1].has_tunnel = false;
+	CAPTURE(out, fmt_vpdn_session_details(f, d, 2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n\nSession id 42017 is down, tunnel id 45622\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Setup timer expires in 59.250 seconds\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "PPP is not terminated on this node\n"));
+	g_free(out);
+
+	/* JSON: nested objects, null for what is missing, a user name that
+	 * is not UTF-8 still gives valid JSON. */
+	g_free(d[1].username);
+	d[1].username = g_strdup("bad\xff\"name");
+	CAPTURE(out, fmt_vpdn_session_details_json(f, d, 2));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{\"sessions\":[{\"local_id\":42017,\"remote_id\":11591,"
+					   "\"tunnel_id\":45622,\"type\":\"lns-ic\",\"state\":\"est\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"tunnel\":{\"local_id\":45622,\"remote_id\":22873,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ns\":3,\"nr\":6,\"receive_window\":8,"
+					   "\"peer_receive_window\":4,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"lcp_peer\":{\"mru\":1492,\"accm\":4294967295,"
+					   "\"magic\":1515512787,\"auth\":\"none\",\"pfc\":true,"
+					   "\"acfc\":false}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"setup_timer_ms\":59250"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"tunnel\":null,\"ppp\":null}]}\n"));
+	CU_ASSERT_TRUE(g_utf8_validate(out, -1, NULL));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"username\":\"bad\xef\xbf\xbd\\\"name\""));
+	g_free(out);
+	fmt_vpdn_session_detail_clear(&d[0]);
+	fmt_vpdn_session_detail_clear(&d[1]);
+	CU_ASSERT_PTR_NULL(d[0].type);
+}
+
 static const struct vpdn_test_case format_tests[] = {
+	{ "show vpdn session ID: text and JSON", test_session_detail },
 	{ "show vpdn group: load sharing state, text and JSON", test_show_vpdn_group },
 	{ "show vpdn: the scenario's LAC", test_show_vpdn_scenario },
 	{ "show vpdn: nothing active", test_show_vpdn_empty },

@@ -10,6 +10,12 @@
  * RemoteAddress s, RemotePort q, Sessions u, Group s) and org.vpdnd.Session1
  * (LocalId q, RemoteId q, TunnelId q, Interface s, Username s, State s,
  * LastChange t, Fastswitch b). Unknown interfaces and properties are skipped.
+ *
+ * show vpdn session ID | all: one session in detail, from three classes:
+ * L2tp1.FindSessions(q) gives its path(s), then Properties.GetAll of its
+ * Session1, of its tunnel's Tunnel1 and, when PPP runs on this node for
+ * the session's interface, of the ppp module's org.vpdnd.PppSession1 at
+ * /org/vpdnd/ppp/<interface> (format-session.c prints them).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +37,7 @@
 #define SESSION_IFACE "org.vpdnd.Session1"
 #define L2TP_PATH VPDN_DBUS_ROOT "/module/l2tp"
 #define L2TP_IFACE "org.vpdnd.L2tp1"
+#define PPP_SESSION_IFACE "org.vpdnd.PppSession1"
 
 /* Read a variant holding a basic type `type` into out (strings g_strdup'd
  * into *(char **)out). A variant of another type is skipped. */
@@ -205,9 +212,241 @@ static int show_vpdn_tunnel(struct vpdnctl *c, int argc, char **argv)
 	return show_vpdn_what(c, FMT_VPDN_TUNNELS);
 }
 
+/* ------------------------------------------------------------------ */
+/* show vpdn session ID | all: one session in detail                  */
+
+#define D(member) offsetof(struct vpdn_session_detail, member)
+static const struct prop_field detail_session_fields[] = {
+	{ "LocalId", 'q', D(local_id) },
+	{ "RemoteId", 'q', D(remote_id) },
+	{ "TunnelId", 'q', D(tunnel_id) },
+	{ "Type", 's', D(type) },
+	{ "State", 's', D(state) },
+	{ "Interface", 's', D(interface) },
+	{ "Username", 's', D(username) },
+	{ "CallingNumber", 's', D(calling) },
+	{ "CalledNumber", 's', D(called) },
+	{ "CallSerial", 'u', D(serial) },
+	{ "LastChange", 't', D(last_change) },
+	{ "Uptime", 't', D(uptime) },
+	{ "SetupTimer", 't', D(setup_timer_ms) },
+	{ "PacketsIn", 't', D(packets_in) },
+	{ "PacketsOut", 't', D(packets_out) },
+	{ "BytesIn", 't', D(bytes_in) },
+	{ "BytesOut", 't', D(bytes_out) },
+	{ "Errors", 't', D(errors) },
+	{ "Sequencing", 'b', D(sequencing) },
+	{ NULL, 0, 0 },
+};
+
+static const struct prop_field detail_tunnel_fields[] = {
+	{ "RemoteId", 'q', D(t_remote_id) },
+	{ "State", 's', D(t_state) },
+	{ "RemoteName", 's', D(t_remote_name) },
+	{ "LocalName", 's', D(t_local_name) },
+	{ "RemoteAddress", 's', D(t_remote_address) },
+	{ "RemotePort", 'q', D(t_remote_port) },
+	{ "LocalAddress", 's', D(t_local_address) },
+	{ "LocalPort", 'q', D(t_local_port) },
+	{ "Group", 's', D(t_group) },
+	{ "Sessions", 'u', D(t_sessions) },
+	{ "Uptime", 't', D(t_uptime) },
+	{ "Ns", 'q', D(ns) },
+	{ "Nr", 'q', D(nr) },
+	{ "ReceiveWindow", 'q', D(rwin) },
+	{ "PeerReceiveWindow", 'q', D(peer_rwin) },
+	{ "CongestionWindow", 'q', D(cwnd) },
+	{ "Unacked", 'u', D(unacked) },
+	{ "Queued", 'u', D(queued) },
+	{ "HelloInterval", 'u', D(hello_s) },
+	{ "RetransmitTimeout", 'u', D(rto_ms) },
+	{ NULL, 0, 0 },
+};
+
+static const struct prop_field detail_ppp_fields[] = {
+	{ "Role", 's', D(ppp_role) },
+	{ "Phase", 's', D(ppp_phase) },
+	{ "User", 's', D(ppp_user) },
+	{ "LcpState", 's', D(lcp_state) },
+	{ "IpcpState", 's', D(ipcp_state) },
+	{ "LocalMru", 'q', D(local_mru) },
+	{ "PeerMru", 'q', D(peer_mru) },
+	{ "LocalAccm", 'u', D(local_accm) },
+	{ "PeerAccm", 'u', D(peer_accm) },
+	{ "LocalMagic", 'u', D(local_magic) },
+	{ "PeerMagic", 'u', D(peer_magic) },
+	{ "LocalAuth", 's', D(local_auth) },
+	{ "PeerAuth", 's', D(peer_auth) },
+	{ "LocalPfc", 'b', D(local_pfc) },
+	{ "PeerPfc", 'b', D(peer_pfc) },
+	{ "LocalAcfc", 'b', D(local_acfc) },
+	{ "PeerAcfc", 'b', D(peer_acfc) },
+	{ "LocalAddress", 's', D(local_address) },
+	{ "PeerAddress", 's', D(peer_address) },
+	{ "PrimaryDns", 's', D(dns1) },
+	{ "SecondaryDns", 's', D(dns2) },
+	{ NULL, 0, 0 },
+};
+#undef D
+
+/* Properties.GetAll(iface) on path into the fields. quiet: a missing
+ * object is no error (VPDNCTL_FAILED returned, nothing printed). */
+static int get_all(struct vpdnctl *c, const char *what, const char *path, const char *iface,
+		   const struct prop_field *fields, void *row, bool quiet)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	int r, ret = VPDNCTL_OK;
+
+	r = sd_bus_call_method(c->bus, c->name, path, "org.freedesktop.DBus.Properties", "GetAll",
+			       &error, &reply, "s", iface);
+	if (r >= 0)
+		r = read_props(reply, fields, row);
+	if (r < 0)
+		ret = quiet ? VPDNCTL_FAILED : vpdnctl_call_failed(c, what, r, &error);
+	sd_bus_error_free(&error);
+	sd_bus_message_unref(reply);
+	return ret;
+}
+
+/* The session at path, its tunnel, and its PPP engine if PPP runs here
+ * (the ppp module's object for the session's interface). */
+static int read_detail(struct vpdnctl *c, const char *path, struct vpdn_session_detail *d)
+{
+	char tpath[64];
+	char *ppath = NULL;
+	int ret;
+
+	ret = get_all(c, "read the session", path, SESSION_IFACE, detail_session_fields, d, false);
+	if (ret != VPDNCTL_OK)
+		return ret;
+	snprintf(tpath, sizeof(tpath), VPDN_DBUS_ROOT "/tunnel/%u", d->tunnel_id);
+	d->has_tunnel = get_all(c, NULL, tpath, TUNNEL_IFACE, detail_tunnel_fields, d, true) ==
+			VPDNCTL_OK;
+	if (d->interface && *d->interface &&
+	    sd_bus_path_encode(VPDN_DBUS_ROOT "/ppp", d->interface, &ppath) >= 0)
+		d->has_ppp = get_all(c, NULL, ppath, PPP_SESSION_IFACE, detail_ppp_fields, d,
+				     true) == VPDNCTL_OK;
+	free(ppath);
+	return VPDNCTL_OK;
+}
+
+static void print_details(struct vpdnctl *c, GArray *details)
+{
+	if (c->json)
+		fmt_vpdn_session_details_json(c->out,
+					      (struct vpdn_session_detail *)(void *)details->data,
+					      details->len);
+	else
+		fmt_vpdn_session_details(c->out, (struct vpdn_session_detail *)(void *)details->data,
+					 details->len);
+}
+
+static void free_details(GArray *details)
+{
+	for (guint i = 0; i < details->len; i++)
+		fmt_vpdn_session_detail_clear(&g_array_index(details, struct vpdn_session_detail, i));
+	g_array_free(details, TRUE);
+}
+
+static int parse_id(const char *s, uint16_t *ret);
+
+/* show vpdn session ID: L2tp1.FindSessions gives the sessions with that
+ * local ID (one per tunnel at most); "No session N" when none. */
+static int show_session_id(struct vpdnctl *c, const char *arg)
+{
+	GArray *details = g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_detail));
+	sd_bus_message *reply = NULL;
+	const char *path;
+	uint16_t id;
+	int r, ret;
+
+	ret = parse_id(arg, &id);
+	if (ret != VPDNCTL_OK)
+		goto out;
+	ret = vpdnctl_call(c, "find the session", L2TP_PATH, L2TP_IFACE, "FindSessions", &reply,
+			   "q", id);
+	if (ret != VPDNCTL_OK)
+		goto out;
+	r = sd_bus_message_enter_container(reply, 'a', "o");
+	while (r > 0 && (r = sd_bus_message_read_basic(reply, 'o', &path)) > 0) {
+		struct vpdn_session_detail d = { 0 };
+
+		ret = read_detail(c, path, &d);
+		g_array_append_val(details, d);
+		if (ret != VPDNCTL_OK)
+			goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse FindSessions: %s\n", strerror(-r));
+		ret = VPDNCTL_FAILED;
+		goto out;
+	}
+	print_details(c, details);
+out:
+	free_details(details);
+	sd_bus_message_unref(reply);
+	return ret;
+}
+
+/* show vpdn session all: every session in detail, page by page (data:
+ * the GArray of struct vpdn_session_detail). */
+static int detail_row(sd_bus_message *m, const char *path, const char *iface, void *data)
+{
+	GArray *details = data;
+	struct vpdn_session_detail d = { 0 };
+	int r;
+
+	if (strcmp(iface, SESSION_IFACE) != 0)
+		return sd_bus_message_skip(m, "a{sv}");
+	r = read_props(m, detail_session_fields, &d);
+	if (r < 0) {
+		fmt_vpdn_session_detail_clear(&d);
+		return r;
+	}
+	g_array_append_val(details, d);
+	return 0;
+}
+
+static int show_session_all(struct vpdnctl *c)
+{
+	GArray *details = g_array_new(FALSE, TRUE, sizeof(struct vpdn_session_detail));
+	int ret;
+
+	ret = vpdnctl_walk_pages(c, "list the sessions", L2TP_PATH, L2TP_IFACE, "ListSessions",
+				 SESSION_IFACE, detail_row, details);
+	/* The rows have the session's properties; add its tunnel and PPP. */
+	for (guint i = 0; ret == VPDNCTL_OK && i < details->len; i++) {
+		struct vpdn_session_detail *d = &g_array_index(details, struct vpdn_session_detail, i);
+		char path[64];
+		struct vpdn_session_detail fresh = { 0 };
+
+		snprintf(path, sizeof(path), VPDN_DBUS_ROOT "/session/%u_%u", d->tunnel_id,
+			 d->local_id);
+		/* Gone since the page was read: keep what the page said. */
+		if (read_detail(c, path, &fresh) == VPDNCTL_OK) {
+			fmt_vpdn_session_detail_clear(d);
+			*d = fresh;
+		} else {
+			fmt_vpdn_session_detail_clear(&fresh);
+		}
+	}
+	if (ret == VPDNCTL_OK)
+		print_details(c, details);
+	free_details(details);
+	return ret;
+}
+
 static int show_vpdn_session(struct vpdnctl *c, int argc, char **argv)
 {
+	if (argc == 1)
+		return show_session_id(c, argv[0]);
 	return show_vpdn_what(c, FMT_VPDN_SESSIONS);
+}
+
+static int show_vpdn_session_all(struct vpdnctl *c, int argc, char **argv)
+{
+	return show_session_all(c);
 }
 
 /* show vpdn group: org.vpdnd.L2tp1.Peers, a(ssuuuu). */
@@ -360,7 +599,11 @@ static int clear_session(struct vpdnctl *c, int argc, char **argv)
 const struct vpdnctl_command vpdnctl_vpdn_commands[] = {
 	{ "show vpdn", NULL, 0, 0, CMD_NODE, show_vpdn, "L2TP tunnels and sessions" },
 	{ "show vpdn tunnel", NULL, 0, 0, CMD_NODE, show_vpdn_tunnel, "L2TP tunnels" },
-	{ "show vpdn session", NULL, 0, 0, CMD_NODE, show_vpdn_session, "L2TP sessions" },
+	{ "show vpdn session", "[ID]", 0, 1, CMD_NODE, show_vpdn_session,
+	  "L2TP sessions; with a local session ID: that session in detail (tunnel Ns/Nr, "
+	  "timers, LCP and IPCP both ways, counters)" },
+	{ "show vpdn session all", NULL, 0, 0, CMD_NODE, show_vpdn_session_all,
+	  "Every L2TP session in detail" },
 	{ "show vpdn group", NULL, 0, 0, CMD_NODE, show_vpdn_group,
 	  "Load sharing: each initiate-to peer's sessions, limit, dead time" },
 	{ "show vpdn history failure", NULL, 0, 0, CMD_NODE, show_vpdn_history,

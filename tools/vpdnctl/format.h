@@ -80,4 +80,38 @@ void fmt_vpdn_peer_clear(struct vpdn_peer_row *p);
 void fmt_vpdn_peers(FILE *f, const struct vpdn_peer_row *rows, size_t n);
 void fmt_vpdn_peers_json(FILE *f, const struct vpdn_peer_row *rows, size_t n);
 
+/* `show vpdn session ID`: one session with its tunnel (org.vpdnd.Session1,
+ * org.vpdnd.Tunnel1) and, where PPP runs on this node, its PPP engine
+ * (org.vpdnd.PppSession1). Strings are owned (fmt_vpdn_session_detail_clear). */
+struct vpdn_session_detail {
+	/* Session1 */
+	uint16_t local_id, remote_id, tunnel_id;
+	char *type, *state, *interface, *username, *calling, *called;
+	uint32_t serial;
+	uint64_t last_change, uptime, setup_timer_ms;
+	uint64_t packets_in, packets_out, bytes_in, bytes_out, errors;
+	bool sequencing;
+	/* Tunnel1 */
+	bool has_tunnel;
+	uint16_t t_remote_id, t_remote_port, t_local_port;
+	char *t_state, *t_remote_name, *t_local_name, *t_remote_address, *t_local_address, *t_group;
+	uint16_t ns, nr, rwin, peer_rwin, cwnd;
+	uint32_t unacked, queued, hello_s, t_sessions, rto_ms;
+	uint64_t t_uptime;
+	/* PppSession1 */
+	bool has_ppp;
+	char *ppp_role, *ppp_phase, *ppp_user, *lcp_state, *ipcp_state;
+	uint16_t local_mru, peer_mru;
+	uint32_t local_accm, peer_accm, local_magic, peer_magic;
+	char *local_auth, *peer_auth;
+	bool local_pfc, peer_pfc, local_acfc, peer_acfc;
+	char *local_address, *peer_address, *dns1, *dns2;
+};
+
+void fmt_vpdn_session_detail_clear(struct vpdn_session_detail *d);
+/* IOS's `show vpdn session all` layout, for each of n sessions. */
+void fmt_vpdn_session_details(FILE *f, const struct vpdn_session_detail *d, size_t n);
+/* {"sessions": [{..., "tunnel": {...}, "ppp": {...} or null}, ...]} */
+void fmt_vpdn_session_details_json(FILE *f, const struct vpdn_session_detail *d, size_t n);
+
 #endif
