@@ -4,6 +4,7 @@
 #define VPDN_PPPOE_MODULE_H
 
 #include <confuse.h>
+#include <libmnl/libmnl.h>
 #include <systemd/sd-bus.h>
 
 #include "pppoe-private.h"
@@ -54,8 +55,9 @@ struct pppoe_module {
 	GPtrArray *ports;           /* struct pppoe_port * */
 	GTree *calls;               /* call_id -> struct pppoe_call, in call_id order */
 	struct vpdn_subscription *sub_place, *sub_hangup;
-	int fd_nl;                  /* rtnetlink: link up/down */
+	struct mnl_socket *nl;      /* rtnetlink: link up/down (pppoe-netlink.c) */
 	guint src_nl;
+	uint64_t *nl_overruns, nl_overruns_store;
 	uint8_t rx[RX_BATCH][FRAME_MAX];
 	/* session frames out: sent with one sendmmsg per socket at the end of
 	 * a received batch, when full, and before the main loop polls */
@@ -68,6 +70,14 @@ struct pppoe_module {
 	struct pppoe_call *cap_call;   /* NULL once that session ended */
 };
 
+
+/* pppoe.c: a port's packet sockets, opened when its interface exists,
+ * closed when it goes away (the port then waits for it again). */
+int pppoe_port_attach(struct pppoe_port *p);
+void pppoe_port_detach(struct pppoe_port *p, const char *why);
+/* pppoe-netlink.c: interfaces appearing, going and going up or down. */
+int pppoe_netlink_open(struct pppoe_module *m);
+void pppoe_netlink_close(struct pppoe_module *m);
 
 extern cfg_opt_t pppoe_options[];
 extern cfg_opt_t pppoe_interface_options[];

@@ -12,7 +12,8 @@
  *             limits.
  *  client.c   the client's discovery state machine: PADI, PADO, PADR,
  *             PADS, retransmissions.
- *  pppoe.c    the module: AF_PACKET sockets, rtnetlink, links, the bus.
+ *  pppoe.c    the module: AF_PACKET sockets, links, the bus.
+ *  pppoe-netlink.c  rtnetlink (libmnl): interfaces appearing, going, up/down.
  *  pppoe-config.c  options, check(), bba-groups.
  *  pppoe-bus.c     D-Bus: org.vpdnd.Pppoe1.
  *

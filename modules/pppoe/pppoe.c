@@ -22,8 +22,6 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <linux/if_packet.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -488,7 +486,7 @@ static void port_free(gpointer x)
 
 /* Find the interface by name and open its sockets. -ENODEV: not there
  * (yet); the port waits for rtnetlink to announce it. */
-static int port_attach(struct pppoe_port *p)
+int pppoe_port_attach(struct pppoe_port *p)
 {
 	struct pppoe_module *m = p->m;
 	const char *name = p->ifc->name;
@@ -540,7 +538,7 @@ static int port_attach(struct pppoe_port *p)
 
 /* The interface is gone: its sessions end, its sockets close; the port
  * waits for an interface of that name again. */
-static void port_detach(struct pppoe_port *p, const char *why)
+void pppoe_port_detach(struct pppoe_port *p, const char *why)
 {
 	unsigned n = pppoe_if_down(p->ifc, why);
 
@@ -582,95 +580,12 @@ int pppoe_port_open(struct pppoe_module *m, cfg_t *s)
 	p->ac_name = g_strdup(cfg_getstr(s, "pppoe-ac-name"));
 	p->want_payload = (uint16_t)cfg_getint(s, "pppoe-max-payload");
 	g_ptr_array_add(m->ports, p);
-	if ((r = port_attach(p)) == -ENODEV) {
+	if ((r = pppoe_port_attach(p)) == -ENODEV) {
 		/* a VLAN or veth made later: rtnetlink tells us when it comes */
 		vpdn_warn(m->log, "%s PPPoE: no such interface yet; waiting for it", name);
 		return 0;
 	}
 	return r;
-}
-
-/* ---- interface state (rtnetlink) ---- */
-
-static void link_state(struct pppoe_module *m, int ifindex, bool down)
-{
-	for (guint i = 0; i < m->ports->len; i++) {
-		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
-		if (p->ifc->ifindex != ifindex || p->down == down)
-			continue;
-		p->down = down;
-		if (!down) {
-			vpdn_notice(m->log, "%s PPPoE: interface up", p->ifc->name);
-			continue;
-		}
-		unsigned n = pppoe_if_down(p->ifc, "interface down");
-		vpdn_warn(m->log, "%s PPPoE: interface down, %u session%s ended", p->ifc->name, n,
-			  n == 1 ? "" : "s");
-	}
-}
-
-/* A link message: attach a waiting port whose interface appeared, detach
- * one whose interface was deleted, else follow up/down. */
-static void link_msg(struct pppoe_module *m, const struct nlmsghdr *h)
-{
-	const struct ifinfomsg *ifi = NLMSG_DATA(h);
-	const char *ifname = NULL;
-	int alen = (int)IFLA_PAYLOAD(h);
-
-	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-		if (a->rta_type == IFLA_IFNAME && RTA_PAYLOAD(a) > 0 &&
-		    ((const char *)RTA_DATA(a))[RTA_PAYLOAD(a) - 1] == '\0')
-			ifname = RTA_DATA(a);
-	for (guint i = 0; i < m->ports->len; i++) {
-		struct pppoe_port *p = g_ptr_array_index(m->ports, i);
-		if (p->attached && p->ifc->ifindex == ifi->ifi_index) {
-			if (h->nlmsg_type == RTM_DELLINK ||
-			    (ifname && strcmp(ifname, p->ifc->name) != 0))  /* renamed away */
-				port_detach(p, "interface removed");
-			else
-				link_state(m, ifi->ifi_index, !(ifi->ifi_flags & IFF_UP) ||
-					   !(ifi->ifi_flags & IFF_LOWER_UP));
-		} else if (!p->attached && h->nlmsg_type == RTM_NEWLINK && ifname &&
-			   strcmp(ifname, p->ifc->name) == 0) {
-			port_attach(p);
-		}
-	}
-}
-
-static gboolean on_netlink(gint fd, GIOCondition cond, gpointer data)
-{
-	struct pppoe_module *m = data;
-	char buf[16384];
-	ssize_t n;
-
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		size_t len = (size_t)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
-				continue;
-			link_msg(m, h);
-		}
-	}
-	return G_SOURCE_CONTINUE;
-}
-
-static int netlink_open(struct pppoe_module *m)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	m->fd_nl = fd;
-	m->src_nl = g_unix_fd_add(fd, G_IO_IN, on_netlink, m);
-	return 0;
 }
 
 /* ---- bus ---- */
@@ -747,10 +662,7 @@ void pppoe_module_free(struct pppoe_module *m)
 	pppoe_bus_unregister(m);
 	if (m->cap)
 		pppoe_capture_stop(m, NULL);
-	if (m->src_nl)
-		g_source_remove(m->src_nl);
-	if (m->fd_nl >= 0)
-		close(m->fd_nl);
+	pppoe_netlink_close(m);
 	if (m->sub_place)
 		vpdn_bus_unsubscribe(m->bus, m->sub_place);
 	if (m->sub_hangup)
@@ -801,12 +713,11 @@ int pppoe_module_new(struct vpdn_core *core, cfg_t *cfg, struct pppoe_module **o
 	m->groups = g_ptr_array_new_with_free_func(pppoe_group_free);
 	m->ports = g_ptr_array_new_with_free_func(port_free);
 	m->calls = g_tree_new(cmp_id);
-	m->fd_nl = -1;
 	for (unsigned i = 0; i < cfg_size(cfg, "bba-group"); i++)
 		g_ptr_array_add(m->groups, pppoe_group_load(cfg_getnsec(cfg, "bba-group", i),
 						     vpdn_core_hostname(core)));
 	/* before the interfaces are looked up: none appears unseen */
-	if ((r = netlink_open(m)) < 0) {
+	if ((r = pppoe_netlink_open(m)) < 0) {
 		vpdn_err(m->log, "PPPoE: rtnetlink socket: %s", g_strerror(-r));
 		goto fail;
 	}
