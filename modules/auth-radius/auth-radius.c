@@ -13,6 +13,7 @@
 #include "acct.h"
 #include "dae.h"
 #include "radius-bus.h"
+#include "tunnel.h"
 
 static cfg_opt_t server_opts[] = {
 	CFG_STR("secret", NULL, CFGF_NONE),
@@ -50,6 +51,7 @@ struct auth_radius {
 	struct radius_client_conf conf;
 	struct acct *acct;
 	struct dae *dae;
+	struct radius_tunnel_authz *tunnel; /* TUNNEL_AUTHORIZE (tunnel.c) */
 	sd_bus_slot *slot;
 	char *nas_id;
 	struct in_addr nas_ip;
@@ -627,6 +629,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	/* pending authentications finish now (the old client goes) */
 	drop_jobs(ar);
 	acct_set_client(ar->acct, NULL);
+	radius_tunnel_authz_set(ar->tunnel, NULL, NULL, ar->nas_ip);
 	radius_client_free(ar->client);
 	conf_clear(&ar->conf);
 	ar->conf = conf;
@@ -645,6 +648,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
+	radius_tunnel_authz_set(ar->tunnel, conf.n_servers ? client : NULL, ar->nas_id, ar->nas_ip);
 	/* the listener is made again (its clients or port may change); it
 	 * exists only with a client to listen to */
 	cfg_t *dsec = sec && cfg_size(sec, "dynamic-authorization")
@@ -683,7 +687,8 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 		goto fail;
 	}
 	ar->acct = acct_new(core);
-	if (!ar->acct) {
+	ar->tunnel = radius_tunnel_authz_new(core);
+	if (!ar->acct || !ar->tunnel) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -724,6 +729,7 @@ void auth_radius_free(struct auth_radius *ar)
 		vpdn_bus_unsubscribe(vpdn_core_bus(ar->core), ar->sub_auth);
 	sd_bus_slot_unref(ar->slot);
 	drop_jobs(ar);
+	radius_tunnel_authz_free(ar->tunnel);
 	dae_free(ar->dae);
 	acct_free(ar->acct);
 	radius_client_free(ar->client);
