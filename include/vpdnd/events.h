@@ -281,6 +281,8 @@ struct vpdn_ev_tunnel_authorization {
 	const char *reason;            /* failures: printable, for logs */
 };
 
+enum vpdn_l2tp_role { VPDN_L2TP_ROLE_UNKNOWN = 0, VPDN_L2TP_ROLE_LAC, VPDN_L2TP_ROLE_LNS };
+
 /* A session (LAC or LNS side), as L2TP describes it. */
 struct vpdn_ev_session {
 	uint32_t size;
@@ -310,6 +312,11 @@ struct vpdn_ev_session {
 	uint16_t ppp_disconnect_code;      /* enum vpdn_ppp_disconnect_code */
 	uint16_t ppp_disconnect_protocol;
 	uint8_t ppp_disconnect_direction;  /* enum vpdn_ppp_disconnect_dir */
+	/* Appended: this node's end of the session, the tunnel's addresses
+	 * and our Host Name in it (RFC 2867 accounting). */
+	enum vpdn_l2tp_role role;
+	struct sockaddr_storage tunnel_local, tunnel_peer;
+	const char *local_name;
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */
@@ -327,6 +334,11 @@ struct vpdn_ev_tunnel {
 	int result, error;      /* TUNNEL_DOWN: StopCCN result/error */
 	/* Appended: TUNNEL_DOWN, which side ended it. */
 	enum vpdn_end_side ended_by;
+	/* Appended: our address and Host Name in the tunnel; initiator:
+	 * we sent the SCCRQ (RFC 2867 accounting). */
+	struct sockaddr_storage local;
+	const char *local_name;
+	bool initiator;
 };
 
 enum vpdn_ppp_role {

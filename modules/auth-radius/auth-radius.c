@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acct.h"
+#include "acct-lac.h"
 #include "dae.h"
 #include "radius-bus.h"
 #include "tunnel.h"
@@ -30,6 +31,8 @@ static cfg_opt_t radius_opts[] = {
 	CFG_INT("max-in-flight", 256, CFGF_NONE),
 	CFG_INT("max-queued", 4096, CFGF_NONE),
 	CFG_BOOL("accounting", cfg_true, CFGF_NONE),
+	/* RFC 2867 Tunnel-Start/-Stop, Tunnel-Link-Start/-Stop (acct-lac.c) */
+	CFG_BOOL("tunnel-accounting", cfg_false, CFGF_NONE),
 	CFG_BOOL("fallback", cfg_false, CFGF_NONE),
 	CFG_INT("acct-queue", 10000, CFGF_NONE),
 	CFG_INT("interim-interval", 0, CFGF_NONE),
@@ -52,6 +55,7 @@ struct auth_radius {
 	struct acct *acct;
 	struct dae *dae;
 	struct radius_tunnel_authz *tunnel; /* TUNNEL_AUTHORIZE (tunnel.c) */
+	struct acct_lac *acct_lac;      /* LAC sessions, tunnel accounting */
 	sd_bus_slot *slot;
 	char *nas_id;
 	struct in_addr nas_ip;
@@ -647,6 +651,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	acct_configure(ar->acct, sec ? cfg_getbool(sec, "accounting") : false,
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
+	acct_lac_configure(ar->acct_lac, sec ? cfg_getbool(sec, "tunnel-accounting") : false);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
 	radius_tunnel_authz_set(ar->tunnel, conf.n_servers ? client : NULL, ar->nas_id, ar->nas_ip);
 	/* the listener is made again (its clients or port may change); it
@@ -688,7 +693,8 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 	}
 	ar->acct = acct_new(core);
 	ar->tunnel = radius_tunnel_authz_new(core);
-	if (!ar->acct || !ar->tunnel) {
+	ar->acct_lac = ar->acct ? acct_lac_new(core, ar->acct) : NULL;
+	if (!ar->acct || !ar->tunnel || !ar->acct_lac) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -730,6 +736,7 @@ void auth_radius_free(struct auth_radius *ar)
 	sd_bus_slot_unref(ar->slot);
 	drop_jobs(ar);
 	radius_tunnel_authz_free(ar->tunnel);
+	acct_lac_free(ar->acct_lac);
 	dae_free(ar->dae);
 	acct_free(ar->acct);
 	radius_client_free(ar->client);

@@ -656,6 +656,11 @@ void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 	ev->user = s->user;
 	ev->virtual_template = t->group ? t->group->virtual_template : -1;
 	ev->link = s->link;
+	ev->role = s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LAC_OC
+			   ? VPDN_L2TP_ROLE_LAC : VPDN_L2TP_ROLE_LNS;
+	ev->tunnel_local = t->local;
+	ev->tunnel_peer = t->peer;
+	ev->local_name = l2tp_tunnel_local_name(t);
 	if (s->call) {
 		ev->calling = s->call->calling;
 		ev->called = s->call->called ? s->call->called : s->call->number;
