@@ -317,6 +317,9 @@ struct vpdn_ev_session {
 	enum vpdn_l2tp_role role;
 	struct sockaddr_storage tunnel_local, tunnel_peer;
 	const char *local_name;
+	/* Appended: the session's data messages so far (SESSION_DOWN: all),
+	 * in = received from the tunnel peer, out = sent to it. */
+	uint64_t packets_in, packets_out, octets_in, octets_out;
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */

@@ -8,9 +8,9 @@
  * ("Se0:15": ISDN-Sync), Calling/Called-Station-Id from the call and the
  * tunnel's attributes (Tunnel-Type L2TP, Tunnel-Medium-Type, Tunnel-
  * Client/Server-Endpoint, Tunnel-Client/Server-Auth-Id, Acct-Tunnel-
- * Connection); SESSION_DOWN ends it: Stop with the session link's
- * counters (frames from the user = input) and Acct-Terminate-Cause from
- * the CDN's result code.
+ * Connection); SESSION_DOWN ends it: Stop with the session's data
+ * counters (what the user sent, into the tunnel = input) and
+ * Acct-Terminate-Cause from the CDN's result code.
  *
  * Tunnel accounting (radius { tunnel-accounting = true }, both ends):
  * TUNNEL_UP / TUNNEL_DOWN give Tunnel-Start / Tunnel-Stop, SESSION_UP /
@@ -215,18 +215,15 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 	struct acct_extra x = { .user = s->user, .iface = s->iface, .calling = s->calling,
 				.called = s->called, .tun = &s->tun, .start_ms = s->start_ms,
 				.cause = cause_of(se->result) };
-	if (se->link) {
-		const struct vpdn_link_stats *in = vpdn_link_stats(se->link, VPDN_LINK_A);
-		const struct vpdn_link_stats *out = vpdn_link_stats(se->link, VPDN_LINK_B);
+	if (HAS_FIELD(se, struct vpdn_ev_session, octets_out)) {
+		/* at the LAC the user's frames go out into the tunnel (input
+		 * to the NAS); at the LNS they come in */
+		bool lac = s->lac || se->role == VPDN_L2TP_ROLE_LAC;
 
-		if (in) {
-			x.in_oct = in->bytes;
-			x.in_pkt = in->frames;
-		}
-		if (out) {
-			x.out_oct = out->bytes;
-			x.out_pkt = out->frames;
-		}
+		x.in_oct = lac ? se->octets_out : se->octets_in;
+		x.in_pkt = lac ? se->packets_out : se->packets_in;
+		x.out_oct = lac ? se->octets_in : se->octets_out;
+		x.out_pkt = lac ? se->packets_in : se->packets_out;
 	}
 	if (s->lac) {
 		x.status = RADIUS_ACCT_STOP;

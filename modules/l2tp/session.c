@@ -661,6 +661,10 @@ void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 	ev->tunnel_local = t->local;
 	ev->tunnel_peer = t->peer;
 	ev->local_name = l2tp_tunnel_local_name(t);
+	ev->packets_in = s->pkts_in;
+	ev->packets_out = s->pkts_out;
+	ev->octets_in = s->bytes_in;
+	ev->octets_out = s->bytes_out;
 	if (s->call) {
 		ev->calling = s->call->calling;
 		ev->called = s->call->called ? s->call->called : s->call->number;
