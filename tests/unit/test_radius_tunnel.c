@@ -4,15 +4,21 @@
  * Access-Accept into TUNNEL_AUTHORIZE endpoints: tags, preference order,
  * the salt-encrypted Tunnel-Password decrypted, and hostile answers
  * (endpoint not an address, no Tunnel-Type, attribute twice, a password
- * that does not decrypt, 31 tags) refused or bounded.
+ * that does not decrypt, 31 tags) refused or bounded; and the module
+ * answering VPDN_EV_TUNNEL_AUTHORIZE against a fake server on 127.0.0.1
+ * (the Access-Request it sends, the counter and log line of a refused
+ * set, Reject, an Accept without Tunnel-*, no secret logged).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <vpdnd/core.h>
 
+#include "auth-radius.h"
 #include "tunnel.h"
 #include "vpdn_test.h"
 
@@ -165,11 +171,239 @@ static void test_many_tags_bounded(void)
 		CU_ASSERT(t.ep[i - 1].preference <= t.ep[i].preference);
 }
 
+/* ---- the module against a fake server ---- */
+
+static struct vpdn_core *core;
+static GPtrArray *lines;
+
+static void sink(enum vpdn_log_level level, int cat, const char *line, void *data)
+{
+	g_ptr_array_add(lines, g_strdup(line));
+}
+
+static unsigned lines_with(const char *a)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < lines->len; i++)
+		if (strstr(lines->pdata[i], a))
+			n++;
+	return n;
+}
+
+static void turn(void)
+{
+	vpdn_timers_advance(vpdn_core_timers(core), 0);
+	for (int i = 0; i < 20; i++)
+		g_main_context_iteration(NULL, FALSE);
+	vpdn_timers_advance(vpdn_core_timers(core), 0);
+}
+
+struct az_result {
+	bool done;
+	int status;
+	unsigned n;
+	char text[2][64], password[2][64];
+	uint32_t pref[2];
+};
+
+static void az_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct az_result *r = data;
+	const struct vpdn_ev_tunnel_authorization *z = reply;
+
+	r->done = true;
+	r->status = status;
+	if (status == 0 && z) {
+		r->n = z->n_endpoints;
+		for (unsigned i = 0; i < z->n_endpoints && i < 2; i++) {
+			g_strlcpy(r->text[i], z->endpoints[i].text, sizeof(r->text[i]));
+			g_strlcpy(r->password[i], z->endpoints[i].password ? z->endpoints[i].password : "",
+				  sizeof(r->password[i]));
+			r->pref[i] = z->endpoints[i].preference;
+		}
+	}
+}
+
+static const uint8_t chal[16] = { 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+static void ask(struct az_result *r, bool with_chap)
+{
+	struct vpdn_ev_tunnel_authorize q = {
+		.size = sizeof(q), .interface = "Se0:15", .user = "remote1@cisco.com",
+		.domain = "cisco.com", .calling = "6122", .called = "8211",
+		.proxy = { .present = with_chap, .auth_type = 2, .auth_challenge = chal,
+			   .auth_challenge_len = sizeof(chal), .has_auth_id = true, .auth_id = 9,
+			   .auth_response = chal, .auth_response_len = sizeof(chal) },
+	};
+
+	memset(r, 0, sizeof(*r));
+	vpdn_bus_request(vpdn_core_bus(core), VPDN_EV_TUNNEL_AUTHORIZE, &q, az_done, r);
+}
+
+static int udp_bound(uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+struct got {
+	uint8_t buf[RADIUS_MAX_LEN];
+	size_t len;
+	struct sockaddr_in from;
+	struct radius_view v;
+};
+
+static bool server_recv(int fd, struct got *g)
+{
+	socklen_t fl = sizeof(g->from);
+	ssize_t n = recvfrom(fd, g->buf, sizeof(g->buf), 0, (struct sockaddr *)&g->from, &fl);
+
+	if (n < 0)
+		return false;
+	g->len = (size_t)n;
+	CU_ASSERT_EQUAL_FATAL(radius_parse(g->buf, g->len, &g->v), 0);
+	return true;
+}
+
+/* Answer g with code and the sets built by add (into P, with g's
+ * authenticator: the Tunnel-Password salt needs it). */
+static void answer(int fd, const struct got *g, uint8_t code, void (*add)(const struct got *g))
+{
+	radius_pkt_init(&P, code, g->v.id, g->v.auth);
+	radius_add_message_authenticator(&P);
+	if (add)
+		add(g);
+	radius_finish_response(&P, g->v.auth, SECRET, strlen(SECRET));
+	sendto(fd, P.buf, P.len, 0, (const struct sockaddr *)&g->from, sizeof(g->from));
+}
+
+static void add_hostile_and_good(const struct got *g)
+{
+	/* tag 1: a name, preferred; tag 2: the LNS, with its secret */
+	CU_ASSERT_EQUAL(radius_add_tagged_u32(&P, RADIUS_TUNNEL_TYPE, 1, 3), 0);
+	CU_ASSERT_EQUAL(radius_add_tagged(&P, RADIUS_TUNNEL_SERVER_ENDPOINT, 1, "lns.example.com", 15), 0);
+	CU_ASSERT_EQUAL(radius_add_tagged_u32(&P, RADIUS_TUNNEL_PREFERENCE, 1, 1), 0);
+	CU_ASSERT_EQUAL(radius_add_tagged_u32(&P, RADIUS_TUNNEL_TYPE, 2, 3), 0);
+	CU_ASSERT_EQUAL(radius_add_tagged(&P, RADIUS_TUNNEL_SERVER_ENDPOINT, 2, "18.18.18.2", 10), 0);
+	CU_ASSERT_EQUAL(radius_add_tagged_u32(&P, RADIUS_TUNNEL_PREFERENCE, 2, 2), 0);
+	CU_ASSERT_EQUAL(radius_add_tunnel_password(&P, 2, (uint8_t[]){ 0x81, 0x23 }, "l2tptunnel", 10,
+						   g->v.auth, SECRET, strlen(SECRET)), 0);
+}
+
+static void add_nothing(const struct got *g)
+{
+	radius_add_u32(&P, RADIUS_SERVICE_TYPE, 2);
+}
+
+static void test_module_answers(void)
+{
+	struct auth_radius *ar = NULL;
+	struct az_result r;
+	struct got g;
+	struct radius_attr a;
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } nas-identifier = \"LAC\" }",
+				     port[0], port[1]);
+	unsigned sink_id;
+	uint64_t *refused, *used, *none;
+
+	core = vpdn_core_new_test();
+	lines = g_ptr_array_new_with_free_func(g_free);
+	sink_id = vpdn_log_add_sink(vpdn_core_log(core), sink, NULL);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	refused = vpdn_core_counter(core, "radius_tunnel_sets_refused_total", NULL);
+	used = vpdn_core_counter(core, "radius_tunnel_authorized_total", NULL);
+	none = vpdn_core_counter(core, "radius_tunnel_none_total", NULL);
+
+	/* 1. a hostile set and a good one */
+	ask(&r, true);
+	CU_ASSERT_FALSE(r.done); /* asynchronous */
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd, &g));
+	CU_ASSERT_EQUAL(g.v.code, RADIUS_ACCESS_REQUEST);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_USER_NAME, &a) && a.len == 17);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_CHAP_PASSWORD, &a) && a.len == 17 && a.val[0] == 9);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_CHAP_CHALLENGE, &a) && a.len == 16);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_CALLING_STATION_ID, &a) && a.len == 4);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_NAS_PORT_TYPE, &a));
+	answer(fd, &g, RADIUS_ACCESS_ACCEPT, add_hostile_and_good);
+	turn();
+	CU_ASSERT_TRUE_FATAL(r.done);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_STRING_EQUAL(r.text[0], "18.18.18.2");
+	CU_ASSERT_STRING_EQUAL(r.password[0], "l2tptunnel");
+	CU_ASSERT_EQUAL(r.pref[0], 2);
+	CU_ASSERT_EQUAL(*refused, 1);
+	CU_ASSERT_EQUAL(*used, 1);
+	CU_ASSERT_EQUAL(lines_with("1 of 2 Tunnel-* sets refused (tag 1: Tunnel-Server-Endpoint is "
+				   "not an address)"), 1);
+
+	/* 2. an Accept without Tunnel-*: no tunnel from RADIUS (-ENOENT) */
+	ask(&r, true);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd, &g));
+	answer(fd, &g, RADIUS_ACCESS_ACCEPT, add_nothing);
+	turn();
+	CU_ASSERT_TRUE(r.done);
+	CU_ASSERT_EQUAL(r.status, -ENOENT);
+	CU_ASSERT_EQUAL(*none, 1);
+
+	/* 3. Access-Reject: the user refused */
+	ask(&r, true);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd, &g));
+	answer(fd, &g, RADIUS_ACCESS_REJECT, NULL);
+	turn();
+	CU_ASSERT_TRUE(r.done);
+	CU_ASSERT_EQUAL(r.status, -EACCES);
+
+	/* 4. nothing to authenticate with: not claimed, nothing sent */
+	ask(&r, false);
+	CU_ASSERT_TRUE(r.done);
+	CU_ASSERT_EQUAL(r.status, -ENOENT);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd, &g));
+
+	/* 5. a pending ask when the module goes: completed -ESHUTDOWN */
+	ask(&r, true);
+	turn();
+	auth_radius_free(ar);
+	CU_ASSERT_TRUE(r.done);
+	CU_ASSERT_EQUAL(r.status, -ESHUTDOWN);
+
+	for (unsigned i = 0; i < lines->len; i++) {
+		CU_ASSERT_PTR_NULL(strstr(lines->pdata[i], "l2tptunnel"));
+		CU_ASSERT_PTR_NULL(strstr(lines->pdata[i], SECRET));
+	}
+	vpdn_log_remove_sink(vpdn_core_log(core), sink_id);
+	g_ptr_array_free(lines, TRUE);
+	cfg_free(cfg);
+	g_free(text);
+	close(fd);
+	close(fd2);
+	vpdn_core_free_test(core);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "two tags: sorted by Tunnel-Preference, password decrypted, ids", test_two_tags_by_preference },
 	{ "untagged IPv6 set; no Tunnel-* at all", test_untagged_and_ipv6 },
 	{ "hostile sets refused with a reason", test_hostile_sets_refused },
 	{ "31 tags: the 8 best kept, the rest counted", test_many_tags_bounded },
+	{ "the module: Access-Request, a refused set counted and logged, Reject, no Tunnel-*",
+	  test_module_answers },
 	{ NULL, NULL }
 };
 
