@@ -396,14 +396,13 @@ struct l2tp_group *l2tp_group_clone(const struct l2tp_group *g)
 
 /* The settings of tunnels to LNSs that RADIUS names: the authorize-group
  * (validated like any group), or every option's default. */
-static int authorize_template(cfg_t *cfg, cfg_t *vpdn, struct l2tp_config *c, char **error)
+static int authorize_template(cfg_t *vpdn, struct l2tp_config *c, char **error)
 {
 	const char *name = vpdn ? cfg_getstr(vpdn, "authorize-group") : NULL;
 	struct l2tp_group *g;
 	cfg_t *defaults;
 	int r;
 
-	(void)cfg;
 	if (name) {
 		g = l2tp_config_group(c, name);
 		if (!g) {
@@ -516,7 +515,7 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 		if (group_from_cfg(cfg_getnsec(cfg, "vpdn-group", i), c->port, g, error) < 0)
 			goto fail;
 	}
-	if (authorize_template(cfg, vpdn, c, error) < 0)
+	if (authorize_template(vpdn, c, error) < 0)
 		goto fail;
 	*out = c;
 	return 0;
