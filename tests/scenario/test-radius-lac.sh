@@ -18,7 +18,8 @@
 #     land in the detail file: NAS-Identifier LAC, NAS-Port-Type
 #     ISDN-Sync, Calling/Called-Station-Id, Tunnel-Server-Endpoint,
 #     Tunnel-Client/Server-Auth-Id, Acct-Tunnel-Connection; with
-#     tunnel-accounting the Tunnel-Start / Tunnel-Link-Start too.
+#     tunnel-accounting (both nodes) Tunnel-Start/-Stop and
+#     Tunnel-Link-Start/-Stop from the LAC and from the LNS.
 #  3. The tunnel secret from RADIUS is never in the LAC's log.
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
@@ -138,6 +139,7 @@ radius {
   retries = 2
   nas-identifier = "LNS"
   nas-ip-address = "18.18.18.2"
+  tunnel-accounting = true
 }
 EOF2
 # The LAC: auth-radius loaded, cisco.com in no vpdn-group (group 1 keeps
@@ -377,6 +379,13 @@ contains "LAC Start: Tunnel-Server-Auth-Id" "$START" 'Tunnel-Server-Auth-Id:0 = 
 contains "LAC Start: Acct-Tunnel-Connection" "$START" 'Acct-Tunnel-Connection = "'
 check "detail file: the LAC's Tunnel-Start" wait_s 10 detail_nas_has LAC Tunnel-Start 1
 check "detail file: the LAC's Tunnel-Link-Start" wait_s 10 detail_nas_has LAC Tunnel-Link-Start 1
+check "detail file: the LNS's Tunnel-Start (tunnel accounting at the other end)" \
+	wait_s 10 detail_nas_has LNS Tunnel-Start 1
+LNS_TSTART=$(detail_nas_last LNS Tunnel-Start)
+contains "LNS Tunnel-Start: the LAC is the tunnel's client" "$LNS_TSTART" 'Tunnel-Client-Endpoint:0 = "18.18.18.1"'
+contains "LNS Tunnel-Start: the LNS its server" "$LNS_TSTART" 'Tunnel-Server-Endpoint:0 = "18.18.18.2"'
+contains "LNS Tunnel-Start: the LAC's Host Name" "$LNS_TSTART" 'Tunnel-Client-Auth-Id:0 = "LAC"'
+check "detail file: the LNS's Tunnel-Link-Start" wait_s 10 detail_nas_has LNS Tunnel-Link-Start 1
 TID=$(ctl LAC --json show vpdn | python3 -c 'import json, sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])' 2>/dev/null)
 check "LAC has a tunnel ($TID)" [ -n "$TID" ]
 ok "clear vpdn tunnel l2tp $TID at the LAC" ctl LAC clear vpdn tunnel l2tp "$TID"
@@ -389,6 +398,8 @@ check "LAC Stop: input octets counted" sh -c "echo '$STOP' | grep -qE 'Acct-Inpu
 check "LAC Stop: output octets counted" sh -c "echo '$STOP' | grep -qE 'Acct-Output-Octets = [1-9]'"
 check "detail file: Tunnel-Stop" wait_s 15 detail_nas_has LAC Tunnel-Stop 1
 check "detail file: Tunnel-Link-Stop" wait_s 15 detail_nas_has LAC Tunnel-Link-Stop 1
+check "detail file: the LNS's Tunnel-Link-Stop and Tunnel-Stop" \
+	wait_s 15 sh -c "grep -c 'Acct-Status-Type = Tunnel-Stop' '$RADDB/detail' | grep -qx 2"
 check "detail file: one LAC Start, one LAC Stop" \
 	[ "$(detail_nas_count LAC Start)" -eq 1 -a "$(detail_nas_count LAC Stop)" -eq 1 ]
 
