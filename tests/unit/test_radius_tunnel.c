@@ -397,6 +397,147 @@ static void test_module_answers(void)
 	vpdn_core_free_test(core);
 }
 
+/* ---- accounting at the LAC, tunnel accounting ---- */
+
+static uint32_t attr_u32(const struct radius_view *v, uint8_t type)
+{
+	struct radius_attr a;
+	uint32_t u = 0;
+
+	if (radius_find(v, type, &a))
+		radius_attr_u32(&a, &u);
+	return u;
+}
+
+static bool attr_is(const struct radius_view *v, uint8_t type, const char *text)
+{
+	struct radius_attr a;
+
+	return radius_find(v, type, &a) && a.len == strlen(text) && memcmp(a.val, text, a.len) == 0;
+}
+
+static void ack(int fd, const struct got *g)
+{
+	struct radius_pkt p;
+
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_RESPONSE, g->v.id, g->v.auth);
+	radius_finish_response(&p, g->v.auth, SECRET, strlen(SECRET));
+	sendto(fd, p.buf, p.len, 0, (const struct sockaddr *)&g->from, sizeof(g->from));
+}
+
+static void session_event(uint32_t type, enum vpdn_l2tp_role role, int result)
+{
+	struct vpdn_ev_session se = {
+		.size = sizeof(se), .tunnel_id = 100, .session_id = 7, .peer_tunnel_id = 5,
+		.peer_session_id = 9, .dir = VPDN_CALL_IN, .group = "radius:lns-pool",
+		.peer_name = "LNS", .interface = "Se0:15", .user = "remote1@cisco.com",
+		.calling = "6122", .called = "8211", .result = result, .role = role,
+		.local_name = "LAC", .packets_in = 3, .packets_out = 4, .octets_in = 300,
+		.octets_out = 400,
+	};
+	struct sockaddr_in *l = (struct sockaddr_in *)&se.tunnel_local;
+	struct sockaddr_in *r = (struct sockaddr_in *)&se.tunnel_peer;
+
+	l->sin_family = r->sin_family = AF_INET;
+	inet_pton(AF_INET, "18.18.18.1", &l->sin_addr);
+	inet_pton(AF_INET, "18.18.18.2", &r->sin_addr);
+	vpdn_bus_publish(vpdn_core_bus(core), type, &se);
+}
+
+static void test_lac_accounting(void)
+{
+	struct auth_radius *ar = NULL;
+	struct got g;
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } nas-identifier = \"LAC\" }",
+				     port[0], port[1]);
+	uint8_t sid[64];
+	size_t sid_len;
+	struct radius_attr a;
+
+	core = vpdn_core_new_test();
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	/* an LNS-side session, tunnel-accounting off: nothing (acct.c
+	 * accounts it from its PPP network) */
+	session_event(VPDN_EV_SESSION_UP, VPDN_L2TP_ROLE_LNS, 0);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd2, &g));
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LNS, 1);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd2, &g));
+	/* a LAC session: Start with the tunnel attributes */
+	session_event(VPDN_EV_SESSION_UP, VPDN_L2TP_ROLE_LAC, 0);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(g.v.code, RADIUS_ACCOUNTING_REQUEST);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_START);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_NAS_PORT_TYPE), 2); /* ISDN-Sync */
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_NAS_PORT_ID, "Se0:15"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_CALLING_STATION_ID, "6122"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_CALLED_STATION_ID, "8211"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_CLIENT_ENDPOINT, "18.18.18.1"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_SERVER_ENDPOINT, "18.18.18.2"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_CLIENT_AUTH_ID, "LAC"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_SERVER_AUTH_ID, "LNS"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100/7"));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_TUNNEL_TYPE), 3);
+	CU_ASSERT_TRUE_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
+	sid_len = a.len;
+	memcpy(sid, a.val, a.len);
+	ack(fd2, &g);
+	turn();
+	/* ended by the LNS (CDN result 3): Stop, input = what the user sent */
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LAC, 3);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_STOP);
+	CU_ASSERT_TRUE(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a) && a.len == sid_len &&
+		       memcmp(a.val, sid, sid_len) == 0);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_INPUT_OCTETS), 400);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_OUTPUT_OCTETS), 300);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_INPUT_PACKETS), 4);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_ADMIN_RESET);
+	ack(fd2, &g);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(auth_radius_acct_queued(ar), 0);
+	/* tunnel accounting on: the LNS side's Tunnel-Link-Start, the
+	 * LAC as the tunnel's client */
+	cfg_free(cfg);
+	g_free(text);
+	text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+			       "auth-port = %u acct-port = %u } tunnel-accounting = true }",
+			       port[0], port[1]);
+	cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL(auth_radius_reload(ar, cfg), 0);
+	session_event(VPDN_EV_SESSION_UP, VPDN_L2TP_ROLE_LNS, 0);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_LINK_START);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_CLIENT_ENDPOINT, "18.18.18.2"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_SERVER_ENDPOINT, "18.18.18.1"));
+	ack(fd2, &g);
+	turn();
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LNS, 1);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_LINK_STOP);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_INPUT_OCTETS), 300);
+	ack(fd2, &g);
+	turn();
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	g_free(text);
+	close(fd);
+	close(fd2);
+	vpdn_core_free_test(core);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "two tags: sorted by Tunnel-Preference, password decrypted, ids", test_two_tags_by_preference },
 	{ "untagged IPv6 set; no Tunnel-* at all", test_untagged_and_ipv6 },
@@ -404,6 +545,8 @@ static const struct vpdn_test_case tests[] = {
 	{ "31 tags: the 8 best kept, the rest counted", test_many_tags_bounded },
 	{ "the module: Access-Request, a refused set counted and logged, Reject, no Tunnel-*",
 	  test_module_answers },
+	{ "LAC session Start/Stop with RFC 2867 attributes; Tunnel-Link-* at the LNS",
+	  test_lac_accounting },
 	{ NULL, NULL }
 };
 
