@@ -359,6 +359,9 @@ check "LAC: failover to 18.18.18.2" in_log LAC "did not answer, fail over to 18.
 check "LNS: FreeRADIUS accepted remote1 (its own Access-Request)" \
 	in_log LNS 'AUTH-RADIUS: CHAP user "remote1@cisco.com" accepted'
 check "local1 pings remote1 back" pings local1 17.17.17.1
+run ctl LAC show vpdn group
+contains "show vpdn group lists the RADIUS-made group" "$OUT" "radius:lns-pool"
+contains "show vpdn group: the dead endpoint" "$OUT" "18.18.18.5"
 run ctl LAC metrics
 contains "LAC metrics: l2tp_authorize_used_total 1" "$OUT" "vpdnd_l2tp_authorize_used_total{node=\"LAC\"} 1"
 contains "LAC metrics: radius_tunnel_authorized_total 1" "$OUT" "vpdnd_radius_tunnel_authorized_total{node=\"LAC\"} 1"
