@@ -749,6 +749,48 @@ static void test_authorize_search_order(void)
 	teardown_authorize();
 }
 
+static void test_authorize_reload(void)
+{
+	struct l2tp_tunnel *t = NULL;
+	struct l2tp_group *g;
+	GHashTableIter it;
+	gpointer v;
+	char *err = NULL;
+
+	setup_authorize("\"authorize\"", "other.com");
+	dial_in("cisco.com", NULL);
+	answer(0);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 1);
+	g = N.lac->authz_groups->pdata[0];
+	g_hash_table_iter_init(&it, N.lac->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		t = v;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_EQUAL(t->group, g);
+	/* a reload (even one with a vpdn-group of that name and the same
+	 * tunnel settings) leaves the groups RADIUS made and their tunnels
+	 * alone */
+	CU_ASSERT_EQUAL(l2tp_reconfigure(N.lac, parse(
+		"vpdn { enable = true search-order = {\"authorize\"} }\n"
+		"vpdn-group \"radius:pool-1\" {\n"
+		"  initiate-to = {\"127.0.0.2 priority 10\", \"127.0.0.3 priority 20\"}\n"
+		"  local-name = \"LAC\"  tunnel-password = \"" SECRET "\"\n"
+		"  source-ip = \"127.0.0.1\"\n"
+		"}\n"), &err), 0);
+	g_free(err);
+	CU_ASSERT_PTR_EQUAL(t->group, g);
+	CU_ASSERT_EQUAL(N.lac->authz_groups->len, 1);
+	dial_in("cisco.com", NULL);
+	answer(0);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[1].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	teardown_authorize();
+}
+
 static void test_authorize_pending_at_free(void)
 {
 	setup_authorize("\"authorize\"", "other.com");
@@ -773,6 +815,7 @@ static const struct vpdn_test_case authz_tests[] = {
 	  test_authorize_failover_by_preference },
 	{ "search-order domain/authorize: who is asked first, fallbacks, refusal",
 	  test_authorize_search_order },
+	{ "a reload leaves RADIUS-made groups and their tunnels alone", test_authorize_reload },
 	{ "a pending ask when the module goes: completed, late answer dropped",
 	  test_authorize_pending_at_free },
 	{ NULL, NULL }
