@@ -130,9 +130,10 @@ int radius_tunnels_parse(const struct radius_view *v, const uint8_t *req_auth,
 		case RADIUS_TUNNEL_MEDIUM_TYPE:
 		case RADIUS_TUNNEL_PREFERENCE:
 			if (radius_attr_tagged_u32(&a, &tag, &u) < 0) {
-				/* no tag to file it under: the whole answer's sets */
-				if (a.len >= 1 && a.val[0] <= 0x1F)
-					tag = a.val[0];
+				/* a wrong length, or a tag octet over 0x1F (the
+				 * decoder leaves it in tag): filed under its tag
+				 * when that is one, else under tag 0 */
+				tag = a.len >= 1 && a.val[0] <= 0x1F ? a.val[0] : 0;
 				sets[tag].any = true;
 				sets[tag].bad_len = true;
 				continue;

@@ -142,6 +142,15 @@ static void test_hostile_sets_refused(void)
 	CU_ASSERT_EQUAL(parse(&t, "another-secret"), 0);
 	CU_ASSERT_EQUAL(t.refused, 1);
 	CU_ASSERT_STRING_EQUAL(t.why, "tag 1: Tunnel-Password does not decrypt");
+	/* a tagged integer whose tag octet is over 0x1F (found by
+	 * fuzz_radius_tunnel: it indexed the per-tag table out of bounds) */
+	start();
+	CU_ASSERT_EQUAL(radius_add(&P, RADIUS_TUNNEL_MEDIUM_TYPE, "\x81\x00\x00\x01", 4), 0);
+	CU_ASSERT_EQUAL(radius_add(&P, RADIUS_TUNNEL_PREFERENCE, "\xff\x00\x00\x01", 4), 0);
+	add_set(2, 3, "18.18.18.2", 1, NULL);
+	CU_ASSERT_EQUAL(parse(&t, SECRET), 1);
+	CU_ASSERT_EQUAL(t.refused, 1);
+	CU_ASSERT_STRING_EQUAL(t.why, "tag 0: a Tunnel-* integer of a wrong length");
 	/* a Tunnel-Type of a wrong length */
 	start();
 	CU_ASSERT_EQUAL(radius_add(&P, RADIUS_TUNNEL_TYPE, "\x01\x00\x03", 3), 0);
