@@ -168,9 +168,9 @@ static struct l2tp_group *group_for_answer(struct l2tp *l2tp, const char *who,
 		    g_strcmp0(e->server_auth_id, best->server_auth_id) ||
 		    g_strcmp0(e->assignment_id, best->assignment_id)) {
 			vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
-				   "%s VPDN/authorize: endpoint %s (tag %u) left out: its secret, "
+				   "%s VPDN/authorize: endpoint %.*s (tag %u) left out: its secret, "
 				   "auth ids or assignment id differ from the preferred one's",
-				   who, e->text, e->tag);
+				   who, (int)sizeof(e->text) - 1, e->text, e->tag);
 			continue;
 		}
 		if (e->addr.ss_family != AF_INET && e->addr.ss_family != AF_INET6)
@@ -307,8 +307,9 @@ static void authz_done(struct vpdn_request *req, int status, const void *reply, 
 	}
 	for (unsigned i = 0; i < z->n_endpoints && i < VPDN_TUNNEL_ENDPOINTS_MAX; i++)
 		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS,
-			   "%s VPDN/authorize: %s: tag %u IP %s preference %u%s", who, user,
-			   z->endpoints[i].tag, z->endpoints[i].text, z->endpoints[i].preference,
+			   "%s VPDN/authorize: %s: tag %u IP %.*s preference %u%s", who, user,
+			   z->endpoints[i].tag, (int)sizeof(z->endpoints[i].text) - 1,
+			   z->endpoints[i].text, z->endpoints[i].preference,
 			   z->endpoints[i].password ? ", tunnel-password " VPDN_SECRET_MASK : "");
 	g = group_for_answer(l2tp, who, z, &err);
 	if (!g) {
