@@ -749,6 +749,41 @@ static void test_authorize_search_order(void)
 	teardown_authorize();
 }
 
+/* Endpoints with another secret than the preferred one's cannot share
+ * its group: left out, with a line; a bad address family: skipped. */
+static void test_authorize_mixed_secrets(void)
+{
+	struct vpdn_tunnel_endpoint ep[3] = {
+		{ .preference = 1, .tag = 1, .password = SECRET, .client_auth_id = "LAC" },
+		{ .preference = 2, .tag = 2, .password = "other-pw", .client_auth_id = "LAC" },
+		{ .preference = 3, .tag = 3, .password = SECRET, .client_auth_id = "LAC" } };
+	struct vpdn_ev_tunnel_authorization z = { .size = sizeof(z), .n_endpoints = 3,
+						  .endpoints = ep };
+	struct l2tp_group *g;
+
+	setup_authorize("\"authorize\"", "other.com");
+	addr(&ep[0].addr, "127.0.0.2", 0);
+	addr(&ep[1].addr, "127.0.0.3", 0);
+	ep[2].addr.ss_family = AF_UNIX;
+	g_strlcpy(ep[0].text, "127.0.0.2", sizeof(ep[0].text));
+	g_strlcpy(ep[1].text, "127.0.0.3", sizeof(ep[1].text));
+	g_strlcpy(ep[2].text, "unix", sizeof(ep[2].text));
+	dial_in("cisco.com", NULL);
+	vpdn_request_complete(AZ.req, 0, &z);
+	AZ.req = NULL;
+	run(1000);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL_FATAL(N.lac->authz_groups->len, 1);
+	g = N.lac->authz_groups->pdata[0];
+	CU_ASSERT_EQUAL(g->n_initiate, 1);
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[0].text, "127.0.0.2");
+	CU_ASSERT_STRING_EQUAL(g->name, "radius:127.0.0.2");
+	CU_ASSERT_EQUAL(lines_with("endpoint 127.0.0.3 (tag 2) left out", NULL), 1);
+	assert_no_secret();
+	CU_ASSERT_EQUAL(lines_with("other-pw", NULL), 0);
+	teardown_authorize();
+}
+
 static void test_authorize_reload(void)
 {
 	struct l2tp_tunnel *t = NULL;
@@ -815,6 +850,8 @@ static const struct vpdn_test_case authz_tests[] = {
 	  test_authorize_failover_by_preference },
 	{ "search-order domain/authorize: who is asked first, fallbacks, refusal",
 	  test_authorize_search_order },
+	{ "endpoints with another secret left out, a bad family skipped",
+	  test_authorize_mixed_secrets },
 	{ "a reload leaves RADIUS-made groups and their tunnels alone", test_authorize_reload },
 	{ "a pending ask when the module goes: completed, late answer dropped",
 	  test_authorize_pending_at_free },
