@@ -98,6 +98,9 @@ enum vpdn_event_type {
 	VPDN_EV_ADDRESS_CHECK,   /* REQUEST vpdn_ev_address_check; reply
 				    vpdn_ev_address_refusal. Synchronous:
 				    see the struct. */
+	VPDN_EV_TUNNEL_AUTHORIZE, /* REQUEST vpdn_ev_tunnel_authorize; reply
+				    vpdn_ev_tunnel_authorization (LAC: where
+				    a user goes, RFC 2868 from RADIUS) */
 
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,
@@ -241,6 +244,47 @@ struct vpdn_ev_forward {
 	struct vpdn_proxy proxy;
 };
 
+/* LAC: where does this user's call go (IOS `vpdn authorize`; RFC 2868
+ * Tunnel-* attributes from RADIUS)? Asked by l2tp where `vpdn
+ * search-order` lists "authorize". The answerer may also authenticate the
+ * user with the proxy's credentials (CHAP or PAP, as captured by PPP).
+ * Reply vpdn_ev_tunnel_authorization:
+ *   0: n_endpoints >= 1 L2TP endpoints, sorted by preference;
+ *   -ENOENT: no tunnel for the user (the LAC goes on with its search);
+ *   -EACCES: the user is refused (no tunnel, no local termination);
+ *   -ETIMEDOUT: nobody answered (the LAC goes on with its search). */
+struct vpdn_ev_tunnel_authorize {
+	uint32_t size;
+	const char *interface;  /* "Se0:17" */
+	const char *user;       /* "remote1@cisco.com" */
+	const char *domain;     /* "cisco.com" */
+	const char *calling, *called, *dnis;
+	struct vpdn_proxy proxy; /* the user's authentication, if captured */
+};
+
+#define VPDN_TUNNEL_ENDPOINTS_MAX 8
+/* One tunnel endpoint (one RFC 2868 tag). Strings borrowed for the
+ * completion; password is a secret: never logged. */
+struct vpdn_tunnel_endpoint {
+	struct sockaddr_storage addr;  /* the LNS; port 0: the default 1701 */
+	char text[64];                 /* "18.18.18.2", for logs */
+	uint32_t preference;           /* Tunnel-Preference, lower first; 0 none */
+	uint8_t tag;                   /* 1..31, 0 untagged */
+	const char *password;          /* Tunnel-Password (decrypted) or NULL */
+	const char *assignment_id;     /* Tunnel-Assignment-Id or NULL */
+	const char *client_auth_id;    /* Tunnel-Client-Auth-Id: our Host Name */
+	const char *server_auth_id;    /* Tunnel-Server-Auth-Id: the LNS's */
+};
+
+struct vpdn_ev_tunnel_authorization {
+	uint32_t size;
+	unsigned n_endpoints;          /* <= VPDN_TUNNEL_ENDPOINTS_MAX */
+	const struct vpdn_tunnel_endpoint *endpoints;
+	const char *reason;            /* failures: printable, for logs */
+};
+
+enum vpdn_l2tp_role { VPDN_L2TP_ROLE_UNKNOWN = 0, VPDN_L2TP_ROLE_LAC, VPDN_L2TP_ROLE_LNS };
+
 /* A session (LAC or LNS side), as L2TP describes it. */
 struct vpdn_ev_session {
 	uint32_t size;
@@ -270,6 +314,14 @@ struct vpdn_ev_session {
 	uint16_t ppp_disconnect_code;      /* enum vpdn_ppp_disconnect_code */
 	uint16_t ppp_disconnect_protocol;
 	uint8_t ppp_disconnect_direction;  /* enum vpdn_ppp_disconnect_dir */
+	/* Appended: this node's end of the session, the tunnel's addresses
+	 * and our Host Name in it (RFC 2867 accounting). */
+	enum vpdn_l2tp_role role;
+	struct sockaddr_storage tunnel_local, tunnel_peer;
+	const char *local_name;
+	/* Appended: the session's data messages so far (SESSION_DOWN: all),
+	 * in = received from the tunnel peer, out = sent to it. */
+	uint64_t packets_in, packets_out, octets_in, octets_out;
 };
 
 /* Reply to SESSION_INCOMING: who consumes the session. */
@@ -287,6 +339,11 @@ struct vpdn_ev_tunnel {
 	int result, error;      /* TUNNEL_DOWN: StopCCN result/error */
 	/* Appended: TUNNEL_DOWN, which side ended it. */
 	enum vpdn_end_side ended_by;
+	/* Appended: our address and Host Name in the tunnel; initiator:
+	 * we sent the SCCRQ (RFC 2867 accounting). */
+	struct sockaddr_storage local;
+	const char *local_name;
+	bool initiator;
 };
 
 enum vpdn_ppp_role {

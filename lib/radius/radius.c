@@ -75,6 +75,7 @@ static const struct { uint8_t type; const char *name; enum vkind kind; } attr_ta
 	{ RADIUS_TUNNEL_MEDIUM_TYPE, "Tunnel-Medium-Type", K_TAG_INT },
 	{ RADIUS_TUNNEL_CLIENT_ENDPOINT, "Tunnel-Client-Endpoint", K_TAG_STR },
 	{ RADIUS_TUNNEL_SERVER_ENDPOINT, "Tunnel-Server-Endpoint", K_TAG_STR },
+	{ RADIUS_ACCT_TUNNEL_CONNECTION, "Acct-Tunnel-Connection", K_STRING },
 	{ RADIUS_TUNNEL_PASSWORD, "Tunnel-Password", K_SECRET },
 	{ RADIUS_CONNECT_INFO, "Connect-Info", K_STRING },
 	{ RADIUS_MESSAGE_AUTHENTICATOR, "Message-Authenticator", K_SECRET },

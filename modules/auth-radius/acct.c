@@ -69,6 +69,7 @@ struct rec {
 	uint8_t class_[RADIUS_ATTR_MAX];
 	size_t class_len;
 	uint64_t created_ms;
+	struct acct_tunnel *tun;        /* RFC 2867 attributes, or NULL */
 };
 
 static const char *status_name(uint32_t s)
@@ -77,6 +78,10 @@ static const char *status_name(uint32_t s)
 	case RADIUS_ACCT_START: return "Start";
 	case RADIUS_ACCT_STOP: return "Stop";
 	case RADIUS_ACCT_INTERIM: return "Interim-Update";
+	case RADIUS_ACCT_TUNNEL_START: return "Tunnel-Start";
+	case RADIUS_ACCT_TUNNEL_STOP: return "Tunnel-Stop";
+	case RADIUS_ACCT_TUNNEL_LINK_START: return "Tunnel-Link-Start";
+	case RADIUS_ACCT_TUNNEL_LINK_STOP: return "Tunnel-Link-Stop";
 	default: return "?";
 	}
 }
@@ -88,6 +93,7 @@ static void rec_free(struct rec *r)
 	g_free(r->iface);
 	g_free(r->calling);
 	g_free(r->called);
+	acct_tunnel_free(r->tun);
 	g_free(r);
 }
 
@@ -119,7 +125,8 @@ static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, 
 		e |= radius_add(p, RADIUS_CLASS, r->class_, r->class_len);
 	e |= radius_add_u32(p, RADIUS_EVENT_TIMESTAMP, r->event_time);
 	e |= radius_add_u32(p, RADIUS_ACCT_DELAY_TIME, (uint32_t)delay);
-	if (r->status != RADIUS_ACCT_START) {
+	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_INTERIM ||
+	    r->status == RADIUS_ACCT_TUNNEL_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP) {
 		e |= radius_add_u32(p, RADIUS_ACCT_SESSION_TIME, r->session_time);
 		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_OCTETS, (uint32_t)r->in_oct);
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_OCTETS, (uint32_t)r->out_oct);
@@ -128,8 +135,10 @@ static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, 
 		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_PACKETS, (uint32_t)r->in_pkt);
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_PACKETS, (uint32_t)r->out_pkt);
 	}
-	if (r->status == RADIUS_ACCT_STOP)
+	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP)
 		e |= radius_add_u32(p, RADIUS_ACCT_TERMINATE_CAUSE, r->cause);
+	if (r->tun)
+		e |= acct_tunnel_add(p, r->tun);
 	return e ? -EMSGSIZE : 0;
 }
 
@@ -222,6 +231,52 @@ static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 	g_queue_push_tail_link(&a->q, &r->node);
 	(*a->n_records)++;
 	pump(a);
+}
+
+void acct_queue_extra(struct acct *a, const struct acct_extra *x)
+{
+	struct rec *r;
+
+	if (!a->on)
+		return;
+	if (a->q.length >= a->queue_max) {
+		a->dropped++;
+		(*a->n_dropped)++;
+		vpdn_warn(a->log, "AUTH-RADIUS: accounting queue full (%u records): %s of "
+			  "session %s dropped", a->q.length, status_name(x->status), x->sid);
+		return;
+	}
+	r = g_new0(struct rec, 1);
+	r->a = a;
+	r->node.data = r;
+	r->status = x->status;
+	r->sid = g_strdup(x->sid);
+	r->user = g_strdup(x->user);
+	r->iface = g_strdup(x->iface);
+	r->calling = g_strdup(x->calling);
+	r->called = g_strdup(x->called);
+	r->created_ms = vpdn_timers_now(a->tm);
+	r->event_time = (uint32_t)vpdn_timers_wall(a->tm);
+	r->session_time = x->start_ms ? (uint32_t)((r->created_ms - x->start_ms) / 1000) : 0;
+	r->in_oct = x->in_oct;
+	r->out_oct = x->out_oct;
+	r->in_pkt = x->in_pkt;
+	r->out_pkt = x->out_pkt;
+	r->cause = x->cause ? x->cause : RADIUS_TERM_LOST_CARRIER;
+	r->tun = x->tun ? acct_tunnel_dup(x->tun) : NULL;
+	g_queue_push_tail_link(&a->q, &r->node);
+	(*a->n_records)++;
+	pump(a);
+}
+
+void acct_make_sid(struct acct *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%08X", a->sid_prefix, ++a->sid_next);
+}
+
+bool acct_enabled(const struct acct *a)
+{
+	return a->on;
 }
 
 /* ---- sessions ---- */

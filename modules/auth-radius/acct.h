@@ -73,6 +73,32 @@ int acct_coa(struct acct *a, const struct acct_match *m, bool has_session, uint3
 const char *acct_nas_id(const struct acct *a);
 struct in_addr acct_nas_ip(const struct acct *a);
 
+/* RFC 2867 tunnel attributes of a record (acct-lac.c fills them). */
+struct acct_tunnel {
+	char client_ep[64], server_ep[64];  /* Tunnel-Client/Server-Endpoint */
+	bool v6;                            /* Tunnel-Medium-Type IPv6 */
+	char *client_id, *server_id;        /* Tunnel-Client/Server-Auth-Id */
+	char connection[32];                /* Acct-Tunnel-Connection */
+};
+struct acct_tunnel *acct_tunnel_dup(const struct acct_tunnel *t);
+void acct_tunnel_free(struct acct_tunnel *t);
+int acct_tunnel_add(struct radius_pkt *p, const struct acct_tunnel *t);
+
+/* A record built elsewhere (acct-lac.c: LAC sessions, RFC 2867 tunnel
+ * accounting), queued in order with the others; tun is copied. */
+struct acct_extra {
+	uint32_t status;                    /* Acct-Status-Type */
+	const char *sid, *user, *iface, *calling, *called;
+	uint64_t start_ms;                  /* Acct-Session-Time from it */
+	uint64_t in_oct, out_oct, in_pkt, out_pkt;
+	uint32_t cause;                     /* Stop: Acct-Terminate-Cause */
+	const struct acct_tunnel *tun;
+};
+void acct_queue_extra(struct acct *a, const struct acct_extra *x);
+/* A new Acct-Session-Id (unique across restarts) into buf. */
+void acct_make_sid(struct acct *a, char *buf, size_t size);
+bool acct_enabled(const struct acct *a);
+
 /* NAS-* attributes (auth-radius.c). */
 int auth_radius_add_nas(struct radius_pkt *p, const char *nas_id, struct in_addr nas_ip,
 			const char *iface);

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "acct.h"
+#include "acct-lac.h"
 #include "dae.h"
 #include "radius-bus.h"
+#include "tunnel.h"
 
 static cfg_opt_t server_opts[] = {
 	CFG_STR("secret", NULL, CFGF_NONE),
@@ -29,6 +31,8 @@ static cfg_opt_t radius_opts[] = {
 	CFG_INT("max-in-flight", 256, CFGF_NONE),
 	CFG_INT("max-queued", 4096, CFGF_NONE),
 	CFG_BOOL("accounting", cfg_true, CFGF_NONE),
+	/* RFC 2867 Tunnel-Start/-Stop, Tunnel-Link-Start/-Stop (acct-lac.c) */
+	CFG_BOOL("tunnel-accounting", cfg_false, CFGF_NONE),
 	CFG_BOOL("fallback", cfg_false, CFGF_NONE),
 	CFG_INT("acct-queue", 10000, CFGF_NONE),
 	CFG_INT("interim-interval", 0, CFGF_NONE),
@@ -50,6 +54,8 @@ struct auth_radius {
 	struct radius_client_conf conf;
 	struct acct *acct;
 	struct dae *dae;
+	struct radius_tunnel_authz *tunnel; /* TUNNEL_AUTHORIZE (tunnel.c) */
+	struct acct_lac *acct_lac;      /* LAC sessions, tunnel accounting */
 	sd_bus_slot *slot;
 	char *nas_id;
 	struct in_addr nas_ip;
@@ -643,6 +649,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	/* pending authentications finish now (the old client goes) */
 	drop_jobs(ar);
 	acct_set_client(ar->acct, NULL);
+	radius_tunnel_authz_set(ar->tunnel, NULL, NULL, ar->nas_ip);
 	radius_client_free(ar->client);
 	conf_clear(&ar->conf);
 	ar->conf = conf;
@@ -660,7 +667,9 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	acct_configure(ar->acct, sec ? cfg_getbool(sec, "accounting") : false,
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
+	acct_lac_configure(ar->acct_lac, sec ? cfg_getbool(sec, "tunnel-accounting") : false);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
+	radius_tunnel_authz_set(ar->tunnel, conf.n_servers ? client : NULL, ar->nas_id, ar->nas_ip);
 	/* the listener is made again (its clients or port may change); it
 	 * exists only with a client to listen to */
 	cfg_t *dsec = sec && cfg_size(sec, "dynamic-authorization")
@@ -701,7 +710,9 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 		goto fail;
 	}
 	ar->acct = acct_new(core);
-	if (!ar->acct) {
+	ar->tunnel = radius_tunnel_authz_new(core);
+	ar->acct_lac = ar->acct ? acct_lac_new(core, ar->acct) : NULL;
+	if (!ar->acct || !ar->tunnel || !ar->acct_lac) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -742,6 +753,8 @@ void auth_radius_free(struct auth_radius *ar)
 		vpdn_bus_unsubscribe(vpdn_core_bus(ar->core), ar->sub_auth);
 	sd_bus_slot_unref(ar->slot);
 	drop_jobs(ar);
+	radius_tunnel_authz_free(ar->tunnel);
+	acct_lac_free(ar->acct_lac);
 	dae_free(ar->dae);
 	acct_free(ar->acct);
 	radius_client_free(ar->client);

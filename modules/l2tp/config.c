@@ -3,6 +3,9 @@
  * The l2tp module's config: `vpdn`, `vpdn-group "N"` and `l2tp` sections.
  *
  *   vpdn { enable = true  search-order = {"domain"} }   # or {"dnis", "domain"}
+ *   # "authorize": ask RADIUS (VPDN_EV_TUNNEL_AUTHORIZE) at that point of
+ *   # the search; its tunnels take their settings from authorize-group:
+ *   vpdn { search-order = {"domain", "authorize"}  authorize-group = "radius" }
  *   vpdn-group "1" {
  *     request-dialin { protocol = "l2tp"  domain = {"cisco.com"}  dnis = {} }
  *     accept-dialout { protocol = "l2tp"  dialer = 1 }
@@ -86,6 +89,10 @@ static cfg_opt_t group_opts[] = {
 static cfg_opt_t vpdn_opts[] = {
 	CFG_BOOL("enable", cfg_false, CFGF_NONE),
 	CFG_STR_LIST("search-order", "{domain}", CFGF_NONE),
+	/* The vpdn-group whose settings (hello, retransmission, source-ip,
+	 * lns-dead-time, local-name, tunnel-password...) tunnels to LNSs
+	 * named by RADIUS take; none: the defaults. */
+	CFG_STR("authorize-group", NULL, CFGF_NONE),
 	CFG_END()
 };
 
@@ -352,9 +359,8 @@ bad_protocol:
 	return -EINVAL;
 }
 
-static void group_free(gpointer p)
+void l2tp_group_free(struct l2tp_group *g)
 {
-	struct l2tp_group *g = p;
 
 	if (!g)
 		return;
@@ -370,10 +376,67 @@ static void group_free(gpointer p)
 	g_free(g);
 }
 
+/* A deep copy of g (strings duplicated); run-time state reset. */
+struct l2tp_group *l2tp_group_clone(const struct l2tp_group *g)
+{
+	struct l2tp_group *n = g_new(struct l2tp_group, 1);
+
+	*n = *g;
+	n->name = g_strdup(g->name);
+	n->domains = g_strdupv(g->domains);
+	n->dnis = g_strdupv(g->dnis);
+	n->terminate_from = g_strdup(g->terminate_from);
+	n->local_name = g_strdup(g->local_name);
+	n->password = g_strdup(g->password);
+	n->sessions = 0;
+	for (unsigned i = 0; i < n->n_initiate; i++)
+		n->initiate_to[i].dead_until_ms = 0;
+	return n;
+}
+
+/* The settings of tunnels to LNSs that RADIUS names: the authorize-group
+ * (validated like any group), or every option's default. */
+static int authorize_template(cfg_t *vpdn, struct l2tp_config *c, char **error)
+{
+	const char *name = vpdn ? cfg_getstr(vpdn, "authorize-group") : NULL;
+	struct l2tp_group *g;
+	cfg_t *defaults;
+	int r;
+
+	if (name) {
+		g = l2tp_config_group(c, name);
+		if (!g) {
+			*error = g_strdup_printf("vpdn: authorize-group \"%s\" is no vpdn-group", name);
+			return -EINVAL;
+		}
+		c->authorize_template = l2tp_group_clone(g);
+		return 0;
+	}
+	defaults = cfg_init(group_opts, CFGF_NONE);
+	if (!defaults || cfg_parse_buf(defaults, "") != CFG_SUCCESS) {
+		if (defaults)
+			cfg_free(defaults);
+		*error = g_strdup("vpdn: cannot build the default vpdn-group");
+		return -ENOMEM;
+	}
+	g = g_new0(struct l2tp_group, 1);
+	r = group_from_cfg(defaults, c->port, g, error);
+	cfg_free(defaults);
+	if (r < 0) {
+		l2tp_group_free(g);
+		return r;
+	}
+	g_free(g->name);
+	g->name = g_strdup("authorize");
+	c->authorize_template = g;
+	return 0;
+}
+
 void l2tp_config_free(struct l2tp_config *c)
 {
 	if (!c)
 		return;
+	l2tp_group_free(c->authorize_template);
 	g_strfreev(c->listen);
 	if (c->groups)
 		g_ptr_array_free(c->groups, TRUE);
@@ -388,7 +451,7 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 	unsigned n;
 
 	*error = NULL;
-	c->groups = g_ptr_array_new_with_free_func(group_free);
+	c->groups = g_ptr_array_new_with_free_func((GDestroyNotify)l2tp_group_free);
 	c->port = l2 ? cfg_getint(l2, "port") : L2TP_DEFAULT_PORT;
 	if (c->port == 0 || c->port > 65535) {
 		*error = g_strdup("l2tp: port must be 1..65535");
@@ -417,11 +480,12 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 	c->search[0] = L2TP_SEARCH_DOMAIN;
 	if (vpdn) {
 		n = cfg_size(vpdn, "search-order");
-		if (n > 2) {
-			*error = g_strdup("vpdn: search-order takes at most \"dnis\" and \"domain\"");
+		if (n > L2TP_SEARCH_KEYS) {
+			*error = g_strdup("vpdn: search-order takes at most \"dnis\", \"domain\" "
+					  "and \"authorize\"");
 			goto fail;
 		}
-		c->search[0] = c->search[1] = 0;
+		memset(c->search, 0, sizeof(c->search));
 		for (unsigned i = 0; i < n; i++) {
 			const char *s = cfg_getnstr(vpdn, "search-order", i);
 
@@ -429,15 +493,18 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 				c->search[i] = L2TP_SEARCH_DOMAIN;
 			} else if (strcmp(s, "dnis") == 0) {
 				c->search[i] = L2TP_SEARCH_DNIS;
+			} else if (strcmp(s, "authorize") == 0) {
+				c->search[i] = L2TP_SEARCH_AUTHORIZE;
 			} else {
 				*error = g_strdup_printf("vpdn: unknown search-order \"%s\" "
-							 "(want \"domain\" or \"dnis\")", s);
+							 "(want \"domain\", \"dnis\" or \"authorize\")", s);
 				goto fail;
 			}
-		}
-		if (n == 2 && c->search[0] == c->search[1]) {
-			*error = g_strdup("vpdn: search-order lists the same key twice");
-			goto fail;
+			for (unsigned j = 0; j < i; j++)
+				if (c->search[j] == c->search[i]) {
+					*error = g_strdup("vpdn: search-order lists the same key twice");
+					goto fail;
+				}
 		}
 	}
 	n = cfg_size(cfg, "vpdn-group");
@@ -448,6 +515,8 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 		if (group_from_cfg(cfg_getnsec(cfg, "vpdn-group", i), c->port, g, error) < 0)
 			goto fail;
 	}
+	if (authorize_template(vpdn, c, error) < 0)
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -470,7 +539,7 @@ int l2tp_config_check(cfg_t *cfg)
 		struct l2tp_group *g = g_new0(struct l2tp_group, 1);
 
 		r = group_from_cfg(gs, L2TP_DEFAULT_PORT, g, &error);
-		group_free(g);
+		l2tp_group_free(g);
 		if (r < 0) {
 			cfg_error(gs, "%s", error);
 			g_free(error);

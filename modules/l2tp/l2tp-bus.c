@@ -759,7 +759,8 @@ static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *
 
 /* Peers a(ssuuuu): per vpdn-group initiate-to entry, in priority order:
  * group, address, priority, limit (0: none), sessions now, seconds it
- * stays dead (0: alive). For operators: walks the tunnels per entry. */
+ * stays dead (0: alive); then the groups RADIUS's answers made
+ * ("radius:..."). For operators: walks the tunnels per entry. */
 static int peers_prop(sd_bus *bus, const char *path, const char *interface,
 		      const char *property, sd_bus_message *reply, void *userdata,
 		      sd_bus_error *error)
@@ -771,8 +772,11 @@ static int peers_prop(sd_bus *bus, const char *path, const char *interface,
 	r = sd_bus_message_open_container(reply, 'a', "(ssuuuu)");
 	if (r < 0)
 		return r;
-	for (unsigned i = 0; i < l2tp->cfg->groups->len; i++) {
-		const struct l2tp_group *g = l2tp->cfg->groups->pdata[i];
+	for (unsigned i = 0; i < l2tp->cfg->groups->len + (l2tp->authz_groups ?
+							    l2tp->authz_groups->len : 0); i++) {
+		const struct l2tp_group *g = i < l2tp->cfg->groups->len
+			? l2tp->cfg->groups->pdata[i]
+			: l2tp->authz_groups->pdata[i - l2tp->cfg->groups->len];
 
 		for (unsigned k = 0; k < g->n_initiate; k++) {
 			const struct l2tp_peer_addr *e = &g->initiate_to[k];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The l2tp module on the event bus: FORWARD_REQUEST at the LAC (a
- * vpdn-group by domain or DNIS), DIALOUT_REQUEST at the LNS (by
+ * vpdn-group by domain or DNIS, or one RADIUS names: authorize.c),
+ * DIALOUT_REQUEST at the LNS (by
  * pool-member), PPP_PHASE / PPP_AUTHENTICATED for a session's interface
  * and user name, PPP_DOWN for the CDN's PPP Disconnect Cause, and
  * ADDRESS_CHECK (no PPP peer gets a tunnel endpoint's address). The
@@ -27,14 +28,17 @@ static bool in_list(char **list, const char *s)
 	return false;
 }
 
-static struct l2tp_group *group_for_forward(struct l2tp *l2tp, const struct vpdn_ev_forward *f)
+struct l2tp_group *l2tp_group_for_forward(struct l2tp *l2tp, const struct vpdn_ev_forward *f,
+					  unsigned *k)
 {
 	const char *who = f->interface ? f->interface : "";
 
-	for (unsigned k = 0; k < 2 && l2tp->cfg->search[k]; k++) {
-		bool dnis = l2tp->cfg->search[k] == L2TP_SEARCH_DNIS;
+	for (; *k < L2TP_SEARCH_KEYS && l2tp->cfg->search[*k]; (*k)++) {
+		bool dnis = l2tp->cfg->search[*k] == L2TP_SEARCH_DNIS;
 		const char *key = dnis ? (f->dnis ? f->dnis : f->called) : f->domain;
 
+		if (l2tp->cfg->search[*k] == L2TP_SEARCH_AUTHORIZE)
+			return NULL;
 		if (!key)
 			continue;
 		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Looking for tunnel -- %s --",
@@ -49,23 +53,16 @@ static struct l2tp_group *group_for_forward(struct l2tp *l2tp, const struct vpdn
 			}
 		}
 	}
+	*k = L2TP_SEARCH_KEYS;
 	return NULL;
 }
 
-static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
+void l2tp_forward_to_group(struct l2tp *l2tp, struct l2tp_group *g,
+			   const struct vpdn_ev_forward *f, struct vpdn_request *req)
 {
-	struct l2tp *l2tp = data;
-	const struct vpdn_ev_forward *f = ev->payload;
 	const char *who = f->interface ? f->interface : "";
-	struct vpdn_request *req;
-	struct l2tp_group *g;
 	int r;
 
-	if (!l2tp->cfg->enable || !ev->request)
-		return VPDN_BUS_PASS;
-	g = group_for_forward(l2tp, f);
-	if (!g)
-		return VPDN_BUS_PASS;
 	vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: LAC %s", who, g->name,
 		   g->local_name ? g->local_name : vpdn_core_hostname(l2tp->core));
 	if (g->has_source)
@@ -77,7 +74,6 @@ static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
 	for (unsigned i = 0; i < g->n_initiate; i++)
 		vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN/LAC/%s: IP %s", who, g->name,
 			   g->initiate_to[i].text);
-	req = vpdn_event_take_request(ev);
 	r = l2tp_session_start(l2tp, L2TP_SESSION_LAC_IC, g, f, req);
 	if (r < 0) {
 		if (vpdn_log_debug_on(l2tp->log, VPDN_DEBUG_VPDN_ERRORS)) {
@@ -90,9 +86,31 @@ static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
 				   g_strerror(-r));
 		}
 		vpdn_request_complete(req, r, NULL);
-		return VPDN_BUS_CLAIM;
+		return;
 	}
 	vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Pending", who);
+}
+
+static enum vpdn_bus_verdict on_forward(const struct vpdn_event *ev, void *data)
+{
+	struct l2tp *l2tp = data;
+	const struct vpdn_ev_forward *f = ev->payload;
+	struct vpdn_request *req;
+	struct l2tp_group *g;
+	unsigned k = 0;
+
+	if (!l2tp->cfg->enable || !ev->request)
+		return VPDN_BUS_PASS;
+	g = l2tp_group_for_forward(l2tp, f, &k);
+	if (!g && k >= L2TP_SEARCH_KEYS)
+		return VPDN_BUS_PASS;
+	req = vpdn_event_take_request(ev);
+	if (!req)
+		return VPDN_BUS_PASS;
+	if (g)
+		l2tp_forward_to_group(l2tp, g, f, req);
+	else
+		l2tp_authorize_start(l2tp, f, req, k);
 	return VPDN_BUS_CLAIM;
 }
 

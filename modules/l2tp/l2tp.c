@@ -55,6 +55,15 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 	l2tp->xctx = xctx;
 	l2tp->random = default_random;
 	l2tp->retired = g_ptr_array_new_with_free_func((GDestroyNotify)l2tp_config_free);
+	l2tp->authz_pending = g_hash_table_new(NULL, NULL);
+	l2tp->authz_groups = g_ptr_array_new_with_free_func((GDestroyNotify)l2tp_group_free);
+	l2tp->authz_cnt[0] = vpdn_core_counter(core, "l2tp_authorize_used_total",
+		"LAC: TUNNEL_AUTHORIZE answers (RADIUS Tunnel-*) a call was forwarded by");
+	l2tp->authz_cnt[1] = vpdn_core_counter(core, "l2tp_authorize_refused_total",
+		"LAC: TUNNEL_AUTHORIZE answers not usable (no endpoint, too many groups)");
+	for (unsigned i = 0; i < 2; i++)
+		if (!l2tp->authz_cnt[i])
+			l2tp->authz_cnt[i] = &l2tp->authz_store[i];
 	l2tp->tunnels = g_hash_table_new(NULL, NULL);
 	l2tp->links = g_hash_table_new(NULL, NULL);
 	for (unsigned i = 0; i < G_N_ELEMENTS(slots); i++) {
@@ -172,6 +181,7 @@ void l2tp_free(struct l2tp *l2tp)
 	/* After the sessions (which orphan their dials): nothing refers to
 	 * a dial any more. */
 	l2tp_sessions_stop(l2tp);
+	l2tp_authorize_stop(l2tp);
 	g_hash_table_destroy(l2tp->tunnels);
 	g_free(l2tp->tid_bits);
 	g_hash_table_destroy(l2tp->links);
@@ -262,7 +272,7 @@ int l2tp_reconfigure(struct l2tp *l2tp, struct l2tp_config *nc, char **error)
 		struct l2tp_group *ng;
 		unsigned n;
 
-		if (!t->group)
+		if (!t->group || t->group->dynamic)
 			continue;
 		ng = l2tp_config_group(nc, t->group->name);
 		if (!ng || !group_same_tunnel(t->group, ng)) {

@@ -81,13 +81,19 @@ struct l2tp_group {
 	unsigned session_limit; /* 0: none */
 	unsigned dead_time_s;   /* lns-dead-time */
 	unsigned sessions;      /* live sessions using this group */
+	bool dynamic;           /* made from a TUNNEL_AUTHORIZE answer, owned
+				 * by l2tp->authz_groups (not the config) */
 };
 
-enum l2tp_search { L2TP_SEARCH_DOMAIN = 1, L2TP_SEARCH_DNIS = 2 };
+enum l2tp_search { L2TP_SEARCH_DOMAIN = 1, L2TP_SEARCH_DNIS = 2, L2TP_SEARCH_AUTHORIZE = 3 };
+#define L2TP_SEARCH_KEYS 3
 
 struct l2tp_config {
 	bool enable;
-	int search[2];          /* order; 0 = unused */
+	int search[L2TP_SEARCH_KEYS]; /* order; 0 = unused */
+	/* Settings of the groups made for RADIUS's answers (authorize.c):
+	 * a copy of vpdn { authorize-group }, or the defaults. */
+	struct l2tp_group *authorize_template;
 	char **listen;          /* local addresses */
 	unsigned port;
 	unsigned max_half_open; /* answered tunnels not established yet */
@@ -104,6 +110,8 @@ void l2tp_config_free(struct l2tp_config *c);
 /* "1.2.3.4", "1.2.3.4:1702", "1.2.3.4 priority 2 limit 1000". */
 int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out);
 struct l2tp_group *l2tp_config_group(struct l2tp_config *c, const char *name);
+struct l2tp_group *l2tp_group_clone(const struct l2tp_group *g);
+void l2tp_group_free(struct l2tp_group *g);
 
 /* ------------------------------------------------------------------ */
 /* Engine                                                             */
@@ -187,6 +195,13 @@ struct l2tp {
 	/* Datagrams for a tunnel not from its peer's address and port. */
 	uint64_t *foreign_source;
 	uint64_t foreign_store;
+	/* authorize.c: FORWARD_REQUESTs waiting on TUNNEL_AUTHORIZE, the
+	 * groups made from the answers (struct l2tp_group*, dynamic), and
+	 * [0] answers used, [1] refused (bad answer, too many groups). */
+	GHashTable *authz_pending;
+	GPtrArray *authz_groups;
+	uint64_t *authz_cnt[2];
+	uint64_t authz_store[2];
 };
 
 /* Admission of a new SCCRQ from peer: the per-source rate limit and the
@@ -238,6 +253,22 @@ const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *hold
 
 /* Subscribe FORWARD_REQUEST, DIALOUT_REQUEST, PPP_AUTHENTICATED, PPP_PHASE,
  * PPP_DOWN, ADDRESS_CHECK (l2tp-events.c). */
+/* l2tp-events.c: walk vpdn { search-order } from *k for f: a vpdn-group
+ * found (returned), or the "authorize" key reached (NULL, *k at it), or
+ * the end (NULL, *k = L2TP_SEARCH_KEYS). */
+struct l2tp_group *l2tp_group_for_forward(struct l2tp *l2tp, const struct vpdn_ev_forward *f,
+					  unsigned *k);
+/* Start f's session in g; on failure req is completed with the error. */
+void l2tp_forward_to_group(struct l2tp *l2tp, struct l2tp_group *g,
+			   const struct vpdn_ev_forward *f, struct vpdn_request *req);
+/* authorize.c: ask TUNNEL_AUTHORIZE for f (search-order key k is
+ * "authorize"), then forward to the group made from the answer or go on
+ * with the search; req is completed in every case. */
+void l2tp_authorize_start(struct l2tp *l2tp, const struct vpdn_ev_forward *f,
+			  struct vpdn_request *req, unsigned k);
+/* Pending asks completed (-ESHUTDOWN), dynamic groups freed: after the
+ * tunnels. */
+void l2tp_authorize_stop(struct l2tp *l2tp);
 int l2tp_subscribe(struct l2tp *l2tp);
 void l2tp_unsubscribe(struct l2tp *l2tp);
 

@@ -158,13 +158,14 @@ static void got_icrp(struct l2tp_session *s, const struct l2tp_msg *in)
 		return;
 	}
 	l2tp_session_set_state(s, LAC_IC_ESTABLISHED);
-	l2tp_session_drop_call(s);
 	/* The requester must not touch end B of its link from now on. */
 	req = s->req;
 	s->req = NULL;
 	l2tp_session_fill_event(s, &ev);
 	vpdn_request_complete(req, 0, &ev);
+	/* SESSION_UP still names the call's numbers (LAC accounting) */
 	l2tp_session_published_up(s);
+	l2tp_session_drop_call(s); /* keeps the numbers for show vpdn session */
 }
 
 static void input(struct l2tp_session *s, const struct l2tp_msg *m)

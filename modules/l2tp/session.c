@@ -682,9 +682,19 @@ void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev)
 	ev->user = s->user;
 	ev->virtual_template = t->group ? t->group->virtual_template : -1;
 	ev->link = s->link;
-	if (s->call) {
-		ev->calling = s->call->calling;
-		ev->called = s->call->called ? s->call->called : s->call->number;
+	ev->role = s->kind == L2TP_SESSION_LAC_IC || s->kind == L2TP_SESSION_LAC_OC
+			   ? VPDN_L2TP_ROLE_LAC : VPDN_L2TP_ROLE_LNS;
+	ev->tunnel_local = t->local;
+	ev->tunnel_peer = t->peer;
+	ev->local_name = l2tp_tunnel_local_name(t);
+	ev->packets_in = s->pkts_in;
+	ev->packets_out = s->pkts_out;
+	ev->octets_in = s->bytes_in;
+	ev->octets_out = s->bytes_out;
+	/* The numbers outlive the call's set-up data (drop_call keeps them):
+	 * SESSION_DOWN names them too (LAC accounting's Stop). */
+	ev->calling = l2tp_session_calling(s);
+	ev->called = l2tp_session_called(s);
+	if (s->call)
 		ev->profile = s->call->profile;
-	}
 }

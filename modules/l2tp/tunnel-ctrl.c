@@ -234,6 +234,9 @@ void l2tp_tunnel_publish_down(struct l2tp_tunnel *t)
 	ev.result = t->result;
 	ev.error = t->error;
 	ev.ended_by = t->ended_by;
+	ev.local = t->local;
+	ev.local_name = l2tp_tunnel_local_name(t);
+	ev.initiator = t->initiator;
 	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_DOWN, &ev);
 }
 

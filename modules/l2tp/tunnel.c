@@ -151,6 +151,9 @@ static void tunnel_up(struct l2tp_tunnel *t)
 	ev.peer_name = t->peer_name;
 	ev.group = t->group ? t->group->name : NULL;
 	ev.peer = t->peer;
+	ev.local = t->local;
+	ev.local_name = l2tp_tunnel_local_name(t);
+	ev.initiator = t->initiator;
 	vpdn_bus_publish(t->l2tp->bus, VPDN_EV_TUNNEL_UP, &ev);
 	/* Sessions waiting for the tunnel go on. Each may close itself:
 	 * walk a snapshot of IDs. */

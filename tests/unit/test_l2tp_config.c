@@ -153,6 +153,10 @@ static void test_errors(void)
 	bad("vpdn-group \"g\" { request-dialout { protocol = \"l2tp\" } initiate-to = {\"1.1.1.1\"} }\n",
 	    1, "pool-member");
 	bad("\nvpdn { search-order = {\"realm\"} }\n", 2, "unknown search-order");
+	bad("\nvpdn { search-order = {\"authorize\", \"domain\", \"authorize\"} }\n", 2,
+	    "search-order lists the same key twice");
+	bad("\nvpdn { search-order = {\"authorize\"} authorize-group = \"none\" }\n", 2,
+	    "authorize-group \"none\" is no vpdn-group");
 	bad("l2tp { listen = {\"1.2.3\"} }\n", 1, "bad listen address");
 	bad("vpdn-group \"g\" { retransmit-timeout-min = 4 retransmit-timeout-max = 2 }\n", 1,
 	    "below");

@@ -590,6 +590,274 @@ static void test_dnis_selection(void)
 	teardown();
 }
 
+/* ------------------------------------------------------------------ */
+/* vpdn search-order "authorize": TUNNEL_AUTHORIZE (RADIUS's Tunnel-*) */
+
+static struct {
+	struct vpdn_request *req;   /* the last ask, held */
+	unsigned asked;
+	char user[64];
+	bool had_chap;
+} AZ;
+
+static enum vpdn_bus_verdict on_authorize(const struct vpdn_event *ev, void *data)
+{
+	const struct vpdn_ev_tunnel_authorize *q = ev->payload;
+
+	AZ.asked++;
+	g_strlcpy(AZ.user, q->user ? q->user : "", sizeof(AZ.user));
+	AZ.had_chap = q->proxy.present && q->proxy.auth_type == 2 &&
+		      q->proxy.auth_response_len == sizeof(chal) &&
+		      memcmp(q->proxy.auth_response, chal, sizeof(chal)) == 0;
+	AZ.req = vpdn_event_take_request(ev);
+	return VPDN_BUS_CLAIM;
+}
+
+/* Answer the held ask: A (127.0.0.2) preference 10, B (127.0.0.3)
+ * preference 20, in the reverse order (the answerer sorts; l2tp sorts
+ * again), or fail with status. */
+static void answer(int status)
+{
+	struct vpdn_tunnel_endpoint ep[2] = { { .preference = 20, .tag = 2 },
+					      { .preference = 10, .tag = 1 } };
+	struct vpdn_ev_tunnel_authorization z = { .size = sizeof(z), .n_endpoints = 2,
+						  .endpoints = ep, .reason = "test" };
+
+	addr(&ep[0].addr, "127.0.0.3", 0);
+	addr(&ep[1].addr, "127.0.0.2", 0);
+	for (unsigned i = 0; i < 2; i++) {
+		g_strlcpy(ep[i].text, i ? "127.0.0.2" : "127.0.0.3", sizeof(ep[i].text));
+		ep[i].password = SECRET;
+		ep[i].assignment_id = "pool-1";
+		ep[i].client_auth_id = "LAC";
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(AZ.req);
+	vpdn_request_complete(AZ.req, status, status == 0 ? &z : &(struct vpdn_ev_tunnel_authorization){
+		.size = sizeof(z), .reason = "refused by test" });
+	AZ.req = NULL;
+}
+
+/* The LAC: cisco.com in no vpdn-group; the tunnels RADIUS names take
+ * group "tmpl"'s settings (source-ip, retransmissions, dead time). */
+static void setup_authorize(const char *order, const char *domain)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf),
+		 "vpdn { enable = true search-order = {%s} authorize-group = \"tmpl\" }\n"
+		 "vpdn-group \"1\" {\n"
+		 "  request-dialin { protocol = \"l2tp\" domain = {\"%s\"} }\n"
+		 "  initiate-to = {\"127.0.0.2\"}\n"
+		 "  local-name = \"LAC\"  tunnel-password = \"" SECRET "\"\n"
+		 "  source-ip = \"127.0.0.1\"\n"
+		 "}\n"
+		 "vpdn-group \"tmpl\" {\n"
+		 "  source-ip = \"127.0.0.1\"  lns-dead-time = 60\n"
+		 "}\n", order, domain);
+	setup(buf, false);
+	memset(&AZ, 0, sizeof(AZ));
+	N.subs[1] = vpdn_bus_subscribe(vpdn_core_bus(N.core), VPDN_EV_TUNNEL_AUTHORIZE,
+				       on_authorize, NULL);
+	vpdn_log_set_debug(vpdn_core_log(N.core), VPDN_DEBUG_VPDN_EVENTS, true);
+	vpdn_log_set_debug(vpdn_core_log(N.core), VPDN_DEBUG_VPDN_ERRORS, true);
+}
+
+static void teardown_authorize(void)
+{
+	vpdn_bus_unsubscribe(vpdn_core_bus(N.core), N.subs[1]);
+	calls_free();
+	teardown();
+}
+
+static void test_authorize_failover_by_preference(void)
+{
+	struct l2tp_group *g;
+
+	setup_authorize("\"domain\", \"authorize\"", "other.com");
+	N.mute[0] = true;
+	dial_in("cisco.com", NULL);
+	CU_ASSERT_EQUAL(AZ.asked, 1);
+	CU_ASSERT_STRING_EQUAL(AZ.user, "remote1@cisco.com");
+	CU_ASSERT_TRUE(AZ.had_chap); /* the proxy's CHAP reaches the answerer */
+	CU_ASSERT_FALSE(calls[0].done);
+	answer(0);
+	CU_ASSERT_EQUAL_FATAL(N.lac->authz_groups->len, 1);
+	g = N.lac->authz_groups->pdata[0];
+	CU_ASSERT_STRING_EQUAL(g->name, "radius:pool-1");
+	CU_ASSERT_TRUE(g->dynamic);
+	CU_ASSERT_EQUAL(g->n_initiate, 2);
+	/* preference 10 first: A */
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[0].text, "127.0.0.2");
+	CU_ASSERT_EQUAL(g->initiate_to[0].priority, 10);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&g->initiate_to[0].addr), 1701);
+	CU_ASSERT_STRING_EQUAL(g->local_name, "LAC");
+	CU_ASSERT_STRING_EQUAL(g->password, SECRET);
+	CU_ASSERT_EQUAL(g->dead_time_s, 60); /* from authorize-group "tmpl" */
+	run(31000);
+	/* A never answered (1 + 5 SCCRQs): failover to B, as for initiate-to */
+	CU_ASSERT_EQUAL(N.sccrq_to[0], 6);
+	CU_ASSERT_TRUE(calls[0].done);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(1), 1);
+	CU_ASSERT_EQUAL(lines_with("127.0.0.2 failed tunnel set-up, marked dead for 60 s", NULL), 1);
+	/* The same answer again: the same group, A still dead, straight to B */
+	dial_in("cisco.com", NULL);
+	answer(0);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[1].status, 0);
+	CU_ASSERT_EQUAL(N.lac->authz_groups->len, 1);
+	CU_ASSERT_EQUAL(N.sccrq_to[0], 6);
+	CU_ASSERT_EQUAL(sessions_to(1), 2);
+	CU_ASSERT(lines_with("VPDN/authorize: remote1@cisco.com: tag 1 IP 127.0.0.2 preference 10, "
+			     "tunnel-password xxxxxx", NULL) >= 1);
+	assert_no_secret();
+	teardown_authorize();
+}
+
+static void test_authorize_search_order(void)
+{
+	/* domain first, and the domain is configured: RADIUS is not asked */
+	setup_authorize("\"domain\", \"authorize\"", "cisco.com");
+	dial_in("cisco.com", NULL);
+	run(1000);
+	CU_ASSERT_EQUAL(AZ.asked, 0);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 1);
+	teardown_authorize();
+
+	/* authorize first: asked; nobody answered -> the configured domain */
+	setup_authorize("\"authorize\", \"domain\"", "cisco.com");
+	dial_in("cisco.com", NULL);
+	CU_ASSERT_EQUAL(AZ.asked, 1);
+	answer(-ETIMEDOUT);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 1);
+	CU_ASSERT_EQUAL(N.lac->authz_groups->len, 0);
+	/* the user refused by RADIUS: no tunnel, no fallback */
+	dial_in("cisco.com", NULL);
+	answer(-EACCES);
+	CU_ASSERT_TRUE(calls[1].done);
+	CU_ASSERT_EQUAL(calls[1].status, -EACCES);
+	CU_ASSERT_EQUAL(sessions_to(0), 1);
+	/* no tunnel for the user, nothing configured: -ENOENT (PPP then
+	 * authenticates locally) */
+	dial_in("example.org", NULL);
+	answer(-ENOENT);
+	CU_ASSERT_TRUE(calls[2].done);
+	CU_ASSERT_EQUAL(calls[2].status, -ENOENT);
+	teardown_authorize();
+}
+
+/* Endpoints with another secret than the preferred one's cannot share
+ * its group: left out, with a line; a bad address family: skipped. */
+static void test_authorize_mixed_secrets(void)
+{
+	struct vpdn_tunnel_endpoint ep[3] = {
+		{ .preference = 1, .tag = 1, .password = SECRET, .client_auth_id = "LAC" },
+		{ .preference = 2, .tag = 2, .password = "other-pw", .client_auth_id = "LAC" },
+		{ .preference = 3, .tag = 3, .password = SECRET, .client_auth_id = "LAC" } };
+	struct vpdn_ev_tunnel_authorization z = { .size = sizeof(z), .n_endpoints = 3,
+						  .endpoints = ep };
+	struct l2tp_group *g;
+
+	setup_authorize("\"authorize\"", "other.com");
+	addr(&ep[0].addr, "127.0.0.2", 0);
+	addr(&ep[1].addr, "127.0.0.3", 0);
+	ep[2].addr.ss_family = AF_UNIX;
+	g_strlcpy(ep[0].text, "127.0.0.2", sizeof(ep[0].text));
+	g_strlcpy(ep[1].text, "127.0.0.3", sizeof(ep[1].text));
+	g_strlcpy(ep[2].text, "unix", sizeof(ep[2].text));
+	dial_in("cisco.com", NULL);
+	vpdn_request_complete(AZ.req, 0, &z);
+	AZ.req = NULL;
+	run(1000);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL_FATAL(N.lac->authz_groups->len, 1);
+	g = N.lac->authz_groups->pdata[0];
+	CU_ASSERT_EQUAL(g->n_initiate, 1);
+	CU_ASSERT_STRING_EQUAL(g->initiate_to[0].text, "127.0.0.2");
+	CU_ASSERT_STRING_EQUAL(g->name, "radius:127.0.0.2");
+	CU_ASSERT_EQUAL(lines_with("endpoint 127.0.0.3 (tag 2) left out", NULL), 1);
+	assert_no_secret();
+	CU_ASSERT_EQUAL(lines_with("other-pw", NULL), 0);
+	teardown_authorize();
+}
+
+static void test_authorize_reload(void)
+{
+	struct l2tp_tunnel *t = NULL;
+	struct l2tp_group *g;
+	GHashTableIter it;
+	gpointer v;
+	char *err = NULL;
+
+	setup_authorize("\"authorize\"", "other.com");
+	dial_in("cisco.com", NULL);
+	answer(0);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[0].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 1);
+	g = N.lac->authz_groups->pdata[0];
+	g_hash_table_iter_init(&it, N.lac->tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		t = v;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_EQUAL(t->group, g);
+	/* a reload (even one with a vpdn-group of that name and the same
+	 * tunnel settings) leaves the groups RADIUS made and their tunnels
+	 * alone */
+	CU_ASSERT_EQUAL(l2tp_reconfigure(N.lac, parse(
+		"vpdn { enable = true search-order = {\"authorize\"} }\n"
+		"vpdn-group \"radius:pool-1\" {\n"
+		"  initiate-to = {\"127.0.0.2 priority 10\", \"127.0.0.3 priority 20\"}\n"
+		"  local-name = \"LAC\"  tunnel-password = \"" SECRET "\"\n"
+		"  source-ip = \"127.0.0.1\"\n"
+		"}\n"), &err), 0);
+	g_free(err);
+	CU_ASSERT_PTR_EQUAL(t->group, g);
+	CU_ASSERT_EQUAL(N.lac->authz_groups->len, 1);
+	dial_in("cisco.com", NULL);
+	answer(0);
+	run(1000);
+	CU_ASSERT_EQUAL(calls[1].status, 0);
+	CU_ASSERT_EQUAL(sessions_to(0), 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->tunnels), 1);
+	teardown_authorize();
+}
+
+static void test_authorize_pending_at_free(void)
+{
+	setup_authorize("\"authorize\"", "other.com");
+	dial_in("cisco.com", NULL);
+	CU_ASSERT_EQUAL(AZ.asked, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lac->authz_pending), 1);
+	/* the module goes while RADIUS is asked: the call is completed */
+	vpdn_bus_unsubscribe(vpdn_core_bus(N.core), N.subs[1]);
+	N.subs[1] = NULL;
+	l2tp_free(N.lac);
+	CU_ASSERT_TRUE(calls[0].done);
+	CU_ASSERT_EQUAL(calls[0].status, -ESHUTDOWN);
+	/* the answerer's late completion of a cancelled ask is dropped */
+	vpdn_request_complete(AZ.req, -ENOENT, NULL);
+	N.lac = l2tp_new(N.core, parse("vpdn { enable = true }\n"), fake_xmit, NULL);
+	calls_free();
+	teardown();
+}
+
+static const struct vpdn_test_case authz_tests[] = {
+	{ "RADIUS endpoints: preference order, failover, the group reused, no secret",
+	  test_authorize_failover_by_preference },
+	{ "search-order domain/authorize: who is asked first, fallbacks, refusal",
+	  test_authorize_search_order },
+	{ "endpoints with another secret left out, a bad family skipped",
+	  test_authorize_mixed_secrets },
+	{ "a reload leaves RADIUS-made groups and their tunnels alone", test_authorize_reload },
+	{ "a pending ask when the module goes: completed, late answer dropped",
+	  test_authorize_pending_at_free },
+	{ NULL, NULL }
+};
+
 static const struct vpdn_test_case debug_tests[] = {
 	{ "l2x-packets: every message both ways, hidden AVPs clear, no secret", test_l2x_packets },
 	{ "l2x-data: one line per data message, only when on", test_l2x_data },
@@ -609,6 +877,7 @@ static const struct vpdn_test_case lb_tests[] = {
 static const struct vpdn_test_suite suites[] = {
 	{ "l2tp-debug", debug_tests, NULL, NULL },
 	{ "l2tp-load-sharing", lb_tests, NULL, NULL },
+	{ "l2tp-authorize", authz_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Accounting at the LAC and tunnel accounting (RFC 2867). See acct-lac.h.
+ *
+ * LAC sessions: a forwarded call has no PPP network at the LAC (the LNS
+ * runs it), so acct.c never sees it. L2TP's SESSION_UP for a session of
+ * role LAC starts one: Start with NAS-Port(-Type, -Id) of the carrier
+ * ("Se0:15": ISDN-Sync), Calling/Called-Station-Id from the call and the
+ * tunnel's attributes (Tunnel-Type L2TP, Tunnel-Medium-Type, Tunnel-
+ * Client/Server-Endpoint, Tunnel-Client/Server-Auth-Id, Acct-Tunnel-
+ * Connection); SESSION_DOWN ends it: Stop with the session's data
+ * counters (what the user sent, into the tunnel = input) and
+ * Acct-Terminate-Cause from the CDN's result code.
+ *
+ * Tunnel accounting (radius { tunnel-accounting = true }, both ends):
+ * TUNNEL_UP / TUNNEL_DOWN give Tunnel-Start / Tunnel-Stop, SESSION_UP /
+ * SESSION_DOWN give Tunnel-Link-Start / Tunnel-Link-Stop. Tunnel-Reject
+ * and Tunnel-Link-Reject are not sent (no event tells a refused set-up).
+ *
+ * Records go through acct.c's FIFO (acct_queue_extra): same order, same
+ * bound, same delivery rules as the PPP sessions' records.
+ */
+#include "acct-lac.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define HAS_FIELD(p, type, field) \
+	((p)->size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+struct acct_lac {
+	struct vpdn_core *core;
+	struct acct *acct;
+	bool tunnel_acct;
+	struct vpdn_subscription *subs[4];
+	GHashTable *sessions;   /* tid << 16 | sid -> struct lsess */
+	GHashTable *tunnels;    /* tid -> struct ltun */
+};
+
+struct lsess {
+	char sid[40], link_sid[40];
+	char *user, *iface, *calling, *called;
+	bool lac;               /* a LAC session record was started */
+	uint64_t start_ms;
+	struct acct_tunnel tun;
+};
+
+struct ltun {
+	char sid[40];
+	uint64_t start_ms;
+	struct acct_tunnel tun;
+};
+
+/* ---- the tunnel attributes ---- */
+
+struct acct_tunnel *acct_tunnel_dup(const struct acct_tunnel *t)
+{
+	struct acct_tunnel *n = g_new(struct acct_tunnel, 1);
+
+	*n = *t;
+	n->client_id = g_strdup(t->client_id);
+	n->server_id = g_strdup(t->server_id);
+	return n;
+}
+
+static void tunnel_clear(struct acct_tunnel *t)
+{
+	g_free(t->client_id);
+	g_free(t->server_id);
+	t->client_id = t->server_id = NULL;
+}
+
+void acct_tunnel_free(struct acct_tunnel *t)
+{
+	if (!t)
+		return;
+	tunnel_clear(t);
+	g_free(t);
+}
+
+static int add_text(struct radius_pkt *p, uint8_t type, const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	return radius_add(p, type, s, MIN(strlen(s), 253));
+}
+
+int acct_tunnel_add(struct radius_pkt *p, const struct acct_tunnel *t)
+{
+	int e = 0;
+
+	/* RFC 2867 §4: untagged (tag 0) */
+	e |= radius_add_tagged_u32(p, RADIUS_TUNNEL_TYPE, 0, 3);          /* L2TP */
+	e |= radius_add_tagged_u32(p, RADIUS_TUNNEL_MEDIUM_TYPE, 0, t->v6 ? 2 : 1);
+	e |= add_text(p, RADIUS_TUNNEL_CLIENT_ENDPOINT, t->client_ep);
+	e |= add_text(p, RADIUS_TUNNEL_SERVER_ENDPOINT, t->server_ep);
+	e |= add_text(p, RADIUS_TUNNEL_CLIENT_AUTH_ID, t->client_id);
+	e |= add_text(p, RADIUS_TUNNEL_SERVER_AUTH_ID, t->server_id);
+	e |= add_text(p, RADIUS_ACCT_TUNNEL_CONNECTION, t->connection);
+	return e ? -EMSGSIZE : 0;
+}
+
+static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)size);
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
+			  (socklen_t)size);
+	/* an unbound local address (0.0.0.0) says nothing */
+	if (strcmp(buf, "0.0.0.0") == 0 || strcmp(buf, "::") == 0)
+		buf[0] = 0;
+}
+
+/* The LAC is the tunnel's client, the LNS its server (RFC 2868 §3.3). */
+static void fill_tunnel(struct acct_tunnel *t, bool we_are_client,
+			const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+			const char *local_name, const char *peer_name, uint16_t tid, uint16_t sid)
+{
+	memset(t, 0, sizeof(*t));
+	addr_text(we_are_client ? local : peer, t->client_ep, sizeof(t->client_ep));
+	addr_text(we_are_client ? peer : local, t->server_ep, sizeof(t->server_ep));
+	t->v6 = peer->ss_family == AF_INET6;
+	t->client_id = g_strdup(we_are_client ? local_name : peer_name);
+	t->server_id = g_strdup(we_are_client ? peer_name : local_name);
+	if (sid)
+		snprintf(t->connection, sizeof(t->connection), "%u/%u", tid, sid);
+	else
+		snprintf(t->connection, sizeof(t->connection), "%u", tid);
+}
+
+/* ---- events ---- */
+
+static void lsess_free(gpointer p)
+{
+	struct lsess *s = p;
+
+	g_free(s->user);
+	g_free(s->iface);
+	g_free(s->calling);
+	g_free(s->called);
+	tunnel_clear(&s->tun);
+	g_free(s);
+}
+
+static void ltun_free(gpointer p)
+{
+	struct ltun *t = p;
+
+	tunnel_clear(&t->tun);
+	g_free(t);
+}
+
+static uint32_t cause_of(int result)
+{
+	/* RFC 2661 CDN result 1: loss of carrier, 2: error (general), 3:
+	 * administrative */
+	switch (result) {
+	case 1: return RADIUS_TERM_LOST_CARRIER;
+	case 3: return RADIUS_TERM_ADMIN_RESET;
+	case 0: return RADIUS_TERM_USER_REQUEST;
+	default: return RADIUS_TERM_LOST_SERVICE;
+	}
+}
+
+static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
+{
+	struct acct_lac *l = data;
+	const struct vpdn_ev_session *se = ev->payload;
+	gpointer key;
+	struct lsess *s;
+
+	if (!se || !HAS_FIELD(se, struct vpdn_ev_session, local_name) || !acct_enabled(l->acct))
+		return VPDN_BUS_PASS;
+	key = GUINT_TO_POINTER((guint)se->tunnel_id << 16 | se->session_id);
+	if (ev->type == VPDN_EV_SESSION_UP) {
+		bool lac = se->role == VPDN_L2TP_ROLE_LAC;
+
+		if (!lac && !l->tunnel_acct)
+			return VPDN_BUS_PASS;
+		s = g_new0(struct lsess, 1);
+		s->user = g_strdup(se->user);
+		s->iface = g_strdup(se->interface);
+		s->calling = g_strdup(se->calling);
+		s->called = g_strdup(se->called);
+		s->start_ms = vpdn_timers_now(vpdn_core_timers(l->core));
+		fill_tunnel(&s->tun, lac, &se->tunnel_local, &se->tunnel_peer, se->local_name,
+			    se->peer_name, se->tunnel_id, se->session_id);
+		g_hash_table_replace(l->sessions, key, s);
+		struct acct_extra x = { .user = s->user, .iface = s->iface, .calling = s->calling,
+					.called = s->called, .tun = &s->tun };
+		if (lac) {
+			s->lac = true;
+			acct_make_sid(l->acct, s->sid, sizeof(s->sid));
+			x.status = RADIUS_ACCT_START;
+			x.sid = s->sid;
+			acct_queue_extra(l->acct, &x);
+		}
+		if (l->tunnel_acct) {
+			acct_make_sid(l->acct, s->link_sid, sizeof(s->link_sid));
+			x.status = RADIUS_ACCT_TUNNEL_LINK_START;
+			x.sid = s->link_sid;
+			acct_queue_extra(l->acct, &x);
+		}
+		return VPDN_BUS_PASS;
+	}
+	s = g_hash_table_lookup(l->sessions, key);
+	if (!s)
+		return VPDN_BUS_PASS;
+	struct acct_extra x = { .user = s->user, .iface = s->iface, .calling = s->calling,
+				.called = s->called, .tun = &s->tun, .start_ms = s->start_ms,
+				.cause = cause_of(se->result) };
+	if (HAS_FIELD(se, struct vpdn_ev_session, octets_out)) {
+		/* at the LAC the user's frames go out into the tunnel (input
+		 * to the NAS); at the LNS they come in */
+		bool lac = s->lac || se->role == VPDN_L2TP_ROLE_LAC;
+
+		x.in_oct = lac ? se->octets_out : se->octets_in;
+		x.in_pkt = lac ? se->packets_out : se->packets_in;
+		x.out_oct = lac ? se->octets_in : se->octets_out;
+		x.out_pkt = lac ? se->packets_in : se->packets_out;
+	}
+	if (s->lac) {
+		x.status = RADIUS_ACCT_STOP;
+		x.sid = s->sid;
+		acct_queue_extra(l->acct, &x);
+	}
+	if (s->link_sid[0]) {
+		x.status = RADIUS_ACCT_TUNNEL_LINK_STOP;
+		x.sid = s->link_sid;
+		acct_queue_extra(l->acct, &x);
+	}
+	g_hash_table_remove(l->sessions, key);
+	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_tunnel(const struct vpdn_event *ev, void *data)
+{
+	struct acct_lac *l = data;
+	const struct vpdn_ev_tunnel *te = ev->payload;
+	gpointer key;
+	struct ltun *t;
+
+	if (!l->tunnel_acct || !te || !HAS_FIELD(te, struct vpdn_ev_tunnel, initiator) ||
+	    !acct_enabled(l->acct))
+		return VPDN_BUS_PASS;
+	key = GUINT_TO_POINTER((guint)te->tunnel_id);
+	if (ev->type == VPDN_EV_TUNNEL_UP) {
+		t = g_new0(struct ltun, 1);
+		acct_make_sid(l->acct, t->sid, sizeof(t->sid));
+		t->start_ms = vpdn_timers_now(vpdn_core_timers(l->core));
+		fill_tunnel(&t->tun, te->initiator, &te->local, &te->peer, te->local_name,
+			    te->peer_name, te->tunnel_id, 0);
+		g_hash_table_replace(l->tunnels, key, t);
+		acct_queue_extra(l->acct, &(struct acct_extra){ .status = RADIUS_ACCT_TUNNEL_START,
+								.sid = t->sid, .tun = &t->tun });
+		return VPDN_BUS_PASS;
+	}
+	t = g_hash_table_lookup(l->tunnels, key);
+	if (!t)
+		return VPDN_BUS_PASS;
+	acct_queue_extra(l->acct, &(struct acct_extra){ .status = RADIUS_ACCT_TUNNEL_STOP,
+							.sid = t->sid, .tun = &t->tun,
+							.start_ms = t->start_ms });
+	g_hash_table_remove(l->tunnels, key);
+	return VPDN_BUS_PASS;
+}
+
+/* ---- life cycle ---- */
+
+struct acct_lac *acct_lac_new(struct vpdn_core *core, struct acct *acct)
+{
+	struct acct_lac *l = g_new0(struct acct_lac, 1);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+
+	l->core = core;
+	l->acct = acct;
+	l->sessions = g_hash_table_new_full(NULL, NULL, NULL, lsess_free);
+	l->tunnels = g_hash_table_new_full(NULL, NULL, NULL, ltun_free);
+	l->subs[0] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, on_session, l);
+	l->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_session, l);
+	l->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, on_tunnel, l);
+	l->subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, on_tunnel, l);
+	for (int i = 0; i < 4; i++)
+		if (!l->subs[i]) {
+			acct_lac_free(l);
+			return NULL;
+		}
+	return l;
+}
+
+void acct_lac_configure(struct acct_lac *l, bool tunnel_acct)
+{
+	l->tunnel_acct = tunnel_acct;
+}
+
+unsigned acct_lac_sessions(const struct acct_lac *l)
+{
+	return g_hash_table_size(l->sessions) + g_hash_table_size(l->tunnels);
+}
+
+void acct_lac_free(struct acct_lac *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < 4; i++)
+		if (l->subs[i])
+			vpdn_bus_unsubscribe(vpdn_core_bus(l->core), l->subs[i]);
+	g_hash_table_destroy(l->sessions);
+	g_hash_table_destroy(l->tunnels);
+	g_free(l);
+}
