@@ -25,7 +25,7 @@ static void mod_fini(void *state)
 	auth_radius_free(state);
 }
 
-static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_NONE };
+static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_TUNNEL_AUTHORIZE, VPDN_EV_NONE };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
