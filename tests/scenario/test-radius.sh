@@ -403,6 +403,11 @@ check "LNS: CDN to the LAC for the disconnected session" \
 	wait_s 10 sh -c "[ \$(grep -c 'O CDN to LAC' '$T/LNS.log') -ge 3 ]"
 check "LNS: no session left" wait_s 10 vpdn_has LNS 0
 check "the Stop queues behind the Interim-Update" acct_queued 2
+# The server cycles dead -> tried again after dead-time (5 s) -> dead
+# while FreeRADIUS is away; on a loaded machine the steps above can take
+# longer than the dead-time, so wait for a dead phase.
+radius_dead() { ctl LNS show radius | grep -q dead; }
+wait_s 15 radius_dead
 run ctl LNS show radius
 contains "show radius: the server dead" "$OUT" "dead"
 ip netns exec "$P-LNS" freeradius -d "$RADDB" -X >>"$T/freeradius.txt" 2>&1 &
@@ -472,6 +477,10 @@ while True:
 EOF
 ip netns exec "$P-LNS" python3 "$T/fake-radius.py" >"$T/fake-radius.txt" 2>&1 &
 NODE_PIDS[fake-radius]=$!
+# Listening before the first Access-Request: otherwise that one is lost
+# and only its retransmission (signed with the wrong secret) is answered.
+fake_up() { ip netns exec "$P-LNS" ss -Hlun 'sport = :18120' | grep -q .; }
+check "the fake server listens" wait_s 10 fake_up
 sed 's/server "127.0.0.1" { secret = "wrong-secret" }/server "127.0.0.1" { secret = "radsecret" auth-port = 18120 }/' \
 	"$T/lns-badsecret.conf" >"$T/lns.conf"
 check "LNS copy points at the fake server" grep -q "auth-port = 18120" "$T/lns.conf"
@@ -480,9 +489,9 @@ ok "LNS reloads toward the fake server" ctl LNS reload
 # (Dialer1 may still be in its enable-timeout after the last refusal)
 check "remote1 dials Dialer1 again" wait_s 20 ctl remote1 dial Dialer1
 check "LNS: an answer signed with the wrong secret dropped" \
-	wait_s 20 in_log LNS "Access-Accept id [0-9]+ from 127.0.0.1 dropped: authenticator does not verify"
+	wait_s 40 in_log LNS "Access-Accept id [0-9]+ from 127.0.0.1 dropped: authenticator does not verify"
 check "LNS: an answer without Message-Authenticator dropped" \
-	wait_s 20 in_log LNS "Access-Accept id [0-9]+ from 127.0.0.1 dropped: no Message-Authenticator"
+	wait_s 40 in_log LNS "Access-Accept id [0-9]+ from 127.0.0.1 dropped: no Message-Authenticator"
 check "LNS: the forged accepts never authenticate the user" \
 	wait_s 20 sh -c "[ \$(grep -c 'failed: no RADIUS server answered' '$T/LNS.log') -ge 2 ]"
 check "LNS: no forged acceptance (2 accepts, both FreeRADIUS's)" sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 2 ]"
