@@ -37,6 +37,7 @@ static const char *const event_names[VPDN_EV__BUILTIN_COUNT] = {
 	[VPDN_EV_DIAL_FAILED] = "dial-failed",
 	[VPDN_EV_ADDRESS_CHECK] = "address-check",
 	[VPDN_EV_TUNNEL_AUTHORIZE] = "tunnel-authorize",
+	[VPDN_EV_SESSION_FAILED] = "session-failed",
 };
 
 const char *vpdn_event_type_name(uint32_t type)

@@ -55,7 +55,7 @@ struct session_info {
 
 struct vpdn_node_events {
 	struct vpdn_core *core;
-	struct vpdn_subscription *subs[6];
+	struct vpdn_subscription *subs[7];
 	GHashTable *tunnels;       /* tunnel id -> struct tunnel_info */
 	GHashTable *sessions;      /* key -> struct session_info */
 	GHashTable *by_ifname;     /* interface -> struct session_info (borrowed) */
@@ -284,10 +284,13 @@ static int emit_session_down(struct vpdn_node_events *ne, const struct vpdn_sess
 				  ppp_dir_name(e), e->cause, e->reason);
 }
 
-static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *data)
+/* A session ended: after it was up (SESSION_DOWN: the SessionDown signal,
+ * sessions_ended_total) or before (SESSION_FAILED, never_up: refused,
+ * timed out, its tunnel failed; sessions_failed_total, no signal, as no
+ * SessionUp went before). Both go into the failure history. */
+static enum vpdn_bus_verdict session_ended(struct vpdn_node_events *ne,
+					   const struct vpdn_ev_session *p, bool never_up)
 {
-	struct vpdn_node_events *ne = data;
-	const struct vpdn_ev_session *p = ev->payload;
 	struct vpdn_session_end *e;
 	struct session_info *s;
 	struct tunnel_info *t;
@@ -341,19 +344,34 @@ static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *
 	if (s)
 		session_forget(ne, s);
 
-	bump(ne, "sessions_ended_total", "VPDN sessions ended, by cause", e->cause);
+	if (never_up)
+		bump(ne, "sessions_failed_total", "VPDN sessions that ended before they came up, by cause",
+		     e->cause);
+	else
+		bump(ne, "sessions_ended_total", "VPDN sessions ended, by cause", e->cause);
 	vpdn_debug(vpdn_core_log(ne->core), VPDN_DEBUG_VPDN_EVENTS,
-		  "VPDN: session %u/%u%s%s ended by %s after %" G_GUINT64_FORMAT
+		  "VPDN: session %u/%u%s%s %s by %s after %" G_GUINT64_FORMAT
 		  " s: %s (%s)", e->tunnel_id, e->session_id, *e->user ? " user " : "", e->user,
+		  never_up ? "failed, ended" : "ended",
 		  vpdn_end_side_name(e->ended_by), (e->ended_ms - e->started_ms) / 1000,
 		  e->cause, e->reason);
-	if (bus_live(ne)) {
+	if (!never_up && bus_live(ne)) {
 		r = emit_session_down(ne, e);
 		if (r < 0)
 			emit_failed(ne, "SessionDown", r);
 	}
 	vpdn_history_add(ne->history, e);
 	return VPDN_BUS_PASS;
+}
+
+static enum vpdn_bus_verdict on_session_down(const struct vpdn_event *ev, void *data)
+{
+	return session_ended(data, ev->payload, false);
+}
+
+static enum vpdn_bus_verdict on_session_failed(const struct vpdn_event *ev, void *data)
+{
+	return session_ended(data, ev->payload, true);
 }
 
 /* ---- what PPP says about a session (found by interface) ---- */
@@ -408,6 +426,7 @@ struct vpdn_node_events *vpdn_node_events_new(struct vpdn_core *core)
 		{ VPDN_EV_TUNNEL_DOWN, on_tunnel_down },
 		{ VPDN_EV_SESSION_UP, on_session_up },
 		{ VPDN_EV_SESSION_DOWN, on_session_down },
+		{ VPDN_EV_SESSION_FAILED, on_session_failed },
 		{ VPDN_EV_PPP_NETWORK_UP, on_network_up },
 		{ VPDN_EV_PPP_DOWN, on_ppp_down },
 	};

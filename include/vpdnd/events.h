@@ -101,6 +101,10 @@ enum vpdn_event_type {
 	VPDN_EV_TUNNEL_AUTHORIZE, /* REQUEST vpdn_ev_tunnel_authorize; reply
 				    vpdn_ev_tunnel_authorization (LAC: where
 				    a user goes, RFC 2868 from RADIUS) */
+	VPDN_EV_SESSION_FAILED,  /* vpdn_ev_session: an L2TP session ended
+				    before it came up (never SESSION_UP): its
+				    result, error, cause and ended_by as in
+				    SESSION_DOWN (the failure history) */
 
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,

@@ -472,6 +472,12 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 		publish(s, VPDN_EV_SESSION_DOWN, result, error, cause,
 			send ? VPDN_END_LOCAL
 			     : s->tunnel->ended_by ? s->tunnel->ended_by : VPDN_END_PEER);
+	} else {
+		/* Never up: refused, timed out, its tunnel failed. The
+		 * failure history wants it (IOS: show vpdn history failure). */
+		publish(s, VPDN_EV_SESSION_FAILED, result, error, cause,
+			send ? VPDN_END_LOCAL
+			     : s->tunnel->ended_by ? s->tunnel->ended_by : VPDN_END_PEER);
 	}
 	if (s->state != 0) /* every call type's idle is 0 */
 		SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Session state change from %s to idle",

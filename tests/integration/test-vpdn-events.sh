@@ -221,6 +221,18 @@ contains "file:line: message" "$ERR" "bad.conf:3: vpdn-history-size must be 0 to
 
 # --- a refused CHAP ---------------------------------------------------------
 lac_conf LAC2 127.0.0.3 127.0.0.4 LNS2
+# A second group whose tunnel secret the LNS does not share: its sessions
+# fail before they come up (tunnel authentication).
+cat >>"$T/LAC2.conf" <<CONF
+vpdn-group "2" {
+  request-dialin { protocol = "l2tp"  domain = {"wrong.com"} }
+  terminate-from = "LNS2"
+  initiate-to = {"127.0.0.4"}
+  local-name = "LAC2"
+  tunnel-password = "not-the-secret"
+  source-ip = "127.0.0.3"
+}
+CONF
 write_config LNS2.conf <<CONF
 hostname = "LNS2"
 modules = {"l2tp", "ppp", "auth-local"}
@@ -262,6 +274,22 @@ assert e["interface"] == "Se0:17" and e["peer_name"] == "LNS2" and e["result"] !
 assert e["cause"] == "ppp-auth-failed" and e["ppp_disconnect_code"] == 16, e
 assert e["ppp_protocol"] == 0xC223 and e["ppp_direction"] == "local", e
 ' "$OUT"
+# A session that never comes up (its tunnel's authentication fails) is in
+# the history too, as IOS's show vpdn history failure has it.
+ok "DialIn user@wrong.com (a tunnel secret the LNS does not share)" tc LAC2 DialIn sss user@wrong.com 6122 212
+wait_until 20 hist_has LAC2 "user@wrong.com"
+ok "show vpdn history failure --json on LAC2 after the failed set-up" \
+	"$VPDNCTL" -n LAC2 show vpdn history failure --json
+check "the failed set-up: newest entry, user@wrong.com, a cause, lived 0 s" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+e = d["entries"][0]
+assert d["total"] == 2 and e["user"] == "user@wrong.com", d
+assert e["cause"] and e["duration"] == 0 and e["result"] != 0, e
+' "$OUT"
+ok "LAC2 metrics" "$VPDNCTL" -n LAC2 metrics
+contains "counted as a failed session, not an ended one" "$OUT" 'vpdnd_sessions_failed_total{node="LAC2",cause='
+check "no SessionDown for a session that never came up" sh -c "! grep -q 'wrong.com' '$T/busctl.txt'"
 ok "LNS2 metrics" "$VPDNCTL" -n LNS2 metrics
 contains "the refusal is counted" "$OUT" 'vpdnd_sessions_ended_total{node="LNS2",cause="ppp-auth-failed"} 1'
 
