@@ -10,6 +10,7 @@ ninja-build
 pkg-config
 python3
 libglib2.0-dev
+libglib2.0-bin
 libconfuse-dev
 libsystemd-dev
 libmicrohttpd-dev

@@ -49,23 +49,23 @@ static int prop_servers(sd_bus *bus, const char *path, const char *interface,
 	return sd_bus_message_close_container(reply);
 }
 
-static int prop_u(sd_bus *bus, const char *path, const char *interface, const char *property,
-		  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	struct auth_radius *ar = userdata;
-	struct radius_client *c = auth_radius_client(ar);
-	uint32_t v = 0;
+/* The counters, by table: one getter each. */
+#define GETTER_U(fn, expr) \
+	static int fn(sd_bus *bus, const char *path, const char *interface, \
+		      const char *property, sd_bus_message *reply, void *userdata, \
+		      sd_bus_error *error) \
+	{ \
+		struct auth_radius *ar = userdata; \
+		struct radius_client *c = auth_radius_client(ar); \
+		(void)c; \
+		return sd_bus_message_append(reply, "u", (uint32_t)(expr)); \
+	}
 
-	if (!strcmp(property, "AuthQueued"))
-		v = c ? radius_client_queued(c, RADIUS_SVC_AUTH) : 0;
-	else if (!strcmp(property, "AuthInFlight"))
-		v = c ? radius_client_in_flight(c, RADIUS_SVC_AUTH) : 0;
-	else if (!strcmp(property, "AcctQueued"))
-		v = auth_radius_acct_queued(ar);
-	else if (!strcmp(property, "Sessions"))
-		v = auth_radius_sessions(ar);
-	return sd_bus_message_append(reply, "u", v);
-}
+GETTER_U(prop_auth_queued, c ? radius_client_queued(c, RADIUS_SVC_AUTH) : 0)
+GETTER_U(prop_auth_in_flight, c ? radius_client_in_flight(c, RADIUS_SVC_AUTH) : 0)
+GETTER_U(prop_acct_queued, auth_radius_acct_queued(ar))
+GETTER_U(prop_sessions, auth_radius_sessions(ar))
+#undef GETTER_U
 
 static int prop_dropped(sd_bus *bus, const char *path, const char *interface,
 			const char *property, sd_bus_message *reply, void *userdata,
@@ -77,11 +77,11 @@ static int prop_dropped(sd_bus *bus, const char *path, const char *interface,
 static const sd_bus_vtable radius_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Servers", "a(ssuttttttu)", prop_servers, 0, 0),
-	SD_BUS_PROPERTY("AuthQueued", "u", prop_u, 0, 0),
-	SD_BUS_PROPERTY("AuthInFlight", "u", prop_u, 0, 0),
-	SD_BUS_PROPERTY("AcctQueued", "u", prop_u, 0, 0),
+	SD_BUS_PROPERTY("AuthQueued", "u", prop_auth_queued, 0, 0),
+	SD_BUS_PROPERTY("AuthInFlight", "u", prop_auth_in_flight, 0, 0),
+	SD_BUS_PROPERTY("AcctQueued", "u", prop_acct_queued, 0, 0),
 	SD_BUS_PROPERTY("AcctDropped", "t", prop_dropped, 0, 0),
-	SD_BUS_PROPERTY("Sessions", "u", prop_u, 0, 0),
+	SD_BUS_PROPERTY("Sessions", "u", prop_sessions, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

@@ -61,115 +61,145 @@ static const char *iface_unnumbered(const struct ip_iface *ifc)
 	return vpdn_interface_ip_unnumbered(vpdn_interface_find(ifc->m->root, conf));
 }
 
-static int iface_prop(const struct ip_iface *ifc, const char *property, sd_bus_message *reply,
+/* The properties, by table: one getter each. userdata: what obj_find
+ * found, an ip_bus_obj heading an interface or a loopback (one class, so
+ * no member offsets: the getter reads the kind it finds). */
+#define GETTER(fn) \
+	static int fn(sd_bus *bus, const char *path, const char *interface, \
+		      const char *property, sd_bus_message *reply, void *userdata, \
 		      sd_bus_error *error)
-{
-	const struct ip_module *m = ifc->m;
 
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", ifc->name);
-	if (!strcmp(property, "KernelName"))
-		return sd_bus_message_append(reply, "s", ifc->kname);
-	if (!strcmp(property, "Ifindex"))
-		return sd_bus_message_append(reply, "i", (int32_t)ifc->ifindex);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", iface_kind(ifc));
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", iface_state(ifc));
-	if (!strcmp(property, "LocalAddress"))
-		return append_addr(reply, ifc->net ? ifc->local : (struct in_addr){ 0 });
-	if (!strcmp(property, "PeerAddress"))
-		return append_addr(reply, ifc->net ? ifc->peer : (struct in_addr){ 0 });
-	if (!strcmp(property, "User"))
-		return sd_bus_message_append(reply, "s", ifc->user ? ifc->user : "");
-	if (!strcmp(property, "Profile"))
-		return sd_bus_message_append(reply, "s", ifc->profile ? ifc->profile : "");
-	if (!strcmp(property, "Link"))
-		return sd_bus_message_append(reply, "s", ifc->link_name ? ifc->link_name : "");
-	if (!strcmp(property, "Config"))
-		return sd_bus_message_append(reply, "s", ifc->config ? ifc->config : "");
-	if (!strcmp(property, "Unnumbered")) {
-		const char *u = iface_unnumbered(ifc);
-		return sd_bus_message_append(reply, "s", u ? u : "");
+/* An interface's member; a loopback has none (NULL reads ""). */
+#define IFACE(o) ((o)->loop ? NULL : (const struct ip_iface *)(o))
+#define IFACE_STR(fn, member) \
+	GETTER(fn) \
+	{ \
+		const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata); \
+		return sd_bus_message_append(reply, "s", ifc && ifc->member ? ifc->member : ""); \
 	}
-	if (!strcmp(property, "Mtu"))
-		return sd_bus_message_append(reply, "u", ifc->mtu ? ifc->mtu : m->mtu);
-	if (!strcmp(property, "PacketsIn"))
-		return sd_bus_message_append(reply, "t", ifc->pkts_in);
-	if (!strcmp(property, "PacketsOut"))
-		return sd_bus_message_append(reply, "t", ifc->pkts_out);
-	if (!strcmp(property, "BytesIn"))
-		return sd_bus_message_append(reply, "t", ifc->bytes_in);
-	if (!strcmp(property, "BytesOut"))
-		return sd_bus_message_append(reply, "t", ifc->bytes_out);
-	if (!strcmp(property, "Drops"))
-		return sd_bus_message_append(reply, "t", ifc->ndrops);
-	if (!strcmp(property, "Uptime"))
-		return sd_bus_message_append(reply, "t", ifc->net ?
-				(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
-}
+/* An interface's counter; a loopback counts nothing (0). */
+#define IFACE_U64(fn, member) \
+	GETTER(fn) \
+	{ \
+		const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata); \
+		return sd_bus_message_append(reply, "t", ifc ? (uint64_t)ifc->member : 0); \
+	}
 
-static int loop_prop(const struct ip_loop *l, const char *property, sd_bus_message *reply)
+static const char *obj_name(const struct ip_bus_obj *o);
+
+GETTER(prop_name)
 {
-	if (!strcmp(property, "Name"))
-		return sd_bus_message_append(reply, "s", l->name);
-	if (!strcmp(property, "KernelName"))
-		return sd_bus_message_append(reply, "s", "lo");
-	if (!strcmp(property, "Ifindex"))
-		return sd_bus_message_append(reply, "i", (int32_t)l->m->lo_index);
-	if (!strcmp(property, "Kind"))
-		return sd_bus_message_append(reply, "s", "loopback");
-	if (!strcmp(property, "State"))
-		return sd_bus_message_append(reply, "s", "up");
-	if (!strcmp(property, "LocalAddress"))
-		return append_addr(reply, l->addr);
-	if (!strcmp(property, "Mtu"))
-		return sd_bus_message_append(reply, "u", 65536u);
-	if (!strcmp(property, "PacketsIn") || !strcmp(property, "PacketsOut") ||
-	    !strcmp(property, "BytesIn") || !strcmp(property, "BytesOut") ||
-	    !strcmp(property, "Drops") || !strcmp(property, "Uptime"))
-		return sd_bus_message_append(reply, "t", (uint64_t)0);
-	/* the remaining strings are empty on a loopback */
-	return sd_bus_message_append(reply, "s", "");
+	return sd_bus_message_append(reply, "s", obj_name(userdata));
 }
 
-/* userdata: what obj_find found (an ip_bus_obj heading an interface or a
- * loopback). */
-static int obj_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		    sd_bus_message *reply, void *userdata, sd_bus_error *error)
+GETTER(prop_kernel_name)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return sd_bus_message_append(reply, "s", ifc ? ifc->kname : "lo");
+}
+
+GETTER(prop_ifindex)
 {
 	const struct ip_bus_obj *o = userdata;
+	const struct ip_iface *ifc = IFACE(o);
 
-	if (o->loop)
-		return loop_prop((const struct ip_loop *)o, property, reply);
-	return iface_prop((const struct ip_iface *)o, property, reply, error);
+	return sd_bus_message_append(reply, "i", ifc ? (int32_t)ifc->ifindex
+						     : (int32_t)((const struct ip_loop *)o)->m->lo_index);
 }
 
-#define IP(name, sig, flags) SD_BUS_PROPERTY(name, sig, obj_prop, 0, flags)
+GETTER(prop_kind)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return sd_bus_message_append(reply, "s", ifc ? iface_kind(ifc) : "loopback");
+}
+
+GETTER(prop_state)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return sd_bus_message_append(reply, "s", ifc ? iface_state(ifc) : "up");
+}
+
+GETTER(prop_local_address)
+{
+	const struct ip_bus_obj *o = userdata;
+	const struct ip_iface *ifc = IFACE(o);
+
+	if (!ifc)
+		return append_addr(reply, ((const struct ip_loop *)o)->addr);
+	return append_addr(reply, ifc->net ? ifc->local : (struct in_addr){ 0 });
+}
+
+GETTER(prop_peer_address)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return append_addr(reply, ifc && ifc->net ? ifc->peer : (struct in_addr){ 0 });
+}
+
+IFACE_STR(prop_user, user)
+IFACE_STR(prop_profile, profile)
+IFACE_STR(prop_link, link_name)
+IFACE_STR(prop_config, config)
+
+GETTER(prop_unnumbered)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+	const char *u = ifc ? iface_unnumbered(ifc) : NULL;
+
+	return sd_bus_message_append(reply, "s", u ? u : "");
+}
+
+GETTER(prop_mtu)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return sd_bus_message_append(reply, "u", !ifc ? 65536u : ifc->mtu ? ifc->mtu : ifc->m->mtu);
+}
+
+IFACE_U64(prop_packets_in, pkts_in)
+IFACE_U64(prop_packets_out, pkts_out)
+IFACE_U64(prop_bytes_in, bytes_in)
+IFACE_U64(prop_bytes_out, bytes_out)
+IFACE_U64(prop_drops, ndrops)
+
+GETTER(prop_uptime)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+
+	return sd_bus_message_append(reply, "t", ifc && ifc->net ?
+			(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
+}
+#undef IFACE_U64
+#undef IFACE_STR
+
+#define IP(name, sig, get, flags) SD_BUS_PROPERTY(name, sig, get, 0, flags)
 static const sd_bus_vtable iface_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	IP("Name", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	IP("KernelName", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	IP("Ifindex", "i", SD_BUS_VTABLE_PROPERTY_CONST),
-	IP("Kind", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	IP("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("LocalAddress", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("PeerAddress", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("User", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("Profile", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("Link", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("Config", "s", SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	IP("Unnumbered", "s", 0),
-	IP("Mtu", "u", 0),
-	IP("PacketsIn", "t", 0),
-	IP("PacketsOut", "t", 0),
-	IP("BytesIn", "t", 0),
-	IP("BytesOut", "t", 0),
-	IP("Drops", "t", 0),
-	IP("Uptime", "t", 0),
+	IP("Name", "s", prop_name, SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("KernelName", "s", prop_kernel_name, SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("Ifindex", "i", prop_ifindex, SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("Kind", "s", prop_kind, SD_BUS_VTABLE_PROPERTY_CONST),
+	IP("State", "s", prop_state, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("LocalAddress", "s", prop_local_address, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("PeerAddress", "s", prop_peer_address, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("User", "s", prop_user, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Profile", "s", prop_profile, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Link", "s", prop_link, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Config", "s", prop_config, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Unnumbered", "s", prop_unnumbered, 0),
+	IP("Mtu", "u", prop_mtu, 0),
+	IP("PacketsIn", "t", prop_packets_in, 0),
+	IP("PacketsOut", "t", prop_packets_out, 0),
+	IP("BytesIn", "t", prop_bytes_in, 0),
+	IP("BytesOut", "t", prop_bytes_out, 0),
+	IP("Drops", "t", prop_drops, 0),
+	IP("Uptime", "t", prop_uptime, 0),
 	SD_BUS_VTABLE_END
 };
+#undef IP
 
 /* ------------------------------------------------------------------ */
 /* The class: objects found by path                                   */
@@ -336,23 +366,20 @@ static int method_list_interfaces(sd_bus_message *msg, void *userdata, sd_bus_er
 /* ------------------------------------------------------------------ */
 /* Module object                                                      */
 
-static int module_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+GETTER(module_interfaces)
 {
 	struct ip_module *m = userdata;
 
-	if (strcmp(property, "Interfaces") == 0)
-		return sd_bus_message_append(reply, "u", (uint32_t)g_tree_nnodes(m->bus_objs));
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property);
+	return sd_bus_message_append(reply, "u", (uint32_t)g_tree_nnodes(m->bus_objs));
 }
+#undef GETTER
 
 static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD_WITH_NAMES("ListInterfaces", "uu", SD_BUS_PARAM(cursor) SD_BUS_PARAM(max),
 				 "a(oa{sv})u", SD_BUS_PARAM(interfaces) SD_BUS_PARAM(next),
 				 method_list_interfaces, 0),
-	SD_BUS_PROPERTY("Interfaces", "u", module_prop, 0, 0),
+	SD_BUS_PROPERTY("Interfaces", "u", module_interfaces, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

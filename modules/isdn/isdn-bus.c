@@ -156,91 +156,48 @@ static const char *layer2(const struct isdn *is, const struct isdn_port *p)
 							      : "TEI_ASSIGNED";
 }
 
-/* The properties, by table: each one's getter. */
-typedef int (*port_get_fn)(sd_bus_message *reply, struct isdn *is, const struct isdn_port *p);
+/* The properties, by table: one sd-bus getter each. userdata: the module
+ * (what port_find found); the port is the path's. */
+#define GETTER(fn, expr) \
+	static int fn(sd_bus *bus, const char *path, const char *interface, \
+		      const char *property, sd_bus_message *m, void *userdata, \
+		      sd_bus_error *error) \
+	{ \
+		struct isdn *is = userdata; \
+		const struct isdn_port *p = port_of(is, path); \
+		if (!p) \
+			return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, \
+						 "no property %s", property); \
+		return expr; \
+	}
 
-static int get_name(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", p->name);
-}
+GETTER(get_name, sd_bus_message_append(m, "s", p->name))
+GETTER(get_type, sd_bus_message_append(m, "s", port_type(p)))
+GETTER(get_switch_type, sd_bus_message_append(m, "s", is->switch_type))
+GETTER(get_interface, sd_bus_message_append(m, "s", p->dchan))
+GETTER(get_numbers, append_numbers(m, p))
+GETTER(get_layer1, sd_bus_message_append(m, "s", layer1(is, p)))
+GETTER(get_layer2, sd_bus_message_append(m, "s", layer2(is, p)))
+GETTER(get_channels, append_channels(m, is, p))
+GETTER(get_calls, append_calls(m, is, p))
+GETTER(get_active_calls, sd_bus_message_append(m, "u", active_calls(is, p)))
+GETTER(get_free_channels, sd_bus_message_append(m, "u", isdn_port_free_count(p)))
+#undef GETTER
 
-static int get_type(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", port_type(p));
-}
-
-static int get_switch_type(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", is->switch_type);
-}
-
-static int get_interface(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", p->dchan);
-}
-
-static int get_layer1(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", layer1(is, p));
-}
-
-static int get_layer2(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "s", layer2(is, p));
-}
-
-static int get_numbers(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return append_numbers(m, p);
-}
-
-static int get_active_calls(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "u", active_calls(is, p));
-}
-
-static int get_free_channels(sd_bus_message *m, struct isdn *is, const struct isdn_port *p)
-{
-	return sd_bus_message_append(m, "u", isdn_port_free_count(p));
-}
-
-static const struct {
-	const char *name;
-	port_get_fn get;
-} port_props[] = {
-	{ "Name", get_name }, { "Type", get_type }, { "SwitchType", get_switch_type },
-	{ "Interface", get_interface }, { "Numbers", get_numbers }, { "Layer1", get_layer1 },
-	{ "Layer2", get_layer2 }, { "Channels", append_channels }, { "Calls", append_calls },
-	{ "ActiveCalls", get_active_calls }, { "FreeChannels", get_free_channels },
-};
-
-/* userdata: the module (what port_find found); the port is the path's. */
-static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	struct isdn *is = userdata;
-	const struct isdn_port *p = port_of(is, path);
-
-	for (size_t i = 0; p && i < G_N_ELEMENTS(port_props); i++)
-		if (strcmp(property, port_props[i].name) == 0)
-			return port_props[i].get(reply, is, p);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
-}
-
-#define P(name, sig, flags) SD_BUS_PROPERTY(name, sig, port_prop, 0, flags)
+#define P(name, sig, get, flags) SD_BUS_PROPERTY(name, sig, get, 0, flags)
 static const sd_bus_vtable port_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	P("Name", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Type", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("SwitchType", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Interface", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Numbers", "as", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Layer1", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Layer2", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Channels", "a(ssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Calls", "a(ssssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("ActiveCalls", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("FreeChannels", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Name", "s", get_name, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Type", "s", get_type, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("SwitchType", "s", get_switch_type, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Interface", "s", get_interface, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Numbers", "as", get_numbers, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Layer1", "s", get_layer1, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Layer2", "s", get_layer2, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Channels", "a(ssssu)", get_channels, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Calls", "a(ssssssu)", get_calls, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("ActiveCalls", "u", get_active_calls, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("FreeChannels", "u", get_free_channels, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
 #undef P
@@ -327,11 +284,10 @@ static int method_hangup(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (ev.call_id == 0)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "Call id 0 is not a call");
+		return vpdn_dbus_errorf(error, -EINVAL, "Call id 0 is not a call");
 	r = vpdn_bus_publish(is->bus, VPDN_EV_CALL_HANGUP, &ev);
 	if (r != 1)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "No call 0x%04X on this node", ev.call_id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No call 0x%04X on this node", ev.call_id);
 	vpdn_info(is->log, "ISDN: call 0x%04X hung up over D-Bus", ev.call_id);
 	return sd_bus_reply_method_return(m, NULL);
 }
@@ -368,15 +324,22 @@ static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *
 	return vpdn_dbus_reply_capture_stop(m, error, r, packets);
 }
 
-static int module_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+static int module_active_calls(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
 {
 	struct isdn *is = userdata;
 
-	if (strcmp(property, "Capturing") == 0)
-		return sd_bus_message_append(reply, "b", is->cap != NULL);
 	return sd_bus_message_append(reply, "u", (uint32_t)g_hash_table_size(is->calls));
+}
+
+static int module_capturing(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *error)
+{
+	struct isdn *is = userdata;
+
+	return sd_bus_message_append(reply, "b", is->cap != NULL);
 }
 
 static const sd_bus_vtable module_vtable[] = {
@@ -388,8 +351,8 @@ static const sd_bus_vtable module_vtable[] = {
 				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),
-	SD_BUS_PROPERTY("Capturing", "b", module_prop, 0, 0),
+	SD_BUS_PROPERTY("ActiveCalls", "u", module_active_calls, 0, 0),
+	SD_BUS_PROPERTY("Capturing", "b", module_capturing, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

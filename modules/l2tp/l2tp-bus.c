@@ -140,8 +140,16 @@ static int tunnel_unacked(sd_bus *bus, const char *path, const char *interface,
 	const struct l2tp_tunnel *t = userdata;
 	uint32_t n = t->ctrl.sent.length;
 
-	if (strcmp(property, "Queued") == 0)
-		n = t->ctrl.queued.length;
+	return sd_bus_message_append_basic(reply, 'u', &n);
+}
+
+static int tunnel_queued(sd_bus *bus, const char *path, const char *interface,
+			 const char *property, sd_bus_message *reply, void *userdata,
+			 sd_bus_error *error)
+{
+	const struct l2tp_tunnel *t = userdata;
+	uint32_t n = t->ctrl.queued.length;
+
 	return sd_bus_message_append_basic(reply, 'u', &n);
 }
 
@@ -202,7 +210,7 @@ static const sd_bus_vtable tunnel_vtable[] = {
 	SD_BUS_PROPERTY("CongestionWindow", "q", vpdn_dbus_property_get_u16, TUNNEL_AT(ctrl.cwnd),
 			0),
 	SD_BUS_PROPERTY("Unacked", "u", tunnel_unacked, 0, 0),
-	SD_BUS_PROPERTY("Queued", "u", tunnel_unacked, 0, 0),
+	SD_BUS_PROPERTY("Queued", "u", tunnel_queued, 0, 0),
 	SD_BUS_PROPERTY("HelloInterval", "u", tunnel_hello, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("RetransmitTimeout", "u", vpdn_dbus_property_get_u32, TUNNEL_AT(ctrl.rto),
 			0),
@@ -277,13 +285,20 @@ static int session_setup_timer(sd_bus *bus, const char *path, const char *interf
 	return sd_bus_message_append_basic(reply, 't', &ms);
 }
 
-static int session_number(sd_bus *bus, const char *path, const char *interface,
+static int session_calling(sd_bus *bus, const char *path, const char *interface,
+			   const char *property, sd_bus_message *reply, void *userdata,
+			   sd_bus_error *error)
+{
+	const char *n = l2tp_session_calling(userdata);
+
+	return sd_bus_message_append_basic(reply, 's', n ? n : "");
+}
+
+static int session_called(sd_bus *bus, const char *path, const char *interface,
 			  const char *property, sd_bus_message *reply, void *userdata,
 			  sd_bus_error *error)
 {
-	const struct l2tp_session *s = userdata;
-	const char *n = strcmp(property, "CallingNumber") == 0 ? l2tp_session_calling(s)
-							       : l2tp_session_called(s);
+	const char *n = l2tp_session_called(userdata);
 
 	return sd_bus_message_append_basic(reply, 's', n ? n : "");
 }
@@ -328,8 +343,8 @@ static const sd_bus_vtable session_vtable[] = {
 	SD_BUS_PROPERTY("Sequencing", "b", vpdn_dbus_property_get_bool, SESSION_AT(seq), 0),
 	SD_BUS_PROPERTY("Type", "s", session_type, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("CallSerial", "u", vpdn_dbus_property_get_u32, SESSION_AT(serial), 0),
-	SD_BUS_PROPERTY("CallingNumber", "s", session_number, 0, 0),
-	SD_BUS_PROPERTY("CalledNumber", "s", session_number, 0, 0),
+	SD_BUS_PROPERTY("CallingNumber", "s", session_calling, 0, 0),
+	SD_BUS_PROPERTY("CalledNumber", "s", session_called, 0, 0),
 	SD_BUS_PROPERTY("SetupTimer", "t", session_setup_timer, 0, 0),
 	SD_BUS_PROPERTY("Uptime", "t", session_uptime, 0, 0),
 	SD_BUS_VTABLE_END

@@ -107,23 +107,45 @@ static int append_numbers(sd_bus_message *reply, const struct line_info *li)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-/* The properties, by table: each one's getter, from the line's info. */
-typedef int (*line_get_fn)(sd_bus_message *m, struct line *l, const struct line_info *li);
+/* The line of a getter's path and its info: 0, or an error (the find
+ * callbacks checked the path: not reached). */
+static int line_at(struct line_module *lm, const char *path, struct line **l,
+		   struct line_info *li, sd_bus_error *error)
+{
+	*l = line_of(lm, path);
+	if (!*l)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no line %s", path);
+	line_get_info(*l, li);
+	return 0;
+}
 
-#define GETTER(fn, sig, expr) \
-	static int fn(sd_bus_message *m, struct line *l, const struct line_info *li) \
+/* The properties, by table: one sd-bus getter each, from the line's info.
+ * userdata: the module (what the find callbacks found); the line is the
+ * path's. */
+#define GETTER_EXPR(fn, expr) \
+	static int fn(sd_bus *bus, const char *path, const char *interface, \
+		      const char *property, sd_bus_message *m, void *userdata, \
+		      sd_bus_error *error) \
 	{ \
-		return sd_bus_message_append(m, sig, expr); \
+		struct line_info info, *li = &info; \
+		struct line *l; \
+		int r = line_at(userdata, path, &l, li, error); \
+		(void)l; \
+		return r < 0 ? r : (expr); \
 	}
+#define GETTER(fn, sig, expr) GETTER_EXPR(fn, sd_bus_message_append(m, sig, expr))
 
 /* IsdnPort1 */
 GETTER(get_name, "s", li->name)
 GETTER(get_type, "s", "line")
 GETTER(get_switch_type, "s", "none")
 GETTER(get_interface, "s", li->interface)
+GETTER_EXPR(get_numbers, append_numbers(m, li))
 GETTER(get_layer1, "s", li->open ? "ACTIVE" : "DEACTIVATED")
 GETTER(get_layer2, "s", !li->open ? "TEI_UNASSIGNED" :
        li->call_id ? "MULTIPLE_FRAME_ESTABLISHED" : "TEI_ASSIGNED")
+GETTER_EXPR(get_channels, append_channels(m, li))
+GETTER_EXPR(get_calls, append_calls(m, li))
 GETTER(get_active_calls, "u", (uint32_t)(li->state == LINE_ACTIVE))
 /* an idle dial-out connect line is unconnected (layer 1 down) yet free to dial */
 GETTER(get_free_channels, "u", (uint32_t)(li->call_id == 0 && (li->open || line_can_dial(l))))
@@ -143,108 +165,42 @@ GETTER(get_too_long, "t", li->rx->too_long)
 GETTER(get_tx_frames, "t", li->tx_frames)
 GETTER(get_tx_drops, "t", li->tx_drops)
 #undef GETTER
+#undef GETTER_EXPR
 
-static int get_numbers(sd_bus_message *m, struct line *l, const struct line_info *li)
-{
-	return append_numbers(m, li);
-}
-
-static int get_channels(sd_bus_message *m, struct line *l, const struct line_info *li)
-{
-	return append_channels(m, li);
-}
-
-static int get_calls(sd_bus_message *m, struct line *l, const struct line_info *li)
-{
-	return append_calls(m, li);
-}
-
-struct prop_row {
-	const char *name;
-	line_get_fn get;
-};
-
-static const struct prop_row port_props[] = {
-	{ "Name", get_name }, { "Type", get_type }, { "SwitchType", get_switch_type },
-	{ "Interface", get_interface }, { "Numbers", get_numbers }, { "Layer1", get_layer1 },
-	{ "Layer2", get_layer2 }, { "Channels", get_channels }, { "Calls", get_calls },
-	{ "ActiveCalls", get_active_calls }, { "FreeChannels", get_free_channels },
-	{ NULL, NULL },
-};
-
-static const struct prop_row line_props[] = {
-	{ "Kind", get_kind }, { "Device", get_device }, { "Speed", get_speed },
-	{ "State", get_state }, { "SendAccm", get_send_accm }, { "RecvAccm", get_recv_accm },
-	{ "Calls", get_calls_count }, { "RxFrames", get_rx_frames }, { "BadFcs", get_bad_fcs },
-	{ "Aborts", get_aborts }, { "Runts", get_runts }, { "TooLong", get_too_long },
-	{ "TxFrames", get_tx_frames }, { "TxDrops", get_tx_drops },
-	{ NULL, NULL },
-};
-
-/* userdata: the module (what the find callbacks found); the line is the
- * path's; rows: the interface's table. */
-static int prop(const struct prop_row *rows, const char *path, const char *property,
-		sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	struct line *l = line_of(userdata, path);
-	struct line_info li;
-
-	if (!l)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no line %s", path);
-	line_get_info(l, &li);
-	for (const struct prop_row *r = rows; r->name; r++)
-		if (strcmp(property, r->name) == 0)
-			return r->get(reply, l, &li);
-	return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "no property %s", property);
-}
-
-static int port_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	return prop(port_props, path, property, reply, userdata, error);
-}
-
-static int line_prop(sd_bus *bus, const char *path, const char *interface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	return prop(line_props, path, property, reply, userdata, error);
-}
-
-#define P(name, sig, flags) SD_BUS_PROPERTY(name, sig, port_prop, 0, flags)
+#define P(name, sig, get, flags) SD_BUS_PROPERTY(name, sig, get, 0, flags)
 static const sd_bus_vtable port_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	P("Name", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Type", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("SwitchType", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Interface", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Numbers", "as", SD_BUS_VTABLE_PROPERTY_CONST),
-	P("Layer1", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Layer2", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Channels", "a(ssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("Calls", "a(ssssssu)", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("ActiveCalls", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	P("FreeChannels", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Name", "s", get_name, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Type", "s", get_type, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("SwitchType", "s", get_switch_type, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Interface", "s", get_interface, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Numbers", "as", get_numbers, SD_BUS_VTABLE_PROPERTY_CONST),
+	P("Layer1", "s", get_layer1, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Layer2", "s", get_layer2, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Channels", "a(ssssu)", get_channels, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("Calls", "a(ssssssu)", get_calls, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("ActiveCalls", "u", get_active_calls, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	P("FreeChannels", "u", get_free_channels, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
-#undef P
 
-#define L(name, sig, flags) SD_BUS_PROPERTY(name, sig, line_prop, 0, flags)
+#define L(name, sig, get, flags) SD_BUS_PROPERTY(name, sig, get, 0, flags)
 static const sd_bus_vtable line_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	L("Kind", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	L("Device", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Speed", "u", SD_BUS_VTABLE_PROPERTY_CONST),
-	L("State", "s", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("SendAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("RecvAccm", "u", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Calls", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("RxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("BadFcs", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Aborts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("Runts", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TooLong", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TxFrames", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
-	L("TxDrops", "t", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Kind", "s", get_kind, SD_BUS_VTABLE_PROPERTY_CONST),
+	L("Device", "s", get_device, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Speed", "u", get_speed, SD_BUS_VTABLE_PROPERTY_CONST),
+	L("State", "s", get_state, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("SendAccm", "u", get_send_accm, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("RecvAccm", "u", get_recv_accm, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Calls", "t", get_calls_count, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("RxFrames", "t", get_rx_frames, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("BadFcs", "t", get_bad_fcs, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Aborts", "t", get_aborts, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("Runts", "t", get_runts, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TooLong", "t", get_too_long, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TxFrames", "t", get_tx_frames, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+	L("TxDrops", "t", get_tx_drops, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_VTABLE_END
 };
 #undef L
@@ -334,11 +290,10 @@ static int method_hangup(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (ev.call_id == 0)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "Call id 0 is not a call");
+		return vpdn_dbus_errorf(error, -EINVAL, "Call id 0 is not a call");
 	r = vpdn_bus_publish(lm->bus, VPDN_EV_CALL_HANGUP, &ev);
 	if (r != 1)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "No call 0x%04X on this node", ev.call_id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No call 0x%04X on this node", ev.call_id);
 	vpdn_info(lm->log, "ISDN: call 0x%04X hung up over D-Bus", ev.call_id);
 	return sd_bus_reply_method_return(m, NULL);
 }
@@ -375,21 +330,28 @@ static int method_stop_capture(sd_bus_message *m, void *userdata, sd_bus_error *
 	return vpdn_dbus_reply_capture_stop(m, error, r, packets);
 }
 
-static int module_prop(sd_bus *bus, const char *path, const char *interface,
-		       const char *property, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *error)
+static int module_active_calls(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
 {
 	struct line_module *lm = userdata;
 	uint32_t n = 0;
 
-	if (strcmp(property, "Capturing") == 0)
-		return sd_bus_message_append(reply, "b", lm->cap != NULL);
 	for (guint i = 0; i < lm->lines->len; i++) {
 		struct line_info li;
 		line_get_info(g_ptr_array_index(lm->lines, i), &li);
 		n += li.call_id != 0;
 	}
 	return sd_bus_message_append(reply, "u", n);
+}
+
+static int module_capturing(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *error)
+{
+	struct line_module *lm = userdata;
+
+	return sd_bus_message_append(reply, "b", lm->cap != NULL);
 }
 
 static const sd_bus_vtable module_vtable[] = {
@@ -401,8 +363,8 @@ static const sd_bus_vtable module_vtable[] = {
 				 SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_NAMES("StopCapture", "", , "t", SD_BUS_PARAM(packets),
 				 method_stop_capture, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_PROPERTY("ActiveCalls", "u", module_prop, 0, 0),
-	SD_BUS_PROPERTY("Capturing", "b", module_prop, 0, 0),
+	SD_BUS_PROPERTY("ActiveCalls", "u", module_active_calls, 0, 0),
+	SD_BUS_PROPERTY("Capturing", "b", module_capturing, 0, 0),
 	SD_BUS_VTABLE_END
 };
 

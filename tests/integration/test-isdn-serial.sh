@@ -125,6 +125,18 @@ fi
 run busctl --address="$BUS" call "$(node_name LAC)" "${LINE1[@]}" StartCapture ss x.pcap E1_0
 check "Line1 refuses an ISDN port (no such line)" [ "$RC" -ne 0 ]
 contains "with InvalidArgs naming it" "$ERR" "No serial line"
+# HangUp of no call: InvalidArgs through the one errno mapping
+# (vpdn_dbus_errorf, core/dbus-util.c), the name pinned, not only the text.
+hangup() {
+	gdbus call --address "$BUS" --dest "$(node_name LAC)" --object-path "$1" \
+		--method "$2.HangUp" "uint32 $3"
+}
+ko "Line1.HangUp(0) fails" hangup "${LINE1[@]}" 0
+contains "... with InvalidArgs" "$ERR" \
+	"org.freedesktop.DBus.Error.InvalidArgs: Call id 0 is not a call"
+ko "Isdn1.HangUp of no call fails" hangup /org/vpdnd/module/isdn org.vpdnd.Isdn1 65000
+contains "... with InvalidArgs naming it" "$ERR" \
+	"org.freedesktop.DBus.Error.InvalidArgs: No call 0xFDE8 on this node"
 spawn linecap "$VPDNCTL" -n LAC capture "$T/caps/tty0.pcap" port tty0
 check "the line capture runs (Line1.Capturing)" wait_until 10 line_capturing
 

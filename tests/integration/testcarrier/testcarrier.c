@@ -23,6 +23,7 @@
 
 #include <glib.h>
 
+#include <vpdnd/dbus.h>
 #include <vpdnd/vpdnd.h>
 
 #define IFACE "org.vpdnd.TestCarrier1"
@@ -261,10 +262,10 @@ static int m_send(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return r;
 	c = call_get(tc, id);
 	if (!c || !c->link)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No live call %u", id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No live call %u", id);
 	r = vpdn_link_send(c->link, c->at_b ? VPDN_LINK_B : VPDN_LINK_A, data, len);
 	if (r < 0)
-		return sd_bus_error_set_errno(error, r);
+		return vpdn_dbus_errorf(error, r, NULL);
 	c->frames_out++;
 	return sd_bus_reply_method_return(m, NULL);
 }
@@ -281,7 +282,7 @@ static int m_hangup(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return r;
 	c = call_get(tc, id);
 	if (!c)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "No call %u", id);
+		return vpdn_dbus_errorf(error, -ENOENT, "No call %u", id);
 	if (c->link) {
 		struct vpdn_link *link = c->link;
 
