@@ -17,9 +17,8 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 {
 	struct ppp_engine *e = data;
 	e->fwd_req = NULL;
-	if (e->dead) {
+	if (e->dead)
 		return;
-	}
 	if (status == 0) {
 		/* L2TP spliced the carrier: our end was replaced. Step aside. */
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: %s is forwarded", e->name,

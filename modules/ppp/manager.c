@@ -279,7 +279,8 @@ size_t ppp_manager_engine_count(struct ppp_manager *m)
 
 /* The newest live engine of that name: by the name table (a D-Bus
  * lookup per session must not walk 100 000 engines); only when the
- * newest is dead (inside its own PPP_DOWN), an older one of the same name is looked for. */
+ * newest is dead (still inside its own PPP_DOWN), an older one of the
+ * same name is looked for. */
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname)
 {
 	struct ppp_engine *e = g_hash_table_lookup(m->by_name, ifname);
