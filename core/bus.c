@@ -13,6 +13,12 @@
  * the requester's callback at once. A request holds one reference for the
  * requester (dropped when its callback ran or it cancelled), one for the
  * claimer that took it (dropped by complete) and one while it is queued.
+ *
+ * Deferred frees (vpdn_bus_defer_free()): an object a module let go of
+ * during a dispatch is freed by the same timer, after the turn's queued
+ * completions, so that code still on the stack may touch it. Each request
+ * runs exactly once: on its turn, from vpdn_bus_run_pending() /
+ * vpdn_bus_run_deferred(), or at the latest from vpdn_bus_free().
  */
 #include <errno.h>
 #include <glib.h>
@@ -58,12 +64,19 @@ struct vpdn_bus {
 	unsigned depth;         /* dispatches in progress */
 	bool has_dead;
 	GQueue pending;         /* struct vpdn_request *, completions to deliver */
+	GQueue frees;           /* struct deferred_free *, objects to free */
 	struct vpdn_timers *tm; /* drives the pending queue, or NULL */
 	struct vpdn_timer wake;
 	struct vpdn_bus_stats stats;
 };
 
+struct deferred_free {
+	vpdn_free_fn fn;
+	void *obj;
+};
+
 static void wake_fired(struct vpdn_timer *t, void *data);
+static void wake(struct vpdn_bus *bus);
 
 struct vpdn_bus *vpdn_bus_new(void)
 {
@@ -72,6 +85,7 @@ struct vpdn_bus *vpdn_bus_new(void)
 	bus->dyn_names = g_ptr_array_new_with_free_func(g_free);
 	bus->dyn_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	g_queue_init(&bus->pending);
+	g_queue_init(&bus->frees);
 	vpdn_timer_init(&bus->wake, wake_fired, bus);
 	return bus;
 }
@@ -94,6 +108,7 @@ void vpdn_bus_free(struct vpdn_bus *bus)
 		return;
 	if (bus->tm)
 		vpdn_timer_cancel(bus->tm, &bus->wake);
+	(void)vpdn_bus_run_deferred(bus); /* nothing let go of is leaked */
 	struct vpdn_request *req;
 	while ((req = g_queue_pop_head(&bus->pending))) {
 		vpdn_reply_copy_free(req->reply);
@@ -286,8 +301,7 @@ static void request_finish(struct vpdn_request *req, int status, const void *rep
 	req->refs++; /* the queue's */
 	g_queue_push_tail(&bus->pending, req);
 	bus->stats.deferred++;
-	if (bus->tm && !vpdn_timer_armed(&bus->wake))
-		vpdn_timer_arm(bus->tm, &bus->wake, 0);
+	wake(bus);
 }
 
 static struct vpdn_request *pop_and_deliver(struct vpdn_bus *bus)
@@ -306,26 +320,69 @@ static struct vpdn_request *pop_and_deliver(struct vpdn_bus *bus)
 	return req;
 }
 
+static bool run_one_free(struct vpdn_bus *bus)
+{
+	struct deferred_free *f = g_queue_pop_head(&bus->frees);
+	if (!f)
+		return false;
+	vpdn_free_fn fn = f->fn;
+	void *obj = f->obj;
+	g_free(f);
+	fn(obj);
+	return true;
+}
+
+static void wake(struct vpdn_bus *bus)
+{
+	if (bus->tm && !vpdn_timer_armed(&bus->wake))
+		vpdn_timer_arm(bus->tm, &bus->wake, 0);
+}
+
+void vpdn_bus_defer_free(struct vpdn_bus *bus, vpdn_free_fn fn, void *obj)
+{
+	if (!fn)
+		return;
+	struct deferred_free *f = g_new(struct deferred_free, 1);
+	f->fn = fn;
+	f->obj = obj;
+	g_queue_push_tail(&bus->frees, f);
+	wake(bus);
+}
+
+size_t vpdn_bus_run_deferred(struct vpdn_bus *bus)
+{
+	size_t n = 0;
+	while (run_one_free(bus))
+		n++;
+	return n;
+}
+
 size_t vpdn_bus_run_pending(struct vpdn_bus *bus)
 {
 	size_t n = 0;
-	while (pop_and_deliver(bus))
-		n++;
+	do {
+		while (pop_and_deliver(bus))
+			n++;
+		(void)vpdn_bus_run_deferred(bus);
+	} while (bus->pending.length);
 	if (bus->tm)
 		vpdn_timer_cancel(bus->tm, &bus->wake);
 	return n;
 }
 
-/* One turn: what was queued before it; what callbacks queue goes to the
- * next (the timer is re-armed, so a chain of requests cannot starve the
- * loop). */
+/* One turn: what was queued before it, completions first, then frees;
+ * what the turn queues goes to the next (the timer is re-armed, so a
+ * chain of requests cannot starve the loop). */
 static void wake_fired(struct vpdn_timer *t, void *data)
 {
 	struct vpdn_bus *bus = data;
+	guint frees = bus->frees.length;
 	for (guint n = bus->pending.length; n > 0 && pop_and_deliver(bus); n--)
 		;
-	if (bus->pending.length && bus->tm)
-		vpdn_timer_arm(bus->tm, &bus->wake, 0);
+	for (; frees > 0 && run_one_free(bus); frees--)
+		;
+	if (bus->pending.length || bus->frees.length)
+		wake(bus);
 }
 
 void vpdn_bus_set_timers(struct vpdn_bus *bus, struct vpdn_timers *tm)
@@ -333,7 +390,7 @@ void vpdn_bus_set_timers(struct vpdn_bus *bus, struct vpdn_timers *tm)
 	if (bus->tm)
 		vpdn_timer_cancel(bus->tm, &bus->wake);
 	bus->tm = tm;
-	if (tm && bus->pending.length)
+	if (tm && (bus->pending.length || bus->frees.length))
 		vpdn_timer_arm(tm, &bus->wake, 0);
 }
 

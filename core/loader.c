@@ -11,6 +11,8 @@
 #include <gmodule.h>
 #include <string.h>
 
+#include <vpdnd/bus.h>
+#include <vpdnd/core.h>
 #include <vpdnd/events.h>
 
 #include "loader.h"
@@ -24,6 +26,7 @@ struct loaded {
 };
 
 struct vpdn_loader {
+	struct vpdn_core *core; /* from vpdn_loader_init() */
 	GPtrArray *paths;  /* char * */
 	GArray *mods;      /* struct loaded, in init order once loaded */
 };
@@ -303,6 +306,7 @@ int vpdn_loader_init(struct vpdn_loader *ld, struct vpdn_core *core, cfg_t *cfg,
 		     char **error)
 {
 	*error = NULL;
+	ld->core = core;
 	for (guint i = 0; i < ld->mods->len; i++) {
 		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
 		if (l->inited)
@@ -395,5 +399,8 @@ void vpdn_loader_fini(struct vpdn_loader *ld)
 		l->inited = false;
 		l->desc->fini(l->state);
 		l->state = NULL;
+		/* What the module let go of is freed while its code is loaded. */
+		if (ld->core)
+			(void)vpdn_bus_run_deferred(vpdn_core_bus(ld->core));
 	}
 }

@@ -111,6 +111,19 @@ int vpdn_bus_ask(struct vpdn_bus *bus, uint32_t type, const void *payload,
  * the next main-loop turn). Completions queued by the callbacks it runs
  * are delivered too. Returns how many callbacks were considered. */
 size_t vpdn_bus_run_pending(struct vpdn_bus *bus);
+/* Objects let go of during a dispatch (a call cleared, a PPP engine
+ * dead) are freed through the bus: fn(obj) runs on the next main-loop
+ * turn, after that turn's queued completions, never inside the caller, so
+ * that code still on the stack after a synchronous publish, a hang-up or a
+ * frame may touch obj (which its owner has marked dead and taken out of
+ * its tables). Each call runs fn exactly once; whoever requests it makes
+ * sure it requests it once. vpdn_bus_run_pending() runs them too. */
+typedef void (*vpdn_free_fn)(void *obj);
+void vpdn_bus_defer_free(struct vpdn_bus *bus, vpdn_free_fn fn, void *obj);
+/* Run every deferred free now (the loader after each module's fini, so no
+ * free runs after its module is unloaded; vpdn_bus_free() does it last).
+ * Returns how many ran. */
+size_t vpdn_bus_run_deferred(struct vpdn_bus *bus);
 /* Completions queued, not yet delivered. */
 size_t vpdn_bus_pending_count(const struct vpdn_bus *bus);
 /* The timers whose zero-delay timer delivers queued completions (the

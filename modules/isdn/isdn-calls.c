@@ -107,7 +107,6 @@ static void clear_upper(struct isdn_call *c, int cause)
 	if (c->upper_cleared)
 		return;
 	c->upper_cleared = true;
-	c->busy++;
 	if (c->req) {
 		struct vpdn_request *req = c->req;
 		c->req = NULL;
@@ -132,13 +131,29 @@ static void clear_upper(struct isdn_call *c, int cause)
 		fill_ev(c, &ev, cause);
 		vpdn_bus_publish(is->bus, VPDN_EV_CALL_CLEARED, &ev);
 	}
-	c->busy--;
 }
 
-static void call_free(struct isdn_call *c)
+/* Freed by the bus on the next turn (vpdn_bus_defer_free()): touches the
+ * call only, never is, which may be gone by then (module fini). */
+static void call_free(void *obj)
+{
+	struct isdn_call *c = obj;
+
+	q931_call_stop(&c->q);    /* a timer armed after the release */
+	vpdn_link_unref(c->link);
+	g_free(c);
+}
+
+/* Back in U0: out of every table, its channel and its link end given back
+ * at once; the memory goes on the next turn, so code still on the stack
+ * after a publish may read it (c->released says it is dead). Once. */
+void isdn_call_release(struct isdn_call *c)
 {
 	struct isdn *is = c->is;
 
+	if (c->released)
+		return;
+	c->released = true;
 	q931_call_stop(&c->q);
 	g_hash_table_remove(is->calls, GUINT_TO_POINTER(c->key));
 	if (g_hash_table_lookup(is->call_ids, GUINT_TO_POINTER(c->call_id)) == c)
@@ -148,17 +163,10 @@ static void call_free(struct isdn_call *c)
 	chan_unindex(c);
 	if (c->chan >= 0)
 		isdn_port_release(c->port, c->chan);
-	if (c->link) {
+	c->chan = -1;
+	if (c->link)
 		vpdn_link_detach(c->link, VPDN_LINK_A);
-		vpdn_link_unref(c->link);
-	}
-	g_free(c);
-}
-
-void isdn_call_release_check(struct isdn_call *c)
-{
-	if (c->released && c->busy == 0)
-		call_free(c);
+	vpdn_bus_defer_free(is->bus, call_free, c);
 }
 
 /* q931 callbacks */
@@ -185,8 +193,8 @@ static void q_send(void *ctx, struct q931_call *q, uint8_t type, int cause)
 	(void)isdn_net_send(c->is, c, &m);
 }
 
-/* Lifetime: RELEASED may free the call (unless a dispatch is under way,
- * then it is freed when that ends). */
+/* Lifetime: RELEASED releases the call (isdn_call_release()); it stays
+ * readable until the next turn. */
 static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int cause)
 {
 	struct isdn_call *c = ctx;
@@ -204,7 +212,6 @@ static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int ca
 		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to up", c->channel);
 		vpdn_info(is->log, "%%ISDN-6-CONNECT: Interface %s is now connected to %s", c->channel,
 			  c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown") : c->called);
-		c->busy++;
 		fill_ev(c, &ev, 0);
 		if (c->dir == VPDN_CALL_OUT && c->req) {
 			struct vpdn_request *req = c->req;
@@ -212,8 +219,6 @@ static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int ca
 			if (vpdn_request_cancelled(req)) {
 				vpdn_request_complete(req, 0, &ev);
 				q931_input(&c->q, Q931_IN_DISCONNECT_REQ, VPDN_CAUSE_NORMAL_CLEARING);
-				c->busy--;
-				isdn_call_release_check(c);
 				return;
 			}
 			c->published = true;
@@ -221,16 +226,13 @@ static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int ca
 		}
 		c->published = true;
 		vpdn_bus_publish(is->bus, VPDN_EV_CALL_CONNECTED, &ev);
-		c->busy--;
-		isdn_call_release_check(c);
 		return;
 	case Q931_IND_DISCONNECTED:
 		clear_upper(c, cause);
 		return;
 	case Q931_IND_RELEASED:
 		clear_upper(c, cause);
-		c->released = true;
-		isdn_call_release_check(c);
+		isdn_call_release(c);
 		return;
 	default:
 		vpdn_warn(is->log, "ISDN %s: unexpected indication %d", c->port->dchan_short, ind);
@@ -262,12 +264,9 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
 	struct isdn_call *c = ctx;
 
-	c->busy++;
 	c->b_gone = true;
 	(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ,
 			 cause > 0 && cause < 128 ? cause : VPDN_CAUSE_NORMAL_CLEARING);
-	c->busy--;
-	isdn_call_release_check(c);
 }
 
 static const struct vpdn_link_ops link_ops = { link_frame, link_hangup };
@@ -342,7 +341,6 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 	struct isdn_call *c = data;
 
 	c->req = NULL;
-	c->busy++;
 	if (status >= 0) {
 		(void)q931_input(&c->q, Q931_IN_ANSWER, 0);
 	} else {
@@ -350,8 +348,6 @@ static void incoming_done(struct vpdn_request *req, int status, const void *repl
 			    : (-status > 0 && -status < 128) ? -status : VPDN_CAUSE_CALL_REJECTED;
 		(void)q931_input(&c->q, Q931_IN_REJECT, cause);
 	}
-	c->busy--;
-	isdn_call_release_check(c);
 }
 
 static void on_setup(struct isdn *is, const struct isdn_msg *m)
@@ -393,7 +389,6 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 		   "ISDN %s: Event: Received a DATA call from %s on B%d at %u Kb/s", p->dchan_short,
 		   c->calling[0] ? c->calling : "<unknown>", c->chan, c->bearer);
 	(void)q931_input(&c->q, Q931_IN_SETUP, 0);
-	c->busy++;
 	c->published = true;
 	fill_ev(c, &ev, 0);
 	req = vpdn_bus_request(is->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, c);
@@ -401,8 +396,6 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 		vpdn_request_cancel(req); /* a claimer cleared it at once */
 	else
 		c->req = req;
-	c->busy--;
-	isdn_call_release_check(c);
 }
 
 void isdn_on_message(void *ctx, const struct isdn_msg *m)
@@ -459,10 +452,7 @@ void isdn_on_message(void *ctx, const struct isdn_msg *m)
 			chan_unindex(c);
 			if (isdn_port_take(c->port, m->channel) < 0) {
 				c->chan = -1;
-				c->busy++;
 				(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ, VPDN_CAUSE_NO_CHANNEL);
-				c->busy--;
-				isdn_call_release_check(c);
 				return;
 			}
 			isdn_call_set_channel(c, m->channel);
@@ -489,14 +479,11 @@ void isdn_on_message(void *ctx, const struct isdn_msg *m)
 		is->st.protocol_errors++;
 		return;
 	}
-	c->busy++;
 	if (q931_input(&c->q, in, m->cause) < 0) {
 		is->st.protocol_errors++;
 		vpdn_debug(is->log, VPDN_DEBUG_ISDN_Q931, "ISDN %s Q931: %s unexpected in state %s, ignored",
 			   c->port->dchan_short, isdn_msg_type_name(m->type), q931_state_name(c->q.state));
 	}
-	c->busy--;
-	isdn_call_release_check(c);
 }
 
 /* Every call dies with the network (cause 38). */
@@ -506,11 +493,8 @@ void isdn_drop_all_calls(struct isdn *is, int cause)
 
 	for (GList *it = calls; it; it = it->next) {
 		struct isdn_call *c = it->data;
-		c->busy++;
 		clear_upper(c, cause);
-		c->busy--;
-		c->released = true;
-		isdn_call_release_check(c);
+		isdn_call_release(c);
 	}
 	g_list_free(calls);
 }

@@ -83,10 +83,7 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 		   port->dchan_short, c->call_id);
 	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: Call to %s at %u Kb/s",
 		   port->dchan_short, c->called, c->bearer);
-	c->busy++;
 	(void)q931_input(&c->q, Q931_IN_SETUP_REQ, 0);
-	c->busy--;
-	isdn_call_release_check(c);
 	return VPDN_BUS_CLAIM;
 }
 
@@ -99,11 +96,8 @@ static enum vpdn_bus_verdict on_call_hangup(const struct vpdn_event *ev, void *d
 
 	if (c) {
 		req = vpdn_event_take_request(ev);
-		c->busy++;
 		(void)q931_input(&c->q, Q931_IN_DISCONNECT_REQ,
 				 h->cause > 0 && h->cause < 128 ? h->cause : VPDN_CAUSE_NORMAL_CLEARING);
-		c->busy--;
-		isdn_call_release_check(c);
 		if (req)
 			vpdn_request_complete(req, 0, NULL);
 		return VPDN_BUS_CLAIM;

@@ -37,8 +37,7 @@ struct isdn_call {
 	bool b_gone;              /* the consumer hung up end B */
 	uint64_t active_at;
 	char remote_name[64];     /* the peer's PPP name, once known */
-	int busy;                 /* > 0 while a bus dispatch may touch the call */
-	bool released;            /* back in U0: free when not busy */
+	bool released;            /* back in U0, out of the tables: freed next turn */
 };
 
 struct isdn {
@@ -82,8 +81,9 @@ struct isdn_call *isdn_call_new(struct isdn *is, struct isdn_port *p, uint16_t c
 				enum vpdn_call_dir dir);
 /* isdn-calls.c: the call is on B channel ch (its names, its link). */
 void isdn_call_set_channel(struct isdn_call *c, int ch);
-/* isdn-calls.c: free the call if it is released and no dispatch runs. */
-void isdn_call_release_check(struct isdn_call *c);
+/* isdn-calls.c: the call is back in U0: out of the tables now, freed on
+ * the next turn (vpdn_bus_defer_free()); a second call does nothing. */
+void isdn_call_release(struct isdn_call *c);
 /* isdn-calls.c: count a call that failed with this cause. */
 void isdn_count_failure(struct isdn *is, int cause);
 /* isdn-calls.c: a message from the network (the stream's callback). */

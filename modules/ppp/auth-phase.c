@@ -51,7 +51,6 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 	struct ppp_engine *e = data;
 	const struct vpdn_ev_auth_result *r = reply;
 	e->auth_req = NULL;
-	ppp_enter(e);
 	bool ok = status >= 0 && r && r->ok;
 	if (!ok)
 		plog(e, AUTHC, "%s PPP: authentication of %s failed%s%s", e->name,
@@ -72,9 +71,8 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 		e->n_auth_routes = MIN(r->n_routes, (size_t)VPDN_ROUTES_MAX);
 		memcpy(e->auth_routes, r->routes, e->n_auth_routes * sizeof(*r->routes));
 	}
-	if (cb && !e->dying)
+	if (cb && !e->dead)
 		cb(e, ok, ok && r->user ? r->user : e->user);
-	ppp_leave(e);
 }
 
 void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
@@ -95,16 +93,14 @@ static void secret_done(struct vpdn_request *req, int status, const void *reply,
 	struct ppp_engine *e = data;
 	const struct vpdn_ev_secret_reply *r = reply;
 	e->secret_req = NULL;
-	ppp_enter(e);
 	void (*cb)(struct ppp_engine *, const char *, size_t) = e->secret_cb;
 	e->secret_cb = NULL;
-	if (cb && !e->dying) {
+	if (cb && !e->dead) {
 		if (status >= 0 && r && r->secret)
 			cb(e, r->secret, r->secret_len ? r->secret_len : strlen(r->secret));
 		else
 			cb(e, NULL, 0);
 	}
-	ppp_leave(e);
 }
 
 void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *peer_name,
@@ -138,7 +134,6 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
 			 e->lcp_fsm.state == FSM_STOPPED;
 	if (e->phase != VPDN_PPP_PHASE_AUTHENTICATING && !listening)
 		return;
-	ppp_enter(e);
 	if (listening)
 		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_NO_PACKETS, PPP_LCP, VPDN_PPP_DISC_AT_PEER,
 				   "no LCP from the peer");
@@ -146,7 +141,6 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
 		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FSM_TIMEOUT, auth_proto(e->lcp.auth),
 				   VPDN_PPP_DISC_AT_PEER, "authentication timeout");
 	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
-	ppp_leave(e);
 }
 
 /*
@@ -180,7 +174,7 @@ static void network_phase(struct ppp_engine *e)
 		ppp_fsm_open(&e->ipcp_fsm);
 		ppp_fsm_up(&e->ipcp_fsm);
 	}
-	if (e->early_ipcp_len && !e->dying && e->phase == VPDN_PPP_PHASE_UP) {
+	if (e->early_ipcp_len && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
 		size_t n = e->early_ipcp_len;
 		e->early_ipcp_len = 0;
 		plog(e, NEG, "%s IPCP: the peer's early Configure-Request taken", e->name);
@@ -238,7 +232,7 @@ void ppp_lcp_up(struct ppp_engine *e)
 		else
 			ppp_pap_start_auth(e);
 	}
-	if (e->auth_us && e->lcp.peer_auth == PPP_AUTH_P_PAP && !e->dying)
+	if (e->auth_us && e->lcp.peer_auth == PPP_AUTH_P_PAP && !e->dead)
 		ppp_pap_start_peer(e);
 }
 
@@ -264,14 +258,14 @@ void ppp_lcp_down(struct ppp_engine *e)
 	if (e->ipcp_fsm.state != FSM_INITIAL)
 		ppp_fsm_close(&e->ipcp_fsm);
 	e->peer_done = e->us_done = false;
-	if (!e->dying)
+	if (!e->dead)
 		ppp_set_phase(e, e->lcp_fsm.state == FSM_CLOSING || e->lcp_fsm.state == FSM_STOPPING
 				 ? VPDN_PPP_PHASE_TERMINATING : VPDN_PPP_PHASE_ESTABLISHING, NULL);
 }
 
 void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user)
 {
-	if (e->dying)
+	if (e->dead)
 		return;
 	if (!ok) {
 		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FAILED,

@@ -271,7 +271,6 @@ static void chap_timeout(struct vpdn_timer *t, void *data)
 	struct ppp_chap *c = &e->chap;
 	if (c->astate != CHAP_A_SENT)
 		return;
-	ppp_enter(e);
 	if (c->tries >= e->conf->max_configure) {
 		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 			       "%s CHAP: no response to %u challenges", e->name, c->tries);
@@ -280,7 +279,6 @@ static void chap_timeout(struct vpdn_timer *t, void *data)
 	} else {
 		send_challenge(e);
 	}
-	ppp_leave(e);
 }
 
 void ppp_chap_init(struct ppp_engine *e)

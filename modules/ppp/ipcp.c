@@ -213,13 +213,13 @@ void ppp_ipcp_check_refused(struct ppp_engine *e)
 {
 	char why[sizeof(e->ipcp.refused_why) + 32];
 
-	if (e->net_refused && !e->dying) {
+	if (e->net_refused && !e->dead) {
 		int cause = e->net_refused;
 		e->net_refused = 0;
 		ppp_fail(e, cause, e->ipcp.refused_why);
 		return;
 	}
-	if (!e->ipcp.refused || e->dying)
+	if (!e->ipcp.refused || e->dead)
 		return;
 	e->ipcp.refused = false;
 	if (e->mgr->c_ipcp_closed)

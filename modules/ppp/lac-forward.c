@@ -17,11 +17,8 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 {
 	struct ppp_engine *e = data;
 	e->fwd_req = NULL;
-	ppp_enter(e);
-	if (e->dying) {
-		ppp_leave(e);
+	if (e->dead)
 		return;
-	}
 	if (status == 0) {
 		/* L2TP spliced the carrier: our end was replaced. Step aside. */
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: %s is forwarded", e->name,
@@ -48,7 +45,6 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 			ppp_chap_send_result(e, false, e->lac->resp_id);
 		ppp_fail(e, status, "forwarding failed");
 	}
-	ppp_leave(e);
 }
 
 void ppp_lac_forward(struct ppp_engine *e)

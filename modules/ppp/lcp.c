@@ -613,7 +613,6 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 	struct ppp_engine *e = data;
 	if (e->lcp_fsm.state != FSM_OPENED)
 		return;
-	ppp_enter(e);
 	if (e->lcp.echo_outstanding >= e->conf->keepalive_count) {
 		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 			       "%s LCP: no reply to %u Echo-Requests, link dead", e->name,
@@ -626,7 +625,6 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 		send_echo(e, PPP_ECHOREQ, e->lcp.echo_id++, NULL, 0);
 		vpdn_timer_arm(e->timers, &e->lcp.echo_timer, e->conf->keepalive_ms);
 	}
-	ppp_leave(e);
 }
 
 static void lcp_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len)

@@ -279,15 +279,16 @@ size_t ppp_manager_engine_count(struct ppp_manager *m)
 
 /* The newest live engine of that name: by the name table (a D-Bus
  * lookup per session must not walk 100 000 engines); only when the
- * newest is dying, an older one of the same name is looked for. */
+ * newest is dead (still inside its own PPP_DOWN), an older one of the
+ * same name is looked for. */
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname)
 {
 	struct ppp_engine *e = g_hash_table_lookup(m->by_name, ifname);
 
-	if (!e || !e->dying)
+	if (!e || !e->dead)
 		return e;
 	for (e = m->engines; e; e = e->next)
-		if (!e->dying && !strcmp(e->name, ifname))
+		if (!e->dead && !strcmp(e->name, ifname))
 			return e;
 	return NULL;
 }
@@ -446,10 +447,8 @@ void ppp_manager_free(struct ppp_manager *m)
 	while (m->engines) {
 		struct ppp_engine *e = m->engines;
 		e->down_reason = -ESHUTDOWN;
-		ppp_enter(e);
 		ppp_fsm_down(&e->lcp_fsm);
 		ppp_lcp_finished(e);
-		ppp_leave(e);
 	}
 	g_hash_table_destroy(m->confs);
 	g_hash_table_destroy(m->by_name);

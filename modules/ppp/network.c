@@ -41,7 +41,7 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 	struct ppp_engine *e = ctx;
 	char why[96];
 
-	if (e->dying || link != e->net)
+	if (e->dead || link != e->net)
 		return;
 	if (cause == -ENODEV)
 		g_strlcpy(why, "IP interface lost", sizeof(why));
@@ -54,10 +54,8 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 		g_strlcpy(e->ipcp.refused_why, why, sizeof(e->ipcp.refused_why));
 		return;
 	}
-	ppp_enter(e);
 	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
 	ppp_fail(e, cause < 0 ? cause : -ENETDOWN, why);
-	ppp_leave(e);
 }
 
 static const struct vpdn_link_ops net_ops = {
@@ -92,14 +90,13 @@ void ppp_ipcp_up(struct ppp_engine *e)
 		return;
 	e->net = vpdn_link_new(e->name);
 	vpdn_link_attach(e->net, VPDN_LINK_A, &net_ops, e);
-	ppp_enter(e);
 	e->in_net_up = true;
 	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
 	e->in_net_up = false;
 	/* The line's text only when it is written (a set-up's cost), and
 	 * only if the IP side kept the network (it hangs up one whose
 	 * address it refuses). */
-	if (e->net && !e->dying && !e->net_refused && e->ipcp.peer.s_addr &&
+	if (e->net && !e->dead && !e->net_refused && e->ipcp.peer.s_addr &&
 	    vpdn_log_debug_on(e->log, NEG)) {
 		if (e->profile)
 			vpdn_ifname_short(e->profile, prefix, sizeof(prefix));
@@ -108,7 +105,6 @@ void ppp_ipcp_up(struct ppp_engine *e)
 		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
 		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
 	}
-	ppp_leave(e);
 }
 
 void ppp_ipcp_down(struct ppp_engine *e)

@@ -214,7 +214,6 @@ static void pap_timeout(struct vpdn_timer *t, void *data)
 	struct ppp_pap *p = &e->pap;
 	if (p->pstate != PAP_P_SENT)
 		return;
-	ppp_enter(e);
 	if (p->tries >= e->conf->max_configure) {
 		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 			       "%s PAP: no reply to %u requests", e->name, p->tries);
@@ -223,7 +222,6 @@ static void pap_timeout(struct vpdn_timer *t, void *data)
 	} else {
 		send_request(e);
 	}
-	ppp_leave(e);
 }
 
 void ppp_pap_init(struct ppp_engine *e)

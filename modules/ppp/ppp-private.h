@@ -116,8 +116,8 @@ struct ppp_engine {
 	bool auth_us;                   /* the peer authenticates us */
 	bool peer_done, us_done;
 	bool proxy_auth;                /* verifying the forwarded exchange */
-	bool attached, dying, freed_link_end;
-	uint8_t busy;
+	bool attached, freed_link_end;
+	bool dead;                      /* ppp_engine_die() ran: freed next turn */
 	int vaccess;
 	uint32_t call_id;
 	int down_reason;
@@ -188,12 +188,12 @@ void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const
 		    size_t len);
 void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *detail);
 void ppp_count_malformed(struct ppp_engine *e);
-void ppp_enter(struct ppp_engine *e);
-void ppp_leave(struct ppp_engine *e);
 /* VPDN_EV_PPP_PHASE, _AUTHENTICATED, _DOWN about e. */
 void ppp_publish(struct ppp_engine *e, uint32_t type);
 /* The session is over: tell the bus, let go of the carrier (hanging it
- * up unless it hung up first or was spliced away), free on the way out. */
+ * up unless it hung up first or was spliced away), leave the manager's
+ * tables; e is marked dead and freed on the next turn
+ * (vpdn_bus_defer_free()), so callers may read it after. Once. */
 void ppp_engine_die(struct ppp_engine *e, bool spliced);
 /* LCP finished (This-Layer-Finished): the session is over. */
 void ppp_lcp_finished(struct ppp_engine *e);

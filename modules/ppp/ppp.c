@@ -113,7 +113,9 @@ void ppp_set_phase(struct ppp_engine *e, enum vpdn_ppp_phase p, const char *deta
 
 /* ---- lifetime ---- */
 
-static void engine_free(struct ppp_engine *e)
+/* Out of the manager's tables, at once: a later lookup or walk never sees
+ * a dead engine, and its virtual-access number is free again. */
+static void engine_retire(struct ppp_engine *e)
 {
 	struct ppp_manager *m = e->mgr;
 	if (e->prev)
@@ -127,6 +129,14 @@ static void engine_free(struct ppp_engine *e)
 		g_hash_table_remove(m->by_name, e->name);
 	if (e->vaccess > 0)
 		ppp_manager_vaccess_put(m, e->vaccess);
+	e->prev = e->next = NULL;
+}
+
+/* Freed by the bus on the next turn (vpdn_bus_defer_free()): touches the
+ * engine only, never its manager, which may be gone by then. */
+static void engine_free(void *obj)
+{
+	struct ppp_engine *e = obj;
 	if (e->lac) {
 		g_free(e->lac->init_rcvd);
 		g_free(e->lac->last_rcvd);
@@ -155,17 +165,6 @@ static void engine_free(struct ppp_engine *e)
 	g_free(e);
 }
 
-void ppp_enter(struct ppp_engine *e)
-{
-	e->busy++;
-}
-
-void ppp_leave(struct ppp_engine *e)
-{
-	if (--e->busy == 0 && e->dying)
-		engine_free(e);
-}
-
 static void stop_everything(struct ppp_engine *e)
 {
 	if (e->auth_req) {
@@ -190,12 +189,16 @@ static void stop_everything(struct ppp_engine *e)
 }
 
 /* The session is over: tell the bus, let go of the carrier (hanging it up
- * unless it hung up first or was spliced away), free on the way out. */
+ * unless it hung up first or was spliced away), leave the manager's
+ * tables. Lifetime: the engine is marked dead and freed on the next
+ * main-loop turn (vpdn_bus_defer_free()), so every caller up the stack (a
+ * frame, a hang-up, a PPP_DOWN handler) may still read it and must check
+ * e->dead before acting. Runs once. */
 void ppp_engine_die(struct ppp_engine *e, bool spliced)
 {
-	if (e->dying)
+	if (e->dead)
 		return;
-	e->dying = true;
+	e->dead = true;
 	stop_everything(e);
 	if (!spliced) {
 		if (e->phase != VPDN_PPP_PHASE_DOWN)
@@ -211,8 +214,8 @@ void ppp_engine_die(struct ppp_engine *e, bool spliced)
 		}
 	}
 	e->attached = false;
-	if (e->busy == 0)
-		engine_free(e);
+	engine_retire(e);
+	vpdn_bus_defer_free(e->mgr->bus, engine_free, e);
 }
 
 void ppp_lcp_finished(struct ppp_engine *e)
@@ -222,7 +225,7 @@ void ppp_lcp_finished(struct ppp_engine *e)
 
 void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 {
-	if (e->dying)
+	if (e->dead)
 		return;
 	if (!e->down_reason)
 		e->down_reason = reason;
@@ -230,7 +233,7 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 	uint8_t s = e->lcp_fsm.state;
 	if (s == FSM_REQSENT || s == FSM_ACKRCVD || s == FSM_ACKSENT || s == FSM_OPENED) {
 		ppp_fsm_close(&e->lcp_fsm);   /* Terminate-Request; tlf ends it */
-		if (e->phase != VPDN_PPP_PHASE_DOWN && !e->dying)
+		if (e->phase != VPDN_PPP_PHASE_DOWN && !e->dead)
 			ppp_set_phase(e, VPDN_PPP_PHASE_TERMINATING, NULL);
 	} else if (s != FSM_CLOSING && s != FSM_STOPPING) {
 		ppp_engine_die(e, false);
@@ -239,11 +242,9 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 
 void ppp_engine_close(struct ppp_engine *e, const char *reason)
 {
-	ppp_enter(e);
 	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL,
 			   reason ? reason : "administrative close");
 	ppp_fail(e, 0, reason ? reason : "administrative close");
-	ppp_leave(e);
 }
 
 /* ---- sending ---- */
@@ -293,9 +294,8 @@ void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t l
 static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, size_t len)
 {
 	struct ppp_engine *e = ctx;
-	if (e->dying)
+	if (e->dead)
 		return;
-	ppp_enter(e);
 	size_t pos = 0;
 	if (len >= 2 && d[0] == 0xFF && d[1] == 0x03)
 		pos = 2;
@@ -309,7 +309,6 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 	} else {
 		plog(e, NEG, "%s PPP: malformed frame (%zu octets), dropped", e->name, len);
 		ppp_count_malformed(e);
-		ppp_leave(e);
 		return;
 	}
 	const uint8_t *p = d + pos;
@@ -350,22 +349,19 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 		}
 		break;
 	}
-	ppp_leave(e);
 }
 
 static void carrier_hangup(void *ctx, struct vpdn_link *link, int cause)
 {
 	struct ppp_engine *e = ctx;
-	if (e->dying)
+	if (e->dead)
 		return;
-	ppp_enter(e);
 	plog(e, NEG, "%s PPP: carrier hung up (cause %d)", e->name, cause);
 	e->carrier_gone = true;
 	if (!e->down_reason)
 		e->down_reason = -ENOTCONN;
 	ppp_fsm_down(&e->lcp_fsm);
 	ppp_engine_die(e, false);
-	ppp_leave(e);
 }
 
 static const struct vpdn_link_ops carrier_ops = {
@@ -483,7 +479,6 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	vpdn_link_attach(e->link, e->end, &carrier_ops, e);
 	e->attached = true;
 
-	ppp_enter(e);
 	bool passive = e->dir == VPDN_CALL_IN && e->role != VPDN_PPP_ROLE_CLIENT;
 	if (e->proxy)
 		plog(e, NEG, "%s PPP: Using set call direction", e->name);
@@ -514,8 +509,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	} else {
 		ppp_fsm_open(&e->lcp_fsm);
 	}
-	bool alive = !e->dying;
-	ppp_leave(e);
+	bool alive = !e->dead;
 	return alive ? e : NULL;
 }
 

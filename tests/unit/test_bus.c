@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The event bus: publish, claim, requests (answered at once: delivered on
  * the next turn; later; unclaimed; cancelled, also while queued; replies
- * copied), questions, dynamic types, and changes to subscriptions during
- * dispatch. */
+ * copied), questions, dynamic types, changes to subscriptions during
+ * dispatch, and frees deferred to the next turn. */
 #include <errno.h>
 #include <glib.h>
 #include <string.h>
@@ -513,6 +513,151 @@ static void test_event_names(void)
 	CU_ASSERT_STRING_EQUAL(vpdn_q931_cause_name(17), "User busy");
 }
 
+/* ---- deferred frees ---- */
+
+struct victim {
+	bool dead;
+	int *freed;             /* outside the object: counts its frees */
+	struct vpdn_bus *bus;
+	bool chain;             /* its free asks for another one */
+};
+
+static void victim_free(void *obj)
+{
+	struct victim *v = obj;
+	(*v->freed)++;
+	if (v->chain) {
+		struct victim *next = g_new0(struct victim, 1);
+		next->freed = v->freed;
+		vpdn_bus_defer_free(v->bus, victim_free, next);
+	}
+	g_free(v);
+}
+
+/* A handler lets go of the object during the dispatch: the publisher may
+ * still read it after; the free runs on the next turn, once. */
+static enum vpdn_bus_verdict kill_victim(const struct vpdn_event *ev, void *data)
+{
+	struct victim *v = *(struct victim **)data;
+	if (!v->dead) {
+		v->dead = true;
+		vpdn_bus_defer_free(v->bus, victim_free, v);
+	}
+	return VPDN_BUS_PASS;
+}
+
+static void test_defer_free_next_turn(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct vpdn_bus *bus = vpdn_bus_new();
+	int freed = 0;
+	struct victim *v = g_new0(struct victim, 1);
+	v->freed = &freed;
+	v->bus = bus;
+	vpdn_bus_set_timers(bus, tm);
+	vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, kill_victim, &v);
+	vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, kill_victim, &v); /* asks twice: once */
+	struct vpdn_ev_tunnel t = { .size = sizeof(t) };
+	vpdn_bus_publish(bus, VPDN_EV_TUNNEL_DOWN, &t);
+	/* Still there for the code after the publish, marked dead. */
+	CU_ASSERT_EQUAL(freed, 0);
+	CU_ASSERT_TRUE(v->dead);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 1);
+	vpdn_timers_advance(tm, 0);
+	CU_ASSERT_EQUAL(freed, 1);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 0);
+	vpdn_timers_advance(tm, 1000);
+	CU_ASSERT_EQUAL(vpdn_bus_run_pending(bus), 0);
+	CU_ASSERT_EQUAL(freed, 1);          /* never twice */
+	vpdn_bus_free(bus);
+	CU_ASSERT_EQUAL(freed, 1);
+	vpdn_timers_free(tm);
+}
+
+/* A turn delivers its queued completions before its frees, so a callback
+ * for the object runs while it is still allocated. */
+struct order {
+	int freed;
+	int seen_alive;
+};
+
+static struct order *order_now;
+
+static void order_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	if (order_now->freed == 0)
+		order_now->seen_alive++;
+}
+
+static void test_defer_free_after_completions(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct vpdn_bus *bus = vpdn_bus_new();
+	struct order o = { 0 };
+	order_now = &o;
+	vpdn_bus_set_timers(bus, tm);
+	struct victim *v = g_new0(struct victim, 1);
+	v->freed = &o.freed;
+	vpdn_bus_defer_free(bus, victim_free, v);
+	vpdn_bus_request(bus, VPDN_EV_AUTH_REQUEST, NULL, order_done, NULL); /* -ENOENT, queued */
+	vpdn_timers_advance(tm, 0);
+	CU_ASSERT_EQUAL(o.seen_alive, 1);
+	CU_ASSERT_EQUAL(o.freed, 1);
+	vpdn_bus_free(bus);
+	vpdn_timers_free(tm);
+}
+
+/* A free asked for by a free goes to a following turn (the timer is
+ * re-armed; the fake clock fires it within the same advance), none is
+ * lost; run_pending() and run_deferred() drain everything. */
+static void test_defer_free_chain(void)
+{
+	struct vpdn_timers *tm = vpdn_timers_new_fake();
+	struct vpdn_bus *bus = vpdn_bus_new();
+	int freed = 0;
+	vpdn_bus_set_timers(bus, tm);
+	struct victim *v = g_new0(struct victim, 1);
+	v->freed = &freed;
+	v->bus = bus;
+	v->chain = true;
+	vpdn_bus_defer_free(bus, victim_free, v);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 1);
+	vpdn_timers_advance(tm, 0);
+	CU_ASSERT_EQUAL(freed, 2);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 0);
+
+	v = g_new0(struct victim, 1);
+	v->freed = &freed;
+	vpdn_bus_defer_free(bus, victim_free, v);
+	vpdn_bus_run_pending(bus);
+	CU_ASSERT_EQUAL(freed, 3);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 0);
+	v = g_new0(struct victim, 1);
+	v->freed = &freed;
+	vpdn_bus_defer_free(bus, victim_free, v);
+	CU_ASSERT_EQUAL(vpdn_bus_run_deferred(bus), 1);
+	CU_ASSERT_EQUAL(vpdn_bus_run_deferred(bus), 0);
+	CU_ASSERT_EQUAL(freed, 4);
+	vpdn_bus_free(bus);
+	vpdn_timers_free(tm);
+}
+
+/* Shutdown: a free still queued when the bus goes (no timers, no turn)
+ * runs then; ASan sees no leak. */
+static void test_defer_free_at_shutdown(void)
+{
+	struct vpdn_bus *bus = vpdn_bus_new();
+	int freed = 0;
+	for (int i = 0; i < 3; i++) {
+		struct victim *v = g_new0(struct victim, 1);
+		v->freed = &freed;
+		vpdn_bus_defer_free(bus, victim_free, v);
+	}
+	CU_ASSERT_EQUAL(freed, 0);
+	vpdn_bus_free(bus);
+	CU_ASSERT_EQUAL(freed, 3);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "publish reaches all", test_publish_all },
 	{ "claim stops dispatch", test_claim_stops_dispatch },
@@ -533,6 +678,10 @@ static const struct vpdn_test_case tests[] = {
 	{ "publish during dispatch", test_publish_during_dispatch },
 	{ "dynamic types", test_dynamic_types },
 	{ "event names", test_event_names },
+	{ "free deferred to the next turn, once", test_defer_free_next_turn },
+	{ "free after the turn's completions", test_defer_free_after_completions },
+	{ "free asked by a free: next turn", test_defer_free_chain },
+	{ "free still queued at shutdown", test_defer_free_at_shutdown },
 	{ NULL, NULL },
 };
 

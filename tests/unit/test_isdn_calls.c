@@ -424,6 +424,24 @@ static void test_reload(void)
 	stop();
 }
 
+/* The module stops with a call up: the call is cleared (the consumer
+ * hears it), taken out of the tables, and its memory freed through the
+ * bus's deferred frees, once (ASan: no leak, no double free). */
+static void test_stop_with_call_up(void)
+{
+	start();
+	place("E1 0", "6121", &out_cons[0]);
+	CU_ASSERT_EQUAL_FATAL(place_status, 0);
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 1);
+	vpdn_bus_run_pending(bus);
+	isdn_free(lac);
+	lac = NULL;
+	CU_ASSERT_EQUAL(out_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(vpdn_bus_run_deferred(bus), 1);  /* the LAC's one call */
+	CU_ASSERT_EQUAL(vpdn_bus_run_deferred(bus), 0);
+	stop();
+}
+
 static void test_node_death(void)
 {
 	start();
@@ -591,6 +609,7 @@ static const struct vpdn_test_case call_tests[] = {
 	{ "refused, unclaimed", test_refused_and_unclaimed },
 	{ "no answer timeout", test_no_answer_timeout },
 	{ "called node dies", test_node_death },
+	{ "module stops with a call up: freed next turn", test_stop_with_call_up },
 	{ "network dies", test_network_death },
 	{ "malformed from the network", test_malformed_from_network },
 	{ "malformed to the switch", test_malformed_to_switch },

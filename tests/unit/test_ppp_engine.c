@@ -1387,6 +1387,48 @@ static void test_link_gone_during_auth(void)
 	wire_fini(&w);
 }
 
+/* Lifetime: an engine that dies inside a call (here the carrier's
+ * hang-up, whose PPP_DOWN handler closes it again) is out of the manager
+ * at once, still readable, marked dead, by the code up the stack, and
+ * freed on the next turn, once (ASan: no use after free, no leak). */
+static struct ppp_engine *down_victim;
+static int down_seen;
+
+static enum vpdn_bus_verdict close_on_down(const struct vpdn_event *ev, void *data)
+{
+	if (down_victim) {
+		down_seen++;
+		CU_ASSERT_TRUE(down_victim->dead);
+		ppp_engine_close(down_victim, "again, from PPP_DOWN"); /* a no-op */
+	}
+	return VPDN_BUS_PASS;
+}
+
+static void test_engine_freed_next_turn(void)
+{
+	struct wire w;
+	reset_fx();
+	wire_init(&w, "Vi8", "BRI0");
+	struct ppp_engine *s = start(w.link[0], "Vi8", "Virtual-Template1",
+				     VPDN_PPP_ROLE_SERVER, VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	size_t before = ppp_manager_engine_count(mgr);
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(core), VPDN_EV_PPP_DOWN, close_on_down, NULL);
+	down_victim = s;
+	down_seen = 0;
+	vpdn_link_hangup(w.link[0], VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	CU_ASSERT_EQUAL(down_seen, 1);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), before - 1);
+	CU_ASSERT_PTR_NULL(ppp_manager_find(mgr, "Vi8"));
+	CU_ASSERT_TRUE(s->dead);              /* still allocated after the hang-up */
+	down_victim = NULL;
+	vpdn_bus_run_pending(vpdn_core_bus(core)); /* the next turn frees it */
+	CU_ASSERT_EQUAL(vpdn_bus_run_deferred(vpdn_core_bus(core)), 0);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+	wire_fini(&w);
+}
+
 /* PPP_START on the bus (dialer profiles, clients): claimed, Vi cloned. */
 static void test_ppp_start_event(void)
 {
@@ -1597,6 +1639,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },
 	{ "LAC forward refused / unclaimed", test_lac_forward_refused_and_unclaimed },
+	{ "engine dead in a hang-up: readable, freed next turn", test_engine_freed_next_turn },
 	{ "LAC forwarding PAP into LNS proxy authentication", test_lac_forward_pap },
 	{ "link gone while AUTH_REQUEST pending", test_link_gone_during_auth },
 	{ "the authenticator's text reaches the peer", test_peer_message },
