@@ -38,6 +38,9 @@ static const char *const event_names[VPDN_EV__BUILTIN_COUNT] = {
 	[VPDN_EV_ADDRESS_CHECK] = "address-check",
 	[VPDN_EV_TUNNEL_AUTHORIZE] = "tunnel-authorize",
 	[VPDN_EV_SESSION_FAILED] = "session-failed",
+	[VPDN_EV_PPP_IPV6_UP] = "ppp-ipv6-up",
+	[VPDN_EV_PPP_IPV6_DOWN] = "ppp-ipv6-down",
+	[VPDN_EV_IPV6_ROUTE] = "ipv6-route",
 };
 
 const char *vpdn_event_type_name(uint32_t type)

@@ -105,6 +105,11 @@ enum vpdn_event_type {
 				    before it came up (never SESSION_UP): its
 				    result, error, cause and ended_by as in
 				    SESSION_DOWN (the failure history) */
+	VPDN_EV_PPP_IPV6_UP,     /* vpdn_ev_ppp_ipv6: IPv6CP opened */
+	VPDN_EV_PPP_IPV6_DOWN,   /* vpdn_ev_ppp_ipv6: IPv6CP left Opened */
+	VPDN_EV_IPV6_ROUTE,      /* REQUEST vpdn_ev_ipv6_route; reply none:
+				    route (or unroute) a prefix to a session,
+				    e.g. a DHCPv6-delegated prefix */
 
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,
@@ -459,6 +464,65 @@ struct vpdn_ev_ppp_network {
 	size_t n_routes;
 };
 
+/* What authorization says of a user's IPv6 (RFC 3162, RFC 4818, RFC 6911
+ * attributes; a zero plen or a NULL name: not given). */
+struct vpdn_auth_ipv6 {
+	struct in6_addr framed_prefix;     /* Framed-IPv6-Prefix: the RA /64 */
+	uint8_t framed_plen;
+	struct in6_addr delegated_prefix;  /* Delegated-IPv6-Prefix: DHCPv6 PD */
+	uint8_t delegated_plen;
+	uint8_t interface_id[8];           /* Framed-Interface-Id: the peer's */
+	bool has_interface_id;
+	struct in6_addr dns[2];            /* DNS-Server-IPv6-Address */
+	size_t n_dns;
+	const char *framed_pool;           /* Framed-IPv6-Pool */
+	const char *delegated_pool;        /* Delegated-IPv6-Pool (RFC 8044) */
+};
+
+/*
+ * PPP_IPV6_UP / PPP_IPV6_DOWN: IPv6CP (RFC 5072) of a session opened or
+ * left Opened. One network link per PPP session carries every network
+ * protocol: the PPP engine creates it when the first NCP opens (IPCP or
+ * IPv6CP), announces each family on it (PPP_NETWORK_UP for IPv4, this
+ * for IPv6), and hangs it up when the last NCP is down; either NCP may
+ * fail or close alone. On the link the frames are bare IP datagrams and
+ * both sides tell the family by the version nibble; the PPP engine sends
+ * IPv6 (protocol 0x0057) only while IPv6CP is Opened and drops (with a
+ * counter) what it may not send. Peer interface identifiers are unique
+ * among a server node's sessions (IPv6CP Naks a duplicate), so that a
+ * shared TUN can tell sessions apart by link-local address.
+ */
+struct vpdn_ev_ppp_ipv6 {
+	uint32_t size;
+	const char *interface;     /* "Vi2" */
+	const char *config;        /* "Virtual-Template1", "Dialer2" */
+	const char *profile;       /* bound dialer profile or NULL */
+	const char *user;
+	struct vpdn_link *net;     /* the session's network link */
+	uint8_t local_ifid[8];     /* ours: fe80::local_ifid */
+	uint8_t peer_ifid[8];      /* the peer's: fe80::peer_ifid */
+	uint32_t mtu;
+	bool server;               /* we serve the user (RA, DHCPv6 server);
+				      false: we are the client (dialer) */
+	const struct vpdn_auth_ipv6 *auth; /* server: what authorization
+				      gave, NULL none; borrowed */
+};
+
+/*
+ * IPV6_ROUTE: route a prefix to a session's interface, or take the route
+ * away (e.g. a DHCPv6-delegated prefix, its lease ended). Answered by the
+ * ip module: 0, or a negative errno (-ENOENT: no such session). Routes
+ * a session still holds are removed with the session.
+ */
+struct vpdn_ev_ipv6_route {
+	uint32_t size;
+	const char *interface;     /* the session's: "Vi2" */
+	struct in6_addr prefix;    /* no bits past plen */
+	uint8_t plen;
+	struct in6_addr via;       /* the peer's link-local address */
+	bool add;                  /* false: remove */
+};
+
 struct vpdn_ev_accm {
 	uint32_t size;
 	struct vpdn_link *link;
@@ -505,6 +569,11 @@ struct vpdn_ev_auth_result {
 	 * the IP side in PPP_NETWORK_UP. */
 	const struct vpdn_route4 *routes;
 	size_t n_routes;
+	/* Appended: IPv6 authorization (RADIUS Framed-IPv6-Prefix, ...), or
+	 * NULL for none. Like routes it is not deep-copied by the bus: a
+	 * claimer giving it completes outside the request's dispatch, and
+	 * the requester copies what it keeps before its callback returns. */
+	const struct vpdn_auth_ipv6 *ipv6;
 };
 
 /* What is our secret toward a peer (to answer its CHAP challenge)? */
