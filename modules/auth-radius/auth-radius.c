@@ -499,16 +499,16 @@ static void access_done(int status, const struct radius_view *v, void *data)
 					  "first: %s", ibuf, ubuf, z.routes_refused,
 					  z.routes_refused == 1 ? "" : "s", z.route_refusal);
 			}
-			if (z.pool_name[0])
-				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": Framed-Pool \"%s\" "
-					  "not applied: the ppp module has no named pools (the "
-					  "interface's ppp-peer-pool is used)", ibuf, ubuf, z.pool_name);
+			/* Framed-Pool: the ppp module's ip-local-pool of that
+			 * name (an unknown one leaves IPCP without an address) */
+			res.framed_pool = z.pool_name[0] ? z.pool_name : NULL;
 			acct_authorized(ar->acct, j->iface, j->user, &z);
 			(*ar->n_accept)++;
 			vpdn_debug(ar->log, VPDN_DEBUG_PPP_AUTHENTICATION,
 				   "%s AUTH-RADIUS: %s user \"%s\" accepted%s%s", ibuf,
 				   method_name(j->method), ubuf,
 				   z.address.s_addr ? ", address from Framed-IP-Address" : "",
+				   z.pool_name[0] ? ", address from the Framed-Pool" :
 				   z.pool ? ", address from the pool" : "");
 			vpdn_request_complete(j->req, 0, &res);
 			job_free(j);

@@ -40,6 +40,7 @@ struct ppp_ipcp {
 	struct in_addr dns1, dns2;      /* as a client: what the server gave */
 	struct in_addr assigned;        /* address we give the peer (0: none) */
 	bool assigned_from_pool;
+	struct ppp_pool *pool;          /* the named pool it came from (pool.c) */
 	bool assigned_checked;          /* ADDRESS_CHECK asked for `assigned` */
 	bool want_addr, want_dns1, want_dns2;
 	/* a peer-chosen address last judged (retransmitted requests) */
@@ -129,6 +130,7 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	char *auth_pool;                /* pool authorization named (Framed-Pool) */
 	/* the authenticator's text for the peer (printable), "": the fixed one */
 	char auth_msg[PPP_AUTH_MSG_MAX + 1];
 	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
@@ -168,6 +170,7 @@ struct ppp_manager {
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
 	uint64_t *c_addr_refused;       /* addresses IPCP refused */
 	uint64_t *c_ipcp_closed;        /* sessions closed: no allowed address */
+	struct ppp_pools *pools;        /* pool.c: ip-local-pool */
 	sd_bus_slot *bus_slot;          /* ppp-bus.c: module object and engine class */
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
@@ -175,6 +178,12 @@ struct ppp_manager {
 #define plog(e, cat, ...) vpdn_debug((e)->log, (cat), __VA_ARGS__)
 #define NEG VPDN_DEBUG_PPP_NEGOTIATION
 #define AUTHC VPDN_DEBUG_PPP_AUTHENTICATION
+
+/* pool.c: the address pool that applies to a server engine */
+bool ppp_pool_wanted(const struct ppp_engine *e);
+struct in_addr ppp_pool_take(struct ppp_engine *e);   /* 0: none (logged) */
+void ppp_pool_put(struct ppp_engine *e, struct in_addr a);
+void ppp_pool_release(struct ppp_engine *e);          /* at the engine's end */
 
 /* ppp.c: the engine's life and its carrier */
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);

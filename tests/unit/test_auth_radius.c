@@ -135,6 +135,7 @@ struct result {
 	char peer_message[256];
 	struct vpdn_route4 routes[VPDN_ROUTES_MAX];
 	size_t n_routes;
+	char framed_pool[64];
 };
 
 static void auth_done(struct vpdn_request *req, int status, const void *reply, void *data)
@@ -150,6 +151,8 @@ static void auth_done(struct vpdn_request *req, int status, const void *reply, v
 		g_strlcpy(r->reason, a->reason ? a->reason : "", sizeof(r->reason));
 		g_strlcpy(r->peer_message, a->peer_message ? a->peer_message : "",
 			  sizeof(r->peer_message));
+		g_strlcpy(r->framed_pool, a->framed_pool ? a->framed_pool : "",
+			  sizeof(r->framed_pool));
 		r->n_routes = a->routes ? MIN(a->n_routes, (size_t)VPDN_ROUTES_MAX) : 0;
 		if (r->n_routes)
 			memcpy(r->routes, a->routes, r->n_routes * sizeof(*a->routes));
@@ -457,7 +460,7 @@ static void add_routes(struct radius_pkt *p)
 
 /* An Access-Accept's routes reach the reply (to the PPP engine, then the
  * ip module); the hostile ones are refused, counted, and do not refuse the
- * user; Framed-Pool is said not applied. */
+ * user; Framed-Pool goes to the PPP engine (the ppp module's pools). */
 static void test_framed_routes_in_reply(void)
 {
 	struct fake_server s;
@@ -479,6 +482,7 @@ static void test_framed_routes_in_reply(void)
 	CU_ASSERT_TRUE(res.done);
 	CU_ASSERT_TRUE(res.ok);
 	CU_ASSERT_STRING_EQUAL(res.peer_message, "Welcome");
+	CU_ASSERT_STRING_EQUAL(res.framed_pool, "gold");
 	CU_ASSERT_EQUAL_FATAL(res.n_routes, 3);
 	CU_ASSERT_EQUAL(res.routes[0].dst.s_addr, inet_addr("17.17.17.0"));  /* the netmask's */
 	CU_ASSERT_EQUAL(res.routes[0].plen, 30);
@@ -1387,7 +1391,7 @@ static const struct vpdn_test_case tests[] = {
 	{"Reject carries Reply-Message", test_reject_reply_message},
 	{"Accept for Login service refused", test_accept_refused},
 	{"Framed-Route values parsed, hostile ones refused", test_framed_route_parse},
-	{"Framed-Route / -Netmask in the reply, Framed-Pool said", test_framed_routes_in_reply},
+	{"Framed-Route / -Netmask, Framed-Pool in the reply", test_framed_routes_in_reply},
 	{"Framed-IP-Address loopback refused, pool", test_framed_ip_forms},
 	{"CHAP-Password and CHAP-Challenge", test_chap_attributes},
 	{"failover, retransmission, dead-time", test_failover_dead_time},
