@@ -347,6 +347,53 @@ static void add_pool(struct radius_pkt *p)
 	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("255.255.255.254"));
 }
 
+static const char *filter_id;
+static void add_filter(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_FILTER_ID, filter_id);
+}
+
+/* Filter-Id: a name of radius { filter-ids } is accepted; any other (or
+ * any at all without filter-ids) refuses the Accept, with the counter
+ * and the name in the reason, never serving the user unfiltered. */
+static void test_filter_id(void)
+{
+	static const char *const ids[] = { "web-only", "gold", "web-only\x01" };
+	static const bool ok[] = { true, false, false };
+	uint64_t *unknown = vpdn_core_counter(core, "radius_filter_unknown_total", NULL);
+	uint64_t before = *unknown;
+	struct fake_server s;
+	struct result res;
+	struct got g;
+
+	server_open(&s);
+	for (int pass = 0; pass < 2; pass++) {
+		cfg_t *cfg = parse(pass ? "radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }"
+					: "radius { filter-ids = {\"web-only\", \"std\"} server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+				   s.port[0], s.port[1]);
+		struct auth_radius *ar = start(cfg);
+		for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+			filter_id = ids[i];
+			pap("u", "p", "Vi1", &res);
+			turn();
+			CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+			answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_filter);
+			turn();
+			CU_ASSERT_TRUE(res.done);
+			CU_ASSERT_EQUAL(res.ok, ok[i] && !pass);
+			if (!res.ok) {
+				CU_ASSERT_EQUAL(res.status, -EACCES);
+				CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "Filter-Id"));
+			}
+		}
+		auth_radius_free(ar);
+		cfg_free(cfg);
+	}
+	CU_ASSERT_EQUAL(*unknown - before, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "(\"web-only?\")"));  /* printable */
+	server_close(&s);
+}
+
 static void test_framed_ip_forms(void)
 {
 	struct fake_server s;
@@ -1393,6 +1440,7 @@ static const struct vpdn_test_case tests[] = {
 	{"Framed-Route values parsed, hostile ones refused", test_framed_route_parse},
 	{"Framed-Route / -Netmask, Framed-Pool in the reply", test_framed_routes_in_reply},
 	{"Framed-IP-Address loopback refused, pool", test_framed_ip_forms},
+	{"Filter-Id: known accepted, unknown refused", test_filter_id},
 	{"CHAP-Password and CHAP-Challenge", test_chap_attributes},
 	{"failover, retransmission, dead-time", test_failover_dead_time},
 	{"every server silent: timed out", test_all_dead_times_out},
