@@ -82,6 +82,8 @@ static const char *status_name(uint32_t s)
 	case RADIUS_ACCT_TUNNEL_STOP: return "Tunnel-Stop";
 	case RADIUS_ACCT_TUNNEL_LINK_START: return "Tunnel-Link-Start";
 	case RADIUS_ACCT_TUNNEL_LINK_STOP: return "Tunnel-Link-Stop";
+	case RADIUS_ACCT_TUNNEL_REJECT: return "Tunnel-Reject";
+	case RADIUS_ACCT_TUNNEL_LINK_REJECT: return "Tunnel-Link-Reject";
 	default: return "?";
 	}
 }
@@ -135,7 +137,9 @@ static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, 
 		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_PACKETS, (uint32_t)r->in_pkt);
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_PACKETS, (uint32_t)r->out_pkt);
 	}
-	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP)
+	/* RFC 2867 §4.1: a Reject MAY say why */
+	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP ||
+	    r->status == RADIUS_ACCT_TUNNEL_REJECT || r->status == RADIUS_ACCT_TUNNEL_LINK_REJECT)
 		e |= radius_add_u32(p, RADIUS_ACCT_TERMINATE_CAUSE, r->cause);
 	if (r->tun)
 		e |= acct_tunnel_add(p, r->tun);

@@ -550,7 +550,71 @@ static void test_lac_accounting(void)
 	vpdn_core_free_test(core);
 }
 
+/* RFC 2867 Rejects: sessions failing because their tunnel never came up
+ * give one Tunnel-Reject for the tunnel; a session failing in an up
+ * tunnel gives a Tunnel-Link-Reject; both say why. */
+static void test_tunnel_rejects(void)
+{
+	struct auth_radius *ar = NULL;
+	struct got g;
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } tunnel-accounting = true }",
+				     port[0], port[1]);
+
+	core = vpdn_core_new_test();
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	/* two LAC sessions waiting on tunnel 100, which fails (no control
+	 * connection: CDN result 2) */
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 2);
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 2);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_REJECT);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_TUNNEL_TYPE), 3);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_CLIENT_ENDPOINT, "18.18.18.1"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_SERVER_ENDPOINT, "18.18.18.2"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100"));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_LOST_SERVICE);
+	ack(fd2, &g);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd2, &g));   /* one per tunnel */
+	CU_ASSERT_EQUAL(auth_radius_acct_queued(ar), 0);
+	/* the tunnel comes up; a session in it is refused (CDN result 3) */
+	struct vpdn_ev_tunnel te = { .size = sizeof(te), .tunnel_id = 100, .peer_tunnel_id = 5,
+				     .peer_name = "LNS", .local_name = "LAC", .initiator = true };
+	((struct sockaddr_in *)&te.local)->sin_family = AF_INET;
+	((struct sockaddr_in *)&te.peer)->sin_family = AF_INET;
+	inet_pton(AF_INET, "18.18.18.1", &((struct sockaddr_in *)&te.local)->sin_addr);
+	inet_pton(AF_INET, "18.18.18.2", &((struct sockaddr_in *)&te.peer)->sin_addr);
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_TUNNEL_UP, &te);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_START);
+	ack(fd2, &g);
+	turn();
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 3);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_LINK_REJECT);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100/7"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_USER_NAME, "remote1@cisco.com"));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_ADMIN_RESET);
+	ack(fd2, &g);
+	turn();
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	g_free(text);
+	close(fd);
+	close(fd2);
+	vpdn_core_free_test(core);
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "Tunnel-Reject once per failed tunnel, Tunnel-Link-Reject", test_tunnel_rejects },
 	{ "two tags: sorted by Tunnel-Preference, password decrypted, ids", test_two_tags_by_preference },
 	{ "untagged IPv6 set; no Tunnel-* at all", test_untagged_and_ipv6 },
 	{ "hostile sets refused with a reason", test_hostile_sets_refused },
