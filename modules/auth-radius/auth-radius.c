@@ -35,6 +35,7 @@ static cfg_opt_t radius_opts[] = {
 	CFG_BOOL("tunnel-accounting", cfg_false, CFGF_NONE),
 	CFG_BOOL("fallback", cfg_false, CFGF_NONE),
 	CFG_INT("acct-queue", 10000, CFGF_NONE),
+	CFG_STR("acct-spool", NULL, CFGF_NONE),
 	CFG_INT("interim-interval", 0, CFGF_NONE),
 	CFG_STR("nas-identifier", NULL, CFGF_NONE),
 	CFG_STR("nas-ip-address", NULL, CFGF_NONE),
@@ -689,6 +690,7 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	acct_configure(ar->acct, sec ? cfg_getbool(sec, "accounting") : false,
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
+	(void)acct_set_spool(ar->acct, sec ? cfg_getstr(sec, "acct-spool") : NULL);
 	acct_lac_configure(ar->acct_lac, sec ? cfg_getbool(sec, "tunnel-accounting") : false);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
 	radius_tunnel_authz_set(ar->tunnel, conf.n_servers ? client : NULL, ar->nas_id, ar->nas_ip);
