@@ -13,7 +13,7 @@
 #     the Class FreeRADIUS gave, an Interim-Update follows
 #     (Acct-Interim-Interval 10 s). The Framed-Route 10.77.0.0/16 is
 #     installed through the session's Vi (a default route and a third
-#     party's gateway refused), Framed-Pool said not applied.
+#     party's gateway refused), Framed-IP-Address wins over Framed-Pool.
 #  2. radclient's CoA-Request shortens the Session-Timeout (25 s from
 #     FreeRADIUS) to 20 s, which then ends the session: the Stop says
 #     Session-Timeout and carries the session's octets.
@@ -34,6 +34,8 @@
 #     Message-Authenticator: every answer dropped and counted
 #     (radius_bad_answers_total), the user refused; `vpdnctl show
 #     radius` (and --json) shows the server, its counters and queues.
+#  7. acct-spool: a Stop queued while FreeRADIUS is away survives a
+#     restart of the LNS and arrives when FreeRADIUS is back.
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -128,6 +130,8 @@ radius {
   }
 }
 EOF
+# every copy keeps its accounting queue on disk too (section 7)
+sed -i "s|^  nas-identifier = \"LNS\"\$|&\n  acct-spool = \"$T/spool\"|" "$T/lns.conf"
 sed 's/secret = "radsecret"/secret = "wrong-secret"/' "$T/lns.conf" >"$T/lns-badsecret.conf"
 cp "$T/lns.conf" "$T/lns-good.conf"
 # two servers, the first (127.0.0.2: nothing listens) dead
@@ -304,8 +308,8 @@ check "LNS: Framed-Route 10.77.0.0/16 installed through the session's Vi, metric
 check "LNS: the default route and the third-party gateway refused (line, count)" \
 	in_log LNS 'AUTH-RADIUS: user "remote1@cisco.com": 2 routes refused, first: Framed-Route "0.0.0.0/0 0.0.0.0 1": a default route'
 check "LNS: no default route through a Vi" no_framed_route default
-check "LNS: Framed-Pool said not applied (no named pools)" \
-	in_log LNS 'Framed-Pool "gold" not applied: the ppp module has no named pools'
+check "LNS: Framed-IP-Address wins over Framed-Pool \"gold\"" \
+	in_log LNS 'CHAP user "remote1@cisco.com" accepted, address from Framed-IP-Address$'
 check "local1 pings remote1 back" pings local1 17.17.17.1
 check "detail file: Accounting Start" wait_s 10 detail_has Start 1
 START=$(detail_last Start)
@@ -550,6 +554,38 @@ radius_introspect() { # the running object matches dbus/org.vpdnd.Radius1.xml
 		"$VPDND_SOURCE_ROOT/dbus/org.vpdnd.Radius1.xml" "$T/intro-radius.busctl"
 }
 check "org.vpdnd.Radius1 introspection matches dbus/org.vpdnd.Radius1.xml" radius_introspect
+
+# --- 7. the accounting queue survives a restart of the node (acct-spool) ----------------------
+# A session up, FreeRADIUS stopped, the session ended (its Stop queues),
+# the LNS stopped and started again, FreeRADIUS back: the Stop arrives.
+spooled() { ls "$T/spool"/*.acct 2>/dev/null | wc -l; }
+check "LNS config keeps the queue in $T/spool" grep -q "acct-spool = \"$T/spool\"" "$T/lns.conf"
+wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
+STOPS=$(detail_count Stop)
+check "remote1 dials Dialer1" wait_s 20 ctl remote1 dial Dialer1
+check "LNS: accepted" wait_s 15 sh -c "[ \$(grep -c 'AUTH-RADIUS: CHAP user \"remote1@cisco.com\" accepted' '$T/LNS.log') -eq 5 ]"
+check "detail file: its Start" wait_s 10 detail_has Start 5
+SID7=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+check "the spool empties once the Start is acknowledged" wait_s 10 sh -c "[ \$(ls '$T/spool' | grep -c '\.acct\$') -eq 0 ]"
+_stop_pid "${NODE_PIDS[freeradius]}"
+unset "NODE_PIDS[freeradius]"
+ok "Disconnect-Request ends it" dae disconnect daesecret "Acct-Session-Id = \"$SID7\""
+check "LNS: no session left" wait_s 10 vpdn_has LNS 0
+check "its Stop is queued, on disk" wait_s 10 sh -c "[ \$(ls '$T/spool' | grep -c '\.acct\$') -ge 1 ]"
+_stop_pid "${NODE_PIDS[LNS]}"
+check "LNS at stop: the records kept in the spool" in_log LNS "accounting records undelivered at stop, kept in $T/spool"
+check "the Stop's file is still there after the stop ($(spooled))" [ "$(spooled)" -ge 1 ]
+check "LNS starts again" launch LNS "$T/lns.conf"
+check "LNS: the previous run's records queued first" \
+	wait_s 10 in_log LNS "acct-spool $T/spool: [1-9][0-9]* records from the previous run queued"
+ip netns exec "$P-LNS" freeradius -d "$RADDB" -X >>"$T/freeradius.txt" 2>&1 &
+NODE_PIDS[freeradius]=$!
+check "freeradius -X back" wait_s 20 sh -c "[ \$(grep -c 'Ready to process requests' '$T/freeradius.txt') -ge 3 ]"
+check "detail file: the Stop from before the restart arrives" wait_s 30 detail_has Stop $((STOPS + 1))
+contains "it is the ended session's Stop" "$(detail_last Stop)" "Acct-Session-Id = \"$SID7\""
+check "its Acct-Delay-Time counts the time it waited" \
+	sh -c "echo '$(detail_last Stop)' | grep -qE 'Acct-Delay-Time = [1-9]'"
+check "the spool is empty" wait_s 10 sh -c "[ \$(ls '$T/spool' | grep -c '\.acct\$') -eq 0 ]"
 
 # --- the nodes survived -----------------------------------------------------------------------
 for node in LNS LAC remote1; do
