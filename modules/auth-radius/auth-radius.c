@@ -69,6 +69,7 @@ struct auth_radius {
 	const struct vpdn_ev_auth *fallback_ev; /* being published by us */
 	uint64_t *n_accept, *n_reject, *n_timeout, *n_refused;
 	uint64_t *n_routes_refused;     /* framed.c: Framed-Route/-Netmask refused */
+	uint64_t *n_ipv6_refused;       /* framed6.c: IPv6 attributes refused */
 	uint64_t *n_filter_unknown;     /* Accepts refused: Filter-Id not configured */
 	GHashTable *filter_ids;         /* filter-ids (set of names) */
 };
@@ -327,6 +328,7 @@ int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, cons
 		}
 	}
 	radius_authz_routes(v, z);
+	radius_authz_ipv6(v, z);
 	return 0;
 bad:
 	*why = radius_attr_name(a.type);
@@ -478,6 +480,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	struct radius_authz z;
 	const char *why = NULL;
 	bool bad_filter = false;
+	struct vpdn_auth_ipv6 v6;
 	int st;
 
 	g_hash_table_remove(ar->jobs, j);
@@ -510,6 +513,13 @@ static void access_done(int status, const struct radius_view *v, void *data)
 			res.peer_message = z.reply_message[0] ? z.reply_message : NULL;
 			res.routes = z.route4;
 			res.n_routes = z.n_route4;
+			res.ipv6 = radius_authz_ipv6_result(&z, &v6);
+			if (z.ipv6_refused) {
+				(*ar->n_ipv6_refused) += z.ipv6_refused;
+				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u IPv6 attribute%s "
+					  "refused, first: %s", ibuf, ubuf, z.ipv6_refused,
+					  z.ipv6_refused == 1 ? "" : "s", z.ipv6_refusal);
+			}
 			if (z.routes_refused) {
 				(*ar->n_routes_refused) += z.routes_refused;
 				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u route%s refused, "
@@ -526,6 +536,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 				   method_name(j->method), ubuf,
 				   z.filter_id[0] ? ", Filter-Id " : "", z.filter_id,
 				   z.address.s_addr ? ", address from Framed-IP-Address" : "",
+				   z.address.s_addr ? "" :
 				   z.pool_name[0] ? ", address from the Framed-Pool" :
 				   z.pool ? ", address from the pool" : "");
 			vpdn_request_complete(j->req, 0, &res);
@@ -720,6 +731,8 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 	ar->log = vpdn_core_log(core);
 	ar->jobs = g_hash_table_new(NULL, NULL);
 	ar->filter_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	ar->n_ipv6_refused = vpdn_core_counter(core, "radius_ipv6_refused_total",
+					       "IPv6 authorization attributes refused");
 	ar->n_filter_unknown = vpdn_core_counter(core, "radius_filter_unknown_total",
 						 "Accepts refused: Filter-Id not in filter-ids");
 	ar->n_accept = vpdn_core_counter(core, "radius_access_accept_total",
