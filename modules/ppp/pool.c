@@ -288,6 +288,13 @@ void ppp_pools_free(struct ppp_pools *ps)
 	g_free(ps);
 }
 
+/* Why the engine has no address, for IPCP's closing line (the one place
+ * that writes ipcp.refused_why from here). */
+static void set_why(struct ppp_engine *e, const char *name, const char *what)
+{
+	snprintf(e->ipcp.refused_why, sizeof(e->ipcp.refused_why), "pool \"%s\" %s", name, what);
+}
+
 /* The name that applies to e: authorization's, else the template's. */
 static const char *pool_name(const struct ppp_engine *e, bool *from_auth)
 {
@@ -321,8 +328,7 @@ struct in_addr ppp_pool_take(struct ppp_engine *e)
 			       "%s IPCP: %s names pool \"%s\": no ip-local-pool of that name",
 			       e->name, from_auth ? "authorization (Framed-Pool)" : "the interface",
 			       nbuf);
-		snprintf(e->ipcp.refused_why, sizeof(e->ipcp.refused_why),
-			 "pool \"%s\" is not configured", nbuf);
+		set_why(e, nbuf, "is not configured");
 		return a;
 	}
 	if (!e->ipcp.pool)
@@ -346,7 +352,7 @@ struct in_addr ppp_pool_take(struct ppp_engine *e)
 	vpdn_log_write(e->log, VPDN_LOG_WARNING, -1,
 		       "%s IPCP: pool \"%s\" exhausted (%u addresses in use)", e->name, nbuf,
 		       p->used);
-	snprintf(e->ipcp.refused_why, sizeof(e->ipcp.refused_why), "pool \"%s\" exhausted", nbuf);
+	set_why(e, nbuf, "exhausted");
 	return a;
 }
 
