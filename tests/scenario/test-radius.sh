@@ -36,66 +36,10 @@
 #     radius` (and --json) shows the server, its counters and queues.
 #  7. acct-spool: a Stop queued while FreeRADIUS is away survives a
 #     restart of the LNS and arrives when FreeRADIUS is back.
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
-[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
-command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
-command -v freeradius >/dev/null || { echo "SKIP: freeradius not installed (scripts/deps.sh)"; exit 77; }
-
-. "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
-. "$VPDND_SOURCE_ROOT/scripts/netns.sh"
-export VPDND_MODULE_PATH="$VPDND_BUILD_ROOT/modules/isdn"
-export VPDND_ISDN_SOCKET="$T/isdn.sock"
-ETC="$VPDND_SOURCE_ROOT/etc"
 P=vrad$$
-
-radius_cleanup() {
-	trap - EXIT INT TERM
-	_lib_cleanup
-	scenario_net_down "$P"
-}
-trap radius_cleanup EXIT
-trap 'exit 130' INT TERM
-
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
-bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
-ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
-pings() {
-	in_ns "$P" "$1" ping -c 5 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
-	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
-}
-# detail_count STATUS: records of that Acct-Status-Type in the detail file
-detail_count() { grep -c "Acct-Status-Type = $1" "$RADDB/detail" 2>/dev/null || echo 0; }
-detail_has() { [ "$(detail_count "$1")" -ge "$2" ]; }
-acct_queued_zero() {
-	[ "$(ctl LNS --json show radius | python3 -c 'import json, sys; print(json.load(sys.stdin)["acct_queued"])')" = 0 ]
-}
-# vpdn_has NODE N: N sessions in `show vpdn`
-vpdn_has() {
-	[ "$(ctl "$1" --json show vpdn | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sessions"]))')" = "$2" ]
-}
-# the last record of a type, as text
-detail_last() { awk -v t="Acct-Status-Type = $1" '/^[A-Z][a-z][a-z] /{r=""} {r=r $0 "\n"} /^$/{if (index(r, t)) last=r} END{printf "%s", last}' "$RADDB/detail"; }
-
-start_node_bus() {
-	netns_bus "$P" "$1" "$T/bus-$1" || return 1
-	NODE_PIDS[bus-$1]=$NETNS_BUS_PID
-}
+. "$VPDND_SOURCE_ROOT/tests/scenario/lib-radius.sh"
 DBG=(-d "isdn events" -d "ppp negotiation" -d "ppp authentication" -d "vpdn events"
 	-d "vpdn l2x-events" -d "vtemplate" -d "ip events")
-launch() {
-	local node=$1 conf=$2
-	ip netns exec "$P-$node" "$VPDND" -c "$conf" --bus "$(bus_of "$node")" "${DBG[@]}" >>"$T/$node.log" 2>&1 &
-	NODE_PIDS[$node]=$!
-	wait_s 10 ctl "$node" show version
-}
 
 # --- configs -------------------------------------------------------------------
 for f in isdn-network lac remote1; do
@@ -146,104 +90,7 @@ done
 
 # --- FreeRADIUS: its own raddb (files, chap, pap, detail) ------------------------
 RADDB=$T/raddb
-mkdir -p "$RADDB"
-cat >"$RADDB/radiusd.conf" <<EOF
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-raddbdir = $RADDB
-confdir = \${raddbdir}
-logdir = \${raddbdir}
-run_dir = \${raddbdir}
-libdir = /usr/lib/freeradius
-pidfile = \${run_dir}/radiusd.pid
-name = radiusd
-max_request_time = 10
-cleanup_delay = 1
-max_requests = 256
-hostname_lookups = no
-log {
-	destination = stdout
-	auth = yes
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = no
-}
-proxy_requests = no
-client lns {
-	ipaddr = 127.0.0.1
-	secret = radsecret
-	require_message_authenticator = yes
-}
-thread pool {
-	start_servers = 1
-	max_servers = 2
-	min_spare_servers = 1
-	max_spare_servers = 2
-}
-modules {
-	files {
-		filename = \${raddbdir}/users
-	}
-	pap {
-	}
-	chap {
-	}
-	detail {
-		filename = \${raddbdir}/detail
-		permissions = 0600
-		header = "%t"
-		locking = no
-	}
-}
-server default {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = 1812
-	}
-	listen {
-		type = acct
-		ipaddr = 127.0.0.1
-		port = 1813
-	}
-	authorize {
-		files
-		chap
-		pap
-	}
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-		Auth-Type CHAP {
-			chap
-		}
-	}
-	preacct {
-	}
-	accounting {
-		detail
-	}
-	# FreeRADIUS 3.2.1 signs an answer only when it carries a
-	# Message-Authenticator: we require one (BlastRADIUS).
-	post-auth {
-		update reply {
-			&Message-Authenticator := 0x00
-		}
-		Post-Auth-Type REJECT {
-			update reply {
-				&Message-Authenticator := 0x00
-				&Reply-Message := "Login refused\tcall 555-0100"
-			}
-		}
-	}
-}
-EOF
+raddb_write "$RADDB" radsecret 2 'Login refused\tcall 555-0100'
 cat >"$RADDB/users" <<'EOF'
 "remote1@cisco.com" Cleartext-Password := "cisco"
 	Service-Type = Framed-User,
