@@ -413,3 +413,43 @@ void ppp_pools_foreach(struct ppp_pools *ps,
 	}
 	g_ptr_array_unref(v);
 }
+
+/* ---- D-Bus: org.vpdnd.Ppp1.Pools, a(ssuut) ---- */
+
+struct bus_fill {
+	sd_bus_message *m;
+	int r;
+};
+
+static void bus_row(const struct ppp_pool_info *info, void *data)
+{
+	struct bus_fill *f = data;
+	GString *ranges = g_string_new(NULL);
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < info->n_range; i++) {
+		inet_ntop(AF_INET, &info->first[i], a, sizeof(a));
+		inet_ntop(AF_INET, &info->last[i], b, sizeof(b));
+		g_string_append_printf(ranges, "%s%s-%s", i ? "," : "", a, b);
+	}
+	if (f->r >= 0)
+		f->r = sd_bus_message_append(f->m, "(ssuut)", info->name, ranges->str, info->size,
+					     info->used, info->exhausted);
+	g_string_free(ranges, TRUE);
+}
+
+int ppp_pools_bus_get(sd_bus *bus, const char *path, const char *interface,
+		      const char *property, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *error)
+{
+	struct ppp_manager *m = userdata;
+	struct bus_fill f = { .m = reply };
+	int r = sd_bus_message_open_container(reply, 'a', "(ssuut)");
+
+	if (r < 0)
+		return r;
+	ppp_pools_foreach(m->pools, bus_row, &f);
+	if (f.r < 0)
+		return f.r;
+	return sd_bus_message_close_container(reply);
+}

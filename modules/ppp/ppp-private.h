@@ -184,6 +184,10 @@ bool ppp_pool_wanted(const struct ppp_engine *e);
 struct in_addr ppp_pool_take(struct ppp_engine *e);   /* 0: none (logged) */
 void ppp_pool_put(struct ppp_engine *e, struct in_addr a);
 void ppp_pool_release(struct ppp_engine *e);          /* at the engine's end */
+/* org.vpdnd.Ppp1.Pools: a(ssuut) name, ranges, size, in use, exhausted */
+int ppp_pools_bus_get(sd_bus *bus, const char *path, const char *interface,
+		      const char *property, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *error);
 
 /* ppp.c: the engine's life and its carrier */
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);
