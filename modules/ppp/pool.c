@@ -333,6 +333,8 @@ struct in_addr ppp_pool_take(struct ppp_engine *e)
 	}
 	if (!e->ipcp.pool)
 		e->ipcp.pool = pool_ref(p);
+	while (p->successor)    /* replaced by a reload: take from the new one */
+		p = p->successor;
 	for (uint32_t i = p->hint; i < p->size; i++) {
 		if (i % 8 == 0 && p->bitmap[i / 8] == 0xFF) {
 			i += 7;
