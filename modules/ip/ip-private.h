@@ -225,6 +225,7 @@ void ip_bus_changed(struct ip_iface *ifc);
 #define IP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
 #define IP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
+#define IP_BUS_ROW_V6 160        /* the Ipv6* properties without their addresses (~130) */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);
 
