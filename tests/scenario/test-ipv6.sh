@@ -123,6 +123,8 @@ echo "# remote1's global address: $G"
 check "remote1: it is in the LNS's /64 (2001:db8:17::/64)" grep -qE "^2001:db8:17:(0:|:)" <<<"$G"
 run in_ns "$P" remote1 ip -6 route show default
 contains "remote1: default IPv6 route through dialer1" "$OUT" "dev dialer1"
+run in_ns "$P" remote1 ip -6 route show 2001:db8:1020::/64
+contains "remote1: its ipv6-route to local1's LAN through dialer1" "$OUT" "dev dialer1"
 check "remote1: the RA was counted" [ "$(metric remote1 ip_ra_received_total)" -ge 1 ]
 
 # --- 3. ping -6 both ways -----------------------------------------------------
