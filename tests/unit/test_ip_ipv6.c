@@ -520,6 +520,12 @@ static void test_dual_stack_lifecycle(void)
 	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
 	CU_ASSERT_EQUAL(vpdn_link_send(p.net, VPDN_LINK_A, b, n), 0);
 	CU_ASSERT_EQUAL(vi->writes, 2);
+	/* IPCP opens once more (no DOWN between): the same interface, IPv6
+	 * kept */
+	ipv4_event(f.core, VPDN_EV_PPP_NETWORK_UP, &p, "Vi4", "17.17.17.4");
+	CU_ASSERT_PTR_EQUAL(tun_named("vi4"), vi);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, vi->ifindex, "2001:db8:100::", 64));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
 	/* IPv6 down: IPv4 stays */
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p, "Vi4", "Virtual-Template1", true, NULL);
 	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi4"));
