@@ -26,11 +26,32 @@ static cfg_opt_t pool_opts[] = {
 	CFG_END()
 };
 
+/* Top-level integers are range-checked while parsing (the line is known
+ * then; after the parse the root's line is the file's last). */
+static int parse_bounded(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	long lo = 1, hi = 1000000;
+	char *end;
+
+	if (!strcmp(opt->name, "dhcpv6-max-leases-per-session"))
+		hi = 16;
+	else if (!strcmp(opt->name, "dhcpv6-offer-hold"))
+		hi = 3600;
+	errno = 0;
+	long v = strtol(value, &end, 0);
+	if (errno || end == value || *end || v < lo || v > hi) {
+		cfg_error(cfg, "%s must be %ld..%ld, not '%s'", opt->name, lo, hi, value);
+		return -1;
+	}
+	*(long *)result = v;
+	return 0;
+}
+
 cfg_opt_t dhcpv6_options[] = {
 	CFG_SEC("dhcpv6-pool", pool_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
-	CFG_INT("dhcpv6-max-leases", 65536, CFGF_NONE),
-	CFG_INT("dhcpv6-max-leases-per-session", 2, CFGF_NONE),
-	CFG_INT("dhcpv6-offer-hold", 60, CFGF_NONE),
+	CFG_INT_CB("dhcpv6-max-leases", 65536, CFGF_NONE, parse_bounded),
+	CFG_INT_CB("dhcpv6-max-leases-per-session", 2, CFGF_NONE, parse_bounded),
+	CFG_INT_CB("dhcpv6-offer-hold", 60, CFGF_NONE, parse_bounded),
 	CFG_BOOL("dhcpv6-rapid-commit", cfg_true, CFGF_NONE),
 	CFG_END()
 };
