@@ -198,9 +198,9 @@ static cfg_t *iface_cfg(struct dh_module *m, const char *name)
 static const char *iface_str(struct dh_module *m, const struct vpdn_ev_ppp_ipv6 *ev,
 			     const char *opt, cfg_t **where)
 {
-	const char *names[] = { ev->config, ev->interface };
+	const char *names[] = { ev->profile, ev->config, ev->interface };
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
 		cfg_t *c = iface_cfg(m, names[i]);
 		const char *v = c ? cfg_getstr(c, opt) : NULL;
 		if (v) {
@@ -212,25 +212,34 @@ static const char *iface_str(struct dh_module *m, const struct vpdn_ev_ppp_ipv6 
 	return NULL;
 }
 
+/* The interface a session is known by, as the ip module names it: the
+ * dialer profile a call is bound to, else the PPP interface ("Vi2"). */
+static const char *session_name(const struct vpdn_ev_ppp_ipv6 *ev)
+{
+	return ev->profile ? ev->profile : ev->interface;
+}
+
 static void on_ipv6_up(struct dh_module *m, const struct vpdn_ev_ppp_ipv6 *ev)
 {
 	struct dh_session *s, *old;
 	cfg_t *where = NULL;
 	const char *pd = NULL;
 
-	if (!ev->interface)
+	const char *name = session_name(ev);
+
+	if (!name)
 		return;
 	if (!ev->server) {
 		pd = iface_str(m, ev, "dhcpv6-client-pd", &where);
 		if (!pd)
 			return;   /* this dialer asks for no prefix */
 	}
-	char *key = vpdn_ifname_key(ev->interface);
+	char *key = vpdn_ifname_key(name);
 	if ((old = g_hash_table_lookup(m->sessions, key)))
 		g_hash_table_remove(m->sessions, key);
 	s = g_new0(struct dh_session, 1);
 	s->m = m;
-	s->interface = g_strdup(ev->interface);
+	s->interface = g_strdup(name);
 	s->config = g_strdup(ev->config);
 	s->user = g_strdup(ev->user);
 	s->server = ev->server;
@@ -291,7 +300,7 @@ static enum vpdn_bus_verdict on_event(const struct vpdn_event *e, void *data)
 		break;
 	case VPDN_EV_PPP_IPV6_DOWN: {
 		const struct vpdn_ev_ppp_ipv6 *ev = e->payload;
-		char *k = ev->interface ? vpdn_ifname_key(ev->interface) : NULL;
+		char *k = session_name(ev) ? vpdn_ifname_key(session_name(ev)) : NULL;
 		if (k)
 			g_hash_table_remove(m->sessions, k);
 		g_free(k);

@@ -205,10 +205,13 @@ static void side_free(struct side *sd)
 	vpdn_core_free_test(sd->core);
 }
 
+/* The client's call is on a B channel bound to the dialer profile whose
+ * interface (the ip module's TUN) is the profile's. */
 static void up(struct side *sd, const char *name, const char *config, int ifindex)
 {
-	struct vpdn_ev_interface ic = { sizeof(ic), name, "tun", ifindex };
+	struct vpdn_ev_interface ic = { sizeof(ic), sd->server ? name : config, "tun", ifindex };
 	struct vpdn_ev_ppp_ipv6 ev = { .size = sizeof(ev), .interface = name, .config = config,
+				       .profile = sd->server ? NULL : config,
 				       .server = sd->server };
 	struct in6_addr a;
 
@@ -222,7 +225,8 @@ static void up(struct side *sd, const char *name, const char *config, int ifinde
 
 static void down(struct side *sd, const char *name)
 {
-	struct vpdn_ev_ppp_ipv6 ev = { .size = sizeof(ev), .interface = name, .server = sd->server };
+	struct vpdn_ev_ppp_ipv6 ev = { .size = sizeof(ev), .interface = name, .server = sd->server,
+				       .profile = sd->server ? NULL : "Dialer1" };
 
 	vpdn_bus_publish(vpdn_core_bus(sd->core), VPDN_EV_PPP_IPV6_DOWN, &ev);
 	vpdn_bus_run_pending(vpdn_core_bus(sd->core));
@@ -245,7 +249,7 @@ static int setup_with(const char *sconf)
 	if (side_new(&F.s, true, sconf) || side_new(&F.c, false, client_conf))
 		return 1;
 	up(&F.s, "Vi2", "Virtual-Template1", SRV_IFINDEX);
-	up(&F.c, "Dialer1", "Dialer1", CLI_IFINDEX);
+	up(&F.c, "BRI0:1", "Dialer1", CLI_IFINDEX);
 	return 0;
 }
 
@@ -286,7 +290,7 @@ static void test_rapid_commit(void)
 	CU_ASSERT_EQUAL(F.lan_adds, 1);          /* same prefix: not touched */
 	CU_ASSERT_EQUAL(F.lan_dels, 0);
 	/* the line goes: Release, the server unroutes, the LAN address goes */
-	down(&F.c, "Dialer1");
+	down(&F.c, "BRI0:1");
 	CU_ASSERT_EQUAL(F.sent[DHCPV6_RELEASE], 1);
 	CU_ASSERT_EQUAL(F.lan_dels, 1);
 	pump_all();
