@@ -167,7 +167,12 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 	struct ip_module *m = ifc->m;
 	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
 
-	if (len < 20 || (data[0] >> 4) != 4 || m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+	if (len && (data[0] >> 4) == 6) {
+		ip6_from_session(ifc, data, len);
+		return;
+	}
+	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up ||
+	    m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
 		(*m->drops)++;
 		ifc->ndrops++;
 		return;
@@ -317,6 +322,10 @@ static const struct ip_route *route_lookup(struct ip_module *m, struct in_addr d
 
 static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
+	if (len && (p[0] >> 4) == 6) {
+		ip6_from_kernel(m, ifc, p, len);
+		return;
+	}
 	if (len < 20 || (p[0] >> 4) != 4) {
 		(*m->drops)++;
 		return;
@@ -333,8 +342,10 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 			return;
 		}
 	}
-	if (ifc->net)
+	if (ifc->net && ifc->v4_up)
 		ip_iface_send(ifc, p, len);
+	else if (ifc->net)   /* IPv6 alone on the session */
+		(*m->drops)++;
 	else if (ifc->dialer)
 		dod_packet(ifc, p, len);
 	else

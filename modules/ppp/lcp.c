@@ -579,6 +579,13 @@ static int lcp_other_code(struct ppp_fsm *f, uint8_t code, uint8_t id,
 			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 				       "%s IPCP: rejected by the peer", e->name);
 			ppp_fsm_close(&e->ipcp_fsm);
+		} else if (p == PPP_IPV6CP && e->v6) {
+			/* the peer has no IPv6CP: that NCP alone ends (RFC 1661
+			 * 5.7: RXJ-), IPCP and LCP stay */
+			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+				       "%s IPV6CP: rejected by the peer", e->name);
+			if (e->v6->fsm.state != FSM_INITIAL && e->v6->fsm.state != FSM_STARTING)
+				ppp_fsm_event(&e->v6->fsm, FSM_EV_RXJ_MINUS);
 		} else if ((p == PPP_CHAP || p == PPP_PAP) && e->phase == VPDN_PPP_PHASE_AUTHENTICATING) {
 			ppp_fail(e, -EPROTONOSUPPORT, "authentication protocol rejected");
 		}
