@@ -104,9 +104,12 @@ check "LNS: our Interface-Id ::1" log_has LNS \
 check "LNS: IPv6CP is Open" wait_until 10 log_has LNS "Vi[0-9]+ IPV6CP: State is Open"
 check "VM: the IPv6 steps ran" vm_wait_file v6-done 20
 check "pppd: IPv6CP up (local LL address)" vm_log_has pppd.log "local +LL address fe80::"
-check "pppd: our link-local fe80::1 is its remote" vm_log_has pppd.log "remote LL address fe80::1$"
+# pppd writes fe80::%x:%x:%x:%x ("fe80::0:0:0:1"): compared canonical.
+canon() { python3 -c 'import ipaddress, sys; print(ipaddress.IPv6Address(sys.argv[1]))' "$1" 2>/dev/null; }
+pppd_remote=$(canon "$(sed -n 's/.*remote  *LL address \(fe80::[0-9a-f:]*\).*/\1/p' "$SHARE/pppd.log" | tail -n1)")
+check "pppd: our link-local fe80::1 is its remote" [ "$pppd_remote" = "fe80::1" ]
 # pppd's own identifier is the one we acked and show.
-pppd_ll=$(sed -n 's/.*local  *LL address \(fe80::[0-9a-f:]*\).*/\1/p' "$SHARE/pppd.log" | tail -n1)
+pppd_ll=$(canon "$(sed -n 's/.*local  *LL address \(fe80::[0-9a-f:]*\).*/\1/p' "$SHARE/pppd.log" | tail -n1)")
 json=$("$VPDNCTL" --bus "$BUS" -n LNS --json show vpdn session all 2>&1)
 ours=$(printf '%s' "$json" | python3 -c '
 import json, sys
