@@ -10,7 +10,9 @@
  *   REQUESTING --REQ_MAX_RC tries, NoPrefixAvail--> SOLICITING
  *   any --free (PPP_IPV6_DOWN)--> STOPPED (a Release when bound)
  *
- * Retransmission (RFC 8415 15): the first timeout, doubled each try up to
+ * The first Solicit waits a random 0..SOL_MAX_DELAY (1 s, RFC 8415
+ * 18.2.1; the ip module puts our link-local address on the TUN in the
+ * meantime). Retransmission (RFC 8415 15): the first timeout, doubled each try up to
  * a cap; caps are SOL_MAX_RT 120 s (not 3600: a dial-up link wants its
  * prefix soon after the line is back), REQ 30 s x 10, REN/REB 600 s.
  * BOUND puts the first /64 of the prefix with the configured host part
@@ -23,6 +25,7 @@
 
 #include "dhcpv6-private.h"
 
+#define SOL_MAX_DELAY 1000u
 #define SOL_TIMEOUT 1000u
 #define SOL_MAX_RT 120000u
 #define REQ_TIMEOUT 1000u
@@ -154,7 +157,12 @@ static void on_timer(struct vpdn_timer *t, void *data)
 	(void)t;
 	switch (c->state) {
 	case DH_CLIENT_SOLICITING:
-		c->rt = backoff(c->rt, SOL_MAX_RT);
+		if (!c->tries) {        /* the delayed first one */
+			new_xid(c);
+			c->rt = SOL_TIMEOUT;
+		} else {
+			c->rt = backoff(c->rt, SOL_MAX_RT);
+		}
 		send_msg(c, DHCPV6_SOLICIT);
 		break;
 	case DH_CLIENT_REQUESTING:
@@ -228,7 +236,11 @@ struct dh_client *dh_client_new(struct dh_session *s, const char *lan_if,
 	c->lan_plen = lan_plen;
 	vpdn_timer_init(&c->timer, on_timer, c);
 	vpdn_timer_init(&c->expire, on_expire, c);
-	solicit(c, "IPv6CP up");
+	uint16_t r;
+	vpdn_random_bytes(&r, sizeof(r));
+	set_state(c, DH_CLIENT_SOLICITING, "IPv6CP up");
+	c->tries = 0;
+	vpdn_timer_arm(s->m->tm, &c->timer, r % SOL_MAX_DELAY);
 	return c;
 }
 

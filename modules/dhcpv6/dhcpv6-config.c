@@ -156,6 +156,24 @@ int dhcpv6_check(cfg_t *cfg)
 				return -EINVAL;
 			}
 	}
+	/* The ip module makes the dialers' TUNs at its init and says so once
+	 * (INTERFACE_CREATED): a client must be listening by then. */
+	int pos_ip = -1, pos_dh = -1;
+	for (unsigned k = 0; cfg_getopt(cfg, "modules") && k < cfg_size(cfg, "modules"); k++) {
+		const char *name = cfg_getnstr(cfg, "modules", k);
+		if (name && !strcmp(name, "ip") && pos_ip < 0)
+			pos_ip = (int)k;
+		if (name && !strcmp(name, "dhcpv6") && pos_dh < 0)
+			pos_dh = (int)k;
+	}
+	for (unsigned i = 0; i < ni; i++) {
+		cfg_t *s = cfg_getnsec(cfg, "interface", i);
+		if (cfg_getstr(s, "dhcpv6-client-pd") && pos_ip >= 0 && pos_dh > pos_ip) {
+			cfg_error(s, "dhcpv6-client-pd: list \"dhcpv6\" before \"ip\" in modules "
+				  "(it must hear of the dialer's interface, made when ip starts)");
+			return -EINVAL;
+		}
+	}
 	for (unsigned i = 0; i < ni; i++) {
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
 		const char *pool = cfg_getstr(s, "dhcpv6-server");

@@ -20,9 +20,10 @@ struct dh_io_ops {
 	int (*open)(void *ctx, struct dh_module *m, uint16_t port);
 	/* Join (or leave) ff02::1:2 on ifindex for the port's socket. */
 	int (*join)(void *ctx, uint16_t port, int ifindex, bool join);
-	/* Send from the port's socket to [dst%ifindex]:dst_port. */
-	int (*send)(void *ctx, uint16_t port, int ifindex, const struct in6_addr *dst,
-		    uint16_t dst_port, const uint8_t *buf, size_t len);
+	/* Send from the port's socket, from src (our link-local address of
+	 * the session, as IPv6CP negotiated it), to [dst%ifindex]:dst_port. */
+	int (*send)(void *ctx, uint16_t port, int ifindex, const struct in6_addr *src,
+		    const struct in6_addr *dst, uint16_t dst_port, const uint8_t *buf, size_t len);
 	/* Add (or delete) addr/plen on the kernel interface ifname. */
 	int (*lan_addr)(void *ctx, const char *ifname, const struct in6_addr *addr, uint8_t plen,
 			uint32_t preferred, uint32_t valid, bool add);

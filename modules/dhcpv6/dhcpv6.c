@@ -104,10 +104,13 @@ int dh_send(struct dh_module *m, struct dh_session *s, bool to_server, const str
 
 	if (n < 0)
 		return (int)n;
-	if (!s->ifindex)
+	if (!s->ifindex) {
+		vpdn_warn(m->log, "%s DHCPv6: %s not sent: no kernel interface known for %s yet",
+			  s->interface, dhcpv6_msg_type_name(msg->type), s->interface);
 		return -ENXIO;
+	}
 	int r = m->io->send(m->io_ctx, to_server ? DHCPV6_CLIENT_PORT : DHCPV6_SERVER_PORT,
-			    s->ifindex, to_server ? &all_servers : &s->peer_ll,
+			    s->ifindex, &s->local_ll, to_server ? &all_servers : &s->peer_ll,
 			    to_server ? DHCPV6_SERVER_PORT : DHCPV6_CLIENT_PORT, buf, (size_t)n);
 	if (r < 0)
 		vpdn_warn(m->log, "%s DHCPv6: Failed to send %s: %s", s->interface,
@@ -132,7 +135,9 @@ static void on_route_done(struct vpdn_request *req, int status, const void *repl
 	g_hash_table_steal(d->m->routing, req);
 	if (d->l)
 		d->l->route_req = NULL;
-	if (status < 0 && !(status == -ENOENT && !d->add)) {
+	/* a removal finding nothing: the ip module took the route away with
+	 * the session already (-ENOENT: no session, -ESRCH: no such route) */
+	if (status < 0 && !(!d->add && (status == -ENOENT || status == -ESRCH))) {
 		(*d->m->c_route_failed)++;
 		vpdn_warn(d->m->log, "%s DHCPv6: Failed to %s the delegated prefix's route: %s",
 			  d->interface, d->add ? "add" : "remove", g_strerror(-status));

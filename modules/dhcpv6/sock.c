@@ -3,7 +3,9 @@
  * The real io: one UDP/IPv6 socket per port (547 server, 546 client) on
  * [::], IPV6_RECVPKTINFO for the interface a datagram came in on, joins
  * of ff02::1:2 per ifindex, sends with IPV6_PKTINFO naming the outgoing
- * interface (the destination is link-local), and the client's LAN
+ * interface (the destination is link-local) and our negotiated link-local
+ * source (the kernel may hold another one on a TUN: the far end knows the
+ * session by the IPv6CP identifiers only), and the client's LAN
  * address through rtnetlink (libmnl, as modules/ip/sys.c). A datagram
  * longer than DHCPV6_MSG_MAX is read whole (MSG_TRUNC gives its length)
  * and the module drops it.
@@ -109,8 +111,8 @@ static int s_join(void *ctx, uint16_t port, int ifindex, bool on)
 	return 0;
 }
 
-static int s_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *dst,
-		  uint16_t dst_port, const uint8_t *buf, size_t len)
+static int s_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *src,
+		  const struct in6_addr *dst, uint16_t dst_port, const uint8_t *buf, size_t len)
 {
 	struct dh_sock *k = ctx;
 	int fd = k->fd[slot(port)];
@@ -124,7 +126,7 @@ static int s_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *
 	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
 			     .msg_iovlen = 1, .msg_control = &cb, .msg_controllen = sizeof(cb) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)ifindex };
+	struct in6_pktinfo pi = { .ipi6_addr = *src, .ipi6_ifindex = (unsigned)ifindex };
 
 	if (fd < 0)
 		return -EBADF;

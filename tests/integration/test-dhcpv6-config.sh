@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 good() {
 	cat <<'CONF'
 hostname = "LNS"
-modules = {"dhcpv6"}
+modules = {"ppp", "dhcpv6", "ip"}
 dhcpv6-pool "subs" {
   prefix = "2001:db8:100::/40"
   assign-length = 56
@@ -49,4 +49,5 @@ bad bad-dns 6 's|2001:db8::53|10.0.0.1|' 'dns "10.0.0.1": not an IPv6 address'
 bad no-pool 10 's|dhcpv6-server = "subs"|dhcpv6-server = "gold"|' 'no such dhcpv6-pool'
 bad per-session 8 's|dhcpv6-max-leases-per-session = 2|dhcpv6-max-leases-per-session = 0|' 'must be 1..16'
 bad pd-address 15 's|"::1/64"|"2001:db8::1/64"|' 'a host part /64'
+bad order 13 's|{"ppp", "dhcpv6", "ip"}|{"ppp", "ip", "dhcpv6"}|' 'list "dhcpv6" before "ip" in modules'
 finish

@@ -86,8 +86,8 @@ static int f_join(void *ctx, uint16_t port, int ifindex, bool on)
 	return 0;
 }
 
-static int f_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *dst,
-		  uint16_t dst_port, const uint8_t *buf, size_t len)
+static int f_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *src,
+		  const struct in6_addr *dst, uint16_t dst_port, const uint8_t *buf, size_t len)
 {
 	struct side *sd = ctx;
 	struct dhcpv6_msg m;
@@ -95,6 +95,9 @@ static int f_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *
 
 	(void)port;
 	CU_ASSERT_EQUAL_FATAL(dhcpv6_decode(buf, len, &m, NULL), 0);
+	/* from our negotiated link-local: fe80::2:0:0:22 client, ...:11 server */
+	CU_ASSERT(src->s6_addr[0] == 0xfe && src->s6_addr[1] == 0x80);
+	CU_ASSERT_EQUAL(src->s6_addr[15], sd->server ? 0x11 : 0x22);
 	if (!sd->server) {
 		CU_ASSERT_EQUAL(ifindex, CLI_IFINDEX);
 		CU_ASSERT(!memcmp(dst, &all, 16));
@@ -250,6 +253,10 @@ static int setup_with(const char *sconf)
 		return 1;
 	up(&F.s, "Vi2", "Virtual-Template1", SRV_IFINDEX);
 	up(&F.c, "BRI0:1", "Dialer1", CLI_IFINDEX);
+	/* RFC 8415 18.2.1: the first Solicit within SOL_MAX_DELAY, not at once */
+	CU_ASSERT_EQUAL(F.sent[DHCPV6_SOLICIT], 0);
+	vpdn_timers_advance(vpdn_core_timers(F.c.core), 999);
+	vpdn_timers_advance(vpdn_core_timers(F.s.core), 999);
 	return 0;
 }
 

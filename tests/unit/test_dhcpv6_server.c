@@ -50,7 +50,7 @@ static struct {
 	int join_ifindex;
 	int send_ifindex;
 	uint16_t send_port;
-	struct in6_addr send_dst;
+	struct in6_addr send_dst, send_src;
 	struct dhcpv6_msg last;
 	int last_ok;
 	struct route_call routes[16];
@@ -79,14 +79,15 @@ static int f_join(void *ctx, uint16_t port, int ifindex, bool on)
 	return 0;
 }
 
-static int f_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *dst,
-		  uint16_t dst_port, const uint8_t *buf, size_t len)
+static int f_send(void *ctx, uint16_t port, int ifindex, const struct in6_addr *src,
+		  const struct in6_addr *dst, uint16_t dst_port, const uint8_t *buf, size_t len)
 {
 	(void)ctx; (void)port;
 	F.sends++;
 	F.send_ifindex = ifindex;
 	F.send_port = dst_port;
 	F.send_dst = *dst;
+	F.send_src = *src;
 	F.last_ok = dhcpv6_decode(buf, len, &F.last, NULL) == 0;
 	if (F.last_ok && F.last.server_id.len)
 		F.sid = F.last.server_id;
@@ -257,6 +258,8 @@ static void test_solicit_request(void)
 	CU_ASSERT_EQUAL(F.send_port, DHCPV6_CLIENT_PORT);
 	ll(&peer, 0x22);
 	CU_ASSERT(!memcmp(&F.send_dst, &peer, 16));
+	struct in6_addr ours = { { { 0xfe, 0x80, [15] = 0x01 } } };
+	CU_ASSERT(!memcmp(&F.send_src, &ours, 16));   /* fe80::local_ifid */
 	CU_ASSERT_EQUAL(F.n_routes, 0);          /* an offer routes nothing */
 	CU_ASSERT_EQUAL(dhcpv6_module_session_leases(F.m, "Vi2"), 1);
 
