@@ -17,6 +17,11 @@
 #  3. The session ends (clear vpdn tunnel at the LNS): the delegated
 #     prefix's route is gone at the LNS, lan0's address at remote1, and the
 #     LNS's lease was ended (dhcpv6_leases_ended_total).
+#  4. tshark decodes the DHCPv6 exchange captured on remote1's dialer1
+#     (Solicit with Rapid Commit, Reply) with no malformed packet.
+#  5. Shared-TUN mode at the LNS (`ip { mode = "shared" }`): every session
+#     behind vpdn0, told apart by its peer's link-local address; the
+#     prefix is delegated and routed on vpdn0, host1 pings local1 again.
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -30,6 +35,7 @@ P=v6pd$$
 
 pd_cleanup() {
 	trap - EXIT INT TERM
+	[ -n "${CAP_PID:-}" ] && kill "$CAP_PID" 2>/dev/null
 	_lib_cleanup
 	ip netns del "$P-host1" 2>/dev/null || true
 	scenario_net_down "$P"
@@ -91,11 +97,13 @@ dhcpv6-pool "subs" {
 EOF2
 sed -i 's/^\(interface "Virtual-Template1" {\)$/\1\n  dhcpv6-server = "subs"/' "$T/lns.conf"
 sed -i 's/^\(interface "Dialer1" {\)$/\1\n  dhcpv6-client-pd = "PD"\n  dhcpv6-client-pd-interface = "lan0"\n  dhcpv6-client-pd-address = "::1\/64"/' "$T/remote1.conf"
+{ cat "$T/lns.conf"; echo 'ip { mode = "shared" }'; } >"$T/lns-shared.conf"
+chmod 600 "$T/lns-shared.conf"
 check "lns.conf: dhcpv6 loaded, Virtual-Template1 serves pool subs" \
 	grep -q 'dhcpv6-server = "subs"' "$T/lns.conf"
 check "remote1.conf: dhcpv6 before ip" grep -q '"dhcpv6", "ip"}' "$T/remote1.conf"
 check "remote1.conf: Dialer1 asks for a prefix" grep -q 'dhcpv6-client-pd = "PD"' "$T/remote1.conf"
-for f in isdn-network lac lns remote1; do
+for f in isdn-network lac lns lns-shared remote1; do
 	ok "$f.conf passes --check" "$VPDND" -c "$T/$f.conf" --check
 done
 
@@ -124,6 +132,14 @@ for node in LNS LAC remote1; do
 done
 check "LAC's E1 0 registered" wait_s 10 in_log LAC "E1 0: registered"
 check "remote1's BRI 0 registered" wait_s 10 in_log remote1 "BRI 0: registered"
+
+# capture the dial on remote1's dialer1 (its TUN exists before the call)
+CAP_PID=""
+if command -v tshark >/dev/null; then
+	ip netns exec "$P-remote1" tshark -q -n -i dialer1 -w "$T/remote1.pcap" >"$T/tshark.log" 2>&1 &
+	CAP_PID=$!
+	wait_s 10 grep -q "Capturing on" "$T/tshark.log"
+fi
 
 # --- 1. dial, IPv6CP, DHCPv6 ---------------------------------------------------
 check "dial-in: remote1 pings local1 (IPv4)" wait_s 30 pings remote1 -I 17.17.17.1 17.17.17.3
@@ -154,4 +170,36 @@ check "LNS: dhcpv6_leases_ended_total 1" [ "$(metric LNS dhcpv6_leases_ended_tot
 check "remote1: lan0's address is gone" wait_s 10 bash -c "! ip netns exec $P-remote1 ip -6 -o addr show dev lan0 scope global | grep -q 2001:db8:100::1"
 check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
 check "remote1 still runs" kill -0 "${NODE_PIDS[remote1]}"
+
+# --- 4. tshark decodes the exchange --------------------------------------------
+if [ -n "$CAP_PID" ]; then
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=""
+	run tshark -n -r "$T/remote1.pcap" -Y dhcpv6 -T fields -e dhcpv6.msgtype
+	echo "# DHCPv6 message types on dialer1: $(echo $OUT)"
+	check "tshark: a Solicit (1) and a Reply (7)" bash -c '[[ "$1" == *1* && "$1" == *7* ]]' _ "$OUT"
+	run tshark -n -r "$T/remote1.pcap" -Y "dhcpv6.option.type == 14"
+	check "tshark: Rapid Commit in Solicit and Reply" [ "$(printf '%s\n' "$OUT" | grep -c .)" -ge 2 ]
+	run tshark -n -r "$T/remote1.pcap" -Y "dhcpv6.iaprefix.pref_addr == 2001:db8:100::"
+	check "tshark: the IAPREFIX 2001:db8:100::/56" [ -n "$OUT" ]
+	run tshark -n -r "$T/remote1.pcap" -Y "_ws.malformed || _ws.expert.severity == error"
+	check "tshark: no malformed packet" [ -z "$OUT" ]
+else
+	echo "# tshark not installed: the decode checks are skipped"
+fi
+
+# --- 5. shared-TUN mode at the LNS -------------------------------------------
+kill -TERM "${NODE_PIDS[LNS]}"
+wait "${NODE_PIDS[LNS]}" 2>/dev/null
+unset "NODE_PIDS[LNS]"
+check "LNS (shared mode) starts" launch LNS "$T/lns-shared.conf"
+check "remote1's call is down" wait_s 15 bash -c "! ip netns exec $P-remote1 ip -6 -o addr show dev lan0 scope global | grep -q 2001:db8:100::1"
+check "dial-in again: remote1 pings local1 (IPv4)" wait_s 30 pings remote1 -I 17.17.17.1 17.17.17.3
+check "LNS (shared): prefix delegated again" \
+	wait_s 30 bash -c "[ \$(grep -c 'DHCPv6: delegated 2001:db8:100::/56 to remote1@cisco.com' $T/LNS.log) -ge 2 ]"
+check "LNS (shared): 2001:db8:100::/56 routed to vpdn0" wait_s 10 lns_routes "2001:db8:100::/56.* dev vpdn0"
+check "remote1: 2001:db8:100::1/64 on lan0 again" wait_s 10 lan_has "2001:db8:100::1/64"
+check "ping -6 host1 -> local1 (shared)" wait_s 15 pings host1 -6 -I 2001:db8:100::2 2001:db8:1020::32
+check "LNS (shared): nothing dropped" [ "$(metric LNS dhcpv6_unknown_source_total)" = 0 ]
 finish
