@@ -63,8 +63,9 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 				ifindex = (int)pi.ipi6_ifindex;
 			}
-		dhcpv6_module_input(k->m, port, ifindex, &from.sin6_addr, buf,
-				    (size_t)n > sizeof(buf) ? (size_t)n : (size_t)n);
+		/* n is the datagram's length (MSG_TRUNC), maybe over buf: the
+		 * module drops anything over DHCPV6_MSG_MAX before reading it */
+		dhcpv6_module_input(k->m, port, ifindex, &from.sin6_addr, buf, (size_t)n);
 		vpdn_bus_run_pending(k->m->bus);
 	}
 	return G_SOURCE_CONTINUE;
