@@ -87,6 +87,13 @@ void dh_lease_bind(struct dh_lease *l)
 {
 	struct dh_module *m = l->s->m;
 
+	/* a pool's lifetimes as they are now (a reload may have changed
+	 * them): each binding and renewal takes them */
+	if (l->pool) {
+		l->preferred = l->pool->preferred;
+		l->valid = l->pool->valid;
+	}
+
 	switch (l->state) {
 	case DH_LEASE_OFFERED: {
 		char p[INET6_ADDRSTRLEN];

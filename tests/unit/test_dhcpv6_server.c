@@ -119,10 +119,8 @@ static enum vpdn_bus_verdict on_route(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_CLAIM;
 }
 
-static int setup(void)
+static cfg_t *parse(const char *text)
 {
-	memset(&F, 0, sizeof(F));
-	F.core = vpdn_core_new_test();
 	cfg_opt_t *iface = vpdn_interface_options_new(dhcpv6_interface_options);
 	size_t n = 0;
 	while (dhcpv6_options[n].name)
@@ -131,10 +129,21 @@ static int setup(void)
 	memcpy(opts, dhcpv6_options, n * sizeof(cfg_opt_t));
 	cfg_opt_t sec[] = { CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE), CFG_END() };
 	memcpy(opts + n, sec, sizeof(sec));
-	F.cfg = cfg_init(opts, 0);
+	cfg_t *cfg = cfg_init(opts, 0);
 	g_free(opts);
 	g_free(iface);
-	if (cfg_parse_buf(F.cfg, conf_text) != CFG_SUCCESS || dhcpv6_check(F.cfg) != 0)
+	if (cfg_parse_buf(cfg, text) != CFG_SUCCESS || dhcpv6_check(cfg) != 0) {
+		cfg_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static int setup(void)
+{
+	memset(&F, 0, sizeof(F));
+	F.core = vpdn_core_new_test();
+	if (!(F.cfg = parse(conf_text)))
 		return 1;
 	vpdn_bus_subscribe(vpdn_core_bus(F.core), VPDN_EV_IPV6_ROUTE, on_route, NULL);
 	return dhcpv6_module_new(F.core, F.cfg, &fake_io, NULL, &F.m);
@@ -520,6 +529,66 @@ static void test_route_failure(void)
 	CU_ASSERT(has_prefix("2001:db8:100::", 56, 0));
 }
 
+static const char reload_text[] =
+	"dhcpv6-pool \"subs\" {\n"
+	"  prefix = \"2001:db8:100::/40\"\n"
+	"  assign-length = 56\n"
+	"  preferred-lifetime = 1000\n"
+	"  valid-lifetime = 2000\n"
+	"  dns = {\"2001:db8::54\"}\n"
+	"}\n"
+	"dhcpv6-pool \"gold\" {\n"
+	"  prefix = \"2001:db8:300::/48\"\n"
+	"  assign-length = 48\n"
+	"}\n"
+	"dhcpv6-pool \"new\" {\n"
+	"  prefix = \"2001:db8:400::/48\"\n"
+	"  assign-length = 64\n"
+	"}\n"
+	"dhcpv6-max-leases-per-session = 1\n"
+	"interface \"Virtual-Template1\" { dhcpv6-server = \"subs\" }\n";
+
+static void test_reload(void)
+{
+	struct in6_addr d;
+
+	session_up("Vi2", 0x22, 7, NULL);
+	send1(DHCPV6_SOLICIT, 1, 1, false, 0x22, 7);
+	send1(DHCPV6_REQUEST, 1, 1, true, 0x22, 7);
+	CU_ASSERT(has_prefix("2001:db8:100::", 56, 0));
+	/* gold in use (a /48 leased), then reloaded with another prefix */
+	struct vpdn_auth_ipv6 g = { .delegated_pool = "gold" };
+	session_up("Vi3", 0x33, 8, &g);
+	send1(DHCPV6_SOLICIT, 2, 1, false, 0x33, 8);
+	CU_ASSERT(has_prefix("2001:db8:200::", 48, 0));
+
+	cfg_t *c2 = parse(reload_text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT_EQUAL(dhcpv6_module_reload(F.m, c2), 0);
+	cfg_free(F.cfg);
+	F.cfg = c2;
+	/* the bound lease stays; a renewal gets the new lifetimes and DNS */
+	CU_ASSERT_EQUAL(dhcpv6_module_leases(F.m), 2);
+	send1(DHCPV6_RENEW, 1, 1, true, 0x22, 7);
+	CU_ASSERT(has_prefix("2001:db8:100::", 56, 0));
+	CU_ASSERT_EQUAL(F.last.ia_pd[0].prefix[0].valid, 2000);
+	CU_ASSERT_EQUAL(F.last.ia_pd[0].t1, 500);
+	inet_pton(AF_INET6, "2001:db8::54", &d);
+	CU_ASSERT_EQUAL_FATAL(F.last.n_dns, 1);
+	CU_ASSERT(!memcmp(&F.last.dns[0], &d, 16));
+	/* the new per-session bound (1): a second IA is refused */
+	send1(DHCPV6_SOLICIT, 1, 2, false, 0x22, 7);
+	CU_ASSERT_EQUAL(F.last.ia_pd[0].status.code, DHCPV6_STATUS_NO_PREFIX_AVAIL);
+	/* gold held a lease: its old shape is kept until it ends */
+	send1(DHCPV6_REQUEST, 2, 1, true, 0x33, 8);
+	CU_ASSERT(has_prefix("2001:db8:200::", 48, 0));
+	/* a pool new in the reload serves at once */
+	struct vpdn_auth_ipv6 n = { .delegated_pool = "new" };
+	session_up("Vi4", 0x44, 9, &n);
+	send1(DHCPV6_SOLICIT, 3, 1, false, 0x44, 9);
+	CU_ASSERT(has_prefix("2001:db8:400::", 64, 0));
+}
+
 /* Each test on a fresh module (a failed FATAL assert skips the teardown). */
 #define FRESH(fn) static void fresh_##fn(void) { CU_ASSERT_FATAL(setup() == 0); fn(); teardown(); }
 FRESH(test_solicit_request)
@@ -530,6 +599,7 @@ FRESH(test_limits)
 FRESH(test_auth)
 FRESH(test_information_request)
 FRESH(test_route_failure)
+FRESH(test_reload)
 
 static const struct vpdn_test_case tests[] = {
 	{ "Solicit, Advertise, Request, Reply, routed", fresh_test_solicit_request },
@@ -540,6 +610,7 @@ static const struct vpdn_test_case tests[] = {
 	{ "Delegated-IPv6-Prefix, -Pool, DNS from auth", fresh_test_auth },
 	{ "stateless Information-Request", fresh_test_information_request },
 	{ "route failure, interface moves", fresh_test_route_failure },
+	{ "reload: lifetimes, DNS, limits, pools", fresh_test_reload },
 	{ NULL, NULL },
 };
 static const struct vpdn_test_suite suites[] = {
