@@ -27,6 +27,9 @@ static cfg_opt_t ip_route_opts[] = {
 cfg_opt_t ip_options[] = {
 	CFG_SEC("ip", ip_sec_opts, CFGF_NONE),
 	CFG_SEC("ip-route", ip_route_opts, CFGF_MULTI | CFGF_TITLE),
+	/* IPv6 static routes: installed while the interface's session has
+	 * IPv6 up (ip-ipv6.c) */
+	CFG_SEC("ipv6-route", ip_route_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END()
 };
 

@@ -214,7 +214,7 @@ static void frag_out(void *ctx, const uint8_t *f, size_t n)
 	ip_iface_send(ctx, f, n);
 }
 
-static bool icmp_allowed(struct ip_module *m)
+bool ip_icmp_allowed(struct ip_module *m)
 {
 	uint64_t now = vpdn_timers_now(m->timers), add;
 
@@ -254,7 +254,7 @@ static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		return;
 	}
 	n = ip_icmp_frag_needed(p, len, ifc->mtu, ifc->peer, m->ibuf, sizeof(m->ibuf));
-	if (n > 0 && icmp_allowed(m) && fd >= 0 &&
+	if (n > 0 && ip_icmp_allowed(m) && fd >= 0 &&
 	    m->ops->tun_write(m->ops_ctx, fd, m->ibuf, (size_t)n) >= 0) {
 		(*m->frag_needed)++;
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,

@@ -51,6 +51,7 @@
 #include "ip-private.h"
 
 #define IP6_ROUTES_MAX 4             /* IPV6_ROUTE prefixes per session */
+#define IP6_STATIC_MAX 8             /* ipv6-route prefixes per session */
 #define IP6_RA_INITIAL 3             /* MAX_INITIAL_RTR_ADVERTISEMENTS */
 #define IP6_RA_INITIAL_MS 16000      /* MAX_INITIAL_RTR_ADVERT_INTERVAL */
 #define IP6_RA_MIN_DELAY_MS 3000     /* MIN_DELAY_BETWEEN_RAS */
@@ -84,6 +85,7 @@ struct ip6_route6 {
 	struct in6_addr prefix;
 	uint8_t plen;
 	bool added;       /* in the kernel */
+	bool configured;  /* an ipv6-route, not IPV6_ROUTE's */
 };
 
 struct ip6_pool {
@@ -115,7 +117,7 @@ struct ip6_session {
 	uint64_t last_solicited_ms;
 	bool solicited;
 	struct vpdn_timer timer;
-	struct ip6_route6 routes[IP6_ROUTES_MAX];
+	struct ip6_route6 routes[IP6_ROUTES_MAX + IP6_STATIC_MAX];
 	unsigned n_routes;
 	/* client */
 	struct in6_addr global;
@@ -210,6 +212,23 @@ static bool overlaps(const struct in6_addr *a, uint8_t alen, const struct in6_ad
 int ip6_config_check(cfg_t *cfg)
 {
 	int ret = 0;
+	cfg_opt_t *routes = sec_opt(cfg, "ipv6-route");
+
+	for (unsigned i = 0; routes && i < cfg_opt_size(routes); i++) {
+		cfg_t *r = cfg_opt_getnsec(routes, i);
+		const char *ifn = cfg_getstr(r, "interface");
+		struct in6_addr a;
+		uint8_t plen;
+		if (parse_prefix6(cfg_title(r), &a, &plen) < 0 || prefix_has_host_bits(&a, plen) ||
+		    IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_MULTICAST(&a)) {
+			cfg_error(r, "ipv6-route: bad prefix \"%s\"", cfg_title(r));
+			ret = -EINVAL;
+		}
+		if (!ifn || !*ifn) {
+			cfg_error(r, "ipv6-route %s: interface missing", cfg_title(r));
+			ret = -EINVAL;
+		}
+	}
 
 	for (unsigned i = 0; cfg_getopt(cfg, "interface") && i < cfg_size(cfg, "interface"); i++) {
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
@@ -595,6 +614,55 @@ static struct ip_iface *demux(struct ip_module *m, const struct in6_addr *dst)
 	return best ? best->ifc : NULL;
 }
 
+/*
+ * A packet from the kernel longer than the peer's MRU (shared mode: the
+ * device's MTU is every session's; per-interface the device MTU stopped
+ * it): IPv6 is never fragmented on the way, so it is dropped and an
+ * ICMPv6 Packet Too Big (RFC 4443 §3.2) with the MTU goes back to its
+ * source, from the destination (the peer's address, as for IPv4's
+ * fragmentation-needed), at most IP_ICMP_RATE a second, never about an
+ * ICMPv6 error or to a multicast source.
+ */
+static void packet_too_big(struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	struct ip_module *m = ifc->m;
+	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
+	uint8_t out[1280];
+	struct in6_addr src, dst;
+	size_t quote = MIN(len, sizeof(out) - NDP_IP6_HLEN - 8);
+	uint8_t *msg = out + NDP_IP6_HLEN;
+	ssize_t n;
+
+	(*m->too_big)++;
+	(*m->v6_drops)++;
+	(*m->drops)++;
+	ifc->ndrops++;
+	memcpy(&dst, p + 8, 16);    /* the offender's source */
+	memcpy(&src, p + 24, 16);
+	if (IN6_IS_ADDR_MULTICAST(&dst) || IN6_IS_ADDR_UNSPECIFIED(&dst) ||
+	    IN6_IS_ADDR_MULTICAST(&src) || (p[6] == NDP_PROTO_ICMPV6 && len > NDP_IP6_HLEN &&
+					   p[NDP_IP6_HLEN] < 128) ||
+	    fd < 0 || !ip_icmp_allowed(m))
+		return;
+	msg[0] = 2;                 /* Packet Too Big */
+	msg[1] = msg[2] = msg[3] = 0;
+	msg[4] = (uint8_t)(ifc->mtu >> 24);
+	msg[5] = (uint8_t)(ifc->mtu >> 16);
+	msg[6] = (uint8_t)(ifc->mtu >> 8);
+	msg[7] = (uint8_t)ifc->mtu;
+	memcpy(msg + 8, p, quote);
+	uint16_t c = ndp_icmp6_checksum(&src, &dst, msg, 8 + quote);
+	msg[2] = (uint8_t)(c >> 8);
+	msg[3] = (uint8_t)c;
+	n = ndp_ip6_build(&src, &dst, NDP_PROTO_ICMPV6, 64, msg, 8 + quote, out, sizeof(out));
+	if (n > 0 && m->ops->tun_write(m->ops_ctx, fd, out, (size_t)n) >= 0) {
+		(*m->v6_ptb_sent)++;
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
+			   "%s IPv6: %zu-octet packet over MTU %u, ICMPv6 packet too big sent",
+			   ifc->name, len, ifc->mtu);
+	}
+}
+
 void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	if (len < NDP_IP6_HLEN) {
@@ -610,6 +678,10 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 	if (!ifc || !ifc->net || !ifc->v6) {
 		(*m->v6_drops)++;
 		(*m->drops)++;
+		return;
+	}
+	if (ifc->mtu && len > ifc->mtu) {
+		packet_too_big(ifc, p, len);
 		return;
 	}
 	(*m->v6_rx)++;
@@ -729,6 +801,40 @@ static void ra_settings(struct ip6_session *s, cfg_t *sec, const struct vpdn_aut
 
 static void route_remove_at(struct ip6_session *s, unsigned i);
 
+/* The ipv6-route sections naming this interface (a dialer profile's
+ * routes: installed while its session has IPv6). */
+static void static_routes_up(struct ip6_session *s)
+{
+	struct ip_iface *ifc = s->ifc;
+	struct ip_module *m = ifc->m;
+	cfg_opt_t *routes = sec_opt(m->root, "ipv6-route");
+	int r;
+
+	for (unsigned i = 0; routes && i < cfg_opt_size(routes); i++) {
+		cfg_t *sec = cfg_opt_getnsec(routes, i);
+		struct ip6_route6 rt = { .configured = true };
+		if (!vpdn_ifname_eq(cfg_getstr(sec, "interface"), ifc->name) ||
+		    parse_prefix6(cfg_title(sec), &rt.prefix, &rt.plen) < 0)
+			continue;
+		if (s->n_routes >= G_N_ELEMENTS(s->routes)) {
+			vpdn_warn(m->log, "%s IPv6: more than %d ipv6-route; %s not installed",
+				  ifc->name, IP6_STATIC_MAX, cfg_title(sec));
+			break;
+		}
+		r = k_route6(ifc, true, &rt.prefix, rt.plen);
+		if (r < 0 && r != -EEXIST) {
+			warn6(ifc, "route", &rt.prefix, rt.plen, r);
+			continue;
+		}
+		rt.added = r == 0;
+		s->routes[s->n_routes++] = rt;
+		struct ip6_demux d = { .prefix = rt.prefix, .plen = rt.plen, .ifc = ifc };
+		g_array_append_val(m->routes6, d);
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IPv6: route %s via %s", ifc->name,
+			   cfg_title(sec), ifc->kname);
+	}
+}
+
 void ip6_session_down(struct ip_iface *ifc, const char *why)
 {
 	struct ip6_session *s = ifc->v6;
@@ -804,6 +910,7 @@ static void ip6_session_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_ipv6 *
 	} else {
 		set_state(s, IP6_SOLICITING);
 	}
+	static_routes_up(s);
 	on_timer(&s->timer, s);   /* the first RA / RS now */
 	ip_bus_changed(ifc);
 }
@@ -961,7 +1068,10 @@ static int ipv6_route(struct ip_module *m, const struct vpdn_ev_ipv6_route *q)
 		vpdn_warn(m->log, "%s IPv6: route %s/%u refused (%s)", ifc->name, t, q->plen, why);
 		return err;
 	}
-	if (s->n_routes >= IP6_ROUTES_MAX) {
+	unsigned dynamic = 0;
+	for (unsigned i = 0; i < s->n_routes; i++)
+		dynamic += !s->routes[i].configured;
+	if (dynamic >= IP6_ROUTES_MAX || s->n_routes >= G_N_ELEMENTS(s->routes)) {
 		(*m->v6_route_refused)++;
 		vpdn_warn(m->log, "%s IPv6: route %s/%u refused (more than %d on a session)",
 			  ifc->name, t, q->plen, IP6_ROUTES_MAX);
@@ -1020,6 +1130,7 @@ void ip6_init(struct ip_module *m)
 	m->ra_received = vpdn_core_counter(core, "ip_ra_received_total", "Router Advertisements received (client sessions)");
 	m->nd_malformed = vpdn_core_counter(core, "ip_nd_malformed_total", "RS/RA dropped (invalid per RFC 4861, or an RA from a subscriber)");
 	m->v6_route_refused = vpdn_core_counter(core, "ip_ipv6_routes_refused_total", "IPv6 prefixes refused (IPV6_ROUTE, Framed-IPv6-Prefix)");
+	m->v6_ptb_sent = vpdn_core_counter(core, "ip_ipv6_packet_too_big_total", "ICMPv6 Packet Too Big sent for packets over a peer's MRU");
 	m->v6_pool_exhausted = vpdn_core_counter(core, "ip_ipv6_pool_exhausted_total", "sessions without a /64: their ipv6-pool was full");
 }
 

@@ -339,9 +339,12 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 
 	if (!ev->net || !ev->interface)
 		return VPDN_BUS_PASS;
-	/* IPv6 first on this link: IPv4 joins it on the same interface. */
+	/* IPv6 up on this link: IPv4 joins it on the same interface (again,
+	 * when IPCP opened once more: its old state goes first). */
 	ifc = g_hash_table_lookup(m->by_net, ev->net);
-	if (!ifc || !ifc->v6 || ifc->v4_up)
+	if (ifc && ifc->v6 && ifc->v4_up)
+		ip_iface_v4_down(ifc);
+	if (!ifc || !ifc->v6)
 		ifc = ip_session_iface(m, ev->interface, ev->config, ev->profile);
 	if (!ifc)
 		return VPDN_BUS_PASS;

@@ -121,7 +121,7 @@ struct ip_module {
 	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
 	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
 	uint64_t *rs_limited, *ra_received, *nd_malformed, *v6_route_refused;
-	uint64_t *v6_pool_exhausted;
+	uint64_t *v6_pool_exhausted, *v6_ptb_sent;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;
@@ -157,6 +157,8 @@ void ip_iface_destroy(struct ip_iface *ifc);
 extern const struct vpdn_link_ops ip_iface_net_ops;
 /* A packet from the kernel to the session (fitted to the peer's MRU). */
 void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
+/* An ICMP error may go now (IP_ICMP_RATE a second, both families). */
+bool ip_icmp_allowed(struct ip_module *m);
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */

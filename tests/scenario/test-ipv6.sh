@@ -17,6 +17,8 @@
 #     peer, prefix; the counters move (ip_ra_sent_total).
 #  5. The session ends (clear vpdn tunnel at the LNS): the LNS's /64
 #     route and vi1 are gone, and remote1's learned address.
+#  6. The LNS again in shared mode (`ip { mode = "shared" }`): the /64 and
+#     our fe80::/128 on vpdn0, ping -6 both ways (demux by destination).
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
@@ -123,6 +125,8 @@ echo "# remote1's global address: $G"
 check "remote1: it is in the LNS's /64 (2001:db8:17::/64)" grep -qE "^2001:db8:17:(0:|:)" <<<"$G"
 run in_ns "$P" remote1 ip -6 route show default
 contains "remote1: default IPv6 route through dialer1" "$OUT" "dev dialer1"
+run in_ns "$P" remote1 ip -6 route show 2001:db8:1020::/64
+contains "remote1: its ipv6-route to local1's LAN through dialer1" "$OUT" "dev dialer1"
 check "remote1: the RA was counted" [ "$(metric remote1 ip_ra_received_total)" -ge 1 ]
 
 # --- 3. ping -6 both ways -----------------------------------------------------
@@ -155,5 +159,24 @@ check "LNS: the /64 route is gone" wait_s 20 bash -c \
 check "LNS: vi1 is gone" wait_s 10 bash -c "! ip netns exec $P-LNS ip link show vi1"
 check "remote1: its global address is gone" wait_s 10 bash -c \
 	"[ -z \"\$(ip netns exec $P-remote1 ip -6 -o addr show dev dialer1 scope global)\" ]"
+check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
+
+# --- 6. shared mode: one vpdn0 for every session, demux by destination -------
+LNS_PID=${NODE_PIDS[LNS]}
+kill -TERM "$LNS_PID"
+wait "$LNS_PID" 2>/dev/null
+unset "NODE_PIDS[LNS]"
+{ cat "$T/lns.conf"; echo 'ip { mode = "shared" }'; } >"$T/lns-shared.conf"
+chmod 600 "$T/lns-shared.conf"
+check "LNS (shared mode) starts" launch LNS "$T/lns-shared.conf"
+check "shared: dial-in again (IPv4)" wait_s 40 pings remote1 -I 17.17.17.1 17.17.17.3
+check "shared: remote1 learns its address again" wait_s 20 has_global
+G=$(global_of_remote1)
+run in_ns "$P" LNS ip -6 route show dev vpdn0
+contains "shared: the /64 routed to vpdn0" "$OUT" "2001:db8:17::/64"
+run in_ns "$P" LNS ip -6 addr show dev vpdn0
+contains "shared: our link-local /128 on vpdn0" "$OUT" "/128 scope link"
+check "shared: ping -6 remote1 -> local1" pings remote1 -6 2001:db8:1020::32
+check "shared: ping -6 local1 -> remote1 ($G)" pings local1 -6 "$G"
 check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
 finish

@@ -197,13 +197,14 @@ static void peer_free(struct peer *p)
 }
 
 static const uint8_t LOCAL_IFID[8] = { 0x02, 0, 0, 0, 0, 0, 0xaa, 0x01 };
+static uint32_t ev_mtu = 1500;   /* the peer's MRU in the next PPP_IPV6_UP */
 
 static void ipv6_event(struct vpdn_core *core, uint32_t type, struct peer *p, const char *ifname,
 		       const char *config, bool server, const struct vpdn_auth_ipv6 *auth)
 {
 	struct vpdn_ev_ppp_ipv6 ev = {
 		.size = sizeof(ev), .interface = ifname, .config = config, .user = "u1",
-		.net = p->net, .mtu = 1500, .server = server, .auth = auth,
+		.net = p->net, .mtu = ev_mtu, .server = server, .auth = auth,
 	};
 	memcpy(ev.local_ifid, LOCAL_IFID, 8);
 	memcpy(ev.peer_ifid, p->ifid, 8);
@@ -278,7 +279,7 @@ static cfg_t *cfg_of(const char *text)
 		iface[n++] = *o;
 	iface[n] = (cfg_opt_t)CFG_END();
 	cfg_opt_t opts[] = {
-		ip_options[0], ip_options[1],
+		ip_options[0], ip_options[1], ip_options[2],
 		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_END(),
 	};
@@ -519,6 +520,12 @@ static void test_dual_stack_lifecycle(void)
 	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
 	CU_ASSERT_EQUAL(vpdn_link_send(p.net, VPDN_LINK_A, b, n), 0);
 	CU_ASSERT_EQUAL(vi->writes, 2);
+	/* IPCP opens once more (no DOWN between): the same interface, IPv6
+	 * kept */
+	ipv4_event(f.core, VPDN_EV_PPP_NETWORK_UP, &p, "Vi4", "17.17.17.4");
+	CU_ASSERT_PTR_EQUAL(tun_named("vi4"), vi);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, vi->ifindex, "2001:db8:100::", 64));
+	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
 	/* IPv6 down: IPv4 stays */
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p, "Vi4", "Virtual-Template1", true, NULL);
 	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi4"));
@@ -596,8 +603,18 @@ static void test_ipv6_route(void)
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:200::", 56, false), -ESRCH);
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &a, "Vi1", "Virtual-Template1", true, NULL);
 	CU_ASSERT_PTR_NULL(find6(fk.routes, -1, "2001:db8:201::", 56));
-	/* now free for Vi2 */
-	CU_ASSERT_EQUAL(route_req(&f, "Vi2", "2001:db8:200::", 56, true), 0);
+	/* now free for Vi2, asked as DHCPv6 asks (vpdn_bus_request: the
+	 * answer on the next turn) */
+	struct reply x = { 0 };
+	struct vpdn_ev_ipv6_route q = { .size = sizeof(q), .interface = "Vi2",
+		.prefix = a6("2001:db8:200::"), .plen = 56, .add = true };
+	CU_ASSERT_PTR_NOT_NULL(vpdn_bus_request(vpdn_core_bus(f.core), VPDN_EV_IPV6_ROUTE, &q,
+						route_done, &x));
+	CU_ASSERT_EQUAL(x.calls, 0);
+	vpdn_bus_run_pending(vpdn_core_bus(f.core));
+	CU_ASSERT_EQUAL(x.calls, 1);
+	CU_ASSERT_EQUAL(x.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi2")->ifindex, "2001:db8:200::", 56));
 	peer_free(&a);
 	peer_free(&b);
 	fx_stop(&f);
@@ -665,12 +682,16 @@ static void test_client_slaac(void)
 	const char *why;
 	struct ndp_ip6 ip;
 
-	fx_start(&f, NULL);
+	fx_start(&f, "ipv6-route \"2001:db8:1020::/64\" { interface = \"Dialer1\" }\n"
+		     "ipv6-route \"2001:db8:5::/48\" { interface = \"Dialer9\" }\n");
 	peer_init(&p, "BR0:1", 9);
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p, "BR0:1", "Dialer1", false, NULL);
 	struct ftun *di = tun_named("dialer1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
 	CU_ASSERT_PTR_NOT_NULL(find6(fk.addrs, di->ifindex, "fe80::200:0:0:aa01", 64));
+	/* the configured route through Dialer1 (not Dialer9's) */
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, di->ifindex, "2001:db8:1020::", 64));
+	CU_ASSERT_PTR_NULL(find6(fk.routes, -1, "2001:db8:5::", 48));
 	CU_ASSERT_EQUAL(p.frames, 1);
 	CU_ASSERT_EQUAL(ndp_ip6_parse(p.last, p.last_len, &ip, &why), 0);
 	CU_ASSERT_EQUAL(ndp_rs_decode(&ip, &why), 0);
@@ -717,6 +738,56 @@ static void test_client_slaac(void)
 	fx_stop(&f);
 }
 
+/* Shared mode, the peer's MRU 1280: a longer packet from the device is
+ * not sent; an ICMPv6 Packet Too Big (MTU 1280, valid checksum) goes back
+ * to its source; not for an ICMPv6 error. */
+static void test_packet_too_big(void)
+{
+	struct fx f;
+	struct peer p;
+	struct in6_addr s, d;
+
+	fx_start(&f, "ip { mode = \"shared\" }\n");
+	peer_init(&p, "Vi1", 1);
+	ev_mtu = 1280;
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p, "Vi1", "Virtual-Template1", true, NULL);
+	ev_mtu = 1500;
+	struct ftun *sh = tun_named("vpdn0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sh);
+	unsigned frames = p.frames;
+	uint8_t big[1400] = { 0 };
+	s = a6("2001:db8:ffff::1");
+	d = a6("2001:db8:100::5");
+	sh->in_len = (size_t)ndp_ip6_build(&s, &d, 17, 64, big + 40, sizeof(big) - 40, sh->in,
+					   sizeof(sh->in));
+	ip_module_tun_input(f.ip, ip_module_shared_fd(f.ip));
+	CU_ASSERT_EQUAL(p.frames, frames);
+	CU_ASSERT_EQUAL_FATAL(sh->writes, 1);
+	CU_ASSERT_EQUAL(sh->last_len, 1280);
+	CU_ASSERT_EQUAL(sh->last[40], 2);   /* Packet Too Big */
+	CU_ASSERT_EQUAL(sh->last[44] << 24 | sh->last[45] << 16 | sh->last[46] << 8 | sh->last[47],
+			1280);
+	CU_ASSERT_TRUE(eq6(sh->last + 8, "2001:db8:100::5"));
+	CU_ASSERT_TRUE(eq6(sh->last + 24, "2001:db8:ffff::1"));
+	uint16_t c = ndp_icmp6_checksum(&d, &s, sh->last + 40, 1240);
+	CU_ASSERT_EQUAL(sh->last[42] << 8 | sh->last[43], c);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_packet_too_big_total"), 1);
+	/* an ICMPv6 error that is too long: dropped, no answer */
+	sh->in_len = (size_t)ndp_ip6_build(&s, &d, NDP_PROTO_ICMPV6, 64, big + 40,
+					   sizeof(big) - 40, sh->in, sizeof(sh->in));
+	sh->in[40] = 1;
+	ip_module_tun_input(f.ip, ip_module_shared_fd(f.ip));
+	CU_ASSERT_EQUAL(sh->writes, 1);
+	CU_ASSERT_EQUAL(p.frames, frames);
+	/* one that fits goes */
+	sh->in_len = (size_t)ndp_ip6_build(&s, &d, 17, 64, big + 40, 1280 - 40, sh->in,
+					   sizeof(sh->in));
+	ip_module_tun_input(f.ip, ip_module_shared_fd(f.ip));
+	CU_ASSERT_EQUAL(p.frames, frames + 1);
+	peer_free(&p);
+	fx_stop(&f);
+}
+
 /* Bad ipv6-* options: ip_check refuses them. */
 static void test_check(void)
 {
@@ -727,6 +798,8 @@ static void test_check(void)
 		"interface \"Vt2\" { ipv6-pool = \"nonsense\" }\n",
 		"interface \"Vt2\" { ipv6-nd-ra-interval = 2 }\n",
 		"interface \"Vt2\" { ipv6-nd-ra-dns-server = {\"ff02::1\"} }\n",
+		"ipv6-route \"2001:db8::1/64\" { interface = \"Dialer1\" }\n",
+		"ipv6-route \"2001:db8::/64\" { }\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		cfg_t *c = cfg_of(bad[i]);
@@ -747,6 +820,7 @@ static const struct vpdn_test_case tests[] = {
 	{"IPV6_ROUTE", test_ipv6_route},
 	{"shared mode demux", test_shared_demux},
 	{"client: SLAAC from the RA", test_client_slaac},
+	{"packet too big (shared mode)", test_packet_too_big},
 	{"config check", test_check},
 	{NULL, NULL},
 };
