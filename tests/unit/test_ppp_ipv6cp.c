@@ -716,6 +716,56 @@ static void test_client_raw_peer(void)
 	vpdn_link_unref(link);
 }
 
+/* A raw peer that keeps asking a zero Interface-Id: Nak'd Max-Failure
+ * (5) times, then IPv6CP alone is closed (Terminate-Request 0x8057,
+ * counted); IPCP stays Opened and LCP up. */
+static void test_ipv6cp_no_agreement_alone(void)
+{
+	struct raw r = { 0 };
+	uint64_t closed = counter(mgr->c_ipv6cp_closed);
+
+	reset_fx();
+	struct vpdn_link *link = vpdn_link_new("Vi7");
+	vpdn_link_attach(link, VPDN_LINK_A, &raw_ops, &r);
+	struct ppp_engine *s = start(link, "Vi7", "V6Server", VPDN_PPP_ROLE_SERVER,
+				     VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	raw_in(link, "FF03C021 01010004");
+	raw_in(link, "FF03C021 0401000A 05060000 0000");
+	raw_in(link, "FF03C021 02020004");
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	/* IPCP: the peer takes 10.0.0.2, acks ours (10.0.0.1) */
+	raw_in(link, "FF038021 0101000A 03060A00 0002");
+	raw_in(link, "FF038021 0201000A 03060A00 0001");
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(s)->state, FSM_OPENED);
+	char req[64];
+	int naks = 0;
+	for (int id = 1; id <= 8; id++) {
+		snprintf(req, sizeof(req), "FF038057 01%02X000E 010A0000 00000000 0000", id);
+		raw_in(link, req);
+		if (r.last[3] == 0x57 && r.last[4] == PPP_CONFNAK)
+			naks++;
+		if (ppp_engine_ipv6cp(s)->state == FSM_CLOSING)
+			break;
+	}
+	CU_ASSERT_EQUAL(naks, 5);
+	CU_ASSERT_EQUAL(ppp_engine_ipv6cp(s)->state, FSM_CLOSING);
+	CU_ASSERT_EQUAL(r.last[3], 0x57);
+	CU_ASSERT_EQUAL(r.last[4], PPP_TERMREQ);
+	CU_ASSERT_EQUAL(counter(mgr->c_ipv6cp_closed), closed + 1);
+	CU_ASSERT_TRUE(has_match("Vi7 IPV6CP: closing: the peer keeps an Interface-Id that is zero"));
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(s)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_lcp(s)->state, FSM_OPENED);
+	CU_ASSERT_PTR_NOT_NULL(ppp_engine_net(s));
+	CU_ASSERT_EQUAL(fx.v6_up, 0);
+	CU_ASSERT_EQUAL(fx.v4_down, 0);
+	vpdn_link_hangup(link, VPDN_LINK_A, 16);
+	vpdn_bus_run_pending(vpdn_core_bus(core));
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_detach(link, VPDN_LINK_A);
+	vpdn_link_unref(link);
+}
+
 static void test_parse_ifid(void)
 {
 	uint8_t id[8];
@@ -739,6 +789,7 @@ static const struct vpdn_test_case ipv6cp_tests[] = {
 	{ "either NCP goes down alone; the last hangs the link up", test_ncps_fail_alone },
 	{ "authorization's IPv6 copied and given with IPV6_UP", test_auth_ipv6 },
 	{ "a client against a raw peer (the fuzz seed's frames)", test_client_raw_peer },
+	{ "a peer insisting on a zero ifid: IPv6CP closed alone", test_ipv6cp_no_agreement_alone },
 	{ "ipv6-interface-id parsing", test_parse_ifid },
 	{ NULL, NULL },
 };
