@@ -41,6 +41,7 @@ freeradius
 freeradius-utils
 prometheus
 curl
+isc-dhcp-client
 "
 
 missing=""

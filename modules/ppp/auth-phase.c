@@ -195,6 +195,7 @@ static void network_phase(struct ppp_engine *e)
 		ppp_fsm_input(&e->ipcp_fsm, e->early_ipcp, n);
 		ppp_ipcp_check_refused(e);
 	}
+	ppp_ipv6cp_take_early(e);
 }
 
 static bool try_proxy_auth(struct ppp_engine *e)
@@ -262,6 +263,8 @@ void ppp_lcp_down(struct ppp_engine *e)
 		e->secret_req = NULL;
 	}
 	e->early_ipcp_len = 0;
+	if (e->v6)
+		e->v6->early_len = 0;
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPCP had its Up only if the network phase was reached: LCP can go

@@ -345,6 +345,31 @@ void ppp_ipv6cp_input(struct ppp_engine *e, const uint8_t *p, size_t n)
 	ppp_fsm_close(&v->fsm);
 }
 
+void ppp_ipv6cp_early(struct ppp_engine *e, const uint8_t *p, size_t n)
+{
+	struct ppp_ipv6cp *v = e->v6;
+
+	if (!v || !e->proxy_auth || n < 4 || n > sizeof(v->early) || p[0] != PPP_CONFREQ)
+		return;
+	memcpy(v->early, p, n);
+	v->early_len = (uint8_t)n;
+}
+
+void ppp_ipv6cp_take_early(struct ppp_engine *e)
+{
+	struct ppp_ipv6cp *v = e->v6;
+	uint8_t pkt[PPP_EARLY_IPV6CP_MAX];
+	size_t n;
+
+	if (!v || !v->early_len || e->dead || e->phase != VPDN_PPP_PHASE_UP)
+		return;
+	n = v->early_len;
+	memcpy(pkt, v->early, n);
+	v->early_len = 0;
+	plog(e, NEG, "%s IPV6CP: the peer's early Configure-Request taken", e->name);
+	ppp_ipv6cp_input(e, pkt, n);
+}
+
 void ppp_ipv6cp_set_auth(struct ppp_engine *e, const struct vpdn_auth_ipv6 *a)
 {
 	struct ppp_ipv6cp *v = e->v6;

@@ -192,10 +192,12 @@ void ppp_ipv6cp_up(struct ppp_engine *e)
 	e->in_net_up = false;
 	if (e->net && !e->dead && !e->net_refused && e->v6->have_peer &&
 	    vpdn_log_debug_on(e->log, NEG)) {
-		const uint8_t *p = e->v6->peer;
+		struct in6_addr ll = { .s6_addr = { 0xfe, 0x80 } };
+		char a[INET6_ADDRSTRLEN];
+		memcpy(ll.s6_addr + 8, e->v6->peer, 8);
+		inet_ntop(AF_INET6, &ll, a, sizeof(a));
 		route_prefix(e, prefix, sizeof(prefix));
-		plog(e, NEG, "%s IPV6CP: Install route to FE80::%X:%X:%X:%X", prefix,
-		     p[0] << 8 | p[1], p[2] << 8 | p[3], p[4] << 8 | p[5], p[6] << 8 | p[7]);
+		plog(e, NEG, "%s IPV6CP: Install route to %s", prefix, a);
 	}
 }
 

@@ -50,6 +50,10 @@ struct ppp_ipcp {
 	char refused_why[160];
 };
 
+/* Longest IPv6CP Configure-Request kept for the network phase (one
+ * Interface-Id option is 14 octets). */
+#define PPP_EARLY_IPV6CP_MAX 32
+
 /* IPv6CP (ipv6cp.c), allocated only where the interface enables IPv6:
  * an IPv4-only session pays one pointer. */
 struct ppp_ipv6cp {
@@ -64,6 +68,10 @@ struct ppp_ipv6cp {
 	bool refused;                   /* close IPv6CP after this input */
 	char refused_why[96];
 	struct vpdn_auth_ipv6 *auth;    /* authorization's IPv6 (copied), or NULL */
+	/* the peer's Configure-Request that came while a LAC's proxy
+	 * authentication was verified (as early_ipcp) */
+	uint8_t early[PPP_EARLY_IPV6CP_MAX];
+	uint8_t early_len;
 };
 
 enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
@@ -288,6 +296,11 @@ void ppp_ipv6cp_init(struct ppp_engine *e);
 void ppp_ipv6cp_fini(struct ppp_engine *e);
 /* An IPv6CP packet (phase UP): input, then the after-input checks. */
 void ppp_ipv6cp_input(struct ppp_engine *e, const uint8_t *p, size_t n);
+/* An IPv6CP packet in the authentication phase: kept as
+ * ppp_auth_early_ipcp() keeps IPCP's (LAC proxy authentication). */
+void ppp_ipv6cp_early(struct ppp_engine *e, const uint8_t *p, size_t n);
+/* The network phase started: take the kept request, if any. */
+void ppp_ipv6cp_take_early(struct ppp_engine *e);
 /* Keep authorization's IPv6 (auth reply), NULL: none. */
 void ppp_ipv6cp_set_auth(struct ppp_engine *e, const struct vpdn_auth_ipv6 *a);
 

@@ -363,6 +363,8 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 			goto reject;
 		if (e->phase == VPDN_PPP_PHASE_UP)
 			ppp_ipv6cp_input(e, p, n);
+		else if (lcp_open && e->phase == VPDN_PPP_PHASE_AUTHENTICATING)
+			ppp_ipv6cp_early(e, p, n);
 		break;
 	case PPP_IPV6:
 		if (!e->v6)

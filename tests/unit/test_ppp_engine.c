@@ -32,6 +32,8 @@ static const char *conf_text =
 	"  ppp-lcp-renegotiation = \"always\" }\n"
 	"interface \"Virtual-Template3\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"pap\"}  ppp-chap-hostname = \"LNS\" }\n"
+	"interface \"Virtual-Template5\" { ip-unnumbered = \"Loopback0\"\n"
+	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\"  ipv6-enable = true }\n"
 	"interface \"Virtual-Template4\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\"\n"
 	"  ppp-force-local-chap = true }\n"
@@ -1210,6 +1212,51 @@ static void test_lns_proxy_early_ipcp(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+/* The same with IPv6CP (issue #18): the user's early IPv6CP
+ * Configure-Request is kept too and acked when the network phase starts
+ * (before: dropped, IPv6CP up only after the user's restart timer). */
+static void test_lns_proxy_early_ipv6cp(void)
+{
+	struct wire w, l2tp;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	static const uint8_t early[] = { 0xFF, 0x03, 0x80, 0x57, 1, 0x55, 0, 14,
+					 1, 10, 0x02, 0x11, 0x22, 0xFF, 0xFE, 0x33, 0x44, 0x55 };
+
+	reset_fx();
+	fwd_mode = 0;
+	struct ppp_engine *cli = lac_dial_in(&w, "remote1");
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	wire_init(&l2tp, "Tnl/Cl 45029/291", "Tnl/Cl 11407/303");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp.link[0]), 0);
+	vpdn_request_complete(cap.req, 0, NULL);
+	fx.async = true;
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, "5", 5);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ppp_engine_ipv6cp(lns));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early, sizeof(early));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	complete_pending_auth();
+	fx.async = false;
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_line("Vi1 IPV6CP: the peer's early Configure-Request taken"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPV6CP: I CONFREQ [*] id 85 len 14"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPV6CP: O CONFACK [*] id 85 len 14"));
+	ppp_engine_close(cli, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
 static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
@@ -1700,6 +1747,8 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LCP options: Max-Failure, unknown, malformed", test_lcp_options },
 	{ "LAC forwarding into LNS proxy LCP (no renegotiation)", test_lac_forward_lns_proxy },
 	{ "LNS proxy authentication: an early IPCP ConfReq kept", test_lns_proxy_early_ipcp },
+	{ "LNS proxy authentication: an early IPv6CP ConfReq kept",
+	  test_lns_proxy_early_ipv6cp },
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },

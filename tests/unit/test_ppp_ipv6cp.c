@@ -331,7 +331,7 @@ static void test_dual_stack(void)
 				"(0x010A0000000000000001)"));
 	CU_ASSERT_TRUE(has_line("Se0 IPV6CP: O CONFREQ [Closed] id 1 len 14"));
 	CU_ASSERT_TRUE(has_line("Vi9 IPV6CP: State is Open"));
-	CU_ASSERT_TRUE(has_line("Vi9 IPV6CP: Install route to FE80::0:0:0:A"));
+	CU_ASSERT_TRUE(has_line("Vi9 IPV6CP: Install route to fe80::a"));
 	/* debug ppp packet: decoded, and no line per IPv6 datagram */
 	CU_ASSERT_TRUE(has_line("Vi9 PPP: O IPV6CP ConfReq id 1 len 14: "
 				"Interface-Id 0000:0000:0000:0001"));
@@ -551,6 +551,7 @@ static void test_ncps_fail_alone(void)
 	pair(&w, "V6Server", "v6client-a", "Vi9", &s, &c);
 	struct vpdn_link *sn = ppp_engine_net(s), *cn = ppp_engine_net(c);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sn);
+	vpdn_link_ref(sn);             /* the IP side's: past the hang-up */
 	vpdn_link_attach(sn, VPDN_LINK_B, &ip_ops, &ip);
 	/* the client closes IPv6CP */
 	ppp_fsm_close(ppp_engine_ipv6cp(c));
@@ -594,6 +595,7 @@ static void test_ncps_fail_alone(void)
 	CU_ASSERT_EQUAL(ppp_engine_lcp(s)->state, FSM_OPENED);
 	CU_ASSERT_EQUAL(fx.ppp_down, 0);
 	vpdn_link_detach(sn, VPDN_LINK_B);
+	vpdn_link_unref(sn);
 	close_pair(&w, s);
 	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
 }
@@ -627,6 +629,143 @@ static void test_auth_ipv6(void)
 	close_pair(&w, s);
 }
 
+/* A client against a raw peer, frame by frame (the frames of the fuzz
+ * seed tests/fuzz/corpus/ppp/client-ipv6cp): LCP without magic, IPv6CP
+ * with the server's identifier acked and ours Nak'd, IPv6 data, a zero
+ * identifier from the peer Nak'd by a client too, then the peer's
+ * Protocol-Reject of IPv6CP stops it alone. */
+struct raw { int frames; uint8_t last[64]; size_t last_len; };
+
+static void raw_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t len)
+{
+	struct raw *r = ctx;
+	r->frames++;
+	r->last_len = MIN(len, sizeof(r->last));
+	memcpy(r->last, d, r->last_len);
+}
+
+static const struct vpdn_link_ops raw_ops = { .frame = raw_frame };
+
+static void raw_in(struct vpdn_link *l, const char *hex)
+{
+	uint8_t f[64];
+	size_t n = 0;
+	for (const char *p = hex; p[0] && p[1]; ) {
+		if (*p == ' ') { p++; continue; }
+		unsigned v;
+		sscanf(p, "%2x", &v);
+		f[n++] = (uint8_t)v;
+		p += 2;
+	}
+	vpdn_link_send(l, VPDN_LINK_A, f, n);
+	vpdn_bus_run_pending(vpdn_core_bus(core));
+}
+
+static void test_client_raw_peer(void)
+{
+	struct raw r = { 0 };
+	struct ipside ip = { 0 };
+	uint8_t l[8], p[8];
+
+	reset_fx();
+	struct vpdn_link *link = vpdn_link_new("Se0");
+	vpdn_link_attach(link, VPDN_LINK_A, &raw_ops, &r);
+	struct ppp_engine *c = start(link, "Se0", "v6client-a", VPDN_PPP_ROLE_CLIENT,
+				     VPDN_CALL_OUT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	raw_in(link, "FF03C021 01010004");                     /* ConfReq, no options */
+	raw_in(link, "FF03C021 0401000A 05060000 0000");       /* magic Rejected */
+	raw_in(link, "FF03C021 02020004");                     /* its 2nd request acked */
+	CU_ASSERT_EQUAL(ppp_engine_lcp(c)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_phase(c), VPDN_PPP_PHASE_UP);
+	raw_in(link, "FF038057 0101000E 010A0211 22FFFE33 4455");
+	CU_ASSERT_EQUAL(r.last[3], 0x57);
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFACK);
+	raw_in(link, "FF038057 0301000E 010A0000 00000000 0001");  /* ours Nak'd: ::1 */
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFREQ);
+	CU_ASSERT_EQUAL(r.last[17], 0x01);
+	raw_in(link, "FF038057 0202000E 010A0000 00000000 0001");
+	CU_ASSERT_EQUAL(ppp_engine_ipv6cp(c)->state, FSM_OPENED);
+	CU_ASSERT_TRUE(ppp_engine_ifids(c, l, p));
+	CU_ASSERT_EQUAL(l[7], 1);
+	CU_ASSERT_EQUAL(p[0], 0x02);
+	CU_ASSERT_EQUAL(fx.v6_up, 1);
+	CU_ASSERT_FALSE(fx.server[0]);
+	struct vpdn_link *net = ppp_engine_net(c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+	vpdn_link_ref(net);
+	vpdn_link_attach(net, VPDN_LINK_B, &ip_ops, &ip);
+	raw_in(link, "FF030057 60000000");
+	CU_ASSERT_EQUAL(ip.frames, 1);
+	CU_ASSERT_EQUAL(ip.first, 0x60);
+	/* a zero identifier in a new request: Nak'd */
+	raw_in(link, "FF038057 0102000E 010A0000 00000000 0000");
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFNAK);
+	CU_ASSERT_EQUAL(fx.v6_down, 1);
+	/* the peer Protocol-Rejects IPv6CP: it stops alone, LCP stays */
+	raw_in(link, "FF03C021 08050006 8057");
+	CU_ASSERT_EQUAL(ppp_engine_ipv6cp(c)->state, FSM_STOPPED);  /* RXJ- in Req-Sent */
+	CU_ASSERT_EQUAL(ppp_engine_lcp(c)->state, FSM_OPENED);
+	CU_ASSERT_TRUE(has_line("Se0 IPV6CP: rejected by the peer"));
+	vpdn_link_detach(net, VPDN_LINK_B);
+	vpdn_link_unref(net);
+	vpdn_link_hangup(link, VPDN_LINK_A, 16);
+	vpdn_bus_run_pending(vpdn_core_bus(core));
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_detach(link, VPDN_LINK_A);
+	vpdn_link_unref(link);
+}
+
+/* A raw peer that keeps asking a zero Interface-Id: Nak'd Max-Failure
+ * (5) times, then IPv6CP alone is closed (Terminate-Request 0x8057,
+ * counted); IPCP stays Opened and LCP up. */
+static void test_ipv6cp_no_agreement_alone(void)
+{
+	struct raw r = { 0 };
+	uint64_t closed = counter(mgr->c_ipv6cp_closed);
+
+	reset_fx();
+	struct vpdn_link *link = vpdn_link_new("Vi7");
+	vpdn_link_attach(link, VPDN_LINK_A, &raw_ops, &r);
+	struct ppp_engine *s = start(link, "Vi7", "V6Server", VPDN_PPP_ROLE_SERVER,
+				     VPDN_CALL_IN);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	raw_in(link, "FF03C021 01010004");
+	raw_in(link, "FF03C021 0401000A 05060000 0000");
+	raw_in(link, "FF03C021 02020004");
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(s), VPDN_PPP_PHASE_UP);
+	/* IPCP: the peer takes 10.0.0.2, acks ours (10.0.0.1) */
+	raw_in(link, "FF038021 0101000A 03060A00 0002");
+	raw_in(link, "FF038021 0201000A 03060A00 0001");
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(s)->state, FSM_OPENED);
+	char req[64];
+	int naks = 0;
+	for (int id = 1; id <= 8; id++) {
+		snprintf(req, sizeof(req), "FF038057 01%02X000E 010A0000 00000000 0000", id);
+		raw_in(link, req);
+		if (r.last[3] == 0x57 && r.last[4] == PPP_CONFNAK)
+			naks++;
+		if (ppp_engine_ipv6cp(s)->state == FSM_CLOSING)
+			break;
+	}
+	CU_ASSERT_EQUAL(naks, 5);
+	CU_ASSERT_EQUAL(ppp_engine_ipv6cp(s)->state, FSM_CLOSING);
+	CU_ASSERT_EQUAL(r.last[3], 0x57);
+	CU_ASSERT_EQUAL(r.last[4], PPP_TERMREQ);
+	CU_ASSERT_EQUAL(counter(mgr->c_ipv6cp_closed), closed + 1);
+	CU_ASSERT_TRUE(has_match("Vi7 IPV6CP: closing: the peer keeps an Interface-Id that is zero"));
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(s)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_lcp(s)->state, FSM_OPENED);
+	CU_ASSERT_PTR_NOT_NULL(ppp_engine_net(s));
+	CU_ASSERT_EQUAL(fx.v6_up, 0);
+	CU_ASSERT_EQUAL(fx.v4_down, 0);
+	vpdn_link_hangup(link, VPDN_LINK_A, 16);
+	vpdn_bus_run_pending(vpdn_core_bus(core));
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_detach(link, VPDN_LINK_A);
+	vpdn_link_unref(link);
+}
+
 static void test_parse_ifid(void)
 {
 	uint8_t id[8];
@@ -649,6 +788,8 @@ static const struct vpdn_test_case ipv6cp_tests[] = {
 	{ "IPv6 off: Protocol-Reject, client IPv6CP stops alone", test_protocol_reject_when_off },
 	{ "either NCP goes down alone; the last hangs the link up", test_ncps_fail_alone },
 	{ "authorization's IPv6 copied and given with IPV6_UP", test_auth_ipv6 },
+	{ "a client against a raw peer (the fuzz seed's frames)", test_client_raw_peer },
+	{ "a peer insisting on a zero ifid: IPv6CP closed alone", test_ipv6cp_no_agreement_alone },
 	{ "ipv6-interface-id parsing", test_parse_ifid },
 	{ NULL, NULL },
 };
