@@ -113,8 +113,9 @@ uint32_t pppu_client_addr(uint32_t g);
  * and returns its length. */
 int bench_watch(int pid);   /* 0, or -1: too many */
 int bench_nwatch(void);
-/* CPU seconds the i-th watched process has run, from /proc/PID/schedstat
- * (nanoseconds: fine enough to charge a short phase or a blast) */
+/* CPU seconds the i-th watched process has run, all its threads, from
+ * /proc/PID/task/TID/schedstat (nanoseconds: fine enough to charge a short
+ * phase or a blast) */
 double bench_watched_run_s(int i);
 void bench_print_watch(const char *tag);
 void bench_print_phase(int ph, uint32_t sessions, uint32_t total, double seconds);
