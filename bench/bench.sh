@@ -60,7 +60,7 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
 # BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
-# pppoe radius; lnsrate: of lns, only the set-up rates of both PPP paths);
+# pppoe radius l2tpns; lnsrate: of lns, only the set-up rates of both PPP paths);
 # for working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -479,6 +479,168 @@ RADCONF
 	echo "RADIUS set-up done"
 else
 	echo "skipped radius: freeradius or radclient not installed" >>"$RAW"
+fi
+fi
+
+if only l2tpns; then
+# --- 7. side by side with l2tpns (issue 19 part 2) -------------------------
+# l2tpns 2.4.1 (Debian's package: a user-space LNS on one TUN, like our
+# shared mode) and our LNS do the same work, one after the other in turns
+# (ours with proxy LCP accepted, ours with LCP + CHAP renegotiated, l2tpns;
+# three times): loadgen as the LAC and the user, 1 000 sessions on one
+# tunnel, CHAP verified by one FreeRADIUS for both (auth-radius for ours),
+# the user's address Nak'ed and given from a pool by both (10.99/16), the
+# LNS on the DUT's CPU, FreeRADIUS and loadgen on the other. l2tpns always
+# renegotiates LCP (it ignores proxy LCP: MRRU and Endpoint Discriminator
+# in its request, rejected by the user) and challenges by CHAP itself, so
+# ours with ppp-lcp-renegotiation "always" is the like-for-like path. Each
+# of the proxy and l2tpns runs then blasts 64 and 1400 B packets through
+# session 0 (the data plane of section 1). Then one run each of 10 000
+# sessions held HOLD7 seconds: RSS per added session, RSS in total, idle
+# CPU. FreeRADIUS's own rate alone (radclient, as in section 6) opens the
+# section. Raw lines: "vs_l2tpns WHO RUN <loadgen's line>".
+if command -v l2tpns >/dev/null && command -v freeradius >/dev/null && command -v radclient >/dev/null; then
+	. "$SRC/scripts/raddb.sh"
+	if $SMOKE; then N7=50 N7BIG=200 HOLD7=1; else N7=$N1K N7BIG=10000 HOLD7=10; fi
+	RADDB7=$T/raddb7
+	raddb_write "$RADDB7" benchsecret 2
+	# l2tpns 2.4.1 does not sign its Access-Requests (no
+	# Message-Authenticator); ours does, and FreeRADIUS checks it when
+	# present. Answers are signed for both. Clients: all of 127/8.
+	sed -i -e 's/require_message_authenticator = yes/require_message_authenticator = no/' \
+		-e '/^client local/,/^}/s|ipaddr = 127.0.0.1|ipaddr = 127.0.0.0/8|' "$RADDB7/radiusd.conf"
+	printf '"bench@cisco.com" Cleartext-Password := "bench"\n\tService-Type = Framed-User,\n\tFramed-Protocol = PPP\n' \
+		>"$RADDB7/users"
+	"${NSE[@]}" taskset -c "$CPU_GEN" freeradius -d "$RADDB7" -f -l stdout >"$T/freeradius7.log" 2>&1 &
+	RP7=$!
+	PIDS+=("$RP7")
+	for i in $(seq 100); do grep -q "Ready to process requests" "$T/freeradius7.log" && break; sleep 0.1; done
+	# FreeRADIUS alone, as section 6 does it (merged with its runs)
+	RADN=$((N7 * 4))
+	: >"$T/rad7.req"
+	for i in $(seq 64); do
+		printf 'User-Name = "bench@cisco.com"\nCHAP-Password = "bench"\nMessage-Authenticator = 0x00\n\n' >>"$T/rad7.req"
+	done
+	for r in $(seq "$RUNS"); do
+		t0=$(date +%s.%N)
+		nsx taskset -c "$CPU_DUT" radclient -q -s -p 64 -c $(( (RADN + 63) / 64 )) -r 3 -t 2 \
+			-f "$T/rad7.req" 127.0.0.1:1812 auth benchsecret >"$T/radclient7.out" 2>&1
+		t1=$(date +%s.%N)
+		acc=$(sed -n 's/.*Accepted *: *\([0-9]*\).*/\1/p' "$T/radclient7.out" | head -1)
+		awk -v r="$r" -v a="${acc:-0}" -v t0="$t0" -v t1="$t1" \
+			'BEGIN { printf "freeradius_rps l2tpns-%s %.1f %s\n", r, a / (t1 - t0), a }' >>"$RAW"
+	done
+	# ours: auth-radius against that FreeRADIUS, addresses from a pool
+	POOL7='  ppp-peer-pool = "10.99.0.2-10.99.255.254"'
+	lns_ppp_conf "$T/lns7-proxy.conf" "$POOL7"
+	lns_ppp_conf "$T/lns7-reneg.conf" "$POOL7
+  ppp-lcp-renegotiation = \"always\""
+	for c in proxy reneg; do
+		sed -i -e 's/modules = {"auth-local", /modules = {"auth-radius", /' -e '/^username /d' \
+			-e '/ppp-ipcp-accept-peer-address/d' "$T/lns7-$c.conf"
+		cat >>"$T/lns7-$c.conf" <<RADCONF
+radius {
+  server "127.0.0.1" { secret = "benchsecret" }
+  timeout = 2
+  retries = 3
+  accounting = false
+  max-in-flight = 256
+  max-queued = 65536
+}
+RADCONF
+	done
+	# l2tpns: its config under $T, bind-mounted on /etc/l2tpns in a mount
+	# namespace of its own (it reads ip_pool and users there)
+	L2E=$T/l2tpns-etc
+	mkdir -p "$L2E"
+	echo "10.99.0.0/16" >"$L2E/ip_pool"
+	: >"$L2E/users"
+	cat >"$L2E/startup-config" <<CFG
+set debug 1
+set log_file "$T/l2tpns-log.txt"
+set pid_file "$T/l2tpns.pid"
+set hostname "l2tpns"
+set l2tp_secret "benchtunnel"
+set bind_address 127.0.0.3
+set iftun_address 10.20.0.1
+set peer_address 10.20.0.1
+set primary_dns 0.0.0.0
+set secondary_dns 0.0.0.0
+set primary_radius 127.0.0.1
+set radius_secret "benchsecret"
+set radius_authtypes "chap"
+set radius_accounting no
+set allow_duplicate_users yes
+set cli_bind_address 127.0.0.1
+set send_garp no
+set cluster_interface lo
+set cluster_hb_timeout 31
+set echo_timeout 10
+CFG
+	chmod -R go-rwx "$L2E"
+	L2P=""
+	start_l2tpns() {
+		rm -f "$T/l2tpns-log.txt" "$T/l2tpns.pid"
+		# setsid: l2tpns signals its process group when it stops. nsenter,
+		# setsid (not a group leader here), unshare, taskset and sh exec
+		# the next: $! is l2tpns itself (checked against its pid file).
+		"${NSE[@]}" setsid unshare -m --propagation private \
+			sh -c 'mount --bind "$0" /etc/l2tpns && exec taskset -c "$1" l2tpns -c /etc/l2tpns/startup-config' \
+			"$L2E" "$CPU_DUT" >"$T/l2tpns-out.txt" 2>&1 &
+		L2P=$!
+		PIDS+=("$L2P")
+		local i
+		for i in $(seq 200); do
+			grep -qs "declaring myself the master" "$T/l2tpns-log.txt" && break
+			sleep 0.1
+		done
+		if ! grep -qs "declaring myself the master" "$T/l2tpns-log.txt" ||
+			[ "$(cat "$T/l2tpns.pid" 2>/dev/null)" != "$L2P" ]; then
+			echo "bench: l2tpns did not start (pid $L2P, pid file $(cat "$T/l2tpns.pid" 2>/dev/null)):" >&2
+			tail -5 "$T/l2tpns-out.txt" "$T/l2tpns-log.txt" >&2
+			return 1
+		fi
+		# It answers SCCRQ a few seconds after that (loadgen retransmits
+		# every second; the rates count from the tunnel up).
+	}
+	stop_l2tpns() {
+		local i
+		kill "$L2P" 2>/dev/null
+		for i in $(seq 50); do kill -0 "$L2P" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$L2P" 2>/dev/null
+		wait "$L2P" 2>/dev/null
+		return 0
+	}
+	# vs WHO RUN LOADGEN-ARGS...: one fresh daemon (WHO: ours_proxy,
+	# ours_reneg, l2tpns), watched with FreeRADIUS
+	vs() {
+		local who=$1 r=$2 pid peer
+		shift 2
+		if [ "$who" = l2tpns ]; then
+			start_l2tpns || return 1
+			pid=$L2P peer=127.0.0.3:1701
+		else
+			start_lns "$T/lns7-${who#ours_}.conf" || return 1
+			pid=$LNS_PID peer=127.0.0.2:1701
+		fi
+		gen --peer "$peer" --ppp --watch "$pid" --watch "$RP7" "$@" >"$T/vs.out" 2>>"$T/gen.err"
+		sed "s/^/vs_l2tpns $who $r /" "$T/vs.out" >>"$RAW"
+		grep -q '^phase 0 sessions' "$T/vs.out" || echo "bench: $who run $r: no set-up" >&2
+		if [ "$who" = l2tpns ]; then stop_l2tpns; else stop_pid "$LNS_PID"; fi
+	}
+	BL7=(--blast "$BLAST" --size 64 --size 1400)
+	for r in $(seq "$RUNS"); do
+		vs ours_proxy "$r" --phase "$N7" --timeout 60 "${BL7[@]}"
+		vs ours_reneg "$r" --phase "$N7" --timeout 60
+		vs l2tpns "$r" --phase "$N7" --timeout 60 "${BL7[@]}"
+	done
+	for who in ours_proxy ours_reneg l2tpns; do
+		vs "$who" big --phase "$N7BIG" --hold "$HOLD7" --timeout 120
+	done
+	stop_pid "$RP7"
+	echo "side by side with l2tpns done"
+else
+	rec "skipped l2tpns (l2tpns, freeradius or radclient not installed)"
 fi
 fi
 

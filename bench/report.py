@@ -25,6 +25,35 @@ e2e = {"phases": [], "rss": {}, "cpu": {}, "cpu_s": {}}  # the end-to-end run to
 # PPPoE end to end (pppoegen -> LAC -> LNS): fresh 1k runs, one big run
 pppoe = {"phases": [], "rss": {}, "cpu_s": {}, "cpu": {}}
 skipped = None
+# Section 7, side by side with l2tpns: vs[WHO][RUN] (WHO ours_proxy,
+# ours_reneg, l2tpns; RUN 1..3 for the 1k runs, "big" for the 10k run);
+# watched process 0 is the LNS, 1 FreeRADIUS.
+vs = {}
+
+
+def vs_parse(who, run, g):
+    d = vs.setdefault(who, {}).setdefault(run, {"cpu_us": {}, "pps": {}, "us_pkt": {},
+                                                 "rss": {}, "cpu_s": {}, "hold": {}})
+    if g[0] == "phase" and len(g) > 9 and g[2] == "sessions":
+        d["rate"], d["n"] = float(g[9]), int(g[5])
+    elif g[0] == "phase" and len(g) > 2 and g[2] == "timeout":
+        d["timeout"] = True
+    elif g[0] == "phase_cpu" and len(g) > 6:
+        d["cpu_us"][int(g[2])] = float(g[6])
+    elif g[0] == "blast_size":
+        d["size"] = int(g[1])
+    elif g[0] == "blast_back_pps":
+        d["pps"][d.get("size")] = float(g[1])
+    elif g[0] == "blast_cpu_us_per_pkt":
+        d["us_pkt"][d.get("size")] = float(g[1])
+    elif g[0] == "rss_kib" and len(g) > 3:
+        d["rss"][(g[1], int(g[2]))] = int(g[3])
+    elif g[0] == "cpu_s" and len(g) > 3:
+        d["cpu_s"][(g[1], int(g[2]))] = float(g[3])
+    elif g[0] == "hold_cpu" and len(g) > 2:
+        d["hold"][int(g[1])] = float(g[2])
+
+
 for line in open(raw_path):
     f = line.split()
     if not f:
@@ -38,6 +67,8 @@ for line in open(raw_path):
                   "freeradius_rps", "lns_setup_sps_radrun_local",
                   "lns_setup_sps_radrun_radius"):
         runs.setdefault(f[0], []).append(float(f[2]))
+    elif f[0] == "vs_l2tpns" and len(f) > 4:
+        vs_parse(f[1], f[2], f[3:])
     elif f[0] == "e2e_1k" and len(f) > 11 and f[2] == "phase" and f[4] == "sessions":
         runs.setdefault("e2e_setup_sps_1k", []).append(float(f[11]))
     elif f[0] == "e2e_1k" and len(f) > 3 and f[2] == "lac_start_ms":
@@ -187,6 +218,99 @@ def pppoe_big_fig():
     return n, rate, per, cpu
 
 
+def vs_figures():
+    """The figures of section 7 (ours and l2tpns, same work): the 1k runs'
+    medians go to runs (hence to "detail"), the 10k run's are single."""
+    for who, byrun in vs.items():
+        for run, d in byrun.items():
+            if run == "big" or d.get("timeout") or "rate" not in d:
+                continue
+            runs.setdefault("vs_%s_setup_sps_1k" % who, []).append(d["rate"])
+            for i, tag in ((0, "lns"), (1, "freeradius")):
+                if i in d["cpu_us"]:
+                    runs.setdefault("vs_%s_cpu_us_%s_1k" % (who, tag), []).append(d["cpu_us"][i])
+            for size in (64, 1400):
+                if size in d["pps"]:
+                    runs.setdefault("vs_%s_pps_%d" % (who, size), []).append(d["pps"][size])
+                if size in d["us_pkt"]:
+                    runs.setdefault("vs_%s_us_pkt_%d" % (who, size), []).append(d["us_pkt"][size])
+
+    def big(who):
+        d = vs.get(who, {}).get("big")
+        if not d or d.get("timeout") or "rate" not in d or not d["hold"]:
+            return {}
+        n = d["n"]
+        o = {"rate": round(d["rate"], 1), "n": n}
+        a, b = d["rss"].get(("none", 0)), d["rss"].get(("held", 0))
+        if a is not None and b is not None and n:
+            o["rss_per"] = round((b - a) * 1024 / n)
+            o["rss_kib"] = b
+        o["idle"] = round(d["hold"].get(0, 0), 4)
+        o["cpu_us"] = d["cpu_us"].get(0)
+        o["rad_cpu_us"] = d["cpu_us"].get(1)
+        return o
+    bp, br, bl = big("ours_proxy"), big("ours_reneg"), big("l2tpns")
+
+    def m(who, what):
+        return med("vs_%s_%s" % (who, what))
+    o = {
+        # ours with auth-radius against the same FreeRADIUS, addresses from a pool
+        "lns_setup_rate_sps_1k_radius_proxy": m("ours_proxy", "setup_sps_1k"),
+        "lns_setup_rate_sps_1k_radius_reneg": m("ours_reneg", "setup_sps_1k"),
+        "l2tpns_setup_rate_sps_1k": m("l2tpns", "setup_sps_1k"),
+        "setup_ratio_vs_l2tpns_proxy": ratio(m("ours_proxy", "setup_sps_1k"),
+                                             m("l2tpns", "setup_sps_1k")),
+        "setup_ratio_vs_l2tpns_reneg": ratio(m("ours_reneg", "setup_sps_1k"),
+                                             m("l2tpns", "setup_sps_1k")),
+        "lns_setup_rate_sps_10k_radius_proxy": bp.get("rate"),
+        "lns_setup_rate_sps_10k_radius_reneg": br.get("rate"),
+        "l2tpns_setup_rate_sps_10k": bl.get("rate"),
+        "setup_ratio_vs_l2tpns_proxy_10k": ratio(bp.get("rate"), bl.get("rate")),
+        "setup_ratio_vs_l2tpns_reneg_10k": ratio(br.get("rate"), bl.get("rate")),
+        # CPU microseconds per session set up (1k runs, medians; 10k run)
+        "cpu_us_per_session_lns_proxy": m("ours_proxy", "cpu_us_lns_1k"),
+        "cpu_us_per_session_lns_reneg": m("ours_reneg", "cpu_us_lns_1k"),
+        "cpu_us_per_session_l2tpns": m("l2tpns", "cpu_us_lns_1k"),
+        "cpu_ratio_per_session_vs_l2tpns_proxy": ratio(m("ours_proxy", "cpu_us_lns_1k"),
+                                                       m("l2tpns", "cpu_us_lns_1k")),
+        "cpu_ratio_per_session_vs_l2tpns_reneg": ratio(m("ours_reneg", "cpu_us_lns_1k"),
+                                                       m("l2tpns", "cpu_us_lns_1k")),
+        "cpu_us_per_session_lns_proxy_10k": bp.get("cpu_us"),
+        "cpu_us_per_session_lns_reneg_10k": br.get("cpu_us"),
+        "cpu_us_per_session_l2tpns_10k": bl.get("cpu_us"),
+        # FreeRADIUS's CPU per session, in the runs with ours / with l2tpns
+        "cpu_us_per_session_freeradius_with_lns_proxy": m("ours_proxy", "cpu_us_freeradius_1k"),
+        "cpu_us_per_session_freeradius_with_lns_reneg": m("ours_reneg", "cpu_us_freeradius_1k"),
+        "cpu_us_per_session_freeradius_with_l2tpns": m("l2tpns", "cpu_us_freeradius_1k"),
+        "cpu_us_per_session_freeradius_with_lns_proxy_10k": bp.get("rad_cpu_us"),
+        "cpu_us_per_session_freeradius_with_l2tpns_10k": bl.get("rad_cpu_us"),
+        # data plane through session 0 of those runs (1 000 sessions up)
+        "lns_dataplane_pps_64_l2tpns_run": m("ours_proxy", "pps_64"),
+        "lns_dataplane_pps_1400_l2tpns_run": m("ours_proxy", "pps_1400"),
+        "l2tpns_dataplane_pps_64": m("l2tpns", "pps_64"),
+        "l2tpns_dataplane_pps_1400": m("l2tpns", "pps_1400"),
+        "dataplane_ratio_vs_l2tpns_64": ratio(m("ours_proxy", "pps_64"), m("l2tpns", "pps_64")),
+        "dataplane_ratio_vs_l2tpns_1400": ratio(m("ours_proxy", "pps_1400"),
+                                                m("l2tpns", "pps_1400")),
+        "dataplane_cpu_us_per_pkt_lns_64": m("ours_proxy", "us_pkt_64"),
+        "dataplane_cpu_us_per_pkt_lns_1400": m("ours_proxy", "us_pkt_1400"),
+        "dataplane_cpu_us_per_pkt_l2tpns_64": m("l2tpns", "us_pkt_64"),
+        "dataplane_cpu_us_per_pkt_l2tpns_1400": m("l2tpns", "us_pkt_1400"),
+        # 10 000 sessions held (the proxy run for ours)
+        "rss_per_session_bytes_lns_10k": bp.get("rss_per"),
+        "rss_per_session_bytes_l2tpns": bl.get("rss_per"),
+        "rss_per_session_ratio_vs_l2tpns": ratio(bp.get("rss_per"), bl.get("rss_per")),
+        "rss_total_kib_lns_10k": bp.get("rss_kib"),
+        "rss_total_kib_l2tpns_10k": bl.get("rss_kib"),
+        "idle_cpu_lns_10k": bp.get("idle"),
+        "idle_cpu_l2tpns_10k": bl.get("idle"),
+        "idle_cpu_ratio_vs_l2tpns": ratio(bp.get("idle"), bl.get("idle")),
+        "sessions_held_vs_l2tpns": bl.get("n") if bp.get("n") == bl.get("n") else None,
+    }
+    return o
+
+
+vs_fig = vs_figures()
 po_n, po_rate, po_rss, po_cpu = pppoe_big_fig()
 lac_cpu = cpu_growth(0)
 lns_cpu = cpu_growth(1)
@@ -258,6 +382,8 @@ r = {
     "pppoe_cpu_us_per_session_lac": po_cpu,
     "pppoe_setup_rate_sps_one_lac_core": round(1e6 / po_cpu) if po_cpu else None,
     "pppoe_idle_cpu_lac": round(pppoe["cpu"][0], 4) if 0 in pppoe["cpu"] else None,
+    # side by side with l2tpns (section 7)
+    **vs_fig,
     "detail": {k: stat(k) for k in sorted(runs)},
     "steps_e2e": [{"sessions": s, "rate_sps": round(rt, 1), "rss_mib_lac": round(a, 1),
                    "rss_mib_lns": round(b, 1)} for s, rt, a, b in e2e_steps],
