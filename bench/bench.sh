@@ -501,7 +501,7 @@ if only l2tpns; then
 # section. Raw lines: "vs_l2tpns WHO RUN <loadgen's line>".
 if command -v l2tpns >/dev/null && command -v freeradius >/dev/null && command -v radclient >/dev/null; then
 	. "$SRC/scripts/raddb.sh"
-	if $SMOKE; then N7=50 N7BIG=200 HOLD7=1; else N7=$N1K N7BIG=10000 HOLD7=10; fi
+	if $SMOKE; then N7=50 N7BIG=200 HOLD7=1; else N7=$N1K N7BIG=10000 HOLD7=20; fi
 	RADDB7=$T/raddb7
 	raddb_write "$RADDB7" benchsecret 2
 	# l2tpns 2.4.1 does not sign its Access-Requests (no
@@ -623,7 +623,16 @@ CFG
 			start_lns "$T/lns7-${who#ours_}.conf" || return 1
 			pid=$LNS_PID peer=127.0.0.2:1701
 		fi
+		# BENCH_PERF=DIR: perf record -g the LNS of every run 1 and big run
+		# (DIR/vs-WHO-RUN.perf.data: set-up and blast, set-up and hold)
+		local perf=""
+		if [ -n "${BENCH_PERF:-}" ] && [ "$r" != 2 ] && [ "$r" != 3 ] && command -v perf >/dev/null; then
+			perf record -q -g -p "$pid" -o "$BENCH_PERF/vs-$who-$r.perf.data" 2>/dev/null &
+			perf=$!
+			sleep 0.5 # perf attached before the first SCCRQ
+		fi
 		gen --peer "$peer" --ppp --watch "$pid" --watch "$RP7" "$@" >"$T/vs.out" 2>>"$T/gen.err"
+		if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf"; fi
 		sed "s/^/vs_l2tpns $who $r /" "$T/vs.out" >>"$RAW"
 		grep -q '^phase 0 sessions' "$T/vs.out" || echo "bench: $who run $r: no set-up" >&2
 		if [ "$who" = l2tpns ]; then stop_l2tpns; else stop_pid "$LNS_PID"; fi

@@ -609,7 +609,7 @@ void bench_hold_start(struct bench_hold *h)
 {
 	h->t0 = bench_now();
 	for (int i = 0; i < nwatch; i++)
-		h->cpu0[i] = bench_cpu_s(watch_pids[i]);
+		h->cpu0[i] = bench_watched_run_s(i);
 }
 
 double bench_hold_end(const struct bench_hold *h)
@@ -617,7 +617,7 @@ double bench_hold_end(const struct bench_hold *h)
 	double ht = bench_now() - h->t0;
 
 	for (int i = 0; i < nwatch; i++)
-		printf("hold_cpu %d %.4f\n", i, (bench_cpu_s(watch_pids[i]) - h->cpu0[i]) / ht);
+		printf("hold_cpu %d %.4f\n", i, (bench_watched_run_s(i) - h->cpu0[i]) / ht);
 	return ht;
 }
 
