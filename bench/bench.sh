@@ -32,6 +32,7 @@ cleanup() {
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	ip netns del "$NS" 2>/dev/null
+	[ -z "${NSU:-}" ] || ip netns del "$NSU" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -60,7 +61,7 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
 # BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
-# pppoe radius l2tpns; lnsrate: of lns, only the set-up rates of both PPP paths);
+# pppoe radius l2tpns tcp; lnsrate: of lns, only the set-up rates of both PPP paths);
 # for working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -650,6 +651,83 @@ CFG
 	echo "side by side with l2tpns done"
 else
 	rec "skipped l2tpns (l2tpns, freeradius or radclient not installed)"
+fi
+fi
+
+if only tcp; then
+# --- 8. bulk TCP through one session, and over a bare veth (issue 19 part 3
+# baseline) ---------------------------------------------------------------
+# A second namespace, the user's, joined to the bench's by a veth (MTU
+# 1500): loadgen there is the LAC and the user of one session to our LNS
+# (listening on the veth), and makes that session a TUN device (loadgen
+# --tun: the user's IP packets in PPP over L2TP, in user space, batched
+# as the LNS batches). iperf3 then sends bulk TCP from the LNS's namespace
+# (source 10.98.0.1 on its lo) to the user's address, through the LNS and
+# the session; and again to the user's end of the veth, the kernel alone
+# (the limit of this machine). Same pinning both times: the iperf3 sender
+# on the DUT's CPU (with the LNS), the receiver and loadgen on the other.
+# The TUN's MTU is 1400 (the L2TP datagram then fits the veth).
+if command -v iperf3 >/dev/null; then
+	if $SMOKE; then TCPS=1; else TCPS=5; fi
+	NSU=vpdnbenchu-$$
+	ip netns add "$NSU"
+	NSUE=(nsenter --net=/run/netns/"$NSU")
+	ip -n "$NSU" link set lo up
+	nsx ip link add bv0 type veth peer name bvu0 netns "$NSU"
+	nsx ip addr add 192.168.77.2/24 dev bv0
+	nsx ip link set bv0 up
+	nsx ip addr add 10.98.0.1/32 dev lo
+	ip -n "$NSU" addr add 192.168.77.1/24 dev bvu0
+	ip -n "$NSU" link set bvu0 up
+	lns_ppp_conf "$T/lns-tcp.conf"
+	sed -i 's/127\.0\.0\.2/192.168.77.2/g' "$T/lns-tcp.conf"
+	# iperf3_to WHO ADDR: one iperf3 run into the user's namespace; the
+	# receiver's bit/s on RAW as "tcp_bps WHO"
+	iperf3_to() {
+		rm -f "$T/iperf3-s.out"
+		"${NSUE[@]}" taskset -c "$CPU_GEN" iperf3 -s -1 --forceflush -B "$2" >"$T/iperf3-s.out" 2>&1 &
+		local sp=$! i
+		PIDS+=("$sp")
+		for i in $(seq 50); do grep -qs "Server listening" "$T/iperf3-s.out" && break; sleep 0.1; done
+		nsx taskset -c "$CPU_DUT" iperf3 -c "$2" -B 10.98.0.1 -t "$TCPS" -O 1 -J \
+			>"$T/iperf3-c.json" 2>&1
+		python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"])' \
+			"$T/iperf3-c.json" 2>/dev/null | sed "s/^/tcp_bps $1 $r /" >>"$RAW"
+		kill "$sp" 2>/dev/null
+		wait "$sp" 2>/dev/null
+	}
+	# the bare veth: the user's end reached by its own route
+	for r in $(seq "$RUNS"); do
+		nsx ip route replace 192.168.77.1/32 dev bv0 src 10.98.0.1
+		ip -n "$NSU" route replace 10.98.0.1/32 dev bvu0
+		iperf3_to veth 192.168.77.1
+		ip -n "$NSU" route del 10.98.0.1/32 2>/dev/null
+		nsx ip route del 192.168.77.1/32 2>/dev/null
+		# through one session
+		start_lns "$T/lns-tcp.conf" || exit 1
+		rm -f "$T/tcp-gen.out"
+		"${NSUE[@]}" taskset -c "$CPU_GEN" "$LOADGEN" --peer 192.168.77.2:1701 --ppp --phase 1 \
+			--tun btun0 --tun-seconds $((TCPS + 8)) --timeout 30 >"$T/tcp-gen.out" 2>>"$T/gen.err" &
+		GP=$!
+		PIDS+=("$GP")
+		for i in $(seq 100); do grep -qs "^tun_ready" "$T/tcp-gen.out" && break; sleep 0.1; done
+		ua=$(awk '/^tun_ready/{print $3}' "$T/tcp-gen.out")
+		if [ -n "$ua" ]; then
+			ip -n "$NSU" addr add "$ua/32" dev btun0
+			ip -n "$NSU" link set btun0 mtu 1400 up
+			ip -n "$NSU" route replace 10.98.0.1/32 dev btun0 src "$ua"
+			iperf3_to session "$ua"
+		else
+			echo "bench: tcp run $r: no session" >&2
+		fi
+		kill "$GP" 2>/dev/null
+		wait "$GP" 2>/dev/null
+		stop_pid "$LNS_PID"
+	done
+	ip netns del "$NSU"
+	echo "bulk TCP done"
+else
+	rec "skipped tcp (iperf3 not installed)"
 fi
 fi
 

@@ -40,6 +40,7 @@ freeradius
 freeradius-utils
 prometheus
 curl
+iperf3
 "
 
 missing=""
