@@ -71,6 +71,10 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 		e->n_auth_routes = MIN(r->n_routes, (size_t)VPDN_ROUTES_MAX);
 		memcpy(e->auth_routes, r->routes, e->n_auth_routes * sizeof(*r->routes));
 	}
+	/* IPv6 authorization, copied as the routes are (borrowed by the bus) */
+	ppp_ipv6cp_set_auth(e, ok && r->size >= offsetof(struct vpdn_ev_auth_result, ipv6) +
+						     sizeof(r->ipv6)
+				       ? r->ipv6 : NULL);
 	if (cb && !e->dead)
 		cb(e, ok, ok && r->user ? r->user : e->user);
 }
@@ -174,6 +178,16 @@ static void network_phase(struct ppp_engine *e)
 		ppp_fsm_open(&e->ipcp_fsm);
 		ppp_fsm_up(&e->ipcp_fsm);
 	}
+	/* IPv6CP beside IPCP, the same way */
+	if (e->v6 && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
+		if (e->dir == VPDN_CALL_OUT) {
+			ppp_fsm_up(&e->v6->fsm);
+			ppp_fsm_open(&e->v6->fsm);
+		} else {
+			ppp_fsm_open(&e->v6->fsm);
+			ppp_fsm_up(&e->v6->fsm);
+		}
+	}
 	if (e->early_ipcp_len && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
 		size_t n = e->early_ipcp_len;
 		e->early_ipcp_len = 0;
@@ -257,6 +271,13 @@ void ppp_lcp_down(struct ppp_engine *e)
 		ppp_fsm_down(&e->ipcp_fsm);
 	if (e->ipcp_fsm.state != FSM_INITIAL)
 		ppp_fsm_close(&e->ipcp_fsm);
+	if (e->v6) {
+		struct ppp_fsm *f6 = &e->v6->fsm;
+		if (f6->state != FSM_INITIAL && f6->state != FSM_STARTING)
+			ppp_fsm_down(f6);
+		if (f6->state != FSM_INITIAL)
+			ppp_fsm_close(f6);
+	}
 	e->peer_done = e->us_done = false;
 	if (!e->dead)
 		ppp_set_phase(e, e->lcp_fsm.state == FSM_CLOSING || e->lcp_fsm.state == FSM_STOPPING
