@@ -42,6 +42,7 @@ freeradius-utils
 prometheus
 curl
 isc-dhcp-client
+iperf3
 "
 
 missing=""
