@@ -60,7 +60,7 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
 # BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
-# pppoe radius; lnsrate: of lns, only the set-up rates of both PPP paths);
+# pppoe pppoedp radius; lnsrate: of lns, only the set-up rates of both PPP paths);
 # for working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -68,10 +68,10 @@ only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 # 1k, controllers (E1s, 30 B channels each) at the LAC, users at the LNS.
 if $SMOKE; then
 	RUNS=1 BLAST=0.5 N1K=50 N60K=0 HOLD=0 NTUN1=200 NBIG=300 NTUNBIG=2 L2N=100 XL2N=100
-	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1 PO1K=50 POBIG=200
+	E2E1K=60 E2ENCTL=4 E2EUSERS=20 E2EHOLD=1 PO1K=50 POBIG=200 PODP=10
 else
 	RUNS=${BENCH_RUNS:-3} BLAST=3 N1K=1000 N60K=60000 HOLD=60 NTUN1=65535 NBIG=100000 NTUNBIG=2 L2N=2000 XL2N=2000
-	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10 PO1K=1000 POBIG=20000
+	E2E1K=1000 E2ENCTL=2100 E2EUSERS=1000 E2EHOLD=10 PO1K=1000 POBIG=20000 PODP=100
 fi
 
 lns_ppp_conf() { # FILE [EXTRA]: EXTRA, a line added to Virtual-Template1
@@ -105,6 +105,32 @@ EOF
 lns_e2e_conf() { # FILE USERS (sections 4 and 5): the PPP LNS with users bench0..bench(USERS-1)@cisco.com
 	lns_ppp_conf "$1"
 	awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' >>"$1"
+}
+
+lac_pppoe_conf() { # FILE (sections 5 and 5b): the PPPoE LAC forwarding by domain to 127.0.0.2
+	cat >"$1" <<EOF
+hostname = "LAC"
+modules = {"pppoe", "dialer", "ppp", "l2tp"}
+vpdn { enable = true  search-order = {"domain"} }
+vpdn-group "1" {
+  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
+  initiate-to = {"127.0.0.2"}
+  local-name = "LAC"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.1"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.1"}  port = 1701 }
+bba-group "bench" { virtual-template = 1  ac-name = "LAC" }
+interface "pl0" { pppoe-enable = "bench" }
+interface "Virtual-Template1" {
+  dialer-vpdn-forward = true
+  ppp-authentication = {"chap"}
+  ppp-chap-hostname = "LAC"
+  ppp-mru = 1492
+}
+EOF
+	chmod 600 "$1"
 }
 
 lns_l2tp_conf() { # FILE: L2TP only, the test-only testcarrier module stands in for PPP
@@ -368,29 +394,7 @@ if only pppoe; then
 if [ -x "$PPPOEGEN" ] && nsx ip link add pg0 type veth peer name pl0 2>/dev/null; then
 	nsx ip link set pg0 up
 	nsx ip link set pl0 up
-	cat >"$T/lac-pppoe.conf" <<EOF
-hostname = "LAC"
-modules = {"pppoe", "dialer", "ppp", "l2tp"}
-vpdn { enable = true  search-order = {"domain"} }
-vpdn-group "1" {
-  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
-  initiate-to = {"127.0.0.2"}
-  local-name = "LAC"
-  tunnel-password = "benchtunnel"
-  source-ip = "127.0.0.1"
-  receive-window = 1024
-}
-l2tp { listen = {"127.0.0.1"}  port = 1701 }
-bba-group "bench" { virtual-template = 1  ac-name = "LAC" }
-interface "pl0" { pppoe-enable = "bench" }
-interface "Virtual-Template1" {
-  dialer-vpdn-forward = true
-  ppp-authentication = {"chap"}
-  ppp-chap-hostname = "LAC"
-  ppp-mru = 1492
-}
-EOF
-	chmod 600 "$T/lac-pppoe.conf"
+	lac_pppoe_conf "$T/lac-pppoe.conf"
 	[ -s "$T/lns-e2e.conf" ] || lns_e2e_conf "$T/lns-e2e.conf" "$E2EUSERS"
 	# pppoe_run TAG HOLD PHASES...: a fresh LAC and LNS, pppoegen's lines to RAW
 	pppoe_run() {
@@ -416,6 +420,41 @@ EOF
 	echo "PPPoE end-to-end set-up done"
 else
 	rec "skipped pppoe (no pppoegen or no veth)"
+fi
+fi
+
+if only pppoedp; then
+# --- 5b. PPPoE <-> L2TP data plane at the LAC ------------------------------
+# pppoegen sets up PODP sessions through the LAC (section 5's configs) and
+# sends, round robin over them, IP packets to each session's own address:
+# PPPoE -> LAC -> L2TP -> LNS -> TUN, routed back by the kernel -> L2TP ->
+# LAC -> PPPoE; counted when back (the LAC forwards every packet twice).
+# The LAC alone on the DUT CPU; the LNS and pppoegen share the other one,
+# so the LAC's CPU per packet (pppoe_dataplane_lac_cpu_us_*) says what the
+# LAC would do with a core to itself.
+if [ -x "$PPPOEGEN" ] && nsx ip link add pg0 type veth peer name pl0 2>/dev/null; then
+	nsx ip link set pg0 up
+	nsx ip link set pl0 up
+	lac_pppoe_conf "$T/lac-pppoe.conf"
+	[ -s "$T/lns-e2e.conf" ] || lns_e2e_conf "$T/lns-e2e.conf" "$E2EUSERS"
+	for r in $(seq "$RUNS"); do
+		start_lns "$T/lns-e2e.conf" "$CPU_GEN" || break
+		start_node lac "$T/lac-pppoe.conf" "$CPU_DUT" || break
+		lac=$NODE_PID
+		for n in $(seq 50); do grep -qs "pl0 PPPoE: access concentrator" "$T/lac.log" && break; sleep 0.1; done
+		nsx taskset -c "$CPU_GEN" "$PPPOEGEN" --if pg0 --users "$E2EUSERS" --phase "$PODP" \
+			--watch "$lac" --blast "$BLAST" --size 64 --size 1400 --timeout 120 --no-padt \
+			>"$T/pd.out" 2>>"$T/gen.err"
+		awk -v r="$r" '/^blast_size/{s=$2} /^blast_sessions/{print "pppoe_dataplane_sessions", s, r, $2}
+			/^blast_back_pps/{print "pppoe_dataplane_pps", s, r, $2}
+			/^blast_cpu_us_per_pkt/{print "pppoe_dataplane_lac_cpu_us", s, r, $2}' "$T/pd.out" >>"$RAW"
+		stop_pid "$lac"
+		stop_pid "$LNS_PID"
+	done
+	nsx ip link del pg0 2>/dev/null
+	echo "PPPoE data plane done"
+else
+	rec "skipped pppoedp (no pppoegen or no veth)"
 fi
 fi
 

@@ -31,7 +31,9 @@ for line in open(raw_path):
         continue
     if f[0] == "skipped":
         skipped = line.strip()
-    elif f[0] in ("dataplane_pps", "dataplane_bps", "forwarder_pps", "forwarder_bps"):
+    elif f[0] in ("dataplane_pps", "dataplane_bps", "forwarder_pps", "forwarder_bps",
+                  "pppoe_dataplane_pps", "pppoe_dataplane_lac_cpu_us",
+                  "pppoe_dataplane_sessions"):
         runs.setdefault("%s_%s" % (f[0], f[1]), []).append(float(f[3]))
     elif f[0] in ("l2tp_only_sps", "xl2tpd_l2tp_only_sps", "lns_setup_sps_1k",
                   "lns_setup_sps_1k_reneg",
@@ -207,6 +209,16 @@ r = {
     "forwarder_pps_1400": med("forwarder_pps_1400"),
     "dataplane_ratio_64": ratio(med("dataplane_pps_64"), med("forwarder_pps_64")),
     "dataplane_ratio_1400": ratio(med("dataplane_pps_1400"), med("forwarder_pps_1400")),
+    # PPPoE <-> L2TP through the LAC (pppoegen --blast, section 5b): packets
+    # back per second over N sessions, against the bare forwarder, and the
+    # LAC's CPU per packet back (each crossed the LAC twice)
+    "pppoe_dataplane_sessions": med("pppoe_dataplane_sessions_64"),
+    "pppoe_dataplane_pps_64": med("pppoe_dataplane_pps_64"),
+    "pppoe_dataplane_pps_1400": med("pppoe_dataplane_pps_1400"),
+    "pppoe_dataplane_ratio_64": ratio(med("pppoe_dataplane_pps_64"), med("forwarder_pps_64")),
+    "pppoe_dataplane_ratio_1400": ratio(med("pppoe_dataplane_pps_1400"), med("forwarder_pps_1400")),
+    "pppoe_dataplane_lac_cpu_us_per_pkt_64": med("pppoe_dataplane_lac_cpu_us_64"),
+    "pppoe_dataplane_lac_cpu_us_per_pkt_1400": med("pppoe_dataplane_lac_cpu_us_1400"),
     "l2tp_only_sps": med("l2tp_only_sps"),
     "xl2tpd_l2tp_only_sps": med("xl2tpd_l2tp_only_sps"),
     "l2tp_only_ratio_vs_xl2tpd": ratio(med("l2tp_only_sps"), med("xl2tpd_l2tp_only_sps")),
@@ -328,6 +340,14 @@ rows = [
     ("  PPPoE -> L2TP set-up, 0..%s (sessions/s)" % (r["pppoe_sessions"] or "?"),
      r["pppoe_setup_rate_sps_big"], ""),
     ("  LAC CPU us per PPPoE session (1e6/it: one core)", r["pppoe_cpu_us_per_session_lac"], ""),
+    ("PPPoE <-> L2TP data plane at the LAC, 64 B (pps back)", r["pppoe_dataplane_pps_64"], ""),
+    ("  same, 1400 B (pps back)", r["pppoe_dataplane_pps_1400"], ""),
+    ("  ratio to the bare forwarder, 64 B / 1400 B",
+     None if r["pppoe_dataplane_ratio_64"] is None else "%s / %s" % (
+         r["pppoe_dataplane_ratio_64"], r["pppoe_dataplane_ratio_1400"]), ""),
+    ("  LAC CPU us per packet back, 64 B / 1400 B",
+     None if r["pppoe_dataplane_lac_cpu_us_per_pkt_64"] is None else "%s / %s" % (
+         r["pppoe_dataplane_lac_cpu_us_per_pkt_64"], r["pppoe_dataplane_lac_cpu_us_per_pkt_1400"]), ""),
     ("RSS per PPPoE session, LAC (bytes)", r["pppoe_rss_per_session_bytes_lac"], "<= 2 048"),
     ("data plane 64 B (pps)", r["dataplane_pps_64"], ""),
     ("bare forwarder 64 B (pps)", r["forwarder_pps_64"], ""),

@@ -35,6 +35,7 @@ gnuplot-nox
 qemu-system-x86
 busybox-static
 ppp
+pppoe
 l2tpns
 freeradius
 freeradius-utils

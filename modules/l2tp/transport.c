@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -206,7 +207,7 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 {
 	struct l2tp_sock *s;
 	char text[64];
-	int fd, one = 1;
+	int fd, one = 1, err;
 
 	for (unsigned i = 0; i < tr->socks->len; i++)
 		if (l2tp_addr_same_host(&((struct l2tp_sock *)tr->socks->pdata[i])->addr, addr))
@@ -216,6 +217,12 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* An IPv6 socket never takes IPv4 traffic as ::ffff:a.b.c.d: each
+	 * family has its own socket, and a peer is one family's address
+	 * (the source check compares family and address). */
+	if (addr->ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto fail;
 	/* One socket serves every tunnel: a burst of call set-ups (or data)
 	 * from thousands of sessions overflows the default 208 KiB receive
 	 * buffer and costs PPP restarts. Ask for 4 MiB each way (the kernel
@@ -234,11 +241,12 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	vpdn_info(tr->l2tp->log, "L2TP: listening on %s port %u", text, l2tp_addr_port(addr));
 	return 0;
 fail:
+	err = errno;
 	*error = g_strdup_printf("l2tp: cannot bind UDP %s port %u: %s", text, l2tp_addr_port(addr),
-				 g_strerror(errno));
+				 g_strerror(err));
 	if (fd >= 0)
 		close(fd);
-	return -errno;
+	return -err;
 }
 
 static void sock_free(gpointer p)
@@ -262,6 +270,24 @@ void l2tp_transport_free(struct l2tp_transport *tr)
 	}
 	g_ptr_array_free(tr->socks, TRUE);
 	g_free(tr);
+}
+
+/* No listen address and no source-ip: the wildcard of each family.
+ * IPv6's is optional (a kernel without IPv6, or with it disabled). */
+static void wildcard(unsigned port, sa_family_t family, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+static bool optional_v6(const struct sockaddr_storage *ss, int err)
+{
+	return ss->ss_family == AF_INET6 && l2tp_addr_is_any(ss) &&
+	       (err == -EAFNOSUPPORT || err == -EADDRNOTAVAIL || err == -EPROTONOSUPPORT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -296,11 +322,11 @@ static GArray *wanted_addrs(const struct l2tp_config *c)
 			want_add(want, &g->source);
 	}
 	if (want->len == 0) {
-		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
 		struct sockaddr_storage ss;
 
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, &any, sizeof(any));
+		wildcard(c->port, AF_INET, &ss);
+		want_add(want, &ss);
+		wildcard(c->port, AF_INET6, &ss);
 		want_add(want, &ss);
 	}
 	return want;
@@ -353,6 +379,11 @@ int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_conf
 		guint before = tr->socks->len;
 
 		r = open_sock(tr, ss, error);
+		if (r < 0 && optional_v6(ss, r)) {
+			g_clear_pointer(error, g_free);
+			r = 0;
+			continue;
+		}
 		if (r < 0)
 			goto undo;
 		if (tr->socks->len == before) {
@@ -414,13 +445,20 @@ struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
 			goto fail;
 	}
 	if (tr->socks->len == 0) {
-		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
 		struct sockaddr_storage ss;
+		int r;
 
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, &any, sizeof(any));
+		wildcard(c->port, AF_INET, &ss);
 		if (open_sock(tr, &ss, error) < 0)
 			goto fail;
+		wildcard(c->port, AF_INET6, &ss);
+		r = open_sock(tr, &ss, error);
+		if (r < 0 && !optional_v6(&ss, r))
+			goto fail;
+		if (r < 0) {
+			vpdn_info(l2tp->log, "L2TP: no IPv6 wildcard socket (%s): IPv4 only", *error);
+			g_clear_pointer(error, g_free);
+		}
 	}
 	return tr;
 fail:

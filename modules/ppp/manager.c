@@ -375,6 +375,8 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 		.async = p->async,
 		.proxy = p->proxy,
 		.vaccess = n,
+		.carrier_mru = p->size >= offsetof(struct vpdn_ev_ppp_start, mru) + sizeof(p->mru) &&
+			       p->mru >= 64 && p->mru <= 65535 ? (uint16_t)p->mru : 0,
 	};
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	struct ppp_engine *e = ppp_engine_start(m, ppp_manager_conf(m, p->config), &st);

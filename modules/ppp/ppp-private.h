@@ -136,6 +136,10 @@ struct ppp_engine {
 	uint8_t phase;
 	uint8_t end;                    /* our end of link */
 	bool async;
+	/* The carrier's largest frame (a PPPoE session's payload, RFC 4638),
+	 * 0: none. Our MRU proposal and the peer's MRU we send to are
+	 * capped at it (lcp.c). */
+	uint16_t carrier_mru;
 	bool auth_peer;                 /* we authenticate the peer */
 	bool auth_us;                   /* the peer authenticates us */
 	bool peer_done, us_done;

@@ -471,6 +471,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	e->role = st->role ? st->role : VPDN_PPP_ROLE_SERVER;
 	e->dir = st->dir ? st->dir : VPDN_CALL_IN;
 	e->async = st->async;
+	e->carrier_mru = st->carrier_mru;
 	e->call_id = st->call_id;
 	e->vaccess = st->vaccess;
 	e->phase = VPDN_PPP_PHASE_DOWN;

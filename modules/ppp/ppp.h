@@ -132,6 +132,7 @@ struct ppp_start {
 	uint32_t call_id;
 	const char *calling, *called, *dnis;
 	bool async;
+	uint16_t carrier_mru;         /* the carrier's largest frame, 0: none */
 	uint32_t bearer_kbps;
 	const struct vpdn_proxy *proxy;
 	int vaccess;                  /* Virtual-Access number owned, or 0 */

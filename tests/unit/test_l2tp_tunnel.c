@@ -61,14 +61,42 @@ struct net {
 
 static struct net N;
 
+/* The IPv6 variant (opts.v6): every 127.0.0.N of the tests and configs
+ * becomes fd00::N, so the same exchanges run over IPv6 addresses. */
+static bool v6_mode;
+
 static void addr(struct sockaddr_storage *ss, const char *ip, unsigned port)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	char v6[64];
 
 	memset(ss, 0, sizeof(*ss));
+	if (v6_mode && strncmp(ip, "127.0.0.", 8) == 0) {
+		snprintf(v6, sizeof(v6), "fd00::%s", ip + 8);
+		ip = v6;
+	}
+	if (strchr(ip, ':')) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		CU_ASSERT_FATAL(inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1);
+		return;
+	}
 	in->sin_family = AF_INET;
 	in->sin_port = htons(port);
 	inet_pton(AF_INET, ip, &in->sin_addr);
+}
+
+/* In the IPv6 variant, "127.0.0." in a config becomes "fd00::". */
+static void config_v6(char *buf, size_t size)
+{
+	GString *g = g_string_new(buf);
+
+	if (v6_mode) {
+		g_string_replace(g, "127.0.0.", "fd00::", 0);
+		g_strlcpy(buf, g->str, size);
+	}
+	g_string_free(g, TRUE);
 }
 
 static void record(int from, const uint8_t *buf, size_t len)
@@ -261,6 +289,7 @@ struct opts {
 	bool same_random;
 	bool no_dialout;
 	const char *lac_extra, *lns_extra; /* more lines for the vpdn-group */
+	bool v6;                /* the tunnel over IPv6: fd00::1 <-> fd00::2 */
 };
 
 static struct vpdn_subscription *subs[8];
@@ -281,10 +310,13 @@ static void setup_net(const struct opts *o)
 		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
 		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
 		 o->sequencing ? "true" : "false", o->lac_extra ? o->lac_extra : "");
+	v6_mode = o->v6;
+	config_v6(buf, sizeof(buf));
 	N.lac = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lac->xctx = N.lac;
 	snprintf(buf, sizeof(buf), LNS_CFG_FMT, o->lns_secret ? o->lns_secret : SECRET,
 		 o->hidden ? "true" : "false", o->session_limit, o->lns_extra ? o->lns_extra : "");
+	config_v6(buf, sizeof(buf));
 	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lns->xctx = N.lns;
 	rnd_lac.base = 0x10;
@@ -1832,6 +1864,96 @@ static void test_foreign_source_dropped(void)
 	teardown_net();
 }
 
+/* Issue #18: the tunnel over IPv6 (fd00::1 <-> fd00::2): set-up, data
+ * both ways, the peers' addresses; then a datagram with the right tunnel
+ * and session IDs from another IPv6 host, from the peer's host on
+ * another port, and from the peer's IPv4-mapped form is dropped and
+ * counted, and the session stays. */
+static void test_ipv6_tunnel_and_source_check(void)
+{
+	struct opts o = { .v6 = true };
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x57, 0x60, 0x00 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl, *tn;
+	struct l2tp_session *s;
+	char a[64];
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tl = only_tunnel(N.lac);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tl != NULL && tn != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tl->peer.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(tl->local.ss_family, AF_INET6);
+	l2tp_addr_text(&tl->peer, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "fd00::2");
+	l2tp_addr_text(&tn->peer, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "fd00::1");
+	CU_ASSERT_EQUAL(l2tp_addr_port(&tn->peer), 1701);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	vpdn_link_send(bchan.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(lns_ppp[0].last_len, sizeof(frame));
+	vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, 4);
+	pump();
+	CU_ASSERT_EQUAL(bchan.frames, 1);
+	/* The attacks: another host, another port, the mapped form. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 40000, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, s->sid);
+	send_hello(N.lns, "127.0.0.2", "fd00::66", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 4);
+	run(500);
+	CU_ASSERT_PTR_EQUAL(only_session(tn), s);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	/* The real peer still gets through. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 2);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 4);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* An IPv4 tunnel (peer 127.0.0.1): the same address as ::ffff:127.0.0.1
+ * (an IPv6 datagram with the IPv4-mapped source) is another peer. */
+static void test_v4_mapped_source_dropped(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_session *s;
+	uint64_t rx0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	rx0 = tn->ctrl.stats.rx;
+	send_terminate(N.lns, "::ffff:127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, s->sid);
+	send_hello(N.lns, "127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 0);
+	CU_ASSERT_EQUAL(tn->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 2);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 /* RFC 2661 §8.1: the LNS answers from port 1702. The LAC takes that
  * port from the first datagram, once; afterwards neither the old port
  * nor a third one is accepted. */
@@ -2544,6 +2666,9 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
 	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
 	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
+	{ "IPv6 tunnel: set-up, data, foreign v6 and mapped sources dropped",
+	  test_ipv6_tunnel_and_source_check },
+	{ "IPv4 tunnel: the peer's IPv4-mapped IPv6 form is dropped", test_v4_mapped_source_dropped },
 	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
 	{ "Assigned Session ID 0 or in use: CDN 2/5", test_bad_assigned_session_id },
 	{ "Assigned Tunnel ID 0 in SCCRQ or SCCRP: StopCCN 2/3", test_assigned_tunnel_id_zero },

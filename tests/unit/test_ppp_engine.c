@@ -1514,6 +1514,71 @@ static void test_ppp_start_event(void)
 	(void)on_accept_reply_probe;
 }
 
+/* RFC 4638 / issue #17: a PPPoE session's payload (PPP_START.mru, from
+ * the call) caps the MRU we propose and the peer's MRU we send to; an
+ * old-sized event (no mru field) leaves the config's MRU alone. */
+static void test_carrier_mru(void)
+{
+	static const uint8_t mru1500[] = { 1, 4, 0x05, 0xDC };
+	struct raw r = { 0 };
+	reset_fx();
+	r.link = vpdn_link_new("PPPoE1");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	struct vpdn_ev_ppp_start ps = {
+		.size = sizeof(ps), .link = r.link, .interface = "PPPoE1", .config = "Dialer2",
+		.role = VPDN_PPP_ROLE_SERVER, .dir = VPDN_CALL_OUT, .mru = 1492,
+	};
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	struct ppp_engine *e = ppp_manager_find(mgr, "PPPoE1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(r.frames, 1);
+	/* Our Configure-Request: MRU 1492 first (the config says 1500). */
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFREQ);
+	CU_ASSERT_EQUAL(r.last[8], 1);
+	CU_ASSERT_EQUAL(r.last[9], 4);
+	CU_ASSERT_EQUAL((r.last[10] << 8) | r.last[11], 1492);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1492); /* before LCP: the carrier's */
+	/* The peer takes 1500: acked, but we send at most 1492. */
+	raw_send(&r, PPP_LCP, PPP_CONFREQ, 7, mru1500, sizeof(mru1500));
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFACK);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1492);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	vpdn_link_unref(r.link);
+
+	/* PPP-Max-Payload granted 1500: no MRU option (1500 is the default). */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("PPPoE2");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.interface = "PPPoE2";
+	ps.mru = 1500;
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "PPPoE2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(r.frames, 1);
+	CU_ASSERT_NOT_EQUAL(r.last[8], 1);
+	raw_send(&r, PPP_LCP, PPP_CONFREQ, 7, mru1500, sizeof(mru1500));
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1500);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	vpdn_link_unref(r.link);
+
+	/* An event of the old size: no carrier limit read. */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("PPPoE3");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.interface = "PPPoE3";
+	ps.mru = 1492;
+	ps.size = offsetof(struct vpdn_ev_ppp_start, mru);
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "PPPoE3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_NOT_EQUAL(r.last[8], 1);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unref(r.link);
+}
+
 static void test_short_names_and_config(void)
 {
 	char b[16];
@@ -1694,6 +1759,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "the authenticator's text reaches the peer", test_peer_message },
 	{ "the authorization's routes go with NETWORK_UP", test_routes_to_network_up },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
+	{ "RFC 4638: the carrier's MRU caps LCP's (PPP_START.mru)", test_carrier_mru },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
 	{ NULL, NULL },
