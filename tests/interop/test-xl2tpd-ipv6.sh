@@ -10,8 +10,8 @@
 #    session all --json: local_link_local / peer_link_local);
 #  - teardown from the peer (pppd stopped: CDN);
 #  - the capture decodes in tshark, nothing malformed, IPv6CP in it.
-# The link-local data path (ping -6 fe80::ours%ppp0) needs the ip module's
-# IPv6 side (helper v6ip): it is tried and reported, not asserted here.
+#  - ping -6 both ways over link-local (the ip module's IPv6 side, merged
+#    from v6ip: fe80::1 on the LNS's vi1).
 . "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
 vm_init v6
@@ -120,12 +120,9 @@ check "show vpdn session all --json: IPv6CP Opened, fe80::1, pppd's identifier" 
 	[ -n "$pppd_ll" -a "$ours" = "Opened fe80::1 $pppd_ll" ]
 run "$VPDNCTL" --bus "$BUS" -n LNS show vpdn session all
 contains "show vpdn session all: the IPV6CP block" "$OUT" "IPV6CP Opened"
-if [ -e "$SHARE/ping6-ok" ]; then
-	echo "# ping -6 fe80::1%ppp0 from the VM: answered"
-else
-	echo "# ping -6 fe80::1%ppp0 from the VM: no answer (the ip module's IPv6 side, v6ip)"
+check "ping -6 VM -> LNS over link-local (fe80::1%ppp0)" [ -e "$SHARE/ping6-ok" ] ||
 	sed 's/^/#   /' "$SHARE/ping6.txt" 2>/dev/null
-fi
+check "ping -6 LNS -> VM over link-local ($pppd_ll%vi1)" in_ns ping -6 -c 2 -W 2 "$pppd_ll%vi1"
 vm_say stop1
 check "pppd stopped" vm_wait_file down1 20
 check "LNS: I CDN from XLAC" wait_until 15 log_has LNS "I CDN from XLAC"
