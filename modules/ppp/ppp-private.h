@@ -47,7 +47,7 @@ struct ppp_ipcp {
 	bool judged_ok;
 	/* nothing allowed to give: the engine closes after this input */
 	bool refused;
-	char refused_why[160];
+	char *refused_why;              /* why (g_malloc'd), or NULL */
 };
 
 enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
@@ -61,9 +61,15 @@ struct ppp_chap {
 	uint8_t chal[PPP_CHAL_LEN];
 	uint8_t peer_id;                /* the challenge we answer */
 	uint8_t peer_chal_len;
-	uint8_t peer_chal[PPP_PEER_CHAL_MAX];
-	uint8_t resp[16];               /* our last response (resend on dup) */
+	struct ppp_chap_peer *peer;     /* the peer's challenge, once one came */
 	struct vpdn_timer timer;
+};
+
+/* The side that answers a challenge (a client, a LAC dialling out):
+ * allocated on the first challenge, so an LNS carries none. */
+struct ppp_chap_peer {
+	uint8_t chal[PPP_PEER_CHAL_MAX];
+	uint8_t resp[16];               /* our last response (resend on dup) */
 };
 
 enum ppp_pap_auth_state { PAP_A_IDLE, PAP_A_WAIT, PAP_A_VERIFY, PAP_A_DONE, PAP_A_FAILED };
@@ -129,13 +135,15 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
-	/* the authenticator's text for the peer (printable), "": the fixed one */
-	char auth_msg[PPP_AUTH_MSG_MAX + 1];
-	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
+	/* Rarely set, so allocated when set (bytes per session, #15):
+	 * the authenticator's text for the peer (printable), NULL: the
+	 * fixed one */
+	char *auth_msg;
+	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
 	size_t n_auth_routes;
 	/* An IPCP Configure-Request that came while a LAC's proxy
 	 * authentication was still being verified (auth-phase.c) */
-	uint8_t early_ipcp[PPP_EARLY_IPCP_MAX];
+	uint8_t *early_ipcp;
 	size_t early_ipcp_len;
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
 	int net_refused;                /* the IP side refused it: close (-errno) */
@@ -248,6 +256,9 @@ void ppp_ipcp_init(struct ppp_engine *e);
 void ppp_ipcp_fini(struct ppp_engine *e);
 /* After IPCP input: close the session if IPCP found no allowed address. */
 void ppp_ipcp_check_refused(struct ppp_engine *e);
+/* Keep why IPCP or the IP side refused (e->ipcp.refused_why). */
+#define PPP_IPCP_WHY_MAX 160
+void ppp_ipcp_set_why(struct ppp_engine *e, const char *why);
 
 /* chap-state.c */
 void ppp_chap_init(struct ppp_engine *e);

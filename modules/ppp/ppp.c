@@ -162,6 +162,10 @@ static void engine_free(void *obj)
 	ppp_conf_unref(e->conf);
 	g_free(e->profile);
 	g_free(e->user);
+	g_free(e->auth_msg);
+	g_free(e->auth_routes);
+	g_free(e->early_ipcp);
+	g_free(e->ipcp.refused_why);
 	g_free(e);
 }
 
