@@ -53,7 +53,7 @@ struct ip_iface {
 	struct in_addr local, peer;
 	bool addr_added, route_added, in_peers;
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
-	struct vpdn_route4 framed[VPDN_ROUTES_MAX]; /* authorization's, installed */
+	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
 	/* dial on demand */
 	struct ip_slot *q;
