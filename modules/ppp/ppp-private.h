@@ -151,7 +151,7 @@ struct ppp_engine {
 	struct ppp_lcp lcp;
 	struct ppp_ipcp ipcp;
 	struct ppp_chap chap;
-	struct ppp_pap pap;
+	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
 	struct vpdn_proxy *proxy;       /* LNS proxy data (copied), or NULL */
 	struct vpdn_request *auth_req, *secret_req, *fwd_req;
