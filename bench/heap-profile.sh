@@ -86,7 +86,7 @@ run "$N" | awk -v n="$N" '{ r[$2] = $4 } END { if (("none" in r) && ("held" in r
 for n in "$N" "$N0"; do
 	run "$n" "$T/heap$n" >/dev/null
 	heaptrack_print -f "$T/heap$n".zst -m 0 --print-peaks 1 --print-allocators 0 \
-		--print-temporary 0 --print-leaks 0 --print-histogram 0 -n 100000 \
+		--print-temporary 0 --print-leaks 0 -n 100000 \
 		>"$T/peaks$n.txt" 2>/dev/null
 done
 python3 "$SRC/bench/heap-owners.py" "$T/peaks$N.txt" "$N" "$T/peaks$N0.txt" "$N0"
