@@ -326,7 +326,7 @@ static int judge(struct run *r, int lcp, const uint8_t *o, size_t len)
 			if (ol != 2)
 				add_reply(r, CONFREJ, opt, ol);
 			break;
-		default: /* PFC and the rest: not implemented */
+		default: /* PFC and the rest: Configure-Reject what this user does not do */
 			add_reply(r, CONFREJ, opt, ol);
 		}
 	}

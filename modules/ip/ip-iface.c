@@ -148,6 +148,7 @@ void ip_iface_free(gpointer p)
 	g_free(ifc->link_name);
 	g_free(ifc->config);
 	g_free(ifc->q);
+	g_free(ifc->framed);
 	g_free(ifc->name);
 	g_free(ifc);
 }

@@ -60,7 +60,7 @@ struct ip_iface {
 	bool v4_up;                /* IPCP's NETWORK_UP seen (the link may carry IPv6 alone) */
 	struct ip6_session *v6;    /* IPv6CP up: ip-ipv6.c; NULL otherwise */
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
-	struct vpdn_route4 framed[VPDN_ROUTES_MAX]; /* authorization's, installed */
+	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
 	/* dial on demand */
 	struct ip_slot *q;

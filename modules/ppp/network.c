@@ -66,7 +66,7 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 	if (e->in_net_up) {
 		/* inside an NCP's This-Layer-Up: close after the input */
 		e->net_refused = cause < 0 ? cause : -ENETDOWN;
-		g_strlcpy(e->ipcp.refused_why, why, sizeof(e->ipcp.refused_why));
+		ppp_ipcp_set_why(e, why);
 		return;
 	}
 	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);

@@ -47,7 +47,7 @@ struct ppp_ipcp {
 	bool judged_ok;
 	/* nothing allowed to give: the engine closes after this input */
 	bool refused;
-	char refused_why[160];
+	char *refused_why;              /* why (g_malloc'd), or NULL */
 };
 
 /* Longest IPv6CP Configure-Request kept for the network phase (one
@@ -85,9 +85,15 @@ struct ppp_chap {
 	uint8_t chal[PPP_CHAL_LEN];
 	uint8_t peer_id;                /* the challenge we answer */
 	uint8_t peer_chal_len;
-	uint8_t peer_chal[PPP_PEER_CHAL_MAX];
-	uint8_t resp[16];               /* our last response (resend on dup) */
+	struct ppp_chap_peer *peer;     /* the peer's challenge, once one came */
 	struct vpdn_timer timer;
+};
+
+/* The side that answers a challenge (a client, a LAC dialling out):
+ * allocated on the first challenge, so an LNS carries none. */
+struct ppp_chap_peer {
+	uint8_t chal[PPP_PEER_CHAL_MAX];
+	uint8_t resp[16];               /* our last response (resend on dup) */
 };
 
 enum ppp_pap_auth_state { PAP_A_IDLE, PAP_A_WAIT, PAP_A_VERIFY, PAP_A_DONE, PAP_A_FAILED };
@@ -157,13 +163,15 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
-	/* the authenticator's text for the peer (printable), "": the fixed one */
-	char auth_msg[PPP_AUTH_MSG_MAX + 1];
-	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
+	/* Rarely set, so allocated when set (bytes per session, #15):
+	 * the authenticator's text for the peer (printable), NULL: the
+	 * fixed one */
+	char *auth_msg;
+	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
 	size_t n_auth_routes;
 	/* An IPCP Configure-Request that came while a LAC's proxy
 	 * authentication was still being verified (auth-phase.c) */
-	uint8_t early_ipcp[PPP_EARLY_IPCP_MAX];
+	uint8_t *early_ipcp;
 	size_t early_ipcp_len;
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
 	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
@@ -173,7 +181,7 @@ struct ppp_engine {
 	struct ppp_ipcp ipcp;
 	struct ppp_ipv6cp *v6;          /* NULL: IPv6 not enabled (Protocol-Reject) */
 	struct ppp_chap chap;
-	struct ppp_pap pap;
+	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
 	struct vpdn_proxy *proxy;       /* LNS proxy data (copied), or NULL */
 	struct vpdn_request *auth_req, *secret_req, *fwd_req;
@@ -289,6 +297,9 @@ void ppp_ipcp_init(struct ppp_engine *e);
 void ppp_ipcp_fini(struct ppp_engine *e);
 /* After IPCP input: close the session if IPCP found no allowed address. */
 void ppp_ipcp_check_refused(struct ppp_engine *e);
+/* Keep why IPCP or the IP side refused (e->ipcp.refused_why). */
+#define PPP_IPCP_WHY_MAX 160
+void ppp_ipcp_set_why(struct ppp_engine *e, const char *why);
 
 /* ipv6cp.c (RFC 5072): only for engines with e->v6 */
 extern const struct ppp_fsm_ops ppp_ipv6cp_ops;

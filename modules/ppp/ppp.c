@@ -160,20 +160,19 @@ static void engine_free(void *obj)
 		g_free(e->lac);
 	}
 	if (e->proxy) {
-		g_free((void *)e->proxy->init_rcvd_confreq);
-		g_free((void *)e->proxy->last_sent_confreq);
-		g_free((void *)e->proxy->last_rcvd_confreq);
-		g_free((void *)e->proxy->auth_name);
-		g_free((void *)e->proxy->auth_challenge);
+		/* one block (copy_proxy) */
 		if (e->proxy->auth_response)
 			memset((void *)e->proxy->auth_response, 0, e->proxy->auth_response_len);
-		g_free((void *)e->proxy->auth_response);
 		g_free(e->proxy);
 	}
 	vpdn_link_unref(e->link);
 	ppp_conf_unref(e->conf);
 	g_free(e->profile);
 	g_free(e->user);
+	g_free(e->auth_msg);
+	g_free(e->auth_routes);
+	g_free(e->early_ipcp);
+	g_free(e->ipcp.refused_why);
 	g_free(e);
 }
 
@@ -404,26 +403,40 @@ static const struct vpdn_link_ops carrier_ops = {
 
 /* ---- start ---- */
 
-static uint8_t *dup_bytes(const uint8_t *p, size_t n)
-{
-	return p && n ? g_memdup2(p, n) : NULL;
-}
-
+/* One block: the struct, then its byte strings (an LNS keeps one per
+ * session, so one allocation, not seven; #15). Freed with g_free(). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
-	struct vpdn_proxy *c = g_new0(struct vpdn_proxy, 1);
+	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
+	size_t n = sizeof(*p) + p->init_rcvd_confreq_len + p->last_sent_confreq_len +
+		   p->last_rcvd_confreq_len + p->auth_challenge_len + p->auth_response_len +
+		   name_len;
+	struct vpdn_proxy *c = g_malloc0(n);
+	uint8_t *at = (uint8_t *)(c + 1);
+
 	*c = *p;
-	c->init_rcvd_confreq = dup_bytes(p->init_rcvd_confreq, p->init_rcvd_confreq_len);
-	c->last_sent_confreq = dup_bytes(p->last_sent_confreq, p->last_sent_confreq_len);
-	c->last_rcvd_confreq = dup_bytes(p->last_rcvd_confreq, p->last_rcvd_confreq_len);
-	c->auth_name = g_strdup(p->auth_name);
-	c->auth_challenge = dup_bytes(p->auth_challenge, p->auth_challenge_len);
-	c->auth_response = dup_bytes(p->auth_response, p->auth_response_len);
-	if (!c->init_rcvd_confreq) c->init_rcvd_confreq_len = 0;
-	if (!c->last_sent_confreq) c->last_sent_confreq_len = 0;
-	if (!c->last_rcvd_confreq) c->last_rcvd_confreq_len = 0;
-	if (!c->auth_challenge) c->auth_challenge_len = 0;
-	if (!c->auth_response) c->auth_response_len = 0;
+#define TAKE(f)                                                   \
+	do {                                                      \
+		if (p->f && p->f##_len) {                         \
+			memcpy(at, p->f, p->f##_len);             \
+			c->f = at;                                \
+			at += p->f##_len;                         \
+		} else {                                          \
+			c->f = NULL;                              \
+			c->f##_len = 0;                           \
+		}                                                 \
+	} while (0)
+	TAKE(init_rcvd_confreq);
+	TAKE(last_sent_confreq);
+	TAKE(last_rcvd_confreq);
+	TAKE(auth_challenge);
+	TAKE(auth_response);
+#undef TAKE
+	c->auth_name = NULL;
+	if (name_len) {
+		memcpy(at, p->auth_name, name_len);
+		c->auth_name = (const char *)at;
+	}
 	return c;
 }
 
