@@ -229,7 +229,7 @@ static void session_orphan(void *ctx, struct vpdn_link *link)
 
 	if (!s)
 		return;
-	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Restart: session not taken back by PPP, clearing it");
+	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Restart: session link not taken back by any module, clearing it");
 	l2tp_session_close(s, true, L2TP_CDN_ADMIN, 0, 0, "not restored after restart");
 }
 

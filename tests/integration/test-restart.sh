@@ -4,7 +4,8 @@
 # the test-only testcarrier module) in two namespaces over a veth pair, a
 # tunnel and a dial-in session up; `vpdnctl restart` on the LNS: the same
 # process (pid), the same tunnel IDs at both ends in `show vpdn`, HELLO
-# goes on, a new call reuses the tunnel (no second SCCRQ), the session
+# goes on, a new call reuses the tunnel (no second SCCRQ); the same for
+# the LAC restarting; the session
 # whose PPP cannot be restored yet is cleared with CDN 3 (the tunnel
 # stays), `show version` counts the restarts, and the capture holds no
 # StopCCN. No state file is written unless a restart is asked; a state of
@@ -145,7 +146,7 @@ contains "json: restarts 1" "$OUT" '"restarts":1'
 wait_until 100 log_has "$LAC_LOG" "result 3 (Call disconnected for administrative reasons)"
 check "LAC: CDN 3 for the session PPP cannot take back" \
 	log_has "$LAC_LOG" "result 3 (Call disconnected for administrative reasons)"
-check "LNS: the session cleared, not the tunnel" log_has "$LNS_LOG" "session not taken back by PPP"
+check "LNS: the session cleared, not the tunnel" log_has "$LNS_LOG" "session link not taken back by any module"
 wait_until 50 state_is LAC 1 down
 check "LAC: the dial-in call hung up" state_is LAC 1 down
 
@@ -171,6 +172,33 @@ check "still the same process" kill -0 "$LNS_PID"
 check "LNS: the same tunnel IDs after the second" [ "$(tunnel LNS)" = "$LNS_T" ]
 ok "show version" ctl LNS show version
 contains "show version: two restarts" "$OUT" "Restarted in place 2 times"
+
+# The LAC (the tunnel's initiator) restarts in place too: the LNS keeps
+# the tunnel, the LAC's session (its B channel has no hooks yet) gets a
+# CDN 3 the LNS hears.
+ok "DialIn before the LAC's restart" tc LAC DialIn sss remote3@cisco.com 6124 211
+NEW=${OUT#u }
+wait_until 100 state_is LAC "$NEW" up
+check "a session up before the LAC's restart" state_is LAC "$NEW" up
+CDN0=$(grep -c "I CDN from LAC" "$LNS_LOG")
+ok "vpdnctl restart (LAC)" ctl LAC restart
+contains "LAC: restart 1" "$OUT" "Restarted in place (restart 1)"
+check "LAC: the same tunnel IDs after ($(tunnel LAC))" [ "$(tunnel LAC)" = "$LAC_T" ]
+check "LNS: the tunnel kept ($(tunnel LNS))" [ "$(tunnel LNS)" = "$LNS_T" ]
+cdn_from_lac() { [ "$(grep -c "I CDN from LAC" "$LNS_LOG")" -gt "$CDN0" ]; }
+wait_until 100 cdn_from_lac
+check "LNS: CDN for the LAC's session" cdn_from_lac
+check "LAC: its session not taken back" log_has "$LAC_LOG" "session link not taken back by any module"
+N0=$(grep -c "I HELLO from LAC" "$LNS_LOG")
+sleep 5
+N1=$(grep -c "I HELLO from LAC" "$LNS_LOG")
+check "LNS: HELLO from the restarted LAC ($N0 -> $N1)" [ "$N1" -gt "$N0" ]
+check "LNS: tunnel still established" [ "$(tunnel LNS)" = "$LNS_T" ]
+ok "DialIn after the LAC's restart" tc LAC DialIn sss remote4@cisco.com 6125 211
+NEW=${OUT#u }
+wait_until 100 state_is LAC "$NEW" up
+check "a session over the restored tunnel" state_is LAC "$NEW" up
+check "still one SCCRQ ever" [ "$(grep -c "O SCCRQ" "$LAC_LOG")" -eq 1 ]
 
 # Refused cleanly when the state cannot be written: nothing changes.
 ok "state-directory made a file" sh -c "rmdir '$STATE' && touch '$STATE'"
