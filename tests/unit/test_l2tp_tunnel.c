@@ -2645,6 +2645,7 @@ static void test_restart_in_place(void)
 	CU_ASSERT_TRUE(count(1, L2TP_MSG_HELLO) >= hellos + 2);
 	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 0);
 	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	vpdn_link_unref(b.link);
 	teardown_net();
 }
 
