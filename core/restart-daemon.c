@@ -87,7 +87,7 @@ out:
 
 void vpdn_restart_restore(struct vpdn_core *core, struct vpdn_loader *ld, GVariant *modules)
 {
-	unsigned orphans, closed;
+	unsigned orphans;
 
 	if (modules) {
 		vpdn_loader_restore(ld, modules);
@@ -97,8 +97,7 @@ void vpdn_restart_restore(struct vpdn_core *core, struct vpdn_loader *ld, GVaria
 				    "cleared by their carriers", orphans, orphans == 1 ? "" : "s");
 		vpdn_bus_run_deferred(core->bus);
 	}
-	closed = vpdn_restart_close_untaken(core);
-	(void)closed;
+	vpdn_restart_close_untaken(core);
 }
 
 int vpdn_restart_check(const char *exe, const char *state_dir, char **error)
@@ -141,7 +140,6 @@ static void cloexec_all(void)
 int vpdn_restart_exec(struct vpdn_core *core, struct vpdn_loader *ld, const char *state_path,
 		      const char *exe, char **argv, bool *gone, char **error)
 {
-	struct vpdn_restart *r = vpdn_restart_get(core);
 	struct vpdn_state st;
 	GString *names = g_string_new(NULL);
 	unsigned n;
@@ -165,7 +163,6 @@ int vpdn_restart_exec(struct vpdn_core *core, struct vpdn_loader *ld, const char
 		g_array_append_vals(st.times, &g_array_index(t, uint64_t, from), t->len - from);
 		g_array_append_val(st.times, st.written_us);
 	}
-	(void)r;
 	st.modules = vpdn_loader_save(ld);
 	err = vpdn_state_write(state_path, &st, &why);
 	if (err < 0) {

@@ -432,7 +432,7 @@ int vpdn_state_write(const char *path, const struct vpdn_state *st, char **why)
 				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
 				      0600, &err)) {
 		*why = g_strdup(err->message);
-		r = -(err->domain == G_FILE_ERROR ? EIO : EIO);
+		r = -EIO;
 		g_error_free(err);
 	}
 	g_bytes_unref(b);
