@@ -36,7 +36,6 @@
 #define VPDND_MODULE_H
 
 #include <confuse.h>
-#include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +44,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* GLib's GVariant (the restart hooks' state, below); declared here so
+ * that a module without those hooks needs no GLib headers. */
+typedef struct _GVariant GVariant;
 
 #define VPDN_MODULE_ABI 2
 #define VPDN_MODULE_SYMBOL "vpdn_module"
