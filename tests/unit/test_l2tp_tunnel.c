@@ -11,6 +11,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <vpdnd/vpdnd.h>
@@ -2649,6 +2651,52 @@ static void test_restart_in_place(void)
 	teardown_net();
 }
 
+/* The sockets handed over at a restart: named without ':' (IPv6 too),
+ * taken back only when the descriptor is a UDP socket bound to the
+ * address its name says (else closed, and the transport opens one). */
+static void test_restart_sockets(void)
+{
+	struct opts o = { 0 };
+	struct sockaddr_storage a4, a6, bound;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a6;
+	socklen_t len = sizeof(bound);
+	char name[128];
+	int fd, other;
+
+	setup_net(&o);
+	addr(&a4, "10.8.0.2", 1701);
+	l2tp_state_fd_name(&a4, name, sizeof(name));
+	CU_ASSERT_STRING_EQUAL(name, "l2tp/udp/10.8.0.2/1701");
+	memset(&a6, 0, sizeof(a6));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(1702);
+	inet_pton(AF_INET6, "2001:db8::1", &in6->sin6_addr);
+	l2tp_state_fd_name(&a6, name, sizeof(name));
+	CU_ASSERT_PTR_NULL(strchr(name, ':'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(name, "2001_db8__1"));
+	CU_ASSERT_TRUE(g_str_has_suffix(name, "/1702"));
+
+	/* A real socket on 127.0.0.1, handed over under its own name. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	addr(&bound, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&bound, sizeof(struct sockaddr_in)), 0);
+	CU_ASSERT_EQUAL(getsockname(fd, (struct sockaddr *)&bound, &len), 0);
+	l2tp_state_fd_name(&bound, name, sizeof(name));
+	vpdn_restart_add_inherited(N.core, name, fd);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &bound), fd);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &bound), -1); /* once */
+	CU_ASSERT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	/* Under another address's name: not that socket, closed. */
+	other = dup(fd);
+	l2tp_state_fd_name(&a4, name, sizeof(name));
+	vpdn_restart_add_inherited(N.core, name, other);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &a4), -1);
+	CU_ASSERT_EQUAL(fcntl(other, F_GETFD), -1);
+	close(fd);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "tunnels and sessions tell their view through one hook", test_changed_hook },
@@ -2683,6 +2731,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-out cleared while dialing: the late call is hung up", test_dialout_cleared_while_dialing },
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
 	{ "restart in place: tunnel kept, HELLO resent, session CDN 3", test_restart_in_place },
+	{ "restart in place: sockets handed over by name", test_restart_sockets },
 	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
 	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
 	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
