@@ -213,6 +213,10 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 		if (l2tp_addr_same_host(&((struct l2tp_sock *)tr->socks->pdata[i])->addr, addr))
 			return 0;
 	l2tp_addr_text(addr, text, sizeof(text));
+	/* Restart in place: the socket the previous process had. */
+	fd = l2tp_state_take_socket(tr->l2tp, addr);
+	if (fd >= 0)
+		goto bound;
 	fd = socket(addr->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0)
 		goto fail;
@@ -232,6 +236,7 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	if (bind(fd, (const struct sockaddr *)addr, ss_len(addr)) < 0)
 		goto fail;
+bound:
 	s = g_new0(struct l2tp_sock, 1);
 	s->tr = tr;
 	s->fd = fd;
@@ -257,6 +262,20 @@ static void sock_free(gpointer p)
 		g_source_remove(s->watch);
 	close(s->fd);
 	g_free(s);
+}
+
+void l2tp_transport_keep_fds(struct l2tp_transport *tr)
+{
+	char name[128];
+
+	flush_tx(tr);
+	for (unsigned i = 0; i < tr->socks->len; i++) {
+		struct l2tp_sock *s = tr->socks->pdata[i];
+
+		l2tp_state_fd_name(&s->addr, name, sizeof(name));
+		if (vpdn_core_keep_fd(tr->l2tp->core, name, s->fd) < 0)
+			vpdn_warn(tr->log, "L2TP: restart: cannot hand %s over", name);
+	}
 }
 
 void l2tp_transport_free(struct l2tp_transport *tr)
