@@ -27,13 +27,20 @@
  * LNS writes them to its TUN, the kernel routes them back into the TUN, the
  * LNS sends them back over L2TP; the generator counts what comes back.
  * --raw-blast sends the same IP packets without L2TP/PPP to a bare
- * forwarder (bench/udptun.c) instead.
+ * forwarder (bench/udptun.c) instead. --tun NAME --tun-seconds S (ppp
+ * mode) then makes session 0 a kernel interface for S seconds: a TUN
+ * device NAME whose IP packets go over session 0 and back (prints
+ * "tun_ready NAME ADDR" with the address IPCP agreed on; the caller
+ * configures the device), for a TCP flow through one session (iperf3).
  *
  * Output: "key value" lines on stdout, for bench/run.sh.
  * Every loop is bounded by --timeout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <glib.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -43,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -383,6 +391,28 @@ static void on_ctl(int ti, struct l2tp_header *h, struct l2tp_msg *m, struct l2t
 }
 
 static uint64_t rx_data;
+static int tun_fd = -1; /* --tun: session 0's IP packets to and from it */
+
+/* --tun: an IPv4 packet in session 0's PPP frame goes to the TUN. */
+static int tun_input(const uint8_t *f, size_t len)
+{
+	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) {
+		f += 2;
+		len -= 2;
+	}
+	if (len >= 2 && f[0] == 0x00 && f[1] == 0x21) {
+		f += 2;
+		len -= 2;
+	} else if (len >= 1 && f[0] == 0x21) { /* Protocol-Field-Compression */
+		f += 1;
+		len -= 1;
+	} else {
+		return 0;
+	}
+	if (write(tun_fd, f, len) < 0 && errno != EAGAIN && errno != EINVAL)
+		die("write tun");
+	return 1;
+}
 
 static void rx_all(void)
 {
@@ -419,6 +449,9 @@ static void rx_all(void)
 			} else {
 				rx_data++;
 				uint32_t k = h.session_id - 1;
+				if (tun_fd >= 0 && ti == 0 && k == 0 &&
+				    tun_input(bufs[i] + h.hdr_len, h.payload_len))
+					continue;
 				if (h.session_id && k < per)
 					on_ppp(ti, k, bufs[i] + h.hdr_len, h.payload_len);
 			}
@@ -553,6 +586,68 @@ static void blast(double secs, size_t size, int raw)
 	fflush(stdout);
 }
 
+/* --tun: session 0 as a kernel interface for secs seconds. Packets read
+ * from the TUN go out in batches (sendmmsg), as the LNS's do. */
+static void tun_run(const char *name, double secs)
+{
+	struct ifreq ifr = { 0 };
+	static uint8_t pk[64][2048];
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	uint64_t up = 0, down0 = rx_data;
+	char a[INET_ADDRSTRLEN];
+	uint32_t addr = htonl(sess[0].u.addr);
+
+	tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (tun_fd < 0)
+		die("open /dev/net/tun");
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
+	if (ioctl(tun_fd, TUNSETIFF, &ifr) < 0)
+		die("TUNSETIFF");
+	inet_ntop(AF_INET, &addr, a, sizeof(a));
+	printf("tun_ready %s %s\n", ifr.ifr_name, a);
+	fflush(stdout);
+	/* the L2TP + PPP header before each packet: 4 of PPP (ff 03 00 21) */
+	double end = now() + secs;
+	while (now() < end) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = tun_fd, .events = POLLIN } };
+		poll(p, 2, 100);
+		rx_all();
+		int n = 0;
+		while (n < 64) {
+			int h = l2tp_data_header_encode(pk[n], sizeof(pk[n]), 0, tuns[0].peer_tid,
+							sess[0].peer_sid, 0, 0);
+			ssize_t r = read(tun_fd, pk[n] + h + 4, sizeof(pk[n]) - h - 4);
+			if (r <= 0)
+				break;
+			/* again with the length known (the header's L bit, if any) */
+			h = l2tp_data_header_encode(pk[n], sizeof(pk[n]), 0, tuns[0].peer_tid,
+						    sess[0].peer_sid, 0, r + 4);
+			pk[n][h] = 0xff; pk[n][h + 1] = 0x03; pk[n][h + 2] = 0x00; pk[n][h + 3] = 0x21;
+			iov[n].iov_base = pk[n];
+			iov[n].iov_len = h + 4 + r;
+			memset(&mm[n].msg_hdr, 0, sizeof(mm[n].msg_hdr));
+			mm[n].msg_hdr.msg_iov = &iov[n];
+			mm[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		for (int off = 0; off < n;) {
+			int k = sendmmsg(fd, mm + off, n - off, 0);
+			if (k <= 0)
+				break;
+			off += k;
+			up += k;
+		}
+		retransmit(now());
+		flush_acks();
+	}
+	printf("tun_packets_up %lu down %lu\n", (unsigned long)up,
+	       (unsigned long)(rx_data - down0));
+	close(tun_fd);
+	tun_fd = -1;
+}
+
 /* --trace: every PPP state change of every user, on stderr. */
 static void trace(const struct pppu *u, const char *layer, const char *ev, const char *from,
 		  const char *to)
@@ -568,7 +663,7 @@ static void usage(void)
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
-		"               [--ignore-cdn] [--pause S] [--trace]\n");
+		"               [--ignore-cdn] [--pause S] [--trace] [--tun NAME --tun-seconds S]\n");
 	exit(2);
 }
 
@@ -576,7 +671,8 @@ int main(int argc, char **argv)
 {
 	uint32_t phases[16];
 	int nphase = 0, raw = 0;
-	double hold = 0, timeout = 300, blast_s = 0, pause_s = 0;
+	double hold = 0, timeout = 300, blast_s = 0, pause_s = 0, tun_s = 0;
+	const char *tun_name = NULL;
 	size_t sizes[8];
 	int nsizes = 0;
 	char *peerstr = NULL;
@@ -601,6 +697,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--size") && nsizes < 8) sizes[nsizes++] = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--timeout")) timeout = atof(v);
 		else if (!strcmp(a, "--secret")) secret = v;
+		else if (!strcmp(a, "--tun")) tun_name = v;
+		else if (!strcmp(a, "--tun-seconds")) tun_s = atof(v);
 		else usage();
 	}
 	if (!peerstr || ntun < 1 || ntun > MAXT)
@@ -728,5 +826,7 @@ int main(int argc, char **argv)
 	if (blast_s > 0 && ppp_mode && done > 0)
 		for (int i = 0; i < nsizes; i++)
 			blast(blast_s, sizes[i], 0);
+	if (tun_name && tun_s > 0 && ppp_mode && done > 0)
+		tun_run(tun_name, tun_s);
 	return 0;
 }

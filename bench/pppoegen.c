@@ -23,8 +23,18 @@
  * seconds (LCP echoes answered) and prints the CPU they used meanwhile.
  * At the end every session is ended with a PADT, unless --no-padt.
  *
+ * --blast S --size N (repeatable sizes): the PPPoE <-> L2TP data plane.
+ * Every session up sends, round robin, IPv4/UDP packets of N octets to
+ * its own address in PPPoE session frames (PPP protocol 0x0021): the LAC
+ * forwards them over L2TP, the LNS writes them to its TUN, the kernel
+ * routes them back into it, the LNS sends them back over L2TP and the LAC
+ * back into the sessions; what comes back is counted (after 0.5 s of
+ * warm-up), as loadgen's --blast does for one L2TP session. With --watch,
+ * the first watched process's (the LAC's) CPU per packet back.
+ *
  *   pppoegen --if NAME [--phase N]... [--inflight K] [--users U]
  *            [--watch PID]... [--hold S] [--timeout S] [--no-padt]
+ *            [--blast S --size N...]
  *
  * Output: "key value" lines on stdout, as isdngen's (bench/bench.sh).
  */
@@ -66,6 +76,9 @@ static uint8_t *cookie_len;
 static uint32_t max_users, started, done, target, inflight, inflight_max = 256, nusers = 1000;
 static double t_base;
 static uint64_t padi_sent, padr_sent, padt_rx, errors_rx, lcp_resent, ipcp_resent;
+static bool blasting;
+static uint64_t blast_back;
+static size_t blast_len;  /* the PPP information (IP packet) length counted back */
 
 /* frames queued per socket, sent with one sendmmsg */
 struct txq {
@@ -319,6 +332,10 @@ static void sess_frame(const uint8_t *f, size_t len)
 	char name[48];
 	if (u->state < U_PPP || sid != u->sid)
 		return;
+	if (blasting && plen >= 2 + blast_len && payload[0] == 0x00 && payload[1] == 0x21) {
+		blast_back++;
+		return;
+	}
 	struct pppu_io io = user_io((uint32_t)k, name, sizeof(name));
 	ppp_result((uint32_t)k, pppu_input(&u->u, &io, payload, plen));
 }
@@ -404,6 +421,103 @@ static void retransmit(double tnow)
 	}
 }
 
+/* An IPv4/UDP packet of size octets from a to a (host order), port 9. */
+static size_t ip_packet(uint8_t *p, size_t size, uint32_t a)
+{
+	uint32_t sum = 0;
+
+	memset(p, 0, size);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(size >> 8);
+	p[3] = (uint8_t)size;
+	p[8] = 64;
+	p[9] = 17;
+	for (int i = 12; i < 20; i += 4) {
+		p[i] = (uint8_t)(a >> 24);
+		p[i + 1] = (uint8_t)(a >> 16);
+		p[i + 2] = (uint8_t)(a >> 8);
+		p[i + 3] = (uint8_t)a;
+	}
+	for (int i = 0; i < 20; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	p[10] = (uint8_t)(sum >> 8);
+	p[11] = (uint8_t)sum;
+	p[20] = 0x30; p[21] = 0x39; p[22] = 0x00; p[23] = 0x09; /* 12345 -> 9 */
+	p[24] = (uint8_t)((size - 20) >> 8);
+	p[25] = (uint8_t)(size - 20);
+	return size;
+}
+
+/* --blast: every session up sends IP packets of size octets to its own
+ * address, round robin, as fast as the socket takes them, for secs
+ * seconds after 0.5 s of warm-up; counts what comes back. */
+static void blast(double secs, size_t size)
+{
+	static uint8_t tmpl[FRAME];
+	uint32_t *up = calloc(max_users ? max_users : 1, sizeof(*up)), nup = 0, next = 0;
+	uint64_t sent = 0, back_warm = 0;
+	double t0 = bench_now(), tw = t0 + 0.5, tend = tw + secs, t, c0 = 0;
+	bool warm = true;
+
+	if (!up)
+		die("calloc");
+	for (uint32_t k = 0; k < started; k++)
+		if (users[k].state == U_UP && users[k].u.addr)
+			up[nup++] = k;
+	if (!nup || size < 28 || size + 2 > PPPOE_DEFAULT_MRU) {
+		printf("blast_size %zu\nblast_sessions 0\n", size);
+		free(up);
+		return;
+	}
+	blasting = true;
+	blast_len = size;
+	blast_back = 0;
+	while ((t = bench_now()) < tend) {
+		if (warm && t >= tw) {
+			warm = false;
+			back_warm = blast_back;
+			sent = 0;
+			if (bench_nwatch())
+				c0 = bench_watched_run_s(0);
+		}
+		for (int i = 0; i < 16; i++) {
+			uint32_t k = up[next++ % nup];
+			uint8_t mac[6];
+			uint8_t *f = txq_slot(&q_sess, PPPOE_ETH_HLEN + PPPOE_HLEN + 2 + size);
+
+			user_mac(k, mac);
+			pppoe_eth_header(f, ac_mac, mac, PPPOE_ETH_P_SESS);
+			pppoe_session_header(f + PPPOE_ETH_HLEN, users[k].sid, (uint16_t)(size + 2));
+			f[PPPOE_ETH_HLEN + PPPOE_HLEN] = 0x00;
+			f[PPPOE_ETH_HLEN + PPPOE_HLEN + 1] = 0x21;
+			ip_packet(tmpl, size, users[k].u.addr);
+			memcpy(f + PPPOE_ETH_HLEN + PPPOE_HLEN + 2, tmpl, size);
+			sent++;
+		}
+		txq_flush(&q_sess);
+		rx(fd_sess, false);
+		rx(fd_disc, true);
+		flush_all(); /* LCP echo replies */
+	}
+	uint64_t back = blast_back - back_warm;
+	printf("blast_size %zu\nblast_sessions %u\nblast_sent_pps %.0f\nblast_back_pps %.0f\n"
+	       "blast_back_bps %.0f\n", size, nup, sent / secs, back / secs, back * size * 8.0 / secs);
+	if (bench_nwatch() && back)
+		printf("blast_cpu_busy %.3f\nblast_cpu_us_per_pkt %.3f\n",
+		       (bench_watched_run_s(0) - c0) / secs,
+		       (bench_watched_run_s(0) - c0) * 1e6 / (double)back);
+	fflush(stdout);
+	/* what is still in flight comes back now: not counted, not PPP */
+	double td = bench_now() + 0.3;
+	while (bench_now() < td)
+		poll_once(10);
+	blasting = false;
+	free(up);
+}
+
 static int open_socket(uint16_t proto)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(proto),
@@ -422,7 +536,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: pppoegen --if NAME [--phase N]... [--inflight K] [--users U]\n"
-		"                [--watch PID]... [--hold S] [--timeout S] [--no-padt]\n");
+		"                [--watch PID]... [--hold S] [--timeout S] [--no-padt]\n"
+		"                [--blast S --size N...]\n");
 	exit(2);
 }
 
@@ -430,7 +545,9 @@ int main(int argc, char **argv)
 {
 	uint32_t phases[16];
 	int nphase = 0;
-	double hold = 0, timeout = 300;
+	double hold = 0, timeout = 300, blast_s = 0;
+	size_t sizes[4];
+	int nsizes = 0;
 	const char *ifname = NULL;
 	bool padt = true;
 
@@ -451,6 +568,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--watch")) (void)bench_watch(atoi(v));
 		else if (!strcmp(a, "--hold")) hold = atof(v);
 		else if (!strcmp(a, "--timeout")) timeout = atof(v);
+		else if (!strcmp(a, "--blast")) blast_s = atof(v);
+		else if (!strcmp(a, "--size") && nsizes < 4) sizes[nsizes++] = strtoul(v, NULL, 10);
 		else usage();
 	}
 	if (!ifname || !nusers || !inflight_max || !nphase)
@@ -512,6 +631,8 @@ int main(int argc, char **argv)
 		printf("hold_seconds %.1f echo_replies %lu\n", ht, (unsigned long)(pppu_echo_replies - e0));
 		bench_print_watch("held");
 	}
+	for (int i = 0; blast_s > 0 && i < nsizes; i++)
+		blast(blast_s, sizes[i]);
 	printf("padi_sent %lu padr_sent %lu padt_received %lu error_tags %lu lcp_resent %lu "
 	       "ipcp_resent %lu\n", (unsigned long)padi_sent, (unsigned long)padr_sent,
 	       (unsigned long)padt_rx, (unsigned long)errors_rx, (unsigned long)lcp_resent,

@@ -110,11 +110,12 @@ uint32_t pppu_client_addr(uint32_t g);
  * watched processes (--watch PID, up to 8) print "rss_kib TAG I KIB" and
  * "cpu_s TAG I SECONDS"; a phase prints "phase N sessions ... rate R" and
  * then its watch lines tagged afterN; a hold prints "hold_cpu I CORES"
- * and returns its length. */
+ * (from bench_watched_run_s: not in clock ticks) and returns its length. */
 int bench_watch(int pid);   /* 0, or -1: too many */
 int bench_nwatch(void);
-/* CPU seconds the i-th watched process has run, from /proc/PID/schedstat
- * (nanoseconds: fine enough to charge a short phase or a blast) */
+/* CPU seconds the i-th watched process has run, all its threads, from
+ * /proc/PID/task/TID/schedstat (nanoseconds: fine enough to charge a short
+ * phase or a blast) */
 double bench_watched_run_s(int i);
 void bench_print_watch(const char *tag);
 void bench_print_phase(int ph, uint32_t sessions, uint32_t total, double seconds);

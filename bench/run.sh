@@ -3,10 +3,12 @@
 # dispatch, spliced frames; median of 5 runs), then the system benchmarks of
 # issue 8 (bench/bench.sh: data plane against a bare forwarder, L2TP-only
 # set-up rate against xl2tpd, PPP set-up rate, sessions held, RSS per
-# session, growth), summarised by bench/report.py into bench/results.json,
-# a table and bench/results/growth.png. docs/PERFORMANCE.md has the method.
+# session, growth, end to end through a LAC over ISDN and PPPoE, RADIUS,
+# and side by side with l2tpns + FreeRADIUS), summarised by bench/report.py
+# into bench/results.json (with the targets of issue 19 met or missed), a
+# table and bench/results/growth.png. docs/PERFORMANCE.md has the method.
 #
-#   sh bench/run.sh BUILD            the full run (a few minutes)
+#   sh bench/run.sh BUILD            the full run (about 10 minutes)
 #   sh bench/run.sh --smoke BUILD    tiny numbers, seconds; writes
 #                                    bench/results/smoke.json only
 set -eu

@@ -299,6 +299,15 @@ static int validate_capture_directory(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int validate_state_directory(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	if (v && g_path_is_absolute(v))
+		return 0;
+	cfg_error(cfg, "state-directory must be an absolute path, not '%s'", v ? v : "");
+	return -1;
+}
+
 static int validate_dbus_max_objects(cfg_t *cfg, cfg_opt_t *opt)
 {
 	long v = cfg_opt_getnint(opt, 0);
@@ -330,6 +339,7 @@ static int validate_vpdn_history_size(cfg_t *cfg, cfg_opt_t *opt)
 	CFG_STR("capture-directory", VPDN_CAPTURE_DIRECTORY_DEFAULT, CFGF_NONE), \
 	CFG_INT("dbus-max-objects", VPDN_DBUS_MAX_OBJECTS_DEFAULT, CFGF_NONE), \
 	CFG_INT("vpdn-history-size", VPDN_HISTORY_SIZE_DEFAULT, CFGF_NONE), \
+	CFG_STR("state-directory", VPDN_STATE_DIRECTORY_DEFAULT, CFGF_NONE), \
 	CFG_FUNC("include", include_misplaced)
 
 static cfg_t *init_core_only(void)
@@ -499,6 +509,7 @@ static cfg_t *parse_full(const char *path, const char *text, struct vpdn_loader 
 	cfg_set_validate_func(cfg, "capture-directory", validate_capture_directory);
 	cfg_set_validate_func(cfg, "dbus-max-objects", validate_dbus_max_objects);
 	cfg_set_validate_func(cfg, "vpdn-history-size", validate_vpdn_history_size);
+	cfg_set_validate_func(cfg, "state-directory", validate_state_directory);
 
 	reset_errors();
 	current = src;

@@ -29,6 +29,7 @@ struct vpdn_core {
 	void (*shutdown_fn)(struct vpdn_core *core, void *data);
 	void *shutdown_data;
 	bool test;             /* made by vpdn_core_new_test() */
+	struct vpdn_restart *restart; /* restart.c: descriptors, links, history; or NULL */
 };
 
 /* Beyond this many module objects one GetManagedObjects reply could pass

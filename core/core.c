@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core-private.h"
+#include "restart-state.h"
 #include "vpdn-history.h"
 
 struct vpdn_bus *vpdn_core_bus(struct vpdn_core *core) { return core->bus; }
@@ -101,6 +102,7 @@ void vpdn_core_free(struct vpdn_core *core)
 	if (!core)
 		return;
 	vpdn_dbus_registry_free(core);
+	vpdn_restart_free(core->restart);
 	vpdn_bus_free(core->bus);
 	vpdn_timers_free(core->timers);
 	vpdn_log_free(core->log);

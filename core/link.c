@@ -2,6 +2,7 @@
 /* Links: two-ended frame pipes, and splices between two carriers. */
 #include <errno.h>
 #include <glib.h>
+#include <string.h>
 
 #include <vpdnd/link.h>
 
@@ -11,18 +12,41 @@ struct link_end {
 	struct vpdn_link_stats stats; /* frames received at this end */
 };
 
+/* A name that fits (interface names do: "Vi12345", "Se0:17") is kept in
+ * the link itself, one allocation less per link (two links a session,
+ * #15); a longer one on the heap. */
+#define LINK_NAME_INLINE 16  /* struct 120 B: a 128 B malloc chunk */
+
 struct vpdn_link {
 	int refs;
-	char *name;
+	char *name;                /* inline_name or g_malloc'd */
 	struct link_end end[2];
 	struct vpdn_link *spliced; /* the other link while spliced (a ref) */
+	char inline_name[LINK_NAME_INLINE];
 };
+
+static void link_name_free(struct vpdn_link *link)
+{
+	if (link->name != link->inline_name)
+		g_free(link->name);
+}
+
+static void link_name_set(struct vpdn_link *link, const char *name)
+{
+	size_t n = strlen(name);
+	if (n < sizeof(link->inline_name)) {
+		memmove(link->inline_name, name, n + 1); /* name may be the old one */
+		link->name = link->inline_name;
+	} else {
+		link->name = g_strdup(name);
+	}
+}
 
 struct vpdn_link *vpdn_link_new(const char *name)
 {
 	struct vpdn_link *link = g_new0(struct vpdn_link, 1);
 	link->refs = 1;
-	link->name = g_strdup(name ? name : "?");
+	link_name_set(link, name ? name : "?");
 	return link;
 }
 
@@ -36,7 +60,7 @@ void vpdn_link_unref(struct vpdn_link *link)
 {
 	if (!link || --link->refs > 0)
 		return;
-	g_free(link->name);
+	link_name_free(link);
 	g_free(link);
 }
 
@@ -47,8 +71,8 @@ const char *vpdn_link_name(const struct vpdn_link *link)
 
 void vpdn_link_set_name(struct vpdn_link *link, const char *name)
 {
-	char *old = link->name;
-	link->name = g_strdup(name ? name : "?");
+	char *old = link->name != link->inline_name ? link->name : NULL;
+	link_name_set(link, name ? name : "?");
 	g_free(old);
 }
 

@@ -404,3 +404,83 @@ void vpdn_loader_fini(struct vpdn_loader *ld)
 			(void)vpdn_bus_run_deferred(vpdn_core_bus(ld->core));
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Restart in place (docs/RESTART.md)                                 */
+
+static bool has_restart_hooks(const struct vpdn_module *m)
+{
+	return m->size >= VPDN_MODULE_SIZE_RESTART;
+}
+
+GVariant *vpdn_loader_save(struct vpdn_loader *ld)
+{
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(suv)"));
+	for (guint i = 0; i < ld->mods->len; i++) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		GVariant *data;
+
+		if (!l->inited || !has_restart_hooks(l->desc) || !l->desc->save)
+			continue;
+		data = l->desc->save(l->state);
+		if (!data)
+			continue;
+		g_variant_ref_sink(data);
+		g_variant_builder_add(&b, "(suv)", l->desc->name, l->desc->state_version, data);
+		g_variant_unref(data);
+	}
+	return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
+int vpdn_loader_restore(struct vpdn_loader *ld, GVariant *modules)
+{
+	struct vpdn_log *log = vpdn_core_log(ld->core);
+	GVariantIter it;
+	const char *name;
+	guint32 version;
+	GVariant *data;
+	int failed = 0;
+
+	/* A module the new config no longer loads loses its state. */
+	g_variant_iter_init(&it, modules);
+	while (g_variant_iter_next(&it, "(&suv)", &name, &version, &data)) {
+		bool found = false;
+
+		for (guint i = 0; i < ld->mods->len && !found; i++)
+			found = g_strcmp0(g_array_index(ld->mods, struct loaded, i).desc->name, name) == 0;
+		if (!found)
+			vpdn_notice(log, "Restart: state of module %s dropped: not loaded any more", name);
+		g_variant_unref(data);
+	}
+	for (guint i = 0; i < ld->mods->len; i++) {
+		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
+		GVariant *mine = NULL;
+
+		g_variant_iter_init(&it, modules);
+		while (!mine && g_variant_iter_next(&it, "(&suv)", &name, &version, &data)) {
+			if (g_strcmp0(name, l->desc->name) == 0)
+				mine = data;
+			else
+				g_variant_unref(data);
+		}
+		if (!mine)
+			continue;
+		if (!l->inited || !has_restart_hooks(l->desc) || !l->desc->restore) {
+			vpdn_notice(log, "Restart: module %s has no restore hook: its state is dropped",
+				    l->desc->name);
+		} else {
+			int r = l->desc->restore(l->state, mine, version);
+
+			if (r < 0) {
+				vpdn_err(log, "Restart: module %s refused its state (version %u): %s; "
+					 "it starts clean", l->desc->name, version, g_strerror(-r));
+				failed++;
+			}
+		}
+		g_variant_unref(mine);
+		vpdn_bus_run_deferred(vpdn_core_bus(ld->core));
+	}
+	return failed ? -EPROTO : 0;
+}

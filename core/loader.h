@@ -48,6 +48,12 @@ int vpdn_loader_init(struct vpdn_loader *ld, struct vpdn_core *core, cfg_t *cfg,
 		     char **error);
 /* Give every module the new config. Returns the first error. */
 int vpdn_loader_reload(struct vpdn_loader *ld, cfg_t *cfg, char **error);
+/* Restart in place: every module's save() in init order, as a(suv)
+ * (name, state version, data); an owned reference. */
+GVariant *vpdn_loader_save(struct vpdn_loader *ld);
+/* restore() of each module in init order with its entry of modules
+ * (a(suv)); refusals logged. Returns -EPROTO if one refused, else 0. */
+int vpdn_loader_restore(struct vpdn_loader *ld, GVariant *modules);
 /* Finalise in reverse order (idempotent). */
 void vpdn_loader_fini(struct vpdn_loader *ld);
 

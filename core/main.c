@@ -24,6 +24,7 @@
 #include "metrics-http.h"
 #include "node-bus.h"
 #include "node-events.h"
+#include "restart-daemon.h"
 #include "sd-notify.h"
 #include <build-config.h>
 
@@ -37,6 +38,12 @@ struct daemon {
 	int exit_status;
 	struct vpdn_metrics_http *metrics; /* NULL unless metrics { listen } */
 	struct vpdn_sd *sd;                /* systemd notifications */
+	/* Restart in place (docs/RESTART.md): the binary as started (an
+	 * upgrade installs a new one at the same path), the arguments, and
+	 * a restart agreed over D-Bus, done once the main loop returned. */
+	char *exe;
+	char **argv;
+	bool restart_pending;
 };
 
 static void usage(FILE *f)
@@ -262,6 +269,50 @@ static int do_reload(void *data, char **message)
 	return err;
 }
 
+static const char *state_directory(struct daemon *d)
+{
+	return cfg_getstr(d->cfg, "state-directory");
+}
+
+/* Node1.Restart(): agree (the checks that can fail without harm), then
+ * leave the main loop; the daemon saves and execs after it. */
+static int do_restart(void *data, char **message)
+{
+	struct daemon *d = data;
+	int r;
+
+	if (d->restart_pending)
+		return 0;
+	r = vpdn_restart_check(d->exe, state_directory(d), message);
+	if (r < 0)
+		return r;
+	d->restart_pending = true;
+	g_main_loop_quit(d->loop);
+	return 0;
+}
+
+/* The loop returned for a restart: save, write, exec. Returns only when
+ * it failed: false, the node goes on; true, it must exit. */
+static bool restart_now(struct daemon *d)
+{
+	char *path = vpdn_restart_state_path(d->core, state_directory(d));
+	char *error = NULL;
+	bool gone = false;
+
+	d->restart_pending = false;
+	vpdn_sd_reloading(d->sd);
+	/* The D-Bus reply and whatever the modules queued go out first. */
+	if (d->core->dbus)
+		sd_bus_flush(d->core->dbus);
+	vpdn_restart_exec(d->core, d->loader, path, d->exe, d->argv, &gone, &error);
+	vpdn_err(vpdn_core_log(d->core), "%%SYS-3-RESTART: restart in place failed: %s%s", error,
+		 gone ? "; exiting" : "; the node goes on");
+	vpdn_sd_reloaded(d->sd, error);
+	g_free(error);
+	g_free(path);
+	return gone;
+}
+
 static gboolean on_sigterm(gpointer data)
 {
 	struct daemon *d = data;
@@ -338,6 +389,8 @@ int vpdn_daemon_main(int argc, char **argv)
 		return 2;
 	}
 	d.config_path = g_strdup(config);
+	d.exe = g_file_read_link("/proc/self/exe", NULL);
+	d.argv = g_strdupv(argv);
 
 	/* Pass 1: which modules. */
 	if (vpdn_config_read_core(d.config_path, &cc, &error) < 0) {
@@ -419,7 +472,11 @@ int vpdn_daemon_main(int argc, char **argv)
 		goto out;
 	}
 
-	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload, .data = &d };
+	/* A restart in place: the state and descriptors of the process
+	 * this one replaced, before the modules open their sockets. */
+	GVariant *restored = vpdn_restart_adopt(d.core);
+	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload,
+				       .restart = do_restart, .data = &d };
 	if (!no_bus && vpdn_node_bus_open(d.core, bus_spec, &info) < 0) {
 		fprintf(stderr, "vpdnd: cannot join the %s D-Bus (use --no-bus to run without it)\n", bus_spec);
 		status = 1;
@@ -428,8 +485,13 @@ int vpdn_daemon_main(int argc, char **argv)
 	if (vpdn_loader_init(d.loader, d.core, d.cfg, &error) < 0) {
 		vpdn_err(d.core->log, "%s", error);
 		status = 1;
+		if (restored)
+			g_variant_unref(restored);
 		goto out_bus;
 	}
+	vpdn_restart_restore(d.core, d.loader, restored);
+	if (restored)
+		g_variant_unref(restored);
 	vpdn_notice(d.core->log, "%%SYS-5-RESTART: vpdnd %s started as %s with %zu module%s",
 		    VPDND_VERSION, vpdn_core_hostname(d.core), vpdn_loader_count(d.loader),
 		    vpdn_loader_count(d.loader) == 1 ? "" : "s");
@@ -440,7 +502,16 @@ int vpdn_daemon_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	vpdn_sd_ready(d.sd);
 
-	g_main_loop_run(d.loop);
+	for (;;) {
+		g_main_loop_run(d.loop);
+		if (!d.restart_pending)
+			break;
+		if (restart_now(&d)) {
+			/* The descriptors were renumbered: nothing can go on,
+			 * and nothing may say goodbye to the peers. */
+			_exit(1);
+		}
+	}
 
 	g_source_remove(sig_term);
 	g_source_remove(sig_int);
@@ -467,6 +538,8 @@ out:
 		g_main_loop_unref(d.loop);
 	g_strfreev(d.module_names);
 	g_free(d.config_path);
+	g_free(d.exe);
+	g_strfreev(d.argv);
 	g_ptr_array_free(debug, TRUE);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include "dbus-glib.h"
 #include "node-bus.h"
 #include "node-events.h"
+#include "restart-state.h"
 
 struct node_bus {
 	struct vpdn_core *core;
@@ -332,6 +333,51 @@ static int method_get_vpdn_history(sd_bus_message *m, void *userdata, sd_bus_err
 	return r;
 }
 
+static int property_restarts(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply,
+			     void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+
+	return sd_bus_message_append(reply, "u", vpdn_restart_count(nb->core));
+}
+
+static int property_restart_times(sd_bus *bus, const char *path, const char *interface,
+				  const char *property, sd_bus_message *reply,
+				  void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	const GArray *t = vpdn_restart_times(nb->core);
+
+	return sd_bus_message_append_array(reply, 't', t->data, t->len * sizeof(uint64_t));
+}
+
+/* Restart in place: refused (nothing changes) when the node cannot;
+ * otherwise the reply goes first, the node saves and execs after. */
+static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct node_bus *nb = userdata;
+	char *message = NULL;
+	int r;
+
+	r = vpdn_dbus_check_privileged(m, error);
+	if (r < 0)
+		return r;
+	if (!nb->info.restart)
+		return vpdn_dbus_errorf(error, -EOPNOTSUPP, "This node cannot restart in place");
+	r = nb->info.restart(nb->info.data, &message);
+	if (r < 0) {
+		vpdn_warn(vpdn_core_log(nb->core), "Restart refused: %s",
+			  message ? message : strerror(-r));
+		vpdn_dbus_errorf(error, r, "%s", message ? message : strerror(-r));
+		g_free(message);
+		return r;
+	}
+	g_free(message);
+	vpdn_notice(vpdn_core_log(nb->core), "Restart in place requested over D-Bus");
+	return sd_bus_reply_method_return(m, NULL);
+}
+
 static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct node_bus *nb = userdata;
@@ -359,6 +405,10 @@ static const sd_bus_vtable node_vtable[] = {
 	SD_BUS_METHOD_WITH_NAMES("SetDebug", "sb", SD_BUS_PARAM(category) SD_BUS_PARAM(enabled),
 				 "", , method_set_debug, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Shutdown", "", "", method_shutdown, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("Restart", "", "", method_restart, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_PROPERTY("Restarts", "u", property_restarts, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("RestartTimes", "at", property_restart_times, 0,
+			SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_METHOD_WITH_NAMES("GetMetrics", "", , "a(sst)", SD_BUS_PARAM(metrics),
 				 method_get_metrics, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("Monitors", "u", property_monitors, 0, 0),

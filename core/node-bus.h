@@ -16,6 +16,10 @@ struct vpdn_node_info {
 	/* Reload the config. 0 on success; on failure a negative errno and
 	 * *message (g_malloc'd, "file:line: ...") for the caller. */
 	int (*reload)(void *data, char **message);
+	/* Restart in place (docs/RESTART.md): check that it can, then do it
+	 * after the reply left. 0, or a negative errno and *message. NULL:
+	 * the node cannot. */
+	int (*restart)(void *data, char **message);
 	void *data;
 };
 

@@ -42,15 +42,20 @@ struct tunnel_info {
 
 /* Per live session, what SESSION_DOWN does not say (the user it does:
  * the l2tp module follows PPP_AUTHENTICATED). Kept small: an LNS holds
- * one per session (about 130 octets with the tables' slots). */
+ * one per session (a 64 B malloc chunk and the two tables' slots; the
+ * interface name, "Vi123", in the record unless it is 16 octets or
+ * longer; docs/PERFORMANCE.md "Bytes per session, by owner"). */
+#define IFNAME_INLINE 16
+
 struct session_info {
 	uint32_t key;              /* tunnel_id << 16 | session_id */
-	char *interface;           /* key of by_ifname, or NULL */
-	uint64_t up_ms;
-	struct in_addr local, remote;  /* IPCP's, 0 unknown */
 	bool ppp_known;
 	uint8_t ppp_direction;
 	uint16_t ppp_code, ppp_protocol;
+	uint64_t up_ms;
+	struct in_addr local, remote;  /* IPCP's, 0 unknown */
+	char *interface;           /* key of by_ifname: ifname or g_malloc'd; or NULL */
+	char ifname[IFNAME_INLINE];
 };
 
 struct vpdn_node_events {
@@ -76,7 +81,8 @@ static void session_info_free(gpointer p)
 {
 	struct session_info *s = p;
 
-	g_free(s->interface);
+	if (s->interface != s->ifname)
+		g_free(s->interface);
 	g_free(s);
 }
 
@@ -239,6 +245,11 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 	s->up_ms = now_ms(ne);
 	if (p->interface && *p->interface) {
 		s->interface = vpdn_text_sanitize(p->interface, IFNAME_MAX_LEN);
+		if (strlen(s->interface) < sizeof(s->ifname)) {
+			g_strlcpy(s->ifname, s->interface, sizeof(s->ifname));
+			g_free(s->interface);
+			s->interface = s->ifname;
+		}
 		g_hash_table_replace(ne->by_ifname, s->interface, s);
 	}
 	g_hash_table_replace(ne->sessions, GUINT_TO_POINTER(s->key), s);

@@ -16,6 +16,9 @@
 #include "loader.h"
 
 #define VPDN_EXIT_CONFIG 78 /* EX_CONFIG */
+/* state-directory: where a planned restart writes HOSTNAME.restart
+ * (docs/RESTART.md). */
+#define VPDN_STATE_DIRECTORY_DEFAULT "/run/vpdnd"
 
 struct vpdn_config_core {
 	char **modules;      /* NULL-terminated */

@@ -163,6 +163,41 @@ logs remote1 "DDR: (Dialing cause|Attempting to dial)|IPCP: State is Open|dialer
 logs LAC "Incoming call|Phase is FORWARDING|O SCCRQ|Tunnel Authentication success|O ICRQ|O ICCN|wait-reply to established|tunnel-password" 10
 logs LNS "I SCCRQ|Tunnel Authentication success|I ICCN|VTEMPLATE: Clone|FORCED CONFREQ|AUTH-LOCAL|CHAP: O SUCCESS|IPCP: State is Open|Install route" 10
 
+say "Dual stack: remote1# ping 2001:db8:1020::32, local1# ping remote1's IPv6 address"
+note "IPv6CP opened beside IPCP on the same call; the LNS's Vi1 got fe80::<its id> and"
+note "the /64 2001:db8:17::/64 from Virtual-Template1's ipv6-pool, and advertised it (RA);"
+note "remote1 took 2001:db8:17::<its id> and the default route from the RA."
+g6=""
+for _ in $(seq 1 50); do
+	g6=$(in_ns "$P" remote1 ip -6 -o addr show dev dialer1 scope global 2>/dev/null |
+		awk '{ sub("/.*", "", $4); print $4; exit }')
+	[ -n "$g6" ] && break
+	sleep 0.2
+done
+if [ -n "$g6" ]; then
+	pass "remote1 learned $g6/64 on Dialer1 from the LNS's Router Advertisement"
+else
+	fail "remote1 has no IPv6 address from the RA"
+fi
+in_ns "$P" remote1 ping -6 -c 3 -W 2 2001:db8:1020::32 >"$T/ping6-in.txt" 2>&1
+sed 's/^/     remote1| /' "$T/ping6-in.txt" | tail -n 3
+if grep -qE ' [1-9][0-9]* received' "$T/ping6-in.txt"; then
+	pass "remote1 ${g6:-?} reaches local1 2001:db8:1020::32 over IPv6"
+else
+	fail "IPv6 ping remote1 -> local1"
+fi
+in_ns "$P" local1 ping -6 -c 3 -W 2 "${g6:-2001:db8:17::1}" >"$T/ping6-out.txt" 2>&1
+sed 's/^/     local1| /' "$T/ping6-out.txt" | tail -n 3
+if grep -qE ' [1-9][0-9]* received' "$T/ping6-out.txt"; then
+	pass "local1 2001:db8:1020::32 reaches remote1 ${g6:-?} over IPv6"
+else
+	fail "IPv6 ping local1 -> remote1"
+fi
+logs LNS "IPV6CP: State is Open|Vi1 IPv6: prefix|Vi1 IPv6: Router Advertisement sent" 4
+logs remote1 "IPV6CP: State is Open|IPv6: address .* from the Router Advertisement" 3
+say "LNS# show interfaces Virtual-Access1 (IPv6)"
+ctl LNS show interfaces Virtual-Access1 | grep -E "IPv6|is up" | sed 's/^/   /'
+
 say "Dial-out: local1# ping 17.17.17.2 (remote2's loopback)"
 note "The LNS routes 17.17.17.2 to Dialer2 (dialer vpdn, pool 1): it sends OCRQ for 6121"
 note "over the existing tunnel; the LAC dials 6121 through rotary group 1, remote2 answers,"

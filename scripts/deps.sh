@@ -35,11 +35,14 @@ gnuplot-nox
 qemu-system-x86
 busybox-static
 ppp
+pppoe
 l2tpns
 freeradius
 freeradius-utils
 prometheus
 curl
+isc-dhcp-client
+iperf3
 "
 
 missing=""

@@ -70,8 +70,15 @@ scenario_net_up() {
 	in_ns "$_p" LNS ip route add 18.18.18.1/32 via 18.18.18.6
 	in_ns "$_p" LNS ip route add 17.17.17.3/32 via 10.200.20.32
 	in_ns "$_p" local1 ip route add default via 10.200.20.24 src 17.17.17.3
+	# IPv6 (dual stack): LNS Ethernet0 2001:db8:1020::24/64, local1
+	# 2001:db8:1020::32/64 (nodad: usable at once), local1's default via
+	# the LNS; the sessions' /64s are the LNS's ipv6-pool 2001:db8:17::/48.
+	in_ns "$_p" LNS ip -6 addr add 2001:db8:1020::24/64 dev ethernet0 nodad
+	in_ns "$_p" local1 ip -6 addr add 2001:db8:1020::32/64 dev ethernet0 nodad
+	in_ns "$_p" local1 ip -6 route add default via 2001:db8:1020::24
 	# LNS forwards between its interfaces.
 	in_ns "$_p" LNS sysctl -qw net.ipv4.ip_forward=1
+	in_ns "$_p" LNS sysctl -qw net.ipv6.conf.all.forwarding=1
 	return 0
 }
 

@@ -167,6 +167,12 @@ struct vpdn_ev_call {
 	bool async;             /* the carrier frames async HDLC (tty) */
 	int cause;              /* for CALL_CLEARED: Q.931 cause */
 	struct vpdn_link *link; /* carrier at end A; consumer attaches at B */
+	/* Appended (issue #17, RFC 4638): the largest PPP frame (protocol
+	 * field and information) this call carries, e.g. the PPPoE session's
+	 * negotiated payload (1492 by default, up to PPP-Max-Payload); PPP's
+	 * MRU, proposed and accepted, stays at or below it. 0: no limit
+	 * from the carrier (the config's ppp-mru alone). */
+	uint32_t mru;
 };
 
 struct vpdn_ev_call_place {
@@ -384,6 +390,8 @@ struct vpdn_ev_ppp_start {
 	const char *calling, *called, *dnis;
 	bool async;
 	const struct vpdn_proxy *proxy; /* LNS: proxy LCP/auth, or NULL */
+	uint32_t mru;              /* appended: the carrier's limit (see
+				      vpdn_ev_call.mru); 0: none */
 };
 
 /* RFC 3145 PPP Disconnect Cause Codes (L2TP AVP 46 in a CDN). */

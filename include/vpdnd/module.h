@@ -45,6 +45,10 @@
 extern "C" {
 #endif
 
+/* GLib's GVariant (the restart hooks' state, below); declared here so
+ * that a module without those hooks needs no GLib headers. */
+typedef struct _GVariant GVariant;
+
 #define VPDN_MODULE_ABI 2
 #define VPDN_MODULE_SYMBOL "vpdn_module"
 
@@ -84,11 +88,28 @@ struct vpdn_module {
 	/* Request types it asks in some configs (a node may run without an
 	 * answer: those requests fail with -ENOENT). */
 	const uint32_t *uses;
+	/* Restart in place (docs/RESTART.md; vpdnd/restart.h). Read only
+	 * when `size` covers them; all may be 0/NULL.
+	 * state_version: the format of what save() returns.
+	 * save: a planned restart; return the module's state (a floating or
+	 * owned reference; NULL: nothing to keep) and vpdn_core_keep_fd() the
+	 * descriptors to keep. Change nothing the network sees: the process
+	 * execs after the hooks, fini() never runs.
+	 * restore: after every module's init(), in init order, with what the
+	 * save() of the module of this name returned in the old process and
+	 * its state_version. 0, or negative errno (logged; the module goes on
+	 * as after a clean start: -EPROTO for a version it does not know). */
+	uint32_t state_version;
+	GVariant *(*save)(void *state);
+	int (*restore)(void *state, GVariant *data, uint32_t version);
 };
 
 /* The size of the first ABI 2 descriptor: a module's `size` is at least
  * this. */
 #define VPDN_MODULE_SIZE_2 (offsetof(struct vpdn_module, uses) + sizeof(const uint32_t *))
+
+/* The size of a descriptor with the restart hooks. */
+#define VPDN_MODULE_SIZE_RESTART (offsetof(struct vpdn_module, restore) + sizeof(void *))
 
 #define VPDN_MODULE_EXPORT __attribute__((visibility("default"))) \
 	extern const struct vpdn_module vpdn_module; \

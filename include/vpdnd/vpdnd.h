@@ -11,5 +11,6 @@
 #include <vpdnd/link.h>
 #include <vpdnd/log.h>
 #include <vpdnd/module.h>
+#include <vpdnd/restart.h>
 #include <vpdnd/timer.h>
 #endif

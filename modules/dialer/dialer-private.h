@@ -63,6 +63,7 @@ struct dialer {
 	struct vpdn_link *net;         /* IPv4 link once network up (ref) */
 	uint32_t call_id;              /* ISDN call, 0 for vpdn */
 	bool isdn_call;                /* link is an ISDN B channel */
+	uint32_t carrier_mru;          /* the call's vpdn_ev_call.mru (PPPoE), 0: none */
 	bool incoming;                 /* bound incoming call (not ours) */
 	char iface[32];                /* "BR0:1", "Vi1" */
 	char number[40];

@@ -131,6 +131,8 @@ static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void 
 		.called = call->called,
 		.dnis = call->called,
 		.async = call->async,
+		.mru = call->size >= offsetof(struct vpdn_ev_call, mru) + sizeof(call->mru) ?
+		       call->mru : 0,
 	};
 	c->ppp_req = vpdn_bus_request(m->bus, VPDN_EV_PPP_START, &st, in_ppp_done, c);
 	return VPDN_BUS_CLAIM;

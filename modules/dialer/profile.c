@@ -106,6 +106,7 @@ static void release_call(struct dialer *d)
 	d->link = d->net = NULL;
 	d->call_id = 0;
 	d->isdn_call = d->incoming = false;
+	d->carrier_mru = 0;
 	d->iface[0] = '\0';
 }
 
@@ -232,6 +233,7 @@ static void start_ppp(struct dialer *d, const char *calling)
 		.call_id = d->call_id,
 		.calling = calling,
 		.called = d->number,
+		.mru = d->carrier_mru,
 	};
 
 	set_state(d, DIALER_CONNECTING);
@@ -257,6 +259,8 @@ static void hunt_done(struct dialer_hunt *h, int status, const struct vpdn_ev_ca
 	d->link = vpdn_link_ref(call->link);
 	d->call_id = call->call_id;
 	d->isdn_call = true;
+	d->carrier_mru = call->size >= offsetof(struct vpdn_ev_call, mru) + sizeof(call->mru) ?
+			 call->mru : 0;
 	snprintf(d->iface, sizeof(d->iface), "%s", call->short_name ? call->short_name : "");
 	DDR(d->m, "%s DDR: Dialer statechange to up", d->iface);
 	DDR(d->m, "%s DDR: Dialer call has been placed", d->iface);
@@ -281,6 +285,7 @@ static void dialout_done(struct vpdn_request *req, int status, const void *reply
 	}
 	d->link = vpdn_link_ref(s->link);
 	d->isdn_call = false;
+	d->carrier_mru = 0;
 	start_ppp(d, s->calling);
 }
 

@@ -172,6 +172,29 @@ GETTER(prop_uptime)
 	return sd_bus_message_append(reply, "t", ifc && ifc->net ?
 			(uint64_t)((g_get_monotonic_time() - ifc->up_since) / G_USEC_PER_SEC) : 0);
 }
+/* IPv6 (ip-ipv6.c): the session's state, our and the peer's link-local
+ * addresses, its prefix (server: the advertised /64; client: the global
+ * address learned from the RA). "" / "down" without IPv6. */
+enum { IP6_PROP_STATE, IP6_PROP_LOCAL, IP6_PROP_PEER, IP6_PROP_PREFIX };
+
+static int append_v6(sd_bus_message *reply, const struct ip_bus_obj *o, int which)
+{
+	const struct ip_iface *ifc = IFACE(o);
+	char ll[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN + 4];
+	const char *state = "down";
+	const char *v[] = { state, ll, peer, pfx };
+
+	ll[0] = peer[0] = pfx[0] = '\0';
+	if (ifc)
+		ip6_describe(ifc, ll, peer, pfx, sizeof(pfx), &state);
+	v[0] = state;
+	return sd_bus_message_append(reply, "s", v[which]);
+}
+
+GETTER(prop_v6_state) { return append_v6(reply, userdata, IP6_PROP_STATE); }
+GETTER(prop_v6_local) { return append_v6(reply, userdata, IP6_PROP_LOCAL); }
+GETTER(prop_v6_peer) { return append_v6(reply, userdata, IP6_PROP_PEER); }
+GETTER(prop_v6_prefix) { return append_v6(reply, userdata, IP6_PROP_PREFIX); }
 #undef IFACE_U64
 #undef IFACE_STR
 
@@ -197,6 +220,10 @@ static const sd_bus_vtable iface_vtable[] = {
 	IP("BytesOut", "t", prop_bytes_out, 0),
 	IP("Drops", "t", prop_drops, 0),
 	IP("Uptime", "t", prop_uptime, 0),
+	IP("Ipv6State", "s", prop_v6_state, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Ipv6LinkLocal", "s", prop_v6_local, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Ipv6PeerLinkLocal", "s", prop_v6_peer, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Ipv6Prefix", "s", prop_v6_prefix, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_VTABLE_END
 };
 #undef IP
@@ -278,7 +305,8 @@ void ip_bus_changed(struct ip_iface *ifc)
 	if (!bus || sd_bus_path_encode(IP_BUS_PREFIX, ifc->name, &path) < 0)
 		return;
 	sd_bus_emit_properties_changed(bus, path, IP_BUS_IFACE, "State", "LocalAddress",
-				       "PeerAddress", "User", "Profile", "Link", "Config", NULL);
+				       "PeerAddress", "User", "Profile", "Link", "Config", "Ipv6State",
+				       "Ipv6LinkLocal", "Ipv6PeerLinkLocal", "Ipv6Prefix", NULL);
 	free(path);
 }
 
@@ -302,6 +330,8 @@ static size_t row_size(const struct ip_bus_obj *o)
 
 		n += len0(ifc->user) + len0(ifc->profile) + len0(ifc->link_name) +
 		     len0(ifc->config) + len0(iface_unnumbered(ifc));
+		/* the four Ipv6* properties (~30 octets each) and their values */
+		n += IP_BUS_ROW_V6 + (ifc->v6 ? 3 * (INET6_ADDRSTRLEN + 4) : 0);
 	}
 	return n;
 }

@@ -27,11 +27,22 @@ static cfg_opt_t ip_route_opts[] = {
 cfg_opt_t ip_options[] = {
 	CFG_SEC("ip", ip_sec_opts, CFGF_NONE),
 	CFG_SEC("ip-route", ip_route_opts, CFGF_MULTI | CFGF_TITLE),
+	/* IPv6 static routes: installed while the interface's session has
+	 * IPv6 up (ip-ipv6.c) */
+	CFG_SEC("ipv6-route", ip_route_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END()
 };
 
 cfg_opt_t ip_interface_options[] = {
 	CFG_BOOL("ip-dialer", cfg_false, CFGF_NONE),
+	/* IPv6 of the sessions on this interface (ip-ipv6.c; IOS: ipv6 local
+	 * pool + peer default ipv6 pool, ipv6 nd ...) */
+	CFG_STR("ipv6-pool", NULL, CFGF_NONE),
+	CFG_BOOL("ipv6-nd-managed-config-flag", cfg_false, CFGF_NONE),
+	CFG_BOOL("ipv6-nd-other-config-flag", cfg_false, CFGF_NONE),
+	CFG_INT("ipv6-nd-ra-interval", 200, CFGF_NONE),   /* s, MaxRtrAdvInterval */
+	CFG_INT("ipv6-nd-ra-lifetime", 1800, CFGF_NONE),  /* s, router lifetime */
+	CFG_STR_LIST("ipv6-nd-ra-dns-server", NULL, CFGF_NONE),
 	CFG_END()
 };
 
@@ -224,6 +235,8 @@ int ip_check(cfg_t *cfg)
 			}
 		}
 	}
+	if (ip6_config_check(cfg) < 0)
+		ret = -EINVAL;
 	return ret;
 }
 

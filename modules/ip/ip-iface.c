@@ -148,6 +148,7 @@ void ip_iface_free(gpointer p)
 	g_free(ifc->link_name);
 	g_free(ifc->config);
 	g_free(ifc->q);
+	g_free(ifc->framed);
 	g_free(ifc->name);
 	g_free(ifc);
 }
@@ -167,7 +168,12 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 	struct ip_module *m = ifc->m;
 	int fd = ifc->fd >= 0 ? ifc->fd : m->shared_fd;
 
-	if (len < 20 || (data[0] >> 4) != 4 || m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+	if (len && (data[0] >> 4) == 6) {
+		ip6_from_session(ifc, data, len);
+		return;
+	}
+	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up ||
+	    m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
 		(*m->drops)++;
 		ifc->ndrops++;
 		return;
@@ -209,7 +215,7 @@ static void frag_out(void *ctx, const uint8_t *f, size_t n)
 	ip_iface_send(ctx, f, n);
 }
 
-static bool icmp_allowed(struct ip_module *m)
+bool ip_icmp_allowed(struct ip_module *m)
 {
 	uint64_t now = vpdn_timers_now(m->timers), add;
 
@@ -249,7 +255,7 @@ static void send_fit(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		return;
 	}
 	n = ip_icmp_frag_needed(p, len, ifc->mtu, ifc->peer, m->ibuf, sizeof(m->ibuf));
-	if (n > 0 && icmp_allowed(m) && fd >= 0 &&
+	if (n > 0 && ip_icmp_allowed(m) && fd >= 0 &&
 	    m->ops->tun_write(m->ops_ctx, fd, m->ibuf, (size_t)n) >= 0) {
 		(*m->frag_needed)++;
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
@@ -317,6 +323,10 @@ static const struct ip_route *route_lookup(struct ip_module *m, struct in_addr d
 
 static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
+	if (len && (p[0] >> 4) == 6) {
+		ip6_from_kernel(m, ifc, p, len);
+		return;
+	}
 	if (len < 20 || (p[0] >> 4) != 4) {
 		(*m->drops)++;
 		return;
@@ -333,8 +343,10 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 			return;
 		}
 	}
-	if (ifc->net)
+	if (ifc->net && ifc->v4_up)
 		ip_iface_send(ifc, p, len);
+	else if (ifc->net)   /* IPv6 alone on the session */
+		(*m->drops)++;
 	else if (ifc->dialer)
 		dod_packet(ifc, p, len);
 	else

@@ -21,7 +21,7 @@
  * packets over it with ICMP fragmentation-needed and fragments the others;
  * send_fit() enforces it for whatever still comes. mru 0: idle again.
  */
-static void iface_apply_mtu(struct ip_iface *ifc, uint32_t mru)
+void ip_iface_apply_mtu(struct ip_iface *ifc, uint32_t mru)
 {
 	struct ip_module *m = ifc->m;
 	uint32_t mtu = mru ? MIN(mru, m->mtu) : 0;
@@ -50,18 +50,13 @@ static void iface_apply_mtu(struct ip_iface *ifc, uint32_t mru)
 			   m->mode == IP_MODE_SHARED ? ", route" : "");
 }
 
-void ip_iface_down(struct ip_iface *ifc, const char *why)
+/* The IPv4 side of the session goes (its host route, address, the
+ * authorization's routes, its entry in the peers table); the link and
+ * the IPv6 side stay. */
+void ip_iface_v4_down(struct ip_iface *ifc)
 {
 	struct ip_module *m = ifc->m;
-	char a[INET_ADDRSTRLEN];
 
-	if (!ifc->net)
-		return;
-	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
-	g_hash_table_remove(m->by_net, ifc->net);
-	vpdn_link_detach(ifc->net, VPDN_LINK_B);
-	vpdn_link_unref(ifc->net);
-	ifc->net = NULL;
 	/* Only our own entry: a newer session of the owner may hold it now. */
 	if (ifc->in_peers &&
 	    g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr)) == ifc)
@@ -76,11 +71,32 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 			ip_static_routes_restore(ifc);
 	}
 	ifc->route_added = ifc->addr_added = false;
+	ifc->v4_up = false;
+}
+
+void ip_iface_down(struct ip_iface *ifc, const char *why)
+{
+	struct ip_module *m = ifc->m;
+	char a[INET_ADDRSTRLEN];
+
+	if (!ifc->net)
+		return;
+	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
+	g_hash_table_remove(m->by_net, ifc->net);
+	vpdn_link_detach(ifc->net, VPDN_LINK_B);
+	vpdn_link_unref(ifc->net);
+	ifc->net = NULL;
+	ip_iface_v4_down(ifc);
+	if (ifc->v6)
+		ip6_session_down(ifc, why);
 	if (ifc->dialer && ifc->mtu)
-		iface_apply_mtu(ifc, 0);
+		ip_iface_apply_mtu(ifc, 0);
 	ifc->mtu = 0;
-	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name, why,
-		   a);
+	if (ifc->peer.s_addr)
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s, route to %s removed", ifc->name,
+			   why, a);
+	else
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s", ifc->name, why);
 	g_clear_pointer(&ifc->user, g_free);
 	g_clear_pointer(&ifc->owner, g_free);
 	g_clear_pointer(&ifc->link_name, g_free);
@@ -174,6 +190,28 @@ static enum vpdn_bus_verdict on_address_check(const struct vpdn_event *e, void *
 	return VPDN_BUS_CLAIM;
 }
 
+void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *interface,
+		     const char *config, const char *profile, const char *user)
+{
+	struct ip_module *m = ifc->m;
+
+	ifc->net = vpdn_link_ref(net);
+	g_hash_table_insert(m->by_net, ifc->net, ifc);
+	ifc->up_since = g_get_monotonic_time();
+	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
+	g_free(ifc->user);
+	ifc->user = g_strdup(user);
+	g_free(ifc->owner);
+	ifc->owner = g_strdup(vpdn_address_owner(user, profile, config));
+	g_free(ifc->link_name);
+	ifc->link_name = g_strdup(interface);
+	g_free(ifc->config);
+	ifc->config = g_strdup(config);
+	g_free(ifc->profile);
+	ifc->profile = g_strdup(profile ? profile : (ifc->dialer ? ifc->name : NULL));
+	vpdn_link_attach(ifc->net, VPDN_LINK_B, &ip_iface_net_ops, ifc);
+}
+
 static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 {
 	struct ip_module *m = ifc->m;
@@ -184,7 +222,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	/* A link carries one network: by_net maps each up link to its one
 	 * interface (a second NETWORK_UP on a link moves it). */
 	struct ip_iface *old = g_hash_table_lookup(m->by_net, ev->net);
-	if (old && old != ifc)
+	if (old && old != ifc && ifc->net != ev->net)
 		ip_iface_down(old, "moved");
 	/* The peers table says who has the address: the owner's newest
 	 * session takes it, another owner's is refused (two sessions that
@@ -206,21 +244,9 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	if (!ifc->local.s_addr)
 		ifc->local = ip_section_address(m->root, vpdn_interface_find(m->root, ev->config));
 	ifc->peer = ev->peer;
-	ifc->net = vpdn_link_ref(ev->net);
-	g_hash_table_insert(m->by_net, ifc->net, ifc);
-	ifc->up_since = g_get_monotonic_time();
-	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
-	g_free(ifc->user);
-	ifc->user = g_strdup(ev->user);
-	g_free(ifc->owner);
-	ifc->owner = g_strdup(owner);
-	g_free(ifc->link_name);
-	ifc->link_name = g_strdup(ev->interface);
-	g_free(ifc->config);
-	ifc->config = g_strdup(ev->config);
-	g_free(ifc->profile);
-	ifc->profile = g_strdup(ev->profile ? ev->profile : (ifc->dialer ? ifc->name : NULL));
-	vpdn_link_attach(ifc->net, VPDN_LINK_B, &ip_iface_net_ops, ifc);
+	if (ifc->net != ev->net)   /* else IPv6 came first: attached already */
+		ip_iface_attach(ifc, ev->net, ev->interface, ev->config, ev->profile, ev->user);
+	ifc->v4_up = true;
 
 	if (m->mode == IP_MODE_PER_INTERFACE && ifc->local.s_addr) {
 		r = m->ops->addr(m->ops_ctx, true, ifc->ifindex, ifc->local, 32);
@@ -257,7 +283,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 			   ifc->name, inet_ntop(AF_INET, &ifc->peer, a, sizeof(a)), ifc->kname);
 	}
 	ip_framed_routes_add(ifc, ev);
-	iface_apply_mtu(ifc, ev->mtu);
+	ip_iface_apply_mtu(ifc, ev->mtu);
 	/* Deliver what waited for the dial, in order. */
 	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
 	ifc->dialing = false;
@@ -273,40 +299,55 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	return 0;
 }
 
-static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *data)
+struct ip_iface *ip_session_iface(struct ip_module *m, const char *interface, const char *config,
+				  const char *profile)
 {
-	struct ip_module *m = data;
-	const struct vpdn_ev_ppp_network *ev = e->payload;
 	struct ip_iface *ifc = NULL;
 
-	const char *profile = ev->profile;
-
-	if (!ev->net || !ev->interface)
-		return VPDN_BUS_PASS;
 	if (!profile) { /* an answered call the dialer bound to a profile */
-		char *k = vpdn_ifname_key(ev->interface);
+		char *k = vpdn_ifname_key(interface);
 		profile = g_hash_table_lookup(m->binds, k);
 		g_free(k);
 	}
 	if (profile)
 		ifc = ip_iface_find(m, profile);
-	if (!ifc && ev->config && (ifc = ip_iface_find(m, ev->config)) && !ifc->dialer)
+	if (!ifc && config && (ifc = ip_iface_find(m, config)) && !ifc->dialer)
 		ifc = NULL;
 	if (ifc && ifc->net) {
-		vpdn_warn(m->log, "%s IP: %s is already up, session not attached", ev->interface,
+		vpdn_warn(m->log, "%s IP: %s is already up, session not attached", interface,
 			  ifc->name);
-		return VPDN_BUS_PASS;
+		return NULL;
 	}
 	if (!ifc) {
-		if ((ifc = ip_iface_find(m, ev->interface))) {
+		if ((ifc = ip_iface_find(m, interface))) {
 			if (ifc->net)
 				ip_iface_down(ifc, "replaced");
 			else if (!ifc->dialer)
 				ip_iface_destroy(ifc);
 		}
-		if (ip_iface_new(m, ev->interface, false, &ifc) < 0)
-			return VPDN_BUS_PASS;
+		if (ip_iface_new(m, interface, false, &ifc) < 0)
+			return NULL;
 	}
+	return ifc;
+}
+
+static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_ppp_network *ev = e->payload;
+	struct ip_iface *ifc;
+
+	if (!ev->net || !ev->interface)
+		return VPDN_BUS_PASS;
+	/* IPv6 up on this link: IPv4 joins it on the same interface (again,
+	 * when IPCP opened once more: its old state goes first). */
+	ifc = g_hash_table_lookup(m->by_net, ev->net);
+	if (ifc && ifc->v6 && ifc->v4_up)
+		ip_iface_v4_down(ifc);
+	if (!ifc || !ifc->v6)
+		ifc = ip_session_iface(m, ev->interface, ev->config, ev->profile);
+	if (!ifc)
+		return VPDN_BUS_PASS;
 	/* refused before anything was set up: a new Vi goes again */
 	if (iface_up(ifc, ev) == -EADDRINUSE && !ifc->dialer && !ifc->net)
 		ip_iface_destroy(ifc);
@@ -356,8 +397,14 @@ static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *e, void *d
 	const struct vpdn_ev_ppp_network *ev = e->payload;
 	struct ip_iface *ifc = ev->net ? g_hash_table_lookup(m->by_net, ev->net) : NULL;
 
-	if (ifc)
+	if (ifc && ifc->v6) {   /* IPv6 stays up on the link */
+		ip_iface_v4_down(ifc);
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: IPv4 down, IPv6 stays up",
+			   ifc->name);
+		ip_bus_changed(ifc);
+	} else if (ifc) {
 		ip_iface_down(ifc, "network down");
+	}
 	return VPDN_BUS_PASS;
 }
 

@@ -26,6 +26,11 @@ struct ip_route {
 	char *ifname;
 };
 
+/* IPv6 of a session (ip-ipv6.c): allocated at PPP_IPV6_UP, NULL for an
+ * IPv4-only one (the common case costs one pointer). */
+struct ip6_session;
+struct ip6_pool;
+
 struct ip_slot {
 	uint16_t len;
 	uint8_t data[IP_DOD_SLOT];
@@ -52,8 +57,10 @@ struct ip_iface {
 	struct vpdn_link *net;
 	struct in_addr local, peer;
 	bool addr_added, route_added, in_peers;
+	bool v4_up;                /* IPCP's NETWORK_UP seen (the link may carry IPv6 alone) */
+	struct ip6_session *v6;    /* IPv6CP up: ip-ipv6.c; NULL otherwise */
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
-	struct vpdn_route4 framed[VPDN_ROUTES_MAX]; /* authorization's, installed */
+	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
 	/* dial on demand */
 	struct ip_slot *q;
@@ -105,6 +112,16 @@ struct ip_module {
 	int lo_index;
 
 	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
+	/* IPv6 (ip-ipv6.c) */
+	struct vpdn_subscription *sub_v6up, *sub_v6down, *sub_v6route;
+	GHashTable *peers6;        /* uint64 peer ifid -> ip_iface (link-local demux) */
+	GHashTable *pfx6;          /* uint64 upper half of a session /64 -> ip_iface */
+	GArray *routes6;           /* struct ip6_demux: other prefixes (IPV6_ROUTE) */
+	GHashTable *pools6;        /* "section key|prefix" -> struct ip6_pool */
+	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
+	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
+	uint64_t *rs_limited, *ra_received, *nd_malformed, *v6_route_refused;
+	uint64_t *v6_pool_exhausted, *v6_ptb_sent;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;
@@ -140,6 +157,8 @@ void ip_iface_destroy(struct ip_iface *ifc);
 extern const struct vpdn_link_ops ip_iface_net_ops;
 /* A packet from the kernel to the session (fitted to the peer's MRU). */
 void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
+/* An ICMP error may go now (IP_ICMP_RATE a second, both families). */
+bool ip_icmp_allowed(struct ip_module *m);
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */
@@ -151,6 +170,40 @@ void ip_shared_watch(struct ip_module *m);
 void ip_iface_down(struct ip_iface *ifc, const char *why);
 void ip_network_subscribe(struct ip_module *m);
 void ip_network_unsubscribe(struct ip_module *m);
+
+/* ip-network.c, shared with ip-ipv6.c: the interface a session's
+ * network goes on (a dialer profile's, or a Virtual-Access made for it;
+ * NULL: none, logged), attaching the link to it (user, owner, names,
+ * counters), its MTU, and the IPv4 side alone going down. */
+struct ip_iface *ip_session_iface(struct ip_module *m, const char *interface, const char *config,
+				  const char *profile);
+void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *interface,
+		     const char *config, const char *profile, const char *user);
+void ip_iface_apply_mtu(struct ip_iface *ifc, uint32_t mru);
+void ip_iface_v4_down(struct ip_iface *ifc);
+
+/* ip-ipv6.c: the IPv6 side of a session (see the file). */
+struct ip6_demux {
+	struct in6_addr prefix;
+	uint8_t plen;
+	struct ip_iface *ifc;
+};
+int ip6_config_check(cfg_t *cfg);   /* the ipv6-* interface options */
+void ip6_init(struct ip_module *m);
+void ip6_fini(struct ip_module *m);
+void ip6_subscribe(struct ip_module *m);
+void ip6_unsubscribe(struct ip_module *m);
+/* Everything IPv6 of the session undone (addresses, routes, lease,
+ * timers); ifc->v6 is NULL after. */
+void ip6_session_down(struct ip_iface *ifc, const char *why);
+/* An IPv6 packet from the session (RS/RA consumed here, the rest to the
+ * kernel) and one from the kernel (ifc NULL: the shared device, demuxed
+ * by destination). */
+void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len);
+void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len);
+/* For D-Bus: "" when none. */
+void ip6_describe(const struct ip_iface *ifc, char *ll_local, char *ll_peer, char *prefix,
+		  size_t len, const char **state);
 
 /* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of
  * interface objects /org/vpdnd/interface/<name> (org.vpdnd.Interface1),
@@ -174,6 +227,7 @@ void ip_bus_changed(struct ip_iface *ifc);
 #define IP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
 #define IP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
+#define IP_BUS_ROW_V6 160        /* the Ipv6* properties without their addresses (~130) */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);
 

@@ -50,6 +50,9 @@ void ip_framed_routes_add(struct ip_iface *ifc, const struct vpdn_ev_ppp_network
 	    !ev->routes)
 		return;
 	n = MIN(ev->n_routes, (size_t)VPDN_ROUTES_MAX);
+	g_clear_pointer(&ifc->framed, g_free);
+	if (n)  /* rare: allocated when given (bytes per session, #15) */
+		ifc->framed = g_new(struct vpdn_route4, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct vpdn_route4 *rt = &ev->routes[i];
 		const char *why = refusal(ifc, rt);
@@ -96,4 +99,5 @@ void ip_framed_routes_remove(struct ip_iface *ifc)
 		}
 	}
 	ifc->n_framed = 0;
+	g_clear_pointer(&ifc->framed, g_free);
 }

@@ -136,10 +136,12 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 					      "session host routes the kernel refused (session ended)");
 	m->framed_refused = vpdn_core_counter(core, "ip_framed_routes_refused_total",
 					      "routes from a session's authorization not installed");
+	ip6_init(m);
 	r = ip_config_load(m, cfg);
 	if (r < 0)
 		goto fail;
 	ip_network_subscribe(m);
+	ip6_subscribe(m);
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
@@ -165,6 +167,7 @@ void ip_module_free(struct ip_module *m)
 	/* Nothing is found by path from here on. */
 	ip_bus_module_remove(m);
 	ip_network_unsubscribe(m);
+	ip6_unsubscribe(m);
 	/* Sessions first (they may free Vi interfaces), then the rest;
 	 * ip_iface_down takes each out of by_net. */
 	while (g_hash_table_size(m->by_net)) {
@@ -173,6 +176,7 @@ void ip_module_free(struct ip_module *m)
 		ip_iface_down(v, "stopping");
 	}
 	g_hash_table_destroy(m->ifaces);
+	ip6_fini(m);
 	g_hash_table_destroy(m->peers);
 	g_hash_table_destroy(m->by_net);
 	g_hash_table_destroy(m->binds);

@@ -28,7 +28,7 @@ static void mod_fini(void *state)
 
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
-static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_NONE };
+static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_IPV6_ROUTE, VPDN_EV_NONE };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -236,6 +237,50 @@ int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out)
 	return a.found ? 0 : -EIO;
 }
 
+int ip_nl_addr6(bool add, int ifindex, const struct in6_addr *a, int plen, uint32_t valid,
+		uint32_t preferred)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nh = nl_msg(buf, add ? RTM_NEWADDR : RTM_DELADDR,
+				     add ? NLM_F_CREATE | NLM_F_EXCL : 0, (void **)&ifa, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)plen;
+	ifa->ifa_flags = IFA_F_NODAD;
+	ifa->ifa_scope = IN6_IS_ADDR_LINKLOCAL(a) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)ifindex;
+	mnl_attr_put(nh, IFA_LOCAL, sizeof(*a), a);
+	mnl_attr_put(nh, IFA_ADDRESS, sizeof(*a), a);
+	if (add) {
+		struct ifa_cacheinfo ci = { .ifa_prefered = preferred, .ifa_valid = valid };
+		mnl_attr_put_u32(nh, IFA_FLAGS, IFA_F_NODAD);
+		mnl_attr_put(nh, IFA_CACHEINFO, sizeof(ci), &ci);
+	}
+	return nl_exchange(nh, NULL, NULL);
+}
+
+int ip_nl_route6(bool add, int ifindex, const struct in6_addr *dst, int plen, uint32_t metric)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rtmsg *rt;
+	struct nlmsghdr *nh = nl_msg(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+				     add ? NLM_F_CREATE | NLM_F_EXCL : 0, (void **)&rt, sizeof(*rt));
+
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = (unsigned char)plen;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_STATIC;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	if (plen)
+		mnl_attr_put(nh, RTA_DST, sizeof(*dst), dst);
+	mnl_attr_put_u32(nh, RTA_OIF, (uint32_t)ifindex);
+	if (metric)
+		mnl_attr_put_u32(nh, RTA_PRIORITY, metric);
+	return nl_exchange(nh, NULL, NULL);
+}
+
 static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
@@ -325,6 +370,18 @@ static int k_route_get(void *ctx, struct in_addr dst, struct ip_route_info *out)
 	return ip_nl_route_get(dst, out);
 }
 
+static int k_addr6(void *ctx, bool add, int ifindex, const struct in6_addr *a, int plen,
+		   uint32_t valid, uint32_t preferred)
+{
+	return ip_nl_addr6(add, ifindex, a, plen, valid, preferred);
+}
+
+static int k_route6(void *ctx, bool add, int ifindex, const struct in6_addr *dst, int plen,
+		    uint32_t metric)
+{
+	return ip_nl_route6(add, ifindex, dst, plen, metric);
+}
+
 const struct ip_sys_ops ip_sys_kernel = {
 	.pollable = true,
 	.tun_open = k_tun_open,
@@ -337,4 +394,6 @@ const struct ip_sys_ops ip_sys_kernel = {
 	.link_mtu = k_link_mtu,
 	.route_mtu = k_route_mtu,
 	.route_get = k_route_get,
+	.addr6 = k_addr6,
+	.route6 = k_route6,
 };

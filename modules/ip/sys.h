@@ -57,6 +57,14 @@ struct ip_sys_ops {
 	 * *out set, -ENETUNREACH when there is no route, -errno. May be
 	 * NULL (fakes): no kernel to ask. */
 	int (*route_get)(void *ctx, struct in_addr dst, struct ip_route_info *out);
+	/* Appended (IPv6). Add/delete address a/plen on ifindex (no DAD; valid
+	 * and preferred lifetimes in seconds, 0xffffffff forever; add: -EEXIST
+	 * if there), and route dst/plen dev ifindex (metric 0: the kernel's
+	 * default). May be NULL (fakes): nothing to do. */
+	int (*addr6)(void *ctx, bool add, int ifindex, const struct in6_addr *a, int plen,
+		     uint32_t valid, uint32_t preferred);
+	int (*route6)(void *ctx, bool add, int ifindex, const struct in6_addr *dst, int plen,
+		      uint32_t metric);
 };
 
 extern const struct ip_sys_ops ip_sys_kernel;
@@ -76,5 +84,8 @@ int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_a
 		uint32_t metric);
 int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr src, uint32_t mtu);
 int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out);
+int ip_nl_addr6(bool add, int ifindex, const struct in6_addr *a, int plen, uint32_t valid,
+		uint32_t preferred);
+int ip_nl_route6(bool add, int ifindex, const struct in6_addr *dst, int plen, uint32_t metric);
 
 #endif

@@ -175,6 +175,21 @@ static struct l2tp_group *group_for_answer(struct l2tp *l2tp, const char *who,
 		}
 		if (e->addr.ss_family != AF_INET && e->addr.ss_family != AF_INET6)
 			continue;
+		if (e->addr.ss_family == AF_INET6) {
+			const struct in6_addr *a6 = &((const struct sockaddr_in6 *)&e->addr)->sin6_addr;
+
+			/* As initiate-to (config.c): an IPv4 peer in IPv6 clothes
+			 * or an address without a scope is no tunnel end. */
+			if (IN6_IS_ADDR_V4MAPPED(a6) || IN6_IS_ADDR_V4COMPAT(a6) ||
+			    IN6_IS_ADDR_MULTICAST(a6) || IN6_IS_ADDR_LINKLOCAL(a6) ||
+			    IN6_IS_ADDR_UNSPECIFIED(a6)) {
+				vpdn_debug(l2tp->log, VPDN_DEBUG_VPDN_ERRORS,
+					   "%s VPDN/authorize: endpoint %.*s (tag %u) left out: an "
+					   "IPv4-mapped, link-local, multicast or unspecified IPv6 address",
+					   who, (int)sizeof(e->text) - 1, e->text, e->tag);
+				continue;
+			}
+		}
 		pa = &g->initiate_to[n];
 		memset(pa, 0, sizeof(*pa));
 		pa->addr = e->addr;

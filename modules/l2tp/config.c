@@ -120,18 +120,29 @@ static int parse_ip(const char *s, unsigned port, struct sockaddr_storage *ss)
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
 	memset(ss, 0, sizeof(*ss));
+	if (!s || !*s)
+		return -EINVAL;
 	if (inet_pton(AF_INET, s, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons(port);
 		return 0;
 	}
 	if (inet_pton(AF_INET6, s, &in6->sin6_addr) == 1) {
+		/* An IPv4-mapped address (::ffff:a.b.c.d) would be an IPv4
+		 * peer under another family: its datagrams could never match
+		 * the source check (IPv6 sockets are V6ONLY), and it would
+		 * dodge the per-address limits keyed by family. Multicast and
+		 * link-local addresses (no scope) cannot be a tunnel's end. */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) || IN6_IS_ADDR_V4COMPAT(&in6->sin6_addr) ||
+		    IN6_IS_ADDR_MULTICAST(&in6->sin6_addr) || IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
+			return -EADDRNOTAVAIL;
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
 		return 0;
 	}
 	return -EINVAL;
 }
+
 
 int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr *out)
 {
@@ -175,7 +186,36 @@ int l2tp_parse_peer(const char *s, unsigned default_port, struct l2tp_peer_addr 
 			goto fail;
 		}
 	}
-	/* "a.b.c.d:port" (IPv4 only: IPv6 has too many colons). */
+	/* "a.b.c.d:port", "[v6]" and "[v6]:port" (a bare IPv6 address has
+	 * too many colons to carry a port). */
+	if (host[0] == '[') {
+		char *close = strchr(host, ']');
+
+		if (!close || close == host + 1)
+			goto fail;
+		*close = '\0';
+		colon = close + 1; /* what follows ']': nothing or ":PORT" */
+		memmove(host, host + 1, strlen(host + 1) + 1);
+		if (*colon == '\0') {
+			colon = NULL;
+		} else if (*colon != ':') {
+			goto fail;
+		} else {
+			char *end;
+			long p = strtol(colon + 1, &end, 10);
+
+			if (*end || end == colon + 1 || p <= 0 || p > 65535)
+				goto fail;
+			port = p;
+		}
+		if (!strchr(host, ':'))
+			goto fail; /* "[1.2.3.4]": brackets are for IPv6 */
+		if (parse_ip(host, port, &out->addr) < 0)
+			goto fail;
+		g_strlcpy(out->text, host, sizeof(out->text));
+		r = 0;
+		goto fail;
+	}
 	colon = strchr(host, ':');
 	if (colon && !strchr(colon + 1, ':')) {
 		char *end;
@@ -299,7 +339,8 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 
 		if (l2tp_parse_peer(s, port, &g->initiate_to[i]) < 0) {
 			*error = g_strdup_printf("vpdn-group %s: bad initiate-to \"%s\" "
-						 "(want \"ADDR[:PORT] [priority N] [limit N]\")", g->name, s);
+						 "(want \"ADDR[:PORT] [priority N] [limit N]\", "
+						 "IPv6 as \"[ADDR]:PORT\")", g->name, s);
 			return -EINVAL;
 		}
 		g->initiate_to[i].order = i;
@@ -315,11 +356,23 @@ static int group_from_cfg(cfg_t *gs, unsigned port, struct l2tp_group *g, char *
 		const char *s = cfg_getstr(gs, "source-ip");
 
 		if (parse_ip(s, port, &g->source) < 0) {
-			*error = g_strdup_printf("vpdn-group %s: bad source-ip \"%s\"", g->name, s);
+			*error = g_strdup_printf("vpdn-group %s: bad source-ip \"%s\" (want an IPv4 "
+						 "or a global IPv6 address, not IPv4-mapped)",
+						 g->name, s);
 			return -EINVAL;
 		}
 		g->has_source = true;
 		g_strlcpy(g->source_text, s, sizeof(g->source_text));
+		for (unsigned i = 0; i < g->n_initiate; i++)
+			if (g->initiate_to[i].addr.ss_family != g->source.ss_family) {
+				*error = g_strdup_printf("vpdn-group %s: initiate-to \"%s\" is %s but "
+							 "source-ip \"%s\" is %s", g->name,
+							 g->initiate_to[i].text,
+							 g->initiate_to[i].addr.ss_family == AF_INET6 ?
+							 "IPv6" : "IPv4", s,
+							 g->source.ss_family == AF_INET6 ? "IPv6" : "IPv4");
+				return -EINVAL;
+			}
 	}
 #define RANGE(opt, field, lo, hi)                                                          \
 	do {                                                                               \
@@ -514,6 +567,30 @@ int l2tp_config_parse(cfg_t *cfg, struct l2tp_config **out, char **error)
 		g_ptr_array_add(c->groups, g);
 		if (group_from_cfg(cfg_getnsec(cfg, "vpdn-group", i), c->port, g, error) < 0)
 			goto fail;
+	}
+	/* With listen addresses, only they have sockets: a group that
+	 * initiates to a family none of them has could never send. */
+	for (unsigned i = 0; c->listen[0] && i < c->groups->len; i++) {
+		struct l2tp_group *g = c->groups->pdata[i];
+
+		for (unsigned j = 0; !g->has_source && j < g->n_initiate; j++) {
+			bool have = false;
+
+			for (char **a = c->listen; *a && !have; a++) {
+				struct sockaddr_storage ss;
+
+				have = parse_ip(*a, c->port, &ss) == 0 &&
+				       ss.ss_family == g->initiate_to[j].addr.ss_family;
+			}
+			if (!have) {
+				*error = g_strdup_printf("l2tp: listen has no %s address for vpdn-group "
+							 "%s's initiate-to \"%s\" (add one, or a "
+							 "source-ip to the group)",
+							 g->initiate_to[j].addr.ss_family == AF_INET6 ?
+							 "IPv6" : "IPv4", g->name, g->initiate_to[j].text);
+				goto fail;
+			}
+		}
 	}
 	if (authorize_template(vpdn, c, error) < 0)
 		goto fail;

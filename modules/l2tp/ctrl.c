@@ -374,3 +374,48 @@ size_t l2tp_ctrl_queued(const struct l2tp_ctrl *c)
 {
 	return c->queued.length;
 }
+
+/* ------------------------------------------------------------------ */
+/* Restart in place (l2tp-state.c)                                    */
+
+void l2tp_ctrl_each_pending(const struct l2tp_ctrl *c, l2tp_ctrl_pending_fn fn, void *data)
+{
+	for (const GList *l = c->sent.head; l; l = l->next) {
+		const struct l2tp_ctrl_msg *m = l->data;
+
+		fn(data, m->ns, m->data, m->len);
+	}
+	for (const GList *l = c->queued.head; l; l = l->next) {
+		const struct l2tp_ctrl_msg *m = l->data;
+
+		fn(data, m->ns, m->data, m->len);
+	}
+}
+
+int l2tp_ctrl_restore_pending(struct l2tp_ctrl *c, uint16_t ns, const uint8_t *msg, size_t len)
+{
+	struct l2tp_ctrl_msg *m;
+
+	if (len < L2TP_CTRL_HDR_LEN || len > 65535)
+		return -EINVAL;
+	/* Oldest first, each after the one before, all before c->ns. */
+	if (c->queued.length) {
+		const struct l2tp_ctrl_msg *last = g_queue_peek_tail(&c->queued);
+
+		if ((uint16_t)(last->ns + 1) != ns)
+			return -EINVAL;
+	}
+	if (l2tp_seq_cmp(ns, c->ns) >= 0)
+		return -EINVAL;
+	m = g_malloc(sizeof(*m) + len);
+	m->ns = ns;
+	m->len = len;
+	memcpy(m->data, msg, len);
+	g_queue_push_tail(&c->queued, m);
+	return 0;
+}
+
+void l2tp_ctrl_resume(struct l2tp_ctrl *c)
+{
+	try_send(c);
+}

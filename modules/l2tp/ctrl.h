@@ -144,6 +144,17 @@ void l2tp_ctrl_quiesce(struct l2tp_ctrl *c);
 size_t l2tp_ctrl_in_flight(const struct l2tp_ctrl *c);
 size_t l2tp_ctrl_queued(const struct l2tp_ctrl *c);
 
+/* Restart in place (l2tp-state.c). Every message not acknowledged yet,
+ * oldest first (in flight, then waiting): its Ns and its encoded bytes. */
+typedef void (*l2tp_ctrl_pending_fn)(void *data, uint16_t ns, const uint8_t *buf, size_t len);
+void l2tp_ctrl_each_pending(const struct l2tp_ctrl *c, l2tp_ctrl_pending_fn fn, void *data);
+/* Rebuild in a fresh engine: set ns/nr (and the window) first, then the
+ * pending messages oldest first (each Ns one after the last, all before
+ * ns; -EINVAL otherwise), then l2tp_ctrl_resume() sends what the window
+ * allows, with their Ns and the current Nr. */
+int l2tp_ctrl_restore_pending(struct l2tp_ctrl *c, uint16_t ns, const uint8_t *msg, size_t len);
+void l2tp_ctrl_resume(struct l2tp_ctrl *c);
+
 /* Total time from first transmission to the peer being declared dead. */
 uint64_t l2tp_ctrl_cycle_ms(const struct l2tp_ctrl_cfg *cfg);
 

@@ -592,6 +592,23 @@ int l2tp_bus_append_sessions(struct l2tp *l2tp, sd_bus_message *m, uint32_t curs
 			     uint32_t max, uint32_t *next, uint32_t *rows);
 
 /* ------------------------------------------------------------------ */
+/* Restart in place (l2tp-state.c, docs/RESTART.md)                   */
+
+/* Every established tunnel and session, as the module's state. */
+GVariant *l2tp_state_save(struct l2tp *l2tp);
+/* Rebuild them (after init: the transport is there). 0, or -EPROTO for
+ * a version or shape it does not know; each tunnel or session that
+ * cannot be rebuilt is logged and left out. */
+int l2tp_state_restore(struct l2tp *l2tp, GVariant *data, uint32_t version);
+uint32_t l2tp_state_version(void);
+/* The name a socket bound to addr is handed over under:
+ * "l2tp/udp/127.0.0.2/1701" (':' of IPv6 as '_'). */
+void l2tp_state_fd_name(const struct sockaddr_storage *addr, char *buf, size_t size);
+/* The socket bound to addr the previous process handed over (checked:
+ * a UDP socket bound there), non-blocking; -1: none, open one. */
+int l2tp_state_take_socket(struct l2tp *l2tp, const struct sockaddr_storage *addr);
+
+/* ------------------------------------------------------------------ */
 /* Transport (transport.c): one UDP socket per local address.         */
 
 struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error);
@@ -603,6 +620,9 @@ int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_conf
 			       char **error);
 int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *peer, const uint8_t *buf, size_t len);
+/* Restart in place: send what is queued, hand every socket to the core
+ * (vpdn_core_keep_fd, l2tp_state_fd_name). */
+void l2tp_transport_keep_fds(struct l2tp_transport *tr);
 /* Datagrams queued for the next sendmmsg (tests). */
 size_t l2tp_transport_queued(const struct l2tp_transport *tr);
 

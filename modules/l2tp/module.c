@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The l2tp module's glue: config sections, init (engine, sockets, event
- * subscriptions, D-Bus module object) and fini.
+ * subscriptions, D-Bus module object), fini, and the restart hooks.
  */
 #include <errno.h>
 
@@ -94,6 +94,23 @@ static void l2tp_module_fini(void *state)
 	g_free(mod);
 }
 
+/* Restart in place (docs/RESTART.md): the sockets and the established
+ * tunnels and sessions; nothing is sent. */
+static GVariant *l2tp_module_save(void *state)
+{
+	struct l2tp_module *mod = state;
+
+	l2tp_transport_keep_fds(mod->transport);
+	return l2tp_state_save(mod->l2tp);
+}
+
+static int l2tp_module_restore(void *state, GVariant *data, uint32_t version)
+{
+	struct l2tp_module *mod = state;
+
+	return l2tp_state_restore(mod->l2tp, data, version);
+}
+
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
 static const uint32_t claims[] = { VPDN_EV_FORWARD_REQUEST, VPDN_EV_DIALOUT_REQUEST, VPDN_EV_ADDRESS_CHECK, VPDN_EV_NONE };
@@ -114,4 +131,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = l2tp_module_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = 1,
+	.save = l2tp_module_save,
+	.restore = l2tp_module_restore,
 };

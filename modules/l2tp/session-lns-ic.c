@@ -179,11 +179,12 @@ static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		return;
 	}
 	l2tp_session_set_peer_sid(s, m->assigned_session_id);
-	s->call = g_new0(struct l2tp_call, 1);
+	/* The numbers are all an LNS keeps of the call: no struct l2tp_call
+	 * (192 octets a session, #15). */
 	if (l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER))
-		s->call->calling = g_strdup(l2tp_bytes_to_str(&m->calling_number, num, sizeof(num)));
+		s->calling = g_strdup(l2tp_bytes_to_str(&m->calling_number, num, sizeof(num)));
 	if (l2tp_msg_has(m, L2TP_AVP_CALLED_NUMBER))
-		s->call->called = g_strdup(l2tp_bytes_to_str(&m->called_number, num, sizeof(num)));
+		s->called = g_strdup(l2tp_bytes_to_str(&m->called_number, num, sizeof(num)));
 	if (!g || !g->accept_dialin) {
 		l2tp_session_close(s, true, L2TP_CDN_PERM_NO_FACILITIES, 0, 0,
 				   "No accept-dialin for this tunnel");

@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -206,16 +207,26 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 {
 	struct l2tp_sock *s;
 	char text[64];
-	int fd, one = 1;
+	int fd, one = 1, err;
 
 	for (unsigned i = 0; i < tr->socks->len; i++)
 		if (l2tp_addr_same_host(&((struct l2tp_sock *)tr->socks->pdata[i])->addr, addr))
 			return 0;
 	l2tp_addr_text(addr, text, sizeof(text));
+	/* Restart in place: the socket the previous process had. */
+	fd = l2tp_state_take_socket(tr->l2tp, addr);
+	if (fd >= 0)
+		goto bound;
 	fd = socket(addr->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* An IPv6 socket never takes IPv4 traffic as ::ffff:a.b.c.d: each
+	 * family has its own socket, and a peer is one family's address
+	 * (the source check compares family and address). */
+	if (addr->ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto fail;
 	/* One socket serves every tunnel: a burst of call set-ups (or data)
 	 * from thousands of sessions overflows the default 208 KiB receive
 	 * buffer and costs PPP restarts. Ask for 4 MiB each way (the kernel
@@ -225,6 +236,7 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	if (bind(fd, (const struct sockaddr *)addr, ss_len(addr)) < 0)
 		goto fail;
+bound:
 	s = g_new0(struct l2tp_sock, 1);
 	s->tr = tr;
 	s->fd = fd;
@@ -234,11 +246,12 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	vpdn_info(tr->l2tp->log, "L2TP: listening on %s port %u", text, l2tp_addr_port(addr));
 	return 0;
 fail:
+	err = errno;
 	*error = g_strdup_printf("l2tp: cannot bind UDP %s port %u: %s", text, l2tp_addr_port(addr),
-				 g_strerror(errno));
+				 g_strerror(err));
 	if (fd >= 0)
 		close(fd);
-	return -errno;
+	return -err;
 }
 
 static void sock_free(gpointer p)
@@ -249,6 +262,20 @@ static void sock_free(gpointer p)
 		g_source_remove(s->watch);
 	close(s->fd);
 	g_free(s);
+}
+
+void l2tp_transport_keep_fds(struct l2tp_transport *tr)
+{
+	char name[128];
+
+	flush_tx(tr);
+	for (unsigned i = 0; i < tr->socks->len; i++) {
+		struct l2tp_sock *s = tr->socks->pdata[i];
+
+		l2tp_state_fd_name(&s->addr, name, sizeof(name));
+		if (vpdn_core_keep_fd(tr->l2tp->core, name, s->fd) < 0)
+			vpdn_warn(tr->log, "L2TP: restart: cannot hand %s over", name);
+	}
 }
 
 void l2tp_transport_free(struct l2tp_transport *tr)
@@ -262,6 +289,24 @@ void l2tp_transport_free(struct l2tp_transport *tr)
 	}
 	g_ptr_array_free(tr->socks, TRUE);
 	g_free(tr);
+}
+
+/* No listen address and no source-ip: the wildcard of each family.
+ * IPv6's is optional (a kernel without IPv6, or with it disabled). */
+static void wildcard(unsigned port, sa_family_t family, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+static bool optional_v6(const struct sockaddr_storage *ss, int err)
+{
+	return ss->ss_family == AF_INET6 && l2tp_addr_is_any(ss) &&
+	       (err == -EAFNOSUPPORT || err == -EADDRNOTAVAIL || err == -EPROTONOSUPPORT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -296,11 +341,11 @@ static GArray *wanted_addrs(const struct l2tp_config *c)
 			want_add(want, &g->source);
 	}
 	if (want->len == 0) {
-		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
 		struct sockaddr_storage ss;
 
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, &any, sizeof(any));
+		wildcard(c->port, AF_INET, &ss);
+		want_add(want, &ss);
+		wildcard(c->port, AF_INET6, &ss);
 		want_add(want, &ss);
 	}
 	return want;
@@ -353,6 +398,11 @@ int l2tp_transport_reconfigure(struct l2tp_transport *tr, const struct l2tp_conf
 		guint before = tr->socks->len;
 
 		r = open_sock(tr, ss, error);
+		if (r < 0 && optional_v6(ss, r)) {
+			g_clear_pointer(error, g_free);
+			r = 0;
+			continue;
+		}
 		if (r < 0)
 			goto undo;
 		if (tr->socks->len == before) {
@@ -414,13 +464,20 @@ struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
 			goto fail;
 	}
 	if (tr->socks->len == 0) {
-		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(c->port) };
 		struct sockaddr_storage ss;
+		int r;
 
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, &any, sizeof(any));
+		wildcard(c->port, AF_INET, &ss);
 		if (open_sock(tr, &ss, error) < 0)
 			goto fail;
+		wildcard(c->port, AF_INET6, &ss);
+		r = open_sock(tr, &ss, error);
+		if (r < 0 && !optional_v6(&ss, r))
+			goto fail;
+		if (r < 0) {
+			vpdn_info(l2tp->log, "L2TP: no IPv6 wildcard socket (%s): IPv4 only", *error);
+			g_clear_pointer(error, g_free);
+		}
 	}
 	return tr;
 fail:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the tunnel's two files share: tunnel.c (the state machine) and
- * tunnel-ctrl.c (its life and control channel). Nothing else includes
- * this header.
+ * tunnel-ctrl.c (its life and control channel), and l2tp-state.c, which
+ * rebuilds tunnels at a restart in place. Nothing else includes this
+ * header.
  */
 #ifndef L2TP_TUNNEL_PRIVATE_H
 #define L2TP_TUNNEL_PRIVATE_H

@@ -207,26 +207,31 @@ static void set_common_avps(struct l2tp_tunnel *t, struct l2tp_msg *m)
 	}
 }
 
-static int local_for_group(struct l2tp *l2tp, struct l2tp_group *g, struct sockaddr_storage *ss)
+/* Our address for a tunnel to initiate_to[idx]: the group's source-ip,
+ * else the first listen address of the peer's family, else that
+ * family's wildcard (the kernel picks the source). */
+static int local_for_group(struct l2tp *l2tp, struct l2tp_group *g, unsigned idx,
+			   struct sockaddr_storage *ss)
 {
+	sa_family_t family = g->initiate_to[idx].addr.ss_family;
+
 	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
 	if (g->has_source) {
 		*ss = g->source;
-	} else if (l2tp->cfg->listen && l2tp->cfg->listen[0]) {
-		struct l2tp_peer_addr pa;
-
-		if (l2tp_parse_peer(l2tp->cfg->listen[0], l2tp->cfg->port, &pa) < 0)
-			return -EINVAL;
-		*ss = pa.addr;
 	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		for (char **a = l2tp->cfg->listen; a && *a; a++) {
+			struct l2tp_peer_addr pa;
 
-		in->sin_family = g->initiate_to[0].addr.ss_family;
-		if (in->sin_family == AF_INET6)
-			((struct sockaddr_in6 *)ss)->sin6_port = htons(l2tp->cfg->port);
-		else
-			in->sin_port = htons(l2tp->cfg->port);
+			if (l2tp_parse_peer(*a, l2tp->cfg->port, &pa) == 0 &&
+			    pa.addr.ss_family == family) {
+				*ss = pa.addr;
+				break;
+			}
+		}
 	}
+	if (ss->ss_family != family)
+		return -EAFNOSUPPORT;
 	/* The source port is always ours. */
 	if (ss->ss_family == AF_INET)
 		((struct sockaddr_in *)ss)->sin_port = htons(l2tp->cfg->port);
@@ -242,7 +247,7 @@ struct l2tp_tunnel *l2tp_tunnel_initiate(struct l2tp *l2tp, struct l2tp_group *g
 	struct l2tp_tunnel *t;
 	struct l2tp_msg m;
 
-	if (idx >= g->n_initiate || local_for_group(l2tp, g, &local) < 0)
+	if (idx >= g->n_initiate || local_for_group(l2tp, g, idx, &local) < 0)
 		return NULL;
 	t = l2tp_tunnel_new(l2tp, g, &local, &g->initiate_to[idx].addr);
 	if (!t)

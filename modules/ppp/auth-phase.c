@@ -28,20 +28,24 @@ static uint16_t auth_proto(uint8_t a)
  * server's Reply-Message: not trusted to be either. */
 static void keep_peer_message(struct ppp_engine *e, const char *m)
 {
+	char msg[PPP_AUTH_MSG_MAX + 1];
 	size_t o = 0;
 	bool seen = false;
 
 	for (; m && *m && o < PPP_AUTH_MSG_MAX; m++) {
 		unsigned char c = (unsigned char)*m;
-		e->auth_msg[o++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+		msg[o++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
 		seen |= c != ' ';
 	}
-	e->auth_msg[seen ? o : 0] = '\0';
+	msg[o] = '\0';
+	g_clear_pointer(&e->auth_msg, g_free);
+	if (seen)
+		e->auth_msg = g_strdup(msg);
 }
 
 const char *ppp_auth_message(const struct ppp_engine *e, bool ok, size_t *len)
 {
-	const char *m = e->auth_msg[0] ? e->auth_msg : ok ? "" : "Authentication failed";
+	const char *m = e->auth_msg ? e->auth_msg : ok ? "" : "Authentication failed";
 	*len = strlen(m);
 	return *len ? m : NULL;
 }
@@ -70,11 +74,16 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 				 sizeof(r->framed_pool) && r->framed_pool && r->framed_pool[0])
 		e->auth_pool = g_strdup(r->framed_pool);
 	e->n_auth_routes = 0;
+	g_clear_pointer(&e->auth_routes, g_free);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, n_routes) + sizeof(r->n_routes) &&
-	    r->routes) {
+	    r->routes && r->n_routes) {
 		e->n_auth_routes = MIN(r->n_routes, (size_t)VPDN_ROUTES_MAX);
-		memcpy(e->auth_routes, r->routes, e->n_auth_routes * sizeof(*r->routes));
+		e->auth_routes = g_memdup2(r->routes, e->n_auth_routes * sizeof(*r->routes));
 	}
+	/* IPv6 authorization, copied as the routes are (borrowed by the bus) */
+	ppp_ipv6cp_set_auth(e, ok && r->size >= offsetof(struct vpdn_ev_auth_result, ipv6) +
+						     sizeof(r->ipv6)
+				       ? r->ipv6 : NULL);
 	if (cb && !e->dead)
 		cb(e, ok, ok && r->user ? r->user : e->user);
 }
@@ -87,7 +96,7 @@ void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		e->auth_req = NULL;
 	}
 	e->verify_cb = cb;
-	e->auth_msg[0] = '\0';
+	g_clear_pointer(&e->auth_msg, g_free);
 	/* verify_done runs from the main loop, never in here. */
 	e->auth_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a, verify_done, e);
 }
@@ -159,9 +168,10 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
  */
 void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n)
 {
-	if (!e->proxy_auth || n < 4 || n > sizeof(e->early_ipcp) || p[0] != 1 /* ConfReq */)
+	if (!e->proxy_auth || n < 4 || n > PPP_EARLY_IPCP_MAX || p[0] != 1 /* ConfReq */)
 		return;
-	memcpy(e->early_ipcp, p, n);
+	g_free(e->early_ipcp);
+	e->early_ipcp = g_memdup2(p, n);
 	e->early_ipcp_len = n;
 }
 
@@ -178,13 +188,26 @@ static void network_phase(struct ppp_engine *e)
 		ppp_fsm_open(&e->ipcp_fsm);
 		ppp_fsm_up(&e->ipcp_fsm);
 	}
+	/* IPv6CP beside IPCP, the same way */
+	if (e->v6 && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
+		if (e->dir == VPDN_CALL_OUT) {
+			ppp_fsm_up(&e->v6->fsm);
+			ppp_fsm_open(&e->v6->fsm);
+		} else {
+			ppp_fsm_open(&e->v6->fsm);
+			ppp_fsm_up(&e->v6->fsm);
+		}
+	}
 	if (e->early_ipcp_len && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
 		size_t n = e->early_ipcp_len;
+		uint8_t *pkt = g_steal_pointer(&e->early_ipcp);
 		e->early_ipcp_len = 0;
 		plog(e, NEG, "%s IPCP: the peer's early Configure-Request taken", e->name);
-		ppp_fsm_input(&e->ipcp_fsm, e->early_ipcp, n);
+		ppp_fsm_input(&e->ipcp_fsm, pkt, n);
+		g_free(pkt);
 		ppp_ipcp_check_refused(e);
 	}
+	ppp_ipv6cp_take_early(e);
 }
 
 static bool try_proxy_auth(struct ppp_engine *e)
@@ -252,6 +275,9 @@ void ppp_lcp_down(struct ppp_engine *e)
 		e->secret_req = NULL;
 	}
 	e->early_ipcp_len = 0;
+	g_clear_pointer(&e->early_ipcp, g_free);
+	if (e->v6)
+		e->v6->early_len = 0;
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPCP had its Up only if the network phase was reached: LCP can go
@@ -261,6 +287,13 @@ void ppp_lcp_down(struct ppp_engine *e)
 		ppp_fsm_down(&e->ipcp_fsm);
 	if (e->ipcp_fsm.state != FSM_INITIAL)
 		ppp_fsm_close(&e->ipcp_fsm);
+	if (e->v6) {
+		struct ppp_fsm *f6 = &e->v6->fsm;
+		if (f6->state != FSM_INITIAL && f6->state != FSM_STARTING)
+			ppp_fsm_down(f6);
+		if (f6->state != FSM_INITIAL)
+			ppp_fsm_close(f6);
+	}
 	e->peer_done = e->us_done = false;
 	if (!e->dead)
 		ppp_set_phase(e, e->lcp_fsm.state == FSM_CLOSING || e->lcp_fsm.state == FSM_STOPPING

@@ -178,7 +178,7 @@ static void send_response(struct ppp_engine *e)
 	struct ppp_chap *c = &e->chap;
 	uint8_t buf[300];
 	const char *name = ppp_our_name(e);
-	chap_out(e, buf, chap_build_response(buf, sizeof(buf), c->peer_id, c->resp,
+	chap_out(e, buf, chap_build_response(buf, sizeof(buf), c->peer_id, c->peer->resp,
 					      CHAP_MD5_LEN, name, strlen(name)));
 	c->pstate = CHAP_P_SENT;
 }
@@ -195,7 +195,7 @@ static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
 		ppp_auth_done(e, false, false, NULL);
 		return;
 	}
-	chap_md5_response(c->peer_id, secret, len, c->peer_chal, c->peer_chal_len, c->resp);
+	chap_md5_response(c->peer_id, secret, len, c->peer->chal, c->peer_chal_len, c->peer->resp);
 	send_response(e);
 }
 
@@ -211,15 +211,17 @@ static void on_challenge(struct ppp_engine *e, const struct chap_packet *p)
 		return;
 	}
 	if ((c->pstate == CHAP_P_SENT || c->pstate == CHAP_P_DONE) && p->id == c->peer_id &&
-	    p->value_len == c->peer_chal_len && memcmp(p->value, c->peer_chal, p->value_len) == 0) {
+	    p->value_len == c->peer_chal_len && memcmp(p->value, c->peer->chal, p->value_len) == 0) {
 		send_response(e);      /* retransmitted challenge */
 		return;
 	}
 	if (c->pstate == CHAP_P_SECRET)
 		return;
+	if (!c->peer)
+		c->peer = g_new0(struct ppp_chap_peer, 1);
 	c->peer_id = p->id;
 	c->peer_chal_len = (uint8_t)p->value_len;
-	memcpy(c->peer_chal, p->value, p->value_len);
+	memcpy(c->peer->chal, p->value, p->value_len);
 	if (e->conf->chap_hostname)
 		plog(e, AUTHC, "%s CHAP: Using alternate hostname %s", e->name,
 		     e->conf->chap_hostname);
@@ -294,7 +296,10 @@ void ppp_chap_init(struct ppp_engine *e)
 void ppp_chap_fini(struct ppp_engine *e)
 {
 	vpdn_timer_cancel(e->timers, &e->chap.timer);
-	memset(e->chap.resp, 0, sizeof(e->chap.resp));
+	if (e->chap.peer) {
+		explicit_bzero(e->chap.peer, sizeof(*e->chap.peer));
+		g_clear_pointer(&e->chap.peer, g_free);
+	}
 	e->chap.astate = CHAP_A_IDLE;
 	e->chap.pstate = CHAP_P_IDLE;
 }

@@ -240,19 +240,27 @@ static void act_str(struct ppp_fsm *f)
 	fsm_arm(f);
 }
 
+/* The packet being processed; outside ppp_fsm_input(), an empty one. */
+static const struct ppp_fsm_rx *fsm_rx(const struct ppp_fsm *f)
+{
+	static const struct ppp_fsm_rx none;
+	return f->rx ? f->rx : &none;
+}
+
 static void act_scj(struct ppp_fsm *f)
 {
 	/* Code-Reject carries the rejected packet (Information field). */
+	const struct ppp_fsm_rx *rx = fsm_rx(f);
 	uint8_t buf[1500];
-	size_t n = f->rx_len + 4;
+	size_t n = rx->len + 4;
 	if (n > sizeof(buf))
 		n = sizeof(buf);
-	buf[0] = f->rx_code;
-	buf[1] = f->rx_id;
-	buf[2] = (uint8_t)((f->rx_len + 4) >> 8);
-	buf[3] = (uint8_t)(f->rx_len + 4);
+	buf[0] = rx->code;
+	buf[1] = rx->id;
+	buf[2] = (uint8_t)((rx->len + 4) >> 8);
+	buf[3] = (uint8_t)(rx->len + 4);
 	if (n > 4)
-		memcpy(buf + 4, f->rx_data, n - 4);
+		memcpy(buf + 4, rx->data, n - 4);
 	ppp_fsm_send_packet(f, PPP_CODEREJ, f->id++, buf, n);
 }
 
@@ -278,6 +286,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	uint16_t act;
 	enum ppp_fsm_state next;
 	uint8_t old = f->state, outer_log_state = f->log_state;
+	const struct ppp_fsm_rx *rx = fsm_rx(f);
 	if (!ppp_fsm_cell(old, ev, &act, &next)) {
 		/* "-": cannot happen with a correct implementation. */
 		vpdn_log_write(f->log, VPDN_LOG_WARNING, -1,
@@ -312,22 +321,22 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 		act_scr(f);
 	if (act & SCA) {
 		f->naks_sent = 0;
-		ppp_fsm_send_packet(f, PPP_CONFACK, f->rx_id, f->reply, f->reply_len);
+		ppp_fsm_send_packet(f, PPP_CONFACK, rx->id, rx->reply, rx->reply_len);
 	}
 	if (act & SCN) {
-		uint8_t code = f->reply_code ? f->reply_code : PPP_CONFREJ;
+		uint8_t code = rx->reply_code ? rx->reply_code : PPP_CONFREJ;
 		if (code == PPP_CONFNAK)
 			f->naks_sent++;
-		ppp_fsm_send_packet(f, code, f->rx_id, f->reply, f->reply_len);
+		ppp_fsm_send_packet(f, code, rx->id, rx->reply, rx->reply_len);
 	}
 	if (act & STR)
 		act_str(f);
 	if (act & STA)
-		ppp_fsm_send_packet(f, PPP_TERMACK, f->rx_id, NULL, 0);
+		ppp_fsm_send_packet(f, PPP_TERMACK, rx->id, NULL, 0);
 	if (act & SCJ)
 		act_scj(f);
 	if (act & SER && f->ops->ser)
-		f->ops->ser(f, f->rx_code, f->rx_id, f->rx_data, f->rx_len);
+		f->ops->ser(f, rx->code, rx->id, rx->data, rx->len);
 	/* The packets of this event are out. An event nested in an action (a
 	 * synchronous carrier) has its own "before" state; the outer event's
 	 * is shown again after it. Done before the this-layer callbacks: they
@@ -349,8 +358,6 @@ static void fsm_timeout(struct vpdn_timer *t, void *data)
 	struct ppp_fsm *f = data;
 	if (!timer_state(f->state))
 		return;
-	f->rx_data = NULL;
-	f->rx_len = 0;
 	ppp_fsm_event(f, f->restart > 0 ? FSM_EV_TO_PLUS : FSM_EV_TO_MINUS);
 }
 
@@ -410,6 +417,8 @@ static bool options_valid(const uint8_t *data, size_t len)
 	return r == 0;
 }
 
+static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx);
+
 void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 {
 	if (len < 4) {
@@ -434,13 +443,20 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 		f->ignored++;
 		return;
 	}
-	f->rx_code = code;
-	f->rx_id = id;
-	f->rx_data = data;
-	f->rx_len = dlen;
-	f->reply = NULL;
-	f->reply_len = 0;
-	f->reply_code = 0;
+	struct ppp_fsm_rx rx = { .code = code, .id = id, .data = data, .len = dlen };
+	struct ppp_fsm_rx *outer = f->rx;
+	f->rx = &rx;
+	fsm_input(f, &rx);
+	/* f is still valid: owners are freed on a later turn (as the old
+	 * "f->reply = NULL" after the event relied on too). */
+	f->rx = outer;
+}
+
+static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
+{
+	uint8_t code = rx->code, id = rx->id;
+	const uint8_t *data = rx->data;
+	size_t dlen = rx->len;
 
 	switch (code) {
 	case PPP_CONFREQ: {
@@ -456,17 +472,17 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 		int verdict = f->ops->rcr(f, data, dlen, out, sizeof(out), &outlen,
 					  f->naks_sent < f->max_failure);
 		if (verdict == PPP_CONFACK) {
-			f->reply = data;
-			f->reply_len = dlen;
+			rx->reply = data;
+			rx->reply_len = dlen;
 			ppp_fsm_event(f, FSM_EV_RCR_PLUS);
 		} else if (verdict == PPP_CONFNAK || verdict == PPP_CONFREJ) {
-			f->reply = out;
-			f->reply_len = outlen;
-			f->reply_code = (uint8_t)verdict;
+			rx->reply = out;
+			rx->reply_len = outlen;
+			rx->reply_code = (uint8_t)verdict;
 			ppp_fsm_event(f, FSM_EV_RCR_MINUS);
 		}
 		/* anything else: the protocol dropped the request */
-		f->reply = NULL;
+		rx->reply = NULL;
 		return;
 	}
 	case PPP_CONFACK:

@@ -136,6 +136,16 @@ struct ppp_fsm_ops {
 
 #define PPP_FSM_SENT_MAX 64
 
+/* The packet ppp_fsm_input() is processing, for the actions it causes. */
+struct ppp_fsm_rx {
+	uint8_t code, id;
+	const uint8_t *data;
+	size_t len;
+	const uint8_t *reply;          /* reply options for sca/scn */
+	size_t reply_len;
+	uint8_t reply_code;            /* PPP_CONFNAK or PPP_CONFREJ for scn */
+};
+
 struct ppp_fsm {
 	const struct ppp_fsm_ops *ops;
 	void *ctx;                     /* the owner (engine) */
@@ -159,13 +169,9 @@ struct ppp_fsm {
 	uint16_t last_actions;         /* actions of the last event (tests) */
 	uint8_t sent_len;
 	uint8_t sent[PPP_FSM_SENT_MAX];/* options of our last Configure-Request */
-	/* The packet being processed (valid during one input). */
-	uint8_t rx_code, rx_id;
-	const uint8_t *rx_data;
-	size_t rx_len;
-	const uint8_t *reply;          /* reply options for sca/scn */
-	size_t reply_len;
-	uint8_t reply_code;            /* PPP_CONFNAK or PPP_CONFREJ for scn */
+	/* The packet being processed: on ppp_fsm_input()'s stack during one
+	 * input, NULL otherwise (not kept in every session's FSMs, #15). */
+	struct ppp_fsm_rx *rx;
 	uint32_t malformed;            /* packets dropped as malformed */
 	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
 	uint32_t ignored;              /* silently discarded (wrong id, state) */

@@ -148,7 +148,7 @@ static int address_check(struct ppp_engine *e, struct in_addr a, bool authorized
 			       : "the peer", c.why);
 	if (e->mgr->c_addr_refused)
 		(*e->mgr->c_addr_refused)++;
-	g_strlcpy(ip->refused_why, c.why, sizeof(ip->refused_why));
+	ppp_ipcp_set_why(e, c.why);
 	return c.status;
 }
 
@@ -196,27 +196,35 @@ static bool peer_choice_ok(struct ppp_engine *e, struct in_addr a)
 	return ip->judged_ok;
 }
 
+/* Why the address was refused, cut to PPP_IPCP_WHY_MAX - 1 octets as the
+ * old fixed buffer did; NULL until something was refused. */
+void ppp_ipcp_set_why(struct ppp_engine *e, const char *why)
+{
+	g_free(e->ipcp.refused_why);
+	e->ipcp.refused_why = why && *why ? g_strndup(why, PPP_IPCP_WHY_MAX - 1) : NULL;
+}
+
 /* Nothing allowed: remember why; ppp_ipcp_check_refused() closes. */
 static void refuse(struct ppp_engine *e, const char *what, struct in_addr a)
 {
 	struct ppp_ipcp *ip = &e->ipcp;
-	char txt[INET_ADDRSTRLEN], why[sizeof(ip->refused_why) + 96];
+	char txt[INET_ADDRSTRLEN], why[PPP_IPCP_WHY_MAX + 96];
 
 	inet_ntop(AF_INET, &a, txt, sizeof(txt));
 	snprintf(why, sizeof(why), "%s (the peer asked %s%s%s)", what, txt,
-		 ip->refused_why[0] ? ": " : "", ip->refused_why);
-	g_strlcpy(ip->refused_why, why, sizeof(ip->refused_why));
+		 ip->refused_why ? ": " : "", ip->refused_why ? ip->refused_why : "");
+	ppp_ipcp_set_why(e, why);
 	ip->refused = true;
 }
 
 void ppp_ipcp_check_refused(struct ppp_engine *e)
 {
-	char why[sizeof(e->ipcp.refused_why) + 32];
+	char why[PPP_IPCP_WHY_MAX + 32];
 
 	if (e->net_refused && !e->dead) {
 		int cause = e->net_refused;
 		e->net_refused = 0;
-		ppp_fail(e, cause, e->ipcp.refused_why);
+		ppp_fail(e, cause, e->ipcp.refused_why ? e->ipcp.refused_why : "");
 		return;
 	}
 	if (!e->ipcp.refused || e->dead)
@@ -224,7 +232,7 @@ void ppp_ipcp_check_refused(struct ppp_engine *e)
 	e->ipcp.refused = false;
 	if (e->mgr->c_ipcp_closed)
 		(*e->mgr->c_ipcp_closed)++;
-	snprintf(why, sizeof(why), "IPCP: %s", e->ipcp.refused_why);
+	snprintf(why, sizeof(why), "IPCP: %s", e->ipcp.refused_why ? e->ipcp.refused_why : "");
 	ppp_fail(e, -EADDRNOTAVAIL, why);
 }
 
@@ -239,7 +247,7 @@ static void ipcp_reset(struct ppp_fsm *f)
 	ip->dns1.s_addr = ip->dns2.s_addr = 0;
 	ip->peer.s_addr = 0;
 	ip->refused = false;
-	ip->refused_why[0] = '\0';
+	g_clear_pointer(&ip->refused_why, g_free);
 	ip->judged.s_addr = 0;
 	if (!ip->assigned.s_addr && e->role == VPDN_PPP_ROLE_SERVER) {
 		ip->assigned_checked = false;
@@ -301,10 +309,9 @@ static int ipcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 			else if (peer_choice_ok(e, a))
 				want = a;
 			if (!want.s_addr) {
-				if (!ip->refused_why[0] && !e->conf->accept_peer_addr)
-					g_strlcpy(ip->refused_why, "authorization gave none and "
-						  "the interface does not accept the peer's own",
-						  sizeof(ip->refused_why));
+				if (!ip->refused_why && !e->conf->accept_peer_addr)
+					ppp_ipcp_set_why(e, "authorization gave none and "
+							 "the interface does not accept the peer's own");
 				refuse(e, "no address allowed for the peer", a);
 				return 0;   /* dropped; the engine closes */
 			}

@@ -114,6 +114,10 @@ static void lcp_reset(struct ppp_fsm *f)
 	struct ppp_engine *e = ENG(f);
 	struct ppp_lcp *l = &e->lcp;
 	l->mru = e->conf->mru;
+	/* RFC 4638: a PPPoE session carries what discovery granted (1492
+	 * unless PPP-Max-Payload said more); never propose more. */
+	if (e->carrier_mru && l->mru > e->carrier_mru)
+		l->mru = e->carrier_mru;
 	l->want_mru = l->mru != 1500;
 	l->accm = 0;
 	l->want_accm = e->async;
@@ -280,6 +284,14 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 	}
 	*outlen = 0;
 	if (commit) {
+		/* The peer may take more than the carrier does: send no frame
+		 * over the carrier's limit (RFC 4638 §7, the smaller of the two). */
+		if (e->carrier_mru && mru > e->carrier_mru) {
+			vpdn_debug(e->log, VPDN_DEBUG_PPP_NEGOTIATION,
+				   "%s LCP: peer MRU %u above the carrier's %u: sending at most %u",
+				   e->name, mru, e->carrier_mru, e->carrier_mru);
+			mru = e->carrier_mru;
+		}
 		e->lcp.peer_mru = mru;
 		e->lcp_fsm.peer_mru = mru;
 		e->ipcp_fsm.peer_mru = mru;
@@ -449,6 +461,8 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 		case LCP_OPT_MRU:
 			if (olen == 4 && get16(opt + 2) >= 64) {
 				l->mru = get16(opt + 2);
+				if (e->carrier_mru && l->mru > e->carrier_mru)
+					l->mru = e->carrier_mru; /* a Nak up: no */
 				l->want_mru = l->mru != 1500;
 			}
 			break;
@@ -579,6 +593,13 @@ static int lcp_other_code(struct ppp_fsm *f, uint8_t code, uint8_t id,
 			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
 				       "%s IPCP: rejected by the peer", e->name);
 			ppp_fsm_close(&e->ipcp_fsm);
+		} else if (p == PPP_IPV6CP && e->v6) {
+			/* the peer has no IPv6CP: that NCP alone ends (RFC 1661
+			 * 5.7: RXJ-), IPCP and LCP stay */
+			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+				       "%s IPV6CP: rejected by the peer", e->name);
+			if (e->v6->fsm.state != FSM_INITIAL && e->v6->fsm.state != FSM_STARTING)
+				ppp_fsm_event(&e->v6->fsm, FSM_EV_RXJ_MINUS);
 		} else if ((p == PPP_CHAP || p == PPP_PAP) && e->phase == VPDN_PPP_PHASE_AUTHENTICATING) {
 			ppp_fail(e, -EPROTONOSUPPORT, "authentication protocol rejected");
 		}
@@ -676,7 +697,7 @@ void ppp_lcp_init(struct ppp_engine *e)
 	f->max_terminate = e->conf->max_terminate;
 	f->malformed_total = e->mgr->c_malformed;
 	vpdn_timer_init(&e->lcp.echo_timer, echo_timeout, e);
-	e->lcp.peer_mru = 1500;
+	e->lcp.peer_mru = e->carrier_mru && e->carrier_mru < 1500 ? e->carrier_mru : 1500;
 	e->lcp.peer_accm = 0xFFFFFFFF;
 	lcp_reset(f);
 }

@@ -181,6 +181,12 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *s)
 	 * core's keys, vpdnd/interface.h). */
 	if ((v = vpdn_interface_address(root, s)) && ppp_parse_ipv4(v, &c->local) < 0)
 		return -EINVAL;
+	c->ipv6 = opt_bool(s, "ipv6-enable", false);
+	if ((v = opt_str(s, "ipv6-interface-id"))) {
+		if (ppp_parse_ifid(v, c->ipv6_ifid) < 0)
+			return -EINVAL;
+		c->has_ipv6_ifid = true;
+	}
 	return 0;
 }
 
@@ -372,6 +378,8 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 		.async = p->async,
 		.proxy = p->proxy,
 		.vaccess = n,
+		.carrier_mru = p->size >= offsetof(struct vpdn_ev_ppp_start, mru) + sizeof(p->mru) &&
+			       p->mru >= 64 && p->mru <= 65535 ? (uint16_t)p->mru : 0,
 	};
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	struct ppp_engine *e = ppp_engine_start(m, ppp_manager_conf(m, p->config), &st);
@@ -423,6 +431,20 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 					      "addresses IPCP refused to a peer");
 	m->c_ipcp_closed = vpdn_core_counter(core, "ppp_ipcp_no_address_total",
 					     "PPP sessions closed: no address allowed for the peer");
+	m->c_ifid_nak = vpdn_core_counter(core, "ppp_ipv6cp_ifid_nak_total",
+					  "peer Interface-Ids IPv6CP Nak'd: zero, ours, absent, "
+					  "not authorization's");
+	m->c_ifid_dup = vpdn_core_counter(core, "ppp_ipv6cp_ifid_duplicate_total",
+					  "peer Interface-Ids IPv6CP Nak'd: another session's");
+	m->c_ipv6cp_closed = vpdn_core_counter(core, "ppp_ipv6cp_closed_total",
+					       "IPv6CP closed alone: no agreement on the "
+					       "Interface-Id");
+	m->c_net_unsent = vpdn_core_counter(core, "ppp_net_unsent_total",
+					    "IP packets not sent: their NCP is not Opened");
+	m->c_proto_rej = vpdn_core_counter(core, "ppp_protocol_rejects_total",
+					   "PPP protocols Protocol-Rejected (IPv6 where not "
+					   "enabled, unknown)");
+	m->peer_ifids = g_hash_table_new(g_int64_hash, g_int64_equal);
 	m->sub_start = vpdn_bus_subscribe(m->bus, VPDN_EV_PPP_START, on_ppp_start, m);
 	m->sub_incoming = vpdn_bus_subscribe(m->bus, VPDN_EV_SESSION_INCOMING,
 					     on_session_incoming, m);
@@ -463,6 +485,7 @@ void ppp_manager_free(struct ppp_manager *m)
 	g_hash_table_destroy(m->confs);
 	ppp_pools_free(m->pools);
 	g_hash_table_destroy(m->by_name);
+	g_hash_table_destroy(m->peer_ifids);
 	g_array_free(m->vaccess_used, TRUE);
 	g_sequence_free(m->vaccess_free);
 	g_free(m);
@@ -496,5 +519,8 @@ cfg_opt_t ppp_interface_options[] = {
 	CFG_STR("ppp-peer-pool", NULL, CFGF_NONE),
 	CFG_STR("ppp-peer-default-ip-address-pool", NULL, CFGF_NONE),
 	CFG_STR_LIST("ppp-dns", NULL, CFGF_NONE),
+	/* IPv6 (RFC 5072 IPv6CP beside IPCP); the ip module reads them too */
+	CFG_BOOL("ipv6-enable", cfg_false, CFGF_NONE),
+	CFG_STR("ipv6-interface-id", NULL, CFGF_NONE),
 	CFG_END()
 };

@@ -59,7 +59,8 @@ static int ppp_check(cfg_t *cfg)
 		if (r < 0) {
 			cfg_error(s, "interface %s: invalid ppp-* setting (authentication "
 				     "methods: chap, pap, callin; lcp-renegotiation: always, "
-				     "on-mismatch; addresses a.b.c.d; ppp-mru 64..65535)",
+				     "on-mismatch; addresses a.b.c.d; ppp-mru 64..65535; "
+				     "ipv6-interface-id an identifier as \"::1\", not zero)",
 				  cfg_title(s));
 			return -EINVAL;
 		}
@@ -96,7 +97,7 @@ VPDN_MODULE_EXPORT = {
 	.size = sizeof(struct vpdn_module),
 	.name = "ppp",
 	.version = "0.1.0",
-	.description = "PPP engine: LCP, CHAP, PAP, IPCP; client, server, LAC forwarding",
+	.description = "PPP engine: LCP, CHAP, PAP, IPCP, IPv6CP; client, server, LAC forwarding",
 	.requires = NULL,
 	.options = ppp_pool_options,
 	.interface_options = ppp_interface_options,

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The PPP engine's network link: IPCP opened gives the ip module a link
- * for the session's packets (VPDN_EV_PPP_NETWORK_UP) and takes it back
- * when IPCP goes down (VPDN_EV_PPP_NETWORK_DOWN); the IP side hanging it
- * up closes the session.
+ * The PPP engine's network link: one per session for every network
+ * protocol (the contract in vpdnd/events.h). The first NCP opened
+ * creates it; IPCP opened announces IPv4 on it
+ * (VPDN_EV_PPP_NETWORK_UP), IPv6CP opened IPv6 (VPDN_EV_PPP_IPV6_UP);
+ * each NCP leaving Opened announces its DOWN, and the last one hangs the
+ * link up. An IPv4-only session is as before: NETWORK_UP with a new
+ * link, NETWORK_DOWN and the hang-up together. Frames from the IP side
+ * go as 0x0021 or 0x0057 by their version nibble, only while that NCP is
+ * Opened (else dropped and counted). The IP side hanging the link up
+ * closes the session.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,8 +22,17 @@
 static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, size_t len)
 {
 	struct ppp_engine *e = ctx;
-	if (e->ipcp_fsm.state != FSM_OPENED)
+	uint16_t proto = 0;
+
+	if (len && data[0] >> 4 == 4 && e->ipcp_fsm.state == FSM_OPENED)
+		proto = PPP_IP;
+	else if (len && data[0] >> 4 == 6 && e->v6 && e->v6->fsm.state == FSM_OPENED)
+		proto = PPP_IPV6;
+	if (!proto) {
+		if (e->mgr->c_net_unsent)
+			(*e->mgr->c_net_unsent)++;
 		return;
+	}
 	/* No frame over the peer's MRU leaves: the ip module fits packets
 	 * (fragments, ICMP fragmentation-needed); this is the last guard. */
 	if (len > e->lcp.peer_mru) {
@@ -27,7 +42,7 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 		     len, e->lcp.peer_mru);
 		return;
 	}
-	ppp_send(e, PPP_IP, data, len);
+	ppp_send(e, proto, data, len);
 }
 
 /* The IP side hung up: its interface is gone (a TUN device deleted under
@@ -49,9 +64,9 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 		snprintf(why, sizeof(why), "the IP layer ended the network: %s",
 			 cause < 0 ? g_strerror(-cause) : "hung up");
 	if (e->in_net_up) {
-		/* inside IPCP's This-Layer-Up: close after the input */
+		/* inside an NCP's This-Layer-Up: close after the input */
 		e->net_refused = cause < 0 ? cause : -ENETDOWN;
-		g_strlcpy(e->ipcp.refused_why, why, sizeof(e->ipcp.refused_why));
+		ppp_ipcp_set_why(e, why);
 		return;
 	}
 	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
@@ -83,13 +98,44 @@ static void publish_network(struct ppp_engine *e, uint32_t type)
 	vpdn_bus_publish(e->mgr->bus, type, &ev);
 }
 
-void ppp_ipcp_up(struct ppp_engine *e)
+/* The link, created by the first NCP to open. */
+static void net_open(struct ppp_engine *e)
 {
-	char a[INET_ADDRSTRLEN], prefix[24];
 	if (e->net)
 		return;
 	e->net = vpdn_link_new(e->name);
 	vpdn_link_attach(e->net, VPDN_LINK_A, &net_ops, e);
+}
+
+/* The last NCP left: hang the link up. */
+static void net_close(struct ppp_engine *e)
+{
+	struct vpdn_link *net = e->net;
+
+	if (!net || e->net_v4 || e->net_v6)
+		return;
+	e->net = NULL;
+	vpdn_link_hangup(net, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_unref(net);
+}
+
+/* The prefix of the IOS "Install route" lines: the dialer's short name. */
+static void route_prefix(struct ppp_engine *e, char *prefix, size_t size)
+{
+	if (e->profile)
+		vpdn_ifname_short(e->profile, prefix, size);
+	else
+		snprintf(prefix, size, "%s", e->name);
+}
+
+void ppp_ipcp_up(struct ppp_engine *e)
+{
+	char a[INET_ADDRSTRLEN], prefix[24];
+	if (e->net_v4)
+		return;
+	net_open(e);
+	e->net_v4 = true;
 	e->in_net_up = true;
 	publish_network(e, VPDN_EV_PPP_NETWORK_UP);
 	e->in_net_up = false;
@@ -98,10 +144,7 @@ void ppp_ipcp_up(struct ppp_engine *e)
 	 * address it refuses). */
 	if (e->net && !e->dead && !e->net_refused && e->ipcp.peer.s_addr &&
 	    vpdn_log_debug_on(e->log, NEG)) {
-		if (e->profile)
-			vpdn_ifname_short(e->profile, prefix, sizeof(prefix));
-		else
-			snprintf(prefix, sizeof(prefix), "%s", e->name);
+		route_prefix(e, prefix, sizeof(prefix));
 		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
 		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
 	}
@@ -109,13 +152,62 @@ void ppp_ipcp_up(struct ppp_engine *e)
 
 void ppp_ipcp_down(struct ppp_engine *e)
 {
-	struct vpdn_link *net = e->net;
-	if (!net)
+	if (!e->net_v4 || !e->net) {
+		e->net_v4 = false;
 		return;
+	}
 	publish_network(e, VPDN_EV_PPP_NETWORK_DOWN);
-	e->net = NULL;
-	vpdn_link_hangup(net, VPDN_LINK_A, VPDN_CAUSE_NORMAL_CLEARING);
-	vpdn_link_detach(net, VPDN_LINK_A);
-	vpdn_link_unref(net);
+	e->net_v4 = false;
+	net_close(e);
 }
 
+static void publish_ipv6(struct ppp_engine *e, uint32_t type)
+{
+	struct vpdn_ev_ppp_ipv6 ev = {
+		.size = sizeof(ev),
+		.interface = e->name,
+		.config = e->conf->name,
+		.profile = e->profile,
+		.user = e->user,
+		.net = e->net,
+		.mtu = e->lcp.peer_mru,
+		.server = e->role == VPDN_PPP_ROLE_SERVER,
+		.auth = e->role == VPDN_PPP_ROLE_SERVER ? e->v6->auth : NULL,
+	};
+	memcpy(ev.local_ifid, e->v6->local, 8);
+	if (e->v6->have_peer)
+		memcpy(ev.peer_ifid, e->v6->peer, 8);
+	vpdn_bus_publish(e->mgr->bus, type, &ev);
+}
+
+void ppp_ipv6cp_up(struct ppp_engine *e)
+{
+	char prefix[24];
+	if (e->net_v6 || !e->v6)
+		return;
+	net_open(e);
+	e->net_v6 = true;
+	e->in_net_up = true;
+	publish_ipv6(e, VPDN_EV_PPP_IPV6_UP);
+	e->in_net_up = false;
+	if (e->net && !e->dead && !e->net_refused && e->v6->have_peer &&
+	    vpdn_log_debug_on(e->log, NEG)) {
+		struct in6_addr ll = { .s6_addr = { 0xfe, 0x80 } };
+		char a[INET6_ADDRSTRLEN];
+		memcpy(ll.s6_addr + 8, e->v6->peer, 8);
+		inet_ntop(AF_INET6, &ll, a, sizeof(a));
+		route_prefix(e, prefix, sizeof(prefix));
+		plog(e, NEG, "%s IPV6CP: Install route to %s", prefix, a);
+	}
+}
+
+void ppp_ipv6cp_down(struct ppp_engine *e)
+{
+	if (!e->net_v6 || !e->net || !e->v6) {
+		e->net_v6 = false;
+		return;
+	}
+	publish_ipv6(e, VPDN_EV_PPP_IPV6_DOWN);
+	e->net_v6 = false;
+	net_close(e);
+}

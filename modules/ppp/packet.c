@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A PPP control packet as one line of text, for `debug ppp packet`:
- * protocol, code, identifier, length and the options (LCP, IPCP) or the
+ * protocol, code, identifier, length and the options (LCP, IPCP, IPv6CP) or the
  * fields (CHAP, PAP) decoded. CHAP values and PAP passwords are never
  * rendered (VPDN_SECRET_MASK); names and messages from the wire are made
  * printable and bounded.
@@ -122,6 +122,16 @@ static void ipcp_option(struct out *o, unsigned type, const uint8_t *v, size_t n
 	put(o, "option %u (%zu octets)", type, n);
 }
 
+static void ipv6cp_option(struct out *o, unsigned type, const uint8_t *v, size_t n)
+{
+	if (type == IPV6CP_OPT_IFID && n == 8) {
+		put(o, "Interface-Id %02X%02X:%02X%02X:%02X%02X:%02X%02X", v[0], v[1], v[2], v[3],
+		    v[4], v[5], v[6], v[7]);
+		return;
+	}
+	put(o, "option %u (%zu octets)", type, n);
+}
+
 static void options(struct out *o, uint16_t proto, const uint8_t *p, size_t n)
 {
 	bool first = true;
@@ -136,6 +146,8 @@ static void options(struct out *o, uint16_t proto, const uint8_t *p, size_t n)
 		put(o, "%s", first ? ": " : ", ");
 		if (proto == PPP_LCP)
 			lcp_option(o, p[0], p + 2, l - 2);
+		else if (proto == PPP_IPV6CP)
+			ipv6cp_option(o, p[0], p + 2, l - 2);
 		else
 			ipcp_option(o, p[0], p + 2, l - 2);
 		first = false;
@@ -212,10 +224,11 @@ char *ppp_packet_text(uint16_t proto, const uint8_t *p, size_t n, char *dst, siz
 		pap(&o, p[0], p, len);
 		return dst;
 	case PPP_LCP:
-	case PPP_IPCP: {
+	case PPP_IPCP:
+	case PPP_IPV6CP: {
 		const char *c = code_name(p[0]);
 
-		put(&o, "%s ", proto == PPP_LCP ? "LCP" : "IPCP");
+		put(&o, "%s ", proto == PPP_LCP ? "LCP" : proto == PPP_IPCP ? "IPCP" : "IPV6CP");
 		if (c && (proto == PPP_LCP || p[0] <= 7))
 			put(&o, "%s", c);
 		else

@@ -15,6 +15,19 @@
 #include "pap.h"
 #include "ppp-private.h"
 
+static void pap_timeout(struct vpdn_timer *t, void *data);
+
+/* PAP's state, made on first use: most sessions (CHAP) never need it
+ * (bytes per session, #15). */
+static struct ppp_pap *pap_state(struct ppp_engine *e)
+{
+	if (!e->pap) {
+		e->pap = g_new0(struct ppp_pap, 1);
+		vpdn_timer_init(&e->pap->timer, pap_timeout, e);
+	}
+	return e->pap;
+}
+
 static void pap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)
 {
 	char d[160];
@@ -39,7 +52,7 @@ static const char *pap_user(struct ppp_engine *e)
 
 static void send_request(struct ppp_engine *e)
 {
-	struct ppp_pap *p = &e->pap;
+	struct ppp_pap *p = pap_state(e);
 	uint8_t buf[600];
 	const char *user = pap_user(e);
 	size_t ulen = strlen(user), plen = strlen(p->secret);
@@ -53,7 +66,7 @@ static void send_request(struct ppp_engine *e)
 
 static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
 {
-	struct ppp_pap *p = &e->pap;
+	struct ppp_pap *p = pap_state(e);
 	if (p->pstate != PAP_P_SECRET)
 		return;
 	if (!secret) {
@@ -71,13 +84,13 @@ static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
 
 void ppp_pap_start_peer(struct ppp_engine *e)
 {
-	e->pap.pstate = PAP_P_SECRET;
+	pap_state(e)->pstate = PAP_P_SECRET;
 	ppp_get_secret(e, pap_user(e), NULL, e->conf->pap_password, on_secret);
 }
 
 void ppp_pap_start_auth(struct ppp_engine *e)
 {
-	e->pap.astate = PAP_A_WAIT;
+	pap_state(e)->astate = PAP_A_WAIT;
 }
 
 void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
@@ -93,7 +106,7 @@ void ppp_pap_send_verdict(struct ppp_engine *e, uint8_t id, bool ok)
 
 static void pap_verdict(struct ppp_engine *e, bool ok, const char *user)
 {
-	struct ppp_pap *p = &e->pap;
+	struct ppp_pap *p = pap_state(e);
 	if (p->astate != PAP_A_VERIFY)
 		return;
 	p->verdict = ok ? PAP_AUTH_ACK : PAP_AUTH_NAK;
@@ -129,8 +142,8 @@ static void verify(struct ppp_engine *e, const char *user, uint8_t id,
 		.local_name = ppp_our_name(e),
 		.password = password,
 	};
-	e->pap.last_rx_id = id;
-	e->pap.astate = PAP_A_VERIFY;
+	pap_state(e)->last_rx_id = id;
+	pap_state(e)->astate = PAP_A_VERIFY;
 	ppp_verify(e, &a, pap_verdict);
 	memset(password, 0, sizeof(password));
 }
@@ -158,7 +171,7 @@ void ppp_pap_verify_captured(struct ppp_engine *e)
 void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 {
 	struct pap_packet p;
-	struct ppp_pap *s = &e->pap;
+	struct ppp_pap *s = pap_state(e);
 	if (pap_parse(pkt, len, &p) < 0) {
 		plog(e, AUTHC, "%s PAP: malformed packet (%zu octets), dropped", e->name, len);
 		ppp_count_malformed(e);
@@ -211,7 +224,7 @@ void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 static void pap_timeout(struct vpdn_timer *t, void *data)
 {
 	struct ppp_engine *e = data;
-	struct ppp_pap *p = &e->pap;
+	struct ppp_pap *p = pap_state(e);
 	if (p->pstate != PAP_P_SENT)
 		return;
 	if (p->tries >= e->conf->max_configure) {
@@ -226,18 +239,21 @@ static void pap_timeout(struct vpdn_timer *t, void *data)
 
 void ppp_pap_init(struct ppp_engine *e)
 {
-	memset(&e->pap, 0, sizeof(e->pap));
-	vpdn_timer_init(&e->pap.timer, pap_timeout, e);
+	e->pap = NULL;   /* pap_state() makes it when PAP is first used */
 }
 
+/* Back to idle: PAP's state is freed (an idle one is what pap_state()
+ * makes again). */
 void ppp_pap_fini(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->timers, &e->pap.timer);
-	if (e->pap.secret) {
-		memset(e->pap.secret, 0, strlen(e->pap.secret));
-		g_free(e->pap.secret);
-		e->pap.secret = NULL;
+	struct ppp_pap *p = e->pap;
+	if (!p)
+		return;
+	vpdn_timer_cancel(e->timers, &p->timer);
+	if (p->secret) {
+		memset(p->secret, 0, strlen(p->secret));
+		g_free(p->secret);
 	}
-	e->pap.astate = PAP_A_IDLE;
-	e->pap.pstate = PAP_P_IDLE;
+	g_free(p);
+	e->pap = NULL;
 }

@@ -292,7 +292,10 @@ void ppp_pools_free(struct ppp_pools *ps)
  * that writes ipcp.refused_why from here). */
 static void set_why(struct ppp_engine *e, const char *name, const char *what)
 {
-	snprintf(e->ipcp.refused_why, sizeof(e->ipcp.refused_why), "pool \"%s\" %s", name, what);
+	char why[PPP_IPCP_WHY_MAX];
+
+	snprintf(why, sizeof(why), "pool \"%s\" %s", name, what);
+	ppp_ipcp_set_why(e, why);
 }
 
 /* The name that applies to e: authorization's, else the template's. */

@@ -9,7 +9,9 @@
  * callback looks the name up (nothing registered per session, nothing
  * enumerated). What LCP and IPCP negotiated, both ways: "Local" is what
  * we asked for and the peer acked (it applies to what we receive),
- * "Peer" is what the peer asked for and we acked. Read only: no secret
+ * "Peer" is what the peer asked for and we acked. IPv6CP: its state and
+ * the Interface-Identifiers as link-local addresses ("" where IPv6 is
+ * not enabled, or none yet). Read only: no secret
  * is exposed (no challenge, no response, no password). Without a bus
  * every function here does nothing.
  */
@@ -74,6 +76,42 @@ GETTER(get_fsm_state)
 GETTER(get_chars)
 {
 	return sd_bus_message_append_basic(reply, 's', (const char *)userdata);
+}
+
+/* the engine: its IPv6CP's state, "" where IPv6 is not enabled */
+GETTER(get_ipv6cp_state)
+{
+	const struct ppp_engine *e = userdata;
+
+	return sd_bus_message_append_basic(reply, 's',
+					   e->v6 ? ppp_fsm_state_name(e->v6->fsm.state) : "");
+}
+
+/* fe80::ifid, "" for none */
+static int append_link_local(sd_bus_message *reply, const uint8_t *ifid, bool have)
+{
+	char buf[INET6_ADDRSTRLEN] = "";
+	struct in6_addr a = { .s6_addr = { 0xfe, 0x80 } };
+
+	if (have) {
+		memcpy(a.s6_addr + 8, ifid, 8);
+		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	}
+	return sd_bus_message_append_basic(reply, 's', buf);
+}
+
+GETTER(get_local_link_local)
+{
+	const struct ppp_engine *e = userdata;
+
+	return append_link_local(reply, e->v6 ? e->v6->local : NULL, e->v6);
+}
+
+GETTER(get_peer_link_local)
+{
+	const struct ppp_engine *e = userdata;
+
+	return append_link_local(reply, e->v6 ? e->v6->peer : NULL, e->v6 && e->v6->have_peer);
 }
 
 GETTER(get_phase)
@@ -142,6 +180,9 @@ static const sd_bus_vtable engine_vtable[] = {
 	PROP("PeerAddress", "s", get_addr, ipcp.peer),
 	PROP("PrimaryDns", "s", get_addr, ipcp.dns1),
 	PROP("SecondaryDns", "s", get_addr, ipcp.dns2),
+	SD_BUS_PROPERTY("Ipv6cpState", "s", get_ipv6cp_state, 0, 0),
+	SD_BUS_PROPERTY("LocalLinkLocal", "s", get_local_link_local, 0, 0),
+	SD_BUS_PROPERTY("PeerLinkLocal", "s", get_peer_link_local, 0, 0),
 	PROP("Malformed", "u", vpdn_dbus_property_get_u32, malformed),
 	SD_BUS_VTABLE_END
 };

@@ -48,7 +48,31 @@ struct ppp_ipcp {
 	bool judged_ok;
 	/* nothing allowed to give: the engine closes after this input */
 	bool refused;
-	char refused_why[160];
+	char *refused_why;              /* why (g_malloc'd), or NULL */
+};
+
+/* Longest IPv6CP Configure-Request kept for the network phase (one
+ * Interface-Id option is 14 octets). */
+#define PPP_EARLY_IPV6CP_MAX 32
+
+/* IPv6CP (ipv6cp.c), allocated only where the interface enables IPv6:
+ * an IPv4-only session pays one pointer. */
+struct ppp_ipv6cp {
+	struct ppp_fsm fsm;
+	uint8_t local[8];               /* our Interface-Identifier */
+	uint8_t peer[8];                /* the peer's, as acked */
+	uint8_t suggested[8];           /* what we Nak the peer with */
+	uint64_t key;                   /* peer ifid in the manager's set */
+	bool want_ifid;                 /* we send the option (not rejected) */
+	bool have_peer, have_suggested;
+	bool registered;                /* key is in mgr->peer_ifids */
+	bool refused;                   /* close IPv6CP after this input */
+	char refused_why[96];
+	struct vpdn_auth_ipv6 *auth;    /* authorization's IPv6 (copied), or NULL */
+	/* the peer's Configure-Request that came while a LAC's proxy
+	 * authentication was verified (as early_ipcp) */
+	uint8_t early[PPP_EARLY_IPV6CP_MAX];
+	uint8_t early_len;
 };
 
 enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
@@ -62,9 +86,15 @@ struct ppp_chap {
 	uint8_t chal[PPP_CHAL_LEN];
 	uint8_t peer_id;                /* the challenge we answer */
 	uint8_t peer_chal_len;
-	uint8_t peer_chal[PPP_PEER_CHAL_MAX];
-	uint8_t resp[16];               /* our last response (resend on dup) */
+	struct ppp_chap_peer *peer;     /* the peer's challenge, once one came */
 	struct vpdn_timer timer;
+};
+
+/* The side that answers a challenge (a client, a LAC dialling out):
+ * allocated on the first challenge, so an LNS carries none. */
+struct ppp_chap_peer {
+	uint8_t chal[PPP_PEER_CHAL_MAX];
+	uint8_t resp[16];               /* our last response (resend on dup) */
 };
 
 enum ppp_pap_auth_state { PAP_A_IDLE, PAP_A_WAIT, PAP_A_VERIFY, PAP_A_DONE, PAP_A_FAILED };
@@ -113,6 +143,10 @@ struct ppp_engine {
 	uint8_t phase;
 	uint8_t end;                    /* our end of link */
 	bool async;
+	/* The carrier's largest frame (a PPPoE session's payload, RFC 4638),
+	 * 0: none. Our MRU proposal and the peer's MRU we send to are
+	 * capped at it (lcp.c). */
+	uint16_t carrier_mru;
 	bool auth_peer;                 /* we authenticate the peer */
 	bool auth_us;                   /* the peer authenticates us */
 	bool peer_done, us_done;
@@ -131,21 +165,25 @@ struct ppp_engine {
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
 	char *auth_pool;                /* pool authorization named (Framed-Pool) */
-	/* the authenticator's text for the peer (printable), "": the fixed one */
-	char auth_msg[PPP_AUTH_MSG_MAX + 1];
-	struct vpdn_route4 auth_routes[VPDN_ROUTES_MAX]; /* authorization's */
+	/* Rarely set, so allocated when set (bytes per session, #15):
+	 * the authenticator's text for the peer (printable), NULL: the
+	 * fixed one */
+	char *auth_msg;
+	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
 	size_t n_auth_routes;
 	/* An IPCP Configure-Request that came while a LAC's proxy
 	 * authentication was still being verified (auth-phase.c) */
-	uint8_t early_ipcp[PPP_EARLY_IPCP_MAX];
+	uint8_t *early_ipcp;
 	size_t early_ipcp_len;
-	bool in_net_up;                 /* publishing PPP_NETWORK_UP */
+	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
+	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
 	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
 	struct ppp_lcp lcp;
 	struct ppp_ipcp ipcp;
+	struct ppp_ipv6cp *v6;          /* NULL: IPv6 not enabled (Protocol-Reject) */
 	struct ppp_chap chap;
-	struct ppp_pap pap;
+	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
 	struct vpdn_proxy *proxy;       /* LNS proxy data (copied), or NULL */
 	struct vpdn_request *auth_req, *secret_req, *fwd_req;
@@ -171,6 +209,14 @@ struct ppp_manager {
 	uint64_t *c_addr_refused;       /* addresses IPCP refused */
 	uint64_t *c_ipcp_closed;        /* sessions closed: no allowed address */
 	struct ppp_pools *pools;        /* pool.c: ip-local-pool */
+	uint64_t *c_ifid_nak;           /* peer ifids Nak'd: zero, ours */
+	uint64_t *c_ifid_dup;           /* peer ifids Nak'd: another session's */
+	uint64_t *c_ipv6cp_closed;      /* IPv6CP closed alone: no agreement */
+	uint64_t *c_net_unsent;         /* IP packets for an NCP not Opened */
+	uint64_t *c_proto_rej;          /* protocols we Protocol-Rejected */
+	/* server sessions' peer Interface-Identifiers (uint64_t* -> engine):
+	 * unique on the node, so a shared TUN tells sessions apart */
+	GHashTable *peer_ifids;
 	sd_bus_slot *bus_slot;          /* ppp-bus.c: module object and engine class */
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
@@ -233,6 +279,9 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data);
 void ppp_ipcp_up(struct ppp_engine *e);
 void ppp_ipcp_down(struct ppp_engine *e);
 
+void ppp_ipv6cp_up(struct ppp_engine *e);
+void ppp_ipv6cp_down(struct ppp_engine *e);
+
 /* lac-forward.c: LAC, the peer's CHAP response captured; forward the call. */
 void ppp_lac_forward(struct ppp_engine *e);
 
@@ -261,6 +310,23 @@ void ppp_ipcp_init(struct ppp_engine *e);
 void ppp_ipcp_fini(struct ppp_engine *e);
 /* After IPCP input: close the session if IPCP found no allowed address. */
 void ppp_ipcp_check_refused(struct ppp_engine *e);
+/* Keep why IPCP or the IP side refused (e->ipcp.refused_why). */
+#define PPP_IPCP_WHY_MAX 160
+void ppp_ipcp_set_why(struct ppp_engine *e, const char *why);
+
+/* ipv6cp.c (RFC 5072): only for engines with e->v6 */
+extern const struct ppp_fsm_ops ppp_ipv6cp_ops;
+void ppp_ipv6cp_init(struct ppp_engine *e);
+void ppp_ipv6cp_fini(struct ppp_engine *e);
+/* An IPv6CP packet (phase UP): input, then the after-input checks. */
+void ppp_ipv6cp_input(struct ppp_engine *e, const uint8_t *p, size_t n);
+/* An IPv6CP packet in the authentication phase: kept as
+ * ppp_auth_early_ipcp() keeps IPCP's (LAC proxy authentication). */
+void ppp_ipv6cp_early(struct ppp_engine *e, const uint8_t *p, size_t n);
+/* The network phase started: take the kept request, if any. */
+void ppp_ipv6cp_take_early(struct ppp_engine *e);
+/* Keep authorization's IPv6 (auth reply), NULL: none. */
+void ppp_ipv6cp_set_auth(struct ppp_engine *e, const struct vpdn_auth_ipv6 *a);
 
 /* chap-state.c */
 void ppp_chap_init(struct ppp_engine *e);

@@ -47,6 +47,17 @@ const char *ppp_engine_name(const struct ppp_engine *e) { return e->name; }
 const char *ppp_engine_user(const struct ppp_engine *e) { return e->user; }
 struct ppp_fsm *ppp_engine_lcp(struct ppp_engine *e) { return &e->lcp_fsm; }
 struct ppp_fsm *ppp_engine_ipcp(struct ppp_engine *e) { return &e->ipcp_fsm; }
+struct ppp_fsm *ppp_engine_ipv6cp(struct ppp_engine *e) { return e->v6 ? &e->v6->fsm : NULL; }
+bool ppp_engine_ifids(const struct ppp_engine *e, uint8_t local[8], uint8_t peer[8])
+{
+	if (!e->v6)
+		return false;
+	memcpy(local, e->v6->local, 8);
+	memset(peer, 0, 8);
+	if (e->v6->have_peer)
+		memcpy(peer, e->v6->peer, 8);
+	return true;
+}
 struct vpdn_link *ppp_engine_net(struct ppp_engine *e) { return e->net; }
 struct in_addr ppp_engine_local_addr(const struct ppp_engine *e) { return e->ipcp.local; }
 struct in_addr ppp_engine_peer_addr(const struct ppp_engine *e) { return e->ipcp.peer; }
@@ -54,7 +65,8 @@ uint32_t ppp_engine_magic(const struct ppp_engine *e) { return e->lcp.magic; }
 uint32_t ppp_engine_lcp_confreqs_sent(const struct ppp_engine *e) { return e->lcp.confreqs_sent; }
 uint32_t ppp_engine_malformed(const struct ppp_engine *e)
 {
-	return e->malformed + e->lcp_fsm.malformed + e->ipcp_fsm.malformed;
+	return e->malformed + e->lcp_fsm.malformed + e->ipcp_fsm.malformed +
+	       (e->v6 ? e->v6->fsm.malformed : 0);
 }
 
 const char *ppp_our_name(struct ppp_engine *e)
@@ -148,20 +160,19 @@ static void engine_free(void *obj)
 		g_free(e->lac);
 	}
 	if (e->proxy) {
-		g_free((void *)e->proxy->init_rcvd_confreq);
-		g_free((void *)e->proxy->last_sent_confreq);
-		g_free((void *)e->proxy->last_rcvd_confreq);
-		g_free((void *)e->proxy->auth_name);
-		g_free((void *)e->proxy->auth_challenge);
+		/* one block (copy_proxy) */
 		if (e->proxy->auth_response)
 			memset((void *)e->proxy->auth_response, 0, e->proxy->auth_response_len);
-		g_free((void *)e->proxy->auth_response);
 		g_free(e->proxy);
 	}
 	vpdn_link_unref(e->link);
 	ppp_conf_unref(e->conf);
 	g_free(e->profile);
 	g_free(e->user);
+	g_free(e->auth_msg);
+	g_free(e->auth_routes);
+	g_free(e->early_ipcp);
+	g_free(e->ipcp.refused_why);
 	g_free(e);
 }
 
@@ -182,8 +193,10 @@ static void stop_everything(struct ppp_engine *e)
 	vpdn_timer_cancel(e->timers, &e->auth_timer);
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
-	if (e->net)
-		ppp_ipcp_down(e);
+	/* IPv6 first: the last DOWN (IPv4's, as before) hangs the link up */
+	ppp_ipv6cp_down(e);
+	ppp_ipcp_down(e);
+	ppp_ipv6cp_fini(e);
 	ppp_ipcp_fini(e);
 	ppp_lcp_fini(e);
 }
@@ -254,7 +267,8 @@ void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const
 {
 	char text[512];
 
-	if (proto == PPP_IP || !vpdn_log_debug_on(e->log, VPDN_DEBUG_PPP_PACKET))
+	if (proto == PPP_IP || proto == PPP_IPV6 ||
+	    !vpdn_log_debug_on(e->log, VPDN_DEBUG_PPP_PACKET))
 		return;
 	vpdn_log_write(e->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
 		       ppp_packet_text(proto, pkt, len, text, sizeof(text)));
@@ -342,9 +356,27 @@ static void carrier_frame(void *ctx, struct vpdn_link *link, const uint8_t *d, s
 		if (e->phase == VPDN_PPP_PHASE_UP && e->ipcp_fsm.state == FSM_OPENED && e->net)
 			vpdn_link_send(e->net, VPDN_LINK_A, p, n);
 		break;
+	case PPP_IPV6CP:
+		/* IPv6 not enabled for the interface: rejected below */
+		if (!e->v6)
+			goto reject;
+		if (e->phase == VPDN_PPP_PHASE_UP)
+			ppp_ipv6cp_input(e, p, n);
+		else if (lcp_open && e->phase == VPDN_PPP_PHASE_AUTHENTICATING)
+			ppp_ipv6cp_early(e, p, n);
+		break;
+	case PPP_IPV6:
+		if (!e->v6)
+			goto reject;
+		if (e->phase == VPDN_PPP_PHASE_UP && e->v6->fsm.state == FSM_OPENED && e->net)
+			vpdn_link_send(e->net, VPDN_LINK_A, p, n);
+		break;
 	default:
+	reject:
 		if (lcp_open && e->phase == VPDN_PPP_PHASE_UP) {
 			plog(e, NEG, "%s PPP: unsupported protocol 0x%04X, rejected", e->name, proto);
+			if (e->mgr->c_proto_rej)
+				(*e->mgr->c_proto_rej)++;
 			ppp_lcp_protocol_reject(e, proto, p, n);
 		}
 		break;
@@ -371,26 +403,40 @@ static const struct vpdn_link_ops carrier_ops = {
 
 /* ---- start ---- */
 
-static uint8_t *dup_bytes(const uint8_t *p, size_t n)
-{
-	return p && n ? g_memdup2(p, n) : NULL;
-}
-
+/* One block: the struct, then its byte strings (an LNS keeps one per
+ * session, so one allocation, not seven; #15). Freed with g_free(). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
-	struct vpdn_proxy *c = g_new0(struct vpdn_proxy, 1);
+	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
+	size_t n = sizeof(*p) + p->init_rcvd_confreq_len + p->last_sent_confreq_len +
+		   p->last_rcvd_confreq_len + p->auth_challenge_len + p->auth_response_len +
+		   name_len;
+	struct vpdn_proxy *c = g_malloc0(n);
+	uint8_t *at = (uint8_t *)(c + 1);
+
 	*c = *p;
-	c->init_rcvd_confreq = dup_bytes(p->init_rcvd_confreq, p->init_rcvd_confreq_len);
-	c->last_sent_confreq = dup_bytes(p->last_sent_confreq, p->last_sent_confreq_len);
-	c->last_rcvd_confreq = dup_bytes(p->last_rcvd_confreq, p->last_rcvd_confreq_len);
-	c->auth_name = g_strdup(p->auth_name);
-	c->auth_challenge = dup_bytes(p->auth_challenge, p->auth_challenge_len);
-	c->auth_response = dup_bytes(p->auth_response, p->auth_response_len);
-	if (!c->init_rcvd_confreq) c->init_rcvd_confreq_len = 0;
-	if (!c->last_sent_confreq) c->last_sent_confreq_len = 0;
-	if (!c->last_rcvd_confreq) c->last_rcvd_confreq_len = 0;
-	if (!c->auth_challenge) c->auth_challenge_len = 0;
-	if (!c->auth_response) c->auth_response_len = 0;
+#define TAKE(f)                                                   \
+	do {                                                      \
+		if (p->f && p->f##_len) {                         \
+			memcpy(at, p->f, p->f##_len);             \
+			c->f = at;                                \
+			at += p->f##_len;                         \
+		} else {                                          \
+			c->f = NULL;                              \
+			c->f##_len = 0;                           \
+		}                                                 \
+	} while (0)
+	TAKE(init_rcvd_confreq);
+	TAKE(last_sent_confreq);
+	TAKE(last_rcvd_confreq);
+	TAKE(auth_challenge);
+	TAKE(auth_response);
+#undef TAKE
+	c->auth_name = NULL;
+	if (name_len) {
+		memcpy(at, p->auth_name, name_len);
+		c->auth_name = (const char *)at;
+	}
 	return c;
 }
 
@@ -438,6 +484,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	e->role = st->role ? st->role : VPDN_PPP_ROLE_SERVER;
 	e->dir = st->dir ? st->dir : VPDN_CALL_IN;
 	e->async = st->async;
+	e->carrier_mru = st->carrier_mru;
 	e->call_id = st->call_id;
 	e->vaccess = st->vaccess;
 	e->phase = VPDN_PPP_PHASE_DOWN;
@@ -464,6 +511,8 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 
 	ppp_lcp_init(e);
 	ppp_ipcp_init(e);
+	if (e->role != VPDN_PPP_ROLE_LAC_FORWARD)
+		ppp_ipv6cp_init(e);
 	ppp_chap_init(e);
 	ppp_pap_init(e);
 	if (e->role == VPDN_PPP_ROLE_LAC_FORWARD) {

@@ -38,6 +38,8 @@
 #define PPP_CHAP  0xC223
 #define PPP_IPCP  0x8021
 #define PPP_IP    0x0021
+#define PPP_IPV6CP 0x8057
+#define PPP_IPV6  0x0057
 
 /* LCP option types */
 enum {
@@ -52,6 +54,9 @@ enum {
 	LCP_OPT_MRRU = 17,
 	LCP_OPT_EPDISC = 19,
 };
+
+/* IPv6CP option types (RFC 5072) */
+enum { IPV6CP_OPT_IFID = 1 };
 
 /* IPCP option types */
 enum {
@@ -99,6 +104,9 @@ struct ppp_conf {
 	bool accept_peer_addr;      /* ppp-ipcp-accept-peer-address: with no
 				       address to give, a peer's own one
 				       (validated) is acked */
+	bool ipv6;                  /* ipv6-enable: IPv6CP beside IPCP */
+	bool has_ipv6_ifid;         /* ipv6-interface-id given */
+	uint8_t ipv6_ifid[8];       /* ... our Interface-Identifier */
 };
 
 struct ppp_conf *ppp_conf_new(const char *name);
@@ -145,6 +153,7 @@ struct ppp_start {
 	uint32_t call_id;
 	const char *calling, *called, *dnis;
 	bool async;
+	uint16_t carrier_mru;         /* the carrier's largest frame, 0: none */
 	uint32_t bearer_kbps;
 	const struct vpdn_proxy *proxy;
 	int vaccess;                  /* Virtual-Access number owned, or 0 */
@@ -176,6 +185,10 @@ const char *ppp_engine_name(const struct ppp_engine *e);
 const char *ppp_engine_user(const struct ppp_engine *e);
 struct ppp_fsm *ppp_engine_lcp(struct ppp_engine *e);
 struct ppp_fsm *ppp_engine_ipcp(struct ppp_engine *e);
+/* IPv6CP, or NULL where IPv6 is not enabled for the interface. */
+struct ppp_fsm *ppp_engine_ipv6cp(struct ppp_engine *e);
+/* The Interface-Identifiers IPv6CP negotiated (false: no IPv6CP). */
+bool ppp_engine_ifids(const struct ppp_engine *e, uint8_t local[8], uint8_t peer[8]);
 struct vpdn_link *ppp_engine_net(struct ppp_engine *e);
 struct in_addr ppp_engine_local_addr(const struct ppp_engine *e);
 struct in_addr ppp_engine_peer_addr(const struct ppp_engine *e);
@@ -192,5 +205,8 @@ int ppp_parse_ipv4(const char *s, struct in_addr *out);
 /* Why no PPP peer may have this address ("loopback", "multicast", ...),
  * or NULL if its class is fine (unicast). */
 const char *ppp_ipcp_bad_class(struct in_addr a);
+/* An Interface-Identifier from "::1" or "::205:ff:fe00:1" (an IPv6
+ * address whose upper 64 bits are zero and lower 64 not): 0 or -EINVAL. */
+int ppp_parse_ifid(const char *s, uint8_t out[8]);
 
 #endif

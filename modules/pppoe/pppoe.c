@@ -68,6 +68,7 @@ static void fill_call(struct pppoe_call *c, struct vpdn_ev_call *ev, enum vpdn_c
 	ev->bearer_kbps = 0;
 	ev->cause = cause;
 	ev->link = c->link;
+	ev->mru = s ? s->mtu : 0; /* 1492, or the PPP-Max-Payload granted */
 }
 
 /* The call is over: tell PPP (link) and the bus, forget it. The session

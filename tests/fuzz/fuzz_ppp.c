@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: arbitrary frames into a running PPP engine, so every
  * parser the peer can reach is fuzzed the way the peer reaches it: the
- * LCP and IPCP option parsers (CONFREQ/ACK/NAK/REJ), Code/Protocol-Reject,
+ * LCP, IPCP and IPv6CP option parsers (CONFREQ/ACK/NAK/REJ), Code/Protocol-Reject,
  * Echo, Terminate, CHAP and PAP in both directions, with the automaton's
  * timers running on a fake clock.
  *
@@ -31,11 +31,13 @@ static const char conf_text[] =
 	"  ppp-peer-pool = \"10.0.0.1 10.0.0.9\"\n"
 	"  ppp-dns = {\"10.0.0.53\"}\n"
 	"  ppp-keepalive = 1\n"
+	"  ipv6-enable = true\n"
 	"}\n"
 	"interface \"Dialer1\" {\n"
 	"  ppp-chap-hostname = \"client@example\"\n"
 	"  ppp-chap-password = \"fuzz\"\n"
 	"  ppp-ipcp-dns-request = true\n"
+	"  ipv6-enable = true\n"
 	"}\n"
 	"interface \"Serial0:15\" {\n"
 	"  ppp-authentication = {\"chap\"}\n"

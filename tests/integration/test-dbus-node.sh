@@ -136,6 +136,9 @@ if "${AS_NOBODY[@]}" true 2>/dev/null; then
 		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 Reload
 	ko "the daemon refuses Shutdown from nobody" "${AS_NOBODY[@]}" busctl \
 		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 Shutdown
+	ko "the daemon refuses Restart from nobody" "${AS_NOBODY[@]}" busctl \
+		--address="$BUS" call "$NAME" /org/vpdnd/node org.vpdnd.Node1 Restart
+	contains "Restart: AccessDenied" "$ERR" "Access denied"
 	check "the node survived" name_on_bus "$NAME"
 	ok "DebugCategories unchanged" B get-property "$NAME" /org/vpdnd/node org.vpdnd.Node1 DebugCategories
 	check "nothing switched on by nobody" [ "$OUT" = "as 0" ]

@@ -38,6 +38,7 @@ interface "Pool" {
   ppp-mru = 1492
   ppp-force-local-chap = true
 }
+interface "Virtual-Template2" { ipv6-enable = true  ipv6-interface-id = "::205:ff:fe00:1" }
 CONF
 out=$("$VPDND" -c "$tmp/lns.conf" --check 2>&1); rc=$?
 check "scenario interface options validate" [ "$rc" -eq 0 ]
@@ -54,6 +55,10 @@ bad renegotiation 'ppp-lcp-renegotiation = "sometimes"'
 bad pool 'ppp-peer-pool = "10.0.0.9 10.0.0.1"'
 bad address 'ppp-peer-default-ip-address = "10.0.0.300"'
 bad typo 'ppp-chap-hostnme = "LNS"'
+bad ifid-prefix 'ipv6-interface-id = "2001:db8::1"'
+bad ifid-zero 'ipv6-interface-id = "::"'
+out=$("$VPDND" -c "$tmp/ifid-zero.conf" --check 2>&1); rc=$?
+check "a zero interface id exits 78 at its line" sh -c '[ "$1" -eq 78 ] && printf "%s" "$2" | grep -q "ifid-zero.conf:3: .*ipv6-interface-id"' _ "$rc" "$out"
 out=$("$VPDND" -c "$tmp/typo.conf" --check 2>&1); rc=$?
 check "typo exits 78" [ "$rc" -eq 78 ]
 

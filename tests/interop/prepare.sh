@@ -65,7 +65,7 @@ KVER=${VMLINUZ##*/vmlinuz-}
 MODDIR=$KDIR/lib/modules/$KVER
 
 # --- the key ---------------------------------------------------------------------
-versions=$(dpkg-query -W -f='${Package}=${Version}\n' busybox-static ppp xl2tpd iproute2 2>/dev/null)
+versions=$(dpkg-query -W -f='${Package}=${Version}\n' busybox-static ppp xl2tpd iproute2 pppoe 2>/dev/null)
 key=$( { echo "$kname"; echo "$versions"; cat "$HERE/init" "$0"; } | sha256sum | cut -c1-16)
 VM=$CACHE/vm-$key
 if [ -f "$VM/.done" ]; then
@@ -95,6 +95,11 @@ copy_with_libs() {
 }
 copy_with_libs "$(command -v pppd)" "$(command -v xl2tpd)" "$(command -v ip)" \
 	"$(command -v xl2tpd-control 2>/dev/null || echo /usr/sbin/xl2tpd)" "$PPPD_PLUGINS"/*.so
+# rp-pppoe's pppoe-server (and the pppoe it runs under pppd), when the
+# `pppoe` package is installed: our PPPoE client dials it.
+for f in /usr/sbin/pppoe-server /usr/sbin/pppoe; do
+	[ -x "$f" ] && copy_with_libs "$f"
+done
 # xl2tpd runs pppd by this path.
 [ -e "$R/usr/sbin/pppd" ] || { mkdir -p "$R/usr/sbin"; cp "$(command -v pppd)" "$R/usr/sbin/pppd"; }
 printf 'root:x:0:0:root:/:/bin/sh\n' >"$R/etc/passwd"

@@ -158,6 +158,9 @@ check "LNS: Virtual-Access cloned from Virtual-Template1" in_log LNS "Vi[0-9]+ V
 check "LNS: proxy LCP forced" in_log LNS "Vi[0-9]+ LCP: I FORCED CONFREQ"
 check "LNS: auth-local verified remote1@cisco.com" in_log LNS 'AUTH-LOCAL: CHAP user "remote1@cisco.com" authenticated'
 check "LNS: route to 17.17.17.1 installed" in_log LNS "Vi[0-9]+ IPCP: Install route to 17.17.17.1"
+# etc/'s Virtual-Template1 and remote1's Dialer1 have ipv6-enable (issue #18)
+check "dual stack: LNS IPv6CP Open beside IPCP" in_log LNS "Vi[0-9]+ IPV6CP: State is Open"
+check "dual stack: remote1 IPv6CP Open" in_log remote1 "IPV6CP: State is Open"
 
 # --- 2. dial-out ---------------------------------------------------------------
 check "dial-out: local1 pings remote2 17.17.17.2" pings local1 17.17.17.2

@@ -91,8 +91,10 @@ static struct {
 	enum vpdn_ppp_role role;
 	enum vpdn_call_dir dir;
 	uint32_t call_id;
+	uint32_t mru;
 	struct vpdn_link *link;
 } ppp;
+static uint32_t call_mru; /* vpdn_ev_call.mru of the calls the fakes make */
 
 static unsigned n_hangups;
 static uint32_t last_hangup;
@@ -143,7 +145,7 @@ static void port_connect(struct port_fake *pf, uint32_t call_id, const char *cha
 	struct vpdn_ev_call c = {
 		.size = sizeof(c), .call_id = call_id, .dir = VPDN_CALL_OUT, .port = pf->name,
 		.short_name = pf->short_name, .channel = pf->short_name, .interface = pf->name,
-		.called = pf->number, .bearer_kbps = 64, .link = pf->link,
+		.called = pf->number, .bearer_kbps = 64, .link = pf->link, .mru = call_mru,
 	};
 	pf->req = NULL;
 	vpdn_request_complete(req, 0, &c);
@@ -167,6 +169,7 @@ static enum vpdn_bus_verdict fake_ppp_start(const struct vpdn_event *ev, void *d
 	ppp.role = s->role;
 	ppp.dir = s->dir;
 	ppp.call_id = s->call_id;
+	ppp.mru = s->mru;
 	ppp.link = s->link;
 	struct vpdn_ev_ppp r = { .size = sizeof(r), .interface = ppp.interface, .link = s->link };
 	vpdn_request_complete(req, 0, &r);
@@ -276,7 +279,7 @@ static struct vpdn_link *incoming(const char *iface, const char *chan, uint32_t 
 	struct vpdn_ev_call c = {
 		.size = sizeof(c), .call_id = call_id, .dir = VPDN_CALL_IN, .port = "E1 0",
 		.channel = chan, .short_name = chan, .interface = iface, .calling = "6122",
-		.called = "211", .bearer_kbps = 64, .link = l,
+		.called = "211", .bearer_kbps = 64, .link = l, .mru = call_mru,
 	};
 	in_done = false;
 	in_status = 1;
@@ -543,6 +546,31 @@ static void test_dod_isdn_and_idle(void)
 	teardown();
 }
 
+/* RFC 4638 (issue #17): the call's mru (a PPPoE session's payload)
+ * reaches PPP_START, on a call answered and on a call placed. */
+static void test_call_mru_to_ppp(void)
+{
+	setup(lac_conf);
+	call_mru = 1492;
+	struct vpdn_link *l = incoming("Serial0:15", "PPPoE1", 0x11B);
+	CU_ASSERT_EQUAL(in_status, 0);
+	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(ppp.mru, 1492);
+	vpdn_link_unref(l);
+	teardown();
+
+	setup(remote1_conf);
+	ports[0] = (struct port_fake){ .name = "BRI0" };
+	CU_ASSERT_EQUAL(traffic("Dialer1"), 1);
+	call_mru = 1500;
+	port_connect(&ports[0], 0x8005, "PPPoE2");
+	CU_ASSERT_EQUAL(n_ppp, 1);
+	CU_ASSERT_EQUAL(ppp.role, VPDN_PPP_ROLE_CLIENT);
+	CU_ASSERT_EQUAL(ppp.mru, 1500);
+	call_mru = 0;
+	teardown();
+}
+
 static void test_enable_timeout_and_carrier(void)
 {
 	setup(remote1_conf);
@@ -736,6 +764,7 @@ static const struct vpdn_test_case dial_tests[] = {
 	{ "rotary hunt past a busy port", test_rotary_hunt },
 	{ "all ports busy: 34; user busy: 17", test_rotary_all_busy },
 	{ "dial on demand over ISDN, idle-timeout", test_dod_isdn_and_idle },
+	{ "RFC 4638: the call's mru reaches PPP_START both ways", test_call_mru_to_ppp },
 	{ "enable-timeout, wait-for-carrier, PPP failure", test_enable_timeout_and_carrier },
 	{ "dial on demand over L2TP (dialer vpdn), bind", test_dod_vpdn_bind },
 	{ "config errors", test_config_errors },

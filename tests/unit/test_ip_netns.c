@@ -278,8 +278,36 @@ static void test_rtnetlink(void)
 		CU_ASSERT_EQUAL_FATAL(ip_nl_link_set(lo, true, 0), 0);
 }
 
+/* IPv6 addresses and routes (ip-ipv6.c's) on a real TUN: the kernel's
+ * answers (EEXIST, ESRCH) prove each is there or gone. */
+static void test_rtnetlink6(void)
+{
+	int ifindex = 0;
+	int fd = ip_sys_kernel.tun_open(NULL, "t6", 1500, &ifindex);
+	struct in6_addr ll, g, net, any = IN6ADDR_ANY_INIT;
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	inet_pton(AF_INET6, "fe80::200:0:0:aa01", &ll);
+	inet_pton(AF_INET6, "2001:db8:17::aa01", &g);
+	inet_pton(AF_INET6, "2001:db8:5::", &net);
+	CU_ASSERT_EQUAL(ip_nl_addr6(true, ifindex, &ll, 64, 0xffffffffu, 0xffffffffu), 0);
+	CU_ASSERT_EQUAL(ip_nl_addr6(true, ifindex, &ll, 64, 0xffffffffu, 0xffffffffu), -EEXIST);
+	CU_ASSERT_EQUAL(ip_nl_addr6(true, ifindex, &g, 64, 7200, 3600), 0);
+	CU_ASSERT_EQUAL(ip_nl_route6(true, ifindex, &net, 48, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route6(true, ifindex, &net, 48, 0), -EEXIST);
+	CU_ASSERT_EQUAL(ip_nl_route6(true, ifindex, &any, 0, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route6(false, ifindex, &any, 0, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route6(false, ifindex, &net, 48, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route6(false, ifindex, &net, 48, 0), -ESRCH);
+	CU_ASSERT_EQUAL(ip_nl_addr6(false, ifindex, &g, 64, 0, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_addr6(false, ifindex, &g, 64, 0, 0), -EADDRNOTAVAIL);
+	CU_ASSERT_EQUAL(ip_nl_addr6(false, ifindex, &ll, 64, 0, 0), 0);
+	ip_sys_kernel.tun_close(NULL, fd);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "rtnetlink: answers, refusals, one socket", test_rtnetlink },
+	{ "rtnetlink: IPv6 addresses and routes on a TUN", test_rtnetlink6 },
 	{ "real TUN, routes, packets both ways", test_real_tun },
 	{ "shared TUN, two sessions", test_shared_real },
 	{ NULL, NULL },

@@ -195,6 +195,53 @@ static void test_parse_peer(void)
 	CU_ASSERT(l2tp_parse_peer("10.0.0.1 priority 2 limit", 1701, &p) < 0);
 }
 
+/* Issue #18: IPv6 peers, "[ADDR]:PORT"; no IPv4-mapped, link-local or
+ * multicast address; families of source-ip, listen and initiate-to agree. */
+static void test_parse_peer_ipv6(void)
+{
+	struct l2tp_peer_addr p;
+	char a[64];
+
+	CU_ASSERT_EQUAL(l2tp_parse_peer("fd00:8::2", 1701, &p), 0);
+	CU_ASSERT_EQUAL(p.addr.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&p.addr), 1701);
+	CU_ASSERT_STRING_EQUAL(p.text, "fd00:8::2");
+	CU_ASSERT_EQUAL(l2tp_parse_peer("[fd00:8::2]:17000 priority 2 limit 9", 1701, &p), 0);
+	CU_ASSERT_EQUAL(p.addr.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&p.addr), 17000);
+	CU_ASSERT_EQUAL(p.priority, 2);
+	CU_ASSERT_EQUAL(p.limit, 9);
+	CU_ASSERT_STRING_EQUAL(p.text, "fd00:8::2");
+	l2tp_addr_text(&p.addr, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "fd00:8::2");
+	CU_ASSERT_EQUAL(l2tp_parse_peer("[2001:db8::1]", 1701, &p), 0);
+	CU_ASSERT_EQUAL(l2tp_addr_port(&p.addr), 1701);
+	CU_ASSERT(l2tp_parse_peer("[2001:db8::1]:", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[2001:db8::1]:0", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[2001:db8::1]:70000", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[2001:db8::1]1701", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[2001:db8::1", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[]:1701", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[10.0.0.1]:1701", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("::ffff:10.0.0.1", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("[::ffff:10.0.0.1]:1701", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("fe80::1", 1701, &p) < 0);
+	CU_ASSERT(l2tp_parse_peer("ff02::1", 1701, &p) < 0);
+	bad("vpdn-group \"g\" { source-ip = \"::ffff:10.0.0.1\" }\n", 1, "bad source-ip");
+	bad("vpdn-group \"g\" {\n request-dialin { domain = {\"x\"} }\n"
+	    " initiate-to = {\"[fd00::2]:1701\"}\n source-ip = \"10.0.0.1\"\n}\n", 5,
+	    "initiate-to \"fd00::2\" is IPv6 but source-ip \"10.0.0.1\" is IPv4");
+	bad("l2tp { listen = {\"10.0.0.1\"} }\nvpdn-group \"g\" {\n"
+	    " request-dialin { domain = {\"x\"} }\n initiate-to = {\"fd00::2\"}\n}\n", 1,
+	    "listen has no IPv6 address for vpdn-group g's initiate-to \"fd00::2\"");
+	bad("l2tp { listen = {\"::ffff:10.0.0.1\"} }\n", 1, "bad listen address");
+	cfg_t *cfg = load("l2tp { listen = {\"10.0.0.1\", \"fd00::1\"} }\nvpdn-group \"g\" {\n"
+			  " request-dialin { domain = {\"x\"} }\n"
+			  " initiate-to = {\"fd00::2\", \"10.0.0.2\"}\n}\n");
+	CU_ASSERT_EQUAL(l2tp_config_check(cfg), 0);
+	cfg_free(cfg);
+}
+
 /* lns-dead-time: default, range; equal priorities keep the config's
  * order (load sharing breaks ties by it). */
 static void test_dead_time_and_order(void)
@@ -235,6 +282,7 @@ static const struct vpdn_test_case config_tests[] = {
 	{ "no sections: defaults", test_empty },
 	{ "semantic errors name the line", test_errors },
 	{ "initiate-to syntax", test_parse_peer },
+	{ "IPv6 peers: [ADDR]:PORT, no mapped address, families agree", test_parse_peer_ipv6 },
 	{ "lns-dead-time; equal priorities keep their order", test_dead_time_and_order },
 	{ NULL, NULL }
 };

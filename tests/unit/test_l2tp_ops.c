@@ -750,14 +750,16 @@ static void test_authorize_search_order(void)
 }
 
 /* Endpoints with another secret than the preferred one's cannot share
- * its group: left out, with a line; a bad address family: skipped. */
+ * its group: left out, with a line; a bad address family: skipped; an
+ * IPv4-mapped IPv6 endpoint (issue #18): left out, with a line. */
 static void test_authorize_mixed_secrets(void)
 {
-	struct vpdn_tunnel_endpoint ep[3] = {
+	struct vpdn_tunnel_endpoint ep[4] = {
 		{ .preference = 1, .tag = 1, .password = SECRET, .client_auth_id = "LAC" },
 		{ .preference = 2, .tag = 2, .password = "other-pw", .client_auth_id = "LAC" },
-		{ .preference = 3, .tag = 3, .password = SECRET, .client_auth_id = "LAC" } };
-	struct vpdn_ev_tunnel_authorization z = { .size = sizeof(z), .n_endpoints = 3,
+		{ .preference = 3, .tag = 3, .password = SECRET, .client_auth_id = "LAC" },
+		{ .preference = 4, .tag = 4, .password = SECRET, .client_auth_id = "LAC" } };
+	struct vpdn_ev_tunnel_authorization z = { .size = sizeof(z), .n_endpoints = 4,
 						  .endpoints = ep };
 	struct l2tp_group *g;
 
@@ -768,6 +770,9 @@ static void test_authorize_mixed_secrets(void)
 	g_strlcpy(ep[0].text, "127.0.0.2", sizeof(ep[0].text));
 	g_strlcpy(ep[1].text, "127.0.0.3", sizeof(ep[1].text));
 	g_strlcpy(ep[2].text, "unix", sizeof(ep[2].text));
+	ep[3].addr.ss_family = AF_INET6;
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", &((struct sockaddr_in6 *)&ep[3].addr)->sin6_addr);
+	g_strlcpy(ep[3].text, "::ffff:127.0.0.2", sizeof(ep[3].text));
 	dial_in("cisco.com", NULL);
 	vpdn_request_complete(AZ.req, 0, &z);
 	AZ.req = NULL;
@@ -779,6 +784,8 @@ static void test_authorize_mixed_secrets(void)
 	CU_ASSERT_STRING_EQUAL(g->initiate_to[0].text, "127.0.0.2");
 	CU_ASSERT_STRING_EQUAL(g->name, "radius:127.0.0.2");
 	CU_ASSERT_EQUAL(lines_with("endpoint 127.0.0.3 (tag 2) left out", NULL), 1);
+	CU_ASSERT_EQUAL(lines_with("endpoint ::ffff:127.0.0.2 (tag 4) left out: an IPv4-mapped",
+				   NULL), 1);
 	assert_no_secret();
 	CU_ASSERT_EQUAL(lines_with("other-pw", NULL), 0);
 	teardown_authorize();

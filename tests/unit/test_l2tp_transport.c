@@ -171,6 +171,173 @@ static void test_free_flushes(void)
 	CU_ASSERT_EQUAL_FATAL(setup(), 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* IPv6 (issue #18)                                                   */
+
+static bool have_v6_loopback(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* A transport of its own from the config text "l2tp { %s port = P }". */
+static struct l2tp_transport *v6_transport(const char *listen, unsigned port,
+					   struct vpdn_core **corep, struct l2tp **lp)
+{
+	char text[256], *err = NULL;
+	struct l2tp_config *c = NULL;
+	struct l2tp_transport *t;
+	cfg_t *cfg = cfg_init(l2tp_cfg_options, CFGF_NONE);
+
+	*corep = vpdn_core_new_test();
+	vpdn_log_set_targets(vpdn_core_log(*corep), 0);
+	snprintf(text, sizeof(text), "l2tp { %s port = %u }\n", listen, port);
+	CU_ASSERT_FATAL(cfg_parse_buf(cfg, text) == CFG_SUCCESS);
+	CU_ASSERT_FATAL(l2tp_config_parse(cfg, &c, &err) == 0);
+	cfg_free(cfg);
+	*lp = l2tp_new(*corep, c, l2tp_transport_xmit, NULL);
+	t = l2tp_transport_new(*lp, &err);
+	if (!t)
+		fprintf(stderr, "transport: %s\n", err);
+	g_free(err);
+	CU_ASSERT_FATAL(t != NULL);
+	(*lp)->xctx = t;
+	(*lp)->transport = t;
+	return t;
+}
+
+static void v6_transport_free(struct vpdn_core *c, struct l2tp *l, struct l2tp_transport *t)
+{
+	l2tp_free(l);
+	l2tp_transport_free(t);
+	vpdn_core_free_test(c);
+}
+
+/* Sends a 2-octet datagram (a malformed L2TP header) to ip:port. */
+static void poke(const char *ip, unsigned port)
+{
+	struct sockaddr_storage ss;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(ip, ':')) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		inet_pton(AF_INET6, ip, &a->sin6_addr);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		inet_pton(AF_INET, ip, &a->sin_addr);
+	}
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(sendto(fd, "\xc8\x02", 2, 0, (struct sockaddr *)&ss,
+			 ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+			 sizeof(struct sockaddr_in)) == 2);
+	close(fd);
+}
+
+static void spin(void)
+{
+	for (int i = 0; i < 20; i++)
+		g_main_context_iteration(NULL, FALSE);
+}
+
+/* No listen address: both wildcards, so an LNS without `listen` takes
+ * SCCRQs over IPv6 as over IPv4. */
+static void test_wildcard_dual_stack(void)
+{
+	struct vpdn_core *c;
+	struct l2tp *l;
+	struct l2tp_transport *t;
+	unsigned port = free_port();
+
+	if (!have_v6_loopback()) {
+		fprintf(stderr, "no IPv6 loopback: skipped\n");
+		return;
+	}
+	t = v6_transport("", port, &c, &l);
+	poke("127.0.0.1", port);
+	spin();
+	CU_ASSERT_EQUAL(*l->cnt.malformed, 1);
+	poke("::1", port);
+	spin();
+	CU_ASSERT_EQUAL(*l->cnt.malformed, 2);
+	v6_transport_free(c, l, t);
+}
+
+/* listen = {"::"}: the IPv6 socket is V6ONLY, so an IPv4 datagram never
+ * reaches the engine as ::ffff:127.0.0.1. */
+static void test_v6_socket_is_v6only(void)
+{
+	struct vpdn_core *c;
+	struct l2tp *l;
+	struct l2tp_transport *t;
+	unsigned port = free_port();
+
+	if (!have_v6_loopback())
+		return;
+	t = v6_transport("listen = {\"::\"}", port, &c, &l);
+	poke("127.0.0.1", port);
+	spin();
+	CU_ASSERT_EQUAL(*l->cnt.malformed, 0);
+	poke("::1", port);
+	spin();
+	CU_ASSERT_EQUAL(*l->cnt.malformed, 1);
+	v6_transport_free(c, l, t);
+}
+
+/* The send path over IPv6: [::1]:P to a receiver on [::1]. */
+static void test_v6_xmit(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_storage from, to;
+	socklen_t al = sizeof(a);
+	struct vpdn_core *c;
+	struct l2tp *l;
+	struct l2tp_transport *t;
+	unsigned port = free_port();
+	uint8_t b[64];
+	int fd;
+
+	if (!have_v6_loopback())
+		return;
+	t = v6_transport("listen = {\"::1\"}", port, &c, &l);
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&a, &al) == 0);
+	memset(&to, 0, sizeof(to));
+	memcpy(&to, &a, sizeof(a));
+	memset(&from, 0, sizeof(from));
+	a.sin6_port = htons(port);
+	memcpy(&from, &a, sizeof(a));
+	CU_ASSERT_EQUAL(l2tp_transport_xmit(t, &from, &to, (const uint8_t *)"hello6", 6), 0);
+	spin();
+	al = sizeof(a);
+	CU_ASSERT_EQUAL(recvfrom(fd, b, sizeof(b), 0, (struct sockaddr *)&a, &al), 6);
+	CU_ASSERT_EQUAL(memcmp(b, "hello6", 6), 0);
+	CU_ASSERT_EQUAL(ntohs(a.sin6_port), port);
+	close(fd);
+	v6_transport_free(c, l, t);
+}
+
+static const struct vpdn_test_case transport_v6_tests[] = {
+	{ "no listen address: IPv4 and IPv6 wildcards", test_wildcard_dual_stack },
+	{ "an IPv6 socket takes no IPv4 (V6ONLY)", test_v6_socket_is_v6only },
+	{ "sending over IPv6", test_v6_xmit },
+	{ NULL, NULL },
+};
+
 static const struct vpdn_test_case transport_tests[] = {
 	{ "sends queue until the main loop iterates", test_queued_until_iteration },
 	{ "a full queue goes out at once, in order", test_full_queue_flushes },
@@ -180,6 +347,7 @@ static const struct vpdn_test_case transport_tests[] = {
 
 static const struct vpdn_test_suite suites[] = {
 	{ "l2tp-transport", transport_tests, setup, teardown },
+	{ "l2tp-transport-ipv6", transport_v6_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 

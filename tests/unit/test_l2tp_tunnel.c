@@ -11,11 +11,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <vpdnd/vpdnd.h>
 
 #include "l2tp.h"
+#include "restart-state.h"
 #include "vpdn_test.h"
 
 #define SECRET "l2tptunnel"
@@ -61,14 +64,42 @@ struct net {
 
 static struct net N;
 
+/* The IPv6 variant (opts.v6): every 127.0.0.N of the tests and configs
+ * becomes fd00::N, so the same exchanges run over IPv6 addresses. */
+static bool v6_mode;
+
 static void addr(struct sockaddr_storage *ss, const char *ip, unsigned port)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	char v6[64];
 
 	memset(ss, 0, sizeof(*ss));
+	if (v6_mode && strncmp(ip, "127.0.0.", 8) == 0) {
+		snprintf(v6, sizeof(v6), "fd00::%s", ip + 8);
+		ip = v6;
+	}
+	if (strchr(ip, ':')) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		CU_ASSERT_FATAL(inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1);
+		return;
+	}
 	in->sin_family = AF_INET;
 	in->sin_port = htons(port);
 	inet_pton(AF_INET, ip, &in->sin_addr);
+}
+
+/* In the IPv6 variant, "127.0.0." in a config becomes "fd00::". */
+static void config_v6(char *buf, size_t size)
+{
+	GString *g = g_string_new(buf);
+
+	if (v6_mode) {
+		g_string_replace(g, "127.0.0.", "fd00::", 0);
+		g_strlcpy(buf, g->str, size);
+	}
+	g_string_free(g, TRUE);
 }
 
 static void record(int from, const uint8_t *buf, size_t len)
@@ -261,6 +292,7 @@ struct opts {
 	bool same_random;
 	bool no_dialout;
 	const char *lac_extra, *lns_extra; /* more lines for the vpdn-group */
+	bool v6;                /* the tunnel over IPv6: fd00::1 <-> fd00::2 */
 };
 
 static struct vpdn_subscription *subs[8];
@@ -281,10 +313,13 @@ static void setup_net(const struct opts *o)
 		 o->initiate_to ? o->initiate_to : "\"127.0.0.2\"",
 		 o->lac_secret ? o->lac_secret : SECRET, o->hidden ? "true" : "false",
 		 o->sequencing ? "true" : "false", o->lac_extra ? o->lac_extra : "");
+	v6_mode = o->v6;
+	config_v6(buf, sizeof(buf));
 	N.lac = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lac->xctx = N.lac;
 	snprintf(buf, sizeof(buf), LNS_CFG_FMT, o->lns_secret ? o->lns_secret : SECRET,
 		 o->hidden ? "true" : "false", o->session_limit, o->lns_extra ? o->lns_extra : "");
+	config_v6(buf, sizeof(buf));
 	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
 	N.lns->xctx = N.lns;
 	rnd_lac.base = 0x10;
@@ -1832,6 +1867,96 @@ static void test_foreign_source_dropped(void)
 	teardown_net();
 }
 
+/* Issue #18: the tunnel over IPv6 (fd00::1 <-> fd00::2): set-up, data
+ * both ways, the peers' addresses; then a datagram with the right tunnel
+ * and session IDs from another IPv6 host, from the peer's host on
+ * another port, and from the peer's IPv4-mapped form is dropped and
+ * counted, and the session stays. */
+static void test_ipv6_tunnel_and_source_check(void)
+{
+	struct opts o = { .v6 = true };
+	static const uint8_t frame[] = { 0xff, 0x03, 0x00, 0x57, 0x60, 0x00 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tl, *tn;
+	struct l2tp_session *s;
+	char a[64];
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tl = only_tunnel(N.lac);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tl != NULL && tn != NULL);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tl->peer.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(tl->local.ss_family, AF_INET6);
+	l2tp_addr_text(&tl->peer, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "fd00::2");
+	l2tp_addr_text(&tn->peer, a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "fd00::1");
+	CU_ASSERT_EQUAL(l2tp_addr_port(&tn->peer), 1701);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	vpdn_link_send(bchan.link, VPDN_LINK_A, frame, sizeof(frame));
+	pump();
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(lns_ppp[0].last_len, sizeof(frame));
+	vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, 4);
+	pump();
+	CU_ASSERT_EQUAL(bchan.frames, 1);
+	/* The attacks: another host, another port, the mapped form. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.66", 1701, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 40000, tn->tid, s->sid);
+	send_terminate(N.lns, "127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, s->sid);
+	send_hello(N.lns, "127.0.0.2", "fd00::66", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 4);
+	run(500);
+	CU_ASSERT_PTR_EQUAL(only_session(tn), s);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+	/* The real peer still gets through. */
+	send_terminate(N.lns, "127.0.0.2", "127.0.0.1", 1701, tn->tid, s->sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 2);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 4);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
+/* An IPv4 tunnel (peer 127.0.0.1): the same address as ::ffff:127.0.0.1
+ * (an IPv6 datagram with the IPv4-mapped source) is another peer. */
+static void test_v4_mapped_source_dropped(void)
+{
+	struct opts o = { 0 };
+	struct endpoint bchan;
+	struct fwd_result fr;
+	struct l2tp_tunnel *tn;
+	struct l2tp_session *s;
+	uint64_t rx0;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&bchan, &fr);
+	run(500);
+	CU_ASSERT_EQUAL_FATAL(fr.status, 0);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_FATAL(tn != NULL);
+	s = only_session(tn);
+	CU_ASSERT_FATAL(s != NULL);
+	rx0 = tn->ctrl.stats.rx;
+	send_terminate(N.lns, "::ffff:127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, s->sid);
+	send_hello(N.lns, "127.0.0.2", "::ffff:127.0.0.1", 1701, tn->tid, tn->ctrl.nr, tn->ctrl.ns);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 0);
+	CU_ASSERT_EQUAL(tn->ctrl.stats.rx, rx0);
+	CU_ASSERT_EQUAL(*N.lns->foreign_source, 2);
+	vpdn_link_unref(bchan.link);
+	teardown_net();
+}
+
 /* RFC 2661 §8.1: the LNS answers from port 1702. The LAC takes that
  * port from the first datagram, once; afterwards neither the old port
  * nor a third one is accepted. */
@@ -2509,6 +2634,191 @@ static void test_text_names_avp(void)
 	}
 }
 
+/* Restart in place (l2tp-state.c): the LNS engine's state is saved with
+ * a HELLO in flight (lost on the way), the engine is dropped without a
+ * word (the process execs) and a new one restores it: the same tunnel
+ * IDs in state established, Ns/Nr kept, the lost HELLO retransmitted
+ * with its Ns, no StopCCN either way, HELLO goes on. The session comes
+ * back established; nobody takes its link back (no PPP hooks yet), so it
+ * is cleared with CDN 3 and the tunnel stays. A state of another version
+ * is refused. */
+static void test_restart_in_place(void)
+{
+	struct opts o = { 0 };
+	struct endpoint b;
+	struct fwd_result f;
+	struct l2tp_tunnel *tn, *tl;
+	uint16_t tid, peer_tid, ns, nr, sid, peer_sid, hello_ns;
+	unsigned hellos, cdns;
+	GVariant *st;
+	char buf[2048];
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b, &f);
+	run(1000);
+	CU_ASSERT_EQUAL_FATAL(f.status, 0);
+	tn = only_tunnel(N.lns);
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_FATAL(tn && tl && tn->state == L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL_FATAL(g_hash_table_size(tn->sessions), 1);
+	{
+		GHashTableIter it;
+		gpointer v;
+		struct l2tp_session *s;
+
+		g_hash_table_iter_init(&it, tn->sessions);
+		g_hash_table_iter_next(&it, NULL, &v);
+		s = v;
+		sid = s->sid;
+		peer_sid = s->peer_sid;
+	}
+	/* Everything to the LAC is lost: the LNS's HELLO stays unacked. */
+	N.drop_to_lac_n = 100000;
+	for (unsigned i = 0; i < 1400 && !l2tp_ctrl_in_flight(&tn->ctrl); i++) {
+		vpdn_timers_advance(N.tm, 50);
+		pump();
+	}
+	CU_ASSERT_EQUAL_FATAL(l2tp_ctrl_in_flight(&tn->ctrl), 1);
+	hellos = count(1, L2TP_MSG_HELLO);
+	CU_ASSERT_EQUAL_FATAL(hellos, 1);
+	hello_ns = find(1, L2TP_MSG_HELLO, 0)->ns;
+	tid = tn->tid;
+	peer_tid = tn->peer_tid;
+	ns = tn->ctrl.ns;
+	nr = tn->ctrl.nr;
+
+	st = g_variant_ref_sink(l2tp_state_save(N.lns));
+	CU_ASSERT_TRUE(g_variant_is_of_type(st, G_VARIANT_TYPE("aa{sv}")));
+	CU_ASSERT_EQUAL(g_variant_n_children(st), 1);
+	/* The secret is never in the state. */
+	{
+		GBytes *sb = g_variant_get_data_as_bytes(st);
+		gsize n;
+		const char *p = g_bytes_get_data(sb, &n);
+
+		CU_ASSERT_PTR_NULL(g_strstr_len(p, n, SECRET));
+		g_bytes_unref(sb);
+	}
+	/* The old process ends by exec: nothing more is sent. Here the
+	 * engine is freed; it must not say goodbye either. */
+	for (unsigned i = 0; i < nsubs; i++)
+		vpdn_bus_unsubscribe(vpdn_core_bus(N.core), subs[i]);
+	nsubs = 0;
+	l2tp_free(N.lns);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_CDN), 0);
+	actors(true);
+
+	snprintf(buf, sizeof(buf), LNS_CFG_FMT, SECRET, "false", 0, "");
+	N.lns = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
+	N.lns->xctx = N.lns;
+	N.lns->random = det_random;
+	N.lns->random_data = &rnd_lns;
+	CU_ASSERT_EQUAL(l2tp_subscribe(N.lns), 0);
+	CU_ASSERT_EQUAL(l2tp_state_restore(N.lns, st, 2), -EPROTO);
+	CU_ASSERT_EQUAL(g_hash_table_size(N.lns->tunnels), 0);
+
+	N.drop_to_lac_n = 0;
+	CU_ASSERT_EQUAL(l2tp_state_restore(N.lns, st, l2tp_state_version()), 0);
+	g_variant_unref(st);
+	tn = only_tunnel(N.lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tn);
+	CU_ASSERT_EQUAL(tn->tid, tid);
+	CU_ASSERT_EQUAL(tn->peer_tid, peer_tid);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_EQUAL(tn->ctrl.ns, ns);
+	CU_ASSERT_EQUAL(tn->ctrl.nr, nr);
+	CU_ASSERT_STRING_EQUAL(tn->peer_name, "LAC");
+	CU_ASSERT_PTR_NOT_NULL(tn->group);
+	/* The lost HELLO went out again at once, with its Ns. */
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_HELLO), hellos + 1);
+	r = find(1, L2TP_MSG_HELLO, hellos);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->ns, hello_ns);
+	CU_ASSERT_EQUAL(r->tid, peer_tid);
+	{
+		struct l2tp_session *s = l2tp_session_get(tn, sid);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_EQUAL(s->peer_sid, peer_sid);
+		CU_ASSERT_TRUE(l2tp_session_established(s));
+		CU_ASSERT_PTR_NOT_NULL(s->link);
+	}
+	run(500);
+	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&tn->ctrl), 0);
+	/* No PPP takes the link back: CDN 3, the tunnel stays. */
+	cdns = count(1, L2TP_MSG_CDN);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(N.core), 1);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_CDN), cdns + 1);
+	r = find(1, L2TP_MSG_CDN, cdns);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_ADMIN);
+	CU_ASSERT_EQUAL(r->sid, peer_sid);
+	run(500);
+	CU_ASSERT_EQUAL(g_hash_table_size(tn->sessions), 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(tl->sessions), 0);
+	CU_ASSERT_EQUAL(b.hangups, 1);
+	/* Two HELLO intervals later both ends still hold the tunnel. */
+	run(130000);
+	CU_ASSERT_PTR_EQUAL(only_tunnel(N.lac), tl);
+	CU_ASSERT_EQUAL(tl->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_PTR_EQUAL(only_tunnel(N.lns), tn);
+	CU_ASSERT_EQUAL(tn->state, L2TP_TUNNEL_ESTABLISHED);
+	CU_ASSERT_TRUE(count(1, L2TP_MSG_HELLO) >= hellos + 2);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 0);
+	CU_ASSERT_EQUAL(count(1, L2TP_MSG_STOPCCN), 0);
+	vpdn_link_unref(b.link);
+	teardown_net();
+}
+
+/* The sockets handed over at a restart: named without ':' (IPv6 too),
+ * taken back only when the descriptor is a UDP socket bound to the
+ * address its name says (else closed, and the transport opens one). */
+static void test_restart_sockets(void)
+{
+	struct opts o = { 0 };
+	struct sockaddr_storage a4, a6, bound;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a6;
+	socklen_t len = sizeof(bound);
+	char name[128];
+	int fd, other;
+
+	setup_net(&o);
+	addr(&a4, "10.8.0.2", 1701);
+	l2tp_state_fd_name(&a4, name, sizeof(name));
+	CU_ASSERT_STRING_EQUAL(name, "l2tp/udp/10.8.0.2/1701");
+	memset(&a6, 0, sizeof(a6));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(1702);
+	inet_pton(AF_INET6, "2001:db8::1", &in6->sin6_addr);
+	l2tp_state_fd_name(&a6, name, sizeof(name));
+	CU_ASSERT_PTR_NULL(strchr(name, ':'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(name, "2001_db8__1"));
+	CU_ASSERT_TRUE(g_str_has_suffix(name, "/1702"));
+
+	/* A real socket on 127.0.0.1, handed over under its own name. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	addr(&bound, "127.0.0.1", 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&bound, sizeof(struct sockaddr_in)), 0);
+	CU_ASSERT_EQUAL(getsockname(fd, (struct sockaddr *)&bound, &len), 0);
+	l2tp_state_fd_name(&bound, name, sizeof(name));
+	vpdn_restart_add_inherited(N.core, name, fd);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &bound), fd);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &bound), -1); /* once */
+	CU_ASSERT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	/* Under another address's name: not that socket, closed. */
+	other = dup(fd);
+	l2tp_state_fd_name(&a4, name, sizeof(name));
+	vpdn_restart_add_inherited(N.core, name, other);
+	CU_ASSERT_EQUAL(l2tp_state_take_socket(N.lns, &a4), -1);
+	CU_ASSERT_EQUAL(fcntl(other, F_GETFD), -1);
+	close(fd);
+	teardown_net();
+}
+
 static const struct vpdn_test_case tunnel_tests[] = {
 	{ "dial-in with hidden AVPs and authentication both ways", test_dialin_hidden_auth },
 	{ "tunnels and sessions tell their view through one hook", test_changed_hook },
@@ -2542,8 +2852,13 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "2000 sessions on one tunnel", test_many_sessions },
 	{ "dial-out cleared while dialing: the late call is hung up", test_dialout_cleared_while_dialing },
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
+	{ "restart in place: tunnel kept, HELLO resent, session CDN 3", test_restart_in_place },
+	{ "restart in place: sockets handed over by name", test_restart_sockets },
 	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
 	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
+	{ "IPv6 tunnel: set-up, data, foreign v6 and mapped sources dropped",
+	  test_ipv6_tunnel_and_source_check },
+	{ "IPv4 tunnel: the peer's IPv4-mapped IPv6 form is dropped", test_v4_mapped_source_dropped },
 	{ "unknown M-bit AVP in an ICRQ: CDN 2/8 for that call only", test_unknown_mandatory_avp_in_icrq },
 	{ "Assigned Session ID 0 or in use: CDN 2/5", test_bad_assigned_session_id },
 	{ "Assigned Tunnel ID 0 in SCCRQ or SCCRP: StopCCN 2/3", test_assigned_tunnel_id_zero },

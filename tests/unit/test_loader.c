@@ -167,6 +167,54 @@ static void test_init_failure_unwinds(void)
 	vpdn_loader_free(ld);
 }
 
+/* Restart hooks: save() of the modules that have them, in init order;
+ * restore() with each module's own entry and version; an entry of a
+ * module no longer loaded dropped; a version the module does not know
+ * refused (-EPROTO), the others restored. */
+static void test_restart_hooks(void)
+{
+	struct vpdn_loader *ld = new_loader();
+	char *error = NULL;
+	GVariant *saved, *mods;
+	const char *name;
+	guint32 ver;
+	GVariant *data;
+	GVariantBuilder b;
+
+	g_string_truncate(events, 0);
+	CU_ASSERT_EQUAL_FATAL(load(ld, "good stateful", &error), 0);
+	CU_ASSERT_EQUAL_FATAL(vpdn_loader_init(ld, core, NULL, &error), 0);
+	saved = vpdn_loader_save(ld);
+	CU_ASSERT_TRUE(g_variant_is_of_type(saved, G_VARIANT_TYPE("a(suv)")));
+	CU_ASSERT_EQUAL_FATAL(g_variant_n_children(saved), 1); /* "good" has no hooks */
+	g_variant_get_child(saved, 0, "(&suv)", &name, &ver, &data);
+	CU_ASSERT_STRING_EQUAL(name, "stateful");
+	CU_ASSERT_EQUAL(ver, 3);
+	g_variant_unref(data);
+	CU_ASSERT_PTR_NOT_NULL(strstr(events->str, "save:stateful"));
+
+	g_string_truncate(events, 0);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(suv)"));
+	g_variant_builder_add(&b, "(suv)", "gone", 1u, g_variant_new_string("x"));
+	data = g_variant_get_child_value(saved, 0);
+	g_variant_builder_add_value(&b, data);
+	g_variant_unref(data);
+	mods = g_variant_ref_sink(g_variant_builder_end(&b));
+	CU_ASSERT_EQUAL(vpdn_loader_restore(ld, mods), 0);
+	CU_ASSERT_STRING_EQUAL(events->str, "restore:v3:kept");
+	g_variant_unref(mods);
+
+	g_string_truncate(events, 0);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(suv)"));
+	g_variant_builder_add(&b, "(suv)", "stateful", 4u, g_variant_new_string("kept"));
+	mods = g_variant_ref_sink(g_variant_builder_end(&b));
+	CU_ASSERT_EQUAL(vpdn_loader_restore(ld, mods), -EPROTO);
+	CU_ASSERT_STRING_EQUAL(events->str, "");
+	g_variant_unref(mods);
+	g_variant_unref(saved);
+	vpdn_loader_free(ld);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "good modules in dependency order", test_good_order },
 	{ "wrong ABI refused", test_wrong_abi },
@@ -176,6 +224,7 @@ static const struct vpdn_test_case tests[] = {
 	{ "unknown module refused", test_unknown },
 	{ "not a module refused", test_not_a_module },
 	{ "init failure unwinds", test_init_failure_unwinds },
+	{ "restart hooks: save, restore, refusals", test_restart_hooks },
 	{ NULL, NULL },
 };
 

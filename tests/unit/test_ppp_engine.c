@@ -37,6 +37,8 @@ static const char *conf_text =
 	"  ppp-lcp-renegotiation = \"always\" }\n"
 	"interface \"Virtual-Template3\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"pap\"}  ppp-chap-hostname = \"LNS\" }\n"
+	"interface \"Virtual-Template5\" { ip-unnumbered = \"Loopback0\"\n"
+	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\"  ipv6-enable = true }\n"
 	"interface \"Virtual-Template4\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\"\n"
 	"  ppp-force-local-chap = true }\n"
@@ -1301,6 +1303,51 @@ static void test_lns_proxy_early_ipcp(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+/* The same with IPv6CP (issue #18): the user's early IPv6CP
+ * Configure-Request is kept too and acked when the network phase starts
+ * (before: dropped, IPv6CP up only after the user's restart timer). */
+static void test_lns_proxy_early_ipv6cp(void)
+{
+	struct wire w, l2tp;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	static const uint8_t early[] = { 0xFF, 0x03, 0x80, 0x57, 1, 0x55, 0, 14,
+					 1, 10, 0x02, 0x11, 0x22, 0xFF, 0xFE, 0x33, 0x44, 0x55 };
+
+	reset_fx();
+	fwd_mode = 0;
+	struct ppp_engine *cli = lac_dial_in(&w, "remote1");
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	wire_init(&l2tp, "Tnl/Cl 45029/291", "Tnl/Cl 11407/303");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp.link[0]), 0);
+	vpdn_request_complete(cap.req, 0, NULL);
+	fx.async = true;
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, "5", 5);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ppp_engine_ipv6cp(lns));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, early, sizeof(early));
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_AUTHENTICATING);
+	complete_pending_auth();
+	fx.async = false;
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_TRUE(has_line("Vi1 IPV6CP: the peer's early Configure-Request taken"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPV6CP: I CONFREQ [*] id 85 len 14"));
+	CU_ASSERT_TRUE(has_match("Vi1 IPV6CP: O CONFACK [*] id 85 len 14"));
+	ppp_engine_close(cli, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
 static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
@@ -1558,6 +1605,71 @@ static void test_ppp_start_event(void)
 	(void)on_accept_reply_probe;
 }
 
+/* RFC 4638 / issue #17: a PPPoE session's payload (PPP_START.mru, from
+ * the call) caps the MRU we propose and the peer's MRU we send to; an
+ * old-sized event (no mru field) leaves the config's MRU alone. */
+static void test_carrier_mru(void)
+{
+	static const uint8_t mru1500[] = { 1, 4, 0x05, 0xDC };
+	struct raw r = { 0 };
+	reset_fx();
+	r.link = vpdn_link_new("PPPoE1");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	struct vpdn_ev_ppp_start ps = {
+		.size = sizeof(ps), .link = r.link, .interface = "PPPoE1", .config = "Dialer2",
+		.role = VPDN_PPP_ROLE_SERVER, .dir = VPDN_CALL_OUT, .mru = 1492,
+	};
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	struct ppp_engine *e = ppp_manager_find(mgr, "PPPoE1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(r.frames, 1);
+	/* Our Configure-Request: MRU 1492 first (the config says 1500). */
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFREQ);
+	CU_ASSERT_EQUAL(r.last[8], 1);
+	CU_ASSERT_EQUAL(r.last[9], 4);
+	CU_ASSERT_EQUAL((r.last[10] << 8) | r.last[11], 1492);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1492); /* before LCP: the carrier's */
+	/* The peer takes 1500: acked, but we send at most 1492. */
+	raw_send(&r, PPP_LCP, PPP_CONFREQ, 7, mru1500, sizeof(mru1500));
+	CU_ASSERT_EQUAL(r.last[4], PPP_CONFACK);
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1492);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	vpdn_link_unref(r.link);
+
+	/* PPP-Max-Payload granted 1500: no MRU option (1500 is the default). */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("PPPoE2");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.interface = "PPPoE2";
+	ps.mru = 1500;
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "PPPoE2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(r.frames, 1);
+	CU_ASSERT_NOT_EQUAL(r.last[8], 1);
+	raw_send(&r, PPP_LCP, PPP_CONFREQ, 7, mru1500, sizeof(mru1500));
+	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1500);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	vpdn_link_unref(r.link);
+
+	/* An event of the old size: no carrier limit read. */
+	r = (struct raw){ 0 };
+	r.link = vpdn_link_new("PPPoE3");
+	vpdn_link_attach(r.link, VPDN_LINK_A, &raw_ops, &r);
+	ps.link = r.link;
+	ps.interface = "PPPoE3";
+	ps.mru = 1492;
+	ps.size = offsetof(struct vpdn_ev_ppp_start, mru);
+	CU_ASSERT_EQUAL(vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_START, &ps), 1);
+	e = ppp_manager_find(mgr, "PPPoE3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_NOT_EQUAL(r.last[8], 1);
+	vpdn_link_hangup(r.link, VPDN_LINK_A, 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	vpdn_link_unref(r.link);
+}
+
 static void test_short_names_and_config(void)
 {
 	char b[16];
@@ -1727,6 +1839,8 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "LCP options: Max-Failure, unknown, malformed", test_lcp_options },
 	{ "LAC forwarding into LNS proxy LCP (no renegotiation)", test_lac_forward_lns_proxy },
 	{ "LNS proxy authentication: an early IPCP ConfReq kept", test_lns_proxy_early_ipcp },
+	{ "LNS proxy authentication: an early IPv6CP ConfReq kept",
+	  test_lns_proxy_early_ipv6cp },
 	{ "LNS renegotiates: lcp-renegotiation always", test_lns_renegotiation_always },
 	{ "LNS renegotiates: proxy LCP mismatch", test_lns_renegotiation_mismatch },
 	{ "LNS force-local-chap re-challenges", test_lns_force_local_chap },
@@ -1737,6 +1851,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "the authenticator's text reaches the peer", test_peer_message },
 	{ "the authorization's routes go with NETWORK_UP", test_routes_to_network_up },
 	{ "PPP_START claimed, Virtual-Access cloned", test_ppp_start_event },
+	{ "RFC 4638: the carrier's MRU caps LCP's (PPP_START.mru)", test_carrier_mru },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
 	{ NULL, NULL },

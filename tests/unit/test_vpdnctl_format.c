@@ -410,7 +410,22 @@ static void test_session_detail(void)
 					   "auth none, PFC on, ACFC off\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Local address 18.18.18.2, peer address 17.17.17.1\n"));
 	CU_ASSERT_PTR_NULL(strstr(out, "DNS"));
+	CU_ASSERT_PTR_NULL(strstr(out, "IPV6CP"));   /* IPv6 not enabled: no line */
 	g_free(out);
+	/* dual stack: IPv6CP's state and the link-local addresses */
+	d[0].ipv6cp_state = g_strdup("Opened");
+	d[0].local_link_local = g_strdup("fe80::1");
+	d[0].peer_link_local = g_strdup("fe80::a");
+	CAPTURE(out, fmt_vpdn_session_details(f, d, 1));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "    IPV6CP Opened\n"
+					   "      Local link-local fe80::1, peer link-local fe80::a\n"));
+	g_free(out);
+	CAPTURE(out, fmt_vpdn_session_details_json(f, d, 1));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ipv6cp_state\":\"Opened\",\"local_link_local\":"
+					   "\"fe80::1\",\"peer_link_local\":\"fe80::a\""));
+	g_free(out);
+	fmt_vpdn_session_detail_clear(&d[0]);
+	detail_row(&d[0]);
 
 	/* A LAC session being set up: no PPP here, the setup timer runs; a
 	 * second one without its tunnel (gone between the two reads). */

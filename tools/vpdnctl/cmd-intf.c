@@ -230,7 +230,8 @@ static const struct obj *session_of(GPtrArray *objs, const struct obj *o)
 
 static const char *const intf_string_props[] = {
 	"Name", "KernelName", "Kind", "State", "LocalAddress", "PeerAddress", "User", "Profile",
-	"Link", "Config", "Unnumbered", NULL
+	"Link", "Config", "Unnumbered", "Ipv6State", "Ipv6LinkLocal", "Ipv6PeerLinkLocal",
+	"Ipv6Prefix", NULL
 };
 static const char *const intf_number_props[] = {
 	"Ifindex", "Mtu", "PacketsIn", "PacketsOut", "BytesIn", "BytesOut", "Drops", "Uptime", NULL
@@ -303,6 +304,18 @@ static void intf_text(FILE *f, GPtrArray *objs, const struct obj *o)
 	}
 	if (*prop(o, "PeerAddress"))
 		fprintf(f, "  Peer address is %s\n", prop(o, "PeerAddress"));
+	if (*prop(o, "Ipv6LinkLocal")) {   /* IOS show ipv6 interface */
+		fprintf(f, "  IPv6 is enabled, link-local address is %s (%s)\n",
+			prop(o, "Ipv6LinkLocal"), prop(o, "Ipv6State"));
+		if (*prop(o, "Ipv6PeerLinkLocal"))
+			fprintf(f, "  IPv6 peer link-local address is %s\n",
+				prop(o, "Ipv6PeerLinkLocal"));
+		if (*prop(o, "Ipv6Prefix"))
+			fprintf(f, "  IPv6 %s %s\n",
+				!strcmp(prop(o, "Ipv6State"), "configured") ? "global address"
+									    : "prefix advertised",
+				prop(o, "Ipv6Prefix"));
+	}
 	fprintf(f, "  MTU %" PRIu64 " bytes\n", prop_u(o, "Mtu"));
 	if (*prop(o, "Config") && strcmp(prop(o, "Config"), name))
 		fprintf(f, "  Cloned from %s\n", prop(o, "Config"));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Commands on the node object (org.vpdnd.Node1): version, modules,
- * debugging, reload, shutdown. */
+ * debugging, reload, shutdown, restart. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -55,6 +55,31 @@ static int get_string(struct vpdnctl *c, const char *property, char **ret)
 	return VPDNCTL_OK;
 }
 
+/* Restarts in place and the newest one's time (realtime us); 0 when the
+ * node is older than the properties. */
+static void get_restarts(struct vpdnctl *c, uint32_t *n, uint64_t *last)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const void *p = NULL;
+	size_t size = 0;
+
+	*n = 0;
+	*last = 0;
+	if (sd_bus_get_property_trivial(c->bus, c->name, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+					"Restarts", &error, 'u', n) < 0) {
+		sd_bus_error_free(&error);
+		*n = 0;
+		return;
+	}
+	if (sd_bus_get_property(c->bus, c->name, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE,
+				"RestartTimes", &error, &reply, "at") >= 0 &&
+	    sd_bus_message_read_array(reply, 't', &p, &size) >= 0 && size >= sizeof(uint64_t))
+		memcpy(last, (const uint8_t *)p + size - sizeof(uint64_t), sizeof(uint64_t));
+	sd_bus_error_free(&error);
+	sd_bus_message_unref(reply);
+}
+
 static int show_version(struct vpdnctl *c, int argc, char **argv)
 {
 	sd_bus_message *reply = NULL;
@@ -71,6 +96,10 @@ static int show_version(struct vpdnctl *c, int argc, char **argv)
 		ret = VPDNCTL_FAILED;
 	if (ret != VPDNCTL_OK)
 		goto out;
+	uint32_t restarts;
+	uint64_t last_us;
+
+	get_restarts(c, &restarts, &last_us);
 
 	if (c->json) {
 		struct json j;
@@ -81,6 +110,8 @@ static int show_version(struct vpdnctl *c, int argc, char **argv)
 		json_kv_string(&j, "hostname", hostname);
 		json_kv_string(&j, "bus_name", c->name);
 		json_kv_uint(&j, "uptime", uptime);
+		json_kv_uint(&j, "restarts", restarts);
+		json_kv_uint(&j, "last_restart", last_us / 1000000);
 		json_object_end(&j);
 	} else {
 		char hms[32];
@@ -88,6 +119,16 @@ static int show_version(struct vpdnctl *c, int argc, char **argv)
 		fprintf(c->out, "vpdnd version %s\n", version);
 		fprintf(c->out, "%s uptime is %" PRIu64 " days, %s\n", hostname, uptime / 86400,
 			fmt_hms(uptime % 86400, hms, sizeof(hms)));
+		if (restarts) {
+			time_t t = (time_t)(last_us / 1000000);
+			struct tm tm;
+			char when[64] = "?";
+
+			if (gmtime_r(&t, &tm))
+				strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+			fprintf(c->out, "Restarted in place %u time%s, last at %s\n", restarts,
+				restarts == 1 ? "" : "s", when);
+		}
 	}
 out:
 	sd_bus_message_unref(reply);
@@ -297,6 +338,32 @@ static int cmd_shutdown(struct vpdnctl *c, int argc, char **argv)
 	return VPDNCTL_FAILED;
 }
 
+/* Restart in place, then wait (bounded) until the new process is on the
+ * bus with one restart more, so that scripts can go on when it returns. */
+static int cmd_restart(struct vpdnctl *c, int argc, char **argv)
+{
+	uint32_t before, now;
+	uint64_t last;
+	int ret;
+
+	get_restarts(c, &before, &last);
+	ret = vpdnctl_call(c, "restart", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE, "Restart",
+			   NULL, NULL);
+	if (ret != VPDNCTL_OK)
+		return ret;
+	for (int i = 0; i < 200; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+		get_restarts(c, &now, &last);
+		if (now > before) {
+			fprintf(c->out, "Restarted in place (restart %u)\n", now);
+			return VPDNCTL_OK;
+		}
+	}
+	fprintf(stderr, "vpdnctl: node %s accepted the restart but is not back after 10s\n",
+		c->name + strlen(VPDN_DBUS_NAME_PREFIX));
+	return VPDNCTL_FAILED;
+}
+
 const struct vpdnctl_command vpdnctl_node_commands[] = {
 	{ "show version", NULL, 0, 0, CMD_NODE, show_version,
 	  "Version, hostname and uptime of the node" },
@@ -310,5 +377,7 @@ const struct vpdnctl_command vpdnctl_node_commands[] = {
 	  "Switch debugging off (\"undebug all\")" },
 	{ "reload", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_reload, "Reload the node's configuration" },
 	{ "shutdown", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_shutdown, "Stop the node" },
+	{ "restart", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_restart,
+	  "Restart in place: tunnels stay up (docs/RESTART.md)" },
 	{ NULL }
 };

@@ -285,6 +285,9 @@ static const struct prop_field detail_ppp_fields[] = {
 	{ "PeerAddress", 's', D(peer_address) },
 	{ "PrimaryDns", 's', D(dns1) },
 	{ "SecondaryDns", 's', D(dns2) },
+	{ "Ipv6cpState", 's', D(ipv6cp_state) },
+	{ "LocalLinkLocal", 's', D(local_link_local) },
+	{ "PeerLinkLocal", 's', D(peer_link_local) },
 	{ NULL, 0, 0 },
 };
 #undef D

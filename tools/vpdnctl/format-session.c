@@ -15,7 +15,8 @@ void fmt_vpdn_session_detail_clear(struct vpdn_session_detail *d)
 		&d->t_state, &d->t_remote_name, &d->t_local_name, &d->t_remote_address,
 		&d->t_local_address, &d->t_group, &d->ppp_role, &d->ppp_phase, &d->ppp_user,
 		&d->lcp_state, &d->ipcp_state, &d->local_auth, &d->peer_auth, &d->local_address,
-		&d->peer_address, &d->dns1, &d->dns2,
+		&d->peer_address, &d->dns1, &d->dns2, &d->ipv6cp_state, &d->local_link_local,
+		&d->peer_link_local,
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
@@ -104,6 +105,11 @@ static void print_one(FILE *f, const struct vpdn_session_detail *d)
 		or_dash(d->peer_address));
 	if ((d->dns1 && *d->dns1) || (d->dns2 && *d->dns2))
 		fprintf(f, "      DNS %s, %s\n", or_dash(d->dns1), or_dash(d->dns2));
+	if (d->ipv6cp_state && *d->ipv6cp_state) {
+		fprintf(f, "    IPV6CP %s\n", d->ipv6cp_state);
+		fprintf(f, "      Local link-local %s, peer link-local %s\n",
+			or_dash(d->local_link_local), or_dash(d->peer_link_local));
+	}
 }
 
 void fmt_vpdn_session_details(FILE *f, const struct vpdn_session_detail *d, size_t n)
@@ -195,6 +201,10 @@ static void json_one(struct json *j, const struct vpdn_session_detail *d)
 		json_kv_string(j, "peer_address", d->peer_address);
 		json_kv_string(j, "dns1", d->dns1);
 		json_kv_string(j, "dns2", d->dns2);
+		/* IPv6CP: "" where IPv6 is not enabled */
+		json_kv_string(j, "ipv6cp_state", d->ipv6cp_state);
+		json_kv_string(j, "local_link_local", d->local_link_local);
+		json_kv_string(j, "peer_link_local", d->peer_link_local);
 		json_object_end(j);
 	} else {
 		json_string(j, NULL);

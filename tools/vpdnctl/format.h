@@ -106,6 +106,7 @@ struct vpdn_session_detail {
 	char *local_auth, *peer_auth;
 	bool local_pfc, peer_pfc, local_acfc, peer_acfc;
 	char *local_address, *peer_address, *dns1, *dns2;
+	char *ipv6cp_state, *local_link_local, *peer_link_local; /* "" no IPv6 */
 };
 
 void fmt_vpdn_session_detail_clear(struct vpdn_session_detail *d);
