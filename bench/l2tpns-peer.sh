@@ -49,65 +49,9 @@ ip netns add "$NS" || skip "cannot create a network namespace"
 ip -n "$NS" link set lo up
 
 # FreeRADIUS: files + chap, the bench's user
+. "$(dirname "$0")/../scripts/raddb.sh"
 RADDB=$T/raddb
-mkdir -p "$RADDB"
-cat >"$RADDB/radiusd.conf" <<RAD
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-raddbdir = $RADDB
-confdir = \${raddbdir}
-logdir = \${raddbdir}
-run_dir = \${raddbdir}
-libdir = /usr/lib/freeradius
-pidfile = \${run_dir}/radiusd.pid
-name = radiusd
-max_request_time = 10
-cleanup_delay = 1
-max_requests = 4096
-hostname_lookups = no
-log {
-	destination = stdout
-	auth = no
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = no
-}
-proxy_requests = no
-client l2tpns {
-	ipaddr = 127.0.0.0/8
-	secret = radsecret
-}
-modules {
-	files {
-		filename = \${raddbdir}/users
-	}
-	chap {
-	}
-}
-server default {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = 1812
-	}
-	authorize {
-		files
-		chap
-	}
-	authenticate {
-		Auth-Type CHAP {
-			chap
-		}
-	}
-	post-auth {
-	}
-}
-RAD
+raddb_write "$RADDB" radsecret 2 "" client=127.0.0.0/8:radsecret:l2tpns ma=optional
 cat >"$RADDB/users" <<RAD
 "bench@cisco.com" Cleartext-Password := "bench"
 	Service-Type = Framed-User,

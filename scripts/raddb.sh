@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 # A minimal FreeRADIUS 3 raddb for tests and the bench (never the system's):
 #
-#   raddb_write DIR SECRET [THREADS] [REJECT-MESSAGE]
+#   raddb_write DIR SECRET [THREADS] [REJECT-MESSAGE] [client=NET:SECRET[:NAME]]...
+#               [listen=ADDR]... [ma=optional]
 #
 # writes DIR/radiusd.conf: auth on 127.0.0.1:1812, acct on :1813 (detail
 # file DIR/detail), one client 127.0.0.1 with SECRET that must sign its
@@ -10,10 +11,36 @@
 # pap, a thread pool of THREADS (default 2), and a Message-Authenticator in
 # every answer (FreeRADIUS 3.2.1 signs only when one is in the reply; we
 # require one: BlastRADIUS), REJECT-MESSAGE as the Reply-Message of every
-# Access-Reject when given. Run it as `freeradius -d DIR -X` (debug, one
+# Access-Reject when given; each client=NET:SECRET[:NAME] another client (a
+# network, e.g. 18.18.18.0/24, that must sign too), each listen=ADDR auth
+# and acct on ADDR as well; ma=optional lets clients send requests without
+# a Message-Authenticator (l2tpns signs none). Run it as `freeradius -d DIR -X` (debug, one
 # thread) or `freeradius -d DIR -f -l stdout` (threads).
 raddb_write() {
-	local dir=$1 secret=$2 threads=${3:-2} reject=${4:-}
+	local dir=$1 secret=$2 threads=${3:-2} reject=${4:-} a n=0 net name clients="" listens="" ma=yes
+	shift $(($# < 4 ? $# : 4))
+	for a in "$@"; do if [ "$a" = ma=optional ]; then ma=no; fi; done
+	for a in "$@"; do
+		case $a in
+		client=*:*)
+			n=$((n + 1))
+			a=${a#client=}
+			net=${a%%:*} a=${a#*:}
+			# NET:SECRET[:NAME] (the name FreeRADIUS logs)
+			name=extra$n
+			case $a in *:*) name=${a#*:} a=${a%%:*} ;; esac
+			clients+=$(printf 'client %s {\n\tipaddr = %s\n\tsecret = %s\n\trequire_message_authenticator = %s\n}\n' \
+				"$name" "$net" "$a" "$ma")$'\n'
+			;;
+		listen=*)
+			a=${a#listen=}
+			listens+=$(printf '\tlisten {\n\t\ttype = auth\n\t\tipaddr = %s\n\t\tport = 1812\n\t}\n\tlisten {\n\t\ttype = acct\n\t\tipaddr = %s\n\t\tport = 1813\n\t}' \
+				"$a" "$a")$'\n'
+			;;
+		ma=optional) ;;
+		*) echo "raddb_write: unknown argument $a" >&2; return 1 ;;
+		esac
+	done
 	mkdir -p "$dir"
 	cat >"$dir/radiusd.conf" <<EOF
 prefix = /usr
@@ -45,9 +72,9 @@ proxy_requests = no
 client local {
 	ipaddr = 127.0.0.1
 	secret = $secret
-	require_message_authenticator = yes
+	require_message_authenticator = $ma
 }
-thread pool {
+${clients}thread pool {
 	start_servers = $threads
 	max_servers = $threads
 	min_spare_servers = 1
@@ -80,7 +107,7 @@ server default {
 		ipaddr = 127.0.0.1
 		port = 1813
 	}
-	authorize {
+${listens}	authorize {
 		files
 		chap
 		pap

@@ -582,6 +582,11 @@ struct vpdn_ev_auth_result {
 	 * claimer giving it completes outside the request's dispatch, and
 	 * the requester copies what it keeps before its callback returns. */
 	const struct vpdn_auth_ipv6 *ipv6;
+	/* Appended: the named IPv4 pool (ip-local-pool) the user's address
+	 * comes from (RADIUS Framed-Pool), or NULL: the interface's. An
+	 * unknown name leaves the user without an address (IPCP closes).
+	 * Borrowed like routes. */
+	const char *framed_pool;
 };
 
 /* What is our secret toward a peer (to answer its CHAP challenge)? */

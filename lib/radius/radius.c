@@ -88,6 +88,12 @@ static const struct { uint8_t type; const char *name; enum vkind kind; } attr_ta
 	{ RADIUS_TUNNEL_CLIENT_AUTH_ID, "Tunnel-Client-Auth-Id", K_TAG_STR },
 	{ RADIUS_TUNNEL_SERVER_AUTH_ID, "Tunnel-Server-Auth-Id", K_TAG_STR },
 	{ RADIUS_ERROR_CAUSE, "Error-Cause", K_INT },
+	{ RADIUS_FRAMED_INTERFACE_ID, "Framed-Interface-Id", K_OCTETS },
+	{ RADIUS_FRAMED_IPV6_PREFIX, "Framed-IPv6-Prefix", K_OCTETS },
+	{ RADIUS_FRAMED_IPV6_POOL, "Framed-IPv6-Pool", K_STRING },
+	{ RADIUS_DELEGATED_IPV6_PREFIX, "Delegated-IPv6-Prefix", K_OCTETS },
+	{ RADIUS_DNS_SERVER_IPV6_ADDRESS, "DNS-Server-IPv6-Address", K_OCTETS },
+	{ RADIUS_DELEGATED_IPV6_PREFIX_POOL, "Delegated-IPv6-Prefix-Pool", K_STRING },
 };
 
 static int attr_index(int type)

@@ -14,8 +14,14 @@
  *
  * Tunnel accounting (radius { tunnel-accounting = true }, both ends):
  * TUNNEL_UP / TUNNEL_DOWN give Tunnel-Start / Tunnel-Stop, SESSION_UP /
- * SESSION_DOWN give Tunnel-Link-Start / Tunnel-Link-Stop. Tunnel-Reject
- * and Tunnel-Link-Reject are not sent (no event tells a refused set-up).
+ * SESSION_DOWN give Tunnel-Link-Start / Tunnel-Link-Stop. SESSION_FAILED
+ * (a session that never came up) gives Tunnel-Link-Reject when its tunnel
+ * is up, Tunnel-Reject when its tunnel never came up (SCCRQ unanswered,
+ * StopCCN in set-up: the LAC's sessions waiting on it fail), once per
+ * tunnel: the sessions of one failed tunnel fail in the same dispatch, so
+ * one tunnel id at one instant is one Reject. A tunnel attempt the l2tp
+ * module fails over from (its sessions move to the next LNS) publishes
+ * nothing and gets no record; the attempt that finally fails does.
  *
  * Records go through acct.c's FIFO (acct_queue_extra): same order, same
  * bound, same delivery rules as the PPP sessions' records.
@@ -36,7 +42,11 @@ struct acct_lac {
 	struct vpdn_core *core;
 	struct acct *acct;
 	bool tunnel_acct;
-	struct vpdn_subscription *subs[4];
+	struct vpdn_subscription *subs[5];
+	/* the last Tunnel-Reject: one per failed tunnel, not per session */
+	uint16_t reject_tid;
+	uint64_t reject_ms;
+	bool rejected;
 	GHashTable *sessions;   /* tid << 16 | sid -> struct lsess */
 	GHashTable *tunnels;    /* tid -> struct ltun */
 };
@@ -239,6 +249,41 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 	return VPDN_BUS_PASS;
 }
 
+/* SESSION_FAILED: Tunnel-Link-Reject, or Tunnel-Reject for a tunnel that
+ * never came up. */
+static enum vpdn_bus_verdict on_failed(const struct vpdn_event *ev, void *data)
+{
+	struct acct_lac *l = data;
+	const struct vpdn_ev_session *se = ev->payload;
+	struct acct_tunnel tun;
+
+	if (!l->tunnel_acct || !se || !HAS_FIELD(se, struct vpdn_ev_session, local_name) ||
+	    !acct_enabled(l->acct))
+		return VPDN_BUS_PASS;
+	bool up = g_hash_table_contains(l->tunnels, GUINT_TO_POINTER((guint)se->tunnel_id));
+	uint64_t now = vpdn_timers_now(vpdn_core_timers(l->core));
+	if (!up && l->rejected && l->reject_tid == se->tunnel_id && l->reject_ms == now)
+		return VPDN_BUS_PASS;   /* that tunnel's Reject is queued */
+	char sid[40];
+	fill_tunnel(&tun, se->role == VPDN_L2TP_ROLE_LAC, &se->tunnel_local, &se->tunnel_peer,
+		    se->local_name, se->peer_name, se->tunnel_id, up ? se->session_id : 0);
+	acct_make_sid(l->acct, sid, sizeof(sid));
+	struct acct_extra x = {
+		.status = up ? RADIUS_ACCT_TUNNEL_LINK_REJECT : RADIUS_ACCT_TUNNEL_REJECT,
+		.sid = sid, .tun = &tun, .cause = cause_of(se->result),
+		.user = up ? se->user : NULL, .iface = up ? se->interface : NULL,
+		.calling = up ? se->calling : NULL, .called = up ? se->called : NULL,
+	};
+	acct_queue_extra(l->acct, &x);
+	if (!up) {
+		l->rejected = true;
+		l->reject_tid = se->tunnel_id;
+		l->reject_ms = now;
+	}
+	tunnel_clear(&tun);
+	return VPDN_BUS_PASS;
+}
+
 static enum vpdn_bus_verdict on_tunnel(const struct vpdn_event *ev, void *data)
 {
 	struct acct_lac *l = data;
@@ -286,7 +331,8 @@ struct acct_lac *acct_lac_new(struct vpdn_core *core, struct acct *acct)
 	l->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_session, l);
 	l->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, on_tunnel, l);
 	l->subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, on_tunnel, l);
-	for (int i = 0; i < 4; i++)
+	l->subs[4] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_FAILED, on_failed, l);
+	for (int i = 0; i < 5; i++)
 		if (!l->subs[i]) {
 			acct_lac_free(l);
 			return NULL;
@@ -308,7 +354,7 @@ void acct_lac_free(struct acct_lac *l)
 {
 	if (!l)
 		return;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (l->subs[i])
 			vpdn_bus_unsubscribe(vpdn_core_bus(l->core), l->subs[i]);
 	g_hash_table_destroy(l->sessions);

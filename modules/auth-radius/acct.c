@@ -3,7 +3,12 @@
 #include "acct.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <unistd.h>
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +37,10 @@ struct acct {
 	uint32_t sid_next;
 	uint64_t *n_records, *n_dropped, *n_acked;
 	uint64_t dropped;
+	/* the spool (radius { acct-spool }): one file per queued record */
+	char *spool_dir;
+	uint64_t spool_seq;             /* the next file's number */
+	uint64_t *n_spooled, *n_spool_errors;
 };
 
 struct pending_authz {
@@ -70,6 +79,7 @@ struct rec {
 	size_t class_len;
 	uint64_t created_ms;
 	struct acct_tunnel *tun;        /* RFC 2867 attributes, or NULL */
+	char *spool_path;               /* its file in the spool, or NULL */
 };
 
 static const char *status_name(uint32_t s)
@@ -82,12 +92,15 @@ static const char *status_name(uint32_t s)
 	case RADIUS_ACCT_TUNNEL_STOP: return "Tunnel-Stop";
 	case RADIUS_ACCT_TUNNEL_LINK_START: return "Tunnel-Link-Start";
 	case RADIUS_ACCT_TUNNEL_LINK_STOP: return "Tunnel-Link-Stop";
+	case RADIUS_ACCT_TUNNEL_REJECT: return "Tunnel-Reject";
+	case RADIUS_ACCT_TUNNEL_LINK_REJECT: return "Tunnel-Link-Reject";
 	default: return "?";
 	}
 }
 
 static void rec_free(struct rec *r)
 {
+	g_free(r->spool_path);
 	g_free(r->sid);
 	g_free(r->user);
 	g_free(r->iface);
@@ -98,6 +111,245 @@ static void rec_free(struct rec *r)
 }
 
 static void pump(struct acct *a);
+
+/* ---- the spool ----
+ *
+ * With radius { acct-spool = "DIR" } every queued record is also a file
+ * DIR/<16 hex digits>.acct (a GKeyFile), written as a temporary file,
+ * fsync()ed and renamed (g_file_set_contents_full, durable), removed
+ * when a server acknowledged the record or it was given up. A node that
+ * stops (or crashes) with records queued finds them at its next start
+ * and queues them first, in the order of their numbers. Acct-Delay-Time
+ * counts the time the node was down (the record keeps its wall-clock
+ * creation time). */
+
+#define SPOOL_GROUP "record"
+
+static void spool_unlink(struct acct *a, struct rec *r)
+{
+	if (r->spool_path && g_unlink(r->spool_path) < 0 && errno != ENOENT)
+		vpdn_warn(a->log, "AUTH-RADIUS: acct-spool: cannot remove %s: %s", r->spool_path,
+			  g_strerror(errno));
+}
+
+static void spool_write(struct acct *a, struct rec *r)
+{
+	GKeyFile *k;
+	GError *err = NULL;
+	char addr[INET_ADDRSTRLEN] = "", name[32];
+	gsize len;
+
+	if (!a->spool_dir)
+		return;
+	k = g_key_file_new();
+	g_key_file_set_uint64(k, SPOOL_GROUP, "status", r->status);
+	g_key_file_set_string(k, SPOOL_GROUP, "sid", r->sid ? r->sid : "");
+#define SET_STR(f) if (r->f) g_key_file_set_string(k, SPOOL_GROUP, #f, r->f)
+	SET_STR(user);
+	SET_STR(iface);
+	SET_STR(calling);
+	SET_STR(called);
+#undef SET_STR
+	if (r->addr.s_addr && inet_ntop(AF_INET, &r->addr, addr, sizeof(addr)))
+		g_key_file_set_string(k, SPOOL_GROUP, "addr", addr);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "in_oct", r->in_oct);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "out_oct", r->out_oct);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "in_pkt", r->in_pkt);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "out_pkt", r->out_pkt);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "session_time", r->session_time);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "cause", r->cause);
+	g_key_file_set_uint64(k, SPOOL_GROUP, "event_time", r->event_time);
+	/* when it was made, wall clock (ms), for Acct-Delay-Time */
+	g_key_file_set_uint64(k, SPOOL_GROUP, "created_wall_ms",
+			      (uint64_t)g_get_real_time() / 1000 -
+				      (vpdn_timers_now(a->tm) - r->created_ms));
+	if (r->class_len) {
+		char *b = g_base64_encode(r->class_, r->class_len);
+		g_key_file_set_string(k, SPOOL_GROUP, "class", b);
+		g_free(b);
+	}
+	if (r->tun) {
+		g_key_file_set_string(k, SPOOL_GROUP, "tun_client_ep", r->tun->client_ep);
+		g_key_file_set_string(k, SPOOL_GROUP, "tun_server_ep", r->tun->server_ep);
+		g_key_file_set_boolean(k, SPOOL_GROUP, "tun_v6", r->tun->v6);
+		if (r->tun->client_id)
+			g_key_file_set_string(k, SPOOL_GROUP, "tun_client_id", r->tun->client_id);
+		if (r->tun->server_id)
+			g_key_file_set_string(k, SPOOL_GROUP, "tun_server_id", r->tun->server_id);
+		g_key_file_set_string(k, SPOOL_GROUP, "tun_connection", r->tun->connection);
+	}
+	char *data = g_key_file_to_data(k, &len, NULL);
+	g_key_file_free(k);
+	snprintf(name, sizeof(name), "%016" PRIX64 ".acct", a->spool_seq++);
+	r->spool_path = g_build_filename(a->spool_dir, name, NULL);
+	if (!g_file_set_contents_full(r->spool_path, data, (gssize)len,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0600, &err)) {
+		(*a->n_spool_errors)++;
+		vpdn_warn(a->log, "AUTH-RADIUS: acct-spool: %s of session %s kept in memory "
+			  "only: %s", status_name(r->status), r->sid, err->message);
+		g_clear_error(&err);
+		g_clear_pointer(&r->spool_path, g_free);
+	} else {
+		(*a->n_spooled)++;
+	}
+	g_free(data);
+}
+
+static char *key_str(GKeyFile *k, const char *key)
+{
+	return g_key_file_has_key(k, SPOOL_GROUP, key, NULL)
+		       ? g_key_file_get_string(k, SPOOL_GROUP, key, NULL) : NULL;
+}
+
+static uint64_t key_u64(GKeyFile *k, const char *key)
+{
+	return g_key_file_get_uint64(k, SPOOL_GROUP, key, NULL);
+}
+
+/* One file into a record, or NULL (unreadable: the file is kept aside). */
+static struct rec *spool_read(struct acct *a, const char *path)
+{
+	GKeyFile *k = g_key_file_new();
+	struct rec *r = NULL;
+	char *s;
+
+	if (!g_key_file_load_from_file(k, path, G_KEY_FILE_NONE, NULL) ||
+	    !g_key_file_has_key(k, SPOOL_GROUP, "status", NULL) ||
+	    !g_key_file_has_key(k, SPOOL_GROUP, "sid", NULL))
+		goto fail;
+	r = g_new0(struct rec, 1);
+	r->a = a;
+	r->node.data = r;
+	r->status = (uint32_t)key_u64(k, "status");
+	r->sid = key_str(k, "sid");
+	r->user = key_str(k, "user");
+	r->iface = key_str(k, "iface");
+	r->calling = key_str(k, "calling");
+	r->called = key_str(k, "called");
+	if ((s = key_str(k, "addr")) && inet_pton(AF_INET, s, &r->addr) != 1)
+		r->addr.s_addr = 0;
+	g_free(s);
+	r->in_oct = key_u64(k, "in_oct");
+	r->out_oct = key_u64(k, "out_oct");
+	r->in_pkt = key_u64(k, "in_pkt");
+	r->out_pkt = key_u64(k, "out_pkt");
+	r->session_time = (uint32_t)key_u64(k, "session_time");
+	r->cause = (uint32_t)key_u64(k, "cause");
+	r->event_time = (uint32_t)key_u64(k, "event_time");
+	uint64_t wall = key_u64(k, "created_wall_ms"), now_wall = (uint64_t)g_get_real_time() / 1000;
+	uint64_t age = wall && wall <= now_wall ? now_wall - wall : 0, now = vpdn_timers_now(a->tm);
+	r->created_ms = age < now ? now - age : 0;
+	if ((s = key_str(k, "class"))) {
+		gsize n = 0;
+		guchar *b = g_base64_decode(s, &n);
+		if (n <= sizeof(r->class_)) {
+			memcpy(r->class_, b, n);
+			r->class_len = n;
+		}
+		g_free(b);
+		g_free(s);
+	}
+	if (g_key_file_has_key(k, SPOOL_GROUP, "tun_connection", NULL)) {
+		r->tun = g_new0(struct acct_tunnel, 1);
+#define CP(f, key) if ((s = key_str(k, key))) { g_strlcpy(r->tun->f, s, sizeof(r->tun->f)); g_free(s); }
+		CP(client_ep, "tun_client_ep");
+		CP(server_ep, "tun_server_ep");
+		CP(connection, "tun_connection");
+#undef CP
+		r->tun->v6 = g_key_file_get_boolean(k, SPOOL_GROUP, "tun_v6", NULL);
+		r->tun->client_id = key_str(k, "tun_client_id");
+		r->tun->server_id = key_str(k, "tun_server_id");
+	}
+	r->spool_path = g_strdup(path);
+fail:
+	g_key_file_free(k);
+	return r;
+}
+
+static gint cmp_names(gconstpointer x, gconstpointer y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The records a previous run left, queued first, oldest first. */
+static void spool_replay(struct acct *a)
+{
+	GError *err = NULL;
+	GDir *d = g_dir_open(a->spool_dir, 0, &err);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	unsigned loaded = 0, bad = 0, dropped = 0;
+
+	if (!d) {
+		vpdn_warn(a->log, "AUTH-RADIUS: acct-spool: %s", err->message);
+		g_clear_error(&err);
+		g_ptr_array_unref(names);
+		return;
+	}
+	while ((n = g_dir_read_name(d)))
+		if (strlen(n) == 21 && g_str_has_suffix(n, ".acct"))
+			g_ptr_array_add(names, g_strdup(n));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	for (unsigned i = 0; i < names->len; i++) {
+		char *path = g_build_filename(a->spool_dir, names->pdata[i], NULL);
+		uint64_t seq = g_ascii_strtoull(names->pdata[i], NULL, 16);
+		struct rec *r;
+
+		if (seq >= a->spool_seq)
+			a->spool_seq = seq + 1;
+		if (a->q.length >= a->queue_max) {
+			/* the bound holds across restarts: the newest go */
+			dropped++;
+			a->dropped++;
+			(*a->n_dropped)++;
+			(void)g_unlink(path);
+		} else if (!(r = spool_read(a, path))) {
+			/* kept for a human, out of the replay */
+			char *aside = g_strconcat(path, ".bad", NULL);
+			bad++;
+			(void)g_rename(path, aside);
+			g_free(aside);
+		} else {
+			g_queue_push_tail_link(&a->q, &r->node);
+			(*a->n_records)++;
+			loaded++;
+		}
+		g_free(path);
+	}
+	g_ptr_array_unref(names);
+	if (loaded || bad || dropped)
+		vpdn_notice(a->log, "AUTH-RADIUS: acct-spool %s: %u records from the previous run "
+			    "queued, %u unreadable (renamed .bad), %u dropped (acct-queue full)",
+			    a->spool_dir, loaded, bad, dropped);
+}
+
+int acct_set_spool(struct acct *a, const char *dir)
+{
+	if (!dir || !*dir) {
+		g_clear_pointer(&a->spool_dir, g_free);
+		return 0;
+	}
+	if (a->spool_dir && !strcmp(a->spool_dir, dir))
+		return 0;
+	if (g_mkdir_with_parents(dir, 0700) < 0) {
+		int e = errno;
+		vpdn_err(a->log, "AUTH-RADIUS: acct-spool %s: %s", dir, g_strerror(e));
+		return -e;
+	}
+	g_free(a->spool_dir);
+	a->spool_dir = g_strdup(dir);
+	spool_replay(a);
+	/* records queued before (a reload that adds the spool) go there too */
+	for (GList *l = a->q.head; l; l = l->next) {
+		struct rec *r = l->data;
+		if (!r->spool_path)
+			spool_write(a, r);
+	}
+	pump(a);
+	return 0;
+}
 
 static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, uint32_t age,
 		      void *data)
@@ -135,7 +387,9 @@ static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, 
 		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_PACKETS, (uint32_t)r->in_pkt);
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_PACKETS, (uint32_t)r->out_pkt);
 	}
-	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP)
+	/* RFC 2867 §4.1: a Reject MAY say why */
+	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP ||
+	    r->status == RADIUS_ACCT_TUNNEL_REJECT || r->status == RADIUS_ACCT_TUNNEL_LINK_REJECT)
 		e |= radius_add_u32(p, RADIUS_ACCT_TERMINATE_CAUSE, r->cause);
 	if (r->tun)
 		e |= acct_tunnel_add(p, r->tun);
@@ -150,6 +404,7 @@ static void acct_done(int status, const struct radius_view *v, void *data)
 	r->rr = NULL;
 	a->in_flight--;
 	g_queue_unlink(&a->q, &r->node);
+	spool_unlink(a, r);
 	if (status == 0) {
 		(*a->n_acked)++;
 		vpdn_debug(a->log, VPDN_DEBUG_PPP_AUTHENTICATION,
@@ -228,6 +483,7 @@ static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 	r->cause = s->cause ? s->cause : RADIUS_TERM_LOST_CARRIER;
 	memcpy(r->class_, s->z.class_, s->z.class_len);
 	r->class_len = s->z.class_len;
+	spool_write(a, r);
 	g_queue_push_tail_link(&a->q, &r->node);
 	(*a->n_records)++;
 	pump(a);
@@ -264,6 +520,7 @@ void acct_queue_extra(struct acct *a, const struct acct_extra *x)
 	r->out_pkt = x->out_pkt;
 	r->cause = x->cause ? x->cause : RADIUS_TERM_LOST_CARRIER;
 	r->tun = x->tun ? acct_tunnel_dup(x->tun) : NULL;
+	spool_write(a, r);
 	g_queue_push_tail_link(&a->q, &r->node);
 	(*a->n_records)++;
 	pump(a);
@@ -540,6 +797,10 @@ struct acct *acct_new(struct vpdn_core *core)
 				       "Accounting records a server acknowledged");
 	a->n_dropped = vpdn_core_counter(core, "radius_acct_dropped_total",
 					 "Accounting records dropped: queue full");
+	a->n_spooled = vpdn_core_counter(core, "radius_acct_spooled_total",
+					 "Accounting records written to acct-spool");
+	a->n_spool_errors = vpdn_core_counter(core, "radius_acct_spool_errors_total",
+					      "Accounting records acct-spool could not write");
 	a->subs[0] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, a);
 	a->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, a);
 	a->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_DOWN, on_ppp_down, a);
@@ -566,8 +827,9 @@ void acct_free(struct acct *a)
 			vpdn_bus_unsubscribe(vpdn_core_bus(a->core), a->subs[i]);
 	acct_set_client(a, NULL);
 	if (a->q.length)
-		vpdn_warn(a->log, "AUTH-RADIUS: %u accounting records undelivered at stop",
-			  a->q.length);
+		vpdn_warn(a->log, "AUTH-RADIUS: %u accounting records undelivered at stop%s%s",
+			  a->q.length, a->spool_dir ? ", kept in " : " (lost: no acct-spool)",
+			  a->spool_dir ? a->spool_dir : "");
 	while (a->q.head) {
 		struct rec *r = a->q.head->data;
 		g_queue_unlink(&a->q, &r->node);
@@ -577,6 +839,7 @@ void acct_free(struct acct *a)
 	g_hash_table_destroy(a->authz);
 	g_hash_table_destroy(a->lines);
 	g_free(a->nas_id);
+	g_free(a->spool_dir);
 	g_free(a);
 }
 

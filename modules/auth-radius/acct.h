@@ -42,6 +42,10 @@ struct radius_authz;
 
 struct acct *acct_new(struct vpdn_core *core);
 void acct_free(struct acct *a);
+/* radius { acct-spool }: the directory queued records are kept in (NULL:
+ * memory only). Setting it replays what a previous run left there. 0 or
+ * -errno (the directory cannot be made). */
+int acct_set_spool(struct acct *a, const char *dir);
 void acct_configure(struct acct *a, bool on, uint32_t interim_s, const char *nas_id,
 		    struct in_addr nas_ip, unsigned queue_max);
 /* The client to send through (NULL: hold every record). Records handed to

@@ -35,9 +35,13 @@ static cfg_opt_t radius_opts[] = {
 	CFG_BOOL("tunnel-accounting", cfg_false, CFGF_NONE),
 	CFG_BOOL("fallback", cfg_false, CFGF_NONE),
 	CFG_INT("acct-queue", 10000, CFGF_NONE),
+	CFG_STR("acct-spool", NULL, CFGF_NONE),
 	CFG_INT("interim-interval", 0, CFGF_NONE),
 	CFG_STR("nas-identifier", NULL, CFGF_NONE),
 	CFG_STR("nas-ip-address", NULL, CFGF_NONE),
+	/* Filter-Id names this node accepts (an Accept naming another is
+	 * refused: the user would get unfiltered service) */
+	CFG_STR_LIST("filter-ids", NULL, CFGF_NONE),
 	CFG_SEC("dynamic-authorization", dae_options, CFGF_NONE),
 	CFG_END()
 };
@@ -65,6 +69,9 @@ struct auth_radius {
 	const struct vpdn_ev_auth *fallback_ev; /* being published by us */
 	uint64_t *n_accept, *n_reject, *n_timeout, *n_refused;
 	uint64_t *n_routes_refused;     /* framed.c: Framed-Route/-Netmask refused */
+	uint64_t *n_ipv6_refused;       /* framed6.c: IPv6 attributes refused */
+	uint64_t *n_filter_unknown;     /* Accepts refused: Filter-Id not configured */
+	GHashTable *filter_ids;         /* filter-ids (set of names) */
 };
 
 /* An AUTH_REQUEST on its way through RADIUS. Owns copies of the payload. */
@@ -321,6 +328,7 @@ int radius_authz_parse(const struct radius_view *v, struct radius_authz *z, cons
 		}
 	}
 	radius_authz_routes(v, z);
+	radius_authz_ipv6(v, z);
 	return 0;
 bad:
 	*why = radius_attr_name(a.type);
@@ -471,6 +479,8 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	char msg[RADIUS_ATTR_MAX + 1] = "";   /* Reply-Message, for the peer */
 	struct radius_authz z;
 	const char *why = NULL;
+	bool bad_filter = false;
+	struct vpdn_auth_ipv6 v6;
 	int st;
 
 	g_hash_table_remove(ar->jobs, j);
@@ -487,35 +497,56 @@ static void access_done(int status, const struct radius_view *v, void *data)
 		st = status == -ETIMEDOUT ? -ETIMEDOUT : -EIO;
 	} else if (v->code == RADIUS_ACCESS_ACCEPT) {
 		st = radius_authz_parse(v, &z, &why);
+		if (st == 0 && z.filter_id[0] &&
+		    !g_hash_table_contains(ar->filter_ids, z.filter_id)) {
+			/* RFC 2865 §5.11: the Accept asks for a filter this
+			 * NAS does not have; serving the user unfiltered
+			 * would fail open (as §5.6 for a service it lacks) */
+			(*ar->n_filter_unknown)++;
+			bad_filter = true;
+			why = "Filter-Id names no filter of radius { filter-ids }";
+			st = -EPERM;
+		}
 		if (st == 0) {
 			res.ok = true;
 			res.address = z.address;
 			res.peer_message = z.reply_message[0] ? z.reply_message : NULL;
 			res.routes = z.route4;
 			res.n_routes = z.n_route4;
+			res.ipv6 = radius_authz_ipv6_result(&z, &v6);
+			if (z.ipv6_refused) {
+				(*ar->n_ipv6_refused) += z.ipv6_refused;
+				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u IPv6 attribute%s "
+					  "refused, first: %s", ibuf, ubuf, z.ipv6_refused,
+					  z.ipv6_refused == 1 ? "" : "s", z.ipv6_refusal);
+			}
 			if (z.routes_refused) {
 				(*ar->n_routes_refused) += z.routes_refused;
 				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u route%s refused, "
 					  "first: %s", ibuf, ubuf, z.routes_refused,
 					  z.routes_refused == 1 ? "" : "s", z.route_refusal);
 			}
-			if (z.pool_name[0])
-				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": Framed-Pool \"%s\" "
-					  "not applied: the ppp module has no named pools (the "
-					  "interface's ppp-peer-pool is used)", ibuf, ubuf, z.pool_name);
+			/* Framed-Pool: the ppp module's ip-local-pool of that
+			 * name (an unknown one leaves IPCP without an address) */
+			res.framed_pool = z.pool_name[0] ? z.pool_name : NULL;
 			acct_authorized(ar->acct, j->iface, j->user, &z);
 			(*ar->n_accept)++;
 			vpdn_debug(ar->log, VPDN_DEBUG_PPP_AUTHENTICATION,
-				   "%s AUTH-RADIUS: %s user \"%s\" accepted%s%s", ibuf,
+				   "%s AUTH-RADIUS: %s user \"%s\" accepted%s%s%s%s", ibuf,
 				   method_name(j->method), ubuf,
+				   z.filter_id[0] ? ", Filter-Id " : "", z.filter_id,
 				   z.address.s_addr ? ", address from Framed-IP-Address" : "",
+				   z.address.s_addr ? "" :
+				   z.pool_name[0] ? ", address from the Framed-Pool" :
 				   z.pool ? ", address from the pool" : "");
 			vpdn_request_complete(j->req, 0, &res);
 			job_free(j);
 			return;
 		}
-		snprintf(reason, sizeof(reason), "Access-Accept refused: %s%s",
-			 why ? why : "?", st == -EBADMSG ? " has a wrong length" : "");
+		snprintf(reason, sizeof(reason), "Access-Accept refused: %s%s%s%s%s",
+			 why ? why : "?", st == -EBADMSG ? " has a wrong length" : "",
+			 bad_filter ? " (\"" : "", bad_filter ? z.filter_id : "",
+			 bad_filter ? "\")" : "");
 		(*ar->n_reject)++;
 		st = -EACCES;
 	} else {
@@ -664,9 +695,13 @@ static int apply(struct auth_radius *ar, cfg_t *cfg)
 	if (s)
 		inet_pton(AF_INET, s, &ar->nas_ip);
 	ar->fallback = sec ? cfg_getbool(sec, "fallback") : false;
+	g_hash_table_remove_all(ar->filter_ids);
+	for (unsigned i = 0; sec && i < cfg_size(sec, "filter-ids"); i++)
+		g_hash_table_add(ar->filter_ids, g_strdup(cfg_getnstr(sec, "filter-ids", i)));
 	acct_configure(ar->acct, sec ? cfg_getbool(sec, "accounting") : false,
 		       sec ? (uint32_t)cfg_getint(sec, "interim-interval") : 0,
 		       ar->nas_id, ar->nas_ip, conf.acct_queue);
+	(void)acct_set_spool(ar->acct, sec ? cfg_getstr(sec, "acct-spool") : NULL);
 	acct_lac_configure(ar->acct_lac, sec ? cfg_getbool(sec, "tunnel-accounting") : false);
 	acct_set_client(ar->acct, conf.n_servers ? client : NULL);
 	radius_tunnel_authz_set(ar->tunnel, conf.n_servers ? client : NULL, ar->nas_id, ar->nas_ip);
@@ -695,6 +730,11 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
 	ar->core = core;
 	ar->log = vpdn_core_log(core);
 	ar->jobs = g_hash_table_new(NULL, NULL);
+	ar->filter_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	ar->n_ipv6_refused = vpdn_core_counter(core, "radius_ipv6_refused_total",
+					       "IPv6 authorization attributes refused");
+	ar->n_filter_unknown = vpdn_core_counter(core, "radius_filter_unknown_total",
+						 "Accepts refused: Filter-Id not in filter-ids");
 	ar->n_accept = vpdn_core_counter(core, "radius_access_accept_total",
 					 "Users RADIUS accepted");
 	ar->n_reject = vpdn_core_counter(core, "radius_access_reject_total",
@@ -761,6 +801,8 @@ void auth_radius_free(struct auth_radius *ar)
 	conf_clear(&ar->conf);
 	g_hash_table_destroy(ar->jobs);
 	g_free(ar->nas_id);
+	if (ar->filter_ids)
+		g_hash_table_destroy(ar->filter_ids);
 	g_free(ar);
 }
 

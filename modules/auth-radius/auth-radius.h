@@ -62,6 +62,14 @@ struct radius_authz {
 	size_t n_route4;
 	unsigned routes_refused;
 	char route_refusal[160];
+	/* framed6.c: the IPv6 authorization that passed the checks; the
+	 * pool names are copies (ipv6's pointers are set by
+	 * radius_authz_ipv6_result(), never inside z: z is copied) */
+	bool has_ipv6;
+	struct vpdn_auth_ipv6 ipv6;
+	char ipv6_pool[RADIUS_ATTR_MAX + 1], ipv6_dpool[RADIUS_ATTR_MAX + 1];
+	unsigned ipv6_refused;
+	char ipv6_refusal[160];
 };
 /* Parse an Access-Accept's authorization. Returns 0, or -EPERM with *why
  * when it refuses the service (Service-Type not Framed-User, Framed-
@@ -78,6 +86,18 @@ int radius_framed_netmask_route(struct in_addr address, struct in_addr netmask,
 				struct vpdn_route4 *out, const char **why);
 /* Fill z's route4 / routes_refused from v (after the other attributes). */
 void radius_authz_routes(const struct radius_view *v, struct radius_authz *z);
+
+/* framed6.c. A Framed-IPv6-Prefix / Delegated-IPv6-Prefix value
+ * (Reserved, Prefix-Length, Prefix): 0 with *out and *plen, or -EINVAL /
+ * -EPERM with *why. */
+int radius_prefix6_parse(const uint8_t *val, size_t len, struct in6_addr *out, uint8_t *plen,
+			 const char **why);
+/* Fill z's IPv6 part from v (refusing hostile values one by one). */
+void radius_authz_ipv6(const struct radius_view *v, struct radius_authz *z);
+/* z's IPv6 authorization as the contract struct (in *out, its pool names
+ * pointing into z), or NULL for none. */
+const struct vpdn_auth_ipv6 *radius_authz_ipv6_result(struct radius_authz *z,
+						       struct vpdn_auth_ipv6 *out);
 
 /* The client in use (tests, show). */
 struct radius_client *auth_radius_client(struct auth_radius *ar);

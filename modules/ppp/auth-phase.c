@@ -69,6 +69,10 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 			     ? r->peer_message : NULL);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, address) + sizeof(r->address))
 		e->auth_addr = r->address;
+	g_clear_pointer(&e->auth_pool, g_free);
+	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, framed_pool) +
+				 sizeof(r->framed_pool) && r->framed_pool && r->framed_pool[0])
+		e->auth_pool = g_strdup(r->framed_pool);
 	e->n_auth_routes = 0;
 	g_clear_pointer(&e->auth_routes, g_free);
 	if (ok && r->size >= offsetof(struct vpdn_ev_auth_result, n_routes) + sizeof(r->n_routes) &&

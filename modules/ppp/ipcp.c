@@ -4,7 +4,7 @@
  *
  * As a server an address is acked only if it is the one we give: the one
  * authorization gave the user (username ip-address, chap-secrets' address
- * column), else a pool's, else ppp-peer-default-ip-address; a peer asking
+ * column), else a pool's (pool.c), else ppp-peer-default-ip-address; a peer asking
  * 0.0.0.0 or another address is Nak'd with it, and one that still insists
  * after Max-Failure Naks is closed. With none of these, a peer's own
  * address is acked only where the interface says
@@ -167,17 +167,17 @@ static bool assigned_ok(struct ppp_engine *e)
 	while (ip->assigned.s_addr && address_check(e, ip->assigned, true) < 0) {
 		if (!ip->assigned_from_pool || n == G_N_ELEMENTS(skipped)) {
 			if (ip->assigned_from_pool)
-				ppp_conf_pool_put(e->conf, ip->assigned);
+				ppp_pool_put(e, ip->assigned);
 			ip->assigned.s_addr = 0;
 			ip->assigned_from_pool = false;
 			break;
 		}
 		skipped[n++] = ip->assigned;
-		ip->assigned = ppp_conf_pool_take(e->conf);
+		ip->assigned = ppp_pool_take(e);
 		ip->assigned_from_pool = ip->assigned.s_addr != 0;
 	}
 	for (unsigned i = 0; i < n; i++)
-		ppp_conf_pool_put(e->conf, skipped[i]);
+		ppp_pool_put(e, skipped[i]);
 	return ip->assigned.s_addr != 0;
 }
 
@@ -253,8 +253,8 @@ static void ipcp_reset(struct ppp_fsm *f)
 		ip->assigned_checked = false;
 		if (e->auth_addr.s_addr) {
 			ip->assigned = e->auth_addr;
-		} else if (e->conf->pool_size) {
-			ip->assigned = ppp_conf_pool_take(e->conf);
+		} else if (ppp_pool_wanted(e)) {
+			ip->assigned = ppp_pool_take(e);
 			ip->assigned_from_pool = ip->assigned.s_addr != 0;
 		} else {
 			ip->assigned = e->conf->peer_default;
@@ -408,7 +408,8 @@ void ppp_ipcp_fini(struct ppp_engine *e)
 {
 	ppp_fsm_fini(&e->ipcp_fsm);
 	if (e->ipcp.assigned_from_pool) {
-		ppp_conf_pool_put(e->conf, e->ipcp.assigned);
+		ppp_pool_put(e, e->ipcp.assigned);
 		e->ipcp.assigned_from_pool = false;
 	}
+	ppp_pool_release(e);
 }

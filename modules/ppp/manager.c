@@ -54,6 +54,7 @@ void ppp_conf_unref(struct ppp_conf *c)
 		memset(c->pap_password, 0, strlen(c->pap_password));
 	g_free(c->pap_password);
 	g_free(c->pool_used);
+	g_free(c->pool_name);
 	g_free(c);
 }
 
@@ -167,6 +168,8 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *s)
 		return -EINVAL;
 	if ((v = opt_str(s, "ppp-peer-pool")) && load_pool(c, v) < 0)
 		return -EINVAL;
+	if ((v = opt_str(s, "ppp-peer-default-ip-address-pool")))
+		c->pool_name = g_strdup(v);
 	if (cfg_getopt(s, "ppp-dns")) {
 		unsigned n = cfg_size(s, "ppp-dns");
 		if (n > 0 && ppp_parse_ipv4(cfg_getnstr(s, "ppp-dns", 0), &c->dns1) < 0)
@@ -407,6 +410,13 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 		g_free(m);
 		return NULL;
 	}
+	m->pools = ppp_pools_new(core, cfg);
+	if (!m->pools) {
+		vpdn_err(m->log, "ppp: invalid ip-local-pool settings");
+		g_hash_table_destroy(m->confs);
+		g_free(m);
+		return NULL;
+	}
 	m->vaccess_used = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	m->vaccess_free = g_sequence_new(NULL);
@@ -447,9 +457,9 @@ int ppp_manager_reload(struct ppp_manager *m, cfg_t *cfg)
 {
 	int err;
 	GHashTable *t = load_confs(cfg, &err);
-	if (err < 0) {
+	if (err < 0 || ppp_pools_reload(m->pools, cfg) < 0) {
 		g_hash_table_destroy(t);
-		return err;
+		return err < 0 ? err : -EINVAL;
 	}
 	/* Engines keep a reference on their old settings. */
 	g_hash_table_destroy(m->confs);
@@ -473,6 +483,7 @@ void ppp_manager_free(struct ppp_manager *m)
 		ppp_lcp_finished(e);
 	}
 	g_hash_table_destroy(m->confs);
+	ppp_pools_free(m->pools);
 	g_hash_table_destroy(m->by_name);
 	g_hash_table_destroy(m->peer_ifids);
 	g_array_free(m->vaccess_used, TRUE);
@@ -506,6 +517,7 @@ cfg_opt_t ppp_interface_options[] = {
 	CFG_BOOL("ppp-ipcp-accept-peer-address", cfg_false, CFGF_NONE),
 	CFG_STR("ppp-peer-default-ip-address", NULL, CFGF_NONE),
 	CFG_STR("ppp-peer-pool", NULL, CFGF_NONE),
+	CFG_STR("ppp-peer-default-ip-address-pool", NULL, CFGF_NONE),
 	CFG_STR_LIST("ppp-dns", NULL, CFGF_NONE),
 	/* IPv6 (RFC 5072 IPv6CP beside IPCP); the ip module reads them too */
 	CFG_BOOL("ipv6-enable", cfg_false, CFGF_NONE),

@@ -47,7 +47,7 @@ static int check_virtual_templates(cfg_t *cfg)
 
 static int ppp_check(cfg_t *cfg)
 {
-	if (check_virtual_templates(cfg) < 0)
+	if (check_virtual_templates(cfg) < 0 || ppp_pools_check(cfg) < 0)
 		return -EINVAL;
 	if (!cfg_getopt(cfg, "interface"))
 		return 0;
@@ -99,7 +99,7 @@ VPDN_MODULE_EXPORT = {
 	.version = "0.1.0",
 	.description = "PPP engine: LCP, CHAP, PAP, IPCP, IPv6CP; client, server, LAC forwarding",
 	.requires = NULL,
-	.options = NULL,
+	.options = ppp_pool_options,
 	.interface_options = ppp_interface_options,
 	.check = ppp_check,
 	.init = ppp_init,

@@ -218,6 +218,7 @@ static int module_engines(sd_bus *bus, const char *path, const char *interface,
 static const sd_bus_vtable module_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Engines", "u", module_engines, 0, 0),
+	SD_BUS_PROPERTY("Pools", "a(ssuut)", ppp_pools_bus_get, 0, 0), /* pool.c */
 	SD_BUS_VTABLE_END
 };
 

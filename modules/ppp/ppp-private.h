@@ -40,6 +40,7 @@ struct ppp_ipcp {
 	struct in_addr dns1, dns2;      /* as a client: what the server gave */
 	struct in_addr assigned;        /* address we give the peer (0: none) */
 	bool assigned_from_pool;
+	struct ppp_pool *pool;          /* the named pool it came from (pool.c) */
 	bool assigned_checked;          /* ADDRESS_CHECK asked for `assigned` */
 	bool want_addr, want_dns1, want_dns2;
 	/* a peer-chosen address last judged (retransmitted requests) */
@@ -163,6 +164,7 @@ struct ppp_engine {
 	uint32_t malformed;
 	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	char *auth_pool;                /* pool authorization named (Framed-Pool) */
 	/* Rarely set, so allocated when set (bytes per session, #15):
 	 * the authenticator's text for the peer (printable), NULL: the
 	 * fixed one */
@@ -206,6 +208,7 @@ struct ppp_manager {
 	uint64_t *c_malformed, *c_sessions, *c_auth_fail, *c_too_big;
 	uint64_t *c_addr_refused;       /* addresses IPCP refused */
 	uint64_t *c_ipcp_closed;        /* sessions closed: no allowed address */
+	struct ppp_pools *pools;        /* pool.c: ip-local-pool */
 	uint64_t *c_ifid_nak;           /* peer ifids Nak'd: zero, ours */
 	uint64_t *c_ifid_dup;           /* peer ifids Nak'd: another session's */
 	uint64_t *c_ipv6cp_closed;      /* IPv6CP closed alone: no agreement */
@@ -221,6 +224,16 @@ struct ppp_manager {
 #define plog(e, cat, ...) vpdn_debug((e)->log, (cat), __VA_ARGS__)
 #define NEG VPDN_DEBUG_PPP_NEGOTIATION
 #define AUTHC VPDN_DEBUG_PPP_AUTHENTICATION
+
+/* pool.c: the address pool that applies to a server engine */
+bool ppp_pool_wanted(const struct ppp_engine *e);
+struct in_addr ppp_pool_take(struct ppp_engine *e);   /* 0: none (logged) */
+void ppp_pool_put(struct ppp_engine *e, struct in_addr a);
+void ppp_pool_release(struct ppp_engine *e);          /* at the engine's end */
+/* org.vpdnd.Ppp1.Pools: a(ssuut) name, ranges, size, in use, exhausted */
+int ppp_pools_bus_get(sd_bus *bus, const char *path, const char *interface,
+		      const char *property, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *error);
 
 /* ppp.c: the engine's life and its carrier */
 void ppp_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt, size_t len);

@@ -99,6 +99,7 @@ struct ppp_conf {
 	struct in_addr pool_first;  /* pool (host order range), n 0: none */
 	uint32_t pool_size;
 	uint8_t *pool_used;         /* bitmap */
+	char *pool_name;            /* ppp-peer-default-ip-address-pool */
 	struct in_addr dns1, dns2;  /* offered to peers that ask */
 	bool accept_peer_addr;      /* ppp-ipcp-accept-peer-address: with no
 				       address to give, a peer's own one
@@ -117,6 +118,26 @@ int ppp_conf_load(struct ppp_conf *c, cfg_t *root, cfg_t *iface);
 /* Pool: take a free address (0 if none / exhausted), give one back. */
 struct in_addr ppp_conf_pool_take(struct ppp_conf *c);
 void ppp_conf_pool_put(struct ppp_conf *c, struct in_addr a);
+
+/* pool.c: named pools (ip-local-pool), node-wide. */
+struct ppp_pools;
+struct ppp_pool_info {
+	const char *name;
+	uint32_t size, used;
+	uint64_t exhausted;
+	unsigned n_range;
+	struct in_addr first[16], last[16];
+};
+extern cfg_opt_t ppp_pool_options[];        /* top level: ip-local-pool */
+extern cfg_opt_t ppp_pool_section_opts[];   /* inside one */
+/* Config check with file:line errors (ranges, template pool names). */
+int ppp_pools_check(cfg_t *cfg);
+struct ppp_pools *ppp_pools_new(struct vpdn_core *core, cfg_t *cfg);
+int ppp_pools_reload(struct ppp_pools *ps, cfg_t *cfg);
+void ppp_pools_free(struct ppp_pools *ps);
+/* Each pool, sorted by name (show ip local pool). */
+void ppp_pools_foreach(struct ppp_pools *ps,
+		       void (*fn)(const struct ppp_pool_info *info, void *data), void *data);
 
 struct ppp_manager;
 struct ppp_engine;

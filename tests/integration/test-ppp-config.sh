@@ -62,6 +62,23 @@ check "a zero interface id exits 78 at its line" sh -c '[ "$1" -eq 78 ] && print
 out=$("$VPDND" -c "$tmp/typo.conf" --check 2>&1); rc=$?
 check "typo exits 78" [ "$rc" -eq 78 ]
 
+# Named pools (ip-local-pool): a good one validates; a bad range, overlapping
+# ranges and a template naming an unknown pool are refused with file:line.
+pool() { # name, pool body, expected rc (0 or 78)
+	printf 'modules = {"ppp"}\nip-local-pool "A" {\n  %s\n}\ninterface "Virtual-Template1" {\n  ppp-peer-default-ip-address-pool = "A"\n}\n' "$2" > "$tmp/$1.conf"
+	out=$("$VPDND" -c "$tmp/$1.conf" --check 2>&1); rc=$?
+	check "pool $1 exits $3" [ "$rc" -eq "$3" ]
+	[ "$3" -eq 0 ] || check "pool $1 names file:line" sh -c 'printf "%s" "$1" | grep -qE "$2:[0-9]+"' _ "$out" "$tmp/$1.conf"
+}
+pool good 'range = {"10.8.0.10 10.8.0.20", "10.9.0.1-10.9.0.5"}' 0
+pool reversed 'range = {"10.8.0.20 10.8.0.10"}' 78
+pool overlap 'range = {"10.8.0.10 10.8.0.20", "10.8.0.20 10.8.0.30"}' 78
+pool multicast 'range = {"224.0.0.1 224.0.0.9"}' 78
+printf 'modules = {"ppp"}\ninterface "Virtual-Template1" {\n  ppp-peer-default-ip-address-pool = "nope"\n}\n' > "$tmp/unknown.conf"
+out=$("$VPDND" -c "$tmp/unknown.conf" --check 2>&1); rc=$?
+check "unknown template pool exits 78" [ "$rc" -eq 78 ]
+check "unknown template pool says so" sh -c 'printf "%s" "$1" | grep -qF "no ip-local-pool of that name"' _ "$out"
+
 so="$VPDND_BUILD_ROOT/modules/ppp/ppp.so"
 check "ppp.so built" [ -f "$so" ]
 syms=$(nm -D --defined-only "$so" 2>/dev/null | awk '$2 ~ /[TDRB]/ {print $3}' | tr '\n' ' ')

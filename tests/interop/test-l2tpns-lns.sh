@@ -141,77 +141,9 @@ done
 check "LAC reaches l2tpns's address" ip netns exec "$P-lac" ping -q -c1 -W2 192.0.2.2
 
 # --- FreeRADIUS: a minimal raddb (files, chap, pap) -----------------------------
+. "$VPDND_SOURCE_ROOT/scripts/raddb.sh"
 RADDB=$T/raddb
-mkdir -p "$RADDB"
-cat >"$RADDB/radiusd.conf" <<EOF
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-raddbdir = $RADDB
-confdir = \${raddbdir}
-logdir = \${raddbdir}
-run_dir = \${raddbdir}
-libdir = /usr/lib/freeradius
-pidfile = \${run_dir}/radiusd.pid
-name = radiusd
-max_request_time = 10
-cleanup_delay = 1
-max_requests = 256
-hostname_lookups = no
-log {
-	destination = stdout
-	auth = yes
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = no
-}
-proxy_requests = no
-client l2tpns {
-	ipaddr = 127.0.0.1
-	secret = radsecret
-}
-thread pool {
-	start_servers = 1
-	max_servers = 2
-	min_spare_servers = 1
-	max_spare_servers = 2
-}
-modules {
-	files {
-		filename = \${raddbdir}/users
-	}
-	pap {
-	}
-	chap {
-	}
-}
-server default {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = 1812
-	}
-	authorize {
-		files
-		chap
-		pap
-	}
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-		Auth-Type CHAP {
-			chap
-		}
-	}
-	post-auth {
-	}
-}
-EOF
+raddb_write "$RADDB" radsecret 2 "" ma=optional
 : >"$RADDB/users"
 for i in 1 2 3; do
 	cat >>"$RADDB/users" <<EOF

@@ -135,6 +135,10 @@ struct result {
 	char peer_message[256];
 	struct vpdn_route4 routes[VPDN_ROUTES_MAX];
 	size_t n_routes;
+	char framed_pool[64];
+	bool has_ipv6;
+	struct vpdn_auth_ipv6 ipv6;
+	char v6pool[64], v6dpool[64];
 };
 
 static void auth_done(struct vpdn_request *req, int status, const void *reply, void *data)
@@ -150,6 +154,18 @@ static void auth_done(struct vpdn_request *req, int status, const void *reply, v
 		g_strlcpy(r->reason, a->reason ? a->reason : "", sizeof(r->reason));
 		g_strlcpy(r->peer_message, a->peer_message ? a->peer_message : "",
 			  sizeof(r->peer_message));
+		g_strlcpy(r->framed_pool, a->framed_pool ? a->framed_pool : "",
+			  sizeof(r->framed_pool));
+		/* the requester copies what it keeps (events.h) */
+		r->has_ipv6 = a->ipv6 != NULL;
+		if (a->ipv6) {
+			r->ipv6 = *a->ipv6;
+			g_strlcpy(r->v6pool, a->ipv6->framed_pool ? a->ipv6->framed_pool : "",
+				  sizeof(r->v6pool));
+			g_strlcpy(r->v6dpool, a->ipv6->delegated_pool ? a->ipv6->delegated_pool : "",
+				  sizeof(r->v6dpool));
+			r->ipv6.framed_pool = r->ipv6.delegated_pool = NULL;
+		}
 		r->n_routes = a->routes ? MIN(a->n_routes, (size_t)VPDN_ROUTES_MAX) : 0;
 		if (r->n_routes)
 			memcpy(r->routes, a->routes, r->n_routes * sizeof(*a->routes));
@@ -344,6 +360,183 @@ static void add_pool(struct radius_pkt *p)
 	radius_add_ipv4(p, RADIUS_FRAMED_IP_ADDRESS, inet_addr("255.255.255.254"));
 }
 
+static const char *filter_id;
+static void add_filter(struct radius_pkt *p)
+{
+	radius_add_str(p, RADIUS_FILTER_ID, filter_id);
+}
+
+/* Filter-Id: a name of radius { filter-ids } is accepted; any other (or
+ * any at all without filter-ids) refuses the Accept, with the counter
+ * and the name in the reason, never serving the user unfiltered. */
+static void test_filter_id(void)
+{
+	static const char *const ids[] = { "web-only", "gold", "web-only\x01" };
+	static const bool ok[] = { true, false, false };
+	uint64_t *unknown = vpdn_core_counter(core, "radius_filter_unknown_total", NULL);
+	uint64_t before = *unknown;
+	struct fake_server s;
+	struct result res;
+	struct got g;
+
+	server_open(&s);
+	for (int pass = 0; pass < 2; pass++) {
+		cfg_t *cfg = parse(pass ? "radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }"
+					: "radius { filter-ids = {\"web-only\", \"std\"} server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+				   s.port[0], s.port[1]);
+		struct auth_radius *ar = start(cfg);
+		for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+			filter_id = ids[i];
+			pap("u", "p", "Vi1", &res);
+			turn();
+			CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+			answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_filter);
+			turn();
+			CU_ASSERT_TRUE(res.done);
+			CU_ASSERT_EQUAL(res.ok, ok[i] && !pass);
+			if (!res.ok) {
+				CU_ASSERT_EQUAL(res.status, -EACCES);
+				CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "Filter-Id"));
+			}
+		}
+		auth_radius_free(ar);
+		cfg_free(cfg);
+	}
+	CU_ASSERT_EQUAL(*unknown - before, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.reason, "(\"web-only?\")"));  /* printable */
+	server_close(&s);
+}
+
+/* Framed-IPv6-Prefix / Delegated-IPv6-Prefix values (RFC 3162 §2.3,
+ * RFC 4818): Reserved, Prefix-Length, Prefix. */
+static void test_prefix6_parse(void)
+{
+	static const struct {
+		uint8_t v[20];
+		size_t len;
+		int ret;
+		const char *text;
+		uint8_t plen;
+	} cases[] = {
+		{ { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 }, 10, 0, "2001:db8:1::", 64 },
+		{ { 0, 56, 0x20, 0x01, 0x0d, 0xb8, 1, 0, 0 }, 9, 0, "2001:db8:100::", 56 },
+		{ { 0, 128, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 18, 0,
+		  "2001:db8::1", 128 },
+		{ { 0, 129, 0x20, 0x01 }, 4, -EINVAL },                      /* plen > 128 */
+		{ { 0, 0 }, 2, -EINVAL },                                    /* ::/0 */
+		{ { 0, 255, 0x20 }, 3, -EINVAL },
+		{ { 0, 64, 0x20, 0x01, 0x0d, 0xb8 }, 6, -EINVAL },          /* field too short */
+		{ { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 19,
+		  -EINVAL },                                                 /* 17 octets */
+		{ { 0 }, 1, -EINVAL },
+		{ { 0, 48, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0x80 }, 9, -EINVAL }, /* host bits */
+		{ { 0, 64, 0xfe, 0x80 }, 10, -EPERM },                      /* link-local */
+		{ { 0, 16, 0xff, 0x02 }, 4, -EPERM },                       /* multicast */
+		{ { 0, 128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 18, -EPERM }, /* ::1 */
+		{ { 0, 128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1 }, 18, -EPERM },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct in6_addr p;
+		uint8_t plen = 0;
+		const char *why = NULL;
+		char txt[INET6_ADDRSTRLEN];
+		int r = radius_prefix6_parse(cases[i].v, cases[i].len, &p, &plen, &why);
+
+		CU_ASSERT_EQUAL(r, cases[i].ret);
+		if (r != cases[i].ret)
+			fprintf(stderr, "case %zu: %d (%s)\n", i, r, why ? why : "");
+		if (r == 0 && cases[i].ret == 0) {
+			inet_ntop(AF_INET6, &p, txt, sizeof(txt));
+			CU_ASSERT_STRING_EQUAL(txt, cases[i].text);
+			CU_ASSERT_EQUAL(plen, cases[i].plen);
+		} else if (r < 0) {
+			CU_ASSERT_PTR_NOT_NULL(why);
+		}
+	}
+}
+
+static void add_ipv6(struct radius_pkt *p)
+{
+	static const uint8_t bad_prefix[] = { 0, 200, 0x20, 0x01 };
+	static const uint8_t prefix[] = { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0 };
+	static const uint8_t pd[] = { 0, 56, 0x20, 0x01, 0x0d, 0xb8, 1, 0, 0 };
+	static const uint8_t ifid[] = { 2, 0, 0x5e, 0xff, 0xfe, 0, 0x53, 1 };
+	static const uint8_t zero_ifid[8] = { 0 };
+	struct in6_addr d;
+
+	radius_add(p, RADIUS_FRAMED_IPV6_PREFIX, bad_prefix, sizeof(bad_prefix));
+	radius_add(p, RADIUS_FRAMED_IPV6_PREFIX, prefix, sizeof(prefix));
+	radius_add(p, RADIUS_DELEGATED_IPV6_PREFIX, pd, sizeof(pd));
+	radius_add(p, RADIUS_FRAMED_INTERFACE_ID, zero_ifid, sizeof(zero_ifid));
+	radius_add(p, RADIUS_FRAMED_INTERFACE_ID, ifid, sizeof(ifid));
+	inet_pton(AF_INET6, "ff02::1", &d);
+	radius_add(p, RADIUS_DNS_SERVER_IPV6_ADDRESS, d.s6_addr, 16);
+	inet_pton(AF_INET6, "2001:db8::53", &d);
+	radius_add(p, RADIUS_DNS_SERVER_IPV6_ADDRESS, d.s6_addr, 16);
+	inet_pton(AF_INET6, "2001:db8::54", &d);
+	radius_add(p, RADIUS_DNS_SERVER_IPV6_ADDRESS, d.s6_addr, 16);
+	inet_pton(AF_INET6, "2001:db8::55", &d);
+	radius_add(p, RADIUS_DNS_SERVER_IPV6_ADDRESS, d.s6_addr, 16);
+	radius_add(p, RADIUS_FRAMED_IPV6_POOL, "v6-users", 8);
+	radius_add(p, RADIUS_DELEGATED_IPV6_PREFIX_POOL, "pd\x01", 3);
+}
+
+/* An Accept's IPv6 attributes reach the reply as struct vpdn_auth_ipv6;
+ * the hostile ones are refused one by one, counted, the user let in;
+ * an Accept without them gives ipv6 NULL. */
+static void test_ipv6_attributes(void)
+{
+	uint64_t *refused = vpdn_core_counter(core, "radius_ipv6_refused_total", NULL);
+	uint64_t before = *refused;
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	char txt[INET6_ADDRSTRLEN];
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } }",
+			   s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+
+	pap("u", "p", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, add_ipv6);
+	turn();
+	CU_ASSERT_TRUE(res.done);
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_TRUE_FATAL(res.has_ipv6);
+	inet_ntop(AF_INET6, &res.ipv6.framed_prefix, txt, sizeof(txt));
+	CU_ASSERT_STRING_EQUAL(txt, "2001:db8:1::");
+	CU_ASSERT_EQUAL(res.ipv6.framed_plen, 64);
+	inet_ntop(AF_INET6, &res.ipv6.delegated_prefix, txt, sizeof(txt));
+	CU_ASSERT_STRING_EQUAL(txt, "2001:db8:100::");
+	CU_ASSERT_EQUAL(res.ipv6.delegated_plen, 56);
+	CU_ASSERT_TRUE(res.ipv6.has_interface_id);
+	CU_ASSERT_EQUAL(res.ipv6.interface_id[2], 0x5e);
+	CU_ASSERT_EQUAL_FATAL(res.ipv6.n_dns, 2);
+	inet_ntop(AF_INET6, &res.ipv6.dns[0], txt, sizeof(txt));
+	CU_ASSERT_STRING_EQUAL(txt, "2001:db8::53");
+	inet_ntop(AF_INET6, &res.ipv6.dns[1], txt, sizeof(txt));
+	CU_ASSERT_STRING_EQUAL(txt, "2001:db8::54");
+	CU_ASSERT_STRING_EQUAL(res.v6pool, "v6-users");
+	CU_ASSERT_STRING_EQUAL(res.v6dpool, "pd?");
+	/* plen 200, a zero interface id, ff02::1, the third server */
+	CU_ASSERT_EQUAL(*refused - before, 4);
+	/* none at all: NULL */
+	pap("u", "p", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_FALSE(res.has_ipv6);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static void test_framed_ip_forms(void)
 {
 	struct fake_server s;
@@ -457,7 +650,7 @@ static void add_routes(struct radius_pkt *p)
 
 /* An Access-Accept's routes reach the reply (to the PPP engine, then the
  * ip module); the hostile ones are refused, counted, and do not refuse the
- * user; Framed-Pool is said not applied. */
+ * user; Framed-Pool goes to the PPP engine (the ppp module's pools). */
 static void test_framed_routes_in_reply(void)
 {
 	struct fake_server s;
@@ -479,6 +672,7 @@ static void test_framed_routes_in_reply(void)
 	CU_ASSERT_TRUE(res.done);
 	CU_ASSERT_TRUE(res.ok);
 	CU_ASSERT_STRING_EQUAL(res.peer_message, "Welcome");
+	CU_ASSERT_STRING_EQUAL(res.framed_pool, "gold");
 	CU_ASSERT_EQUAL_FATAL(res.n_routes, 3);
 	CU_ASSERT_EQUAL(res.routes[0].dst.s_addr, inet_addr("17.17.17.0"));  /* the netmask's */
 	CU_ASSERT_EQUAL(res.routes[0].plen, 30);
@@ -1387,8 +1581,11 @@ static const struct vpdn_test_case tests[] = {
 	{"Reject carries Reply-Message", test_reject_reply_message},
 	{"Accept for Login service refused", test_accept_refused},
 	{"Framed-Route values parsed, hostile ones refused", test_framed_route_parse},
-	{"Framed-Route / -Netmask in the reply, Framed-Pool said", test_framed_routes_in_reply},
+	{"Framed-Route / -Netmask, Framed-Pool in the reply", test_framed_routes_in_reply},
 	{"Framed-IP-Address loopback refused, pool", test_framed_ip_forms},
+	{"Filter-Id: known accepted, unknown refused", test_filter_id},
+	{"IPv6 prefixes: lengths, host bits, scopes", test_prefix6_parse},
+	{"IPv6 attributes into vpdn_auth_ipv6, hostile ones refused", test_ipv6_attributes},
 	{"CHAP-Password and CHAP-Challenge", test_chap_attributes},
 	{"failover, retransmission, dead-time", test_failover_dead_time},
 	{"every server silent: timed out", test_all_dead_times_out},

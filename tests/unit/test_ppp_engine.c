@@ -24,6 +24,11 @@ static GPtrArray *lines;
 static unsigned sink_id;
 
 static const char *conf_text =
+	"ip-local-pool \"P1\" { range = {\"10.5.0.1 10.5.0.1\", \"10.5.0.3-10.5.0.3\"} }\n"
+	"ip-local-pool \"P2\" { range = {\"10.6.0.7 10.6.0.9\"} }\n"
+	"interface \"NamedPool\" { ip-address = \"10.5.0.254\"\n"
+	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"NAS\"\n"
+	"  ppp-peer-default-ip-address-pool = \"P1\" }\n"
 	"interface \"Loopback0\" { ip-address = \"18.18.18.2\" }\n"
 	"interface \"Virtual-Template1\" { ip-unnumbered = \"Loopback0\"\n"
 	"  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LNS\" }\n"
@@ -134,6 +139,7 @@ static struct {
 	bool refuse;                /* the authenticator says no */
 	const char *peer_message;   /* its text for the peer (Reply-Message) */
 	const struct vpdn_route4 *routes; size_t n_routes;  /* its routes */
+	const char *framed_pool;    /* its pool (RADIUS Framed-Pool) */
 	size_t up_routes[4]; struct vpdn_route4 up_route0[4]; /* NETWORK_UP's */
 } fx;
 
@@ -162,7 +168,8 @@ static enum vpdn_bus_verdict on_auth(const struct vpdn_event *ev, void *data)
 					 .reason = ok ? NULL : "bad password",
 					 .address = address_of(a->user),
 					 .peer_message = fx.peer_message,
-					 .routes = fx.routes, .n_routes = fx.n_routes };
+					 .routes = fx.routes, .n_routes = fx.n_routes,
+					 .framed_pool = fx.framed_pool };
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
 }
@@ -228,6 +235,7 @@ static cfg_t *ppp_cfg_init(void)
 	cfg_opt_t *iface = vpdn_interface_options_new(ppp_interface_options);
 	cfg_opt_t opts[] = {
 		CFG_SEC("interface", iface, CFGF_MULTI | CFGF_TITLE),
+		CFG_SEC("ip-local-pool", ppp_pool_section_opts, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
 	cfg_t *c = cfg_init(opts, 0);
@@ -731,6 +739,89 @@ static void test_ipcp_pool_and_dns(void)
 	ppp_conf_pool_put(ppp_manager_conf(mgr, "PoolServer"), a);
 	wire_fini(&w);
 	wire_fini(&w2);
+}
+
+static struct in_addr pool_session(const char *tmpl, struct ppp_engine **s, struct wire *w)
+{
+	struct ppp_engine *c;
+	int up = fx.network_up;
+	client_server(tmpl, "dhcp-client", s, &c, w);
+	/* a failed session's engines are freed: read what NETWORK_UP said */
+	for (int i = up; i < fx.network_up; i++)
+		if (!strcmp(fx.net_if[i % 4], "Vi9"))
+			return fx.peer[i % 4];
+	return (struct in_addr){ 0 };
+}
+
+static void pool_show(const struct ppp_pool_info *info, void *data)
+{
+	GString *g = data;
+	g_string_append_printf(g, "%s %u/%u %" G_GUINT64_FORMAT ";", info->name, info->used,
+			       info->size, info->exhausted);
+}
+
+/* Named pools (ip-local-pool): the template's pool over its two ranges,
+ * exhaustion closes the session with a counter and a line, authorization's
+ * Framed-Pool wins, an unknown one gives no address, addresses come back
+ * at the session's end, and a reload keeps the ones in use. */
+static void test_named_pools(void)
+{
+	struct wire w[4];
+	struct ppp_engine *s[4];
+	uint64_t *exhausted = vpdn_core_counter(core, "ppp_pool_exhausted_total", NULL);
+	uint64_t *unknown = vpdn_core_counter(core, "ppp_pool_unknown_total", NULL);
+	uint64_t ex0 = *exhausted, un0 = *unknown;
+
+	reset_fx();
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[0], &w[0]).s_addr, inet_addr("10.5.0.1"));
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[1], &w[1]).s_addr, inet_addr("10.5.0.3"));
+	/* exhausted: no address, the session closes */
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[2], &w[2]).s_addr, 0);
+	run(&w[2], 100);
+	CU_ASSERT_EQUAL(*exhausted, ex0 + 1);
+	CU_ASSERT_TRUE(has_line("Vi9 IPCP: pool \"P1\" exhausted (2 addresses in use)"));
+	CU_ASSERT_TRUE(has_match("*IPCP: no address allowed for the peer*pool \"P1\" exhausted*"));
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 4);   /* two sessions, 2 ends */
+	wire_fini(&w[2]);
+	/* authorization's Framed-Pool wins over the template's */
+	fx.framed_pool = "P2";
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[2], &w[2]).s_addr, inet_addr("10.6.0.7"));
+	/* an unknown one gives none */
+	fx.framed_pool = "nope\x07";
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[3], &w[3]).s_addr, 0);
+	run(&w[3], 100);
+	CU_ASSERT_EQUAL(*unknown, un0 + 1);
+	CU_ASSERT_TRUE(has_line("Vi9 IPCP: authorization (Framed-Pool) names pool \"nope.\": "
+				"no ip-local-pool of that name"));
+	wire_fini(&w[3]);
+	fx.framed_pool = NULL;
+
+	/* a reload: P1 now three addresses; the two in use stay in use */
+	cfg_t *n = ppp_cfg_init();
+	/* conf_text's first line is P1's */
+	char *text = g_strconcat("ip-local-pool \"P1\" { range = {\"10.5.0.1 10.5.0.3\"} }\n",
+				 strchr(conf_text, '\n') + 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(n, text), CFG_SUCCESS);
+	g_free(text);
+	CU_ASSERT_EQUAL(ppp_manager_reload(mgr, n), 0);
+	CU_ASSERT_EQUAL(pool_session("NamedPool", &s[3], &w[3]).s_addr, inet_addr("10.5.0.2"));
+	GString *g = g_string_new(NULL);
+	ppp_pools_foreach(mgr->pools, pool_show, g);
+	CU_ASSERT_STRING_EQUAL(g->str, "P1 3/3 1;P2 1/3 0;");
+	/* ends give back, to the new pool, also from sessions of the old one */
+	for (int i = 0; i < 4; i++) {
+		ppp_engine_close(s[i], NULL);
+		run(&w[i], 100);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	g_string_truncate(g, 0);
+	ppp_pools_foreach(mgr->pools, pool_show, g);
+	CU_ASSERT_STRING_EQUAL(g->str, "P1 0/3 1;P2 0/3 0;");
+	g_string_free(g, TRUE);
+	CU_ASSERT_EQUAL(ppp_manager_reload(mgr, cfg), 0);
+	cfg_free(n);
+	for (int i = 0; i < 4; i++)
+		wire_fini(&w[i]);
 }
 
 /* Our own CONFREQ comes back to us: looped line. */
@@ -1739,6 +1830,7 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "ppp packet: malformed packets bounded", test_ppp_packet_text },
 	{ "wrong password: Failure, link closed", test_wrong_password },
 	{ "IPCP pool and DNS", test_ipcp_pool_and_dns },
+	{ "named pools and Framed-Pool", test_named_pools },
 	{ "the IP side refuses the network", test_ip_side_refuses_network },
 	{ "magic-number loop detection", test_magic_loop },
 	{ "echo keepalive failure", test_echo_failure },

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -550,7 +551,183 @@ static void test_lac_accounting(void)
 	vpdn_core_free_test(core);
 }
 
+/* RFC 2867 Rejects: sessions failing because their tunnel never came up
+ * give one Tunnel-Reject for the tunnel; a session failing in an up
+ * tunnel gives a Tunnel-Link-Reject; both say why. */
+static void test_tunnel_rejects(void)
+{
+	struct auth_radius *ar = NULL;
+	struct got g;
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } tunnel-accounting = true }",
+				     port[0], port[1]);
+
+	core = vpdn_core_new_test();
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	/* two LAC sessions waiting on tunnel 100, which fails (no control
+	 * connection: CDN result 2) */
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 2);
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 2);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_REJECT);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_TUNNEL_TYPE), 3);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_CLIENT_ENDPOINT, "18.18.18.1"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_TUNNEL_SERVER_ENDPOINT, "18.18.18.2"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100"));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_LOST_SERVICE);
+	ack(fd2, &g);
+	turn();
+	CU_ASSERT_FALSE(server_recv(fd2, &g));   /* one per tunnel */
+	CU_ASSERT_EQUAL(auth_radius_acct_queued(ar), 0);
+	/* the tunnel comes up; a session in it is refused (CDN result 3) */
+	struct vpdn_ev_tunnel te = { .size = sizeof(te), .tunnel_id = 100, .peer_tunnel_id = 5,
+				     .peer_name = "LNS", .local_name = "LAC", .initiator = true };
+	((struct sockaddr_in *)&te.local)->sin_family = AF_INET;
+	((struct sockaddr_in *)&te.peer)->sin_family = AF_INET;
+	inet_pton(AF_INET, "18.18.18.1", &((struct sockaddr_in *)&te.local)->sin_addr);
+	inet_pton(AF_INET, "18.18.18.2", &((struct sockaddr_in *)&te.peer)->sin_addr);
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_TUNNEL_UP, &te);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_START);
+	ack(fd2, &g);
+	turn();
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 3);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_TUNNEL_LINK_REJECT);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100/7"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_USER_NAME, "remote1@cisco.com"));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_ADMIN_RESET);
+	ack(fd2, &g);
+	turn();
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	g_free(text);
+	close(fd);
+	close(fd2);
+	vpdn_core_free_test(core);
+}
+
+static unsigned spool_files(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	unsigned n = 0;
+	const char *f;
+
+	while (d && (f = g_dir_read_name(d)))
+		n += g_str_has_suffix(f, ".acct");
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+static struct auth_radius *spool_node(const char *dir, uint16_t *port, unsigned queue)
+{
+	struct auth_radius *ar = NULL;
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } acct-spool = \"%s\" "
+				     "acct-queue = %u }", port[0], port[1], dir, queue);
+
+	core = vpdn_core_new_test();
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	cfg_free(cfg);
+	g_free(text);
+	return ar;
+}
+
+/* radius { acct-spool }: records no server acknowledged survive the
+ * node's stop and are sent first, in order, by the next run; files go
+ * when acknowledged; the queue bound holds across the restart; an
+ * unreadable file is put aside, never crashes the replay. */
+static void test_acct_spool(void)
+{
+	char *dir = g_dir_make_tmp("vpdnd-spool-XXXXXX", NULL);
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	struct got g;
+	struct radius_attr a;
+	char sid[64] = "";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	/* run 1: Start and Stop of a LAC session, the server silent */
+	struct auth_radius *ar = spool_node(dir, port, 100);
+	session_event(VPDN_EV_SESSION_UP, VPDN_L2TP_ROLE_LAC, 0);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));      /* not answered */
+	CU_ASSERT_TRUE_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
+	memcpy(sid, a.val, MIN(a.len, sizeof(sid) - 1));
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LAC, 3);
+	turn();
+	CU_ASSERT_EQUAL(spool_files(dir), 2);
+	auth_radius_free(ar);
+	vpdn_core_free_test(core);
+	while (server_recv(fd2, &g))
+		;
+	CU_ASSERT_EQUAL(spool_files(dir), 2);            /* kept at stop */
+	/* a file that is not a record: put aside */
+	char *junk = g_build_filename(dir, "00000000000000FF.acct", NULL);
+	CU_ASSERT_TRUE(g_file_set_contents(junk, "\x01garbage[", -1, NULL));
+	/* run 2: sent first, Start then Stop, each file gone once acked */
+	ar = spool_node(dir, port, 100);
+	turn();
+	CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_START);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_SESSION_ID, sid));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_TUNNEL_CONNECTION, "100/7"));
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_USER_NAME, "remote1@cisco.com"));
+	ack(fd2, &g);
+	turn();
+	CU_ASSERT_EQUAL(spool_files(dir), 1);
+	while (server_recv(fd2, &g) && attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE) != RADIUS_ACCT_STOP)
+		;
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE), RADIUS_ACCT_STOP);
+	CU_ASSERT_TRUE(attr_is(&g.v, RADIUS_ACCT_SESSION_ID, sid));
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_INPUT_OCTETS), 400);
+	CU_ASSERT_EQUAL(attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE), RADIUS_TERM_ADMIN_RESET);
+	ack(fd2, &g);
+	turn();
+	CU_ASSERT_EQUAL(spool_files(dir), 0);
+	char *aside = g_strconcat(junk, ".bad", NULL);
+	CU_ASSERT_TRUE(g_file_test(aside, G_FILE_TEST_EXISTS));
+	(void)g_unlink(aside);
+	g_free(aside);
+	g_free(junk);
+	/* run 2 leaves three records; run 3 with acct-queue = 2 takes two */
+	for (int i = 0; i < 3; i++)
+		session_event(i % 2 ? VPDN_EV_SESSION_DOWN : VPDN_EV_SESSION_UP,
+			      VPDN_L2TP_ROLE_LAC, 0);
+	turn();
+	CU_ASSERT_EQUAL(spool_files(dir), 3);
+	auth_radius_free(ar);
+	vpdn_core_free_test(core);
+	while (server_recv(fd2, &g))
+		;
+	ar = spool_node(dir, port, 2);
+	uint64_t *dropped = vpdn_core_counter(core, "radius_acct_dropped_total", NULL);
+	CU_ASSERT_EQUAL(*dropped, 1);
+	CU_ASSERT_EQUAL(auth_radius_acct_queued(ar), 2);
+	CU_ASSERT_EQUAL(spool_files(dir), 2);
+	auth_radius_free(ar);
+	vpdn_core_free_test(core);
+	char *rm = g_strdup_printf("rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(rm), 0);
+	g_free(rm);
+	g_free(dir);
+	close(fd);
+	close(fd2);
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "acct-spool: records survive a restart, in order, bounded", test_acct_spool },
+	{ "Tunnel-Reject once per failed tunnel, Tunnel-Link-Reject", test_tunnel_rejects },
 	{ "two tags: sorted by Tunnel-Preference, password decrypted, ids", test_two_tags_by_preference },
 	{ "untagged IPv6 set; no Tunnel-* at all", test_untagged_and_ipv6 },
 	{ "hostile sets refused with a reason", test_hostile_sets_refused },

@@ -136,6 +136,7 @@ static const struct vpdnctl_command *const command_tables[] = {
 	vpdnctl_monitor_commands,
 	vpdnctl_radius_commands,
 	vpdnctl_pppoe_commands,
+	vpdnctl_pool_commands,
 	NULL
 };
 

@@ -57,6 +57,7 @@ extern const struct vpdnctl_command vpdnctl_intf_commands[];
 extern const struct vpdnctl_command vpdnctl_monitor_commands[];
 extern const struct vpdnctl_command vpdnctl_radius_commands[];
 extern const struct vpdnctl_command vpdnctl_pppoe_commands[];
+extern const struct vpdnctl_command vpdnctl_pool_commands[];
 
 /* Print "vpdnctl: Failed to WHAT: message" for a failed call and return
  * the exit code it deserves (VPDNCTL_NO_NODE when the node vanished). */
