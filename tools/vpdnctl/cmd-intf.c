@@ -402,41 +402,45 @@ static int show_interfaces_va(struct vpdnctl *c, int argc, char **argv)
 	return ret;
 }
 
-/* Users: up IP interfaces with a user, then L2TP sessions whose interface
- * is not an IP interface here (the LAC's forwarded calls). */
+/* Users: up IP interfaces with a user (with their IPv6 state from the ip
+ * module's Interface1), then L2TP sessions whose interface is not an IP
+ * interface here (the LAC's forwarded calls). */
 static int show_users(struct vpdnctl *c, int argc, char **argv)
 {
 	static const char *const ifaces[] = { INTF_IFACE, SESSION_IFACE, NULL };
-	GPtrArray *objs = NULL, *rows;
-	struct json j;
+	GPtrArray *objs = NULL;
+	GArray *rows;
 	int ret;
 
 	ret = get_objects(c, ifaces, &objs);
 	if (ret != VPDNCTL_OK)
 		return ret;
 	g_ptr_array_sort(objs, by_name);
-	rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct fmt_user_row));
+	g_array_set_clear_func(rows, (GDestroyNotify)fmt_user_clear);
 	for (guint i = 0; i < objs->len; i++) {
 		const struct obj *o = objs->pdata[i];
+		struct fmt_user_row u = { 0 };
 		char hms[32];
 
 		if (!strcmp(o->iface, INTF_IFACE)) {
 			const struct obj *s;
 			const char *link = *prop(o, "Link") ? prop(o, "Link") : prop(o, "Name");
-			char *mode;
 
 			if (strcmp(prop(o, "State"), "up") || !*prop(o, "User"))
 				continue;
 			s = session_of(objs, o);
-			mode = s ? g_strdup_printf("PPP (L2TP %" PRIu64 "/%" PRIu64 ")",
-						   prop_u(s, "TunnelId"), prop_u(s, "LocalId"))
-				 : g_strdup("PPP");
-			char *row[] = { g_strdup(link), g_strdup(prop(o, "User")), mode,
-					g_strdup(fmt_hms(prop_u(o, "Uptime"), hms, sizeof(hms))),
-					g_strdup(prop(o, "PeerAddress")), NULL };
-			g_ptr_array_add(rows, g_strdupv(row));
-			for (char **p = row; *p; p++)
-				g_free(*p);
+			u.mode = s ? g_strdup_printf("PPP (L2TP %" PRIu64 "/%" PRIu64 ")",
+						     prop_u(s, "TunnelId"), prop_u(s, "LocalId"))
+				   : g_strdup("PPP");
+			u.interface = g_strdup(link);
+			u.user = g_strdup(prop(o, "User"));
+			u.uptime = g_strdup(fmt_hms(prop_u(o, "Uptime"), hms, sizeof(hms)));
+			u.peer_address = g_strdup(prop(o, "PeerAddress"));
+			u.ipv6_state = g_strdup(prop(o, "Ipv6State"));
+			u.ipv6_link_local = g_strdup(prop(o, "Ipv6LinkLocal"));
+			u.ipv6_peer_link_local = g_strdup(prop(o, "Ipv6PeerLinkLocal"));
+			u.ipv6_prefix = g_strdup(prop(o, "Ipv6Prefix"));
 		} else {
 			bool local = false;
 			const char *si = prop(o, "Interface");
@@ -450,50 +454,20 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 			}
 			if (local)
 				continue;
-			char *mode = g_strdup_printf("VPDN (L2TP %" PRIu64 "/%" PRIu64 ")",
-						     prop_u(o, "TunnelId"), prop_u(o, "LocalId"));
-			char *row[] = { g_strdup(si), g_strdup(prop(o, "Username")), mode,
-					g_strdup(fmt_hms(prop_u(o, "LastChange"), hms, sizeof(hms))),
-					g_strdup(""), NULL };
-			g_ptr_array_add(rows, g_strdupv(row));
-			for (char **p = row; *p; p++)
-				g_free(*p);
+			u.mode = g_strdup_printf("VPDN (L2TP %" PRIu64 "/%" PRIu64 ")",
+						 prop_u(o, "TunnelId"), prop_u(o, "LocalId"));
+			u.interface = g_strdup(si);
+			u.user = g_strdup(prop(o, "Username"));
+			u.uptime = g_strdup(fmt_hms(prop_u(o, "LastChange"), hms, sizeof(hms)));
+			u.peer_address = g_strdup("");
 		}
+		g_array_append_val(rows, u);
 	}
-	if (c->json) {
-		json_init(&j, c->out);
-		json_array_begin(&j);
-		for (guint i = 0; i < rows->len; i++) {
-			char **r = rows->pdata[i];
-			json_object_begin(&j);
-			json_kv_string(&j, "interface", r[0]);
-			json_kv_string(&j, "user", r[1]);
-			json_kv_string(&j, "mode", r[2]);
-			json_kv_string(&j, "uptime", r[3]);
-			json_kv_string(&j, "peer_address", r[4]);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-	} else {
-		static const struct fmt_column cols[] = {
-			{ "  Interface", 12, 1 }, { "User", 18, 1 }, { "Mode", 20, 1 },
-			{ "Uptime", 9, 1 }, { "Peer Address", 0, 0 },
-		};
-		const char **cells = g_new0(const char *, rows->len * 5 + 1);
-		char **names = g_new0(char *, rows->len + 1);
-
-		for (guint i = 0; i < rows->len; i++) {
-			char **r = rows->pdata[i];
-			names[i] = g_strdup_printf("  %s", r[0]);
-			cells[i * 5] = names[i];
-			for (int k = 1; k < 5; k++)
-				cells[i * 5 + k] = r[k];
-		}
-		fmt_table(c->out, cols, 5, cells, rows->len);
-		g_strfreev(names);
-		g_free(cells);
-	}
-	g_ptr_array_free(rows, TRUE);
+	if (c->json)
+		fmt_users_json(c->out, (const struct fmt_user_row *)rows->data, rows->len);
+	else
+		fmt_users(c->out, (const struct fmt_user_row *)rows->data, rows->len);
+	g_array_free(rows, TRUE);
 	g_ptr_array_free(objs, TRUE);
 	return VPDNCTL_OK;
 }
@@ -533,6 +507,6 @@ const struct vpdnctl_command vpdnctl_intf_commands[] = {
 	{ "show interfaces virtual-access", "[N]", 0, 1, CMD_NODE, show_interfaces_va,
 	  "A Virtual-Access interface (IOS-like), or all of them" },
 	{ "show users", NULL, 0, 0, CMD_NODE, show_users,
-	  "Users logged in: interface, user, mode, uptime, peer address" },
+	  "Users logged in: interface, user, mode, uptime, peer address, IPv6" },
 	{ NULL }
 };
