@@ -121,7 +121,7 @@ struct ip_module {
 	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
 	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
 	uint64_t *rs_limited, *ra_received, *nd_malformed, *v6_route_refused;
-	uint64_t *v6_pool_exhausted, *v6_ptb_sent;
+	uint64_t *v6_pool_exhausted, *v6_ptb_sent, *v6_pool_unknown;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;

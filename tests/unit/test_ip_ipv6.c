@@ -488,6 +488,49 @@ static void test_framed_prefix(void)
 	fx_stop(&f);
 }
 
+/* Framed-IPv6-Pool names an interface section: its ipv6-pool gives the
+ * /64 (shared with that section's own sessions); a name that is no such
+ * section, or one without ipv6-pool, is warned, counted and the session's
+ * own pool used; the named pool full: the own pool too. */
+static void test_framed_pool(void)
+{
+	struct fx f;
+	struct peer p[5];
+	struct vpdn_auth_ipv6 gold = { .framed_pool = "virtual-template2" };
+	struct vpdn_auth_ipv6 nosuch = { .framed_pool = "Gold" };
+	struct vpdn_auth_ipv6 nopool = { .framed_pool = "Loopback0" };
+	char name[8];
+
+	fx_start(&f, "interface \"Virtual-Template2\" { ipv6-pool = \"2001:db8:200::/63\" }\n");
+	for (int i = 0; i < 5; i++) {
+		g_snprintf(name, sizeof(name), "Vi%d", i + 1);
+		peer_init(&p[i], name, (uint8_t)(i + 1));
+	}
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi1")->ifindex, "2001:db8:200::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[1], "Vi2", "Virtual-Template1", true, &nosuch);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_unknown_total"), 1);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi2")->ifindex, "2001:db8:100::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[2], "Vi3", "Virtual-Template1", true, &nopool);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_unknown_total"), 2);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi3")->ifindex, "2001:db8:100:1::", 64));
+	/* Vt2's own session shares the pool: the /63's second /64 */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[3], "Vi4", "Virtual-Template2", true, NULL);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi4")->ifindex, "2001:db8:200:1::", 64));
+	/* the /63 is full: the session's own pool */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[4], "Vi5", "Virtual-Template1", true, &gold);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_exhausted_total"), 1);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi5")->ifindex, "2001:db8:100:2::", 64));
+	/* released to the named pool: given again */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NULL(find6(fk.routes, -1, "2001:db8:200::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi1")->ifindex, "2001:db8:200::", 64));
+	for (int i = 0; i < 5; i++)
+		peer_free(&p[i]);
+	fx_stop(&f);
+}
+
 /* Both families on one link: IPv4 down leaves IPv6 working on the same
  * interface; IPv4 after IPv6 joins the same interface. */
 static void test_dual_stack_lifecycle(void)
@@ -816,6 +859,7 @@ static const struct vpdn_test_case tests[] = {
 	{"server, IPv6 alone: RA, RS, data, down", test_server_v6_only},
 	{"pool exhausted and released", test_pool_exhausted_and_released},
 	{"Framed-IPv6-Prefix", test_framed_prefix},
+	{"Framed-IPv6-Pool: a named section's pool, unknown falls back", test_framed_pool},
 	{"dual stack: either family alone", test_dual_stack_lifecycle},
 	{"IPV6_ROUTE", test_ipv6_route},
 	{"shared mode demux", test_shared_demux},
