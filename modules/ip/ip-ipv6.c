@@ -676,6 +676,10 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 		memcpy(&dst, p + 24, 16);
 		ifc = demux(m, &dst);
 	}
+	if (ifc && !ifc->net && ifc->dialer) {   /* an idle dialer: dial on demand */
+		ip_dod_packet(ifc, p, len);
+		return;
+	}
 	if (!ifc || !ifc->net || !ifc->v6) {
 		(*m->v6_drops)++;
 		(*m->drops)++;
@@ -958,6 +962,7 @@ static enum vpdn_bus_verdict on_ipv6_up(const struct vpdn_event *e, void *data)
 	if (ifc->v6)
 		ip6_session_down(ifc, "IPv6CP renegotiated");
 	ip6_session_up(ifc, ev);
+	ip_dod_deliver(ifc);   /* IPv6 held for the dial */
 	return VPDN_BUS_PASS;
 }
 

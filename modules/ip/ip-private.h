@@ -160,6 +160,10 @@ void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
 /* An ICMP error may go now (IP_ICMP_RATE a second, both families). */
 bool ip_icmp_allowed(struct ip_module *m);
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why);
+void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len);
+/* Send the held packets whose family is up now (IPv4: v4_up, IPv6: v6),
+ * in order; the others stay held. */
+void ip_dod_deliver(struct ip_iface *ifc);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */
 void ip_shared_watch(struct ip_module *m);

@@ -531,6 +531,88 @@ static void test_framed_pool(void)
 	fx_stop(&f);
 }
 
+static unsigned n_traffic;
+static uint8_t traffic_version;
+
+static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *e, void *data)
+{
+	const struct vpdn_ev_traffic *t = e->payload;
+	n_traffic++;
+	traffic_version = t->len ? t->packet[0] >> 4 : 0;
+	return VPDN_BUS_CLAIM;   /* the dialer module would dial */
+}
+
+/* Dial on demand for IPv6: an IPv6 packet on idle Dialer1 is interesting
+ * traffic (one INTERESTING_TRAFFIC per dial), held, and delivered when
+ * IPv6 comes up on the dial's link, also when IPv4 came up first; held
+ * IPv4 goes at IPv4 up. */
+static void test_dod_ipv6(void)
+{
+	struct fx f;
+	struct peer p;
+	uint8_t b[64];
+
+	fx_start(&f, "ipv6-route \"2001:db8:1020::/64\" { interface = \"Dialer1\" }\n");
+	n_traffic = 0;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(f.core), VPDN_EV_INTERESTING_TRAFFIC, on_traffic, NULL);
+	struct ftun *di = tun_named("dialer1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	int fd = ip_module_iface_fd(f.ip, "Dialer1");
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::32");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 1);
+	CU_ASSERT_EQUAL(traffic_version, 6);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 1);
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::33");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 1);   /* dialing already */
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 2);
+	/* an IPv4 packet too */
+	size_t n = test_ip_udp(b, "10.200.20.32", "17.17.17.2", 1000, 9, 7, "x", 1);
+	memcpy(di->in, b, n);
+	di->in_len = n;
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 3);
+
+	/* IPv4 up first: the IPv4 packet goes, IPv6 stays held */
+	peer_init(&p, "BR0:1", 9);
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = "BR0:1", .config = "Dialer1", .profile = "Dialer1",
+		.user = "u1", .net = p.net, .peer = test_ip_addr("17.17.17.1"), .mtu = 1500,
+	};
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_PPP_NETWORK_UP, &ev);
+	CU_ASSERT_EQUAL(p.frames, 1);
+	CU_ASSERT_EQUAL(p.v6frames, 0);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 2);
+	/* IPv6 up: the two held, in order, after our first RS */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p, "BR0:1", "Dialer1", false, NULL);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
+	CU_ASSERT_EQUAL(p.v6frames, 3);
+	CU_ASSERT_EQUAL(p.last_len, 40);
+	CU_ASSERT_EQUAL(p.last[39], 0x33);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_delivered_total"), 3);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 0);
+	/* the dial timer was cancelled */
+	advance(&f, 120000);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 0);
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p, "BR0:1", "Dialer1", false, NULL);
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_PPP_NETWORK_DOWN, &ev);
+	peer_free(&p);
+
+	/* idle again; IPv6 held, the link never brings IPv6 up: dropped at
+	 * dod-timeout (60 s), counted */
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::34");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 2);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 1);
+	advance(&f, 60000);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 1);
+	vpdn_bus_unsubscribe(vpdn_core_bus(f.core), sub);
+	fx_stop(&f);
+}
+
 /* Both families on one link: IPv4 down leaves IPv6 working on the same
  * interface; IPv4 after IPv6 joins the same interface. */
 static void test_dual_stack_lifecycle(void)
@@ -864,6 +946,7 @@ static const struct vpdn_test_case tests[] = {
 	{"IPV6_ROUTE", test_ipv6_route},
 	{"shared mode demux", test_shared_demux},
 	{"client: SLAAC from the RA", test_client_slaac},
+	{"dial on demand: IPv6 is interesting traffic, held", test_dod_ipv6},
 	{"packet too big (shared mode)", test_packet_too_big},
 	{"config check", test_check},
 	{NULL, NULL},
