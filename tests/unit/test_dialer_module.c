@@ -583,6 +583,8 @@ static void test_dod_ipv6(void)
 	CU_ASSERT_STRING_EQUAL(ports[0].number, "8212");
 	CU_ASSERT_EQUAL(traffic("Dialer3"), 0);     /* ipv6 only: IPv4 is not */
 	CU_ASSERT_EQUAL(state_of("Dialer3"), DIALER_IDLE);
+	port_connect(&ports[0], 0x8006, "BR0:1");   /* the placed call's request done */
+	CU_ASSERT_EQUAL(state_of("Dialer2"), DIALER_CONNECTING);
 	teardown();
 }
 
