@@ -1212,3 +1212,27 @@ void ip6_describe(const struct ip_iface *ifc, char *ll_local, char *ll_peer, cha
 	else if (!s->server && s->global_added)
 		snprintf(prefix, len, "%s/64", inet_ntop(AF_INET6, &s->global, t, sizeof(t)));
 }
+
+void ip6_routed_text(const struct ip_iface *ifc, char *out, size_t len)
+{
+	const struct ip6_session *s = ifc->v6;
+	char t[INET6_ADDRSTRLEN];
+	size_t used = 0;
+
+	if (len)
+		*out = '\0';
+	for (unsigned i = 0; s && i < s->n_routes; i++) {
+		const struct ip6_route6 *rt = &s->routes[i];
+		int n;
+
+		if (rt->configured)
+			continue;
+		n = snprintf(out + used, len - used, "%s%s/%u", used ? " " : "",
+			     inet_ntop(AF_INET6, &rt->prefix, t, sizeof(t)), rt->plen);
+		if (n < 0 || (size_t)n >= len - used) {
+			out[used] = '\0';   /* whole prefixes only */
+			break;
+		}
+		used += (size_t)n;
+	}
+}

@@ -208,6 +208,11 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 /* For D-Bus: "" when none. */
 void ip6_describe(const struct ip_iface *ifc, char *ll_local, char *ll_peer, char *prefix,
 		  size_t len, const char **state);
+/* The prefixes other modules routed to the session (VPDN_EV_IPV6_ROUTE:
+ * DHCPv6-delegated), "P/len" separated by a space, "" none; at most
+ * IP6_ROUTED_TEXT octets with the NUL. */
+#define IP6_ROUTED_TEXT (4 * (INET6_ADDRSTRLEN + 5))
+void ip6_routed_text(const struct ip_iface *ifc, char *out, size_t len);
 
 /* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of
  * interface objects /org/vpdnd/interface/<name> (org.vpdnd.Interface1),
@@ -231,7 +236,7 @@ void ip_bus_changed(struct ip_iface *ifc);
 #define IP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
 #define IP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
-#define IP_BUS_ROW_V6 160        /* the Ipv6* properties without their addresses (~130) */
+#define IP_BUS_ROW_V6 200        /* the Ipv6* properties without their addresses (~160) */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);
 

@@ -151,6 +151,14 @@ check "remote1: 2001:db8:100::1/64 on lan0" wait_s 10 lan_has "2001:db8:100::1/6
 check "LNS: dhcpv6_leases_bound_total 1" [ "$(metric LNS dhcpv6_leases_bound_total)" = 1 ]
 check "LNS: nothing dropped" [ "$(metric LNS dhcpv6_unknown_source_total)" = 0 ] &&
 	[ "$(metric LNS dhcpv6_malformed_total)" = 0 ]
+run ctl LNS show users
+contains "LNS show users: the delegated prefix" "$OUT" "delegated 2001:db8:100::/56"
+run ctl LNS --json show users
+check "LNS show users --json: ipv6_delegated" python3 -c '
+import json, sys
+u = [r for r in json.loads(sys.argv[1]) if r.get("ipv6_delegated") == "2001:db8:100::/56"]
+assert u and u[0]["user"] == "remote1@cisco.com", sys.argv[1]
+' "$OUT"
 
 # --- 2. a host in the delegated prefix reaches local1 -------------------------
 ok "host1: 2001:db8:100::2/64" in_ns "$P" host1 ip -6 addr add 2001:db8:100::2/64 dev eth0

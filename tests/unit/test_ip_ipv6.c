@@ -11,6 +11,7 @@
 #include <vpdnd/core.h>
 
 #include "ip.h"
+#include "ip-private.h"
 #include "ndp.h"
 #include "test_ip_common.h"
 #include "vpdn_test.h"
@@ -722,6 +723,16 @@ static void test_ipv6_route(void)
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:202::", 56, true), 0);
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:203::", 56, true), 0);
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:204::", 56, true), -ENOSPC);
+	/* the routed prefixes as Interface1.Ipv6Routed shows them (show users
+	 * "delegated"); a short buffer takes whole prefixes only */
+	char routed[IP6_ROUTED_TEXT], small[20];
+	ip6_routed_text(ip_iface_find(f.ip, "Vi1"), routed, sizeof(routed));
+	CU_ASSERT_STRING_EQUAL(routed, "2001:db8:200::/56 2001:db8:201::/56 2001:db8:202::/56 "
+				       "2001:db8:203::/56");
+	ip6_routed_text(ip_iface_find(f.ip, "Vi1"), small, sizeof(small));
+	CU_ASSERT_STRING_EQUAL(small, "2001:db8:200::/56");
+	ip6_routed_text(ip_iface_find(f.ip, "Vi2"), routed, sizeof(routed));
+	CU_ASSERT_STRING_EQUAL(routed, "");
 	/* remove one; the rest go with the session */
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:200::", 56, false), 0);
 	CU_ASSERT_PTR_NULL(find6(fk.routes, vi1, "2001:db8:200::", 56));

@@ -473,13 +473,14 @@ static void user_rows(struct fmt_user_row *u)
 				      g_strdup("PPP (L2TP 11407/303)"), g_strdup("00:00:57"),
 				      g_strdup("10.1.1.2"), g_strdup("configured"),
 				      g_strdup("fe80::1"), g_strdup("fe80::2"),
-				      g_strdup("2001:db8:1:1::/64") };
+				      g_strdup("2001:db8:1:1::/64"), g_strdup("2001:db8:100::/56") };
 	u[1] = (struct fmt_user_row){ g_strdup("Vi3"), g_strdup("remote2@cisco.com"),
 				      g_strdup("PPP"), g_strdup("00:00:20"), g_strdup("10.1.1.3"),
-				      g_strdup("down"), g_strdup(""), g_strdup(""), g_strdup("") };
+				      g_strdup("down"), g_strdup(""), g_strdup(""), g_strdup(""),
+				      g_strdup("") };
 	u[2] = (struct fmt_user_row){ g_strdup("Se0:17"), g_strdup("remote3@cisco.com"),
 				      g_strdup("VPDN (L2TP 45029/291)"), g_strdup("00:01:00"),
-				      g_strdup(""), NULL, NULL, NULL, NULL };
+				      g_strdup(""), NULL, NULL, NULL, NULL, NULL };
 }
 
 static void test_show_users_ipv6(void)
@@ -492,7 +493,8 @@ static void test_show_users_ipv6(void)
 	CU_ASSERT_STRING_EQUAL(out,
 		"  Interface User              Mode                  Uptime   Peer Address\n"
 		"  Vi2       remote1@cisco.com PPP (L2TP 11407/303)  00:00:57 10.1.1.2\n"
-		"      IPv6 configured fe80::1 peer fe80::2 prefix 2001:db8:1:1::/64\n"
+		"      IPv6 configured fe80::1 peer fe80::2 prefix 2001:db8:1:1::/64"
+		" delegated 2001:db8:100::/56\n"
 		"  Vi3       remote2@cisco.com PPP                   00:00:20 10.1.1.3\n"
 		"  Se0:17    remote3@cisco.com VPDN (L2TP 45029/291) 00:01:00\n");
 	g_free(out);
@@ -503,7 +505,8 @@ static void test_show_users_ipv6(void)
 					   "\"peer_address\":\"10.1.1.2\",\"ipv6_state\":\"configured\","
 					   "\"ipv6_link_local\":\"fe80::1\","
 					   "\"ipv6_peer_link_local\":\"fe80::2\","
-					   "\"ipv6_prefix\":\"2001:db8:1:1::/64\"}"));
+					   "\"ipv6_prefix\":\"2001:db8:1:1::/64\","
+					   "\"ipv6_delegated\":\"2001:db8:100::/56\"}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"user\":\"remote3@cisco.com\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ipv6_state\":\"down\""));
 	g_free(out);

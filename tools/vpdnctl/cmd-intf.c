@@ -231,7 +231,7 @@ static const struct obj *session_of(GPtrArray *objs, const struct obj *o)
 static const char *const intf_string_props[] = {
 	"Name", "KernelName", "Kind", "State", "LocalAddress", "PeerAddress", "User", "Profile",
 	"Link", "Config", "Unnumbered", "Ipv6State", "Ipv6LinkLocal", "Ipv6PeerLinkLocal",
-	"Ipv6Prefix", NULL
+	"Ipv6Prefix", "Ipv6Routed", NULL
 };
 static const char *const intf_number_props[] = {
 	"Ifindex", "Mtu", "PacketsIn", "PacketsOut", "BytesIn", "BytesOut", "Drops", "Uptime", NULL
@@ -315,6 +315,8 @@ static void intf_text(FILE *f, GPtrArray *objs, const struct obj *o)
 				!strcmp(prop(o, "Ipv6State"), "configured") ? "global address"
 									    : "prefix advertised",
 				prop(o, "Ipv6Prefix"));
+		if (*prop(o, "Ipv6Routed"))
+			fprintf(f, "  IPv6 routed (delegated) %s\n", prop(o, "Ipv6Routed"));
 	}
 	fprintf(f, "  MTU %" PRIu64 " bytes\n", prop_u(o, "Mtu"));
 	if (*prop(o, "Config") && strcmp(prop(o, "Config"), name))
@@ -441,6 +443,7 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 			u.ipv6_link_local = g_strdup(prop(o, "Ipv6LinkLocal"));
 			u.ipv6_peer_link_local = g_strdup(prop(o, "Ipv6PeerLinkLocal"));
 			u.ipv6_prefix = g_strdup(prop(o, "Ipv6Prefix"));
+			u.ipv6_routed = g_strdup(prop(o, "Ipv6Routed"));
 		} else {
 			bool local = false;
 			const char *si = prop(o, "Interface");

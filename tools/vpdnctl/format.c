@@ -297,7 +297,7 @@ void fmt_user_clear(struct fmt_user_row *u)
 {
 	char **all[] = { &u->interface, &u->user, &u->mode, &u->uptime, &u->peer_address,
 			 &u->ipv6_state, &u->ipv6_link_local, &u->ipv6_peer_link_local,
-			 &u->ipv6_prefix };
+			 &u->ipv6_prefix, &u->ipv6_routed };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
 		g_clear_pointer(all[i], g_free);
@@ -348,6 +348,8 @@ void fmt_users(FILE *f, const struct fmt_user_row *rows, size_t n)
 			fprintf(f, " peer %s", u->ipv6_peer_link_local);
 		if (*nz(u->ipv6_prefix))
 			fprintf(f, " prefix %s", u->ipv6_prefix);
+		if (*nz(u->ipv6_routed))
+			fprintf(f, " delegated %s", u->ipv6_routed);
 		fputc('\n', f);
 	}
 	g_strfreev(lines);
@@ -375,6 +377,7 @@ void fmt_users_json(FILE *f, const struct fmt_user_row *rows, size_t n)
 		json_kv_string(&j, "ipv6_link_local", nz(u->ipv6_link_local));
 		json_kv_string(&j, "ipv6_peer_link_local", nz(u->ipv6_peer_link_local));
 		json_kv_string(&j, "ipv6_prefix", nz(u->ipv6_prefix));
+		json_kv_string(&j, "ipv6_delegated", nz(u->ipv6_routed));
 		json_object_end(&j);
 	}
 	json_array_end(&j);

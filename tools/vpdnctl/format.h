@@ -122,12 +122,14 @@ void fmt_vpdn_session_details_json(FILE *f, const struct vpdn_session_detail *d,
 struct fmt_user_row {
 	char *interface, *user, *mode, *uptime, *peer_address;
 	char *ipv6_state, *ipv6_link_local, *ipv6_peer_link_local, *ipv6_prefix;
+	char *ipv6_routed;  /* Ipv6Routed: prefixes routed to it (DHCPv6 PD), "" none */
 };
 
 void fmt_user_clear(struct fmt_user_row *u);
 /* IOS's `show users` table, in the order given; a user with IPv6 (state
  * neither "" nor "down") gets a second line
- * "      IPv6 STATE LINK-LOCAL peer PEER-LINK-LOCAL prefix PREFIX". */
+ * "      IPv6 STATE LINK-LOCAL peer PEER-LINK-LOCAL prefix PREFIX
+ * delegated ROUTED". */
 void fmt_users(FILE *f, const struct fmt_user_row *rows, size_t n);
 /* [{"interface":..., "ipv6_state":..., ...}, ...] */
 void fmt_users_json(FILE *f, const struct fmt_user_row *rows, size_t n);
