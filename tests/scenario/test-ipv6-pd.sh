@@ -159,6 +159,17 @@ import json, sys
 u = [r for r in json.loads(sys.argv[1]) if r.get("ipv6_delegated") == "2001:db8:100::/56"]
 assert u and u[0]["user"] == "remote1@cisco.com", sys.argv[1]
 ' "$OUT"
+run ctl LNS show ipv6 dhcp binding
+contains "LNS show ipv6 dhcp binding: the prefix" "$OUT" "Prefix: 2001:db8:100::/56"
+contains "LNS show ipv6 dhcp binding: remote1's session" "$OUT" "Client: remote1@cisco.com (Vi"
+run ctl LNS --json show ipv6 dhcp binding
+check "LNS show ipv6 dhcp binding --json: BOUND, lifetimes" python3 -c '
+import json, sys
+b = json.loads(sys.argv[1])
+assert len(b) == 1 and b[0]["prefix"] == "2001:db8:100::/56", b
+assert b[0]["state"] == "BOUND" and b[0]["valid_lifetime"] > 0, b
+assert 0 < b[0]["expires_in"] <= b[0]["valid_lifetime"], b
+' "$OUT"
 
 # --- 2. a host in the delegated prefix reaches local1 -------------------------
 ok "host1: 2001:db8:100::2/64" in_ns "$P" host1 ip -6 addr add 2001:db8:100::2/64 dev eth0
@@ -175,6 +186,8 @@ check "LNS: the delegated prefix's route is gone" wait_s 20 bash -c \
 	"! ip netns exec $P-LNS ip -6 route show | grep -q 2001:db8:100::/56"
 check "LNS: the lease's end is logged" wait_s 10 in_log LNS "2001:db8:100::/56 no longer delegated: session down"
 check "LNS: dhcpv6_leases_ended_total 1" [ "$(metric LNS dhcpv6_leases_ended_total)" = 1 ]
+run ctl LNS --json show ipv6 dhcp binding
+check "LNS show ipv6 dhcp binding: none left" [ "$OUT" = "[]" ]
 check "remote1: lan0's address is gone" wait_s 10 bash -c "! ip netns exec $P-remote1 ip -6 -o addr show dev lan0 scope global | grep -q 2001:db8:100::1"
 check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
 check "remote1 still runs" kill -0 "${NODE_PIDS[remote1]}"

@@ -475,6 +475,64 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 	return VPDNCTL_OK;
 }
 
+/* show ipv6 dhcp binding: the dhcpv6 module's Dhcpv6Server1.Bindings
+ * (IOS's name): each delegated prefix, its session and lifetimes. */
+static int show_ipv6_dhcp_binding(struct vpdnctl *c, int argc, char **argv)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *ifn, *user, *pfx, *state;
+	uint32_t pref, valid, iaid;
+	uint64_t left_ms;
+	struct json j;
+	int r, ret;
+
+	r = sd_bus_get_property(c->bus, c->name, VPDN_DBUS_ROOT "/module/dhcpv6",
+				"org.vpdnd.Dhcpv6Server1", "Bindings", &error, &reply,
+				"a(ssssuuut)");
+	if (r < 0) {
+		ret = vpdnctl_call_failed(c, "read the DHCPv6 bindings (is the dhcpv6 module "
+					  "loaded?)", r, &error);
+		sd_bus_error_free(&error);
+		return ret;
+	}
+	r = sd_bus_message_enter_container(reply, 'a', "(ssssuuut)");
+	if (c->json) {
+		json_init(&j, c->out);
+		json_array_begin(&j);
+	}
+	while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssuuut)", &ifn, &user, &pfx, &state,
+						  &pref, &valid, &iaid, &left_ms)) > 0) {
+		if (c->json) {
+			json_object_begin(&j);
+			json_kv_string(&j, "prefix", pfx);
+			json_kv_string(&j, "interface", ifn);
+			json_kv_string(&j, "user", user);
+			json_kv_string(&j, "state", state);
+			json_kv_uint(&j, "iaid", iaid);
+			json_kv_uint(&j, "preferred_lifetime", pref);
+			json_kv_uint(&j, "valid_lifetime", valid);
+			json_kv_uint(&j, "expires_in", left_ms / 1000);
+			json_object_end(&j);
+		} else {
+			fprintf(c->out, "Client: %s (%s)\n", *user ? user : "-", ifn);
+			fprintf(c->out, "  IA PD: IA ID 0x%08" PRIX32 ", %s\n", iaid, state);
+			fprintf(c->out, "    Prefix: %s\n", pfx);
+			fprintf(c->out, "            preferred lifetime %" PRIu32 ", valid lifetime %"
+				PRIu32 "\n", pref, valid);
+			fprintf(c->out, "            expires in %" PRIu64 " seconds\n", left_ms / 1000);
+		}
+	}
+	if (c->json)
+		json_array_end(&j);
+	sd_bus_message_unref(reply);
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse Bindings: %s\n", strerror(-r));
+		return VPDNCTL_FAILED;
+	}
+	return VPDNCTL_OK;
+}
+
 /* clear isdn call ID: org.vpdnd.Isdn1.HangUp ("0x011B" or decimal), or
  * org.vpdnd.Line1.HangUp on a node with serial lines only. */
 static int clear_isdn_call(struct vpdnctl *c, int argc, char **argv)
@@ -509,6 +567,8 @@ const struct vpdnctl_command vpdnctl_intf_commands[] = {
 	  "IP interfaces: state, addresses, user, counters (all, or one)" },
 	{ "show interfaces virtual-access", "[N]", 0, 1, CMD_NODE, show_interfaces_va,
 	  "A Virtual-Access interface (IOS-like), or all of them" },
+	{ "show ipv6 dhcp binding", NULL, 0, 0, CMD_NODE, show_ipv6_dhcp_binding,
+	  "DHCPv6 delegated prefixes: session, user, lifetimes (IOS's name)" },
 	{ "show users", NULL, 0, 0, CMD_NODE, show_users,
 	  "Users logged in: interface, user, mode, uptime, peer address, IPv6" },
 	{ NULL }
