@@ -676,7 +676,12 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 		memcpy(&dst, p + 24, 16);
 		ifc = demux(m, &dst);
 	}
-	if (ifc && !ifc->net && ifc->dialer) {   /* an idle dialer: dial on demand */
+	/* an idle dialer: dial on demand; not for the kernel's own link-scope
+	 * traffic (MLD reports to ff02::16, RS, ND: link-local or multicast
+	 * link-scope destinations), which would dial by itself */
+	if (ifc && !ifc->net && ifc->dialer && !IN6_IS_ADDR_LINKLOCAL((const struct in6_addr *)(p + 24)) &&
+	    !IN6_IS_ADDR_MC_LINKLOCAL((const struct in6_addr *)(p + 24)) &&
+	    !IN6_IS_ADDR_MC_NODELOCAL((const struct in6_addr *)(p + 24))) {
 		ip_dod_packet(ifc, p, len);
 		return;
 	}

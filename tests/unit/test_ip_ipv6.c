@@ -560,6 +560,13 @@ static void test_dod_ipv6(void)
 	struct ftun *di = tun_named("dialer1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
 	int fd = ip_module_iface_fd(f.ip, "Dialer1");
+	/* the kernel's own link-scope traffic (an MLD report, an RS) does not dial */
+	di->in_len = pkt6(di->in, "::", "ff02::16");
+	ip_module_tun_input(f.ip, fd);
+	di->in_len = pkt6(di->in, "fe80::1", "ff02::2");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 0);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
 	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::32");
 	ip_module_tun_input(f.ip, fd);
 	CU_ASSERT_EQUAL(n_traffic, 1);
