@@ -137,6 +137,8 @@ struct dh_client {
 	uint8_t lan_plen;
 	struct vpdn_timer timer;        /* retransmission or T1/T2 */
 	struct vpdn_timer expire;       /* valid lifetime */
+	struct vpdn_timer ra_timer;     /* RAs on the LAN for the /64 */
+	unsigned ra_sent;
 };
 struct dh_client *dh_client_new(struct dh_session *s, const char *lan,
 				const struct in6_addr *host, uint8_t lan_plen);
