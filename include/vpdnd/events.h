@@ -211,7 +211,7 @@ struct vpdn_ev_dialout {
 struct vpdn_ev_traffic {
 	uint32_t size;
 	const char *interface;  /* "Dialer2" */
-	const uint8_t *packet;  /* IPv4 packet */
+	const uint8_t *packet;  /* IPv4 or IPv6 packet (version nibble) */
 	size_t len;
 };
 

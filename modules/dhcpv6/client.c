@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "dhcpv6-private.h"
+#include "ndp.h"
 
 #define SOL_MAX_DELAY 1000u
 #define SOL_TIMEOUT 1000u
@@ -100,6 +101,51 @@ static void send_msg(struct dh_client *c, uint8_t type)
 	dh_send(m, c->s, true, &msg);
 }
 
+/* The LAN's Router Advertisements (RFC 4861 6.2.4): the /64 put on the
+ * LAN, on-link and autonomous with the lease's lifetimes, so hosts
+ * behind us configure themselves by SLAAC and take us as their router;
+ * three at LAN_RA_INITIAL_MS, then every LAN_RA_INTERVAL_MS. On the way
+ * out one with router lifetime 0 and the prefix deprecated. */
+#define LAN_RA_INITIAL 3
+#define LAN_RA_INITIAL_MS 4000
+#define LAN_RA_INTERVAL_MS 200000
+#define LAN_RA_LIFETIME 1800
+
+static void lan_ra_send(struct dh_client *c, bool last)
+{
+	struct dh_module *m = mod(c);
+	struct ndp_ra ra = { .router_lifetime = last ? 0 : LAN_RA_LIFETIME, .n_prefixes = 1 };
+	uint8_t buf[256];
+	ssize_t n;
+	int r;
+
+	if (!m->io->lan_ra)
+		return;
+	ra.prefixes[0] = (struct ndp_prefix){ .prefix = c->lan_addr, .plen = 64, .onlink = true,
+					      .autonomous = true, .valid = c->valid,
+					      .preferred = last ? 0 : c->preferred };
+	dh_prefix_mask(&ra.prefixes[0].prefix, 64);
+	n = ndp_ra_encode(&ra, &in6addr_any, &(struct in6_addr){ .s6_addr = { 0xff, 0x02, [15] = 1 } },
+			  buf, sizeof(buf));
+	if (n < 0)
+		return;
+	r = m->io->lan_ra(m->io_ctx, c->lan, buf, (size_t)n);
+	if (r < 0)
+		vpdn_warn(m->log, "%s DHCPv6: Failed to send an RA on %s: %s", c->s->interface,
+			  c->lan, g_strerror(-r));
+	else
+		c->ra_sent++;
+}
+
+static void on_lan_ra(struct vpdn_timer *t, void *data)
+{
+	struct dh_client *c = data;
+
+	lan_ra_send(c, false);
+	vpdn_timer_arm(mod(c)->tm, &c->ra_timer,
+		       c->ra_sent < LAN_RA_INITIAL ? LAN_RA_INITIAL_MS : LAN_RA_INTERVAL_MS);
+}
+
 static void lan(struct dh_client *c, bool add)
 {
 	struct dh_module *m = mod(c);
@@ -124,6 +170,13 @@ static void lan(struct dh_client *c, bool add)
 	vpdn_info(m->log, "%s DHCPv6: %s/%u %s %s", c->s->interface, a, c->lan_plen,
 		  add ? "on" : "taken off", c->lan);
 	c->lan_set = add;
+	if (add) {
+		c->ra_sent = 0;
+		on_lan_ra(&c->ra_timer, c);
+	} else {
+		vpdn_timer_cancel(m->tm, &c->ra_timer);
+		lan_ra_send(c, true);
+	}
 }
 
 static void drop_prefix(struct dh_client *c)
@@ -236,6 +289,7 @@ struct dh_client *dh_client_new(struct dh_session *s, const char *lan_if,
 	c->lan_plen = lan_plen;
 	vpdn_timer_init(&c->timer, on_timer, c);
 	vpdn_timer_init(&c->expire, on_expire, c);
+	vpdn_timer_init(&c->ra_timer, on_lan_ra, c);
 	uint16_t r;
 	vpdn_random_bytes(&r, sizeof(r));
 	set_state(c, DH_CLIENT_SOLICITING, "IPv6CP up");
@@ -256,6 +310,7 @@ void dh_client_free(struct dh_client *c)
 	set_state(c, DH_CLIENT_STOPPED, "IPv6CP down");
 	vpdn_timer_cancel(m->tm, &c->timer);
 	vpdn_timer_cancel(m->tm, &c->expire);
+	vpdn_timer_cancel(m->tm, &c->ra_timer);
 	c->s->client = NULL;
 	g_free(c->lan);
 	g_free(c);

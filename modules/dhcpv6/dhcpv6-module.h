@@ -27,6 +27,10 @@ struct dh_io_ops {
 	/* Add (or delete) addr/plen on the kernel interface ifname. */
 	int (*lan_addr)(void *ctx, const char *ifname, const struct in6_addr *addr, uint8_t plen,
 			uint32_t preferred, uint32_t valid, bool add);
+	/* Send an ICMPv6 message (a Router Advertisement) to ff02::1 on the
+	 * kernel interface ifname, hop limit 255, from its link-local address
+	 * (the kernel computes the checksum). May be NULL. */
+	int (*lan_ra)(void *ctx, const char *ifname, const uint8_t *msg, size_t len);
 	/* Close the sockets, free ctx (at module free). May be NULL. */
 	void (*close)(void *ctx);
 };

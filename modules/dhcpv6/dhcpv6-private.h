@@ -9,6 +9,7 @@
  *   lease.c         the lease state machine (one delegated prefix)
  *   client.c        the client state machine (requesting router)
  *   sock.c          the real UDP sockets and the LAN address (libmnl)
+ *   dhcpv6-bus.c    D-Bus: Dhcpv6Server1.Bindings (show ipv6 dhcp binding)
  */
 #ifndef DHCPV6_PRIVATE_H
 #define DHCPV6_PRIVATE_H
@@ -136,6 +137,8 @@ struct dh_client {
 	uint8_t lan_plen;
 	struct vpdn_timer timer;        /* retransmission or T1/T2 */
 	struct vpdn_timer expire;       /* valid lifetime */
+	struct vpdn_timer ra_timer;     /* RAs on the LAN for the /64 */
+	unsigned ra_sent;
 };
 struct dh_client *dh_client_new(struct dh_session *s, const char *lan,
 				const struct in6_addr *host, uint8_t lan_plen);
@@ -164,10 +167,15 @@ struct dh_module {
 	size_t n_leases;
 	unsigned max_leases, max_per_session, offer_hold;
 	bool rapid_commit;
+	struct sd_bus_slot *bus_slot;   /* dhcpv6-bus.c: the module object, NULL no bus */
 	uint64_t *c_malformed, *c_unknown_source, *c_wrong_server, *c_oversize,
 		 *c_no_binding, *c_limit, *c_no_prefix, *c_unexpected, *c_bound,
 		 *c_ended, *c_route_failed;
 };
+
+/* dhcpv6-bus.c: org.vpdnd.Dhcpv6Server1 on /org/vpdnd/module/dhcpv6 */
+int dh_bus_register(struct dh_module *m);
+void dh_bus_unregister(struct dh_module *m);
 
 /* dhcpv6.c */
 struct dh_session *dh_session_by_name(struct dh_module *m, const char *ifname);

@@ -473,6 +473,8 @@ int dhcpv6_module_new(struct vpdn_core *core, cfg_t *cfg, const struct dh_io_ops
 	make_duid(m);
 	for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
 		m->subs[i] = vpdn_bus_subscribe(m->bus, types[i], on_event, m);
+	if ((r = dh_bus_register(m)) < 0)
+		goto fail;
 	*out = m;
 	return 0;
 fail:
@@ -489,6 +491,7 @@ void dhcpv6_module_free(struct dh_module *m)
 {
 	if (!m)
 		return;
+	dh_bus_unregister(m);
 	for (size_t i = 0; i < G_N_ELEMENTS(m->subs); i++)
 		if (m->subs[i])
 			vpdn_bus_unsubscribe(m->bus, m->subs[i]);

@@ -10,12 +10,14 @@
  * longer than DHCPV6_MSG_MAX is read whole (MSG_TRUNC gives its length)
  * and the module drops it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -199,11 +201,35 @@ static void s_close(void *ctx)
 	g_free(k);
 }
 
+/* A raw ICMPv6 socket per RA: they are rare (a few a minute at most). */
+static int s_lan_ra(void *ctx, const char *ifname, const uint8_t *msg, size_t len)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	int hops = 255, r = 0;
+	unsigned idx = if_nametoindex(ifname);
+	int fd;
+
+	if (!idx)
+		return -errno;
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+	to.sin6_scope_id = idx;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) < 0 ||
+	    sendto(fd, msg, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 const struct dh_io_ops dh_io_real = {
 	.open = s_open,
 	.join = s_join,
 	.send = s_send,
 	.lan_addr = s_lan_addr,
+	.lan_ra = s_lan_ra,
 	.close = s_close,
 };
 

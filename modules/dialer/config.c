@@ -14,7 +14,8 @@
 #include "dialer-private.h"
 
 static cfg_opt_t dialer_list_opts[] = {
-	CFG_STR("protocol", "ip", CFGF_NONE),
+	/* "ip", "ipv6" or both ({"ip", "ipv6"}: IOS's two dialer-list lines) */
+	CFG_STR_LIST("protocol", "{ip}", CFGF_NONE),
 	CFG_BOOL("permit", cfg_true, CFGF_NONE),
 	CFG_END()
 };
@@ -83,7 +84,8 @@ static int name_unit(const char *name)
 	return *end || v < 0 || v > 65535 ? -1 : (int)v;
 }
 
-static bool list_permits_ip(cfg_t *cfg, int group)
+/* Does the group's dialer-list permit `proto` ("ip", "ipv6")? */
+static bool list_permits(cfg_t *cfg, int group, const char *proto)
 {
 	char title[16];
 	cfg_t *l;
@@ -92,7 +94,12 @@ static bool list_permits_ip(cfg_t *cfg, int group)
 		return false;
 	snprintf(title, sizeof(title), "%d", group);
 	l = cfg_gettsec(cfg, "dialer-list", title);
-	return l && cfg_getbool(l, "permit") && !g_ascii_strcasecmp(cfg_getstr(l, "protocol"), "ip");
+	if (!l || !cfg_getbool(l, "permit"))
+		return false;
+	for (unsigned i = 0; i < cfg_size(l, "protocol"); i++)
+		if (!g_ascii_strcasecmp(cfg_getnstr(l, "protocol", i), proto))
+			return true;
+	return false;
 }
 
 static bool vpdn_enabled(cfg_t *cfg)
@@ -163,8 +170,12 @@ int dialer_config_load(cfg_t *cfg, GPtrArray *confs, GPtrArray *members, char **
 		cfg_t *l = cfg_getnsec(cfg, "dialer-list", i);
 		if (name_unit(cfg_title(l)) <= 0 || strspn(cfg_title(l), "0123456789") != strlen(cfg_title(l)))
 			ERR(l, "dialer-list \"%s\": the title must be a number 1..65535", cfg_title(l));
-		if (g_ascii_strcasecmp(cfg_getstr(l, "protocol"), "ip"))
-			ERR(l, "dialer-list \"%s\": protocol must be \"ip\"", cfg_title(l));
+		for (unsigned k = 0; k < cfg_size(l, "protocol"); k++) {
+			const char *pr = cfg_getnstr(l, "protocol", k);
+			if (g_ascii_strcasecmp(pr, "ip") && g_ascii_strcasecmp(pr, "ipv6"))
+				ERR(l, "dialer-list \"%s\": protocol must be \"ip\" or \"ipv6\", "
+				    "not \"%s\"", cfg_title(l), pr);
+		}
 	}
 	/* Dialer interfaces. */
 	for (unsigned i = 0; i < n; i++) {
@@ -198,7 +209,8 @@ int dialer_config_load(cfg_t *cfg, GPtrArray *confs, GPtrArray *members, char **
 		if (c->group < 0 || c->group > 65535)
 			ERR(s, "interface %s: dialer-group must be 1..65535", name);
 		/* A group without a permitting dialer-list makes nothing interesting. */
-		c->ip_permitted = list_permits_ip(cfg, c->group);
+		c->ip_permitted = list_permits(cfg, c->group, "ip");
+		c->ipv6_permitted = list_permits(cfg, c->group, "ipv6");
 		if (c->string && !number_ok(c->string))
 			ERR(s, "interface %s: dialer-string \"%s\" is not a number", name, c->string);
 		if (c->vpdn && !c->pool)

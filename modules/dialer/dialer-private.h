@@ -18,6 +18,7 @@ struct dialer_conf {
 	int pool;                /* dialer-pool, 0 none */
 	int group;               /* dialer-group, 0 none */
 	bool ip_permitted;       /* the group's dialer-list permits ip */
+	bool ipv6_permitted;     /* ... and ipv6 */
 	bool vpdn, in_band, aaa;
 	char *remote_name;       /* dialer-remote-name or NULL */
 	char *string;            /* dialer-string or NULL */

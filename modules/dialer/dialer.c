@@ -225,21 +225,25 @@ static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *ev, void *data)
 	struct dialer_module *m = data;
 	const struct vpdn_ev_traffic *t = ev->payload;
 	struct dialer *d = dialer_module_find(m, t->interface);
-	char cause[80], s[INET_ADDRSTRLEN] = "?", dst[INET_ADDRSTRLEN] = "?";
+	char cause[120], s[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+	bool v6 = t->packet && t->len >= 40 && (t->packet[0] >> 4) == 6;
 	int r;
 
 	if (!d || !d->conf->group)
 		return VPDN_BUS_PASS;
-	if (!d->conf->ip_permitted) {
-		DDR(m, "%s DDR: packet not interesting (dialer-list %d)", d->conf->short_name,
-		    d->conf->group);
+	if (v6 ? !d->conf->ipv6_permitted : !d->conf->ip_permitted) {
+		DDR(m, "%s DDR: %s packet not interesting (dialer-list %d)", d->conf->short_name,
+		    v6 ? "ipv6" : "ip", d->conf->group);
 		return VPDN_BUS_PASS;
 	}
-	if (t->packet && t->len >= 20 && (t->packet[0] >> 4) == 4) {
+	if (v6) {
+		inet_ntop(AF_INET6, t->packet + 8, s, sizeof(s));
+		inet_ntop(AF_INET6, t->packet + 24, dst, sizeof(dst));
+	} else if (t->packet && t->len >= 20 && (t->packet[0] >> 4) == 4) {
 		inet_ntop(AF_INET, t->packet + 12, s, sizeof(s));
 		inet_ntop(AF_INET, t->packet + 16, dst, sizeof(dst));
 	}
-	snprintf(cause, sizeof(cause), "ip (s=%s, d=%s)", s, dst);
+	snprintf(cause, sizeof(cause), "%s (s=%s, d=%s)", v6 ? "ipv6" : "ip", s, dst);
 	r = dialer_dial(d, NULL, cause);
 	/* No dialer string, or held off by the enable-timeout after a failed
 	 * call: nobody dials now, so the packet is not ours to hold (the ip

@@ -195,6 +195,15 @@ GETTER(prop_v6_state) { return append_v6(reply, userdata, IP6_PROP_STATE); }
 GETTER(prop_v6_local) { return append_v6(reply, userdata, IP6_PROP_LOCAL); }
 GETTER(prop_v6_peer) { return append_v6(reply, userdata, IP6_PROP_PEER); }
 GETTER(prop_v6_prefix) { return append_v6(reply, userdata, IP6_PROP_PREFIX); }
+GETTER(prop_v6_routed)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+	char buf[IP6_ROUTED_TEXT] = "";
+
+	if (ifc)
+		ip6_routed_text(ifc, buf, sizeof(buf));
+	return sd_bus_message_append(reply, "s", buf);
+}
 #undef IFACE_U64
 #undef IFACE_STR
 
@@ -224,6 +233,7 @@ static const sd_bus_vtable iface_vtable[] = {
 	IP("Ipv6LinkLocal", "s", prop_v6_local, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	IP("Ipv6PeerLinkLocal", "s", prop_v6_peer, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	IP("Ipv6Prefix", "s", prop_v6_prefix, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	IP("Ipv6Routed", "s", prop_v6_routed, 0),
 	SD_BUS_VTABLE_END
 };
 #undef IP
@@ -330,8 +340,8 @@ static size_t row_size(const struct ip_bus_obj *o)
 
 		n += len0(ifc->user) + len0(ifc->profile) + len0(ifc->link_name) +
 		     len0(ifc->config) + len0(iface_unnumbered(ifc));
-		/* the four Ipv6* properties (~30 octets each) and their values */
-		n += IP_BUS_ROW_V6 + (ifc->v6 ? 3 * (INET6_ADDRSTRLEN + 4) : 0);
+		/* the five Ipv6* properties (~30 octets each) and their values */
+		n += IP_BUS_ROW_V6 + (ifc->v6 ? 3 * (INET6_ADDRSTRLEN + 4) + IP6_ROUTED_TEXT : 0);
 	}
 	return n;
 }

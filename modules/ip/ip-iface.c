@@ -268,7 +268,45 @@ drop:
 	ifc->ndrops++;
 }
 
-static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
+static bool family_up(const struct ip_iface *ifc, const uint8_t *p)
+{
+	return (p[0] >> 4) == 6 ? ifc->v6 != NULL : ifc->v4_up;
+}
+
+void ip_dod_deliver(struct ip_iface *ifc)
+{
+	struct ip_module *m = ifc->m;
+	unsigned kept = 0, n = ifc->qlen;
+
+	/* In order; a held packet of the family not up yet moves to the
+	 * front (slot kept <= the slot it came from: no overwrite). */
+	for (unsigned i = 0; i < n && ifc->net; i++) {
+		struct ip_slot *s = &ifc->q[(ifc->qhead + i) % ifc->qcap];
+		if (family_up(ifc, s->data)) {
+			ip_iface_send(ifc, s->data, s->len);
+			(*m->dod_delivered)++;
+			continue;
+		}
+		struct ip_slot *d = &ifc->q[(ifc->qhead + kept) % ifc->qcap];
+		if (d != s) {
+			d->len = s->len;
+			memcpy(d->data, s->data, s->len);
+		}
+		kept++;
+	}
+	if (!ifc->net)   /* hung up while sending: ip_iface_down flushed */
+		return;
+	ifc->qlen = kept;
+	if (kept)        /* the other family's NCP may still open: the dial timer stays */
+		return;
+	ifc->qhead = 0;
+	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	ifc->dialing = false;
+}
+
+/* A packet (IPv4, or IPv6 from ip6_from_kernel) on an idle dialer:
+ * interesting traffic, held until the dial's network comes up. */
+void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	struct ip_module *m = ifc->m;
 
@@ -276,8 +314,11 @@ static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		struct vpdn_ev_traffic ev = {
 			.size = sizeof(ev), .interface = ifc->name, .packet = p, .len = len,
 		};
-		char dst[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+		char dst[INET6_ADDRSTRLEN];
+		if ((p[0] >> 4) == 6)
+			inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
+		else
+			inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
 		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
 			   "%s IP: interesting traffic to %s, asking to dial", ifc->name, dst);
 		ifc->dialing = true;
@@ -293,7 +334,7 @@ static void dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 			return;
 		}
 		/* The dial may have completed while we published. */
-		if (ifc->net) {
+		if (ifc->net && family_up(ifc, p)) {
 			ip_iface_send(ifc, p, len);
 			return;
 		}
@@ -348,7 +389,7 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 	else if (ifc->net)   /* IPv6 alone on the session */
 		(*m->drops)++;
 	else if (ifc->dialer)
-		dod_packet(ifc, p, len);
+		ip_dod_packet(ifc, p, len);
 	else
 		(*m->drops)++;
 }

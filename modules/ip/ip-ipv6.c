@@ -8,7 +8,8 @@
  * mode: fe80::local/128 on the shared device, counted per identifier) and a
  * route to fe80::peer_ifid/128; the session's /64 is authorization's
  * Framed-IPv6-Prefix (a /64) or leased from the `ipv6-pool` of the
- * session's interface section (Virtual-Template1), routed to the session.
+ * interface section that Framed-IPv6-Pool names, else of the session's
+ * interface section (Virtual-Template1), routed to the session.
  * Router Advertisements (RFC 4861 §6.2.4): at once, then
  * MAX_INITIAL_RTR_ADVERTISEMENTS in all at MAX_INITIAL_RTR_ADVERT_INTERVAL
  * (INITIAL), then every ipv6-nd-ra-interval with a random quarter off
@@ -675,6 +676,15 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 		memcpy(&dst, p + 24, 16);
 		ifc = demux(m, &dst);
 	}
+	/* an idle dialer: dial on demand; not for the kernel's own link-scope
+	 * traffic (MLD reports to ff02::16, RS, ND: link-local or multicast
+	 * link-scope destinations), which would dial by itself */
+	if (ifc && !ifc->net && ifc->dialer && !IN6_IS_ADDR_LINKLOCAL((const struct in6_addr *)(p + 24)) &&
+	    !IN6_IS_ADDR_MC_LINKLOCAL((const struct in6_addr *)(p + 24)) &&
+	    !IN6_IS_ADDR_MC_NODELOCAL((const struct in6_addr *)(p + 24))) {
+		ip_dod_packet(ifc, p, len);
+		return;
+	}
 	if (!ifc || !ifc->net || !ifc->v6) {
 		(*m->v6_drops)++;
 		(*m->drops)++;
@@ -758,7 +768,29 @@ static void prefix_up(struct ip6_session *s, cfg_t *sec, const struct vpdn_auth_
 			s->has_prefix = true;
 		}
 	}
-	if (!s->has_prefix && (s->pool = pool_of(m, sec))) {
+	/* Framed-IPv6-Pool names an interface section (a Virtual-Template)
+	 * whose ipv6-pool gives the /64; the ip module has no other named
+	 * pools. Unknown, or a section without ipv6-pool: the session's own
+	 * section's pool, warned and counted. */
+	if (!s->has_prefix && auth && auth->framed_pool && *auth->framed_pool) {
+		cfg_t *named = vpdn_interface_find(m->root, auth->framed_pool);
+		struct ip6_pool *pl = named ? pool_of(m, named) : NULL;
+
+		if (!pl) {
+			(*m->v6_pool_unknown)++;
+			vpdn_warn(m->log, "%s IPv6: Framed-IPv6-Pool \"%s\" is no interface with an "
+				  "ipv6-pool; using the pool of %s", ifc->name, auth->framed_pool,
+				  sec ? cfg_title(sec) : "(none)");
+		} else if (pool_lease(m, pl, &s->lease, &s->prefix) == 0) {
+			s->pool = pl;
+			s->has_prefix = true;
+		} else {
+			(*m->v6_pool_exhausted)++;
+			vpdn_warn(m->log, "%s IPv6: Framed-IPv6-Pool %s exhausted; using the pool of %s",
+				  ifc->name, cfg_title(named), sec ? cfg_title(sec) : "(none)");
+		}
+	}
+	if (!s->has_prefix && sec && (s->pool = pool_of(m, sec))) {
 		if (pool_lease(m, s->pool, &s->lease, &s->prefix) == 0) {
 			s->has_prefix = true;
 		} else {
@@ -935,6 +967,7 @@ static enum vpdn_bus_verdict on_ipv6_up(const struct vpdn_event *e, void *data)
 	if (ifc->v6)
 		ip6_session_down(ifc, "IPv6CP renegotiated");
 	ip6_session_up(ifc, ev);
+	ip_dod_deliver(ifc);   /* IPv6 held for the dial */
 	return VPDN_BUS_PASS;
 }
 
@@ -1132,6 +1165,7 @@ void ip6_init(struct ip_module *m)
 	m->v6_route_refused = vpdn_core_counter(core, "ip_ipv6_routes_refused_total", "IPv6 prefixes refused (IPV6_ROUTE, Framed-IPv6-Prefix)");
 	m->v6_ptb_sent = vpdn_core_counter(core, "ip_ipv6_packet_too_big_total", "ICMPv6 Packet Too Big sent for packets over a peer's MRU");
 	m->v6_pool_exhausted = vpdn_core_counter(core, "ip_ipv6_pool_exhausted_total", "sessions without a /64: their ipv6-pool was full");
+	m->v6_pool_unknown = vpdn_core_counter(core, "ip_ipv6_pool_unknown_total", "Framed-IPv6-Pool naming no interface with an ipv6-pool (the session's own pool used)");
 }
 
 void ip6_fini(struct ip_module *m)
@@ -1182,4 +1216,28 @@ void ip6_describe(const struct ip_iface *ifc, char *ll_local, char *ll_peer, cha
 		snprintf(prefix, len, "%s/64", inet_ntop(AF_INET6, &s->prefix, t, sizeof(t)));
 	else if (!s->server && s->global_added)
 		snprintf(prefix, len, "%s/64", inet_ntop(AF_INET6, &s->global, t, sizeof(t)));
+}
+
+void ip6_routed_text(const struct ip_iface *ifc, char *out, size_t len)
+{
+	const struct ip6_session *s = ifc->v6;
+	char t[INET6_ADDRSTRLEN];
+	size_t used = 0;
+
+	if (len)
+		*out = '\0';
+	for (unsigned i = 0; s && i < s->n_routes; i++) {
+		const struct ip6_route6 *rt = &s->routes[i];
+		int n;
+
+		if (rt->configured)
+			continue;
+		n = snprintf(out + used, len - used, "%s%s/%u", used ? " " : "",
+			     inet_ntop(AF_INET6, &rt->prefix, t, sizeof(t)), rt->plen);
+		if (n < 0 || (size_t)n >= len - used) {
+			out[used] = '\0';   /* whole prefixes only */
+			break;
+		}
+		used += (size_t)n;
+	}
 }

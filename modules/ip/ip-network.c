@@ -285,16 +285,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	ip_framed_routes_add(ifc, ev);
 	ip_iface_apply_mtu(ifc, ev->mtu);
 	/* Deliver what waited for the dial, in order. */
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
-	ifc->dialing = false;
-	while (ifc->qlen && ifc->net) {
-		struct ip_slot *s = &ifc->q[ifc->qhead];
-		ifc->qhead = (ifc->qhead + 1) % ifc->qcap;
-		ifc->qlen--;
-		ip_iface_send(ifc, s->data, s->len);
-		(*m->dod_delivered)++;
-	}
-	ifc->qhead = 0;
+	ip_dod_deliver(ifc);
 	ip_bus_changed(ifc);
 	return 0;
 }

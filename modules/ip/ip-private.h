@@ -121,7 +121,7 @@ struct ip_module {
 	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
 	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
 	uint64_t *rs_limited, *ra_received, *nd_malformed, *v6_route_refused;
-	uint64_t *v6_pool_exhausted, *v6_ptb_sent;
+	uint64_t *v6_pool_exhausted, *v6_ptb_sent, *v6_pool_unknown;
 	uint64_t *rx, *tx, *drops, *dod_queued, *dod_delivered, *dod_dropped, *unclaimed;
 	uint64_t *tun_lost;        /* TUN devices found unusable (deleted) */
 	uint64_t *frag_needed, *fragmented, *too_big;
@@ -160,6 +160,10 @@ void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
 /* An ICMP error may go now (IP_ICMP_RATE a second, both families). */
 bool ip_icmp_allowed(struct ip_module *m);
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why);
+void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len);
+/* Send the held packets whose family is up now (IPv4: v4_up, IPv6: v6),
+ * in order; the others stay held. */
+void ip_dod_deliver(struct ip_iface *ifc);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */
 void ip_shared_watch(struct ip_module *m);
@@ -204,6 +208,11 @@ void ip6_from_kernel(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p
 /* For D-Bus: "" when none. */
 void ip6_describe(const struct ip_iface *ifc, char *ll_local, char *ll_peer, char *prefix,
 		  size_t len, const char **state);
+/* The prefixes other modules routed to the session (VPDN_EV_IPV6_ROUTE:
+ * DHCPv6-delegated), "P/len" separated by a space, "" none; at most
+ * IP6_ROUTED_TEXT octets with the NUL. */
+#define IP6_ROUTED_TEXT (4 * (INET6_ADDRSTRLEN + 5))
+void ip6_routed_text(const struct ip_iface *ifc, char *out, size_t len);
 
 /* ip-bus.c: /org/vpdnd/module/ip (org.vpdnd.Ip1) and the class of
  * interface objects /org/vpdnd/interface/<name> (org.vpdnd.Interface1),
@@ -227,7 +236,7 @@ void ip_bus_changed(struct ip_iface *ifc);
 #define IP_BUS_PAGE_MAX VPDN_DBUS_PAGE_MAX
 #define IP_BUS_PAGE_BYTES VPDN_DBUS_PAGE_BYTES
 #define IP_BUS_ROW_FIXED 640     /* a row's octets beyond its strings (~510), rounded up */
-#define IP_BUS_ROW_V6 160        /* the Ipv6* properties without their addresses (~130) */
+#define IP_BUS_ROW_V6 200        /* the Ipv6* properties without their addresses (~160) */
 int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t cursor,
 			     uint32_t max, uint32_t *next, uint32_t *rows);
 

@@ -11,9 +11,10 @@
 #  1. remote1 dials (IPv4 interesting traffic); IPv6CP, the RA, then
 #     DHCPv6: the LNS delegates 2001:db8:100::/56 and routes it to vi1;
 #     remote1 puts 2001:db8:100::1/64 on lan0.
-#  2. host1 (2001:db8:100::2/64, default via ::1) pings local1
-#     (2001:db8:1020::32) with ping -6 from its address in the delegated
-#     prefix, and local1 pings host1 back.
+#  2. remote1 advertises the /64 on lan0 (RA): host1 configures an
+#     address in it by SLAAC with remote1 as default router, pings local1
+#     (2001:db8:1020::32) with ping -6 from it, and local1 pings host1
+#     back; 2001:db8:100::2/64 is added by hand for step 5.
 #  3. The session ends (clear vpdn tunnel at the LNS): the delegated
 #     prefix's route is gone at the LNS, lan0's address at remote1, and the
 #     LNS's lease was ended (dhcpv6_leases_ended_total).
@@ -148,13 +149,43 @@ check "LNS: prefix delegated to remote1" \
 check "LNS: 2001:db8:100::/56 routed to vi1" wait_s 10 lns_routes "2001:db8:100::/56.* dev vi1"
 check "remote1: got the prefix" in_log remote1 "DHCPv6: got prefix 2001:db8:100::/56"
 check "remote1: 2001:db8:100::1/64 on lan0" wait_s 10 lan_has "2001:db8:100::1/64"
+lacks "remote1: the kernel's MLD on idle dialer1 did not ask to dial" "$(cat "$T/remote1.log")" "interesting traffic to ff02::"
 check "LNS: dhcpv6_leases_bound_total 1" [ "$(metric LNS dhcpv6_leases_bound_total)" = 1 ]
 check "LNS: nothing dropped" [ "$(metric LNS dhcpv6_unknown_source_total)" = 0 ] &&
 	[ "$(metric LNS dhcpv6_malformed_total)" = 0 ]
+run ctl LNS show users
+contains "LNS show users: the delegated prefix" "$OUT" "delegated 2001:db8:100::/56"
+run ctl LNS --json show users
+check "LNS show users --json: ipv6_delegated" python3 -c '
+import json, sys
+u = [r for r in json.loads(sys.argv[1]) if r.get("ipv6_delegated") == "2001:db8:100::/56"]
+assert u and u[0]["user"] == "remote1@cisco.com", sys.argv[1]
+' "$OUT"
+run ctl LNS show ipv6 dhcp binding
+contains "LNS show ipv6 dhcp binding: the prefix" "$OUT" "Prefix: 2001:db8:100::/56"
+contains "LNS show ipv6 dhcp binding: remote1's session" "$OUT" "Client: remote1@cisco.com (Vi"
+run ctl LNS --json show ipv6 dhcp binding
+check "LNS show ipv6 dhcp binding --json: BOUND, lifetimes" python3 -c '
+import json, sys
+b = json.loads(sys.argv[1])
+assert len(b) == 1 and b[0]["prefix"] == "2001:db8:100::/56", b
+assert b[0]["state"] == "BOUND" and b[0]["valid_lifetime"] > 0, b
+assert 0 < b[0]["expires_in"] <= b[0]["valid_lifetime"], b
+' "$OUT"
 
 # --- 2. a host in the delegated prefix reaches local1 -------------------------
+# remote1's RAs on lan0 for the /64: host1 configures itself (SLAAC) and
+# takes remote1 (its link-local address) as default router
+check "host1: a SLAAC address in 2001:db8:100::/64 from remote1's RA" wait_s 20 bash -c \
+	"ip netns exec $P-host1 ip -6 -o addr show dev eth0 scope global dynamic | grep -q 'inet6 2001:db8:100:'"
+H1=$(ip netns exec "$P-host1" ip -6 -o addr show dev eth0 scope global dynamic |
+	sed -n 's/.*inet6 \(2001:db8:100:[0-9a-f:]*\)\/64.*/\1/p' | head -1)
+check "host1: default route via remote1's link-local (RA)" bash -c \
+	"ip netns exec $P-host1 ip -6 route show default | grep -q 'via fe80::.* dev eth0 proto ra'"
+check "ping -6 host1 ($H1, SLAAC) -> local1 (2001:db8:1020::32)" \
+	wait_s 15 pings host1 -6 -I "$H1" 2001:db8:1020::32
+check "ping -6 local1 -> host1 ($H1, SLAAC)" pings local1 -6 "$H1"
 ok "host1: 2001:db8:100::2/64" in_ns "$P" host1 ip -6 addr add 2001:db8:100::2/64 dev eth0
-ok "host1: default via 2001:db8:100::1" in_ns "$P" host1 ip -6 route add default via 2001:db8:100::1
 check "ping -6 host1 (2001:db8:100::2) -> local1 (2001:db8:1020::32)" \
 	wait_s 15 pings host1 -6 -I 2001:db8:100::2 2001:db8:1020::32
 check "ping -6 local1 -> host1 (2001:db8:100::2)" pings local1 -6 2001:db8:100::2
@@ -167,6 +198,10 @@ check "LNS: the delegated prefix's route is gone" wait_s 20 bash -c \
 	"! ip netns exec $P-LNS ip -6 route show | grep -q 2001:db8:100::/56"
 check "LNS: the lease's end is logged" wait_s 10 in_log LNS "2001:db8:100::/56 no longer delegated: session down"
 check "LNS: dhcpv6_leases_ended_total 1" [ "$(metric LNS dhcpv6_leases_ended_total)" = 1 ]
+run ctl LNS --json show ipv6 dhcp binding
+check "LNS show ipv6 dhcp binding: none left" [ "$OUT" = "[]" ]
+check "host1: the RA default route is gone (router lifetime 0)" wait_s 10 bash -c \
+	"! ip netns exec $P-host1 ip -6 route show default | grep -q 'proto ra'"
 check "remote1: lan0's address is gone" wait_s 10 bash -c "! ip netns exec $P-remote1 ip -6 -o addr show dev lan0 scope global | grep -q 2001:db8:100::1"
 check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"
 check "remote1 still runs" kill -0 "${NODE_PIDS[remote1]}"

@@ -13,7 +13,7 @@
 #     RA, and the default IPv6 route through dialer1.
 #  3. ping -6 both ways over global addresses: remote1 -> local1's
 #     2001:db8:1020::32, local1 -> remote1's learned address.
-#  4. show interfaces (text and --json) on the LNS shows IPv6: link-local,
+#  4. show interfaces and show users (text and --json) on the LNS show IPv6: link-local,
 #     peer, prefix; the counters move (ip_ra_sent_total).
 #  5. The session ends (clear vpdn tunnel at the LNS): the LNS's /64
 #     route and vi1 are gone, and remote1's learned address.
@@ -146,6 +146,16 @@ rows = rows["interfaces"] if isinstance(rows, dict) else rows
 vi = [r for r in rows if r.get("ipv6prefix") == "2001:db8:17::/64"]
 assert vi and vi[0]["ipv6state"] in ("initial", "advertising"), rows
 assert vi[0]["ipv6linklocal"].startswith("fe80::"), vi[0]
+' "$OUT"
+run ctl LNS show users
+contains "show users: the user's IPv6 line with its prefix" "$OUT" "prefix 2001:db8:17::/64"
+run ctl LNS --json show users
+check "show users --json: ipv6_prefix, ipv6_link_local" python3 -c '
+import json, sys
+rows = json.loads(sys.argv[1])
+u = [r for r in rows if r.get("ipv6_prefix") == "2001:db8:17::/64"]
+assert u and u[0]["ipv6_link_local"].startswith("fe80::"), rows
+assert u[0]["ipv6_state"] in ("initial", "advertising"), u[0]
 ' "$OUT"
 run ctl remote1 show interfaces Dialer1
 contains "remote1: show interfaces Dialer1 has the global address" "$OUT" "IPv6 global address $G/64"

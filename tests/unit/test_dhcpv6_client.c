@@ -70,6 +70,10 @@ static struct {
 	uint8_t lan_plen;
 	int routes_add, routes_del;
 	bool drop_to_server;
+	int ras;                 /* RAs sent on the LAN */
+	uint8_t ra[256];         /* the last one (ICMPv6) */
+	size_t ra_len;
+	char ra_if[16];
 } F;
 
 static int f_open(void *ctx, struct dh_module *m, uint16_t port)
@@ -133,7 +137,29 @@ static int f_lan(void *ctx, const char *ifname, const struct in6_addr *a, uint8_
 	return 0;
 }
 
-static const struct dh_io_ops fake_io = { f_open, f_join, f_send, f_lan, NULL };
+static int f_ra(void *ctx, const char *ifname, const uint8_t *msg, size_t len)
+{
+	(void)ctx;
+	F.ras++;
+	F.ra_len = MIN(len, sizeof(F.ra));
+	memcpy(F.ra, msg, F.ra_len);
+	g_strlcpy(F.ra_if, ifname, sizeof(F.ra_if));
+	return 0;
+}
+
+static const struct dh_io_ops fake_io = { f_open, f_join, f_send, f_lan, f_ra, NULL };
+
+/* The last LAN RA: type 134, router lifetime, first option a Prefix
+ * Information for pfx/64 with L and A, its preferred lifetime. */
+static bool ra_is(const char *pfx, uint16_t router_lifetime, bool preferred)
+{
+	struct in6_addr x;
+	inet_pton(AF_INET6, pfx, &x);
+	return F.ra_len >= 48 && F.ra[0] == 134 && !strcmp(F.ra_if, "lan0") &&
+	       (F.ra[6] << 8 | F.ra[7]) == router_lifetime && F.ra[16] == 3 && F.ra[17] == 4 &&
+	       F.ra[18] == 64 && (F.ra[19] & 0xc0) == 0xc0 && !memcmp(F.ra + 32, &x, 16) &&
+	       !!(F.ra[24] | F.ra[25] | F.ra[26] | F.ra[27]) == preferred;
+}
 
 /* fe80::2:0:0:0:22 the client's (the server's peer), ...:11 the server's */
 static void ll(struct in6_addr *a, uint8_t last)
@@ -286,20 +312,30 @@ static void test_rapid_commit(void)
 	CU_ASSERT_EQUAL(F.lan_adds, 1);
 	CU_ASSERT(lan_is("2001:db8:100::1"));
 	CU_ASSERT_EQUAL(F.routes_add, 1);
+	/* the /64 advertised on the LAN at once (SLAAC for the hosts behind) */
+	CU_ASSERT_EQUAL(F.ras, 1);
+	CU_ASSERT(ra_is("2001:db8:100::", 1800, true));
 	/* nothing more is sent before T1 (300 s) */
 	advance(299 * 1000);
 	CU_ASSERT_EQUAL(F.nq, 0);
 	advance(1000);
 	CU_ASSERT_EQUAL(F.sent[DHCPV6_RENEW], 1);
 	CU_ASSERT(F.last_to_server.server_id.len > 0);
+	/* RAs at 0, 4, 8 s, then every 200 s: four by T1 */
+	CU_ASSERT_EQUAL(F.ras, 4);
 	pump_all();
 	CU_ASSERT_EQUAL(F.last_to_client.type, DHCPV6_REPLY);
 	CU_ASSERT_EQUAL(F.lan_adds, 1);          /* same prefix: not touched */
 	CU_ASSERT_EQUAL(F.lan_dels, 0);
-	/* the line goes: Release, the server unroutes, the LAN address goes */
+	/* the line goes: Release, the server unroutes, the LAN address goes,
+	 * a last RA: no default router, the prefix deprecated */
 	down(&F.c, "BRI0:1");
 	CU_ASSERT_EQUAL(F.sent[DHCPV6_RELEASE], 1);
 	CU_ASSERT_EQUAL(F.lan_dels, 1);
+	CU_ASSERT_EQUAL(F.ras, 5);
+	CU_ASSERT(ra_is("2001:db8:100::", 0, false));
+	advance(400000);
+	CU_ASSERT_EQUAL(F.ras, 5);
 	pump_all();
 	CU_ASSERT_EQUAL(dhcpv6_module_leases(F.s.m), 0);
 	CU_ASSERT_EQUAL(F.routes_del, 1);

@@ -546,6 +546,48 @@ static void test_dod_isdn_and_idle(void)
 	teardown();
 }
 
+/* An IPv6 packet (next header 59) 2001:db8:1::1 -> 2001:db8:1020::32. */
+static const uint8_t ip6_packet[40] = {
+	0x60, 0, 0, 0, 0, 0, 59, 64,
+	0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0x20, 0x01, 0x0d, 0xb8, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x32,
+};
+
+static int traffic6(const char *iface)
+{
+	struct vpdn_ev_traffic t = { .size = sizeof(t), .interface = iface, .packet = ip6_packet,
+				     .len = sizeof(ip6_packet) };
+	int r = vpdn_bus_publish(bus, VPDN_EV_INTERESTING_TRAFFIC, &t);
+	vpdn_bus_run_pending(bus);
+	return r;
+}
+
+/* dialer-list protocol ipv6 (IOS's `dialer-list 1 protocol ipv6
+ * permit`): IPv6 dials only where the list names it; "ip" alone is IPv4
+ * only, as in IOS. */
+static void test_dod_ipv6(void)
+{
+	setup("dialer-list \"1\" { protocol = \"ip\" permit = true }\n"
+	      "dialer-list \"2\" { protocol = {\"ip\", \"ipv6\"} permit = true }\n"
+	      "dialer-list \"3\" { protocol = \"ipv6\" permit = true }\n"
+	      "interface \"BRI0\" { dialer-pool-member = {1} }\n"
+	      "interface \"Dialer1\" { dialer-pool = 1 dialer-string = \"8211\" dialer-group = 1 }\n"
+	      "interface \"Dialer2\" { dialer-pool = 1 dialer-string = \"8212\" dialer-group = 2 }\n"
+	      "interface \"Dialer3\" { dialer-pool = 1 dialer-string = \"8213\" dialer-group = 3 }\n");
+	ports[0] = (struct port_fake){ .name = "BRI0" };
+	CU_ASSERT_EQUAL(traffic6("Dialer1"), 0);
+	CU_ASSERT_EQUAL(state_of("Dialer1"), DIALER_IDLE);
+	CU_ASSERT_EQUAL(traffic6("Dialer2"), 1);
+	CU_ASSERT_EQUAL(state_of("Dialer2"), DIALER_DIALING);
+	CU_ASSERT_EQUAL(ports[0].placed, 1);
+	CU_ASSERT_STRING_EQUAL(ports[0].number, "8212");
+	CU_ASSERT_EQUAL(traffic("Dialer3"), 0);     /* ipv6 only: IPv4 is not */
+	CU_ASSERT_EQUAL(state_of("Dialer3"), DIALER_IDLE);
+	port_connect(&ports[0], 0x8006, "BR0:1");   /* the placed call's request done */
+	CU_ASSERT_EQUAL(state_of("Dialer2"), DIALER_CONNECTING);
+	teardown();
+}
+
 /* RFC 4638 (issue #17): the call's mru (a PPPoE session's payload)
  * reaches PPP_START, on a call answered and on a call placed. */
 static void test_call_mru_to_ppp(void)
@@ -737,6 +779,7 @@ static void test_config_errors(void)
 		"interface \"Dialer2\" { dialer-string = \"61x1\" }\n",
 		"interface \"BRI0\" { dialer-string = \"6121\" }\n",
 		"dialer-list \"one\" { }\n",
+		"dialer-list \"1\" { protocol = {\"ip\", \"appletalk\"} }\n",
 		"interface \"Dialer1\" { dialer-wait-for-carrier = 0 }\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -764,6 +807,7 @@ static const struct vpdn_test_case dial_tests[] = {
 	{ "rotary hunt past a busy port", test_rotary_hunt },
 	{ "all ports busy: 34; user busy: 17", test_rotary_all_busy },
 	{ "dial on demand over ISDN, idle-timeout", test_dod_isdn_and_idle },
+	{ "dial on demand: dialer-list protocol ipv6", test_dod_ipv6 },
 	{ "RFC 4638: the call's mru reaches PPP_START both ways", test_call_mru_to_ppp },
 	{ "enable-timeout, wait-for-carrier, PPP failure", test_enable_timeout_and_carrier },
 	{ "dial on demand over L2TP (dialer vpdn), bind", test_dod_vpdn_bind },

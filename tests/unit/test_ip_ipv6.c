@@ -11,6 +11,7 @@
 #include <vpdnd/core.h>
 
 #include "ip.h"
+#include "ip-private.h"
 #include "ndp.h"
 #include "test_ip_common.h"
 #include "vpdn_test.h"
@@ -488,6 +489,138 @@ static void test_framed_prefix(void)
 	fx_stop(&f);
 }
 
+/* Framed-IPv6-Pool names an interface section: its ipv6-pool gives the
+ * /64 (shared with that section's own sessions); a name that is no such
+ * section, or one without ipv6-pool, is warned, counted and the session's
+ * own pool used; the named pool full: the own pool too. */
+static void test_framed_pool(void)
+{
+	struct fx f;
+	struct peer p[5];
+	struct vpdn_auth_ipv6 gold = { .framed_pool = "virtual-template2" };
+	struct vpdn_auth_ipv6 nosuch = { .framed_pool = "Gold" };
+	struct vpdn_auth_ipv6 nopool = { .framed_pool = "Loopback0" };
+	char name[8];
+
+	fx_start(&f, "interface \"Virtual-Template2\" { ipv6-pool = \"2001:db8:200::/63\" }\n");
+	for (int i = 0; i < 5; i++) {
+		g_snprintf(name, sizeof(name), "Vi%d", i + 1);
+		peer_init(&p[i], name, (uint8_t)(i + 1));
+	}
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi1")->ifindex, "2001:db8:200::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[1], "Vi2", "Virtual-Template1", true, &nosuch);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_unknown_total"), 1);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi2")->ifindex, "2001:db8:100::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[2], "Vi3", "Virtual-Template1", true, &nopool);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_unknown_total"), 2);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi3")->ifindex, "2001:db8:100:1::", 64));
+	/* Vt2's own session shares the pool: the /63's second /64 */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[3], "Vi4", "Virtual-Template2", true, NULL);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi4")->ifindex, "2001:db8:200:1::", 64));
+	/* the /63 is full: the session's own pool */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[4], "Vi5", "Virtual-Template1", true, &gold);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_ipv6_pool_exhausted_total"), 1);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi5")->ifindex, "2001:db8:100:2::", 64));
+	/* released to the named pool: given again */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NULL(find6(fk.routes, -1, "2001:db8:200::", 64));
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p[0], "Vi1", "Virtual-Template1", true, &gold);
+	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, tun_named("vi1")->ifindex, "2001:db8:200::", 64));
+	for (int i = 0; i < 5; i++)
+		peer_free(&p[i]);
+	fx_stop(&f);
+}
+
+static unsigned n_traffic;
+static uint8_t traffic_version;
+
+static enum vpdn_bus_verdict on_traffic(const struct vpdn_event *e, void *data)
+{
+	const struct vpdn_ev_traffic *t = e->payload;
+	n_traffic++;
+	traffic_version = t->len ? t->packet[0] >> 4 : 0;
+	return VPDN_BUS_CLAIM;   /* the dialer module would dial */
+}
+
+/* Dial on demand for IPv6: an IPv6 packet on idle Dialer1 is interesting
+ * traffic (one INTERESTING_TRAFFIC per dial), held, and delivered when
+ * IPv6 comes up on the dial's link, also when IPv4 came up first; held
+ * IPv4 goes at IPv4 up. */
+static void test_dod_ipv6(void)
+{
+	struct fx f;
+	struct peer p;
+	uint8_t b[64];
+
+	fx_start(&f, "ipv6-route \"2001:db8:1020::/64\" { interface = \"Dialer1\" }\n");
+	n_traffic = 0;
+	struct vpdn_subscription *sub =
+		vpdn_bus_subscribe(vpdn_core_bus(f.core), VPDN_EV_INTERESTING_TRAFFIC, on_traffic, NULL);
+	struct ftun *di = tun_named("dialer1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(di);
+	int fd = ip_module_iface_fd(f.ip, "Dialer1");
+	/* the kernel's own link-scope traffic (an MLD report, an RS) does not dial */
+	di->in_len = pkt6(di->in, "::", "ff02::16");
+	ip_module_tun_input(f.ip, fd);
+	di->in_len = pkt6(di->in, "fe80::1", "ff02::2");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 0);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::32");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 1);
+	CU_ASSERT_EQUAL(traffic_version, 6);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 1);
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::33");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 1);   /* dialing already */
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 2);
+	/* an IPv4 packet too */
+	size_t n = test_ip_udp(b, "10.200.20.32", "17.17.17.2", 1000, 9, 7, "x", 1);
+	memcpy(di->in, b, n);
+	di->in_len = n;
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 3);
+
+	/* IPv4 up first: the IPv4 packet goes, IPv6 stays held */
+	peer_init(&p, "BR0:1", 9);
+	struct vpdn_ev_ppp_network ev = {
+		.size = sizeof(ev), .interface = "BR0:1", .config = "Dialer1", .profile = "Dialer1",
+		.user = "u1", .net = p.net, .peer = test_ip_addr("17.17.17.1"), .mtu = 1500,
+	};
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_PPP_NETWORK_UP, &ev);
+	CU_ASSERT_EQUAL(p.frames, 1);
+	CU_ASSERT_EQUAL(p.v6frames, 0);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 2);
+	/* IPv6 up: the two held, in order, after our first RS */
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p, "BR0:1", "Dialer1", false, NULL);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
+	CU_ASSERT_EQUAL(p.v6frames, 3);
+	CU_ASSERT_EQUAL(p.last_len, 40);
+	CU_ASSERT_EQUAL(p.last[39], 0x33);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_delivered_total"), 3);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 0);
+	/* the dial timer was cancelled */
+	advance(&f, 120000);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 0);
+	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p, "BR0:1", "Dialer1", false, NULL);
+	vpdn_bus_publish(vpdn_core_bus(f.core), VPDN_EV_PPP_NETWORK_DOWN, &ev);
+	peer_free(&p);
+
+	/* idle again; IPv6 held, the link never brings IPv6 up: dropped at
+	 * dod-timeout (60 s), counted */
+	di->in_len = pkt6(di->in, "2001:db8:1::1", "2001:db8:1020::34");
+	ip_module_tun_input(f.ip, fd);
+	CU_ASSERT_EQUAL(n_traffic, 2);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 1);
+	advance(&f, 60000);
+	CU_ASSERT_EQUAL(ip_module_dod_queued(f.ip, "Dialer1"), 0);
+	CU_ASSERT_EQUAL(ctr(&f, "ip_dod_dropped_total"), 1);
+	vpdn_bus_unsubscribe(vpdn_core_bus(f.core), sub);
+	fx_stop(&f);
+}
+
 /* Both families on one link: IPv4 down leaves IPv6 working on the same
  * interface; IPv4 after IPv6 joins the same interface. */
 static void test_dual_stack_lifecycle(void)
@@ -597,6 +730,16 @@ static void test_ipv6_route(void)
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:202::", 56, true), 0);
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:203::", 56, true), 0);
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:204::", 56, true), -ENOSPC);
+	/* the routed prefixes as Interface1.Ipv6Routed shows them (show users
+	 * "delegated"); a short buffer takes whole prefixes only */
+	char routed[IP6_ROUTED_TEXT], small[20];
+	ip6_routed_text(ip_iface_find(f.ip, "Vi1"), routed, sizeof(routed));
+	CU_ASSERT_STRING_EQUAL(routed, "2001:db8:200::/56 2001:db8:201::/56 2001:db8:202::/56 "
+				       "2001:db8:203::/56");
+	ip6_routed_text(ip_iface_find(f.ip, "Vi1"), small, sizeof(small));
+	CU_ASSERT_STRING_EQUAL(small, "2001:db8:200::/56");
+	ip6_routed_text(ip_iface_find(f.ip, "Vi2"), routed, sizeof(routed));
+	CU_ASSERT_STRING_EQUAL(routed, "");
 	/* remove one; the rest go with the session */
 	CU_ASSERT_EQUAL(route_req(&f, "Vi1", "2001:db8:200::", 56, false), 0);
 	CU_ASSERT_PTR_NULL(find6(fk.routes, vi1, "2001:db8:200::", 56));
@@ -816,10 +959,12 @@ static const struct vpdn_test_case tests[] = {
 	{"server, IPv6 alone: RA, RS, data, down", test_server_v6_only},
 	{"pool exhausted and released", test_pool_exhausted_and_released},
 	{"Framed-IPv6-Prefix", test_framed_prefix},
+	{"Framed-IPv6-Pool: a named section's pool, unknown falls back", test_framed_pool},
 	{"dual stack: either family alone", test_dual_stack_lifecycle},
 	{"IPV6_ROUTE", test_ipv6_route},
 	{"shared mode demux", test_shared_demux},
 	{"client: SLAAC from the RA", test_client_slaac},
+	{"dial on demand: IPv6 is interesting traffic, held", test_dod_ipv6},
 	{"packet too big (shared mode)", test_packet_too_big},
 	{"config check", test_check},
 	{NULL, NULL},

@@ -464,7 +464,63 @@ static void test_session_detail(void)
 	CU_ASSERT_PTR_NULL(d[0].type);
 }
 
+/* The LNS with a dual-stack user, an IPv4-only user and the LAC's
+ * forwarded call (no IP interface here). */
+static void user_rows(struct fmt_user_row *u)
+{
+	memset(u, 0, 3 * sizeof(*u));
+	u[0] = (struct fmt_user_row){ g_strdup("Vi2"), g_strdup("remote1@cisco.com"),
+				      g_strdup("PPP (L2TP 11407/303)"), g_strdup("00:00:57"),
+				      g_strdup("10.1.1.2"), g_strdup("configured"),
+				      g_strdup("fe80::1"), g_strdup("fe80::2"),
+				      g_strdup("2001:db8:1:1::/64"), g_strdup("2001:db8:100::/56") };
+	u[1] = (struct fmt_user_row){ g_strdup("Vi3"), g_strdup("remote2@cisco.com"),
+				      g_strdup("PPP"), g_strdup("00:00:20"), g_strdup("10.1.1.3"),
+				      g_strdup("down"), g_strdup(""), g_strdup(""), g_strdup(""),
+				      g_strdup("") };
+	u[2] = (struct fmt_user_row){ g_strdup("Se0:17"), g_strdup("remote3@cisco.com"),
+				      g_strdup("VPDN (L2TP 45029/291)"), g_strdup("00:01:00"),
+				      g_strdup(""), NULL, NULL, NULL, NULL, NULL };
+}
+
+static void test_show_users_ipv6(void)
+{
+	struct fmt_user_row u[3];
+	char *out;
+
+	user_rows(u);
+	CAPTURE(out, fmt_users(f, u, 3));
+	CU_ASSERT_STRING_EQUAL(out,
+		"  Interface User              Mode                  Uptime   Peer Address\n"
+		"  Vi2       remote1@cisco.com PPP (L2TP 11407/303)  00:00:57 10.1.1.2\n"
+		"      IPv6 configured fe80::1 peer fe80::2 prefix 2001:db8:1:1::/64"
+		" delegated 2001:db8:100::/56\n"
+		"  Vi3       remote2@cisco.com PPP                   00:00:20 10.1.1.3\n"
+		"  Se0:17    remote3@cisco.com VPDN (L2TP 45029/291) 00:01:00\n");
+	g_free(out);
+
+	CAPTURE(out, fmt_users_json(f, u, 3));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{\"interface\":\"Vi2\",\"user\":\"remote1@cisco.com\","
+					   "\"mode\":\"PPP (L2TP 11407/303)\",\"uptime\":\"00:00:57\","
+					   "\"peer_address\":\"10.1.1.2\",\"ipv6_state\":\"configured\","
+					   "\"ipv6_link_local\":\"fe80::1\","
+					   "\"ipv6_peer_link_local\":\"fe80::2\","
+					   "\"ipv6_prefix\":\"2001:db8:1:1::/64\","
+					   "\"ipv6_delegated\":\"2001:db8:100::/56\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"user\":\"remote3@cisco.com\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ipv6_state\":\"down\""));
+	g_free(out);
+
+	CAPTURE(out, fmt_users(f, NULL, 0));
+	CU_ASSERT_STRING_EQUAL(out, "  Interface User              Mode                Uptime   Peer Address\n");
+	g_free(out);
+	for (int i = 0; i < 3; i++)
+		fmt_user_clear(&u[i]);
+	CU_ASSERT_PTR_NULL(u[0].ipv6_prefix);
+}
+
 static const struct vpdn_test_case format_tests[] = {
+	{ "show users: IPv6 state, text and JSON", test_show_users_ipv6 },
 	{ "show vpdn session ID: text and JSON", test_session_detail },
 	{ "show vpdn group: load sharing state, text and JSON", test_show_vpdn_group },
 	{ "show vpdn: the scenario's LAC", test_show_vpdn_scenario },

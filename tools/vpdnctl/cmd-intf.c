@@ -231,7 +231,7 @@ static const struct obj *session_of(GPtrArray *objs, const struct obj *o)
 static const char *const intf_string_props[] = {
 	"Name", "KernelName", "Kind", "State", "LocalAddress", "PeerAddress", "User", "Profile",
 	"Link", "Config", "Unnumbered", "Ipv6State", "Ipv6LinkLocal", "Ipv6PeerLinkLocal",
-	"Ipv6Prefix", NULL
+	"Ipv6Prefix", "Ipv6Routed", NULL
 };
 static const char *const intf_number_props[] = {
 	"Ifindex", "Mtu", "PacketsIn", "PacketsOut", "BytesIn", "BytesOut", "Drops", "Uptime", NULL
@@ -315,6 +315,8 @@ static void intf_text(FILE *f, GPtrArray *objs, const struct obj *o)
 				!strcmp(prop(o, "Ipv6State"), "configured") ? "global address"
 									    : "prefix advertised",
 				prop(o, "Ipv6Prefix"));
+		if (*prop(o, "Ipv6Routed"))
+			fprintf(f, "  IPv6 routed (delegated) %s\n", prop(o, "Ipv6Routed"));
 	}
 	fprintf(f, "  MTU %" PRIu64 " bytes\n", prop_u(o, "Mtu"));
 	if (*prop(o, "Config") && strcmp(prop(o, "Config"), name))
@@ -402,41 +404,46 @@ static int show_interfaces_va(struct vpdnctl *c, int argc, char **argv)
 	return ret;
 }
 
-/* Users: up IP interfaces with a user, then L2TP sessions whose interface
- * is not an IP interface here (the LAC's forwarded calls). */
+/* Users: up IP interfaces with a user (with their IPv6 state from the ip
+ * module's Interface1), then L2TP sessions whose interface is not an IP
+ * interface here (the LAC's forwarded calls). */
 static int show_users(struct vpdnctl *c, int argc, char **argv)
 {
 	static const char *const ifaces[] = { INTF_IFACE, SESSION_IFACE, NULL };
-	GPtrArray *objs = NULL, *rows;
-	struct json j;
+	GPtrArray *objs = NULL;
+	GArray *rows;
 	int ret;
 
 	ret = get_objects(c, ifaces, &objs);
 	if (ret != VPDNCTL_OK)
 		return ret;
 	g_ptr_array_sort(objs, by_name);
-	rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	rows = g_array_new(FALSE, TRUE, sizeof(struct fmt_user_row));
+	g_array_set_clear_func(rows, (GDestroyNotify)fmt_user_clear);
 	for (guint i = 0; i < objs->len; i++) {
 		const struct obj *o = objs->pdata[i];
+		struct fmt_user_row u = { 0 };
 		char hms[32];
 
 		if (!strcmp(o->iface, INTF_IFACE)) {
 			const struct obj *s;
 			const char *link = *prop(o, "Link") ? prop(o, "Link") : prop(o, "Name");
-			char *mode;
 
 			if (strcmp(prop(o, "State"), "up") || !*prop(o, "User"))
 				continue;
 			s = session_of(objs, o);
-			mode = s ? g_strdup_printf("PPP (L2TP %" PRIu64 "/%" PRIu64 ")",
-						   prop_u(s, "TunnelId"), prop_u(s, "LocalId"))
-				 : g_strdup("PPP");
-			char *row[] = { g_strdup(link), g_strdup(prop(o, "User")), mode,
-					g_strdup(fmt_hms(prop_u(o, "Uptime"), hms, sizeof(hms))),
-					g_strdup(prop(o, "PeerAddress")), NULL };
-			g_ptr_array_add(rows, g_strdupv(row));
-			for (char **p = row; *p; p++)
-				g_free(*p);
+			u.mode = s ? g_strdup_printf("PPP (L2TP %" PRIu64 "/%" PRIu64 ")",
+						     prop_u(s, "TunnelId"), prop_u(s, "LocalId"))
+				   : g_strdup("PPP");
+			u.interface = g_strdup(link);
+			u.user = g_strdup(prop(o, "User"));
+			u.uptime = g_strdup(fmt_hms(prop_u(o, "Uptime"), hms, sizeof(hms)));
+			u.peer_address = g_strdup(prop(o, "PeerAddress"));
+			u.ipv6_state = g_strdup(prop(o, "Ipv6State"));
+			u.ipv6_link_local = g_strdup(prop(o, "Ipv6LinkLocal"));
+			u.ipv6_peer_link_local = g_strdup(prop(o, "Ipv6PeerLinkLocal"));
+			u.ipv6_prefix = g_strdup(prop(o, "Ipv6Prefix"));
+			u.ipv6_routed = g_strdup(prop(o, "Ipv6Routed"));
 		} else {
 			bool local = false;
 			const char *si = prop(o, "Interface");
@@ -450,51 +457,79 @@ static int show_users(struct vpdnctl *c, int argc, char **argv)
 			}
 			if (local)
 				continue;
-			char *mode = g_strdup_printf("VPDN (L2TP %" PRIu64 "/%" PRIu64 ")",
-						     prop_u(o, "TunnelId"), prop_u(o, "LocalId"));
-			char *row[] = { g_strdup(si), g_strdup(prop(o, "Username")), mode,
-					g_strdup(fmt_hms(prop_u(o, "LastChange"), hms, sizeof(hms))),
-					g_strdup(""), NULL };
-			g_ptr_array_add(rows, g_strdupv(row));
-			for (char **p = row; *p; p++)
-				g_free(*p);
+			u.mode = g_strdup_printf("VPDN (L2TP %" PRIu64 "/%" PRIu64 ")",
+						 prop_u(o, "TunnelId"), prop_u(o, "LocalId"));
+			u.interface = g_strdup(si);
+			u.user = g_strdup(prop(o, "Username"));
+			u.uptime = g_strdup(fmt_hms(prop_u(o, "LastChange"), hms, sizeof(hms)));
+			u.peer_address = g_strdup("");
 		}
+		g_array_append_val(rows, u);
 	}
+	if (c->json)
+		fmt_users_json(c->out, (const struct fmt_user_row *)rows->data, rows->len);
+	else
+		fmt_users(c->out, (const struct fmt_user_row *)rows->data, rows->len);
+	g_array_free(rows, TRUE);
+	g_ptr_array_free(objs, TRUE);
+	return VPDNCTL_OK;
+}
+
+/* show ipv6 dhcp binding: the dhcpv6 module's Dhcpv6Server1.Bindings
+ * (IOS's name): each delegated prefix, its session and lifetimes. */
+static int show_ipv6_dhcp_binding(struct vpdnctl *c, int argc, char **argv)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *ifn, *user, *pfx, *state;
+	uint32_t pref, valid, iaid;
+	uint64_t left_ms;
+	struct json j;
+	int r, ret;
+
+	r = sd_bus_get_property(c->bus, c->name, VPDN_DBUS_ROOT "/module/dhcpv6",
+				"org.vpdnd.Dhcpv6Server1", "Bindings", &error, &reply,
+				"a(ssssuuut)");
+	if (r < 0) {
+		ret = vpdnctl_call_failed(c, "read the DHCPv6 bindings (is the dhcpv6 module "
+					  "loaded?)", r, &error);
+		sd_bus_error_free(&error);
+		return ret;
+	}
+	r = sd_bus_message_enter_container(reply, 'a', "(ssssuuut)");
 	if (c->json) {
 		json_init(&j, c->out);
 		json_array_begin(&j);
-		for (guint i = 0; i < rows->len; i++) {
-			char **r = rows->pdata[i];
-			json_object_begin(&j);
-			json_kv_string(&j, "interface", r[0]);
-			json_kv_string(&j, "user", r[1]);
-			json_kv_string(&j, "mode", r[2]);
-			json_kv_string(&j, "uptime", r[3]);
-			json_kv_string(&j, "peer_address", r[4]);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-	} else {
-		static const struct fmt_column cols[] = {
-			{ "  Interface", 12, 1 }, { "User", 18, 1 }, { "Mode", 20, 1 },
-			{ "Uptime", 9, 1 }, { "Peer Address", 0, 0 },
-		};
-		const char **cells = g_new0(const char *, rows->len * 5 + 1);
-		char **names = g_new0(char *, rows->len + 1);
-
-		for (guint i = 0; i < rows->len; i++) {
-			char **r = rows->pdata[i];
-			names[i] = g_strdup_printf("  %s", r[0]);
-			cells[i * 5] = names[i];
-			for (int k = 1; k < 5; k++)
-				cells[i * 5 + k] = r[k];
-		}
-		fmt_table(c->out, cols, 5, cells, rows->len);
-		g_strfreev(names);
-		g_free(cells);
 	}
-	g_ptr_array_free(rows, TRUE);
-	g_ptr_array_free(objs, TRUE);
+	while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssuuut)", &ifn, &user, &pfx, &state,
+						  &pref, &valid, &iaid, &left_ms)) > 0) {
+		if (c->json) {
+			json_object_begin(&j);
+			json_kv_string(&j, "prefix", pfx);
+			json_kv_string(&j, "interface", ifn);
+			json_kv_string(&j, "user", user);
+			json_kv_string(&j, "state", state);
+			json_kv_uint(&j, "iaid", iaid);
+			json_kv_uint(&j, "preferred_lifetime", pref);
+			json_kv_uint(&j, "valid_lifetime", valid);
+			json_kv_uint(&j, "expires_in", left_ms / 1000);
+			json_object_end(&j);
+		} else {
+			fprintf(c->out, "Client: %s (%s)\n", *user ? user : "-", ifn);
+			fprintf(c->out, "  IA PD: IA ID 0x%08" PRIX32 ", %s\n", iaid, state);
+			fprintf(c->out, "    Prefix: %s\n", pfx);
+			fprintf(c->out, "            preferred lifetime %" PRIu32 ", valid lifetime %"
+				PRIu32 "\n", pref, valid);
+			fprintf(c->out, "            expires in %" PRIu64 " seconds\n", left_ms / 1000);
+		}
+	}
+	if (c->json)
+		json_array_end(&j);
+	sd_bus_message_unref(reply);
+	if (r < 0) {
+		fprintf(stderr, "vpdnctl: Failed to parse Bindings: %s\n", strerror(-r));
+		return VPDNCTL_FAILED;
+	}
 	return VPDNCTL_OK;
 }
 
@@ -532,7 +567,9 @@ const struct vpdnctl_command vpdnctl_intf_commands[] = {
 	  "IP interfaces: state, addresses, user, counters (all, or one)" },
 	{ "show interfaces virtual-access", "[N]", 0, 1, CMD_NODE, show_interfaces_va,
 	  "A Virtual-Access interface (IOS-like), or all of them" },
+	{ "show ipv6 dhcp binding", NULL, 0, 0, CMD_NODE, show_ipv6_dhcp_binding,
+	  "DHCPv6 delegated prefixes: session, user, lifetimes (IOS's name)" },
 	{ "show users", NULL, 0, 0, CMD_NODE, show_users,
-	  "Users logged in: interface, user, mode, uptime, peer address" },
+	  "Users logged in: interface, user, mode, uptime, peer address, IPv6" },
 	{ NULL }
 };

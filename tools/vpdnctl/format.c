@@ -292,3 +292,93 @@ void fmt_vpdn_peers_json(FILE *f, const struct vpdn_peer_row *rows, size_t n)
 	json_array_end(&j);
 	json_object_end(&j);
 }
+
+void fmt_user_clear(struct fmt_user_row *u)
+{
+	char **all[] = { &u->interface, &u->user, &u->mode, &u->uptime, &u->peer_address,
+			 &u->ipv6_state, &u->ipv6_link_local, &u->ipv6_peer_link_local,
+			 &u->ipv6_prefix, &u->ipv6_routed };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+		g_clear_pointer(all[i], g_free);
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+void fmt_users(FILE *f, const struct fmt_user_row *rows, size_t n)
+{
+	static const struct fmt_column cols[] = {
+		{ "  Interface", 12, 1 }, { "User", 18, 1 }, { "Mode", 20, 1 },
+		{ "Uptime", 9, 1 }, { "Peer Address", 0, 0 },
+	};
+	const char **cells = g_new0(const char *, n * 5 + 1);
+	char **names = g_new0(char *, n + 1);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *t = open_memstream(&buf, &len);
+
+	for (size_t i = 0; i < n; i++) {
+		names[i] = g_strdup_printf("  %s", nz(rows[i].interface));
+		cells[i * 5] = names[i];
+		cells[i * 5 + 1] = rows[i].user;
+		cells[i * 5 + 2] = rows[i].mode;
+		cells[i * 5 + 3] = rows[i].uptime;
+		cells[i * 5 + 4] = rows[i].peer_address;
+	}
+	if (t) {
+		fmt_table(t, cols, 5, cells, n);
+		fclose(t);
+	}
+	/* The table's lines (header, then one per row), each row followed by
+	 * its IPv6 line where the user has IPv6. */
+	char **lines = g_strsplit(buf ? buf : "", "\n", -1);
+	for (size_t l = 0; lines[l] && *lines[l]; l++) {
+		fprintf(f, "%s\n", lines[l]);
+		if (l == 0 || l > n || !*nz(rows[l - 1].ipv6_state) ||
+		    !strcmp(rows[l - 1].ipv6_state, "down"))
+			continue;
+		const struct fmt_user_row *u = &rows[l - 1];
+		fprintf(f, "      IPv6 %s", u->ipv6_state);
+		if (*nz(u->ipv6_link_local))
+			fprintf(f, " %s", u->ipv6_link_local);
+		if (*nz(u->ipv6_peer_link_local))
+			fprintf(f, " peer %s", u->ipv6_peer_link_local);
+		if (*nz(u->ipv6_prefix))
+			fprintf(f, " prefix %s", u->ipv6_prefix);
+		if (*nz(u->ipv6_routed))
+			fprintf(f, " delegated %s", u->ipv6_routed);
+		fputc('\n', f);
+	}
+	g_strfreev(lines);
+	free(buf);
+	g_strfreev(names);
+	g_free(cells);
+}
+
+void fmt_users_json(FILE *f, const struct fmt_user_row *rows, size_t n)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_array_begin(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct fmt_user_row *u = &rows[i];
+
+		json_object_begin(&j);
+		json_kv_string(&j, "interface", nz(u->interface));
+		json_kv_string(&j, "user", nz(u->user));
+		json_kv_string(&j, "mode", nz(u->mode));
+		json_kv_string(&j, "uptime", nz(u->uptime));
+		json_kv_string(&j, "peer_address", nz(u->peer_address));
+		json_kv_string(&j, "ipv6_state", nz(u->ipv6_state));
+		json_kv_string(&j, "ipv6_link_local", nz(u->ipv6_link_local));
+		json_kv_string(&j, "ipv6_peer_link_local", nz(u->ipv6_peer_link_local));
+		json_kv_string(&j, "ipv6_prefix", nz(u->ipv6_prefix));
+		json_kv_string(&j, "ipv6_delegated", nz(u->ipv6_routed));
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+}

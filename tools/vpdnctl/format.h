@@ -115,4 +115,23 @@ void fmt_vpdn_session_details(FILE *f, const struct vpdn_session_detail *d, size
 /* {"sessions": [{..., "tunnel": {...}, "ppp": {...} or null}, ...]} */
 void fmt_vpdn_session_details_json(FILE *f, const struct vpdn_session_detail *d, size_t n);
 
+/* `show users`: one logged-in user (an up IP interface with a user, or
+ * the LAC's forwarded L2TP call). The ipv6_* strings are the ip module's
+ * Interface1 Ipv6State / Ipv6LinkLocal / Ipv6Prefix ("" no IPv6). Strings
+ * are owned by the row (fmt_user_clear). */
+struct fmt_user_row {
+	char *interface, *user, *mode, *uptime, *peer_address;
+	char *ipv6_state, *ipv6_link_local, *ipv6_peer_link_local, *ipv6_prefix;
+	char *ipv6_routed;  /* Ipv6Routed: prefixes routed to it (DHCPv6 PD), "" none */
+};
+
+void fmt_user_clear(struct fmt_user_row *u);
+/* IOS's `show users` table, in the order given; a user with IPv6 (state
+ * neither "" nor "down") gets a second line
+ * "      IPv6 STATE LINK-LOCAL peer PEER-LINK-LOCAL prefix PREFIX
+ * delegated ROUTED". */
+void fmt_users(FILE *f, const struct fmt_user_row *rows, size_t n);
+/* [{"interface":..., "ipv6_state":..., ...}, ...] */
+void fmt_users_json(FILE *f, const struct fmt_user_row *rows, size_t n);
+
 #endif
