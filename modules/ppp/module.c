@@ -94,7 +94,16 @@ static GVariant *ppp_save(void *state)
 
 static int ppp_restore(void *state, GVariant *data, uint32_t version)
 {
-	int r = ppp_state_restore(state, data, version);
+	static bool called;
+	int r;
+
+	/* The links come from l2tp's restore, which may run after ours
+	 * (config order): ask to be called again after everyone. */
+	if (!called) {
+		called = true;
+		return -EAGAIN;
+	}
+	r = ppp_state_restore(state, data, version);
 	return r < 0 ? r : 0;
 }
 
