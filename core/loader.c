@@ -454,7 +454,13 @@ int vpdn_loader_restore(struct vpdn_loader *ld, GVariant *modules)
 			vpdn_notice(log, "Restart: state of module %s dropped: not loaded any more", name);
 		g_variant_unref(data);
 	}
-	for (guint i = 0; i < ld->mods->len; i++) {
+	/* Pass 0 in init order; a module whose restore() answers -EAGAIN
+	 * (it takes back links a later module offers: ppp the sessions of
+	 * l2tp) is called once more in pass 1, after all the others. */
+	GArray *again = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (int pass = 0; pass < 2; pass++) {
+	for (guint n = 0; n < (pass ? again->len : ld->mods->len); n++) {
+		guint i = pass ? g_array_index(again, guint, n) : n;
 		struct loaded *l = &g_array_index(ld->mods, struct loaded, i);
 		GVariant *mine = NULL;
 
@@ -473,7 +479,9 @@ int vpdn_loader_restore(struct vpdn_loader *ld, GVariant *modules)
 		} else {
 			int r = l->desc->restore(l->state, mine, version);
 
-			if (r < 0) {
+			if (r == -EAGAIN && !pass) {
+				g_array_append_val(again, i);
+			} else if (r < 0) {
 				vpdn_err(log, "Restart: module %s refused its state (version %u): %s; "
 					 "it starts clean", l->desc->name, version, g_strerror(-r));
 				failed++;
@@ -482,5 +490,7 @@ int vpdn_loader_restore(struct vpdn_loader *ld, GVariant *modules)
 		g_variant_unref(mine);
 		vpdn_bus_run_deferred(vpdn_core_bus(ld->core));
 	}
+	}
+	g_array_free(again, TRUE);
 	return failed ? -EPROTO : 0;
 }

@@ -98,7 +98,9 @@ struct vpdn_module {
 	 * restore: after every module's init(), in init order, with what the
 	 * save() of the module of this name returned in the old process and
 	 * its state_version. 0, or negative errno (logged; the module goes on
-	 * as after a clean start: -EPROTO for a version it does not know). */
+	 * as after a clean start: -EPROTO for a version it does not know).
+	 * -EAGAIN (the first call only): call me again after every other
+	 * module's restore() (a consumer of links a later module offers). */
 	uint32_t state_version;
 	GVariant *(*save)(void *state);
 	int (*restore)(void *state, GVariant *data, uint32_t version);

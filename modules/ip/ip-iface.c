@@ -100,7 +100,10 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		ifc->ifindex = m->shared_ifindex;
 	} else {
 		ip_kernel_name(name, ifc->kname);
-		r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
+		r = ip_state_take_tun(m, ifc->kname, &ifc->ifindex);
+		ifc->adopted = r >= 0;
+		if (r < 0)
+			r = m->ops->tun_open(m->ops_ctx, ifc->kname, m->mtu, &ifc->ifindex);
 		if (r < 0) {
 			vpdn_err(m->log, "%s IP: Failed to create TUN %s: %s", name, ifc->kname,
 				 g_strerror(-r));

@@ -250,6 +250,8 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 
 	if (m->mode == IP_MODE_PER_INTERFACE && ifc->local.s_addr) {
 		r = m->ops->addr(m->ops_ctx, true, ifc->ifindex, ifc->local, 32);
+		if (r == -EEXIST && ifc->adopted)
+			r = 0;   /* kept across a restart (ip-state.c) */
 		ifc->addr_added = r == 0;
 		if (r < 0 && r != -EEXIST)
 			vpdn_warn(m->log, "%s IP: Failed to add local address: %s", ifc->name,
@@ -260,6 +262,8 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 		if (r == -EINVAL && ifc->local.s_addr) /* source not local here */
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
 					  (struct in_addr){ 0 }, 0);
+		if (r == -EEXIST && (ifc->adopted || m->shared_adopted))
+			r = 0;   /* kept across a restart (ip-state.c) */
 		ifc->route_added = r == 0;
 		g_hash_table_insert(m->peers, GUINT_TO_POINTER(ifc->peer.s_addr), ifc);
 		ifc->in_peers = true;

@@ -57,6 +57,7 @@ struct ip_iface {
 	struct vpdn_link *net;
 	struct in_addr local, peer;
 	bool addr_added, route_added, in_peers;
+	bool adopted;              /* TUN kept across a restart (ip-state.c) */
 	bool v4_up;                /* IPCP's NETWORK_UP seen (the link may carry IPv6 alone) */
 	struct ip6_session *v6;    /* IPv6CP up: ip-ipv6.c; NULL otherwise */
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
@@ -94,6 +95,7 @@ struct ip_module {
 	enum ip_mode mode;
 	char shared_name[IFNAMSIZ];
 	int shared_fd, shared_ifindex;
+	bool shared_adopted;       /* the shared TUN kept across a restart */
 	guint shared_source;
 	unsigned dod_queue;
 	uint64_t dod_timeout;
@@ -244,5 +246,6 @@ int ip_bus_append_interfaces(struct ip_module *m, sd_bus_message *msg, uint32_t 
  * vpdn_ev_ppp_network.routes), installed when it is up, removed with it. */
 void ip_framed_routes_add(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev);
 void ip_framed_routes_remove(struct ip_iface *ifc);
+
 
 #endif

@@ -67,6 +67,8 @@ void ip_framed_routes_add(struct ip_iface *ifc, const struct vpdn_ev_ppp_network
 			if (r == -EINVAL && ifc->local.s_addr)
 				r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst,
 						  rt->plen, (struct in_addr){ 0 }, rt->metric);
+			if (r == -EEXIST && (ifc->adopted || m->shared_adopted))
+				r = 0;   /* kept across a restart (ip-state.c) */
 			if (r < 0)
 				why = g_strerror(-r);
 		}

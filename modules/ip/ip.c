@@ -30,7 +30,10 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 	int r;
 
 	if (m->mode == IP_MODE_SHARED) {
-		r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
+		r = ip_state_take_tun(m, m->shared_name, &m->shared_ifindex);
+		m->shared_adopted = r >= 0;
+		if (r < 0)
+			r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
 		if (r < 0) {
 			vpdn_err(m->log, "IP: Failed to create shared TUN %s: %s", m->shared_name,
 				 g_strerror(-r));

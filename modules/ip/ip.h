@@ -29,6 +29,7 @@
 #define VPDND_IP_H
 
 #include <confuse.h>
+#include <glib.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -50,6 +51,13 @@ int ip_check(cfg_t *cfg);
 int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *ops,
 		  void *ops_ctx, struct ip_module **out);
 void ip_module_free(struct ip_module *m);
+/* ip-state.c: restart in place (docs/RESTART.md) */
+#define IP_STATE_VERSION 1
+/* The TUN kname kept by the previous process (fd, *ifindex set), or
+ * -ENOENT (none: open one), -EBADF (not that TUN: closed). */
+int ip_state_take_tun(struct ip_module *m, const char *kname, int *ifindex);
+GVariant *ip_state_save(struct ip_module *m);
+int ip_state_restore(struct ip_module *m, GVariant *data, uint32_t version);
 /* A new config (the old one is freed after): static routes added and
  * removed, new dialer interfaces; sessions stay. */
 int ip_module_reload(struct ip_module *m, cfg_t *cfg);

@@ -26,6 +26,16 @@ static void mod_fini(void *state)
 	ip_nl_close();
 }
 
+static GVariant *mod_save(void *state)
+{
+	return ip_state_save(state);
+}
+
+static int mod_restore(void *state, GVariant *data, uint32_t version)
+{
+	return ip_state_restore(state, data, version);
+}
+
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
 static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_IPV6_ROUTE, VPDN_EV_NONE };
@@ -44,4 +54,7 @@ VPDN_MODULE_EXPORT = {
 	.reload = mod_reload,
 	.fini = mod_fini,
 	.claims = claims,
+	.state_version = IP_STATE_VERSION,
+	.save = mod_save,
+	.restore = mod_restore,
 };

@@ -395,6 +395,15 @@ void ppp_fsm_force_open(struct ppp_fsm *f, const uint8_t *sent, size_t sent_len)
 		f->ops->tlu(f);
 }
 
+void ppp_fsm_restore_opened(struct ppp_fsm *f)
+{
+	vpdn_timer_cancel(f->timers, &f->timer);
+	f->log_state = f->state;
+	f->state = FSM_OPENED;
+	f->last_actions = 0;
+	fsm_log_state(f);
+}
+
 static void log_rx(struct ppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *data,
 		   size_t len)
 {

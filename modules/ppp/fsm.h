@@ -205,6 +205,9 @@ void ppp_fsm_listen(struct ppp_fsm *f);
  * Open in Closed does (irc, scr -> Req-Sent). Used when the LNS must
  * renegotiate instead of taking the proxy LCP. */
 void ppp_fsm_open_active(struct ppp_fsm *f);
+/* Restart in place (ppp-state.c): Opened as it was before the exec,
+ * no action (nothing sent, no This-Layer-Up). */
+void ppp_fsm_restore_opened(struct ppp_fsm *f);
 /* Proxy LCP: jump to Opened with the given options as our acknowledged
  * request (tlu runs). */
 void ppp_fsm_force_open(struct ppp_fsm *f, const uint8_t *sent, size_t sent_len);

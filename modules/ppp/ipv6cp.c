@@ -88,6 +88,12 @@ static void register_peer(struct ppp_engine *e)
 	v->registered = true;
 }
 
+void ppp_ipv6cp_register_peer(struct ppp_engine *e)
+{
+	if (e->v6)
+		register_peer(e);
+}
+
 static void random_ifid(uint8_t id[8])
 {
 	do {

@@ -334,6 +334,8 @@ static enum vpdn_bus_verdict on_session_incoming(const struct vpdn_event *ev, vo
 		.called = s->called,
 		.proxy = s->proxy.present ? &s->proxy : NULL,
 		.vaccess = n,
+		.l2tp_tid = s->tunnel_id,
+		.l2tp_sid = s->session_id,
 	};
 	/* The reply first: L2TP names the session "Vi2" and logs "Virtual
 	 * interface created for <user>", then the clone's lines follow. */

@@ -87,6 +87,26 @@ static void ppp_fini(void *state)
 	ppp_manager_free(state);
 }
 
+static GVariant *ppp_save(void *state)
+{
+	return ppp_state_save(state);
+}
+
+static int ppp_restore(void *state, GVariant *data, uint32_t version)
+{
+	static bool called;
+	int r;
+
+	/* The links come from l2tp's restore, which may run after ours
+	 * (config order): ask to be called again after everyone. */
+	if (!called) {
+		called = true;
+		return -EAGAIN;
+	}
+	r = ppp_state_restore(state, data, version);
+	return r < 0 ? r : 0;
+}
+
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
 static const uint32_t claims[] = { VPDN_EV_PPP_START, VPDN_EV_SESSION_INCOMING, VPDN_EV_NONE };
@@ -107,4 +127,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = ppp_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = PPP_STATE_VERSION,
+	.save = ppp_save,
+	.restore = ppp_restore,
 };

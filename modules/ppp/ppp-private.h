@@ -154,6 +154,7 @@ struct ppp_engine {
 	bool attached, freed_link_end;
 	bool dead;                      /* ppp_engine_die() ran: freed next turn */
 	int vaccess;
+	uint16_t l2tp_tid, l2tp_sid;    /* LNS: the L2TP session, restart key */
 	uint32_t call_id;
 	int down_reason;
 	/* RFC 3145 cause for PPP_DOWN (the first one set wins) */
@@ -326,6 +327,8 @@ void ppp_ipv6cp_early(struct ppp_engine *e, const uint8_t *p, size_t n);
 /* The network phase started: take the kept request, if any. */
 void ppp_ipv6cp_take_early(struct ppp_engine *e);
 /* Keep authorization's IPv6 (auth reply), NULL: none. */
+/* Server: the peer's Interface-Id in the manager's set (restore). */
+void ppp_ipv6cp_register_peer(struct ppp_engine *e);
 void ppp_ipv6cp_set_auth(struct ppp_engine *e, const struct vpdn_auth_ipv6 *a);
 
 /* chap-state.c */

@@ -466,8 +466,10 @@ static bool accept_proxy_lcp(struct ppp_engine *e)
 	return true;
 }
 
-struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf,
-				    const struct ppp_start *st)
+/* The engine built and attached to its carrier, nothing sent yet
+ * (ppp_engine_start() opens LCP; ppp-state.c restores it Opened). */
+struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
+				  const struct ppp_start *st)
 {
 	if (!m || !conf || !st || !st->link || !st->interface)
 		return NULL;
@@ -525,9 +527,20 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	if (!e->auth_peer)
 		e->lcp.auth = PPP_AUTH_P_NONE;
 
+	e->l2tp_tid = st->l2tp_tid;
+	e->l2tp_sid = st->l2tp_sid;
 	vpdn_link_attach(e->link, e->end, &carrier_ops, e);
 	e->attached = true;
+	return e;
+}
 
+struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf,
+				    const struct ppp_start *st)
+{
+	struct ppp_engine *e = ppp_engine_new(m, conf, st);
+	if (!e)
+		return NULL;
+	bool callout_noauth = conf->callin && e->dir == VPDN_CALL_OUT;
 	bool passive = e->dir == VPDN_CALL_IN && e->role != VPDN_PPP_ROLE_CLIENT;
 	if (e->proxy)
 		plog(e, NEG, "%s PPP: Using set call direction", e->name);

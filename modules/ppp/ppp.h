@@ -25,6 +25,7 @@
 #define VPDN_PPP_ENGINE_H
 
 #include <confuse.h>
+#include <glib.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -157,6 +158,7 @@ struct ppp_start {
 	uint32_t bearer_kbps;
 	const struct vpdn_proxy *proxy;
 	int vaccess;                  /* Virtual-Access number owned, or 0 */
+	uint16_t l2tp_tid, l2tp_sid;  /* LNS: the L2TP session (restart key), or 0 */
 };
 
 /* The `interface` options this module defines (module descriptor). */
@@ -176,6 +178,17 @@ struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname);
 /* Create and start an engine; conf is referenced. NULL on bad arguments. */
 struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf,
 				    const struct ppp_start *st);
+/* Built and attached, nothing sent, LCP Initial (ppp-state.c). */
+struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
+				  const struct ppp_start *st);
+/* Restart in place (ppp-state.c, docs/RESTART.md): the server engines
+ * on L2TP sessions as a GVariant (PPP_STATE_VERSION), and rebuilt
+ * Opened from one, each on the link l2tp offered back. restore: the
+ * number of engines rebuilt, or -EPROTO (another version), -EBADMSG. */
+#define PPP_STATE_VERSION 1
+GVariant *ppp_state_save(struct ppp_manager *m);
+int ppp_state_restore(struct ppp_manager *m, GVariant *data, uint32_t version);
+
 /* Administrative close: LCP Terminate, then the engine goes away. */
 void ppp_engine_close(struct ppp_engine *e, const char *reason);
 

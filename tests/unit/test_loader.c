@@ -211,6 +211,23 @@ static void test_restart_hooks(void)
 	CU_ASSERT_EQUAL(vpdn_loader_restore(ld, mods), -EPROTO);
 	CU_ASSERT_STRING_EQUAL(events->str, "");
 	g_variant_unref(mods);
+
+	/* -EAGAIN: called once more after the others (ppp after l2tp) */
+	g_string_truncate(events, 0);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(suv)"));
+	g_variant_builder_add(&b, "(suv)", "stateful", 3u, g_variant_new_string("later"));
+	mods = g_variant_ref_sink(g_variant_builder_end(&b));
+	CU_ASSERT_EQUAL(vpdn_loader_restore(ld, mods), 0);
+	CU_ASSERT_STRING_EQUAL(events->str, "restore:again restore:v3:later");
+	g_variant_unref(mods);
+	/* ... but only once: a second -EAGAIN is a refusal */
+	g_string_truncate(events, 0);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(suv)"));
+	g_variant_builder_add(&b, "(suv)", "stateful", 3u, g_variant_new_string("never"));
+	mods = g_variant_ref_sink(g_variant_builder_end(&b));
+	CU_ASSERT_EQUAL(vpdn_loader_restore(ld, mods), -EPROTO);
+	CU_ASSERT_STRING_EQUAL(events->str, "restore:again restore:again");
+	g_variant_unref(mods);
 	g_variant_unref(saved);
 	vpdn_loader_free(ld);
 }

@@ -13,6 +13,7 @@
 
 #include "chap.h"
 #include "ppp-private.h"
+#include "restart-state.h"
 #include "vpdn_test.h"
 
 /* ---- harness ---- */
@@ -53,6 +54,8 @@ static const char *conf_text =
 	"  ppp-peer-default-ip-address = \"17.17.17.2\"\n"
 	"  ppp-authentication = {\"chap\", \"callin\"}  ppp-chap-hostname = \"LNS\" }\n"
 	"interface \"remote1\" { ip-address = \"17.17.17.1\"\n"
+	"  ppp-chap-hostname = \"remote1@cisco.com\"  ppp-chap-password = \"cisco\" }\n"
+	"interface \"remote1-v6\" { ip-address = \"17.17.17.1\"  ipv6-enable = true\n"
 	"  ppp-chap-hostname = \"remote1@cisco.com\"  ppp-chap-password = \"cisco\" }\n"
 	"interface \"remote1-bad\" { ip-address = \"17.17.17.1\"\n"
 	"  ppp-chap-hostname = \"remote1@cisco.com\"  ppp-chap-password = \"wrong\" }\n"
@@ -1348,6 +1351,142 @@ static void test_lns_proxy_early_ipv6cp(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+static void no_orphan(void *ctx, struct vpdn_link *link)
+{
+	(*(int *)ctx)++;
+}
+
+/* Restart in place (#21, ppp-state.c): an LNS session (proxy LCP and
+ * authentication, IPCP and IPv6CP Opened) saved, the manager freed as
+ * the exec does, a fresh one restoring it on the link l2tp offers back:
+ * the same Vi, magic numbers, MRUs, addresses, Interface-Ids and user,
+ * nothing sent to the peer by the restore (no ConfReq, no CHAP, no
+ * Terminate), NETWORK_UP published again, LCP echo answered; another
+ * version refused. */
+static void test_restart_round_trip(void)
+{
+	struct wire w, l2tp, l2tp2;
+	struct vpdn_subscription *sub = vpdn_bus_subscribe(vpdn_core_bus(core),
+		VPDN_EV_FORWARD_REQUEST, on_forward, NULL);
+	uint8_t l6[8], p6[8], l6b[8], p6b[8];
+	int orphans = 0;
+
+	reset_fx();
+	fwd_mode = 0;
+	/* The user and the LAC in another manager: only the LNS restarts. */
+	struct ppp_manager *lns_mgr = mgr, *peers = ppp_manager_new(core, cfg);
+	mgr = peers;
+	struct ppp_engine *cli = lac_dial_in(&w, "remote1-v6");
+	mgr = lns_mgr;
+	CU_ASSERT_EQUAL_FATAL(fx.forward_requests, 1);
+	wire_init(&l2tp, "Tnl/Cl 45029/291", "Tnl/Cl 11407/303");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp.link[0]), 0);
+	vpdn_request_complete(cap.req, 0, NULL);
+	struct ppp_engine *lns = NULL;
+	lns_session(&l2tp, &lns, "5", 5);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lns);
+	for (int i = 0; i < 60; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_ipcp(lns)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL_FATAL(ppp_engine_ipv6cp(lns)->state, FSM_OPENED);
+	CU_ASSERT_TRUE_FATAL(ppp_engine_ifids(lns, l6, p6));
+	struct ppp_lcp before = lns->lcp;
+	struct in_addr local = ppp_engine_local_addr(lns), peer = ppp_engine_peer_addr(lns);
+	int auths = fx.auth_requests, ups = fx.network_up;
+	CU_ASSERT_TRUE(peer.s_addr != 0);
+
+	GVariant *st = g_variant_ref_sink(ppp_state_save(mgr));
+	CU_ASSERT_EQUAL(g_variant_n_children(st), 1);
+	char *text = g_variant_print(st, TRUE);
+	CU_ASSERT_PTR_NULL(strstr(text, "lnspass")); /* no secret */
+	g_free(text);
+
+	/* The exec: the old manager goes without a word to the peer (its
+	 * ppp_manager_free() is the stop path, also silent); l2tp rebuilds
+	 * the session with a new link object. */
+	unsigned sent_before = l2tp.frames[1];
+	ppp_manager_free(mgr);
+	CU_ASSERT_EQUAL(l2tp.frames[1], sent_before); /* no Terminate */
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp);
+	wire_init(&l2tp2, "Tnl/Cl 45029/291", "Vi1");
+	CU_ASSERT_EQUAL(vpdn_link_splice(w.link[0], l2tp2.link[0]), 0);
+	mgr = ppp_manager_new(core, cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mgr);
+	g_ptr_array_set_size(lines, 0);
+	CU_ASSERT_EQUAL(ppp_state_restore(mgr, st, PPP_STATE_VERSION + 1), -EPROTO);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	CU_ASSERT_EQUAL(vpdn_core_restored_link_offer(core, "l2tp/11407/303", l2tp2.link[1],
+						      no_orphan, &orphans), 0);
+	CU_ASSERT_EQUAL(ppp_state_restore(mgr, st, PPP_STATE_VERSION), 1);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 0);
+	CU_ASSERT_EQUAL(orphans, 0);
+	struct ppp_engine *r = ppp_manager_find(mgr, "Vi1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(ppp_engine_phase(r), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL(ppp_engine_lcp(r)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_ipcp(r)->state, FSM_OPENED);
+	CU_ASSERT_EQUAL(ppp_engine_ipv6cp(r)->state, FSM_OPENED);
+	CU_ASSERT_STRING_EQUAL(ppp_engine_user(r), "remote1@cisco.com");
+	CU_ASSERT_EQUAL(r->lcp.magic, before.magic);
+	CU_ASSERT_EQUAL(r->lcp.peer_magic, before.peer_magic);
+	CU_ASSERT_EQUAL(r->lcp.peer_mru, before.peer_mru);
+	CU_ASSERT_EQUAL(r->lcp.mru, before.mru);
+	CU_ASSERT_EQUAL(r->lcp.peer_accm, before.peer_accm);
+	CU_ASSERT_EQUAL(r->lcp.auth, before.auth);
+	CU_ASSERT_EQUAL(r->lcp.peer_pfc, before.peer_pfc);
+	CU_ASSERT_EQUAL(r->lcp.peer_acfc, before.peer_acfc);
+	CU_ASSERT_EQUAL(ppp_engine_local_addr(r).s_addr, local.s_addr);
+	CU_ASSERT_EQUAL(ppp_engine_peer_addr(r).s_addr, peer.s_addr);
+	CU_ASSERT_TRUE(ppp_engine_ifids(r, l6b, p6b));
+	CU_ASSERT_EQUAL(memcmp(l6, l6b, 8), 0);
+	CU_ASSERT_EQUAL(memcmp(p6, p6b, 8), 0);
+	CU_ASSERT_EQUAL(fx.network_up, ups + 1);
+	CU_ASSERT_STRING_EQUAL(fx.net_if[ups % 4], "Vi1");
+	CU_ASSERT_EQUAL(fx.peer[ups % 4].s_addr, peer.s_addr);
+	CU_ASSERT_EQUAL(l2tp2.frames[1], 0);          /* restore sent nothing */
+	CU_ASSERT_EQUAL(ppp_manager_vaccess_take(mgr), 2); /* Vi1 is in use */
+	ppp_manager_vaccess_put(mgr, 2);
+	/* Keepalive goes on and the user answers: nobody renegotiates. */
+	for (int i = 0; i < 150; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp2);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_TRUE(l2tp2.frames[1] > 0);          /* echo requests */
+	CU_ASSERT_TRUE(has_match("Vi1 LCP: I ECHOREP [Open] id 0 *")); /* answered */
+	CU_ASSERT_TRUE(r->lcp.echo_outstanding <= 1);
+	CU_ASSERT_EQUAL(ppp_engine_phase(r), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL(ppp_engine_phase(cli), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_EQUAL(ppp_engine_lcp_confreqs_sent(r), 0);
+	CU_ASSERT_EQUAL(fx.auth_requests, auths);       /* no re-authentication */
+	CU_ASSERT_FALSE(has_match("Vi1 LCP: O TERMREQ*"));
+	CU_ASSERT_FALSE(has_match("Vi1 CHAP: *"));
+	/* A link nobody offered: the engine is dropped, counted lost. */
+	struct ppp_manager *m2 = ppp_manager_new(core, cfg);
+	CU_ASSERT_EQUAL(ppp_state_restore(m2, st, PPP_STATE_VERSION), 0);
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(m2), 0);
+	ppp_manager_free(m2);
+	g_variant_unref(st);
+
+	ppp_engine_close(cli, NULL);
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp2);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 500);
+	}
+	CU_ASSERT_EQUAL(ppp_manager_engine_count(mgr), 0);
+	ppp_manager_free(peers);
+	vpdn_link_unsplice(w.link[0]);
+	wire_fini(&l2tp2);
+	wire_fini(&w);
+	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
+}
+
 /* The LNS renegotiates when the template wants it (or proxy LCP is
  * unacceptable), then authenticates locally. */
 static void lns_renegotiates(int vt, const char *auth_line, bool reneg)
@@ -1854,6 +1993,8 @@ static const struct vpdn_test_case engine_tests[] = {
 	{ "RFC 4638: the carrier's MRU caps LCP's (PPP_START.mru)", test_carrier_mru },
 	{ "short names and config", test_short_names_and_config },
 	{ "Virtual-Access numbering: lowest free, O(log n)", test_vaccess_numbering },
+	{ "restart in place: an LNS session saved and restored Opened",
+	  test_restart_round_trip },
 	{ NULL, NULL },
 };
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* A module with the restart hooks (docs/RESTART.md): save() returns a
  * string, restore() traces what it got ("restore:v3:DATA") and refuses
- * another version. */
+ * another version. Data "later": -EAGAIN on the first call (called again
+ * after the others); "never": -EAGAIN every time. */
 #include <errno.h>
+#include <string.h>
 #include "trace.h"
 
 TRACE_MODULE_FUNCS("stateful")
@@ -19,6 +21,13 @@ static int restore(void *state, GVariant *data, uint32_t version)
 
 	if (version != 3 || !g_variant_is_of_type(data, G_VARIANT_TYPE_STRING))
 		return -EPROTO;
+	const char *d = g_variant_get_string(data, NULL);
+	static bool again;
+	if (!strcmp(d, "never") || (!strcmp(d, "later") && !again)) {
+		again = true;
+		trace(((struct trace_state *)state)->core, "restore", "again");
+		return -EAGAIN;
+	}
 	g_snprintf(what, sizeof(what), "restore:v%u", version);
 	trace(((struct trace_state *)state)->core, what, g_variant_get_string(data, NULL));
 	return 0;
