@@ -404,6 +404,8 @@ static void send6(struct ip6_session *s, const struct in6_addr *dst, bool ra)
 		(*m->v6_drops)++;
 		return;
 	}
+	ifc->pkts_out++;
+	ifc->bytes_out += (uint64_t)n;
 	if (ra) {
 		s->ra_sent++;
 		(*m->ra_sent)++;
@@ -563,6 +565,13 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		return;
 	}
 	type = ndp_icmp6_type(p, len);
+	if (type == NDP_ROUTER_SOLICIT || type == NDP_ROUTER_ADVERT) {
+		/* From the peer on this interface, though not for the kernel:
+		 * counted like every other packet in (accounting's counters,
+		 * the PPP link's, count it too). */
+		ifc->pkts_in++;
+		ifc->bytes_in += len;
+	}
 	if (type == NDP_ROUTER_SOLICIT) {
 		if (s->server)
 			rs_in(s, p, len);

@@ -58,11 +58,11 @@ interface "Dialer2" {
 EOF
 # The LNS: auth-radius instead of auth-local, no username sections (the
 # address can only come from RADIUS: the template gives none).
-# IPv4 only (the LNS example is dual stack since #18): the Stop's counters
-# are compared with the interface's, which do not count the RA/ND the ip
-# module answers itself while the PPP link's counters do.
+# Dual stack as the example: the Stop's counters are compared with the
+# interface's, which count the RAs and RSs the ip module exchanges with
+# the user itself as the PPP link's do.
 sed -e 's/modules = {"auth-local", /modules = {"auth-radius", /' \
-    -e '/^username /d' -e 's/^\(  ipv6-enable = \)true$/\1false/' "$ETC/lns.conf" >"$T/lns.conf"
+    -e '/^username /d' "$ETC/lns.conf" >"$T/lns.conf"
 cat >>"$T/lns.conf" <<'EOF'
 radius {
   server "127.0.0.1" { secret = "radsecret" }

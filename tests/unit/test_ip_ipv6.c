@@ -393,6 +393,12 @@ static void test_server_v6_only(void)
 	CU_ASSERT_EQUAL(vpdn_link_send(p.net, VPDN_LINK_A, b, n), 0);
 	CU_ASSERT_EQUAL(ctr(&f, "ip_nd_malformed_total"), 1);
 	CU_ASSERT_EQUAL(vi->writes, 0);
+	/* the RAs sent and the RSs taken are the interface's packets too
+	 * (RADIUS accounting compares the PPP link's counters with these) */
+	struct ip_iface *vi2 = ip_iface_find(f.ip, "Vi2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vi2);
+	CU_ASSERT_EQUAL(vi2->pkts_out, p.frames);
+	CU_ASSERT_EQUAL(vi2->pkts_in, 3);
 	/* an RA from the subscriber: dropped */
 	memcpy(b, p.last, p.last_len);
 	CU_ASSERT_EQUAL(vpdn_link_send(p.net, VPDN_LINK_A, b, p.last_len), 0);
