@@ -11,7 +11,11 @@
 #  - teardown from the peer (pppd stopped: CDN);
 #  - the capture decodes in tshark, nothing malformed, IPv6CP in it.
 #  - ping -6 both ways over link-local (the ip module's IPv6 side, merged
-#    from v6ip: fe80::1 on the LNS's vi1).
+#    from v6ip: fe80::1 on the LNS's vi1);
+#  - the VM's kernel takes its global address from our Router
+#    Advertisement (SLAAC on ppp0: the /64 from ipv6-pool, pppd's
+#    identifier) and its default route; ping -6 both ways over it, to the
+#    LNS's 2001:db8:18::2 on lo.
 . "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
 vm_init v6
@@ -37,9 +41,11 @@ interface "Virtual-Template1" {
   ppp-chap-hostname = "LNS"
   ipv6-enable = true
   ipv6-interface-id = "::1"
+  ipv6-pool = "2001:db8:17::/48"
 }
 EOF
 in_ns ip addr add 18.18.18.2/32 dev lo
+in_ns ip -6 addr add 2001:db8:18::2/128 dev lo nodad
 
 cat >"$SHARE/run.sh" <<'EOF'
 . /mnt/vm-lib.sh
@@ -80,6 +86,14 @@ if ppp_up 'inet 17.17.17.1' 300; then
 	ip -6 addr show dev ppp0 >/mnt/ppp0-6.txt 2>&1
 	ping -6 -c 2 -W 2 fe80::1%ppp0 >/mnt/ping6.txt 2>&1 && touch /mnt/ping6-ok
 	touch /mnt/v6-done
+	# SLAAC from our RA: the first goes at IPv6CP up, the next 16 s later
+	sysctl -qw net.ipv6.conf.ppp0.accept_ra=2
+	i=0; while ! ip -6 addr show dev ppp0 scope global | grep -q 'inet6 2001:db8:17:' && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done
+	{ ip -6 addr show dev ppp0; ip -6 route; } >/mnt/ppp0-6g.txt 2>&1
+	ip -6 addr show dev ppp0 scope global | sed -n 's/.*inet6 \(2001:db8:17:[0-9a-f:]*\)\/64.*/\1/p' | head -n1 >/mnt/slaac.txt
+	[ -s /mnt/slaac.txt ] && ping -6 -c 2 -W 2 2001:db8:18::2 >/mnt/ping6g.txt 2>&1 && touch /mnt/ping6g-ok
+	touch /mnt/v6g-done
+	w ping6g-back
 fi
 w stop1 && killall pppd
 i=0; while pidof pppd >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
@@ -123,6 +137,17 @@ contains "show vpdn session all: the IPV6CP block" "$OUT" "IPV6CP Opened"
 check "ping -6 VM -> LNS over link-local (fe80::1%ppp0)" [ -e "$SHARE/ping6-ok" ] ||
 	sed 's/^/#   /' "$SHARE/ping6.txt" 2>/dev/null
 check "ping -6 LNS -> VM over link-local ($pppd_ll%vi1)" in_ns ping -6 -c 2 -W 2 "$pppd_ll%vi1"
+check "VM: the global-address steps ran" vm_wait_file v6g-done 60
+slaac=$(cat "$SHARE/slaac.txt" 2>/dev/null)
+echo "# the VM's address from our RA: ${slaac:-none}"
+check "VM kernel: a 2001:db8:17::/64 address on ppp0 from our RA (SLAAC)" [ -n "$slaac" ] ||
+	sed 's/^/#   /' "$SHARE/ppp0-6g.txt" 2>/dev/null
+check "the SLAAC address ends in pppd's identifier" \
+	[ -n "$slaac" -a "${slaac##*:}" = "${pppd_ll##*:}" ]
+check "ping -6 VM -> LNS over the global address (default route from the RA)" \
+	[ -e "$SHARE/ping6g-ok" ] || sed 's/^/#   /' "$SHARE/ping6g.txt" 2>/dev/null
+check "ping -6 LNS -> VM's global address" in_ns ping -6 -c 2 -W 2 "$slaac"
+vm_say ping6g-back
 vm_say stop1
 check "pppd stopped" vm_wait_file down1 20
 check "LNS: I CDN from XLAC" wait_until 15 log_has LNS "I CDN from XLAC"
