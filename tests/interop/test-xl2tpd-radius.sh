@@ -80,11 +80,13 @@ xl2tpd -D >/mnt/xl2tpd-1.log 2>&1 &
 XPID=$!
 i=0; while ! grep -q "CHAP authentication failed" /mnt/pppd.log 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 ppp_gone 150
-touch /mnt/refused
 kill $XPID; wait $XPID
+# the first pppd's log under its own name before the host is told (it
+# reads pppd-1.log at once)
+mv /mnt/pppd.log /mnt/pppd-1.log
+touch /mnt/refused
 # 2. the right one
 echo '"remote1@cisco.com" * "cisco" *' >/etc/ppp/chap-secrets
-mv /mnt/pppd.log /mnt/pppd-1.log
 xl2tpd -D >/mnt/xl2tpd.log 2>&1 &
 XPID=$!
 if ppp_up 'inet 17.17.17.1' 600; then

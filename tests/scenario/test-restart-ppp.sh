@@ -150,7 +150,7 @@ if command -v tshark >/dev/null; then
 	wait_s 10 grep -q "Capturing on" "$T/tshark.log"
 fi
 # a ping running through the restart: 40 at 0.1 s
-in_ns "$P" remote1 ping -c 40 -i 0.1 -W 1 -I 17.17.17.1 17.17.17.3 >"$T/ping-long.txt" 2>&1 &
+ip netns exec "$P-remote1" ping -c 40 -i 0.1 -W 1 -I 17.17.17.1 17.17.17.3 >"$T/ping-long.txt" 2>&1 &
 PING_PID=$!
 sleep 1
 MARK=$(wc -l <"$T/LNS.log")
