@@ -247,7 +247,12 @@ static int restore_session(struct pppoe_module *m, GVariant *d)
 	}
 	if (g_tree_lookup(m->calls, GUINT_TO_POINTER(call_id)))
 		return -EEXIST;
-	s = pppoe_session_new(p->ifc, PPPOE_ROLE_SERVER, mac);
+	{
+		/* Its own unit, not a new one (next-unit covers it). */
+		uint32_t next = m->e->next_unit;
+		s = pppoe_session_new(p->ifc, PPPOE_ROLE_SERVER, mac);
+		m->e->next_unit = next;
+	}
 	if (pppoe_session_bind_id(s, sid) < 0) {
 		pppoe_session_free(s);
 		return -EEXIST;
@@ -300,10 +305,6 @@ int pppoe_state_restore(struct pppoe_module *m, GVariant *data, uint32_t version
 		g_variant_unref(d);
 	}
 	g_variant_unref(list);
-	/* Names go on after every restored one (pppoe_session_new took
-	 * units of its own meanwhile). */
-	if (next_unit > m->e->next_unit)
-		m->e->next_unit = next_unit;
 	vpdn_notice(m->log, "PPPoE: restart: %u session%s restored, %u lost", n, n == 1 ? "" : "s",
 		    lost);
 	return 0;
