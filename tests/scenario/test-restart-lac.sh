@@ -121,7 +121,6 @@ for node in LNS LAC remote1 remote3; do
 	check "$node starts" launch "$node" "$T/$conf.conf" || true
 done
 check "LAC's E1 0 registered" wait_s 10 in_log LAC "E1 0: registered"
-echo "# t=${SECONDS}s: nodes up"
 
 ids() { # ids NODE: tunnel and session IDs in show vpdn
 	ctl "$1" --json show vpdn | python3 -c '
@@ -134,7 +133,6 @@ print(sorted((t.get("local_id"), t.get("remote_id")) for t in d["tunnels"]),
 check "dial-in: remote1 pings local1 (ISDN)" wait_s 30 pings remote1 -I 17.17.17.1 17.17.17.3
 check "PPPoE: remote3 pings local1" wait_s 30 pings remote3 -I 17.17.17.4 17.17.17.3
 check "LAC: two sessions" sessions_are LAC 2
-echo "# t=${SECONDS}s: both calls up"
 check "LNS: two sessions" sessions_are LNS 2
 LAC_BEFORE=$(ids LAC)
 LNS_BEFORE=$(ids LNS)
@@ -153,11 +151,10 @@ PPPOE_BEFORE=$(pppoe_sessions)
 echo "# before: LAC $LAC_BEFORE, LNS $LNS_BEFORE, B channels $ISDN_BEFORE, PPPoE $PPPOE_BEFORE"
 LAC_PID=${NODE_PIDS[LAC]}
 [ -n "$CAP_PID" ] && wait_s 10 grep -q "Capturing on" "$T/tshark.log"
-echo "# t=${SECONDS}s: restart"
-# pings running through the restart: 30 at 0.1 s from each remote
-ip netns exec "$P-remote1" ping -c 30 -i 0.1 -W 1 -I 17.17.17.1 17.17.17.3 >"$T/ping-r1.txt" 2>&1 &
+# pings running through the restart: 20 at 0.1 s from each remote
+ip netns exec "$P-remote1" ping -c 20 -i 0.1 -W 1 -I 17.17.17.1 17.17.17.3 >"$T/ping-r1.txt" 2>&1 &
 PING_PIDS+=($!)
-ip netns exec "$P-remote3" ping -c 30 -i 0.1 -W 1 -I 17.17.17.4 17.17.17.3 >"$T/ping-r3.txt" 2>&1 &
+ip netns exec "$P-remote3" ping -c 20 -i 0.1 -W 1 -I 17.17.17.4 17.17.17.3 >"$T/ping-r3.txt" 2>&1 &
 PING_PIDS+=($!)
 sleep 0.5
 ok "vpdnctl restart (LAC)" ctl LAC restart
@@ -169,7 +166,7 @@ for p in "${PING_PIDS[@]}"; do wait "$p"; done
 PING_PIDS=()
 for r in r1 r3; do
 	recv=$(grep -oE '[0-9]+ received' "$T/ping-$r.txt" | grep -oE '[0-9]+')
-	check "pings from remote${r#r} through the restart: ${recv:-0} of 30 answered (at most 5 lost)" [ "${recv:-0}" -ge 25 ]
+	check "pings from remote${r#r} through the restart: ${recv:-0} of 20 answered (at most 4 lost)" [ "${recv:-0}" -ge 16 ]
 done
 check "LAC: the same tunnel and session IDs" [ "$(ids LAC)" = "$LAC_BEFORE" ]
 check "LNS: the same tunnel and session IDs" [ "$(ids LNS)" = "$LNS_BEFORE" ]
@@ -178,8 +175,7 @@ check "LAC: the same ISDN call and B channel ($ISDN_AFTER)" [ "$ISDN_AFTER" = "$
 PPPOE_AFTER=$(pppoe_sessions)
 check "LAC: the same PPPoE session ($PPPOE_AFTER)" [ "$PPPOE_AFTER" = "$PPPOE_BEFORE" ]
 check "LAC: no session lost (counter)" [ "$(metric LAC l2tp_restart_sessions_lost_total)" = 0 ]
-sleep 2.5 # LCP echo (2 s) and HELLO (2 s) after the restart
-echo "# t=${SECONDS}s: after"
+sleep 1   # with the pings' 2 s: an LCP echo (2 s) and a HELLO (2 s) after the restart
 check "pings from remote1 after the restart" pings remote1 -I 17.17.17.1 17.17.17.3
 check "pings from remote3 after the restart" pings remote3 -I 17.17.17.4 17.17.17.3
 check "LAC: still two sessions" sessions_are LAC 2
