@@ -612,7 +612,15 @@ static void test_line_beside_ports(void)
  * the node dropped). Another version is refused. A second restart where
  * nobody takes the link: the call is cleared toward the network
  * (remote1 hears cause 16), counted. */
+static struct isdn *lac_restart_cfg(GVariant **st, const char *controllers);
+
 static struct isdn *lac_restart(GVariant **st)
+{
+	return lac_restart_cfg(st, "controller \"E1 0\" { pri-group-timeslots = \"1-31\" "
+			       "number = {\"8211\"} dnis-digits = 3 }\n");
+}
+
+static struct isdn *lac_restart_cfg(GVariant **st, const char *controllers)
 {
 	const char *name = NULL;
 	struct isdn *is = NULL;
@@ -631,8 +639,12 @@ static struct isdn *lac_restart(GVariant **st)
 	pump();
 	vpdn_restart_set_history(core, true, 1, NULL, 0);
 	vpdn_restart_add_inherited(core, "isdn/stream", fd);
-	cfg = parse("isdn { switch-type = \"primary-net5\" network = \"unix:/nonexistent/isdn.sock\" }\n"
-		    "controller \"E1 0\" { pri-group-timeslots = \"1-31\" number = {\"8211\"} dnis-digits = 3 }\n");
+	{
+		char *text = g_strdup_printf("isdn { switch-type = \"primary-net5\" network = "
+					     "\"unix:/nonexistent/isdn.sock\" }\n%s", controllers);
+		cfg = parse(text);
+		g_free(text);
+	}
 	CU_ASSERT_EQUAL_FATAL(isdn_new(core, cfg, &is), 0);
 	cfg_free(cfg);
 	return is;
@@ -708,6 +720,33 @@ static void test_restart_in_place(void)
 	stop();
 }
 
+/* The new config numbers the ports otherwise (a controller inserted
+ * before E1 0): the connection handed over cannot be used (the switch
+ * knows E1 0 by its old index), so it is closed and the module connects
+ * anew; the switch clears the node's calls: remote1 hears it. */
+static void test_restart_ports_renumbered(void)
+{
+	GVariant *st;
+
+	start();
+	place("BRI 0", "8211", &out_cons[0]);
+	CU_ASSERT_EQUAL_FATAL(place_status, 0);
+	lac = lac_restart_cfg(&st, "controller \"E1 1\" { number = {\"8311\"} }\n"
+			      "controller \"E1 0\" { pri-group-timeslots = \"1-31\" "
+			      "number = {\"8211\"} dnis-digits = 3 }\n");
+	CU_ASSERT_EQUAL(isdn_state_restore(lac, st, ISDN_STATE_VERSION), 0);
+	g_variant_unref(st);
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 0);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 0);
+	/* The reconnect timer (due now) closes the old connection. */
+	vpdn_timers_advance(vpdn_core_timers(core), 1);
+	pump();
+	CU_ASSERT_EQUAL(out_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), 0);
+	CU_ASSERT_FALSE(isdn_connected(lac));
+	stop();
+}
+
 static const struct vpdn_test_case call_tests[] = {
 	{ "two PRIs, the same cref on each", test_two_pris_same_cref },
 	{ "dial-in, data, hang-up", test_dial_in_data_and_hangup },
@@ -724,6 +763,7 @@ static const struct vpdn_test_case call_tests[] = {
 	{ "reload", test_reload },
 	{ "a line module beside the ports", test_line_beside_ports },
 	{ "restart in place: the call survives, an orphan is cleared", test_restart_in_place },
+	{ "restart in place: ports renumbered, connected anew", test_restart_ports_renumbered },
 	{ NULL, NULL },
 };
 
