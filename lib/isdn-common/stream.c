@@ -186,6 +186,47 @@ struct isdn_stream *isdn_stream_new(int fd, isdn_stream_msg_fn on_msg,
 	return s;
 }
 
+int isdn_stream_fd(const struct isdn_stream *s)
+{
+	return s->fd;
+}
+
+int isdn_stream_flush(struct isdn_stream *s, int timeout_ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+	if (s->failed || s->dead)
+		return -EPIPE;
+	while (s->tx->len) {
+		ssize_t n = send(s->fd, s->tx->data, s->tx->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (n > 0) {
+			g_byte_array_remove_range(s->tx, 0, (guint)n);
+			continue;
+		}
+		if (g_get_monotonic_time() >= end)
+			return -ETIMEDOUT;
+		g_usleep(1000);
+	}
+	return 0;
+}
+
+const uint8_t *isdn_stream_pending_rx(const struct isdn_stream *s, size_t *len)
+{
+	*len = s->rx_len;
+	return s->rx;
+}
+
+int isdn_stream_prefill(struct isdn_stream *s, const uint8_t *p, size_t len)
+{
+	if (len > sizeof(s->rx) - s->rx_len)
+		return -EINVAL;
+	memcpy(s->rx + s->rx_len, p, len);
+	s->rx_len += len;
+	return 0;
+}
+
 const char *isdn_unix_path(const char *spec)
 {
 	if (!spec)

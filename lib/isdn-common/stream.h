@@ -27,6 +27,16 @@ struct isdn_stream *isdn_stream_new(int fd, isdn_stream_msg_fn on_msg,
 int isdn_stream_send(struct isdn_stream *s, const struct isdn_msg *m);
 void isdn_stream_free(struct isdn_stream *s);
 
+/* Restart in place (docs/RESTART.md). The socket (still the stream's);
+ * write what is queued, waiting at most timeout_ms (0, or -errno: some
+ * of it is lost); the octets read but not yet a whole message (*len). */
+int isdn_stream_fd(const struct isdn_stream *s);
+int isdn_stream_flush(struct isdn_stream *s, int timeout_ms);
+const uint8_t *isdn_stream_pending_rx(const struct isdn_stream *s, size_t *len);
+/* The successor's stream starts with those octets (a message's head):
+ * 0, or -EINVAL if they do not fit. */
+int isdn_stream_prefill(struct isdn_stream *s, const uint8_t *p, size_t len);
+
 /* "unix:/path" or "/path" -> "/path"; NULL if neither. */
 const char *isdn_unix_path(const char *spec);
 

@@ -52,6 +52,7 @@ struct isdn {
 	GHashTable *call_links;   /* struct vpdn_link * -> struct isdn_call *, not owning */
 	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
+	int adopt_fd;             /* restart in place: the stream until restore(), or -1 */
 	char *path;               /* NULL with isdn_new_fd */
 	GPtrArray *snap;          /* the settings in force, for reload (config-snap.h) */
 	char *switch_type;
@@ -93,6 +94,10 @@ void isdn_drop_all_calls(struct isdn *is, int cause);
 /* isdn-calls.c: send m (of call c, or NULL) to the network, logged. */
 int isdn_net_send(struct isdn *is, struct isdn_call *c, struct isdn_msg *m);
 void isdn_log_q931(struct isdn *is, struct isdn_call *c, bool tx, const struct isdn_msg *m);
+
+/* isdn.c: the stream on fd (owned from here): REGISTER each port, but
+ * with restored, only those the network does not have yet. */
+int isdn_attach_stream(struct isdn *is, int fd, bool restored);
 
 /* isdn.c: a port by name ("E1 0"), D channel ("Serial0:15") or its short
  * name ("Se0:15"); NULL: the first port. */

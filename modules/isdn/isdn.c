@@ -19,6 +19,7 @@
 #include "capture.h"
 #include "config-snap.h"
 #include "isdn-private.h"
+#include "isdn-state.h"
 #include "port.h"
 #include "stream.h"
 #include "wire.h"
@@ -69,7 +70,7 @@ static void on_closed(void *ctx, int err)
 	schedule_reconnect(is);
 }
 
-static int attach_stream(struct isdn *is, int fd)
+int isdn_attach_stream(struct isdn *is, int fd, bool restored)
 {
 	is->stream = isdn_stream_new(fd, isdn_on_message, on_closed, is);
 	if (!is->stream)
@@ -77,6 +78,9 @@ static int attach_stream(struct isdn *is, int fd)
 	for (guint i = 0; i < is->ports->len; i++) {
 		struct isdn_port *p = g_ptr_array_index(is->ports, i);
 		struct isdn_msg m;
+		if (restored && p->registered)
+			continue;
+		p->registered = false;
 		isdn_msg_init(&m, ISDN_MSG_REGISTER, 0);
 		m.dchan = p->dchan_ix;
 		snprintf(m.port, sizeof(m.port), "%s", p->name);
@@ -95,6 +99,14 @@ static void try_connect(struct vpdn_timer *t, void *data)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
+	if (is->adopt_fd >= 0) {
+		/* A restart in place handed the connection over but nothing
+		 * restored it: close it (the network clears its calls). */
+		vpdn_warn(is->log, "ISDN: restart: the ISDN network connection handed over was not "
+			  "restored: connecting anew");
+		close(is->adopt_fd);
+		is->adopt_fd = -1;
+	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", is->path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -108,7 +120,7 @@ static void try_connect(struct vpdn_timer *t, void *data)
 	}
 	is->warned = false;
 	vpdn_info(is->log, "ISDN: connected to the ISDN network at %s", is->path);
-	if (attach_stream(is, fd) < 0)
+	if (isdn_attach_stream(is, fd, false) < 0)
 		schedule_reconnect(is);
 }
 
@@ -130,6 +142,7 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	is->chan_calls = g_hash_table_new(NULL, NULL);
 	is->next_cref = 1;
 	is->next_out = 0x05;
+	is->adopt_fd = -1;
 	is->switch_type = g_strdup(sec ? cfg_getstr(sec, "switch-type") : "primary-net5");
 	is->setup_timeout_ms = (uint64_t)(sec ? cfg_getint(sec, "call-timeout") : 30) * 1000;
 	vpdn_timer_init(&is->reconnect, try_connect, is);
@@ -191,6 +204,8 @@ int isdn_new(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	if (!(*out)->ports->len)
 		return 0;  /* no controller: no ISDN network to reach */
 	(*out)->path = g_strdup(path);
+	if (isdn_state_take_stream(*out) == 0)
+		return 0;  /* restore() adopts it */
 	try_connect(&(*out)->reconnect, *out);
 	return 0;
 }
@@ -203,7 +218,7 @@ int isdn_new_fd(struct vpdn_core *core, cfg_t *cfg, int fd, struct isdn **out)
 		close(fd);
 		return r;
 	}
-	r = attach_stream(*out, fd);
+	r = isdn_attach_stream(*out, fd, false);
 	if (r < 0) {
 		isdn_free(*out);
 		*out = NULL;
@@ -220,6 +235,8 @@ void isdn_free(struct isdn *is)
 	vpdn_timer_cancel(is->tm, &is->reconnect);
 	isdn_drop_all_calls(is, VPDN_CAUSE_NETWORK_OUT_OF_ORDER);
 	isdn_stream_free(is->stream);
+	if (is->adopt_fd >= 0)
+		close(is->adopt_fd);
 	g_hash_table_destroy(is->calls);
 	g_hash_table_destroy(is->call_ids);
 	g_hash_table_destroy(is->call_links);

@@ -3,6 +3,7 @@
 #include <vpdnd/module.h>
 
 #include "isdn.h"
+#include "isdn-state.h"
 
 static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
 {
@@ -25,6 +26,18 @@ static void mod_fini(void *state)
 	isdn_free(state);
 }
 
+/* Restart in place (isdn-state.c): the network connection and the
+ * active calls; nothing is sent. */
+static GVariant *mod_save(void *state)
+{
+	return isdn_state_save(state);
+}
+
+static int mod_restore(void *state, GVariant *data, uint32_t version)
+{
+	return isdn_state_restore(state, data, version);
+}
+
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
 static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
@@ -45,4 +58,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = mod_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = ISDN_STATE_VERSION,
+	.save = mod_save,
+	.restore = mod_restore,
 };

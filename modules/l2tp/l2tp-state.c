@@ -10,14 +10,16 @@
  *   message not acknowledged yet as encoded, with its Ns), counters, and
  *   its established sessions (aa{sv}: sid, peer-sid, kind, state,
  *   sequencing and data Ns/Nr, interface, user, calling, called,
- *   counters).
+ *   counters; at a LAC the carrier's link name).
  *
  * Restore rebuilds each tunnel with the same IDs in state established
  * (no StopCCN, no SCCRQ), retransmits what was unacknowledged with its Ns
  * and restarts HELLO; each session comes back established with its link,
  * offered to the consumer that had it under "l2tp/TID/SID". A link nobody
- * takes back (in this slice: every one, ppp has no hooks yet) is cleared
- * with a CDN (result 3), the tunnel stays. Tunnels still setting up and
+ * takes back is cleared with a CDN (result 3), the tunnel stays. A LAC
+ * session takes its carrier back instead ("carrier/NAME", offered by
+ * isdn, pppoe or line) and is spliced to it again; no carrier: CDN
+ * (result 1), counted in l2tp_restart_sessions_lost_total. Tunnels still setting up and
  * sessions not established are not saved: the peer's own timers clear
  * them. The UDP sockets are handed over by name (l2tp/udp/ADDR/PORT).
  */
@@ -98,6 +100,11 @@ static void add_pending(void *data, uint16_t ns, const uint8_t *buf, size_t len)
 			      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, buf, len, 1));
 }
 
+static bool lac_kind(unsigned kind)
+{
+	return kind == L2TP_SESSION_LAC_IC || kind == L2TP_SESSION_LAC_OC;
+}
+
 static GVariant *save_session(struct l2tp_session *s)
 {
 	GVariantBuilder b;
@@ -114,6 +121,11 @@ static GVariant *save_session(struct l2tp_session *s)
 	add_str(&b, "user", s->user);
 	add_str(&b, "calling", l2tp_session_calling(s));
 	add_str(&b, "called", l2tp_session_called(s));
+	/* LAC: the carrier (B channel, PPPoE session, line) spliced to the
+	 * session, by its link's name: its module offers it back under
+	 * "carrier/NAME" at restore. */
+	if (lac_kind(s->kind) && s->carrier)
+		add_str(&b, "carrier", vpdn_link_name(s->carrier));
 	g_variant_builder_add(&b, "{sv}", "counters",
 			      g_variant_new("(ttttt)", s->pkts_in, s->pkts_out, s->bytes_in,
 					    s->bytes_out, s->errors));
@@ -233,6 +245,41 @@ static void session_orphan(void *ctx, struct vpdn_link *link)
 	l2tp_session_close(s, true, L2TP_CDN_ADMIN, 0, 0, "not restored after restart");
 }
 
+/* LAC: the carrier's module (isdn, pppoe, line) rebuilt the call and
+ * offered its link as "carrier/NAME": splice it to the session again. A
+ * carrier that did not come back: the call is gone, CDN (lost carrier),
+ * logged and counted. */
+static int restore_lac_carrier(struct l2tp_session *s, GVariant *d)
+{
+	struct l2tp *l2tp = s->tunnel->l2tp;
+	const char *name = NULL;
+	struct vpdn_link *carrier = NULL;
+	uint64_t *lost;
+	char key[96];
+
+	if (g_variant_lookup(d, "carrier", "&s", &name) && name[0]) {
+		g_snprintf(key, sizeof(key), "carrier/%s", name);
+		carrier = vpdn_core_restored_link_take(l2tp->core, key);
+	}
+	if (carrier) {
+		s->carrier = vpdn_link_ref(carrier);
+		if (vpdn_link_splice(s->carrier, s->link) == 0) {
+			SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Restart: LAC session restored, peer session %u, "
+			     "spliced to %s again", s->peer_sid, name);
+			return 0;
+		}
+	}
+	vpdn_warn(l2tp->log, "L2TP: restart: LAC session %u/%u (%s): carrier %s not restored, "
+		  "clearing the session", s->tunnel->tid, s->sid, s->user ? s->user : "?",
+		  name ? name : "(none)");
+	lost = vpdn_core_counter(l2tp->core, "l2tp_restart_sessions_lost_total",
+				 "Sessions saved at a restart in place that could not be rebuilt");
+	if (lost)
+		(*lost)++;
+	l2tp_session_close(s, true, L2TP_CDN_LOST_CARRIER, 0, 0, "carrier not restored after restart");
+	return -ENOENT;
+}
+
 static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 {
 	struct l2tp *l2tp = t->l2tp;
@@ -280,6 +327,8 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 		return -EBADMSG;
 	}
 	l2tp_session_make_link(s);
+	if (lac_kind(kind))
+		return restore_lac_carrier(s, d);
 	g_snprintf(key, sizeof(key), "l2tp/%u/%u", t->tid, s->sid);
 	r = vpdn_core_restored_link_offer(l2tp->core, key, s->link, session_orphan, l2tp);
 	if (r < 0) {

@@ -59,6 +59,7 @@ struct line {
 	bool outgoing;               /* the current call is ours (dial-out) */
 	char dialled[32];            /* its called number */
 	uint64_t idle_octets;        /* dial-out line: octets while idle, discarded */
+	bool adopted;                /* its stream was handed over by a restart in place */
 
 	struct hdlc_deframer *deframer;
 	struct hdlc_stats seen;      /* deframer stats already added to counters */
@@ -81,6 +82,11 @@ void line_start_call(struct line *l);
 void line_end_call(struct line *l, int cause, bool by_peer, bool tell_link);
 /* line.c: deframer output (a frame from the peer). */
 void line_deframed(const uint8_t *frame, size_t len, void *data);
+
+/* line.c, restart in place (line-state.c): the call active again on the
+ * adopted stream, with its id and ACCMs, up for up_ms already. */
+void line_restore_call(struct line *l, uint32_t call_id, bool outgoing, const char *dialled,
+		       const char *remote, uint32_t send_accm, uint32_t recv_accm, uint64_t up_ms);
 
 /* line-stream.c: the byte stream. */
 void line_watch_free(struct fd_watch **w);

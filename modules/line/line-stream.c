@@ -2,6 +2,7 @@
 /* Serial lines: the byte stream (device, pty, listening or connecting
  * UNIX socket), its fd watches, reading and writing. See line.h. */
 #include "line-private.h"
+#include "line-state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -416,7 +417,24 @@ static int start_listen(struct line *l)
 
 int line_start(struct line *l)
 {
-	int r;
+	int r, fd = line_state_take_stream(l);
+
+	if (fd >= 0) {
+		/* A restart in place handed the call's stream over: the
+		 * device stays open as it was (termios, DTR); restore()
+		 * rebuilds the call on it. */
+		if (l->kind == LINE_LISTEN && (r = start_listen(l)) < 0) {
+			close(fd);
+			return r;
+		}
+		l->fd = fd;
+		l->adopted = true;
+		watch_stream(l);
+		line_set_state(l, LINE_IDLE);
+		vpdn_info(l->log, "ISDN %s: restart: the %s line's stream adopted", l->name,
+			  line_kind_name(l->kind));
+		return 0;
+	}
 
 	switch (l->kind) {
 	case LINE_DEVICE:

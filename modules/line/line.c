@@ -250,6 +250,26 @@ static uint32_t call_begin(struct line *l, bool outgoing, const char *number)
 	return l->call_id;
 }
 
+void line_restore_call(struct line *l, uint32_t call_id, bool outgoing, const char *dialled,
+		       const char *remote, uint32_t send_accm, uint32_t recv_accm, uint64_t up_ms)
+{
+	uint64_t now = vpdn_timers_now(l->tm);
+
+	l->call_id = call_id;
+	l->outgoing = outgoing;
+	g_strlcpy(l->dialled, dialled ? dialled : "", sizeof(l->dialled));
+	g_strlcpy(l->remote_name, remote ? remote : "", sizeof(l->remote_name));
+	l->link = vpdn_link_new(l->name);
+	vpdn_link_attach(l->link, VPDN_LINK_A, &link_ops, l);
+	l->send_accm = send_accm;
+	hdlc_deframer_set_accm(l->deframer, recv_accm);
+	hdlc_deframer_reset(l->deframer);
+	l->deferred_hangup = 0;
+	l->published = true;
+	l->active_at = now > up_ms ? now - up_ms : 0;
+	line_set_state(l, LINE_ACTIVE);
+}
+
 /* A caller is on the byte stream (fd open and watched): offer the call. */
 void line_start_call(struct line *l)
 {

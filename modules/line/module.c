@@ -3,6 +3,7 @@
 #include <vpdnd/module.h>
 
 #include "line-module.h"
+#include "line-state.h"
 
 static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
 {
@@ -25,6 +26,18 @@ static void mod_fini(void *state)
 	line_module_free(state);
 }
 
+/* Restart in place (line-state.c): the streams of the lines with a call
+ * up and their calls; nothing is sent. */
+static GVariant *mod_save(void *state)
+{
+	return line_state_save(state);
+}
+
+static int mod_restore(void *state, GVariant *data, uint32_t version)
+{
+	return line_state_restore(state, data, version);
+}
+
 static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
 static const uint32_t uses[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
 
@@ -43,4 +56,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = mod_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = LINE_STATE_VERSION,
+	.save = mod_save,
+	.restore = mod_restore,
 };

@@ -25,6 +25,18 @@ static void mod_fini(void *state)
 	pppoe_module_free(state);
 }
 
+/* Restart in place (pppoe-state.c): the packet sockets and the open
+ * sessions; nothing is sent. */
+static GVariant *mod_save(void *state)
+{
+	return pppoe_state_save(state);
+}
+
+static int mod_restore(void *state, GVariant *data, uint32_t version)
+{
+	return pppoe_state_restore(state, data, version);
+}
+
 static const uint32_t claims[] = { VPDN_EV_CALL_PLACE, VPDN_EV_CALL_HANGUP, VPDN_EV_NONE };
 static const uint32_t uses[] = { VPDN_EV_CALL_INCOMING, VPDN_EV_NONE };
 
@@ -43,4 +55,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = mod_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = PPPOE_STATE_VERSION,
+	.save = mod_save,
+	.restore = mod_restore,
 };

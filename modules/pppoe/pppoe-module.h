@@ -79,6 +79,21 @@ void pppoe_port_detach(struct pppoe_port *p, const char *why);
 int pppoe_netlink_open(struct pppoe_module *m);
 void pppoe_netlink_close(struct pppoe_module *m);
 
+/* pppoe.c, for a restart in place: a call rebuilt open on session s
+ * (its link at end A); clear one (PADT, why); write what is queued. */
+struct pppoe_call *pppoe_call_restore(struct pppoe_module *m, struct pppoe_port *p,
+				      struct pppoe_session *s, uint32_t call_id);
+void pppoe_call_clear(struct pppoe_call *c, const char *why);
+void pppoe_flush(struct pppoe_module *m);
+/* pppoe-state.c (docs/RESTART.md): save/restore hooks; the packet
+ * socket of interface ifname ("disc" or "sess") a restart in place
+ * handed over, checked (bound to ifindex, proto), or -1. */
+#define PPPOE_STATE_VERSION 1
+GVariant *pppoe_state_save(struct pppoe_module *m);
+int pppoe_state_restore(struct pppoe_module *m, GVariant *data, uint32_t version);
+int pppoe_state_take_socket(struct pppoe_module *m, const char *ifname, const char *kind,
+			    int ifindex, uint16_t proto);
+
 extern cfg_opt_t pppoe_options[];
 extern cfg_opt_t pppoe_interface_options[];
 int pppoe_check(cfg_t *cfg);

@@ -236,6 +236,36 @@ static struct pppoe_call *call_new(struct pppoe_module *m, struct pppoe_port *p,
 	return c;
 }
 
+/* Restart in place (pppoe-state.c): the call of a session rebuilt open,
+ * with its call id, its link (named as the session) at end A. */
+struct pppoe_call *pppoe_call_restore(struct pppoe_module *m, struct pppoe_port *p,
+				      struct pppoe_session *s, uint32_t call_id)
+{
+	struct pppoe_call *c = g_new0(struct pppoe_call, 1);
+
+	c->m = m;
+	c->port = p;
+	c->s = s;
+	c->call_id = call_id;
+	c->connected = true;
+	s->data = c;
+	g_tree_insert(m->calls, GUINT_TO_POINTER(c->call_id), c);
+	c->link = vpdn_link_new(s->name);
+	vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
+	return c;
+}
+
+void pppoe_call_clear(struct pppoe_call *c, const char *why)
+{
+	call_end(c, VPDN_CAUSE_NORMAL_CLEARING, why, true);
+}
+
+void pppoe_flush(struct pppoe_module *m)
+{
+	if (m->ntx)
+		flush_tx(m);
+}
+
 static void incoming_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct pppoe_call *c = data;
@@ -515,8 +545,11 @@ int pppoe_port_attach(struct pppoe_port *p)
 	p->ifc->eth_mtu = PPPOE_ETH_DATA_MAX;
 	if (mr == 0 && mtu.ifr_mtu >= 1280)
 		p->ifc->eth_mtu = (unsigned)mtu.ifr_mtu > 9000 ? 9000 : (unsigned)mtu.ifr_mtu;
-	if ((p->fd_disc = open_socket(ifindex, PPPOE_ETH_P_DISC)) < 0 ||
-	    (p->fd_sess = open_socket(ifindex, PPPOE_ETH_P_SESS)) < 0) {
+	/* A restart in place hands the sockets over (pppoe-state.c). */
+	p->fd_disc = pppoe_state_take_socket(m, name, "disc", ifindex, PPPOE_ETH_P_DISC);
+	p->fd_sess = pppoe_state_take_socket(m, name, "sess", ifindex, PPPOE_ETH_P_SESS);
+	if ((p->fd_disc < 0 && (p->fd_disc = open_socket(ifindex, PPPOE_ETH_P_DISC)) < 0) ||
+	    (p->fd_sess < 0 && (p->fd_sess = open_socket(ifindex, PPPOE_ETH_P_SESS)) < 0)) {
 		r = p->fd_disc < 0 ? p->fd_disc : p->fd_sess;
 		vpdn_err(m->log, "%s PPPoE: AF_PACKET socket: %s", name, g_strerror(-r));
 		if (p->fd_disc >= 0)

@@ -13,6 +13,9 @@
 
 #include "isdn.h"
 #include "isdn-private.h"
+#include "isdn-state.h"
+#include "restart-state.h"
+#include <vpdnd/restart.h>
 #include "line-module.h"
 #include "switch.h"
 #include "vpdn_test.h"
@@ -601,6 +604,149 @@ static void test_line_beside_ports(void)
 	stop();
 }
 
+/* Restart in place (isdn-state.c): remote1's call to the LAC is up; the
+ * LAC's module saves (the stream kept), vanishes without a word (the
+ * exec) and a new one restores: the same call id on the same B channel,
+ * its link offered as carrier/NAME; frames flow both ways; the switch
+ * kept the connection and the call (a second REGISTER would have had
+ * the node dropped). Another version is refused. A second restart where
+ * nobody takes the link: the call is cleared toward the network
+ * (remote1 hears cause 16), counted. */
+static struct isdn *lac_restart_cfg(GVariant **st, const char *controllers);
+
+static struct isdn *lac_restart(GVariant **st)
+{
+	return lac_restart_cfg(st, "controller \"E1 0\" { pri-group-timeslots = \"1-31\" "
+			       "number = {\"8211\"} dnis-digits = 3 }\n");
+}
+
+static struct isdn *lac_restart_cfg(GVariant **st, const char *controllers)
+{
+	const char *name = NULL;
+	struct isdn *is = NULL;
+	int fd;
+	cfg_t *cfg;
+
+	*st = g_variant_ref_sink(isdn_state_save(lac));
+	CU_ASSERT_EQUAL_FATAL(vpdn_restart_kept_count(core), 1);
+	fd = dup(vpdn_restart_kept_at(core, 0, &name));
+	CU_ASSERT_STRING_EQUAL(name, "isdn/stream");
+	vpdn_restart_kept_clear(core);
+	/* The old module goes without a word (its copy of the socket
+	 * closes, as at the exec; the switch still has the dup). */
+	isdn_free(lac);
+	lac = NULL;
+	pump();
+	vpdn_restart_set_history(core, true, 1, NULL, 0);
+	vpdn_restart_add_inherited(core, "isdn/stream", fd);
+	{
+		char *text = g_strdup_printf("isdn { switch-type = \"primary-net5\" network = "
+					     "\"unix:/nonexistent/isdn.sock\" }\n%s", controllers);
+		cfg = parse(text);
+		g_free(text);
+	}
+	CU_ASSERT_EQUAL_FATAL(isdn_new(core, cfg, &is), 0);
+	cfg_free(cfg);
+	return is;
+}
+
+static void test_restart_in_place(void)
+{
+	uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4 };
+	struct consumer k = { 0 };
+	struct vpdn_link *l;
+	uint32_t call_id;
+	char key[64];
+	GVariant *st;
+	uint64_t *lost;
+
+	start();
+	place("BRI 0", "8211", &out_cons[0]);
+	CU_ASSERT_EQUAL_FATAL(place_status, 0);
+	CU_ASSERT_EQUAL_FATAL(isdn_call_count(lac), 1);
+	{
+		GList *v = g_hash_table_get_values(lac->calls);
+		struct isdn_call *c = v->data;
+		call_id = c->call_id;
+		g_snprintf(key, sizeof(key), "carrier/%s", vpdn_link_name(c->link));
+		g_list_free(v);
+	}
+	unsigned sw_calls = isdn_sw_call_count(sw);
+	CU_ASSERT(sw_calls > 0);
+	lac = lac_restart(&st);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), sw_calls);  /* the switch kept it */
+	CU_ASSERT_EQUAL(isdn_state_restore(lac, st, ISDN_STATE_VERSION + 1), -EPROTO);
+	CU_ASSERT_EQUAL(isdn_state_restore(lac, st, ISDN_STATE_VERSION), 0);
+	g_variant_unref(st);
+	CU_ASSERT(isdn_connected(lac));
+	CU_ASSERT_EQUAL_FATAL(isdn_call_count(lac), 1);
+	{
+		GList *v = g_hash_table_get_values(lac->calls);
+		struct isdn_call *c = v->data;
+		CU_ASSERT_EQUAL(c->call_id, call_id);
+		CU_ASSERT_EQUAL(c->q.state, Q931_ACTIVE);
+		CU_ASSERT_STRING_EQUAL(c->calling, "6122");
+		g_list_free(v);
+	}
+	l = vpdn_core_restored_link_take(core, key);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	k.link = l;
+	vpdn_link_attach(l, VPDN_LINK_B, &cons_ops, &k);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 0);
+	pump();
+	out_cons[0].frames = 0;
+	CU_ASSERT_EQUAL(vpdn_link_send(out_cons[0].link, VPDN_LINK_B, lcp, sizeof(lcp)), 0);
+	pump();
+	CU_ASSERT_EQUAL(k.frames, 1);
+	CU_ASSERT_EQUAL(k.last_len, sizeof(lcp));
+	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_B, lcp, 6), 0);
+	pump();
+	CU_ASSERT_EQUAL(out_cons[0].frames, 1);
+	CU_ASSERT_EQUAL(out_cons[0].hangups, 0);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), sw_calls);
+	/* Once more, and nobody takes the link back: cleared, counted. */
+	vpdn_link_detach(l, VPDN_LINK_B);
+	lac = lac_restart(&st);
+	CU_ASSERT_EQUAL(isdn_state_restore(lac, st, ISDN_STATE_VERSION), 0);
+	g_variant_unref(st);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 1);
+	pump();
+	CU_ASSERT_EQUAL(out_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(out_cons[0].cause, VPDN_CAUSE_NORMAL_CLEARING);
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 0);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), 0);
+	lost = vpdn_core_counter(core, "isdn_restart_calls_lost_total", NULL);
+	CU_ASSERT_EQUAL(*lost, 1);
+	stop();
+}
+
+/* The new config numbers the ports otherwise (a controller inserted
+ * before E1 0): the connection handed over cannot be used (the switch
+ * knows E1 0 by its old index), so it is closed and the module connects
+ * anew; the switch clears the node's calls: remote1 hears it. */
+static void test_restart_ports_renumbered(void)
+{
+	GVariant *st;
+
+	start();
+	place("BRI 0", "8211", &out_cons[0]);
+	CU_ASSERT_EQUAL_FATAL(place_status, 0);
+	lac = lac_restart_cfg(&st, "controller \"E1 1\" { number = {\"8311\"} }\n"
+			      "controller \"E1 0\" { pri-group-timeslots = \"1-31\" "
+			      "number = {\"8211\"} dnis-digits = 3 }\n");
+	CU_ASSERT_EQUAL(isdn_state_restore(lac, st, ISDN_STATE_VERSION), 0);
+	g_variant_unref(st);
+	CU_ASSERT_EQUAL(isdn_call_count(lac), 0);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 0);
+	/* The reconnect timer (due now) closes the old connection. */
+	vpdn_timers_advance(vpdn_core_timers(core), 1);
+	pump();
+	CU_ASSERT_EQUAL(out_cons[0].hangups, 1);
+	CU_ASSERT_EQUAL(isdn_sw_call_count(sw), 0);
+	CU_ASSERT_FALSE(isdn_connected(lac));
+	stop();
+}
+
 static const struct vpdn_test_case call_tests[] = {
 	{ "two PRIs, the same cref on each", test_two_pris_same_cref },
 	{ "dial-in, data, hang-up", test_dial_in_data_and_hangup },
@@ -616,6 +762,8 @@ static const struct vpdn_test_case call_tests[] = {
 	{ "config errors", test_config_errors },
 	{ "reload", test_reload },
 	{ "a line module beside the ports", test_line_beside_ports },
+	{ "restart in place: the call survives, an orphan is cleared", test_restart_in_place },
+	{ "restart in place: ports renumbered, connected anew", test_restart_ports_renumbered },
 	{ NULL, NULL },
 };
 

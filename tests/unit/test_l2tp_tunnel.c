@@ -2773,6 +2773,120 @@ static void test_restart_in_place(void)
 	teardown_net();
 }
 
+/* The LAC engine restarted: saved with the call up and spliced to its
+ * B channel, freed without a word, a new one built from the same config
+ * restores. The B channel's module (isdn) offered the carrier again as
+ * carrier/Se0:17: the session is established with the same IDs and
+ * spliced to it, frames go both ways, no CDN. Once more with no carrier
+ * offered: CDN result 1 (lost carrier) to the LNS, counted. */
+static struct l2tp *lac_again(GVariant *st)
+{
+	char buf[2048];
+	struct l2tp *l2tp;
+
+	snprintf(buf, sizeof(buf), LAC_CFG_FMT, "", "LNS", "\"127.0.0.2\"", SECRET, "false",
+		 "false", "");
+	l2tp = l2tp_new(N.core, parse(buf), fake_xmit, NULL);
+	l2tp->xctx = l2tp;
+	l2tp->random = det_random;
+	l2tp->random_data = &rnd_lac;
+	CU_ASSERT_EQUAL(l2tp_subscribe(l2tp), 0);
+	return l2tp;
+}
+
+static unsigned carrier_orphans;
+
+static void carrier_orphan(void *ctx, struct vpdn_link *link)
+{
+	carrier_orphans++;
+}
+
+static void test_restart_lac(void)
+{
+	struct opts o = { .no_dialout = true };
+	struct endpoint b;
+	struct fwd_result f;
+	struct l2tp_tunnel *tl;
+	struct l2tp_session *s;
+	uint16_t tid, sid, peer_sid;
+	uint8_t frame[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4 };
+	unsigned cdns;
+	uint64_t *lost;
+	GVariant *st;
+	struct rec *r;
+
+	setup_net(&o);
+	actors(true);
+	dial_in(&b, &f);
+	run(1000);
+	CU_ASSERT_EQUAL_FATAL(f.status, 0);
+	tl = only_tunnel(N.lac);
+	s = only_session(tl);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	tid = tl->tid;
+	sid = s->sid;
+	peer_sid = s->peer_sid;
+	cdns = count(0, L2TP_MSG_CDN);
+
+	st = g_variant_ref_sink(l2tp_state_save(N.lac));
+	l2tp_free(N.lac);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_CDN), cdns);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 0);
+	/* Only this test's engine dropped the splice; the B channel (the
+	 * carrier module's) lives on and is offered back. */
+	b.hangups = 0;
+	N.lac = lac_again(st);
+	CU_ASSERT_EQUAL(vpdn_core_restored_link_offer(N.core, "carrier/Se0:17", b.link,
+							carrier_orphan, NULL), 0);
+	CU_ASSERT_EQUAL(l2tp_state_restore(N.lac, st, l2tp_state_version() + 1), -EPROTO);
+	CU_ASSERT_EQUAL(l2tp_state_restore(N.lac, st, l2tp_state_version()), 0);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(N.core), 0);
+	CU_ASSERT_EQUAL(carrier_orphans, 0);
+	tl = only_tunnel(N.lac);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tl);
+	CU_ASSERT_EQUAL(tl->tid, tid);
+	s = l2tp_session_get(tl, sid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->peer_sid, peer_sid);
+	CU_ASSERT_TRUE(l2tp_session_established(s));
+	CU_ASSERT_PTR_EQUAL(s->carrier, b.link);
+	CU_ASSERT_PTR_EQUAL(vpdn_link_spliced_to(b.link), s->link);
+	/* Frames both ways through the splice and the tunnel. */
+	lns_ppp[0].frames = 0;
+	CU_ASSERT_EQUAL(vpdn_link_send(b.link, VPDN_LINK_A, frame, sizeof(frame)), 0);
+	run(100);
+	CU_ASSERT_EQUAL(lns_ppp[0].frames, 1);
+	CU_ASSERT_EQUAL(lns_ppp[0].last_len, sizeof(frame));
+	b.frames = 0;
+	CU_ASSERT_EQUAL(vpdn_link_send(lns_ppp[0].link, VPDN_LINK_B, frame, sizeof(frame)), 0);
+	run(100);
+	CU_ASSERT_EQUAL(b.frames, 1);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_CDN), cdns);
+	CU_ASSERT_EQUAL(b.hangups, 0);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 0);
+
+	/* Again, and the carrier does not come back. */
+	g_variant_unref(st);
+	st = g_variant_ref_sink(l2tp_state_save(N.lac));
+	l2tp_free(N.lac);
+	N.lac = lac_again(st);
+	CU_ASSERT_EQUAL(l2tp_state_restore(N.lac, st, l2tp_state_version()), 0);
+	g_variant_unref(st);
+	run(500);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_CDN), cdns + 1);
+	r = find(0, L2TP_MSG_CDN, cdns);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->result, L2TP_CDN_LOST_CARRIER);
+	CU_ASSERT_EQUAL(r->sid, peer_sid);
+	CU_ASSERT_EQUAL(lns_ppp[0].hangups, 1);
+	lost = vpdn_core_counter(N.core, "l2tp_restart_sessions_lost_total", NULL);
+	CU_ASSERT_EQUAL(*lost, 1);
+	CU_ASSERT_EQUAL(only_tunnel(N.lac)->tid, tid);
+	CU_ASSERT_EQUAL(count(0, L2TP_MSG_STOPCCN), 0);
+	vpdn_link_unref(b.link);
+	teardown_net();
+}
+
 /* The sockets handed over at a restart: named without ':' (IPv6 too),
  * taken back only when the descriptor is a UDP socket bound to the
  * address its name says (else closed, and the transport opens one). */
@@ -2854,6 +2968,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "pending dial cancelled when the module stops", test_pending_dial_cancelled_at_stop },
 	{ "restart in place: tunnel kept, HELLO resent, session CDN 3", test_restart_in_place },
 	{ "restart in place: sockets handed over by name", test_restart_sockets },
+	{ "restart in place: LAC sessions spliced to their carrier again", test_restart_lac },
 	{ "data and control from a foreign host or port dropped, counted", test_foreign_source_dropped },
 	{ "first reply from another port accepted once (RFC 2661 8.1)", test_first_reply_port_change_once },
 	{ "IPv6 tunnel: set-up, data, foreign v6 and mapped sources dropped",

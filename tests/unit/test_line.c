@@ -18,6 +18,9 @@
 #include <vpdnd/core.h>
 
 #include "hdlc.h"
+#include "line-state.h"
+#include "restart-state.h"
+#include <vpdnd/restart.h>
 #include "line-module.h"
 #include "line.h"
 #include "vpdn_test.h"
@@ -852,6 +855,104 @@ static void test_call_id_from_core(void)
 	stop();
 }
 
+/* Restart in place (line-state.c): a call up on a listen line; the
+ * module saves (the connection kept as line/stream/tty0), is freed (its
+ * copy closes, as at the exec; the kept dup holds the connection), a new
+ * one adopts the stream at start and restores the call: same call id,
+ * active, its link offered as carrier/tty0, frames both ways; another
+ * version refused. Again with nobody taking the link: the line hangs up
+ * (the caller sees EOF), counted. A descriptor that is not a stream
+ * socket is not adopted. */
+static struct line_module *line_restart(GVariant **st)
+{
+	const char *name = NULL;
+	struct line_module *lm = NULL;
+	char *text;
+	cfg_t *cfg;
+	int fd;
+
+	*st = g_variant_ref_sink(line_state_save(is));
+	CU_ASSERT_EQUAL_FATAL(vpdn_restart_kept_count(core), 1);
+	fd = dup(vpdn_restart_kept_at(core, 0, &name));
+	CU_ASSERT_STRING_EQUAL(name, "line/stream/tty0");
+	vpdn_restart_kept_clear(core);
+	if (cons.link)
+		vpdn_link_detach(cons.link, VPDN_LINK_B);
+	memset(&cons, 0, sizeof(cons));
+	line_module_free(is);
+	is = NULL;
+	pump();
+	vpdn_restart_set_history(core, true, 1, NULL, 0);
+	vpdn_restart_add_inherited(core, "line/stream/tty0", fd);
+	text = g_strdup_printf("line \"tty0\" { listen = \"unix:/tmp/vpdnd-isdn-serial-a%d.sock\" "
+			       "speed = 115200 number = \"6122\" called = \"211\" interface = "
+			       "\"Serial0:15\" }\n", (int)getpid());
+	cfg = cfg_init(line_options, CFGF_NONE);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(line_module_new(core, cfg, &lm), 0);
+	cfg_free(cfg);
+	g_free(text);
+	line = line_module_find(lm, "tty0");
+	return lm;
+}
+
+static void test_restart_in_place(void)
+{
+	struct line_info li;
+	struct vpdn_link *l;
+	uint32_t call_id;
+	uint8_t buf[256];
+	GVariant *st;
+	uint64_t *lost;
+
+	start();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cons.link);
+	line_get_info(line, &li);
+	call_id = li.call_id;
+	is = line_restart(&st);
+	CU_ASSERT_EQUAL(line_state_restore(is, st, LINE_STATE_VERSION + 1), -EPROTO);
+	CU_ASSERT_EQUAL(line_state_restore(is, st, LINE_STATE_VERSION), 0);
+	g_variant_unref(st);
+	line_get_info(line, &li);
+	CU_ASSERT_EQUAL(li.state, LINE_ACTIVE);
+	CU_ASSERT_EQUAL(li.call_id, call_id);
+	l = vpdn_core_restored_link_take(core, "carrier/tty0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 0);
+	cons.link = l;
+	vpdn_link_attach(l, VPDN_LINK_B, &cons_ops, &cons);
+	peer_send(peer, HDLC_ACCM_DEFAULT, lcp_confreq, sizeof(lcp_confreq));
+	pump();
+	CU_ASSERT_EQUAL(cons.frames, 1);
+	CU_ASSERT_EQUAL(cons.last_len, sizeof(lcp_confreq));
+	rx_frames = 0;
+	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_B, lcp_confreq, sizeof(lcp_confreq)), 0);
+	pump();
+	CU_ASSERT(peer_read(peer, buf, sizeof(buf)) > 0);
+	CU_ASSERT_EQUAL(rx_frames, 1);
+	/* Again, and nobody takes the link back: hung up, counted. */
+	is = line_restart(&st);
+	CU_ASSERT_EQUAL(line_state_restore(is, st, LINE_STATE_VERSION), 0);
+	g_variant_unref(st);
+	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(core), 1);
+	pump();
+	line_get_info(line, &li);
+	CU_ASSERT_NOT_EQUAL(li.state, LINE_ACTIVE);
+	CU_ASSERT_EQUAL(read(peer, buf, sizeof(buf)), 0);  /* EOF */
+	lost = vpdn_core_counter(core, "isdn_line_restart_calls_lost_total", NULL);
+	CU_ASSERT_EQUAL(*lost, 1);
+	/* A descriptor of the wrong kind is not adopted. */
+	{
+		int p[2];
+		CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+		close(p[1]);
+		vpdn_restart_add_inherited(core, "line/stream/tty0", p[0]);
+		CU_ASSERT_EQUAL(line_state_take_stream(line), -1);
+		CU_ASSERT_EQUAL(fcntl(p[0], F_GETFD), -1);
+	}
+	stop();
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "call and frames in", test_call_and_frames_in },
 	{ "frames out and ACCM", test_frames_out_and_accm },
@@ -869,6 +970,7 @@ static const struct vpdn_test_case tests[] = {
 	{ "config errors", test_config_errors },
 	{ "reload refuses any change", test_reload },
 	{ "call ids from the core", test_call_id_from_core },
+	{ "restart in place: the call survives, an orphan hangs up", test_restart_in_place },
 	{ NULL, NULL },
 };
 
