@@ -406,6 +406,8 @@ static void send6(struct ip6_session *s, const struct in6_addr *dst, bool ra)
 	}
 	ifc->pkts_out++;
 	ifc->bytes_out += (uint64_t)n;
+	ifc->pkts6_out++;
+	ifc->bytes6_out += (uint64_t)n;
 	if (ra) {
 		s->ra_sent++;
 		(*m->ra_sent)++;
@@ -571,6 +573,8 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		 * the PPP link's, count it too). */
 		ifc->pkts_in++;
 		ifc->bytes_in += len;
+		ifc->pkts6_in++;
+		ifc->bytes6_in += len;
 	}
 	if (type == NDP_ROUTER_SOLICIT) {
 		if (s->server)
@@ -601,6 +605,8 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 	(*m->tx)++;
 	ifc->pkts_in++;
 	ifc->bytes_in += len;
+	ifc->pkts6_in++;
+	ifc->bytes6_in += len;
 }
 
 static struct ip_iface *demux(struct ip_module *m, const struct in6_addr *dst)

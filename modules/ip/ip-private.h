@@ -71,7 +71,8 @@ struct ip_iface {
 	/* for D-Bus (org.vpdnd.Interface1) */
 	char *user, *profile, *link_name, *config;
 	char *owner;               /* vpdn_address_owner() of the session */
-	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;   /* both families */
+	uint64_t pkts6_in, pkts6_out, bytes6_in, bytes6_out;       /* IPv6 alone (#18) */
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
 
@@ -114,6 +115,7 @@ struct ip_module {
 	int lo_index;
 
 	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
+	struct vpdn_subscription *sub_counters;  /* INTERFACE_COUNTERS */
 	/* IPv6 (ip-ipv6.c) */
 	struct vpdn_subscription *sub_v6up, *sub_v6down, *sub_v6route;
 	GHashTable *peers6;        /* uint64 peer ifid -> ip_iface (link-local demux) */
