@@ -12,6 +12,7 @@
 #include <vpdnd/vpdnd.h>
 
 #include "ip.h"
+#include "ip6-rtable.h"
 
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
@@ -120,7 +121,7 @@ struct ip_module {
 	struct vpdn_subscription *sub_v6up, *sub_v6down, *sub_v6route;
 	GHashTable *peers6;        /* uint64 peer ifid -> ip_iface (link-local demux) */
 	GHashTable *pfx6;          /* uint64 upper half of a session /64 -> ip_iface */
-	GArray *routes6;           /* struct ip6_demux: other prefixes (IPV6_ROUTE) */
+	struct ip6_rtable *routes6; /* other prefixes (ipv6-route, IPV6_ROUTE) -> ip_iface */
 	GHashTable *pools6;        /* "section key|prefix" -> struct ip6_pool */
 	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
 	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
@@ -191,11 +192,6 @@ void ip_iface_apply_mtu(struct ip_iface *ifc, uint32_t mru);
 void ip_iface_v4_down(struct ip_iface *ifc);
 
 /* ip-ipv6.c: the IPv6 side of a session (see the file). */
-struct ip6_demux {
-	struct in6_addr prefix;
-	uint8_t plen;
-	struct ip_iface *ifc;
-};
 int ip6_config_check(cfg_t *cfg);   /* the ipv6-* interface options */
 void ip6_init(struct ip_module *m);
 void ip6_fini(struct ip_module *m);
