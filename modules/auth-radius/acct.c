@@ -549,7 +549,8 @@ static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 			r->out_pkt = out->frames;
 		}
 	}
-	ask_counters(a, s);
+	if (status != RADIUS_ACCT_START)   /* only Interim and Stop carry counters */
+		ask_counters(a, s);
 	r->v6 = s->v6;
 	r->cause = s->cause ? s->cause : RADIUS_TERM_LOST_CARRIER;
 	memcpy(r->class_, s->z.class_, s->z.class_len);
