@@ -89,6 +89,10 @@ static const struct reply_desc refusal_reply = {
 	{ { 0 } }, 0, false,
 };
 
+static const struct reply_desc counters_reply = {
+	sizeof(struct vpdn_ev_interface_counters_reply), { 0 }, { { 0 } }, 0, false,
+};
+
 static const struct reply_desc no_reply = { 0 };
 
 static const struct reply_desc *desc_of(uint32_t type)
@@ -103,6 +107,7 @@ static const struct reply_desc *desc_of(uint32_t type)
 	case VPDN_EV_SECRET_REQUEST: return &secret_reply;
 	case VPDN_EV_SESSION_INCOMING: return &accept_reply;
 	case VPDN_EV_ADDRESS_CHECK: return &refusal_reply;
+	case VPDN_EV_INTERFACE_COUNTERS: return &counters_reply;
 	default: return type < VPDN_EV__BUILTIN_COUNT ? &no_reply : NULL;
 	}
 }

@@ -41,6 +41,7 @@ static const char *const event_names[VPDN_EV__BUILTIN_COUNT] = {
 	[VPDN_EV_PPP_IPV6_UP] = "ppp-ipv6-up",
 	[VPDN_EV_PPP_IPV6_DOWN] = "ppp-ipv6-down",
 	[VPDN_EV_IPV6_ROUTE] = "ipv6-route",
+	[VPDN_EV_INTERFACE_COUNTERS] = "interface-counters",
 };
 
 const char *vpdn_event_type_name(uint32_t type)

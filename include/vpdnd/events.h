@@ -110,6 +110,9 @@ enum vpdn_event_type {
 	VPDN_EV_IPV6_ROUTE,      /* REQUEST vpdn_ev_ipv6_route; reply none:
 				    route (or unroute) a prefix to a session,
 				    e.g. a DHCPv6-delegated prefix */
+	VPDN_EV_INTERFACE_COUNTERS, /* REQUEST vpdn_ev_interface_counters;
+				    reply vpdn_ev_interface_counters_reply:
+				    a question (vpdn_bus_ask), see the struct */
 
 	VPDN_EV__BUILTIN_COUNT,
 	VPDN_EV__DYNAMIC_BASE = 1000,
@@ -529,6 +532,28 @@ struct vpdn_ev_ipv6_route {
 	uint8_t plen;
 	struct in6_addr via;       /* the peer's link-local address */
 	bool add;                  /* false: remove */
+};
+
+/*
+ * INTERFACE_COUNTERS: a session interface's per-family counters, asked
+ * by accounting (auth-radius: Interim-Update, Stop) as a question
+ * (vpdn_bus_ask(), answered before it returns) by the ip module, which
+ * counts packets by family as they cross the interface. In = from the
+ * peer (the subscriber), out = toward it. -ENOENT: no interface has that
+ * session (gone already: ask before PPP_NETWORK_DOWN / PPP_IPV6_DOWN
+ * reach the ip module, i.e. at a lower subscription priority).
+ */
+struct vpdn_ev_interface_counters {
+	uint32_t size;
+	const char *interface;     /* the session's: "Vi2" */
+	struct vpdn_link *net;     /* its network link (PPP_NETWORK_UP's), or NULL */
+};
+
+struct vpdn_ev_interface_counters_reply {
+	uint32_t size;
+	uint64_t in_packets, out_packets, in_octets, out_octets;       /* both families */
+	uint64_t in_packets6, out_packets6, in_octets6, out_octets6;   /* IPv6 alone */
+	bool ipv6;                 /* IPv6CP is up on it now */
 };
 
 struct vpdn_ev_accm {

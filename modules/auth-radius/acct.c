@@ -32,7 +32,7 @@ struct acct {
 	GHashTable *sessions;           /* iface -> struct asess */
 	GHashTable *authz;              /* iface -> struct pending_authz */
 	GHashTable *lines;              /* iface -> struct line (L2TP calling/called) */
-	struct vpdn_subscription *subs[5];
+	struct vpdn_subscription *subs[6];
 	char sid_prefix[24];
 	uint32_t sid_next;
 	uint64_t *n_records, *n_dropped, *n_acked;
@@ -64,6 +64,10 @@ struct asess {
 	bool down;
 	uint64_t idle_bytes;
 	struct vpdn_timer interim, session_to, idle, stop;
+	/* the ip module's IPv6 counters (INTERFACE_COUNTERS), the last
+	 * answer: asked for each record while up and once more before the
+	 * interface goes (PPP_IPV6_DOWN, PPP_NETWORK_DOWN) */
+	struct acct_v6 v6;
 };
 
 struct rec {
@@ -74,6 +78,7 @@ struct rec {
 	char *sid, *user, *iface, *calling, *called;
 	struct in_addr addr;
 	uint64_t in_oct, out_oct, in_pkt, out_pkt;
+	struct acct_v6 v6;
 	uint32_t session_time, cause, event_time;
 	uint8_t class_[RADIUS_ATTR_MAX];
 	size_t class_len;
@@ -156,6 +161,12 @@ static void spool_write(struct acct *a, struct rec *r)
 	g_key_file_set_uint64(k, SPOOL_GROUP, "out_oct", r->out_oct);
 	g_key_file_set_uint64(k, SPOOL_GROUP, "in_pkt", r->in_pkt);
 	g_key_file_set_uint64(k, SPOOL_GROUP, "out_pkt", r->out_pkt);
+	if (r->v6.on) {
+		g_key_file_set_uint64(k, SPOOL_GROUP, "in_oct6", r->v6.in_oct);
+		g_key_file_set_uint64(k, SPOOL_GROUP, "out_oct6", r->v6.out_oct);
+		g_key_file_set_uint64(k, SPOOL_GROUP, "in_pkt6", r->v6.in_pkt);
+		g_key_file_set_uint64(k, SPOOL_GROUP, "out_pkt6", r->v6.out_pkt);
+	}
 	g_key_file_set_uint64(k, SPOOL_GROUP, "session_time", r->session_time);
 	g_key_file_set_uint64(k, SPOOL_GROUP, "cause", r->cause);
 	g_key_file_set_uint64(k, SPOOL_GROUP, "event_time", r->event_time);
@@ -234,6 +245,11 @@ static struct rec *spool_read(struct acct *a, const char *path)
 	r->out_oct = key_u64(k, "out_oct");
 	r->in_pkt = key_u64(k, "in_pkt");
 	r->out_pkt = key_u64(k, "out_pkt");
+	r->v6.on = g_key_file_has_key(k, SPOOL_GROUP, "in_oct6", NULL);
+	r->v6.in_oct = key_u64(k, "in_oct6");
+	r->v6.out_oct = key_u64(k, "out_oct6");
+	r->v6.in_pkt = key_u64(k, "in_pkt6");
+	r->v6.out_pkt = key_u64(k, "out_pkt6");
 	r->session_time = (uint32_t)key_u64(k, "session_time");
 	r->cause = (uint32_t)key_u64(k, "cause");
 	r->event_time = (uint32_t)key_u64(k, "event_time");
@@ -351,6 +367,30 @@ int acct_set_spool(struct acct *a, const char *dir)
 	return 0;
 }
 
+static int add_vsa_u32(struct radius_pkt *p, uint32_t vendor, uint8_t vtype, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+
+	return radius_add_vsa(p, vendor, vtype, b, sizeof(b));
+}
+
+int acct_add_v6(struct radius_pkt *p, const struct acct_v6 *c)
+{
+	int e = 0;
+
+	if (!c->on)
+		return 0;
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_INPUT_OCTETS, (uint32_t)c->in_oct);
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_OUTPUT_OCTETS, (uint32_t)c->out_oct);
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_INPUT_PACKETS, (uint32_t)c->in_pkt);
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_OUTPUT_PACKETS, (uint32_t)c->out_pkt);
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_INPUT_GIGAWORDS,
+				(uint32_t)(c->in_oct >> 32));
+	e |= add_vsa_u32(p, ACCT_VENDOR_ERX, ACCT_ERX_IPV6_OUTPUT_GIGAWORDS,
+				(uint32_t)(c->out_oct >> 32));
+	return e;
+}
+
 static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, uint32_t age,
 		      void *data)
 {
@@ -386,6 +426,8 @@ static int build_acct(struct radius_pkt *p, const uint8_t *secret, size_t slen, 
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_GIGAWORDS, (uint32_t)(r->out_oct >> 32));
 		e |= radius_add_u32(p, RADIUS_ACCT_INPUT_PACKETS, (uint32_t)r->in_pkt);
 		e |= radius_add_u32(p, RADIUS_ACCT_OUTPUT_PACKETS, (uint32_t)r->out_pkt);
+		if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_INTERIM)
+			e |= acct_add_v6(p, &r->v6);
 	}
 	/* RFC 2867 §4.1: a Reject MAY say why */
 	if (r->status == RADIUS_ACCT_STOP || r->status == RADIUS_ACCT_TUNNEL_LINK_STOP ||
@@ -438,6 +480,33 @@ static void pump(struct acct *a)
 	}
 }
 
+static void counters_done(struct vpdn_request *req, int status, const void *reply, void *data)
+{
+	struct asess *s = data;
+	const struct vpdn_ev_interface_counters_reply *c = reply;
+
+	if (status < 0 || !c || c->size < offsetof(struct vpdn_ev_interface_counters_reply, ipv6) +
+					  sizeof(c->ipv6))
+		return;
+	s->v6.on = s->v6.on || c->ipv6 || c->in_packets6 || c->out_packets6;
+	s->v6.in_oct = c->in_octets6;
+	s->v6.out_oct = c->out_octets6;
+	s->v6.in_pkt = c->in_packets6;
+	s->v6.out_pkt = c->out_packets6;
+}
+
+/* The IPv6 counters of s's interface into s->v6, while the ip module
+ * still has it (else s->v6 keeps the last answer). */
+static void ask_counters(struct acct *a, struct asess *s)
+{
+	struct vpdn_ev_interface_counters q = { .size = sizeof(q), .interface = s->iface,
+						.net = s->net };
+
+	if (s->down)
+		return;
+	(void)vpdn_bus_ask(vpdn_core_bus(a->core), VPDN_EV_INTERFACE_COUNTERS, &q, counters_done, s);
+}
+
 static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 {
 	struct rec *r;
@@ -480,6 +549,9 @@ static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 			r->out_pkt = out->frames;
 		}
 	}
+	if (status != RADIUS_ACCT_START)   /* only Interim and Stop carry counters */
+		ask_counters(a, s);
+	r->v6 = s->v6;
 	r->cause = s->cause ? s->cause : RADIUS_TERM_LOST_CARRIER;
 	memcpy(r->class_, s->z.class_, s->z.class_len);
 	r->class_len = s->z.class_len;
@@ -678,12 +750,26 @@ static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *ev, void *
 		return VPDN_BUS_PASS;
 	if (s->down)
 		return VPDN_BUS_PASS;
+	ask_counters(a, s);   /* before the ip module lets the interface go */
 	s->down = true;
 	vpdn_timer_cancel(a->tm, &s->interim);
 	vpdn_timer_cancel(a->tm, &s->session_to);
 	vpdn_timer_cancel(a->tm, &s->idle);
 	/* the rest of the tear-down (PPP_DOWN, SESSION_DOWN) names the cause */
 	vpdn_timer_arm(a->tm, &s->stop, 0);
+	return VPDN_BUS_PASS;
+}
+
+/* IPv6CP closing: the last IPv6 counters, before the ip module drops
+ * the session's IPv6 (or, IPv6 alone, the interface). */
+static enum vpdn_bus_verdict on_ipv6_down(const struct vpdn_event *ev, void *data)
+{
+	struct acct *a = data;
+	const struct vpdn_ev_ppp_ipv6 *n = ev->payload;
+	struct asess *s;
+
+	if (n && n->interface && (s = g_hash_table_lookup(a->sessions, n->interface)))
+		ask_counters(a, s);
 	return VPDN_BUS_PASS;
 }
 
@@ -802,11 +888,13 @@ struct acct *acct_new(struct vpdn_core *core)
 	a->n_spool_errors = vpdn_core_counter(core, "radius_acct_spool_errors_total",
 					      "Accounting records acct-spool could not write");
 	a->subs[0] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_UP, on_network_up, a);
-	a->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_DOWN, on_network_down, a);
+	/* before the ip module's (priority 0): its counters are still there */
+	a->subs[1] = vpdn_bus_subscribe_prio(bus, VPDN_EV_PPP_NETWORK_DOWN, -1, on_network_down, a);
 	a->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_PPP_DOWN, on_ppp_down, a);
 	a->subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, on_session, a);
 	a->subs[4] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_session, a);
-	for (int i = 0; i < 5; i++)
+	a->subs[5] = vpdn_bus_subscribe_prio(bus, VPDN_EV_PPP_IPV6_DOWN, -1, on_ipv6_down, a);
+	for (int i = 0; i < 6; i++)
 		if (!a->subs[i]) {
 			acct_free(a);
 			return NULL;
@@ -822,7 +910,7 @@ void acct_free(struct acct *a)
 {
 	if (!a)
 		return;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (a->subs[i])
 			vpdn_bus_unsubscribe(vpdn_core_bus(a->core), a->subs[i]);
 	acct_set_client(a, NULL);

@@ -88,6 +88,28 @@ struct acct_tunnel *acct_tunnel_dup(const struct acct_tunnel *t);
 void acct_tunnel_free(struct acct_tunnel *t);
 int acct_tunnel_add(struct radius_pkt *p, const struct acct_tunnel *t);
 
+/* A session's IPv6 counters, from the ip module (INTERFACE_COUNTERS):
+ * in = from the user. on: the session had IPv6 (IPv6CP up, or IPv6
+ * traffic); only then do records carry them. */
+struct acct_v6 {
+	bool on;
+	uint64_t in_oct, out_oct, in_pkt, out_pkt;
+};
+/* Sent as Juniper's (Unisphere ERX, vendor 4874) IPv6 accounting
+ * attributes, as FreeRADIUS's dictionary.erx names them (the man page,
+ * vpdnd-radius(5), says why this set). */
+#define ACCT_VENDOR_ERX 4874
+enum {
+	ACCT_ERX_IPV6_INPUT_OCTETS = 151,
+	ACCT_ERX_IPV6_OUTPUT_OCTETS = 152,
+	ACCT_ERX_IPV6_INPUT_PACKETS = 153,
+	ACCT_ERX_IPV6_OUTPUT_PACKETS = 154,
+	ACCT_ERX_IPV6_INPUT_GIGAWORDS = 155,
+	ACCT_ERX_IPV6_OUTPUT_GIGAWORDS = 156,
+};
+/* The six ERX-IPv6-Acct-* attributes of c (nothing when !c->on). */
+int acct_add_v6(struct radius_pkt *p, const struct acct_v6 *c);
+
 /* A record built elsewhere (acct-lac.c: LAC sessions, RFC 2867 tunnel
  * accounting), queued in order with the others; tun is copied. */
 struct acct_extra {

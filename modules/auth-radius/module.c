@@ -26,6 +26,8 @@ static void mod_fini(void *state)
 }
 
 static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_TUNNEL_AUTHORIZE, VPDN_EV_NONE };
+/* the ip module's IPv6 counters for accounting; without it none are sent */
+static const uint32_t uses[] = { VPDN_EV_INTERFACE_COUNTERS, VPDN_EV_NONE };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,
@@ -41,4 +43,5 @@ VPDN_MODULE_EXPORT = {
 	.reload = mod_reload,
 	.fini = mod_fini,
 	.claims = claims,
+	.uses = uses,
 };

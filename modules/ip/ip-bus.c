@@ -164,6 +164,10 @@ IFACE_U64(prop_packets_out, pkts_out)
 IFACE_U64(prop_bytes_in, bytes_in)
 IFACE_U64(prop_bytes_out, bytes_out)
 IFACE_U64(prop_drops, ndrops)
+IFACE_U64(prop_packets6_in, pkts6_in)
+IFACE_U64(prop_packets6_out, pkts6_out)
+IFACE_U64(prop_bytes6_in, bytes6_in)
+IFACE_U64(prop_bytes6_out, bytes6_out)
 
 GETTER(prop_uptime)
 {
@@ -234,6 +238,10 @@ static const sd_bus_vtable iface_vtable[] = {
 	IP("Ipv6PeerLinkLocal", "s", prop_v6_peer, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	IP("Ipv6Prefix", "s", prop_v6_prefix, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	IP("Ipv6Routed", "s", prop_v6_routed, 0),
+	IP("Ipv6PacketsIn", "t", prop_packets6_in, 0),
+	IP("Ipv6PacketsOut", "t", prop_packets6_out, 0),
+	IP("Ipv6BytesIn", "t", prop_bytes6_in, 0),
+	IP("Ipv6BytesOut", "t", prop_bytes6_out, 0),
 	SD_BUS_VTABLE_END
 };
 #undef IP

@@ -210,6 +210,10 @@ void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		(*m->rx)++;
 		ifc->pkts_out++;
 		ifc->bytes_out += len;
+		if (len && (p[0] >> 4) == 6) {
+			ifc->pkts6_out++;
+			ifc->bytes6_out += len;
+		}
 	}
 }
 

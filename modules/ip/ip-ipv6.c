@@ -406,6 +406,8 @@ static void send6(struct ip6_session *s, const struct in6_addr *dst, bool ra)
 	}
 	ifc->pkts_out++;
 	ifc->bytes_out += (uint64_t)n;
+	ifc->pkts6_out++;
+	ifc->bytes6_out += (uint64_t)n;
 	if (ra) {
 		s->ra_sent++;
 		(*m->ra_sent)++;
@@ -571,6 +573,8 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		 * the PPP link's, count it too). */
 		ifc->pkts_in++;
 		ifc->bytes_in += len;
+		ifc->pkts6_in++;
+		ifc->bytes6_in += len;
 	}
 	if (type == NDP_ROUTER_SOLICIT) {
 		if (s->server)
@@ -601,11 +605,12 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 	(*m->tx)++;
 	ifc->pkts_in++;
 	ifc->bytes_in += len;
+	ifc->pkts6_in++;
+	ifc->bytes6_in += len;
 }
 
 static struct ip_iface *demux(struct ip_module *m, const struct in6_addr *dst)
 {
-	const struct ip6_demux *best = NULL;
 	uint64_t k;
 
 	if (IN6_IS_ADDR_LINKLOCAL(dst)) {
@@ -616,12 +621,8 @@ static struct ip_iface *demux(struct ip_module *m, const struct in6_addr *dst)
 	struct ip_iface *ifc = g_hash_table_lookup(m->pfx6, &k);
 	if (ifc)
 		return ifc;
-	for (guint i = 0; i < m->routes6->len; i++) {
-		const struct ip6_demux *d = &g_array_index(m->routes6, struct ip6_demux, i);
-		if (overlaps(dst, 128, &d->prefix, d->plen) && (!best || d->plen > best->plen))
-			best = d;
-	}
-	return best ? best->ifc : NULL;
+	/* the longest of the other prefixes: a hash per length in use */
+	return ip6_rtable_lookup(m->routes6, dst, NULL);
 }
 
 /*
@@ -869,8 +870,7 @@ static void static_routes_up(struct ip6_session *s)
 		}
 		rt.added = r == 0;
 		s->routes[s->n_routes++] = rt;
-		struct ip6_demux d = { .prefix = rt.prefix, .plen = rt.plen, .ifc = ifc };
-		g_array_append_val(m->routes6, d);
+		ip6_rtable_add(m->routes6, &rt.prefix, rt.plen, ifc);
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IPv6: route %s via %s", ifc->name,
 			   cfg_title(sec), ifc->kname);
 	}
@@ -1004,16 +1004,23 @@ static void route_remove_at(struct ip6_session *s, unsigned i)
 	struct ip_module *m = s->ifc->m;
 	struct ip6_route6 *r = &s->routes[i];
 
-	for (guint j = 0; j < m->routes6->len; j++) {
-		struct ip6_demux *d = &g_array_index(m->routes6, struct ip6_demux, j);
-		if (d->ifc == s->ifc && d->plen == r->plen && !memcmp(&d->prefix, &r->prefix, 16)) {
-			g_array_remove_index_fast(m->routes6, j);
-			break;
-		}
-	}
+	(void)ip6_rtable_remove(m->routes6, &r->prefix, r->plen, s->ifc);
 	if (r->added)
 		k_route6(s->ifc, false, &r->prefix, r->plen);
 	s->routes[i] = s->routes[--s->n_routes];
+}
+
+struct other_route {
+	const struct ip_iface *ifc;
+	const struct in6_addr *prefix;
+	uint8_t plen;
+};
+
+static bool overlaps_other(const struct in6_addr *prefix, uint8_t plen, void *val, void *data)
+{
+	const struct other_route *q = data;
+
+	return val != q->ifc && overlaps(q->prefix, q->plen, prefix, plen);
 }
 
 /* NULL, or why the prefix may not be routed to ifc. */
@@ -1056,11 +1063,9 @@ static const char *route_refusal(struct ip_module *m, struct ip_iface *ifc,
 		if (o->v6->has_prefix && overlaps(p, plen, &o->v6->prefix, 64))
 			return "overlaps a session's prefix";
 	}
-	for (guint j = 0; j < m->routes6->len; j++) {
-		const struct ip6_demux *d = &g_array_index(m->routes6, struct ip6_demux, j);
-		if (d->ifc != ifc && overlaps(p, plen, &d->prefix, d->plen))
-			return "routed to another session";
-	}
+	struct other_route q = { .ifc = ifc, .prefix = p, .plen = plen };
+	if (ip6_rtable_any(m->routes6, overlaps_other, &q))
+		return "routed to another session";
 	return NULL;
 }
 
@@ -1128,8 +1133,7 @@ static int ipv6_route(struct ip_module *m, const struct vpdn_ev_ipv6_route *q)
 		return r;
 	}
 	rt->added = true;
-	struct ip6_demux d = { .prefix = q->prefix, .plen = q->plen, .ifc = ifc };
-	g_array_append_val(m->routes6, d);
+	ip6_rtable_add(m->routes6, &q->prefix, q->plen, ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IPv6: route %s/%u to the session",
 		   ifc->name, t, q->plen);
 	return 0;
@@ -1160,7 +1164,8 @@ void ip6_init(struct ip_module *m)
 	m->peers6 = g_hash_table_new(g_int64_hash, g_int64_equal);
 	m->pfx6 = g_hash_table_new(g_int64_hash, g_int64_equal);
 	m->ll6_refs = g_hash_table_new(g_int64_hash, g_int64_equal);
-	m->routes6 = g_array_new(FALSE, TRUE, sizeof(struct ip6_demux));
+	m->routes6 = g_new(struct ip6_rtable, 1);
+	ip6_rtable_init(m->routes6);
 	m->pools6 = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, pool_free);
 	m->v6_rx = vpdn_core_counter(core, "ip_ipv6_rx_packets_total", "IPv6 packets from the kernel sent on sessions");
 	m->v6_tx = vpdn_core_counter(core, "ip_ipv6_tx_packets_total", "IPv6 packets from sessions written to the kernel");
@@ -1185,8 +1190,11 @@ void ip6_fini(struct ip_module *m)
 		g_hash_table_destroy(m->pfx6);
 	if (m->ll6_refs)
 		g_hash_table_destroy(m->ll6_refs);
-	if (m->routes6)
-		g_array_free(m->routes6, TRUE);
+	if (m->routes6) {
+		ip6_rtable_clear(m->routes6);
+		g_free(m->routes6);
+		m->routes6 = NULL;
+	}
 	if (m->pools6)
 		g_hash_table_destroy(m->pools6);
 }

@@ -190,6 +190,38 @@ static enum vpdn_bus_verdict on_address_check(const struct vpdn_event *e, void *
 	return VPDN_BUS_CLAIM;
 }
 
+/* INTERFACE_COUNTERS (events.h): the session's interface, by its network
+ * link when given (the interface name may be reused), else by name. */
+static enum vpdn_bus_verdict on_counters(const struct vpdn_event *e, void *data)
+{
+	struct ip_module *m = data;
+	const struct vpdn_ev_interface_counters *q = e->payload;
+	struct vpdn_ev_interface_counters_reply r = { .size = sizeof(r) };
+	struct ip_iface *ifc = NULL;
+	struct vpdn_request *req;
+
+	if (!e->request || !q || q->size < offsetof(struct vpdn_ev_interface_counters, net) +
+					   sizeof(q->net))
+		return VPDN_BUS_PASS;
+	if (q->net)
+		ifc = g_hash_table_lookup(m->by_net, q->net);
+	else if (q->interface)
+		ifc = ip_iface_find(m, q->interface);
+	if (!ifc || !ifc->net || !(req = vpdn_event_take_request(e)))
+		return VPDN_BUS_PASS;
+	r.in_packets = ifc->pkts_in;
+	r.out_packets = ifc->pkts_out;
+	r.in_octets = ifc->bytes_in;
+	r.out_octets = ifc->bytes_out;
+	r.in_packets6 = ifc->pkts6_in;
+	r.out_packets6 = ifc->pkts6_out;
+	r.in_octets6 = ifc->bytes6_in;
+	r.out_octets6 = ifc->bytes6_out;
+	r.ipv6 = ifc->v6 != NULL;
+	vpdn_request_complete(req, 0, &r);
+	return VPDN_BUS_CLAIM;
+}
+
 void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *interface,
 		     const char *config, const char *profile, const char *user)
 {
@@ -199,6 +231,7 @@ void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *in
 	g_hash_table_insert(m->by_net, ifc->net, ifc);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
+	ifc->pkts6_in = ifc->pkts6_out = ifc->bytes6_in = ifc->bytes6_out = 0;
 	g_free(ifc->user);
 	ifc->user = g_strdup(user);
 	g_free(ifc->owner);
@@ -410,6 +443,7 @@ void ip_network_subscribe(struct ip_module *m)
 	m->sub_bind = vpdn_bus_subscribe(m->bus, VPDN_EV_DIALER_BIND, on_dialer_bind, m);
 	m->sub_failed = vpdn_bus_subscribe(m->bus, VPDN_EV_DIAL_FAILED, on_dial_failed, m);
 	m->sub_check = vpdn_bus_subscribe(m->bus, VPDN_EV_ADDRESS_CHECK, on_address_check, m);
+	m->sub_counters = vpdn_bus_subscribe(m->bus, VPDN_EV_INTERFACE_COUNTERS, on_counters, m);
 }
 
 void ip_network_unsubscribe(struct ip_module *m)
@@ -424,5 +458,8 @@ void ip_network_unsubscribe(struct ip_module *m)
 		vpdn_bus_unsubscribe(m->bus, m->sub_failed);
 	if (m->sub_check)
 		vpdn_bus_unsubscribe(m->bus, m->sub_check);
+	if (m->sub_counters)
+		vpdn_bus_unsubscribe(m->bus, m->sub_counters);
 	m->sub_up = m->sub_down = m->sub_bind = m->sub_failed = m->sub_check = NULL;
+	m->sub_counters = NULL;
 }

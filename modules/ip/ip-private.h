@@ -12,6 +12,7 @@
 #include <vpdnd/vpdnd.h>
 
 #include "ip.h"
+#include "ip6-rtable.h"
 
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
@@ -71,7 +72,8 @@ struct ip_iface {
 	/* for D-Bus (org.vpdnd.Interface1) */
 	char *user, *profile, *link_name, *config;
 	char *owner;               /* vpdn_address_owner() of the session */
-	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;   /* both families */
+	uint64_t pkts6_in, pkts6_out, bytes6_in, bytes6_out;       /* IPv6 alone (#18) */
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
 
@@ -114,11 +116,12 @@ struct ip_module {
 	int lo_index;
 
 	struct vpdn_subscription *sub_up, *sub_down, *sub_bind, *sub_failed, *sub_check;
+	struct vpdn_subscription *sub_counters;  /* INTERFACE_COUNTERS */
 	/* IPv6 (ip-ipv6.c) */
 	struct vpdn_subscription *sub_v6up, *sub_v6down, *sub_v6route;
 	GHashTable *peers6;        /* uint64 peer ifid -> ip_iface (link-local demux) */
 	GHashTable *pfx6;          /* uint64 upper half of a session /64 -> ip_iface */
-	GArray *routes6;           /* struct ip6_demux: other prefixes (IPV6_ROUTE) */
+	struct ip6_rtable *routes6; /* other prefixes (ipv6-route, IPV6_ROUTE) -> ip_iface */
 	GHashTable *pools6;        /* "section key|prefix" -> struct ip6_pool */
 	GHashTable *ll6_refs;      /* shared mode: uint64 local ifid -> sessions using it */
 	uint64_t *v6_rx, *v6_tx, *v6_drops, *v6_spoofed, *ra_sent, *rs_received;
@@ -189,11 +192,6 @@ void ip_iface_apply_mtu(struct ip_iface *ifc, uint32_t mru);
 void ip_iface_v4_down(struct ip_iface *ifc);
 
 /* ip-ipv6.c: the IPv6 side of a session (see the file). */
-struct ip6_demux {
-	struct in6_addr prefix;
-	uint8_t plen;
-	struct ip_iface *ifc;
-};
 int ip6_config_check(cfg_t *cfg);   /* the ipv6-* interface options */
 void ip6_init(struct ip_module *m);
 void ip6_fini(struct ip_module *m);

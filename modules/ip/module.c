@@ -38,7 +38,8 @@ static int mod_restore(void *state, GVariant *data, uint32_t version)
 
 /* ABI 2: the requests this module answers (claims) and asks (needs,
  * uses); the loader reports what nobody answers. */
-static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_IPV6_ROUTE, VPDN_EV_NONE };
+static const uint32_t claims[] = { VPDN_EV_ADDRESS_CHECK, VPDN_EV_IPV6_ROUTE,
+				   VPDN_EV_INTERFACE_COUNTERS, VPDN_EV_NONE };
 
 VPDN_MODULE_EXPORT = {
 	.abi = VPDN_MODULE_ABI,

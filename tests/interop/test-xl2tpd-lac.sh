@@ -8,6 +8,11 @@
 #  - teardown from our side (clear vpdn tunnel: StopCCN, pppd goes down),
 #    a new xl2tpd dials again, then teardown from the peer (pppd stopped:
 #    CDN; xl2tpd stopped: StopCCN);
+#  - an in-place restart of our LNS (`vpdnctl restart`, issue #21) with
+#    the session up: the same LNS process, the same pppd process in the
+#    VM, the same tunnel and session IDs in our `show vpdn`, a ping from
+#    the LNS through the restart loses at most a few, and the capture
+#    holds no StopCCN, CDN or LCP Terminate while it happens;
 #  - vpdnctl --json show vpdn at each step; the capture decodes in tshark.
 . "$VPDND_SOURCE_ROOT/tests/integration/lib.sh"
 . "$VPDND_SOURCE_ROOT/tests/interop/lib-vm.sh"
@@ -52,7 +57,14 @@ if ppp_up 'inet 17.17.17.1' 300; then
 	touch /mnt/up1
 	ip addr show dev ppp0 >/mnt/ppp0.txt
 	ping -c 3 -W 2 18.18.18.2 >/mnt/ping1.txt 2>&1 && touch /mnt/ping1-ok
+	pidof pppd >/mnt/pppd-pid1
 fi
+# The host restarts its LNS in place: the same pppd, still up, pings.
+w restarted
+pidof pppd >/mnt/pppd-pid2
+ip -4 addr show dev ppp0 | grep -q 'inet 17.17.17.1' &&
+	ping -c 3 -W 2 18.18.18.2 >/mnt/ping-r.txt 2>&1 && touch /mnt/ping-r-ok
+touch /mnt/restart-checked
 # Host clears the tunnel (teardown from our side): pppd must go away.
 w clear1
 i=0; while pidof pppd >/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
@@ -100,6 +112,48 @@ run "$VPDNCTL" --bus "$BUS" -n LNS show vpdn
 contains "show vpdn names XLAC" "$OUT" "XLAC"
 contains "show vpdn: remote address 192.0.2.2" "$OUT" "192.0.2.2"
 
+# In-place restart of our LNS (issue #21, docs/RESTART.md) with the
+# session up: a ping (40 at 0.1 s) runs from the LNS through it.
+lns_ids() { # tunnel and session IDs (local, remote) and interfaces
+	"$VPDNCTL" --bus "$BUS" -n LNS --json show vpdn | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sorted((t.get("local_id"), t.get("remote_id")) for t in d["tunnels"]),
+      sorted((s.get("local_id"), s.get("remote_id"), s.get("interface")) for s in d["sessions"]))'
+}
+IDS_BEFORE=$(lns_ids)
+echo "# before the restart: $IDS_BEFORE"
+LNS_PID=${NODE_PIDS[LNS]}
+ip netns exec "$NS" ping -c 40 -i 0.1 -W 1 -I 18.18.18.2 17.17.17.1 >"$T/ping-restart.txt" 2>&1 &
+PING_PID=$!
+sleep 1
+T0=$(date +%s.%N)
+ok "vpdnctl restart (LNS)" "$VPDNCTL" --bus "$BUS" -n LNS restart
+check "LNS: the same process (pid $LNS_PID)" kill -0 "$LNS_PID"
+check "LNS: the tunnel and session restored" \
+	wait_until 10 log_has LNS "L2TP: restart: restored 1 tunnel, 1 session"
+check "LNS: ppp restored the session in place" \
+	wait_until 5 log_has LNS "ppp: restart: 1 session\(s\) restored in place, 0 lost"
+wait "$PING_PID"
+tail -n 2 "$T/ping-restart.txt"
+recv=$(grep -oE '[0-9]+ received' "$T/ping-restart.txt" | grep -oE '[0-9]+')
+check "ping LNS -> VM through the restart: ${recv:-0} of 40 answered (at most 5 lost)" \
+	[ "${recv:-0}" -ge 35 ]
+IDS_AFTER=$(lns_ids)
+echo "# after the restart: $IDS_AFTER"
+check "show vpdn: the same tunnel and session IDs after the restart" [ "$IDS_AFTER" = "$IDS_BEFORE" ]
+vm_say restarted
+check "VM: pppd still up after the restart" vm_wait_file restart-checked 20
+check "VM: the same pppd process ($(cat "$SHARE/pppd-pid1" 2>/dev/null))" sh -c \
+	"[ -s '$SHARE/pppd-pid1' ] && [ \"\$(cat '$SHARE/pppd-pid1')\" = \"\$(cat '$SHARE/pppd-pid2')\" ]"
+check "ping VM -> LNS after the restart" [ -e "$SHARE/ping-r-ok" ]
+T1=$(date +%s.%N)
+check "LNS: no CHAP, no LCP Terminate after the restart" sh -c \
+	"! sed -n '/restart: restored/,\$p' '$T/LNS.log' | grep -qE 'CHAP|TERMREQ|TERMACK'"
+check "xl2tpd logged no StopCCN/CDN at the restart" \
+	sh -c "! grep -qE 'Stop-Control-Connection-Notification|Call-Disconnect-Notify' '$SHARE/xl2tpd.log'"
+check "pppd logged no LCP TermReq at the restart" ! vm_log_has pppd.log "LCP TermReq"
+
 # Teardown from our side: clear vpdn tunnel -> StopCCN; pppd goes down.
 tid=$("$VPDNCTL" --bus "$BUS" -n LNS --json show vpdn | python3 -c '
 import json, sys; print(json.load(sys.stdin)["tunnels"][0]["local_id"])' 2>/dev/null)
@@ -131,6 +185,12 @@ check "the VM powers off" vm_wait_done 60
 check "run.sh succeeded" [ "$VM_RC" = 0 ]
 capture_stop
 check "capture decodes in tshark, nothing malformed" capture_check "$T/s1.pcap"
+# the restart's window: no StopCCN (4), CDN (14), LCP Terminate-Request
+# or -Ack (5, 6) on the wire; L2TP still flowing (the pings)
+restart_window() { tshark -r "$T/s1.pcap" -Y "frame.time_epoch >= $T0 && frame.time_epoch <= $T1 && ($1)" 2>/dev/null | wc -l; }
+check "capture: no StopCCN, CDN or LCP Terminate during the restart" \
+	[ "$(restart_window 'l2tp.avp.message_type == 4 || l2tp.avp.message_type == 14 || (lcp && (ppp.code == 5 || ppp.code == 6))')" -eq 0 ]
+check "capture: the pings' ICMP inside L2TP during the restart" [ "$(restart_window 'l2tp && icmp')" -ge 60 ]
 check "capture holds L2TP control and PPP CHAP/IPCP" sh -c \
 	"grep -q 'SCCRQ' '$T/tshark-read.txt' && grep -q 'CHAP' '$T/tshark-read.txt' && grep -q 'IPCP' '$T/tshark-read.txt'"
 check "LNS still runs" kill -0 "${NODE_PIDS[LNS]}"

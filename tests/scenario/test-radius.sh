@@ -221,6 +221,11 @@ check "LNS: remote1 accepted again" \
 check "detail file: the second Start" wait_s 10 detail_has Start 2
 SID2=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
 check "remote1 pings local1 over the second session" pings remote1 -I 17.17.17.1 17.17.17.3
+# dual stack: IPv6 traffic too, for the ERX-IPv6-Acct-* counters (#18)
+has_global6() { in_ns "$P" remote1 ip -6 -o addr show dev dialer1 scope global | grep -q inet6; }
+check "remote1: a global IPv6 address from the LNS's RA" wait_s 20 has_global6
+check "remote1 pings local1 over IPv6 (2001:db8:1020::32), 5 at 0.2 s" \
+	in_ns "$P" remote1 ping -6 -c 5 -i 0.2 -W 2 2001:db8:1020::32
 check "a new Acct-Session-Id" sh -c "[ -n '$SID2' ] && [ '$SID2' != '$SID_START' ]"
 # FreeRADIUS stopped: the session stays up, its records queue (an
 # Interim-Update, then the Stop of the Disconnect below) and arrive in
@@ -241,9 +246,14 @@ d = json.load(sys.stdin)
 rows = d if isinstance(d, list) else d.get("interfaces", [])
 for r in rows:
     if r.get("user") == "remote1@cisco.com":
-        print(r["bytes_in"], r["bytes_out"], r["packets_in"], r["packets_out"])
+        print(r["bytes_in"], r["bytes_out"], r["packets_in"], r["packets_out"],
+              r["ipv6_bytes_in"], r["ipv6_bytes_out"], r["ipv6_packets_in"], r["ipv6_packets_out"])
         break')
-check "the Virtual-Access's counters read (in out pkts-in pkts-out: $IFC)" [ -n "$IFC" ]
+check "the Virtual-Access's counters read (in out pkts-in pkts-out, the same IPv6: $IFC)" [ -n "$IFC" ]
+run ctl LNS show interfaces
+contains "show interfaces: the IPv6 counters" "$OUT" "IPv6: "
+check "the Interim-Update carries the IPv6 counters (ERX, vendor 4874)" \
+	sh -c "echo '$(detail_last Interim-Update)' | grep -qE 'ERX-IPv6-Acct-Input-Octets = [0-9]'"
 ko "Disconnect-Request with a wrong secret: no answer" dae disconnect wrong-secret "Acct-Session-Id = \"$SID2\""
 check "LNS: it was dropped (authenticator)" in_log LNS "RADIUS DAE: datagram from 127.0.0.1:[0-9]+ dropped: authenticator does not verify"
 ko "Disconnect-Request for another session: NAK" dae disconnect daesecret 'Acct-Session-Id = "no-such-session"'
@@ -277,15 +287,23 @@ stop_matches_interface() { # the Stop's octets and packets vs the interface, wit
 	detail_last Stop | python3 -c '
 import re, sys
 rec = sys.stdin.read()
-v = {k: int(n) for k, n in re.findall(r"(Acct-(?:In|Out)put-(?:Octets|Packets)) = (\d+)", rec)}
-bi, bo, pi, po = map(int, sys.argv[1].split())
-print("stop", v, "interface", bi, bo, pi, po)
+v = {k: int(n) for k, n in re.findall(r"((?:ERX-IPv6-)?Acct-(?:In|Out)put-(?:Octets|Packets)) = (\d+)", rec)}
+bi, bo, pi, po, bi6, bo6, pi6, po6 = map(int, sys.argv[1].split())
+print("stop", v, "interface", bi, bo, pi, po, "IPv6", bi6, bo6, pi6, po6)
 ok = (abs(v["Acct-Input-Octets"] - bi) <= 1500 and abs(v["Acct-Output-Octets"] - bo) <= 1500 and
       abs(v["Acct-Input-Packets"] - pi) <= 1 and abs(v["Acct-Output-Packets"] - po) <= 1 and
       v["Acct-Input-Packets"] >= 5)
-sys.exit(0 if ok else 1)' "$IFC"
+# IPv6 (ERX-IPv6-Acct-*): within two packets (an RA may leave between the two reads)
+ok6 = (abs(v["ERX-IPv6-Acct-Input-Octets"] - bi6) <= 3000 and
+       abs(v["ERX-IPv6-Acct-Output-Octets"] - bo6) <= 3000 and
+       abs(v["ERX-IPv6-Acct-Input-Packets"] - pi6) <= 2 and
+       abs(v["ERX-IPv6-Acct-Output-Packets"] - po6) <= 2 and
+       v["ERX-IPv6-Acct-Input-Packets"] >= 5 and v["ERX-IPv6-Acct-Output-Packets"] >= 5 and
+       v["ERX-IPv6-Acct-Input-Octets"] < v["Acct-Input-Octets"])
+print("totals", ok, "IPv6", ok6)
+sys.exit(0 if ok and ok6 else 1)' "$IFC"
 }
-check "the Stop's octets and packets match the interface counters within one packet" stop_matches_interface
+check "the Stop's octets and packets match the interface counters (IPv6 too, ERX-IPv6-Acct-*)" stop_matches_interface
 check "the Interim-Update that waited carries its Acct-Delay-Time" \
 	sh -c "echo '$(detail_last Interim-Update)' | grep -qE 'Acct-Delay-Time = [1-9]'"
 contains "Stop: Acct-Terminate-Cause Admin-Reset" "$(detail_last Stop)" "Acct-Terminate-Cause = Admin-Reset"

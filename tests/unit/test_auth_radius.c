@@ -880,8 +880,53 @@ static void null_frame(void *ctx, struct vpdn_link *l, const uint8_t *d, size_t 
 }
 static const struct vpdn_link_ops null_end = { .frame = null_frame };
 
+/* A fake ip module answering INTERFACE_COUNTERS: IPv6 counters with
+ * octets past 2^32 (the gigawords), until the interface is gone. */
+static bool fake_ip_gone;
+static enum vpdn_bus_verdict fake_ip_counters(const struct vpdn_event *e, void *data)
+{
+	struct vpdn_ev_interface_counters_reply r = {
+		.size = sizeof(r), .in_octets6 = (3ull << 32) + 1500, .out_octets6 = 640,
+		.in_packets6 = 7, .out_packets6 = 5, .ipv6 = true,
+	};
+	struct vpdn_request *req;
+
+	if (fake_ip_gone || !(req = vpdn_event_take_request(e)))
+		return VPDN_BUS_PASS;
+	vpdn_request_complete(req, 0, &r);
+	return VPDN_BUS_CLAIM;
+}
+static enum vpdn_bus_verdict fake_ip_down(const struct vpdn_event *e, void *data)
+{
+	fake_ip_gone = true;    /* as the ip module frees a Virtual-Access */
+	return VPDN_BUS_PASS;
+}
+
+/* The ERX-IPv6-Acct-* VSA (vendor 4874) vtype of g's packet, as u32. */
+static bool find_erx(const struct radius_view *v, uint8_t vtype, uint32_t *out)
+{
+	struct radius_attr a;
+	size_t pos = 0;
+
+	while (radius_next(v, &pos, &a)) {
+		uint32_t vendor;
+		uint8_t t;
+		const uint8_t *val;
+		size_t len;
+		if (a.type != RADIUS_VENDOR_SPECIFIC ||
+		    radius_attr_vsa(&a, &vendor, &t, &val, &len) < 0 || vendor != 4874 || t != vtype)
+			continue;
+		if (len != 4)
+			return false;
+		*out = (uint32_t)val[0] << 24 | (uint32_t)val[1] << 16 | (uint32_t)val[2] << 8 | val[3];
+		return true;
+	}
+	return false;
+}
+
 /* Accounting: Start at network up, Stop at down with the link's counters
- * and the cause; while the server is silent the records wait, and they
+ * and the cause (and the ip module's IPv6 counters as ERX VSAs, asked
+ * before the interface goes); while the server is silent the records wait, and they
  * arrive in order once it answers. */
 static void test_accounting(void)
 {
@@ -896,6 +941,11 @@ static void test_accounting(void)
 			   "timeout = 1 retries = 1 dead-time = 5 }", s.port[0], s.port[1]);
 	struct auth_radius *ar = start(cfg);
 	struct vpdn_bus *bus = vpdn_core_bus(core);
+	fake_ip_gone = false;
+	struct vpdn_subscription *sc = vpdn_bus_subscribe(bus, VPDN_EV_INTERFACE_COUNTERS,
+							  fake_ip_counters, NULL);
+	struct vpdn_subscription *sd = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_DOWN,
+							  fake_ip_down, NULL);
 
 	pap("remote1@cisco.com", "cisco", "Vi1", &res);
 	turn();
@@ -920,6 +970,7 @@ static void test_accounting(void)
 	CU_ASSERT_EQUAL(u, RADIUS_ACCT_START);
 	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_CLASS, &a));
 	CU_ASSERT(a.len == 4 && memcmp(a.val, "gold", 4) == 0);
+	CU_ASSERT_FALSE(find_erx(&g.v, 151, &u));     /* no counters in a Start */
 	/* the server does not answer: the Start is retried, the Stop waits */
 	vpdn_link_send(net, VPDN_LINK_A, (const uint8_t *)"0123456789", 10);   /* input */
 	vpdn_link_send(net, VPDN_LINK_A, (const uint8_t *)"01234", 5);
@@ -968,6 +1019,13 @@ static void test_accounting(void)
 				CU_ASSERT(radius_find(&g.v, RADIUS_ACCT_DELAY_TIME, &a));
 				radius_attr_u32(&a, &u);
 				CU_ASSERT(u >= 5);
+				/* IPv6 (ERX, 4874): octets, packets, gigawords */
+				CU_ASSERT(find_erx(&g.v, 151, &u) && u == 1500);
+				CU_ASSERT(find_erx(&g.v, 152, &u) && u == 640);
+				CU_ASSERT(find_erx(&g.v, 153, &u) && u == 7);
+				CU_ASSERT(find_erx(&g.v, 154, &u) && u == 5);
+				CU_ASSERT(find_erx(&g.v, 155, &u) && u == 3);
+				CU_ASSERT(find_erx(&g.v, 156, &u) && u == 0);
 			}
 			answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
 			turn();   /* the answer arrives before the next timeout */
@@ -979,6 +1037,8 @@ static void test_accounting(void)
 	CU_ASSERT_EQUAL(order[0], RADIUS_ACCT_START);
 	CU_ASSERT_EQUAL(order[1], RADIUS_ACCT_STOP);
 	CU_ASSERT_EQUAL(auth_radius_acct_dropped(ar), 0);
+	vpdn_bus_unsubscribe(bus, sc);
+	vpdn_bus_unsubscribe(bus, sd);
 	auth_radius_free(ar);
 	cfg_free(cfg);
 	server_close(&s);

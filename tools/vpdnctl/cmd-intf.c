@@ -234,7 +234,8 @@ static const char *const intf_string_props[] = {
 	"Ipv6Prefix", "Ipv6Routed", NULL
 };
 static const char *const intf_number_props[] = {
-	"Ifindex", "Mtu", "PacketsIn", "PacketsOut", "BytesIn", "BytesOut", "Drops", "Uptime", NULL
+	"Ifindex", "Mtu", "PacketsIn", "PacketsOut", "BytesIn", "BytesOut", "Drops", "Uptime",
+	"Ipv6PacketsIn", "Ipv6PacketsOut", "Ipv6BytesIn", "Ipv6BytesOut", NULL
 };
 
 static void intf_json(struct json *j, GPtrArray *objs, const struct obj *o)
@@ -255,6 +256,10 @@ static void intf_json(struct json *j, GPtrArray *objs, const struct obj *o)
 	json_kv_uint(j, "bytes_out", prop_u(o, "BytesOut"));
 	json_kv_uint(j, "drops", prop_u(o, "Drops"));
 	json_kv_uint(j, "uptime", prop_u(o, "Uptime"));
+	json_kv_uint(j, "ipv6_packets_in", prop_u(o, "Ipv6PacketsIn"));
+	json_kv_uint(j, "ipv6_packets_out", prop_u(o, "Ipv6PacketsOut"));
+	json_kv_uint(j, "ipv6_bytes_in", prop_u(o, "Ipv6BytesIn"));
+	json_kv_uint(j, "ipv6_bytes_out", prop_u(o, "Ipv6BytesOut"));
 	if (s) {
 		json_kv_uint(j, "tunnel_id", prop_u(s, "TunnelId"));
 		json_kv_uint(j, "session_id", prop_u(s, "LocalId"));
@@ -338,6 +343,10 @@ static void intf_text(FILE *f, GPtrArray *objs, const struct obj *o)
 		prop_u(o, "BytesIn"));
 	fprintf(f, "     %" PRIu64 " packets output, %" PRIu64 " bytes\n", prop_u(o, "PacketsOut"),
 		prop_u(o, "BytesOut"));
+	if (*prop(o, "Ipv6State") || prop_u(o, "Ipv6PacketsIn") || prop_u(o, "Ipv6PacketsOut"))
+		fprintf(f, "     IPv6: %" PRIu64 " packets input, %" PRIu64 " bytes, %" PRIu64
+			" packets output, %" PRIu64 " bytes\n", prop_u(o, "Ipv6PacketsIn"),
+			prop_u(o, "Ipv6BytesIn"), prop_u(o, "Ipv6PacketsOut"), prop_u(o, "Ipv6BytesOut"));
 	fprintf(f, "     %" PRIu64 " drops\n", prop_u(o, "Drops"));
 	g_free(ln);
 }
