@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "frag.h"
+#include "gso.h"
 #include "ip-private.h"
 
 /* ---- interfaces ---- */
@@ -43,6 +44,27 @@ static gboolean on_shared_readable(gint fd, GIOCondition cond, gpointer data)
 	m->shared_source = 0;
 	tun_lost(m, NULL, r);
 	return G_SOURCE_REMOVE;
+}
+
+/* Say which offloads the kernel took for a new TUN: at info for the
+ * first one the module opens, at debug for the others (one a session in
+ * per-interface mode). */
+void ip_tun_log_offloads(struct ip_module *m, const char *kname, int fd)
+{
+	unsigned o;
+
+	if (!m->ops->tun_offloads)
+		return;
+	o = m->ops->tun_offloads(m->ops_ctx, fd);
+	char text[96];
+	g_snprintf(text, sizeof(text), "%s%s%s%s%s%s", (o & IP_TUN_VNET) ? "vnet-hdr" : "none",
+		   (o & 0x01) ? " csum" : "", (o & 0x02) ? " tso4" : "", (o & 0x04) ? " tso6" : "",
+		   (o & 0x20) ? " uso4" : "", (o & 0x40) ? " uso6" : "");
+	if (!m->offloads_logged)
+		vpdn_info(m->log, "IP: TUN %s offloads: %s", kname, text);
+	else
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "IP: TUN %s offloads: %s", kname, text);
+	m->offloads_logged = true;
 }
 
 void ip_shared_watch(struct ip_module *m)
@@ -112,6 +134,7 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		ifc->fd = r;
 		if (m->ops->pollable)
 			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+		ip_tun_log_offloads(m, ifc->kname, ifc->fd);
 	}
 	if (dialer) {
 		ifc->qcap = m->dod_queue;
@@ -397,18 +420,89 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 		(*m->drops)++;
 }
 
+/* The MTU a super-packet's segments must fit: the session's, when the
+ * device (or, shared, the IPv4 destination) says which; 0 when unknown
+ * (segments of gso_size: the kernel's own MSS for the route). */
+static unsigned gso_mtu(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	if (!ifc && len >= 20 && (p[0] >> 4) == 4) {
+		uint32_t dst;
+
+		memcpy(&dst, p + 16, 4);
+		ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(dst));
+	}
+	return ifc ? ifc->mtu : 0;
+}
+
+struct seg_ctx {
+	struct ip_module *m;
+	struct ip_iface *ifc;
+};
+
+static void seg_out(void *ctx, const uint8_t *seg, size_t n)
+{
+	struct seg_ctx *c = ctx;
+
+	packet_in(c->m, c->ifc, seg, n);
+}
+
+/*
+ * A packet read with its virtio_net_hdr (the TUN's offloads): a
+ * super-packet goes out as segments that fit the session's MTU, each
+ * through packet_in as if the kernel had sent it alone (counters, the
+ * MTU guarantee, dial on demand); a packet whose checksum the kernel left
+ * to us (NEEDS_CSUM) has it completed first.
+ */
+static void vnet_packet_in(struct ip_module *m, struct ip_iface *ifc, uint8_t *p, size_t len,
+			   const struct virtio_net_hdr *vh)
+{
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		struct seg_ctx c = { m, ifc };
+		unsigned mtu = gso_mtu(m, ifc, p, len), mss = 0;
+		int hl = ip_gso_hdrlen(p, len, vh), r;
+
+		if (hl > 0 && mtu > (unsigned)hl)
+			mss = mtu - (unsigned)hl;
+		r = hl < 0 ? hl : ip_gso_segment(p, len, vh, mss, m->sbuf, IP_RBUF, seg_out, &c);
+		if (r < 0) {
+			(*m->drops)++;
+			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
+				   "IP: %zu-octet super-packet (gso type %u, size %u) dropped: %s", len,
+				   vh->gso_type, vh->gso_size, g_strerror(-r));
+		} else {
+			(*m->gso_packets)++;
+		}
+		return;
+	}
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    ip_csum_complete(p, len, vh->csum_start, vh->csum_offset) < 0) {
+		(*m->drops)++;
+		return;
+	}
+	packet_in(m, ifc, p, len);
+}
+
 /* Read up to a batch of packets. Returns -EAGAIN when the device is
  * fine (drained, or more next time), another negative errno when it is
  * unusable (EBADFD: deleted; EIO, ENODEV...). */
 static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
 {
 	for (int i = 0; i < IP_BATCH; i++) {
-		ssize_t n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
+		struct virtio_net_hdr vh;
+		ssize_t n;
+
+		if (m->ops->tun_read_vnet)
+			n = m->ops->tun_read_vnet(m->ops_ctx, fd, &vh, m->rbuf, IP_RBUF);
+		else
+			n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
 		if (n == -EAGAIN || n == -EINTR)
 			break;
 		if (n < 0)
 			return (int)n;
-		packet_in(m, ifc, m->rbuf, (size_t)n);
+		if (m->ops->tun_read_vnet && (vh.gso_type || vh.flags))
+			vnet_packet_in(m, ifc, m->rbuf, (size_t)n, &vh);
+		else
+			packet_in(m, ifc, m->rbuf, (size_t)n);
 	}
 	return -EAGAIN;
 }
