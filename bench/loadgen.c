@@ -54,6 +54,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/resource.h>
 #include <netinet/udp.h>
 #include <time.h>
 #include <unistd.h>
@@ -781,7 +782,11 @@ static void tun_run(const char *name, double secs, int offload)
 	prel = l2tp_data_header_encode(pre, sizeof(pre), 0, tuns[0].peer_tid, sess[0].peer_sid, 0, 0);
 	pre[prel] = 0xff; pre[prel + 1] = 0x03; pre[prel + 2] = 0x00; pre[prel + 3] = 0x21;
 	prel += 4;
-	double end = now() + secs;
+	double t0 = now(), end = t0 + secs, cpu0;
+	struct rusage ru0;
+	getrusage(RUSAGE_SELF, &ru0);
+	cpu0 = ru0.ru_utime.tv_sec + ru0.ru_utime.tv_usec / 1e6 + ru0.ru_stime.tv_sec +
+	       ru0.ru_stime.tv_usec / 1e6;
 	signal(SIGTERM, on_term);
 	while (!tun_stop && now() < end) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = tun_fd, .events = POLLIN } };
@@ -852,6 +857,11 @@ static void tun_run(const char *name, double secs, int offload)
 	       (unsigned long)(gro ? gro->merged : 0));
 	printf("tun_reads %lu tso %lu udp_sends %lu\n", (unsigned long)tun_reads,
 	       (unsigned long)tun_tso_reads, (unsigned long)udp_sends);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru); /* is loadgen the limit? (its core's busy share) */
+	printf("tun_cpu_s %.3f wall_s %.3f\n",
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6 - cpu0, now() - t0);
 	close(tun_fd);
 	tun_fd = -1;
 	tun_vnet = 0;
