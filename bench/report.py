@@ -514,16 +514,20 @@ r["targets"] = {
         "read/write on the TUN (issue 19 part 3, offloads, not done): docs/PROFILING.md, %s" % PROF),
     "tcp_ratio_vs_dataplane_bps_1400": target(
         "tcp_ratio_vs_dataplane_bps_1400", ">=", 5,
-        "one packet of at most the session's MTU per system call at the LNS (no TUN or UDP "
-        "offloads: issue 19 part 3 not done): %s" % PROF),
+        "the LNS cuts every TSO packet into segments of the session's MSS and sends them as "
+        "L2TP datagrams (UDP GSO), loadgen joins them again (tcp_gen_segments_per_tun_write "
+        "%s); a loaded machine lowers it most: docs/PERFORMANCE.md, 'Bulk TCP with offloads at "
+        "both ends'" % r.get("tcp_gen_segments_per_tun_write")),
     "tcp_ratio_vs_1400b_bps": target(
         "tcp_ratio_vs_1400b_bps", ">=", 5,
         "bulk TCP through one session against the fixed 1400 B figure (%.0f bit/s) of the "
         "results when part 3 began; see tcp_ratio_vs_veth's why" % TCP_1400B_BASELINE_BPS),
     "tcp_ratio_vs_veth": target(
         "tcp_ratio_vs_veth", ">=", 0.3,
-        "the veth moves 64 KB TSO/GRO super-packets, the session 1400-byte packets one by one "
-        "through two user-space forwarders (the LNS and loadgen's TUN): %s" % PROF),
+        "the veth moves 64 KB TSO/GRO super-packets end to end; the session is cut into "
+        "1 400-byte L2TP datagrams at the LNS and joined again at loadgen (%s IP packets per "
+        "TUN write), two user-space forwarders: docs/PERFORMANCE.md, 'Bulk TCP with offloads "
+        "at both ends'" % r.get("tcp_gen_segments_per_tun_write")),
     "rss_per_session_bytes_lns": target(
         "rss_per_session_bytes_lns", "<=", 1536,
         "the per-session state of the LNS (heap profile: issue 15's work): docs/PERFORMANCE.md"),
