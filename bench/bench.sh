@@ -776,8 +776,11 @@ if command -v iperf3 >/dev/null; then
 		fi
 		kill "$GP" 2>/dev/null
 		wait "$GP" 2>/dev/null
-		# loadgen's counters (TUN writes, UDP GRO buffers, coalesced segments)
+		# loadgen's counters (TUN writes, UDP GRO buffers, coalesced segments);
+		# the offloads the LNS's TUN took and its MTU (TSO needs both sides)
 		grep '^tun_' "$T/tcp-gen.out" | sed "s/^/tcp_gen $r /" >>"$RAW"
+		grep -m1 -o 'TUN [^ ]* offloads: .*' "$T/lns.log" | sed "s/^/tcp_lns $r /" >>"$RAW"
+		nsx ip -o link show vpdn0 2>/dev/null | grep -o 'mtu [0-9]*' | sed "s/^/tcp_lns $r vpdn0 /" >>"$RAW"
 		stop_pid "$LNS_PID"
 	done
 	ip netns del "$NSU"
