@@ -240,3 +240,93 @@ int ip_gso_segment(const uint8_t *p, size_t len, const struct virtio_net_hdr *vh
 	} while (off < payload);
 	return n;
 }
+
+/* A TCP/IPv4 segment that may coalesce: no IP options or fragment, ACK
+ * (PSH) only, payload, a right checksum. Its payload length, or 0. */
+static size_t gro_segment(const uint8_t *p, size_t len)
+{
+	size_t thl, pl;
+
+	if (len < 40 || p[0] != 0x45 || p[9] != IPPROTO_TCP || get16(p + 2) != len ||
+	    (get16(p + 6) & 0x3fff))
+		return 0;
+	thl = (size_t)(p[32] >> 4) * 4;
+	if (thl < 20 || len < 20 + thl || (p[33] & ~0x18) || !(p[33] & 0x10))
+		return 0;
+	pl = len - 20 - thl;
+	if (!pl)
+		return 0;
+	if (ip_csum_fold(ip_csum_add(pseudo_sum(p, false, IPPROTO_TCP, len - 20), p + 20,
+				     len - 20)) != 0)
+		return 0;
+	return pl;
+}
+
+int ip_gro_add(struct ip_gro *g, const uint8_t *p, size_t len)
+{
+	size_t pl = gro_segment(p, len), hl;
+	const uint8_t *q = g->buf;
+
+	if (!pl)
+		return -1;
+	hl = len - pl;
+	if (!g->len) {
+		if (len > g->cap)
+			return -1;
+		memcpy(g->buf, p, len);
+		g->len = len;
+		g->segs = 1;
+		g->mss = (unsigned)pl;
+		g->closed = (p[33] & 0x08) != 0;
+		return 1;
+	}
+	if (g->closed || pl > g->mss || g->len + pl > g->cap || g->len + pl > 65535 ||
+	    (size_t)(q[32] >> 4) * 4 + 20 != hl ||
+	    q[1] != p[1] || q[8] != p[8] ||                       /* TOS, TTL */
+	    memcmp(q + 12, p + 12, 12) ||                         /* addresses, ports */
+	    memcmp(q + 28, p + 28, 4) ||                          /* ACK number */
+	    memcmp(q + 34, p + 34, 2) ||                          /* window */
+	    memcmp(q + 40, p + 40, hl - 40) ||                    /* options */
+	    get32(p + 24) != get32(q + 24) + (uint32_t)(g->len - hl))
+		return 0;
+	memcpy(g->buf + g->len, p + hl, pl);
+	g->len += pl;
+	g->segs++;
+	if (p[33] & 0x08) {
+		g->buf[33] |= 0x08;
+		g->closed = true;
+	}
+	if (pl < g->mss)
+		g->closed = true;
+	return 1;
+}
+
+size_t ip_gro_finish(struct ip_gro *g, struct virtio_net_hdr *vh)
+{
+	size_t len = g->len, hl;
+	uint8_t *p = g->buf;
+	uint64_t sum;
+	uint16_t c;
+
+	memset(vh, 0, sizeof(*vh));
+	g->len = 0;
+	if (g->segs <= 1)
+		return len;
+	hl = 20 + (size_t)(p[32] >> 4) * 4;
+	put16(p + 2, (uint16_t)len);
+	memset(p + 10, 0, 2);
+	c = ip_csum_fold(ip_csum_add(0, p, 20));
+	memcpy(p + 10, &c, 2);
+	/* NEEDS_CSUM: the field holds the pseudo-header sum, folded, not
+	 * complemented (what the kernel's own TSO sends down). */
+	sum = pseudo_sum(p, false, IPPROTO_TCP, len - 20);
+	c = (uint16_t)~ip_csum_fold(sum);
+	memcpy(p + 36, &c, 2);
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh->hdr_len = (uint16_t)hl;
+	vh->gso_size = (uint16_t)g->mss;
+	vh->csum_start = 20;
+	vh->csum_offset = 16;
+	return len;
+}

@@ -11,6 +11,7 @@
 #define VPDND_IP_GSO_H
 
 #include <linux/virtio_net.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,33 @@ int ip_gso_segment(const uint8_t *p, size_t len, const struct virtio_net_hdr *vh
 /* The header octets (IP + TCP/UDP) of a super-packet ip_gso_segment takes,
  * or a negative errno as it would return. */
 int ip_gso_hdrlen(const uint8_t *p, size_t len, const struct virtio_net_hdr *vh);
+
+/*
+ * The other way (a session's packets to the TUN): consecutive TCP/IPv4
+ * segments of one flow coalesced into one super-packet, written with a
+ * virtio_net_hdr (gso_type TCPV4, gso_size the first segment's payload,
+ * NEEDS_CSUM), as the kernel's GRO would. A segment joins when it is the
+ * flow's next (same addresses, ports, TOS, TTL, ACK number, window, TCP
+ * options; sequence number where the last ended), carries ACK (and PSH)
+ * only, no more payload than the first, and the packet so far ended on a
+ * full segment without PSH. Each segment's TCP checksum is checked
+ * first (the kernel trusts a NEEDS_CSUM packet's data).
+ */
+struct ip_gro {
+	uint8_t *buf;      /* the packet so far (cap octets) */
+	size_t cap, len;   /* len 0: empty */
+	unsigned segs, mss;
+	bool closed;       /* ended short or with PSH: nothing more joins */
+	int fd;            /* where it goes (the caller's) */
+};
+
+/* 1: p joined g (or started it when empty); 0: p could start a packet but
+ * not join this one (write g, then add p again); -1: p is not a segment
+ * that coalesces (write g, then p alone). */
+int ip_gro_add(struct ip_gro *g, const uint8_t *p, size_t len);
+/* The packet in g made whole (lengths, IPv4 checksum, the TCP checksum
+ * field's pseudo-header sum) and *vh for it (all zero for one segment:
+ * written as it came). Returns its length; g is empty after. */
+size_t ip_gro_finish(struct ip_gro *g, struct virtio_net_hdr *vh);
 
 #endif

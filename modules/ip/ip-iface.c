@@ -6,6 +6,7 @@
  * node. Sessions come and go in ip-network.c. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <glib-unix.h>
 #include <string.h>
 
@@ -135,6 +136,7 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		if (m->ops->pollable)
 			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
 		ip_tun_log_offloads(m, ifc->kname, ifc->fd);
+		ip_gro_init(m);
 	}
 	if (dialer) {
 		ifc->qcap = m->dod_queue;
@@ -162,8 +164,10 @@ void ip_iface_free(gpointer p)
 	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
 	if (ifc->source)
 		g_source_remove(ifc->source);
-	if (ifc->fd >= 0)
+	if (ifc->fd >= 0) {
+		ip_gro_flush(m);
 		m->ops->tun_close(m->ops_ctx, ifc->fd);
+	}
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
 		   ifc->kname);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
@@ -198,15 +202,122 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 		ip6_from_session(ifc, data, len);
 		return;
 	}
-	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up ||
-	    m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up) {
 		(*m->drops)++;
 		ifc->ndrops++;
 		return;
 	}
+	if (m->gro) {
+		int r;
+
+		if (m->gro->len && m->gro->fd != fd)
+			ip_gro_flush(m);
+		r = ip_gro_add(m->gro, data, len);
+		if (r == 0) {
+			ip_gro_flush(m);
+			r = ip_gro_add(m->gro, data, len);
+		}
+		if (r == 1) {
+			m->gro->fd = fd;
+			goto counted;
+		}
+		ip_gro_flush(m);
+	}
+	if (m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+		(*m->drops)++;
+		ifc->ndrops++;
+		return;
+	}
+counted:
 	(*m->tx)++;
 	ifc->pkts_in++;
 	ifc->bytes_in += len;
+}
+
+/*
+ * Coalescing into the TUN: the TCP segments a batch of datagrams brings
+ * for one flow are written as one super-packet (gso.c's ip_gro) when the
+ * batch is over (a prepare()-only GSource, as the l2tp transport flushes
+ * its queue) or another packet comes between. Counted as the segments
+ * came; a failed write counts its segments as drops (module-wide: the
+ * session may be gone).
+ */
+void ip_gro_flush(struct ip_module *m)
+{
+	struct virtio_net_hdr vh;
+	unsigned segs;
+	size_t n;
+	int fd;
+
+	if (!m->gro || !m->gro->len)
+		return;
+	segs = m->gro->segs;
+	fd = m->gro->fd;
+	n = ip_gro_finish(m->gro, &vh);
+	if ((vh.gso_type ? m->ops->tun_write_vnet(m->ops_ctx, fd, &vh, m->gro->buf, n)
+			 : m->ops->tun_write(m->ops_ctx, fd, m->gro->buf, n)) < 0) {
+		*m->drops += segs;
+		return;
+	}
+	if (vh.gso_type)
+		(*m->gro_packets)++;
+}
+
+static gboolean gro_prepare(GSource *src, gint *timeout)
+{
+	ip_gro_flush(*(struct ip_module **)(src + 1));
+	*timeout = -1;
+	return FALSE;
+}
+
+static gboolean gro_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs gro_funcs = { .prepare = gro_prepare, .dispatch = gro_dispatch };
+
+/* Only on the kernel's TUN with headers (the first device says), never
+ * with fakes: their writes stay one packet each. VPDND_TUN_GRO=0: off. */
+void ip_gro_init(struct ip_module *m)
+{
+	const char *env = getenv("VPDND_TUN_GRO");
+	int fd = m->shared_fd;
+
+	if (m->gro || !m->ops->pollable || !m->ops->tun_write_vnet || !m->ops->tun_offloads ||
+	    (env && strcmp(env, "0") == 0))
+		return;
+	if (fd < 0) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, m->ifaces);
+		while (fd < 0 && g_hash_table_iter_next(&it, &k, &v))
+			fd = ((struct ip_iface *)v)->fd;
+	}
+	if (fd < 0 || !(m->ops->tun_offloads(m->ops_ctx, fd) & IP_TUN_VNET))
+		return;
+	m->gro = g_new0(struct ip_gro, 1);
+	m->gro->cap = 65535;
+	m->gro->buf = g_malloc(m->gro->cap);
+	m->gro->fd = -1;
+	m->gro_flush = g_source_new(&gro_funcs, sizeof(GSource) + sizeof(struct ip_module *));
+	*(struct ip_module **)(m->gro_flush + 1) = m;
+	g_source_set_priority(m->gro_flush, G_PRIORITY_HIGH);
+	g_source_set_name(m->gro_flush, "ip-tun-gro-flush");
+	g_source_attach(m->gro_flush, NULL);
+}
+
+void ip_gro_fini(struct ip_module *m)
+{
+	if (!m->gro)
+		return;
+	ip_gro_flush(m);
+	g_source_destroy(m->gro_flush);
+	g_source_unref(m->gro_flush);
+	g_free(m->gro->buf);
+	g_free(m->gro);
+	m->gro = NULL;
 }
 
 /* The PPP end went away without NETWORK_DOWN. ifc may be freed here. */
@@ -589,6 +700,7 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 	int r;
 
 	(*m->tun_lost)++;
+	ip_gro_flush(m);
 	if (ifc) {
 		vpdn_err(m->log, "%s IP: TUN %s lost (%s): interface down%s", ifc->name,
 			 ifc->kname, g_strerror(-err), ifc->net ? ", session closed" : "");

@@ -132,6 +132,9 @@ struct ip_module {
 	uint8_t *rbuf;
 	uint8_t *sbuf;             /* one segment of a super-packet (gso.c), IP_RBUF */
 	bool offloads_logged;
+	struct ip_gro *gro;        /* a session's TCP segments being coalesced (gso.c), or NULL */
+	GSource *gro_flush;        /* writes it before the main loop polls */
+	uint64_t *gro_packets;     /* super-packets written to the TUN */
 	uint64_t *gso_packets;     /* super-packets read from the TUN and segmented */
 	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
 	uint8_t ibuf[576];         /* one ICMP error */
@@ -172,6 +175,11 @@ void ip_dod_deliver(struct ip_iface *ifc);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */
 void ip_shared_watch(struct ip_module *m);
+/* Write the TCP segments being coalesced (before anything else is
+ * written, a device closed, a session freed). */
+void ip_gro_flush(struct ip_module *m);
+void ip_gro_init(struct ip_module *m);
+void ip_gro_fini(struct ip_module *m);
 /* Log the offloads the kernel took for a TUN just opened or adopted. */
 void ip_tun_log_offloads(struct ip_module *m, const char *kname, int fd);
 

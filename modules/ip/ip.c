@@ -126,6 +126,8 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->drops = vpdn_core_counter(core, "ip_drops_total", "packets dropped (malformed, no session, write error)");
 	m->gso_packets = vpdn_core_counter(core, "ip_tun_gso_packets_total",
 					   "TCP/UDP super-packets from the TUN (offloads) sent as segments");
+	m->gro_packets = vpdn_core_counter(core, "ip_tun_gro_packets_total",
+					   "TCP segments from sessions written to the TUN coalesced");
 	m->dod_queued = vpdn_core_counter(core, "ip_dod_queued_total", "packets held for dial on demand");
 	m->dod_delivered = vpdn_core_counter(core, "ip_dod_delivered_total", "held packets delivered once up");
 	m->dod_dropped = vpdn_core_counter(core, "ip_dod_dropped_total", "dial-on-demand packets dropped");
@@ -152,6 +154,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
+	ip_gro_init(m);
 	r = ip_bus_module_add(m);
 	if (r < 0) {
 		vpdn_err(m->log, "IP: Failed to add the D-Bus objects: %s", g_strerror(-r));
@@ -194,6 +197,7 @@ void ip_module_free(struct ip_module *m)
 	g_ptr_array_free(m->loop_objs, TRUE);
 	g_tree_destroy(m->bus_objs);
 	g_array_free(m->routes, TRUE);
+	ip_gro_fini(m);
 	if (m->shared_source)
 		g_source_remove(m->shared_source);
 	if (m->shared_fd >= 0)

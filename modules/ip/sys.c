@@ -495,6 +495,23 @@ static ssize_t k_tun_write(void *ctx, int fd, const void *buf, size_t len)
 	return vnet ? n - (ssize_t)sizeof(zero) : n;
 }
 
+static ssize_t k_tun_write_vnet(void *ctx, int fd, const struct virtio_net_hdr *vh,
+				const void *buf, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)vh, .iov_len = sizeof(*vh) },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	ssize_t n;
+
+	if (!fd_vnet(fd))
+		return -EOPNOTSUPP;
+	do
+		n = writev(fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n - (ssize_t)sizeof(*vh);
+}
+
 static int k_ifindex(void *ctx, const char *name)
 {
 	unsigned i = if_nametoindex(name);
@@ -548,6 +565,7 @@ const struct ip_sys_ops ip_sys_kernel = {
 	.tun_write = k_tun_write,
 	.tun_read_vnet = k_tun_read_vnet,
 	.tun_offloads = k_tun_offloads,
+	.tun_write_vnet = k_tun_write_vnet,
 	.ifindex = k_ifindex,
 	.addr = k_addr,
 	.route = k_route,

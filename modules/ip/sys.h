@@ -78,6 +78,10 @@ struct ip_sys_ops {
 	/* The TUN_F_* offloads the kernel took for fd, with IP_TUN_VNET when
 	 * it carries the header (for the log). May be NULL. */
 	unsigned (*tun_offloads)(void *ctx, int fd);
+	/* One packet with its header (a coalesced super-packet, gso.c's
+	 * ip_gro); -EOPNOTSUPP when fd has no header. May be NULL. */
+	ssize_t (*tun_write_vnet)(void *ctx, int fd, const struct virtio_net_hdr *vh,
+				  const void *buf, size_t len);
 };
 
 #define IP_TUN_VNET 0x10000

@@ -127,7 +127,8 @@ static unsigned gso_run(const struct l2tp_transport *tr, unsigned i)
  * pass down the stack for up to 64 datagrams); the rest one message each.
  * A GSO message the kernel refuses (a device without checksum offload,
  * a segment over the path's MTU) is sent again as single datagrams; after
- * GSO_FAIL_MAX refusals in a row GSO is off for the transport (logged).
+ * GSO_FAIL_MAX refusals in a row other than the path's (EINVAL, EMSGSIZE)
+ * GSO is off for the transport (logged).
  */
 static void flush_tx(struct l2tp_transport *tr)
 {
@@ -188,7 +189,10 @@ static void flush_tx(struct l2tp_transport *tr)
 					if (sendto(fd, h->msg_iov[k].iov_base, h->msg_iov[k].iov_len, 0,
 						   h->msg_name, h->msg_namelen) < 0)
 						break;
-				if (++tr->gso_fails >= GSO_FAIL_MAX && !tr->no_gso) {
+				/* EINVAL, EMSGSIZE: this peer's path (segments
+				 * over its MTU), not the kernel's GSO. */
+				if (e != EINVAL && e != EMSGSIZE && ++tr->gso_fails >= GSO_FAIL_MAX &&
+				    !tr->no_gso) {
 					tr->no_gso = true;
 					vpdn_info(tr->log, "L2TP: UDP GSO refused %u times (%s): off",
 						  tr->gso_fails, g_strerror(e));

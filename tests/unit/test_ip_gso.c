@@ -247,7 +247,63 @@ static void test_csum_complete(void)
 		}
 }
 
+/* The way back: the segments of a super-packet coalesced into one again
+ * (ip_gro), and what must not join. */
+static void test_gro_coalesce(void)
+{
+	static uint8_t pkt[70000], scratch[2048], gbuf[65535];
+	size_t payload = 20 * 1448 + 100, len = mk_tcp(pkt, false, payload, 1000, 0x10 | 0x08);
+	struct virtio_net_hdr vh = { .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1448 };
+	struct ip_gro g = { .buf = gbuf, .cap = sizeof(gbuf), .fd = -1 };
+	struct virtio_net_hdr out;
+	struct segs sg = { 0 };
+	uint8_t bad[2048];
+	size_t n;
+
+	CU_ASSERT_EQUAL(ip_gso_segment(pkt, len, &vh, 0, scratch, sizeof(scratch), collect, &sg), 21);
+	/* out of order: the second segment cannot start where the third is */
+	CU_ASSERT_EQUAL(ip_gro_add(&g, sg.data[0], sg.len[0]), 1);
+	CU_ASSERT_EQUAL(ip_gro_add(&g, sg.data[2], sg.len[2]), 0);
+	/* a wrong checksum never joins */
+	memcpy(bad, sg.data[1], sg.len[1]);
+	bad[100] ^= 1;
+	CU_ASSERT_EQUAL(ip_gro_add(&g, bad, sg.len[1]), -1);
+	for (unsigned i = 1; i < sg.n; i++)
+		CU_ASSERT_EQUAL(ip_gro_add(&g, sg.data[i], sg.len[i]), 1);
+	CU_ASSERT_EQUAL(g.segs, 21);
+	/* closed: the last was short and had PSH */
+	CU_ASSERT_EQUAL(ip_gro_add(&g, sg.data[1], sg.len[1]), 0);
+	n = ip_gro_finish(&g, &out);
+	CU_ASSERT_EQUAL(n, len);
+	CU_ASSERT_EQUAL(g.len, 0);
+	CU_ASSERT_EQUAL(out.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	CU_ASSERT_EQUAL(out.gso_size, 1448);
+	CU_ASSERT_EQUAL(out.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	CU_ASSERT(out.csum_start == 20 && out.csum_offset == 16 && out.hdr_len == 52);
+	CU_ASSERT_EQUAL(g16(gbuf + 2), len);
+	CU_ASSERT_EQUAL(ref_fold(ref_add(0, gbuf, 20)), 0);
+	CU_ASSERT_EQUAL(g32(gbuf + 24), 1000);
+	CU_ASSERT_EQUAL(gbuf[33], 0x18);
+	CU_ASSERT_EQUAL(memcmp(gbuf + 52, pkt + 52, payload), 0);
+	/* the field holds the pseudo-header sum: completing it gives the
+	 * checksum a reference computes */
+	CU_ASSERT_EQUAL(ip_csum_complete(gbuf, n, 20, 16), 0);
+	CU_ASSERT_EQUAL(ref_l4(gbuf, false, gbuf + 20, n - 20, 6), 0);
+	/* one segment alone: written as it came, no header */
+	CU_ASSERT_EQUAL(ip_gro_add(&g, sg.data[3], sg.len[3]), 1);
+	CU_ASSERT_EQUAL(ip_gro_finish(&g, &out), sg.len[3]);
+	CU_ASSERT_EQUAL(out.gso_type, 0);
+	CU_ASSERT_EQUAL(memcmp(gbuf, sg.data[3], sg.len[3]), 0);
+	segs_free(&sg);
+	/* FIN, SYN, no payload: never */
+	len = mk_tcp(pkt, false, 100, 5, 0x11);
+	CU_ASSERT_EQUAL(ip_gro_add(&g, pkt, len), -1);
+	len = mk_tcp(pkt, false, 0, 5, 0x10);
+	CU_ASSERT_EQUAL(ip_gro_add(&g, pkt, len), -1);
+}
+
 static const struct vpdn_test_case gso_tests[] = {
+	{ "segments coalesced back (ip_gro); what must not join", test_gro_coalesce },
 	{ "64 KB TCPv4 super-packet split", test_tcp4_64k },
 	{ "64 KB TCPv6 super-packet split", test_tcp6_64k },
 	{ "segments fit an MSS below gso_size", test_tcp_mss_cap },
