@@ -699,18 +699,24 @@ fi
 fi
 
 if only tcp; then
-# --- 8. bulk TCP through one session, and over a bare veth (issue 19 part 3
-# baseline) ---------------------------------------------------------------
+# --- 8. bulk TCP through one session, and over a bare veth (issue 19 part 3)
+# ---------------------------------------------------------------------------
 # A second namespace, the user's, joined to the bench's by a veth (MTU
 # 1500): loadgen there is the LAC and the user of one session to our LNS
 # (listening on the veth), and makes that session a TUN device (loadgen
-# --tun: the user's IP packets in PPP over L2TP, in user space, batched
-# as the LNS batches). iperf3 then sends bulk TCP from the LNS's namespace
-# (source 10.98.0.1 on its lo) to the user's address, through the LNS and
-# the session; and again to the user's end of the veth, the kernel alone
-# (the limit of this machine). Same pinning both times: the iperf3 sender
-# on the DUT's CPU (with the LNS), the receiver and loadgen on the other.
-# The TUN's MTU is 1400 (the L2TP datagram then fits the veth).
+# --tun: the user's IP packets in PPP over L2TP, in user space; with
+# offloads, the default, BENCH_TCP_OFFLOAD=0 for the old path: UDP_GRO
+# receive, TCP segments coalesced into one TUN write, TSO packets from the
+# TUN cut and sent with UDP_SEGMENT, bench/tcpseg.c). iperf3 then sends
+# bulk TCP from the LNS's namespace (source 10.98.0.1 on its lo) to the
+# user's address, through the LNS and the session, and the other way
+# (iperf3 -R: the user's side sending; not in the smoke run); and both again to the user's end
+# of the veth, the kernel alone (the limit of this machine). Same pinning
+# every time: the iperf3 client on the DUT's CPU (with the LNS), the
+# server and loadgen on the other. The TUN's MTU is 1400 (MSS 1360 both
+# ways: the L2TP datagram of a full segment, 1 438 octets, fits the veth;
+# the LNS's TUN keeps 1500, its TSO packets carry the MSS the user's SYN
+# asked for).
 if command -v iperf3 >/dev/null; then
 	if $SMOKE; then TCPS=1; else TCPS=5; fi
 	NSU=vpdnbenchu-$$
@@ -725,15 +731,16 @@ if command -v iperf3 >/dev/null; then
 	ip -n "$NSU" link set bvu0 up
 	lns_ppp_conf "$T/lns-tcp.conf"
 	sed -i 's/127\.0\.0\.2/192.168.77.2/g' "$T/lns-tcp.conf"
-	# iperf3_to WHO ADDR: one iperf3 run into the user's namespace; the
-	# receiver's bit/s on RAW as "tcp_bps WHO"
+	# iperf3_to WHO ADDR [-R]: one iperf3 run into the user's namespace
+	# (-R: out of it, the user's side sending); the receiver's bit/s on RAW
+	# as "tcp_bps WHO"
 	iperf3_to() {
 		rm -f "$T/iperf3-s.out"
 		"${NSUE[@]}" taskset -c "$CPU_GEN" iperf3 -s -1 --forceflush -B "$2" >"$T/iperf3-s.out" 2>&1 &
 		local sp=$! i
 		PIDS+=("$sp")
 		for i in $(seq 50); do grep -qs "Server listening" "$T/iperf3-s.out" && break; sleep 0.1; done
-		nsx taskset -c "$CPU_DUT" iperf3 -c "$2" -B 10.98.0.1 -t "$TCPS" -O 1 -J \
+		nsx timeout $((TCPS + 15)) taskset -c "$CPU_DUT" iperf3 -c "$2" -B 10.98.0.1 -t "$TCPS" -O 1 -J ${3:-} \
 			>"$T/iperf3-c.json" 2>&1
 		python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"])' \
 			"$T/iperf3-c.json" 2>/dev/null | sed "s/^/tcp_bps $1 $r /" >>"$RAW"
@@ -745,13 +752,15 @@ if command -v iperf3 >/dev/null; then
 		nsx ip route replace 192.168.77.1/32 dev bv0 src 10.98.0.1
 		ip -n "$NSU" route replace 10.98.0.1/32 dev bvu0
 		iperf3_to veth 192.168.77.1
+		$SMOKE || iperf3_to veth_rev 192.168.77.1 -R
 		ip -n "$NSU" route del 10.98.0.1/32 2>/dev/null
 		nsx ip route del 192.168.77.1/32 2>/dev/null
 		# through one session
 		start_lns "$T/lns-tcp.conf" || exit 1
 		rm -f "$T/tcp-gen.out"
 		"${NSUE[@]}" taskset -c "$CPU_GEN" "$LOADGEN" --peer 192.168.77.2:1701 --ppp --phase 1 \
-			--tun btun0 --tun-seconds $((TCPS + 8)) --timeout 30 >"$T/tcp-gen.out" 2>>"$T/gen.err" &
+			--tun btun0 --tun-seconds $((2 * TCPS + 16)) \
+			--tun-offload "${BENCH_TCP_OFFLOAD:-1}" --timeout 30 >"$T/tcp-gen.out" 2>>"$T/gen.err" &
 		GP=$!
 		PIDS+=("$GP")
 		for i in $(seq 100); do grep -qs "^tun_ready" "$T/tcp-gen.out" && break; sleep 0.1; done
@@ -761,11 +770,17 @@ if command -v iperf3 >/dev/null; then
 			ip -n "$NSU" link set btun0 mtu 1400 up
 			ip -n "$NSU" route replace 10.98.0.1/32 dev btun0 src "$ua"
 			iperf3_to session "$ua"
+			$SMOKE || iperf3_to session_rev "$ua" -R
 		else
 			echo "bench: tcp run $r: no session" >&2
 		fi
 		kill "$GP" 2>/dev/null
 		wait "$GP" 2>/dev/null
+		# loadgen's counters (TUN writes, UDP GRO buffers, coalesced segments);
+		# the offloads the LNS's TUN took and its MTU (TSO needs both sides)
+		grep '^tun_' "$T/tcp-gen.out" | sed "s/^/tcp_gen $r /" >>"$RAW"
+		grep -m1 -o 'TUN [^ ]* offloads: .*' "$T/lns.log" | sed "s/^/tcp_lns $r /" >>"$RAW"
+		nsx ip -o link show vpdn0 2>/dev/null | grep -o 'mtu [0-9]*' | sed "s/^/tcp_lns $r vpdn0 /" >>"$RAW"
 		stop_pid "$LNS_PID"
 	done
 	ip netns del "$NSU"

@@ -44,6 +44,7 @@
 #include <glib.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,11 +53,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/resource.h>
+#include <netinet/udp.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "codec.h"
 #include "pppuser.h"
+#include "tcpseg.h"
 
 #define MAXT 64
 #define WIN 1024 /* our copies of unacked control messages per tunnel */
@@ -392,8 +397,28 @@ static void on_ctl(int ti, struct l2tp_header *h, struct l2tp_msg *m, struct l2t
 
 static uint64_t rx_data;
 static int tun_fd = -1; /* --tun: session 0's IP packets to and from it */
+static int tun_vnet;    /* the TUN has IFF_VNET_HDR + offloads (--tun-offload 1) */
+static struct tcpgro *gro; /* L2TP -> TUN coalescing (tun_vnet) */
+static uint64_t tun_writes, tun_wpkts, tun_reads, tun_tso_reads, udp_sends, udp_gro_bufs;
 
-/* --tun: an IPv4 packet in session 0's PPP frame goes to the TUN. */
+static void tun_write(const struct iovec *iov, int n)
+{
+	tun_writes++;
+	if (writev(tun_fd, iov, n) < 0 && errno != EAGAIN && errno != EINVAL && errno != EIO)
+		die("write tun");
+}
+
+static void gro_flush(void)
+{
+	size_t n = gro ? tcpgro_finish(gro) : 0;
+	if (n) {
+		struct iovec v = { gro->buf, n };
+		tun_write(&v, 1);
+	}
+}
+
+/* --tun: an IPv4 packet in session 0's PPP frame goes to the TUN (with
+ * offloads: coalesced with the segments before and after it). */
 static int tun_input(const uint8_t *f, size_t len)
 {
 	if (len >= 2 && f[0] == 0xff && f[1] == 0x03) {
@@ -409,9 +434,101 @@ static int tun_input(const uint8_t *f, size_t len)
 	} else {
 		return 0;
 	}
-	if (write(tun_fd, f, len) < 0 && errno != EAGAIN && errno != EINVAL)
-		die("write tun");
+	tun_wpkts++;
+	if (!tun_vnet) {
+		struct iovec v = { (void *)f, len };
+		tun_write(&v, 1);
+		return 1;
+	}
+	enum tcpgro_verdict r = tcpgro_add(gro, f, len);
+	if (r == TCPGRO_FLUSH_FIRST) {
+		gro_flush();
+		r = tcpgro_add(gro, f, len);
+	}
+	if (r == TCPGRO_ALONE) {
+		static const struct virtio_net_hdr none;
+		struct iovec v[2] = { { (void *)&none, sizeof(none) }, { (void *)f, len } };
+		tun_write(v, 2);
+	}
 	return 1;
+}
+
+static struct l2tp_decode_ctx rx_dc;
+
+/* One L2TP datagram received. */
+static void rx_one(uint8_t *b, size_t len)
+{
+	struct l2tp_header h;
+	struct l2tp_msg m;
+	if (l2tp_datagram_decode(b, len, &h, &m, &rx_dc) < 0)
+		return;
+	int ti = h.tunnel_id - 1;
+	if (ti < 0 || ti >= ntun)
+		return;
+	if (l2tp_header_is_control(&h)) {
+		on_ctl(ti, &h, &m, &rx_dc);
+		return;
+	}
+	rx_data++;
+	uint32_t k = h.session_id - 1;
+	if (tun_fd >= 0 && ti == 0 && k == 0 && tun_input(b + h.hdr_len, h.payload_len))
+		return;
+	if (h.session_id && k < per)
+		on_ppp(ti, k, b + h.hdr_len, h.payload_len);
+}
+
+static void rx_init(void)
+{
+	static int inited;
+	if (!inited) {
+		l2tp_decode_ctx_init(&rx_dc, secret, strlen(secret));
+		inited = 1;
+	}
+}
+
+/* --tun with offloads: the socket has UDP_GRO, so one message may hold
+ * many datagrams of gso_size octets (the last shorter). */
+static void rx_all_gro(void)
+{
+	enum { NB = 64, BS = 65536 };
+	static uint8_t (*bufs)[BS];
+	static char ctl[NB][CMSG_SPACE(sizeof(int))];
+	struct mmsghdr mm[NB];
+	struct iovec iov[NB];
+	if (!bufs && !(bufs = malloc((size_t)NB * BS)))
+		die("malloc");
+	rx_init();
+	for (;;) {
+		for (int i = 0; i < NB; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = BS;
+			memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_control = ctl[i];
+			mm[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+		}
+		int n = recvmmsg(fd, mm, NB, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			size_t len = mm[i].msg_len, seg = len;
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm[i].msg_hdr); c;
+			     c = CMSG_NXTHDR(&mm[i].msg_hdr, c))
+				if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+					int v;
+					memcpy(&v, CMSG_DATA(c), sizeof(v));
+					if (v > 0)
+						seg = (size_t)v;
+				}
+			if (seg < len)
+				udp_gro_bufs++;
+			for (size_t off = 0; off < len; off += seg)
+				rx_one(bufs[i] + off, len - off < seg ? len - off : seg);
+		}
+		gro_flush();
+	}
+	gro_flush();
 }
 
 static void rx_all(void)
@@ -419,12 +536,11 @@ static void rx_all(void)
 	static uint8_t bufs[64][2048];
 	struct mmsghdr mm[64];
 	struct iovec iov[64];
-	static struct l2tp_decode_ctx dc;
-	static int inited;
-	if (!inited) {
-		l2tp_decode_ctx_init(&dc, secret, strlen(secret));
-		inited = 1;
+	if (tun_vnet && tun_fd >= 0) {
+		rx_all_gro();
+		return;
 	}
+	rx_init();
 	for (;;) {
 		for (int i = 0; i < 64; i++) {
 			iov[i].iov_base = bufs[i];
@@ -436,26 +552,8 @@ static void rx_all(void)
 		int n = recvmmsg(fd, mm, 64, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		for (int i = 0; i < n; i++) {
-			struct l2tp_header h;
-			struct l2tp_msg m;
-			if (l2tp_datagram_decode(bufs[i], mm[i].msg_len, &h, &m, &dc) < 0)
-				continue;
-			int ti = h.tunnel_id - 1;
-			if (ti < 0 || ti >= ntun)
-				continue;
-			if (l2tp_header_is_control(&h)) {
-				on_ctl(ti, &h, &m, &dc);
-			} else {
-				rx_data++;
-				uint32_t k = h.session_id - 1;
-				if (tun_fd >= 0 && ti == 0 && k == 0 &&
-				    tun_input(bufs[i] + h.hdr_len, h.payload_len))
-					continue;
-				if (h.session_id && k < per)
-					on_ppp(ti, k, bufs[i] + h.hdr_len, h.payload_len);
-			}
-		}
+		for (int i = 0; i < n; i++)
+			rx_one(bufs[i], mm[i].msg_len);
 	}
 }
 
@@ -586,47 +684,156 @@ static void blast(double secs, size_t size, int raw)
 	fflush(stdout);
 }
 
+static volatile sig_atomic_t tun_stop; /* SIGTERM: end --tun, print its counters */
+
+static void on_term(int sig)
+{
+	(void)sig;
+	tun_stop = 1;
+}
+
+/* --tun, TUN -> L2TP with offloads: a TSO super-packet cut into its
+ * segments, each behind the L2TP + PPP header pre, sent with UDP_SEGMENT
+ * (as many datagrams as fit in one 64 KB send). */
+static void tun_send_tso(const uint8_t *pkt, size_t len, const struct virtio_net_hdr *vh,
+			 const uint8_t *pre, size_t prel)
+{
+	enum { MAXS = 64 };
+	static uint8_t *out;
+	static size_t lens[MAXS];
+	if (!out && !(out = malloc((size_t)MAXS * 2048)))
+		die("malloc");
+	if (vh->gso_size > 2048 - 120 - prel)
+		return;
+	/* back to back, each behind room for pre: one UDP_SEGMENT buffer */
+	int n = tcpseg_segment(pkt, len, vh, out, 0, prel, lens, MAXS);
+	if (n <= 0)
+		return;
+	size_t stride = prel + lens[0];
+	for (int i = 0; i < n; i++)
+		memcpy(out + (size_t)i * stride, pre, prel);
+	int per_send = (int)(65000 / stride);
+	if (per_send > MAXS)
+		per_send = MAXS;
+	for (int i = 0; i < n; i += per_send) {
+		int k = n - i < per_send ? n - i : per_send;
+		size_t bytes = (size_t)(k - 1) * stride + prel + lens[i + k - 1];
+		char cb[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
+		struct iovec v = { out + (size_t)i * stride, bytes };
+		struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1 };
+		if (k > 1) {
+			mh.msg_control = cb;
+			mh.msg_controllen = sizeof(cb);
+			struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+			uint16_t gs = (uint16_t)stride;
+			memcpy(CMSG_DATA(c), &gs, sizeof(gs));
+		}
+		udp_sends++;
+		if (sendmsg(fd, &mh, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+			die("sendmsg UDP_SEGMENT");
+	}
+}
+
 /* --tun: session 0 as a kernel interface for secs seconds. Packets read
- * from the TUN go out in batches (sendmmsg), as the LNS's do. */
-static void tun_run(const char *name, double secs)
+ * from the TUN go out in batches (sendmmsg), as the LNS's do; with
+ * offloads (IFF_VNET_HDR, TSO/CSUM; the default) what comes over L2TP is
+ * received with UDP_GRO and coalesced into TCP super-packets (tcpseg.c),
+ * and TSO packets from the TUN are segmented and sent with UDP_SEGMENT. */
+static void tun_run(const char *name, double secs, int offload)
 {
 	struct ifreq ifr = { 0 };
-	static uint8_t pk[64][2048];
-	struct mmsghdr mm[64];
-	struct iovec iov[64];
+	enum { NB = 64, BS = 2048 };
+	static uint8_t pk[NB][BS];
+	static uint8_t big[TCPSEG_VNET_LEN + TCPSEG_MAX_PKT];
+	struct mmsghdr mm[NB];
+	struct iovec iov[NB];
 	uint64_t up = 0, down0 = rx_data;
 	char a[INET_ADDRSTRLEN];
 	uint32_t addr = htonl(sess[0].u.addr);
+	uint8_t pre[16];
+	int prel;
 
 	tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (tun_fd < 0)
 		die("open /dev/net/tun");
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
 	g_strlcpy(ifr.ifr_name, name, IFNAMSIZ);
 	if (ioctl(tun_fd, TUNSETIFF, &ifr) < 0)
 		die("TUNSETIFF");
+	if (offload) {
+		int one = 1;
+		if (ioctl(tun_fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0)
+			die("TUNSETOFFLOAD");
+		if (setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) < 0)
+			die("UDP_GRO");
+		gro = malloc(sizeof(*gro));
+		if (!gro)
+			die("malloc");
+		tcpgro_init(gro);
+		tun_vnet = 1;
+	}
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	printf("tun_ready %s %s\n", ifr.ifr_name, a);
+	printf("tun_ready %s %s offload %d\n", ifr.ifr_name, a, offload);
 	fflush(stdout);
 	/* the L2TP + PPP header before each packet: 4 of PPP (ff 03 00 21) */
-	double end = now() + secs;
-	while (now() < end) {
+	prel = l2tp_data_header_encode(pre, sizeof(pre), 0, tuns[0].peer_tid, sess[0].peer_sid, 0, 0);
+	pre[prel] = 0xff; pre[prel + 1] = 0x03; pre[prel + 2] = 0x00; pre[prel + 3] = 0x21;
+	prel += 4;
+	double t0 = now(), end = t0 + secs, cpu0;
+	struct rusage ru0;
+	getrusage(RUSAGE_SELF, &ru0);
+	cpu0 = ru0.ru_utime.tv_sec + ru0.ru_utime.tv_usec / 1e6 + ru0.ru_stime.tv_sec +
+	       ru0.ru_stime.tv_usec / 1e6;
+	signal(SIGTERM, on_term);
+	while (!tun_stop && now() < end) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = tun_fd, .events = POLLIN } };
 		poll(p, 2, 100);
 		rx_all();
 		int n = 0;
-		while (n < 64) {
-			int h = l2tp_data_header_encode(pk[n], sizeof(pk[n]), 0, tuns[0].peer_tid,
-							sess[0].peer_sid, 0, 0);
-			ssize_t r = read(tun_fd, pk[n] + h + 4, sizeof(pk[n]) - h - 4);
-			if (r <= 0)
-				break;
-			/* again with the length known (the header's L bit, if any) */
-			h = l2tp_data_header_encode(pk[n], sizeof(pk[n]), 0, tuns[0].peer_tid,
-						    sess[0].peer_sid, 0, r + 4);
-			pk[n][h] = 0xff; pk[n][h + 1] = 0x03; pk[n][h + 2] = 0x00; pk[n][h + 3] = 0x21;
+		for (int reads = 0; n < NB && reads < NB; reads++) {
+			ssize_t r;
+			if (tun_vnet) {
+				struct virtio_net_hdr vh;
+				r = read(tun_fd, big, sizeof(big));
+				if (r < (ssize_t)TCPSEG_VNET_LEN)
+					break;
+				tun_reads++;
+				memcpy(&vh, big, sizeof(vh));
+				uint8_t *ip = big + TCPSEG_VNET_LEN;
+				r -= TCPSEG_VNET_LEN;
+				if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+					/* keep the order: what is batched goes first */
+					for (int off = 0; off < n;) {
+						int k = sendmmsg(fd, mm + off, n - off, 0);
+						if (k <= 0)
+							break;
+						off += k;
+					}
+					up += n;
+					n = 0;
+					tun_tso_reads++;
+					tun_send_tso(ip, (size_t)r, &vh, pre, (size_t)prel);
+					up++;
+					continue;
+				}
+				if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+				    tcpseg_complete_csum(ip, (size_t)r, &vh) < 0)
+					continue;
+				if ((size_t)r + (size_t)prel > BS)
+					continue;
+				memcpy(pk[n] + prel, ip, (size_t)r);
+			} else {
+				r = read(tun_fd, pk[n] + prel, BS - (size_t)prel);
+				if (r <= 0)
+					break;
+				tun_reads++;
+			}
+			memcpy(pk[n], pre, (size_t)prel);
 			iov[n].iov_base = pk[n];
-			iov[n].iov_len = h + 4 + r;
+			iov[n].iov_len = (size_t)prel + (size_t)r;
 			memset(&mm[n].msg_hdr, 0, sizeof(mm[n].msg_hdr));
 			mm[n].msg_hdr.msg_iov = &iov[n];
 			mm[n].msg_hdr.msg_iovlen = 1;
@@ -637,15 +844,29 @@ static void tun_run(const char *name, double secs)
 			if (k <= 0)
 				break;
 			off += k;
-			up += k;
+			udp_sends++;
 		}
+		up += n;
 		retransmit(now());
 		flush_acks();
 	}
 	printf("tun_packets_up %lu down %lu\n", (unsigned long)up,
 	       (unsigned long)(rx_data - down0));
+	printf("tun_writes %lu packets %lu udp_gro_buffers %lu coalesced %lu\n",
+	       (unsigned long)tun_writes, (unsigned long)tun_wpkts, (unsigned long)udp_gro_bufs,
+	       (unsigned long)(gro ? gro->merged : 0));
+	printf("tun_reads %lu tso %lu udp_sends %lu\n", (unsigned long)tun_reads,
+	       (unsigned long)tun_tso_reads, (unsigned long)udp_sends);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru); /* is loadgen the limit? (its core's busy share) */
+	printf("tun_cpu_s %.3f wall_s %.3f\n",
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6 - cpu0, now() - t0);
 	close(tun_fd);
 	tun_fd = -1;
+	tun_vnet = 0;
+	free(gro);
+	gro = NULL;
 }
 
 /* --trace: every PPP state change of every user, on stderr. */
@@ -663,7 +884,8 @@ static void usage(void)
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
-		"               [--ignore-cdn] [--pause S] [--trace] [--tun NAME --tun-seconds S]\n");
+		"               [--ignore-cdn] [--pause S] [--trace] [--tun NAME --tun-seconds S]\n"
+		"               [--tun-offload 0|1]\n");
 	exit(2);
 }
 
@@ -673,6 +895,7 @@ int main(int argc, char **argv)
 	int nphase = 0, raw = 0;
 	double hold = 0, timeout = 300, blast_s = 0, pause_s = 0, tun_s = 0;
 	const char *tun_name = NULL;
+	int tun_offload = 1;
 	size_t sizes[8];
 	int nsizes = 0;
 	char *peerstr = NULL;
@@ -699,6 +922,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--secret")) secret = v;
 		else if (!strcmp(a, "--tun")) tun_name = v;
 		else if (!strcmp(a, "--tun-seconds")) tun_s = atof(v);
+		else if (!strcmp(a, "--tun-offload")) tun_offload = atoi(v);
 		else usage();
 	}
 	if (!peerstr || ntun < 1 || ntun > MAXT)
@@ -827,6 +1051,6 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nsizes; i++)
 			blast(blast_s, sizes[i], 0);
 	if (tun_name && tun_s > 0 && ppp_mode && done > 0)
-		tun_run(tun_name, tun_s);
+		tun_run(tun_name, tun_s, tun_offload);
 	return 0;
 }

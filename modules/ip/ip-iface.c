@@ -6,10 +6,12 @@
  * node. Sessions come and go in ip-network.c. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <glib-unix.h>
 #include <string.h>
 
 #include "frag.h"
+#include "gso.h"
 #include "ip-private.h"
 
 /* ---- interfaces ---- */
@@ -43,6 +45,27 @@ static gboolean on_shared_readable(gint fd, GIOCondition cond, gpointer data)
 	m->shared_source = 0;
 	tun_lost(m, NULL, r);
 	return G_SOURCE_REMOVE;
+}
+
+/* Say which offloads the kernel took for a new TUN: at info for the
+ * first one the module opens, at debug for the others (one a session in
+ * per-interface mode). */
+void ip_tun_log_offloads(struct ip_module *m, const char *kname, int fd)
+{
+	unsigned o;
+
+	if (!m->ops->tun_offloads)
+		return;
+	o = m->ops->tun_offloads(m->ops_ctx, fd);
+	char text[96];
+	g_snprintf(text, sizeof(text), "%s%s%s%s%s%s", (o & IP_TUN_VNET) ? "vnet-hdr" : "none",
+		   (o & 0x01) ? " csum" : "", (o & 0x02) ? " tso4" : "", (o & 0x04) ? " tso6" : "",
+		   (o & 0x20) ? " uso4" : "", (o & 0x40) ? " uso6" : "");
+	if (!m->offloads_logged)
+		vpdn_info(m->log, "IP: TUN %s offloads: %s", kname, text);
+	else
+		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "IP: TUN %s offloads: %s", kname, text);
+	m->offloads_logged = true;
 }
 
 void ip_shared_watch(struct ip_module *m)
@@ -112,6 +135,8 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		ifc->fd = r;
 		if (m->ops->pollable)
 			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
+		ip_tun_log_offloads(m, ifc->kname, ifc->fd);
+		ip_gro_init(m);
 	}
 	if (dialer) {
 		ifc->qcap = m->dod_queue;
@@ -139,8 +164,10 @@ void ip_iface_free(gpointer p)
 	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
 	if (ifc->source)
 		g_source_remove(ifc->source);
-	if (ifc->fd >= 0)
+	if (ifc->fd >= 0) {
+		ip_gro_flush(m);
 		m->ops->tun_close(m->ops_ctx, ifc->fd);
+	}
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface %s removed", ifc->name,
 		   ifc->kname);
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
@@ -175,15 +202,122 @@ static void net_frame(void *ctx, struct vpdn_link *link, const uint8_t *data, si
 		ip6_from_session(ifc, data, len);
 		return;
 	}
-	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up ||
-	    m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+	if (len < 20 || (data[0] >> 4) != 4 || !ifc->v4_up) {
 		(*m->drops)++;
 		ifc->ndrops++;
 		return;
 	}
+	if (m->gro) {
+		int r;
+
+		if (m->gro->len && m->gro->fd != fd)
+			ip_gro_flush(m);
+		r = ip_gro_add(m->gro, data, len);
+		if (r == 0) {
+			ip_gro_flush(m);
+			r = ip_gro_add(m->gro, data, len);
+		}
+		if (r == 1) {
+			m->gro->fd = fd;
+			goto counted;
+		}
+		ip_gro_flush(m);
+	}
+	if (m->ops->tun_write(m->ops_ctx, fd, data, len) < 0) {
+		(*m->drops)++;
+		ifc->ndrops++;
+		return;
+	}
+counted:
 	(*m->tx)++;
 	ifc->pkts_in++;
 	ifc->bytes_in += len;
+}
+
+/*
+ * Coalescing into the TUN: the TCP segments a batch of datagrams brings
+ * for one flow are written as one super-packet (gso.c's ip_gro) when the
+ * batch is over (a prepare()-only GSource, as the l2tp transport flushes
+ * its queue) or another packet comes between. Counted as the segments
+ * came; a failed write counts its segments as drops (module-wide: the
+ * session may be gone).
+ */
+void ip_gro_flush(struct ip_module *m)
+{
+	struct virtio_net_hdr vh;
+	unsigned segs;
+	size_t n;
+	int fd;
+
+	if (!m->gro || !m->gro->len)
+		return;
+	segs = m->gro->segs;
+	fd = m->gro->fd;
+	n = ip_gro_finish(m->gro, &vh);
+	if ((vh.gso_type ? m->ops->tun_write_vnet(m->ops_ctx, fd, &vh, m->gro->buf, n)
+			 : m->ops->tun_write(m->ops_ctx, fd, m->gro->buf, n)) < 0) {
+		*m->drops += segs;
+		return;
+	}
+	if (vh.gso_type)
+		(*m->gro_packets)++;
+}
+
+static gboolean gro_prepare(GSource *src, gint *timeout)
+{
+	ip_gro_flush(*(struct ip_module **)(src + 1));
+	*timeout = -1;
+	return FALSE;
+}
+
+static gboolean gro_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs gro_funcs = { .prepare = gro_prepare, .dispatch = gro_dispatch };
+
+/* Only on the kernel's TUN with headers (the first device says), never
+ * with fakes: their writes stay one packet each. VPDND_TUN_GRO=0: off. */
+void ip_gro_init(struct ip_module *m)
+{
+	const char *env = getenv("VPDND_TUN_GRO");
+	int fd = m->shared_fd;
+
+	if (m->gro || !m->ops->pollable || !m->ops->tun_write_vnet || !m->ops->tun_offloads ||
+	    (env && strcmp(env, "0") == 0))
+		return;
+	if (fd < 0) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, m->ifaces);
+		while (fd < 0 && g_hash_table_iter_next(&it, &k, &v))
+			fd = ((struct ip_iface *)v)->fd;
+	}
+	if (fd < 0 || !(m->ops->tun_offloads(m->ops_ctx, fd) & IP_TUN_VNET))
+		return;
+	m->gro = g_new0(struct ip_gro, 1);
+	m->gro->cap = 65535;
+	m->gro->buf = g_malloc(m->gro->cap);
+	m->gro->fd = -1;
+	m->gro_flush = g_source_new(&gro_funcs, sizeof(GSource) + sizeof(struct ip_module *));
+	*(struct ip_module **)(m->gro_flush + 1) = m;
+	g_source_set_priority(m->gro_flush, G_PRIORITY_HIGH);
+	g_source_set_name(m->gro_flush, "ip-tun-gro-flush");
+	g_source_attach(m->gro_flush, NULL);
+}
+
+void ip_gro_fini(struct ip_module *m)
+{
+	if (!m->gro)
+		return;
+	ip_gro_flush(m);
+	g_source_destroy(m->gro_flush);
+	g_source_unref(m->gro_flush);
+	g_free(m->gro->buf);
+	g_free(m->gro);
+	m->gro = NULL;
 }
 
 /* The PPP end went away without NETWORK_DOWN. ifc may be freed here. */
@@ -401,18 +535,89 @@ static void packet_in(struct ip_module *m, struct ip_iface *ifc, const uint8_t *
 		(*m->drops)++;
 }
 
+/* The MTU a super-packet's segments must fit: the session's, when the
+ * device (or, shared, the IPv4 destination) says which; 0 when unknown
+ * (segments of gso_size: the kernel's own MSS for the route). */
+static unsigned gso_mtu(struct ip_module *m, struct ip_iface *ifc, const uint8_t *p, size_t len)
+{
+	if (!ifc && len >= 20 && (p[0] >> 4) == 4) {
+		uint32_t dst;
+
+		memcpy(&dst, p + 16, 4);
+		ifc = g_hash_table_lookup(m->peers, GUINT_TO_POINTER(dst));
+	}
+	return ifc ? ifc->mtu : 0;
+}
+
+struct seg_ctx {
+	struct ip_module *m;
+	struct ip_iface *ifc;
+};
+
+static void seg_out(void *ctx, const uint8_t *seg, size_t n)
+{
+	struct seg_ctx *c = ctx;
+
+	packet_in(c->m, c->ifc, seg, n);
+}
+
+/*
+ * A packet read with its virtio_net_hdr (the TUN's offloads): a
+ * super-packet goes out as segments that fit the session's MTU, each
+ * through packet_in as if the kernel had sent it alone (counters, the
+ * MTU guarantee, dial on demand); a packet whose checksum the kernel left
+ * to us (NEEDS_CSUM) has it completed first.
+ */
+static void vnet_packet_in(struct ip_module *m, struct ip_iface *ifc, uint8_t *p, size_t len,
+			   const struct virtio_net_hdr *vh)
+{
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		struct seg_ctx c = { m, ifc };
+		unsigned mtu = gso_mtu(m, ifc, p, len), mss = 0;
+		int hl = ip_gso_hdrlen(p, len, vh), r;
+
+		if (hl > 0 && mtu > (unsigned)hl)
+			mss = mtu - (unsigned)hl;
+		r = hl < 0 ? hl : ip_gso_segment(p, len, vh, mss, m->sbuf, IP_RBUF, seg_out, &c);
+		if (r < 0) {
+			(*m->drops)++;
+			vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS,
+				   "IP: %zu-octet super-packet (gso type %u, size %u) dropped: %s", len,
+				   vh->gso_type, vh->gso_size, g_strerror(-r));
+		} else {
+			(*m->gso_packets)++;
+		}
+		return;
+	}
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    ip_csum_complete(p, len, vh->csum_start, vh->csum_offset) < 0) {
+		(*m->drops)++;
+		return;
+	}
+	packet_in(m, ifc, p, len);
+}
+
 /* Read up to a batch of packets. Returns -EAGAIN when the device is
  * fine (drained, or more next time), another negative errno when it is
  * unusable (EBADFD: deleted; EIO, ENODEV...). */
 static int tun_drain(struct ip_module *m, struct ip_iface *ifc, int fd)
 {
 	for (int i = 0; i < IP_BATCH; i++) {
-		ssize_t n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
+		struct virtio_net_hdr vh;
+		ssize_t n;
+
+		if (m->ops->tun_read_vnet)
+			n = m->ops->tun_read_vnet(m->ops_ctx, fd, &vh, m->rbuf, IP_RBUF);
+		else
+			n = m->ops->tun_read(m->ops_ctx, fd, m->rbuf, IP_RBUF);
 		if (n == -EAGAIN || n == -EINTR)
 			break;
 		if (n < 0)
 			return (int)n;
-		packet_in(m, ifc, m->rbuf, (size_t)n);
+		if (m->ops->tun_read_vnet && (vh.gso_type || vh.flags))
+			vnet_packet_in(m, ifc, m->rbuf, (size_t)n, &vh);
+		else
+			packet_in(m, ifc, m->rbuf, (size_t)n);
 	}
 	return -EAGAIN;
 }
@@ -499,6 +704,7 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 	int r;
 
 	(*m->tun_lost)++;
+	ip_gro_flush(m);
 	if (ifc) {
 		vpdn_err(m->log, "%s IP: TUN %s lost (%s): interface down%s", ifc->name,
 			 ifc->kname, g_strerror(-err), ifc->net ? ", session closed" : "");

@@ -16,7 +16,7 @@
 
 #define IP_DOD_SLOT 2048     /* bytes per queued packet (MTU <= 1500) */
 #define IP_BATCH 64          /* packets read per readable fd */
-#define IP_RBUF 65536
+#define IP_RBUF (65536 + 256) /* a TUN super-packet (64 KB) and then some */
 #define IP_ICMP_RATE 50      /* fragmentation-needed per second, burst as many */
 
 enum ip_mode { IP_MODE_PER_INTERFACE, IP_MODE_SHARED };
@@ -133,6 +133,12 @@ struct ip_module {
 	uint64_t *addr_refused, *addr_takeovers, *route_failures;
 	uint64_t *framed_refused;  /* authorization's routes not installed */
 	uint8_t *rbuf;
+	uint8_t *sbuf;             /* one segment of a super-packet (gso.c), IP_RBUF */
+	bool offloads_logged;
+	struct ip_gro *gro;        /* a session's TCP segments being coalesced (gso.c), or NULL */
+	GSource *gro_flush;        /* writes it before the main loop polls */
+	uint64_t *gro_packets;     /* super-packets written to the TUN */
+	uint64_t *gso_packets;     /* super-packets read from the TUN and segmented */
 	uint8_t fbuf[IP_DOD_SLOT]; /* one fragment (an MTU is at most IP_DOD_SLOT) */
 	uint8_t ibuf[576];         /* one ICMP error */
 	uint32_t icmp_tokens;
@@ -172,6 +178,13 @@ void ip_dod_deliver(struct ip_iface *ifc);
 void ip_static_routes_restore(struct ip_iface *ifc);
 /* Poll m->shared_fd (when the ops can be polled). */
 void ip_shared_watch(struct ip_module *m);
+/* Write the TCP segments being coalesced (before anything else is
+ * written, a device closed, a session freed). */
+void ip_gro_flush(struct ip_module *m);
+void ip_gro_init(struct ip_module *m);
+void ip_gro_fini(struct ip_module *m);
+/* Log the offloads the kernel took for a TUN just opened or adopted. */
+void ip_tun_log_offloads(struct ip_module *m, const char *kname, int fd);
 
 /* ip-network.c */
 /* The session on ifc is over: route, address, MTU undone; a Virtual-

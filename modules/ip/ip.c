@@ -41,6 +41,7 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 		}
 		m->shared_fd = r;
 		ip_shared_watch(m);
+		ip_tun_log_offloads(m, m->shared_name, m->shared_fd);
 	}
 	for (unsigned i = 0; cfg_getopt(cfg, "interface") && i < cfg_size(cfg, "interface"); i++) {
 		cfg_t *s = cfg_getnsec(cfg, "interface", i);
@@ -110,6 +111,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->root = cfg;
 	m->shared_fd = -1;
 	m->rbuf = g_malloc(IP_RBUF);
+	m->sbuf = g_malloc(IP_RBUF);
 	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ip_iface_free);
 	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
 	m->by_net = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -122,6 +124,10 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->rx = vpdn_core_counter(core, "ip_rx_packets_total", "packets from the kernel sent on sessions");
 	m->tx = vpdn_core_counter(core, "ip_tx_packets_total", "packets from sessions written to the kernel");
 	m->drops = vpdn_core_counter(core, "ip_drops_total", "packets dropped (malformed, no session, write error)");
+	m->gso_packets = vpdn_core_counter(core, "ip_tun_gso_packets_total",
+					   "TCP/UDP super-packets from the TUN (offloads) sent as segments");
+	m->gro_packets = vpdn_core_counter(core, "ip_tun_gro_packets_total",
+					   "TCP segments from sessions written to the TUN coalesced");
 	m->dod_queued = vpdn_core_counter(core, "ip_dod_queued_total", "packets held for dial on demand");
 	m->dod_delivered = vpdn_core_counter(core, "ip_dod_delivered_total", "held packets delivered once up");
 	m->dod_dropped = vpdn_core_counter(core, "ip_dod_dropped_total", "dial-on-demand packets dropped");
@@ -148,6 +154,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	r = setup_interfaces(m, cfg);
 	if (r < 0)
 		goto fail;
+	ip_gro_init(m);
 	r = ip_bus_module_add(m);
 	if (r < 0) {
 		vpdn_err(m->log, "IP: Failed to add the D-Bus objects: %s", g_strerror(-r));
@@ -190,11 +197,13 @@ void ip_module_free(struct ip_module *m)
 	g_ptr_array_free(m->loop_objs, TRUE);
 	g_tree_destroy(m->bus_objs);
 	g_array_free(m->routes, TRUE);
+	ip_gro_fini(m);
 	if (m->shared_source)
 		g_source_remove(m->shared_source);
 	if (m->shared_fd >= 0)
 		m->ops->tun_close(m->ops_ctx, m->shared_fd);
 	g_free(m->rbuf);
+	g_free(m->sbuf);
 	g_free(m);
 }
 

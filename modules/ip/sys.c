@@ -10,7 +10,9 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /*
@@ -281,20 +283,138 @@ int ip_nl_route6(bool add, int ifindex, const struct in6_addr *dst, int plen, ui
 	return nl_exchange(nh, NULL, NULL);
 }
 
+/*
+ * TUN offloads. Every TUN is opened with IFF_VNET_HDR and asks for
+ * checksum, TSO4/6 and USO4/6 offloads (TUNSETOFFLOAD; USO is linux
+ * 6.2's, refused before: then without it): the kernel then hands us TCP
+ * (and UDP) super-packets of up to 64 KB, one read for what was one per
+ * MSS, and packets whose checksum we complete (the ip module, gso.c).
+ * Every read and write carries a struct virtio_net_hdr: reads give it to
+ * the module (tun_read_vnet), writes send a zero one (no offload asked
+ * of the kernel). A kernel without IFF_VNET_HDR gets the plain device.
+ *
+ * Which descriptors carry the header: a table by fd, filled at open, and
+ * for a descriptor this process did not open (adopted across a restart
+ * from a node that may have run without offloads) asked once of the
+ * kernel (TUNGETIFF).
+ */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+enum { FD_UNKNOWN, FD_PLAIN, FD_VNET };
+static uint8_t *fd_kind;
+static size_t fd_kinds;
+
+static void fd_kind_set(int fd, uint8_t kind)
+{
+	if (fd < 0)
+		return;
+	if ((size_t)fd >= fd_kinds) {
+		size_t n = fd_kinds ? fd_kinds : 64;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		fd_kind = realloc(fd_kind, n);
+		if (!fd_kind) {
+			fd_kinds = 0;
+			return;
+		}
+		memset(fd_kind + fd_kinds, FD_UNKNOWN, n - fd_kinds);
+		fd_kinds = n;
+	}
+	fd_kind[fd] = kind;
+}
+
+static bool fd_vnet(int fd)
+{
+	if (fd < 0)
+		return false;
+	if ((size_t)fd >= fd_kinds || fd_kind[fd] == FD_UNKNOWN) {
+		struct ifreq ifr = { 0 };
+		uint8_t k = ioctl(fd, TUNGETIFF, &ifr) == 0 && (ifr.ifr_flags & IFF_VNET_HDR)
+				    ? FD_VNET
+				    : FD_PLAIN;
+
+		fd_kind_set(fd, k);
+		return k == FD_VNET;
+	}
+	return fd_kind[fd] == FD_VNET;
+}
+
+/* The offloads asked of a TUN, best first: the kernel refuses a flag it
+ * does not know (EINVAL) and keeps what it had. */
+static const unsigned offload_sets[] = {
+	TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | TUN_F_USO4 | TUN_F_USO6,
+	TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN,
+	TUN_F_CSUM,
+};
+
+static unsigned tun_set_offloads(int fd)
+{
+	const char *off = getenv("VPDND_TUN_OFFLOAD");
+
+	if (off && strcmp(off, "0") == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(offload_sets) / sizeof(offload_sets[0]); i++)
+		if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)offload_sets[i]) == 0)
+			return offload_sets[i];
+	return 0;
+}
+
+/* Offloads of the descriptors this process opened (for the log line). */
+static unsigned *fd_offloads;
+static size_t fd_offloads_n;
+
 static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
+	const char *off = getenv("VPDND_TUN_OFFLOAD");
+	bool vnet = !(off && strcmp(off, "0") == 0);
+	unsigned offloads = 0;
 	int fd, r;
 
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		r = -errno;
-		goto fail;
+		if (!vnet || errno != EINVAL) {
+			r = -errno;
+			goto fail;
+		}
+		vnet = false; /* no IFF_VNET_HDR: the plain device */
+		ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+		if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+			r = -errno;
+			goto fail;
+		}
 	}
+	if (vnet) {
+		int hs = (int)sizeof(struct virtio_net_hdr);
+
+		if (ioctl(fd, TUNSETVNETHDRSZ, &hs) < 0) {
+			r = -errno;
+			goto fail;
+		}
+		offloads = tun_set_offloads(fd);
+	}
+	fd_kind_set(fd, vnet ? FD_VNET : FD_PLAIN);
+	if ((size_t)fd >= fd_offloads_n) {
+		size_t n = (size_t)fd + 64;
+		unsigned *o = realloc(fd_offloads, n * sizeof(*o));
+
+		if (o) {
+			memset(o + fd_offloads_n, 0, (n - fd_offloads_n) * sizeof(*o));
+			fd_offloads = o;
+			fd_offloads_n = n;
+		}
+	}
+	if ((size_t)fd < fd_offloads_n)
+		fd_offloads[fd] = offloads | (vnet ? IP_TUN_VNET : 0);
 	*ifindex = (int)if_nametoindex(ifr.ifr_name);
 	if (*ifindex <= 0) {
 		r = -ENODEV;
@@ -305,36 +425,91 @@ static int k_tun_open(void *ctx, const char *name, uint32_t mtu, int *ifindex)
 		goto fail;
 	return fd;
 fail:
+	fd_kind_set(fd, FD_UNKNOWN);
 	close(fd);
 	return r;
 }
 
+static unsigned k_tun_offloads(void *ctx, int fd)
+{
+	if (fd >= 0 && (size_t)fd < fd_offloads_n && fd_offloads[fd])
+		return fd_offloads[fd];
+	return fd_vnet(fd) ? IP_TUN_VNET : 0;
+}
+
 static void k_tun_close(void *ctx, int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return;
+	fd_kind_set(fd, FD_UNKNOWN);
+	if ((size_t)fd < fd_offloads_n)
+		fd_offloads[fd] = 0;
+	close(fd);
+}
+
+static ssize_t k_tun_read_vnet(void *ctx, int fd, struct virtio_net_hdr *vh, void *buf,
+			       size_t len)
+{
+	bool vnet = fd_vnet(fd);
+	struct iovec iov[2] = {
+		{ .iov_base = vh, .iov_len = sizeof(*vh) },
+		{ .iov_base = buf, .iov_len = len },
+	};
+	ssize_t n;
+
+	memset(vh, 0, sizeof(*vh));
+	do
+		n = vnet ? readv(fd, iov, 2) : read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (!vnet)
+		return n;
+	if ((size_t)n < sizeof(*vh))
+		return -EIO;
+	return n - (ssize_t)sizeof(*vh);
 }
 
 static ssize_t k_tun_read(void *ctx, int fd, void *buf, size_t len)
 {
-	ssize_t n;
+	struct virtio_net_hdr vh;
 
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	return n;
+	return k_tun_read_vnet(ctx, fd, &vh, buf, len);
 }
 
 static ssize_t k_tun_write(void *ctx, int fd, const void *buf, size_t len)
 {
+	static const struct virtio_net_hdr zero;
+	bool vnet = fd_vnet(fd);
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)&zero, .iov_len = sizeof(zero) },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
 	ssize_t n;
 
 	do
-		n = write(fd, buf, len);
+		n = vnet ? writev(fd, iov, 2) : write(fd, buf, len);
 	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+	if (n < 0)
+		return -errno;
+	return vnet ? n - (ssize_t)sizeof(zero) : n;
+}
+
+static ssize_t k_tun_write_vnet(void *ctx, int fd, const struct virtio_net_hdr *vh,
+				const void *buf, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)vh, .iov_len = sizeof(*vh) },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	ssize_t n;
+
+	if (!fd_vnet(fd))
+		return -EOPNOTSUPP;
+	do
+		n = writev(fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n - (ssize_t)sizeof(*vh);
 }
 
 static int k_ifindex(void *ctx, const char *name)
@@ -388,6 +563,9 @@ const struct ip_sys_ops ip_sys_kernel = {
 	.tun_close = k_tun_close,
 	.tun_read = k_tun_read,
 	.tun_write = k_tun_write,
+	.tun_read_vnet = k_tun_read_vnet,
+	.tun_offloads = k_tun_offloads,
+	.tun_write_vnet = k_tun_write_vnet,
 	.ifindex = k_ifindex,
 	.addr = k_addr,
 	.route = k_route,

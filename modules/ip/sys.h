@@ -10,6 +10,7 @@
 #ifndef VPDND_IP_SYS_H
 #define VPDND_IP_SYS_H
 
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -29,7 +30,8 @@ struct ip_sys_ops {
 	 * per fd) when true; fakes set false and feed packets by calling
 	 * ip_module_tun_input(). */
 	bool pollable;
-	/* Create a TUN (IFF_TUN|IFF_NO_PI, non-blocking) named `name`, set
+	/* Create a TUN (IFF_TUN|IFF_NO_PI, non-blocking; the kernel's also
+	 * IFF_VNET_HDR with offloads, see tun_read_vnet) named `name`, set
 	 * its MTU and bring it up. Returns the fd; *ifindex is set. */
 	int (*tun_open)(void *ctx, const char *name, uint32_t mtu, int *ifindex);
 	void (*tun_close)(void *ctx, int fd);
@@ -65,7 +67,24 @@ struct ip_sys_ops {
 		     uint32_t valid, uint32_t preferred);
 	int (*route6)(void *ctx, bool add, int ifindex, const struct in6_addr *dst, int plen,
 		      uint32_t metric);
+	/* Appended (offloads). One packet as tun_read, with the struct
+	 * virtio_net_hdr the kernel put before it (zero when the fd has none:
+	 * the packet is whole, its checksums done). The kernel's TUN is opened
+	 * with IFF_VNET_HDR and TUNSETOFFLOAD: super-packets (gso_type) and
+	 * checksums left to complete (NEEDS_CSUM) come this way; tun_write
+	 * sends a zero header on such an fd. May be NULL (fakes): tun_read. */
+	ssize_t (*tun_read_vnet)(void *ctx, int fd, struct virtio_net_hdr *vh, void *buf,
+				 size_t len);
+	/* The TUN_F_* offloads the kernel took for fd, with IP_TUN_VNET when
+	 * it carries the header (for the log). May be NULL. */
+	unsigned (*tun_offloads)(void *ctx, int fd);
+	/* One packet with its header (a coalesced super-packet, gso.c's
+	 * ip_gro); -EOPNOTSUPP when fd has no header. May be NULL. */
+	ssize_t (*tun_write_vnet)(void *ctx, int fd, const struct virtio_net_hdr *vh,
+				  const void *buf, size_t len);
 };
+
+#define IP_TUN_VNET 0x10000
 
 extern const struct ip_sys_ops ip_sys_kernel;
 

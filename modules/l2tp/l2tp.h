@@ -625,5 +625,17 @@ int l2tp_transport_xmit(void *xctx, const struct sockaddr_storage *local,
 void l2tp_transport_keep_fds(struct l2tp_transport *tr);
 /* Datagrams queued for the next sendmmsg (tests). */
 size_t l2tp_transport_queued(const struct l2tp_transport *tr);
+/* Datagrams received (UDP GRO buffers counted by their datagrams), GRO
+ * buffers of more than one, UDP GSO messages sent, GSO off. */
+struct l2tp_transport_stats {
+	uint64_t rx_datagrams, rx_gro, gso_sends;
+	bool gso_off;
+};
+void l2tp_transport_stats(const struct l2tp_transport *tr, struct l2tp_transport_stats *o);
+/* Split a UDP GRO receive buffer of len octets into its datagrams of seg
+ * octets (the last may be shorter; seg 0: one datagram), each passed to
+ * out() in order. Returns their number. */
+size_t l2tp_gro_split(const uint8_t *buf, size_t len, size_t seg,
+		      void (*out)(void *ctx, const uint8_t *d, size_t n), void *ctx);
 
 #endif

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,12 +24,17 @@
 
 #define BATCH 64
 #define DGRAM_MAX (L2TP_MAX_MSG + 64)
+#define GSO_SEGS_MAX 64      /* the kernel's UDP_MAX_SEGMENTS (linux 4.18 .. 6.x) */
+#define GSO_BYTES_MAX 65000  /* UDP payload of one IPv4 datagram, with room */
+#define GSO_FAIL_MAX 16
+#define RX_SLOT 65536        /* one UDP GRO buffer at most */
 
 struct l2tp_sock {
 	struct l2tp_transport *tr;
 	int fd;
 	struct sockaddr_storage addr;
 	guint watch;
+	bool gro;    /* UDP_GRO on: a read may be many datagrams (on_readable) */
 };
 
 struct tx_entry {
@@ -52,8 +58,27 @@ struct l2tp_transport {
 	struct mmsghdr rx_msgs[BATCH];
 	struct iovec rx_iov[BATCH];
 	struct sockaddr_storage rx_addr[BATCH];
-	uint8_t rx_buf[BATCH][DGRAM_MAX];
+	/* BATCH slots of RX_SLOT: a UDP GRO buffer is many datagrams (the
+	 * pages of a slot are touched only as far as a buffer reaches) */
+	uint8_t *rx_buf;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} rx_cmsg[BATCH];
+	uint64_t rx_dgrams;     /* datagrams received, GRO buffers split */
+	uint64_t rx_gro;        /* GRO buffers of more than one datagram */
 	struct tx_entry tx[BATCH];
+	/* flush_tx's messages: at most one per queued datagram */
+	struct mmsghdr tx_msgs[BATCH];
+	struct iovec tx_iov[BATCH];
+	unsigned tx_first[BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} tx_cmsg[BATCH];
+	bool no_gso;            /* the kernel has no UDP_SEGMENT, or refused it */
+	unsigned gso_fails;     /* GSO messages refused in a row */
+	uint64_t gso_sends;     /* GSO messages sent */
 };
 
 static socklen_t ss_len(const struct sockaddr_storage *ss)
@@ -61,38 +86,126 @@ static socklen_t ss_len(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
+static bool same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return a->ss_family == b->ss_family && memcmp(a, b, ss_len(a)) == 0;
+}
+
+/*
+ * How many queued datagrams from i on may leave as one UDP GSO send
+ * (UDP_SEGMENT): same socket, same peer, all of the first one's length
+ * but the last (which may be shorter), within the kernel's limits (64
+ * segments, one IP datagram's worth of payload). 1: alone.
+ */
+static unsigned gso_run(const struct l2tp_transport *tr, unsigned i)
+{
+	const struct tx_entry *first = &tr->tx[i];
+	size_t total = first->len;
+	unsigned n = 1;
+
+	if (tr->no_gso)
+		return 1;
+	while (i + n < tr->ntx && n < GSO_SEGS_MAX) {
+		const struct tx_entry *e = &tr->tx[i + n];
+
+		if (e->fd != first->fd || e->len > first->len || total + e->len > GSO_BYTES_MAX ||
+		    !same_peer(&e->peer, &first->peer))
+			break;
+		total += e->len;
+		n++;
+		if (e->len < first->len)
+			break;
+	}
+	return n;
+}
+
+/*
+ * The queue leaves with sendmmsg, one message per socket and peer run:
+ * a run of equal-sized datagrams (a TCP super-packet from the TUN, cut
+ * to the session's MSS, wrapped in PPP and L2TP) is one message of many
+ * iovecs with a UDP_SEGMENT cmsg, which the kernel splits (UDP GSO: one
+ * pass down the stack for up to 64 datagrams); the rest one message each.
+ * A GSO message the kernel refuses (a device without checksum offload,
+ * a segment over the path's MTU) is sent again as single datagrams; after
+ * GSO_FAIL_MAX refusals in a row other than the path's (EINVAL, EMSGSIZE)
+ * GSO is off for the transport (logged).
+ */
 static void flush_tx(struct l2tp_transport *tr)
 {
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
 	unsigned i = 0;
 
 	while (i < tr->ntx) {
-		unsigned n = 0, start = i;
+		unsigned n = 0, niov = 0, first = i;
 		int fd = tr->tx[i].fd, r;
 
-		while (i < tr->ntx && tr->tx[i].fd == fd) {
-			memset(&msgs[n], 0, sizeof(msgs[n]));
-			iov[n].iov_base = tr->tx[i].buf;
-			iov[n].iov_len = tr->tx[i].len;
-			msgs[n].msg_hdr.msg_iov = &iov[n];
-			msgs[n].msg_hdr.msg_iovlen = 1;
-			msgs[n].msg_hdr.msg_name = &tr->tx[i].peer;
-			msgs[n].msg_hdr.msg_namelen = ss_len(&tr->tx[i].peer);
+		while (i < tr->ntx && tr->tx[i].fd == fd && n < BATCH) {
+			unsigned run = gso_run(tr, i);
+			struct msghdr *h = &tr->tx_msgs[n].msg_hdr;
+
+			memset(&tr->tx_msgs[n], 0, sizeof(tr->tx_msgs[n]));
+			h->msg_iov = &tr->tx_iov[niov];
+			h->msg_iovlen = run;
+			h->msg_name = &tr->tx[i].peer;
+			h->msg_namelen = ss_len(&tr->tx[i].peer);
+			if (run > 1) {
+				struct cmsghdr *cm;
+				uint16_t seg = (uint16_t)tr->tx[i].len;
+
+				h->msg_control = tr->tx_cmsg[n].buf;
+				h->msg_controllen = sizeof(tr->tx_cmsg[n].buf);
+				cm = CMSG_FIRSTHDR(h);
+				cm->cmsg_level = SOL_UDP;
+				cm->cmsg_type = UDP_SEGMENT;
+				cm->cmsg_len = CMSG_LEN(sizeof(seg));
+				memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+			}
+			tr->tx_first[n] = i;
+			for (unsigned k = 0; k < run; k++, i++, niov++) {
+				tr->tx_iov[niov].iov_base = tr->tx[i].buf;
+				tr->tx_iov[niov].iov_len = tr->tx[i].len;
+			}
 			n++;
-			i++;
 		}
 		for (unsigned done = 0; done < n;) {
-			r = sendmmsg(fd, msgs + done, n - done, 0);
-			if (r <= 0) {
-				vpdn_debug(tr->log, VPDN_DEBUG_L2X_ERRORS,
-					   "L2TP: sendmmsg: %s (%u datagrams lost)",
-					   g_strerror(errno), n - done);
-				break;
+			struct msghdr *h;
+
+			r = sendmmsg(fd, tr->tx_msgs + done, n - done, 0);
+			if (r > 0) {
+				for (int k = 0; k < r; k++)
+					if (tr->tx_msgs[done + k].msg_hdr.msg_iovlen > 1) {
+						tr->gso_sends++;
+						tr->gso_fails = 0;
+					}
+				done += (unsigned)r;
+				continue;
 			}
-			done += r;
+			h = &tr->tx_msgs[done].msg_hdr;
+			if (h->msg_iovlen > 1 && errno != EAGAIN && errno != ENOBUFS) {
+				/* The kernel refused the GSO message: its
+				 * datagrams one by one (same iovecs). */
+				int e = errno;
+
+				for (unsigned k = 0; k < h->msg_iovlen; k++)
+					if (sendto(fd, h->msg_iov[k].iov_base, h->msg_iov[k].iov_len, 0,
+						   h->msg_name, h->msg_namelen) < 0)
+						break;
+				/* EINVAL, EMSGSIZE: this peer's path (segments
+				 * over its MTU), not the kernel's GSO. */
+				if (e != EINVAL && e != EMSGSIZE && ++tr->gso_fails >= GSO_FAIL_MAX &&
+				    !tr->no_gso) {
+					tr->no_gso = true;
+					vpdn_info(tr->log, "L2TP: UDP GSO refused %u times (%s): off",
+						  tr->gso_fails, g_strerror(e));
+				}
+				done++;
+				continue;
+			}
+			vpdn_debug(tr->log, VPDN_DEBUG_L2X_ERRORS,
+				   "L2TP: sendmmsg: %s (%u datagrams lost)", g_strerror(errno),
+				   i - tr->tx_first[done]);
+			break;
 		}
-		(void)start;
+		(void)first;
 	}
 	tr->ntx = 0;
 }
@@ -170,6 +283,52 @@ static GSourceFuncs flush_funcs = {
 	.dispatch = flush_dispatch,
 };
 
+size_t l2tp_gro_split(const uint8_t *buf, size_t len, size_t seg,
+		      void (*out)(void *ctx, const uint8_t *d, size_t n), void *ctx)
+{
+	size_t k = 0;
+
+	if (!seg || seg > len)
+		seg = len;
+	for (size_t off = 0; off < len; off += seg, k++)
+		out(ctx, buf + off, len - off < seg ? len - off : seg);
+	return k;
+}
+
+struct rx_ctx {
+	struct l2tp_sock *s;
+	const struct sockaddr_storage *from;
+};
+
+static void rx_one(void *ctx, const uint8_t *d, size_t n)
+{
+	struct rx_ctx *c = ctx;
+	struct l2tp_transport *tr = c->s->tr;
+
+	tr->rx_dgrams++;
+	if (tr->l2tp->capture)
+		l2tp_capture_packet(tr->l2tp, &c->s->addr, c->from, d, n, false);
+	l2tp_input(tr->l2tp, &c->s->addr, c->from, d, n);
+	/* A turn per datagram: answers given at once to what this one
+	 * asked reach their requesters before the next is handled (an
+	 * ICCN's AUTH_REQUEST before the IPCP request behind it). */
+	vpdn_bus_run_pending(tr->l2tp->bus);
+}
+
+/* The segment size of a UDP GRO buffer (its cmsg), 0 for a datagram. */
+static size_t gro_size(struct msghdr *h)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm))
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int v;
+
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			return v > 0 ? (size_t)v : 0;
+		}
+	return 0;
+}
+
 static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct l2tp_sock *s = data;
@@ -177,30 +336,38 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 	int n;
 
 	for (unsigned i = 0; i < BATCH; i++) {
-		tr->rx_iov[i].iov_base = tr->rx_buf[i];
-		tr->rx_iov[i].iov_len = DGRAM_MAX;
+		tr->rx_iov[i].iov_base = tr->rx_buf + (size_t)i * RX_SLOT;
+		tr->rx_iov[i].iov_len = s->gro ? RX_SLOT : DGRAM_MAX;
 		memset(&tr->rx_msgs[i].msg_hdr, 0, sizeof(tr->rx_msgs[i].msg_hdr));
 		tr->rx_msgs[i].msg_hdr.msg_iov = &tr->rx_iov[i];
 		tr->rx_msgs[i].msg_hdr.msg_iovlen = 1;
 		tr->rx_msgs[i].msg_hdr.msg_name = &tr->rx_addr[i];
 		tr->rx_msgs[i].msg_hdr.msg_namelen = sizeof(tr->rx_addr[i]);
+		if (s->gro) {
+			tr->rx_msgs[i].msg_hdr.msg_control = tr->rx_cmsg[i].buf;
+			tr->rx_msgs[i].msg_hdr.msg_controllen = sizeof(tr->rx_cmsg[i].buf);
+		}
 	}
 	n = recvmmsg(fd, tr->rx_msgs, BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return G_SOURCE_CONTINUE;
 	tr->l2tp->rx_batch++;
 	for (int i = 0; i < n; i++) {
-		if (tr->l2tp->capture)
-			l2tp_capture_packet(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i],
-					    tr->rx_msgs[i].msg_len, false);
-		l2tp_input(tr->l2tp, &s->addr, &tr->rx_addr[i], tr->rx_buf[i], tr->rx_msgs[i].msg_len);
-		/* A turn per datagram: answers given at once to what this one
-		 * asked reach their requesters before the next is handled (an
-		 * ICCN's AUTH_REQUEST before the IPCP request behind it). */
-		vpdn_bus_run_pending(tr->l2tp->bus);
+		struct rx_ctx c = { s, &tr->rx_addr[i] };
+		struct msghdr *h = &tr->rx_msgs[i].msg_hdr;
+
+		if (l2tp_gro_split(tr->rx_iov[i].iov_base, tr->rx_msgs[i].msg_len,
+				   s->gro ? gro_size(h) : 0, rx_one, &c) > 1)
+			tr->rx_gro++;
 	}
 	flush_tx(tr);
 	return G_SOURCE_CONTINUE;
+}
+
+void l2tp_transport_stats(const struct l2tp_transport *tr, struct l2tp_transport_stats *o)
+{
+	*o = (struct l2tp_transport_stats){ .rx_datagrams = tr->rx_dgrams, .rx_gro = tr->rx_gro,
+					    .gso_sends = tr->gso_sends, .gso_off = tr->no_gso };
 }
 
 static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *addr, char **error)
@@ -237,13 +404,26 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 	if (bind(fd, (const struct sockaddr *)addr, ss_len(addr)) < 0)
 		goto fail;
 bound:
+	/* UDP GSO (linux 4.18): asked per message (flush_tx); a kernel
+	 * without it says so here. */
+	int seg = 0;
+	socklen_t sl = sizeof(seg);
+	if (getsockopt(fd, SOL_UDP, UDP_SEGMENT, &seg, &sl) < 0 && !tr->no_gso) {
+		tr->no_gso = true;
+		vpdn_info(tr->l2tp->log, "L2TP: no UDP GSO in this kernel (%s): sendmmsg only",
+			  g_strerror(errno));
+	}
 	s = g_new0(struct l2tp_sock, 1);
+	/* UDP GRO (linux 5.0): the kernel may hand over many datagrams of a
+	 * peer at once, their size in a cmsg. */
+	s->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
 	s->tr = tr;
 	s->fd = fd;
 	s->addr = *addr;
 	s->watch = g_unix_fd_add(fd, G_IO_IN, on_readable, s);
 	g_ptr_array_add(tr->socks, s);
-	vpdn_info(tr->l2tp->log, "L2TP: listening on %s port %u", text, l2tp_addr_port(addr));
+	vpdn_info(tr->l2tp->log, "L2TP: listening on %s port %u (UDP GSO %s, GRO %s)", text,
+		  l2tp_addr_port(addr), tr->no_gso ? "off" : "on", s->gro ? "on" : "off");
 	return 0;
 fail:
 	err = errno;
@@ -288,6 +468,7 @@ void l2tp_transport_free(struct l2tp_transport *tr)
 		g_source_unref(tr->flush);
 	}
 	g_ptr_array_free(tr->socks, TRUE);
+	g_free(tr->rx_buf);
 	g_free(tr);
 }
 
@@ -448,6 +629,7 @@ struct l2tp_transport *l2tp_transport_new(struct l2tp *l2tp, char **error)
 	tr->l2tp = l2tp;
 	tr->log = l2tp->log;
 	tr->socks = g_ptr_array_new_with_free_func(sock_free);
+	tr->rx_buf = g_malloc((size_t)BATCH * RX_SLOT);
 	tr->flush = g_source_new(&flush_funcs, sizeof(struct flush_source));
 	((struct flush_source *)tr->flush)->tr = tr;
 	g_source_set_priority(tr->flush, G_PRIORITY_HIGH);

@@ -20,12 +20,16 @@
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
+#include <netinet/udp.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <vpdnd/core.h>
 
+#include "gso.h"
 #include "ip.h"
+#include "sys.h"
 #include "test_ip_common.h"
 #include "vpdn_test.h"
 
@@ -305,7 +309,113 @@ static void test_rtnetlink6(void)
 	ip_sys_kernel.tun_close(NULL, fd);
 }
 
+/* Reference transport checksum over an IPv4 packet: 0 when right. */
+static uint16_t ref_l4_sum(const uint8_t *p, size_t len)
+{
+	size_t ihl = (size_t)(p[0] & 15) * 4, n = len - ihl;
+	uint32_t s = p[9] + (uint32_t)n;
+
+	for (size_t i = 12; i < 20; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	for (size_t i = 0; i < n; i += 2)
+		s += (uint32_t)p[ihl + i] << 8 | (i + 1 < n ? p[ihl + i + 1] : 0);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+struct useg {
+	unsigned n;
+	size_t len[8];
+};
+
+static void on_useg(void *ctx, const uint8_t *p, size_t n)
+{
+	struct useg *u = ctx;
+
+	CU_ASSERT_EQUAL(ref_l4_sum(p, n), 0);
+	if (u->n < 8)
+		u->len[u->n] = n;
+	u->n++;
+}
+
+/* The kernel's TUN with IFF_VNET_HDR and offloads: a UDP GSO send of 3 x
+ * 1000 octets routed to it comes out as one USO super-packet (6.2+) or
+ * three packets whose checksums the kernel left to us (NEEDS_CSUM); after
+ * gso.c either way three datagrams with right checksums. A TCP SYN too. */
+static void test_tun_offloads(void)
+{
+	int ifindex = 0, fd = ip_sys_kernel.tun_open(NULL, "to0", 1500, &ifindex), s;
+	unsigned off;
+	struct in_addr a, net;
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
+	static uint8_t buf[70000], scratch[2048], payload[3000];
+	uint16_t seg = 1000;
+	char ctl[CMSG_SPACE(sizeof(seg))] = { 0 };
+	struct iovec iov = { payload, sizeof(payload) };
+	struct msghdr h = { .msg_name = &dst, .msg_namelen = sizeof(dst), .msg_iov = &iov,
+			    .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&h);
+	struct useg u = { 0 };
+	struct pollfd pfd;
+	bool syn = false;
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	off = ip_sys_kernel.tun_offloads(NULL, fd);
+	CU_ASSERT_TRUE(off & IP_TUN_VNET);
+	CU_ASSERT_EQUAL(off & 0x07, 0x07); /* CSUM TSO4 TSO6 */
+	inet_pton(AF_INET, "10.77.0.1", &a);
+	inet_pton(AF_INET, "10.77.0.0", &net);
+	CU_ASSERT_EQUAL(ip_nl_addr(true, ifindex, a, 32), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(true, ifindex, net, 24, a, 0), 0);
+	inet_pton(AF_INET, "10.77.0.2", &dst.sin_addr);
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	CU_ASSERT_EQUAL(sendmsg(s, &h, 0), (ssize_t)sizeof(payload));
+	close(s);
+	s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	dst.sin_port = htons(80);
+	connect(s, (struct sockaddr *)&dst, sizeof(dst));
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (poll(&pfd, 1, 500) > 0) {
+		struct virtio_net_hdr vh;
+		ssize_t n = ip_sys_kernel.tun_read_vnet(NULL, fd, &vh, buf, sizeof(buf));
+
+		if (n <= 0)
+			break;
+		if (vh.gso_type) {
+			CU_ASSERT_EQUAL(vh.gso_type, VIRTIO_NET_HDR_GSO_UDP_L4);
+			CU_ASSERT_EQUAL(ip_gso_segment(buf, (size_t)n, &vh, 0, scratch,
+						       sizeof(scratch), on_useg, &u), 3);
+			continue;
+		}
+		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+			CU_ASSERT_EQUAL(ip_csum_complete(buf, (size_t)n, vh.csum_start,
+							 vh.csum_offset), 0);
+		if (n > 20 && buf[9] == 17)
+			on_useg(&u, buf, (size_t)n);
+		else if (n > 20 && buf[9] == 6 && !syn) {
+			syn = true;
+			CU_ASSERT_EQUAL(ref_l4_sum(buf, (size_t)n), 0);
+		}
+		if (u.n == 3 && syn)
+			break;
+	}
+	close(s);
+	CU_ASSERT_EQUAL(u.n, 3);
+	for (unsigned i = 0; i < 3 && i < u.n; i++)
+		CU_ASSERT_EQUAL(u.len[i], 1028);
+	CU_ASSERT_TRUE(syn);
+	ip_sys_kernel.tun_close(NULL, fd);
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "TUN offloads: USO or NEEDS_CSUM, checksums completed", test_tun_offloads },
 	{ "rtnetlink: answers, refusals, one socket", test_rtnetlink },
 	{ "rtnetlink: IPv6 addresses and routes on a TUN", test_rtnetlink6 },
 	{ "real TUN, routes, packets both ways", test_real_tun },
