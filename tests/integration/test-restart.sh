@@ -224,9 +224,73 @@ else
 	echo "# no capture: tshark checks skipped" >&2
 fi
 
+# --- through systemd's fd store ---------------------------------------------------
+# No systemd as PID 1 here: fake-fdstore.py plays its part of the protocol
+# (FDSTORE=1/FDNAME= kept, FDSTOREREMOVE=1, the store passed back as
+# LISTEN_FDS/LISTEN_FDNAMES to the process it starts when the node exits
+# with 75, as the unit's RestartForceExitStatus=75 does).
+stop_node LNS
+FAKE="$(dirname "$0")/fake-fdstore.py"
+STORE_LOG=$T/fdstore.log
+launch_sd() {
+	NODE_LOG="$T/LNS.log"
+	ip netns exec "$P-lns" python3 "$FAKE" "$T/notify" "$STORE_LOG" -- \
+		"$VPDND" -c "$T/lns.conf" --bus "$BUS" "${DBG[@]}" >>"$NODE_LOG" 2>&1 &
+	NODE_PIDS[LNS]=$!
+	wait_until 200 name_on_bus "$(node_name LNS)"
+}
+check "LNS starts under the fake service manager" launch_sd || finish
+wait_until 100 grep -q READY "$STORE_LOG"
+check "READY=1 to the service manager" grep -q READY "$STORE_LOG"
+ok "DialIn (a tunnel to the LNS under systemd)" tc LAC DialIn sss remote5@cisco.com 6126 211
+NEW=${OUT#u }
+wait_until 100 state_is LAC "$NEW" up
+check "a session up" state_is LAC "$NEW" up
+LNS_T=$(tunnel LNS)
+# The LAC may still list the tunnel the stop cleared: the one to this LNS.
+lac_tunnel() {
+	ctl LAC --json show vpdn | python3 -c '
+import json, sys
+t = [x for x in json.load(sys.stdin)["tunnels"] if str(x["remote_id"]) == sys.argv[1]]
+print(" ".join(str(t[0][k]) for k in ("local_id", "remote_id", "state")) if t else "none")' "${LNS_T%% *}"
+}
+LAC_T=$(lac_tunnel)
+check "LNS: a tunnel ($LNS_T)" [ "${LNS_T##* }" = est ]
+check "LAC: its end ($LAC_T)" [ "${LAC_T##* }" = est ]
+pid_of_lns() { sed -n 's/^start \([0-9]*\) .*/\1/p' "$STORE_LOG" | tail -1; }
+PID1=$(pid_of_lns)
+ko "vpdnctl restart fdstore refused outside systemd (LAC)" ctl LAC restart fdstore
+contains "the refusal says why" "$ERR" "NOTIFY_SOCKET"
+ok "vpdnctl restart fdstore (LNS)" ctl LNS restart fdstore
+contains "restart 1 through the fd store" "$OUT" "Restarted in place (restart 1)"
+PID2=$(pid_of_lns)
+check "a new process ($PID1 -> $PID2)" [ -n "$PID2" ] && [ "$PID2" != "$PID1" ]
+check "LNS: handed to systemd" log_has "$LNS_LOG" "%SYS-5-RESTART: restarting through the fd store: state of 1 module"
+check "the store got the UDP socket" grep -qx "stored l2tp/udp/10.8.0.2/1701" "$STORE_LOG"
+check "the store got the state, last" [ "$(grep '^stored' "$STORE_LOG" | tail -1)" = "stored vpdnd-state" ]
+check "the node exited 75 (RestartForceExitStatus)" grep -qx "exit 75" "$STORE_LOG"
+check "the successor got 2 descriptors" grep -q "^start $PID2 with 2 descriptors" "$STORE_LOG"
+check "LNS: from the fd store" log_has "$LNS_LOG" "restarting in place (restart 1, from the fd store): state of 1 module, 1 descriptor"
+check "LNS: the tunnel restored" [ "$(grep -c "L2TP: restart: restored 1 tunnel" "$LNS_LOG")" -ge 3 ]
+check "the store emptied by the successor" grep -qx "removed vpdnd-state" "$STORE_LOG"
+check "LNS: the same tunnel IDs ($(tunnel LNS))" [ "$(tunnel LNS)" = "$LNS_T" ]
+check "LAC: the same tunnel ($(lac_tunnel))" [ "$(lac_tunnel)" = "$LAC_T" ]
+N0=$(grep -c "I HELLO from LNS" "$LAC_LOG")
+wait_until 60 sh -c "[ \$(grep -c 'I HELLO from LNS' '$LAC_LOG') -gt $N0 ]"
+check "LAC: HELLO from the new process" [ "$(grep -c "I HELLO from LNS" "$LAC_LOG")" -gt "$N0" ]
+# SIGTERM that is no restart job (here systemd cannot be asked): a clean
+# stop, StopCCN to the LAC, nothing left in the store.
+STOP0=$(grep -c "I StopCCN" "$LAC_LOG")
+stop_node LNS
+check "SIGTERM without a restart job: a clean stop" log_has "$LNS_LOG" "SIGTERM, not a restart"
+grep -o "SIGTERM, not a restart.*" "$LNS_LOG" | sed 's/^/# /' >&2
+check "the fake saw exit 0" grep -qx "exit 0" "$STORE_LOG"
+check "nothing left in the store" grep -qx "store at the end: 0" "$STORE_LOG"
+wait_until 60 sh -c "[ \$(grep -c 'I StopCCN' '$LAC_LOG') -gt $STOP0 ]"
+check "LAC: StopCCN at the stop" [ "$(grep -c "I StopCCN" "$LAC_LOG")" -gt "$STOP0" ]
+
 # --- a state from another version: refused, clean start --------------------------
 stop_node LAC
-stop_node LNS
 check "no state left by a normal stop" [ -z "$(ls -A "$STATE")" ]
 ok "forge a state of vpdnd 9.9.9" "$RESTART_FORGE" "$STATE/LNS.restart" 9.9.9 LNS
 check "LNS starts with the foreign state" \
