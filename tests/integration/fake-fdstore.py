@@ -4,7 +4,7 @@
 PID 1 on the test machines): what vpdnd's restart through the fd store
 (docs/RESTART.md) needs of the service manager, nothing more.
 
-    fake-fdstore.py SOCKET LOG -- COMMAND...
+    fake-fdstore.py SOCKET LOG [--restart-job FILE] -- COMMAND...
 
 Binds the AF_UNIX datagram socket SOCKET, runs COMMAND with
 NOTIFY_SOCKET=SOCKET, and keeps, as systemd does with
@@ -29,6 +29,9 @@ MAX_FDS = 4096
 
 def main():
     sock_path, log_path = sys.argv[1], sys.argv[2]
+    # --restart-job FILE: an exit 0 while FILE says "restart" is the stop
+    # half of systemctl restart: the restart job starts the unit again.
+    job_file = sys.argv[sys.argv.index("--restart-job") + 1] if "--restart-job" in sys.argv else None
     cmd = sys.argv[sys.argv.index("--") + 1:]
     log = open(log_path, "a", buffering=1)
     try:
@@ -103,7 +106,15 @@ def main():
         drain(False)
         code = os.waitstatus_to_exitcode(status)
         log.write("exit %d\n" % code)
-        if code != 75:
+        restart_job = False
+        if job_file and code == 0:
+            try:
+                restart_job = open(job_file).read().split() == ["restart"]
+            except OSError:
+                pass
+        if restart_job:
+            log.write("restart job\n")
+        if code != 75 and not restart_job:
             log.write("store at the end: %d\n" % len(store))
             sys.exit(code if code >= 0 else 128 - code)
         child = start()

@@ -234,11 +234,19 @@ FAKE="$(dirname "$0")/fake-fdstore.py"
 STORE_LOG=$T/fdstore.log
 launch_sd() {
 	NODE_LOG="$T/LNS.log"
-	ip netns exec "$P-lns" python3 "$FAKE" "$T/notify" "$STORE_LOG" -- \
+	ip netns exec "$P-lns" env DBUS_SYSTEM_BUS_ADDRESS="$BUS" python3 "$FAKE" "$T/notify" \
+		"$STORE_LOG" --restart-job "$T/jobtype" -- \
 		"$VPDND" -c "$T/lns.conf" --bus "$BUS" "${DBG[@]}" >>"$NODE_LOG" 2>&1 &
 	NODE_PIDS[LNS]=$!
 	wait_until 200 name_on_bus "$(node_name LNS)"
 }
+# systemd's D-Bus side: the unit's job, as the node asks at SIGTERM (on
+# the "system" bus, here the test's: DBUS_SYSTEM_BUS_ADDRESS)
+: >"$T/jobtype"
+[ -x "${FAKE_SYSTEMD1:-}" ] || skip "fake-systemd1 not built"
+"$FAKE_SYSTEMD1" "$BUS" "$T/jobtype" >"$T/systemd1.log" 2>&1 &
+NODE_PIDS[systemd1]=$!
+check "fake systemd1 on the bus" wait_until 50 grep -q ready "$T/systemd1.log"
 check "LNS starts under the fake service manager" launch_sd || finish
 wait_until 100 grep -q READY "$STORE_LOG"
 check "READY=1 to the service manager" grep -q READY "$STORE_LOG"
@@ -278,13 +286,30 @@ check "LAC: the same tunnel ($(lac_tunnel))" [ "$(lac_tunnel)" = "$LAC_T" ]
 N0=$(grep -c "I HELLO from LNS" "$LAC_LOG")
 wait_until 60 sh -c "[ \$(grep -c 'I HELLO from LNS' '$LAC_LOG') -gt $N0 ]"
 check "LAC: HELLO from the new process" [ "$(grep -c "I HELLO from LNS" "$LAC_LOG")" -gt "$N0" ]
-# SIGTERM that is no restart job (here systemd cannot be asked): a clean
-# stop, StopCCN to the LAC, nothing left in the store.
+# systemctl restart: SIGTERM while the unit's job is "restart": the node
+# hands everything to the store and exits 0, the job starts it again.
+echo restart >"$T/jobtype"
 STOP0=$(grep -c "I StopCCN" "$LAC_LOG")
+ok "SIGTERM, the unit's job a restart (systemctl restart)" kill -TERM "$PID2"
+new_start() { [ "$(grep -c '^start ' "$STORE_LOG")" -ge 3 ]; }
+check "the restart job started a new process" wait_until 100 new_start
+PID3=$(pid_of_lns)
+check "LNS: asked systemd, a restart job" log_has "$LNS_LOG" "%SYS-5-RESTART: systemd restarts the unit: handing over through the fd store"
+check "it exited 0, the job restarted it" grep -qx "restart job" "$STORE_LOG"
+check "a new process ($PID2 -> $PID3)" [ -n "$PID3" ] && [ "$PID3" != "$PID2" ]
+wait_until 200 name_on_bus "$(node_name LNS)"
+check "LNS: from the fd store again" log_has "$LNS_LOG" "restarting in place (restart 2, from the fd store)"
+check "LNS: the same tunnel IDs after systemctl restart ($(tunnel LNS))" [ "$(tunnel LNS)" = "$LNS_T" ]
+check "LAC: the same tunnel ($(lac_tunnel))" [ "$(lac_tunnel)" = "$LAC_T" ]
+check "no StopCCN at the LAC" [ "$(grep -c "I StopCCN" "$LAC_LOG")" = "$STOP0" ]
+# systemctl stop: the job is "stop": a clean stop, StopCCN to the LAC,
+# nothing left in the store.
+echo stop >"$T/jobtype"
 stop_node LNS
-check "SIGTERM without a restart job: a clean stop" log_has "$LNS_LOG" "SIGTERM, not a restart"
+check "SIGTERM of a stop job: a clean stop" log_has "$LNS_LOG" "SIGTERM, not a restart (the unit's job is stop)"
 grep -o "SIGTERM, not a restart.*" "$LNS_LOG" | sed 's/^/# /' >&2
 check "the fake saw exit 0" grep -qx "exit 0" "$STORE_LOG"
+stop_node systemd1
 check "nothing left in the store" grep -qx "store at the end: 0" "$STORE_LOG"
 wait_until 60 sh -c "[ \$(grep -c 'I StopCCN' '$LAC_LOG') -gt $STOP0 ]"
 check "LAC: StopCCN at the stop" [ "$(grep -c "I StopCCN" "$LAC_LOG")" -gt "$STOP0" ]
