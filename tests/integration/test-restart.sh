@@ -10,7 +10,11 @@
 # stays), `show version` counts the restarts, and the capture holds no
 # StopCCN. No state file is written unless a restart is asked; a state of
 # another vpdnd version is refused with one line and the node starts
-# clean.
+# clean. Under stand-ins for systemd (fake-fdstore.py, fake-systemd1: PID
+# 1 is not systemd here) the LNS restarts through the fd store, by
+# `vpdnctl restart fdstore` and by a SIGTERM whose unit job is a restart
+# (systemctl restart): a new pid, the same tunnel IDs; a SIGTERM of a
+# stop job stops it cleanly (StopCCN).
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
 
