@@ -65,7 +65,7 @@ if [ "$NCPU" -ge 2 ]; then CPU_DUT=1; CPU_GEN=0; else CPU_DUT=0; CPU_GEN=0; fi
 : >"$RAW"
 rec() { echo "$*" >>"$RAW"; }
 # BENCH_ONLY="e2e lns": run only those sections (dataplane l2tp lns e2e
-# pppoe pppoedp radius l2tpns tcp; lnsrate: of lns, only the set-up rates of both
+# pppoe pppoedp radius l2tpns tcp restart; lnsrate: of lns, only the set-up rates of both
 # PPP paths);
 # for working on one of them. Unset: all. BENCH_RUNS=N: N runs where there are 3.
 only() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
@@ -787,6 +787,78 @@ if command -v iperf3 >/dev/null; then
 	echo "bulk TCP done"
 else
 	rec "skipped tcp (iperf3 not installed)"
+fi
+fi
+
+if only restart; then
+# --- 9. restart in place: the switch time at 10 000 sessions (issue 21) ---
+# loadgen holds NRST PPP sessions and sends IP packets through them in
+# turn (--hold-pps, each to the user's own address, back through the
+# LNS's TUN); the LNS restarts in place (vpdnctl restart, so a private
+# dbus-daemon here). The switch time is loadgen's longest gap without a
+# packet back: from the old process's last packet to the new one's first.
+# The node's own view (its log): from "Restart in place requested" to
+# ppp's "restored in place" line (the last module restored).
+VPDNCTL=$BUILD/tools/vpdnctl/vpdnctl
+if command -v dbus-daemon >/dev/null && [ -x "$VPDNCTL" ]; then
+	if $SMOKE; then NRST=200; else NRST=10000; fi
+	mkdir -p "$T/rstate"
+	chmod 755 "$T"
+	{
+		echo '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"'
+		echo ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">'
+		echo "<busconfig><type>session</type><listen>unix:dir=$T</listen><auth>EXTERNAL</auth>"
+		echo '<policy context="default"><allow send_destination="*" eavesdrop="true"/>'
+		echo '<allow eavesdrop="true"/><allow own="*"/><allow user="*"/></policy>'
+		echo '</busconfig>'
+	} >"$T/rbus.conf"
+	dbus-daemon --config-file="$T/rbus.conf" --fork --print-address=3 --print-pid=4 \
+		3>"$T/rbus.address" 4>"$T/rbus.pid"
+	RBUS=$(head -n1 "$T/rbus.address")
+	PIDS+=("$(head -n1 "$T/rbus.pid")")
+	lns_ppp_conf "$T/lns-rst.conf"
+	sed -i "s|^modules = |state-directory = \"$T/rstate\"\nmodules = |" "$T/lns-rst.conf"
+	ms_of() { # "Dec  2 14:38:13.238: ..." -> milliseconds of the day
+		awk '{ split($3, t, /[:.]/); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4] }'
+	}
+	for r in $(seq "$RUNS"); do
+		rm -f "$T/lns.log" "$T/rs.out"
+		"${NSE[@]}" taskset -c "$CPU_DUT" "$VPDND" --bus "$RBUS" -c "$T/lns-rst.conf" >"$T/lns.log" 2>&1 &
+		LNS_PID=$!
+		PIDS+=("$LNS_PID")
+		for i in $(seq 300); do grep -qs "started as" "$T/lns.log" && break; sleep 0.1; done
+		"${NSE[@]}" taskset -c "$CPU_GEN" "$LOADGEN" --peer 127.0.0.2:1701 --ppp --tunnels 4 \
+			--phase "$NRST" --hold 25 --hold-pps 5000 --timeout 120 >"$T/rs.out" 2>>"$T/gen.err" &
+		GP=$!
+		PIDS+=("$GP")
+		for i in $(seq 1200); do
+			grep -qs "^phase 0 sessions" "$T/rs.out" && break
+			kill -0 "$GP" 2>/dev/null || break
+			sleep 0.1
+		done
+		sleep 2
+		"$VPDNCTL" --bus "$RBUS" -n LNS restart >/dev/null || echo "bench: restart run $r refused" >&2
+		wait "$GP"
+		grc=$?
+		read -r sent back gap <<<"$(sed -n 's/^hold_ip_sent \([0-9]*\) back \([0-9]*\) max_gap_ms \([0-9.]*\).*/\1 \2 \3/p' "$T/rs.out")"
+		t0=$(grep -m1 "Restart in place requested" "$T/lns.log" | ms_of)
+		t1=$(grep -m1 "ppp: restart: .* restored in place" "$T/lns.log" | ms_of)
+		if [ "$grc" = 0 ] && [ -n "${gap:-}" ] && [ -n "$t1" ]; then
+			rec "restart_switch_ms $r $gap"
+			rec "restart_node_ms $r $((t1 - t0))"
+			rec "restart_packets_lost $r $((sent - back))"
+			rec "restart_sessions $r $(grep -o 'restored [0-9]* tunnels*, [0-9]* sessions*' "$T/lns.log" | awk '{print $4}')"
+		else
+			echo "bench: restart run $r: loadgen exit $grc, gap ${gap:-none}" >&2
+			grep -i "restart\|error" "$T/lns.log" | head -5 >&2
+		fi
+		# the node's restart lines, for where the time went
+		grep -i "restart\|started as" "$T/lns.log" >"$OUTDIR/restart-lns-$r.log"
+		stop_pid "$LNS_PID"
+	done
+	echo "restart in place done"
+else
+	rec "skipped restart (no dbus-daemon or vpdnctl)"
 fi
 fi
 

@@ -22,7 +22,10 @@
  * (for a profiler to mark the phase's end). --trace prints every PPP state
  * change of every user (bench/pppuser.c) on stderr. --hold S keeps every session up for S seconds
  * (answering LCP Echo-Requests and acknowledging HELLOs) and prints the CPU
- * the watched processes used meanwhile. --blast SECONDS --size N (ppp mode)
+ * the watched processes used meanwhile; with --hold-pps N it also sends N
+ * IP packets a second meanwhile, one session after the other, each to its
+ * own address, and prints how many came back and the longest time without
+ * one (across a restart of the LNS: its switch time). --blast SECONDS --size N (ppp mode)
  * then sends IP packets of N octets from session 0 to its own address: the
  * LNS writes them to its TUN, the kernel routes them back into the TUN, the
  * LNS sends them back over L2TP; the generator counts what comes back.
@@ -396,6 +399,11 @@ static void on_ctl(int ti, struct l2tp_header *h, struct l2tp_msg *m, struct l2t
 }
 
 static uint64_t rx_data;
+/* --hold-pps: IP packets that came back during the hold, and the longest
+ * time without one (a restart of the LNS: its switch time). */
+static uint64_t hold_ip_back;
+static double hold_ip_last, hold_ip_gap, hold_ip_gap_at;
+static int hold_ip_on;
 static int tun_fd = -1; /* --tun: session 0's IP packets to and from it */
 static int tun_vnet;    /* the TUN has IFF_VNET_HDR + offloads (--tun-offload 1) */
 static struct tcpgro *gro; /* L2TP -> TUN coalescing (tun_vnet) */
@@ -453,6 +461,13 @@ static int tun_input(const uint8_t *f, size_t len)
 	return 1;
 }
 
+static int is_ip(const uint8_t *f, size_t len)
+{
+	if (len >= 2 && f[0] == 0xff && f[1] == 0x03)
+		f += 2, len -= 2;
+	return (len >= 2 && f[0] == 0x00 && f[1] == 0x21) || (len >= 1 && f[0] == 0x21);
+}
+
 static struct l2tp_decode_ctx rx_dc;
 
 /* One L2TP datagram received. */
@@ -471,6 +486,16 @@ static void rx_one(uint8_t *b, size_t len)
 	}
 	rx_data++;
 	uint32_t k = h.session_id - 1;
+	if (hold_ip_on && is_ip(b + h.hdr_len, h.payload_len)) {
+		double tn = now();
+		if (hold_ip_last > 0 && tn - hold_ip_last > hold_ip_gap) {
+			hold_ip_gap = tn - hold_ip_last;
+			hold_ip_gap_at = tn;
+		}
+		hold_ip_last = tn;
+		hold_ip_back++;
+		return;
+	}
 	if (tun_fd >= 0 && ti == 0 && k == 0 && tun_input(b + h.hdr_len, h.payload_len))
 		return;
 	if (h.session_id && k < per)
@@ -617,6 +642,21 @@ static size_t ip_packet(uint8_t *p, size_t size, uint32_t a, uint32_t b)
 	p[20] = 0x30; p[21] = 0x39; p[22] = 0x00; p[23] = 0x09; /* 12345 -> 9 */
 	p[24] = (size - 20) >> 8; p[25] = size - 20;
 	return size;
+}
+
+/* --hold-pps: one 64-octet IP packet over session k of tunnel ti. */
+static void hold_send_ip(int ti, uint32_t k)
+{
+	uint8_t pkt[128];
+	struct sess *s = &sess[ti * per + k];
+	uint32_t a = s->u.addr ? s->u.addr : pppu_client_addr(ti * per + k);
+	int h = l2tp_data_header_encode(pkt, sizeof(pkt), 0, tuns[ti].peer_tid, s->peer_sid, 0, 64 + 4);
+
+	if (h < 0)
+		return;
+	pkt[h] = 0xff; pkt[h + 1] = 0x03; pkt[h + 2] = 0x00; pkt[h + 3] = 0x21;
+	size_t len = h + 4 + ip_packet(pkt + h + 4, 64, a, a);
+	(void)!sendto(fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&peer, sizeof(peer));
 }
 
 /* Send as fast as possible for secs seconds; count what comes back. */
@@ -882,7 +922,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: loadgen --peer IP:PORT [--tunnels T] [--per-tunnel N] [--ppp]\n"
-		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S]\n"
+		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S [--hold-pps N]]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
 		"               [--ignore-cdn] [--pause S] [--trace] [--tun NAME --tun-seconds S]\n"
 		"               [--tun-offload 0|1]\n");
@@ -893,7 +933,7 @@ int main(int argc, char **argv)
 {
 	uint32_t phases[16];
 	int nphase = 0, raw = 0;
-	double hold = 0, timeout = 300, blast_s = 0, pause_s = 0, tun_s = 0;
+	double hold = 0, hold_pps = 0, timeout = 300, blast_s = 0, pause_s = 0, tun_s = 0;
 	const char *tun_name = NULL;
 	int tun_offload = 1;
 	size_t sizes[8];
@@ -915,6 +955,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--inflight")) inflight_max = atoi(v);
 		else if (!strcmp(a, "--watch")) (void)bench_watch(atoi(v));
 		else if (!strcmp(a, "--hold")) hold = atof(v);
+		else if (!strcmp(a, "--hold-pps")) hold_pps = atof(v);
 		else if (!strcmp(a, "--pause")) pause_s = atof(v);
 		else if (!strcmp(a, "--blast")) blast_s = atof(v);
 		else if (!strcmp(a, "--size") && nsizes < 8) sizes[nsizes++] = strtoul(v, NULL, 10);
@@ -1033,14 +1074,33 @@ int main(int argc, char **argv)
 	if (hold > 0) {
 		struct bench_hold bh;
 		bench_hold_start(&bh);
-		uint64_t e0 = pppu_echo_replies, hl0 = hellos;
+		uint64_t e0 = pppu_echo_replies, hl0 = hellos, ip_sent = 0;
+		uint32_t rr = 0, nsess = (uint32_t)ntun * per;
+		hold_ip_on = hold_pps > 0;
 		while (now() - bh.t0 < hold) {
-			poll_once(100);
+			poll_once(hold_pps > 0 ? 1 : 100);
 			retransmit(now());
+			/* --hold-pps: one IP packet a session in turn, each to its
+			 * own address (the LNS's TUN routes it back). */
+			while (hold_pps > 0 && ip_sent < (now() - bh.t0) * hold_pps && nsess) {
+				for (uint32_t tries = 0; tries < nsess; tries++, rr = (rr + 1) % nsess)
+					if (sess[rr].state == S_UP)
+						break;
+				if (sess[rr].state != S_UP)
+					break;
+				hold_send_ip(rr / per, rr % per);
+				rr = (rr + 1) % nsess;
+				ip_sent++;
+			}
 		}
+		hold_ip_on = 0;
 		double ht = bench_hold_end(&bh);
 		printf("hold_seconds %.1f echo_replies %lu hellos %lu\n", ht,
 		       (unsigned long)(pppu_echo_replies - e0), (unsigned long)(hellos - hl0));
+		if (hold_pps > 0)
+			printf("hold_ip_sent %lu back %lu max_gap_ms %.1f at %.3f\n",
+			       (unsigned long)ip_sent, (unsigned long)hold_ip_back, hold_ip_gap * 1e3,
+			       hold_ip_gap_at - bh.t0);
 		if (ppp_downs)
 			printf("ppp_ipcp_downs %lu\n", (unsigned long)ppp_downs);
 		bench_print_watch("held");

@@ -69,6 +69,9 @@ for line in open(raw_path):
                   "freeradius_rps", "lns_setup_sps_radrun_local",
                   "lns_setup_sps_radrun_radius"):
         runs.setdefault(f[0], []).append(float(f[2]))
+    elif f[0] in ("restart_switch_ms", "restart_node_ms", "restart_packets_lost",
+                  "restart_sessions") and len(f) > 2:   # section 9: RUN VALUE
+        runs.setdefault(f[0], []).append(float(f[2]))
     elif f[0] == "tcp_bps" and len(f) > 3:   # section 8: WHO (session, veth, *_rev) RUN BIT/S
         runs.setdefault("tcp_bps_%s" % f[1], []).append(float(f[3]))
     elif f[0] == "tcp_gen" and len(f) > 5 and f[2] == "tun_writes":   # loadgen --tun's counters
@@ -356,6 +359,14 @@ r = {
     "pppoe_dataplane_ratio_1400": ratio(med("pppoe_dataplane_pps_1400"), med("forwarder_pps_1400")),
     "pppoe_dataplane_lac_cpu_us_per_pkt_64": med("pppoe_dataplane_lac_cpu_us_64"),
     "pppoe_dataplane_lac_cpu_us_per_pkt_1400": med("pppoe_dataplane_lac_cpu_us_1400"),
+    # restart in place at 10 000 sessions (section 9): the longest gap
+    # without a packet back at loadgen (old process's last packet to the
+    # new one's first), the node's own view (its log: restart requested
+    # -> ppp restored), packets lost, sessions restored
+    "restart_switch_ms_10k": med("restart_switch_ms"),
+    "restart_node_ms_10k": med("restart_node_ms"),
+    "restart_packets_lost_10k": med("restart_packets_lost"),
+    "restart_sessions_restored_10k": med("restart_sessions"),
     "l2tp_only_sps": med("l2tp_only_sps"),
     "xl2tpd_l2tp_only_sps": med("xl2tpd_l2tp_only_sps"),
     "l2tp_only_ratio_vs_xl2tpd": ratio(med("l2tp_only_sps"), med("xl2tpd_l2tp_only_sps")),

@@ -43,8 +43,14 @@ struct daemon {
 	 * a restart agreed over D-Bus, done once the main loop returned. */
 	char *exe;
 	char **argv;
-	bool restart_pending;
+	enum { RESTART_NONE, RESTART_EXEC, RESTART_FDSTORE, RESTART_FDSTORE_STOP } restart_pending;
 };
+
+/* The exit status after handing everything to systemd's fd store at
+ * Node1.RestartViaFdStore(): the unit restarts on it
+ * (RestartForceExitStatus=75, EX_TEMPFAIL). At a SIGTERM of a restart
+ * job the node exits 0: systemd's job starts the successor. */
+#define VPDN_EXIT_FDSTORE 75
 
 static void usage(FILE *f)
 {
@@ -286,9 +292,47 @@ static int do_restart(void *data, char **message)
 	r = vpdn_restart_check(d->exe, state_directory(d), message);
 	if (r < 0)
 		return r;
-	d->restart_pending = true;
+	d->restart_pending = RESTART_EXEC;
 	g_main_loop_quit(d->loop);
 	return 0;
+}
+
+/* Node1.RestartViaFdStore(): only under systemd. */
+static int do_restart_fdstore(void *data, char **message)
+{
+	struct daemon *d = data;
+
+	if (d->restart_pending)
+		return 0;
+	if (!vpdn_sd_on(d->sd)) {
+		*message = g_strdup("cannot restart through the fd store: not run by systemd "
+				    "(NOTIFY_SOCKET is not set)");
+		return -ENOTCONN;
+	}
+	d->restart_pending = RESTART_FDSTORE;
+	g_main_loop_quit(d->loop);
+	return 0;
+}
+
+/* Save into systemd's fd store; true when done (the node must exit
+ * without a word), false when it failed and the node goes on. */
+static bool fdstore_now(struct daemon *d)
+{
+	char *error = NULL;
+	int r;
+
+	if (d->core->dbus)
+		sd_bus_flush(d->core->dbus);
+	r = vpdn_restart_fdstore(d->core, d->loader, &error);
+	if (r < 0) {
+		vpdn_err(vpdn_core_log(d->core), "%%SYS-3-RESTART: restart through the fd store "
+			 "failed: %s; %s", error, d->restart_pending == RESTART_FDSTORE_STOP ?
+			 "stopping cleanly" : "the node goes on");
+		g_free(error);
+		return false;
+	}
+	vpdn_sd_stopping(d->sd);
+	return true;
 }
 
 /* The loop returned for a restart: save, write, exec. Returns only when
@@ -299,7 +343,7 @@ static bool restart_now(struct daemon *d)
 	char *error = NULL;
 	bool gone = false;
 
-	d->restart_pending = false;
+	d->restart_pending = RESTART_NONE;
 	vpdn_sd_reloading(d->sd);
 	/* The D-Bus reply and whatever the modules queued go out first. */
 	if (d->core->dbus)
@@ -316,6 +360,21 @@ static bool restart_now(struct daemon *d)
 static gboolean on_sigterm(gpointer data)
 {
 	struct daemon *d = data;
+	char *why = NULL;
+
+	/* systemctl restart: systemd stops us with SIGTERM as at a stop,
+	 * but its job says restart: keep everything in its fd store. */
+	if (vpdn_sd_on(d->sd) && !d->restart_pending) {
+		if (vpdn_sd_restart_job(d->sd, &why)) {
+			vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-RESTART: systemd restarts the "
+				    "unit: handing over through the fd store");
+			d->restart_pending = RESTART_FDSTORE_STOP;
+			g_main_loop_quit(d->loop);
+			return G_SOURCE_CONTINUE;
+		}
+		vpdn_info(vpdn_core_log(d->core), "SIGTERM, not a restart (%s)", why);
+		g_free(why);
+	}
 	vpdn_notice(vpdn_core_log(d->core), "%%SYS-5-SHUTDOWN: stopping on signal");
 	vpdn_sd_stopping(d->sd);
 	g_main_loop_quit(d->loop);
@@ -476,7 +535,8 @@ int vpdn_daemon_main(int argc, char **argv)
 	 * this one replaced, before the modules open their sockets. */
 	GVariant *restored = vpdn_restart_adopt(d.core);
 	struct vpdn_node_info info = { .module_at = module_at, .reload = do_reload,
-				       .restart = do_restart, .data = &d };
+				       .restart = do_restart, .restart_fdstore = do_restart_fdstore,
+				       .data = &d };
 	if (!no_bus && vpdn_node_bus_open(d.core, bus_spec, &info) < 0) {
 		fprintf(stderr, "vpdnd: cannot join the %s D-Bus (use --no-bus to run without it)\n", bus_spec);
 		status = 1;
@@ -506,6 +566,21 @@ int vpdn_daemon_main(int argc, char **argv)
 		g_main_loop_run(d.loop);
 		if (!d.restart_pending)
 			break;
+		if (d.restart_pending != RESTART_EXEC) {
+			bool stop = d.restart_pending == RESTART_FDSTORE_STOP;
+
+			if (fdstore_now(&d)) {
+				/* systemd holds everything: no fini, no goodbye. */
+				fflush(NULL);
+				_exit(stop ? 0 : VPDN_EXIT_FDSTORE);
+			}
+			d.restart_pending = RESTART_NONE;
+			if (stop) {
+				vpdn_notice(vpdn_core_log(d.core), "%%SYS-5-SHUTDOWN: stopping on signal");
+				break;
+			}
+			continue;
+		}
 		if (restart_now(&d)) {
 			/* The descriptors were renumbered: nothing can go on,
 			 * and nothing may say goodbye to the peers. */

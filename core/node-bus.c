@@ -354,7 +354,8 @@ static int property_restart_times(sd_bus *bus, const char *path, const char *int
 
 /* Restart in place: refused (nothing changes) when the node cannot;
  * otherwise the reply goes first, the node saves and execs after. */
-static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int restart_common(sd_bus_message *m, void *userdata, sd_bus_error *error,
+			  bool fdstore)
 {
 	struct node_bus *nb = userdata;
 	char *message = NULL;
@@ -363,9 +364,11 @@ static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error
 	r = vpdn_dbus_check_privileged(m, error);
 	if (r < 0)
 		return r;
-	if (!nb->info.restart)
+	int (*fn)(void *, char **) = fdstore ? nb->info.restart_fdstore : nb->info.restart;
+
+	if (!fn)
 		return vpdn_dbus_errorf(error, -EOPNOTSUPP, "This node cannot restart in place");
-	r = nb->info.restart(nb->info.data, &message);
+	r = fn(nb->info.data, &message);
 	if (r < 0) {
 		vpdn_warn(vpdn_core_log(nb->core), "Restart refused: %s",
 			  message ? message : strerror(-r));
@@ -374,8 +377,19 @@ static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error
 		return r;
 	}
 	g_free(message);
-	vpdn_notice(vpdn_core_log(nb->core), "Restart in place requested over D-Bus");
+	vpdn_notice(vpdn_core_log(nb->core), "Restart in place%s requested over D-Bus",
+		    fdstore ? " through the fd store" : "");
 	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return restart_common(m, userdata, error, false);
+}
+
+static int method_restart_fdstore(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return restart_common(m, userdata, error, true);
 }
 
 static int method_shutdown(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -406,6 +420,8 @@ static const sd_bus_vtable node_vtable[] = {
 				 "", , method_set_debug, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Shutdown", "", "", method_shutdown, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("Restart", "", "", method_restart, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("RestartViaFdStore", "", "", method_restart_fdstore,
+		      SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_PROPERTY("Restarts", "u", property_restarts, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("RestartTimes", "at", property_restart_times, 0,
 			SD_BUS_VTABLE_PROPERTY_CONST),

@@ -20,6 +20,10 @@ struct vpdn_node_info {
 	 * after the reply left. 0, or a negative errno and *message. NULL:
 	 * the node cannot. */
 	int (*restart)(void *data, char **message);
+	/* The same through systemd's fd store: the node hands its
+	 * descriptors and state to systemd and exits (status 75), systemd
+	 * starts the successor (RestartForceExitStatus=75). NULL: cannot. */
+	int (*restart_fdstore)(void *data, char **message);
 	void *data;
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -29,6 +30,46 @@ char *vpdn_restart_state_path(struct vpdn_core *core, const char *dir)
 	return path;
 }
 
+/* Tell the service manager to drop its copies of what we were handed
+ * (FDSTOREREMOVE=1): they are ours now, and a later start (after a crash)
+ * must not get this state again. */
+static void fdstore_forget(char **names, int n)
+{
+	for (int i = 0; names && i < n; i++) {
+		char *msg = g_strdup_printf("FDSTOREREMOVE=1\nFDNAME=%s", names[i]);
+
+		sd_notify(0, msg);
+		g_free(msg);
+	}
+}
+
+/* The state in the descriptor the fd store handed back (read from 0,
+ * closed: consumed once). */
+static int read_state_fd(int fd, struct vpdn_state *st, char **why)
+{
+	GByteArray *buf = g_byte_array_new();
+	guint8 chunk[65536];
+	ssize_t k;
+	GBytes *b;
+	int r;
+
+	*why = NULL;
+	memset(st, 0, sizeof(*st));
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		*why = g_strdup_printf("cannot read the state descriptor: %s", g_strerror(errno));
+		g_byte_array_free(buf, TRUE);
+		close(fd);
+		return -EIO;
+	}
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0 && buf->len <= VPDN_STATE_MAX_BYTES)
+		g_byte_array_append(buf, chunk, (guint)k);
+	close(fd);
+	b = g_byte_array_free_to_bytes(buf);
+	r = vpdn_state_decode(b, st, why);
+	g_bytes_unref(b);
+	return r;
+}
+
 GVariant *vpdn_restart_adopt(struct vpdn_core *core)
 {
 	const char *path = g_getenv(VPDN_RESTART_ENV);
@@ -36,26 +77,46 @@ GVariant *vpdn_restart_adopt(struct vpdn_core *core)
 	char **names = NULL;
 	char *why = NULL, *boot = NULL, *file = NULL;
 	GVariant *modules = NULL;
-	int n, r;
+	int n, r, state_fd = -1;
+	uint32_t pid = (uint32_t)getpid();
 
 	/* The descriptors, by name (LISTEN_FDS/LISTEN_FDNAMES of our own pid:
-	 * the predecessor exec'd us; the variables go). */
+	 * the predecessor exec'd us, or systemd passed its fd store; the
+	 * variables go). */
+	memset(&st, 0, sizeof(st));
 	n = sd_listen_fds_with_names(1, &names);
 	for (int i = 0; i < n; i++) {
 		int fd = SD_LISTEN_FDS_START + i;
+		const char *name = names && names[i] ? names[i] : "unknown";
 
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		vpdn_restart_add_inherited(core, names && names[i] ? names[i] : "unknown", fd);
+		if (strcmp(name, VPDN_RESTART_FDSTORE_STATE) == 0 && state_fd < 0)
+			state_fd = fd;
+		else
+			vpdn_restart_add_inherited(core, name, fd);
 	}
-	g_strfreev(names);
-	if (!path)
-		return NULL;
-	file = g_strdup(path);
-	g_unsetenv(VPDN_RESTART_ENV);
-	r = vpdn_state_read(file, &st, &why);
+	if (state_fd >= 0) {
+		/* Through systemd's fd store: the state is in the store too
+		 * (written with pid 0: the successor has a new pid). A state
+		 * file named as well is not ours to trust. */
+		fdstore_forget(names, n);
+		g_strfreev(names);
+		if (path)
+			g_unsetenv(VPDN_RESTART_ENV);
+		file = g_strdup("(fd store)");
+		pid = 0;
+		r = read_state_fd(state_fd, &st, &why);
+	} else {
+		g_strfreev(names);
+		if (!path)
+			return NULL;
+		file = g_strdup(path);
+		g_unsetenv(VPDN_RESTART_ENV);
+		r = vpdn_state_read(file, &st, &why);
+	}
 	if (r == 0) {
 		boot = vpdn_state_boot_id();
-		r = vpdn_state_check(&st, VPDND_VERSION_STRING, core->hostname, (uint32_t)getpid(),
+		r = vpdn_state_check(&st, VPDND_VERSION_STRING, core->hostname, pid,
 				     boot, (uint64_t)g_get_real_time(), &why);
 	}
 	if (r < 0) {
@@ -74,9 +135,12 @@ GVariant *vpdn_restart_adopt(struct vpdn_core *core)
 	}
 	modules = st.modules;
 	st.modules = NULL;
-	vpdn_notice(core->log, "%%SYS-5-RESTART: restarting in place (restart %u): state of %zu "
-		    "module%s, %d descriptor%s", st.restarts, g_variant_n_children(modules),
-		    g_variant_n_children(modules) == 1 ? "" : "s", n < 0 ? 0 : n, n == 1 ? "" : "s");
+	if (state_fd >= 0)
+		n--;
+	vpdn_notice(core->log, "%%SYS-5-RESTART: restarting in place (restart %u%s): state of %zu "
+		    "module%s, %d descriptor%s", st.restarts, state_fd >= 0 ? ", from the fd store" : "",
+		    g_variant_n_children(modules), g_variant_n_children(modules) == 1 ? "" : "s",
+		    n < 0 ? 0 : n, n == 1 ? "" : "s");
 out:
 	vpdn_state_clear(&st);
 	g_free(why);
@@ -137,6 +201,29 @@ static void cloexec_all(void)
 		g_dir_close(dir);
 }
 
+/* The state of this process and its modules' save(); pid 0 for a state
+ * handed over through systemd's fd store (the successor has a new pid). */
+static void fill_state(struct vpdn_core *core, struct vpdn_loader *ld, struct vpdn_state *st,
+		       uint32_t pid)
+{
+	vpdn_state_init(st);
+	st->version = g_strdup(VPDND_VERSION_STRING);
+	st->hostname = g_strdup(core->hostname);
+	st->pid = pid;
+	st->boot_id = vpdn_state_boot_id();
+	st->written_us = (uint64_t)g_get_real_time();
+	st->first_start_us = vpdn_restart_first_start(core);
+	st->restarts = vpdn_restart_count(core) + 1;
+	{
+		const GArray *t = vpdn_restart_times(core);
+		guint from = t->len >= VPDN_STATE_MAX_TIMES ? t->len - VPDN_STATE_MAX_TIMES + 1 : 0;
+
+		g_array_append_vals(st->times, &g_array_index(t, uint64_t, from), t->len - from);
+		g_array_append_val(st->times, st->written_us);
+	}
+	st->modules = vpdn_loader_save(ld);
+}
+
 int vpdn_restart_exec(struct vpdn_core *core, struct vpdn_loader *ld, const char *state_path,
 		      const char *exe, char **argv, bool *gone, char **error)
 {
@@ -148,22 +235,7 @@ int vpdn_restart_exec(struct vpdn_core *core, struct vpdn_loader *ld, const char
 
 	*gone = false;
 	*error = NULL;
-	vpdn_state_init(&st);
-	st.version = g_strdup(VPDND_VERSION_STRING);
-	st.hostname = g_strdup(core->hostname);
-	st.pid = (uint32_t)getpid();
-	st.boot_id = vpdn_state_boot_id();
-	st.written_us = (uint64_t)g_get_real_time();
-	st.first_start_us = vpdn_restart_first_start(core);
-	st.restarts = vpdn_restart_count(core) + 1;
-	{
-		const GArray *t = vpdn_restart_times(core);
-		guint from = t->len >= VPDN_STATE_MAX_TIMES ? t->len - VPDN_STATE_MAX_TIMES + 1 : 0;
-
-		g_array_append_vals(st.times, &g_array_index(t, uint64_t, from), t->len - from);
-		g_array_append_val(st.times, st.written_us);
-	}
-	st.modules = vpdn_loader_save(ld);
+	fill_state(core, ld, &st, (uint32_t)getpid());
 	err = vpdn_state_write(state_path, &st, &why);
 	if (err < 0) {
 		*error = g_strdup_printf("cannot write the restart state %s: %s", state_path, why);
@@ -213,4 +285,105 @@ fail:
 	vpdn_state_clear(&st);
 	g_free(why);
 	return err;
+}
+
+/* A sealed memfd holding the state file's bytes, or -errno. */
+static int state_memfd(const struct vpdn_state *st)
+{
+	GBytes *b = vpdn_state_encode(st);
+	gsize n = 0;
+	const guint8 *p = g_bytes_get_data(b, &n);
+	int fd = memfd_create(VPDN_RESTART_FDSTORE_STATE, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int err = 0;
+
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (gsize off = 0; off < n;) {
+		ssize_t k = write(fd, p + off, n - off);
+
+		if (k < 0) {
+			err = -errno;
+			close(fd);
+			goto out;
+		}
+		off += (gsize)k;
+	}
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+out:
+	g_bytes_unref(b);
+	return err < 0 ? err : fd;
+}
+
+static int fdstore_send(const char *name, int fd)
+{
+	char *msg = g_strdup_printf("FDSTORE=1\nFDNAME=%s", name);
+	int r = sd_pid_notify_with_fds(0, 0, msg, &fd, 1);
+
+	g_free(msg);
+	return r < 0 ? r : r == 0 ? -ENOTCONN : 0;
+}
+
+int vpdn_restart_fdstore(struct vpdn_core *core, struct vpdn_loader *ld, char **error)
+{
+	struct vpdn_state st;
+	unsigned n, sent = 0;
+	const char *max_s = g_getenv("FDSTORE");
+	int fd = -1, r = 0;
+
+	*error = NULL;
+	if (!g_getenv("NOTIFY_SOCKET")) {
+		*error = g_strdup("not run by systemd (NOTIFY_SOCKET is not set)");
+		return -ENOTCONN;
+	}
+	fill_state(core, ld, &st, 0);
+	n = vpdn_restart_kept_count(core);
+	/* systemd >= 254 says how many it keeps (FileDescriptorStoreMax=);
+	 * it drops the others with a warning of its own we would not see. */
+	if (max_s && g_ascii_strtoull(max_s, NULL, 10) < (guint64)n + 1) {
+		*error = g_strdup_printf("the fd store keeps %s descriptors, the node hands over %u: "
+					 "raise FileDescriptorStoreMax=", max_s, n + 1);
+		r = -ENOSPC;
+		goto out;
+	}
+	fd = state_memfd(&st);
+	if (fd < 0) {
+		*error = g_strdup_printf("cannot hold the state in memory: %s", g_strerror(-fd));
+		r = fd;
+		goto out;
+	}
+	for (; sent < n; sent++) {
+		const char *name;
+		int kfd = vpdn_restart_kept_at(core, sent, &name);
+
+		if ((r = fdstore_send(name, kfd)) < 0)
+			break;
+	}
+	/* The state last: a store that has it has every descriptor too. */
+	if (r == 0)
+		r = fdstore_send(VPDN_RESTART_FDSTORE_STATE, fd);
+	if (r < 0) {
+		*error = g_strdup_printf("cannot hand descriptors to the fd store: %s", g_strerror(-r));
+		for (unsigned i = 0; i < sent; i++) {
+			const char *name;
+			char *msg;
+
+			vpdn_restart_kept_at(core, i, &name);
+			msg = g_strdup_printf("FDSTOREREMOVE=1\nFDNAME=%s", name);
+			sd_notify(0, msg);
+			g_free(msg);
+		}
+		goto out;
+	}
+	vpdn_notice(core->log, "%%SYS-5-RESTART: restarting through the fd store: state of %zu "
+		    "module%s (%zu octets), %u descriptor%s handed to systemd",
+		    g_variant_n_children(st.modules), g_variant_n_children(st.modules) == 1 ? "" : "s",
+		    (size_t)lseek(fd, 0, SEEK_END), n, n == 1 ? "" : "s");
+out:
+	if (fd >= 0)
+		close(fd);
+	vpdn_restart_kept_clear(core);
+	vpdn_state_clear(&st);
+	return r;
 }

@@ -26,4 +26,12 @@ int vpdn_restart_check(const char *exe, const char *state_dir, char **error);
 int vpdn_restart_exec(struct vpdn_core *core, struct vpdn_loader *ld, const char *state_path,
 		      const char *exe, char **argv, bool *gone, char **error);
 
+/* Under systemd (docs/RESTART.md "systemctl restart"): save, then hand
+ * the kept descriptors and the state (a sealed memfd named
+ * VPDN_RESTART_FDSTORE_STATE, pid 0) to the fd store (FDSTORE=1,
+ * FDNAME=). 0: the node must now exit without a word to the peers (the
+ * successor systemd starts gets everything as LISTEN_FDS); -errno with
+ * *error: nothing changed, what was stored is removed again. */
+int vpdn_restart_fdstore(struct vpdn_core *core, struct vpdn_loader *ld, char **error);
+
 #endif

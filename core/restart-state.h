@@ -26,6 +26,8 @@
 #define VPDN_STATE_MAX_AGE_US (60 * G_USEC_PER_SEC)
 #define VPDN_STATE_MAX_BYTES (256u << 20)
 #define VPDN_RESTART_ENV "VPDND_RESTART_STATE"
+/* The fd store name of the state (a memfd) when systemd holds it. */
+#define VPDN_RESTART_FDSTORE_STATE "vpdnd-state"
 
 struct vpdn_state {
 	char *version;        /* VPDND_VERSION_STRING of the writer */

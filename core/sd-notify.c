@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "core-private.h"
@@ -166,4 +169,67 @@ void vpdn_sd_free(struct vpdn_sd *sd)
 		g_source_remove(sd->watchdog_timer);
 	g_free(sd->last_status);
 	g_free(sd);
+}
+
+bool vpdn_sd_on(struct vpdn_sd *sd)
+{
+	return sd && sd->on;
+}
+
+/* GetUnitByPID(our pid) -> Unit.Job (id, path) -> Job.JobType, on the
+ * system bus, each call bounded to a second. */
+bool vpdn_sd_restart_job(struct vpdn_sd *sd, char **why)
+{
+	sd_bus *bus = NULL;
+	sd_bus_error err = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *unit = NULL, *job = NULL;
+	char *unit_s = NULL, *type = NULL;
+	uint32_t id = 0;
+	bool yes = false;
+	int r;
+
+	*why = NULL;
+	if (!sd->on) {
+		*why = g_strdup("not run by systemd");
+		return false;
+	}
+	r = sd_bus_open_system(&bus);
+	if (r >= 0)
+		r = sd_bus_set_method_call_timeout(bus, 1000000);
+	if (r >= 0)
+		r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+				       "org.freedesktop.systemd1.Manager", "GetUnitByPID", &err, &reply,
+				       "u", (uint32_t)getpid());
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "o", &unit);
+	if (r >= 0)
+		unit_s = g_strdup(unit);
+	sd_bus_message_unref(reply);
+	reply = NULL;
+	if (r >= 0)
+		r = sd_bus_get_property(bus, "org.freedesktop.systemd1", unit_s,
+					"org.freedesktop.systemd1.Unit", "Job", &err, &reply, "(uo)");
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "(uo)", &id, &job);
+	if (r >= 0 && id == 0) {
+		*why = g_strdup("no job queued for the unit");
+	} else if (r >= 0) {
+		r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", job,
+					       "org.freedesktop.systemd1.Job", "JobType", &err, &type);
+		if (r >= 0) {
+			yes = strcmp(type, "restart") == 0;
+			if (!yes)
+				*why = g_strdup_printf("the unit's job is %s", type);
+		}
+	}
+	if (r < 0 && !*why)
+		*why = g_strdup_printf("cannot ask systemd: %s",
+				       sd_bus_error_is_set(&err) ? err.message : strerror(-r));
+	sd_bus_message_unref(reply);
+	sd_bus_error_free(&err);
+	sd_bus_flush_close_unref(bus);
+	g_free(unit_s);
+	free(type);
+	return yes;
 }

@@ -23,5 +23,12 @@ void vpdn_sd_reloading(struct vpdn_sd *sd);
 void vpdn_sd_reloaded(struct vpdn_sd *sd, const char *error);
 void vpdn_sd_stopping(struct vpdn_sd *sd);
 void vpdn_sd_free(struct vpdn_sd *sd);
+/* NOTIFY_SOCKET was set. */
+bool vpdn_sd_on(struct vpdn_sd *sd);
+/* At SIGTERM: is systemd stopping us for a restart (the unit's job is
+ * "restart": systemctl restart, try-restart, reload-or-restart), as
+ * opposed to a stop? Asks the manager over the system bus (a second at
+ * most); false with *why (g_malloc'd) when not or when it cannot tell. */
+bool vpdn_sd_restart_job(struct vpdn_sd *sd, char **why);
 
 #endif

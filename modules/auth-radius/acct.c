@@ -41,6 +41,7 @@ struct acct {
 	char *spool_dir;
 	uint64_t spool_seq;             /* the next file's number */
 	uint64_t *n_spooled, *n_spool_errors;
+	struct restored *restored;      /* restart in place: sessions waiting for ppp */
 };
 
 struct pending_authz {
@@ -63,11 +64,13 @@ struct asess {
 	uint32_t cause;                 /* Acct-Terminate-Cause, 0 not known yet */
 	bool down;
 	uint64_t idle_bytes;
+	uint64_t base[4];               /* in oct/pkt, out oct/pkt counted before a restart */
 	struct vpdn_timer interim, session_to, idle, stop;
 	/* the ip module's IPv6 counters (INTERFACE_COUNTERS), the last
 	 * answer: asked for each record while up and once more before the
 	 * interface goes (PPP_IPV6_DOWN, PPP_NETWORK_DOWN) */
 	struct acct_v6 v6;
+	struct acct_v6 v6_base;         /* the IPv6 ones counted before a restart */
 };
 
 struct rec {
@@ -552,6 +555,15 @@ static void queue_record(struct acct *a, struct asess *s, uint32_t status)
 	if (status != RADIUS_ACCT_START)   /* only Interim and Stop carry counters */
 		ask_counters(a, s);
 	r->v6 = s->v6;
+	r->in_oct += s->base[0];
+	r->in_pkt += s->base[1];
+	r->out_oct += s->base[2];
+	r->out_pkt += s->base[3];
+	r->v6.on |= s->v6_base.on;
+	r->v6.in_oct += s->v6_base.in_oct;
+	r->v6.in_pkt += s->v6_base.in_pkt;
+	r->v6.out_oct += s->v6_base.out_oct;
+	r->v6.out_pkt += s->v6_base.out_pkt;
 	r->cause = s->cause ? s->cause : RADIUS_TERM_LOST_CARRIER;
 	memcpy(r->class_, s->z.class_, s->z.class_len);
 	r->class_len = s->z.class_len;
@@ -642,6 +654,8 @@ static void on_interim(struct vpdn_timer *t, void *data)
 	vpdn_timer_arm(s->a->tm, &s->interim, (uint64_t)interim_of(s->a, s) * 1000);
 }
 
+static bool restored_take(struct acct *a, const struct vpdn_ev_ppp_network *n);
+
 static void cut(struct asess *s, uint32_t cause, const char *what)
 {
 	char ibuf[64];
@@ -704,6 +718,8 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 	struct asess *s;
 
 	if (!n || !n->interface || n->size < offsetof(struct vpdn_ev_ppp_network, peer) + sizeof(n->peer))
+		return VPDN_BUS_PASS;
+	if (restored_take(a, n))
 		return VPDN_BUS_PASS;
 	pz = g_hash_table_lookup(a->authz, n->interface);
 	/* accounted: sessions RADIUS authorized (others belong to auth-local) */
@@ -923,6 +939,7 @@ void acct_free(struct acct *a)
 		g_queue_unlink(&a->q, &r->node);
 		rec_free(r);
 	}
+	acct_restored_free(a);
 	g_hash_table_destroy(a->sessions);
 	g_hash_table_destroy(a->authz);
 	g_hash_table_destroy(a->lines);
@@ -1082,4 +1099,241 @@ const char *acct_nas_id(const struct acct *a)
 struct in_addr acct_nas_ip(const struct acct *a)
 {
 	return a->nas_ip;
+}
+
+/* ---- restart in place (docs/RESTART.md) ----
+ *
+ * save(): per accounted session its interface, user, Acct-Session-Id,
+ * address, the time it has run (ms), the authorization that drives its
+ * records and timers (Session-Timeout, Idle-Timeout, Acct-Interim-
+ * Interval, Class), the time left to its next Interim-Update, its L2TP
+ * line (calling/called) and its counters so far (the network link of the
+ * new process counts from 0: they are added). Queued records are not in
+ * the state: with acct-spool they are files the next start replays (one
+ * in flight is sent again, same Acct-Session-Id); without, they are lost
+ * (logged). restore(): the sessions wait, by interface, for ppp's restore
+ * to republish PPP_NETWORK_UP (auth-radius comes before ppp in the
+ * modules list, as in every shipped config): the session is taken back
+ * with its Acct-Session-Id and start, no Start is sent, its timers
+ * resume. One ppp did not bring back gets its Stop (Lost-Carrier) on the
+ * first main-loop turn. */
+
+#define ACCT_STATE_TYPE "a(sssuttuuuaytssa{st})"
+
+struct restored {
+	struct acct *a;
+	GHashTable *sess;      /* iface -> struct asess (no net, timers off) */
+	GHashTable *left;      /* iface -> interim ms left (GUINT_TO_POINTER+1) */
+	struct vpdn_timer sweep;
+};
+
+static void restored_sweep(struct vpdn_timer *t, void *data);
+
+GVariant *acct_save(struct acct *a)
+{
+	GVariantBuilder b;
+	GHashTableIter it;
+	gpointer v;
+	uint64_t now = vpdn_timers_now(a->tm), wall_ms = (uint64_t)(g_get_real_time() / 1000);
+	unsigned n = 0;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ")"));
+	g_variant_builder_add(&b, "t", wall_ms);
+	g_variant_builder_add(&b, "u", a->sid_next);
+	g_variant_builder_open(&b, G_VARIANT_TYPE(ACCT_STATE_TYPE));
+	g_hash_table_iter_init(&it, a->sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct asess *s = v;
+		struct line *ln = g_hash_table_lookup(a->lines, s->iface);
+		GVariantBuilder c;
+		uint64_t left = vpdn_timer_armed(&s->interim) ? vpdn_timer_remaining(a->tm, &s->interim) : 0;
+
+		if (s->down)
+			continue;       /* its Stop is queued next turn: not ours to keep */
+		g_variant_builder_init(&c, G_VARIANT_TYPE("a{st}"));
+		if (s->net) {
+			const struct vpdn_link_stats *in = vpdn_link_stats(s->net, VPDN_LINK_B);
+			const struct vpdn_link_stats *out = vpdn_link_stats(s->net, VPDN_LINK_A);
+
+			g_variant_builder_add(&c, "{st}", "in_oct", s->base[0] + (in ? in->bytes : 0));
+			g_variant_builder_add(&c, "{st}", "in_pkt", s->base[1] + (in ? in->frames : 0));
+			g_variant_builder_add(&c, "{st}", "out_oct", s->base[2] + (out ? out->bytes : 0));
+			g_variant_builder_add(&c, "{st}", "out_pkt", s->base[3] + (out ? out->frames : 0));
+		}
+		ask_counters(a, s);   /* the ip module's IPv6 counters, still up */
+		if (s->v6.on || s->v6_base.on) {
+			g_variant_builder_add(&c, "{st}", "v6_in_oct", s->v6_base.in_oct + s->v6.in_oct);
+			g_variant_builder_add(&c, "{st}", "v6_in_pkt", s->v6_base.in_pkt + s->v6.in_pkt);
+			g_variant_builder_add(&c, "{st}", "v6_out_oct", s->v6_base.out_oct + s->v6.out_oct);
+			g_variant_builder_add(&c, "{st}", "v6_out_pkt", s->v6_base.out_pkt + s->v6.out_pkt);
+		}
+		g_variant_builder_add(&b, "(sssuttuuu@aytss@a{st})", s->iface, s->user, s->sid,
+				      (guint32)s->addr.s_addr, now - s->start_ms, left,
+				      s->z.session_timeout, s->z.idle_timeout, s->z.interim_interval,
+				      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, s->z.class_,
+								s->z.class_len, 1),
+				      (guint64)s->idle_bytes,
+				      ln && ln->calling ? ln->calling : "", ln && ln->called ? ln->called : "",
+				      g_variant_builder_end(&c));
+		n++;
+	}
+	g_variant_builder_close(&b);
+	if (a->q.length)
+		vpdn_notice(a->log, "AUTH-RADIUS: restart: %u accounting record%s queued %s", a->q.length,
+			    a->q.length == 1 ? "" : "s",
+			    a->spool_dir ? "stay in acct-spool for the next process"
+					 : "are lost (no acct-spool)");
+	vpdn_info(a->log, "AUTH-RADIUS: restart: %u accounted session%s saved", n, n == 1 ? "" : "s");
+	return g_variant_builder_end(&b);
+}
+
+int acct_restore(struct acct *a, GVariant *data)
+{
+	GVariantIter *it = NULL;
+	guint64 wall_ms, ran, left, idle;
+	guint32 sid_next, addr, sto, ito, interim;
+	const char *iface, *user, *sid, *calling, *called;
+	GVariant *cls, *ctr;
+	uint64_t now = vpdn_timers_now(a->tm), down_ms;
+	struct restored *rs;
+	unsigned n = 0;
+
+	if (!g_variant_is_of_type(data, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ")")))
+		return -EPROTO;
+	g_variant_get(data, "(tu" ACCT_STATE_TYPE ")", &wall_ms, &sid_next, &it);
+	down_ms = (uint64_t)(g_get_real_time() / 1000);
+	down_ms = down_ms > wall_ms ? down_ms - wall_ms : 0;
+	rs = a->restored;
+	if (!rs) {
+		rs = g_new0(struct restored, 1);
+		rs->a = a;
+		rs->sess = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sess_free);
+		rs->left = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		vpdn_timer_init(&rs->sweep, restored_sweep, rs);
+		a->restored = rs;
+	}
+	while (g_variant_iter_next(it, "(&s&s&suttuuu@ayt&s&s@a{st})", &iface, &user, &sid, &addr,
+				   &ran, &left, &sto, &ito, &interim, &cls, &idle, &calling, &called,
+				   &ctr)) {
+		struct asess *s = g_new0(struct asess, 1);
+		gsize clen = 0;
+		const void *cp = g_variant_get_fixed_array(cls, &clen, 1);
+
+		s->a = a;
+		s->iface = g_strdup(iface);
+		s->user = g_strdup(user);
+		s->sid = g_strdup(sid);
+		s->addr.s_addr = addr;
+		s->start_ms = now > ran + down_ms ? now - ran - down_ms : 0;
+		s->z.session_timeout = sto;
+		s->z.idle_timeout = ito;
+		s->z.interim_interval = interim;
+		s->z.class_len = MIN(clen, sizeof(s->z.class_));
+		memcpy(s->z.class_, cp, s->z.class_len);
+		s->idle_bytes = idle;
+		g_variant_lookup(ctr, "in_oct", "t", &s->base[0]);
+		g_variant_lookup(ctr, "in_pkt", "t", &s->base[1]);
+		g_variant_lookup(ctr, "out_oct", "t", &s->base[2]);
+		g_variant_lookup(ctr, "out_pkt", "t", &s->base[3]);
+		s->v6_base.on = g_variant_lookup(ctr, "v6_in_oct", "t", &s->v6_base.in_oct);
+		g_variant_lookup(ctr, "v6_in_pkt", "t", &s->v6_base.in_pkt);
+		g_variant_lookup(ctr, "v6_out_oct", "t", &s->v6_base.out_oct);
+		g_variant_lookup(ctr, "v6_out_pkt", "t", &s->v6_base.out_pkt);
+		vpdn_timer_init(&s->interim, on_interim, s);
+		vpdn_timer_init(&s->session_to, on_session_timeout, s);
+		vpdn_timer_init(&s->idle, on_idle, s);
+		vpdn_timer_init(&s->stop, on_stop, s);
+		if (*calling || *called) {
+			struct line *ln = g_new0(struct line, 1);
+
+			ln->calling = g_strdup(calling);
+			ln->called = g_strdup(called);
+			g_hash_table_replace(a->lines, g_strdup(iface), ln);
+		}
+		g_hash_table_replace(rs->left, g_strdup(iface), GSIZE_TO_POINTER((gsize)left + 1));
+		g_hash_table_replace(rs->sess, s->iface, s);
+		g_variant_unref(cls);
+		g_variant_unref(ctr);
+		n++;
+	}
+	g_variant_iter_free(it);
+	vpdn_timer_arm(a->tm, &rs->sweep, 0);
+	vpdn_info(a->log, "AUTH-RADIUS: restart: %u accounted session%s restored, waiting for ppp",
+		  n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* PPP_NETWORK_UP of a restored session: take it back, no Start. */
+static bool restored_take(struct acct *a, const struct vpdn_ev_ppp_network *n)
+{
+	struct restored *rs = a->restored;
+	struct asess *s;
+	gpointer key, left;
+	uint64_t now = vpdn_timers_now(a->tm);
+
+	if (!rs || !g_hash_table_lookup_extended(rs->sess, n->interface, &key, (gpointer *)&s) ||
+	    !n->user || strcmp(s->user, n->user) != 0)
+		return false;
+	g_hash_table_steal(rs->sess, n->interface);
+	left = g_hash_table_lookup(rs->left, n->interface);
+	s->net = n->net ? vpdn_link_ref(n->net) : NULL;
+	if (n->peer.s_addr)
+		s->addr = n->peer;
+	struct asess *old = g_hash_table_lookup(a->sessions, s->iface);
+	if (old)
+		on_stop(&old->stop, old);
+	g_hash_table_insert(a->sessions, s->iface, s);
+	if (a->on && interim_of(a, s)) {
+		uint64_t l = left ? (uint64_t)GPOINTER_TO_SIZE(left) - 1 : 0;
+
+		vpdn_timer_arm(a->tm, &s->interim, l ? l : (uint64_t)interim_of(a, s) * 1000);
+	}
+	if (s->z.session_timeout && s->net) {
+		uint64_t to = (uint64_t)s->z.session_timeout * 1000, ran = now - s->start_ms;
+
+		vpdn_timer_arm(a->tm, &s->session_to, to > ran ? to - ran : 0);
+	}
+	if (s->z.idle_timeout && s->net)
+		vpdn_timer_arm(a->tm, &s->idle, (uint64_t)s->z.idle_timeout * 1000);
+	return true;
+}
+
+/* The first main-loop turn after restore: sessions ppp did not bring back
+ * ended with the old process: their Stop. */
+static void restored_sweep(struct vpdn_timer *t, void *data)
+{
+	struct restored *rs = data;
+	struct acct *a = rs->a;
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, rs->sess);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct asess *s = v;
+
+		s->cause = RADIUS_TERM_NAS_ERROR;
+		if (a->on)
+			queue_record(a, s, RADIUS_ACCT_STOP);
+		g_hash_table_remove(a->lines, s->iface);
+		n++;
+	}
+	g_hash_table_remove_all(rs->sess);
+	g_hash_table_remove_all(rs->left);
+	if (n)
+		vpdn_notice(a->log, "AUTH-RADIUS: restart: %u accounted session%s not restored: "
+			    "Stop (NAS-Error)", n, n == 1 ? "" : "s");
+}
+
+void acct_restored_free(struct acct *a)
+{
+	struct restored *rs = a->restored;
+
+	if (!rs)
+		return;
+	vpdn_timer_cancel(a->tm, &rs->sweep);
+	g_hash_table_destroy(rs->sess);
+	g_hash_table_destroy(rs->left);
+	g_free(rs);
+	a->restored = NULL;
 }

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
 #include <vpdnd/core.h>
 
 #include "client.h"
@@ -124,6 +125,15 @@ void acct_queue_extra(struct acct *a, const struct acct_extra *x);
 /* A new Acct-Session-Id (unique across restarts) into buf. */
 void acct_make_sid(struct acct *a, char *buf, size_t size);
 bool acct_enabled(const struct acct *a);
+
+/* Restart in place (acct.c, docs/RESTART.md): the accounted sessions
+ * (Acct-Session-Id, start, Class, timers, counters) saved; restored, they
+ * are taken back at their PPP_NETWORK_UP without a Start. */
+#define ACCT_STATE_VERSION 1
+GVariant *acct_save(struct acct *a);
+/* 0, or -EPROTO for data of another shape. */
+int acct_restore(struct acct *a, GVariant *data);
+void acct_restored_free(struct acct *a);
 
 /* NAS-* attributes (auth-radius.c). */
 int auth_radius_add_nas(struct radius_pkt *p, const char *nas_id, struct in_addr nas_ip,

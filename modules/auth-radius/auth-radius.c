@@ -785,6 +785,18 @@ int auth_radius_reload(struct auth_radius *ar, cfg_t *cfg)
 	return r;
 }
 
+GVariant *auth_radius_save(struct auth_radius *ar)
+{
+	return ar->acct ? acct_save(ar->acct) : NULL;
+}
+
+int auth_radius_restore(struct auth_radius *ar, GVariant *data, uint32_t version)
+{
+	if (version != ACCT_STATE_VERSION || !ar->acct)
+		return -EPROTO;
+	return acct_restore(ar->acct, data);
+}
+
 void auth_radius_free(struct auth_radius *ar)
 {
 	if (!ar)

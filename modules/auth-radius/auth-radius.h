@@ -23,6 +23,7 @@
 #ifndef VPDN_AUTH_RADIUS_H
 #define VPDN_AUTH_RADIUS_H
 
+#include <glib.h>
 #include <confuse.h>
 #include <netinet/in.h>
 
@@ -40,6 +41,9 @@ int auth_radius_new(struct vpdn_core *core, cfg_t *cfg, struct auth_radius **out
  * the old client. */
 int auth_radius_reload(struct auth_radius *ar, cfg_t *cfg);
 void auth_radius_free(struct auth_radius *ar);
+/* Restart in place: the accounting's state (acct_save/acct_restore). */
+GVariant *auth_radius_save(struct auth_radius *ar);
+int auth_radius_restore(struct auth_radius *ar, GVariant *data, uint32_t version);
 
 /* What an Access-Accept authorized (radius_authz_parse). */
 struct radius_authz {

@@ -2,6 +2,7 @@
 /* The auth-radius module descriptor: glue around auth-radius.c. */
 #include <vpdnd/module.h>
 
+#include "acct.h"
 #include "auth-radius.h"
 
 static int mod_init(struct vpdn_core *core, cfg_t *cfg, void **state)
@@ -25,6 +26,16 @@ static void mod_fini(void *state)
 	auth_radius_free(state);
 }
 
+static GVariant *mod_save(void *state)
+{
+	return auth_radius_save(state);
+}
+
+static int mod_restore(void *state, GVariant *data, uint32_t version)
+{
+	return auth_radius_restore(state, data, version);
+}
+
 static const uint32_t claims[] = { VPDN_EV_AUTH_REQUEST, VPDN_EV_TUNNEL_AUTHORIZE, VPDN_EV_NONE };
 /* the ip module's IPv6 counters for accounting; without it none are sent */
 static const uint32_t uses[] = { VPDN_EV_INTERFACE_COUNTERS, VPDN_EV_NONE };
@@ -44,4 +55,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = mod_fini,
 	.claims = claims,
 	.uses = uses,
+	.state_version = ACCT_STATE_VERSION,
+	.save = mod_save,
+	.restore = mod_restore,
 };

@@ -2,7 +2,7 @@
 /*
  * Restart in place for ip (docs/RESTART.md). save() hands every session's
  * TUN descriptor to the successor ("ip/tun/Vi1", the kernel name; in
- * shared mode the one device, "ip/tun/shared"), so the kernel device and
+ * shared mode the one device, "ip/tun/vpdn0", its kernel name too), so the kernel device and
  * its addresses and routes outlive the exec (a TUN device goes when its
  * last descriptor closes, and the old process runs no fini). The state
  * (version 1) is only the list of names kept, for the log.
@@ -74,7 +74,8 @@ GVariant *ip_state_save(struct ip_module *m)
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE("as"));
 	if (m->mode == IP_MODE_SHARED && m->shared_fd >= 0) {
-		fd_name("shared", name, sizeof(name));
+		/* by its kernel name, as setup_interfaces() takes it back */
+		fd_name(m->shared_name, name, sizeof(name));
 		if (vpdn_core_keep_fd(m->core, name, m->shared_fd) == 0) {
 			g_variant_builder_add(&b, "s", name);
 			n++;

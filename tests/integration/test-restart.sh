@@ -10,7 +10,11 @@
 # stays), `show version` counts the restarts, and the capture holds no
 # StopCCN. No state file is written unless a restart is asked; a state of
 # another vpdnd version is refused with one line and the node starts
-# clean.
+# clean. Under stand-ins for systemd (fake-fdstore.py, fake-systemd1: PID
+# 1 is not systemd here) the LNS restarts through the fd store, by
+# `vpdnctl restart fdstore` and by a SIGTERM whose unit job is a restart
+# (systemctl restart): a new pid, the same tunnel IDs; a SIGTERM of a
+# stop job stops it cleanly (StopCCN).
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
 
@@ -225,9 +229,98 @@ else
 	echo "# no capture: tshark checks skipped" >&2
 fi
 
+# --- through systemd's fd store ---------------------------------------------------
+# No systemd as PID 1 here: fake-fdstore.py plays its part of the protocol
+# (FDSTORE=1/FDNAME= kept, FDSTOREREMOVE=1, the store passed back as
+# LISTEN_FDS/LISTEN_FDNAMES to the process it starts when the node exits
+# with 75, as the unit's RestartForceExitStatus=75 does).
+stop_node LNS
+FAKE="$(dirname "$0")/fake-fdstore.py"
+STORE_LOG=$T/fdstore.log
+launch_sd() {
+	NODE_LOG="$T/LNS.log"
+	ip netns exec "$P-lns" env DBUS_SYSTEM_BUS_ADDRESS="$BUS" python3 "$FAKE" "$T/notify" \
+		"$STORE_LOG" --restart-job "$T/jobtype" -- \
+		"$VPDND" -c "$T/lns.conf" --bus "$BUS" "${DBG[@]}" >>"$NODE_LOG" 2>&1 &
+	NODE_PIDS[LNS]=$!
+	wait_until 200 name_on_bus "$(node_name LNS)"
+}
+# systemd's D-Bus side: the unit's job, as the node asks at SIGTERM (on
+# the "system" bus, here the test's: DBUS_SYSTEM_BUS_ADDRESS)
+: >"$T/jobtype"
+[ -x "${FAKE_SYSTEMD1:-}" ] || skip "fake-systemd1 not built"
+"$FAKE_SYSTEMD1" "$BUS" "$T/jobtype" >"$T/systemd1.log" 2>&1 &
+NODE_PIDS[systemd1]=$!
+check "fake systemd1 on the bus" wait_until 50 grep -q ready "$T/systemd1.log"
+check "LNS starts under the fake service manager" launch_sd || finish
+wait_until 100 grep -q READY "$STORE_LOG"
+check "READY=1 to the service manager" grep -q READY "$STORE_LOG"
+ok "DialIn (a tunnel to the LNS under systemd)" tc LAC DialIn sss remote5@cisco.com 6126 211
+NEW=${OUT#u }
+wait_until 100 state_is LAC "$NEW" up
+check "a session up" state_is LAC "$NEW" up
+LNS_T=$(tunnel LNS)
+# The LAC may still list the tunnel the stop cleared: the one to this LNS.
+lac_tunnel() {
+	ctl LAC --json show vpdn | python3 -c '
+import json, sys
+t = [x for x in json.load(sys.stdin)["tunnels"] if str(x["remote_id"]) == sys.argv[1]]
+print(" ".join(str(t[0][k]) for k in ("local_id", "remote_id", "state")) if t else "none")' "${LNS_T%% *}"
+}
+LAC_T=$(lac_tunnel)
+check "LNS: a tunnel ($LNS_T)" [ "${LNS_T##* }" = est ]
+check "LAC: its end ($LAC_T)" [ "${LAC_T##* }" = est ]
+pid_of_lns() { sed -n 's/^start \([0-9]*\) .*/\1/p' "$STORE_LOG" | tail -1; }
+PID1=$(pid_of_lns)
+ko "vpdnctl restart fdstore refused outside systemd (LAC)" ctl LAC restart fdstore
+contains "the refusal says why" "$ERR" "NOTIFY_SOCKET"
+ok "vpdnctl restart fdstore (LNS)" ctl LNS restart fdstore
+contains "restart 1 through the fd store" "$OUT" "Restarted in place (restart 1)"
+PID2=$(pid_of_lns)
+check "a new process ($PID1 -> $PID2)" [ -n "$PID2" ] && [ "$PID2" != "$PID1" ]
+check "LNS: handed to systemd" log_has "$LNS_LOG" "%SYS-5-RESTART: restarting through the fd store: state of 1 module"
+check "the store got the UDP socket" grep -qx "stored l2tp/udp/10.8.0.2/1701" "$STORE_LOG"
+check "the store got the state, last" [ "$(grep '^stored' "$STORE_LOG" | tail -1)" = "stored vpdnd-state" ]
+check "the node exited 75 (RestartForceExitStatus)" grep -qx "exit 75" "$STORE_LOG"
+check "the successor got 2 descriptors" grep -q "^start $PID2 with 2 descriptors" "$STORE_LOG"
+check "LNS: from the fd store" log_has "$LNS_LOG" "restarting in place (restart 1, from the fd store): state of 1 module, 1 descriptor"
+check "LNS: the tunnel restored" [ "$(grep -c "L2TP: restart: restored 1 tunnel" "$LNS_LOG")" -ge 3 ]
+check "the store emptied by the successor" grep -qx "removed vpdnd-state" "$STORE_LOG"
+check "LNS: the same tunnel IDs ($(tunnel LNS))" [ "$(tunnel LNS)" = "$LNS_T" ]
+check "LAC: the same tunnel ($(lac_tunnel))" [ "$(lac_tunnel)" = "$LAC_T" ]
+N0=$(grep -c "I HELLO from LNS" "$LAC_LOG")
+wait_until 60 sh -c "[ \$(grep -c 'I HELLO from LNS' '$LAC_LOG') -gt $N0 ]"
+check "LAC: HELLO from the new process" [ "$(grep -c "I HELLO from LNS" "$LAC_LOG")" -gt "$N0" ]
+# systemctl restart: SIGTERM while the unit's job is "restart": the node
+# hands everything to the store and exits 0, the job starts it again.
+echo restart >"$T/jobtype"
+STOP0=$(grep -c "I StopCCN" "$LAC_LOG")
+ok "SIGTERM, the unit's job a restart (systemctl restart)" kill -TERM "$PID2"
+new_start() { [ "$(grep -c '^start ' "$STORE_LOG")" -ge 3 ]; }
+check "the restart job started a new process" wait_until 100 new_start
+PID3=$(pid_of_lns)
+check "LNS: asked systemd, a restart job" log_has "$LNS_LOG" "%SYS-5-RESTART: systemd restarts the unit: handing over through the fd store"
+check "it exited 0, the job restarted it" grep -qx "restart job" "$STORE_LOG"
+check "a new process ($PID2 -> $PID3)" [ -n "$PID3" ] && [ "$PID3" != "$PID2" ]
+wait_until 200 name_on_bus "$(node_name LNS)"
+check "LNS: from the fd store again" log_has "$LNS_LOG" "restarting in place (restart 2, from the fd store)"
+check "LNS: the same tunnel IDs after systemctl restart ($(tunnel LNS))" [ "$(tunnel LNS)" = "$LNS_T" ]
+check "LAC: the same tunnel ($(lac_tunnel))" [ "$(lac_tunnel)" = "$LAC_T" ]
+check "no StopCCN at the LAC" [ "$(grep -c "I StopCCN" "$LAC_LOG")" = "$STOP0" ]
+# systemctl stop: the job is "stop": a clean stop, StopCCN to the LAC,
+# nothing left in the store.
+echo stop >"$T/jobtype"
+stop_node LNS
+check "SIGTERM of a stop job: a clean stop" log_has "$LNS_LOG" "SIGTERM, not a restart (the unit's job is stop)"
+grep -o "SIGTERM, not a restart.*" "$LNS_LOG" | sed 's/^/# /' >&2
+check "the fake saw exit 0" grep -qx "exit 0" "$STORE_LOG"
+stop_node systemd1
+check "nothing left in the store" grep -qx "store at the end: 0" "$STORE_LOG"
+wait_until 60 sh -c "[ \$(grep -c 'I StopCCN' '$LAC_LOG') -gt $STOP0 ]"
+check "LAC: StopCCN at the stop" [ "$(grep -c "I StopCCN" "$LAC_LOG")" -gt "$STOP0" ]
+
 # --- a state from another version: refused, clean start --------------------------
 stop_node LAC
-stop_node LNS
 check "no state left by a normal stop" [ -z "$(ls -A "$STATE")" ]
 ok "forge a state of vpdnd 9.9.9" "$RESTART_FORGE" "$STATE/LNS.restart" 9.9.9 LNS
 check "LNS starts with the foreign state" \

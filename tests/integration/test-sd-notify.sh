@@ -220,6 +220,9 @@ contains "pty lines allowed" "$U" "DeviceAllow=/dev/ptmx rw"
 contains "a writable state directory (captures)" "$U" "StateDirectory=vpdnd"
 contains "the runtime directory (ISDN socket)" "$U" "RuntimeDirectory=vpdnd"
 contains "netlink for routes and TUN" "$U" "AF_NETLINK"
+# systemctl restart keeps the sessions through the fd store (docs/RESTART.md)
+contains "an fd store for systemctl restart" "$U" "FileDescriptorStoreMax=16384"
+contains "exit 75 (vpdnctl restart fdstore) restarts" "$U" "RestartForceExitStatus=75"
 
 if ! command -v systemd-analyze >/dev/null; then
 	echo "SKIP: systemd-analyze verify: systemd-analyze not installed"

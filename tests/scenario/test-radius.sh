@@ -36,6 +36,9 @@
 #     radius` (and --json) shows the server, its counters and queues.
 #  7. acct-spool: a Stop queued while FreeRADIUS is away survives a
 #     restart of the LNS and arrives when FreeRADIUS is back.
+#  8. restart in place (vpdnctl restart) with a session up: one Start,
+#     one Stop with the same Acct-Session-Id, a session time spanning
+#     the restart, Class and the octets of before it kept.
 P=vrad$$
 . "$VPDND_SOURCE_ROOT/tests/scenario/lib-radius.sh"
 DBG=(-d "isdn events" -d "ppp negotiation" -d "ppp authentication" -d "vpdn events"
@@ -79,6 +82,8 @@ radius {
 EOF
 # every copy keeps its accounting queue on disk too (section 7)
 sed -i "s|^  nas-identifier = \"LNS\"\$|&\n  acct-spool = \"$T/spool\"|" "$T/lns.conf"
+# section 8's restart in place writes its state here, not in /run/vpdnd
+sed -i "1i state-directory = \"$T/state\"" "$T/lns.conf"
 sed 's/secret = "radsecret"/secret = "wrong-secret"/' "$T/lns.conf" >"$T/lns-badsecret.conf"
 cp "$T/lns.conf" "$T/lns-good.conf"
 # two servers, the first (127.0.0.2: nothing listens) dead
@@ -454,6 +459,43 @@ contains "it is the ended session's Stop" "$(detail_last Stop)" "Acct-Session-Id
 check "its Acct-Delay-Time counts the time it waited" \
 	sh -c "echo '$(detail_last Stop)' | grep -qE 'Acct-Delay-Time = [1-9]'"
 check "the spool is empty" wait_s 10 sh -c "[ \$(ls '$T/spool' | grep -c '\.acct\$') -eq 0 ]"
+
+# --- 8. restart in place: the accounting goes on (issue #21) ------------------------------
+# A session up (its Start in the detail file), `vpdnctl restart` of the
+# LNS, then the session ended: FreeRADIUS has one Start and one Stop with
+# the same Acct-Session-Id, and a session time that spans the restart.
+STARTS=$(detail_count Start)
+STOPS=$(detail_count Stop)
+wait_s 10 sh -c "! ctl remote1 show dialer | grep -q connected" || true
+check "remote1 dials Dialer1 again" wait_s 20 ctl remote1 dial Dialer1
+check "detail file: its Start" wait_s 15 detail_has Start $((STARTS + 1))
+SID8=$(detail_last Start | sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p')
+T8=$(date +%s)
+sleep 3
+ok "vpdnctl restart (LNS)" ctl LNS restart
+check "LNS: auth-radius saved the session" in_log LNS "AUTH-RADIUS: restart: 1 accounted session saved"
+check "LNS: and restored it" in_log LNS "AUTH-RADIUS: restart: 1 accounted session restored"
+check "LNS: ppp took the session back" wait_s 5 in_log LNS "ppp: restart: 1 session\(s\) restored in place, 0 lost"
+check "remote1 still pings through the LNS" pings remote1 -I 17.17.17.1 17.17.17.3
+sleep 2
+ok "Disconnect-Request by the Acct-Session-Id of before the restart" \
+	dae disconnect daesecret "Acct-Session-Id = \"$SID8\""
+check "radclient got a Disconnect-ACK (the restored session is known)" grep -q "Received Disconnect-ACK" "$T/radclient.txt"
+E8=$(($(date +%s) - T8))
+check "detail file: its Stop" wait_s 15 detail_has Stop $((STOPS + 1))
+STOP8=$(detail_last Stop)
+contains "the Stop has the Start's Acct-Session-Id" "$STOP8" "Acct-Session-Id = \"$SID8\""
+ST8=$(echo "$STOP8" | sed -n 's/.*Acct-Session-Time = \([0-9]*\)$/\1/p')
+# (whole seconds both: the Start was seen after the session began, date
+# +%s may round the other way by one)
+check "Acct-Session-Time spans the restart (${ST8:-?} s, $E8 s since the Start was seen)" \
+	[ "${ST8:-0}" -ge $((E8 - 1)) ]
+contains "Stop: Class still echoed" "$STOP8" 'Class = 0x676f6c642d73756273637269626572'
+check "Stop: the octets of before the restart counted" sh -c "echo '$STOP8' | grep -qE 'Acct-Input-Octets = [1-9]'"
+check "no second Start for it ($(detail_count Start) Starts)" [ "$(detail_count Start)" -eq $((STARTS + 1)) ]
+SEQ8=$(awk -v sid="Acct-Session-Id = \"$SID8\"" '/^[A-Z][a-z][a-z] /{r=""; t=""} /Acct-Status-Type/{t=$3} {r=r $0 "\n"} /^$/{if (index(r, sid)) printf "%s ", t}' "$RADDB/detail")
+echo "# records of $SID8: $SEQ8" >&2
+check "its records: one Start, one Stop ($SEQ8)" sh -c "[ \$(echo '$SEQ8' | tr ' ' '\n' | grep -c '^Start$') -eq 1 ] && [ \$(echo '$SEQ8' | tr ' ' '\n' | grep -c '^Stop$') -eq 1 ]"
 
 # --- the nodes survived -----------------------------------------------------------------------
 for node in LNS LAC remote1; do

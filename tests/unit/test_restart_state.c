@@ -177,6 +177,19 @@ static void test_stale(void)
 	g_free(why);
 	CU_ASSERT_EQUAL(vpdn_state_check(&a, VPDND_VERSION_STRING, "LNS", 4242, "b0",
 					 NOW + VPDN_STATE_MAX_AGE_US, &why), 0);
+	/* A state for systemd's fd store has pid 0: the reader from the store
+	 * checks with 0; a file (checked with the real pid) is refused, and
+	 * the other way round. */
+	a.pid = 0;
+	CU_ASSERT_EQUAL(vpdn_state_check(&a, VPDND_VERSION_STRING, "LNS", 0, "b0", NOW, &why), 0);
+	CU_ASSERT_EQUAL(vpdn_state_check(&a, VPDND_VERSION_STRING, "LNS", 4242, "b0", NOW, &why),
+			-ESTALE);
+	CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "pid 0"));
+	g_free(why);
+	a.pid = 4242;
+	CU_ASSERT_EQUAL(vpdn_state_check(&a, VPDND_VERSION_STRING, "LNS", 0, "b0", NOW, &why),
+			-ESTALE);
+	g_free(why);
 	vpdn_state_clear(&a);
 }
 

@@ -340,14 +340,14 @@ static int cmd_shutdown(struct vpdnctl *c, int argc, char **argv)
 
 /* Restart in place, then wait (bounded) until the new process is on the
  * bus with one restart more, so that scripts can go on when it returns. */
-static int cmd_restart(struct vpdnctl *c, int argc, char **argv)
+static int restart_by(struct vpdnctl *c, const char *what, const char *method)
 {
 	uint32_t before, now;
 	uint64_t last;
 	int ret;
 
 	get_restarts(c, &before, &last);
-	ret = vpdnctl_call(c, "restart", VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE, "Restart",
+	ret = vpdnctl_call(c, what, VPDN_DBUS_NODE_PATH, VPDN_DBUS_NODE_IFACE, method,
 			   NULL, NULL);
 	if (ret != VPDNCTL_OK)
 		return ret;
@@ -364,6 +364,17 @@ static int cmd_restart(struct vpdnctl *c, int argc, char **argv)
 	return VPDNCTL_FAILED;
 }
 
+static int cmd_restart(struct vpdnctl *c, int argc, char **argv)
+{
+	return restart_by(c, "restart", "Restart");
+}
+
+/* Through systemd's fd store: a new process (new pid) systemd starts. */
+static int cmd_restart_fdstore(struct vpdnctl *c, int argc, char **argv)
+{
+	return restart_by(c, "restart fdstore", "RestartViaFdStore");
+}
+
 const struct vpdnctl_command vpdnctl_node_commands[] = {
 	{ "show version", NULL, 0, 0, CMD_NODE, show_version,
 	  "Version, hostname and uptime of the node" },
@@ -377,6 +388,8 @@ const struct vpdnctl_command vpdnctl_node_commands[] = {
 	  "Switch debugging off (\"undebug all\")" },
 	{ "reload", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_reload, "Reload the node's configuration" },
 	{ "shutdown", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_shutdown, "Stop the node" },
+	{ "restart fdstore", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_restart_fdstore,
+	  "Restart through systemd's fd store: a new process, tunnels stay up" },
 	{ "restart", NULL, 0, 0, CMD_NODE | CMD_EXACT, cmd_restart,
 	  "Restart in place: tunnels stay up (docs/RESTART.md)" },
 	{ NULL }
