@@ -52,6 +52,7 @@ struct radius_req {
 	unsigned tries;               /* on srv */
 	uint64_t tried;               /* bit per server index (first 64) */
 	struct radius_pkt *pkt;       /* while in flight */
+	size_t pkt_used;              /* the most of pkt->buf any build wrote */
 	struct vpdn_timer timer;
 	uint64_t submitted;
 	uint64_t seq;                 /* submission order */
@@ -162,12 +163,23 @@ static void unsend(struct radius_req *r)
 	vpdn_timer_cancel(r->c->tm, &r->timer);
 }
 
+/* Wipe and free r's packet: the octets any build wrote (a packet is
+ * written from its start, never past its length), not the whole 4 KiB
+ * buffer on every answer. */
+static void pkt_drop(struct radius_req *r)
+{
+	if (!r->pkt)
+		return;
+	explicit_bzero(r->pkt->buf, MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf))));
+	r->pkt->len = r->pkt->ma_off = 0;
+	g_free(r->pkt);
+	r->pkt = NULL;
+	r->pkt_used = 0;
+}
+
 static void req_free(struct radius_req *r)
 {
-	if (r->pkt) {
-		explicit_bzero(r->pkt, sizeof(*r->pkt));
-		g_free(r->pkt);
-	}
+	pkt_drop(r);
 	g_free(r);
 }
 
@@ -323,6 +335,7 @@ static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 	if (ret < 0)
 		goto fail;
 	ret = radius_finish_request(r->pkt, s->conf->secret, s->conf->secret_len);
+	r->pkt_used = MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf)));
 	if (ret < 0)
 		goto fail;
 	r->srv = s;
@@ -337,6 +350,7 @@ static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 	transmit(r);
 	return 0;
 fail:
+	r->pkt_used = MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf)));
 	k->ids[id] = NULL;
 	k->used--;
 	return ret;
@@ -396,18 +410,12 @@ static void pump(struct radius_client *c, enum radius_service svc)
 			c->in_flight[svc]--;
 			g_queue_push_head_link(&c->queue[svc], &r->node);
 			r->queued = true;
-			if (r->pkt) {
-				g_free(r->pkt);
-				r->pkt = NULL;
-			}
+			pkt_drop(r);
 			break;
 		}
 		if (ret < 0) {
 			c->in_flight[svc]--;
-			if (r->pkt) {
-				g_free(r->pkt);
-				r->pkt = NULL;
-			}
+			pkt_drop(r);
 			vpdn_warn(c->log, "RADIUS: cannot build a %s request: %s",
 				  radius_service_name(svc), g_strerror(-ret));
 			radius_done_fn done = r->done;
@@ -456,9 +464,7 @@ static void acct_rewind(struct radius_client *c, const struct radius_req *oldest
 		struct radius_req *r = l->data;
 		unsend(r);
 		c->in_flight[RADIUS_SVC_ACCT]--;
-		explicit_bzero(r->pkt, sizeof(*r->pkt));
-		g_free(r->pkt);
-		r->pkt = NULL;
+		pkt_drop(r);
 		r->tried = 0;
 		g_queue_push_head_link(&c->queue[RADIUS_SVC_ACCT], &r->node);
 		r->queued = true;
@@ -528,8 +534,7 @@ static void timeout(struct radius_req *r)
 		 * the head of the queue */
 		if (r->svc == RADIUS_SVC_ACCT) {
 			c->in_flight[r->svc]--;
-			g_free(r->pkt);
-			r->pkt = NULL;
+			pkt_drop(r);
 			g_queue_push_head_link(&c->queue[r->svc], &r->node);
 			r->queued = true;
 			return;
