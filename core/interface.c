@@ -9,21 +9,22 @@
 /* The interface types IOS names, with the short form its log lines use. */
 static const struct iftype {
 	const char *full, *brief;
+	const char *lfull, *lbrief; /* the same, lower-cased: what parse() compares */
 } iftypes[] = {
-	{ "Async", "As" },
-	{ "BRI", "BR" },
-	{ "Dialer", "Di" },
-	{ "Ethernet", "Et" },
-	{ "FastEthernet", "Fa" },
-	{ "GigabitEthernet", "Gi" },
-	{ "Loopback", "Lo" },
-	{ "Multilink", "Mu" },
-	{ "Null", "Nu" },
-	{ "Port-channel", "Po" },
-	{ "Serial", "Se" },
-	{ "Tunnel", "Tu" },
-	{ "Virtual-Access", "Vi" },
-	{ "Virtual-Template", "Vt" },
+	{ "Async", "As", "async", "as" },
+	{ "BRI", "BR", "bri", "br" },
+	{ "Dialer", "Di", "dialer", "di" },
+	{ "Ethernet", "Et", "ethernet", "et" },
+	{ "FastEthernet", "Fa", "fastethernet", "fa" },
+	{ "GigabitEthernet", "Gi", "gigabitethernet", "gi" },
+	{ "Loopback", "Lo", "loopback", "lo" },
+	{ "Multilink", "Mu", "multilink", "mu" },
+	{ "Null", "Nu", "null", "nu" },
+	{ "Port-channel", "Po", "port-channel", "po" },
+	{ "Serial", "Se", "serial", "se" },
+	{ "Tunnel", "Tu", "tunnel", "tu" },
+	{ "Virtual-Access", "Vi", "virtual-access", "vi" },
+	{ "Virtual-Template", "Vt", "virtual-template", "vt" },
 };
 
 #define TYPE_MAX 24 /* longer than every full type name above */
@@ -31,24 +32,33 @@ static const struct iftype {
 /* The known type name starts with, and where its unit begins (the first
  * digit); NULL when the part before the first digit (spaces left out) is
  * no type above, or no digit follows it. */
+/* A session's set-up looks names up several times (its Virtual-Access,
+ * its template): this runs without calls into GLib, comparing a
+ * lower-cased copy with the lower-cased table. */
+static inline char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 static const struct iftype *parse(const char *name, const char **unit)
 {
 	char t[TYPE_MAX];
 	size_t n = 0;
 	const char *p;
 
-	for (p = name; *p && !g_ascii_isdigit(*p); p++) {
+	for (p = name; *p && !(*p >= '0' && *p <= '9'); p++) {
 		if (*p == ' ')
 			continue;
 		if (n + 1 >= sizeof(t))
 			return NULL;
-		t[n++] = *p;
+		t[n++] = ascii_lower(*p);
 	}
 	if (!*p || n == 0)
 		return NULL;
 	t[n] = '\0';
 	for (size_t i = 0; i < G_N_ELEMENTS(iftypes); i++)
-		if (!g_ascii_strcasecmp(t, iftypes[i].full) || !g_ascii_strcasecmp(t, iftypes[i].brief)) {
+		if (t[0] == iftypes[i].lfull[0] &&
+		    (!strcmp(t, iftypes[i].lfull) || !strcmp(t, iftypes[i].lbrief))) {
 			*unit = p;
 			return &iftypes[i];
 		}
@@ -60,7 +70,7 @@ static void put(char *out, size_t size, size_t *o, const char *s, bool lower)
 {
 	for (; *s && *o + 1 < size; s++)
 		if (*s != ' ')
-			out[(*o)++] = lower ? g_ascii_tolower(*s) : *s;
+			out[(*o)++] = lower ? ascii_lower(*s) : *s;
 }
 
 /* Room a key of name needs, its terminator included. */

@@ -37,3 +37,25 @@ int vpdn_random_bytes(void *buf, size_t len)
 	left -= len;
 	return 0;
 }
+
+char *vpdn_fmt_int(char *buf, size_t size, const char *prefix, long long v)
+{
+	char digits[24];
+	size_t n = 0, o = 0;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	if (!size)
+		return buf;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[n++] = '-';
+	for (; prefix && *prefix && o + 1 < size; prefix++)
+		buf[o++] = *prefix;
+	while (n && o + 1 < size)
+		buf[o++] = digits[--n];
+	buf[o] = '\0';
+	return buf;
+}

@@ -55,6 +55,12 @@ uint32_t vpdn_core_call_id(struct vpdn_core *core);
  * Not thread-safe. */
 int vpdn_random_bytes(void *buf, size_t len);
 
+/* prefix followed by v in decimal into buf (truncated to size, always
+ * terminated when size > 0), as snprintf(buf, size, "%s%d", prefix, v)
+ * without printf's cost: names made on every session set-up ("Vi12",
+ * "l2tp/1/4711"). Returns buf. */
+char *vpdn_fmt_int(char *buf, size_t size, const char *prefix, long long v);
+
 /* A core for unit tests: fake clock timers, bus, log to stderr, no D-Bus.
  * Free with vpdn_core_free_test(). */
 struct vpdn_core *vpdn_core_new_test(void);

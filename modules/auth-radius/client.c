@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #define IDS 256
+#define TXQ 64              /* datagrams queued before a sendmmsg */
+#define TXQ_ARENA 65536     /* octets of them */
+#define RXB 16              /* datagrams per recvmmsg */
 
 struct server;
 
@@ -49,9 +52,25 @@ struct radius_req {
 	unsigned tries;               /* on srv */
 	uint64_t tried;               /* bit per server index (first 64) */
 	struct radius_pkt *pkt;       /* while in flight */
+	size_t pkt_used;              /* the most of pkt->buf any build wrote */
 	struct vpdn_timer timer;
 	uint64_t submitted;
 	uint64_t seq;                 /* submission order */
+};
+
+/* Datagrams put on the wire during one timer callback (the kick that
+ * pumps the queues, a retransmission), sent together by one sendmmsg per
+ * socket when the callback ends (tx_flush): a burst of set-ups costs one
+ * system call, not one send each. Copies, so a request freed before the
+ * flush (by a done callback) leaves its datagram intact. */
+struct txq {
+	unsigned n;
+	size_t used;
+	struct {
+		struct rsock *k;
+		size_t off, len;
+	} d[TXQ];
+	uint8_t *arena;             /* TXQ_ARENA octets, made on first use */
 };
 
 struct radius_client {
@@ -67,6 +86,7 @@ struct radius_client {
 	/* accounting unanswered: one record at a time until an answer, so
 	 * records arrive in order (acct.h) */
 	bool acct_degraded;
+	struct txq txq;
 	uint64_t *n_requests, *n_retrans, *n_timeouts, *n_bad, *n_unknown, *n_full,
 		*n_send_err;
 };
@@ -143,12 +163,23 @@ static void unsend(struct radius_req *r)
 	vpdn_timer_cancel(r->c->tm, &r->timer);
 }
 
+/* Wipe and free r's packet: the octets any build wrote (a packet is
+ * written from its start, never past its length), not the whole 4 KiB
+ * buffer on every answer. */
+static void pkt_drop(struct radius_req *r)
+{
+	if (!r->pkt)
+		return;
+	explicit_bzero(r->pkt->buf, MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf))));
+	r->pkt->len = r->pkt->ma_off = 0;
+	g_free(r->pkt);
+	r->pkt = NULL;
+	r->pkt_used = 0;
+}
+
 static void req_free(struct radius_req *r)
 {
-	if (r->pkt) {
-		explicit_bzero(r->pkt, sizeof(*r->pkt));
-		g_free(r->pkt);
-	}
+	pkt_drop(r);
 	g_free(r);
 }
 
@@ -182,19 +213,73 @@ static void finish(struct radius_req *r, int status, const struct radius_view *v
 
 /* ---- sending ---- */
 
+static void send_failed(struct radius_client *c, const struct rsock *k, int err)
+{
+	/* A full socket buffer or an ICMP error is a lost datagram: the
+	 * retransmission timer handles it. */
+	(*c->n_send_err)++;
+	vpdn_debug(c->log, VPDN_DEBUG_PPP_AUTHENTICATION, "RADIUS: send to %s (%s): %s",
+		   k->srv->conf->name, radius_service_name(k->svc), g_strerror(err));
+}
+
+/* Send what is queued: one sendmmsg per run of datagrams to one socket. */
+static void tx_flush(struct radius_client *c)
+{
+	struct txq *q = &c->txq;
+	struct mmsghdr msgs[TXQ];
+	struct iovec iov[TXQ];
+	unsigned i = 0;
+
+	while (i < q->n) {
+		struct rsock *k = q->d[i].k;
+		unsigned n = 0;
+
+		while (i + n < q->n && q->d[i + n].k == k) {
+			iov[n].iov_base = q->arena + q->d[i + n].off;
+			iov[n].iov_len = q->d[i + n].len;
+			memset(&msgs[n], 0, sizeof(msgs[n]));
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		for (unsigned done = 0; done < n;) {
+			int r = sendmmsg(k->fd, msgs + done, n - done, 0);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				/* the first of the rest was refused: count it
+				 * as send() did, and go on with the next */
+				send_failed(c, k, errno);
+				done++;
+				continue;
+			}
+			done += (unsigned)r;
+		}
+		i += n;
+	}
+	if (q->arena && q->used)
+		explicit_bzero(q->arena, q->used);
+	q->n = 0;
+	q->used = 0;
+}
+
 static void transmit(struct radius_req *r)
 {
 	struct radius_client *c = r->c;
 	struct rsock *k = &r->srv->sock[r->svc];
+	struct txq *q = &c->txq;
+	size_t len = r->pkt->len;
 
-	if (send(k->fd, r->pkt->buf, r->pkt->len, 0) < 0) {
-		/* A full socket buffer or an ICMP error is a lost datagram:
-		 * the retransmission timer handles it. */
-		(*c->n_send_err)++;
-		vpdn_debug(c->log, VPDN_DEBUG_PPP_AUTHENTICATION,
-			   "RADIUS: send to %s (%s): %s", r->srv->conf->name,
-			   radius_service_name(r->svc), g_strerror(errno));
-	}
+	if (!q->arena)
+		q->arena = g_malloc(TXQ_ARENA);
+	if (q->n == TXQ || q->used + len > TXQ_ARENA)
+		tx_flush(c);
+	memcpy(q->arena + q->used, r->pkt->buf, len);
+	q->d[q->n].k = k;
+	q->d[q->n].off = q->used;
+	q->d[q->n].len = len;
+	q->n++;
+	q->used += len;
 	vpdn_timer_arm(c->tm, &r->timer, c->conf.timeout_ms);
 }
 
@@ -250,6 +335,7 @@ static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 	if (ret < 0)
 		goto fail;
 	ret = radius_finish_request(r->pkt, s->conf->secret, s->conf->secret_len);
+	r->pkt_used = MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf)));
 	if (ret < 0)
 		goto fail;
 	r->srv = s;
@@ -264,6 +350,7 @@ static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 	transmit(r);
 	return 0;
 fail:
+	r->pkt_used = MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf)));
 	k->ids[id] = NULL;
 	k->used--;
 	return ret;
@@ -323,18 +410,12 @@ static void pump(struct radius_client *c, enum radius_service svc)
 			c->in_flight[svc]--;
 			g_queue_push_head_link(&c->queue[svc], &r->node);
 			r->queued = true;
-			if (r->pkt) {
-				g_free(r->pkt);
-				r->pkt = NULL;
-			}
+			pkt_drop(r);
 			break;
 		}
 		if (ret < 0) {
 			c->in_flight[svc]--;
-			if (r->pkt) {
-				g_free(r->pkt);
-				r->pkt = NULL;
-			}
+			pkt_drop(r);
 			vpdn_warn(c->log, "RADIUS: cannot build a %s request: %s",
 				  radius_service_name(svc), g_strerror(-ret));
 			radius_done_fn done = r->done;
@@ -352,6 +433,7 @@ static void on_kick(struct vpdn_timer *t, void *data)
 
 	for (int svc = 0; svc < RADIUS_SVC__COUNT; svc++)
 		pump(c, svc);
+	tx_flush(c);
 }
 
 static gint by_seq_desc(gconstpointer a, gconstpointer b)
@@ -382,9 +464,7 @@ static void acct_rewind(struct radius_client *c, const struct radius_req *oldest
 		struct radius_req *r = l->data;
 		unsend(r);
 		c->in_flight[RADIUS_SVC_ACCT]--;
-		explicit_bzero(r->pkt, sizeof(*r->pkt));
-		g_free(r->pkt);
-		r->pkt = NULL;
+		pkt_drop(r);
 		r->tried = 0;
 		g_queue_push_head_link(&c->queue[RADIUS_SVC_ACCT], &r->node);
 		r->queued = true;
@@ -392,9 +472,19 @@ static void acct_rewind(struct radius_client *c, const struct radius_req *oldest
 	g_list_free(back);
 }
 
+static void timeout(struct radius_req *r);
+
 static void on_timeout(struct vpdn_timer *t, void *data)
 {
 	struct radius_req *r = data;
+	struct radius_client *c = r->c;
+
+	timeout(r);
+	tx_flush(c);
+}
+
+static void timeout(struct radius_req *r)
+{
 	struct radius_client *c = r->c;
 	struct server *s = r->srv, *next;
 	char why[64];
@@ -444,8 +534,7 @@ static void on_timeout(struct vpdn_timer *t, void *data)
 		 * the head of the queue */
 		if (r->svc == RADIUS_SVC_ACCT) {
 			c->in_flight[r->svc]--;
-			g_free(r->pkt);
-			r->pkt = NULL;
+			pkt_drop(r);
 			g_queue_push_head_link(&c->queue[r->svc], &r->node);
 			r->queued = true;
 			return;
@@ -526,19 +615,39 @@ static void on_datagram(struct rsock *k, const uint8_t *buf, size_t n)
 static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct rsock *k = data;
-	uint8_t buf[RADIUS_MAX_LEN + 1];
+	/* one node thread, and no main-loop recursion inside on_datagram:
+	 * one set of buffers serves every socket */
+	static uint8_t bufs[RXB][RADIUS_MAX_LEN + 1];
+	struct mmsghdr msgs[RXB];
+	struct iovec iov[RXB];
 
-	/* bounded: at most 64 datagrams per wake-up, the loop stays fair */
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+	/* bounded: at most 64 datagrams per wake-up, the loop stays fair;
+	 * RXB per system call, and a short batch means the socket is drained
+	 * (no recv left to return EAGAIN) */
+	for (int got = 0; got < 64;) {
+		int n;
+
+		for (int i = 0; i < RXB; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = sizeof(bufs[i]);
+			memset(&msgs[i], 0, sizeof(msgs[i]));
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, msgs, RXB, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 				break;
 			/* ICMP port unreachable on the connected socket: the
 			 * retransmission timer handles it */
+			got++;
 			continue;
 		}
-		on_datagram(k, buf, (size_t)n);
+		for (int i = 0; i < n; i++)
+			on_datagram(k, bufs[i], msgs[i].msg_len);
+		got += n;
+		if (n < RXB)
+			break;
 	}
 	return G_SOURCE_CONTINUE;
 }
@@ -638,6 +747,8 @@ void radius_client_free(struct radius_client *c)
 			req_free(r);
 		}
 	}
+	tx_flush(c);   /* nothing queued outside a callback; to be sure */
+	g_free(c->txq.arena);
 	for (unsigned i = 0; c->servers && i < c->conf.n_servers; i++)
 		for (int svc = 0; svc < RADIUS_SVC__COUNT; svc++) {
 			struct rsock *k = &c->servers[i].sock[svc];

@@ -332,7 +332,9 @@ struct ip_iface *ip_session_iface(struct ip_module *m, const char *interface, co
 {
 	struct ip_iface *ifc = NULL;
 
-	if (!profile) { /* an answered call the dialer bound to a profile */
+	/* an answered call the dialer bound to a profile (none at an LNS:
+	 * no key made for an empty table) */
+	if (!profile && g_hash_table_size(m->binds)) {
 		char *k = vpdn_ifname_key(interface);
 		profile = g_hash_table_lookup(m->binds, k);
 		g_free(k);

@@ -86,6 +86,7 @@ void l2tp_ctrl_fini(struct l2tp_ctrl *c)
 		g_free(c->reorder[i]);
 	g_free(c->reorder);
 	c->reorder = NULL;
+	c->reorder_head = 0;
 }
 
 void l2tp_ctrl_set_peer(struct l2tp_ctrl *c, uint16_t peer_tid, uint16_t peer_rwin)
@@ -276,10 +277,19 @@ static unsigned process_ack(struct l2tp_ctrl *c, uint16_t nr)
 	return n;
 }
 
+/* The slot of Ns nr+i. */
+static struct l2tp_ctrl_msg **reorder_slot(struct l2tp_ctrl *c, unsigned i)
+{
+	return &c->reorder[(c->reorder_head + i) % c->cfg.rwin];
+}
+
+/* Nr moved by one: slot 0 (empty) becomes the window's last. A ring, so
+ * every message received costs no move of the window (rwin pointers: 8
+ * KiB with receive-window 1024). */
 static void shift_reorder(struct l2tp_ctrl *c)
 {
-	memmove(c->reorder, c->reorder + 1, (c->cfg.rwin - 1) * sizeof(*c->reorder));
-	c->reorder[c->cfg.rwin - 1] = NULL;
+	*reorder_slot(c, 0) = NULL;
+	c->reorder_head = (c->reorder_head + 1) % c->cfg.rwin;
 }
 
 int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
@@ -309,13 +319,13 @@ int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
 			ret = -ENOBUFS;
 			goto out;
 		}
-		if (!c->reorder[d]) {
+		if (!*reorder_slot(c, (unsigned)d)) {
 			struct l2tp_ctrl_msg *m = g_malloc(sizeof(*m) + len);
 
 			m->ns = ns;
 			m->len = len;
 			memcpy(m->data, buf, len);
-			c->reorder[d] = m;
+			*reorder_slot(c, (unsigned)d) = m;
 			c->stats.out_of_order++;
 		} else {
 			c->stats.duplicates++;
@@ -330,18 +340,18 @@ int l2tp_ctrl_input(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr, bool zlb,
 	c->unacked_rx++;
 	if (!vpdn_timer_armed(&c->ack_timer))
 		vpdn_timer_arm(c->tm, &c->ack_timer, c->cfg.ack_delay_ms);
-	if (c->reorder[0]) {
-		/* reorder[0] would be Ns nr-1: cannot happen, but keep
+	if (*reorder_slot(c, 0)) {
+		/* slot 0 would be Ns nr-1: cannot happen, but keep
 		 * the array consistent. */
-		g_free(c->reorder[0]);
-		c->reorder[0] = NULL;
+		g_free(*reorder_slot(c, 0));
+		*reorder_slot(c, 0) = NULL;
 	}
 	shift_reorder(c);
 	c->ops->deliver(c->ctx, buf, len);
-	while (c->reorder && c->reorder[0]) {
-		struct l2tp_ctrl_msg *m = c->reorder[0];
+	while (c->reorder && *reorder_slot(c, 0)) {
+		struct l2tp_ctrl_msg *m = *reorder_slot(c, 0);
 
-		c->reorder[0] = NULL;
+		*reorder_slot(c, 0) = NULL;
 		c->nr++;
 		c->ack_pending = true;
 		c->unacked_rx++;

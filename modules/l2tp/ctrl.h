@@ -102,7 +102,10 @@ struct l2tp_ctrl {
 
 	GQueue sent;              /* l2tp_ctrl_msg in flight, oldest first */
 	GQueue queued;            /* waiting for window space */
-	struct l2tp_ctrl_msg **reorder; /* cfg.rwin slots, [i] holds Ns nr+i */
+	/* cfg.rwin slots, a ring: reorder[(reorder_head + i) % cfg.rwin]
+	 * holds Ns nr+i (moving the head, not the array, on each delivery) */
+	struct l2tp_ctrl_msg **reorder;
+	unsigned reorder_head;
 
 	struct vpdn_timer rtx_timer, ack_timer, hello_timer;
 	struct l2tp_ctrl_stats stats;

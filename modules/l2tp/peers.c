@@ -213,20 +213,23 @@ static bool same_v4(const struct sockaddr_storage *ss, struct in_addr a)
 const char *l2tp_address_refusal(struct l2tp *l2tp, struct in_addr a, char *holder,
 				 size_t size)
 {
-	char txt[INET_ADDRSTRLEN];
-
 	if (g_hash_table_contains(l2tp->peer_hosts, GUINT_TO_POINTER(a.s_addr))) {
 		snprintf(holder, size, "an L2TP tunnel peer");
 		return "a tunnel endpoint";
 	}
 	if (!l2tp->cfg)
 		return NULL;
-	inet_ntop(AF_INET, &a, txt, sizeof(txt));
-	for (char **l = l2tp->cfg->listen; l && *l; l++)
-		if (!strcmp(*l, txt)) {
+	/* Every address a session's IPCP asks about comes here: the listen
+	 * texts are parsed (dotted quads have one text each, so this is the
+	 * text comparison it replaces) rather than the address printed. */
+	for (char **l = l2tp->cfg->listen; l && *l; l++) {
+		struct in_addr la;
+
+		if (inet_pton(AF_INET, *l, &la) == 1 && la.s_addr == a.s_addr) {
 			snprintf(holder, size, "l2tp listen");
 			return "a tunnel endpoint";
 		}
+	}
 	for (guint i = 0; l2tp->cfg->groups && i < l2tp->cfg->groups->len; i++) {
 		const struct l2tp_group *g = g_ptr_array_index(l2tp->cfg->groups, i);
 		bool hit = g->has_source && same_v4(&g->source, a);

@@ -100,8 +100,13 @@ void l2tp_session_make_link(struct l2tp_session *s)
 
 	if (s->link)
 		return;
-	if (!s->ifname) /* formatted only when needed (a set-up's cost) */
-		g_snprintf(name, sizeof(name), "l2tp/%u/%u", s->tunnel->tid, s->sid);
+	if (!s->ifname) { /* formatted only when needed (a set-up's cost), without printf */
+		size_t o;
+
+		vpdn_fmt_int(name, sizeof(name), "l2tp/", s->tunnel->tid);
+		o = strlen(name);
+		vpdn_fmt_int(name + o, sizeof(name) - o, "/", s->sid);
+	}
 	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
 	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
 	g_hash_table_insert(s->tunnel->l2tp->links, s->link, s);

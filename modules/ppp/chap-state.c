@@ -53,7 +53,9 @@ static void new_challenge(struct ppp_engine *e)
 	struct ppp_chap *c = &e->chap;
 	c->id++;
 	c->tries = 0;
-	if (chap_random_challenge(c->chal, PPP_CHAL_LEN) < 0)
+	/* from the node's pool (core/util.c): one getrandom per 512 octets,
+	 * not one per challenge */
+	if (vpdn_random_bytes(c->chal, PPP_CHAL_LEN) < 0)
 		for (size_t i = 0; i < PPP_CHAL_LEN; i++)
 			c->chal[i] = (uint8_t)g_random_int();
 	send_challenge(e);
@@ -288,7 +290,8 @@ void ppp_chap_init(struct ppp_engine *e)
 	memset(&e->chap, 0, sizeof(e->chap));
 	vpdn_timer_init(&e->chap.timer, chap_timeout, e);
 	uint8_t id = 0;
-	if (chap_random_challenge(&id, 1) < 0)
+	/* every session's engine: from the pool, not a getrandom call each */
+	if (vpdn_random_bytes(&id, 1) < 0)
 		id = (uint8_t)g_random_int();
 	e->chap.id = id;
 }

@@ -320,9 +320,10 @@ static enum vpdn_bus_verdict on_session_incoming(const struct vpdn_event *ev, vo
 	if (!s || s->virtual_template < 0 || !s->link)
 		return VPDN_BUS_PASS;
 	char tmpl[40], vi[24];
-	snprintf(tmpl, sizeof(tmpl), "Virtual-Template%d", s->virtual_template);
+	/* every set-up: no printf */
+	vpdn_fmt_int(tmpl, sizeof(tmpl), "Virtual-Template", s->virtual_template);
 	int n = ppp_manager_vaccess_take(m);
-	snprintf(vi, sizeof(vi), "Vi%d", n);
+	vpdn_fmt_int(vi, sizeof(vi), "Vi", n);
 	struct vpdn_request *req = vpdn_event_take_request(ev);
 	struct ppp_start st = {
 		.link = s->link,

@@ -286,6 +286,25 @@ static void test_out_of_order(void)
 	CU_ASSERT_EQUAL(p.delivered[3], 20);
 	CU_ASSERT_EQUAL(p.delivered[4], 21);
 	CU_ASSERT_EQUAL(p.c.nr, 1);
+	/* The window's slots are a ring (5 moves so far on 4 slots): its
+	 * last slot (Ns nr+3) and one before it still hold and deliver. */
+	make_msg(m, 34);
+	CU_ASSERT_EQUAL(l2tp_ctrl_input(&p.c, 4, 0, false, m, sizeof(m)), 1);
+	make_msg(m, 33);
+	CU_ASSERT_EQUAL(l2tp_ctrl_input(&p.c, 3, 0, false, m, sizeof(m)), 1);
+	make_msg(m, 35);
+	CU_ASSERT(l2tp_ctrl_input(&p.c, 5, 0, false, m, sizeof(m)) < 0);
+	make_msg(m, 31);
+	CU_ASSERT_EQUAL(l2tp_ctrl_input(&p.c, 1, 0, false, m, sizeof(m)), 0);
+	CU_ASSERT_EQUAL(p.ndelivered, 6);
+	make_msg(m, 32);
+	CU_ASSERT_EQUAL(l2tp_ctrl_input(&p.c, 2, 0, false, m, sizeof(m)), 0);
+	CU_ASSERT_EQUAL(p.ndelivered, 9);
+	CU_ASSERT_EQUAL(p.delivered[5], 31);
+	CU_ASSERT_EQUAL(p.delivered[6], 32);
+	CU_ASSERT_EQUAL(p.delivered[7], 33);
+	CU_ASSERT_EQUAL(p.delivered[8], 34);
+	CU_ASSERT_EQUAL(p.c.nr, 5);
 	l2tp_ctrl_fini(&p.c);
 	vpdn_timers_free(tm);
 }

@@ -2,7 +2,10 @@
 /*
  * vpdn_random_bytes: small requests from the pool (refilled when it runs
  * out), large ones straight from the kernel; never the same octets twice.
+ * vpdn_fmt_int: the same text as snprintf's "%s%lld", truncation included.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <vpdnd/vpdnd.h>
@@ -46,7 +49,27 @@ static void test_random_sizes(void)
 	}
 }
 
+static void test_fmt_int(void)
+{
+	static const long long vals[] = { 0, 1, 9, 10, 42, 4711, 65535, -1, -10, 100000,
+					   LLONG_MAX, LLONG_MIN };
+	static const char *const prefixes[] = { "Vi", "Virtual-Template", "", NULL };
+	char a[32], b[32];
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++)
+			for (size_t size = 1; size <= sizeof(a); size++) {
+				snprintf(b, size, "%s%lld", prefixes[p] ? prefixes[p] : "", vals[i]);
+				CU_ASSERT_PTR_EQUAL(vpdn_fmt_int(a, size, prefixes[p], vals[i]), a);
+				CU_ASSERT_STRING_EQUAL(a, b);
+			}
+	a[0] = 'x';
+	vpdn_fmt_int(a, 0, "Vi", 3); /* size 0: nothing written */
+	CU_ASSERT_EQUAL(a[0], 'x');
+}
+
 static const struct vpdn_test_case util_tests[] = {
+	{ "fmt_int: as snprintf %s%lld", test_fmt_int },
 	{ "random: small requests from the pool", test_random_small_requests },
 	{ "random: sizes, large requests direct", test_random_sizes },
 	{ NULL, NULL },
