@@ -9,6 +9,7 @@
 #      bench/heap-owners.py charges each allocation site to its owner.
 #
 #   bench/heap-profile.sh BUILD [N]      (N: 20000; run as root)
+#   HEAP_KEEP=DIR: keep heaptrack_print's peaks files there (peaksN.txt)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 N=${2:-20000}
@@ -90,3 +91,4 @@ for n in "$N" "$N0"; do
 		>"$T/peaks$n.txt" 2>/dev/null
 done
 python3 "$SRC/bench/heap-owners.py" "$T/peaks$N.txt" "$N" "$T/peaks$N0.txt" "$N0"
+if [ -n "${HEAP_KEEP:-}" ]; then mkdir -p "$HEAP_KEEP" && cp "$T"/peaks*.txt "$HEAP_KEEP"/; fi

@@ -79,10 +79,7 @@ static void on_dial_timeout(struct vpdn_timer *t, void *data)
 
 struct ip_iface *ip_iface_find(struct ip_module *m, const char *name)
 {
-	char *k = vpdn_ifname_key(name);
-	struct ip_iface *ifc = g_hash_table_lookup(m->ifaces, k);
-	g_free(k);
-	return ifc;
+	return name ? g_hash_table_lookup(m->ifaces, name) : NULL;
 }
 
 int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out)
@@ -117,7 +114,7 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		ifc->qcap = m->dod_queue;
 		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
 	}
-	g_hash_table_insert(m->ifaces, vpdn_ifname_key(name), ifc);
+	g_hash_table_replace(m->ifaces, ifc->name, ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
 		   name, ifc->kname, ifc->ifindex);
 	ip_bus_obj_add(m, &ifc->obj, false);
@@ -146,10 +143,8 @@ void ip_iface_free(gpointer p)
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
 	ip_bus_obj_remove(m, &ifc->obj);
 	g_free(ifc->user);
-	g_free(ifc->owner);
 	g_free(ifc->profile);
 	g_free(ifc->link_name);
-	g_free(ifc->config);
 	g_free(ifc->q);
 	g_free(ifc->framed);
 	g_free(ifc->name);
@@ -158,9 +153,7 @@ void ip_iface_free(gpointer p)
 
 void ip_iface_destroy(struct ip_iface *ifc)
 {
-	char *k = vpdn_ifname_key(ifc->name);
-	g_hash_table_remove(ifc->m->ifaces, k);
-	g_free(k);
+	g_hash_table_remove(ifc->m->ifaces, ifc->name);
 }
 
 /* ---- the data path ---- */

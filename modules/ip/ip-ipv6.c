@@ -1075,7 +1075,8 @@ static struct ip_iface *route_session(struct ip_module *m, const char *name)
 	g_hash_table_iter_init(&it, m->by_net);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		ifc = v;
-		if (ifc->v6 && ifc->link_name && vpdn_ifname_eq(ifc->link_name, name))
+		if (ifc->v6 && ip_iface_link_name(ifc) &&
+		    vpdn_ifname_eq(ip_iface_link_name(ifc), name))
 			return ifc;
 	}
 	return NULL;

@@ -98,11 +98,11 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 	else
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s", ifc->name, why);
 	g_clear_pointer(&ifc->user, g_free);
-	g_clear_pointer(&ifc->owner, g_free);
 	g_clear_pointer(&ifc->link_name, g_free);
 	if (ifc->dialer) {
 		g_clear_pointer(&ifc->profile, g_free);
-		g_clear_pointer(&ifc->config, g_free);
+		ifc->config = NULL;
+		ifc->profile_is_name = false;
 	}
 	ip_bus_changed(ifc);
 	if (!ifc->dialer)
@@ -139,7 +139,7 @@ static const char *address_refusal(struct ip_module *m, struct in_addr a, const 
 
 	*holder = NULL;
 	if (held) {
-		if (held->owner && owner && !strcmp(held->owner, owner))
+		if (ip_iface_owner(held) && owner && !strcmp(ip_iface_owner(held), owner))
 			return NULL;    /* the owner again: its newest session wins */
 		if (asking && !strcmp(held->name, asking))
 			return NULL;
@@ -201,13 +201,13 @@ void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *in
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
 	g_free(ifc->user);
 	ifc->user = g_strdup(user);
-	g_free(ifc->owner);
-	ifc->owner = g_strdup(vpdn_address_owner(user, profile, config));
 	g_free(ifc->link_name);
-	ifc->link_name = g_strdup(interface);
-	g_free(ifc->config);
-	ifc->config = g_strdup(config);
+	ifc->link_name = interface && strcmp(interface, ifc->name) ? g_strdup(interface) : NULL;
+	if (!interface) /* ip_iface_link_name() would say `name` */
+		ifc->link_name = g_strdup("");
+	ifc->config = config ? g_intern_string(config) : NULL;
 	g_free(ifc->profile);
+	ifc->profile_is_name = !profile && ifc->dialer;
 	ifc->profile = g_strdup(profile ? profile : (ifc->dialer ? ifc->name : NULL));
 	vpdn_link_attach(ifc->net, VPDN_LINK_B, &ip_iface_net_ops, ifc);
 }
@@ -230,7 +230,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	struct ip_iface *held = ev->peer.s_addr
 		? g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ev->peer.s_addr)) : NULL;
 	if (held && held != ifc) {
-		if (!held->owner || !owner || strcmp(held->owner, owner)) {
+		if (!ip_iface_owner(held) || !owner || strcmp(ip_iface_owner(held), owner)) {
 			inet_ntop(AF_INET, &ev->peer, a, sizeof(a));
 			vpdn_warn(m->log, "%s IP: %s is in use by the session on %s; "
 				  "this session is refused", ev->interface, a, held->name);

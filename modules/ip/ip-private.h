@@ -44,6 +44,7 @@ struct ip_bus_obj {
 	bool loop;                 /* a struct ip_loop, else a struct ip_iface */
 };
 
+/* ifaces keys: the interface's name itself (vpdn_ifname_hash). */
 struct ip_iface {
 	struct ip_bus_obj obj;     /* first: the D-Bus class's handle */
 	struct ip_module *m;
@@ -68,12 +69,31 @@ struct ip_iface {
 	unsigned qhead, qlen, qcap;
 	bool dialing;
 	struct vpdn_timer dial_timer;
-	/* for D-Bus (org.vpdnd.Interface1) */
-	char *user, *profile, *link_name, *config;
-	char *owner;               /* vpdn_address_owner() of the session */
+	/* for D-Bus (org.vpdnd.Interface1); while up (net set) only, but
+	 * config (interned: a config section's name) on a dialer */
+	char *user, *profile;
+	char *link_name;           /* NULL while it is `name` (ip_iface_link_name()) */
+	const char *config;
+	bool profile_is_name;      /* profile: the dialer's name, not the session's */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
+
+/* The session's link name (org.vpdnd.Interface1.Link), NULL when not up. */
+static inline const char *ip_iface_link_name(const struct ip_iface *ifc)
+{
+	return ifc->link_name ? ifc->link_name : ifc->net ? ifc->name : NULL;
+}
+
+/* vpdn_address_owner() of the session up on ifc (NULL when not up):
+ * derived from what the interface keeps rather than kept (#19). */
+static inline const char *ip_iface_owner(const struct ip_iface *ifc)
+{
+	if (!ifc->net)
+		return NULL;
+	return vpdn_address_owner(ifc->user, ifc->profile_is_name ? NULL : ifc->profile,
+				  ifc->config);
+}
 
 /* A Loopback interface: only a D-Bus object (its address is on lo). */
 struct ip_loop {

@@ -110,7 +110,7 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->root = cfg;
 	m->shared_fd = -1;
 	m->rbuf = g_malloc(IP_RBUF);
-	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ip_iface_free);
+	m->ifaces = g_hash_table_new_full(vpdn_ifname_hash, vpdn_ifname_equal, NULL, ip_iface_free);
 	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
 	m->by_net = g_hash_table_new(g_direct_hash, g_direct_equal);
 	m->binds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
