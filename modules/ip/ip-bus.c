@@ -42,7 +42,7 @@ static const char *iface_state(const struct ip_iface *ifc)
 {
 	if (ifc->net)
 		return "up";
-	return ifc->dialing ? "dialing" : "down";
+	return ifc->dod && ifc->dod->dialing ? "dialing" : "down";
 }
 
 static int append_addr(sd_bus_message *reply, struct in_addr a)

@@ -63,13 +63,16 @@ static void publish_iface(struct ip_module *m, struct ip_iface *ifc, uint32_t ty
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why)
 {
 	struct ip_module *m = ifc->m;
-	if (ifc->qlen)
+	struct ip_dod *d = ifc->dod;
+	if (!d)
+		return;
+	if (d->qlen)
 		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS, "%s IP: %s, %u queued packets dropped",
-			   ifc->name, why, ifc->qlen);
-	*m->dod_dropped += ifc->qlen;
-	ifc->qlen = ifc->qhead = 0;
-	ifc->dialing = false;
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			   ifc->name, why, d->qlen);
+	*m->dod_dropped += d->qlen;
+	d->qlen = d->qhead = 0;
+	d->dialing = false;
+	vpdn_timer_cancel(m->timers, &d->dial_timer);
 }
 
 static void on_dial_timeout(struct vpdn_timer *t, void *data)
@@ -91,7 +94,6 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 	ifc->name = g_strdup(name);
 	ifc->dialer = dialer;
 	ifc->fd = -1;
-	vpdn_timer_init(&ifc->dial_timer, on_dial_timeout, ifc);
 	if (m->mode == IP_MODE_SHARED) {
 		g_strlcpy(ifc->kname, m->shared_name, IFNAMSIZ);
 		ifc->ifindex = m->shared_ifindex;
@@ -111,8 +113,10 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 			ifc->source = g_unix_fd_add(ifc->fd, G_IO_IN, on_tun_readable, ifc);
 	}
 	if (dialer) {
-		ifc->qcap = m->dod_queue;
-		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
+		unsigned cap = m->dod_queue;
+		ifc->dod = g_malloc0(sizeof(*ifc->dod) + sizeof(struct ip_slot) * (cap ? cap : 1));
+		ifc->dod->qcap = cap;
+		vpdn_timer_init(&ifc->dod->dial_timer, on_dial_timeout, ifc);
 	}
 	g_hash_table_replace(m->ifaces, ifc->name, ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
@@ -133,7 +137,8 @@ void ip_iface_free(gpointer p)
 	struct ip_iface *ifc = p;
 	struct ip_module *m = ifc->m;
 
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	if (ifc->dod)
+		vpdn_timer_cancel(m->timers, &ifc->dod->dial_timer);
 	if (ifc->source)
 		g_source_remove(ifc->source);
 	if (ifc->fd >= 0)
@@ -145,7 +150,7 @@ void ip_iface_free(gpointer p)
 	g_free(ifc->user);
 	g_free(ifc->profile);
 	g_free(ifc->link_name);
-	g_free(ifc->q);
+	g_free(ifc->dod);
 	g_free(ifc->framed);
 	g_free(ifc->name);
 	g_free(ifc);
@@ -272,18 +277,21 @@ static bool family_up(const struct ip_iface *ifc, const uint8_t *p)
 void ip_dod_deliver(struct ip_iface *ifc)
 {
 	struct ip_module *m = ifc->m;
-	unsigned kept = 0, n = ifc->qlen;
+	struct ip_dod *q = ifc->dod;
+	if (!q)
+		return;
+	unsigned kept = 0, n = q->qlen;
 
 	/* In order; a held packet of the family not up yet moves to the
 	 * front (slot kept <= the slot it came from: no overwrite). */
 	for (unsigned i = 0; i < n && ifc->net; i++) {
-		struct ip_slot *s = &ifc->q[(ifc->qhead + i) % ifc->qcap];
+		struct ip_slot *s = &q->q[(q->qhead + i) % q->qcap];
 		if (family_up(ifc, s->data)) {
 			ip_iface_send(ifc, s->data, s->len);
 			(*m->dod_delivered)++;
 			continue;
 		}
-		struct ip_slot *d = &ifc->q[(ifc->qhead + kept) % ifc->qcap];
+		struct ip_slot *d = &q->q[(q->qhead + kept) % q->qcap];
 		if (d != s) {
 			d->len = s->len;
 			memcpy(d->data, s->data, s->len);
@@ -292,12 +300,12 @@ void ip_dod_deliver(struct ip_iface *ifc)
 	}
 	if (!ifc->net)   /* hung up while sending: ip_iface_down flushed */
 		return;
-	ifc->qlen = kept;
+	q->qlen = kept;
 	if (kept)        /* the other family's NCP may still open: the dial timer stays */
 		return;
-	ifc->qhead = 0;
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
-	ifc->dialing = false;
+	q->qhead = 0;
+	vpdn_timer_cancel(m->timers, &q->dial_timer);
+	q->dialing = false;
 }
 
 /* A packet (IPv4, or IPv6 from ip6_from_kernel) on an idle dialer:
@@ -305,8 +313,11 @@ void ip_dod_deliver(struct ip_iface *ifc)
 void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	struct ip_module *m = ifc->m;
+	struct ip_dod *q = ifc->dod;
 
-	if (!ifc->dialing) {
+	if (!q)
+		return;
+	if (!q->dialing) {
 		struct vpdn_ev_traffic ev = {
 			.size = sizeof(ev), .interface = ifc->name, .packet = p, .len = len,
 		};
@@ -317,16 +328,16 @@ void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 			inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
 		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
 			   "%s IP: interesting traffic to %s, asking to dial", ifc->name, dst);
-		ifc->dialing = true;
-		vpdn_timer_arm(m->timers, &ifc->dial_timer, m->dod_timeout);
+		q->dialing = true;
+		vpdn_timer_arm(m->timers, &q->dial_timer, m->dod_timeout);
 		if (vpdn_bus_publish(m->bus, VPDN_EV_INTERESTING_TRAFFIC, &ev) != 1) {
 			vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
 				   "%s IP: nobody dials for this interface, packet dropped",
 				   ifc->name);
 			(*m->unclaimed)++;
 			(*m->dod_dropped)++;
-			ifc->dialing = false;
-			vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			q->dialing = false;
+			vpdn_timer_cancel(m->timers, &q->dial_timer);
 			return;
 		}
 		/* The dial may have completed while we published. */
@@ -335,14 +346,14 @@ void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 			return;
 		}
 	}
-	if (ifc->qlen >= ifc->qcap || len > IP_DOD_SLOT) {
+	if (q->qlen >= q->qcap || len > IP_DOD_SLOT) {
 		(*m->dod_dropped)++;
 		return;
 	}
-	struct ip_slot *s = &ifc->q[(ifc->qhead + ifc->qlen) % ifc->qcap];
+	struct ip_slot *s = &q->q[(q->qhead + q->qlen) % q->qcap];
 	s->len = (uint16_t)len;
 	memcpy(s->data, p, len);
-	ifc->qlen++;
+	q->qlen++;
 	(*m->dod_queued)++;
 }
 

@@ -361,7 +361,7 @@ static enum vpdn_bus_verdict on_dial_failed(const struct vpdn_event *e, void *da
 	if (!ev->profile)
 		return VPDN_BUS_PASS;
 	ifc = ip_iface_find(m, ev->profile);
-	if (ifc && ifc->dialing && !ifc->net)
+	if (ifc && ifc->dod && ifc->dod->dialing && !ifc->net)
 		ip_dod_flush_drop(ifc, "dial failed");
 	return VPDN_BUS_PASS;
 }

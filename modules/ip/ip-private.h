@@ -36,6 +36,14 @@ struct ip_slot {
 	uint8_t data[IP_DOD_SLOT];
 };
 
+/* Dial on demand (a dialer interface only: one block, its queue inside). */
+struct ip_dod {
+	struct vpdn_timer dial_timer;
+	unsigned qhead, qlen, qcap;
+	bool dialing;
+	struct ip_slot q[];
+};
+
 /* What the D-Bus class finds by path: the head of an interface or a
  * loopback (ip-bus.c). key orders ListInterfaces: given once, at
  * creation, from a counter (never reused while the module runs). */
@@ -64,11 +72,7 @@ struct ip_iface {
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
 	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
-	/* dial on demand */
-	struct ip_slot *q;
-	unsigned qhead, qlen, qcap;
-	bool dialing;
-	struct vpdn_timer dial_timer;
+	struct ip_dod *dod;        /* a dialer's dial on demand, NULL on a session's */
 	/* for D-Bus (org.vpdnd.Interface1); while up (net set) only, but
 	 * config (interned: a config section's name) on a dialer */
 	char *user, *profile;

@@ -237,7 +237,7 @@ const char *ip_module_iface_kernel_name(struct ip_module *m, const char *name)
 int ip_module_dod_queued(struct ip_module *m, const char *name)
 {
 	struct ip_iface *ifc = ip_iface_find(m, name);
-	return ifc ? (int)ifc->qlen : -ENOENT;
+	return ifc ? (ifc->dod ? (int)ifc->dod->qlen : 0) : -ENOENT;
 }
 
 bool ip_module_iface_up(struct ip_module *m, const char *name)
