@@ -71,7 +71,7 @@ uint32_t ppp_engine_malformed(const struct ppp_engine *e)
 
 const char *ppp_our_name(struct ppp_engine *e)
 {
-	return e->conf->chap_hostname ? e->conf->chap_hostname : vpdn_core_hostname(e->core);
+	return e->conf->chap_hostname ? e->conf->chap_hostname : vpdn_core_hostname(e->mgr->core);
 }
 
 void ppp_count_malformed(struct ppp_engine *e)
@@ -190,7 +190,7 @@ static void stop_everything(struct ppp_engine *e)
 		vpdn_request_cancel(e->fwd_req);
 		e->fwd_req = NULL;
 	}
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPv6 first: the last DOWN (IPv4's, as before) hangs the link up */
@@ -242,7 +242,7 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 		return;
 	if (!e->down_reason)
 		e->down_reason = reason;
-	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s PPP: closing: %s", e->name, why);
+	vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1, "%s PPP: closing: %s", e->name, why);
 	uint8_t s = e->lcp_fsm.state;
 	if (s == FSM_REQSENT || s == FSM_ACKRCVD || s == FSM_ACKSENT || s == FSM_OPENED) {
 		ppp_fsm_close(&e->lcp_fsm);   /* Terminate-Request; tlf ends it */
@@ -268,9 +268,9 @@ void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const
 	char text[512];
 
 	if (proto == PPP_IP || proto == PPP_IPV6 ||
-	    !vpdn_log_debug_on(e->log, VPDN_DEBUG_PPP_PACKET))
+	    !vpdn_log_debug_on(e->mgr->log, VPDN_DEBUG_PPP_PACKET))
 		return;
-	vpdn_log_write(e->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
+	vpdn_log_write(e->mgr->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
 		       ppp_packet_text(proto, pkt, len, text, sizeof(text)));
 }
 
@@ -475,9 +475,6 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 		return NULL;
 	struct ppp_engine *e = g_new0(struct ppp_engine, 1);
 	e->mgr = m;
-	e->core = m->core;
-	e->log = m->log;
-	e->timers = vpdn_core_timers(m->core);
 	e->conf = ppp_conf_ref(conf);
 	e->link = vpdn_link_ref(st->link);
 	e->end = st->end;
@@ -566,7 +563,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 		/* Listen, but not forever: a caller that never speaks LCP is
 		 * dropped after as long as an active open would try. */
 		ppp_fsm_listen(&e->lcp_fsm);
-		vpdn_timer_arm(e->timers, &e->auth_timer,
+		vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
 			       (uint64_t)conf->restart_ms * (conf->max_configure + 2u));
 	} else {
 		ppp_fsm_open(&e->lcp_fsm);
