@@ -225,7 +225,7 @@ static char *get_str(GVariant *d, const char *key)
 static void session_orphan(void *ctx, struct vpdn_link *link)
 {
 	struct l2tp *l2tp = ctx;
-	struct l2tp_session *s = g_hash_table_lookup(l2tp->links, link);
+	struct l2tp_session *s = l2tp_session_of_link(l2tp, link);
 
 	if (!s)
 		return;

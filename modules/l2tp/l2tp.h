@@ -152,7 +152,6 @@ struct l2tp {
 	uint64_t *tid_bits;         /* tunnel IDs in use, see l2tp_alloc_id */
 	uint64_t rx_batch;          /* the transport's received batches; 0: none
 				     * (tests calling l2tp_input directly) */
-	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
 	l2tp_xmit_fn xmit;
 	void *xctx;
@@ -505,6 +504,9 @@ void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
 		       const uint8_t *payload, size_t len);
 /* Create the session's link (carrier at end A). */
 void l2tp_session_make_link(struct l2tp_session *s);
+/* The session whose link (end A) this is, or NULL: the session's own
+ * ctx on the link, no table (#19). */
+struct l2tp_session *l2tp_session_of_link(struct l2tp *l2tp, const struct vpdn_link *link);
 void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev);
 void l2tp_session_published_up(struct l2tp_session *s);
 int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m);

@@ -423,7 +423,6 @@ static void detach_links(struct l2tp_session *s, int cause)
 	s->link = NULL;
 	s->carrier = NULL;
 	if (link) {
-		g_hash_table_remove(s->tunnel->l2tp->links, link);
 		if (vpdn_link_spliced_to(link))
 			vpdn_link_unsplice(link);
 		vpdn_link_detach(link, VPDN_LINK_A);
