@@ -404,13 +404,14 @@ static const struct vpdn_link_ops carrier_ops = {
 /* ---- start ---- */
 
 /* One block: the struct, then its byte strings (an LNS keeps one per
- * session, so one allocation, not seven; #15). Freed with g_free(). */
+ * session, so one allocation, not seven; #15). Freed with g_free(). The
+ * proxy LCP (the three Configure-Requests) is judged once, by
+ * ppp_engine_start() from the caller's copy: the engine keeps only the
+ * proxy authentication, which a later LCP renegotiation uses again (#19). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
 	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
-	size_t n = sizeof(*p) + p->init_rcvd_confreq_len + p->last_sent_confreq_len +
-		   p->last_rcvd_confreq_len + p->auth_challenge_len + p->auth_response_len +
-		   name_len;
+	size_t n = sizeof(*p) + p->auth_challenge_len + p->auth_response_len + name_len;
 	struct vpdn_proxy *c = g_malloc0(n);
 	uint8_t *at = (uint8_t *)(c + 1);
 
@@ -426,9 +427,8 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 			c->f##_len = 0;                           \
 		}                                                 \
 	} while (0)
-	TAKE(init_rcvd_confreq);
-	TAKE(last_sent_confreq);
-	TAKE(last_rcvd_confreq);
+	c->init_rcvd_confreq = c->last_sent_confreq = c->last_rcvd_confreq = NULL;
+	c->init_rcvd_confreq_len = c->last_sent_confreq_len = c->last_rcvd_confreq_len = 0;
 	TAKE(auth_challenge);
 	TAKE(auth_response);
 #undef TAKE
@@ -440,10 +440,10 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 	return c;
 }
 
-/* LNS: take the LCP the LAC negotiated, if acceptable. */
-static bool accept_proxy_lcp(struct ppp_engine *e)
+/* LNS: take the LCP the LAC negotiated (p: the caller's proxy data), if
+ * acceptable. */
+static bool accept_proxy_lcp(struct ppp_engine *e, const struct vpdn_proxy *p)
 {
-	const struct vpdn_proxy *p = e->proxy;
 	if (e->conf->reneg == PPP_RENEG_ALWAYS) {
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: LCP renegotiation forced by config",
 		     e->name);
@@ -549,10 +549,10 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	ppp_fsm_up(&e->lcp_fsm);
 	if (e->proxy && e->role == VPDN_PPP_ROLE_SERVER) {
 		ppp_fsm_listen(&e->lcp_fsm);
-		if (accept_proxy_lcp(e)) {
+		if (accept_proxy_lcp(e, st->proxy)) {
 			e->proxy_lcp_ok = true;
-			ppp_fsm_force_open(&e->lcp_fsm, e->proxy->last_sent_confreq,
-					   e->proxy->last_sent_confreq_len);
+			ppp_fsm_force_open(&e->lcp_fsm, st->proxy->last_sent_confreq,
+					   st->proxy->last_sent_confreq_len);
 		} else {
 			ppp_lcp_ops.reset(&e->lcp_fsm);
 			if (!e->auth_peer)
