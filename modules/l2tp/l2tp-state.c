@@ -268,8 +268,10 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 	s->data_nr = dnr;
 	s->ifname = get_str(d, "ifname");
 	s->user = get_str(d, "user");
-	s->calling = get_str(d, "calling");
-	s->called = get_str(d, "called");
+	char *calling = get_str(d, "calling"), *called = get_str(d, "called");
+	l2tp_session_set_numbers(s, calling, called);
+	g_free(calling);
+	g_free(called);
 	g_variant_lookup(d, "counters", "(ttttt)", &s->pkts_in, &s->pkts_out, &s->bytes_in,
 			 &s->bytes_out, &s->errors);
 	l2tp_session_set_state(s, state);
