@@ -156,6 +156,18 @@ void ip_iface_free(gpointer p)
 	g_free(ifc);
 }
 
+unsigned ip_ifaces_up(struct ip_module *m)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		n += ((struct ip_iface *)v)->net != NULL;
+	return n;
+}
+
 void ip_iface_destroy(struct ip_iface *ifc)
 {
 	g_hash_table_remove(ifc->m->ifaces, ifc->name);
@@ -520,7 +532,7 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 		return;
 	}
 	vpdn_err(m->log, "IP: shared TUN %s lost (%s): %u sessions closed", m->shared_name,
-		 g_strerror(-err), g_hash_table_size(m->by_net));
+		 g_strerror(-err), ip_ifaces_up(m));
 	if (m->shared_source)
 		g_source_remove(m->shared_source);
 	m->shared_source = 0;
@@ -530,14 +542,17 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 	/* Every interface is on the shared device; collect first (closing
 	 * one changes the tables). */
 	on_shared = g_ptr_array_new();
-	g_hash_table_iter_init(&it, m->by_net);
+	g_hash_table_iter_init(&it, m->ifaces);
 	while (g_hash_table_iter_next(&it, &k, &v))
-		g_ptr_array_add(on_shared, k);
+		if (((struct ip_iface *)v)->net)
+			g_ptr_array_add(on_shared, vpdn_link_ref(((struct ip_iface *)v)->net));
 	for (guint i = 0; i < on_shared->len; i++) {
-		struct ip_iface *s = g_hash_table_lookup(m->by_net, on_shared->pdata[i]);
+		struct ip_iface *s = ip_iface_by_net(m, on_shared->pdata[i]);
 		if (s)
 			iface_session_lost(s, "shared TUN lost");
 	}
+	for (guint i = 0; i < on_shared->len; i++)
+		vpdn_link_unref(on_shared->pdata[i]);
 	g_ptr_array_free(on_shared, TRUE);
 	r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
 	if (r < 0) {

@@ -82,7 +82,6 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 	if (!ifc->net)
 		return;
 	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
-	g_hash_table_remove(m->by_net, ifc->net);
 	vpdn_link_detach(ifc->net, VPDN_LINK_B);
 	vpdn_link_unref(ifc->net);
 	ifc->net = NULL;
@@ -193,10 +192,7 @@ static enum vpdn_bus_verdict on_address_check(const struct vpdn_event *e, void *
 void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *interface,
 		     const char *config, const char *profile, const char *user)
 {
-	struct ip_module *m = ifc->m;
-
 	ifc->net = vpdn_link_ref(net);
-	g_hash_table_insert(m->by_net, ifc->net, ifc);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
 	g_free(ifc->user);
@@ -219,9 +215,9 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	const char *owner = vpdn_address_owner(ev->user, ev->profile, ev->config);
 	int r;
 
-	/* A link carries one network: by_net maps each up link to its one
+	/* A link carries one network: ip_iface_by_net() finds each up link's one
 	 * interface (a second NETWORK_UP on a link moves it). */
-	struct ip_iface *old = g_hash_table_lookup(m->by_net, ev->net);
+	struct ip_iface *old = ip_iface_by_net(m, ev->net);
 	if (old && old != ifc && ifc->net != ev->net)
 		ip_iface_down(old, "moved");
 	/* The peers table says who has the address: the owner's newest
@@ -336,7 +332,7 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 		return VPDN_BUS_PASS;
 	/* IPv6 up on this link: IPv4 joins it on the same interface (again,
 	 * when IPCP opened once more: its old state goes first). */
-	ifc = g_hash_table_lookup(m->by_net, ev->net);
+	ifc = ip_iface_by_net(m, ev->net);
 	if (ifc && ifc->v6 && ifc->v4_up)
 		ip_iface_v4_down(ifc);
 	if (!ifc || !ifc->v6)
@@ -390,7 +386,7 @@ static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *e, void *d
 {
 	struct ip_module *m = data;
 	const struct vpdn_ev_ppp_network *ev = e->payload;
-	struct ip_iface *ifc = ev->net ? g_hash_table_lookup(m->by_net, ev->net) : NULL;
+	struct ip_iface *ifc = ev->net ? ip_iface_by_net(m, ev->net) : NULL;
 
 	if (ifc && ifc->v6) {   /* IPv6 stays up on the link */
 		ip_iface_v4_down(ifc);

@@ -83,6 +83,9 @@ struct ip_iface {
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
 
+/* Interfaces with a session up (net set). */
+unsigned ip_ifaces_up(struct ip_module *m);
+
 /* The session's link name (org.vpdnd.Interface1.Link), NULL when not up. */
 static inline const char *ip_iface_link_name(const struct ip_iface *ifc)
 {
@@ -127,7 +130,7 @@ struct ip_module {
 
 	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
 	GHashTable *peers;         /* peer s_addr -> the ip_iface whose session has it */
-	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
+	/* a link -> the ip_iface up on it: ip_iface_by_net() (no table) */
 	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
 	GArray *loopbacks;         /* struct in_addr we added to lo */
@@ -181,6 +184,14 @@ void ip_iface_free(gpointer p);            /* m->ifaces' value destructor */
 void ip_iface_destroy(struct ip_iface *ifc);
 /* The session's network link, attached while up (ip-network.c). */
 extern const struct vpdn_link_ops ip_iface_net_ops;
+/* The interface up on net (attached at its end B), or NULL: the link's
+ * own ctx, not a table (#19). */
+static inline struct ip_iface *ip_iface_by_net(struct ip_module *m, struct vpdn_link *net)
+{
+	struct ip_iface *ifc = vpdn_link_ctx(net, VPDN_LINK_B, &ip_iface_net_ops);
+
+	return ifc && ifc->m == m && ifc->net == net ? ifc : NULL;
+}
 /* A packet from the kernel to the session (fitted to the peer's MRU). */
 void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
 /* An ICMP error may go now (IP_ICMP_RATE a second, both families). */
