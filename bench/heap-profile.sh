@@ -13,6 +13,7 @@
 #   as the ISDN network and its users, the LAC forwarding each call to an
 #   LNS run beside it, not profiled); the LAC is the one measured.
 #   HEAP_KEEP=DIR: keep heaptrack_print's peaks files there (peaksN.txt)
+#   HEAP_RSS_ONLY=1: step 1 alone (bench.sh's 100 000 in under a minute)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 N=${2:-20000}
@@ -161,6 +162,8 @@ RUN=run
 [ "$SIDE" = lac ] && RUN=run_lac
 $RUN "$N" | awk -v n="$N" '{ r[$2] = $4 } END { if (("none" in r) && ("held" in r))
 	printf "VmRSS per session (%d sessions): %d bytes\n\n", n, (r["held"] - r["none"]) * 1024 / n }'
+# HEAP_RSS_ONLY=1: the VmRSS run alone (no heaptrack: large N in seconds)
+[ -n "${HEAP_RSS_ONLY:-}" ] && exit 0
 for n in "$N" "$N0"; do
 	$RUN "$n" "$T/heap$n" >/dev/null
 	heaptrack_print -f "$T/heap$n".zst -m 0 --print-peaks 1 --print-allocators 0 \
