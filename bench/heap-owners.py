@@ -20,6 +20,8 @@ OWNERS = [  # (prefix of "file function", owner), first match wins
     ("core/interface.c", "ip session"),      # vpdn_ifname_key: ip's table key
     ("modules/l2tp/", "l2tp session"),
     ("core/link.c", "links"),
+    ("modules/isdn/", "isdn call"),
+    ("modules/dialer/", "dialer"),
     ("core/node-events.c", "node-events record"),
     ("core/session-cause.c", "node-events record"),
     ("core/timer.c", "timer heap"),

@@ -9,6 +9,11 @@
 #      bench/heap-owners.py charges each allocation site to its owner.
 #
 #   bench/heap-profile.sh BUILD [N]      (N: 20000; run as root)
+#   HEAP_SIDE=lac: the LAC of bench.sh's end-to-end run instead (isdngen
+#   as the ISDN network and its users, the LAC forwarding each call to an
+#   LNS run beside it, not profiled); the LAC is the one measured.
+#   HEAP_KEEP=DIR: keep heaptrack_print's peaks files there (peaksN.txt)
+#   HEAP_RSS_ONLY=1: step 1 alone (bench.sh's 100 000 in under a minute)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 N=${2:-20000}
@@ -55,6 +60,78 @@ interface "Virtual-Template1" {
 EOC
 chmod 600 "$T/lns.conf"
 
+SIDE=${HEAP_SIDE:-lns}
+if [ "$SIDE" = lac ]; then
+	# the LNS knows the users isdngen calls as (bench0..bench19@cisco.com)
+	awk 'BEGIN { for (i = 0; i < 20; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' \
+		>>"$T/lns.conf"
+	NCTL=$(( (N + 29) / 30 + 1 ))
+	{
+		cat <<EOC
+hostname = "LAC"
+modules = {"isdn", "dialer", "ppp", "l2tp"}
+vpdn { enable = true  search-order = {"domain"} }
+vpdn-group "1" {
+  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
+  initiate-to = {"127.0.0.2"}
+  local-name = "LAC"
+  tunnel-password = "benchtunnel"
+  source-ip = "127.0.0.1"
+  receive-window = 1024
+}
+l2tp { listen = {"127.0.0.1"}  port = 1701 }
+isdn { switch-type = "primary-net5"  network = "unix:$T/isdn.sock" }
+EOC
+		awk -v n="$NCTL" 'BEGIN { for (i = 0; i < n; i++) {
+			printf "controller \"E1 %d\" { pri-group-timeslots = \"1-31\"  number = {\"8%04d\"} }\n", i, i
+			printf "interface \"Serial%d:15\" { dialer-vpdn-forward = true  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n", i
+		} }'
+	} >"$T/lac.conf"
+	chmod 600 "$T/lac.conf"
+fi
+
+# start NAME CONF [heaptrack-output]: prints the daemon's pid (found by its
+# command line under heaptrack: $! is heaptrack's shell)
+start() {
+	local name=$1 conf=$2 out=${3:-} i
+	rm -f "$T/$name.log"
+	if [ -n "$out" ]; then
+		"${NSE[@]}" heaptrack -o "$out" "$BUILD/core/vpdnd" --no-bus -c "$conf" \
+			>"$T/$name.log" 2>&1 &
+	else
+		"${NSE[@]}" "$BUILD/core/vpdnd" --no-bus -c "$conf" >"$T/$name.log" 2>&1 &
+	fi
+	PIDS+=($!)
+	for i in $(seq 600); do grep -qs "started as" "$T/$name.log" && break; sleep 0.1; done
+	if [ -n "$out" ]; then
+		pgrep -n -f "^$BUILD/core/vpdnd --no-bus -c $conf"
+	else
+		echo $!
+	fi
+}
+stop() {
+	local i
+	kill "$1" 2>/dev/null
+	for i in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+}
+
+# run_lac N [heaptrack-output]: LNS, then the LAC (profiled), N calls held
+# 2 s; prints the LAC's rss_kib lines as loadgen's ("rss_kib none|held").
+run_lac() {
+	local n=$1 out=${2:-} lns lac
+	rm -f "$T/isdn.sock"
+	lns=$(start lns "$T/lns.conf")
+	lac=$(start lac "$T/lac.conf" "$out")
+	"${NSE[@]}" "$BUILD/bench/isdngen" --listen "$T/isdn.sock" --users 20 --phase "$n" \
+		--watch "$lac" --hold 2 --timeout 300 >"$T/gen.out" 2>"$T/gen.err"
+	awk '$1 == "rss_kib" && $3 == 0 { print "rss_kib " $2 " 0 " $4 }' "$T/gen.out"
+	stop "$lac"
+	stop "$lns"
+	wait 2>/dev/null
+	"${NSE[@]}" ip link del vpdn0 2>/dev/null
+	return 0
+}
+
 # run N [heaptrack-output]: one LNS, N sessions held 2 s; prints loadgen's
 # rss_kib lines. Under heaptrack, $! is heaptrack's shell: the daemon's pid
 # is found by its command line (this run's own config path).
@@ -81,12 +158,17 @@ run() {
 	return 0
 }
 
-run "$N" | awk -v n="$N" '{ r[$2] = $4 } END { if (("none" in r) && ("held" in r))
+RUN=run
+[ "$SIDE" = lac ] && RUN=run_lac
+$RUN "$N" | awk -v n="$N" '{ r[$2] = $4 } END { if (("none" in r) && ("held" in r))
 	printf "VmRSS per session (%d sessions): %d bytes\n\n", n, (r["held"] - r["none"]) * 1024 / n }'
+# HEAP_RSS_ONLY=1: the VmRSS run alone (no heaptrack: large N in seconds)
+[ -n "${HEAP_RSS_ONLY:-}" ] && exit 0
 for n in "$N" "$N0"; do
-	run "$n" "$T/heap$n" >/dev/null
+	$RUN "$n" "$T/heap$n" >/dev/null
 	heaptrack_print -f "$T/heap$n".zst -m 0 --print-peaks 1 --print-allocators 0 \
 		--print-temporary 0 --print-leaks 0 -n 100000 \
 		>"$T/peaks$n.txt" 2>/dev/null
 done
 python3 "$SRC/bench/heap-owners.py" "$T/peaks$N.txt" "$N" "$T/peaks$N0.txt" "$N0"
+if [ -n "${HEAP_KEEP:-}" ]; then mkdir -p "$HEAP_KEEP" && cp "$T"/peaks*.txt "$HEAP_KEEP"/; fi

@@ -127,6 +127,27 @@ bool vpdn_ifname_eq(const char *a, const char *b)
 	return eq;
 }
 
+unsigned int vpdn_ifname_hash(const void *name)
+{
+	char s[96], *k = s;
+	guint h;
+
+	if (!name)
+		return 0;
+	if (key_size(name) > sizeof(s))
+		k = g_malloc(key_size(name));
+	key_into(name, k, k == s ? sizeof(s) : key_size(name));
+	h = g_str_hash(k);
+	if (k != s)
+		g_free(k);
+	return h;
+}
+
+int vpdn_ifname_equal(const void *a, const void *b)
+{
+	return vpdn_ifname_eq(a, b);
+}
+
 const char *vpdn_ifname_type(const char *name)
 {
 	const struct iftype *t;

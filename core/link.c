@@ -94,6 +94,12 @@ int vpdn_link_attached(const struct vpdn_link *link, enum vpdn_link_end_id end)
 	return link->end[end].ops != NULL;
 }
 
+void *vpdn_link_ctx(const struct vpdn_link *link, enum vpdn_link_end_id end,
+		    const struct vpdn_link_ops *ops)
+{
+	return link && ops && link->end[end].ops == ops ? link->end[end].ctx : NULL;
+}
+
 int vpdn_link_send(struct vpdn_link *link, enum vpdn_link_end_id from,
 		   const uint8_t *data, size_t len)
 {

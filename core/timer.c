@@ -127,9 +127,9 @@ void vpdn_timer_arm(struct vpdn_timers *tm, struct vpdn_timer *t, uint64_t delay
 		tm->heap = g_renew(struct heap_ent, tm->heap, cap);
 		tm->cap = cap;
 	}
-	t->expires = vpdn_timers_now(tm) + delay_ms;
-	t->seq = tm->seq++;
-	heap_set(tm, tm->len++, (struct heap_ent){ t->expires, t->seq, t });
+	/* expiry and order live in the heap entry only: the embedded timer
+	 * is 24 bytes, not 40 (#19) */
+	heap_set(tm, tm->len++, (struct heap_ent){ vpdn_timers_now(tm) + delay_ms, tm->seq++, t });
 	sift_up(tm, tm->len - 1);
 }
 
@@ -141,10 +141,13 @@ void vpdn_timer_cancel(struct vpdn_timers *tm, struct vpdn_timer *t)
 
 uint64_t vpdn_timer_remaining(struct vpdn_timers *tm, const struct vpdn_timer *t)
 {
-	uint64_t now = vpdn_timers_now(tm);
-	if (!vpdn_timer_armed(t) || t->expires <= now)
+	uint64_t now = vpdn_timers_now(tm), expires;
+	/* not armed here (a zeroed, never initialised timer included: its
+	 * index 0 is another's entry, or none) */
+	if (!vpdn_timer_armed(t) || t->heap_index >= tm->len || tm->heap[t->heap_index].t != t)
 		return 0;
-	return t->expires - now;
+	expires = tm->heap[t->heap_index].expires;
+	return expires <= now ? 0 : expires - now;
 }
 
 size_t vpdn_timers_count(struct vpdn_timers *tm)

@@ -48,6 +48,13 @@ const char *vpdn_ifname_short(const char *name, char *buf, size_t size);
  * NULL gives "". */
 char *vpdn_ifname_key(const char *name);
 
+/* Hash functions for a GHashTable keyed by the names themselves
+ * (g_hash_table_new(vpdn_ifname_hash, vpdn_ifname_equal)): names that
+ * vpdn_ifname_eq() says are the same hash and compare equal, with no key
+ * to allocate per entry. */
+unsigned int vpdn_ifname_hash(const void *name);
+int vpdn_ifname_equal(const void *a, const void *b);
+
 /* The `interface "NAME"` section of the config that name names (by
  * vpdn_ifname_eq), the first if several do, or NULL (none, name NULL, or
  * a config without interface sections). */

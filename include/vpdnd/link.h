@@ -61,6 +61,10 @@ void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
 		      const struct vpdn_link_ops *ops, void *ctx);
 void vpdn_link_detach(struct vpdn_link *link, enum vpdn_link_end_id end);
 int vpdn_link_attached(const struct vpdn_link *link, enum vpdn_link_end_id end);
+/* The ctx attached at end with exactly these ops, or NULL: a module finds
+ * its own object of a link without a table of its links. */
+void *vpdn_link_ctx(const struct vpdn_link *link, enum vpdn_link_end_id end,
+		    const struct vpdn_link_ops *ops);
 
 /* Send a frame from end `from` to the other end. Returns 0, or -ENOTCONN
  * when nothing is attached there (the frame is counted as a drop). */

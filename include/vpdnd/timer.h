@@ -32,9 +32,9 @@ struct vpdn_timer;
  */
 typedef void (*vpdn_timer_fn)(struct vpdn_timer *t, void *data);
 
+/* Embedded in its owner: 24 bytes (the expiry and the FIFO order among
+ * equal expiries are in the facility's heap entry). */
 struct vpdn_timer {
-	uint64_t expires;  /* private: absolute ms on the facility's clock */
-	uint64_t seq;      /* private: FIFO order among equal expiries */
 	size_t heap_index; /* private: SIZE_MAX while not armed */
 	vpdn_timer_fn fn;
 	void *data;

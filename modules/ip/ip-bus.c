@@ -42,7 +42,7 @@ static const char *iface_state(const struct ip_iface *ifc)
 {
 	if (ifc->net)
 		return "up";
-	return ifc->dialing ? "dialing" : "down";
+	return ifc->dod && ifc->dod->dialing ? "dialing" : "down";
 }
 
 static int append_addr(sd_bus_message *reply, struct in_addr a)
@@ -141,7 +141,13 @@ GETTER(prop_peer_address)
 
 IFACE_STR(prop_user, user)
 IFACE_STR(prop_profile, profile)
-IFACE_STR(prop_link, link_name)
+GETTER(prop_link)
+{
+	const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata);
+	const char *s = ifc ? ip_iface_link_name(ifc) : NULL;
+
+	return sd_bus_message_append(reply, "s", s ? s : "");
+}
 IFACE_STR(prop_config, config)
 
 GETTER(prop_unnumbered)
@@ -346,7 +352,7 @@ static size_t row_size(const struct ip_bus_obj *o)
 	if (!o->loop) {
 		const struct ip_iface *ifc = (const struct ip_iface *)o;
 
-		n += len0(ifc->user) + len0(ifc->profile) + len0(ifc->link_name) +
+		n += len0(ifc->user) + len0(ifc->profile) + len0(ip_iface_link_name(ifc)) +
 		     len0(ifc->config) + len0(iface_unnumbered(ifc));
 		/* the five Ipv6* properties (~30 octets each) and their values */
 		n += IP_BUS_ROW_V6 + (ifc->v6 ? 3 * (INET6_ADDRSTRLEN + 4) + IP6_ROUTED_TEXT : 0);

@@ -86,13 +86,16 @@ static void publish_iface(struct ip_module *m, struct ip_iface *ifc, uint32_t ty
 void ip_dod_flush_drop(struct ip_iface *ifc, const char *why)
 {
 	struct ip_module *m = ifc->m;
-	if (ifc->qlen)
+	struct ip_dod *d = ifc->dod;
+	if (!d)
+		return;
+	if (d->qlen)
 		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS, "%s IP: %s, %u queued packets dropped",
-			   ifc->name, why, ifc->qlen);
-	*m->dod_dropped += ifc->qlen;
-	ifc->qlen = ifc->qhead = 0;
-	ifc->dialing = false;
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			   ifc->name, why, d->qlen);
+	*m->dod_dropped += d->qlen;
+	d->qlen = d->qhead = 0;
+	d->dialing = false;
+	vpdn_timer_cancel(m->timers, &d->dial_timer);
 }
 
 static void on_dial_timeout(struct vpdn_timer *t, void *data)
@@ -102,10 +105,7 @@ static void on_dial_timeout(struct vpdn_timer *t, void *data)
 
 struct ip_iface *ip_iface_find(struct ip_module *m, const char *name)
 {
-	char *k = vpdn_ifname_key(name);
-	struct ip_iface *ifc = g_hash_table_lookup(m->ifaces, k);
-	g_free(k);
-	return ifc;
+	return name ? g_hash_table_lookup(m->ifaces, name) : NULL;
 }
 
 int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_iface **out)
@@ -117,7 +117,6 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 	ifc->name = g_strdup(name);
 	ifc->dialer = dialer;
 	ifc->fd = -1;
-	vpdn_timer_init(&ifc->dial_timer, on_dial_timeout, ifc);
 	if (m->mode == IP_MODE_SHARED) {
 		g_strlcpy(ifc->kname, m->shared_name, IFNAMSIZ);
 		ifc->ifindex = m->shared_ifindex;
@@ -139,10 +138,12 @@ int ip_iface_new(struct ip_module *m, const char *name, bool dialer, struct ip_i
 		ip_gro_init(m);
 	}
 	if (dialer) {
-		ifc->qcap = m->dod_queue;
-		ifc->q = g_new(struct ip_slot, ifc->qcap ? ifc->qcap : 1);
+		unsigned cap = m->dod_queue;
+		ifc->dod = g_malloc0(sizeof(*ifc->dod) + sizeof(struct ip_slot) * (cap ? cap : 1));
+		ifc->dod->qcap = cap;
+		vpdn_timer_init(&ifc->dod->dial_timer, on_dial_timeout, ifc);
 	}
-	g_hash_table_insert(m->ifaces, vpdn_ifname_key(name), ifc);
+	g_hash_table_replace(m->ifaces, ifc->name, ifc);
 	vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: interface created on %s (ifindex %d)",
 		   name, ifc->kname, ifc->ifindex);
 	ip_bus_obj_add(m, &ifc->obj, false);
@@ -161,7 +162,8 @@ void ip_iface_free(gpointer p)
 	struct ip_iface *ifc = p;
 	struct ip_module *m = ifc->m;
 
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+	if (ifc->dod)
+		vpdn_timer_cancel(m->timers, &ifc->dod->dial_timer);
 	if (ifc->source)
 		g_source_remove(ifc->source);
 	if (ifc->fd >= 0) {
@@ -173,21 +175,29 @@ void ip_iface_free(gpointer p)
 	publish_iface(m, ifc, VPDN_EV_INTERFACE_DESTROYED);
 	ip_bus_obj_remove(m, &ifc->obj);
 	g_free(ifc->user);
-	g_free(ifc->owner);
 	g_free(ifc->profile);
 	g_free(ifc->link_name);
-	g_free(ifc->config);
-	g_free(ifc->q);
+	g_free(ifc->dod);
 	g_free(ifc->framed);
 	g_free(ifc->name);
 	g_free(ifc);
 }
 
+unsigned ip_ifaces_up(struct ip_module *m)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		n += ((struct ip_iface *)v)->net != NULL;
+	return n;
+}
+
 void ip_iface_destroy(struct ip_iface *ifc)
 {
-	char *k = vpdn_ifname_key(ifc->name);
-	g_hash_table_remove(ifc->m->ifaces, k);
-	g_free(k);
+	g_hash_table_remove(ifc->m->ifaces, ifc->name);
 }
 
 /* ---- the data path ---- */
@@ -417,18 +427,21 @@ static bool family_up(const struct ip_iface *ifc, const uint8_t *p)
 void ip_dod_deliver(struct ip_iface *ifc)
 {
 	struct ip_module *m = ifc->m;
-	unsigned kept = 0, n = ifc->qlen;
+	struct ip_dod *q = ifc->dod;
+	if (!q)
+		return;
+	unsigned kept = 0, n = q->qlen;
 
 	/* In order; a held packet of the family not up yet moves to the
 	 * front (slot kept <= the slot it came from: no overwrite). */
 	for (unsigned i = 0; i < n && ifc->net; i++) {
-		struct ip_slot *s = &ifc->q[(ifc->qhead + i) % ifc->qcap];
+		struct ip_slot *s = &q->q[(q->qhead + i) % q->qcap];
 		if (family_up(ifc, s->data)) {
 			ip_iface_send(ifc, s->data, s->len);
 			(*m->dod_delivered)++;
 			continue;
 		}
-		struct ip_slot *d = &ifc->q[(ifc->qhead + kept) % ifc->qcap];
+		struct ip_slot *d = &q->q[(q->qhead + kept) % q->qcap];
 		if (d != s) {
 			d->len = s->len;
 			memcpy(d->data, s->data, s->len);
@@ -437,12 +450,12 @@ void ip_dod_deliver(struct ip_iface *ifc)
 	}
 	if (!ifc->net)   /* hung up while sending: ip_iface_down flushed */
 		return;
-	ifc->qlen = kept;
+	q->qlen = kept;
 	if (kept)        /* the other family's NCP may still open: the dial timer stays */
 		return;
-	ifc->qhead = 0;
-	vpdn_timer_cancel(m->timers, &ifc->dial_timer);
-	ifc->dialing = false;
+	q->qhead = 0;
+	vpdn_timer_cancel(m->timers, &q->dial_timer);
+	q->dialing = false;
 }
 
 /* A packet (IPv4, or IPv6 from ip6_from_kernel) on an idle dialer:
@@ -450,8 +463,11 @@ void ip_dod_deliver(struct ip_iface *ifc)
 void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 {
 	struct ip_module *m = ifc->m;
+	struct ip_dod *q = ifc->dod;
 
-	if (!ifc->dialing) {
+	if (!q)
+		return;
+	if (!q->dialing) {
 		struct vpdn_ev_traffic ev = {
 			.size = sizeof(ev), .interface = ifc->name, .packet = p, .len = len,
 		};
@@ -462,16 +478,16 @@ void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 			inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
 		vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
 			   "%s IP: interesting traffic to %s, asking to dial", ifc->name, dst);
-		ifc->dialing = true;
-		vpdn_timer_arm(m->timers, &ifc->dial_timer, m->dod_timeout);
+		q->dialing = true;
+		vpdn_timer_arm(m->timers, &q->dial_timer, m->dod_timeout);
 		if (vpdn_bus_publish(m->bus, VPDN_EV_INTERESTING_TRAFFIC, &ev) != 1) {
 			vpdn_debug(m->log, VPDN_DEBUG_DIALER_EVENTS,
 				   "%s IP: nobody dials for this interface, packet dropped",
 				   ifc->name);
 			(*m->unclaimed)++;
 			(*m->dod_dropped)++;
-			ifc->dialing = false;
-			vpdn_timer_cancel(m->timers, &ifc->dial_timer);
+			q->dialing = false;
+			vpdn_timer_cancel(m->timers, &q->dial_timer);
 			return;
 		}
 		/* The dial may have completed while we published. */
@@ -480,14 +496,14 @@ void ip_dod_packet(struct ip_iface *ifc, const uint8_t *p, size_t len)
 			return;
 		}
 	}
-	if (ifc->qlen >= ifc->qcap || len > IP_DOD_SLOT) {
+	if (q->qlen >= q->qcap || len > IP_DOD_SLOT) {
 		(*m->dod_dropped)++;
 		return;
 	}
-	struct ip_slot *s = &ifc->q[(ifc->qhead + ifc->qlen) % ifc->qcap];
+	struct ip_slot *s = &q->q[(q->qhead + q->qlen) % q->qcap];
 	s->len = (uint16_t)len;
 	memcpy(s->data, p, len);
-	ifc->qlen++;
+	q->qlen++;
 	(*m->dod_queued)++;
 }
 
@@ -726,7 +742,7 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 		return;
 	}
 	vpdn_err(m->log, "IP: shared TUN %s lost (%s): %u sessions closed", m->shared_name,
-		 g_strerror(-err), g_hash_table_size(m->by_net));
+		 g_strerror(-err), ip_ifaces_up(m));
 	if (m->shared_source)
 		g_source_remove(m->shared_source);
 	m->shared_source = 0;
@@ -736,14 +752,17 @@ static void tun_lost(struct ip_module *m, struct ip_iface *ifc, int err)
 	/* Every interface is on the shared device; collect first (closing
 	 * one changes the tables). */
 	on_shared = g_ptr_array_new();
-	g_hash_table_iter_init(&it, m->by_net);
+	g_hash_table_iter_init(&it, m->ifaces);
 	while (g_hash_table_iter_next(&it, &k, &v))
-		g_ptr_array_add(on_shared, k);
+		if (((struct ip_iface *)v)->net)
+			g_ptr_array_add(on_shared, vpdn_link_ref(((struct ip_iface *)v)->net));
 	for (guint i = 0; i < on_shared->len; i++) {
-		struct ip_iface *s = g_hash_table_lookup(m->by_net, on_shared->pdata[i]);
+		struct ip_iface *s = ip_iface_by_net(m, on_shared->pdata[i]);
 		if (s)
 			iface_session_lost(s, "shared TUN lost");
 	}
+	for (guint i = 0; i < on_shared->len; i++)
+		vpdn_link_unref(on_shared->pdata[i]);
 	g_ptr_array_free(on_shared, TRUE);
 	r = m->ops->tun_open(m->ops_ctx, m->shared_name, m->mtu, &m->shared_ifindex);
 	if (r < 0) {

@@ -910,10 +910,10 @@ void ip6_session_down(struct ip_iface *ifc, const char *why)
 		} else {
 			GHashTableIter it;
 			gpointer k, v;
-			g_hash_table_iter_init(&it, m->by_net);
+			g_hash_table_iter_init(&it, m->ifaces);
 			while (g_hash_table_iter_next(&it, &k, &v)) {
 				struct ip_iface *o = v;
-				if (o != ifc && o->v6 && o->v6->ll_ref &&
+				if (o != ifc && o->net && o->v6 && o->v6->ll_ref &&
 				    o->v6->local_key == s->local_key) {
 					g_hash_table_insert(m->ll6_refs, &o->v6->local_key,
 							    GUINT_TO_POINTER(n - 1));
@@ -965,7 +965,7 @@ static enum vpdn_bus_verdict on_ipv6_up(const struct vpdn_event *e, void *data)
 	if (!ev || ev->size < offsetof(struct vpdn_ev_ppp_ipv6, auth) + sizeof(ev->auth) ||
 	    !ev->net || !ev->interface)
 		return VPDN_BUS_PASS;
-	ifc = g_hash_table_lookup(m->by_net, ev->net);
+	ifc = ip_iface_by_net(m, ev->net);
 	if (!ifc) {   /* IPv6 first (or alone) on this link */
 		ifc = ip_session_iface(m, ev->interface, ev->config, ev->profile);
 		if (!ifc)
@@ -984,7 +984,7 @@ static enum vpdn_bus_verdict on_ipv6_down(const struct vpdn_event *e, void *data
 {
 	struct ip_module *m = data;
 	const struct vpdn_ev_ppp_ipv6 *ev = e->payload;
-	struct ip_iface *ifc = ev && ev->net ? g_hash_table_lookup(m->by_net, ev->net) : NULL;
+	struct ip_iface *ifc = ev && ev->net ? ip_iface_by_net(m, ev->net) : NULL;
 
 	if (!ifc || !ifc->v6)
 		return VPDN_BUS_PASS;
@@ -1055,10 +1055,10 @@ static const char *route_refusal(struct ip_module *m, struct ip_iface *ifc,
 			return "overlaps an ipv6-pool";
 	}
 	*err = -EADDRINUSE;
-	g_hash_table_iter_init(&it, m->by_net);
+	g_hash_table_iter_init(&it, m->ifaces);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const struct ip_iface *o = v;
-		if (!o->v6)
+		if (!o->net || !o->v6)
 			continue;
 		if (o->v6->has_prefix && overlaps(p, plen, &o->v6->prefix, 64))
 			return "overlaps a session's prefix";
@@ -1077,10 +1077,11 @@ static struct ip_iface *route_session(struct ip_module *m, const char *name)
 
 	if (ifc && ifc->v6 && ifc->net)
 		return ifc;
-	g_hash_table_iter_init(&it, m->by_net);
+	g_hash_table_iter_init(&it, m->ifaces);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		ifc = v;
-		if (ifc->v6 && ifc->link_name && vpdn_ifname_eq(ifc->link_name, name))
+		if (ifc->net && ifc->v6 && ip_iface_link_name(ifc) &&
+		    vpdn_ifname_eq(ip_iface_link_name(ifc), name))
 			return ifc;
 	}
 	return NULL;

@@ -82,7 +82,6 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 	if (!ifc->net)
 		return;
 	inet_ntop(AF_INET, &ifc->peer, a, sizeof(a));
-	g_hash_table_remove(m->by_net, ifc->net);
 	vpdn_link_detach(ifc->net, VPDN_LINK_B);
 	vpdn_link_unref(ifc->net);
 	ifc->net = NULL;
@@ -98,11 +97,11 @@ void ip_iface_down(struct ip_iface *ifc, const char *why)
 	else
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "%s IP: %s", ifc->name, why);
 	g_clear_pointer(&ifc->user, g_free);
-	g_clear_pointer(&ifc->owner, g_free);
 	g_clear_pointer(&ifc->link_name, g_free);
 	if (ifc->dialer) {
 		g_clear_pointer(&ifc->profile, g_free);
-		g_clear_pointer(&ifc->config, g_free);
+		ifc->config = NULL;
+		ifc->profile_is_name = false;
 	}
 	ip_bus_changed(ifc);
 	if (!ifc->dialer)
@@ -139,7 +138,7 @@ static const char *address_refusal(struct ip_module *m, struct in_addr a, const 
 
 	*holder = NULL;
 	if (held) {
-		if (held->owner && owner && !strcmp(held->owner, owner))
+		if (ip_iface_owner(held) && owner && !strcmp(ip_iface_owner(held), owner))
 			return NULL;    /* the owner again: its newest session wins */
 		if (asking && !strcmp(held->name, asking))
 			return NULL;
@@ -204,7 +203,7 @@ static enum vpdn_bus_verdict on_counters(const struct vpdn_event *e, void *data)
 					   sizeof(q->net))
 		return VPDN_BUS_PASS;
 	if (q->net)
-		ifc = g_hash_table_lookup(m->by_net, q->net);
+		ifc = ip_iface_by_net(m, q->net);
 	else if (q->interface)
 		ifc = ip_iface_find(m, q->interface);
 	if (!ifc || !ifc->net || !(req = vpdn_event_take_request(e)))
@@ -225,22 +224,19 @@ static enum vpdn_bus_verdict on_counters(const struct vpdn_event *e, void *data)
 void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *interface,
 		     const char *config, const char *profile, const char *user)
 {
-	struct ip_module *m = ifc->m;
-
 	ifc->net = vpdn_link_ref(net);
-	g_hash_table_insert(m->by_net, ifc->net, ifc);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
 	ifc->pkts6_in = ifc->pkts6_out = ifc->bytes6_in = ifc->bytes6_out = 0;
 	g_free(ifc->user);
 	ifc->user = g_strdup(user);
-	g_free(ifc->owner);
-	ifc->owner = g_strdup(vpdn_address_owner(user, profile, config));
 	g_free(ifc->link_name);
-	ifc->link_name = g_strdup(interface);
-	g_free(ifc->config);
-	ifc->config = g_strdup(config);
+	ifc->link_name = interface && strcmp(interface, ifc->name) ? g_strdup(interface) : NULL;
+	if (!interface) /* ip_iface_link_name() would say `name` */
+		ifc->link_name = g_strdup("");
+	ifc->config = config ? g_intern_string(config) : NULL;
 	g_free(ifc->profile);
+	ifc->profile_is_name = !profile && ifc->dialer;
 	ifc->profile = g_strdup(profile ? profile : (ifc->dialer ? ifc->name : NULL));
 	vpdn_link_attach(ifc->net, VPDN_LINK_B, &ip_iface_net_ops, ifc);
 }
@@ -252,9 +248,9 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	const char *owner = vpdn_address_owner(ev->user, ev->profile, ev->config);
 	int r;
 
-	/* A link carries one network: by_net maps each up link to its one
+	/* A link carries one network: ip_iface_by_net() finds each up link's one
 	 * interface (a second NETWORK_UP on a link moves it). */
-	struct ip_iface *old = g_hash_table_lookup(m->by_net, ev->net);
+	struct ip_iface *old = ip_iface_by_net(m, ev->net);
 	if (old && old != ifc && ifc->net != ev->net)
 		ip_iface_down(old, "moved");
 	/* The peers table says who has the address: the owner's newest
@@ -263,7 +259,7 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 	struct ip_iface *held = ev->peer.s_addr
 		? g_hash_table_lookup(m->peers, GUINT_TO_POINTER(ev->peer.s_addr)) : NULL;
 	if (held && held != ifc) {
-		if (!held->owner || !owner || strcmp(held->owner, owner)) {
+		if (!ip_iface_owner(held) || !owner || strcmp(ip_iface_owner(held), owner)) {
 			inet_ntop(AF_INET, &ev->peer, a, sizeof(a));
 			vpdn_warn(m->log, "%s IP: %s is in use by the session on %s; "
 				  "this session is refused", ev->interface, a, held->name);
@@ -371,7 +367,7 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *e, void *dat
 		return VPDN_BUS_PASS;
 	/* IPv6 up on this link: IPv4 joins it on the same interface (again,
 	 * when IPCP opened once more: its old state goes first). */
-	ifc = g_hash_table_lookup(m->by_net, ev->net);
+	ifc = ip_iface_by_net(m, ev->net);
 	if (ifc && ifc->v6 && ifc->v4_up)
 		ip_iface_v4_down(ifc);
 	if (!ifc || !ifc->v6)
@@ -396,7 +392,7 @@ static enum vpdn_bus_verdict on_dial_failed(const struct vpdn_event *e, void *da
 	if (!ev->profile)
 		return VPDN_BUS_PASS;
 	ifc = ip_iface_find(m, ev->profile);
-	if (ifc && ifc->dialing && !ifc->net)
+	if (ifc && ifc->dod && ifc->dod->dialing && !ifc->net)
 		ip_dod_flush_drop(ifc, "dial failed");
 	return VPDN_BUS_PASS;
 }
@@ -425,7 +421,7 @@ static enum vpdn_bus_verdict on_network_down(const struct vpdn_event *e, void *d
 {
 	struct ip_module *m = data;
 	const struct vpdn_ev_ppp_network *ev = e->payload;
-	struct ip_iface *ifc = ev->net ? g_hash_table_lookup(m->by_net, ev->net) : NULL;
+	struct ip_iface *ifc = ev->net ? ip_iface_by_net(m, ev->net) : NULL;
 
 	if (ifc && ifc->v6) {   /* IPv6 stays up on the link */
 		ip_iface_v4_down(ifc);

@@ -37,6 +37,14 @@ struct ip_slot {
 	uint8_t data[IP_DOD_SLOT];
 };
 
+/* Dial on demand (a dialer interface only: one block, its queue inside). */
+struct ip_dod {
+	struct vpdn_timer dial_timer;
+	unsigned qhead, qlen, qcap;
+	bool dialing;
+	struct ip_slot q[];
+};
+
 /* What the D-Bus class finds by path: the head of an interface or a
  * loopback (ip-bus.c). key orders ListInterfaces: given once, at
  * creation, from a counter (never reused while the module runs). */
@@ -45,6 +53,7 @@ struct ip_bus_obj {
 	bool loop;                 /* a struct ip_loop, else a struct ip_iface */
 };
 
+/* ifaces keys: the interface's name itself (vpdn_ifname_hash). */
 struct ip_iface {
 	struct ip_bus_obj obj;     /* first: the D-Bus class's handle */
 	struct ip_module *m;
@@ -64,18 +73,36 @@ struct ip_iface {
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
 	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
-	/* dial on demand */
-	struct ip_slot *q;
-	unsigned qhead, qlen, qcap;
-	bool dialing;
-	struct vpdn_timer dial_timer;
-	/* for D-Bus (org.vpdnd.Interface1) */
-	char *user, *profile, *link_name, *config;
-	char *owner;               /* vpdn_address_owner() of the session */
+	struct ip_dod *dod;        /* a dialer's dial on demand, NULL on a session's */
+	/* for D-Bus (org.vpdnd.Interface1); while up (net set) only, but
+	 * config (interned: a config section's name) on a dialer */
+	char *user, *profile;
+	char *link_name;           /* NULL while it is `name` (ip_iface_link_name()) */
+	const char *config;
+	bool profile_is_name;      /* profile: the dialer's name, not the session's */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;   /* both families */
 	uint64_t pkts6_in, pkts6_out, bytes6_in, bytes6_out;       /* IPv6 alone (#18) */
 	int64_t up_since;          /* g_get_monotonic_time() when up */
 };
+
+/* Interfaces with a session up (net set). */
+unsigned ip_ifaces_up(struct ip_module *m);
+
+/* The session's link name (org.vpdnd.Interface1.Link), NULL when not up. */
+static inline const char *ip_iface_link_name(const struct ip_iface *ifc)
+{
+	return ifc->link_name ? ifc->link_name : ifc->net ? ifc->name : NULL;
+}
+
+/* vpdn_address_owner() of the session up on ifc (NULL when not up):
+ * derived from what the interface keeps rather than kept (#19). */
+static inline const char *ip_iface_owner(const struct ip_iface *ifc)
+{
+	if (!ifc->net)
+		return NULL;
+	return vpdn_address_owner(ifc->user, ifc->profile_is_name ? NULL : ifc->profile,
+				  ifc->config);
+}
 
 /* A Loopback interface: only a D-Bus object (its address is on lo). */
 struct ip_loop {
@@ -105,7 +132,7 @@ struct ip_module {
 
 	GHashTable *ifaces;        /* normalised IOS name -> struct ip_iface */
 	GHashTable *peers;         /* peer s_addr -> the ip_iface whose session has it */
-	GHashTable *by_net;        /* struct vpdn_link * -> the ip_iface it is up on */
+	/* a link -> the ip_iface up on it: ip_iface_by_net() (no table) */
 	GHashTable *binds;         /* DIALER_BIND: normalised interface -> profile */
 	GArray *routes;            /* struct ip_route */
 	GArray *loopbacks;         /* struct in_addr we added to lo */
@@ -166,6 +193,14 @@ void ip_iface_free(gpointer p);            /* m->ifaces' value destructor */
 void ip_iface_destroy(struct ip_iface *ifc);
 /* The session's network link, attached while up (ip-network.c). */
 extern const struct vpdn_link_ops ip_iface_net_ops;
+/* The interface up on net (attached at its end B), or NULL: the link's
+ * own ctx, not a table (#19). */
+static inline struct ip_iface *ip_iface_by_net(struct ip_module *m, struct vpdn_link *net)
+{
+	struct ip_iface *ifc = vpdn_link_ctx(net, VPDN_LINK_B, &ip_iface_net_ops);
+
+	return ifc && ifc->m == m && ifc->net == net ? ifc : NULL;
+}
 /* A packet from the kernel to the session (fitted to the peer's MRU). */
 void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len);
 /* An ICMP error may go now (IP_ICMP_RATE a second, both families). */

@@ -112,9 +112,8 @@ int ip_module_new(struct vpdn_core *core, cfg_t *cfg, const struct ip_sys_ops *o
 	m->shared_fd = -1;
 	m->rbuf = g_malloc(IP_RBUF);
 	m->sbuf = g_malloc(IP_RBUF);
-	m->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ip_iface_free);
+	m->ifaces = g_hash_table_new_full(vpdn_ifname_hash, vpdn_ifname_equal, NULL, ip_iface_free);
 	m->peers = g_hash_table_new(g_direct_hash, g_direct_equal);
-	m->by_net = g_hash_table_new(g_direct_hash, g_direct_equal);
 	m->binds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	m->routes = g_array_new(FALSE, TRUE, sizeof(struct ip_route));
 	g_array_set_clear_func(m->routes, ip_route_clear);
@@ -179,16 +178,22 @@ void ip_module_free(struct ip_module *m)
 	ip_network_unsubscribe(m);
 	ip6_unsubscribe(m);
 	/* Sessions first (they may free Vi interfaces), then the rest;
-	 * ip_iface_down takes each out of by_net. */
-	while (g_hash_table_size(m->by_net)) {
-		g_hash_table_iter_init(&it, m->by_net);
-		g_hash_table_iter_next(&it, &k, &v);
-		ip_iface_down(v, "stopping");
+	 * each by its link (a ref), found again: one's end may end another. */
+	GPtrArray *up = g_ptr_array_new();
+	g_hash_table_iter_init(&it, m->ifaces);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (((struct ip_iface *)v)->net)
+			g_ptr_array_add(up, vpdn_link_ref(((struct ip_iface *)v)->net));
+	for (guint i = 0; i < up->len; i++) {
+		struct ip_iface *ifc = ip_iface_by_net(m, up->pdata[i]);
+		if (ifc)
+			ip_iface_down(ifc, "stopping");
+		vpdn_link_unref(up->pdata[i]);
 	}
+	g_ptr_array_free(up, true);
 	g_hash_table_destroy(m->ifaces);
 	ip6_fini(m);
 	g_hash_table_destroy(m->peers);
-	g_hash_table_destroy(m->by_net);
 	g_hash_table_destroy(m->binds);
 	for (guint i = 0; i < m->loopbacks->len; i++)
 		m->ops->addr(m->ops_ctx, false, m->lo_index,
@@ -246,7 +251,7 @@ const char *ip_module_iface_kernel_name(struct ip_module *m, const char *name)
 int ip_module_dod_queued(struct ip_module *m, const char *name)
 {
 	struct ip_iface *ifc = ip_iface_find(m, name);
-	return ifc ? (int)ifc->qlen : -ENOENT;
+	return ifc ? (ifc->dod ? (int)ifc->dod->qlen : 0) : -ENOENT;
 }
 
 bool ip_module_iface_up(struct ip_module *m, const char *name)

@@ -117,7 +117,8 @@ static int append_calls(sd_bus_message *reply, struct isdn *is, const struct isd
 					  c->dir == VPDN_CALL_IN ? "In" : "Out", c->calling,
 					  c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called)
 								 : c->called,
-					  c->remote_name, c->chan >= 0 ? c->channel : "",
+					  c->remote_name ? c->remote_name : "",
+					  c->chan >= 0 ? c->channel : "",
 					  (uint32_t)call_seconds(c));
 	}
 	if (r < 0)

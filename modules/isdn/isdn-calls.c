@@ -141,6 +141,7 @@ static void call_free(void *obj)
 
 	q931_call_stop(&c->q);    /* a timer armed after the release */
 	vpdn_link_unref(c->link);
+	g_free(c->remote_name);
 	g_free(c);
 }
 
@@ -158,8 +159,6 @@ void isdn_call_release(struct isdn_call *c)
 	g_hash_table_remove(is->calls, GUINT_TO_POINTER(c->key));
 	if (g_hash_table_lookup(is->call_ids, GUINT_TO_POINTER(c->call_id)) == c)
 		g_hash_table_remove(is->call_ids, GUINT_TO_POINTER(c->call_id));
-	if (c->link)
-		g_hash_table_remove(is->call_links, c->link);
 	chan_unindex(c);
 	if (c->chan >= 0)
 		isdn_port_release(c->port, c->chan);
@@ -318,6 +317,13 @@ struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int c
 	return g_hash_table_lookup(is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(p->dchan_ix, ch)));
 }
 
+struct isdn_call *isdn_call_of_link(struct isdn *is, const struct vpdn_link *link)
+{
+	struct isdn_call *c = vpdn_link_ctx(link, VPDN_LINK_A, &link_ops);
+
+	return c && c->is == is && c->link == link && !c->released ? c : NULL;
+}
+
 void isdn_call_set_channel(struct isdn_call *c, int ch)
 {
 	chan_unindex(c);
@@ -328,7 +334,6 @@ void isdn_call_set_channel(struct isdn_call *c, int ch)
 	if (!c->link) {
 		c->link = vpdn_link_new(c->short_name);
 		vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
-		g_hash_table_insert(c->is->call_links, c->link, c);
 	} else {
 		vpdn_link_set_name(c->link, c->short_name);
 	}

@@ -113,9 +113,13 @@ static void learn_remote_name(struct isdn *is, const struct vpdn_link *link, con
 
 	if (!link || !user)
 		return;
-	c = g_hash_table_lookup(is->call_links, link);
-	if (c)
-		vpdn_log_printable(c->remote_name, sizeof(c->remote_name), user, strlen(user), 0);
+	c = isdn_call_of_link(is, link);
+	if (c) {
+		char name[ISDN_REMOTE_NAME_MAX];
+		vpdn_log_printable(name, sizeof(name), user, strlen(user), 0);
+		g_free(c->remote_name);
+		c->remote_name = g_strdup(name);
+	}
 }
 
 static enum vpdn_bus_verdict on_ppp_authenticated(const struct vpdn_event *ev, void *data)

@@ -35,10 +35,14 @@ struct isdn_call {
 	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
 	bool upper_cleared, published, active;
 	bool b_gone;              /* the consumer hung up end B */
-	uint64_t active_at;
-	char remote_name[64];     /* the peer's PPP name, once known */
 	bool released;            /* back in U0, out of the tables: freed next turn */
+	uint64_t active_at;
+	/* the peer's PPP name once known (printable, at most
+	 * ISDN_REMOTE_NAME_MAX - 1 octets, g_malloc'd), or NULL */
+	char *remote_name;
 };
+
+#define ISDN_REMOTE_NAME_MAX 64
 
 struct isdn {
 	struct vpdn_core *core;
@@ -49,7 +53,7 @@ struct isdn {
 	GHashTable *port_names;   /* name, dchan, dchan_short -> struct isdn_port * */
 	GHashTable *calls;        /* key -> struct isdn_call *, not owning */
 	GHashTable *call_ids;     /* call_id -> struct isdn_call *, not owning */
-	GHashTable *call_links;   /* struct vpdn_link * -> struct isdn_call *, not owning */
+	/* a link -> its call: isdn_call_of_link() (the link's ctx, no table) */
 	GHashTable *chan_calls;   /* CHAN_KEY(dchan_ix, chan) -> struct isdn_call *, not owning */
 	struct isdn_stream *stream;
 	int adopt_fd;             /* restart in place: the stream until restore(), or -1 */
@@ -85,6 +89,9 @@ void isdn_call_set_channel(struct isdn_call *c, int ch);
 /* isdn-calls.c: the call is back in U0: out of the tables now, freed on
  * the next turn (vpdn_bus_defer_free()); a second call does nothing. */
 void isdn_call_release(struct isdn_call *c);
+/* The call whose B channel link (end A) this is, until it is released;
+ * or NULL. */
+struct isdn_call *isdn_call_of_link(struct isdn *is, const struct vpdn_link *link);
 /* isdn-calls.c: count a call that failed with this cause. */
 void isdn_count_failure(struct isdn *is, int cause);
 /* isdn-calls.c: a message from the network (the stream's callback). */

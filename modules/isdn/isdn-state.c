@@ -51,7 +51,7 @@ static GVariant *save_call(struct isdn *is, struct isdn_call *c)
 	ADD("calling", g_variant_new_string(c->calling));
 	ADD("called", g_variant_new_string(c->called));
 	ADD("bearer", g_variant_new_uint32(c->bearer));
-	ADD("remote", g_variant_new_string(c->remote_name));
+	ADD("remote", g_variant_new_string(c->remote_name ? c->remote_name : ""));
 	ADD("up-ms", g_variant_new_uint64(now > c->active_at ? now - c->active_at : 0));
 #undef ADD
 	return g_variant_builder_end(&b);
@@ -128,7 +128,7 @@ int isdn_state_take_stream(struct isdn *is)
 static void call_orphan(void *ctx, struct vpdn_link *link)
 {
 	struct isdn *is = ctx;
-	struct isdn_call *c = g_hash_table_lookup(is->call_links, link);
+	struct isdn_call *c = isdn_call_of_link(is, link);
 	uint64_t *lost;
 
 	if (!c)
@@ -177,7 +177,8 @@ static int restore_call(struct isdn *is, GVariant *d)
 	g_hash_table_insert(is->call_ids, GUINT_TO_POINTER(c->call_id), c);
 	g_strlcpy(c->calling, calling, sizeof(c->calling));
 	g_strlcpy(c->called, called, sizeof(c->called));
-	g_strlcpy(c->remote_name, remote, sizeof(c->remote_name));
+	g_free(c->remote_name);
+	c->remote_name = *remote ? g_strdup(remote) : NULL;
 	c->bearer = bearer;
 	if (dir == VPDN_CALL_IN) {
 		/* The core's call ids (shared with the other carriers) go on

@@ -138,7 +138,6 @@ static int isdn_create(struct vpdn_core *core, cfg_t *cfg, struct isdn **out)
 	is->port_names = g_hash_table_new(g_str_hash, g_str_equal);
 	is->calls = g_hash_table_new(NULL, NULL);
 	is->call_ids = g_hash_table_new(NULL, NULL);
-	is->call_links = g_hash_table_new(NULL, NULL);
 	is->chan_calls = g_hash_table_new(NULL, NULL);
 	is->next_cref = 1;
 	is->next_out = 0x05;
@@ -239,7 +238,6 @@ void isdn_free(struct isdn *is)
 		close(is->adopt_fd);
 	g_hash_table_destroy(is->calls);
 	g_hash_table_destroy(is->call_ids);
-	g_hash_table_destroy(is->call_links);
 	g_hash_table_destroy(is->chan_calls);
 	g_hash_table_destroy(is->port_names);
 	g_ptr_array_free(is->ports, TRUE);

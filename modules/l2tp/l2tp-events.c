@@ -153,7 +153,7 @@ static enum vpdn_bus_verdict on_ppp_phase(const struct vpdn_event *ev, void *dat
 
 	if (!p->link || !p->interface)
 		return VPDN_BUS_PASS;
-	s = g_hash_table_lookup(l2tp->links, p->link);
+	s = l2tp_session_of_link(l2tp, p->link);
 	if (s && !s->ifname) {
 		s->ifname = g_strdup(p->interface);
 		l2tp_changed(l2tp, L2TP_OBJECT_SESSION, s);
@@ -169,7 +169,7 @@ static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void 
 
 	if (!p->link || !p->user)
 		return VPDN_BUS_PASS;
-	s = g_hash_table_lookup(l2tp->links, p->link);
+	s = l2tp_session_of_link(l2tp, p->link);
 	if (s) {
 		g_free(s->user);
 		s->user = g_strdup(p->user);
@@ -191,7 +191,7 @@ static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data
 	if (!p->link || p->size < offsetof(struct vpdn_ev_ppp, disconnect_message) +
 				  sizeof(p->disconnect_message) || !p->disconnect_known)
 		return VPDN_BUS_PASS;
-	s = g_hash_table_lookup(l2tp->links, p->link);
+	s = l2tp_session_of_link(l2tp, p->link);
 	if (!s)
 		return VPDN_BUS_PASS;
 	s->ppp_disc = true;

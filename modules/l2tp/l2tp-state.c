@@ -237,7 +237,7 @@ static char *get_str(GVariant *d, const char *key)
 static void session_orphan(void *ctx, struct vpdn_link *link)
 {
 	struct l2tp *l2tp = ctx;
-	struct l2tp_session *s = g_hash_table_lookup(l2tp->links, link);
+	struct l2tp_session *s = l2tp_session_of_link(l2tp, link);
 
 	if (!s)
 		return;
@@ -315,8 +315,10 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 	s->data_nr = dnr;
 	s->ifname = get_str(d, "ifname");
 	s->user = get_str(d, "user");
-	s->calling = get_str(d, "calling");
-	s->called = get_str(d, "called");
+	char *calling = get_str(d, "calling"), *called = get_str(d, "called");
+	l2tp_session_set_numbers(s, calling, called);
+	g_free(calling);
+	g_free(called);
 	g_variant_lookup(d, "counters", "(ttttt)", &s->pkts_in, &s->pkts_out, &s->bytes_in,
 			 &s->bytes_out, &s->errors);
 	l2tp_session_set_state(s, state);

@@ -65,7 +65,6 @@ struct l2tp *l2tp_new(struct vpdn_core *core, struct l2tp_config *cfg, l2tp_xmit
 		if (!l2tp->authz_cnt[i])
 			l2tp->authz_cnt[i] = &l2tp->authz_store[i];
 	l2tp->tunnels = g_hash_table_new(NULL, NULL);
-	l2tp->links = g_hash_table_new(NULL, NULL);
 	for (unsigned i = 0; i < G_N_ELEMENTS(slots); i++) {
 		*slots[i] = vpdn_core_counter(core, counter_defs[i].name, counter_defs[i].help);
 		if (!*slots[i])
@@ -184,7 +183,6 @@ void l2tp_free(struct l2tp *l2tp)
 	l2tp_authorize_stop(l2tp);
 	g_hash_table_destroy(l2tp->tunnels);
 	g_free(l2tp->tid_bits);
-	g_hash_table_destroy(l2tp->links);
 	if (l2tp->module_slot)
 		sd_bus_slot_unref(l2tp->module_slot);
 	if (l2tp->capture)

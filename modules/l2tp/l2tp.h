@@ -152,7 +152,6 @@ struct l2tp {
 	uint64_t *tid_bits;         /* tunnel IDs in use, see l2tp_alloc_id */
 	uint64_t rx_batch;          /* the transport's received batches; 0: none
 				     * (tests calling l2tp_input directly) */
-	GHashTable *links;          /* struct vpdn_link* -> struct l2tp_session* */
 	unsigned n_sessions;
 	l2tp_xmit_fn xmit;
 	void *xctx;
@@ -450,7 +449,9 @@ struct l2tp_session {
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
-	char *calling, *called;     /* kept from call once it is dropped */
+	/* kept from call once it is dropped: one block, both inside
+	 * (l2tp_session_set_numbers()) */
+	char *calling, *called;
 	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
@@ -505,6 +506,9 @@ void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,
 		       const uint8_t *payload, size_t len);
 /* Create the session's link (carrier at end A). */
 void l2tp_session_make_link(struct l2tp_session *s);
+/* The session whose link (end A) this is, or NULL: the session's own
+ * ctx on the link, no table (#19). */
+struct l2tp_session *l2tp_session_of_link(struct l2tp *l2tp, const struct vpdn_link *link);
 void l2tp_session_fill_event(struct l2tp_session *s, struct vpdn_ev_session *ev);
 void l2tp_session_published_up(struct l2tp_session *s);
 int l2tp_session_send(struct l2tp_session *s, struct l2tp_msg *m);
@@ -514,6 +518,9 @@ void l2tp_call_free(struct l2tp_call *c);
 /* The session is established: free its setup data (s->call), keeping the
  * calling and called numbers for `show vpdn session ID`. */
 void l2tp_session_drop_call(struct l2tp_session *s);
+/* Keep copies of the numbers (either NULL) in s->calling / s->called, in
+ * one allocation (#19); the old ones are freed first. */
+void l2tp_session_set_numbers(struct l2tp_session *s, const char *calling, const char *called);
 /* The calling / called number of the call (the dialled number of an
  * outgoing call), or NULL. */
 const char *l2tp_session_calling(const struct l2tp_session *s);

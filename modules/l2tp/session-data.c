@@ -109,7 +109,13 @@ void l2tp_session_make_link(struct l2tp_session *s)
 	}
 	s->link = vpdn_link_new(s->ifname ? s->ifname : name);
 	vpdn_link_attach(s->link, VPDN_LINK_A, &session_link_ops, s);
-	g_hash_table_insert(s->tunnel->l2tp->links, s->link, s);
+}
+
+struct l2tp_session *l2tp_session_of_link(struct l2tp *l2tp, const struct vpdn_link *link)
+{
+	struct l2tp_session *s = vpdn_link_ctx(link, VPDN_LINK_A, &session_link_ops);
+
+	return s && s->link == link && s->tunnel && s->tunnel->l2tp == l2tp ? s : NULL;
 }
 
 void l2tp_session_data(struct l2tp_session *s, const struct l2tp_header *h,

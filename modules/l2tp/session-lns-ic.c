@@ -181,10 +181,12 @@ static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	l2tp_session_set_peer_sid(s, m->assigned_session_id);
 	/* The numbers are all an LNS keeps of the call: no struct l2tp_call
 	 * (192 octets a session, #15). */
-	if (l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER))
-		s->calling = g_strdup(l2tp_bytes_to_str(&m->calling_number, num, sizeof(num)));
-	if (l2tp_msg_has(m, L2TP_AVP_CALLED_NUMBER))
-		s->called = g_strdup(l2tp_bytes_to_str(&m->called_number, num, sizeof(num)));
+	char num2[sizeof(num)];
+	l2tp_session_set_numbers(s,
+		l2tp_msg_has(m, L2TP_AVP_CALLING_NUMBER)
+			? l2tp_bytes_to_str(&m->calling_number, num, sizeof(num)) : NULL,
+		l2tp_msg_has(m, L2TP_AVP_CALLED_NUMBER)
+			? l2tp_bytes_to_str(&m->called_number, num2, sizeof(num2)) : NULL);
 	if (!g || !g->accept_dialin) {
 		l2tp_session_close(s, true, L2TP_CDN_PERM_NO_FACILITIES, 0, 0,
 				   "No accept-dialin for this tunnel");

@@ -232,14 +232,32 @@ const char *l2tp_session_called(const struct l2tp_session *s)
 	return s->call->called ? s->call->called : s->call->number;
 }
 
+/* The block starts at calling, or at called when there is no calling. */
+static void numbers_free(struct l2tp_session *s)
+{
+	g_free(s->calling ? s->calling : s->called);
+	s->calling = s->called = NULL;
+}
+
+void l2tp_session_set_numbers(struct l2tp_session *s, const char *calling, const char *called)
+{
+	size_t a = calling ? strlen(calling) + 1 : 0, b = called ? strlen(called) + 1 : 0;
+	char *block = a + b ? g_malloc(a + b) : NULL;
+
+	if (calling)
+		memcpy(block, calling, a);
+	if (called)
+		memcpy(block + a, called, b);
+	numbers_free(s);   /* after the copies: the new ones may be in it */
+	s->calling = calling ? block : NULL;
+	s->called = called ? block + a : NULL;
+}
+
 void l2tp_session_drop_call(struct l2tp_session *s)
 {
 	if (!s->call)
 		return;
-	g_free(s->calling);
-	g_free(s->called);
-	s->calling = g_strdup(l2tp_session_calling(s));
-	s->called = g_strdup(l2tp_session_called(s));
+	l2tp_session_set_numbers(s, l2tp_session_calling(s), l2tp_session_called(s));
 	l2tp_call_free(s->call);
 	s->call = NULL;
 }
@@ -407,8 +425,7 @@ static void session_free(struct l2tp_session *s)
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);
-	g_free(s->calling);
-	g_free(s->called);
+	numbers_free(s);
 	g_free(s->ppp_disc_msg);
 	g_free(s->ifname);
 	g_free(s->user);
@@ -423,7 +440,6 @@ static void detach_links(struct l2tp_session *s, int cause)
 	s->link = NULL;
 	s->carrier = NULL;
 	if (link) {
-		g_hash_table_remove(s->tunnel->l2tp->links, link);
 		if (vpdn_link_spliced_to(link))
 			vpdn_link_unsplice(link);
 		vpdn_link_detach(link, VPDN_LINK_A);

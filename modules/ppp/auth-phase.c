@@ -177,7 +177,7 @@ void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n)
 
 static void network_phase(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
 	ppp_set_phase(e, VPDN_PPP_PHASE_UP, NULL);
 	/* Order as IOS shows it: a callout brings IPCP up and then opens it
 	 * ("[Closed]"), a callin opens it first ("[Not negotiated]"). */
@@ -251,7 +251,7 @@ void ppp_lcp_up(struct ppp_engine *e)
 	e->auth_peer = by_us;
 	ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING,
 		      by_us && e->auth_us ? "by both" : by_us ? "by this end" : "by the peer");
-	vpdn_timer_arm(e->timers, &e->auth_timer,
+	vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
 		       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
 	if (by_us && !try_proxy_auth(e)) {
 		if (e->lcp.auth == PPP_AUTH_P_CHAP)
@@ -265,7 +265,7 @@ void ppp_lcp_up(struct ppp_engine *e)
 
 void ppp_lcp_down(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
 	if (e->auth_req) {
 		vpdn_request_cancel(e->auth_req);
 		e->auth_req = NULL;

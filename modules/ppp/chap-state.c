@@ -22,10 +22,10 @@
 static void chap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)
 {
 	char d[160];
-	if (!vpdn_log_debug_on(e->log, AUTHC))
+	if (!vpdn_log_debug_on(e->mgr->log, AUTHC))
 		return;
 	chap_describe(pkt, len, d, sizeof(d));
-	vpdn_log_write(e->log, VPDN_LOG_DEBUG, AUTHC, "%s CHAP: %c %s", e->name, dir, d);
+	vpdn_log_write(e->mgr->log, VPDN_LOG_DEBUG, AUTHC, "%s CHAP: %c %s", e->name, dir, d);
 }
 
 static void chap_out(struct ppp_engine *e, const uint8_t *pkt, ssize_t len)
@@ -45,7 +45,7 @@ static void send_challenge(struct ppp_engine *e)
 					       PPP_CHAL_LEN, name, strlen(name)));
 	c->tries++;
 	c->astate = CHAP_A_SENT;
-	vpdn_timer_arm(e->timers, &c->timer, e->conf->restart_ms);
+	vpdn_timer_arm(e->mgr->timers, &c->timer, e->conf->restart_ms);
 }
 
 static void new_challenge(struct ppp_engine *e)
@@ -157,7 +157,7 @@ static void on_response(struct ppp_engine *e, const struct chap_packet *p)
 		plog(e, AUTHC, "%s CHAP: unexpected RESPONSE id %u, dropped", e->name, p->id);
 		return;
 	}
-	vpdn_timer_cancel(e->timers, &c->timer);
+	vpdn_timer_cancel(e->mgr->timers, &c->timer);
 	char *user = g_strndup(p->name, p->name_len);
 	g_free(e->user);
 	e->user = user;
@@ -191,7 +191,7 @@ static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
 	if (c->pstate != CHAP_P_SECRET)
 		return;
 	if (!secret) {
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s CHAP: no secret to answer the challenge", e->name);
 		c->pstate = CHAP_P_FAILED;
 		ppp_auth_done(e, false, false, NULL);
@@ -276,7 +276,7 @@ static void chap_timeout(struct vpdn_timer *t, void *data)
 	if (c->astate != CHAP_A_SENT)
 		return;
 	if (c->tries >= e->conf->max_configure) {
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s CHAP: no response to %u challenges", e->name, c->tries);
 		c->astate = CHAP_A_FAILED;
 		ppp_auth_done(e, true, false, NULL);
@@ -298,7 +298,7 @@ void ppp_chap_init(struct ppp_engine *e)
 
 void ppp_chap_fini(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->timers, &e->chap.timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->chap.timer);
 	if (e->chap.peer) {
 		explicit_bzero(e->chap.peer, sizeof(*e->chap.peer));
 		g_clear_pointer(&e->chap.peer, g_free);

@@ -110,7 +110,7 @@ bool ppp_fsm_cell(enum ppp_fsm_state s, enum ppp_fsm_event e,
 	return true;
 }
 
-#define flog(f, ...) vpdn_debug((f)->log, (f)->log_cat, __VA_ARGS__)
+#define flog(f, ...) vpdn_debug((f)->log, VPDN_DEBUG_PPP_NEGOTIATION, __VA_ARGS__)
 
 static void fsm_timeout(struct vpdn_timer *t, void *data);
 
@@ -130,7 +130,6 @@ void ppp_fsm_init(struct ppp_fsm *f, const struct ppp_fsm_ops *ops, void *ctx,
 	f->timers = timers;
 	f->log = log;
 	f->ifname = ifname;
-	f->log_cat = VPDN_DEBUG_PPP_NEGOTIATION;
 	f->state = FSM_INITIAL;
 	f->restart_ms = 3000;
 	f->max_configure = 10;
@@ -203,7 +202,7 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 	pkt[3] = (uint8_t)(len + 4);
 	if (len)
 		memcpy(pkt + 4, data, len);
-	if (vpdn_log_debug_on(f->log, f->log_cat)) {
+	if (vpdn_log_debug_on(f->log, VPDN_DEBUG_PPP_NEGOTIATION)) {
 		/* Inside an event the state the packet answers (IOS prints the
 		 * state before the transition); from a timer or another layer
 		 * (Echo, Protocol-Reject) the current one. */
@@ -407,7 +406,7 @@ void ppp_fsm_restore_opened(struct ppp_fsm *f)
 static void log_rx(struct ppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *data,
 		   size_t len)
 {
-	if (!vpdn_log_debug_on(f->log, f->log_cat))
+	if (!vpdn_log_debug_on(f->log, VPDN_DEBUG_PPP_NEGOTIATION))
 		return;
 	flog(f, "%s %s: I %s [%s] id %u len %zu", f->ifname, f->ops->name,
 	     ppp_code_name(code), ppp_fsm_state_ios(f->state), id, len + 4);

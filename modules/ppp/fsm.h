@@ -147,18 +147,25 @@ struct ppp_fsm_rx {
 };
 
 struct ppp_fsm {
+	/* pointers first, then by size: no padding (#19) */
 	const struct ppp_fsm_ops *ops;
 	void *ctx;                     /* the owner (engine) */
 	struct vpdn_timers *timers;
-	struct vpdn_log *log;
+	struct vpdn_log *log;          /* lines at VPDN_DEBUG_PPP_NEGOTIATION */
 	const char *ifname;            /* borrowed from the owner */
-	int log_cat;                   /* VPDN_DEBUG_PPP_NEGOTIATION */
 	struct vpdn_timer timer;
+	/* The packet being processed: on ppp_fsm_input()'s stack during one
+	 * input, NULL otherwise (not kept in every session's FSMs, #15). */
+	struct ppp_fsm_rx *rx;
+	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
 	uint32_t restart_ms;
+	uint32_t malformed;            /* packets dropped as malformed */
+	uint32_t ignored;              /* silently discarded (wrong id, state) */
+	uint16_t peer_mru;             /* longest packet the peer takes (0: 1500) */
+	uint16_t last_actions;         /* actions of the last event (tests) */
 	uint8_t state;
 	uint8_t log_state;             /* state before the event (for logs) */
 	uint8_t in_event;              /* ppp_fsm_event() depth: log_state valid */
-	uint16_t peer_mru;             /* longest packet the peer takes (0: 1500) */
 	uint8_t id;                    /* next identifier we send */
 	uint8_t reqid;                 /* id of our outstanding Configure-Request */
 	uint8_t restart;               /* restart counter */
@@ -166,15 +173,8 @@ struct ppp_fsm {
 	uint8_t naks_sent;             /* Naks sent since the last Ack sent */
 	uint8_t naks_rcvd;             /* Naks/Rejects received since the last Ack */
 	bool passive;                  /* stay in Stopped on Up (listen) */
-	uint16_t last_actions;         /* actions of the last event (tests) */
 	uint8_t sent_len;
 	uint8_t sent[PPP_FSM_SENT_MAX];/* options of our last Configure-Request */
-	/* The packet being processed: on ppp_fsm_input()'s stack during one
-	 * input, NULL otherwise (not kept in every session's FSMs, #15). */
-	struct ppp_fsm_rx *rx;
-	uint32_t malformed;            /* packets dropped as malformed */
-	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
-	uint32_t ignored;              /* silently discarded (wrong id, state) */
 };
 
 const char *ppp_fsm_state_name(enum ppp_fsm_state s);  /* "Req-Sent" */

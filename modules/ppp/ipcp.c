@@ -64,11 +64,11 @@ static void ipcp_log_opts(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 	uint8_t type, olen;
 	const uint8_t *opt;
 	char desc[64];
-	if (!vpdn_log_debug_on(e->log, NEG)) /* the descriptions cost a printf each */
+	if (!vpdn_log_debug_on(e->mgr->log, NEG)) /* the descriptions cost a printf each */
 		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		ipcp_option_desc(opt, olen, desc, sizeof(desc));
-		ppp_log_hex_option(e->log, NEG, e->name, "IPCP", desc, opt, olen);
+		ppp_log_hex_option(e->mgr->log, NEG, e->name, "IPCP", desc, opt, olen);
 	}
 }
 
@@ -142,7 +142,7 @@ static int address_check(struct ppp_engine *e, struct in_addr a, bool authorized
 	if (c.status == 0)
 		return 0;
 	inet_ntop(AF_INET, &a, txt, sizeof(txt));
-	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s IPCP: address %s refused for %s: %s",
+	vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1, "%s IPCP: address %s refused for %s: %s",
 		       e->name, txt,
 		       e->user ? vpdn_log_printable(ubuf, sizeof(ubuf), e->user, strlen(e->user), 0)
 			       : "the peer", c.why);
@@ -396,7 +396,7 @@ const struct ppp_fsm_ops ppp_ipcp_ops = {
 void ppp_ipcp_init(struct ppp_engine *e)
 {
 	struct ppp_fsm *f = &e->ipcp_fsm;
-	ppp_fsm_init(f, &ppp_ipcp_ops, e, e->timers, e->log, e->name);
+	ppp_fsm_init(f, &ppp_ipcp_ops, e, e->mgr->timers, e->mgr->log, e->name);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;

@@ -158,7 +158,7 @@ static void ipv6cp_log_opts(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 	const uint8_t *opt;
 	char desc[64], t[24];
 
-	if (!vpdn_log_debug_on(e->log, NEG))
+	if (!vpdn_log_debug_on(e->mgr->log, NEG))
 		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		if (type == IPV6CP_OPT_IFID && olen == 10) {
@@ -167,7 +167,7 @@ static void ipv6cp_log_opts(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 		} else {
 			snprintf(desc, sizeof(desc), "Option %u", type);
 		}
-		ppp_log_hex_option(e->log, NEG, e->name, "IPV6CP", desc, opt, olen);
+		ppp_log_hex_option(e->mgr->log, NEG, e->name, "IPV6CP", desc, opt, olen);
 	}
 }
 
@@ -237,7 +237,7 @@ static int ipv6cp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len, uint8_
 	if (fault) {
 		if (peer)
 			ifid_text(peer, t, sizeof(t));
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s IPV6CP: peer Interface-Id %s%s %s for %s: %s", e->name,
 			       peer ? t : "", peer ? "" : "(none)", nak_ok ? "Nak'd" : "refused",
 			       e->user ? vpdn_log_printable(ubuf, sizeof(ubuf), e->user,
@@ -314,7 +314,7 @@ static void ipv6cp_no_agreement(struct ppp_fsm *f)
 {
 	struct ppp_engine *e = ENG(f);
 
-	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s IPV6CP: no agreement, IPv6CP closed",
+	vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1, "%s IPV6CP: no agreement, IPv6CP closed",
 		       e->name);
 	if (e->mgr->c_ipv6cp_closed)
 		(*e->mgr->c_ipv6cp_closed)++;
@@ -344,7 +344,7 @@ void ppp_ipv6cp_input(struct ppp_engine *e, const uint8_t *p, size_t n)
 	if (e->dead || !e->v6 || !v->refused)
 		return;
 	v->refused = false;
-	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s IPV6CP: closing: %s", e->name,
+	vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1, "%s IPV6CP: closing: %s", e->name,
 		       v->refused_why);
 	if (e->mgr->c_ipv6cp_closed)
 		(*e->mgr->c_ipv6cp_closed)++;
@@ -406,7 +406,7 @@ void ppp_ipv6cp_init(struct ppp_engine *e)
 		return;
 	e->v6 = g_new0(struct ppp_ipv6cp, 1);
 	struct ppp_fsm *f = &e->v6->fsm;
-	ppp_fsm_init(f, &ppp_ipv6cp_ops, e, e->timers, e->log, e->name);
+	ppp_fsm_init(f, &ppp_ipv6cp_ops, e, e->mgr->timers, e->mgr->log, e->name);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;

@@ -30,7 +30,7 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 		     "%s VPDN: no tunnel for %s, authenticating locally", e->name,
 		     e->user ? e->user : "?");
 		ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING, "by this end");
-		vpdn_timer_arm(e->timers, &e->auth_timer,
+		vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
 			       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
 		if (e->lac->pap)
 			ppp_pap_verify_captured(e);
@@ -50,7 +50,7 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 void ppp_lac_forward(struct ppp_engine *e)
 {
 	struct ppp_lac *l = e->lac;
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
 	ppp_set_phase(e, VPDN_PPP_PHASE_FORWARDING, NULL);
 	if (l->dnis)
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Got DNIS string %s", e->name, l->dnis);

@@ -96,11 +96,11 @@ void ppp_lcp_log_opts(struct ppp_engine *e, const char *proto,
 	uint8_t type, olen;
 	const uint8_t *opt;
 	char desc[64];
-	if (!vpdn_log_debug_on(e->log, NEG)) /* the descriptions cost a printf each */
+	if (!vpdn_log_debug_on(e->mgr->log, NEG)) /* the descriptions cost a printf each */
 		return;
 	while (ppp_opt_next(opts, len, &pos, &type, &olen, &opt) > 0) {
 		lcp_option_desc(opt, olen, desc, sizeof(desc));
-		ppp_log_hex_option(e->log, NEG, e->name, proto, desc, opt, olen);
+		ppp_log_hex_option(e->mgr->log, NEG, e->name, proto, desc, opt, olen);
 	}
 }
 
@@ -268,7 +268,7 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 
 	if (looped && commit) {
 		e->lcp.loops++;
-		vpdn_log_write(e->log, VPDN_LOG_WARNING, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_WARNING, -1,
 			       "%s LCP: own magic number 0x%08X in the peer's request (%u)",
 			       e->name, e->lcp.magic, e->lcp.loops);
 	}
@@ -287,7 +287,7 @@ static int lcp_judge(struct ppp_engine *e, const uint8_t *opts, size_t len,
 		/* The peer may take more than the carrier does: send no frame
 		 * over the carrier's limit (RFC 4638 §7, the smaller of the two). */
 		if (e->carrier_mru && mru > e->carrier_mru) {
-			vpdn_debug(e->log, VPDN_DEBUG_PPP_NEGOTIATION,
+			vpdn_debug(e->mgr->log, VPDN_DEBUG_PPP_NEGOTIATION,
 				   "%s LCP: peer MRU %u above the carrier's %u: sending at most %u",
 				   e->name, mru, e->carrier_mru, e->carrier_mru);
 			mru = e->carrier_mru;
@@ -330,7 +330,7 @@ static int lcp_rcr(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 	}
 	int v = lcp_judge(e, opts, len, out, outsize, outlen, nak_ok, true);
 	if (e->lcp.loops >= PPP_LOOP_LIMIT) {
-		vpdn_log_write(e->log, VPDN_LOG_ERR, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_ERR, -1,
 			       "%s LCP: looped line detected (own magic seen %u times), "
 			       "taking the link down", e->name, e->lcp.loops);
 		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_MAGIC, PPP_LCP, VPDN_PPP_DISC_AT_LOCAL,
@@ -443,7 +443,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 			case LCP_OPT_ACCM: l->want_accm = false; break;
 			case LCP_OPT_AUTH:
 				if (l->auth != PPP_AUTH_P_NONE) {
-					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+					vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: peer refuses to authenticate",
 						       e->name);
 					lcp_auth_refused(e, "LCP: peer refuses to authenticate");
@@ -491,7 +491,7 @@ static int lcp_rcn(struct ppp_fsm *f, int code, const uint8_t *opts, size_t len)
 					l->auth_idx++;
 					l->auth = e->conf->auth[l->auth_idx];
 				} else {
-					vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+					vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 						       "%s LCP: no common authentication protocol",
 						       e->name);
 					lcp_auth_refused(e, "LCP: no common authentication protocol");
@@ -532,14 +532,14 @@ static void lcp_tlu(struct ppp_fsm *f)
 	struct ppp_engine *e = ENG(f);
 	e->lcp.echo_outstanding = 0;
 	if (e->conf->keepalive_ms)
-		vpdn_timer_arm(e->timers, &e->lcp.echo_timer, e->conf->keepalive_ms);
+		vpdn_timer_arm(e->mgr->timers, &e->lcp.echo_timer, e->conf->keepalive_ms);
 	ppp_lcp_up(e);
 }
 
 static void lcp_tld(struct ppp_fsm *f)
 {
 	struct ppp_engine *e = ENG(f);
-	vpdn_timer_cancel(e->timers, &e->lcp.echo_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->lcp.echo_timer);
 	ppp_lcp_down(e);
 }
 
@@ -590,13 +590,13 @@ static int lcp_other_code(struct ppp_fsm *f, uint8_t code, uint8_t id,
 		if (p == PPP_LCP)
 			return FSM_EV_RXJ_MINUS;
 		if (p == PPP_IPCP) {
-			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+			vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 				       "%s IPCP: rejected by the peer", e->name);
 			ppp_fsm_close(&e->ipcp_fsm);
 		} else if (p == PPP_IPV6CP && e->v6) {
 			/* the peer has no IPv6CP: that NCP alone ends (RFC 1661
 			 * 5.7: RXJ-), IPCP and LCP stay */
-			vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+			vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 				       "%s IPV6CP: rejected by the peer", e->name);
 			if (e->v6->fsm.state != FSM_INITIAL && e->v6->fsm.state != FSM_STARTING)
 				ppp_fsm_event(&e->v6->fsm, FSM_EV_RXJ_MINUS);
@@ -616,7 +616,7 @@ static int lcp_other_code(struct ppp_fsm *f, uint8_t code, uint8_t id,
 		plog(e, NEG, "%s LCP: I %s [Open] id %u len %zu magic 0x%08X", e->name,
 		     ppp_code_name(code), id, len + 4, get32(data));
 		if (e->lcp.want_magic && get32(data) == e->lcp.magic && e->lcp.magic)
-			vpdn_log_write(e->log, VPDN_LOG_WARNING, -1,
+			vpdn_log_write(e->mgr->log, VPDN_LOG_WARNING, -1,
 				       "%s LCP: own magic in %s: line may be looped",
 				       e->name, ppp_code_name(code));
 		if (code == PPP_ECHOREP)
@@ -635,7 +635,7 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 	if (e->lcp_fsm.state != FSM_OPENED)
 		return;
 	if (e->lcp.echo_outstanding >= e->conf->keepalive_count) {
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s LCP: no reply to %u Echo-Requests, link dead", e->name,
 			       e->lcp.echo_outstanding);
 		ppp_set_disconnect(e, VPDN_PPP_DISC_LCP_ECHO_TIMEOUT, PPP_LCP,
@@ -644,7 +644,7 @@ static void echo_timeout(struct vpdn_timer *t, void *data)
 	} else {
 		e->lcp.echo_outstanding++;
 		send_echo(e, PPP_ECHOREQ, e->lcp.echo_id++, NULL, 0);
-		vpdn_timer_arm(e->timers, &e->lcp.echo_timer, e->conf->keepalive_ms);
+		vpdn_timer_arm(e->mgr->timers, &e->lcp.echo_timer, e->conf->keepalive_ms);
 	}
 }
 
@@ -690,7 +690,7 @@ const struct ppp_fsm_ops ppp_lcp_ops = {
 void ppp_lcp_init(struct ppp_engine *e)
 {
 	struct ppp_fsm *f = &e->lcp_fsm;
-	ppp_fsm_init(f, &ppp_lcp_ops, e, e->timers, e->log, e->name);
+	ppp_fsm_init(f, &ppp_lcp_ops, e, e->mgr->timers, e->mgr->log, e->name);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
@@ -705,5 +705,5 @@ void ppp_lcp_init(struct ppp_engine *e)
 void ppp_lcp_fini(struct ppp_engine *e)
 {
 	ppp_fsm_fini(&e->lcp_fsm);
-	vpdn_timer_cancel(e->timers, &e->lcp.echo_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->lcp.echo_timer);
 }

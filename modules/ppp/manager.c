@@ -405,6 +405,7 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	m->core = core;
 	m->bus = vpdn_core_bus(core);
 	m->log = vpdn_core_log(core);
+	m->timers = vpdn_core_timers(core);
 	m->cfg = cfg;
 	m->confs = load_confs(cfg, &err);
 	if (err < 0) {

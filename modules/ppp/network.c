@@ -143,7 +143,7 @@ void ppp_ipcp_up(struct ppp_engine *e)
 	 * only if the IP side kept the network (it hangs up one whose
 	 * address it refuses). */
 	if (e->net && !e->dead && !e->net_refused && e->ipcp.peer.s_addr &&
-	    vpdn_log_debug_on(e->log, NEG)) {
+	    vpdn_log_debug_on(e->mgr->log, NEG)) {
 		route_prefix(e, prefix, sizeof(prefix));
 		inet_ntop(AF_INET, &e->ipcp.peer, a, sizeof(a));
 		plog(e, NEG, "%s IPCP: Install route to %s", prefix, a);
@@ -191,7 +191,7 @@ void ppp_ipv6cp_up(struct ppp_engine *e)
 	publish_ipv6(e, VPDN_EV_PPP_IPV6_UP);
 	e->in_net_up = false;
 	if (e->net && !e->dead && !e->net_refused && e->v6->have_peer &&
-	    vpdn_log_debug_on(e->log, NEG)) {
+	    vpdn_log_debug_on(e->mgr->log, NEG)) {
 		struct in6_addr ll = { .s6_addr = { 0xfe, 0x80 } };
 		char a[INET6_ADDRSTRLEN];
 		memcpy(ll.s6_addr + 8, e->v6->peer, 8);

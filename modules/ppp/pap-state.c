@@ -31,10 +31,10 @@ static struct ppp_pap *pap_state(struct ppp_engine *e)
 static void pap_log(struct ppp_engine *e, char dir, const uint8_t *pkt, size_t len)
 {
 	char d[160];
-	if (!vpdn_log_debug_on(e->log, AUTHC))
+	if (!vpdn_log_debug_on(e->mgr->log, AUTHC))
 		return;
 	pap_describe(pkt, len, d, sizeof(d));
-	vpdn_log_write(e->log, VPDN_LOG_DEBUG, AUTHC, "%s PAP: %c %s", e->name, dir, d);
+	vpdn_log_write(e->mgr->log, VPDN_LOG_DEBUG, AUTHC, "%s PAP: %c %s", e->name, dir, d);
 }
 
 static void pap_out(struct ppp_engine *e, const uint8_t *pkt, ssize_t len)
@@ -61,7 +61,7 @@ static void send_request(struct ppp_engine *e)
 					  plen > 255 ? 255 : plen));
 	p->tries++;
 	p->pstate = PAP_P_SENT;
-	vpdn_timer_arm(e->timers, &p->timer, e->conf->restart_ms);
+	vpdn_timer_arm(e->mgr->timers, &p->timer, e->conf->restart_ms);
 }
 
 static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
@@ -70,7 +70,7 @@ static void on_secret(struct ppp_engine *e, const char *secret, size_t len)
 	if (p->pstate != PAP_P_SECRET)
 		return;
 	if (!secret) {
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s PAP: no password to send", e->name);
 		p->pstate = PAP_P_FAILED;
 		ppp_auth_done(e, false, false, NULL);
@@ -211,7 +211,7 @@ void ppp_pap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 	case PAP_AUTH_NAK:
 		if (s->pstate != PAP_P_SENT || p.id != s->id)
 			return;
-		vpdn_timer_cancel(e->timers, &s->timer);
+		vpdn_timer_cancel(e->mgr->timers, &s->timer);
 		s->pstate = p.code == PAP_AUTH_ACK ? PAP_P_DONE : PAP_P_FAILED;
 		ppp_auth_done(e, false, p.code == PAP_AUTH_ACK, NULL);
 		break;
@@ -228,7 +228,7 @@ static void pap_timeout(struct vpdn_timer *t, void *data)
 	if (p->pstate != PAP_P_SENT)
 		return;
 	if (p->tries >= e->conf->max_configure) {
-		vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
 			       "%s PAP: no reply to %u requests", e->name, p->tries);
 		p->pstate = PAP_P_FAILED;
 		ppp_auth_done(e, false, false, NULL);
@@ -249,7 +249,7 @@ void ppp_pap_fini(struct ppp_engine *e)
 	struct ppp_pap *p = e->pap;
 	if (!p)
 		return;
-	vpdn_timer_cancel(e->timers, &p->timer);
+	vpdn_timer_cancel(e->mgr->timers, &p->timer);
 	if (p->secret) {
 		memset(p->secret, 0, strlen(p->secret));
 		g_free(p->secret);

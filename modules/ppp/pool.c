@@ -327,7 +327,7 @@ struct in_addr ppp_pool_take(struct ppp_engine *e)
 	if (!p) {
 		if (ps)
 			(*ps->c_unknown)++;
-		vpdn_log_write(e->log, VPDN_LOG_WARNING, -1,
+		vpdn_log_write(e->mgr->log, VPDN_LOG_WARNING, -1,
 			       "%s IPCP: %s names pool \"%s\": no ip-local-pool of that name",
 			       e->name, from_auth ? "authorization (Framed-Pool)" : "the interface",
 			       nbuf);
@@ -354,7 +354,7 @@ struct in_addr ppp_pool_take(struct ppp_engine *e)
 	p->exhausted++;
 	if (ps)
 		(*ps->c_exhausted)++;
-	vpdn_log_write(e->log, VPDN_LOG_WARNING, -1,
+	vpdn_log_write(e->mgr->log, VPDN_LOG_WARNING, -1,
 		       "%s IPCP: pool \"%s\" exhausted (%u addresses in use)", e->name, nbuf,
 		       p->used);
 	set_why(e, nbuf, "exhausted");

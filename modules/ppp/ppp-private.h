@@ -13,42 +13,38 @@
 #define PPP_PEER_CHAL_MAX 64    /* peer challenges we answer */
 #define PPP_LOOP_LIMIT 3        /* own magic seen this often: looped */
 
-/* LCP negotiated state. */
+/* LCP negotiated state (by size: no padding, #19). */
 struct ppp_lcp {
-	/* ours (what we request) */
-	uint16_t mru;
-	uint32_t accm;
-	uint32_t magic;
+	struct vpdn_timer echo_timer;
+	/* ours (what we request), then the peer's (what we acked) */
+	uint32_t accm, peer_accm;
+	uint32_t magic, peer_magic;
+	uint32_t confreqs_sent;
+	uint16_t mru, peer_mru;
 	uint8_t auth;               /* enum ppp_auth_proto we ask for */
 	uint8_t auth_idx;           /* index into conf->auth */
 	bool want_mru, want_accm, want_magic, want_pfc, want_acfc;
-	/* the peer's (what we acked) */
-	uint16_t peer_mru;
-	uint32_t peer_accm;
-	uint32_t peer_magic;
 	uint8_t peer_auth;          /* the peer wants us to authenticate */
 	bool peer_pfc, peer_acfc;
 	uint8_t loops;              /* own magic seen in peer requests */
 	uint8_t echo_outstanding;
 	uint8_t echo_id;
-	uint32_t confreqs_sent;
-	struct vpdn_timer echo_timer;
 };
 
 struct ppp_ipcp {
+	struct ppp_pool *pool;          /* the named pool it came from (pool.c) */
+	char *refused_why;              /* why (g_malloc'd), or NULL */
 	struct in_addr local, peer;     /* negotiated */
 	struct in_addr dns1, dns2;      /* as a client: what the server gave */
 	struct in_addr assigned;        /* address we give the peer (0: none) */
-	bool assigned_from_pool;
-	struct ppp_pool *pool;          /* the named pool it came from (pool.c) */
-	bool assigned_checked;          /* ADDRESS_CHECK asked for `assigned` */
-	bool want_addr, want_dns1, want_dns2;
 	/* a peer-chosen address last judged (retransmitted requests) */
 	struct in_addr judged;
+	bool assigned_from_pool;
+	bool assigned_checked;          /* ADDRESS_CHECK asked for `assigned` */
+	bool want_addr, want_dns1, want_dns2;
 	bool judged_ok;
 	/* nothing allowed to give: the engine closes after this input */
 	bool refused;
-	char *refused_why;              /* why (g_malloc'd), or NULL */
 };
 
 /* Longest IPv6CP Configure-Request kept for the network phase (one
@@ -130,10 +126,7 @@ struct ppp_lac {
 struct ppp_engine {
 	struct ppp_manager *mgr;
 	struct ppp_engine *prev, *next;
-	struct ppp_conf *conf;
-	struct vpdn_core *core;
-	struct vpdn_log *log;
-	struct vpdn_timers *timers;
+	struct ppp_conf *conf;      /* core, log, timers: the manager's (mgr->) */
 	struct vpdn_link *link;
 	struct vpdn_link *net;
 	char name[24];
@@ -153,6 +146,7 @@ struct ppp_engine {
 	bool proxy_auth;                /* verifying the forwarded exchange */
 	bool attached, freed_link_end;
 	bool dead;                      /* ppp_engine_die() ran: freed next turn */
+	bool lac_local;
 	int vaccess;
 	uint16_t l2tp_tid, l2tp_sid;    /* LNS: the L2TP session, restart key */
 	uint32_t call_id;
@@ -161,10 +155,11 @@ struct ppp_engine {
 	bool disc_known;
 	uint8_t disc_dir;
 	uint16_t disc_code, disc_proto;
+	bool carrier_gone, proxy_lcp_ok;
 	const char *disc_msg;           /* static text */
 	uint32_t malformed;
-	char *user;                     /* peer's (authenticated) name */
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	char *user;                     /* peer's (authenticated) name */
 	char *auth_pool;                /* pool authorization named (Framed-Pool) */
 	/* Rarely set, so allocated when set (bytes per session, #15):
 	 * the authenticator's text for the peer (printable), NULL: the
@@ -191,13 +186,13 @@ struct ppp_engine {
 	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
 	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
 	struct vpdn_timer auth_timer;   /* deadline of the authentication phase */
-	bool carrier_gone, proxy_lcp_ok, lac_local;
 };
 
 struct ppp_manager {
 	struct vpdn_core *core;
 	struct vpdn_bus *bus;
 	struct vpdn_log *log;
+	struct vpdn_timers *timers;
 	cfg_t *cfg;
 	GHashTable *confs;              /* name (casefolded) -> struct ppp_conf* */
 	struct ppp_engine *engines;
@@ -222,7 +217,7 @@ struct ppp_manager {
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 
-#define plog(e, cat, ...) vpdn_debug((e)->log, (cat), __VA_ARGS__)
+#define plog(e, cat, ...) vpdn_debug((e)->mgr->log, (cat), __VA_ARGS__)
 #define NEG VPDN_DEBUG_PPP_NEGOTIATION
 #define AUTHC VPDN_DEBUG_PPP_AUTHENTICATION
 

@@ -61,7 +61,7 @@ static GVariant *save_engine(struct ppp_engine *e)
 	ADD("lcp-peer", g_variant_new("(quuybb)", l->peer_mru, l->peer_accm, l->peer_magic,
 				      l->peer_auth, l->peer_pfc, l->peer_acfc));
 	ADD("lcp-id", g_variant_new_byte(e->lcp_fsm.id));
-	uint64_t echo = vpdn_timer_remaining(e->timers, &l->echo_timer);
+	uint64_t echo = vpdn_timer_remaining(e->mgr->timers, &l->echo_timer);
 	ADD("echo", g_variant_new("(tyy)", echo, l->echo_outstanding, l->echo_id));
 	if (e->ipcp_fsm.state == FSM_OPENED)
 		ADD("ipcp", g_variant_new("(uuub)", e->ipcp.local.s_addr, e->ipcp.peer.s_addr,
@@ -285,7 +285,7 @@ static int restore_engine(struct ppp_manager *m, GVariant *d)
 	}
 	/* LCP echo goes on where it was (at once if it was due). */
 	if (e->conf->keepalive_ms)
-		vpdn_timer_arm(e->timers, &l->echo_timer,
+		vpdn_timer_arm(e->mgr->timers, &l->echo_timer,
 			       echo && echo <= e->conf->keepalive_ms ? echo : e->conf->keepalive_ms);
 	/* The ip module gets its interface back (ip-state.c adopts the
 	 * kept TUN, else it makes a new one of the same name). */

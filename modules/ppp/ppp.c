@@ -71,7 +71,7 @@ uint32_t ppp_engine_malformed(const struct ppp_engine *e)
 
 const char *ppp_our_name(struct ppp_engine *e)
 {
-	return e->conf->chap_hostname ? e->conf->chap_hostname : vpdn_core_hostname(e->core);
+	return e->conf->chap_hostname ? e->conf->chap_hostname : vpdn_core_hostname(e->mgr->core);
 }
 
 void ppp_count_malformed(struct ppp_engine *e)
@@ -190,7 +190,7 @@ static void stop_everything(struct ppp_engine *e)
 		vpdn_request_cancel(e->fwd_req);
 		e->fwd_req = NULL;
 	}
-	vpdn_timer_cancel(e->timers, &e->auth_timer);
+	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPv6 first: the last DOWN (IPv4's, as before) hangs the link up */
@@ -242,7 +242,7 @@ void ppp_fail(struct ppp_engine *e, int reason, const char *why)
 		return;
 	if (!e->down_reason)
 		e->down_reason = reason;
-	vpdn_log_write(e->log, VPDN_LOG_NOTICE, -1, "%s PPP: closing: %s", e->name, why);
+	vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1, "%s PPP: closing: %s", e->name, why);
 	uint8_t s = e->lcp_fsm.state;
 	if (s == FSM_REQSENT || s == FSM_ACKRCVD || s == FSM_ACKSENT || s == FSM_OPENED) {
 		ppp_fsm_close(&e->lcp_fsm);   /* Terminate-Request; tlf ends it */
@@ -268,9 +268,9 @@ void ppp_log_packet(struct ppp_engine *e, const char *dir, uint16_t proto, const
 	char text[512];
 
 	if (proto == PPP_IP || proto == PPP_IPV6 ||
-	    !vpdn_log_debug_on(e->log, VPDN_DEBUG_PPP_PACKET))
+	    !vpdn_log_debug_on(e->mgr->log, VPDN_DEBUG_PPP_PACKET))
 		return;
-	vpdn_log_write(e->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
+	vpdn_log_write(e->mgr->log, VPDN_LOG_DEBUG, VPDN_DEBUG_PPP_PACKET, "%s PPP: %s %s", e->name, dir,
 		       ppp_packet_text(proto, pkt, len, text, sizeof(text)));
 }
 
@@ -404,13 +404,14 @@ static const struct vpdn_link_ops carrier_ops = {
 /* ---- start ---- */
 
 /* One block: the struct, then its byte strings (an LNS keeps one per
- * session, so one allocation, not seven; #15). Freed with g_free(). */
+ * session, so one allocation, not seven; #15). Freed with g_free(). The
+ * proxy LCP (the three Configure-Requests) is judged once, by
+ * ppp_engine_start() from the caller's copy: the engine keeps only the
+ * proxy authentication, which a later LCP renegotiation uses again (#19). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
 	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
-	size_t n = sizeof(*p) + p->init_rcvd_confreq_len + p->last_sent_confreq_len +
-		   p->last_rcvd_confreq_len + p->auth_challenge_len + p->auth_response_len +
-		   name_len;
+	size_t n = sizeof(*p) + p->auth_challenge_len + p->auth_response_len + name_len;
 	struct vpdn_proxy *c = g_malloc0(n);
 	uint8_t *at = (uint8_t *)(c + 1);
 
@@ -426,9 +427,8 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 			c->f##_len = 0;                           \
 		}                                                 \
 	} while (0)
-	TAKE(init_rcvd_confreq);
-	TAKE(last_sent_confreq);
-	TAKE(last_rcvd_confreq);
+	c->init_rcvd_confreq = c->last_sent_confreq = c->last_rcvd_confreq = NULL;
+	c->init_rcvd_confreq_len = c->last_sent_confreq_len = c->last_rcvd_confreq_len = 0;
 	TAKE(auth_challenge);
 	TAKE(auth_response);
 #undef TAKE
@@ -440,10 +440,10 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 	return c;
 }
 
-/* LNS: take the LCP the LAC negotiated, if acceptable. */
-static bool accept_proxy_lcp(struct ppp_engine *e)
+/* LNS: take the LCP the LAC negotiated (p: the caller's proxy data), if
+ * acceptable. */
+static bool accept_proxy_lcp(struct ppp_engine *e, const struct vpdn_proxy *p)
 {
-	const struct vpdn_proxy *p = e->proxy;
 	if (e->conf->reneg == PPP_RENEG_ALWAYS) {
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: LCP renegotiation forced by config",
 		     e->name);
@@ -475,9 +475,6 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 		return NULL;
 	struct ppp_engine *e = g_new0(struct ppp_engine, 1);
 	e->mgr = m;
-	e->core = m->core;
-	e->log = m->log;
-	e->timers = vpdn_core_timers(m->core);
 	e->conf = ppp_conf_ref(conf);
 	e->link = vpdn_link_ref(st->link);
 	e->end = st->end;
@@ -552,10 +549,10 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	ppp_fsm_up(&e->lcp_fsm);
 	if (e->proxy && e->role == VPDN_PPP_ROLE_SERVER) {
 		ppp_fsm_listen(&e->lcp_fsm);
-		if (accept_proxy_lcp(e)) {
+		if (accept_proxy_lcp(e, st->proxy)) {
 			e->proxy_lcp_ok = true;
-			ppp_fsm_force_open(&e->lcp_fsm, e->proxy->last_sent_confreq,
-					   e->proxy->last_sent_confreq_len);
+			ppp_fsm_force_open(&e->lcp_fsm, st->proxy->last_sent_confreq,
+					   st->proxy->last_sent_confreq_len);
 		} else {
 			ppp_lcp_ops.reset(&e->lcp_fsm);
 			if (!e->auth_peer)
@@ -566,7 +563,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 		/* Listen, but not forever: a caller that never speaks LCP is
 		 * dropped after as long as an active open would try. */
 		ppp_fsm_listen(&e->lcp_fsm);
-		vpdn_timer_arm(e->timers, &e->auth_timer,
+		vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
 			       (uint64_t)conf->restart_ms * (conf->max_configure + 2u));
 	} else {
 		ppp_fsm_open(&e->lcp_fsm);

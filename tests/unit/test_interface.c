@@ -173,6 +173,8 @@ static void test_key(void)
 		char *a = vpdn_ifname_key(same[i][0]), *b = vpdn_ifname_key(same[i][1]);
 		CU_ASSERT_STRING_EQUAL(a, b);
 		CU_ASSERT_TRUE(vpdn_ifname_eq(same[i][0], same[i][1]));
+		CU_ASSERT_EQUAL(vpdn_ifname_hash(same[i][0]), vpdn_ifname_hash(same[i][1]));
+		CU_ASSERT_TRUE(vpdn_ifname_equal(same[i][0], same[i][1]));
 		g_free(a);
 		g_free(b);
 	}
@@ -189,6 +191,16 @@ static void test_key(void)
 	k = vpdn_ifname_key("Di1");
 	CU_ASSERT_STRING_EQUAL(k, "dialer1");
 	g_free(k);
+	/* a table keyed by the names themselves (the ip module's ifaces) */
+	GHashTable *t = g_hash_table_new(vpdn_ifname_hash, vpdn_ifname_equal);
+	g_hash_table_insert(t, (char *)"Virtual-Access2", GINT_TO_POINTER(2));
+	CU_ASSERT_EQUAL(GPOINTER_TO_INT(g_hash_table_lookup(t, "vi 2")), 2);
+	CU_ASSERT_PTR_NULL(g_hash_table_lookup(t, "Vi20"));
+	g_hash_table_destroy(t);
+	char longname[200];
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	CU_ASSERT_EQUAL(vpdn_ifname_hash(longname), g_str_hash(longname));
 }
 
 /* ---- sections ---- */

@@ -45,6 +45,12 @@ static void test_both_ways(void)
 	vpdn_link_attach(l, VPDN_LINK_A, &ops, &carrier);
 	vpdn_link_attach(l, VPDN_LINK_B, &ops, &ppp);
 	CU_ASSERT_TRUE(vpdn_link_attached(l, VPDN_LINK_B));
+	/* an end's ctx, by its ops (a module's object of the link) */
+	static const struct vpdn_link_ops other = { .frame = on_frame };
+	CU_ASSERT_PTR_EQUAL(vpdn_link_ctx(l, VPDN_LINK_B, &ops), &ppp);
+	CU_ASSERT_PTR_EQUAL(vpdn_link_ctx(l, VPDN_LINK_A, &ops), &carrier);
+	CU_ASSERT_PTR_NULL(vpdn_link_ctx(l, VPDN_LINK_B, &other));
+	CU_ASSERT_PTR_NULL(vpdn_link_ctx(NULL, VPDN_LINK_B, &ops));
 	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_A, lcp, sizeof(lcp)), 0);
 	CU_ASSERT_EQUAL(ppp.frames, 1);
 	CU_ASSERT_EQUAL(carrier.frames, 0);
@@ -59,6 +65,7 @@ static void test_both_ways(void)
 	CU_ASSERT_EQUAL(ppp.cause, 16);
 	vpdn_link_detach(l, VPDN_LINK_B);
 	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_A, lcp, sizeof(lcp)), -ENOTCONN);
+	CU_ASSERT_PTR_NULL(vpdn_link_ctx(l, VPDN_LINK_B, &ops));
 	vpdn_link_set_name(l, "Vi2");
 	CU_ASSERT_STRING_EQUAL(vpdn_link_name(l), "Vi2");
 	vpdn_link_unref(l);
