@@ -175,7 +175,7 @@ check "LAC: the same ISDN call and B channel ($ISDN_AFTER)" [ "$ISDN_AFTER" = "$
 PPPOE_AFTER=$(pppoe_sessions)
 check "LAC: the same PPPoE session ($PPPOE_AFTER)" [ "$PPPOE_AFTER" = "$PPPOE_BEFORE" ]
 check "LAC: no session lost (counter)" [ "$(metric LAC l2tp_restart_sessions_lost_total)" = 0 ]
-sleep 1   # with the pings' 2 s: an LCP echo (2 s) and a HELLO (2 s) after the restart
+sleep 1   # with the pings' 2 s: an LCP echo (2 s) after the restart
 check "pings from remote1 after the restart" pings remote1 -I 17.17.17.1 17.17.17.3
 check "pings from remote3 after the restart" pings remote3 -I 17.17.17.4 17.17.17.3
 check "LAC: still two sessions" sessions_are LAC 2
@@ -195,8 +195,10 @@ if [ -n "$CAP_PID" ]; then
 	check "capture: no LCP Terminate ($n)" [ "$n" -eq 0 ]
 	n=$(awk -F';' '$4 == "0xa7" || $4 == "0x000000a7" || $4 == "167"' "$T/cap.log" | wc -l)
 	check "capture: no PADT ($n)" [ "$n" -eq 0 ]
-	n=$(awk -F';' '$1 ~ /(^|,)6(,|$)/' "$T/cap.log" | wc -l)
-	check "capture: HELLO goes on ($n)" [ "$n" -ge 1 ]
+	# No HELLO check here: data counts as life for the HELLO timer
+	# (demux.c), and the LCP echoes every 2 s keep it from falling due,
+	# so whether one shows is timing. HELLO across a restart is checked
+	# by restart-l2tp, whose tunnel carries no data.
 	n=$(awk -F';' '$2 != "" && $3 == 9' "$T/cap.log" | wc -l)
 	check "capture: LCP echo requests through the tunnel ($n)" [ "$n" -ge 1 ]
 else
