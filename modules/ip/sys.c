@@ -52,9 +52,12 @@ static void nl_drop(void)
 	nl_sock = NULL;
 }
 
+static void fd_tables_free(void);
+
 void ip_nl_close(void)
 {
 	nl_drop();
+	fd_tables_free();
 }
 
 /* A request of `type` with a family header of `hdrlen` octets; the caller
@@ -309,7 +312,7 @@ static size_t fd_kinds;
 
 static void fd_kind_set(int fd, uint8_t kind)
 {
-	if (fd < 0)
+	if (fd < 0 || (kind == FD_UNKNOWN && (size_t)fd >= fd_kinds))
 		return;
 	if ((size_t)fd >= fd_kinds) {
 		size_t n = fd_kinds ? fd_kinds : 64;
@@ -428,6 +431,18 @@ fail:
 	fd_kind_set(fd, FD_UNKNOWN);
 	close(fd);
 	return r;
+}
+
+/* The module's fini (with the netlink socket): the module is unloaded
+ * after it, and the tables with it; a next load asks the kernel again. */
+static void fd_tables_free(void)
+{
+	free(fd_kind);
+	fd_kind = NULL;
+	fd_kinds = 0;
+	free(fd_offloads);
+	fd_offloads = NULL;
+	fd_offloads_n = 0;
 }
 
 static unsigned k_tun_offloads(void *ctx, int fd)

@@ -94,9 +94,9 @@ extern const struct ip_sys_ops ip_sys_kernel;
 /* Exposed for tests: rtnetlink helpers (libmnl, one NETLINK_ROUTE socket
  * for the process). 0 or the kernel's -errno. */
 int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
-/* Close the process's netlink socket (the module's fini: the module is
- * unloaded after it, and with it the pointer; the next request would open
- * a new one). */
+/* Close the process's netlink socket and free the table of TUN fds with
+ * headers (the module's fini: the module is unloaded after it, and with it
+ * the pointers; the next request would open a new one). */
 void ip_nl_close(void);
 int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,

@@ -69,7 +69,10 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 		ppp_ipcp_set_why(e, why);
 		return;
 	}
-	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
+	/* The disconnect message is kept by pointer until PPP_DOWN is
+	 * published (after this returns): a literal, not why (the stack). */
+	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL,
+			   cause == -ENODEV ? "IP interface lost" : "the IP layer ended the network");
 	ppp_fail(e, cause < 0 ? cause : -ENETDOWN, why);
 }
 
