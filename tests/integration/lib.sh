@@ -66,15 +66,27 @@ _lib_cleanup() {
 trap _lib_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# pid_alive PID: the process exists and is not a zombie. A daemon that
+# forked itself (dbus-daemon --fork, freeradius) is not our child: once it
+# exits it stays a zombie until init reaps it, which can take seconds
+# (kill -0 still succeeds on a zombie).
+pid_alive() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
 # Send SIGTERM, wait up to 5 s, then SIGKILL. Returns the exit status of
 # the process if it was our child, else 0.
 _stop_pid() {
 	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	pid_alive "$pid" || { wait "$pid" 2>/dev/null; return $?; }
 	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+	for ((i = 0; i < 100; i++)); do
+		pid_alive "$pid" || break
+		sleep 0.05
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
