@@ -3,8 +3,9 @@
 covering every build given (the normal one, and with --sanitized the
 AddressSanitizer + UndefinedBehaviorSanitizer one, where the unit and
 process tests run again; the fuzzers are sanitized already, and the SDK
-install test, the .deb package test, the VM interop suite, the valgrind run (ASan and valgrind
-do not mix) and the bench smoke run are not repeated),
+install test, the .deb package test, the VM interop suite, the valgrind run
+(ASan and valgrind do not mix), the bench smoke run and the lints (Python
+over the source tree) are not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
 test does) counts as N+M cases, any other test counts as one. A test that
@@ -290,8 +291,11 @@ def main():
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk',
                                          '--no-suite', 'interop', '--no-suite', 'valgrind',
                                          '--no-suite', 'package',
-                                         '--no-suite', 'bench'],
+                                         '--no-suite', 'bench', '--no-suite', 'lint'],
                      'asan+ubsan:', env))
+        print('asan+ubsan: not repeated: suite lint (Python over the source tree '
+              'and run-check.py itself, no C of the build runs: the same input '
+              'in both builds)')
     for b, _, _, _ in runs:
         shutil.rmtree(os.path.join(b, 'test-logs'), ignore_errors=True)
         for old in glob.glob(os.path.join(b, 'meson-logs', 'testlog-interop.*')):
