@@ -213,6 +213,26 @@ wait_until() {
 	return 1
 }
 
+# --- captures -------------------------------------------------------------
+
+# tcount FILE [TSHARK-OPTION...] -- FILTER...: the number of frames in FILE,
+# then of the frames matching each display filter (what tshark -r FILE
+# [OPTION...] -Y FILTER | wc -l counts), from one tshark pass: tshark takes
+# a second or more to start, so one run rather than one per filter. A
+# filter must not contain a comma (io,stat's separator). Prints the
+# numbers on one line (all 0 if tshark reads nothing).
+tcount() {
+	local f=$1 z="io,stat,0,frame" n=1
+	shift
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+	shift
+	for x in "$@"; do z="$z,$x"; n=$((n + 1)); done
+	tshark -r "$f" "${opts[@]}" -q -z "$z" 2>/dev/null | awk -F'|' -v n="$n" '
+		/<>/ && !done { for (i = 3; i < NF; i += 2) printf "%d ", $i; print ""; done = 1 }
+		END { if (!done) { for (i = 0; i < n; i++) printf "0 "; print "" } }'
+}
+
 # --- D-Bus ----------------------------------------------------------------
 
 # start_bus: a private, session-like dbus-daemon (everyone may own and call

@@ -202,17 +202,8 @@ check "vpdnctl capture exits 0" [ $? -eq 0 ]
 N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/scap.log")
 check "capture stopped (Capturing false)" ! pcapturing
 check "the file is mode 0600" [ "$(stat -c %a "$SCAP" 2>/dev/null)" = 600 ]
-# tcount FILE FILTER...: the number of frames in FILE, then of those
-# matching each display filter (as many tshark -Y F | wc -l), in one pass
-# (tshark takes over a second to start: one run, not one per filter)
-tcount() {
-	local f=$1 z="io,stat,0,frame"
-	shift
-	for x in "$@"; do z="$z,$x"; done
-	tshark -r "$f" -q -z "$z" 2>/dev/null | awk -F'|' '/<>/ { for (i = 3; i < NF; i += 2) printf "%d ", $i; print "" }'
-}
 if command -v tshark >/dev/null; then
-	read -r TOTAL PPPN ICMPN ICMPR LCPN MAL < <(tcount "$SCAP" ppp "icmp.type == 8" "icmp.type == 0" lcp _ws.malformed)
+	read -r TOTAL PPPN ICMPN ICMPR LCPN MAL < <(tcount "$SCAP" -- ppp "icmp.type == 8" "icmp.type == 0" lcp _ws.malformed)
 	check "tshark reads as many packets as StopCapture reported ($TOTAL = $N)" [ "${TOTAL:-0}" = "${N:-none}" ]
 	check "every packet is PPP ($PPPN of $TOTAL)" [ "${TOTAL:-0}" -gt 0 ] && [ "$PPPN" = "$TOTAL" ]
 	check "the pings both ways are in it ($ICMPN requests, $ICMPR replies)" \

@@ -179,12 +179,11 @@ if [ -n "$CAP_PID" ]; then
 	kill "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
 	CAP_PID=""
-	n=$(tshark -n -r "$T/lns.pcap" -Y "l2tp.avp.message_type == 14 || l2tp.avp.message_type == 4" 2>/dev/null | wc -l)
-	check "capture: no CDN, no StopCCN ($n)" [ "$n" -eq 0 ]
-	n=$(tshark -n -r "$T/lns.pcap" -Y "lcp && (ppp.code == 5 || ppp.code == 6)" 2>/dev/null | wc -l)
-	check "capture: no LCP Terminate ($n)" [ "$n" -eq 0 ]
-	n=$(tshark -n -r "$T/lns.pcap" -Y "lcp && ppp.code == 9" 2>/dev/null | wc -l)
-	check "capture: LCP echo goes on ($n)" [ "$n" -ge 1 ]
+	read -r _ n1 n2 n3 < <(tcount "$T/lns.pcap" -n -- "l2tp.avp.message_type == 14 || l2tp.avp.message_type == 4" \
+		"lcp && (ppp.code == 5 || ppp.code == 6)" "lcp && ppp.code == 9")
+	check "capture: no CDN, no StopCCN ($n1)" [ "$n1" -eq 0 ]
+	check "capture: no LCP Terminate ($n2)" [ "$n2" -eq 0 ]
+	check "capture: LCP echo goes on ($n3)" [ "$n3" -ge 1 ]
 else
 	echo "# tshark not installed: the capture checks are skipped"
 fi
