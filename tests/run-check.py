@@ -3,12 +3,20 @@
 covering every build given (the normal one, and with --sanitized the
 AddressSanitizer + UndefinedBehaviorSanitizer one, where the unit and
 process tests run again; the fuzzers are sanitized already, and the SDK
-install test, the .deb package test, the VM interop suite, the valgrind run (ASan and valgrind
-do not mix) and the bench smoke run are not repeated),
+install test, the .deb package test, the VM interop suite, the valgrind run
+(ASan and valgrind do not mix), the bench smoke run and the lints (Python
+over the source tree) are not repeated),
 "N passed, N failed", counting every test case that ran: a test program that
 prints its own "N passed, M failed" line (every CUnit program and process
 test does) counts as N+M cases, any other test counts as one. A test that
 was skipped is reported with its reason, and counted as skipped.
+
+The whole suite's VM tests (suite interop: each boots a QEMU guest, one
+at a time, mostly waiting on the guest) run in a meson of their own beside
+the rest (the normal build's other tests, then the sanitized pass), not
+in front of a core left idle: same tests, same counts, its log
+meson-logs/testlog-interop.*. VPDND_CHECK_SERIAL=1 runs them in line as
+before.
 
 A run leaves nothing behind: processes, network namespaces and temporary
 files are snapshotted before and after (see leftovers()); anything of the
@@ -158,12 +166,22 @@ def leftovers(before, token, builds, tmpdir, grace=5.0):
     return rows
 
 
-def run_build(build, extra, label, env=None):
-    """meson test in one build dir; returns (passed, failed, skipped, rows, rc)."""
+def start_build(build, extra, env=None, logbase='testlog', jobs=None, rebuild=True):
+    """Start meson test in one build dir; returns the Popen."""
     cmd = ['meson', 'test', '-C', build, '--print-errorlogs', '--num-processes',
-           os.environ.get('VPDND_TEST_JOBS', '2')] + extra
-    rc = subprocess.call(cmd, env=env)
-    log = os.path.join(build, 'meson-logs', 'testlog.json')
+           jobs or os.environ.get('VPDND_TEST_JOBS', '2'), '--logbase', logbase]
+    if not rebuild:
+        cmd.append('--no-rebuild')
+    return subprocess.Popen(cmd + extra, env=env)
+
+
+def run_build(build, extra, label, env=None, logbase='testlog', proc=None, rebuild=True):
+    """meson test in one build dir (or wait for PROC, started by
+    start_build); returns (passed, failed, skipped, rows, rc)."""
+    if proc is None:
+        proc = start_build(build, extra, env, logbase, rebuild=rebuild)
+    rc = proc.wait()
+    log = os.path.join(build, 'meson-logs', logbase + '.json')
     passed = failed = skipped = 0
     rows = []
     try:
@@ -216,7 +234,8 @@ def scan_secrets(builds):
                 patterns.append(re.compile(line))
     files = []
     for b in builds:
-        files.append(os.path.join(b, 'meson-logs', 'testlog.txt'))
+        for base in ('testlog', 'testlog-interop'):
+            files.append(os.path.join(b, 'meson-logs', base + '.txt'))
         for root, _, names in os.walk(os.path.join(b, 'test-logs')):
             files += [os.path.join(root, n) for n in names]
     rows, scanned, node_logs = [], 0, 0
@@ -272,12 +291,35 @@ def main():
         runs.append((sanitized, extra + ['--no-suite', 'fuzz', '--no-suite', 'sdk',
                                          '--no-suite', 'interop', '--no-suite', 'valgrind',
                                          '--no-suite', 'package',
-                                         '--no-suite', 'bench'],
+                                         '--no-suite', 'bench', '--no-suite', 'lint'],
                      'asan+ubsan:', env))
+        print('asan+ubsan: not repeated: suite lint (Python over the source tree '
+              'and run-check.py itself, no C of the build runs: the same input '
+              'in both builds)')
     for b, _, _, _ in runs:
         shutil.rmtree(os.path.join(b, 'test-logs'), ignore_errors=True)
+        for old in glob.glob(os.path.join(b, 'meson-logs', 'testlog-interop.*')):
+            os.unlink(old)
+    side = None
+    if not extra and not os.environ.get('VPDND_CHECK_SERIAL'):
+        # The VM tests one at a time beside everything else. Built first:
+        # two meson test runs must not both run ninja in one tree.
+        rc = subprocess.call(['meson', 'compile', '-C', build])
+        if rc:
+            print(f'FAILED  meson compile -C {build} (exit {rc})')
+            return 1
+        side = start_build(build, ['--suite', 'interop'], base_env, 'testlog-interop',
+                           jobs='1', rebuild=False)
+        runs[0] = (build, ['--no-suite', 'interop'], '', base_env)
     for b, x, label, env in runs:
-        p, f, s, r, rc = run_build(b, x, label, env)
+        p, f, s, r, rc = run_build(b, x, label, env, rebuild=side is None or b != build)
+        totals[0] += p
+        totals[1] += f
+        totals[2] += s
+        rows += r
+        rcs.append(rc)
+    if side is not None:
+        p, f, s, r, rc = run_build(build, [], '', base_env, 'testlog-interop', side)
         totals[0] += p
         totals[1] += f
         totals[2] += s

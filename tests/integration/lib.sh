@@ -66,15 +66,27 @@ _lib_cleanup() {
 trap _lib_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# pid_alive PID: the process exists and is not a zombie. A daemon that
+# forked itself (dbus-daemon --fork, freeradius) is not our child: once it
+# exits it stays a zombie until init reaps it, which can take seconds
+# (kill -0 still succeeds on a zombie).
+pid_alive() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
 # Send SIGTERM, wait up to 5 s, then SIGKILL. Returns the exit status of
 # the process if it was our child, else 0.
 _stop_pid() {
 	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	pid_alive "$pid" || { wait "$pid" 2>/dev/null; return $?; }
 	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+	for ((i = 0; i < 100; i++)); do
+		pid_alive "$pid" || break
+		sleep 0.05
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -199,6 +211,26 @@ wait_until() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# --- captures -------------------------------------------------------------
+
+# tcount FILE [TSHARK-OPTION...] -- FILTER...: the number of frames in FILE,
+# then of the frames matching each display filter (what tshark -r FILE
+# [OPTION...] -Y FILTER | wc -l counts), from one tshark pass: tshark takes
+# a second or more to start, so one run rather than one per filter. A
+# filter must not contain a comma (io,stat's separator). Prints the
+# numbers on one line (all 0 if tshark reads nothing).
+tcount() {
+	local f=$1 z="io,stat,0,frame" n=1
+	shift
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+	shift
+	for x in "$@"; do z="$z,$x"; n=$((n + 1)); done
+	tshark -r "$f" "${opts[@]}" -q -z "$z" 2>/dev/null | awk -F'|' -v n="$n" '
+		/<>/ && !done { for (i = 3; i < NF; i += 2) printf "%d ", $i; print ""; done = 1 }
+		END { if (!done) { for (i = 0; i < n; i++) printf "0 "; print "" } }'
 }
 
 # --- D-Bus ----------------------------------------------------------------

@@ -47,10 +47,12 @@ def parse_tags(body):
     return out
 
 
-def recv_until(s, deadline, want_code, src_filter=None):
-    """Frames with code want_code until deadline: list of (src, sid, tags)."""
+def recv_until(s, deadline, want_code, src_filter=None, first=False):
+    """Frames with code want_code until deadline: list of (src, sid, tags).
+    With FIRST, returns as soon as one came (a PADO the caller answers:
+    only the first one is used)."""
     got = []
-    while True:
+    while not (first and got):
         left = deadline - time.time()
         if left <= 0:
             return got
@@ -73,6 +75,7 @@ def recv_until(s, deadline, want_code, src_filter=None):
                     PADO_SERVICES.append(body[4:4 + n].decode(errors="replace"))
                 body = body[4 + n:]
         got.append((src, sid, parse_tags(f[20:20 + ln])))
+    return got
 
 
 def open_sock(iface):
@@ -86,7 +89,7 @@ def cookie_test(iface):
     s, mac = open_sock(iface)
     hu = os.urandom(4)
     s.send(frame(BCAST, mac, pkt(0x09, 0, tags((0x0101, b""), (0x0103, hu)))))
-    pados = recv_until(s, time.time() + 2, 0x07, mac)
+    pados = recv_until(s, time.time() + 2, 0x07, mac, first=True)
     if not pados:
         print("no-pado")
         return 1
@@ -108,7 +111,7 @@ def offer(iface):
     s, mac = open_sock(iface)
     hu = os.urandom(4)
     s.send(frame(BCAST, mac, pkt(0x09, 0, tags((0x0101, b""), (0x0103, hu)))))
-    pados = recv_until(s, time.time() + 2, 0x07, mac)
+    pados = recv_until(s, time.time() + 2, 0x07, mac, first=True)
     if not pados:
         print("no-pado")
         return 1

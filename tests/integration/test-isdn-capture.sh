@@ -100,22 +100,20 @@ check "the file exists" [ -s "$CAP" ]
 check "it is mode 0600" [ "$(stat -c %a "$CAP")" = 600 ]
 MAGIC=$(od -An -N4 -tx4 "$CAP" | tr -d ' ')
 check "classic pcap magic ($MAGIC)" [ "$MAGIC" = a1b2c3d4 ]
-TOTAL=$(tshark -r "$CAP" 2>/dev/null | wc -l)
+read -r TOTAL PPP N_lcp N_chap N_ipcp SUCC IPCP_ACK MAL < <(tcount "$CAP" -- ppp lcp chap ipcp \
+	"chap.code == 3" "ipcp && ppp.code == 2" _ws.malformed)
 check "tshark reads as many packets as StopCapture reported ($TOTAL = $N)" [ "$TOTAL" = "${N:-none}" ]
 check "the call's frames were captured ($TOTAL)" [ "$TOTAL" -gt 0 ]
 ENCAP=$(capinfos -E "$CAP" 2>/dev/null)
 contains "the file is PPP (capinfos)" "$ENCAP" "PPP"
-PPP=$(tshark -r "$CAP" -Y ppp 2>/dev/null | wc -l)
 check "every packet is PPP ($PPP of $TOTAL)" [ "$PPP" = "$TOTAL" ]
 for p in lcp chap ipcp; do
-	n=$(tshark -r "$CAP" -Y "$p" 2>/dev/null | wc -l)
+	v=N_$p
+	n=${!v}
 	check "tshark decodes $p ($n packets)" [ "$n" -gt 0 ]
 done
-SUCC=$(tshark -r "$CAP" -Y "chap.code == 3" 2>/dev/null | wc -l)
 check "CHAP Success is in the capture" [ "$SUCC" -gt 0 ]
-IPCP_ACK=$(tshark -r "$CAP" -Y "ipcp && ppp.code == 2" 2>/dev/null | wc -l)
 check "IPCP Configure-Acks in both directions ($IPCP_ACK)" [ "$IPCP_ACK" -ge 2 ]
-MAL=$(tshark -r "$CAP" -Y _ws.malformed 2>/dev/null | wc -l)
 check "no malformed packet" [ "$MAL" -eq 0 ]
 
 # --- a capture on the B channel by its short name, through busctl ---------

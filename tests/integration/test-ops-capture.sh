@@ -88,11 +88,10 @@ contains "it reports the packet count" "$CAP1_OUT" "packets captured to $ALL"
 N=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$T/cap1.log")
 check "capture stopped (Capturing false)" ! capturing
 check "the file exists" [ -s "$ALL" ]
-TOTAL=$(tshark -r "$ALL" 2>/dev/null | wc -l)
+read -r TOTAL L2 MAL DATA_OUT DATA_IN PPP < <(tcount "$ALL" "${DECODE[@]}" -- l2tp _ws.malformed \
+	"l2tp.type == 0 && ip.src == 127.0.0.1" "l2tp.type == 0 && ip.src == 127.0.0.2" lcp)
 check "tshark reads as many packets as reported ($TOTAL = $N)" [ "$TOTAL" = "$N" ]
-L2=$(tshark -r "$ALL" "${DECODE[@]}" -Y l2tp 2>/dev/null | wc -l)
 check "every packet is L2TP ($L2 of $TOTAL)" [ "$L2" = "$TOTAL" ]
-MAL=$(tshark -r "$ALL" "${DECODE[@]}" -Y _ws.malformed 2>/dev/null | wc -l)
 check "no malformed packet" [ "$MAL" -eq 0 ]
 EXP=$(tshark -r "$ALL" "${DECODE[@]}" -q -z expert,error 2>/dev/null)
 lacks "no expert errors" "$EXP" "Malformed"
@@ -108,10 +107,7 @@ contains "in order" "$ORDER" "1 2 3 10 11 12"
 FIRST=$(tshark -r "$ALL" "${DECODE[@]}" -c 1 -T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport 2>/dev/null)
 check "the SCCRQ goes 127.0.0.1 -> 127.0.0.2 port $PORT" \
 	[ "$FIRST" = "$(printf '127.0.0.1\t127.0.0.2\t%s\t%s' "$PORT" "$PORT")" ]
-DATA_OUT=$(tshark -r "$ALL" "${DECODE[@]}" -Y "l2tp.type == 0 && ip.src == 127.0.0.1" 2>/dev/null | wc -l)
-DATA_IN=$(tshark -r "$ALL" "${DECODE[@]}" -Y "l2tp.type == 0 && ip.src == 127.0.0.2" 2>/dev/null | wc -l)
 check "data both ways (out $DATA_OUT, in $DATA_IN)" [ "$DATA_OUT" -ge 3 ] && [ "$DATA_IN" -ge 3 ]
-PPP=$(tshark -r "$ALL" "${DECODE[@]}" -Y "lcp" 2>/dev/null | wc -l)
 check "the PPP inside the data messages decodes ($PPP LCP)" [ "$PPP" -ge 6 ]
 
 # --- one tunnel, for a few seconds ------------------------------------------

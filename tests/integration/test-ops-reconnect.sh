@@ -47,7 +47,7 @@ EOF
 }
 bus_down() {
 	kill -9 "$BUS_PID" 2>/dev/null
-	while kill -0 "$BUS_PID" 2>/dev/null; do sleep 0.05; done
+	while pid_alive "$BUS_PID"; do sleep 0.05; done
 	BUS_PID=""
 }
 BUS="unix:path=$SOCK"

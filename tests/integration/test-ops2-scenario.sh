@@ -39,8 +39,8 @@ wait_s() {
 in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
-pings() {
-	in_ns "$P" "$1" ping -c 5 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
+pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 5 replies (the counters below want 5), within 6 s
+	in_ns "$P" "$1" ping -c 5 -i 0.2 -w 6 "${@:2}" >"$T/ping.txt" 2>&1
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 start_node_bus() {

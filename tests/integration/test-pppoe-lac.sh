@@ -118,8 +118,8 @@ check "lac: PPPoE session answered by Virtual-Template1" \
 check "lac: forwards user2@isp.example over L2TP" wait_until 15 in_log lac "isp.example"
 check "lns: IPCP Open" wait_until 20 in_log lns "IPCP: State is Open"
 check "client: IPCP Open" wait_until 20 in_log client "IPCP: State is Open"
-pings() {
-	ip netns exec "$P-cl" ping -c 3 -W 2 -I 10.9.1.2 10.9.1.1 >"$T/ping.txt" 2>&1
+pings() { # at least one reply; 3 requests 0.2 s apart until 3 replies, within 4 s (as -c 3 -W 2)
+	ip netns exec "$P-cl" ping -c 3 -i 0.2 -w 4 -I 10.9.1.2 10.9.1.1 >"$T/ping.txt" 2>&1
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 check "ping client -> LNS through PPPoE and L2TP" wait_until 20 pings

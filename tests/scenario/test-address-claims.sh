@@ -61,8 +61,8 @@ vpdn_is() { [ "$(vpdn "$1" 2>/dev/null)" = "$2" ]; }
 tunnel_id() { ctl "$1" --json show vpdn | python3 -c '
 import json, sys
 print(json.load(sys.stdin)["tunnels"][0]["local_id"])'; }
-pings() { # pings NODE ARGS...: at least one reply out of 3
-	in_ns "$P" "$1" ping -c 3 -W 1 "${@:2}" >"$T/ping.txt" 2>&1
+pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 3 replies, within 3 s
+	in_ns "$P" "$1" ping -c 3 -i 0.2 -w 3 "${@:2}" >"$T/ping.txt" 2>&1
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 ping1() { in_ns "$P" remote1 ping -c 1 -W 1 -I 17.17.17.1 17.17.17.3 >/dev/null 2>&1; }

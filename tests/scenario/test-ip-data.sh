@@ -57,8 +57,8 @@ v = [m["value"] for m in json.load(sys.stdin)["metrics"]
 print(v[0] if v else 0)' "$2"
 }
 metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
-pings() { # pings NODE ARGS...: at least one reply out of 3
-	in_ns "$P" "$1" ping -c 3 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
+pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 3 replies, within 4 s
+	in_ns "$P" "$1" ping -c 3 -i 0.2 -w 4 "${@:2}" >"$T/ping.txt" 2>&1
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 # cpu_ticks PID: user + system clock ticks used so far

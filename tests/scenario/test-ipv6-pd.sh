@@ -62,8 +62,8 @@ v = [m["value"] for m in json.load(sys.stdin)["metrics"]
      if m["name"] in (sys.argv[1], "vpdnd_" + sys.argv[1]) and not m.get("labels")]
 print(v[0] if v else 0)' "$2"
 }
-pings() { # pings NODE ARGS...: at least one reply out of 3
-	in_ns "$P" "$1" ping -c 3 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
+pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 3 replies, within 4 s
+	in_ns "$P" "$1" ping -c 3 -i 0.2 -w 4 "${@:2}" >"$T/ping.txt" 2>&1
 	local r=$?
 	sed 's/^/#   /' "$T/ping.txt" | tail -n 2
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt" || return 1

@@ -52,8 +52,8 @@ v = [m["value"] for m in json.load(sys.stdin)["metrics"]
 print(v[0] if v else 0)' "$2"
 }
 metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
-pings() { # pings NODE ARGS...: at least one reply out of 3
-	in_ns "$P" "$1" ping -c 3 -W 2 "${@:2}" >"$T/ping.txt" 2>&1
+pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 3 replies, within 4 s
+	in_ns "$P" "$1" ping -c 3 -i 0.2 -w 4 "${@:2}" >"$T/ping.txt" 2>&1
 	grep -qE ' [1-9][0-9]* received' "$T/ping.txt"
 }
 # cpu_ticks PID: user + system clock ticks used so far
@@ -179,12 +179,11 @@ if [ -n "$CAP_PID" ]; then
 	kill "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
 	CAP_PID=""
-	n=$(tshark -n -r "$T/lns.pcap" -Y "l2tp.avp.message_type == 14 || l2tp.avp.message_type == 4" 2>/dev/null | wc -l)
-	check "capture: no CDN, no StopCCN ($n)" [ "$n" -eq 0 ]
-	n=$(tshark -n -r "$T/lns.pcap" -Y "lcp && (ppp.code == 5 || ppp.code == 6)" 2>/dev/null | wc -l)
-	check "capture: no LCP Terminate ($n)" [ "$n" -eq 0 ]
-	n=$(tshark -n -r "$T/lns.pcap" -Y "lcp && ppp.code == 9" 2>/dev/null | wc -l)
-	check "capture: LCP echo goes on ($n)" [ "$n" -ge 1 ]
+	read -r _ n1 n2 n3 < <(tcount "$T/lns.pcap" -n -- "l2tp.avp.message_type == 14 || l2tp.avp.message_type == 4" \
+		"lcp && (ppp.code == 5 || ppp.code == 6)" "lcp && ppp.code == 9")
+	check "capture: no CDN, no StopCCN ($n1)" [ "$n1" -eq 0 ]
+	check "capture: no LCP Terminate ($n2)" [ "$n2" -eq 0 ]
+	check "capture: LCP echo goes on ($n3)" [ "$n3" -ge 1 ]
 else
 	echo "# tshark not installed: the capture checks are skipped"
 fi
