@@ -44,9 +44,19 @@ struct acct {
 	struct restored *restored;      /* restart in place: sessions waiting for ppp */
 };
 
+/* What accounting keeps of an Access-Accept: the timers it enforces and
+ * the Class its records echo. The rest of struct radius_authz (2 104
+ * octets of routes, pools and texts) is the ip module's and was copied
+ * whole into every pending authorization and session before. */
+struct acct_authz {
+	uint32_t session_timeout, idle_timeout, interim_interval;
+	size_t class_len;
+	uint8_t class_[RADIUS_ATTR_MAX];
+};
+
 struct pending_authz {
 	char *user;
-	struct radius_authz z;
+	struct acct_authz z;
 };
 
 struct line {
@@ -60,7 +70,7 @@ struct asess {
 	struct in_addr addr;
 	struct vpdn_link *net;
 	uint64_t start_ms;
-	struct radius_authz z;
+	struct acct_authz z;
 	uint32_t cause;                 /* Acct-Terminate-Cause, 0 not known yet */
 	bool down;
 	uint64_t idle_bytes;
@@ -980,9 +990,13 @@ void acct_authorized(struct acct *a, const char *iface, const char *user,
 
 	if (!iface || !user)
 		return;
-	pz = g_new0(struct pending_authz, 1);
+	pz = g_new(struct pending_authz, 1);
 	pz->user = g_strdup(user);
-	pz->z = *z;
+	pz->z.session_timeout = z->session_timeout;
+	pz->z.idle_timeout = z->idle_timeout;
+	pz->z.interim_interval = z->interim_interval;
+	pz->z.class_len = MIN(z->class_len, sizeof(pz->z.class_));
+	memcpy(pz->z.class_, z->class_, pz->z.class_len);
 	g_hash_table_replace(a->authz, g_strdup(iface), pz);
 }
 
