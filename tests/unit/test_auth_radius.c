@@ -1284,6 +1284,11 @@ static void test_dynamic_authorization(void)
 	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
 	memcpy(dae_sid, a.val, a.len);
 	dae_sid[a.len] = 0;
+	/* Acct-Session-Id: 8 hex of the start time, 4 random, 8 of the count */
+	CU_ASSERT_EQUAL(a.len, 20);
+	for (size_t i = 0; i < a.len; i++)
+		CU_ASSERT(g_ascii_isxdigit(dae_sid[i]) && !g_ascii_islower(dae_sid[i]));
+	CU_ASSERT_EQUAL(strtoul(dae_sid + 12, NULL, 16), 1);
 	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
 	turn();
 	hung = false;
