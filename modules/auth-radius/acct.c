@@ -858,6 +858,11 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 	if (!se || !se->interface || se->size < offsetof(struct vpdn_ev_session, cause) + sizeof(se->cause))
 		return VPDN_BUS_PASS;
 	if (ev->type == VPDN_EV_SESSION_UP) {
+		/* the numbers are for records only: none with accounting
+		 * off (a reload that turns it on finds earlier sessions'
+		 * Stops without them) */
+		if (!a->on)
+			return VPDN_BUS_PASS;
 		struct line *ln = g_new0(struct line, 1);
 		ln->calling = g_strdup(se->calling);
 		ln->called = g_strdup(se->called);
