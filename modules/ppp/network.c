@@ -69,7 +69,10 @@ static void net_hangup(void *ctx, struct vpdn_link *link, int cause)
 		ppp_ipcp_set_why(e, why);
 		return;
 	}
-	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL, why);
+	/* the engine keeps the message's pointer (static text only): why
+	 * is on this stack */
+	ppp_set_disconnect(e, VPDN_PPP_DISC_ADMIN, 0, VPDN_PPP_DISC_GLOBAL,
+			   cause == -ENODEV ? "IP interface lost" : "the IP layer ended the network");
 	ppp_fail(e, cause < 0 ? cause : -ENETDOWN, why);
 }
 
