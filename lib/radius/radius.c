@@ -145,12 +145,70 @@ static void md5_3(const void *a, size_t alen, const void *b, size_t blen,
 	g_checksum_free(ck);
 }
 
-static void hmac_md5(const void *key, size_t klen, const void *data, size_t len,
-		     uint8_t out[MD5_LEN])
+/* HMAC-MD5 key states (RFC 2104): a GHmac made from a secret holds the
+ * inner and outer hashes with the padded key already absorbed, two MD5
+ * blocks and three allocations that g_hmac_new() redoes for every packet.
+ * The last few secrets keep theirs here and every packet copies one
+ * (g_hmac_copy). A node has one secret per server and per DAE client, so
+ * the slots are few; a longer secret or a new one evicts the oldest slot,
+ * whose secret copy is wiped. The cache is shared by threads under a lock. */
+#define HMAC_SLOTS 8
+#define HMAC_SECRET_MAX 128
+
+static struct hmac_slot {
+	GHmac *h;
+	size_t len;
+	uint64_t used;
+	uint8_t secret[HMAC_SECRET_MAX];
+} hmac_slots[HMAC_SLOTS];
+static uint64_t hmac_clock;
+G_LOCK_DEFINE_STATIC(hmac_slots);
+
+static GHmac *hmac_new(const void *key, size_t klen)
 {
 	/* GHmac wants a non-NULL key even when empty. */
 	static const guchar nokey[1];
-	GHmac *h = g_hmac_new(G_CHECKSUM_MD5, klen ? key : nokey, klen);
+
+	return g_hmac_new(G_CHECKSUM_MD5, klen ? key : nokey, klen);
+}
+
+/* A fresh HMAC with key's state, from a slot when one holds it. */
+static GHmac *hmac_start(const void *key, size_t klen)
+{
+	struct hmac_slot *s, *old;
+	GHmac *h;
+
+	if (klen > HMAC_SECRET_MAX)
+		return hmac_new(key, klen);
+	G_LOCK(hmac_slots);
+	old = &hmac_slots[0];
+	for (s = hmac_slots; s < hmac_slots + HMAC_SLOTS; s++) {
+		if (s->h && s->len == klen && memcmp(s->secret, key, klen) == 0) {
+			s->used = ++hmac_clock;
+			h = g_hmac_copy(s->h);
+			G_UNLOCK(hmac_slots);
+			return h;
+		}
+		if (s->used < old->used)
+			old = s;
+	}
+	if (old->h)
+		g_hmac_unref(old->h);
+	explicit_bzero(old->secret, sizeof(old->secret));
+	old->h = hmac_new(key, klen);
+	old->len = klen;
+	old->used = ++hmac_clock;
+	if (klen)
+		memcpy(old->secret, key, klen);
+	h = g_hmac_copy(old->h);
+	G_UNLOCK(hmac_slots);
+	return h;
+}
+
+static void hmac_md5(const void *key, size_t klen, const void *data, size_t len,
+		     uint8_t out[MD5_LEN])
+{
+	GHmac *h = hmac_start(key, klen);
 	gsize n = MD5_LEN;
 
 	g_hmac_update(h, data, (gssize)len);

@@ -9,7 +9,8 @@
  * before anything reads them (hostile input); afterwards the iterator and
  * finders only walk what was checked.
  *
- * Crypto is GLib's (GChecksum MD5, GHmac HMAC-MD5). Secrets and passwords
+ * Crypto is GLib's (GChecksum MD5, GHmac HMAC-MD5; the HMAC key state of
+ * the last few secrets is kept and copied per packet). Secrets and passwords
  * pass through here and are never logged by the codec.
  *
  * Errors: negative errno. -EMSGSIZE: the packet or attribute would not fit;

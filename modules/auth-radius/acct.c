@@ -44,9 +44,19 @@ struct acct {
 	struct restored *restored;      /* restart in place: sessions waiting for ppp */
 };
 
+/* What accounting keeps of an Access-Accept: the timers it enforces and
+ * the Class its records echo. The rest of struct radius_authz (2 104
+ * octets of routes, pools and texts) is the ip module's and was copied
+ * whole into every pending authorization and session before. */
+struct acct_authz {
+	uint32_t session_timeout, idle_timeout, interim_interval;
+	size_t class_len;
+	uint8_t class_[RADIUS_ATTR_MAX];
+};
+
 struct pending_authz {
 	char *user;
-	struct radius_authz z;
+	struct acct_authz z;
 };
 
 struct line {
@@ -60,7 +70,7 @@ struct asess {
 	struct in_addr addr;
 	struct vpdn_link *net;
 	uint64_t start_ms;
-	struct radius_authz z;
+	struct acct_authz z;
 	uint32_t cause;                 /* Acct-Terminate-Cause, 0 not known yet */
 	bool down;
 	uint64_t idle_bytes;
@@ -610,9 +620,20 @@ void acct_queue_extra(struct acct *a, const struct acct_extra *x)
 	pump(a);
 }
 
+/* "%s%08X" of the prefix and the next number, without printf (once per
+ * set-up: 1 500 instructions by g_strdup_printf). */
 void acct_make_sid(struct acct *a, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%08X", a->sid_prefix, ++a->sid_next);
+	static const char hex[] = "0123456789ABCDEF";
+	char t[sizeof(a->sid_prefix) + 9];
+	size_t n = strnlen(a->sid_prefix, sizeof(a->sid_prefix) - 1);
+	uint32_t v = ++a->sid_next;
+
+	memcpy(t, a->sid_prefix, n);
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		t[n + (size_t)i] = hex[v & 15];
+	t[n + 8] = 0;
+	g_strlcpy(buf, t, size);
 }
 
 bool acct_enabled(const struct acct *a)
@@ -716,6 +737,7 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 	const struct vpdn_ev_ppp_network *n = ev->payload;
 	struct pending_authz *pz;
 	struct asess *s;
+	char sid[40];
 
 	if (!n || !n->interface || n->size < offsetof(struct vpdn_ev_ppp_network, peer) + sizeof(n->peer))
 		return VPDN_BUS_PASS;
@@ -729,7 +751,8 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 	s->a = a;
 	s->iface = g_strdup(n->interface);
 	s->user = g_strdup(n->user);
-	s->sid = g_strdup_printf("%s%08X", a->sid_prefix, ++a->sid_next);
+	acct_make_sid(a, sid, sizeof(sid));
+	s->sid = g_strdup(sid);
 	s->addr = n->peer;
 	s->net = n->net ? vpdn_link_ref(n->net) : NULL;
 	s->start_ms = vpdn_timers_now(a->tm);
@@ -835,6 +858,11 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 	if (!se || !se->interface || se->size < offsetof(struct vpdn_ev_session, cause) + sizeof(se->cause))
 		return VPDN_BUS_PASS;
 	if (ev->type == VPDN_EV_SESSION_UP) {
+		/* the numbers are for records only: none with accounting
+		 * off (a reload that turns it on finds earlier sessions'
+		 * Stops without them) */
+		if (!a->on)
+			return VPDN_BUS_PASS;
 		struct line *ln = g_new0(struct line, 1);
 		ln->calling = g_strdup(se->calling);
 		ln->called = g_strdup(se->called);
@@ -980,9 +1008,13 @@ void acct_authorized(struct acct *a, const char *iface, const char *user,
 
 	if (!iface || !user)
 		return;
-	pz = g_new0(struct pending_authz, 1);
+	pz = g_new(struct pending_authz, 1);
 	pz->user = g_strdup(user);
-	pz->z = *z;
+	pz->z.session_timeout = z->session_timeout;
+	pz->z.idle_timeout = z->idle_timeout;
+	pz->z.interim_interval = z->interim_interval;
+	pz->z.class_len = MIN(z->class_len, sizeof(pz->z.class_));
+	memcpy(pz->z.class_, z->class_, pz->z.class_len);
 	g_hash_table_replace(a->authz, g_strdup(iface), pz);
 }
 

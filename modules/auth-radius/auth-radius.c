@@ -470,6 +470,16 @@ static bool fallback(struct auth_job *j)
 	return true;
 }
 
+/* j's user (ubuf, 128) and interface (ibuf, 64) made printable for a log
+ * line; returns ibuf. Only when a line is written: not per set-up. */
+static const char *job_names(const struct auth_job *j, char *ubuf, char *ibuf)
+{
+	const char *i = j->iface ? j->iface : "-";
+
+	vpdn_log_printable(ubuf, 128, j->user, strlen(j->user), 0);
+	return vpdn_log_printable(ibuf, 64, i, strlen(i), 0);
+}
+
 static void access_done(int status, const struct radius_view *v, void *data)
 {
 	struct auth_job *j = data;
@@ -485,9 +495,6 @@ static void access_done(int status, const struct radius_view *v, void *data)
 
 	g_hash_table_remove(ar->jobs, j);
 	j->rr = NULL;
-	vpdn_log_printable(ubuf, sizeof(ubuf), j->user, strlen(j->user), 0);
-	vpdn_log_printable(ibuf, sizeof(ibuf), j->iface ? j->iface : "-",
-			   strlen(j->iface ? j->iface : "-"), 0);
 	if (status < 0 && ar->fallback && fallback(j))
 		return;
 	if (status < 0) {
@@ -514,6 +521,8 @@ static void access_done(int status, const struct radius_view *v, void *data)
 			res.routes = z.route4;
 			res.n_routes = z.n_route4;
 			res.ipv6 = radius_authz_ipv6_result(&z, &v6);
+			if (z.ipv6_refused || z.routes_refused)
+				job_names(j, ubuf, ibuf);
 			if (z.ipv6_refused) {
 				(*ar->n_ipv6_refused) += z.ipv6_refused;
 				vpdn_warn(ar->log, "%s AUTH-RADIUS: user \"%s\": %u IPv6 attribute%s "
@@ -532,8 +541,8 @@ static void access_done(int status, const struct radius_view *v, void *data)
 			acct_authorized(ar->acct, j->iface, j->user, &z);
 			(*ar->n_accept)++;
 			vpdn_debug(ar->log, VPDN_DEBUG_PPP_AUTHENTICATION,
-				   "%s AUTH-RADIUS: %s user \"%s\" accepted%s%s%s%s", ibuf,
-				   method_name(j->method), ubuf,
+				   "%s AUTH-RADIUS: %s user \"%s\" accepted%s%s%s%s",
+				   job_names(j, ubuf, ibuf), method_name(j->method), ubuf,
 				   z.filter_id[0] ? ", Filter-Id " : "", z.filter_id,
 				   z.address.s_addr ? ", address from Framed-IP-Address" : "",
 				   z.address.s_addr ? "" :
@@ -562,6 +571,7 @@ static void access_done(int status, const struct radius_view *v, void *data)
 	}
 	res.reason = reason;
 	res.peer_message = *msg ? msg : NULL;
+	job_names(j, ubuf, ibuf);
 	vpdn_info(ar->log, "%s AUTH-RADIUS: %s authentication of user \"%s\" failed: %s",
 		  ibuf, method_name(j->method), ubuf, reason);
 	vpdn_request_complete(j->req, st, &res);

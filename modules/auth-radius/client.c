@@ -14,6 +14,7 @@
 #define IDS 256
 #define TXQ 64              /* datagrams queued before a sendmmsg */
 #define TXQ_ARENA 65536     /* octets of them */
+#define PKT_SPARE 64        /* packet buffers kept for reuse (256 KiB) */
 #define RXB 16              /* datagrams per recvmmsg */
 
 struct server;
@@ -87,6 +88,11 @@ struct radius_client {
 	 * records arrive in order (acct.h) */
 	bool acct_degraded;
 	struct txq txq;
+	/* wiped packet buffers of answered requests, for the next ones: a
+	 * 4 KiB malloc and free per request otherwise (glibc's tcache
+	 * stops at 1 KiB) */
+	struct radius_pkt *spare[PKT_SPARE];
+	unsigned n_spare;
 	uint64_t *n_requests, *n_retrans, *n_timeouts, *n_bad, *n_unknown, *n_full,
 		*n_send_err;
 };
@@ -168,11 +174,16 @@ static void unsend(struct radius_req *r)
  * buffer on every answer. */
 static void pkt_drop(struct radius_req *r)
 {
+	struct radius_client *c = r->c;
+
 	if (!r->pkt)
 		return;
 	explicit_bzero(r->pkt->buf, MAX(r->pkt_used, MIN(r->pkt->len, sizeof(r->pkt->buf))));
 	r->pkt->len = r->pkt->ma_off = 0;
-	g_free(r->pkt);
+	if (c->n_spare < PKT_SPARE)
+		c->spare[c->n_spare++] = r->pkt;
+	else
+		g_free(r->pkt);
 	r->pkt = NULL;
 	r->pkt_used = 0;
 }
@@ -317,7 +328,7 @@ static int send_to(struct radius_req *r, struct server *s, unsigned tries)
 	if (id < 0)
 		return id;
 	if (!r->pkt)
-		r->pkt = g_new(struct radius_pkt, 1);
+		r->pkt = c->n_spare ? c->spare[--c->n_spare] : g_new(struct radius_pkt, 1);
 	if (r->code == RADIUS_ACCESS_REQUEST) {
 		ret = vpdn_random_bytes(auth, sizeof(auth));
 		if (ret < 0)
@@ -764,6 +775,8 @@ void radius_client_free(struct radius_client *c)
 				close(k->fd);
 		}
 	vpdn_timer_cancel(c->tm, &c->kick);
+	while (c->n_spare)
+		g_free(c->spare[--c->n_spare]);
 	g_free(c->servers);
 	g_free(c);
 }

@@ -1226,6 +1226,55 @@ static int dae_send(uint16_t port, const char *secret, uint8_t code,
 	return ret;
 }
 
+/* accounting = false: the session is still kept (Session-Timeout,
+ * Idle-Timeout and DAE need it) but the L2TP numbers, kept only for
+ * records, are not, and nothing goes to the accounting port. */
+static void test_accounting_off(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			   "accounting = false }", s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+
+	pap("u", "p", "Vi9", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 1);   /* the Accept, until IPCP */
+	struct vpdn_ev_session se = { .size = sizeof(se), .interface = "Vi9", .calling = "6122" };
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_UP, &se);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 1);   /* no line kept */
+	struct vpdn_link *net = vpdn_link_new("Vi9");
+	vpdn_link_attach(net, VPDN_LINK_A, &ppp_end, NULL);
+	vpdn_link_attach(net, VPDN_LINK_B, &null_end, NULL);
+	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi9", .user = "u", .net = net };
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_EQUAL(auth_radius_sessions(ar), 1);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);
+	struct vpdn_ev_ppp d = { .size = sizeof(d), .interface = "Vi9" };
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_DOWN, &n);
+	vpdn_bus_publish(bus, VPDN_EV_PPP_DOWN, &d);
+	vpdn_bus_publish(bus, VPDN_EV_SESSION_DOWN, &se);
+	turn();
+	CU_ASSERT_EQUAL(auth_radius_sessions(ar), 0);
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);
+	CU_ASSERT_FALSE(server_recv(s.fd[1], &g));           /* no Start, no Stop */
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_detach(net, VPDN_LINK_B);
+	vpdn_link_unref(net);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
 static char dae_sid[64];
 static void add_sid(struct radius_pkt *p) { radius_add_str(p, RADIUS_ACCT_SESSION_ID, dae_sid); }
 static void add_bad_sid(struct radius_pkt *p) { radius_add_str(p, RADIUS_ACCT_SESSION_ID, "nope"); }
@@ -1284,6 +1333,11 @@ static void test_dynamic_authorization(void)
 	CU_ASSERT_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
 	memcpy(dae_sid, a.val, a.len);
 	dae_sid[a.len] = 0;
+	/* Acct-Session-Id: 8 hex of the start time, 4 random, 8 of the count */
+	CU_ASSERT_EQUAL(a.len, 20);
+	for (size_t i = 0; i < a.len; i++)
+		CU_ASSERT(g_ascii_isxdigit(dae_sid[i]) && !g_ascii_islower(dae_sid[i]));
+	CU_ASSERT_EQUAL(strtoul(dae_sid + 12, NULL, 16), 1);
 	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
 	turn();
 	hung = false;
@@ -1651,6 +1705,7 @@ static const struct vpdn_test_case tests[] = {
 	{"every server silent: timed out", test_all_dead_times_out},
 	{"bounded in flight and queued", test_bounded_in_flight},
 	{"accounting Start/Stop in order", test_accounting},
+	{"accounting off: session kept, no line, no records", test_accounting_off},
 	{"Session-Timeout ends the session", test_session_timeout},
 	{"retransmission: same octets; next round: new id, Acct-Delay-Time", test_acct_retransmission},
 	{"accounting in order through an outage", test_acct_order_under_outage},

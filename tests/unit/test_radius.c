@@ -139,6 +139,50 @@ static void test_message_authenticator(void)
 	CU_ASSERT_EQUAL(radius_verify_request(&v, "testing124", 10, true), -EPERM);
 }
 
+/* The HMAC key states are kept per secret (lib/radius caches the last
+ * few): the same vector after other secrets have evicted "testing123"'s
+ * slot, with secrets differing only in length, and with a secret too
+ * long for a slot. */
+static void test_message_authenticator_key_cache(void)
+{
+	uint8_t ra[16], want[16], want_long[16];
+	size_t wl;
+	struct radius_pkt p;
+	struct radius_view v;
+	char other[200];
+
+	for (int i = 0; i < 16; i++)
+		ra[i] = (uint8_t)i;
+	hex2bin("dd834e5ec2f36bdb0554cf80852ee847", want, &wl);
+	hex2bin("40fa131866f1762154626182b5a7d74b", want_long, &wl);
+	for (int round = 0; round < 3; round++) {
+		radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 7, ra);
+		radius_add_str(&p, RADIUS_USER_NAME, "bob");
+		radius_add_message_authenticator(&p);
+		radius_finish_request(&p, "testing123", 10);
+		CU_ASSERT(memcmp(p.buf + p.ma_off, want, 16) == 0);
+		CU_ASSERT_EQUAL_FATAL(radius_parse(p.buf, p.len, &v), 0);
+		/* a prefix of the secret is another key */
+		CU_ASSERT_EQUAL(radius_verify_request(&v, "testing123", 9, true), -EPERM);
+		CU_ASSERT_EQUAL(radius_verify_request(&v, "", 0, true), -EPERM);
+		for (int k = 0; k < 12; k++) {
+			snprintf(other, sizeof(other), "secret-%d", k);
+			CU_ASSERT_EQUAL(radius_verify_request(&v, other, strlen(other), true), -EPERM);
+		}
+		/* 150 octets: no slot, the key is hashed first (RFC 2104;
+		 * vector from Python's hmac) */
+		memset(other, 'k', 150);
+		radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 7, ra);
+		radius_add_str(&p, RADIUS_USER_NAME, "bob");
+		radius_add_message_authenticator(&p);
+		radius_finish_request(&p, other, 150);
+		CU_ASSERT(memcmp(p.buf + p.ma_off, want_long, 16) == 0);
+		CU_ASSERT_EQUAL_FATAL(radius_parse(p.buf, p.len, &v), 0);
+		CU_ASSERT_EQUAL(radius_verify_request(&v, other, 150, true), 0);
+		CU_ASSERT_EQUAL(radius_verify_request(&v, other, 149, true), -EPERM);
+	}
+}
+
 static void test_accounting_authenticator(void)
 {
 	uint8_t want_ma[16], want_ra[16];
@@ -406,6 +450,7 @@ static const struct vpdn_test_case radius_tests[] = {
 	{"RFC 2865 7.1 parsed, response verified", test_rfc2865_7_1_parse},
 	{"RFC 2865 7.2 CHAP request parsed", test_rfc2865_7_2_parse},
 	{"Message-Authenticator (Access-Request)", test_message_authenticator},
+	{"Message-Authenticator key states per secret", test_message_authenticator_key_cache},
 	{"Accounting-Request authenticators", test_accounting_authenticator},
 	{"response round trip, forged MA", test_response_roundtrip},
 	{"User-Password 0..128 octets", test_user_password_blocks},
