@@ -255,7 +255,9 @@ void ppp_lcp_finished(struct ppp_engine *e);
 /* Tear the session down now (LCP close + carrier hang-up). */
 void ppp_fail(struct ppp_engine *e, int reason, const char *why);
 /* Record why the session ends, for PPP_DOWN (RFC 3145: code, control
- * protocol, direction, static text); the first call wins. */
+ * protocol, direction, text); the first call wins. Lifetime: msg is kept
+ * by pointer until the engine is freed, so it must be static text (a
+ * literal), never a buffer of the caller's. */
 void ppp_set_disconnect(struct ppp_engine *e, enum vpdn_ppp_disconnect_code code,
 			uint16_t proto, enum vpdn_ppp_disconnect_dir dir, const char *msg);
 const char *ppp_our_name(struct ppp_engine *e);

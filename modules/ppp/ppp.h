@@ -189,7 +189,8 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 GVariant *ppp_state_save(struct ppp_manager *m);
 int ppp_state_restore(struct ppp_manager *m, GVariant *data, uint32_t version);
 
-/* Administrative close: LCP Terminate, then the engine goes away. */
+/* Administrative close: LCP Terminate, then the engine goes away.
+ * reason is kept by pointer (ppp_set_disconnect): static text only. */
 void ppp_engine_close(struct ppp_engine *e, const char *reason);
 
 /* Introspection (tests, D-Bus later). */
