@@ -374,7 +374,8 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 {
 	struct l2tp_sock *s;
 	char text[64];
-	int fd, one = 1, err;
+	int fd, one = 1, err, seg = 0;
+	socklen_t sl = sizeof(seg);
 
 	for (unsigned i = 0; i < tr->socks->len; i++)
 		if (l2tp_addr_same_host(&((struct l2tp_sock *)tr->socks->pdata[i])->addr, addr))
@@ -406,8 +407,6 @@ static int open_sock(struct l2tp_transport *tr, const struct sockaddr_storage *a
 bound:
 	/* UDP GSO (linux 4.18): asked per message (flush_tx); a kernel
 	 * without it says so here. */
-	int seg = 0;
-	socklen_t sl = sizeof(seg);
 	if (getsockopt(fd, SOL_UDP, UDP_SEGMENT, &seg, &sl) < 0 && !tr->no_gso) {
 		tr->no_gso = true;
 		vpdn_info(tr->l2tp->log, "L2TP: no UDP GSO in this kernel (%s): sendmmsg only",
