@@ -52,7 +52,11 @@ ETC="$VPDND_SOURCE_ROOT/etc"
 P=vrs$$
 N=${VPDND_RESTART_SESSIONS:-1000}
 NS=$((N + 2))
-HOLD=${VPDND_RESTART_HOLD:-20}
+# loadgen's hold outlasts the four restarts: ~17 s after it starts here
+# (debug build, 2 shared cores); longer under ASan
+HOLD=20
+ldd "$VPDND" 2>/dev/null | grep -q libasan && HOLD=40
+HOLD=${VPDND_RESTART_HOLD:-$HOLD}
 CAP_PID=""
 PING_PIDS=()
 
