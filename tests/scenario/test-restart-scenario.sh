@@ -52,10 +52,10 @@ ETC="$VPDND_SOURCE_ROOT/etc"
 P=vrs$$
 N=${VPDND_RESTART_SESSIONS:-1000}
 NS=$((N + 2))
-# loadgen's hold outlasts the four restarts: ~17 s after it starts here
-# (debug build, 2 shared cores); longer under ASan
-HOLD=20
-ldd "$VPDND" 2>/dev/null | grep -q libasan && HOLD=40
+# loadgen's hold outlasts the four restarts: 15 to 24 s after it starts
+# here (debug build, 2 shared cores, loaded); longer under ASan
+HOLD=30
+ldd "$VPDND" 2>/dev/null | grep -q libasan && HOLD=60
 HOLD=${VPDND_RESTART_HOLD:-$HOLD}
 CAP_PID=""
 PING_PIDS=()
@@ -196,11 +196,6 @@ ip netns exec "$P-isdn" "$VPDND" -c "$T/isdn-network.conf" --no-bus >"$T/isdn-ne
 NODE_PIDS[isdn-network]=$!
 check "ISDN network listens" wait_s 10 test -S "$VPDND_ISDN_SOCKET"
 check "LNS starts" launch LNS "$T/bin-LNS/vpdnd" "$T/lns.conf" "${DBG_LNS[@]}" || true
-# loadgen sets up its sessions while the scenario's nodes start and dial
-ip netns exec "$P-LAC" "$LOADGEN" --peer 18.18.18.2:1701 --ppp --tunnels 1 --phase "$N" --hold "$HOLD" \
-	--hold-pps 2000 --timeout 60 >"$T/gen.log" 2>&1 &
-NODE_PIDS[gen]=$!
-GEN_T0=$SECONDS
 check "LAC starts" launch LAC "$T/bin-LAC/vpdnd" "$T/lac.conf" "${DBG_LAC[@]}" || true
 for node in remote1 remote3; do
 	check "$node starts" launch "$node" "$VPDND" "$T/$node.conf" "${DBG_remote[@]}" || true
@@ -208,6 +203,11 @@ done
 check "LAC's E1 0 registered" wait_s 10 in_log LAC "E1 0: registered"
 check "dial-in: remote1 pings local1 (ISDN)" wait_s 30 pings remote1 -I 17.17.17.1 17.17.17.3
 check "PPPoE: remote3 pings local1" wait_s 30 pings remote3 -I 17.17.17.4 17.17.17.3
+# loadgen's 1 000 sessions come up in ~0.2 s: its hold starts about now
+ip netns exec "$P-LAC" "$LOADGEN" --peer 18.18.18.2:1701 --ppp --tunnels 1 --phase "$N" --hold "$HOLD" \
+	--hold-pps 2000 --timeout 60 >"$T/gen.log" 2>&1 &
+NODE_PIDS[gen]=$!
+GEN_T0=$SECONDS
 check "loadgen sets up $N PPP sessions" wait_s 60 grep -q "^phase 0 sessions" "$T/gen.log"
 grep "^phase 0 sessions" "$T/gen.log" | sed 's/^/# /'
 check "LAC: two sessions" sessions_are LAC 2
@@ -267,7 +267,7 @@ restart() {
 	[ "$v" = b ] && rebuild "$node"
 	k=$((RESTARTS[$node] + 1))
 	RESTARTS[$node]=$k
-	echo "# --- $node ($v): restart $k"
+	echo "# --- $node ($v): restart $k, $((SECONDS - GEN_T0)) s into loadgen's hold"
 	mark "$node"
 	# pings running through the restart: 20 at 0.1 s from each remote
 	ip netns exec "$P-remote1" ping -c 20 -i 0.1 -W 1 -I 17.17.17.1 17.17.17.3 >"$T/ping-r1.txt" 2>&1 &
