@@ -55,7 +55,7 @@ NS=$((N + 2))
 # loadgen's hold outlasts the four restarts: 15 to 24 s after it starts
 # here (debug build, 2 shared cores, loaded); longer under ASan
 HOLD=30
-ldd "$VPDND" 2>/dev/null | grep -q libasan && HOLD=60
+ldd "$VPDND" 2>/dev/null | grep -q libasan && HOLD=45
 HOLD=${VPDND_RESTART_HOLD:-$HOLD}
 CAP_PID=""
 PING_PIDS=()
