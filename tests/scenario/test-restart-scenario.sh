@@ -32,7 +32,9 @@
 # across a restart and a state from another version refused are checked
 # by restart-l2tp.
 #
-# Replaces restart-ppp, restart-lac and restart-scale (the same checks).
+# Replaces restart-ppp, restart-lac and restart-scale (their checks; the
+# per-interface vi1 hand-over of restart-ppp is in ip-data step 1b, as
+# this LNS runs in shared mode).
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 command -v dbus-daemon >/dev/null || { echo "SKIP: no dbus-daemon"; exit 77; }
