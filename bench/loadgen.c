@@ -25,7 +25,8 @@
  * the watched processes used meanwhile; with --hold-pps N it also sends N
  * IP packets a second meanwhile, one session after the other, each to its
  * own address, and prints how many came back and the longest time without
- * one (across a restart of the LNS: its switch time). --blast SECONDS --size N (ppp mode)
+ * one (across a restart of the LNS: its switch time); SIGUSR1 ends the hold
+ * early (counters printed as at its end). --blast SECONDS --size N (ppp mode)
  * then sends IP packets of N octets from session 0 to its own address: the
  * LNS writes them to its TUN, the kernel routes them back into the TUN, the
  * LNS sends them back over L2TP; the generator counts what comes back.
@@ -725,6 +726,13 @@ static void blast(double secs, size_t size, int raw)
 }
 
 static volatile sig_atomic_t tun_stop; /* SIGTERM: end --tun, print its counters */
+static volatile sig_atomic_t hold_stop; /* SIGUSR1: end --hold now, print its counters */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
 
 static void on_term(int sig)
 {
@@ -1077,7 +1085,8 @@ int main(int argc, char **argv)
 		uint64_t e0 = pppu_echo_replies, hl0 = hellos, ip_sent = 0;
 		uint32_t rr = 0, nsess = (uint32_t)ntun * per;
 		hold_ip_on = hold_pps > 0;
-		while (now() - bh.t0 < hold) {
+		signal(SIGUSR1, on_usr1);
+		while (!hold_stop && now() - bh.t0 < hold) {
 			poll_once(hold_pps > 0 ? 1 : 100);
 			retransmit(now());
 			/* --hold-pps: one IP packet a session in turn, each to its

@@ -7,9 +7,12 @@
 #  1. The peer's MRU: the LNS's vi1 has MTU 1200; local1's DF ping of
 #     1428 octets gets "fragmentation needed, mtu 1200"; a ping without DF
 #     arrives in fragments, none over 1200 octets (tshark at remote1).
-#  2. `ip link del vi1` under the session: the LNS's CPU stays low (a spin
-#     on the dead fd was 100 %), the session is closed (CDN to the LAC),
-#     a log line, ip_tun_lost_total 1.
+#  1b. `vpdnctl restart` in place (issue #21, per-interface mode): the
+#     same pid, vi1 handed over (the same ifindex, still MTU 1200), the
+#     session kept, pings go on.
+#  2. `ip link del vi1` under the session (the adopted TUN): the LNS's
+#     CPU stays low (a spin on the dead fd was 100 %), the session is
+#     closed (CDN to the LAC), a log line, ip_tun_lost_total 1.
 #  3. Shared mode (`ip { mode = "shared" }`): the session's route to
 #     remote1 on vpdn0 has MTU 1200; `ip link del vpdn0`: CPU low, the
 #     session closed, vpdn0 made again, and a new dial-in works on it.
@@ -117,6 +120,8 @@ interface "Virtual-Template1" {
   ppp-chap-hostname = "LNS"
 }
 EOF
+mkdir -p "$T/state"
+sed -i "s|^hostname = \"LNS\"\$|&\nstate-directory = \"$T/state\"|" "$T/lns.conf"
 { cat "$T/lns.conf"; echo 'ip { mode = "shared" }'; } >"$T/lns-shared.conf"
 chmod 600 "$T"/*.conf
 check "remote1 copy asks for MRU 1200" grep -q "ppp-mru = 1200" "$T/remote1.conf"
@@ -167,8 +172,23 @@ else
 	echo "# tshark not installed: the capture check is skipped"
 fi
 
-# --- 2. vi1 deleted under the session ----------------------------------------
+# --- 1b. restart in place: vi1 handed over (per-interface mode; the
+# restart-scenario LNS runs in shared mode) ----------------------------------
 LNS_PID=${NODE_PIDS[LNS]}
+vi1_index() { in_ns "$P" LNS cat /sys/class/net/vi1/ifindex; }
+IDX_BEFORE=$(vi1_index)
+ok "vpdnctl restart (LNS)" ctl LNS restart
+check "LNS: the same process (pid $LNS_PID)" pid_alive "$LNS_PID"
+check "LNS: ppp restored the session in place" wait_s 10 \
+	in_log LNS "ppp: restart: 1 session\(s\) restored in place, 0 lost"
+check "LNS: vi1 adopted" in_log LNS "IP: restart: TUN vi1 adopted"
+check "LNS: vi1 is the same device (ifindex $IDX_BEFORE)" [ "$(vi1_index)" = "$IDX_BEFORE" ]
+run in_ns "$P" LNS ip link show vi1
+contains "LNS: vi1 keeps MTU 1200" "$OUT" "mtu 1200"
+check "LNS: still one session" sessions_are LNS 1
+check "pings after the restart" wait_s 5 pings remote1 -I 17.17.17.1 17.17.17.3
+
+# --- 2. vi1 deleted under the session ----------------------------------------
 ok "ip link del vi1" in_ns "$P" LNS ip link del vi1
 check "LNS: the loss is logged" wait_s 5 in_log LNS "Vi1 IP: TUN vi1 lost \(File descriptor in bad state\): interface down, session closed"
 check "LNS: CPU stays low (no spin on the dead TUN)" cpu_low "$LNS_PID"
