@@ -359,3 +359,17 @@ wait_node_exit() {
 	done
 	return 124
 }
+
+# wait_s SECONDS CMD...: poll (0.1 s) until CMD succeeds, bounded by wall
+# time (wait_until counts iterations; vpdnctl calls are slow).
+wait_s() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# in_log NODE ERE: the pattern is in the node's log, $T/NODE.log
+in_log() { grep -q -E -- "$2" "$T/$1.log"; }

@@ -66,14 +66,6 @@ trap l2tpns_cleanup EXIT
 trap 'exit 130' INT TERM
 
 # wait_s SECONDS CMD...: poll until CMD succeeds, bounded by wall time.
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-}
 log_has() { grep -qE -- "$2" "$T/$1.log"; }
 count() { grep -cE -- "$2" "$T/$1.log"; }
 ctl() { local n=$1; shift; "$VPDNCTL" --bus "$BUS" -n "$n" "$@"; }

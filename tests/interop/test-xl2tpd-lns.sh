@@ -186,14 +186,6 @@ check "remote1's BRI 0 registered" wait_until 10 log_has remote1 "BRI 0: registe
 
 # wait_s SECONDS CMD...: poll until CMD succeeds, bounded by wall time
 # (wait_until counts iterations; pings and vpdnctl calls take a while).
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-}
 ctl() { local n=$1; shift; "$VPDNCTL" --bus "$BUS" -n "$n" "$@"; }
 # r1_ping: one reply of 3 from 10.20.0.1 (the first ping dials)
 r1_ping() { in_r1 ping -c 3 -W 2 -I 17.17.17.1 10.20.0.1 >"$T/ping.txt" 2>&1 && grep -qE ' [1-9][0-9]* received' "$T/ping.txt"; }

@@ -25,15 +25,6 @@ radius_cleanup() {
 trap radius_cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
 pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 5 replies (the counters below want 5), within 6 s

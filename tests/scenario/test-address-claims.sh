@@ -38,15 +38,6 @@ addr_cleanup() {
 trap addr_cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 count_log() { grep -c -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1 ns=${NS_OF[$1]:-$1}; shift; in_ns "$P" "$ns" "$VPDNCTL" --bus "$(bus_of "$ns")" -n "$node" "$@"; }

@@ -37,15 +37,6 @@ ipdata_cleanup() {
 trap ipdata_cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
 sessions() { # sessions NODE: the number of sessions in show vpdn

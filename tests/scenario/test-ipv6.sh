@@ -38,15 +38,6 @@ ipv6_cleanup() {
 trap ipv6_cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
 metric() { # metric NODE NAME: a counter's value (0 when absent)

@@ -71,15 +71,6 @@ rs_cleanup() {
 trap rs_cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 # after NODE PATTERN: the pattern in the node's log since the last mark
 after() { tail -n +"${MARK[$1]}" "$T/$1.log" | grep -q -E -- "$2"; }
 declare -A MARK=()

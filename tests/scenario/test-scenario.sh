@@ -42,17 +42,6 @@ scenario_cleanup() {
 trap scenario_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_s SECONDS CMD...: poll (0.1 s) until CMD succeeds, bounded by wall
-# time (lib.sh's wait_until counts iterations; vpdnctl calls are slow).
-wait_s() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-in_log() { grep -q -E -- "$2" "$T/$1.log"; }
 count_log() { grep -c -E -- "$2" "$T/$1.log"; }
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
