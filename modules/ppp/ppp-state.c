@@ -113,14 +113,9 @@ static int vaccess_mark(struct ppp_manager *m, int n)
 	} else if (g_array_index(m->vaccess_used, gboolean, n)) {
 		return -EEXIST;
 	} else {
-		GSequenceIter *it = g_sequence_get_begin_iter(m->vaccess_free);
-		while (!g_sequence_iter_is_end(it)) {
-			if (GPOINTER_TO_UINT(g_sequence_get(it)) == (guint)n) {
-				g_sequence_remove(it);
-				break;
-			}
-			it = g_sequence_iter_next(it);
-		}
+		/* O(log n): a walk of the free list from its start made a
+		 * restore of 10 000 engines (saved newest first) quadratic. */
+		ppp_manager_vaccess_unfree(m, n);
 	}
 	g_array_index(m->vaccess_used, gboolean, n) = TRUE;
 	return 0;

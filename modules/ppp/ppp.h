@@ -172,6 +172,7 @@ struct ppp_conf *ppp_manager_conf(struct ppp_manager *m, const char *name);
 /* Lowest free Virtual-Access number (from 1), marked used. */
 int ppp_manager_vaccess_take(struct ppp_manager *m);
 void ppp_manager_vaccess_put(struct ppp_manager *m, int n);
+void ppp_manager_vaccess_unfree(struct ppp_manager *m, int n);
 size_t ppp_manager_engine_count(struct ppp_manager *m);
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname);
 
