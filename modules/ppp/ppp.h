@@ -186,7 +186,7 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
  * on L2TP sessions as a GVariant (PPP_STATE_VERSION), and rebuilt
  * Opened from one, each on the link l2tp offered back. restore: the
  * number of engines rebuilt, or -EPROTO (another version), -EBADMSG. */
-#define PPP_STATE_VERSION 1
+#define PPP_STATE_VERSION 2
 GVariant *ppp_state_save(struct ppp_manager *m);
 int ppp_state_restore(struct ppp_manager *m, GVariant *data, uint32_t version);
 
