@@ -365,12 +365,11 @@ int vpdn_state_decode(GBytes *bytes, struct vpdn_state *out, char **why)
 		*why = g_strdup("checksum mismatch (truncated or corrupt)");
 		goto fail;
 	}
-	/* Trusted once its SHA-256 matched: the file is this node's own
-	 * (0600 in the state directory, written by the predecessor with the
-	 * same codec) and a normal-form check of the whole tree, then again
-	 * at each child the modules read, was ~20 % of a 10 000-session
-	 * switch. The outer container above is still checked untrusted. */
-	payload = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(VPDN_STATE_TYPE), pb, TRUE));
+	payload = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(VPDN_STATE_TYPE), pb, FALSE));
+	if (!g_variant_is_normal_form(payload)) {
+		*why = g_strdup("payload not in normal form (corrupt)");
+		goto fail;
+	}
 	g_variant_get(payload, "(ssusttu@at@a(suv))", &out->version, &out->hostname, &out->pid,
 		      &out->boot_id, &out->written_us, &out->first_start_us, &out->restarts, &times,
 		      &out->modules);
