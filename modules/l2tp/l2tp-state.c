@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Restart in place for l2tp (docs/RESTART.md): the module's save and
- * restore hooks. What is saved, as GVariant (state version 1):
+ * restore hooks. What is saved, as GVariant (state version 2):
  *
  *   aa{sv}: per established tunnel: tid, peer-tid, local, peer (sockaddr
  *   octets), peer-name, group (by name: the secret comes again from the
  *   config, never from the state), initiator, peer bearer/framing caps,
  *   the control channel (ns, nr, peer-rwin, cwnd, ssthresh, and every
  *   message not acknowledged yet as encoded, with its Ns), counters, and
- *   its established sessions (aa{sv}: sid, peer-sid, kind, state,
- *   sequencing and data Ns/Nr, interface, user, calling, called,
- *   counters; at a LAC the carrier's link name).
+ *   its established sessions (an array of SESSION_T tuples: sid,
+ *   peer-sid, kind, state, sequencing and data Ns/Nr, interface, user,
+ *   calling, called, at a LAC the carrier's link name, counters).
  *
  * Restore rebuilds each tunnel with the same IDs in state established
  * (no StopCCN, no SCCRQ), retransmits what was unacknowledged with its Ns
@@ -32,7 +32,7 @@
 
 #include "tunnel-private.h"
 
-#define STATE_VERSION 1
+
 
 /* ------------------------------------------------------------------ */
 /* Sockets                                                            */
@@ -105,31 +105,25 @@ static bool lac_kind(unsigned kind)
 	return kind == L2TP_SESSION_LAC_IC || kind == L2TP_SESSION_LAC_OC;
 }
 
+/* One session, one tuple (state version 2; version 1 was an a{sv} per
+ * session, whose key lookups and boxed fields were most of the l2tp
+ * restore at 10 000 sessions): sid, peer-sid, kind, state, seq, data Ns,
+ * Nr, ifname, user, calling, called, the LAC carrier's link name
+ * (absent: none), counters (in, out packets and bytes, errors). */
+#define SESSION_T "(qqyybqqmsmsmsmsms(ttttt))"
+#define SESSION_GET "(qqyybqqm&sm&sm&sm&sm&s(ttttt))"
+
 static GVariant *save_session(struct l2tp_session *s)
 {
-	GVariantBuilder b;
-
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-	g_variant_builder_add(&b, "{sv}", "sid", g_variant_new_uint16(s->sid));
-	g_variant_builder_add(&b, "{sv}", "peer-sid", g_variant_new_uint16(s->peer_sid));
-	g_variant_builder_add(&b, "{sv}", "kind", g_variant_new_byte(s->kind));
-	g_variant_builder_add(&b, "{sv}", "state", g_variant_new_byte(s->state));
-	g_variant_builder_add(&b, "{sv}", "seq", g_variant_new_boolean(s->seq));
-	g_variant_builder_add(&b, "{sv}", "data-ns", g_variant_new_uint16(s->data_ns));
-	g_variant_builder_add(&b, "{sv}", "data-nr", g_variant_new_uint16(s->data_nr));
-	add_str(&b, "ifname", s->ifname);
-	add_str(&b, "user", s->user);
-	add_str(&b, "calling", l2tp_session_calling(s));
-	add_str(&b, "called", l2tp_session_called(s));
 	/* LAC: the carrier (B channel, PPPoE session, line) spliced to the
 	 * session, by its link's name: its module offers it back under
 	 * "carrier/NAME" at restore. */
-	if (lac_kind(s->kind) && s->carrier)
-		add_str(&b, "carrier", vpdn_link_name(s->carrier));
-	g_variant_builder_add(&b, "{sv}", "counters",
-			      g_variant_new("(ttttt)", s->pkts_in, s->pkts_out, s->bytes_in,
-					    s->bytes_out, s->errors));
-	return g_variant_builder_end(&b);
+	const char *carrier = lac_kind(s->kind) && s->carrier ? vpdn_link_name(s->carrier) : NULL;
+
+	return g_variant_new(SESSION_T, s->sid, s->peer_sid, s->kind, s->state, s->seq,
+			     s->data_ns, s->data_nr, s->ifname, s->user, l2tp_session_calling(s),
+			     l2tp_session_called(s), carrier, s->pkts_in, s->pkts_out, s->bytes_in,
+			     s->bytes_out, s->errors);
 }
 
 static GVariant *save_tunnel(struct l2tp_tunnel *t, unsigned *sessions, unsigned *skipped)
@@ -157,7 +151,7 @@ static GVariant *save_tunnel(struct l2tp_tunnel *t, unsigned *sessions, unsigned
 	g_variant_builder_add(&b, "{sv}", "pending", g_variant_builder_end(&pb));
 	g_variant_builder_add(&b, "{sv}", "counters",
 			      g_variant_new("(ttt)", t->data_rx, t->data_tx, t->wen_count));
-	g_variant_builder_init(&sb, G_VARIANT_TYPE("aa{sv}"));
+	g_variant_builder_init(&sb, G_VARIANT_TYPE("a" SESSION_T));
 	g_hash_table_iter_init(&it, t->sessions);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct l2tp_session *s = v;
@@ -249,15 +243,14 @@ static void session_orphan(void *ctx, struct vpdn_link *link)
  * offered its link as "carrier/NAME": splice it to the session again. A
  * carrier that did not come back: the call is gone, CDN (lost carrier),
  * logged and counted. */
-static int restore_lac_carrier(struct l2tp_session *s, GVariant *d)
+static int restore_lac_carrier(struct l2tp_session *s, const char *name)
 {
 	struct l2tp *l2tp = s->tunnel->l2tp;
-	const char *name = NULL;
 	struct vpdn_link *carrier = NULL;
 	uint64_t *lost;
 	char key[96];
 
-	if (g_variant_lookup(d, "carrier", "&s", &name) && name[0]) {
+	if (name && name[0]) {
 		g_snprintf(key, sizeof(key), "carrier/%s", name);
 		carrier = vpdn_core_restored_link_take(l2tp->core, key);
 	}
@@ -290,11 +283,12 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 	char key[32];
 	int r;
 
-	if (!g_variant_lookup(d, "sid", "q", &sid) || !g_variant_lookup(d, "peer-sid", "q", &peer_sid) ||
-	    !g_variant_lookup(d, "kind", "y", &kind) || !g_variant_lookup(d, "state", "y", &state) ||
-	    !g_variant_lookup(d, "seq", "b", &seq) || !g_variant_lookup(d, "data-ns", "q", &dns) ||
-	    !g_variant_lookup(d, "data-nr", "q", &dnr) || !sid || !peer_sid ||
-	    kind > L2TP_SESSION_LAC_OC)
+	const char *ifname, *user, *calling, *called, *carrier;
+	guint64 pin, pout, bin, bout, errs;
+
+	g_variant_get(d, SESSION_GET, &sid, &peer_sid, &kind, &state, &seq, &dns, &dnr, &ifname,
+		      &user, &calling, &called, &carrier, &pin, &pout, &bin, &bout, &errs);
+	if (!sid || !peer_sid || kind > L2TP_SESSION_LAC_OC)
 		return -EBADMSG;
 	if (l2tp_session_get(t, sid))
 		return -EEXIST;
@@ -313,14 +307,14 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 	s->seq = seq;
 	s->data_ns = dns;
 	s->data_nr = dnr;
-	s->ifname = get_str(d, "ifname");
-	s->user = get_str(d, "user");
-	char *calling = get_str(d, "calling"), *called = get_str(d, "called");
+	s->ifname = g_strdup(ifname);
+	s->user = g_strdup(user);
 	l2tp_session_set_numbers(s, calling, called);
-	g_free(calling);
-	g_free(called);
-	g_variant_lookup(d, "counters", "(ttttt)", &s->pkts_in, &s->pkts_out, &s->bytes_in,
-			 &s->bytes_out, &s->errors);
+	s->pkts_in = pin;
+	s->pkts_out = pout;
+	s->bytes_in = bin;
+	s->bytes_out = bout;
+	s->errors = errs;
 	l2tp_session_set_state(s, state);
 	if (!l2tp_session_established(s)) {
 		/* A state the saving side did not call established: the
@@ -330,7 +324,7 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 	}
 	l2tp_session_make_link(s);
 	if (lac_kind(kind))
-		return restore_lac_carrier(s, d);
+		return restore_lac_carrier(s, carrier);
 	g_snprintf(key, sizeof(key), "l2tp/%u/%u", t->tid, s->sid);
 	r = vpdn_core_restored_link_offer(l2tp->core, key, s->link, session_orphan, l2tp);
 	if (r < 0) {
@@ -360,7 +354,7 @@ static int restore_tunnel(struct l2tp *l2tp, GVariant *d, unsigned *sessions, un
 	    !g_variant_lookup(d, "initiator", "b", &initiator) ||
 	    !g_variant_lookup(d, "ctrl", "(qqqqq)", &ns, &nr, &prwin, &cwnd, &ssthresh) ||
 	    !(pending = g_variant_lookup_value(d, "pending", G_VARIANT_TYPE("a(qay)"))) ||
-	    !(list = g_variant_lookup_value(d, "sessions", G_VARIANT_TYPE("aa{sv}"))) || !tid ||
+	    !(list = g_variant_lookup_value(d, "sessions", G_VARIANT_TYPE("a" SESSION_T))) || !tid ||
 	    !peer_tid)
 		goto out;
 	l2tp_addr_text(&peer, text, sizeof(text));
@@ -454,7 +448,7 @@ int l2tp_state_restore(struct l2tp *l2tp, GVariant *data, uint32_t version)
 	GVariantIter it;
 	GVariant *d;
 
-	if (version != STATE_VERSION || !g_variant_is_of_type(data, G_VARIANT_TYPE("aa{sv}")))
+	if (version != L2TP_STATE_VERSION || !g_variant_is_of_type(data, G_VARIANT_TYPE("aa{sv}")))
 		return -EPROTO;
 	g_variant_iter_init(&it, data);
 	while ((d = g_variant_iter_next_value(&it))) {
@@ -472,5 +466,5 @@ int l2tp_state_restore(struct l2tp *l2tp, GVariant *data, uint32_t version)
 
 uint32_t l2tp_state_version(void)
 {
-	return STATE_VERSION;
+	return L2TP_STATE_VERSION;
 }

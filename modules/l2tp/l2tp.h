@@ -607,6 +607,8 @@ GVariant *l2tp_state_save(struct l2tp *l2tp);
  * a version or shape it does not know; each tunnel or session that
  * cannot be rebuilt is logged and left out. */
 int l2tp_state_restore(struct l2tp *l2tp, GVariant *data, uint32_t version);
+/* The layout of l2tp_state_save()'s GVariant (2: sessions as tuples). */
+#define L2TP_STATE_VERSION 2
 uint32_t l2tp_state_version(void);
 /* The name a socket bound to addr is handed over under:
  * "l2tp/udp/127.0.0.2/1701" (':' of IPv6 as '_'). */

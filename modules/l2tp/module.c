@@ -131,7 +131,7 @@ VPDN_MODULE_EXPORT = {
 	.fini = l2tp_module_fini,
 	.claims = claims,
 	.uses = uses,
-	.state_version = 1,
+	.state_version = L2TP_STATE_VERSION,
 	.save = l2tp_module_save,
 	.restore = l2tp_module_restore,
 };

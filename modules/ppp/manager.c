@@ -281,6 +281,16 @@ void ppp_manager_vaccess_put(struct ppp_manager *m, int n)
 	}
 }
 
+/* n leaves the free list (a restored engine's number, restart in place). */
+void ppp_manager_vaccess_unfree(struct ppp_manager *m, int n)
+{
+	GSequenceIter *it = g_sequence_lookup(m->vaccess_free, GUINT_TO_POINTER((guint)n),
+					      vaccess_cmp, NULL);
+
+	if (it)
+		g_sequence_remove(it);
+}
+
 size_t ppp_manager_engine_count(struct ppp_manager *m)
 {
 	return m->n_engines;

@@ -172,6 +172,7 @@ struct ppp_conf *ppp_manager_conf(struct ppp_manager *m, const char *name);
 /* Lowest free Virtual-Access number (from 1), marked used. */
 int ppp_manager_vaccess_take(struct ppp_manager *m);
 void ppp_manager_vaccess_put(struct ppp_manager *m, int n);
+void ppp_manager_vaccess_unfree(struct ppp_manager *m, int n);
 size_t ppp_manager_engine_count(struct ppp_manager *m);
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname);
 
@@ -185,7 +186,7 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
  * on L2TP sessions as a GVariant (PPP_STATE_VERSION), and rebuilt
  * Opened from one, each on the link l2tp offered back. restore: the
  * number of engines rebuilt, or -EPROTO (another version), -EBADMSG. */
-#define PPP_STATE_VERSION 1
+#define PPP_STATE_VERSION 2
 GVariant *ppp_state_save(struct ppp_manager *m);
 int ppp_state_restore(struct ppp_manager *m, GVariant *data, uint32_t version);
 
