@@ -414,8 +414,14 @@ bound:
 	}
 	s = g_new0(struct l2tp_sock, 1);
 	/* UDP GRO (linux 5.0): the kernel may hand over many datagrams of a
-	 * peer at once, their size in a cmsg. */
-	s->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+	 * peer at once, their size in a cmsg. Off unless VPDND_UDP_GRO=1:
+	 * with the peer's UDP GSO sends, the coalesced bursts cut the PPPoE
+	 * <-> L2TP data plane through a LAC to a third (bench section 5b,
+	 * 74 000 -> 22 000 packets/s back at 64 B; docs/PERFORMANCE.md), and
+	 * bulk TCP toward the user does not need it (the LNS receives ACKs). */
+	const char *gro = getenv("VPDND_UDP_GRO");
+	s->gro = gro && strcmp(gro, "1") == 0 &&
+		 setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
 	s->tr = tr;
 	s->fd = fd;
 	s->addr = *addr;
