@@ -35,20 +35,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <vpdnd/log.h>
+#include <vpdnd/timer.h>
+
 #define HAS_FIELD(p, type, field) \
 	((p)->size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+#define NSUBS 7
 
 struct acct_lac {
 	struct vpdn_core *core;
 	struct acct *acct;
 	bool tunnel_acct;
-	struct vpdn_subscription *subs[5];
+	struct vpdn_subscription *subs[NSUBS];
 	/* the last Tunnel-Reject: one per failed tunnel, not per session */
 	uint16_t reject_tid;
 	uint64_t reject_ms;
 	bool rejected;
 	GHashTable *sessions;   /* tid << 16 | sid -> struct lsess */
 	GHashTable *tunnels;    /* tid -> struct ltun */
+	/* restart in place: records restored, waiting for l2tp's restore
+	 * to name their session / tunnel (same keys); the IDs l2tp named
+	 * before our restore ran (auth-radius after l2tp in modules) */
+	uint32_t ev_sess_restored, ev_tun_restored;
+	GHashTable *pend_sessions, *pend_tunnels;
+	GHashTable *seen_sessions;  /* key -> user ("" none) */
+	GHashTable *seen_tunnels;   /* tid */
+	bool restore_ran;
+	struct vpdn_timer sweep;
 };
 
 struct lsess {
@@ -166,6 +180,9 @@ static void ltun_free(gpointer p)
 	g_free(t);
 }
 
+static bool take_session(struct acct_lac *l, gpointer key, const char *user);
+static bool take_tunnel(struct acct_lac *l, gpointer key);
+
 static uint32_t cause_of(int result)
 {
 	/* RFC 2661 CDN result 1: loss of carrier, 2: error (general), 3:
@@ -220,6 +237,8 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 		return VPDN_BUS_PASS;
 	}
 	s = g_hash_table_lookup(l->sessions, key);
+	if (!s && take_session(l, key, se->user))   /* restored, cleared by l2tp's restore */
+		s = g_hash_table_lookup(l->sessions, key);
 	if (!s)
 		return VPDN_BUS_PASS;
 	struct acct_extra x = { .user = s->user, .iface = s->iface, .calling = s->calling,
@@ -257,6 +276,17 @@ static enum vpdn_bus_verdict on_failed(const struct vpdn_event *ev, void *data)
 	const struct vpdn_ev_session *se = ev->payload;
 	struct acct_tunnel tun;
 
+	/* A session l2tp restored at a restart in place was up but is not
+	 * marked published: its end comes as SESSION_FAILED. Ours (taken
+	 * back, or still waiting: l2tp's restore cleared it, its carrier
+	 * not back): it ends as a SESSION_DOWN would. */
+	if (se) {
+		gpointer key = GUINT_TO_POINTER((guint)se->tunnel_id << 16 | se->session_id);
+
+		if (g_hash_table_contains(l->sessions, key) || take_session(l, key, se->user))
+			return on_session(&(struct vpdn_event){ .type = VPDN_EV_SESSION_DOWN,
+								.payload = se }, l);
+	}
 	if (!l->tunnel_acct || !se || !HAS_FIELD(se, struct vpdn_ev_session, local_name) ||
 	    !acct_enabled(l->acct))
 		return VPDN_BUS_PASS;
@@ -307,6 +337,8 @@ static enum vpdn_bus_verdict on_tunnel(const struct vpdn_event *ev, void *data)
 		return VPDN_BUS_PASS;
 	}
 	t = g_hash_table_lookup(l->tunnels, key);
+	if (!t && take_tunnel(l, key))   /* restored, cleared by l2tp's restore */
+		t = g_hash_table_lookup(l->tunnels, key);
 	if (!t)
 		return VPDN_BUS_PASS;
 	acct_queue_extra(l->acct, &(struct acct_extra){ .status = RADIUS_ACCT_TUNNEL_STOP,
@@ -314,6 +346,255 @@ static enum vpdn_bus_verdict on_tunnel(const struct vpdn_event *ev, void *data)
 							.start_ms = t->start_ms });
 	g_hash_table_remove(l->tunnels, key);
 	return VPDN_BUS_PASS;
+}
+
+/* ---- restart in place (docs/RESTART.md) ----
+ *
+ * save(): every record open (LAC sessions' Start, Tunnel-Link-Start,
+ * Tunnel-Start): its IDs, Acct-Session-Id(s), user, port, numbers, the
+ * time it has run and its tunnel attributes. Not the counters: the l2tp
+ * session keeps its own across the restart, and its SESSION_DOWN names
+ * them all. restore(): the records wait under the same keys; l2tp's
+ * restore publishes "l2tp-session-restored" / "l2tp-tunnel-restored"
+ * (dynamic bus types, vpdn_ev_session / vpdn_ev_tunnel) for each session
+ * and tunnel it rebuilt with the same IDs: the record is taken back, no
+ * Start; its end (SESSION_DOWN, or SESSION_FAILED: l2tp does not mark a
+ * restored session published) gives the Stop / Tunnel-Link-Stop with its
+ * Acct-Session-Id and the time since the real start, TUNNEL_DOWN the
+ * Tunnel-Stop. IDs l2tp names before this restore ran (auth-radius after
+ * l2tp in modules) are remembered until the first main-loop turn. A
+ * record nobody took back by then (its tunnel or session not restored)
+ * gets its Stop with Acct-Terminate-Cause NAS-Error, as acct.c does. */
+
+#define EV_SESS_RESTORED "l2tp-session-restored"
+#define EV_TUN_RESTORED "l2tp-tunnel-restored"
+
+static GVariant *tun_v(const struct acct_tunnel *t)
+{
+	return g_variant_new(ACCT_LAC_TUN_T, t->client_ep, t->server_ep, t->v6, t->client_id,
+			     t->server_id, t->connection);
+}
+
+static void tun_get(GVariant *v, struct acct_tunnel *t)
+{
+	const char *cep, *sep, *cid, *sid, *conn;
+	gboolean v6;
+
+	memset(t, 0, sizeof(*t));
+	g_variant_get(v, "(&s&sbm&sm&s&s)", &cep, &sep, &v6, &cid, &sid, &conn);
+	g_strlcpy(t->client_ep, cep, sizeof(t->client_ep));
+	g_strlcpy(t->server_ep, sep, sizeof(t->server_ep));
+	t->v6 = v6;
+	t->client_id = g_strdup(cid);
+	t->server_id = g_strdup(sid);
+	g_strlcpy(t->connection, conn, sizeof(t->connection));
+}
+
+GVariant *acct_lac_save(struct acct_lac *l)
+{
+	GVariantBuilder sb, tb;
+	GHashTableIter it;
+	gpointer k, v;
+	uint64_t now = vpdn_timers_now(vpdn_core_timers(l->core));
+	unsigned ns = 0, nt = 0;
+
+	g_variant_builder_init(&sb, G_VARIANT_TYPE("a" ACCT_LAC_SESS_T));
+	g_hash_table_iter_init(&it, l->sessions);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct lsess *s = v;
+		guint key = GPOINTER_TO_UINT(k);
+
+		g_variant_builder_add(&sb, "(qqssmsmsmsmsbt@" ACCT_LAC_TUN_T ")", (guint16)(key >> 16),
+				      (guint16)(key & 0xffff), s->sid, s->link_sid, s->user, s->iface,
+				      s->calling, s->called, s->lac, now - s->start_ms, tun_v(&s->tun));
+		ns++;
+	}
+	g_variant_builder_init(&tb, G_VARIANT_TYPE("a" ACCT_LAC_TUNNEL_T));
+	g_hash_table_iter_init(&it, l->tunnels);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct ltun *t = v;
+
+		g_variant_builder_add(&tb, "(qst@" ACCT_LAC_TUN_T ")", (guint16)GPOINTER_TO_UINT(k),
+				      t->sid, now - t->start_ms, tun_v(&t->tun));
+		nt++;
+	}
+	if (ns || nt)
+		vpdn_info(vpdn_core_log(l->core), "AUTH-RADIUS: restart: %u L2TP session record%s, "
+			  "%u tunnel record%s saved", ns, ns == 1 ? "" : "s", nt, nt == 1 ? "" : "s");
+	return g_variant_new("(t@a" ACCT_LAC_SESS_T "@a" ACCT_LAC_TUNNEL_T ")",
+			     (guint64)(g_get_real_time() / 1000), g_variant_builder_end(&sb),
+			     g_variant_builder_end(&tb));
+}
+
+static bool take_session(struct acct_lac *l, gpointer key, const char *user)
+{
+	struct lsess *s = g_hash_table_lookup(l->pend_sessions, key);
+
+	if (!s || (s->user && user && strcmp(s->user, user) != 0))
+		return false;
+	g_hash_table_steal(l->pend_sessions, key);
+	g_hash_table_replace(l->sessions, key, s);
+	return true;
+}
+
+static bool take_tunnel(struct acct_lac *l, gpointer key)
+{
+	struct ltun *t = g_hash_table_lookup(l->pend_tunnels, key);
+
+	if (!t)
+		return false;
+	g_hash_table_steal(l->pend_tunnels, key);
+	g_hash_table_replace(l->tunnels, key, t);
+	return true;
+}
+
+static enum vpdn_bus_verdict on_restored(const struct vpdn_event *ev, void *data)
+{
+	struct acct_lac *l = data;
+
+	if (!ev->payload || !acct_enabled(l->acct))
+		return VPDN_BUS_PASS;
+	/* remembered until the first main-loop turn, whether or not our
+	 * own restore comes */
+	if (!l->restore_ran && !vpdn_timer_armed(&l->sweep))
+		vpdn_timer_arm(vpdn_core_timers(l->core), &l->sweep, 0);
+	if (ev->type == l->ev_sess_restored) {
+		const struct vpdn_ev_session *se = ev->payload;
+		gpointer key = GUINT_TO_POINTER((guint)se->tunnel_id << 16 | se->session_id);
+
+		if (!l->restore_ran)
+			g_hash_table_replace(l->seen_sessions, key, g_strdup(se->user ? se->user : ""));
+		else
+			take_session(l, key, se->user);
+	} else {
+		const struct vpdn_ev_tunnel *te = ev->payload;
+		gpointer key = GUINT_TO_POINTER((guint)te->tunnel_id);
+
+		if (!l->restore_ran)
+			g_hash_table_add(l->seen_tunnels, key);
+		else
+			take_tunnel(l, key);
+	}
+	return VPDN_BUS_PASS;
+}
+
+static char *opt_dup(const char *s)
+{
+	return s ? g_strdup(s) : NULL;
+}
+
+int acct_lac_restore(struct acct_lac *l, GVariant *data)
+{
+	GVariantIter *si = NULL, *ti = NULL;
+	GVariant *tv;
+	guint64 wall_ms, ran;
+	guint16 tid, sid;
+	const char *asid, *lsid, *user, *iface, *calling, *called;
+	gboolean lac;
+	uint64_t now = vpdn_timers_now(vpdn_core_timers(l->core)), down_ms;
+	unsigned n = 0, taken = 0;
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (!data || !g_variant_is_of_type(data, G_VARIANT_TYPE(ACCT_LAC_STATE_TYPE)))
+		return -EPROTO;
+	g_variant_get(data, "(ta" ACCT_LAC_SESS_T "a" ACCT_LAC_TUNNEL_T ")", &wall_ms, &si, &ti);
+	down_ms = (uint64_t)(g_get_real_time() / 1000);
+	down_ms = down_ms > wall_ms ? down_ms - wall_ms : 0;
+	while (g_variant_iter_next(si, "(qq&s&sm&sm&sm&sm&sbt@" ACCT_LAC_TUN_T ")", &tid, &sid, &asid,
+				   &lsid, &user, &iface, &calling, &called, &lac, &ran, &tv)) {
+		struct lsess *s = g_new0(struct lsess, 1);
+
+		g_strlcpy(s->sid, asid, sizeof(s->sid));
+		g_strlcpy(s->link_sid, lsid, sizeof(s->link_sid));
+		s->user = opt_dup(user);
+		s->iface = opt_dup(iface);
+		s->calling = opt_dup(calling);
+		s->called = opt_dup(called);
+		s->lac = lac && s->sid[0];
+		s->start_ms = now > ran + down_ms ? now - ran - down_ms : 0;
+		tun_get(tv, &s->tun);
+		g_variant_unref(tv);
+		g_hash_table_replace(l->pend_sessions, GUINT_TO_POINTER((guint)tid << 16 | sid), s);
+		n++;
+	}
+	while (g_variant_iter_next(ti, "(q&st@" ACCT_LAC_TUN_T ")", &tid, &asid, &ran, &tv)) {
+		struct ltun *t = g_new0(struct ltun, 1);
+
+		g_strlcpy(t->sid, asid, sizeof(t->sid));
+		t->start_ms = now > ran + down_ms ? now - ran - down_ms : 0;
+		tun_get(tv, &t->tun);
+		g_variant_unref(tv);
+		g_hash_table_replace(l->pend_tunnels, GUINT_TO_POINTER((guint)tid), t);
+		n++;
+	}
+	g_variant_iter_free(si);
+	g_variant_iter_free(ti);
+	l->restore_ran = true;
+	/* what l2tp restored before us */
+	g_hash_table_iter_init(&it, l->seen_sessions);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		taken += take_session(l, k, *(const char *)v ? v : NULL);
+	g_hash_table_iter_init(&it, l->seen_tunnels);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		taken += take_tunnel(l, k);
+	g_hash_table_remove_all(l->seen_sessions);
+	g_hash_table_remove_all(l->seen_tunnels);
+	vpdn_timer_arm(vpdn_core_timers(l->core), &l->sweep, 0);
+	if (n)
+		vpdn_info(vpdn_core_log(l->core), "AUTH-RADIUS: restart: %u L2TP session/tunnel "
+			  "record%s restored (%u already back), waiting for l2tp", n,
+			  n == 1 ? "" : "s", taken);
+	return 0;
+}
+
+/* The first main-loop turn after restore: records l2tp did not bring
+ * back ended with the old process: their Stop (NAS-Error), without the
+ * counters (the l2tp session that had them is gone). */
+static void on_sweep(struct vpdn_timer *tm, void *data)
+{
+	struct acct_lac *l = data;
+	GHashTableIter it;
+	gpointer v;
+	unsigned n = 0;
+
+	(void)tm;
+	g_hash_table_iter_init(&it, l->pend_sessions);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct lsess *s = v;
+		struct acct_extra x = { .user = s->user, .iface = s->iface, .calling = s->calling,
+					.called = s->called, .tun = &s->tun, .start_ms = s->start_ms,
+					.cause = RADIUS_TERM_NAS_ERROR };
+
+		if (s->lac) {
+			x.status = RADIUS_ACCT_STOP;
+			x.sid = s->sid;
+			acct_queue_extra(l->acct, &x);
+		}
+		if (s->link_sid[0]) {
+			x.status = RADIUS_ACCT_TUNNEL_LINK_STOP;
+			x.sid = s->link_sid;
+			acct_queue_extra(l->acct, &x);
+		}
+		n++;
+	}
+	g_hash_table_iter_init(&it, l->pend_tunnels);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct ltun *t = v;
+
+		acct_queue_extra(l->acct, &(struct acct_extra){ .status = RADIUS_ACCT_TUNNEL_STOP,
+								.sid = t->sid, .tun = &t->tun,
+								.start_ms = t->start_ms,
+								.cause = RADIUS_TERM_NAS_ERROR });
+		n++;
+	}
+	g_hash_table_remove_all(l->pend_sessions);
+	g_hash_table_remove_all(l->pend_tunnels);
+	g_hash_table_remove_all(l->seen_sessions);
+	g_hash_table_remove_all(l->seen_tunnels);
+	if (n)
+		vpdn_notice(vpdn_core_log(l->core), "AUTH-RADIUS: restart: %u L2TP session/tunnel "
+			    "record%s not restored: Stop (NAS-Error)", n, n == 1 ? "" : "s");
 }
 
 /* ---- life cycle ---- */
@@ -327,12 +608,28 @@ struct acct_lac *acct_lac_new(struct vpdn_core *core, struct acct *acct)
 	l->acct = acct;
 	l->sessions = g_hash_table_new_full(NULL, NULL, NULL, lsess_free);
 	l->tunnels = g_hash_table_new_full(NULL, NULL, NULL, ltun_free);
+	l->pend_sessions = g_hash_table_new_full(NULL, NULL, NULL, lsess_free);
+	l->pend_tunnels = g_hash_table_new_full(NULL, NULL, NULL, ltun_free);
+	l->seen_sessions = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+	l->seen_tunnels = g_hash_table_new(NULL, NULL);
+	vpdn_timer_init(&l->sweep, on_sweep, l);
+	/* l2tp registers them too (by name: the same ids) */
+	int st = vpdn_bus_register_type(bus, EV_SESS_RESTORED);
+	int tt = vpdn_bus_register_type(bus, EV_TUN_RESTORED);
+	if (st < 0 || tt < 0) {
+		acct_lac_free(l);
+		return NULL;
+	}
+	l->ev_sess_restored = (uint32_t)st;
+	l->ev_tun_restored = (uint32_t)tt;
+	l->subs[5] = vpdn_bus_subscribe(bus, l->ev_sess_restored, on_restored, l);
+	l->subs[6] = vpdn_bus_subscribe(bus, l->ev_tun_restored, on_restored, l);
 	l->subs[0] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_UP, on_session, l);
 	l->subs[1] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_DOWN, on_session, l);
 	l->subs[2] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_UP, on_tunnel, l);
 	l->subs[3] = vpdn_bus_subscribe(bus, VPDN_EV_TUNNEL_DOWN, on_tunnel, l);
 	l->subs[4] = vpdn_bus_subscribe(bus, VPDN_EV_SESSION_FAILED, on_failed, l);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < NSUBS; i++)
 		if (!l->subs[i]) {
 			acct_lac_free(l);
 			return NULL;
@@ -354,10 +651,15 @@ void acct_lac_free(struct acct_lac *l)
 {
 	if (!l)
 		return;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < NSUBS; i++)
 		if (l->subs[i])
 			vpdn_bus_unsubscribe(vpdn_core_bus(l->core), l->subs[i]);
+	vpdn_timer_cancel(vpdn_core_timers(l->core), &l->sweep);
 	g_hash_table_destroy(l->sessions);
 	g_hash_table_destroy(l->tunnels);
+	g_hash_table_destroy(l->pend_sessions);
+	g_hash_table_destroy(l->pend_tunnels);
+	g_hash_table_destroy(l->seen_sessions);
+	g_hash_table_destroy(l->seen_tunnels);
 	g_free(l);
 }

@@ -18,6 +18,13 @@ struct acct_lac;
 
 struct acct_lac *acct_lac_new(struct vpdn_core *core, struct acct *acct);
 void acct_lac_configure(struct acct_lac *l, bool tunnel_acct);
+/* Restart in place (docs/RESTART.md): the open records as the state's
+ * ACCT_LAC_STATE_TYPE member; restored, they are taken back when l2tp's
+ * restore names their session / tunnel ("l2tp-session-restored",
+ * "l2tp-tunnel-restored"), no Start; the others get their Stop
+ * (NAS-Error) on the first main-loop turn. restore: 0 or -EPROTO. */
+GVariant *acct_lac_save(struct acct_lac *l);
+int acct_lac_restore(struct acct_lac *l, GVariant *data);
 /* Sessions and tunnels being accounted (tests). */
 unsigned acct_lac_sessions(const struct acct_lac *l);
 void acct_lac_free(struct acct_lac *l);

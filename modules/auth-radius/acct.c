@@ -1161,7 +1161,7 @@ struct restored {
 
 static void restored_sweep(struct vpdn_timer *t, void *data);
 
-GVariant *acct_save(struct acct *a)
+GVariant *acct_save(struct acct *a, GVariant *lac)
 {
 	GVariantBuilder b;
 	GHashTableIter it;
@@ -1169,7 +1169,7 @@ GVariant *acct_save(struct acct *a)
 	uint64_t now = vpdn_timers_now(a->tm), wall_ms = (uint64_t)(g_get_real_time() / 1000);
 	unsigned n = 0;
 
-	g_variant_builder_init(&b, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ")"));
+	g_variant_builder_init(&b, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ACCT_LAC_STATE_TYPE ")"));
 	g_variant_builder_add(&b, "t", wall_ms);
 	g_variant_builder_add(&b, "u", a->sid_next);
 	g_variant_builder_open(&b, G_VARIANT_TYPE(ACCT_STATE_TYPE));
@@ -1210,6 +1210,11 @@ GVariant *acct_save(struct acct *a)
 		n++;
 	}
 	g_variant_builder_close(&b);
+	if (!lac)
+		lac = g_variant_new("(t@a" ACCT_LAC_SESS_T "@a" ACCT_LAC_TUNNEL_T ")", (guint64)0,
+				    g_variant_new_array(G_VARIANT_TYPE(ACCT_LAC_SESS_T), NULL, 0),
+				    g_variant_new_array(G_VARIANT_TYPE(ACCT_LAC_TUNNEL_T), NULL, 0));
+	g_variant_builder_add_value(&b, lac);
 	if (a->q.length)
 		vpdn_notice(a->log, "AUTH-RADIUS: restart: %u accounting record%s queued %s", a->q.length,
 			    a->q.length == 1 ? "" : "s",
@@ -1219,7 +1224,7 @@ GVariant *acct_save(struct acct *a)
 	return g_variant_builder_end(&b);
 }
 
-int acct_restore(struct acct *a, GVariant *data)
+int acct_restore(struct acct *a, GVariant *data, GVariant **lac)
 {
 	GVariantIter *it = NULL;
 	guint64 wall_ms, ran, left, idle;
@@ -1230,9 +1235,11 @@ int acct_restore(struct acct *a, GVariant *data)
 	struct restored *rs;
 	unsigned n = 0;
 
-	if (!g_variant_is_of_type(data, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ")")))
+	*lac = NULL;
+	if (!g_variant_is_of_type(data, G_VARIANT_TYPE("(tu" ACCT_STATE_TYPE ACCT_LAC_STATE_TYPE ")")))
 		return -EPROTO;
-	g_variant_get(data, "(tu" ACCT_STATE_TYPE ")", &wall_ms, &sid_next, &it);
+	g_variant_get(data, "(tu" ACCT_STATE_TYPE "@" ACCT_LAC_STATE_TYPE ")", &wall_ms, &sid_next,
+		      &it, lac);
 	down_ms = (uint64_t)(g_get_real_time() / 1000);
 	down_ms = down_ms > wall_ms ? down_ms - wall_ms : 0;
 	rs = a->restored;

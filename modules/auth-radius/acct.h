@@ -128,11 +128,23 @@ bool acct_enabled(const struct acct *a);
 
 /* Restart in place (acct.c, docs/RESTART.md): the accounted sessions
  * (Acct-Session-Id, start, Class, timers, counters) saved; restored, they
- * are taken back at their PPP_NETWORK_UP without a Start. */
-#define ACCT_STATE_VERSION 1
-GVariant *acct_save(struct acct *a);
-/* 0, or -EPROTO for data of another shape. */
-int acct_restore(struct acct *a, GVariant *data);
+ * are taken back at their PPP_NETWORK_UP without a Start. The state's
+ * last member is acct-lac.c's (LAC sessions, tunnel accounting): version
+ * 2; version 1 had none and is refused (a clean start of accounting). */
+#define ACCT_STATE_VERSION 2
+/* acct-lac.c's member: the time saved (realtime ms), per session
+ * (tid, sid, Acct-Session-Id, the Tunnel-Link one, user, interface,
+ * calling, called, LAC record, ms run, tunnel attributes), per tunnel
+ * (tid, Acct-Session-Id, ms run, tunnel attributes). */
+#define ACCT_LAC_TUN_T "(ssbmsmss)"
+#define ACCT_LAC_SESS_T "(qqssmsmsmsmsbt" ACCT_LAC_TUN_T ")"
+#define ACCT_LAC_TUNNEL_T "(qst" ACCT_LAC_TUN_T ")"
+#define ACCT_LAC_STATE_TYPE "(ta" ACCT_LAC_SESS_T "a" ACCT_LAC_TUNNEL_T ")"
+/* lac: acct-lac's member (ACCT_LAC_STATE_TYPE, consumed; NULL: empty). */
+GVariant *acct_save(struct acct *a, GVariant *lac);
+/* 0, or -EPROTO for data of another shape. *lac: acct-lac's member
+ * (owned by the caller). */
+int acct_restore(struct acct *a, GVariant *data, GVariant **lac);
 void acct_restored_free(struct acct *a);
 
 /* NAS-* attributes (auth-radius.c). */

@@ -797,14 +797,24 @@ int auth_radius_reload(struct auth_radius *ar, cfg_t *cfg)
 
 GVariant *auth_radius_save(struct auth_radius *ar)
 {
-	return ar->acct ? acct_save(ar->acct) : NULL;
+	if (!ar->acct)
+		return NULL;
+	return acct_save(ar->acct, ar->acct_lac ? acct_lac_save(ar->acct_lac) : NULL);
 }
 
 int auth_radius_restore(struct auth_radius *ar, GVariant *data, uint32_t version)
 {
+	GVariant *lac = NULL;
+	int r;
+
 	if (version != ACCT_STATE_VERSION || !ar->acct)
 		return -EPROTO;
-	return acct_restore(ar->acct, data);
+	r = acct_restore(ar->acct, data, &lac);
+	if (r == 0 && ar->acct_lac)
+		r = acct_lac_restore(ar->acct_lac, lac);
+	if (lac)
+		g_variant_unref(lac);
+	return r;
 }
 
 void auth_radius_free(struct auth_radius *ar)

@@ -19,7 +19,11 @@
  * takes back is cleared with a CDN (result 3), the tunnel stays. A LAC
  * session takes its carrier back instead ("carrier/NAME", offered by
  * isdn, pppoe or line) and is spliced to it again; no carrier: CDN
- * (result 1), counted in l2tp_restart_sessions_lost_total. Tunnels still setting up and
+ * (result 1), counted in l2tp_restart_sessions_lost_total. Each tunnel and
+ * session rebuilt is announced once on the bus, "l2tp-tunnel-restored" /
+ * "l2tp-session-restored" (dynamic types, vpdn_ev_tunnel / vpdn_ev_session
+ * payloads): not TUNNEL_UP / SESSION_UP, which would start things anew;
+ * RADIUS accounting takes its records back by them. Tunnels still setting up and
  * sessions not established are not saved: the peer's own timers clear
  * them. The UDP sockets are handed over by name (l2tp/udp/ADDR/PORT).
  */
@@ -273,7 +277,22 @@ static int restore_lac_carrier(struct l2tp_session *s, const char *name)
 	return -ENOENT;
 }
 
-static int restore_session(struct l2tp_tunnel *t, GVariant *d)
+/* The dynamic bus types announcing what was rebuilt (ids, by name). */
+struct restored_ev {
+	int session, tunnel;
+};
+
+static void announce_session(struct l2tp_session *s, const struct restored_ev *rev)
+{
+	struct vpdn_ev_session ev;
+
+	if (rev->session < 0)
+		return;
+	l2tp_session_fill_event(s, &ev);
+	vpdn_bus_publish(s->tunnel->l2tp->bus, (uint32_t)rev->session, &ev);
+}
+
+static int restore_session(struct l2tp_tunnel *t, GVariant *d, const struct restored_ev *rev)
 {
 	struct l2tp *l2tp = t->l2tp;
 	guint16 sid = 0, peer_sid = 0, dns = 0, dnr = 0;
@@ -323,8 +342,12 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 		return -EBADMSG;
 	}
 	l2tp_session_make_link(s);
-	if (lac_kind(kind))
-		return restore_lac_carrier(s, carrier);
+	if (lac_kind(kind)) {
+		r = restore_lac_carrier(s, carrier);
+		if (r == 0)
+			announce_session(s, rev);
+		return r;
+	}
 	g_snprintf(key, sizeof(key), "l2tp/%u/%u", t->tid, s->sid);
 	r = vpdn_core_restored_link_offer(l2tp->core, key, s->link, session_orphan, l2tp);
 	if (r < 0) {
@@ -332,10 +355,12 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d)
 		return r;
 	}
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "Restart: session restored, peer session %u", s->peer_sid);
+	announce_session(s, rev);
 	return 0;
 }
 
-static int restore_tunnel(struct l2tp *l2tp, GVariant *d, unsigned *sessions, unsigned *lost)
+static int restore_tunnel(struct l2tp *l2tp, GVariant *d, unsigned *sessions, unsigned *lost,
+			  const struct restored_ev *rev)
 {
 	struct sockaddr_storage local, peer;
 	guint16 tid = 0, peer_tid = 0, ns = 0, nr = 0, prwin = 0, cwnd = 0, ssthresh = 0;
@@ -422,9 +447,18 @@ static int restore_tunnel(struct l2tp *l2tp, GVariant *d, unsigned *sessions, un
 	     "%zu unacknowledged", peer_label(t), t->peer_tid, ns, nr, l2tp_ctrl_queued(&t->ctrl));
 	l2tp_ctrl_start_hello(&t->ctrl);
 	l2tp_ctrl_resume(&t->ctrl);
+	if (rev->tunnel >= 0) {
+		struct vpdn_ev_tunnel ev = {
+			.size = sizeof(ev), .tunnel_id = t->tid, .peer_tunnel_id = t->peer_tid,
+			.peer_name = t->peer_name, .group = t->group ? t->group->name : NULL,
+			.peer = t->peer, .local = t->local, .local_name = l2tp_tunnel_local_name(t),
+			.initiator = t->initiator,
+		};
+		vpdn_bus_publish(l2tp->bus, (uint32_t)rev->tunnel, &ev);
+	}
 	g_variant_iter_init(&it, list);
 	while ((sv = g_variant_iter_next_value(&it))) {
-		if (restore_session(t, sv) == 0)
+		if (restore_session(t, sv, rev) == 0)
 			(*sessions)++;
 		else
 			(*lost)++;
@@ -447,12 +481,15 @@ int l2tp_state_restore(struct l2tp *l2tp, GVariant *data, uint32_t version)
 	unsigned tunnels = 0, failed = 0, sessions = 0, lost = 0;
 	GVariantIter it;
 	GVariant *d;
+	struct restored_ev rev;
 
 	if (version != L2TP_STATE_VERSION || !g_variant_is_of_type(data, G_VARIANT_TYPE("aa{sv}")))
 		return -EPROTO;
+	rev.session = vpdn_bus_register_type(l2tp->bus, "l2tp-session-restored");
+	rev.tunnel = vpdn_bus_register_type(l2tp->bus, "l2tp-tunnel-restored");
 	g_variant_iter_init(&it, data);
 	while ((d = g_variant_iter_next_value(&it))) {
-		if (restore_tunnel(l2tp, d, &sessions, &lost) == 0)
+		if (restore_tunnel(l2tp, d, &sessions, &lost, &rev) == 0)
 			tunnels++;
 		else
 			failed++;

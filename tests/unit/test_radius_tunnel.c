@@ -7,7 +7,8 @@
  * that does not decrypt, 31 tags) refused or bounded; and the module
  * answering VPDN_EV_TUNNEL_AUTHORIZE against a fake server on 127.0.0.1
  * (the Access-Request it sends, the counter and log line of a refused
- * set, Reject, an Accept without Tunnel-*, no secret logged).
+ * set, Reject, an Accept without Tunnel-*, no secret logged); LAC-side
+ * and tunnel accounting, their records across a restart in place.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,8 +18,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <vpdnd/bus.h>
 #include <vpdnd/core.h>
+#include <vpdnd/events.h>
+#include <vpdnd/log.h>
+#include <vpdnd/timer.h>
 
+#include "acct.h"
 #include "auth-radius.h"
 #include "tunnel.h"
 #include "vpdn_test.h"
@@ -725,7 +731,234 @@ static void test_acct_spool(void)
 	close(fd2);
 }
 
+/* ---- restart in place: LAC-side records kept (issue #21) ---- */
+
+static void tunnel_event(uint32_t type)
+{
+	struct vpdn_ev_tunnel te = { .size = sizeof(te), .tunnel_id = 100, .peer_tunnel_id = 5,
+				     .peer_name = "LNS", .local_name = "LAC", .initiator = true };
+
+	((struct sockaddr_in *)&te.local)->sin_family = AF_INET;
+	((struct sockaddr_in *)&te.peer)->sin_family = AF_INET;
+	inet_pton(AF_INET, "18.18.18.1", &((struct sockaddr_in *)&te.local)->sin_addr);
+	inet_pton(AF_INET, "18.18.18.2", &((struct sockaddr_in *)&te.peer)->sin_addr);
+	vpdn_bus_publish(vpdn_core_bus(core), type, &te);
+}
+
+static uint32_t dyn_type(const char *name)
+{
+	int t = vpdn_bus_register_type(vpdn_core_bus(core), name);
+
+	CU_ASSERT_FATAL(t >= VPDN_EV__DYNAMIC_BASE);
+	return (uint32_t)t;
+}
+
+static struct auth_radius *tunnel_acct_node(const uint16_t *port)
+{
+	struct auth_radius *ar = NULL;
+	cfg_t *cfg = cfg_init(auth_radius_options, CFGF_NONE);
+	char *text = g_strdup_printf("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" "
+				     "auth-port = %u acct-port = %u } tunnel-accounting = true }",
+				     port[0], port[1]);
+
+	core = vpdn_core_new_test();
+	lines = g_ptr_array_new_with_free_func(g_free);
+	vpdn_log_add_sink(vpdn_core_log(core), sink, NULL);
+	CU_ASSERT_EQUAL_FATAL(cfg_parse_buf(cfg, text), CFG_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(auth_radius_new(core, cfg, &ar), 0);
+	cfg_free(cfg);
+	g_free(text);
+	return ar;
+}
+
+static void node_free(struct auth_radius *ar)
+{
+	auth_radius_free(ar);
+	vpdn_core_free_test(core);
+	g_ptr_array_free(lines, TRUE);
+	lines = NULL;
+}
+
+/* Every record the server gets until it goes quiet, acknowledged:
+ * counts by Acct-Status-Type; the Stop's and Tunnel-Link-Stop's
+ * Acct-Session-Id, Session-Time and cause kept. */
+struct seen {
+	unsigned n[16];
+	char stop_sid[64], link_sid[64], tun_sid[64];
+	uint32_t stop_time, stop_cause, link_cause, tun_cause, stop_in;
+};
+
+static void collect(int fd, struct seen *w)
+{
+	struct got g;
+	struct radius_attr a;
+
+	memset(w, 0, sizeof(*w));
+	for (int i = 0; i < 8; i++) {
+		turn();
+		while (server_recv(fd, &g)) {
+			uint32_t st = attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE);
+			char sid[64] = "";
+
+			if (radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a))
+				memcpy(sid, a.val, MIN(a.len, sizeof(sid) - 1));
+			w->n[st & 15]++;
+			if (st == RADIUS_ACCT_STOP) {
+				g_strlcpy(w->stop_sid, sid, sizeof(w->stop_sid));
+				w->stop_time = attr_u32(&g.v, RADIUS_ACCT_SESSION_TIME);
+				w->stop_cause = attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE);
+				w->stop_in = attr_u32(&g.v, RADIUS_ACCT_INPUT_OCTETS);
+			} else if (st == RADIUS_ACCT_TUNNEL_LINK_STOP) {
+				g_strlcpy(w->link_sid, sid, sizeof(w->link_sid));
+				w->link_cause = attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE);
+			} else if (st == RADIUS_ACCT_TUNNEL_STOP) {
+				g_strlcpy(w->tun_sid, sid, sizeof(w->tun_sid));
+				w->tun_cause = attr_u32(&g.v, RADIUS_ACCT_TERMINATE_CAUSE);
+			}
+			ack(fd, &g);
+		}
+	}
+}
+
+static unsigned records(const struct seen *w)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < 16; i++)
+		n += w->n[i];
+	return n;
+}
+
+/* A LAC session and its tunnel accounted (Start, Tunnel-Start,
+ * Tunnel-Link-Start), the module saved and freed, its state restored
+ * into a fresh one: (a) l2tp names the restored session and tunnel, the
+ * session ends (a restored l2tp session ends with SESSION_FAILED), the
+ * tunnel too: one Stop, one Tunnel-Link-Stop, one Tunnel-Stop with the
+ * Acct-Session-Ids of before and a session time spanning the restart,
+ * no Start; (b) l2tp names them before our restore runs: the same; (c)
+ * nobody names them: their Stops on the first turn, NAS-Error; a
+ * version-1 state refused. */
+static void test_lac_restart(void)
+{
+	uint16_t port[2];
+	int fd = udp_bound(&port[0]), fd2 = udp_bound(&port[1]);
+	struct seen w;
+	struct got g;
+	struct radius_attr a;
+	char sid[64] = "", link_sid[64] = "", tun_sid[64] = "";
+
+	struct auth_radius *ar = tunnel_acct_node(port);
+	vpdn_timers_advance(vpdn_core_timers(core), 1000);
+	tunnel_event(VPDN_EV_TUNNEL_UP);
+	session_event(VPDN_EV_SESSION_UP, VPDN_L2TP_ROLE_LAC, 0);
+	for (int i = 0; i < 3; i++) {
+		turn();
+		CU_ASSERT_TRUE_FATAL(server_recv(fd2, &g));
+		CU_ASSERT_TRUE_FATAL(radius_find(&g.v, RADIUS_ACCT_SESSION_ID, &a));
+		uint32_t st = attr_u32(&g.v, RADIUS_ACCT_STATUS_TYPE);
+		char *to = st == RADIUS_ACCT_START ? sid : st == RADIUS_ACCT_TUNNEL_START ? tun_sid
+			 : st == RADIUS_ACCT_TUNNEL_LINK_START ? link_sid : NULL;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(to);
+		memcpy(to, a.val, MIN(a.len, 63));
+		ack(fd2, &g);
+	}
+	CU_ASSERT_TRUE(sid[0] && link_sid[0] && tun_sid[0]);
+	collect(fd2, &w);                                     /* the last ack read */
+	CU_ASSERT_EQUAL(records(&w), 0);
+	vpdn_timers_advance(vpdn_core_timers(core), 5000);   /* 5 s up */
+	GVariant *st = auth_radius_save(ar);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	g_variant_ref_sink(st);
+	CU_ASSERT_EQUAL(lines_with("1 L2TP session record, 1 tunnel record saved"), 1);
+	node_free(ar);
+	CU_ASSERT_FALSE(server_recv(fd2, &g));                /* saved: no Stop */
+
+	/* (a) restored, l2tp names them, then they end */
+	ar = tunnel_acct_node(port);
+	vpdn_timers_advance(vpdn_core_timers(core), 60000);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, 1), -EPROTO);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, ACCT_STATE_VERSION), 0);
+	tunnel_event(dyn_type("l2tp-tunnel-restored"));
+	session_event(dyn_type("l2tp-session-restored"), VPDN_L2TP_ROLE_LAC, 0);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(records(&w), 0);                      /* no Start, no Stop */
+	CU_ASSERT_EQUAL(lines_with("not restored"), 0);
+	vpdn_timers_advance(vpdn_core_timers(core), 2000);   /* 2 s more */
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 1);
+	tunnel_event(VPDN_EV_TUNNEL_DOWN);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_LINK_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_STOP], 1);
+	CU_ASSERT_EQUAL(records(&w), 3);                      /* no Start, no Reject */
+	CU_ASSERT_STRING_EQUAL(w.stop_sid, sid);
+	CU_ASSERT_STRING_EQUAL(w.link_sid, link_sid);
+	CU_ASSERT_STRING_EQUAL(w.tun_sid, tun_sid);
+	CU_ASSERT_TRUE(w.stop_time >= 7 && w.stop_time <= 9);  /* 5 s + 2 s */
+	CU_ASSERT_EQUAL(w.stop_cause, RADIUS_TERM_LOST_CARRIER);
+	CU_ASSERT_EQUAL(w.stop_in, 400);                      /* l2tp's counters */
+	node_free(ar);
+
+	/* (b) l2tp's restore ran first (auth-radius after l2tp) */
+	ar = tunnel_acct_node(port);
+	vpdn_timers_advance(vpdn_core_timers(core), 60000);
+	tunnel_event(dyn_type("l2tp-tunnel-restored"));
+	session_event(dyn_type("l2tp-session-restored"), VPDN_L2TP_ROLE_LAC, 0);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, ACCT_STATE_VERSION), 0);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(records(&w), 0);
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LAC, 3);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_LINK_STOP], 1);
+	CU_ASSERT_EQUAL(records(&w), 2);
+	CU_ASSERT_STRING_EQUAL(w.stop_sid, sid);
+	node_free(ar);
+
+	/* (d) the tunnel back, the session cleared by l2tp's restore (its
+	 * carrier not back: CDN 1, SESSION_FAILED, never announced): its
+	 * Stop now, Lost-Carrier, no Tunnel-Link-Reject, no NAS-Error */
+	ar = tunnel_acct_node(port);
+	vpdn_timers_advance(vpdn_core_timers(core), 60000);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, ACCT_STATE_VERSION), 0);
+	tunnel_event(dyn_type("l2tp-tunnel-restored"));
+	session_event(VPDN_EV_SESSION_FAILED, VPDN_L2TP_ROLE_LAC, 1);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_LINK_STOP], 1);
+	CU_ASSERT_EQUAL(records(&w), 2);
+	CU_ASSERT_EQUAL(w.stop_cause, RADIUS_TERM_LOST_CARRIER);
+	CU_ASSERT_EQUAL(lines_with("not restored"), 0);
+	node_free(ar);
+
+	/* (c) nobody names them: Stops on the first turn, NAS-Error */
+	ar = tunnel_acct_node(port);
+	vpdn_timers_advance(vpdn_core_timers(core), 60000);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, ACCT_STATE_VERSION), 0);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_LINK_STOP], 1);
+	CU_ASSERT_EQUAL(w.n[RADIUS_ACCT_TUNNEL_STOP], 1);
+	CU_ASSERT_EQUAL(records(&w), 3);
+	CU_ASSERT_STRING_EQUAL(w.stop_sid, sid);
+	CU_ASSERT_STRING_EQUAL(w.tun_sid, tun_sid);
+	CU_ASSERT_TRUE(w.stop_time >= 5 && w.stop_time <= 7);
+	CU_ASSERT_EQUAL(w.stop_cause, RADIUS_TERM_NAS_ERROR);
+	CU_ASSERT_EQUAL(w.link_cause, RADIUS_TERM_NAS_ERROR);
+	CU_ASSERT_EQUAL(lines_with("2 L2TP session/tunnel records not restored: Stop (NAS-Error)"), 1);
+	/* and the session's late end finds no record */
+	session_event(VPDN_EV_SESSION_DOWN, VPDN_L2TP_ROLE_LAC, 3);
+	collect(fd2, &w);
+	CU_ASSERT_EQUAL(records(&w), 0);
+	node_free(ar);
+	g_variant_unref(st);
+	close(fd);
+	close(fd2);
+}
+
 static const struct vpdn_test_case tests[] = {
+	{ "restart in place: LAC session and tunnel records kept, orphans stopped",
+	  test_lac_restart },
 	{ "acct-spool: records survive a restart, in order, bounded", test_acct_spool },
 	{ "Tunnel-Reject once per failed tunnel, Tunnel-Link-Reject", test_tunnel_rejects },
 	{ "two tags: sorted by Tunnel-Preference, password decrypted, ids", test_two_tags_by_preference },
