@@ -276,10 +276,10 @@ static enum vpdn_bus_verdict on_failed(const struct vpdn_event *ev, void *data)
 	const struct vpdn_ev_session *se = ev->payload;
 	struct acct_tunnel tun;
 
-	/* A session l2tp restored at a restart in place was up but is not
-	 * marked published: its end comes as SESSION_FAILED. Ours (taken
-	 * back, or still waiting: l2tp's restore cleared it, its carrier
-	 * not back): it ends as a SESSION_DOWN would. */
+	/* A session l2tp restored at a restart in place ends with
+	 * SESSION_DOWN (l2tp marks it published); should a SESSION_FAILED
+	 * name one of ours all the same (taken back, or still waiting), it
+	 * ends as a SESSION_DOWN would: a Stop, never a Reject. */
 	if (se) {
 		gpointer key = GUINT_TO_POINTER((guint)se->tunnel_id << 16 | se->session_id);
 
@@ -358,8 +358,8 @@ static enum vpdn_bus_verdict on_tunnel(const struct vpdn_event *ev, void *data)
  * restore publishes "l2tp-session-restored" / "l2tp-tunnel-restored"
  * (dynamic bus types, vpdn_ev_session / vpdn_ev_tunnel) for each session
  * and tunnel it rebuilt with the same IDs: the record is taken back, no
- * Start; its end (SESSION_DOWN, or SESSION_FAILED: l2tp does not mark a
- * restored session published) gives the Stop / Tunnel-Link-Stop with its
+ * Start; its end (SESSION_DOWN; a SESSION_FAILED naming it is taken the
+ * same way) gives the Stop / Tunnel-Link-Stop with its
  * Acct-Session-Id and the time since the real start, TUNNEL_DOWN the
  * Tunnel-Stop. IDs l2tp names before this restore ran (auth-radius after
  * l2tp in modules) are remembered until the first main-loop turn. A

@@ -341,6 +341,10 @@ static int restore_session(struct l2tp_tunnel *t, GVariant *d, const struct rest
 		l2tp_session_close(s, true, L2TP_CDN_GENERAL_ERROR, 0, 0, "bad restart state");
 		return -EBADMSG;
 	}
+	/* SESSION_UP went out in the process before: not again, but its
+	 * end is a session's end (SESSION_DOWN, the ended history and
+	 * counters, the D-Bus SessionDown), not a failed set-up. */
+	s->up_published = true;
 	l2tp_session_make_link(s);
 	if (lac_kind(kind)) {
 		r = restore_lac_carrier(s, carrier);

@@ -2748,9 +2748,17 @@ static void test_restart_in_place(void)
 	}
 	run(500);
 	CU_ASSERT_EQUAL(l2tp_ctrl_in_flight(&tn->ctrl), 0);
-	/* No PPP takes the link back: CDN 3, the tunnel stays. */
+	/* No PPP takes the link back: CDN 3, the tunnel stays. The
+	 * restored session was up: its end is a SESSION_DOWN (the ended
+	 * history, SessionDown on D-Bus), and no second SESSION_UP. */
 	cdns = count(1, L2TP_MSG_CDN);
-	CU_ASSERT_EQUAL(vpdn_restart_orphan_links(N.core), 1);
+	{
+		unsigned ups = sessions_up, downs = sessions_down;
+
+		CU_ASSERT_EQUAL(vpdn_restart_orphan_links(N.core), 1);
+		CU_ASSERT_EQUAL(sessions_down, downs + 1);
+		CU_ASSERT_EQUAL(sessions_up, ups);
+	}
 	CU_ASSERT_EQUAL(count(1, L2TP_MSG_CDN), cdns + 1);
 	r = find(1, L2TP_MSG_CDN, cdns);
 	CU_ASSERT_FATAL(r != NULL);
