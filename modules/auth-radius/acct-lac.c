@@ -195,6 +195,22 @@ static uint32_t cause_of(int result)
 	}
 }
 
+/* A session record's end: its Stop (if a LAC record was started) and its
+ * Tunnel-Link-Stop (if one was), both from x (the status and id set here). */
+static void queue_stops(struct acct_lac *l, const struct lsess *s, struct acct_extra *x)
+{
+	if (s->lac) {
+		x->status = RADIUS_ACCT_STOP;
+		x->sid = s->sid;
+		acct_queue_extra(l->acct, x);
+	}
+	if (s->link_sid[0]) {
+		x->status = RADIUS_ACCT_TUNNEL_LINK_STOP;
+		x->sid = s->link_sid;
+		acct_queue_extra(l->acct, x);
+	}
+}
+
 static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 {
 	struct acct_lac *l = data;
@@ -254,16 +270,7 @@ static enum vpdn_bus_verdict on_session(const struct vpdn_event *ev, void *data)
 		x.out_oct = lac ? se->octets_in : se->octets_out;
 		x.out_pkt = lac ? se->packets_in : se->packets_out;
 	}
-	if (s->lac) {
-		x.status = RADIUS_ACCT_STOP;
-		x.sid = s->sid;
-		acct_queue_extra(l->acct, &x);
-	}
-	if (s->link_sid[0]) {
-		x.status = RADIUS_ACCT_TUNNEL_LINK_STOP;
-		x.sid = s->link_sid;
-		acct_queue_extra(l->acct, &x);
-	}
+	queue_stops(l, s, &x);
 	g_hash_table_remove(l->sessions, key);
 	return VPDN_BUS_PASS;
 }
@@ -566,16 +573,7 @@ static void on_sweep(struct vpdn_timer *tm, void *data)
 					.called = s->called, .tun = &s->tun, .start_ms = s->start_ms,
 					.cause = RADIUS_TERM_NAS_ERROR };
 
-		if (s->lac) {
-			x.status = RADIUS_ACCT_STOP;
-			x.sid = s->sid;
-			acct_queue_extra(l->acct, &x);
-		}
-		if (s->link_sid[0]) {
-			x.status = RADIUS_ACCT_TUNNEL_LINK_STOP;
-			x.sid = s->link_sid;
-			acct_queue_extra(l->acct, &x);
-		}
+		queue_stops(l, s, &x);
 		n++;
 	}
 	g_hash_table_iter_init(&it, l->pend_tunnels);
