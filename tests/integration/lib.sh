@@ -373,3 +373,17 @@ wait_s() {
 
 # in_log NODE ERE: the pattern is in the node's log, $T/NODE.log
 in_log() { grep -q -E -- "$2" "$T/$1.log"; }
+
+# With the caller's ctl NODE ARGS... (vpdnctl on that node's bus):
+# sessions NODE: the number of sessions in show vpdn
+sessions() {
+	ctl "$1" --json show vpdn | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sessions"]))'
+}
+sessions_are() { [ "$(sessions "$1" 2>/dev/null)" = "$2" ]; }
+metric() { # metric NODE NAME: a counter's value (0 when absent)
+	ctl "$1" --json metrics | python3 -c '
+import json, sys
+v = [m["value"] for m in json.load(sys.stdin)["metrics"]
+     if m["name"] in (sys.argv[1], "vpdnd_" + sys.argv[1]) and not m.get("labels")]
+print(v[0] if v else 0)' "$2"
+}

@@ -39,17 +39,6 @@ trap 'exit 130' INT TERM
 
 bus_of() { local v="BUS_$1"; printf '%s' "${!v}"; }
 ctl() { local node=$1; shift; in_ns "$P" "$node" "$VPDNCTL" --bus "$(bus_of "$node")" -n "$node" "$@"; }
-sessions() { # sessions NODE: the number of sessions in show vpdn
-	ctl "$1" --json show vpdn | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sessions"]))'
-}
-sessions_are() { [ "$(sessions "$1" 2>/dev/null)" = "$2" ]; }
-metric() { # metric NODE NAME: a counter's value (0 when absent)
-	ctl "$1" --json metrics | python3 -c '
-import json, sys
-v = [m["value"] for m in json.load(sys.stdin)["metrics"]
-     if m["name"] in (sys.argv[1], "vpdnd_" + sys.argv[1]) and not m.get("labels")]
-print(v[0] if v else 0)' "$2"
-}
 metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
 pings() { # pings NODE ARGS...: at least one reply; requests 0.2 s apart until 3 replies, within 4 s
 	in_ns "$P" "$1" ping -c 3 -i 0.2 -w 4 "${@:2}" >"$T/ping.txt" 2>&1
