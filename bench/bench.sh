@@ -27,6 +27,7 @@ UDPTUN=$BUILD/bench/udptun
 RAW=$OUTDIR/system.txt
 [ "${2:-}" = "--smoke" ] && RAW=$OUTDIR/system-smoke.txt
 T=$(mktemp -d /tmp/vpdnd-bench.XXXXXX)
+. "$SRC/bench/bench-conf.sh"   # the configs bench.sh and heap-profile.sh share
 NS=vpdnbench-$$
 PIDS=()
 
@@ -320,30 +321,6 @@ if only e2e; then
 # (auth-local, ppp, l2tp, ip), which accepts the proxy LCP, verifies the
 # CHAP response and runs IPCP with the user. Pinning: the LAC alone on the
 # DUT CPU (it does the most per call); the LNS and isdngen share the other.
-lac_isdn_conf() { # FILE CONTROLLERS
-	{
-		cat <<EOF
-hostname = "LAC"
-modules = {"isdn", "dialer", "ppp", "l2tp"}
-vpdn { enable = true  search-order = {"domain"} }
-vpdn-group "1" {
-  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
-  initiate-to = {"127.0.0.2"}
-  local-name = "LAC"
-  tunnel-password = "benchtunnel"
-  source-ip = "127.0.0.1"
-  receive-window = 1024
-}
-l2tp { listen = {"127.0.0.1"}  port = 1701 }
-isdn { switch-type = "primary-net5"  network = "unix:$T/isdn.sock" }
-EOF
-		awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) {
-			printf "controller \"E1 %d\" { pri-group-timeslots = \"1-31\"  number = {\"8%04d\"} }\n", i, i
-			printf "interface \"Serial%d:15\" { dialer-vpdn-forward = true  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n", i
-		} }'
-	} >"$1"
-	chmod 600 "$1"
-}
 LAC_PID=""
 start_lac() { # CONF
 	start_node lac "$1" "$CPU_DUT" || return 1

@@ -20,6 +20,7 @@ N=${2:-20000}
 N0=$((N / 2))
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /tmp/vpdnd-heap.XXXXXX)
+. "$SRC/bench/bench-conf.sh"
 NS=vpdnheap-$$
 PIDS=()
 cleanup() {
@@ -65,29 +66,7 @@ if [ "$SIDE" = lac ]; then
 	# the LNS knows the users isdngen calls as (bench0..bench19@cisco.com)
 	awk 'BEGIN { for (i = 0; i < 20; i++) printf "username \"bench%d@cisco.com\" { password = \"bench\" }\n", i }' \
 		>>"$T/lns.conf"
-	NCTL=$(( (N + 29) / 30 + 1 ))
-	{
-		cat <<EOC
-hostname = "LAC"
-modules = {"isdn", "dialer", "ppp", "l2tp"}
-vpdn { enable = true  search-order = {"domain"} }
-vpdn-group "1" {
-  request-dialin { protocol = "l2tp"  domain = {"cisco.com"} }
-  initiate-to = {"127.0.0.2"}
-  local-name = "LAC"
-  tunnel-password = "benchtunnel"
-  source-ip = "127.0.0.1"
-  receive-window = 1024
-}
-l2tp { listen = {"127.0.0.1"}  port = 1701 }
-isdn { switch-type = "primary-net5"  network = "unix:$T/isdn.sock" }
-EOC
-		awk -v n="$NCTL" 'BEGIN { for (i = 0; i < n; i++) {
-			printf "controller \"E1 %d\" { pri-group-timeslots = \"1-31\"  number = {\"8%04d\"} }\n", i, i
-			printf "interface \"Serial%d:15\" { dialer-vpdn-forward = true  ppp-authentication = {\"chap\"}  ppp-chap-hostname = \"LAC\" }\n", i
-		} }'
-	} >"$T/lac.conf"
-	chmod 600 "$T/lac.conf"
+	lac_isdn_conf "$T/lac.conf" $(( (N + 29) / 30 + 1 ))
 fi
 
 # start NAME CONF [heaptrack-output]: prints the daemon's pid (found by its
