@@ -14,6 +14,7 @@
 #include <vpdnd/core.h>
 
 #include "auth-local.h"
+#include "acct.h"
 #include "auth-radius.h"
 #include "vpdn_test.h"
 
@@ -902,6 +903,16 @@ static enum vpdn_bus_verdict fake_ip_down(const struct vpdn_event *e, void *data
 	return VPDN_BUS_PASS;
 }
 
+static uint32_t attr_status(const struct radius_view *v)
+{
+	struct radius_attr a;
+	uint32_t u = 0;
+
+	if (radius_find(v, RADIUS_ACCT_STATUS_TYPE, &a))
+		radius_attr_u32(&a, &u);
+	return u;
+}
+
 /* The ERX-IPv6-Acct-* VSA (vendor 4874) vtype of g's packet, as u32. */
 static bool find_erx(const struct radius_view *v, uint8_t vtype, uint32_t *out)
 {
@@ -1037,6 +1048,109 @@ static void test_accounting(void)
 	CU_ASSERT_EQUAL(order[0], RADIUS_ACCT_START);
 	CU_ASSERT_EQUAL(order[1], RADIUS_ACCT_STOP);
 	CU_ASSERT_EQUAL(auth_radius_acct_dropped(ar), 0);
+	vpdn_bus_unsubscribe(bus, sc);
+	vpdn_bus_unsubscribe(bus, sd);
+	auth_radius_free(ar);
+	cfg_free(cfg);
+	server_close(&s);
+}
+
+/* Restart in place (issue #21): a session's IPv4 and IPv6 counters saved
+ * with it are added to what the next process counts, so the Stop after
+ * the restart reports the whole session, gigawords included; no second
+ * Start. */
+static void test_acct_restart_ipv6(void)
+{
+	struct fake_server s;
+	struct result res;
+	struct got g;
+	struct radius_attr a;
+	uint32_t u;
+
+	server_open(&s);
+	cfg_t *cfg = parse("radius { server \"127.0.0.1\" { secret = \"" SECRET "\" auth-port = %u acct-port = %u } "
+			   "timeout = 1 retries = 1 }", s.port[0], s.port[1]);
+	struct auth_radius *ar = start(cfg);
+	struct vpdn_bus *bus = vpdn_core_bus(core);
+	fake_ip_gone = false;
+	struct vpdn_subscription *sc = vpdn_bus_subscribe(bus, VPDN_EV_INTERFACE_COUNTERS,
+							  fake_ip_counters, NULL);
+	struct vpdn_subscription *sd = vpdn_bus_subscribe(bus, VPDN_EV_PPP_NETWORK_DOWN,
+							  fake_ip_down, NULL);
+
+	pap("remote1@cisco.com", "cisco", "Vi1", &res);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[0], &g));
+	answer(s.fd[0], &g, RADIUS_ACCESS_ACCEPT, SECRET, true, NULL);
+	turn();
+	CU_ASSERT_TRUE(res.ok);
+	struct vpdn_link *net = vpdn_link_new("Vi1");
+	vpdn_link_attach(net, VPDN_LINK_A, &null_end, NULL);
+	vpdn_link_attach(net, VPDN_LINK_B, &null_end, NULL);
+	struct vpdn_ev_ppp_network n = { .size = sizeof(n), .interface = "Vi1", .user = "remote1@cisco.com",
+					 .net = net };
+	n.peer.s_addr = inet_addr("17.17.17.1");
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+	CU_ASSERT_EQUAL(attr_status(&g.v), RADIUS_ACCT_START);
+	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+	turn();
+	vpdn_link_send(net, VPDN_LINK_A, (const uint8_t *)"0123456789", 10);   /* input */
+	vpdn_link_send(net, VPDN_LINK_B, (const uint8_t *)"abc", 3);          /* output */
+
+	GVariant *st = auth_radius_save(ar);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	g_variant_ref_sink(st);
+	auth_radius_free(ar);
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_detach(net, VPDN_LINK_B);
+	vpdn_link_unref(net);
+	turn();
+	CU_ASSERT_FALSE(server_recv(s.fd[1], &g));        /* saved: no Stop */
+
+	/* the next process: ppp brings Vi1 back on a new link */
+	ar = start(cfg);
+	CU_ASSERT_EQUAL(auth_radius_restore(ar, st, ACCT_STATE_VERSION), 0);
+	g_variant_unref(st);
+	net = vpdn_link_new("Vi1");
+	vpdn_link_attach(net, VPDN_LINK_A, &null_end, NULL);
+	vpdn_link_attach(net, VPDN_LINK_B, &null_end, NULL);
+	n.net = net;
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_UP, &n);
+	turn();
+	CU_ASSERT_FALSE(server_recv(s.fd[1], &g));        /* taken back: no Start */
+	vpdn_link_send(net, VPDN_LINK_A, (const uint8_t *)"01234", 5);
+	vpdn_link_send(net, VPDN_LINK_B, (const uint8_t *)"abc", 3);
+	struct vpdn_ev_ppp d = { .size = sizeof(d), .interface = "Vi1", .disconnect_known = true,
+				 .disconnect_code = VPDN_PPP_DISC_NORMAL,
+				 .disconnect_direction = VPDN_PPP_DISC_AT_PEER };
+	vpdn_bus_publish(bus, VPDN_EV_PPP_NETWORK_DOWN, &n);
+	vpdn_bus_publish(bus, VPDN_EV_PPP_DOWN, &d);
+	turn();
+	CU_ASSERT_FATAL(server_recv(s.fd[1], &g));
+	CU_ASSERT_EQUAL(attr_status(&g.v), RADIUS_ACCT_STOP);
+	CU_ASSERT(radius_find(&g.v, RADIUS_ACCT_INPUT_OCTETS, &a));
+	radius_attr_u32(&a, &u);
+	CU_ASSERT_EQUAL(u, 15);                          /* 10 before, 5 after */
+	CU_ASSERT(radius_find(&g.v, RADIUS_ACCT_OUTPUT_PACKETS, &a));
+	radius_attr_u32(&a, &u);
+	CU_ASSERT_EQUAL(u, 2);
+	/* IPv6 (ERX, 4874): twice the fake ip module's counters, each
+	 * (3 << 32) + 1500 octets in: 3000 and 6 gigawords */
+	CU_ASSERT(find_erx(&g.v, 151, &u) && u == 3000);
+	CU_ASSERT(find_erx(&g.v, 152, &u) && u == 1280);
+	CU_ASSERT(find_erx(&g.v, 153, &u) && u == 14);
+	CU_ASSERT(find_erx(&g.v, 154, &u) && u == 10);
+	CU_ASSERT(find_erx(&g.v, 155, &u) && u == 6);
+	CU_ASSERT(find_erx(&g.v, 156, &u) && u == 0);
+	answer(s.fd[1], &g, RADIUS_ACCOUNTING_RESPONSE, SECRET, false, NULL);
+	turn();
+	CU_ASSERT_EQUAL(auth_radius_acct_pending(ar), 0);
+	CU_ASSERT_EQUAL(auth_radius_acct_dropped(ar), 0);
+	vpdn_link_detach(net, VPDN_LINK_A);
+	vpdn_link_detach(net, VPDN_LINK_B);
+	vpdn_link_unref(net);
 	vpdn_bus_unsubscribe(bus, sc);
 	vpdn_bus_unsubscribe(bus, sd);
 	auth_radius_free(ar);
@@ -1706,6 +1820,7 @@ static const struct vpdn_test_case tests[] = {
 	{"bounded in flight and queued", test_bounded_in_flight},
 	{"accounting Start/Stop in order", test_accounting},
 	{"accounting off: session kept, no line, no records", test_accounting_off},
+	{"restart in place: IPv4 and IPv6 counters carried into the Stop", test_acct_restart_ipv6},
 	{"Session-Timeout ends the session", test_session_timeout},
 	{"retransmission: same octets; next round: new id, Acct-Delay-Time", test_acct_retransmission},
 	{"accounting in order through an outage", test_acct_order_under_outage},
