@@ -1268,7 +1268,8 @@ int acct_restore(struct acct *a, GVariant *data, GVariant **lac)
 		s->z.idle_timeout = ito;
 		s->z.interim_interval = interim;
 		s->z.class_len = MIN(clen, sizeof(s->z.class_));
-		memcpy(s->z.class_, cp, s->z.class_len);
+		if (s->z.class_len) /* an empty array's data is NULL */
+			memcpy(s->z.class_, cp, s->z.class_len);
 		s->idle_bytes = idle;
 		g_variant_lookup(ctr, "in_oct", "t", &s->base[0]);
 		g_variant_lookup(ctr, "in_pkt", "t", &s->base[1]);
