@@ -100,6 +100,7 @@ struct ppp_conf {
 	struct in_addr pool_first;  /* pool (host order range), n 0: none */
 	uint32_t pool_size;
 	uint8_t *pool_used;         /* bitmap */
+	uint32_t pool_hint;         /* no free address below this index */
 	char *pool_name;            /* ppp-peer-default-ip-address-pool */
 	struct in_addr dns1, dns2;  /* offered to peers that ask */
 	bool accept_peer_addr;      /* ppp-ipcp-accept-peer-address: with no

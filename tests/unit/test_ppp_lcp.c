@@ -819,6 +819,35 @@ static void test_ipcp_pool_skips_refused(void)
 	vpdn_bus_unsubscribe(vpdn_core_bus(core), sub);
 }
 
+/* The anonymous pool gives the lowest free address, past full bytes and
+ * after any order of give-backs (ppp_conf_pool_take's hint). */
+static void test_conf_pool_lowest_free(void)
+{
+	struct ppp_conf c = { .pool_first.s_addr = inet_addr("10.6.0.1"), .pool_size = 20 };
+	uint32_t first = ntohl(c.pool_first.s_addr);
+	struct in_addr a;
+
+	c.pool_used = g_malloc0((c.pool_size + 7) / 8);
+	for (uint32_t i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(ntohl(ppp_conf_pool_take(&c).s_addr), first + i);
+	CU_ASSERT_EQUAL(ppp_conf_pool_take(&c).s_addr, 0);      /* exhausted */
+	CU_ASSERT_EQUAL(ppp_conf_pool_take(&c).s_addr, 0);
+	a.s_addr = htonl(first + 17);
+	ppp_conf_pool_put(&c, a);
+	a.s_addr = htonl(first + 9);
+	ppp_conf_pool_put(&c, a);
+	a.s_addr = htonl(first + 3);
+	ppp_conf_pool_put(&c, a);
+	CU_ASSERT_EQUAL(ntohl(ppp_conf_pool_take(&c).s_addr), first + 3);
+	CU_ASSERT_EQUAL(ntohl(ppp_conf_pool_take(&c).s_addr), first + 9);
+	CU_ASSERT_EQUAL(ntohl(ppp_conf_pool_take(&c).s_addr), first + 17);
+	CU_ASSERT_EQUAL(ppp_conf_pool_take(&c).s_addr, 0);
+	a.s_addr = htonl(first + 20);                           /* not ours: ignored */
+	ppp_conf_pool_put(&c, a);
+	CU_ASSERT_EQUAL(ppp_conf_pool_take(&c).s_addr, 0);
+	g_free(c.pool_used);
+}
+
 static void test_ipcp_bad_class(void)
 {
 	static const char *const good[] = { "1.0.0.1", "17.17.17.1", "223.255.255.254",
@@ -847,6 +876,7 @@ static const struct vpdn_test_case lcp_tests[] = {
 	{ "IPCP: only the authorized address", test_ipcp_authorized_only },
 	{ "IPCP: peer-chosen addresses, checked", test_ipcp_peer_chosen },
 	{ "IPCP: a refused pool address is skipped", test_ipcp_pool_skips_refused },
+	{ "IPCP: the anonymous pool gives the lowest free address", test_conf_pool_lowest_free },
 	{ NULL, NULL },
 };
 
