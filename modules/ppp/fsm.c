@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "fsm.h"
 
 #define TLU FSM_A_TLU
@@ -136,12 +138,36 @@ void ppp_fsm_init(struct ppp_fsm *f, const struct ppp_fsm_ops *ops, void *ctx,
 	f->max_terminate = 2;
 	f->max_failure = 5;
 	f->id = 1;
-	vpdn_timer_init(&f->timer, fsm_timeout, f);
+}
+
+struct ppp_fsm_neg *ppp_fsm_negotiation(struct ppp_fsm *f)
+{
+	if (!f->neg) {
+		f->neg = g_new0(struct ppp_fsm_neg, 1);
+		vpdn_timer_init(&f->neg->timer, fsm_timeout, f);
+		f->neg->restart = f->max_configure;
+	}
+	return f->neg;
+}
+
+static void neg_free(struct ppp_fsm *f)
+{
+	if (!f->neg)
+		return;
+	vpdn_timer_cancel(f->timers, &f->neg->timer);
+	g_free(f->neg);
+	f->neg = NULL;
+}
+
+const uint8_t *ppp_fsm_last_request(const struct ppp_fsm *f, size_t *len)
+{
+	*len = f->neg ? f->neg->sent_len : 0;
+	return f->neg ? f->neg->sent : NULL;
 }
 
 void ppp_fsm_fini(struct ppp_fsm *f)
 {
-	vpdn_timer_cancel(f->timers, &f->timer);
+	neg_free(f);
 }
 
 void ppp_log_hex_option(struct vpdn_log *log, int cat, const char *ifname,
@@ -217,26 +243,33 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 
 static void fsm_arm(struct ppp_fsm *f)
 {
-	vpdn_timer_arm(f->timers, &f->timer, f->restart_ms);
+	vpdn_timer_arm(f->timers, &ppp_fsm_negotiation(f)->timer, f->restart_ms);
 }
 
+/* The counter and the timer before the packet: a synchronous carrier's
+ * answer may reach Opened inside the send and free the block. */
 static void act_scr(struct ppp_fsm *f)
 {
-	size_t n = f->ops->build_cr(f, f->sent, sizeof(f->sent));
-	f->sent_len = (uint8_t)n;
+	struct ppp_fsm_neg *n = ppp_fsm_negotiation(f);
+	uint8_t req[PPP_FSM_SENT_MAX];
+
+	n->sent_len = (uint8_t)f->ops->build_cr(f, n->sent, sizeof(n->sent));
+	memcpy(req, n->sent, n->sent_len);
 	f->reqid = f->id++;
-	ppp_fsm_send_packet(f, PPP_CONFREQ, f->reqid, f->sent, f->sent_len);
-	if (f->restart > 0)
-		f->restart--;
+	if (n->restart > 0)
+		n->restart--;
 	fsm_arm(f);
+	ppp_fsm_send_packet(f, PPP_CONFREQ, f->reqid, req, n->sent_len);
 }
 
 static void act_str(struct ppp_fsm *f)
 {
-	ppp_fsm_send_packet(f, PPP_TERMREQ, f->id++, NULL, 0);
-	if (f->restart > 0)
-		f->restart--;
+	struct ppp_fsm_neg *n = ppp_fsm_negotiation(f);
+
+	if (n->restart > 0)
+		n->restart--;
 	fsm_arm(f);
+	ppp_fsm_send_packet(f, PPP_TERMREQ, f->id++, NULL, 0);
 }
 
 /* The packet being processed; outside ppp_fsm_input(), an empty one. */
@@ -299,21 +332,22 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	f->log_state = old;
 	f->state = next;
 	f->in_event++;
-	if (!timer_state(next))
-		vpdn_timer_cancel(f->timers, &f->timer);
+	if (!timer_state(next) && f->neg)
+		vpdn_timer_cancel(f->timers, &f->neg->timer);
 	if (old != next)
 		fsm_log_state(f);
 
 	if (act & TLD && f->ops->tld)
 		f->ops->tld(f);
 	if (act & IRC) {
-		f->restart = (act & STR) ? f->max_terminate : f->max_configure;
+		ppp_fsm_negotiation(f)->restart = (act & STR) ? f->max_terminate
+							       : f->max_configure;
 		if ((act & SCR) && old != FSM_REQSENT && old != FSM_ACKRCVD &&
 		    old != FSM_ACKSENT && old != FSM_OPENED && f->ops->reset)
 			f->ops->reset(f);
 	}
 	if (act & ZRC) {
-		f->restart = 0;
+		ppp_fsm_negotiation(f)->restart = 0;
 		fsm_arm(f);
 	}
 	if (act & SCR)
@@ -344,6 +378,8 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	f->in_event--;
 	if (f->in_event)
 		f->log_state = outer_log_state;
+	if (!timer_state(f->state) && !(f->keep_last_request && f->state == FSM_OPENED))
+		neg_free(f);    /* at rest: the negotiation's block goes */
 	if (act & TLU && f->ops->tlu)
 		f->ops->tlu(f);
 	if (act & TLS && f->ops->tls)
@@ -355,9 +391,9 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 static void fsm_timeout(struct vpdn_timer *t, void *data)
 {
 	struct ppp_fsm *f = data;
-	if (!timer_state(f->state))
+	if (!timer_state(f->state) || !f->neg)
 		return;
-	ppp_fsm_event(f, f->restart > 0 ? FSM_EV_TO_PLUS : FSM_EV_TO_MINUS);
+	ppp_fsm_event(f, f->neg->restart > 0 ? FSM_EV_TO_PLUS : FSM_EV_TO_MINUS);
 }
 
 void ppp_fsm_listen(struct ppp_fsm *f)
@@ -381,11 +417,15 @@ void ppp_fsm_open_active(struct ppp_fsm *f)
 
 void ppp_fsm_force_open(struct ppp_fsm *f, const uint8_t *sent, size_t sent_len)
 {
-	if (sent_len > sizeof(f->sent))
-		sent_len = sizeof(f->sent);
-	memcpy(f->sent, sent, sent_len);
-	f->sent_len = (uint8_t)sent_len;
-	vpdn_timer_cancel(f->timers, &f->timer);
+	if (f->keep_last_request) {
+		struct ppp_fsm_neg *n = ppp_fsm_negotiation(f);
+
+		n->sent_len = (uint8_t)MIN(sent_len, sizeof(n->sent));
+		memcpy(n->sent, sent, n->sent_len);
+		vpdn_timer_cancel(f->timers, &n->timer);
+	} else {
+		neg_free(f);
+	}
 	f->log_state = f->state;
 	f->state = FSM_OPENED;
 	f->last_actions = TLU;
@@ -396,7 +436,7 @@ void ppp_fsm_force_open(struct ppp_fsm *f, const uint8_t *sent, size_t sent_len)
 
 void ppp_fsm_restore_opened(struct ppp_fsm *f)
 {
-	vpdn_timer_cancel(f->timers, &f->timer);
+	neg_free(f);
 	f->log_state = f->state;
 	f->state = FSM_OPENED;
 	f->last_actions = 0;
@@ -511,7 +551,16 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 		}
 		log_rx(f, code, id, data, dlen);
 		if (code == PPP_CONFACK) {
-			if (dlen != f->sent_len || memcmp(data, f->sent, dlen) != 0) {
+			size_t slen;
+			const uint8_t *sent = ppp_fsm_last_request(f, &slen);
+
+			if (!sent) {
+				/* At rest (Opened, Closed, Stopped): no request
+				 * of ours waits, a duplicate; pppd's seen_ack. */
+				f->ignored++;
+				return;
+			}
+			if (dlen != slen || memcmp(data, sent, dlen) != 0) {
 				count_malformed(f);
 				flog(f, "%s %s: CONFACK does not match our request, dropped",
 				     f->ifname, f->ops->name);

@@ -146,6 +146,21 @@ struct ppp_fsm_rx {
 	uint8_t reply_code;            /* PPP_CONFNAK or PPP_CONFREJ for scn */
 };
 
+/* What only a negotiation needs (#19): the restart timer and counter and
+ * our last Configure-Request. Made by the first action that sends or
+ * times (ppp_fsm_negotiation()); freed when the layer reaches Opened,
+ * unless keep_last_request (the LAC forwards LCP's last request as proxy
+ * LCP after Opened), and by ppp_fsm_fini(). So a held session's layers
+ * carry none. A negotiation that starts without one (a Configure-Request
+ * in Opened) gets a fresh one: restart counter at Max-Configure, as
+ * pppd's does. */
+struct ppp_fsm_neg {
+	struct vpdn_timer timer;
+	uint8_t restart;               /* restart counter */
+	uint8_t sent_len;
+	uint8_t sent[PPP_FSM_SENT_MAX];/* options of our last Configure-Request */
+};
+
 struct ppp_fsm {
 	/* pointers first, then by size: no padding (#19) */
 	const struct ppp_fsm_ops *ops;
@@ -153,7 +168,7 @@ struct ppp_fsm {
 	struct vpdn_timers *timers;
 	struct vpdn_log *log;          /* lines at VPDN_DEBUG_PPP_NEGOTIATION */
 	const char *ifname;            /* borrowed from the owner */
-	struct vpdn_timer timer;
+	struct ppp_fsm_neg *neg;       /* NULL at rest (above) */
 	/* The packet being processed: on ppp_fsm_input()'s stack during one
 	 * input, NULL otherwise (not kept in every session's FSMs, #15). */
 	struct ppp_fsm_rx *rx;
@@ -167,15 +182,18 @@ struct ppp_fsm {
 	uint8_t log_state;             /* state before the event (for logs) */
 	uint8_t in_event;              /* ppp_fsm_event() depth: log_state valid */
 	uint8_t id;                    /* next identifier we send */
-	uint8_t reqid;                 /* id of our outstanding Configure-Request */
-	uint8_t restart;               /* restart counter */
+	uint8_t reqid;                 /* id of our last Configure-Request */
 	uint8_t max_configure, max_terminate, max_failure;
 	uint8_t naks_sent;             /* Naks sent since the last Ack sent */
 	uint8_t naks_rcvd;             /* Naks/Rejects received since the last Ack */
 	bool passive;                  /* stay in Stopped on Up (listen) */
-	uint8_t sent_len;
-	uint8_t sent[PPP_FSM_SENT_MAX];/* options of our last Configure-Request */
+	bool keep_last_request;        /* keep neg in Opened (above) */
 };
+
+/* The negotiation block, made if there is none (tests, ppp_fsm_event). */
+struct ppp_fsm_neg *ppp_fsm_negotiation(struct ppp_fsm *f);
+/* Our last Configure-Request's options, or NULL (*len 0) when none is kept. */
+const uint8_t *ppp_fsm_last_request(const struct ppp_fsm *f, size_t *len);
 
 const char *ppp_fsm_state_name(enum ppp_fsm_state s);  /* "Req-Sent" */
 const char *ppp_fsm_state_ios(enum ppp_fsm_state s);   /* "REQsent", "Listen" */

@@ -55,6 +55,8 @@ void ppp_lac_forward(struct ppp_engine *e)
 	if (l->dnis)
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Got DNIS string %s", e->name, l->dnis);
 	const char *at = l->user ? strrchr(l->user, '@') : NULL;
+	size_t sent_len;
+	const uint8_t *sent = ppp_fsm_last_request(&e->lcp_fsm, &sent_len);
 	struct vpdn_ev_forward ev = {
 		.size = sizeof(ev),
 		.link = e->link,
@@ -71,8 +73,8 @@ void ppp_lac_forward(struct ppp_engine *e)
 			.present = true,
 			.init_rcvd_confreq = l->init_rcvd,
 			.init_rcvd_confreq_len = l->init_rcvd_len,
-			.last_sent_confreq = e->lcp_fsm.sent,
-			.last_sent_confreq_len = e->lcp_fsm.sent_len,
+			.last_sent_confreq = sent,
+			.last_sent_confreq_len = sent_len,
 			.last_rcvd_confreq = l->last_rcvd,
 			.last_rcvd_confreq_len = l->last_rcvd_len,
 			.auth_type = l->pap ? 3 : 2,

@@ -696,6 +696,8 @@ void ppp_lcp_init(struct ppp_engine *e)
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
 	f->malformed_total = e->mgr->c_malformed;
+	/* forwarded as proxy LCP once Opened (lac-forward.c) */
+	f->keep_last_request = e->role == VPDN_PPP_ROLE_LAC_FORWARD;
 	vpdn_timer_init(&e->lcp.echo_timer, echo_timeout, e);
 	e->lcp.peer_mru = e->carrier_mru && e->carrier_mru < 1500 ? e->carrier_mru : 1500;
 	e->lcp.peer_accm = 0xFFFFFFFF;

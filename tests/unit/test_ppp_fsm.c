@@ -141,7 +141,7 @@ static void test_every_cell(void)
 			struct ppp_fsm f;
 			init_fsm(&f);
 			f.state = (uint8_t)st;
-			f.restart = 1;
+			ppp_fsm_negotiation(&f)->restart = 1;
 			f.max_configure = 7;
 			f.max_terminate = 4;
 			ppp_fsm_event(&f, (enum ppp_fsm_event)ev);
@@ -167,16 +167,23 @@ static void test_every_cell(void)
 			CU_ASSERT_EQUAL(f.state, want_next);
 			CU_ASSERT_EQUAL(rec.seen, want & ~(FSM_A_IRC | FSM_A_ZRC));
 			CU_ASSERT_EQUAL(f.last_actions, want);
-			/* irc/zrc show in the restart counter (scr/str spend one). */
-			if (want & FSM_A_IRC) {
+			/* irc/zrc show in the restart counter (scr/str spend one);
+			 * irc into Opened (Ack-Sent + RCA) leaves no counter. */
+			if ((want & FSM_A_IRC) && want_next != FSM_OPENED) {
 				int spent = (want & (FSM_A_SCR | FSM_A_STR)) ? 1 : 0;
 				int max = (want & FSM_A_STR) ? 4 : 7;
-				CU_ASSERT_EQUAL(f.restart, max - spent);
+				CU_ASSERT_PTR_NOT_NULL_FATAL(f.neg);
+				CU_ASSERT_EQUAL(f.neg->restart, max - spent);
 			}
 			if (want & FSM_A_ZRC) {
-				CU_ASSERT_EQUAL(f.restart, 0);
-				CU_ASSERT_TRUE(vpdn_timer_armed(&f.timer));
+				CU_ASSERT_PTR_NOT_NULL_FATAL(f.neg);
+				CU_ASSERT_EQUAL(f.neg->restart, 0);
+				CU_ASSERT_TRUE(vpdn_timer_armed(&f.neg->timer));
 			}
+			/* The negotiation's block only where a timer runs. */
+			CU_ASSERT_EQUAL(f.neg != NULL, f.state == FSM_CLOSING ||
+				f.state == FSM_STOPPING || f.state == FSM_REQSENT ||
+				f.state == FSM_ACKRCVD || f.state == FSM_ACKSENT);
 			ppp_fsm_fini(&f);
 			cells++;
 		}
@@ -216,7 +223,7 @@ static void test_restart_timer(void)
 	CU_ASSERT_EQUAL(confreqs, 10);
 	CU_ASSERT_EQUAL(f.state, FSM_STOPPED);
 	CU_ASSERT_TRUE(rec.seen & FSM_A_TLF);
-	CU_ASSERT_FALSE(vpdn_timer_armed(&f.timer));
+	CU_ASSERT_PTR_NULL(f.neg);     /* no timer left: the block went with it */
 	ppp_fsm_fini(&f);
 }
 
@@ -357,8 +364,20 @@ static void test_listen_and_force(void)
 	ppp_fsm_force_open(&f, sent, sizeof(sent));
 	CU_ASSERT_EQUAL(f.state, FSM_OPENED);
 	CU_ASSERT_TRUE(rec.seen & FSM_A_TLU);
-	CU_ASSERT_EQUAL(f.sent_len, 6);
+	CU_ASSERT_PTR_NULL(f.neg);     /* nothing kept at the LNS */
 	CU_ASSERT_EQUAL(rec.n_sent, 0);
+	ppp_fsm_fini(&f);
+	/* A layer that keeps its last request (the LAC's LCP) has it. */
+	init_fsm(&f);
+	f.keep_last_request = true;
+	ppp_fsm_up(&f);
+	ppp_fsm_listen(&f);
+	ppp_fsm_force_open(&f, sent, sizeof(sent));
+	size_t len;
+	const uint8_t *kept = ppp_fsm_last_request(&f, &len);
+	CU_ASSERT_EQUAL_FATAL(len, sizeof(sent));
+	CU_ASSERT_EQUAL(memcmp(kept, sent, len), 0);
+	CU_ASSERT_FALSE(vpdn_timer_armed(&f.neg->timer));
 	ppp_fsm_fini(&f);
 	init_fsm(&f);
 	ppp_fsm_up(&f);
@@ -367,6 +386,67 @@ static void test_listen_and_force(void)
 	CU_ASSERT_EQUAL(f.state, FSM_REQSENT);
 	CU_ASSERT_EQUAL(rec.sent_codes[0], PPP_CONFREQ);
 	ppp_fsm_fini(&f);
+}
+
+/* The negotiation block (#19): gone at Opened, a fresh one when the peer
+ * renegotiates, a duplicate Ack in Opened ignored, kept for the LAC. */
+static void test_negotiation_block(void)
+{
+	static const uint8_t ours[] = { 5, 6, 1, 2, 3, 4 };
+	struct ppp_fsm f;
+	size_t len;
+
+	init_fsm(&f);
+	f.max_configure = 7;
+	ppp_fsm_up(&f);
+	ppp_fsm_open(&f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.neg);
+	CU_ASSERT_EQUAL(f.neg->restart, 6);
+	CU_ASSERT_TRUE(vpdn_timer_armed(&f.neg->timer));
+	CU_ASSERT_PTR_NOT_NULL(ppp_fsm_last_request(&f, &len));
+	CU_ASSERT_EQUAL(len, sizeof(ours));
+	rec.rcr_verdict = PPP_CONFACK;
+	input(&f, PPP_CONFREQ, 9, NULL, 0);
+	uint8_t id = f.reqid;
+	input(&f, PPP_CONFACK, id, ours, sizeof(ours));
+	CU_ASSERT_EQUAL(f.state, FSM_OPENED);
+	CU_ASSERT_PTR_NULL(f.neg);
+	CU_ASSERT_PTR_NULL(ppp_fsm_last_request(&f, &len));
+	CU_ASSERT_EQUAL(len, 0);
+	/* The same Ack again: nothing of ours waits, ignored, still Opened. */
+	uint32_t ignored = f.ignored;
+	rec.seen = 0;
+	input(&f, PPP_CONFACK, id, ours, sizeof(ours));
+	CU_ASSERT_EQUAL(f.state, FSM_OPENED);
+	CU_ASSERT_EQUAL(f.ignored, ignored + 1);
+	CU_ASSERT_EQUAL(rec.seen, 0);
+	/* The peer renegotiates: tld, scr, sca with a fresh block. */
+	input(&f, PPP_CONFREQ, 10, NULL, 0);
+	CU_ASSERT_EQUAL(f.state, FSM_ACKSENT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.neg);
+	CU_ASSERT_EQUAL(f.neg->restart, 6);    /* Max-Configure, one spent */
+	CU_ASSERT_TRUE(vpdn_timer_armed(&f.neg->timer));
+	input(&f, PPP_CONFACK, f.reqid, ours, sizeof(ours));
+	CU_ASSERT_EQUAL(f.state, FSM_OPENED);
+	CU_ASSERT_PTR_NULL(f.neg);
+	ppp_fsm_fini(&f);
+	/* keep_last_request: the block stays in Opened, its timer stopped. */
+	init_fsm(&f);
+	f.keep_last_request = true;
+	rec.rcr_verdict = PPP_CONFACK;     /* init_fsm cleared it */
+	ppp_fsm_up(&f);
+	ppp_fsm_open(&f);
+	input(&f, PPP_CONFREQ, 9, NULL, 0);
+	input(&f, PPP_CONFACK, f.reqid, ours, sizeof(ours));
+	CU_ASSERT_EQUAL(f.state, FSM_OPENED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.neg);
+	CU_ASSERT_FALSE(vpdn_timer_armed(&f.neg->timer));
+	const uint8_t *kept = ppp_fsm_last_request(&f, &len);
+	CU_ASSERT_EQUAL_FATAL(len, sizeof(ours));
+	CU_ASSERT_EQUAL(memcmp(kept, ours, len), 0);
+	ppp_fsm_fini(&f);
+	CU_ASSERT_PTR_NULL(f.neg);
+	rec.rcr_verdict = 0;
 }
 
 static const struct vpdn_test_case fsm_tests[] = {
@@ -378,6 +458,8 @@ static const struct vpdn_test_case fsm_tests[] = {
 	{ "malformed packets, ids, Code-Reject", test_malformed_and_ids },
 	{ "Nak loop closes the layer", test_nak_loop_closes },
 	{ "passive open, forced open, active from listen", test_listen_and_force },
+	{ "the negotiation's block: freed at Opened, fresh on renegotiation",
+	  test_negotiation_block },
 	{ NULL, NULL },
 };
 

@@ -240,8 +240,8 @@ static struct ppp_engine *open_with_compression(struct raw *r)
 	send_lcp(r, true, PPP_CONFREQ, 1, req, sizeof(req));   /* ACFC-less frame */
 	/* ack the engine's own request */
 	uint8_t ours[PPP_FSM_SENT_MAX];
-	memcpy(ours, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
-	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, ours, e->lcp_fsm.sent_len);
+	memcpy(ours, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
+	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, ours, e->lcp_fsm.neg->sent_len);
 	return e;
 }
 
@@ -289,10 +289,10 @@ static void test_compression_and_phase_rules(void)
 	 * open for IP; finish IPCP with an address of the peer's own. */
 	uint8_t ipcp_ours[PPP_FSM_SENT_MAX];
 	struct ppp_fsm *ip = ppp_engine_ipcp(e);
-	memcpy(ipcp_ours, ip->sent, ip->sent_len);
-	uint8_t f[64] = { 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->sent_len) };
-	memcpy(f + 6, ipcp_ours, ip->sent_len);
-	vpdn_link_send(r.link, VPDN_LINK_A, f, 6 + ip->sent_len);
+	memcpy(ipcp_ours, ip->neg->sent, ip->neg->sent_len);
+	uint8_t f[64] = { 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->neg->sent_len) };
+	memcpy(f + 6, ipcp_ours, ip->neg->sent_len);
+	vpdn_link_send(r.link, VPDN_LINK_A, f, 6 + ip->neg->sent_len);
 	static const uint8_t ipreq[] = { 0x80, 0x21, PPP_CONFREQ, 1, 0, 10, 3, 6, 10, 1, 1, 2 };
 	vpdn_link_send(r.link, VPDN_LINK_A, ipreq, sizeof(ipreq));
 	CU_ASSERT_EQUAL_FATAL(ip->state, FSM_OPENED);
@@ -344,7 +344,7 @@ static void ipcp_peer_asks_zero(const char *conf, uint8_t want_code, const uint8
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
 	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
-	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
 	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(e), VPDN_PPP_PHASE_UP);
 	static const uint8_t zero[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 7, 0, 16,
 					3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0 };
@@ -368,7 +368,7 @@ static void test_ipcp_peer_default(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
 	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
-	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
 	static const uint8_t z[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 8, 0, 10, 3, 6, 0, 0, 0, 0 };
 	vpdn_link_send(r.link, VPDN_LINK_A, z, sizeof(z));
 	CU_ASSERT_EQUAL(r.last[4], PPP_CONFNAK);
@@ -400,8 +400,8 @@ static void test_random_input(void)
 		if (round % 4 == 0) {   /* get to Opened first */
 			static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
 			send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
-			send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent,
-				 e->lcp_fsm.sent_len);
+			send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent,
+				 e->lcp_fsm.neg->sent_len);
 		}
 		for (int i = 0; i < 300 && ppp_manager_engine_count(mgr) == 1; i++) {
 			uint8_t f[80];
@@ -469,7 +469,7 @@ static void test_log_state_outside_event(void)
 	CU_ASSERT_TRUE(has_line("T1 LCP: O CONFACK [REQsent] id 1 len 10"));
 	CU_ASSERT_EQUAL(ppp_engine_lcp(e)->state, FSM_ACKSENT);
 	/* The peer acks ours: Opened, entered from Ack-Sent. */
-	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
 	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
 	g_ptr_array_set_size(lines, 0);
 	/* The keepalive timer (10 s) sends an Echo-Request. */
@@ -514,7 +514,7 @@ static void test_peer_mru_respected(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	static const uint8_t req[] = { 1, 4, 0x04, 0xB0, 5, 6, 1, 2, 3, 4 }; /* MRU 1200 */
 	send_lcp(&r, false, PPP_CONFREQ, 1, req, sizeof(req));
-	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(&r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
 	CU_ASSERT_EQUAL_FATAL(ppp_engine_lcp(e)->state, FSM_OPENED);
 	CU_ASSERT_EQUAL(e->lcp.peer_mru, 1200);
 	/* unknown code, 1400 octets: Code-Reject truncated to the MRU */
@@ -528,9 +528,9 @@ static void test_peer_mru_respected(void)
 	CU_ASSERT(r.full_len <= 4 + 1200);
 	/* IPCP up, then IP from the ip side */
 	struct ppp_fsm *ip = ppp_engine_ipcp(e);
-	uint8_t f[64] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->sent_len) };
-	memcpy(f + 8, ip->sent, ip->sent_len);
-	vpdn_link_send(r.link, VPDN_LINK_A, f, 8 + ip->sent_len);
+	uint8_t f[64] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFACK, ip->reqid, 0, (uint8_t)(4 + ip->neg->sent_len) };
+	memcpy(f + 8, ip->neg->sent, ip->neg->sent_len);
+	vpdn_link_send(r.link, VPDN_LINK_A, f, 8 + ip->neg->sent_len);
 	static const uint8_t ipreq[] = { 0xFF, 0x03, 0x80, 0x21, PPP_CONFREQ, 1, 0, 10, 3, 6, 10, 1, 1, 2 };
 	vpdn_link_send(r.link, VPDN_LINK_A, ipreq, sizeof(ipreq));
 	CU_ASSERT_EQUAL_FATAL(ip->state, FSM_OPENED);
@@ -661,7 +661,7 @@ static struct ppp_engine *up_to_ipcp(struct raw *r, const char *conf, const char
 		e->auth_addr.s_addr = inet_addr(auth);
 	static const uint8_t req[] = { 5, 6, 1, 2, 3, 4 };
 	send_lcp(r, false, PPP_CONFREQ, 1, req, sizeof(req));
-	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.sent, e->lcp_fsm.sent_len);
+	send_lcp(r, false, PPP_CONFACK, e->lcp_fsm.reqid, e->lcp_fsm.neg->sent, e->lcp_fsm.neg->sent_len);
 	CU_ASSERT_EQUAL_FATAL(ppp_engine_phase(e), VPDN_PPP_PHASE_UP);
 	return e;
 }
