@@ -37,6 +37,9 @@
  * "tun_ready NAME ADDR" with the address IPCP agreed on; the caller
  * configures the device), for a TCP flow through one session (iperf3).
  *
+ * Each phase also prints loadgen's own CPU (getrusage, user + system)
+ * per session brought up: "loadgen_cpu N seconds S us_per_session U".
+ *
  * Output: "key value" lines on stdout, for bench/run.sh.
  * Every loop is bounded by --timeout.
  */
@@ -108,6 +111,18 @@ static double t_base;
 static double now(void)
 {
 	return bench_now();
+}
+
+/* loadgen's own CPU so far (user + system, getrusage): what the generator
+ * costs the core it shares with FreeRADIUS in bench.sh section 6. */
+static double self_cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 static void die(const char *m)
@@ -830,11 +845,7 @@ static void tun_run(const char *name, double secs, int offload)
 	prel = l2tp_data_header_encode(pre, sizeof(pre), 0, tuns[0].peer_tid, sess[0].peer_sid, 0, 0);
 	pre[prel] = 0xff; pre[prel + 1] = 0x03; pre[prel + 2] = 0x00; pre[prel + 3] = 0x21;
 	prel += 4;
-	double t0 = now(), end = t0 + secs, cpu0;
-	struct rusage ru0;
-	getrusage(RUSAGE_SELF, &ru0);
-	cpu0 = ru0.ru_utime.tv_sec + ru0.ru_utime.tv_usec / 1e6 + ru0.ru_stime.tv_sec +
-	       ru0.ru_stime.tv_usec / 1e6;
+	double t0 = now(), end = t0 + secs, cpu0 = self_cpu_s();
 	signal(SIGTERM, on_term);
 	while (!tun_stop && now() < end) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = tun_fd, .events = POLLIN } };
@@ -905,11 +916,8 @@ static void tun_run(const char *name, double secs, int offload)
 	       (unsigned long)(gro ? gro->merged : 0));
 	printf("tun_reads %lu tso %lu udp_sends %lu\n", (unsigned long)tun_reads,
 	       (unsigned long)tun_tso_reads, (unsigned long)udp_sends);
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru); /* is loadgen the limit? (its core's busy share) */
-	printf("tun_cpu_s %.3f wall_s %.3f\n",
-	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-	       ru.ru_stime.tv_usec / 1e6 - cpu0, now() - t0);
+	/* is loadgen the limit? (its core's busy share) */
+	printf("tun_cpu_s %.3f wall_s %.3f\n", self_cpu_s() - cpu0, now() - t0);
 	close(tun_fd);
 	tun_fd = -1;
 	tun_vnet = 0;
@@ -1041,7 +1049,7 @@ int main(int argc, char **argv)
 	for (int ph = 0; ph < nphase; ph++) {
 		target += phases[ph];
 		uint32_t done0 = done;
-		double ts = now(), c0[8];
+		double ts = now(), c0[8], self0 = self_cpu_s();
 		for (int i = 0; i < bench_nwatch(); i++)
 			c0[i] = bench_watched_run_s(i);
 		while (done < target) {
@@ -1062,7 +1070,10 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		double dt = now() - ts;
+		double dt = now() - ts, self_dt = self_cpu_s() - self0;
+		/* loadgen's own CPU over the phase, per session brought up */
+		printf("loadgen_cpu %d seconds %.4f us_per_session %.2f\n", ph, self_dt,
+		       self_dt * 1e6 / (done - done0 ? done - done0 : 1));
 		for (int i = 0; i < bench_nwatch(); i++) /* CPU of the watched process per session */
 			printf("phase_cpu %d %d seconds %.4f us_per_session %.2f\n", ph, i,
 			       bench_watched_run_s(i) - c0[i],

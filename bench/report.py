@@ -67,7 +67,8 @@ for line in open(raw_path):
     elif f[0] in ("l2tp_only_sps", "xl2tpd_l2tp_only_sps", "lns_setup_sps_1k",
                   "lns_setup_sps_1k_reneg",
                   "freeradius_rps", "lns_setup_sps_radrun_local",
-                  "lns_setup_sps_radrun_radius"):
+                  "lns_setup_sps_radrun_radius", "loadgen_cpu_us_radrun_local",
+                  "loadgen_cpu_us_radrun_radius"):
         runs.setdefault(f[0], []).append(float(f[2]))
     elif f[0] in ("restart_switch_ms", "restart_node_ms", "restart_packets_lost",
                   "restart_sessions") and len(f) > 2:   # section 9: RUN VALUE
@@ -383,6 +384,10 @@ r = {
                                               med("freeradius_rps")),
     "radius_setup_ratio_vs_auth_local": ratio(med("lns_setup_sps_radrun_radius"),
                                               med("lns_setup_sps_radrun_local")),
+    # loadgen's own CPU (getrusage user + system) per session of those
+    # runs: it shares FreeRADIUS's core, so it bounds (c)
+    "loadgen_cpu_us_per_session": med("loadgen_cpu_us_radrun_radius"),
+    "loadgen_cpu_us_per_session_auth_local": med("loadgen_cpu_us_radrun_local"),
     "lns_setup_rate_sps_at_1k_one_run": rate_1k,
     "lns_setup_rate_sps_at_60k_one_run": rate_60k,
     # end to end, same run: rate over 59k -> 60k / rate over 0 -> 1k
