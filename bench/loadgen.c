@@ -39,6 +39,12 @@
  *
  * Each phase also prints loadgen's own CPU (getrusage, user + system)
  * per session brought up: "loadgen_cpu N seconds S us_per_session U".
+ * What that costs is kept small (loadgen shares a core with FreeRADIUS
+ * in bench.sh section 6): the datagrams of a loop round go out with one
+ * sendmmsg on the connected socket, the clock is read once a round, ICRQ
+ * and ICCN are the codec's octets made once and patched (session ID,
+ * serial, header), and the unacked copies are scanned only when one may
+ * be due for retransmission.
  *
  * Output: "key value" lines on stdout, for bench/run.sh.
  * Every loop is bounded by --timeout.
@@ -90,6 +96,7 @@ struct tun {
 	uint8_t (*copy)[512];
 	uint16_t copy_len[WIN];
 	double copy_t[WIN];
+	double rtx_due; /* no unacked copy is older than a second before this */
 	uint32_t next_sess; /* next session index of this tunnel to start */
 	uint32_t *pend;     /* sessions whose ICCN waits for window space */
 	uint32_t pend_head, pend_tail;
@@ -113,6 +120,11 @@ static double now(void)
 	return bench_now();
 }
 
+/* The clock read once per loop round (after poll() returns): what the
+ * copies kept for retransmission and the PPP users' restart timers are
+ * stamped with. */
+static double loop_now;
+
 /* loadgen's own CPU so far (user + system, getrusage): what the generator
  * costs the core it shares with FreeRADIUS in bench.sh section 6. */
 static double self_cpu_s(void)
@@ -132,16 +144,81 @@ static void die(const char *m)
 }
 
 
+/* The datagrams of one loop round, in the order they were made, go out
+ * with one sendmmsg (tx_flush: before poll() blocks and after the acks of
+ * a round; a full queue flushes itself). The socket is connected: no
+ * address per datagram, so the kernel keeps its cached route. A datagram
+ * the kernel refuses for want of buffer (EAGAIN, ENOBUFS) is dropped, as
+ * one sendto's was; the retransmit timers and PPP's restart timers cover
+ * it. */
+enum { TXQ = 64, TXBUF = 1600 };
+static uint8_t txbuf[TXQ][TXBUF];
+static struct iovec txiov[TXQ];
+static struct mmsghdr txmm[TXQ];
+static unsigned txn;
+
+static void tx_flush(void)
+{
+	unsigned off = 0;
+
+	while (off < txn) {
+		int k = sendmmsg(fd, txmm + off, txn - off, 0);
+		if (k > 0) {
+			off += (unsigned)k;
+		} else if (k < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
+			die("sendmmsg");
+		} else if (k < 0 && errno != EINTR) {
+			off++; /* this one is lost, the others still go */
+		}
+	}
+	txn = 0;
+}
+
+/* Room for the next datagram of the round (TXBUF octets); tx_commit()
+ * queues it. */
+static uint8_t *tx_slot(void)
+{
+	if (txn == TXQ)
+		tx_flush();
+	return txbuf[txn];
+}
+
+static void tx_commit(size_t len)
+{
+	txiov[txn].iov_base = txbuf[txn];
+	txiov[txn].iov_len = len;
+	memset(&txmm[txn].msg_hdr, 0, sizeof(txmm[txn].msg_hdr));
+	txmm[txn].msg_hdr.msg_iov = &txiov[txn];
+	txmm[txn].msg_hdr.msg_iovlen = 1;
+	txn++;
+}
+
 static void tx(const void *b, size_t len)
 {
-	if (sendto(fd, b, len, 0, (struct sockaddr *)&peer, sizeof(peer)) < 0 &&
-	    errno != EAGAIN && errno != ENOBUFS)
-		die("sendto");
+	uint8_t *d = tx_slot();
+
+	if (len > TXBUF)
+		len = TXBUF;
+	memcpy(d, b, len);
+	tx_commit(len);
 }
 
 static int win_open(struct tun *t)
 {
 	return (uint16_t)(t->ns - t->peer_nr) < t->rws && (uint16_t)(t->ns - t->peer_nr) < WIN;
+}
+
+/* The control message in t's slot for Ns t->ns (n octets) goes out and
+ * is kept for retransmission. */
+static void ctl_queue(struct tun *t, unsigned slot, int n)
+{
+	t->copy_len[slot] = n;
+	t->copy_t[slot] = loop_now;
+	if (t->ns == t->peer_nr || loop_now + 1.0 < t->rtx_due)
+		t->rtx_due = loop_now + 1.0; /* the window was empty, or the earliest */
+	t->ns++;
+	t->need_ack = 0;
+	tx(t->copy[slot], n);
 }
 
 /* Send a control message on tunnel ti (0-based; our Tunnel ID is ti+1). */
@@ -156,20 +233,72 @@ static void ctl_send(int ti, uint16_t sid, struct l2tp_msg *m)
 		fprintf(stderr, "loadgen: encode %s: %d\n", l2tp_msg_type_name(m->message_type), n);
 		exit(1);
 	}
-	t->copy_len[slot] = n;
-	t->copy_t[slot] = now();
-	t->ns++;
-	t->need_ack = 0;
-	tx(t->copy[slot], n);
+	ctl_queue(t, slot, n);
+}
+
+/* A message every session sends alike (ICRQ, ICCN), encoded by the codec
+ * once: its AVPs (never hidden: no per-message random vector), and where
+ * the values that differ from session to session lie in them. */
+struct ctl_tpl {
+	uint8_t avps[512 - L2TP_CONTROL_HDR_LEN];
+	int len;         /* -1: not made yet */
+	int off_sid;     /* ICRQ: Assigned Session ID's value (2 octets) */
+	int off_serial;  /* ICRQ: Call Serial Number's value (4 octets) */
+};
+
+/* Offset of the value of the (IETF) AVP type in the AVPs a, or -1. */
+static int avp_value_at(const uint8_t *a, int len, uint16_t type)
+{
+	for (int pos = 0; pos + L2TP_AVP_HDR_LEN <= len;) {
+		int alen = (a[pos] & 0x03) << 8 | a[pos + 1];
+		if (alen < L2TP_AVP_HDR_LEN || pos + alen > len)
+			return -1;
+		if (a[pos + 2] == 0 && a[pos + 3] == 0 && (a[pos + 4] << 8 | a[pos + 5]) == type)
+			return pos + L2TP_AVP_HDR_LEN;
+		pos += alen;
+	}
+	return -1;
+}
+
+static void tpl_make(struct ctl_tpl *tp, struct l2tp_msg *m)
+{
+	uint8_t b[512];
+	struct l2tp_encode_ctx ec = { 0 };
+	int n = l2tp_control_encode(b, sizeof(b), 0, 0, 0, 0, m, &ec);
+	if (n < L2TP_CONTROL_HDR_LEN) {
+		fprintf(stderr, "loadgen: encode %s: %d\n", l2tp_msg_type_name(m->message_type), n);
+		exit(1);
+	}
+	tp->len = n - L2TP_CONTROL_HDR_LEN;
+	memcpy(tp->avps, b + L2TP_CONTROL_HDR_LEN, (size_t)tp->len);
+	tp->off_sid = avp_value_at(tp->avps, tp->len, L2TP_AVP_ASSIGNED_SESSION_ID);
+	tp->off_serial = avp_value_at(tp->avps, tp->len, L2TP_AVP_CALL_SERIAL_NUMBER);
+}
+
+/* The template's message on tunnel ti: the octets the codec would make. */
+static uint8_t *tpl_begin(int ti, const struct ctl_tpl *tp, unsigned *slot)
+{
+	struct tun *t = &tuns[ti];
+	*slot = t->ns % WIN;
+	memcpy(t->copy[*slot] + L2TP_CONTROL_HDR_LEN, tp->avps, (size_t)tp->len);
+	return t->copy[*slot] + L2TP_CONTROL_HDR_LEN;
+}
+
+static void tpl_send(int ti, uint16_t sid, const struct ctl_tpl *tp, unsigned slot)
+{
+	struct tun *t = &tuns[ti];
+	int n = L2TP_CONTROL_HDR_LEN + tp->len;
+	l2tp_control_header_encode(t->copy[slot], 512, (uint16_t)n, t->peer_tid, sid, t->ns, t->nr);
+	ctl_queue(t, slot, n);
 }
 
 static void zlb(int ti)
 {
-	uint8_t b[12];
+	uint8_t *b = tx_slot();
 	struct tun *t = &tuns[ti];
-	l2tp_control_encode(b, sizeof(b), t->peer_tid, 0, t->ns, t->nr, NULL, NULL);
+	l2tp_control_encode(b, TXBUF, t->peer_tid, 0, t->ns, t->nr, NULL, NULL);
 	t->need_ack = 0;
-	tx(b, 12);
+	tx_commit(12);
 }
 
 struct sess_ref {
@@ -204,6 +333,11 @@ static void retransmit(double tnow)
 	ppp_tick(tnow);
 	for (int i = 0; i < ntun; i++) {
 		struct tun *t = &tuns[i];
+		/* the scan only when the oldest copy may be due: a copy is
+		 * resent once it is older than a second, as before */
+		if (t->peer_nr == t->ns || tnow <= t->rtx_due)
+			continue;
+		double oldest = tnow;
 		for (uint16_t s = t->peer_nr; s != t->ns; s++) {
 			unsigned slot = s % WIN;
 			if (tnow - t->copy_t[slot] > 1.0) {
@@ -211,7 +345,10 @@ static void retransmit(double tnow)
 				t->copy_t[slot] = tnow;
 				tx(t->copy[slot], t->copy_len[slot]);
 			}
+			if (t->copy_t[slot] < oldest)
+				oldest = t->copy_t[slot];
 		}
+		t->rtx_due = oldest + 1.0;
 	}
 }
 
@@ -238,28 +375,48 @@ static void sccrq(int ti)
 
 static void icrq(int ti, uint32_t k)
 {
-	struct l2tp_msg m;
-	l2tp_msg_init(&m, L2TP_MSG_ICRQ);
-	l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
-	m.assigned_session_id = k + 1;
-	l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
-	m.call_serial_number = ti * per + k + 1;
-	l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
-	m.bearer_type = L2TP_BEARER_DIGITAL;
-	l2tp_msg_set_str(&m, L2TP_AVP_CALLING_NUMBER, "6122");
-	l2tp_msg_set_str(&m, L2TP_AVP_CALLED_NUMBER, "8211");
+	static struct ctl_tpl tp = { .len = -1 };
+	uint32_t serial = ti * per + k + 1;
+	unsigned slot;
+
+	if (tp.len < 0) {
+		struct l2tp_msg m;
+		l2tp_msg_init(&m, L2TP_MSG_ICRQ);
+		l2tp_msg_set(&m, L2TP_AVP_ASSIGNED_SESSION_ID);
+		m.assigned_session_id = 1;
+		l2tp_msg_set(&m, L2TP_AVP_CALL_SERIAL_NUMBER);
+		m.call_serial_number = 1;
+		l2tp_msg_set(&m, L2TP_AVP_BEARER_TYPE);
+		m.bearer_type = L2TP_BEARER_DIGITAL;
+		l2tp_msg_set_str(&m, L2TP_AVP_CALLING_NUMBER, "6122");
+		l2tp_msg_set_str(&m, L2TP_AVP_CALLED_NUMBER, "8211");
+		tpl_make(&tp, &m);
+		if (tp.off_sid < 0 || tp.off_serial < 0) {
+			fprintf(stderr, "loadgen: ICRQ template without its session AVPs\n");
+			exit(1);
+		}
+	}
+	uint8_t *a = tpl_begin(ti, &tp, &slot);
+	a[tp.off_sid] = (uint8_t)((k + 1) >> 8);
+	a[tp.off_sid + 1] = (uint8_t)(k + 1);
+	a[tp.off_serial] = (uint8_t)(serial >> 24);
+	a[tp.off_serial + 1] = (uint8_t)(serial >> 16);
+	a[tp.off_serial + 2] = (uint8_t)(serial >> 8);
+	a[tp.off_serial + 3] = (uint8_t)serial;
 	sess[ti * per + k].state = S_WAIT_ICRP;
-	ctl_send(ti, 0, &m);
+	tpl_send(ti, 0, &tp, slot);
 }
 
 static void data_send(int ti, uint32_t k, uint16_t proto, const uint8_t *p, size_t len)
 {
-	uint8_t b[1600];
+	uint8_t *b = tx_slot();
 	struct sess *s = &sess[ti * per + k];
-	int h = l2tp_data_header_encode(b, sizeof(b), 0, tuns[ti].peer_tid, s->peer_sid, 0, len + 4);
+	int h = l2tp_data_header_encode(b, TXBUF, 0, tuns[ti].peer_tid, s->peer_sid, 0, len + 4);
+	if (h < 0 || (size_t)h + 4 + len > TXBUF)
+		return;
 	b[h] = 0xff; b[h + 1] = 0x03; b[h + 2] = proto >> 8; b[h + 3] = proto & 0xff;
 	memcpy(b + h + 4, p, len);
-	tx(b, h + 4 + len);
+	tx_commit(h + 4 + len);
 }
 
 static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
@@ -272,14 +429,16 @@ static void user_send(void *ctx, uint16_t proto, const uint8_t *p, size_t len)
 static struct pppu_io user_io(struct sess_ref *r)
 {
 	struct pppu_io io = { user_send, r, pppu_client_addr(r->ti * per + r->k),
-			      user, upass, (float)(now() - t_base) };
+			      user, upass, (float)(loop_now - t_base) };
 	return io;
 }
 
-static void iccn(int ti, uint32_t k)
+/* The ICCN: the same octets for every session but the header's (the
+ * proxy CHAP response, MD5 over a fixed id, secret and challenge, made
+ * once with the rest). */
+static void iccn_make(struct ctl_tpl *tp)
 {
 	struct l2tp_msg m;
-	struct sess *s = &sess[ti * per + k];
 	/* proxy LCP: what the LAC sent (auth CHAP MD5, magic) and received
 	 * (the user's magic); proxy CHAP: id, challenge, the user's response */
 	static const uint8_t lsent[] = { 3, 5, 0xc2, 0x23, 5, 5, 6, 0x11, 0x22, 0x33, 0x44 };
@@ -311,7 +470,19 @@ static void iccn(int ti, uint32_t k)
 		m.proxy_authen_id = id;
 		l2tp_msg_set_bytes(&m, L2TP_AVP_PROXY_AUTHEN_RESPONSE, resp, 16);
 	}
-	ctl_send(ti, s->peer_sid, &m);
+	tpl_make(tp, &m);
+}
+
+static void iccn(int ti, uint32_t k)
+{
+	static struct ctl_tpl tp = { .len = -1 };
+	struct sess *s = &sess[ti * per + k];
+	unsigned slot;
+
+	if (tp.len < 0)
+		iccn_make(&tp);
+	tpl_begin(ti, &tp, &slot);
+	tpl_send(ti, s->peer_sid, &tp, slot);
 	if (ppp_mode) {
 		/* the LAC negotiated LCP for the user (proxy): Opened, CHAP
 		 * asked by the LAC, so IPCP waits for the LNS's CHAP Success,
@@ -490,13 +661,17 @@ static struct l2tp_decode_ctx rx_dc;
 static void rx_one(uint8_t *b, size_t len)
 {
 	struct l2tp_header h;
-	struct l2tp_msg m;
-	if (l2tp_datagram_decode(b, len, &h, &m, &rx_dc) < 0)
+	/* the header alone first: a data message needs no l2tp_msg (the
+	 * datagram decode clears one whole for every datagram) */
+	if (l2tp_header_decode(b, len, &h) < 0)
 		return;
 	int ti = h.tunnel_id - 1;
 	if (ti < 0 || ti >= ntun)
 		return;
 	if (l2tp_header_is_control(&h)) {
+		struct l2tp_msg m;
+		if (l2tp_datagram_decode(b, len, &h, &m, &rx_dc) < 0)
+			return;
 		on_ctl(ti, &h, &m, &rx_dc);
 		return;
 	}
@@ -595,6 +770,8 @@ static void rx_all(void)
 			return;
 		for (int i = 0; i < n; i++)
 			rx_one(bufs[i], mm[i].msg_len);
+		if (n < 64) /* the queue is empty: no call just to hear EAGAIN */
+			return;
 	}
 }
 
@@ -608,6 +785,7 @@ static void flush_acks(void)
 	for (int i = 0; i < ntun; i++)
 		if (tuns[i].need_ack)
 			zlb(i);
+	tx_flush();
 }
 
 /* Start sessions while the in-flight budget and the tunnels' windows allow. */
@@ -634,7 +812,9 @@ static void start_more(void)
 static void poll_once(int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	tx_flush(); /* what this round made, before waiting for answers */
 	poll(&p, 1, ms);
+	loop_now = now();
 	rx_all();
 	flush_acks();
 }
@@ -850,6 +1030,7 @@ static void tun_run(const char *name, double secs, int offload)
 	while (!tun_stop && now() < end) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = tun_fd, .events = POLLIN } };
 		poll(p, 2, 100);
+		loop_now = now();
 		rx_all();
 		int n = 0;
 		for (int reads = 0; n < NB && reads < NB; reads++) {
@@ -906,7 +1087,7 @@ static void tun_run(const char *name, double secs, int offload)
 			udp_sends++;
 		}
 		up += n;
-		retransmit(now());
+		retransmit(loop_now);
 		flush_acks();
 	}
 	printf("tun_packets_up %lu down %lu\n", (unsigned long)up,
@@ -1001,7 +1182,7 @@ int main(int argc, char **argv)
 	if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0)
 		die("connect");
 
-	t_base = now();
+	t_base = loop_now = now();
 	double deadline = now() + timeout;
 	if (raw) {
 		for (int i = 0; i < nsizes; i++)
@@ -1041,7 +1222,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		poll_once(50);
-		retransmit(now());
+		retransmit(loop_now);
 	}
 	printf("tunnels_up %d %.4f\n", ntun, now() - t0);
 	fflush(stdout);
@@ -1055,7 +1236,7 @@ int main(int argc, char **argv)
 		while (done < target) {
 			start_more();
 			poll_once(10);
-			double tn = now();
+			double tn = loop_now;
 			retransmit(tn);
 			static double lastdbg;
 			if (getenv("LOADGEN_DEBUG") && tn - lastdbg > 0.5) {
@@ -1099,7 +1280,7 @@ int main(int argc, char **argv)
 		signal(SIGUSR1, on_usr1);
 		while (!hold_stop && now() - bh.t0 < hold) {
 			poll_once(hold_pps > 0 ? 1 : 100);
-			retransmit(now());
+			retransmit(loop_now);
 			/* --hold-pps: one IP packet a session in turn, each to its
 			 * own address (the LNS's TUN routes it back). */
 			while (hold_pps > 0 && ip_sent < (now() - bh.t0) * hold_pps && nsess) {
@@ -1127,10 +1308,12 @@ int main(int argc, char **argv)
 	}
 	if (cdns)
 		printf("cdn_received %lu\n", (unsigned long)cdns);
+	tx_flush();
 	if (blast_s > 0 && ppp_mode && done > 0)
 		for (int i = 0; i < nsizes; i++)
 			blast(blast_s, sizes[i], 0);
 	if (tun_name && tun_s > 0 && ppp_mode && done > 0)
 		tun_run(tun_name, tun_s, tun_offload);
+	tx_flush();
 	return 0;
 }
