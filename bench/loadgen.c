@@ -147,29 +147,84 @@ static void die(const char *m)
 /* The datagrams of one loop round, in the order they were made, go out
  * with one sendmmsg (tx_flush: before poll() blocks and after the acks of
  * a round; a full queue flushes itself). The socket is connected: no
- * address per datagram, so the kernel keeps its cached route. A datagram
- * the kernel refuses for want of buffer (EAGAIN, ENOBUFS) is dropped, as
- * one sendto's was; the retransmit timers and PPP's restart timers cover
- * it. */
-enum { TXQ = 64, TXBUF = 1600 };
+ * address per datagram, so the kernel keeps its cached route. A run of
+ * datagrams of one length (ICCNs, IPCP requests of many users) is one
+ * message with UDP_SEGMENT, as the LNS's own transport sends them (one
+ * pass down the stack; still one datagram each, in the same order, on
+ * the wire); a kernel that refuses it gets single datagrams from then on.
+ * A datagram the kernel refuses for want of buffer (EAGAIN, ENOBUFS) is
+ * dropped, as one sendto's was; the retransmit timers and PPP's restart
+ * timers cover it. */
+enum { TXQ = 64, TXBUF = 1600, TX_GSO_BYTES = 60000 };
 static uint8_t txbuf[TXQ][TXBUF];
 static struct iovec txiov[TXQ];
-static struct mmsghdr txmm[TXQ];
 static unsigned txn;
+static int tx_no_gso;
+
+/* How many queued datagrams from i on may go as one UDP_SEGMENT message. */
+static unsigned tx_run(unsigned i)
+{
+	size_t len = txiov[i].iov_len, total = len;
+	unsigned n = 1;
+
+	if (tx_no_gso)
+		return 1;
+	while (i + n < txn && txiov[i + n].iov_len == len && total + len <= TX_GSO_BYTES) {
+		total += len;
+		n++;
+	}
+	return n;
+}
 
 static void tx_flush(void)
 {
-	unsigned off = 0;
+	static struct mmsghdr mm[TXQ];
+	static unsigned first[TXQ];
+	static char cb[TXQ][CMSG_SPACE(sizeof(uint16_t))];
+	unsigned i = 0;
 
-	while (off < txn) {
-		int k = sendmmsg(fd, txmm + off, txn - off, 0);
-		if (k > 0) {
-			off += (unsigned)k;
-		} else if (k < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EINTR) {
-			die("sendmmsg");
-		} else if (k < 0 && errno != EINTR) {
-			off++; /* this one is lost, the others still go */
+	while (i < txn) {
+		unsigned nm = 0, off = 0;
+		for (unsigned q = i; q < txn; nm++) {
+			unsigned k = tx_run(q);
+			struct msghdr *h = &mm[nm].msg_hdr;
+			memset(h, 0, sizeof(*h));
+			h->msg_iov = &txiov[q];
+			h->msg_iovlen = k;
+			if (k > 1) {
+				uint16_t seg = (uint16_t)txiov[q].iov_len;
+				h->msg_control = cb[nm];
+				h->msg_controllen = sizeof(cb[nm]);
+				struct cmsghdr *c = CMSG_FIRSTHDR(h);
+				c->cmsg_level = SOL_UDP;
+				c->cmsg_type = UDP_SEGMENT;
+				c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+				memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+			}
+			first[nm] = q;
+			q += k;
 		}
+		while (off < nm) {
+			int k = sendmmsg(fd, mm + off, nm - off, 0);
+			if (k > 0) {
+				off += (unsigned)k;
+				continue;
+			}
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == ENOBUFS) {
+				off++; /* this one is lost, the others still go */
+				continue;
+			}
+			if (mm[off].msg_hdr.msg_iovlen > 1 && !tx_no_gso) {
+				tx_no_gso = 1; /* again from there, one datagram a message */
+				fprintf(stderr, "loadgen: UDP_SEGMENT refused (%s): single datagrams\n",
+					strerror(errno));
+				break;
+			}
+			die("sendmmsg");
+		}
+		i = off < nm ? first[off] : txn;
 	}
 	txn = 0;
 }
@@ -187,9 +242,6 @@ static void tx_commit(size_t len)
 {
 	txiov[txn].iov_base = txbuf[txn];
 	txiov[txn].iov_len = len;
-	memset(&txmm[txn].msg_hdr, 0, sizeof(txmm[txn].msg_hdr));
-	txmm[txn].msg_hdr.msg_iov = &txiov[txn];
-	txmm[txn].msg_hdr.msg_iovlen = 1;
 	txn++;
 }
 
