@@ -795,7 +795,7 @@ void ip_static_routes_restore(struct ip_iface *ifc)
 		if (ip_iface_find(m, rt->ifname) != ifc)
 			continue;
 		int r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
-				      (struct in_addr){ 0 }, IP_STATIC_METRIC);
+				      (struct in_addr){ 0 }, IP_STATIC_METRIC, 0);
 		if (r < 0 && r != -EEXIST)
 			vpdn_warn(m->log, "%s IP: Failed to restore a static route: %s", ifc->name,
 				  g_strerror(-r));

@@ -14,32 +14,53 @@
 #include "frag.h"
 #include "ip-private.h"
 
+/* The MTU toward a peer of MRU mru: at most ip { mtu }, at least
+ * IP_MTU_MIN; 0 (idle) for mru 0. */
+static uint32_t peer_mtu(const struct ip_module *m, uint32_t mru)
+{
+	uint32_t mtu = mru ? MIN(mru, m->mtu) : 0;
+
+	return mtu && mtu < IP_MTU_MIN ? IP_MTU_MIN : mtu;
+}
+
+/* The MTU a shared-mode host route carries for a peer of MRU mru, 0 for
+ * none (the device's, ip { mtu }, is the same or smaller). */
+static uint32_t host_route_mtu(const struct ip_module *m, uint32_t mru)
+{
+	uint32_t mtu = peer_mtu(m, mru);
+
+	return m->mode == IP_MODE_SHARED && mtu < m->mtu ? mtu : 0;
+}
+
 /*
  * The MTU toward the peer follows its negotiated MRU (at most ip { mtu },
  * the idle devices' MTU): the device's in per-interface mode, the host
  * route's in shared mode (one device for all). The kernel then answers DF
  * packets over it with ICMP fragmentation-needed and fragments the others;
  * send_fit() enforces it for whatever still comes. mru 0: idle again.
+ * A host route that iface_up() added with this MTU already (route_mtu)
+ * needs no replace: one round trip per set-up instead of two.
  */
 void ip_iface_apply_mtu(struct ip_iface *ifc, uint32_t mru)
 {
 	struct ip_module *m = ifc->m;
-	uint32_t mtu = mru ? MIN(mru, m->mtu) : 0;
+	uint32_t mtu = peer_mtu(m, mru);
 	uint32_t was = ifc->mtu ? ifc->mtu : m->mtu;
 	int r = 0;
 
-	if (mtu && mtu < IP_MTU_MIN)
-		mtu = IP_MTU_MIN;
 	ifc->mtu = mtu;
 	if (m->mode == IP_MODE_PER_INTERFACE) {
 		uint32_t want = mtu ? mtu : m->mtu;
 		if (ifc->fd >= 0 && m->ops->link_mtu && want != was)
 			r = m->ops->link_mtu(m->ops_ctx, ifc->ifindex, want);
-	} else if (mtu && mtu < m->mtu && ifc->route_added && m->ops->route_mtu) {
+	} else if (mtu && mtu < m->mtu && ifc->route_added && mtu != ifc->route_mtu &&
+		   m->ops->route_mtu) {
 		r = m->ops->route_mtu(m->ops_ctx, ifc->ifindex, ifc->peer, 32, ifc->local, mtu);
 		if (r == -EINVAL && ifc->local.s_addr) /* installed without a source */
 			r = m->ops->route_mtu(m->ops_ctx, ifc->ifindex, ifc->peer, 32,
 					      (struct in_addr){ 0 }, mtu);
+		if (r == 0)
+			ifc->route_mtu = mtu;
 	}
 	if (r < 0)
 		vpdn_warn(m->log, "%s IP: Failed to set MTU %u on %s: %s", ifc->name, mtu, ifc->kname,
@@ -64,13 +85,14 @@ void ip_iface_v4_down(struct ip_iface *ifc)
 	ifc->in_peers = false;
 	ip_framed_routes_remove(ifc);
 	if (ifc->route_added)
-		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
+		m->ops->route(m->ops_ctx, false, ifc->ifindex, ifc->peer, 32, ifc->local, 0, 0);
 	if (ifc->addr_added) {
 		m->ops->addr(m->ops_ctx, false, ifc->ifindex, ifc->local, 32);
 		if (ifc->dialer)
 			ip_static_routes_restore(ifc);
 	}
 	ifc->route_added = ifc->addr_added = false;
+	ifc->route_mtu = 0;
 	ifc->v4_up = false;
 }
 
@@ -287,10 +309,18 @@ static int iface_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_network *ev)
 				  g_strerror(-r));
 	}
 	if (ifc->peer.s_addr) {
-		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local, 0);
+		/* shared mode: the route comes with the peer's MTU (the MRU
+		 * is known by now), ip_iface_apply_mtu() below has nothing
+		 * left to send */
+		uint32_t rmtu = host_route_mtu(m, ev->mtu);
+
+		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32, ifc->local, 0,
+				  rmtu);
 		if (r == -EINVAL && ifc->local.s_addr) /* source not local here */
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, ifc->peer, 32,
-					  (struct in_addr){ 0 }, 0);
+					  (struct in_addr){ 0 }, 0, rmtu);
+		ifc->route_mtu = r == 0 ? rmtu : 0;
+		/* an adopted route keeps the MTU it had: apply_mtu replaces it */
 		if (r == -EEXIST && (ifc->adopted || m->shared_adopted))
 			r = 0;   /* kept across a restart (ip-state.c) */
 		ifc->route_added = r == 0;

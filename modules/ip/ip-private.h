@@ -71,6 +71,7 @@ struct ip_iface {
 	bool v4_up;                /* IPCP's NETWORK_UP seen (the link may carry IPv6 alone) */
 	struct ip6_session *v6;    /* IPv6CP up: ip-ipv6.c; NULL otherwise */
 	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
+	uint32_t route_mtu;        /* the MTU the host route was added with, 0: none */
 	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
 	unsigned n_framed;
 	struct ip_dod *dod;        /* a dialer's dial on demand, NULL on a session's */

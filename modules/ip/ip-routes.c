@@ -63,10 +63,10 @@ void ip_framed_routes_add(struct ip_iface *ifc, const struct vpdn_ev_ppp_network
 			continue;   /* the host route is there already */
 		if (!why) {
 			r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
-					  ifc->local, rt->metric);
+					  ifc->local, rt->metric, 0);
 			if (r == -EINVAL && ifc->local.s_addr)
 				r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst,
-						  rt->plen, (struct in_addr){ 0 }, rt->metric);
+						  rt->plen, (struct in_addr){ 0 }, rt->metric, 0);
 			if (r == -EEXIST && (ifc->adopted || m->shared_adopted))
 				r = 0;   /* kept across a restart (ip-state.c) */
 			if (r < 0)
@@ -92,7 +92,7 @@ void ip_framed_routes_remove(struct ip_iface *ifc)
 	for (unsigned i = 0; i < ifc->n_framed; i++) {
 		const struct vpdn_route4 *rt = &ifc->framed[i];
 		int r = m->ops->route(m->ops_ctx, false, ifc->ifindex, rt->dst, rt->plen,
-				      ifc->local, rt->metric);
+				      ifc->local, rt->metric, 0);
 		if (r < 0 && r != -ESRCH && r != -ENODEV) {
 			char a[INET_ADDRSTRLEN];
 			vpdn_warn(m->log, "%s IP: Failed to remove route %s/%u: %s", ifc->name,

@@ -87,7 +87,7 @@ static int setup_interfaces(struct ip_module *m, cfg_t *cfg)
 			continue;
 		}
 		r = m->ops->route(m->ops_ctx, true, ifc->ifindex, rt->dst, rt->plen,
-				  (struct in_addr){ 0 }, IP_STATIC_METRIC);
+				  (struct in_addr){ 0 }, IP_STATIC_METRIC, 0);
 		if (r < 0 && r != -EEXIST)
 			return r;
 		vpdn_debug(m->log, VPDN_DEBUG_IP_EVENTS, "IP: route %s/%d via %s (%s)", a, rt->plen,
@@ -307,7 +307,7 @@ static void route_apply(struct ip_module *m, const struct ip_route *rt, bool add
 		return;
 	}
 	r = m->ops->route(m->ops_ctx, add, ifc->ifindex, rt->dst, rt->plen, (struct in_addr){ 0 },
-			  IP_STATIC_METRIC);
+			  IP_STATIC_METRIC, 0);
 	if (r < 0 && r != -EEXIST && r != -ESRCH && r != -ENOENT)
 		vpdn_warn(m->log, "IP: Failed to %s route %s/%d via %s: %s",
 			  add ? "add" : "remove", a, rt->plen, ifc->name, g_strerror(-r));

@@ -171,8 +171,17 @@ static struct nlmsghdr *route_msg(char *buf, uint16_t type, uint16_t flags, int 
 	return nh;
 }
 
+/* RTA_METRICS { RTAX_MTU mtu }: "ip route ... mtu N". */
+static void route_put_mtu(struct nlmsghdr *nh, uint32_t mtu)
+{
+	struct nlattr *metrics = mnl_attr_nest_start(nh, RTA_METRICS);
+
+	mnl_attr_put_u32(nh, RTAX_MTU, mtu);
+	mnl_attr_nest_end(nh, metrics);
+}
+
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
-		uint32_t metric)
+		uint32_t metric, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nh = route_msg(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
@@ -180,6 +189,8 @@ int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_a
 
 	if (metric)
 		mnl_attr_put_u32(nh, RTA_PRIORITY, metric);
+	if (add && mtu)
+		route_put_mtu(nh, mtu);
 	return nl_exchange(nh, NULL, NULL);
 }
 
@@ -188,10 +199,8 @@ int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr sr
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	/* NLM_F_REPLACE without CREATE: "ip route change", it must exist. */
 	struct nlmsghdr *nh = route_msg(buf, RTM_NEWROUTE, NLM_F_REPLACE, ifindex, dst, plen, src);
-	struct nlattr *metrics = mnl_attr_nest_start(nh, RTA_METRICS);
 
-	mnl_attr_put_u32(nh, RTAX_MTU, mtu);
-	mnl_attr_nest_end(nh, metrics);
+	route_put_mtu(nh, mtu);
 	return nl_exchange(nh, NULL, NULL);
 }
 
@@ -200,11 +209,22 @@ struct route_answer {
 	bool found;
 };
 
+static int on_metric_attr(const struct nlattr *at, void *data)
+{
+	struct ip_route_info *out = data;
+
+	if (mnl_attr_get_type(at) == RTAX_MTU && mnl_attr_validate(at, MNL_TYPE_U32) == 0)
+		out->mtu = mnl_attr_get_u32(at);
+	return MNL_CB_OK;
+}
+
 static int on_route_attr(const struct nlattr *at, void *data)
 {
 	struct ip_route_info *out = data;
 
-	if (mnl_attr_get_type(at) == RTA_GATEWAY)
+	if (mnl_attr_get_type(at) == RTA_METRICS && mnl_attr_validate(at, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(at, on_metric_attr, out);
+	else if (mnl_attr_get_type(at) == RTA_GATEWAY)
 		out->gateway = true;
 	else if (mnl_attr_get_type(at) == RTA_OIF && mnl_attr_validate(at, MNL_TYPE_U32) == 0)
 		out->ifindex = (int)mnl_attr_get_u32(at);
@@ -539,9 +559,9 @@ static int k_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 }
 
 static int k_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src, uint32_t metric)
+		   struct in_addr src, uint32_t metric, uint32_t mtu)
 {
-	return ip_nl_route(add, ifindex, dst, plen, src, metric);
+	return ip_nl_route(add, ifindex, dst, plen, src, metric, mtu);
 }
 
 static int k_link_mtu(void *ctx, int ifindex, uint32_t mtu)

@@ -23,6 +23,7 @@ struct ip_route_info {
 	uint8_t type;            /* RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, ... */
 	bool gateway;            /* via a gateway (not a connected network) */
 	int ifindex;             /* output device, 0 if none */
+	uint32_t mtu;            /* the route's RTAX_MTU, 0 if none */
 };
 
 struct ip_sys_ops {
@@ -45,14 +46,18 @@ struct ip_sys_ops {
 	/* Add/delete route dst/plen dev ifindex scope link, preferred source
 	 * src (0: none), metric (the kernel prefers the lowest: a session's
 	 * host route, metric 0, wins over a static route to an idle dialer,
-	 * IP_STATIC_METRIC, as a connected route's distance does in IOS). */
+	 * IP_STATIC_METRIC, as a connected route's distance does in IOS).
+	 * mtu (add only; 0: none, the device's): the route's MTU (RTAX_MTU)
+	 * in the same message, so a shared-mode session's host route comes
+	 * with its peer's MRU in one round trip instead of add + route_mtu. */
 	int (*route)(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		     struct in_addr src, uint32_t metric);
+		     struct in_addr src, uint32_t metric, uint32_t mtu);
 	/* Set a device's MTU (a session's: the peer's MRU). May be NULL. */
 	int (*link_mtu)(void *ctx, int ifindex, uint32_t mtu);
 	/* Replace the route dst/plen dev ifindex (metric 0, preferred source
 	 * src as route() installed it) with one of MTU mtu (shared mode: one
-	 * device, an MTU per session). -ENOENT if there is none. May be NULL. */
+	 * device, an MTU per session, when the route was not added with it:
+	 * one adopted across a restart). -ENOENT if there is none. May be NULL. */
 	int (*route_mtu)(void *ctx, int ifindex, struct in_addr dst, int plen,
 			 struct in_addr src, uint32_t mtu);
 	/* Appended. How the kernel would route to dst (RTM_GETROUTE): 0 with
@@ -100,7 +105,7 @@ int ip_nl_link_set(int ifindex, bool up, uint32_t mtu);
 void ip_nl_close(void);
 int ip_nl_addr(bool add, int ifindex, struct in_addr a, int plen);
 int ip_nl_route(bool add, int ifindex, struct in_addr dst, int plen, struct in_addr src,
-		uint32_t metric);
+		uint32_t metric, uint32_t mtu);
 int ip_nl_route_mtu(int ifindex, struct in_addr dst, int plen, struct in_addr src, uint32_t mtu);
 int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out);
 int ip_nl_addr6(bool add, int ifindex, const struct in6_addr *a, int plen, uint32_t valid,

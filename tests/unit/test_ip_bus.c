@@ -54,7 +54,7 @@ static ssize_t f_tun_write(void *ctx, int fd, const void *buf, size_t len) { ret
 static int f_ifindex(void *ctx, const char *name) { return 1; }
 static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen) { return 0; }
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src, uint32_t metric) { return 0; }
+		   struct in_addr src, uint32_t metric, uint32_t mtu) { return 0; }
 
 static const struct ip_sys_ops fake_ops = {
 	.pollable = false,

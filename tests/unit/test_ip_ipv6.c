@@ -77,7 +77,7 @@ static ssize_t f_tun_write(void *ctx, int fd, const void *buf, size_t len)
 static int f_ifindex(void *ctx, const char *name) { return !strcmp(name, "lo") ? 1 : -ENODEV; }
 static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen) { return 0; }
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src, uint32_t metric) { return 0; }
+		   struct in_addr src, uint32_t metric, uint32_t mtu) { return 0; }
 
 static int obj6(struct fobj6 *set, bool add, int ifindex, const struct in6_addr *a, int plen,
 		uint32_t valid, uint32_t pref)

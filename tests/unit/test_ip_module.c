@@ -30,7 +30,10 @@ struct ftun {
 	unsigned writes; struct fpkt last_write;
 };
 
-struct fobj { bool present; int ifindex; struct in_addr a, src; int plen; uint32_t metric; };
+struct fobj {
+	bool present; int ifindex; struct in_addr a, src; int plen; uint32_t metric;
+	uint32_t mtu;   /* a route's RTAX_MTU (route() or route_mtu()), 0: none */
+};
 
 struct fake {
 	struct ftun tun[MAXTUN];   /* fd = 100 + index */
@@ -38,6 +41,8 @@ struct fake {
 	struct fobj addrs[MAXOBJ], routes[MAXOBJ];
 	int mtu_ifindex; uint32_t link_mtu;         /* last link_mtu() */
 	struct in_addr mtu_dst, mtu_src; uint32_t route_mtu; /* last route_mtu() */
+	unsigned route_adds, route_mtus;            /* route(add) and route_mtu() calls */
+	bool src_einval;   /* route(add) with a source: EINVAL (not local there) */
 };
 
 static struct fake fk;
@@ -158,8 +163,11 @@ static int f_addr(void *ctx, bool add, int ifindex, struct in_addr a, int plen)
 /* As Linux: a route is dst/plen + metric; another one with the same
  * prefix and metric is EEXIST whatever its device (the item 7 failure). */
 static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int plen,
-		   struct in_addr src, uint32_t metric)
+		   struct in_addr src, uint32_t metric, uint32_t mtu)
 {
+	fk.route_adds += add;
+	if (add && src.s_addr && fk.src_einval)
+		return -EINVAL;
 	for (int i = 0; i < MAXOBJ; i++) {
 		struct fobj *o = &fk.routes[i];
 		if (!o->present || o->a.s_addr != dst.s_addr || o->plen != plen ||
@@ -176,7 +184,7 @@ static int f_route(void *ctx, bool add, int ifindex, struct in_addr dst, int ple
 		return -ESRCH;
 	for (int i = 0; i < MAXOBJ; i++)
 		if (!fk.routes[i].present) {
-			fk.routes[i] = (struct fobj){ true, ifindex, dst, src, plen, metric };
+			fk.routes[i] = (struct fobj){ true, ifindex, dst, src, plen, metric, mtu };
 			return 0;
 		}
 	return -ENOSPC;
@@ -192,12 +200,14 @@ static int f_link_mtu(void *ctx, int ifindex, uint32_t mtu)
 static int f_route_mtu(void *ctx, int ifindex, struct in_addr dst, int plen,
 		       struct in_addr src, uint32_t mtu)
 {
+	fk.route_mtus++;
 	for (int i = 0; i < MAXOBJ; i++)
 		if (fk.routes[i].present && fk.routes[i].ifindex == ifindex &&
 		    fk.routes[i].a.s_addr == dst.s_addr && fk.routes[i].plen == plen) {
 			fk.mtu_dst = dst;
 			fk.mtu_src = src;
 			fk.route_mtu = mtu;
+			fk.routes[i].mtu = mtu;
 			return 0;
 		}
 	return -ENOENT;
@@ -1194,9 +1204,10 @@ static void test_peer_mru_shared_and_dialer(void)
 	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
 	ppp_side_init(&s, "Vi2");
 	network_mtu(f.core, &s, "Vi2", "Virtual-Template1", "17.17.17.1", 1200);
-	CU_ASSERT_EQUAL(fk.route_mtu, 1200);
-	CU_ASSERT_EQUAL(fk.mtu_dst.s_addr, test_ip_addr("17.17.17.1").s_addr);
-	CU_ASSERT_EQUAL(fk.mtu_src.s_addr, test_ip_addr("18.18.18.2").s_addr);
+	const struct fobj *rt = fobj_find(fk.routes, ftun_name("vpdn7")->ifindex, "17.17.17.1", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, 1200);
+	CU_ASSERT_EQUAL(rt->src.s_addr, test_ip_addr("18.18.18.2").s_addr);
 	CU_ASSERT_EQUAL(fk.link_mtu, 0); /* the shared device keeps its MTU */
 	n = big_udp(p, "17.17.17.1", 1428, false, 5);
 	inject(ftun_name("vpdn7"), p, n);
@@ -1216,6 +1227,70 @@ static void test_peer_mru_shared_and_dialer(void)
 	CU_ASSERT_EQUAL(fk.link_mtu, 1500);
 	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Dialer2"), 0);
 	ppp_side_free(&d);
+	fx_stop(&f);
+}
+
+/* Shared mode: a session's host route is ONE route op carrying the peer's
+ * MTU, no route_mtu() replace after it (one rtnetlink round trip less per
+ * set-up); an MRU at or above ip { mtu } adds a route without one; the
+ * retry without a source (EINVAL) keeps the MTU; IPv6 coming up with the
+ * same MRU sends nothing more. */
+static void test_shared_route_mtu_one_op(void)
+{
+	struct fixture f;
+	struct ppp_side a, b, c;
+	const struct fobj *rt;
+	int sh;
+
+	fx_start(&f, "ip { mode = \"shared\" shared-device = \"vpdn7\" }\n", true);
+	sh = ftun_name("vpdn7")->ifindex;
+	ppp_side_init(&a, "Vi2");
+	ppp_side_init(&b, "Vi3");
+	ppp_side_init(&c, "Vi4");
+	fk.route_adds = fk.route_mtus = 0;
+	network_mtu(f.core, &a, "Vi2", "Virtual-Template1", "17.17.17.1", 1400);
+	CU_ASSERT_EQUAL(fk.route_adds, 1);
+	CU_ASSERT_EQUAL(fk.route_mtus, 0);
+	rt = fobj_find(fk.routes, sh, "17.17.17.1", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, 1400);
+	CU_ASSERT_EQUAL(rt->metric, 0);
+	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Vi2"), 1400);
+
+	/* MRU 1500 = ip { mtu }: the device's MTU, the route carries none */
+	network_mtu(f.core, &b, "Vi3", "Virtual-Template1", "17.17.17.3", 1500);
+	CU_ASSERT_EQUAL(fk.route_adds, 2);
+	CU_ASSERT_EQUAL(fk.route_mtus, 0);
+	rt = fobj_find(fk.routes, sh, "17.17.17.3", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, 0);
+
+	/* the source is not local: the retry without it carries the MTU too */
+	fk.src_einval = true;
+	network_mtu(f.core, &c, "Vi4", "Virtual-Template1", "17.17.17.4", 1300);
+	CU_ASSERT_EQUAL(fk.route_adds, 4);
+	CU_ASSERT_EQUAL(fk.route_mtus, 0);
+	rt = fobj_find(fk.routes, sh, "17.17.17.4", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, 1300);
+	CU_ASSERT_EQUAL(rt->src.s_addr, 0);
+	fk.src_einval = false;
+
+	/* down and up again with another MRU: a new route with the new MTU */
+	network(f.core, VPDN_EV_PPP_NETWORK_DOWN, &a, "Vi2", "Virtual-Template1", NULL,
+		"18.18.18.2", "17.17.17.1");
+	CU_ASSERT_PTR_NULL(fobj_find(fk.routes, sh, "17.17.17.1", 32));
+	ppp_side_free(&a);
+	ppp_side_init(&a, "Vi2");
+	network_mtu(f.core, &a, "Vi2", "Virtual-Template1", "17.17.17.1", 1280);
+	CU_ASSERT_EQUAL(fk.route_adds, 5);
+	CU_ASSERT_EQUAL(fk.route_mtus, 0);
+	rt = fobj_find(fk.routes, sh, "17.17.17.1", 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, 1280);
+	ppp_side_free(&a);
+	ppp_side_free(&b);
+	ppp_side_free(&c);
 	fx_stop(&f);
 }
 
@@ -1310,7 +1385,7 @@ static void test_peer_ownership(void)
 	/* A route the kernel refuses (EEXIST: not ours): no "Install route",
 	 * the session is ended rather than left a black hole. */
 	struct in_addr x = test_ip_addr("17.17.17.5");
-	f_route(NULL, true, 99, x, 32, (struct in_addr){ 0 }, 0);
+	f_route(NULL, true, 99, x, 32, (struct in_addr){ 0 }, 0, 0);
 	struct ppp_side d;
 	ppp_side_init(&d, "Vi5");
 	vpdn_link_attach(d.net, VPDN_LINK_A, &ppp_ops_hup, &d);
@@ -1414,6 +1489,7 @@ static void test_framed_routes(void)
 static const struct vpdn_test_case ip_tests[] = {
 	{ "peer MRU: MTU, fragments, ICMP fragmentation needed", test_peer_mru },
 	{ "peer MRU: shared mode route, dialer back to idle", test_peer_mru_shared_and_dialer },
+	{ "shared mode: one route op per session carries the MTU", test_shared_route_mtu_one_op },
 	{ "TUN deleted under a session", test_tun_deleted },
 	{ "shared TUN deleted", test_shared_tun_deleted },
 	{ "kernel names", test_kernel_names },

@@ -215,9 +215,20 @@ static void test_shared_real(void)
 	eb.interface = "Vi3";
 	eb.net = b.net;
 	eb.peer = test_ip_addr("17.17.17.3");
+	eb.mtu = 1400;   /* the peer's MRU: in the host route's one RTM_NEWROUTE */
 	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &ea);
 	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &eb);
 	CU_ASSERT_EQUAL(if_nametoindex("vi2"), 0); /* no per-session device */
+	/* the kernel's routes: Vi3's carries MTU 1400, Vi2's (no MRU) none */
+	struct ip_route_info ri = { 0 };
+	CU_ASSERT_EQUAL(ip_nl_route_get(eb.peer, &ri), 0);
+	CU_ASSERT_EQUAL(ri.ifindex, (int)if_nametoindex("vpdnt0"));
+	CU_ASSERT_EQUAL(ri.mtu, 1400);
+	ri = (struct ip_route_info){ 0 };
+	CU_ASSERT_EQUAL(ip_nl_route_get(ea.peer, &ri), 0);
+	CU_ASSERT_EQUAL(ri.ifindex, (int)if_nametoindex("vpdnt0"));
+	CU_ASSERT_EQUAL(ri.mtu, 0);
+	CU_ASSERT_EQUAL(ip_module_iface_mtu(ip, "Vi3"), 1400);
 	sock = udp_socket("18.18.18.2", &port);
 	CU_ASSERT_FATAL(sock >= 0);
 	CU_ASSERT_EQUAL(send_to(sock, "17.17.17.3", 9, "to three"), 8);
@@ -254,8 +265,8 @@ static void test_rtnetlink(void)
 	CU_ASSERT_EQUAL(ip_nl_link_set(lo, true, 65536), 0);
 	CU_ASSERT_EQUAL(ip_nl_addr(true, lo, a, 32), 0);
 	CU_ASSERT_EQUAL(ip_nl_addr(true, lo, a, 32), -EEXIST);
-	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7), 0);
-	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7), -EEXIST);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, net, 24, a, 7, 0), -EEXIST);
 	/* After two refusals, an answer with a route in it. */
 	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), 0);
 	CU_ASSERT_EQUAL(ri.ifindex, lo);
@@ -266,14 +277,23 @@ static void test_rtnetlink(void)
 	/* "ip route change" matches on the metric: a session's route has
 	 * metric 0, the one above 7. */
 	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, net, 24, a, 1400), -ENOENT);
-	CU_ASSERT_EQUAL(ip_nl_route(true, lo, in, 32, a, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, in, 32, a, 0, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), 0);
+	CU_ASSERT_EQUAL(ri.mtu, 0);
 	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, in, 32, a, 1400), 0);
-	CU_ASSERT_EQUAL(ip_nl_route(false, lo, in, 32, a, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), 0);
+	CU_ASSERT_EQUAL(ri.mtu, 1400);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, in, 32, a, 0, 0), 0);
+	/* the MTU in the add itself ("ip route add ... mtu 1300") */
+	CU_ASSERT_EQUAL(ip_nl_route(true, lo, in, 32, a, 0, 1300), 0);
+	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), 0);
+	CU_ASSERT_EQUAL(ri.mtu, 1300);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, in, 32, a, 0, 0), 0);
 	/* ... and of a route that is not there. */
 	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, absent, 24, none, 1400), -ENOENT);
 	CU_ASSERT_EQUAL(ip_nl_route_get(far, &ri), -ENETUNREACH);
-	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7), 0);
-	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7), -ESRCH);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(false, lo, net, 24, a, 7, 0), -ESRCH);
 	CU_ASSERT_EQUAL(ip_nl_route_get(in, &ri), -ENETUNREACH);
 	CU_ASSERT_EQUAL(ip_nl_addr(false, lo, a, 32), 0);
 	CU_ASSERT_EQUAL(ip_nl_addr(false, lo, a, 32), -EADDRNOTAVAIL);
@@ -367,7 +387,7 @@ static void test_tun_offloads(void)
 	inet_pton(AF_INET, "10.77.0.1", &a);
 	inet_pton(AF_INET, "10.77.0.0", &net);
 	CU_ASSERT_EQUAL(ip_nl_addr(true, ifindex, a, 32), 0);
-	CU_ASSERT_EQUAL(ip_nl_route(true, ifindex, net, 24, a, 0), 0);
+	CU_ASSERT_EQUAL(ip_nl_route(true, ifindex, net, 24, a, 0, 0), 0);
 	inet_pton(AF_INET, "10.77.0.2", &dst.sin_addr);
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7);
