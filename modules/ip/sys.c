@@ -74,9 +74,14 @@ static struct nlmsghdr *nl_msg(char *buf, uint16_t type, uint16_t flags, void **
 	return nh;
 }
 
-/* Send one request with NLM_F_ACK and return the kernel's verdict (0 or
- * -errno). Each other message of the answer (a RTM_GETROUTE's route) goes
- * to cb, when given, before the acknowledgement ends the exchange. */
+/* Send one request and return the kernel's verdict (0 or -errno). With
+ * NLM_F_ACK the acknowledgement ends the exchange; each other message of
+ * the answer goes to cb, when given, before it. Without (RTM_GETROUTE: the
+ * route is the answer, a refusal still comes as an NLMSG_ERROR) the first
+ * datagram of ours that cb took ends it: the kernel sends an asked-for
+ * acknowledgement as a datagram of its own after the route, one recvmsg
+ * more per address check where a route exists (every address of a
+ * routed LNS: its default route). */
 static int nl_exchange(struct nlmsghdr *nh, mnl_cb_t cb, void *data)
 {
 	struct mnl_socket *nl = nl_get();
@@ -100,7 +105,7 @@ static int nl_exchange(struct nlmsghdr *nh, mnl_cb_t cb, void *data)
 		/* MNL_CB_STOP once the acknowledgement (an NLMSG_ERROR with
 		 * error 0) is seen; -1 with errno from a negative one. */
 		r = mnl_cb_run(buf, (size_t)n, nh->nlmsg_seq, portid, cb, data);
-		if (r == MNL_CB_STOP)
+		if (r == MNL_CB_STOP || (r == MNL_CB_OK && !(nh->nlmsg_flags & NLM_F_ACK)))
 			return 0;
 		if (r < 0) {
 			r = -errno;
@@ -253,6 +258,7 @@ int ip_nl_route_get(struct in_addr dst, struct ip_route_info *out)
 	struct nlmsghdr *nh = nl_msg(buf, RTM_GETROUTE, 0, (void **)&rt, sizeof(*rt));
 	int ret;
 
+	nh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;   /* one answer: the route or an error */
 	rt->rtm_family = AF_INET;
 	rt->rtm_dst_len = 32;
 	mnl_attr_put(nh, RTA_DST, sizeof(dst), &dst);

@@ -274,6 +274,15 @@ static void test_rtnetlink(void)
 	CU_ASSERT_FALSE(ri.gateway);
 	CU_ASSERT_EQUAL(ip_nl_route_get(a, &ri), 0);
 	CU_ASSERT_EQUAL(ri.type, RTN_LOCAL);
+	/* Asked without NLM_F_ACK: the route is the whole answer, and no
+	 * acknowledgement is left queued to confuse the next exchange (a
+	 * stale one would fail it: sequence mismatch), a refusal neither. */
+	for (int i = 0; i < 100; i++) {
+		CU_ASSERT_EQUAL_FATAL(ip_nl_route_get(in, &ri), 0);
+		CU_ASSERT_EQUAL_FATAL(ri.ifindex, lo);
+		CU_ASSERT_EQUAL_FATAL(ip_nl_route_get(far, &ri), -ENETUNREACH);
+		CU_ASSERT_EQUAL_FATAL(ip_nl_link_set(lo, true, 0), 0);
+	}
 	/* "ip route change" matches on the metric: a session's route has
 	 * metric 0, the one above 7. */
 	CU_ASSERT_EQUAL(ip_nl_route_mtu(lo, net, 24, a, 1400), -ENOENT);
