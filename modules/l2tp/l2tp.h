@@ -449,9 +449,10 @@ struct l2tp_session {
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
-	/* kept from call once it is dropped: one block, both inside
-	 * (l2tp_session_set_numbers()) */
-	char *calling, *called;
+	/* kept from call once it is dropped: one block, a presence byte
+	 * (bit 0 calling, bit 1 called) then both strings, read through
+	 * l2tp_session_calling()/_called() (l2tp_session_set_numbers()) */
+	char *numbers;
 	struct vpdn_timer setup_timer; /* armed while waiting on the peer */
 	uint64_t changed_ms;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
@@ -518,8 +519,9 @@ void l2tp_call_free(struct l2tp_call *c);
 /* The session is established: free its setup data (s->call), keeping the
  * calling and called numbers for `show vpdn session ID`. */
 void l2tp_session_drop_call(struct l2tp_session *s);
-/* Keep copies of the numbers (either NULL) in s->calling / s->called, in
- * one allocation (#19); the old ones are freed first. */
+/* Keep copies of the numbers (either NULL) in s->numbers, one allocation
+ * (#19); the old block is freed after the copies (the new numbers may
+ * point into it). */
 void l2tp_session_set_numbers(struct l2tp_session *s, const char *calling, const char *called);
 /* The calling / called number of the call (the dialled number of an
  * outgoing call), or NULL. */

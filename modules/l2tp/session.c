@@ -220,37 +220,45 @@ void l2tp_session_set_state(struct l2tp_session *s, int state)
 	l2tp_changed(s->tunnel->l2tp, L2TP_OBJECT_SESSION, s);
 }
 
+enum { NUMBERS_CALLING = 1, NUMBERS_CALLED = 2 };
+
 const char *l2tp_session_calling(const struct l2tp_session *s)
 {
-	return s->call ? s->call->calling : s->calling;
+	if (s->call)
+		return s->call->calling;
+	return s->numbers && (s->numbers[0] & NUMBERS_CALLING) ? s->numbers + 1 : NULL;
 }
 
 const char *l2tp_session_called(const struct l2tp_session *s)
 {
-	if (!s->call)
-		return s->called;
-	return s->call->called ? s->call->called : s->call->number;
+	const char *p;
+
+	if (s->call)
+		return s->call->called ? s->call->called : s->call->number;
+	if (!s->numbers || !(s->numbers[0] & NUMBERS_CALLED))
+		return NULL;
+	p = s->numbers + 1;
+	if (s->numbers[0] & NUMBERS_CALLING)
+		p += strlen(p) + 1;
+	return p;
 }
 
-/* The block starts at calling, or at called when there is no calling. */
-static void numbers_free(struct l2tp_session *s)
-{
-	g_free(s->calling ? s->calling : s->called);
-	s->calling = s->called = NULL;
-}
-
+/* One block: the presence byte, then calling and called when present
+ * (8 bytes less in struct l2tp_session than two pointers). */
 void l2tp_session_set_numbers(struct l2tp_session *s, const char *calling, const char *called)
 {
 	size_t a = calling ? strlen(calling) + 1 : 0, b = called ? strlen(called) + 1 : 0;
-	char *block = a + b ? g_malloc(a + b) : NULL;
+	char *block = a + b ? g_malloc(1 + a + b) : NULL;
 
-	if (calling)
-		memcpy(block, calling, a);
-	if (called)
-		memcpy(block + a, called, b);
-	numbers_free(s);   /* after the copies: the new ones may be in it */
-	s->calling = calling ? block : NULL;
-	s->called = called ? block + a : NULL;
+	if (block) {
+		block[0] = (char)((calling ? NUMBERS_CALLING : 0) | (called ? NUMBERS_CALLED : 0));
+		if (calling)
+			memcpy(block + 1, calling, a);
+		if (called)
+			memcpy(block + 1 + a, called, b);
+	}
+	g_free(s->numbers);   /* after the copies: the new ones may be in it */
+	s->numbers = block;
 }
 
 void l2tp_session_drop_call(struct l2tp_session *s)
@@ -425,7 +433,7 @@ static void session_free(struct l2tp_session *s)
 	if (t->group && t->group->sessions)
 		t->group->sessions--;
 	l2tp_call_free(s->call);
-	numbers_free(s);
+	g_free(s->numbers);
 	g_free(s->ppp_disc_msg);
 	g_free(s->ifname);
 	g_free(s->user);

@@ -1294,6 +1294,33 @@ static void test_unknown_mandatory_avp(void)
 	teardown_net();
 }
 
+/* The numbers kept after the call is dropped: one block, either absent,
+ * an empty string distinct from none, new numbers taken from the old
+ * block itself. */
+static void test_session_numbers_block(void)
+{
+	struct l2tp_session s = { 0 };
+
+	CU_ASSERT_PTR_NULL(l2tp_session_calling(&s));
+	CU_ASSERT_PTR_NULL(l2tp_session_called(&s));
+	l2tp_session_set_numbers(&s, "5551234", "800");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_calling(&s), "5551234");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_called(&s), "800");
+	l2tp_session_set_numbers(&s, l2tp_session_called(&s), l2tp_session_calling(&s));
+	CU_ASSERT_STRING_EQUAL(l2tp_session_calling(&s), "800");
+	CU_ASSERT_STRING_EQUAL(l2tp_session_called(&s), "5551234");
+	l2tp_session_set_numbers(&s, NULL, "42");
+	CU_ASSERT_PTR_NULL(l2tp_session_calling(&s));
+	CU_ASSERT_STRING_EQUAL(l2tp_session_called(&s), "42");
+	l2tp_session_set_numbers(&s, "", NULL);
+	CU_ASSERT_STRING_EQUAL(l2tp_session_calling(&s), "");
+	CU_ASSERT_PTR_NULL(l2tp_session_called(&s));
+	l2tp_session_set_numbers(&s, NULL, NULL);
+	CU_ASSERT_PTR_NULL(s.numbers);
+	CU_ASSERT_PTR_NULL(l2tp_session_calling(&s));
+	CU_ASSERT_PTR_NULL(l2tp_session_called(&s));
+}
+
 static void test_fsm_error(void)
 {
 	struct opts o = { 0 };
@@ -2962,6 +2989,7 @@ static const struct vpdn_test_case tunnel_tests[] = {
 	{ "StopCCN hold state re-acks", test_stopccn_hold },
 	{ "unknown M-bit AVP: StopCCN 2/8", test_unknown_mandatory_avp },
 	{ "message out of sequence: StopCCN 7", test_fsm_error },
+	{ "session numbers kept in one block", test_session_numbers_block },
 	{ "protocol version 2.0: StopCCN 5", test_version_check },
 	{ "session limit CDN 4, unclaimed session CDN 5", test_session_limit_and_unclaimed },
 	{ "SLI publishes LINK_ACCM, WEN counted", test_sli_and_wen },
