@@ -315,12 +315,71 @@ size_t ppp_manager_engine_count(struct ppp_manager *m)
  * lookup per session must not walk 100 000 engines); only when the
  * newest is dead (still inside its own PPP_DOWN), an older one of the
  * same name is looked for. */
+/* n if name is "Vi" then n > 0 in decimal without leading zeros (the
+ * only form vpdn_fmt_int writes), else 0. */
+static int vaccess_of_name(const char *name)
+{
+	long long n = 0;
+	const char *p;
+
+	if (name[0] != 'V' || name[1] != 'i' || name[2] < '1' || name[2] > '9')
+		return 0;
+	for (p = name + 2; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		n = n * 10 + (*p - '0');
+		if (n > G_MAXINT)
+			return 0;
+	}
+	return (int)n;
+}
+
+/* By number only when the name is the number's: a restored engine's
+ * name and number come apart from the state file. */
+static bool indexed_by_vaccess(const struct ppp_engine *e)
+{
+	return e->vaccess > 0 && vaccess_of_name(e->name) == e->vaccess;
+}
+
+void ppp_manager_index_add(struct ppp_manager *m, struct ppp_engine *e)
+{
+	if (!indexed_by_vaccess(e)) {
+		g_hash_table_replace(m->by_name, e->name, e);
+		return;
+	}
+	if ((guint)e->vaccess >= m->by_vaccess->len)
+		g_ptr_array_set_size(m->by_vaccess, e->vaccess + 1);
+	g_ptr_array_index(m->by_vaccess, e->vaccess) = e;
+}
+
+void ppp_manager_index_remove(struct ppp_manager *m, struct ppp_engine *e)
+{
+	if (!indexed_by_vaccess(e)) {
+		if (g_hash_table_lookup(m->by_name, e->name) == e)
+			g_hash_table_remove(m->by_name, e->name);
+		return;
+	}
+	if ((guint)e->vaccess < m->by_vaccess->len &&
+	    g_ptr_array_index(m->by_vaccess, e->vaccess) == e)
+		g_ptr_array_index(m->by_vaccess, e->vaccess) = NULL;
+}
+
+/* The newest live engine of that name: by the name index (a D-Bus
+ * lookup per session must not walk 100 000 engines); only when the
+ * one found is dead (still inside its own PPP_DOWN), or both indexes
+ * hold one, the newest live one of that name is looked for. */
 struct ppp_engine *ppp_manager_find(struct ppp_manager *m, const char *ifname)
 {
+	int n = vaccess_of_name(ifname);
+	struct ppp_engine *a = n > 0 && (guint)n < m->by_vaccess->len
+				       ? g_ptr_array_index(m->by_vaccess, n) : NULL;
 	struct ppp_engine *e = g_hash_table_lookup(m->by_name, ifname);
 
-	if (!e || !e->dead)
-		return e;
+	if (!a || !e) {
+		e = e ? e : a;
+		if (!e || !e->dead)
+			return e;
+	}
 	for (e = m->engines; e; e = e->next)
 		if (!e->dead && !strcmp(e->name, ifname))
 			return e;
@@ -448,6 +507,7 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	}
 	m->vaccess_used = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	m->by_vaccess = g_ptr_array_new();
 	m->vaccess_free = g_sequence_new(NULL);
 	m->c_malformed = vpdn_core_counter(core, "ppp_malformed_total",
 					   "PPP packets dropped as malformed");
@@ -514,6 +574,7 @@ void ppp_manager_free(struct ppp_manager *m)
 	g_hash_table_destroy(m->confs);
 	ppp_pools_free(m->pools);
 	g_hash_table_destroy(m->by_name);
+	g_ptr_array_free(m->by_vaccess, TRUE);
 	g_hash_table_destroy(m->peer_ifids);
 	g_array_free(m->vaccess_used, TRUE);
 	g_sequence_free(m->vaccess_free);

@@ -197,7 +197,12 @@ struct ppp_manager {
 	GHashTable *confs;              /* name (casefolded) -> struct ppp_conf* */
 	struct ppp_engine *engines;
 	size_t n_engines;
+	/* the engines by name: a Virtual-Access engine named after its
+	 * number ("Vi2", vaccess 2) in by_vaccess[number], a pointer a
+	 * session instead of a hash table's slot; any other in by_name
+	 * (ppp_manager_index_add/_remove) */
 	GHashTable *by_name;            /* e->name -> the newest engine of that name */
+	GPtrArray *by_vaccess;          /* number -> engine, or NULL */
 	GArray *vaccess_used;           /* gboolean per number */
 	GSequence *vaccess_free;        /* numbers < vaccess_used->len not in use, sorted */
 	struct vpdn_subscription *sub_start, *sub_incoming;
@@ -266,6 +271,10 @@ const char *ppp_our_name(struct ppp_engine *e);
  * phase and the way to the network phase */
 void ppp_lcp_up(struct ppp_engine *e);
 void ppp_lcp_down(struct ppp_engine *e);
+/* An engine into / out of the manager's name index (ppp_manager_find). */
+void ppp_manager_index_add(struct ppp_manager *m, struct ppp_engine *e);
+void ppp_manager_index_remove(struct ppp_manager *m, struct ppp_engine *e);
+
 /* One direction of authentication finished. this_end: we authenticated
  * the peer (user set). */
 void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);

@@ -137,8 +137,7 @@ static void engine_retire(struct ppp_engine *e)
 	if (e->next)
 		e->next->prev = e->prev;
 	m->n_engines--;
-	if (g_hash_table_lookup(m->by_name, e->name) == e)
-		g_hash_table_remove(m->by_name, e->name);
+	ppp_manager_index_remove(m, e);
 	if (e->vaccess > 0)
 		ppp_manager_vaccess_put(m, e->vaccess);
 	e->prev = e->next = NULL;
@@ -504,7 +503,7 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 		m->engines->prev = e;
 	m->engines = e;
 	m->n_engines++;
-	g_hash_table_replace(m->by_name, e->name, e);
+	ppp_manager_index_add(m, e);
 	if (m->c_sessions)
 		(*m->c_sessions)++;
 

@@ -1427,6 +1427,10 @@ static void test_restart_round_trip(void)
 	CU_ASSERT_EQUAL(orphans, 0);
 	struct ppp_engine *r = ppp_manager_find(mgr, "Vi1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* by its number, and only under the number's own spelling */
+	CU_ASSERT_PTR_NULL(ppp_manager_find(mgr, "Vi01"));
+	CU_ASSERT_PTR_NULL(ppp_manager_find(mgr, "Vi1x"));
+	CU_ASSERT_PTR_NULL(ppp_manager_find(mgr, "Vi99999999999"));
 	CU_ASSERT_EQUAL(ppp_engine_phase(r), VPDN_PPP_PHASE_UP);
 	CU_ASSERT_EQUAL(ppp_engine_lcp(r)->state, FSM_OPENED);
 	CU_ASSERT_EQUAL(ppp_engine_ipcp(r)->state, FSM_OPENED);
