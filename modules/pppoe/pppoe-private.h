@@ -26,6 +26,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <vpdnd/core.h>
 
@@ -65,7 +66,7 @@ struct pppoe_counters {
 	uint64_t *rx_disc, *tx_disc, *malformed, *padi, *padi_rate_limited, *padr,
 		*bad_cookie, *service_refused, *limit_refused, *padt_in, *padt_out,
 		*padt_spoofed, *sessions, *open_failed, *rx_sess, *tx_sess, *sess_unknown,
-		*too_big, *client_timeouts;
+		*too_big, *client_timeouts, *tx_dropped;
 };
 
 struct pppoe_carrier_ops {
@@ -179,6 +180,13 @@ void pppoe_session_free(struct pppoe_session *s);
  * carrier calls this to end a session (PPP down, link hung up). */
 void pppoe_session_terminate(struct pppoe_session *s, const char *reason);
 int pppoe_send(struct pppoe_if *ifc, const uint8_t dst[6], struct pppoe_builder *b);
+/* One socket's batch (pppoe.c's flush): send() is sendmmsg or a test's.
+ * A frame the device refused (ENOBUFS: the veth peer's or the queue's
+ * drop) costs that frame alone, the rest are still sent; any other error
+ * ends the batch. Returns the frames sent; *dropped gets the others. */
+unsigned pppoe_send_batch(int fd, struct mmsghdr *msgs, unsigned n,
+			  int (*send)(int fd, struct mmsghdr *msgs, unsigned n, int flags),
+			  unsigned *dropped, int *last_errno);
 gint64 pppoe_mac_key(const uint8_t mac[6]);
 /* Log a limit refusal at most every 10 s (counted always). */
 void pppoe_log_limit(struct pppoe_engine *e, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

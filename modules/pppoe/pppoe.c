@@ -104,6 +104,42 @@ static void call_end(struct pppoe_call *c, int cause, const char *why, bool padt
 		call_free(c);
 }
 
+static int sendmmsg_fn(int fd, struct mmsghdr *msgs, unsigned n, int flags)
+{
+	return sendmmsg(fd, msgs, n, flags);
+}
+
+unsigned pppoe_send_batch(int fd, struct mmsghdr *msgs, unsigned n,
+			  int (*send)(int fd, struct mmsghdr *msgs, unsigned n, int flags),
+			  unsigned *dropped, int *last_errno)
+{
+	unsigned done = 0, sent = 0;
+
+	*dropped = 0;
+	while (done < n) {
+		int r = send(fd, msgs + done, n - done, MSG_DONTWAIT);
+
+		if (r > 0) {
+			done += (unsigned)r;
+			sent += (unsigned)r;
+			continue;
+		}
+		if (r == 0)
+			errno = EIO;
+		*last_errno = errno;
+		if (errno == EINTR)
+			continue;
+		if (errno == ENOBUFS) {   /* this frame dropped below us; not the rest */
+			done++;
+			(*dropped)++;
+			continue;
+		}
+		*dropped += n - done;
+		break;
+	}
+	return sent;
+}
+
 static void flush_tx(struct pppoe_module *m)
 {
 	struct mmsghdr msgs[TX_BATCH];
@@ -122,16 +158,15 @@ static void flush_tx(struct pppoe_module *m)
 			n++;
 			i++;
 		}
-		for (unsigned done = 0; done < n;) {
-			int r = sendmmsg(fd, msgs + done, n - done, MSG_DONTWAIT);
-			if (r <= 0) {
-				vpdn_debug(m->log, VPDN_DEBUG_PPPOE_EVENTS,
-					   "PPPoE: sendmmsg: %s (%u frames lost)", g_strerror(errno),
-					   n - done);
-				break;
-			}
-			(*m->e->c.tx_sess) += (uint64_t)r;
-			done += (unsigned)r;
+		unsigned dropped = 0;
+		int err = 0;
+		unsigned sent = pppoe_send_batch(fd, msgs, n, sendmmsg_fn, &dropped, &err);
+
+		(*m->e->c.tx_sess) += sent;
+		if (dropped) {
+			(*m->e->c.tx_dropped) += dropped;
+			pppoe_log_limit(m->e, "PPPoE: sendmmsg: %s (%u of %u frames lost)",
+					g_strerror(err), dropped, n);
 		}
 	}
 	m->ntx = 0;

@@ -77,6 +77,8 @@ struct pppoe_engine *pppoe_engine_new(struct vpdn_core *core, const struct pppoe
 			     "PPP frames over the session's payload not sent");
 	c->client_timeouts = counter(core, "pppoe_client_timeouts_total",
 				     "client discoveries that got no answer");
+	c->tx_dropped = counter(core, "pppoe_session_packets_dropped_total",
+				"PPPoE session packets the kernel refused to send");
 	return e;
 }
 

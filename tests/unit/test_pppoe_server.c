@@ -578,7 +578,59 @@ static void test_interface_down(void)
 	teardown();
 }
 
+/* A batch's send (pppoe_send_batch): a frame the device refuses (ENOBUFS)
+ * costs that frame, not the rest of the batch; EAGAIN ends it, counted. */
+static struct {
+	int calls;
+	unsigned seen;          /* frames offered, first call's index order */
+	int script[8];          /* per call: > 0 frames taken, < 0 -errno */
+} fs;
+
+static int batch_send(int fd, struct mmsghdr *msgs, unsigned n, int flags)
+{
+	int r = fs.script[fs.calls++];
+
+	CU_ASSERT(flags & MSG_DONTWAIT);
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return (unsigned)r > n ? (int)n : r;
+}
+
+static void test_send_batch_drops(void)
+{
+	struct mmsghdr msgs[10];
+	unsigned dropped = 0;
+	int err = 0;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.script[0] = 3;               /* 3 sent */
+	fs.script[1] = -ENOBUFS;        /* the 4th dropped by the device */
+	fs.script[2] = -EINTR;          /* retried */
+	fs.script[3] = 10;              /* the other 6 */
+	CU_ASSERT_EQUAL(pppoe_send_batch(7, msgs, 10, batch_send, &dropped, &err), 9);
+	CU_ASSERT_EQUAL(dropped, 1);
+	CU_ASSERT_EQUAL(err, EINTR);
+	CU_ASSERT_EQUAL(fs.calls, 4);
+
+	memset(&fs, 0, sizeof(fs));
+	fs.script[0] = 2;
+	fs.script[1] = -EAGAIN;         /* socket full: the rest is lost */
+	CU_ASSERT_EQUAL(pppoe_send_batch(7, msgs, 10, batch_send, &dropped, &err), 2);
+	CU_ASSERT_EQUAL(dropped, 8);
+	CU_ASSERT_EQUAL(err, EAGAIN);
+	CU_ASSERT_EQUAL(fs.calls, 2);
+
+	memset(&fs, 0, sizeof(fs));
+	fs.script[0] = 10;
+	CU_ASSERT_EQUAL(pppoe_send_batch(7, msgs, 10, batch_send, &dropped, &err), 10);
+	CU_ASSERT_EQUAL(dropped, 0);
+	CU_ASSERT_EQUAL(fs.calls, 1);
+}
+
 static const struct vpdn_test_case server_tests[] = {
+	{"a frame the device refuses costs that frame, not the batch", test_send_batch_drops},
 	{"interface down", test_interface_down},
 	{"PADI -> PADO, no state", test_padi_pado_stateless},
 	{"PADR -> PADS, session", test_padr_opens_session},
