@@ -95,7 +95,8 @@ static int append_channels(sd_bus_message *reply, struct isdn *is, const struct 
 		r = sd_bus_message_append(reply, "(ssssu)", name,
 					  !c ? "idle" : c->active ? "active" : "busy",
 					  c ? id : "",
-					  !c ? "" : c->dir == VPDN_CALL_IN ? c->calling : c->called,
+					  !c ? "" : c->dir == VPDN_CALL_IN ? c->calling
+					  : isdn_call_called(c),
 					  c ? (uint32_t)call_seconds(c) : 0);
 	}
 	if (r < 0)
@@ -105,7 +106,7 @@ static int append_channels(sd_bus_message *reply, struct isdn *is, const struct 
 
 static int append_calls(sd_bus_message *reply, struct isdn *is, const struct isdn_port *p)
 {
-	char id[16];
+	char id[16], chan[ISDN_CHAN_NAME_MAX];
 	int r = sd_bus_message_open_container(reply, 'a', "(ssssssu)");
 
 	for (int ch = 0; ch < 32 && r >= 0; ch++) { /* the port's calls, by channel */
@@ -115,10 +116,11 @@ static int append_calls(sd_bus_message *reply, struct isdn *is, const struct isd
 		snprintf(id, sizeof(id), "0x%04X", c->call_id);
 		r = sd_bus_message_append(reply, "(ssssssu)", id,
 					  c->dir == VPDN_CALL_IN ? "In" : "Out", c->calling,
-					  c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called)
-								 : c->called,
+					  c->dir == VPDN_CALL_IN
+					  ? isdn_port_dnis(c->port, isdn_call_called(c))
+					  : isdn_call_called(c),
 					  c->remote_name ? c->remote_name : "",
-					  c->chan >= 0 ? c->channel : "",
+					  isdn_call_channel(c, chan),
 					  (uint32_t)call_seconds(c));
 	}
 	if (r < 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,18 +82,33 @@ void isdn_count_failure(struct isdn *is, int cause)
 	is->st.failed++;
 }
 
-static void fill_ev(struct isdn_call *c, struct vpdn_ev_call *ev, int cause)
+const char *isdn_call_channel(const struct isdn_call *c, char buf[ISDN_CHAN_NAME_MAX])
+{
+	char sname[ISDN_CHAN_NAME_MAX];
+
+	buf[0] = '\0';
+	if (c->chan >= 0)
+		isdn_port_channel_name(c->port, c->chan, buf, ISDN_CHAN_NAME_MAX, sname,
+				       sizeof(sname));
+	return buf;
+}
+
+/* ev's channel name is written in chan, the caller's: ev lives no longer
+ * than chan (a published event's payload is not kept). */
+static void fill_ev(struct isdn_call *c, struct vpdn_ev_call *ev, int cause,
+		    char chan[ISDN_CHAN_NAME_MAX])
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->size = sizeof(*ev);
 	ev->call_id = c->call_id;
 	ev->dir = c->dir;
 	ev->port = c->port->name;
-	ev->channel = c->chan >= 0 ? c->channel : NULL;
-	ev->short_name = c->chan >= 0 ? c->short_name : NULL;
+	ev->channel = c->chan >= 0 ? isdn_call_channel(c, chan) : NULL;
+	ev->short_name = c->chan >= 0 && c->link ? vpdn_link_name(c->link) : NULL;
 	ev->interface = c->port->dchan;
 	ev->calling = c->calling[0] ? c->calling : NULL;
-	ev->called = c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, c->called) : c->called;
+	ev->called = c->dir == VPDN_CALL_IN ? isdn_port_dnis(c->port, isdn_call_called(c))
+		     : isdn_call_called(c);
 	ev->bearer_kbps = c->bearer;
 	ev->cause = cause;
 	ev->link = c->link;
@@ -103,6 +119,7 @@ static void clear_upper(struct isdn_call *c, int cause)
 {
 	struct isdn *is = c->is;
 	struct vpdn_ev_call ev;
+	char chan[ISDN_CHAN_NAME_MAX];
 
 	if (c->upper_cleared)
 		return;
@@ -120,15 +137,17 @@ static void clear_upper(struct isdn_call *c, int cause)
 	if (c->link && !c->b_gone)
 		vpdn_link_hangup(c->link, VPDN_LINK_A, cause);
 	if (c->active) {
+		isdn_call_channel(c, chan);
 		vpdn_info(is->log, "%%ISDN-6-DISCONNECT: Interface %s disconnected from %s, call lasted %" PRIu64 " seconds",
-			  c->channel, c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown") : c->called,
+			  chan, c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown")
+			  : isdn_call_called(c),
 			  (vpdn_timers_now(is->tm) - c->active_at) / 1000);
-		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to down", c->channel);
+		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to down", chan);
 	}
 	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: call id 0x%04X cleared, cause %d (%s)",
 		   c->port->dchan_short, c->call_id, cause, vpdn_q931_cause_name(cause));
 	if (c->published) {
-		fill_ev(c, &ev, cause);
+		fill_ev(c, &ev, cause, chan);
 		vpdn_bus_publish(is->bus, VPDN_EV_CALL_CLEARED, &ev);
 	}
 }
@@ -179,7 +198,7 @@ static void q_send(void *ctx, struct q931_call *q, uint8_t type, int cause)
 	m.dchan = c->port->dchan_ix;
 	m.cause = cause;
 	if (type == ISDN_MSG_SETUP) {
-		snprintf(m.called, sizeof(m.called), "%s", c->called);
+		snprintf(m.called, sizeof(m.called), "%s", isdn_call_called(c));
 		snprintf(m.calling, sizeof(m.calling), "%s", c->calling);
 		snprintf(m.port, sizeof(m.port), "%s", c->port->name);
 		m.bearer_kbps = c->bearer;
@@ -199,6 +218,7 @@ static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int ca
 	struct isdn_call *c = ctx;
 	struct isdn *is = c->is;
 	struct vpdn_ev_call ev;
+	char chan[ISDN_CHAN_NAME_MAX];
 
 	switch (ind) {
 	case Q931_IND_PROCEEDING:
@@ -208,10 +228,11 @@ static void q_indicate(void *ctx, struct q931_call *q, enum q931_ind ind, int ca
 		c->active = true;
 		c->active_at = vpdn_timers_now(is->tm);
 		is->st.connected++;
-		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to up", c->channel);
-		vpdn_info(is->log, "%%ISDN-6-CONNECT: Interface %s is now connected to %s", c->channel,
-			  c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown") : c->called);
-		fill_ev(c, &ev, 0);
+		fill_ev(c, &ev, 0, chan);
+		vpdn_info(is->log, "%%LINK-3-UPDOWN: Interface %s, changed state to up", chan);
+		vpdn_info(is->log, "%%ISDN-6-CONNECT: Interface %s is now connected to %s", chan,
+			  c->dir == VPDN_CALL_IN ? (c->calling[0] ? c->calling : "unknown")
+			  : isdn_call_called(c));
 		if (c->dir == VPDN_CALL_OUT && c->req) {
 			struct vpdn_request *req = c->req;
 			c->req = NULL;
@@ -283,10 +304,16 @@ static uint32_t next_in_id(struct isdn *is)
 }
 
 struct isdn_call *isdn_call_new(struct isdn *is, struct isdn_port *p, uint16_t cref,
-				  enum vpdn_call_dir dir)
+				  enum vpdn_call_dir dir, const char *calling, const char *called)
 {
-	struct isdn_call *c = g_new0(struct isdn_call, 1);
+	size_t ng = calling ? strnlen(calling, ISDN_WIRE_NUMBER_MAX) : 0;
+	size_t nd = called ? strnlen(called, ISDN_WIRE_NUMBER_MAX) : 0;
+	size_t size = offsetof(struct isdn_call, calling) + ng + 1 + nd + 1;
+	struct isdn_call *c = g_malloc0(MAX(size, sizeof(*c)));
 
+	memcpy(c->calling, calling ? calling : "", ng);          /* NUL: g_malloc0 */
+	c->called_at = (uint8_t)(ng + 1);
+	memcpy(c->calling + c->called_at, called ? called : "", nd);
 	c->is = is;
 	c->port = p;
 	c->key = CALL_KEY(p->dchan_ix, cref);
@@ -326,16 +353,17 @@ struct isdn_call *isdn_call_of_link(struct isdn *is, const struct vpdn_link *lin
 
 void isdn_call_set_channel(struct isdn_call *c, int ch)
 {
+	char name[ISDN_CHAN_NAME_MAX], sname[ISDN_CHAN_NAME_MAX];
+
 	chan_unindex(c);
 	c->chan = ch;
 	g_hash_table_insert(c->is->chan_calls, GUINT_TO_POINTER(CHAN_KEY(c->port->dchan_ix, ch)), c);
-	isdn_port_channel_name(c->port, ch, c->channel, sizeof(c->channel), c->short_name,
-			       sizeof(c->short_name));
+	isdn_port_channel_name(c->port, ch, name, sizeof(name), sname, sizeof(sname));
 	if (!c->link) {
-		c->link = vpdn_link_new(c->short_name);
+		c->link = vpdn_link_new(sname);
 		vpdn_link_attach(c->link, VPDN_LINK_A, &link_ops, c);
 	} else {
-		vpdn_link_set_name(c->link, c->short_name);
+		vpdn_link_set_name(c->link, sname);
 	}
 }
 
@@ -362,6 +390,7 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 	struct isdn_call *c;
 	struct vpdn_ev_call ev;
 	struct vpdn_request *req;
+	char chan[ISDN_CHAN_NAME_MAX];
 
 	isdn_msg_init(&r, ISDN_MSG_RELEASE_COMPLETE, m->cref ^ ISDN_CREF_FLAG);
 	r.dchan = m->dchan;
@@ -377,9 +406,7 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 		(void)isdn_net_send(is, NULL, &r);
 		return;
 	}
-	c = isdn_call_new(is, p, m->cref, VPDN_CALL_IN);
-	snprintf(c->calling, sizeof(c->calling), "%s", m->calling);
-	snprintf(c->called, sizeof(c->called), "%s", m->called);
+	c = isdn_call_new(is, p, m->cref, VPDN_CALL_IN, m->calling, m->called);
 	c->bearer = m->bearer_kbps ? m->bearer_kbps : 64;
 	isdn_call_set_channel(c, m->channel);
 	is->st.calls_in++;
@@ -395,7 +422,7 @@ static void on_setup(struct isdn *is, const struct isdn_msg *m)
 		   c->calling[0] ? c->calling : "<unknown>", c->chan, c->bearer);
 	(void)q931_input(&c->q, Q931_IN_SETUP, 0);
 	c->published = true;
-	fill_ev(c, &ev, 0);
+	fill_ev(c, &ev, 0, chan);
 	req = vpdn_bus_request(is->bus, VPDN_EV_CALL_INCOMING, &ev, incoming_done, c);
 	if (c->upper_cleared)
 		vpdn_request_cancel(req); /* a claimer cleared it at once */

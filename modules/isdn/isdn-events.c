@@ -70,10 +70,8 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 		vpdn_request_complete(req, -VPDN_CAUSE_NO_CHANNEL, NULL);
 		return VPDN_BUS_CLAIM;
 	}
-	c = isdn_call_new(is, port, cref | ISDN_CREF_FLAG, VPDN_CALL_OUT);
-	snprintf(c->called, sizeof(c->called), "%s", p->number);
-	snprintf(c->calling, sizeof(c->calling), "%s",
-		 p->calling && p->calling[0] ? p->calling : port->n_numbers ? port->numbers[0] : "");
+	c = isdn_call_new(is, port, cref | ISDN_CREF_FLAG, VPDN_CALL_OUT, p->calling && p->calling[0]
+			  ? p->calling : port->n_numbers ? port->numbers[0] : "", p->number);
 	c->bearer = p->bearer_kbps ? p->bearer_kbps : 64;
 	isdn_call_set_channel(c, ch);
 	c->req = req;
@@ -82,7 +80,7 @@ static enum vpdn_bus_verdict on_call_place(const struct vpdn_event *ev, void *da
 	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Outgoing call id = 0x%04X, dsl 0",
 		   port->dchan_short, c->call_id);
 	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: Event: Call to %s at %u Kb/s",
-		   port->dchan_short, c->called, c->bearer);
+		   port->dchan_short, isdn_call_called(c), c->bearer);
 	(void)q931_input(&c->q, Q931_IN_SETUP_REQ, 0);
 	return VPDN_BUS_CLAIM;
 }

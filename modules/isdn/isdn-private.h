@@ -23,23 +23,25 @@
 struct isdn_call {
 	struct isdn *is;
 	struct isdn_port *port;
-	uint32_t key;             /* CALL_KEY(port->dchan, cref as the network sends it) */
-	uint32_t call_id;
-	enum vpdn_call_dir dir;
-	int chan;                 /* -1 until known */
-	char channel[24], short_name[24];
-	char calling[ISDN_WIRE_NUMBER_MAX + 1], called[ISDN_WIRE_NUMBER_MAX + 1];
-	uint32_t bearer;
-	struct q931_call q;
 	struct vpdn_link *link;   /* we hold one reference; end A is ours */
 	struct vpdn_request *req; /* IN: our CALL_INCOMING; OUT: CALL_PLACE to complete */
-	bool upper_cleared, published, active;
-	bool b_gone;              /* the consumer hung up end B */
-	bool released;            /* back in U0, out of the tables: freed next turn */
-	uint64_t active_at;
 	/* the peer's PPP name once known (printable, at most
 	 * ISDN_REMOTE_NAME_MAX - 1 octets, g_malloc'd), or NULL */
 	char *remote_name;
+	uint64_t active_at;
+	struct q931_call q;
+	uint32_t key;             /* CALL_KEY(port->dchan, cref as the network sends it) */
+	uint32_t call_id;
+	enum vpdn_call_dir dir;
+	int chan;                 /* -1 until known; its names: isdn_call_channel(), the link's */
+	uint32_t bearer;
+	bool upper_cleared, published, active;
+	bool b_gone;              /* the consumer hung up end B */
+	bool released;            /* back in U0, out of the tables: freed next turn */
+	uint8_t called_at;        /* the called number: isdn_call_called() */
+	/* the calling number, then the called one, each at its own length
+	 * (at most ISDN_WIRE_NUMBER_MAX octets), in the call's allocation */
+	char calling[];
 };
 
 #define ISDN_REMOTE_NAME_MAX 64
@@ -81,9 +83,22 @@ struct isdn {
 /* isdn-calls.c: the call on B channel ch of port p, or NULL (one lookup). */
 struct isdn_call *isdn_call_on(struct isdn *is, const struct isdn_port *p, int ch);
 /* isdn-calls.c: a new call on port p (cref as the network sends it),
- * indexed; its call id from vpdn_core_call_id() (in) or our own (out). */
+ * indexed; its call id from vpdn_core_call_id() (in) or our own (out).
+ * calling and called (NULL: none) are copied into the call, each cut at
+ * ISDN_WIRE_NUMBER_MAX octets. */
 struct isdn_call *isdn_call_new(struct isdn *is, struct isdn_port *p, uint16_t cref,
-				enum vpdn_call_dir dir);
+				enum vpdn_call_dir dir, const char *calling, const char *called);
+/* The called number ("" none): after the calling one, in the call. */
+static inline const char *isdn_call_called(const struct isdn_call *c)
+{
+	return c->calling + c->called_at;
+}
+/* Room for a channel's IOS name ("Serial123:31"; isdn_call_channel()). */
+#define ISDN_CHAN_NAME_MAX 24
+/* isdn-calls.c: the IOS name of the call's B channel ("Serial0:17") in
+ * buf, "" while it has none; returns buf. The short name ("Se0:17") is
+ * the link's (vpdn_link_name(c->link)). */
+const char *isdn_call_channel(const struct isdn_call *c, char buf[ISDN_CHAN_NAME_MAX]);
 /* isdn-calls.c: the call is on B channel ch (its names, its link). */
 void isdn_call_set_channel(struct isdn_call *c, int ch);
 /* isdn-calls.c: the call is back in U0: out of the tables now, freed on

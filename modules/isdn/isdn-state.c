@@ -49,7 +49,7 @@ static GVariant *save_call(struct isdn *is, struct isdn_call *c)
 	ADD("dir", g_variant_new_byte((uint8_t)c->dir));
 	ADD("chan", g_variant_new_int32(c->chan));
 	ADD("calling", g_variant_new_string(c->calling));
-	ADD("called", g_variant_new_string(c->called));
+	ADD("called", g_variant_new_string(isdn_call_called(c)));
 	ADD("bearer", g_variant_new_uint32(c->bearer));
 	ADD("remote", g_variant_new_string(c->remote_name ? c->remote_name : ""));
 	ADD("up-ms", g_variant_new_uint64(now > c->active_at ? now - c->active_at : 0));
@@ -129,12 +129,13 @@ static void call_orphan(void *ctx, struct vpdn_link *link)
 {
 	struct isdn *is = ctx;
 	struct isdn_call *c = isdn_call_of_link(is, link);
+	char chan[ISDN_CHAN_NAME_MAX];
 	uint64_t *lost;
 
 	if (!c)
 		return;
 	vpdn_warn(is->log, "ISDN %s: restart: call id 0x%04X on %s not taken back, clearing it",
-		  c->port->dchan_short, c->call_id, c->channel);
+		  c->port->dchan_short, c->call_id, isdn_call_channel(c, chan));
 	lost = vpdn_core_counter(is->core, "isdn_restart_calls_lost_total",
 				 "ISDN calls saved at a restart in place that could not be rebuilt");
 	if (lost)
@@ -153,7 +154,7 @@ static int restore_call(struct isdn *is, GVariant *d)
 	const char *calling = "", *called = "", *remote = "";
 	struct isdn_port *p;
 	struct isdn_call *c;
-	char key[64];
+	char key[64], chname[ISDN_CHAN_NAME_MAX];
 
 	if (!g_variant_lookup(d, "dchan", "q", &dchan) || !g_variant_lookup(d, "cref", "q", &cref) ||
 	    !g_variant_lookup(d, "call-id", "u", &call_id) || !g_variant_lookup(d, "dir", "y", &dir) ||
@@ -170,13 +171,11 @@ static int restore_call(struct isdn *is, GVariant *d)
 	    g_hash_table_contains(is->call_ids, GUINT_TO_POINTER(call_id)) ||
 	    isdn_port_take(p, chan) < 0)
 		return -EEXIST;
-	c = isdn_call_new(is, p, cref, dir);
+	c = isdn_call_new(is, p, cref, dir, calling, called);
 	/* The same call id as before. */
 	g_hash_table_remove(is->call_ids, GUINT_TO_POINTER(c->call_id));
 	c->call_id = call_id;
 	g_hash_table_insert(is->call_ids, GUINT_TO_POINTER(c->call_id), c);
-	g_strlcpy(c->calling, calling, sizeof(c->calling));
-	g_strlcpy(c->called, called, sizeof(c->called));
 	g_free(c->remote_name);
 	c->remote_name = *remote ? g_strdup(remote) : NULL;
 	c->bearer = bearer;
@@ -199,7 +198,7 @@ static int restore_call(struct isdn *is, GVariant *d)
 		return -EEXIST;
 	}
 	vpdn_debug(is->log, VPDN_DEBUG_ISDN_EVENTS, "ISDN %s: restart: call id 0x%04X restored "
-		   "active on %s", p->dchan_short, c->call_id, c->channel);
+		   "active on %s", p->dchan_short, c->call_id, isdn_call_channel(c, chname));
 	return 0;
 }
 

@@ -656,7 +656,7 @@ static void test_restart_in_place(void)
 	struct consumer k = { 0 };
 	struct vpdn_link *l;
 	uint32_t call_id;
-	char key[64];
+	char key[64], chan_before[ISDN_CHAN_NAME_MAX];
 	GVariant *st;
 	uint64_t *lost;
 
@@ -669,6 +669,7 @@ static void test_restart_in_place(void)
 		struct isdn_call *c = v->data;
 		call_id = c->call_id;
 		g_snprintf(key, sizeof(key), "carrier/%s", vpdn_link_name(c->link));
+		isdn_call_channel(c, chan_before);
 		g_list_free(v);
 	}
 	unsigned sw_calls = isdn_sw_call_count(sw);
@@ -686,6 +687,15 @@ static void test_restart_in_place(void)
 		CU_ASSERT_EQUAL(c->call_id, call_id);
 		CU_ASSERT_EQUAL(c->q.state, Q931_ACTIVE);
 		CU_ASSERT_STRING_EQUAL(c->calling, "6122");
+		CU_ASSERT_STRING_EQUAL(isdn_call_called(c), "8211"); /* after calling, in the call */
+		{
+			char chan[ISDN_CHAN_NAME_MAX], lkey[64];
+			/* the names are made again from the channel: the same */
+			CU_ASSERT_STRING_EQUAL(isdn_call_channel(c, chan), chan_before);
+			CU_ASSERT(chan[0] != '\0');
+			g_snprintf(lkey, sizeof(lkey), "carrier/%s", vpdn_link_name(c->link));
+			CU_ASSERT_STRING_EQUAL(lkey, key);
+		}
 		g_list_free(v);
 	}
 	l = vpdn_core_restored_link_take(core, key);
