@@ -85,14 +85,15 @@ void dialer_bind_incoming(struct dialer *d, struct vpdn_link *link, uint32_t cal
 			  const char *iface);
 uint32_t dialer_idle_left(struct dialer *d);
 
-/* An incoming call we answered. */
+/* An incoming call we answered. Its interface's name ("Se0:17", the
+ * event's short_name) is its link's: vpdn_link_name(link), as every
+ * carrier names the link it publishes. */
 struct dialer_call {
 	struct dialer_module *m;
-	uint32_t call_id;
 	struct vpdn_link *link;  /* ref */
-	char iface[32];
 	struct dialer *bound;
 	struct vpdn_request *ppp_req; /* our PPP_START until it is answered */
+	uint32_t call_id;
 };
 
 struct dialer_module {

@@ -81,8 +81,8 @@ static void in_ppp_done(struct vpdn_request *req, int status, const void *reply,
 
 	c->ppp_req = NULL;
 	if (status < 0) {
-		vpdn_warn(c->m->log, "%s DDR: PPP did not start (%s), clearing the call", c->iface,
-			  g_strerror(-status));
+		vpdn_warn(c->m->log, "%s DDR: PPP did not start (%s), clearing the call",
+			  vpdn_link_name(c->link), g_strerror(-status));
 		dialer_hangup_call(c->m, c->call_id, VPDN_CAUSE_RESOURCE_UNAVAILABLE);
 	}
 }
@@ -113,7 +113,6 @@ static enum vpdn_bus_verdict on_call_incoming(const struct vpdn_event *ev, void 
 	c->m = m;
 	c->call_id = call->call_id;
 	c->link = vpdn_link_ref(call->link);
-	snprintf(c->iface, sizeof(c->iface), "%s", call->short_name);
 	g_hash_table_replace(m->calls, c->link, c);
 	(*m->c_answered)++;
 	if (req)
@@ -347,15 +346,16 @@ static enum vpdn_bus_verdict on_authenticated(const struct vpdn_event *ev, void 
 	for (guint i = 0; i < m->dialers->len; i++) {
 		struct dialer *d = g_ptr_array_index(m->dialers, i);
 		if (d->conf->remote_name && !strcmp(d->conf->remote_name, p->user)) {
-			DDR(m, "%s DDR: Authenticated host %s, binding to profile %s", c->iface, user,
-			    d->conf->short_name);
-			dialer_bind_incoming(d, c->link, c->call_id, c->iface);
+			DDR(m, "%s DDR: Authenticated host %s, binding to profile %s",
+			    vpdn_link_name(c->link), user, d->conf->short_name);
+			dialer_bind_incoming(d, c->link, c->call_id, vpdn_link_name(c->link));
 			if (d->link == c->link)
 				c->bound = d;
 			return VPDN_BUS_PASS;
 		}
 	}
-	DDR(m, "%s DDR: Authenticated host %s with no matching dialer profile", c->iface, user);
+	DDR(m, "%s DDR: Authenticated host %s with no matching dialer profile",
+	    vpdn_link_name(c->link), user);
 	return VPDN_BUS_PASS;
 }
 
