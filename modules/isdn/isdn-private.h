@@ -35,9 +35,9 @@ struct isdn_call {
 	enum vpdn_call_dir dir;
 	int chan;                 /* -1 until known; its names: isdn_call_channel(), the link's */
 	uint32_t bearer;
-	bool upper_cleared, published, active;
-	bool b_gone;              /* the consumer hung up end B */
-	bool released;            /* back in U0, out of the tables: freed next turn */
+	bool upper_cleared : 1, published : 1, active : 1;
+	bool b_gone : 1;          /* the consumer hung up end B */
+	bool released : 1;        /* back in U0, out of the tables: freed next turn */
 	uint8_t called_at;        /* the called number: isdn_call_called() */
 	/* the calling number, then the called one, each at its own length
 	 * (at most ISDN_WIRE_NUMBER_MAX octets), in the call's allocation */

@@ -3,6 +3,7 @@
 #include "q931.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <vpdnd/events.h>
 
 #include "wire.h"
@@ -67,7 +68,7 @@ void q931_call_stop(struct q931_call *c)
 static void set_cause(struct q931_call *c, int cause)
 {
 	if (!c->cause && cause > 0)
-		c->cause = cause;
+		c->cause = (int16_t)(cause < INT16_MAX ? cause : INT16_MAX);
 }
 
 /* Back to U0 and tell the owner: the last touch of c. */
@@ -75,7 +76,7 @@ static void released(struct q931_call *c)
 {
 	stop(c);
 	c->state = Q931_NULL;
-	c->ops->indicate(c->ctx, c, Q931_IND_RELEASED,
+	c->ops->indicate(c->timer.data, c, Q931_IND_RELEASED,
 			 c->cause ? c->cause : VPDN_CAUSE_NORMAL_CLEARING);
 }
 
@@ -83,19 +84,20 @@ static void send_disconnect(struct q931_call *c, int wire_cause)
 {
 	c->state = Q931_DISCONNECT_REQUEST;
 	arm(c, Q931_T305, T305_MS);
-	c->ops->send(c->ctx, c, ISDN_MSG_DISCONNECT, wire_cause);
+	c->ops->send(c->timer.data, c, ISDN_MSG_DISCONNECT, wire_cause);
 }
 
 static void send_release(struct q931_call *c)
 {
 	c->state = Q931_RELEASE_REQUEST;
 	arm(c, Q931_T308, T308_MS);
-	c->ops->send(c->ctx, c, ISDN_MSG_RELEASE, 0);
+	c->ops->send(c->timer.data, c, ISDN_MSG_RELEASE, 0);
 }
 
+/* data is the owner's ctx; the call is the timer's container. */
 static void on_timer(struct vpdn_timer *t, void *data)
 {
-	struct q931_call *c = data;
+	struct q931_call *c = (struct q931_call *)((char *)t - offsetof(struct q931_call, timer));
 	enum q931_timer_id id = c->running;
 
 	c->running = Q931_T_NONE;
@@ -127,11 +129,10 @@ void q931_call_init(struct q931_call *c, struct vpdn_timers *tm, uint64_t setup_
 	c->state = Q931_NULL;
 	c->cause = 0;
 	c->running = Q931_T_NONE;
+	c->setup_timeout_ms = setup_timeout_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)setup_timeout_ms;
 	c->tm = tm;
-	c->setup_timeout_ms = setup_timeout_ms;
 	c->ops = ops;
-	c->ctx = ctx;
-	vpdn_timer_init(&c->timer, on_timer, c);
+	vpdn_timer_init(&c->timer, on_timer, ctx);
 }
 
 static bool clearable(enum q931_state s)
@@ -151,7 +152,7 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 			return -EPROTO;
 		c->state = Q931_CALL_INITIATED;
 		arm(c, Q931_T_SETUP, c->setup_timeout_ms);
-		c->ops->send(c->ctx, c, ISDN_MSG_SETUP, 0);
+		c->ops->send(c->timer.data, c, ISDN_MSG_SETUP, 0);
 		return 0;
 	case Q931_IN_SETUP:
 		if (s != Q931_NULL)
@@ -163,13 +164,13 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 			return -EPROTO;
 		c->state = Q931_CONNECT_REQUEST;
 		arm(c, Q931_T313, T313_MS);
-		c->ops->send(c->ctx, c, ISDN_MSG_CONNECT, 0);
+		c->ops->send(c->timer.data, c, ISDN_MSG_CONNECT, 0);
 		return 0;
 	case Q931_IN_REJECT:
 		if (s != Q931_CALL_PRESENT)
 			return -EPROTO;
 		set_cause(c, cause > 0 ? cause : VPDN_CAUSE_CALL_REJECTED);
-		c->ops->send(c->ctx, c, ISDN_MSG_RELEASE_COMPLETE, c->cause);
+		c->ops->send(c->timer.data, c, ISDN_MSG_RELEASE_COMPLETE, c->cause);
 		released(c);
 		return 0;
 	case Q931_IN_DISCONNECT_REQ:
@@ -184,13 +185,13 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 		if (s != Q931_CALL_INITIATED)
 			return -EPROTO;
 		c->state = Q931_OUTGOING_PROCEEDING;
-		c->ops->indicate(c->ctx, c, Q931_IND_PROCEEDING, 0);
+		c->ops->indicate(c->timer.data, c, Q931_IND_PROCEEDING, 0);
 		return 0;
 	case Q931_IN_ALERTING:
 		if (s != Q931_CALL_INITIATED && s != Q931_OUTGOING_PROCEEDING)
 			return -EPROTO;
 		c->state = Q931_CALL_DELIVERED;
-		c->ops->indicate(c->ctx, c, Q931_IND_ALERTING, 0);
+		c->ops->indicate(c->timer.data, c, Q931_IND_ALERTING, 0);
 		return 0;
 	case Q931_IN_CONNECT:
 		if (s != Q931_CALL_INITIATED && s != Q931_OUTGOING_PROCEEDING &&
@@ -198,15 +199,15 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 			return -EPROTO;
 		stop(c);
 		c->state = Q931_ACTIVE;
-		c->ops->send(c->ctx, c, ISDN_MSG_CONNECT_ACK, 0);
-		c->ops->indicate(c->ctx, c, Q931_IND_CONNECTED, 0);
+		c->ops->send(c->timer.data, c, ISDN_MSG_CONNECT_ACK, 0);
+		c->ops->indicate(c->timer.data, c, Q931_IND_CONNECTED, 0);
 		return 0;
 	case Q931_IN_CONNECT_ACK:
 		if (s != Q931_CONNECT_REQUEST)
 			return -EPROTO;
 		stop(c);
 		c->state = Q931_ACTIVE;
-		c->ops->indicate(c->ctx, c, Q931_IND_CONNECTED, 0);
+		c->ops->indicate(c->timer.data, c, Q931_IND_CONNECTED, 0);
 		return 0;
 	case Q931_IN_DISCONNECT:
 		if (s == Q931_DISCONNECT_REQUEST) {
@@ -219,7 +220,7 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 		stop(c);
 		set_cause(c, cause > 0 ? cause : VPDN_CAUSE_NORMAL_UNSPECIFIED);
 		c->state = Q931_DISCONNECT_INDICATION;
-		c->ops->indicate(c->ctx, c, Q931_IND_DISCONNECTED, c->cause);
+		c->ops->indicate(c->timer.data, c, Q931_IND_DISCONNECTED, c->cause);
 		send_release(c);
 		return 0;
 	case Q931_IN_RELEASE:
@@ -227,7 +228,7 @@ int q931_input(struct q931_call *c, enum q931_input in, int cause)
 			return -EPROTO;
 		set_cause(c, cause > 0 ? cause : VPDN_CAUSE_NORMAL_CLEARING);
 		if (s != Q931_RELEASE_REQUEST)
-			c->ops->send(c->ctx, c, ISDN_MSG_RELEASE_COMPLETE, 0);
+			c->ops->send(c->timer.data, c, ISDN_MSG_RELEASE_COMPLETE, 0);
 		released(c);
 		return 0;
 	case Q931_IN_RELEASE_COMPLETE:

@@ -72,17 +72,19 @@ struct q931_ops {
 
 enum q931_timer_id { Q931_T_NONE, Q931_T_SETUP, Q931_T313, Q931_T305, Q931_T308 };
 
+/* 48 bytes (one a call): small fields packed, the owner's ctx is the
+ * timer's data. */
 struct q931_call {
-	enum q931_state state;
-	int cause;                  /* the first clearing cause, 0 none yet */
-	enum q931_timer_id running;
-	struct vpdn_timer timer;
+	uint8_t state;              /* enum q931_state */
+	uint8_t running;            /* enum q931_timer_id */
+	int16_t cause;              /* the first clearing cause, 0 none yet */
+	uint32_t setup_timeout_ms;
+	struct vpdn_timer timer;    /* its data is the owner's ctx */
 	struct vpdn_timers *tm;
-	uint64_t setup_timeout_ms;
 	const struct q931_ops *ops;
-	void *ctx;
 };
 
+/* setup_timeout_ms is cut at UINT32_MAX (49 days). */
 void q931_call_init(struct q931_call *c, struct vpdn_timers *tm, uint64_t setup_timeout_ms,
 		    const struct q931_ops *ops, void *ctx);
 /* Stop the timer (before freeing a call that is not in U0). */
