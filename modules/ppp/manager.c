@@ -311,10 +311,6 @@ size_t ppp_manager_engine_count(struct ppp_manager *m)
 	return m->n_engines;
 }
 
-/* The newest live engine of that name: by the name table (a D-Bus
- * lookup per session must not walk 100 000 engines); only when the
- * newest is dead (still inside its own PPP_DOWN), an older one of the
- * same name is looked for. */
 /* n if name is "Vi" then n > 0 in decimal without leading zeros (the
  * only form vpdn_fmt_int writes), else 0. */
 static int vaccess_of_name(const char *name)

@@ -1235,6 +1235,20 @@ static void test_peer_mru_shared_and_dialer(void)
  * set-up); an MRU at or above ip { mtu } adds a route without one; the
  * retry without a source (EINVAL) keeps the MTU; IPv6 coming up with the
  * same MRU sends nothing more. */
+/* After a session's network came up in shared mode: route_adds route
+ * adds in all, no route_mtu call, the host route to peer with its mtu. */
+static const struct fobj *route_after_up(int sh, const char *peer, int adds, uint32_t mtu)
+{
+	const struct fobj *rt;
+
+	CU_ASSERT_EQUAL(fk.route_adds, adds);
+	CU_ASSERT_EQUAL(fk.route_mtus, 0);
+	rt = fobj_find(fk.routes, sh, peer, 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	CU_ASSERT_EQUAL(rt->mtu, mtu);
+	return rt;
+}
+
 static void test_shared_route_mtu_one_op(void)
 {
 	struct fixture f;
@@ -1249,30 +1263,18 @@ static void test_shared_route_mtu_one_op(void)
 	ppp_side_init(&c, "Vi4");
 	fk.route_adds = fk.route_mtus = 0;
 	network_mtu(f.core, &a, "Vi2", "Virtual-Template1", "17.17.17.1", 1400);
-	CU_ASSERT_EQUAL(fk.route_adds, 1);
-	CU_ASSERT_EQUAL(fk.route_mtus, 0);
-	rt = fobj_find(fk.routes, sh, "17.17.17.1", 32);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
-	CU_ASSERT_EQUAL(rt->mtu, 1400);
+	rt = route_after_up(sh, "17.17.17.1", 1, 1400);
 	CU_ASSERT_EQUAL(rt->metric, 0);
 	CU_ASSERT_EQUAL(ip_module_iface_mtu(f.ip, "Vi2"), 1400);
 
 	/* MRU 1500 = ip { mtu }: the device's MTU, the route carries none */
 	network_mtu(f.core, &b, "Vi3", "Virtual-Template1", "17.17.17.3", 1500);
-	CU_ASSERT_EQUAL(fk.route_adds, 2);
-	CU_ASSERT_EQUAL(fk.route_mtus, 0);
-	rt = fobj_find(fk.routes, sh, "17.17.17.3", 32);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
-	CU_ASSERT_EQUAL(rt->mtu, 0);
+	rt = route_after_up(sh, "17.17.17.3", 2, 0);
 
 	/* the source is not local: the retry without it carries the MTU too */
 	fk.src_einval = true;
 	network_mtu(f.core, &c, "Vi4", "Virtual-Template1", "17.17.17.4", 1300);
-	CU_ASSERT_EQUAL(fk.route_adds, 4);
-	CU_ASSERT_EQUAL(fk.route_mtus, 0);
-	rt = fobj_find(fk.routes, sh, "17.17.17.4", 32);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
-	CU_ASSERT_EQUAL(rt->mtu, 1300);
+	rt = route_after_up(sh, "17.17.17.4", 4, 1300);
 	CU_ASSERT_EQUAL(rt->src.s_addr, 0);
 	fk.src_einval = false;
 
@@ -1283,11 +1285,7 @@ static void test_shared_route_mtu_one_op(void)
 	ppp_side_free(&a);
 	ppp_side_init(&a, "Vi2");
 	network_mtu(f.core, &a, "Vi2", "Virtual-Template1", "17.17.17.1", 1280);
-	CU_ASSERT_EQUAL(fk.route_adds, 5);
-	CU_ASSERT_EQUAL(fk.route_mtus, 0);
-	rt = fobj_find(fk.routes, sh, "17.17.17.1", 32);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
-	CU_ASSERT_EQUAL(rt->mtu, 1280);
+	rt = route_after_up(sh, "17.17.17.1", 5, 1280);
 	ppp_side_free(&a);
 	ppp_side_free(&b);
 	ppp_side_free(&c);
