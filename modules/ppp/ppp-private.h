@@ -181,7 +181,7 @@ struct ppp_engine {
 	struct ppp_chap chap;
 	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
-	struct vpdn_proxy *proxy;       /* LNS proxy data (copied), or NULL */
+	struct vpdn_proxy *proxy;       /* LNS proxy authentication (copied) until used, or NULL */
 	struct vpdn_request *auth_req, *secret_req, *fwd_req;
 	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
 	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
@@ -269,6 +269,8 @@ const char *ppp_our_name(struct ppp_engine *e);
 
 /* auth-phase.c: LCP layer events seen by the engine, the authentication
  * phase and the way to the network phase */
+/* Frees the proxy authentication and wipes the user's response in it. */
+void ppp_proxy_free(struct ppp_engine *e);
 void ppp_lcp_up(struct ppp_engine *e);
 void ppp_lcp_down(struct ppp_engine *e);
 /* An engine into / out of the manager's name index (ppp_manager_find). */

@@ -158,12 +158,7 @@ static void engine_free(void *obj)
 		memset(e->lac->resp, 0, sizeof(e->lac->resp));
 		g_free(e->lac);
 	}
-	if (e->proxy) {
-		/* one block (copy_proxy) */
-		if (e->proxy->auth_response)
-			memset((void *)e->proxy->auth_response, 0, e->proxy->auth_response_len);
-		g_free(e->proxy);
-	}
+	ppp_proxy_free(e);
 	vpdn_link_unref(e->link);
 	ppp_conf_unref(e->conf);
 	g_free(e->profile);
@@ -406,7 +401,7 @@ static const struct vpdn_link_ops carrier_ops = {
  * session, so one allocation, not seven; #15). Freed with g_free(). The
  * proxy LCP (the three Configure-Requests) is judged once, by
  * ppp_engine_start() from the caller's copy: the engine keeps only the
- * proxy authentication, which a later LCP renegotiation uses again (#19). */
+ * proxy authentication until its first use (try_proxy_auth frees it). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
 	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
@@ -437,6 +432,16 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 		c->auth_name = (const char *)at;
 	}
 	return c;
+}
+
+void ppp_proxy_free(struct ppp_engine *e)
+{
+	if (!e->proxy)
+		return;
+	/* one block (copy_proxy); the user's response wiped first */
+	if (e->proxy->auth_response)
+		explicit_bzero((void *)e->proxy->auth_response, e->proxy->auth_response_len);
+	g_clear_pointer(&e->proxy, g_free);
 }
 
 /* LNS: take the LCP the LAC negotiated (p: the caller's proxy data), if

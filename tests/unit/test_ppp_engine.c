@@ -1234,6 +1234,24 @@ static void test_lac_forward_lns_proxy(void)
 	CU_ASSERT_TRUE(has_line("Vi1 IPCP: State is Open"));
 	CU_ASSERT_TRUE(has_line("Vi1 IPCP: Install route to 17.17.17.1"));
 	CU_ASSERT_STRING_EQUAL(ppp_engine_user(lns), "remote1@cisco.com");
+	/* The proxy authentication is spent: the user renegotiates LCP (a
+	 * Configure-Request in Opened) and the LNS challenges it itself,
+	 * with a challenge of its own, instead of taking the LAC's exchange
+	 * again (before: a second "Using proxy authentication", no CHALLENGE). */
+	static const uint8_t reneg[] = { 0xFF, 0x03, 0xC0, 0x21, 1, 0x55, 0, 10,
+					 5, 6, 0x12, 0x34, 0x56, 0x78 };
+	g_ptr_array_set_size(lines, 0);
+	vpdn_link_send(l2tp.link[1], VPDN_LINK_A, reneg, sizeof(reneg));
+	for (int i = 0; i < 40; i++) {
+		int n = wire_pump(&w) + wire_pump(&l2tp);
+		if (!n)
+			vpdn_timers_advance(vpdn_core_timers(core), 100);
+	}
+	CU_ASSERT_FALSE(has_line("Vi1 VPDN: Using proxy authentication (CHAP)"));
+	CU_ASSERT_TRUE(has_match("Vi1 CHAP: O CHALLENGE id * len * from \"LNS\""));
+	CU_ASSERT_TRUE(has_match("Vi1 CHAP: O SUCCESS id * len 4"));
+	CU_ASSERT_EQUAL(fx.auth_requests, 2);
+	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
 	/* Client hangs up; the LNS hears Terminate and frees Vi1. */
 	ppp_engine_close(cli, NULL);
 	for (int i = 0; i < 40; i++) {
