@@ -62,25 +62,25 @@ struct ip_iface {
 	int fd;                    /* own TUN, or -1 (shared mode) */
 	int ifindex;
 	guint source;
-	bool dialer;
-	/* the session while up */
-	struct vpdn_link *net;
+	/* the session while up (fields by size: no holes, 224 bytes, #19) */
+	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
+	uint32_t route_mtu;        /* the MTU the host route was added with, 0: none */
+	unsigned n_framed;
 	struct in_addr local, peer;
+	bool dialer;
 	bool addr_added, route_added, in_peers;
 	bool adopted;              /* TUN kept across a restart (ip-state.c) */
 	bool v4_up;                /* IPCP's NETWORK_UP seen (the link may carry IPv6 alone) */
+	bool profile_is_name;      /* profile: the dialer's name, not the session's */
+	struct vpdn_link *net;
 	struct ip6_session *v6;    /* IPv6CP up: ip-ipv6.c; NULL otherwise */
-	uint32_t mtu;              /* toward the peer (its MRU), 0 when idle */
-	uint32_t route_mtu;        /* the MTU the host route was added with, 0: none */
 	struct vpdn_route4 *framed; /* authorization's, installed (n_framed), or NULL */
-	unsigned n_framed;
 	struct ip_dod *dod;        /* a dialer's dial on demand, NULL on a session's */
 	/* for D-Bus (org.vpdnd.Interface1); while up (net set) only, but
 	 * config (interned: a config section's name) on a dialer */
 	char *user, *profile;
 	char *link_name;           /* NULL while it is `name` (ip_iface_link_name()) */
 	const char *config;
-	bool profile_is_name;      /* profile: the dialer's name, not the session's */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, ndrops;   /* both families */
 	uint64_t pkts6_in, pkts6_out, bytes6_in, bytes6_out;       /* IPv6 alone (#18) */
 	int64_t up_since;          /* g_get_monotonic_time() when up */
