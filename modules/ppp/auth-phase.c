@@ -242,6 +242,8 @@ void ppp_lcp_up(struct ppp_engine *e)
 {
 	e->auth_us = e->lcp.peer_auth != PPP_AUTH_P_NONE;
 	bool by_us = e->lcp.auth != PPP_AUTH_P_NONE;
+	if (!by_us)
+		ppp_proxy_free(e);      /* not asked for: never used */
 	e->peer_done = e->us_done = false;
 	if (e->async) {
 		struct vpdn_ev_accm a = {
