@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Links: two-ended frame pipes, and splices between two carriers. */
 #include <errno.h>
+#include <stdbool.h>
 #include <glib.h>
 #include <string.h>
 
@@ -14,32 +15,45 @@ struct link_end {
 
 /* A name that fits (interface names do: "Vi12345", "Se0:17") is kept in
  * the link itself, one allocation less per link (two links a session,
- * #15); a longer one on the heap. */
-#define LINK_NAME_INLINE 16  /* struct 120 B: a 128 B malloc chunk */
+ * #15); a longer one on the heap, its pointer in the same bytes. The
+ * splice partner is not kept: it is the ctx of the splice forwarder at
+ * end B (vpdn_link_spliced_to). 104 bytes: a 112-byte malloc chunk (#19). */
+#define LINK_NAME_INLINE 16
 
 struct vpdn_link {
 	int refs;
-	char *name;                /* inline_name or g_malloc'd */
+	bool name_on_heap;
+	union {
+		char inline_name[LINK_NAME_INLINE];
+		char *heap_name;           /* g_malloc'd, when name_on_heap */
+	} n;
 	struct link_end end[2];
-	struct vpdn_link *spliced; /* the other link while spliced (a ref) */
-	char inline_name[LINK_NAME_INLINE];
 };
+
+static const struct vpdn_link_ops splice_ops;
 
 static void link_name_free(struct vpdn_link *link)
 {
-	if (link->name != link->inline_name)
-		g_free(link->name);
+	if (link->name_on_heap)
+		g_free(link->n.heap_name);
+	link->name_on_heap = false;
 }
 
+/* name may be the link's own (old) name: copied before the old is freed. */
 static void link_name_set(struct vpdn_link *link, const char *name)
 {
 	size_t n = strlen(name);
-	if (n < sizeof(link->inline_name)) {
-		memmove(link->inline_name, name, n + 1); /* name may be the old one */
-		link->name = link->inline_name;
+	char *old = link->name_on_heap ? link->n.heap_name : NULL;
+	if (n < sizeof(link->n.inline_name)) {
+		char buf[LINK_NAME_INLINE];
+		memcpy(buf, name, n + 1);
+		memcpy(link->n.inline_name, buf, n + 1);
+		link->name_on_heap = false;
 	} else {
-		link->name = g_strdup(name);
+		link->n.heap_name = g_strdup(name);
+		link->name_on_heap = true;
 	}
+	g_free(old);
 }
 
 struct vpdn_link *vpdn_link_new(const char *name)
@@ -66,27 +80,34 @@ void vpdn_link_unref(struct vpdn_link *link)
 
 const char *vpdn_link_name(const struct vpdn_link *link)
 {
-	return link->name;
+	return link->name_on_heap ? link->n.heap_name : link->n.inline_name;
 }
 
 void vpdn_link_set_name(struct vpdn_link *link, const char *name)
 {
-	char *old = link->name != link->inline_name ? link->name : NULL;
 	link_name_set(link, name ? name : "?");
-	g_free(old);
 }
 
-void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
-		      const struct vpdn_link_ops *ops, void *ctx)
+static void end_set(struct vpdn_link *link, enum vpdn_link_end_id end,
+		    const struct vpdn_link_ops *ops, void *ctx)
 {
 	link->end[end].ops = ops;
 	link->end[end].ctx = ctx;
 }
 
+void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
+		      const struct vpdn_link_ops *ops, void *ctx)
+{
+	if (link->end[end].ops == &splice_ops)
+		vpdn_link_unsplice(link);   /* its references go with it */
+	end_set(link, end, ops, ctx);
+}
+
 void vpdn_link_detach(struct vpdn_link *link, enum vpdn_link_end_id end)
 {
-	link->end[end].ops = NULL;
-	link->end[end].ctx = NULL;
+	if (link->end[end].ops == &splice_ops)
+		vpdn_link_unsplice(link);
+	end_set(link, end, NULL, NULL);
 }
 
 int vpdn_link_attached(const struct vpdn_link *link, enum vpdn_link_end_id end)
@@ -150,29 +171,28 @@ static const struct vpdn_link_ops splice_ops = {
 
 int vpdn_link_splice(struct vpdn_link *a, struct vpdn_link *b)
 {
-	if (a == b || a->spliced || b->spliced)
+	if (a == b || vpdn_link_spliced_to(a) || vpdn_link_spliced_to(b))
 		return -EBUSY;
-	a->spliced = vpdn_link_ref(b);
-	b->spliced = vpdn_link_ref(a);
-	vpdn_link_attach(a, VPDN_LINK_B, &splice_ops, b);
-	vpdn_link_attach(b, VPDN_LINK_B, &splice_ops, a);
+	/* Each forwarder's ctx is a reference on the other link, dropped by
+	 * vpdn_link_unsplice() (or by whatever replaces the forwarder). */
+	end_set(a, VPDN_LINK_B, &splice_ops, vpdn_link_ref(b));
+	end_set(b, VPDN_LINK_B, &splice_ops, vpdn_link_ref(a));
 	return 0;
 }
 
 void vpdn_link_unsplice(struct vpdn_link *a)
 {
-	struct vpdn_link *b = a->spliced;
+	struct vpdn_link *b = vpdn_link_spliced_to(a);
 	if (!b)
 		return;
-	a->spliced = NULL;
-	b->spliced = NULL;
-	vpdn_link_detach(a, VPDN_LINK_B);
-	vpdn_link_detach(b, VPDN_LINK_B);
+	end_set(a, VPDN_LINK_B, NULL, NULL);
+	if (vpdn_link_spliced_to(b) == a)
+		end_set(b, VPDN_LINK_B, NULL, NULL);
 	vpdn_link_unref(a);
 	vpdn_link_unref(b);
 }
 
 struct vpdn_link *vpdn_link_spliced_to(const struct vpdn_link *a)
 {
-	return a->spliced;
+	return vpdn_link_ctx(a, VPDN_LINK_B, &splice_ops);
 }

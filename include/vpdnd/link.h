@@ -56,7 +56,9 @@ void vpdn_link_unref(struct vpdn_link *link);
 const char *vpdn_link_name(const struct vpdn_link *link);
 void vpdn_link_set_name(struct vpdn_link *link, const char *name);
 
-/* Attach ops/ctx at an end, replacing whatever was there. */
+/* Attach ops/ctx at an end, replacing whatever was there. Attaching or
+ * detaching at end B of a spliced link dissolves the splice first, as
+ * vpdn_link_unsplice() does (the splice's forwarder lives there). */
 void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
 		      const struct vpdn_link_ops *ops, void *ctx);
 void vpdn_link_detach(struct vpdn_link *link, enum vpdn_link_end_id end);

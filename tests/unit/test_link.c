@@ -125,10 +125,48 @@ static void test_unsplice(void)
 	vpdn_link_unref(b);
 }
 
+/* Attaching over a splice's forwarder at end B dissolves the splice on
+ * both links (before: the other link kept forwarding into a consumer that
+ * had replaced the forwarder, and the two references were never dropped;
+ * the splice is now read from the forwarder, not kept beside it, #19). */
+static void test_attach_over_splice(void)
+{
+	struct vpdn_link *a = vpdn_link_new("Se0:17");
+	struct vpdn_link *b = vpdn_link_new("a name longer than sixteen bytes");
+	struct end ea = { 0 }, eb = { 0 }, ppp = { 0 };
+	CU_ASSERT_STRING_EQUAL(vpdn_link_name(b), "a name longer than sixteen bytes");
+	vpdn_link_set_name(b, vpdn_link_name(b));   /* its own name, on the heap */
+	CU_ASSERT_STRING_EQUAL(vpdn_link_name(b), "a name longer than sixteen bytes");
+	vpdn_link_set_name(b, "Tnl/Cl 1/2");        /* back inline */
+	CU_ASSERT_STRING_EQUAL(vpdn_link_name(b), "Tnl/Cl 1/2");
+	vpdn_link_set_name(b, vpdn_link_name(b));   /* its own name, inline */
+	CU_ASSERT_STRING_EQUAL(vpdn_link_name(b), "Tnl/Cl 1/2");
+	vpdn_link_attach(a, VPDN_LINK_A, &ops, &ea);
+	vpdn_link_attach(b, VPDN_LINK_A, &ops, &eb);
+	CU_ASSERT_EQUAL_FATAL(vpdn_link_splice(a, b), 0);
+	vpdn_link_attach(a, VPDN_LINK_B, &ops, &ppp);
+	CU_ASSERT_PTR_NULL(vpdn_link_spliced_to(a));
+	CU_ASSERT_PTR_NULL(vpdn_link_spliced_to(b));
+	CU_ASSERT_FALSE(vpdn_link_attached(b, VPDN_LINK_B));
+	vpdn_link_send(a, VPDN_LINK_A, lcp, 4);     /* to the new consumer */
+	CU_ASSERT_EQUAL(ppp.frames, 1);
+	CU_ASSERT_EQUAL(eb.frames, 0);
+	CU_ASSERT_EQUAL(vpdn_link_send(b, VPDN_LINK_A, lcp, 4), -ENOTCONN);
+	/* Splice again, then a detach at end B dissolves it the same way. */
+	vpdn_link_detach(a, VPDN_LINK_B);
+	CU_ASSERT_EQUAL_FATAL(vpdn_link_splice(a, b), 0);
+	vpdn_link_detach(b, VPDN_LINK_B);
+	CU_ASSERT_PTR_NULL(vpdn_link_spliced_to(a));
+	CU_ASSERT_FALSE(vpdn_link_attached(a, VPDN_LINK_B));
+	vpdn_link_unref(a);   /* the last references: ASan sees a leak otherwise */
+	vpdn_link_unref(b);
+}
+
 static const struct vpdn_test_case tests[] = {
 	{ "frames both ways", test_both_ways },
 	{ "splice two carriers", test_splice },
 	{ "unsplice", test_unsplice },
+	{ "attach over a splice", test_attach_over_splice },
 	{ NULL, NULL },
 };
 
