@@ -98,15 +98,24 @@ static void end_set(struct vpdn_link *link, enum vpdn_link_end_id end,
 void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
 		      const struct vpdn_link_ops *ops, void *ctx)
 {
-	if (link->end[end].ops == &splice_ops)
-		vpdn_link_unsplice(link);   /* its references go with it */
+	if (link->end[end].ops == &splice_ops) {
+		/* its references go with it: the partner's on this link may be
+		 * the last one, so hold one across */
+		vpdn_link_ref(link);
+		vpdn_link_unsplice(link);
+		end_set(link, end, ops, ctx);
+		vpdn_link_unref(link);
+		return;
+	}
 	end_set(link, end, ops, ctx);
 }
 
 void vpdn_link_detach(struct vpdn_link *link, enum vpdn_link_end_id end)
 {
-	if (link->end[end].ops == &splice_ops)
-		vpdn_link_unsplice(link);
+	if (link->end[end].ops == &splice_ops) {
+		vpdn_link_unsplice(link);   /* detaches end B itself */
+		return;
+	}
 	end_set(link, end, NULL, NULL);
 }
 
