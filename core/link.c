@@ -36,7 +36,6 @@ static void link_name_free(struct vpdn_link *link)
 {
 	if (link->name_on_heap)
 		g_free(link->n.heap_name);
-	link->name_on_heap = false;
 }
 
 /* name may be the link's own (old) name: copied before the old is freed. */
@@ -45,9 +44,7 @@ static void link_name_set(struct vpdn_link *link, const char *name)
 	size_t n = strlen(name);
 	char *old = link->name_on_heap ? link->n.heap_name : NULL;
 	if (n < sizeof(link->n.inline_name)) {
-		char buf[LINK_NAME_INLINE];
-		memcpy(buf, name, n + 1);
-		memcpy(link->n.inline_name, buf, n + 1);
+		memmove(link->n.inline_name, name, n + 1);
 		link->name_on_heap = false;
 	} else {
 		link->n.heap_name = g_strdup(name);
@@ -98,16 +95,15 @@ static void end_set(struct vpdn_link *link, enum vpdn_link_end_id end,
 void vpdn_link_attach(struct vpdn_link *link, enum vpdn_link_end_id end,
 		      const struct vpdn_link_ops *ops, void *ctx)
 {
+	struct vpdn_link *held = NULL;
 	if (link->end[end].ops == &splice_ops) {
 		/* its references go with it: the partner's on this link may be
 		 * the last one, so hold one across */
-		vpdn_link_ref(link);
+		held = vpdn_link_ref(link);
 		vpdn_link_unsplice(link);
-		end_set(link, end, ops, ctx);
-		vpdn_link_unref(link);
-		return;
 	}
 	end_set(link, end, ops, ctx);
+	vpdn_link_unref(held);
 }
 
 void vpdn_link_detach(struct vpdn_link *link, enum vpdn_link_end_id end)
@@ -194,9 +190,9 @@ void vpdn_link_unsplice(struct vpdn_link *a)
 	struct vpdn_link *b = vpdn_link_spliced_to(a);
 	if (!b)
 		return;
+	/* b's forwarder is a's: replacing either one dissolves the splice */
 	end_set(a, VPDN_LINK_B, NULL, NULL);
-	if (vpdn_link_spliced_to(b) == a)
-		end_set(b, VPDN_LINK_B, NULL, NULL);
+	end_set(b, VPDN_LINK_B, NULL, NULL);
 	vpdn_link_unref(a);
 	vpdn_link_unref(b);
 }

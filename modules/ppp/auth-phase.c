@@ -210,40 +210,30 @@ static void network_phase(struct ppp_engine *e)
 	ppp_ipv6cp_take_early(e);
 }
 
-/* The LAC's proxy authentication is used once, at the first LCP Up of a
- * proxy LCP the LNS accepted, then freed (RFC 2661 4.4.5: it stands for
- * the exchange the LAC saw; an LCP renegotiated later authenticates the
- * peer here, with a challenge of our own). The verification's event is
- * copied by whoever answers it, so the block goes as soon as it is sent;
- * an LNS holding 10 000 sessions keeps none of them (#19). */
 static bool try_proxy_auth(struct ppp_engine *e)
 {
 	const struct vpdn_proxy *p = e->proxy;
-	bool used = false;
 	if (!p || !e->proxy_lcp_ok || e->conf->force_local_chap)
-		goto out;
+		return false;
 	if (p->auth_type == 2 && e->lcp.auth == PPP_AUTH_P_CHAP && p->has_auth_id &&
 	    p->auth_name && p->auth_challenge_len && p->auth_response_len) {
 		ppp_chap_verify_proxy(e, p->auth_name, p->auth_id, p->auth_challenge,
 				      p->auth_challenge_len, p->auth_response,
 				      p->auth_response_len);
-		used = true;
-	} else if (p->auth_type == 3 && e->lcp.auth == PPP_AUTH_P_PAP && p->auth_name) {
+		return true;
+	}
+	if (p->auth_type == 3 && e->lcp.auth == PPP_AUTH_P_PAP && p->auth_name) {
 		ppp_pap_verify_proxy(e, p->auth_name, p->has_auth_id ? p->auth_id : 1,
 				     p->auth_response, p->auth_response_len);
-		used = true;
+		return true;
 	}
-out:
-	ppp_proxy_free(e);
-	return used;
+	return false;
 }
 
 void ppp_lcp_up(struct ppp_engine *e)
 {
 	e->auth_us = e->lcp.peer_auth != PPP_AUTH_P_NONE;
 	bool by_us = e->lcp.auth != PPP_AUTH_P_NONE;
-	if (!by_us)
-		ppp_proxy_free(e);      /* not asked for: never used */
 	e->peer_done = e->us_done = false;
 	if (e->async) {
 		struct vpdn_ev_accm a = {
@@ -255,6 +245,7 @@ void ppp_lcp_up(struct ppp_engine *e)
 		vpdn_bus_publish(e->mgr->bus, VPDN_EV_LINK_ACCM, &a);
 	}
 	if (!by_us && !e->auth_us) {
+		ppp_proxy_free(e);      /* not asked for (below) */
 		network_phase(e);
 		return;
 	}
@@ -269,6 +260,13 @@ void ppp_lcp_up(struct ppp_engine *e)
 		else
 			ppp_pap_start_auth(e);
 	}
+	/* The LAC's proxy authentication serves this first LCP Up only, used
+	 * or not, then is freed (RFC 2661 4.4.5: it stands for the exchange
+	 * the LAC saw; an LCP renegotiated later authenticates the peer here,
+	 * with a challenge of our own). Its verification's event is copied by
+	 * whoever answers it, so the block goes as soon as that is sent; an
+	 * LNS holding 10 000 sessions keeps none of them (#19). */
+	ppp_proxy_free(e);
 	if (e->auth_us && e->lcp.peer_auth == PPP_AUTH_P_PAP && !e->dead)
 		ppp_pap_start_peer(e);
 }

@@ -401,7 +401,7 @@ static const struct vpdn_link_ops carrier_ops = {
  * session, so one allocation, not seven; #15). Freed with g_free(). The
  * proxy LCP (the three Configure-Requests) is judged once, by
  * ppp_engine_start() from the caller's copy: the engine keeps only the
- * proxy authentication until its first use (try_proxy_auth frees it). */
+ * proxy authentication until the first LCP Up (ppp_lcp_up frees it). */
 static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 {
 	size_t name_len = p->auth_name ? strlen(p->auth_name) + 1 : 0;
