@@ -53,7 +53,10 @@ killall -9 pppd 2>/dev/null
 i=0; while pidof pppd >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 ip link del ppp0 2>/dev/null
 touch /mnt/crashed
-# ... and comes back at once.
+# ... and comes back at once, once the host has seen the LNS still
+# holding the dead tunnel (before, the new SCCRQ could arrive first and
+# the host's check saw two tunnels).
+w restart 300
 xl2tpd -D >/mnt/xl2tpd-2.log 2>&1 &
 XPID=$!
 T0=$(date +%s)
@@ -86,6 +89,7 @@ vpdn_sessions_are() { [ "$(vpdn_json "$1" 2>/dev/null | cut -d" " -f2-)" = "$2" 
 vm_say crash
 check "the LAC crashed (xl2tpd and pppd killed -9)" vm_wait_file crashed 20
 check "the LNS still holds the dead tunnel and session" vpdn_is LNS "1 1 remote1@cisco.com"
+vm_say restart
 check "the new xl2tpd's pppd is up" vm_wait_file up2 90
 check "ping VM -> LNS within a few seconds of the new link" vm_wait_file ping2-ok 20
 echo "# traffic $(cat "$SHARE/ping2-ok" 2>/dev/null) s after the new xl2tpd started"
