@@ -54,14 +54,15 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 {
 	struct ppp_engine *e = data;
 	const struct vpdn_ev_auth_result *r = reply;
-	e->auth_req = NULL;
+	struct ppp_auth_phase *ap = e->ap;     /* held while auth_req is */
+	ap->auth_req = NULL;
 	bool ok = status >= 0 && r && r->ok;
 	if (!ok)
 		plog(e, AUTHC, "%s PPP: authentication of %s failed%s%s", e->name,
 		     e->user ? e->user : "peer", r && r->reason ? ": " : "",
 		     r && r->reason ? r->reason : status == -ENOENT ? ": no authenticator" : "");
-	void (*cb)(struct ppp_engine *, bool, const char *) = e->verify_cb;
-	e->verify_cb = NULL;
+	void (*cb)(struct ppp_engine *, bool, const char *) = ap->verify_cb;
+	ap->verify_cb = NULL;
 	/* authorization: the address the user gets (IPCP) */
 	e->auth_addr.s_addr = 0;
 	keep_peer_message(e, r && r->size >= offsetof(struct vpdn_ev_auth_result, peer_message) +
@@ -91,23 +92,25 @@ static void verify_done(struct vpdn_request *req, int status, const void *reply,
 void ppp_verify(struct ppp_engine *e, const struct vpdn_ev_auth *a,
 		void (*cb)(struct ppp_engine *e, bool ok, const char *user))
 {
-	if (e->auth_req) {
-		vpdn_request_cancel(e->auth_req);
-		e->auth_req = NULL;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
+	if (ap->auth_req) {
+		vpdn_request_cancel(ap->auth_req);
+		ap->auth_req = NULL;
 	}
-	e->verify_cb = cb;
+	ap->verify_cb = cb;
 	g_clear_pointer(&e->auth_msg, g_free);
 	/* verify_done runs from the main loop, never in here. */
-	e->auth_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a, verify_done, e);
+	ap->auth_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_AUTH_REQUEST, a, verify_done, e);
 }
 
 static void secret_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct ppp_engine *e = data;
 	const struct vpdn_ev_secret_reply *r = reply;
-	e->secret_req = NULL;
-	void (*cb)(struct ppp_engine *, const char *, size_t) = e->secret_cb;
-	e->secret_cb = NULL;
+	struct ppp_auth_phase *ap = e->ap;     /* held while secret_req is */
+	ap->secret_req = NULL;
+	void (*cb)(struct ppp_engine *, const char *, size_t) = ap->secret_cb;
+	ap->secret_cb = NULL;
 	if (cb && !e->dead) {
 		if (status >= 0 && r && r->secret)
 			cb(e, r->secret, r->secret_len ? r->secret_len : strlen(r->secret));
@@ -129,18 +132,19 @@ void ppp_get_secret(struct ppp_engine *e, const char *local_name, const char *pe
 		.local_name = local_name,
 		.peer_name = peer_name,
 	};
-	if (e->secret_req) {
-		vpdn_request_cancel(e->secret_req);
-		e->secret_req = NULL;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
+	if (ap->secret_req) {
+		vpdn_request_cancel(ap->secret_req);
+		ap->secret_req = NULL;
 	}
-	e->secret_cb = cb;
+	ap->secret_cb = cb;
 	/* secret_done runs from the main loop, never in here. */
-	e->secret_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s, secret_done, e);
+	ap->secret_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_SECRET_REQUEST, &s, secret_done, e);
 }
 
 /* ---- the phase ---- */
 
-void ppp_auth_deadline(struct vpdn_timer *t, void *data)
+static void auth_deadline(struct vpdn_timer *t, void *data)
 {
 	struct ppp_engine *e = data;
 	bool listening = e->phase == VPDN_PPP_PHASE_ESTABLISHING &&
@@ -154,6 +158,45 @@ void ppp_auth_deadline(struct vpdn_timer *t, void *data)
 		ppp_set_disconnect(e, VPDN_PPP_DISC_AUTH_FSM_TIMEOUT, auth_proto(e->lcp.auth),
 				   VPDN_PPP_DISC_AT_PEER, "authentication timeout");
 	ppp_fail(e, -ETIMEDOUT, listening ? "no LCP from the peer" : "authentication timeout");
+}
+
+struct ppp_auth_phase *ppp_auth_phase(struct ppp_engine *e)
+{
+	if (!e->ap) {
+		e->ap = g_new0(struct ppp_auth_phase, 1);
+		vpdn_timer_init(&e->ap->deadline, auth_deadline, e);
+		vpdn_timer_init(&e->ap->chap_timer, ppp_chap_timeout, e);
+	}
+	return e->ap;
+}
+
+void ppp_auth_arm_deadline(struct ppp_engine *e)
+{
+	vpdn_timer_arm(e->mgr->timers, &ppp_auth_phase(e)->deadline,
+		       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
+}
+
+static void cancel_request(struct vpdn_request **r)
+{
+	if (*r) {
+		vpdn_request_cancel(*r);
+		*r = NULL;
+	}
+}
+
+void ppp_auth_phase_free(struct ppp_engine *e)
+{
+	struct ppp_auth_phase *ap = e->ap;
+	if (!ap)
+		return;
+	vpdn_timer_cancel(e->mgr->timers, &ap->deadline);
+	vpdn_timer_cancel(e->mgr->timers, &ap->chap_timer);
+	cancel_request(&ap->auth_req);
+	cancel_request(&ap->secret_req);
+	cancel_request(&ap->fwd_req);
+	g_free(ap->early_ipcp);
+	explicit_bzero(ap, sizeof(*ap));        /* our challenge */
+	g_clear_pointer(&e->ap, g_free);
 }
 
 /*
@@ -170,14 +213,27 @@ void ppp_auth_early_ipcp(struct ppp_engine *e, const uint8_t *p, size_t n)
 {
 	if (!e->proxy_auth || n < 4 || n > PPP_EARLY_IPCP_MAX || p[0] != 1 /* ConfReq */)
 		return;
-	g_free(e->early_ipcp);
-	e->early_ipcp = g_memdup2(p, n);
-	e->early_ipcp_len = n;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
+	g_free(ap->early_ipcp);
+	ap->early_ipcp = g_memdup2(p, n);
+	ap->early_ipcp_len = n;
 }
 
 static void network_phase(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
+	struct ppp_auth_phase *ap = e->ap;
+	uint8_t *early = NULL;
+	size_t early_len = 0;
+	if (ap) {
+		vpdn_timer_cancel(e->mgr->timers, &ap->deadline);
+		early = g_steal_pointer(&ap->early_ipcp);
+		early_len = ap->early_ipcp_len;
+		ap->early_ipcp_len = 0;
+		/* The phase's block goes unless a request is still out (a
+		 * peer's new challenge waiting for our secret). */
+		if (!ap->auth_req && !ap->secret_req && !ap->fwd_req)
+			ppp_auth_phase_free(e);
+	}
 	ppp_set_phase(e, VPDN_PPP_PHASE_UP, NULL);
 	/* Order as IOS shows it: a callout brings IPCP up and then opens it
 	 * ("[Closed]"), a callin opens it first ("[Not negotiated]"). */
@@ -198,15 +254,12 @@ static void network_phase(struct ppp_engine *e)
 			ppp_fsm_up(&e->v6->fsm);
 		}
 	}
-	if (e->early_ipcp_len && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
-		size_t n = e->early_ipcp_len;
-		uint8_t *pkt = g_steal_pointer(&e->early_ipcp);
-		e->early_ipcp_len = 0;
+	if (early && !e->dead && e->phase == VPDN_PPP_PHASE_UP) {
 		plog(e, NEG, "%s IPCP: the peer's early Configure-Request taken", e->name);
-		ppp_fsm_input(&e->ipcp_fsm, pkt, n);
-		g_free(pkt);
+		ppp_fsm_input(&e->ipcp_fsm, early, early_len);
 		ppp_ipcp_check_refused(e);
 	}
+	g_free(early);
 	ppp_ipv6cp_take_early(e);
 }
 
@@ -252,8 +305,7 @@ void ppp_lcp_up(struct ppp_engine *e)
 	e->auth_peer = by_us;
 	ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING,
 		      by_us && e->auth_us ? "by both" : by_us ? "by this end" : "by the peer");
-	vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
-		       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
+	ppp_auth_arm_deadline(e);
 	if (by_us && !try_proxy_auth(e)) {
 		if (e->lcp.auth == PPP_AUTH_P_CHAP)
 			ppp_chap_start_auth(e);
@@ -273,17 +325,17 @@ void ppp_lcp_up(struct ppp_engine *e)
 
 void ppp_lcp_down(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
-	if (e->auth_req) {
-		vpdn_request_cancel(e->auth_req);
-		e->auth_req = NULL;
+	/* the phase is over, whatever it waited for but a LAC's forward
+	 * request (the engine's end cancels that); the block itself goes at
+	 * the next network phase or the engine's end */
+	struct ppp_auth_phase *ap = e->ap;
+	if (ap) {
+		vpdn_timer_cancel(e->mgr->timers, &ap->deadline);
+		cancel_request(&ap->auth_req);
+		cancel_request(&ap->secret_req);
+		ap->early_ipcp_len = 0;
+		g_clear_pointer(&ap->early_ipcp, g_free);
 	}
-	if (e->secret_req) {
-		vpdn_request_cancel(e->secret_req);
-		e->secret_req = NULL;
-	}
-	e->early_ipcp_len = 0;
-	g_clear_pointer(&e->early_ipcp, g_free);
 	if (e->v6)
 		e->v6->early_len = 0;
 	ppp_chap_fini(e);

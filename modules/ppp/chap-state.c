@@ -39,25 +39,26 @@ static void chap_out(struct ppp_engine *e, const uint8_t *pkt, ssize_t len)
 static void send_challenge(struct ppp_engine *e)
 {
 	struct ppp_chap *c = &e->chap;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
 	uint8_t buf[300];
 	const char *name = ppp_our_name(e);
-	chap_out(e, buf, chap_build_challenge(buf, sizeof(buf), c->id, c->chal,
+	chap_out(e, buf, chap_build_challenge(buf, sizeof(buf), c->id, ap->chal,
 					       PPP_CHAL_LEN, name, strlen(name)));
-	c->tries++;
+	ap->chap_tries++;
 	c->astate = CHAP_A_SENT;
-	vpdn_timer_arm(e->mgr->timers, &c->timer, e->conf->restart_ms);
+	vpdn_timer_arm(e->mgr->timers, &ap->chap_timer, e->conf->restart_ms);
 }
 
 static void new_challenge(struct ppp_engine *e)
 {
-	struct ppp_chap *c = &e->chap;
-	c->id++;
-	c->tries = 0;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
+	e->chap.id++;
+	ap->chap_tries = 0;
 	/* from the node's pool (core/util.c): one getrandom per 512 octets,
 	 * not one per challenge */
-	if (vpdn_random_bytes(c->chal, PPP_CHAL_LEN) < 0)
+	if (vpdn_random_bytes(ap->chal, PPP_CHAL_LEN) < 0)
 		for (size_t i = 0; i < PPP_CHAL_LEN; i++)
-			c->chal[i] = (uint8_t)g_random_int();
+			ap->chal[i] = (uint8_t)g_random_int();
 	send_challenge(e);
 }
 
@@ -91,10 +92,11 @@ static void chap_verdict(struct ppp_engine *e, bool ok, const char *user)
 		ppp_auth_done(e, true, true, user);
 		return;
 	}
-	c->bad++;
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);  /* held: verifying */
+	ap->chap_bad++;
 	if (e->mgr->c_auth_fail)
 		(*e->mgr->c_auth_fail)++;
-	if (!e->proxy_auth && c->bad < e->conf->max_bad_auth) {
+	if (!e->proxy_auth && ap->chap_bad < e->conf->max_bad_auth) {
 		new_challenge(e);
 		return;
 	}
@@ -143,7 +145,7 @@ void ppp_chap_verify_captured(struct ppp_engine *e)
 {
 	struct ppp_lac *l = e->lac;
 	e->lac_local = true;
-	verify(e, l->user, l->resp, l->resp_len, e->chap.chal, PPP_CHAL_LEN);
+	verify(e, l->user, l->resp, l->resp_len, ppp_auth_phase(e)->chal, PPP_CHAL_LEN);
 }
 
 static void on_response(struct ppp_engine *e, const struct chap_packet *p)
@@ -157,7 +159,8 @@ static void on_response(struct ppp_engine *e, const struct chap_packet *p)
 		plog(e, AUTHC, "%s CHAP: unexpected RESPONSE id %u, dropped", e->name, p->id);
 		return;
 	}
-	vpdn_timer_cancel(e->mgr->timers, &c->timer);
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);  /* held: SENT */
+	vpdn_timer_cancel(e->mgr->timers, &ap->chap_timer);
 	char *user = g_strndup(p->name, p->name_len);
 	g_free(e->user);
 	e->user = user;
@@ -172,7 +175,7 @@ static void on_response(struct ppp_engine *e, const struct chap_packet *p)
 		ppp_lac_forward(e);
 		return;
 	}
-	verify(e, user, p->value, p->value_len, c->chal, PPP_CHAL_LEN);
+	verify(e, user, p->value, p->value_len, ap->chal, PPP_CHAL_LEN);
 }
 
 static void send_response(struct ppp_engine *e)
@@ -269,15 +272,16 @@ void ppp_chap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len)
 	}
 }
 
-static void chap_timeout(struct vpdn_timer *t, void *data)
+void ppp_chap_timeout(struct vpdn_timer *t, void *data)
 {
 	struct ppp_engine *e = data;
 	struct ppp_chap *c = &e->chap;
 	if (c->astate != CHAP_A_SENT)
 		return;
-	if (c->tries >= e->conf->max_configure) {
+	uint8_t tries = e->ap->chap_tries;     /* the timer is e->ap's */
+	if (tries >= e->conf->max_configure) {
 		vpdn_log_write(e->mgr->log, VPDN_LOG_NOTICE, -1,
-			       "%s CHAP: no response to %u challenges", e->name, c->tries);
+			       "%s CHAP: no response to %u challenges", e->name, tries);
 		c->astate = CHAP_A_FAILED;
 		ppp_auth_done(e, true, false, NULL);
 	} else {
@@ -288,7 +292,6 @@ static void chap_timeout(struct vpdn_timer *t, void *data)
 void ppp_chap_init(struct ppp_engine *e)
 {
 	memset(&e->chap, 0, sizeof(e->chap));
-	vpdn_timer_init(&e->chap.timer, chap_timeout, e);
 	uint8_t id = 0;
 	/* every session's engine: from the pool, not a getrandom call each */
 	if (vpdn_random_bytes(&id, 1) < 0)
@@ -298,7 +301,8 @@ void ppp_chap_init(struct ppp_engine *e)
 
 void ppp_chap_fini(struct ppp_engine *e)
 {
-	vpdn_timer_cancel(e->mgr->timers, &e->chap.timer);
+	if (e->ap)
+		vpdn_timer_cancel(e->mgr->timers, &e->ap->chap_timer);
 	if (e->chap.peer) {
 		explicit_bzero(e->chap.peer, sizeof(*e->chap.peer));
 		g_clear_pointer(&e->chap.peer, g_free);

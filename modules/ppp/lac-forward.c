@@ -16,7 +16,7 @@
 static void fwd_done(struct vpdn_request *req, int status, const void *reply, void *data)
 {
 	struct ppp_engine *e = data;
-	e->fwd_req = NULL;
+	e->ap->fwd_req = NULL;         /* e->ap is held while fwd_req is */
 	if (e->dead)
 		return;
 	if (status == 0) {
@@ -30,8 +30,7 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 		     "%s VPDN: no tunnel for %s, authenticating locally", e->name,
 		     e->user ? e->user : "?");
 		ppp_set_phase(e, VPDN_PPP_PHASE_AUTHENTICATING, "by this end");
-		vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
-			       (uint64_t)e->conf->restart_ms * (e->conf->max_configure + 2u));
+		ppp_auth_arm_deadline(e);
 		if (e->lac->pap)
 			ppp_pap_verify_captured(e);
 		else
@@ -50,7 +49,8 @@ static void fwd_done(struct vpdn_request *req, int status, const void *reply, vo
 void ppp_lac_forward(struct ppp_engine *e)
 {
 	struct ppp_lac *l = e->lac;
-	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
+	struct ppp_auth_phase *ap = ppp_auth_phase(e);
+	vpdn_timer_cancel(e->mgr->timers, &ap->deadline);
 	ppp_set_phase(e, VPDN_PPP_PHASE_FORWARDING, NULL);
 	if (l->dnis)
 		plog(e, VPDN_DEBUG_VPDN_EVENTS, "%s VPDN: Got DNIS string %s", e->name, l->dnis);
@@ -79,7 +79,7 @@ void ppp_lac_forward(struct ppp_engine *e)
 			.last_rcvd_confreq_len = l->last_rcvd_len,
 			.auth_type = l->pap ? 3 : 2,
 			.auth_name = l->user,
-			.auth_challenge = l->pap ? NULL : e->chap.chal,
+			.auth_challenge = l->pap ? NULL : ap->chal,
 			.auth_challenge_len = l->pap ? 0 : PPP_CHAL_LEN,
 			.has_auth_id = true,
 			.auth_id = l->resp_id,
@@ -88,6 +88,6 @@ void ppp_lac_forward(struct ppp_engine *e)
 		},
 	};
 	/* fwd_done runs from the main loop, never in here. */
-	e->fwd_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_FORWARD_REQUEST, &ev, fwd_done, e);
+	ap->fwd_req = vpdn_bus_request(e->mgr->bus, VPDN_EV_FORWARD_REQUEST, &ev, fwd_done, e);
 }
 

@@ -74,16 +74,14 @@ struct ppp_ipv6cp {
 enum ppp_chap_auth_state { CHAP_A_IDLE, CHAP_A_SENT, CHAP_A_VERIFY, CHAP_A_DONE, CHAP_A_FAILED };
 enum ppp_chap_peer_state { CHAP_P_IDLE, CHAP_P_SECRET, CHAP_P_SENT, CHAP_P_DONE, CHAP_P_FAILED };
 
+/* What CHAP keeps for the session's life; our challenge itself, its
+ * timer and counts are the authentication phase's (struct ppp_auth_phase). */
 struct ppp_chap {
 	uint8_t astate, pstate;
-	uint8_t id;                     /* id of our challenge */
-	uint8_t tries;                  /* challenges sent for this id */
-	uint8_t bad;                    /* failed verifications */
-	uint8_t chal[PPP_CHAL_LEN];
+	uint8_t id;                     /* id of our challenge ("Success lost": resent) */
 	uint8_t peer_id;                /* the challenge we answer */
 	uint8_t peer_chal_len;
 	struct ppp_chap_peer *peer;     /* the peer's challenge, once one came */
-	struct vpdn_timer timer;
 };
 
 /* The side that answers a challenge (a client, a LAC dialling out):
@@ -122,6 +120,30 @@ struct ppp_lac {
 #define PPP_AUTH_MSG_MAX 128
 /* Longest IPCP Configure-Request kept for the network phase. */
 #define PPP_EARLY_IPCP_MAX 128
+
+/*
+ * The authentication phase's state (auth-phase.c), a block of its own
+ * (#19: bytes per session): allocated when something needs it (the
+ * engine's start for a listening LCP's deadline, LCP Up, a request to
+ * the bus, a challenge from the peer) and freed when the network phase
+ * starts with no request pending, so an LNS holding 10 000 sessions
+ * keeps none. Lifetime: owned by the engine (e->ap); its timers and
+ * requests are cancelled before it is freed (ppp_auth_phase_free()).
+ */
+struct ppp_auth_phase {
+	struct vpdn_timer deadline;     /* of the phase (or of a listening LCP) */
+	struct vpdn_timer chap_timer;   /* our CHAP challenge's retransmission */
+	struct vpdn_request *auth_req, *secret_req, *fwd_req;
+	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
+	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
+	/* An IPCP Configure-Request that came while a LAC's proxy
+	 * authentication was still being verified */
+	uint8_t *early_ipcp;
+	size_t early_ipcp_len;
+	uint8_t chal[PPP_CHAL_LEN];     /* our CHAP challenge */
+	uint8_t chap_tries;             /* challenges sent for this id */
+	uint8_t chap_bad;               /* failed CHAP verifications */
+};
 
 struct ppp_engine {
 	struct ppp_manager *mgr;
@@ -167,10 +189,6 @@ struct ppp_engine {
 	char *auth_msg;
 	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
 	size_t n_auth_routes;
-	/* An IPCP Configure-Request that came while a LAC's proxy
-	 * authentication was still being verified (auth-phase.c) */
-	uint8_t *early_ipcp;
-	size_t early_ipcp_len;
 	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
 	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
 	int net_refused;                /* the IP side refused it: close (-errno) */
@@ -182,10 +200,7 @@ struct ppp_engine {
 	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
 	struct vpdn_proxy *proxy;       /* LNS proxy authentication (copied) until used, or NULL */
-	struct vpdn_request *auth_req, *secret_req, *fwd_req;
-	void (*verify_cb)(struct ppp_engine *e, bool ok, const char *user);
-	void (*secret_cb)(struct ppp_engine *e, const char *secret, size_t len);
-	struct vpdn_timer auth_timer;   /* deadline of the authentication phase */
+	struct ppp_auth_phase *ap;      /* while authenticating, or NULL (ppp_auth_phase()) */
 };
 
 struct ppp_manager {
@@ -281,9 +296,13 @@ void ppp_manager_index_remove(struct ppp_manager *m, struct ppp_engine *e);
 /* One direction of authentication finished. this_end: we authenticated
  * the peer (user set). */
 void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);
-/* e->auth_timer: authentication (or a passive open's first LCP) took
- * too long. */
-void ppp_auth_deadline(struct vpdn_timer *t, void *data);
+/* e->ap, allocated (zeroed, its timers set up) if the engine has none. */
+struct ppp_auth_phase *ppp_auth_phase(struct ppp_engine *e);
+/* Cancel e->ap's timers and requests, wipe it and free it; none: nothing. */
+void ppp_auth_phase_free(struct ppp_engine *e);
+/* Arm the phase's deadline (authentication, or a passive open's first
+ * LCP): restart timer x (max-configure + 2). */
+void ppp_auth_arm_deadline(struct ppp_engine *e);
 
 /* network.c: the network link to the ip module */
 void ppp_ipcp_up(struct ppp_engine *e);
@@ -342,6 +361,8 @@ void ppp_ipv6cp_set_auth(struct ppp_engine *e, const struct vpdn_auth_ipv6 *a);
 
 /* chap-state.c */
 void ppp_chap_init(struct ppp_engine *e);
+/* e->ap->chap_timer: our challenge unanswered */
+void ppp_chap_timeout(struct vpdn_timer *t, void *data);
 void ppp_chap_fini(struct ppp_engine *e);
 void ppp_chap_start_auth(struct ppp_engine *e);
 void ppp_chap_input(struct ppp_engine *e, const uint8_t *pkt, size_t len);

@@ -165,26 +165,14 @@ static void engine_free(void *obj)
 	g_free(e->user);
 	g_free(e->auth_msg);
 	g_free(e->auth_routes);
-	g_free(e->early_ipcp);
+	g_assert(!e->ap);       /* stop_everything() freed it */
 	g_free(e->ipcp.refused_why);
 	g_free(e);
 }
 
 static void stop_everything(struct ppp_engine *e)
 {
-	if (e->auth_req) {
-		vpdn_request_cancel(e->auth_req);
-		e->auth_req = NULL;
-	}
-	if (e->secret_req) {
-		vpdn_request_cancel(e->secret_req);
-		e->secret_req = NULL;
-	}
-	if (e->fwd_req) {
-		vpdn_request_cancel(e->fwd_req);
-		e->fwd_req = NULL;
-	}
-	vpdn_timer_cancel(e->mgr->timers, &e->auth_timer);
+	ppp_auth_phase_free(e);
 	ppp_chap_fini(e);
 	ppp_pap_fini(e);
 	/* IPv6 first: the last DOWN (IPv4's, as before) hangs the link up */
@@ -491,7 +479,6 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 	e->call_id = st->call_id;
 	e->vaccess = st->vaccess;
 	e->phase = VPDN_PPP_PHASE_DOWN;
-	vpdn_timer_init(&e->auth_timer, ppp_auth_deadline, e);
 	bool callout_noauth = conf->callin && e->dir == VPDN_CALL_OUT;
 	e->auth_peer = conf->n_auth > 0 && !callout_noauth;
 	if (e->role == VPDN_PPP_ROLE_LAC_FORWARD) {
@@ -567,8 +554,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 		/* Listen, but not forever: a caller that never speaks LCP is
 		 * dropped after as long as an active open would try. */
 		ppp_fsm_listen(&e->lcp_fsm);
-		vpdn_timer_arm(e->mgr->timers, &e->auth_timer,
-			       (uint64_t)conf->restart_ms * (conf->max_configure + 2u));
+		ppp_auth_arm_deadline(e);
 	} else {
 		ppp_fsm_open(&e->lcp_fsm);
 	}

@@ -467,6 +467,23 @@ static void test_chap_client_server(void)
 	CU_ASSERT_TRUE(has_match("Vi9 CHAP: I RESPONSE id * len 38 from \"remote1@cisco.com\""));
 	CU_ASSERT_TRUE(has_match("Vi9 CHAP: O SUCCESS id * len 4"));
 	CU_ASSERT_TRUE(has_line("Vi9 IPCP: Install route to 17.17.17.1"));
+	/* The authentication phase's block went with the phase (#19: bytes
+	 * a held session), and what CHAP keeps still answers the client's
+	 * Response repeated (our Success lost) with a Success, unverified. */
+	CU_ASSERT_PTR_NULL(s->ap);
+	CU_ASSERT_PTR_NULL(c->ap);
+	uint8_t dup[64] = { 0xFF, 0x03, 0xC2, 0x23 };
+	static const uint8_t val[16] = { 0 };
+	ssize_t dn = chap_build_response(dup + 4, sizeof(dup) - 4, s->chap.id, val, sizeof(val),
+					 "remote1@cisco.com", 17);
+	CU_ASSERT_FATAL(dn > 0);
+	g_ptr_array_set_size(lines, 0);
+	vpdn_link_send(w.link[0], VPDN_LINK_A, dup, 4 + (size_t)dn);
+	CU_ASSERT_TRUE(has_match("Vi9 CHAP: O SUCCESS id * len 4"));
+	CU_ASSERT_EQUAL(fx.auth_requests, 1);
+	CU_ASSERT_PTR_NULL(s->ap);
+	wire_pump(&w);
+	CU_ASSERT_EQUAL(ppp_engine_phase(c), VPDN_PPP_PHASE_UP);
 	/* Data: an IPv4 packet from the server's IP side reaches the client's. */
 	struct vpdn_link *sn = ppp_engine_net(s), *cn = ppp_engine_net(c);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sn);
@@ -1252,6 +1269,7 @@ static void test_lac_forward_lns_proxy(void)
 	CU_ASSERT_TRUE(has_match("Vi1 CHAP: O SUCCESS id * len 4"));
 	CU_ASSERT_EQUAL(fx.auth_requests, 2);
 	CU_ASSERT_EQUAL(ppp_engine_phase(lns), VPDN_PPP_PHASE_UP);
+	CU_ASSERT_PTR_NULL(lns->ap);    /* made again for that phase, gone after */
 	/* Client hangs up; the LNS hears Terminate and frees Vi1. */
 	ppp_engine_close(cli, NULL);
 	for (int i = 0; i < 40; i++) {
