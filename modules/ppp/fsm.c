@@ -112,26 +112,29 @@ bool ppp_fsm_cell(enum ppp_fsm_state s, enum ppp_fsm_event e,
 	return true;
 }
 
-#define flog(f, ...) vpdn_debug((f)->log, VPDN_DEBUG_PPP_NEGOTIATION, __VA_ARGS__)
+#define flog(f, ...) vpdn_debug((f)->env->log, VPDN_DEBUG_PPP_NEGOTIATION, __VA_ARGS__)
 
 static void fsm_timeout(struct vpdn_timer *t, void *data);
+
+static inline const char *fsm_ifname(const struct ppp_fsm *f)
+{
+	return f->env->ifname(f->ctx);
+}
 
 static void count_malformed(struct ppp_fsm *f)
 {
 	f->malformed++;
-	if (f->malformed_total)
-		(*f->malformed_total)++;
+	if (f->env->malformed_total)
+		(*f->env->malformed_total)++;
 }
 
 void ppp_fsm_init(struct ppp_fsm *f, const struct ppp_fsm_ops *ops, void *ctx,
-		  struct vpdn_timers *timers, struct vpdn_log *log, const char *ifname)
+		  const struct ppp_fsm_env *env)
 {
 	memset(f, 0, sizeof(*f));
 	f->ops = ops;
 	f->ctx = ctx;
-	f->timers = timers;
-	f->log = log;
-	f->ifname = ifname;
+	f->env = env;
 	f->state = FSM_INITIAL;
 	f->restart_ms = 3000;
 	f->max_configure = 10;
@@ -154,7 +157,7 @@ static void neg_free(struct ppp_fsm *f)
 {
 	if (!f->neg)
 		return;
-	vpdn_timer_cancel(f->timers, &f->neg->timer);
+	vpdn_timer_cancel(f->env->timers, &f->neg->timer);
 	g_free(f->neg);
 	f->neg = NULL;
 }
@@ -228,12 +231,12 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 	pkt[3] = (uint8_t)(len + 4);
 	if (len)
 		memcpy(pkt + 4, data, len);
-	if (vpdn_log_debug_on(f->log, VPDN_DEBUG_PPP_NEGOTIATION)) {
+	if (vpdn_log_debug_on(f->env->log, VPDN_DEBUG_PPP_NEGOTIATION)) {
 		/* Inside an event the state the packet answers (IOS prints the
 		 * state before the transition); from a timer or another layer
 		 * (Echo, Protocol-Reject) the current one. */
 		uint8_t shown = f->in_event ? f->log_state : f->state;
-		flog(f, "%s %s: O %s [%s] id %u len %zu", f->ifname, f->ops->name,
+		flog(f, "%s %s: O %s [%s] id %u len %zu", fsm_ifname(f), f->ops->name,
 		     ppp_code_name(code), ppp_fsm_state_ios(shown), id, len + 4);
 		if (code >= PPP_CONFREQ && code <= PPP_CONFREJ && f->ops->log_opts)
 			f->ops->log_opts(f, data, len);
@@ -243,7 +246,7 @@ void ppp_fsm_send_packet(struct ppp_fsm *f, uint8_t code, uint8_t id,
 
 static void fsm_arm(struct ppp_fsm *f)
 {
-	vpdn_timer_arm(f->timers, &ppp_fsm_negotiation(f)->timer, f->restart_ms);
+	vpdn_timer_arm(f->env->timers, &ppp_fsm_negotiation(f)->timer, f->restart_ms);
 }
 
 /* The counter and the timer before the packet: a synchronous carrier's
@@ -309,7 +312,7 @@ static void fsm_log_state(struct ppp_fsm *f)
 	if (f->state == FSM_CLOSED && f->log_state <= FSM_STARTING)
 		return;
 	if (f->state == FSM_OPENED || f->state == FSM_STOPPED || f->state == FSM_CLOSED)
-		flog(f, "%s %s: State is %s", f->ifname, f->ops->name,
+		flog(f, "%s %s: State is %s", fsm_ifname(f), f->ops->name,
 		     ppp_fsm_state_ios(f->state));
 }
 
@@ -321,8 +324,8 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	const struct ppp_fsm_rx *rx = fsm_rx(f);
 	if (!ppp_fsm_cell(old, ev, &act, &next)) {
 		/* "-": cannot happen with a correct implementation. */
-		vpdn_log_write(f->log, VPDN_LOG_WARNING, -1,
-			       "%s %s: illegal event %s in state %s", f->ifname,
+		vpdn_log_write(f->env->log, VPDN_LOG_WARNING, -1,
+			       "%s %s: illegal event %s in state %s", fsm_ifname(f),
 			       f->ops->name, ppp_fsm_event_name(ev),
 			       ppp_fsm_state_name(old));
 		f->last_actions = 0;
@@ -333,7 +336,7 @@ void ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	f->state = next;
 	f->in_event++;
 	if (!timer_state(next) && f->neg)
-		vpdn_timer_cancel(f->timers, &f->neg->timer);
+		vpdn_timer_cancel(f->env->timers, &f->neg->timer);
 	if (old != next)
 		fsm_log_state(f);
 
@@ -422,7 +425,7 @@ void ppp_fsm_force_open(struct ppp_fsm *f, const uint8_t *sent, size_t sent_len)
 
 		n->sent_len = (uint8_t)MIN(sent_len, sizeof(n->sent));
 		memcpy(n->sent, sent, n->sent_len);
-		vpdn_timer_cancel(f->timers, &n->timer);
+		vpdn_timer_cancel(f->env->timers, &n->timer);
 	} else {
 		neg_free(f);
 	}
@@ -446,9 +449,9 @@ void ppp_fsm_restore_opened(struct ppp_fsm *f)
 static void log_rx(struct ppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *data,
 		   size_t len)
 {
-	if (!vpdn_log_debug_on(f->log, VPDN_DEBUG_PPP_NEGOTIATION))
+	if (!vpdn_log_debug_on(f->env->log, VPDN_DEBUG_PPP_NEGOTIATION))
 		return;
-	flog(f, "%s %s: I %s [%s] id %u len %zu", f->ifname, f->ops->name,
+	flog(f, "%s %s: I %s [%s] id %u len %zu", fsm_ifname(f), f->ops->name,
 	     ppp_code_name(code), ppp_fsm_state_ios(f->state), id, len + 4);
 	if (code >= PPP_CONFREQ && code <= PPP_CONFREJ && f->ops->log_opts)
 		f->ops->log_opts(f, data, len);
@@ -471,14 +474,14 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 {
 	if (len < 4) {
 		count_malformed(f);
-		flog(f, "%s %s: packet too short (%zu octets), dropped", f->ifname,
+		flog(f, "%s %s: packet too short (%zu octets), dropped", fsm_ifname(f),
 		     f->ops->name, len);
 		return;
 	}
 	size_t plen = ((size_t)pkt[2] << 8) | pkt[3];
 	if (plen < 4 || plen > len) {
 		count_malformed(f);
-		flog(f, "%s %s: bad length %zu (have %zu), dropped", f->ifname,
+		flog(f, "%s %s: bad length %zu (have %zu), dropped", fsm_ifname(f),
 		     f->ops->name, plen, len);
 		return;
 	}
@@ -512,7 +515,7 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 		size_t outlen = 0;
 		if (!options_valid(data, dlen)) {
 			count_malformed(f);
-			flog(f, "%s %s: malformed CONFREQ id %u, dropped", f->ifname,
+			flog(f, "%s %s: malformed CONFREQ id %u, dropped", fsm_ifname(f),
 			     f->ops->name, id);
 			return;
 		}
@@ -545,7 +548,7 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 		}
 		if (!options_valid(data, dlen)) {
 			count_malformed(f);
-			flog(f, "%s %s: malformed %s id %u, dropped", f->ifname,
+			flog(f, "%s %s: malformed %s id %u, dropped", fsm_ifname(f),
 			     f->ops->name, ppp_code_name(code), id);
 			return;
 		}
@@ -563,7 +566,7 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 			if (dlen != slen || memcmp(data, sent, dlen) != 0) {
 				count_malformed(f);
 				flog(f, "%s %s: CONFACK does not match our request, dropped",
-				     f->ifname, f->ops->name);
+				     fsm_ifname(f), f->ops->name);
 				return;
 			}
 			f->naks_rcvd = 0;
@@ -574,9 +577,9 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 		    f->state == FSM_ACKSENT || f->state == FSM_OPENED) {
 			if (++f->naks_rcvd > f->max_configure ||
 			    f->ops->rcn(f, code, data, dlen) < 0) {
-				vpdn_log_write(f->log, VPDN_LOG_NOTICE, -1,
+				vpdn_log_write(f->env->log, VPDN_LOG_NOTICE, -1,
 					       "%s %s: no agreement with the peer, closing",
-					       f->ifname, f->ops->name);
+					       fsm_ifname(f), f->ops->name);
 				if (f->ops->no_agreement)
 					f->ops->no_agreement(f);
 				ppp_fsm_close(f);
@@ -613,7 +616,7 @@ static void fsm_input(struct ppp_fsm *f, struct ppp_fsm_rx *rx)
 		if (ev < 0)
 			return;
 		if (ev == FSM_EV_RUC)
-			flog(f, "%s %s: I %s [%s] id %u len %zu", f->ifname, f->ops->name,
+			flog(f, "%s %s: I %s [%s] id %u len %zu", fsm_ifname(f), f->ops->name,
 			     ppp_code_name(code), ppp_fsm_state_ios(f->state), id, dlen + 4);
 		ppp_fsm_event(f, (enum ppp_fsm_event)ev);
 		return;

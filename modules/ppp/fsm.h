@@ -161,18 +161,26 @@ struct ppp_fsm_neg {
 	uint8_t sent[PPP_FSM_SENT_MAX];/* options of our last Configure-Request */
 };
 
+/* What the layers of all of one owner's sessions share (the PPP manager
+ * holds one for every engine's): one pointer a layer instead of four
+ * (#19). Lifetime: outlives every fsm that points at it. */
+struct ppp_fsm_env {
+	struct vpdn_timers *timers;
+	struct vpdn_log *log;          /* lines at VPDN_DEBUG_PPP_NEGOTIATION */
+	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
+	/* the owner's interface name for log lines (ctx: the fsm's) */
+	const char *(*ifname)(const void *ctx);
+};
+
 struct ppp_fsm {
 	/* pointers first, then by size: no padding (#19) */
 	const struct ppp_fsm_ops *ops;
 	void *ctx;                     /* the owner (engine) */
-	struct vpdn_timers *timers;
-	struct vpdn_log *log;          /* lines at VPDN_DEBUG_PPP_NEGOTIATION */
-	const char *ifname;            /* borrowed from the owner */
+	const struct ppp_fsm_env *env; /* borrowed (above) */
 	struct ppp_fsm_neg *neg;       /* NULL at rest (above) */
 	/* The packet being processed: on ppp_fsm_input()'s stack during one
 	 * input, NULL otherwise (not kept in every session's FSMs, #15). */
 	struct ppp_fsm_rx *rx;
-	uint64_t *malformed_total;     /* node counter to bump too, or NULL */
 	uint32_t restart_ms;
 	uint32_t malformed;            /* packets dropped as malformed */
 	uint32_t ignored;              /* silently discarded (wrong id, state) */
@@ -206,7 +214,7 @@ bool ppp_fsm_cell(enum ppp_fsm_state s, enum ppp_fsm_event e,
 		  uint16_t *actions, enum ppp_fsm_state *next);
 
 void ppp_fsm_init(struct ppp_fsm *f, const struct ppp_fsm_ops *ops, void *ctx,
-		  struct vpdn_timers *timers, struct vpdn_log *log, const char *ifname);
+		  const struct ppp_fsm_env *env);
 /* Disarm the timer (before freeing the owner). */
 void ppp_fsm_fini(struct ppp_fsm *f);
 

@@ -396,12 +396,11 @@ const struct ppp_fsm_ops ppp_ipcp_ops = {
 void ppp_ipcp_init(struct ppp_engine *e)
 {
 	struct ppp_fsm *f = &e->ipcp_fsm;
-	ppp_fsm_init(f, &ppp_ipcp_ops, e, e->mgr->timers, e->mgr->log, e->name);
+	ppp_fsm_init(f, &ppp_ipcp_ops, e, &e->mgr->fsm_env);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
-	f->malformed_total = e->mgr->c_malformed;
 }
 
 void ppp_ipcp_fini(struct ppp_engine *e)

@@ -406,12 +406,11 @@ void ppp_ipv6cp_init(struct ppp_engine *e)
 		return;
 	e->v6 = g_new0(struct ppp_ipv6cp, 1);
 	struct ppp_fsm *f = &e->v6->fsm;
-	ppp_fsm_init(f, &ppp_ipv6cp_ops, e, e->mgr->timers, e->mgr->log, e->name);
+	ppp_fsm_init(f, &ppp_ipv6cp_ops, e, &e->mgr->fsm_env);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
-	f->malformed_total = e->mgr->c_malformed;
 	ipv6cp_reset(f);
 }
 

@@ -690,12 +690,11 @@ const struct ppp_fsm_ops ppp_lcp_ops = {
 void ppp_lcp_init(struct ppp_engine *e)
 {
 	struct ppp_fsm *f = &e->lcp_fsm;
-	ppp_fsm_init(f, &ppp_lcp_ops, e, e->mgr->timers, e->mgr->log, e->name);
+	ppp_fsm_init(f, &ppp_lcp_ops, e, &e->mgr->fsm_env);
 	f->restart_ms = e->conf->restart_ms;
 	f->max_configure = e->conf->max_configure;
 	f->max_failure = e->conf->max_failure;
 	f->max_terminate = e->conf->max_terminate;
-	f->malformed_total = e->mgr->c_malformed;
 	/* forwarded as proxy LCP once Opened (lac-forward.c) */
 	f->keep_last_request = e->role == VPDN_PPP_ROLE_LAC_FORWARD;
 	vpdn_timer_init(&e->lcp.echo_timer, echo_timeout, e);

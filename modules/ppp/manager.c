@@ -478,6 +478,13 @@ static enum vpdn_bus_verdict on_ppp_start(const struct vpdn_event *ev, void *dat
 	return VPDN_BUS_CLAIM;
 }
 
+/* struct ppp_fsm_env's: the layers' ctx is their engine */
+static const char *engine_ifname(const void *ctx)
+{
+	const struct ppp_engine *e = ctx;
+	return e->name;
+}
+
 struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 {
 	int err;
@@ -508,6 +515,12 @@ struct ppp_manager *ppp_manager_new(struct vpdn_core *core, cfg_t *cfg)
 	m->c_malformed = vpdn_core_counter(core, "ppp_malformed_total",
 					   "PPP packets dropped as malformed");
 	m->c_sessions = vpdn_core_counter(core, "ppp_sessions_total", "PPP engines started");
+	m->fsm_env = (struct ppp_fsm_env){
+		.timers = m->timers,
+		.log = m->log,
+		.malformed_total = m->c_malformed,
+		.ifname = engine_ifname,
+	};
 	m->c_too_big = vpdn_core_counter(core, "ppp_too_big_total",
 					 "IP packets over the peer's MRU not sent");
 	m->c_auth_fail = vpdn_core_counter(core, "ppp_auth_failures_total",

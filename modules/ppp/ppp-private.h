@@ -234,6 +234,7 @@ struct ppp_manager {
 	 * unique on the node, so a shared TUN tells sessions apart */
 	GHashTable *peer_ifids;
 	sd_bus_slot *bus_slot;          /* ppp-bus.c: module object and engine class */
+	struct ppp_fsm_env fsm_env;     /* every engine's layers' (fsm.h) */
 	uint8_t scratch[65536 + 8];     /* data path: header + packet */
 };
 

@@ -125,9 +125,21 @@ static int teardown(void)
 	return 0;
 }
 
+static const char *test_ifname(const void *ctx)
+{
+	return "T0";
+}
+
+static struct ppp_fsm_env env;
+
 static void init_fsm(struct ppp_fsm *f)
 {
-	ppp_fsm_init(f, &rec_ops, NULL, vpdn_core_timers(core), vpdn_core_log(core), "T0");
+	env = (struct ppp_fsm_env){
+		.timers = vpdn_core_timers(core),
+		.log = vpdn_core_log(core),
+		.ifname = test_ifname,
+	};
+	ppp_fsm_init(f, &rec_ops, NULL, &env);
 	memset(&rec, 0, sizeof(rec));
 }
 
