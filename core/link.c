@@ -10,14 +10,15 @@
 struct link_end {
 	const struct vpdn_link_ops *ops;
 	void *ctx;
-	struct vpdn_link_stats stats; /* frames received at this end */
 };
 
 /* A name that fits (interface names do: "Vi12345", "Se0:17") is kept in
  * the link itself, one allocation less per link (two links a session,
  * #15); a longer one on the heap, its pointer in the same bytes. The
  * splice partner is not kept: it is the ctx of the splice forwarder at
- * end B (vpdn_link_spliced_to). 104 bytes: a 112-byte malloc chunk (#19). */
+ * end B (vpdn_link_spliced_to). The counters are kept only once someone
+ * reads them (vpdn_link_count()): an L2TP or PPPoE session's carrier link
+ * never is. 64 bytes: an 80-byte malloc chunk (#19). */
 #define LINK_NAME_INLINE 16
 
 struct vpdn_link {
@@ -27,6 +28,7 @@ struct vpdn_link {
 		char inline_name[LINK_NAME_INLINE];
 		char *heap_name;           /* g_malloc'd, when name_on_heap */
 	} n;
+	struct vpdn_link_stats *stats;     /* [end], frames received there; or NULL */
 	struct link_end end[2];
 };
 
@@ -72,6 +74,7 @@ void vpdn_link_unref(struct vpdn_link *link)
 	if (!link || --link->refs > 0)
 		return;
 	link_name_free(link);
+	g_free(link->stats);
 	g_free(link);
 }
 
@@ -130,12 +133,16 @@ int vpdn_link_send(struct vpdn_link *link, enum vpdn_link_end_id from,
 		   const uint8_t *data, size_t len)
 {
 	struct link_end *to = &link->end[!from];
+	struct vpdn_link_stats *st = link->stats ? &link->stats[!from] : NULL;
 	if (!to->ops || !to->ops->frame) {
-		to->stats.drops++;
+		if (st)
+			st->drops++;
 		return -ENOTCONN;
 	}
-	to->stats.frames++;
-	to->stats.bytes += len;
+	if (st) {
+		st->frames++;
+		st->bytes += len;
+	}
 	to->ops->frame(to->ctx, link, data, len);
 	return 0;
 }
@@ -150,7 +157,13 @@ void vpdn_link_hangup(struct vpdn_link *link, enum vpdn_link_end_id from, int ca
 const struct vpdn_link_stats *vpdn_link_stats(const struct vpdn_link *link,
 					      enum vpdn_link_end_id end)
 {
-	return &link->end[end].stats;
+	return link->stats ? &link->stats[end] : NULL;
+}
+
+void vpdn_link_count(struct vpdn_link *link)
+{
+	if (!link->stats)
+		link->stats = g_new0(struct vpdn_link_stats, 2);
 }
 
 /* Splice forwarders: attached at end B of each link, ctx = the other link. */

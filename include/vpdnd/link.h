@@ -76,7 +76,11 @@ int vpdn_link_send(struct vpdn_link *link, enum vpdn_link_end_id from,
 /* Tell the other end that `from` is gone (carrier lost, consumer left). */
 void vpdn_link_hangup(struct vpdn_link *link, enum vpdn_link_end_id from, int cause);
 
-/* Frames received at `end` (i.e. sent by the other end). */
+/* Count the frames received at each end from now on (once is enough; a
+ * link nobody asked about counts nothing, #19). */
+void vpdn_link_count(struct vpdn_link *link);
+/* Frames received at `end` (i.e. sent by the other end) since
+ * vpdn_link_count(); NULL if it was never called. */
 const struct vpdn_link_stats *vpdn_link_stats(const struct vpdn_link *link,
 					      enum vpdn_link_end_id end);
 

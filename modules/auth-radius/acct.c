@@ -755,6 +755,8 @@ static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *da
 	s->sid = g_strdup(sid);
 	s->addr = n->peer;
 	s->net = n->net ? vpdn_link_ref(n->net) : NULL;
+	if (s->net)
+		vpdn_link_count(s->net);        /* Acct-Input/Output-Octets, idle */
 	s->start_ms = vpdn_timers_now(a->tm);
 	s->z = pz->z;
 	g_hash_table_remove(a->authz, n->interface);
@@ -1317,6 +1319,8 @@ static bool restored_take(struct acct *a, const struct vpdn_ev_ppp_network *n)
 	g_hash_table_steal(rs->sess, n->interface);
 	left = g_hash_table_lookup(rs->left, n->interface);
 	s->net = n->net ? vpdn_link_ref(n->net) : NULL;
+	if (s->net)
+		vpdn_link_count(s->net);
 	if (n->peer.s_addr)
 		s->addr = n->peer;
 	struct asess *old = g_hash_table_lookup(a->sessions, s->iface);

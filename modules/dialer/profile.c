@@ -257,6 +257,7 @@ static void hunt_done(struct dialer_hunt *h, int status, const struct vpdn_ev_ca
 		return;
 	}
 	d->link = vpdn_link_ref(call->link);
+	vpdn_link_count(d->link);   /* activity() */
 	d->call_id = call->call_id;
 	d->isdn_call = true;
 	d->carrier_mru = call->size >= offsetof(struct vpdn_ev_call, mru) + sizeof(call->mru) ?
@@ -284,6 +285,7 @@ static void dialout_done(struct vpdn_request *req, int status, const void *reply
 		return;
 	}
 	d->link = vpdn_link_ref(s->link);
+	vpdn_link_count(d->link);   /* activity() */
 	d->isdn_call = false;
 	d->carrier_mru = 0;
 	start_ppp(d, s->calling);
@@ -344,6 +346,7 @@ void dialer_on_network_up(struct dialer *d, const struct vpdn_ev_ppp_network *ev
 		if (d->net)
 			vpdn_link_unref(d->net);
 		d->net = vpdn_link_ref(ev->net);
+		vpdn_link_count(d->net);   /* activity() */
 	}
 	DDR(d->m, "%s DDR: dialer protocol up", d->iface[0] ? d->iface : d->conf->short_name);
 	start_connected(d);
@@ -394,6 +397,7 @@ void dialer_bind_incoming(struct dialer *d, struct vpdn_link *link, uint32_t cal
 	}
 	vpdn_timer_cancel(d->m->tm, &d->timer);
 	d->link = vpdn_link_ref(link);
+	vpdn_link_count(d->link);   /* activity() */
 	d->call_id = call_id;
 	d->isdn_call = call_id != 0;
 	d->incoming = true;

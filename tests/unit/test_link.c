@@ -40,7 +40,14 @@ static void test_both_ways(void)
 	struct vpdn_link *l = vpdn_link_new("Se0:17");
 	struct end carrier = { 0 }, ppp = { 0 };
 	CU_ASSERT_STRING_EQUAL(vpdn_link_name(l), "Se0:17");
+	/* counted only once asked for (#19: bytes a carrier link) */
 	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_A, lcp, sizeof(lcp)), -ENOTCONN);
+	CU_ASSERT_PTR_NULL(vpdn_link_stats(l, VPDN_LINK_B));
+	vpdn_link_count(l);
+	CU_ASSERT_EQUAL_FATAL(vpdn_link_stats(l, VPDN_LINK_B)->drops, 0);
+	CU_ASSERT_EQUAL(vpdn_link_send(l, VPDN_LINK_A, lcp, sizeof(lcp)), -ENOTCONN);
+	CU_ASSERT_EQUAL(vpdn_link_stats(l, VPDN_LINK_B)->drops, 1);
+	vpdn_link_count(l);     /* again: the counts stay */
 	CU_ASSERT_EQUAL(vpdn_link_stats(l, VPDN_LINK_B)->drops, 1);
 	vpdn_link_attach(l, VPDN_LINK_A, &ops, &carrier);
 	vpdn_link_attach(l, VPDN_LINK_B, &ops, &ppp);

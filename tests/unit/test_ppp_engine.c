@@ -491,6 +491,7 @@ static void test_chap_client_server(void)
 	static const struct vpdn_link_ops count_ops = { .frame = NULL };
 	struct raw ipsink = { 0 };
 	vpdn_link_attach(cn, VPDN_LINK_B, &raw_ops, &ipsink);
+	vpdn_link_count(cn);
 	(void)count_ops;
 	static const uint8_t ip[20] = { 0x45, 0, 0, 20 };
 	vpdn_link_send(sn, VPDN_LINK_B, ip, sizeof(ip));
