@@ -194,12 +194,8 @@ static enum vpdn_bus_verdict on_ppp_down(const struct vpdn_event *ev, void *data
 	s = l2tp_session_of_link(l2tp, p->link);
 	if (!s)
 		return VPDN_BUS_PASS;
-	s->ppp_disc = true;
-	s->ppp_disc_code = p->disconnect_code;
-	s->ppp_disc_proto = p->disconnect_protocol;
-	s->ppp_disc_dir = p->disconnect_direction;
-	g_free(s->ppp_disc_msg);
-	s->ppp_disc_msg = p->disconnect_message ? g_strndup(p->disconnect_message, 200) : NULL;
+	l2tp_session_set_ppp_disc(s, p->disconnect_code, p->disconnect_protocol,
+				  p->disconnect_direction, p->disconnect_message);
 	return VPDN_BUS_PASS;
 }
 

@@ -430,6 +430,15 @@ struct l2tp_call {
 	/* proxy LCP/auth for the ICCN (LAC) */
 	struct vpdn_proxy proxy;
 	GByteArray *proxy_store;
+	struct l2tp_dial *dial;     /* LAC dial-out: our pending DIAL_REQUEST */
+};
+
+/* A session's PPP Disconnect Cause (RFC 3145), known only at its end: a
+ * block of its own (l2tp_session_set_ppp_disc()), 8 bytes a session. */
+struct l2tp_ppp_disc {
+	uint16_t code, proto;
+	uint8_t dir;
+	char msg[];                 /* "" for none */
 };
 
 struct l2tp_session {
@@ -445,7 +454,6 @@ struct l2tp_session {
 	struct vpdn_link *carrier;  /* LAC: B channel spliced to link */
 	struct vpdn_request *req;   /* request we must complete, or NULL */
 	struct vpdn_request *out_req; /* request we issued, pending */
-	struct l2tp_dial *dial;     /* LAC dial-out: our pending DIAL_REQUEST */
 	char *ifname;               /* "Se0:17", "Vi2" */
 	char *user;
 	struct l2tp_call *call;
@@ -458,10 +466,7 @@ struct l2tp_session {
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out, errors;
 	/* LNS: why PPP ended (PPP_DOWN comes before the link's hang-up), for
 	 * the CDN's PPP Disconnect Cause Code (RFC 3145) */
-	bool ppp_disc;
-	uint8_t ppp_disc_dir;
-	uint16_t ppp_disc_code, ppp_disc_proto;
-	char *ppp_disc_msg;
+	struct l2tp_ppp_disc *ppp_disc;     /* NULL: none known */
 };
 
 const char *l2tp_session_state_name(const struct l2tp_session *s);
@@ -519,6 +524,10 @@ void l2tp_call_free(struct l2tp_call *c);
 /* The session is established: free its setup data (s->call), keeping the
  * calling and called numbers for `show vpdn session ID`. */
 void l2tp_session_drop_call(struct l2tp_session *s);
+/* Keep the session's PPP Disconnect Cause (msg: NULL for none, at most
+ * 200 octets kept), replacing one kept before. */
+void l2tp_session_set_ppp_disc(struct l2tp_session *s, uint16_t code, uint16_t proto,
+			       uint8_t dir, const char *msg);
 /* Keep copies of the numbers (either NULL) in s->numbers, one allocation
  * (#19); the old block is freed after the copies (the new numbers may
  * point into it). */

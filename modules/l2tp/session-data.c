@@ -72,7 +72,7 @@ static void link_hangup(void *ctx, struct vpdn_link *link, int cause)
 	if (cause == -EPROTO) {
 		result = L2TP_CDN_GENERAL_ERROR;
 		error = L2TP_ERR_VENDOR;
-		why = s->ppp_disc && s->ppp_disc_msg ? s->ppp_disc_msg : "PPP negotiation failed";
+		why = s->ppp_disc && s->ppp_disc->msg[0] ? s->ppp_disc->msg : "PPP negotiation failed";
 	}
 
 	SLOG(s, VPDN_DEBUG_VPDN_EVENTS, "Carrier side hung up");

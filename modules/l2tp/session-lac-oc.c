@@ -107,9 +107,9 @@ static void answered(struct l2tp_session *s, const struct vpdn_ev_call *call)
 
 void l2tp_dial_orphan(struct l2tp_session *s)
 {
-	if (s->dial) {
-		s->dial->sid = 0;
-		s->dial = NULL;
+	if (s->call && s->call->dial) {
+		s->call->dial->sid = 0;
+		s->call->dial = NULL;
 	}
 	s->out_req = NULL;
 }
@@ -150,7 +150,7 @@ static void dial_done(struct vpdn_request *req, int status, const void *reply, v
 		return;
 	}
 	s->out_req = NULL;
-	s->dial = NULL;
+	s->call->dial = NULL;   /* the call outlives its dial (drop_call after) */
 	if (status < 0 || !call || !call->link) {
 		int cause, result = l2tp_cdn_result_for(status < 0 ? status : -EIO, &cause);
 
@@ -229,7 +229,7 @@ static void accept_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	d->tid = t->tid;
 	d->sid = s->sid;
 	t->l2tp->dials = g_list_prepend(t->l2tp->dials, d);
-	s->dial = d;
+	s->call->dial = d;
 	req = vpdn_bus_request(t->l2tp->bus, VPDN_EV_DIAL_REQUEST, &ev, dial_done, d);
 	d->req = req;
 	s->out_req = req;

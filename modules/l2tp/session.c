@@ -261,6 +261,21 @@ void l2tp_session_set_numbers(struct l2tp_session *s, const char *calling, const
 	s->numbers = block;
 }
 
+void l2tp_session_set_ppp_disc(struct l2tp_session *s, uint16_t code, uint16_t proto,
+			       uint8_t dir, const char *msg)
+{
+	size_t n = msg ? strnlen(msg, 200) : 0;
+	struct l2tp_ppp_disc *pd = g_malloc(sizeof(*pd) + n + 1);
+
+	pd->code = code;
+	pd->proto = proto;
+	pd->dir = dir;
+	memcpy(pd->msg, msg ? msg : "", n);
+	pd->msg[n] = '\0';
+	g_free(s->ppp_disc);
+	s->ppp_disc = pd;
+}
+
 void l2tp_session_drop_call(struct l2tp_session *s)
 {
 	if (!s->call)
@@ -374,22 +389,23 @@ static void send_cdn(struct l2tp_session *s, int result, int error, int cause, c
 		m.q931.msg = 0x5a; /* RELEASE COMPLETE */
 		s->tunnel->cdn_q931_sent = true;
 	}
-	if (s->ppp_disc) { /* RFC 3145: informational, M=0 */
+	const struct l2tp_ppp_disc *pd = s->ppp_disc;
+	if (pd) { /* RFC 3145: informational, M=0 */
 		l2tp_msg_set(&m, L2TP_AVP_PPP_DISCONNECT_CAUSE);
-		m.ppp_disconnect.code = s->ppp_disc_code;
-		m.ppp_disconnect.protocol = s->ppp_disc_proto;
-		m.ppp_disconnect.direction = s->ppp_disc_dir;
-		if (s->ppp_disc_msg) {
-			m.ppp_disconnect.message.ptr = (const uint8_t *)s->ppp_disc_msg;
-			m.ppp_disconnect.message.len = (uint16_t)strlen(s->ppp_disc_msg);
+		m.ppp_disconnect.code = pd->code;
+		m.ppp_disconnect.protocol = pd->proto;
+		m.ppp_disconnect.direction = pd->dir;
+		if (pd->msg[0]) {
+			m.ppp_disconnect.message.ptr = (const uint8_t *)pd->msg;
+			m.ppp_disconnect.message.len = (uint16_t)strlen(pd->msg);
 		}
 	}
 	SLOG(s, VPDN_DEBUG_L2X_EVENTS, "O CDN to %s %u/%u, result %d (%s), error %d%s%s%s%s",
 	     s->tunnel->peer_name ? s->tunnel->peer_name : "peer", s->tunnel->peer_tid,
 	     s->peer_sid, result, l2tp_result_text(L2TP_MSG_CDN, result), error,
 	     cause > 0 ? ", cause " : "", cause > 0 ? vpdn_q931_cause_name(cause) : "",
-	     s->ppp_disc ? ", PPP: " : "",
-	     s->ppp_disc ? vpdn_ppp_disconnect_name(s->ppp_disc_code) : "");
+	     pd ? ", PPP: " : "",
+	     pd ? vpdn_ppp_disconnect_name(pd->code) : "");
 	l2tp_session_send(s, &m);
 }
 
@@ -403,10 +419,12 @@ static void publish(struct l2tp_session *s, uint32_t type, int result, int error
 	ev.error = error;
 	ev.cause = cause;
 	ev.ended_by = ended_by;
-	ev.ppp_disconnect_known = s->ppp_disc;
-	ev.ppp_disconnect_code = s->ppp_disc_code;
-	ev.ppp_disconnect_protocol = s->ppp_disc_proto;
-	ev.ppp_disconnect_direction = s->ppp_disc_dir;
+	if (s->ppp_disc) {
+		ev.ppp_disconnect_known = true;
+		ev.ppp_disconnect_code = s->ppp_disc->code;
+		ev.ppp_disconnect_protocol = s->ppp_disc->proto;
+		ev.ppp_disconnect_direction = s->ppp_disc->dir;
+	}
 	vpdn_bus_publish(s->tunnel->l2tp->bus, type, &ev);
 }
 
@@ -434,7 +452,7 @@ static void session_free(struct l2tp_session *s)
 		t->group->sessions--;
 	l2tp_call_free(s->call);
 	g_free(s->numbers);
-	g_free(s->ppp_disc_msg);
+	g_free(s->ppp_disc);
 	g_free(s->ifname);
 	g_free(s->user);
 	g_free(s);
@@ -473,7 +491,7 @@ void l2tp_session_close(struct l2tp_session *s, bool send, int result, int error
 	s->req = s->out_req = NULL;
 	if (send && s->tunnel->state == L2TP_TUNNEL_ESTABLISHED)
 		send_cdn(s, result, error, cause, why);
-	if (s->dial)
+	if (s->call && s->call->dial)
 		l2tp_dial_orphan(s);
 	else if (out)
 		vpdn_request_cancel(out);
@@ -587,14 +605,13 @@ void l2tp_session_input(struct l2tp_session *s, const struct l2tp_msg *m)
 		if (pd && !s->ppp_disc) {
 			/* The peer's cause, for SESSION_DOWN: its "at local"
 			 * is at our peer. */
-			s->ppp_disc = true;
-			s->ppp_disc_code = m->ppp_disconnect.code;
-			s->ppp_disc_proto = m->ppp_disconnect.protocol;
-			s->ppp_disc_dir = m->ppp_disconnect.direction;
-			if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_LOCAL)
-				s->ppp_disc_dir = VPDN_PPP_DISC_AT_PEER;
-			else if (s->ppp_disc_dir == VPDN_PPP_DISC_AT_PEER)
-				s->ppp_disc_dir = VPDN_PPP_DISC_AT_LOCAL;
+			uint8_t dir = m->ppp_disconnect.direction;
+			if (dir == VPDN_PPP_DISC_AT_LOCAL)
+				dir = VPDN_PPP_DISC_AT_PEER;
+			else if (dir == VPDN_PPP_DISC_AT_PEER)
+				dir = VPDN_PPP_DISC_AT_LOCAL;
+			l2tp_session_set_ppp_disc(s, m->ppp_disconnect.code,
+						  m->ppp_disconnect.protocol, dir, NULL);
 		}
 		l2tp_session_close(s, false, m->result.result, m->result.error,
 				   l2tp_msg_has(m, L2TP_AVP_Q931_CAUSE) ? m->q931.cause : 0, NULL);
