@@ -170,10 +170,18 @@ IFACE_U64(prop_packets_out, pkts_out)
 IFACE_U64(prop_bytes_in, bytes_in)
 IFACE_U64(prop_bytes_out, bytes_out)
 IFACE_U64(prop_drops, ndrops)
-IFACE_U64(prop_packets6_in, pkts6_in)
-IFACE_U64(prop_packets6_out, pkts6_out)
-IFACE_U64(prop_bytes6_in, bytes6_in)
-IFACE_U64(prop_bytes6_out, bytes6_out)
+/* IPv6's: 0 for a session that never had IPv6 (no ifc->c6) */
+#define IFACE_C6(fn, member) \
+	GETTER(fn) \
+	{ \
+		const struct ip_iface *ifc = IFACE((const struct ip_bus_obj *)userdata); \
+		return sd_bus_message_append(reply, "t", ifc && ifc->c6 ? ifc->c6->member : 0); \
+	}
+
+IFACE_C6(prop_packets6_in, pkts_in)
+IFACE_C6(prop_packets6_out, pkts_out)
+IFACE_C6(prop_bytes6_in, bytes_in)
+IFACE_C6(prop_bytes6_out, bytes_out)
 
 GETTER(prop_uptime)
 {

@@ -177,6 +177,7 @@ void ip_iface_free(gpointer p)
 	g_free(ifc->user);
 	g_free(ifc->profile);
 	g_free(ifc->link_name);
+	g_free(ifc->c6);
 	g_free(ifc->dod);
 	g_free(ifc->framed);
 	g_free(ifc->name);
@@ -354,10 +355,8 @@ void ip_iface_send(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		(*m->rx)++;
 		ifc->pkts_out++;
 		ifc->bytes_out += len;
-		if (len && (p[0] >> 4) == 6) {
-			ifc->pkts6_out++;
-			ifc->bytes6_out += len;
-		}
+		if (len && (p[0] >> 4) == 6)
+			ip_count6(ifc, false, len);
 	}
 }
 

@@ -406,8 +406,7 @@ static void send6(struct ip6_session *s, const struct in6_addr *dst, bool ra)
 	}
 	ifc->pkts_out++;
 	ifc->bytes_out += (uint64_t)n;
-	ifc->pkts6_out++;
-	ifc->bytes6_out += (uint64_t)n;
+	ip_count6(ifc, false, (size_t)n);
 	if (ra) {
 		s->ra_sent++;
 		(*m->ra_sent)++;
@@ -573,8 +572,7 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 		 * the PPP link's, count it too). */
 		ifc->pkts_in++;
 		ifc->bytes_in += len;
-		ifc->pkts6_in++;
-		ifc->bytes6_in += len;
+		ip_count6(ifc, true, len);
 	}
 	if (type == NDP_ROUTER_SOLICIT) {
 		if (s->server)
@@ -605,8 +603,7 @@ void ip6_from_session(struct ip_iface *ifc, const uint8_t *p, size_t len)
 	(*m->tx)++;
 	ifc->pkts_in++;
 	ifc->bytes_in += len;
-	ifc->pkts6_in++;
-	ifc->bytes6_in += len;
+	ip_count6(ifc, true, len);
 }
 
 static struct ip_iface *demux(struct ip_module *m, const struct in6_addr *dst)
@@ -937,6 +934,8 @@ static void ip6_session_up(struct ip_iface *ifc, const struct vpdn_ev_ppp_ipv6 *
 
 	s->ifc = ifc;
 	ifc->v6 = s;
+	if (!ifc->c6)
+		ifc->c6 = g_new0(struct ip_counters6, 1);
 	s->server = ev->server;
 	vpdn_timer_init(&s->timer, on_timer, s);
 	ndp_link_local(ev->local_ifid, &s->ll_local);

@@ -234,10 +234,12 @@ static enum vpdn_bus_verdict on_counters(const struct vpdn_event *e, void *data)
 	r.out_packets = ifc->pkts_out;
 	r.in_octets = ifc->bytes_in;
 	r.out_octets = ifc->bytes_out;
-	r.in_packets6 = ifc->pkts6_in;
-	r.out_packets6 = ifc->pkts6_out;
-	r.in_octets6 = ifc->bytes6_in;
-	r.out_octets6 = ifc->bytes6_out;
+	if (ifc->c6) {
+		r.in_packets6 = ifc->c6->pkts_in;
+		r.out_packets6 = ifc->c6->pkts_out;
+		r.in_octets6 = ifc->c6->bytes_in;
+		r.out_octets6 = ifc->c6->bytes_out;
+	}
 	r.ipv6 = ifc->v6 != NULL;
 	vpdn_request_complete(req, 0, &r);
 	return VPDN_BUS_CLAIM;
@@ -249,7 +251,7 @@ void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *in
 	ifc->net = vpdn_link_ref(net);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
-	ifc->pkts6_in = ifc->pkts6_out = ifc->bytes6_in = ifc->bytes6_out = 0;
+	g_clear_pointer(&ifc->c6, g_free);
 	g_free(ifc->user);
 	ifc->user = g_strdup(user);
 	g_free(ifc->link_name);

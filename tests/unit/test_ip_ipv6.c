@@ -629,6 +629,24 @@ static void test_dod_ipv6(void)
 
 /* Both families on one link: IPv4 down leaves IPv6 working on the same
  * interface; IPv4 after IPv6 joins the same interface. */
+static void counters_done(struct vpdn_request *req, int status, const void *r, void *data)
+{
+	if (status == 0)
+		*(struct vpdn_ev_interface_counters_reply *)data =
+			*(const struct vpdn_ev_interface_counters_reply *)r;
+}
+
+/* INTERFACE_COUNTERS as accounting asks it (by name) */
+static struct vpdn_ev_interface_counters_reply counters(struct fx *f, const char *ifname)
+{
+	struct vpdn_ev_interface_counters_reply r = { 0 };
+	struct vpdn_ev_interface_counters q = { .size = sizeof(q), .interface = ifname };
+	(void)vpdn_bus_ask(vpdn_core_bus(f->core), VPDN_EV_INTERFACE_COUNTERS, &q,
+			   counters_done, &r);
+	CU_ASSERT_EQUAL(r.size, sizeof(r));
+	return r;
+}
+
 static void test_dual_stack_lifecycle(void)
 {
 	struct fx f;
@@ -639,7 +657,11 @@ static void test_dual_stack_lifecycle(void)
 	fx_start(&f, NULL);
 	peer_init(&p, "Vi4", 4);
 	ipv4_event(f.core, VPDN_EV_PPP_NETWORK_UP, &p, "Vi4", "17.17.17.4");
+	/* IPv4 alone: no IPv6 counters kept (#19), none reported */
+	CU_ASSERT_PTR_NULL(ip_iface_find(f.ip, "Vi4")->c6);
+	CU_ASSERT_EQUAL(counters(&f, "Vi4").in_octets6, 0);
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_UP, &p, "Vi4", "Virtual-Template1", true, NULL);
+	CU_ASSERT_PTR_NOT_NULL(ip_iface_find(f.ip, "Vi4")->c6);
 	struct ftun *vi = tun_named("vi4");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vi);
 	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
@@ -648,6 +670,7 @@ static void test_dual_stack_lifecycle(void)
 	CU_ASSERT_PTR_NULL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")));
 	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, vi->ifindex, "2001:db8:100::", 64));
 	n = pkt6(b, "2001:db8:100::5", "2001:db8:ffff::1");
+	size_t n6 = n;
 	CU_ASSERT_EQUAL(vpdn_link_send(p.net, VPDN_LINK_A, b, n), 0);
 	CU_ASSERT_EQUAL(vi->writes, 1);
 	n = test_ip_udp(b, "17.17.17.4", "10.0.0.1", 9, 9, 1, "x", 1);
@@ -665,8 +688,17 @@ static void test_dual_stack_lifecycle(void)
 	CU_ASSERT_PTR_EQUAL(tun_named("vi4"), vi);
 	CU_ASSERT_PTR_NOT_NULL(find6(fk.routes, vi->ifindex, "2001:db8:100::", 64));
 	CU_ASSERT_STRING_EQUAL(ip_module_lookup_peer(f.ip, test_ip_addr("17.17.17.4")), "Vi4");
-	/* IPv6 down: IPv4 stays */
+	/* IPv6 down: IPv4 stays, and so do IPv6's counters (accounting
+	 * reads them at the session's end) */
+	struct vpdn_ev_interface_counters_reply c = counters(&f, "Vi4");
+	CU_ASSERT_TRUE(c.ipv6);
+	CU_ASSERT_EQUAL(c.in_packets6, 1);
+	CU_ASSERT_EQUAL(c.in_packets, 2);
 	ipv6_event(f.core, VPDN_EV_PPP_IPV6_DOWN, &p, "Vi4", "Virtual-Template1", true, NULL);
+	c = counters(&f, "Vi4");
+	CU_ASSERT_FALSE(c.ipv6);
+	CU_ASSERT_EQUAL(c.in_packets6, 1);
+	CU_ASSERT_EQUAL(c.in_octets6, n6);
 	CU_ASSERT_TRUE(ip_module_iface_up(f.ip, "Vi4"));
 	CU_ASSERT_EQUAL(count6(fk.routes), 0);
 	n = pkt6(b, "2001:db8:100::5", "2001:db8:ffff::1");
