@@ -189,6 +189,7 @@ void ppp_auth_phase_free(struct ppp_engine *e)
 	struct ppp_auth_phase *ap = e->ap;
 	if (!ap)
 		return;
+	ppp_proxy_free(e);
 	vpdn_timer_cancel(e->mgr->timers, &ap->deadline);
 	vpdn_timer_cancel(e->mgr->timers, &ap->chap_timer);
 	cancel_request(&ap->auth_req);
@@ -265,7 +266,7 @@ static void network_phase(struct ppp_engine *e)
 
 static bool try_proxy_auth(struct ppp_engine *e)
 {
-	const struct vpdn_proxy *p = e->proxy;
+	const struct vpdn_proxy *p = ppp_proxy(e);
 	if (!p || !e->proxy_lcp_ok || e->conf->force_local_chap)
 		return false;
 	if (p->auth_type == 2 && e->lcp.auth == PPP_AUTH_P_CHAP && p->has_auth_id &&

@@ -140,6 +140,9 @@ struct ppp_auth_phase {
 	 * authentication was still being verified */
 	uint8_t *early_ipcp;
 	size_t early_ipcp_len;
+	/* LNS: the LAC's proxy authentication (copied), until the first
+	 * LCP Up uses it or not (ppp_proxy_free()); NULL: none */
+	struct vpdn_proxy *proxy;
 	uint8_t chal[PPP_CHAL_LEN];     /* our CHAP challenge */
 	uint8_t chap_tries;             /* challenges sent for this id */
 	uint8_t chap_bad;               /* failed CHAP verifications */
@@ -153,8 +156,8 @@ struct ppp_engine {
 	struct vpdn_link *net;
 	char name[24];
 	char *profile;
-	enum vpdn_ppp_role role;
-	enum vpdn_call_dir dir;
+	uint8_t role;                   /* enum vpdn_ppp_role */
+	uint8_t dir;                    /* enum vpdn_call_dir */
 	uint8_t phase;
 	uint8_t end;                    /* our end of link */
 	bool async;
@@ -178,6 +181,9 @@ struct ppp_engine {
 	uint8_t disc_dir;
 	uint16_t disc_code, disc_proto;
 	bool carrier_gone, proxy_lcp_ok;
+	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
+	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
+	uint8_t n_auth_routes;          /* at most VPDN_ROUTES_MAX */
 	const char *disc_msg;           /* static text */
 	uint32_t malformed;
 	struct in_addr auth_addr;       /* address authorization gave, or 0 */
@@ -188,9 +194,6 @@ struct ppp_engine {
 	 * fixed one */
 	char *auth_msg;
 	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
-	size_t n_auth_routes;
-	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
-	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
 	int net_refused;                /* the IP side refused it: close (-errno) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
 	struct ppp_lcp lcp;
@@ -199,7 +202,6 @@ struct ppp_engine {
 	struct ppp_chap chap;
 	struct ppp_pap *pap;            /* allocated on PAP's first use (pap-state.c) */
 	struct ppp_lac *lac;            /* LAC_FORWARD role only */
-	struct vpdn_proxy *proxy;       /* LNS proxy authentication (copied) until used, or NULL */
 	struct ppp_auth_phase *ap;      /* while authenticating, or NULL (ppp_auth_phase()) */
 };
 
@@ -297,6 +299,11 @@ void ppp_manager_index_remove(struct ppp_manager *m, struct ppp_engine *e);
 /* One direction of authentication finished. this_end: we authenticated
  * the peer (user set). */
 void ppp_auth_done(struct ppp_engine *e, bool this_end, bool ok, const char *user);
+/* The LAC's proxy authentication not yet used (e->ap's), or NULL. */
+static inline const struct vpdn_proxy *ppp_proxy(const struct ppp_engine *e)
+{
+	return e->ap ? e->ap->proxy : NULL;
+}
 /* e->ap, allocated (zeroed, its timers set up) if the engine has none. */
 struct ppp_auth_phase *ppp_auth_phase(struct ppp_engine *e);
 /* Cancel e->ap's timers and requests, wipe it and free it; none: nothing. */

@@ -227,9 +227,12 @@ static int restore_engine(struct ppp_manager *m, GVariant *d)
 		guint32 dst, metric;
 		guint8 plen;
 		size_t i = 0;
-		e->auth_routes = g_new0(struct vpdn_route4, g_variant_n_children(routes));
+		/* as authorization gave them: VPDN_ROUTES_MAX at most (a state
+		 * file with more keeps the first ones) */
+		size_t n = MIN(g_variant_n_children(routes), (size_t)VPDN_ROUTES_MAX);
+		e->auth_routes = g_new0(struct vpdn_route4, n);
 		g_variant_iter_init(&it, routes);
-		while (g_variant_iter_next(&it, "(uyu)", &dst, &plen, &metric))
+		while (i < n && g_variant_iter_next(&it, "(uyu)", &dst, &plen, &metric))
 			if (plen >= 1 && plen <= 32) {
 				e->auth_routes[i].dst.s_addr = dst;
 				e->auth_routes[i].plen = plen;

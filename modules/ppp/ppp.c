@@ -424,12 +424,13 @@ static struct vpdn_proxy *copy_proxy(const struct vpdn_proxy *p)
 
 void ppp_proxy_free(struct ppp_engine *e)
 {
-	if (!e->proxy)
+	struct vpdn_proxy *p = e->ap ? e->ap->proxy : NULL;
+	if (!p)
 		return;
 	/* one block (copy_proxy); the user's response wiped first */
-	if (e->proxy->auth_response)
-		explicit_bzero((void *)e->proxy->auth_response, e->proxy->auth_response_len);
-	g_clear_pointer(&e->proxy, g_free);
+	if (p->auth_response)
+		explicit_bzero((void *)p->auth_response, p->auth_response_len);
+	g_clear_pointer(&e->ap->proxy, g_free);
 }
 
 /* LNS: take the LCP the LAC negotiated (p: the caller's proxy data), if
@@ -489,7 +490,7 @@ struct ppp_engine *ppp_engine_new(struct ppp_manager *m, struct ppp_conf *conf,
 		e->lac->bearer_kbps = st->bearer_kbps;
 	}
 	if (st->proxy && st->proxy->present)
-		e->proxy = copy_proxy(st->proxy);
+		ppp_auth_phase(e)->proxy = copy_proxy(st->proxy);
 	e->next = m->engines;
 	if (m->engines)
 		m->engines->prev = e;
@@ -530,7 +531,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 		return NULL;
 	bool callout_noauth = conf->callin && e->dir == VPDN_CALL_OUT;
 	bool passive = e->dir == VPDN_CALL_IN && e->role != VPDN_PPP_ROLE_CLIENT;
-	if (e->proxy)
+	if (ppp_proxy(e))
 		plog(e, NEG, "%s PPP: Using set call direction", e->name);
 	plog(e, NEG, "%s PPP: Treating connection as a %s", e->name,
 	     e->dir == VPDN_CALL_OUT ? "callout" : "callin");
@@ -538,7 +539,7 @@ struct ppp_engine *ppp_engine_start(struct ppp_manager *m, struct ppp_conf *conf
 	if (callout_noauth && conf->n_auth)
 		plog(e, AUTHC, "%s PPP: No remote authentication for call-out", e->name);
 	ppp_fsm_up(&e->lcp_fsm);
-	if (e->proxy && e->role == VPDN_PPP_ROLE_SERVER) {
+	if (ppp_proxy(e) && e->role == VPDN_PPP_ROLE_SERVER) {
 		ppp_fsm_listen(&e->lcp_fsm);
 		if (accept_proxy_lcp(e, st->proxy)) {
 			e->proxy_lcp_ok = true;
