@@ -62,8 +62,11 @@ struct vpdn_node_events {
 	struct vpdn_core *core;
 	struct vpdn_subscription *subs[7];
 	GHashTable *tunnels;       /* tunnel id -> struct tunnel_info */
-	GHashTable *sessions;      /* key -> struct session_info */
-	GHashTable *by_ifname;     /* interface -> struct session_info (borrowed) */
+	/* Both sets of struct session_info (the record is its own key: one
+	 * array of slots, not keys and values, #19); lookups by a probe
+	 * record (session_find(), by_ifname()) */
+	GHashTable *sessions;      /* by key; owns the records */
+	GHashTable *by_ifname;     /* by interface (borrowed) */
 	struct vpdn_history *history;
 };
 
@@ -219,11 +222,39 @@ static uint32_t session_key(const struct vpdn_ev_session *p)
 	return (uint32_t)p->tunnel_id << 16 | p->session_id;
 }
 
+static guint session_hash(gconstpointer p)
+{
+	return ((const struct session_info *)p)->key;
+}
+
+static gboolean session_equal(gconstpointer a, gconstpointer b)
+{
+	return ((const struct session_info *)a)->key == ((const struct session_info *)b)->key;
+}
+
+static guint ifname_hash(gconstpointer p)
+{
+	return g_str_hash(((const struct session_info *)p)->interface);
+}
+
+static gboolean ifname_equal(gconstpointer a, gconstpointer b)
+{
+	return strcmp(((const struct session_info *)a)->interface,
+		      ((const struct session_info *)b)->interface) == 0;
+}
+
+static struct session_info *session_find(struct vpdn_node_events *ne, uint32_t key)
+{
+	const struct session_info probe = { .key = key };
+	return g_hash_table_lookup(ne->sessions, &probe);
+}
+
 static void session_forget(struct vpdn_node_events *ne, struct session_info *s)
 {
-	if (s->interface && g_hash_table_lookup(ne->by_ifname, s->interface) == s)
-		g_hash_table_remove(ne->by_ifname, s->interface);
-	g_hash_table_remove(ne->sessions, GUINT_TO_POINTER(s->key));
+	/* by name only if it is still this one's (a newer may have it) */
+	if (s->interface && g_hash_table_lookup(ne->by_ifname, s) == s)
+		g_hash_table_remove(ne->by_ifname, s);
+	g_hash_table_remove(ne->sessions, s);   /* frees s */
 }
 
 static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *data)
@@ -237,7 +268,7 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 
 	if (!p || p->size < offsetof(struct vpdn_ev_session, link))
 		return VPDN_BUS_PASS;
-	old = g_hash_table_lookup(ne->sessions, GUINT_TO_POINTER(session_key(p)));
+	old = session_find(ne, session_key(p));
 	if (old)
 		session_forget(ne, old);
 	s = g_new0(struct session_info, 1);
@@ -250,9 +281,9 @@ static enum vpdn_bus_verdict on_session_up(const struct vpdn_event *ev, void *da
 			g_free(s->interface);
 			s->interface = s->ifname;
 		}
-		g_hash_table_replace(ne->by_ifname, s->interface, s);
+		g_hash_table_add(ne->by_ifname, s);  /* replaces one of that name */
 	}
-	g_hash_table_replace(ne->sessions, GUINT_TO_POINTER(s->key), s);
+	g_hash_table_add(ne->sessions, s);
 	if (!bus_live(ne))
 		return VPDN_BUS_PASS;
 	t = g_hash_table_lookup(ne->tunnels, GUINT_TO_POINTER(p->tunnel_id));
@@ -309,7 +340,7 @@ static enum vpdn_bus_verdict session_ended(struct vpdn_node_events *ne,
 
 	if (!p || p->size < offsetof(struct vpdn_ev_session, cause) + sizeof(p->cause))
 		return VPDN_BUS_PASS;
-	s = g_hash_table_lookup(ne->sessions, GUINT_TO_POINTER(session_key(p)));
+	s = session_find(ne, session_key(p));
 	t = g_hash_table_lookup(ne->tunnels, GUINT_TO_POINTER(p->tunnel_id));
 	e = g_new0(struct vpdn_session_end, 1);
 	e->ended_unix = (uint64_t)(g_get_real_time() / G_USEC_PER_SEC);
@@ -389,7 +420,8 @@ static enum vpdn_bus_verdict on_session_failed(const struct vpdn_event *ev, void
 
 static struct session_info *by_ifname(struct vpdn_node_events *ne, const char *ifname)
 {
-	return ifname ? g_hash_table_lookup(ne->by_ifname, ifname) : NULL;
+	const struct session_info probe = { .interface = (char *)ifname };
+	return ifname ? g_hash_table_lookup(ne->by_ifname, &probe) : NULL;
 }
 
 static enum vpdn_bus_verdict on_network_up(const struct vpdn_event *ev, void *data)
@@ -446,8 +478,8 @@ struct vpdn_node_events *vpdn_node_events_new(struct vpdn_core *core)
 	G_STATIC_ASSERT(G_N_ELEMENTS(subs) == G_N_ELEMENTS(ne->subs));
 	ne->core = core;
 	ne->tunnels = g_hash_table_new_full(NULL, NULL, NULL, tunnel_info_free);
-	ne->sessions = g_hash_table_new_full(NULL, NULL, NULL, session_info_free);
-	ne->by_ifname = g_hash_table_new(g_str_hash, g_str_equal);
+	ne->sessions = g_hash_table_new_full(session_hash, session_equal, session_info_free, NULL);
+	ne->by_ifname = g_hash_table_new(ifname_hash, ifname_equal);
 	ne->history = vpdn_history_new(core->vpdn_history_size);
 	for (size_t i = 0; i < G_N_ELEMENTS(subs); i++) {
 		/* The last word: modules have acted on the event before. */

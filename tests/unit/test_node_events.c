@@ -166,6 +166,27 @@ static void test_session_record(void)
 		CU_ASSERT_EQUAL(counter("sessions_ended_total{cause=\"ppp-auth-failed\"}"), 2);
 	}
 
+	/* An interface name a newer session took before the older one ended:
+	 * the older's end leaves the newer found by the name, and IPCP's
+	 * addresses reach the newer's record (the tables are sets of
+	 * records, #19). */
+	session(VPDN_EV_SESSION_UP, 45029, 295, "u5", "Vi9", 0, 0, 0, 0);
+	session(VPDN_EV_SESSION_UP, 45029, 296, "u6", "Vi9", 0, 0, 0, 0);
+	session(VPDN_EV_SESSION_DOWN, 45029, 295, "u5", "Vi9", 1, 0, 0, VPDN_END_PEER);
+	CU_ASSERT_EQUAL(newest()->session_id, 295);
+	net.interface = "Vi9";
+	inet_pton(AF_INET, "17.17.17.9", &net.peer);
+	vpdn_bus_publish(vpdn_core_bus(core), VPDN_EV_PPP_NETWORK_UP, &net);
+	session(VPDN_EV_SESSION_DOWN, 45029, 296, "u6", "Vi9", 1, 0, 0, VPDN_END_PEER);
+	CU_ASSERT_EQUAL(newest()->session_id, 296);
+	CU_ASSERT_STRING_EQUAL(newest()->remote_address, "17.17.17.9");
+	/* the same IDs up twice: one record, the newer's start */
+	session(VPDN_EV_SESSION_UP, 45029, 297, "u7", "Vi10", 0, 0, 0, 0);
+	vpdn_timers_advance(vpdn_core_timers(core), 5000);
+	session(VPDN_EV_SESSION_UP, 45029, 297, "u7", "Vi10", 0, 0, 0, 0);
+	session(VPDN_EV_SESSION_DOWN, 45029, 297, "u7", "Vi10", 1, 0, 0, VPDN_END_PEER);
+	CU_ASSERT_EQUAL(newest()->ended_ms - newest()->started_ms, 0);
+
 	/* The tunnel: lived 13.5 s, cleared by us. */
 	tunnel_down(45029, 1, 0, VPDN_END_LOCAL);
 	CU_ASSERT_EQUAL(counter("tunnels_ended_total{cause=\"l2tp-clear\"}"), 1);
