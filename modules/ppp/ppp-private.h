@@ -149,6 +149,7 @@ struct ppp_auth_phase {
 };
 
 struct ppp_engine {
+	/* by size, no padding; the flags one bit each (#19: bytes a session) */
 	struct ppp_manager *mgr;
 	struct ppp_engine *prev, *next;
 	struct ppp_conf *conf;      /* core, log, timers: the manager's (mgr->) */
@@ -156,37 +157,7 @@ struct ppp_engine {
 	struct vpdn_link *net;
 	char name[24];
 	char *profile;
-	uint8_t role;                   /* enum vpdn_ppp_role */
-	uint8_t dir;                    /* enum vpdn_call_dir */
-	uint8_t phase;
-	uint8_t end;                    /* our end of link */
-	bool async;
-	/* The carrier's largest frame (a PPPoE session's payload, RFC 4638),
-	 * 0: none. Our MRU proposal and the peer's MRU we send to are
-	 * capped at it (lcp.c). */
-	uint16_t carrier_mru;
-	bool auth_peer;                 /* we authenticate the peer */
-	bool auth_us;                   /* the peer authenticates us */
-	bool peer_done, us_done;
-	bool proxy_auth;                /* verifying the forwarded exchange */
-	bool attached, freed_link_end;
-	bool dead;                      /* ppp_engine_die() ran: freed next turn */
-	bool lac_local;
-	int vaccess;
-	uint16_t l2tp_tid, l2tp_sid;    /* LNS: the L2TP session, restart key */
-	uint32_t call_id;
-	int down_reason;
-	/* RFC 3145 cause for PPP_DOWN (the first one set wins) */
-	bool disc_known;
-	uint8_t disc_dir;
-	uint16_t disc_code, disc_proto;
-	bool carrier_gone, proxy_lcp_ok;
-	bool in_net_up;                 /* publishing PPP_NETWORK_UP / IPV6_UP */
-	bool net_v4, net_v6;            /* announced on `net` (NETWORK_UP, IPV6_UP) */
-	uint8_t n_auth_routes;          /* at most VPDN_ROUTES_MAX */
 	const char *disc_msg;           /* static text */
-	uint32_t malformed;
-	struct in_addr auth_addr;       /* address authorization gave, or 0 */
 	char *user;                     /* peer's (authenticated) name */
 	char *auth_pool;                /* pool authorization named (Framed-Pool) */
 	/* Rarely set, so allocated when set (bytes per session, #15):
@@ -194,7 +165,37 @@ struct ppp_engine {
 	 * fixed one */
 	char *auth_msg;
 	struct vpdn_route4 *auth_routes; /* authorization's, n_auth_routes */
+	int vaccess;
+	uint32_t call_id;
+	int down_reason;
 	int net_refused;                /* the IP side refused it: close (-errno) */
+	uint32_t malformed;
+	struct in_addr auth_addr;       /* address authorization gave, or 0 */
+	/* The carrier's largest frame (a PPPoE session's payload, RFC 4638),
+	 * 0: none. Our MRU proposal and the peer's MRU we send to are
+	 * capped at it (lcp.c). */
+	uint16_t carrier_mru;
+	uint16_t l2tp_tid, l2tp_sid;    /* LNS: the L2TP session, restart key */
+	/* RFC 3145 cause for PPP_DOWN (the first one set wins: disc_known) */
+	uint16_t disc_code, disc_proto;
+	uint8_t disc_dir;
+	uint8_t role;                   /* enum vpdn_ppp_role */
+	uint8_t dir;                    /* enum vpdn_call_dir */
+	uint8_t phase;
+	uint8_t end;                    /* our end of link */
+	uint8_t n_auth_routes;          /* at most VPDN_ROUTES_MAX */
+	bool async : 1;
+	bool auth_peer : 1;             /* we authenticate the peer */
+	bool auth_us : 1;               /* the peer authenticates us */
+	bool peer_done : 1, us_done : 1;
+	bool proxy_auth : 1;            /* verifying the forwarded exchange */
+	bool attached : 1, freed_link_end : 1;
+	bool dead : 1;                  /* ppp_engine_die() ran: freed next turn */
+	bool lac_local : 1;
+	bool disc_known : 1;
+	bool carrier_gone : 1, proxy_lcp_ok : 1;
+	bool in_net_up : 1;             /* publishing PPP_NETWORK_UP / IPV6_UP */
+	bool net_v4 : 1, net_v6 : 1;    /* announced on `net` (NETWORK_UP, IPV6_UP) */
 	struct ppp_fsm lcp_fsm, ipcp_fsm;
 	struct ppp_lcp lcp;
 	struct ppp_ipcp ipcp;
