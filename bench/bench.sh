@@ -340,9 +340,9 @@ e2e() {
 	# BENCH_PERF=DIR: perf record -g the LAC and the LNS during the big run
 	local perfs=()
 	if [ -n "${BENCH_PERF:-}" ] && [ "$tag" = e2e_big ] && command -v perf >/dev/null; then
-		perf record -q -g -p "$LAC_PID" -o "$BENCH_PERF/lac.perf.data" 2>/dev/null &
+		perf record -q -g -F "${BENCH_PERF_FREQ:-4000}" -p "$LAC_PID" -o "$BENCH_PERF/lac.perf.data" 2>/dev/null &
 		perfs+=($!)
-		perf record -q -g -p "$LNS_PID" -o "$BENCH_PERF/lns.perf.data" 2>/dev/null &
+		perf record -q -g -F "${BENCH_PERF_FREQ:-4000}" -p "$LNS_PID" -o "$BENCH_PERF/lns.perf.data" 2>/dev/null &
 		perfs+=($!)
 	fi
 	nsx taskset -c "$CPU_GEN" "$ISDNGEN" --listen "$T/isdn.sock" --users "$E2EUSERS" "${ph[@]}" \
@@ -651,7 +651,7 @@ CFG
 		# (DIR/vs-WHO-RUN.perf.data: set-up and blast, set-up and hold)
 		local perf=""
 		if [ -n "${BENCH_PERF:-}" ] && [ "$r" != 2 ] && [ "$r" != 3 ] && command -v perf >/dev/null; then
-			perf record -q -g -p "$pid" -o "$BENCH_PERF/vs-$who-$r.perf.data" 2>/dev/null &
+			perf record -q -g -F "${BENCH_PERF_FREQ:-4000}" -p "$pid" -o "$BENCH_PERF/vs-$who-$r.perf.data" 2>/dev/null &
 			perf=$!
 			sleep 0.5 # perf attached before the first SCCRQ
 		fi
