@@ -49,11 +49,16 @@ static void heap_set(struct vpdn_timers *tm, size_t i, struct heap_ent e)
 	e.t->heap_index = i;
 }
 
+/* A 4-ary heap: half the levels of a binary one, and a node's four
+ * children side by side (96 bytes), so a sift through 100 000 timers
+ * touches about 9 levels' cache lines instead of 17. */
+#define HEAP_D 4
+
 static void sift_up(struct vpdn_timers *tm, size_t i)
 {
 	struct heap_ent e = tm->heap[i];
 	while (i > 0) {
-		size_t parent = (i - 1) / 2;
+		size_t parent = (i - 1) / HEAP_D;
 		if (!earlier(&e, &tm->heap[parent]))
 			break;
 		heap_set(tm, i, tm->heap[parent]);
@@ -66,14 +71,14 @@ static void sift_down(struct vpdn_timers *tm, size_t i)
 {
 	struct heap_ent e = tm->heap[i];
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
+		size_t first = HEAP_D * i + 1, m = i;
+		size_t last = first + HEAP_D < tm->len ? first + HEAP_D : tm->len;
 		const struct heap_ent *best = &e;
-		if (l < tm->len && earlier(&tm->heap[l], best)) {
-			m = l;
-			best = &tm->heap[l];
-		}
-		if (r < tm->len && earlier(&tm->heap[r], best))
-			m = r;
+		for (size_t c = first; c < last; c++)
+			if (earlier(&tm->heap[c], best)) {
+				m = c;
+				best = &tm->heap[c];
+			}
 		if (m == i)
 			break;
 		heap_set(tm, i, tm->heap[m]);
@@ -90,7 +95,7 @@ static void heap_remove(struct vpdn_timers *tm, struct vpdn_timer *t)
 	if (i == tm->len)
 		return;
 	heap_set(tm, i, last);
-	if (i > 0 && earlier(&last, &tm->heap[(i - 1) / 2]))
+	if (i > 0 && earlier(&last, &tm->heap[(i - 1) / HEAP_D]))
 		sift_up(tm, i);
 	else
 		sift_down(tm, i);
@@ -120,8 +125,20 @@ void vpdn_timer_init(struct vpdn_timer *t, vpdn_timer_fn fn, void *data)
 
 void vpdn_timer_arm(struct vpdn_timers *tm, struct vpdn_timer *t, uint64_t delay_ms)
 {
-	if (vpdn_timer_armed(t))
-		heap_remove(tm, t);
+	if (vpdn_timer_armed(t)) {
+		/* re-armed (a tunnel's timers at every message): its entry
+		 * takes the new expiry where it is and moves up or down, one
+		 * sift instead of a removal's and an insertion's */
+		size_t i = t->heap_index;
+		struct heap_ent e = { vpdn_timers_now(tm) + delay_ms, tm->seq++, t };
+		bool up = i > 0 && earlier(&e, &tm->heap[(i - 1) / HEAP_D]);
+		heap_set(tm, i, e);
+		if (up)
+			sift_up(tm, i);
+		else
+			sift_down(tm, i);
+		return;
+	}
 	if (tm->len == tm->cap) {
 		size_t cap = tm->cap ? tm->cap * 2 : 64;
 		tm->heap = g_renew(struct heap_ent, tm->heap, cap);

@@ -179,6 +179,53 @@ static void test_hundred_thousand(void)
 	g_free(t);
 }
 
+/* Armed timers re-armed in place, earlier and later (the 4-ary heap's
+ * sift up and down from the middle): each fires once, at its last
+ * expiry, in order. */
+static uint64_t *want_at;
+static bool at_wanted = true;
+
+static void check_at(struct vpdn_timer *t, void *data)
+{
+	if (vpdn_timers_now(tm) != want_at[GPOINTER_TO_SIZE(data)])
+		at_wanted = false;
+	count_hit(t, data);
+}
+
+static void test_rearm_armed(void)
+{
+	const int n = 20000;
+	struct vpdn_timer *t = g_new(struct vpdn_timer, n);
+	want_at = g_new(uint64_t, n);
+	setup();
+	hits = 0;
+	last_expiry = 0;
+	monotonic = at_wanted = true;
+	srand(7);
+	for (int i = 0; i < n; i++) {
+		vpdn_timer_init(&t[i], check_at, GSIZE_TO_POINTER((size_t)i));
+		want_at[i] = 1 + (uint64_t)(rand() % 60000);
+		vpdn_timer_arm(tm, &t[i], want_at[i]);
+	}
+	int wrong = 0;
+	for (int k = 0; k < 5 * n; k++) {
+		int i = rand() % n;
+		want_at[i] = 1 + (uint64_t)(rand() % 60000);
+		vpdn_timer_arm(tm, &t[i], want_at[i]);
+		wrong += vpdn_timer_remaining(tm, &t[i]) != want_at[i];
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), (size_t)n);
+	vpdn_timers_advance(tm, 60000);
+	CU_ASSERT_EQUAL(hits, n);
+	CU_ASSERT_TRUE(monotonic);
+	CU_ASSERT_TRUE(at_wanted);
+	CU_ASSERT_EQUAL(vpdn_timers_count(tm), 0);
+	teardown();
+	g_free(want_at);
+	g_free(t);
+}
+
 /* The real-clock facility drives one GSource from the main loop. */
 static void quit_loop(struct vpdn_timer *t, void *data)
 {
@@ -206,6 +253,7 @@ static const struct vpdn_test_case tests[] = {
 	{ "re-arm in callback", test_rearm_in_callback },
 	{ "cancel from callback", test_cancel_from_callback },
 	{ "100 000 timers", test_hundred_thousand },
+	{ "armed timers re-armed earlier and later", test_rearm_armed },
 	{ "real clock GSource", test_real_clock_source },
 	{ NULL, NULL },
 };
