@@ -46,6 +46,14 @@
  * serial, header), and the unacked copies are scanned only when one may
  * be due for retransmission.
  *
+ * While sessions are set up and held (no --blast, --raw or --tun), the
+ * socket receives with UDP_GRO (--udp-gro 0 turns it off): the LNS's
+ * batches of equal-sized datagrams (its UDP_SEGMENT sends) come as one
+ * message each, neither segmented by the kernel in the sender's context
+ * nor read one by one here (loadgen 5.1 -> 3.7 us a session, session 9).
+ * The data-plane runs keep one datagram a message, as the bare forwarder
+ * they are compared with sends them.
+ *
  * Output: "key value" lines on stdout, for bench/run.sh.
  * Every loop is bounded by --timeout.
  */
@@ -645,6 +653,7 @@ static double hold_ip_last, hold_ip_gap, hold_ip_gap_at;
 static int hold_ip_on;
 static int tun_fd = -1; /* --tun: session 0's IP packets to and from it */
 static int tun_vnet;    /* the TUN has IFF_VNET_HDR + offloads (--tun-offload 1) */
+static int udp_gro_rx;  /* the socket has UDP_GRO (set-up and hold runs) */
 static struct tcpgro *gro; /* L2TP -> TUN coalescing (tun_vnet) */
 static uint64_t tun_writes, tun_wpkts, tun_reads, tun_tso_reads, udp_sends, udp_gro_bufs;
 
@@ -795,6 +804,8 @@ static void rx_all_gro(void)
 				rx_one(bufs[i] + off, len - off < seg ? len - off : seg);
 		}
 		gro_flush();
+		if (n < NB) /* the queue is empty: no call just to hear EAGAIN */
+			break;
 	}
 	gro_flush();
 }
@@ -804,7 +815,7 @@ static void rx_all(void)
 	static uint8_t bufs[64][2048];
 	struct mmsghdr mm[64];
 	struct iovec iov[64];
-	if (tun_vnet && tun_fd >= 0) {
+	if ((tun_vnet && tun_fd >= 0) || udp_gro_rx) {
 		rx_all_gro();
 		return;
 	}
@@ -1174,7 +1185,7 @@ static void usage(void)
 		"               [--phase N]... [--inflight K] [--watch PID]... [--hold S [--hold-pps N]]\n"
 		"               [--blast S --size N]... [--raw] [--timeout S] [--secret S]\n"
 		"               [--ignore-cdn] [--pause S] [--trace] [--tun NAME --tun-seconds S]\n"
-		"               [--tun-offload 0|1]\n");
+		"               [--tun-offload 0|1] [--udp-gro 0|1]\n");
 	exit(2);
 }
 
@@ -1184,7 +1195,7 @@ int main(int argc, char **argv)
 	int nphase = 0, raw = 0;
 	double hold = 0, hold_pps = 0, timeout = 300, blast_s = 0, pause_s = 0, tun_s = 0;
 	const char *tun_name = NULL;
-	int tun_offload = 1;
+	int tun_offload = 1, udp_gro = 1;
 	size_t sizes[8];
 	int nsizes = 0;
 	char *peerstr = NULL;
@@ -1213,6 +1224,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--tun")) tun_name = v;
 		else if (!strcmp(a, "--tun-seconds")) tun_s = atof(v);
 		else if (!strcmp(a, "--tun-offload")) tun_offload = atoi(v);
+		else if (!strcmp(a, "--udp-gro")) udp_gro = atoi(v);
 		else usage();
 	}
 	if (!peerstr || ntun < 1 || ntun > MAXT)
@@ -1233,6 +1245,14 @@ int main(int argc, char **argv)
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
 	if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0)
 		die("connect");
+	if (udp_gro && !raw && !nsizes && !tun_name) {
+		int one = 1;
+		if (setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0)
+			udp_gro_rx = 1;
+		else
+			fprintf(stderr, "loadgen: UDP_GRO refused (%s): one datagram a read\n",
+				strerror(errno));
+	}
 
 	t_base = loop_now = now();
 	double deadline = now() + timeout;
