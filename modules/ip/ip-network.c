@@ -251,7 +251,10 @@ void ip_iface_attach(struct ip_iface *ifc, struct vpdn_link *net, const char *in
 	ifc->net = vpdn_link_ref(net);
 	ifc->up_since = g_get_monotonic_time();
 	ifc->pkts_in = ifc->pkts_out = ifc->bytes_in = ifc->bytes_out = ifc->ndrops = 0;
-	g_clear_pointer(&ifc->c6, g_free);
+	if (ifc->c6 && ifc->v6)        /* IPv6 up already: counts from here */
+		memset(ifc->c6, 0, sizeof(*ifc->c6));
+	else
+		g_clear_pointer(&ifc->c6, g_free);
 	g_free(ifc->user);
 	ifc->user = g_strdup(user);
 	g_free(ifc->link_name);
