@@ -150,7 +150,8 @@ static void dial_done(struct vpdn_request *req, int status, const void *reply, v
 		return;
 	}
 	s->out_req = NULL;
-	s->call->dial = NULL;   /* the call outlives its dial (drop_call after) */
+	if (s->call)            /* holds the dial until answered (drop_call after) */
+		s->call->dial = NULL;
 	if (status < 0 || !call || !call->link) {
 		int cause, result = l2tp_cdn_result_for(status < 0 ? status : -EIO, &cause);
 
