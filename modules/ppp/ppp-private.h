@@ -288,7 +288,7 @@ const char *ppp_our_name(struct ppp_engine *e);
 
 /* auth-phase.c: LCP layer events seen by the engine, the authentication
  * phase and the way to the network phase */
-/* ppp.c: frees the proxy authentication (e->proxy, if any), the user's
+/* ppp.c: frees the proxy authentication (e->ap->proxy, if any), the user's
  * response in it wiped first. */
 void ppp_proxy_free(struct ppp_engine *e);
 void ppp_lcp_up(struct ppp_engine *e);
