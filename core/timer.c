@@ -87,18 +87,25 @@ static void sift_down(struct vpdn_timers *tm, size_t i)
 	heap_set(tm, i, e);
 }
 
+/* Put e at index i (a removal's hole, a re-armed timer's own place) and
+ * move it up or down to where it belongs. */
+static void heap_place(struct vpdn_timers *tm, size_t i, struct heap_ent e)
+{
+	bool up = i > 0 && earlier(&e, &tm->heap[(i - 1) / HEAP_D]);
+	heap_set(tm, i, e);
+	if (up)
+		sift_up(tm, i);
+	else
+		sift_down(tm, i);
+}
+
 static void heap_remove(struct vpdn_timers *tm, struct vpdn_timer *t)
 {
 	size_t i = t->heap_index;
 	struct heap_ent last = tm->heap[--tm->len];
 	t->heap_index = SIZE_MAX;
-	if (i == tm->len)
-		return;
-	heap_set(tm, i, last);
-	if (i > 0 && earlier(&last, &tm->heap[(i - 1) / HEAP_D]))
-		sift_up(tm, i);
-	else
-		sift_down(tm, i);
+	if (i < tm->len)
+		heap_place(tm, i, last);
 }
 
 uint64_t vpdn_timers_now(struct vpdn_timers *tm)
@@ -129,14 +136,8 @@ void vpdn_timer_arm(struct vpdn_timers *tm, struct vpdn_timer *t, uint64_t delay
 		/* re-armed (a tunnel's timers at every message): its entry
 		 * takes the new expiry where it is and moves up or down, one
 		 * sift instead of a removal's and an insertion's */
-		size_t i = t->heap_index;
-		struct heap_ent e = { vpdn_timers_now(tm) + delay_ms, tm->seq++, t };
-		bool up = i > 0 && earlier(&e, &tm->heap[(i - 1) / HEAP_D]);
-		heap_set(tm, i, e);
-		if (up)
-			sift_up(tm, i);
-		else
-			sift_down(tm, i);
+		heap_place(tm, t->heap_index,
+			   (struct heap_ent){ vpdn_timers_now(tm) + delay_ms, tm->seq++, t });
 		return;
 	}
 	if (tm->len == tm->cap) {
