@@ -28,6 +28,16 @@
 #define GSO_BYTES_MAX 65000  /* UDP payload of one IPv4 datagram, with room */
 #define GSO_FAIL_MAX 16
 #define RX_SLOT 65536        /* one UDP GRO buffer at most */
+/* Datagrams handed on in one turn, about, as many as without GRO: a GRO
+ * socket reads as many buffers as RX_BUDGET over the most datagrams a
+ * buffer held lately (64 buffers of one datagram, 4 of 16, 1 of 64; the
+ * most starts at 64 and decays by an eighth a turn, so a turn of big
+ * buffers among small ones keeps it up). The TUN reader behind takes
+ * about that many a turn: bench section 5b (PPPoE through a LAC) with
+ * BATCH full buffers a turn dropped 3.4 of 3.9 million packets at the
+ * LNS's TUN (its 500-packet queue; 175 000 -> 31 000 packets/s at
+ * 1400 B), with 256 a turn still 2.3 million; with 64, none. */
+#define RX_BUDGET 64
 
 struct l2tp_sock {
 	struct l2tp_transport *tr;
@@ -35,6 +45,8 @@ struct l2tp_sock {
 	struct sockaddr_storage addr;
 	guint watch;
 	bool gro;    /* UDP_GRO on: a read may be many datagrams (on_readable) */
+	unsigned vlen; /* buffers the next read asks for (BATCH without GRO) */
+	unsigned per;  /* GRO: the most datagrams a buffer held lately */
 };
 
 struct tx_entry {
@@ -333,9 +345,10 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	struct l2tp_sock *s = data;
 	struct l2tp_transport *tr = s->tr;
+	unsigned vlen = s->vlen, most = 0;
 	int n;
 
-	for (unsigned i = 0; i < BATCH; i++) {
+	for (unsigned i = 0; i < vlen; i++) {
 		tr->rx_iov[i].iov_base = tr->rx_buf + (size_t)i * RX_SLOT;
 		tr->rx_iov[i].iov_len = s->gro ? RX_SLOT : DGRAM_MAX;
 		memset(&tr->rx_msgs[i].msg_hdr, 0, sizeof(tr->rx_msgs[i].msg_hdr));
@@ -348,7 +361,7 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 			tr->rx_msgs[i].msg_hdr.msg_controllen = sizeof(tr->rx_cmsg[i].buf);
 		}
 	}
-	n = recvmmsg(fd, tr->rx_msgs, BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(fd, tr->rx_msgs, vlen, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return G_SOURCE_CONTINUE;
 	tr->l2tp->rx_batch++;
@@ -356,9 +369,16 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 		struct rx_ctx c = { s, &tr->rx_addr[i] };
 		struct msghdr *h = &tr->rx_msgs[i].msg_hdr;
 
-		if (l2tp_gro_split(tr->rx_iov[i].iov_base, tr->rx_msgs[i].msg_len,
-				   s->gro ? gro_size(h) : 0, rx_one, &c) > 1)
+		size_t k = l2tp_gro_split(tr->rx_iov[i].iov_base, tr->rx_msgs[i].msg_len,
+					  s->gro ? gro_size(h) : 0, rx_one, &c);
+
+		if (k > 1)
 			tr->rx_gro++;
+		most = MAX(most, (unsigned)k);
+	}
+	if (s->gro) {
+		s->per = most >= s->per ? most : s->per - (s->per - most + 7) / 8;
+		s->vlen = CLAMP(RX_BUDGET / MAX(s->per, 1u), 1u, (unsigned)BATCH);
 	}
 	flush_tx(tr);
 	return G_SOURCE_CONTINUE;
@@ -414,14 +434,14 @@ bound:
 	}
 	s = g_new0(struct l2tp_sock, 1);
 	/* UDP GRO (linux 5.0): the kernel may hand over many datagrams of a
-	 * peer at once, their size in a cmsg. Off unless VPDND_UDP_GRO=1:
-	 * with the peer's UDP GSO sends, the coalesced bursts cut the PPPoE
-	 * <-> L2TP data plane through a LAC to a third (bench section 5b,
-	 * 74 000 -> 22 000 packets/s back at 64 B; docs/PERFORMANCE.md), and
-	 * bulk TCP toward the user does not need it (the LNS receives ACKs). */
+	 * peer at once, their size in a cmsg; RX_BUDGET bounds a turn's
+	 * burst. On unless VPDND_UDP_GRO=0 (for comparing; a kernel that
+	 * refuses it receives one datagram a read). */
 	const char *gro = getenv("VPDND_UDP_GRO");
-	s->gro = gro && strcmp(gro, "1") == 0 &&
+	s->gro = !(gro && strcmp(gro, "0") == 0) &&
 		 setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+	s->vlen = s->gro ? 1 : BATCH;   /* GRO: as if a buffer held 64 */
+	s->per = GSO_SEGS_MAX;
 	s->tr = tr;
 	s->fd = fd;
 	s->addr = *addr;
